@@ -1,0 +1,67 @@
+/* diag: tool-prefixed diagnostics and the checked close of stdout. */
+#include "diag.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *prog = "tokbench";
+
+void diag_init(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	prog = slash ? slash + 1 : argv0;
+}
+
+const char *diag_prog(void)
+{
+	return prog;
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	/* One fprintf of a pre-formatted line keeps concurrent writers to the
+	 * same stderr from interleaving within a message. */
+	char buf[2048];
+
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	fprintf(stderr, "%s: %s\n", prog, buf);
+}
+
+void diag_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+void diag_die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+int diag_fshut(FILE *f, const char *name)
+{
+	int err = 0;
+
+	if (fflush(f) != 0 || ferror(f))
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && err == 0)
+		err = errno ? errno : EIO;
+	if (err == 0)
+		return 0;
+	diag_warn("%s: write error: %s", name, strerror(err));
+	return -1;
+}

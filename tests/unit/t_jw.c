@@ -1,0 +1,142 @@
+/* Unit tests of lib/jw: JSON escaping of UTF-8 and control characters. */
+#include "tap.h"
+#include "jw.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+
+static char out[4096];
+
+/* The escaped form of s[0..n) as a NUL-terminated string in out. */
+static const char *esc(const char *s, size_t n)
+{
+	jw w;
+	size_t len;
+	const char *d;
+
+	jw_init(&w);
+	jw_escape(&w, s, n);
+	d = jw_data(&w, &len);
+	memcpy(out, d, len);
+	out[len] = '\0';
+	jw_free(&w);
+	return out;
+}
+
+#define ESC(lit) esc(lit, sizeof(lit) - 1)
+
+static void test_plain_and_specials(void)
+{
+	CHECK_STR(ESC("hello"), "hello");
+	CHECK_STR(ESC("a\"b\\c"), "a\\\"b\\\\c");
+	CHECK_STR(ESC("\n\r\t\b\f"), "\\n\\r\\t\\b\\f");
+	CHECK_STR(ESC("\x01\x1f"), "\\u0001\\u001f");
+	CHECK_STR(ESC("a\0b"), "a\\u0000b");
+	CHECK_STR(ESC("\x7f/"), "\x7f/"); /* DEL and '/' need no escape */
+}
+
+static void test_utf8(void)
+{
+	CHECK_STR(ESC("量子计算"), "量子计算");
+	CHECK_STR(ESC("é ✓ 😀"), "é ✓ 😀");
+	/* Invalid bytes become U+FFFD, one per byte, and never eat the
+	 * following valid characters. */
+	CHECK_STR(ESC("a\xffz"), "a\xef\xbf\xbdz");
+	CHECK_STR(ESC("\xe9\x87"), "\xef\xbf\xbd\xef\xbf\xbd"); /* cut */
+	CHECK_STR(ESC("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd"); /* overlong */
+	CHECK_STR(ESC("\xed\xa0\x80"), /* a UTF-16 surrogate */
+		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_STR(ESC("\xf4\x90\x80\x80"), /* past U+10FFFF */
+		  "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	CHECK_STR(ESC("\xe9\x87x"), "\xef\xbf\xbd\xef\xbf\xbdx");
+}
+
+static void test_object_line(void)
+{
+	char path[] = "/tmp/tb-jw-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w+");
+	jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "ev", "tok");
+	jw_num(&w, "t", 1795366950.1234567, 6);
+	jw_int(&w, "id", 3);
+	jw_str(&w, "text", "line\nnext \"q\"");
+	jw_str(&w, "none", NULL);
+	jw_bool(&w, "warm", 1);
+	jw_num(&w, "nan", 0.0 / 0.0, 3);
+	jw_num(&w, "negzero", -0.0001, 2);
+	jw_arr_open(&w, "xs");
+	jw_int(&w, NULL, 1);
+	jw_obj_open(&w, NULL);
+	jw_null(&w, "k");
+	jw_obj_close(&w);
+	jw_arr_close(&w);
+	jw_raw(&w, "usage", "{\"completion_tokens\":8}");
+	jw_obj_close(&w);
+	CHECK_INT(jw_emit(&w, f, 1), 0);
+	/* The writer is reusable after emit. */
+	jw_obj_open(&w, NULL);
+	jw_int(&w, "n", 2);
+	jw_obj_close(&w);
+	CHECK_INT(jw_emit(&w, f, 0), 0);
+	jw_free(&w);
+
+	rewind(f);
+	char line[512];
+	CHECK(fgets(line, sizeof line, f) != NULL);
+	CHECK_STR(line, "{\"ev\":\"tok\",\"t\":1795366950.123457,\"id\":3,"
+		  "\"text\":\"line\\nnext \\\"q\\\"\",\"none\":null,"
+		  "\"warm\":true,\"nan\":null,\"negzero\":0.00,"
+		  "\"xs\":[1,{\"k\":null}],"
+		  "\"usage\":{\"completion_tokens\":8}}\n");
+	CHECK(fgets(line, sizeof line, f) != NULL);
+	CHECK_STR(line, "{\"n\":2}\n");
+	fclose(f);
+	remove(path);
+}
+
+/* Whatever bytes go in, what comes out parses as JSON; valid UTF-8 (here
+ * ASCII) round-trips exactly.  NUL is left out: cJSON's C strings end there. */
+static void test_roundtrip_all_bytes(void)
+{
+	char in[255 * 2];
+	int i, bad = 0;
+	size_t len;
+	jw w;
+
+	for (i = 1; i < 256; i++) {
+		in[2 * (i - 1)] = (char)i;
+		in[2 * (i - 1) + 1] = 'x';
+	}
+	jw_init(&w);
+	jw_strn(&w, NULL, in, sizeof in);
+	const char *d = jw_data(&w, &len);
+	char *copy = malloc(len + 1);
+	memcpy(copy, d, len);
+	copy[len] = '\0';
+	cJSON *v = cJSON_Parse(copy);
+	CHECK(v != NULL && cJSON_IsString(v));
+	if (v != NULL && cJSON_IsString(v)) {
+		const char *s = v->valuestring;
+		CHECK(strlen(s) > 255);
+		for (i = 1; i < 128; i++)
+			if (s[2 * (i - 1)] != (char)i || s[2 * (i - 1) + 1] != 'x')
+				bad++;
+	}
+	CHECK_INT(bad, 0);
+	cJSON_Delete(v);
+	free(copy);
+	jw_free(&w);
+}
+
+int main(void)
+{
+	RUN(test_plain_and_specials);
+	RUN(test_utf8);
+	RUN(test_object_line);
+	RUN(test_roundtrip_all_bytes);
+	return DONE();
+}
