@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs what tokbench needs to build, test and draw charts: libcurl,
-# cJSON, libcsv, libevent, gnuplot, pkg-config and a C compiler.
+# cJSON, libcsv, libevent, gnuplot, pkg-config, a C compiler, and curl and
+# jq for the shell tests.
 #   .ci/deps.sh               install whatever is missing
 #   .ci/deps.sh --if-missing  same, silent when nothing is missing
 #   .ci/deps.sh --list        print what is missing, install nothing
@@ -25,6 +26,7 @@ have_pc libevent || missing="$missing libevent"
 have_header csv.h || missing="$missing libcsv"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
+command -v jq >/dev/null 2>&1 || missing="$missing jq" # the shell tests read JSON with it
 
 if [ -z "$missing" ]; then
 	[ "$mode" = --if-missing ] || echo "deps: everything is installed"
@@ -48,6 +50,7 @@ if command -v apt-get >/dev/null 2>&1; then
 		libcsv) pkgs="$pkgs libcsv-dev" ;;
 		gnuplot) pkgs="$pkgs gnuplot-nox" ;;
 		curl) pkgs="$pkgs curl" ;;
+		jq) pkgs="$pkgs jq" ;;
 		esac
 	done
 	sudo=""
@@ -68,6 +71,7 @@ elif command -v brew >/dev/null 2>&1; then
 		libcsv) pkgs="$pkgs libcsv" ;;
 		gnuplot) pkgs="$pkgs gnuplot" ;;
 		curl) pkgs="$pkgs curl" ;;
+		jq) pkgs="$pkgs jq" ;;
 		esac
 	done
 	echo "deps: installing with Homebrew:$pkgs"

@@ -241,10 +241,23 @@ void jw_raw(jw *w, const char *key, const char *json)
 	put(w, json, strlen(json));
 }
 
+void jw_append(jw *w, const char *s, size_t n)
+{
+	put(w, s, n);
+}
+
 const char *jw_data(const jw *w, size_t *len)
 {
 	*len = w->len;
 	return w->buf ? w->buf : "";
+}
+
+const char *jw_cstr(jw *w)
+{
+	if (reserve(w, 0) != 0 || w->buf == NULL)
+		return "";
+	w->buf[w->len] = '\0'; /* reserve() always keeps one spare byte */
+	return w->buf;
 }
 
 int jw_emit(jw *w, FILE *f, int flush)

@@ -52,8 +52,16 @@ void jw_raw(jw *w, const char *key, const char *json);
  * the building block of jw_str, exported for tests and other writers. */
 void jw_escape(jw *w, const char *s, size_t n);
 
+/* Appends n raw bytes, neither escaped nor separated: for building plain
+ * strings with the same buffer type. */
+void jw_append(jw *w, const char *s, size_t n);
+
 /* The value built so far and its length (not NUL-terminated). */
 const char *jw_data(const jw *w, size_t *len);
+
+/* The value built so far as a NUL-terminated string, valid until the next
+ * call on w; "" if nothing was built or allocation failed. */
+const char *jw_cstr(jw *w);
 
 /* Writes the value and a newline to f, flushes f if flush is non-zero, and
  * resets w.  Returns 0, or -1 on a write error or an earlier allocation

@@ -9,9 +9,10 @@
 # Each test body runs in a subshell with "set -e" inside a fresh scratch
 # directory ($TRASH); TAP goes to stdout.  $TB_BIN holds the tools under
 # test, $TESTS the tests/ directory (for golden files and fixtures).
+# TB_TRACE=1 runs the bodies under "set -x" to show where one fails.
 
 TESTS=$(cd "$(dirname "$0")" && pwd)
-TB_BIN=${TB_BIN:-$TESTS/../bin}
+TB_BIN=$(cd "${TB_BIN:-$TESTS/../bin}" && pwd)
 GOLDEN=$TESTS/golden
 FIXTURES=$TESTS/fixtures
 test_count=0
@@ -29,6 +30,7 @@ test_cleanup() {
 	for c in "${test_at_exit_cmds[@]+"${test_at_exit_cmds[@]}"}"; do
 		eval "$c" >/dev/null 2>&1
 	done
+	wait 2>/dev/null # servers' wrappers, so nothing writes while we clean
 	rm -rf "$TRASH_ROOT"
 }
 
@@ -37,7 +39,8 @@ test_expect_success() {
 	test_count=$((test_count + 1))
 	TRASH=$TRASH_ROOT/$test_count
 	mkdir -p "$TRASH"
-	(cd "$TRASH" && set -e && eval "$body") >"$TRASH_ROOT/log.$test_count" 2>&1
+	(cd "$TRASH" && set -e && { [ -z "${TB_TRACE:-}" ] || set -x; } &&
+		eval "$body") >"$TRASH_ROOT/log.$test_count" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "ok $test_count - $title"
@@ -100,4 +103,64 @@ test_lines() {
 test_done() {
 	echo "1..$test_count"
 	[ "$test_failed" -eq 0 ]
+}
+
+# llmsim_start NAME [llmsim options]: starts llmsim on a free port in the
+# background, waits for it to announce its URL, and sets ${NAME}_URL (the
+# .../v1 base), ${NAME}_PID, and ${NAME}_ERR (its stderr file).  The server
+# is stopped when the test file ends.
+llmsim_start() {
+	local name=$1 out err pid i url
+	shift
+	out=$TRASH_ROOT/$name.url
+	err=$TRASH_ROOT/$name.err
+	rm -f "$TRASH_ROOT/$name.rc" "$TRASH_ROOT/$name.pid"
+	# A wrapper records the exit status, so any subshell can check it.
+	(
+		"$TB_BIN/llmsim" --port 0 "$@" >"$out" 2>"$err" &
+		echo $! >"$TRASH_ROOT/$name.pid"
+		wait $!
+		echo $? >"$TRASH_ROOT/$name.rc"
+	) &
+	for i in $(seq 1 200); do
+		url=$(head -n 1 "$out" 2>/dev/null)
+		[ -n "$url" ] && break
+		[ -f "$TRASH_ROOT/$name.rc" ] && break
+		sleep 0.05
+	done
+	pid=$(cat "$TRASH_ROOT/$name.pid" 2>/dev/null)
+	if [ -z "$url" ]; then
+		echo "llmsim_start: llmsim did not start:" >&2
+		cat "$err" >&2
+		return 1
+	fi
+	eval "${name}_URL=\$url ${name}_PID=\$pid ${name}_ERR=\$err"
+	test_at_exit "kill $pid"
+}
+
+# llmsim_stop NAME [SIGNAL]: stops it and fails unless it exited 0 with no
+# sanitizer report on stderr.
+llmsim_stop() {
+	local name=$1 sig=${2:-TERM} pid err rc i
+	eval "pid=\$${name}_PID err=\$${name}_ERR"
+	kill -"$sig" "$pid" || return 1
+	for i in $(seq 1 200); do
+		[ -s "$TRASH_ROOT/$name.rc" ] && break
+		sleep 0.05
+	done
+	rc=$(cat "$TRASH_ROOT/$name.rc" 2>/dev/null)
+	if [ "$rc" != 0 ] || grep -q -E 'Sanitizer|runtime error' "$err"; then
+		echo "llmsim_stop: exit ${rc:-none}" >&2
+		cat "$err" >&2
+		return 1
+	fi
+}
+
+# sse_data FILE: the payloads of the SSE data lines of a response, one a
+# line; sse_json FILE: the same without the final [DONE], for jq.
+sse_data() {
+	sed -n 's/^data: //p' "$1"
+}
+sse_json() {
+	sse_data "$1" | grep -v -x '\[DONE\]'
 }

@@ -1,0 +1,109 @@
+/* fileio: whole-file reads and atomic, never-clobbering writes. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *fio_slurp(const char *path, size_t max, size_t *len)
+{
+	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
+	size_t cap = 65536, n = 0;
+	char *buf = NULL, *p;
+	ssize_t got;
+	int saved;
+
+	if (fd < 0)
+		return NULL;
+	for (;;) {
+		if (buf == NULL || cap - n < 2) {
+			cap = buf == NULL ? cap : cap * 2;
+			if ((p = realloc(buf, cap)) == NULL)
+				goto fail;
+			buf = p;
+		}
+		got = read(fd, buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			goto fail;
+		if (got == 0)
+			break;
+		n += (size_t)got;
+		if (n > max) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	if (fd != 0)
+		close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	if (fd != 0)
+		close(fd);
+	errno = saved;
+	return NULL;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int fio_write_atomic(const char *path, const void *data, size_t len,
+		     int flags)
+{
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	int fd, rc, saved;
+
+	if (tmp == NULL)
+		return -1;
+	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return -1;
+	}
+	/* mkstemp makes the file 0600; a result is an ordinary file. */
+	mode_t um = umask(0);
+	umask(um);
+	rc = fchmod(fd, 0666 & ~um);
+	if (rc == 0)
+		rc = write_all(fd, data, len);
+	if (rc == 0)
+		rc = fsync(fd);
+	if (close(fd) != 0)
+		rc = -1;
+	if (rc == 0 && (flags & FIO_NOCLOBBER)) {
+		rc = link(tmp, path); /* fails with EEXIST, never replaces */
+		saved = errno;
+		unlink(tmp);
+		errno = saved;
+	} else if (rc == 0) {
+		rc = rename(tmp, path);
+	}
+	saved = errno;
+	if (rc != 0)
+		unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
+}

@@ -1,0 +1,26 @@
+/* fileio: whole-file reads and atomic, never-clobbering writes. */
+#ifndef TB_FILEIO_H
+#define TB_FILEIO_H
+
+#include <stddef.h>
+
+/* Reads the whole file at path ("-" is standard input) into a new
+ * NUL-terminated buffer, stores its length in *len and returns it; the
+ * caller frees it.  Returns NULL with errno set on error, EFBIG past max
+ * bytes. */
+char *fio_slurp(const char *path, size_t max, size_t *len);
+
+/* Flags for fio_write_atomic. */
+enum {
+	FIO_NOCLOBBER = 1 /* fail with EEXIST if path already exists */
+};
+
+/* Writes data to path atomically: to a temporary file in the same
+ * directory, fsync, then rename over path (or link into place with
+ * FIO_NOCLOBBER, so an existing file is never replaced).  A crash leaves
+ * either the old file or the new one, never a truncated one.  Returns 0,
+ * or -1 with errno set and no temporary file left behind. */
+int fio_write_atomic(const char *path, const void *data, size_t len,
+		     int flags);
+
+#endif
