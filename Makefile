@@ -81,7 +81,7 @@ $(OUT)/%: src/%.c $(LIB_A) lib/*.h | $(OUT)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm
 
 $(BUILD)/lib $(BUILD)/tests $(OUT):
 	mkdir -p $@

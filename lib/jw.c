@@ -186,6 +186,15 @@ void jw_strn(jw *w, const char *key, const char *s, size_t n)
 	putc_(w, '"');
 }
 
+void jw_escape_join(jw *w, const char *key, const char *a, const char *b)
+{
+	member(w, key);
+	putc_(w, '"');
+	jw_escape(w, a, strlen(a));
+	jw_escape(w, b, strlen(b));
+	putc_(w, '"');
+}
+
 void jw_str(jw *w, const char *key, const char *s)
 {
 	jw_strn(w, key, s, s ? strlen(s) : 0);

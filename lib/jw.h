@@ -45,6 +45,8 @@ void jw_int(jw *w, const char *key, long long v);
 void jw_num(jw *w, const char *key, double v, int prec);
 void jw_bool(jw *w, const char *key, int v);
 void jw_null(jw *w, const char *key);
+/* Writes the string a followed by b (one JSON string, both escaped). */
+void jw_escape_join(jw *w, const char *key, const char *a, const char *b);
 /* Inserts json, which must already be one serialised JSON value. */
 void jw_raw(jw *w, const char *key, const char *json);
 

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,9 @@ static struct fault run_fault;
 static double opt_fault_rate = 1.0;
 static double opt_load_time = -1;
 static int opt_list;
+static int opt_no_usage;
+static char *replay;             /* --replay: a captured body */
+static size_t replay_len;
 
 static struct event_base *base;
 static struct evhttp *http;
@@ -144,6 +148,7 @@ static void usage(int code)
 		"[--log file]\n"
 		"              [--fault spec [--fault-rate p]] "
 		"[--list-profiles]\n"
+		"              [--no-usage] [--replay captured.sse]\n"
 		"faults: http500 http503 http429[:retry] reset:K malformed:K "
 		"stall:K:DUR\n"
 		"        slow-headers:DUR endless wrong-ctype error:K no-done\n");
@@ -1119,7 +1124,8 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	p = cJSON_IsString(model) ? find_profile(model->valuestring) : NULL;
 	s->prof = p ? p : current;
 	s->streaming = flag(body, "stream", 0);
-	s->include_usage = s->streaming && flag(opts, "include_usage", 0);
+	s->include_usage = s->streaming && !opt_no_usage &&
+			   flag(opts, "include_usage", 0);
 	s->ignore_eos = flag(body, "ignore_eos", 0);
 	s->use_cache = flag(body, "cache_prompt", 1);
 	const char *text = jw_data(&prompt, &len);
@@ -1225,6 +1231,17 @@ static struct stream *stream_new(struct evhttp_request *req, enum api api)
 	return s;
 }
 
+/* Small chunks must leave at once: with Nagle's algorithm a chunk waits
+ * for the ACK of the previous one, which a client may delay by 40 ms. */
+static void no_delay(struct evhttp_connection *evcon)
+{
+	int one = 1;
+	int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon));
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 /* Frees a stream that never started (its request was answered). */
 static void stream_discard(struct stream *s)
 {
@@ -1243,6 +1260,18 @@ static cJSON *read_body(struct evhttp_request *req)
 	return p ? cJSON_ParseWithLength(p, len) : NULL;
 }
 
+/* --replay: every completion gets the captured body, byte for byte. */
+static void handle_replay(struct evhttp_request *req)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add(b, replay, replay_len);
+	add_header(req, "Content-Type", "text/event-stream");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	log_simple("replay", NULL);
+}
+
 static void handle_completion(struct evhttp_request *req, enum api api)
 {
 	struct stream *s;
@@ -1251,6 +1280,10 @@ static void handle_completion(struct evhttp_request *req, enum api api)
 
 	if (loading()) {
 		reply_error(req, 503, "unavailable_error", "Loading model");
+		return;
+	}
+	if (replay != NULL) {
+		handle_replay(req);
 		return;
 	}
 	if ((body = read_body(req)) == NULL) {
@@ -1282,6 +1315,7 @@ static void handle_completion(struct evhttp_request *req, enum api api)
 	}
 	s->evcon = evhttp_request_get_connection(req);
 	evhttp_connection_set_closecb(s->evcon, on_close, s);
+	no_delay(s->evcon);
 	s->timer = evtimer_new(base, on_timer, s);
 	s->state = ST_QUEUED;
 	if (queue_tail)
@@ -1545,6 +1579,7 @@ static void parse_args(int argc, char **argv)
 		{"role-early", 0, 0, 'e'}, {"eos-in-usage", 0, 0, 'E'},
 		{"seed", 1, 0, 'x'}, {"log", 1, 0, 'l'}, {"fault", 1, 0, 'z'},
 		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
+		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -1580,6 +1615,13 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'Z': opt_fault_rate = opt_real("--fault-rate", optarg, 0, 1); break;
 		case 'i': opt_list = 1; break;
+		case 'U': opt_no_usage = 1; break;
+		case 'y':
+			replay = fio_slurp(optarg, 256 << 20, &replay_len);
+			if (replay == NULL)
+				diag_die(EXIT_RUNTIME, "--replay %s: %s", optarg,
+					 strerror(errno));
+			break;
 		case 'h': usage(EXIT_OK); break;
 		case '?': usage(EXIT_USAGE); break;
 		default: set_override(c, optarg); break;
@@ -1702,6 +1744,7 @@ static void shutdown_all(void)
 	sim_cache_free(cache);
 	evbuffer_free(scratch);
 	free(ballast);
+	free(replay);
 	event_base_free(base);
 }
 

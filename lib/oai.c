@@ -1,0 +1,117 @@
+/* oai: decodes one OpenAI-compatible streamed chunk (see oai.h). */
+#include "oai.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *str_of(const cJSON *o, const char *key, size_t *len)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsString(v))
+		return NULL;
+	if (len)
+		*len = strlen(v->valuestring);
+	return v->valuestring;
+}
+
+static const cJSON *obj_of(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsObject(v) ? v : NULL;
+}
+
+/* Sums the argument bytes of a tool_calls delta array. */
+static void tool_calls(const cJSON *arr, struct oai_chunk *c)
+{
+	const cJSON *tc;
+	size_t n;
+
+	if (!cJSON_IsArray(arr))
+		return;
+	c->has_tool = 1;
+	cJSON_ArrayForEach(tc, arr) {
+		const cJSON *fn = obj_of(tc, "function");
+		if (fn && str_of(fn, "arguments", &n))
+			c->tool_len += n;
+	}
+}
+
+static void decode_choice(const cJSON *ch, struct oai_chunk *c)
+{
+	const cJSON *delta = obj_of(ch, "delta");
+
+	c->finish = str_of(ch, "finish_reason", NULL);
+	if (delta == NULL) {
+		/* completions API, or a non-streamed message */
+		c->content = str_of(ch, "text", &c->content_len);
+		return;
+	}
+	c->content = str_of(delta, "content", &c->content_len);
+	c->reasoning = str_of(delta, "reasoning_content", &c->reasoning_len);
+	if (c->reasoning == NULL)
+		c->reasoning = str_of(delta, "reasoning", &c->reasoning_len);
+	tool_calls(cJSON_GetObjectItemCaseSensitive(delta, "tool_calls"), c);
+	c->role_only = str_of(delta, "role", NULL) != NULL &&
+		       c->content_len == 0 && c->reasoning_len == 0 &&
+		       !c->has_tool;
+}
+
+void oai_decode(const char *data, size_t len, struct oai_chunk *c)
+{
+	const cJSON *choices, *err;
+
+	memset(c, 0, sizeof *c);
+	c->kind = OAI_BAD;
+	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+		c->kind = OAI_DONE;
+		return;
+	}
+	c->root = cJSON_ParseWithLength(data, len);
+	if (!cJSON_IsObject(c->root))
+		return;
+	err = cJSON_GetObjectItemCaseSensitive(c->root, "error");
+	if (err != NULL && !cJSON_IsNull(err)) {
+		c->kind = OAI_ERROR;
+		c->error = cJSON_IsString(err) ? err->valuestring :
+			   str_of(err, "message", NULL);
+		if (c->error == NULL)
+			c->error = "error object without a message";
+		return;
+	}
+	choices = cJSON_GetObjectItemCaseSensitive(c->root, "choices");
+	if (!cJSON_IsArray(choices))
+		return;
+	c->kind = OAI_CHUNK;
+	if (cJSON_GetArraySize(choices) > 0)
+		decode_choice(cJSON_GetArrayItem(choices, 0), c);
+	c->usage = obj_of(c->root, "usage");
+	c->timings = obj_of(c->root, "timings");
+	c->stats = obj_of(c->root, "stats");
+}
+
+void oai_clear(struct oai_chunk *c)
+{
+	cJSON_Delete(c->root);
+	memset(c, 0, sizeof *c);
+}
+
+char *oai_error_message(const char *body, size_t len, char *buf,
+			size_t buflen)
+{
+	cJSON *root = cJSON_ParseWithLength(body, len);
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+	const char *msg = NULL;
+
+	if (cJSON_IsString(err))
+		msg = err->valuestring;
+	else if (cJSON_IsObject(err))
+		msg = str_of(err, "message", NULL);
+	else if (cJSON_IsObject(root))
+		msg = str_of(root, "message", NULL);
+	if (msg != NULL)
+		snprintf(buf, buflen, "%s", msg);
+	cJSON_Delete(root);
+	return msg ? buf : NULL;
+}

@@ -1,0 +1,53 @@
+/* oai: decodes one OpenAI-compatible streamed chunk (an SSE data payload). */
+#ifndef TB_OAI_H
+#define TB_OAI_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+/* What a payload was. */
+enum oai_kind {
+	OAI_CHUNK,  /* a completion chunk (possibly with nothing in it) */
+	OAI_DONE,   /* the "[DONE]" marker */
+	OAI_ERROR,  /* an error object, {"error": ...} */
+	OAI_BAD     /* not JSON, or JSON of no known shape */
+};
+
+/*
+ * The parts of a chunk that tokbench measures.  Text pointers point into
+ * the parsed tree and stay valid until oai_clear.  Chat chunks carry text
+ * in choices[0].delta.content, reasoning in delta.reasoning_content
+ * (llama-server, LM Studio, DeepSeek) or delta.reasoning (vLLM, Ollama,
+ * mlx_lm), tool-call arguments in delta.tool_calls[].function.arguments;
+ * completions chunks in choices[0].text.
+ */
+struct oai_chunk {
+	enum oai_kind kind;
+	int role_only;            /* a delta with a role and no text */
+	const char *content;      /* NULL when absent */
+	size_t content_len;
+	const char *reasoning;
+	size_t reasoning_len;
+	size_t tool_len;          /* bytes of tool-call arguments */
+	int has_tool;             /* a tool_calls delta was present */
+	const char *finish;       /* finish_reason, NULL when null/absent */
+	const cJSON *usage;       /* objects as the server sent them */
+	const cJSON *timings;     /* llama-server */
+	const cJSON *stats;       /* LM Studio */
+	const char *error;        /* OAI_ERROR: the message */
+	cJSON *root;
+};
+
+/* Decodes data[0..len).  Always fills *c (kind OAI_BAD on garbage); release
+ * with oai_clear. */
+void oai_decode(const char *data, size_t len, struct oai_chunk *c);
+void oai_clear(struct oai_chunk *c);
+
+/* The message of an error body such as {"error":{"message":"..."}} or
+ * {"error":"..."} or {"message":"..."}, copied into buf (truncated);
+ * returns buf, or NULL when the body has none. */
+char *oai_error_message(const char *body, size_t len, char *buf,
+			size_t buflen);
+
+#endif

@@ -1,0 +1,261 @@
+/* prompts: loads a prompt set (docs/prompts.md) into memory. */
+#include "prompts.h"
+
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const keys[] = {
+	"name", "prompt", "messages", "max_tokens", "category", "expect",
+	"synthetic_tokens", "note", NULL
+};
+
+static char *dup_or_null(const cJSON *v)
+{
+	return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+}
+
+/* Line and column of position at in text. */
+static void line_col(const char *text, const char *at, int *line, int *col)
+{
+	const char *p;
+
+	*line = 1;
+	*col = 1;
+	for (p = text; p < at; p++) {
+		if (*p == '\n')
+			(*line)++, *col = 1;
+		else
+			(*col)++;
+	}
+}
+
+static int whole_number(const cJSON *v, int lo, int *out)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+	    v->valuedouble < lo || v->valuedouble > 100000000)
+		return -1;
+	*out = (int)v->valuedouble;
+	return 0;
+}
+
+/* Checks the messages array: objects with a role and string content (or
+ * an array of parts). */
+static const char *check_messages(const cJSON *m)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) == 0)
+		return "\"messages\" must be a non-empty array";
+	cJSON_ArrayForEach(it, m) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "content");
+		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "role")))
+			return "each message needs a \"role\" string";
+		if (!cJSON_IsString(c) && !cJSON_IsArray(c))
+			return "each message needs a \"content\" string or array";
+	}
+	return NULL;
+}
+
+/* The messages' string contents joined with newlines. */
+static char *join_text(const cJSON *m)
+{
+	const cJSON *it;
+	size_t len = 0, k;
+	char *s;
+
+	cJSON_ArrayForEach(it, m) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "content");
+		if (cJSON_IsString(c))
+			len += strlen(c->valuestring) + 1;
+	}
+	if ((s = malloc(len + 1)) == NULL)
+		return NULL;
+	len = 0;
+	cJSON_ArrayForEach(it, m) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "content");
+		if (!cJSON_IsString(c))
+			continue;
+		if (len > 0)
+			s[len++] = '\n';
+		k = strlen(c->valuestring);
+		memcpy(s + len, c->valuestring, k);
+		len += k;
+	}
+	s[len] = '\0';
+	return s;
+}
+
+static const char *check_keys(const cJSON *o)
+{
+	static char msg[96];
+	const cJSON *v;
+	int i;
+
+	cJSON_ArrayForEach(v, o) {
+		for (i = 0; keys[i] && strcmp(keys[i], v->string) != 0; i++)
+			;
+		if (keys[i] == NULL && v->string[0] != '_') {
+			snprintf(msg, sizeof msg, "unknown key \"%.40s\"",
+				 v->string);
+			return msg;
+		}
+	}
+	return NULL;
+}
+
+static const char *check_expect(const char *re)
+{
+	regex_t rx;
+
+	if (re == NULL)
+		return NULL;
+	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+		return "\"expect\" is not a valid extended regular expression";
+	regfree(&rx);
+	return NULL;
+}
+
+/* Fills p from object o; returns an error message or NULL. */
+static const char *parse_one(const cJSON *o, struct prompt *p)
+{
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "prompt");
+	const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(o, "messages");
+	const cJSON *mt = cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "synthetic_tokens");
+	const char *e;
+
+	if (!cJSON_IsObject(o))
+		return "must be an object";
+	if ((e = check_keys(o)) != NULL)
+		return e;
+	if ((text != NULL) == (msgs != NULL))
+		return "needs exactly one of \"prompt\" and \"messages\"";
+	if (text != NULL && !cJSON_IsString(text))
+		return "\"prompt\" must be a string";
+	if (msgs != NULL && (e = check_messages(msgs)) != NULL)
+		return e;
+	if (mt != NULL && whole_number(mt, 1, &p->max_tokens) != 0)
+		return "\"max_tokens\" must be a whole number >= 1";
+	if (st != NULL && whole_number(st, 0, &p->synthetic_tokens) != 0)
+		return "\"synthetic_tokens\" must be a whole number >= 0";
+	p->category = dup_or_null(cJSON_GetObjectItemCaseSensitive(o, "category"));
+	p->expect = dup_or_null(cJSON_GetObjectItemCaseSensitive(o, "expect"));
+	if ((e = check_expect(p->expect)) != NULL)
+		return e;
+	if (msgs != NULL) {
+		p->messages = cJSON_Duplicate(msgs, 1);
+	} else {
+		p->messages = cJSON_CreateArray();
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "role", "user");
+		cJSON_AddStringToObject(m, "content", text->valuestring);
+		cJSON_AddItemToArray(p->messages, m);
+	}
+	p->text = join_text(p->messages);
+	return p->messages && p->text ? NULL : "out of memory";
+}
+
+static int fail(char *err, size_t errlen, const char *name, const char *why)
+{
+	snprintf(err, errlen, "prompt \"%s\": %s", name, why);
+	return -1;
+}
+
+static int parse_all(const cJSON *root, struct prompt_set *out, char *err,
+		     size_t errlen)
+{
+	const cJSON *it;
+	int n = cJSON_GetArraySize(root), i = 0;
+	char name[32];
+
+	if (n == 0) {
+		snprintf(err, errlen, "the prompt set is empty");
+		return -1;
+	}
+	if ((out->v = calloc((size_t)n, sizeof *out->v)) == NULL)
+		return fail(err, errlen, "?", "out of memory");
+	cJSON_ArrayForEach(it, root) {
+		struct prompt *p = &out->v[i++];
+		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
+		out->n = i;
+		snprintf(name, sizeof name, "#%d", i);
+		p->name = strdup(cJSON_IsArray(root) ?
+				 (cJSON_IsString(nm) ? nm->valuestring : name) :
+				 it->string);
+		if (cJSON_IsArray(root) && !cJSON_IsString(nm))
+			return fail(err, errlen, name, "needs a \"name\" string");
+		const char *e = parse_one(it, p);
+		if (e != NULL)
+			return fail(err, errlen, p->name, e);
+	}
+	return 0;
+}
+
+int prompts_parse(const char *text, size_t len, struct prompt_set *out,
+		  char *err, size_t errlen)
+{
+	const char *end = NULL;
+	cJSON *root;
+	int line, col, rc;
+
+	memset(out, 0, sizeof *out);
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (root == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+		line_col(text, at && at >= text && at <= text + len ? at : text,
+			 &line, &col);
+		snprintf(err, errlen, "%d:%d: invalid JSON", line, col);
+		return -1;
+	}
+	if (!cJSON_IsObject(root) && !cJSON_IsArray(root)) {
+		cJSON_Delete(root);
+		snprintf(err, errlen, "1:1: want an object of prompts or an "
+			 "array of prompts");
+		return -1;
+	}
+	rc = parse_all(root, out, err, errlen);
+	cJSON_Delete(root);
+	if (rc != 0)
+		prompts_free(out);
+	return rc;
+}
+
+void prompts_free(struct prompt_set *set)
+{
+	int i;
+
+	for (i = 0; set->v && i < set->n; i++) {
+		struct prompt *p = &set->v[i];
+		free(p->name);
+		free(p->category);
+		free(p->expect);
+		free(p->text);
+		cJSON_Delete(p->messages);
+	}
+	free(set->v);
+	set->v = NULL;
+	set->n = 0;
+}
+
+char *prompts_filler(int n)
+{
+	/* Ordinary technical English, so tokenizers see ~4 bytes a token. */
+	static const char para[] =
+		"Large language model inference on a workstation is bound by "
+		"memory bandwidth during decoding and by compute during prompt "
+		"processing. Quantization trades precision for speed and size. "
+		"The key value cache grows with the context, and long contexts "
+		"slow both prefill and decode. ";
+	size_t want = (size_t)n * 4, plen = sizeof para - 1, i;
+	char *s = malloc(want + 1);
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; i < want; i++)
+		s[i] = para[i % plen];
+	s[want] = '\0';
+	return s;
+}

@@ -1,0 +1,43 @@
+/* prompts: loads a prompt set (docs/prompts.md) into memory. */
+#ifndef TB_PROMPTS_H
+#define TB_PROMPTS_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+struct prompt {
+	char *name;
+	char *category;          /* NULL when not given */
+	char *expect;            /* a POSIX extended regex; NULL when none */
+	cJSON *messages;         /* chat messages (owned); built from "prompt" */
+	char *text;              /* the plain prompt, for the completions API */
+	int max_tokens;          /* 0 when not given */
+	int synthetic_tokens;    /* 0 when not given */
+};
+
+struct prompt_set {
+	struct prompt *v;
+	int n;
+};
+
+/*
+ * Parses a prompt set from text[0..len): either an object keyed by prompt
+ * name, {"short": {"prompt": "...", "max_tokens": 100, ...}, ...}, or an
+ * array of objects that each have a "name".  Each prompt has "messages"
+ * (OpenAI chat messages) or "prompt" (a string), and optionally
+ * "max_tokens", "category", "expect" and "synthetic_tokens" (a filler
+ * context of about that many tokens is put before the prompt).  Unknown
+ * keys are errors, to catch typos.  Order is kept.
+ * Returns 0, or -1 with "line:col: reason" or "prompt \"x\": reason" in
+ * err.  Release with prompts_free.
+ */
+int prompts_parse(const char *text, size_t len, struct prompt_set *out,
+		  char *err, size_t errlen);
+void prompts_free(struct prompt_set *set);
+
+/* The filler text of about n tokens (4 ASCII bytes a token), deterministic;
+ * the caller frees it. */
+char *prompts_filler(int n);
+
+#endif

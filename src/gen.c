@@ -1,0 +1,1643 @@
+/* gen: streams completions for a prompt set and writes NDJSON token events. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "diag.h"
+#include "fileio.h"
+#include "hostinfo.h"
+#include "jw.h"
+#include "oai.h"
+#include "prompts.h"
+#include "sim.h"
+#include "sse.h"
+#include "units.h"
+
+extern char **environ;
+
+#define MAX_LABELS 64
+#define ERRBODY_MAX 4096
+#define EXIT_SIGNAL_BASE 128
+
+enum api { API_CHAT, API_COMPLETIONS };
+enum server {
+	SRV_AUTO, SRV_LMSTUDIO, SRV_LLAMACPP, SRV_OLLAMA, SRV_MLX, SRV_VLLM,
+	SRV_OPENAI, SRV_LLMSIM, SRV_UNKNOWN
+};
+static const char *const server_names[] = {
+	"auto", "lmstudio", "llamacpp", "ollama", "mlx", "vllm", "openai",
+	"llmsim", "unknown"
+};
+
+/* Why a request ended; the names are the done event's "status". */
+enum status {
+	ST_OK, ST_HTTP, ST_CONNECT, ST_TIMEOUT, ST_STREAM, ST_PROTOCOL,
+	ST_ABORTED
+};
+static const char *const status_names[] = {
+	"ok", "http_error", "connect_error", "timeout", "stream_error",
+	"protocol_error", "aborted"
+};
+
+/* One request in flight, on the list of those in flight. */
+struct xfer {
+	struct xfer *prev, *next;
+	CURL *easy;
+	struct curl_slist *hdrs;
+	char *body;
+	long id;
+	int prompt, rep, warmup;
+	int64_t m_sched, m_send, m_headers, m_first_event, m_last_byte, m_now;
+	sse_parser *sse;
+	long http;
+	int headers_done, is_sse;
+	enum status status;       /* ST_OK until something went wrong */
+	const char *timeout_kind; /* with ST_TIMEOUT */
+	char err[256];
+	char ctype[96];
+	long chunks, n_content, n_reasoning, n_tool;
+	jw text, reasoning, errbody;
+	char *usage, *timings, *stats;
+	long usage_completion, usage_prompt, usage_reasoning;
+	char finish[32];
+	int saw_done;
+	char curl_err[CURL_ERROR_SIZE];
+};
+
+/* Options (file-static, as every tool). */
+static const char *opt_label = "model";
+static const char *opt_model_id;
+static char opt_base[1024] = "http://localhost:1234/v1";
+static const char *opt_api_key_file;
+static enum api opt_api = API_CHAT;
+static long opt_conc = 1;
+static int opt_conc_set;
+static double opt_rate;              /* requests/s; 0: closed loop */
+static double opt_burstiness = 1;    /* gamma shape; 1 is Poisson */
+static int opt_constant;             /* constant arrivals */
+static long opt_reps = 1;
+static long opt_warmup;
+static long opt_max_tokens;          /* 0: the prompt's or 256 */
+static int opt_ignore_eos;
+static double opt_temperature = -1;
+static long opt_seed = -1;
+static double opt_duration;          /* 0: none */
+static long opt_requests;            /* 0: prompts x reps */
+static double opt_t_connect = 10, opt_t_first = 600, opt_t_idle = 120;
+static double opt_t_total;           /* 0: none */
+static const char *labels[MAX_LABELS][2];
+static int n_labels;
+static int opt_cache_bust = 1;
+static enum server opt_server = SRV_AUTO;
+static int opt_keep_text = 1;
+static const char *opt_prompts = "-";
+static int opt_load, opt_load_only;
+static int opt_progress = -1;        /* -1: when stderr is a terminal */
+
+/* Run state. */
+static char api_key[512];
+static struct prompt_set prompts;
+static char run_id[64];
+static CURLM *multi;
+static jw ew;                        /* the event being written */
+static long next_id, launched, finished, failed, aborted_n;
+static long measured_total;          /* -1: until --duration ends */
+static long in_flight, warm_in_flight;
+static struct xfer *flight_head;      /* every transfer in flight */
+static int64_t m_start, m_next_arrival, m_measure_start;
+static struct sim_rng arrival_rng;
+static volatile sig_atomic_t got_signal;
+static int sig_pipe[2] = {-1, -1};
+static long out_tokens;              /* for progress */
+static enum server server_kind = SRV_UNKNOWN;
+static char srv_model[256], srv_quant[64], srv_version[128];
+static long srv_ctx = -1;
+static int srv_simulated;
+
+/* ---- options ------------------------------------------------------- */
+
+static void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: gen [-m label] [--model-id id] [-u base_url] "
+		"[--api chat|completions]\n"
+		"           [-c n] [--rate r [--burstiness b | --constant]] "
+		"[-n reps] [--warmup n]\n"
+		"           [--max-tokens n] [--ignore-eos] [--temperature t] "
+		"[--seed n]\n"
+		"           [--duration dur] [--requests n] "
+		"[--timeout-connect dur] [--timeout-first dur]\n"
+		"           [--timeout-idle dur] [--timeout-total dur] "
+		"[-l key=value]...\n"
+		"           [--no-cache-bust] [--server auto|lmstudio|llamacpp|"
+		"ollama|mlx|vllm|openai]\n"
+		"           [--no-text] [--api-key-file file] [-p prompts.json] "
+		"[--load | --load-only]\n"
+		"           [--progress | --no-progress] < prompts.json > "
+		"events.ndjson\n");
+	exit(code);
+}
+
+static double opt_dur(const char *name, const char *v)
+{
+	double d;
+	int rc = units_duration(v, &d);
+
+	if (rc != UNITS_OK)
+		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return d;
+}
+
+static long opt_long(const char *name, const char *v, long lo, long hi)
+{
+	long long n;
+	uint64_t u;
+	int rc = units_int(v, lo, hi, &n);
+
+	/* Counts may carry k/M suffixes ("--requests 10k"). */
+	if (rc == UNITS_EINVAL && units_count(v, &u) == UNITS_OK &&
+	    u <= (uint64_t)hi && (long long)u >= lo)
+		return (long)u;
+	if (rc != UNITS_OK)
+		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return (long)n;
+}
+
+static double opt_real(const char *name, const char *v, double lo, double hi)
+{
+	double d;
+	int rc = units_real(v, lo, hi, &d);
+
+	if (rc != UNITS_OK)
+		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return d;
+}
+
+static void add_label(char *kv)
+{
+	char *eq = strchr(kv, '=');
+
+	if (eq == NULL || eq == kv)
+		diag_die(EXIT_USAGE, "-l %s: want key=value", kv);
+	if (n_labels == MAX_LABELS)
+		diag_die(EXIT_USAGE, "more than %d labels", MAX_LABELS);
+	*eq = '\0';
+	labels[n_labels][0] = kv;
+	labels[n_labels][1] = eq + 1;
+	n_labels++;
+}
+
+static enum server parse_server(const char *s)
+{
+	int i;
+
+	for (i = 0; i <= SRV_LLMSIM; i++)
+		if (strcmp(s, server_names[i]) == 0)
+			return (enum server)i;
+	diag_die(EXIT_USAGE, "--server %s: want auto, lmstudio, llamacpp, "
+		 "ollama, mlx, vllm, openai or llmsim", s);
+}
+
+static void set_base_url(const char *u)
+{
+	size_t n = strlen(u);
+
+	if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
+		diag_die(EXIT_USAGE, "base URL %s: want http:// or https://", u);
+	if (n >= sizeof opt_base)
+		diag_die(EXIT_USAGE, "base URL too long");
+	while (n > 0 && u[n - 1] == '/')
+		n--;
+	memcpy(opt_base, u, n);
+	opt_base[n] = '\0';
+}
+
+enum {
+	O_MODEL_ID = 256, O_API, O_RATE, O_BURST, O_CONST, O_WARMUP,
+	O_MAXTOK, O_IGNORE_EOS, O_TEMP, O_SEED, O_DURATION, O_REQUESTS,
+	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
+	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS
+};
+
+static const struct option longopts[] = {
+	{"model", 1, 0, 'm'}, {"model-id", 1, 0, O_MODEL_ID},
+	{"base-url", 1, 0, 'u'}, {"api", 1, 0, O_API},
+	{"concurrency", 1, 0, 'c'}, {"rate", 1, 0, O_RATE},
+	{"burstiness", 1, 0, O_BURST}, {"constant", 0, 0, O_CONST},
+	{"repetitions", 1, 0, 'n'}, {"warmup", 1, 0, O_WARMUP},
+	{"max-tokens", 1, 0, O_MAXTOK}, {"ignore-eos", 0, 0, O_IGNORE_EOS},
+	{"temperature", 1, 0, O_TEMP}, {"seed", 1, 0, O_SEED},
+	{"duration", 1, 0, O_DURATION}, {"requests", 1, 0, O_REQUESTS},
+	{"timeout-connect", 1, 0, O_TCONN}, {"timeout-first", 1, 0, O_TFIRST},
+	{"timeout-idle", 1, 0, O_TIDLE}, {"timeout-total", 1, 0, O_TTOTAL},
+	{"label", 1, 0, 'l'}, {"no-cache-bust", 0, 0, O_NO_BUST},
+	{"server", 1, 0, O_SERVER}, {"no-text", 0, 0, O_NO_TEXT},
+	{"api-key-file", 1, 0, O_KEYFILE}, {"prompts", 1, 0, 'p'},
+	{"load", 0, 0, O_LOAD}, {"load-only", 0, 0, O_LOAD_ONLY},
+	{"progress", 0, 0, O_PROGRESS}, {"no-progress", 0, 0, O_NO_PROGRESS},
+	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
+};
+
+static void parse_opt(int c, char *v)
+{
+	switch (c) {
+	case 'm': opt_label = v; break;
+	case O_MODEL_ID: opt_model_id = v; break;
+	case 'u': set_base_url(v); break;
+	case O_API:
+		if (strcmp(v, "chat") && strcmp(v, "completions"))
+			diag_die(EXIT_USAGE, "--api %s: want chat or completions", v);
+		opt_api = v[0] == 'c' && v[1] == 'h' ? API_CHAT : API_COMPLETIONS;
+		break;
+	case 'c': opt_conc = opt_long("-c", v, 1, 100000); opt_conc_set = 1; break;
+	case O_RATE: opt_rate = opt_real("--rate", v, 1e-6, 1e6); break;
+	case O_BURST: opt_burstiness = opt_real("--burstiness", v, 1e-3, 1e3); break;
+	case O_CONST: opt_constant = 1; break;
+	case 'n': opt_reps = opt_long("-n", v, 1, 100000000); break;
+	case O_WARMUP: opt_warmup = opt_long("--warmup", v, 0, 1000000); break;
+	case O_MAXTOK: opt_max_tokens = opt_long("--max-tokens", v, 1, 100000000); break;
+	case O_IGNORE_EOS: opt_ignore_eos = 1; break;
+	case O_TEMP: opt_temperature = opt_real("--temperature", v, 0, 10); break;
+	case O_SEED: opt_seed = opt_long("--seed", v, 0, 2147483647L); break;
+	case O_DURATION: opt_duration = opt_dur("--duration", v); break;
+	case O_REQUESTS: opt_requests = opt_long("--requests", v, 1, 1000000000L); break;
+	case O_TCONN: opt_t_connect = opt_dur("--timeout-connect", v); break;
+	case O_TFIRST: opt_t_first = opt_dur("--timeout-first", v); break;
+	case O_TIDLE: opt_t_idle = opt_dur("--timeout-idle", v); break;
+	case O_TTOTAL: opt_t_total = opt_dur("--timeout-total", v); break;
+	case 'l': add_label(v); break;
+	case O_NO_BUST: opt_cache_bust = 0; break;
+	case O_SERVER: opt_server = parse_server(v); break;
+	case O_NO_TEXT: opt_keep_text = 0; break;
+	case O_KEYFILE: opt_api_key_file = v; break;
+	case 'p': opt_prompts = v; break;
+	case O_LOAD: opt_load = 1; break;
+	case O_LOAD_ONLY: opt_load = opt_load_only = 1; break;
+	case O_PROGRESS: opt_progress = 1; break;
+	case O_NO_PROGRESS: opt_progress = 0; break;
+	case 'h': usage(EXIT_OK); break;
+	default: usage(EXIT_USAGE);
+	}
+}
+
+static void parse_args(int argc, char **argv)
+{
+	const char *env = getenv("OPENAI_BASE_URL");
+	int c;
+
+	if (env != NULL && *env != '\0')
+		set_base_url(env);
+	while ((c = getopt_long(argc, argv, "m:u:c:n:l:p:h", longopts,
+				NULL)) != -1)
+		parse_opt(c, optarg);
+	if (optind != argc)
+		usage(EXIT_USAGE);
+	if (opt_constant && opt_rate == 0)
+		diag_die(EXIT_USAGE, "--constant needs --rate");
+	if (opt_model_id == NULL)
+		opt_model_id = opt_label;
+	if (opt_progress < 0)
+		opt_progress = isatty(2);
+}
+
+/* The API key: --api-key-file's first line, else $OPENAI_API_KEY.  It is
+ * only ever put in the Authorization header. */
+static void read_api_key(void)
+{
+	const char *env = getenv("OPENAI_API_KEY");
+	size_t len;
+	char *s;
+
+	if (opt_api_key_file == NULL) {
+		if (env != NULL)
+			snprintf(api_key, sizeof api_key, "%s", env);
+		return;
+	}
+	s = fio_slurp(opt_api_key_file, 64 * 1024, &len);
+	if (s == NULL)
+		diag_die(EXIT_RUNTIME, "%s: %s", opt_api_key_file, strerror(errno));
+	s[strcspn(s, "\r\n")] = '\0';
+	if (strlen(s) >= sizeof api_key)
+		diag_die(EXIT_RUNTIME, "%s: the key is too long", opt_api_key_file);
+	snprintf(api_key, sizeof api_key, "%s", s);
+	free(s);
+}
+
+/* ---- prompts ----------------------------------------------------------- */
+
+/* Puts the filler of synthetic_tokens before the last message's text. */
+static void add_synthetic(struct prompt *p)
+{
+	cJSON *last = cJSON_GetArrayItem(p->messages,
+					 cJSON_GetArraySize(p->messages) - 1);
+	cJSON *content = cJSON_GetObjectItem(last, "content");
+	char *filler = prompts_filler(p->synthetic_tokens);
+	size_t n;
+	char *joined;
+
+	if (filler == NULL || !cJSON_IsString(content))
+		diag_die(EXIT_RUNTIME, "prompt \"%s\": cannot build the "
+			 "synthetic context", p->name);
+	n = strlen(filler) + strlen(content->valuestring) + 3;
+	joined = malloc(n);
+	if (joined == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	snprintf(joined, n, "%s\n\n%s", filler, content->valuestring);
+	if (cJSON_SetValuestring(content, joined) == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	free(filler);
+	free(p->text); /* the completions API sends the same text */
+	p->text = joined;
+}
+
+static void load_prompts(void)
+{
+	char err[256];
+	size_t len;
+	char *text = fio_slurp(opt_prompts, (size_t)1 << 30, &len);
+	const char *name = strcmp(opt_prompts, "-") ? opt_prompts : "<stdin>";
+	int i;
+
+	if (text == NULL)
+		diag_die(EXIT_RUNTIME, "%s: %s", name, strerror(errno));
+	if (prompts_parse(text, len, &prompts, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "%s:%s", name, err);
+	free(text);
+	for (i = 0; i < prompts.n; i++)
+		if (prompts.v[i].synthetic_tokens > 0)
+			add_synthetic(&prompts.v[i]);
+}
+
+/* ---- request bodies ---------------------------------------------------- */
+
+static int max_tokens_for(const struct prompt *p)
+{
+	if (opt_max_tokens > 0)
+		return (int)opt_max_tokens;
+	return p->max_tokens > 0 ? p->max_tokens : 256;
+}
+
+static int send_cache_prompt(void)
+{
+	return opt_cache_bust && (server_kind == SRV_LLAMACPP ||
+				  server_kind == SRV_LLMSIM);
+}
+
+/* The messages, the first one's text behind the cache-busting nonce. */
+static void write_messages(jw *w, const struct prompt *p, const char *nonce)
+{
+	const cJSON *m;
+	int first = 1;
+
+	jw_arr_open(w, "messages");
+	cJSON_ArrayForEach(m, p->messages) {
+		const cJSON *c = cJSON_GetObjectItem(m, "content");
+		if (!first || nonce == NULL || !cJSON_IsString(c)) {
+			char *s = cJSON_PrintUnformatted(m);
+			jw_raw(w, NULL, s ? s : "null");
+			free(s);
+			first = 0;
+			continue;
+		}
+		first = 0;
+		jw_obj_open(w, NULL);
+		jw_str(w, "role", cJSON_GetObjectItem(m, "role")->valuestring);
+		jw_escape_join(w, "content", nonce, c->valuestring);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+static char *build_body(const struct prompt *p, long id)
+{
+	char nonce[96];
+	jw w;
+	char *out;
+
+	snprintf(nonce, sizeof nonce, "[%s-%ld] ", run_id, id);
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "model", opt_model_id);
+	if (opt_api == API_CHAT)
+		write_messages(&w, p, opt_cache_bust ? nonce : NULL);
+	else
+		jw_escape_join(&w, "prompt", opt_cache_bust ? nonce : "", p->text);
+	jw_int(&w, "max_tokens", max_tokens_for(p));
+	jw_bool(&w, "stream", 1);
+	jw_obj_open(&w, "stream_options");
+	jw_bool(&w, "include_usage", 1);
+	jw_obj_close(&w);
+	if (opt_temperature >= 0)
+		jw_num(&w, "temperature", opt_temperature, 3);
+	if (opt_seed >= 0)
+		jw_int(&w, "seed", opt_seed);
+	if (opt_ignore_eos) {
+		jw_bool(&w, "ignore_eos", 1);
+		if (server_kind == SRV_VLLM)
+			jw_int(&w, "min_tokens", max_tokens_for(p));
+	}
+	if (send_cache_prompt())
+		jw_bool(&w, "cache_prompt", 0);
+	jw_obj_close(&w);
+	out = strdup(jw_cstr(&w));
+	jw_free(&w);
+	if (out == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	return out;
+}
+
+/* ---- events -------------------------------------------------------------- */
+
+/* Writes the event in ew to stdout.  A write error (a closed pipe, a full
+ * disk) ends the run: measuring on without recording would lose data. */
+static void emit(void)
+{
+	if (jw_emit(&ew, stdout, 0) != 0) {
+		int e = errno;
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
+	}
+}
+
+static void ev_open(const char *type, int64_t mono)
+{
+	jw_obj_open(&ew, NULL);
+	jw_str(&ew, "ev", type);
+	jw_num(&ew, "t", clock_to_shared(mono), 6);
+}
+
+static void emit_tok(const struct xfer *x, const char *ch, size_t bytes)
+{
+	ev_open("tok", x->m_now);
+	jw_int(&ew, "id", x->id);
+	jw_str(&ew, "ch", ch);
+	jw_int(&ew, "bytes", (long long)bytes);
+	jw_obj_close(&ew);
+	emit();
+}
+
+static void emit_req(const struct xfer *x)
+{
+	const struct prompt *p = &prompts.v[x->prompt];
+
+	ev_open("req", x->m_send);
+	jw_int(&ew, "id", x->id);
+	jw_str(&ew, "prompt", p->name);
+	if (p->category)
+		jw_str(&ew, "category", p->category);
+	if (p->expect)
+		jw_str(&ew, "expect", p->expect);
+	jw_int(&ew, "rep", x->rep);
+	jw_bool(&ew, "warmup", x->warmup);
+	jw_num(&ew, "t_sched", clock_to_shared(x->m_sched), 6);
+	jw_int(&ew, "max_tokens", max_tokens_for(p));
+	jw_int(&ew, "prompt_bytes", (long long)strlen(p->text));
+	if (p->synthetic_tokens > 0)
+		jw_int(&ew, "synthetic_tokens", p->synthetic_tokens);
+	jw_obj_close(&ew);
+	emit();
+}
+
+static void opt_time(const char *key, int64_t mono)
+{
+	if (mono > 0)
+		jw_num(&ew, key, clock_to_shared(mono), 6);
+}
+
+/* Token counts: the server's usage when it sent one, else the chunks. */
+static void write_tokens(const struct xfer *x)
+{
+	long chunk_total = x->n_content + x->n_reasoning + x->n_tool;
+	long content = x->n_content, reasoning = x->n_reasoning, tool = x->n_tool;
+	int from_usage = x->usage_completion >= 0;
+
+	if (from_usage) {
+		long total = x->usage_completion;
+		reasoning = x->usage_reasoning >= 0 ? x->usage_reasoning :
+							  x->n_reasoning;
+		if (reasoning > total)
+			reasoning = total;
+		if (tool > total - reasoning)
+			tool = total - reasoning;
+		content = total - reasoning - tool;
+	}
+	jw_obj_open(&ew, "tokens");
+	jw_int(&ew, "content", content);
+	jw_int(&ew, "reasoning", reasoning);
+	jw_int(&ew, "tool", tool);
+	jw_str(&ew, "source", from_usage ? "usage" : "chunks");
+	jw_int(&ew, "chunk_tokens", chunk_total);
+	jw_obj_close(&ew);
+}
+
+static void write_text(const char *key, const jw *buf)
+{
+	size_t len;
+	const char *s = jw_data(buf, &len);
+
+	if (len > 0)
+		jw_strn(&ew, key, s, len);
+}
+
+static void emit_done(const struct xfer *x, int64_t m_end)
+{
+	ev_open("done", m_end);
+	jw_int(&ew, "id", x->id);
+	jw_str(&ew, "status", status_names[x->status]);
+	jw_int(&ew, "http", x->http);
+	if (x->status == ST_TIMEOUT)
+		jw_str(&ew, "timeout", x->timeout_kind);
+	if (x->status != ST_OK && x->err[0])
+		jw_str(&ew, "error", x->err);
+	if (x->finish[0])
+		jw_str(&ew, "finish", x->finish);
+	opt_time("t_headers", x->m_headers);
+	opt_time("t_first_event", x->m_first_event);
+	jw_int(&ew, "chunks", x->chunks);
+	jw_bool(&ew, "done_marker", x->saw_done);
+	write_tokens(x);
+	if (x->usage_prompt >= 0)
+		jw_int(&ew, "prompt_tokens", x->usage_prompt);
+	if (x->usage)
+		jw_raw(&ew, "usage", x->usage);
+	if (x->timings)
+		jw_raw(&ew, "timings", x->timings);
+	if (x->stats)
+		jw_raw(&ew, "stats", x->stats);
+	if (opt_keep_text) {
+		write_text("text", &x->text);
+		write_text("reasoning_text", &x->reasoning);
+	}
+	if (x->status == ST_HTTP)
+		write_text("body", &x->errbody);
+	jw_obj_close(&ew);
+	emit();
+}
+
+/* ---- one transfer ---------------------------------------------------- */
+
+/* Records the first problem of a request; later ones do not replace it. */
+static void fail_xfer(struct xfer *x, enum status st, const char *fmt, ...)
+	TB_PRINTF(3, 4);
+
+static void fail_xfer(struct xfer *x, enum status st, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (x->status != ST_OK)
+		return;
+	x->status = st;
+	va_start(ap, fmt);
+	vsnprintf(x->err, sizeof x->err, fmt, ap);
+	va_end(ap);
+}
+
+static char *json_dup(const cJSON *v)
+{
+	return v ? cJSON_PrintUnformatted(v) : NULL;
+}
+
+static long num_of(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+}
+
+static void take_usage(struct xfer *x, const cJSON *u)
+{
+	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
+		u, "completion_tokens_details");
+
+	free(x->usage);
+	x->usage = json_dup(u);
+	x->usage_completion = num_of(u, "completion_tokens");
+	x->usage_prompt = num_of(u, "prompt_tokens");
+	if (d != NULL)
+		x->usage_reasoning = num_of(d, "reasoning_tokens");
+}
+
+static void take_chunk(struct xfer *x, const struct oai_chunk *c)
+{
+	x->chunks++;
+	if (c->role_only)
+		emit_tok(x, "role", 0);
+	if (c->reasoning_len > 0) {
+		x->n_reasoning++;
+		emit_tok(x, "reasoning", c->reasoning_len);
+		if (opt_keep_text)
+			jw_append(&x->reasoning, c->reasoning, c->reasoning_len);
+	}
+	if (c->content_len > 0) {
+		x->n_content++;
+		out_tokens++;
+		emit_tok(x, "content", c->content_len);
+		if (opt_keep_text)
+			jw_append(&x->text, c->content, c->content_len);
+	}
+	if (c->has_tool) {
+		x->n_tool++;
+		emit_tok(x, "tool", c->tool_len);
+	}
+	if (c->finish)
+		snprintf(x->finish, sizeof x->finish, "%s", c->finish);
+	if (c->usage)
+		take_usage(x, c->usage);
+	if (c->timings) {
+		free(x->timings);
+		x->timings = json_dup(c->timings);
+	}
+	if (c->stats) {
+		free(x->stats);
+		x->stats = json_dup(c->stats);
+	}
+}
+
+/* One SSE event of a response. */
+static int on_sse(void *ctx, const struct sse_event *ev)
+{
+	struct xfer *x = ctx;
+	struct oai_chunk c;
+
+	if (x->m_first_event == 0)
+		x->m_first_event = x->m_now;
+	oai_decode(ev->data, ev->len, &c);
+	switch (c.kind) {
+	case OAI_DONE:
+		x->saw_done = 1;
+		break;
+	case OAI_ERROR:
+		fail_xfer(x, ST_STREAM, "error in stream: %.200s", c.error);
+		break;
+	case OAI_BAD:
+		x->chunks++;
+		fail_xfer(x, ST_PROTOCOL, "malformed chunk %ld: %.60s",
+			  x->chunks, ev->data);
+		break;
+	case OAI_CHUNK:
+		take_chunk(x, &c);
+		break;
+	}
+	oai_clear(&c);
+	return 0;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = size * n;
+
+	if (len >= 13 && strncasecmp(p, "content-type:", 13) == 0) {
+		const char *v = p + 13;
+		while (*v == ' ')
+			v++;
+		snprintf(x->ctype, sizeof x->ctype, "%.*s",
+			 (int)strcspn(v, "\r\n"), v);
+	}
+	if ((len == 2 && p[0] == '\r') || (len == 1 && p[0] == '\n')) {
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->http);
+		if (x->http >= 200) { /* not a 1xx interim response */
+			x->m_headers = clock_mono_ns();
+			x->headers_done = 1;
+			x->is_sse = strncasecmp(x->ctype, "text/event-stream",
+						17) == 0;
+		}
+	}
+	return len;
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = size * n;
+
+	x->m_now = x->m_last_byte = clock_mono_ns();
+	if (x->http < 200 || x->http >= 300) {
+		size_t have;
+		jw_data(&x->errbody, &have);
+		if (have < ERRBODY_MAX)
+			jw_append(&x->errbody, p,
+				  len < ERRBODY_MAX - have ? len : ERRBODY_MAX - have);
+		return len;
+	}
+	if (!x->is_sse)
+		fail_xfer(x, ST_PROTOCOL, "Content-Type is \"%s\", not "
+			  "text/event-stream", x->ctype);
+	if (sse_feed(x->sse, p, len) != 0) {
+		fail_xfer(x, ST_PROTOCOL, "an SSE line longer than 64 MiB");
+		return 0; /* makes curl abort the transfer */
+	}
+	return len;
+}
+
+static void xfer_free(struct xfer *x)
+{
+	if (x->prev)
+		x->prev->next = x->next;
+	else if (flight_head == x)
+		flight_head = x->next;
+	if (x->next)
+		x->next->prev = x->prev;
+	if (x->easy) {
+		curl_multi_remove_handle(multi, x->easy);
+		curl_easy_cleanup(x->easy);
+	}
+	curl_slist_free_all(x->hdrs);
+	sse_free(x->sse);
+	jw_free(&x->text);
+	jw_free(&x->reasoning);
+	jw_free(&x->errbody);
+	free(x->usage);
+	free(x->timings);
+	free(x->stats);
+	free(x->body);
+	free(x);
+}
+
+/* Sorts a finished transfer into a status (unless one was already set by
+ * a timeout, an abort or what the stream carried). */
+static void classify(struct xfer *x, CURLcode rc)
+{
+	char msg[200];
+
+	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+	    (rc != CURLE_OK && !x->headers_done && x->m_first_event == 0 &&
+	     rc != CURLE_OPERATION_TIMEDOUT))
+		fail_xfer(x, ST_CONNECT, "%s", x->curl_err[0] ? x->curl_err :
+			  curl_easy_strerror(rc));
+	else if (rc == CURLE_OPERATION_TIMEDOUT && !x->headers_done) {
+		x->timeout_kind = "connect";
+		fail_xfer(x, ST_TIMEOUT, "%s", x->curl_err);
+	} else if (rc != CURLE_OK)
+		fail_xfer(x, ST_STREAM, "%s", x->curl_err[0] ? x->curl_err :
+			  curl_easy_strerror(rc));
+	else if (x->http < 200 || x->http >= 300) {
+		size_t n;
+		const char *b = jw_data(&x->errbody, &n);
+		const char *m = oai_error_message(b, n, msg, sizeof msg);
+		fail_xfer(x, ST_HTTP, "HTTP %ld%s%s", x->http, m ? ": " : "",
+			  m ? m : "");
+	} else if (!x->saw_done && x->finish[0] == '\0')
+		fail_xfer(x, ST_STREAM, "the stream ended without [DONE] or "
+			  "a finish_reason");
+}
+
+static void count_end(const struct xfer *x)
+{
+	if (x->warmup) {
+		warm_in_flight--;
+	} else {
+		finished++;
+		if (x->status == ST_ABORTED)
+			aborted_n++;
+		else if (x->status != ST_OK)
+			failed++;
+	}
+	in_flight--;
+}
+
+/* The transfer is over: flush its parser, record, release. */
+static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
+{
+	x->m_now = m_end;
+	sse_finish(x->sse);
+	classify(x, rc);
+	emit_done(x, m_end);
+	count_end(x);
+	xfer_free(x);
+}
+
+/* Ends a transfer early (a timeout, a signal). */
+static void xfer_cut(struct xfer *x, enum status st, const char *kind,
+		     const char *msg)
+{
+	x->timeout_kind = kind;
+	fail_xfer(x, st, "%s", msg);
+	xfer_end(x, CURLE_OK, clock_mono_ns());
+}
+
+static double since(int64_t now, int64_t then)
+{
+	return (double)(now - then) / 1e9;
+}
+
+/* Checks one transfer's first-token, idle and total timeouts; returns 1
+ * when it was cut. */
+static int check_timeouts(struct xfer *x, int64_t now)
+{
+	char msg[96];
+	int64_t last = x->m_last_byte > x->m_send ? x->m_last_byte : x->m_send;
+
+	if (opt_t_total > 0 && since(now, x->m_send) > opt_t_total) {
+		snprintf(msg, sizeof msg, "no end after %.3f s", opt_t_total);
+		xfer_cut(x, ST_TIMEOUT, "total", msg);
+	} else if (x->m_first_event == 0 && opt_t_first > 0 &&
+		   since(now, x->m_send) > opt_t_first) {
+		snprintf(msg, sizeof msg, "no first event after %.3f s",
+			 opt_t_first);
+		xfer_cut(x, ST_TIMEOUT, "first", msg);
+	} else if (x->m_first_event != 0 && opt_t_idle > 0 &&
+		   since(now, last) > opt_t_idle) {
+		snprintf(msg, sizeof msg, "nothing received for %.3f s",
+			 opt_t_idle);
+		xfer_cut(x, ST_TIMEOUT, "idle", msg);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* Checks (or aborts) every transfer in flight. */
+static void scan_in_flight(int64_t now, int abort_all)
+{
+	struct xfer *x = flight_head, *next;
+
+	for (; x != NULL; x = next) {
+		next = x->next; /* x may be freed below */
+		if (abort_all)
+			xfer_cut(x, ST_ABORTED, NULL, "aborted by a signal");
+		else
+			check_timeouts(x, now);
+	}
+}
+
+/* ---- launching ------------------------------------------------------- */
+
+static char endpoint[1100];
+static long warm_launched;
+
+static struct curl_slist *request_headers(long id)
+{
+	struct curl_slist *h = NULL;
+	char buf[640];
+
+	h = curl_slist_append(h, "Content-Type: application/json");
+	h = curl_slist_append(h, "Accept: text/event-stream");
+	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
+	snprintf(buf, sizeof buf, "X-Request-Id: %s-%ld", run_id, id);
+	h = curl_slist_append(h, buf);
+	if (api_key[0]) {
+		snprintf(buf, sizeof buf, "Authorization: Bearer %s", api_key);
+		h = curl_slist_append(h, buf);
+	}
+	return h;
+}
+
+static void setup_easy(struct xfer *x)
+{
+	CURL *e = x->easy;
+
+	curl_easy_setopt(e, CURLOPT_URL, endpoint);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+			 (curl_off_t)strlen(x->body));
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)(opt_t_connect * 1000));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
+}
+
+static void launch(int prompt, long rep, int warmup, int64_t sched)
+{
+	struct xfer *x = calloc(1, sizeof *x);
+
+	if (x == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	x->id = ++next_id;
+	x->prompt = prompt;
+	x->rep = (int)rep;
+	x->warmup = warmup;
+	x->usage_completion = x->usage_prompt = x->usage_reasoning = -1;
+	x->sse = sse_new(on_sse, x, 0);
+	x->body = build_body(&prompts.v[prompt], x->id);
+	x->hdrs = request_headers(x->id);
+	x->easy = curl_easy_init();
+	if (x->sse == NULL || x->easy == NULL || x->hdrs == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	jw_init(&x->text);
+	jw_init(&x->reasoning);
+	jw_init(&x->errbody);
+	setup_easy(x);
+	x->m_sched = sched;
+	x->m_send = clock_mono_ns();
+	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
+		diag_die(EXIT_RUNTIME, "cannot add a transfer to libcurl");
+	x->next = flight_head;
+	if (flight_head)
+		flight_head->prev = x;
+	flight_head = x;
+	in_flight++;
+	if (warmup)
+		warm_in_flight++;
+	emit_req(x);
+}
+
+/* Gap to the next arrival in an open-loop run: constant, or gamma with
+ * shape = burstiness and mean 1/rate (shape 1 is a Poisson process). */
+static double next_gap(void)
+{
+	double shape = opt_burstiness, d, c, x, v, u;
+
+	if (opt_constant)
+		return 1 / opt_rate;
+	if (shape < 1) { /* boost: gamma(a) = gamma(a + 1) * U^(1/a) */
+		u = sim_rng_unit(&arrival_rng);
+		opt_burstiness = shape + 1;
+		d = next_gap() * (shape + 1) / shape;
+		opt_burstiness = shape;
+		return d * pow(1 - u, 1 / shape);
+	}
+	/* Marsaglia and Tsang's method, with normal draws by Box-Muller. */
+	d = shape - 1.0 / 3;
+	c = 1 / sqrt(9 * d);
+	for (;;) {
+		double u1 = 1 - sim_rng_unit(&arrival_rng);
+		double u2 = sim_rng_unit(&arrival_rng);
+		x = sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+		v = 1 + c * x;
+		if (v <= 0)
+			continue;
+		v = v * v * v;
+		u = 1 - sim_rng_unit(&arrival_rng);
+		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
+			return d * v / (shape * opt_rate);
+	}
+}
+
+static int warmup_done(void)
+{
+	return warm_launched >= opt_warmup && warm_in_flight == 0;
+}
+
+static int measured_left(int64_t now)
+{
+	if (opt_duration > 0 && m_measure_start > 0 &&
+	    since(now, m_measure_start) >= opt_duration)
+		return 0;
+	return measured_total < 0 || launched < measured_total;
+}
+
+static int more_to_send(int64_t now)
+{
+	return !warmup_done() || measured_left(now);
+}
+
+static void launch_measured(int64_t sched)
+{
+	int p = (int)(launched % prompts.n);
+
+	if (m_measure_start == 0)
+		m_measure_start = sched;
+	launch(p, launched / prompts.n, 0, sched);
+	launched++;
+}
+
+/* Starts what the load shape says is due now. */
+static void launch_due(int64_t now)
+{
+	long cap = opt_rate > 0 && !opt_conc_set ? 1L << 30 : opt_conc;
+
+	while (warm_launched < opt_warmup && in_flight < cap) {
+		launch((int)(warm_launched % prompts.n), 0, 1, now);
+		warm_launched++;
+	}
+	if (!warmup_done())
+		return;
+	if (opt_rate <= 0) {
+		while (in_flight < cap && measured_left(now))
+			launch_measured(now);
+		return;
+	}
+	if (m_next_arrival == 0)
+		m_next_arrival = now;
+	while (m_next_arrival <= now && in_flight < cap &&
+	       measured_left(m_next_arrival)) {
+		launch_measured(m_next_arrival);
+		m_next_arrival += (int64_t)(next_gap() * 1e9);
+	}
+}
+
+/* ---- the loop ------------------------------------------------------- */
+
+static void drain_done(void)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+		struct xfer *x;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		xfer_end(x, msg->data.result, clock_mono_ns());
+	}
+}
+
+static int poll_timeout_ms(int64_t now)
+{
+	int64_t ms = 100;
+
+	if (opt_rate > 0 && m_next_arrival > now && warmup_done())
+		ms = (m_next_arrival - now + 999999) / 1000000;
+	return (int)(ms < 100 ? ms : 100);
+}
+
+static void progress(int64_t now, int final)
+{
+	static int64_t last;
+	double el = since(now, m_start);
+
+	if (!opt_progress || (!final && now - last < 500000000))
+		return;
+	last = now;
+	fprintf(stderr, "\rgen: %ld done, %ld in flight, %ld failed, "
+		"%.1f content chunks/s   %s", finished, in_flight, failed + aborted_n,
+		el > 0 ? out_tokens / el : 0.0, final ? "\n" : "");
+}
+
+static void on_signal(int sig)
+{
+	int saved = errno;
+	char c = 1;
+
+	got_signal = sig;
+	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
+		/* nothing to do: the flag is set */
+	}
+	errno = saved;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa;
+
+	if (pipe(sig_pipe) != 0)
+		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
+	fcntl(sig_pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows as a write error */
+}
+
+static void run_loop(void)
+{
+	int64_t last_scan = 0;
+	int running;
+
+	for (;;) {
+		int64_t now = clock_mono_ns();
+		if (got_signal)
+			break;
+		launch_due(now);
+		if (in_flight == 0 && !more_to_send(now))
+			break;
+		struct curl_waitfd wfd = {sig_pipe[0], CURL_WAIT_POLLIN, 0};
+		curl_multi_poll(multi, &wfd, 1, poll_timeout_ms(now), NULL);
+		curl_multi_perform(multi, &running);
+		drain_done();
+		now = clock_mono_ns();
+		if (now - last_scan >= 10000000) {
+			scan_in_flight(now, 0);
+			last_scan = now;
+		}
+		if (fflush(stdout) != 0)
+			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
+				 strerror(errno));
+		progress(now, 0);
+	}
+	if (got_signal)
+		scan_in_flight(0, 1);
+}
+
+/* ---- server detection and load ------------------------------------ */
+
+static char root_url[1024];
+
+static size_t grow_body(char *p, size_t size, size_t n, void *ud)
+{
+	jw_append(ud, p, size * n);
+	return size * n;
+}
+
+/* A blocking request for probes: GET, or POST when body is not NULL.
+ * Returns the parsed JSON reply (caller deletes) or NULL; *code gets the
+ * HTTP status (0 when nothing answered). */
+static cJSON *http_json(const char *url, const char *body, double timeout,
+			long *code)
+{
+	CURL *e = curl_easy_init();
+	struct curl_slist *h = NULL;
+	cJSON *j = NULL;
+	size_t len;
+	jw buf;
+
+	*code = 0;
+	if (e == NULL)
+		return NULL;
+	jw_init(&buf);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (api_key[0]) {
+		char a[600];
+		snprintf(a, sizeof a, "Authorization: Bearer %s", api_key);
+		h = curl_slist_append(h, a);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, grow_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &buf);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	if (curl_easy_perform(e) == CURLE_OK) {
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, code);
+		const char *d = jw_data(&buf, &len);
+		j = cJSON_ParseWithLength(d, len);
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(e);
+	jw_free(&buf);
+	return j;
+}
+
+static cJSON *probe(const char *path, long *code)
+{
+	char url[1200];
+
+	snprintf(url, sizeof url, "%s%s", root_url, path);
+	return http_json(url, NULL, 3, code);
+}
+
+static void copy_str(char *dst, size_t n, const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	if (cJSON_IsString(v))
+		snprintf(dst, n, "%s", v->valuestring);
+}
+
+/* llama-server (or llmsim) answers /props. */
+static int probe_props(void)
+{
+	long code;
+	cJSON *j = probe("/props", &code);
+	const cJSON *sim = cJSON_GetObjectItem(j, "llmsim");
+	const cJSON *dgs = cJSON_GetObjectItem(j, "default_generation_settings");
+	int found = code == 200 && cJSON_IsObject(j) &&
+		    (sim || dgs || cJSON_GetObjectItem(j, "build_info"));
+
+	if (found) {
+		server_kind = sim ? SRV_LLMSIM : SRV_LLAMACPP;
+		srv_simulated = sim != NULL;
+		copy_str(srv_model, sizeof srv_model, j, "model_path");
+		copy_str(srv_version, sizeof srv_version, j, "build_info");
+		copy_str(srv_quant, sizeof srv_quant, sim, "quant");
+		srv_ctx = num_of(dgs, "n_ctx");
+	}
+	cJSON_Delete(j);
+	return found;
+}
+
+/* LM Studio answers /api/v0/models with quantization and state. */
+static int probe_lmstudio(void)
+{
+	long code;
+	cJSON *j = probe("/api/v0/models", &code);
+	const cJSON *m, *pick = NULL, *data = cJSON_GetObjectItem(j, "data");
+	int found = 0;
+
+	cJSON_ArrayForEach(m, data) {
+		const cJSON *id = cJSON_GetObjectItem(m, "id");
+		const cJSON *st = cJSON_GetObjectItem(m, "state");
+		if (!cJSON_GetObjectItem(m, "compatibility_type"))
+			continue;
+		found = 1;
+		if (cJSON_IsString(id) && strcmp(id->valuestring, opt_model_id) == 0)
+			pick = m;
+		else if (!pick && cJSON_IsString(st) &&
+			 strcmp(st->valuestring, "loaded") == 0)
+			pick = m;
+	}
+	if (found && code == 200 && server_kind != SRV_LLMSIM)
+		server_kind = SRV_LMSTUDIO;
+	if (pick) {
+		copy_str(srv_model, sizeof srv_model, pick, "id");
+		copy_str(srv_quant, sizeof srv_quant, pick, "quantization");
+		srv_ctx = num_of(pick, "max_context_length");
+	}
+	cJSON_Delete(j);
+	return found && code == 200;
+}
+
+static int probe_ollama(void)
+{
+	long code;
+	cJSON *j = probe("/api/tags", &code);
+	int found = code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
+
+	if (found)
+		server_kind = SRV_OLLAMA;
+	cJSON_Delete(j);
+	return found;
+}
+
+/* Last resort: /v1/models; vLLM says owned_by "vllm". */
+static int probe_models(void)
+{
+	long code;
+	char url[1200];
+	cJSON *j;
+	const cJSON *first;
+
+	snprintf(url, sizeof url, "%s/models", opt_base);
+	j = http_json(url, NULL, 3, &code);
+	first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
+	if (code == 200 && first) {
+		const cJSON *o = cJSON_GetObjectItem(first, "owned_by");
+		server_kind = cJSON_IsString(o) && !strcmp(o->valuestring, "vllm") ?
+			      SRV_VLLM : SRV_OPENAI;
+		if (!srv_model[0])
+			copy_str(srv_model, sizeof srv_model, first, "id");
+	}
+	cJSON_Delete(j);
+	return code == 200;
+}
+
+static void detect_server(void)
+{
+	size_t n = strlen(opt_base);
+
+	snprintf(root_url, sizeof root_url, "%s", opt_base);
+	if (n >= 3 && strcmp(opt_base + n - 3, "/v1") == 0)
+		root_url[n - 3] = '\0';
+	if (probe_props())
+		probe_lmstudio(); /* llmsim answers it too: quant, context */
+	else if (!probe_lmstudio() && !probe_ollama() && !probe_models())
+		diag_warn("%s: no answer to any probe; is the server up?",
+			  opt_base);
+	if (opt_server != SRV_AUTO)
+		server_kind = opt_server;
+	if (opt_ignore_eos && (server_kind == SRV_LMSTUDIO ||
+			       server_kind == SRV_OLLAMA || server_kind == SRV_MLX))
+		diag_warn("--ignore-eos: %s may not support ignore_eos; outputs "
+			  "can stop early", server_names[server_kind]);
+}
+
+/* The load measured before the run event exists, written after it. */
+static struct {
+	const char *method;
+	int64_t t0, t1;
+	double server_s;
+	char err[200];
+	int have;
+} load_result;
+
+static void note_load(const char *method, int64_t t0, int64_t t1,
+		      double server_s, const char *err)
+{
+	load_result.method = method;
+	load_result.t0 = t0;
+	load_result.t1 = t1;
+	load_result.server_s = server_s;
+	snprintf(load_result.err, sizeof load_result.err, "%s", err ? err : "");
+	load_result.have = 1;
+}
+
+static void emit_load(void)
+{
+	if (!load_result.have)
+		return;
+	ev_open("load", load_result.t1);
+	jw_num(&ew, "t_start", clock_to_shared(load_result.t0), 6);
+	jw_str(&ew, "model_id", opt_model_id);
+	jw_str(&ew, "method", load_result.method);
+	jw_num(&ew, "seconds", since(load_result.t1, load_result.t0), 6);
+	if (load_result.server_s >= 0)
+		jw_num(&ew, "server_seconds", load_result.server_s, 6);
+	jw_str(&ew, "status", load_result.err[0] ? "error" : "ok");
+	if (load_result.err[0])
+		jw_str(&ew, "error", load_result.err);
+	jw_obj_close(&ew);
+	emit();
+}
+
+/* LM Studio's REST load, or Ollama's empty generate (load_duration). */
+static int load_by_api(int ollama)
+{
+	char url[1200], body[600], msg[200];
+	int64_t t0 = clock_mono_ns();
+	long code;
+	cJSON *j;
+	const cJSON *v;
+	jw b;
+
+	jw_init(&b);
+	jw_obj_open(&b, NULL);
+	jw_str(&b, "model", opt_model_id);
+	if (ollama) {
+		jw_str(&b, "prompt", "");
+		jw_bool(&b, "stream", 0);
+	}
+	jw_obj_close(&b);
+	snprintf(body, sizeof body, "%s", jw_cstr(&b));
+	jw_free(&b);
+	snprintf(url, sizeof url, "%s%s", root_url,
+		 ollama ? "/api/generate" : "/api/v1/models/load");
+	j = http_json(url, body, opt_t_first, &code);
+	v = cJSON_GetObjectItem(j, ollama ? "load_duration" : "load_time_seconds");
+	if (code == 200 && cJSON_IsNumber(v)) {
+		note_load(ollama ? "ollama" : "lmstudio_api", t0, clock_mono_ns(),
+			  v->valuedouble / (ollama ? 1e9 : 1), NULL);
+	} else {
+		snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
+		note_load(ollama ? "ollama" : "lmstudio_api", t0,
+			  clock_mono_ns(), -1, msg);
+	}
+	cJSON_Delete(j);
+	return code == 200 && cJSON_IsNumber(v) ? 0 : -1;
+}
+
+/* llama-server loads at start: from gen's start until /health says 200
+ * (refused connections and 503 "Loading model" both mean "not yet"). */
+static int load_by_health(void)
+{
+	long code = 0;
+	cJSON *j;
+
+	while (!got_signal && since(clock_mono_ns(), m_start) < opt_t_first) {
+		j = probe("/health", &code);
+		cJSON_Delete(j);
+		if (code == 200)
+			break;
+		usleep(50000);
+	}
+	note_load("health_poll", m_start, clock_mono_ns(), -1,
+		  code == 200 ? NULL : "the server did not become healthy");
+	return code == 200 ? 0 : -1;
+}
+
+static int measure_load(void)
+{
+	snprintf(root_url, sizeof root_url, "%s", opt_base);
+	size_t n = strlen(root_url);
+	if (n >= 3 && strcmp(root_url + n - 3, "/v1") == 0)
+		root_url[n - 3] = '\0';
+	if (opt_server == SRV_AUTO && !probe_props() && !probe_lmstudio())
+		probe_ollama();
+	switch (opt_server != SRV_AUTO ? opt_server : server_kind) {
+	case SRV_LMSTUDIO:
+	case SRV_LLMSIM:
+		return load_by_api(0);
+	case SRV_OLLAMA:
+		return load_by_api(1);
+	default:
+		return load_by_health();
+	}
+}
+
+/* ---- run and end events ---------------------------------------------- */
+
+static void write_config(void)
+{
+	jw_obj_open(&ew, "config");
+	jw_int(&ew, "concurrency", opt_rate > 0 && !opt_conc_set ? 0 : opt_conc);
+	if (opt_rate > 0) {
+		jw_num(&ew, "rate", opt_rate, 6);
+		jw_str(&ew, "arrival", opt_constant ? "constant" :
+			opt_burstiness == 1 ? "poisson" : "gamma");
+		jw_num(&ew, "burstiness", opt_burstiness, 3);
+	}
+	jw_int(&ew, "repetitions", opt_reps);
+	jw_int(&ew, "warmup", opt_warmup);
+	if (opt_max_tokens)
+		jw_int(&ew, "max_tokens", opt_max_tokens);
+	jw_bool(&ew, "ignore_eos", opt_ignore_eos);
+	if (opt_temperature >= 0)
+		jw_num(&ew, "temperature", opt_temperature, 3);
+	if (opt_seed >= 0)
+		jw_int(&ew, "seed", opt_seed);
+	jw_bool(&ew, "cache_bust", opt_cache_bust);
+	if (opt_duration > 0)
+		jw_num(&ew, "duration", opt_duration, 3);
+	if (opt_requests > 0)
+		jw_int(&ew, "requests", opt_requests);
+	jw_num(&ew, "timeout_connect", opt_t_connect, 3);
+	jw_num(&ew, "timeout_first", opt_t_first, 3);
+	jw_num(&ew, "timeout_idle", opt_t_idle, 3);
+	jw_num(&ew, "timeout_total", opt_t_total, 3);
+	jw_str(&ew, "prompts", strcmp(opt_prompts, "-") ? opt_prompts : "<stdin>");
+	jw_int(&ew, "n_prompts", prompts.n);
+	jw_obj_close(&ew);
+}
+
+static void write_host(void)
+{
+	struct hostinfo h;
+
+	hostinfo_get(&h);
+	jw_obj_open(&ew, "host");
+	jw_str(&ew, "os", h.os);
+	jw_str(&ew, "os_release", h.os_release);
+	jw_str(&ew, "arch", h.arch);
+	jw_str(&ew, "cpu", h.cpu);
+	jw_int(&ew, "ncpu", h.ncpu);
+	jw_int(&ew, "mem_total_bytes", (long long)h.mem_total);
+	jw_str(&ew, "hostname", h.hostname);
+	if (h.wired_limit_mb >= 0)
+		jw_int(&ew, "wired_limit_mb", h.wired_limit_mb);
+	jw_obj_close(&ew);
+}
+
+/* The server settings users experiment with, when set. */
+static void write_env(void)
+{
+	static const char *const prefixes[] = {"GGML_", "MLX_", "LLAMA_",
+					       "OLLAMA_", "METAL_", NULL};
+	char **e;
+	int i;
+
+	jw_obj_open(&ew, "env");
+	for (e = environ; *e; e++) {
+		const char *eq = strchr(*e, '=');
+		for (i = 0; prefixes[i] && eq; i++) {
+			size_t pl = strlen(prefixes[i]);
+			if (strncmp(*e, prefixes[i], pl) != 0)
+				continue;
+			char key[128];
+			snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
+			jw_str(&ew, key, eq + 1);
+			break;
+		}
+	}
+	jw_obj_close(&ew);
+}
+
+static void write_server(void)
+{
+	jw_obj_open(&ew, "server");
+	jw_str(&ew, "kind", server_names[server_kind]);
+	if (srv_model[0])
+		jw_str(&ew, "model_id", srv_model);
+	if (srv_quant[0])
+		jw_str(&ew, "quant", srv_quant);
+	if (srv_ctx > 0)
+		jw_int(&ew, "ctx_size", srv_ctx);
+	if (srv_version[0])
+		jw_str(&ew, "version", srv_version);
+	jw_bool(&ew, "simulated", srv_simulated);
+	jw_obj_close(&ew);
+}
+
+static void emit_run(void)
+{
+	int i;
+
+	ev_open("run", m_start);
+	jw_str(&ew, "format", "tokbench-events");
+	jw_int(&ew, "version", 1);
+	jw_str(&ew, "tool", "gen");
+	jw_str(&ew, "tool_version", TB_VERSION);
+	jw_str(&ew, "run_id", run_id);
+	jw_str(&ew, "model", opt_label);
+	jw_str(&ew, "model_id", opt_model_id);
+	jw_str(&ew, "base_url", opt_base);
+	jw_str(&ew, "api", opt_api == API_CHAT ? "chat" : "completions");
+	write_config();
+	jw_obj_open(&ew, "labels");
+	for (i = 0; i < n_labels; i++)
+		jw_str(&ew, labels[i][0], labels[i][1]);
+	jw_obj_close(&ew);
+	write_host();
+	write_env();
+	write_server();
+	jw_obj_close(&ew);
+	emit();
+}
+
+static const char *end_reason(void)
+{
+	if (got_signal)
+		return "signal";
+	if (opt_duration > 0 && (measured_total < 0 || launched < measured_total))
+		return "duration";
+	return "complete";
+}
+
+static void emit_end(void)
+{
+	ev_open("end", clock_mono_ns());
+	jw_str(&ew, "tool", "gen");
+	jw_str(&ew, "reason", end_reason());
+	jw_int(&ew, "requests", finished);
+	jw_int(&ew, "ok", finished - failed - aborted_n);
+	jw_int(&ew, "failed", failed);
+	jw_int(&ew, "aborted", aborted_n);
+	jw_int(&ew, "warmup", warm_launched);
+	jw_obj_close(&ew);
+	emit();
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static void summary(void)
+{
+	if (failed + aborted_n == 0)
+		return;
+	diag_warn("%ld of %ld requests failed%s%s", failed + aborted_n,
+		  finished, aborted_n ? ", aborted: " : "",
+		  aborted_n ? "yes" : "");
+}
+
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		rl.rlim_cur = 10240; /* macOS caps an infinite max at OPEN_MAX */
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
+	multi = curl_multi_init();
+	if (multi == NULL)
+		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt_conc + 16);
+	raise_nofile();
+	setup_signals();
+	jw_init(&ew);
+	m_start = clock_mono_ns();
+	snprintf(run_id, sizeof run_id, "r%lld-%ld",
+		 (long long)clock_now(), (long)getpid());
+	sim_rng_seed(&arrival_rng, opt_seed >= 0 ? (uint64_t)opt_seed : 1);
+	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
+		 opt_api == API_CHAT ? "chat/completions" : "completions");
+	if (opt_requests > 0)
+		measured_total = opt_requests;
+	else
+		measured_total = opt_duration > 0 ? -1 : prompts.n * opt_reps;
+}
+
+int main(int argc, char **argv)
+{
+	int load_failed = 0;
+
+	clock_init();
+	diag_init(argv[0]);
+	parse_args(argc, argv);
+	read_api_key();
+	if (!opt_load_only)
+		load_prompts();
+	init();
+	if (opt_load)
+		load_failed = measure_load() != 0;
+	detect_server();
+	emit_run();
+	emit_load();
+	if (!opt_load_only && !got_signal)
+		run_loop();
+	emit_end();
+	progress(clock_mono_ns(), 1);
+	summary();
+	curl_multi_cleanup(multi);
+	curl_global_cleanup();
+	prompts_free(&prompts);
+	jw_free(&ew);
+	if (diag_fshut(stdout, "stdout") != 0)
+		return EXIT_RUNTIME;
+	if (got_signal)
+		return EXIT_SIGNAL_BASE + got_signal;
+	return failed + aborted_n > 0 || load_failed ? EXIT_RUNTIME : EXIT_OK;
+}

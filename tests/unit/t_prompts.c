@@ -1,0 +1,85 @@
+/* Unit tests of lib/prompts: both set shapes, every error, the filler. */
+#include "tap.h"
+#include "prompts.h"
+
+#include <stdlib.h>
+
+static struct prompt_set set;
+static char err[256];
+
+static int parse(const char *s)
+{
+	err[0] = '\0';
+	return prompts_parse(s, strlen(s), &set, err, sizeof err);
+}
+
+static void test_object_form(void)
+{
+	CHECK_INT(parse("{\"short\": {\"prompt\": \"请用一句话解释量子计算\", "
+			"\"max_tokens\": 100, \"category\": \"简短问答\"},\n"
+			" \"code\": {\"messages\": [{\"role\": \"system\", "
+			"\"content\": \"be brief\"}, {\"role\": \"user\", "
+			"\"content\": \"sort\"}], \"expect\": \"def |sort\"}}"), 0);
+	CHECK_INT(set.n, 2);
+	CHECK_STR(set.v[0].name, "short");
+	CHECK_STR(set.v[0].category, "简短问答");
+	CHECK_INT(set.v[0].max_tokens, 100);
+	CHECK_STR(set.v[0].text, "请用一句话解释量子计算");
+	CHECK_INT(cJSON_GetArraySize(set.v[0].messages), 1);
+	CHECK_STR(set.v[1].name, "code");
+	CHECK_STR(set.v[1].text, "be brief\nsort");
+	CHECK_STR(set.v[1].expect, "def |sort");
+	CHECK_INT(set.v[1].max_tokens, 0);
+	prompts_free(&set);
+}
+
+static void test_array_form(void)
+{
+	CHECK_INT(parse("[{\"name\": \"a\", \"prompt\": \"x\"}, {\"name\": \"ctx\", "
+			"\"prompt\": \"q\", \"synthetic_tokens\": 1000}]"), 0);
+	CHECK_INT(set.n, 2);
+	CHECK_STR(set.v[1].name, "ctx");
+	CHECK_INT(set.v[1].synthetic_tokens, 1000);
+	prompts_free(&set);
+}
+
+static void test_errors(void)
+{
+	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\",\n \"max_tokens\": }}"), -1);
+	CHECK_STR(err, "2:16: invalid JSON");
+	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"max_token\": 5}}"), -1);
+	CHECK_STR(err, "prompt \"a\": unknown key \"max_token\"");
+	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"max_tokens\": 0}}"), -1);
+	CHECK_STR(err, "prompt \"a\": \"max_tokens\" must be a whole number >= 1");
+	CHECK_INT(parse("{\"a\": {\"max_tokens\": 5}}"), -1);
+	CHECK_STR(err, "prompt \"a\": needs exactly one of \"prompt\" and \"messages\"");
+	CHECK_INT(parse("[{\"prompt\": \"x\"}]"), -1);
+	CHECK_STR(err, "prompt \"#1\": needs a \"name\" string");
+	CHECK_INT(parse("{\"a\": {\"messages\": []}}"), -1);
+	CHECK_STR(err, "prompt \"a\": \"messages\" must be a non-empty array");
+	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"expect\": \"(\"}}"), -1);
+	CHECK_STR(err, "prompt \"a\": \"expect\" is not a valid extended regular expression");
+	CHECK_INT(parse("{}"), -1);
+	CHECK_STR(err, "the prompt set is empty");
+	CHECK_INT(parse("42"), -1);
+	CHECK_INT(parse(""), -1);
+	CHECK_INT(set.n, 0);
+}
+
+static void test_filler(void)
+{
+	char *f = prompts_filler(1000);
+
+	CHECK_INT(strlen(f), 4000);
+	CHECK(strncmp(f, "Large language model", 20) == 0);
+	free(f);
+}
+
+int main(void)
+{
+	RUN(test_object_form);
+	RUN(test_array_form);
+	RUN(test_errors);
+	RUN(test_filler);
+	return DONE();
+}
