@@ -164,13 +164,21 @@ static int fail(char *err, size_t errlen, const char *name, const char *why)
 	return -1;
 }
 
+/* In the object form, keys starting with '_' are documentation. */
+static int is_doc(const cJSON *root, const cJSON *it)
+{
+	return cJSON_IsObject(root) && it->string && it->string[0] == '_';
+}
+
 static int parse_all(const cJSON *root, struct prompt_set *out, char *err,
 		     size_t errlen)
 {
 	const cJSON *it;
-	int n = cJSON_GetArraySize(root), i = 0;
+	int n = 0, i = 0;
 	char name[32];
 
+	cJSON_ArrayForEach(it, root)
+		n += !is_doc(root, it);
 	if (n == 0) {
 		snprintf(err, errlen, "the prompt set is empty");
 		return -1;
@@ -178,6 +186,8 @@ static int parse_all(const cJSON *root, struct prompt_set *out, char *err,
 	if ((out->v = calloc((size_t)n, sizeof *out->v)) == NULL)
 		return fail(err, errlen, "?", "out of memory");
 	cJSON_ArrayForEach(it, root) {
+		if (is_doc(root, it))
+			continue;
 		struct prompt *p = &out->v[i++];
 		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
 		out->n = i;

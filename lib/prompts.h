@@ -28,7 +28,8 @@ struct prompt_set {
  * (OpenAI chat messages) or "prompt" (a string), and optionally
  * "max_tokens", "category", "expect" and "synthetic_tokens" (a filler
  * context of about that many tokens is put before the prompt).  Unknown
- * keys are errors, to catch typos.  Order is kept.
+ * keys are errors, to catch typos; keys starting with '_' are comments.
+ * Order is kept.
  * Returns 0, or -1 with "line:col: reason" or "prompt \"x\": reason" in
  * err.  Release with prompts_free.
  */

@@ -376,7 +376,8 @@ static void load_prompts(void)
 	if (text == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, strerror(errno));
 	if (prompts_parse(text, len, &prompts, err, sizeof err) != 0)
-		diag_die(EXIT_RUNTIME, "%s:%s", name, err);
+		diag_die(EXIT_RUNTIME, "%s:%s%s", name,
+			 err[0] >= '0' && err[0] <= '9' ? "" : " ", err);
 	free(text);
 	for (i = 0; i < prompts.n; i++)
 		if (prompts.v[i].synthetic_tokens > 0)

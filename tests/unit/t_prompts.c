@@ -35,6 +35,10 @@ static void test_object_form(void)
 
 static void test_array_form(void)
 {
+	CHECK_INT(parse("{\"_about\": \"x\", \"a\": {\"prompt\": \"y\"}}"), 0);
+	CHECK_INT(set.n, 1);
+	CHECK_STR(set.v[0].name, "a");
+	prompts_free(&set);
 	CHECK_INT(parse("[{\"name\": \"a\", \"prompt\": \"x\"}, {\"name\": \"ctx\", "
 			"\"prompt\": \"q\", \"synthetic_tokens\": 1000}]"), 0);
 	CHECK_INT(set.n, 2);
@@ -59,6 +63,8 @@ static void test_errors(void)
 	CHECK_STR(err, "prompt \"a\": \"messages\" must be a non-empty array");
 	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"expect\": \"(\"}}"), -1);
 	CHECK_STR(err, "prompt \"a\": \"expect\" is not a valid extended regular expression");
+	CHECK_INT(parse("{\"_about\": \"comment only\"}"), -1);
+	CHECK_STR(err, "the prompt set is empty");
 	CHECK_INT(parse("{}"), -1);
 	CHECK_STR(err, "the prompt set is empty");
 	CHECK_INT(parse("42"), -1);
