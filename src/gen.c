@@ -332,10 +332,12 @@ static void read_api_key(void)
 	if (s == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", opt_api_key_file, strerror(errno));
 	s[strcspn(s, "\r\n")] = '\0';
-	if (strlen(s) >= sizeof api_key)
-		diag_die(EXIT_RUNTIME, "%s: the key is too long", opt_api_key_file);
-	snprintf(api_key, sizeof api_key, "%s", s);
+	len = strlen(s);
+	if (len < sizeof api_key)
+		memcpy(api_key, s, len + 1);
 	free(s);
+	if (len >= sizeof api_key)
+		diag_die(EXIT_RUNTIME, "%s: the key is too long", opt_api_key_file);
 }
 
 /* ---- prompts ----------------------------------------------------------- */
@@ -375,10 +377,11 @@ static void load_prompts(void)
 
 	if (text == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, strerror(errno));
-	if (prompts_parse(text, len, &prompts, err, sizeof err) != 0)
+	int rc = prompts_parse(text, len, &prompts, err, sizeof err);
+	free(text);
+	if (rc != 0)
 		diag_die(EXIT_RUNTIME, "%s:%s%s", name,
 			 err[0] >= '0' && err[0] <= '9' ? "" : " ", err);
-	free(text);
 	for (i = 0; i < prompts.n; i++)
 		if (prompts.v[i].synthetic_tokens > 0)
 			add_synthetic(&prompts.v[i]);

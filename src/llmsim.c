@@ -311,18 +311,24 @@ static void load_profiles(const char *path)
 	doc = cJSON_ParseWithLength(text, len);
 	free(text);
 	arr = doc ? cJSON_GetObjectItem(doc, "profiles") : NULL;
-	if (!cJSON_IsArray(arr))
+	if (!cJSON_IsArray(arr)) {
+		cJSON_Delete(doc);
 		diag_die(EXIT_RUNTIME, "%s: not a JSON object with a "
 			 "\"profiles\" array", path);
+	}
 	cJSON_ArrayForEach(it, arr) {
-		if (n_profiles == MAX_PROFILES)
-			diag_die(EXIT_RUNTIME, "%s: more than %d profiles", path,
-				 MAX_PROFILES);
 		struct sim_profile *p = &profiles[n_profiles];
-		sim_profile_default(p);
-		if (sim_profile_from_json(p, it, err, sizeof err) != 0)
+		int bad = n_profiles == MAX_PROFILES;
+		if (bad)
+			snprintf(err, sizeof err, "more than %d profiles",
+				 MAX_PROFILES);
+		else
+			sim_profile_default(p);
+		if (bad || sim_profile_from_json(p, it, err, sizeof err) != 0) {
+			cJSON_Delete(doc);
 			diag_die(EXIT_RUNTIME, "%s: profile %d: %s", path,
 				 n_profiles + 1, err);
+		}
 		n_profiles++;
 	}
 	cJSON_Delete(doc);
