@@ -1,0 +1,192 @@
+/* stats: summary statistics, percentiles and histograms (see stats.h). */
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HIST_MIN 1e-6
+#define HIST_GROWTH 1.01
+
+int stats_push(struct stats_vec *s, double x)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		double *v = realloc(s->v, cap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = x;
+	return 0;
+}
+
+void stats_vec_free(struct stats_vec *s)
+{
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void stats_summarise(struct stats_vec *s, struct stats_sum *out)
+{
+	double sum = 0, sq = 0, half;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if (s->n == 0)
+		return;
+	qsort(s->v, s->n, sizeof *s->v, cmp_double);
+	for (i = 0; i < s->n; i++)
+		sum += s->v[i];
+	out->n = s->n;
+	out->mean = sum / (double)s->n;
+	for (i = 0; i < s->n; i++)
+		sq += (s->v[i] - out->mean) * (s->v[i] - out->mean);
+	out->stddev = s->n > 1 ? sqrt(sq / (double)(s->n - 1)) : 0;
+	out->min = s->v[0];
+	out->max = s->v[s->n - 1];
+	out->cv = out->mean != 0 ? out->stddev / fabs(out->mean) : 0;
+	half = s->n > 1 ? stats_t95((long)s->n - 1) * out->stddev /
+				  sqrt((double)s->n) : 0;
+	out->ci_lo = out->mean - half;
+	out->ci_hi = out->mean + half;
+}
+
+/* The 1-based nearest rank of percentile p among n values. */
+static size_t rank_of(double p, double n)
+{
+	double r = ceil(p / 100 * n - 1e-9); /* 1e-9: 0.95 * 20 is 19, not 19.000000000000004 */
+
+	return r < 1 ? 1 : (size_t)r;
+}
+
+double stats_percentile(const struct stats_vec *s, double p)
+{
+	size_t r;
+
+	if (s->n == 0)
+		return 0;
+	r = rank_of(p, (double)s->n);
+	return s->v[(r > s->n ? s->n : r) - 1];
+}
+
+double stats_t95(long df)
+{
+	static const double t[] = {
+		0, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
+		2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
+		2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+		2.052, 2.048, 2.045, 2.042
+	};
+	double z = 1.959964, g1, g2;
+
+	if (df < 1)
+		return 0;
+	if (df <= 30)
+		return t[df];
+	/* Cornish-Fisher expansion of t in terms of the normal quantile. */
+	g1 = (z * z * z + z) / 4;
+	g2 = (5 * pow(z, 5) + 16 * z * z * z + 3 * z) / 96;
+	return z + g1 / (double)df + g2 / ((double)df * (double)df);
+}
+
+double stats_jain(const double *x, size_t n)
+{
+	double s = 0, sq = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		s += x[i];
+		sq += x[i] * x[i];
+	}
+	return n == 0 || sq == 0 ? 0 : s * s / ((double)n * sq);
+}
+
+double stats_slope(const double *x, const double *y, size_t n, double *r2)
+{
+	double mx = 0, my = 0, sxx = 0, sxy = 0, syy = 0;
+	size_t i;
+
+	*r2 = 0;
+	if (n < 2)
+		return 0;
+	for (i = 0; i < n; i++) {
+		mx += x[i];
+		my += y[i];
+	}
+	mx /= (double)n;
+	my /= (double)n;
+	for (i = 0; i < n; i++) {
+		sxx += (x[i] - mx) * (x[i] - mx);
+		sxy += (x[i] - mx) * (y[i] - my);
+		syy += (y[i] - my) * (y[i] - my);
+	}
+	if (sxx == 0)
+		return 0;
+	*r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 0;
+	return sxy / sxx;
+}
+
+void stats_hist_init(struct stats_hist *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+static size_t bucket_of(double x)
+{
+	double b;
+
+	if (x <= HIST_MIN)
+		return 0;
+	b = floor(log(x / HIST_MIN) / log(HIST_GROWTH));
+	return b >= STATS_HIST_BUCKETS ? STATS_HIST_BUCKETS - 1 : (size_t)b;
+}
+
+void stats_hist_add(struct stats_hist *h, double x, double weight)
+{
+	if (!(weight > 0) || !isfinite(x) || x < 0)
+		return;
+	if (h->total == 0 || x < h->min)
+		h->min = x;
+	if (h->total == 0 || x > h->max)
+		h->max = x;
+	h->count[bucket_of(x)] += weight;
+	h->total += weight;
+	h->sum += x * weight;
+}
+
+double stats_hist_percentile(const struct stats_hist *h, double p)
+{
+	double want, seen = 0, v;
+	size_t i;
+
+	if (h->total <= 0)
+		return 0;
+	want = ceil(p / 100 * h->total - 1e-9);
+	if (want <= 1)
+		return h->min; /* the extreme ranks are known exactly */
+	if (want >= h->total)
+		return h->max;
+	for (i = 0; i < STATS_HIST_BUCKETS; i++) {
+		seen += h->count[i];
+		if (seen >= want - 1e-9)
+			break;
+	}
+	if (i == STATS_HIST_BUCKETS)
+		i--;
+	v = HIST_MIN * pow(HIST_GROWTH, (double)i + 0.5);
+	return v < h->min ? h->min : v > h->max ? h->max : v;
+}
+
+double stats_hist_mean(const struct stats_hist *h)
+{
+	return h->total > 0 ? h->sum / h->total : 0;
+}

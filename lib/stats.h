@@ -1,0 +1,75 @@
+/* stats: summary statistics, percentiles and histograms, one method each. */
+#ifndef TB_STATS_H
+#define TB_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Percentiles everywhere in tokbench use the nearest-rank method: the P-th
+ * percentile of n sorted values is the value at rank ceil(P/100 * n)
+ * (1-based; rank 1 for P = 0).  It is always one of the observed values.
+ */
+
+/* A growable array of doubles (exact statistics; memory grows with the
+ * number of values, so it holds per-request values, not per-token ones). */
+struct stats_vec {
+	double *v;
+	size_t n, cap;
+};
+
+/* Appends x; returns 0, or -1 when out of memory. */
+int stats_push(struct stats_vec *s, double x);
+void stats_vec_free(struct stats_vec *s);
+
+/* The summary of a set of values. */
+struct stats_sum {
+	size_t n;
+	double mean, stddev;      /* sample standard deviation (n - 1) */
+	double min, max;
+	double cv;                /* stddev / mean; 0 when mean is 0 */
+	double ci_lo, ci_hi;      /* 95 % confidence interval of the mean
+	                           * (Student's t); equal to mean when n < 2 */
+};
+
+/* Summarises s (sorting its values in place).  n == 0 gives all zeros. */
+void stats_summarise(struct stats_vec *s, struct stats_sum *out);
+
+/* Nearest-rank percentile p (0..100) of s, which must be sorted (as
+ * stats_summarise leaves it); 0 when empty. */
+double stats_percentile(const struct stats_vec *s, double p);
+
+/* The two-sided 95 % quantile of Student's t with df degrees of freedom
+ * (12.706 for df 1, 1.960 as df grows). */
+double stats_t95(long df);
+
+/* Jain's fairness index (sum x)^2 / (n * sum x^2): 1 when all equal,
+ * 1/n when one value takes all; 0 for no values. */
+double stats_jain(const double *x, size_t n);
+
+/* Least-squares line y = a + b x; returns b (the slope) and stores r^2
+ * in *r2 (0 when undefined).  Needs n >= 2 distinct x, else returns 0. */
+double stats_slope(const double *x, const double *y, size_t n, double *r2);
+
+/*
+ * A histogram of positive values (seconds) in logarithmic buckets 1 %
+ * wide from 1 µs to about 10,000 s: a percentile read from it is within
+ * 0.5 % of the exact nearest-rank value.  Values below 1 µs count in the
+ * first bucket and above the range in the last.  Weights may be
+ * fractional (a chunk of k tokens counts as k gaps).  Fixed memory.
+ */
+#define STATS_HIST_BUCKETS 2320
+struct stats_hist {
+	double count[STATS_HIST_BUCKETS];
+	double total, sum, min, max;
+};
+
+void stats_hist_init(struct stats_hist *h);
+void stats_hist_add(struct stats_hist *h, double x, double weight);
+/* Nearest-rank percentile on the histogram: the geometric middle of the
+ * bucket that holds rank ceil(p/100 * total), clamped to [min, max]; the
+ * first and last ranks give the exact min and max. */
+double stats_hist_percentile(const struct stats_hist *h, double p);
+double stats_hist_mean(const struct stats_hist *h);
+
+#endif

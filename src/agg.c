@@ -1,0 +1,1334 @@
+/* agg: turns events into a run summary (docs/metrics.md, docs/run-json.md). */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "clock.h"
+#include "diag.h"
+#include "fileio.h"
+#include "jw.h"
+#include "ndjson.h"
+#include "stats.h"
+#include "units.h"
+
+#define EVENTS_VERSION 1
+#define RUN_VERSION 1
+#define MAX_PCT 16
+#define MAX_ID 100000000L
+#define TIMELINE_POINTS 200
+#define SAMPLE_TEXT_MAX 4000
+
+/* One request, indexed by its id. */
+struct req {
+	int seen_req, seen_done, warmup, prompt, rep, http;
+	int status;               /* index in status_names; -1: no done */
+	double t_send, t_sched, t_done, t_first_event, t_headers;
+	double t_first_tok, t_first_content, t_last_tok, t_prev_tok;
+	long tok_chunks;          /* token-carrying chunks seen */
+	float *gaps;              /* chunk gaps, kept until done */
+	size_t ngaps, capgaps;
+	long out_tokens, content, reasoning, tool, chunk_tokens;
+	long prompt_tokens, max_tokens;
+	int from_usage;
+	double srv_decode, srv_prefill;   /* server-reported tokens/s */
+	int quality;              /* -1 unchecked, 0 fail, 1 pass */
+	int timeout;              /* index in timeout_names; -1: none */
+};
+
+static const char *const status_names[] = {
+	"ok", "http_error", "connect_error", "timeout", "stream_error",
+	"protocol_error", "aborted", "other"
+};
+#define N_STATUS 8
+
+/* Per prompt: the values its requests contribute. */
+struct prompt_acc {
+	char *name, *category, *expect;
+	regex_t rx;
+	int has_rx;
+	struct stats_vec ttft, ttfo, decode, e2e, prefill, out_tokens;
+	struct stats_hist itl;
+	long n, ok, checked, passed;
+	char *sample;             /* the first successful output */
+	long sample_chars, sample_tokens;
+};
+
+struct mem_sample {
+	double t, bytes, gpu;
+};
+
+/* Options. */
+static double pcts[MAX_PCT] = {50, 90, 95, 99};
+static int n_pcts = 4;
+static double slo_ttft, slo_tpot, slo_e2e, slo_ttfo;
+static int opt_per_request, opt_strict, opt_force;
+static const char *opt_out;
+static const char *opt_baseline;
+static double opt_leak_mb = 1.0;
+static const char *mem_files[64];
+static int n_mem_files;
+
+/* Input state. */
+static struct req *reqs;
+static long n_reqs_cap, max_id;
+static struct prompt_acc *prompts;
+static int n_prompts;
+static cJSON *run_ev, *end_ev, *load_ev;
+static char run_id[128];
+static struct mem_sample *mem;
+static size_t n_mem, cap_mem;
+static const char *mem_kind;      /* which process figure is "memory" */
+static long n_events, n_invalid, n_unknown;
+static struct stats_hist itl_all;
+static double t_min = INFINITY, t_max = -INFINITY;
+
+/* ---- options --------------------------------------------------------- */
+
+static void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: agg [--mem file]... [-p 50,90,95,99] "
+		"[--slo ttft=500ms,tpot=50ms,e2e=dur,ttfo=dur]\n"
+		"           [--per-request] [--baseline run.json] "
+		"[--leak-threshold size] [--strict]\n"
+		"           [-o run.json [--force]] [file...]\n");
+	exit(code);
+}
+
+static void parse_pcts(char *s)
+{
+	char *tok, *save = NULL;
+
+	n_pcts = 0;
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		double p;
+		if (n_pcts == MAX_PCT || units_real(tok, 0, 100, &p) != UNITS_OK)
+			diag_die(EXIT_USAGE, "-p %s: want up to %d percentiles "
+				 "in 0..100", tok, MAX_PCT);
+		pcts[n_pcts++] = p;
+	}
+}
+
+static void parse_slo(char *s)
+{
+	char *tok, *save = NULL;
+
+	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		double d;
+		if (eq == NULL || units_duration(eq + 1, &d) != UNITS_OK || d <= 0)
+			diag_die(EXIT_USAGE, "--slo %s: want name=duration", tok);
+		*eq = '\0';
+		if (strcmp(tok, "ttft") == 0) slo_ttft = d;
+		else if (strcmp(tok, "tpot") == 0) slo_tpot = d;
+		else if (strcmp(tok, "e2e") == 0) slo_e2e = d;
+		else if (strcmp(tok, "ttfo") == 0) slo_ttfo = d;
+		else diag_die(EXIT_USAGE, "--slo %s: want ttft, tpot, e2e or ttfo", tok);
+	}
+}
+
+/* ---- input helpers ---------------------------------------------------- */
+
+static double num(const cJSON *o, const char *k, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static const char *str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (d == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	return d;
+}
+
+/* The request with this id, created on first sight. */
+static struct req *req_of(long id)
+{
+	if (id > max_id)
+		max_id = id;
+	if (id >= n_reqs_cap) {
+		long cap = n_reqs_cap ? n_reqs_cap : 1024;
+		while (cap <= id)
+			cap *= 2;
+		struct req *r = realloc(reqs, (size_t)cap * sizeof *r);
+		if (r == NULL)
+			diag_die(EXIT_RUNTIME, "out of memory");
+		memset(r + n_reqs_cap, 0, (size_t)(cap - n_reqs_cap) * sizeof *r);
+		for (long i = n_reqs_cap; i < cap; i++) {
+			r[i].status = -1;
+			r[i].timeout = -1;
+			r[i].quality = -1;
+			r[i].prompt = -1;
+		}
+		reqs = r;
+		n_reqs_cap = cap;
+	}
+	return &reqs[id];
+}
+
+static int prompt_index(const char *name, const char *category,
+			const char *expect)
+{
+	int i;
+
+	for (i = 0; i < n_prompts; i++) {
+		struct prompt_acc *q = &prompts[i];
+		if (strcmp(q->name, name) != 0)
+			continue;
+		/* A later request may say what the first one did not. */
+		if (q->category == NULL && category)
+			q->category = xstrdup(category);
+		if (!q->has_rx && expect &&
+		    regcomp(&q->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
+			q->expect = xstrdup(expect);
+			q->has_rx = 1;
+		}
+		return i;
+	}
+	struct prompt_acc *p = realloc(prompts, (size_t)(n_prompts + 1) * sizeof *p);
+	if (p == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	prompts = p;
+	p = &prompts[n_prompts];
+	memset(p, 0, sizeof *p);
+	p->name = xstrdup(name);
+	p->category = category ? xstrdup(category) : NULL;
+	if (expect && regcomp(&p->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
+		p->expect = xstrdup(expect);
+		p->has_rx = 1;
+	}
+	stats_hist_init(&p->itl);
+	return n_prompts++;
+}
+
+static void see_time(double t)
+{
+	if (t < t_min)
+		t_min = t;
+	if (t > t_max)
+		t_max = t;
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+/* Checks the event format version of a run or first mem event. */
+static void check_version(const cJSON *ev, const char *file, long line)
+{
+	double v = num(ev, "version", 0);
+
+	if (str(ev, "format") && strcmp(str(ev, "format"), "tokbench-events"))
+		diag_die(EXIT_RUNTIME, "%s:%ld: not tokbench events (format "
+			 "\"%s\")", file, line, str(ev, "format"));
+	if (v > EVENTS_VERSION)
+		diag_die(EXIT_RUNTIME, "%s:%ld: event format version %g is newer "
+			 "than this agg reads (%d)", file, line, v, EVENTS_VERSION);
+}
+
+static void on_run(cJSON *ev, const char *file, long line)
+{
+	const char *id = str(ev, "run_id");
+
+	check_version(ev, file, line);
+	if (run_ev != NULL && id && strcmp(id, run_id) != 0)
+		diag_die(EXIT_RUNTIME, "%s:%ld: a second run (%s) in the input; "
+			 "aggregate one run at a time", file, line, id);
+	if (run_ev != NULL)
+		return;
+	run_ev = cJSON_Duplicate(ev, 1);
+	snprintf(run_id, sizeof run_id, "%s", id ? id : "");
+}
+
+static long id_of(const cJSON *ev, const char *file, long line)
+{
+	double id = num(ev, "id", -1);
+
+	if (id < 1 || id > MAX_ID || id != floor(id))
+		diag_die(EXIT_RUNTIME, "%s:%ld: \"id\" must be a whole number "
+			 "from 1 to %ld", file, line, MAX_ID);
+	return (long)id;
+}
+
+static void on_req(const cJSON *ev, double t, long id)
+{
+	struct req *r = req_of(id);
+	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warmup");
+
+	r->seen_req = 1;
+	r->t_send = t;
+	r->t_sched = num(ev, "t_sched", t);
+	r->warmup = cJSON_IsTrue(w);
+	r->rep = (int)num(ev, "rep", 0);
+	r->max_tokens = (long)num(ev, "max_tokens", 0);
+	r->prompt = prompt_index(str(ev, "prompt") ? str(ev, "prompt") : "?",
+				 str(ev, "category"), str(ev, "expect"));
+}
+
+static void push_gap(struct req *r, double gap)
+{
+	if (r->ngaps == r->capgaps) {
+		size_t cap = r->capgaps ? r->capgaps * 2 : 64;
+		float *g = realloc(r->gaps, cap * sizeof *g);
+		if (g == NULL)
+			diag_die(EXIT_RUNTIME, "out of memory");
+		r->gaps = g;
+		r->capgaps = cap;
+	}
+	r->gaps[r->ngaps++] = (float)gap;
+}
+
+static void on_tok(const cJSON *ev, double t, long id)
+{
+	struct req *r = req_of(id);
+	const char *ch = str(ev, "ch");
+
+	if (ch == NULL || strcmp(ch, "role") == 0)
+		return;
+	if (r->tok_chunks == 0)
+		r->t_first_tok = t;
+	if (r->t_first_content == 0 && strcmp(ch, "content") == 0)
+		r->t_first_content = t;
+	if (r->tok_chunks > 0)
+		push_gap(r, t - r->t_prev_tok);
+	r->t_prev_tok = r->t_last_tok = t;
+	r->tok_chunks++;
+}
+
+static int status_index(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < N_STATUS - 1; i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return i;
+	return N_STATUS - 1;
+}
+
+/* The server's own speed: llama-server timings, LM Studio stats, or
+ * Ollama durations. */
+static void server_speeds(struct req *r, const cJSON *ev)
+{
+	const cJSON *tm = cJSON_GetObjectItemCaseSensitive(ev, "timings");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(ev, "stats");
+	const cJSON *ol = cJSON_GetObjectItemCaseSensitive(ev, "ollama");
+
+	r->srv_decode = r->srv_prefill = -1;
+	if (tm) {
+		r->srv_decode = num(tm, "predicted_per_second", -1);
+		r->srv_prefill = num(tm, "prompt_per_second", -1);
+	} else if (st) {
+		r->srv_decode = num(st, "tokens_per_second", -1);
+	} else if (ol && num(ol, "eval_duration", 0) > 0) {
+		r->srv_decode = num(ol, "eval_count", 0) /
+				(num(ol, "eval_duration", 1) / 1e9);
+		if (num(ol, "prompt_eval_duration", 0) > 0)
+			r->srv_prefill = num(ol, "prompt_eval_count", 0) /
+					 (num(ol, "prompt_eval_duration", 1) / 1e9);
+	}
+}
+
+static void check_quality(struct req *r, const cJSON *ev)
+{
+	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
+	const char *text = str(ev, "text");
+
+	if (p == NULL || !p->has_rx || r->status != 0 || r->warmup)
+		return;
+	r->quality = text && regexec(&p->rx, text, 0, NULL, 0) == 0;
+}
+
+static void keep_sample(struct req *r, const cJSON *ev)
+{
+	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
+	const char *text = str(ev, "text");
+
+	if (p == NULL || p->sample != NULL || text == NULL || r->status != 0 ||
+	    r->warmup)
+		return;
+	p->sample_chars = (long)strlen(text);
+	p->sample_tokens = r->out_tokens;
+	p->sample = xstrdup(text);
+	if (strlen(p->sample) > SAMPLE_TEXT_MAX)
+		p->sample[SAMPLE_TEXT_MAX] = '\0';
+}
+
+/* Folds a request's chunk gaps into the ITL histograms.  When usage says
+ * there were more tokens than chunks, each of the C-1 chunk gaps stands
+ * for (N-1)/(C-1) token gaps of proportionally shorter length. */
+static void fold_gaps(struct req *r)
+{
+	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
+	double f = 1;
+	size_t i;
+
+	if (r->out_tokens > r->tok_chunks && r->tok_chunks >= 2)
+		f = (double)(r->out_tokens - 1) / (double)(r->tok_chunks - 1);
+	if (!r->warmup && r->status == 0) {
+		for (i = 0; i < r->ngaps; i++) {
+			stats_hist_add(&itl_all, r->gaps[i] / f, f);
+			if (p)
+				stats_hist_add(&p->itl, r->gaps[i] / f, f);
+		}
+	}
+	free(r->gaps);
+	r->gaps = NULL;
+	r->ngaps = r->capgaps = 0;
+}
+
+static const char *const timeout_names[] = {"connect", "first", "idle",
+					    "total", "other"};
+#define N_TIMEOUT 5
+
+static int timeout_index(const char *k)
+{
+	int i;
+
+	for (i = 0; k && i < N_TIMEOUT - 1; i++)
+		if (strcmp(k, timeout_names[i]) == 0)
+			return i;
+	return k ? N_TIMEOUT - 1 : -1;
+}
+
+static void on_done(const cJSON *ev, double t, long id)
+{
+	struct req *r = req_of(id);
+	const cJSON *tk = cJSON_GetObjectItemCaseSensitive(ev, "tokens");
+
+	r->seen_done = 1;
+	r->t_done = t;
+	r->status = status_index(str(ev, "status"));
+	r->http = (int)num(ev, "http", 0);
+	r->timeout = timeout_index(str(ev, "timeout"));
+	r->t_first_event = num(ev, "t_first_event", 0);
+	r->t_headers = num(ev, "t_headers", 0);
+	r->content = (long)num(tk, "content", (double)r->tok_chunks);
+	r->reasoning = (long)num(tk, "reasoning", 0);
+	r->tool = (long)num(tk, "tool", 0);
+	r->chunk_tokens = (long)num(tk, "chunk_tokens", (double)r->tok_chunks);
+	r->from_usage = str(tk, "source") && !strcmp(str(tk, "source"), "usage");
+	r->out_tokens = r->content + r->reasoning + r->tool;
+	r->prompt_tokens = (long)num(ev, "prompt_tokens", -1);
+	server_speeds(r, ev);
+	check_quality(r, ev);
+	keep_sample(r, ev);
+	fold_gaps(r);
+}
+
+static void on_mem(const cJSON *ev, double t, const char *file, long line)
+{
+	const cJSON *proc = cJSON_GetObjectItemCaseSensitive(ev, "proc");
+	const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(ev, "gpu");
+	const cJSON *g;
+	double bytes = -1, gsum = 0;
+
+	if (str(ev, "format"))
+		check_version(ev, file, line);
+	/* macOS's physical footprint is what Activity Monitor shows; elsewhere
+	 * the resident set of the process tree. */
+	if (num(proc, "footprint_bytes", -1) >= 0) {
+		bytes = num(proc, "footprint_bytes", -1);
+		mem_kind = "proc.footprint_bytes";
+	} else if (num(proc, "rss_bytes", -1) >= 0) {
+		bytes = num(proc, "rss_bytes", -1);
+		if (mem_kind == NULL)
+			mem_kind = "proc.rss_bytes";
+	}
+	cJSON_ArrayForEach(g, gpu)
+		gsum += num(g, "used_bytes", 0);
+	if (bytes < 0 && gsum <= 0)
+		return;
+	if (n_mem == cap_mem) {
+		cap_mem = cap_mem ? cap_mem * 2 : 1024;
+		mem = realloc(mem, cap_mem * sizeof *mem);
+		if (mem == NULL)
+			diag_die(EXIT_RUNTIME, "out of memory");
+	}
+	mem[n_mem].t = t;
+	mem[n_mem].bytes = bytes;
+	mem[n_mem].gpu = gsum;
+	n_mem++;
+}
+
+static void dispatch(cJSON *ev, const char *file, long line)
+{
+	const char *type = str(ev, "ev");
+	const cJSON *tv = cJSON_GetObjectItemCaseSensitive(ev, "t");
+	double t;
+
+	if (type == NULL || !cJSON_IsNumber(tv)) {
+		n_invalid++;
+		if (opt_strict)
+			diag_die(EXIT_RUNTIME, "%s:%ld: an event needs \"ev\" and "
+				 "a numeric \"t\"", file, line);
+		diag_warn("%s:%ld: skipped: an event needs \"ev\" and a numeric "
+			  "\"t\"", file, line);
+		return;
+	}
+	t = tv->valuedouble;
+	n_events++;
+	if (strcmp(type, "tok") == 0)
+		on_tok(ev, t, id_of(ev, file, line));
+	else if (strcmp(type, "req") == 0)
+		on_req(ev, t, id_of(ev, file, line));
+	else if (strcmp(type, "done") == 0)
+		on_done(ev, t, id_of(ev, file, line));
+	else if (strcmp(type, "mem") == 0)
+		on_mem(ev, t, file, line);
+	else if (strcmp(type, "run") == 0)
+		on_run(ev, file, line);
+	else if (strcmp(type, "end") == 0 && str(ev, "tool") &&
+		 strcmp(str(ev, "tool"), "gen") == 0) {
+		cJSON_Delete(end_ev);
+		end_ev = cJSON_Duplicate(ev, 1);
+	} else if (strcmp(type, "load") == 0) {
+		cJSON_Delete(load_ev);
+		load_ev = cJSON_Duplicate(ev, 1);
+	} else if (strcmp(type, "end") != 0) {
+		n_unknown++;
+		return;
+	}
+	if (strcmp(type, "mem") != 0)
+		see_time(t);
+}
+
+static void on_invalid(void *ctx, const char *name, long line,
+		       const char *why)
+{
+	(void)ctx;
+	n_invalid++;
+	diag_warn("%s:%ld: skipped: %s", name, line, why);
+}
+
+static void read_file(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	nd_reader *r;
+	cJSON *ev;
+	int rc;
+
+	if (f == NULL)
+		diag_die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
+	r = nd_open(f, name, opt_strict ? ND_STRICT : 0);
+	if (r == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	nd_on_invalid(r, on_invalid, NULL);
+	while ((rc = nd_next(r, &ev)) == ND_OK) {
+		if (cJSON_IsObject(ev))
+			dispatch(ev, name, nd_lineno(r));
+		else
+			on_invalid(NULL, name, nd_lineno(r), "not a JSON object");
+		cJSON_Delete(ev);
+		if (opt_strict && n_invalid > 0)
+			diag_die(EXIT_RUNTIME, "%s:%ld: not a JSON object", name,
+				 nd_lineno(r));
+	}
+	if (rc == ND_INVALID)
+		diag_die(EXIT_RUNTIME, "%s:%ld: %s", name, nd_lineno(r),
+			 nd_reason(r));
+	if (rc == ND_IOERR)
+		diag_die(EXIT_RUNTIME, "%s: read error: %s", name, strerror(errno));
+	nd_close(r);
+	if (f != stdin)
+		fclose(f);
+}
+
+/* ---- computing -------------------------------------------------------- */
+
+struct metrics {
+	struct stats_vec ttft, ttfb, ttfo, decode, e2e, e2e_tps, prefill;
+	struct stats_vec tpot_vllm, tpot_guidellm, queue, out_tokens;
+	struct stats_vec srv_decode, srv_prefill;
+};
+
+static struct metrics all;
+static long n_measured, n_warmup, n_ok, n_unfinished, by_status[N_STATUS];
+static long by_timeout[N_TIMEOUT];
+static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
+static double usage_gap_sum;
+static long n_slo_met, q_checked, q_passed;
+static double first_send = INFINITY, last_tok = -INFINITY, last_done = -INFINITY;
+static double first_any_send = INFINITY, sum_out_ok;
+
+static void push(struct stats_vec *v, double x)
+{
+	if (isfinite(x) && stats_push(v, x) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
+}
+
+static int meets_slo(double ttft, double tpot, double e2e, double ttfo)
+{
+	return (slo_ttft <= 0 || (ttft >= 0 && ttft <= slo_ttft)) &&
+	       (slo_tpot <= 0 || (tpot >= 0 && tpot <= slo_tpot)) &&
+	       (slo_e2e <= 0 || e2e <= slo_e2e) &&
+	       (slo_ttfo <= 0 || (ttfo >= 0 && ttfo <= slo_ttfo));
+}
+
+/* The metrics of one successful measured request (docs/metrics.md). */
+static void measure_ok(const struct req *r)
+{
+	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
+	double n = (double)r->out_tokens, e2e = r->t_done - r->t_send;
+	double ttft = r->tok_chunks > 0 ? r->t_first_tok - r->t_send : -1;
+	double ttfo = r->t_first_content > 0 ? r->t_first_content - r->t_send : -1;
+	double span = r->t_last_tok - r->t_first_tok;
+	double tpot = n >= 2 && ttft >= 0 ? (e2e - ttft) / (n - 1) : -1;
+
+	if (ttft >= 0)
+		push(&all.ttft, ttft);
+	if (r->t_first_event > 0)
+		push(&all.ttfb, r->t_first_event - r->t_send);
+	if (ttfo >= 0)
+		push(&all.ttfo, ttfo);
+	push(&all.e2e, e2e);
+	if (e2e > 0)
+		push(&all.e2e_tps, n / e2e);
+	if (n >= 2 && span > 0)
+		push(&all.decode, (n - 1) / span);
+	if (r->prompt_tokens > 0 && ttft > 0)
+		push(&all.prefill, (double)r->prompt_tokens / ttft);
+	if (tpot >= 0)
+		push(&all.tpot_vllm, tpot);
+	if (n >= 1)
+		push(&all.tpot_guidellm, e2e / n);
+	push(&all.queue, r->t_send - r->t_sched);
+	push(&all.out_tokens, n);
+	if (r->srv_decode > 0)
+		push(&all.srv_decode, r->srv_decode);
+	if (r->srv_prefill > 0)
+		push(&all.srv_prefill, r->srv_prefill);
+	n_slo_met += meets_slo(ttft, tpot, e2e, ttfo);
+	if (p == NULL)
+		return;
+	p->ok++;
+	if (ttft >= 0)
+		push(&p->ttft, ttft);
+	if (ttfo >= 0)
+		push(&p->ttfo, ttfo);
+	if (n >= 2 && span > 0)
+		push(&p->decode, (n - 1) / span);
+	push(&p->e2e, e2e);
+	if (r->prompt_tokens > 0 && ttft > 0)
+		push(&p->prefill, (double)r->prompt_tokens / ttft);
+	push(&p->out_tokens, n);
+}
+
+static void count_tokens(const struct req *r)
+{
+	tok_content += r->content;
+	tok_reasoning += r->reasoning;
+	tok_tool += r->tool;
+	if (r->from_usage) {
+		n_from_usage++;
+		usage_gap_sum += (double)(r->out_tokens - r->chunk_tokens);
+	} else {
+		n_from_chunks++;
+	}
+}
+
+static void measure_one(struct req *r)
+{
+	if (r->seen_req && r->t_send < first_any_send)
+		first_any_send = r->t_send;
+	if (r->warmup) {
+		n_warmup++;
+		return;
+	}
+	n_measured++;
+	if (r->seen_req && r->t_send < first_send)
+		first_send = r->t_send;
+	if (r->prompt >= 0)
+		prompts[r->prompt].n++;
+	if (!r->seen_done) {
+		n_unfinished++;
+		fold_gaps(r); /* frees them; an unfinished request adds none */
+		return;
+	}
+	by_status[r->status]++;
+	if (r->timeout >= 0)
+		by_timeout[r->timeout]++;
+	count_tokens(r);
+	if (r->quality >= 0) {
+		q_checked++;
+		q_passed += r->quality;
+		prompts[r->prompt].checked++;
+		prompts[r->prompt].passed += r->quality;
+	}
+	if (r->status != 0)
+		return;
+	n_ok++;
+	sum_out_ok += (double)r->out_tokens;
+	if (r->t_done > last_done)
+		last_done = r->t_done;
+	if (r->tok_chunks > 0 && r->t_last_tok > last_tok)
+		last_tok = r->t_last_tok;
+	measure_ok(r);
+}
+
+static void measure_all(void)
+{
+	long id;
+
+	for (id = 1; id <= max_id; id++) {
+		struct req *r = &reqs[id];
+		if (r->seen_req || r->seen_done)
+			measure_one(r);
+	}
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static jw out;
+
+static void pct_key(char *buf, size_t n, double p)
+{
+	snprintf(buf, n, "p%g", p);
+}
+
+/* A summary object: n, mean, stddev, min, max, the percentiles, cv and
+ * the 95 % CI of the mean; null when there are no values. */
+static void write_stats(const char *key, struct stats_vec *v, int prec)
+{
+	struct stats_sum s;
+	char k[16];
+	int i;
+
+	stats_summarise(v, &s);
+	if (s.n == 0) {
+		jw_null(&out, key);
+		return;
+	}
+	jw_obj_open(&out, key);
+	jw_int(&out, "n", (long long)s.n);
+	jw_num(&out, "mean", s.mean, prec);
+	jw_num(&out, "stddev", s.stddev, prec);
+	jw_num(&out, "min", s.min, prec);
+	jw_num(&out, "max", s.max, prec);
+	for (i = 0; i < n_pcts; i++) {
+		pct_key(k, sizeof k, pcts[i]);
+		jw_num(&out, k, stats_percentile(v, pcts[i]), prec);
+	}
+	jw_num(&out, "cv", s.cv, 4);
+	jw_num(&out, "ci95_lo", s.ci_lo, prec);
+	jw_num(&out, "ci95_hi", s.ci_hi, prec);
+	jw_obj_close(&out);
+}
+
+static void write_hist(const char *key, const struct stats_hist *h)
+{
+	char k[16];
+	int i;
+
+	if (h->total <= 0) {
+		jw_null(&out, key);
+		return;
+	}
+	jw_obj_open(&out, key);
+	jw_num(&out, "n", h->total, 1);
+	jw_num(&out, "mean", stats_hist_mean(h), 6);
+	jw_num(&out, "min", h->min, 6);
+	jw_num(&out, "max", h->max, 6);
+	for (i = 0; i < n_pcts; i++) {
+		pct_key(k, sizeof k, pcts[i]);
+		jw_num(&out, k, stats_hist_percentile(h, pcts[i]), 6);
+	}
+	jw_str(&out, "method", "log histogram, 1% buckets");
+	jw_obj_close(&out);
+}
+
+static void copy_item(const char *key, const cJSON *from)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
+	char *s;
+
+	if (v == NULL)
+		return;
+	s = cJSON_PrintUnformatted(v);
+	if (s == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	jw_raw(&out, key, s);
+	free(s);
+}
+
+static void write_run(void)
+{
+	static const char *const keys[] = {
+		"run_id", "model", "model_id", "base_url", "api", "tool_version",
+		"config", "labels", "host", "env", "server", NULL
+	};
+	int i;
+
+	jw_obj_open(&out, "run");
+	for (i = 0; run_ev && keys[i]; i++)
+		copy_item(keys[i], run_ev);
+	if (isfinite(t_min)) {
+		jw_num(&out, "t_start", t_min, 6);
+		jw_num(&out, "t_end", t_max, 6);
+	}
+	jw_int(&out, "events_version", (long long)num(run_ev, "version", 0));
+	jw_obj_close(&out);
+}
+
+static void write_requests(void)
+{
+	int i;
+
+	jw_obj_open(&out, "requests");
+	jw_int(&out, "measured", n_measured);
+	jw_int(&out, "warmup", n_warmup);
+	jw_int(&out, "ok", n_ok);
+	jw_int(&out, "failed", n_measured - n_ok - n_unfinished);
+	jw_int(&out, "unfinished", n_unfinished);
+	jw_num(&out, "error_rate", n_measured ?
+	       (double)(n_measured - n_ok) / (double)n_measured : 0, 4);
+	jw_obj_open(&out, "by_status");
+	for (i = 0; i < N_STATUS; i++)
+		if (by_status[i] > 0)
+			jw_int(&out, status_names[i], by_status[i]);
+	if (n_unfinished)
+		jw_int(&out, "unfinished", n_unfinished);
+	jw_obj_close(&out);
+	jw_obj_open(&out, "by_timeout");
+	for (i = 0; i < N_TIMEOUT; i++)
+		if (by_timeout[i] > 0)
+			jw_int(&out, timeout_names[i], by_timeout[i]);
+	jw_obj_close(&out);
+	jw_obj_close(&out);
+}
+
+static void write_tokens(void)
+{
+	jw_obj_open(&out, "tokens");
+	jw_int(&out, "output", tok_content + tok_reasoning + tok_tool);
+	jw_int(&out, "content", tok_content);
+	jw_int(&out, "reasoning", tok_reasoning);
+	jw_int(&out, "tool", tok_tool);
+	jw_int(&out, "source_usage", n_from_usage);
+	jw_int(&out, "source_chunks", n_from_chunks);
+	jw_num(&out, "usage_minus_chunks_mean", n_from_usage ?
+	       usage_gap_sum / (double)n_from_usage : 0, 3);
+	jw_obj_close(&out);
+}
+
+static void write_metrics(void)
+{
+	jw_obj_open(&out, "metrics");
+	write_stats("ttft_s", &all.ttft, 6);
+	write_stats("ttfb_s", &all.ttfb, 6);
+	write_stats("ttfo_s", &all.ttfo, 6);
+	write_stats("decode_tps", &all.decode, 3);
+	write_stats("e2e_s", &all.e2e, 6);
+	write_stats("e2e_tps", &all.e2e_tps, 3);
+	write_stats("prefill_tps", &all.prefill, 3);
+	write_stats("tpot_vllm_s", &all.tpot_vllm, 6);
+	write_stats("tpot_guidellm_s", &all.tpot_guidellm, 6);
+	write_hist("itl_s", &itl_all);
+	write_stats("queue_delay_s", &all.queue, 6);
+	write_stats("output_tokens", &all.out_tokens, 1);
+	jw_obj_close(&out);
+	jw_obj_open(&out, "server_reported");
+	write_stats("decode_tps", &all.srv_decode, 3);
+	write_stats("prefill_tps", &all.srv_prefill, 3);
+	jw_obj_close(&out);
+}
+
+static double run_concurrency(void)
+{
+	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run_ev, "config");
+
+	return num(cfg, "concurrency", 0);
+}
+
+/* Aggregate tokens/s of a baseline run JSON (usually the c = 1 run). */
+static double baseline_tps(void)
+{
+	size_t len;
+	char *text = fio_slurp(opt_baseline, 64 << 20, &len);
+	cJSON *doc, *th;
+	double v;
+
+	if (text == NULL)
+		diag_die(EXIT_RUNTIME, "%s: %s", opt_baseline, strerror(errno));
+	doc = cJSON_ParseWithLength(text, len);
+	free(text);
+	th = cJSON_GetObjectItemCaseSensitive(doc, "throughput");
+	v = num(th, "aggregate_tps", -1);
+	cJSON_Delete(doc);
+	if (v <= 0)
+		diag_die(EXIT_RUNTIME, "%s: not a run JSON with "
+			 "throughput.aggregate_tps", opt_baseline);
+	return v;
+}
+
+static void write_throughput(void)
+{
+	double window = last_tok - first_send, span = last_done - first_send;
+	double agg = window > 0 ? sum_out_ok / window : 0;
+	double c = run_concurrency();
+
+	jw_obj_open(&out, "throughput");
+	jw_num(&out, "aggregate_tps", agg, 3);
+	jw_num(&out, "request_rate", span > 0 ? (double)n_ok / span : 0, 4);
+	jw_num(&out, "window_s", window > 0 ? window : 0, 6);
+	jw_num(&out, "jain_fairness", stats_jain(all.decode.v, all.decode.n), 4);
+	jw_num(&out, "concurrency", c, 0);
+	if (opt_baseline) {
+		double base = baseline_tps();
+		jw_num(&out, "baseline_aggregate_tps", base, 3);
+		jw_num(&out, "scaling_factor", agg / base, 4);
+		if (c > 0)
+			jw_num(&out, "scaling_efficiency", agg / base / c, 4);
+	}
+	jw_obj_close(&out);
+}
+
+static void write_goodput(void)
+{
+	double span = last_done - first_send;
+
+	if (slo_ttft <= 0 && slo_tpot <= 0 && slo_e2e <= 0 && slo_ttfo <= 0) {
+		jw_null(&out, "goodput");
+		return;
+	}
+	jw_obj_open(&out, "goodput");
+	jw_obj_open(&out, "slo");
+	if (slo_ttft > 0) jw_num(&out, "ttft_s", slo_ttft, 6);
+	if (slo_tpot > 0) jw_num(&out, "tpot_s", slo_tpot, 6);
+	if (slo_e2e > 0) jw_num(&out, "e2e_s", slo_e2e, 6);
+	if (slo_ttfo > 0) jw_num(&out, "ttfo_s", slo_ttfo, 6);
+	jw_obj_close(&out);
+	jw_int(&out, "met", n_slo_met);
+	jw_num(&out, "fraction", n_measured ? (double)n_slo_met / (double)n_measured : 0, 4);
+	jw_num(&out, "rate", span > 0 ? (double)n_slo_met / span : 0, 4);
+	jw_obj_close(&out);
+}
+
+static void write_prompt(struct prompt_acc *p)
+{
+	jw_obj_open(&out, p->name);
+	if (p->category)
+		jw_str(&out, "category", p->category);
+	jw_int(&out, "n", p->n);
+	jw_int(&out, "ok", p->ok);
+	write_stats("ttft_s", &p->ttft, 6);
+	write_stats("ttfo_s", &p->ttfo, 6);
+	write_stats("decode_tps", &p->decode, 3);
+	write_stats("e2e_s", &p->e2e, 6);
+	write_stats("prefill_tps", &p->prefill, 3);
+	write_stats("output_tokens", &p->out_tokens, 1);
+	write_hist("itl_s", &p->itl);
+	if (p->expect) {
+		jw_obj_open(&out, "quality");
+		jw_str(&out, "expect", p->expect);
+		jw_int(&out, "checked", p->checked);
+		jw_int(&out, "passed", p->passed);
+		jw_obj_close(&out);
+	}
+	if (p->sample) {
+		jw_obj_open(&out, "output");
+		jw_str(&out, "text", p->sample);
+		jw_int(&out, "chars", p->sample_chars);
+		jw_int(&out, "tokens", p->sample_tokens);
+		jw_bool(&out, "truncated", p->sample_chars > SAMPLE_TEXT_MAX);
+		jw_obj_close(&out);
+	}
+	jw_obj_close(&out);
+}
+
+static void write_prompts(void)
+{
+	int i;
+
+	jw_obj_open(&out, "per_prompt");
+	for (i = 0; i < n_prompts; i++)
+		write_prompt(&prompts[i]);
+	jw_obj_close(&out);
+}
+
+static int cmp_sample(const void *a, const void *b)
+{
+	double x = ((const struct mem_sample *)a)->t;
+	double y = ((const struct mem_sample *)b)->t;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Baseline: the last sample before the first request was sent (else the
+ * first sample). */
+static double mem_baseline(int *before)
+{
+	double base = mem[0].bytes;
+	size_t i;
+
+	*before = 0;
+	for (i = 0; i < n_mem && mem[i].t <= first_any_send; i++) {
+		base = mem[i].bytes;
+		*before = 1;
+	}
+	return base;
+}
+
+static void write_timeline(void)
+{
+	double t0 = mem[0].t, span = mem[n_mem - 1].t - t0, peak[TIMELINE_POINTS];
+	int k, used[TIMELINE_POINTS] = {0};
+	size_t i;
+
+	for (i = 0; i < n_mem; i++) {
+		k = span > 0 ? (int)((mem[i].t - t0) / span * (TIMELINE_POINTS - 1)) : 0;
+		if (!used[k] || mem[i].bytes > peak[k])
+			peak[k] = mem[i].bytes;
+		used[k] = 1;
+	}
+	jw_arr_open(&out, "timeline");
+	for (k = 0; k < TIMELINE_POINTS; k++) {
+		if (!used[k])
+			continue;
+		jw_arr_open(&out, NULL);
+		jw_num(&out, NULL, t0 - (isfinite(first_any_send) ? first_any_send : t0) +
+		       span * k / (TIMELINE_POINTS - 1), 3);
+		jw_num(&out, NULL, peak[k] / 1e6, 3);
+		jw_arr_close(&out);
+	}
+	jw_arr_close(&out);
+}
+
+/* Least-squares growth over sequential requests: the first sample after
+ * each successful request ended, against the request's order. */
+static void write_leak(void)
+{
+	struct stats_vec x = {0}, y = {0}, tx = {0}, ty = {0};
+	double slope, r2, slope_t, r2_t;
+	size_t j = 0, i;
+	long id, k = 0;
+
+	for (id = 1; id <= max_id; id++) {
+		struct req *r = &reqs[id];
+		if (r->warmup || r->status != 0)
+			continue;
+		for (j = 0; j < n_mem && mem[j].t < r->t_done; j++)
+			;
+		if (j < n_mem) {
+			push(&x, (double)k);
+			push(&y, mem[j].bytes / 1e6);
+		}
+		k++;
+	}
+	for (i = 0; i < n_mem; i++) {
+		if (mem[i].t < first_send || mem[i].t > last_done)
+			continue;
+		push(&tx, (mem[i].t - first_send) / 60);
+		push(&ty, mem[i].bytes / 1e6);
+	}
+	slope = stats_slope(x.v, y.v, x.n, &r2);
+	slope_t = stats_slope(tx.v, ty.v, tx.n, &r2_t);
+	jw_obj_open(&out, "leak");
+	jw_int(&out, "points", (long long)x.n);
+	jw_num(&out, "mb_per_request", slope, 4);
+	jw_num(&out, "r2", r2, 4);
+	jw_num(&out, "mb_per_minute", slope_t, 4);
+	jw_num(&out, "threshold_mb_per_request", opt_leak_mb, 3);
+	jw_str(&out, "verdict", x.n < 8 ? "insufficient data" :
+	       slope > opt_leak_mb && r2 >= 0.5 ? "leak suspected" : "no leak");
+	jw_obj_close(&out);
+	stats_vec_free(&x);
+	stats_vec_free(&y);
+	stats_vec_free(&tx);
+	stats_vec_free(&ty);
+}
+
+static void write_memory(void)
+{
+	double base, peak = -1, gpu_peak = 0, decode;
+	struct stats_sum s;
+	int before;
+	size_t i;
+
+	if (n_mem == 0) {
+		jw_null(&out, "memory");
+		return;
+	}
+	qsort(mem, n_mem, sizeof *mem, cmp_sample);
+	base = mem_baseline(&before);
+	for (i = 0; i < n_mem; i++) {
+		if (mem[i].bytes > peak)
+			peak = mem[i].bytes;
+		if (mem[i].gpu > gpu_peak)
+			gpu_peak = mem[i].gpu;
+	}
+	stats_summarise(&all.decode, &s);
+	decode = s.mean;
+	jw_obj_open(&out, "memory");
+	jw_str(&out, "measure", mem_kind ? mem_kind : "gpu.used_bytes");
+	jw_int(&out, "samples", (long long)n_mem);
+	jw_num(&out, "baseline_bytes", base, 0);
+	jw_str(&out, "baseline_from", before ? "last sample before the first "
+	       "request" : "first sample (none before the first request)");
+	jw_num(&out, "peak_bytes", peak, 0);
+	jw_num(&out, "delta_bytes", peak - base, 0);
+	if (gpu_peak > 0)
+		jw_num(&out, "gpu_peak_bytes", gpu_peak, 0);
+	jw_num(&out, "tps_per_gb", peak > 0 ? decode / (peak / 1e9) : 0, 4);
+	write_timeline();
+	write_leak();
+	jw_obj_close(&out);
+}
+
+static void write_load(void)
+{
+	if (load_ev == NULL) {
+		jw_null(&out, "load");
+		return;
+	}
+	jw_obj_open(&out, "load");
+	copy_item("method", load_ev);
+	copy_item("seconds", load_ev);
+	copy_item("server_seconds", load_ev);
+	copy_item("status", load_ev);
+	copy_item("error", load_ev);
+	jw_obj_close(&out);
+}
+
+static void write_quality(void)
+{
+	jw_obj_open(&out, "quality");
+	jw_int(&out, "checked", q_checked);
+	jw_int(&out, "passed", q_passed);
+	jw_num(&out, "pass_rate", q_checked ? (double)q_passed / (double)q_checked : 0, 4);
+	jw_obj_close(&out);
+}
+
+static void write_per_request(void)
+{
+	long id;
+
+	jw_arr_open(&out, "per_request");
+	for (id = 1; id <= max_id; id++) {
+		const struct req *r = &reqs[id];
+		if (!r->seen_req && !r->seen_done)
+			continue;
+		jw_obj_open(&out, NULL);
+		jw_int(&out, "id", id);
+		jw_str(&out, "prompt", r->prompt >= 0 ? prompts[r->prompt].name : NULL);
+		jw_int(&out, "rep", r->rep);
+		jw_bool(&out, "warmup", r->warmup);
+		jw_str(&out, "status", r->seen_done ? status_names[r->status] : "unfinished");
+		jw_num(&out, "t_send", r->t_send, 6);
+		if (r->tok_chunks > 0)
+			jw_num(&out, "ttft_s", r->t_first_tok - r->t_send, 6);
+		if (r->seen_done)
+			jw_num(&out, "e2e_s", r->t_done - r->t_send, 6);
+		jw_int(&out, "output_tokens", r->out_tokens);
+		if (r->out_tokens >= 2 && r->t_last_tok > r->t_first_tok)
+			jw_num(&out, "decode_tps", (double)(r->out_tokens - 1) /
+			       (r->t_last_tok - r->t_first_tok), 3);
+		if (r->quality >= 0)
+			jw_bool(&out, "expect_passed", r->quality);
+		jw_obj_close(&out);
+	}
+	jw_arr_close(&out);
+}
+
+/* Why the summary may not be the whole run. */
+static void write_incomplete(void)
+{
+	const char *why[4];
+	int n = 0, i;
+
+	if (run_ev && end_ev == NULL)
+		why[n++] = "no end event: the run was cut short";
+	if (n_unfinished > 0)
+		why[n++] = "requests without a done event";
+	if (end_ev && str(end_ev, "reason") && !strcmp(str(end_ev, "reason"), "signal"))
+		why[n++] = "the run was stopped by a signal";
+	if (run_ev == NULL && max_id > 0)
+		why[n++] = "no run event: metadata unknown";
+	jw_bool(&out, "incomplete", n > 0);
+	jw_arr_open(&out, "incomplete_reasons");
+	for (i = 0; i < n; i++) {
+		jw_str(&out, NULL, why[i]);
+		diag_warn("incomplete run: %s", why[i]);
+	}
+	jw_arr_close(&out);
+}
+
+static void write_all(void)
+{
+	jw_init(&out);
+	jw_obj_open(&out, NULL);
+	jw_str(&out, "format", "tokbench-run");
+	jw_int(&out, "version", RUN_VERSION);
+	jw_str(&out, "tool", "agg");
+	jw_str(&out, "tool_version", TB_VERSION);
+	write_incomplete();
+	write_run();
+	write_requests();
+	write_tokens();
+	write_metrics();
+	write_throughput();
+	write_goodput();
+	write_quality();
+	write_prompts();
+	write_memory();
+	write_load();
+	if (opt_per_request)
+		write_per_request();
+	jw_obj_open(&out, "input");
+	jw_int(&out, "events", n_events);
+	jw_int(&out, "invalid_lines", n_invalid);
+	jw_int(&out, "unknown_events", n_unknown);
+	jw_obj_close(&out);
+	jw_obj_close(&out);
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static void emit_output(void)
+{
+	size_t len;
+	const char *s = jw_cstr(&out);
+
+	len = strlen(s);
+	if (opt_out == NULL) {
+		if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF)
+			diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(errno));
+		return;
+	}
+	char *withnl = malloc(len + 2);
+	if (withnl == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	memcpy(withnl, s, len);
+	withnl[len] = '\n';
+	if (fio_write_atomic(opt_out, withnl, len + 1,
+			     opt_force ? 0 : FIO_NOCLOBBER) != 0) {
+		int e = errno;
+		free(withnl);
+		diag_die(EXIT_RUNTIME, "%s: %s%s", opt_out, strerror(e),
+			 e == EEXIST ? " (results are never overwritten; "
+			 "--force replaces it)" : "");
+	}
+	free(withnl);
+}
+
+static void free_all(void)
+{
+	long id;
+	int i;
+
+	for (id = 0; id < n_reqs_cap; id++)
+		free(reqs[id].gaps);
+	free(reqs);
+	for (i = 0; i < n_prompts; i++) {
+		struct prompt_acc *p = &prompts[i];
+		free(p->name);
+		free(p->category);
+		free(p->expect);
+		free(p->sample);
+		if (p->has_rx)
+			regfree(&p->rx);
+		stats_vec_free(&p->ttft);
+		stats_vec_free(&p->ttfo);
+		stats_vec_free(&p->decode);
+		stats_vec_free(&p->e2e);
+		stats_vec_free(&p->prefill);
+		stats_vec_free(&p->out_tokens);
+	}
+	free(prompts);
+	struct stats_vec *vs[] = {&all.ttft, &all.ttfb, &all.ttfo, &all.decode,
+		&all.e2e, &all.e2e_tps, &all.prefill, &all.tpot_vllm,
+		&all.tpot_guidellm, &all.queue, &all.out_tokens, &all.srv_decode,
+		&all.srv_prefill};
+	for (i = 0; i < (int)(sizeof vs / sizeof vs[0]); i++)
+		stats_vec_free(vs[i]);
+	free(mem);
+	cJSON_Delete(run_ev);
+	cJSON_Delete(end_ev);
+	cJSON_Delete(load_ev);
+	jw_free(&out);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"mem", 1, 0, 'm'}, {"slo", 1, 0, 'S'},
+		{"per-request", 0, 0, 'r'}, {"baseline", 1, 0, 'b'},
+		{"strict", 0, 0, 's'}, {"output", 1, 0, 'o'},
+		{"force", 0, 0, 'f'}, {"leak-threshold", 1, 0, 'L'},
+		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
+	};
+	int c;
+	uint64_t b;
+
+	while ((c = getopt_long(argc, argv, "p:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			if (n_mem_files == 64)
+				diag_die(EXIT_USAGE, "more than 64 --mem files");
+			mem_files[n_mem_files++] = optarg;
+			break;
+		case 'p': parse_pcts(optarg); break;
+		case 'S': parse_slo(optarg); break;
+		case 'r': opt_per_request = 1; break;
+		case 'b': opt_baseline = optarg; break;
+		case 's': opt_strict = 1; break;
+		case 'o': opt_out = optarg; break;
+		case 'f': opt_force = 1; break;
+		case 'L':
+			if (units_bytes(optarg, &b) != UNITS_OK)
+				diag_die(EXIT_USAGE, "--leak-threshold %s: not a size", optarg);
+			opt_leak_mb = (double)b / 1e6;
+			break;
+		case 'h': usage(EXIT_OK); break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+}
+
+/* Reads every input: the --mem files, then the others, or standard input
+ * when no file is named. */
+static void read_inputs(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < n_mem_files; i++)
+		read_file(mem_files[i]);
+	for (i = optind; i < argc; i++)
+		read_file(argv[i]);
+	if (n_mem_files == 0 && optind == argc)
+		read_file("-");
+}
+
+int main(int argc, char **argv)
+{
+	clock_init();
+	diag_init(argv[0]);
+	parse_args(argc, argv);
+	stats_hist_init(&itl_all);
+	read_inputs(argc, argv);
+	if (n_events == 0)
+		diag_die(EXIT_RUNTIME, "no events in the input");
+	measure_all();
+	write_all();
+	emit_output();
+	if (n_invalid > 0)
+		diag_warn("%ld invalid line%s skipped", n_invalid,
+			  n_invalid > 1 ? "s" : "");
+	free_all();
+	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# agg: every metric against hand-computed answers, bad input, ground truth.
+. "$(dirname "$0")/lib.sh"
+
+B=$FIXTURES/agg/basic.ndjson
+agg() { "$TB_BIN/agg" "$@"; }
+# near FILE JQ-EXPR VALUE [TOL]: the expression is VALUE within TOL.
+near() {
+	jq -e --argjson v "$3" --argjson tol "${4:-1e-6}" "($2) as \$x | (\$x - \$v | fabs) <= \$tol" "$1" >/dev/null || {
+		echo "near: $2 = $(jq "$2" "$1"), want $3 +/- ${4:-1e-6}" >&2
+		return 1
+	}
+}
+
+test_expect_success 'counts: measured, warm-up excluded, failures by status' '
+	agg <"$B" >run.json &&
+	cp run.json "$TRASH_ROOT/basic.json" &&
+	jq -e ".format == \"tokbench-run\" and .version == 1 and .incomplete == false" run.json &&
+	jq -e ".requests | .measured == 5 and .warmup == 1 and .ok == 3 and .failed == 2
+		and .by_status == {\"ok\":3,\"http_error\":1,\"aborted\":1} and .error_rate == 0.4" run.json &&
+	jq -e ".tokens | .output == 18 and .content == 16 and .reasoning == 2
+		and .source_usage == 2 and .source_chunks == 3 and .usage_minus_chunks_mean == 2" run.json
+'
+
+# Request 1: sent 1000.000, tokens at .100 .150 .200 .250 .300, done .310,
+#   5 tokens, 20 prompt tokens.
+# Request 2: sent 1000.050 (scheduled .040), reasoning at .250 .300,
+#   content at .400 .450, done .500, 4 tokens.
+# Request 3: sent 1001.000, 3 chunks at .100 .200 .300 carrying 7 tokens
+#   (usage), done .310, 30 prompt tokens.
+test_expect_success 'TTFT, TTFB, TTFO, prefill: first token of any channel vs content' '
+	R="$TRASH_ROOT/basic.json" &&
+	near "$R" .metrics.ttft_s.mean 0.133333 &&          # (0.1 + 0.2 + 0.1) / 3
+	near "$R" .metrics.ttft_s.p50 0.1 && near "$R" .metrics.ttft_s.p99 0.2 &&
+	near "$R" .metrics.ttfo_s.mean 0.183333 &&          # (0.1 + 0.35 + 0.1) / 3
+	near "$R" .metrics.ttfo_s.max 0.35 &&
+	near "$R" .metrics.ttfb_s.n 2 &&                     # t_first_event given twice
+	near "$R" .metrics.ttfb_s.max 0.2 &&
+	near "$R" .metrics.prefill_tps.mean 250 0.001 &&     # (20/0.1 + 30/0.1) / 2
+	near "$R" .metrics.queue_delay_s.max 0.01
+'
+
+test_expect_success 'decode TPS = (N-1)/(t_last - t_first); E2E; both TPOTs' '
+	R="$TRASH_ROOT/basic.json" &&
+	jq -e ".metrics.decode_tps | .n == 3 and .min == 15 and .p50 == 20 and .max == 30" "$R" &&
+	near "$R" .metrics.decode_tps.mean 21.667 0.001 &&
+	near "$R" .metrics.e2e_s.mean 0.356667 &&            # (0.31 + 0.45 + 0.31) / 3
+	near "$R" .metrics.e2e_tps.max 22.580645 0.001 &&    # 7 / 0.31
+	near "$R" .metrics.tpot_vllm_s.min 0.035 &&          # (0.31 - 0.1) / 6
+	near "$R" .metrics.tpot_vllm_s.max 0.0833333 &&      # (0.45 - 0.2) / 3
+	near "$R" .metrics.tpot_guidellm_s.max 0.1125 &&     # 0.45 / 4
+	near "$R" .metrics.decode_tps.ci95_hi 40.641 0.001   # 21.667 + 4.303 * 7.638 / sqrt 3
+'
+
+test_expect_success 'ITL: chunk gaps, multi-token chunks spread over their tokens' '
+	R="$TRASH_ROOT/basic.json" &&
+	near "$R" .metrics.itl_s.n 13 &&                     # 4 + 3 + 6 (2 gaps x 3 tokens)
+	near "$R" .metrics.itl_s.mean 0.046154 &&            # 0.6 / 13
+	near "$R" .metrics.itl_s.min 0.033333 &&
+	near "$R" .metrics.itl_s.max 0.1 &&
+	near "$R" .metrics.itl_s.p50 0.05 0.00025            # within the 0.5 % precision
+'
+
+test_expect_success 'aggregate throughput, request rate, fairness' '
+	R="$TRASH_ROOT/basic.json" &&
+	near "$R" .throughput.aggregate_tps 12.308 0.001 &&  # 16 / (1001.3 - 1000.0)
+	near "$R" .throughput.request_rate 2.2901 0.0001 &&  # 3 / 1.31
+	near "$R" .throughput.jain_fairness 0.9235 0.0001 && # 65^2 / (3 * 1525)
+	near "$R" .throughput.concurrency 2
+'
+
+test_expect_success 'memory: baseline before the first request, peak, delta, TPS per GB' '
+	R="$TRASH_ROOT/basic.json" &&
+	jq -e ".memory | .measure == \"proc.rss_bytes\" and .baseline_bytes == 100000000
+		and .peak_bytes == 180000000 and .delta_bytes == 80000000 and .samples == 5" "$R" &&
+	near "$R" .memory.tps_per_gb 120.3704 0.001 &&       # 21.667 / 0.18
+	jq -e ".memory.timeline | length == 5 and .[0][1] == 100" "$R"
+'
+
+test_expect_success 'quality from expect; per-prompt stats; sample outputs; server speeds' '
+	R="$TRASH_ROOT/basic.json" &&
+	jq -e ".quality == {\"checked\":2,\"passed\":1,\"pass_rate\":0.5}" "$R" &&
+	jq -e ".per_prompt.short | .n == 1 and .category == \"简短问答\" and .quality.passed == 1
+		and .output.text == \"量子计算是\" and .output.chars == 15" "$R" &&
+	jq -e ".per_prompt.multi | .n == 3 and .ok == 1 and .decode_tps.mean == 30" "$R" &&
+	near "$R" .server_reported.decode_tps.mean 21 &&
+	near "$R" .server_reported.prefill_tps.mean 210
+'
+
+test_expect_success 'golden run JSON for the hand-written stream' '
+	agg --per-request -p 50,90,95,99 --slo ttft=150ms,tpot=60ms <"$B" >got.json &&
+	test_cmp "$GOLDEN/agg/basic.json" got.json
+'
+
+test_expect_success 'goodput: requests meeting every SLO' '
+	agg --slo ttft=150ms,tpot=60ms <"$B" >r.json &&
+	# 1: ttft 0.1, tpot 0.0525; 3: ttft 0.1, tpot 0.035; 2 misses (ttft 0.2)
+	jq -e ".goodput | .met == 2 and .fraction == 0.4" r.json
+'
+
+test_expect_success 'events and memory in separate files; order does not matter' '
+	grep -v "\"mem\"" "$B" >gen.nd && grep "\"mem\"" "$B" | tac >mem.nd &&
+	agg --mem mem.nd gen.nd >a.json &&
+	jq -S "del(.input)" a.json >a && jq -S "del(.input)" "$TRASH_ROOT/basic.json" >b &&
+	test_cmp b a
+'
+
+test_expect_success 'a truncated run is summarised and flagged incomplete' '
+	head -n 19 "$B" >cut.nd &&
+	agg cut.nd >r.json 2>err &&
+	jq -e ".incomplete == true and (.incomplete_reasons | length) == 2 and .requests.unfinished == 1" r.json &&
+	grep -q "^agg: incomplete run: no end event" err
+'
+
+test_expect_success 'invalid lines: counted and named file:line, or fatal with --strict' '
+	{ head -n 3 "$B"; echo "{broken"; echo "[1]"; tail -n +4 "$B"; } >bad.nd &&
+	agg bad.nd >r.json 2>err &&
+	grep -q "^agg: bad.nd:4: skipped: invalid JSON at byte [0-9]" err &&
+	grep -q "^agg: bad.nd:5: skipped: not a JSON object" err &&
+	jq -e ".input.invalid_lines == 2 and .requests.ok == 3" r.json &&
+	test_expect_code 1 agg --strict bad.nd >r.json 2>err &&
+	grep -q "^agg: bad.nd:4: invalid JSON at byte [0-9]" err
+'
+
+test_expect_success 'unknown events counted; newer format, two runs, no events refused' '
+	{ cat "$B"; echo "{\"ev\":\"future\",\"t\":1}"; } | agg >r.json &&
+	jq -e ".input.unknown_events == 1" r.json &&
+	sed "s/\"version\":1,\"tool\":\"gen\"/\"version\":2,\"tool\":\"gen\"/" "$B" >v2.nd &&
+	test_expect_code 1 agg v2.nd 2>err && grep -q "v2.nd:2: event format version 2 is newer" err &&
+	{ cat "$B"; sed -n 2p "$B" | sed s/r-test/r-other/; } >two.nd &&
+	test_expect_code 1 agg two.nd 2>err && grep -q "a second run (r-other)" err &&
+	: | test_expect_code 1 agg 2>err && grep -q "no events in the input" err &&
+	test_expect_code 1 agg missing.nd 2>err && grep -q "^agg: missing.nd: No such file" err
+'
+
+test_expect_success '-o writes atomically and never overwrites; usage errors exit 2' '
+	agg -o out.json <"$B" && jq -e .version out.json &&
+	test_expect_code 1 agg -o out.json <"$B" 2>err && grep -q "never overwritten" err &&
+	agg -o out.json --force <"$B" && ls | grep -c tmp | grep -qx 0 &&
+	test_expect_code 2 agg -p 50,200 <"$B" 2>err &&
+	test_expect_code 2 agg --slo speed=1 <"$B" 2>err &&
+	test_expect_code 2 agg --bogus <"$B" 2>err
+'
+
+test_expect_success '--baseline: scaling factor and efficiency against a c=1 run' '
+	agg --baseline "$TRASH_ROOT/basic.json" <"$B" >r.json &&
+	jq -e ".throughput | .scaling_factor == 1 and .scaling_efficiency == 0.5" r.json
+'
+
+llmsim_start S --tps 100 --ttft 40ms --prefill 10000 --log "$TRASH_ROOT/s.log"
+
+test_expect_success 'gen | agg against llmsim: metrics equal the scripted schedule' '
+	"$TB_BIN/gen" --no-progress -u "$S_URL" -n 3 --max-tokens 41 <"$TESTS/../prompts/std.json" | agg >r.json &&
+	cp r.json "$TRASH_ROOT/sim.json" &&
+	jq -e ".requests.ok == 15 and .tokens.output == 615" r.json &&
+	near r.json .metrics.decode_tps.mean 100 1 &&        # 1 token / 10 ms
+	near r.json .metrics.itl_s.p50 0.010 0.0005 &&
+	near r.json .metrics.tpot_vllm_s.mean 0.010 0.0005 &&
+	near r.json .metrics.ttft_s.min 0.040 0.004 &&       # 40 ms + prompt / 10k tok/s
+	jq -e ".metrics.ttft_s.max < 0.2" r.json
+'
+
+test_expect_success 'agg decode TPS equals the one computed from the ground-truth log' '
+	sleep 0.2 &&
+	jq -s "[group_by(.rid)[] | map(select(.what == \"chunk\" and .ch == \"content\") | .t)
+		| select(length > 1) | (length - 1) / (.[-1] - .[0])] | add / length" "$TRASH_ROOT/s.log" >truth &&
+	near "$TRASH_ROOT/sim.json" .metrics.decode_tps.mean "$(cat truth)" 0.5
+'
+
+test_done

@@ -1,0 +1,122 @@
+/* Unit tests of lib/stats against values computed by hand. */
+#include "tap.h"
+#include "stats.h"
+
+static void test_summary(void)
+{
+	struct stats_vec v = {0};
+	struct stats_sum s;
+	double xs[] = {4, 2, 8, 6, 10};
+	size_t i;
+
+	for (i = 0; i < 5; i++)
+		stats_push(&v, xs[i]);
+	stats_summarise(&v, &s);
+	CHECK_INT(s.n, 5);
+	CHECK_NEAR(s.mean, 6, 1e-12);
+	CHECK_NEAR(s.stddev, sqrt(10), 1e-12); /* sum sq 40 / 4 */
+	CHECK_NEAR(s.min, 2, 0);
+	CHECK_NEAR(s.max, 10, 0);
+	CHECK_NEAR(s.cv, sqrt(10) / 6, 1e-12);
+	/* 6 +/- 2.776 * sqrt(10) / sqrt(5) */
+	CHECK_NEAR(s.ci_lo, 6 - 2.776 * sqrt(2), 1e-9);
+	CHECK_NEAR(s.ci_hi, 6 + 2.776 * sqrt(2), 1e-9);
+	stats_vec_free(&v);
+	stats_summarise(&v, &s);
+	CHECK_INT(s.n, 0);
+	stats_push(&v, 3);
+	stats_summarise(&v, &s);
+	CHECK_NEAR(s.ci_lo, 3, 0);
+	CHECK_NEAR(s.stddev, 0, 0);
+	stats_vec_free(&v);
+}
+
+static void test_nearest_rank(void)
+{
+	struct stats_vec v = {0};
+	struct stats_sum s;
+	int i;
+
+	for (i = 20; i >= 1; i--) /* 1..20, pushed backwards */
+		stats_push(&v, i);
+	stats_summarise(&v, &s);
+	CHECK_NEAR(stats_percentile(&v, 50), 10, 0);  /* rank 10 */
+	CHECK_NEAR(stats_percentile(&v, 95), 19, 0);  /* rank 19 */
+	CHECK_NEAR(stats_percentile(&v, 99), 20, 0);  /* rank ceil(19.8) */
+	CHECK_NEAR(stats_percentile(&v, 0), 1, 0);
+	CHECK_NEAR(stats_percentile(&v, 100), 20, 0);
+	CHECK_NEAR(stats_percentile(&v, 5), 1, 0);    /* rank 1 */
+	CHECK_NEAR(stats_percentile(&v, 5.1), 2, 0);  /* rank ceil(1.02) */
+	stats_vec_free(&v);
+}
+
+static void test_t95(void)
+{
+	CHECK_NEAR(stats_t95(1), 12.706, 1e-9);
+	CHECK_NEAR(stats_t95(10), 2.228, 1e-9);
+	CHECK_NEAR(stats_t95(30), 2.042, 1e-9);
+	CHECK_NEAR(stats_t95(60), 2.000, 0.002);   /* tables: 2.000 */
+	CHECK_NEAR(stats_t95(120), 1.980, 0.002);  /* tables: 1.980 */
+	CHECK_NEAR(stats_t95(100000), 1.960, 0.001);
+	CHECK_NEAR(stats_t95(0), 0, 0);
+}
+
+static void test_jain_slope(void)
+{
+	double eq[] = {5, 5, 5, 5}, one[] = {9, 0, 0};
+	double x[] = {1, 2, 3, 4}, y[] = {3, 5, 7, 9}, r2;
+
+	CHECK_NEAR(stats_jain(eq, 4), 1, 1e-12);
+	CHECK_NEAR(stats_jain(one, 3), 1.0 / 3, 1e-12);
+	CHECK_NEAR(stats_jain(eq, 0), 0, 0);
+	CHECK_NEAR(stats_slope(x, y, 4, &r2), 2, 1e-12);
+	CHECK_NEAR(r2, 1, 1e-12);
+	CHECK_NEAR(stats_slope(x, y, 1, &r2), 0, 0);
+}
+
+static void test_histogram(void)
+{
+	struct stats_hist h;
+	struct stats_vec v = {0};
+	struct stats_sum s;
+	double p, exact;
+	int i, bad = 0;
+
+	stats_hist_init(&h);
+	for (i = 1; i <= 10000; i++) {
+		double x = 0.001 * i; /* 1 ms .. 10 s */
+		stats_hist_add(&h, x, 1);
+		stats_push(&v, x);
+	}
+	stats_summarise(&v, &s);
+	for (p = 1; p <= 99.9; p += 0.7) {
+		exact = stats_percentile(&v, p);
+		if (fabs(stats_hist_percentile(&h, p) - exact) > 0.005 * exact)
+			bad++;
+	}
+	CHECK_INT(bad, 0);
+	CHECK_NEAR(stats_hist_percentile(&h, 100), 10, 1e-12); /* clamped */
+	CHECK_NEAR(stats_hist_percentile(&h, 0), 0.001, 1e-12);
+	CHECK_NEAR(stats_hist_mean(&h), s.mean, 1e-9);
+	/* weights: 3 gaps of 0.1 s weigh like three values */
+	stats_hist_init(&h);
+	stats_hist_add(&h, 0.1, 3);
+	stats_hist_add(&h, 1.0, 1);
+	CHECK_NEAR(stats_hist_percentile(&h, 75), 0.1, 0.0005);
+	CHECK_NEAR(stats_hist_percentile(&h, 76), 1.0, 0.005);
+	CHECK_NEAR(h.total, 4, 0);
+	stats_hist_add(&h, -1, 1);   /* ignored */
+	stats_hist_add(&h, 1, 0);    /* ignored */
+	CHECK_NEAR(h.total, 4, 0);
+	stats_vec_free(&v);
+}
+
+int main(void)
+{
+	RUN(test_summary);
+	RUN(test_nearest_rank);
+	RUN(test_t95);
+	RUN(test_jain_slope);
+	RUN(test_histogram);
+	return DONE();
+}
