@@ -86,7 +86,14 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A) | $(BUILD)/tests
 $(BUILD)/lib $(BUILD)/tests $(OUT):
 	mkdir -p $@
 
-unit: $(UNIT_BIN)
+HELPERS = $(BUILD)/tests/memhog
+
+# Helpers are measurement targets, not code under test: never instrumented
+# (ASan's shadow memory would change the very RSS the tests measure).
+$(BUILD)/tests/%: tests/helpers/%.c lib/units.c lib/units.h Makefile | $(BUILD)/tests
+	$(CC) $(STD) $(WARN) $(FEATURES) $(CFLAGS) -Ilib -o $@ $< lib/units.c -lm
+
+unit: $(UNIT_BIN) $(HELPERS)
 
 # The README's test command: a sanitizer build of everything, then every
 # unit and shell test; the last line reads "N passed, N failed".

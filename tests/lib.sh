@@ -13,6 +13,7 @@
 
 TESTS=$(cd "$(dirname "$0")" && pwd)
 TB_BIN=$(cd "${TB_BIN:-$TESTS/../bin}" && pwd)
+TB_UNIT=$(cd "${TB_UNIT:-$TESTS/../build/release/tests}" 2>/dev/null && pwd)
 GOLDEN=$TESTS/golden
 FIXTURES=$TESTS/fixtures
 test_count=0

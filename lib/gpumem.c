@@ -1,0 +1,207 @@
+/* gpumem: GPU memory samples (see gpumem.h). */
+#include "gpumem.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "osparse.h"
+#include "procmem.h"
+
+extern char **environ;
+
+struct gpumem {
+	pid_t pid;
+	int fd;
+	char buf[8192];
+	size_t len;
+	struct gpumem_dev dev[GPUMEM_MAX];
+	int ndev;
+	int apple;
+	int64_t last_ns;
+};
+
+/* Starts argv with its stdout on a non-blocking pipe; returns the pid. */
+static pid_t spawn_reader(char *const argv[], int *fd)
+{
+	posix_spawn_file_actions_t fa;
+	int p[2];
+	pid_t pid;
+
+	if (pipe(p) != 0)
+		return -1;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addclose(&fa, p[0]);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		return -1;
+	}
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	*fd = p[0];
+	return pid;
+}
+
+static int in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
+		if (access(buf, X_OK) == 0)
+			return 1;
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+gpumem *gpumem_open(long interval_ms, char *err, int errlen)
+{
+	gpumem *g = calloc(1, sizeof *g);
+	/* posix_spawn wants char *const argv[]: writable copies of the
+	 * words, since string literals are const here (-Wwrite-strings). */
+	static char a0[] = "nvidia-smi";
+	static char a1[] = "--query-gpu=index,name,memory.used,memory.total,"
+			   "power.draw";
+	static char a2[] = "--format=csv,noheader,nounits";
+	static char a3[] = "-lms";
+	char ms[32];
+	char *argv[] = {a0, a1, a2, a3, ms, NULL};
+
+	if (g == NULL)
+		return NULL;
+	g->fd = -1;
+#if defined(__APPLE__)
+	(void)interval_ms;
+	(void)argv;
+	g->apple = 1;
+	return g;
+#endif
+	if (!in_path("nvidia-smi")) {
+		snprintf(err, (size_t)errlen, "nvidia-smi not found on PATH");
+		free(g);
+		return NULL;
+	}
+	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
+	g->pid = spawn_reader(argv, &g->fd);
+	if (g->pid < 0) {
+		snprintf(err, (size_t)errlen, "cannot start nvidia-smi: %s",
+			 strerror(errno));
+		free(g);
+		return NULL;
+	}
+	return g;
+}
+
+/* Takes every complete line read so far; keeps the latest per index. */
+static int drain_nvidia(gpumem *g, char *err, int errlen)
+{
+	ssize_t n;
+	struct osp_gpu one[GPUMEM_MAX];
+
+	while ((n = read(g->fd, g->buf + g->len, sizeof g->buf - 1 - g->len)) > 0)
+		g->len += (size_t)n;
+	if (n == 0) {
+		snprintf(err, (size_t)errlen, "nvidia-smi exited");
+		return -1;
+	}
+	char *nl;
+	while ((nl = memchr(g->buf, '\n', g->len)) != NULL) {
+		size_t line = (size_t)(nl - g->buf) + 1;
+		int k = osp_nvidia_smi(g->buf, line, one, 1);
+		if (k == 1 && one[0].index >= 0 && one[0].index < GPUMEM_MAX) {
+			struct gpumem_dev *d = &g->dev[one[0].index];
+			d->index = one[0].index;
+			snprintf(d->name, sizeof d->name, "%s", one[0].name);
+			d->used = one[0].used;
+			d->total = one[0].total;
+			d->power_w = one[0].power_w;
+			d->wired_limit = -1;
+			if (one[0].index >= g->ndev)
+				g->ndev = one[0].index + 1;
+		}
+		memmove(g->buf, g->buf + line, g->len - line);
+		g->len -= line;
+	}
+	if (g->len == sizeof g->buf - 1)
+		g->len = 0; /* a line longer than the buffer: drop it */
+	return 0;
+}
+
+#if defined(__APPLE__)
+static int read_apple(gpumem *g)
+{
+	char buf[65536];
+	size_t n = 0;
+	int64_t in_use;
+	long limit;
+	FILE *p;
+
+	if (g->ndev > 0 && clock_mono_ns() - g->last_ns < 2000000000)
+		return 0;
+	g->last_ns = clock_mono_ns();
+	p = popen("ioreg -r -d 1 -w 0 -c IOAccelerator 2>/dev/null", "r");
+	if (p == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, p);
+	pclose(p);
+	buf[n] = '\0';
+	struct gpumem_dev *d = &g->dev[0];
+	if (osp_ioreg_gpu(buf, n, &in_use, d->name, sizeof d->name) != 0)
+		return -1;
+	d->index = 0;
+	d->used = in_use;
+	d->total = -1;
+	d->power_w = -1;
+	limit = procmem_wired_limit_mb();
+	d->wired_limit = limit >= 0 ? (int64_t)limit * 1048576 : -1;
+	g->ndev = 1;
+	return 0;
+}
+#endif
+
+int gpumem_read(gpumem *g, struct gpumem_dev *out, char *err, int errlen)
+{
+	int i;
+
+#if defined(__APPLE__)
+	if (read_apple(g) != 0 && g->ndev == 0) {
+		snprintf(err, (size_t)errlen, "ioreg gave no GPU memory figure");
+		return -1;
+	}
+#else
+	if (drain_nvidia(g, err, errlen) != 0)
+		return -1;
+#endif
+	for (i = 0; i < g->ndev; i++)
+		out[i] = g->dev[i];
+	return g->ndev;
+}
+
+void gpumem_close(gpumem *g)
+{
+	if (g == NULL)
+		return;
+	if (g->fd >= 0)
+		close(g->fd);
+	if (g->pid > 0) {
+		kill(g->pid, SIGTERM);
+		waitpid(g->pid, NULL, 0);
+	}
+	free(g);
+}

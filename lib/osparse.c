@@ -1,0 +1,224 @@
+/* osparse: pure parsers of operating-system text (see osparse.h). */
+#include "osparse.h"
+
+#include <ctype.h>
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Finds "key" at the start of a line in s[0..n); returns a pointer just
+ * after it, or NULL. */
+static const char *line_key(const char *s, size_t n, const char *key)
+{
+	size_t kl = strlen(key), i = 0;
+
+	while (i + kl <= n) {
+		if (memcmp(s + i, key, kl) == 0)
+			return s + i + kl;
+		const char *nl = memchr(s + i, '\n', n - i);
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - s) + 1;
+	}
+	return NULL;
+}
+
+/* The number after key (skipping blanks), times mult if followed by
+ * "kB"; -1 when absent. */
+static int64_t kb_field(const char *s, size_t n, const char *key)
+{
+	const char *p = line_key(s, n, key), *end = s + n;
+	int64_t v = 0;
+	int digits = 0;
+
+	if (p == NULL)
+		return -1;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	for (; p < end && isdigit((unsigned char)*p); p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (digits == 0)
+		return -1;
+	while (p < end && *p == ' ')
+		p++;
+	if (p + 1 < end && p[0] == 'k' && p[1] == 'B')
+		v *= 1024;
+	return v;
+}
+
+int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
+		  size_t commlen)
+{
+	const char *open = memchr(s, '(', n), *close = NULL, *p;
+	char state;
+	long pp;
+
+	for (p = s + n; p > s; p--)
+		if (p[-1] == ')') {
+			close = p - 1;
+			break;
+		}
+	if (open == NULL || close == NULL || close < open)
+		return -1;
+	snprintf(comm, commlen, "%.*s", (int)(close - open - 1), open + 1);
+	char rest[64];
+	size_t rl = (size_t)(s + n - close - 1);
+	if (rl >= sizeof rest)
+		rl = sizeof rest - 1;
+	memcpy(rest, close + 1, rl);
+	rest[rl] = '\0';
+	if (sscanf(rest, " %c %ld", &state, &pp) != 2)
+		return -1;
+	*ppid = pp;
+	return 0;
+}
+
+int osp_proc_status(const char *s, size_t n, struct osp_status *st)
+{
+	st->rss = kb_field(s, n, "VmRSS:");
+	st->anon = kb_field(s, n, "RssAnon:");
+	st->file = kb_field(s, n, "RssFile:");
+	st->shmem = kb_field(s, n, "RssShmem:");
+	st->swap = kb_field(s, n, "VmSwap:");
+	/* A zombie or kernel thread has no VmRSS line: that is "no memory". */
+	return line_key(s, n, "Name:") ? 0 : -1;
+}
+
+int osp_smaps_pss(const char *s, size_t n, int64_t *pss)
+{
+	*pss = kb_field(s, n, "Pss:");
+	return *pss >= 0 ? 0 : -1;
+}
+
+int osp_meminfo(const char *s, size_t n, struct osp_meminfo *m)
+{
+	m->total = kb_field(s, n, "MemTotal:");
+	m->free = kb_field(s, n, "MemFree:");
+	m->available = kb_field(s, n, "MemAvailable:");
+	m->swap_total = kb_field(s, n, "SwapTotal:");
+	m->swap_free = kb_field(s, n, "SwapFree:");
+	return m->total > 0 ? 0 : -1;
+}
+
+int osp_pid_list(const char *s, size_t n, long *pids, int cap)
+{
+	size_t i = 0;
+	int k = 0;
+
+	while (i < n) {
+		long v = 0;
+		int digits = 0;
+		while (i < n && isspace((unsigned char)s[i]))
+			i++;
+		for (; i < n && isdigit((unsigned char)s[i]); i++, digits++)
+			v = v * 10 + (s[i] - '0');
+		if (i < n && !isspace((unsigned char)s[i]))
+			return -1;
+		if (digits > 0 && k < cap)
+			pids[k++] = v;
+	}
+	return k;
+}
+
+/* libcsv callbacks: collect the fields of a line, then a GPU per line. */
+struct csv_ctx {
+	char field[8][128];
+	int nfield, ngpu, cap, bad;
+	struct osp_gpu *g;
+};
+
+static void on_field(void *data, size_t len, void *arg)
+{
+	struct csv_ctx *c = arg;
+
+	if (c->nfield < 8)
+		snprintf(c->field[c->nfield], sizeof c->field[0], "%.*s",
+			 (int)len, (const char *)data);
+	c->nfield++;
+}
+
+static int64_t mib(const char *f)
+{
+	char *end;
+	double v = strtod(f, &end);
+
+	return end == f ? -1 : (int64_t)(v * 1048576.0);
+}
+
+static void on_row(int term, void *arg)
+{
+	struct csv_ctx *c = arg;
+	struct osp_gpu *g;
+	char *end;
+
+	(void)term;
+	if (c->nfield != 5 || c->ngpu >= c->cap) {
+		c->bad |= c->nfield != 5;
+		c->nfield = 0;
+		return;
+	}
+	g = &c->g[c->ngpu];
+	g->index = (int)strtol(c->field[0], &end, 10);
+	snprintf(g->name, sizeof g->name, "%.95s", c->field[1]);
+	g->used = mib(c->field[2]);
+	g->total = mib(c->field[3]);
+	g->power_w = strtod(c->field[4], &end);
+	if (end == c->field[4])
+		g->power_w = -1; /* "[N/A]", "[Not Supported]" */
+	if (g->used < 0 || g->total < 0)
+		c->bad = 1;
+	c->ngpu++;
+	c->nfield = 0;
+}
+
+int osp_nvidia_smi(const char *s, size_t n, struct osp_gpu *g, int cap)
+{
+	struct csv_parser p;
+	struct csv_ctx c;
+
+	memset(&c, 0, sizeof c);
+	c.g = g;
+	c.cap = cap;
+	/* libcsv trims the blank after each ", " separator by default. */
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return -1;
+	if (csv_parse(&p, s, n, on_field, on_row, &c) != n)
+		c.bad = 1;
+	csv_fini(&p, on_field, on_row, &c);
+	csv_free(&p);
+	return c.bad ? -1 : c.ngpu;
+}
+
+int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
+		  size_t modellen)
+{
+	static const char key[] = "\"In use system memory\"=";
+	const char *end = s + n, *p = s, *m;
+	size_t kl = sizeof key - 1;
+
+	*in_use = -1;
+	model[0] = '\0';
+	for (; p + kl <= end; p++) {
+		if (memcmp(p, key, kl) != 0)
+			continue;
+		char *q;
+		long long v = strtoll(p + kl, &q, 10);
+		if (q != p + kl)
+			*in_use = v;
+		break;
+	}
+	m = line_key(s, n, "      \"model\" = ");
+	for (p = s; m == NULL && p < end; p++)
+		if ((size_t)(end - p) > 10 && memcmp(p, "\"model\" = ", 10) == 0)
+			m = p + 10;
+	if (m != NULL) {
+		while (m < end && (*m == '<' || *m == '"'))
+			m++;
+		size_t k = 0;
+		while (m + k < end && m[k] != '"' && m[k] != '\n')
+			k++;
+		snprintf(model, modellen, "%.*s", (int)k, m);
+	}
+	return *in_use >= 0 ? 0 : -1;
+}

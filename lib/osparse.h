@@ -1,0 +1,55 @@
+/* osparse: pure parsers of operating-system text (procfs, nvidia-smi, ioreg). */
+#ifndef TB_OSPARSE_H
+#define TB_OSPARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every parser takes the whole text and its length, never reads files,
+ * and returns 0 on success or -1 when the text is not of the expected
+ * form; fields it cannot find are left at -1 (or empty). */
+
+/* /proc/PID/stat: the command (between the first '(' and the last ')',
+ * which may hold spaces and parentheses) and the parent PID. */
+int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
+		  size_t commlen);
+
+/* Sizes in bytes from /proc/PID/status. */
+struct osp_status {
+	int64_t rss, anon, file, shmem, swap;
+};
+int osp_proc_status(const char *s, size_t n, struct osp_status *st);
+
+/* Pss from /proc/PID/smaps_rollup, in bytes. */
+int osp_smaps_pss(const char *s, size_t n, int64_t *pss);
+
+/* /proc/meminfo, in bytes. */
+struct osp_meminfo {
+	int64_t total, free, available, swap_total, swap_free;
+};
+int osp_meminfo(const char *s, size_t n, struct osp_meminfo *m);
+
+/* A list of PIDs separated by white space (/proc/PID/task/TID/children).
+ * Appends to pids (at most cap) and returns how many were read, or -1. */
+int osp_pid_list(const char *s, size_t n, long *pids, int cap);
+
+/* One GPU from nvidia-smi. */
+struct osp_gpu {
+	int index;
+	char name[96];
+	int64_t used, total;   /* bytes */
+	double power_w;        /* -1 when "[N/A]" */
+};
+
+/* Lines of `nvidia-smi --query-gpu=index,name,memory.used,memory.total,
+ * power.draw --format=csv,noheader,nounits` (MiB, watts), parsed with
+ * libcsv.  Fills up to cap GPUs and returns how many, or -1 when a line
+ * is malformed. */
+int osp_nvidia_smi(const char *s, size_t n, struct osp_gpu *g, int cap);
+
+/* Apple's GPU from `ioreg -r -d 1 -w 0 -c IOAccelerator`: the
+ * PerformanceStatistics "In use system memory" (bytes) and the model. */
+int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
+		  size_t modellen);
+
+#endif

@@ -1,0 +1,368 @@
+/* memsample: samples the memory of a process tree, the system and the GPU. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "diag.h"
+#include "gpumem.h"
+#include "jw.h"
+#include "procmem.h"
+#include "units.h"
+
+#define MAX_ROOTS 64
+#define MAX_TREE 4096
+#define NAME_RESCAN_NS 1000000000LL
+
+/* Options. */
+static double opt_interval = 0.1;
+static double opt_duration;
+static pid_t roots[MAX_ROOTS];
+static int n_roots;
+static const char *names[MAX_ROOTS];
+static int n_names;
+static int opt_system, opt_gpu, opt_pss;
+
+/* State. */
+static volatile sig_atomic_t got_signal;
+static jw ew;
+static gpumem *gpu;
+static long samples, missed;
+static int64_t peak_rss = -1;
+static pid_t name_pids[MAX_ROOTS * 16];
+static int n_name_pids, names_ever_found, pss_warned;
+static int64_t last_name_scan;
+
+static void usage(int code)
+{
+	fprintf(code ? stderr : stdout,
+		"usage: memsample [-i interval] [-p pid | -n name]... [--system] "
+		"[--gpu] [--pss]\n"
+		"                 [-d duration]\n");
+	exit(code);
+}
+
+static void parse_args(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"interval", 1, 0, 'i'}, {"pid", 1, 0, 'p'}, {"name", 1, 0, 'n'},
+		{"system", 0, 0, 's'}, {"gpu", 0, 0, 'g'}, {"pss", 0, 0, 'P'},
+		{"duration", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
+	};
+	long long pid;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "i:p:n:d:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if ((rc = units_duration(optarg, &opt_interval)) != UNITS_OK ||
+			    opt_interval < 0.001)
+				diag_die(EXIT_USAGE, "-i %s: %s", optarg, rc ?
+					 units_strerror(rc) : "at least 1ms");
+			break;
+		case 'd':
+			if ((rc = units_duration(optarg, &opt_duration)) != UNITS_OK)
+				diag_die(EXIT_USAGE, "-d %s: %s", optarg,
+					 units_strerror(rc));
+			break;
+		case 'p':
+			if ((rc = units_int(optarg, 1, 2147483647, &pid)) != UNITS_OK)
+				diag_die(EXIT_USAGE, "-p %s: %s", optarg,
+					 units_strerror(rc));
+			if (n_roots == MAX_ROOTS)
+				diag_die(EXIT_USAGE, "more than %d -p", MAX_ROOTS);
+			roots[n_roots++] = (pid_t)pid;
+			break;
+		case 'n':
+			if (n_names == MAX_ROOTS || *optarg == '\0')
+				diag_die(EXIT_USAGE, "-n: want a process name");
+			names[n_names++] = optarg;
+			break;
+		case 's': opt_system = 1; break;
+		case 'g': opt_gpu = 1; break;
+		case 'P': opt_pss = 1; break;
+		case 'h': usage(EXIT_OK); break;
+		default: usage(EXIT_USAGE);
+		}
+	}
+	if (optind != argc)
+		usage(EXIT_USAGE);
+	if (n_roots == 0 && n_names == 0 && !opt_gpu)
+		opt_system = 1; /* nothing asked: the system at least */
+}
+
+/* ---- the process tree -------------------------------------------------- */
+
+static int seen(const pid_t *v, int n, pid_t p)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == p)
+			return 1;
+	return 0;
+}
+
+/* Processes named with -n: looked up again at most once a second, since
+ * a full scan of the process table costs far more than a sample. */
+static void rescan_names(int64_t now)
+{
+	int i;
+
+	if (n_names == 0 || (last_name_scan && now - last_name_scan < NAME_RESCAN_NS))
+		return;
+	last_name_scan = now;
+	n_name_pids = 0;
+	for (i = 0; i < n_names; i++)
+		n_name_pids += procmem_find(names[i], name_pids + n_name_pids,
+					    (int)(sizeof name_pids / sizeof *name_pids) -
+					    n_name_pids);
+	if (n_name_pids > 0)
+		names_ever_found = 1;
+}
+
+/* Every live process of the watched trees, found afresh (breadth first). */
+static int collect_tree(pid_t *tree)
+{
+	int n = 0, head = 0, i, k;
+	pid_t kids[1024];
+
+	for (i = 0; i < n_roots; i++)
+		if (procmem_alive(roots[i]) && !seen(tree, n, roots[i]))
+			tree[n++] = roots[i];
+	for (i = 0; i < n_name_pids; i++)
+		if (procmem_alive(name_pids[i]) && !seen(tree, n, name_pids[i]))
+			tree[n++] = name_pids[i];
+	for (; head < n && n < MAX_TREE; head++) {
+		k = procmem_children(tree[head], kids, 1024);
+		for (i = 0; i < k && n < MAX_TREE; i++)
+			if (!seen(tree, n, kids[i]) && procmem_alive(kids[i]))
+				tree[n++] = kids[i];
+	}
+	return n;
+}
+
+static void add(int64_t *sum, int64_t v)
+{
+	if (v < 0)
+		return;
+	*sum = *sum < 0 ? v : *sum + v;
+}
+
+/* Sums the tree's memory into the event; returns how many were read. */
+static int write_proc(const pid_t *tree, int n)
+{
+	int64_t rss = -1, anon = -1, file = -1, swap = -1, pss = -1, fp = -1;
+	struct procmem_usage u;
+	int i, ok = 0;
+
+	jw_obj_open(&ew, "proc");
+	jw_arr_open(&ew, "pids");
+	for (i = 0; i < n; i++) {
+		if (procmem_usage(tree[i], opt_pss, &u) != 0)
+			continue; /* exited between listing and reading */
+		jw_int(&ew, NULL, tree[i]);
+		ok++;
+		add(&rss, u.rss);
+		add(&anon, u.anon);
+		add(&file, u.file);
+		add(&swap, u.swap);
+		add(&pss, u.pss);
+		add(&fp, u.footprint);
+	}
+	jw_arr_close(&ew);
+	jw_int(&ew, "n", ok);
+	if (rss < 0)
+		rss = 0;
+	if (rss > peak_rss)
+		peak_rss = rss;
+	jw_int(&ew, "rss_bytes", rss);
+	if (anon >= 0) jw_int(&ew, "anon_bytes", anon);
+	if (file >= 0) jw_int(&ew, "file_bytes", file);
+	if (swap >= 0) jw_int(&ew, "swap_bytes", swap);
+	if (pss >= 0) jw_int(&ew, "pss_bytes", pss);
+	if (fp >= 0) jw_int(&ew, "footprint_bytes", fp);
+	jw_int(&ew, "peak_rss_bytes", peak_rss);
+	jw_obj_close(&ew);
+	if (opt_pss && pss < 0 && ok > 0 && !pss_warned++)
+		diag_warn("--pss: PSS is not readable here (another user's "
+			  "process?); sampling without it");
+	return ok;
+}
+
+static void write_sys(void)
+{
+	struct procmem_sys s;
+
+	if (procmem_system(&s) != 0)
+		return;
+	jw_obj_open(&ew, "sys");
+	jw_int(&ew, "total_bytes", s.total);
+	jw_int(&ew, "used_bytes", s.used);
+	jw_int(&ew, "available_bytes", s.available);
+	if (s.swap_used >= 0) jw_int(&ew, "swap_used_bytes", s.swap_used);
+	if (s.wired >= 0) jw_int(&ew, "wired_bytes", s.wired);
+	if (s.compressed >= 0) jw_int(&ew, "compressed_bytes", s.compressed);
+	jw_obj_close(&ew);
+}
+
+static void write_gpu(void)
+{
+	struct gpumem_dev d[GPUMEM_MAX];
+	char err[128];
+	int n = gpumem_read(gpu, d, err, sizeof err), i;
+
+	if (n < 0)
+		diag_die(EXIT_RUNTIME, "--gpu: %s", err);
+	jw_arr_open(&ew, "gpu");
+	for (i = 0; i < n; i++) {
+		jw_obj_open(&ew, NULL);
+		jw_int(&ew, "index", d[i].index);
+		jw_str(&ew, "name", d[i].name);
+		if (d[i].used >= 0) jw_int(&ew, "used_bytes", d[i].used);
+		if (d[i].total >= 0) jw_int(&ew, "total_bytes", d[i].total);
+		if (d[i].power_w >= 0) jw_num(&ew, "power_w", d[i].power_w, 2);
+		if (d[i].wired_limit >= 0)
+			jw_int(&ew, "wired_limit_bytes", d[i].wired_limit);
+		jw_obj_close(&ew);
+	}
+	jw_arr_close(&ew);
+}
+
+static void emit(void)
+{
+	if (jw_emit(&ew, stdout, 1) != 0)
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(errno));
+}
+
+/* One sample; returns the number of watched processes alive. */
+static int sample(int64_t now)
+{
+	static pid_t tree[MAX_TREE];
+	int n = 0, alive = 0;
+
+	rescan_names(now);
+	jw_obj_open(&ew, NULL);
+	jw_str(&ew, "ev", "mem");
+	jw_num(&ew, "t", clock_to_shared(now), 6);
+	if (samples == 0) {
+		jw_str(&ew, "format", "tokbench-events");
+		jw_int(&ew, "version", 1);
+		jw_str(&ew, "tool", "memsample");
+		jw_str(&ew, "tool_version", TB_VERSION);
+		jw_num(&ew, "interval_s", opt_interval, 6);
+	}
+	if (n_roots > 0 || n_names > 0) {
+		n = collect_tree(tree);
+		alive = write_proc(tree, n);
+	}
+	if (opt_system)
+		write_sys();
+	if (opt_gpu)
+		write_gpu();
+	jw_obj_close(&ew);
+	emit();
+	samples++;
+	return alive;
+}
+
+static void emit_end(const char *reason)
+{
+	jw_obj_open(&ew, NULL);
+	jw_str(&ew, "ev", "end");
+	jw_num(&ew, "t", clock_now(), 6);
+	jw_str(&ew, "tool", "memsample");
+	jw_str(&ew, "reason", reason);
+	jw_int(&ew, "samples", samples);
+	jw_int(&ew, "missed", missed);
+	if (peak_rss >= 0)
+		jw_int(&ew, "peak_rss_bytes", peak_rss);
+	jw_obj_close(&ew);
+	emit();
+}
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* Every -p must exist when sampling starts. */
+static void check_roots(void)
+{
+	int i;
+
+	for (i = 0; i < n_roots; i++)
+		if (!procmem_alive(roots[i]))
+			diag_die(EXIT_RUNTIME, "-p %d: no such process", (int)roots[i]);
+}
+
+/* Watching ends when every watched process has exited (with -n, once
+ * one was found and none is left). */
+static int watched_gone(int alive)
+{
+	if (n_roots == 0 && n_names == 0)
+		return 0;
+	if (n_roots == 0 && !names_ever_found)
+		return 0;
+	return alive == 0;
+}
+
+/* Samples on an absolute schedule start + k * interval, so the work of
+ * sampling never makes the interval drift; slots that passed while a
+ * sample ran late are skipped and counted as missed. */
+static const char *run(void)
+{
+	int64_t start = clock_mono_ns(), step = (int64_t)(opt_interval * 1e9);
+	int64_t k = 0, now;
+
+	for (;;) {
+		now = clock_mono_ns();
+		if (watched_gone(sample(now)))
+			return "exited";
+		if (opt_duration > 0 && (double)(now - start) / 1e9 >= opt_duration)
+			return "duration";
+		now = clock_mono_ns();
+		k++;
+		if (start + k * step <= now) {
+			int64_t behind = (now - start) / step + 1;
+			missed += behind - k;
+			k = behind;
+		}
+		while (!got_signal && clock_sleep_until(start + k * step) != 0)
+			;
+		if (got_signal)
+			return "signal";
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	char err[160];
+	const char *reason;
+
+	clock_init();
+	diag_init(argv[0]);
+	parse_args(argc, argv);
+	check_roots();
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	jw_init(&ew);
+	if (opt_gpu && (gpu = gpumem_open((long)(opt_interval * 1000), err,
+					  sizeof err)) == NULL)
+		diag_die(EXIT_RUNTIME, "--gpu: %s", err);
+	reason = run();
+	emit_end(reason);
+	gpumem_close(gpu);
+	jw_free(&ew);
+	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+}

@@ -1,0 +1,58 @@
+/* memhog: a test process that holds known amounts of touched memory.
+ *   memhog SECONDS SIZE [CHILD_SIZE [GRANDCHILD_SIZE]]
+ * allocates and touches SIZE, forks a child holding CHILD_SIZE which forks
+ * a grandchild holding GRANDCHILD_SIZE, prints "ready" when all are, and
+ * lives SECONDS (or until a signal). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "units.h"
+
+static char *hold(const char *size)
+{
+	uint64_t n;
+	char *p;
+	uint64_t i;
+
+	if (units_bytes(size, &n) != UNITS_OK || n == 0)
+		exit(2);
+	p = malloc(n);
+	if (p == NULL)
+		exit(1);
+	for (i = 0; i < n; i += 4096)
+		p[i] = (char)i;
+	return p;
+}
+
+int main(int argc, char **argv)
+{
+	int pipefd[2], depth, i;
+	char c;
+
+	if (argc < 3)
+		return 2;
+	if (pipe(pipefd) != 0)
+		return 1;
+	/* Each generation forks the next before it touches its own memory,
+	 * so no page is shared copy-on-write and each RSS is its own size. */
+	for (depth = 0; depth + 3 < argc; depth++)
+		if (fork() != 0)
+			break;
+	hold(argv[depth + 2]);
+	if (write(pipefd[1], "x", 1) != 1)
+		return 1;
+	if (depth == 0) {
+		for (i = 0; i + 2 < argc; i++)
+			if (read(pipefd[0], &c, 1) != 1)
+				return 1;
+		printf("ready\n");
+		fflush(stdout);
+	}
+	sleep((unsigned)atoi(argv[1]));
+	if (depth + 3 < argc)
+		wait(NULL);
+	return 0;
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# memsample: known allocations, process trees, exits, schedule, GPU, errors.
+. "$(dirname "$0")/lib.sh"
+
+HOG=$TB_UNIT/memhog
+ms() { "$TB_BIN/memsample" "$@"; }
+
+# hog SECONDS SIZES...: starts memhog, waits until it holds its memory,
+# and sets HOG_PID.
+hog() {
+	local out=$TRASH_ROOT/hog.$$.$RANDOM
+	"$HOG" "$@" >"$out" &
+	HOG_PID=$!
+	test_at_exit "kill $HOG_PID"
+	for i in $(seq 1 100); do
+		grep -q ready "$out" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "memhog did not get ready" >&2
+	return 1
+}
+
+test_expect_success 'usage errors exit 2; a PID that does not exist exits 1' '
+	test_expect_code 2 ms -i 0 2>err &&
+	test_expect_code 2 ms -i fast 2>err && grep -q "^memsample: -i fast: not a number" err &&
+	test_expect_code 2 ms -p abc 2>err &&
+	test_expect_code 2 ms -d -1s 2>err &&
+	test_expect_code 2 ms extra 2>err &&
+	test_expect_code 1 ms -p 2147483000 2>err &&
+	grep -q "^memsample: -p 2147483000: no such process" err &&
+	ms -h | grep -q "^usage: memsample"
+'
+
+test_expect_success 'a process holding 200 MiB: the sampled peak is within 5 %' '
+	hog 5 200MiB &&
+	ms -p $HOG_PID -i 20ms -d 300ms >ev &&
+	jq -s -e "
+		(map(select(.ev == \"mem\")) | .[0].format == \"tokbench-events\") and
+		(map(select(.ev == \"mem\")) | map(.proc.rss_bytes) | max) as \$peak |
+		\$peak >= 209715200 and \$peak <= 209715200 * 1.05
+	" ev &&
+	jq -s -e ".[-1] | .ev == \"end\" and .reason == \"duration\" and .tool == \"memsample\"" ev
+'
+
+test_expect_success 'the tree: a child and a forked grandchild are counted' '
+	hog 5 100MiB 30MiB 50MiB &&
+	ms -p $HOG_PID -i 20ms -d 200ms >ev &&
+	jq -s -e "
+		map(select(.ev == \"mem\"))[-1].proc as \$p |
+		\$p.n == 3 and (\$p.pids | length) == 3 and
+		\$p.rss_bytes >= 188743680 and \$p.rss_bytes <= 188743680 * 1.05 and
+		\$p.anon_bytes >= 188743680
+	" ev
+'
+
+test_expect_success 'the watched process exits: a final event says so, exit 0' '
+	hog 1 20MiB &&
+	ms -p $HOG_PID -i 20ms >ev &&
+	jq -s -e ".[-1] | .ev == \"end\" and .reason == \"exited\"" ev &&
+	jq -s -e "map(select(.ev == \"mem\")) | length >= 10 and .[-1].proc.n == 0" ev
+'
+
+test_expect_success '-n NAME finds processes by name' '
+	hog 5 40MiB &&
+	ms -n memhog -i 20ms -d 200ms >ev &&
+	jq -s -e "map(select(.ev == \"mem\"))[-1].proc | .n >= 1 and .rss_bytes >= 41943040" ev
+'
+
+test_expect_success 'samples keep to the schedule: no drift over 50 intervals' '
+	ms --system -i 20ms -d 1s >ev &&
+	jq -s -e "
+		map(select(.ev == \"mem\") | .t) as \$t |
+		(\$t | length) >= 48 and (\$t | length) <= 52 and
+		(((\$t[-1] - \$t[0]) / ((\$t | length) - 1)) - 0.02 | fabs) < 0.0005
+	" ev &&
+	jq -s -e "map(select(.ev == \"mem\"))[0].sys | .total_bytes > 0 and .available_bytes > 0 and .used_bytes > 0" ev
+'
+
+test_expect_success 'SIGTERM and SIGINT end it with complete lines and exit 0' '
+	for sig in TERM INT; do
+		{ "$TB_BIN/memsample" --system -i 10ms >ev & } && pid=$! &&
+		sleep 0.3 && kill -$sig $pid && wait $pid &&
+		jq -s -e ".[-1] | .reason == \"signal\" and .samples > 10" ev || return 1
+	done
+'
+
+test_expect_success '--gpu with nvidia-smi: every GPU parsed from its CSV' '
+	mkdir bin && cat >bin/nvidia-smi <<-\EOF &&
+	#!/bin/sh
+	while :; do
+		echo "0, NVIDIA Test GPU, 1024, 81920, 65.43"
+		echo "1, NVIDIA Test GPU, 2048, 81920, [N/A]"
+		sleep 0.05
+	done
+	EOF
+	chmod +x bin/nvidia-smi &&
+	PATH=$PWD/bin:$PATH ms --gpu -i 50ms -d 400ms >ev &&
+	jq -s -e "map(select(.ev == \"mem\"))[-1].gpu | length == 2 and .[0].used_bytes == 1073741824
+		and .[0].total_bytes == 85899345920 and .[0].power_w == 65.43 and (.[1] | has(\"power_w\") | not)" ev
+'
+
+test_expect_success '--gpu without nvidia-smi: a clear error, exit 1' '
+	PATH=/usr/bin:/bin test_expect_code 1 ms --gpu -d 100ms >ev 2>err &&
+	grep -q "^memsample: --gpu: nvidia-smi not found on PATH" err
+'
+
+test_expect_success 'memsample beside gen | agg: baseline, peak and TPS per GB' '
+	llmsim_start S --mem 96MiB &&
+	{ "$TB_BIN/memsample" -p $S_PID -i 20ms >mem & } && mpid=$! &&
+	sleep 0.2 &&
+	"$TB_BIN/gen" --no-progress -u "$S_URL" --max-tokens 60 -n 2 <"$TESTS/../prompts/std.json" >ev &&
+	sleep 0.1 && kill $mpid && wait $mpid &&
+	"$TB_BIN/agg" --mem mem ev >run.json &&
+	jq -e ".memory | .measure == \"proc.rss_bytes\" and .peak_bytes >= 100663296
+		and .baseline_bytes >= 100663296 and .tps_per_gb > 0 and (.timeline | length) > 5
+		and .leak.points == 10" run.json
+'
+
+test_done

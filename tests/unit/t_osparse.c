@@ -1,0 +1,118 @@
+/* Unit tests of lib/osparse on captured (and documented-format) output. */
+#include "tap.h"
+#include "fileio.h"
+#include "osparse.h"
+
+#include <stdlib.h>
+
+static char *fixture(const char *name, size_t *n)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/os/%s", FIXTURES, name);
+	return fio_slurp(path, 1 << 20, n);
+}
+
+static void test_proc_stat(void)
+{
+	size_t n;
+	char *s = fixture("linux-stat-parens.txt", &n), comm[64];
+	long ppid = 0;
+
+	CHECK_INT(osp_proc_stat(s, n, &ppid, comm, sizeof comm), 0);
+	CHECK_STR(comm, "llama (srv) x");
+	CHECK_INT(ppid, 1);
+	free(s);
+	s = fixture("linux-stat.txt", &n);
+	CHECK_INT(osp_proc_stat(s, n, &ppid, comm, sizeof comm), 0);
+	CHECK_STR(comm, "cat");
+	CHECK(ppid > 1);
+	free(s);
+	CHECK_INT(osp_proc_stat("garbage", 7, &ppid, comm, sizeof comm), -1);
+	CHECK_INT(osp_proc_stat("1 (x) ", 6, &ppid, comm, sizeof comm), -1);
+}
+
+static void test_status_meminfo_smaps(void)
+{
+	size_t n;
+	char *s = fixture("linux-status.txt", &n);
+	struct osp_status st;
+	struct osp_meminfo m;
+	int64_t pss;
+
+	CHECK_INT(osp_proc_status(s, n, &st), 0);
+	CHECK_INT(st.rss, 2052 * 1024LL);
+	CHECK_INT(st.anon, 160 * 1024LL);
+	CHECK_INT(st.file, 1892 * 1024LL);
+	CHECK_INT(st.swap, 0);
+	free(s);
+	s = fixture("linux-meminfo.txt", &n);
+	CHECK_INT(osp_meminfo(s, n, &m), 0);
+	CHECK(m.total > 1000000000LL && m.available > 0 && m.available <= m.total);
+	CHECK(m.swap_total >= 0 && m.swap_free >= 0);
+	free(s);
+	s = fixture("linux-smaps_rollup.txt", &n);
+	CHECK_INT(osp_smaps_pss(s, n, &pss), 0);
+	CHECK_INT(pss, 205 * 1024LL);
+	free(s);
+	/* A zombie's status has no VmRSS: parsed, with rss unknown. */
+	CHECK_INT(osp_proc_status("Name:\tz\nState:\tZ\n", 17, &st), 0);
+	CHECK_INT(st.rss, -1);
+	CHECK_INT(osp_meminfo("nothing", 7, &m), -1);
+}
+
+static void test_pid_list(void)
+{
+	long p[4];
+
+	CHECK_INT(osp_pid_list("12 345 6 ", 9, p, 4), 3);
+	CHECK_INT(p[1], 345);
+	CHECK_INT(osp_pid_list("", 0, p, 4), 0);
+	CHECK_INT(osp_pid_list("1 2 3 4 5 6", 11, p, 4), 4);
+	CHECK_INT(osp_pid_list("12 x3", 5, p, 4), -1);
+}
+
+static void test_nvidia_smi(void)
+{
+	size_t n;
+	char *s = fixture("nvidia-smi.csv", &n);
+	struct osp_gpu g[4];
+
+	CHECK_INT(osp_nvidia_smi(s, n, g, 4), 2);
+	CHECK_INT(g[0].index, 0);
+	CHECK_STR(g[0].name, "NVIDIA A100-SXM4-80GB");
+	CHECK_INT(g[0].used, 1024 * 1048576LL);
+	CHECK_INT(g[0].total, 81920 * 1048576LL);
+	CHECK_NEAR(g[0].power_w, 65.43, 1e-9);
+	CHECK_INT(g[1].used, 70000 * 1048576LL);
+	CHECK_NEAR(g[1].power_w, -1, 0); /* [N/A] */
+	free(s);
+	CHECK_INT(osp_nvidia_smi("0, x, 1\n", 8, g, 4), -1);
+	CHECK_INT(osp_nvidia_smi("0, \"A, B\", 1, 2, 3\n", 19, g, 4), 1);
+	CHECK_STR(g[0].name, "A, B");
+	CHECK_INT(osp_nvidia_smi("", 0, g, 4), 0);
+}
+
+static void test_ioreg(void)
+{
+	size_t n;
+	char *s = fixture("ioreg-agx.txt", &n), model[64];
+	int64_t used;
+
+	CHECK_INT(osp_ioreg_gpu(s, n, &used, model, sizeof model), 0);
+	/* not "In use system memory (driver)"=0, which comes first */
+	CHECK_INT(used, 145963376640LL);
+	CHECK_STR(model, "Apple M3 Ultra");
+	free(s);
+	CHECK_INT(osp_ioreg_gpu("no gpu", 6, &used, model, sizeof model), -1);
+}
+
+int main(void)
+{
+	RUN(test_proc_stat);
+	RUN(test_status_meminfo_smaps);
+	RUN(test_pid_list);
+	RUN(test_nvidia_smi);
+	RUN(test_ioreg);
+	return DONE();
+}
