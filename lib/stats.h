@@ -51,6 +51,21 @@ double stats_jain(const double *x, size_t n);
  * in *r2 (0 when undefined).  Needs n >= 2 distinct x, else returns 0. */
 double stats_slope(const double *x, const double *y, size_t n, double *r2);
 
+/* Pools summaries of several samples (n, mean, sample stddev) into the
+ * summary of their union: n, mean, stddev and the 95 % CI of the mean.
+ * Samples with n == 0 are skipped. */
+void stats_pool(const struct stats_sum *parts, size_t k, struct stats_sum *out);
+
+/* Welch's t-test of the difference of two means from their summaries.
+ * Stores t and the Welch-Satterthwaite degrees of freedom; returns the
+ * two-sided p-value, or -1 when a sample has fewer than 2 values or both
+ * have no variance. */
+double stats_welch(const struct stats_sum *a, const struct stats_sum *b,
+		   double *t, double *df);
+
+/* The CDF of Student's t with df degrees of freedom (df > 0, real). */
+double stats_t_cdf(double t, double df);
+
 /*
  * A histogram of positive values (seconds) in logarithmic buckets 1 %
  * wide from 1 µs to about 10,000 s: a percentile read from it is within

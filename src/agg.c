@@ -53,6 +53,7 @@ struct prompt_acc {
 	regex_t rx;
 	int has_rx;
 	struct stats_vec ttft, ttfo, decode, e2e, prefill, out_tokens;
+	struct stats_vec prompt_tokens;
 	struct stats_hist itl;
 	long n, ok, checked, passed;
 	char *sample;             /* the first successful output */
@@ -626,6 +627,8 @@ static void measure_ok(const struct req *r)
 	push(&p->e2e, e2e);
 	if (r->prompt_tokens > 0 && ttft > 0)
 		push(&p->prefill, (double)r->prompt_tokens / ttft);
+	if (r->prompt_tokens > 0)
+		push(&p->prompt_tokens, (double)r->prompt_tokens);
 	push(&p->out_tokens, n);
 }
 
@@ -932,6 +935,7 @@ static void write_prompt(struct prompt_acc *p)
 	write_stats("e2e_s", &p->e2e, 6);
 	write_stats("prefill_tps", &p->prefill, 3);
 	write_stats("output_tokens", &p->out_tokens, 1);
+	write_stats("prompt_tokens", &p->prompt_tokens, 1);
 	write_hist("itl_s", &p->itl);
 	if (p->expect) {
 		jw_obj_open(&out, "quality");
@@ -1248,6 +1252,7 @@ static void free_all(void)
 		stats_vec_free(&p->e2e);
 		stats_vec_free(&p->prefill);
 		stats_vec_free(&p->out_tokens);
+		stats_vec_free(&p->prompt_tokens);
 	}
 	free(prompts);
 	struct stats_vec *vs[] = {&all.ttft, &all.ttfb, &all.ttfo, &all.decode,

@@ -125,7 +125,7 @@ static volatile sig_atomic_t got_signal;
 static int sig_pipe[2] = {-1, -1};
 static long out_tokens;              /* for progress */
 static enum server server_kind = SRV_UNKNOWN;
-static char srv_model[256], srv_quant[64], srv_version[128];
+static char srv_model[256], srv_quant[64], srv_version[128], srv_backend[32];
 static long srv_ctx = -1;
 static int srv_simulated;
 
@@ -1222,6 +1222,7 @@ static int probe_props(void)
 		copy_str(srv_model, sizeof srv_model, j, "model_path");
 		copy_str(srv_version, sizeof srv_version, j, "build_info");
 		copy_str(srv_quant, sizeof srv_quant, sim, "quant");
+		copy_str(srv_backend, sizeof srv_backend, sim, "backend");
 		srv_ctx = num_of(dgs, "n_ctx");
 	}
 	cJSON_Delete(j);
@@ -1253,6 +1254,7 @@ static int probe_lmstudio(void)
 	if (pick) {
 		copy_str(srv_model, sizeof srv_model, pick, "id");
 		copy_str(srv_quant, sizeof srv_quant, pick, "quantization");
+		copy_str(srv_backend, sizeof srv_backend, pick, "compatibility_type");
 		srv_ctx = num_of(pick, "max_context_length");
 	}
 	cJSON_Delete(j);
@@ -1510,6 +1512,8 @@ static void write_server(void)
 		jw_str(&ew, "model_id", srv_model);
 	if (srv_quant[0])
 		jw_str(&ew, "quant", srv_quant);
+	if (srv_backend[0])
+		jw_str(&ew, "backend", srv_backend);
 	if (srv_ctx > 0)
 		jw_int(&ew, "ctx_size", srv_ctx);
 	if (srv_version[0])

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# report: golden Markdown, charts rendered by gnuplot, hostile labels, bad input.
+. "$(dirname "$0")/lib.sh"
+
+R=$FIXTURES/report
+H=$FIXTURES/report-hostile
+report() { "$TB_BIN/report" "$@"; }
+
+# Every table row of a Markdown file has as many unescaped pipes as the
+# header row of its table: no cell content can break a table.
+tables_intact() {
+	awk '
+	/^\|/ {
+		line = $0; gsub(/\\\|/, "", line); n = gsub(/\|/, "", line)
+		if (!intable) { want = n; intable = 1 } else if (n != want) { print FILENAME ":" NR ": " n " pipes, want " want; bad = 1 }
+		next
+	}
+	{ intable = 0 }
+	END { exit bad }' "$1"
+}
+
+test_expect_success 'golden Markdown for a fixed set of runs (several models, levels, a failure)' '
+	(cd "$FIXTURES" && "$TB_BIN/report" --charts none -o "$TRASH/out.md" report) 2>err &&
+	test_cmp "$GOLDEN/report/report.md" out.md &&
+	grep -q "broken.json:3:11: invalid JSON (listed as skipped)" err
+'
+
+test_expect_success 'every section is there and the marks show' '
+	report --charts none -o out.md --baseline quant=Q4_K_M,model=MiniMax-M2.1 "$R" 2>/dev/null &&
+	for s in "## Summary" "## Per prompt" "## Concurrency" "## Context length" \
+		 "## Baseline vs candidates" "## Recommendations" "## Outputs" "## Runs"; do
+		grep -q "^$s" out.md || { echo "missing: $s"; exit 1; }
+	done &&
+	grep -q "Q6\\\\_K · gguf ‡" out.md && grep -q "Q8\\\\_0 · gguf †" out.md &&
+	grep -q "older format ‡" out.md && grep -q "skipped: 3:11: invalid JSON" out.md &&
+	grep -q "| failed |" out.md && grep -q "100.0 % of requests failed (timeout 10)" out.md &&
+	tables_intact out.md
+'
+
+test_expect_success 'pooled repetitions and the baseline comparison are computed right' '
+	report --charts none -o out.md --baseline quant=Q4_K_M,model=MiniMax-M2.1 "$R" 2>/dev/null &&
+	# two runs of 10 requests: means 45.73 and 45.9 pool to 45.815
+	grep -q "| MiniMax-M2.1 · 4bit · mlx | 2 | 21.38 | 138.0 | 136.0 | 45.81 ± " out.md &&
+	# 4 users: 118 / 42.609 aggregate = 2.77 scaling, efficiency 0.69
+	grep -q "^| 4 | 1 | 118.00 | 22.86 | 2.77 | 0.69 |" out.md &&
+	# Q8_0 vs Q4_K_M: 28.7 vs 38.6 tok/s with sd 2 % over 10 requests each
+	grep -q "^| decode TPS | 38.60 | 28.70 | -25.6 % worse | \*\*yes\*\* (p < 0.0001) |" out.md
+'
+
+test_expect_success 'charts: gnuplot renders every chart as PNG of plausible size' '
+	report -o out.md "$R" 2>err &&
+	for c in decode_tps ttft tps_vs_memory concurrency memory context; do
+		test -s out-assets/$c.png || { echo "no $c.png"; exit 1; }
+		test $(wc -c <out-assets/$c.png) -gt 8000 || { echo "$c.png too small"; exit 1; }
+		head -c 8 out-assets/$c.png | od -c | grep -q "P   N   G" || exit 1
+		grep -q "(out-assets/$c.png)" out.md || exit 1
+	done &&
+	grep -q "wrote out.md (7 groups, 6 charts)" err && ! grep -q warning err
+'
+
+test_expect_success 'charts: SVG on request' '
+	report --charts svg -o out.md "$R" 2>/dev/null &&
+	grep -q "<svg" out-assets/decode_tps.svg && grep -q "(out-assets/decode_tps.svg)" out.md
+'
+
+test_expect_success 'without gnuplot: tables only, one warning, exit 0' '
+	mkdir nobin && ln -s "$(command -v jq)" nobin/jq &&
+	PATH=$PWD/nobin report -o out.md "$R" 2>err &&
+	test "$(grep -c "gnuplot not found" err)" -eq 1 &&
+	! grep -q "\.png" out.md && grep -q "^## Summary" out.md
+'
+
+test_expect_success 'hostile labels: no broken table, no HTML, no gnuplot command runs' '
+	report -o evil.md "$H" 2>err &&
+	tables_intact evil.md &&
+	! grep -q "<script>\|<img" evil.md &&
+	grep -q "a\\\\|b \\\\\`tick\\\\\` &lt;script&gt;" evil.md &&
+	test ! -e PWNED && test ! -e evil-assets/PWNED &&
+	test -s evil-assets/decode_tps.png &&
+	! grep -q "PWNED" evil-assets/*.gp
+'
+
+test_expect_success 'missing fields show as dashes, never as numbers' '
+	report --charts none -o min.md "$H/minimal.json" 2>err &&
+	grep -q "^| — · — · — | 1 | — | — | — | — | — | — | — | — | — | — |$" min.md
+'
+
+test_expect_success '--csv exports the summary; output is deterministic; results untouched' '
+	(cd "$R" && cat *.json | cksum) >before &&
+	report --charts none -o a.md --csv a.csv "$R" 2>/dev/null &&
+	report --charts none -o b.md --csv b.csv "$R" 2>/dev/null &&
+	test_cmp a.md b.md && test_cmp a.csv b.csv &&
+	head -n 1 a.csv | grep -q "^\"model\",\"quant\",\"backend\",runs,load_s,peak_gb," &&
+	grep -q "^\"MiniMax-M2.1\",\"4bit\",\"mlx\",4," a.csv &&
+	(cd "$R" && cat *.json | cksum) >after && test_cmp before after &&
+	! ls | grep -q tmp
+'
+
+test_expect_success '--by a label groups configuration experiments' '
+	report --charts none --by model,GGML_METAL_N_CB -o by.md "$R" 2>/dev/null &&
+	grep -q "^| Qwen3-Coder-Next · 2 | 1 |" by.md &&
+	grep -q "^| Qwen3-Coder-Next · — † ‡ | 3 | failed |" by.md
+'
+
+test_expect_success 'errors: bad options exit 2; a baseline that matches nothing, no runs exit 1' '
+	test_expect_code 2 report --charts gif "$R" 2>err &&
+	test_expect_code 2 report --bogus 2>err &&
+	test_expect_code 1 report --charts none -o x.md --baseline quant=Q9 "$R" 2>err &&
+	grep -q "^report: --baseline quant=Q9: no group matches it" err &&
+	mkdir empty && test_expect_code 1 report -o x.md empty 2>err &&
+	grep -q "no readable run JSON files" err &&
+	test_expect_code 1 report --charts none -o nodir/x.md "$R" 2>err &&
+	grep -q "^report: nodir/x.md: No such file or directory" err
+'
+
+test_expect_success 'agg output feeds report end to end' '
+	"$TB_BIN/agg" "$FIXTURES/agg/basic.ndjson" >run.json 2>/dev/null &&
+	report --charts none -o e2e.md run.json 2>/dev/null &&
+	grep -q "^| q4\\\\_k\\\\_m · Q4\\\\_K\\\\_M · — | 1 |" e2e.md
+'
+
+test_done
