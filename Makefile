@@ -65,7 +65,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy
+        format tidy bench sweep mixed matrix report
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -108,11 +108,41 @@ deps:
 deps-ensure:
 	@.ci/deps.sh --if-missing
 
-demo:
-	@echo "make demo: not built yet. The demo (simulated models on llmsim, a full"
-	@echo "report in reports/demo.md) arrives with the workflows issue; until then"
-	@echo "see README.md for what exists."
-	@exit 1
+# ---- workflows (docs/workflows.md) ---------------------------------------
+MODEL     ?=
+BASE_URL  ?= $(or $(OPENAI_BASE_URL),http://localhost:1234/v1)
+C         ?= 1
+CS        ?= 1 2 4 8 16
+PROMPTS   ?= prompts/std.json
+PLAN      ?= plans/mac512.conf
+RESULTS   ?= results
+WF_ENV = MODEL="$(MODEL)" BASE_URL="$(BASE_URL)" C="$(C)" CS="$(CS)" \
+         PROMPTS="$(PROMPTS)" RESULTS="$(RESULTS)" SERVER_PID="$(SERVER_PID)" \
+         SERVER_NAME="$(SERVER_NAME)" LABELS="$(LABELS)" N="$(N)" \
+         WARMUP="$(WARMUP)" MAX_TOKENS="$(MAX_TOKENS)" RATE="$(RATE)" \
+         REQUESTS="$(REQUESTS)" GEN_ARGS="$(GEN_ARGS)"
+
+bench: all
+	@test -n "$(MODEL)" || { echo "make bench: set MODEL=label (see docs/workflows.md)"; exit 2; }
+	$(WF_ENV) scripts/bench.sh
+
+sweep: all
+	@test -n "$(MODEL)" || { echo "make sweep: set MODEL=label"; exit 2; }
+	$(WF_ENV) scripts/sweep.sh
+
+mixed: all
+	@test -n "$(MODEL)" || { echo "make mixed: set MODEL=label"; exit 2; }
+	$(WF_ENV) PROMPTS=prompts/mixed.json TAG=mixed REQUESTS="$(or $(REQUESTS),$(shell echo $$(( $(C) * 3 ))))" scripts/bench.sh
+
+matrix: all
+	RESULTS="$(RESULTS)" scripts/matrix.sh "$(PLAN)"
+
+report: all
+	@mkdir -p reports
+	bin/report -o reports/report.md $(RESULTS)
+
+demo: deps-ensure all
+	scripts/demo.sh
 
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/tokbench

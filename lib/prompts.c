@@ -233,7 +233,7 @@ int prompts_parse(const char *text, size_t len, struct prompt_set *out,
 	return rc;
 }
 
-void prompts_free(struct prompt_set *set)
+void prompts_free_fields(struct prompt_set *set)
 {
 	int i;
 
@@ -245,6 +245,11 @@ void prompts_free(struct prompt_set *set)
 		free(p->text);
 		cJSON_Delete(p->messages);
 	}
+}
+
+void prompts_free(struct prompt_set *set)
+{
+	prompts_free_fields(set);
 	free(set->v);
 	set->v = NULL;
 	set->n = 0;

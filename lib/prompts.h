@@ -36,6 +36,8 @@ struct prompt_set {
 int prompts_parse(const char *text, size_t len, struct prompt_set *out,
 		  char *err, size_t errlen);
 void prompts_free(struct prompt_set *set);
+/* Frees the fields of each prompt of set but not the array itself. */
+void prompts_free_fields(struct prompt_set *set);
 
 /* The filler text of about n tokens (4 ASCII bytes a token), deterministic;
  * the caller frees it. */

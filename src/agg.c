@@ -56,6 +56,7 @@ struct prompt_acc {
 	struct stats_vec prompt_tokens;
 	struct stats_hist itl;
 	long n, ok, checked, passed;
+	long synthetic_tokens;    /* > 0: a context-stress prompt */
 	char *sample;             /* the first successful output */
 	long sample_chars, sample_tokens;
 };
@@ -279,6 +280,8 @@ static void on_req(const cJSON *ev, double t, long id)
 	r->max_tokens = (long)num(ev, "max_tokens", 0);
 	r->prompt = prompt_index(str(ev, "prompt") ? str(ev, "prompt") : "?",
 				 str(ev, "category"), str(ev, "expect"));
+	if (num(ev, "synthetic_tokens", 0) > 0)
+		prompts[r->prompt].synthetic_tokens = (long)num(ev, "synthetic_tokens", 0);
 }
 
 static void push_gap(struct req *r, double gap)
@@ -929,6 +932,8 @@ static void write_prompt(struct prompt_acc *p)
 		jw_str(&out, "category", p->category);
 	jw_int(&out, "n", p->n);
 	jw_int(&out, "ok", p->ok);
+	if (p->synthetic_tokens > 0)
+		jw_int(&out, "synthetic_tokens", p->synthetic_tokens);
 	write_stats("ttft_s", &p->ttft, 6);
 	write_stats("ttfo_s", &p->ttfo, 6);
 	write_stats("decode_tps", &p->decode, 3);
@@ -1057,9 +1062,21 @@ static void write_leak(void)
 	stats_vec_free(&ty);
 }
 
+/* llmsim allocates mem_scale MB per simulated GB: its runs report memory
+ * scaled back to simulated bytes, and say so. */
+static double mem_factor(void)
+{
+	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(run_ev, "server");
+	double scale = num(srv, "mem_scale_mb_per_gb", 0);
+
+	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(srv, "simulated")) &&
+	       scale > 0 ? 1000 / scale : 1;
+}
+
 static void write_memory(void)
 {
-	double base, peak = -1, gpu_peak = 0, decode;
+	double base, peak = -1, gpu_peak = 0, decode, f = mem_factor();
+	char measure[160];
 	struct stats_sum s;
 	int before;
 	size_t i;
@@ -1069,6 +1086,10 @@ static void write_memory(void)
 		return;
 	}
 	qsort(mem, n_mem, sizeof *mem, cmp_sample);
+	for (i = 0; f != 1 && i < n_mem; i++) {
+		mem[i].bytes *= f;
+		mem[i].gpu *= f;
+	}
 	base = mem_baseline(&before);
 	for (i = 0; i < n_mem; i++) {
 		if (mem[i].bytes > peak)
@@ -1079,7 +1100,9 @@ static void write_memory(void)
 	stats_summarise(&all.decode, &s);
 	decode = s.mean;
 	jw_obj_open(&out, "memory");
-	jw_str(&out, "measure", mem_kind ? mem_kind : "gpu.used_bytes");
+	snprintf(measure, sizeof measure, "%s%s", mem_kind ? mem_kind : "gpu.used_bytes",
+		 f != 1 ? " (simulated: llmsim's allocation scaled to the model's size)" : "");
+	jw_str(&out, "measure", measure);
 	jw_int(&out, "samples", (long long)n_mem);
 	jw_num(&out, "baseline_bytes", base, 0);
 	jw_str(&out, "baseline_from", before ? "last sample before the first "

@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -106,7 +108,9 @@ static int opt_cache_bust = 1;
 static enum server opt_server = SRV_AUTO;
 static int opt_keep_text = 1;
 static const char *opt_prompts = "-";
-static int opt_load, opt_load_only;
+static int opt_load, opt_load_only, opt_load_health;
+static const char *opt_only;         /* comma-separated prompt names */
+static const char *opt_load_cmd;     /* a shell command that loads the model */
 static int opt_progress = -1;        /* -1: when stderr is a terminal */
 
 /* Run state. */
@@ -127,6 +131,7 @@ static long out_tokens;              /* for progress */
 static enum server server_kind = SRV_UNKNOWN;
 static char srv_model[256], srv_quant[64], srv_version[128], srv_backend[32];
 static long srv_ctx = -1;
+static double srv_mem_scale;          /* llmsim: MB allocated per simulated GB */
 static int srv_simulated;
 
 /* ---- options ------------------------------------------------------- */
@@ -147,7 +152,9 @@ static void usage(int code)
 		"           [--no-cache-bust] [--server auto|lmstudio|llamacpp|"
 		"ollama|mlx|vllm|openai]\n"
 		"           [--no-text] [--api-key-file file] [-p prompts.json] "
-		"[--load | --load-only]\n"
+		"[--only name,...]\n"
+		"           [--load | --load-health | --load-cmd command] "
+		"[--load-only]\n"
 		"           [--progress | --no-progress] < prompts.json > "
 		"events.ndjson\n");
 	exit(code);
@@ -231,7 +238,8 @@ enum {
 	O_MODEL_ID = 256, O_API, O_RATE, O_BURST, O_CONST, O_WARMUP,
 	O_MAXTOK, O_IGNORE_EOS, O_TEMP, O_SEED, O_DURATION, O_REQUESTS,
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
-	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS
+	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
+	O_LOAD_CMD, O_LOAD_HEALTH
 };
 
 static const struct option longopts[] = {
@@ -250,6 +258,8 @@ static const struct option longopts[] = {
 	{"api-key-file", 1, 0, O_KEYFILE}, {"prompts", 1, 0, 'p'},
 	{"load", 0, 0, O_LOAD}, {"load-only", 0, 0, O_LOAD_ONLY},
 	{"progress", 0, 0, O_PROGRESS}, {"no-progress", 0, 0, O_NO_PROGRESS},
+	{"only", 1, 0, O_ONLY}, {"load-cmd", 1, 0, O_LOAD_CMD},
+	{"load-health", 0, 0, O_LOAD_HEALTH},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -290,6 +300,9 @@ static void parse_opt(int c, char *v)
 	case O_LOAD_ONLY: opt_load = opt_load_only = 1; break;
 	case O_PROGRESS: opt_progress = 1; break;
 	case O_NO_PROGRESS: opt_progress = 0; break;
+	case O_ONLY: opt_only = v; break;
+	case O_LOAD_CMD: opt_load_cmd = v; opt_load = 1; break;
+	case O_LOAD_HEALTH: opt_load_health = opt_load = 1; break;
 	case 'h': usage(EXIT_OK); break;
 	default: usage(EXIT_USAGE);
 	}
@@ -367,6 +380,52 @@ static void add_synthetic(struct prompt *p)
 	p->text = joined;
 }
 
+/* Whether name is in the comma-separated list. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (*p) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += k + (p[k] == ',');
+	}
+	return 0;
+}
+
+/* --only: drops the prompts not named; every name must exist. */
+static void keep_only(const char *file)
+{
+	int i, k = 0;
+	const char *p = opt_only;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		for (i = 0; i < prompts.n; i++)
+			if (strlen(prompts.v[i].name) == n &&
+			    strncmp(prompts.v[i].name, p, n) == 0)
+				break;
+		if (i == prompts.n)
+			diag_die(EXIT_USAGE, "--only: %s has no prompt \"%.*s\"",
+				 file, (int)n, p);
+		p += n + (p[n] == ',');
+	}
+	for (i = 0; i < prompts.n; i++) {
+		struct prompt tmp = prompts.v[i];
+		if (listed(opt_only, tmp.name)) {
+			prompts.v[i] = prompts.v[k];
+			prompts.v[k++] = tmp;
+		}
+	}
+	for (i = k; i < prompts.n; i++) {
+		struct prompt_set one = {&prompts.v[i], 1};
+		prompts_free_fields(&one);
+	}
+	prompts.n = k;
+}
+
 static void load_prompts(void)
 {
 	char err[256];
@@ -382,6 +441,8 @@ static void load_prompts(void)
 	if (rc != 0)
 		diag_die(EXIT_RUNTIME, "%s:%s%s", name,
 			 err[0] >= '0' && err[0] <= '9' ? "" : " ", err);
+	if (opt_only)
+		keep_only(name);
 	for (i = 0; i < prompts.n; i++)
 		if (prompts.v[i].synthetic_tokens > 0)
 			add_synthetic(&prompts.v[i]);
@@ -620,6 +681,13 @@ static long num_of(const cJSON *o, const char *k)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
 
 	return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
+}
+
+static double dbl_of(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
 static void take_usage(struct xfer *x, const cJSON *u)
@@ -1223,6 +1291,7 @@ static int probe_props(void)
 		copy_str(srv_version, sizeof srv_version, j, "build_info");
 		copy_str(srv_quant, sizeof srv_quant, sim, "quant");
 		copy_str(srv_backend, sizeof srv_backend, sim, "backend");
+		srv_mem_scale = dbl_of(sim, "mem_scale_mb_per_gb");
 		srv_ctx = num_of(dgs, "n_ctx");
 	}
 	cJSON_Delete(j);
@@ -1408,8 +1477,44 @@ static int load_by_health(void)
 	return code == 200 ? 0 : -1;
 }
 
+/* --load-cmd: runs the command with /bin/sh and times it. */
+static int load_by_command(void)
+{
+	char msg[64];
+	char *argv[] = {(char[]){"sh"}, (char[]){"-c"}, (char *)opt_load_cmd, NULL};
+	int64_t t0 = clock_mono_ns();
+	pid_t pid;
+	int st = 0;
+
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
+		note_load("command", t0, clock_mono_ns(), -1, "cannot run /bin/sh");
+		return -1;
+	}
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+		note_load("command", t0, clock_mono_ns(), -1, NULL);
+		return 0;
+	}
+	snprintf(msg, sizeof msg, "the load command failed (%s %d)",
+		 WIFEXITED(st) ? "exit" : "signal",
+		 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	note_load("command", t0, clock_mono_ns(), -1, msg);
+	return -1;
+}
+
 static int measure_load(void)
 {
+	if (opt_load_cmd)
+		return load_by_command();
+	if (opt_load_health) {
+		snprintf(root_url, sizeof root_url, "%s", opt_base);
+		size_t n = strlen(root_url);
+		if (n >= 3 && strcmp(root_url + n - 3, "/v1") == 0)
+			root_url[n - 3] = '\0';
+		return load_by_health();
+	}
+
 	snprintf(root_url, sizeof root_url, "%s", opt_base);
 	size_t n = strlen(root_url);
 	if (n >= 3 && strcmp(root_url + n - 3, "/v1") == 0)
@@ -1519,6 +1624,8 @@ static void write_server(void)
 	if (srv_version[0])
 		jw_str(&ew, "version", srv_version);
 	jw_bool(&ew, "simulated", srv_simulated);
+	if (srv_mem_scale > 0)
+		jw_num(&ew, "mem_scale_mb_per_gb", srv_mem_scale, 6);
 	jw_obj_close(&ew);
 }
 
@@ -1548,10 +1655,14 @@ static void emit_run(void)
 	emit();
 }
 
+static int load_failed;
+
 static const char *end_reason(void)
 {
 	if (got_signal)
 		return "signal";
+	if (load_failed)
+		return "load_failed";
 	if (opt_duration > 0 && (measured_total < 0 || launched < measured_total))
 		return "duration";
 	return "complete";
@@ -1620,8 +1731,6 @@ static void init(void)
 
 int main(int argc, char **argv)
 {
-	int load_failed = 0;
-
 	clock_init();
 	diag_init(argv[0]);
 	parse_args(argc, argv);
@@ -1634,7 +1743,8 @@ int main(int argc, char **argv)
 	detect_server();
 	emit_run();
 	emit_load();
-	if (!opt_load_only && !got_signal)
+	/* After a failed load nothing would answer: the failure is the result. */
+	if (!opt_load_only && !got_signal && !load_failed)
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);

@@ -1423,6 +1423,9 @@ static void handle_props(struct evhttp_request *req)
 	jw_str(&w, "backend", current->backend);
 	jw_str(&w, "quant", current->quant);
 	jw_num(&w, "mem_gb", current->mem_gb, 3);
+	/* The memory really allocated per simulated GB, so that clients can
+	 * scale measurements back (0 when --mem set a fixed size). */
+	jw_num(&w, "mem_scale_mb_per_gb", opt_mem_set ? 0 : opt_mem_scale, 6);
 	jw_obj_close(&w);
 	jw_obj_close(&w);
 	reply_json(req, 200, "OK", jw_cstr(&w));

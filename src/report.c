@@ -35,6 +35,7 @@ struct run {
 	cJSON *doc;            /* NULL when unreadable */
 	char why[200];         /* why unreadable */
 	int version, incomplete, simulated;
+	int context;           /* a context-stress run (synthetic prompts) */
 	double conc;           /* 0 in open-loop (rate) runs */
 	char field[MAX_FIELDS][96];
 	char key[512];
@@ -210,6 +211,10 @@ static void describe(struct run *r)
 	const cJSON *d = r->doc;
 	int i;
 
+	const cJSON *pp;
+
+	cJSON_ArrayForEach(pp, get(d, "per_prompt"))
+		r->context |= num(pp, "synthetic_tokens") > 0;
 	r->version = (int)num(d, "version");
 	r->incomplete = cJSON_IsTrue(get(d, "incomplete"));
 	r->simulated = cJSON_IsTrue(get(d, "run.server.simulated"));
@@ -339,7 +344,7 @@ static void build_groups(void)
 		groups[g].runs = realloc(groups[g].runs,
 					 (size_t)(groups[g].n + 1) * sizeof *groups[g].runs);
 		groups[g].runs[groups[g].n++] = r;
-		if (r->conc > 0 && r->conc < groups[g].min_conc)
+		if (r->conc > 0 && r->conc < groups[g].min_conc && !r->context)
 			groups[g].min_conc = r->conc;
 	}
 	if (n_groups > 0)
@@ -349,10 +354,10 @@ static void build_groups(void)
 }
 
 /* The runs that speak for a group alone: those at its lowest concurrency
- * (a single user), not the concurrency sweep. */
+ * (a single user), neither the concurrency sweep nor context stress. */
 static int is_summary_run(const struct group *g, const struct run *r)
 {
-	return r->conc == g->min_conc || !isfinite(g->min_conc);
+	return !r->context && (r->conc == g->min_conc || !isfinite(g->min_conc));
 }
 
 /* ---- pooled group values ---------------------------------------------- */
@@ -637,7 +642,8 @@ static double prompt_mean(const struct group *g, const char *prompt,
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
 			get(g->runs[i]->doc, "per_prompt"), prompt);
 		double v = num(pp, path);
-		if (is_summary_run(g, g->runs[i]) && isfinite(v)) {
+		if ((is_summary_run(g, g->runs[i]) || g->runs[i]->context) &&
+		    isfinite(v)) {
 			sum += v;
 			k++;
 		}
@@ -686,7 +692,7 @@ static int n_levels(const struct group *g)
 	double last = -1;
 
 	for (i = 0; i < g->n; i++)
-		if (g->runs[i]->conc != last) {
+		if (!g->runs[i]->context && g->runs[i]->conc != last) {
 			n++;
 			last = g->runs[i]->conc;
 		}
@@ -700,7 +706,7 @@ static double at_level(const struct group *g, double c, const char *path)
 	int i, k = 0;
 
 	for (i = 0; i < g->n; i++)
-		if (g->runs[i]->conc == c &&
+		if (g->runs[i]->conc == c && !g->runs[i]->context &&
 		    isfinite(v = num(g->runs[i]->doc, path))) {
 			sum += v;
 			k++;
@@ -721,11 +727,11 @@ static void write_concurrency_group(const struct group *g)
 	for (i = 0; i < g->n; i++) {
 		double c = g->runs[i]->conc, agg;
 		int k, nr = 0;
-		if (c == last)
+		if (c == last || g->runs[i]->context)
 			continue;
 		last = c;
 		for (k = 0; k < g->n; k++)
-			nr += g->runs[k]->conc == c;
+			nr += g->runs[k]->conc == c && !g->runs[k]->context;
 		agg = at_level(g, c, "throughput.aggregate_tps");
 		if (!isfinite(base))
 			base = agg; /* the lowest level is the baseline */
@@ -788,7 +794,8 @@ static int context_rows(const struct group *g, const char **names, double *tok,
 	for (i = 0; i < g->n; i++)
 		cJSON_ArrayForEach(p, get(g->runs[i]->doc, "per_prompt")) {
 			double t = num(p, "prompt_tokens.mean");
-			if (!isfinite(t) || !is_summary_run(g, g->runs[i]))
+			if (!isfinite(t) || !(g->runs[i]->context ||
+					      is_summary_run(g, g->runs[i])))
 				continue;
 			for (k = 0; k < n && strcmp(names[k], p->string); k++)
 				;
@@ -1205,7 +1212,7 @@ static void write_runs(void)
 			continue;
 		}
 		cell(r->key, 120);
-		out(" | %.0f | ", r->conc);
+		out(" | %.0f%s | ", r->conc, r->context ? " (context)" : "");
 		cell(str(d, "run.server.kind"), 30);
 		if (r->simulated)
 			out(" (simulated)");
@@ -1313,7 +1320,10 @@ static void gp_run(const char *file, FILE *f)
 	argv[1] = script;
 	argv[2] = NULL;
 	posix_spawn_file_actions_init(&fa);
+	/* gnuplot's own warnings (a range of one point, ...) are not the
+	 * user's business; a failure still shows in its exit status. */
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
 	if (posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ) != 0 ||
 	    waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		diag_warn("gnuplot failed on %s", script);
@@ -1496,7 +1506,7 @@ static void chart_concurrency(void)
 		fprintf(d, ",per_request\n");
 		for (i = 0, last = -1; i < gr->n; i++) {
 			double c = gr->runs[i]->conc;
-			if (c == last || c <= 0)
+			if (c == last || c <= 0 || gr->runs[i]->context)
 				continue;
 			last = c;
 			fprintf(d, "%.0f,", c);
@@ -1768,8 +1778,8 @@ int main(int argc, char **argv)
 	if (fio_write_atomic(opt_out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", opt_out, strerror(errno));
 	write_csv();
-	fprintf(stderr, "report: wrote %s (%d groups, %d charts)\n", opt_out,
-		n_groups, n_charts);
+	fprintf(stderr, "report: wrote %s (%d group%s, %d chart%s)\n", opt_out,
+		n_groups, n_groups == 1 ? "" : "s", n_charts, n_charts == 1 ? "" : "s");
 	jw_free(&md);
 	for (i = 0; i < n_runs; i++) {
 		cJSON_Delete(runs[i].doc);

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# bench.sh: one measured run: memsample on the server, gen, agg, one result.
+#
+# Configured by the environment (make bench passes its variables):
+#   MODEL        model label (required)          BASE_URL   server base URL
+#   C            concurrency (default 1)         PROMPTS    prompt set (prompts/std.json)
+#   N, WARMUP    repetitions, warm-up requests   REQUESTS   measured requests (optional)
+#   RATE         open-loop requests/s (optional) MAX_TOKENS output limit (optional)
+#   SERVER_PID | SERVER_NAME   the server process(es) to sample memory from
+#   LABELS       "key=value key=value"           GEN_ARGS   more gen options
+#   RESULTS      results directory (results)     MEM_INTERVAL (100ms)
+#   TAG          a word for the file name (e.g. "sweep", "ctx")
+#   MODEL_ID     the model id sent        SERVER_KIND  gen --server (skip detection)
+#   ONLY         gen --only prompt names  TIMEOUT_FIRST gen --timeout-first
+#   LOAD         measure the model load first: "api" (gen --load: LM Studio's
+#                REST load, Ollama) or "health" (gen --load-health: a server
+#                started just before, until /health answers 200)
+#   LOAD_CMD     measure the load first: gen --load-cmd CMD (a shell command)
+# Writes RESULTS/<model>-<labels>-c<C>-<timestamp>.json with the raw
+# events beside it (.ndjson, .mem.ndjson); never overwrites a result.
+# Exit status: gen's (0 all requests ok, 1 some failed, 130/143 stopped);
+# the result is written whatever gen's status, so nothing measured is lost.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${TB_BIN:-$here/../bin}
+: "${MODEL:?make bench: set MODEL=label}"
+BASE_URL=${BASE_URL:-${OPENAI_BASE_URL:-http://localhost:1234/v1}}
+C=${C:-1}
+PROMPTS=${PROMPTS:-$here/../prompts/std.json}
+RESULTS=${RESULTS:-results}
+MEM_INTERVAL=${MEM_INTERVAL:-100ms}
+
+# A file-name-safe form of the model and labels: anything but letters,
+# digits, '.', '_' and '-' becomes '_', so no label can leave RESULTS.
+safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_' | cut -c1-80; }
+
+labels=()
+tagname=$(safe "$MODEL")
+for kv in ${LABELS:-}; do
+	labels+=(-l "$kv")
+	tagname+="-$(safe "${kv#*=}")"
+done
+[ -n "${TAG:-}" ] && tagname+="-$(safe "$TAG")"
+mkdir -p "$RESULTS" || exit 1
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+base="$RESULTS/$tagname-c$C-$stamp"
+i=2
+while [ -e "$base.json" ] || [ -e "$base.ndjson" ]; do
+	base="$RESULTS/$tagname-c$C-$stamp-$i"
+	i=$((i + 1))
+done
+
+gen_args=(-m "$MODEL" -u "$BASE_URL" -c "$C" -p "$PROMPTS" "${labels[@]}")
+[ -n "${N:-}" ] && gen_args+=(-n "$N")
+[ -n "${WARMUP:-}" ] && gen_args+=(--warmup "$WARMUP")
+[ -n "${REQUESTS:-}" ] && gen_args+=(--requests "$REQUESTS")
+[ -n "${RATE:-}" ] && gen_args+=(--rate "$RATE")
+[ -n "${MAX_TOKENS:-}" ] && gen_args+=(--max-tokens "$MAX_TOKENS")
+[ -n "${MODEL_ID:-}" ] && gen_args+=(--model-id "$MODEL_ID")
+[ -n "${SERVER_KIND:-}" ] && gen_args+=(--server "$SERVER_KIND")
+[ -n "${ONLY:-}" ] && gen_args+=(--only "$ONLY")
+[ -n "${TIMEOUT_FIRST:-}" ] && gen_args+=(--timeout-first "$TIMEOUT_FIRST")
+case ${LOAD:-} in
+'') ;;
+api) gen_args+=(--load) ;;
+health) gen_args+=(--load-health) ;;
+*) echo "bench: LOAD=$LOAD: want api or health" >&2; exit 2 ;;
+esac
+[ -n "${LOAD_CMD:-}" ] && gen_args+=(--load-cmd "$LOAD_CMD")
+
+mem_pid=
+mem_args=()
+if [ -n "${SERVER_PID:-}" ]; then
+	mem_args=(-p "$SERVER_PID")
+elif [ -n "${SERVER_NAME:-}" ]; then
+	mem_args=(-n "$SERVER_NAME")
+fi
+if [ ${#mem_args[@]} -gt 0 ]; then
+	"$bin/memsample" "${mem_args[@]}" --system -i "$MEM_INTERVAL" >"$base.mem.ndjson" &
+	mem_pid=$!
+fi
+stop_mem() {
+	[ -n "$mem_pid" ] || return 0
+	kill -TERM "$mem_pid" 2>/dev/null
+	wait "$mem_pid" 2>/dev/null
+	mem_pid=
+}
+# A signal stops gen (which records its requests as aborted) and then us,
+# after the result is written.
+trap 'stop_mem' EXIT
+trap '' INT TERM
+
+# shellcheck disable=SC2086
+( trap - INT TERM; exec "$bin/gen" "${gen_args[@]}" ${GEN_ARGS:-} ) >"$base.ndjson"
+rc=$?
+stop_mem
+
+agg_args=(-o "$base.json")
+[ -s "$base.mem.ndjson" ] && agg_args+=(--mem "$base.mem.ndjson")
+if ! "$bin/agg" "${agg_args[@]}" "$base.ndjson"; then
+	echo "bench: agg could not summarise $base.ndjson" >&2
+	exit 1
+fi
+echo "$base.json"
+exit $rc

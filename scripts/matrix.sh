@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# matrix.sh PLAN: a whole study: for every entry of a plan, load the model
+# (timing the load), run the standard set, the concurrency sweep and the
+# context set, unload, and go on past an entry that fails; then the report.
+# The plan format is in docs/workflows.md.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${TB_BIN:-$here/../bin}
+plan=${1:?usage: matrix.sh PLAN}
+[ -r "$plan" ] || { echo "matrix: $plan: cannot read the plan" >&2; exit 2; }
+export RESULTS=${RESULTS:-results}
+REPORT=${REPORT:-reports/report.md}
+
+# ---- the plan -------------------------------------------------------------
+declare -A D=([base_url]=http://localhost:1234/v1 [prompts]=prompts/std.json
+	[reps]=3 [warmup]=1 [sweep]="1 2 4 8" [per_user]=4 [ctx]= [ctx_only]=
+	[max_tokens]= [mem_interval]=100ms [timeout_first]=)
+names=()
+declare -A E
+section=
+lineno=0
+while IFS= read -r line || [ -n "$line" ]; do
+	lineno=$((lineno + 1))
+	line=${line%%#*}
+	line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+	[ -z "$line" ] && continue
+	if [[ $line =~ ^\[([A-Za-z0-9._-]+)\]$ ]]; then
+		section=${BASH_REMATCH[1]}
+		[ "$section" != defaults ] && names+=("$section")
+		continue
+	fi
+	if ! [[ $line =~ ^([a-z_]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
+		echo "matrix: $plan:$lineno: want 'key = value' or '[name]'" >&2
+		exit 2
+	fi
+	key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
+	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
+	case $key in
+	model | model_id | quant | backend | server | load | unload | start | env | labels | \
+	server_name | base_url | prompts | reps | warmup | sweep | per_user | ctx | ctx_only | \
+	max_tokens | mem_interval | timeout_first | skip) ;;
+	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
+	esac
+	if [ "$section" = defaults ]; then D[$key]=$val; else E[$section.$key]=$val; fi
+done <"$plan"
+[ ${#names[@]} -gt 0 ] || { echo "matrix: $plan: no entries" >&2; exit 2; }
+
+get() { # get ENTRY KEY: the entry's value, else the default
+	local k="$1.$2"
+	if [ -n "${E[$k]+set}" ]; then printf '%s' "${E[$k]}"; else printf '%s' "${D[$2]:-}"; fi
+}
+
+top=$(cd "$here/.." && pwd)
+path_of() { # path_of ENTRY KEY: a file named in the plan, found from here or the repository
+	local p
+	p=$(get "$1" "$2")
+	if [ -z "$p" ] || [ -e "$p" ] || [ "${p#/}" != "$p" ]; then printf '%s' "$p"; else printf '%s' "$top/$p"; fi
+}
+
+# ---- one entry -----------------------------------------------------------
+failed=()
+start_pid=
+
+stop_server() {
+	[ -n "$start_pid" ] || return 0
+	kill -TERM "$start_pid" 2>/dev/null
+	for _ in $(seq 1 100); do kill -0 "$start_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$start_pid" 2>/dev/null
+	wait "$start_pid" 2>/dev/null
+	start_pid=
+}
+trap stop_server EXIT
+
+run_entry() {
+	local n=$1 model start load unload env labels rc=0
+	model=$(get "$n" model)
+	[ -n "$model" ] || model=$n
+	start=$(get "$n" start)
+	load=$(get "$n" load)
+	unload=$(get "$n" unload)
+	env=$(get "$n" env)
+	labels=
+	[ -n "$(get "$n" quant)" ] && labels+="quant=$(get "$n" quant) "
+	[ -n "$(get "$n" backend)" ] && labels+="backend=$(get "$n" backend) "
+	labels+="$(get "$n" labels)"
+	echo "matrix: [$n] $model" >&2
+	(
+		# The entry's environment (GGML_METAL_N_CB=2 ...) goes to its
+		# server and to gen, which records it in the run.
+		for kv in $env; do export "${kv?}"; done
+		export MODEL=$model LABELS=$labels BASE_URL=$(get "$n" base_url)
+		export MEM_INTERVAL=$(get "$n" mem_interval) MODEL_ID=$(get "$n" model_id)
+		export MAX_TOKENS=$(get "$n" max_tokens) TIMEOUT_FIRST=$(get "$n" timeout_first)
+		export SERVER_NAME=$(get "$n" server_name) SERVER_KIND=$(get "$n" server)
+		if [ -n "$start" ]; then
+			# A server started for this entry (llama-server) has loaded
+			# when /health answers 200.
+			sh -c "exec $start" >"$RESULTS/$n.server.log" 2>&1 &
+			echo $! >"$RESULTS/.$n.pid"
+			export SERVER_PID=$!
+			std_load=(LOAD=health)
+		elif [ "$load" = api ]; then
+			std_load=(LOAD=api)
+		elif [ -n "$load" ]; then
+			std_load=(LOAD_CMD="$load")
+		else
+			std_load=()
+		fi
+		env "${std_load[@]}" PROMPTS="$(path_of "$n" prompts)" N="$(get "$n" reps)" \
+			WARMUP="$(get "$n" warmup)" TAG=std "$here/bench.sh" || exit $?
+		cs=
+		for c in $(get "$n" sweep); do [ "$c" -gt 1 ] && cs+=" $c"; done
+		if [ -n "$cs" ]; then # the standard run above was the single user
+			CS=$cs PER_USER=$(get "$n" per_user) PROMPTS=$(path_of "$n" prompts) \
+				"$here/sweep.sh" || exit $?
+		fi
+		if [ -n "$(get "$n" ctx)" ]; then
+			PROMPTS=$(path_of "$n" ctx) ONLY=$(get "$n" ctx_only) TAG=ctx \
+				"$here/bench.sh" || exit $?
+		fi
+	)
+	rc=$?
+	if [ -f "$RESULTS/.$n.pid" ]; then
+		start_pid=$(cat "$RESULTS/.$n.pid")
+		rm -f "$RESULTS/.$n.pid"
+		stop_server
+	fi
+	if [ -n "$unload" ]; then
+		sh -c "$unload" >/dev/null 2>&1 || echo "matrix: [$n] unload failed: $unload" >&2
+	fi
+	return $rc
+}
+
+mkdir -p "$RESULTS" "$(dirname "$REPORT")" || exit 1
+for n in "${names[@]}"; do
+	if [ "$(get "$n" skip)" = yes ]; then
+		echo "matrix: [$n] skipped (skip = yes)" >&2
+		continue
+	fi
+	run_entry "$n"
+	rc=$?
+	if [ $rc -ge 128 ]; then
+		echo "matrix: stopped by a signal during [$n]" >&2
+		exit $rc
+	fi
+	[ $rc -ne 0 ] && failed+=("$n")
+done
+[ ${#failed[@]} -gt 0 ] && echo "matrix: entries with failures (recorded in their results): ${failed[*]}" >&2
+"$bin/report" -o "$REPORT" "$RESULTS" || exit 1
+[ ${#failed[@]} -eq 0 ]

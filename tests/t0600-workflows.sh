@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Workflows: bench, sweep, matrix (with a failing entry) and the demo, end to end.
+. "$(dirname "$0")/lib.sh"
+
+SCRIPTS=$TESTS/../scripts
+export TB_BIN
+
+test_expect_success 'bench: gen, memsample and agg into a result, raw events kept' '
+	llmsim_start S --mem 32MiB &&
+	MODEL=sim BASE_URL=$S_URL SERVER_PID=$S_PID LABELS="quant=Q4_K_M x=a/b" \
+		MAX_TOKENS=8 RESULTS=res "$SCRIPTS/bench.sh" >path 2>err &&
+	r=$(cat path) && test -f "$r" &&
+	case $r in res/sim-Q4_K_M-a_b-c1-*.json) ;; *) echo "bad name $r"; exit 1 ;; esac &&
+	test -s "${r%.json}.ndjson" && test -s "${r%.json}.mem.ndjson" &&
+	jq -e ".requests.ok == 5 and .memory.peak_bytes >= 33554432 and .run.labels.quant == \"Q4_K_M\"" "$r"
+'
+
+test_expect_success 'bench never overwrites a result' '
+	llmsim_start T &&
+	for i in 1 2 3; do
+		MODEL=same BASE_URL=$T_URL MAX_TOKENS=4 RESULTS=res "$SCRIPTS/bench.sh" >/dev/null 2>&1 || exit 1
+	done &&
+	test "$(ls res/same-c1-*.json | wc -l)" -eq 3
+'
+
+test_expect_success 'bench without MODEL is a usage error' '
+	test_must_fail env -u MODEL "$SCRIPTS/bench.sh" 2>err &&
+	grep -q "set MODEL" err
+'
+
+test_expect_success 'sweep: one result per level, requests per user' '
+	llmsim_start W --slots 2 &&
+	MODEL=sw BASE_URL=$W_URL CS="1 2 4" PER_USER=2 MAX_TOKENS=4 RESULTS=res \
+		"$SCRIPTS/sweep.sh" >/dev/null 2>&1 &&
+	for c in 1 2 4; do
+		f=$(ls res/sw-sweep-c$c-*.json) &&
+		jq -e ".run.config.concurrency == $c and .requests.ok == $((c * 2))" "$f" || exit 1
+	done &&
+	test_expect_code 2 env MODEL=x CS="1 x" "$SCRIPTS/sweep.sh" 2>/dev/null
+'
+
+test_expect_success 'matrix: two entries and one that fails; the failure is recorded and reported' '
+	p1=$(( 20000 + RANDOM % 10000 )) && p2=$(( p1 + 1 )) && p3=$(( p1 + 2 )) &&
+	cat >plan.conf <<-EOF &&
+	# a test plan
+	[defaults]
+	reps = 1
+	warmup = 0
+	sweep = 1 2
+	per_user = 1
+	max_tokens = 6
+	server = llmsim
+	mem_interval = 20ms
+	timeout_first = 3s
+
+	[alpha]
+	model = Alpha
+	quant = Q4_K_M
+	backend = gguf
+	base_url = http://127.0.0.1:$p1/v1
+	env = GGML_METAL_N_CB=2
+	start = $TB_BIN/llmsim --port $p1 --load-time 200ms --mem 16MiB
+
+	[broken]
+	model = Broken
+	quant = BF16
+	base_url = http://127.0.0.1:$p2/v1
+	start = $TB_BIN/llmsim --no-such-flag
+
+	[beta]
+	model = Beta
+	quant = Q8_0
+	base_url = http://127.0.0.1:$p3/v1
+	start = $TB_BIN/llmsim --port $p3 --mem 24MiB
+	EOF
+	RESULTS=res REPORT=rep/report.md test_expect_code 1 "$SCRIPTS/matrix.sh" plan.conf >out 2>err &&
+	grep -q "entries with failures (recorded in their results): broken" err &&
+	a=$(ls res/Alpha-Q4_K_M-gguf-std-c1-*.json) &&
+	jq -e ".load.method == \"health_poll\" and .load.seconds >= 0.2 and .load.status == \"ok\"
+		and .run.env.GGML_METAL_N_CB == \"2\" and .memory.peak_bytes >= 16777216" "$a" &&
+	ls res/Alpha-Q4_K_M-gguf-sweep-c2-*.json >/dev/null &&
+	b=$(ls res/Broken-BF16-std-c1-*.json) &&
+	jq -e ".load.status == \"error\" and .requests.ok == 0" "$b" &&
+	ls res/Beta-Q8_0-std-c1-*.json >/dev/null &&
+	grep -q "Broken · BF16 · —: .*the model load failed" rep/report.md &&
+	grep -q "^| Alpha · Q4\\\\_K\\\\_M · gguf | 1 | 0\.2" rep/report.md &&
+	! pgrep -f "llmsim --port $p1" >/dev/null
+'
+
+test_expect_success 'matrix: a bad plan is refused with file:line' '
+	printf "[a]\nmodle = x\n" >bad.conf &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" bad.conf 2>err &&
+	grep -q "^matrix: bad.conf:2: unknown key .modle." err &&
+	printf "model = x\n" >bad2.conf &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" bad2.conf 2>err &&
+	grep -q "a key before any \[section\]" err &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" missing.conf 2>/dev/null
+'
+
+test_expect_success 'the shipped plans parse' '
+	for p in "$TESTS/../plans/"*.conf; do
+		grep -q "^\[" "$p" || exit 1
+	done &&
+	test "$(grep -c "^\[" "$TESTS/../plans/mac512.conf")" -eq 15
+'
+
+test_expect_success 'demo (quick): every section and chart, said to be simulated' '
+	DEMO_QUICK=1 DEMO_RESULTS=$PWD/demo DEMO_REPORT=$PWD/rep/demo.md \
+		"$SCRIPTS/demo.sh" >out 2>err &&
+	test "$(ls demo/*.json | wc -l)" -eq 24 &&
+	for s in "## Summary" "## Per prompt" "## Concurrency" "## Context length" \
+		 "## Baseline vs candidates" "## Recommendations" "## Outputs" "## Runs"; do
+		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
+	done &&
+	grep -q "^> \*\*Simulated.\*\*" rep/demo.md &&
+	for c in decode_tps ttft tps_vs_memory concurrency memory context; do
+		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
+		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
+	done &&
+	test "$(grep -c "^| MiniMax-M2.1 · \|^| Qwen3-Coder-Next · " rep/demo.md)" -ge 8 &&
+	grep -q "| MiniMax-M2.1 · 4bit · mlx | 1 | " rep/demo.md
+'
+
+test_done
