@@ -65,7 +65,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy bench sweep mixed matrix report
+        format tidy bench sweep mixed matrix report fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -99,6 +99,8 @@ unit: $(UNIT_BIN) $(HELPERS)
 # unit and shell test; the last line reads "N passed, N failed".
 check: deps-ensure
 	$(MAKE) SAN=1 all unit
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) -s fuzz-build; \
+	 else echo "check: no $(FUZZ_CC): the fuzz tests are skipped"; fi
 	TB_BIN=$(CURDIR)/build/san/bin TB_UNIT=$(CURDIR)/build/san/tests \
 	  tests/run
 
@@ -154,6 +156,35 @@ install: all
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t; done
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
+
+# ---- fuzzing (docs/reliability.md) -------------------------------------
+# libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working
+# copy of its committed seed corpus (tests/fuzz/corpus/TARGET).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS = sse ndjson prompts runjson osparse
+FUZZ_CC ?= clang
+FUZZ_FLAGS = $(STD) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=undefined -Ilib $(PC_CFLAGS)
+FUZZ_LIB = lib/sse.c lib/oai.c lib/ndjson.c lib/prompts.c lib/runjson.c lib/osparse.c
+
+build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) lib/*.h
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(CJSON_LIBS) $(CSV_LIBS) -lm
+
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/%)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  rm -rf build/fuzz/work-$$t build/fuzz/crash-$$t && \
+	  mkdir -p build/fuzz/work-$$t build/fuzz/crash-$$t && \
+	  cp tests/fuzz/corpus/$$t/* build/fuzz/work-$$t/ && \
+	  build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+	    -artifact_prefix=build/fuzz/crash-$$t/ build/fuzz/work-$$t \
+	    >build/fuzz/$$t.log 2>&1; rc=$$?; \
+	  runs=$$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' build/fuzz/$$t.log); \
+	  echo "fuzz $$t: $${runs:-?} executions in $(FUZZ_SECONDS) s, exit $$rc, findings: $$(ls build/fuzz/crash-$$t | wc -l)"; \
+	  [ $$rc -eq 0 ] || { tail -n 30 build/fuzz/$$t.log; exit 1; }; \
+	done
 
 format:
 	clang-format -i lib/*.[ch] src/*.c tests/unit/*.[ch]

@@ -27,6 +27,11 @@ have_header csv.h || missing="$missing libcsv"
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v jq >/dev/null 2>&1 || missing="$missing jq" # the shell tests read JSON with it
+if [ "$(uname -s)" = Linux ]; then # make check fuzzes with clang's libFuzzer
+	command -v clang >/dev/null 2>&1 || missing="$missing clang"
+	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||
+		missing="$missing libfuzzer"
+fi
 
 if [ -z "$missing" ]; then
 	[ "$mode" = --if-missing ] || echo "deps: everything is installed"
@@ -51,6 +56,8 @@ if command -v apt-get >/dev/null 2>&1; then
 		gnuplot) pkgs="$pkgs gnuplot-nox" ;;
 		curl) pkgs="$pkgs curl" ;;
 		jq) pkgs="$pkgs jq" ;;
+		clang) pkgs="$pkgs clang" ;;
+		libfuzzer) pkgs="$pkgs libclang-rt-dev" ;;
 		esac
 	done
 	sudo=""
@@ -72,6 +79,7 @@ elif command -v brew >/dev/null 2>&1; then
 		gnuplot) pkgs="$pkgs gnuplot" ;;
 		curl) pkgs="$pkgs curl" ;;
 		jq) pkgs="$pkgs jq" ;;
+		clang | libfuzzer) ;;
 		esac
 	done
 	echo "deps: installing with Homebrew:$pkgs"

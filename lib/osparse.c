@@ -24,21 +24,34 @@ static const char *line_key(const char *s, size_t n, const char *key)
 	return NULL;
 }
 
-/* The number after key (skipping blanks), times mult if followed by
- * "kB"; -1 when absent. */
+/* Reads the decimal digits at *p (before end) into *v; returns how many
+ * there were, or -1 when the number does not fit in 2^53 (a size no
+ * machine has: the text is not what it should be). */
+static int digits_at(const char **p, const char *end, int64_t *v)
+{
+	int n = 0;
+
+	*v = 0;
+	for (; *p < end && isdigit((unsigned char)**p); (*p)++, n++) {
+		if (*v > (INT64_C(1) << 53) / 10)
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return n;
+}
+
+/* The number after key (skipping blanks), in bytes when followed by
+ * "kB"; -1 when absent or malformed. */
 static int64_t kb_field(const char *s, size_t n, const char *key)
 {
 	const char *p = line_key(s, n, key), *end = s + n;
-	int64_t v = 0;
-	int digits = 0;
+	int64_t v;
 
 	if (p == NULL)
 		return -1;
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
-	for (; p < end && isdigit((unsigned char)*p); p++, digits++)
-		v = v * 10 + (*p - '0');
-	if (digits == 0)
+	if (digits_at(&p, end, &v) <= 0)
 		return -1;
 	while (p < end && *p == ' ')
 		p++;
@@ -107,16 +120,18 @@ int osp_pid_list(const char *s, size_t n, long *pids, int cap)
 	int k = 0;
 
 	while (i < n) {
-		long v = 0;
-		int digits = 0;
+		const char *p;
+		int64_t v;
+		int digits;
 		while (i < n && isspace((unsigned char)s[i]))
 			i++;
-		for (; i < n && isdigit((unsigned char)s[i]); i++, digits++)
-			v = v * 10 + (s[i] - '0');
-		if (i < n && !isspace((unsigned char)s[i]))
+		p = s + i;
+		digits = digits_at(&p, s + n, &v);
+		i = (size_t)(p - s);
+		if (digits < 0 || v > 2147483647 || (i < n && !isspace((unsigned char)s[i])))
 			return -1;
 		if (digits > 0 && k < cap)
-			pids[k++] = v;
+			pids[k++] = (long)v;
 	}
 	return k;
 }
@@ -138,12 +153,15 @@ static void on_field(void *data, size_t len, void *arg)
 	c->nfield++;
 }
 
+/* MiB as bytes; -1 when not a number or not a size any GPU has. */
 static int64_t mib(const char *f)
 {
 	char *end;
 	double v = strtod(f, &end);
 
-	return end == f ? -1 : (int64_t)(v * 1048576.0);
+	if (end == f || !(v >= 0) || v > 1e12)
+		return -1;
+	return (int64_t)(v * 1048576.0);
 }
 
 static void on_row(int term, void *arg)
@@ -202,9 +220,10 @@ int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 	for (; p + kl <= end; p++) {
 		if (memcmp(p, key, kl) != 0)
 			continue;
-		char *q;
-		long long v = strtoll(p + kl, &q, 10);
-		if (q != p + kl)
+		/* bounded: the text need not end with a NUL */
+		const char *q = p + kl;
+		int64_t v;
+		if (digits_at(&q, end, &v) > 0)
 			*in_use = v;
 		break;
 	}

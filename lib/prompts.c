@@ -106,12 +106,49 @@ static const char *check_keys(const cJSON *o)
 	return NULL;
 }
 
+const char *prompts_check_regex(const char *re)
+{
+	size_t i, n = strlen(re);
+	int after_quant = 0;
+
+	if (n > 1024)
+		return "\"expect\" is longer than 1024 bytes";
+	for (i = 0; i < n; i++) {
+		char c = re[i];
+		if (c == '\\' && i + 1 < n) {
+			i++;
+			after_quant = 0;
+		} else if (c == '[') { /* a bracket expression: skip it whole */
+			i += (i + 1 < n && re[i + 1] == '^') ? 2 : 1;
+			if (i < n && re[i] == ']')
+				i++;
+			while (i < n && re[i] != ']')
+				i++;
+			after_quant = 0;
+		} else if (c == '*' || c == '+' || c == '?' || c == '{') {
+			if (after_quant)
+				return "\"expect\" repeats a repetition (like ++ or *{2}), "
+				       "which POSIX leaves undefined";
+			if (c == '{')
+				while (i < n && re[i] != '}')
+					i++;
+			after_quant = 1;
+		} else {
+			after_quant = 0;
+		}
+	}
+	return NULL;
+}
+
 static const char *check_expect(const char *re)
 {
 	regex_t rx;
+	const char *why;
 
 	if (re == NULL)
 		return NULL;
+	if ((why = prompts_check_regex(re)) != NULL)
+		return why;
 	if (regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
 		return "\"expect\" is not a valid extended regular expression";
 	regfree(&rx);

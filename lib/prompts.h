@@ -39,6 +39,12 @@ void prompts_free(struct prompt_set *set);
 /* Frees the fields of each prompt of set but not the array itself. */
 void prompts_free_fields(struct prompt_set *set);
 
+/* Checks an `expect` pattern before regcomp: at most 1,024 bytes and no
+ * duplication operator (* + ? {m,n}) right after another, which POSIX
+ * leaves undefined and glibc compiles into exponentially large automata.
+ * Returns NULL when acceptable, else the reason. */
+const char *prompts_check_regex(const char *re);
+
 /* The filler text of about n tokens (4 ASCII bytes a token), deterministic;
  * the caller frees it. */
 char *prompts_filler(int n);

@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "jw.h"
 #include "ndjson.h"
+#include "prompts.h"
 #include "stats.h"
 #include "units.h"
 
@@ -197,7 +198,7 @@ static int prompt_index(const char *name, const char *category,
 		/* A later request may say what the first one did not. */
 		if (q->category == NULL && category)
 			q->category = xstrdup(category);
-		if (!q->has_rx && expect &&
+		if (!q->has_rx && expect && prompts_check_regex(expect) == NULL &&
 		    regcomp(&q->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
 			q->expect = xstrdup(expect);
 			q->has_rx = 1;
@@ -212,7 +213,9 @@ static int prompt_index(const char *name, const char *category,
 	memset(p, 0, sizeof *p);
 	p->name = xstrdup(name);
 	p->category = category ? xstrdup(category) : NULL;
-	if (expect && regcomp(&p->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
+	/* The pattern comes from the event file: checked like gen checks it. */
+	if (expect && prompts_check_regex(expect) == NULL &&
+	    regcomp(&p->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
 		p->expect = xstrdup(expect);
 		p->has_rx = 1;
 	}

@@ -20,11 +20,12 @@
 #include "diag.h"
 #include "fileio.h"
 #include "jw.h"
+#include "runjson.h"
 #include "stats.h"
 
 extern char **environ;
 
-#define RUN_VERSION 1
+#define RUN_VERSION RUNJSON_VERSION
 #define MAX_FIELDS 8
 #define MAX_RUNS 4096
 #define OUTPUT_CHARS 300
@@ -235,7 +236,6 @@ static void load_run(const char *path)
 	struct run *r;
 	size_t len;
 	char *text;
-	const char *end = NULL;
 
 	if (n_runs == MAX_RUNS)
 		diag_die(EXIT_RUNTIME, "more than %d run files", MAX_RUNS);
@@ -243,26 +243,12 @@ static void load_run(const char *path)
 	memset(r, 0, sizeof *r);
 	r->path = strdup(path);
 	text = fio_slurp(path, 256 << 20, &len);
-	if (text == NULL) {
+	if (text == NULL)
 		snprintf(r->why, sizeof r->why, "%s", strerror(errno));
-	} else if ((r->doc = cJSON_ParseWithLengthOpts(text, len, &end, 0)) == NULL) {
-		const char *at = cJSON_GetErrorPtr();
-		long line = 1, col = 1;
-		for (const char *p = text; at && p < at && p < text + len; p++)
-			line += *p == '\n', col = *p == '\n' ? 1 : col + 1;
-		snprintf(r->why, sizeof r->why, "%ld:%ld: invalid JSON", line, col);
-	} else if (!str(r->doc, "format") || strcmp(str(r->doc, "format"), "tokbench-run")) {
-		snprintf(r->why, sizeof r->why, "not a tokbench run JSON (agg's output)");
-	} else if (num(r->doc, "version") > RUN_VERSION) {
-		snprintf(r->why, sizeof r->why, "run format version %g is newer than "
-			 "this report reads (%d)", num(r->doc, "version"), RUN_VERSION);
-	} else if (!cJSON_IsObject(get(r->doc, "run"))) {
-		snprintf(r->why, sizeof r->why, "no \"run\" object");
-	}
+	else
+		r->doc = runjson_parse(text, len, r->why, sizeof r->why);
 	free(text);
-	if (r->why[0]) {
-		cJSON_Delete(r->doc);
-		r->doc = NULL;
+	if (r->doc == NULL) {
 		n_unreadable++;
 		diag_warn("%s:%s%s (listed as skipped)", path,
 			  isdigit((unsigned char)r->why[0]) ? "" : " ", r->why);

@@ -59,6 +59,10 @@ static void test_status_meminfo_smaps(void)
 	CHECK_INT(osp_proc_status("Name:\tz\nState:\tZ\n", 17, &st), 0);
 	CHECK_INT(st.rss, -1);
 	CHECK_INT(osp_meminfo("nothing", 7, &m), -1);
+	/* Found by fuzzing: digits past any real size overflowed. */
+	const char *huge = "Name:\tx\nVmRSS:\t7777777777777777777777 kB\n";
+	CHECK_INT(osp_proc_status(huge, strlen(huge), &st), 0);
+	CHECK_INT(st.rss, -1);
 }
 
 static void test_pid_list(void)
@@ -70,6 +74,7 @@ static void test_pid_list(void)
 	CHECK_INT(osp_pid_list("", 0, p, 4), 0);
 	CHECK_INT(osp_pid_list("1 2 3 4 5 6", 11, p, 4), 4);
 	CHECK_INT(osp_pid_list("12 x3", 5, p, 4), -1);
+	CHECK_INT(osp_pid_list("99999999999999999999999", 23, p, 4), -1);
 }
 
 static void test_nvidia_smi(void)
@@ -91,6 +96,9 @@ static void test_nvidia_smi(void)
 	CHECK_INT(osp_nvidia_smi("0, \"A, B\", 1, 2, 3\n", 19, g, 4), 1);
 	CHECK_STR(g[0].name, "A, B");
 	CHECK_INT(osp_nvidia_smi("", 0, g, 4), 0);
+	/* Found by fuzzing: 1e93 MiB overflowed the conversion to bytes. */
+	CHECK_INT(osp_nvidia_smi("0, x, 1e93, 2, 3\n", 17, g, 4), -1);
+	CHECK_INT(osp_nvidia_smi("0, x, -5, 2, 3\n", 15, g, 4), -1);
 }
 
 static void test_ioreg(void)
@@ -105,6 +113,10 @@ static void test_ioreg(void)
 	CHECK_STR(model, "Apple M3 Ultra");
 	free(s);
 	CHECK_INT(osp_ioreg_gpu("no gpu", 6, &used, model, sizeof model), -1);
+	/* Found by fuzzing: a number at the very end was read past it. */
+	char cut[] = "\"In use system memory\"=12345";
+	CHECK_INT(osp_ioreg_gpu(cut, sizeof cut - 3, &used, model, sizeof model), 0);
+	CHECK_INT(used, 123);
 }
 
 int main(void)

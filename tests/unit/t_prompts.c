@@ -63,6 +63,12 @@ static void test_errors(void)
 	CHECK_STR(err, "prompt \"a\": \"messages\" must be a non-empty array");
 	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"expect\": \"(\"}}"), -1);
 	CHECK_STR(err, "prompt \"a\": \"expect\" is not a valid extended regular expression");
+	/* Found by fuzzing: 100 '+' in a row made regcomp take gigabytes. */
+	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"expect\": \"a+++++++++++b\"}}"), -1);
+	CHECK_STR(err, "prompt \"a\": \"expect\" repeats a repetition (like ++ or *{2}), which POSIX leaves undefined");
+	CHECK(prompts_check_regex("a{2}{3}") != NULL);
+	CHECK(prompts_check_regex("[+*]+ \\++ (ab)+c?") == NULL);
+	CHECK(prompts_check_regex("def [a-z_]+\\(") == NULL);
 	CHECK_INT(parse("{\"_about\": \"comment only\"}"), -1);
 	CHECK_STR(err, "the prompt set is empty");
 	CHECK_INT(parse("{}"), -1);

@@ -1,0 +1,36 @@
+/* libFuzzer target: the SSE parser and the OpenAI delta decoder, on input
+ * split into pieces at offsets the input itself chooses. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oai.h"
+#include "sse.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int on_event(void *ctx, const struct sse_event *ev)
+{
+	struct oai_chunk c;
+
+	(void)ctx;
+	oai_decode(ev->data, ev->len, &c);
+	oai_clear(&c);
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	sse_parser *p = sse_new(on_event, NULL, 1 << 20);
+	size_t step, i;
+
+	if (p == NULL || size == 0) {
+		sse_free(p);
+		return 0;
+	}
+	step = 1 + data[0] % 64; /* the first byte chooses the read size */
+	for (i = 1; i < size; i += step)
+		sse_feed(p, (const char *)data + i, i + step <= size ? step : size - i);
+	sse_finish(p);
+	sse_free(p);
+	return 0;
+}
