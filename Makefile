@@ -65,7 +65,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy bench sweep mixed matrix report fuzz fuzz-build
+        format tidy bench sweep mixed matrix report fuzz fuzz-build reliability-doc valgrind soak
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -185,6 +185,18 @@ fuzz: fuzz-build
 	  echo "fuzz $$t: $${runs:-?} executions in $(FUZZ_SECONDS) s, exit $$rc, findings: $$(ls build/fuzz/crash-$$t | wc -l)"; \
 	  [ $$rc -eq 0 ] || { tail -n 30 build/fuzz/$$t.log; exit 1; }; \
 	done
+
+valgrind: all
+	tests/valgrind.sh
+
+# A long run with the memory of every tool sampled (docs/reliability.md).
+SOAK_SECONDS ?= 1800
+soak: all
+	SOAK_SECONDS=$(SOAK_SECONDS) C=$(or $(filter-out 1,$(C)),64) scripts/soak.sh
+
+# Rewrites the fault-matrix table of docs/reliability.md from its test.
+reliability-doc: all unit
+	TB_WRITE_DOC=1 bash tests/t0700-faults.sh
 
 format:
 	clang-format -i lib/*.[ch] src/*.c tests/unit/*.[ch]

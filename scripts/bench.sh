@@ -37,6 +37,10 @@ safe() { printf '%s' "$1" | tr -c 'A-Za-z0-9._-' '_' | cut -c1-80; }
 labels=()
 tagname=$(safe "$MODEL")
 for kv in ${LABELS:-}; do
+	case $kv in
+	?*=*) ;;
+	*) echo "bench: LABELS: '$kv' is not key=value (labels are separated by spaces)" >&2; exit 2 ;;
+	esac
 	labels+=(-l "$kv")
 	tagname+="-$(safe "${kv#*=}")"
 done

@@ -86,9 +86,36 @@ static void out(const char *fmt, ...)
 	jw_append(&md, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t utf8_seq(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* overlong three- and four-byte forms, surrogates, past U+10FFFF */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return len;
+}
+
 /* Appends text as Markdown table-cell content: every character Markdown
- * or HTML would interpret is escaped, line breaks become spaces, and the
- * cell is cut after max bytes on a UTF-8 boundary. */
+ * or HTML would interpret is escaped, line breaks become spaces, bytes that
+ * are not valid UTF-8 become U+FFFD, and the cell is cut after max bytes
+ * on a character boundary. */
 static void cell(const char *s, size_t max)
 {
 	size_t i, n = s ? strlen(s) : 0;
@@ -103,7 +130,15 @@ static void cell(const char *s, size_t max)
 			out("…");
 			return;
 		}
-		if (c == '\n' || c == '\r' || c == '\t')
+		if (c >= 0x80) {
+			size_t k = utf8_seq(s + i, n - i);
+			if (k == 0) {
+				out("\xef\xbf\xbd"); /* U+FFFD for a stray byte */
+			} else {
+				jw_append(&md, s + i, k);
+				i += k - 1;
+			}
+		} else if (c == '\n' || c == '\r' || c == '\t')
 			out(" ");
 		else if (c == '<')
 			out("&lt;");

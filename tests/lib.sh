@@ -31,6 +31,10 @@ test_cleanup() {
 	for c in "${test_at_exit_cmds[@]+"${test_at_exit_cmds[@]}"}"; do
 		eval "$c" >/dev/null 2>&1
 	done
+	# servers started inside a test body (a subshell) are listed here
+	if [ -f "$TRASH_ROOT/servers.pids" ]; then
+		xargs kill <"$TRASH_ROOT/servers.pids" >/dev/null 2>&1
+	fi
 	wait 2>/dev/null # servers' wrappers, so nothing writes while we clean
 	rm -rf "$TRASH_ROOT"
 }
@@ -136,7 +140,7 @@ llmsim_start() {
 		return 1
 	fi
 	eval "${name}_URL=\$url ${name}_PID=\$pid ${name}_ERR=\$err"
-	test_at_exit "kill $pid"
+	echo "$pid" >>"$TRASH_ROOT/servers.pids" # stopped when the file ends
 }
 
 # llmsim_stop NAME [SIGNAL]: stops it and fails unless it exited 0 with no

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Bad input everywhere, secrets, and atomic writes.
+. "$(dirname "$0")/lib.sh"
+
+R=$FIXTURES/report/minimax-q4_k_m-c1.json
+
+test_expect_success 'report: invalid UTF-8 in labels and outputs becomes U+FFFD' '
+	jq ".run.model = \"bad\" | .per_prompt.short.output.text = \"ok\"" "$R" >a.json &&
+	sed -i "s/\"bad\"/\"b\\\\u00ff\"/" a.json &&
+	printf "%s" "$(cat a.json)" | sed "s/\"ok\"/\"o\xff\xc3k\"/; s/b\\\\u00ff/b\xed\xa0\x80d/" >b.json &&
+	"$TB_BIN/report" --charts none -o out.md b.json 2>err &&
+	iconv -f UTF-8 -t UTF-8 out.md >/dev/null &&
+	grep -q "o�" out.md
+'
+
+test_expect_success 'report: wrong types in a run JSON show as unknown, never as numbers' '
+	jq ".metrics.decode_tps = \"fast\" | .memory.peak_bytes = [1] | .requests.measured = {}
+		| .run.config.concurrency = \"x\" | .per_prompt.short.output = 7" "$R" >w.json &&
+	"$TB_BIN/report" --charts none -o out.md w.json 2>err &&
+	# decode TPS a string, peak bytes an array: unknown; the delta is valid
+	grep -q "^| MiniMax-M2.1 · Q4\\\\_K\\\\_M · gguf | 1 | 26.50 | — | 141.0 | — | 85.0 |" out.md
+'
+
+test_expect_success 'report: unreadable entries of a results directory are named and skipped' '
+	mkdir res && cp "$R" res/good.json && mkdir res/dir.json && : >res/empty.json &&
+	printf "[1,2]" >res/array.json && printf "{\"format\":\"tokbench-run\",\"version\":9,\"run\":{}}" >res/new.json &&
+	"$TB_BIN/report" --charts none -o out.md res 2>err &&
+	grep -q "^report: res/dir.json: Is a directory (listed as skipped)" err &&
+	grep -q "^report: res/empty.json:1:1: invalid JSON" err &&
+	grep -q "^report: res/array.json: not a tokbench run JSON" err &&
+	grep -q "^report: res/new.json: run format version 9 is newer" err &&
+	test "$(grep -c "skipped" out.md)" -eq 4 && grep -q "^| MiniMax" out.md
+'
+
+test_expect_success 'agg: invalid UTF-8 and huge lines in events' '
+	{ sed -n 1,6p "$FIXTURES/agg/basic.ndjson";
+	  printf "{\"ev\":\"tok\",\"t\":1000.1,\"id\":1,\"ch\":\"content\",\"bytes\":3,\"x\":\"\xff\xfe\"}\n";
+	  printf "{\"ev\":\"unknown\",\"t\":1,\"pad\":\"%0*d\"}\n" 3000000 0;
+	  sed -n "7,\$p" "$FIXTURES/agg/basic.ndjson"; } >ev &&
+	"$TB_BIN/agg" ev >run.json 2>err &&
+	jq -e ".input.unknown_events == 1 and .requests.ok == 3" run.json
+'
+
+test_expect_success 'gen: empty and malformed prompt sets, invalid UTF-8 in prompts' '
+	: | test_expect_code 1 "$TB_BIN/gen" 2>err && grep -q "^gen: <stdin>:1:1: invalid JSON" err &&
+	printf "{\"a\": {\"prompt\": 5}}" | test_expect_code 1 "$TB_BIN/gen" 2>err &&
+	grep -q "\"prompt\" must be a string" err &&
+	llmsim_start S --log "$TRASH_ROOT/s.log" &&
+	printf "{\"a\": {\"prompt\": \"x\xff\xfey\", \"max_tokens\": 3}}" >bad.json &&
+	"$TB_BIN/gen" --no-progress -u "$S_URL" -p bad.json >ev 2>err &&
+	jq -e -s "map(select(.ev == \"done\"))[0].status == \"ok\"" ev
+'
+
+test_expect_success 'the API key appears nowhere: events, results, reports, messages, process titles' '
+	llmsim_start K --tps 20 &&
+	echo "sk-tokbench-secret-7f3a" >key &&
+	{ "$TB_BIN/gen" --no-progress -u "$K_URL" --api-key-file key --max-tokens 20 \
+		<"$TESTS/../prompts/std.json" >ev 2>err & } && pid=$! && sleep 0.3 &&
+	tr "\0" " " </proc/$pid/cmdline >cmdline && wait $pid &&
+	! grep -q "sk-tokbench" cmdline &&
+	"$TB_BIN/agg" ev >run.json 2>>err && "$TB_BIN/report" --charts none -o rep.md run.json 2>>err &&
+	OPENAI_API_KEY=sk-tokbench-env-9c1d "$TB_BIN/gen" --no-progress -u "http://127.0.0.1:1/v1" \
+		--timeout-connect 200ms <"$TESTS/../prompts/std.json" >ev2 2>>err || true &&
+	! grep -r -q "sk-tokbench" ev ev2 run.json rep.md err &&
+	grep -q "Authorization" "$TESTS/../src/gen.c"
+'
+
+test_expect_success 'hostile labels cannot escape the results directory' '
+	llmsim_start H &&
+	MODEL="../../evil" BASE_URL=$H_URL LABELS="quant=../x/\$(touch\${IFS}PWNED) b=a;b" MAX_TOKENS=3 \
+		RESULTS=res "$TESTS/../scripts/bench.sh" >path 2>/dev/null &&
+	case $(cat path) in res/.._.._evil-.._x___touch__IFS_PWNED_-a_b-c1-*.json) ;; *) cat path; exit 1 ;; esac &&
+	MODEL=x LABELS="quant=a b" test_expect_code 2 "$TESTS/../scripts/bench.sh" 2>err &&
+	grep -q "LABELS: .b. is not key=value" err &&
+	test ! -e PWNED && test "$(find . -name "*.json" -newer path -o -name "*.json" | grep -c -v "^./res/")" -eq 0
+'
+
+test_expect_success 'agg -o: a failed write leaves no partial file and no temp file' '
+	mkdir ro && chmod 555 ro &&
+	if [ "$(id -u)" = 0 ]; then
+		# root writes anywhere: use a full disk instead
+		test_expect_code 1 "$TB_BIN/agg" -o /dev/full/run.json "$FIXTURES/agg/basic.ndjson" 2>err
+	else
+		test_expect_code 1 "$TB_BIN/agg" -o ro/run.json "$FIXTURES/agg/basic.ndjson" 2>err
+	fi &&
+	test -z "$(ls ro)"
+'
+
+test_done
