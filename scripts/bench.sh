@@ -99,7 +99,7 @@ trap '' INT TERM
 rc=$?
 stop_mem
 
-agg_args=(-o "$base.json")
+agg_args=(-o "$base.json" --per-request) # per request: the report's spans
 [ -s "$base.mem.ndjson" ] && agg_args+=(--mem "$base.mem.ndjson")
 if ! "$bin/agg" "${agg_args[@]}" "$base.ndjson"; then
 	echo "bench: agg could not summarise $base.ndjson" >&2

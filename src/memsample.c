@@ -38,6 +38,8 @@ static int64_t peak_rss = -1;
 static pid_t name_pids[MAX_ROOTS * 16];
 static int n_name_pids, names_ever_found, pss_warned;
 static int64_t last_name_scan;
+static pid_t denied[MAX_ROOTS];       /* warned about once each */
+static int n_denied;
 
 static void usage(int code)
 {
@@ -165,8 +167,17 @@ static int write_proc(const pid_t *tree, int n)
 	jw_obj_open(&ew, "proc");
 	jw_arr_open(&ew, "pids");
 	for (i = 0; i < n; i++) {
-		if (procmem_usage(tree[i], opt_pss, &u) != 0)
-			continue; /* exited between listing and reading */
+		if (procmem_usage(tree[i], opt_pss, &u) != 0) {
+			/* ESRCH: it exited between listing and reading */
+			if (errno == EACCES && !seen(denied, n_denied, tree[i]) &&
+			    n_denied < MAX_ROOTS) {
+				denied[n_denied++] = tree[i];
+				diag_warn("process %d: its memory may not be read "
+					  "(another user's; run memsample as that user "
+					  "or root); left out", (int)tree[i]);
+			}
+			continue;
+		}
 		jw_int(&ew, NULL, tree[i]);
 		ok++;
 		add(&rss, u.rss);

@@ -1306,7 +1306,7 @@ static void gp_path(FILE *f, const char *name)
 static FILE *gp_begin(const char *file, const char *title, const char *xl,
 		      const char *yl)
 {
-	char name[64];
+	char name[64], path[1200];
 	FILE *f;
 
 	snprintf(name, sizeof name, "%s.gp", file);
@@ -1316,6 +1316,10 @@ static FILE *gp_begin(const char *file, const char *title, const char *xl,
 	else
 		fprintf(f, "set terminal pngcairo size 1000,560 noenhanced font 'sans,10'\n");
 	snprintf(name, sizeof name, "%s.%s", file, opt_charts);
+	/* A chart left from an earlier report must never pass for this one's,
+	 * should gnuplot fail this time. */
+	snprintf(path, sizeof path, "%s/%s", assets_dir, name);
+	unlink(path);
 	fprintf(f, "set output ");
 	gp_path(f, name);
 	fprintf(f, "\nset datafile separator ','\nset datafile missing '?'\n"
@@ -1547,6 +1551,49 @@ static void chart_concurrency(void)
 	gp_run("concurrency", gp);
 }
 
+/* The request spans of the first run with both a timeline and a
+ * per_request list (agg --per-request), as bars along the bottom of the
+ * memory chart: when each request was in flight. */
+static void memory_spans(FILE *gp, double ymax)
+{
+	const cJSON *pr = NULL, *tl = NULL, *q;
+	double t0 = INFINITY, t;
+	int g, i, n = 0;
+	FILE *d;
+
+	for (g = 0; g < n_groups && !pr; g++)
+		for (i = 0; i < groups[g].n && !pr; i++) {
+			if (!is_summary_run(&groups[g], groups[g].runs[i]))
+				continue;
+			tl = get(groups[g].runs[i]->doc, "memory.timeline");
+			pr = get(groups[g].runs[i]->doc, "per_request");
+			if (!cJSON_IsArray(tl) || !cJSON_IsArray(pr) || !cJSON_GetArraySize(pr))
+				pr = NULL;
+		}
+	if (pr == NULL)
+		return;
+	cJSON_ArrayForEach(q, pr)
+		if (isfinite(t = num(q, "t_send")) && t < t0)
+			t0 = t; /* the timeline counts from the first send */
+	d = asset("spans.csv");
+	fprintf(d, "start,length,row\n");
+	cJSON_ArrayForEach(q, pr) {
+		double e = num(q, "e2e_s");
+		if (!isfinite(e) || cJSON_IsTrue(get(q, "warmup")))
+			continue;
+		fprintf(d, "%.3f,%.3f,%d\n", num(q, "t_send") - t0, e, n % 8);
+		n++;
+	}
+	fclose(d);
+	fprintf(gp, ", ");
+	gp_path(gp, "spans.csv");
+	/* the header row is taken by "autotitle columnhead" */
+	fprintf(gp, " using 1:(%.6g * (1 + $3)):2:(0) ", ymax * 0.012);
+	fprintf(gp, 
+		"with vectors nohead lw 3 lc rgb 'gray50' title 'requests of the "
+		"first group (in flight)'");
+}
+
 /* The memory of each group's first run with a timeline, with its request
  * spans when the run JSON has them. */
 static void chart_memory(void)
@@ -1555,6 +1602,7 @@ static void chart_memory(void)
 	int g, i, k = 0;
 	FILE *gp = NULL, *d;
 	const cJSON *pt;
+	double ymax = 0;
 
 	for (g = 0; g < n_groups; g++) {
 		const cJSON *tl = NULL;
@@ -1572,15 +1620,19 @@ static void chart_memory(void)
 		fprintf(d, "seconds,");
 		csv_label(d, groups[g].key);
 		fputc('\n', d);
-		cJSON_ArrayForEach(pt, tl)
-			fprintf(d, "%.3f,%.3f\n", cJSON_GetArrayItem(pt, 0)->valuedouble,
-				cJSON_GetArrayItem(pt, 1)->valuedouble);
+		cJSON_ArrayForEach(pt, tl) {
+			double y = num(cJSON_GetArrayItem(pt, 1), "");
+			fprintf(d, "%.3f,%.3f\n", num(cJSON_GetArrayItem(pt, 0), ""), y);
+			if (y > ymax)
+				ymax = y;
+		}
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
 		gp_path(gp, name);
 		fprintf(gp, " using 1:2 with lines lw 2");
 	}
 	if (gp) {
+		memory_spans(gp, ymax);
 		fprintf(gp, "\n");
 		gp_run("memory", gp);
 	}

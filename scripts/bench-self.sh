@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# bench-self.sh: the instrument's own speed, overhead and fidelity, measured
+# on loopback against llmsim and written to docs/perf.md with charts.
+# Each figure is the median of REPS runs (3).  BENCH_QUICK=1: small sizes.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+bin=${TB_BIN:-$top/bin}
+REPS=${REPS:-3}
+OUT=${OUT:-$top/docs/perf.md}
+ASSETS=${OUT%.md}-assets
+work=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX")
+if [ -n "${BENCH_QUICK:-}" ]; then
+	CS="1 16 64"; FID_CS="1 16"; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
+else
+	CS="1 16 64 256 1024"; FID_CS="1 64 256"; TOKENS=400000; AGG_SIZES="1000000 10000000"
+	REPORT_FILES=200; MS_SECS=20
+fi
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$ASSETS" || exit 1
+TIMEFORMAT='%R %U %S'
+log() { echo "bench-self: $*" >&2; }
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "nan" }'; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+
+start_sim() { # start_sim ARGS...: sets SIM and URL
+	"$bin/llmsim" --port 0 "$@" >"$work/url" 2>/dev/null &
+	SIM=$!
+	pids+=($SIM)
+	for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.05; done
+	URL=$(head -n 1 "$work/url")
+	: >"$work/url"
+}
+stop_sim() { kill "$SIM" 2>/dev/null; wait "$SIM" 2>/dev/null; }
+
+# ---- gen throughput against unpaced llmsim, and curl as the limit ---------
+# One request body for curl, the same stream gen reads.
+body() { printf '{"model":"m","messages":[{"role":"user","content":"x"}],"max_tokens":%d,"stream":true,"stream_options":{"include_usage":true}}' "$1"; }
+
+gen_run() { # gen_run C: prints "events wall cpu gen_util sim_util"
+	local c=$1 per=$((TOKENS / $1)) s0 s1 tm ev
+	[ $per -lt 200 ] && per=200
+	s0=$(cpu_ticks "$SIM")
+	tm=$( { time "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$c" \
+		--max-tokens "$per" <"$top/prompts/std.json" >"$work/ev" 2>/dev/null; } 2>&1 )
+	s1=$(cpu_ticks "$SIM")
+	ev=$(wc -l <"$work/ev")
+	set -- $tm
+	awk -v e="$ev" -v w="$1" -v u="$2" -v s="$3" -v sd="$((s1 - s0))" -v hz="$hz" \
+		'BEGIN { printf "%d %.4f %.4f %.3f %.3f\n", e, w, u + s, (u + s) / w, sd / hz / w }'
+}
+
+peak_rss() { # peak_rss C: gen's peak resident memory (kB) at concurrency C
+	local c=$1 per=2000 pid hwm=0
+	"$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$c" --max-tokens "$per" \
+		<"$top/prompts/std.json" >/dev/null 2>&1 &
+	pid=$!
+	while kill -0 $pid 2>/dev/null; do
+		v=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null)
+		[ -n "$v" ] && hwm=$v
+		sleep 0.02
+	done
+	wait $pid
+	echo "$hwm"
+}
+
+curl_run() { # curl_run C: the same streams read by one curl process into /dev/null
+	local c=$1 per=$((TOKENS / $1)) tm i args=()
+	[ $per -lt 200 ] && per=200
+	body "$per" >"$work/body"
+	for i in $(seq 1 "$c"); do args+=(-o /dev/null "$URL/chat/completions"); done
+	# one process, every stream in parallel (curl allows at most 300 at once)
+	tm=$( { time curl -s -N -Z --parallel-immediate --parallel-max $((c > 300 ? 300 : c)) \
+		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" \
+		2>/dev/null; } 2>&1 )
+	set -- $tm
+	# events gen would have written: per request one tok per token, role,
+	# and req + done; curl parses nothing, so this is the bytes' limit
+	awk -v c="$c" -v p="$per" -v w="$1" 'BEGIN { printf "%d %.4f\n", c * (p + 3), w }'
+}
+
+log "gen throughput at c = $CS (unpaced llmsim, $TOKENS tokens per run, $REPS runs each)"
+start_sim --tps 0
+: >"$work/thr"
+for c in $CS; do
+	for r in $(seq 1 "$REPS"); do gen_run "$c"; done >"$work/g.$c"
+	for r in $(seq 1 "$REPS"); do curl_run "$c"; done >"$work/c.$c"
+	ev_s=$(awk '{ print $1 / $2 }' "$work/g.$c" | median)
+	cpu100k=$(awk '{ print $3 / $1 * 1e5 }' "$work/g.$c" | median)
+	per_cpu=$(awk '{ print $1 / $3 }' "$work/g.$c" | median)
+	gu=$(awk '{ print $4 }' "$work/g.$c" | median)
+	su=$(awk '{ print $5 }' "$work/g.$c" | median)
+	cl=$(awk '{ print $1 / $2 }' "$work/c.$c" | median)
+	echo "$c $ev_s $cpu100k $per_cpu $gu $su $cl" >>"$work/thr"
+	log "  c=$c: $(printf '%.0f' "$ev_s") events/s, gen CPU $(printf '%.2f' "$gu"), llmsim CPU $(printf '%.2f' "$su")"
+done
+rss1=$(peak_rss 1)
+rssN=$(peak_rss "$(echo $CS | awk '{ print $NF }')")
+stop_sim
+
+# ---- fidelity: gen's timestamps against llmsim's ground-truth log ----------
+fidelity() { # fidelity C: arrival, TTFT and ITL errors (ms) as "p50 p99 max" x3
+	local c=$1 run
+	start_sim --tps 50 --log "$work/truth"
+	"$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests $((c * 2)) --max-tokens 50 \
+		<"$top/prompts/std.json" >"$work/fev" 2>/dev/null
+	sleep 0.2
+	stop_sim
+	run=$(head -n 1 "$work/fev" | sed 's/.*"run_id":"\([^"]*\)".*/\1/')
+	# content chunks: "rid index t" on both sides, then paired
+	awk -v run="$run" -F'"' '/"what":"chunk"/ && /"ch":"content"/ {
+		for (i = 1; i < NF; i++) { if ($i == "rid") rid = $(i + 2); if ($i == "t") { split($(i + 1), a, /[:,]/); t = a[2] } }
+		if (index(rid, run) == 1) print rid, ++n[rid], t }' "$work/truth" | sort -k1,1 -k2,2n >"$work/sim.c"
+	awk -v run="$run" -F'[:,]' '/"ev":"tok"/ && /"ch":"content"/ {
+		for (i = 1; i < NF; i++) { if ($i == "\"t\"") t = $(i + 1); if ($i == "\"id\"") id = $(i + 1) }
+		rid = run "-" id; print rid, ++n[rid], t }' "$work/fev" | sort -k1,1 -k2,2n >"$work/gen.c"
+	awk -v run="$run" -F'[:,]' '/"ev":"req"/ {
+		for (i = 1; i < NF; i++) { if ($i == "\"t\"") t = $(i + 1); if ($i == "\"id\"") id = $(i + 1) }
+		print run "-" id, t }' "$work/fev" | sort >"$work/gen.r"
+	awk -F'"' '/"what":"req"/ { for (i = 1; i < NF; i++) { if ($i == "rid") rid = $(i + 2); if ($i == "t") { split($(i + 1), a, /[:,]/); t = a[2] } }
+		print rid, t }' "$work/truth" | sort >"$work/sim.r"
+	join <(awk '{ print $1 "#" $2, $3 }' "$work/sim.c" | sort) <(awk '{ print $1 "#" $2, $3 }' "$work/gen.c" | sort) |
+		awk '{ split($1, k, "#"); print k[1], k[2], $2, $3 }' | sort -k1,1 -k2,2n >"$work/pairs"
+	pct() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "nan nan nan"; exit }
+		k = int(NR * 0.99); if (k < 1) k = 1
+		printf "%.4f %.4f %.4f", v[int((NR + 1) / 2)], v[k], v[NR] }'; }
+	arr=$(awk '{ d = ($4 - $3) * 1e3; print d < 0 ? -d : d }' "$work/pairs" | pct)
+	itl=$(awk '$1 == prev { d = (($4 - g) - ($3 - s)) * 1e3; print d < 0 ? -d : d } { prev = $1; s = $3; g = $4 }' "$work/pairs" | pct)
+	ttft=$(join "$work/gen.r" "$work/sim.r" | join - <(awk '$2 == 1 { print $1, $3, $4 }' "$work/pairs" | sort) |
+		awk '{ d = (($5 - $2) - ($4 - $3)) * 1e3; print d < 0 ? -d : d }' | pct)
+	echo "$arr $ttft $itl $(wc -l <"$work/pairs")"
+}
+
+log "fidelity at c = $FID_CS (50 tokens/s per stream)"
+: >"$work/fid"
+for c in $FID_CS; do
+	for r in $(seq 1 "$REPS"); do fidelity "$c"; done >"$work/f.$c"
+	line=$c
+	for col in 1 2 3 4 5 6 7 8 9; do line+=" $(awk -v c=$col '{ print $c }' "$work/f.$c" | median)"; done
+	line+=" $(awk '{ print $10 }' "$work/f.$c" | median)"
+	echo "$line" >>"$work/fid"
+	log "  c=$c: arrival error p50/p99/max (ms) $(echo $line | cut -d' ' -f2-4)"
+done
+
+log "rate mode: scheduled vs actual send"
+start_sim --tps 1000
+for r in $(seq 1 "$REPS"); do
+	"$bin/gen" --no-progress --no-text -u "$URL" --rate 50 --requests 100 --max-tokens 10 \
+		<"$top/prompts/std.json" 2>/dev/null | awk -F'[:,]' '/"ev":"req"/ {
+		for (i = 1; i < NF; i++) { if ($i == "\"t\"") t = $(i + 1); if ($i == "\"t_sched\"") s = $(i + 1) }
+		print (t - s) * 1e3 }' | sort -g | awk '{ v[NR] = $1 } END { printf "%.4f %.4f %.4f\n", v[int((NR + 1) / 2)], v[int(NR * 0.99)], v[NR] }'
+done >"$work/rate"
+stop_sim
+rate=$(for col in 1 2 3; do awk -v c=$col '{ print $c }' "$work/rate" | median; done | tr '\n' ' ')
+
+# ---- agg: events/s and peak RSS ---------------------------------------------
+# Synthetic gen output: N events over R requests (one tok per token).
+synth() { # synth EVENTS REQUESTS > file
+	awk -v n="$1" -v r="$2" 'BEGIN {
+		printf "{\"ev\":\"run\",\"t\":1000.0,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"bench\",\"model\":\"m\",\"config\":{\"concurrency\":64}}\n"
+		per = int(n / r) - 2; t = 1000.0
+		for (i = 1; i <= r; i++) {
+			printf "{\"ev\":\"req\",\"t\":%.6f,\"id\":%d,\"prompt\":\"p%d\",\"rep\":0,\"warmup\":false,\"t_sched\":%.6f,\"max_tokens\":%d}\n", t, i, i % 5, t, per
+			for (k = 0; k < per; k++) { t += 0.0001; printf "{\"ev\":\"tok\",\"t\":%.6f,\"id\":%d,\"ch\":\"content\",\"bytes\":4}\n", t, i }
+			printf "{\"ev\":\"done\",\"t\":%.6f,\"id\":%d,\"status\":\"ok\",\"http\":200,\"tokens\":{\"content\":%d,\"reasoning\":0,\"tool\":0,\"source\":\"usage\",\"chunk_tokens\":%d}}\n", t, i, per, per
+		}
+		printf "{\"ev\":\"end\",\"t\":%.6f,\"tool\":\"gen\",\"reason\":\"complete\"}\n", t
+	}'
+}
+agg_run() { # agg_run FILE: "seconds peak_rss_kb"
+	local tm pid hwm=0
+	( time "$bin/agg" "$1" >/dev/null ) 2>"$work/aggtime" &
+	sleep 0.01
+	pid=$(pgrep -n -f "$bin/agg $1")
+	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
+		v=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		[ -n "$v" ] && hwm=$v
+		sleep 0.01
+	done
+	wait
+	tm=$(cat "$work/aggtime")
+	echo "${tm%% *} $hwm"
+}
+: >"$work/agg"
+for n in $AGG_SIZES; do
+	for req in 1000 $((n / 1000)); do
+		synth "$n" "$req" >"$work/syn"
+		log "agg on $n events over $req requests"
+		for r in $(seq 1 "$REPS"); do agg_run "$work/syn"; done >"$work/a"
+		echo "$n $req $(awk '{ print $1 }' "$work/a" | median) $(awk '{ print $2 }' "$work/a" | median)" >>"$work/agg"
+		[ "$req" = 1000 ] && [ $((n / 1000)) = 1000 ] && break
+	done
+done
+rm -f "$work/syn"
+
+# ---- report: many run files -----------------------------------------------------
+mkdir -p "$work/runs"
+i=0
+for f in "$top"/tests/fixtures/report/*.json; do cp "$f" "$work/runs/base-$i.json" 2>/dev/null; i=$((i + 1)); done
+rm -f "$work/runs/"*broken*
+n=0
+while [ $n -lt "$REPORT_FILES" ]; do
+	for f in "$top"/tests/fixtures/report/minimax-*.json "$top"/tests/fixtures/report/qwen-q4*.json; do
+		[ $n -ge "$REPORT_FILES" ] && break
+		sed "s/\"model\": \"\([^\"]*\)\"/\"model\": \"\1-$((n % 20))\"/" "$f" >"$work/runs/r$n.json"
+		n=$((n + 1))
+	done
+done
+rm -f "$work/runs/base-"*
+rep_none=$(for r in $(seq 1 "$REPS"); do { time "$bin/report" --charts none -o "$work/r.md" "$work/runs" 2>/dev/null; } 2>&1 | cut -d' ' -f1; done | median)
+rep_png=$(for r in $(seq 1 "$REPS"); do { time "$bin/report" -o "$work/r.md" "$work/runs" 2>/dev/null; } 2>&1 | cut -d' ' -f1; done | median)
+
+# ---- memsample CPU --------------------------------------------------------------
+sleep 1000 &
+pids+=($!)
+ms_cpu() { # ms_cpu INTERVAL: percent of a core over MS_SECS
+	local tm
+	tm=$( { time "$bin/memsample" -p "${pids[-1]}" --system -i "$1" -d "${MS_SECS}s" >/dev/null; } 2>&1 )
+	set -- $tm
+	awk -v u="$2" -v s="$3" -v d="$MS_SECS" 'BEGIN { printf "%.3f\n", (u + s) / d * 100 }'
+}
+ms100=$(for r in $(seq 1 "$REPS"); do ms_cpu 100ms; done | median)
+ms10=$(for r in $(seq 1 "$REPS"); do ms_cpu 10ms; done | median)
+
+# ---- charts and docs/perf.md ----------------------------------------------------
+awk '{ printf "%s,%.0f,%.0f\n", $1, $2, $7 }' "$work/thr" >"$ASSETS/throughput.csv"
+cat >"$work/thr.gp" <<GP
+set terminal pngcairo size 900,500 noenhanced font 'sans,10'
+set output '$ASSETS/throughput.png'
+set datafile separator ','
+set title 'gen against unpaced llmsim: events per second by concurrency'
+set xlabel 'concurrent streams'
+set ylabel 'events/s (median of runs)'
+set logscale x 2
+set yrange [0:*]
+set grid ytics
+set key outside right top
+plot '$ASSETS/throughput.csv' using 1:2 with linespoints lw 2 title 'gen', \
+     '' using 1:3 with linespoints lw 2 dt 2 title 'curl to /dev/null (the limit)'
+GP
+awk '{ printf "%s,%s,%s,%s\n", $1, $2, $3, $4 }' "$work/fid" >"$ASSETS/fidelity.csv"
+cat >"$work/fid.gp" <<GP
+set terminal pngcairo size 900,500 noenhanced font 'sans,10'
+set output '$ASSETS/fidelity.png'
+set datafile separator ','
+set title 'gen timestamp error against llmsim ground truth (arrival of each chunk)'
+set xlabel 'concurrent streams (50 tokens/s each)'
+set ylabel 'error (ms)'
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set yrange [0:*]
+set grid ytics
+set key outside right top
+plot '$ASSETS/fidelity.csv' using 2:xtic(1) title 'p50', '' using 3 title 'p99', '' using 4 title 'max'
+GP
+command -v gnuplot >/dev/null && gnuplot "$work/thr.gp" && gnuplot "$work/fid.gp"
+
+cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+{
+cat <<EOF2
+# Performance of the instrument
+
+Generated by \`make bench-self\` on $(date -u +%Y-%m-%d). tokbench's claim is that its client
+is never the bottleneck and its timestamps are right: this page measures both, on loopback
+against llmsim, each figure the median of $REPS runs.
+
+Machine: $(nproc) CPUs (${cpu:-unknown}), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo),
+$(uname -sr), shared and virtualised, so absolute figures vary; compare ratios and the targets.
+llmsim runs on the same machine, so gen and the server share the CPUs.
+
+## gen: throughput
+
+Unpaced llmsim (\`--tps 0\`), \`gen --no-text\`, $TOKENS tokens per run spread over the streams;
+an event is one NDJSON line. The limit is the same SSE streams read by one \`curl\` process
+into /dev/null (\`-Z\`, all streams in parallel, at most 300 at once), events counted as gen
+would write them: curl parses nothing, so it shows what moving the bytes costs.
+
+| streams | events/s | CPU per 100k events | events per CPU-second | gen CPU (cores) | llmsim CPU (cores) | curl limit (events/s) | gen / limit |
+|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF2
+awk '{ printf "| %d | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $2 / $7 }' "$work/thr"
+cat <<EOF2
+
+![throughput](perf-assets/throughput.png)
+
+Target: ≥ 200,000 events/s on one core (events per CPU-second of gen) and ≥ 1,000 concurrent
+streams. With two CPUs shared by gen and llmsim, whichever reaches one core first (the CPU
+columns) bounds the run: where llmsim's column is near 1.0 the simulator, not gen, saturates.
+gen's peak resident memory: $((rss1 / 1024)) MB at 1 stream, $((rssN / 1024)) MB at $(echo $CS | awk '{ print $NF }') streams,
+so about $(( (rssN - rss1) / ( $(echo $CS | awk '{ print $NF }') - 1 ) )) kB per stream in flight (libcurl's buffers and the SSE parser).
+
+## gen: timestamp fidelity
+
+llmsim paced at 50 tokens/s per stream writes its ground-truth log: when each chunk's bytes
+were written to the socket. Errors in ms, absolute: *arrival* = gen's time of a chunk −
+llmsim's; *TTFT* = gen's TTFT − llmsim's (request accepted to first token written);
+*ITL* = gen's gap between two chunks − llmsim's.
+
+| streams | chunks | arrival p50 | p99 | max | TTFT p50 | p99 | max | ITL p50 | p99 | max |
+|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF2
+awk '{ printf "| %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", $1, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$work/fid"
+cat <<EOF2
+
+![fidelity](perf-assets/fidelity.png)
+
+Targets: p99 ≤ 0.2 ms at 1 stream and ≤ 2 ms at 256. Arrival errors include the clock
+bases of two processes (each reads the wall clock once at start) and the loopback hop;
+TTFT errors add the time the request spends in the kernel and in llmsim's HTTP parser.
+
+Rate mode (\`--rate 50\`, 100 requests): actual − scheduled send, ms: p50 / p99 / max =
+$(echo $rate | awk '{ printf "%.3f / %.3f / %.3f", $1, $2, $3 }').
+gen sleeps in \`curl_multi_poll\`, whose timeout is in whole milliseconds: a send can be up to
+about a millisecond late, and \`t_sched\` records when it was due.
+
+## agg
+
+Synthetic gen output (one \`tok\` per token), read from a file:
+
+| events | requests | seconds | events/s | peak RSS |
+|---:|---:|---:|---:|---:|
+EOF2
+awk '{ printf "| %d | %d | %.2f | %.0f | %.1f MB |\n", $1, $2, $3, $1 / $3, $4 / 1024 }' "$work/agg"
+cat <<EOF2
+
+Target: ≥ 1,000,000 events/s, memory bounded by requests: the same number of requests with
+ten times the events keeps the same peak; more requests cost memory (a few hundred bytes each
+for the per-request statistics).
+
+## report
+
+$REPORT_FILES run files: $(printf '%.2f' "$rep_none") s with \`--charts none\`, $(printf '%.2f' "$rep_png") s with PNG charts (gnuplot).
+
+## memsample
+
+Watching one process and the system, CPU share of one core over ${MS_SECS} s:
+**$(printf '%.2f' "$ms100") %** at 100 ms, **$(printf '%.2f' "$ms10") %** at 10 ms (target < 0.5 % at 100 ms).
+EOF2
+} >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
+log "wrote $OUT"
