@@ -65,7 +65,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy bench sweep mixed matrix report fuzz fuzz-build reliability-doc valgrind soak
+        format tidy bench sweep mixed matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -188,6 +188,10 @@ fuzz: fuzz-build
 
 valgrind: all
 	tests/valgrind.sh
+
+# The instrument's own speed and fidelity, written to docs/perf.md.
+bench-self: all
+	scripts/bench-self.sh
 
 # A long run with the memory of every tool sampled (docs/reliability.md).
 SOAK_SECONDS ?= 1800

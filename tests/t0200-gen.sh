@@ -117,6 +117,14 @@ test_expect_success 'warm-up requests go first, marked, and are not counted' '
 	jq -s -e ".[-1] | .requests == 3 and .warmup == 2" ev
 '
 
+test_expect_success '--api completions: the prompt text, /v1/completions, counted the same' '
+	gen -u "$S_URL" --api completions <"$PJ" >ev &&
+	valid_events ev &&
+	jq -s -e ".[0].api == \"completions\" and (map(select(.ev == \"done\")) | all(.status == \"ok\" and .tokens.content > 0 and (.text | length) > 0))" ev &&
+	sleep 0.1 && run=$(jq -r -s ".[0].run_id" ev) &&
+	jq -s -e --arg rid "$run-1" "map(select(.rid == \$rid and .what == \"req\"))[0].n_out == 12" "$TRASH_ROOT/s.log"
+'
+
 llmsim_start C --tps 200
 
 test_expect_success '-c 4: exactly four requests in flight, then refilled' '
