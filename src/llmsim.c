@@ -346,27 +346,58 @@ static struct sim_profile *find_profile(const char *id)
 
 /* ---- memory ballast -------------------------------------------------- */
 
-/* Allocates and touches the simulated model's memory so that memsample
- * measures something real: mem_gb * scale MB, or --mem exactly. */
-static void set_ballast(const struct sim_profile *p)
+/* The simulated model's memory: mem_gb * scale MB (or --mem exactly),
+ * allocated at once and touched page by page while the model "loads", as a
+ * real server's resident memory grows while it reads its weights. */
+static size_t ballast_touched;
+static struct event *ballast_timer;
+static int64_t ballast_from, ballast_until;
+
+static void touch_ballast(size_t upto)
+{
+	for (; ballast_touched < upto; ballast_touched += 4096)
+		ballast[ballast_touched] = (char)ballast_touched;
+}
+
+static void on_ballast(evutil_socket_t fd, short what, void *arg)
+{
+	int64_t now = clock_mono_ns();
+	double f = ballast_until > ballast_from ?
+		   (double)(now - ballast_from) / (double)(ballast_until - ballast_from) : 1;
+	struct timeval tv = {0, 100000};
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	touch_ballast(f >= 1 ? ballast_len : (size_t)(f * (double)ballast_len));
+	if (ballast_touched < ballast_len)
+		evtimer_add(ballast_timer, &tv);
+}
+
+static void set_ballast(const struct sim_profile *p, double load_s)
 {
 	size_t want = opt_mem_set ? (size_t)opt_mem_bytes :
 		      (size_t)(p->mem_gb * opt_mem_scale * 1e6);
-	size_t i;
 
 	free(ballast);
 	ballast = NULL;
-	ballast_len = 0;
+	ballast_len = ballast_touched = 0;
 	if (want == 0)
 		return;
 	ballast = malloc(want);
 	if (ballast == NULL)
 		diag_die(EXIT_RUNTIME, "cannot allocate %zu bytes of simulated "
 			 "model memory", want);
-	for (i = 0; i < want; i += 4096)
-		ballast[i] = (char)i;
-	ballast[want - 1] = 1;
 	ballast_len = want;
+	ballast_from = clock_mono_ns();
+	ballast_until = ballast_from + (int64_t)(load_s * 1e9);
+	if (load_s <= 0 || base == NULL) {
+		touch_ballast(want);
+		return;
+	}
+	if (ballast_timer == NULL)
+		ballast_timer = evtimer_new(base, on_ballast, NULL);
+	on_ballast(-1, 0, NULL);
 }
 
 /* ---- ground-truth log ------------------------------------------------ */
@@ -1483,7 +1514,7 @@ static void handle_load(struct evhttp_request *req)
 		return;
 	}
 	current = p;
-	set_ballast(p);
+	set_ballast(p, p->load_s);
 	l->req = req;
 	l->t0 = clock_mono_ns();
 	loaded_at = l->t0 + (int64_t)(p->load_s * 1e9);
@@ -1752,6 +1783,8 @@ static void shutdown_all(void)
 	jw_free(&logw);
 	sim_cache_free(cache);
 	evbuffer_free(scratch);
+	if (ballast_timer)
+		event_free(ballast_timer);
 	free(ballast);
 	free(replay);
 	event_base_free(base);
@@ -1785,7 +1818,7 @@ int main(int argc, char **argv)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	evhttp_set_max_body_size(http, MAX_BODY);
 	evhttp_set_gencb(http, on_request, NULL);
-	set_ballast(current);
+	set_ballast(current, current->load_s);
 	loaded_at = clock_mono_ns() + (int64_t)(current->load_s * 1e9);
 	open_log();
 	listen_and_announce();
