@@ -19,6 +19,7 @@
 #include <cJSON.h>
 #include <curl/curl.h>
 
+#include "args.h"
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
@@ -160,41 +161,6 @@ static void usage(int code)
 	exit(code);
 }
 
-static double opt_dur(const char *name, const char *v)
-{
-	double d;
-	int rc = units_duration(v, &d);
-
-	if (rc != UNITS_OK)
-		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
-	return d;
-}
-
-static long opt_long(const char *name, const char *v, long lo, long hi)
-{
-	long long n;
-	uint64_t u;
-	int rc = units_int(v, lo, hi, &n);
-
-	/* Counts may carry k/M suffixes ("--requests 10k"). */
-	if (rc == UNITS_EINVAL && units_count(v, &u) == UNITS_OK &&
-	    u <= (uint64_t)hi && (long long)u >= lo)
-		return (long)u;
-	if (rc != UNITS_OK)
-		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
-	return (long)n;
-}
-
-static double opt_real(const char *name, const char *v, double lo, double hi)
-{
-	double d;
-	int rc = units_real(v, lo, hi, &d);
-
-	if (rc != UNITS_OK)
-		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
-	return d;
-}
-
 static void add_label(char *kv)
 {
 	char *eq = strchr(kv, '=');
@@ -274,22 +240,22 @@ static void parse_opt(int c, char *v)
 			diag_die(EXIT_USAGE, "--api %s: want chat or completions", v);
 		opt_api = v[0] == 'c' && v[1] == 'h' ? API_CHAT : API_COMPLETIONS;
 		break;
-	case 'c': opt_conc = opt_long("-c", v, 1, 100000); opt_conc_set = 1; break;
-	case O_RATE: opt_rate = opt_real("--rate", v, 1e-6, 1e6); break;
-	case O_BURST: opt_burstiness = opt_real("--burstiness", v, 1e-3, 1e3); break;
+	case 'c': opt_conc = (long)args_int("-c", v, 1, 100000); opt_conc_set = 1; break;
+	case O_RATE: opt_rate = args_real("--rate", v, 1e-6, 1e6); break;
+	case O_BURST: opt_burstiness = args_real("--burstiness", v, 1e-3, 1e3); break;
 	case O_CONST: opt_constant = 1; break;
-	case 'n': opt_reps = opt_long("-n", v, 1, 100000000); break;
-	case O_WARMUP: opt_warmup = opt_long("--warmup", v, 0, 1000000); break;
-	case O_MAXTOK: opt_max_tokens = opt_long("--max-tokens", v, 1, 100000000); break;
+	case 'n': opt_reps = (long)args_int("-n", v, 1, 100000000); break;
+	case O_WARMUP: opt_warmup = (long)args_int("--warmup", v, 0, 1000000); break;
+	case O_MAXTOK: opt_max_tokens = (long)args_int("--max-tokens", v, 1, 100000000); break;
 	case O_IGNORE_EOS: opt_ignore_eos = 1; break;
-	case O_TEMP: opt_temperature = opt_real("--temperature", v, 0, 10); break;
-	case O_SEED: opt_seed = opt_long("--seed", v, 0, 2147483647L); break;
-	case O_DURATION: opt_duration = opt_dur("--duration", v); break;
-	case O_REQUESTS: opt_requests = opt_long("--requests", v, 1, 1000000000L); break;
-	case O_TCONN: opt_t_connect = opt_dur("--timeout-connect", v); break;
-	case O_TFIRST: opt_t_first = opt_dur("--timeout-first", v); break;
-	case O_TIDLE: opt_t_idle = opt_dur("--timeout-idle", v); break;
-	case O_TTOTAL: opt_t_total = opt_dur("--timeout-total", v); break;
+	case O_TEMP: opt_temperature = args_real("--temperature", v, 0, 10); break;
+	case O_SEED: opt_seed = (long)args_int("--seed", v, 0, 2147483647L); break;
+	case O_DURATION: opt_duration = args_duration("--duration", v); break;
+	case O_REQUESTS: opt_requests = (long)args_int("--requests", v, 1, 1000000000L); break;
+	case O_TCONN: opt_t_connect = args_duration("--timeout-connect", v); break;
+	case O_TFIRST: opt_t_first = args_duration("--timeout-first", v); break;
+	case O_TIDLE: opt_t_idle = args_duration("--timeout-idle", v); break;
+	case O_TTOTAL: opt_t_total = args_duration("--timeout-total", v); break;
 	case 'l': add_label(v); break;
 	case O_NO_BUST: opt_cache_bust = 0; break;
 	case O_SERVER: opt_server = parse_server(v); break;

@@ -20,6 +20,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "args.h"
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
@@ -155,38 +156,6 @@ static void usage(int code)
 	exit(code);
 }
 
-/* Checked conversions that die with a usage error naming the option. */
-static double opt_dur(const char *name, const char *v)
-{
-	double d;
-	int rc = units_duration(v, &d);
-
-	if (rc != UNITS_OK)
-		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
-	return d;
-}
-
-static double opt_real(const char *name, const char *v, double lo, double hi)
-{
-	double d;
-	int rc = units_real(v, lo, hi, &d);
-
-	if (rc != UNITS_OK)
-		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
-	return d;
-}
-
-static int opt_int(const char *name, const char *v, long long lo,
-		   long long hi)
-{
-	long long n;
-	int rc = units_int(v, lo, hi, &n);
-
-	if (rc != UNITS_OK)
-		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
-	return (int)n;
-}
-
 /* Parses a fault spec: http500 | http503 | http429[:retry_s] | reset:K |
  * malformed:K | stall:K:DUR | slow-headers:DUR | endless | wrong-ctype |
  * error:K | no-done.  Returns 0, or -1 if the spec is not understood. */
@@ -255,28 +224,28 @@ static int parse_fault(const char *spec, struct fault *f)
 static void set_override(int c, const char *v)
 {
 	switch (c) {
-	case 'T': overrides.decode_tps = opt_real("--tps", v, 0, 1e9);
+	case 'T': overrides.decode_tps = args_real("--tps", v, 0, 1e9);
 		  override_mask |= OV_TPS; break;
-	case 'F': overrides.ttft_s = opt_dur("--ttft", v);
+	case 'F': overrides.ttft_s = args_duration("--ttft", v);
 		  override_mask |= OV_TTFT; break;
-	case 'R': overrides.prefill_tps = opt_real("--prefill", v, 0, 1e12);
+	case 'R': overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
 		  override_mask |= OV_PREFILL; break;
-	case 'J': overrides.jitter = opt_real("--jitter", v, 0, 0.99);
+	case 'J': overrides.jitter = args_real("--jitter", v, 0, 0.99);
 		  override_mask |= OV_JITTER; break;
-	case 'S': overrides.slots = opt_int("--slots", v, 0, 1000000);
+	case 'S': overrides.slots = (int)args_int("--slots", v, 0, 1000000);
 		  override_mask |= OV_SLOTS; break;
-	case 'K': overrides.batch_k = opt_real("--batch-k", v, 0, 1000);
+	case 'K': overrides.batch_k = args_real("--batch-k", v, 0, 1000);
 		  override_mask |= OV_BATCH; break;
-	case 'C': overrides.chunk_tokens = opt_int("--chunk-tokens", v, 1,
+	case 'C': overrides.chunk_tokens = (int)args_int("--chunk-tokens", v, 1,
 						    1000000);
 		  override_mask |= OV_CHUNK; break;
-	case 'Q': overrides.reasoning_tokens = opt_int("--reasoning", v, 0,
+	case 'Q': overrides.reasoning_tokens = (int)args_int("--reasoning", v, 0,
 							1000000);
 		  override_mask |= OV_REASONING; break;
-	case 'N': overrides.natural_len = opt_int("--natural-len", v, 0,
+	case 'N': overrides.natural_len = (int)args_int("--natural-len", v, 0,
 						   100000000);
 		  override_mask |= OV_NATURAL; break;
-	case 'L': opt_load_time = opt_dur("--load-time", v); break;
+	case 'L': opt_load_time = args_duration("--load-time", v); break;
 	}
 }
 
@@ -1626,7 +1595,7 @@ static void parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "p:P:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': opt_port = opt_int("--port", optarg, 0, 65535); break;
+		case 'p': opt_port = (int)args_int("--port", optarg, 0, 65535); break;
 		case 'H': opt_host = optarg; break;
 		case 'f': opt_profiles_file = optarg; break;
 		case 'P': opt_profile = optarg; break;
@@ -1642,18 +1611,18 @@ static void parse_args(int argc, char **argv)
 				diag_die(EXIT_USAGE, "--mem %s: not a size", optarg);
 			opt_mem_set = 1;
 			break;
-		case 'M': opt_mem_scale = opt_real("--mem-scale", optarg, 0, 1e6); break;
+		case 'M': opt_mem_scale = args_real("--mem-scale", optarg, 0, 1e6); break;
 		case 't': opt_timings = 1; break;
 		case 's': opt_stats = 1; break;
 		case 'e': opt_role_early = 1; break;
 		case 'E': opt_eos_in_usage = 1; break;
-		case 'x': opt_seed = (uint64_t)opt_int("--seed", optarg, 0, 1LL << 62); break;
+		case 'x': opt_seed = (uint64_t)(int)args_int("--seed", optarg, 0, 1LL << 62); break;
 		case 'l': opt_log = optarg; break;
 		case 'z':
 			if (parse_fault(optarg, &run_fault) != 0)
 				diag_die(EXIT_USAGE, "--fault %s: unknown fault", optarg);
 			break;
-		case 'Z': opt_fault_rate = opt_real("--fault-rate", optarg, 0, 1); break;
+		case 'Z': opt_fault_rate = args_real("--fault-rate", optarg, 0, 1); break;
 		case 'i': opt_list = 1; break;
 		case 'U': opt_no_usage = 1; break;
 		case 'y':

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "clock.h"
 #include "diag.h"
 #include "gpumem.h"
@@ -57,29 +58,20 @@ static void parse_args(int argc, char **argv)
 		{"system", 0, 0, 's'}, {"gpu", 0, 0, 'g'}, {"pss", 0, 0, 'P'},
 		{"duration", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
-	long long pid;
-	int c, rc;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "i:p:n:d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if ((rc = units_duration(optarg, &opt_interval)) != UNITS_OK ||
-			    opt_interval < 0.001)
-				diag_die(EXIT_USAGE, "-i %s: %s", optarg, rc ?
-					 units_strerror(rc) : "at least 1ms");
+			opt_interval = args_duration("-i", optarg);
+			if (opt_interval < 0.001)
+				diag_die(EXIT_USAGE, "-i %s: at least 1ms", optarg);
 			break;
-		case 'd':
-			if ((rc = units_duration(optarg, &opt_duration)) != UNITS_OK)
-				diag_die(EXIT_USAGE, "-d %s: %s", optarg,
-					 units_strerror(rc));
-			break;
+		case 'd': opt_duration = args_duration("-d", optarg); break;
 		case 'p':
-			if ((rc = units_int(optarg, 1, 2147483647, &pid)) != UNITS_OK)
-				diag_die(EXIT_USAGE, "-p %s: %s", optarg,
-					 units_strerror(rc));
 			if (n_roots == MAX_ROOTS)
 				diag_die(EXIT_USAGE, "more than %d -p", MAX_ROOTS);
-			roots[n_roots++] = (pid_t)pid;
+			roots[n_roots++] = (pid_t)args_int("-p", optarg, 1, 2147483647);
 			break;
 		case 'n':
 			if (n_names == MAX_ROOTS || *optarg == '\0')

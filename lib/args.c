@@ -1,0 +1,46 @@
+/* args: checked conversion of command-line values (see args.h). */
+#include "args.h"
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "units.h"
+
+double args_duration(const char *name, const char *v)
+{
+	double d;
+	int rc = units_duration(v, &d);
+
+	if (rc != UNITS_OK)
+		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return d;
+}
+
+double args_real(const char *name, const char *v, double lo, double hi)
+{
+	double d;
+	int rc = units_real(v, lo, hi, &d);
+
+	if (rc != UNITS_OK)
+		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return d;
+}
+
+long long args_int(const char *name, const char *v, long long lo,
+		   long long hi)
+{
+	long long n;
+	uint64_t u;
+	int rc = units_int(v, lo, hi, &n);
+
+	/* Counts may carry k/M suffixes ("--requests 10k"). */
+	if (rc == UNITS_EINVAL && units_count(v, &u) == UNITS_OK) {
+		if (u > (uint64_t)hi || (long long)u < lo)
+			rc = UNITS_ERANGE;
+		else
+			return (long long)u;
+	}
+	if (rc != UNITS_OK)
+		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return n;
+}

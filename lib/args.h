@@ -1,0 +1,22 @@
+/* args: checked conversion of command-line values, for tools only. */
+#ifndef TB_ARGS_H
+#define TB_ARGS_H
+
+/*
+ * Each converts the value v of option name with lib/units and returns it;
+ * on bad input it dies with EXIT_USAGE and "prog: NAME V: reason", so a
+ * tool's option parsing stays one line per option.  Like diag, this module
+ * may exit: library code never calls it.
+ */
+
+/* A duration in seconds, >= 0 ("250ms", "2s", "1.5m"). */
+double args_duration(const char *name, const char *v);
+
+/* A real number in [lo, hi]. */
+double args_real(const char *name, const char *v, double lo, double hi);
+
+/* A whole number in [lo, hi]; k and M suffixes are allowed ("10k"). */
+long long args_int(const char *name, const char *v, long long lo,
+		   long long hi);
+
+#endif
