@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -106,4 +107,17 @@ int fio_write_atomic(const char *path, const void *data, size_t len,
 	free(tmp);
 	errno = saved;
 	return rc;
+}
+
+void fio_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		rl.rlim_cur = 10240; /* macOS caps an infinite max at OPEN_MAX */
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }

@@ -23,4 +23,8 @@ enum {
 int fio_write_atomic(const char *path, const void *data, size_t len,
 		     int flags);
 
+/* Raises the soft limit of open files to the hard one (thousands of
+ * streams need thousands of descriptors); on failure it stays as it was. */
+void fio_raise_nofile(void);
+
 #endif

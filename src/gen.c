@@ -1659,19 +1659,6 @@ static void summary(void)
 		  aborted_n ? "yes" : "");
 }
 
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-		rl.rlim_cur = 10240; /* macOS caps an infinite max at OPEN_MAX */
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 static void init(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -1680,7 +1667,7 @@ static void init(void)
 	if (multi == NULL)
 		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
 	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt_conc + 16);
-	raise_nofile();
+	fio_raise_nofile();
 	setup_signals();
 	jw_init(&ew);
 	m_start = clock_mono_ns();

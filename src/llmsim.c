@@ -1678,20 +1678,6 @@ static struct event_base *new_base(void)
 	return b;
 }
 
-/* Thousands of streams need thousands of descriptors. */
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
-	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-		rl.rlim_cur = 10240; /* macOS: OPEN_MAX caps an infinite max */
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 /* Binds, prints the base URL on stdout (the only data llmsim writes
  * there, so a script can read the port chosen by --port 0). */
 static void listen_and_announce(void)
@@ -1776,7 +1762,7 @@ int main(int argc, char **argv)
 		list_profiles();
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
-	raise_nofile();
+	fio_raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	sim_rng_seed(&fault_rng, opt_seed);
 	base = new_base();
