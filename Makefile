@@ -56,7 +56,7 @@ TOOL_BIN = $(TOOLS:%=$(OUT)/%)
 
 # Extra libraries per tool.
 LIBS_llmsim    = $(EVENT_LIBS) $(CJSON_LIBS)
-LIBS_gen       = $(CURL_LIBS) $(CJSON_LIBS)
+LIBS_gen       = $(CURL_LIBS) $(EVENT_LIBS) $(CJSON_LIBS)
 LIBS_agg       = $(CJSON_LIBS)
 LIBS_memsample = $(CSV_LIBS) $(CJSON_LIBS)
 LIBS_report    = $(CSV_LIBS) $(CJSON_LIBS)

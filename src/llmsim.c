@@ -19,6 +19,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/util.h>
 
 #include "args.h"
 #include "clock.h"
@@ -1678,6 +1680,35 @@ static struct event_base *new_base(void)
 	return b;
 }
 
+static struct evhttp_bound_socket *bind_listener(void)
+{
+	struct evutil_addrinfo hints, *ai = NULL;
+	struct evconnlistener *lev;
+	struct evhttp_bound_socket *sock;
+	char port[16];
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = EVUTIL_AI_PASSIVE;
+	snprintf(port, sizeof port, "%d", opt_port);
+	if (evutil_getaddrinfo(opt_host, port, &hints, &ai) != 0 || ai == NULL)
+		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: unknown address",
+			 opt_host, opt_port);
+	lev = evconnlistener_new_bind(base, NULL, NULL,
+				      LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
+				      LEV_OPT_CLOSE_ON_EXEC, 4096, ai->ai_addr,
+				      (int)ai->ai_addrlen);
+	evutil_freeaddrinfo(ai);
+	if (lev == NULL)
+		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: %s", opt_host,
+			 opt_port, strerror(errno));
+	sock = evhttp_bind_listener(http, lev);
+	if (sock == NULL)
+		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d", opt_host, opt_port);
+	return sock;
+}
+
 /* Binds, prints the base URL on stdout (the only data llmsim writes
  * there, so a script can read the port chosen by --port 0). */
 static void listen_and_announce(void)
@@ -1687,10 +1718,10 @@ static void listen_and_announce(void)
 	socklen_t len = sizeof ss;
 	int port = opt_port;
 
-	sock = evhttp_bind_socket_with_handle(http, opt_host, (ev_uint16_t)opt_port);
-	if (sock == NULL)
-		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: %s", opt_host,
-			 opt_port, strerror(errno));
+	/* A load target must accept bursts: with libevent's default backlog
+	 * (128) a few hundred simultaneous connects overflow the accept
+	 * queue and the dropped SYNs come back a second later. */
+	sock = bind_listener();
 	if (getsockname(evhttp_bound_socket_get_fd(sock),
 			(struct sockaddr *)&ss, &len) == 0)
 		port = ntohs(ss.ss_family == AF_INET6 ?
