@@ -23,6 +23,9 @@ enum {
 int fio_write_atomic(const char *path, const void *data, size_t len,
 		     int flags);
 
+/* 1 if an executable named prog is in a directory of $PATH, else 0. */
+int fio_in_path(const char *prog);
+
 /* Raises the soft limit of open files to the hard one (thousands of
  * streams need thousands of descriptors); on failure it stays as it was. */
 void fio_raise_nofile(void);

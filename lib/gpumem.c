@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fileio.h"
 #include "osparse.h"
 #include "procmem.h"
 
@@ -55,21 +56,6 @@ static pid_t spawn_reader(char *const argv[], int *fd)
 	return pid;
 }
 
-static int in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, prog);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
 gpumem *gpumem_open(long interval_ms, char *err, int errlen)
 {
 	gpumem *g = calloc(1, sizeof *g);
@@ -92,7 +78,7 @@ gpumem *gpumem_open(long interval_ms, char *err, int errlen)
 	g->apple = 1;
 	return g;
 #endif
-	if (!in_path("nvidia-smi")) {
+	if (!fio_in_path("nvidia-smi")) {
 		snprintf(err, (size_t)errlen, "nvidia-smi not found on PATH");
 		free(g);
 		return NULL;

@@ -1480,13 +1480,19 @@ static int probe_models(void)
 	return code == 200;
 }
 
-static void detect_server(void)
+/* The server's root: the base URL without its /v1 (for /props, /health,
+ * /api/...), fixed for the run. */
+static void set_root_url(void)
 {
 	size_t n = strlen(opt_base);
 
 	snprintf(root_url, sizeof root_url, "%s", opt_base);
 	if (n >= 3 && strcmp(opt_base + n - 3, "/v1") == 0)
 		root_url[n - 3] = '\0';
+}
+
+static void detect_server(void)
+{
 	if (probe_props())
 		probe_lmstudio(); /* llmsim answers it too: quant, context */
 	else if (!probe_lmstudio() && !probe_ollama() && !probe_models())
@@ -1623,18 +1629,9 @@ static int measure_load(void)
 {
 	if (opt_load_cmd)
 		return load_by_command();
-	if (opt_load_health) {
-		snprintf(root_url, sizeof root_url, "%s", opt_base);
-		size_t n = strlen(root_url);
-		if (n >= 3 && strcmp(root_url + n - 3, "/v1") == 0)
-			root_url[n - 3] = '\0';
+	if (opt_load_health)
 		return load_by_health();
-	}
 
-	snprintf(root_url, sizeof root_url, "%s", opt_base);
-	size_t n = strlen(root_url);
-	if (n >= 3 && strcmp(root_url + n - 3, "/v1") == 0)
-		root_url[n - 3] = '\0';
 	if (opt_server == SRV_AUTO && !probe_props() && !probe_lmstudio())
 		probe_ollama();
 	switch (opt_server != SRV_AUTO ? opt_server : server_kind) {
@@ -1824,6 +1821,7 @@ static void init(void)
 	snprintf(run_id, sizeof run_id, "r%lld-%ld",
 		 (long long)clock_now(), (long)getpid());
 	sim_rng_seed(&arrival_rng, opt_seed >= 0 ? (uint64_t)opt_seed : 1);
+	set_root_url();
 	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
 		 opt_api == API_CHAT ? "chat/completions" : "completions");
 	if (opt_requests > 0)

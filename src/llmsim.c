@@ -477,6 +477,15 @@ static void queue_remove(struct stream *s)
 		queue_tail = prev;
 }
 
+/* Frees a stream's memory (the request is answered or gone). */
+static void stream_discard(struct stream *s)
+{
+	jw_free(&s->text);
+	jw_free(&s->reasoning);
+	free(s->prompt);
+	free(s);
+}
+
 /* Leaves the slot or the queue and frees s; the request must already be
  * answered, freed or owned by evhttp. */
 static void stream_release(struct stream *s)
@@ -492,10 +501,7 @@ static void stream_release(struct stream *s)
 		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
 	if (s->timer)
 		event_free(s->timer);
-	jw_free(&s->text);
-	jw_free(&s->reasoning);
-	free(s->prompt);
-	free(s);
+	stream_discard(s);
 	start_queued();
 }
 
@@ -1248,15 +1254,6 @@ static void no_delay(struct evhttp_connection *evcon)
 
 	if (fd >= 0)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-}
-
-/* Frees a stream that never started (its request was answered). */
-static void stream_discard(struct stream *s)
-{
-	jw_free(&s->text);
-	jw_free(&s->reasoning);
-	free(s->prompt);
-	free(s);
 }
 
 static cJSON *read_body(struct evhttp_request *req)

@@ -1674,26 +1674,11 @@ static void chart_context(void)
 	gp_run("context", gp);
 }
 
-static int gnuplot_found(void)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-
-	while (path && *path) {
-		size_t n = strcspn(path, ":");
-		snprintf(buf, sizeof buf, "%.*s/gnuplot", (int)n, path);
-		if (access(buf, X_OK) == 0)
-			return 1;
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
 static void make_charts(void)
 {
 	if (strcmp(opt_charts, "none") == 0 || n_groups == 0)
 		return;
-	if (!(have_gnuplot = gnuplot_found())) {
+	if (!(have_gnuplot = fio_in_path("gnuplot"))) {
 		diag_warn("gnuplot not found: the report has tables only");
 		return;
 	}
