@@ -17,6 +17,13 @@ STD         = -std=c11
 UNAME_S := $(shell uname -s)
 ifeq ($(UNAME_S),Darwin)
   FEATURES = -D_DARWIN_C_SOURCE
+  # Homebrew's prefix (libcsv has no pkg-config file) is not searched by
+  # Apple clang unless named.
+  BREW_PREFIX := $(shell brew --prefix 2>/dev/null)
+  ifneq ($(BREW_PREFIX),)
+    FEATURES += -I$(BREW_PREFIX)/include
+    LDFLAGS  += -L$(BREW_PREFIX)/lib
+  endif
 else
   FEATURES = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
 endif
@@ -33,6 +40,19 @@ ifeq ($(SAN),1)
   OUT   = build/san/bin
   SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
+endif
+
+# Goals that build read pkg-config now, when the Makefile is read; goals
+# that install dependencies first (demo, check) build through a second make
+# that reads them afresh.  A build whose dependencies are missing stops here
+# with one line saying what and how, before any compiler error.
+NODEPS_GOALS = deps deps-ensure demo check clean cross-macos format help \
+               uninstall
+ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+  DEPS_MISSING := $(shell CC="$(CC)" .ci/deps.sh --build)
+  ifneq ($(DEPS_MISSING),)
+    $(error $(DEPS_MISSING))
+  endif
 endif
 
 PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags libcurl libcjson libevent 2>/dev/null)
@@ -97,7 +117,8 @@ unit: $(UNIT_BIN) $(HELPERS)
 
 # The README's test command: a sanitizer build of everything, then every
 # unit and shell test; the last line reads "N passed, N failed".
-check: deps-ensure
+check:
+	@.ci/deps.sh --if-missing
 	$(MAKE) SAN=1 all unit
 	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) -s fuzz-build; \
 	 else echo "check: no $(FUZZ_CC): the fuzz tests are skipped"; fi
@@ -143,7 +164,10 @@ report: all
 	@mkdir -p reports
 	bin/report -o reports/report.md $(RESULTS)
 
-demo: deps-ensure all
+# Dependencies first, then a make that reads their flags, then the study.
+demo:
+	@.ci/deps.sh --if-missing
+	$(MAKE) all
 	scripts/demo.sh
 
 install: all

@@ -5,16 +5,23 @@
 #   .ci/deps.sh               install whatever is missing
 #   .ci/deps.sh --if-missing  same, silent when nothing is missing
 #   .ci/deps.sh --list        print what is missing, install nothing
+#   .ci/deps.sh --build       print what the build itself lacks (compiler,
+#                             pkg-config, the libraries), one line, or nothing
 # Debian/Ubuntu use apt-get (as root, or through sudo); macOS uses Homebrew.
 set -eu
 
 mode=${1:-}
 missing=""
 
+# Homebrew's prefix is not on Apple clang's default search path.
+brew_cflags=""
+if [ "$(uname -s)" = Darwin ] && command -v brew >/dev/null 2>&1; then
+	brew_cflags="-I$(brew --prefix)/include"
+fi
 have_pc() { pkg-config --exists "$1" 2>/dev/null; }
 have_header() {
 	printf '#include <%s>\n' "$1" |
-	    ${CC:-cc} $(pkg-config --cflags "${2:-}" 2>/dev/null) -E - >/dev/null 2>&1
+	    ${CC:-cc} $brew_cflags $(pkg-config --cflags "${2:-}" 2>/dev/null) -E - >/dev/null 2>&1
 }
 
 command -v ${CC:-cc} >/dev/null 2>&1 || missing="$missing compiler"
@@ -24,6 +31,15 @@ have_pc libcurl || missing="$missing libcurl"
 have_pc libcjson || have_header cjson/cJSON.h || missing="$missing cjson"
 have_pc libevent || missing="$missing libevent"
 have_header csv.h || missing="$missing libcsv"
+if [ "$mode" = --build ]; then
+	# For the Makefile: one line naming what a plain build lacks.
+	[ -z "$missing" ] && exit 0
+	hint="make deps"
+	command -v apt-get >/dev/null 2>&1 && hint="make deps (apt-get install, as root)"
+	command -v brew >/dev/null 2>&1 && hint="make deps (brew install)"
+	echo "missing:$missing; install them with: $hint"
+	exit 0
+fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
 command -v jq >/dev/null 2>&1 || missing="$missing jq" # the shell tests read JSON with it

@@ -15,6 +15,9 @@
 #   LOAD         measure the model load first: "api" (gen --load: LM Studio's
 #                REST load, Ollama) or "health" (gen --load-health: a server
 #                started just before, until /health answers 200)
+#   LOAD_SINCE   with LOAD=health: the server's start on the shared clock
+#                (gen --print-clock just before starting it), so the load is
+#                timed from the start, not from gen's
 #   LOAD_CMD     measure the load first: gen --load-cmd CMD (a shell command)
 # Writes RESULTS/<model>-<labels>-c<C>-<timestamp>.json with the raw
 # events beside it (.ndjson, .mem.ndjson); never overwrites a result.
@@ -67,7 +70,7 @@ gen_args=(-m "$MODEL" -u "$BASE_URL" -c "$C" -p "$PROMPTS" "${labels[@]}")
 case ${LOAD:-} in
 '') ;;
 api) gen_args+=(--load) ;;
-health) gen_args+=(--load-health) ;;
+health) gen_args+=(--load-health ${LOAD_SINCE:+--load-since "$LOAD_SINCE"}) ;;
 *) echo "bench: LOAD=$LOAD: want api or health" >&2; exit 2 ;;
 esac
 [ -n "${LOAD_CMD:-}" ] && gen_args+=(--load-cmd "$LOAD_CMD")

@@ -35,6 +35,8 @@ run_model() {
 	# shellcheck disable=SC2046
 	read -r family quant backend < <("$bin/llmsim" --profiles "$top/profiles/llmsim.json" \
 		--list-profiles | sed -n "s/.*\"id\":\"$id\",\"name\":\"\([^ ]*\) [^\"]*\",\"backend\":\"\([^\"]*\)\",\"quant\":\"\([^\"]*\)\".*/\1 \3 \2/p")
+	local since
+	since=$("$bin/gen" --print-clock) || return 1 # the load is timed from here
 	"$bin/llmsim" --profiles "$top/profiles/llmsim.json" -P "$id" --port 0 --timings \
 		--mem-scale 1 "${load[@]}" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
 	sim=$!
@@ -48,7 +50,7 @@ run_model() {
 	export LABELS="quant=$quant backend=$backend" MAX_TOKENS=$tokens MEM_INTERVAL=50ms
 	# The server started "loading" just now: gen measures the load like
 	# llama-server's, by polling /health until it answers 200.
-	LOAD=health N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
+	LOAD=health LOAD_SINCE=$since N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
 	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
 	PROMPTS="$top/prompts/ctx.json" ONLY=$ctx TAG=ctx "$here/bench.sh" >/dev/null
 	local rc=$?

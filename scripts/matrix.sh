@@ -95,10 +95,12 @@ run_entry() {
 		if [ -n "$start" ]; then
 			# A server started for this entry (llama-server) has loaded
 			# when /health answers 200.
+			# The load is timed from here, not from gen's first poll.
+			since=$("$bin/gen" --print-clock) || exit 1
 			sh -c "exec $start" >"$RESULTS/$n.server.log" 2>&1 &
 			echo $! >"$RESULTS/.$n.pid"
 			export SERVER_PID=$!
-			std_load=(LOAD=health)
+			std_load=(LOAD=health LOAD_SINCE="$since")
 		elif [ "$load" = api ]; then
 			std_load=(LOAD=api)
 		elif [ -n "$load" ]; then

@@ -113,6 +113,7 @@ static const char *opt_prompts = "-";
 static int opt_load, opt_load_only, opt_load_health;
 static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
+static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
 static int opt_progress = -1;        /* -1: when stderr is a terminal */
 
 /* Run state. */
@@ -156,7 +157,7 @@ static void usage(int code)
 		"ollama|mlx|vllm|openai]\n"
 		"           [--no-text] [--api-key-file file] [-p prompts.json] "
 		"[--only name,...]\n"
-		"           [--load | --load-health | --load-cmd command] "
+		"           [--load | --load-health [--load-since t] | --load-cmd command] "
 		"[--load-only]\n"
 		"           [--progress | --no-progress] < prompts.json > "
 		"events.ndjson\n");
@@ -207,7 +208,7 @@ enum {
 	O_MAXTOK, O_IGNORE_EOS, O_TEMP, O_SEED, O_DURATION, O_REQUESTS,
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
-	O_LOAD_CMD, O_LOAD_HEALTH
+	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK
 };
 
 static const struct option longopts[] = {
@@ -227,7 +228,8 @@ static const struct option longopts[] = {
 	{"load", 0, 0, O_LOAD}, {"load-only", 0, 0, O_LOAD_ONLY},
 	{"progress", 0, 0, O_PROGRESS}, {"no-progress", 0, 0, O_NO_PROGRESS},
 	{"only", 1, 0, O_ONLY}, {"load-cmd", 1, 0, O_LOAD_CMD},
-	{"load-health", 0, 0, O_LOAD_HEALTH},
+	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
+	{"print-clock", 0, 0, O_PRINT_CLOCK},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -271,6 +273,10 @@ static void parse_opt(int c, char *v)
 	case O_ONLY: opt_only = v; break;
 	case O_LOAD_CMD: opt_load_cmd = v; opt_load = 1; break;
 	case O_LOAD_HEALTH: opt_load_health = opt_load = 1; break;
+	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
+	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
+		printf("%.6f\n", clock_now());
+		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
 	case 'h': usage(EXIT_OK); break;
 	default: usage(EXIT_USAGE);
 	}
@@ -1580,21 +1586,26 @@ static int load_by_api(int ollama)
 	return code == 200 && cJSON_IsNumber(v) ? 0 : -1;
 }
 
-/* llama-server loads at start: from gen's start until /health says 200
- * (refused connections and 503 "Loading model" both mean "not yet"). */
+/* llama-server loads at start: from the server's start (--load-since) or
+ * else gen's, until /health says 200 (refused connections and 503 "Loading
+ * model" both mean "not yet").  Timing from gen's start would leave out
+ * whatever ran between the server's spawn and gen's first poll. */
 static int load_by_health(void)
 {
+	int64_t t0 = m_start;
 	long code = 0;
 	cJSON *j;
 
-	while (!got_signal && since(clock_mono_ns(), m_start) < opt_t_first) {
+	if (opt_load_since > 0 && clock_from_shared(opt_load_since) < m_start)
+		t0 = clock_from_shared(opt_load_since);
+	while (!got_signal && since(clock_mono_ns(), t0) < opt_t_first) {
 		j = probe("/health", &code);
 		cJSON_Delete(j);
 		if (code == 200)
 			break;
 		usleep(50000);
 	}
-	note_load("health_poll", m_start, clock_mono_ns(), -1,
+	note_load("health_poll", t0, clock_mono_ns(), -1,
 		  code == 200 ? NULL : "the server did not become healthy");
 	return code == 200 ? 0 : -1;
 }

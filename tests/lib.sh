@@ -20,6 +20,9 @@ test_count=0
 test_failed=0
 TRASH_ROOT=$(mktemp -d "${TMPDIR:-/tmp}/tb-test.XXXXXX")
 trap 'test_cleanup' EXIT
+# A signal ends the file through the EXIT trap, so servers are stopped.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # Commands registered with test_at_exit run when the test file ends, even
 # after a failure (servers to stop, for instance).
@@ -31,12 +34,45 @@ test_cleanup() {
 	for c in "${test_at_exit_cmds[@]+"${test_at_exit_cmds[@]}"}"; do
 		eval "$c" >/dev/null 2>&1
 	done
-	# servers started inside a test body (a subshell) are listed here
+	# Servers started inside a test body (a subshell) are listed here.
+	# The shell's own kill: a minimal system has no kill program.
+	local p
 	if [ -f "$TRASH_ROOT/servers.pids" ]; then
-		xargs kill <"$TRASH_ROOT/servers.pids" >/dev/null 2>&1
+		while read -r p; do
+			kill "$p" 2>/dev/null
+		done <"$TRASH_ROOT/servers.pids"
 	fi
 	wait 2>/dev/null # servers' wrappers, so nothing writes while we clean
 	rm -rf "$TRASH_ROOT"
+}
+
+# wait_for SECONDS COMMAND...: runs COMMAND until it succeeds, polling
+# every 20 ms; fails, naming the command, when SECONDS pass first.  Tests
+# wait for a condition this way, never for a fixed time.
+wait_for() {
+	local limit=$1 start
+	shift
+	start=$SECONDS
+	until "$@" 2>/dev/null; do
+		if [ $((SECONDS - start)) -ge "$limit" ]; then
+			echo "wait_for: still false after ${limit}s: $*" >&2
+			return 1
+		fi
+		sleep 0.02
+	done
+}
+
+# pid_alive PID: the process exists and is not a zombie (kill -0 alone
+# succeeds on zombies, and a minimal system has no pgrep or ps).
+pid_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	if [ -r "/proc/$1/stat" ]; then
+		local st
+		st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+		st=${st##*) } # the state follows the command name, which may hold spaces
+		case ${st%% *} in Z | X | '') return 1 ;; esac
+	fi
+	return 0
 }
 
 test_expect_success() {
