@@ -85,7 +85,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy bench sweep mixed matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self
+        format tidy cross-macos bench sweep mixed matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -225,6 +225,12 @@ soak: all
 # Rewrites the fault-matrix table of docs/reliability.md from its test.
 reliability-doc: all unit
 	TB_WRITE_DOC=1 bash tests/t0700-faults.sh
+
+# Every C file compiled for aarch64-macos and x86_64-macos with zig cc,
+# warnings as errors (compile only; docs/development.md).  ZIG= names zig.
+ZIG ?= zig
+cross-macos:
+	ZIG="$(ZIG)" scripts/cross-macos.sh
 
 format:
 	clang-format -i lib/*.[ch] src/*.c tests/unit/*.[ch]

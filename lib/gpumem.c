@@ -29,6 +29,57 @@ struct gpumem {
 	int64_t last_ns;
 };
 
+/* One chain for the platform: Apple silicon reads ioreg's IOAccelerator
+ * (no NVIDIA GPU runs there); elsewhere nvidia-smi streams its samples. */
+#if defined(__APPLE__)
+static int read_apple(gpumem *g)
+{
+	char buf[65536];
+	size_t n = 0;
+	int64_t in_use;
+	long limit;
+	FILE *p;
+
+	if (g->ndev > 0 && clock_mono_ns() - g->last_ns < 2000000000)
+		return 0;
+	g->last_ns = clock_mono_ns();
+	p = popen("ioreg -r -d 1 -w 0 -c IOAccelerator 2>/dev/null", "r");
+	if (p == NULL)
+		return -1;
+	n = fread(buf, 1, sizeof buf - 1, p);
+	pclose(p);
+	buf[n] = '\0';
+	struct gpumem_dev *d = &g->dev[0];
+	if (osp_ioreg_gpu(buf, n, &in_use, d->name, sizeof d->name) != 0)
+		return -1;
+	d->index = 0;
+	d->used = in_use;
+	d->total = -1;
+	d->power_w = -1;
+	limit = procmem_wired_limit_mb();
+	d->wired_limit = limit >= 0 ? (int64_t)limit * 1048576 : -1;
+	g->ndev = 1;
+	return 0;
+}
+
+static int gpu_start(gpumem *g, long interval_ms, char *err, int errlen)
+{
+	(void)interval_ms;
+	(void)err;
+	(void)errlen;
+	g->apple = 1;
+	return 0;
+}
+
+static int gpu_read(gpumem *g, char *err, int errlen)
+{
+	if (read_apple(g) != 0 && g->ndev == 0) {
+		snprintf(err, (size_t)errlen, "ioreg gave no GPU memory figure");
+		return -1;
+	}
+	return 0;
+}
+#else
 /* Starts argv with its stdout on a non-blocking pipe; returns the pid. */
 static pid_t spawn_reader(char *const argv[], int *fd)
 {
@@ -54,44 +105,6 @@ static pid_t spawn_reader(char *const argv[], int *fd)
 	fcntl(p[0], F_SETFD, FD_CLOEXEC);
 	*fd = p[0];
 	return pid;
-}
-
-gpumem *gpumem_open(long interval_ms, char *err, int errlen)
-{
-	gpumem *g = calloc(1, sizeof *g);
-	/* posix_spawn wants char *const argv[]: writable copies of the
-	 * words, since string literals are const here (-Wwrite-strings). */
-	static char a0[] = "nvidia-smi";
-	static char a1[] = "--query-gpu=index,name,memory.used,memory.total,"
-			   "power.draw";
-	static char a2[] = "--format=csv,noheader,nounits";
-	static char a3[] = "-lms";
-	char ms[32];
-	char *argv[] = {a0, a1, a2, a3, ms, NULL};
-
-	if (g == NULL)
-		return NULL;
-	g->fd = -1;
-#if defined(__APPLE__)
-	(void)interval_ms;
-	(void)argv;
-	g->apple = 1;
-	return g;
-#endif
-	if (!fio_in_path("nvidia-smi")) {
-		snprintf(err, (size_t)errlen, "nvidia-smi not found on PATH");
-		free(g);
-		return NULL;
-	}
-	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
-	g->pid = spawn_reader(argv, &g->fd);
-	if (g->pid < 0) {
-		snprintf(err, (size_t)errlen, "cannot start nvidia-smi: %s",
-			 strerror(errno));
-		free(g);
-		return NULL;
-	}
-	return g;
 }
 
 /* Takes every complete line read so far; keeps the latest per index. */
@@ -129,51 +142,60 @@ static int drain_nvidia(gpumem *g, char *err, int errlen)
 	return 0;
 }
 
-#if defined(__APPLE__)
-static int read_apple(gpumem *g)
+static int gpu_start(gpumem *g, long interval_ms, char *err, int errlen)
 {
-	char buf[65536];
-	size_t n = 0;
-	int64_t in_use;
-	long limit;
-	FILE *p;
+	/* posix_spawn wants char *const argv[]: writable copies of the
+	 * words, since string literals are const here (-Wwrite-strings). */
+	static char a0[] = "nvidia-smi";
+	static char a1[] = "--query-gpu=index,name,memory.used,memory.total,"
+			   "power.draw";
+	static char a2[] = "--format=csv,noheader,nounits";
+	static char a3[] = "-lms";
+	char ms[32];
+	char *argv[] = {a0, a1, a2, a3, ms, NULL};
 
-	if (g->ndev > 0 && clock_mono_ns() - g->last_ns < 2000000000)
-		return 0;
-	g->last_ns = clock_mono_ns();
-	p = popen("ioreg -r -d 1 -w 0 -c IOAccelerator 2>/dev/null", "r");
-	if (p == NULL)
+	if (!fio_in_path("nvidia-smi")) {
+		snprintf(err, (size_t)errlen, "nvidia-smi not found on PATH");
 		return -1;
-	n = fread(buf, 1, sizeof buf - 1, p);
-	pclose(p);
-	buf[n] = '\0';
-	struct gpumem_dev *d = &g->dev[0];
-	if (osp_ioreg_gpu(buf, n, &in_use, d->name, sizeof d->name) != 0)
+	}
+	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
+	g->pid = spawn_reader(argv, &g->fd);
+	if (g->pid < 0) {
+		snprintf(err, (size_t)errlen, "cannot start nvidia-smi: %s",
+			 strerror(errno));
 		return -1;
-	d->index = 0;
-	d->used = in_use;
-	d->total = -1;
-	d->power_w = -1;
-	limit = procmem_wired_limit_mb();
-	d->wired_limit = limit >= 0 ? (int64_t)limit * 1048576 : -1;
-	g->ndev = 1;
+	}
 	return 0;
 }
+
+static int gpu_read(gpumem *g, char *err, int errlen)
+{
+	return drain_nvidia(g, err, errlen);
+}
 #endif
+
+gpumem *gpumem_open(long interval_ms, char *err, int errlen)
+{
+	gpumem *g = calloc(1, sizeof *g);
+
+	if (g == NULL) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		return NULL;
+	}
+	g->fd = -1;
+	if (gpu_start(g, interval_ms, err, errlen) != 0) {
+		free(g);
+		return NULL;
+	}
+	return g;
+}
 
 int gpumem_read(gpumem *g, struct gpumem_dev *out, char *err, int errlen)
 {
 	int i;
 
-#if defined(__APPLE__)
-	if (read_apple(g) != 0 && g->ndev == 0) {
-		snprintf(err, (size_t)errlen, "ioreg gave no GPU memory figure");
+	if (gpu_read(g, err, errlen) != 0)
 		return -1;
-	}
-#else
-	if (drain_nvidia(g, err, errlen) != 0)
-		return -1;
-#endif
 	for (i = 0; i < g->ndev; i++)
 		out[i] = g->dev[i];
 	return g->ndev;

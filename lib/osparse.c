@@ -241,3 +241,56 @@ int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 	}
 	return *in_use >= 0 ? 0 : -1;
 }
+
+/* A vm_stat counter: "Pages active:   123456." (the key at a line start). */
+static int64_t vm_field(const char *s, size_t n, const char *key)
+{
+	const char *p = line_key(s, n, key), *end = s + n;
+	int64_t v;
+
+	if (p == NULL)
+		return -1;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return digits_at(&p, end, &v) > 0 ? v : -1;
+}
+
+int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c)
+{
+	static const char hdr[] = "page size of ";
+	const char *end = s + n, *p;
+
+	c->page_size = -1;
+	for (p = s; p + sizeof hdr - 1 <= end; p++)
+		if (memcmp(p, hdr, sizeof hdr - 1) == 0) {
+			p += sizeof hdr - 1;
+			if (digits_at(&p, end, &c->page_size) <= 0)
+				c->page_size = -1;
+			break;
+		}
+	c->free = vm_field(s, n, "Pages free:");
+	c->active = vm_field(s, n, "Pages active:");
+	c->inactive = vm_field(s, n, "Pages inactive:");
+	c->speculative = vm_field(s, n, "Pages speculative:");
+	c->wired = vm_field(s, n, "Pages wired down:");
+	c->compressed = vm_field(s, n, "Pages occupied by compressor:");
+	/* Bounds keep osp_darwin_mem's products far from overflow: pages of
+	 * at most 1 MiB, at most 2^40 of each kind. */
+	if (c->page_size > (1 << 20))
+		return -1;
+	if (c->active > (INT64_C(1) << 40) || c->wired > (INT64_C(1) << 40) ||
+	    c->compressed > (INT64_C(1) << 40))
+		return -1;
+	return c->page_size > 0 && c->active >= 0 && c->wired >= 0 ? 0 : -1;
+}
+
+void osp_darwin_mem(const struct osp_vm_counts *c, int64_t total,
+		    struct osp_darwin_mem *m)
+{
+	int64_t page = c->page_size;
+
+	m->wired = c->wired * page;
+	m->compressed = (c->compressed > 0 ? c->compressed : 0) * page;
+	m->used = c->active * page + m->wired + m->compressed;
+	m->available = total - m->used;
+}

@@ -1,4 +1,5 @@
-/* osparse: pure parsers of operating-system text (procfs, nvidia-smi, ioreg). */
+/* osparse: pure parsers of operating-system text (procfs, nvidia-smi, ioreg,
+ * vm_stat) and the arithmetic on what they report. */
 #ifndef TB_OSPARSE_H
 #define TB_OSPARSE_H
 
@@ -51,5 +52,27 @@ int osp_nvidia_smi(const char *s, size_t n, struct osp_gpu *g, int cap);
  * PerformanceStatistics "In use system memory" (bytes) and the model. */
 int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 		  size_t modellen);
+
+/* macOS virtual-memory counters, in pages, as host_statistics64(HOST_VM_INFO64)
+ * returns them and `vm_stat` prints them; page_size in bytes. */
+struct osp_vm_counts {
+	int64_t page_size, free, active, inactive, speculative, wired,
+		compressed; /* "Pages occupied by compressor" */
+};
+
+/* `vm_stat` output: the page size from its header ("(page size of N
+ * bytes)") and the counters above.  Returns -1 without the header or the
+ * active and wired counts. */
+int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c);
+
+/* macOS system memory from the counters, in bytes: wired, compressed, and
+ * used as Activity Monitor's "Memory Used" (app memory, i.e. active pages,
+ * plus wired plus compressed); available is total minus used.  procmem
+ * computes its macOS figures with this one function. */
+struct osp_darwin_mem {
+	int64_t used, available, wired, compressed;
+};
+void osp_darwin_mem(const struct osp_vm_counts *c, int64_t total,
+		    struct osp_darwin_mem *m);
 
 #endif

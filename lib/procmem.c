@@ -1,5 +1,6 @@
 /* procmem: process and system memory; one implementation per OS. */
 #include "procmem.h"
+#include "osparse.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "osparse.h"
 
 /* Reads a small procfs file into buf; returns its length or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t cap)
@@ -229,13 +229,18 @@ int procmem_system(struct procmem_sys *s)
 	    host_statistics64(mach_host_self(), HOST_VM_INFO64,
 			      (host_info64_t)&vm, &count) != KERN_SUCCESS)
 		return -1;
+	struct osp_vm_counts c = {
+		.page_size = (int64_t)page, .free = vm.free_count,
+		.active = vm.active_count, .inactive = vm.inactive_count,
+		.speculative = vm.speculative_count, .wired = vm.wire_count,
+		.compressed = vm.compressor_page_count};
+	struct osp_darwin_mem m;
+	osp_darwin_mem(&c, (int64_t)mem, &m); /* tested from a vm_stat fixture */
 	s->total = (int64_t)mem;
-	s->wired = (int64_t)vm.wire_count * (int64_t)page;
-	s->compressed = (int64_t)vm.compressor_page_count * (int64_t)page;
-	/* Activity Monitor's "memory used": app (active) + wired + compressed. */
-	s->used = (int64_t)vm.active_count * (int64_t)page + s->wired +
-		  s->compressed;
-	s->available = s->total - s->used;
+	s->wired = m.wired;
+	s->compressed = m.compressed;
+	s->used = m.used;
+	s->available = m.available;
 	len = sizeof sw;
 	if (sysctlbyname("vm.swapusage", &sw, &len, NULL, 0) == 0)
 		s->swap_used = (int64_t)sw.xsu_used;

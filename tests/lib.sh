@@ -36,10 +36,18 @@ test_cleanup() {
 	done
 	# Servers started inside a test body (a subshell) are listed here.
 	# The shell's own kill: a minimal system has no kill program.
-	local p
+	local p i
 	if [ -f "$TRASH_ROOT/servers.pids" ]; then
 		while read -r p; do
 			kill "$p" 2>/dev/null
+		done <"$TRASH_ROOT/servers.pids"
+		# They are not this shell's children, so wait cannot: poll until
+		# each has gone (bounded), so none outlives the test file.
+		while read -r p; do
+			for i in $(seq 1 250); do
+				pid_alive "$p" || break
+				sleep 0.02
+			done
 		done <"$TRASH_ROOT/servers.pids"
 	fi
 	wait 2>/dev/null # servers' wrappers, so nothing writes while we clean
@@ -80,7 +88,13 @@ test_expect_success() {
 	test_count=$((test_count + 1))
 	TRASH=$TRASH_ROOT/$test_count
 	mkdir -p "$TRASH"
+	# The DEBUG trap keeps the body's last command (not the eval itself,
+	# which the trap sees again as set -e ends it), so a failure names the
+	# command that failed rather than the last thing it printed.
 	(cd "$TRASH" && set -e && { [ -z "${TB_TRACE:-}" ] || set -x; } &&
+		trap '[ "$BASH_COMMAND" = "eval \"\$body\"" ] || tb_last=$BASH_COMMAND' DEBUG &&
+		trap 'tb_rc=$?; trap - DEBUG; [ $tb_rc -eq 0 ] ||
+			printf "failed (exit %s): %s\n" "$tb_rc" "${tb_last:-?}" >&2' EXIT &&
 		eval "$body") >"$TRASH_ROOT/log.$test_count" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then
@@ -195,6 +209,29 @@ llmsim_stop() {
 		cat "$err" >&2
 		return 1
 	fi
+}
+
+# log_has FILE FILTER: some line of an NDJSON file matches the jq filter
+# (a line still being written makes jq fail: wait_for tries again).
+log_has() {
+	jq -s -e "any(.[]; $2)" "$1" >/dev/null
+}
+
+# http_code_is CODE URL: a GET of URL answers with HTTP status CODE.
+http_code_is() {
+	[ "$(curl -s -o /dev/null -w "%{http_code}" "$2")" = "$1" ]
+}
+
+# sim_caught_up LOG EVENTS: llmsim's --log LOG has ended every request that
+# gen's EVENTS file finished (llmsim logs a reply's end after its last write,
+# which can be a moment after gen has read it): wait_for 10 sim_caught_up ...
+sim_caught_up() {
+	local run n
+	run=$(jq -r -s '.[0].run_id' "$2") || return 1
+	n=$(jq -s 'map(select(.ev == "done")) | length' "$2") || return 1
+	jq -s -e --arg run "$run-" --argjson n "$n" '[.[] | select((.what == "done" or
+		.what == "reset" or .what == "disconnect") and ((.rid? // "") | startswith($run)))]
+		| length >= $n' "$1" >/dev/null
 }
 
 # sse_data FILE: the payloads of the SSE data lines of a response, one a

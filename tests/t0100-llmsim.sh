@@ -98,7 +98,7 @@ test_expect_success 'models, health and props endpoints' '
 test_expect_success 'ground-truth log: one line per chunk, in the order curl saw them' '
 	chat "$S_URL" "$B_USAGE" -H "X-Request-Id: gt-1" >resp &&
 	sse_data resp >data &&
-	sleep 0.1 &&
+	wait_for 10 log_has "$TRASH_ROOT/s.log" ".rid == \"gt-1\" and .what == \"done\"" &&
 	jq -c "select(.rid == \"gt-1\" and .what == \"chunk\") | .ch" "$TRASH_ROOT/s.log" >chs &&
 	printf "\"role\"\n\"content\"\n\"content\"\n\"content\"\n\"content\"\n\"content\"\n\"content\"\n\"content\"\n\"final\"\n\"usage\"\n\"done\"\n" >want &&
 	test_cmp want chs &&
@@ -213,7 +213,7 @@ llmsim_start Q --slots 2 --tps 100 --log "$TRASH_ROOT/q.log"
 test_expect_success 'slots: requests beyond N wait in a FIFO queue' '
 	for i in 1 2 3 4; do
 		chat "$Q_URL" "{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}],\"max_tokens\":10,\"stream\":true}" -H "X-Request-Id: q$i" -o /dev/null &
-		sleep 0.02
+		wait_for 10 log_has "$TRASH_ROOT/q.log" ".rid == \"q$i\" and .what == \"req\"" || exit 1
 	done
 	wait &&
 	jq -r "select(.what == \"start\" and .rid) | .rid" "$TRASH_ROOT/q.log" >order &&
@@ -229,7 +229,7 @@ test_expect_success 'token schedule: gaps of 1/tps, TTFT = ttft + prompt/prefill
 	llmsim_start T --tps 200 --ttft 50ms --prefill 1000 --log "$TRASH_ROOT/t.log" &&
 	P=$(printf "%0400d" 0) &&
 	chat "$T_URL" "{\"messages\":[{\"role\":\"user\",\"content\":\"$P\"}],\"max_tokens\":21,\"stream\":true}" -o /dev/null &&
-	sleep 0.1 &&
+	wait_for 10 log_has "$TRASH_ROOT/t.log" ".what == \"done\"" &&
 	jq -s -e "
 		map(select(.seq == 1)) as \$e |
 		(\$e | map(select(.what == \"start\")) | .[0].t) as \$t0 |
@@ -244,8 +244,7 @@ test_expect_success 'load: /health 503 while loading, LM Studio load endpoint ti
 	llmsim_start L --load-time 400ms &&
 	curl -sS -o r -w "%{http_code}" "${L_URL%/v1}/health" >c && test "$(cat c)" = 503 &&
 	chat "$L_URL" "$FB" -o r -w "%{http_code}" >c && test "$(cat c)" = 503 &&
-	sleep 0.5 &&
-	curl -sS -o r -w "%{http_code}" "${L_URL%/v1}/health" >c && test "$(cat c)" = 200 &&
+	wait_for 10 http_code_is 200 "${L_URL%/v1}/health" &&
 	curl -sS "${L_URL%/v1}/api/v1/models/load" -d "{\"model\":\"llmsim\"}" >r &&
 	jq -e ".status == \"loaded\" and .load_time_seconds >= 0.4 and .load_time_seconds < 2" r &&
 	curl -sS -o r -w "%{http_code}" "${L_URL%/v1}/api/v1/models/load" -d "{\"model\":\"nope\"}" >c &&

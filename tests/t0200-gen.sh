@@ -58,7 +58,7 @@ test_expect_success 'a run: valid events, metadata, one req/done per request' '
 '
 
 test_expect_success 'token counts agree exactly with the ground-truth log' '
-	cp "$TRASH_ROOT/run.ev" ev && sleep 0.2 &&
+	cp "$TRASH_ROOT/run.ev" ev && wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev &&
 	run=$(jq -r -s ".[0].run_id" ev) &&
 	jq -s -c --arg run "$run" "
 		[.[] | select(.rid? and (.rid | startswith(\$run)))] as \$sim |
@@ -87,7 +87,7 @@ test_expect_success 'chunk timestamps match the ground truth (max error 25 ms, m
 
 test_expect_success 'UTF-8 prompts reach the server intact; text is kept or dropped' '
 	gen -u "$S_URL" --no-cache-bust <"$PJ" >ev2 &&
-	sleep 0.1 &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev2 &&
 	run=$(jq -r -s ".[0].run_id" ev2) &&
 	jq -s -e --arg rid "$run-1" "map(select(.rid == \$rid and .what == \"req\"))[0].prompt_tokens == 11" "$TRASH_ROOT/s.log" &&
 	jq -s -e "map(select(.ev == \"done\"))[0] | (.text | length) > 0 and (.reasoning_text | length) > 0" ev2 &&
@@ -97,10 +97,10 @@ test_expect_success 'UTF-8 prompts reach the server intact; text is kept or drop
 '
 
 test_expect_success 'cache busting: a nonce prefix and cache_prompt:false unless --no-cache-bust' '
-	gen -u "$S_URL" -n 2 <"$PJ" >ev4 && sleep 0.1 &&
+	gen -u "$S_URL" -n 2 <"$PJ" >ev4 && wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev4 &&
 	run=$(jq -r -s ".[0].run_id" ev4) &&
 	jq -s -e --arg run "$run" "map(select(.what == \"req\" and (.rid | startswith(\$run)))) | all(.cached_tokens == 0)" "$TRASH_ROOT/s.log" &&
-	gen -u "$S_URL" -n 2 --no-cache-bust <"$PJ" >ev5 && sleep 0.1 &&
+	gen -u "$S_URL" -n 2 --no-cache-bust <"$PJ" >ev5 && wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev5 &&
 	run=$(jq -r -s ".[0].run_id" ev5) &&
 	jq -s -e --arg run "$run" "map(select(.what == \"req\" and (.rid | startswith(\$run)))) | map(.cached_tokens) | max > 0" "$TRASH_ROOT/s.log"
 '
@@ -121,7 +121,7 @@ test_expect_success '--api completions: the prompt text, /v1/completions, counte
 	gen -u "$S_URL" --api completions <"$PJ" >ev &&
 	valid_events ev &&
 	jq -s -e ".[0].api == \"completions\" and (map(select(.ev == \"done\")) | all(.status == \"ok\" and .tokens.content > 0 and (.text | length) > 0))" ev &&
-	sleep 0.1 && run=$(jq -r -s ".[0].run_id" ev) &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev && run=$(jq -r -s ".[0].run_id" ev) &&
 	jq -s -e --arg rid "$run-1" "map(select(.rid == \$rid and .what == \"req\"))[0].n_out == 12" "$TRASH_ROOT/s.log"
 '
 
@@ -247,9 +247,19 @@ test_expect_success 'a dead server: connect_error for every request, exit 1' '
 
 llmsim_start L --tps 20
 
+# in_flight_streaming EVENTS: two requests are in flight and each has had
+# content (the file may end mid-line while gen writes: jq then fails, and
+# wait_for tries again).
+in_flight_streaming() {
+	jq -s -e '. as $e | ([$e[] | select(.ev == "req") | .id] -
+		[$e[] | select(.ev == "done") | .id]) as $f | ($f | length) == 2 and
+		($f | all(. as $i | any($e[]; .ev == "tok" and .id == $i and .ch == "content")))' \
+		"$1" >/dev/null
+}
+
 test_expect_success 'SIGINT mid-run: in-flight requests aborted, valid NDJSON, exit 130' '
 	{ "$TB_BIN/gen" -u "$L_URL" -c 2 -n 5 <"$PJ" >ev 2>err & } &&
-	pid=$! && sleep 0.6 && kill -INT $pid &&
+	pid=$! && wait_for 30 in_flight_streaming ev && kill -INT $pid &&
 	rc=0 && { wait $pid || rc=$?; } && test "$rc" -eq 130 &&
 	valid_events ev &&
 	jq -s -e ".[-1].reason == \"signal\" and (map(select(.ev == \"done\" and .status == \"aborted\")) | length) == 2" ev &&
@@ -257,7 +267,8 @@ test_expect_success 'SIGINT mid-run: in-flight requests aborted, valid NDJSON, e
 '
 
 test_expect_success 'SIGTERM: exit 143; a closed stdout: exit 1, no hang' '
-	{ "$TB_BIN/gen" -u "$L_URL" -c 2 <"$PJ" >ev 2>err & } && pid=$! && sleep 0.3 && kill -TERM $pid &&
+	{ "$TB_BIN/gen" -u "$L_URL" -c 2 <"$PJ" >ev 2>err & } && pid=$! &&
+	wait_for 30 grep -q "\"ev\":\"tok\"" ev && kill -TERM $pid &&
 	rc=0 && { wait $pid || rc=$?; } && test "$rc" -eq 143 && valid_events ev &&
 	gen -u "$L_URL" -c 2 -n 3 <"$PJ" 2>err | head -n 1 >/dev/null &&
 	grep -q "stdout: write error: Broken pipe" err

@@ -150,7 +150,8 @@ test_expect_success '--baseline: scaling factor and efficiency against a c=1 run
 llmsim_start S --tps 100 --ttft 40ms --prefill 10000 --log "$TRASH_ROOT/s.log"
 
 test_expect_success 'gen | agg against llmsim: metrics equal the scripted schedule' '
-	"$TB_BIN/gen" --no-progress -u "$S_URL" -n 3 --max-tokens 41 <"$TESTS/../prompts/std.json" | agg >r.json &&
+	"$TB_BIN/gen" --no-progress -u "$S_URL" -n 3 --max-tokens 41 <"$TESTS/../prompts/std.json" |
+		tee "$TRASH_ROOT/sim.ev" | agg >r.json &&
 	cp r.json "$TRASH_ROOT/sim.json" &&
 	jq -e ".requests.ok == 15 and .tokens.output == 615" r.json &&
 	near r.json .metrics.decode_tps.mean 100 1 &&        # 1 token / 10 ms
@@ -161,7 +162,7 @@ test_expect_success 'gen | agg against llmsim: metrics equal the scripted schedu
 '
 
 test_expect_success 'agg decode TPS equals the one computed from the ground-truth log' '
-	sleep 0.2 &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" "$TRASH_ROOT/sim.ev" &&
 	jq -s "[group_by(.rid)[] | map(select(.what == \"chunk\" and .ch == \"content\") | .t)
 		| select(length > 1) | (length - 1) / (.[-1] - .[0])] | add / length" "$TRASH_ROOT/s.log" >truth &&
 	near "$TRASH_ROOT/sim.json" .metrics.decode_tps.mean "$(cat truth)" 0.5

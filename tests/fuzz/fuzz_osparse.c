@@ -11,6 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct osp_status st;
 	struct osp_meminfo m;
 	struct osp_gpu g[4];
+	struct osp_vm_counts vc;
+	struct osp_darwin_mem dm;
 	char comm[64], model[64];
 	long ppid, pids[16];
 	int64_t v;
@@ -22,5 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	osp_pid_list(s, size, pids, 16);
 	osp_nvidia_smi(s, size, g, 4);
 	osp_ioreg_gpu(s, size, &v, model, sizeof model);
+	if (osp_vm_stat(s, size, &vc) == 0)
+		osp_darwin_mem(&vc, INT64_C(1) << 39, &dm);
 	return 0;
 }

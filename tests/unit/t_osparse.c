@@ -119,6 +119,43 @@ static void test_ioreg(void)
 	CHECK_INT(used, 123);
 }
 
+static void test_vm_stat(void)
+{
+	size_t n;
+	char *s = fixture("vm_stat.txt", &n);
+	struct osp_vm_counts c;
+	struct osp_darwin_mem m;
+	const int64_t total = 549755813888LL; /* 512 GiB */
+
+	CHECK_INT(osp_vm_stat(s, n, &c), 0);
+	CHECK_INT(c.page_size, 16384);
+	CHECK_INT(c.free, 95712);
+	CHECK_INT(c.active, 6702871);
+	CHECK_INT(c.inactive, 6598310);
+	CHECK_INT(c.speculative, 40121);
+	CHECK_INT(c.wired, 11850093);
+	/* not "Pages stored in compressor" (512880), which comes first */
+	CHECK_INT(c.compressed, 130407);
+	osp_darwin_mem(&c, total, &m);
+	/* worked by hand: pages x 16384 */
+	CHECK_INT(m.wired, 194151923712LL);
+	CHECK_INT(m.compressed, 2136588288LL);
+	CHECK_INT(m.used, 109819838464LL + 194151923712LL + 2136588288LL);
+	CHECK_INT(m.available, total - m.used);
+	free(s);
+	CHECK_INT(osp_vm_stat("Pages active: 5.\n", 16, &c), -1); /* no header */
+	CHECK_INT(osp_vm_stat("(page size of 4096 bytes)\nPages free: 1.\n", 41, &c), -1);
+	/* counts that would overflow the byte figures are refused */
+	const char *big = "(page size of 4096 bytes)\nPages active: 99999999999999.\n"
+			  "Pages wired down: 1.\n";
+	CHECK_INT(osp_vm_stat(big, strlen(big), &c), -1);
+	const char *ok = "(page size of 4096 bytes)\nPages active: 2.\nPages wired down: 1.\n";
+	CHECK_INT(osp_vm_stat(ok, strlen(ok), &c), 0);
+	CHECK_INT(c.compressed, -1); /* absent: -1, and counted as none */
+	osp_darwin_mem(&c, 1 << 20, &m);
+	CHECK_INT(m.used, 3 * 4096);
+}
+
 int main(void)
 {
 	RUN(test_proc_stat);
@@ -126,5 +163,6 @@ int main(void)
 	RUN(test_pid_list);
 	RUN(test_nvidia_smi);
 	RUN(test_ioreg);
+	RUN(test_vm_stat);
 	return DONE();
 }
