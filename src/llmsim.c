@@ -74,6 +74,7 @@ struct stream {
 	char rid[80];
 	char cid[48];
 	int64_t t_arrive, t_slot, t_first, t_last, next_due;
+	int64_t timer_due;           /* when the pending timer is meant to fire */
 	struct sim_rng rng;
 	uint64_t text_seed;
 	struct fault fault;
@@ -91,6 +92,7 @@ static int opt_port = 8080;
 static const char *opt_profiles_file;
 static const char *opt_profile;
 static const char *opt_log;
+static const char *opt_api_key;      /* required as a Bearer token, like llama-server --api-key */
 static const char *opt_reasoning_field = "reasoning_content";
 static int opt_timings, opt_stats, opt_role_early, opt_eos_in_usage;
 static uint64_t opt_seed = 42;
@@ -151,7 +153,7 @@ static void usage(int code)
 		"[--log file]\n"
 		"              [--fault spec [--fault-rate p]] "
 		"[--list-profiles]\n"
-		"              [--no-usage] [--replay captured.sse]\n"
+		"              [--no-usage] [--replay captured.sse] [--api-key key]\n"
 		"faults: http500 http503 http429[:retry] reset:K malformed:K "
 		"stall:K:DUR\n"
 		"        slow-headers:DUR endless wrong-ctype error:K no-done\n");
@@ -520,11 +522,22 @@ static void on_close(struct evhttp_connection *evcon, void *arg)
 	stream_release(s);
 }
 
+static void schedule(struct stream *s, int64_t due);
+
 static void on_timer(evutil_socket_t fd, short what, void *arg)
 {
+	struct stream *s = arg;
+
 	(void)fd;
 	(void)what;
-	stream_tick(arg);
+	/* libevent adds a timeout to the loop's cached time, which can lag
+	 * the clock by a busy iteration, so a timer can fire early: a token
+	 * must never leave before its scheduled time. */
+	if (clock_mono_ns() < s->timer_due) {
+		schedule(s, s->timer_due);
+		return;
+	}
+	stream_tick(s);
 }
 
 /* Runs the stream's next step at monotonic time due (now if past). */
@@ -533,6 +546,7 @@ static void schedule(struct stream *s, int64_t due)
 	int64_t d = due - clock_mono_ns();
 	struct timeval tv = {0, 0};
 
+	s->timer_due = due;
 	if (d > 0) {
 		tv.tv_sec = (time_t)(d / 1000000000);
 		tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
@@ -1016,7 +1030,10 @@ static void stream_start(struct stream *s)
 	s->state = ST_PREFILL;
 	s->t_slot = clock_mono_ns();
 	n_running++;
-	log_simple("start", s);
+	if (logfile != NULL) { /* at t_slot, the anchor of the schedule itself */
+		log_begin("start", s, s->t_slot);
+		log_end();
+	}
 	if (s->fault.kind == F_SLOW_HEADERS)
 		slow = (int64_t)(s->fault.secs * 1e9);
 	s->next_due = s->t_slot + slow + ttft;
@@ -1494,6 +1511,29 @@ static void handle_load(struct evhttp_request *req)
 	log_simple("load", NULL);
 }
 
+/* With --api-key, every endpoint but /health wants "Authorization: Bearer
+ * KEY", as llama-server does; the log records each refusal (never the key),
+ * so tests can prove a client sent it. */
+static int authorized(struct evhttp_request *req, const char *path)
+{
+	const char *h;
+
+	if (opt_api_key == NULL || strcmp(path, "/health") == 0)
+		return 1;
+	h = evhttp_find_header(evhttp_request_get_input_headers(req),
+			       "Authorization");
+	if (h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
+	    strcmp(h + 7, opt_api_key) == 0)
+		return 1;
+	if (logfile != NULL) {
+		log_begin("unauthorized", NULL, clock_mono_ns());
+		jw_str(&logw, "path", path);
+		jw_str(&logw, "authorization", h == NULL ? "missing" : "wrong");
+		log_end();
+	}
+	return 0;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
 	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
@@ -1503,6 +1543,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 	(void)arg;
 	if (path == NULL)
 		path = "";
+	if (!authorized(req, path)) {
+		reply_error(req, 401, "authentication_error", "Invalid API Key");
+		return;
+	}
 	if (post && strcmp(path, "/v1/chat/completions") == 0)
 		handle_completion(req, API_CHAT);
 	else if (post && strcmp(path, "/v1/completions") == 0)
@@ -1588,6 +1632,7 @@ static void parse_args(int argc, char **argv)
 		{"seed", 1, 0, 'x'}, {"log", 1, 0, 'l'}, {"fault", 1, 0, 'z'},
 		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
 		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
+		{"api-key", 1, 0, 'k'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -1624,6 +1669,7 @@ static void parse_args(int argc, char **argv)
 		case 'Z': opt_fault_rate = args_real("--fault-rate", optarg, 0, 1); break;
 		case 'i': opt_list = 1; break;
 		case 'U': opt_no_usage = 1; break;
+		case 'k': opt_api_key = optarg; break;
 		case 'y':
 			replay = fio_slurp(optarg, 256 << 20, &replay_len);
 			if (replay == NULL)

@@ -234,6 +234,19 @@ sim_caught_up() {
 		| length >= $n' "$1" >/dev/null
 }
 
+# free_port NAME: a port the kernel just handed out and that is free again
+# (llmsim on --port 0, then stopped), for plans that must name a port
+# before their server starts; sets ${NAME}_PORT.  Never a random guess,
+# which can land on a port in use.
+free_port() {
+	local u
+	llmsim_start "$1" || return 1
+	eval "u=\$${1}_URL"
+	llmsim_stop "$1" || return 1
+	u=${u%/v1}
+	eval "${1}_PORT=\${u##*:}"
+}
+
 # sse_data FILE: the payloads of the SSE data lines of a response, one a
 # line; sse_json FILE: the same without the final [DONE], for jq.
 sse_data() {

@@ -238,7 +238,7 @@ test_expect_success 'no [DONE] but a finish_reason is still ok' '
 	jq -s -e "map(select(.ev == \"done\")) | all(.status == \"ok\" and .done_marker == false)" ev
 '
 test_expect_success 'a dead server: connect_error for every request, exit 1' '
-	port=$(( 20000 + RANDOM % 20000 )) &&
+	port=1 && # nothing listens on tcpmux: refused at once
 	test_expect_code 1 gen -u "http://127.0.0.1:$port/v1" <"$PJ" >ev 2>err &&
 	valid_events ev &&
 	jq -s -e "map(select(.ev == \"done\")) | length == 3 and all(.status == \"connect_error\" and .http == 0)" ev &&
@@ -275,8 +275,20 @@ test_expect_success 'SIGTERM: exit 143; a closed stdout: exit 1, no hang' '
 '
 
 test_expect_success 'the API key is sent but never written to events or messages' '
+	llmsim_start A --api-key sk-secret-123 --log "$TRASH_ROOT/a.log" &&
 	echo "sk-secret-123" >key &&
-	gen -u "$S_URL" --api-key-file key <"$PJ" >ev 2>err &&
+	gen -u "$A_URL" --api-key-file key <"$PJ" >ev 2>err &&
+	jq -s -e "map(select(.ev == \"done\")) | length == 5 and all(.status == \"ok\")" ev &&
+	! log_has "$TRASH_ROOT/a.log" ".what == \"unauthorized\"" &&
+	# a wrong key and no key are refused: the server really checks
+	echo "sk-wrong" >bad &&
+	test_must_fail gen -u "$A_URL" --api-key-file bad <"$PJ" >evb 2>/dev/null &&
+	log_has "$TRASH_ROOT/a.log" ".what == \"unauthorized\" and .authorization == \"wrong\"" &&
+	test_must_fail env -u OPENAI_API_KEY "$TB_BIN/gen" --no-progress -u "$A_URL" <"$PJ" >evn 2>/dev/null &&
+	log_has "$TRASH_ROOT/a.log" ".what == \"unauthorized\" and .authorization == \"missing\"" &&
+	OPENAI_API_KEY=sk-secret-123 gen -u "$A_URL" <"$PJ" >eve 2>>err &&
+	jq -s -e ".[-1].ok == 5" eve &&
+	! grep -q "sk-secret" "$TRASH_ROOT/a.log" &&
 	OPENAI_API_KEY=sk-env-456 gen -u "http://127.0.0.1:1/v1" <"$PJ" >ev2 2>err2 || true &&
 	! grep -q "sk-secret\|sk-env" ev ev2 err err2
 '

@@ -20,6 +20,11 @@ hog() {
 	return 1
 }
 
+# samples_over FILE N: FILE holds more than N mem samples.
+samples_over() {
+	[ "$(grep -c "\"ev\":\"mem\"" "$1")" -gt "$2" ]
+}
+
 test_expect_success 'usage errors exit 2; a PID that does not exist exits 1' '
 	test_expect_code 2 ms -i 0 2>err &&
 	test_expect_code 2 ms -i fast 2>err && grep -q "^memsample: -i fast: not a number" err &&
@@ -79,7 +84,8 @@ test_expect_success 'samples keep to the schedule: no drift over 50 intervals' '
 test_expect_success 'SIGTERM and SIGINT end it with complete lines and exit 0' '
 	for sig in TERM INT; do
 		{ "$TB_BIN/memsample" --system -i 10ms >ev & } && pid=$! &&
-		sleep 0.3 && kill -$sig $pid && wait $pid &&
+		wait_for 20 samples_over ev 11 &&
+		kill -$sig $pid && wait $pid &&
 		jq -s -e ".[-1] | .reason == \"signal\" and .samples > 10" ev || return 1
 	done
 '
@@ -107,9 +113,12 @@ test_expect_success '--gpu without nvidia-smi: a clear error, exit 1' '
 test_expect_success 'memsample beside gen | agg: baseline, peak and TPS per GB' '
 	llmsim_start S --mem 96MiB &&
 	{ "$TB_BIN/memsample" -p $S_PID -i 20ms >mem & } && mpid=$! &&
-	sleep 0.2 &&
+	# a baseline of a few samples before the first request, and one after
+	wait_for 20 samples_over mem 4 &&
 	"$TB_BIN/gen" --no-progress -u "$S_URL" --max-tokens 60 -n 2 <"$TESTS/../prompts/std.json" >ev &&
-	sleep 0.1 && kill $mpid && wait $mpid &&
+	n=$(grep -c "\"ev\":\"mem\"" mem) &&
+	wait_for 20 samples_over mem "$n" &&
+	kill $mpid && wait $mpid &&
 	"$TB_BIN/agg" --mem mem ev >run.json &&
 	jq -e ".memory | .measure == \"proc.rss_bytes\" and .peak_bytes >= 100663296
 		and .baseline_bytes >= 100663296 and .tps_per_gb > 0 and (.timeline | length) > 5

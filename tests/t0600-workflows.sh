@@ -40,7 +40,8 @@ test_expect_success 'sweep: one result per level, requests per user' '
 '
 
 test_expect_success 'matrix: two entries and one that fails; the failure is recorded and reported' '
-	p1=$(( 20000 + RANDOM % 10000 )) && p2=$(( p1 + 1 )) && p3=$(( p1 + 2 )) &&
+	free_port P1 && free_port P2 && free_port P3 &&
+	p1=$P1_PORT p2=$P2_PORT p3=$P3_PORT &&
 	cat >plan.conf <<-EOF &&
 	# a test plan
 	[defaults]

@@ -60,18 +60,24 @@ fault "wrong Content-Type" wrong-ctype protocol_error
 fault "error object inside the stream" error:2 stream_error
 
 test_expect_success 'server down: connect_error for every request, exit 1' '
-	port=$(( 30000 + RANDOM % 20000 )) &&
+	port=1 && # nothing listens on tcpmux: refused at once
 	rc=0 && "$TB_BIN/gen" --no-progress -u "http://127.0.0.1:$port/v1" -p "$TRASH_ROOT/p.json" >ev 2>err || rc=$? &&
 	check_run ev $rc 1 connect_error && summarise ev connect_error
 ' && row "server down (nothing listening)" 1 '`connect_error`' "error rate 100 %, by_status.connect_error" "listed under *Failed or did not fit*"
 
 llmsim_start SLOW --tps 10
 
+# two_in_flight EVENTS: two requests started and neither has ended.
+two_in_flight() {
+	jq -s -e '([.[] | select(.ev == "req")] | length) -
+		([.[] | select(.ev == "done")] | length) == 2' "$1" >/dev/null
+}
+
 # sig NAME SIGNAL EXIT: the signal mid-run aborts what is in flight.
 sig() {
 	test_expect_success "$1 mid-run: aborted, valid events, exit $3" '
 		{ "$TB_BIN/gen" --no-progress -u "$SLOW_URL" -c 2 -p "$TRASH_ROOT/p.json" >ev 2>err & } &&
-		pid=$! && sleep 0.5 && kill -'"$2"' $pid &&
+		pid=$! && wait_for 30 two_in_flight ev && kill -'"$2"' $pid &&
 		rc=0 && { wait $pid || rc=$?; } &&
 		jq -e -s ".[-1].reason == \"signal\" and ([.[] | select(.ev == \"done\" and .status == \"aborted\")] | length) == 2" ev >/dev/null &&
 		check_run <(jq -c "select(.ev != \"done\" or .status == \"aborted\")" ev) $rc '"$3"' aborted &&
