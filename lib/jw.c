@@ -64,9 +64,9 @@ static void putc_(jw *w, char c)
 	w->buf[w->len++] = c;
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t n)
+size_t jw_utf8_len(const char *str, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	size_t len, i;
 	unsigned cp;
 
@@ -106,7 +106,7 @@ void jw_escape(jw *w, const char *str, size_t n)
 			run++, i++;
 			continue;
 		}
-		if (c >= 0x80 && (k = utf8_len(s + i, n - i)) > 0) {
+		if (c >= 0x80 && (k = jw_utf8_len((const char *)s + i, n - i)) > 0) {
 			run += k, i += k;
 			continue;
 		}

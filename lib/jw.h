@@ -70,4 +70,10 @@ const char *jw_cstr(jw *w);
  * failure (errno set). */
 int jw_emit(jw *w, FILE *f, int flush);
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes, n >= 1):
+ * 1 for ASCII, 2-4 for a well-formed multi-byte character, 0 for a byte
+ * that does not start one (overlong forms, surrogates and code points past
+ * U+10FFFF are not well-formed).  The one UTF-8 check of tokbench. */
+size_t jw_utf8_len(const char *s, size_t n);
+
 #endif

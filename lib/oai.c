@@ -1,25 +1,18 @@
 /* oai: decodes one OpenAI-compatible streamed chunk (see oai.h). */
 #include "oai.h"
+#include "jget.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The string at key and its length, or NULL. */
 static const char *str_of(const cJSON *o, const char *key, size_t *len)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const char *s = jget_str(o, key);
 
-	if (!cJSON_IsString(v))
-		return NULL;
-	if (len)
-		*len = strlen(v->valuestring);
-	return v->valuestring;
-}
-
-static const cJSON *obj_of(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsObject(v) ? v : NULL;
+	if (s != NULL && len != NULL)
+		*len = strlen(s);
+	return s;
 }
 
 /* Sums the argument bytes of a tool_calls delta array. */
@@ -32,7 +25,7 @@ static void tool_calls(const cJSON *arr, struct oai_chunk *c)
 		return;
 	c->has_tool = 1;
 	cJSON_ArrayForEach(tc, arr) {
-		const cJSON *fn = obj_of(tc, "function");
+		const cJSON *fn = jget_obj(tc, "function");
 		if (fn && str_of(fn, "arguments", &n))
 			c->tool_len += n;
 	}
@@ -40,7 +33,7 @@ static void tool_calls(const cJSON *arr, struct oai_chunk *c)
 
 static void decode_choice(const cJSON *ch, struct oai_chunk *c)
 {
-	const cJSON *delta = obj_of(ch, "delta");
+	const cJSON *delta = jget_obj(ch, "delta");
 
 	c->finish = str_of(ch, "finish_reason", NULL);
 	if (delta == NULL) {
@@ -86,9 +79,9 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 	c->kind = OAI_CHUNK;
 	if (cJSON_GetArraySize(choices) > 0)
 		decode_choice(cJSON_GetArrayItem(choices, 0), c);
-	c->usage = obj_of(c->root, "usage");
-	c->timings = obj_of(c->root, "timings");
-	c->stats = obj_of(c->root, "stats");
+	c->usage = jget_obj(c->root, "usage");
+	c->timings = jget_obj(c->root, "timings");
+	c->stats = jget_obj(c->root, "stats");
 }
 
 void oai_clear(struct oai_chunk *c)

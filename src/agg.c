@@ -12,14 +12,14 @@
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
+#include "formats.h"
+#include "jget.h"
 #include "jw.h"
 #include "ndjson.h"
 #include "prompts.h"
 #include "stats.h"
 #include "units.h"
 
-#define EVENTS_VERSION 1
-#define RUN_VERSION 1
 #define MAX_PCT 16
 #define MAX_ID 100000000L
 #define TIMELINE_POINTS 200
@@ -28,7 +28,7 @@
 /* One request, indexed by its id. */
 struct req {
 	int seen_req, seen_done, warmup, prompt, rep, http;
-	int status;               /* index in status_names; -1: no done */
+	int status;               /* an enum fmt_status; -1: no done */
 	double t_send, t_sched, t_done, t_first_event, t_headers;
 	double t_first_tok, t_first_content, t_last_tok, t_prev_tok;
 	long tok_chunks;          /* token-carrying chunks seen */
@@ -39,14 +39,9 @@ struct req {
 	int from_usage;
 	double srv_decode, srv_prefill;   /* server-reported tokens/s */
 	int quality;              /* -1 unchecked, 0 fail, 1 pass */
-	int timeout;              /* index in timeout_names; -1: none */
+	int timeout;              /* an enum fmt_timeout; -1: none */
 };
 
-static const char *const status_names[] = {
-	"ok", "http_error", "connect_error", "timeout", "stream_error",
-	"protocol_error", "aborted", "other"
-};
-#define N_STATUS 8
 
 /* Per prompt: the values its requests contribute. */
 struct prompt_acc {
@@ -72,7 +67,6 @@ static int n_pcts = 4;
 static double slo_ttft, slo_tpot, slo_e2e, slo_ttfo;
 static int opt_per_request, opt_strict, opt_force;
 static const char *opt_out;
-static const char *opt_baseline;
 static double opt_leak_mb = 1.0;
 static const char *mem_files[64];
 static int n_mem_files;
@@ -98,7 +92,7 @@ static void usage(int code)
 	fprintf(code ? stderr : stdout,
 		"usage: agg [--mem file]... [-p 50,90,95,99] "
 		"[--slo ttft=500ms,tpot=50ms,e2e=dur,ttfo=dur]\n"
-		"           [--per-request] [--baseline run.json] "
+		"           [--per-request] "
 		"[--leak-threshold size] [--strict]\n"
 		"           [-o run.json [--force]] [file...]\n");
 	exit(code);
@@ -137,20 +131,6 @@ static void parse_slo(char *s)
 }
 
 /* ---- input helpers ---------------------------------------------------- */
-
-static double num(const cJSON *o, const char *k, double dflt)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
-}
-
-static const char *str(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static char *xstrdup(const char *s)
 {
@@ -236,19 +216,19 @@ static void see_time(double t)
 /* Checks the event format version of a run or first mem event. */
 static void check_version(const cJSON *ev, const char *file, long line)
 {
-	double v = num(ev, "version", 0);
+	double v = jget_num(ev, "version", 0);
 
-	if (str(ev, "format") && strcmp(str(ev, "format"), "tokbench-events"))
+	if (jget_str(ev, "format") && strcmp(jget_str(ev, "format"), FMT_EVENTS))
 		diag_die(EXIT_RUNTIME, "%s:%ld: not tokbench events (format "
-			 "\"%s\")", file, line, str(ev, "format"));
-	if (v > EVENTS_VERSION)
+			 "\"%s\")", file, line, jget_str(ev, "format"));
+	if (v > FMT_EVENTS_VERSION)
 		diag_die(EXIT_RUNTIME, "%s:%ld: event format version %g is newer "
-			 "than this agg reads (%d)", file, line, v, EVENTS_VERSION);
+			 "than this agg reads (%d)", file, line, v, FMT_EVENTS_VERSION);
 }
 
 static void on_run(cJSON *ev, const char *file, long line)
 {
-	const char *id = str(ev, "run_id");
+	const char *id = jget_str(ev, "run_id");
 
 	check_version(ev, file, line);
 	if (run_ev != NULL && id && strcmp(id, run_id) != 0)
@@ -262,7 +242,7 @@ static void on_run(cJSON *ev, const char *file, long line)
 
 static long id_of(const cJSON *ev, const char *file, long line)
 {
-	double id = num(ev, "id", -1);
+	double id = jget_num(ev, "id", -1);
 
 	if (id < 1 || id > MAX_ID || id != floor(id))
 		diag_die(EXIT_RUNTIME, "%s:%ld: \"id\" must be a whole number "
@@ -277,14 +257,14 @@ static void on_req(const cJSON *ev, double t, long id)
 
 	r->seen_req = 1;
 	r->t_send = t;
-	r->t_sched = num(ev, "t_sched", t);
+	r->t_sched = jget_num(ev, "t_sched", t);
 	r->warmup = cJSON_IsTrue(w);
-	r->rep = (int)num(ev, "rep", 0);
-	r->max_tokens = (long)num(ev, "max_tokens", 0);
-	r->prompt = prompt_index(str(ev, "prompt") ? str(ev, "prompt") : "?",
-				 str(ev, "category"), str(ev, "expect"));
-	if (num(ev, "synthetic_tokens", 0) > 0)
-		prompts[r->prompt].synthetic_tokens = (long)num(ev, "synthetic_tokens", 0);
+	r->rep = (int)jget_num(ev, "rep", 0);
+	r->max_tokens = (long)jget_num(ev, "max_tokens", 0);
+	r->prompt = prompt_index(jget_str(ev, "prompt") ? jget_str(ev, "prompt") : "?",
+				 jget_str(ev, "category"), jget_str(ev, "expect"));
+	if (jget_num(ev, "synthetic_tokens", 0) > 0)
+		prompts[r->prompt].synthetic_tokens = (long)jget_num(ev, "synthetic_tokens", 0);
 }
 
 static void push_gap(struct req *r, double gap)
@@ -303,7 +283,7 @@ static void push_gap(struct req *r, double gap)
 static void on_tok(const cJSON *ev, double t, long id)
 {
 	struct req *r = req_of(id);
-	const char *ch = str(ev, "ch");
+	const char *ch = jget_str(ev, "ch");
 
 	if (ch == NULL || strcmp(ch, "role") == 0)
 		return;
@@ -317,15 +297,6 @@ static void on_tok(const cJSON *ev, double t, long id)
 	r->tok_chunks++;
 }
 
-static int status_index(const char *s)
-{
-	int i;
-
-	for (i = 0; s && i < N_STATUS - 1; i++)
-		if (strcmp(s, status_names[i]) == 0)
-			return i;
-	return N_STATUS - 1;
-}
 
 /* The server's own speed: llama-server timings, LM Studio stats, or
  * Ollama durations. */
@@ -337,25 +308,25 @@ static void server_speeds(struct req *r, const cJSON *ev)
 
 	r->srv_decode = r->srv_prefill = -1;
 	if (tm) {
-		r->srv_decode = num(tm, "predicted_per_second", -1);
-		r->srv_prefill = num(tm, "prompt_per_second", -1);
+		r->srv_decode = jget_num(tm, "predicted_per_second", -1);
+		r->srv_prefill = jget_num(tm, "prompt_per_second", -1);
 	} else if (st) {
-		r->srv_decode = num(st, "tokens_per_second", -1);
-	} else if (ol && num(ol, "eval_duration", 0) > 0) {
-		r->srv_decode = num(ol, "eval_count", 0) /
-				(num(ol, "eval_duration", 1) / 1e9);
-		if (num(ol, "prompt_eval_duration", 0) > 0)
-			r->srv_prefill = num(ol, "prompt_eval_count", 0) /
-					 (num(ol, "prompt_eval_duration", 1) / 1e9);
+		r->srv_decode = jget_num(st, "tokens_per_second", -1);
+	} else if (ol && jget_num(ol, "eval_duration", 0) > 0) {
+		r->srv_decode = jget_num(ol, "eval_count", 0) /
+				(jget_num(ol, "eval_duration", 1) / 1e9);
+		if (jget_num(ol, "prompt_eval_duration", 0) > 0)
+			r->srv_prefill = jget_num(ol, "prompt_eval_count", 0) /
+					 (jget_num(ol, "prompt_eval_duration", 1) / 1e9);
 	}
 }
 
 static void check_quality(struct req *r, const cJSON *ev)
 {
 	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
-	const char *text = str(ev, "text");
+	const char *text = jget_str(ev, "text");
 
-	if (p == NULL || !p->has_rx || r->status != 0 || r->warmup)
+	if (p == NULL || !p->has_rx || r->status != ST_OK || r->warmup)
 		return;
 	r->quality = text && regexec(&p->rx, text, 0, NULL, 0) == 0;
 }
@@ -363,9 +334,9 @@ static void check_quality(struct req *r, const cJSON *ev)
 static void keep_sample(struct req *r, const cJSON *ev)
 {
 	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
-	const char *text = str(ev, "text");
+	const char *text = jget_str(ev, "text");
 
-	if (p == NULL || p->sample != NULL || text == NULL || r->status != 0 ||
+	if (p == NULL || p->sample != NULL || text == NULL || r->status != ST_OK ||
 	    r->warmup)
 		return;
 	p->sample_chars = (long)strlen(text);
@@ -386,7 +357,7 @@ static void fold_gaps(struct req *r)
 
 	if (r->out_tokens > r->tok_chunks && r->tok_chunks >= 2)
 		f = (double)(r->out_tokens - 1) / (double)(r->tok_chunks - 1);
-	if (!r->warmup && r->status == 0) {
+	if (!r->warmup && r->status == ST_OK) {
 		for (i = 0; i < r->ngaps; i++) {
 			stats_hist_add(&itl_all, r->gaps[i] / f, f);
 			if (p)
@@ -398,19 +369,6 @@ static void fold_gaps(struct req *r)
 	r->ngaps = r->capgaps = 0;
 }
 
-static const char *const timeout_names[] = {"connect", "first", "idle",
-					    "total", "other"};
-#define N_TIMEOUT 5
-
-static int timeout_index(const char *k)
-{
-	int i;
-
-	for (i = 0; k && i < N_TIMEOUT - 1; i++)
-		if (strcmp(k, timeout_names[i]) == 0)
-			return i;
-	return k ? N_TIMEOUT - 1 : -1;
-}
 
 static void on_done(const cJSON *ev, double t, long id)
 {
@@ -419,18 +377,18 @@ static void on_done(const cJSON *ev, double t, long id)
 
 	r->seen_done = 1;
 	r->t_done = t;
-	r->status = status_index(str(ev, "status"));
-	r->http = (int)num(ev, "http", 0);
-	r->timeout = timeout_index(str(ev, "timeout"));
-	r->t_first_event = num(ev, "t_first_event", 0);
-	r->t_headers = num(ev, "t_headers", 0);
-	r->content = (long)num(tk, "content", (double)r->tok_chunks);
-	r->reasoning = (long)num(tk, "reasoning", 0);
-	r->tool = (long)num(tk, "tool", 0);
-	r->chunk_tokens = (long)num(tk, "chunk_tokens", (double)r->tok_chunks);
-	r->from_usage = str(tk, "source") && !strcmp(str(tk, "source"), "usage");
+	r->status = (int)fmt_status_of(jget_str(ev, "status"));
+	r->http = (int)jget_num(ev, "http", 0);
+	r->timeout = jget_str(ev, "timeout") ? (int)fmt_timeout_of(jget_str(ev, "timeout")) : -1;
+	r->t_first_event = jget_num(ev, "t_first_event", 0);
+	r->t_headers = jget_num(ev, "t_headers", 0);
+	r->content = (long)jget_num(tk, "content", (double)r->tok_chunks);
+	r->reasoning = (long)jget_num(tk, "reasoning", 0);
+	r->tool = (long)jget_num(tk, "tool", 0);
+	r->chunk_tokens = (long)jget_num(tk, "chunk_tokens", (double)r->tok_chunks);
+	r->from_usage = jget_str(tk, "source") && !strcmp(jget_str(tk, "source"), "usage");
 	r->out_tokens = r->content + r->reasoning + r->tool;
-	r->prompt_tokens = (long)num(ev, "prompt_tokens", -1);
+	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
 	server_speeds(r, ev);
 	check_quality(r, ev);
 	keep_sample(r, ev);
@@ -444,20 +402,20 @@ static void on_mem(const cJSON *ev, double t, const char *file, long line)
 	const cJSON *g;
 	double bytes = -1, gsum = 0;
 
-	if (str(ev, "format"))
+	if (jget_str(ev, "format"))
 		check_version(ev, file, line);
 	/* macOS's physical footprint is what Activity Monitor shows; elsewhere
 	 * the resident set of the process tree. */
-	if (num(proc, "footprint_bytes", -1) >= 0) {
-		bytes = num(proc, "footprint_bytes", -1);
+	if (jget_num(proc, "footprint_bytes", -1) >= 0) {
+		bytes = jget_num(proc, "footprint_bytes", -1);
 		mem_kind = "proc.footprint_bytes";
-	} else if (num(proc, "rss_bytes", -1) >= 0) {
-		bytes = num(proc, "rss_bytes", -1);
+	} else if (jget_num(proc, "rss_bytes", -1) >= 0) {
+		bytes = jget_num(proc, "rss_bytes", -1);
 		if (mem_kind == NULL)
 			mem_kind = "proc.rss_bytes";
 	}
 	cJSON_ArrayForEach(g, gpu)
-		gsum += num(g, "used_bytes", 0);
+		gsum += jget_num(g, "used_bytes", 0);
 	if (bytes < 0 && gsum <= 0)
 		return;
 	if (n_mem == cap_mem) {
@@ -474,7 +432,7 @@ static void on_mem(const cJSON *ev, double t, const char *file, long line)
 
 static void dispatch(cJSON *ev, const char *file, long line)
 {
-	const char *type = str(ev, "ev");
+	const char *type = jget_str(ev, "ev");
 	const cJSON *tv = cJSON_GetObjectItemCaseSensitive(ev, "t");
 	double t;
 
@@ -499,8 +457,8 @@ static void dispatch(cJSON *ev, const char *file, long line)
 		on_mem(ev, t, file, line);
 	else if (strcmp(type, "run") == 0)
 		on_run(ev, file, line);
-	else if (strcmp(type, "end") == 0 && str(ev, "tool") &&
-		 strcmp(str(ev, "tool"), "gen") == 0) {
+	else if (strcmp(type, "end") == 0 && jget_str(ev, "tool") &&
+		 strcmp(jget_str(ev, "tool"), "gen") == 0) {
 		cJSON_Delete(end_ev);
 		end_ev = cJSON_Duplicate(ev, 1);
 	} else if (strcmp(type, "load") == 0) {
@@ -565,8 +523,8 @@ struct metrics {
 };
 
 static struct metrics all;
-static long n_measured, n_warmup, n_ok, n_unfinished, by_status[N_STATUS];
-static long by_timeout[N_TIMEOUT];
+static long n_measured, n_warmup, n_ok, n_unfinished, by_status[ST_COUNT];
+static long by_timeout[TO_COUNT];
 static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
 static double usage_gap_sum;
 static long n_slo_met, q_checked, q_passed;
@@ -679,7 +637,7 @@ static void measure_one(struct req *r)
 		prompts[r->prompt].checked++;
 		prompts[r->prompt].passed += r->quality;
 	}
-	if (r->status != 0)
+	if (r->status != ST_OK)
 		return;
 	n_ok++;
 	sum_out_ok += (double)r->out_tokens;
@@ -790,7 +748,7 @@ static void write_run(void)
 		jw_num(&out, "t_start", t_min, 6);
 		jw_num(&out, "t_end", t_max, 6);
 	}
-	jw_int(&out, "events_version", (long long)num(run_ev, "version", 0));
+	jw_int(&out, "events_version", (long long)jget_num(run_ev, "version", 0));
 	jw_obj_close(&out);
 }
 
@@ -807,16 +765,16 @@ static void write_requests(void)
 	jw_num(&out, "error_rate", n_measured ?
 	       (double)(n_measured - n_ok) / (double)n_measured : 0, 4);
 	jw_obj_open(&out, "by_status");
-	for (i = 0; i < N_STATUS; i++)
+	for (i = 0; i < ST_COUNT; i++)
 		if (by_status[i] > 0)
-			jw_int(&out, status_names[i], by_status[i]);
+			jw_int(&out, fmt_status_name((enum fmt_status)i), by_status[i]);
 	if (n_unfinished)
 		jw_int(&out, "unfinished", n_unfinished);
 	jw_obj_close(&out);
 	jw_obj_open(&out, "by_timeout");
-	for (i = 0; i < N_TIMEOUT; i++)
+	for (i = 0; i < TO_COUNT; i++)
 		if (by_timeout[i] > 0)
-			jw_int(&out, timeout_names[i], by_timeout[i]);
+			jw_int(&out, fmt_timeout_name((enum fmt_timeout)i), by_timeout[i]);
 	jw_obj_close(&out);
 	jw_obj_close(&out);
 }
@@ -861,28 +819,7 @@ static double run_concurrency(void)
 {
 	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run_ev, "config");
 
-	return num(cfg, "concurrency", 0);
-}
-
-/* Aggregate tokens/s of a baseline run JSON (usually the c = 1 run). */
-static double baseline_tps(void)
-{
-	size_t len;
-	char *text = fio_slurp(opt_baseline, 64 << 20, &len);
-	cJSON *doc, *th;
-	double v;
-
-	if (text == NULL)
-		diag_die(EXIT_RUNTIME, "%s: %s", opt_baseline, strerror(errno));
-	doc = cJSON_ParseWithLength(text, len);
-	free(text);
-	th = cJSON_GetObjectItemCaseSensitive(doc, "throughput");
-	v = num(th, "aggregate_tps", -1);
-	cJSON_Delete(doc);
-	if (v <= 0)
-		diag_die(EXIT_RUNTIME, "%s: not a run JSON with "
-			 "throughput.aggregate_tps", opt_baseline);
-	return v;
+	return jget_num(cfg, "concurrency", 0);
 }
 
 static void write_throughput(void)
@@ -897,13 +834,6 @@ static void write_throughput(void)
 	jw_num(&out, "window_s", window > 0 ? window : 0, 6);
 	jw_num(&out, "jain_fairness", stats_jain(all.decode.v, all.decode.n), 4);
 	jw_num(&out, "concurrency", c, 0);
-	if (opt_baseline) {
-		double base = baseline_tps();
-		jw_num(&out, "baseline_aggregate_tps", base, 3);
-		jw_num(&out, "scaling_factor", agg / base, 4);
-		if (c > 0)
-			jw_num(&out, "scaling_efficiency", agg / base / c, 4);
-	}
 	jw_obj_close(&out);
 }
 
@@ -1032,7 +962,7 @@ static void write_leak(void)
 
 	for (id = 1; id <= max_id; id++) {
 		struct req *r = &reqs[id];
-		if (r->warmup || r->status != 0)
+		if (r->warmup || r->status != ST_OK)
 			continue;
 		for (j = 0; j < n_mem && mem[j].t < r->t_done; j++)
 			;
@@ -1070,7 +1000,7 @@ static void write_leak(void)
 static double mem_factor(void)
 {
 	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(run_ev, "server");
-	double scale = num(srv, "mem_scale_mb_per_gb", 0);
+	double scale = jget_num(srv, "mem_scale_mb_per_gb", 0);
 
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(srv, "simulated")) &&
 	       scale > 0 ? 1000 / scale : 1;
@@ -1158,7 +1088,7 @@ static void write_per_request(void)
 		jw_str(&out, "prompt", r->prompt >= 0 ? prompts[r->prompt].name : NULL);
 		jw_int(&out, "rep", r->rep);
 		jw_bool(&out, "warmup", r->warmup);
-		jw_str(&out, "status", r->seen_done ? status_names[r->status] : "unfinished");
+		jw_str(&out, "status", r->seen_done ? fmt_status_name((enum fmt_status)r->status) : "unfinished");
 		jw_num(&out, "t_send", r->t_send, 6);
 		if (r->tok_chunks > 0)
 			jw_num(&out, "ttft_s", r->t_first_tok - r->t_send, 6);
@@ -1185,7 +1115,7 @@ static void write_incomplete(void)
 		why[n++] = "no end event: the run was cut short";
 	if (n_unfinished > 0)
 		why[n++] = "requests without a done event";
-	if (end_ev && str(end_ev, "reason") && !strcmp(str(end_ev, "reason"), "signal"))
+	if (end_ev && jget_str(end_ev, "reason") && !strcmp(jget_str(end_ev, "reason"), "signal"))
 		why[n++] = "the run was stopped by a signal";
 	if (run_ev == NULL && max_id > 0)
 		why[n++] = "no run event: metadata unknown";
@@ -1202,8 +1132,8 @@ static void write_all(void)
 {
 	jw_init(&out);
 	jw_obj_open(&out, NULL);
-	jw_str(&out, "format", "tokbench-run");
-	jw_int(&out, "version", RUN_VERSION);
+	jw_str(&out, "format", FMT_RUN);
+	jw_int(&out, "version", FMT_RUN_VERSION);
 	jw_str(&out, "tool", "agg");
 	jw_str(&out, "tool_version", TB_VERSION);
 	write_incomplete();
@@ -1298,7 +1228,7 @@ static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"mem", 1, 0, 'm'}, {"slo", 1, 0, 'S'},
-		{"per-request", 0, 0, 'r'}, {"baseline", 1, 0, 'b'},
+		{"per-request", 0, 0, 'r'}, 
 		{"strict", 0, 0, 's'}, {"output", 1, 0, 'o'},
 		{"force", 0, 0, 'f'}, {"leak-threshold", 1, 0, 'L'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
@@ -1316,7 +1246,6 @@ static void parse_args(int argc, char **argv)
 		case 'p': parse_pcts(optarg); break;
 		case 'S': parse_slo(optarg); break;
 		case 'r': opt_per_request = 1; break;
-		case 'b': opt_baseline = optarg; break;
 		case 's': opt_strict = 1; break;
 		case 'o': opt_out = optarg; break;
 		case 'f': opt_force = 1; break;

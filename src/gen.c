@@ -24,7 +24,9 @@
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
+#include "formats.h"
 #include "hostinfo.h"
+#include "jget.h"
 #include "jw.h"
 #include "oai.h"
 #include "prompts.h"
@@ -48,15 +50,6 @@ static const char *const server_names[] = {
 	"llmsim", "unknown"
 };
 
-/* Why a request ended; the names are the done event's "status". */
-enum status {
-	ST_OK, ST_HTTP, ST_CONNECT, ST_TIMEOUT, ST_STREAM, ST_PROTOCOL,
-	ST_ABORTED
-};
-static const char *const status_names[] = {
-	"ok", "http_error", "connect_error", "timeout", "stream_error",
-	"protocol_error", "aborted"
-};
 
 /* One request in flight, on the list of those in flight. */
 struct xfer {
@@ -70,8 +63,8 @@ struct xfer {
 	sse_parser *sse;
 	long http;
 	int headers_done, is_sse;
-	enum status status;       /* ST_OK until something went wrong */
-	const char *timeout_kind; /* with ST_TIMEOUT */
+	enum fmt_status status;   /* ST_OK until something went wrong */
+	enum fmt_timeout timeout_kind; /* with ST_TIMEOUT */
 	char err[256];
 	char ctype[96];
 	long chunks, n_content, n_reasoning, n_tool;
@@ -596,10 +589,10 @@ static void emit_done(const struct xfer *x, int64_t m_end)
 {
 	ev_open("done", m_end);
 	jw_int(&ew, "id", x->id);
-	jw_str(&ew, "status", status_names[x->status]);
+	jw_str(&ew, "status", fmt_status_name(x->status));
 	jw_int(&ew, "http", x->http);
 	if (x->status == ST_TIMEOUT)
-		jw_str(&ew, "timeout", x->timeout_kind);
+		jw_str(&ew, "timeout", fmt_timeout_name(x->timeout_kind));
 	if (x->status != ST_OK && x->err[0])
 		jw_str(&ew, "error", x->err);
 	if (x->finish[0])
@@ -630,10 +623,10 @@ static void emit_done(const struct xfer *x, int64_t m_end)
 /* ---- one transfer ---------------------------------------------------- */
 
 /* Records the first problem of a request; later ones do not replace it. */
-static void fail_xfer(struct xfer *x, enum status st, const char *fmt, ...)
+static void fail_xfer(struct xfer *x, enum fmt_status st, const char *fmt, ...)
 	TB_PRINTF(3, 4);
 
-static void fail_xfer(struct xfer *x, enum status st, const char *fmt, ...)
+static void fail_xfer(struct xfer *x, enum fmt_status st, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -650,20 +643,6 @@ static char *json_dup(const cJSON *v)
 	return v ? cJSON_PrintUnformatted(v) : NULL;
 }
 
-static long num_of(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? (long)v->valuedouble : -1;
-}
-
-static double dbl_of(const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : -1;
-}
-
 static void take_usage(struct xfer *x, const cJSON *u)
 {
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
@@ -671,10 +650,10 @@ static void take_usage(struct xfer *x, const cJSON *u)
 
 	free(x->usage);
 	x->usage = json_dup(u);
-	x->usage_completion = num_of(u, "completion_tokens");
-	x->usage_prompt = num_of(u, "prompt_tokens");
+	x->usage_completion = (long)jget_num(u, "completion_tokens", -1);
+	x->usage_prompt = (long)jget_num(u, "prompt_tokens", -1);
 	if (d != NULL)
-		x->usage_reasoning = num_of(d, "reasoning_tokens");
+		x->usage_reasoning = (long)jget_num(d, "reasoning_tokens", -1);
 }
 
 static void take_chunk(struct xfer *x, const struct oai_chunk *c)
@@ -826,7 +805,7 @@ static void classify(struct xfer *x, CURLcode rc)
 		fail_xfer(x, ST_CONNECT, "%s", x->curl_err[0] ? x->curl_err :
 			  curl_easy_strerror(rc));
 	else if (rc == CURLE_OPERATION_TIMEDOUT && !x->headers_done) {
-		x->timeout_kind = "connect";
+		x->timeout_kind = TO_CONNECT;
 		fail_xfer(x, ST_TIMEOUT, "%s", x->curl_err);
 	} else if (rc != CURLE_OK)
 		fail_xfer(x, ST_STREAM, "%s", x->curl_err[0] ? x->curl_err :
@@ -868,7 +847,7 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 }
 
 /* Ends a transfer early (a timeout, a signal). */
-static void xfer_cut(struct xfer *x, enum status st, const char *kind,
+static void xfer_cut(struct xfer *x, enum fmt_status st, enum fmt_timeout kind,
 		     const char *msg)
 {
 	x->timeout_kind = kind;
@@ -890,17 +869,17 @@ static int check_timeouts(struct xfer *x, int64_t now)
 
 	if (opt_t_total > 0 && since(now, x->m_send) > opt_t_total) {
 		snprintf(msg, sizeof msg, "no end after %.3f s", opt_t_total);
-		xfer_cut(x, ST_TIMEOUT, "total", msg);
+		xfer_cut(x, ST_TIMEOUT, TO_TOTAL, msg);
 	} else if (x->m_first_event == 0 && opt_t_first > 0 &&
 		   since(now, x->m_send) > opt_t_first) {
 		snprintf(msg, sizeof msg, "no first event after %.3f s",
 			 opt_t_first);
-		xfer_cut(x, ST_TIMEOUT, "first", msg);
+		xfer_cut(x, ST_TIMEOUT, TO_FIRST, msg);
 	} else if (x->m_first_event != 0 && opt_t_idle > 0 &&
 		   since(now, last) > opt_t_idle) {
 		snprintf(msg, sizeof msg, "nothing received for %.3f s",
 			 opt_t_idle);
-		xfer_cut(x, ST_TIMEOUT, "idle", msg);
+		xfer_cut(x, ST_TIMEOUT, TO_IDLE, msg);
 	} else {
 		return 0;
 	}
@@ -915,7 +894,7 @@ static void scan_in_flight(int64_t now, int abort_all)
 	for (; x != NULL; x = next) {
 		next = x->next; /* x may be freed below */
 		if (abort_all)
-			xfer_cut(x, ST_ABORTED, NULL, "aborted by a signal");
+			xfer_cut(x, ST_ABORTED, TO_OTHER, "aborted by a signal");
 		else
 			check_timeouts(x, now);
 	}
@@ -1388,14 +1367,6 @@ static cJSON *probe(const char *path, long *code)
 	return http_json(url, NULL, 3, code);
 }
 
-static void copy_str(char *dst, size_t n, const cJSON *o, const char *k)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-
-	if (cJSON_IsString(v))
-		snprintf(dst, n, "%s", v->valuestring);
-}
-
 /* llama-server (or llmsim) answers /props. */
 static int probe_props(void)
 {
@@ -1409,12 +1380,12 @@ static int probe_props(void)
 	if (found) {
 		server_kind = sim ? SRV_LLMSIM : SRV_LLAMACPP;
 		srv_simulated = sim != NULL;
-		copy_str(srv_model, sizeof srv_model, j, "model_path");
-		copy_str(srv_version, sizeof srv_version, j, "build_info");
-		copy_str(srv_quant, sizeof srv_quant, sim, "quant");
-		copy_str(srv_backend, sizeof srv_backend, sim, "backend");
-		srv_mem_scale = dbl_of(sim, "mem_scale_mb_per_gb");
-		srv_ctx = num_of(dgs, "n_ctx");
+		jget_copy(srv_model, sizeof srv_model, j, "model_path");
+		jget_copy(srv_version, sizeof srv_version, j, "build_info");
+		jget_copy(srv_quant, sizeof srv_quant, sim, "quant");
+		jget_copy(srv_backend, sizeof srv_backend, sim, "backend");
+		srv_mem_scale = jget_num(sim, "mem_scale_mb_per_gb", -1);
+		srv_ctx = (long)jget_num(dgs, "n_ctx", -1);
 	}
 	cJSON_Delete(j);
 	return found;
@@ -1443,10 +1414,10 @@ static int probe_lmstudio(void)
 	if (found && code == 200 && server_kind != SRV_LLMSIM)
 		server_kind = SRV_LMSTUDIO;
 	if (pick) {
-		copy_str(srv_model, sizeof srv_model, pick, "id");
-		copy_str(srv_quant, sizeof srv_quant, pick, "quantization");
-		copy_str(srv_backend, sizeof srv_backend, pick, "compatibility_type");
-		srv_ctx = num_of(pick, "max_context_length");
+		jget_copy(srv_model, sizeof srv_model, pick, "id");
+		jget_copy(srv_quant, sizeof srv_quant, pick, "quantization");
+		jget_copy(srv_backend, sizeof srv_backend, pick, "compatibility_type");
+		srv_ctx = (long)jget_num(pick, "max_context_length", -1);
 	}
 	cJSON_Delete(j);
 	return found && code == 200;
@@ -1480,7 +1451,7 @@ static int probe_models(void)
 		server_kind = cJSON_IsString(o) && !strcmp(o->valuestring, "vllm") ?
 			      SRV_VLLM : SRV_OPENAI;
 		if (!srv_model[0])
-			copy_str(srv_model, sizeof srv_model, first, "id");
+			jget_copy(srv_model, sizeof srv_model, first, "id");
 	}
 	cJSON_Delete(j);
 	return code == 200;
@@ -1758,8 +1729,8 @@ static void emit_run(void)
 	int i;
 
 	ev_open("run", m_start);
-	jw_str(&ew, "format", "tokbench-events");
-	jw_int(&ew, "version", 1);
+	jw_str(&ew, "format", FMT_EVENTS);
+	jw_int(&ew, "version", FMT_EVENTS_VERSION);
 	jw_str(&ew, "tool", "gen");
 	jw_str(&ew, "tool_version", TB_VERSION);
 	jw_str(&ew, "run_id", run_id);

@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
+#include "formats.h"
 #include "jw.h"
 #include "sim.h"
 #include "units.h"
@@ -1789,8 +1790,8 @@ static void open_log(void)
 	jw_str(&logw, "ev", "sim");
 	jw_num(&logw, "t", clock_now(), 6);
 	jw_str(&logw, "what", "start");
-	jw_str(&logw, "format", "tokbench-events");
-	jw_int(&logw, "version", 1);
+	jw_str(&logw, "format", FMT_EVENTS);
+	jw_int(&logw, "version", FMT_EVENTS_VERSION);
 	jw_str(&logw, "model", current->id);
 	jw_int(&logw, "seed", (long long)opt_seed);
 	log_end();

@@ -12,6 +12,7 @@
 #include "args.h"
 #include "clock.h"
 #include "diag.h"
+#include "formats.h"
 #include "gpumem.h"
 #include "jw.h"
 #include "procmem.h"
@@ -255,8 +256,8 @@ static int sample(int64_t now)
 	jw_str(&ew, "ev", "mem");
 	jw_num(&ew, "t", clock_to_shared(now), 6);
 	if (samples == 0) {
-		jw_str(&ew, "format", "tokbench-events");
-		jw_int(&ew, "version", 1);
+		jw_str(&ew, "format", FMT_EVENTS);
+		jw_int(&ew, "version", FMT_EVENTS_VERSION);
 		jw_str(&ew, "tool", "memsample");
 		jw_str(&ew, "tool_version", TB_VERSION);
 		jw_num(&ew, "interval_s", opt_interval, 6);

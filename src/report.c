@@ -19,13 +19,14 @@
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
+#include "formats.h"
+#include "jget.h"
 #include "jw.h"
 #include "runjson.h"
 #include "stats.h"
 
 extern char **environ;
 
-#define RUN_VERSION RUNJSON_VERSION
 #define MAX_FIELDS 8
 #define MAX_RUNS 4096
 #define OUTPUT_CHARS 300
@@ -86,32 +87,6 @@ static void out(const char *fmt, ...)
 	jw_append(&md, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	/* overlong three- and four-byte forms, surrogates, past U+10FFFF */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return len;
-}
-
 /* Appends text as Markdown table-cell content: every character Markdown
  * or HTML would interpret is escaped, line breaks become spaces, bytes that
  * are not valid UTF-8 become U+FFFD, and the cell is cut after max bytes
@@ -131,7 +106,7 @@ static void cell(const char *s, size_t max)
 			return;
 		}
 		if (c >= 0x80) {
-			size_t k = utf8_seq(s + i, n - i);
+			size_t k = jw_utf8_len(s + i, n - i);
 			if (k == 0) {
 				out("\xef\xbf\xbd"); /* U+FFFD for a stray byte */
 			} else {
@@ -153,34 +128,10 @@ static void cell(const char *s, size_t max)
 	}
 }
 
-static const cJSON *get(const cJSON *o, const char *path)
-{
-	char key[64];
-	const char *dot;
-
-	while (o && path && *path) {
-		dot = strchr(path, '.');
-		snprintf(key, sizeof key, "%.*s",
-			 (int)(dot ? (size_t)(dot - path) : strlen(path)), path);
-		o = cJSON_GetObjectItemCaseSensitive(o, key);
-		path = dot ? dot + 1 : NULL;
-	}
-	return o;
-}
-
 /* A number at a dotted path, or NAN. */
 static double num(const cJSON *o, const char *path)
 {
-	const cJSON *v = get(o, path);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static const char *str(const cJSON *o, const char *path)
-{
-	const cJSON *v = get(o, path);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return jget_path_num(o, path, NAN);
 }
 
 /* Gigabytes: one decimal from 1 GB up, three below (scaled-down runs). */
@@ -220,23 +171,23 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 	double c;
 
 	if (strcmp(f, "model") == 0)
-		v = str(d, "run.model");
+		v = jget_path_str(d, "run.model");
 	else if (strcmp(f, "quant") == 0)
-		v = str(d, "run.labels.quant") ? str(d, "run.labels.quant") :
-		    str(d, "run.server.quant");
+		v = jget_path_str(d, "run.labels.quant") ? jget_path_str(d, "run.labels.quant") :
+		    jget_path_str(d, "run.server.quant");
 	else if (strcmp(f, "backend") == 0)
-		v = str(d, "run.labels.backend") ? str(d, "run.labels.backend") :
-		    str(d, "run.server.backend");
+		v = jget_path_str(d, "run.labels.backend") ? jget_path_str(d, "run.labels.backend") :
+		    jget_path_str(d, "run.server.backend");
 	else if (strcmp(f, "server") == 0)
-		v = str(d, "run.server.kind");
+		v = jget_path_str(d, "run.server.kind");
 	else if (strcmp(f, "concurrency") == 0) {
 		c = num(d, "run.config.concurrency");
 		snprintf(buf, n, isfinite(c) ? "c=%.0f" : "—", c);
 		return;
 	} else {
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(get(d, "run.labels"), f);
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(jget_path(d, "run.labels"), f);
 		if (!cJSON_IsString(l))
-			l = cJSON_GetObjectItemCaseSensitive(get(d, "run.env"), f);
+			l = cJSON_GetObjectItemCaseSensitive(jget_path(d, "run.env"), f);
 		v = cJSON_IsString(l) ? l->valuestring : NULL;
 	}
 	snprintf(buf, n, "%s", v && *v ? v : "—");
@@ -249,11 +200,11 @@ static void describe(struct run *r)
 
 	const cJSON *pp;
 
-	cJSON_ArrayForEach(pp, get(d, "per_prompt"))
+	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
 		r->context |= num(pp, "synthetic_tokens") > 0;
 	r->version = (int)num(d, "version");
-	r->incomplete = cJSON_IsTrue(get(d, "incomplete"));
-	r->simulated = cJSON_IsTrue(get(d, "run.server.simulated"));
+	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
+	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
 	r->conc = num(d, "run.config.concurrency");
 	if (!isfinite(r->conc))
 		r->conc = 1;
@@ -392,7 +343,7 @@ static void pool(const struct group *g, const char *path, struct stats_sum *s)
 	int i;
 
 	for (i = 0; i < g->n && k < MAX_RUNS; i++) {
-		const cJSON *o = get(g->runs[i]->doc, path);
+		const cJSON *o = jget_path(g->runs[i]->doc, path);
 		if (!is_summary_run(g, g->runs[i]) || !cJSON_IsObject(o))
 			continue;
 		memset(&parts[k], 0, sizeof parts[k]);
@@ -489,7 +440,7 @@ static void load_cell(const struct group *g)
 	int i, k = 0, failed = 0;
 
 	for (i = 0; i < g->n; i++) {
-		const char *st = str(g->runs[i]->doc, "load.status");
+		const char *st = jget_path_str(g->runs[i]->doc, "load.status");
 		double v = num(g->runs[i]->doc, "load.seconds");
 		if (st && strcmp(st, "ok") != 0)
 			failed = 1;
@@ -511,7 +462,7 @@ static int marks(const struct group *g, int *old)
 	*old = 0;
 	for (i = 0; i < g->n; i++) {
 		inc |= g->runs[i]->incomplete;
-		*old |= g->runs[i]->version < RUN_VERSION;
+		*old |= g->runs[i]->version < FMT_RUN_VERSION;
 	}
 	return inc;
 }
@@ -642,7 +593,7 @@ static int prompt_names(const char **names, int cap)
 
 	for (g = 0; g < n_groups; g++)
 		for (r = 0; r < groups[g].n; r++)
-			cJSON_ArrayForEach(p, get(groups[g].runs[r]->doc, "per_prompt")) {
+			cJSON_ArrayForEach(p, jget_path(groups[g].runs[r]->doc, "per_prompt")) {
 				for (k = 0; k < n && strcmp(names[k], p->string); k++)
 					;
 				if (k == n && n < cap)
@@ -661,7 +612,7 @@ static double prompt_mean(const struct group *g, const char *prompt,
 	int i, k = 0;
 	for (i = 0; i < g->n; i++) {
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
-			get(g->runs[i]->doc, "per_prompt"), prompt);
+			jget_path(g->runs[i]->doc, "per_prompt"), prompt);
 		double v = num(pp, path);
 		if ((is_summary_run(g, g->runs[i]) || g->runs[i]->context) &&
 		    isfinite(v)) {
@@ -813,7 +764,7 @@ static int context_rows(const struct group *g, const char **names, double *tok,
 	int n = 0, i, k;
 
 	for (i = 0; i < g->n; i++)
-		cJSON_ArrayForEach(p, get(g->runs[i]->doc, "per_prompt")) {
+		cJSON_ArrayForEach(p, jget_path(g->runs[i]->doc, "per_prompt")) {
 			double t = num(p, "prompt_tokens.mean");
 			if (!isfinite(t) || !(g->runs[i]->context ||
 					      is_summary_run(g, g->runs[i])))
@@ -1086,8 +1037,8 @@ static void write_failures(void)
 		double er = error_rate(gr);
 		int old, inc = marks(gr, &old), load_err = 0;
 		for (i = 0; i < gr->n; i++)
-			load_err |= str(gr->runs[i]->doc, "load.status") &&
-				    strcmp(str(gr->runs[i]->doc, "load.status"), "ok");
+			load_err |= jget_path_str(gr->runs[i]->doc, "load.status") &&
+				    strcmp(jget_path_str(gr->runs[i]->doc, "load.status"), "ok");
 		if (!(er > 0) && !inc && !load_err)
 			continue;
 		if (!any++)
@@ -1100,7 +1051,7 @@ static void write_failures(void)
 			const cJSON *st, *bs;
 			int first = 1;
 			for (i = 0; i < gr->n; i++) {
-				bs = get(gr->runs[i]->doc, "requests.by_status");
+				bs = jget_path(gr->runs[i]->doc, "requests.by_status");
 				cJSON_ArrayForEach(st, bs) {
 					if (strcmp(st->string, "ok") == 0)
 						continue;
@@ -1166,8 +1117,8 @@ static void write_outputs(void)
 			const cJSON *pp = NULL, *o = NULL;
 			for (r = 0; r < groups[g].n && o == NULL; r++) {
 				pp = cJSON_GetObjectItemCaseSensitive(
-					get(groups[g].runs[r]->doc, "per_prompt"), names[i]);
-				o = get(pp, "output");
+					jget_path(groups[g].runs[r]->doc, "per_prompt"), names[i]);
+				o = jget_path(pp, "output");
 			}
 			if (o == NULL)
 				continue;
@@ -1178,13 +1129,13 @@ static void write_outputs(void)
 			out(" | ");
 			numcell(num(o, "chars"), 0);
 			out(" | ");
-			if (get(pp, "quality"))
+			if (jget_path(pp, "quality"))
 				out("%.0f / %.0f", num(pp, "quality.passed"),
 				    num(pp, "quality.checked"));
 			else
 				out("—");
 			out(" | ");
-			cell(str(o, "text"), OUTPUT_CHARS);
+			cell(jget_path_str(o, "text"), OUTPUT_CHARS);
 			out(" |\n");
 		}
 		out("\n");
@@ -1196,14 +1147,14 @@ static void labels_cell(const cJSON *d)
 	const cJSON *l;
 	int first = 1;
 
-	cJSON_ArrayForEach(l, get(d, "run.labels")) {
+	cJSON_ArrayForEach(l, jget_path(d, "run.labels")) {
 		out("%s", first ? "" : ", ");
 		cell(l->string, 40);
 		out("=");
 		cell(cJSON_IsString(l) ? l->valuestring : "?", 60);
 		first = 0;
 	}
-	cJSON_ArrayForEach(l, get(d, "run.env")) {
+	cJSON_ArrayForEach(l, jget_path(d, "run.env")) {
 		out("%s", first ? "" : ", ");
 		cell(l->string, 40);
 		out("=");
@@ -1234,13 +1185,13 @@ static void write_runs(void)
 		}
 		cell(r->key, 120);
 		out(" | %.0f%s | ", r->conc, r->context ? " (context)" : "");
-		cell(str(d, "run.server.kind"), 30);
+		cell(jget_path_str(d, "run.server.kind"), 30);
 		if (r->simulated)
 			out(" (simulated)");
 		out(" | ");
-		cell(str(d, "run.host.os"), 20);
+		cell(jget_path_str(d, "run.host.os"), 20);
 		out(" ");
-		cell(str(d, "run.host.cpu"), 60);
+		cell(jget_path_str(d, "run.host.cpu"), 60);
 		out(" | ");
 		labels_cell(d);
 		out(" | ");
@@ -1248,8 +1199,8 @@ static void write_runs(void)
 		out("/");
 		numcell(num(d, "requests.measured"), 0);
 		out(" | %s%s%s |\n", r->incomplete ? "incomplete †" : "complete",
-		    r->version < RUN_VERSION ? ", older format ‡" : "",
-		    cJSON_IsTrue(get(d, "run.server.simulated")) ? "" : "");
+		    r->version < FMT_RUN_VERSION ? ", older format ‡" : "",
+		    cJSON_IsTrue(jget_path(d, "run.server.simulated")) ? "" : "");
 	}
 	out("\n");
 }
@@ -1565,8 +1516,8 @@ static void memory_spans(FILE *gp, double ymax)
 		for (i = 0; i < groups[g].n && !pr; i++) {
 			if (!is_summary_run(&groups[g], groups[g].runs[i]))
 				continue;
-			tl = get(groups[g].runs[i]->doc, "memory.timeline");
-			pr = get(groups[g].runs[i]->doc, "per_request");
+			tl = jget_path(groups[g].runs[i]->doc, "memory.timeline");
+			pr = jget_path(groups[g].runs[i]->doc, "per_request");
 			if (!cJSON_IsArray(tl) || !cJSON_IsArray(pr) || !cJSON_GetArraySize(pr))
 				pr = NULL;
 		}
@@ -1579,7 +1530,7 @@ static void memory_spans(FILE *gp, double ymax)
 	fprintf(d, "start,length,row\n");
 	cJSON_ArrayForEach(q, pr) {
 		double e = num(q, "e2e_s");
-		if (!isfinite(e) || cJSON_IsTrue(get(q, "warmup")))
+		if (!isfinite(e) || cJSON_IsTrue(jget_path(q, "warmup")))
 			continue;
 		fprintf(d, "%.3f,%.3f,%d\n", num(q, "t_send") - t0, e, n % 8);
 		n++;
@@ -1607,7 +1558,7 @@ static void chart_memory(void)
 	for (g = 0; g < n_groups; g++) {
 		const cJSON *tl = NULL;
 		for (i = 0; i < groups[g].n && !cJSON_IsArray(tl); i++)
-			tl = get(groups[g].runs[i]->doc, "memory.timeline");
+			tl = jget_path(groups[g].runs[i]->doc, "memory.timeline");
 		if (!cJSON_IsArray(tl) || cJSON_GetArraySize(tl) == 0)
 			continue;
 		if (gp == NULL) {

@@ -35,6 +35,20 @@ static void test_plain_and_specials(void)
 	CHECK_STR(ESC("\x7f/"), "\x7f/"); /* DEL and '/' need no escape */
 }
 
+static void test_utf8_len(void)
+{
+	CHECK_INT(jw_utf8_len("a", 1), 1);
+	CHECK_INT(jw_utf8_len("\xc3\xa9", 2), 2);          /* é */
+	CHECK_INT(jw_utf8_len("\xc3\xa9", 1), 0);          /* cut short */
+	CHECK_INT(jw_utf8_len("\xe9\x87\x8f", 3), 3);      /* 量 */
+	CHECK_INT(jw_utf8_len("\xf0\x9f\x98\x80", 4), 4);  /* an emoji */
+	CHECK_INT(jw_utf8_len("\xc0\xaf", 2), 0);          /* overlong / */
+	CHECK_INT(jw_utf8_len("\xe0\x80\xaf", 3), 0);      /* overlong, 3 bytes */
+	CHECK_INT(jw_utf8_len("\xed\xa0\x80", 3), 0);      /* a surrogate */
+	CHECK_INT(jw_utf8_len("\xf4\x90\x80\x80", 4), 0);  /* past U+10FFFF */
+	CHECK_INT(jw_utf8_len("\x80", 1), 0);              /* a lone continuation */
+}
+
 static void test_utf8(void)
 {
 	CHECK_STR(ESC("量子计算"), "量子计算");
@@ -135,6 +149,7 @@ static void test_roundtrip_all_bytes(void)
 int main(void)
 {
 	RUN(test_plain_and_specials);
+	RUN(test_utf8_len);
 	RUN(test_utf8);
 	RUN(test_object_line);
 	RUN(test_roundtrip_all_bytes);

@@ -1,0 +1,35 @@
+/* formats: the names, versions and enumerations of tokbench's event and run
+ * formats, in one place for every tool (docs/events.md, docs/run-json.md). */
+#ifndef TB_FORMATS_H
+#define TB_FORMATS_H
+
+/* The "format" and "version" of an event stream's first line (gen's run,
+ * memsample's header, llmsim's log) and of agg's run JSON. */
+#define FMT_EVENTS "tokbench-events"
+#define FMT_EVENTS_VERSION 1
+#define FMT_RUN "tokbench-run"
+#define FMT_RUN_VERSION 1
+
+/* Why a request ended: a done event's "status".  ST_OTHER is a reader's
+ * name for a status it does not know; gen never writes it. */
+enum fmt_status {
+	ST_OK, ST_HTTP, ST_CONNECT, ST_TIMEOUT, ST_STREAM, ST_PROTOCOL,
+	ST_ABORTED, ST_OTHER, ST_COUNT
+};
+
+/* Which timeout ended a request: a done event's "timeout" with ST_TIMEOUT. */
+enum fmt_timeout {
+	TO_CONNECT, TO_FIRST, TO_IDLE, TO_TOTAL, TO_OTHER, TO_COUNT
+};
+
+/* The written name of a status or timeout ("ok", "http_error", ...;
+ * "connect", "first", ...); a static string. */
+const char *fmt_status_name(enum fmt_status st);
+const char *fmt_timeout_name(enum fmt_timeout to);
+
+/* The enumeration of a written name; ST_OTHER / TO_OTHER for NULL or an
+ * unknown name. */
+enum fmt_status fmt_status_of(const char *name);
+enum fmt_timeout fmt_timeout_of(const char *name);
+
+#endif
