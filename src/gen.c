@@ -21,6 +21,7 @@
 #include <event2/event.h>
 
 #include "args.h"
+#include "arrival.h"
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
@@ -29,6 +30,7 @@
 #include "jget.h"
 #include "jw.h"
 #include "oai.h"
+#include "probe.h"
 #include "prompts.h"
 #include "sim.h"
 #include "sse.h"
@@ -41,14 +43,6 @@ extern char **environ;
 #define EXIT_SIGNAL_BASE 128
 
 enum api { API_CHAT, API_COMPLETIONS };
-enum server {
-	SRV_AUTO, SRV_LMSTUDIO, SRV_LLAMACPP, SRV_OLLAMA, SRV_MLX, SRV_VLLM,
-	SRV_OPENAI, SRV_LLMSIM, SRV_UNKNOWN
-};
-static const char *const server_names[] = {
-	"auto", "lmstudio", "llamacpp", "ollama", "mlx", "vllm", "openai",
-	"llmsim", "unknown"
-};
 
 
 /* One request in flight, on the list of those in flight. */
@@ -100,7 +94,7 @@ static double opt_t_total;           /* 0: none */
 static const char *labels[MAX_LABELS][2];
 static int n_labels;
 static int opt_cache_bust = 1;
-static enum server opt_server = SRV_AUTO;
+static enum srv_kind opt_server = SRV_AUTO;
 static int opt_keep_text = 1;
 static const char *opt_prompts = "-";
 static int opt_load, opt_load_only, opt_load_health;
@@ -120,16 +114,16 @@ static long measured_total;          /* -1: until --duration ends */
 static long in_flight, warm_in_flight;
 static struct xfer *flight_head;      /* every transfer in flight */
 static int64_t m_start, m_next_arrival, m_measure_start;
-static struct sim_rng arrival_rng;
+static struct arrival arrivals;      /* gaps of an open-loop run */
 static volatile sig_atomic_t got_signal;
 static int sig_pipe[2] = {-1, -1};
 static long out_tokens;              /* for progress */
 static int64_t m_wake;               /* when the loop woke for this batch */
-static enum server server_kind = SRV_UNKNOWN;
-static char srv_model[256], srv_quant[64], srv_version[128], srv_backend[32];
-static long srv_ctx = -1;
-static double srv_mem_scale;          /* llmsim: MB allocated per simulated GB */
-static int srv_simulated;
+static struct probe prb;             /* where the server is probed */
+static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
+static int srv_detected;
+static struct load_result load_res;  /* the load, measured before the run event */
+static int have_load;
 
 /* ---- options ------------------------------------------------------- */
 
@@ -171,13 +165,12 @@ static void add_label(char *kv)
 	n_labels++;
 }
 
-static enum server parse_server(const char *s)
+static enum srv_kind parse_server(const char *s)
 {
-	int i;
+	int k = probe_kind_of(s);
 
-	for (i = 0; i <= SRV_LLMSIM; i++)
-		if (strcmp(s, server_names[i]) == 0)
-			return (enum server)i;
+	if (k >= 0)
+		return (enum srv_kind)k;
 	diag_die(EXIT_USAGE, "--server %s: want auto, lmstudio, llamacpp, "
 		 "ollama, mlx, vllm, openai or llmsim", s);
 }
@@ -235,7 +228,7 @@ static void parse_opt(int c, char *v)
 	case O_API:
 		if (strcmp(v, "chat") && strcmp(v, "completions"))
 			diag_die(EXIT_USAGE, "--api %s: want chat or completions", v);
-		opt_api = v[0] == 'c' && v[1] == 'h' ? API_CHAT : API_COMPLETIONS;
+		opt_api = strcmp(v, "chat") == 0 ? API_CHAT : API_COMPLETIONS;
 		break;
 	case 'c': opt_conc = (long)args_int("-c", v, 1, 100000); opt_conc_set = 1; break;
 	case O_RATE: opt_rate = args_real("--rate", v, 1e-6, 1e6); break;
@@ -426,8 +419,8 @@ static int max_tokens_for(const struct prompt *p)
 
 static int send_cache_prompt(void)
 {
-	return opt_cache_bust && (server_kind == SRV_LLAMACPP ||
-				  server_kind == SRV_LLMSIM);
+	return opt_cache_bust && (srv.kind == SRV_LLAMACPP ||
+				  srv.kind == SRV_LLMSIM);
 }
 
 /* The messages, the first one's text behind the cache-busting nonce. */
@@ -480,7 +473,7 @@ static char *build_body(const struct prompt *p, long id)
 		jw_int(&w, "seed", opt_seed);
 	if (opt_ignore_eos) {
 		jw_bool(&w, "ignore_eos", 1);
-		if (server_kind == SRV_VLLM)
+		if (srv.kind == SRV_VLLM)
 			jw_int(&w, "min_tokens", max_tokens_for(p));
 	}
 	if (send_cache_prompt())
@@ -979,38 +972,6 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	emit_req(x);
 }
 
-/* Gap to the next arrival in an open-loop run: constant, or gamma with
- * shape = burstiness and mean 1/rate (shape 1 is a Poisson process). */
-static double next_gap(void)
-{
-	double shape = opt_burstiness, d, c, x, v, u;
-
-	if (opt_constant)
-		return 1 / opt_rate;
-	if (shape < 1) { /* boost: gamma(a) = gamma(a + 1) * U^(1/a) */
-		u = sim_rng_unit(&arrival_rng);
-		opt_burstiness = shape + 1;
-		d = next_gap() * (shape + 1) / shape;
-		opt_burstiness = shape;
-		return d * pow(1 - u, 1 / shape);
-	}
-	/* Marsaglia and Tsang's method, with normal draws by Box-Muller. */
-	d = shape - 1.0 / 3;
-	c = 1 / sqrt(9 * d);
-	for (;;) {
-		double u1 = 1 - sim_rng_unit(&arrival_rng);
-		double u2 = sim_rng_unit(&arrival_rng);
-		x = sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
-		v = 1 + c * x;
-		if (v <= 0)
-			continue;
-		v = v * v * v;
-		u = 1 - sim_rng_unit(&arrival_rng);
-		if (log(u) < 0.5 * x * x + d - d * v + d * log(v))
-			return d * v / (shape * opt_rate);
-	}
-}
-
 static int warmup_done(void)
 {
 	return warm_launched >= opt_warmup && warm_in_flight == 0;
@@ -1060,7 +1021,7 @@ static void launch_due(int64_t now)
 	while (m_next_arrival <= now && in_flight < cap &&
 	       measured_left(m_next_arrival)) {
 		launch_measured(m_next_arrival);
-		m_next_arrival += (int64_t)(next_gap() * 1e9);
+		m_next_arrival += (int64_t)(arrival_gap(&arrivals) * 1e9);
 	}
 }
 
@@ -1310,318 +1271,71 @@ static void run_loop(void)
 
 /* ---- server detection and load ------------------------------------ */
 
-static char root_url[1024];
-
-static size_t grow_body(char *p, size_t size, size_t n, void *ud)
-{
-	jw_append(ud, p, size * n);
-	return size * n;
-}
-
-/* A blocking request for probes: GET, or POST when body is not NULL.
- * Returns the parsed JSON reply (caller deletes) or NULL; *code gets the
- * HTTP status (0 when nothing answered). */
-static cJSON *http_json(const char *url, const char *body, double timeout,
-			long *code)
-{
-	CURL *e = curl_easy_init();
-	struct curl_slist *h = NULL;
-	cJSON *j = NULL;
-	size_t len;
-	jw buf;
-
-	*code = 0;
-	if (e == NULL)
-		return NULL;
-	jw_init(&buf);
-	h = curl_slist_append(h, "Content-Type: application/json");
-	if (api_key[0]) {
-		char a[600];
-		snprintf(a, sizeof a, "Authorization: Bearer %s", api_key);
-		h = curl_slist_append(h, a);
-	}
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, grow_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &buf);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	if (body != NULL)
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-	if (curl_easy_perform(e) == CURLE_OK) {
-		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, code);
-		const char *d = jw_data(&buf, &len);
-		j = cJSON_ParseWithLength(d, len);
-	}
-	curl_slist_free_all(h);
-	curl_easy_cleanup(e);
-	jw_free(&buf);
-	return j;
-}
-
-static cJSON *probe(const char *path, long *code)
-{
-	char url[1200];
-
-	snprintf(url, sizeof url, "%s%s", root_url, path);
-	return http_json(url, NULL, 3, code);
-}
-
-/* llama-server (or llmsim) answers /props. */
-static int probe_props(void)
-{
-	long code;
-	cJSON *j = probe("/props", &code);
-	const cJSON *sim = cJSON_GetObjectItem(j, "llmsim");
-	const cJSON *dgs = cJSON_GetObjectItem(j, "default_generation_settings");
-	int found = code == 200 && cJSON_IsObject(j) &&
-		    (sim || dgs || cJSON_GetObjectItem(j, "build_info"));
-
-	if (found) {
-		server_kind = sim ? SRV_LLMSIM : SRV_LLAMACPP;
-		srv_simulated = sim != NULL;
-		jget_copy(srv_model, sizeof srv_model, j, "model_path");
-		jget_copy(srv_version, sizeof srv_version, j, "build_info");
-		jget_copy(srv_quant, sizeof srv_quant, sim, "quant");
-		jget_copy(srv_backend, sizeof srv_backend, sim, "backend");
-		srv_mem_scale = jget_num(sim, "mem_scale_mb_per_gb", -1);
-		srv_ctx = (long)jget_num(dgs, "n_ctx", -1);
-	}
-	cJSON_Delete(j);
-	return found;
-}
-
-/* LM Studio answers /api/v0/models with quantization and state. */
-static int probe_lmstudio(void)
-{
-	long code;
-	cJSON *j = probe("/api/v0/models", &code);
-	const cJSON *m, *pick = NULL, *data = cJSON_GetObjectItem(j, "data");
-	int found = 0;
-
-	cJSON_ArrayForEach(m, data) {
-		const cJSON *id = cJSON_GetObjectItem(m, "id");
-		const cJSON *st = cJSON_GetObjectItem(m, "state");
-		if (!cJSON_GetObjectItem(m, "compatibility_type"))
-			continue;
-		found = 1;
-		if (cJSON_IsString(id) && strcmp(id->valuestring, opt_model_id) == 0)
-			pick = m;
-		else if (!pick && cJSON_IsString(st) &&
-			 strcmp(st->valuestring, "loaded") == 0)
-			pick = m;
-	}
-	if (found && code == 200 && server_kind != SRV_LLMSIM)
-		server_kind = SRV_LMSTUDIO;
-	if (pick) {
-		jget_copy(srv_model, sizeof srv_model, pick, "id");
-		jget_copy(srv_quant, sizeof srv_quant, pick, "quantization");
-		jget_copy(srv_backend, sizeof srv_backend, pick, "compatibility_type");
-		srv_ctx = (long)jget_num(pick, "max_context_length", -1);
-	}
-	cJSON_Delete(j);
-	return found && code == 200;
-}
-
-static int probe_ollama(void)
-{
-	long code;
-	cJSON *j = probe("/api/tags", &code);
-	int found = code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
-
-	if (found)
-		server_kind = SRV_OLLAMA;
-	cJSON_Delete(j);
-	return found;
-}
-
-/* Last resort: /v1/models; vLLM says owned_by "vllm". */
-static int probe_models(void)
-{
-	long code;
-	char url[1200];
-	cJSON *j;
-	const cJSON *first;
-
-	snprintf(url, sizeof url, "%s/models", opt_base);
-	j = http_json(url, NULL, 3, &code);
-	first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
-	if (code == 200 && first) {
-		const cJSON *o = cJSON_GetObjectItem(first, "owned_by");
-		server_kind = cJSON_IsString(o) && !strcmp(o->valuestring, "vllm") ?
-			      SRV_VLLM : SRV_OPENAI;
-		if (!srv_model[0])
-			jget_copy(srv_model, sizeof srv_model, first, "id");
-	}
-	cJSON_Delete(j);
-	return code == 200;
-}
-
-/* The server's root: the base URL without its /v1 (for /props, /health,
- * /api/...), fixed for the run. */
-static void set_root_url(void)
-{
-	size_t n = strlen(opt_base);
-
-	snprintf(root_url, sizeof root_url, "%s", opt_base);
-	if (n >= 3 && strcmp(opt_base + n - 3, "/v1") == 0)
-		root_url[n - 3] = '\0';
-}
-
+/* Detects the server once (lib/probe) and warns where a choice of the
+ * user's does not fit it. */
 static void detect_server(void)
 {
-	if (probe_props())
-		probe_lmstudio(); /* llmsim answers it too: quant, context */
-	else if (!probe_lmstudio() && !probe_ollama() && !probe_models())
+	if (srv_detected)
+		return;
+	srv_detected = 1;
+	if (probe_detect(&prb, &srv) != 0)
 		diag_warn("%s: no answer to any probe; is the server up?",
 			  opt_base);
 	if (opt_server != SRV_AUTO)
-		server_kind = opt_server;
-	if (opt_ignore_eos && (server_kind == SRV_LMSTUDIO ||
-			       server_kind == SRV_OLLAMA || server_kind == SRV_MLX))
+		srv.kind = opt_server;
+	if (opt_ignore_eos && (srv.kind == SRV_LMSTUDIO ||
+			       srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
 		diag_warn("--ignore-eos: %s may not support ignore_eos; outputs "
-			  "can stop early", server_names[server_kind]);
-}
-
-/* The load measured before the run event exists, written after it. */
-static struct {
-	const char *method;
-	int64_t t0, t1;
-	double server_s;
-	char err[200];
-	int have;
-} load_result;
-
-static void note_load(const char *method, int64_t t0, int64_t t1,
-		      double server_s, const char *err)
-{
-	load_result.method = method;
-	load_result.t0 = t0;
-	load_result.t1 = t1;
-	load_result.server_s = server_s;
-	snprintf(load_result.err, sizeof load_result.err, "%s", err ? err : "");
-	load_result.have = 1;
+			  "can stop early", probe_kind_name(srv.kind));
 }
 
 static void emit_load(void)
 {
-	if (!load_result.have)
+	if (!have_load)
 		return;
-	ev_open("load", load_result.t1);
-	jw_num(&ew, "t_start", clock_to_shared(load_result.t0), 6);
+	ev_open("load", load_res.t1);
+	jw_num(&ew, "t_start", clock_to_shared(load_res.t0), 6);
 	jw_str(&ew, "model_id", opt_model_id);
-	jw_str(&ew, "method", load_result.method);
-	jw_num(&ew, "seconds", since(load_result.t1, load_result.t0), 6);
-	if (load_result.server_s >= 0)
-		jw_num(&ew, "server_seconds", load_result.server_s, 6);
-	jw_str(&ew, "status", load_result.err[0] ? "error" : "ok");
-	if (load_result.err[0])
-		jw_str(&ew, "error", load_result.err);
+	jw_str(&ew, "method", load_res.method);
+	jw_num(&ew, "seconds", since(load_res.t1, load_res.t0), 6);
+	if (load_res.server_s >= 0)
+		jw_num(&ew, "server_seconds", load_res.server_s, 6);
+	jw_str(&ew, "status", load_res.err[0] ? "error" : "ok");
+	if (load_res.err[0])
+		jw_str(&ew, "error", load_res.err);
 	jw_obj_close(&ew);
 	emit();
 }
 
-/* LM Studio's REST load, or Ollama's empty generate (load_duration). */
-static int load_by_api(int ollama)
-{
-	char url[1200], body[600], msg[200];
-	int64_t t0 = clock_mono_ns();
-	long code;
-	cJSON *j;
-	const cJSON *v;
-	jw b;
-
-	jw_init(&b);
-	jw_obj_open(&b, NULL);
-	jw_str(&b, "model", opt_model_id);
-	if (ollama) {
-		jw_str(&b, "prompt", "");
-		jw_bool(&b, "stream", 0);
-	}
-	jw_obj_close(&b);
-	snprintf(body, sizeof body, "%s", jw_cstr(&b));
-	jw_free(&b);
-	snprintf(url, sizeof url, "%s%s", root_url,
-		 ollama ? "/api/generate" : "/api/v1/models/load");
-	j = http_json(url, body, opt_t_first, &code);
-	v = cJSON_GetObjectItem(j, ollama ? "load_duration" : "load_time_seconds");
-	if (code == 200 && cJSON_IsNumber(v)) {
-		note_load(ollama ? "ollama" : "lmstudio_api", t0, clock_mono_ns(),
-			  v->valuedouble / (ollama ? 1e9 : 1), NULL);
-	} else {
-		snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
-		note_load(ollama ? "ollama" : "lmstudio_api", t0,
-			  clock_mono_ns(), -1, msg);
-	}
-	cJSON_Delete(j);
-	return code == 200 && cJSON_IsNumber(v) ? 0 : -1;
-}
-
-/* llama-server loads at start: from the server's start (--load-since) or
- * else gen's, until /health says 200 (refused connections and 503 "Loading
- * model" both mean "not yet").  Timing from gen's start would leave out
+/* A health poll is timed from the server's start (--load-since) when it
+ * is known, else from gen's: timing from gen's start would leave out
  * whatever ran between the server's spawn and gen's first poll. */
 static int load_by_health(void)
 {
 	int64_t t0 = m_start;
-	long code = 0;
-	cJSON *j;
 
 	if (opt_load_since > 0 && clock_from_shared(opt_load_since) < m_start)
 		t0 = clock_from_shared(opt_load_since);
-	while (!got_signal && since(clock_mono_ns(), t0) < opt_t_first) {
-		j = probe("/health", &code);
-		cJSON_Delete(j);
-		if (code == 200)
-			break;
-		usleep(50000);
-	}
-	note_load("health_poll", t0, clock_mono_ns(), -1,
-		  code == 200 ? NULL : "the server did not become healthy");
-	return code == 200 ? 0 : -1;
+	return probe_load_health(&prb, t0, opt_t_first, &load_res);
 }
 
-/* --load-cmd: runs the command with /bin/sh and times it. */
-static int load_by_command(void)
-{
-	char msg[64];
-	char *argv[] = {(char[]){"sh"}, (char[]){"-c"}, (char *)opt_load_cmd, NULL};
-	int64_t t0 = clock_mono_ns();
-	pid_t pid;
-	int st = 0;
-
-	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0) {
-		note_load("command", t0, clock_mono_ns(), -1, "cannot run /bin/sh");
-		return -1;
-	}
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-		note_load("command", t0, clock_mono_ns(), -1, NULL);
-		return 0;
-	}
-	snprintf(msg, sizeof msg, "the load command failed (%s %d)",
-		 WIFEXITED(st) ? "exit" : "signal",
-		 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
-	note_load("command", t0, clock_mono_ns(), -1, msg);
-	return -1;
-}
-
+/* --load-cmd, --load-health, or by the server's kind: the REST load of LM
+ * Studio (and llmsim), Ollama's, else a health poll.  The kind comes from
+ * the one detection, made here first when the load needs it. */
 static int measure_load(void)
 {
+	have_load = 1;
 	if (opt_load_cmd)
-		return load_by_command();
+		return probe_load_command(opt_load_cmd, &load_res);
 	if (opt_load_health)
 		return load_by_health();
-
-	if (opt_server == SRV_AUTO && !probe_props() && !probe_lmstudio())
-		probe_ollama();
-	switch (opt_server != SRV_AUTO ? opt_server : server_kind) {
+	detect_server();
+	switch (srv.kind) {
 	case SRV_LMSTUDIO:
 	case SRV_LLMSIM:
-		return load_by_api(0);
+		return probe_load_api(&prb, 0, opt_t_first, &load_res);
 	case SRV_OLLAMA:
-		return load_by_api(1);
+		return probe_load_api(&prb, 1, opt_t_first, &load_res);
 	default:
 		return load_by_health();
 	}
@@ -1707,20 +1421,20 @@ static void write_env(void)
 static void write_server(void)
 {
 	jw_obj_open(&ew, "server");
-	jw_str(&ew, "kind", server_names[server_kind]);
-	if (srv_model[0])
-		jw_str(&ew, "model_id", srv_model);
-	if (srv_quant[0])
-		jw_str(&ew, "quant", srv_quant);
-	if (srv_backend[0])
-		jw_str(&ew, "backend", srv_backend);
-	if (srv_ctx > 0)
-		jw_int(&ew, "ctx_size", srv_ctx);
-	if (srv_version[0])
-		jw_str(&ew, "version", srv_version);
-	jw_bool(&ew, "simulated", srv_simulated);
-	if (srv_mem_scale > 0)
-		jw_num(&ew, "mem_scale_mb_per_gb", srv_mem_scale, 6);
+	jw_str(&ew, "kind", probe_kind_name(srv.kind));
+	if (srv.model[0])
+		jw_str(&ew, "model_id", srv.model);
+	if (srv.quant[0])
+		jw_str(&ew, "quant", srv.quant);
+	if (srv.backend[0])
+		jw_str(&ew, "backend", srv.backend);
+	if (srv.ctx > 0)
+		jw_int(&ew, "ctx_size", srv.ctx);
+	if (srv.version[0])
+		jw_str(&ew, "version", srv.version);
+	jw_bool(&ew, "simulated", srv.simulated);
+	if (srv.mem_scale > 0)
+		jw_num(&ew, "mem_scale_mb_per_gb", srv.mem_scale, 6);
 	jw_obj_close(&ew);
 }
 
@@ -1802,8 +1516,10 @@ static void init(void)
 	m_start = clock_mono_ns();
 	snprintf(run_id, sizeof run_id, "r%lld-%ld",
 		 (long long)clock_now(), (long)getpid());
-	sim_rng_seed(&arrival_rng, opt_seed >= 0 ? (uint64_t)opt_seed : 1);
-	set_root_url();
+	if (opt_rate > 0)
+		arrival_init(&arrivals, opt_rate, opt_burstiness, opt_constant,
+			     opt_seed >= 0 ? (uint64_t)opt_seed : 1);
+	probe_init(&prb, opt_base, api_key, opt_model_id, &got_signal);
 	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
 		 opt_api == API_CHAT ? "chat/completions" : "completions");
 	if (opt_requests > 0)

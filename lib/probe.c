@@ -1,0 +1,297 @@
+/* probe: server detection and model loads (see probe.h). */
+#include "probe.h"
+
+#include <errno.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+#include <curl/curl.h>
+
+#include "clock.h"
+#include "jget.h"
+#include "jw.h"
+
+extern char **environ;
+
+static const char *const kind_names[] = {
+	"auto", "lmstudio", "llamacpp", "ollama", "mlx", "vllm", "openai",
+	"llmsim", "unknown"
+};
+
+const char *probe_kind_name(enum srv_kind k)
+{
+	return k >= SRV_AUTO && k <= SRV_UNKNOWN ? kind_names[k] : "unknown";
+}
+
+int probe_kind_of(const char *name)
+{
+	int i;
+
+	for (i = SRV_AUTO; i <= SRV_LLMSIM; i++)
+		if (strcmp(name, kind_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+void probe_init(struct probe *p, const char *base, const char *api_key,
+		const char *model_id, volatile sig_atomic_t *stop)
+{
+	size_t n;
+
+	snprintf(p->base, sizeof p->base, "%s", base);
+	snprintf(p->root, sizeof p->root, "%s", base);
+	n = strlen(p->root);
+	if (n >= 3 && strcmp(p->root + n - 3, "/v1") == 0)
+		p->root[n - 3] = '\0';
+	p->api_key = api_key ? api_key : "";
+	p->model_id = model_id ? model_id : "";
+	p->stop = stop;
+}
+
+static size_t grow_body(char *d, size_t size, size_t n, void *ud)
+{
+	jw_append(ud, d, size * n);
+	return size * n;
+}
+
+/* A blocking request: GET, or POST when body is not NULL.  Returns the
+ * parsed JSON reply (caller deletes) or NULL; *code gets the HTTP status
+ * (0 when nothing answered). */
+static cJSON *http_json(const struct probe *p, const char *url,
+			const char *body, double timeout, long *code)
+{
+	CURL *e = curl_easy_init();
+	struct curl_slist *h = NULL;
+	cJSON *j = NULL;
+	size_t len;
+	jw buf;
+
+	*code = 0;
+	if (e == NULL)
+		return NULL;
+	jw_init(&buf);
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (p->api_key[0]) {
+		char a[600];
+		snprintf(a, sizeof a, "Authorization: Bearer %s", p->api_key);
+		h = curl_slist_append(h, a);
+	}
+	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, grow_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, &buf);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL)
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
+	if (curl_easy_perform(e) == CURLE_OK) {
+		curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, code);
+		const char *d = jw_data(&buf, &len);
+		j = cJSON_ParseWithLength(d, len);
+	}
+	curl_slist_free_all(h);
+	curl_easy_cleanup(e);
+	jw_free(&buf);
+	return j;
+}
+
+/* GET root + path, 3 s at most. */
+static cJSON *get_root(const struct probe *p, const char *path, long *code)
+{
+	char url[1200];
+
+	snprintf(url, sizeof url, "%s%s", p->root, path);
+	return http_json(p, url, NULL, 3, code);
+}
+
+/* llama-server (or llmsim) answers /props. */
+static int probe_props(const struct probe *p, struct srv_info *in)
+{
+	long code;
+	cJSON *j = get_root(p, "/props", &code);
+	const cJSON *sim = jget_obj(j, "llmsim");
+	const cJSON *dgs = jget_obj(j, "default_generation_settings");
+	int found = code == 200 && cJSON_IsObject(j) &&
+		    (sim || dgs || cJSON_GetObjectItem(j, "build_info"));
+
+	if (found) {
+		in->kind = sim ? SRV_LLMSIM : SRV_LLAMACPP;
+		in->simulated = sim != NULL;
+		jget_copy(in->model, sizeof in->model, j, "model_path");
+		jget_copy(in->version, sizeof in->version, j, "build_info");
+		jget_copy(in->quant, sizeof in->quant, sim, "quant");
+		jget_copy(in->backend, sizeof in->backend, sim, "backend");
+		in->mem_scale = jget_num(sim, "mem_scale_mb_per_gb", -1);
+		in->ctx = (long)jget_num(dgs, "n_ctx", -1);
+	}
+	cJSON_Delete(j);
+	return found;
+}
+
+/* LM Studio answers /api/v0/models with quantization and state; the model
+ * asked for, else the loaded one, gives the details. */
+static int probe_lmstudio(const struct probe *p, struct srv_info *in)
+{
+	long code;
+	cJSON *j = get_root(p, "/api/v0/models", &code);
+	const cJSON *m, *pick = NULL, *data = cJSON_GetObjectItem(j, "data");
+	const char *id, *st;
+	int found = 0;
+
+	cJSON_ArrayForEach(m, data) {
+		if (!cJSON_GetObjectItem(m, "compatibility_type"))
+			continue;
+		found = 1;
+		id = jget_str(m, "id");
+		st = jget_str(m, "state");
+		if (id != NULL && strcmp(id, p->model_id) == 0)
+			pick = m;
+		else if (pick == NULL && st != NULL && strcmp(st, "loaded") == 0)
+			pick = m;
+	}
+	if (found && code == 200 && in->kind != SRV_LLMSIM)
+		in->kind = SRV_LMSTUDIO;
+	if (pick) {
+		jget_copy(in->model, sizeof in->model, pick, "id");
+		jget_copy(in->quant, sizeof in->quant, pick, "quantization");
+		jget_copy(in->backend, sizeof in->backend, pick, "compatibility_type");
+		in->ctx = (long)jget_num(pick, "max_context_length", -1);
+	}
+	cJSON_Delete(j);
+	return found && code == 200;
+}
+
+static int probe_ollama(const struct probe *p, struct srv_info *in)
+{
+	long code;
+	cJSON *j = get_root(p, "/api/tags", &code);
+	int found = code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
+
+	if (found)
+		in->kind = SRV_OLLAMA;
+	cJSON_Delete(j);
+	return found;
+}
+
+/* Last resort: /v1/models; vLLM says owned_by "vllm". */
+static int probe_models(const struct probe *p, struct srv_info *in)
+{
+	long code;
+	char url[1200];
+	cJSON *j;
+	const cJSON *first;
+	const char *owner;
+
+	snprintf(url, sizeof url, "%s/models", p->base);
+	j = http_json(p, url, NULL, 3, &code);
+	first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
+	if (code == 200 && first) {
+		owner = jget_str(first, "owned_by");
+		in->kind = owner && !strcmp(owner, "vllm") ? SRV_VLLM : SRV_OPENAI;
+		if (!in->model[0])
+			jget_copy(in->model, sizeof in->model, first, "id");
+	}
+	cJSON_Delete(j);
+	return code == 200;
+}
+
+int probe_detect(const struct probe *p, struct srv_info *in)
+{
+	memset(in, 0, sizeof *in);
+	in->kind = SRV_UNKNOWN;
+	in->ctx = -1;
+	in->mem_scale = -1;
+	if (probe_props(p, in)) {
+		probe_lmstudio(p, in); /* llmsim answers it too: quant, context */
+		return 0;
+	}
+	if (probe_lmstudio(p, in) || probe_ollama(p, in) || probe_models(p, in))
+		return 0;
+	return -1;
+}
+
+static int done(struct load_result *r, const char *method, int64_t t0,
+		double server_s, const char *err)
+{
+	r->method = method;
+	r->t0 = t0;
+	r->t1 = clock_mono_ns();
+	r->server_s = server_s;
+	snprintf(r->err, sizeof r->err, "%s", err ? err : "");
+	return err ? -1 : 0;
+}
+
+int probe_load_api(const struct probe *p, int ollama, double timeout,
+		   struct load_result *r)
+{
+	const char *method = ollama ? "ollama" : "lmstudio_api";
+	char url[1200], msg[200];
+	int64_t t0 = clock_mono_ns();
+	long code;
+	cJSON *j;
+	const cJSON *v;
+	double secs;
+	jw b;
+
+	jw_init(&b);
+	jw_obj_open(&b, NULL);
+	jw_str(&b, "model", p->model_id);
+	if (ollama) {
+		jw_str(&b, "prompt", "");
+		jw_bool(&b, "stream", 0);
+	}
+	jw_obj_close(&b);
+	snprintf(url, sizeof url, "%s%s", p->root,
+		 ollama ? "/api/generate" : "/api/v1/models/load");
+	j = b.oom ? NULL : http_json(p, url, jw_cstr(&b), timeout, &code);
+	jw_free(&b);
+	v = cJSON_GetObjectItem(j, ollama ? "load_duration" : "load_time_seconds");
+	secs = cJSON_IsNumber(v) ? v->valuedouble / (ollama ? 1e9 : 1) : -1;
+	cJSON_Delete(j);
+	if (code == 200 && secs >= 0)
+		return done(r, method, t0, secs, NULL);
+	snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
+	return done(r, method, t0, -1, msg);
+}
+
+int probe_load_health(const struct probe *p, int64_t t0, double timeout,
+		      struct load_result *r)
+{
+	long code = 0;
+	cJSON *j;
+
+	while (!(p->stop && *p->stop) &&
+	       (double)(clock_mono_ns() - t0) / 1e9 < timeout) {
+		j = get_root(p, "/health", &code);
+		cJSON_Delete(j);
+		if (code == 200)
+			break;
+		usleep(50000);
+	}
+	return done(r, "health_poll", t0, -1,
+		    code == 200 ? NULL : "the server did not become healthy");
+}
+
+int probe_load_command(const char *cmd, struct load_result *r)
+{
+	char msg[64];
+	char *argv[] = {(char[]){"sh"}, (char[]){"-c"}, (char *)cmd, NULL};
+	int64_t t0 = clock_mono_ns();
+	pid_t pid;
+	int st = 0;
+
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0)
+		return done(r, "command", t0, -1, "cannot run /bin/sh");
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return done(r, "command", t0, -1, NULL);
+	snprintf(msg, sizeof msg, "the load command failed (%s %d)",
+		 WIFEXITED(st) ? "exit" : "signal",
+		 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	return done(r, "command", t0, -1, msg);
+}

@@ -1,0 +1,73 @@
+/* probe: which server answers at a base URL, and the model load, timed
+ * (blocking libcurl requests; gen's streaming loop is separate). */
+#ifndef TB_PROBE_H
+#define TB_PROBE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+/* The server kinds gen knows; their names are what --server takes and the
+ * run event's server.kind says. */
+enum srv_kind {
+	SRV_AUTO, SRV_LMSTUDIO, SRV_LLAMACPP, SRV_OLLAMA, SRV_MLX, SRV_VLLM,
+	SRV_OPENAI, SRV_LLMSIM, SRV_UNKNOWN
+};
+
+/* The written name of a kind ("lmstudio", ...); a static string. */
+const char *probe_kind_name(enum srv_kind k);
+
+/* The kind a --server name means (SRV_AUTO ... SRV_LLMSIM), or -1. */
+int probe_kind_of(const char *name);
+
+/* Where to probe.  The strings are the caller's and must outlive it. */
+struct probe {
+	char base[1024];                /* the OpenAI base URL, .../v1 */
+	char root[1024];                /* the base without its /v1 */
+	const char *api_key;            /* sent as a Bearer token unless "" */
+	const char *model_id;           /* the model to load or look for */
+	volatile sig_atomic_t *stop;    /* polls end early once *stop != 0 */
+};
+
+/* What the probes learnt; strings are empty and numbers -1 when unknown. */
+struct srv_info {
+	enum srv_kind kind;             /* SRV_UNKNOWN when nothing answered */
+	int simulated;                  /* llmsim says so in /props */
+	char model[256], quant[64], version[128], backend[32];
+	long ctx;                       /* context size the server reports */
+	double mem_scale;               /* llmsim: MB allocated per simulated GB */
+};
+
+/* A measured model load. */
+struct load_result {
+	const char *method;             /* "lmstudio_api", "ollama", "health_poll", "command" */
+	int64_t t0, t1;                 /* monotonic ns: start and end */
+	double server_s;                /* the server's own figure, or -1 */
+	char err[200];                  /* empty when the load succeeded */
+};
+
+/* Sets p up for base (trailing slashes already removed by the caller). */
+void probe_init(struct probe *p, const char *base, const char *api_key,
+		const char *model_id, volatile sig_atomic_t *stop);
+
+/* Probes once: /props (llama-server, llmsim; then /api/v0/models too for
+ * the quantization), else /api/v0/models (LM Studio), /api/tags (Ollama),
+ * /v1/models (vLLM by its owned_by, else a generic OpenAI server).  Fills
+ * info and returns 0, or -1 when nothing answered (info.kind is then
+ * SRV_UNKNOWN). */
+int probe_detect(const struct probe *p, struct srv_info *info);
+
+/* LM Studio's REST load (/api/v1/models/load, load_time_seconds) or, with
+ * ollama, Ollama's empty generate (load_duration): 0, or -1 with r->err. */
+int probe_load_api(const struct probe *p, int ollama, double timeout,
+		   struct load_result *r);
+
+/* Polls /health every 50 ms from monotonic time t0 until it answers 200
+ * (refused connections and 503 "Loading model" mean "not yet"), timeout
+ * seconds at most: 0, or -1 with r->err. */
+int probe_load_health(const struct probe *p, int64_t t0, double timeout,
+		      struct load_result *r);
+
+/* Runs cmd with /bin/sh -c and times it: 0 when it exits 0, else -1. */
+int probe_load_command(const char *cmd, struct load_result *r);
+
+#endif
