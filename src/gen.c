@@ -32,6 +32,7 @@
 #include "oai.h"
 #include "probe.h"
 #include "prompts.h"
+#include "resp.h"
 #include "sim.h"
 #include "sse.h"
 #include "units.h"
@@ -39,13 +40,13 @@
 extern char **environ;
 
 #define MAX_LABELS 64
-#define ERRBODY_MAX 4096
 #define EXIT_SIGNAL_BASE 128
 
 enum api { API_CHAT, API_COMPLETIONS };
 
 
-/* One request in flight, on the list of those in flight. */
+/* One request in flight, on the list of those in flight; its response is
+ * lib/resp's. */
 struct xfer {
 	struct xfer *prev, *next;
 	CURL *easy;
@@ -53,20 +54,8 @@ struct xfer {
 	char *body;
 	long id;
 	int prompt, rep, warmup;
-	int64_t m_sched, m_send, m_headers, m_first_event, m_last_byte, m_now;
-	sse_parser *sse;
-	long http;
-	int headers_done, is_sse;
-	enum fmt_status status;   /* ST_OK until something went wrong */
-	enum fmt_timeout timeout_kind; /* with ST_TIMEOUT */
-	char err[256];
-	char ctype[96];
-	long chunks, n_content, n_reasoning, n_tool;
-	jw text, reasoning, errbody;
-	char *usage, *timings, *stats;
-	long usage_completion, usage_prompt, usage_reasoning;
-	char finish[32];
-	int saw_done;
+	int64_t m_sched, m_send, m_headers, m_last_byte;
+	struct resp r;
 	char curl_err[CURL_ERROR_SIZE];
 };
 
@@ -505,9 +494,14 @@ static void ev_open(const char *type, int64_t mono)
 	jw_num(&ew, "t", clock_to_shared(mono), 6);
 }
 
-static void emit_tok(const struct xfer *x, const char *ch, size_t bytes)
+/* lib/resp's callback: a token-bearing chunk was decoded. */
+static void on_tok(void *ctx, const char *ch, size_t bytes)
 {
-	ev_open("tok", x->m_now);
+	const struct xfer *x = ctx;
+
+	if (strcmp(ch, "content") == 0)
+		out_tokens++;
+	ev_open("tok", x->r.m_now);
 	jw_int(&ew, "id", x->id);
 	jw_str(&ew, "ch", ch);
 	jw_int(&ew, "bytes", (long long)bytes);
@@ -543,196 +537,32 @@ static void opt_time(const char *key, int64_t mono)
 		jw_num(&ew, key, clock_to_shared(mono), 6);
 }
 
-/* Token counts: the server's usage when it sent one, else the chunks. */
-static void write_tokens(const struct xfer *x)
-{
-	long chunk_total = x->n_content + x->n_reasoning + x->n_tool;
-	long content = x->n_content, reasoning = x->n_reasoning, tool = x->n_tool;
-	int from_usage = x->usage_completion >= 0;
-
-	if (from_usage) {
-		long total = x->usage_completion;
-		reasoning = x->usage_reasoning >= 0 ? x->usage_reasoning :
-							  x->n_reasoning;
-		if (reasoning > total)
-			reasoning = total;
-		if (tool > total - reasoning)
-			tool = total - reasoning;
-		content = total - reasoning - tool;
-	}
-	jw_obj_open(&ew, "tokens");
-	jw_int(&ew, "content", content);
-	jw_int(&ew, "reasoning", reasoning);
-	jw_int(&ew, "tool", tool);
-	jw_str(&ew, "source", from_usage ? "usage" : "chunks");
-	jw_int(&ew, "chunk_tokens", chunk_total);
-	jw_obj_close(&ew);
-}
-
-static void write_text(const char *key, const jw *buf)
-{
-	size_t len;
-	const char *s = jw_data(buf, &len);
-
-	if (len > 0)
-		jw_strn(&ew, key, s, len);
-}
-
 static void emit_done(const struct xfer *x, int64_t m_end)
 {
 	ev_open("done", m_end);
 	jw_int(&ew, "id", x->id);
-	jw_str(&ew, "status", fmt_status_name(x->status));
-	jw_int(&ew, "http", x->http);
-	if (x->status == ST_TIMEOUT)
-		jw_str(&ew, "timeout", fmt_timeout_name(x->timeout_kind));
-	if (x->status != ST_OK && x->err[0])
-		jw_str(&ew, "error", x->err);
-	if (x->finish[0])
-		jw_str(&ew, "finish", x->finish);
+	resp_write_outcome(&x->r, &ew);
 	opt_time("t_headers", x->m_headers);
-	opt_time("t_first_event", x->m_first_event);
-	jw_int(&ew, "chunks", x->chunks);
-	jw_bool(&ew, "done_marker", x->saw_done);
-	write_tokens(x);
-	if (x->usage_prompt >= 0)
-		jw_int(&ew, "prompt_tokens", x->usage_prompt);
-	if (x->usage)
-		jw_raw(&ew, "usage", x->usage);
-	if (x->timings)
-		jw_raw(&ew, "timings", x->timings);
-	if (x->stats)
-		jw_raw(&ew, "stats", x->stats);
-	if (opt_keep_text) {
-		write_text("text", &x->text);
-		write_text("reasoning_text", &x->reasoning);
-	}
-	if (x->status == ST_HTTP)
-		write_text("body", &x->errbody);
+	opt_time("t_first_event", x->r.m_first_event);
+	resp_write_content(&x->r, &ew);
 	jw_obj_close(&ew);
 	emit();
 }
 
 /* ---- one transfer ---------------------------------------------------- */
 
-/* Records the first problem of a request; later ones do not replace it. */
-static void fail_xfer(struct xfer *x, enum fmt_status st, const char *fmt, ...)
-	TB_PRINTF(3, 4);
-
-static void fail_xfer(struct xfer *x, enum fmt_status st, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (x->status != ST_OK)
-		return;
-	x->status = st;
-	va_start(ap, fmt);
-	vsnprintf(x->err, sizeof x->err, fmt, ap);
-	va_end(ap);
-}
-
-static char *json_dup(const cJSON *v)
-{
-	return v ? cJSON_PrintUnformatted(v) : NULL;
-}
-
-static void take_usage(struct xfer *x, const cJSON *u)
-{
-	const cJSON *d = cJSON_GetObjectItemCaseSensitive(
-		u, "completion_tokens_details");
-
-	free(x->usage);
-	x->usage = json_dup(u);
-	x->usage_completion = (long)jget_num(u, "completion_tokens", -1);
-	x->usage_prompt = (long)jget_num(u, "prompt_tokens", -1);
-	if (d != NULL)
-		x->usage_reasoning = (long)jget_num(d, "reasoning_tokens", -1);
-}
-
-static void take_chunk(struct xfer *x, const struct oai_chunk *c)
-{
-	x->chunks++;
-	if (c->role_only)
-		emit_tok(x, "role", 0);
-	if (c->reasoning_len > 0) {
-		x->n_reasoning++;
-		emit_tok(x, "reasoning", c->reasoning_len);
-		if (opt_keep_text)
-			jw_append(&x->reasoning, c->reasoning, c->reasoning_len);
-	}
-	if (c->content_len > 0) {
-		x->n_content++;
-		out_tokens++;
-		emit_tok(x, "content", c->content_len);
-		if (opt_keep_text)
-			jw_append(&x->text, c->content, c->content_len);
-	}
-	if (c->has_tool) {
-		x->n_tool++;
-		emit_tok(x, "tool", c->tool_len);
-	}
-	if (c->finish)
-		snprintf(x->finish, sizeof x->finish, "%s", c->finish);
-	if (c->usage)
-		take_usage(x, c->usage);
-	if (c->timings) {
-		free(x->timings);
-		x->timings = json_dup(c->timings);
-	}
-	if (c->stats) {
-		free(x->stats);
-		x->stats = json_dup(c->stats);
-	}
-}
-
-/* One SSE event of a response. */
-static int on_sse(void *ctx, const struct sse_event *ev)
-{
-	struct xfer *x = ctx;
-	struct oai_chunk c;
-
-	if (x->m_first_event == 0)
-		x->m_first_event = x->m_now;
-	oai_decode(ev->data, ev->len, &c);
-	switch (c.kind) {
-	case OAI_DONE:
-		x->saw_done = 1;
-		break;
-	case OAI_ERROR:
-		fail_xfer(x, ST_STREAM, "error in stream: %.200s", c.error);
-		break;
-	case OAI_BAD:
-		x->chunks++;
-		fail_xfer(x, ST_PROTOCOL, "malformed chunk %ld: %.60s",
-			  x->chunks, ev->data);
-		break;
-	case OAI_CHUNK:
-		take_chunk(x, &c);
-		break;
-	}
-	oai_clear(&c);
-	return 0;
-}
-
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	struct xfer *x = ud;
 	size_t len = size * n;
+	long http = 0;
 
-	if (len >= 13 && strncasecmp(p, "content-type:", 13) == 0) {
-		const char *v = p + 13;
-		while (*v == ' ')
-			v++;
-		snprintf(x->ctype, sizeof x->ctype, "%.*s",
-			 (int)strcspn(v, "\r\n"), v);
-	}
+	resp_header(&x->r, p, len);
 	if ((len == 2 && p[0] == '\r') || (len == 1 && p[0] == '\n')) {
-		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &x->http);
-		if (x->http >= 200) { /* not a 1xx interim response */
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &http);
+		if (http >= 200) { /* not a 1xx interim response */
 			x->m_headers = clock_mono_ns();
-			x->headers_done = 1;
-			x->is_sse = strncasecmp(x->ctype, "text/event-stream",
-						17) == 0;
+			resp_headers_done(&x->r, http, x->m_headers);
 		}
 	}
 	return len;
@@ -743,23 +573,9 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	struct xfer *x = ud;
 	size_t len = size * n;
 
-	x->m_now = x->m_last_byte = m_wake ? m_wake : clock_mono_ns();
-	if (x->http < 200 || x->http >= 300) {
-		size_t have;
-		jw_data(&x->errbody, &have);
-		if (have < ERRBODY_MAX)
-			jw_append(&x->errbody, p,
-				  len < ERRBODY_MAX - have ? len : ERRBODY_MAX - have);
-		return len;
-	}
-	if (!x->is_sse)
-		fail_xfer(x, ST_PROTOCOL, "Content-Type is \"%s\", not "
-			  "text/event-stream", x->ctype);
-	if (sse_feed(x->sse, p, len) != 0) {
-		fail_xfer(x, ST_PROTOCOL, "an SSE line longer than 64 MiB");
-		return 0; /* makes curl abort the transfer */
-	}
-	return len;
+	x->m_last_byte = m_wake ? m_wake : clock_mono_ns();
+	/* 0 makes curl abort the transfer (an SSE line over the limit) */
+	return resp_body(&x->r, p, len, x->m_last_byte) == 0 ? len : 0;
 }
 
 static void xfer_free(struct xfer *x)
@@ -775,43 +591,26 @@ static void xfer_free(struct xfer *x)
 		curl_easy_cleanup(x->easy);
 	}
 	curl_slist_free_all(x->hdrs);
-	sse_free(x->sse);
-	jw_free(&x->text);
-	jw_free(&x->reasoning);
-	jw_free(&x->errbody);
-	free(x->usage);
-	free(x->timings);
-	free(x->stats);
+	resp_free(&x->r);
 	free(x->body);
 	free(x);
 }
 
 /* Sorts a finished transfer into a status (unless one was already set by
- * a timeout, an abort or what the stream carried). */
-static void classify(struct xfer *x, CURLcode rc)
+ * a timeout, an abort or what the stream carried), from libcurl's result
+ * in lib/resp's transport terms. */
+static void classify(struct xfer *x, CURLcode rc, int64_t m_end)
 {
-	char msg[200];
+	enum resp_transport how = RT_BROKEN;
 
-	if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-	    (rc != CURLE_OK && !x->headers_done && x->m_first_event == 0 &&
-	     rc != CURLE_OPERATION_TIMEDOUT))
-		fail_xfer(x, ST_CONNECT, "%s", x->curl_err[0] ? x->curl_err :
-			  curl_easy_strerror(rc));
-	else if (rc == CURLE_OPERATION_TIMEDOUT && !x->headers_done) {
-		x->timeout_kind = TO_CONNECT;
-		fail_xfer(x, ST_TIMEOUT, "%s", x->curl_err);
-	} else if (rc != CURLE_OK)
-		fail_xfer(x, ST_STREAM, "%s", x->curl_err[0] ? x->curl_err :
-			  curl_easy_strerror(rc));
-	else if (x->http < 200 || x->http >= 300) {
-		size_t n;
-		const char *b = jw_data(&x->errbody, &n);
-		const char *m = oai_error_message(b, n, msg, sizeof msg);
-		fail_xfer(x, ST_HTTP, "HTTP %ld%s%s", x->http, m ? ": " : "",
-			  m ? m : "");
-	} else if (!x->saw_done && x->finish[0] == '\0')
-		fail_xfer(x, ST_STREAM, "the stream ended without [DONE] or "
-			  "a finish_reason");
+	if (rc == CURLE_OK)
+		how = RT_OK;
+	else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+		how = RT_CONNECT;
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		how = RT_TIMEOUT;
+	resp_end(&x->r, how, x->curl_err[0] || rc == CURLE_OK ? x->curl_err :
+		 curl_easy_strerror(rc), m_end);
 }
 
 static void count_end(const struct xfer *x)
@@ -820,9 +619,9 @@ static void count_end(const struct xfer *x)
 		warm_in_flight--;
 	} else {
 		finished++;
-		if (x->status == ST_ABORTED)
+		if (x->r.status == ST_ABORTED)
 			aborted_n++;
-		else if (x->status != ST_OK)
+		else if (x->r.status != ST_OK)
 			failed++;
 	}
 	in_flight--;
@@ -831,9 +630,7 @@ static void count_end(const struct xfer *x)
 /* The transfer is over: flush its parser, record, release. */
 static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 {
-	x->m_now = m_end;
-	sse_finish(x->sse);
-	classify(x, rc);
+	classify(x, rc, m_end);
 	emit_done(x, m_end);
 	count_end(x);
 	xfer_free(x);
@@ -843,8 +640,8 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 static void xfer_cut(struct xfer *x, enum fmt_status st, enum fmt_timeout kind,
 		     const char *msg)
 {
-	x->timeout_kind = kind;
-	fail_xfer(x, st, "%s", msg);
+	x->r.timeout_kind = kind;
+	resp_fail(&x->r, st, "%s", msg);
 	xfer_end(x, CURLE_OK, clock_mono_ns());
 }
 
@@ -863,12 +660,12 @@ static int check_timeouts(struct xfer *x, int64_t now)
 	if (opt_t_total > 0 && since(now, x->m_send) > opt_t_total) {
 		snprintf(msg, sizeof msg, "no end after %.3f s", opt_t_total);
 		xfer_cut(x, ST_TIMEOUT, TO_TOTAL, msg);
-	} else if (x->m_first_event == 0 && opt_t_first > 0 &&
+	} else if (x->r.m_first_event == 0 && opt_t_first > 0 &&
 		   since(now, x->m_send) > opt_t_first) {
 		snprintf(msg, sizeof msg, "no first event after %.3f s",
 			 opt_t_first);
 		xfer_cut(x, ST_TIMEOUT, TO_FIRST, msg);
-	} else if (x->m_first_event != 0 && opt_t_idle > 0 &&
+	} else if (x->r.m_first_event != 0 && opt_t_idle > 0 &&
 		   since(now, last) > opt_t_idle) {
 		snprintf(msg, sizeof msg, "nothing received for %.3f s",
 			 opt_t_idle);
@@ -947,16 +744,12 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	x->prompt = prompt;
 	x->rep = (int)rep;
 	x->warmup = warmup;
-	x->usage_completion = x->usage_prompt = x->usage_reasoning = -1;
-	x->sse = sse_new(on_sse, x, 0);
 	x->body = build_body(&prompts.v[prompt], x->id);
 	x->hdrs = request_headers(x->id);
 	x->easy = curl_easy_init();
-	if (x->sse == NULL || x->easy == NULL || x->hdrs == NULL)
+	if (resp_init(&x->r, opt_keep_text, 0, on_tok, x) != 0 ||
+	    x->easy == NULL || x->hdrs == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	jw_init(&x->text);
-	jw_init(&x->reasoning);
-	jw_init(&x->errbody);
 	setup_easy(x);
 	x->m_sched = sched;
 	x->m_send = clock_mono_ns();

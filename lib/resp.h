@@ -1,0 +1,98 @@
+/* resp: one streamed completion's response, from bytes to a done event:
+ * SSE and OpenAI chunk decoding, token counts, failure classes (pure: no
+ * curl, no I/O; gen drives it from its transfers). */
+#ifndef TB_RESP_H
+#define TB_RESP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats.h"
+#include "jw.h"
+#include "sse.h"
+
+/* How the transport ended, in terms that do not depend on libcurl. */
+enum resp_transport {
+	RT_OK,          /* the body ended normally */
+	RT_CONNECT,     /* no connection (refused, unresolvable) */
+	RT_TIMEOUT,     /* the transport's own timeout */
+	RT_BROKEN       /* any other failure once connected */
+};
+
+/* Called for each token-bearing chunk as it is decoded: ch is "role",
+ * "reasoning", "content" or "tool", bytes its length. */
+typedef void resp_tok_fn(void *ctx, const char *ch, size_t bytes);
+
+struct resp {
+	long http;                      /* the status once headers are done */
+	int headers_done, is_sse;
+	char ctype[96];
+	enum fmt_status status;         /* ST_OK until something went wrong */
+	enum fmt_timeout timeout_kind;  /* with ST_TIMEOUT */
+	char err[256];                  /* the first problem, in words */
+	int64_t m_first_event;          /* monotonic ns of the first SSE event */
+	int64_t m_now;                  /* the time the current bytes arrived */
+	long chunks, n_content, n_reasoning, n_tool;
+	jw text, reasoning, errbody;    /* kept texts; an error reply's body */
+	char *usage, *timings, *stats;  /* the server's JSON, as sent */
+	long usage_completion, usage_prompt, usage_reasoning; /* -1: none */
+	char finish[32];
+	int saw_done;                   /* the [DONE] marker arrived */
+	int keep_text;
+	size_t max_line;                /* the longest SSE line accepted */
+	sse_parser *sse;
+	resp_tok_fn *on_tok;
+	void *ctx;
+};
+
+/* The largest error body kept. */
+#define RESP_ERRBODY_MAX 4096
+
+/* Sets r up; on_tok (may be NULL) is called with ctx.  max_line bounds an
+ * SSE line (0: sse's default).  Returns 0, or -1 when out of memory.
+ * Release with resp_free. */
+int resp_init(struct resp *r, int keep_text, size_t max_line,
+	      resp_tok_fn *on_tok, void *ctx);
+void resp_free(struct resp *r);
+
+/* Records the first problem; later ones do not replace it. */
+void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 3, 4)))
+#endif
+	;
+
+/* One header line (with its line end); "Content-Type" is kept. */
+void resp_header(struct resp *r, const char *line, size_t len);
+
+/* The headers are complete with this HTTP status (not a 1xx). */
+void resp_headers_done(struct resp *r, long http, int64_t now);
+
+/* Body bytes that arrived at monotonic time now.  An error reply's body is
+ * kept (up to RESP_ERRBODY_MAX); a 2xx body must be an event stream.
+ * Returns 0, or -1 when the transfer must be aborted (a line too long). */
+int resp_body(struct resp *r, const char *p, size_t len, int64_t now);
+
+/* The transfer is over: flushes the parser and sorts the outcome into a
+ * status unless one was already set (a timeout, an abort, the stream's own
+ * error).  why is the transport's message ("" or NULL when none). */
+void resp_end(struct resp *r, enum resp_transport how, const char *why,
+	      int64_t now);
+
+/* The token counts a done event reports: the server's usage when it sent
+ * one (an EOS it counted stays in it), else the chunks. */
+struct resp_tokens {
+	long content, reasoning, tool, chunk_total;
+	int from_usage;
+};
+void resp_tokens(const struct resp *r, struct resp_tokens *t);
+
+/* Write the done event's fields into the open object of w, in two parts
+ * around the caller's t_headers and t_first_event (they need its clock):
+ * the outcome (status, http, timeout, error, finish), then the content
+ * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, text,
+ * reasoning_text, and an error reply's body). */
+void resp_write_outcome(const struct resp *r, jw *w);
+void resp_write_content(const struct resp *r, jw *w);
+
+#endif

@@ -1,0 +1,170 @@
+/* Unit tests for lib/resp: a captured llama-server stream fed whole and a
+ * byte at a time, and every failure class from the transport's outcome. */
+#include "tap.h"
+
+#include <stdlib.h>
+
+#include "fileio.h"
+#include "resp.h"
+
+static char *fixture(const char *name, size_t *n)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/llama-server/%s", FIXTURES, name);
+	return fio_slurp(path, 1 << 20, n);
+}
+
+static long toks[4]; /* role, reasoning, content, tool */
+
+static void count_tok(void *ctx, const char *ch, size_t bytes)
+{
+	(void)ctx;
+	(void)bytes;
+	toks[ch[0] == 'r' && ch[1] == 'o' ? 0 : ch[0] == 'r' ? 1 :
+	     ch[0] == 'c' ? 2 : 3]++;
+}
+
+static void start(struct resp *r, const char *ctype, long http)
+{
+	char line[128];
+
+	memset(toks, 0, sizeof toks);
+	resp_init(r, 1, 0, count_tok, NULL);
+	snprintf(line, sizeof line, "Content-Type: %s\r\n", ctype);
+	resp_header(r, line, strlen(line));
+	resp_headers_done(r, http, 1);
+}
+
+/* The capture with usage: 16 content chunks after a role-only one, usage
+ * and timings in a chunk with no choices, finish "length", [DONE]. */
+static void check_capture(struct resp *r)
+{
+	struct resp_tokens t;
+
+	CHECK_INT(r->status, ST_OK);
+	CHECK_INT(r->saw_done, 1);
+	CHECK_STR(r->finish, "length");
+	CHECK_INT(toks[0], 1);
+	CHECK_INT(toks[2], 16);
+	CHECK_INT(r->usage_completion, 16);
+	CHECK_INT(r->usage_prompt, 49);
+	CHECK(r->timings != NULL && strstr(r->timings, "predicted_per_second"));
+	resp_tokens(r, &t);
+	CHECK_INT(t.from_usage, 1);
+	CHECK_INT(t.content, 16);
+	CHECK_INT(t.chunk_total, 16);
+}
+
+static void test_capture_whole_and_bytewise(void)
+{
+	size_t n, i;
+	char *s = fixture("chat-stream-usage.sse", &n);
+	struct resp r;
+
+	start(&r, "text/event-stream", 200);
+	CHECK_INT(resp_body(&r, s, n, 2), 0);
+	resp_end(&r, RT_OK, "", 3);
+	check_capture(&r);
+	resp_free(&r);
+	start(&r, "text/event-stream", 200);
+	for (i = 0; i < n; i++)
+		CHECK_INT(resp_body(&r, s + i, 1, 2), 0);
+	resp_end(&r, RT_OK, NULL, 3);
+	check_capture(&r);
+	resp_free(&r);
+	free(s);
+}
+
+static void test_http_error(void)
+{
+	static const char body[] = "{\"error\":{\"code\":500,\"message\":\"parse error\","
+				   "\"type\":\"server_error\"}}";
+	struct resp r;
+	jw w;
+
+	start(&r, "application/json; charset=utf-8", 500);
+	resp_body(&r, body, sizeof body - 1, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_HTTP);
+	CHECK_STR(r.err, "HTTP 500: parse error");
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	resp_write_outcome(&r, &w);
+	resp_write_content(&r, &w);
+	jw_obj_close(&w);
+	CHECK(strstr(jw_cstr(&w), "\"status\":\"http_error\",\"http\":500") != NULL);
+	CHECK(strstr(jw_cstr(&w), "\"body\":") != NULL);
+	jw_free(&w);
+	resp_free(&r);
+}
+
+static void test_failures(void)
+{
+	static const char chunk[] = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n";
+	struct resp r;
+
+	start(&r, "application/json", 200); /* not an event stream */
+	resp_body(&r, chunk, sizeof chunk - 1, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_PROTOCOL);
+	resp_free(&r);
+
+	start(&r, "text/event-stream", 200); /* no [DONE], no finish */
+	resp_body(&r, chunk, sizeof chunk - 1, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_STREAM);
+	CHECK(strstr(r.err, "without [DONE]") != NULL);
+	resp_free(&r);
+
+	resp_init(&r, 0, 0, NULL, NULL); /* refused before any header */
+	resp_end(&r, RT_CONNECT, "Connection refused", 1);
+	CHECK_INT(r.status, ST_CONNECT);
+	CHECK_STR(r.err, "Connection refused");
+	resp_free(&r);
+
+	resp_init(&r, 0, 0, NULL, NULL); /* the transport's timeout, no headers */
+	resp_end(&r, RT_TIMEOUT, "", 1);
+	CHECK_INT(r.status, ST_TIMEOUT);
+	CHECK_INT(r.timeout_kind, TO_CONNECT);
+	resp_free(&r);
+
+	start(&r, "text/event-stream", 200); /* broken mid-stream */
+	resp_body(&r, chunk, sizeof chunk - 1, 2);
+	resp_end(&r, RT_BROKEN, "Recv failure", 3);
+	CHECK_INT(r.status, ST_STREAM);
+	CHECK_INT(toks[2], 1);
+	resp_free(&r);
+
+	start(&r, "text/event-stream", 200); /* an error object in the stream */
+	const char *err = "data: {\"error\":{\"message\":\"boom\"}}\n\n";
+	resp_body(&r, err, strlen(err), 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_STREAM);
+	CHECK(strstr(r.err, "boom") != NULL);
+	resp_free(&r);
+}
+
+static void test_line_limit(void)
+{
+	struct resp r;
+	char big[300];
+
+	memset(big, 'x', sizeof big);
+	resp_init(&r, 0, 256, NULL, NULL);
+	resp_header(&r, "Content-Type: text/event-stream\r\n", 33);
+	resp_headers_done(&r, 200, 1);
+	CHECK_INT(resp_body(&r, big, sizeof big, 2), -1);
+	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_STR(r.err, "an SSE line longer than 256 bytes");
+	resp_free(&r);
+}
+
+int main(void)
+{
+	RUN(test_capture_whole_and_bytewise);
+	RUN(test_http_error);
+	RUN(test_failures);
+	RUN(test_line_limit);
+	return DONE();
+}
