@@ -311,3 +311,94 @@ char *prompts_filler(int n)
 	s[want] = '\0';
 	return s;
 }
+
+/* Whether name is in the comma-separated list. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (*p) {
+		size_t k = strcspn(p, ",");
+		if (k == n && strncmp(p, name, n) == 0)
+			return 1;
+		p += k + (p[k] == ',');
+	}
+	return 0;
+}
+
+int prompts_only(struct prompt_set *set, const char *list, char *err,
+		 size_t errlen)
+{
+	const char *p = list;
+	int i, k = 0;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		for (i = 0; i < set->n; i++)
+			if (strlen(set->v[i].name) == n &&
+			    strncmp(set->v[i].name, p, n) == 0)
+				break;
+		if (i == set->n) {
+			snprintf(err, errlen, "no prompt \"%.*s\"", (int)n, p);
+			return -1;
+		}
+		p += n + (p[n] == ',');
+	}
+	for (i = 0; i < set->n; i++) {
+		struct prompt tmp = set->v[i];
+		if (listed(list, tmp.name)) {
+			set->v[i] = set->v[k];
+			set->v[k++] = tmp;
+		}
+	}
+	for (i = k; i < set->n; i++) {
+		struct prompt_set one = {&set->v[i], 1};
+		prompts_free_fields(&one);
+	}
+	set->n = k;
+	return 0;
+}
+
+/* One prompt's filler before its last message's text. */
+static int synthesize(struct prompt *p, char *err, size_t errlen)
+{
+	cJSON *last = cJSON_GetArrayItem(p->messages,
+					 cJSON_GetArraySize(p->messages) - 1);
+	cJSON *content = cJSON_GetObjectItem(last, "content");
+	char *filler, *joined = NULL;
+	size_t n;
+
+	if (!cJSON_IsString(content)) {
+		snprintf(err, errlen, "prompt \"%s\": the last message has no "
+			 "text to put the synthetic context before", p->name);
+		return -1;
+	}
+	filler = prompts_filler(p->synthetic_tokens);
+	if (filler != NULL) {
+		n = strlen(filler) + strlen(content->valuestring) + 3;
+		joined = malloc(n);
+		if (joined != NULL)
+			snprintf(joined, n, "%s\n\n%s", filler, content->valuestring);
+	}
+	free(filler);
+	if (joined == NULL || cJSON_SetValuestring(content, joined) == NULL) {
+		free(joined);
+		snprintf(err, errlen, "prompt \"%s\": out of memory", p->name);
+		return -1;
+	}
+	free(p->text); /* the completions API sends the same text */
+	p->text = joined;
+	return 0;
+}
+
+int prompts_synthesize(struct prompt_set *set, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->v[i].synthetic_tokens > 0 &&
+		    synthesize(&set->v[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}

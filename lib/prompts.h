@@ -49,4 +49,15 @@ const char *prompts_check_regex(const char *re);
  * the caller frees it. */
 char *prompts_filler(int n);
 
+/* Keeps only the prompts named in list (comma-separated), in the set's
+ * order, freeing the others.  Returns 0, or -1 with the first name the set
+ * does not have in err ("no prompt \"x\""), leaving the set unchanged. */
+int prompts_only(struct prompt_set *set, const char *list, char *err,
+		 size_t errlen);
+
+/* Puts the filler of each prompt's synthetic_tokens before the text of its
+ * last message (and its plain text).  Returns 0, or -1 with the prompt and
+ * reason in err (its last message has no string content; out of memory). */
+int prompts_synthesize(struct prompt_set *set, char *err, size_t errlen);
+
 #endif

@@ -32,6 +32,7 @@
 #include "oai.h"
 #include "probe.h"
 #include "prompts.h"
+#include "reqbody.h"
 #include "resp.h"
 #include "sim.h"
 #include "sse.h"
@@ -304,84 +305,12 @@ static void read_api_key(void)
 
 /* ---- prompts ----------------------------------------------------------- */
 
-/* Puts the filler of synthetic_tokens before the last message's text. */
-static void add_synthetic(struct prompt *p)
-{
-	cJSON *last = cJSON_GetArrayItem(p->messages,
-					 cJSON_GetArraySize(p->messages) - 1);
-	cJSON *content = cJSON_GetObjectItem(last, "content");
-	char *filler = prompts_filler(p->synthetic_tokens);
-	size_t n;
-	char *joined;
-
-	if (filler == NULL || !cJSON_IsString(content))
-		diag_die(EXIT_RUNTIME, "prompt \"%s\": cannot build the "
-			 "synthetic context", p->name);
-	n = strlen(filler) + strlen(content->valuestring) + 3;
-	joined = malloc(n);
-	if (joined == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
-	snprintf(joined, n, "%s\n\n%s", filler, content->valuestring);
-	if (cJSON_SetValuestring(content, joined) == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
-	free(filler);
-	free(p->text); /* the completions API sends the same text */
-	p->text = joined;
-}
-
-/* Whether name is in the comma-separated list. */
-static int listed(const char *list, const char *name)
-{
-	size_t n = strlen(name);
-	const char *p = list;
-
-	while (*p) {
-		size_t k = strcspn(p, ",");
-		if (k == n && strncmp(p, name, n) == 0)
-			return 1;
-		p += k + (p[k] == ',');
-	}
-	return 0;
-}
-
-/* --only: drops the prompts not named; every name must exist. */
-static void keep_only(const char *file)
-{
-	int i, k = 0;
-	const char *p = opt_only;
-
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		for (i = 0; i < prompts.n; i++)
-			if (strlen(prompts.v[i].name) == n &&
-			    strncmp(prompts.v[i].name, p, n) == 0)
-				break;
-		if (i == prompts.n)
-			diag_die(EXIT_USAGE, "--only: %s has no prompt \"%.*s\"",
-				 file, (int)n, p);
-		p += n + (p[n] == ',');
-	}
-	for (i = 0; i < prompts.n; i++) {
-		struct prompt tmp = prompts.v[i];
-		if (listed(opt_only, tmp.name)) {
-			prompts.v[i] = prompts.v[k];
-			prompts.v[k++] = tmp;
-		}
-	}
-	for (i = k; i < prompts.n; i++) {
-		struct prompt_set one = {&prompts.v[i], 1};
-		prompts_free_fields(&one);
-	}
-	prompts.n = k;
-}
-
 static void load_prompts(void)
 {
 	char err[256];
 	size_t len;
 	char *text = fio_slurp(opt_prompts, (size_t)1 << 30, &len);
 	const char *name = strcmp(opt_prompts, "-") ? opt_prompts : "<stdin>";
-	int i;
 
 	if (text == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, strerror(errno));
@@ -390,89 +319,39 @@ static void load_prompts(void)
 	if (rc != 0)
 		diag_die(EXIT_RUNTIME, "%s:%s%s", name,
 			 err[0] >= '0' && err[0] <= '9' ? "" : " ", err);
-	if (opt_only)
-		keep_only(name);
-	for (i = 0; i < prompts.n; i++)
-		if (prompts.v[i].synthetic_tokens > 0)
-			add_synthetic(&prompts.v[i]);
+	if (opt_only && prompts_only(&prompts, opt_only, err, sizeof err) != 0)
+		diag_die(EXIT_USAGE, "--only: %s has %s", name, err);
+	if (prompts_synthesize(&prompts, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "%s: %s", name, err);
 }
 
 /* ---- request bodies ---------------------------------------------------- */
 
 static int max_tokens_for(const struct prompt *p)
 {
-	if (opt_max_tokens > 0)
-		return (int)opt_max_tokens;
-	return p->max_tokens > 0 ? p->max_tokens : 256;
+	return reqbody_max_tokens(p, opt_max_tokens);
 }
 
-static int send_cache_prompt(void)
-{
-	return opt_cache_bust && (srv.kind == SRV_LLAMACPP ||
-				  srv.kind == SRV_LLMSIM);
-}
-
-/* The messages, the first one's text behind the cache-busting nonce. */
-static void write_messages(jw *w, const struct prompt *p, const char *nonce)
-{
-	const cJSON *m;
-	int first = 1;
-
-	jw_arr_open(w, "messages");
-	cJSON_ArrayForEach(m, p->messages) {
-		const cJSON *c = cJSON_GetObjectItem(m, "content");
-		if (!first || nonce == NULL || !cJSON_IsString(c)) {
-			char *s = cJSON_PrintUnformatted(m);
-			jw_raw(w, NULL, s ? s : "null");
-			free(s);
-			first = 0;
-			continue;
-		}
-		first = 0;
-		jw_obj_open(w, NULL);
-		jw_str(w, "role", cJSON_GetObjectItem(m, "role")->valuestring);
-		jw_escape_join(w, "content", nonce, c->valuestring);
-		jw_obj_close(w);
-	}
-	jw_arr_close(w);
-}
-
+/* The body of request id: its nonce busts the prefix cache, and llama-server
+ * (and llmsim) are also told not to cache. */
 static char *build_body(const struct prompt *p, long id)
 {
 	char nonce[96];
-	jw w;
-	char *out;
+	char *body;
+	struct reqbody_opts o = {
+		.chat = opt_api == API_CHAT, .model = opt_model_id,
+		.max_tokens = opt_max_tokens, .temperature = opt_temperature,
+		.seed = opt_seed, .ignore_eos = opt_ignore_eos,
+		.min_tokens = srv.kind == SRV_VLLM,
+		.no_cache_prompt = opt_cache_bust && (srv.kind == SRV_LLAMACPP ||
+						      srv.kind == SRV_LLMSIM),
+		.nonce = opt_cache_bust ? nonce : NULL};
 
 	snprintf(nonce, sizeof nonce, "[%s-%ld] ", run_id, id);
-	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	jw_str(&w, "model", opt_model_id);
-	if (opt_api == API_CHAT)
-		write_messages(&w, p, opt_cache_bust ? nonce : NULL);
-	else
-		jw_escape_join(&w, "prompt", opt_cache_bust ? nonce : "", p->text);
-	jw_int(&w, "max_tokens", max_tokens_for(p));
-	jw_bool(&w, "stream", 1);
-	jw_obj_open(&w, "stream_options");
-	jw_bool(&w, "include_usage", 1);
-	jw_obj_close(&w);
-	if (opt_temperature >= 0)
-		jw_num(&w, "temperature", opt_temperature, 3);
-	if (opt_seed >= 0)
-		jw_int(&w, "seed", opt_seed);
-	if (opt_ignore_eos) {
-		jw_bool(&w, "ignore_eos", 1);
-		if (srv.kind == SRV_VLLM)
-			jw_int(&w, "min_tokens", max_tokens_for(p));
-	}
-	if (send_cache_prompt())
-		jw_bool(&w, "cache_prompt", 0);
-	jw_obj_close(&w);
-	out = strdup(jw_cstr(&w));
-	jw_free(&w);
-	if (out == NULL)
+	body = reqbody_build(p, &o);
+	if (body == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	return out;
+	return body;
 }
 
 /* ---- events -------------------------------------------------------------- */

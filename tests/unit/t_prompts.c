@@ -87,11 +87,39 @@ static void test_filler(void)
 	free(f);
 }
 
+static void test_only_and_synthesize(void)
+{
+	static const char doc[] =
+		"{\"a\": {\"prompt\": \"one\"}, \"b\": {\"prompt\": \"two\"},"
+		" \"c\": {\"prompt\": \"three\", \"synthetic_tokens\": 50}}";
+	struct prompt_set ps;
+	char why[128];
+	const cJSON *last;
+
+	CHECK_INT(prompts_parse(doc, sizeof doc - 1, &ps, why, sizeof why), 0);
+	CHECK_INT(prompts_only(&ps, "c,zz", why, sizeof why), -1);
+	CHECK_STR(why, "no prompt \"zz\"");
+	CHECK_INT(ps.n, 3); /* unchanged after a bad list */
+	CHECK_INT(prompts_only(&ps, "c,a", why, sizeof why), 0);
+	CHECK_INT(ps.n, 2);
+	CHECK_STR(ps.v[0].name, "a"); /* the set's order, not the list's */
+	CHECK_STR(ps.v[1].name, "c");
+	CHECK_INT(prompts_synthesize(&ps, why, sizeof why), 0);
+	CHECK_STR(ps.v[0].text, "one");
+	/* about 50 tokens of filler, a blank line, then the prompt */
+	CHECK(strlen(ps.v[1].text) >= 190 && strlen(ps.v[1].text) < 260);
+	CHECK(strcmp(ps.v[1].text + strlen(ps.v[1].text) - 7, "\n\nthree") == 0);
+	last = cJSON_GetArrayItem(ps.v[1].messages, 0);
+	CHECK_STR(cJSON_GetObjectItem(last, "content")->valuestring, ps.v[1].text);
+	prompts_free(&ps);
+}
+
 int main(void)
 {
 	RUN(test_object_form);
 	RUN(test_array_form);
 	RUN(test_errors);
 	RUN(test_filler);
+	RUN(test_only_and_synthesize);
 	return DONE();
 }

@@ -1,0 +1,76 @@
+/* reqbody: request bodies (see reqbody.h). */
+#include "reqbody.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "jw.h"
+
+int reqbody_max_tokens(const struct prompt *p, long override)
+{
+	if (override > 0)
+		return (int)override;
+	return p->max_tokens > 0 ? p->max_tokens : 256;
+}
+
+/* The messages, the first one's text behind the nonce. */
+static void write_messages(jw *w, const struct prompt *p, const char *nonce)
+{
+	const cJSON *m, *c, *role;
+	int first = 1;
+
+	jw_arr_open(w, "messages");
+	cJSON_ArrayForEach(m, p->messages) {
+		c = cJSON_GetObjectItem(m, "content");
+		role = cJSON_GetObjectItem(m, "role");
+		if (!first || nonce == NULL || !cJSON_IsString(c) ||
+		    !cJSON_IsString(role)) {
+			char *s = cJSON_PrintUnformatted(m);
+			jw_raw(w, NULL, s ? s : "null");
+			free(s);
+			first = 0;
+			continue;
+		}
+		first = 0;
+		jw_obj_open(w, NULL);
+		jw_str(w, "role", role->valuestring);
+		jw_escape_join(w, "content", nonce, c->valuestring);
+		jw_obj_close(w);
+	}
+	jw_arr_close(w);
+}
+
+char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o)
+{
+	int max = reqbody_max_tokens(p, o->max_tokens);
+	char *out;
+	jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "model", o->model);
+	if (o->chat)
+		write_messages(&w, p, o->nonce);
+	else
+		jw_escape_join(&w, "prompt", o->nonce ? o->nonce : "", p->text);
+	jw_int(&w, "max_tokens", max);
+	jw_bool(&w, "stream", 1);
+	jw_obj_open(&w, "stream_options");
+	jw_bool(&w, "include_usage", 1);
+	jw_obj_close(&w);
+	if (o->temperature >= 0)
+		jw_num(&w, "temperature", o->temperature, 3);
+	if (o->seed >= 0)
+		jw_int(&w, "seed", o->seed);
+	if (o->ignore_eos) {
+		jw_bool(&w, "ignore_eos", 1);
+		if (o->min_tokens)
+			jw_int(&w, "min_tokens", max);
+	}
+	if (o->no_cache_prompt)
+		jw_bool(&w, "cache_prompt", 0);
+	jw_obj_close(&w);
+	out = w.oom ? NULL : strdup(jw_cstr(&w));
+	jw_free(&w);
+	return out;
+}

@@ -1,0 +1,28 @@
+/* reqbody: the JSON body of one streamed completion request. */
+#ifndef TB_REQBODY_H
+#define TB_REQBODY_H
+
+#include "prompts.h"
+
+/* What a body says beyond the prompt. */
+struct reqbody_opts {
+	int chat;                /* /chat/completions (messages), else /completions (prompt) */
+	const char *model;
+	long max_tokens;         /* > 0: overrides the prompt's own */
+	double temperature;      /* < 0: not sent */
+	long seed;               /* < 0: not sent */
+	int ignore_eos;          /* "ignore_eos": true */
+	int min_tokens;          /* with ignore_eos: "min_tokens" = max_tokens (vLLM) */
+	int no_cache_prompt;     /* "cache_prompt": false (llama-server, llmsim) */
+	const char *nonce;       /* put before the first message's text (cache busting); NULL: none */
+};
+
+/* The max_tokens a request for p asks for: the override, else the
+ * prompt's, else 256. */
+int reqbody_max_tokens(const struct prompt *p, long override);
+
+/* The body, always streamed with stream_options.include_usage; the caller
+ * frees it.  NULL when out of memory. */
+char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o);
+
+#endif
