@@ -114,6 +114,13 @@ static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
 static int srv_detected;
 static struct load_result load_res;  /* the load, measured before the run event */
 static int have_load;
+static int load_failed;
+static char endpoint[1100];          /* the completions URL */
+static long warm_launched;
+/* The event loop (run_loop): libevent drives libcurl's sockets. */
+static struct event_base *evbase;
+static struct event *curl_timer, *tick, *wake, *sig_ev;
+static int running_handles;
 
 /* ---- options ------------------------------------------------------- */
 
@@ -571,9 +578,6 @@ static void scan_in_flight(int64_t now, int abort_all)
 
 /* ---- launching ------------------------------------------------------- */
 
-static char endpoint[1100];
-static long warm_launched;
-
 static struct curl_slist *request_headers(long id)
 {
 	struct curl_slist *h = NULL;
@@ -762,10 +766,6 @@ static void setup_signals(void)
  * every wake-up, which at hundreds of paced streams costs 16 us of CPU per
  * event and delays timestamps by milliseconds (docs/perf.md).
  */
-static struct event_base *evbase;
-static struct event *curl_timer, *tick, *wake, *sig_ev;
-static int running_handles;
-
 static void on_sock_ready(evutil_socket_t fd, short what, void *arg)
 {
 	int flags = (what & EV_READ ? CURL_CSELECT_IN : 0) |
@@ -1135,8 +1135,6 @@ static void emit_run(void)
 	jw_obj_close(&ew);
 	emit();
 }
-
-static int load_failed;
 
 static const char *end_reason(void)
 {
