@@ -4,18 +4,17 @@
 #include <stdio.h>
 #include <string.h>
 
+static double num_of(const cJSON *v, double dflt);
+static const char *str_of(const cJSON *v);
+
 double jget_num(const cJSON *o, const char *key, double dflt)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+	return num_of(cJSON_GetObjectItemCaseSensitive(o, key), dflt);
 }
 
 const char *jget_str(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return str_of(cJSON_GetObjectItemCaseSensitive(o, key));
 }
 
 const cJSON *jget_obj(const cJSON *o, const char *key)
@@ -61,16 +60,23 @@ const cJSON *jget_path(const cJSON *o, const char *path)
 	return o;
 }
 
+/* The typed reads of a value already found. */
+static double num_of(const cJSON *v, double dflt)
+{
+	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+static const char *str_of(const cJSON *v)
+{
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 double jget_path_num(const cJSON *o, const char *path, double dflt)
 {
-	const cJSON *v = jget_path(o, path);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+	return num_of(jget_path(o, path), dflt);
 }
 
 const char *jget_path_str(const cJSON *o, const char *path)
 {
-	const cJSON *v = jget_path(o, path);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return str_of(jget_path(o, path));
 }

@@ -40,9 +40,10 @@ static int digits_at(const char **p, const char *end, int64_t *v)
 	return n;
 }
 
-/* The number after key (skipping blanks), in bytes when followed by
- * "kB"; -1 when absent or malformed. */
-static int64_t kb_field(const char *s, size_t n, const char *key)
+/* The number after key at a line start (skipping blanks), with *after
+ * just past its digits; -1 when absent or malformed. */
+static int64_t key_num(const char *s, size_t n, const char *key,
+		       const char **after)
 {
 	const char *p = line_key(s, n, key), *end = s + n;
 	int64_t v;
@@ -52,6 +53,19 @@ static int64_t kb_field(const char *s, size_t n, const char *key)
 	while (p < end && (*p == ' ' || *p == '\t'))
 		p++;
 	if (digits_at(&p, end, &v) <= 0)
+		return -1;
+	*after = p;
+	return v;
+}
+
+/* The number after key, in bytes when followed by "kB"; -1 when absent or
+ * malformed. */
+static int64_t kb_field(const char *s, size_t n, const char *key)
+{
+	const char *p, *end = s + n;
+	int64_t v = key_num(s, n, key, &p);
+
+	if (v < 0)
 		return -1;
 	while (p < end && *p == ' ')
 		p++;
@@ -245,14 +259,9 @@ int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 /* A vm_stat counter: "Pages active:   123456." (the key at a line start). */
 static int64_t vm_field(const char *s, size_t n, const char *key)
 {
-	const char *p = line_key(s, n, key), *end = s + n;
-	int64_t v;
+	const char *after;
 
-	if (p == NULL)
-		return -1;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return digits_at(&p, end, &v) > 0 ? v : -1;
+	return key_num(s, n, key, &after);
 }
 
 int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c)
