@@ -65,3 +65,21 @@ int diag_fshut(FILE *f, const char *name)
 	diag_warn("%s: write error: %s", name, strerror(err));
 	return -1;
 }
+
+void *diag_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	return q;
+}
+
+char *diag_xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (d == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	return d;
+}

@@ -40,4 +40,10 @@ _Noreturn void diag_die(int code, const char *fmt, ...) TB_PRINTF(2, 3);
  * it last so that a full disk or a closed pipe changes its exit status. */
 int diag_fshut(FILE *f, const char *name);
 
+/* Allocation for tools: like realloc and strdup (NULL s gives ""), but out
+ * of memory ends the tool with "prog: out of memory" and exit 1, so no
+ * caller can forget the check.  Library code returns errors instead. */
+void *diag_xrealloc(void *p, size_t n);
+char *diag_xstrdup(const char *s);
+
 #endif

@@ -132,14 +132,6 @@ static void parse_slo(char *s)
 
 /* ---- input helpers ---------------------------------------------------- */
 
-static char *xstrdup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-
-	if (d == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
-	return d;
-}
 
 /* The request with this id, created on first sight. */
 static struct req *req_of(long id)
@@ -177,10 +169,10 @@ static int prompt_index(const char *name, const char *category,
 			continue;
 		/* A later request may say what the first one did not. */
 		if (q->category == NULL && category)
-			q->category = xstrdup(category);
+			q->category = diag_xstrdup(category);
 		if (!q->has_rx && expect && prompts_check_regex(expect) == NULL &&
 		    regcomp(&q->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
-			q->expect = xstrdup(expect);
+			q->expect = diag_xstrdup(expect);
 			q->has_rx = 1;
 		}
 		return i;
@@ -191,12 +183,12 @@ static int prompt_index(const char *name, const char *category,
 	prompts = p;
 	p = &prompts[n_prompts];
 	memset(p, 0, sizeof *p);
-	p->name = xstrdup(name);
-	p->category = category ? xstrdup(category) : NULL;
+	p->name = diag_xstrdup(name);
+	p->category = category ? diag_xstrdup(category) : NULL;
 	/* The pattern comes from the event file: checked like gen checks it. */
 	if (expect && prompts_check_regex(expect) == NULL &&
 	    regcomp(&p->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
-		p->expect = xstrdup(expect);
+		p->expect = diag_xstrdup(expect);
 		p->has_rx = 1;
 	}
 	stats_hist_init(&p->itl);
@@ -341,7 +333,7 @@ static void keep_sample(struct req *r, const cJSON *ev)
 		return;
 	p->sample_chars = (long)strlen(text);
 	p->sample_tokens = r->out_tokens;
-	p->sample = xstrdup(text);
+	p->sample = diag_xstrdup(text);
 	if (strlen(p->sample) > SAMPLE_TEXT_MAX)
 		p->sample[SAMPLE_TEXT_MAX] = '\0';
 }
@@ -1164,6 +1156,8 @@ static void emit_output(void)
 	size_t len;
 	const char *s = jw_cstr(&out);
 
+	if (out.oom) /* never an empty or cut summary with exit 0 */
+		diag_die(EXIT_RUNTIME, "out of memory writing the summary");
 	len = strlen(s);
 	if (opt_out == NULL) {
 		if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF)

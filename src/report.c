@@ -227,7 +227,7 @@ static void load_run(const char *path)
 		diag_die(EXIT_RUNTIME, "more than %d run files", MAX_RUNS);
 	r = &runs[n_runs++];
 	memset(r, 0, sizeof *r);
-	r->path = strdup(path);
+	r->path = diag_xstrdup(path);
 	text = fio_slurp(path, 256 << 20, &len);
 	if (text == NULL)
 		snprintf(r->why, sizeof r->why, "%s", strerror(errno));
@@ -267,9 +267,10 @@ static void load_path(const char *path)
 		size_t l = strlen(e->d_name);
 		if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0 || e->d_name[0] == '.')
 			continue;
-		names = realloc(names, (n + 1) * sizeof *names);
-		names[n] = malloc(strlen(path) + l + 2);
-		sprintf(names[n++], "%s/%s", path, e->d_name);
+		names = diag_xrealloc(names, (n + 1) * sizeof *names);
+		names[n] = diag_xrealloc(NULL, strlen(path) + l + 2);
+		snprintf(names[n], strlen(path) + l + 2, "%s/%s", path, e->d_name);
+		n++;
 	}
 	closedir(d);
 	if (n > 0) /* qsort(NULL, 0, ...) is undefined */
@@ -306,14 +307,14 @@ static void build_groups(void)
 		for (g = 0; g < n_groups && strcmp(groups[g].key, r->key); g++)
 			;
 		if (g == n_groups) {
-			groups = realloc(groups, (size_t)(n_groups + 1) * sizeof *groups);
+			groups = diag_xrealloc(groups, (size_t)(n_groups + 1) * sizeof *groups);
 			memset(&groups[g], 0, sizeof *groups);
 			memcpy(groups[g].key, r->key, sizeof r->key);
 			memcpy(groups[g].field, r->field, sizeof r->field);
 			groups[g].min_conc = INFINITY;
 			n_groups++;
 		}
-		groups[g].runs = realloc(groups[g].runs,
+		groups[g].runs = diag_xrealloc(groups[g].runs,
 					 (size_t)(groups[g].n + 1) * sizeof *groups[g].runs);
 		groups[g].runs[groups[g].n++] = r;
 		if (r->conc > 0 && r->conc < groups[g].min_conc && !r->context)
@@ -338,11 +339,12 @@ static int is_summary_run(const struct group *g, const struct run *r)
  * runs. */
 static void pool(const struct group *g, const char *path, struct stats_sum *s)
 {
-	struct stats_sum parts[MAX_RUNS];
+	/* on the heap: MAX_RUNS of them would be 256 KiB of stack */
+	struct stats_sum *parts = diag_xrealloc(NULL, (size_t)g->n * sizeof *parts);
 	size_t k = 0;
 	int i;
 
-	for (i = 0; i < g->n && k < MAX_RUNS; i++) {
+	for (i = 0; i < g->n; i++) {
 		const cJSON *o = jget_path(g->runs[i]->doc, path);
 		if (!is_summary_run(g, g->runs[i]) || !cJSON_IsObject(o))
 			continue;
@@ -359,6 +361,7 @@ static void pool(const struct group *g, const char *path, struct stats_sum *s)
 		}
 	}
 	stats_pool(parts, k, s);
+	free(parts);
 }
 
 /* The mean over the group's summary runs of a number, or NAN. */
@@ -1339,7 +1342,10 @@ static void name_without(const struct group *g, int skip, char *buf, size_t n)
 static void chart_bars(const char *file, const char *title, const char *yl,
 		       double (*f)(const struct group *), double scale)
 {
-	char xs[256][96], ss[64][200], name[200];
+	/* As many x values and series as groups at most: nothing is dropped. */
+	const char **xs = diag_xrealloc(NULL, (size_t)n_groups * sizeof *xs);
+	char (*ss)[200] = diag_xrealloc(NULL, (size_t)n_groups * sizeof *ss);
+	char name[200];
 	int nx = 0, ns = 0, xi = by_index("quant"), g, i, k;
 	FILE *d, *gp;
 
@@ -1350,11 +1356,11 @@ static void chart_bars(const char *file, const char *title, const char *yl,
 		name_without(&groups[g], xi, name, sizeof name);
 		for (i = 0; i < nx && strcmp(xs[i], x); i++)
 			;
-		if (i == nx && nx < 256)
-			snprintf(xs[nx++], sizeof xs[0], "%.95s", x);
+		if (i == nx)
+			xs[nx++] = x; /* the group's own string, which outlives this */
 		for (k = 0; k < ns && strcmp(ss[k], name); k++)
 			;
-		if (k == ns && ns < 64)
+		if (k == ns)
 			snprintf(ss[ns++], sizeof ss[0], "%s", xi >= 0 ? name : "value");
 	}
 	snprintf(name, sizeof name, "%s.csv", file);
@@ -1382,6 +1388,8 @@ static void chart_bars(const char *file, const char *title, const char *yl,
 		fputc('\n', d);
 	}
 	fclose(d);
+	free(xs);
+	free(ss);
 	if (nx == 0)
 		return;
 	gp = gp_begin(file, title, xi >= 0 ? "quantization" : "group", yl);
@@ -1784,6 +1792,8 @@ int main(int argc, char **argv)
 	write_outputs();
 	chart("memory", "Server memory during the runs");
 	write_runs();
+	if (md.oom) /* never an empty or cut report with exit 0 */
+		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt_out);
 	if (fio_write_atomic(opt_out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", opt_out, strerror(errno));
 	write_csv();
