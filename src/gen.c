@@ -24,6 +24,7 @@
 #include "arrival.h"
 #include "clock.h"
 #include "diag.h"
+#include "evcurl.h"
 #include "fileio.h"
 #include "formats.h"
 #include "hostinfo.h"
@@ -108,7 +109,6 @@ static struct arrival arrivals;      /* gaps of an open-loop run */
 static volatile sig_atomic_t got_signal;
 static int sig_pipe[2] = {-1, -1};
 static long out_tokens;              /* for progress */
-static int64_t m_wake;               /* when the loop woke for this batch */
 static struct probe prb;             /* where the server is probed */
 static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
 static int srv_detected;
@@ -119,8 +119,8 @@ static char endpoint[1100];          /* the completions URL */
 static long warm_launched;
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
 static struct event_base *evbase;
-static struct event *curl_timer, *tick, *wake, *sig_ev;
-static int running_handles;
+static evcurl *ec;                   /* libcurl's sockets on the loop */
+static struct event *tick, *wake, *sig_ev;
 
 /* ---- options ------------------------------------------------------- */
 
@@ -459,7 +459,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	struct xfer *x = ud;
 	size_t len = size * n;
 
-	x->m_last_byte = m_wake ? m_wake : clock_mono_ns();
+	x->m_last_byte = ec && evcurl_wake(ec) ? evcurl_wake(ec) : clock_mono_ns();
 	/* 0 makes curl abort the transfer (an SSE line over the limit) */
 	return resp_body(&x->r, p, len, x->m_last_byte) == 0 ? len : 0;
 }
@@ -703,18 +703,14 @@ static void launch_due(int64_t now)
 
 /* ---- the loop ------------------------------------------------------- */
 
-static void drain_done(void)
+/* lib/evcurl's callback: a transfer finished. */
+static void on_done(void *ctx, CURL *easy, CURLcode result)
 {
-	CURLMsg *msg;
-	int left;
+	struct xfer *x;
 
-	while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
-		struct xfer *x;
-		if (msg->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		xfer_end(x, msg->data.result, clock_mono_ns());
-	}
+	(void)ctx;
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
+	xfer_end(x, result, clock_mono_ns());
 }
 
 static void progress(int64_t now, int final)
@@ -756,81 +752,6 @@ static void setup_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows as a write error */
-}
-
-/*
- * The loop is libcurl's socket interface driven by libevent (epoll on
- * Linux, kqueue on macOS): libcurl says which sockets to watch and when to
- * time out, and each wake-up handles only the sockets that are ready.  The
- * simpler curl_multi_poll + curl_multi_perform walks every transfer on
- * every wake-up, which at hundreds of paced streams costs 16 us of CPU per
- * event and delays timestamps by milliseconds (docs/perf.md).
- */
-static void on_sock_ready(evutil_socket_t fd, short what, void *arg)
-{
-	int flags = (what & EV_READ ? CURL_CSELECT_IN : 0) |
-		    (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
-
-	(void)arg;
-	/* Every socket of this batch was readable when the loop woke: the
-	 * wake-up is the best observable arrival time for all of them, where
-	 * the moment each is reached would make the last of a burst of
-	 * hundreds look milliseconds late. */
-	if (m_wake == 0)
-		m_wake = clock_mono_ns();
-	curl_multi_socket_action(multi, fd, flags, &running_handles);
-	drain_done();
-}
-
-/* libcurl's CURLMOPT_SOCKETFUNCTION: keep one event per socket. */
-static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *userp,
-			  void *socketp)
-{
-	struct event *ev = socketp;
-	short kind = (short)((what & CURL_POLL_IN ? EV_READ : 0) |
-			     (what & CURL_POLL_OUT ? EV_WRITE : 0));
-
-	(void)e;
-	(void)userp;
-	if (what == CURL_POLL_REMOVE) {
-		if (ev != NULL)
-			event_free(ev);
-		curl_multi_assign(multi, s, NULL);
-		return 0;
-	}
-	if (ev == NULL) {
-		ev = event_new(evbase, s, kind | EV_PERSIST, on_sock_ready, NULL);
-		if (ev == NULL)
-			return -1;
-		curl_multi_assign(multi, s, ev);
-	} else {
-		event_del(ev);
-		event_assign(ev, evbase, s, kind | EV_PERSIST, on_sock_ready, NULL);
-	}
-	return event_add(ev, NULL);
-}
-
-static void on_curl_timeout(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running_handles);
-	drain_done();
-}
-
-/* libcurl's CURLMOPT_TIMERFUNCTION: one timer, re-armed as it asks. */
-static int on_curl_timer(CURLM *m, long timeout_ms, void *userp)
-{
-	struct timeval tv;
-
-	(void)m;
-	(void)userp;
-	if (timeout_ms < 0)
-		return evtimer_del(curl_timer);
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	return evtimer_add(curl_timer, &tv);
 }
 
 /* Every 10 ms: the first-token, idle and total timeouts, and progress. */
@@ -876,21 +797,19 @@ static void loop_setup(void)
 	event_config_free(cfg);
 	if (evbase == NULL)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
-	curl_timer = evtimer_new(evbase, on_curl_timeout, NULL);
+	ec = evcurl_new(evbase, multi, on_done, NULL);
 	tick = event_new(evbase, -1, EV_PERSIST, on_tick, NULL);
 	wake = evtimer_new(evbase, on_wake, NULL);
 	sig_ev = event_new(evbase, sig_pipe[0], EV_READ | EV_PERSIST, on_sig_pipe, NULL);
-	if (!curl_timer || !tick || !wake || !sig_ev)
+	if (!ec || !tick || !wake || !sig_ev)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	event_add(tick, &ten_ms);
 	event_add(sig_ev, NULL);
-	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
-	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
 }
 
 static void loop_teardown(void)
 {
-	event_free(curl_timer);
+	evcurl_free(ec);
 	event_free(tick);
 	event_free(wake);
 	event_free(sig_ev);
@@ -924,20 +843,16 @@ static void run_loop(void)
 			break;
 		arm_wake(now);
 		/* One batch of ready events, then the output is flushed. */
-		m_wake = 0;
+		evcurl_batch_end(ec);
 		event_base_loop(evbase, EVLOOP_ONCE);
-		m_wake = 0;
-		drain_done();
+		evcurl_batch_end(ec);
+		evcurl_drain(ec);
 		if (fflush(stdout) != 0)
 			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
 				 strerror(errno));
 	}
 	if (got_signal)
 		scan_in_flight(0, 1);
-	/* Aborted transfers have left the multi handle; the events curl
-	 * still held are released with the base. */
-	curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, NULL);
-	curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, NULL);
 	loop_teardown();
 }
 
