@@ -99,3 +99,21 @@ void hostinfo_get(struct hostinfo *h)
 	h->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	os_specific(h);
 }
+
+void hostinfo_write(jw *w)
+{
+	struct hostinfo h;
+
+	hostinfo_get(&h);
+	jw_obj_open(w, "host");
+	jw_str(w, "os", h.os);
+	jw_str(w, "os_release", h.os_release);
+	jw_str(w, "arch", h.arch);
+	jw_str(w, "cpu", h.cpu);
+	jw_int(w, "ncpu", h.ncpu);
+	jw_int(w, "mem_total_bytes", (long long)h.mem_total);
+	jw_str(w, "hostname", h.hostname);
+	if (h.wired_limit_mb >= 0)
+		jw_int(w, "wired_limit_mb", h.wired_limit_mb);
+	jw_obj_close(w);
+}

@@ -4,6 +4,8 @@
 
 #include <stdint.h>
 
+#include "jw.h"
+
 struct hostinfo {
 	char os[72];           /* "Linux", "Darwin" */
 	char os_release[72];   /* kernel release */
@@ -17,6 +19,10 @@ struct hostinfo {
 
 /* Fills h; fields that cannot be read stay empty, 0 or -1. */
 void hostinfo_get(struct hostinfo *h);
+
+/* Writes this machine's object "host" (docs/events.md) into the open
+ * object of w. */
+void hostinfo_write(jw *w);
 
 /* The CPU model from the text of Linux's /proc/cpuinfo ("model name", or
  * "Hardware"/"CPU part" lines on some ARM boards), copied into out;

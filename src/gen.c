@@ -35,6 +35,7 @@
 #include "prompts.h"
 #include "reqbody.h"
 #include "resp.h"
+#include "runenv.h"
 #include "sim.h"
 #include "sse.h"
 #include "units.h"
@@ -963,48 +964,6 @@ static void write_config(void)
 	jw_obj_close(&ew);
 }
 
-static void write_host(void)
-{
-	struct hostinfo h;
-
-	hostinfo_get(&h);
-	jw_obj_open(&ew, "host");
-	jw_str(&ew, "os", h.os);
-	jw_str(&ew, "os_release", h.os_release);
-	jw_str(&ew, "arch", h.arch);
-	jw_str(&ew, "cpu", h.cpu);
-	jw_int(&ew, "ncpu", h.ncpu);
-	jw_int(&ew, "mem_total_bytes", (long long)h.mem_total);
-	jw_str(&ew, "hostname", h.hostname);
-	if (h.wired_limit_mb >= 0)
-		jw_int(&ew, "wired_limit_mb", h.wired_limit_mb);
-	jw_obj_close(&ew);
-}
-
-/* The server settings users experiment with, when set. */
-static void write_env(void)
-{
-	static const char *const prefixes[] = {"GGML_", "MLX_", "LLAMA_",
-					       "OLLAMA_", "METAL_", NULL};
-	char **e;
-	int i;
-
-	jw_obj_open(&ew, "env");
-	for (e = environ; *e; e++) {
-		const char *eq = strchr(*e, '=');
-		for (i = 0; prefixes[i] && eq; i++) {
-			size_t pl = strlen(prefixes[i]);
-			if (strncmp(*e, prefixes[i], pl) != 0)
-				continue;
-			char key[128];
-			snprintf(key, sizeof key, "%.*s", (int)(eq - *e), *e);
-			jw_str(&ew, key, eq + 1);
-			break;
-		}
-	}
-	jw_obj_close(&ew);
-}
-
 static void write_server(void)
 {
 	jw_obj_open(&ew, "server");
@@ -1044,8 +1003,8 @@ static void emit_run(void)
 	for (i = 0; i < n_labels; i++)
 		jw_str(&ew, labels[i][0], labels[i][1]);
 	jw_obj_close(&ew);
-	write_host();
-	write_env();
+	hostinfo_write(&ew);
+	runenv_write(&ew, (const char *const *)environ); /* no credentials */
 	write_server();
 	jw_obj_close(&ew);
 	emit();

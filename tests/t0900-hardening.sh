@@ -54,7 +54,10 @@ test_expect_success 'gen: empty and malformed prompt sets, invalid UTF-8 in prom
 test_expect_success 'the API key appears nowhere: events, results, reports, messages, process titles' '
 	llmsim_start K --tps 20 --api-key sk-tokbench-secret-7f3a &&
 	echo "sk-tokbench-secret-7f3a" >key &&
-	{ "$TB_BIN/gen" --no-progress -u "$K_URL" --api-key-file key --max-tokens 20 \
+	# keys in the server settings gen records are left out or redacted
+	{ LLAMA_API_KEY=sk-tokbench-llama OLLAMA_AUTH=sk-tokbench-ollama \
+	  GGML_METAL_N_CB=2 MLX_ODD=sk-tokbench-mlx \
+	  "$TB_BIN/gen" --no-progress -u "$K_URL" --api-key-file key --max-tokens 20 \
 		<"$TESTS/../prompts/std.json" >ev 2>err & } && pid=$! &&
 	wait_for 10 grep -q "\"ev\":\"req\"" ev &&
 	tr "\0" " " </proc/$pid/cmdline >cmdline && wait $pid &&
@@ -63,7 +66,8 @@ test_expect_success 'the API key appears nowhere: events, results, reports, mess
 	"$TB_BIN/agg" ev >run.json 2>>err && "$TB_BIN/report" --charts none -o rep.md run.json 2>>err &&
 	OPENAI_API_KEY=sk-tokbench-env-9c1d "$TB_BIN/gen" --no-progress -u "http://127.0.0.1:1/v1" \
 		--timeout-connect 200ms <"$TESTS/../prompts/std.json" >ev2 2>>err || true &&
-	! grep -r -q "sk-tokbench" ev ev2 run.json rep.md err
+	! grep -r -q "sk-tokbench" ev ev2 run.json rep.md err &&
+	jq -e -s ".[0].env == {\"GGML_METAL_N_CB\": \"2\", \"MLX_ODD\": \"[redacted]\"}" ev
 '
 
 test_expect_success 'hostile labels cannot escape the results directory' '
