@@ -24,6 +24,7 @@
 #include "arrival.h"
 #include "clock.h"
 #include "diag.h"
+#include "endpoint.h"
 #include "evcurl.h"
 #include "fileio.h"
 #include "formats.h"
@@ -173,18 +174,14 @@ static enum srv_kind parse_server(const char *s)
 		 "ollama, mlx, vllm, openai or llmsim", s);
 }
 
-static void set_base_url(const char *u)
+/* -u or $OPENAI_BASE_URL (source names which); the reason for a refusal
+ * never repeats the URL, which may hold a password. */
+static void set_base_url(const char *u, const char *source)
 {
-	size_t n = strlen(u);
+	char why[200];
 
-	if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0)
-		diag_die(EXIT_USAGE, "base URL %s: want http:// or https://", u);
-	if (n >= sizeof opt_base)
-		diag_die(EXIT_USAGE, "base URL too long");
-	while (n > 0 && u[n - 1] == '/')
-		n--;
-	memcpy(opt_base, u, n);
-	opt_base[n] = '\0';
+	if (endpoint_url(u, opt_base, sizeof opt_base, why, sizeof why) != 0)
+		diag_die(EXIT_USAGE, "%s: %s", source, why);
 }
 
 enum {
@@ -222,7 +219,7 @@ static void parse_opt(int c, char *v)
 	switch (c) {
 	case 'm': opt_label = v; break;
 	case O_MODEL_ID: opt_model_id = v; break;
-	case 'u': set_base_url(v); break;
+	case 'u': set_base_url(v, "-u"); break;
 	case O_API:
 		if (strcmp(v, "chat") && strcmp(v, "completions"))
 			diag_die(EXIT_USAGE, "--api %s: want chat or completions", v);
@@ -272,7 +269,7 @@ static void parse_args(int argc, char **argv)
 	int c;
 
 	if (env != NULL && *env != '\0')
-		set_base_url(env);
+		set_base_url(env, "$OPENAI_BASE_URL");
 	while ((c = getopt_long(argc, argv, "m:u:c:n:l:p:h", longopts,
 				NULL)) != -1)
 		parse_opt(c, optarg);
@@ -290,25 +287,28 @@ static void parse_args(int argc, char **argv)
  * only ever put in the Authorization header. */
 static void read_api_key(void)
 {
-	const char *env = getenv("OPENAI_API_KEY");
+	const char *env = getenv("OPENAI_API_KEY"), *key = env, *src;
+	char why[160], *text = NULL;
 	size_t len;
-	char *s;
 
-	if (opt_api_key_file == NULL) {
-		if (env != NULL)
-			snprintf(api_key, sizeof api_key, "%s", env);
-		return;
+	src = "$OPENAI_API_KEY";
+	if (opt_api_key_file != NULL) {
+		text = fio_slurp(opt_api_key_file, 64 * 1024, &len);
+		if (text == NULL)
+			diag_die(EXIT_RUNTIME, "%s: %s", opt_api_key_file,
+				 strerror(errno));
+		key = endpoint_key_line(text);
+		src = opt_api_key_file;
 	}
-	s = fio_slurp(opt_api_key_file, 64 * 1024, &len);
-	if (s == NULL)
-		diag_die(EXIT_RUNTIME, "%s: %s", opt_api_key_file, strerror(errno));
-	s[strcspn(s, "\r\n")] = '\0';
-	len = strlen(s);
-	if (len < sizeof api_key)
-		memcpy(api_key, s, len + 1);
-	free(s);
-	if (len >= sizeof api_key)
-		diag_die(EXIT_RUNTIME, "%s: the key is too long", opt_api_key_file);
+	/* Every source is checked alike, and the key is never printed. */
+	if (key != NULL && (opt_api_key_file != NULL || *key != '\0') &&
+	    endpoint_key_check(key, sizeof api_key - 1, why, sizeof why) != 0) {
+		free(text);
+		diag_die(EXIT_RUNTIME, "%s: %s", src, why);
+	}
+	if (key != NULL)
+		snprintf(api_key, sizeof api_key, "%s", key);
+	free(text);
 }
 
 /* ---- prompts ----------------------------------------------------------- */

@@ -95,4 +95,26 @@ test_expect_success 'agg -o: a write that fails midway leaves no partial file an
 	test "$(cat out/run.json)" = "{\"kept\":true}" && test "$(ls -A out)" = run.json
 '
 
+test_expect_success 'base URLs and keys are checked as given, never echoed' '
+	P="$TESTS/../prompts/std.json" &&
+	test_expect_code 2 "$TB_BIN/gen" -u "http://alice:pw-7731@127.0.0.1:1/v1" <"$P" >ev 2>err &&
+	grep -q "^gen: -u: a user:password@ part is not accepted" err &&
+	! grep -q "pw-7731" ev err &&
+	OPENAI_BASE_URL=http://bob:pw-7732@h/v1 test_expect_code 2 "$TB_BIN/gen" <"$P" 2>err &&
+	grep -q "^gen: \$OPENAI_BASE_URL: a user:password@" err && ! grep -q pw-7732 err &&
+	test_expect_code 2 "$TB_BIN/gen" -u "http://" <"$P" 2>err && grep -q "no host" err &&
+	test_expect_code 2 "$TB_BIN/gen" -u "http://127.0.0.1:99999/v1" <"$P" 2>err &&
+	grep -q "1 to 65535" err &&
+	# a key too long, or unsafe in a header, is refused whatever its source
+	long=$(printf "k%.0s" $(seq 1 600)) &&
+	OPENAI_API_KEY=$long test_expect_code 1 "$TB_BIN/gen" -u http://127.0.0.1:1/v1 <"$P" 2>err &&
+	grep -q "^gen: \$OPENAI_API_KEY: the key is longer than 511 bytes" err &&
+	printf "%s\n" "$long" >longkey &&
+	test_expect_code 1 "$TB_BIN/gen" -u http://127.0.0.1:1/v1 --api-key-file longkey <"$P" 2>err &&
+	grep -q "^gen: longkey: the key is longer than 511 bytes" err &&
+	OPENAI_API_KEY="$(printf "sk-9\tX-Evil: 1")" test_expect_code 1 "$TB_BIN/gen" \
+		-u http://127.0.0.1:1/v1 <"$P" 2>err &&
+	grep -q "cannot go in an HTTP header" err && ! grep -q "sk-9" err
+'
+
 test_done
