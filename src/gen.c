@@ -117,6 +117,11 @@ static int srv_detected;
 static struct load_result load_res;  /* the load, measured before the run event */
 static int have_load;
 static int load_failed;
+/* Connection failures back off (docs/gen.md): */
+static long conn_streak;             /* connect_errors in a row */
+static int ever_connected;           /* some response had headers */
+static int64_t m_hold_until;         /* no launch before this */
+static int unreachable;              /* gave up: nothing ever connected */
 static char endpoint[1100];          /* the completions URL */
 static long warm_launched;
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
@@ -500,6 +505,32 @@ static void classify(struct xfer *x, CURLcode rc, int64_t m_end)
 		 curl_easy_strerror(rc), m_end);
 }
 
+/* Backs off after a connection failure: 50 ms doubling to 2 s, so that a
+ * dead server is not hammered (a refused connection fails in microseconds,
+ * and a closed loop would refill at once).  Any response resets it.  When
+ * nothing has ever connected, the run gives up after CONN_GIVE_UP failures
+ * in a row. */
+#define CONN_GIVE_UP 8
+
+static void note_connection(const struct xfer *x, int64_t now)
+{
+	int64_t d;
+
+	if (x->r.status != ST_CONNECT) {
+		if (x->r.headers_done) {
+			conn_streak = 0;
+			ever_connected = 1;
+			m_hold_until = 0;
+		}
+		return;
+	}
+	conn_streak++;
+	d = (int64_t)50000000 << (conn_streak < 7 ? conn_streak - 1 : 6);
+	m_hold_until = now + (d < 2000000000 ? d : 2000000000);
+	if (!ever_connected && conn_streak >= CONN_GIVE_UP)
+		unreachable = 1;
+}
+
 static void count_end(const struct xfer *x)
 {
 	if (x->warmup) {
@@ -520,6 +551,7 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 	classify(x, rc, m_end);
 	emit_done(x, m_end);
 	count_end(x);
+	note_connection(x, m_end);
 	xfer_free(x);
 }
 
@@ -682,6 +714,13 @@ static void launch_due(int64_t now)
 {
 	long cap = opt_rate > 0 && !opt_conc_set ? 1L << 30 : opt_conc;
 
+	if (now < m_hold_until || unreachable) {
+		/* arrivals due while backing off are skipped, not bunched */
+		if (m_next_arrival != 0 && m_next_arrival < m_hold_until)
+			m_next_arrival = m_hold_until;
+		return;
+	}
+
 	while (warm_launched < opt_warmup && in_flight < cap) {
 		launch((int)(warm_launched % prompts.n), 0, 1, now);
 		warm_launched++;
@@ -823,10 +862,14 @@ static void arm_wake(int64_t now)
 	struct timeval tv;
 	int64_t d;
 
-	if (opt_rate <= 0 || !warmup_done() || m_next_arrival <= now ||
-	    !measured_left(now))
-		return;
-	d = m_next_arrival - now;
+	if (m_hold_until > now) { /* the end of a back-off */
+		d = m_hold_until - now;
+	} else {
+		if (opt_rate <= 0 || !warmup_done() || m_next_arrival <= now ||
+		    !measured_left(now))
+			return;
+		d = m_next_arrival - now;
+	}
 	tv.tv_sec = (time_t)(d / 1000000000);
 	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
 	evtimer_add(wake, &tv);
@@ -837,7 +880,7 @@ static void run_loop(void)
 	loop_setup();
 	for (;;) {
 		int64_t now = clock_mono_ns();
-		if (got_signal)
+		if (got_signal || unreachable)
 			break;
 		launch_due(now);
 		if (in_flight == 0 && !more_to_send(now))
@@ -1014,6 +1057,8 @@ static const char *end_reason(void)
 {
 	if (got_signal)
 		return "signal";
+	if (unreachable)
+		return "unreachable";
 	if (load_failed)
 		return "load_failed";
 	if (opt_duration > 0 && (measured_total < 0 || launched < measured_total))
@@ -1039,6 +1084,11 @@ static void emit_end(void)
 
 static void summary(void)
 {
+	if (unreachable) {
+		diag_warn("stopped after %ld requests: none could connect to %s; "
+			  "is the server up?", finished + warm_launched, opt_base);
+		return;
+	}
 	if (failed + aborted_n == 0)
 		return;
 	diag_warn("%ld of %ld requests failed%s%s", failed + aborted_n,
