@@ -21,7 +21,6 @@
 #include <event2/event.h>
 
 #include "args.h"
-#include "arrival.h"
 #include "clock.h"
 #include "diag.h"
 #include "endpoint.h"
@@ -32,6 +31,7 @@
 #include "jget.h"
 #include "jw.h"
 #include "oai.h"
+#include "pace.h"
 #include "probe.h"
 #include "prompts.h"
 #include "reqbody.h"
@@ -102,12 +102,10 @@ static struct prompt_set prompts;
 static char run_id[64];
 static CURLM *multi;
 static jw ew;                        /* the event being written */
-static long next_id, launched, finished, failed, aborted_n;
-static long measured_total;          /* -1: until --duration ends */
-static long in_flight, warm_in_flight;
+static long next_id, finished, failed, aborted_n;
+static struct pace pace;             /* when each request starts */
 static struct xfer *flight_head;      /* every transfer in flight */
-static int64_t m_start, m_next_arrival, m_measure_start;
-static struct arrival arrivals;      /* gaps of an open-loop run */
+static int64_t m_start;
 static volatile sig_atomic_t got_signal;
 static int sig_pipe[2] = {-1, -1};
 static long out_tokens;              /* for progress */
@@ -117,13 +115,7 @@ static int srv_detected;
 static struct load_result load_res;  /* the load, measured before the run event */
 static int have_load;
 static int load_failed;
-/* Connection failures back off (docs/gen.md): */
-static long conn_streak;             /* connect_errors in a row */
-static int ever_connected;           /* some response had headers */
-static int64_t m_hold_until;         /* no launch before this */
-static int unreachable;              /* gave up: nothing ever connected */
 static char endpoint[1100];          /* the completions URL */
-static long warm_launched;
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
 static struct event_base *evbase;
 static evcurl *ec;                   /* libcurl's sockets on the loop */
@@ -505,44 +497,19 @@ static void classify(struct xfer *x, CURLcode rc, int64_t m_end)
 		 curl_easy_strerror(rc), m_end);
 }
 
-/* Backs off after a connection failure: 50 ms doubling to 2 s, so that a
- * dead server is not hammered (a refused connection fails in microseconds,
- * and a closed loop would refill at once).  Any response resets it.  When
- * nothing has ever connected, the run gives up after CONN_GIVE_UP failures
- * in a row. */
-#define CONN_GIVE_UP 8
-
-static void note_connection(const struct xfer *x, int64_t now)
+/* Counts an ended transfer; lib/pace backs off after a connection
+ * failure and gives up when nothing ever answers (docs/gen.md). */
+static void count_end(const struct xfer *x, int64_t m_end)
 {
-	int64_t d;
-
-	if (x->r.status != ST_CONNECT) {
-		if (x->r.headers_done) {
-			conn_streak = 0;
-			ever_connected = 1;
-			m_hold_until = 0;
-		}
-		return;
-	}
-	conn_streak++;
-	d = (int64_t)50000000 << (conn_streak < 7 ? conn_streak - 1 : 6);
-	m_hold_until = now + (d < 2000000000 ? d : 2000000000);
-	if (!ever_connected && conn_streak >= CONN_GIVE_UP)
-		unreachable = 1;
-}
-
-static void count_end(const struct xfer *x)
-{
-	if (x->warmup) {
-		warm_in_flight--;
-	} else {
+	pace_end(&pace, x->warmup, x->r.status == ST_CONNECT, x->r.headers_done,
+		 m_end);
+	if (!x->warmup) {
 		finished++;
 		if (x->r.status == ST_ABORTED)
 			aborted_n++;
 		else if (x->r.status != ST_OK)
 			failed++;
 	}
-	in_flight--;
 }
 
 /* The transfer is over: flush its parser, record, release. */
@@ -550,8 +517,7 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 {
 	classify(x, rc, m_end);
 	emit_done(x, m_end);
-	count_end(x);
-	note_connection(x, m_end);
+	count_end(x, m_end);
 	xfer_free(x);
 }
 
@@ -675,70 +641,16 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	if (flight_head)
 		flight_head->prev = x;
 	flight_head = x;
-	in_flight++;
-	if (warmup)
-		warm_in_flight++;
 	emit_req(x);
-}
-
-static int warmup_done(void)
-{
-	return warm_launched >= opt_warmup && warm_in_flight == 0;
-}
-
-static int measured_left(int64_t now)
-{
-	if (opt_duration > 0 && m_measure_start > 0 &&
-	    since(now, m_measure_start) >= opt_duration)
-		return 0;
-	return measured_total < 0 || launched < measured_total;
-}
-
-static int more_to_send(int64_t now)
-{
-	return !warmup_done() || measured_left(now);
-}
-
-static void launch_measured(int64_t sched)
-{
-	int p = (int)(launched % prompts.n);
-
-	if (m_measure_start == 0)
-		m_measure_start = sched;
-	launch(p, launched / prompts.n, 0, sched);
-	launched++;
 }
 
 /* Starts what the load shape says is due now. */
 static void launch_due(int64_t now)
 {
-	long cap = opt_rate > 0 && !opt_conc_set ? 1L << 30 : opt_conc;
+	struct pace_launch l;
 
-	if (now < m_hold_until || unreachable) {
-		/* arrivals due while backing off are skipped, not bunched */
-		if (m_next_arrival != 0 && m_next_arrival < m_hold_until)
-			m_next_arrival = m_hold_until;
-		return;
-	}
-
-	while (warm_launched < opt_warmup && in_flight < cap) {
-		launch((int)(warm_launched % prompts.n), 0, 1, now);
-		warm_launched++;
-	}
-	if (!warmup_done())
-		return;
-	if (opt_rate <= 0) {
-		while (in_flight < cap && measured_left(now))
-			launch_measured(now);
-		return;
-	}
-	if (m_next_arrival == 0)
-		m_next_arrival = now;
-	while (m_next_arrival <= now && in_flight < cap &&
-	       measured_left(m_next_arrival)) {
-		launch_measured(m_next_arrival);
-		m_next_arrival += (int64_t)(arrival_gap(&arrivals) * 1e9);
-	}
+	while (pace_next(&pace, now, &l))
+		launch(l.prompt, l.rep, l.warmup, l.m_sched);
 }
 
 /* ---- the loop ------------------------------------------------------- */
@@ -762,7 +674,7 @@ static void progress(int64_t now, int final)
 		return;
 	last = now;
 	fprintf(stderr, "\rgen: %ld done, %ld in flight, %ld failed, "
-		"%.1f content chunks/s   %s", finished, in_flight, failed + aborted_n,
+		"%.1f content chunks/s   %s", finished, pace.in_flight, failed + aborted_n,
 		el > 0 ? out_tokens / el : 0.0, final ? "\n" : "");
 }
 
@@ -856,20 +768,14 @@ static void loop_teardown(void)
 	event_base_free(evbase);
 }
 
-/* In an open loop, wake up when the next request is due. */
+/* Wakes the loop when the next start is due (an arrival, a back-off's end). */
 static void arm_wake(int64_t now)
 {
+	int64_t at = pace_wake_at(&pace, now), d = at - now;
 	struct timeval tv;
-	int64_t d;
 
-	if (m_hold_until > now) { /* the end of a back-off */
-		d = m_hold_until - now;
-	} else {
-		if (opt_rate <= 0 || !warmup_done() || m_next_arrival <= now ||
-		    !measured_left(now))
-			return;
-		d = m_next_arrival - now;
-	}
+	if (at == 0)
+		return;
 	tv.tv_sec = (time_t)(d / 1000000000);
 	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
 	evtimer_add(wake, &tv);
@@ -880,10 +786,10 @@ static void run_loop(void)
 	loop_setup();
 	for (;;) {
 		int64_t now = clock_mono_ns();
-		if (got_signal || unreachable)
+		if (got_signal || pace.unreachable)
 			break;
 		launch_due(now);
-		if (in_flight == 0 && !more_to_send(now))
+		if (pace.in_flight == 0 && !pace_more(&pace, now))
 			break;
 		arm_wake(now);
 		/* One batch of ready events, then the output is flushed. */
@@ -1057,11 +963,11 @@ static const char *end_reason(void)
 {
 	if (got_signal)
 		return "signal";
-	if (unreachable)
+	if (pace.unreachable)
 		return "unreachable";
 	if (load_failed)
 		return "load_failed";
-	if (opt_duration > 0 && (measured_total < 0 || launched < measured_total))
+	if (pace_cut_by_duration(&pace))
 		return "duration";
 	return "complete";
 }
@@ -1075,7 +981,7 @@ static void emit_end(void)
 	jw_int(&ew, "ok", finished - failed - aborted_n);
 	jw_int(&ew, "failed", failed);
 	jw_int(&ew, "aborted", aborted_n);
-	jw_int(&ew, "warmup", warm_launched);
+	jw_int(&ew, "warmup", pace.warm_launched);
 	jw_obj_close(&ew);
 	emit();
 }
@@ -1084,9 +990,9 @@ static void emit_end(void)
 
 static void summary(void)
 {
-	if (unreachable) {
+	if (pace.unreachable) {
 		diag_warn("stopped after %ld requests: none could connect to %s; "
-			  "is the server up?", finished + warm_launched, opt_base);
+			  "is the server up?", finished + pace.warm_launched, opt_base);
 		return;
 	}
 	if (failed + aborted_n == 0)
@@ -1110,16 +1016,15 @@ static void init(void)
 	m_start = clock_mono_ns();
 	snprintf(run_id, sizeof run_id, "r%lld-%ld",
 		 (long long)clock_now(), (long)getpid());
-	if (opt_rate > 0)
-		arrival_init(&arrivals, opt_rate, opt_burstiness, opt_constant,
-			     opt_seed >= 0 ? (uint64_t)opt_seed : 1);
 	probe_init(&prb, opt_base, api_key, opt_model_id, &got_signal);
 	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
 		 opt_api == API_CHAT ? "chat/completions" : "completions");
-	if (opt_requests > 0)
-		measured_total = opt_requests;
-	else
-		measured_total = opt_duration > 0 ? -1 : prompts.n * opt_reps;
+	/* measured requests: --requests, else each prompt -n times, else
+	 * (--duration) until the time is up */
+	pace_init(&pace, opt_warmup, opt_requests > 0 ? opt_requests :
+		  opt_duration > 0 ? -1 : prompts.n * opt_reps, opt_duration,
+		  opt_conc, opt_conc_set, opt_rate, opt_burstiness, opt_constant,
+		  opt_seed >= 0 ? (uint64_t)opt_seed : 1, prompts.n);
 }
 
 int main(int argc, char **argv)
