@@ -39,6 +39,7 @@
 #include "runenv.h"
 #include "sim.h"
 #include "sse.h"
+#include "sigstop.h"
 #include "units.h"
 
 extern char **environ;
@@ -106,8 +107,6 @@ static long next_id, finished, failed, aborted_n;
 static struct pace pace;             /* when each request starts */
 static struct xfer *flight_head;      /* every transfer in flight */
 static int64_t m_start;
-static volatile sig_atomic_t got_signal;
-static int sig_pipe[2] = {-1, -1};
 static long out_tokens;              /* for progress */
 static struct probe prb;             /* where the server is probed */
 static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
@@ -678,34 +677,6 @@ static void progress(int64_t now, int final)
 		el > 0 ? out_tokens / el : 0.0, final ? "\n" : "");
 }
 
-static void on_signal(int sig)
-{
-	int saved = errno;
-	char c = 1;
-
-	got_signal = sig;
-	if (sig_pipe[1] >= 0 && write(sig_pipe[1], &c, 1) < 0) {
-		/* nothing to do: the flag is set */
-	}
-	errno = saved;
-}
-
-static void setup_signals(void)
-{
-	struct sigaction sa;
-
-	if (pipe(sig_pipe) != 0)
-		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
-	fcntl(sig_pipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN); /* a closed stdout shows as a write error */
-}
-
 /* Every 10 ms: the first-token, idle and total timeouts, and progress. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
@@ -718,15 +689,13 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	progress(now, 0);
 }
 
-/* The signal handler's pipe became readable: leave the loop. */
+/* A stop signal arrived (lib/sigstop's pipe): leave the loop. */
 static void on_sig_pipe(evutil_socket_t fd, short what, void *arg)
 {
-	char buf[16];
-
+	(void)fd;
 	(void)what;
 	(void)arg;
-	while (read(fd, buf, sizeof buf) > 0)
-		;
+	sigstop_drain();
 	event_base_loopbreak(evbase);
 }
 
@@ -752,7 +721,7 @@ static void loop_setup(void)
 	ec = evcurl_new(evbase, multi, on_done, NULL);
 	tick = event_new(evbase, -1, EV_PERSIST, on_tick, NULL);
 	wake = evtimer_new(evbase, on_wake, NULL);
-	sig_ev = event_new(evbase, sig_pipe[0], EV_READ | EV_PERSIST, on_sig_pipe, NULL);
+	sig_ev = event_new(evbase, sigstop_fd(), EV_READ | EV_PERSIST, on_sig_pipe, NULL);
 	if (!ec || !tick || !wake || !sig_ev)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	event_add(tick, &ten_ms);
@@ -786,7 +755,7 @@ static void run_loop(void)
 	loop_setup();
 	for (;;) {
 		int64_t now = clock_mono_ns();
-		if (got_signal || pace.unreachable)
+		if (sigstop_caught() || pace.unreachable)
 			break;
 		launch_due(now);
 		if (pace.in_flight == 0 && !pace_more(&pace, now))
@@ -801,7 +770,7 @@ static void run_loop(void)
 			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
 				 strerror(errno));
 	}
-	if (got_signal)
+	if (sigstop_caught())
 		scan_in_flight(0, 1);
 	loop_teardown();
 }
@@ -961,7 +930,7 @@ static void emit_run(void)
 
 static const char *end_reason(void)
 {
-	if (got_signal)
+	if (sigstop_caught())
 		return "signal";
 	if (pace.unreachable)
 		return "unreachable";
@@ -1011,12 +980,13 @@ static void init(void)
 		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
 	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt_conc + 16);
 	fio_raise_nofile();
-	setup_signals();
+	if (sigstop_init() != 0)
+		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
 	m_start = clock_mono_ns();
 	snprintf(run_id, sizeof run_id, "r%lld-%ld",
 		 (long long)clock_now(), (long)getpid());
-	probe_init(&prb, opt_base, api_key, opt_model_id, &got_signal);
+	probe_init(&prb, opt_base, api_key, opt_model_id, sigstop_flag());
 	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
 		 opt_api == API_CHAT ? "chat/completions" : "completions");
 	/* measured requests: --requests, else each prompt -n times, else
@@ -1042,7 +1012,7 @@ int main(int argc, char **argv)
 	emit_run();
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result. */
-	if (!opt_load_only && !got_signal && !load_failed)
+	if (!opt_load_only && !sigstop_caught() && !load_failed)
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);
@@ -1053,7 +1023,7 @@ int main(int argc, char **argv)
 	jw_free(&ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;
-	if (got_signal)
-		return EXIT_SIGNAL_BASE + got_signal;
+	if (sigstop_caught())
+		return EXIT_SIGNAL_BASE + sigstop_caught();
 	return failed + aborted_n > 0 || load_failed ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -16,6 +16,7 @@
 #include "gpumem.h"
 #include "jw.h"
 #include "procmem.h"
+#include "sigstop.h"
 #include "units.h"
 
 #define MAX_ROOTS 64
@@ -32,7 +33,6 @@ static int n_names;
 static int opt_system, opt_gpu, opt_pss;
 
 /* State. */
-static volatile sig_atomic_t got_signal;
 static jw ew;
 static gpumem *gpu;
 static long samples, missed;
@@ -291,11 +291,6 @@ static void emit_end(const char *reason)
 	emit();
 }
 
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
 /* Every -p must exist when sampling starts. */
 static void check_roots(void)
 {
@@ -338,16 +333,15 @@ static const char *run(void)
 			missed += behind - k;
 			k = behind;
 		}
-		while (!got_signal && clock_sleep_until(start + k * step) != 0)
+		while (!sigstop_caught() && clock_sleep_until(start + k * step) != 0)
 			;
-		if (got_signal)
+		if (sigstop_caught())
 			return "signal";
 	}
 }
 
 int main(int argc, char **argv)
 {
-	struct sigaction sa;
 	char err[160];
 	const char *reason;
 
@@ -355,11 +349,8 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_args(argc, argv);
 	check_roots();
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	if (sigstop_init() != 0) /* SIGINT, SIGTERM, SIGHUP end it in order */
+		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
 	if (opt_gpu && (gpu = gpumem_open((long)(opt_interval * 1000), err,
 					  sizeof err)) == NULL)

@@ -285,6 +285,13 @@ test_expect_success 'SIGTERM: exit 143; a closed stdout: exit 1, no hang' '
 	grep -q "stdout: write error: Broken pipe" err
 '
 
+test_expect_success 'SIGHUP (a dropped ssh session) stops it like SIGTERM: done and end events' '
+	{ "$TB_BIN/gen" -u "$L_URL" -c 2 <"$PJ" >ev 2>err & } && pid=$! &&
+	wait_for 30 grep -q "\"ev\":\"tok\"" ev && kill -HUP $pid &&
+	rc=0 && { wait $pid || rc=$?; } && test "$rc" -eq 129 && valid_events ev &&
+	jq -s -e ".[-1].reason == \"signal\" and (map(select(.ev == \"done\" and .status == \"aborted\")) | length) >= 1" ev
+'
+
 test_expect_success 'the API key is sent but never written to events or messages' '
 	llmsim_start A --api-key sk-secret-123 --log "$TRASH_ROOT/a.log" &&
 	echo "sk-secret-123" >key &&

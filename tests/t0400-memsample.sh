@@ -81,8 +81,8 @@ test_expect_success 'samples keep to the schedule: no drift over 50 intervals' '
 	jq -s -e "map(select(.ev == \"mem\"))[0].sys | .total_bytes > 0 and .available_bytes > 0 and .used_bytes > 0" ev
 '
 
-test_expect_success 'SIGTERM and SIGINT end it with complete lines and exit 0' '
-	for sig in TERM INT; do
+test_expect_success 'SIGTERM, SIGINT and SIGHUP end it with complete lines and exit 0' '
+	for sig in TERM INT HUP; do
 		{ "$TB_BIN/memsample" --system -i 10ms >ev & } && pid=$! &&
 		wait_for 20 samples_over ev 11 &&
 		kill -$sig $pid && wait $pid &&
