@@ -295,3 +295,36 @@ int probe_load_command(const char *cmd, struct load_result *r)
 		 WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
 	return done(r, "command", t0, -1, msg);
 }
+
+void probe_write_server(jw *w, const struct srv_info *in)
+{
+	jw_obj_open(w, "server");
+	jw_str(w, "kind", probe_kind_name(in->kind));
+	if (in->model[0])
+		jw_str(w, "model_id", in->model);
+	if (in->quant[0])
+		jw_str(w, "quant", in->quant);
+	if (in->backend[0])
+		jw_str(w, "backend", in->backend);
+	if (in->ctx > 0)
+		jw_int(w, "ctx_size", in->ctx);
+	if (in->version[0])
+		jw_str(w, "version", in->version);
+	jw_bool(w, "simulated", in->simulated);
+	if (in->mem_scale > 0)
+		jw_num(w, "mem_scale_mb_per_gb", in->mem_scale, 6);
+	jw_obj_close(w);
+}
+
+void probe_write_load(jw *w, const struct load_result *r, const char *model_id)
+{
+	jw_num(w, "t_start", clock_to_shared(r->t0), 6);
+	jw_str(w, "model_id", model_id);
+	jw_str(w, "method", r->method);
+	jw_num(w, "seconds", (double)(r->t1 - r->t0) / 1e9, 6);
+	if (r->server_s >= 0)
+		jw_num(w, "server_seconds", r->server_s, 6);
+	jw_str(w, "status", r->err[0] ? "error" : "ok");
+	if (r->err[0])
+		jw_str(w, "error", r->err);
+}

@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "jw.h"
+
 /* The server kinds gen knows; their names are what --server takes and the
  * run event's server.kind says. */
 enum srv_kind {
@@ -69,5 +71,10 @@ int probe_load_health(const struct probe *p, int64_t t0, double timeout,
 
 /* Runs cmd with /bin/sh -c and times it: 0 when it exits 0, else -1. */
 int probe_load_command(const char *cmd, struct load_result *r);
+
+/* Write the run event's "server" object, and a load event's fields, into
+ * the open object of w (docs/events.md). */
+void probe_write_server(jw *w, const struct srv_info *in);
+void probe_write_load(jw *w, const struct load_result *r, const char *model_id);
 
 #endif

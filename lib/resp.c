@@ -291,3 +291,25 @@ void resp_write_content(const struct resp *r, jw *w)
 	if (r->status == ST_HTTP)
 		write_text(w, "body", &r->errbody);
 }
+
+enum fmt_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
+			      int64_t send, int64_t last, int64_t now,
+			      char *msg, size_t msglen)
+{
+	double since_send = (double)(now - send) / 1e9;
+	double since_last = (double)(now - (last > send ? last : send)) / 1e9;
+
+	if (l->total > 0 && since_send > l->total) {
+		snprintf(msg, msglen, "no end after %.3f s", l->total);
+		return TO_TOTAL;
+	}
+	if (r->m_first_event == 0 && l->first > 0 && since_send > l->first) {
+		snprintf(msg, msglen, "no first event after %.3f s", l->first);
+		return TO_FIRST;
+	}
+	if (r->m_first_event != 0 && l->idle > 0 && since_last > l->idle) {
+		snprintf(msg, msglen, "nothing received for %.3f s", l->idle);
+		return TO_IDLE;
+	}
+	return TO_OTHER;
+}

@@ -79,6 +79,20 @@ int resp_body(struct resp *r, const char *p, size_t len, int64_t now);
 void resp_end(struct resp *r, enum resp_transport how, const char *why,
 	      int64_t now);
 
+/* A request's own timeouts, in seconds (0: none): from sending to the
+ * first SSE event, between bytes once events flow, and from sending to the
+ * end.  (The connection's timeout is the transport's.) */
+struct resp_limits {
+	double first, idle, total;
+};
+
+/* Which limit the request has passed at now (sent at send, last byte at
+ * last, 0 when none), with what happened in words in msg: TO_TOTAL first,
+ * then TO_FIRST before any event, TO_IDLE after; TO_OTHER when none. */
+enum fmt_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
+			      int64_t send, int64_t last, int64_t now,
+			      char *msg, size_t msglen);
+
 /* The token counts a done event reports: the server's usage when it sent
  * one (an EOS it counted stays in it), else the chunks. */
 struct resp_tokens {

@@ -534,33 +534,21 @@ static double since(int64_t now, int64_t then)
 	return (double)(now - then) / 1e9;
 }
 
-/* Checks one transfer's first-token, idle and total timeouts; returns 1
- * when it was cut. */
+/* Cuts a transfer past one of its timeouts (lib/resp decides which);
+ * returns 1 when it was cut. */
 static int check_timeouts(struct xfer *x, int64_t now)
 {
+	struct resp_limits lim = {opt_t_first, opt_t_idle, opt_t_total};
 	char msg[96];
-	int64_t last = x->m_last_byte > x->m_send ? x->m_last_byte : x->m_send;
+	enum fmt_timeout to = resp_overdue(&x->r, &lim, x->m_send,
+					   x->m_last_byte, now, msg, sizeof msg);
 
-	if (opt_t_total > 0 && since(now, x->m_send) > opt_t_total) {
-		snprintf(msg, sizeof msg, "no end after %.3f s", opt_t_total);
-		xfer_cut(x, ST_TIMEOUT, TO_TOTAL, msg);
-	} else if (x->r.m_first_event == 0 && opt_t_first > 0 &&
-		   since(now, x->m_send) > opt_t_first) {
-		snprintf(msg, sizeof msg, "no first event after %.3f s",
-			 opt_t_first);
-		xfer_cut(x, ST_TIMEOUT, TO_FIRST, msg);
-	} else if (x->r.m_first_event != 0 && opt_t_idle > 0 &&
-		   since(now, last) > opt_t_idle) {
-		snprintf(msg, sizeof msg, "nothing received for %.3f s",
-			 opt_t_idle);
-		xfer_cut(x, ST_TIMEOUT, TO_IDLE, msg);
-	} else {
+	if (to == TO_OTHER)
 		return 0;
-	}
+	xfer_cut(x, ST_TIMEOUT, to, msg);
 	return 1;
 }
 
-/* Checks (or aborts) every transfer in flight. */
 static void scan_in_flight(int64_t now, int abort_all)
 {
 	struct xfer *x = flight_head, *next;
@@ -800,15 +788,7 @@ static void emit_load(void)
 	if (!have_load)
 		return;
 	ev_open("load", load_res.t1);
-	jw_num(&ew, "t_start", clock_to_shared(load_res.t0), 6);
-	jw_str(&ew, "model_id", opt_model_id);
-	jw_str(&ew, "method", load_res.method);
-	jw_num(&ew, "seconds", since(load_res.t1, load_res.t0), 6);
-	if (load_res.server_s >= 0)
-		jw_num(&ew, "server_seconds", load_res.server_s, 6);
-	jw_str(&ew, "status", load_res.err[0] ? "error" : "ok");
-	if (load_res.err[0])
-		jw_str(&ew, "error", load_res.err);
+	probe_write_load(&ew, &load_res, opt_model_id);
 	jw_obj_close(&ew);
 	emit();
 }
@@ -882,26 +862,6 @@ static void write_config(void)
 	jw_obj_close(&ew);
 }
 
-static void write_server(void)
-{
-	jw_obj_open(&ew, "server");
-	jw_str(&ew, "kind", probe_kind_name(srv.kind));
-	if (srv.model[0])
-		jw_str(&ew, "model_id", srv.model);
-	if (srv.quant[0])
-		jw_str(&ew, "quant", srv.quant);
-	if (srv.backend[0])
-		jw_str(&ew, "backend", srv.backend);
-	if (srv.ctx > 0)
-		jw_int(&ew, "ctx_size", srv.ctx);
-	if (srv.version[0])
-		jw_str(&ew, "version", srv.version);
-	jw_bool(&ew, "simulated", srv.simulated);
-	if (srv.mem_scale > 0)
-		jw_num(&ew, "mem_scale_mb_per_gb", srv.mem_scale, 6);
-	jw_obj_close(&ew);
-}
-
 static void emit_run(void)
 {
 	int i;
@@ -923,7 +883,7 @@ static void emit_run(void)
 	jw_obj_close(&ew);
 	hostinfo_write(&ew);
 	runenv_write(&ew, (const char *const *)environ); /* no credentials */
-	write_server();
+	probe_write_server(&ew, &srv);
 	jw_obj_close(&ew);
 	emit();
 }

@@ -160,11 +160,33 @@ static void test_line_limit(void)
 	resp_free(&r);
 }
 
+static void test_overdue(void)
+{
+	const int64_t S = 1000000000LL;
+	struct resp_limits lim = {2, 1, 10};
+	struct resp r;
+	char msg[96];
+
+	resp_init(&r, 0, 0, NULL, NULL);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S, msg, sizeof msg), TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S + 1, msg, sizeof msg), TO_FIRST);
+	CHECK_STR(msg, "no first event after 2.000 s");
+	r.m_first_event = S; /* events flow: the idle limit counts from the last byte */
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S, msg, sizeof msg), TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S + 1, msg, sizeof msg), TO_IDLE);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 10 * S, 10 * S + 1, msg, sizeof msg), TO_TOTAL);
+	CHECK_STR(msg, "no end after 10.000 s");
+	lim.idle = 0; /* 0: no limit */
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 9 * S, msg, sizeof msg), TO_OTHER);
+	resp_free(&r);
+}
+
 int main(void)
 {
 	RUN(test_capture_whole_and_bytewise);
 	RUN(test_http_error);
 	RUN(test_failures);
 	RUN(test_line_limit);
+	RUN(test_overdue);
 	return DONE();
 }
