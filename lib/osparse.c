@@ -303,3 +303,72 @@ void osp_darwin_mem(const struct osp_vm_counts *c, int64_t total,
 	m->used = c->active * page + m->wired + m->compressed;
 	m->available = total - m->used;
 }
+
+/* One field of a line: the k-th run of non-blanks, with its length. */
+static const char *nth_field(const char *line, const char *end, int k,
+			     size_t *len)
+{
+	const char *p = line;
+
+	for (;;) {
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (p >= end || *p == '\n')
+			return NULL;
+		const char *q = p;
+		while (q < end && *q != ' ' && *q != '\t' && *q != '\n')
+			q++;
+		if (k-- == 0) {
+			*len = (size_t)(q - p);
+			return p;
+		}
+		p = q;
+	}
+}
+
+int osp_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
+		      int cap)
+{
+	const char *end = s + n, *line = s, *f, *colon;
+	size_t len;
+	int k = 0;
+	char *stop;
+	char buf[32];
+
+	if (n < 2 || (f = nth_field(s, end, 0, &len)) == NULL || len != 2 ||
+	    strncmp(f, "sl", 2) != 0)
+		return -1; /* not the header of /proc/net/tcp */
+	while ((line = memchr(line, '\n', (size_t)(end - line))) != NULL) {
+		line++;
+		const char *local = nth_field(line, end, 1, &len);
+		const char *st = nth_field(line, end, 3, &len);
+		size_t stlen = len;
+		const char *ino = nth_field(line, end, 9, &len);
+		if (local == NULL || st == NULL || ino == NULL)
+			continue;
+		if (stlen != 2 || strncmp(st, "0A", 2) != 0)
+			continue;
+		colon = memchr(local, ':', (size_t)(st - local));
+		if (colon == NULL || len >= sizeof buf)
+			continue;
+		if (strtol(colon + 1, &stop, 16) != port || (*stop != ' ' && *stop != '\t'))
+			continue;
+		memcpy(buf, ino, len);
+		buf[len] = '\0';
+		unsigned long v = strtoul(buf, &stop, 10);
+		if (*stop == '\0' && v > 0 && k < cap)
+			inodes[k++] = v;
+	}
+	return k;
+}
+
+unsigned long osp_socket_inode(const char *link)
+{
+	char *stop;
+	unsigned long v;
+
+	if (strncmp(link, "socket:[", 8) != 0)
+		return 0;
+	v = strtoul(link + 8, &stop, 10);
+	return stop[0] == ']' && stop[1] == '\0' ? v : 0;
+}

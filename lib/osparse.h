@@ -34,6 +34,16 @@ int osp_meminfo(const char *s, size_t n, struct osp_meminfo *m);
  * Appends to pids (at most cap) and returns how many were read, or -1. */
 int osp_pid_list(const char *s, size_t n, long *pids, int cap);
 
+/* The socket inodes listening on TCP port in the text of Linux's
+ * /proc/net/tcp or /proc/net/tcp6 (state 0A, LISTEN; the local address's
+ * port in hex).  Appends up to cap and returns how many, or -1 when the
+ * text is not of that form. */
+int osp_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
+		      int cap);
+
+/* The inode of a /proc/PID/fd link's target "socket:[12345]", or 0. */
+unsigned long osp_socket_inode(const char *link);
+
 /* One GPU from nvidia-smi. */
 struct osp_gpu {
 	int index;

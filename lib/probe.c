@@ -231,7 +231,7 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 	const char *method = ollama ? "ollama" : "lmstudio_api";
 	char url[1200], msg[200];
 	int64_t t0 = clock_mono_ns();
-	long code;
+	long code = 0;
 	cJSON *j;
 	const cJSON *v;
 	double secs;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fileio.h"
+
 
 /* Reads a small procfs file into buf; returns its length or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t cap)
@@ -114,6 +116,69 @@ int procmem_find(const char *name, pid_t *out, int cap)
 	return k;
 }
 
+/* The listening sockets' inodes for port, from /proc/net/tcp and tcp6. */
+static int listen_inodes(int port, unsigned long *ino, int cap)
+{
+	static const char *const files[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+	char *text;
+	size_t n;
+	int i, k = 0, got;
+
+	for (i = 0; i < 2 && k < cap; i++) {
+		text = fio_slurp(files[i], 64 << 20, &n);
+		if (text == NULL)
+			continue;
+		got = osp_tcp_listeners(text, n, port, ino + k, cap - k);
+		free(text);
+		if (got > 0)
+			k += got;
+	}
+	return k;
+}
+
+/* Whether process dir (/proc/PID) holds one of the sockets. */
+static int holds_socket(const char *pid, const unsigned long *ino, int n)
+{
+	char path[96], link[64];
+	struct dirent *e;
+	DIR *d;
+	ssize_t len;
+	int i, found = 0;
+
+	snprintf(path, sizeof path, "/proc/%.20s/fd", pid);
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while (!found && (e = readdir(d)) != NULL) {
+		snprintf(path, sizeof path, "/proc/%.20s/fd/%.20s", pid, e->d_name);
+		len = readlink(path, link, sizeof link - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		unsigned long v = osp_socket_inode(link);
+		for (i = 0; v != 0 && i < n; i++)
+			found |= v == ino[i];
+	}
+	closedir(d);
+	return found;
+}
+
+int procmem_listener(int port, pid_t *out, int cap)
+{
+	unsigned long ino[16];
+	int n = listen_inodes(port, ino, 16), k = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (n <= 0 || (d = opendir("/proc")) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL && k < cap)
+		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
+		    holds_socket(e->d_name, ino, n))
+			out[k++] = (pid_t)atol(e->d_name);
+	closedir(d);
+	return k;
+}
+
 int procmem_alive(pid_t pid)
 {
 	char path[64], buf[512], comm[256];
@@ -153,6 +218,7 @@ long procmem_wired_limit_mb(void)
 
 #elif defined(__APPLE__)
 
+#include <arpa/inet.h>
 #include <libproc.h>
 #include <mach/mach.h>
 #include <stdlib.h>
@@ -199,6 +265,42 @@ int procmem_find(const char *name, pid_t *out, int cap)
 	for (i = 0; i < n && k < cap; i++)
 		if (all[i] > 0 && proc_name(all[i], buf, sizeof buf) > 0 &&
 		    strcmp(buf, name) == 0)
+			out[k++] = all[i];
+	free(all);
+	return k;
+}
+
+/* Whether pid holds a TCP socket listening on port. */
+static int listens_on(pid_t pid, int port)
+{
+	struct proc_fdinfo fds[512];
+	struct socket_fdinfo si;
+	int n = proc_pidinfo(pid, PROC_PIDLISTFDS, 0, fds, sizeof fds), i;
+
+	for (i = 0; i < n / (int)sizeof fds[0]; i++) {
+		if (fds[i].proc_fdtype != PROX_FDTYPE_SOCKET)
+			continue;
+		if (proc_pidfdinfo(pid, fds[i].proc_fd, PROC_PIDFDSOCKETINFO, &si,
+				   sizeof si) != (int)sizeof si)
+			continue;
+		if (si.psi.soi_kind == SOCKINFO_TCP &&
+		    si.psi.soi_proto.pri_tcp.tcpsi_state == TSI_S_LISTEN &&
+		    ntohs((uint16_t)si.psi.soi_proto.pri_tcp.tcpsi_ini.insi_lport) == port)
+			return 1;
+	}
+	return 0;
+}
+
+int procmem_listener(int port, pid_t *out, int cap)
+{
+	int n = proc_listallpids(NULL, 0), i, k = 0;
+	pid_t *all;
+
+	if (n <= 0 || (all = calloc((size_t)n + 64, sizeof *all)) == NULL)
+		return 0;
+	n = proc_listallpids(all, (n + 64) * (int)sizeof *all);
+	for (i = 0; i < n && k < cap; i++)
+		if (all[i] > 0 && listens_on(all[i], port))
 			out[k++] = all[i];
 	free(all);
 	return k;
@@ -280,6 +382,14 @@ int procmem_children(pid_t pid, pid_t *out, int cap)
 int procmem_find(const char *name, pid_t *out, int cap)
 {
 	(void)name;
+	(void)out;
+	(void)cap;
+	return 0;
+}
+
+int procmem_listener(int port, pid_t *out, int cap)
+{
+	(void)port;
 	(void)out;
 	(void)cap;
 	return 0;

@@ -37,6 +37,10 @@ int procmem_children(pid_t pid, pid_t *out, int cap);
 /* Every PID whose command name is name (at most cap); returns how many. */
 int procmem_find(const char *name, pid_t *out, int cap);
 
+/* The processes holding a socket that listens on TCP port (IPv4 or
+ * IPv6), at most cap; returns how many (0 when none or unknown). */
+int procmem_listener(int port, pid_t *out, int cap);
+
 /* 1 if the process exists (zombies count as gone), else 0. */
 int procmem_alive(pid_t pid);
 

@@ -6,7 +6,8 @@
 #   C            concurrency (default 1)         PROMPTS    prompt set (prompts/std.json)
 #   N, WARMUP    repetitions, warm-up requests   REQUESTS   measured requests (optional)
 #   RATE         open-loop requests/s (optional) MAX_TOKENS output limit (optional)
-#   SERVER_PID | SERVER_NAME   the server process(es) to sample memory from
+#   SERVER_PID | SERVER_NAME   the server process to sample memory from; by
+#                default the one listening on BASE_URL's port, when local
 #   LABELS       "key=value key=value"           GEN_ARGS   more gen options
 #   RESULTS      results directory (results)     MEM_INTERVAL (100ms)
 #   TAG          a word for the file name (e.g. "sweep", "ctx")
@@ -77,10 +78,22 @@ esac
 
 mem_pid=
 mem_args=()
+# The server's memory: its PID, else the one process of SERVER_NAME, else
+# (a server on this machine) the process listening on the URL's port.
+url_host=${BASE_URL#*://}
+url_host=${url_host%%/*}
+url_port=
+case $url_host in
+*:[0-9]*) url_port=${url_host##*:} url_host=${url_host%:*} ;;
+esac
 if [ -n "${SERVER_PID:-}" ]; then
 	mem_args=(-p "$SERVER_PID")
 elif [ -n "${SERVER_NAME:-}" ]; then
 	mem_args=(-n "$SERVER_NAME")
+elif [ -n "$url_port" ]; then
+	case $url_host in
+	127.* | localhost | "[::1]") mem_args=(--port "$url_port") ;;
+	esac
 fi
 if [ ${#mem_args[@]} -gt 0 ]; then
 	"$bin/memsample" "${mem_args[@]}" --system -i "$MEM_INTERVAL" >"$base.mem.ndjson" &

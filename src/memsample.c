@@ -37,18 +37,20 @@ static jw ew;
 static gpumem *gpu;
 static long samples, missed;
 static int64_t peak_rss = -1;
-static pid_t name_pids[MAX_ROOTS * 16];
-static int n_name_pids, names_ever_found, pss_warned;
-static int64_t last_name_scan;
+static int opt_port;                 /* --port: the server listening there */
+static int resolved[MAX_ROOTS + 1];  /* per -n name (and --port, last): found */
+static int n_pending;                /* -n names and --port not found yet */
+static int pss_warned;
+static int64_t last_scan;
 static pid_t denied[MAX_ROOTS];       /* warned about once each */
 static int n_denied;
 
 static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
-		"usage: memsample [-i interval] [-p pid | -n name]... [--system] "
-		"[--gpu] [--pss]\n"
-		"                 [-d duration]\n");
+		"usage: memsample [-i interval] [-p pid | -n name | --port port]... "
+		"[--system]\n"
+		"                 [--gpu] [--pss] [-d duration]\n");
 	exit(code);
 }
 
@@ -57,7 +59,8 @@ static void parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"interval", 1, 0, 'i'}, {"pid", 1, 0, 'p'}, {"name", 1, 0, 'n'},
 		{"system", 0, 0, 's'}, {"gpu", 0, 0, 'g'}, {"pss", 0, 0, 'P'},
-		{"duration", 1, 0, 'd'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
+		{"duration", 1, 0, 'd'}, {"port", 1, 0, 'o'}, {"help", 0, 0, 'h'},
+		{0, 0, 0, 0}
 	};
 	int c;
 
@@ -79,6 +82,7 @@ static void parse_args(int argc, char **argv)
 				diag_die(EXIT_USAGE, "-n: want a process name");
 			names[n_names++] = optarg;
 			break;
+		case 'o': opt_port = (int)args_int("--port", optarg, 1, 65535); break;
 		case 's': opt_system = 1; break;
 		case 'g': opt_gpu = 1; break;
 		case 'P': opt_pss = 1; break;
@@ -88,7 +92,8 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);
-	if (n_roots == 0 && n_names == 0 && !opt_gpu)
+	n_pending = n_names + (opt_port > 0);
+	if (n_roots == 0 && n_pending == 0 && !opt_gpu)
 		opt_system = 1; /* nothing asked: the system at least */
 }
 
@@ -104,22 +109,80 @@ static int seen(const pid_t *v, int n, pid_t p)
 	return 0;
 }
 
-/* Processes named with -n: looked up again at most once a second, since
- * a full scan of the process table costs far more than a sample. */
-static void rescan_names(int64_t now)
+/* The matches that are not the child of another match: a server and the
+ * workers it forked (same name, same socket) are one tree. */
+static int tree_roots(pid_t *m, int n)
 {
-	int i;
+	pid_t kids[1024];
+	int i, j, k, c, is_child;
 
-	if (n_names == 0 || (last_name_scan && now - last_name_scan < NAME_RESCAN_NS))
+	for (i = k = 0; i < n; i++) {
+		is_child = 0;
+		for (j = 0; j < n && !is_child; j++) {
+			if (j == i)
+				continue;
+			c = procmem_children(m[j], kids, 1024);
+			is_child = c > 0 && seen(kids, c, m[i]);
+		}
+		if (!is_child)
+			m[k++] = m[i];
+	}
+	return k;
+}
+
+/* Watches what -n NAME or --port found, once it is exactly one process
+ * tree; more than one is refused with the candidates, since summing
+ * strangers' memory gives figures that cannot be true. */
+static void pin(const char *what, pid_t *m, int n, int slot)
+{
+	char list[400];
+	size_t len = 0;
+	int i, k;
+
+	for (i = k = 0; i < n; i++) /* zombies are gone, whatever their name */
+		if (procmem_alive(m[i]))
+			m[k++] = m[i];
+	if ((n = tree_roots(m, k)) == 0)
 		return;
-	last_name_scan = now;
-	n_name_pids = 0;
-	for (i = 0; i < n_names; i++)
-		n_name_pids += procmem_find(names[i], name_pids + n_name_pids,
-					    (int)(sizeof name_pids / sizeof *name_pids) -
-					    n_name_pids);
-	if (n_name_pids > 0)
-		names_ever_found = 1;
+	if (n > 1) {
+		for (i = 0; i < n && len < sizeof list - 16; i++)
+			len += (size_t)snprintf(list + len, sizeof list - len, "%s%d",
+						i ? ", " : "", (int)m[i]);
+		diag_die(EXIT_RUNTIME, "%s: %d processes match (pid %s); choose one "
+			 "with -p PID, or --port PORT for the server of a URL",
+			 what, n, list);
+	}
+	if (n_roots == MAX_ROOTS)
+		diag_die(EXIT_RUNTIME, "more than %d processes to watch", MAX_ROOTS);
+	roots[n_roots++] = m[0];
+	resolved[slot] = 1;
+	n_pending--;
+}
+
+/* Looks for the -n names and the --port listener not found yet: at start,
+ * then at most once a second (a server may start after memsample), since a
+ * full scan of the process table costs far more than a sample. */
+static void rescan_targets(int64_t now)
+{
+	pid_t m[MAX_ROOTS * 16];
+	char what[300];
+	int i, n;
+
+	if (n_pending == 0 || (last_scan && now - last_scan < NAME_RESCAN_NS))
+		return;
+	last_scan = now;
+	for (i = 0; i < n_names; i++) {
+		if (resolved[i])
+			continue;
+		n = procmem_find(names[i], m, (int)(sizeof m / sizeof *m));
+		snprintf(what, sizeof what, "-n %s", names[i]);
+		pin(what, m, n, i);
+	}
+	if (opt_port > 0 && !resolved[MAX_ROOTS]) {
+		n = procmem_listener(opt_port, m, (int)(sizeof m / sizeof *m));
+		snprintf(what, sizeof what, "--port %d", opt_port);
+		pin(what, m, n, MAX_ROOTS);
+	}
 }
 
 /* Every live process of the watched trees, found afresh (breadth first). */
@@ -131,9 +194,6 @@ static int collect_tree(pid_t *tree)
 	for (i = 0; i < n_roots; i++)
 		if (procmem_alive(roots[i]) && !seen(tree, n, roots[i]))
 			tree[n++] = roots[i];
-	for (i = 0; i < n_name_pids; i++)
-		if (procmem_alive(name_pids[i]) && !seen(tree, n, name_pids[i]))
-			tree[n++] = name_pids[i];
 	for (; head < n && n < MAX_TREE; head++) {
 		k = procmem_children(tree[head], kids, 1024);
 		for (i = 0; i < k && n < MAX_TREE; i++)
@@ -251,7 +311,7 @@ static int sample(int64_t now)
 	static pid_t tree[MAX_TREE];
 	int n = 0, alive = 0;
 
-	rescan_names(now);
+	rescan_targets(now);
 	jw_obj_open(&ew, NULL);
 	jw_str(&ew, "ev", "mem");
 	jw_num(&ew, "t", clock_to_shared(now), 6);
@@ -262,7 +322,7 @@ static int sample(int64_t now)
 		jw_str(&ew, "tool_version", TB_VERSION);
 		jw_num(&ew, "interval_s", opt_interval, 6);
 	}
-	if (n_roots > 0 || n_names > 0) {
+	if (n_roots > 0 || n_pending > 0) {
 		n = collect_tree(tree);
 		alive = write_proc(tree, n);
 	}
@@ -301,13 +361,11 @@ static void check_roots(void)
 			diag_die(EXIT_RUNTIME, "-p %d: no such process", (int)roots[i]);
 }
 
-/* Watching ends when every watched process has exited (with -n, once
- * one was found and none is left). */
+/* Watching ends when every watched process has exited (with -n and
+ * --port, once what they name was found and none of it is left). */
 static int watched_gone(int alive)
 {
-	if (n_roots == 0 && n_names == 0)
-		return 0;
-	if (n_roots == 0 && !names_ever_found)
+	if (n_roots == 0)
 		return 0;
 	return alive == 0;
 }

@@ -11,6 +11,7 @@ hog() {
 	local out=$TRASH_ROOT/hog.$$.$RANDOM
 	"$HOG" "$@" >"$out" &
 	HOG_PID=$!
+	echo "$HOG_PID" >>"$TRASH_ROOT/hogs.pids"
 	test_at_exit "kill $HOG_PID"
 	for i in $(seq 1 100); do
 		grep -q ready "$out" 2>/dev/null && return 0
@@ -65,10 +66,37 @@ test_expect_success 'the watched process exits: a final event says so, exit 0' '
 	jq -s -e "map(select(.ev == \"mem\")) | length >= 10 and .[-1].proc.n == 0" ev
 '
 
-test_expect_success '-n NAME finds processes by name' '
-	hog 5 40MiB &&
+# stop_hogs: ends every memhog started so far (and waits until each has).
+stop_hogs() {
+	local p
+	[ -f "$TRASH_ROOT/hogs.pids" ] || return 0
+	while read -r p; do
+		kill "$p" 2>/dev/null
+		wait_for 10 eval "! pid_alive $p" || return 1
+	done <"$TRASH_ROOT/hogs.pids"
+	rm -f "$TRASH_ROOT/hogs.pids"
+}
+
+test_expect_success '-n NAME finds the one process of that name' '
+	stop_hogs && hog 5 40MiB &&
 	ms -n memhog -i 20ms -d 200ms >ev &&
 	jq -s -e "map(select(.ev == \"mem\"))[-1].proc | .n >= 1 and .rss_bytes >= 41943040" ev
+'
+
+test_expect_success '-n NAME that several unrelated processes have is refused, naming them' '
+	stop_hogs && hog 5 8MiB && a=$HOG_PID && hog 5 8MiB && b=$HOG_PID &&
+	test_expect_code 1 ms -n memhog -i 20ms -d 200ms >ev 2>err &&
+	{ grep -q "^memsample: -n memhog: 2 processes match (pid $a, $b); choose one with -p PID" err ||
+	  grep -q "^memsample: -n memhog: 2 processes match (pid $b, $a); choose one with -p PID" err; }
+'
+
+test_expect_success '--port PORT watches the process listening there, and its tree' '
+	llmsim_start M --mem 48MiB &&
+	port=${M_URL##*:} && port=${port%/v1} &&
+	ms --port "$port" -i 20ms -d 300ms >ev &&
+	jq -s -e "map(select(.ev == \"mem\"))[-1].proc | .n >= 1 and .rss_bytes >= 50331648" ev &&
+	test_expect_code 2 ms --port 70000 2>err && grep -q "^memsample: --port" err &&
+	llmsim_stop M
 '
 
 test_expect_success 'samples keep to the schedule: no drift over 50 intervals' '

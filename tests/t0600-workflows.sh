@@ -15,6 +15,13 @@ test_expect_success 'bench: gen, memsample and agg into a result, raw events kep
 	jq -e ".requests.ok == 5 and .memory.peak_bytes >= 33554432 and .run.labels.quant == \"Q4_K_M\"" "$r"
 '
 
+test_expect_success 'bench with no SERVER_PID samples the process listening on the URL'"'"'s port' '
+	llmsim_start P --mem 40MiB &&
+	MODEL=byport BASE_URL=$P_URL MAX_TOKENS=4 RESULTS=res "$SCRIPTS/bench.sh" >path 2>err &&
+	r=$(cat path) &&
+	jq -e ".memory.measure == \"proc.rss_bytes\" and .memory.peak_bytes >= 41943040" "$r"
+'
+
 test_expect_success 'bench never overwrites a result' '
 	llmsim_start T &&
 	for i in 1 2 3; do

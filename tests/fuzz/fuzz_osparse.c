@@ -24,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	osp_pid_list(s, size, pids, 16);
 	osp_nvidia_smi(s, size, g, 4);
 	osp_ioreg_gpu(s, size, &v, model, sizeof model);
+	{
+		unsigned long ino[4];
+		osp_tcp_listeners(s, size, 8080, ino, 4);
+	}
 	if (osp_vm_stat(s, size, &vc) == 0)
 		osp_darwin_mem(&vc, INT64_C(1) << 39, &dm);
 	return 0;

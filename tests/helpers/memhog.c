@@ -2,7 +2,8 @@
  *   memhog SECONDS SIZE [CHILD_SIZE [GRANDCHILD_SIZE]]
  * allocates and touches SIZE, forks a child holding CHILD_SIZE which forks
  * a grandchild holding GRANDCHILD_SIZE, prints "ready" when all are, and
- * lives SECONDS (or until a signal). */
+ * lives SECONDS (or until SIGTERM, which each generation passes on to the
+ * next, so that stopping the first stops the tree). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,19 @@ static char *hold(const char *size)
 	return p;
 }
 
+static volatile pid_t child;
+
+static void on_term(int sig)
+{
+	if (child > 0)
+		kill(child, sig);
+	_exit(0);
+}
+
 int main(int argc, char **argv)
 {
 	int pipefd[2], depth, i;
+	pid_t pid = 0;
 	char c;
 
 	if (argc < 3)
@@ -38,9 +49,14 @@ int main(int argc, char **argv)
 		return 1;
 	/* Each generation forks the next before it touches its own memory,
 	 * so no page is shared copy-on-write and each RSS is its own size. */
-	for (depth = 0; depth + 3 < argc; depth++)
-		if (fork() != 0)
+	signal(SIGTERM, on_term);
+	for (depth = 0; depth + 3 < argc; depth++) {
+		child = 0;
+		if ((pid = fork()) != 0) {
+			child = pid;
 			break;
+		}
+	}
 	hold(argv[depth + 2]);
 	if (write(pipefd[1], "x", 1) != 1)
 		return 1;

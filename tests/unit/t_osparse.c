@@ -156,6 +156,31 @@ static void test_vm_stat(void)
 	CHECK_INT(m.used, 3 * 4096);
 }
 
+static void test_tcp_listeners(void)
+{
+	size_t n;
+	char *s = fixture("linux-net-tcp.txt", &n), *s6;
+	unsigned long ino[4];
+
+	CHECK_INT(osp_tcp_listeners(s, n, 36779, ino, 4), 1);
+	CHECK_INT(ino[0], 561875);
+	CHECK_INT(osp_tcp_listeners(s, n, 2024, ino, 4), 1);
+	CHECK_INT(ino[0], 504);
+	/* a port that only appears in established connections is no listener */
+	CHECK_INT(osp_tcp_listeners(s, n, 0xB3C2, ino, 4), 0);
+	CHECK_INT(osp_tcp_listeners(s, n, 1, ino, 4), 0);
+	s6 = fixture("linux-net-tcp6.txt", &n);
+	CHECK_INT(osp_tcp_listeners(s6, n, 34451, ino, 4), 1);
+	CHECK_INT(ino[0], 563541);
+	CHECK_INT(osp_tcp_listeners("garbage\n", 8, 80, ino, 4), -1);
+	CHECK_INT(osp_socket_inode("socket:[561875]"), 561875);
+	CHECK_INT(osp_socket_inode("socket:[12"), 0);
+	CHECK_INT(osp_socket_inode("pipe:[3]"), 0);
+	CHECK_INT(osp_socket_inode("/dev/null"), 0);
+	free(s);
+	free(s6);
+}
+
 int main(void)
 {
 	RUN(test_proc_stat);
@@ -164,5 +189,6 @@ int main(void)
 	RUN(test_nvidia_smi);
 	RUN(test_ioreg);
 	RUN(test_vm_stat);
+	RUN(test_tcp_listeners);
 	return DONE();
 }

@@ -43,6 +43,7 @@ cJSON *cJSON_GetObjectItemCaseSensitive(const cJSON *const object,
 					const char *const string);
 cJSON_bool cJSON_IsBool(const cJSON *const item);
 cJSON_bool cJSON_IsTrue(const cJSON *const item);
+cJSON_bool cJSON_IsFalse(const cJSON *const item);
 cJSON_bool cJSON_IsNull(const cJSON *const item);
 cJSON_bool cJSON_IsNumber(const cJSON *const item);
 cJSON_bool cJSON_IsString(const cJSON *const item);
