@@ -117,9 +117,14 @@ stop_mem
 
 agg_args=(-o "$base.json" --per-request) # per request: the report's spans
 [ -s "$base.mem.ndjson" ] && agg_args+=(--mem "$base.mem.ndjson")
-if ! "$bin/agg" "${agg_args[@]}" "$base.ndjson"; then
+"$bin/agg" "${agg_args[@]}" "$base.ndjson"
+arc=$?
+# agg writes the summary even when it exits 1 (no request succeeded, a
+# memory figure that cannot be true): the failure is the result.
+if [ ! -s "$base.json" ]; then
 	echo "bench: agg could not summarise $base.ndjson" >&2
 	exit 1
 fi
 echo "$base.json"
-exit $rc
+[ "$rc" -ne 0 ] && exit "$rc"
+exit "$arc"

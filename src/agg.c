@@ -81,6 +81,7 @@ static char run_id[128];
 static struct mem_sample *mem;
 static size_t n_mem, cap_mem;
 static const char *mem_kind;      /* which process figure is "memory" */
+static int bad_memory;            /* a memory figure could not be true */
 static long n_events, n_invalid, n_unknown;
 static struct stats_hist itl_all;
 static double t_min = INFINITY, t_max = -INFINITY;
@@ -978,8 +979,21 @@ static void write_leak(void)
 	jw_num(&out, "r2", r2, 4);
 	jw_num(&out, "mb_per_minute", slope_t, 4);
 	jw_num(&out, "threshold_mb_per_request", opt_leak_mb, 3);
-	jw_str(&out, "verdict", x.n < 8 ? "insufficient data" :
-	       slope > opt_leak_mb && r2 >= 0.5 ? "leak suspected" : "no leak");
+	if (x.n >= 8 && slope < -opt_leak_mb && r2 >= 0.5) {
+		/* memory that falls steadily request after request is no
+		 * steady state: the sampled processes changed under the run */
+		char why[200];
+		snprintf(why, sizeof why, "memory fell by %.1f MB per request "
+			 "(r2 %.2f): the sampled processes changed during the run, "
+			 "so no verdict", -slope, r2);
+		jw_str(&out, "verdict", "error");
+		jw_str(&out, "error", why);
+		diag_warn("memory: %s", why);
+		bad_memory = 1;
+	} else {
+		jw_str(&out, "verdict", x.n < 8 ? "insufficient data" :
+		       slope > opt_leak_mb && r2 >= 0.5 ? "leak suspected" : "no leak");
+	}
 	jw_obj_close(&out);
 	stats_vec_free(&x);
 	stats_vec_free(&y);
@@ -998,6 +1012,36 @@ static double mem_factor(void)
 	       scale > 0 ? 1000 / scale : 1;
 }
 
+/* A process tree's resident memory cannot exceed the machine's: a sum
+ * that does counts shared pages many times (forked workers, a mapped
+ * model) or strangers' processes.  Such a peak is reported as an error,
+ * never as a figure.  Returns 1 when it was. */
+static int impossible_peak(void)
+{
+	const cJSON *host = jget_obj(run_ev, "host");
+	double total = jget_num(host, "mem_total_bytes", 0), peak = 0;
+	char why[300];
+	size_t i;
+
+	for (i = 0; i < n_mem; i++)
+		if (mem[i].bytes > peak)
+			peak = mem[i].bytes;
+	if (total <= 0 || peak <= total * 1.02 || mem_kind == NULL ||
+	    strncmp(mem_kind, "proc.", 5) != 0)
+		return 0;
+	snprintf(why, sizeof why, "the sampled processes' memory peaks at %.1f GB, "
+		 "more than this machine's %.1f GB: shared pages were counted more "
+		 "than once, or other processes were sampled (memsample -p PID or "
+		 "--port PORT, or --pss)", peak / 1e9, total / 1e9);
+	diag_warn("memory: %s", why);
+	jw_obj_open(&out, "memory");
+	jw_str(&out, "error", why);
+	jw_int(&out, "samples", (long long)n_mem);
+	jw_obj_close(&out);
+	bad_memory = 1;
+	return 1;
+}
+
 static void write_memory(void)
 {
 	double base, peak = -1, gpu_peak = 0, decode, f = mem_factor();
@@ -1011,6 +1055,8 @@ static void write_memory(void)
 		return;
 	}
 	qsort(mem, n_mem, sizeof *mem, cmp_sample);
+	if (impossible_peak())
+		return;
 	for (i = 0; f != 1 && i < n_mem; i++) {
 		mem[i].bytes *= f;
 		mem[i].gpu *= f;
@@ -1268,8 +1314,28 @@ static void read_inputs(int argc, char **argv)
 		read_file("-");
 }
 
+/* A run in which no measured request succeeded has no speed to report:
+ * the summary is written (its failures are the result) and agg says why,
+ * with the commonest failure, and exits 1. */
+static int no_success(void)
+{
+	int i, top = -1;
+
+	if (n_ok > 0 || n_measured == 0)
+		return 0;
+	for (i = 0; i < ST_COUNT; i++)
+		if (i != ST_OK && (top < 0 || by_status[i] > by_status[top]))
+			top = i;
+	diag_warn("no request succeeded: %ld of %ld failed, most with %s; the "
+		  "summary has no speed figures", n_measured - n_ok, n_measured,
+		  fmt_status_name((enum fmt_status)top));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	int rc;
+
 	clock_init();
 	diag_init(argv[0]);
 	parse_args(argc, argv);
@@ -1283,6 +1349,7 @@ int main(int argc, char **argv)
 	if (n_invalid > 0)
 		diag_warn("%ld invalid line%s skipped", n_invalid,
 			  n_invalid > 1 ? "s" : "");
+	rc = no_success() || bad_memory ? EXIT_RUNTIME : EXIT_OK;
 	free_all();
-	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : rc;
 }

@@ -148,6 +148,33 @@ test_expect_success 'scaling is the report'"'"'s (like for like), not agg'"'"'s:
 	jq -e ".throughput | has(\"scaling_factor\") | not" r.json
 '
 
+test_expect_success 'a memory peak above the machine'"'"'s is an error, never a figure (exit 1)' '
+	sed "s/\"host\":{\"os\":\"Linux\"}/\"host\":{\"os\":\"Linux\",\"mem_total_bytes\":150000000}/" \
+		"$B" >small.nd &&
+	test_expect_code 1 agg small.nd >r.json 2>err &&
+	grep -q "^agg: memory: the sampled processes. memory peaks at 0.2 GB, more than this machine.s 0.1 GB" err &&
+	jq -e ".memory | has(\"error\") and (has(\"peak_bytes\") | not) and (has(\"tps_per_gb\") | not)" r.json &&
+	jq -e ".metrics.decode_tps.n > 0" r.json # the rest of the summary is kept
+'
+
+test_expect_success 'memory that falls steadily over the requests is no leak verdict but an error' '
+	{
+		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"host\":{\"os\":\"Linux\",\"mem_total_bytes\":8000000000},\"server\":{\"kind\":\"openai\"}}" &&
+		for i in $(seq 1 10); do
+			t=$((1000 + i))
+			echo "{\"ev\":\"req\",\"t\":$t.0,\"id\":$i,\"prompt\":\"p\",\"rep\":$i,\"warmup\":false,\"t_sched\":$t.0,\"max_tokens\":4}"
+			echo "{\"ev\":\"tok\",\"t\":$t.2,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"tok\",\"t\":$t.3,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"done\",\"t\":$t.4,\"id\":$i,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":2,\"tokens\":{\"content\":2,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":2}}"
+			echo "{\"ev\":\"mem\",\"t\":$t.5,\"proc\":{\"pids\":[7],\"rss_bytes\":$((2000000000 - i * 50000000))}}"
+		done &&
+		echo "{\"ev\":\"end\",\"t\":1011,\"tool\":\"gen\",\"reason\":\"complete\",\"requests\":10,\"ok\":10,\"failed\":0,\"aborted\":0}"
+	} >fall.nd &&
+	test_expect_code 1 agg fall.nd >r.json 2>err &&
+	grep -q "^agg: memory: memory fell by 50.0 MB per request" err &&
+	jq -e ".memory.leak.verdict == \"error\" and (.memory.leak.error | test(\"changed during the run\"))" r.json
+'
+
 llmsim_start S --tps 100 --ttft 40ms --prefill 10000 --log "$TRASH_ROOT/s.log"
 
 test_expect_success 'gen | agg against llmsim: metrics equal the scripted schedule' '

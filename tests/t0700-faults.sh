@@ -23,10 +23,11 @@ check_run() {
 		{ echo "events of $ev are not as documented" >&2; jq -c 'select(.ev == "done") | [.status, .error]' "$ev" >&2; return 1; }
 }
 
-# summarise EVENTS STATUS: agg counts every request as failed with STATUS;
-# report lists the failure.
+# summarise EVENTS STATUS: agg counts every request as failed with STATUS,
+# writes the summary and exits 1 saying so; report lists the failure.
 summarise() {
-	"$TB_BIN/agg" "$1" >run.json 2>agg.err &&
+	test_expect_code 1 "$TB_BIN/agg" "$1" >run.json 2>agg.err &&
+	grep -q "^agg: no request succeeded: .* failed, most with $2" agg.err &&
 	jq -e --arg s "$2" '.requests.ok == 0 and .requests.error_rate == 1 and .requests.by_status[$s] > 0' run.json >/dev/null &&
 	"$TB_BIN/report" --charts none -o rep.md run.json 2>/dev/null &&
 	grep -F -q "100.0 % of requests failed (${2//_/\\_} " rep.md # Markdown escapes _
@@ -45,7 +46,7 @@ fault() {
 		rc=0 && "$TB_BIN/gen" --no-progress -u "$F_URL" '"$*"' -p "$TRASH_ROOT/p.json" >ev 2>err || rc=$? &&
 		check_run ev $rc 1 '"$status"' &&
 		summarise ev '"$status"'
-	' && row "$name (\`$spec\`${*:+, gen $*})" 1 "\`$status\`" "error rate 100 %, by_status.$status" "listed under *Failed or did not fit*"
+	' && row "$name (\`$spec\`${*:+, gen $*})" 1 "\`$status\`" "exit 1, *no request succeeded*; error rate 100 %, by_status.$status" "listed under *Failed or did not fit*"
 }
 
 fault "HTTP 500 with a JSON body" http500 http_error
@@ -63,7 +64,7 @@ test_expect_success 'server down: connect_error for every request, exit 1' '
 	port=1 && # nothing listens on tcpmux: refused at once
 	rc=0 && "$TB_BIN/gen" --no-progress -u "http://127.0.0.1:$port/v1" -p "$TRASH_ROOT/p.json" >ev 2>err || rc=$? &&
 	check_run ev $rc 1 connect_error && summarise ev connect_error
-' && row "server down (nothing listening)" 1 '`connect_error`' "error rate 100 %, by_status.connect_error" "listed under *Failed or did not fit*"
+' && row "server down (nothing listening)" 1 '`connect_error`' "exit 1, *no request succeeded*; error rate 100 %, by_status.connect_error" "listed under *Failed or did not fit*"
 
 llmsim_start SLOW --tps 10
 
@@ -81,11 +82,11 @@ sig() {
 		rc=0 && { wait $pid || rc=$?; } &&
 		jq -e -s ".[-1].reason == \"signal\" and ([.[] | select(.ev == \"done\" and .status == \"aborted\")] | length) == 2" ev >/dev/null &&
 		check_run <(jq -c "select(.ev != \"done\" or .status == \"aborted\")" ev) $rc '"$3"' aborted &&
-		"$TB_BIN/agg" ev >run.json 2>agg.err &&
+		test_expect_code 1 "$TB_BIN/agg" ev >run.json 2>agg.err && # none succeeded
 		jq -e ".incomplete == true and .requests.by_status.aborted == 2" run.json >/dev/null &&
 		grep -q "stopped by a signal" agg.err &&
 		"$TB_BIN/report" --charts none -o rep.md run.json 2>/dev/null && grep -q "a run was cut short" rep.md
-	' && row "$1 during a run" "$3" '`aborted` (in flight); the end event says `signal`' "incomplete: stopped by a signal" "marked †, *a run was cut short*"
+	' && row "$1 during a run" "$3" '`aborted` (in flight); the end event says `signal`' "exit 1 when none succeeded; incomplete: stopped by a signal" "marked †, *a run was cut short*"
 }
 sig SIGINT INT 130
 sig SIGTERM TERM 143
@@ -95,8 +96,8 @@ test_expect_success 'closed downstream pipe: gen stops at once, exit 1, whole li
 	{ "$TB_BIN/gen" --no-progress -u "$SLOW_URL" -c 2 -n 3 -p "$TRASH_ROOT/p.json" 2>err; echo $? >rc; } | head -n 2 >ev &&
 	test "$(cat rc)" = 1 && grep -q "stdout: write error: Broken pipe" err &&
 	jq -c . ev >/dev/null && test_lines ev 2 &&
-	"$TB_BIN/agg" ev >run.json 2>agg.err && jq -e ".incomplete == true" run.json >/dev/null
-' && row "closed downstream pipe (SIGPIPE)" 1 "— (nothing more can be written; every line written is whole)" "incomplete: no end event" "marked †"
+	test_expect_code 1 "$TB_BIN/agg" ev >run.json 2>agg.err && jq -e ".incomplete == true" run.json >/dev/null
+' && row "closed downstream pipe (SIGPIPE)" 1 "— (nothing more can be written; every line written is whole)" "exit 1 when none succeeded; incomplete: no end event" "marked †"
 
 test_expect_success 'docs/reliability.md holds this table' '
 	doc="$TESTS/../docs/reliability.md" &&
