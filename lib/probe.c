@@ -328,3 +328,26 @@ void probe_write_load(jw *w, const struct load_result *r, const char *model_id)
 	if (r->err[0])
 		jw_str(w, "error", r->err);
 }
+
+double probe_wait_ready(const struct probe *p, double timeout,
+			void (*progress)(double waited, void *ctx), void *ctx)
+{
+	int64_t t0 = clock_mono_ns(), last = 0, now;
+	long code = 0;
+	cJSON *j;
+
+	for (;;) {
+		j = get_root(p, "/health", &code);
+		cJSON_Delete(j);
+		now = clock_mono_ns();
+		if (code != 503)
+			return (double)(now - t0) / 1e9;
+		if ((p->stop && *p->stop) || (double)(now - t0) / 1e9 >= timeout)
+			return -1;
+		if (progress != NULL && (last == 0 || now - last >= 5000000000LL)) {
+			last = now;
+			progress((double)(now - t0) / 1e9, ctx);
+		}
+		usleep(200000);
+	}
+}

@@ -69,6 +69,14 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 int probe_load_health(const struct probe *p, int64_t t0, double timeout,
 		      struct load_result *r);
 
+/* A server that is still loading its model answers /health with 503
+ * (llama-server, llmsim, vLLM): polls every 200 ms until it answers
+ * anything else, timeout seconds at most, calling progress (may be NULL)
+ * at once and then about every 5 s with the seconds waited.  Returns the seconds waited (0
+ * when it was not loading), or -1 on timeout or stop. */
+double probe_wait_ready(const struct probe *p, double timeout,
+			void (*progress)(double waited, void *ctx), void *ctx);
+
 /* Runs cmd with /bin/sh -c and times it: 0 when it exits 0, else -1. */
 int probe_load_command(const char *cmd, struct load_result *r);
 

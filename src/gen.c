@@ -95,6 +95,7 @@ static int opt_load, opt_load_only, opt_load_health;
 static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
 static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
+static int opt_no_wait;              /* do not wait for a loading server */
 static int opt_progress = -1;        /* -1: when stderr is a terminal */
 
 /* Run state. */
@@ -104,6 +105,8 @@ static char run_id[64];
 static CURLM *multi;
 static jw ew;                        /* the event being written */
 static long next_id, finished, failed, aborted_n;
+static long n_status[ST_COUNT];      /* measured requests by how they ended */
+static char first_err[ST_COUNT][256]; /* the first error of each status */
 static struct pace pace;             /* when each request starts */
 static struct xfer *flight_head;      /* every transfer in flight */
 static int64_t m_start;
@@ -185,7 +188,7 @@ enum {
 	O_MAXTOK, O_IGNORE_EOS, O_TEMP, O_SEED, O_DURATION, O_REQUESTS,
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
-	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK
+	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT
 };
 
 static const struct option longopts[] = {
@@ -206,7 +209,7 @@ static const struct option longopts[] = {
 	{"progress", 0, 0, O_PROGRESS}, {"no-progress", 0, 0, O_NO_PROGRESS},
 	{"only", 1, 0, O_ONLY}, {"load-cmd", 1, 0, O_LOAD_CMD},
 	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
-	{"print-clock", 0, 0, O_PRINT_CLOCK},
+	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -250,6 +253,7 @@ static void parse_opt(int c, char *v)
 	case O_ONLY: opt_only = v; break;
 	case O_LOAD_CMD: opt_load_cmd = v; opt_load = 1; break;
 	case O_LOAD_HEALTH: opt_load_health = opt_load = 1; break;
+	case O_NO_WAIT: opt_no_wait = 1; break;
 	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
@@ -503,6 +507,10 @@ static void count_end(const struct xfer *x, int64_t m_end)
 	pace_end(&pace, x->warmup, x->r.status == ST_CONNECT, x->r.headers_done,
 		 m_end);
 	if (!x->warmup) {
+		n_status[x->r.status]++;
+		if (x->r.status != ST_OK && first_err[x->r.status][0] == '\0')
+			snprintf(first_err[x->r.status], sizeof first_err[0], "%s",
+				 x->r.err);
 		finished++;
 		if (x->r.status == ST_ABORTED)
 			aborted_n++;
@@ -926,6 +934,17 @@ static void summary(void)
 	}
 	if (failed + aborted_n == 0)
 		return;
+	/* the commonest failure, in the server's or the transport's words */
+	int i, top = -1;
+	for (i = 0; i < ST_COUNT; i++)
+		if (i != ST_OK && n_status[i] > 0 && (top < 0 || n_status[i] > n_status[top]))
+			top = i;
+	if (top >= 0 && first_err[top][0]) {
+		diag_warn("%ld of %ld requests failed; %ld %s, the first: %s",
+			  failed + aborted_n, finished, n_status[top],
+			  fmt_status_name((enum fmt_status)top), first_err[top]);
+		return;
+	}
 	diag_warn("%ld of %ld requests failed%s%s", failed + aborted_n,
 		  finished, aborted_n ? ", aborted: " : "",
 		  aborted_n ? "yes" : "");
@@ -957,6 +976,33 @@ static void init(void)
 		  opt_seed >= 0 ? (uint64_t)opt_seed : 1, prompts.n);
 }
 
+static void waiting(double waited, void *ctx)
+{
+	(void)ctx;
+	if (waited < 1)
+		diag_warn("%s: the server is loading its model (/health: 503); "
+			  "waiting up to %.0f s (--no-wait does not)", opt_base,
+			  opt_t_first);
+	else
+		diag_warn("%s: still loading after %.0f s", opt_base, waited);
+}
+
+/* A server that answers 503 while it loads (llama-server, llmsim, vLLM)
+ * is waited for, up to --timeout-first, before anything is measured:
+ * requests sent now would only measure "Loading model". */
+static void wait_ready(void)
+{
+	double w;
+
+	w = probe_wait_ready(&prb, opt_t_first, waiting, NULL);
+	if (w > 0.5)
+		diag_warn("%s: the server finished loading after %.1f s; measuring",
+			  opt_base, w);
+	else if (w < 0 && !sigstop_caught())
+		diag_warn("%s: still loading after %.0f s (--timeout-first); "
+			  "measuring anyway", opt_base, opt_t_first);
+}
+
 int main(int argc, char **argv)
 {
 	clock_init();
@@ -969,6 +1015,8 @@ int main(int argc, char **argv)
 	if (opt_load)
 		load_failed = measure_load() != 0;
 	detect_server();
+	if (!opt_load_only && !load_failed && !opt_no_wait)
+		wait_ready();
 	emit_run();
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result. */

@@ -237,6 +237,19 @@ test_expect_success 'no [DONE] but a finish_reason is still ok' '
 	gen -u "$D_URL" <"$PJ" >ev &&
 	jq -s -e "map(select(.ev == \"done\")) | all(.status == \"ok\" and .done_marker == false)" ev
 '
+test_expect_success 'a server still loading its model is waited for; --no-wait measures at once' '
+	llmsim_start W --load-time 1500ms &&
+	gen -u "$W_URL" --max-tokens 3 <"$PJ" >ev 2>err &&
+	grep -q "the server is loading its model (/health: 503); waiting up to 600 s" err &&
+	grep -q "the server finished loading after" err &&
+	jq -s -e ".[-1].ok == 3" ev &&
+	llmsim_start W2 --load-time 5s &&
+	test_expect_code 1 gen -u "$W2_URL" --no-wait --max-tokens 3 <"$PJ" >ev2 2>err2 &&
+	! grep -q "loading its model" err2 &&
+	# the summary names the commonest failure in the server'"'"'s words
+	grep -q "^gen: 3 of 3 requests failed; 3 http_error, the first: HTTP 503: Loading model" err2
+'
+
 test_expect_success 'a dead server: connect_error for every request, exit 1' '
 	port=1 && # nothing listens on tcpmux: refused at once
 	test_expect_code 1 gen -u "http://127.0.0.1:$port/v1" <"$PJ" >ev 2>err &&
