@@ -34,10 +34,10 @@ endif
 
 # Builds live apart so that a sanitizer build never mixes with a plain one.
 BUILD ?= build/release
-OUT   ?= bin
+BINDIR ?= bin
 ifeq ($(SAN),1)
   BUILD = build/san
-  OUT   = build/san/bin
+  BINDIR = build/san/bin
   SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=all
 endif
@@ -72,7 +72,7 @@ LIB_A    = $(BUILD)/libtokbench.a
 
 # The tools, one source file each in src/.
 TOOLS    = $(patsubst src/%.c,%,$(wildcard src/*.c))
-TOOL_BIN = $(TOOLS:%=$(OUT)/%)
+TOOL_BIN = $(TOOLS:%=$(BINDIR)/%)
 
 # Extra libraries per tool.
 LIBS_llmsim    = $(EVENT_LIBS) $(CJSON_LIBS)
@@ -97,13 +97,13 @@ $(LIB_A): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(OUT)/%: src/%.c $(LIB_A) lib/*.h | $(OUT)
+$(BINDIR)/%: src/%.c $(LIB_A) lib/*.h | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm
 
-$(BUILD)/lib $(BUILD)/tests $(OUT):
+$(BUILD)/lib $(BUILD)/tests $(BINDIR):
 	mkdir -p $@
 
 HELPERS = $(BUILD)/tests/memhog
@@ -160,9 +160,11 @@ mixed: all
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh "$(PLAN)"
 
+# OUT= names the report (its charts go beside it, in NAME-assets/).
+OUT ?= reports/report.md
 report: all
-	@mkdir -p reports
-	bin/report -o reports/report.md $(RESULTS)
+	@mkdir -p "$(dir $(OUT))"
+	$(BINDIR)/report -o "$(OUT)" $(RESULTS)
 
 # Dependencies first, then a make that reads their flags, then the study.
 demo:
@@ -173,7 +175,7 @@ demo:
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/tokbench
 	for t in $(TOOLS); do \
-	  install -m 755 $(OUT)/$$t $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t || exit 1; \
+	  install -m 755 $(BINDIR)/$$t $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t || exit 1; \
 	done
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tokbench/
 

@@ -143,7 +143,7 @@ static void usage(int code)
 		"           [--no-text] [--api-key-file file] [-p prompts.json] "
 		"[--only name,...]\n"
 		"           [--load | --load-health [--load-since t] | --load-cmd command] "
-		"[--load-only]\n"
+		"[--load-only] [--no-wait]\n"
 		"           [--progress | --no-progress] < prompts.json > "
 		"events.ndjson\n");
 	exit(code);
