@@ -97,8 +97,13 @@ $(LIB_A): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BINDIR)/%: src/%.c $(LIB_A) lib/*.h | $(BINDIR)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
+# Each tool's -h text is made from its manual page, so the two agree.
+$(BUILD)/help/%/help.h: docs/%.md scripts/help.awk
+	@mkdir -p $(@D)
+	awk -v tool=$* -f scripts/help.awk $< >$@.tmp && mv $@.tmp $@
+
+$(BINDIR)/%: src/%.c $(LIB_A) lib/*.h $(BUILD)/help/%/help.h | $(BINDIR)
+	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm

@@ -83,3 +83,10 @@ char *diag_xstrdup(const char *s)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	return d;
 }
+
+void diag_help(const char *const *lines)
+{
+	putchar('\n');
+	for (; *lines != NULL; lines++)
+		puts(*lines);
+}

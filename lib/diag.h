@@ -40,6 +40,10 @@ _Noreturn void diag_die(int code, const char *fmt, ...) TB_PRINTF(2, 3);
  * it last so that a full disk or a closed pipe changes its exit status. */
 int diag_fshut(FILE *f, const char *name);
 
+/* Prints a blank line, then each line of a NULL-terminated list, to
+ * stdout: a tool's -h text (scripts/help.awk makes it from the manual). */
+void diag_help(const char *const *lines);
+
 /* Allocation for tools: like realloc and strdup (NULL s gives ""), but out
  * of memory ends the tool with "prog: out of memory" and exit 1, so no
  * caller can forget the check.  Library code returns errors instead. */

@@ -26,6 +26,11 @@ int fio_write_atomic(const char *path, const void *data, size_t len,
 /* 1 if an executable named prog is in a directory of $PATH, else 0. */
 int fio_in_path(const char *prog);
 
+/* 1 when paths a and b name the same existing file (device and inode: a
+ * link or another spelling counts), else 0.  Tools refuse to write an
+ * output over one of their inputs. */
+int fio_same_file(const char *a, const char *b);
+
 /* Raises the soft limit of open files to the hard one (thousands of
  * streams need thousands of descriptors); on failure it stays as it was. */
 void fio_raise_nofile(void);

@@ -22,11 +22,19 @@ flags=(-std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototype
 files=(lib/*.c src/*.c tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c)
 out=$(mktemp -d "${TMPDIR:-/tmp}/tb-cross.XXXXXX")
 trap 'rm -rf "$out"' EXIT
+# each tool's generated -h text, as the Makefile makes it
+for t in src/*.c; do
+	t=$(basename "$t" .c)
+	mkdir -p "$out/help/$t"
+	awk -v tool="$t" -f scripts/help.awk "docs/$t.md" >"$out/help/$t/help.h"
+done
 fail=0
 for target in aarch64-macos x86_64-macos; do
 	n=0
 	for f in "${files[@]}"; do
-		if ! "$zig" cc -target "$target" "${flags[@]}" -c -o "$out/x.o" "$f" 2>"$out/err"; then
+		help=()
+		case $f in src/*) help=(-I "$out/help/$(basename "$f" .c)") ;; esac
+		if ! "$zig" cc -target "$target" "${flags[@]}" ${help[@]+"${help[@]}"} -c -o "$out/x.o" "$f" 2>"$out/err"; then
 			sed "s/^/cross-macos: $target: /" "$out/err" >&2
 			fail=1
 		elif [ -s "$out/err" ]; then # a note that is not an error still counts

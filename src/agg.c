@@ -19,6 +19,7 @@
 #include "prompts.h"
 #include "stats.h"
 #include "units.h"
+#include "help.h" /* generated from docs/agg.md */
 
 #define MAX_PCT 16
 #define MAX_ID 100000000L
@@ -96,6 +97,8 @@ static void usage(int code)
 		"           [--per-request] "
 		"[--leak-threshold size] [--strict]\n"
 		"           [-o run.json [--force]] [file...]\n");
+	if (code == EXIT_OK) /* -h: the options, from the manual */
+		diag_help(tool_help);
 	exit(code);
 }
 
@@ -1305,6 +1308,15 @@ static void parse_args(int argc, char **argv)
 static void read_inputs(int argc, char **argv)
 {
 	int i;
+
+	/* -o over an input would replace what is being read, --force or not */
+	for (i = 0; opt_out != NULL && i < n_mem_files + argc - optind; i++) {
+		const char *in = i < n_mem_files ? mem_files[i] :
+						   argv[optind + i - n_mem_files];
+		if (fio_same_file(opt_out, in))
+			diag_die(EXIT_USAGE, "-o %s is also an input: writing it "
+				 "would destroy what is read", opt_out);
+	}
 
 	for (i = 0; i < n_mem_files; i++)
 		read_file(mem_files[i]);

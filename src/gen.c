@@ -41,6 +41,7 @@
 #include "sse.h"
 #include "sigstop.h"
 #include "units.h"
+#include "help.h" /* generated from docs/gen.md */
 
 extern char **environ;
 
@@ -146,6 +147,8 @@ static void usage(int code)
 		"[--load-only] [--no-wait]\n"
 		"           [--progress | --no-progress] < prompts.json > "
 		"events.ndjson\n");
+	if (code == EXIT_OK) /* -h: the options, from the manual */
+		diag_help(tool_help);
 	exit(code);
 }
 

@@ -30,6 +30,7 @@
 #include "jw.h"
 #include "sim.h"
 #include "units.h"
+#include "help.h" /* generated from docs/llmsim.md */
 
 #define MAX_PROFILES 64
 #define MAX_BODY (64 * 1024 * 1024)
@@ -158,6 +159,8 @@ static void usage(int code)
 		"faults: http500 http503 http429[:retry] reset:K malformed:K "
 		"stall:K:DUR\n"
 		"        slow-headers:DUR endless wrong-ctype error:K no-done\n");
+	if (code == EXIT_OK) /* -h: the options, from the manual */
+		diag_help(tool_help);
 	exit(code);
 }
 

@@ -18,6 +18,7 @@
 #include "procmem.h"
 #include "sigstop.h"
 #include "units.h"
+#include "help.h" /* generated from docs/memsample.md */
 
 #define MAX_ROOTS 64
 #define MAX_TREE 4096
@@ -51,6 +52,8 @@ static void usage(int code)
 		"usage: memsample [-i interval] [-p pid | -n name | --port port]... "
 		"[--system]\n"
 		"                 [--gpu] [--pss] [-d duration]\n");
+	if (code == EXIT_OK) /* -h: the options, from the manual */
+		diag_help(tool_help);
 	exit(code);
 }
 

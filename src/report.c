@@ -24,6 +24,7 @@
 #include "jw.h"
 #include "runjson.h"
 #include "stats.h"
+#include "help.h" /* generated from docs/report.md */
 
 extern char **environ;
 
@@ -225,6 +226,10 @@ static void load_run(const char *path)
 
 	if (n_runs == MAX_RUNS)
 		diag_die(EXIT_RUNTIME, "more than %d run files", MAX_RUNS);
+	/* the report or its CSV over a run would destroy the run */
+	if (fio_same_file(opt_out, path) || (opt_csv && fio_same_file(opt_csv, path)))
+		diag_die(EXIT_USAGE, "%s is both an input and an output: writing "
+			 "it would destroy the run", path);
 	r = &runs[n_runs++];
 	memset(r, 0, sizeof *r);
 	r->path = diag_xstrdup(path);
@@ -1706,6 +1711,8 @@ static void usage(int code)
 		"[--baseline SELECTOR]\n"
 		"              [--charts png|svg|none] [--csv file] [--title text] "
 		"[results/*.json | dir]...\n");
+	if (code == EXIT_OK) /* -h: the options, from the manual */
+		diag_help(tool_help);
 	exit(code);
 }
 

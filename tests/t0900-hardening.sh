@@ -117,4 +117,18 @@ test_expect_success 'base URLs and keys are checked as given, never echoed' '
 	grep -q "cannot go in an HTTP header" err && ! grep -q "sk-9" err
 '
 
+test_expect_success 'an output never replaces an input: agg -o, report -o and --csv' '
+	cp "$FIXTURES/agg/basic.ndjson" ev.nd && cp ev.nd ev.orig &&
+	test_expect_code 2 "$TB_BIN/agg" -o ev.nd --force ev.nd 2>err &&
+	grep -q "^agg: -o ev.nd is also an input" err && test_cmp ev.orig ev.nd &&
+	ln ev.nd hard.nd && test_expect_code 2 "$TB_BIN/agg" -o hard.nd --force --mem ev.nd ev.nd 2>err &&
+	test_cmp ev.orig ev.nd &&
+	"$TB_BIN/agg" ev.nd >run.json && cp run.json run.orig &&
+	test_expect_code 2 "$TB_BIN/report" --charts none -o run.json run.json 2>err &&
+	grep -q "run.json is both an input and an output" err && test_cmp run.orig run.json &&
+	mkdir d && cp run.json d/ &&
+	test_expect_code 2 "$TB_BIN/report" --charts none -o r.md --csv d/run.json d 2>err &&
+	test_cmp run.orig d/run.json
+'
+
 test_done

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# -h of every tool: the synopsis, then every option with its meaning, the
+# environment it reads and where the manual is, made from the manual page.
+. "$(dirname "$0")/lib.sh"
+
+for tool in gen agg memsample report llmsim; do
+	test_expect_success "$tool -h: every option of its synopsis is explained, exit 0" '
+		"$TB_BIN/'"$tool"'" -h >out 2>err && test ! -s err &&
+		head -n 1 out | grep -q "^usage: '"$tool"' " &&
+		grep -q "^'"$tool"': " out && grep -q "^options:" out &&
+		grep -q "^manual: docs/'"$tool"'.md" out &&
+		# the long options of the synopsis (the lines before the first blank)
+		sed "/^\$/q" out | grep -o -e "--[a-z][a-z-]*" | sort -u >synopsis &&
+		test -s synopsis &&
+		# each has an entry of its own in the options list
+		sed -n "/^options:/,/^\$/p" out | grep "^  -" >entries &&
+		while read -r opt; do
+			grep -q -e "$opt\\b" entries || { echo "not explained: $opt"; exit 1; }
+		done <synopsis &&
+		# and the manual says the same (the list is made from it)
+		grep -q "^| \`-h, --help\` |" "$TESTS/../docs/'"$tool"'.md"
+	'
+done
+
+test_expect_success 'gen -h names the environment variables it reads' '
+	"$TB_BIN/gen" -h >out &&
+	grep -q "^  OPENAI_BASE_URL" out && grep -q "^  OPENAI_API_KEY" out
+'
+
+test_done
