@@ -13,6 +13,8 @@ double args_duration(const char *name, const char *v)
 
 	if (rc != UNITS_OK)
 		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	if (d > ARGS_MAX_DURATION)
+		diag_die(EXIT_USAGE, "%s %s: at most 30 days", name, v);
 	return d;
 }
 

@@ -9,7 +9,10 @@
  * may exit: library code never calls it.
  */
 
-/* A duration in seconds, >= 0 ("250ms", "2s", "1.5m"). */
+/* A duration in seconds from 0 to ARGS_MAX_DURATION ("250ms", "2s",
+ * "1.5m"): a bound far beyond any run, so that no duration overflows the
+ * 64-bit nanoseconds every tool counts time in. */
+#define ARGS_MAX_DURATION (30.0 * 86400)
 double args_duration(const char *name, const char *v);
 
 /* A real number in [lo, hi]. */

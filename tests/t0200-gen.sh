@@ -28,6 +28,11 @@ test_expect_success 'usage errors exit 2 with a message naming the option' '
 	test_expect_code 2 gen --server nope <"$PJ" 2>err &&
 	test_expect_code 2 gen -u ftp://x <"$PJ" 2>err &&
 	test_expect_code 2 gen --timeout-idle 5parsecs <"$PJ" 2>err &&
+	# a duration that would overflow nanoseconds is refused, in every tool
+	test_expect_code 2 gen --timeout-first 1e300s <"$PJ" 2>err &&
+	grep -q "^gen: --timeout-first 1e300s: at most 30 days" err &&
+	test_expect_code 2 "$TB_BIN/memsample" -d 1e12s 2>err &&
+	test_expect_code 2 "$TB_BIN/llmsim" --load-time 1e12s 2>err &&
 	test_expect_code 2 gen --bogus <"$PJ" 2>err &&
 	gen -h >out && grep -q "^usage: gen" out
 '
