@@ -39,6 +39,10 @@ int sigstop_init(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	/* A write blocked on a full pipe resumes after the handler instead of
+	 * failing with EINTR, which lost the events still to write; sleeps
+	 * and polls still return early (they are never restarted). */
+	sa.sa_flags = SA_RESTART;
 	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);

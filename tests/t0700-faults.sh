@@ -91,6 +91,22 @@ sig() {
 sig SIGINT INT 130
 sig SIGTERM TERM 143
 
+test_expect_success 'SIGTERM while stdout is backed up: exit 143, every event written, end last' '
+	llmsim_start FAST --tps 100000 &&
+	mkfifo pipe &&
+	{ "$TB_BIN/gen" --no-progress -u "$FAST_URL" -c 4 --max-tokens 2000 -n 5 \
+		-p "$TESTS/../prompts/std.json" >pipe 2>err & } && pid=$! &&
+	exec 3<pipe &&
+	# gen blocks in write(2) once the pipe is full: nobody reads it yet
+	wait_for 20 grep -q pipe_write "/proc/$pid/wchan" &&
+	kill -TERM $pid &&
+	cat <&3 >ev && exec 3<&- &&
+	rc=0 && { wait $pid || rc=$?; } && test "$rc" -eq 143 &&
+	! grep -q "Interrupted system call" err &&
+	jq -c . ev >/dev/null && tail -n 1 ev | jq -e ".ev == \"end\" and .reason == \"signal\"" &&
+	test "$(jq -s "map(select(.ev == \"req\")) | length" ev)" -eq "$(jq -s "map(select(.ev == \"done\")) | length" ev)"
+'
+
 test_expect_success 'closed downstream pipe: gen stops at once, exit 1, whole lines' '
 	set +o pipefail 2>/dev/null
 	{ "$TB_BIN/gen" --no-progress -u "$SLOW_URL" -c 2 -n 3 -p "$TRASH_ROOT/p.json" 2>err; echo $? >rc; } | head -n 2 >ev &&
