@@ -58,6 +58,20 @@ static size_t grow_body(char *d, size_t size, size_t n, void *ud)
 	return size * n;
 }
 
+/* libcurl calls this about once a second (and on every byte): a stop
+ * signal ends a blocking request at once instead of after its timeout. */
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	const struct probe *p = ud;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	return p->stop != NULL && *p->stop != 0;
+}
+
 /* A blocking request: GET, or POST when body is not NULL.  Returns the
  * parsed JSON reply (caller deletes) or NULL; *code gets the HTTP status
  * (0 when nothing answered). */
@@ -86,6 +100,9 @@ static cJSON *http_json(const struct probe *p, const char *url,
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, &buf);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(timeout * 1000));
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(e, CURLOPT_XFERINFODATA, (void *)p);
 	if (body != NULL)
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
 	if (curl_easy_perform(e) == CURLE_OK) {
@@ -199,16 +216,48 @@ static int probe_models(const struct probe *p, struct srv_info *in)
 	return code == 200;
 }
 
-int probe_detect(const struct probe *p, struct srv_info *in)
+static void info_init(struct srv_info *in)
 {
 	memset(in, 0, sizeof *in);
 	in->kind = SRV_UNKNOWN;
 	in->ctx = -1;
 	in->mem_scale = -1;
+}
+
+int probe_known(const struct probe *p, enum srv_kind kind, struct srv_info *in)
+{
+	int found = 0;
+
+	info_init(in);
+	switch (kind) {
+	case SRV_LLAMACPP:
+	case SRV_LLMSIM:
+		found = probe_props(p, in);
+		if (found)
+			probe_lmstudio(p, in);
+		break;
+	case SRV_LMSTUDIO:
+		found = probe_lmstudio(p, in);
+		break;
+	case SRV_OLLAMA:
+		found = probe_ollama(p, in);
+		break;
+	default:
+		found = probe_models(p, in);
+		break;
+	}
+	in->kind = kind;
+	return found ? 0 : -1;
+}
+
+int probe_detect(const struct probe *p, struct srv_info *in)
+{
+	info_init(in);
 	if (probe_props(p, in)) {
 		probe_lmstudio(p, in); /* llmsim answers it too: quant, context */
 		return 0;
 	}
+	/* each probe stops at once after a stop signal: see on_progress */
 	if (probe_lmstudio(p, in) || probe_ollama(p, in) || probe_models(p, in))
 		return 0;
 	return -1;
@@ -254,6 +303,8 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 	cJSON_Delete(j);
 	if (code == 200 && secs >= 0)
 		return done(r, method, t0, secs, NULL);
+	if (p->stop != NULL && *p->stop)
+		return done(r, method, t0, -1, "stopped by a signal");
 	snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
 	return done(r, method, t0, -1, msg);
 }

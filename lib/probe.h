@@ -58,6 +58,11 @@ void probe_init(struct probe *p, const char *base, const char *api_key,
  * SRV_UNKNOWN). */
 int probe_detect(const struct probe *p, struct srv_info *info);
 
+/* With the kind known (gen --server), asks only that kind's endpoint for
+ * the model's details; info.kind is kind whatever it finds.  Returns 0, or
+ * -1 when the endpoint did not answer. */
+int probe_known(const struct probe *p, enum srv_kind kind, struct srv_info *in);
+
 /* LM Studio's REST load (/api/v1/models/load, load_time_seconds) or, with
  * ollama, Ollama's empty generate (load_duration): 0, or -1 with r->err. */
 int probe_load_api(const struct probe *p, int ollama, double timeout,

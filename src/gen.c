@@ -783,11 +783,11 @@ static void detect_server(void)
 	if (srv_detected)
 		return;
 	srv_detected = 1;
-	if (probe_detect(&prb, &srv) != 0)
+	if (opt_server != SRV_AUTO) /* the user said which: one probe */
+		probe_known(&prb, opt_server, &srv);
+	else if (probe_detect(&prb, &srv) != 0 && !sigstop_caught())
 		diag_warn("%s: no answer to any probe; is the server up?",
 			  opt_base);
-	if (opt_server != SRV_AUTO)
-		srv.kind = opt_server;
 	if (opt_ignore_eos && (srv.kind == SRV_LMSTUDIO ||
 			       srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
 		diag_warn("--ignore-eos: %s may not support ignore_eos; outputs "

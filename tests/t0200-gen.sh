@@ -310,6 +310,17 @@ test_expect_success 'SIGHUP (a dropped ssh session) stops it like SIGTERM: done 
 	jq -s -e ".[-1].reason == \"signal\" and (map(select(.ev == \"done\" and .status == \"aborted\")) | length) >= 1" ev
 '
 
+test_expect_success 'a signal during the model load stops gen within a second, exit 130' '
+	llmsim_start LD -P qwen3-coder-next-q4_k_m --load-time 30s --log "$TRASH_ROOT/ld.log" &&
+	{ "$TB_BIN/gen" --no-progress -u "$LD_URL" --load --server lmstudio \
+		--model-id qwen3-coder-next-q4_k_m <"$PJ" >ev 2>err & } && pid=$! &&
+	wait_for 10 log_has "$TRASH_ROOT/ld.log" ".what == \"load\"" && # gen waits on the load
+	t0=$SECONDS && kill -INT $pid &&
+	rc=0 && { wait $pid || rc=$?; } && test "$rc" -eq 130 &&
+	test $((SECONDS - t0)) -le 3 &&
+	jq -s -e "map(select(.ev == \"load\"))[0].error == \"stopped by a signal\" and .[-1].reason == \"signal\"" ev
+'
+
 test_expect_success 'the API key is sent but never written to events or messages' '
 	llmsim_start A --api-key sk-secret-123 --log "$TRASH_ROOT/a.log" &&
 	echo "sk-secret-123" >key &&
