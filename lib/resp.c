@@ -146,17 +146,25 @@ static int on_sse(void *ctx, const struct sse_event *ev)
 	return 0;
 }
 
-void resp_header(struct resp *r, const char *p, size_t len)
+/* Copies the value of header line p if its name is name (with ':'). */
+static void header_value(const char *p, size_t len, const char *name,
+			 char *dst, size_t dstlen)
 {
+	size_t n = strlen(name);
 	const char *v;
 
-	if (len >= 13 && strncasecmp(p, "content-type:", 13) == 0) {
-		v = p + 13;
-		while (v < p + len && *v == ' ')
-			v++;
-		snprintf(r->ctype, sizeof r->ctype, "%.*s",
-			 (int)strcspn(v, "\r\n"), v);
-	}
+	if (len < n || strncasecmp(p, name, n) != 0)
+		return;
+	for (v = p + n; v < p + len && (*v == ' ' || *v == '\t'); v++)
+		;
+	snprintf(dst, dstlen, "%.*s", (int)strcspn(v, "\r\n"), v);
+}
+
+void resp_header(struct resp *r, const char *p, size_t len)
+{
+	header_value(p, len, "content-type:", r->ctype, sizeof r->ctype);
+	header_value(p, len, "content-encoding:", r->encoding, sizeof r->encoding);
+	header_value(p, len, "location:", r->location, sizeof r->location);
 }
 
 void resp_headers_done(struct resp *r, long http, int64_t now)
@@ -179,6 +187,10 @@ int resp_body(struct resp *r, const char *p, size_t len, int64_t now)
 				  len : RESP_ERRBODY_MAX - have);
 		return 0;
 	}
+	/* nothing asks for compression (gen sends no Accept-Encoding) */
+	if (r->encoding[0] && strcasecmp(r->encoding, "identity") != 0)
+		resp_fail(r, ST_PROTOCOL, "the body is %s-encoded, which was not "
+			  "asked for", r->encoding);
 	if (!r->is_sse)
 		resp_fail(r, ST_PROTOCOL, "Content-Type is \"%s\", not "
 			  "text/event-stream", r->ctype);
@@ -212,8 +224,12 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 	} else if (r->http < 200 || r->http >= 300) {
 		b = jw_data(&r->errbody, &n);
 		m = oai_error_message(b, n, msg, sizeof msg);
-		resp_fail(r, ST_HTTP, "HTTP %ld%s%s", r->http, m ? ": " : "",
-			  m ? m : "");
+		if (r->http >= 300 && r->http < 400 && r->location[0])
+			resp_fail(r, ST_HTTP, "HTTP %ld: redirected to %s (use "
+				  "that base URL)", r->http, r->location);
+		else
+			resp_fail(r, ST_HTTP, "HTTP %ld%s%s", r->http,
+				  m ? ": " : "", m ? m : "");
 	} else if (!r->saw_done && r->finish[0] == '\0') {
 		resp_fail(r, ST_STREAM, "the stream ended without [DONE] or "
 			  "a finish_reason");

@@ -27,6 +27,8 @@ struct resp {
 	long http;                      /* the status once headers are done */
 	int headers_done, is_sse;
 	char ctype[96];
+	char encoding[32];              /* Content-Encoding, when sent */
+	char location[256];             /* Location, of a redirect */
 	enum fmt_status status;         /* ST_OK until something went wrong */
 	enum fmt_timeout timeout_kind;  /* with ST_TIMEOUT */
 	char err[256];                  /* the first problem, in words */

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1350,6 +1351,9 @@ int main(int argc, char **argv)
 
 	clock_init();
 	diag_init(argv[0]);
+	/* a reader that went away (agg ... | head) is a write error with a
+	 * message and exit 1, as in every tool, not a death by SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv);
 	stats_hist_init(&itl_all);
 	read_inputs(argc, argv);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1778,6 +1779,7 @@ int main(int argc, char **argv)
 
 	clock_init();
 	diag_init(argv[0]);
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, exit 1 */
 	parse_args(argc, argv);
 	set_assets();
 	if (optind == argc)

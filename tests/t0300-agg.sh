@@ -175,6 +175,20 @@ test_expect_success 'memory that falls steadily over the requests is no leak ver
 	jq -e ".memory.leak.verdict == \"error\" and (.memory.leak.error | test(\"changed during the run\"))" r.json
 '
 
+test_expect_success 'a reader that goes away: agg exits 1 with a message, not by SIGPIPE' '
+	{
+		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&
+		for i in $(seq 1 1200); do
+			echo "{\"ev\":\"req\",\"t\":1000,\"id\":$i,\"prompt\":\"p\",\"rep\":$i,\"warmup\":false,\"t_sched\":1000,\"max_tokens\":4}"
+			echo "{\"ev\":\"tok\",\"t\":1000.1,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"done\",\"t\":1000.2,\"id\":$i,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":1,\"tokens\":{\"content\":1,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":1}}"
+		done
+	} >many.nd &&
+	# --per-request makes the summary larger than a pipe holds: head leaves first
+	{ "$TB_BIN/agg" --per-request many.nd 2>err; echo $? >rc; } | head -c 1 >/dev/null &&
+	test "$(cat rc)" = 1 && grep -q "^agg: stdout: write error: Broken pipe" err
+'
+
 llmsim_start S --tps 100 --ttft 40ms --prefill 10000 --log "$TRASH_ROOT/s.log"
 
 test_expect_success 'gen | agg against llmsim: metrics equal the scripted schedule' '

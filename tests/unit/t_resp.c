@@ -181,6 +181,37 @@ static void test_overdue(void)
 	resp_free(&r);
 }
 
+static void test_encoding_and_redirect(void)
+{
+	static const char chunk[] = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"},"
+				    "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+	struct resp r;
+
+	/* an unrequested gzip body is named as such, not as a missing [DONE] */
+	start(&r, "text/event-stream", 200);
+	resp_header(&r, "Content-Encoding: gzip\r\n", 24);
+	resp_body(&r, "\x1f\x8b\x08\x00", 4, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_STR(r.err, "the body is gzip-encoded, which was not asked for");
+	resp_free(&r);
+	start(&r, "text/event-stream", 200); /* identity is no encoding */
+	resp_header(&r, "Content-Encoding: identity\r\n", 28);
+	resp_body(&r, chunk, sizeof chunk - 1, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_OK);
+	resp_free(&r);
+	/* a redirect says where it points */
+	resp_init(&r, 0, 0, NULL, NULL);
+	resp_header(&r, "Location: http://127.0.0.1:1234/v1/chat/completions\r\n", 53);
+	resp_headers_done(&r, 302, 1);
+	resp_end(&r, RT_OK, "", 2);
+	CHECK_INT(r.status, ST_HTTP);
+	CHECK_STR(r.err, "HTTP 302: redirected to http://127.0.0.1:1234/v1/chat/completions "
+		  "(use that base URL)");
+	resp_free(&r);
+}
+
 int main(void)
 {
 	RUN(test_capture_whole_and_bytewise);
@@ -188,5 +219,6 @@ int main(void)
 	RUN(test_failures);
 	RUN(test_line_limit);
 	RUN(test_overdue);
+	RUN(test_encoding_and_redirect);
 	return DONE();
 }
