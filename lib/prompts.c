@@ -234,6 +234,13 @@ static int parse_all(const cJSON *root, struct prompt_set *out, char *err,
 				 it->string);
 		if (cJSON_IsArray(root) && !cJSON_IsString(nm))
 			return fail(err, errlen, name, "needs a \"name\" string");
+		if (p->name == NULL)
+			return fail(err, errlen, name, "out of memory");
+		/* a name is a prompt's identity in events and results: two
+		 * prompts with one name would share each other's figures */
+		for (int k = 0; k < i - 1; k++)
+			if (strcmp(out->v[k].name, p->name) == 0)
+				return fail(err, errlen, p->name, "the name is used twice");
 		const char *e = parse_one(it, p);
 		if (e != NULL)
 			return fail(err, errlen, p->name, e);

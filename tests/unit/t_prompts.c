@@ -87,6 +87,22 @@ static void test_filler(void)
 	free(f);
 }
 
+static void test_duplicate_names(void)
+{
+	static const char arr[] = "[{\"name\": \"a\", \"prompt\": \"x\"},"
+				  " {\"name\": \"a\", \"prompt\": \"y\", \"expect\": \"z\"}]";
+	static const char obj[] = "{\"a\": {\"prompt\": \"x\"}, \"a\": {\"prompt\": \"y\"}}";
+	struct prompt_set ps;
+	char why[128];
+
+	CHECK_INT(prompts_parse(arr, sizeof arr - 1, &ps, why, sizeof why), -1);
+	CHECK_STR(why, "prompt \"a\": the name is used twice");
+	prompts_free(&ps);
+	CHECK_INT(prompts_parse(obj, sizeof obj - 1, &ps, why, sizeof why), -1);
+	CHECK_STR(why, "prompt \"a\": the name is used twice");
+	prompts_free(&ps);
+}
+
 static void test_only_and_synthesize(void)
 {
 	static const char doc[] =
@@ -121,5 +137,6 @@ int main(void)
 	RUN(test_errors);
 	RUN(test_filler);
 	RUN(test_only_and_synthesize);
+	RUN(test_duplicate_names);
 	return DONE();
 }
