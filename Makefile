@@ -76,7 +76,7 @@ TOOL_BIN = $(TOOLS:%=$(BINDIR)/%)
 
 # Extra libraries per tool.
 LIBS_llmsim    = $(EVENT_LIBS) $(CJSON_LIBS)
-LIBS_gen       = $(CURL_LIBS) $(EVENT_LIBS) $(CJSON_LIBS)
+LIBS_gen       = $(CURL_LIBS) $(EVENT_LIBS) $(CJSON_LIBS) $(CSV_LIBS)
 LIBS_agg       = $(CJSON_LIBS)
 LIBS_memsample = $(CSV_LIBS) $(CJSON_LIBS)
 LIBS_report    = $(CSV_LIBS) $(CJSON_LIBS)

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "jget.h"
 #include "jw.h"
+#include "procmem.h"
 
 extern char **environ;
 
@@ -310,13 +311,19 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 }
 
 int probe_load_health(const struct probe *p, int64_t t0, double timeout,
-		      struct load_result *r)
+		      pid_t watch, struct load_result *r)
 {
+	char msg[120];
 	long code = 0;
 	cJSON *j;
 
 	while (!(p->stop && *p->stop) &&
 	       (double)(clock_mono_ns() - t0) / 1e9 < timeout) {
+		if (watch > 0 && !procmem_alive(watch)) {
+			snprintf(msg, sizeof msg, "the server process (pid %ld) "
+				 "exited before it was ready", (long)watch);
+			return done(r, "health_poll", t0, -1, msg);
+		}
 		j = get_root(p, "/health", &code);
 		cJSON_Delete(j);
 		if (code == 200)

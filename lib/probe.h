@@ -70,9 +70,11 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 
 /* Polls /health every 50 ms from monotonic time t0 until it answers 200
  * (refused connections and 503 "Loading model" mean "not yet"), timeout
- * seconds at most: 0, or -1 with r->err. */
+ * seconds at most; with watch > 0, only while that process (the server
+ * being started) lives, so that a server that died is noticed at once.
+ * Returns 0, or -1 with r->err. */
 int probe_load_health(const struct probe *p, int64_t t0, double timeout,
-		      struct load_result *r);
+		      pid_t watch, struct load_result *r);
 
 /* A server that is still loading its model answers /health with 503
  * (llama-server, llmsim, vLLM): polls every 200 ms until it answers

@@ -71,7 +71,8 @@ gen_args=(-m "$MODEL" -u "$BASE_URL" -c "$C" -p "$PROMPTS" "${labels[@]}")
 case ${LOAD:-} in
 '') ;;
 api) gen_args+=(--load) ;;
-health) gen_args+=(--load-health ${LOAD_SINCE:+--load-since "$LOAD_SINCE"}) ;;
+health) gen_args+=(--load-health ${LOAD_SINCE:+--load-since "$LOAD_SINCE"}
+	${SERVER_PID:+--load-pid "$SERVER_PID"}) ;;
 *) echo "bench: LOAD=$LOAD: want api or health" >&2; exit 2 ;;
 esac
 [ -n "${LOAD_CMD:-}" ] && gen_args+=(--load-cmd "$LOAD_CMD")

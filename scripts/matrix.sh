@@ -109,7 +109,15 @@ run_entry() {
 			std_load=()
 		fi
 		env "${std_load[@]}" PROMPTS="$(path_of "$n" prompts)" N="$(get "$n" reps)" \
-			WARMUP="$(get "$n" warmup)" TAG=std "$here/bench.sh" || exit $?
+			WARMUP="$(get "$n" warmup)" TAG=std "$here/bench.sh"
+		rc=$?
+		# A started server that died says why: its status and last lines.
+		if [ -n "$start" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			wait "$SERVER_PID"
+			echo "matrix: [$n] the server exited with status $?; its last lines:" >&2
+			tail -n 12 "$RESULTS/$n.server.log" | sed 's/^/matrix:   /' >&2
+		fi
+		[ $rc -eq 0 ] || exit $rc
 		cs=
 		for c in $(get "$n" sweep); do [ "$c" -gt 1 ] && cs+=" $c"; done
 		if [ -n "$cs" ]; then # the standard run above was the single user

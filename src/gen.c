@@ -97,6 +97,7 @@ static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
 static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
 static int opt_no_wait;              /* do not wait for a loading server */
+static long opt_load_pid;            /* --load-health watches this process */
 static int opt_progress = -1;        /* -1: when stderr is a terminal */
 
 /* Run state. */
@@ -143,7 +144,7 @@ static void usage(int code)
 		"ollama|mlx|vllm|openai]\n"
 		"           [--no-text] [--api-key-file file] [-p prompts.json] "
 		"[--only name,...]\n"
-		"           [--load | --load-health [--load-since t] | --load-cmd command] "
+		"           [--load | --load-health [--load-since t] [--load-pid pid] | --load-cmd command] "
 		"[--load-only] [--no-wait]\n"
 		"           [--progress | --no-progress] < prompts.json > "
 		"events.ndjson\n");
@@ -191,7 +192,8 @@ enum {
 	O_MAXTOK, O_IGNORE_EOS, O_TEMP, O_SEED, O_DURATION, O_REQUESTS,
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
-	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT
+	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
+	O_LOAD_PID
 };
 
 static const struct option longopts[] = {
@@ -213,6 +215,7 @@ static const struct option longopts[] = {
 	{"only", 1, 0, O_ONLY}, {"load-cmd", 1, 0, O_LOAD_CMD},
 	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
 	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
+	{"load-pid", 1, 0, O_LOAD_PID},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -257,6 +260,7 @@ static void parse_opt(int c, char *v)
 	case O_LOAD_CMD: opt_load_cmd = v; opt_load = 1; break;
 	case O_LOAD_HEALTH: opt_load_health = opt_load = 1; break;
 	case O_NO_WAIT: opt_no_wait = 1; break;
+	case O_LOAD_PID: opt_load_pid = (long)args_int("--load-pid", v, 1, 2147483647); break;
 	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
@@ -813,7 +817,8 @@ static int load_by_health(void)
 
 	if (opt_load_since > 0 && clock_from_shared(opt_load_since) < m_start)
 		t0 = clock_from_shared(opt_load_since);
-	return probe_load_health(&prb, t0, opt_t_first, &load_res);
+	return probe_load_health(&prb, t0, opt_t_first, (pid_t)opt_load_pid,
+				 &load_res);
 }
 
 /* --load-cmd, --load-health, or by the server's kind: the REST load of LM

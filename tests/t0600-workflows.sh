@@ -89,6 +89,11 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	ls res/Alpha-Q4_K_M-gguf-sweep-c2-*.json >/dev/null &&
 	b=$(ls res/Broken-BF16-std-c1-*.json) &&
 	jq -e ".load.status == \"error\" and .requests.ok == 0" "$b" &&
+	# the server that died at once was noticed at once, with its status and words
+	jq -e ".load.error | test(\"exited before it was ready\")" "$b" &&
+	jq -e ".load.seconds < 2" "$b" &&
+	grep -q "^matrix: \[broken\] the server exited with status 2; its last lines:" err &&
+	grep -q "^matrix:   .*no-such-flag" err &&
 	ls res/Beta-Q8_0-std-c1-*.json >/dev/null &&
 	grep -q "Broken · BF16 · —: .*the model load failed" rep/report.md &&
 	# the load column shows the run'"'"'s load time (timed from the server'"'"'s start)
