@@ -42,6 +42,7 @@ struct req {
 	double srv_decode, srv_prefill;   /* server-reported tokens/s */
 	int quality;              /* -1 unchecked, 0 fail, 1 pass */
 	int timeout;              /* an enum fmt_timeout; -1: none */
+	const char *bad;          /* why its events cannot be trusted, or NULL */
 };
 
 
@@ -84,6 +85,8 @@ static struct mem_sample *mem;
 static size_t n_mem, cap_mem;
 static const char *mem_kind;      /* which process figure is "memory" */
 static int bad_memory;            /* a memory figure could not be true */
+static long n_bad;                /* requests left out: their events cannot be true */
+static const char *first_bad;     /* the first such reason */
 static long n_events, n_invalid, n_unknown;
 static struct stats_hist itl_all;
 static double t_min = INFINITY, t_max = -INFINITY;
@@ -252,6 +255,9 @@ static void on_req(const cJSON *ev, double t, long id)
 	struct req *r = req_of(id);
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warmup");
 
+	if (r->seen_req || r->tok_chunks > 0 || r->seen_done)
+		r->bad = r->seen_req ? "two req events" : "events out of order "
+			 "(its req came after its tokens or done)";
 	r->seen_req = 1;
 	r->t_send = t;
 	r->t_sched = jget_num(ev, "t_sched", t);
@@ -284,6 +290,9 @@ static void on_tok(const cJSON *ev, double t, long id)
 
 	if (ch == NULL || strcmp(ch, "role") == 0)
 		return;
+	if (!r->seen_req || r->seen_done || (r->tok_chunks > 0 && t < r->t_prev_tok))
+		r->bad = "events out of order (a token before its req, after its "
+			 "done, or earlier than the one before)";
 	if (r->tok_chunks == 0)
 		r->t_first_tok = t;
 	if (r->t_first_content == 0 && strcmp(ch, "content") == 0)
@@ -367,6 +376,23 @@ static void fold_gaps(struct req *r)
 }
 
 
+/* Token counts are whole numbers from 0 to 10^9: a larger one would
+ * overflow the sums and give negative speeds. */
+static int counts_plausible(const cJSON *tk)
+{
+	static const char *const keys[] = {"content", "reasoning", "tool",
+					   "chunk_tokens"};
+	size_t i;
+	double v;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		v = jget_num(tk, keys[i], 0);
+		if (!(v >= 0 && v <= 1e9) || v != floor(v))
+			return 0;
+	}
+	return 1;
+}
+
 static void on_done(const cJSON *ev, double t, long id)
 {
 	struct req *r = req_of(id);
@@ -386,6 +412,13 @@ static void on_done(const cJSON *ev, double t, long id)
 	r->from_usage = jget_str(tk, "source") && !strcmp(jget_str(tk, "source"), "usage");
 	r->out_tokens = r->content + r->reasoning + r->tool;
 	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
+	if (!r->seen_req)
+		r->bad = "a done event without its req";
+	else if (t < r->t_send || (r->tok_chunks > 0 && t < r->t_last_tok))
+		r->bad = "it ends before it began (done.t before req.t or its tokens)";
+	if (!counts_plausible(tk))
+		r->bad = "a token count that cannot be true (negative, not a whole "
+			 "number, or over 10^9)";
 	server_speeds(r, ev);
 	check_quality(r, ev);
 	keep_sample(r, ev);
@@ -651,6 +684,11 @@ static void measure_all(void)
 
 	for (id = 1; id <= max_id; id++) {
 		struct req *r = &reqs[id];
+		if (r->bad != NULL) { /* never a figure: counted and said */
+			if (n_bad++ == 0)
+				first_bad = r->bad;
+			continue;
+		}
 		if (r->seen_req || r->seen_done)
 			measure_one(r);
 	}
@@ -1150,7 +1188,8 @@ static void write_per_request(void)
 /* Why the summary may not be the whole run. */
 static void write_incomplete(void)
 {
-	const char *why[4];
+	const char *why[5];
+	char bad[240];
 	int n = 0, i;
 
 	if (run_ev && end_ev == NULL)
@@ -1161,6 +1200,14 @@ static void write_incomplete(void)
 		why[n++] = "the run was stopped by a signal";
 	if (run_ev == NULL && max_id > 0)
 		why[n++] = "no run event: metadata unknown";
+	if (n_bad > 0) {
+		if (n_bad == 1)
+			snprintf(bad, sizeof bad, "1 request left out: %s", first_bad);
+		else
+			snprintf(bad, sizeof bad, "%ld requests left out; the first: %s",
+				 n_bad, first_bad);
+		why[n++] = bad;
+	}
 	jw_bool(&out, "incomplete", n > 0);
 	jw_arr_open(&out, "incomplete_reasons");
 	for (i = 0; i < n; i++) {

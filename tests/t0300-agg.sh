@@ -189,6 +189,26 @@ test_expect_success 'a reader that goes away: agg exits 1 with a message, not by
 	test "$(cat rc)" = 1 && grep -q "^agg: stdout: write error: Broken pipe" err
 '
 
+test_expect_success 'events that cannot be true leave their request out, said, never as figures' '
+	# out of order: the second half of the file read first
+	head -n 17 "$B" >p1.nd && tail -n +18 "$B" >p2.nd &&
+	agg p2.nd p1.nd >r.json 2>err &&
+	jq -e ".incomplete == true and (.incomplete_reasons[0] | test(\"left out: events out of order\"))" r.json &&
+	grep -q "^agg: incomplete run: 1 request left out: events out of order" err &&
+	# a done before its req (done.t of 0): no negative E2E
+	sed "17s/\"t\":1000.310000/\"t\":0/" "$B" >t0.nd &&
+	agg t0.nd >r.json 2>err &&
+	jq -e "(.incomplete_reasons | map(test(\"ends before it began\")) | any) and .metrics.e2e_s.min >= 0" r.json &&
+	# a token count of 1e300: no overflow into negative speeds
+	sed "17s/\"content\":5,/\"content\":1e300,/" "$B" >big.nd &&
+	agg big.nd >r.json 2>err &&
+	jq -e "(.incomplete_reasons | map(test(\"token count that cannot be true\")) | any) and .metrics.decode_tps.min > 0 and .tokens.output < 1000" r.json &&
+	# a done without its req is no measured success
+	sed "6d" "$B" >noreq.nd &&
+	agg noreq.nd >r.json 2>err &&
+	jq -e "(.incomplete_reasons | map(test(\"done event without its req\")) | any) and .requests.ok == 2" r.json
+'
+
 llmsim_start S --tps 100 --ttft 40ms --prefill 10000 --log "$TRASH_ROOT/s.log"
 
 test_expect_success 'gen | agg against llmsim: metrics equal the scripted schedule' '
