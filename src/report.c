@@ -136,11 +136,24 @@ static double num(const cJSON *o, const char *path)
 	return jget_path_num(o, path, NAN);
 }
 
+/* Every figure of the report is a size, a time, a speed or a share: never
+ * negative, never infinite, never past 10^15.  A value outside that came
+ * from a broken or hostile run file: it is named as bad, never formatted
+ * as a figure (no "inf ± -nan", no 300-digit numbers). */
+#define BAD_VALUE "bad value"
+
+static int plausible(double v)
+{
+	return isfinite(v) && v >= 0 && v < 1e15;
+}
+
 /* Gigabytes: one decimal from 1 GB up, three below (scaled-down runs). */
 static void gbcell(double bytes)
 {
-	if (!isfinite(bytes))
+	if (isnan(bytes))
 		out("—");
+	else if (!plausible(bytes))
+		out(BAD_VALUE);
 	else
 		out(bytes >= 1e9 ? "%.1f" : "%.3f", bytes / 1e9);
 }
@@ -148,19 +161,34 @@ static void gbcell(double bytes)
 /* A fraction as a percentage with one decimal, or "—". */
 static void pct_cell(double f)
 {
-	if (isfinite(f))
-		out("%.1f %%", f * 100);
-	else
+	if (isnan(f))
 		out("—");
+	else if (!plausible(f) || f > 1)
+		out(BAD_VALUE);
+	else
+		out("%.1f %%", f * 100);
 }
 
 /* Writes a number with prec decimals, or "—" when unknown. */
 static void numcell(double v, int prec)
 {
-	if (isfinite(v))
-		out("%.*f", prec, v);
-	else
+	if (isnan(v))
 		out("—");
+	else if (!plausible(v))
+		out(BAD_VALUE);
+	else
+		out("%.*f", prec, v);
+}
+
+/* A mean ± the half-width of its 95 % confidence interval. */
+static void mean_ci_cell(const struct stats_sum *d)
+{
+	if (d->n == 0)
+		out("—");
+	else if (!plausible(d->mean) || !plausible(d->ci_hi - d->mean))
+		out(BAD_VALUE);
+	else
+		out("%.2f ± %.2f", d->mean, d->ci_hi - d->mean);
 }
 
 /* ---- loading ----------------------------------------------------------- */
@@ -459,7 +487,7 @@ static void load_cell(const struct group *g)
 	if (failed)
 		out("failed");
 	else if (k)
-		out("%.2f", sum / k);
+		numcell(sum / k, 2);
 	else
 		out("—");
 }
@@ -563,10 +591,7 @@ static void write_summary(void)
 		out(" | ");
 		gbcell(max_of(g, "memory.delta_bytes"));
 		out(" | ");
-		if (d.n)
-			out("%.2f ± %.2f", d.mean, d.ci_hi - d.mean);
-		else
-			out("—");
+		mean_ci_cell(&d);
 		out(" | ");
 		numcell(mean_of(g, "metrics.ttft_s.p50") * 1e3, 1);
 		out(" | ");
@@ -882,8 +907,13 @@ static void compare_row(const char *name, const struct stats_sum *b,
 		out("— | — | — | n/a |\n");
 		return;
 	}
-	out("%.*f | %.*f | ", prec, b->mean * scale, prec, c->mean * scale);
-	if (b->mean != 0)
+	numcell(b->mean * scale, prec);
+	out(" | ");
+	numcell(c->mean * scale, prec);
+	out(" | ");
+	if (!plausible(b->mean) || !plausible(c->mean))
+		out("—");
+	else if (b->mean != 0)
 		out("%+.1f %%%s", (c->mean - b->mean) / fabs(b->mean) * 100,
 		    (c->mean > b->mean) == higher_better ? " better" : " worse");
 	else

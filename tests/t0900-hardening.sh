@@ -131,4 +131,13 @@ test_expect_success 'an output never replaces an input: agg -o, report -o and --
 	test_cmp run.orig d/run.json
 '
 
+test_expect_success 'report names impossible figures as bad, never formats them' '
+	"$TB_BIN/agg" "$FIXTURES/agg/basic.ndjson" >run.json 2>/dev/null &&
+	jq ".metrics.decode_tps.mean = 1e300 | .metrics.decode_tps.ci_hi = 1e300
+		| .metrics.ttft_s.p50 = -0.5 | .memory.peak_bytes = 1e300" run.json >hostile.json &&
+	"$TB_BIN/report" --charts none -o rep.md hostile.json 2>/dev/null &&
+	grep -q "| bad value |" rep.md &&
+	! grep -E -q "inf|nan|[0-9]{16,}|-0\.5|e\+[0-9]" rep.md
+'
+
 test_done
