@@ -27,8 +27,9 @@
 #define TIMELINE_POINTS 200
 #define SAMPLE_TEXT_MAX 4000
 
-/* One request, indexed by its id. */
+/* One request, found by its id. */
 struct req {
+	long id;
 	int seen_req, seen_done, warmup, prompt, rep, http;
 	int status;               /* an enum fmt_status; -1: no done */
 	double t_send, t_sched, t_done, t_first_event, t_headers;
@@ -75,8 +76,13 @@ static const char *mem_files[64];
 static int n_mem_files;
 
 /* Input state. */
+/* The requests, densely in order of first sight (sorted by id before the
+ * figures are computed), and a hash of id -> index + 1: memory grows with
+ * the input, never with a number inside it (an id of 10^8 cost 20 GB). */
 static struct req *reqs;
-static long n_reqs_cap, max_id;
+static long n_reqs, n_reqs_cap;
+static long *req_slots;
+static size_t n_slots;
 static struct prompt_acc *prompts;
 static int n_prompts;
 static cJSON *run_ev, *end_ev, *load_ev;
@@ -141,29 +147,62 @@ static void parse_slo(char *s)
 /* ---- input helpers ---------------------------------------------------- */
 
 
+static size_t slot_of(long id)
+{
+	size_t h = (size_t)id * 11400714819323198485ull;
+
+	for (h &= n_slots - 1; req_slots[h] != 0 &&
+	     reqs[req_slots[h] - 1].id != id; h = (h + 1) & (n_slots - 1))
+		;
+	return h;
+}
+
+/* Doubles the hash and re-inserts every request. */
+static void grow_slots(void)
+{
+	long i;
+
+	free(req_slots);
+	n_slots = n_slots ? n_slots * 2 : 2048;
+	req_slots = calloc(n_slots, sizeof *req_slots);
+	if (req_slots == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	for (i = 0; i < n_reqs; i++)
+		req_slots[slot_of(reqs[i].id)] = i + 1;
+}
+
 /* The request with this id, created on first sight. */
 static struct req *req_of(long id)
 {
-	if (id > max_id)
-		max_id = id;
-	if (id >= n_reqs_cap) {
-		long cap = n_reqs_cap ? n_reqs_cap : 1024;
-		while (cap <= id)
-			cap *= 2;
-		struct req *r = realloc(reqs, (size_t)cap * sizeof *r);
+	size_t h;
+	struct req *r;
+
+	if ((size_t)(n_reqs + 1) * 2 > n_slots)
+		grow_slots();
+	h = slot_of(id);
+	if (req_slots[h] != 0)
+		return &reqs[req_slots[h] - 1];
+	if (n_reqs == n_reqs_cap) {
+		long cap = n_reqs_cap ? n_reqs_cap * 2 : 1024;
+		r = realloc(reqs, (size_t)cap * sizeof *r);
 		if (r == NULL)
 			diag_die(EXIT_RUNTIME, "out of memory");
-		memset(r + n_reqs_cap, 0, (size_t)(cap - n_reqs_cap) * sizeof *r);
-		for (long i = n_reqs_cap; i < cap; i++) {
-			r[i].status = -1;
-			r[i].timeout = -1;
-			r[i].quality = -1;
-			r[i].prompt = -1;
-		}
 		reqs = r;
 		n_reqs_cap = cap;
 	}
-	return &reqs[id];
+	r = &reqs[n_reqs++];
+	memset(r, 0, sizeof *r);
+	r->id = id;
+	r->status = r->timeout = r->quality = r->prompt = -1;
+	req_slots[h] = n_reqs;
+	return r;
+}
+
+static int cmp_req(const void *a, const void *b)
+{
+	long x = ((const struct req *)a)->id, y = ((const struct req *)b)->id;
+
+	return (x > y) - (x < y);
 }
 
 static int prompt_index(const char *name, const char *category,
@@ -682,7 +721,11 @@ static void measure_all(void)
 {
 	long id;
 
-	for (id = 1; id <= max_id; id++) {
+	/* request order is id order (the leak fit runs along it); the hash
+	 * is not used after reading */
+	if (n_reqs > 1)
+		qsort(reqs, (size_t)n_reqs, sizeof *reqs, cmp_req);
+	for (id = 0; id < n_reqs; id++) {
 		struct req *r = &reqs[id];
 		if (r->bad != NULL) { /* never a figure: counted and said */
 			if (n_bad++ == 0)
@@ -995,7 +1038,7 @@ static void write_leak(void)
 	size_t j = 0, i;
 	long id, k = 0;
 
-	for (id = 1; id <= max_id; id++) {
+	for (id = 0; id < n_reqs; id++) {
 		struct req *r = &reqs[id];
 		if (r->warmup || r->status != ST_OK)
 			continue;
@@ -1159,12 +1202,12 @@ static void write_per_request(void)
 	long id;
 
 	jw_arr_open(&out, "per_request");
-	for (id = 1; id <= max_id; id++) {
+	for (id = 0; id < n_reqs; id++) {
 		const struct req *r = &reqs[id];
 		if (!r->seen_req && !r->seen_done)
 			continue;
 		jw_obj_open(&out, NULL);
-		jw_int(&out, "id", id);
+		jw_int(&out, "id", r->id);
 		jw_str(&out, "prompt", r->prompt >= 0 ? prompts[r->prompt].name : NULL);
 		jw_int(&out, "rep", r->rep);
 		jw_bool(&out, "warmup", r->warmup);
@@ -1198,7 +1241,7 @@ static void write_incomplete(void)
 		why[n++] = "requests without a done event";
 	if (end_ev && jget_str(end_ev, "reason") && !strcmp(jget_str(end_ev, "reason"), "signal"))
 		why[n++] = "the run was stopped by a signal";
-	if (run_ev == NULL && max_id > 0)
+	if (run_ev == NULL && n_reqs > 0)
 		why[n++] = "no run event: metadata unknown";
 	if (n_bad > 0) {
 		if (n_bad == 1)
@@ -1282,9 +1325,10 @@ static void free_all(void)
 	long id;
 	int i;
 
-	for (id = 0; id < n_reqs_cap; id++)
+	for (id = 0; id < n_reqs; id++)
 		free(reqs[id].gaps);
 	free(reqs);
+	free(req_slots);
 	for (i = 0; i < n_prompts; i++) {
 		struct prompt_acc *p = &prompts[i];
 		free(p->name);
