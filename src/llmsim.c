@@ -29,6 +29,7 @@
 #include "formats.h"
 #include "jw.h"
 #include "sim.h"
+#include "simwire.h"
 #include "units.h"
 #include "help.h" /* generated from docs/llmsim.md */
 
@@ -42,17 +43,6 @@ enum api { API_CHAT, API_COMPLETIONS };
 enum state { ST_QUEUED, ST_PREFILL, ST_DECODE, ST_DONE };
 
 /* One injected fault, from --fault or an X-Sim-Fault header. */
-enum fault_kind {
-	F_NONE, F_HTTP, F_RESET, F_MALFORMED, F_STALL, F_SLOW_HEADERS,
-	F_ENDLESS, F_WRONG_CTYPE, F_ERROR_IN_STREAM, F_NO_DONE
-};
-struct fault {
-	enum fault_kind kind;
-	int code;     /* F_HTTP: 500, 503, 429 */
-	int at;       /* after this many tokens */
-	double secs;  /* stall, slow headers; Retry-After for 429 */
-	char text[64];
-};
 
 struct stream {
 	struct evhttp_request *req;
@@ -79,7 +69,7 @@ struct stream {
 	int64_t timer_due;           /* when the pending timer is meant to fire */
 	struct sim_rng rng;
 	uint64_t text_seed;
-	struct fault fault;
+	struct simfault fault;
 	jw text, reasoning;      /* non-streamed replies: the output so far */
 };
 
@@ -101,7 +91,7 @@ static uint64_t opt_seed = 42;
 static double opt_mem_scale = 1.0;    /* MB allocated per GB of model */
 static uint64_t opt_mem_bytes;        /* --mem: fixed ballast instead */
 static int opt_mem_set;
-static struct fault run_fault;
+static struct simfault run_fault;
 static double opt_fault_rate = 1.0;
 static double opt_load_time = -1;
 static int opt_list;
@@ -167,68 +157,6 @@ static void usage(int code)
 /* Parses a fault spec: http500 | http503 | http429[:retry_s] | reset:K |
  * malformed:K | stall:K:DUR | slow-headers:DUR | endless | wrong-ctype |
  * error:K | no-done.  Returns 0, or -1 if the spec is not understood. */
-static int parse_fault(const char *spec, struct fault *f)
-{
-	char kind[32];
-	const char *arg = strchr(spec, ':');
-	size_t n = arg ? (size_t)(arg - spec) : strlen(spec);
-	long long k = 0;
-	double d = 0;
-
-	memset(f, 0, sizeof *f);
-	if (n == 0 || n >= sizeof kind)
-		return -1;
-	memcpy(kind, spec, n);
-	kind[n] = '\0';
-	snprintf(f->text, sizeof f->text, "%s", spec);
-	if (arg)
-		arg++;
-	if (strncmp(kind, "http", 4) == 0) {
-		if (units_int(kind + 4, 400, 599, &k) != UNITS_OK)
-			return -1;
-		f->kind = F_HTTP;
-		f->code = (int)k;
-		f->secs = 1;
-		return !arg ? 0 : units_duration(arg, &f->secs) ? -1 : 0;
-	}
-	if (strcmp(kind, "slow-headers") == 0) {
-		f->kind = F_SLOW_HEADERS;
-		return arg && units_duration(arg, &f->secs) == UNITS_OK ? 0 : -1;
-	}
-	if (!strcmp(kind, "endless") || !strcmp(kind, "wrong-ctype") ||
-	    !strcmp(kind, "no-done")) {
-		f->kind = kind[0] == 'e' ? F_ENDLESS :
-			  kind[0] == 'w' ? F_WRONG_CTYPE : F_NO_DONE;
-		return arg ? -1 : 0;
-	}
-	/* The rest take a token count K, and stall also a duration. */
-	char karg[32] = "";
-	const char *colon = arg ? strchr(arg, ':') : NULL;
-	if (arg == NULL)
-		return -1;
-	snprintf(karg, sizeof karg, "%.*s",
-		 (int)(colon ? (size_t)(colon - arg) : strlen(arg)), arg);
-	if (units_int(karg, 0, 100000000, &k) != UNITS_OK)
-		return -1;
-	f->at = (int)k;
-	if (strcmp(kind, "stall") == 0) {
-		f->kind = F_STALL;
-		return colon && units_duration(colon + 1, &d) == UNITS_OK &&
-		       (f->secs = d, 1) ? 0 : -1;
-	}
-	if (colon)
-		return -1;
-	if (strcmp(kind, "reset") == 0)
-		f->kind = F_RESET;
-	else if (strcmp(kind, "malformed") == 0)
-		f->kind = F_MALFORMED;
-	else if (strcmp(kind, "error") == 0)
-		f->kind = F_ERROR_IN_STREAM;
-	else
-		return -1;
-	return 0;
-}
-
 static void set_override(int c, const char *v)
 {
 	switch (c) {
@@ -873,7 +801,7 @@ static void log_fault(const struct stream *s)
  * when the fault took over (the caller must not go on this turn). */
 static int fault_due(struct stream *s)
 {
-	struct fault *f = &s->fault;
+	struct simfault *f = &s->fault;
 	static const char broken[] =
 		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bro";
 	static const char in_stream_error[] =
@@ -1066,104 +994,27 @@ static void start_queued(void)
 
 /* ---- requests ---------------------------------------------------------- */
 
-/* Appends the text of a message content, a string or an array of parts
- * of which the "text" ones count, after a newline if out has text. */
-static void append_content(jw *out, const cJSON *c)
-{
-	const cJSON *part;
-	size_t len;
-
-	if (cJSON_IsString(c)) {
-		if (jw_data(out, &len), len > 0)
-			jw_append(out, "\n", 1);
-		jw_append(out, c->valuestring, strlen(c->valuestring));
-		return;
-	}
-	cJSON_ArrayForEach(part, c)
-		append_content(out, cJSON_IsString(part) ? part :
-			       cJSON_GetObjectItem(part, "text"));
-}
-
-/* Collects the prompt text; returns an error message or NULL. */
-static const char *collect_prompt(const cJSON *body, enum api api, jw *out)
-{
-	const cJSON *m, *msgs = cJSON_GetObjectItem(body, "messages");
-	const cJSON *prompt = cJSON_GetObjectItem(body, "prompt");
-
-	if (api == API_COMPLETIONS) {
-		if (cJSON_IsString(prompt) || cJSON_IsArray(prompt)) {
-			append_content(out, prompt);
-			return NULL;
-		}
-		return "\"prompt\" must be a string or an array of strings";
-	}
-	if (!cJSON_IsArray(msgs) || cJSON_GetArraySize(msgs) == 0)
-		return "\"messages\" must be a non-empty array";
-	cJSON_ArrayForEach(m, msgs) {
-		const cJSON *c = cJSON_GetObjectItem(m, "content");
-		if (!cJSON_IsObject(m) ||
-		    !cJSON_IsString(cJSON_GetObjectItem(m, "role")))
-			return "each message needs a \"role\" string";
-		if (!cJSON_IsString(c) && !cJSON_IsArray(c) && !cJSON_IsNull(c))
-			return "\"content\" must be a string or an array";
-		append_content(out, c);
-	}
-	return NULL;
-}
-
-static int flag(const cJSON *obj, const char *key, int dflt)
-{
-	const cJSON *v = cJSON_GetObjectItem(obj, key);
-
-	return cJSON_IsBool(v) ? cJSON_IsTrue(v) : dflt;
-}
-
-/* Reads max_tokens (or max_completion_tokens); default 256. */
-static const char *read_max_tokens(const cJSON *body, int *out)
-{
-	const cJSON *v = cJSON_GetObjectItem(body, "max_tokens");
-
-	if (v == NULL || cJSON_IsNull(v))
-		v = cJSON_GetObjectItem(body, "max_completion_tokens");
-	*out = 256;
-	if (v == NULL || cJSON_IsNull(v))
-		return NULL;
-	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
-	    v->valuedouble > 100000000 ||
-	    (v->valuedouble < 1 && v->valuedouble != -1))
-		return "\"max_tokens\" must be a whole number >= 1";
-	if (v->valuedouble >= 1)
-		*out = (int)v->valuedouble;
-	return NULL;
-}
-
-/* Fills s from the request body; returns an error message or NULL. */
+/* Fills s from the request body (lib/simwire reads it); returns an error
+ * message or NULL. */
 static const char *parse_request(struct stream *s, const cJSON *body)
 {
-	const cJSON *model = cJSON_GetObjectItem(body, "model");
-	const cJSON *opts = cJSON_GetObjectItem(body, "stream_options");
+	struct simreq q;
 	const struct sim_profile *p;
-	const char *err;
-	jw prompt;
+	const char *err = simreq_parse(body, s->api == API_CHAT, &q), *text;
 	size_t len;
 
-	if (!cJSON_IsObject(body))
-		return "the body must be a JSON object";
-	if ((err = read_max_tokens(body, &s->max_tokens)) != NULL)
-		return err;
-	jw_init(&prompt);
-	if ((err = collect_prompt(body, s->api, &prompt)) != NULL) {
-		jw_free(&prompt);
+	if (err != NULL) {
+		simreq_free(&q);
 		return err;
 	}
-	p = cJSON_IsString(model) ? find_profile(model->valuestring) : NULL;
+	s->max_tokens = q.max_tokens;
+	p = q.model ? find_profile(q.model) : NULL;
 	s->prof = p ? p : current;
-	s->streaming = flag(body, "stream", 0);
-	s->include_usage = s->streaming && !opt_no_usage &&
-			   flag(opts, "include_usage", 0);
-	s->ignore_eos = flag(body, "ignore_eos", 0);
-	s->use_cache = flag(body, "cache_prompt", 1);
-	const char *text = jw_data(&prompt, &len);
+	s->streaming = q.stream;
+	s->include_usage = s->streaming && !opt_no_usage && q.include_usage;
+	s->ignore_eos = q.ignore_eos;
+	s->use_cache = q.cache_prompt;
+	text = jw_data(&q.prompt, &len);
 	s->prompt_tokens = sim_prompt_tokens(text, len);
 	if (s->use_cache) {
 		size_t common = sim_cache_lookup(cache, text, len);
@@ -1175,7 +1026,7 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 			memcpy(s->prompt, text, len);
 		s->prompt_len = len;
 	}
-	jw_free(&prompt);
+	simreq_free(&q);
 	return NULL;
 }
 
@@ -1197,14 +1048,14 @@ static void plan_output(struct stream *s)
 
 /* The fault for this request: its X-Sim-Fault header, else the run's
  * --fault with probability --fault-rate.  Returns -1 on a bad header. */
-static int pick_fault(struct evhttp_request *req, struct fault *f)
+static int pick_fault(struct evhttp_request *req, struct simfault *f)
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
 					   "X-Sim-Fault");
 
 	memset(f, 0, sizeof *f);
 	if (h != NULL)
-		return parse_fault(h, f);
+		return simfault_parse(h, f);
 	if (run_fault.kind != F_NONE && sim_rng_unit(&fault_rng) < opt_fault_rate)
 		*f = run_fault;
 	return 0;
@@ -1226,7 +1077,7 @@ static void log_request(const struct stream *s)
 	log_end();
 }
 
-static void reply_fault(struct evhttp_request *req, const struct fault *f,
+static void reply_fault(struct evhttp_request *req, const struct simfault *f,
 			const char *rid)
 {
 	char msg[128], ra[32];
@@ -1667,7 +1518,7 @@ static void parse_args(int argc, char **argv)
 		case 'x': opt_seed = (uint64_t)(int)args_int("--seed", optarg, 0, 1LL << 62); break;
 		case 'l': opt_log = optarg; break;
 		case 'z':
-			if (parse_fault(optarg, &run_fault) != 0)
+			if (simfault_parse(optarg, &run_fault) != 0)
 				diag_die(EXIT_USAGE, "--fault %s: unknown fault", optarg);
 			break;
 		case 'Z': opt_fault_rate = args_real("--fault-rate", optarg, 0, 1); break;

@@ -1,0 +1,46 @@
+/* simwire: what llmsim reads from a request, pure: its fault specs
+ * (--fault, X-Sim-Fault) and the fields of a completion request. */
+#ifndef TB_SIMWIRE_H
+#define TB_SIMWIRE_H
+
+#include <cJSON.h>
+
+#include "jw.h"
+
+/* The faults llmsim can inject (docs/llmsim.md, FAULTS). */
+enum simfault_kind {
+	F_NONE, F_HTTP, F_RESET, F_MALFORMED, F_STALL, F_SLOW_HEADERS,
+	F_ENDLESS, F_WRONG_CTYPE, F_ERROR_IN_STREAM, F_NO_DONE
+};
+
+struct simfault {
+	enum simfault_kind kind;
+	int code;     /* F_HTTP: 400-599 */
+	int at;       /* after this many tokens */
+	double secs;  /* stall, slow headers; Retry-After for 429 */
+	char text[64];
+};
+
+/* Parses "http500", "http429:2s", "reset:3", "malformed:2", "stall:2:1s",
+ * "slow-headers:1s", "endless", "wrong-ctype", "error:2", "no-done".
+ * Returns 0, or -1 (f is then cleared). */
+int simfault_parse(const char *spec, struct simfault *f);
+
+/* A completion request's fields as llmsim uses them. */
+struct simreq {
+	int max_tokens;       /* max_tokens or max_completion_tokens; 256 */
+	int stream;           /* "stream" */
+	int include_usage;    /* stream_options.include_usage */
+	int ignore_eos;
+	int cache_prompt;     /* llama-server's "cache_prompt", default 1 */
+	const char *model;    /* NULL when absent; belongs to the body */
+	jw prompt;            /* the text of every message, or the prompt */
+};
+
+/* Reads body (chat: messages, else prompt).  Returns NULL, or the
+ * reason the body is refused (400).  Release q with simreq_free either
+ * way. */
+const char *simreq_parse(const cJSON *body, int chat, struct simreq *q);
+void simreq_free(struct simreq *q);
+
+#endif
