@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "diag.h"
 #include "units.h"
@@ -44,5 +45,20 @@ long long args_int(const char *name, const char *v, long long lo,
 	}
 	if (rc != UNITS_OK)
 		diag_die(EXIT_USAGE, "%s %s: %s", name, v, units_strerror(rc));
+	return n;
+}
+
+int args_list(const char *name, char *v, const char **out, int cap)
+{
+	char *tok, *save = NULL;
+	int n = 0;
+
+	for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == cap)
+			diag_die(EXIT_USAGE, "%s: at most %d values", name, cap);
+		out[n++] = tok;
+	}
+	if (n == 0)
+		diag_die(EXIT_USAGE, "%s: want at least one value", name);
 	return n;
 }

@@ -22,4 +22,9 @@ double args_real(const char *name, const char *v, double lo, double hi);
 long long args_int(const char *name, const char *v, long long lo,
 		   long long hi);
 
+/* Splits the comma-separated value v of option name in place into at most
+ * cap words (empty ones dropped) and returns how many; more than cap, or
+ * none, is a usage error. */
+int args_list(const char *name, char *v, const char **out, int cap);
+
 #endif

@@ -84,9 +84,15 @@ char *diag_xstrdup(const char *s)
 	return d;
 }
 
-void diag_help(const char *const *lines)
+void diag_usage(int code, const char *synopsis, const char *const *help)
 {
-	putchar('\n');
-	for (; *lines != NULL; lines++)
-		puts(*lines);
+	FILE *f = code == EXIT_OK ? stdout : stderr;
+
+	fputs(synopsis, f);
+	if (code == EXIT_OK && help != NULL) {
+		putchar('\n');
+		for (; *help != NULL; help++)
+			puts(*help);
+	}
+	exit(code);
 }

@@ -40,9 +40,12 @@ _Noreturn void diag_die(int code, const char *fmt, ...) TB_PRINTF(2, 3);
  * it last so that a full disk or a closed pipe changes its exit status. */
 int diag_fshut(FILE *f, const char *name);
 
-/* Prints a blank line, then each line of a NULL-terminated list, to
- * stdout: a tool's -h text (scripts/help.awk makes it from the manual). */
-void diag_help(const char *const *lines);
+/* A tool's usage: the synopsis alone on stderr for a usage error (code
+ * EXIT_USAGE), or with -h (EXIT_OK) on stdout followed by a blank line and
+ * each line of help, a NULL-terminated list (scripts/help.awk makes it
+ * from the manual).  Then exits with code. */
+_Noreturn void diag_usage(int code, const char *synopsis,
+			  const char *const *help);
 
 /* Allocation for tools: like realloc and strdup (NULL s gives ""), but out
  * of memory ends the tool with "prog: out of memory" and exit 1, so no

@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "args.h"
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
@@ -101,29 +102,23 @@ static double t_min = INFINITY, t_max = -INFINITY;
 
 static void usage(int code)
 {
-	fprintf(code ? stderr : stdout,
+	diag_usage(code,
 		"usage: agg [--mem file]... [-p 50,90,95,99] "
 		"[--slo ttft=500ms,tpot=50ms,e2e=dur,ttfo=dur]\n"
 		"           [--per-request] "
 		"[--leak-threshold size] [--strict]\n"
-		"           [-o run.json [--force]] [file...]\n");
-	if (code == EXIT_OK) /* -h: the options, from the manual */
-		diag_help(tool_help);
-	exit(code);
+		"           [-o run.json [--force]] [file...]\n",
+		tool_help);
 }
 
 static void parse_pcts(char *s)
 {
-	char *tok, *save = NULL;
+	const char *words[MAX_PCT];
+	int i;
 
-	n_pcts = 0;
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		double p;
-		if (n_pcts == MAX_PCT || units_real(tok, 0, 100, &p) != UNITS_OK)
-			diag_die(EXIT_USAGE, "-p %s: want up to %d percentiles "
-				 "in 0..100", tok, MAX_PCT);
-		pcts[n_pcts++] = p;
-	}
+	n_pcts = args_list("-p", s, words, MAX_PCT);
+	for (i = 0; i < n_pcts; i++)
+		pcts[i] = args_real("-p", words[i], 0, 100);
 }
 
 static void parse_slo(char *s)

@@ -129,7 +129,7 @@ static struct event *tick, *wake, *sig_ev;
 
 static void usage(int code)
 {
-	fprintf(code ? stderr : stdout,
+	diag_usage(code,
 		"usage: gen [-m label] [--model-id id] [-u base_url] "
 		"[--api chat|completions]\n"
 		"           [-c n] [--rate r [--burstiness b | --constant]] "
@@ -147,10 +147,8 @@ static void usage(int code)
 		"           [--load | --load-health [--load-since t] [--load-pid pid] | --load-cmd command] "
 		"[--load-only] [--no-wait]\n"
 		"           [--progress | --no-progress] < prompts.json > "
-		"events.ndjson\n");
-	if (code == EXIT_OK) /* -h: the options, from the manual */
-		diag_help(tool_help);
-	exit(code);
+		"events.ndjson\n",
+		tool_help);
 }
 
 static void add_label(char *kv)

@@ -130,7 +130,7 @@ enum {
  * it to stderr and exits 2. */
 static void usage(int code)
 {
-	fprintf(code == EXIT_OK ? stdout : stderr,
+	diag_usage(code,
 		"usage: llmsim [-p port] [--host addr] [--profiles file] "
 		"[-P profile]\n"
 		"              [--tps rate] [--ttft dur] [--prefill rate] "
@@ -148,10 +148,8 @@ static void usage(int code)
 		"              [--no-usage] [--replay captured.sse] [--api-key key]\n"
 		"faults: http500 http503 http429[:retry] reset:K malformed:K "
 		"stall:K:DUR\n"
-		"        slow-headers:DUR endless wrong-ctype error:K no-done\n");
-	if (code == EXIT_OK) /* -h: the options, from the manual */
-		diag_help(tool_help);
-	exit(code);
+		"        slow-headers:DUR endless wrong-ctype error:K no-done\n",
+		tool_help);
 }
 
 /* Parses a fault spec: http500 | http503 | http429[:retry_s] | reset:K |
@@ -1213,16 +1211,31 @@ static void handle_health(struct evhttp_request *req)
 		reply_json(req, 200, "OK", "{\"status\":\"ok\"}");
 }
 
+/* The {"object":"list","data":[...]} of the model listings: opened, then
+ * closed and sent. */
+static void list_open(jw *w)
+{
+	jw_init(w);
+	jw_obj_open(w, NULL);
+	jw_str(w, "object", "list");
+	jw_arr_open(w, "data");
+}
+
+static void list_reply(struct evhttp_request *req, jw *w)
+{
+	jw_arr_close(w);
+	jw_obj_close(w);
+	reply_json(req, 200, "OK", jw_cstr(w));
+	jw_free(w);
+}
+
 /* GET /v1/models: every profile, OpenAI style with llama-server's meta. */
 static void handle_models(struct evhttp_request *req)
 {
 	jw w;
 	int i;
 
-	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	jw_str(&w, "object", "list");
-	jw_arr_open(&w, "data");
+	list_open(&w);
 	for (i = 0; i < n_profiles; i++) {
 		jw_obj_open(&w, NULL);
 		jw_str(&w, "id", profiles[i].id);
@@ -1235,10 +1248,7 @@ static void handle_models(struct evhttp_request *req)
 		jw_obj_close(&w);
 		jw_obj_close(&w);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	reply_json(req, 200, "OK", jw_cstr(&w));
-	jw_free(&w);
+	list_reply(req, &w);
 }
 
 /* GET /api/v0/models: LM Studio's listing with quantization and state. */
@@ -1247,10 +1257,7 @@ static void handle_lms_models(struct evhttp_request *req)
 	jw w;
 	int i;
 
-	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	jw_str(&w, "object", "list");
-	jw_arr_open(&w, "data");
+	list_open(&w);
 	for (i = 0; i < n_profiles; i++) {
 		const struct sim_profile *p = &profiles[i];
 		jw_obj_open(&w, NULL);
@@ -1266,10 +1273,7 @@ static void handle_lms_models(struct evhttp_request *req)
 		jw_int(&w, "max_context_length", p->ctx_size);
 		jw_obj_close(&w);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	reply_json(req, 200, "OK", jw_cstr(&w));
-	jw_free(&w);
+	list_reply(req, &w);
 }
 
 /* GET /props: the part of llama-server's that clients read. */

@@ -48,13 +48,11 @@ static int n_denied;
 
 static void usage(int code)
 {
-	fprintf(code ? stderr : stdout,
+	diag_usage(code,
 		"usage: memsample [-i interval] [-p pid | -n name | --port port]... "
 		"[--system]\n"
-		"                 [--gpu] [--pss] [-d duration]\n");
-	if (code == EXIT_OK) /* -h: the options, from the manual */
-		diag_help(tool_help);
-	exit(code);
+		"                 [--gpu] [--pss] [-d duration]\n",
+		tool_help);
 }
 
 static void parse_args(int argc, char **argv)

@@ -17,6 +17,7 @@
 #include <cJSON.h>
 #include <csv.h>
 
+#include "args.h"
 #include "clock.h"
 #include "diag.h"
 #include "fileio.h"
@@ -1737,28 +1738,17 @@ static void write_csv(void)
 
 static void usage(int code)
 {
-	fprintf(code ? stderr : stdout,
+	diag_usage(code,
 		"usage: report [-o reports/report.md] [--by model,quant,backend,LABEL...] "
 		"[--baseline SELECTOR]\n"
 		"              [--charts png|svg|none] [--csv file] [--title text] "
-		"[results/*.json | dir]...\n");
-	if (code == EXIT_OK) /* -h: the options, from the manual */
-		diag_help(tool_help);
-	exit(code);
+		"[results/*.json | dir]...\n",
+		tool_help);
 }
 
 static void parse_by(char *s)
 {
-	char *tok, *save = NULL;
-
-	n_by = 0;
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (n_by == MAX_FIELDS)
-			diag_die(EXIT_USAGE, "--by: at most %d fields", MAX_FIELDS);
-		by_fields[n_by++] = tok;
-	}
-	if (n_by == 0)
-		diag_die(EXIT_USAGE, "--by: want at least one field");
+	n_by = args_list("--by", s, by_fields, MAX_FIELDS);
 }
 
 static void parse_args(int argc, char **argv)
