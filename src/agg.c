@@ -17,6 +17,7 @@
 #include "formats.h"
 #include "jget.h"
 #include "jw.h"
+#include "memfig.h"
 #include "ndjson.h"
 #include "prompts.h"
 #include "stats.h"
@@ -62,9 +63,6 @@ struct prompt_acc {
 	long sample_chars, sample_tokens;
 };
 
-struct mem_sample {
-	double t, bytes, gpu;
-};
 
 /* Options. */
 static double pcts[MAX_PCT] = {50, 90, 95, 99};
@@ -88,7 +86,7 @@ static struct prompt_acc *prompts;
 static int n_prompts;
 static cJSON *run_ev, *end_ev, *load_ev;
 static char run_id[128];
-static struct mem_sample *mem;
+static struct memfig_sample *mem;
 static size_t n_mem, cap_mem;
 static const char *mem_kind;      /* which process figure is "memory" */
 static int bad_memory;            /* a memory figure could not be true */
@@ -976,109 +974,49 @@ static void write_prompts(void)
 	jw_obj_close(&out);
 }
 
-static int cmp_sample(const void *a, const void *b)
-{
-	double x = ((const struct mem_sample *)a)->t;
-	double y = ((const struct mem_sample *)b)->t;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Baseline: the last sample before the first request was sent (else the
- * first sample). */
-static double mem_baseline(int *before)
-{
-	double base = mem[0].bytes;
-	size_t i;
-
-	*before = 0;
-	for (i = 0; i < n_mem && mem[i].t <= first_any_send; i++) {
-		base = mem[i].bytes;
-		*before = 1;
-	}
-	return base;
-}
-
 static void write_timeline(void)
 {
-	double t0 = mem[0].t, span = mem[n_mem - 1].t - t0, peak[TIMELINE_POINTS];
-	int k, used[TIMELINE_POINTS] = {0};
-	size_t i;
+	static double pts[TIMELINE_POINTS][2];
+	int k, n = memfig_timeline(mem, n_mem, isfinite(first_any_send) ?
+				   first_any_send : mem[0].t, pts, TIMELINE_POINTS);
 
-	for (i = 0; i < n_mem; i++) {
-		k = span > 0 ? (int)((mem[i].t - t0) / span * (TIMELINE_POINTS - 1)) : 0;
-		if (!used[k] || mem[i].bytes > peak[k])
-			peak[k] = mem[i].bytes;
-		used[k] = 1;
-	}
 	jw_arr_open(&out, "timeline");
-	for (k = 0; k < TIMELINE_POINTS; k++) {
-		if (!used[k])
-			continue;
+	for (k = 0; k < n; k++) {
 		jw_arr_open(&out, NULL);
-		jw_num(&out, NULL, t0 - (isfinite(first_any_send) ? first_any_send : t0) +
-		       span * k / (TIMELINE_POINTS - 1), 3);
-		jw_num(&out, NULL, peak[k] / 1e6, 3);
+		jw_num(&out, NULL, pts[k][0], 3);
+		jw_num(&out, NULL, pts[k][1] / 1e6, 3);
 		jw_arr_close(&out);
 	}
 	jw_arr_close(&out);
 }
 
-/* Least-squares growth over sequential requests: the first sample after
- * each successful request ended, against the request's order. */
+/* The leak fit (lib/memfig) over the successful measured requests, in
+ * order. */
 static void write_leak(void)
 {
-	struct stats_vec x = {0}, y = {0}, tx = {0}, ty = {0};
-	double slope, r2, slope_t, r2_t;
-	size_t j = 0, i;
-	long id, k = 0;
+	double *done = diag_xrealloc(NULL, (size_t)(n_reqs + 1) * sizeof *done);
+	struct memfig_leak lk;
+	size_t nd = 0;
+	long id;
 
-	for (id = 0; id < n_reqs; id++) {
-		struct req *r = &reqs[id];
-		if (r->warmup || r->status != ST_OK)
-			continue;
-		for (j = 0; j < n_mem && mem[j].t < r->t_done; j++)
-			;
-		if (j < n_mem) {
-			push(&x, (double)k);
-			push(&y, mem[j].bytes / 1e6);
-		}
-		k++;
-	}
-	for (i = 0; i < n_mem; i++) {
-		if (mem[i].t < first_send || mem[i].t > last_done)
-			continue;
-		push(&tx, (mem[i].t - first_send) / 60);
-		push(&ty, mem[i].bytes / 1e6);
-	}
-	slope = stats_slope(x.v, y.v, x.n, &r2);
-	slope_t = stats_slope(tx.v, ty.v, tx.n, &r2_t);
+	for (id = 0; id < n_reqs; id++)
+		if (!reqs[id].warmup && reqs[id].status == ST_OK && reqs[id].bad == NULL)
+			done[nd++] = reqs[id].t_done;
+	memfig_leak(mem, n_mem, done, nd, first_send, last_done, opt_leak_mb, &lk);
+	free(done);
 	jw_obj_open(&out, "leak");
-	jw_int(&out, "points", (long long)x.n);
-	jw_num(&out, "mb_per_request", slope, 4);
-	jw_num(&out, "r2", r2, 4);
-	jw_num(&out, "mb_per_minute", slope_t, 4);
+	jw_int(&out, "points", lk.points);
+	jw_num(&out, "mb_per_request", lk.mb_per_request, 4);
+	jw_num(&out, "r2", lk.r2, 4);
+	jw_num(&out, "mb_per_minute", lk.mb_per_minute, 4);
 	jw_num(&out, "threshold_mb_per_request", opt_leak_mb, 3);
-	if (x.n >= 8 && slope < -opt_leak_mb && r2 >= 0.5) {
-		/* memory that falls steadily request after request is no
-		 * steady state: the sampled processes changed under the run */
-		char why[200];
-		snprintf(why, sizeof why, "memory fell by %.1f MB per request "
-			 "(r2 %.2f): the sampled processes changed during the run, "
-			 "so no verdict", -slope, r2);
-		jw_str(&out, "verdict", "error");
-		jw_str(&out, "error", why);
-		diag_warn("memory: %s", why);
+	jw_str(&out, "verdict", lk.verdict);
+	if (lk.error[0]) {
+		jw_str(&out, "error", lk.error);
+		diag_warn("memory: %s", lk.error);
 		bad_memory = 1;
-	} else {
-		jw_str(&out, "verdict", x.n < 8 ? "insufficient data" :
-		       slope > opt_leak_mb && r2 >= 0.5 ? "leak suspected" : "no leak");
 	}
 	jw_obj_close(&out);
-	stats_vec_free(&x);
-	stats_vec_free(&y);
-	stats_vec_free(&tx);
-	stats_vec_free(&ty);
 }
 
 /* llmsim allocates mem_scale MB per simulated GB: its runs report memory
@@ -1134,20 +1072,15 @@ static void write_memory(void)
 		jw_null(&out, "memory");
 		return;
 	}
-	qsort(mem, n_mem, sizeof *mem, cmp_sample);
+	memfig_sort(mem, n_mem);
 	if (impossible_peak())
 		return;
 	for (i = 0; f != 1 && i < n_mem; i++) {
 		mem[i].bytes *= f;
 		mem[i].gpu *= f;
 	}
-	base = mem_baseline(&before);
-	for (i = 0; i < n_mem; i++) {
-		if (mem[i].bytes > peak)
-			peak = mem[i].bytes;
-		if (mem[i].gpu > gpu_peak)
-			gpu_peak = mem[i].gpu;
-	}
+	base = memfig_baseline(mem, n_mem, first_any_send, &before);
+	peak = memfig_peak(mem, n_mem, &gpu_peak);
 	stats_summarise(&all.decode, &s);
 	decode = s.mean;
 	jw_obj_open(&out, "memory");

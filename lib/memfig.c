@@ -1,0 +1,116 @@
+/* memfig: memory figures from samples (see memfig.h). */
+#include "memfig.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "stats.h"
+
+static int cmp_sample(const void *a, const void *b)
+{
+	double x = ((const struct memfig_sample *)a)->t;
+	double y = ((const struct memfig_sample *)b)->t;
+
+	return x < y ? -1 : x > y;
+}
+
+void memfig_sort(struct memfig_sample *m, size_t n)
+{
+	if (n > 1)
+		qsort(m, n, sizeof *m, cmp_sample);
+}
+
+double memfig_baseline(const struct memfig_sample *m, size_t n,
+		       double first_send, int *before)
+{
+	double base = m[0].bytes;
+	size_t i;
+
+	*before = 0;
+	for (i = 0; i < n && m[i].t <= first_send; i++) {
+		base = m[i].bytes;
+		*before = 1;
+	}
+	return base;
+}
+
+double memfig_peak(const struct memfig_sample *m, size_t n, double *gpu)
+{
+	double peak = -1;
+	size_t i;
+
+	*gpu = 0;
+	for (i = 0; i < n; i++) {
+		if (m[i].bytes > peak)
+			peak = m[i].bytes;
+		if (m[i].gpu > *gpu)
+			*gpu = m[i].gpu;
+	}
+	return peak;
+}
+
+int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
+		    double (*out)[2], int cap)
+{
+	double t0 = m[0].t, span = m[n - 1].t - t0;
+	size_t i;
+	int k, w = 0;
+
+	for (k = 0; k < cap; k++)
+		out[k][1] = -1;
+	for (i = 0; i < n; i++) {
+		k = span > 0 && cap > 1 ? (int)((m[i].t - t0) / span * (cap - 1)) : 0;
+		if (m[i].bytes > out[k][1])
+			out[k][1] = m[i].bytes;
+	}
+	for (k = 0; k < cap; k++) /* pack the used slots, in order */
+		if (out[k][1] >= 0) {
+			out[w][0] = t0 - ref + (cap > 1 ? span * k / (cap - 1) : 0);
+			out[w][1] = out[k][1];
+			w++;
+		}
+	return w;
+}
+
+void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
+		 size_t ndone, double from, double to, double threshold_mb,
+		 struct memfig_leak *out)
+{
+	struct stats_vec x = {0}, y = {0}, tx = {0}, ty = {0};
+	size_t i, j;
+	double r2_t;
+
+	for (i = 0; i < ndone; i++) {
+		for (j = 0; j < n && m[j].t < done[i]; j++)
+			;
+		if (j < n) {
+			stats_push(&x, (double)i);
+			stats_push(&y, m[j].bytes / 1e6);
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (m[i].t >= from && m[i].t <= to) {
+			stats_push(&tx, (m[i].t - from) / 60);
+			stats_push(&ty, m[i].bytes / 1e6);
+		}
+	out->points = (long)x.n;
+	out->mb_per_request = stats_slope(x.v, y.v, x.n, &out->r2);
+	out->mb_per_minute = stats_slope(tx.v, ty.v, tx.n, &r2_t);
+	out->error[0] = '\0';
+	if (x.n < 8) {
+		out->verdict = "insufficient data";
+	} else if (out->mb_per_request < -threshold_mb && out->r2 >= 0.5) {
+		out->verdict = "error";
+		snprintf(out->error, sizeof out->error, "memory fell by %.1f MB "
+			 "per request (r2 %.2f): the sampled processes changed "
+			 "during the run, so no verdict", -out->mb_per_request,
+			 out->r2);
+	} else {
+		out->verdict = out->mb_per_request > threshold_mb && out->r2 >= 0.5 ?
+			       "leak suspected" : "no leak";
+	}
+	stats_vec_free(&x);
+	stats_vec_free(&y);
+	stats_vec_free(&tx);
+	stats_vec_free(&ty);
+}

@@ -1,0 +1,75 @@
+/* Unit tests for lib/memfig: baseline, peak, timeline, and each leak
+ * verdict on worked examples. */
+#include "tap.h"
+
+#include "memfig.h"
+
+static void test_baseline_peak_timeline(void)
+{
+	struct memfig_sample m[] = {
+		{12, 170e6, 0}, {10, 100e6, 5e9}, {11, 180e6, 7e9}, {9, 90e6, 0}};
+	double gpu, pts[3][2];
+	int before, n;
+
+	memfig_sort(m, 4);
+	CHECK_NEAR(m[0].t, 9, 0);
+	CHECK_NEAR(memfig_baseline(m, 4, 10, &before), 100e6, 0); /* at first send */
+	CHECK_INT(before, 1);
+	CHECK_NEAR(memfig_baseline(m, 4, 5, &before), 90e6, 0); /* none before */
+	CHECK_INT(before, 0);
+	CHECK_NEAR(memfig_peak(m, 4, &gpu), 180e6, 0);
+	CHECK_NEAR(gpu, 7e9, 0);
+	/* 3 slots over 9..12 s: [9, 10.5) -> 100, [10.5, 12) -> 180, 12 -> 170 */
+	n = memfig_timeline(m, 4, 10, pts, 3);
+	CHECK_INT(n, 3);
+	CHECK_NEAR(pts[0][0], -1, 1e-9);
+	CHECK_NEAR(pts[0][1], 100e6, 0);
+	CHECK_NEAR(pts[1][1], 180e6, 0);
+	CHECK_NEAR(pts[2][0], 2, 1e-9);
+	CHECK_NEAR(pts[2][1], 170e6, 0);
+}
+
+/* n requests ending at t = 1, 2, ..., each followed by a sample of
+ * base + step * i MB (+ wobble on odd ones). */
+static void leak(double step, double wobble, int n, struct memfig_leak *lk)
+{
+	struct memfig_sample m[64];
+	double done[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		done[i] = i + 1;
+		m[i].t = i + 1.5;
+		m[i].bytes = (1000 + step * i + (i % 2 ? wobble : 0)) * 1e6;
+		m[i].gpu = 0;
+	}
+	memfig_leak(m, (size_t)n, done, (size_t)n, 0, n + 2, 1.0, lk);
+}
+
+static void test_leak_verdicts(void)
+{
+	struct memfig_leak lk;
+
+	leak(5, 0, 7, &lk);
+	CHECK_STR(lk.verdict, "insufficient data"); /* 7 < 8 points */
+	leak(5, 0, 20, &lk);
+	CHECK_STR(lk.verdict, "leak suspected");
+	CHECK_NEAR(lk.mb_per_request, 5, 1e-9);
+	CHECK_NEAR(lk.r2, 1, 1e-9);
+	CHECK_NEAR(lk.mb_per_minute, 5 * 60, 1e-6); /* one request a second */
+	leak(0.5, 0, 20, &lk);
+	CHECK_STR(lk.verdict, "no leak"); /* under the 1 MB threshold */
+	leak(2, 400, 20, &lk);
+	CHECK_STR(lk.verdict, "no leak"); /* a slope lost in noise: r2 < 0.5 */
+	CHECK(lk.r2 < 0.5);
+	leak(-50, 0, 20, &lk);
+	CHECK_STR(lk.verdict, "error");
+	CHECK(strstr(lk.error, "memory fell by 50.0 MB per request") != NULL);
+}
+
+int main(void)
+{
+	RUN(test_baseline_peak_timeline);
+	RUN(test_leak_verdicts);
+	return DONE();
+}
