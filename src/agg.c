@@ -42,6 +42,7 @@ struct req {
 	long out_tokens, content, reasoning, tool, chunk_tokens;
 	long prompt_tokens, max_tokens;
 	int from_usage;
+	int natural_stop;         /* finish "stop": the model ended it */
 	double srv_decode, srv_prefill;   /* server-reported tokens/s */
 	int quality;              /* -1 unchecked, 0 fail, 1 pass */
 	int timeout;              /* an enum fmt_timeout; -1: none */
@@ -442,6 +443,7 @@ static void on_done(const cJSON *ev, double t, long id)
 	r->tool = (long)jget_num(tk, "tool", 0);
 	r->chunk_tokens = (long)jget_num(tk, "chunk_tokens", (double)r->tok_chunks);
 	r->from_usage = jget_str(tk, "source") && !strcmp(jget_str(tk, "source"), "usage");
+	r->natural_stop = jget_str(ev, "finish") && !strcmp(jget_str(ev, "finish"), "stop");
 	r->out_tokens = r->content + r->reasoning + r->tool;
 	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
 	if (!r->seen_req)
@@ -607,6 +609,18 @@ static int meets_slo(double ttft, double tpot, double e2e, double ttfo)
 	       (slo_ttfo <= 0 || (ttfo >= 0 && ttfo <= slo_ttfo));
 }
 
+/* The tokens the stream's chunks carried, for decode TPS: the server's
+ * usage, except that on a natural stop llama-server counts the end-of-
+ * sequence token there, which no chunk carries and whose time is not in
+ * the span: one token more than the chunks is that EOS, not a token. */
+static double decoded_tokens(const struct req *r)
+{
+	if (r->from_usage && r->natural_stop &&
+	    r->out_tokens == r->chunk_tokens + 1)
+		return (double)r->chunk_tokens;
+	return (double)r->out_tokens;
+}
+
 /* The metrics of one successful measured request (docs/metrics.md). */
 static void measure_ok(const struct req *r)
 {
@@ -614,7 +628,7 @@ static void measure_ok(const struct req *r)
 	double n = (double)r->out_tokens, e2e = r->t_done - r->t_send;
 	double ttft = r->tok_chunks > 0 ? r->t_first_tok - r->t_send : -1;
 	double ttfo = r->t_first_content > 0 ? r->t_first_content - r->t_send : -1;
-	double span = r->t_last_tok - r->t_first_tok;
+	double span = r->t_last_tok - r->t_first_tok, nd = decoded_tokens(r);
 	double tpot = n >= 2 && ttft >= 0 ? (e2e - ttft) / (n - 1) : -1;
 
 	if (ttft >= 0)
@@ -626,8 +640,8 @@ static void measure_ok(const struct req *r)
 	push(&all.e2e, e2e);
 	if (e2e > 0)
 		push(&all.e2e_tps, n / e2e);
-	if (n >= 2 && span > 0)
-		push(&all.decode, (n - 1) / span);
+	if (nd >= 2 && span > 0)
+		push(&all.decode, (nd - 1) / span);
 	if (r->prompt_tokens > 0 && ttft > 0)
 		push(&all.prefill, (double)r->prompt_tokens / ttft);
 	if (tpot >= 0)
@@ -648,8 +662,8 @@ static void measure_ok(const struct req *r)
 		push(&p->ttft, ttft);
 	if (ttfo >= 0)
 		push(&p->ttfo, ttfo);
-	if (n >= 2 && span > 0)
-		push(&p->decode, (n - 1) / span);
+	if (nd >= 2 && span > 0)
+		push(&p->decode, (nd - 1) / span);
 	push(&p->e2e, e2e);
 	if (r->prompt_tokens > 0 && ttft > 0)
 		push(&p->prefill, (double)r->prompt_tokens / ttft);
@@ -1146,8 +1160,8 @@ static void write_per_request(void)
 		if (r->seen_done)
 			jw_num(&out, "e2e_s", r->t_done - r->t_send, 6);
 		jw_int(&out, "output_tokens", r->out_tokens);
-		if (r->out_tokens >= 2 && r->t_last_tok > r->t_first_tok)
-			jw_num(&out, "decode_tps", (double)(r->out_tokens - 1) /
+		if (decoded_tokens(r) >= 2 && r->t_last_tok > r->t_first_tok)
+			jw_num(&out, "decode_tps", (decoded_tokens(r) - 1) /
 			       (r->t_last_tok - r->t_first_tok), 3);
 		if (r->quality >= 0)
 			jw_bool(&out, "expect_passed", r->quality);

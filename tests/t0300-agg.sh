@@ -230,4 +230,18 @@ test_expect_success 'agg decode TPS equals the one computed from the ground-trut
 	near "$TRASH_ROOT/sim.json" .metrics.decode_tps.mean "$(cat truth)" 0.5
 '
 
+test_expect_success 'decode TPS on natural stops with the EOS in usage (llama-server) matches the schedule' '
+	llmsim_start E --tps 50 --natural-len 12 --eos-in-usage --log "$TRASH_ROOT/e.log" &&
+	"$TB_BIN/gen" --no-progress -u "$E_URL" -n 2 --max-tokens 40 <"$TESTS/../prompts/std.json" |
+		tee e.ev | agg >r.json &&
+	# every request stopped naturally with usage one over its chunks
+	jq -s -e "map(select(.ev == \"done\")) | all(.finish == \"stop\" and
+		.usage.completion_tokens == .tokens.chunk_tokens + 1)" e.ev &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/e.log" e.ev &&
+	jq -s "[group_by(.rid)[] | map(select(.what == \"chunk\" and .ch == \"content\") | .t)
+		| select(length > 1) | (length - 1) / (.[-1] - .[0])] | add / length" "$TRASH_ROOT/e.log" >truth &&
+	# within 1 %; counting the EOS as a token would be 12/11 - 1 = 9 % high
+	near r.json .metrics.decode_tps.mean "$(cat truth)" "$(jq -n "$(cat truth) * 0.01")"
+'
+
 test_done
