@@ -24,6 +24,7 @@
 #include "formats.h"
 #include "jget.h"
 #include "jw.h"
+#include "quant.h"
 #include "runjson.h"
 #include "stats.h"
 #include "help.h" /* generated from docs/report.md */
@@ -326,9 +327,22 @@ static int cmp_run(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* Groups in the order of their --by fields; quantizations from the
+ * smallest to the largest (lib/quant), not alphabetically (Q6_K before
+ * Q8_0, 4bit before 8bit), in every table and chart. */
 static int cmp_group(const void *a, const void *b)
 {
-	return strcmp(((const struct group *)a)->key, ((const struct group *)b)->key);
+	const struct group *x = a, *y = b;
+	int i, c;
+
+	for (i = 0; i < n_by; i++) {
+		c = strcmp(by_fields[i], "quant") == 0 ?
+		    quant_cmp(x->field[i], y->field[i]) :
+		    strcmp(x->field[i], y->field[i]);
+		if (c != 0)
+			return c;
+	}
+	return strcmp(x->key, y->key);
 }
 
 static void build_groups(void)
@@ -1375,6 +1389,11 @@ static void name_without(const struct group *g, int skip, char *buf, size_t n)
 		snprintf(buf, n, "all");
 }
 
+static int cmp_quant_name(const void *a, const void *b)
+{
+	return quant_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* Bars: x = quantization (or group), one bar series per model. */
 static void chart_bars(const char *file, const char *title, const char *yl,
 		       double (*f)(const struct group *), double scale)
@@ -1400,6 +1419,8 @@ static void chart_bars(const char *file, const char *title, const char *yl,
 		if (k == ns)
 			snprintf(ss[ns++], sizeof ss[0], "%s", xi >= 0 ? name : "value");
 	}
+	if (xi >= 0 && nx > 1) /* quantizations from the smallest, as the tables */
+		qsort(xs, (size_t)nx, sizeof *xs, cmp_quant_name);
 	snprintf(name, sizeof name, "%s.csv", file);
 	d = asset(name);
 	csv_label(d, xi >= 0 ? "quantization" : "group");

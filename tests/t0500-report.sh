@@ -119,4 +119,14 @@ test_expect_success 'agg output feeds report end to end' '
 	grep -q "^| q4\\\\_k\\\\_m · Q4\\\\_K\\\\_M · — | 1 |" e2e.md
 '
 
+test_expect_success 'quantizations from the smallest to the largest, in tables and charts' '
+	(cd "$FIXTURES" && "$TB_BIN/report" --charts png -o "$TRASH/q.md" report) 2>/dev/null &&
+	cut -d, -f1 q-assets/decode_tps.csv | tr -d "\"" >x &&
+	printf "quantization\n4bit\nQ4_K_M\nQ6_K\nQ8_0\n" >want && test_cmp want x &&
+	cut -d, -f1 q-assets/ttft.csv | tr -d "\"" >x && grep -v Q6_K want | test_cmp - x &&
+	grep "^| Qwen3-Coder-Next · " q.md | head -n 4 | cut -d"|" -f2 | sed "s/ *$//" >rows &&
+	printf " Qwen3-Coder-Next · Q4\\\\_K\\\\_M · gguf\n Qwen3-Coder-Next · Q6\\\\_K · gguf ‡\n Qwen3-Coder-Next · Q8\\\\_0 · gguf †\n Qwen3-Coder-Next · BF16 · gguf\n" >want &&
+	test_cmp want rows
+'
+
 test_done
