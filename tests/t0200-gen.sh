@@ -311,7 +311,8 @@ test_expect_success 'SIGHUP (a dropped ssh session) stops it like SIGTERM: done 
 '
 
 test_expect_success 'a signal during the model load stops gen within a second, exit 130' '
-	llmsim_start LD -P qwen3-coder-next-q4_k_m --load-time 30s --log "$TRASH_ROOT/ld.log" &&
+	llmsim_start LD --profiles "$TESTS/../profiles/llmsim.json" -P qwen3-coder-next-q4_k_m \
+		--load-time 30s --log "$TRASH_ROOT/ld.log" &&
 	{ "$TB_BIN/gen" --no-progress -u "$LD_URL" --load --server lmstudio \
 		--model-id qwen3-coder-next-q4_k_m <"$PJ" >ev 2>err & } && pid=$! &&
 	wait_for 10 log_has "$TRASH_ROOT/ld.log" ".what == \"load\"" && # gen waits on the load
