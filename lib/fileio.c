@@ -68,13 +68,41 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* A path that names a device or a pipe (/dev/stdout, /dev/full, a FIFO)
+ * is written through, never renamed over: as root, a rename replaced
+ * /dev/full with a regular file. */
+static int write_through(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY), rc, saved;
+
+	if (fd < 0)
+		return -1;
+	rc = write_all(fd, data, len);
+	saved = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		saved = errno;
+	}
+	errno = saved;
+	return rc;
+}
+
 int fio_write_atomic(const char *path, const void *data, size_t len,
 		     int flags)
 {
 	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
+	struct stat st;
+	char *tmp;
 	int fd, rc, saved;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode)) {
+			errno = EISDIR;
+			return -1;
+		}
+		return write_through(path, data, len);
+	}
+	tmp = malloc(plen + 16);
 	if (tmp == NULL)
 		return -1;
 	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);

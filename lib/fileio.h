@@ -17,7 +17,9 @@ enum {
 
 /* Writes data to path atomically: to a temporary file in the same
  * directory, fsync, then rename over path (or link into place with
- * FIO_NOCLOBBER, so an existing file is never replaced).  A crash leaves
+ * FIO_NOCLOBBER, so an existing file is never replaced).  A path that is
+ * a device or a pipe is written through instead (never renamed over), and
+ * a directory is EISDIR.  A crash leaves
  * either the old file or the new one, never a truncated one.  Returns 0,
  * or -1 with errno set and no temporary file left behind. */
 int fio_write_atomic(const char *path, const void *data, size_t len,

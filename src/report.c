@@ -1822,6 +1822,12 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, exit 1 */
 	parse_args(argc, argv);
+	/* the report's charts go beside it in NAME-assets/: a device or a pipe
+	 * (/dev/full, as root) would get a directory made next to it */
+	struct stat st;
+	if (stat(opt_out, &st) == 0 && !S_ISREG(st.st_mode))
+		diag_die(EXIT_USAGE, "-o %s: not a regular file (the report "
+			 "writes its charts beside it)", opt_out);
 	set_assets();
 	if (optind == argc)
 		load_path("results");

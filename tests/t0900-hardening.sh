@@ -140,4 +140,16 @@ test_expect_success 'report names impossible figures as bad, never formats them'
 	! grep -E -q "inf|nan|[0-9]{16,}|-0\.5|e\+[0-9]" rep.md
 '
 
+test_expect_success 'an output that is a device is written through or refused, never replaced' '
+	test -c /dev/full &&
+	test_expect_code 1 "$TB_BIN/agg" -o /dev/full "$FIXTURES/agg/basic.ndjson" 2>err &&
+	grep -q "^agg: /dev/full: No space left on device" err && test -c /dev/full &&
+	"$TB_BIN/agg" -o /dev/stdout "$FIXTURES/agg/basic.ndjson" 2>/dev/null | jq -e ".format == \"tokbench-run\"" &&
+	"$TB_BIN/agg" "$FIXTURES/agg/basic.ndjson" >run.json 2>/dev/null &&
+	test_expect_code 2 "$TB_BIN/report" -o /dev/full run.json 2>err &&
+	grep -q "not a regular file" err && test -c /dev/full && test ! -e /dev/full-assets &&
+	mkdir d && test_expect_code 1 "$TB_BIN/agg" -o d "$FIXTURES/agg/basic.ndjson" 2>err &&
+	grep -q "Is a directory" err
+'
+
 test_done
