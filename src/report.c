@@ -1824,6 +1824,13 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	/* the report's charts go beside it in NAME-assets/: a device or a pipe
 	 * (/dev/full, as root) would get a directory made next to it */
+	/* gnuplot reads the charts' paths inside quoted strings, where a line
+	 * break would end the string and run the rest as commands */
+	for (const char *c = opt_out; strcmp(opt_charts, "none") != 0 && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			diag_die(EXIT_USAGE, "-o: the path has a control character, "
+				 "which cannot reach gnuplot safely (--charts none "
+				 "writes no chart)");
 	struct stat st;
 	if (stat(opt_out, &st) == 0 && !S_ISREG(st.st_mode))
 		diag_die(EXIT_USAGE, "-o %s: not a regular file (the report "

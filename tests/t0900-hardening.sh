@@ -152,4 +152,12 @@ test_expect_success 'an output that is a device is written through or refused, n
 	grep -q "Is a directory" err
 '
 
+test_expect_success 'a path cannot become gnuplot code' '
+	"$TB_BIN/agg" "$FIXTURES/agg/basic.ndjson" >run.json 2>/dev/null &&
+	D=$(printf "x\nsystem(\"touch PWNED\")\n#") && mkdir -p "$D" &&
+	test_expect_code 2 "$TB_BIN/report" -o "$D/r.md" run.json 2>err &&
+	grep -q "control character" err && test ! -e PWNED &&
+	"$TB_BIN/report" --charts none -o "$D/r.md" run.json 2>/dev/null && test ! -e PWNED
+'
+
 test_done
