@@ -51,6 +51,11 @@ extern char **environ;
 enum api { API_CHAT, API_COMPLETIONS };
 
 
+/* The longest SSE line a stream may send: a chunk is a few hundred bytes,
+ * and the parser's buffer grows to the longest line, per stream in flight
+ * (64 MiB lines cost 140 MB of RSS each). */
+#define SSE_LINE_MAX ((size_t)4 << 20)
+
 /* One request in flight, on the list of those in flight; its response is
  * lib/resp's. */
 struct xfer {
@@ -629,7 +634,7 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	x->body = build_body(&prompts.v[prompt], x->id);
 	x->hdrs = request_headers(x->id);
 	x->easy = curl_easy_init();
-	if (resp_init(&x->r, opt_keep_text, 0, on_tok, x) != 0 ||
+	if (resp_init(&x->r, opt_keep_text, SSE_LINE_MAX, on_tok, x) != 0 ||
 	    x->easy == NULL || x->hdrs == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	setup_easy(x);

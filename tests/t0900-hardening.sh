@@ -160,4 +160,15 @@ test_expect_success 'a path cannot become gnuplot code' '
 	"$TB_BIN/report" --charts none -o "$D/r.md" run.json 2>/dev/null && test ! -e PWNED
 '
 
+test_expect_success 'an SSE line past 4 MiB is a protocol error (memory is bounded per stream)' '
+	{ printf "data: {\"choices\":[{\"delta\":{\"content\":\"" &&
+	  head -c 5242880 /dev/zero | tr "\0" a &&
+	  printf "\"}}]}\n\ndata: [DONE]\n\n"; } >big.sse &&
+	llmsim_start BIG --replay big.sse &&
+	test_expect_code 1 "$TB_BIN/gen" --no-progress -u "$BIG_URL" --server openai \
+		-p "$TESTS/../prompts/std.json" --only short >ev 2>err &&
+	jq -s -e "map(select(.ev == \"done\"))[0] | .status == \"protocol_error\" and
+		.error == \"an SSE line longer than 4194304 bytes\"" ev
+'
+
 test_done
