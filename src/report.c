@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -192,6 +193,8 @@ static void mean_ci_cell(const struct stats_sum *d)
 	else
 		out("%.2f ± %.2f", d->mean, d->ci_hi - d->mean);
 }
+
+static const char *shown_path(const char *path, char *buf, size_t n);
 
 /* ---- loading ----------------------------------------------------------- */
 
@@ -1127,8 +1130,9 @@ static void write_failures(void)
 		if (runs[i].doc == NULL) {
 			if (!any++)
 				out("- **Failed or did not fit:**\n");
+			char rel[PATH_MAX];
 			out("  - ");
-			cell(runs[i].path, 200);
+			cell(shown_path(runs[i].path, rel, sizeof rel), 200);
 			out(": unreadable, %s.\n", runs[i].why);
 		}
 }
@@ -1219,8 +1223,42 @@ static void labels_cell(const cJSON *d)
 		out("—");
 }
 
+/* A run file's path as the report's reader needs it: relative to the
+ * directory the report is written in (a link in the Markdown works and no
+ * path of this machine is published), else as given. */
+static const char *shown_path(const char *path, char *buf, size_t n)
+{
+	char run[PATH_MAX], dir[PATH_MAX], *slash;
+	size_t k = 0, up = 0, i;
+
+	snprintf(dir, sizeof dir, "%s", opt_out);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	else
+		snprintf(dir, sizeof dir, ".");
+	if (realpath(path, run) == NULL || realpath(dir, buf) == NULL)
+		return path;
+	snprintf(dir, sizeof dir, "%s", buf);
+	/* the longest common prefix that ends at a directory boundary */
+	for (i = 0; run[i] && run[i] == dir[i]; i++)
+		if (run[i] == '/')
+			k = i;
+	if (dir[i] == '\0' && run[i] == '/')
+		k = i;
+	for (i = k; dir[i]; i++)
+		up += dir[i] == '/' && dir[i + 1] != '\0';
+	if (dir[k] == '\0' && k > 0)
+		up = 0;
+	buf[0] = '\0';
+	for (i = 0; i < up && strlen(buf) + 4 < n; i++)
+		strcat(buf, "../");
+	snprintf(buf + strlen(buf), n - strlen(buf), "%s", run + k + (run[k] == '/'));
+	return buf;
+}
+
 static void write_runs(void)
 {
+	char rel[PATH_MAX];
 	int i;
 
 	out("## Runs\n\n| file | group | users | server | host | settings | requests "
@@ -1229,7 +1267,7 @@ static void write_runs(void)
 		const struct run *r = &runs[i];
 		const cJSON *d = r->doc;
 		out("| ");
-		cell(r->path, 120);
+		cell(shown_path(r->path, rel, sizeof rel), 120);
 		out(" | ");
 		if (d == NULL) {
 			out("— | — | — | — | — | — | skipped: ");

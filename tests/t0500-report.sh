@@ -20,7 +20,9 @@ tables_intact() {
 }
 
 test_expect_success 'golden Markdown for a fixed set of runs (several models, levels, a failure)' '
-	(cd "$FIXTURES" && "$TB_BIN/report" --charts none -o "$TRASH/out.md" report) 2>err &&
+	# the runs beside the report: the Runs table names them relative to it
+	cp -R "$FIXTURES/report" report &&
+	"$TB_BIN/report" --charts none -o out.md report 2>err &&
 	test_cmp "$GOLDEN/report/report.md" out.md &&
 	grep -q "broken.json:3:11: invalid JSON (listed as skipped)" err
 '
@@ -127,6 +129,13 @@ test_expect_success 'quantizations from the smallest to the largest, in tables a
 	grep "^| Qwen3-Coder-Next · " q.md | head -n 4 | cut -d"|" -f2 | sed "s/ *$//" >rows &&
 	printf " Qwen3-Coder-Next · Q4\\\\_K\\\\_M · gguf\n Qwen3-Coder-Next · Q6\\\\_K · gguf ‡\n Qwen3-Coder-Next · Q8\\\\_0 · gguf †\n Qwen3-Coder-Next · BF16 · gguf\n" >want &&
 	test_cmp want rows
+'
+
+test_expect_success 'the Runs table names run files relative to the report, never this machine'"'"'s paths' '
+	cp -R "$FIXTURES/report" runs && mkdir -p out/deep &&
+	"$TB_BIN/report" --charts none -o out/deep/r.md "$PWD/runs" 2>/dev/null &&
+	sed -n "/^| file |/,\$p" out/deep/r.md >table &&
+	grep -q "^| ../../runs/" table && ! grep -q "$PWD" out/deep/r.md
 '
 
 test_done
