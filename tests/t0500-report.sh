@@ -46,7 +46,7 @@ test_expect_success 'pooled repetitions and the baseline comparison are computed
 	# 4 users: 118 / 42.609 aggregate = 2.77 scaling, efficiency 0.69
 	grep -q "^| 4 | 1 | 118.00 | 22.86 | 2.77 | 0.69 |" out.md &&
 	# Q8_0 vs Q4_K_M: 28.7 vs 38.6 tok/s with sd 2 % over 10 requests each
-	grep -q "^| decode TPS | 38.60 | 28.70 | -25.6 % worse | \*\*yes\*\* (p < 0.0001) |" out.md
+	grep -q "^| decode TPS (mean) | 38.60 | 28.70 | -25.6 % worse | \*\*yes\*\* (p < 0.0001) |" out.md
 '
 
 test_expect_success 'charts: gnuplot renders every chart as PNG of plausible size' '
