@@ -536,14 +536,14 @@ static void group_cell(const struct group *g)
 
 /* ---- sections ------------------------------------------------------------ */
 
-static int any_simulated(void)
+/* How many readable runs measured llmsim. */
+static int n_simulated(void)
 {
-	int i;
+	int i, k = 0;
 
 	for (i = 0; i < n_runs; i++)
-		if (runs[i].doc && runs[i].simulated)
-			return 1;
-	return 0;
+		k += runs[i].doc && runs[i].simulated;
+	return k;
 }
 
 static void write_header(void)
@@ -560,10 +560,16 @@ static void write_header(void)
 	out(". Metrics are defined in tokbench's docs/metrics.md. ");
 	out("† marks a group with an incomplete run, ‡ one with a run in an older "
 	    "format.\n\n");
-	if (any_simulated())
-		out("> **Simulated.** Some or all of these runs measured llmsim, "
-		    "tokbench's scripted server, not a real model: their numbers "
-		    "come from the simulator's profiles, not from hardware.\n\n");
+	int sim = n_simulated(), all = n_runs - n_unreadable;
+	if (sim == all && sim > 0)
+		out("> **Simulated.** All %d runs measured llmsim, tokbench's "
+		    "scripted server, not a real model: every number comes from "
+		    "the simulator's profiles, not from hardware.\n\n", sim);
+	else if (sim > 0)
+		out("> **Partly simulated.** %d of the %d runs measured llmsim, "
+		    "tokbench's scripted server, not a real model (marked "
+		    "(simulated) in the Runs table): their numbers come from the "
+		    "simulator's profiles, not from hardware.\n\n", sim, all);
 }
 
 static void chart(const char *file, const char *alt)

@@ -138,4 +138,16 @@ test_expect_success 'the Runs table names run files relative to the report, neve
 	grep -q "^| ../../runs/" table && ! grep -q "$PWD" out/deep/r.md
 '
 
+test_expect_success 'the simulated banner says exactly how many runs were simulated' '
+	mkdir mix && for f in "$FIXTURES"/report/*.json; do
+		jq . "$f" >/dev/null 2>&1 && cp "$f" mix/ ; done &&
+	n=$(ls mix | wc -l) && first=$(ls mix | head -n 1) &&
+	jq ".run.server.simulated = true" "mix/$first" >t && mv t "mix/$first" &&
+	"$TB_BIN/report" --charts none -o a.md mix 2>/dev/null &&
+	grep -q "^> \*\*Partly simulated.\*\* 1 of the $n runs measured llmsim" a.md &&
+	for f in mix/*.json; do jq ".run.server.simulated = true" "$f" >t && mv t "$f"; done &&
+	"$TB_BIN/report" --charts none -o b.md mix 2>/dev/null &&
+	grep -q "^> \*\*Simulated.\*\* All $n runs measured llmsim" b.md
+'
+
 test_done

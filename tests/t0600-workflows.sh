@@ -128,7 +128,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 		 "## Baseline vs candidates" "## Recommendations" "## Outputs" "## Runs"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
-	grep -q "^> \*\*Simulated.\*\*" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 24 runs measured llmsim" rep/demo.md &&
 	for c in decode_tps ttft tps_vs_memory concurrency memory context; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
