@@ -583,6 +583,45 @@ static void chart(const char *file, const char *alt)
 	out("![%s](%s/%s.%s)\n\n", alt, assets_rel, file, opt_charts);
 }
 
+/* agg's leak verdict of every run (memory after each request against the
+ * request's order; docs/metrics.md): the runs that suspect a leak or whose
+ * memory could not be judged are named, the others counted. */
+static void write_leaks(void)
+{
+	int i, judged = 0, named = 0;
+	const char *v;
+
+	for (i = 0; i < n_runs; i++) {
+		const struct run *r = &runs[i];
+		if (r->doc == NULL || (v = jget_path_str(r->doc, "memory.leak.verdict")) == NULL)
+			continue;
+		if (strcmp(v, "leak suspected") != 0 && strcmp(v, "error") != 0) {
+			judged += strcmp(v, "no leak") == 0;
+			continue;
+		}
+		if (named++ == 0)
+			out("**Memory over the requests** (agg's leak check):\n\n");
+		out("- ");
+		cell(r->key, 120);
+		if (strcmp(v, "error") == 0) {
+			out(": no verdict: ");
+			cell(jget_path_str(r->doc, "memory.leak.error"), 200);
+			out("\n");
+		} else {
+			out(": **leak suspected**, ");
+			numcell(num(r->doc, "memory.leak.mb_per_request"), 2);
+			out(" MB per request (r² ");
+			numcell(num(r->doc, "memory.leak.r2"), 2);
+			out(")\n");
+		}
+	}
+	if (named > 0)
+		out("\n");
+	if (judged > 0)
+		out("%s%d run%s with enough requests (8 or more) showed no leak.\n\n",
+		    named ? "The other " : "Memory: ", judged, judged == 1 ? "" : "s");
+}
+
 static void write_summary(void)
 {
 	struct stats_sum d;
@@ -638,6 +677,7 @@ static void write_summary(void)
 		out(" |\n");
 	}
 	out("\n");
+	write_leaks();
 	chart("decode_tps", "Decode speed by quantization");
 	chart("ttft", "Time to first token by quantization");
 	chart("tps_vs_memory", "Decode speed against peak memory");

@@ -150,4 +150,13 @@ test_expect_success 'the simulated banner says exactly how many runs were simula
 	grep -q "^> \*\*Simulated.\*\* All $n runs measured llmsim" b.md
 '
 
+test_expect_success 'agg'"'"'s leak verdict reaches the report' '
+	mkdir lk && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" lk/ &&
+	jq ".memory.leak.verdict = \"leak suspected\" | .memory.leak.mb_per_request = 4.2 | .memory.leak.r2 = 0.9" \
+		lk/minimax-q8_0-c1.json >t && mv t lk/minimax-q8_0-c1.json &&
+	"$TB_BIN/report" --charts none -o r.md lk 2>/dev/null &&
+	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf: \*\*leak suspected\*\*, 4.20 MB per request (r² 0.90)" r.md &&
+	grep -q "^The other 1 run with enough requests (8 or more) showed no leak." r.md
+'
+
 test_done
