@@ -1067,12 +1067,43 @@ static double peak_gb(const struct group *g)
 	return max_of(g, "memory.peak_bytes") / 1e9;
 }
 
-/* Quality first, speed to break ties. */
-static double quality_speed(const struct group *g)
-{
-	double q = quality_rate(g), d = decode_mean(g);
+/* The fewest outputs checked against `expect` for a pass rate to count. */
+#define QUALITY_MIN_CHECKED 10
 
-	return isfinite(q) && isfinite(d) ? q * 1e6 + d : NAN;
+/* Quality only where it was measured on enough outputs and differs: the
+ * group with the highest expect pass rate, as a line of its own, never
+ * weighed against speed; otherwise the report says why there is none. */
+static void recommend_quality(void)
+{
+	const struct group *top = NULL;
+	double lo = INFINITY, hi = -INFINITY, q;
+	int g, n = 0;
+
+	for (g = 0; g < n_groups; g++) {
+		const struct group *gr = &groups[g];
+		q = quality_rate(gr);
+		if (!isfinite(q) || sum_of(gr, "quality.checked") < QUALITY_MIN_CHECKED ||
+		    error_rate(gr) >= 0.05)
+			continue;
+		n++;
+		lo = q < lo ? q : lo;
+		hi = q > hi ? q : hi;
+		if (top == NULL || q > quality_rate(top) ||
+		    (q == quality_rate(top) && decode_mean(gr) > decode_mean(top)))
+			top = gr;
+	}
+	if (n < 2) {
+		out("- **Quality:** not compared: it needs prompts with `expect` "
+		    "checks and at least %d checked outputs in two or more groups.\n",
+		    QUALITY_MIN_CHECKED);
+	} else if (hi == lo) {
+		out("- **Quality:** no difference: every group passed %.0f %% of "
+		    "its expect checks.\n", hi * 100);
+	} else {
+		out("- **Highest expect pass rate:** ");
+		cell(top->key, 120);
+		out(" — %.0f %% (the lowest: %.0f %%).\n", hi * 100, lo * 100);
+	}
 }
 
 static void recommend(const char *what, const struct group *g)
@@ -1091,10 +1122,7 @@ static void recommend(const char *what, const struct group *g)
 	gbcell(peak_gb(g) * 1e9);
 	out(" GB, ");
 	numcell(tps_per_gb(g), 3);
-	out(" TPS/GB");
-	if (isfinite(quality_rate(g)))
-		out(", quality %.0f %%", quality_rate(g) * 100);
-	out(".\n");
+	out(" TPS/GB.\n"); /* quality has a line of its own, when measured */
 }
 
 /* For each concurrency level above 1: the group with the highest
@@ -1193,13 +1221,10 @@ static void write_recommendations(void)
 	recommend("Fastest for one interactive user (decode TPS)", best(decode_mean, 0));
 	recommend("Quickest first token (TTFT p50)", best(ttft_p50, 1));
 	recommend("Best TPS per GB", best(tps_per_gb, 0));
-	recommend("Smallest (peak memory)", best(peak_gb, 1));
+	recommend("Smallest of every model and quantization (peak memory)",
+		  best(peak_gb, 1));
 	recommend_concurrency();
-	{
-		const struct group *q = best(quality_speed, 0);
-		if (q)
-			recommend("Best quality per speed (expect pass rate, then speed)", q);
-	}
+	recommend_quality();
 	write_failures();
 	out("\n");
 }
