@@ -38,7 +38,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	case $key in
 	model | model_id | quant | backend | server | load | unload | start | env | labels | \
 	server_name | base_url | prompts | reps | warmup | sweep | per_user | ctx | ctx_only | \
-	max_tokens | mem_interval | timeout_first | skip) ;;
+	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
 	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
 	esac
 	if [ "$section" = defaults ]; then D[$key]=$val; else E[$section.$key]=$val; fi
@@ -92,6 +92,11 @@ run_entry() {
 		export MEM_INTERVAL=$(get "$n" mem_interval) MODEL_ID=$(get "$n" model_id)
 		export MAX_TOKENS=$(get "$n" max_tokens) TIMEOUT_FIRST=$(get "$n" timeout_first)
 		export SERVER_NAME=$(get "$n" server_name) SERVER_KIND=$(get "$n" server)
+		# gen's options for every run of the entry: the plan's, then the
+		# caller's GEN_ARGS (make matrix GEN_ARGS=...)
+		ga="$(get "$n" gen_args)"
+		[ "$(get "$n" ignore_eos)" = yes ] && ga="--ignore-eos $ga"
+		export GEN_ARGS="$ga ${GEN_ARGS:-}"
 		if [ -n "$start" ]; then
 			# A server started for this entry (llama-server) has loaded
 			# when /health answers 200.

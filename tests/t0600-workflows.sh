@@ -67,6 +67,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	backend = gguf
 	base_url = http://127.0.0.1:$p1/v1
 	env = GGML_METAL_N_CB=2
+	ignore_eos = yes
 	start = $TB_BIN/llmsim --port $p1 --load-time 200ms --mem 16MiB
 
 	[broken]
@@ -85,7 +86,8 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	grep -q "entries with failures (recorded in their results): broken" err &&
 	a=$(ls res/Alpha-Q4_K_M-gguf-std-c1-*.json) &&
 	jq -e ".load.method == \"health_poll\" and .load.seconds >= 0.2 and .load.status == \"ok\"
-		and .run.env.GGML_METAL_N_CB == \"2\" and .memory.peak_bytes >= 16777216" "$a" &&
+		and .run.env.GGML_METAL_N_CB == \"2\" and .memory.peak_bytes >= 16777216
+		and .run.config.ignore_eos == true" "$a" &&
 	ls res/Alpha-Q4_K_M-gguf-sweep-c2-*.json >/dev/null &&
 	b=$(ls res/Broken-BF16-std-c1-*.json) &&
 	jq -e ".load.status == \"error\" and .requests.ok == 0" "$b" &&
