@@ -102,7 +102,9 @@ run_entry() {
 			# when /health answers 200.
 			# The load is timed from here, not from gen's first poll.
 			since=$("$bin/gen" --print-clock) || exit 1
-			sh -c "exec $start" >"$RESULTS/$n.server.log" 2>&1 &
+			# env runs a start that begins with VAR=value assignments (exec
+			# alone took the first assignment for the command)
+			sh -c "exec env $start" >"$RESULTS/$n.server.log" 2>&1 &
 			echo $! >"$RESULTS/.$n.pid"
 			export SERVER_PID=$!
 			std_load=(LOAD=health LOAD_SINCE="$since")

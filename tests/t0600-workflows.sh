@@ -80,7 +80,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	model = Beta
 	quant = Q8_0
 	base_url = http://127.0.0.1:$p3/v1
-	start = $TB_BIN/llmsim --port $p3 --mem 24MiB
+	start = TB_PLAN_VAR=1 $TB_BIN/llmsim --port $p3 --mem 24MiB
 	EOF
 	RESULTS=res REPORT=rep/report.md test_expect_code 1 "$SCRIPTS/matrix.sh" plan.conf >out 2>err &&
 	grep -q "entries with failures (recorded in their results): broken" err &&
@@ -96,7 +96,9 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	jq -e ".load.seconds < 2" "$b" &&
 	grep -q "^matrix: \[broken\] the server exited with status 2; its last lines:" err &&
 	grep -q "^matrix:   .*no-such-flag" err &&
-	ls res/Beta-Q8_0-std-c1-*.json >/dev/null &&
+	# a start command that begins with VAR=value runs (exec alone failed)
+	bt=$(ls res/Beta-Q8_0-std-c1-*.json) &&
+	jq -e ".load.status == \"ok\" and .requests.ok > 0" "$bt" &&
 	grep -q "Broken · BF16 · —: .*the model load failed" rep/report.md &&
 	# the load column shows the run'"'"'s load time (timed from the server'"'"'s start)
 	load=$(printf "%.2f" "$(jq .load.seconds "$a")") &&
