@@ -57,7 +57,14 @@ void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void tok(struct resp *r, const char *ch, size_t bytes)
+const char *resp_ch_name(enum resp_ch ch)
+{
+	static const char *const names[] = {"role", "reasoning", "content", "tool"};
+
+	return ch >= RESP_ROLE && ch <= RESP_TOOL ? names[ch] : "?";
+}
+
+static void tok(struct resp *r, enum resp_ch ch, size_t bytes)
 {
 	if (r->on_tok != NULL)
 		r->on_tok(r->ctx, ch, bytes);
@@ -90,22 +97,22 @@ static void take_chunk(struct resp *r, const struct oai_chunk *c)
 {
 	r->chunks++;
 	if (c->role_only)
-		tok(r, "role", 0);
+		tok(r, RESP_ROLE, 0);
 	if (c->reasoning_len > 0) {
 		r->n_reasoning++;
-		tok(r, "reasoning", c->reasoning_len);
+		tok(r, RESP_REASONING, c->reasoning_len);
 		if (r->keep_text)
 			jw_append(&r->reasoning, c->reasoning, c->reasoning_len);
 	}
 	if (c->content_len > 0) {
 		r->n_content++;
-		tok(r, "content", c->content_len);
+		tok(r, RESP_CONTENT, c->content_len);
 		if (r->keep_text)
 			jw_append(&r->text, c->content, c->content_len);
 	}
 	if (c->has_tool) {
 		r->n_tool++;
-		tok(r, "tool", c->tool_len);
+		tok(r, RESP_TOOL, c->tool_len);
 	}
 	if (c->finish)
 		snprintf(r->finish, sizeof r->finish, "%s", c->finish);

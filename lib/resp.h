@@ -19,9 +19,14 @@ enum resp_transport {
 	RT_BROKEN       /* any other failure once connected */
 };
 
-/* Called for each token-bearing chunk as it is decoded: ch is "role",
- * "reasoning", "content" or "tool", bytes its length. */
-typedef void resp_tok_fn(void *ctx, const char *ch, size_t bytes);
+/* The channel of a token-bearing chunk; resp_ch_name gives its written
+ * name ("role", "reasoning", "content", "tool"). */
+enum resp_ch { RESP_ROLE, RESP_REASONING, RESP_CONTENT, RESP_TOOL };
+const char *resp_ch_name(enum resp_ch ch);
+
+/* Called for each token-bearing chunk as it is decoded, with its channel
+ * and its length in bytes. */
+typedef void resp_tok_fn(void *ctx, enum resp_ch ch, size_t bytes);
 
 struct resp {
 	long http;                      /* the status once headers are done */

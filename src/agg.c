@@ -1051,13 +1051,10 @@ static double mem_factor(void)
 static int impossible_peak(void)
 {
 	const cJSON *host = jget_obj(run_ev, "host");
-	double total = jget_num(host, "mem_total_bytes", 0), peak = 0;
+	double total = jget_num(host, "mem_total_bytes", 0), gpu;
+	double peak = memfig_peak(mem, n_mem, &gpu);
 	char why[300];
-	size_t i;
 
-	for (i = 0; i < n_mem; i++)
-		if (mem[i].bytes > peak)
-			peak = mem[i].bytes;
 	if (total <= 0 || peak <= total * 1.02 || mem_kind == NULL ||
 	    strncmp(mem_kind, "proc.", 5) != 0)
 		return 0;

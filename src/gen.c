@@ -392,15 +392,14 @@ static void ev_open(const char *type, int64_t mono)
 }
 
 /* lib/resp's callback: a token-bearing chunk was decoded. */
-static void on_tok(void *ctx, const char *ch, size_t bytes)
+static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	const struct xfer *x = ctx;
 
-	if (strcmp(ch, "content") == 0)
-		out_tokens++;
+	out_tokens += ch == RESP_CONTENT;
 	ev_open("tok", x->r.m_now);
 	jw_int(&ew, "id", x->id);
-	jw_str(&ew, "ch", ch);
+	jw_str(&ew, "ch", resp_ch_name(ch));
 	jw_int(&ew, "bytes", (long long)bytes);
 	jw_obj_close(&ew);
 	emit();
@@ -470,7 +469,10 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 	struct xfer *x = ud;
 	size_t len = size * n;
 
-	x->m_last_byte = ec && evcurl_wake(ec) ? evcurl_wake(ec) : clock_mono_ns();
+	/* the batch's wake-up time, else now (outside the loop's batches) */
+	x->m_last_byte = ec != NULL ? evcurl_wake(ec) : 0;
+	if (x->m_last_byte == 0)
+		x->m_last_byte = clock_mono_ns();
 	/* 0 makes curl abort the transfer (an SSE line over the limit) */
 	return resp_body(&x->r, p, len, x->m_last_byte) == 0 ? len : 0;
 }

@@ -1302,17 +1302,21 @@ static void labels_cell(const cJSON *d)
  * path of this machine is published), else as given. */
 static const char *shown_path(const char *path, char *buf, size_t n)
 {
-	char run[PATH_MAX], dir[PATH_MAX], *slash;
+	static char dir[PATH_MAX]; /* the report's directory, resolved once */
+	static int have_dir = -1;
+	char run[PATH_MAX], *slash;
 	size_t k = 0, up = 0, i;
 
-	snprintf(dir, sizeof dir, "%s", opt_out);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	else
-		snprintf(dir, sizeof dir, ".");
-	if (realpath(path, run) == NULL || realpath(dir, buf) == NULL)
+	if (have_dir < 0) {
+		snprintf(buf, n, "%s", opt_out);
+		if ((slash = strrchr(buf, '/')) != NULL)
+			*slash = '\0';
+		else
+			snprintf(buf, n, ".");
+		have_dir = realpath(buf, dir) != NULL;
+	}
+	if (!have_dir || realpath(path, run) == NULL)
 		return path;
-	snprintf(dir, sizeof dir, "%s", buf);
 	/* the longest common prefix that ends at a directory boundary */
 	for (i = 0; run[i] && run[i] == dir[i]; i++)
 		if (run[i] == '/')

@@ -17,12 +17,11 @@ static char *fixture(const char *name, size_t *n)
 
 static long toks[4]; /* role, reasoning, content, tool */
 
-static void count_tok(void *ctx, const char *ch, size_t bytes)
+static void count_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	(void)ctx;
 	(void)bytes;
-	toks[ch[0] == 'r' && ch[1] == 'o' ? 0 : ch[0] == 'r' ? 1 :
-	     ch[0] == 'c' ? 2 : 3]++;
+	toks[ch]++; /* RESP_ROLE .. RESP_TOOL: 0 .. 3 */
 }
 
 static void start(struct resp *r, const char *ctype, long http)
