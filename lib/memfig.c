@@ -49,6 +49,25 @@ double memfig_peak(const struct memfig_sample *m, size_t n, double *gpu)
 	return peak;
 }
 
+double memfig_steady(const struct memfig_sample *m, size_t n, double from,
+		     double to)
+{
+	struct stats_vec v = {0};
+	double med = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (m[i].t >= from && m[i].t <= to && stats_push(&v, m[i].bytes) != 0)
+			break;
+	if (i == n && v.n > 0) {
+		struct stats_sum s;
+		stats_summarise(&v, &s);
+		med = stats_percentile(&v, 50);
+	}
+	stats_vec_free(&v);
+	return med;
+}
+
 int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 		    double (*out)[2], int cap)
 {

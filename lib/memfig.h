@@ -22,6 +22,12 @@ double memfig_baseline(const struct memfig_sample *m, size_t n,
 /* The largest bytes, and in *gpu the largest GPU figure (0 when none). */
 double memfig_peak(const struct memfig_sample *m, size_t n, double *gpu);
 
+/* The steady-state memory: the median (nearest rank) of the samples taken
+ * in [from, to], the measured requests' window, so that neither the load
+ * before it nor what follows counts; -1 when no sample falls in it. */
+double memfig_steady(const struct memfig_sample *m, size_t n, double from,
+		     double to);
+
 /* The timeline: the samples' span cut into at most cap equal slots, each
  * with its largest bytes; writes (time - ref, bytes) pairs to out and
  * returns how many.  Sorted samples, n >= 1. */

@@ -297,3 +297,70 @@ double stats_welch(const struct stats_sum *a, const struct stats_sum *b,
 			   vb * vb / (double)(b->n - 1));
 	return 2 * (1 - stats_t_cdf(fabs(*t), *df));
 }
+
+void stats_paired_ratio(const double *a, const double *b, size_t n,
+			struct stats_ratio *out)
+{
+	double sum = 0, ss = 0, mean, sd, half, t;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (isfinite(a[i]) && isfinite(b[i]) && a[i] > 0 && b[i] > 0)
+			sum += log(b[i] / a[i]), k++;
+	out->n = k;
+	out->lo = out->hi = NAN;
+	out->p = -1;
+	if (k == 0) {
+		out->ratio = NAN;
+		return;
+	}
+	mean = sum / (double)k;
+	out->ratio = exp(mean);
+	if (k < 2)
+		return;
+	for (i = 0; i < n; i++)
+		if (isfinite(a[i]) && isfinite(b[i]) && a[i] > 0 && b[i] > 0) {
+			double d = log(b[i] / a[i]) - mean;
+			ss += d * d;
+		}
+	sd = sqrt(ss / (double)(k - 1));
+	/* below rounding noise of the logs: every pair had the same ratio */
+	if (sd <= 1e-12 * (1 + fabs(mean))) {
+		out->lo = out->hi = out->ratio;
+		out->p = fabs(mean) <= 1e-12 ? 1 : 0;
+		return;
+	}
+	half = stats_t95((long)k - 1) * sd / sqrt((double)k);
+	out->lo = exp(mean - half);
+	out->hi = exp(mean + half);
+	t = mean / (sd / sqrt((double)k));
+	out->p = 2 * (1 - stats_t_cdf(fabs(t), (double)(k - 1)));
+}
+
+void stats_holm(const double *p, size_t n, double *adj)
+{
+	size_t *idx = malloc((n ? n : 1) * sizeof *idx), m = 0, i, k;
+	double run = 0;
+
+	for (i = 0; i < n; i++) {
+		/* out of memory: nothing significant rather than uncorrected */
+		adj[i] = p[i] >= 0 && idx == NULL ? 1 : p[i];
+		if (p[i] >= 0 && idx)
+			idx[m++] = i;
+	}
+	if (idx == NULL)
+		return;
+	for (i = 1; i < m; i++) /* by increasing p, stable */
+		for (k = i; k > 0 && p[idx[k]] < p[idx[k - 1]]; k--) {
+			size_t t = idx[k];
+			idx[k] = idx[k - 1];
+			idx[k - 1] = t;
+		}
+	/* the r-th smallest (0-based) times m - r; never below an earlier one */
+	for (i = 0; i < m; i++) {
+		double a = p[idx[i]] * (double)(m - i);
+		run = a > run ? a : run;
+		adj[idx[i]] = run < 1 ? run : 1;
+	}
+	free(idx);
+}

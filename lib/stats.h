@@ -63,6 +63,25 @@ void stats_pool(const struct stats_sum *parts, size_t k, struct stats_sum *out);
 double stats_welch(const struct stats_sum *a, const struct stats_sum *b,
 		   double *t, double *df);
 
+/* A paired comparison of matched values a[i] and b[i] on their ratio
+ * b/a: the geometric mean of the ratios, its 95 % confidence interval
+ * (Student's t on the log ratios, n - 1 degrees of freedom) and the
+ * two-sided p-value of "no difference" (ratio 1).  Pairs with a value
+ * that is not positive and finite are skipped.  With fewer than 2 pairs
+ * lo, hi are NAN and p is -1; ratios that are all equal give lo = hi =
+ * ratio and p = 0 (1 when that ratio is 1). */
+struct stats_ratio {
+	size_t n;
+	double ratio, lo, hi, p;
+};
+void stats_paired_ratio(const double *a, const double *b, size_t n,
+			struct stats_ratio *out);
+
+/* Holm's step-down correction of n p-values for multiple comparisons:
+ * adj[i] is p[i] adjusted (at most 1).  A p below 0 (no test) is left out
+ * of the count and copied as is. */
+void stats_holm(const double *p, size_t n, double *adj);
+
 /* The CDF of Student's t with df degrees of freedom (df > 0, real). */
 double stats_t_cdf(double t, double df);
 

@@ -1073,7 +1073,7 @@ static int impossible_peak(void)
 
 static void write_memory(void)
 {
-	double base, peak = -1, gpu_peak = 0, decode, f = mem_factor();
+	double base, peak = -1, gpu_peak = 0, decode, steady, f = mem_factor();
 	char measure[160];
 	struct stats_sum s;
 	int before;
@@ -1104,6 +1104,9 @@ static void write_memory(void)
 	       "request" : "first sample (none before the first request)");
 	jw_num(&out, "peak_bytes", peak, 0);
 	jw_num(&out, "delta_bytes", peak - base, 0);
+	steady = memfig_steady(mem, n_mem, first_send, last_done);
+	if (steady >= 0)
+		jw_num(&out, "steady_bytes", steady, 0);
 	if (gpu_peak > 0)
 		jw_num(&out, "gpu_peak_bytes", gpu_peak, 0);
 	jw_num(&out, "tps_per_gb", peak > 0 ? decode / (peak / 1e9) : 0, 4);

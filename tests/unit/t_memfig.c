@@ -46,6 +46,20 @@ static void leak(double step, double wobble, int n, struct memfig_leak *lk)
 	memfig_leak(m, (size_t)n, done, (size_t)n, 0, n + 2, 1.0, lk);
 }
 
+/* The steady state is the median inside the requests' window: the load's
+ * ramp before it and a spike are left out or outvoted. */
+static void test_steady(void)
+{
+	struct memfig_sample m[] = {
+		{0, 10e6, 0}, {1, 50e6, 0}, {2, 100e6, 0}, {3, 101e6, 0},
+		{4, 300e6, 0}, {5, 102e6, 0}, {6, 100e6, 0}, {9, 400e6, 0}};
+
+	/* window 2..6: 100 100 101 102 300 -> rank ceil(2.5) = 3 -> 101 */
+	CHECK_NEAR(memfig_steady(m, 8, 2, 6), 101e6, 0);
+	CHECK_NEAR(memfig_steady(m, 8, 7, 8), -1, 0); /* no sample inside */
+	CHECK_NEAR(memfig_steady(m, 8, 9, 9), 400e6, 0);
+}
+
 static void test_leak_verdicts(void)
 {
 	struct memfig_leak lk;
@@ -70,6 +84,7 @@ static void test_leak_verdicts(void)
 int main(void)
 {
 	RUN(test_baseline_peak_timeline);
+	RUN(test_steady);
 	RUN(test_leak_verdicts);
 	return DONE();
 }

@@ -1,4 +1,6 @@
 /* Unit tests of lib/stats against values computed by hand. */
+#include <math.h>
+
 #include "tap.h"
 #include "stats.h"
 
@@ -156,8 +158,62 @@ static void test_t_cdf_welch(void)
 	CHECK_NEAR(stats_welch(&a, &c, &t, &df), -1, 0);
 }
 
+/* A uniform 2x gain on every pair is certain, whatever the spread of the
+ * values themselves (Welch's t on the raw values would call it noise). */
+static void test_paired_ratio(void)
+{
+	double a[] = {0.1, 0.5, 2.0, 8.0, 0.02}, b[5], c[] = {1, 2, 4, 8};
+	double d[] = {1.1, 1.9, 4.4, 7.6}, e[] = {1, 0, NAN, 3}, f[] = {2, 5, 1, 6};
+	struct stats_ratio r;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		b[i] = a[i] * 0.48;
+	stats_paired_ratio(a, b, 5, &r);
+	CHECK_INT((int)r.n, 5);
+	CHECK_NEAR(r.ratio, 0.48, 1e-12);
+	CHECK_NEAR(r.lo, 0.48, 1e-12);
+	CHECK_NEAR(r.p, 0, 0);
+	stats_paired_ratio(a, a, 5, &r);
+	CHECK_NEAR(r.ratio, 1, 1e-12);
+	CHECK_NEAR(r.p, 1, 0);
+	/* log ratios ln(1.1, 0.95, 1.1, 0.95): mean 0.0220084, sd 0.0846416,
+	 * standard error 0.0423208; t = 0.52004 with 3 df, whose closed-form
+	 * CDF gives p = 0.638974; half-width t95(3) (3.182) x the standard error */
+	stats_paired_ratio(c, d, 4, &r);
+	CHECK_NEAR(r.ratio, exp(0.0220084), 1e-6);
+	CHECK_NEAR(r.lo, exp(0.0220084 - 3.182 * 0.0423208), 2e-6);
+	CHECK_NEAR(r.hi, exp(0.0220084 + 3.182 * 0.0423208), 2e-6);
+	CHECK_NEAR(r.p, 0.638974, 1e-4);
+	/* unusable pairs are skipped: 1->2 and 3->6 remain */
+	stats_paired_ratio(e, f, 4, &r);
+	CHECK_INT((int)r.n, 2);
+	CHECK_NEAR(r.ratio, 2, 1e-12);
+	stats_paired_ratio(e, f, 1, &r);
+	CHECK_INT((int)r.n, 1);
+	CHECK(isnan(r.lo) && r.p < 0);
+}
+
+/* Holm on a worked example: sorted 0.01, 0.02, 0.03, 0.04 times 4, 3, 2,
+ * 1 = 0.04, 0.06, 0.06, 0.04 -> running max 0.04, 0.06, 0.06, 0.06. */
+static void test_holm(void)
+{
+	double p[] = {0.03, 0.01, -1, 0.04, 0.02, 0.5}, adj[6];
+
+	stats_holm(p, 6, adj);
+	CHECK_NEAR(adj[1], 0.05, 1e-12);  /* 0.01 x 5 tests */
+	CHECK_NEAR(adj[4], 0.08, 1e-12);  /* 0.02 x 4 */
+	CHECK_NEAR(adj[0], 0.09, 1e-12);  /* 0.03 x 3 */
+	CHECK_NEAR(adj[3], 0.09, 1e-12);  /* 0.04 x 2 = 0.08, not below 0.09 */
+	CHECK_NEAR(adj[5], 0.5, 1e-12);   /* 0.5 x 1 */
+	CHECK_NEAR(adj[2], -1, 0);        /* no test: left as is */
+	stats_holm(p, 0, adj);
+}
+
 int main(void)
 {
+	RUN(test_paired_ratio);
+	RUN(test_holm);
 	RUN(test_pool);
 	RUN(test_t_cdf_welch);
 	RUN(test_summary);
