@@ -37,7 +37,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
 	case $key in
 	model | model_id | quant | backend | server | load | unload | start | env | labels | \
-	server_name | base_url | prompts | reps | warmup | sweep | per_user | ctx | ctx_only | \
+	server_name | base_url | prompts | extra | reps | warmup | sweep | per_user | ctx | ctx_only | \
 	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
 	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
 	esac
@@ -125,6 +125,13 @@ run_entry() {
 			tail -n 12 "$RESULTS/$n.server.log" | sed 's/^/matrix:   /' >&2
 		fi
 		[ $rc -eq 0 ] || exit $rc
+		# further prompt sets, one user, as the standard run: the same
+		# workloads for every entry (coder prompts for every family)
+		for x in $(get "$n" extra); do
+			case $x in /*) ;; *) [ -e "$x" ] || x=$top/$x ;; esac
+			PROMPTS=$x N="$(get "$n" reps)" WARMUP="$(get "$n" warmup)" \
+				TAG="extra-$(basename "$x" .json)" "$here/bench.sh" || exit $?
+		done
 		cs=
 		for c in $(get "$n" sweep); do [ "$c" -gt 1 ] && cs+=" $c"; done
 		if [ -n "$cs" ]; then # the standard run above was the single user

@@ -97,7 +97,7 @@ static int opt_cache_bust = 1;
 static enum srv_kind opt_server = SRV_AUTO;
 static int opt_keep_text = 1;
 static const char *opt_prompts = "-";
-static int opt_load, opt_load_only, opt_load_health;
+static int opt_load, opt_load_only, opt_load_health, opt_list_prompts;
 static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
 static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
@@ -151,7 +151,7 @@ static void usage(int code)
 		"[--only name,...]\n"
 		"           [--load | --load-health [--load-since t] [--load-pid pid] | --load-cmd command] "
 		"[--load-only] [--no-wait]\n"
-		"           [--progress | --no-progress] < prompts.json > "
+		"           [--list-prompts] [--progress | --no-progress] < prompts.json > "
 		"events.ndjson\n",
 		tool_help);
 }
@@ -196,7 +196,7 @@ enum {
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
-	O_LOAD_PID
+	O_LOAD_PID, O_LIST_PROMPTS
 };
 
 static const struct option longopts[] = {
@@ -218,7 +218,7 @@ static const struct option longopts[] = {
 	{"only", 1, 0, O_ONLY}, {"load-cmd", 1, 0, O_LOAD_CMD},
 	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
 	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
-	{"load-pid", 1, 0, O_LOAD_PID},
+	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -265,6 +265,7 @@ static void parse_opt(int c, char *v)
 	case O_NO_WAIT: opt_no_wait = 1; break;
 	case O_LOAD_PID: opt_load_pid = (long)args_int("--load-pid", v, 1, 2147483647); break;
 	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
+	case O_LIST_PROMPTS: opt_list_prompts = 1; break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -1024,6 +1025,11 @@ int main(int argc, char **argv)
 	read_api_key();
 	if (!opt_load_only)
 		load_prompts();
+	if (opt_list_prompts) { /* for scripts: what a run would send, in order */
+		for (int i = 0; i < prompts.n; i++)
+			printf("%s\n", prompts.v[i].name);
+		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+	}
 	init();
 	if (opt_load)
 		load_failed = measure_load() != 0;
