@@ -92,6 +92,14 @@ test_expect_success 'golden run JSON for the hand-written stream' '
 	test_cmp "$GOLDEN/agg/basic.json" got.json
 '
 
+test_expect_success 'steady-state memory: the median sample inside the measured window' '
+	agg <"$B" >r.json &&
+	# the window is the first measured send (1000.0; the warm-up at 999 is
+	# outside it) to the last end (1001.3): samples of 150, 180 and 170 MB
+	# there, whose median is 170; the 100 MB before and 160 MB after are out
+	jq -e ".memory.steady_bytes == 170000000 and .memory.peak_bytes == 180000000" r.json
+'
+
 test_expect_success 'goodput: requests meeting every SLO' '
 	agg --slo ttft=150ms,tpot=60ms <"$B" >r.json &&
 	# 1: ttft 0.1, tpot 0.0525; 3: ttft 0.1, tpot 0.035; 2 misses (ttft 0.2)

@@ -35,13 +35,16 @@ test_expect_success 'bench without MODEL is a usage error' '
 	grep -q "set MODEL" err
 '
 
-test_expect_success 'sweep: one result per level, requests per user' '
+test_expect_success 'sweep: one result per level, whole prompt sets, at least PER_USER per user' '
 	llmsim_start W --slots 2 &&
 	MODEL=sw BASE_URL=$W_URL CS="1 2 4" PER_USER=2 MAX_TOKENS=4 RESULTS=res \
 		"$SCRIPTS/sweep.sh" >/dev/null 2>&1 &&
-	for c in 1 2 4; do
-		f=$(ls res/sw-sweep-c$c-*.json) &&
-		jq -e ".run.config.concurrency == $c and .requests.ok == $((c * 2))" "$f" || exit 1
+	# 5 prompts: 1 and 2 users send the set once (5 >= 2, 4), 4 users twice
+	# (10 >= 8); every prompt equally often, so the levels are comparable
+	for c in 1:5:1 2:5:1 4:10:2; do
+		f=$(ls res/sw-sweep-c${c%%:*}-*.json) && want=${c#*:} &&
+		jq -e ".run.config.concurrency == ${c%%:*} and .requests.ok == ${want%:*}
+			and ([.per_prompt[].n] | unique == [${c##*:}])" "$f" || exit 1
 	done &&
 	test_expect_code 2 env MODEL=x CS="1 x" "$SCRIPTS/sweep.sh" 2>/dev/null
 '
@@ -60,6 +63,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	server = llmsim
 	mem_interval = 20ms
 	timeout_first = 3s
+	ignore_eos = yes
 
 	[alpha]
 	model = Alpha
@@ -67,7 +71,6 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	backend = gguf
 	base_url = http://127.0.0.1:$p1/v1
 	env = GGML_METAL_N_CB=2
-	ignore_eos = yes
 	start = $TB_BIN/llmsim --port $p1 --load-time 200ms --mem 16MiB
 
 	[broken]
@@ -128,10 +131,15 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	DEMO_QUICK=1 DEMO_RESULTS=$PWD/demo DEMO_REPORT=$PWD/rep/demo.md \
 		"$SCRIPTS/demo.sh" >out 2>err &&
 	test "$(ls demo/*.json | wc -l)" -eq 24 &&
-	for s in "## Summary" "## Per prompt" "## Concurrency" "## Context length" \
-		 "## Baseline vs candidates" "## Recommendations" "## Outputs" "## Runs"; do
+	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
+		 "## Per prompt" "## Concurrency" "## Context length" \
+		 "## Baseline vs candidates" "## Outputs" "## Runs"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
+	# each model gets its own pick for one user; a p99 needs 100 requests
+	test "$(grep -c "^- \*\*One interactive user:\*\*" rep/demo.md)" -eq 3 &&
+	sed -n "/^## Concurrency/,/^## Context/p" rep/demo.md | grep "^| [0-9]" >rows &&
+	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
 	grep -q "^> \*\*Simulated.\*\* All 24 runs measured llmsim" rep/demo.md &&
 	for c in decode_tps ttft tps_vs_memory concurrency memory context; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }

@@ -1,0 +1,120 @@
+/* decide: the recommendation rules (see decide.h). */
+#include "decide.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int decide_eligible(const struct rd_group *g)
+{
+	return g->base && !(g->sum.error_rate.v >= DECIDE_MAX_ERROR_RATE);
+}
+
+double decide_agg_at(const struct rd_group *g, const char *wl, double c)
+{
+	const struct rd_level *l = rd_level_of(g, wl, c);
+
+	return l ? l->agg_tps.v : NAN;
+}
+
+/* The level above 1, of one closed-loop workload, that every candidate
+ * ran, as high as can be; 0 when there is none. */
+static double common_level(const struct rd_group *const *c, int n, const char **wl)
+{
+	double best = 0;
+
+	for (int w = 0; n > 0 && w < c[0]->nwl; w++)
+		for (int l = 0; l < c[0]->wl[w].nlv; l++) {
+			double lv = c[0]->wl[w].lv[l].conc;
+			int k;
+			if (lv <= 1 || lv <= best || c[0]->wl[w].kind != RD_CLOSED)
+				continue;
+			for (k = 1; k < n && rd_level_of(c[k], c[0]->wl[w].key, lv); k++)
+				;
+			if (k == n) {
+				best = lv;
+				*wl = c[0]->wl[w].key;
+			}
+		}
+	return best;
+}
+
+/* The figure a use ranks by, higher better; NAN when unknown. */
+static double score(const struct decide_pick *p, enum decide_use u,
+		    const struct rd_group *g)
+{
+	switch (u) {
+	case USE_INTERACTIVE: return g->sum.decode.mean;
+	case USE_MEMORY: return -g->sum.steady_gb.v;
+	default: return decide_agg_at(g, p->wl, p->level);
+	}
+}
+
+/* Picks among candidates (the groups of one model, or all). */
+static void choose(const struct rd_set *s, const struct rd_group *const *c, int n,
+		   struct decide_pick *p)
+{
+	int i, u;
+
+	memset(p, 0, DECIDE_USES * sizeof *p);
+	p[USE_USERS].level = common_level(c, n, &p[USE_USERS].wl);
+	for (u = 0; u < DECIDE_USES; u++)
+		for (i = 0; i < n; i++) {
+			double v = score(&p[u], u, c[i]);
+			if (!isfinite(v) || (u == USE_USERS && p[u].level == 0))
+				continue;
+			if (p[u].best == NULL || v > score(&p[u], u, p[u].best)) {
+				p[u].next = p[u].best;
+				p[u].best = c[i];
+			} else if (p[u].next == NULL || v > score(&p[u], u, p[u].next)) {
+				p[u].next = c[i];
+			}
+		}
+	if (p[USE_INTERACTIVE].next) {
+		rd_compare(p[USE_INTERACTIVE].next, p[USE_INTERACTIVE].best, s->primary,
+			   p[USE_INTERACTIVE].best->base->conc, RD_DECODE,
+			   &p[USE_INTERACTIVE].cmp);
+		p[USE_INTERACTIVE].has_cmp = 1;
+	}
+	if (p[USE_MEMORY].next)
+		p[USE_MEMORY].tie = p[USE_MEMORY].next->sum.steady_gb.v <=
+				    p[USE_MEMORY].best->sum.steady_gb.v * (1 + DECIDE_MEMORY_TIE);
+}
+
+int decide(const struct rd_set *s, int model_field, struct decision *d)
+{
+	const struct rd_group **c = calloc((size_t)s->ng + 1, sizeof *c);
+	int m, i, n;
+
+	memset(d, 0, sizeof *d);
+	d->models = calloc((size_t)s->ng + 1, sizeof *d->models);
+	d->picks = calloc((size_t)s->ng + 2, sizeof *d->picks);
+	if (c == NULL || d->models == NULL || d->picks == NULL) {
+		free(c);
+		decide_free(d);
+		return -1;
+	}
+	for (i = 0; i < s->ng; i++) {
+		const char *name = model_field >= 0 ? s->g[i].field[model_field] : "";
+		for (m = 0; m < d->n_models && strcmp(d->models[m], name); m++)
+			;
+		if (m == d->n_models)
+			d->models[d->n_models++] = name;
+	}
+	for (m = 0; m <= d->n_models; m++) {
+		for (i = n = 0; i < s->ng; i++)
+			if (decide_eligible(&s->g[i]) && (m == d->n_models || model_field < 0 ||
+			    !strcmp(s->g[i].field[model_field], d->models[m])))
+				c[n++] = &s->g[i];
+		choose(s, c, n, d->picks[m]);
+	}
+	free(c);
+	return 0;
+}
+
+void decide_free(struct decision *d)
+{
+	free(d->models);
+	free(d->picks);
+	memset(d, 0, sizeof *d);
+}

@@ -1,0 +1,50 @@
+/* decide: the report's recommendation rules.  For each model (and across
+ * models), the group to pick for each use, the runner-up and the margin
+ * between them, from the data layer's figures (lib/rundata) on the
+ * primary workload; docs/report.md states the rules. */
+#ifndef TB_DECIDE_H
+#define TB_DECIDE_H
+
+#include "rundata.h"
+
+#define DECIDE_MAX_ERROR_RATE 0.05 /* a group failing this often is never picked */
+#define DECIDE_MEMORY_TIE 0.01     /* memories closer than this share tie */
+
+enum decide_use {
+	USE_INTERACTIVE,   /* one user: the highest decode TPS */
+	USE_MEMORY,        /* memory-bound: the smallest steady-state memory */
+	USE_USERS,         /* several users: the highest aggregate TPS at the
+	                    * highest level every candidate ran, one workload */
+	DECIDE_USES
+};
+
+struct decide_pick {
+	const struct rd_group *best, *next; /* NULL when none */
+	struct rd_cmp cmp;      /* interactive: next against best, paired */
+	int has_cmp;
+	double level;           /* several users: the users compared at */
+	const char *wl;         /* several users: the workload compared on */
+	int tie;                /* memory: within DECIDE_MEMORY_TIE */
+};
+
+struct decision {
+	const char **models;    /* each model's name, in group order */
+	int n_models;
+	/* picks[m][use] for model m; picks[n_models] across all models */
+	struct decide_pick (*picks)[DECIDE_USES];
+};
+
+/* Whether a group may be picked: it ran the primary workload and fewer
+ * than 5 % of its requests failed. */
+int decide_eligible(const struct rd_group *g);
+
+/* Every pick of the set; model_field is the --by index of "model" (-1:
+ * one model of everything).  Returns 0, or -1 when out of memory. */
+int decide(const struct rd_set *s, int model_field, struct decision *d);
+
+/* The aggregate TPS of a group at users c of workload wl, or NAN. */
+double decide_agg_at(const struct rd_group *g, const char *wl, double c);
+
+void decide_free(struct decision *d);
+
+#endif

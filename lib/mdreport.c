@@ -1,0 +1,881 @@
+/* mdreport: the report's Markdown (see mdreport.h).  Sections format the
+ * data layer's figures; nothing here computes a statistic. */
+#include "mdreport.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fileio.h"
+#include "formats.h"
+#include "jget.h"
+#include "md.h"
+
+#define OUTPUT_CHARS 300
+#define QUALITY_MIN_CHECKED 10  /* outputs checked for a pass rate to count */
+
+/* The report being written (one at a time). */
+static jw *M;
+static const struct mdreport *R;
+static const struct rd_set *S;
+static const struct decision *D;
+static char dir[PATH_MAX];      /* the report's directory, resolved once */
+static int have_dir;            /* -1: not yet; 0: unresolvable; 1: in dir */
+
+static void out(const char *fmt, ...) MD_PRINTF(1, 2);
+
+static void out(const char *fmt, ...)
+{
+	char buf[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	md_out(M, "%s", buf);
+}
+
+static void cell(const char *s, size_t max) { md_cell(M, s, max); }
+static void numcell(double v, int prec) { md_num(M, v, prec); }
+
+static const char *shown_path(const char *path, char *buf, size_t n);
+
+static int marks(const struct rd_group *g, int *old)
+{
+	int i, inc = 0;
+
+	*old = 0;
+	for (i = 0; i < g->n; i++) {
+		inc |= g->runs[i]->incomplete;
+		*old |= g->runs[i]->version < FMT_RUN_VERSION;
+	}
+	return inc;
+}
+
+/* The group's name as a Markdown cell, with its marks. */
+static void group_cell(const struct rd_group *g)
+{
+	int old, inc = marks(g, &old);
+
+	cell(g->key, 120);
+	if (inc)
+		out(" †");
+	if (old)
+		out(" ‡");
+}
+
+static void chart(const char *file, const char *alt)
+{
+	char path[1200];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/%s.%s", R->assets_dir, file, R->chart_fmt);
+	if (stat(path, &st) == 0)
+		out("![%s](%s/%s.%s)\n\n", alt, R->assets_rel, file, R->chart_fmt);
+}
+
+/* The model of a group ("" when --by has no model). */
+/* A ratio with its CI and verdict, e.g. "1.18× (95 % CI 1.12–1.25,
+ * Holm p < 0.001, 10 pairs)"; a tie says so. */
+static void ratio_text(const struct rd_cmp *c)
+{
+	if (c->why_not) {
+		out("not compared: %s", c->why_not);
+		return;
+	}
+	out("%.2f×", c->r.ratio);
+	if (c->p_adj < 0) {
+		out(" (%zu pair%s: too few to test)", c->r.n, c->r.n == 1 ? "" : "s");
+		return;
+	}
+	if (c->r.lo == c->r.hi)
+		out(" (every pair the same ratio");
+	else
+		out(" (95 %% CI %.2f–%.2f", c->r.lo, c->r.hi);
+	if (c->p_adj < 0.001)
+		out(", Holm p < 0.001");
+	else
+		out(", Holm p = %.3f", c->p_adj);
+	out(", %zu %s)", c->r.n, c->runs >= 2 ? "run pairs" :
+	    c->by_prompt ? "pairs; a run without per_request paired its prompts' means" :
+	    "request pairs");
+}
+
+static void say_interactive(const struct decide_pick *p)
+{
+	out("- **One interactive user:** ");
+	if (p->best == NULL) {
+		out("no group has decode TPS on the common workload.\n");
+		return;
+	}
+	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == 0) {
+		cell(p->best->key, 120);
+		out(" and ");
+		cell(p->next->key, 120);
+		out(" **tie** (%.1f and %.1f tok/s; ", p->best->sum.decode.mean,
+		    p->next->sum.decode.mean);
+		ratio_text(&p->cmp);
+		out(").\n");
+		return;
+	}
+	cell(p->best->key, 120);
+	out(" — decode %.1f tok/s, TTFT ", p->best->sum.decode.mean);
+	numcell(p->best->sum.ttft.v * 1e3, 0);
+	out(" ms (prompt `");
+	cell(p->best->sum.ttft_prompt, 40);
+	out("`)");
+	if (p->next) {
+		out("; ahead of ");
+		cell(p->next->key, 120);
+		out(" by ");
+		ratio_text(&p->cmp);
+	}
+	out(".\n");
+}
+
+static void say_memory(const struct decide_pick *p)
+{
+	out("- **Memory-bound (smallest steady-state memory):** ");
+	if (p->best == NULL) {
+		out("no memory was sampled.\n");
+		return;
+	}
+	cell(p->best->key, 120);
+	out(" — %.1f GB at %.1f tok/s (", p->best->sum.steady_gb.v, p->best->sum.decode.mean);
+	numcell(p->best->sum.tps_per_gb.v, 3);
+	out(" TPS/GB)");
+	if (p->next) {
+		out("%s", p->tie ? "; a **tie** with " : "; next: ");
+		cell(p->next->key, 120);
+		out(" at %.1f GB", p->next->sum.steady_gb.v);
+		if (p->tie)
+			out(" (within 1 %%)");
+	}
+	out(".\n");
+}
+
+static void say_users(const struct decide_pick *p)
+{
+	const struct rd_level *l;
+
+	out("- **Several users:** ");
+	if (p->best == NULL) {
+		out("not compared: no concurrency level above 1 that every candidate "
+		    "ran on the same workload.\n");
+		return;
+	}
+	l = rd_level_of(p->best, p->wl, p->level);
+	cell(p->best->key, 120);
+	out(" — at %.0f users %.1f tok/s in all, %.1f per user, ", p->level,
+	    l->agg_tps.v, l->decode.mean);
+	if (rd_pct_ok(95, l->e2e_p95.n)) {
+		out("E2E p95 ");
+		md_num(M, l->e2e_p95.v, 2);
+	} else { /* too few requests for a p95: the median, said so */
+		out("E2E median ");
+		md_num(M, l->e2e_p50.v, 2);
+	}
+	out(" s (n %zu)", l->e2e_p95.n);
+	if (p->next) {
+		double a = decide_agg_at(p->best, p->wl, p->level), b = decide_agg_at(p->next, p->wl, p->level);
+		out("; ahead of ");
+		cell(p->next->key, 120);
+		out(" by %.1f %% (one aggregate figure per run: no test)", (a / b - 1) * 100);
+	}
+	out(".\n");
+}
+
+static void say_quality(void)
+{
+	const struct rd_group *top = NULL;
+	double lo = INFINITY, hi = -INFINITY, q;
+	int g, n = 0;
+
+	for (g = 0; g < S->ng; g++) {
+		const struct rd_group *gr = &S->g[g];
+		q = gr->sum.quality.v;
+		if (!isfinite(q) || gr->sum.quality.n < QUALITY_MIN_CHECKED || !decide_eligible(gr))
+			continue;
+		n++;
+		lo = q < lo ? q : lo;
+		hi = q > hi ? q : hi;
+		if (top == NULL || q > top->sum.quality.v)
+			top = gr;
+	}
+	if (n < 2)
+		out("- **Quality:** not compared: it needs prompts with `expect` checks and "
+		    "at least %d checked outputs in two or more groups.\n", QUALITY_MIN_CHECKED);
+	else if (hi == lo)
+		out("- **Quality:** no difference: every group passed %.0f %% of its expect "
+		    "checks.\n", hi * 100);
+	else {
+		out("- **Highest expect pass rate:** ");
+		cell(top->key, 120);
+		out(" — %.0f %% of %zu checked outputs (the lowest: %.0f %%); a pass rate, "
+		    "never weighed against speed.\n", hi * 100, top->sum.quality.n, lo * 100);
+	}
+}
+
+static void say_failures(void)
+{
+	int g, i, any = 0;
+
+	for (g = 0; g < S->ng; g++) {
+		const struct rd_group *gr = &S->g[g];
+		double er = gr->sum.error_all.v;
+		int old, inc = marks(gr, &old);
+		if (!(er > 0) && !inc && !gr->sum.load_failed)
+			continue;
+		if (!any++)
+			out("- **Failed or did not fit:**\n");
+		out("  - ");
+		cell(gr->key, 120);
+		out(": ");
+		if (er > 0) {
+			const cJSON *st;
+			int first = 1;
+			out("%.1f %% of requests failed (", er * 100);
+			for (i = 0; i < gr->n; i++)
+				cJSON_ArrayForEach(st, jget_path(gr->runs[i]->doc, "requests.by_status")) {
+					if (strcmp(st->string, "ok") == 0)
+						continue;
+					out("%s", first ? "" : ", ");
+					cell(st->string, 40);
+					out(" %d", st->valueint);
+					first = 0;
+				}
+			out(")");
+		}
+		if (gr->sum.load_failed)
+			out("%sthe model load failed", er > 0 ? "; " : "");
+		if (inc)
+			out("%sa run was cut short", er > 0 || gr->sum.load_failed ? "; " : "");
+		out(".\n");
+	}
+	for (i = 0; i < S->nruns; i++)
+		if (S->runs[i].doc == NULL) {
+			char rel[PATH_MAX];
+			if (!any++)
+				out("- **Failed or did not fit:**\n");
+			out("  - ");
+			cell(shown_path(S->runs[i].path, rel, sizeof rel), 200);
+			out(": unreadable, %s.\n", S->runs[i].why);
+		}
+}
+
+static void write_answer(void)
+{
+	int m, unmeasured = 0;
+
+	out("## The answer\n\nPicked from the Summary's workload (");
+	cell(S->primary_name, 200);
+	out("), like for like; a group whose error rate is 5 %% or more is never picked. "
+	    "A margin is the paired ratio of the two groups' requests (same prompt, same "
+	    "repetition), with its 95 %% confidence interval and Holm's correction over "
+	    "every comparison in this report; a margin the interval does not separate "
+	    "from 1, or under 2 %%, is a **tie**.\n\n");
+	for (m = 0; m <= D->n_models; m++) {
+		const struct decide_pick *p = D->picks[m];
+		if (m == D->n_models && D->n_models < 2)
+			break;
+		out("### ");
+		if (m == D->n_models)
+			out("Across models\n\n");
+		else {
+			cell(D->models[m][0] ? D->models[m] : "All groups", 120);
+			out("\n\n");
+		}
+		say_interactive(&p[USE_INTERACTIVE]);
+		say_memory(&p[USE_MEMORY]);
+		say_users(&p[USE_USERS]);
+		unmeasured |= p[USE_USERS].best == NULL;
+		out("\n");
+	}
+	out("### Quality and failures\n\n");
+	say_quality();
+	say_failures();
+	out("\n**Not measured here:** ");
+	out("output quality beyond the `expect` checks; ");
+	if (unmeasured)
+		out("several users for some models; ");
+	out("the model files' size (memory is the server's, sampled).\n\n");
+}
+
+/* ---- the evidence ------------------------------------------------------------ */
+
+static void write_header(void)
+{
+	int all = S->nruns - S->nunreadable, sim = 0, i;
+
+	for (i = 0; i < S->nruns; i++)
+		sim += S->runs[i].doc && S->runs[i].simulated;
+	out("# ");
+	cell(R->title, 200);
+	out("\n\n%d run%s in %d group%s, grouped by ", all, all == 1 ? "" : "s", S->ng,
+	    S->ng == 1 ? "" : "s");
+	for (i = 0; i < S->nby; i++) {
+		out("%s", i ? ", " : "");
+		cell(S->by[i], 40);
+	}
+	out(". Metrics are defined in tokbench's docs/metrics.md. † marks a group with an "
+	    "incomplete run, ‡ one with a run in an older format.\n\n");
+	if (sim == all && sim > 0)
+		out("> **Simulated.** All %d runs measured llmsim, tokbench's scripted server, "
+		    "not a real model: every number comes from the simulator's profiles, not "
+		    "from hardware.\n\n", sim);
+	else if (sim > 0)
+		out("> **Partly simulated.** %d of the %d runs measured llmsim, tokbench's "
+		    "scripted server, not a real model (marked (simulated) in the Runs table): "
+		    "their numbers come from the simulator's profiles, not from hardware.\n\n",
+		    sim, all);
+}
+
+/* agg's leak verdict of every run: the runs that suspect a leak or could
+ * not be judged are named, the others counted. */
+static void write_leaks(void)
+{
+	int i, judged = 0, named = 0;
+	const char *v;
+
+	for (i = 0; i < S->nruns; i++) {
+		const struct rd_run *r = &S->runs[i];
+		if (r->doc == NULL || (v = jget_path_str(r->doc, "memory.leak.verdict")) == NULL)
+			continue;
+		if (strcmp(v, "leak suspected") != 0 && strcmp(v, "error") != 0) {
+			judged += strcmp(v, "no leak") == 0;
+			continue;
+		}
+		if (named++ == 0)
+			out("**Memory over the requests** (agg's leak check):\n\n");
+		out("- ");
+		cell(r->key, 120);
+		if (strcmp(v, "error") == 0) {
+			out(": no verdict: ");
+			cell(jget_path_str(r->doc, "memory.leak.error"), 200);
+			out("\n");
+		} else {
+			out(": **leak suspected**, ");
+			numcell(jget_path_num(r->doc, "memory.leak.mb_per_request", NAN), 2);
+			out(" MB per request (r² ");
+			numcell(jget_path_num(r->doc, "memory.leak.r2", NAN), 2);
+			out(")\n");
+		}
+	}
+	if (named > 0)
+		out("\n");
+	if (judged > 0)
+		out("%s%d run%s with enough requests (8 or more) showed no leak.\n\n",
+		    named ? "The other " : "Memory: ", judged, judged == 1 ? "" : "s");
+}
+
+static void write_summary(void)
+{
+	int i, any_ttfo = 0, missing = 0;
+
+	for (i = 0; i < S->ng; i++)
+		any_ttfo |= S->g[i].sum.reasoning_tokens > 0;
+	out("## Summary\n\nEvery group on the same workload (");
+	cell(S->primary_name, 200);
+	out(") at its lowest concurrency. Decode TPS: mean ± 95 %% CI, over the runs' means "
+	    "when there are 2 or more runs (run-to-run variation), else over one run's "
+	    "requests (n). TTFT: mean over the requests of the workload's shortest prompt, "
+	    "named in the cell. Memory: steady state, the median sample while requests ran "
+	    "(not the load, not a context or concurrency peak); the largest peak of any run "
+	    "beside it. TPS/GB: decode TPS over the steady-state GB. Prefill: at the "
+	    "longest context prompt the group ran (its length in the cell).\n\n");
+	out("| group | runs | load s | memory GB | largest peak GB | decode TPS | TTFT ms "
+	    "|%s prefill TPS | TPS/GB | errors |\n", any_ttfo ? " TTFO p50 ms |" : "");
+	out("|---|---:|---:|---:|---:|---:|---:|%s---:|---:|---:|\n", any_ttfo ? "---:|" : "");
+	for (i = 0; i < S->ng; i++) {
+		const struct rd_group *g = &S->g[i];
+		const struct rd_summary *s = &g->sum;
+		if (g->base == NULL)
+			continue; /* named below the table */
+		out("| ");
+		group_cell(g);
+		out(" | %d | ", s->runs);
+		if (s->load_failed)
+			out("failed");
+		else
+			numcell(s->load_s.v, 2);
+		out(" | ");
+		numcell(s->steady_gb.v, s->steady_gb.v >= 1 ? 1 : 3);
+		out(" | ");
+		numcell(s->peak_gb.v, s->peak_gb.v >= 1 ? 1 : 3);
+		out(" | ");
+		md_mean(M, &s->decode, 2);
+		out(" | ");
+		numcell(s->ttft.v * 1e3, 1);
+		if (s->ttft_prompt) {
+			out(" (");
+			cell(s->ttft_prompt, 30);
+			out(")");
+		}
+		if (any_ttfo) {
+			out(" | ");
+			md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1);
+		}
+		out(" | ");
+		numcell(s->prefill.v, 1);
+		if (isfinite(s->prefill.v))
+			out(" (%.0f tok)", s->prefill_tokens);
+		out(" | ");
+		numcell(s->tps_per_gb.v, 3);
+		out(" | ");
+		md_pct(M, s->error_rate.v);
+		out(" |\n");
+	}
+	out("\n");
+	for (i = 0; i < S->ng; i++) {
+		if (S->g[i].base)
+			continue;
+		out("%s", missing++ ? ", " : "Not in this table, having run no request of "
+		    "its workload at one user (their runs are under Other workloads, Failed "
+		    "or Runs): ");
+		cell(S->g[i].key, 120);
+	}
+	if (missing)
+		out(".\n\n");
+	write_leaks();
+	chart("decode_tps", "Decode speed by quantization");
+	chart("ttft", "Time to first token by quantization");
+	chart("tps_vs_memory", "Decode speed against steady-state memory");
+}
+
+/* The other closed-loop workloads at one user (coder prompts, mixed
+ * lengths): a table each, never mixed into the Summary. */
+static void write_other_workloads(void)
+{
+	int g, w, k, done = 0;
+
+	for (g = 0; g < S->ng; g++)
+		for (w = 0; w < S->g[g].nwl; w++) {
+			const struct rd_wl *wl = &S->g[g].wl[w];
+			int seen = 0;
+			if (wl->kind == RD_CONTEXT || wl->prompts == 0 ||
+			    !strcmp(wl->key, S->primary))
+				continue;
+			for (k = 0; k < g && !seen; k++) /* a table per workload, once */
+				for (int w2 = 0; w2 < S->g[k].nwl; w2++)
+					seen |= !strcmp(S->g[k].wl[w2].key, wl->key);
+			for (int w2 = 0; w2 < w; w2++)
+				seen |= !strcmp(S->g[g].wl[w2].key, wl->key);
+			if (seen)
+				continue;
+			if (!done++)
+				out("## Other workloads\n\nEach compared only within itself: "
+				    "groups on the same prompts, output limit and settings.\n\n");
+			out("### ");
+			cell(wl->name, 200);
+			out("\n\n| group | users | runs | decode TPS | TTFT p50 ms | E2E p50 s "
+			    "| E2E p95 s | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+			for (k = 0; k < S->ng; k++)
+				for (int w2 = 0; w2 < S->g[k].nwl; w2++) {
+					const struct rd_wl *x = &S->g[k].wl[w2];
+					if (strcmp(x->key, wl->key))
+						continue;
+					for (int l = 0; l < x->nlv; l++) {
+						const struct rd_level *lv = &x->lv[l];
+						out("| ");
+						group_cell(&S->g[k]);
+						if (lv->conc > 0)
+							out(" | %.0f | %d | ", lv->conc, lv->n);
+						else
+							out(" | open loop | %d | ", lv->n);
+						md_mean(M, &lv->decode, 2);
+						out(" | ");
+						md_pct_fig(M, &lv->ttft_p50, 50, 1e3, 1);
+						out(" | ");
+						md_pct_fig(M, &lv->e2e_p50, 50, 1, 3);
+						out(" | ");
+						md_pct_fig(M, &lv->e2e_p95, 95, 1, 3);
+						out(" | ");
+						md_pct(M, lv->error_rate.v);
+						out(" |\n");
+					}
+				}
+			out("\n");
+		}
+}
+
+/* Every prompt name of the Summary's runs, in order of first appearance. */
+static int prompt_names(const char **names, int cap)
+{
+	int g, r, n = 0, k;
+	const cJSON *p;
+
+	for (g = 0; g < S->ng; g++)
+		for (r = 0; S->g[g].base && r < S->g[g].base->n; r++)
+			cJSON_ArrayForEach(p, jget_path(S->g[g].base->runs[r]->doc, "per_prompt")) {
+				for (k = 0; k < n && strcmp(names[k], p->string); k++)
+					;
+				if (k == n && n < cap)
+					names[n++] = p->string;
+			}
+	return n;
+}
+
+static struct rd_fig base_prompt(const struct rd_group *g, const char *prompt,
+				 const char *metric)
+{
+	if (g->base == NULL)
+		return (struct rd_fig){NAN, 0};
+	return rd_prompt_mean(g->base->runs, g->base->n, prompt, metric);
+}
+
+static void write_per_prompt(void)
+{
+	const char *names[256];
+	int n = prompt_names(names, 256), i, g;
+
+	if (n == 0)
+		return;
+	out("## Per prompt\n\nDecode TPS (mean) / TTFT (mean, ms) of each prompt of the "
+	    "Summary's workload, at the lowest concurrency.\n\n| prompt |");
+	for (g = 0; g < S->ng; g++) {
+		out(" ");
+		group_cell(&S->g[g]);
+		out(" |");
+	}
+	out("\n|---|");
+	for (g = 0; g < S->ng; g++)
+		out("---:|");
+	out("\n");
+	for (i = 0; i < n; i++) {
+		out("| ");
+		cell(names[i], 60);
+		out(" |");
+		for (g = 0; g < S->ng; g++) {
+			out(" ");
+			numcell(base_prompt(&S->g[g], names[i], "decode_tps").v, 1);
+			out(" / ");
+			numcell(base_prompt(&S->g[g], names[i], "ttft_s").v * 1e3, 0);
+			out(" |");
+		}
+		out("\n");
+	}
+	out("\n");
+}
+
+static void write_concurrency_wl(const struct rd_group *g, const struct rd_wl *w)
+{
+	const struct rd_level *b = &w->lv[0];
+
+	out("### ");
+	cell(g->key, 120);
+	out(" — ");
+	cell(w->name, 200);
+	out("\n\n| users | runs | requests | aggregate TPS | per-request TPS | scaling "
+	    "| efficiency | E2E p50 s | E2E p95 s | E2E p99 s | TTFT p95 ms | fairness "
+	    "| queue p95 ms | errors |\n"
+	    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < w->nlv; i++) {
+		const struct rd_level *l = &w->lv[i];
+		if (l->conc > 0)
+			out("| %.0f | %d | %zu | ", l->conc, l->n, l->nreq);
+		else
+			out("| open loop | %d | %zu | ", l->n, l->nreq);
+		numcell(l->agg_tps.v, 2);
+		out(" | ");
+		numcell(l->decode.mean, 2);
+		out(" | ");
+		numcell(l->agg_tps.v / b->agg_tps.v, 2);
+		out(" | ");
+		numcell(l->conc > 0 && b->conc > 0 ?
+			l->agg_tps.v / b->agg_tps.v / (l->conc / b->conc) : NAN, 2);
+		out(" | ");
+		md_pct_fig(M, &l->e2e_p50, 50, 1, 3);
+		out(" | ");
+		md_pct_fig(M, &l->e2e_p95, 95, 1, 3);
+		out(" | ");
+		md_pct_fig(M, &l->e2e_p99, 99, 1, 3);
+		out(" | ");
+		md_pct_fig(M, &l->ttft_p95, 95, 1e3, 1);
+		out(" | ");
+		numcell(l->fairness.v, 3);
+		out(" | ");
+		md_pct_fig(M, &l->queue_p95, 95, 1e3, 1);
+		out(" | ");
+		md_pct(M, l->error_rate.v);
+		out(" |\n");
+	}
+	out("\n");
+}
+
+static void write_concurrency(void)
+{
+	int g, w, any = 0;
+
+	for (g = 0; g < S->ng; g++)
+		for (w = 0; w < S->g[g].nwl; w++) {
+			if (S->g[g].wl[w].nlv < 2 || S->g[g].wl[w].kind == RD_CONTEXT)
+				continue;
+			if (!any++)
+				out("## Concurrency\n\nEach table is one workload at every level "
+				    "it ran (the same prompts in the same proportions), so the "
+				    "levels differ by load alone. Aggregate TPS: all users "
+				    "together, from the first request sent to the last token, "
+				    "prefill and the gaps between requests included (so at one "
+				    "user it is below the per-request decode TPS); per-request "
+				    "TPS: what each user gets; scaling: aggregate TPS over the "
+				    "first row's; efficiency: scaling over the growth in users (1 "
+				    "is linear); fairness: Jain's index of per-request TPS. A "
+				    "percentile shows as — with its n when n cannot support it "
+				    "(p95 needs 20 values, p99 100).\n\n");
+			write_concurrency_wl(&S->g[g], &S->g[g].wl[w]);
+		}
+	if (any)
+		chart("concurrency", "Aggregate and per-request throughput against users");
+}
+
+static void write_context(void)
+{
+	int g, w, i, any = 0;
+	const cJSON *pp;
+
+	for (g = 0; g < S->ng; g++)
+		for (w = 0; w < S->g[g].nwl; w++) {
+			const struct rd_wl *wl = &S->g[g].wl[w];
+			const struct rd_level *l = &wl->lv[0];
+			if (wl->kind != RD_CONTEXT)
+				continue;
+			if (!any++)
+				out("## Context length\n\nTTFT and prefill speed against the "
+				    "prompt's length (prompt tokens as the server counted "
+				    "them), one user.\n\n| group | prompt | prompt tokens | "
+				    "TTFT mean s | prefill TPS |\n|---|---|---:|---:|---:|\n");
+			for (i = 0; i < l->n && i < 1; i++)
+				cJSON_ArrayForEach(pp, jget_path(l->runs[i]->doc, "per_prompt")) {
+					out("| ");
+					group_cell(&S->g[g]);
+					out(" | ");
+					cell(pp->string, 60);
+					out(" | ");
+					numcell(jget_path_num(pp, "prompt_tokens.mean", NAN), 0);
+					out(" | ");
+					numcell(rd_prompt_mean(l->runs, l->n, pp->string, "ttft_s").v, 3);
+					out(" | ");
+					numcell(rd_prompt_mean(l->runs, l->n, pp->string,
+							       "prefill_tps").v, 1);
+					out(" |\n");
+				}
+		}
+	if (any) {
+		out("\n");
+		chart("context", "Prefill speed against context length");
+	}
+}
+
+static void compare_row(const char *name, double b, double c, double scale, int prec,
+			const struct rd_cmp *x)
+{
+	out("| %s | ", name);
+	numcell(b * scale, prec);
+	out(" | ");
+	numcell(c * scale, prec);
+	out(" | ");
+	ratio_text(x);
+	out(" | %s |\n", x->why_not || x->p_adj < 0 ? "untested" :
+	    x->verdict > 0 ? "**better**" : x->verdict < 0 ? "**worse**" : "tie");
+}
+
+static void write_baseline(void)
+{
+	const struct rd_summary *b;
+	int g;
+
+	if (R->baseline == NULL)
+		return;
+	b = &R->baseline->sum;
+	out("## Baseline vs candidates\n\nBaseline: **");
+	cell(R->baseline->key, 120);
+	out("**, on the Summary's workload. Ratio: candidate over baseline, paired by "
+	    "(prompt, repetition): the geometric mean of the matched requests' ratios, or "
+	    "of the runs' when both groups have 2 or more runs, with its 95 %% CI; "
+	    "better or worse only when Holm's corrected p is below 0.05 and the ratio is "
+	    "2 %% or more from 1, else a tie. The means beside it are over all requests, "
+	    "where the slowest prompt weighs most; the ratio weighs every pair alike.\n\n");
+	for (g = 0; g < S->ng; g++) {
+		const struct rd_group *c = &S->g[g];
+		if (c == R->baseline)
+			continue;
+		out("### ");
+		cell(c->key, 120);
+		out("\n\n| metric | baseline | candidate | ratio (paired, geometric mean) | verdict |\n|---|---:|---:|---|---|\n");
+		compare_row("decode TPS (mean)", b->decode.mean, c->sum.decode.mean, 1, 2,
+			    &R->base_cmp[g][0]);
+		compare_row("TTFT ms (mean)", b->ttft_all.v, c->sum.ttft_all.v, 1e3, 1,
+			    &R->base_cmp[g][1]);
+		compare_row("E2E s (mean)", b->e2e_all.v, c->sum.e2e_all.v, 1, 3, &R->base_cmp[g][2]);
+		out("| memory GB (steady state) | ");
+		numcell(b->steady_gb.v, 1);
+		out(" | ");
+		numcell(c->sum.steady_gb.v, 1);
+		out(" | ");
+		numcell(c->sum.steady_gb.v / b->steady_gb.v, 2);
+		out("× | one figure per run: untested |\n\n");
+	}
+}
+
+/* ---- outputs and runs ------------------------------------------------------ */
+
+static void write_outputs(void)
+{
+	const char *names[256];
+	int n = prompt_names(names, 256), i, g, r;
+
+	if (n == 0)
+		return;
+	out("## Outputs\n\nThe first successful output of each prompt, side by side "
+	    "(cut at %d bytes), to compare quality by eye.\n\n", OUTPUT_CHARS);
+	for (i = 0; i < n; i++) {
+		out("### ");
+		cell(names[i], 80);
+		out("\n\n| group | tokens | chars | expect | output |\n|---|---:|---:|---|---|\n");
+		for (g = 0; g < S->ng; g++) {
+			const cJSON *pp = NULL, *o = NULL;
+			for (r = 0; r < S->g[g].n && o == NULL; r++) {
+				pp = cJSON_GetObjectItemCaseSensitive(
+					jget_path(S->g[g].runs[r]->doc, "per_prompt"), names[i]);
+				o = jget_path(pp, "output");
+			}
+			if (o == NULL)
+				continue;
+			out("| ");
+			group_cell(&S->g[g]);
+			out(" | ");
+			numcell(jget_num(o, "tokens", NAN), 0);
+			out(" | ");
+			numcell(jget_num(o, "chars", NAN), 0);
+			out(" | ");
+			if (jget_path(pp, "quality"))
+				out("%.0f / %.0f", jget_path_num(pp, "quality.passed", NAN),
+				    jget_path_num(pp, "quality.checked", NAN));
+			else
+				out("—");
+			out(" | ");
+			cell(jget_str(o, "text"), OUTPUT_CHARS);
+			out(" |\n");
+		}
+		out("\n");
+	}
+}
+
+static void labels_cell(const cJSON *d)
+{
+	static const char *const objs[] = {"run.labels", "run.env"};
+	const cJSON *l;
+	int first = 1;
+
+	for (int k = 0; k < 2; k++)
+		cJSON_ArrayForEach(l, jget_path(d, objs[k])) {
+			out("%s", first ? "" : ", ");
+			cell(l->string, 40);
+			out("=");
+			cell(cJSON_IsString(l) ? l->valuestring : "?", 60);
+			first = 0;
+		}
+	if (first)
+		out("—");
+}
+
+/* A run file's path as the report's reader needs it: relative to the
+ * directory the report is written in (a link in the Markdown works and no
+ * path of this machine is published), else as given. */
+static const char *shown_path(const char *path, char *buf, size_t n)
+{
+	char run[PATH_MAX], *slash;
+	size_t k = 0, up = 0, i;
+
+	if (have_dir < 0) {
+		snprintf(buf, n, "%s", R->out_path);
+		if ((slash = strrchr(buf, '/')) != NULL)
+			*slash = '\0';
+		else
+			snprintf(buf, n, ".");
+		have_dir = realpath(buf, dir) != NULL;
+	}
+	if (!have_dir || realpath(path, run) == NULL)
+		return path;
+	/* the longest common prefix that ends at a directory boundary */
+	for (i = 0; run[i] && run[i] == dir[i]; i++)
+		if (run[i] == '/')
+			k = i;
+	if (dir[i] == '\0' && run[i] == '/')
+		k = i;
+	for (i = k; dir[i]; i++)
+		up += dir[i] == '/' && dir[i + 1] != '\0';
+	if (dir[k] == '\0' && k > 0)
+		up = 0;
+	buf[0] = '\0';
+	for (i = 0; i < up && strlen(buf) + 4 < n; i++)
+		strcat(buf, "../");
+	snprintf(buf + strlen(buf), n - strlen(buf), "%s", run + k + (run[k] == '/'));
+	return buf;
+}
+
+static void write_runs(void)
+{
+	char rel[PATH_MAX];
+	int i;
+
+	out("## Runs\n\n| file | group | workload | users | server | host | settings "
+	    "| requests | state |\n|---|---|---|---:|---|---|---|---:|---|\n");
+	for (i = 0; i < S->nruns; i++) {
+		const struct rd_run *r = &S->runs[i];
+		const cJSON *d = r->doc;
+		out("| ");
+		cell(shown_path(r->path, rel, sizeof rel), 120);
+		out(" | ");
+		if (d == NULL) {
+			out("— | — | — | — | — | — | — | skipped: ");
+			cell(r->why, 120);
+			out(" |\n");
+			continue;
+		}
+		cell(r->key, 120);
+		out(" | ");
+		cell(r->wl_name, 120);
+		out(" | %.0f | ", r->conc);
+		cell(jget_path_str(d, "run.server.kind"), 30);
+		if (r->simulated)
+			out(" (simulated)");
+		out(" | ");
+		cell(jget_path_str(d, "run.host.os"), 20);
+		out(" ");
+		cell(jget_path_str(d, "run.host.cpu"), 60);
+		out(" | ");
+		labels_cell(d);
+		out(" | ");
+		numcell(jget_path_num(d, "requests.ok", NAN), 0);
+		out("/");
+		numcell(jget_path_num(d, "requests.measured", NAN), 0);
+		out(" | %s%s |\n", r->incomplete ? "incomplete †" : "complete",
+		    r->version < FMT_RUN_VERSION ? ", older format ‡" : "");
+	}
+	out("\n");
+}
+
+void mdreport_write(jw *md, const struct mdreport *r)
+{
+	M = md;
+	R = r;
+	S = r->set;
+	D = r->dec;
+	have_dir = -1;
+	write_header();
+	write_answer();
+	write_summary();
+	write_other_workloads();
+	write_per_prompt();
+	write_concurrency();
+	write_context();
+	write_baseline();
+	write_outputs();
+	chart("memory", "Server memory during the runs");
+	write_runs();
+}

@@ -1,0 +1,671 @@
+/* plot: the report's charts (see plot.h). */
+#include "plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "jget.h"
+#include "quant.h"
+
+extern char **environ;
+
+static void warn(struct plot *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (p->nwarn == PLOT_MAX_WARN)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->warn[p->nwarn++], sizeof p->warn[0], fmt, ap);
+	va_end(ap);
+}
+
+/* Labels reach gnuplot only inside data files; they are still cleaned of
+ * what the CSV reader would split on. */
+static void csv_label(FILE *f, const char *s)
+{
+	char buf[200];
+	size_t i;
+
+	snprintf(buf, sizeof buf, "%s", s ? s : "—");
+	for (i = 0; buf[i]; i++)
+		if (strchr("\",\n\r\\'", buf[i]))
+			buf[i] = ' ';
+	csv_fwrite(f, buf, strlen(buf));
+}
+
+static void csv_num(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.6g", v);
+	else
+		fputc('?', f);
+}
+
+static FILE *asset(struct plot *p, const char *name)
+{
+	char path[1200];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", p->dir, name);
+	if ((f = fopen(path, "w")) == NULL)
+		warn(p, "%s: %s", path, strerror(errno));
+	return f;
+}
+
+/* A path in the assets directory as a single-quoted gnuplot string. */
+static void gp_path(FILE *f, const struct plot *p, const char *name)
+{
+	const char *c;
+
+	fputc('\'', f);
+	for (c = p->dir; *c; c++)
+		fputs(*c == '\'' ? "''" : (char[]){*c, 0}, f);
+	fputc('/', f);
+	fputs(name, f);
+	fputc('\'', f);
+}
+
+static FILE *gp_begin(struct plot *p, const char *file, int height,
+		      const char *title, const char *xl, const char *yl)
+{
+	char name[64], path[1200];
+	FILE *f;
+
+	snprintf(name, sizeof name, "%s.gp", file);
+	if ((f = asset(p, name)) == NULL)
+		return NULL;
+	if (strcmp(p->fmt, "svg") == 0)
+		fprintf(f, "set terminal svg size 1000,%d noenhanced font 'sans,11'\n", height);
+	else
+		fprintf(f, "set terminal pngcairo size 1000,%d noenhanced font 'sans,10'\n", height);
+	snprintf(name, sizeof name, "%s.%s", file, p->fmt);
+	/* a chart left from an earlier report must never pass for this one's */
+	snprintf(path, sizeof path, "%s/%s", p->dir, name);
+	unlink(path);
+	fprintf(f, "set output ");
+	gp_path(f, p, name);
+	fprintf(f, "\nset datafile separator ','\nset datafile missing '?'\n"
+		"set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n"
+		"set grid ytics\nset key outside right top vertical\n",
+		title, xl, yl);
+	return f;
+}
+
+/* Runs gnuplot on the chart's script; its own chatter goes nowhere. */
+static void gp_run(struct plot *p, const char *file, FILE *f)
+{
+	char script[1200];
+	char *argv[3];
+	pid_t pid;
+	int st;
+	posix_spawn_file_actions_t fa;
+
+	if (fclose(f) != 0) {
+		warn(p, "%s/%s.gp: write error", p->dir, file);
+		return;
+	}
+	snprintf(script, sizeof script, "%s/%s.gp", p->dir, file);
+	argv[0] = (char[]){"gnuplot"};
+	argv[1] = script;
+	argv[2] = NULL;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", 1, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", 1, 0);
+	if (posix_spawnp(&pid, "gnuplot", &fa, NULL, argv, environ) != 0 ||
+	    waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		warn(p, "gnuplot failed on %s", script);
+	else
+		p->made++;
+	posix_spawn_file_actions_destroy(&fa);
+}
+
+static int by_index(const struct rd_set *s, const char *field)
+{
+	for (int i = 0; i < s->nby; i++)
+		if (strcmp(s->by[i], field) == 0)
+			return i;
+	return -1;
+}
+
+/* The group's name without the field at index skip ("all" when empty). */
+static void name_without(const struct rd_set *s, const struct rd_group *g,
+			 int skip, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < s->nby; i++) {
+		if (i == skip)
+			continue;
+		if (buf[0])
+			strncat(buf, " ", n - strlen(buf) - 1);
+		strncat(buf, g->field[i], n - strlen(buf) - 1);
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, n, "all");
+}
+
+static int cmp_quant_name(const void *a, const void *b)
+{
+	return quant_cmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static double decode_of(const struct rd_group *g)
+{
+	return g->sum.decode.mean;
+}
+
+static double ttft_ms(const struct rd_group *g)
+{
+	return g->sum.ttft.v * 1e3;
+}
+
+/* Bars: x = quantization (or group), one series per the rest of the name
+ * (the model). */
+static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
+		       const char *title, const char *yl,
+		       double (*f)(const struct rd_group *))
+{
+	const char **xs = calloc((size_t)s->ng + 1, sizeof *xs);
+	char (*ss)[200] = calloc((size_t)s->ng + 1, sizeof *ss), name[200], nm[200];
+	int nx = 0, ns = 0, xi = by_index(s, "quant"), g, i, k;
+	FILE *d, *gp;
+
+	if (xs == NULL || ss == NULL)
+		goto out;
+	for (g = 0; g < s->ng; g++) {
+		const char *x = xi >= 0 ? s->g[g].field[xi] : s->g[g].key;
+		if (!isfinite(f(&s->g[g])))
+			continue;
+		name_without(s, &s->g[g], xi, name, sizeof name);
+		for (i = 0; i < nx && strcmp(xs[i], x); i++)
+			;
+		if (i == nx)
+			xs[nx++] = x;
+		for (k = 0; k < ns && strcmp(ss[k], name); k++)
+			;
+		if (k == ns)
+			snprintf(ss[ns++], sizeof ss[0], "%s", xi >= 0 ? name : "value");
+	}
+	if (xi >= 0 && nx > 1) /* quantizations from the smallest, as the tables */
+		qsort(xs, (size_t)nx, sizeof *xs, cmp_quant_name);
+	snprintf(name, sizeof name, "%s.csv", file);
+	if ((d = asset(p, name)) == NULL)
+		goto out;
+	csv_label(d, xi >= 0 ? "quantization" : "group");
+	for (k = 0; k < ns; k++) {
+		fputc(',', d);
+		csv_label(d, ss[k]);
+	}
+	fputc('\n', d);
+	for (i = 0; i < nx; i++) {
+		csv_label(d, xs[i]);
+		for (k = 0; k < ns; k++) {
+			double v = NAN;
+			for (g = 0; g < s->ng; g++) {
+				const char *x = xi >= 0 ? s->g[g].field[xi] : s->g[g].key;
+				name_without(s, &s->g[g], xi, nm, sizeof nm);
+				if (!strcmp(x, xs[i]) && (xi < 0 || !strcmp(nm, ss[k])))
+					v = f(&s->g[g]);
+			}
+			fputc(',', d);
+			csv_num(d, v);
+		}
+		fputc('\n', d);
+	}
+	fclose(d);
+	if (nx == 0 || (gp = gp_begin(p, file, 560, title, xi >= 0 ? "quantization" : "group",
+				      yl)) == NULL)
+		goto out;
+	fprintf(gp, "set style data histograms\nset style histogram clustered gap 1\n"
+		"set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+		"set yrange [0:*]\nset xtics rotate by -25\n"
+		"plot for [i=2:%d] ", ns + 1);
+	gp_path(gp, p, name);
+	fprintf(gp, " using i:xtic(1) title columnhead(i)\n");
+	gp_run(p, file, gp);
+out:
+	free(xs);
+	free(ss);
+}
+
+/* The model a group belongs to, for per-model frontiers and panels. */
+static const char *model_of(const struct rd_set *s, const struct rd_group *g)
+{
+	int mi = by_index(s, "model");
+
+	return mi >= 0 ? g->field[mi] : "all";
+}
+
+/* Whether another group of the same model is as fast and as small, and
+ * better in one. */
+static int dominated(const struct rd_set *s, int a)
+{
+	const struct rd_group *x = &s->g[a];
+	double ta = x->sum.decode.mean, ma = x->sum.steady_gb.v;
+
+	for (int g = 0; g < s->ng; g++) {
+		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
+		if (g != a && !strcmp(model_of(s, &s->g[g]), model_of(s, x)) &&
+		    isfinite(t) && isfinite(m) && t >= ta && m <= ma && (t > ta || m < ma))
+			return 1;
+	}
+	return 0;
+}
+
+/* Where each point's label goes: the first of four places beside its point
+ * (right above, right below, left above, left below) whose box overlaps
+ * no label placed before and no point; in pixels of a plot area of known
+ * size (the script fixes the margins and ranges to match). */
+#define PA_W 720.0
+#define PA_H 448.0
+#define CH_W 6.6   /* pixels per character of the 10-point font */
+#define CH_H 14.0
+
+struct box {
+	double x0, y0, x1, y1;
+};
+
+static int overlaps(const struct box *a, const struct box *b)
+{
+	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+static void place_labels(const double *px, const double *py, const int *len, int n,
+			 double *lx, double *ly)
+{
+	static const double dx[4] = {8, 8, -8, -8}, dy[4] = {6, -6 - CH_H, 6, -6 - CH_H};
+	struct box *placed = calloc((size_t)n + 1, sizeof *placed);
+	int i, j, c, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct box b = {0, 0, 0, 0};
+		double w = len[i] * CH_W;
+		for (c = 0; c < 4; c++) {
+			int clash = 0;
+			b.x0 = dx[c] > 0 ? px[i] + dx[c] : px[i] + dx[c] - w;
+			b.x1 = b.x0 + w;
+			b.y0 = py[i] + dy[c];
+			b.y1 = b.y0 + CH_H;
+			clash = b.x0 < 0 || b.x1 > PA_W || b.y0 < 0 || b.y1 > PA_H;
+			for (j = 0; j < k && !clash && placed; j++)
+				clash = overlaps(&b, &placed[j]);
+			for (j = 0; j < n && !clash; j++) {
+				struct box pt = {px[j] - 5, py[j] - 5, px[j] + 5, py[j] + 5};
+				clash = overlaps(&b, &pt);
+			}
+			if (!clash)
+				break;
+		}
+		if (c == 4) /* nowhere free: right above, as before */
+			b.x0 = px[i] + dx[0], b.y0 = py[i] + dy[0], b.x1 = b.x0 + w, b.y1 = b.y0 + CH_H;
+		if (placed)
+			placed[k++] = b;
+		lx[i] = b.x0;
+		ly[i] = b.y0 + CH_H / 2;
+	}
+	free(placed);
+}
+
+/* Decode TPS against steady-state memory, one Pareto frontier per model
+ * (the quantizations of that model no other of it beats on both). */
+static void chart_pareto(struct plot *p, const struct rd_set *s)
+{
+	FILE *d, *gp;
+	char name[64], head[200];
+	int g, k, nm = 0, n = 0, *len = calloc((size_t)s->ng + 1, sizeof *len);
+	const char *models[64];
+	double xmax = 0, ymax = 0, *px = calloc((size_t)s->ng + 1, sizeof *px);
+	double *py = calloc((size_t)s->ng + 1, sizeof *py), *lx = calloc((size_t)s->ng + 1, sizeof *lx);
+	double *ly = calloc((size_t)s->ng + 1, sizeof *ly);
+
+	if (!len || !px || !py || !lx || !ly)
+		goto out;
+	for (g = 0; g < s->ng; g++) {
+		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
+		if (!isfinite(t) || !isfinite(m))
+			continue;
+		xmax = m > xmax ? m : xmax;
+		ymax = t > ymax ? t : ymax;
+	}
+	/* room on the right for labels, above for the top one */
+	xmax *= 1.35, ymax *= 1.15;
+	for (g = 0; g < s->ng && xmax > 0 && ymax > 0; g++) {
+		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
+		if (!isfinite(t) || !isfinite(m))
+			continue;
+		px[n] = m / xmax * PA_W;
+		py[n] = t / ymax * PA_H;
+		len[n++] = (int)strlen(s->g[g].key) - 2; /* "·" is 2 bytes, 1 column */
+	}
+	place_labels(px, py, len, n, lx, ly);
+	if ((d = asset(p, "tps_vs_memory.csv")) == NULL)
+		goto out;
+	fprintf(d, "label,memory_gb,decode_tps,label_x,label_y\n");
+	for (g = k = 0; g < s->ng; g++) {
+		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
+		if (!isfinite(t) || !isfinite(m))
+			continue;
+		csv_label(d, s->g[g].key);
+		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", m, t, lx[k] / PA_W * xmax,
+			ly[k] / PA_H * ymax);
+		k++;
+		int j;
+		for (j = 0; j < nm && strcmp(models[j], model_of(s, &s->g[g])); j++)
+			;
+		if (j == nm && nm < 64)
+			models[nm++] = model_of(s, &s->g[g]);
+	}
+	fclose(d);
+	if (n == 0 || (gp = gp_begin(p, "tps_vs_memory", 560, "Decode speed against "
+				    "steady-state memory (up and left is better)",
+				    "memory (GB)", "decode tokens/s")) == NULL)
+		goto out;
+	/* fixed margins and ranges: the labels were placed for exactly these */
+	fprintf(gp, "set lmargin at screen 0.08\nset rmargin at screen 0.80\n"
+		"set bmargin at screen 0.10\nset tmargin at screen 0.90\n"
+		"set xrange [0:%.6g]\nset yrange [0:%.6g]\nplot ", xmax, ymax);
+	gp_path(gp, p, "tps_vs_memory.csv");
+	fprintf(gp, " every ::1 using 2:3 with points pt 7 ps 1.5 lc rgb 'black' "
+		"title 'quantization', ");
+	gp_path(gp, p, "tps_vs_memory.csv");
+	fprintf(gp, " every ::1 using 4:5:1 with labels left notitle");
+	for (k = 0; k < nm; k++) {
+		double xs[256], ys[256];
+		int fn = 0, i, j;
+		for (g = 0; g < s->ng && fn < 256; g++)
+			if (!strcmp(model_of(s, &s->g[g]), models[k]) &&
+			    isfinite(s->g[g].sum.decode.mean) && isfinite(s->g[g].sum.steady_gb.v) &&
+			    !dominated(s, g)) {
+				xs[fn] = s->g[g].sum.steady_gb.v;
+				ys[fn++] = s->g[g].sum.decode.mean;
+			}
+		for (i = 1; i < fn; i++) /* by memory */
+			for (j = i; j > 0 && xs[j] < xs[j - 1]; j--) {
+				double a = xs[j], b = ys[j];
+				xs[j] = xs[j - 1], ys[j] = ys[j - 1];
+				xs[j - 1] = a, ys[j - 1] = b;
+			}
+		snprintf(name, sizeof name, "frontier-%d.csv", k + 1);
+		if ((d = asset(p, name)) == NULL)
+			continue;
+		fprintf(d, "memory_gb,");
+		snprintf(head, sizeof head, "%s: Pareto frontier", models[k]);
+		csv_label(d, head);
+		fprintf(d, "\n");
+		for (i = 0; i < fn; i++)
+			fprintf(d, "%.6g,%.6g\n", xs[i], ys[i]);
+		fclose(d);
+		fprintf(gp, ", ");
+		gp_path(gp, p, name);
+		/* open rings around the frontier's points, joined when several */
+		fprintf(gp, " using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.6 lc %d "
+			"title columnhead(2)", k + 1);
+	}
+	fprintf(gp, "\n");
+	gp_run(p, "tps_vs_memory", gp);
+out:
+	free(len);
+	free(px);
+	free(py);
+	free(lx);
+	free(ly);
+}
+
+/* A group's workload with the most levels (the sweep), NULL below 2. */
+static const struct rd_wl *sweep_of(const struct rd_group *g)
+{
+	const struct rd_wl *best = NULL;
+
+	for (int w = 0; w < g->nwl; w++)
+		if (g->wl[w].kind == RD_CLOSED && g->wl[w].nlv >= 2 &&
+		    (best == NULL || g->wl[w].nlv > best->nlv))
+			best = &g->wl[w];
+	return best;
+}
+
+/* One panel per model: aggregate (solid) and per-request (dashed) TPS of
+ * each of its groups against users, on a log-2 axis of whole users. */
+static void chart_concurrency(struct plot *p, const struct rd_set *s)
+{
+	const char *models[16];
+	double users[64];
+	int nm = 0, nu = 0, g, k, i, j, file = 0;
+	char name[64], label[200], head[300];
+	FILE *gp, *d;
+
+	for (g = 0; g < s->ng; g++) {
+		const struct rd_wl *w = sweep_of(&s->g[g]);
+		if (w == NULL)
+			continue;
+		for (k = 0; k < nm && strcmp(models[k], model_of(s, &s->g[g])); k++)
+			;
+		if (k == nm && nm < 16)
+			models[nm++] = model_of(s, &s->g[g]);
+		for (i = 0; i < w->nlv; i++) {
+			for (j = 0; j < nu && users[j] != w->lv[i].conc; j++)
+				;
+			if (j == nu && nu < 64 && w->lv[i].conc > 0)
+				users[nu++] = w->lv[i].conc;
+		}
+	}
+	if (nm == 0 || (gp = gp_begin(p, "concurrency", 120 + 340 * nm, "Throughput against concurrent "
+				      "users", "concurrent users", "tokens/s")) == NULL)
+		return;
+	fprintf(gp, "set logscale x 2\nset xtics (");
+	for (j = 0; j < nu; j++)
+		fprintf(gp, "%s%.0f", j ? ", " : "", users[j]);
+	fprintf(gp, ")\nset yrange [0:*]\nset key autotitle columnhead\n"
+		"set multiplot layout %d,1 title 'Throughput against concurrent users "
+		"(solid: all users together; dashed: what each user gets)'\n", nm);
+	for (k = 0; k < nm; k++) {
+		int first = 1, series = 0;
+		/* the model's name reaches gnuplot as a column head only */
+		fprintf(gp, "unset title\nplot ");
+		for (g = 0; g < s->ng; g++) {
+			const struct rd_wl *w = sweep_of(&s->g[g]);
+			if (w == NULL || strcmp(model_of(s, &s->g[g]), models[k]))
+				continue;
+			snprintf(name, sizeof name, "conc-%d.csv", ++file);
+			if ((d = asset(p, name)) == NULL)
+				continue;
+			name_without(s, &s->g[g], by_index(s, "model"), label, sizeof label);
+			/* column 1's head is the panel's heading in the legend */
+			csv_label(d, models[k]);
+			fputc(',', d);
+			snprintf(head, sizeof head, "%s: all users together", label);
+			csv_label(d, head);
+			fputc(',', d);
+			snprintf(head, sizeof head, "%s: each user", label);
+			csv_label(d, head);
+			fputc('\n', d);
+			for (i = 0; i < w->nlv; i++) {
+				if (w->lv[i].conc <= 0)
+					continue;
+				fprintf(d, "%.0f,", w->lv[i].conc);
+				csv_num(d, w->lv[i].agg_tps.v);
+				fputc(',', d);
+				csv_num(d, w->lv[i].decode.mean);
+				fputc('\n', d);
+			}
+			fclose(d);
+			series++;
+			if (first) { /* the model's name heads the panel's legend */
+				gp_path(gp, p, name);
+				fprintf(gp, " using 1:(NaN) with lines lc rgb 'white' "
+					"title columnhead(1), ");
+			}
+			fprintf(gp, "%s", first ? "" : ", ");
+			first = 0;
+			gp_path(gp, p, name);
+			fprintf(gp, " using 1:2 with linespoints lw 2 pt 7 lc %d, ", series);
+			gp_path(gp, p, name);
+			fprintf(gp, " using 1:3 with linespoints lw 2 dt 2 pt 6 lc %d", series);
+		}
+		fprintf(gp, "\n");
+	}
+	fprintf(gp, "unset multiplot\n");
+	gp_run(p, "concurrency", gp);
+}
+
+/* The run of a group whose memory the chart draws: the Summary's first,
+ * else any with a timeline. */
+static const struct rd_run *memory_run(const struct rd_group *g)
+{
+	if (g->base)
+		for (int i = 0; i < g->base->n; i++)
+			if (cJSON_GetArraySize(jget_path(g->base->runs[i]->doc, "memory.timeline")) > 0)
+				return g->base->runs[i];
+	for (int i = 0; i < g->n; i++)
+		if (cJSON_GetArraySize(jget_path(g->runs[i]->doc, "memory.timeline")) > 0)
+			return g->runs[i];
+	return NULL;
+}
+
+/* When each request of the first drawn run was in flight, as bars along
+ * the bottom of the memory chart. */
+static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, double ymax)
+{
+	const cJSON *pr = jget_path(r->doc, "per_request"), *q;
+	double t0 = INFINITY, t;
+	int n = 0;
+	FILE *d;
+
+	if (cJSON_GetArraySize(pr) == 0 || (d = asset(p, "spans.csv")) == NULL)
+		return;
+	cJSON_ArrayForEach(q, pr)
+		if (isfinite(t = jget_num(q, "t_send", NAN)) && t < t0)
+			t0 = t; /* the timeline counts from the first send */
+	fprintf(d, "start,length,row\n");
+	cJSON_ArrayForEach(q, pr) {
+		double e = jget_num(q, "e2e_s", NAN);
+		if (!isfinite(e) || cJSON_IsTrue(jget_path(q, "warmup")))
+			continue;
+		fprintf(d, "%.3f,%.3f,%d\n", jget_num(q, "t_send", NAN) - t0, e, n % 8);
+		n++;
+	}
+	fclose(d);
+	fprintf(gp, ", ");
+	gp_path(gp, p, "spans.csv");
+	fprintf(gp, " every ::1 using 1:(%.6g * (1 + $3)):2:(0) with vectors nohead lw 3 "
+		"lc rgb 'gray50' title 'requests in flight (first group; one bar each)'",
+		ymax * 0.012);
+}
+
+/* Each group's memory over its Summary run, in GB. */
+static void chart_memory(struct plot *p, const struct rd_set *s)
+{
+	const struct rd_run *first = NULL, *r;
+	char name[64];
+	int g, k = 0;
+	FILE *gp = NULL, *d;
+	const cJSON *pt;
+	double ymax = 0;
+
+	for (g = 0; g < s->ng; g++) {
+		if ((r = memory_run(&s->g[g])) == NULL)
+			continue;
+		if (gp == NULL && (gp = gp_begin(p, "memory", 640, "Server memory during the run",
+						 "seconds from the first request",
+						 "memory (GB)")) == NULL)
+			return;
+		if (k == 0) /* many long names: the key below, the plot full width */
+			fprintf(gp, "set yrange [0:*]\nset key autotitle columnhead\n"
+				"set key below left horizontal\nplot ");
+		snprintf(name, sizeof name, "mem-%d.csv", ++k);
+		if ((d = asset(p, name)) == NULL)
+			continue;
+		first = first ? first : r;
+		fprintf(d, "seconds,");
+		csv_label(d, s->g[g].key);
+		fputc('\n', d);
+		cJSON_ArrayForEach(pt, jget_path(r->doc, "memory.timeline")) {
+			const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
+			double x = cJSON_IsNumber(xi) ? xi->valuedouble : NAN;
+			double y = cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN; /* MB */
+			csv_num(d, x);
+			fputc(',', d);
+			csv_num(d, y);
+			fputc('\n', d);
+			if (y > ymax)
+				ymax = y;
+		}
+		fclose(d);
+		fprintf(gp, "%s", k > 1 ? ", " : "");
+		gp_path(gp, p, name);
+		fprintf(gp, " using 1:2 with lines lw 2");
+	}
+	if (gp) {
+		if (first)
+			memory_spans(p, gp, first, ymax);
+		fprintf(gp, "\n");
+		gp_run(p, "memory", gp);
+	}
+}
+
+/* Prefill TPS against the prompt's length over each group's context runs. */
+static void chart_context(struct plot *p, const struct rd_set *s)
+{
+	char name[64];
+	int g, k = 0, i;
+	FILE *gp = NULL, *d;
+
+	for (g = 0; g < s->ng; g++) {
+		const struct rd_group *gr = &s->g[g];
+		for (int w = 0; w < gr->nwl; w++) {
+			const struct rd_level *l = &gr->wl[w].lv[0];
+			const cJSON *pp;
+			if (gr->wl[w].kind != RD_CONTEXT)
+				continue;
+			if (gp == NULL && (gp = gp_begin(p, "context", 560, "Prefill speed against "
+							 "context length", "prompt tokens",
+							 "prefill tokens/s")) == NULL)
+				return;
+			if (k == 0)
+				fprintf(gp, "set logscale x 2\nset yrange [0:*]\n"
+					"set key autotitle columnhead\nplot ");
+			snprintf(name, sizeof name, "ctx-%d.csv", ++k);
+			if ((d = asset(p, name)) == NULL)
+				continue;
+			fprintf(d, "prompt_tokens,");
+			csv_label(d, gr->key);
+			fputc('\n', d);
+			for (i = 0; i < l->n; i++)
+				cJSON_ArrayForEach(pp, jget_path(l->runs[i]->doc, "per_prompt")) {
+					csv_num(d, jget_path_num(pp, "prompt_tokens.mean", NAN));
+					fputc(',', d);
+					csv_num(d, jget_path_num(pp, "prefill_tps.mean", NAN));
+					fputc('\n', d);
+				}
+			fclose(d);
+			fprintf(gp, "%s", k > 1 ? ", " : "");
+			gp_path(gp, p, name);
+			fprintf(gp, " using 1:2 smooth unique with linespoints lw 2");
+		}
+	}
+	if (gp) {
+		fprintf(gp, "\n");
+		gp_run(p, "context", gp);
+	}
+}
+
+int plot_all(struct plot *p, const struct rd_set *s)
+{
+	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
+		   "decode tokens/s", decode_of);
+	chart_bars(p, s, "ttft", "Time to first token of the shortest prompt by "
+		   "quantization (lower is better)", "TTFT, mean (ms)", ttft_ms);
+	chart_pareto(p, s);
+	chart_concurrency(p, s);
+	chart_memory(p, s);
+	chart_context(p, s);
+	return p->made;
+}

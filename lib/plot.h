@@ -1,0 +1,25 @@
+/* plot: the report's charts, drawn by gnuplot from the data layer's
+ * figures (lib/rundata).  Each chart is a CSV file of its data (libcsv)
+ * and a gnuplot script in one assets directory; labels reach gnuplot only
+ * inside the CSV files, never in a script, and paths in scripts are
+ * single-quoted, so that no label or path can become a gnuplot command. */
+#ifndef TB_PLOT_H
+#define TB_PLOT_H
+
+#include "rundata.h"
+
+#define PLOT_MAX_WARN 8
+
+struct plot {
+	char dir[1024];         /* the assets directory (must exist) */
+	const char *fmt;        /* "png" or "svg" */
+	int made;               /* charts gnuplot drew */
+	char warn[PLOT_MAX_WARN][300]; /* what failed, for the tool to print */
+	int nwarn;
+};
+
+/* Draws every chart the set has data for into p->dir.  Returns the
+ * number drawn; a chart that fails is skipped with a line in p->warn. */
+int plot_all(struct plot *p, const struct rd_set *s);
+
+#endif

@@ -1,0 +1,187 @@
+/* rundata: the report's data layer.  Run files are loaded, grouped by the
+ * --by fields, split by workload (what was asked, apart from the load) and
+ * by concurrency level, and every figure the report prints is computed
+ * here once, with its n and its method.  Renderers only format
+ * (docs/report.md; the definitions are in docs/metrics.md). */
+#ifndef TB_RUNDATA_H
+#define TB_RUNDATA_H
+
+#include <stddef.h>
+
+#include <cJSON.h>
+
+#include "stats.h"
+
+#define RD_FIELDS 8
+
+enum rd_kind {
+	RD_CLOSED,  /* closed loop: N users, each next request when one ends */
+	RD_OPEN,    /* open loop: requests at a rate */
+	RD_CONTEXT  /* context stress: prompts with a synthetic long context */
+};
+
+/* One measured request, successful and not a warm-up. */
+struct rd_req {
+	const char *prompt;     /* its name (owned by the run's document) */
+	double ttft, e2e, decode;
+};
+
+/* One run file. */
+struct rd_run {
+	char *path;
+	cJSON *doc;             /* NULL when unreadable */
+	char why[200];          /* why unreadable */
+	int version, incomplete, simulated;
+	enum rd_kind kind;
+	double conc;            /* users; 0 in an open-loop run */
+	char field[RD_FIELDS][96];
+	char key[512];          /* the group's name: the fields joined by " · " */
+	char workload[600];     /* equal strings: the same workload */
+	char wl_name[200];      /* the workload for a reader */
+	struct rd_req *req;     /* its requests, in the order they were sent */
+	size_t nreq;
+	int per_request;        /* 1: req[] from per_request; 0: one per prompt
+	                         * (its mean), the run having no per_request */
+};
+
+/* A figure with the number of values behind it; v is NAN when unknown. */
+struct rd_fig {
+	double v;
+	size_t n;
+};
+
+/* A mean with its 95 % confidence interval and how it was estimated. */
+struct rd_mean {
+	double mean, lo, hi;    /* NAN when unknown; lo = hi = mean when no CI */
+	size_t n;               /* the values the CI is over */
+	int runs;               /* 1: over requests of one run (within-run);
+	                         * >= 2: over the runs' means (run to run) */
+};
+
+/* One concurrency level of one workload of a group. */
+struct rd_level {
+	double conc;            /* 0: open loop */
+	struct rd_run **runs;
+	int n;
+	size_t nreq;            /* measured requests, failures included */
+	struct rd_fig agg_tps, fairness, error_rate;
+	struct rd_mean decode;  /* per-request decode TPS */
+	struct rd_fig e2e_p50, e2e_p95, e2e_p99, ttft_p50, ttft_p95, queue_p95;
+};
+
+/* A group's runs of one workload, by level (increasing users). */
+struct rd_wl {
+	const char *key, *name; /* its run's workload and wl_name */
+	int prompts;            /* prompts in it (0: nothing was asked) */
+	enum rd_kind kind;
+	struct rd_level *lv;
+	int nlv;
+};
+
+/* A group's figures on the primary workload at one user (the Summary). */
+struct rd_summary {
+	int runs;
+	struct rd_mean decode;
+	struct rd_fig ttft;         /* mean TTFT (s) of ttft_prompt */
+	const char *ttft_prompt;    /* the workload's shortest prompt (the
+	                             * first when no prompt has a count) */
+	struct rd_fig ttft_all, e2e_all; /* mean TTFT and E2E (s), every prompt */
+	struct rd_fig ttfo_p50;     /* TTFO p50 (s) when reasoning was seen */
+	struct rd_fig prefill;      /* prefill TPS at prefill_tokens (context runs) */
+	double prefill_tokens;
+	struct rd_fig load_s;       /* mean of the successful loads */
+	int load_failed;
+	struct rd_fig steady_gb;    /* steady-state memory of these runs */
+	struct rd_fig peak_gb;      /* the largest peak of any run of the group */
+	struct rd_fig tps_per_gb;   /* decode mean / steady GB */
+	struct rd_fig error_rate;   /* of these runs */
+	struct rd_fig error_all;    /* of every run of the group */
+	struct rd_fig quality;      /* pass rate; n = outputs checked */
+	double reasoning_tokens;
+};
+
+struct rd_group {
+	char key[512];
+	char field[RD_FIELDS][96];
+	struct rd_run **runs;
+	int n;
+	struct rd_wl *wl;
+	int nwl;
+	const struct rd_level *base; /* primary workload, lowest closed level */
+	struct rd_summary sum;       /* from base; all unknown when NULL */
+};
+
+struct rd_set {
+	const char *by[RD_FIELDS];
+	int nby;
+	struct rd_run *runs;
+	int nruns, nunreadable;
+	struct rd_group *g;
+	int ng;
+	const char *primary;    /* the workload most groups ran at one user */
+	const char *primary_name;
+};
+
+/* An empty set grouped by the given fields. */
+void rd_init(struct rd_set *s, const char *const *by, int nby);
+
+/* Adds the run file at path (read and parsed here); an unreadable file is
+ * kept with its reason.  Returns 0, or -1 when out of memory. */
+int rd_add_file(struct rd_set *s, const char *path);
+
+/* Adds a file, or every *.json of a directory (in byte order).  Returns 0,
+ * or -1 with errno when the directory cannot be read. */
+int rd_add_path(struct rd_set *s, const char *path);
+
+/* Groups the runs and computes every figure.  Returns 0, or -1 when out
+ * of memory. */
+int rd_build(struct rd_set *s);
+
+void rd_free(struct rd_set *s);
+
+/* The level of a group at users c of workload wl (NULL when none). */
+const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
+				   double c);
+
+/* The mean of one prompt's metric ("ttft_s", "decode_tps", ...) over
+ * runs, from their per_prompt means weighted by their n. */
+struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
+			     const char *metric);
+
+/* Whether a nearest-rank percentile p of n values is more than the
+ * largest value: n >= 100 / (100 - p) (p95 needs 20, p99 needs 100). */
+int rd_pct_ok(double p, size_t n);
+
+enum rd_metric { RD_DECODE, RD_TTFT, RD_E2E };
+
+/* A paired comparison of candidate b against baseline a on one metric. */
+struct rd_cmp {
+	struct stats_ratio r;   /* b / a: ratio, CI, raw p */
+	double p_adj;           /* after Holm (rd_holm); -1 when untested */
+	int runs;               /* 1: pairs of requests; >= 2: pairs of runs */
+	int by_prompt;          /* a run had no per_request: its prompts'
+	                         * means were paired instead of requests */
+	int higher_better;
+	const char *why_not;    /* non-NULL: not compared, and why */
+	int verdict;            /* +1 better, -1 worse, 0 tie (after rd_holm) */
+};
+
+/* Compares groups a and b on their runs of workload wl at users c, paired
+ * by (prompt, repetition): the i-th request of a prompt in a against the
+ * i-th in b.  With 2 or more runs in each, the units are pairs of runs
+ * (each run's geometric mean ratio over its prompts), so that the CI is
+ * from run-to-run variation. */
+void rd_compare(const struct rd_group *a, const struct rd_group *b,
+		const char *wl, double c, enum rd_metric m, struct rd_cmp *out);
+
+/* Differences smaller than this share are ties whatever their p: below
+ * what a user notices and what a second run reproduces. */
+#define RD_TIE_MARGIN 0.02
+
+/* Holm's correction over a family of comparisons, then each verdict: a
+ * difference is better or worse only when its adjusted p is below 0.05,
+ * its CI excludes 1 and the ratio is RD_TIE_MARGIN or more from 1;
+ * otherwise a tie. */
+void rd_holm(struct rd_cmp *const *c, size_t n);
+
+#endif

@@ -1,0 +1,340 @@
+/* Unit tests for lib/rundata: grouping, workloads and levels, every figure
+ * of the Summary and the concurrency table, and paired comparisons, on
+ * run files written here with worked-out values. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "tap.h"
+
+#include "rundata.h"
+#include "stats.h"
+
+static char dir[] = "/tmp/t_rundata.XXXXXX";
+
+#define NP 5
+static const char *names[NP] = {"short", "medium", "long", "reasoning", "instruction"};
+static const double ptok[NP] = {17, 40, 60, 30, 200};
+/* TTFT (s) and decode TPS of each prompt: very different per prompt */
+static const double TTFT[NP] = {0.1, 0.5, 2.0, 8.0, 0.02};
+static const double DEC[NP] = {40, 42, 44, 46, 48};
+
+struct spec {
+	const char *file, *model, *quant, *prompts;
+	int conc, max_tokens, reps;
+	double ttft_x, dec_x;       /* every request's TTFT, decode scaled */
+	double steady_gb, peak_gb, agg_tps;
+	int drop_per_request;       /* an older run: per_prompt only */
+};
+
+/* Writes one run JSON as agg would, with every request of every prompt
+ * rep times: TTFT[i] * ttft_x, DEC[i] * dec_x, 32 tokens each. */
+static void write_run(const struct spec *s)
+{
+	cJSON *d = cJSON_CreateObject(), *run, *cfg, *lab, *pp, *pr, *o, *m;
+	struct stats_vec dv = {0}, tv = {0};
+	struct stats_sum ds, ts;
+	char path[256], *text;
+	FILE *f;
+	int i, r, id = 0;
+
+	cJSON_AddStringToObject(d, "format", "tokbench-run");
+	cJSON_AddNumberToObject(d, "version", 1);
+	run = cJSON_AddObjectToObject(d, "run");
+	cJSON_AddStringToObject(run, "model", s->model);
+	cJSON_AddStringToObject(run, "api", "chat");
+	lab = cJSON_AddObjectToObject(run, "labels");
+	cJSON_AddStringToObject(lab, "quant", s->quant);
+	cfg = cJSON_AddObjectToObject(run, "config");
+	cJSON_AddNumberToObject(cfg, "concurrency", s->conc);
+	cJSON_AddNumberToObject(cfg, "max_tokens", s->max_tokens);
+	cJSON_AddStringToObject(cfg, "prompts", s->prompts);
+	pp = cJSON_AddObjectToObject(d, "per_prompt");
+	pr = cJSON_AddArrayToObject(d, "per_request");
+	for (i = 0; i < NP; i++) {
+		double t = TTFT[i] * s->ttft_x, v = DEC[i] * s->dec_x;
+		o = cJSON_AddObjectToObject(pp, names[i]);
+		cJSON_AddNumberToObject(o, "n", s->reps);
+		cJSON_AddNumberToObject(o, "ok", s->reps);
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "prompt_tokens"), "mean", ptok[i]);
+		m = cJSON_AddObjectToObject(o, "ttft_s");
+		cJSON_AddNumberToObject(m, "n", s->reps);
+		cJSON_AddNumberToObject(m, "mean", t);
+		m = cJSON_AddObjectToObject(o, "decode_tps");
+		cJSON_AddNumberToObject(m, "n", s->reps);
+		cJSON_AddNumberToObject(m, "mean", v);
+	}
+	for (r = 0; r < s->reps; r++)
+		for (i = 0; i < NP; i++) {
+			double t = TTFT[i] * s->ttft_x, v = DEC[i] * s->dec_x;
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "id", ++id);
+			cJSON_AddStringToObject(o, "prompt", names[i]);
+			cJSON_AddNumberToObject(o, "rep", r);
+			cJSON_AddStringToObject(o, "status", "ok");
+			cJSON_AddNumberToObject(o, "ttft_s", t);
+			cJSON_AddNumberToObject(o, "e2e_s", t + 31 / v);
+			cJSON_AddNumberToObject(o, "decode_tps", v);
+			cJSON_AddItemToArray(pr, o);
+			stats_push(&dv, v);
+			stats_push(&tv, t);
+		}
+	/* a failed request and a warm-up: neither is a measured success */
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "prompt", "short");
+	cJSON_AddStringToObject(o, "status", "http_error");
+	cJSON_AddItemToArray(pr, o);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "prompt", "short");
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddBoolToObject(o, "warmup", 1);
+	cJSON_AddNumberToObject(o, "ttft_s", 99);
+	cJSON_AddItemToArray(pr, o);
+	if (s->drop_per_request)
+		cJSON_DeleteItemFromObject(d, "per_request");
+	stats_summarise(&dv, &ds);
+	stats_summarise(&tv, &ts);
+	m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"), "decode_tps");
+	cJSON_AddNumberToObject(m, "n", (double)ds.n);
+	cJSON_AddNumberToObject(m, "mean", ds.mean);
+	cJSON_AddNumberToObject(m, "ci95_lo", ds.ci_lo);
+	cJSON_AddNumberToObject(m, "ci95_hi", ds.ci_hi);
+	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttft_s");
+	cJSON_AddNumberToObject(m, "mean", ts.mean);
+	o = cJSON_AddObjectToObject(d, "requests");
+	cJSON_AddNumberToObject(o, "measured", NP * s->reps + 1);
+	cJSON_AddNumberToObject(o, "ok", NP * s->reps);
+	o = cJSON_AddObjectToObject(d, "memory");
+	cJSON_AddNumberToObject(o, "steady_bytes", s->steady_gb * 1e9);
+	cJSON_AddNumberToObject(o, "peak_bytes", s->peak_gb * 1e9);
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "throughput"), "aggregate_tps",
+				s->agg_tps);
+	snprintf(path, sizeof path, "%s/%s", dir, s->file);
+	text = cJSON_Print(d);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(d);
+	stats_vec_free(&dv);
+	stats_vec_free(&tv);
+}
+
+static const char *by[] = {"model", "quant"};
+
+static struct rd_set load(void)
+{
+	struct rd_set s;
+
+	rd_init(&s, by, 2);
+	CHECK_INT(rd_add_path(&s, dir), 0);
+	CHECK_INT(rd_build(&s), 0);
+	return s;
+}
+
+static const struct rd_group *group(const struct rd_set *s, const char *key)
+{
+	for (int i = 0; i < s->ng; i++)
+		if (strcmp(s->g[i].key, key) == 0)
+			return &s->g[i];
+	printf("# no group %s\n", key);
+	return NULL;
+}
+
+static void clear(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof cmd, "rm -f %s/*.json", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
+/* The Summary's figures of one run and of two, and the workload split. */
+static void test_summary_and_workloads(void)
+{
+	struct rd_set s;
+	const struct rd_group *a, *b;
+
+	clear();
+	write_run(&(struct spec){"a1.json", "M", "Q4_K_M", "/x/std.json", 1, 32, 2,
+				 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "Q4_K_M", "/y/std.json", 1, 32, 2,
+				 1, 1.1, 102, 121, 40, 0});
+	write_run(&(struct spec){"a3.json", "M", "Q4_K_M", "std.json", 2, 32, 1,
+				 1.2, 0.9, 101, 130, 70, 0});
+	write_run(&(struct spec){"a4.json", "M", "Q4_K_M", "std.json", 4, 32, 4,
+				 1.5, 0.8, 101, 140, 120, 0});
+	write_run(&(struct spec){"b1.json", "M", "Q8_0", "std.json", 1, 32, 1,
+				 1, 1, 200, 250, 30, 0});
+	/* another output limit: another workload, never the Summary's */
+	write_run(&(struct spec){"b2.json", "M", "Q8_0", "std.json", 1, 64, 1,
+				 1, 1, 200, 260, 30, 0});
+	s = load();
+	CHECK_INT(s.ng, 2);
+	a = group(&s, "M · Q4_K_M");
+	b = group(&s, "M · Q8_0");
+	if (!a || !b)
+		return;
+	CHECK(strstr(s.primary, "std.json|short×1,medium×1,") == s.primary);
+	CHECK(strstr(s.primary, "|max 32|") != NULL);
+	CHECK_STR(s.primary_name, "std.json, 5 prompts, max 32 tokens");
+	/* Q4_K_M: one workload at 1, 2 and 4 users (the set's directory does not
+	 * matter; the same prompts in the same proportions do) */
+	CHECK_INT(a->nwl, 1);
+	CHECK_INT(a->wl[0].nlv, 3);
+	CHECK_INT(b->nwl, 2);
+	/* two runs at one user: the mean of their means (44 and 48.4), CI from
+	 * the two (t95(1) = 12.706 x sd 3.111 / sqrt 2) */
+	CHECK_INT(a->sum.runs, 2);
+	CHECK_INT(a->sum.decode.runs, 2);
+	CHECK_NEAR(a->sum.decode.mean, 46.2, 1e-9);
+	CHECK_NEAR(a->sum.decode.hi - 46.2, 12.706 * 3.1112698 / sqrt(2), 1e-3);
+	/* one run: agg's mean and CI over its 5 requests */
+	CHECK_INT(b->sum.decode.runs, 1);
+	CHECK_INT((int)b->sum.decode.n, 5);
+	CHECK_NEAR(b->sum.decode.mean, 44, 1e-9);
+	/* TTFT of the shortest prompt (17 tokens: "short"), not of a mix */
+	CHECK_STR(a->sum.ttft_prompt, "short");
+	CHECK_NEAR(a->sum.ttft.v, 0.1, 1e-12);
+	CHECK_INT((int)a->sum.ttft.n, 4);
+	/* memory: steady state of the Summary's runs; the peak of any run */
+	CHECK_NEAR(a->sum.steady_gb.v, 101, 1e-9);
+	CHECK_NEAR(a->sum.peak_gb.v, 140, 1e-9);
+	CHECK_NEAR(a->sum.tps_per_gb.v, 46.2 / 101, 1e-9);
+	/* one failure in 11 measured requests per run */
+	CHECK_NEAR(a->sum.error_rate.v, 2.0 / 22, 1e-12);
+	CHECK_INT((int)a->sum.error_rate.n, 22);
+	rd_free(&s);
+}
+
+/* The concurrency levels of a workload and the percentiles n allows. */
+static void test_levels(void)
+{
+	struct rd_set s;
+	const struct rd_group *a;
+	const struct rd_level *l;
+
+	clear();
+	write_run(&(struct spec){"a1.json", "M", "4bit", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "4bit", "std.json", 2, 32, 4, 1, 0.5, 100, 120, 70, 0});
+	s = load();
+	if ((a = group(&s, "M · 4bit")) == NULL)
+		return;
+	l = rd_level_of(a, s.primary, 2);
+	CHECK(l != NULL);
+	if (l == NULL)
+		return;
+	CHECK_NEAR(l->agg_tps.v, 70, 1e-12);
+	CHECK_NEAR(l->decode.mean, 22, 1e-9);
+	CHECK_INT((int)l->nreq, 21);
+	/* 20 E2E values: p95 is allowed and is rank 19; p99 is not */
+	CHECK_INT((int)l->e2e_p95.n, 20);
+	CHECK(rd_pct_ok(95, l->e2e_p95.n));
+	CHECK(!rd_pct_ok(99, l->e2e_p99.n));
+	CHECK_NEAR(l->ttft_p95.v, 8.0, 1e-12);   /* rank 19 of 4x{0.02..8} */
+	CHECK_NEAR(l->ttft_p50.v, 0.5, 1e-12);   /* rank 10: after 0.02 x4, 0.1 x4 */
+	CHECK(!rd_pct_ok(95, 19) && rd_pct_ok(50, 2) && !rd_pct_ok(50, 1));
+	CHECK(rd_pct_ok(99, 100) && rd_pct_ok(90, 10) && !rd_pct_ok(90, 9));
+	rd_free(&s);
+}
+
+static struct rd_cmp compare(const struct rd_set *s, const char *a, const char *b,
+			     enum rd_metric m)
+{
+	struct rd_cmp c, *p = &c;
+
+	rd_compare(group(s, a), group(s, b), s->primary, 1, m, &c);
+	rd_holm(&p, 1);
+	return c;
+}
+
+/* A uniform 2x TTFT gain is certain; equal groups tie; unlike workloads
+ * are not compared. */
+static void test_compare(void)
+{
+	struct rd_set s;
+	struct rd_cmp c;
+
+	clear();
+	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 0.48, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"c.json", "M", "C", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"d.json", "M", "D", "std.json", 1, 64, 2, 0.5, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"e.json", "M", "E", "std.json", 1, 32, 2, 1, 1.01, 100, 120, 39, 0});
+	s = load();
+	c = compare(&s, "M · A", "M · B", RD_TTFT);
+	CHECK_INT((int)c.r.n, 10);
+	CHECK_NEAR(c.r.ratio, 0.48, 1e-9);
+	CHECK_INT(c.verdict, 1);   /* lower TTFT: better */
+	c = compare(&s, "M · B", "M · A", RD_TTFT);
+	CHECK_INT(c.verdict, -1);
+	c = compare(&s, "M · A", "M · C", RD_DECODE);
+	CHECK_NEAR(c.r.ratio, 1, 1e-12);
+	CHECK_INT(c.verdict, 0);
+	/* certain but within 2 %: a tie, not a win */
+	c = compare(&s, "M · A", "M · E", RD_DECODE);
+	CHECK_NEAR(c.r.ratio, 1.01, 1e-9);
+	CHECK_NEAR(c.r.p, 0, 0);
+	CHECK_INT(c.verdict, 0);
+	c = compare(&s, "M · A", "M · D", RD_TTFT);
+	CHECK(c.why_not != NULL);
+	CHECK_INT(c.verdict, 0);
+	rd_free(&s);
+}
+
+/* Two runs each: pairs of runs, so the CI is run to run. */
+static void test_compare_runs(void)
+{
+	struct rd_set s;
+	struct rd_cmp c;
+
+	clear();
+	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1, 1.10, 100, 120, 39, 0});
+	write_run(&(struct spec){"b2.json", "M", "B", "std.json", 1, 32, 1, 1, 1.30, 100, 120, 39, 0});
+	s = load();
+	c = compare(&s, "M · A", "M · B", RD_DECODE);
+	CHECK_INT(c.runs, 2);
+	CHECK_INT((int)c.r.n, 2);
+	/* run ratios 1.1 and 1.3: geometric mean sqrt(1.43); with one degree
+	 * of freedom the interval is wide and holds 1: a tie */
+	CHECK_NEAR(c.r.ratio, sqrt(1.1 * 1.3), 1e-9);
+	CHECK(c.r.lo < 1);
+	CHECK_INT(c.verdict, 0);
+	rd_free(&s);
+}
+
+/* A run without per_request still pairs, by prompt means. */
+static void test_per_prompt_fallback(void)
+{
+	struct rd_set s;
+	struct rd_cmp c;
+
+	clear();
+	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1, 100, 120, 39,
+				 .drop_per_request = 1});
+	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 0.5, 1, 100, 120, 39, 0});
+	s = load();
+	CHECK_INT(s.runs[0].per_request, 0);
+	CHECK_INT((int)s.runs[0].nreq, NP);
+	c = compare(&s, "M · A", "M · B", RD_TTFT);
+	CHECK_INT((int)c.r.n, NP);
+	CHECK_NEAR(c.r.ratio, 0.5, 1e-9);
+	rd_free(&s);
+}
+
+int main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	RUN(test_summary_and_workloads);
+	RUN(test_levels);
+	RUN(test_compare);
+	RUN(test_compare_runs);
+	RUN(test_per_prompt_fallback);
+	clear();
+	rmdir(dir);
+	return DONE();
+}
