@@ -191,40 +191,6 @@ double stats_hist_mean(const struct stats_hist *h)
 	return h->total > 0 ? h->sum / h->total : 0;
 }
 
-void stats_pool(const struct stats_sum *parts, size_t k, struct stats_sum *out)
-{
-	double n = 0, sum = 0, ss = 0, half;
-	size_t i;
-
-	memset(out, 0, sizeof *out);
-	for (i = 0; i < k; i++) {
-		if (parts[i].n == 0)
-			continue;
-		if (n == 0 || parts[i].min < out->min)
-			out->min = parts[i].min;
-		if (n == 0 || parts[i].max > out->max)
-			out->max = parts[i].max;
-		n += (double)parts[i].n;
-		sum += (double)parts[i].n * parts[i].mean;
-	}
-	if (n == 0)
-		return;
-	out->n = (size_t)n;
-	out->mean = sum / n;
-	/* Within-sample squares plus between-sample squares. */
-	for (i = 0; i < k; i++) {
-		double ni = (double)parts[i].n, d = parts[i].mean - out->mean;
-		if (ni == 0)
-			continue;
-		ss += (ni - 1) * parts[i].stddev * parts[i].stddev + ni * d * d;
-	}
-	out->stddev = n > 1 ? sqrt(ss / (n - 1)) : 0;
-	out->cv = out->mean != 0 ? out->stddev / fabs(out->mean) : 0;
-	half = n > 1 ? stats_t95((long)n - 1) * out->stddev / sqrt(n) : 0;
-	out->ci_lo = out->mean - half;
-	out->ci_hi = out->mean + half;
-}
-
 /* The continued fraction of the incomplete beta function (modified Lentz). */
 static double beta_cf(double a, double b, double x)
 {
@@ -276,26 +242,6 @@ double stats_t_cdf(double t, double df)
 	double tail = 0.5 * beta_inc(df / 2, 0.5, df / (df + t * t));
 
 	return t >= 0 ? 1 - tail : tail;
-}
-
-double stats_welch(const struct stats_sum *a, const struct stats_sum *b,
-		   double *t, double *df)
-{
-	double va, vb, se2;
-
-	*t = 0;
-	*df = 0;
-	if (a->n < 2 || b->n < 2)
-		return -1;
-	va = a->stddev * a->stddev / (double)a->n;
-	vb = b->stddev * b->stddev / (double)b->n;
-	se2 = va + vb;
-	if (se2 <= 0)
-		return -1;
-	*t = (a->mean - b->mean) / sqrt(se2);
-	*df = se2 * se2 / (va * va / (double)(a->n - 1) +
-			   vb * vb / (double)(b->n - 1));
-	return 2 * (1 - stats_t_cdf(fabs(*t), *df));
 }
 
 void stats_paired_ratio(const double *a, const double *b, size_t n,

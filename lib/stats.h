@@ -1,4 +1,5 @@
-/* stats: summary statistics, percentiles and histograms, one method each. */
+/* stats: summary statistics, percentiles, histograms and paired ratios,
+ * one method each. */
 #ifndef TB_STATS_H
 #define TB_STATS_H
 
@@ -50,18 +51,6 @@ double stats_jain(const double *x, size_t n);
 /* Least-squares line y = a + b x; returns b (the slope) and stores r^2
  * in *r2 (0 when undefined).  Needs n >= 2 distinct x, else returns 0. */
 double stats_slope(const double *x, const double *y, size_t n, double *r2);
-
-/* Pools summaries of several samples (n, mean, sample stddev) into the
- * summary of their union: n, mean, stddev and the 95 % CI of the mean.
- * Samples with n == 0 are skipped. */
-void stats_pool(const struct stats_sum *parts, size_t k, struct stats_sum *out);
-
-/* Welch's t-test of the difference of two means from their summaries.
- * Stores t and the Welch-Satterthwaite degrees of freedom; returns the
- * two-sided p-value, or -1 when a sample has fewer than 2 values or both
- * have no variance. */
-double stats_welch(const struct stats_sum *a, const struct stats_sum *b,
-		   double *t, double *df);
 
 /* A paired comparison of matched values a[i] and b[i] on their ratio
  * b/a: the geometric mean of the ratios, its 95 % confidence interval
