@@ -105,7 +105,7 @@ $(BUILD)/help/%/help.h: docs/%.md scripts/help.awk
 $(BINDIR)/%: src/%.c $(LIB_A) lib/*.h $(BUILD)/help/%/help.h | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/tap.h $(LIB_A) | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm
 
 $(BUILD)/lib $(BUILD)/tests $(BINDIR):

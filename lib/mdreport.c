@@ -40,6 +40,7 @@ static void out(const char *fmt, ...)
 }
 
 static void cell(const char *s, size_t max) { md_cell(M, s, max); }
+static void gb(double v) { md_gb(M, v * 1e9); } /* GB as the tables write it */
 static void numcell(double v, int prec) { md_num(M, v, prec); }
 
 static const char *shown_path(const char *path, char *buf, size_t n);
@@ -145,13 +146,17 @@ static void say_memory(const struct decide_pick *p)
 		return;
 	}
 	cell(p->best->key, 120);
-	out(" — %.1f GB at %.1f tok/s (", p->best->sum.steady_gb.v, p->best->sum.decode.mean);
+	out(" — ");
+	gb(p->best->sum.steady_gb.v);
+	out(" GB at %.1f tok/s (", p->best->sum.decode.mean);
 	numcell(p->best->sum.tps_per_gb.v, 3);
 	out(" TPS/GB)");
 	if (p->next) {
 		out("%s", p->tie ? "; a **tie** with " : "; next: ");
 		cell(p->next->key, 120);
-		out(" at %.1f GB", p->next->sum.steady_gb.v);
+		out(" at ");
+		gb(p->next->sum.steady_gb.v);
+		out(" GB");
 		if (p->tie)
 			out(" (within 1 %%)");
 	}
@@ -403,9 +408,9 @@ static void write_summary(void)
 		else
 			numcell(s->load_s.v, 2);
 		out(" | ");
-		numcell(s->steady_gb.v, s->steady_gb.v >= 1 ? 1 : 3);
+		gb(s->steady_gb.v);
 		out(" | ");
-		numcell(s->peak_gb.v, s->peak_gb.v >= 1 ? 1 : 3);
+		gb(s->peak_gb.v);
 		out(" | ");
 		md_mean(M, &s->decode, 2);
 		out(" | ");
@@ -712,12 +717,13 @@ static void write_baseline(void)
 			    &R->base_cmp[g][1]);
 		compare_row("E2E s (mean)", b->e2e_all.v, c->sum.e2e_all.v, 1, 3, &R->base_cmp[g][2]);
 		out("| memory GB (steady state) | ");
-		numcell(b->steady_gb.v, 1);
+		gb(b->steady_gb.v);
 		out(" | ");
-		numcell(c->sum.steady_gb.v, 1);
+		gb(c->sum.steady_gb.v);
 		out(" | ");
 		numcell(c->sum.steady_gb.v / b->steady_gb.v, 2);
-		out("× | one figure per run: untested |\n\n");
+		out("%s | one figure per run: untested |\n\n",
+		    isfinite(c->sum.steady_gb.v / b->steady_gb.v) ? "×" : "");
 	}
 }
 

@@ -1,154 +1,7 @@
 /* Unit tests for lib/rundata: grouping, workloads and levels, every figure
  * of the Summary and the concurrency table, and paired comparisons, on
  * run files written here with worked-out values. */
-#include <stdlib.h>
-#include <unistd.h>
-
-#include <cJSON.h>
-
-#include "tap.h"
-
-#include "rundata.h"
-#include "stats.h"
-
-static char dir[] = "/tmp/t_rundata.XXXXXX";
-
-#define NP 5
-static const char *names[NP] = {"short", "medium", "long", "reasoning", "instruction"};
-static const double ptok[NP] = {17, 40, 60, 30, 200};
-/* TTFT (s) and decode TPS of each prompt: very different per prompt */
-static const double TTFT[NP] = {0.1, 0.5, 2.0, 8.0, 0.02};
-static const double DEC[NP] = {40, 42, 44, 46, 48};
-
-struct spec {
-	const char *file, *model, *quant, *prompts;
-	int conc, max_tokens, reps;
-	double ttft_x, dec_x;       /* every request's TTFT, decode scaled */
-	double steady_gb, peak_gb, agg_tps;
-	int drop_per_request;       /* an older run: per_prompt only */
-};
-
-/* Writes one run JSON as agg would, with every request of every prompt
- * rep times: TTFT[i] * ttft_x, DEC[i] * dec_x, 32 tokens each. */
-static void write_run(const struct spec *s)
-{
-	cJSON *d = cJSON_CreateObject(), *run, *cfg, *lab, *pp, *pr, *o, *m;
-	struct stats_vec dv = {0}, tv = {0};
-	struct stats_sum ds, ts;
-	char path[256], *text;
-	FILE *f;
-	int i, r, id = 0;
-
-	cJSON_AddStringToObject(d, "format", "tokbench-run");
-	cJSON_AddNumberToObject(d, "version", 1);
-	run = cJSON_AddObjectToObject(d, "run");
-	cJSON_AddStringToObject(run, "model", s->model);
-	cJSON_AddStringToObject(run, "api", "chat");
-	lab = cJSON_AddObjectToObject(run, "labels");
-	cJSON_AddStringToObject(lab, "quant", s->quant);
-	cfg = cJSON_AddObjectToObject(run, "config");
-	cJSON_AddNumberToObject(cfg, "concurrency", s->conc);
-	cJSON_AddNumberToObject(cfg, "max_tokens", s->max_tokens);
-	cJSON_AddStringToObject(cfg, "prompts", s->prompts);
-	pp = cJSON_AddObjectToObject(d, "per_prompt");
-	pr = cJSON_AddArrayToObject(d, "per_request");
-	for (i = 0; i < NP; i++) {
-		double t = TTFT[i] * s->ttft_x, v = DEC[i] * s->dec_x;
-		o = cJSON_AddObjectToObject(pp, names[i]);
-		cJSON_AddNumberToObject(o, "n", s->reps);
-		cJSON_AddNumberToObject(o, "ok", s->reps);
-		cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "prompt_tokens"), "mean", ptok[i]);
-		m = cJSON_AddObjectToObject(o, "ttft_s");
-		cJSON_AddNumberToObject(m, "n", s->reps);
-		cJSON_AddNumberToObject(m, "mean", t);
-		m = cJSON_AddObjectToObject(o, "decode_tps");
-		cJSON_AddNumberToObject(m, "n", s->reps);
-		cJSON_AddNumberToObject(m, "mean", v);
-	}
-	for (r = 0; r < s->reps; r++)
-		for (i = 0; i < NP; i++) {
-			double t = TTFT[i] * s->ttft_x, v = DEC[i] * s->dec_x;
-			o = cJSON_CreateObject();
-			cJSON_AddNumberToObject(o, "id", ++id);
-			cJSON_AddStringToObject(o, "prompt", names[i]);
-			cJSON_AddNumberToObject(o, "rep", r);
-			cJSON_AddStringToObject(o, "status", "ok");
-			cJSON_AddNumberToObject(o, "ttft_s", t);
-			cJSON_AddNumberToObject(o, "e2e_s", t + 31 / v);
-			cJSON_AddNumberToObject(o, "decode_tps", v);
-			cJSON_AddItemToArray(pr, o);
-			stats_push(&dv, v);
-			stats_push(&tv, t);
-		}
-	/* a failed request and a warm-up: neither is a measured success */
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "prompt", "short");
-	cJSON_AddStringToObject(o, "status", "http_error");
-	cJSON_AddItemToArray(pr, o);
-	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "prompt", "short");
-	cJSON_AddStringToObject(o, "status", "ok");
-	cJSON_AddBoolToObject(o, "warmup", 1);
-	cJSON_AddNumberToObject(o, "ttft_s", 99);
-	cJSON_AddItemToArray(pr, o);
-	if (s->drop_per_request)
-		cJSON_DeleteItemFromObject(d, "per_request");
-	stats_summarise(&dv, &ds);
-	stats_summarise(&tv, &ts);
-	m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"), "decode_tps");
-	cJSON_AddNumberToObject(m, "n", (double)ds.n);
-	cJSON_AddNumberToObject(m, "mean", ds.mean);
-	cJSON_AddNumberToObject(m, "ci95_lo", ds.ci_lo);
-	cJSON_AddNumberToObject(m, "ci95_hi", ds.ci_hi);
-	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttft_s");
-	cJSON_AddNumberToObject(m, "mean", ts.mean);
-	o = cJSON_AddObjectToObject(d, "requests");
-	cJSON_AddNumberToObject(o, "measured", NP * s->reps + 1);
-	cJSON_AddNumberToObject(o, "ok", NP * s->reps);
-	o = cJSON_AddObjectToObject(d, "memory");
-	cJSON_AddNumberToObject(o, "steady_bytes", s->steady_gb * 1e9);
-	cJSON_AddNumberToObject(o, "peak_bytes", s->peak_gb * 1e9);
-	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "throughput"), "aggregate_tps",
-				s->agg_tps);
-	snprintf(path, sizeof path, "%s/%s", dir, s->file);
-	text = cJSON_Print(d);
-	f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-	free(text);
-	cJSON_Delete(d);
-	stats_vec_free(&dv);
-	stats_vec_free(&tv);
-}
-
-static const char *by[] = {"model", "quant"};
-
-static struct rd_set load(void)
-{
-	struct rd_set s;
-
-	rd_init(&s, by, 2);
-	CHECK_INT(rd_add_path(&s, dir), 0);
-	CHECK_INT(rd_build(&s), 0);
-	return s;
-}
-
-static const struct rd_group *group(const struct rd_set *s, const char *key)
-{
-	for (int i = 0; i < s->ng; i++)
-		if (strcmp(s->g[i].key, key) == 0)
-			return &s->g[i];
-	printf("# no group %s\n", key);
-	return NULL;
-}
-
-static void clear(void)
-{
-	char cmd[300];
-
-	snprintf(cmd, sizeof cmd, "rm -f %s/*.json", dir);
-	CHECK_INT(system(cmd), 0);
-}
+#include "runfix.h"
 
 /* The Summary's figures of one run and of two, and the workload split. */
 static void test_summary_and_workloads(void)
@@ -157,6 +10,7 @@ static void test_summary_and_workloads(void)
 	const struct rd_group *a, *b;
 
 	clear();
+	X.failed = 1;
 	write_run(&(struct spec){"a1.json", "M", "Q4_K_M", "/x/std.json", 1, 32, 2,
 				 1, 1, 100, 120, 39, 0});
 	write_run(&(struct spec){"a2.json", "M", "Q4_K_M", "/y/std.json", 1, 32, 2,
@@ -216,6 +70,7 @@ static void test_levels(void)
 	const struct rd_level *l;
 
 	clear();
+	X.failed = 1;
 	write_run(&(struct spec){"a1.json", "M", "4bit", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
 	write_run(&(struct spec){"a2.json", "M", "4bit", "std.json", 2, 32, 4, 1, 0.5, 100, 120, 70, 0});
 	s = load();
@@ -325,6 +180,45 @@ static void test_per_prompt_fallback(void)
 	rd_free(&s);
 }
 
+/* Load, prefill at the longest context prompt, quality: from all runs of
+ * the group or the Summary's, as documented. */
+static void test_load_prefill_quality(void)
+{
+	struct rd_set s;
+	const struct rd_group *a, *b;
+
+	clear();
+	X.load_s = 20;
+	X.checked = 10, X.passed = 7;
+	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	X.load_s = 30;
+	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	X.load_s = 0, X.checked = 0;
+	X.context = 1; /* 1k .. 5k tokens: the longest (5000) is the figure */
+	write_run(&(struct spec){"a3.json", "M", "A", "ctx.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	X.context = 0;
+	X.load_failed = 1;
+	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	s = load();
+	a = group(&s, "M · A");
+	b = group(&s, "M · B");
+	if (!a || !b)
+		return;
+	CHECK_NEAR(a->sum.load_s.v, 25, 1e-12);
+	CHECK_INT((int)a->sum.load_s.n, 2);
+	CHECK_INT(a->sum.load_failed, 0);
+	CHECK_INT(b->sum.load_failed, 1);
+	CHECK_NEAR(a->sum.prefill_tokens, 5000, 0);
+	CHECK_NEAR(a->sum.prefill.v, 200, 1e-12);
+	CHECK_NEAR(a->sum.quality.v, 0.7, 1e-12);
+	CHECK_INT((int)a->sum.quality.n, 20);
+	/* the context run is a workload of its own, never the Summary's */
+	CHECK_INT(a->nwl, 2);
+	CHECK_INT(a->sum.runs, 2);
+	CHECK(isnan(b->sum.quality.v));
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -334,6 +228,7 @@ int main(void)
 	RUN(test_compare);
 	RUN(test_compare_runs);
 	RUN(test_per_prompt_fallback);
+	RUN(test_load_prefill_quality);
 	clear();
 	rmdir(dir);
 	return DONE();

@@ -1,0 +1,187 @@
+/* runfix.h: run JSON files written as agg would, with worked-out values,
+ * for the unit tests of the report's layers (t_rundata, t_decide).  Each
+ * test program includes it once. */
+#ifndef TB_RUNFIX_H
+#define TB_RUNFIX_H
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "tap.h"
+
+#include "rundata.h"
+#include "stats.h"
+
+static char dir[] = "/tmp/t_runfix.XXXXXX";
+
+#define NP 5
+static const char *names[NP] = {"short", "medium", "long", "reasoning", "instruction"};
+static const double ptok[NP] = {17, 40, 60, 30, 200};
+/* TTFT (s) and decode TPS of each prompt: very different per prompt */
+static const double TTFT[NP] = {0.1, 0.5, 2.0, 8.0, 0.02};
+static const double DEC[NP] = {40, 42, 44, 46, 48};
+
+struct spec {
+	const char *file, *model, *quant, *prompts;
+	int conc, max_tokens, reps;
+	double ttft_x, dec_x;       /* every request's TTFT, decode scaled */
+	double steady_gb, peak_gb, agg_tps;
+	int drop_per_request;       /* an older run: per_prompt only */
+};
+
+/* What the next runs written also have (clear() resets it). */
+static struct extra {
+	double load_s;              /* > 0: a load of that many seconds */
+	int load_failed;
+	int checked, passed;        /* expect checks */
+	int failed;                 /* failed requests besides the ok ones */
+	int context;                /* prompts with synthetic contexts of
+	                             * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
+} X;
+
+/* Writes one run JSON as agg would, with every request of every prompt
+ * rep times: TTFT[i] * ttft_x, DEC[i] * dec_x, 32 tokens each. */
+static void write_run(const struct spec *s)
+{
+	cJSON *d = cJSON_CreateObject(), *run, *cfg, *lab, *pp, *pr, *o, *m;
+	struct stats_vec dv = {0}, tv = {0};
+	struct stats_sum ds, ts;
+	char path[256], *text;
+	FILE *f;
+	int i, r, id = 0;
+
+	cJSON_AddStringToObject(d, "format", "tokbench-run");
+	cJSON_AddNumberToObject(d, "version", 1);
+	run = cJSON_AddObjectToObject(d, "run");
+	cJSON_AddStringToObject(run, "model", s->model);
+	cJSON_AddStringToObject(run, "api", "chat");
+	lab = cJSON_AddObjectToObject(run, "labels");
+	cJSON_AddStringToObject(lab, "quant", s->quant);
+	cfg = cJSON_AddObjectToObject(run, "config");
+	cJSON_AddNumberToObject(cfg, "concurrency", s->conc);
+	cJSON_AddNumberToObject(cfg, "max_tokens", s->max_tokens);
+	cJSON_AddStringToObject(cfg, "prompts", s->prompts);
+	pp = cJSON_AddObjectToObject(d, "per_prompt");
+	pr = cJSON_AddArrayToObject(d, "per_request");
+	for (i = 0; i < NP; i++) {
+		double t = TTFT[i] * s->ttft_x, v = DEC[i] * s->dec_x;
+		o = cJSON_AddObjectToObject(pp, names[i]);
+		cJSON_AddNumberToObject(o, "n", s->reps);
+		cJSON_AddNumberToObject(o, "ok", s->reps);
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "prompt_tokens"), "mean",
+					X.context ? 1000.0 * (i + 1) : ptok[i]);
+		if (X.context) {
+			cJSON_AddNumberToObject(o, "synthetic_tokens", 1000 * (i + 1));
+			m = cJSON_AddObjectToObject(o, "prefill_tps");
+			cJSON_AddNumberToObject(m, "n", s->reps);
+			cJSON_AddNumberToObject(m, "mean", 1000.0 / (i + 1));
+		}
+		m = cJSON_AddObjectToObject(o, "ttft_s");
+		cJSON_AddNumberToObject(m, "n", s->reps);
+		cJSON_AddNumberToObject(m, "mean", t);
+		m = cJSON_AddObjectToObject(o, "decode_tps");
+		cJSON_AddNumberToObject(m, "n", s->reps);
+		cJSON_AddNumberToObject(m, "mean", v);
+	}
+	for (r = 0; r < s->reps; r++)
+		for (i = 0; i < NP; i++) {
+			double t = TTFT[i] * s->ttft_x, v = DEC[i] * s->dec_x;
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(o, "id", ++id);
+			cJSON_AddStringToObject(o, "prompt", names[i]);
+			cJSON_AddNumberToObject(o, "rep", r);
+			cJSON_AddStringToObject(o, "status", "ok");
+			cJSON_AddNumberToObject(o, "ttft_s", t);
+			cJSON_AddNumberToObject(o, "e2e_s", t + 31 / v);
+			cJSON_AddNumberToObject(o, "decode_tps", v);
+			cJSON_AddItemToArray(pr, o);
+			stats_push(&dv, v);
+			stats_push(&tv, t);
+		}
+	/* failed requests and a warm-up: none is a measured success */
+	for (i = 0; i < X.failed; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "prompt", "short");
+		cJSON_AddStringToObject(o, "status", "http_error");
+		cJSON_AddItemToArray(pr, o);
+	}
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "prompt", "short");
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddBoolToObject(o, "warmup", 1);
+	cJSON_AddNumberToObject(o, "ttft_s", 99);
+	cJSON_AddItemToArray(pr, o);
+	if (s->drop_per_request)
+		cJSON_DeleteItemFromObject(d, "per_request");
+	stats_summarise(&dv, &ds);
+	stats_summarise(&tv, &ts);
+	m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"), "decode_tps");
+	cJSON_AddNumberToObject(m, "n", (double)ds.n);
+	cJSON_AddNumberToObject(m, "mean", ds.mean);
+	cJSON_AddNumberToObject(m, "ci95_lo", ds.ci_lo);
+	cJSON_AddNumberToObject(m, "ci95_hi", ds.ci_hi);
+	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttft_s");
+	cJSON_AddNumberToObject(m, "mean", ts.mean);
+	o = cJSON_AddObjectToObject(d, "requests");
+	cJSON_AddNumberToObject(o, "measured", NP * s->reps + X.failed);
+	cJSON_AddNumberToObject(o, "ok", NP * s->reps);
+	o = cJSON_AddObjectToObject(d, "memory");
+	cJSON_AddNumberToObject(o, "steady_bytes", s->steady_gb * 1e9);
+	cJSON_AddNumberToObject(o, "peak_bytes", s->peak_gb * 1e9);
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "throughput"), "aggregate_tps",
+				s->agg_tps);
+	if (X.load_s > 0 || X.load_failed) {
+		o = cJSON_AddObjectToObject(d, "load");
+		cJSON_AddStringToObject(o, "status", X.load_failed ? "error" : "ok");
+		if (!X.load_failed)
+			cJSON_AddNumberToObject(o, "seconds", X.load_s);
+	}
+	if (X.checked) {
+		o = cJSON_AddObjectToObject(d, "quality");
+		cJSON_AddNumberToObject(o, "checked", X.checked);
+		cJSON_AddNumberToObject(o, "passed", X.passed);
+	}
+	snprintf(path, sizeof path, "%s/%s", dir, s->file);
+	text = cJSON_Print(d);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(d);
+	stats_vec_free(&dv);
+	stats_vec_free(&tv);
+}
+
+static const char *by[] = {"model", "quant"};
+
+static struct rd_set load(void)
+{
+	struct rd_set s;
+
+	rd_init(&s, by, 2);
+	CHECK_INT(rd_add_path(&s, dir), 0);
+	CHECK_INT(rd_build(&s), 0);
+	return s;
+}
+
+static inline const struct rd_group *group(const struct rd_set *s, const char *key)
+{
+	for (int i = 0; i < s->ng; i++)
+		if (strcmp(s->g[i].key, key) == 0)
+			return &s->g[i];
+	printf("# no group %s\n", key);
+	return NULL;
+}
+
+static void clear(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof cmd, "rm -f %s/*.json", dir);
+	CHECK_INT(system(cmd), 0);
+	memset(&X, 0, sizeof X);
+}
+
+#endif
