@@ -1362,13 +1362,20 @@ static void read_inputs(int argc, char **argv)
 
 /* A run in which no measured request succeeded has no speed to report:
  * the summary is written (its failures are the result) and agg says why,
- * with the commonest failure, and exits 1. */
+ * with the commonest failure, and exits 1.  So does a run with no
+ * measured request at all (a failed load, a run stopped at once). */
 static int no_success(void)
 {
 	int i, top = -1;
 
-	if (n_ok > 0 || n_measured == 0)
+	if (n_ok > 0)
 		return 0;
+	if (n_measured == 0) {
+		const char *err = jget_str(load_ev, "error");
+		diag_warn("no measured request in the run%s%s; the summary has no "
+			  "speed figures", err ? ": the load failed: " : "", err ? err : "");
+		return 1;
+	}
 	for (i = 0; i < ST_COUNT; i++)
 		if (i != ST_OK && (top < 0 || by_status[i] > by_status[top]))
 			top = i;

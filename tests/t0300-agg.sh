@@ -100,6 +100,14 @@ test_expect_success 'steady-state memory: the median sample inside the measured 
 	jq -e ".memory.steady_bytes == 170000000 and .memory.peak_bytes == 180000000" r.json
 '
 
+test_expect_success 'a run with no measured request: the summary, a reason, exit 1' '
+	grep "\"ev\":\"run\"" "$B" >norun.nd &&
+	printf "{\"ev\":\"load\",\"t\":999.5,\"method\":\"health_poll\",\"status\":\"error\",\"error\":\"the server exited\"}\n" >>norun.nd &&
+	test_expect_code 1 agg norun.nd >r.json 2>err &&
+	grep -q "^agg: no measured request in the run: the load failed: the server exited; the summary has no speed figures" err &&
+	jq -e ".requests.measured == 0 and .load.status == \"error\"" r.json
+'
+
 test_expect_success 'goodput: requests meeting every SLO' '
 	agg --slo ttft=150ms,tpot=60ms <"$B" >r.json &&
 	# 1: ttft 0.1, tpot 0.0525; 3: ttft 0.1, tpot 0.035; 2 misses (ttft 0.2)
