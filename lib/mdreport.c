@@ -26,6 +26,15 @@ static const struct decision *D;
 static char dir[PATH_MAX];      /* the report's directory, resolved once */
 static int have_dir;            /* -1: not yet; 0: unresolvable; 1: in dir */
 
+/* Whether any group's server told its model file's size. */
+static int any_model_size(void)
+{
+	for (int i = 0; i < S->ng; i++)
+		if (S->g[i].sum.model_gb.n)
+			return 1;
+	return 0;
+}
+
 static void out(const char *fmt, ...) MD_PRINTF(1, 2);
 
 static void out(const char *fmt, ...)
@@ -148,7 +157,13 @@ static void say_memory(const struct decide_pick *p)
 	cell(p->best->key, 120);
 	out(" — ");
 	gb(p->best->sum.steady_gb.v);
-	out(" GB at %.1f tok/s (", p->best->sum.decode.mean);
+	out(" GB");
+	if (p->best->sum.model_gb.n) {
+		out(" (model file ");
+		gb(p->best->sum.model_gb.v);
+		out(" GB)");
+	}
+	out(" at %.1f tok/s (", p->best->sum.decode.mean);
 	numcell(p->best->sum.tps_per_gb.v, 3);
 	out(" TPS/GB)");
 	if (p->next) {
@@ -304,10 +319,12 @@ static void write_answer(void)
 	say_quality();
 	say_failures();
 	out("\n**Not measured here:** ");
-	out("output quality beyond the `expect` checks; ");
 	if (unmeasured)
 		out("several users for some models; ");
-	out("the model files' size (memory is the server's, sampled).\n\n");
+	if (!any_model_size())
+		out("the model files' size (no server told it; memory is the server's, "
+		    "sampled); ");
+	out("output quality by any measure but the prompts' own checks.\n\n");
 }
 
 /* ---- the evidence ------------------------------------------------------------ */
@@ -379,7 +396,7 @@ static void write_leaks(void)
 
 static void write_summary(void)
 {
-	int i, any_ttfo = 0, missing = 0;
+	int i, any_ttfo = 0, missing = 0, files = any_model_size();
 
 	for (i = 0; i < S->ng; i++)
 		any_ttfo |= S->g[i].sum.reasoning_tokens > 0;
@@ -392,9 +409,11 @@ static void write_summary(void)
 	    "(not the load, not a context or concurrency peak); the largest peak of any run "
 	    "beside it. TPS/GB: decode TPS over the steady-state GB. Prefill: at the "
 	    "longest context prompt the group ran (its length in the cell).\n\n");
-	out("| group | runs | load s | memory GB | largest peak GB | decode TPS | TTFT ms "
-	    "|%s prefill TPS | TPS/GB | errors |\n", any_ttfo ? " TTFO p50 ms |" : "");
-	out("|---|---:|---:|---:|---:|---:|---:|%s---:|---:|---:|\n", any_ttfo ? "---:|" : "");
+	out("| group | runs | load s |%s memory GB | largest peak GB | decode TPS | TTFT ms "
+	    "|%s prefill TPS | TPS/GB | errors |\n", files ? " model file GB |" : "",
+	    any_ttfo ? " TTFO p50 ms |" : "");
+	out("|---|---:|---:|%s---:|---:|---:|---:|%s---:|---:|---:|\n", files ? "---:|" : "",
+	    any_ttfo ? "---:|" : "");
 	for (i = 0; i < S->ng; i++) {
 		const struct rd_group *g = &S->g[i];
 		const struct rd_summary *s = &g->sum;
@@ -408,6 +427,10 @@ static void write_summary(void)
 		else
 			numcell(s->load_s.v, 2);
 		out(" | ");
+		if (files) {
+			gb(s->model_gb.v);
+			out(" | ");
+		}
 		gb(s->steady_gb.v);
 		out(" | ");
 		gb(s->peak_gb.v);

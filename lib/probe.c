@@ -126,6 +126,31 @@ static cJSON *get_root(const struct probe *p, const char *path, long *code)
 	return http_json(p, url, NULL, 3, code);
 }
 
+/* llama-server's /v1/models: the model file's size in meta.size, and its
+ * type (F16, Q4_K_M ...) in meta.ftype when nothing else named the
+ * quantization.  The entry of the model asked for, else the first. */
+static void model_meta(const struct probe *p, struct srv_info *in)
+{
+	long code;
+	char url[1200];
+	cJSON *j;
+	const cJSON *m, *pick = NULL, *meta;
+
+	snprintf(url, sizeof url, "%s/models", p->base);
+	j = http_json(p, url, NULL, 3, &code);
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "data")) {
+		const char *id = jget_str(m, "id");
+		if (pick == NULL || (id && p->model_id && strcmp(id, p->model_id) == 0))
+			pick = m;
+	}
+	meta = jget_obj(pick, "meta");
+	if (code == 200 && jget_num(meta, "size", 0) > 0)
+		in->model_bytes = jget_num(meta, "size", 0);
+	if (code == 200 && !in->quant[0])
+		jget_copy(in->quant, sizeof in->quant, meta, "ftype");
+	cJSON_Delete(j);
+}
+
 /* llama-server (or llmsim) answers /props. */
 static int probe_props(const struct probe *p, struct srv_info *in)
 {
@@ -147,6 +172,8 @@ static int probe_props(const struct probe *p, struct srv_info *in)
 		in->ctx = (long)jget_num(dgs, "n_ctx", -1);
 	}
 	cJSON_Delete(j);
+	if (found)
+		model_meta(p, in);
 	return found;
 }
 
@@ -188,9 +215,19 @@ static int probe_ollama(const struct probe *p, struct srv_info *in)
 	long code;
 	cJSON *j = get_root(p, "/api/tags", &code);
 	int found = code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
+	const cJSON *m, *models = found ? cJSON_GetObjectItem(j, "models") : NULL;
+	const char *want = p->model_id ? p->model_id : "";
+	size_t n = strlen(want);
 
 	if (found)
 		in->kind = SRV_OLLAMA;
+	/* the model's size: its name, or its name with the default tag */
+	cJSON_ArrayForEach(m, models) {
+		const char *name = jget_str(m, "name");
+		if (name && n > 0 && (strcmp(name, want) == 0 ||
+				      (strncmp(name, want, n) == 0 && !strcmp(name + n, ":latest"))))
+			in->model_bytes = jget_num(m, "size", 0);
+	}
 	cJSON_Delete(j);
 	return found;
 }
@@ -371,6 +408,8 @@ void probe_write_server(jw *w, const struct srv_info *in)
 	jw_bool(w, "simulated", in->simulated);
 	if (in->mem_scale > 0)
 		jw_num(w, "mem_scale_mb_per_gb", in->mem_scale, 6);
+	if (in->model_bytes > 0)
+		jw_num(w, "model_bytes", in->model_bytes, 0);
 	jw_obj_close(w);
 }
 

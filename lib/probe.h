@@ -37,6 +37,9 @@ struct srv_info {
 	char model[256], quant[64], version[128], backend[32];
 	long ctx;                       /* context size the server reports */
 	double mem_scale;               /* llmsim: MB allocated per simulated GB */
+	double model_bytes;             /* the model file's size, 0 when not told
+	                                 * (llama-server /v1/models meta.size,
+	                                 * Ollama /api/tags size) */
 };
 
 /* A measured model load. */

@@ -454,6 +454,7 @@ static void summary(struct rd_group *g)
 
 	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill = s->load_s = s->steady_gb = UNKNOWN;
 	s->peak_gb = s->tps_per_gb = s->error_rate = s->error_all = s->quality = UNKNOWN;
+	s->model_gb = UNKNOWN;
 	s->decode = (struct rd_mean){NAN, NAN, NAN, 0, 0};
 	s->prefill_tokens = NAN;
 	s->load_s.v = 0;
@@ -466,6 +467,8 @@ static void summary(struct rd_group *g)
 			s->load_s.v += v, nload++;
 		if (isfinite(v = num(d, "memory.peak_bytes")) && !(v <= peak))
 			peak = v;
+		if (num(d, "run.server.model_bytes") > 0 && s->model_gb.n == 0)
+			s->model_gb = (struct rd_fig){num(d, "run.server.model_bytes") / 1e9, 1};
 		if (g->runs[i]->kind == RD_CONTEXT && ctx)
 			ctx[nctx++] = g->runs[i];
 	}

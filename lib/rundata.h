@@ -93,6 +93,7 @@ struct rd_summary {
 	int load_failed;
 	struct rd_fig steady_gb;    /* steady-state memory of these runs */
 	struct rd_fig peak_gb;      /* the largest peak of any run of the group */
+	struct rd_fig model_gb;     /* the model file, as the server told it */
 	struct rd_fig tps_per_gb;   /* decode mean / steady GB */
 	struct rd_fig error_rate;   /* of these runs */
 	struct rd_fig error_all;    /* of every run of the group */

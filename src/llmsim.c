@@ -1244,6 +1244,9 @@ static void handle_models(struct evhttp_request *req)
 		jw_str(&w, "owned_by", "llmsim");
 		jw_obj_open(&w, "meta");
 		jw_int(&w, "n_ctx", profiles[i].ctx_size);
+		/* the simulated model file's size, as llama-server's meta.size */
+		if (profiles[i].mem_gb > 0)
+			jw_num(&w, "size", profiles[i].mem_gb * 1e9, 0);
 		jw_bool(&w, "simulated", 1);
 		jw_obj_close(&w);
 		jw_obj_close(&w);

@@ -121,7 +121,7 @@ static void write_csv(void)
 		csv_fwrite(f, by_fields[i], strlen(by_fields[i]));
 		fputc(',', f);
 	}
-	fprintf(f, "runs,load_s,memory_gb,peak_gb,decode_tps,decode_ci95_lo,"
+	fprintf(f, "runs,load_s,model_gb,memory_gb,peak_gb,decode_tps,decode_ci95_lo,"
 		"decode_ci95_hi,decode_n,decode_runs,ttft_s,ttft_prompt,prefill_tps,"
 		"prefill_tokens,tps_per_gb,error_rate,quality_rate,quality_n\n");
 	for (g = 0; g < set.ng; g++) {
@@ -130,7 +130,7 @@ static void write_csv(void)
 			csv_fwrite(f, set.g[g].field[i], strlen(set.g[g].field[i]));
 			fputc(',', f);
 		}
-		double v[] = {s->runs, s->load_s.v, s->steady_gb.v, s->peak_gb.v,
+		double v[] = {s->runs, s->load_s.v, s->model_gb.v, s->steady_gb.v, s->peak_gb.v,
 			      s->decode.mean, s->decode.lo, s->decode.hi, (double)s->decode.n,
 			      s->decode.runs, s->ttft.v, NAN, s->prefill.v, s->prefill_tokens,
 			      s->tps_per_gb.v, s->error_rate.v, s->quality.v,
@@ -138,7 +138,7 @@ static void write_csv(void)
 		for (i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
 			if (i)
 				fputc(',', f);
-			if (i == 10 && s->ttft_prompt)
+			if (i == 11 && s->ttft_prompt)
 				csv_fwrite(f, s->ttft_prompt, strlen(s->ttft_prompt));
 			else if (isfinite(v[i]))
 				fprintf(f, "%.6g", v[i]);

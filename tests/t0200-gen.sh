@@ -62,6 +62,18 @@ test_expect_success 'a run: valid events, metadata, one req/done per request' '
 	jq -s -e ".[-1] | .reason == \"complete\" and .requests == 6 and .ok == 6" ev
 '
 
+test_expect_success 'the model file'"'"'s size as the server tells it (llama-server'"'"'s /v1/models meta.size)' '
+	llmsim_start MS --profiles "$TESTS/../profiles/llmsim.json" -P qwen3-coder-next-q8_0 &&
+	gen -m q --model-id qwen3-coder-next-q8_0 -u "$MS_URL" --max-tokens 2 --only short \
+		-p "$TESTS/../prompts/std.json" >ms.ev 2>/dev/null &&
+	jq -s -e ".[0].server | .model_bytes == 90000000000 and .quant == \"Q8_0\"" ms.ev &&
+	llmsim_stop MS &&
+	# the report shows it beside the memory
+	"$TB_BIN/agg" ms.ev >ms.json 2>/dev/null &&
+	"$TB_BIN/report" --charts none -o ms.md ms.json 2>/dev/null &&
+	grep -q "| model file GB | memory GB |" ms.md && grep -q "| 90.0 | — |" ms.md
+'
+
 test_expect_success 'token counts agree exactly with the ground-truth log' '
 	cp "$TRASH_ROOT/run.ev" ev && wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev &&
 	run=$(jq -r -s ".[0].run_id" ev) &&

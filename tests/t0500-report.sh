@@ -97,8 +97,8 @@ test_expect_success '--csv exports the summary; output is deterministic; results
 	report --charts none -o a.md --csv a.csv "$R" 2>/dev/null &&
 	report --charts none -o b.md --csv b.csv "$R" 2>/dev/null &&
 	test_cmp a.md b.md && test_cmp a.csv b.csv &&
-	head -n 1 a.csv | grep -q "^\"model\",\"quant\",\"backend\",runs,load_s,memory_gb,peak_gb," &&
-	grep -q "^\"MiniMax-M2.1\",\"4bit\",\"mlx\",2,21.375,132.79,138,45.815," a.csv &&
+	head -n 1 a.csv | grep -q "^\"model\",\"quant\",\"backend\",runs,load_s,model_gb,memory_gb,peak_gb," &&
+	grep -q "^\"MiniMax-M2.1\",\"4bit\",\"mlx\",2,21.375,,132.79,138,45.815," a.csv &&
 	(cd "$R" && cat *.json | cksum) >after && test_cmp before after &&
 	! ls | grep -q tmp
 '
