@@ -472,6 +472,11 @@ static void write_summary(void)
 	chart("decode_tps", "Decode speed by quantization");
 	chart("ttft", "Time to first token by quantization");
 	chart("tps_vs_memory", "Decode speed against steady-state memory");
+	for (i = 0; i < R->nnumbered; i++) { /* the points with no room for a name */
+		out("%s%d: ", i ? "; " : "Numbered points on the chart above: ", R->numbered[i][1]);
+		cell(S->g[R->numbered[i][0]].key, 120);
+		out("%s", i == R->nnumbered - 1 ? ".\n\n" : "");
+	}
 }
 
 /* The other closed-loop workloads at one user (coder prompts, mixed

@@ -18,6 +18,8 @@ struct mdreport {
 	const char *assets_dir; /* charts drawn there are embedded ... */
 	const char *assets_rel; /* ... by this path relative to the report */
 	const char *chart_fmt;  /* "png" or "svg" */
+	const int (*numbered)[2]; /* tps_vs_memory's numbered points: {group, number} */
+	int nnumbered;
 };
 
 /* Appends the whole report to md (check md->oom). */

@@ -265,8 +265,8 @@ static int dominated(const struct rd_set *s, int a)
  * (right above, right below, left above, left below) whose box overlaps
  * no label placed before and no point; in pixels of a plot area of known
  * size (the script fixes the margins and ranges to match). */
-#define PA_W 720.0
-#define PA_H 448.0
+#define PA_W 900.0   /* 1000 x 0.90 (margins 0.07 to 0.97) */
+#define PA_H 420.0   /* 600 x 0.70 (margins 0.22 to 0.92) */
 #define CH_W 6.6   /* pixels per character of the 10-point font */
 #define CH_H 14.0
 
@@ -279,36 +279,82 @@ static int overlaps(const struct box *a, const struct box *b)
 	return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
-static void place_labels(const double *px, const double *py, const int *len, int n,
-			 double *lx, double *ly)
+/* Characters a label shows (UTF-8 continuation bytes are not one). */
+static int columns(const char *s)
 {
-	static const double dx[4] = {8, 8, -8, -8}, dy[4] = {6, -6 - CH_H, 6, -6 - CH_H};
-	struct box *placed = calloc((size_t)n + 1, sizeof *placed);
-	int i, j, c, k = 0;
+	int n = 0;
 
-	for (i = 0; i < n; i++) {
-		struct box b = {0, 0, 0, 0};
-		double w = len[i] * CH_W;
-		for (c = 0; c < 4; c++) {
-			int clash = 0;
-			b.x0 = dx[c] > 0 ? px[i] + dx[c] : px[i] + dx[c] - w;
-			b.x1 = b.x0 + w;
-			b.y0 = py[i] + dy[c];
-			b.y1 = b.y0 + CH_H;
-			clash = b.x0 < 0 || b.x1 > PA_W || b.y0 < 0 || b.y1 > PA_H;
-			for (j = 0; j < k && !clash && placed; j++)
-				clash = overlaps(&b, &placed[j]);
-			for (j = 0; j < n && !clash; j++) {
-				struct box pt = {px[j] - 5, py[j] - 5, px[j] + 5, py[j] + 5};
-				clash = overlaps(&b, &pt);
-			}
-			if (!clash)
-				break;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Whether a label box at b is free: inside the plot, clear of the boxes
+ * placed so far and of every point. */
+static int free_at(const struct box *b, const struct box *placed, int k,
+		   const double *px, const double *py, int n)
+{
+	int j;
+
+	if (b->x0 < 0 || b->x1 > PA_W || b->y0 < 0 || b->y1 > PA_H)
+		return 0;
+	for (j = 0; j < k; j++)
+		if (overlaps(b, &placed[j]))
+			return 0;
+	for (j = 0; j < n; j++) {
+		struct box pt = {px[j] - 9, py[j] - 9, px[j] + 9, py[j] + 9}; /* the ring */
+		if (overlaps(b, &pt))
+			return 0;
+	}
+	return 1;
+}
+
+/* Places label i of width w at the first free place of 14 beside its
+ * point: right or left, one to three rows above or below; returns 1, or
+ * 0 when none is free. */
+static int place_one(int i, double w, const struct box *placed, int k,
+		     const double *px, const double *py, int n, struct box *b)
+{
+	static const double rows[7] = {0, -1, 1, -2, 2, -3, 3};
+
+	for (int r = 0; r < 7; r++)
+		for (int side = 0; side < 2; side++) {
+			/* above: the box's bottom 6 px over the point, r rows up;
+			 * below: its top 6 px under it, -r - 1 rows down */
+			b->x0 = side == 0 ? px[i] + 8 : px[i] - 8 - w;
+			b->x1 = b->x0 + w;
+			b->y0 = rows[r] >= 0 ? py[i] + 6 + rows[r] * CH_H :
+				py[i] - 6 + rows[r] * CH_H;
+			b->y1 = b->y0 + CH_H;
+			if (free_at(b, placed, k, px, py, n))
+				return 1;
 		}
-		if (c == 4) /* nowhere free: right above, as before */
-			b.x0 = px[i] + dx[0], b.y0 = py[i] + dy[0], b.x1 = b.x0 + w, b.y1 = b.y0 + CH_H;
-		if (placed)
-			placed[k++] = b;
+	return 0;
+}
+
+/* Where each point's label goes, in pixels; a label that fits nowhere is
+ * replaced by the point's number (numbered[i] = 1), named under the chart
+ * in the report, so that no two labels ever overlap. */
+static void place_labels(const double *px, const double *py, const int *len, int n,
+			 double *lx, double *ly, int *numbered)
+{
+	struct box *placed = calloc((size_t)n + 1, sizeof *placed);
+	int i;
+
+	for (i = 0; i < n && placed; i++) {
+		struct box b;
+		char num[16];
+		numbered[i] = 0;
+		if (!place_one(i, len[i] * CH_W, placed, i, px, py, n, &b)) {
+			numbered[i] = 1;
+			snprintf(num, sizeof num, "%d", i + 1);
+			if (!place_one(i, (int)strlen(num) * CH_W, placed, i, px, py, n, &b)) {
+				/* not even a number fits: right above, over the plot */
+				b.x0 = px[i] + 8, b.y0 = py[i] + 6;
+				b.x1 = b.x0 + (int)strlen(num) * CH_W, b.y1 = b.y0 + CH_H;
+			}
+		}
+		placed[i] = b;
 		lx[i] = b.x0;
 		ly[i] = b.y0 + CH_H / 2;
 	}
@@ -322,12 +368,13 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 	FILE *d, *gp;
 	char name[64], head[200];
 	int g, k, nm = 0, n = 0, *len = calloc((size_t)s->ng + 1, sizeof *len);
+	int *numbered = calloc((size_t)s->ng + 1, sizeof *numbered);
 	const char *models[64];
 	double xmax = 0, ymax = 0, *px = calloc((size_t)s->ng + 1, sizeof *px);
 	double *py = calloc((size_t)s->ng + 1, sizeof *py), *lx = calloc((size_t)s->ng + 1, sizeof *lx);
 	double *ly = calloc((size_t)s->ng + 1, sizeof *ly);
 
-	if (!len || !px || !py || !lx || !ly)
+	if (!len || !px || !py || !lx || !ly || !numbered)
 		goto out;
 	for (g = 0; g < s->ng; g++) {
 		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
@@ -344,9 +391,9 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 			continue;
 		px[n] = m / xmax * PA_W;
 		py[n] = t / ymax * PA_H;
-		len[n++] = (int)strlen(s->g[g].key) - 2; /* "·" is 2 bytes, 1 column */
+		len[n++] = columns(s->g[g].key);
 	}
-	place_labels(px, py, len, n, lx, ly);
+	place_labels(px, py, len, n, lx, ly, numbered);
 	if ((d = asset(p, "tps_vs_memory.csv")) == NULL)
 		goto out;
 	fprintf(d, "label,memory_gb,decode_tps,label_x,label_y\n");
@@ -354,7 +401,16 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
 		if (!isfinite(t) || !isfinite(m))
 			continue;
-		csv_label(d, s->g[g].key);
+		if (numbered[k]) { /* no room for the name: its number */
+			snprintf(head, sizeof head, "%d", k + 1);
+			csv_label(d, head);
+			if (p->nnumbered < PLOT_MAX_NUMBERED) {
+				p->numbered[p->nnumbered][0] = g;
+				p->numbered[p->nnumbered++][1] = k + 1;
+			}
+		} else {
+			csv_label(d, s->g[g].key);
+		}
 		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", m, t, lx[k] / PA_W * xmax,
 			ly[k] / PA_H * ymax);
 		k++;
@@ -365,13 +421,15 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 			models[nm++] = model_of(s, &s->g[g]);
 	}
 	fclose(d);
-	if (n == 0 || (gp = gp_begin(p, "tps_vs_memory", 560, "Decode speed against "
+	if (n == 0 || (gp = gp_begin(p, "tps_vs_memory", 600, "Decode speed against "
 				    "steady-state memory (up and left is better)",
 				    "memory (GB)", "decode tokens/s")) == NULL)
 		goto out;
 	/* fixed margins and ranges: the labels were placed for exactly these */
-	fprintf(gp, "set lmargin at screen 0.08\nset rmargin at screen 0.80\n"
-		"set bmargin at screen 0.10\nset tmargin at screen 0.90\n"
+	fprintf(gp, "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
+		"set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
+		/* the key under the axis label, off the data whatever its length */
+		"set key at screen 0.07, screen 0.10 left top horizontal maxcols 2\n"
 		"set xrange [0:%.6g]\nset yrange [0:%.6g]\nplot ", xmax, ymax);
 	gp_path(gp, p, "tps_vs_memory.csv");
 	fprintf(gp, " every ::1 using 2:3 with points pt 7 ps 1.5 lc rgb 'black' "
@@ -414,6 +472,7 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 	gp_run(p, "tps_vs_memory", gp);
 out:
 	free(len);
+	free(numbered);
 	free(px);
 	free(py);
 	free(lx);

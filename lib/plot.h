@@ -9,6 +9,7 @@
 #include "rundata.h"
 
 #define PLOT_MAX_WARN 8
+#define PLOT_MAX_NUMBERED 256
 
 struct plot {
 	char dir[1024];         /* the assets directory (must exist) */
@@ -16,6 +17,10 @@ struct plot {
 	int made;               /* charts gnuplot drew */
 	char warn[PLOT_MAX_WARN][300]; /* what failed, for the tool to print */
 	int nwarn;
+	/* points of tps_vs_memory labelled by a number, there being no room
+	 * for the name: {group index, number}, for the report to name */
+	int numbered[PLOT_MAX_NUMBERED][2];
+	int nnumbered;
 };
 
 /* Draws every chart the set has data for into p->dir.  Returns the

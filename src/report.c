@@ -247,9 +247,11 @@ static void load(int argc, char **argv)
 		diag_die(EXIT_RUNTIME, "no readable run JSON files");
 }
 
+static struct plot plot;
+
 static int make_charts(void)
 {
-	struct plot p;
+	struct plot *p = &plot;
 
 	if (strcmp(opt_charts, "none") == 0)
 		return 0;
@@ -259,13 +261,12 @@ static int make_charts(void)
 	}
 	if (mkdir(assets_dir, 0777) != 0 && errno != EEXIST)
 		diag_die(EXIT_RUNTIME, "%s: %s", assets_dir, strerror(errno));
-	memset(&p, 0, sizeof p);
-	snprintf(p.dir, sizeof p.dir, "%s", assets_dir);
-	p.fmt = opt_charts;
-	plot_all(&p, &set);
-	for (int i = 0; i < p.nwarn; i++)
-		diag_warn("%s", p.warn[i]);
-	return p.made;
+	snprintf(p->dir, sizeof p->dir, "%s", assets_dir);
+	p->fmt = opt_charts;
+	plot_all(p, &set);
+	for (int i = 0; i < p->nwarn; i++)
+		diag_warn("%s", p->warn[i]);
+	return p->made;
 }
 
 static int by_index(const char *field)
@@ -302,7 +303,8 @@ int main(int argc, char **argv)
 	mdreport_write(&md, &(struct mdreport){
 		.set = &set, .dec = &dec, .baseline = baseline, .base_cmp = base_cmp,
 		.title = opt_title, .out_path = opt_out, .assets_dir = assets_dir,
-		.assets_rel = assets_rel, .chart_fmt = opt_charts});
+		.assets_rel = assets_rel, .chart_fmt = opt_charts,
+		.numbered = (const int (*)[2])plot.numbered, .nnumbered = plot.nnumbered});
 	if (md.oom) /* never an empty or cut report with exit 0 */
 		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt_out);
 	if (fio_write_atomic(opt_out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)

@@ -65,6 +65,59 @@ test_expect_success 'charts: gnuplot renders every chart as PNG of plausible siz
 	grep -q "wrote out.md (7 groups, 6 charts)" err && ! grep -q warning err
 '
 
+# labels_apart DIR: no two point labels of DIR/tps_vs_memory overlap, in
+# the pixels of the plot area the script fixes (900 x 420; 6.6 px per
+# character, 14 px a line; labels start at their x, centred on their y).
+labels_apart() {
+	xr=$(sed -n "s/^set xrange \[0:\(.*\)\]\$/\1/p" "$1/tps_vs_memory.gp") &&
+	yr=$(sed -n "s/^set yrange \[0:\(.*\)\]\$/\1/p" "$1/tps_vs_memory.gp") &&
+	test -n "$xr" && test -n "$yr" &&
+	sed "1d; s/·/./g; s/\"//g" "$1/tps_vs_memory.csv" |
+	awk -F, -v xr="$xr" -v yr="$yr" "
+	{ n++; x0[n] = \$4 * 900 / xr; x1[n] = x0[n] + length(\$1) * 6.6
+	  y0[n] = \$5 * 420 / yr - 7; y1[n] = y0[n] + 14; name[n] = \$1 }
+	END { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
+		if (x0[i] < x1[j] - 0.5 && x0[j] < x1[i] - 0.5 && y0[i] < y1[j] - 0.5 && y0[j] < y1[i] - 0.5) {
+			print \"overlap: \" name[i] \" / \" name[j]; bad = 1 }
+	      exit bad }"
+}
+
+# many_groups N DIR: N runs of three models with long names, close in
+# speed and memory, so that their labels compete for room.
+many_groups() {
+	mkdir -p "$2" && for i in $(seq 1 "$1"); do
+		jq ".run.model = \"Model-$((i % 3))-with-a-rather-long-name\"
+		    | .run.labels.quant = \"Q${i}_K_M-imatrix-long\"
+		    | .metrics.decode_tps.mean = $((30 + i % 7))
+		    | .metrics.decode_tps.ci95_lo = $((29 + i % 7)) | .metrics.decode_tps.ci95_hi = $((31 + i % 7))
+		    | .memory.steady_bytes = $((100 + i * 3))000000000" \
+			"$R/minimax-q4_k_m-c1.json" >"$2/run-$i.json" || return 1
+	done
+}
+
+test_expect_success 'charts: labels never overlap, with 1, 2, 8 and 20 groups and long names' '
+	for n in 1 2 8 20; do
+		many_groups $n g$n && report -o g$n.md g$n 2>/dev/null &&
+		labels_apart g$n-assets || { echo "with $n groups"; exit 1; }
+	done &&
+	# 20 long names cannot all fit: some points carry a number, named below
+	grep -q "^Numbered points on the chart above: [0-9]*: Model-" g20.md &&
+	n=$(grep -c "^\"[0-9]*\"," g20-assets/tps_vs_memory.csv) && test "$n" -gt 0 &&
+	test "$(grep -o "; [0-9]*: Model-\|above: [0-9]*: Model-" g20.md | wc -l)" -eq "$n" &&
+	! grep -q "^Numbered" g2.md
+'
+
+test_expect_success 'charts: concurrency in panels on whole users, memory in GB' '
+	report -o c.md "$R" 2>/dev/null &&
+	grep -q "^set logscale x 2$" c-assets/concurrency.gp &&
+	grep -q "^set xtics (1, 4, 8)$" c-assets/concurrency.gp &&
+	grep -q "^set multiplot layout 1,1 " c-assets/concurrency.gp &&
+	head -n 1 c-assets/conc-1.csv | grep -q "MiniMax-M2.1.*4bit mlx: all users together.*4bit mlx: each user" &&
+	grep -q "^set ylabel .memory (GB).$" c-assets/memory.gp &&
+	# the first Summary run'"'"'s 136,000 MB peak is 136 GB on the chart
+	cut -d, -f2 c-assets/mem-1.csv | sort -n | tail -n 1 | grep -qx "136"
+'
+
 test_expect_success 'charts: SVG on request' '
 	report --charts svg -o out.md "$R" 2>/dev/null &&
 	grep -q "<svg" out-assets/decode_tps.svg && grep -q "(out-assets/decode_tps.svg)" out.md
