@@ -596,8 +596,6 @@ static void write_per_prompt(void)
 
 static void write_concurrency_wl(const struct rd_group *g, const struct rd_wl *w)
 {
-	const struct rd_level *b = &w->lv[0];
-
 	out("### ");
 	cell(g->key, 120);
 	out(" — ");
@@ -616,10 +614,9 @@ static void write_concurrency_wl(const struct rd_group *g, const struct rd_wl *w
 		out(" | ");
 		numcell(l->decode.mean, 2);
 		out(" | ");
-		numcell(l->agg_tps.v / b->agg_tps.v, 2);
+		numcell(l->scaling, 2);
 		out(" | ");
-		numcell(l->conc > 0 && b->conc > 0 ?
-			l->agg_tps.v / b->agg_tps.v / (l->conc / b->conc) : NAN, 2);
+		numcell(l->efficiency, 2);
 		out(" | ");
 		md_pct_fig(M, &l->e2e_p50, 50, 1, 3);
 		out(" | ");

@@ -588,8 +588,13 @@ static int split(struct rd_group *g)
 			l->runs[l->n++] = r;
 	}
 	for (w = 0; w < g->nwl; w++)
-		for (i = 0; i < g->wl[w].nlv; i++)
-			level_figures(&g->wl[w].lv[i]);
+		for (i = 0; i < g->wl[w].nlv; i++) {
+			struct rd_level *l = &g->wl[w].lv[i], *b = &g->wl[w].lv[0];
+			level_figures(l);
+			l->scaling = l->agg_tps.v / b->agg_tps.v;
+			l->efficiency = l->conc > 0 && b->conc > 0 ?
+					l->scaling / (l->conc / b->conc) : NAN;
+		}
 	return fail ? -1 : 0;
 }
 

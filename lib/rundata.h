@@ -65,6 +65,8 @@ struct rd_level {
 	int n;
 	size_t nreq;            /* measured requests, failures included */
 	struct rd_fig agg_tps, fairness, error_rate;
+	double scaling;         /* agg_tps over the workload's first level's */
+	double efficiency;      /* scaling over the growth in users (1: linear) */
 	struct rd_mean decode;  /* per-request decode TPS */
 	struct rd_fig e2e_p50, e2e_p95, e2e_p99, ttft_p50, ttft_p95, queue_p95;
 };

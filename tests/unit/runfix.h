@@ -37,6 +37,8 @@ static struct extra {
 	int load_failed;
 	int checked, passed;        /* expect checks */
 	int failed;                 /* failed requests besides the ok ones */
+	double model_gb;            /* > 0: the server told the model's size */
+	int reasoning;              /* reasoning tokens; TTFO p50 = 2 x TTFT mean */
 	int context;                /* prompts with synthetic contexts of
 	                             * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
 } X;
@@ -124,14 +126,31 @@ static void write_run(const struct spec *s)
 	cJSON_AddNumberToObject(m, "ci95_hi", ds.ci_hi);
 	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttft_s");
 	cJSON_AddNumberToObject(m, "mean", ts.mean);
+	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "e2e_s");
+	cJSON_AddNumberToObject(m, "mean", ts.mean + 1);
+	/* queue p95 of 1 ms per user, over the run's requests */
+	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "queue_delay_s");
+	cJSON_AddNumberToObject(m, "n", (double)ds.n);
+	cJSON_AddNumberToObject(m, "p95", 0.001 * s->conc);
+	if (X.reasoning) {
+		m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttfo_s");
+		cJSON_AddNumberToObject(m, "n", (double)ts.n);
+		cJSON_AddNumberToObject(m, "p50", 2 * ts.mean);
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "tokens"), "reasoning",
+					X.reasoning);
+	}
+	if (X.model_gb > 0)
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(run, "server"), "model_bytes",
+					X.model_gb * 1e9);
 	o = cJSON_AddObjectToObject(d, "requests");
 	cJSON_AddNumberToObject(o, "measured", NP * s->reps + X.failed);
 	cJSON_AddNumberToObject(o, "ok", NP * s->reps);
 	o = cJSON_AddObjectToObject(d, "memory");
 	cJSON_AddNumberToObject(o, "steady_bytes", s->steady_gb * 1e9);
 	cJSON_AddNumberToObject(o, "peak_bytes", s->peak_gb * 1e9);
-	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "throughput"), "aggregate_tps",
-				s->agg_tps);
+	o = cJSON_AddObjectToObject(d, "throughput");
+	cJSON_AddNumberToObject(o, "aggregate_tps", s->agg_tps);
+	cJSON_AddNumberToObject(o, "jain_fairness", 1 - 0.01 * s->conc);
 	if (X.load_s > 0 || X.load_failed) {
 		o = cJSON_AddObjectToObject(d, "load");
 		cJSON_AddStringToObject(o, "status", X.load_failed ? "error" : "ok");

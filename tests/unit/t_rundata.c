@@ -82,6 +82,14 @@ static void test_levels(void)
 		return;
 	CHECK_NEAR(l->agg_tps.v, 70, 1e-12);
 	CHECK_NEAR(l->decode.mean, 22, 1e-9);
+	/* 70 / 39 aggregate from 1 to 2 users: scaling 1.795, efficiency 0.897 */
+	CHECK_NEAR(l->scaling, 70.0 / 39, 1e-12);
+	CHECK_NEAR(l->efficiency, 70.0 / 39 / 2, 1e-12);
+	CHECK_NEAR(rd_level_of(a, s.primary, 1)->scaling, 1, 0);
+	CHECK_NEAR(l->fairness.v, 0.98, 1e-12);
+	/* a run's own queue p95 (no per_request figure): its value and n */
+	CHECK_NEAR(l->queue_p95.v, 0.002, 1e-12);
+	CHECK_INT((int)l->queue_p95.n, 20);
 	CHECK_INT((int)l->nreq, 21);
 	/* 20 E2E values: p95 is allowed and is rank 19; p99 is not */
 	CHECK_INT((int)l->e2e_p95.n, 20);
@@ -190,8 +198,9 @@ static void test_load_prefill_quality(void)
 	clear();
 	X.load_s = 20;
 	X.checked = 10, X.passed = 7;
+	X.model_gb = 90, X.reasoning = 40;
 	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
-	X.load_s = 30;
+	X.load_s = 30, X.model_gb = 0;
 	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
 	X.load_s = 0, X.checked = 0;
 	X.context = 1; /* 1k .. 5k tokens: the longest (5000) is the figure */
@@ -211,6 +220,13 @@ static void test_load_prefill_quality(void)
 	CHECK_NEAR(a->sum.prefill_tokens, 5000, 0);
 	CHECK_NEAR(a->sum.prefill.v, 200, 1e-12);
 	CHECK_NEAR(a->sum.quality.v, 0.7, 1e-12);
+	CHECK_NEAR(a->sum.model_gb.v, 90, 1e-9);
+	/* reasoning seen: TTFO p50, the mean of the runs' (2 x their TTFT mean) */
+	CHECK_NEAR(a->sum.reasoning_tokens, 80, 0);
+	CHECK_NEAR(a->sum.ttfo_p50.v, 2 * (0.1 + 0.5 + 2 + 8 + 0.02) / 5, 1e-9);
+	/* means over every prompt, for the baseline table */
+	CHECK_NEAR(a->sum.ttft_all.v, (0.1 + 0.5 + 2 + 8 + 0.02) / 5, 1e-9);
+	CHECK_NEAR(a->sum.e2e_all.v, (0.1 + 0.5 + 2 + 8 + 0.02) / 5 + 1, 1e-9);
 	CHECK_INT((int)a->sum.quality.n, 20);
 	/* the context run is a workload of its own, never the Summary's */
 	CHECK_INT(a->nwl, 2);
