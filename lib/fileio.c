@@ -2,6 +2,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,17 +138,21 @@ int fio_write_atomic(const char *path, const void *data, size_t len,
 	return rc;
 }
 
-void fio_raise_nofile(void)
+long fio_raise_nofile(void)
 {
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return;
+		return -1;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
 		rl.rlim_cur = 10240; /* macOS caps an infinite max at OPEN_MAX */
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return -1;
+	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)LONG_MAX ?
+	       LONG_MAX : (long)rl.rlim_cur;
 }
 
 int fio_in_path(const char *prog)

@@ -34,7 +34,8 @@ int fio_in_path(const char *prog);
 int fio_same_file(const char *a, const char *b);
 
 /* Raises the soft limit of open files to the hard one (thousands of
- * streams need thousands of descriptors); on failure it stays as it was. */
-void fio_raise_nofile(void);
+ * streams need thousands of descriptors); on failure it stays as it was.
+ * Returns the limit now in force (LONG_MAX: none), or -1 when unknown. */
+long fio_raise_nofile(void);
 
 #endif

@@ -31,6 +31,40 @@ static void tool_calls(const cJSON *arr, struct oai_chunk *c)
 	}
 }
 
+/* What a client's schema would reject in a choice: a field of the wrong
+ * type (text that is not a string or null, a delta that is not an
+ * object); NULL when it is well formed. */
+static const char *choice_fault(const cJSON *ch)
+{
+	static const char *const text[] = {"content", "reasoning_content", "reasoning",
+					   "role"};
+	const cJSON *delta, *v;
+
+	if (!cJSON_IsObject(ch))
+		return "choices[0] is not an object";
+	v = cJSON_GetObjectItemCaseSensitive(ch, "finish_reason");
+	if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
+		return "finish_reason is neither a string nor null";
+	v = cJSON_GetObjectItemCaseSensitive(ch, "text");
+	if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
+		return "text is neither a string nor null";
+	delta = cJSON_GetObjectItemCaseSensitive(ch, "delta");
+	if (delta == NULL || cJSON_IsNull(delta))
+		return NULL;
+	if (!cJSON_IsObject(delta))
+		return "delta is not an object";
+	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
+		v = cJSON_GetObjectItemCaseSensitive(delta, text[i]);
+		if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
+			return i == 0 ? "delta.content is neither a string nor null" :
+			       "a delta text field is neither a string nor null";
+	}
+	v = cJSON_GetObjectItemCaseSensitive(delta, "tool_calls");
+	if (v && !cJSON_IsArray(v) && !cJSON_IsNull(v))
+		return "delta.tool_calls is not an array";
+	return NULL;
+}
+
 static void decode_choice(const cJSON *ch, struct oai_chunk *c)
 {
 	const cJSON *delta = jget_obj(ch, "delta");
@@ -74,7 +108,12 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 		return;
 	}
 	choices = cJSON_GetObjectItemCaseSensitive(c->root, "choices");
-	if (!cJSON_IsArray(choices))
+	if (!cJSON_IsArray(choices)) {
+		c->bad = "no choices array";
+		return;
+	}
+	if (cJSON_GetArraySize(choices) > 0 &&
+	    (c->bad = choice_fault(cJSON_GetArrayItem(choices, 0))) != NULL)
 		return;
 	c->kind = OAI_CHUNK;
 	if (cJSON_GetArraySize(choices) > 0)

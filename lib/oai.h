@@ -36,6 +36,7 @@ struct oai_chunk {
 	const cJSON *timings;     /* llama-server */
 	const cJSON *stats;       /* LM Studio */
 	const char *error;        /* OAI_ERROR: the message */
+	const char *bad;          /* OAI_BAD: what is wrong, when known */
 	cJSON *root;
 };
 

@@ -132,6 +132,8 @@ static int on_sse(void *ctx, const struct sse_event *ev)
 
 	if (r->m_first_event == 0)
 		r->m_first_event = r->m_now;
+	if (r->saw_done)
+		return 0; /* a client stops reading at [DONE]: nothing after counts */
 	oai_decode(ev->data, ev->len, &c);
 	switch (c.kind) {
 	case OAI_DONE:
@@ -142,10 +144,15 @@ static int on_sse(void *ctx, const struct sse_event *ev)
 		break;
 	case OAI_BAD:
 		r->chunks++;
-		resp_fail(r, ST_PROTOCOL, "malformed chunk %ld: %.60s",
-			  r->chunks, ev->data);
+		resp_fail(r, ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.60s", r->chunks,
+			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "", ev->data);
 		break;
 	case OAI_CHUNK:
+		/* text after the model said it finished: no stream a client
+		 * can trust (a usage or timings chunk may follow, text not) */
+		if (r->finish[0] && (c.content_len || c.reasoning_len || c.has_tool))
+			resp_fail(r, ST_PROTOCOL, "text after finish_reason \"%s\" in "
+				  "chunk %ld", r->finish, r->chunks + 1);
 		take_chunk(r, &c);
 		break;
 	}
@@ -222,6 +229,8 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 	if (how == RT_CONNECT ||
 	    (how == RT_BROKEN && !r->headers_done && r->m_first_event == 0)) {
 		resp_fail(r, ST_CONNECT, "%s", why);
+	} else if (how == RT_PROTOCOL) {
+		resp_fail(r, ST_PROTOCOL, "%s", why);
 	} else if (how == RT_TIMEOUT && !r->headers_done) {
 		if (r->status == ST_OK)
 			r->timeout_kind = TO_CONNECT;
@@ -240,6 +249,9 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 	} else if (!r->saw_done && r->finish[0] == '\0') {
 		resp_fail(r, ST_STREAM, "the stream ended without [DONE] or "
 			  "a finish_reason");
+	} else if (r->chunks == 0) {
+		resp_fail(r, ST_PROTOCOL, "the stream ended at [DONE] without a "
+			  "single completion chunk");
 	}
 }
 

@@ -16,7 +16,9 @@ enum resp_transport {
 	RT_OK,          /* the body ended normally */
 	RT_CONNECT,     /* no connection (refused, unresolvable) */
 	RT_TIMEOUT,     /* the transport's own timeout */
-	RT_BROKEN       /* any other failure once connected */
+	RT_BROKEN,      /* any other failure once connected */
+	RT_PROTOCOL     /* connected, but the answer was not HTTP a client
+	                 * accepts (headers too large, malformed) */
 };
 
 /* The channel of a token-bearing chunk; resp_ch_name gives its written

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <strings.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -68,7 +69,12 @@ struct xfer {
 	int64_t m_sched, m_send, m_headers, m_last_byte;
 	struct resp r;
 	char curl_err[CURL_ERROR_SIZE];
+	int sock_errno;           /* socket() failed: its errno (libcurl keeps none) */
 };
+
+/* Descriptors gen needs besides one socket per request in flight:
+ * standard streams, the event loop, the signal pipe, libcurl's own. */
+#define FD_RESERVE 16
 
 /* Options (file-static, as every tool). */
 static const char *opt_label = "model";
@@ -503,14 +509,30 @@ static void classify(struct xfer *x, CURLcode rc, int64_t m_end)
 {
 	enum resp_transport how = RT_BROKEN;
 
+	long oserr = x->sock_errno, connected = 0;
+	const char *why = x->curl_err[0] || rc == CURLE_OK ? x->curl_err :
+			  curl_easy_strerror(rc);
+
+	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &connected);
 	if (rc == CURLE_OK)
 		how = RT_OK;
+	else if (oserr == EMFILE || oserr == ENFILE)
+		/* the client's limit, not the server: said so, counted as
+		 * no connection */
+		how = RT_CONNECT, why = "out of file descriptors on this machine "
+			"(too many open files): raise ulimit -n, or lower -c or --rate";
 	else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
 		how = RT_CONNECT;
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		how = RT_TIMEOUT;
-	resp_end(&x->r, how, x->curl_err[0] || rc == CURLE_OK ? x->curl_err :
-		 curl_easy_strerror(rc), m_end);
+	else if (connected > 0 && !x->r.headers_done)
+		/* connected, but what came back is no HTTP answer libcurl
+		 * takes: a header line past its 100 KB limit reads "Out of
+		 * memory" */
+		how = RT_PROTOCOL, why = rc == CURLE_OUT_OF_MEMORY ?
+			"the response headers are larger than an HTTP client "
+			"accepts (a header line over 100 KB)" : why;
+	resp_end(&x->r, how, why, m_end);
 }
 
 /* Counts an ended transfer; lib/pace backs off after a connection
@@ -602,6 +624,25 @@ static struct curl_slist *request_headers(long id)
 	return h;
 }
 
+/* Opens a request's socket as libcurl would, keeping socket()'s errno:
+ * out of descriptors is this machine's limit, not a server that is down,
+ * and libcurl reports both as "Couldn't connect". */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose,
+				 struct curl_sockaddr *a)
+{
+	struct xfer *x = ud;
+	curl_socket_t fd;
+
+	(void)purpose;
+	fd = socket(a->family, a->socktype, a->protocol);
+	if (fd == CURL_SOCKET_BAD)
+		x->sock_errno = errno;
+	else /* never inherited by a --load-cmd child */
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+
 static void setup_easy(struct xfer *x)
 {
 	CURL *e = x->easy;
@@ -616,6 +657,8 @@ static void setup_easy(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 			 (long)(opt_t_connect * 1000));
@@ -972,7 +1015,13 @@ static void init(void)
 	if (multi == NULL)
 		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
 	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt_conc + 16);
-	fio_raise_nofile();
+	/* a socket per request in flight, and a few more of gen's own: a
+	 * limit below that fails requests as if the server were down */
+	long files = fio_raise_nofile();
+	if (files > 0 && (opt_rate == 0 || opt_conc_set) && opt_conc + FD_RESERVE > files)
+		diag_die(EXIT_USAGE, "-c %ld needs about %ld open files and this "
+			 "process may open %ld (ulimit -n): raise the limit or lower -c",
+			 opt_conc, opt_conc + FD_RESERVE, files);
 	if (sigstop_init() != 0)
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);

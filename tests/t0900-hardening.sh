@@ -171,4 +171,71 @@ test_expect_success 'an SSE line past 4 MiB is a protocol error (memory is bound
 		.error == \"an SSE line longer than 4194304 bytes\"" ev
 '
 
+# raw_answer FILE: starts rawhttp answering every request with FILE's
+# bytes; RAW_URL, RAW_PID.  Stopped when the test file ends.
+raw_answer() {
+	rm -f "$1.url" # never the URL of the one before
+	"$TB_UNIT/rawhttp" "$1" >"$1.url" 2>/dev/null &
+	RAW_PID=$!
+	echo "$RAW_PID" >>"$TRASH_ROOT/servers.pids"
+	wait_for 5 test -s "$1.url" && RAW_URL=$(cat "$1.url")
+}
+
+# streamed NAME BYTES: gen's done event for one request answered with
+# BYTES (printf format): "status|error".
+streamed() {
+	printf "$2" >"$1.http" && raw_answer "$1.http" &&
+	"$TB_BIN/gen" --no-progress -u "$RAW_URL" --server openai --max-tokens 3 \
+		-p "$TESTS/../prompts/std.json" --only short >"$1.ev" 2>/dev/null
+	kill "$RAW_PID"
+	jq -r "select(.ev == \"done\") | .status + \"|\" + (.error // \"\")" "$1.ev"
+}
+
+SSE='HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n'
+# chunk TEXT [MORE]: a chunk with TEXT and MORE after the delta, as input
+# for streamed's printf (its \n stay two characters until then)
+chunk() { printf 'data: {"choices":[{"delta":{"content":"%s"}%s}]}\\n\\n' "$1" "${2:-}"; }
+
+test_expect_success 'streams a real client would reject are never a success' '
+	# a field of the wrong type, no completion at all, text after the end
+	streamed num "${SSE}data: {\"choices\":[{\"delta\":{\"content\":5}}]}\n\ndata: [DONE]\n\n" >got &&
+	grep -q "^protocol_error|malformed chunk 1 (delta.content is neither a string nor null)" got &&
+	streamed empty "${SSE}data: [DONE]\n\n" >got &&
+	grep -qx "protocol_error|the stream ended at \[DONE\] without a single completion chunk" got &&
+	streamed late "${SSE}$(chunk a ",\"finish_reason\":\"stop\"")$(chunk b)data: [DONE]\n\n" >got &&
+	grep -qx "protocol_error|text after finish_reason \"stop\" in chunk 2" got &&
+	streamed nochoices "${SSE}data: {\"id\":1}\n\ndata: [DONE]\n\n" >got &&
+	grep -q "^protocol_error|malformed chunk 1 (no choices array)" got &&
+	streamed badstatus "HTTP/1.1 OK\r\n\r\n" >got && grep -q "^protocol_error|" got &&
+	streamed html "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html></html>" >got &&
+	grep -q "^protocol_error|Content-Type is \"text/html\"" got &&
+	# what a client ignores is ignored: text after [DONE] is not counted,
+	# a usage chunk after the finish is fine
+	streamed after "${SSE}$(chunk a)data: [DONE]\n\n$(chunk b)" >got &&
+	grep -qx "ok|" got && jq -s -e "map(select(.ev == \"done\"))[0].tokens.content == 1" after.ev &&
+	streamed usage "${SSE}$(chunk a ",\"finish_reason\":\"stop\"")data: {\"choices\":[],\"usage\":{\"completion_tokens\":1}}\n\ndata: [DONE]\n\n" >got &&
+	grep -qx "ok|" got
+'
+
+test_expect_success 'a 200 KB response header is a protocol error, not a connection failure' '
+	{ printf "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nX-Big: " &&
+	  head -c 204800 /dev/zero | tr "\0" a &&
+	  printf "\\\\r\\\\n\\\\r\\\\n" && chunk a && printf "data: [DONE]\\\\n\\\\n"; } >big.http &&
+	streamed bighdr "$(cat big.http)" >got &&
+	grep -qx "protocol_error|the response headers are larger than an HTTP client accepts (a header line over 100 KB)" got
+'
+
+test_expect_success 'out of file descriptors: said up front, or per request, never "Couldn'"'"'t connect"' '
+	llmsim_start FD --tps 200 &&
+	# -c beyond the limit is refused before anything is sent
+	(ulimit -n 40 && test_expect_code 2 "$TB_BIN/gen" -u "$FD_URL" -c 60 --max-tokens 2 \
+		-p "$TESTS/../prompts/std.json" >/dev/null 2>err) &&
+	grep -q "^gen: -c 60 needs about 76 open files and this process may open 40 (ulimit -n)" err &&
+	# an open loop has no bound: the requests past the limit say why
+	(ulimit -n 28 && "$TB_BIN/gen" --no-progress -u "$FD_URL" --rate 500 --requests 40 \
+		--max-tokens 30 -p "$TESTS/../prompts/std.json" >fd.ev 2>err; true) &&
+	jq -s -e "map(select(.ev == \"done\" and .status != \"ok\")) | length > 0 and
+		all(.error | startswith(\"out of file descriptors on this machine\"))" fd.ev
+'
+
 test_done
