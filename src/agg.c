@@ -17,57 +17,23 @@
 #include "formats.h"
 #include "jget.h"
 #include "jw.h"
+#include "evacc.h"
 #include "memfig.h"
 #include "ndjson.h"
 #include "prompts.h"
+#include "statjson.h"
 #include "stats.h"
 #include "units.h"
 #include "help.h" /* generated from docs/agg.md */
 
 #define MAX_PCT 16
-#define MAX_ID 100000000L
+
 #define TIMELINE_POINTS 200
 #define SAMPLE_TEXT_MAX 4000
 
-/* One request, found by its id. */
-struct req {
-	long id;
-	int seen_req, seen_done, warmup, prompt, rep, http;
-	int status;               /* an enum fmt_status; -1: no done */
-	double t_send, t_sched, t_done, t_first_event, t_headers;
-	double t_first_tok, t_first_content, t_last_tok, t_prev_tok;
-	long tok_chunks;          /* token-carrying chunks seen */
-	float *gaps;              /* chunk gaps, kept until done */
-	size_t ngaps, capgaps;
-	long out_tokens, content, reasoning, tool, chunk_tokens;
-	long prompt_tokens, max_tokens;
-	int from_usage;
-	int natural_stop;         /* finish "stop": the model ended it */
-	double srv_decode, srv_prefill;   /* server-reported tokens/s */
-	int quality;              /* -1 unchecked, 0 fail, 1 pass */
-	int timeout;              /* an enum fmt_timeout; -1: none */
-	const char *bad;          /* why its events cannot be trusted, or NULL */
-};
-
-
-/* Per prompt: the values its requests contribute. */
-struct prompt_acc {
-	char *name, *category, *expect;
-	regex_t rx;
-	int has_rx;
-	struct stats_vec ttft, ttfo, decode, e2e, prefill, out_tokens;
-	struct stats_vec prompt_tokens;
-	struct stats_hist itl;
-	long n, ok, checked, passed;
-	long synthetic_tokens;    /* > 0: a context-stress prompt */
-	char *sample;             /* the first successful output */
-	long sample_chars, sample_tokens;
-};
-
-
 /* Options. */
 static double pcts[MAX_PCT] = {50, 90, 95, 99};
-static int n_pcts = 4;
+static struct statjson_pcts pc = {pcts, 4}; /* -p */
 static double slo_ttft, slo_tpot, slo_e2e, slo_ttfo;
 static int opt_per_request, opt_strict, opt_force;
 static const char *opt_out;
@@ -75,27 +41,8 @@ static double opt_leak_mb = 1.0;
 static const char *mem_files[64];
 static int n_mem_files;
 
-/* Input state. */
-/* The requests, densely in order of first sight (sorted by id before the
- * figures are computed), and a hash of id -> index + 1: memory grows with
- * the input, never with a number inside it (an id of 10^8 cost 20 GB). */
-static struct req *reqs;
-static long n_reqs, n_reqs_cap;
-static long *req_slots;
-static size_t n_slots;
-static struct prompt_acc *prompts;
-static int n_prompts;
-static cJSON *run_ev, *end_ev, *load_ev;
-static char run_id[128];
-static struct memfig_sample *mem;
-static size_t n_mem, cap_mem;
-static const char *mem_kind;      /* which process figure is "memory" */
-static int bad_memory;            /* a memory figure could not be true */
-static long n_bad;                /* requests left out: their events cannot be true */
-static const char *first_bad;     /* the first such reason */
-static long n_events, n_invalid, n_unknown;
-static struct stats_hist itl_all;
-static double t_min = INFINITY, t_max = -INFINITY;
+/* The events read. */
+static struct evacc A;
 
 /* ---- options --------------------------------------------------------- */
 
@@ -115,8 +62,8 @@ static void parse_pcts(char *s)
 	const char *words[MAX_PCT];
 	int i;
 
-	n_pcts = args_list("-p", s, words, MAX_PCT);
-	for (i = 0; i < n_pcts; i++)
+	pc.n = args_list("-p", s, words, MAX_PCT);
+	for (i = 0; i < pc.n; i++)
 		pcts[i] = args_real("-p", words[i], 0, 100);
 }
 
@@ -138,410 +85,18 @@ static void parse_slo(char *s)
 	}
 }
 
-/* ---- input helpers ---------------------------------------------------- */
-
-
-static size_t slot_of(long id)
+static void on_skipped(void *ctx, const char *name, long line, const char *why)
 {
-	size_t h = (size_t)id * 11400714819323198485ull;
-
-	for (h &= n_slots - 1; req_slots[h] != 0 &&
-	     reqs[req_slots[h] - 1].id != id; h = (h + 1) & (n_slots - 1))
-		;
-	return h;
+	(void)ctx;
+	diag_warn("%s:%ld: skipped: %s", name, line, why);
 }
 
-/* Doubles the hash and re-inserts every request. */
-static void grow_slots(void)
-{
-	long i;
-
-	free(req_slots);
-	n_slots = n_slots ? n_slots * 2 : 2048;
-	req_slots = calloc(n_slots, sizeof *req_slots);
-	if (req_slots == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
-	for (i = 0; i < n_reqs; i++)
-		req_slots[slot_of(reqs[i].id)] = i + 1;
-}
-
-/* The request with this id, created on first sight. */
-static struct req *req_of(long id)
-{
-	size_t h;
-	struct req *r;
-
-	if ((size_t)(n_reqs + 1) * 2 > n_slots)
-		grow_slots();
-	h = slot_of(id);
-	if (req_slots[h] != 0)
-		return &reqs[req_slots[h] - 1];
-	if (n_reqs == n_reqs_cap) {
-		long cap = n_reqs_cap ? n_reqs_cap * 2 : 1024;
-		r = realloc(reqs, (size_t)cap * sizeof *r);
-		if (r == NULL)
-			diag_die(EXIT_RUNTIME, "out of memory");
-		reqs = r;
-		n_reqs_cap = cap;
-	}
-	r = &reqs[n_reqs++];
-	memset(r, 0, sizeof *r);
-	r->id = id;
-	r->status = r->timeout = r->quality = r->prompt = -1;
-	req_slots[h] = n_reqs;
-	return r;
-}
-
-static int cmp_req(const void *a, const void *b)
-{
-	long x = ((const struct req *)a)->id, y = ((const struct req *)b)->id;
-
-	return (x > y) - (x < y);
-}
-
-static int prompt_index(const char *name, const char *category,
-			const char *expect)
-{
-	int i;
-
-	for (i = 0; i < n_prompts; i++) {
-		struct prompt_acc *q = &prompts[i];
-		if (strcmp(q->name, name) != 0)
-			continue;
-		/* A later request may say what the first one did not. */
-		if (q->category == NULL && category)
-			q->category = diag_xstrdup(category);
-		if (!q->has_rx && expect && prompts_check_regex(expect) == NULL &&
-		    regcomp(&q->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
-			q->expect = diag_xstrdup(expect);
-			q->has_rx = 1;
-		}
-		return i;
-	}
-	struct prompt_acc *p = realloc(prompts, (size_t)(n_prompts + 1) * sizeof *p);
-	if (p == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
-	prompts = p;
-	p = &prompts[n_prompts];
-	memset(p, 0, sizeof *p);
-	p->name = diag_xstrdup(name);
-	p->category = category ? diag_xstrdup(category) : NULL;
-	/* The pattern comes from the event file: checked like gen checks it. */
-	if (expect && prompts_check_regex(expect) == NULL &&
-	    regcomp(&p->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
-		p->expect = diag_xstrdup(expect);
-		p->has_rx = 1;
-	}
-	stats_hist_init(&p->itl);
-	return n_prompts++;
-}
-
-static void see_time(double t)
-{
-	if (t < t_min)
-		t_min = t;
-	if (t > t_max)
-		t_max = t;
-}
-
-/* ---- events ----------------------------------------------------------- */
-
-/* Checks the event format version of a run or first mem event. */
-static void check_version(const cJSON *ev, const char *file, long line)
-{
-	double v = jget_num(ev, "version", 0);
-
-	if (jget_str(ev, "format") && strcmp(jget_str(ev, "format"), FMT_EVENTS))
-		diag_die(EXIT_RUNTIME, "%s:%ld: not tokbench events (format "
-			 "\"%s\")", file, line, jget_str(ev, "format"));
-	if (v > FMT_EVENTS_VERSION)
-		diag_die(EXIT_RUNTIME, "%s:%ld: event format version %g is newer "
-			 "than this agg reads (%d)", file, line, v, FMT_EVENTS_VERSION);
-}
-
-static void on_run(cJSON *ev, const char *file, long line)
-{
-	const char *id = jget_str(ev, "run_id");
-
-	check_version(ev, file, line);
-	if (run_ev != NULL && id && strcmp(id, run_id) != 0)
-		diag_die(EXIT_RUNTIME, "%s:%ld: a second run (%s) in the input; "
-			 "aggregate one run at a time", file, line, id);
-	if (run_ev != NULL)
-		return;
-	run_ev = cJSON_Duplicate(ev, 1);
-	snprintf(run_id, sizeof run_id, "%s", id ? id : "");
-}
-
-static long id_of(const cJSON *ev, const char *file, long line)
-{
-	double id = jget_num(ev, "id", -1);
-
-	if (id < 1 || id > MAX_ID || id != floor(id))
-		diag_die(EXIT_RUNTIME, "%s:%ld: \"id\" must be a whole number "
-			 "from 1 to %ld", file, line, MAX_ID);
-	return (long)id;
-}
-
-static void on_req(const cJSON *ev, double t, long id)
-{
-	struct req *r = req_of(id);
-	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warmup");
-
-	if (r->seen_req || r->tok_chunks > 0 || r->seen_done)
-		r->bad = r->seen_req ? "two req events" : "events out of order "
-			 "(its req came after its tokens or done)";
-	r->seen_req = 1;
-	r->t_send = t;
-	r->t_sched = jget_num(ev, "t_sched", t);
-	r->warmup = cJSON_IsTrue(w);
-	r->rep = (int)jget_num(ev, "rep", 0);
-	r->max_tokens = (long)jget_num(ev, "max_tokens", 0);
-	r->prompt = prompt_index(jget_str(ev, "prompt") ? jget_str(ev, "prompt") : "?",
-				 jget_str(ev, "category"), jget_str(ev, "expect"));
-	if (jget_num(ev, "synthetic_tokens", 0) > 0)
-		prompts[r->prompt].synthetic_tokens = (long)jget_num(ev, "synthetic_tokens", 0);
-}
-
-static void push_gap(struct req *r, double gap)
-{
-	if (r->ngaps == r->capgaps) {
-		size_t cap = r->capgaps ? r->capgaps * 2 : 64;
-		float *g = realloc(r->gaps, cap * sizeof *g);
-		if (g == NULL)
-			diag_die(EXIT_RUNTIME, "out of memory");
-		r->gaps = g;
-		r->capgaps = cap;
-	}
-	r->gaps[r->ngaps++] = (float)gap;
-}
-
-static void on_tok(const cJSON *ev, double t, long id)
-{
-	struct req *r = req_of(id);
-	const char *ch = jget_str(ev, "ch");
-
-	if (ch == NULL || strcmp(ch, "role") == 0)
-		return;
-	if (!r->seen_req || r->seen_done || (r->tok_chunks > 0 && t < r->t_prev_tok))
-		r->bad = "events out of order (a token before its req, after its "
-			 "done, or earlier than the one before)";
-	if (r->tok_chunks == 0)
-		r->t_first_tok = t;
-	if (r->t_first_content == 0 && strcmp(ch, "content") == 0)
-		r->t_first_content = t;
-	if (r->tok_chunks > 0)
-		push_gap(r, t - r->t_prev_tok);
-	r->t_prev_tok = r->t_last_tok = t;
-	r->tok_chunks++;
-}
-
-
-/* The server's own speed: llama-server timings, LM Studio stats, or
- * Ollama durations. */
-static void server_speeds(struct req *r, const cJSON *ev)
-{
-	const cJSON *tm = cJSON_GetObjectItemCaseSensitive(ev, "timings");
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(ev, "stats");
-	const cJSON *ol = cJSON_GetObjectItemCaseSensitive(ev, "ollama");
-
-	r->srv_decode = r->srv_prefill = -1;
-	if (tm) {
-		r->srv_decode = jget_num(tm, "predicted_per_second", -1);
-		r->srv_prefill = jget_num(tm, "prompt_per_second", -1);
-	} else if (st) {
-		r->srv_decode = jget_num(st, "tokens_per_second", -1);
-	} else if (ol && jget_num(ol, "eval_duration", 0) > 0) {
-		r->srv_decode = jget_num(ol, "eval_count", 0) /
-				(jget_num(ol, "eval_duration", 1) / 1e9);
-		if (jget_num(ol, "prompt_eval_duration", 0) > 0)
-			r->srv_prefill = jget_num(ol, "prompt_eval_count", 0) /
-					 (jget_num(ol, "prompt_eval_duration", 1) / 1e9);
-	}
-}
-
-static void check_quality(struct req *r, const cJSON *ev)
-{
-	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
-	const char *text = jget_str(ev, "text");
-
-	if (p == NULL || !p->has_rx || r->status != ST_OK || r->warmup)
-		return;
-	r->quality = text && regexec(&p->rx, text, 0, NULL, 0) == 0;
-}
-
-static void keep_sample(struct req *r, const cJSON *ev)
-{
-	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
-	const char *text = jget_str(ev, "text");
-
-	if (p == NULL || p->sample != NULL || text == NULL || r->status != ST_OK ||
-	    r->warmup)
-		return;
-	p->sample_chars = (long)strlen(text);
-	p->sample_tokens = r->out_tokens;
-	p->sample = diag_xstrdup(text);
-	if (strlen(p->sample) > SAMPLE_TEXT_MAX)
-		p->sample[SAMPLE_TEXT_MAX] = '\0';
-}
-
-/* Folds a request's chunk gaps into the ITL histograms.  When usage says
- * there were more tokens than chunks, each of the C-1 chunk gaps stands
- * for (N-1)/(C-1) token gaps of proportionally shorter length. */
-static void fold_gaps(struct req *r)
-{
-	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
-	double f = 1;
-	size_t i;
-
-	if (r->out_tokens > r->tok_chunks && r->tok_chunks >= 2)
-		f = (double)(r->out_tokens - 1) / (double)(r->tok_chunks - 1);
-	if (!r->warmup && r->status == ST_OK) {
-		for (i = 0; i < r->ngaps; i++) {
-			stats_hist_add(&itl_all, r->gaps[i] / f, f);
-			if (p)
-				stats_hist_add(&p->itl, r->gaps[i] / f, f);
-		}
-	}
-	free(r->gaps);
-	r->gaps = NULL;
-	r->ngaps = r->capgaps = 0;
-}
-
-
-/* Token counts are whole numbers from 0 to 10^9: a larger one would
- * overflow the sums and give negative speeds. */
-static int counts_plausible(const cJSON *tk)
-{
-	static const char *const keys[] = {"content", "reasoning", "tool",
-					   "chunk_tokens"};
-	size_t i;
-	double v;
-
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		v = jget_num(tk, keys[i], 0);
-		if (!(v >= 0 && v <= 1e9) || v != floor(v))
-			return 0;
-	}
-	return 1;
-}
-
-static void on_done(const cJSON *ev, double t, long id)
-{
-	struct req *r = req_of(id);
-	const cJSON *tk = cJSON_GetObjectItemCaseSensitive(ev, "tokens");
-
-	r->seen_done = 1;
-	r->t_done = t;
-	r->status = (int)fmt_status_of(jget_str(ev, "status"));
-	r->http = (int)jget_num(ev, "http", 0);
-	r->timeout = jget_str(ev, "timeout") ? (int)fmt_timeout_of(jget_str(ev, "timeout")) : -1;
-	r->t_first_event = jget_num(ev, "t_first_event", 0);
-	r->t_headers = jget_num(ev, "t_headers", 0);
-	r->content = (long)jget_num(tk, "content", (double)r->tok_chunks);
-	r->reasoning = (long)jget_num(tk, "reasoning", 0);
-	r->tool = (long)jget_num(tk, "tool", 0);
-	r->chunk_tokens = (long)jget_num(tk, "chunk_tokens", (double)r->tok_chunks);
-	r->from_usage = jget_str(tk, "source") && !strcmp(jget_str(tk, "source"), "usage");
-	r->natural_stop = jget_str(ev, "finish") && !strcmp(jget_str(ev, "finish"), "stop");
-	r->out_tokens = r->content + r->reasoning + r->tool;
-	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
-	if (!r->seen_req)
-		r->bad = "a done event without its req";
-	else if (t < r->t_send || (r->tok_chunks > 0 && t < r->t_last_tok))
-		r->bad = "it ends before it began (done.t before req.t or its tokens)";
-	if (!counts_plausible(tk))
-		r->bad = "a token count that cannot be true (negative, not a whole "
-			 "number, or over 10^9)";
-	server_speeds(r, ev);
-	check_quality(r, ev);
-	keep_sample(r, ev);
-	fold_gaps(r);
-}
-
-static void on_mem(const cJSON *ev, double t, const char *file, long line)
-{
-	const cJSON *proc = cJSON_GetObjectItemCaseSensitive(ev, "proc");
-	const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(ev, "gpu");
-	const cJSON *g;
-	double bytes = -1, gsum = 0;
-
-	if (jget_str(ev, "format"))
-		check_version(ev, file, line);
-	/* macOS's physical footprint is what Activity Monitor shows; elsewhere
-	 * the resident set of the process tree. */
-	if (jget_num(proc, "footprint_bytes", -1) >= 0) {
-		bytes = jget_num(proc, "footprint_bytes", -1);
-		mem_kind = "proc.footprint_bytes";
-	} else if (jget_num(proc, "rss_bytes", -1) >= 0) {
-		bytes = jget_num(proc, "rss_bytes", -1);
-		if (mem_kind == NULL)
-			mem_kind = "proc.rss_bytes";
-	}
-	cJSON_ArrayForEach(g, gpu)
-		gsum += jget_num(g, "used_bytes", 0);
-	if (bytes < 0 && gsum <= 0)
-		return;
-	if (n_mem == cap_mem) {
-		cap_mem = cap_mem ? cap_mem * 2 : 1024;
-		mem = realloc(mem, cap_mem * sizeof *mem);
-		if (mem == NULL)
-			diag_die(EXIT_RUNTIME, "out of memory");
-	}
-	mem[n_mem].t = t;
-	mem[n_mem].bytes = bytes;
-	mem[n_mem].gpu = gsum;
-	n_mem++;
-}
-
-static void dispatch(cJSON *ev, const char *file, long line)
-{
-	const char *type = jget_str(ev, "ev");
-	const cJSON *tv = cJSON_GetObjectItemCaseSensitive(ev, "t");
-	double t;
-
-	if (type == NULL || !cJSON_IsNumber(tv)) {
-		n_invalid++;
-		if (opt_strict)
-			diag_die(EXIT_RUNTIME, "%s:%ld: an event needs \"ev\" and "
-				 "a numeric \"t\"", file, line);
-		diag_warn("%s:%ld: skipped: an event needs \"ev\" and a numeric "
-			  "\"t\"", file, line);
-		return;
-	}
-	t = tv->valuedouble;
-	n_events++;
-	if (strcmp(type, "tok") == 0)
-		on_tok(ev, t, id_of(ev, file, line));
-	else if (strcmp(type, "req") == 0)
-		on_req(ev, t, id_of(ev, file, line));
-	else if (strcmp(type, "done") == 0)
-		on_done(ev, t, id_of(ev, file, line));
-	else if (strcmp(type, "mem") == 0)
-		on_mem(ev, t, file, line);
-	else if (strcmp(type, "run") == 0)
-		on_run(ev, file, line);
-	else if (strcmp(type, "end") == 0 && jget_str(ev, "tool") &&
-		 strcmp(jget_str(ev, "tool"), "gen") == 0) {
-		cJSON_Delete(end_ev);
-		end_ev = cJSON_Duplicate(ev, 1);
-	} else if (strcmp(type, "load") == 0) {
-		cJSON_Delete(load_ev);
-		load_ev = cJSON_Duplicate(ev, 1);
-	} else if (strcmp(type, "end") != 0) {
-		n_unknown++;
-		return;
-	}
-	if (strcmp(type, "mem") != 0)
-		see_time(t);
-}
-
+/* A line that is not JSON (the reader's), counted with the invalid events. */
 static void on_invalid(void *ctx, const char *name, long line,
 		       const char *why)
 {
-	(void)ctx;
-	n_invalid++;
-	diag_warn("%s:%ld: skipped: %s", name, line, why);
+	A.n_invalid++;
+	on_skipped(ctx, name, line, why);
 }
 
 static void read_file(const char *path)
@@ -559,12 +114,12 @@ static void read_file(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	nd_on_invalid(r, on_invalid, NULL);
 	while ((rc = nd_next(r, &ev)) == ND_OK) {
-		if (cJSON_IsObject(ev))
-			dispatch(ev, name, nd_lineno(r));
-		else
+		if (cJSON_IsObject(ev) && evacc_event(&A, ev, name, nd_lineno(r)) != 0)
+			diag_die(EXIT_RUNTIME, "%s", A.err);
+		else if (!cJSON_IsObject(ev))
 			on_invalid(NULL, name, nd_lineno(r), "not a JSON object");
 		cJSON_Delete(ev);
-		if (opt_strict && n_invalid > 0)
+		if (opt_strict && A.n_invalid > 0)
 			diag_die(EXIT_RUNTIME, "%s:%ld: not a JSON object", name,
 				 nd_lineno(r));
 	}
@@ -587,6 +142,9 @@ struct metrics {
 };
 
 static struct metrics all;
+static long n_bad;                /* requests left out: their events cannot be true */
+static const char *first_bad;     /* the first such reason */
+static int bad_memory;            /* a memory figure could not be true */
 static long n_measured, n_warmup, n_ok, n_unfinished, by_status[ST_COUNT];
 static long by_timeout[TO_COUNT];
 static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
@@ -624,7 +182,7 @@ static double decoded_tokens(const struct req *r)
 /* The metrics of one successful measured request (docs/metrics.md). */
 static void measure_ok(const struct req *r)
 {
-	struct prompt_acc *p = r->prompt >= 0 ? &prompts[r->prompt] : NULL;
+	struct prompt_acc *p = r->prompt >= 0 ? &A.prompts[r->prompt] : NULL;
 	double n = (double)r->out_tokens, e2e = r->t_done - r->t_send;
 	double ttft = r->tok_chunks > 0 ? r->t_first_tok - r->t_send : -1;
 	double ttfo = r->t_first_content > 0 ? r->t_first_content - r->t_send : -1;
@@ -697,10 +255,9 @@ static void measure_one(struct req *r)
 	if (r->seen_req && r->t_send < first_send)
 		first_send = r->t_send;
 	if (r->prompt >= 0)
-		prompts[r->prompt].n++;
+		A.prompts[r->prompt].n++;
 	if (!r->seen_done) {
-		n_unfinished++;
-		fold_gaps(r); /* frees them; an unfinished request adds none */
+		n_unfinished++; /* its chunk gaps add nothing to ITL */
 		return;
 	}
 	by_status[r->status]++;
@@ -710,8 +267,8 @@ static void measure_one(struct req *r)
 	if (r->quality >= 0) {
 		q_checked++;
 		q_passed += r->quality;
-		prompts[r->prompt].checked++;
-		prompts[r->prompt].passed += r->quality;
+		A.prompts[r->prompt].checked++;
+		A.prompts[r->prompt].passed += r->quality;
 	}
 	if (r->status != ST_OK)
 		return;
@@ -730,10 +287,10 @@ static void measure_all(void)
 
 	/* request order is id order (the leak fit runs along it); the hash
 	 * is not used after reading */
-	if (n_reqs > 1)
-		qsort(reqs, (size_t)n_reqs, sizeof *reqs, cmp_req);
-	for (id = 0; id < n_reqs; id++) {
-		struct req *r = &reqs[id];
+	if (A.n_reqs > 1)
+		evacc_sort(&A);
+	for (id = 0; id < A.n_reqs; id++) {
+		struct req *r = &A.reqs[id];
 		if (r->bad != NULL) { /* never a figure: counted and said */
 			if (n_bad++ == 0)
 				first_bad = r->bad;
@@ -748,62 +305,8 @@ static void measure_all(void)
 
 static jw out;
 
-static void pct_key(char *buf, size_t n, double p)
-{
-	snprintf(buf, n, "p%g", p);
-}
-
 /* A summary object: n, mean, stddev, min, max, the percentiles, cv and
  * the 95 % CI of the mean; null when there are no values. */
-static void write_stats(const char *key, struct stats_vec *v, int prec)
-{
-	struct stats_sum s;
-	char k[16];
-	int i;
-
-	stats_summarise(v, &s);
-	if (s.n == 0) {
-		jw_null(&out, key);
-		return;
-	}
-	jw_obj_open(&out, key);
-	jw_int(&out, "n", (long long)s.n);
-	jw_num(&out, "mean", s.mean, prec);
-	jw_num(&out, "stddev", s.stddev, prec);
-	jw_num(&out, "min", s.min, prec);
-	jw_num(&out, "max", s.max, prec);
-	for (i = 0; i < n_pcts; i++) {
-		pct_key(k, sizeof k, pcts[i]);
-		jw_num(&out, k, stats_percentile(v, pcts[i]), prec);
-	}
-	jw_num(&out, "cv", s.cv, 4);
-	jw_num(&out, "ci95_lo", s.ci_lo, prec);
-	jw_num(&out, "ci95_hi", s.ci_hi, prec);
-	jw_obj_close(&out);
-}
-
-static void write_hist(const char *key, const struct stats_hist *h)
-{
-	char k[16];
-	int i;
-
-	if (h->total <= 0) {
-		jw_null(&out, key);
-		return;
-	}
-	jw_obj_open(&out, key);
-	jw_num(&out, "n", h->total, 1);
-	jw_num(&out, "mean", stats_hist_mean(h), 6);
-	jw_num(&out, "min", h->min, 6);
-	jw_num(&out, "max", h->max, 6);
-	for (i = 0; i < n_pcts; i++) {
-		pct_key(k, sizeof k, pcts[i]);
-		jw_num(&out, k, stats_hist_percentile(h, pcts[i]), 6);
-	}
-	jw_str(&out, "method", "log histogram, 1% buckets");
-	jw_obj_close(&out);
-}
-
 static void copy_item(const char *key, const cJSON *from)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(from, key);
@@ -827,13 +330,13 @@ static void write_run(void)
 	int i;
 
 	jw_obj_open(&out, "run");
-	for (i = 0; run_ev && keys[i]; i++)
-		copy_item(keys[i], run_ev);
-	if (isfinite(t_min)) {
-		jw_num(&out, "t_start", t_min, 6);
-		jw_num(&out, "t_end", t_max, 6);
+	for (i = 0; A.run_ev && keys[i]; i++)
+		copy_item(keys[i], A.run_ev);
+	if (isfinite(A.t_min)) {
+		jw_num(&out, "t_start", A.t_min, 6);
+		jw_num(&out, "t_end", A.t_max, 6);
 	}
-	jw_int(&out, "events_version", (long long)jget_num(run_ev, "version", 0));
+	jw_int(&out, "events_version", (long long)jget_num(A.run_ev, "version", 0));
 	jw_obj_close(&out);
 }
 
@@ -881,28 +384,28 @@ static void write_tokens(void)
 static void write_metrics(void)
 {
 	jw_obj_open(&out, "metrics");
-	write_stats("ttft_s", &all.ttft, 6);
-	write_stats("ttfb_s", &all.ttfb, 6);
-	write_stats("ttfo_s", &all.ttfo, 6);
-	write_stats("decode_tps", &all.decode, 3);
-	write_stats("e2e_s", &all.e2e, 6);
-	write_stats("e2e_tps", &all.e2e_tps, 3);
-	write_stats("prefill_tps", &all.prefill, 3);
-	write_stats("tpot_vllm_s", &all.tpot_vllm, 6);
-	write_stats("tpot_guidellm_s", &all.tpot_guidellm, 6);
-	write_hist("itl_s", &itl_all);
-	write_stats("queue_delay_s", &all.queue, 6);
-	write_stats("output_tokens", &all.out_tokens, 1);
+	statjson_vec(&out, "ttft_s", &all.ttft, 6, &pc);
+	statjson_vec(&out, "ttfb_s", &all.ttfb, 6, &pc);
+	statjson_vec(&out, "ttfo_s", &all.ttfo, 6, &pc);
+	statjson_vec(&out, "decode_tps", &all.decode, 3, &pc);
+	statjson_vec(&out, "e2e_s", &all.e2e, 6, &pc);
+	statjson_vec(&out, "e2e_tps", &all.e2e_tps, 3, &pc);
+	statjson_vec(&out, "prefill_tps", &all.prefill, 3, &pc);
+	statjson_vec(&out, "tpot_vllm_s", &all.tpot_vllm, 6, &pc);
+	statjson_vec(&out, "tpot_guidellm_s", &all.tpot_guidellm, 6, &pc);
+	statjson_hist(&out, "itl_s", &A.itl_all, &pc);
+	statjson_vec(&out, "queue_delay_s", &all.queue, 6, &pc);
+	statjson_vec(&out, "output_tokens", &all.out_tokens, 1, &pc);
 	jw_obj_close(&out);
 	jw_obj_open(&out, "server_reported");
-	write_stats("decode_tps", &all.srv_decode, 3);
-	write_stats("prefill_tps", &all.srv_prefill, 3);
+	statjson_vec(&out, "decode_tps", &all.srv_decode, 3, &pc);
+	statjson_vec(&out, "prefill_tps", &all.srv_prefill, 3, &pc);
 	jw_obj_close(&out);
 }
 
 static double run_concurrency(void)
 {
-	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(run_ev, "config");
+	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(A.run_ev, "config");
 
 	return jget_num(cfg, "concurrency", 0);
 }
@@ -952,14 +455,14 @@ static void write_prompt(struct prompt_acc *p)
 	jw_int(&out, "ok", p->ok);
 	if (p->synthetic_tokens > 0)
 		jw_int(&out, "synthetic_tokens", p->synthetic_tokens);
-	write_stats("ttft_s", &p->ttft, 6);
-	write_stats("ttfo_s", &p->ttfo, 6);
-	write_stats("decode_tps", &p->decode, 3);
-	write_stats("e2e_s", &p->e2e, 6);
-	write_stats("prefill_tps", &p->prefill, 3);
-	write_stats("output_tokens", &p->out_tokens, 1);
-	write_stats("prompt_tokens", &p->prompt_tokens, 1);
-	write_hist("itl_s", &p->itl);
+	statjson_vec(&out, "ttft_s", &p->ttft, 6, &pc);
+	statjson_vec(&out, "ttfo_s", &p->ttfo, 6, &pc);
+	statjson_vec(&out, "decode_tps", &p->decode, 3, &pc);
+	statjson_vec(&out, "e2e_s", &p->e2e, 6, &pc);
+	statjson_vec(&out, "prefill_tps", &p->prefill, 3, &pc);
+	statjson_vec(&out, "output_tokens", &p->out_tokens, 1, &pc);
+	statjson_vec(&out, "prompt_tokens", &p->prompt_tokens, 1, &pc);
+	statjson_hist(&out, "itl_s", &p->itl, &pc);
 	if (p->expect) {
 		jw_obj_open(&out, "quality");
 		jw_str(&out, "expect", p->expect);
@@ -983,16 +486,16 @@ static void write_prompts(void)
 	int i;
 
 	jw_obj_open(&out, "per_prompt");
-	for (i = 0; i < n_prompts; i++)
-		write_prompt(&prompts[i]);
+	for (i = 0; i < A.n_prompts; i++)
+		write_prompt(&A.prompts[i]);
 	jw_obj_close(&out);
 }
 
 static void write_timeline(void)
 {
 	static double pts[TIMELINE_POINTS][2];
-	int k, n = memfig_timeline(mem, n_mem, isfinite(first_any_send) ?
-				   first_any_send : mem[0].t, pts, TIMELINE_POINTS);
+	int k, n = memfig_timeline(A.mem, A.n_mem, isfinite(first_any_send) ?
+				   first_any_send : A.mem[0].t, pts, TIMELINE_POINTS);
 
 	jw_arr_open(&out, "timeline");
 	for (k = 0; k < n; k++) {
@@ -1008,15 +511,15 @@ static void write_timeline(void)
  * order. */
 static void write_leak(void)
 {
-	double *done = diag_xrealloc(NULL, (size_t)(n_reqs + 1) * sizeof *done);
+	double *done = diag_xrealloc(NULL, (size_t)(A.n_reqs + 1) * sizeof *done);
 	struct memfig_leak lk;
 	size_t nd = 0;
 	long id;
 
-	for (id = 0; id < n_reqs; id++)
-		if (!reqs[id].warmup && reqs[id].status == ST_OK && reqs[id].bad == NULL)
-			done[nd++] = reqs[id].t_done;
-	memfig_leak(mem, n_mem, done, nd, first_send, last_done, opt_leak_mb, &lk);
+	for (id = 0; id < A.n_reqs; id++)
+		if (!A.reqs[id].warmup && A.reqs[id].status == ST_OK && A.reqs[id].bad == NULL)
+			done[nd++] = A.reqs[id].t_done;
+	memfig_leak(A.mem, A.n_mem, done, nd, first_send, last_done, opt_leak_mb, &lk);
 	free(done);
 	jw_obj_open(&out, "leak");
 	jw_int(&out, "points", lk.points);
@@ -1037,7 +540,7 @@ static void write_leak(void)
  * scaled back to simulated bytes, and say so. */
 static double mem_factor(void)
 {
-	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(run_ev, "server");
+	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(A.run_ev, "server");
 	double scale = jget_num(srv, "mem_scale_mb_per_gb", 0);
 
 	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(srv, "simulated")) &&
@@ -1050,13 +553,13 @@ static double mem_factor(void)
  * never as a figure.  Returns 1 when it was. */
 static int impossible_peak(void)
 {
-	const cJSON *host = jget_obj(run_ev, "host");
+	const cJSON *host = jget_obj(A.run_ev, "host");
 	double total = jget_num(host, "mem_total_bytes", 0), gpu;
-	double peak = memfig_peak(mem, n_mem, &gpu);
+	double peak = memfig_peak(A.mem, A.n_mem, &gpu);
 	char why[300];
 
-	if (total <= 0 || peak <= total * 1.02 || mem_kind == NULL ||
-	    strncmp(mem_kind, "proc.", 5) != 0)
+	if (total <= 0 || peak <= total * 1.02 || A.mem_kind == NULL ||
+	    strncmp(A.mem_kind, "proc.", 5) != 0)
 		return 0;
 	snprintf(why, sizeof why, "the sampled processes' memory peaks at %.1f GB, "
 		 "more than this machine's %.1f GB: shared pages were counted more "
@@ -1065,7 +568,7 @@ static int impossible_peak(void)
 	diag_warn("memory: %s", why);
 	jw_obj_open(&out, "memory");
 	jw_str(&out, "error", why);
-	jw_int(&out, "samples", (long long)n_mem);
+	jw_int(&out, "samples", (long long)A.n_mem);
 	jw_obj_close(&out);
 	bad_memory = 1;
 	return 1;
@@ -1079,32 +582,32 @@ static void write_memory(void)
 	int before;
 	size_t i;
 
-	if (n_mem == 0) {
+	if (A.n_mem == 0) {
 		jw_null(&out, "memory");
 		return;
 	}
-	memfig_sort(mem, n_mem);
+	memfig_sort(A.mem, A.n_mem);
 	if (impossible_peak())
 		return;
-	for (i = 0; f != 1 && i < n_mem; i++) {
-		mem[i].bytes *= f;
-		mem[i].gpu *= f;
+	for (i = 0; f != 1 && i < A.n_mem; i++) {
+		A.mem[i].bytes *= f;
+		A.mem[i].gpu *= f;
 	}
-	base = memfig_baseline(mem, n_mem, first_any_send, &before);
-	peak = memfig_peak(mem, n_mem, &gpu_peak);
+	base = memfig_baseline(A.mem, A.n_mem, first_any_send, &before);
+	peak = memfig_peak(A.mem, A.n_mem, &gpu_peak);
 	stats_summarise(&all.decode, &s);
 	decode = s.mean;
 	jw_obj_open(&out, "memory");
-	snprintf(measure, sizeof measure, "%s%s", mem_kind ? mem_kind : "gpu.used_bytes",
+	snprintf(measure, sizeof measure, "%s%s", A.mem_kind ? A.mem_kind : "gpu.used_bytes",
 		 f != 1 ? " (simulated: llmsim's allocation scaled to the model's size)" : "");
 	jw_str(&out, "measure", measure);
-	jw_int(&out, "samples", (long long)n_mem);
+	jw_int(&out, "samples", (long long)A.n_mem);
 	jw_num(&out, "baseline_bytes", base, 0);
 	jw_str(&out, "baseline_from", before ? "last sample before the first "
 	       "request" : "first sample (none before the first request)");
 	jw_num(&out, "peak_bytes", peak, 0);
 	jw_num(&out, "delta_bytes", peak - base, 0);
-	steady = memfig_steady(mem, n_mem, first_send, last_done);
+	steady = memfig_steady(A.mem, A.n_mem, first_send, last_done);
 	if (steady >= 0)
 		jw_num(&out, "steady_bytes", steady, 0);
 	if (gpu_peak > 0)
@@ -1117,16 +620,16 @@ static void write_memory(void)
 
 static void write_load(void)
 {
-	if (load_ev == NULL) {
+	if (A.load_ev == NULL) {
 		jw_null(&out, "load");
 		return;
 	}
 	jw_obj_open(&out, "load");
-	copy_item("method", load_ev);
-	copy_item("seconds", load_ev);
-	copy_item("server_seconds", load_ev);
-	copy_item("status", load_ev);
-	copy_item("error", load_ev);
+	copy_item("method", A.load_ev);
+	copy_item("seconds", A.load_ev);
+	copy_item("server_seconds", A.load_ev);
+	copy_item("status", A.load_ev);
+	copy_item("error", A.load_ev);
 	jw_obj_close(&out);
 }
 
@@ -1144,13 +647,13 @@ static void write_per_request(void)
 	long id;
 
 	jw_arr_open(&out, "per_request");
-	for (id = 0; id < n_reqs; id++) {
-		const struct req *r = &reqs[id];
+	for (id = 0; id < A.n_reqs; id++) {
+		const struct req *r = &A.reqs[id];
 		if (!r->seen_req && !r->seen_done)
 			continue;
 		jw_obj_open(&out, NULL);
 		jw_int(&out, "id", r->id);
-		jw_str(&out, "prompt", r->prompt >= 0 ? prompts[r->prompt].name : NULL);
+		jw_str(&out, "prompt", r->prompt >= 0 ? A.prompts[r->prompt].name : NULL);
 		jw_int(&out, "rep", r->rep);
 		jw_bool(&out, "warmup", r->warmup);
 		jw_str(&out, "status", r->seen_done ? fmt_status_name((enum fmt_status)r->status) : "unfinished");
@@ -1177,13 +680,13 @@ static void write_incomplete(void)
 	char bad[240];
 	int n = 0, i;
 
-	if (run_ev && end_ev == NULL)
+	if (A.run_ev && A.end_ev == NULL)
 		why[n++] = "no end event: the run was cut short";
 	if (n_unfinished > 0)
 		why[n++] = "requests without a done event";
-	if (end_ev && jget_str(end_ev, "reason") && !strcmp(jget_str(end_ev, "reason"), "signal"))
+	if (A.end_ev && jget_str(A.end_ev, "reason") && !strcmp(jget_str(A.end_ev, "reason"), "signal"))
 		why[n++] = "the run was stopped by a signal";
-	if (run_ev == NULL && n_reqs > 0)
+	if (A.run_ev == NULL && A.n_reqs > 0)
 		why[n++] = "no run event: metadata unknown";
 	if (n_bad > 0) {
 		if (n_bad == 1)
@@ -1224,9 +727,9 @@ static void write_all(void)
 	if (opt_per_request)
 		write_per_request();
 	jw_obj_open(&out, "input");
-	jw_int(&out, "events", n_events);
-	jw_int(&out, "invalid_lines", n_invalid);
-	jw_int(&out, "unknown_events", n_unknown);
+	jw_int(&out, "events", A.n_events);
+	jw_int(&out, "invalid_lines", A.n_invalid);
+	jw_int(&out, "unknown_events", A.n_unknown);
 	jw_obj_close(&out);
 	jw_obj_close(&out);
 }
@@ -1264,40 +767,14 @@ static void emit_output(void)
 
 static void free_all(void)
 {
-	long id;
-	int i;
-
-	for (id = 0; id < n_reqs; id++)
-		free(reqs[id].gaps);
-	free(reqs);
-	free(req_slots);
-	for (i = 0; i < n_prompts; i++) {
-		struct prompt_acc *p = &prompts[i];
-		free(p->name);
-		free(p->category);
-		free(p->expect);
-		free(p->sample);
-		if (p->has_rx)
-			regfree(&p->rx);
-		stats_vec_free(&p->ttft);
-		stats_vec_free(&p->ttfo);
-		stats_vec_free(&p->decode);
-		stats_vec_free(&p->e2e);
-		stats_vec_free(&p->prefill);
-		stats_vec_free(&p->out_tokens);
-		stats_vec_free(&p->prompt_tokens);
-	}
-	free(prompts);
 	struct stats_vec *vs[] = {&all.ttft, &all.ttfb, &all.ttfo, &all.decode,
 		&all.e2e, &all.e2e_tps, &all.prefill, &all.tpot_vllm,
 		&all.tpot_guidellm, &all.queue, &all.out_tokens, &all.srv_decode,
 		&all.srv_prefill};
-	for (i = 0; i < (int)(sizeof vs / sizeof vs[0]); i++)
+
+	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
 		stats_vec_free(vs[i]);
-	free(mem);
-	cJSON_Delete(run_ev);
-	cJSON_Delete(end_ev);
-	cJSON_Delete(load_ev);
+	evacc_free(&A);
 	jw_free(&out);
 }
 
@@ -1371,7 +848,7 @@ static int no_success(void)
 	if (n_ok > 0)
 		return 0;
 	if (n_measured == 0) {
-		const char *err = jget_str(load_ev, "error");
+		const char *err = jget_str(A.load_ev, "error");
 		diag_warn("no measured request in the run%s%s; the summary has no "
 			  "speed figures", err ? ": the load failed: " : "", err ? err : "");
 		return 1;
@@ -1395,16 +872,17 @@ int main(int argc, char **argv)
 	 * message and exit 1, as in every tool, not a death by SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv);
-	stats_hist_init(&itl_all);
+	evacc_init(&A, opt_strict);
+	A.warn = on_skipped;
 	read_inputs(argc, argv);
-	if (n_events == 0)
+	if (A.n_events == 0)
 		diag_die(EXIT_RUNTIME, "no events in the input");
 	measure_all();
 	write_all();
 	emit_output();
-	if (n_invalid > 0)
-		diag_warn("%ld invalid line%s skipped", n_invalid,
-			  n_invalid > 1 ? "s" : "");
+	if (A.n_invalid > 0)
+		diag_warn("%ld invalid line%s skipped", A.n_invalid,
+			  A.n_invalid > 1 ? "s" : "");
 	rc = no_success() || bad_memory ? EXIT_RUNTIME : EXIT_OK;
 	free_all();
 	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : rc;
