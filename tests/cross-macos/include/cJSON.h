@@ -35,6 +35,7 @@ cJSON *cJSON_ParseWithLengthOpts(const char *value, size_t buffer_length,
 				 cJSON_bool require_null_terminated);
 const char *cJSON_GetErrorPtr(void);
 char *cJSON_PrintUnformatted(const cJSON *item);
+char *cJSON_Print(const cJSON *item);
 void cJSON_Delete(cJSON *item);
 int cJSON_GetArraySize(const cJSON *array);
 cJSON *cJSON_GetArrayItem(const cJSON *array, int index);
@@ -51,6 +52,11 @@ cJSON_bool cJSON_IsArray(const cJSON *const item);
 cJSON_bool cJSON_IsObject(const cJSON *const item);
 cJSON *cJSON_CreateArray(void);
 cJSON *cJSON_CreateObject(void);
+cJSON *cJSON_AddObjectToObject(cJSON *const object, const char *const name);
+cJSON *cJSON_AddArrayToObject(cJSON *const object, const char *const name);
+cJSON *cJSON_AddNumberToObject(cJSON *const object, const char *const name, const double number);
+cJSON *cJSON_AddBoolToObject(cJSON *const object, const char *const name, const cJSON_bool boolean);
+void cJSON_DeleteItemFromObject(cJSON *object, const char *string);
 cJSON *cJSON_Duplicate(const cJSON *item, cJSON_bool recurse);
 cJSON_bool cJSON_AddItemToArray(cJSON *array, cJSON *item);
 cJSON *cJSON_AddStringToObject(cJSON *const object, const char *const name,

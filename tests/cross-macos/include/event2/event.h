@@ -36,6 +36,7 @@ struct event_config *event_config_new(void);
 void event_config_free(struct event_config *cfg);
 int event_config_set_flag(struct event_config *cfg, int flag);
 struct event_base *event_base_new_with_config(const struct event_config *);
+struct event_base *event_base_new(void);
 void event_base_free(struct event_base *);
 int event_base_dispatch(struct event_base *);
 int event_base_loop(struct event_base *, int);

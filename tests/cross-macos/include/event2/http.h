@@ -30,6 +30,8 @@ enum evhttp_cmd_type {
 
 struct evhttp *evhttp_new(struct event_base *base);
 void evhttp_free(struct evhttp *http);
+struct evhttp_bound_socket *evhttp_bind_socket_with_handle(struct evhttp *http,
+		const char *address, unsigned short port);
 struct evhttp_bound_socket *evhttp_bind_listener(struct evhttp *http,
 						 struct evconnlistener *listener);
 evutil_socket_t evhttp_bound_socket_get_fd(struct evhttp_bound_socket *bound_socket);

@@ -1,0 +1,1051 @@
+/* simsrv: llmsim's streaming engine (see simsrv.h). */
+#include "simsrv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/util.h>
+
+#include "clock.h"
+#include "formats.h"
+
+#define MAX_BODY (64 * 1024 * 1024)
+/* Unpaced streams write until this much is queued, then wait for the
+ * socket to drain, so a slow reader gets back-pressure, not a huge buffer. */
+#define UNPACED_HIGH_WATER (64 * 1024)
+
+enum state { ST_QUEUED, ST_PREFILL, ST_DECODE, ST_DONE };
+
+struct stream {
+	struct evhttp_request *req;
+	struct evhttp_connection *evcon;
+	struct event *timer;
+	const struct sim_profile *prof;
+	struct stream *qnext;
+	enum sim_api api;
+	enum state state;
+	int streaming, include_usage, ignore_eos;
+	int max_tokens, n_out, sent, n_reasoning;
+	int prompt_tokens, cached_tokens;
+	int decoding;            /* counted in n_decoding */
+	int headers_sent, waiting_drain, reset_pending, fault_done;
+	int use_cache, natural;
+	char *prompt;            /* kept until the prefix cache stores it */
+	size_t prompt_len;
+	struct { const char *ch; int n; } pend[64]; /* written, not logged */
+	int npend;
+	long seq;
+	char rid[80];
+	char cid[48];
+	int64_t t_arrive, t_slot, t_first, t_last, next_due;
+	int64_t timer_due;           /* when the pending timer is meant to fire */
+	struct sim_rng rng;
+	uint64_t text_seed;
+	struct simfault fault;
+	jw text, reasoning;      /* non-streamed replies: the output so far */
+};
+
+/* The engine's state: one per process. */
+static struct simsrv_opts O;
+static struct event_base *base;
+static const struct sim_profile *current;   /* the model served */
+static int64_t loaded_at;                   /* mono ns when loading ends */
+static FILE *logfile;
+static jw logw;
+static struct sim_cache *cache;
+static struct sim_rng fault_rng;
+static struct stream *queue_head, *queue_tail;
+static int n_running, n_decoding;
+static long next_seq;
+static int stopping;
+
+static void stream_tick(struct stream *s);
+static void stream_finish(struct stream *s);
+static void start_queued(void);
+
+/* ---- ground-truth log ------------------------------------------------ */
+
+static void log_begin(const char *what, const struct stream *s, int64_t t)
+{
+	jw_obj_open(&logw, NULL);
+	jw_str(&logw, "ev", "sim");
+	jw_num(&logw, "t", clock_to_shared(t), 6);
+	jw_str(&logw, "what", what);
+	if (s != NULL) {
+		jw_str(&logw, "rid", s->rid);
+		jw_int(&logw, "seq", s->seq);
+	}
+}
+
+static void log_end(void)
+{
+	jw_obj_close(&logw);
+	if (jw_emit(&logw, logfile, 1) != 0)
+		O.fatal("%s: write error: %s", O.log_path, strerror(errno));
+}
+
+static void log_simple(const char *what, const struct stream *s)
+{
+	if (logfile == NULL)
+		return;
+	log_begin(what, s, clock_mono_ns());
+	log_end();
+}
+
+static void log_chunk(const struct stream *s, const char *ch, int n,
+		      int64_t t)
+{
+	if (logfile == NULL)
+		return;
+	log_begin("chunk", s, t);
+	jw_str(&logw, "ch", ch);
+	jw_int(&logw, "n", n);
+	log_end();
+}
+
+/* ---- HTTP helpers ---------------------------------------------------- */
+
+static void add_header(struct evhttp_request *req, const char *k,
+		       const char *v)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
+}
+
+static void reply_json(struct evhttp_request *req, int code,
+		       const char *reason, const char *json)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add(b, json, strlen(json));
+	add_header(req, "Content-Type", "application/json; charset=utf-8");
+	evhttp_send_reply(req, code, reason, b);
+	evbuffer_free(b);
+}
+
+/* An OpenAI-style error object, as llama-server, vLLM and LM Studio
+ * send it. */
+static void reply_error(struct evhttp_request *req, int code,
+			const char *type, const char *msg)
+{
+	jw w;
+	const char *reason = code == 400 ? "Bad Request" :
+			     code == 404 ? "Not Found" :
+			     code == 429 ? "Too Many Requests" :
+			     code == 503 ? "Service Unavailable" :
+			     "Internal Server Error";
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_obj_open(&w, "error");
+	jw_int(&w, "code", code);
+	jw_str(&w, "message", msg);
+	jw_str(&w, "type", type);
+	jw_obj_close(&w);
+	jw_obj_close(&w);
+	reply_json(req, code, reason, jw_cstr(&w));
+	jw_free(&w);
+}
+
+static int loading(void)
+{
+	return clock_mono_ns() < loaded_at;
+}
+
+/* ---- stream lifecycle ------------------------------------------------ */
+
+static void queue_remove(struct stream *s)
+{
+	struct stream **pp = &queue_head, *prev = NULL;
+
+	while (*pp && *pp != s) {
+		prev = *pp;
+		pp = &(*pp)->qnext;
+	}
+	if (*pp == NULL)
+		return;
+	*pp = s->qnext;
+	if (queue_tail == s)
+		queue_tail = prev;
+}
+
+/* Frees a stream's memory (the request is answered or gone). */
+static void stream_discard(struct stream *s)
+{
+	jw_free(&s->text);
+	jw_free(&s->reasoning);
+	free(s->prompt);
+	free(s);
+}
+
+/* Leaves the slot or the queue and frees s; the request must already be
+ * answered, freed or owned by evhttp. */
+static void stream_release(struct stream *s)
+{
+	if (s->state == ST_QUEUED) {
+		queue_remove(s);
+	} else {
+		n_running--;
+		if (s->decoding)
+			n_decoding--;
+	}
+	if (s->evcon)
+		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+	if (s->timer)
+		event_free(s->timer);
+	stream_discard(s);
+	start_queued();
+}
+
+/* The client went away (or the server is shutting down). */
+static void on_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct stream *s = arg;
+
+	(void)evcon;
+	log_simple("disconnect", s);
+	/* On EOF evhttp detaches the request before calling us: then it is
+	 * ours to free.  Otherwise evhttp frees it with the connection. */
+	if (evhttp_request_get_connection(s->req) == NULL)
+		evhttp_request_free(s->req);
+	s->evcon = NULL;
+	stream_release(s);
+}
+
+static void schedule(struct stream *s, int64_t due);
+
+static void on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream *s = arg;
+
+	(void)fd;
+	(void)what;
+	/* libevent adds a timeout to the loop's cached time, which can lag
+	 * the clock by a busy iteration, so a timer can fire early: a token
+	 * must never leave before its scheduled time. */
+	if (clock_mono_ns() < s->timer_due) {
+		schedule(s, s->timer_due);
+		return;
+	}
+	stream_tick(s);
+}
+
+/* Runs the stream's next step at monotonic time due (now if past). */
+static void schedule(struct stream *s, int64_t due)
+{
+	int64_t d = due - clock_mono_ns();
+	struct timeval tv = {0, 0};
+
+	s->timer_due = due;
+	if (d > 0) {
+		tv.tv_sec = (time_t)(d / 1000000000);
+		tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
+	}
+	evtimer_add(s->timer, &tv);
+}
+
+/* ---- chunk building -------------------------------------------------- */
+
+static void chunk_open(jw *w, const struct stream *s)
+{
+	jw_obj_open(w, NULL);
+	jw_str(w, "id", s->cid);
+	jw_str(w, "object", s->api == SIM_CHAT ? "chat.completion.chunk" :
+						 "text_completion");
+	jw_int(w, "created", (long long)time(NULL));
+	jw_str(w, "model", s->prof->id);
+	jw_str(w, "system_fingerprint", "llmsim-" TB_VERSION);
+}
+
+static void usage_obj(jw *w, const struct stream *s, int natural)
+{
+	int completion = s->sent + (natural && O.eos_in_usage);
+
+	jw_obj_open(w, "usage");
+	jw_int(w, "prompt_tokens", s->prompt_tokens);
+	jw_int(w, "completion_tokens", completion);
+	jw_int(w, "total_tokens", s->prompt_tokens + completion);
+	jw_obj_open(w, "prompt_tokens_details");
+	jw_int(w, "cached_tokens", s->cached_tokens);
+	jw_obj_close(w);
+	if (s->n_reasoning > 0) {
+		jw_obj_open(w, "completion_tokens_details");
+		jw_int(w, "reasoning_tokens", s->n_reasoning);
+		jw_obj_close(w);
+	}
+	jw_obj_close(w);
+}
+
+/* llama-server's timings and LM Studio's stats, from the schedule. */
+static void server_stats(jw *w, const struct stream *s)
+{
+	double prompt_ms = (double)(s->t_first - s->t_slot) / 1e6;
+	double pred_ms = (double)(s->t_last - s->t_first) / 1e6;
+	int pn = s->prompt_tokens - s->cached_tokens;
+
+	if (O.timings) {
+		jw_obj_open(w, "timings");
+		jw_int(w, "cache_n", s->cached_tokens);
+		jw_int(w, "prompt_n", pn);
+		jw_num(w, "prompt_ms", prompt_ms, 3);
+		jw_num(w, "prompt_per_token_ms", pn > 0 ? prompt_ms / pn : 0, 6);
+		jw_num(w, "prompt_per_second",
+		       prompt_ms > 0 ? pn / prompt_ms * 1e3 : 0, 3);
+		/* As llama-server computes them: n over the time from the
+		 * first token to the last. */
+		jw_int(w, "predicted_n", s->sent);
+		jw_num(w, "predicted_ms", pred_ms, 3);
+		jw_num(w, "predicted_per_token_ms",
+		       s->sent > 0 ? pred_ms / s->sent : 0, 6);
+		jw_num(w, "predicted_per_second",
+		       pred_ms > 0 ? s->sent / pred_ms * 1e3 : 0, 3);
+		jw_obj_close(w);
+	}
+	if (O.stats) {
+		jw_obj_open(w, "stats");
+		jw_num(w, "tokens_per_second",
+		       pred_ms > 0 ? (s->sent - 1) / pred_ms * 1e3 : 0, 3);
+		jw_num(w, "time_to_first_token",
+		       (double)(s->t_first - s->t_arrive) / 1e9, 3);
+		jw_num(w, "generation_time", pred_ms / 1e3, 3);
+		jw_str(w, "stop_reason", "eosFound");
+		jw_obj_close(w);
+	}
+}
+
+/* Sends "data: <w>\n\n" as one HTTP chunk and logs it when written. */
+static void send_event(struct stream *s, jw *w, const char *ch, int n);
+
+static void send_text_chunk(struct stream *s, const char *ch,
+			    const char *text, size_t len, int n)
+{
+	jw w;
+
+	jw_init(&w);
+	chunk_open(&w, s);
+	jw_arr_open(&w, "choices");
+	jw_obj_open(&w, NULL);
+	jw_int(&w, "index", 0);
+	if (s->api == SIM_COMPLETIONS) {
+		jw_strn(&w, "text", text, len);
+	} else {
+		jw_obj_open(&w, "delta");
+		if (strcmp(ch, "role") == 0) {
+			jw_str(&w, "role", "assistant");
+			jw_str(&w, "content", "");
+		} else {
+			jw_strn(&w, strcmp(ch, "reasoning") == 0 ?
+				O.reasoning_field : "content", text, len);
+		}
+		jw_obj_close(&w);
+	}
+	jw_null(&w, "finish_reason");
+	jw_obj_close(&w);
+	jw_arr_close(&w);
+	jw_obj_close(&w);
+	send_event(s, &w, ch, n);
+	jw_free(&w);
+}
+
+/* Logs every chunk written so far with the time the socket took them. */
+static void flush_pending(struct stream *s)
+{
+	int64_t now = clock_mono_ns();
+	int i;
+
+	for (i = 0; i < s->npend; i++)
+		log_chunk(s, s->pend[i].ch, s->pend[i].n, now);
+	s->npend = 0;
+}
+
+/* Called by evhttp when the connection's output buffer has drained: every
+ * byte of our chunks is in the kernel.  Work that must follow the write
+ * (ending the reply, a reset, more unpaced tokens) runs from the timer so
+ * that nothing frees the connection inside evhttp's own callback. */
+static void on_written(struct evhttp_connection *evcon, void *arg)
+{
+	struct stream *s = arg;
+
+	(void)evcon;
+	flush_pending(s);
+	if (s->state == ST_DONE || s->reset_pending || s->waiting_drain) {
+		s->waiting_drain = 0;
+		schedule(s, 0);
+	}
+}
+
+static struct evbuffer *scratch;
+
+static void send_raw(struct stream *s, const char *data, size_t len,
+		     const char *ch, int n)
+{
+	evbuffer_add(scratch, "data: ", 6);
+	evbuffer_add(scratch, data, len);
+	evbuffer_add(scratch, "\n\n", 2);
+	if (s->npend == (int)(sizeof s->pend / sizeof s->pend[0]))
+		flush_pending(s);
+	s->pend[s->npend].ch = ch;
+	s->pend[s->npend].n = n;
+	s->npend++;
+	evhttp_send_reply_chunk_with_cb(s->req, scratch, on_written, s);
+	evbuffer_drain(scratch, evbuffer_get_length(scratch));
+}
+
+static void send_event(struct stream *s, jw *w, const char *ch, int n)
+{
+	size_t len;
+	const char *d = jw_data(w, &len);
+
+	send_raw(s, d, len, ch, n);
+}
+
+static size_t queued_bytes(const struct stream *s)
+{
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(s->evcon);
+
+	return evbuffer_get_length(bufferevent_get_output(bev));
+}
+
+static void send_headers(struct stream *s)
+{
+	add_header(s->req, "Content-Type", s->fault.kind == F_WRONG_CTYPE ?
+		   "text/plain; charset=utf-8" : "text/event-stream");
+	add_header(s->req, "Cache-Control", "no-cache");
+	add_header(s->req, "X-Request-Id", s->rid);
+	evhttp_send_reply_start(s->req, 200, "OK");
+	s->headers_sent = 1;
+	log_simple("headers", s);
+	if (O.role_early && s->api == SIM_CHAT)
+		send_text_chunk(s, "role", "", 0, 0);
+}
+
+/* ---- the end of a request ---------------------------------------------- */
+
+static void final_chunks(struct stream *s)
+{
+	jw w;
+
+	jw_init(&w);
+	chunk_open(&w, s);
+	jw_arr_open(&w, "choices");
+	jw_obj_open(&w, NULL);
+	jw_int(&w, "index", 0);
+	if (s->api == SIM_CHAT) {
+		jw_obj_open(&w, "delta");
+		jw_obj_close(&w);
+	} else {
+		jw_str(&w, "text", "");
+	}
+	jw_str(&w, "finish_reason", s->natural ? "stop" : "length");
+	jw_obj_close(&w);
+	jw_arr_close(&w);
+	if (!s->include_usage)
+		server_stats(&w, s);
+	jw_obj_close(&w);
+	send_event(s, &w, "final", 0);
+	if (s->include_usage) {
+		jw_reset(&w);
+		chunk_open(&w, s);
+		jw_arr_open(&w, "choices");
+		jw_arr_close(&w);
+		usage_obj(&w, s, s->natural);
+		server_stats(&w, s);
+		jw_obj_close(&w);
+		send_event(s, &w, "usage", 0);
+	}
+	jw_free(&w);
+	if (s->fault.kind != F_NO_DONE)
+		send_raw(s, "[DONE]", 6, "done", 0);
+}
+
+static void reply_whole(struct stream *s)
+{
+	jw w;
+	size_t tl, rl;
+	const char *text = jw_data(&s->text, &tl);
+	const char *reas = jw_data(&s->reasoning, &rl);
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "id", s->cid);
+	jw_str(&w, "object", s->api == SIM_CHAT ? "chat.completion" :
+						 "text_completion");
+	jw_int(&w, "created", (long long)time(NULL));
+	jw_str(&w, "model", s->prof->id);
+	jw_arr_open(&w, "choices");
+	jw_obj_open(&w, NULL);
+	jw_int(&w, "index", 0);
+	if (s->api == SIM_CHAT) {
+		jw_obj_open(&w, "message");
+		jw_str(&w, "role", "assistant");
+		jw_strn(&w, "content", text, tl);
+		if (rl > 0)
+			jw_strn(&w, O.reasoning_field, reas, rl);
+		jw_obj_close(&w);
+	} else {
+		jw_strn(&w, "text", text, tl);
+	}
+	jw_str(&w, "finish_reason", s->natural ? "stop" : "length");
+	jw_obj_close(&w);
+	jw_arr_close(&w);
+	usage_obj(&w, s, s->natural);
+	server_stats(&w, s);
+	jw_obj_close(&w);
+	add_header(s->req, "X-Request-Id", s->rid);
+	evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+	reply_json(s->req, 200, "OK", jw_cstr(&w));
+	log_simple("done", s);
+	jw_free(&w);
+}
+
+/* All tokens are out: send the closing chunks, or the whole reply. */
+static void stream_finish(struct stream *s)
+{
+	if (s->decoding) {
+		s->decoding = 0;
+		n_decoding--;
+	}
+	s->state = ST_DONE;
+	if (!s->streaming) {
+		reply_whole(s);
+		s->evcon = NULL;
+		stream_release(s);
+		return;
+	}
+	final_chunks(s); /* on_written ends the reply once they are out */
+}
+
+/* Called from the timer once the closing chunks have been written. */
+static void stream_end(struct stream *s)
+{
+	flush_pending(s);
+	log_simple("done", s);
+	evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+	s->evcon = NULL;
+	evhttp_send_reply_end(s->req);
+	stream_release(s);
+}
+
+/* Closes the connection with a TCP reset (SO_LINGER 0). */
+static void stream_reset(struct stream *s)
+{
+	struct evhttp_connection *evcon = s->evcon;
+	struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+	struct linger lg = {1, 0};
+
+	flush_pending(s);
+	log_simple("reset", s);
+	setsockopt(bufferevent_getfd(bev), SOL_SOCKET, SO_LINGER, &lg,
+		   sizeof lg);
+	evhttp_connection_set_closecb(evcon, NULL, NULL);
+	s->evcon = NULL;
+	evhttp_connection_free(evcon); /* frees the attached request too */
+	stream_release(s);
+}
+
+/* ---- decoding ---------------------------------------------------------- */
+
+static void log_fault(const struct stream *s)
+{
+	if (logfile == NULL)
+		return;
+	log_begin("fault", s, clock_mono_ns());
+	jw_str(&logw, "fault", s->fault.text);
+	jw_int(&logw, "at", s->sent);
+	log_end();
+}
+
+/* Injects the stream's fault when its token count is reached.  Returns 1
+ * when the fault took over (the caller must not go on this turn). */
+static int fault_due(struct stream *s)
+{
+	struct simfault *f = &s->fault;
+	static const char broken[] =
+		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bro";
+	static const char in_stream_error[] =
+		"{\"error\":{\"code\":500,\"message\":\"simulated error in "
+		"the middle of a stream\",\"type\":\"server_error\"}}";
+
+	if (s->fault_done || s->sent < f->at || f->kind == F_NONE ||
+	    f->kind == F_SLOW_HEADERS || f->kind == F_WRONG_CTYPE ||
+	    f->kind == F_ENDLESS || f->kind == F_NO_DONE)
+		return 0;
+	s->fault_done = 1;
+	log_fault(s);
+	switch (f->kind) {
+	case F_STALL:
+		s->next_due += (int64_t)(f->secs * 1e9);
+		schedule(s, s->next_due);
+		return 1;
+	case F_MALFORMED:
+		if (s->streaming)
+			send_raw(s, broken, sizeof broken - 1, "malformed", 0);
+		return 0;
+	case F_RESET:
+		s->reset_pending = 1;
+		if (!s->streaming || queued_bytes(s) == 0)
+			schedule(s, 0);
+		return 1;
+	case F_ERROR_IN_STREAM:
+		if (!s->streaming) {
+			evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+			reply_error(s->req, 500, "server_error",
+				    "simulated error in the middle of a reply");
+			s->evcon = NULL;
+			stream_release(s);
+			return 1;
+		}
+		send_raw(s, in_stream_error, sizeof in_stream_error - 1,
+			 "error", 0);
+		if (s->decoding) {
+			s->decoding = 0;
+			n_decoding--;
+		}
+		s->state = ST_DONE;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Emits the next chunk: up to chunk_tokens tokens of one channel. */
+static void emit_tokens(struct stream *s)
+{
+	int k = s->prof->chunk_tokens, i;
+	int reasoning = s->sent < s->n_reasoning;
+	jw *out = reasoning ? &s->reasoning : &s->text;
+	jw buf;
+	size_t len;
+
+	if (reasoning && k > s->n_reasoning - s->sent)
+		k = s->n_reasoning - s->sent;
+	if (s->fault.kind != F_ENDLESS && k > s->n_out - s->sent)
+		k = s->n_out - s->sent;
+	jw_init(&buf);
+	for (i = 0; i < k; i++) {
+		const char *t = sim_token_text(s->text_seed, s->sent + i);
+		jw_append(s->streaming ? &buf : out, t, strlen(t));
+	}
+	if (s->streaming) {
+		const char *d = jw_data(&buf, &len);
+		send_text_chunk(s, reasoning ? "reasoning" : "content", d, len,
+				k);
+	}
+	jw_free(&buf);
+	s->sent += k;
+	s->t_last = clock_mono_ns();
+}
+
+static int all_sent(const struct stream *s)
+{
+	return s->fault.kind != F_ENDLESS && s->sent >= s->n_out;
+}
+
+static void decode_step(struct stream *s)
+{
+	int paced = s->prof->decode_tps > 0;
+	int budget = paced ? 1 : s->streaming ? 64 : 1 << 30;
+
+	while (budget-- > 0) {
+		if (fault_due(s))
+			return;
+		emit_tokens(s);
+		if (all_sent(s)) {
+			stream_finish(s);
+			return;
+		}
+		if (paced) {
+			double u = sim_rng_sym(&s->rng);
+			int64_t gap = (int64_t)(sim_gap(s->prof, n_decoding,
+					s->prof->chunk_tokens, u) * 1e9);
+			s->next_due += gap;
+			schedule(s, s->next_due);
+			return;
+		}
+	}
+	/* Unpaced: let other streams run; wait for the socket to drain when
+	 * this one has enough queued. */
+	if (queued_bytes(s) >= UNPACED_HIGH_WATER)
+		s->waiting_drain = 1;
+	else
+		schedule(s, 0);
+}
+
+/* The prefill is over: the first token is due now. */
+static void first_token(struct stream *s)
+{
+	s->state = ST_DECODE;
+	s->decoding = 1;
+	n_decoding++;
+	s->t_first = clock_mono_ns();
+	if (s->use_cache && s->prompt != NULL &&
+	    sim_cache_store(cache, s->prompt, s->prompt_len) != 0)
+		O.warn("out of memory for the prompt cache");
+	free(s->prompt);
+	s->prompt = NULL;
+	if (s->streaming && s->api == SIM_CHAT && !O.role_early)
+		send_text_chunk(s, "role", "", 0, 0);
+}
+
+static void stream_tick(struct stream *s)
+{
+	if (s->state == ST_DONE) {
+		stream_end(s);
+		return;
+	}
+	if (s->reset_pending) {
+		stream_reset(s);
+		return;
+	}
+	if (s->state == ST_PREFILL) {
+		if (s->streaming && !s->headers_sent) {
+			send_headers(s);
+			if (clock_mono_ns() < s->next_due) {
+				schedule(s, s->next_due);
+				return;
+			}
+		}
+		first_token(s);
+	}
+	decode_step(s);
+}
+
+/* A slot is free: the request starts its prefill. */
+static void stream_start(struct stream *s)
+{
+	int uncached = s->prompt_tokens - s->cached_tokens;
+	int64_t ttft = (int64_t)(sim_ttft(s->prof, uncached) * 1e9);
+	int64_t slow = 0;
+
+	s->state = ST_PREFILL;
+	s->t_slot = clock_mono_ns();
+	n_running++;
+	if (logfile != NULL) { /* at t_slot, the anchor of the schedule itself */
+		log_begin("start", s, s->t_slot);
+		log_end();
+	}
+	if (s->fault.kind == F_SLOW_HEADERS)
+		slow = (int64_t)(s->fault.secs * 1e9);
+	s->next_due = s->t_slot + slow + ttft;
+	if (s->streaming && slow == 0)
+		send_headers(s);
+	schedule(s, slow ? s->t_slot + slow : s->next_due);
+}
+
+static void start_queued(void)
+{
+	struct stream *s;
+
+	if (stopping)
+		return;
+	while ((s = queue_head) != NULL) {
+		int slots = s->prof->slots;
+		if (slots > 0 && n_running >= slots)
+			return;
+		queue_head = s->qnext;
+		if (queue_head == NULL)
+			queue_tail = NULL;
+		s->qnext = NULL;
+		stream_start(s);
+	}
+}
+
+/* ---- requests ---------------------------------------------------------- */
+
+/* Fills s from the request body (lib/simwire reads it); returns an error
+ * message or NULL. */
+static const char *parse_request(struct stream *s, const cJSON *body)
+{
+	struct simreq q;
+	const struct sim_profile *p;
+	const char *err = simreq_parse(body, s->api == SIM_CHAT, &q), *text;
+	size_t len;
+
+	if (err != NULL) {
+		simreq_free(&q);
+		return err;
+	}
+	s->max_tokens = q.max_tokens;
+	p = q.model ? O.find_profile(q.model) : NULL;
+	s->prof = p ? p : current;
+	s->streaming = q.stream;
+	s->include_usage = s->streaming && !O.no_usage && q.include_usage;
+	s->ignore_eos = q.ignore_eos;
+	s->use_cache = q.cache_prompt;
+	text = jw_data(&q.prompt, &len);
+	s->prompt_tokens = sim_prompt_tokens(text, len);
+	if (s->use_cache) {
+		size_t common = sim_cache_lookup(cache, text, len);
+		s->cached_tokens = common ? sim_prompt_tokens(text, common) : 0;
+		if (s->cached_tokens >= s->prompt_tokens) /* one is always run */
+			s->cached_tokens = s->prompt_tokens - 1;
+		s->prompt = malloc(len + 1);
+		if (s->prompt)
+			memcpy(s->prompt, text, len);
+		s->prompt_len = len;
+	}
+	simreq_free(&q);
+	return NULL;
+}
+
+/* Output length and finish reason from the profile and the request. */
+static void plan_output(struct stream *s)
+{
+	const struct sim_profile *p = s->prof;
+
+	s->n_out = s->max_tokens;
+	s->natural = 0;
+	if (!s->ignore_eos && p->natural_len > 0 &&
+	    p->natural_len <= s->max_tokens) {
+		s->n_out = p->natural_len;
+		s->natural = 1;
+	}
+	s->n_reasoning = p->reasoning_tokens < s->n_out ?
+			 p->reasoning_tokens : s->n_out;
+}
+
+/* The fault for this request: its X-Sim-Fault header, else the run's
+ * --fault with probability --fault-rate.  Returns -1 on a bad header. */
+static int pick_fault(struct evhttp_request *req, struct simfault *f)
+{
+	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
+					   "X-Sim-Fault");
+
+	memset(f, 0, sizeof *f);
+	if (h != NULL)
+		return simfault_parse(h, f);
+	if (O.run_fault.kind != F_NONE && sim_rng_unit(&fault_rng) < O.fault_rate)
+		*f = O.run_fault;
+	return 0;
+}
+
+static void log_request(const struct stream *s)
+{
+	if (logfile == NULL)
+		return;
+	log_begin("req", s, s->t_arrive);
+	jw_str(&logw, "model", s->prof->id);
+	jw_bool(&logw, "stream", s->streaming);
+	jw_int(&logw, "max_tokens", s->max_tokens);
+	jw_int(&logw, "n_out", s->fault.kind == F_ENDLESS ? -1 : s->n_out);
+	jw_int(&logw, "reasoning", s->n_reasoning);
+	jw_int(&logw, "prompt_tokens", s->prompt_tokens);
+	jw_int(&logw, "cached_tokens", s->cached_tokens);
+	jw_str(&logw, "fault", s->fault.kind ? s->fault.text : NULL);
+	log_end();
+}
+
+static void reply_fault(struct evhttp_request *req, const struct simfault *f,
+			const char *rid)
+{
+	char msg[128], ra[32];
+
+	if (f->code == 429) {
+		snprintf(ra, sizeof ra, "%.0f", ceil(f->secs));
+		add_header(req, "Retry-After", ra);
+	}
+	snprintf(msg, sizeof msg, "simulated HTTP %d (llmsim fault)", f->code);
+	add_header(req, "X-Request-Id", rid);
+	reply_error(req, f->code, f->code == 429 ? "rate_limit_error" :
+		    f->code == 503 ? "unavailable_error" : "server_error", msg);
+}
+
+static struct stream *stream_new(struct evhttp_request *req, enum sim_api api)
+{
+	struct stream *s = calloc(1, sizeof *s);
+	const char *rid;
+
+	if (s == NULL)
+		return NULL;
+	s->req = req;
+	s->api = api;
+	s->seq = ++next_seq;
+	s->t_arrive = clock_mono_ns();
+	rid = evhttp_find_header(evhttp_request_get_input_headers(req),
+				 "X-Request-Id");
+	if (rid != NULL)
+		snprintf(s->rid, sizeof s->rid, "%s", rid);
+	else
+		snprintf(s->rid, sizeof s->rid, "sim-%ld", s->seq);
+	snprintf(s->cid, sizeof s->cid, "chatcmpl-sim%ld", s->seq);
+	jw_init(&s->text);
+	jw_init(&s->reasoning);
+	sim_rng_seed(&s->rng, O.seed * 1000003u + (uint64_t)s->seq);
+	s->text_seed = O.seed ^ (uint64_t)s->seq << 20;
+	return s;
+}
+
+/* Small chunks must leave at once: with Nagle's algorithm a chunk waits
+ * for the ACK of the previous one, which a client may delay by 40 ms. */
+static void no_delay(struct evhttp_connection *evcon)
+{
+	int one = 1;
+	int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(evcon));
+
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
+static cJSON *read_body(struct evhttp_request *req)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	size_t len = evbuffer_get_length(in);
+	const char *p = (const char *)evbuffer_pullup(in, -1);
+
+	return p ? cJSON_ParseWithLength(p, len) : NULL;
+}
+
+/* --replay: every completion gets the captured body, byte for byte. */
+static void handle_replay(struct evhttp_request *req)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evbuffer_add(b, O.replay, O.replay_len);
+	add_header(req, "Content-Type", "text/event-stream");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	log_simple("replay", NULL);
+}
+
+static void handle_completion(struct evhttp_request *req, enum sim_api api)
+{
+	struct stream *s;
+	cJSON *body;
+	const char *err;
+
+	if (loading()) {
+		reply_error(req, 503, "unavailable_error", "Loading model");
+		return;
+	}
+	if (O.replay != NULL) {
+		handle_replay(req);
+		return;
+	}
+	if ((body = read_body(req)) == NULL) {
+		reply_error(req, 400, "invalid_request_error",
+			    "the body is not valid JSON");
+		return;
+	}
+	if ((s = stream_new(req, api)) == NULL) {
+		cJSON_Delete(body);
+		reply_error(req, 500, "server_error", "out of memory");
+		return;
+	}
+	err = parse_request(s, body);
+	cJSON_Delete(body);
+	if (err == NULL && pick_fault(req, &s->fault) != 0)
+		err = "X-Sim-Fault: unknown fault (see llmsim -h)";
+	if (err != NULL) {
+		reply_error(req, 400, "invalid_request_error", err);
+		stream_discard(s);
+		return;
+	}
+	plan_output(s);
+	log_request(s);
+	if (s->fault.kind == F_HTTP) {
+		log_fault(s);
+		reply_fault(req, &s->fault, s->rid);
+		stream_discard(s);
+		return;
+	}
+	s->evcon = evhttp_request_get_connection(req);
+	evhttp_connection_set_closecb(s->evcon, on_close, s);
+	no_delay(s->evcon);
+	s->timer = evtimer_new(base, on_timer, s);
+	s->state = ST_QUEUED;
+	if (queue_tail)
+		queue_tail->qnext = s;
+	else
+		queue_head = s;
+	queue_tail = s;
+	start_queued();
+}
+
+
+/* ---- the engine's interface ------------------------------------------ */
+
+int simsrv_init(struct event_base *b, const struct simsrv_opts *o)
+{
+	O = *o;
+	base = b;
+	logfile = o->log;
+	jw_init(&logw);
+	sim_rng_seed(&fault_rng, o->seed);
+	cache = sim_cache_new(64);
+	scratch = evbuffer_new();
+	return cache && scratch ? 0 : -1;
+}
+
+void simsrv_set_model(const struct sim_profile *p, int64_t at)
+{
+	current = p;
+	loaded_at = at;
+}
+
+int simsrv_loading(void)
+{
+	return loading();
+}
+
+void simsrv_completion(struct evhttp_request *req, enum sim_api api)
+{
+	handle_completion(req, api);
+}
+
+cJSON *simsrv_read_body(struct evhttp_request *req)
+{
+	return read_body(req);
+}
+
+void simsrv_reply_json(struct evhttp_request *req, int code, const char *reason,
+		       const char *json)
+{
+	reply_json(req, code, reason, json);
+}
+
+void simsrv_reply_error(struct evhttp_request *req, int code, const char *type,
+			const char *msg)
+{
+	reply_error(req, code, type, msg);
+}
+
+jw *simsrv_log_begin(const char *what)
+{
+	if (logfile == NULL)
+		return NULL;
+	log_begin(what, NULL, clock_mono_ns());
+	return &logw;
+}
+
+void simsrv_log_end(void)
+{
+	log_end();
+}
+
+void simsrv_log_simple(const char *what)
+{
+	log_simple(what, NULL);
+}
+
+void simsrv_stop(void)
+{
+	stopping = 1;
+}
+
+void simsrv_free(void)
+{
+	jw_free(&logw);
+	sim_cache_free(cache);
+	if (scratch)
+		evbuffer_free(scratch);
+	cache = NULL;
+	scratch = NULL;
+}

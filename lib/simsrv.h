@@ -1,0 +1,70 @@
+/* simsrv: llmsim's streaming engine over libevent's evhttp: completion
+ * requests queued for the model's slots, prefilled, decoded on the
+ * profile's schedule (lib/sim), streamed as OpenAI chunks with the
+ * faults asked for, and every step written to the ground-truth log
+ * (docs/llmsim.md).  One engine per process.  llmsim owns the options,
+ * the profiles, the other endpoints and the event loop. */
+#ifndef TB_SIMSRV_H
+#define TB_SIMSRV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cJSON.h>
+#include <event2/event.h>
+#include <event2/http.h>
+
+#include "jw.h"
+#include "sim.h"
+#include "simwire.h"
+
+enum sim_api { SIM_CHAT, SIM_COMPLETIONS };
+
+struct simsrv_opts {
+	const char *reasoning_field;    /* "reasoning_content" or "reasoning" */
+	int timings, stats, role_early, eos_in_usage, no_usage;
+	uint64_t seed;                  /* jitter, text and faults */
+	struct simfault run_fault;      /* --fault, for every request ... */
+	double fault_rate;              /* ... with this probability */
+	const char *replay;             /* --replay: a body for every completion */
+	size_t replay_len;
+	FILE *log;                      /* the ground-truth log, or NULL */
+	const char *log_path;
+	/* the profile a request's model names, or NULL */
+	const struct sim_profile *(*find_profile)(const char *id);
+	/* a write to the log failed: the tool stops; a lesser problem */
+	void (*fatal)(const char *fmt, ...);
+	void (*warn)(const char *fmt, ...);
+};
+
+/* Sets the engine up on base.  Returns 0, or -1 when out of memory. */
+int simsrv_init(struct event_base *base, const struct simsrv_opts *o);
+
+/* The model served, loaded from loaded_at on (monotonic ns). */
+void simsrv_set_model(const struct sim_profile *p, int64_t loaded_at);
+int simsrv_loading(void);
+
+/* POST /v1/chat/completions or /v1/completions. */
+void simsrv_completion(struct evhttp_request *req, enum sim_api api);
+
+/* A request's JSON body (up to the server's limit), or NULL. */
+cJSON *simsrv_read_body(struct evhttp_request *req);
+
+/* Replies: a JSON body; an OpenAI-style error object. */
+void simsrv_reply_json(struct evhttp_request *req, int code, const char *reason,
+		       const char *json);
+void simsrv_reply_error(struct evhttp_request *req, int code, const char *type,
+			const char *msg);
+
+/* A log line of the tool's own: begin returns the object to add to (NULL
+ * without a log); end writes it. */
+jw *simsrv_log_begin(const char *what);
+void simsrv_log_end(void);
+void simsrv_log_simple(const char *what);
+
+/* Stops taking work (streams end as their connections close); frees. */
+void simsrv_stop(void);
+void simsrv_free(void);
+
+#endif
