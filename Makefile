@@ -106,7 +106,7 @@ $(BINDIR)/%: src/%.c $(LIB_A) lib/*.h $(BUILD)/help/%/help.h | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) $(EVENT_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) $(EVENT_LIBS) $(CURL_LIBS) -lm
 
 $(BUILD)/lib $(BUILD)/tests $(BINDIR):
 	mkdir -p $@

@@ -367,7 +367,7 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 {
 	FILE *d, *gp;
 	char name[64], head[200];
-	int g, k, nm = 0, n = 0, *len = calloc((size_t)s->ng + 1, sizeof *len);
+	int g, j, k, nm = 0, n = 0, *len = calloc((size_t)s->ng + 1, sizeof *len);
 	int *numbered = calloc((size_t)s->ng + 1, sizeof *numbered);
 	const char *models[64];
 	double xmax = 0, ymax = 0, *px = calloc((size_t)s->ng + 1, sizeof *px);
@@ -414,7 +414,6 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", m, t, lx[k] / PA_W * xmax,
 			ly[k] / PA_H * ymax);
 		k++;
-		int j;
 		for (j = 0; j < nm && strcmp(models[j], model_of(s, &s->g[g])); j++)
 			;
 		if (j == nm && nm < 64)

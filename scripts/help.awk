@@ -1,6 +1,7 @@
 # help.awk: a tool's -h text from its manual page (docs/TOOL.md): the
-# title's purpose, the OPTIONS and ENVIRONMENT tables, and where the manual
-# is, as a C header, so that -h and the manual never disagree.
+# SYNOPSIS as the usage line, the title's purpose, the OPTIONS and
+# ENVIRONMENT tables, and where the manual is, as a C header, so that -h,
+# usage errors and the manual never disagree.
 #   awk -v tool=gen -f scripts/help.awk docs/gen.md > help.h
 function clean(s) {
 	gsub(/`/, "", s)
@@ -43,6 +44,11 @@ NR == 1 {
 	emit(tool ": " purpose)
 	next
 }
+section == "SYNOPSIS" && /^    / {
+	line = substr($0, 5)
+	usage = usage (usage == "" ? "usage: " : "       ") line "\n"
+	next
+}
 /^## / {
 	section = $0
 	sub(/^## /, "", section)
@@ -71,4 +77,8 @@ END {
 	emit("manual: docs/" tool ".md (installed: share/doc/tokbench/" tool ".md)")
 	print "\tNULL"
 	print "};"
+	gsub(/\\/, "\\\\", usage)
+	gsub(/"/, "\\\"", usage)
+	gsub(/\n/, "\\n\"\n\t\"", usage)
+	print "static const char tool_synopsis[] =\n\t\"" usage "\";"
 }

@@ -48,13 +48,7 @@ static struct evacc A;
 
 static void usage(int code)
 {
-	diag_usage(code,
-		"usage: agg [--mem file]... [-p 50,90,95,99] "
-		"[--slo ttft=500ms,tpot=50ms,e2e=dur,ttfo=dur]\n"
-		"           [--per-request] "
-		"[--leak-threshold size] [--strict]\n"
-		"           [-o run.json [--force]] [file...]\n",
-		tool_help);
+	diag_usage(code, tool_synopsis, tool_help); /* both from docs/agg.md */
 }
 
 static void parse_pcts(char *s)

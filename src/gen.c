@@ -1,20 +1,10 @@
 /* gen: streams completions for a prompt set and writes NDJSON token events. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
-#include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <strings.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -26,22 +16,18 @@
 #include "diag.h"
 #include "endpoint.h"
 #include "evcurl.h"
+#include "xfer.h"
 #include "fileio.h"
 #include "formats.h"
 #include "hostinfo.h"
-#include "jget.h"
 #include "jw.h"
-#include "oai.h"
 #include "pace.h"
 #include "probe.h"
 #include "prompts.h"
 #include "reqbody.h"
 #include "resp.h"
 #include "runenv.h"
-#include "sim.h"
-#include "sse.h"
 #include "sigstop.h"
-#include "units.h"
 #include "help.h" /* generated from docs/gen.md */
 
 extern char **environ;
@@ -51,26 +37,6 @@ extern char **environ;
 
 enum api { API_CHAT, API_COMPLETIONS };
 
-
-/* The longest SSE line a stream may send: a chunk is a few hundred bytes,
- * and the parser's buffer grows to the longest line, per stream in flight
- * (64 MiB lines cost 140 MB of RSS each). */
-#define SSE_LINE_MAX ((size_t)4 << 20)
-
-/* One request in flight, on the list of those in flight; its response is
- * lib/resp's. */
-struct xfer {
-	struct xfer *prev, *next;
-	CURL *easy;
-	struct curl_slist *hdrs;
-	char *body;
-	long id;
-	int prompt, rep, warmup;
-	int64_t m_sched, m_send, m_headers, m_last_byte;
-	struct resp r;
-	char curl_err[CURL_ERROR_SIZE];
-	int sock_errno;           /* socket() failed: its errno (libcurl keeps none) */
-};
 
 /* Descriptors gen needs besides one socket per request in flight:
  * standard streams, the event loop, the signal pipe, libcurl's own. */
@@ -134,32 +100,14 @@ static char endpoint[1100];          /* the completions URL */
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
 static struct event_base *evbase;
 static evcurl *ec;                   /* libcurl's sockets on the loop */
+static struct xfer_conf xconf;       /* what every request shares */
 static struct event *tick, *wake, *sig_ev;
 
 /* ---- options ------------------------------------------------------- */
 
 static void usage(int code)
 {
-	diag_usage(code,
-		"usage: gen [-m label] [--model-id id] [-u base_url] "
-		"[--api chat|completions]\n"
-		"           [-c n] [--rate r [--burstiness b | --constant]] "
-		"[-n reps] [--warmup n]\n"
-		"           [--max-tokens n] [--ignore-eos] [--temperature t] "
-		"[--seed n]\n"
-		"           [--duration dur] [--requests n] "
-		"[--timeout-connect dur] [--timeout-first dur]\n"
-		"           [--timeout-idle dur] [--timeout-total dur] "
-		"[-l key=value]...\n"
-		"           [--no-cache-bust] [--server auto|lmstudio|llamacpp|"
-		"ollama|mlx|vllm|openai]\n"
-		"           [--no-text] [--api-key-file file] [-p prompts.json] "
-		"[--only name,...]\n"
-		"           [--load | --load-health [--load-since t] [--load-pid pid] | --load-cmd command] "
-		"[--load-only] [--no-wait]\n"
-		"           [--list-prompts] [--progress | --no-progress] < prompts.json > "
-		"events.ndjson\n",
-		tool_help);
+	diag_usage(code, tool_synopsis, tool_help); /* both from docs/gen.md */
 }
 
 static void add_label(char *kv)
@@ -414,77 +362,22 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 
 static void emit_req(const struct xfer *x)
 {
-	const struct prompt *p = &prompts.v[x->prompt];
-
 	ev_open("req", x->m_send);
-	jw_int(&ew, "id", x->id);
-	jw_str(&ew, "prompt", p->name);
-	if (p->category)
-		jw_str(&ew, "category", p->category);
-	if (p->expect)
-		jw_str(&ew, "expect", p->expect);
-	jw_int(&ew, "rep", x->rep);
-	jw_bool(&ew, "warmup", x->warmup);
-	jw_num(&ew, "t_sched", clock_to_shared(x->m_sched), 6);
-	jw_int(&ew, "max_tokens", max_tokens_for(p));
-	jw_int(&ew, "prompt_bytes", (long long)strlen(p->text));
-	if (p->synthetic_tokens > 0)
-		jw_int(&ew, "synthetic_tokens", p->synthetic_tokens);
+	xfer_write_req(&ew, x, &prompts.v[x->prompt], max_tokens_for(&prompts.v[x->prompt]));
 	jw_obj_close(&ew);
 	emit();
-}
-
-static void opt_time(const char *key, int64_t mono)
-{
-	if (mono > 0)
-		jw_num(&ew, key, clock_to_shared(mono), 6);
 }
 
 static void emit_done(const struct xfer *x, int64_t m_end)
 {
 	ev_open("done", m_end);
-	jw_int(&ew, "id", x->id);
-	resp_write_outcome(&x->r, &ew);
-	opt_time("t_headers", x->m_headers);
-	opt_time("t_first_event", x->r.m_first_event);
-	resp_write_content(&x->r, &ew);
+	xfer_write_done(&ew, x);
 	jw_obj_close(&ew);
 	emit();
 }
 
-/* ---- one transfer ---------------------------------------------------- */
-
-static size_t on_header(char *p, size_t size, size_t n, void *ud)
-{
-	struct xfer *x = ud;
-	size_t len = size * n;
-	long http = 0;
-
-	resp_header(&x->r, p, len);
-	if ((len == 2 && p[0] == '\r') || (len == 1 && p[0] == '\n')) {
-		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &http);
-		if (http >= 200) { /* not a 1xx interim response */
-			x->m_headers = clock_mono_ns();
-			resp_headers_done(&x->r, http, x->m_headers);
-		}
-	}
-	return len;
-}
-
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	struct xfer *x = ud;
-	size_t len = size * n;
-
-	/* the batch's wake-up time, else now (outside the loop's batches) */
-	x->m_last_byte = ec != NULL ? evcurl_wake(ec) : 0;
-	if (x->m_last_byte == 0)
-		x->m_last_byte = clock_mono_ns();
-	/* 0 makes curl abort the transfer (an SSE line over the limit) */
-	return resp_body(&x->r, p, len, x->m_last_byte) == 0 ? len : 0;
-}
-
-static void xfer_free(struct xfer *x)
+/* Takes an ended transfer off the list and the multi handle; frees it. */
+static void xfer_release(struct xfer *x)
 {
 	if (x->prev)
 		x->prev->next = x->next;
@@ -492,47 +385,9 @@ static void xfer_free(struct xfer *x)
 		flight_head = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
-	if (x->easy) {
+	if (x->easy)
 		curl_multi_remove_handle(multi, x->easy);
-		curl_easy_cleanup(x->easy);
-	}
-	curl_slist_free_all(x->hdrs);
-	resp_free(&x->r);
-	free(x->body);
-	free(x);
-}
-
-/* Sorts a finished transfer into a status (unless one was already set by
- * a timeout, an abort or what the stream carried), from libcurl's result
- * in lib/resp's transport terms. */
-static void classify(struct xfer *x, CURLcode rc, int64_t m_end)
-{
-	enum resp_transport how = RT_BROKEN;
-
-	long oserr = x->sock_errno, connected = 0;
-	const char *why = x->curl_err[0] || rc == CURLE_OK ? x->curl_err :
-			  curl_easy_strerror(rc);
-
-	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &connected);
-	if (rc == CURLE_OK)
-		how = RT_OK;
-	else if (oserr == EMFILE || oserr == ENFILE)
-		/* the client's limit, not the server: said so, counted as
-		 * no connection */
-		how = RT_CONNECT, why = "out of file descriptors on this machine "
-			"(too many open files): raise ulimit -n, or lower -c or --rate";
-	else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
-		how = RT_CONNECT;
-	else if (rc == CURLE_OPERATION_TIMEDOUT)
-		how = RT_TIMEOUT;
-	else if (connected > 0 && !x->r.headers_done)
-		/* connected, but what came back is no HTTP answer libcurl
-		 * takes: a header line past its 100 KB limit reads "Out of
-		 * memory" */
-		how = RT_PROTOCOL, why = rc == CURLE_OUT_OF_MEMORY ?
-			"the response headers are larger than an HTTP client "
-			"accepts (a header line over 100 KB)" : why;
-	resp_end(&x->r, how, why, m_end);
+	xfer_free(x);
 }
 
 /* Counts an ended transfer; lib/pace backs off after a connection
@@ -557,10 +412,10 @@ static void count_end(const struct xfer *x, int64_t m_end)
 /* The transfer is over: flush its parser, record, release. */
 static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 {
-	classify(x, rc, m_end);
+	xfer_classify(x, rc, m_end);
 	emit_done(x, m_end);
 	count_end(x, m_end);
-	xfer_free(x);
+	xfer_release(x);
 }
 
 /* Ends a transfer early (a timeout, a signal). */
@@ -607,83 +462,16 @@ static void scan_in_flight(int64_t now, int abort_all)
 
 /* ---- launching ------------------------------------------------------- */
 
-static struct curl_slist *request_headers(long id)
-{
-	struct curl_slist *h = NULL;
-	char buf[640];
-
-	h = curl_slist_append(h, "Content-Type: application/json");
-	h = curl_slist_append(h, "Accept: text/event-stream");
-	h = curl_slist_append(h, "Expect:"); /* no 100-continue round trip */
-	snprintf(buf, sizeof buf, "X-Request-Id: %s-%ld", run_id, id);
-	h = curl_slist_append(h, buf);
-	if (api_key[0]) {
-		snprintf(buf, sizeof buf, "Authorization: Bearer %s", api_key);
-		h = curl_slist_append(h, buf);
-	}
-	return h;
-}
-
-/* Opens a request's socket as libcurl would, keeping socket()'s errno:
- * out of descriptors is this machine's limit, not a server that is down,
- * and libcurl reports both as "Couldn't connect". */
-static curl_socket_t open_socket(void *ud, curlsocktype purpose,
-				 struct curl_sockaddr *a)
-{
-	struct xfer *x = ud;
-	curl_socket_t fd;
-
-	(void)purpose;
-	fd = socket(a->family, a->socktype, a->protocol);
-	if (fd == CURL_SOCKET_BAD)
-		x->sock_errno = errno;
-	else /* never inherited by a --load-cmd child */
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	return fd;
-}
-
-
-static void setup_easy(struct xfer *x)
-{
-	CURL *e = x->easy;
-
-	curl_easy_setopt(e, CURLOPT_URL, endpoint);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-			 (curl_off_t)strlen(x->body));
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
-	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
-	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-			 (long)(opt_t_connect * 1000));
-	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
-	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
-}
-
 static void launch(int prompt, long rep, int warmup, int64_t sched)
 {
-	struct xfer *x = calloc(1, sizeof *x);
+	struct xfer *x;
 
-	if (x == NULL)
+	++next_id;
+	if ((x = xfer_new(&xconf, next_id, build_body(&prompts.v[prompt], next_id))) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	x->id = ++next_id;
 	x->prompt = prompt;
 	x->rep = (int)rep;
 	x->warmup = warmup;
-	x->body = build_body(&prompts.v[prompt], x->id);
-	x->hdrs = request_headers(x->id);
-	x->easy = curl_easy_init();
-	if (resp_init(&x->r, opt_keep_text, SSE_LINE_MAX, on_tok, x) != 0 ||
-	    x->easy == NULL || x->hdrs == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
-	setup_easy(x);
 	x->m_sched = sched;
 	x->m_send = clock_mono_ns();
 	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
@@ -771,6 +559,7 @@ static void loop_setup(void)
 	if (evbase == NULL)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	ec = evcurl_new(evbase, multi, on_done, NULL);
+	xconf.ec = ec;
 	tick = event_new(evbase, -1, EV_PERSIST, on_tick, NULL);
 	wake = evtimer_new(evbase, on_wake, NULL);
 	sig_ev = event_new(evbase, sigstop_fd(), EV_READ | EV_PERSIST, on_sig_pipe, NULL);
@@ -1029,6 +818,9 @@ static void init(void)
 	snprintf(run_id, sizeof run_id, "r%lld-%ld",
 		 (long long)clock_now(), (long)getpid());
 	probe_init(&prb, opt_base, api_key, opt_model_id, sigstop_flag());
+	xconf = (struct xfer_conf){.url = endpoint, .run_id = run_id, .api_key = api_key,
+				   .t_connect = opt_t_connect, .keep_text = opt_keep_text,
+				   .on_tok = on_tok};
 	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
 		 opt_api == API_CHAT ? "chat/completions" : "completions");
 	/* measured requests: --requests, else each prompt -n times, else

@@ -82,26 +82,7 @@ enum {
  * it to stderr and exits 2. */
 static void usage(int code)
 {
-	diag_usage(code,
-		"usage: llmsim [-p port] [--host addr] [--profiles file] "
-		"[-P profile]\n"
-		"              [--tps rate] [--ttft dur] [--prefill rate] "
-		"[--jitter f]\n"
-		"              [--slots n] [--batch-k k] [--chunk-tokens n] "
-		"[--reasoning n]\n"
-		"              [--reasoning-field reasoning_content|reasoning] "
-		"[--natural-len n]\n"
-		"              [--load-time dur] [--mem size | --mem-scale mb] "
-		"[--timings] [--stats]\n"
-		"              [--role-early] [--eos-in-usage] [--seed n] "
-		"[--log file]\n"
-		"              [--fault spec [--fault-rate p]] "
-		"[--list-profiles]\n"
-		"              [--no-usage] [--replay captured.sse] [--api-key key]\n"
-		"faults: http500 http503 http429[:retry] reset:K malformed:K "
-		"stall:K:DUR\n"
-		"        slow-headers:DUR endless wrong-ctype error:K no-done\n",
-		tool_help);
+	diag_usage(code, tool_synopsis, tool_help); /* both from docs/llmsim.md */
 }
 
 /* Parses a fault spec: http500 | http503 | http429[:retry_s] | reset:K |

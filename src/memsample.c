@@ -48,11 +48,7 @@ static int n_denied;
 
 static void usage(int code)
 {
-	diag_usage(code,
-		"usage: memsample [-i interval] [-p pid | -n name | --port port]... "
-		"[--system]\n"
-		"                 [--gpu] [--pss] [-d duration]\n",
-		tool_help);
+	diag_usage(code, tool_synopsis, tool_help); /* both from docs/memsample.md */
 }
 
 static void parse_args(int argc, char **argv)

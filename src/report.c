@@ -151,12 +151,7 @@ static void write_csv(void)
 
 static void usage(int code)
 {
-	diag_usage(code,
-		"usage: report [-o reports/report.md] [--by model,quant,backend,LABEL...] "
-		"[--baseline SELECTOR]\n"
-		"              [--charts png|svg|none] [--csv file] [--title text] "
-		"[results/*.json | dir]...\n",
-		tool_help);
+	diag_usage(code, tool_synopsis, tool_help); /* both from docs/report.md */
 }
 
 static void parse_args(int argc, char **argv)

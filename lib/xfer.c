@@ -1,0 +1,194 @@
+/* xfer: one streamed request on libcurl (see xfer.h). */
+#include "xfer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "clock.h"
+
+static size_t on_header(char *p, size_t size, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = size * n;
+	long http = 0;
+
+	resp_header(&x->r, p, len);
+	if ((len == 2 && p[0] == '\r') || (len == 1 && p[0] == '\n')) {
+		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &http);
+		if (http >= 200) { /* not a 1xx interim response */
+			x->m_headers = clock_mono_ns();
+			resp_headers_done(&x->r, http, x->m_headers);
+		}
+	}
+	return len;
+}
+
+static size_t on_data(char *p, size_t size, size_t n, void *ud)
+{
+	struct xfer *x = ud;
+	size_t len = size * n;
+
+	/* the batch's wake-up time, else now (outside the loop's batches) */
+	x->m_last_byte = x->conf->ec != NULL ? evcurl_wake(x->conf->ec) : 0;
+	if (x->m_last_byte == 0)
+		x->m_last_byte = clock_mono_ns();
+	/* 0 makes curl abort the transfer (an SSE line over the limit) */
+	return resp_body(&x->r, p, len, x->m_last_byte) == 0 ? len : 0;
+}
+
+/* Opens a request's socket as libcurl would, keeping socket()'s errno:
+ * out of descriptors is this machine's limit, not a server that is down,
+ * and libcurl reports both as "Couldn't connect". */
+static curl_socket_t open_socket(void *ud, curlsocktype purpose,
+				 struct curl_sockaddr *a)
+{
+	struct xfer *x = ud;
+	curl_socket_t fd;
+
+	(void)purpose;
+	fd = socket(a->family, a->socktype, a->protocol);
+	if (fd == CURL_SOCKET_BAD)
+		x->sock_errno = errno;
+	else /* never inherited by a child process (gen --load-cmd) */
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
+static struct curl_slist *request_headers(const struct xfer_conf *c, long id)
+{
+	struct curl_slist *h = NULL, *n;
+	char buf[640];
+	const char *lines[5] = {"Content-Type: application/json",
+				"Accept: text/event-stream",
+				"Expect:", /* no 100-continue round trip */
+				buf, NULL};
+
+	snprintf(buf, sizeof buf, "X-Request-Id: %s-%ld", c->run_id, id);
+	for (int i = 0; lines[i]; i++) {
+		if ((n = curl_slist_append(h, lines[i])) == NULL)
+			goto oom;
+		h = n;
+	}
+	if (c->api_key[0]) {
+		snprintf(buf, sizeof buf, "Authorization: Bearer %s", c->api_key);
+		if ((n = curl_slist_append(h, buf)) == NULL)
+			goto oom;
+		h = n;
+	}
+	return h;
+oom:
+	curl_slist_free_all(h);
+	return NULL;
+}
+
+struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
+{
+	struct xfer *x = calloc(1, sizeof *x);
+	CURL *e;
+
+	if (x == NULL || body == NULL) {
+		free(body);
+		free(x);
+		return NULL;
+	}
+	x->conf = c;
+	x->id = id;
+	x->body = body;
+	x->hdrs = request_headers(c, id);
+	x->easy = e = curl_easy_init();
+	if (resp_init(&x->r, c->keep_text, XFER_SSE_LINE_MAX, c->on_tok, x) != 0 ||
+	    e == NULL || x->hdrs == NULL) {
+		xfer_free(x);
+		return NULL;
+	}
+	curl_easy_setopt(e, CURLOPT_URL, c->url);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(x->body));
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
+	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->t_connect * 1000));
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
+	return x;
+}
+
+void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
+{
+	enum resp_transport how = RT_BROKEN;
+	long connected = 0;
+	const char *why = x->curl_err[0] || rc == CURLE_OK ? x->curl_err :
+			  curl_easy_strerror(rc);
+
+	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &connected);
+	if (rc == CURLE_OK)
+		how = RT_OK;
+	else if (x->sock_errno == EMFILE || x->sock_errno == ENFILE)
+		/* the client's limit, not the server: said so, counted as
+		 * no connection */
+		how = RT_CONNECT, why = "out of file descriptors on this machine "
+			"(too many open files): raise ulimit -n, or lower -c or --rate";
+	else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+		how = RT_CONNECT;
+	else if (rc == CURLE_OPERATION_TIMEDOUT)
+		how = RT_TIMEOUT;
+	else if (connected > 0 && !x->r.headers_done)
+		/* connected, but what came back is no HTTP answer libcurl
+		 * takes: a header line past its 100 KB limit reads "Out of
+		 * memory" */
+		how = RT_PROTOCOL, why = rc == CURLE_OUT_OF_MEMORY ?
+			"the response headers are larger than an HTTP client "
+			"accepts (a header line over 100 KB)" : why;
+	resp_end(&x->r, how, why, m_end);
+}
+
+void xfer_free(struct xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->easy)
+		curl_easy_cleanup(x->easy);
+	curl_slist_free_all(x->hdrs);
+	resp_free(&x->r);
+	free(x->body);
+	free(x);
+}
+
+void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p, int max_tokens)
+{
+	jw_int(w, "id", x->id);
+	jw_str(w, "prompt", p->name);
+	if (p->category)
+		jw_str(w, "category", p->category);
+	if (p->expect)
+		jw_str(w, "expect", p->expect);
+	jw_int(w, "rep", x->rep);
+	jw_bool(w, "warmup", x->warmup);
+	jw_num(w, "t_sched", clock_to_shared(x->m_sched), 6);
+	jw_int(w, "max_tokens", max_tokens);
+	jw_int(w, "prompt_bytes", (long long)strlen(p->text));
+	if (p->synthetic_tokens > 0)
+		jw_int(w, "synthetic_tokens", p->synthetic_tokens);
+}
+
+void xfer_write_done(jw *w, const struct xfer *x)
+{
+	jw_int(w, "id", x->id);
+	resp_write_outcome(&x->r, w);
+	if (x->m_headers > 0)
+		jw_num(w, "t_headers", clock_to_shared(x->m_headers), 6);
+	if (x->r.m_first_event > 0)
+		jw_num(w, "t_first_event", clock_to_shared(x->r.m_first_event), 6);
+	resp_write_content(&x->r, w);
+}

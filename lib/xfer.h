@@ -1,0 +1,65 @@
+/* xfer: one streamed completion request on a libcurl easy handle, its
+ * bytes fed to lib/resp as they come, and libcurl's result sorted into
+ * resp's transport terms (what the user is told: a connection that never
+ * was, a machine out of file descriptors, headers no client accepts).
+ * The caller adds the handle to its multi and keeps the list. */
+#ifndef TB_XFER_H
+#define TB_XFER_H
+
+#include <stdint.h>
+
+#include <curl/curl.h>
+
+#include "evcurl.h"
+#include "jw.h"
+#include "prompts.h"
+#include "resp.h"
+
+/* The longest SSE line a stream may send: a chunk is a few hundred bytes,
+ * and the parser's buffer grows to the longest line, per stream in flight
+ * (64 MiB lines cost 140 MB of RSS each). */
+#define XFER_SSE_LINE_MAX ((size_t)4 << 20)
+
+/* What every request of a run shares. */
+struct xfer_conf {
+	const char *url;          /* the completions endpoint */
+	const char *run_id;       /* X-Request-Id: RUN-ID */
+	const char *api_key;      /* "" for none: Authorization: Bearer */
+	double t_connect;         /* seconds */
+	int keep_text;
+	resp_tok_fn *on_tok;      /* called with the transfer */
+	const evcurl *ec;         /* the loop's batch time, or NULL */
+};
+
+struct xfer {
+	struct xfer *prev, *next; /* the caller's list */
+	CURL *easy;
+	struct curl_slist *hdrs;
+	char *body;
+	long id;
+	int prompt, rep, warmup;
+	int64_t m_sched, m_send, m_headers, m_last_byte;
+	struct resp r;
+	char curl_err[CURL_ERROR_SIZE];
+	int sock_errno;           /* socket() failed: its errno (libcurl keeps none) */
+	const struct xfer_conf *conf;
+};
+
+/* A request with id and body (taken over), set up and ready to add to a
+ * multi handle; NULL when out of memory (the body is freed). */
+struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body);
+
+/* Ends the response from libcurl's result (unless a timeout, an abort or
+ * the stream itself already decided it). */
+void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end);
+
+/* The fields of its events (docs/events.md) after "ev" and "t": a req
+ * event's (the prompt sent and its limit) and a done event's (outcome,
+ * times, tokens, text). */
+void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p, int max_tokens);
+void xfer_write_done(jw *w, const struct xfer *x);
+
+/* Releases the handle (already removed from any multi), body and response. */
+void xfer_free(struct xfer *x);
+
+#endif
