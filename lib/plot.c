@@ -437,7 +437,7 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 	fprintf(gp, " every ::1 using 4:5:1 with labels left notitle");
 	for (k = 0; k < nm; k++) {
 		double xs[256], ys[256];
-		int fn = 0, i, j;
+		int fn = 0, i;
 		for (g = 0; g < s->ng && fn < 256; g++)
 			if (!strcmp(model_of(s, &s->g[g]), models[k]) &&
 			    isfinite(s->g[g].sum.decode.mean) && isfinite(s->g[g].sum.steady_gb.v) &&
