@@ -4,12 +4,21 @@
 # Each figure is the median of REPS runs (3).  BENCH_QUICK=1: small sizes.
 # BENCH_ONLY=fidelity: measure only the timestamp fidelity, print it, and
 # leave docs/perf.md alone (for before/after comparisons while profiling).
-set -u
+# The shell starts and stops processes; the analysis is tbperf's (C, on
+# lib/stats and lib/fidelity, shared with the tests): every figure is a
+# nearest-rank percentile, and any step that fails stops the script with
+# docs/perf.md unchanged.  The figures go to perf.json, and docs/perf.md
+# is rendered from it.
+set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 bin=${TB_BIN:-$top/bin}
+tbperf=${TBPERF:-$top/build/release/tests/tbperf}
+[ -x "$tbperf" ] || { echo "bench-self: no $tbperf (make unit builds it)" >&2; exit 2; }
+command -v jq >/dev/null || { echo "bench-self: jq is needed (make deps)" >&2; exit 2; }
 REPS=${REPS:-3}
 OUT=${OUT:-$top/docs/perf.md}
+JSON=${OUT%.md}.json
 ASSETS=${OUT%.md}-assets
 work=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX")
 if [ -n "${BENCH_QUICK:-}" ]; then
@@ -20,17 +29,20 @@ else
 fi
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'echo "bench-self: failed at line $LINENO: $BASH_COMMAND; docs/perf.md unchanged" >&2' ERR
 mkdir -p "$ASSETS" || exit 1
-TIMEFORMAT='%R %U %S'
 log() { echo "bench-self: $*" >&2; }
 die() { echo "bench-self: $*" >&2; exit 1; }
 # The load on the machine, beside every figure: a busy machine makes the
 # figures pessimistic, and the page says so rather than blaming a tool.
 load_start=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "nan" }'; }
+median() { "$tbperf" median; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 hz=$(getconf CLK_TCK)
+# measure FILE CMD...: runs CMD, its wall, user and system seconds and
+# peak resident kB (wait4's, exact) written to FILE
+measure() { "$tbperf" run "$@"; }
 
 start_sim() { # start_sim ARGS...: sets SIM and URL
 	"$bin/llmsim" --port 0 "$@" >"$work/url" 2>/dev/null &
@@ -50,33 +62,19 @@ gen_run() { # gen_run C: prints "events wall cpu gen_util sim_util"
 	local c=$1 per=$((TOKENS / $1)) s0 s1 tm ev
 	[ $per -lt 200 ] && per=200
 	s0=$(cpu_ticks "$SIM")
-	tm=$( { time "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$c" \
-		--max-tokens "$per" <"$top/prompts/std.json" >"$work/ev" 2>/dev/null; } 2>&1 )
+	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$c" \
+		--max-tokens "$per" <"$top/prompts/std.json" >"$work/ev" 2>/dev/null
 	s1=$(cpu_ticks "$SIM")
 	ev=$(wc -l <"$work/ev")
-	set -- $tm
+	set -- $(cat "$work/fig")
 	awk -v e="$ev" -v w="$1" -v u="$2" -v s="$3" -v sd="$((s1 - s0))" -v hz="$hz" \
 		'BEGIN { printf "%d %.4f %.4f %.3f %.3f\n", e, w, u + s, (u + s) / w, sd / hz / w }'
 }
 
 peak_rss() { # peak_rss C: gen's peak resident memory (kB) at concurrency C
-	local c=$1 pid hwm=0
-	if [ -x /usr/bin/time ]; then # GNU time reports the peak exactly
-		/usr/bin/time -f %M -o "$work/maxrss" "$bin/gen" --no-progress --no-text -u "$URL" \
-			-c "$c" --requests "$c" --max-tokens 2000 <"$top/prompts/std.json" >/dev/null 2>&1
-		cat "$work/maxrss"
-		return
-	fi
-	"$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$c" --max-tokens 2000 \
-		<"$top/prompts/std.json" >/dev/null 2>&1 &
-	pid=$!
-	while kill -0 $pid 2>/dev/null; do
-		v=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null)
-		[ -n "$v" ] && hwm=$v
-		sleep 0.01
-	done
-	wait $pid
-	echo "$hwm"
+	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$1" --requests "$1" \
+		--max-tokens 2000 <"$top/prompts/std.json" >/dev/null 2>&1
+	cut -d' ' -f4 "$work/fig"
 }
 
 curl_run() { # curl_run C: the same streams read by one curl process into /dev/null
@@ -85,10 +83,9 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 	body "$per" >"$work/body"
 	for i in $(seq 1 "$c"); do args+=(-o /dev/null "$URL/chat/completions"); done
 	# one process, every stream in parallel (curl allows at most 300 at once)
-	tm=$( { time curl -s -N -Z --parallel-immediate --parallel-max $((c > 300 ? 300 : c)) \
-		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" \
-		2>/dev/null; } 2>&1 )
-	set -- $tm
+	measure "$work/fig" curl -s -N -Z --parallel-immediate --parallel-max $((c > 300 ? 300 : c)) \
+		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
+	set -- $(cat "$work/fig")
 	# events gen would have written: per request one tok per token, role,
 	# and req + done; curl parses nothing, so this is the bytes' limit
 	awk -v c="$c" -v p="$per" -v w="$1" 'BEGIN { printf "%d %.4f\n", c * (p + 3), w }'
@@ -119,46 +116,24 @@ scale_n=${SCALE_N:-2000}
 log "scale: $scale_n concurrent streams"
 "$bin/gen" --no-progress --no-text -u "$URL" -c "$scale_n" --requests "$scale_n" --max-tokens 20 \
 	--timeout-first 60s <"$top/prompts/std.json" >"$work/scale" 2>/dev/null
-scale_ok=$(grep -c '"status":"ok"' "$work/scale")
-scale_inflight=$(awk -F'[:,]' '/"ev":"(req|done)"/ { for (i = 1; i < NF; i++) if ($i == "\"t\"") t = $(i + 1)
-	print t, (/"ev":"req"/ ? 1 : -1) }' "$work/scale" | sort -g -k1,1 -k2,2r |
-	awk '{ n += $2; if (n > m) m = n } END { print m + 0 }')
+scale_ok=$(jq -s 'map(select(.ev == "done" and .status == "ok")) | length' "$work/scale")
+scale_inflight=$(jq -r 'select(.ev == "req" or .ev == "done") | "\(.t) \(if .ev == "req" then 1 else -1 end)"' \
+	"$work/scale" | sort -g -k1,1 -k2,2r | awk '{ n += $2; if (n > m) m = n } END { print m + 0 }')
 rss1=$(peak_rss 1)
 rssN=$(peak_rss "$(echo $CS | awk '{ print $NF }')")
 stop_sim
 } # the throughput section
 
 # ---- fidelity: gen's timestamps against llmsim's ground-truth log ----------
-fidelity() { # fidelity C: arrival, TTFT and ITL errors (ms) as "p50 p99 max" x3
-	local c=$1 run
+fidelity() { # fidelity C: arrival, TTFT and ITL errors (ms) as "p50 p99 max" x3, chunks
+	local c=$1
 	start_sim --tps 50 --log "$work/truth"
 	"$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests $((c * 2)) --max-tokens 50 \
 		<"$top/prompts/std.json" >"$work/fev" 2>/dev/null
-	sleep 0.2
-	stop_sim
-	run=$(head -n 1 "$work/fev" | sed 's/.*"run_id":"\([^"]*\)".*/\1/')
-	# content chunks: "rid index t" on both sides, then paired
-	awk -v run="$run" -F'"' '/"what":"chunk"/ && /"ch":"content"/ {
-		for (i = 1; i < NF; i++) { if ($i == "rid") rid = $(i + 2); if ($i == "t") { split($(i + 1), a, /[:,]/); t = a[2] } }
-		if (index(rid, run) == 1) print rid, ++n[rid], t }' "$work/truth" | sort -k1,1 -k2,2n >"$work/sim.c"
-	awk -v run="$run" -F'[:,]' '/"ev":"tok"/ && /"ch":"content"/ {
-		for (i = 1; i < NF; i++) { if ($i == "\"t\"") t = $(i + 1); if ($i == "\"id\"") id = $(i + 1) }
-		rid = run "-" id; print rid, ++n[rid], t }' "$work/fev" | sort -k1,1 -k2,2n >"$work/gen.c"
-	awk -v run="$run" -F'[:,]' '/"ev":"req"/ {
-		for (i = 1; i < NF; i++) { if ($i == "\"t\"") t = $(i + 1); if ($i == "\"id\"") id = $(i + 1) }
-		print run "-" id, t }' "$work/fev" | sort >"$work/gen.r"
-	awk -F'"' '/"what":"req"/ { for (i = 1; i < NF; i++) { if ($i == "rid") rid = $(i + 2); if ($i == "t") { split($(i + 1), a, /[:,]/); t = a[2] } }
-		print rid, t }' "$work/truth" | sort >"$work/sim.r"
-	join <(awk '{ print $1 "#" $2, $3 }' "$work/sim.c" | sort) <(awk '{ print $1 "#" $2, $3 }' "$work/gen.c" | sort) |
-		awk '{ split($1, k, "#"); print k[1], k[2], $2, $3 }' | sort -k1,1 -k2,2n >"$work/pairs"
-	pct() { sort -g | awk '{ v[NR] = $1 } END { if (!NR) { print "nan nan nan"; exit }
-		k = int(NR * 0.99); if (k < 1) k = 1
-		printf "%.4f %.4f %.4f", v[int((NR + 1) / 2)], v[k], v[NR] }'; }
-	arr=$(awk '{ d = ($4 - $3) * 1e3; print d < 0 ? -d : d }' "$work/pairs" | pct)
-	itl=$(awk '$1 == prev { d = (($4 - g) - ($3 - s)) * 1e3; print d < 0 ? -d : d } { prev = $1; s = $3; g = $4 }' "$work/pairs" | pct)
-	ttft=$(join "$work/gen.r" "$work/sim.r" | join - <(awk '$2 == 1 { print $1, $3, $4 }' "$work/pairs" | sort) |
-		awk '{ d = (($5 - $2) - ($4 - $3)) * 1e3; print d < 0 ? -d : d }' | pct)
-	echo "$arr $ttft $itl $(wc -l <"$work/pairs")"
+	stop_sim # llmsim's log is whole once it has exited
+	"$tbperf" fidelity "$work/fev" "$work/truth" | jq -r '[.arrival_ms.p50, .arrival_ms.p99,
+		.arrival_ms.max, .ttft_ms.p50, .ttft_ms.p99, .ttft_ms.max, .itl_ms.p50, .itl_ms.p99,
+		.itl_ms.max, .chunks] | map(tostring) | join(" ")'
 }
 
 log "fidelity at c = $FID_CS (50 tokens/s per stream)"
@@ -180,9 +155,8 @@ log "rate mode: scheduled vs actual send"
 start_sim --tps 1000
 for r in $(seq 1 "$REPS"); do
 	"$bin/gen" --no-progress --no-text -u "$URL" --rate 50 --requests 100 --max-tokens 10 \
-		<"$top/prompts/std.json" 2>/dev/null | awk -F'[:,]' '/"ev":"req"/ {
-		for (i = 1; i < NF; i++) { if ($i == "\"t\"") t = $(i + 1); if ($i == "\"t_sched\"") s = $(i + 1) }
-		print (t - s) * 1e3 }' | sort -g | awk '{ v[NR] = $1 } END { printf "%.4f %.4f %.4f\n", v[int((NR + 1) / 2)], v[int(NR * 0.99)], v[NR] }'
+		<"$top/prompts/std.json" 2>/dev/null |
+		jq -r 'select(.ev == "req") | (.t - .t_sched) * 1e3' | "$tbperf" pcts
 done >"$work/rate"
 stop_sim
 rate=$(for col in 1 2 3; do awk -v c=$col '{ print $c }' "$work/rate" | median; done | tr '\n' ' ')
@@ -202,18 +176,8 @@ synth() { # synth EVENTS REQUESTS > file
 	}'
 }
 agg_run() { # agg_run FILE: "seconds peak_rss_kb"
-	local tm pid hwm=0
-	( time "$bin/agg" "$1" >/dev/null ) 2>"$work/aggtime" &
-	sleep 0.01
-	pid=$(pgrep -n -f "$bin/agg $1")
-	while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
-		v=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
-		[ -n "$v" ] && hwm=$v
-		sleep 0.01
-	done
-	wait
-	tm=$(cat "$work/aggtime")
-	echo "${tm%% *} $hwm"
+	measure "$work/fig" "$bin/agg" "$1" >/dev/null
+	cut -d' ' -f1,4 "$work/fig"
 }
 : >"$work/agg"
 for n in $AGG_SIZES; do
@@ -241,23 +205,59 @@ while [ $n -lt "$REPORT_FILES" ]; do
 	done
 done
 rm -f "$work/runs/base-"*
-rep_none=$(for r in $(seq 1 "$REPS"); do { time "$bin/report" --charts none -o "$work/r.md" "$work/runs" 2>/dev/null; } 2>&1 | cut -d' ' -f1; done | median)
-rep_png=$(for r in $(seq 1 "$REPS"); do { time "$bin/report" -o "$work/r.md" "$work/runs" 2>/dev/null; } 2>&1 | cut -d' ' -f1; done | median)
+rep_time() { measure "$work/fig" "$bin/report" "$@" -o "$work/r.md" "$work/runs" 2>/dev/null; cut -d' ' -f1 "$work/fig"; }
+rep_none=$(for r in $(seq 1 "$REPS"); do rep_time --charts none; done | median)
+rep_png=$(for r in $(seq 1 "$REPS"); do rep_time; done | median)
 
 # ---- memsample CPU --------------------------------------------------------------
 sleep 1000 &
 pids+=($!)
 ms_cpu() { # ms_cpu INTERVAL: percent of a core over MS_SECS
-	local tm
-	tm=$( { time "$bin/memsample" -p "${pids[-1]}" --system -i "$1" -d "${MS_SECS}s" >/dev/null; } 2>&1 )
-	set -- $tm
+	measure "$work/fig" "$bin/memsample" -p "${pids[-1]}" --system -i "$1" -d "${MS_SECS}s" >/dev/null
+	set -- $(cat "$work/fig")
 	awk -v u="$2" -v s="$3" -v d="$MS_SECS" 'BEGIN { printf "%.3f\n", (u + s) / d * 100 }'
 }
 ms100=$(for r in $(seq 1 "$REPS"); do ms_cpu 100ms; done | median)
 ms10=$(for r in $(seq 1 "$REPS"); do ms_cpu 10ms; done | median)
 
-# ---- charts and docs/perf.md ----------------------------------------------------
-awk '{ printf "%s,%.0f,%.0f\n", $1, $2, $7 }' "$work/thr" >"$ASSETS/throughput.csv"
+# ---- perf.json: every figure, machine-readable ------------------------------
+rows() { jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | map(tonumber))' "$1"; }
+cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+load_end=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+ncpu=$(nproc)
+jq -n --arg date "$(date -u +%Y-%m-%d)" --argjson reps "$REPS" --arg quick "${BENCH_QUICK:-}" \
+	--argjson cpus "$ncpu" --arg cpu "${cpu:-unknown}" --arg os "$(uname -sr)" \
+	--argjson mem_kb "$(awk '/MemTotal/ { print $2 }' /proc/meminfo)" \
+	--argjson load0 "$load_start" --argjson load1 "$load_end" --argjson tokens "$TOKENS" \
+	--argjson thr "$(rows "$work/thr")" --argjson fid "$(rows "$work/fid")" \
+	--argjson agg "$(rows "$work/agg")" --argjson rate "$(echo $rate | jq -R 'split(" ") | map(select(length > 0) | tonumber)')" \
+	--argjson rss1 "$rss1" --argjson rssN "$rssN" --argjson cmax "$(echo $CS | awk '{ print $NF }')" \
+	--argjson scale_n "$scale_n" --argjson scale_ok "$scale_ok" --argjson inflight "$scale_inflight" \
+	--argjson rfiles "$REPORT_FILES" --argjson rnone "$rep_none" --argjson rpng "$rep_png" \
+	--argjson mssecs "$MS_SECS" --argjson ms100 "$ms100" --argjson ms10 "$ms10" '
+	def pct(a; b; c): {p50: a, p99: b, max: c};
+	{date: $date, reps: $reps, quick: ($quick != ""),
+	 machine: {cpus: $cpus, cpu: $cpu, mem_gib: ($mem_kb / 1048576), os: $os,
+		   load_start: $load0, load_end: $load1,
+		   busy: ($load0 > $cpus / 2 or $load1 > $cpus / 2)},
+	 gen: {tokens_per_run: $tokens,
+	       throughput: [$thr[] | {streams: .[0], events_s: .[1], cpu_s_per_100k: .[2],
+				     events_per_cpu_s: .[3], gen_cores: .[4], sim_cores: .[5],
+				     curl_events_s: .[6]}],
+	       peak_rss_kb: {one: $rss1, many: $rssN, many_streams: $cmax},
+	       scale: {opened: $scale_n, ok: $scale_ok, in_flight: $inflight},
+	       fidelity: [$fid[] | {streams: .[0], chunks: .[10], arrival_ms: pct(.[1]; .[2]; .[3]),
+				   ttft_ms: pct(.[4]; .[5]; .[6]), itl_ms: pct(.[7]; .[8]; .[9])}],
+	       rate_lateness_ms: pct($rate[0]; $rate[1]; $rate[2])},
+	 agg: [$agg[] | {events: .[0], requests: .[1], seconds: .[2], peak_rss_kb: .[3]}],
+	 report: {files: $rfiles, seconds_no_charts: $rnone, seconds_png: $rpng},
+	 memsample: {seconds: $mssecs, cpu_pct_100ms: $ms100, cpu_pct_10ms: $ms10}}' >"$work/perf.json"
+
+# ---- charts and docs/perf.md, from perf.json --------------------------------
+P=$work/perf.json
+q() { jq -r "$1" "$P"; }
+q '.gen.throughput[] | "\(.streams),\(.events_s | round),\(.curl_events_s | round)"' >"$ASSETS/throughput.csv"
+q '.gen.fidelity[] | "\(.streams),\(.arrival_ms.p50),\(.arrival_ms.p99),\(.arrival_ms.max)"' >"$ASSETS/fidelity.csv"
 cat >"$work/thr.gp" <<GP
 set terminal pngcairo size 900,500 noenhanced font 'sans,10'
 set output '$ASSETS/throughput.png'
@@ -272,7 +272,6 @@ set key outside right top
 plot '$ASSETS/throughput.csv' using 1:2 with linespoints lw 2 title 'gen', \
      '' using 1:3 with linespoints lw 2 dt 2 title 'curl to /dev/null (the limit)'
 GP
-awk '{ printf "%s,%s,%s,%s\n", $1, $2, $3, $4 }' "$work/fid" >"$ASSETS/fidelity.csv"
 cat >"$work/fid.gp" <<GP
 set terminal pngcairo size 900,500 noenhanced font 'sans,10'
 set output '$ASSETS/fidelity.png'
@@ -288,32 +287,24 @@ set grid ytics
 set key outside right top
 plot '$ASSETS/fidelity.csv' using 2:xtic(1) title 'p50', '' using 3 title 'p99', '' using 4 title 'max'
 GP
-command -v gnuplot >/dev/null && gnuplot "$work/thr.gp" && gnuplot "$work/fid.gp"
+if command -v gnuplot >/dev/null; then gnuplot "$work/thr.gp"; gnuplot "$work/fid.gp"; fi
 
-cpu=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
-load_end=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
-ncpu=$(nproc)
-# A measurement that failed must stop the page, not print "nan" in it.
-for f in thr fid agg; do
-	grep -q -i nan "$work/$f" && die "a measurement failed ($f has no figure); docs/perf.md unchanged"
-done
-for v in "$rep_none" "$rep_png" "$ms100" "$ms10" "$rss1" "$rssN" "$scale_inflight"; do
-	case $v in '' | *nan*) die "a measurement failed (an empty figure); docs/perf.md unchanged" ;; esac
-done
-# busy: the load before or after exceeded half the CPUs (gen and llmsim
-# need them to themselves)
-busy=$(awk -v a="$load_start" -v b="$load_end" -v n="$ncpu" 'BEGIN { print (a > n / 2 || b > n / 2) ? 1 : 0 }')
-# met MISSED from the figures themselves
+load_start=$(q .machine.load_start) load_end=$(q .machine.load_end)
+busy=$(q 'if .machine.busy then 1 else 0 end')
+# met / missed, from the figures themselves
 mark() { awk -v v="$1" -v t="$2" -v d="$3" 'BEGIN { ok = d == "ge" ? v >= t : v <= t; print ok ? "met" : "**missed**" }'; }
-best_eps=$(awk 'BEGIN { m = 0 } $4 > m { m = $4 } END { print m }' "$work/thr")
-fid1=$(awk '$1 == 1 { print $3 }' "$work/fid")
-fid256=$(awk '$1 == 256 { print $3 }' "$work/fid")
-agg_eps=$(awk 'BEGIN { m = -1 } { r = $1 / $3; if (m < 0 || r < m) m = r } END { print m }' "$work/agg")
+best_eps=$(q '[.gen.throughput[].events_per_cpu_s] | max')
+fid1=$(q '.gen.fidelity[] | select(.streams == 1) | .arrival_ms.p99')
+fid256=$(q '.gen.fidelity[] | select(.streams == 256) | .arrival_ms.p99')
+agg_eps=$(q '[.agg[] | .events / .seconds] | min')
+ms100=$(q .memsample.cpu_pct_100ms) ms10=$(q .memsample.cpu_pct_10ms)
+rss1=$(q .gen.peak_rss_kb.one) rssN=$(q .gen.peak_rss_kb.many) cmax=$(q .gen.peak_rss_kb.many_streams)
+scale_n=$(q .gen.scale.opened) scale_ok=$(q .gen.scale.ok) scale_inflight=$(q .gen.scale.in_flight)
 {
 cat <<EOF2
 # Performance of the instrument
 
-Generated by \`make bench-self\` on $(date -u +%Y-%m-%d). tokbench's claim is that its client
+Generated by \`make bench-self\` on $(q .date), from [perf.json](perf.json) (every figure, machine-readable). tokbench's claim is that its client
 is never the bottleneck and its timestamps are right: this page measures both, on loopback
 against llmsim, each figure the median of $REPS runs.
 
@@ -346,7 +337,8 @@ would write them: curl parses nothing, so it shows what moving the bytes costs.
 | streams | events/s | CPU per 100k events | events per CPU-second | gen CPU (cores) | llmsim CPU (cores) | curl limit (events/s) | gen / limit |
 |---:|---:|---:|---:|---:|---:|---:|---:|
 EOF2
-awk '{ printf "| %d | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $2 / $7 }' "$work/thr"
+q '.gen.throughput[] | [.streams, .events_s, .cpu_s_per_100k, .events_per_cpu_s, .gen_cores, .sim_cores, .curl_events_s] | map(tostring) | join(" ")' |
+	awk '{ printf "| %d | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n", $1, $2, $3, $4, $5, $6, $7, $2 / $7 }'
 cat <<EOF2
 
 ![throughput](perf-assets/throughput.png)
@@ -357,9 +349,10 @@ columns) bounds the run: where llmsim's column is near 1.0 the simulator, not ge
 $(awk -v busy="$busy" 'BEGIN { s = "" } $5 >= 0.9 && s == "" { s = $1 } END {
 	if (s != "") print "gen reaches one full core from " s (s == 1 ? " stream" : " streams") " on: there gen, not llmsim, is the limit."
 	else if (busy) print "gen never used a full core, but the machine was busy: which process was the limit cannot be told from this run."
-	else print "gen never used a full core: at every level llmsim (sharing the two CPUs) or the kernel was the limit, not gen." }' "$work/thr")
-gen's peak resident memory: $(awk -v k="$rss1" 'BEGIN { printf "%.1f", k / 1024 }') MB at 1 stream, $(awk -v k="$rssN" 'BEGIN { printf "%.1f", k / 1024 }') MB at $(echo $CS | awk '{ print $NF }') streams,
-so about $(( (rssN - rss1) / ( $(echo $CS | awk '{ print $NF }') - 1 ) )) kB per stream in flight (libcurl's buffers and the SSE parser).
+	else print "gen never used a full core: at every level llmsim (sharing the two CPUs) or the kernel was the limit, not gen." }' \
+	< <(q '.gen.throughput[] | [.streams, .events_s, .cpu_s_per_100k, .events_per_cpu_s, .gen_cores] | map(tostring) | join(" ")'))
+gen's peak resident memory: $(awk -v k="$rss1" 'BEGIN { printf "%.1f", k / 1024 }') MB at 1 stream, $(awk -v k="$rssN" 'BEGIN { printf "%.1f", k / 1024 }') MB at $cmax streams,
+so about $(( (rssN - rss1) / (cmax - 1) )) kB per stream in flight (libcurl's buffers and the SSE parser).
 
 Scale: one llmsim served $scale_ok of $scale_n streams opened at once (20 tokens each), and gen
 held up to $scale_inflight of them in flight together (target: ≥ 1,000 concurrent streams;
@@ -375,7 +368,8 @@ llmsim's; *TTFT* = gen's TTFT − llmsim's (request accepted to first token writ
 | streams | chunks | arrival p50 | p99 | max | TTFT p50 | p99 | max | ITL p50 | p99 | max |
 |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
 EOF2
-awk '{ printf "| %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", $1, $11, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$work/fid"
+q '.gen.fidelity[] | [.streams, .chunks, .arrival_ms.p50, .arrival_ms.p99, .arrival_ms.max, .ttft_ms.p50, .ttft_ms.p99, .ttft_ms.max, .itl_ms.p50, .itl_ms.p99, .itl_ms.max] | map(tostring) | join(" ")' |
+	awk '{ printf "| %d | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
 cat <<EOF2
 
 ![fidelity](perf-assets/fidelity.png)
@@ -385,7 +379,7 @@ bases of two processes (each reads the wall clock once at start) and the loopbac
 TTFT errors add the time the request spends in the kernel and in llmsim's HTTP parser.
 
 Rate mode (\`--rate 50\`, 100 requests): actual − scheduled send, ms: p50 / p99 / max =
-$(echo $rate | awk '{ printf "%.3f / %.3f / %.3f", $1, $2, $3 }').
+$(q '.gen.rate_lateness_ms | [.p50, .p99, .max] | map(tostring) | join(" ")' | awk '{ printf "%.3f / %.3f / %.3f", $1, $2, $3 }').
 gen waits on libevent's precise timer for the next arrival; \`t_sched\` records when each
 request was due, so any lateness is visible, never hidden.
 
@@ -396,7 +390,8 @@ Synthetic gen output (one \`tok\` per token), read from a file:
 | events | requests | seconds | events/s | peak RSS |
 |---:|---:|---:|---:|---:|
 EOF2
-awk '{ printf "| %d | %d | %.2f | %.0f | %.1f MB |\n", $1, $2, $3, $1 / $3, $4 / 1024 }' "$work/agg"
+q '.agg[] | [.events, .requests, .seconds, .peak_rss_kb] | map(tostring) | join(" ")' |
+	awk '{ printf "| %d | %d | %.2f | %.0f | %.1f MB |\n", $1, $2, $3, $1 / $3, $4 / 1024 }'
 cat <<EOF2
 
 Target: ≥ 1,000,000 events/s, memory bounded by requests: the same number of requests with
@@ -436,5 +431,8 @@ listen backlog (128) accepted them, and the dropped SYNs came back a second late
 Watching one process and the system, CPU share of one core over ${MS_SECS} s:
 **$(printf '%.2f' "$ms100") %** at 100 ms, **$(printf '%.2f' "$ms10") %** at 10 ms (target < 0.5 % at 100 ms).
 EOF2
-} >"$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-log "wrote $OUT"
+} >"$OUT.tmp"
+cp "$P" "$JSON.tmp"
+mv "$JSON.tmp" "$JSON"
+mv "$OUT.tmp" "$OUT"
+log "wrote $OUT and $JSON"

@@ -1,0 +1,171 @@
+/* tbperf: the analysis behind make bench-self and the fidelity test, in C
+ * on lib/fidelity and lib/stats (nearest-rank percentiles, as everywhere
+ * in tokbench).
+ *   tbperf fidelity EVENTS SIMLOG  one JSON line: chunks paired, and the
+ *                                  offset, arrival, TTFT and ITL errors (ms)
+ *   tbperf median                  the median of the numbers on stdin
+ *   tbperf pcts                    their p50, p99 and max
+ *   tbperf run FILE CMD [ARG]...   runs CMD (its stdio as tbperf's) and
+ *                                  writes "wall user sys peak_kb" (s, s,
+ *                                  s, kB of peak resident memory, from
+ *                                  wait4) to FILE; exits with its status
+ * Exit 1, with why on stderr, when a figure cannot be had (no pairs, a
+ * chunk of one side missing on the other, no number). */
+#define _GNU_SOURCE 1 /* wait4 */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fidelity.h"
+#include "jw.h"
+
+static void figure(jw *w, const char *key, struct stats_vec *v)
+{
+	struct stats_sum s;
+
+	stats_summarise(v, &s);
+	jw_obj_open(w, key);
+	jw_int(w, "n", (long long)s.n);
+	jw_num(w, "p50", stats_percentile(v, 50), 4);
+	jw_num(w, "p99", stats_percentile(v, 99), 4);
+	jw_num(w, "max", s.max, 4);
+	jw_obj_close(w);
+}
+
+static int fidelity(const char *events, const char *log)
+{
+	FILE *e = fopen(events, "r"), *l = fopen(log, "r");
+	struct fidelity f;
+	char why[200];
+	jw w;
+
+	if (e == NULL || l == NULL) {
+		fprintf(stderr, "tbperf: %s: cannot read\n", e ? log : events);
+		return 1;
+	}
+	if (fidelity_read(&f, e, l, why, sizeof why) != 0) {
+		fprintf(stderr, "tbperf: %s\n", why);
+		return 1;
+	}
+	fclose(e);
+	fclose(l);
+	if (f.pairs == 0 || f.pairs != f.gen_chunks || f.pairs != f.sim_chunks) {
+		fprintf(stderr, "tbperf: %ld chunks paired of gen's %ld and llmsim's %ld\n",
+			f.pairs, f.gen_chunks, f.sim_chunks);
+		fidelity_free(&f);
+		return 1;
+	}
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_int(&w, "chunks", f.pairs);
+	figure(&w, "offset_ms", &f.offset);
+	figure(&w, "arrival_ms", &f.arrival);
+	figure(&w, "ttft_ms", &f.ttft);
+	figure(&w, "itl_ms", &f.itl);
+	jw_obj_close(&w);
+	puts(jw_cstr(&w));
+	jw_free(&w);
+	fidelity_free(&f);
+	return 0;
+}
+
+/* The numbers on stdin, sorted; NULL (said why) when there are none. */
+static int numbers(struct stats_vec *v, const char *what)
+{
+	struct stats_sum s;
+	char buf[128], *end;
+	double x;
+
+	while (fgets(buf, sizeof buf, stdin)) {
+		x = strtod(buf, &end);
+		if (end == buf || !isfinite(x)) {
+			fprintf(stderr, "tbperf: %s: \"%.40s\" is not a number\n", what, buf);
+			return -1;
+		}
+		if (stats_push(v, x) != 0)
+			return -1;
+	}
+	if (v->n == 0) {
+		fprintf(stderr, "tbperf: %s: no number\n", what);
+		return -1;
+	}
+	stats_summarise(v, &s);
+	return 0;
+}
+
+static int pcts(void)
+{
+	struct stats_vec v = {0};
+
+	if (numbers(&v, "pcts") != 0)
+		return 1;
+	printf("%.6g %.6g %.6g\n", stats_percentile(&v, 50), stats_percentile(&v, 99),
+	       stats_percentile(&v, 100));
+	stats_vec_free(&v);
+	return 0;
+}
+
+static int run(const char *file, char **argv)
+{
+	struct rusage ru;
+	struct timespec t0, t1;
+	FILE *f;
+	pid_t pid;
+	int st;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((pid = fork()) == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "tbperf: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	if (pid < 0 || wait4(pid, &st, 0, &ru) != pid)
+		return 1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if ((f = fopen(file, "w")) == NULL)
+		return 1;
+	fprintf(f, "%.4f %.4f %.4f %ld\n",
+		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		(double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+#ifdef __APPLE__
+		(long)(ru.ru_maxrss / 1024) /* bytes on macOS */
+#else
+		(long)ru.ru_maxrss /* kB on Linux */
+#endif
+	);
+	if (fclose(f) != 0)
+		return 1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int median(void)
+{
+	struct stats_vec v = {0};
+
+	if (numbers(&v, "median") != 0)
+		return 1;
+	printf("%.6g\n", stats_percentile(&v, 50));
+	stats_vec_free(&v);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && strcmp(argv[1], "fidelity") == 0)
+		return fidelity(argv[2], argv[3]);
+	if (argc == 2 && strcmp(argv[1], "median") == 0)
+		return median();
+	if (argc == 2 && strcmp(argv[1], "pcts") == 0)
+		return pcts();
+	if (argc >= 4 && strcmp(argv[1], "run") == 0)
+		return run(argv[2], argv + 3);
+	fprintf(stderr, "usage: tbperf fidelity EVENTS SIMLOG | median | pcts | run FILE CMD...\n");
+	return 2;
+}
