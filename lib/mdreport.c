@@ -396,10 +396,12 @@ static void write_leaks(void)
 
 static void write_summary(void)
 {
-	int i, any_ttfo = 0, missing = 0, files = any_model_size();
+	int i, any_ttfo = 0, missing = 0, files = any_model_size(), srv = 0;
 
-	for (i = 0; i < S->ng; i++)
+	for (i = 0; i < S->ng; i++) {
 		any_ttfo |= S->g[i].sum.reasoning_tokens > 0;
+		srv |= S->g[i].sum.srv_decode.n > 0;
+	}
 	out("## Summary\n\nEvery group on the same workload (");
 	cell(S->primary_name, 200);
 	out(") at its lowest concurrency. Decode TPS: mean ± 95 %% CI, over the runs' means "
@@ -407,13 +409,15 @@ static void write_summary(void)
 	    "requests (n). TTFT: mean over the requests of the workload's shortest prompt, "
 	    "named in the cell. Memory: steady state, the median sample while requests ran "
 	    "(not the load, not a context or concurrency peak); the largest peak of any run "
-	    "beside it. TPS/GB: decode TPS over the steady-state GB. Prefill: at the "
+	    "beside it. TPS/GB: decode TPS over the steady-state GB. The server's decode TPS, "
+	    "where it reports one (llama-server timings, LM Studio stats, Ollama durations), is "
+	    "its own figure over the same requests, with the client's over it. Prefill: at the "
 	    "longest context prompt the group ran (its length in the cell).\n\n");
-	out("| group | runs | load s |%s memory GB | largest peak GB | decode TPS | TTFT ms "
+	out("| group | runs | load s |%s memory GB | largest peak GB | decode TPS |%s TTFT ms "
 	    "|%s prefill TPS | TPS/GB | errors |\n", files ? " model file GB |" : "",
-	    any_ttfo ? " TTFO p50 ms |" : "");
-	out("|---|---:|---:|%s---:|---:|---:|---:|%s---:|---:|---:|\n", files ? "---:|" : "",
-	    any_ttfo ? "---:|" : "");
+	    srv ? " server's decode TPS (client / server) |" : "", any_ttfo ? " TTFO p50 ms |" : "");
+	out("|---|---:|---:|%s---:|---:|---:|%s---:|%s---:|---:|---:|\n", files ? "---:|" : "",
+	    srv ? "---:|" : "", any_ttfo ? "---:|" : "");
 	for (i = 0; i < S->ng; i++) {
 		const struct rd_group *g = &S->g[i];
 		const struct rd_summary *s = &g->sum;
@@ -437,6 +441,15 @@ static void write_summary(void)
 		out(" | ");
 		md_mean(M, &s->decode, 2);
 		out(" | ");
+		if (srv) {
+			numcell(s->srv_decode.v, 2);
+			if (isfinite(s->srv_decode.v) && s->srv_decode.v > 0) {
+				out(" (");
+				numcell(s->decode.mean / s->srv_decode.v, 3);
+				out(")");
+			}
+			out(" | ");
+		}
 		numcell(s->ttft.v * 1e3, 1);
 		if (s->ttft_prompt) {
 			out(" (");

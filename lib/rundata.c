@@ -287,6 +287,21 @@ static struct rd_fig mean_runs(struct rd_run *const *r, int n, const char *path)
 	return f;
 }
 
+/* The mean of a statistics object's means over runs, weighted by their n. */
+static struct rd_fig weighted(struct rd_run *const *r, int n, const char *path)
+{
+	struct rd_fig f = {0, 0};
+
+	for (int i = 0; i < n; i++) {
+		const cJSON *o = jget_path(r[i]->doc, path);
+		double m = num(o, "mean"), k = num(o, "n");
+		if (isfinite(m) && k > 0)
+			f.v += m * k, f.n += (size_t)k;
+	}
+	f.v = f.n ? f.v / (double)f.n : NAN;
+	return f;
+}
+
 /* A percentile's mean over runs (old runs without per_request), n = the
  * values behind the runs' percentiles. */
 static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric,
@@ -454,7 +469,7 @@ static void summary(struct rd_group *g)
 
 	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill = s->load_s = s->steady_gb = UNKNOWN;
 	s->peak_gb = s->tps_per_gb = s->error_rate = s->error_all = s->quality = UNKNOWN;
-	s->model_gb = UNKNOWN;
+	s->model_gb = s->srv_decode = s->srv_prefill = UNKNOWN;
 	s->decode = (struct rd_mean){NAN, NAN, NAN, 0, 0};
 	s->prefill_tokens = NAN;
 	s->load_s.v = 0;
@@ -493,6 +508,8 @@ static void summary(struct rd_group *g)
 	if (s->ttft_prompt)
 		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, "ttft_s");
 	s->ttft_all = mean_runs(b->runs, b->n, "metrics.ttft_s.mean");
+	s->srv_decode = weighted(b->runs, b->n, "server_reported.decode_tps");
+	s->srv_prefill = weighted(b->runs, b->n, "server_reported.prefill_tps");
 	s->e2e_all = mean_runs(b->runs, b->n, "metrics.e2e_s.mean");
 	s->steady_gb = mean_runs(b->runs, b->n, "memory.steady_bytes");
 	s->steady_gb.v /= 1e9;

@@ -88,6 +88,9 @@ struct rd_summary {
 	const char *ttft_prompt;    /* the workload's shortest prompt (the
 	                             * first when no prompt has a count) */
 	struct rd_fig ttft_all, e2e_all; /* mean TTFT and E2E (s), every prompt */
+	/* the server's own decode and prefill TPS (llama-server timings, LM
+	 * Studio stats, Ollama durations), n = requests it reported on */
+	struct rd_fig srv_decode, srv_prefill;
 	struct rd_fig ttfo_p50;     /* TTFO p50 (s) when reasoning was seen */
 	struct rd_fig prefill;      /* prefill TPS at prefill_tokens (context runs) */
 	double prefill_tokens;

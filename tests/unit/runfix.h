@@ -38,6 +38,7 @@ static struct extra {
 	int checked, passed;        /* expect checks */
 	int failed;                 /* failed requests besides the ok ones */
 	double model_gb;            /* > 0: the server told the model's size */
+	double srv_decode;          /* > 0: the server's decode TPS, every request */
 	int reasoning;              /* reasoning tokens; TTFO p50 = 2 x TTFT mean */
 	int context;                /* prompts with synthetic contexts of
 	                             * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
@@ -138,6 +139,11 @@ static void write_run(const struct spec *s)
 		cJSON_AddNumberToObject(m, "p50", 2 * ts.mean);
 		cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "tokens"), "reasoning",
 					X.reasoning);
+	}
+	if (X.srv_decode > 0) {
+		m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "server_reported"), "decode_tps");
+		cJSON_AddNumberToObject(m, "n", (double)ds.n);
+		cJSON_AddNumberToObject(m, "mean", X.srv_decode);
 	}
 	if (X.model_gb > 0)
 		cJSON_AddNumberToObject(cJSON_AddObjectToObject(run, "server"), "model_bytes",

@@ -198,9 +198,9 @@ static void test_load_prefill_quality(void)
 	clear();
 	X.load_s = 20;
 	X.checked = 10, X.passed = 7;
-	X.model_gb = 90, X.reasoning = 40;
+	X.model_gb = 90, X.reasoning = 40, X.srv_decode = 50;
 	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
-	X.load_s = 30, X.model_gb = 0;
+	X.load_s = 30, X.model_gb = 0, X.srv_decode = 40;
 	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
 	X.load_s = 0, X.checked = 0;
 	X.context = 1; /* 1k .. 5k tokens: the longest (5000) is the figure */
@@ -221,6 +221,9 @@ static void test_load_prefill_quality(void)
 	CHECK_NEAR(a->sum.prefill.v, 200, 1e-12);
 	CHECK_NEAR(a->sum.quality.v, 0.7, 1e-12);
 	CHECK_NEAR(a->sum.model_gb.v, 90, 1e-9);
+	/* the server's figure: the two runs' means weighted by their 5 requests */
+	CHECK_NEAR(a->sum.srv_decode.v, 45, 1e-9);
+	CHECK_INT((int)a->sum.srv_decode.n, 10);
 	/* reasoning seen: TTFO p50, the mean of the runs' (2 x their TTFT mean) */
 	CHECK_NEAR(a->sum.reasoning_tokens, 80, 0);
 	CHECK_NEAR(a->sum.ttfo_p50.v, 2 * (0.1 + 0.5 + 2 + 8 + 0.02) / 5, 1e-9);
