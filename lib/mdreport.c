@@ -409,10 +409,11 @@ static void write_summary(void)
 	    "requests (n). TTFT: mean over the requests of the workload's shortest prompt, "
 	    "named in the cell. Memory: steady state, the median sample while requests ran "
 	    "(not the load, not a context or concurrency peak); the largest peak of any run "
-	    "beside it. TPS/GB: decode TPS over the steady-state GB. The server's decode TPS, "
-	    "where it reports one (llama-server timings, LM Studio stats, Ollama durations), is "
-	    "its own figure over the same requests, with the client's over it. Prefill: at the "
-	    "longest context prompt the group ran (its length in the cell).\n\n");
+	    "beside it. TPS/GB: decode TPS over the steady-state GB.%s Prefill: at the "
+	    "longest context prompt the group ran (its length in the cell).\n\n",
+	    srv ? " The server's decode TPS, where it reports one (llama-server timings, "
+	    "LM Studio stats, Ollama durations), is its own figure over the same requests, "
+	    "with the client's over it (below 1 on short outputs: docs/metrics.md)." : "");
 	out("| group | runs | load s |%s memory GB | largest peak GB | decode TPS |%s TTFT ms "
 	    "|%s prefill TPS | TPS/GB | errors |\n", files ? " model file GB |" : "",
 	    srv ? " server's decode TPS (client / server) |" : "", any_ttfo ? " TTFO p50 ms |" : "");
