@@ -358,6 +358,23 @@ static void write_header(void)
 
 /* agg's leak verdict of every run: the runs that suspect a leak or could
  * not be judged are named, the others counted. */
+/* A slope and its interval from a run's leak object: "4.20 (3.90–4.50)". */
+static void slope_cell(const cJSON *lk, const char *key)
+{
+	char ci[48];
+	const cJSON *c;
+
+	numcell(jget_num(lk, key, NAN), 2);
+	snprintf(ci, sizeof ci, "%s_ci95", key);
+	c = cJSON_GetObjectItemCaseSensitive(lk, ci);
+	if (cJSON_GetArraySize(c) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(c, 0)) &&
+	    cJSON_IsNumber(cJSON_GetArrayItem(c, 1)))
+		out(" (95 %% CI %.2f to %.2f)", cJSON_GetArrayItem(c, 0)->valuedouble,
+		    cJSON_GetArrayItem(c, 1)->valuedouble);
+}
+
+/* agg's leak verdict of every run: the runs that suspect a leak, cannot
+ * tell or could not be judged are named, the others counted. */
 static void write_leaks(void)
 {
 	int i, judged = 0, named = 0;
@@ -365,27 +382,32 @@ static void write_leaks(void)
 
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
-		if (r->doc == NULL || (v = jget_path_str(r->doc, "memory.leak.verdict")) == NULL)
+		const cJSON *lk = r->doc ? jget_path(r->doc, "memory.leak") : NULL;
+		if ((v = jget_str(lk, "verdict")) == NULL)
 			continue;
-		if (strcmp(v, "leak suspected") != 0 && strcmp(v, "error") != 0) {
+		if (strcmp(v, "leak suspected") && strcmp(v, "error") && strcmp(v, "inconclusive")) {
 			judged += strcmp(v, "no leak") == 0;
 			continue;
 		}
 		if (named++ == 0)
-			out("**Memory over the requests** (agg's leak check):\n\n");
+			out("**Memory over the requests** (agg's leak check: the growth per request "
+			    "and per minute, each with its 95 %% interval, against 1 MB and 10 MB; "
+			    "docs/metrics.md):\n\n");
 		out("- ");
 		cell(r->key, 120);
 		if (strcmp(v, "error") == 0) {
 			out(": no verdict: ");
-			cell(jget_path_str(r->doc, "memory.leak.error"), 200);
+			cell(jget_str(lk, "error"), 200);
 			out("\n");
-		} else {
-			out(": **leak suspected**, ");
-			numcell(jget_path_num(r->doc, "memory.leak.mb_per_request", NAN), 2);
-			out(" MB per request (r² ");
-			numcell(jget_path_num(r->doc, "memory.leak.r2", NAN), 2);
-			out(")\n");
+			continue;
 		}
+		out(": **%s**, ", v);
+		slope_cell(lk, "mb_per_request");
+		out(" MB per request, ");
+		slope_cell(lk, "mb_per_minute");
+		out(" MB per minute (r² ");
+		numcell(jget_num(lk, "r2", NAN), 2);
+		out(")%s\n", strcmp(v, "inconclusive") ? "" : ": more requests would tell");
 	}
 	if (named > 0)
 		out("\n");

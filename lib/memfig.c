@@ -1,6 +1,7 @@
 /* memfig: memory figures from samples (see memfig.h). */
 #include "memfig.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -92,7 +93,7 @@ int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 }
 
 void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
-		 size_t ndone, double from, double to, double threshold_mb,
+		 size_t ndone, double from, double to, const struct memfig_limits *lim,
 		 struct memfig_leak *out)
 {
 	struct stats_vec x = {0}, y = {0}, tx = {0}, ty = {0};
@@ -113,20 +114,33 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 			stats_push(&ty, m[i].bytes / 1e6);
 		}
 	out->points = (long)x.n;
-	out->mb_per_request = stats_slope(x.v, y.v, x.n, &out->r2);
-	out->mb_per_minute = stats_slope(tx.v, ty.v, tx.n, &r2_t);
+	out->mb_per_request = stats_slope_ci(x.v, y.v, x.n, &out->r2, &out->req_lo,
+					     &out->req_hi);
+	out->mb_per_minute = stats_slope_ci(tx.v, ty.v, tx.n, &r2_t, &out->min_lo,
+					    &out->min_hi);
 	out->error[0] = '\0';
+	/* a slope without an interval (all points on a line, or too few for
+	 * one) is its own interval */
+	if (isnan(out->req_lo))
+		out->req_lo = out->req_hi = out->mb_per_request;
+	if (isnan(out->min_lo))
+		out->min_lo = out->min_hi = out->mb_per_minute;
 	if (x.n < 8) {
 		out->verdict = "insufficient data";
-	} else if (out->mb_per_request < -threshold_mb && out->r2 >= 0.5) {
+	} else if (out->req_hi < -lim->mb_per_request) {
 		out->verdict = "error";
 		snprintf(out->error, sizeof out->error, "memory fell by %.1f MB "
 			 "per request (r2 %.2f): the sampled processes changed "
 			 "during the run, so no verdict", -out->mb_per_request,
 			 out->r2);
+	} else if (out->req_lo > lim->mb_per_request ||
+		   (tx.n >= 8 && out->min_lo > lim->mb_per_minute)) {
+		out->verdict = "leak suspected";
+	} else if (out->req_hi < lim->mb_per_request &&
+		   (tx.n < 8 || out->min_hi < lim->mb_per_minute)) {
+		out->verdict = "no leak";
 	} else {
-		out->verdict = out->mb_per_request > threshold_mb && out->r2 >= 0.5 ?
-			       "leak suspected" : "no leak";
+		out->verdict = "inconclusive";
 	}
 	stats_vec_free(&x);
 	stats_vec_free(&y);

@@ -35,22 +35,33 @@ int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 		    double (*out)[2], int cap);
 
 /* The leak fit: memory (MB) after each successful request against the
- * request's order, and against time (minutes) over the measuring window. */
+ * request's order, and against time (minutes) over the measuring window,
+ * each slope with its 95 % confidence interval (docs/metrics.md). */
 struct memfig_leak {
 	long points;            /* requests with a sample after them */
-	double mb_per_request, r2, mb_per_minute;
+	double mb_per_request, req_lo, req_hi, r2;
+	double mb_per_minute, min_lo, min_hi;
 	const char *verdict;    /* "insufficient data" (< 8 points), "leak
-				 * suspected", "no leak", or "error" */
+				 * suspected", "no leak", "inconclusive", or
+				 * "error" */
 	char error[200];        /* with "error": why there is no verdict */
 };
 
+/* The thresholds of a leak: growth per request and per minute. */
+struct memfig_limits {
+	double mb_per_request, mb_per_minute;
+};
+
 /* done: the end times of the successful measured requests, in order;
- * [from, to]: the measuring window; threshold_mb: MB per request.  A
- * slope above the threshold with r2 >= 0.5 is "leak suspected"; memory that
- * falls as steadily (below -threshold, r2 >= 0.5) is no steady state: the
- * sampled processes changed under the run, "error". */
+ * [from, to]: the measuring window.  The verdict weighs the size of the
+ * growth and how sure it is: "leak suspected" when the interval of either
+ * slope lies wholly above its threshold; "no leak" when both intervals
+ * lie wholly below theirs; "inconclusive" when an interval holds its
+ * threshold (more requests narrow it).  Memory that falls as steadily
+ * (the per-request interval wholly below -threshold) is no steady state:
+ * the sampled processes changed under the run, "error". */
 void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
-		 size_t ndone, double from, double to, double threshold_mb,
+		 size_t ndone, double from, double to, const struct memfig_limits *lim,
 		 struct memfig_leak *out);
 
 #endif

@@ -27,6 +27,7 @@ struct simsrv_opts {
 	uint64_t seed;                  /* jitter, text and faults */
 	struct simfault run_fault;      /* --fault, for every request ... */
 	double fault_rate;              /* ... with this probability */
+	size_t leak_bytes;              /* --leak: memory kept per finished request */
 	const char *replay;             /* --replay: a body for every completion */
 	size_t replay_len;
 	FILE *log;                      /* the ground-truth log, or NULL */

@@ -135,6 +135,34 @@ double stats_slope(const double *x, const double *y, size_t n, double *r2)
 	return sxy / sxx;
 }
 
+double stats_slope_ci(const double *x, const double *y, size_t n, double *r2,
+		      double *lo, double *hi)
+{
+	double b = stats_slope(x, y, n, r2), mx = 0, my = 0, sxx = 0, sse = 0, a, e, half;
+	size_t i;
+
+	*lo = *hi = NAN;
+	if (n < 3)
+		return b;
+	for (i = 0; i < n; i++)
+		mx += x[i], my += y[i];
+	mx /= (double)n;
+	my /= (double)n;
+	for (i = 0; i < n; i++)
+		sxx += (x[i] - mx) * (x[i] - mx);
+	if (sxx == 0)
+		return b;
+	a = my - b * mx;
+	for (i = 0; i < n; i++) {
+		e = y[i] - (a + b * x[i]);
+		sse += e * e;
+	}
+	half = stats_t95((long)n - 2) * sqrt(sse / (double)(n - 2) / sxx);
+	*lo = b - half;
+	*hi = b + half;
+	return b;
+}
+
 void stats_hist_init(struct stats_hist *h)
 {
 	memset(h, 0, sizeof *h);

@@ -52,6 +52,12 @@ double stats_jain(const double *x, size_t n);
  * in *r2 (0 when undefined).  Needs n >= 2 distinct x, else returns 0. */
 double stats_slope(const double *x, const double *y, size_t n, double *r2);
 
+/* The same slope with its 95 % confidence interval: b ± t(0.975, n-2) ·
+ * sqrt(SSE / (n-2) / Sxx).  With fewer than 3 points, or every x equal,
+ * lo and hi are NAN. */
+double stats_slope_ci(const double *x, const double *y, size_t n, double *r2,
+		      double *lo, double *hi);
+
 /* A paired comparison of matched values a[i] and b[i] on their ratio
  * b/a: the geometric mean of the ratios, its 95 % confidence interval
  * (Student's t on the log ratios, n - 1 degrees of freedom) and the

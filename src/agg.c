@@ -37,7 +37,7 @@ static struct statjson_pcts pc = {pcts, 4}; /* -p */
 static double slo_ttft, slo_tpot, slo_e2e, slo_ttfo;
 static int opt_per_request, opt_strict, opt_force;
 static const char *opt_out;
-static double opt_leak_mb = 1.0;
+static struct memfig_limits leak_lim = {1.0, 10.0}; /* MB per request, per minute */
 static const char *mem_files[64];
 static int n_mem_files;
 
@@ -513,14 +513,23 @@ static void write_leak(void)
 	for (id = 0; id < A.n_reqs; id++)
 		if (!A.reqs[id].warmup && A.reqs[id].status == ST_OK && A.reqs[id].bad == NULL)
 			done[nd++] = A.reqs[id].t_done;
-	memfig_leak(A.mem, A.n_mem, done, nd, first_send, last_done, opt_leak_mb, &lk);
+	memfig_leak(A.mem, A.n_mem, done, nd, first_send, last_done, &leak_lim, &lk);
 	free(done);
 	jw_obj_open(&out, "leak");
 	jw_int(&out, "points", lk.points);
 	jw_num(&out, "mb_per_request", lk.mb_per_request, 4);
+	jw_arr_open(&out, "mb_per_request_ci95");
+	jw_num(&out, NULL, lk.req_lo, 4);
+	jw_num(&out, NULL, lk.req_hi, 4);
+	jw_arr_close(&out);
 	jw_num(&out, "r2", lk.r2, 4);
 	jw_num(&out, "mb_per_minute", lk.mb_per_minute, 4);
-	jw_num(&out, "threshold_mb_per_request", opt_leak_mb, 3);
+	jw_arr_open(&out, "mb_per_minute_ci95");
+	jw_num(&out, NULL, lk.min_lo, 4);
+	jw_num(&out, NULL, lk.min_hi, 4);
+	jw_arr_close(&out);
+	jw_num(&out, "threshold_mb_per_request", leak_lim.mb_per_request, 3);
+	jw_num(&out, "threshold_mb_per_minute", leak_lim.mb_per_minute, 3);
 	jw_str(&out, "verdict", lk.verdict);
 	if (lk.error[0]) {
 		jw_str(&out, "error", lk.error);
@@ -779,6 +788,7 @@ static void parse_args(int argc, char **argv)
 		{"per-request", 0, 0, 'r'}, 
 		{"strict", 0, 0, 's'}, {"output", 1, 0, 'o'},
 		{"force", 0, 0, 'f'}, {"leak-threshold", 1, 0, 'L'},
+		{"leak-per-minute", 1, 0, 'M'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -800,7 +810,12 @@ static void parse_args(int argc, char **argv)
 		case 'L':
 			if (units_bytes(optarg, &b) != UNITS_OK)
 				diag_die(EXIT_USAGE, "--leak-threshold %s: not a size", optarg);
-			opt_leak_mb = (double)b / 1e6;
+			leak_lim.mb_per_request = (double)b / 1e6;
+			break;
+		case 'M':
+			if (units_bytes(optarg, &b) != UNITS_OK)
+				diag_die(EXIT_USAGE, "--leak-per-minute %s: not a size", optarg);
+			leak_lim.mb_per_minute = (double)b / 1e6;
 			break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);

@@ -54,6 +54,7 @@ static uint64_t opt_seed = 42;
 static double opt_mem_scale = 1.0;    /* MB allocated per GB of model */
 static uint64_t opt_mem_bytes;        /* --mem: fixed ballast instead */
 static int opt_mem_set;
+static uint64_t opt_leak;             /* --leak: bytes kept per request */
 static struct simfault run_fault;
 static double opt_fault_rate = 1.0;
 static double opt_load_time = -1;
@@ -549,7 +550,7 @@ static void parse_args(int argc, char **argv)
 		{"seed", 1, 0, 'x'}, {"log", 1, 0, 'l'}, {"fault", 1, 0, 'z'},
 		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
 		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
-		{"api-key", 1, 0, 'k'},
+		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -573,6 +574,10 @@ static void parse_args(int argc, char **argv)
 			opt_mem_set = 1;
 			break;
 		case 'M': opt_mem_scale = args_real("--mem-scale", optarg, 0, 1e6); break;
+		case 'X':
+			if (units_bytes(optarg, &opt_leak) != UNITS_OK || opt_leak > (1ull << 30))
+				diag_die(EXIT_USAGE, "--leak %s: want a size up to 1GiB", optarg);
+			break;
 		case 't': opt_timings = 1; break;
 		case 's': opt_stats = 1; break;
 		case 'e': opt_role_early = 1; break;
@@ -766,6 +771,7 @@ int main(int argc, char **argv)
 		    .eos_in_usage = opt_eos_in_usage, .no_usage = opt_no_usage,
 		    .seed = opt_seed, .run_fault = run_fault, .fault_rate = opt_fault_rate,
 		    .replay = replay, .replay_len = replay_len, .log = logfile,
+		    .leak_bytes = (size_t)opt_leak,
 		    .log_path = opt_log, .find_profile = profile_of,
 		    .fatal = fatal, .warn = diag_warn}) != 0)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");

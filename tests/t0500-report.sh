@@ -210,10 +210,11 @@ test_expect_success 'the simulated banner says exactly how many runs were simula
 
 test_expect_success 'agg'"'"'s leak verdict reaches the report' '
 	mkdir lk && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" lk/ &&
-	jq ".memory.leak.verdict = \"leak suspected\" | .memory.leak.mb_per_request = 4.2 | .memory.leak.r2 = 0.9" \
+	jq ".memory.leak.verdict = \"leak suspected\" | .memory.leak.mb_per_request = 4.2 | .memory.leak.r2 = 0.9
+		| .memory.leak.mb_per_request_ci95 = [3.9, 4.5] | .memory.leak.mb_per_minute = 71.6" \
 		lk/minimax-q8_0-c1.json >t && mv t lk/minimax-q8_0-c1.json &&
 	"$TB_BIN/report" --charts none -o r.md lk 2>/dev/null &&
-	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf: \*\*leak suspected\*\*, 4.20 MB per request (r² 0.90)" r.md &&
+	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf: \*\*leak suspected\*\*, 4.20 (95 % CI 3.90 to 4.50) MB per request, 71.60 MB per minute (r² 0.90)" r.md &&
 	grep -q "^The other 1 run with enough requests (8 or more) showed no leak." r.md
 '
 

@@ -43,7 +43,8 @@ static void leak(double step, double wobble, int n, struct memfig_leak *lk)
 		m[i].bytes = (1000 + step * i + (i % 2 ? wobble : 0)) * 1e6;
 		m[i].gpu = 0;
 	}
-	memfig_leak(m, (size_t)n, done, (size_t)n, 0, n + 2, 1.0, lk);
+	memfig_leak(m, (size_t)n, done, (size_t)n, 0, n + 2,
+		    &(struct memfig_limits){1.0, 10.0}, lk);
 }
 
 /* The steady state is the median inside the requests' window: the load's
@@ -60,6 +61,7 @@ static void test_steady(void)
 	CHECK_NEAR(memfig_steady(m, 8, 9, 9), 400e6, 0);
 }
 
+/* One request a second: 1 MB per request is 60 MB per minute. */
 static void test_leak_verdicts(void)
 {
 	struct memfig_leak lk;
@@ -69,13 +71,23 @@ static void test_leak_verdicts(void)
 	leak(5, 0, 20, &lk);
 	CHECK_STR(lk.verdict, "leak suspected");
 	CHECK_NEAR(lk.mb_per_request, 5, 1e-9);
+	CHECK_NEAR(lk.req_lo, 5, 1e-9);             /* a straight line: no spread */
 	CHECK_NEAR(lk.r2, 1, 1e-9);
-	CHECK_NEAR(lk.mb_per_minute, 5 * 60, 1e-6); /* one request a second */
+	CHECK_NEAR(lk.mb_per_minute, 5 * 60, 1e-6);
+	/* 0.5 MB per request is under its threshold, but 30 MB a minute */
 	leak(0.5, 0, 20, &lk);
-	CHECK_STR(lk.verdict, "no leak"); /* under the 1 MB threshold */
+	CHECK_STR(lk.verdict, "leak suspected");
+	/* 0.05 MB per request, 3 MB a minute: certainly small */
+	leak(0.05, 0, 20, &lk);
+	CHECK_STR(lk.verdict, "no leak");
+	/* 2 MB per request lost in 400 MB of noise: the interval holds the
+	 * threshold, so no verdict either way */
 	leak(2, 400, 20, &lk);
-	CHECK_STR(lk.verdict, "no leak"); /* a slope lost in noise: r2 < 0.5 */
-	CHECK(lk.r2 < 0.5);
+	CHECK_STR(lk.verdict, "inconclusive");
+	CHECK(lk.req_lo < 1 && lk.req_hi > 1 && lk.r2 < 0.5);
+	/* a flat 1 GB with noise: small, whatever the fit */
+	leak(0, 2, 20, &lk);
+	CHECK_STR(lk.verdict, "no leak");
 	leak(-50, 0, 20, &lk);
 	CHECK_STR(lk.verdict, "error");
 	CHECK(strstr(lk.error, "memory fell by 50.0 MB per request") != NULL);

@@ -122,6 +122,20 @@ static void test_t_cdf(void)
 	CHECK_NEAR(stats_t_cdf(1.96, 1e6), 0.975, 1e-4);
 }
 
+/* y = 1, 3, 2, 5 at x = 0..3: b = 1.1 (Sxy 5.5 / Sxx 5), a = 1.1;
+ * residuals -0.1, 0.8, -1.3, 0.6, SSE 2.7; se = sqrt(2.7 / 2 / 5) =
+ * 0.519615; t95(2) = 4.303: 1.1 ± 2.235904 */
+static void test_slope_ci(void)
+{
+	double x[] = {0, 1, 2, 3}, y[] = {1, 3, 2, 5}, r2, lo, hi;
+
+	CHECK_NEAR(stats_slope_ci(x, y, 4, &r2, &lo, &hi), 1.1, 1e-12);
+	CHECK_NEAR(lo, 1.1 - 4.303 * 0.519615, 1e-5);
+	CHECK_NEAR(hi, 1.1 + 4.303 * 0.519615, 1e-5);
+	stats_slope_ci(x, y, 2, &r2, &lo, &hi);
+	CHECK(isnan(lo) && isnan(hi));
+}
+
 /* A uniform 2x gain on every pair is certain, whatever the spread of the
  * values themselves (a t-test on the raw values would call it noise). */
 static void test_paired_ratio(void)
@@ -176,6 +190,7 @@ static void test_holm(void)
 
 int main(void)
 {
+	RUN(test_slope_ci);
 	RUN(test_paired_ratio);
 	RUN(test_holm);
 	RUN(test_t_cdf);
