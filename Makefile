@@ -85,7 +85,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy cross-macos bench sweep mixed matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self
+        format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -165,6 +165,12 @@ sweep: all
 mixed: all
 	@test -n "$(MODEL)" || { echo "make mixed: set MODEL=label"; exit 2; }
 	$(WF_ENV) PROMPTS=prompts/mixed.json TAG=mixed REQUESTS="$(or $(REQUESTS),$(shell echo $$(( $(C) * 3 ))))" scripts/bench.sh
+
+# A leak soak: N requests (200) in a new random order each pass through the
+# set, memory sampled; agg's leak check judges it (docs/workflows.md).
+leak: all
+	@test -n "$(MODEL)" || { echo "make leak: set MODEL=label"; exit 2; }
+	$(WF_ENV) REQUESTS="$(or $(N),200)" N= TAG=leak GEN_ARGS="--shuffle $(GEN_ARGS)" scripts/bench.sh
 
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh "$(PLAN)"

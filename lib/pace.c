@@ -1,5 +1,7 @@
-/* pace: when each request starts (see sched.h). */
+/* pace: when each request starts (see pace.h). */
 #include "pace.h"
+
+#include <stdlib.h>
 
 void pace_init(struct pace *s, long warmup, long total, double duration,
 		long conc, int conc_set, double rate, double burstiness,
@@ -14,6 +16,44 @@ void pace_init(struct pace *s, long warmup, long total, double duration,
 	s->nprompts = nprompts > 0 ? nprompts : 1;
 	if (s->open)
 		arrival_init(&s->arr, rate, burstiness, constant, seed);
+}
+
+/* splitmix64: the next of a seeded sequence */
+static uint64_t next_rand(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+int pace_shuffle(struct pace *s, uint64_t seed)
+{
+	s->order = malloc((size_t)s->nprompts * sizeof *s->order);
+	s->rng = seed;
+	return s->order ? 0 : -1;
+}
+
+void pace_free(struct pace *s)
+{
+	free(s->order);
+	s->order = NULL;
+}
+
+/* A new order for the next pass (Fisher-Yates). */
+static void permute(struct pace *s)
+{
+	int i, j, t;
+
+	for (i = 0; i < s->nprompts; i++)
+		s->order[i] = i;
+	for (i = s->nprompts - 1; i > 0; i--) {
+		j = (int)(next_rand(&s->rng) % (uint64_t)(i + 1));
+		t = s->order[i];
+		s->order[i] = s->order[j];
+		s->order[j] = t;
+	}
 }
 
 static int warmup_done(const struct pace *s)
@@ -34,6 +74,11 @@ static int take(struct pace *s, struct pace_launch *l, int64_t due)
 	if (s->m_measure_start == 0)
 		s->m_measure_start = due;
 	l->prompt = (int)(s->launched % s->nprompts);
+	if (s->order) {
+		if (l->prompt == 0)
+			permute(s);
+		l->prompt = s->order[l->prompt];
+	}
 	l->rep = s->launched / s->nprompts;
 	l->warmup = 0;
 	l->m_sched = due;

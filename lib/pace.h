@@ -22,6 +22,8 @@ struct pace {
 	int open;                 /* open loop: arrivals from arr */
 	struct arrival arr;
 	int nprompts;
+	int *order;               /* pace_shuffle: this pass's order, or NULL */
+	uint64_t rng;
 	/* state */
 	long warm_launched, warm_in_flight, launched, in_flight;
 	int64_t m_measure_start, m_next_arrival, m_hold_until;
@@ -48,6 +50,13 @@ struct pace_launch {
 void pace_init(struct pace *s, long warmup, long total, double duration,
 		long conc, int conc_set, double rate, double burstiness,
 		int constant, uint64_t seed, int nprompts);
+
+/* Makes each pass through the prompt set (nprompts requests) a new random
+ * order, seeded: the proportions stay equal, the order is not fixed (a
+ * leak soak should not follow one pattern).  Returns 0, or -1 when out of
+ * memory.  Release with pace_free. */
+int pace_shuffle(struct pace *s, uint64_t seed);
+void pace_free(struct pace *s);
 
 /* The next request due at monotonic time now: fills l, counts it in
  * flight and returns 1; 0 when none is due now. */

@@ -37,7 +37,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
 	case $key in
 	model | model_id | quant | backend | server | load | unload | start | env | labels | \
-	server_name | base_url | prompts | extra | reps | warmup | sweep | per_user | ctx | ctx_only | \
+	server_name | base_url | prompts | extra | leak | reps | warmup | sweep | per_user | ctx | ctx_only | \
 	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
 	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
 	esac
@@ -137,6 +137,12 @@ run_entry() {
 		if [ -n "$cs" ]; then # the standard run above was the single user
 			CS=$cs PER_USER=$(get "$n" per_user) PROMPTS=$(path_of "$n" prompts) \
 				"$here/sweep.sh" || exit $?
+		fi
+		# a leak soak: that many requests, a new order each pass
+		if [ -n "$(get "$n" leak)" ]; then
+			REQUESTS=$(get "$n" leak) N= WARMUP="$(get "$n" warmup)" TAG=leak \
+				GEN_ARGS="--shuffle ${GEN_ARGS:-}" PROMPTS=$(path_of "$n" prompts) \
+				"$here/bench.sh" || exit $?
 		fi
 		if [ -n "$(get "$n" ctx)" ]; then
 			PROMPTS=$(path_of "$n" ctx) ONLY=$(get "$n" ctx_only) TAG=ctx \

@@ -69,7 +69,7 @@ static int opt_cache_bust = 1;
 static enum srv_kind opt_server = SRV_AUTO;
 static int opt_keep_text = 1;
 static const char *opt_prompts = "-";
-static int opt_load, opt_load_only, opt_load_health, opt_list_prompts;
+static int opt_load, opt_load_only, opt_load_health, opt_list_prompts, opt_shuffle;
 static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
 static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
@@ -150,7 +150,7 @@ enum {
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
-	O_LOAD_PID, O_LIST_PROMPTS
+	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE
 };
 
 static const struct option longopts[] = {
@@ -173,6 +173,7 @@ static const struct option longopts[] = {
 	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
 	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
 	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
+	{"shuffle", 0, 0, O_SHUFFLE},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -220,6 +221,7 @@ static void parse_opt(int c, char *v)
 	case O_LOAD_PID: opt_load_pid = (long)args_int("--load-pid", v, 1, 2147483647); break;
 	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
 	case O_LIST_PROMPTS: opt_list_prompts = 1; break;
+	case O_SHUFFLE: opt_shuffle = 1; break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -427,11 +429,6 @@ static void xfer_cut(struct xfer *x, enum fmt_status st, enum fmt_timeout kind,
 	xfer_end(x, CURLE_OK, clock_mono_ns());
 }
 
-static double since(int64_t now, int64_t then)
-{
-	return (double)(now - then) / 1e9;
-}
-
 /* Cuts a transfer past one of its timeouts (lib/resp decides which);
  * returns 1 when it was cut. */
 static int check_timeouts(struct xfer *x, int64_t now)
@@ -507,7 +504,7 @@ static void on_done(void *ctx, CURL *easy, CURLcode result)
 static void progress(int64_t now, int final)
 {
 	static int64_t last;
-	double el = since(now, m_start);
+	double el = (double)(now - m_start) / 1e9;
 
 	if (!opt_progress || (!final && now - last < 500000000))
 		return;
@@ -703,6 +700,8 @@ static void write_config(void)
 	if (opt_seed >= 0)
 		jw_int(&ew, "seed", opt_seed);
 	jw_bool(&ew, "cache_bust", opt_cache_bust);
+	if (opt_shuffle)
+		jw_bool(&ew, "shuffle", 1);
 	if (opt_duration > 0)
 		jw_num(&ew, "duration", opt_duration, 3);
 	if (opt_requests > 0)
@@ -829,6 +828,8 @@ static void init(void)
 		  opt_duration > 0 ? -1 : prompts.n * opt_reps, opt_duration,
 		  opt_conc, opt_conc_set, opt_rate, opt_burstiness, opt_constant,
 		  opt_seed >= 0 ? (uint64_t)opt_seed : 1, prompts.n);
+	if (opt_shuffle && pace_shuffle(&pace, opt_seed >= 0 ? (uint64_t)opt_seed : 1) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
 }
 
 static void waiting(double waited, void *ctx)
@@ -888,6 +889,7 @@ int main(int argc, char **argv)
 	curl_multi_cleanup(multi);
 	curl_global_cleanup();
 	prompts_free(&prompts);
+	pace_free(&pace);
 	jw_free(&ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;

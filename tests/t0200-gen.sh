@@ -74,6 +74,19 @@ test_expect_success 'the model file'"'"'s size as the server tells it (llama-ser
 	grep -q "| model file GB | memory GB |" ms.md && grep -q "| 90.0 | — |" ms.md
 '
 
+test_expect_success '--shuffle: every pass holds each prompt once, in a new order' '
+	gen -u "$S_URL" --shuffle --seed 5 --requests 15 --max-tokens 1 --no-text \
+		-p "$TESTS/../prompts/std.json" >sh.ev 2>/dev/null &&
+	jq -r "select(.ev == \"req\") | .prompt" sh.ev >order &&
+	test "$(wc -l <order)" -eq 15 &&
+	for p in 0 1 2; do
+		sed -n "$((p * 5 + 1)),$((p * 5 + 5))p" order | sort -u | wc -l | grep -qx 5 || exit 1
+	done &&
+	"$TB_BIN/gen" --list-prompts -p "$TESTS/../prompts/std.json" >set &&
+	{ cat set set set | cmp -s - order && { echo "not shuffled"; exit 1; }; true; } &&
+	jq -s -e ".[0].config.shuffle == true" sh.ev
+'
+
 test_expect_success 'token counts agree exactly with the ground-truth log' '
 	cp "$TRASH_ROOT/run.ev" ev && wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" ev &&
 	run=$(jq -r -s ".[0].run_id" ev) &&

@@ -38,6 +38,42 @@ static void test_closed(void)
 	CHECK(!pace_more(&s, 5));
 }
 
+/* --shuffle: every pass holds each prompt once, in its own order; the
+ * order is the seed's. */
+static void test_shuffle(void)
+{
+	struct pace s, t;
+	struct pace_launch l;
+	int seen[5], pass, i, first[15], moved = 0;
+
+	pace_init(&s, 0, 15, 0, 1, 1, 0, 1, 0, 1, 5);
+	CHECK_INT(pace_shuffle(&s, 7), 0);
+	for (pass = 0; pass < 3; pass++) {
+		memset(seen, 0, sizeof seen);
+		for (i = 0; i < 5; i++) {
+			CHECK_INT(pace_next(&s, 1, &l), 1);
+			pace_end(&s, 0, 0, 1, 1);
+			seen[l.prompt]++;
+			first[pass * 5 + i] = l.prompt;
+			moved += l.prompt != i;
+			CHECK_INT(l.rep, pass);
+		}
+		for (i = 0; i < 5; i++)
+			CHECK_INT(seen[i], 1);
+	}
+	CHECK(moved > 0);
+	/* the same seed, the same order */
+	pace_init(&t, 0, 15, 0, 1, 1, 0, 1, 0, 1, 5);
+	pace_shuffle(&t, 7);
+	for (i = 0; i < 15; i++) {
+		pace_next(&t, 1, &l);
+		pace_end(&t, 0, 0, 1, 1);
+		CHECK_INT(l.prompt, first[i]);
+	}
+	pace_free(&s);
+	pace_free(&t);
+}
+
 static void test_warmup_first_and_alone(void)
 {
 	struct pace s;
@@ -139,6 +175,7 @@ static void test_gives_up(void)
 int main(void)
 {
 	RUN(test_closed);
+	RUN(test_shuffle);
 	RUN(test_warmup_first_and_alone);
 	RUN(test_open_constant);
 	RUN(test_duration);
