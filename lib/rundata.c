@@ -99,13 +99,15 @@ static void workload(struct rd_run *r)
 	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
 		app(r->workload, w, "%s×%.3g,", pp->string,
 		    num(pp, "n") > 0 ? num(pp, "n") / least : 0);
-	app(r->workload, w, "|%s|max %.0f|eos %d|temp %g|seed %g|bust %d|ctx %s|%s %g",
+	app(r->workload, w, "|%s|max %.0f|eos %d|temp %g|seed %g|bust %d|ctx %s|%s %g%s",
 	    api ? api : "?", isfinite(mt) ? mt : -1,
 	    cJSON_IsTrue(jget_path(cfg, "ignore_eos")), num(cfg, "temperature"),
 	    num(cfg, "seed"), !cJSON_IsFalse(jget_path(cfg, "cache_bust")),
 	    ctx ? ctx : "-",
 	    r->kind == RD_CONTEXT ? "context" : r->kind == RD_OPEN ? "rate" : "closed",
-	    r->kind == RD_OPEN ? num(cfg, "rate") : 0);
+	    r->kind == RD_OPEN ? num(cfg, "rate") : 0,
+	    /* a soak in shuffled order is its own kind of run */
+	    cJSON_IsTrue(jget_path(cfg, "shuffle")) ? "|shuffled" : "");
 	r->wl_name[0] = '\0';
 	app(r->wl_name, sizeof r->wl_name, "%s, %d prompt%s%s", set, np, np == 1 ? "" : "s",
 	    r->kind == RD_CONTEXT ? " (context)" : r->kind == RD_OPEN ? " (open loop)" : "");
@@ -115,6 +117,8 @@ static void workload(struct rd_run *r)
 		app(r->wl_name, sizeof r->wl_name, ", max %.0f tokens", mt);
 	if (ctx)
 		app(r->wl_name, sizeof r->wl_name, ", ctx %s", ctx);
+	if (cJSON_IsTrue(jget_path(cfg, "shuffle")))
+		app(r->wl_name, sizeof r->wl_name, ", shuffled (a soak)");
 }
 
 /* The run's successful measured requests: from per_request when agg

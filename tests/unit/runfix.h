@@ -39,6 +39,7 @@ static struct extra {
 	int failed;                 /* failed requests besides the ok ones */
 	double model_gb;            /* > 0: the server told the model's size */
 	double srv_decode;          /* > 0: the server's decode TPS, every request */
+	int shuffle;                /* gen --shuffle (a soak) */
 	int reasoning;              /* reasoning tokens; TTFO p50 = 2 x TTFT mean */
 	int context;                /* prompts with synthetic contexts of
 	                             * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
@@ -66,6 +67,8 @@ static void write_run(const struct spec *s)
 	cJSON_AddNumberToObject(cfg, "concurrency", s->conc);
 	cJSON_AddNumberToObject(cfg, "max_tokens", s->max_tokens);
 	cJSON_AddStringToObject(cfg, "prompts", s->prompts);
+	if (X.shuffle)
+		cJSON_AddBoolToObject(cfg, "shuffle", 1);
 	pp = cJSON_AddObjectToObject(d, "per_prompt");
 	pr = cJSON_AddArrayToObject(d, "per_request");
 	for (i = 0; i < NP; i++) {

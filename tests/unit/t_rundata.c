@@ -206,6 +206,10 @@ static void test_load_prefill_quality(void)
 	X.context = 1; /* 1k .. 5k tokens: the longest (5000) is the figure */
 	write_run(&(struct spec){"a3.json", "M", "A", "ctx.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
 	X.context = 0;
+	/* a shuffled soak of the same prompts: its own workload, not the Summary's */
+	X.shuffle = 1;
+	write_run(&(struct spec){"a4.json", "M", "A", "std.json", 1, 32, 8, 1, 1, 100, 120, 39, 0});
+	X.shuffle = 0;
 	X.load_failed = 1;
 	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
 	s = load();
@@ -231,8 +235,9 @@ static void test_load_prefill_quality(void)
 	CHECK_NEAR(a->sum.ttft_all.v, (0.1 + 0.5 + 2 + 8 + 0.02) / 5, 1e-9);
 	CHECK_NEAR(a->sum.e2e_all.v, (0.1 + 0.5 + 2 + 8 + 0.02) / 5 + 1, 1e-9);
 	CHECK_INT((int)a->sum.quality.n, 20);
-	/* the context run is a workload of its own, never the Summary's */
-	CHECK_INT(a->nwl, 2);
+	/* the context run and the soak are workloads of their own, never the
+	 * Summary's */
+	CHECK_INT(a->nwl, 3);
 	CHECK_INT(a->sum.runs, 2);
 	CHECK(isnan(b->sum.quality.v));
 	rd_free(&s);
