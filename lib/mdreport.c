@@ -736,6 +736,49 @@ static void write_context(void)
 	}
 }
 
+/* Each leak soak: its requests, the verdict and both slopes, and the
+ * memory of every soak over time. */
+static void write_soaks(void)
+{
+	int i, any = 0;
+
+	for (i = 0; i < S->nruns; i++) {
+		const struct rd_run *r = &S->runs[i];
+		const cJSON *lk;
+		if (!rd_is_soak(r))
+			continue;
+		lk = jget_path(r->doc, "memory.leak");
+		if (!any++)
+			out("## Leak soaks\n\nMany requests in a new random order each pass (make "
+			    "leak), memory sampled throughout. The growth per request and per "
+			    "minute, each with its 95 %% interval, against 1 MB and 10 MB "
+			    "(docs/metrics.md).\n\n");
+		out("- ");
+		cell(r->key, 120);
+		out(", %.0f requests: ", jget_path_num(r->doc, "requests.measured", NAN));
+		if (jget_str(lk, "verdict") == NULL) {
+			out("memory was not sampled.\n");
+			continue;
+		}
+		out("**%s**", jget_str(lk, "verdict"));
+		if (jget_str(lk, "error")) {
+			out(": ");
+			cell(jget_str(lk, "error"), 200);
+			out("\n");
+			continue;
+		}
+		out(", ");
+		slope_cell(lk, "mb_per_request");
+		out(" MB per request, ");
+		slope_cell(lk, "mb_per_minute");
+		out(" MB per minute.\n");
+	}
+	if (any) {
+		out("\n");
+		chart("soak", "Server memory over each leak soak");
+	}
+}
+
 static void compare_row(const char *name, double b, double c, double scale, int prec,
 			const struct rd_cmp *x)
 {
@@ -941,6 +984,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_per_prompt();
 	write_concurrency();
 	write_context();
+	write_soaks();
 	write_baseline();
 	write_outputs();
 	chart("memory", "Server memory during the runs");

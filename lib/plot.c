@@ -715,6 +715,49 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 	}
 }
 
+/* The memory of each leak soak over its time, in GB: a line that keeps
+ * rising is a leak. */
+static void chart_soak(struct plot *p, const struct rd_set *s)
+{
+	char name[64];
+	int i, k = 0;
+	FILE *gp = NULL, *d;
+	const cJSON *pt;
+
+	for (i = 0; i < s->nruns; i++) {
+		const struct rd_run *r = &s->runs[i];
+		if (!rd_is_soak(r) || cJSON_GetArraySize(jget_path(r->doc, "memory.timeline")) == 0)
+			continue;
+		if (gp == NULL && (gp = gp_begin(p, "soak", 560, "Server memory over each leak "
+						 "soak (a line that keeps rising is a leak)",
+						 "seconds from the first request", "memory (GB)")) == NULL)
+			return;
+		if (k == 0)
+			fprintf(gp, "set yrange [0:*]\nset key autotitle columnhead\nset key below left\nplot ");
+		snprintf(name, sizeof name, "soak-%d.csv", ++k);
+		if ((d = asset(p, name)) == NULL)
+			continue;
+		fprintf(d, "seconds,");
+		csv_label(d, r->key);
+		fputc('\n', d);
+		cJSON_ArrayForEach(pt, jget_path(r->doc, "memory.timeline")) {
+			const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
+			csv_num(d, cJSON_IsNumber(xi) ? xi->valuedouble : NAN);
+			fputc(',', d);
+			csv_num(d, cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN);
+			fputc('\n', d);
+		}
+		fclose(d);
+		fprintf(gp, "%s", k > 1 ? ", " : "");
+		gp_path(gp, p, name);
+		fprintf(gp, " using 1:2 with lines lw 2");
+	}
+	if (gp) {
+		fprintf(gp, "\n");
+		gp_run(p, "soak", gp);
+	}
+}
+
 int plot_all(struct plot *p, const struct rd_set *s)
 {
 	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
@@ -725,5 +768,6 @@ int plot_all(struct plot *p, const struct rd_set *s)
 	chart_concurrency(p, s);
 	chart_memory(p, s);
 	chart_context(p, s);
+	chart_soak(p, s);
 	return p->made;
 }

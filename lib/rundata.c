@@ -273,6 +273,11 @@ int rd_add_path(struct rd_set *s, const char *path)
 
 /* ---- figures ------------------------------------------------------------ */
 
+int rd_is_soak(const struct rd_run *r)
+{
+	return r->doc && cJSON_IsTrue(jget_path(r->doc, "run.config.shuffle"));
+}
+
 int rd_pct_ok(double p, size_t n)
 {
 	return p < 100 && (double)n * (100 - p) >= 100 - 1e-9;

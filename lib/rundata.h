@@ -154,6 +154,9 @@ const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
 struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
 			     const char *metric);
 
+/* Whether a run is a leak soak (gen --shuffle: make leak, plan key leak). */
+int rd_is_soak(const struct rd_run *r);
+
 /* Whether a nearest-rank percentile p of n values is more than the
  * largest value: n >= 100 / (100 - p) (p95 needs 20, p99 needs 100). */
 int rd_pct_ok(double p, size_t n);

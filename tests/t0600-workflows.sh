@@ -26,14 +26,20 @@ test_expect_success 'the leak check finds a leaking server'"'"'s slope and clear
 	# llmsim --leak keeps 2 MiB (2.097 MB) for every request it serves
 	llmsim_start LK --mem 8MiB --tps 2000 --leak 2MiB &&
 	MODEL=lk BASE_URL=$LK_URL SERVER_PID=$LK_PID MAX_TOKENS=4 REQUESTS=40 WARMUP=3 \
-		MEM_INTERVAL=10ms RESULTS=leak "$SCRIPTS/bench.sh" >path 2>/dev/null &&
+		MEM_INTERVAL=10ms RESULTS=leak GEN_ARGS=--shuffle "$SCRIPTS/bench.sh" >path 2>/dev/null &&
 	jq -e ".memory.leak | .verdict == \"leak suspected\" and .points >= 30
 		and .mb_per_request_ci95[0] < 2.097152 * 1.02 and .mb_per_request_ci95[1] > 2.097152 * 0.98
 		and ((.mb_per_request - 2.097152) | if . < 0 then -. else . end) < 0.05" "$(cat path)" &&
 	llmsim_start CL --mem 8MiB --tps 2000 &&
 	MODEL=cl BASE_URL=$CL_URL SERVER_PID=$CL_PID MAX_TOKENS=4 REQUESTS=40 WARMUP=3 \
-		MEM_INTERVAL=10ms RESULTS=leak "$SCRIPTS/bench.sh" >path 2>/dev/null &&
-	jq -e ".memory.leak | .verdict == \"no leak\" and .mb_per_request_ci95[1] < 1" "$(cat path)"
+		MEM_INTERVAL=10ms RESULTS=leak GEN_ARGS=--shuffle "$SCRIPTS/bench.sh" >path 2>/dev/null &&
+	jq -e ".memory.leak | .verdict == \"no leak\" and .mb_per_request_ci95[1] < 1" "$(cat path)" &&
+	# the report: a section of soaks with each verdict, and their memory
+	"$TB_BIN/report" -o lk.md leak 2>/dev/null &&
+	grep -q "^## Leak soaks" lk.md &&
+	grep -q "^- lk · .*, 40 requests: \*\*leak suspected\*\*, 2\.[01][0-9] (95 % CI" lk.md &&
+	grep -q "^- cl · .*, 40 requests: \*\*no leak\*\*" lk.md &&
+	test -s lk-assets/soak.png && grep -q "(lk-assets/soak.png)" lk.md
 '
 
 test_expect_success 'bench never overwrites a result' '
