@@ -728,7 +728,7 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 		const struct rd_run *r = &s->runs[i];
 		if (!rd_is_soak(r) || cJSON_GetArraySize(jget_path(r->doc, "memory.timeline")) == 0)
 			continue;
-		if (gp == NULL && (gp = gp_begin(p, "soak", 560, "Server memory over each leak "
+		if (gp == NULL && (gp = gp_begin(p, "soak", 640, "Server memory over each leak "
 						 "soak (a line that keeps rising is a leak)",
 						 "seconds from the first request", "memory (GB)")) == NULL)
 			return;
