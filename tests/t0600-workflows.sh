@@ -150,7 +150,7 @@ test_expect_success 'the shipped plans parse' '
 test_expect_success 'demo (quick): every section and chart, said to be simulated' '
 	DEMO_QUICK=1 DEMO_RESULTS=$PWD/demo DEMO_REPORT=$PWD/rep/demo.md \
 		"$SCRIPTS/demo.sh" >out 2>err &&
-	test "$(ls demo/*.json | wc -l)" -eq 24 &&
+	test "$(ls demo/*.json | wc -l)" -eq 32 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
 		 "## Per prompt" "## Concurrency" "## Context length" \
 		 "## Baseline vs candidates" "## Outputs" "## Runs"; do
@@ -160,7 +160,11 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*One interactive user:\*\*" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Context/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 24 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 32 runs measured llmsim" rep/demo.md &&
+	# the leak soaks: the one leaking server flagged, the seven others cleared
+	sed -n "/^## Leak soaks/,/^## /p" rep/demo.md >soaks &&
+	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf, 10 requests: \*\*leak suspected\*\*" soaks &&
+	test "$(grep -c "\*\*no leak\*\*" soaks)" -eq 7 &&
 	for c in decode_tps ttft tps_vs_memory concurrency memory context; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
