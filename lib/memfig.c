@@ -99,6 +99,9 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 	struct stats_vec x = {0}, y = {0}, tx = {0}, ty = {0};
 	size_t i, j;
 	double r2_t;
+	/* growth per minute is judged over a minute at least: a few seconds
+	 * of allocator noise extrapolated to an hour is not a leak */
+	int per_minute;
 
 	for (i = 0; i < ndone; i++) {
 		for (j = 0; j < n && m[j].t < done[i]; j++)
@@ -114,6 +117,7 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 			stats_push(&ty, m[i].bytes / 1e6);
 		}
 	out->points = (long)x.n;
+	per_minute = tx.n >= 8 && to - from >= 60;
 	out->mb_per_request = stats_slope_ci(x.v, y.v, x.n, &out->r2, &out->req_lo,
 					     &out->req_hi);
 	out->mb_per_minute = stats_slope_ci(tx.v, ty.v, tx.n, &r2_t, &out->min_lo,
@@ -134,10 +138,10 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 			 "during the run, so no verdict", -out->mb_per_request,
 			 out->r2);
 	} else if (out->req_lo > lim->mb_per_request ||
-		   (tx.n >= 8 && out->min_lo > lim->mb_per_minute)) {
+		   (per_minute && out->min_lo > lim->mb_per_minute)) {
 		out->verdict = "leak suspected";
 	} else if (out->req_hi < lim->mb_per_request &&
-		   (tx.n < 8 || out->min_hi < lim->mb_per_minute)) {
+		   (!per_minute || out->min_hi < lim->mb_per_minute)) {
 		out->verdict = "no leak";
 	} else {
 		out->verdict = "inconclusive";

@@ -55,7 +55,8 @@ struct memfig_limits {
 /* done: the end times of the successful measured requests, in order;
  * [from, to]: the measuring window.  The verdict weighs the size of the
  * growth and how sure it is: "leak suspected" when the interval of either
- * slope lies wholly above its threshold; "no leak" when both intervals
+ * slope lies wholly above its threshold (the per-minute one only over a
+ * window of a minute or more); "no leak" when both intervals
  * lie wholly below theirs; "inconclusive" when an interval holds its
  * threshold (more requests narrow it).  Memory that falls as steadily
  * (the per-request interval wholly below -threshold) is no steady state:

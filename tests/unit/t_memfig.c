@@ -29,22 +29,27 @@ static void test_baseline_peak_timeline(void)
 	CHECK_NEAR(pts[2][1], 170e6, 0);
 }
 
-/* n requests ending at t = 1, 2, ..., each followed by a sample of
+/* n requests ending at t = dt, 2 dt, ..., each followed by a sample of
  * base + step * i MB (+ wobble on odd ones). */
-static void leak(double step, double wobble, int n, struct memfig_leak *lk)
+static void leak_dt(double step, double wobble, int n, double dt, struct memfig_leak *lk)
 {
 	struct memfig_sample m[64];
 	double done[64];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		done[i] = i + 1;
-		m[i].t = i + 1.5;
+		done[i] = (i + 1) * dt;
+		m[i].t = (i + 1) * dt + 0.5;
 		m[i].bytes = (1000 + step * i + (i % 2 ? wobble : 0)) * 1e6;
 		m[i].gpu = 0;
 	}
-	memfig_leak(m, (size_t)n, done, (size_t)n, 0, n + 2,
+	memfig_leak(m, (size_t)n, done, (size_t)n, 0, (n + 1) * dt + 1,
 		    &(struct memfig_limits){1.0, 10.0}, lk);
+}
+
+static void leak(double step, double wobble, int n, struct memfig_leak *lk)
+{
+	leak_dt(step, wobble, n, 1, lk);
 }
 
 /* The steady state is the median inside the requests' window: the load's
@@ -74,9 +79,16 @@ static void test_leak_verdicts(void)
 	CHECK_NEAR(lk.req_lo, 5, 1e-9);             /* a straight line: no spread */
 	CHECK_NEAR(lk.r2, 1, 1e-9);
 	CHECK_NEAR(lk.mb_per_minute, 5 * 60, 1e-6);
-	/* 0.5 MB per request is under its threshold, but 30 MB a minute */
-	leak(0.5, 0, 20, &lk);
+	/* 0.5 MB per request is under its threshold, but 30 MB a minute over
+	 * more than a minute: a leak */
+	leak(0.5, 0, 64, &lk);
 	CHECK_STR(lk.verdict, "leak suspected");
+	/* the same over 21 s: too short a window to judge a minute */
+	leak(0.5, 0, 20, &lk);
+	CHECK_STR(lk.verdict, "no leak");
+	/* 0.5 MB a request every 10 s, 3 MB a minute over 201 s: no leak */
+	leak_dt(0.5, 0, 20, 10, &lk);
+	CHECK_STR(lk.verdict, "no leak");
 	/* 0.05 MB per request, 3 MB a minute: certainly small */
 	leak(0.05, 0, 20, &lk);
 	CHECK_STR(lk.verdict, "no leak");
