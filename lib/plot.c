@@ -618,6 +618,26 @@ static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, doubl
 		ymax * 0.012);
 }
 
+/* A run's memory timeline ([seconds, MB] pairs) as CSV rows of seconds
+ * and GB; returns the largest GB. */
+static double timeline_csv(FILE *d, const cJSON *tl)
+{
+	const cJSON *pt;
+	double ymax = 0;
+
+	cJSON_ArrayForEach(pt, tl) {
+		const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
+		double y = cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN;
+		csv_num(d, cJSON_IsNumber(xi) ? xi->valuedouble : NAN);
+		fputc(',', d);
+		csv_num(d, y);
+		fputc('\n', d);
+		if (y > ymax)
+			ymax = y;
+	}
+	return ymax;
+}
+
 /* Each group's memory over its Summary run, in GB. */
 static void chart_memory(struct plot *p, const struct rd_set *s)
 {
@@ -625,8 +645,7 @@ static void chart_memory(struct plot *p, const struct rd_set *s)
 	char name[64];
 	int g, k = 0;
 	FILE *gp = NULL, *d;
-	const cJSON *pt;
-	double ymax = 0;
+	double ymax = 0, y;
 
 	for (g = 0; g < s->ng; g++) {
 		if ((r = memory_run(&s->g[g])) == NULL)
@@ -645,17 +664,8 @@ static void chart_memory(struct plot *p, const struct rd_set *s)
 		fprintf(d, "seconds,");
 		csv_label(d, s->g[g].key);
 		fputc('\n', d);
-		cJSON_ArrayForEach(pt, jget_path(r->doc, "memory.timeline")) {
-			const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
-			double x = cJSON_IsNumber(xi) ? xi->valuedouble : NAN;
-			double y = cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN; /* MB */
-			csv_num(d, x);
-			fputc(',', d);
-			csv_num(d, y);
-			fputc('\n', d);
-			if (y > ymax)
-				ymax = y;
-		}
+		y = timeline_csv(d, jget_path(r->doc, "memory.timeline"));
+		ymax = y > ymax ? y : ymax;
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
 		gp_path(gp, p, name);
@@ -722,7 +732,6 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 	char name[64];
 	int i, k = 0;
 	FILE *gp = NULL, *d;
-	const cJSON *pt;
 
 	for (i = 0; i < s->nruns; i++) {
 		const struct rd_run *r = &s->runs[i];
@@ -740,13 +749,7 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 		fprintf(d, "seconds,");
 		csv_label(d, r->key);
 		fputc('\n', d);
-		cJSON_ArrayForEach(pt, jget_path(r->doc, "memory.timeline")) {
-			const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
-			csv_num(d, cJSON_IsNumber(xi) ? xi->valuedouble : NAN);
-			fputc(',', d);
-			csv_num(d, cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN);
-			fputc('\n', d);
-		}
+		timeline_csv(d, jget_path(r->doc, "memory.timeline"));
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
 		gp_path(gp, p, name);
