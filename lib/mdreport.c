@@ -247,8 +247,12 @@ static void say_failures(void)
 	for (g = 0; g < S->ng; g++) {
 		const struct rd_group *gr = &S->g[g];
 		double er = gr->sum.error_all.v;
-		int old, inc = marks(gr, &old);
-		if (!(er > 0) && !inc && !gr->sum.load_failed)
+		int old, inc = marks(gr, &old), leak = 0;
+		for (i = 0; i < gr->n; i++)
+			leak |= jget_path_str(gr->runs[i]->doc, "memory.leak.verdict") &&
+				!strcmp(jget_path_str(gr->runs[i]->doc, "memory.leak.verdict"),
+					"leak suspected");
+		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak)
 			continue;
 		if (!any++)
 			out("- **Failed or did not fit:**\n");
@@ -274,6 +278,9 @@ static void say_failures(void)
 			out("%sthe model load failed", er > 0 ? "; " : "");
 		if (inc)
 			out("%sa run was cut short", er > 0 || gr->sum.load_failed ? "; " : "");
+		if (leak) /* the server's memory grew: below, with both slopes */
+			out("%sits memory grew: a leak is suspected (Memory over the requests)",
+			    er > 0 || gr->sum.load_failed || inc ? "; " : "");
 		out(".\n");
 	}
 	for (i = 0; i < S->nruns; i++)

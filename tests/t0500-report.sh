@@ -215,7 +215,9 @@ test_expect_success 'agg'"'"'s leak verdict reaches the report' '
 		lk/minimax-q8_0-c1.json >t && mv t lk/minimax-q8_0-c1.json &&
 	"$TB_BIN/report" --charts none -o r.md lk 2>/dev/null &&
 	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf: \*\*leak suspected\*\*, 4.20 (95 % CI 3.90 to 4.50) MB per request, 71.60 MB per minute (r² 0.90)" r.md &&
-	grep -q "^The other 1 run with enough requests (8 or more) showed no leak." r.md
+	grep -q "^The other 1 run with enough requests (8 or more) showed no leak." r.md &&
+	# and the answer names it among what failed
+	grep -q "^  - MiniMax-M2.1 · Q8\\\\_0 · gguf: its memory grew: a leak is suspected" r.md
 '
 
 test_expect_success 'quality is compared only where measured on enough outputs, never weighed against speed' '
