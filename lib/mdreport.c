@@ -435,7 +435,8 @@ static void write_summary(void)
 	cell(S->primary_name, 200);
 	out(") at its lowest concurrency. Decode TPS: mean ± 95 %% CI, over the runs' means "
 	    "when there are 2 or more runs (run-to-run variation), else over one run's "
-	    "requests (n). TTFT: mean over the requests of the workload's shortest prompt, "
+	    "requests (n). Load: the client's seconds, the server's own beside them where it "
+	    "gives one. TTFT: mean over the requests of the workload's shortest prompt, "
 	    "named in the cell. Memory: steady state, the median sample while requests ran "
 	    "(not the load, not a context or concurrency peak); the largest peak of any run "
 	    "beside it. TPS/GB: decode TPS over the steady-state GB.%s Prefill: at the "
@@ -460,6 +461,11 @@ static void write_summary(void)
 			out("failed");
 		else
 			numcell(s->load_s.v, 2);
+		if (!s->load_failed && s->srv_load_s.n) { /* the server's own, beside */
+			out(" (server ");
+			numcell(s->srv_load_s.v, 2);
+			out(")");
+		}
 		out(" | ");
 		if (files) {
 			gb(s->model_gb.v);

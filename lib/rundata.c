@@ -482,13 +482,19 @@ static void summary(struct rd_group *g)
 	s->decode = (struct rd_mean){NAN, NAN, NAN, 0, 0};
 	s->prefill_tokens = NAN;
 	s->load_s.v = 0;
+	s->srv_load_s = UNKNOWN;
+	double srv_sum = 0;
+	size_t srv_n = 0;
 	for (i = 0; i < g->n; i++) {
 		const cJSON *d = g->runs[i]->doc;
 		const char *st = jget_path_str(d, "load.status");
 		if (st && strcmp(st, "ok") != 0)
 			s->load_failed = 1;
-		else if (st && isfinite(v = num(d, "load.seconds")))
+		else if (st && isfinite(v = num(d, "load.seconds"))) {
 			s->load_s.v += v, nload++;
+			if (isfinite(v = num(d, "load.server_seconds")) && v >= 0)
+				srv_sum += v, srv_n++;
+		}
 		if (isfinite(v = num(d, "memory.peak_bytes")) && !(v <= peak))
 			peak = v;
 		if (num(d, "run.server.model_bytes") > 0 && s->model_gb.n == 0)
@@ -497,6 +503,8 @@ static void summary(struct rd_group *g)
 			ctx[nctx++] = g->runs[i];
 	}
 	s->load_s = nload ? (struct rd_fig){s->load_s.v / nload, (size_t)nload} : UNKNOWN;
+	if (srv_n)
+		s->srv_load_s = (struct rd_fig){srv_sum / (double)srv_n, srv_n};
 	s->error_all = error_of(g->runs, g->n);
 	if (isfinite(peak))
 		s->peak_gb = (struct rd_fig){peak / 1e9, 1};

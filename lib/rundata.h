@@ -95,6 +95,9 @@ struct rd_summary {
 	struct rd_fig prefill;      /* prefill TPS at prefill_tokens (context runs) */
 	double prefill_tokens;
 	struct rd_fig load_s;       /* mean of the successful loads */
+	struct rd_fig srv_load_s;   /* the server's own figure of them, when given
+	                             * (LM Studio load_time_seconds, Ollama
+	                             * load_duration, llmsim) */
 	int load_failed;
 	struct rd_fig steady_gb;    /* steady-state memory of these runs */
 	struct rd_fig peak_gb;      /* the largest peak of any run of the group */

@@ -44,7 +44,7 @@ test_expect_success 'repeated runs, levels and the baseline comparison are compu
 	report --charts none -o out.md --baseline quant=Q4_K_M,model=MiniMax-M2.1 "$R" 2>/dev/null &&
 	# two runs: the mean of their means 45.73 and 45.9, with the CI from the
 	# two (t95(1) 12.706 x sd 0.1202 / sqrt 2 = 1.08); steady 0.98 x 135.5 GB
-	grep -q "| MiniMax-M2.1 · 4bit · mlx | 2 | 21.38 | 132.8 | 138.0 | 45.81 ± 1.08 (2 runs) | 68.0 (short) |" out.md &&
+	grep -q "| MiniMax-M2.1 · 4bit · mlx | 2 | 21.38 (server 21.18) | 132.8 | 138.0 | 45.81 ± 1.08 (2 runs) | 68.0 (short) |" out.md &&
 	# 4 users: 118 / 42.609 aggregate = 2.77 scaling, efficiency 0.69; 10
 	# requests cannot give a p95
 	grep -q "^| 4 | 1 | 10 | 118.00 | 22.86 | 2.77 | 0.69 | 4.523 | — (n 10) |" out.md &&

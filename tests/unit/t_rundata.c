@@ -218,6 +218,8 @@ static void test_load_prefill_quality(void)
 	if (!a || !b)
 		return;
 	CHECK_NEAR(a->sum.load_s.v, 25, 1e-12);
+	CHECK_NEAR(a->sum.srv_load_s.v, 24.8, 1e-12); /* the server's, beside it */
+	CHECK_INT((int)a->sum.srv_load_s.n, 2);
 	CHECK_INT((int)a->sum.load_s.n, 2);
 	CHECK_INT(a->sum.load_failed, 0);
 	CHECK_INT(b->sum.load_failed, 1);
