@@ -8,17 +8,22 @@
 
 #define BAD_VALUE "bad value"
 
-void md_out(jw *w, const char *fmt, ...)
+void md_vout(jw *w, const char *fmt, va_list ap)
 {
 	char buf[4096];
-	va_list ap;
-	int n;
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
 	if (n > 0)
 		jw_append(w, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+void md_out(jw *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	md_vout(w, fmt, ap);
+	va_end(ap);
 }
 
 void md_cell(jw *w, const char *s, size_t max)

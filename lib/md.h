@@ -4,6 +4,7 @@
 #ifndef TB_MD_H
 #define TB_MD_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "jw.h"
@@ -17,6 +18,7 @@
 
 /* Appends formatted text (at most 4 KiB per call). */
 void md_out(jw *w, const char *fmt, ...) MD_PRINTF(2, 3);
+void md_vout(jw *w, const char *fmt, va_list ap);
 
 /* Appends s as table-cell content: Markdown and HTML characters escaped,
  * line breaks as spaces, invalid UTF-8 as U+FFFD, cut after max bytes on

@@ -39,13 +39,11 @@ static void out(const char *fmt, ...) MD_PRINTF(1, 2);
 
 static void out(const char *fmt, ...)
 {
-	char buf[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	md_vout(M, fmt, ap); /* formatted once, into the report */
 	va_end(ap);
-	md_out(M, "%s", buf);
 }
 
 static void cell(const char *s, size_t max) { md_cell(M, s, max); }

@@ -219,13 +219,13 @@ static void load(int argc, char **argv)
 {
 	int i;
 
-	for (i = optind; i < argc || (i == optind && optind == argc); i++) {
-		const char *p = i < argc ? argv[i] : "results";
-		if (rd_add_path(&set, p) != 0)
-			diag_die(EXIT_RUNTIME, "%s: %s", p, strerror(errno));
-		if (i >= argc)
-			break;
-	}
+	static const char *const dflt[] = {"results", NULL};
+	const char *const *paths = optind < argc ? (const char *const *)(argv + optind) :
+				   dflt; /* results/ by default */
+
+	for (; *paths; paths++)
+		if (rd_add_path(&set, *paths) != 0)
+			diag_die(EXIT_RUNTIME, "%s: %s", *paths, strerror(errno));
 	for (i = 0; i < set.nruns; i++) {
 		const struct rd_run *r = &set.runs[i];
 		/* the report or its CSV over a run would destroy the run */
