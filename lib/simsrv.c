@@ -52,6 +52,7 @@ struct stream {
 	uint64_t text_seed;
 	struct simfault fault;
 	jw text, reasoning;      /* non-streamed replies: the output so far */
+	struct evbuffer *hold;   /* fault "buffered": chunks not yet sent */
 };
 
 /* The engine's state: one per process. */
@@ -183,6 +184,8 @@ static void stream_discard(struct stream *s)
 	jw_free(&s->text);
 	jw_free(&s->reasoning);
 	free(s->prompt);
+	if (s->hold)
+		evbuffer_free(s->hold);
 	free(s);
 }
 
@@ -267,7 +270,8 @@ static void chunk_open(jw *w, const struct stream *s)
 
 static void usage_obj(jw *w, const struct stream *s, int natural)
 {
-	int completion = s->sent + (natural && O.eos_in_usage);
+	int completion = s->sent + (natural && O.eos_in_usage) +
+			 (s->fault.kind == F_USAGE_EXTRA ? s->fault.at : 0);
 
 	jw_obj_open(w, "usage");
 	jw_int(w, "prompt_tokens", s->prompt_tokens);
@@ -299,14 +303,16 @@ static void server_stats(jw *w, const struct stream *s)
 		jw_num(w, "prompt_per_token_ms", pn > 0 ? prompt_ms / pn : 0, 6);
 		jw_num(w, "prompt_per_second",
 		       prompt_ms > 0 ? pn / prompt_ms * 1e3 : 0, 3);
-		/* As llama-server computes them: n over the time from the
-		 * first token to the last. */
+		/* As llama-server computes them (b10573 and later): the n - 1
+		 * decode steps after the first token over the time from the
+		 * first token to the last (the first comes from the prompt's
+		 * logits, free). */
 		jw_int(w, "predicted_n", s->sent);
 		jw_num(w, "predicted_ms", pred_ms, 3);
 		jw_num(w, "predicted_per_token_ms",
-		       s->sent > 0 ? pred_ms / s->sent : 0, 6);
+		       s->sent > 1 ? pred_ms / (s->sent - 1) : 0, 6);
 		jw_num(w, "predicted_per_second",
-		       pred_ms > 0 ? s->sent / pred_ms * 1e3 : 0, 3);
+		       pred_ms > 0 ? (s->sent - 1) / pred_ms * 1e3 : 0, 3);
 		jw_obj_close(w);
 	}
 	if (O.stats) {
@@ -323,6 +329,26 @@ static void server_stats(jw *w, const struct stream *s)
 
 /* Sends "data: <w>\n\n" as one HTTP chunk and logs it when written. */
 static void send_event(struct stream *s, jw *w, const char *ch, int n);
+
+/* --reasoning-field think-tags: the reasoning inside the content, between
+ * <think> and </think>, as from a server that does not parse it out. */
+static void think_tags(jw *w, const struct stream *s, const char *text,
+		       size_t len)
+{
+	const char *open = s->sent == 0 ? "<think>" : "";
+	const char *close = s->sent + 1 >= s->n_reasoning ? "</think>" : "";
+	char *t = malloc(len + 20);
+
+	if (t == NULL) {
+		jw_strn(w, "content", text, len);
+		return;
+	}
+	memcpy(t, open, strlen(open));
+	memcpy(t + strlen(open), text, len);
+	memcpy(t + strlen(open) + len, close, strlen(close));
+	jw_strn(w, "content", t, strlen(open) + len + strlen(close));
+	free(t);
+}
 
 static void send_text_chunk(struct stream *s, const char *ch,
 			    const char *text, size_t len, int n)
@@ -341,9 +367,12 @@ static void send_text_chunk(struct stream *s, const char *ch,
 		if (strcmp(ch, "role") == 0) {
 			jw_str(&w, "role", "assistant");
 			jw_str(&w, "content", "");
-		} else {
-			jw_strn(&w, strcmp(ch, "reasoning") == 0 ?
-				O.reasoning_field : "content", text, len);
+		} else if (strcmp(ch, "reasoning") != 0) {
+			jw_strn(&w, "content", text, len);
+		} else if (strcmp(O.reasoning_field, "think-tags") != 0) {
+			jw_strn(&w, O.reasoning_field, text, len);
+		} else { /* a server that does not parse reasoning out */
+			think_tags(&w, s, text, len);
 		}
 		jw_obj_close(&w);
 	}
@@ -387,14 +416,25 @@ static struct evbuffer *scratch;
 static void send_raw(struct stream *s, const char *data, size_t len,
 		     const char *ch, int n)
 {
-	evbuffer_add(scratch, "data: ", 6);
-	evbuffer_add(scratch, data, len);
-	evbuffer_add(scratch, "\n\n", 2);
+	/* "buffered": the tokens wait and leave with the final chunk, as
+	 * behind a proxy that buffers the stream. */
+	int hold = s->fault.kind == F_BUFFERED && n > 0 &&
+		   (s->hold || (s->hold = evbuffer_new()) != NULL);
+	struct evbuffer *b = hold ? s->hold : scratch;
+
+	evbuffer_add(b, "data: ", 6);
+	evbuffer_add(b, data, len);
+	evbuffer_add(b, "\n\n", 2);
 	if (s->npend == (int)(sizeof s->pend / sizeof s->pend[0]))
 		flush_pending(s);
 	s->pend[s->npend].ch = ch;
 	s->pend[s->npend].n = n;
 	s->npend++;
+	if (hold)
+		return;
+	if (s->hold) {
+		evbuffer_prepend_buffer(scratch, s->hold);
+	}
 	evhttp_send_reply_chunk_with_cb(s->req, scratch, on_written, s);
 	evbuffer_drain(scratch, evbuffer_get_length(scratch));
 }
@@ -425,6 +465,8 @@ static void send_headers(struct stream *s)
 	log_simple("headers", s);
 	if (O.role_early && s->api == SIM_CHAT)
 		send_text_chunk(s, "role", "", 0, 0);
+	if (s->fault.kind == F_EARLY_TOKEN) /* text before the prompt is read */
+		send_text_chunk(s, "content", " ", 1, 0);
 }
 
 /* ---- the end of a request ---------------------------------------------- */
@@ -596,9 +638,9 @@ static int fault_due(struct stream *s)
 		"{\"error\":{\"code\":500,\"message\":\"simulated error in "
 		"the middle of a stream\",\"type\":\"server_error\"}}";
 
-	if (s->fault_done || s->sent < f->at || f->kind == F_NONE ||
-	    f->kind == F_SLOW_HEADERS || f->kind == F_WRONG_CTYPE ||
-	    f->kind == F_ENDLESS || f->kind == F_NO_DONE)
+	if (s->fault_done || s->sent < f->at ||
+	    (f->kind != F_STALL && f->kind != F_MALFORMED &&
+	     f->kind != F_RESET && f->kind != F_ERROR_IN_STREAM))
 		return 0;
 	s->fault_done = 1;
 	log_fault(s);
@@ -801,9 +843,17 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	s->streaming = q.stream;
 	s->include_usage = s->streaming && !O.no_usage && q.include_usage;
 	s->ignore_eos = q.ignore_eos;
-	s->use_cache = q.cache_prompt;
+	s->use_cache = q.cache_prompt || s->fault.kind == F_STICKY_CACHE;
 	text = jw_data(&q.prompt, &len);
 	s->prompt_tokens = sim_prompt_tokens(text, len);
+	if (s->fault.kind == F_STICKY_CACHE) { /* a cache blind to the nonce */
+		const char *e = len > 0 && text[0] == '[' ?
+				memchr(text, ']', len < 128 ? len : 128) : NULL;
+		if (e != NULL) {
+			len -= (size_t)(e + 1 - text);
+			text = e + 1;
+		}
+	}
 	if (s->use_cache) {
 		size_t common = sim_cache_lookup(cache, text, len);
 		s->cached_tokens = common ? sim_prompt_tokens(text, common) : 0;
@@ -961,10 +1011,9 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 		reply_error(req, 500, "server_error", "out of memory");
 		return;
 	}
-	err = parse_request(s, body);
+	err = pick_fault(req, &s->fault) != 0 ?
+	      "X-Sim-Fault: unknown fault (see llmsim -h)" : parse_request(s, body);
 	cJSON_Delete(body);
-	if (err == NULL && pick_fault(req, &s->fault) != 0)
-		err = "X-Sim-Fault: unknown fault (see llmsim -h)";
 	if (err != NULL) {
 		reply_error(req, 400, "invalid_request_error", err);
 		stream_discard(s);
@@ -972,6 +1021,17 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 	}
 	plan_output(s);
 	log_request(s);
+	if (s->prof->ctx_size > 0 && s->prompt_tokens >= s->prof->ctx_size) {
+		/* As llama-server refuses a prompt over its context. */
+		char msg[160];
+		snprintf(msg, sizeof msg, "request (%d tokens) exceeds the "
+			 "available context size (%d tokens), try increasing it",
+			 s->prompt_tokens, s->prof->ctx_size);
+		log_simple("ctx_exceeded", s);
+		reply_error(req, 400, "exceed_context_size_error", msg);
+		stream_discard(s);
+		return;
+	}
 	if (s->fault.kind == F_HTTP) {
 		log_fault(s);
 		reply_fault(req, &s->fault, s->rid);

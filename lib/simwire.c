@@ -46,12 +46,15 @@ static int parse_one(const char *spec, struct simfault *f)
 		f->kind = F_SLOW_HEADERS;
 		return arg && units_duration(arg, &f->secs) == UNITS_OK ? 0 : -1;
 	}
-	if (!strcmp(kind, "endless") || !strcmp(kind, "wrong-ctype") ||
-	    !strcmp(kind, "no-done")) {
-		f->kind = kind[0] == 'e' ? F_ENDLESS :
-			  kind[0] == 'w' ? F_WRONG_CTYPE : F_NO_DONE;
-		return arg ? -1 : 0;
-	}
+	static const struct { const char *name; enum simfault_kind kind; }
+	bare[] = {{"endless", F_ENDLESS}, {"wrong-ctype", F_WRONG_CTYPE},
+		  {"no-done", F_NO_DONE}, {"early-token", F_EARLY_TOKEN},
+		  {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED}};
+	for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++)
+		if (strcmp(kind, bare[i].name) == 0) {
+			f->kind = bare[i].kind;
+			return arg ? -1 : 0;
+		}
 	/* The rest take a token count K, and stall also a duration. */
 	char karg[32] = "";
 	const char *colon = arg ? strchr(arg, ':') : NULL;
@@ -75,6 +78,8 @@ static int parse_one(const char *spec, struct simfault *f)
 		f->kind = F_MALFORMED;
 	else if (strcmp(kind, "error") == 0)
 		f->kind = F_ERROR_IN_STREAM;
+	else if (strcmp(kind, "usage-extra") == 0)
+		f->kind = F_USAGE_EXTRA;
 	else
 		return -1;
 	return 0;

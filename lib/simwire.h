@@ -10,7 +10,9 @@
 /* The faults llmsim can inject (docs/llmsim.md, FAULTS). */
 enum simfault_kind {
 	F_NONE, F_HTTP, F_RESET, F_MALFORMED, F_STALL, F_SLOW_HEADERS,
-	F_ENDLESS, F_WRONG_CTYPE, F_ERROR_IN_STREAM, F_NO_DONE
+	F_ENDLESS, F_WRONG_CTYPE, F_ERROR_IN_STREAM, F_NO_DONE,
+	/* servers whose figures cannot be trusted (check-server's cases) */
+	F_USAGE_EXTRA, F_EARLY_TOKEN, F_STICKY_CACHE, F_BUFFERED
 };
 
 struct simfault {
@@ -22,7 +24,8 @@ struct simfault {
 };
 
 /* Parses "http500", "http429:2s", "reset:3", "malformed:2", "stall:2:1s",
- * "slow-headers:1s", "endless", "wrong-ctype", "error:2", "no-done".
+ * "slow-headers:1s", "endless", "wrong-ctype", "error:2", "no-done",
+ * "usage-extra:1", "early-token", "sticky-cache", "buffered".
  * Returns 0, or -1 (f is then cleared). */
 int simfault_parse(const char *spec, struct simfault *f);
 

@@ -114,6 +114,8 @@ static void set_override(int c, const char *v)
 						   100000000);
 		  override_mask |= OV_NATURAL; break;
 	case 'L': opt_load_time = args_duration("--load-time", v); break;
+	case 'c': overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
+		  override_mask |= OV_CTX; break;
 	}
 }
 
@@ -129,6 +131,7 @@ static void apply_overrides(struct sim_profile *p)
 	if (override_mask & OV_REASONING)
 		p->reasoning_tokens = overrides.reasoning_tokens;
 	if (override_mask & OV_NATURAL) p->natural_len = overrides.natural_len;
+	if (override_mask & OV_CTX) p->ctx_size = overrides.ctx_size;
 	if (opt_load_time >= 0) p->load_s = opt_load_time;
 }
 
@@ -550,7 +553,7 @@ static void parse_args(int argc, char **argv)
 		{"seed", 1, 0, 'x'}, {"log", 1, 0, 'l'}, {"fault", 1, 0, 'z'},
 		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
 		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
-		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'},
+		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -562,10 +565,9 @@ static void parse_args(int argc, char **argv)
 		case 'f': opt_profiles_file = optarg; break;
 		case 'P': opt_profile = optarg; break;
 		case 'r':
-			if (strcmp(optarg, "reasoning_content") != 0 &&
-			    strcmp(optarg, "reasoning") != 0)
+			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz_-") < strlen(optarg))
 				diag_die(EXIT_USAGE, "--reasoning-field: want "
-					 "reasoning_content or reasoning");
+					 "reasoning_content, reasoning, think-tags or a field name");
 			opt_reasoning_field = optarg;
 			break;
 		case 'm':

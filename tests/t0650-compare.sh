@@ -67,14 +67,14 @@ test_expect_success 'a matrix of known profiles: 2x TTFT wins, equal profiles ti
 	sed -n "/^### Y\$/,/^### /p" r.md | grep -q "^- \*\*One interactive user:\*\* Y · A · sim — decode" &&
 	# decode TPS is the schedule: the client'"'"'s figure against what the
 	# server says it did (llama-server timings: the times it really wrote,
-	# load or not), and near the nominal 50 and 100 tokens/s.  The server
-	# counts 8 tokens over the 7 gaps between them, the client 7: the
-	# client'"'"'s is 7/8 of the server'"'"'s, within 1 %
+	# load or not), and near the nominal 50 and 100 tokens/s.  Both count
+	# the 7 steps after the first of 8 tokens over the same span, as
+	# llama-server does: client / server is 1, within 1 %
 	# (one run each, of 2 repetitions: the Summary says 1 run)
 	grep "^| X · A · sim | 1 |" r.md >row && cut -d"|" -f7 row >dec && cut -d"|" -f8 row | tr -d "()" >srv &&
 	grep "^| Y · A · sim | 1 |" r.md | cut -d"|" -f7 >ydec && cat dec srv ydec &&
 	awk "NR == 1 { ok = \$1 > 40 && \$1 < 60 } END { exit !ok }" dec &&
-	awk "NR == 1 { ok = \$1 > 45 && \$2 > 0.875 * 0.99 && \$2 < 0.875 * 1.01 } END { exit !ok }" srv &&
+	awk "NR == 1 { ok = \$1 > 45 && \$2 > 0.99 && \$2 < 1.01 } END { exit !ok }" srv &&
 	awk "NR == 1 { ok = \$1 > 80 && \$1 < 120 } END { exit !ok }" ydec
 '
 
