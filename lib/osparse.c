@@ -104,6 +104,7 @@ int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
 int osp_proc_status(const char *s, size_t n, struct osp_status *st)
 {
 	st->rss = kb_field(s, n, "VmRSS:");
+	st->hwm = kb_field(s, n, "VmHWM:");
 	st->anon = kb_field(s, n, "RssAnon:");
 	st->file = kb_field(s, n, "RssFile:");
 	st->shmem = kb_field(s, n, "RssShmem:");

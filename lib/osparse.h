@@ -18,6 +18,7 @@ int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
 /* Sizes in bytes from /proc/PID/status. */
 struct osp_status {
 	int64_t rss, anon, file, shmem, swap;
+	int64_t hwm;   /* VmHWM: the kernel's peak resident set */
 };
 int osp_proc_status(const char *s, size_t n, struct osp_status *st);
 

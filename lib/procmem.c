@@ -52,6 +52,7 @@ int procmem_usage(pid_t pid, int want_pss, struct procmem_usage *u)
 	u->anon = st.anon;
 	u->file = st.file;
 	u->swap = st.swap;
+	u->hwm = st.hwm;
 	if (want_pss) {
 		snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
 		/* Not permitted (another user's process): pss stays -1. */

@@ -18,6 +18,7 @@ struct procmem_usage {
 	int64_t swap;       /* Linux: swapped out */
 	int64_t pss;        /* Linux: proportional set size (with want_pss) */
 	int64_t footprint;  /* macOS: physical footprint (Activity Monitor) */
+	int64_t hwm;        /* Linux: the kernel's peak resident set (VmHWM) */
 };
 
 struct procmem_sys {

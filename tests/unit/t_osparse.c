@@ -45,7 +45,12 @@ static void test_status_meminfo_smaps(void)
 	CHECK_INT(st.anon, 160 * 1024LL);
 	CHECK_INT(st.file, 1892 * 1024LL);
 	CHECK_INT(st.swap, 0);
+	CHECK_INT(st.hwm, 2052 * 1024LL);
 	free(s);
+	/* The peak is its own line, not the current size. */
+	CHECK_INT(osp_proc_status("Name:\tx\nVmHWM:\t  9000 kB\nVmRSS:\t 100 kB\n", 40, &st), 0);
+	CHECK_INT(st.hwm, 9000 * 1024LL);
+	CHECK_INT(st.rss, 100 * 1024LL);
 	s = fixture("linux-meminfo.txt", &n);
 	CHECK_INT(osp_meminfo(s, n, &m), 0);
 	CHECK(m.total > 1000000000LL && m.available > 0 && m.available <= m.total);
