@@ -55,9 +55,11 @@ char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o)
 		jw_escape_join(&w, "prompt", o->nonce ? o->nonce : "", p->text);
 	jw_int(&w, "max_tokens", max);
 	jw_bool(&w, "stream", 1);
-	jw_obj_open(&w, "stream_options");
-	jw_bool(&w, "include_usage", 1);
-	jw_obj_close(&w);
+	if (!o->no_stream_options) {
+		jw_obj_open(&w, "stream_options");
+		jw_bool(&w, "include_usage", 1);
+		jw_obj_close(&w);
+	}
 	if (o->temperature >= 0)
 		jw_num(&w, "temperature", o->temperature, 3);
 	if (o->seed >= 0)

@@ -15,13 +15,14 @@ struct reqbody_opts {
 	int min_tokens;          /* with ignore_eos: "min_tokens" = max_tokens (vLLM) */
 	int no_cache_prompt;     /* "cache_prompt": false (llama-server, llmsim) */
 	const char *nonce;       /* put before the first message's text (cache busting); NULL: none */
+	int no_stream_options;   /* leave stream_options (include_usage) out */
 };
 
 /* The max_tokens a request for p asks for: the override, else the
  * prompt's, else 256. */
 int reqbody_max_tokens(const struct prompt *p, long override);
 
-/* The body, always streamed with stream_options.include_usage; the caller
+/* The body, always streamed, with stream_options.include_usage unless told; the caller
  * frees it.  NULL when out of memory. */
 char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o);
 

@@ -69,7 +69,7 @@ static int opt_cache_bust = 1;
 static enum srv_kind opt_server = SRV_AUTO;
 static int opt_keep_text = 1;
 static const char *opt_prompts = "-";
-static int opt_load, opt_load_only, opt_load_health, opt_list_prompts, opt_shuffle;
+static int opt_load, opt_load_only, opt_load_health, opt_list_prompts, opt_shuffle, opt_no_sopts;
 static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
 static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
@@ -150,7 +150,7 @@ enum {
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
-	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE
+	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS
 };
 
 static const struct option longopts[] = {
@@ -173,7 +173,7 @@ static const struct option longopts[] = {
 	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
 	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
 	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
-	{"shuffle", 0, 0, O_SHUFFLE},
+	{"shuffle", 0, 0, O_SHUFFLE}, {"no-stream-options", 0, 0, O_NO_SOPTS},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -222,6 +222,7 @@ static void parse_opt(int c, char *v)
 	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
 	case O_LIST_PROMPTS: opt_list_prompts = 1; break;
 	case O_SHUFFLE: opt_shuffle = 1; break;
+	case O_NO_SOPTS: opt_no_sopts = 1; break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -302,11 +303,6 @@ static void load_prompts(void)
 
 /* ---- request bodies ---------------------------------------------------- */
 
-static int max_tokens_for(const struct prompt *p)
-{
-	return reqbody_max_tokens(p, opt_max_tokens);
-}
-
 /* The body of request id: its nonce busts the prefix cache, and llama-server
  * (and llmsim) are also told not to cache. */
 static char *build_body(const struct prompt *p, long id)
@@ -320,7 +316,7 @@ static char *build_body(const struct prompt *p, long id)
 		.min_tokens = srv.kind == SRV_VLLM,
 		.no_cache_prompt = opt_cache_bust && (srv.kind == SRV_LLAMACPP ||
 						      srv.kind == SRV_LLMSIM),
-		.nonce = opt_cache_bust ? nonce : NULL};
+		.nonce = opt_cache_bust ? nonce : NULL, .no_stream_options = opt_no_sopts};
 
 	snprintf(nonce, sizeof nonce, "[%s-%ld] ", run_id, id);
 	body = reqbody_build(p, &o);
@@ -365,7 +361,7 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 static void emit_req(const struct xfer *x)
 {
 	ev_open("req", x->m_send);
-	xfer_write_req(&ew, x, &prompts.v[x->prompt], max_tokens_for(&prompts.v[x->prompt]));
+	xfer_write_req(&ew, x, &prompts.v[x->prompt], reqbody_max_tokens(&prompts.v[x->prompt], opt_max_tokens));
 	jw_obj_close(&ew);
 	emit();
 }
@@ -702,6 +698,8 @@ static void write_config(void)
 	jw_bool(&ew, "cache_bust", opt_cache_bust);
 	if (opt_shuffle)
 		jw_bool(&ew, "shuffle", 1);
+	if (opt_no_sopts)
+		jw_bool(&ew, "stream_options", 0);
 	if (opt_duration > 0)
 		jw_num(&ew, "duration", opt_duration, 3);
 	if (opt_requests > 0)
