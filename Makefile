@@ -80,12 +80,14 @@ LIBS_gen       = $(CURL_LIBS) $(EVENT_LIBS) $(CJSON_LIBS) $(CSV_LIBS)
 LIBS_agg       = $(CJSON_LIBS)
 LIBS_memsample = $(CSV_LIBS) $(CJSON_LIBS)
 LIBS_report    = $(CSV_LIBS) $(CJSON_LIBS)
+LIBS_srvcheck  = $(CSV_LIBS) $(CJSON_LIBS)
 
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self
+        format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self \
+        check-server check-servers
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -174,6 +176,20 @@ leak: all
 
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh "$(PLAN)"
+
+# Are tokbench's numbers right for this server?  A battery of short
+# requests against a running server (docs/srvcheck.md); URL= its base URL,
+# SERVER_PID= its process for the memory check, MODEL= the model id to send.
+URL ?=
+check-server: all
+	@test -n "$(URL)" || { echo "make check-server: set URL=http://host:port/v1 (and SERVER_PID=pid)"; exit 2; }
+	URL="$(URL)" SERVER_PID="$(SERVER_PID)" MODEL="$(MODEL)" OUT="$(CHECK_OUT)" scripts/check-server.sh
+
+# The battery against every server installed here (llama-server with
+# CHECK_GGUF=model.gguf..., ollama, mlx_lm.server, lms), each started on
+# loopback and stopped; says so when there is none.
+check-servers: all
+	scripts/check-servers.sh
 
 # OUT= names the report (its charts go beside it, in NAME-assets/).
 OUT ?= reports/report.md

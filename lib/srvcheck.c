@@ -1,0 +1,814 @@
+/* srvcheck: check-server's verdicts (srvcheck.h, docs/srvcheck.md). */
+#include "srvcheck.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jget.h"
+
+const char *const sc_step_names[SC_NSTEPS] = {
+	"basic", "natural", "reasoning", "bust", "nobust", "nousage",
+	"overflow", "unknown", "health", "mem"
+};
+
+/* One request of a step, from its events and agg's per_request entry. */
+struct rq {
+	long id;
+	double t_send, t_role, t_first, t_last;
+	long max_tokens;
+	long chunks, reasoning, content;   /* token-bearing chunks */
+	const cJSON *done, *agg;
+};
+
+struct step {
+	struct rq *r;
+	int n;
+	const cJSON *run_ev;   /* gen's run event */
+};
+
+const char *sc_verdict_name(enum sc_verdict v)
+{
+	return v == SC_OK ? "ok" : v == SC_FAIL ? "FAIL" : "n/a";
+}
+
+static void say(struct sc_result *res, enum sc_verdict v, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void say(struct sc_result *res, enum sc_verdict v, const char *fmt, ...)
+{
+	va_list ap;
+
+	res->verdict = v;
+	va_start(ap, fmt);
+	vsnprintf(res->text, sizeof res->text, fmt, ap);
+	va_end(ap);
+}
+
+static struct rq *find(struct step *s, long id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->r[i].id == id)
+			return &s->r[i];
+	return NULL;
+}
+
+/* Reads a step's events (and agg's per_request) into s; 0, or -1 when the
+ * step has no events (res says why). */
+static int load(const struct sc_input *in, enum sc_step k, struct step *s,
+		struct sc_result *res)
+{
+	const struct sc_step_data *d = &in->step[k];
+	const cJSON *ev, *pr;
+	struct rq *r;
+
+	memset(s, 0, sizeof *s);
+	if (d->events == NULL) {
+		say(res, SC_FAIL, "the %s step has no events: %s", sc_step_names[k],
+		    d->why[0] ? d->why : "not run");
+		return -1;
+	}
+	s->r = calloc((size_t)cJSON_GetArraySize(d->events) + 1, sizeof *s->r);
+	if (s->r == NULL) {
+		say(res, SC_FAIL, "out of memory");
+		return -1;
+	}
+	cJSON_ArrayForEach(ev, d->events) {
+		const char *what = jget_str(ev, "ev"), *ch;
+		long id = (long)jget_num(ev, "id", -1);
+		double t = jget_num(ev, "t", 0);
+
+		if (what == NULL)
+			continue;
+		if (strcmp(what, "run") == 0) {
+			s->run_ev = ev;
+			continue;
+		}
+		if (strcmp(what, "req") == 0 && find(s, id) == NULL) {
+			r = &s->r[s->n++];
+			r->id = id;
+			r->t_send = t;
+			r->max_tokens = (long)jget_num(ev, "max_tokens", -1);
+			continue;
+		}
+		if ((r = find(s, id)) == NULL)
+			continue;
+		if (strcmp(what, "done") == 0) {
+			r->done = ev;
+		} else if (strcmp(what, "tok") == 0 && (ch = jget_str(ev, "ch"))) {
+			if (strcmp(ch, "role") == 0) {
+				if (r->t_role == 0)
+					r->t_role = t;
+				continue;
+			}
+			if (r->chunks++ == 0)
+				r->t_first = t;
+			r->t_last = t;
+			r->reasoning += strcmp(ch, "reasoning") == 0;
+			r->content += strcmp(ch, "content") == 0;
+		}
+	}
+	pr = d->run ? cJSON_GetObjectItemCaseSensitive(d->run, "per_request") : NULL;
+	cJSON_ArrayForEach(ev, pr)
+		if ((r = find(s, (long)jget_num(ev, "id", -1))) != NULL)
+			r->agg = ev;
+	return 0;
+}
+
+static int ok_req(const struct rq *r)
+{
+	const char *st = r->done ? jget_str(r->done, "status") : NULL;
+
+	return st != NULL && strcmp(st, "ok") == 0;
+}
+
+static long usage_out(const struct rq *r)
+{
+	return (long)jget_path_num(r->done, "usage.completion_tokens", -1);
+}
+
+static const char *finish(const struct rq *r)
+{
+	const char *f = jget_str(r->done, "finish");
+
+	return f ? f : "";
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank median (lib/stats' convention); sorts v. */
+static double median(double *v, int n)
+{
+	if (n <= 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+	return v[(n + 1) / 2 - 1];
+}
+
+/* ---- token counts ------------------------------------------------------ */
+
+static void check_tokens(const struct sc_input *in, struct sc_result *res)
+{
+	struct step b, nat;
+	int n = 0, nouse = 0, stops = 0, eos = 0, plain = 0, i;
+	long merged = 0, total = 0;
+	char why[300] = "", note[160] = "";
+
+	res->check = "token counts";
+	if (load(in, SC_BASIC, &b, res) != 0)
+		return;
+	/* Length stops: the truth is max_tokens. */
+	for (i = 0; i < b.n; i++) {
+		const struct rq *r = &b.r[i];
+		long u = usage_out(r), a;
+		if (!ok_req(r))
+			continue;
+		n++;
+		a = r->agg ? (long)jget_num(r->agg, "output_tokens", -1) : -1;
+		if (u < 0) {
+			nouse++;
+			continue;
+		}
+		total += u;
+		merged += u > r->chunks ? u - r->chunks : 0;
+		if (strcmp(finish(r), "length") == 0 && r->max_tokens > 0 &&
+		    u != r->max_tokens && !why[0])
+			snprintf(why, sizeof why, "request %ld stopped at max_tokens "
+				 "%ld but usage says %ld", r->id, r->max_tokens, u);
+		else if (r->chunks > u && !why[0])
+			snprintf(why, sizeof why, "request %ld: %ld token chunks but "
+				 "usage says %ld", r->id, r->chunks, u);
+		else if (a != u && !why[0])
+			snprintf(why, sizeof why, "request %ld: agg counts %ld output "
+				 "tokens, usage %ld", r->id, a, u);
+	}
+	if (why[0] || n == 0) {
+		say(res, SC_FAIL, "%s", n ? why : "no request of the basic step succeeded");
+		free(b.r);
+		return;
+	}
+	if (merged > 0)
+		snprintf(note, sizeof note, "; %ld of %ld tokens came without a "
+			 "chunk of their own (merged or empty: split UTF-8, special "
+			 "tokens), agg counts usage's", merged, total);
+	/* Natural stops: does usage count the end-of-sequence token, and does
+	 * agg leave it out of the decoded tokens? */
+	if (load(in, SC_NATURAL, &nat, res) != 0) {
+		free(b.r);
+		return;
+	}
+	for (i = 0; i < nat.n; i++) {
+		const struct rq *r = &nat.r[i];
+		long u = usage_out(r);
+		double span = r->t_last - r->t_first, want, got;
+		if (!ok_req(r) || strcmp(finish(r), "stop") != 0 || u < 0)
+			continue;
+		stops++;
+		if (u < r->chunks && !why[0])
+			snprintf(why, sizeof why, "request %ld (natural stop): %ld "
+				 "token chunks but usage says %ld", r->id, r->chunks, u);
+		if (u == r->chunks + 1)
+			eos++;
+		else if (u == r->chunks)
+			plain++;
+		/* With the EOS in usage, agg's decode TPS rests on the chunks. */
+		want = r->chunks >= 2 && span > 0 ? (double)(r->chunks - 1) / span : -1;
+		got = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
+		if (u == r->chunks + 1 && want > 0 && fabs(got / want - 1) > 0.001 &&
+		    !why[0])
+			snprintf(why, sizeof why, "request %ld (natural stop): agg's "
+				 "decode %.1f tok/s, the chunks' %.1f: the end-of-sequence "
+				 "token counted as decoded", r->id, got, want);
+	}
+	if (why[0])
+		say(res, SC_FAIL, "%s", why);
+	else
+		say(res, SC_OK, "%d requests: usage = max_tokens on length stops, "
+		    "agg's output tokens = usage%s%s; end-of-sequence token: %s", n,
+		    nouse ? " where usage came" : "", note,
+		    stops == 0 ? "no natural stop seen, not known" :
+		    eos == stops ? "counted in usage on natural stops (usage = chunks + 1), left out of agg's decoded tokens" :
+		    plain == stops ? "not counted in usage" :
+		    "not told apart (usage minus chunks varies on natural stops)");
+	free(b.r);
+	free(nat.r);
+}
+
+/* ---- decode TPS against the server's own figure ------------------------- */
+
+/* The server's own decode speed, or -1; *how names the source. */
+static double server_decode(const cJSON *done, const char **how)
+{
+	const cJSON *t = jget_obj(done, "timings"), *st = jget_obj(done, "stats");
+	const cJSON *ol = jget_obj(done, "ollama");
+
+	if (t != NULL && jget_num(t, "predicted_per_second", -1) > 0) {
+		/* llama-server: n - 1 decode steps over the time from the end
+		 * of the prompt (the first token) to the last, as the client. */
+		*how = "llama-server timings.predicted_per_second";
+		return jget_num(t, "predicted_per_second", 0);
+	}
+	if (st != NULL && jget_num(st, "tokens_per_second", -1) > 0) {
+		*how = "LM Studio stats.tokens_per_second";
+		return jget_num(st, "tokens_per_second", 0);
+	}
+	if (ol != NULL && jget_num(ol, "eval_duration", 0) > 0) {
+		*how = "Ollama eval_count / eval_duration";
+		return jget_num(ol, "eval_count", 0) / (jget_num(ol, "eval_duration", 0) / 1e9);
+	}
+	return -1;
+}
+
+static void check_decode(const struct sc_input *in, struct sc_result *res)
+{
+	struct step b;
+	double ratio[256], cli[256], srv[256];
+	const char *how = NULL;
+	int n = 0, i, worst = 0, burst = 0;
+
+	res->check = "decode TPS";
+	if (load(in, SC_BASIC, &b, res) != 0)
+		return;
+	for (i = 0; i < b.n && n < 256; i++) {
+		const struct rq *r = &b.r[i];
+		double c = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
+		double s = ok_req(r) ? server_decode(r->done, &how) : -1;
+		/* Every token in one read: no span for the client to time. */
+		burst += s > 0 && c <= 0 && r->chunks >= 2 && r->t_last <= r->t_first;
+		if (c <= 0 || s <= 0)
+			continue;
+		cli[n] = c;
+		srv[n] = s;
+		ratio[n] = c / s;
+		if (fabs(ratio[n] - 1) > fabs(ratio[worst] - 1))
+			worst = n;
+		n++;
+	}
+	if (burst > 0) {
+		say(res, SC_FAIL, "in %d request%s every token reached the client "
+		    "at once, while the server reports %.1f tok/s (%s): the "
+		    "stream is buffered on the way, so no speed the client "
+		    "measures is the server's", burst, burst == 1 ? "" : "s",
+		    server_decode(b.r[0].done, &how), how);
+	} else if (n == 0) {
+		say(res, SC_NA, "the server reports no decode speed of its own");
+	} else {
+		double m = median(ratio, n), mc = median(cli, n), ms = median(srv, n);
+		say(res, fabs(m - 1) <= 0.02 ? SC_OK : SC_FAIL,
+		    "client %.1f tok/s, server %.1f (%s), client/server %.4f "
+		    "(median of %d; the farthest %.4f)%s", mc, ms, how, m, n,
+		    ratio[worst], fabs(m - 1) <= 0.02 ? "" : m > 1 ?
+		    ": tokens reach the client faster than the server made them: "
+		    "the stream is buffered on the way" :
+		    ": the client sees a slower stream than the server reports");
+	}
+	free(b.r);
+}
+
+/* ---- TTFT at the first token ------------------------------------------- */
+
+/* The server's own time from the request to its first token, seconds, or
+ * -1: llama-server's prompt time, LM Studio's, Ollama's prompt eval. */
+static double server_ttft(const cJSON *done)
+{
+	double v;
+
+	if ((v = jget_path_num(done, "timings.prompt_ms", -1)) >= 0)
+		return v / 1e3;
+	if ((v = jget_path_num(done, "stats.time_to_first_token", -1)) >= 0)
+		return v;
+	if ((v = jget_path_num(done, "ollama.prompt_eval_duration", -1)) >= 0)
+		return v / 1e9;
+	return -1;
+}
+
+static void ttft_step(const struct step *s, char *why, size_t wn, double *ttft,
+		      double *hdr, double *role, double *srv, int *n,
+		      int *early_role)
+{
+	for (int i = 0; i < s->n && *n < 256; i++) {
+		const struct rq *r = &s->r[i];
+		double a, mine, sv, h;
+		if (!ok_req(r) || r->chunks == 0 || r->agg == NULL)
+			continue;
+		a = jget_num(r->agg, "ttft_s", -1);
+		mine = r->t_first - r->t_send;
+		h = jget_num(r->done, "t_headers", 0);
+		if (fabs(a - mine) > 2.5e-6 && !why[0])
+			snprintf(why, wn, "request %ld: agg's TTFT %.6f s, the first "
+				 "token came at %.6f s", r->id, a, mine);
+		sv = server_ttft(r->done);
+		if (sv >= 0 && a < sv * 0.98 - 0.001 && !why[0])
+			snprintf(why, wn, "request %ld: a chunk with text came %.1f ms "
+				 "after sending, before the server's own %.1f ms to "
+				 "its first token: that text is not the model's first "
+				 "token, so TTFT here is not the model's", r->id,
+				 a * 1e3, sv * 1e3);
+		ttft[*n] = a;
+		hdr[*n] = h > 0 ? h - r->t_send : NAN;
+		role[*n] = r->t_role > 0 ? r->t_role - r->t_send : NAN;
+		srv[*n] = sv;
+		*early_role += r->t_role > 0 && r->t_role < r->t_first - 0.001;
+		(*n)++;
+	}
+}
+
+static void check_ttft(const struct sc_input *in, struct sc_result *res)
+{
+	struct step b, c;
+	double ttft[256], hdr[256], role[256], srv[256];
+	int n = 0, early = 0, nsrv = 0, i;
+	char why[300] = "", extra[200] = "";
+
+	res->check = "TTFT at the first token";
+	if (load(in, SC_BASIC, &b, res) != 0)
+		return;
+	if (load(in, SC_BUST, &c, res) != 0) {
+		free(b.r);
+		return;
+	}
+	ttft_step(&b, why, sizeof why, ttft, hdr, role, srv, &n, &early);
+	ttft_step(&c, why, sizeof why, ttft, hdr, role, srv, &n, &early);
+	for (i = 0; i < n; i++)
+		if (srv[i] >= 0)
+			srv[nsrv++] = srv[i];
+	if (n > 0 && nsrv > 0)
+		snprintf(extra, sizeof extra, "; the server's own: median %.1f ms",
+			 median(srv, nsrv) * 1e3);
+	if (why[0])
+		say(res, SC_FAIL, "%s", why);
+	else if (n == 0)
+		say(res, SC_FAIL, "no request with a token to time");
+	else
+		say(res, SC_OK, "%d requests: agg's TTFT is the first token's "
+		    "arrival (median %.1f ms); headers at %.1f ms, role-only chunk "
+		    "%s%s", n, median(ttft, n) * 1e3, median(hdr, n) * 1e3,
+		    early ? "before the first token (not counted)" :
+		    "with the first token or none", extra);
+	free(b.r);
+	free(c.r);
+}
+
+/* ---- reasoning split --------------------------------------------------- */
+
+static void check_reasoning(const struct sc_input *in, struct sc_result *res)
+{
+	struct step s;
+	const struct rq *r = NULL;
+	const char *text;
+	double ttfo;
+	long ru, u;
+
+	res->check = "reasoning split";
+	if (load(in, SC_REASONING, &s, res) != 0)
+		return;
+	for (int i = 0; i < s.n; i++)
+		if (ok_req(&s.r[i]) && r == NULL)
+			r = &s.r[i];
+	if (r == NULL) {
+		say(res, SC_FAIL, "the reasoning request failed: %s",
+		    s.n && s.r[0].done && jget_str(s.r[0].done, "error") ?
+		    jget_str(s.r[0].done, "error") : "no answer");
+		free(s.r);
+		return;
+	}
+	text = jget_str(r->done, "text");
+	ru = (long)jget_path_num(r->done, "usage.completion_tokens_details.reasoning_tokens", -1);
+	u = usage_out(r);
+	ttfo = jget_path_num(in->step[SC_REASONING].run, "metrics.ttfo_s.p50", -1);
+	if (r->reasoning > 0 && (r->content > 0 || strcmp(finish(r), "length") == 0))
+		say(res, SC_OK, "%ld reasoning and %ld answer chunks in separate "
+		    "fields; TTFT %.1f ms, TTFO %s", r->reasoning, r->content,
+		    (r->t_first - r->t_send) * 1e3,
+		    ttfo >= 0 ? "reported" : r->content ? "missing" : "none (no answer yet)");
+	else if (text && (strstr(text, "<think>") || strstr(text, "</think>")))
+		say(res, SC_FAIL, "the reasoning came inside the answer between "
+		    "<think> tags: answer tokens and TTFO include it (turn the "
+		    "server's reasoning parser on)");
+	else if (r->reasoning == 0 && ru > 0)
+		say(res, SC_FAIL, "usage counts %ld reasoning tokens, none came in "
+		    "reasoning_content or reasoning: a field tokbench does not read",
+		    ru);
+	else if (r->reasoning == 0 && strcmp(finish(r), "length") == 0 &&
+		 r->chunks < r->max_tokens && u > r->chunks)
+		say(res, SC_FAIL, "the answer stopped at max_tokens %ld with %ld "
+		    "token chunks in content (usage %ld): the rest came in a field "
+		    "tokbench does not read", r->max_tokens, r->chunks, u);
+	else if (r->reasoning > 0 && ttfo >= 0 && r->content > 0)
+		say(res, SC_OK, "reasoning and answer separate");
+	else
+		say(res, SC_NA, "no reasoning from this model (%ld answer chunks): "
+		    "not a reasoning model, or its reasoning is off", r->content);
+	free(s.r);
+}
+
+/* ---- prefix cache ------------------------------------------------------- */
+
+/* Cached prompt tokens as the server tells them, or -1. */
+static long cached_of(const cJSON *done, long *prompt)
+{
+	long c = (long)jget_path_num(done, "timings.cache_n", -1);
+	long p = (long)jget_path_num(done, "usage.prompt_tokens", -1);
+
+	if (c < 0)
+		c = (long)jget_path_num(done, "usage.prompt_tokens_details.cached_tokens", -1);
+	if (p < 0 && jget_path_num(done, "timings.prompt_n", -1) >= 0)
+		p = (long)jget_path_num(done, "timings.prompt_n", 0) + (c > 0 ? c : 0);
+	*prompt = p;
+	return c;
+}
+
+/* The first request's TTFT, the later ones' median over it, and the
+ * largest cached share of a later one (-1: not told). */
+static int cache_step(const struct step *s, double *first, double *later,
+		      double *share, long *cached, long *prompt)
+{
+	double v[256];
+	int n = 0;
+
+	*first = -1;
+	*share = -1;
+	for (int i = 0; i < s->n && n < 256; i++) {
+		const struct rq *r = &s->r[i];
+		double t = r->agg ? jget_num(r->agg, "ttft_s", -1) : -1;
+		long p, c;
+		if (!ok_req(r) || t < 0)
+			continue;
+		if (*first < 0) {
+			*first = t;
+			continue;
+		}
+		v[n++] = t;
+		c = cached_of(r->done, &p);
+		if (c >= 0 && p > 0 && (double)c / (double)p > *share) {
+			*share = (double)c / (double)p;
+			*cached = c;
+			*prompt = p;
+		}
+	}
+	*later = n ? median(v, n) / *first : -1;
+	return n;
+}
+
+static void check_cache(const struct sc_input *in, struct sc_result *res)
+{
+	struct step on, off;
+	double f1, l1, s1, f2, l2, s2;
+	long c1 = 0, p1 = 0, c2 = 0, p2 = 0;
+	char told[120] = "", saved[200];
+
+	res->check = "prefix cache";
+	if (load(in, SC_BUST, &on, res) != 0)
+		return;
+	if (load(in, SC_NOBUST, &off, res) != 0) {
+		free(on.r);
+		return;
+	}
+	if (cache_step(&on, &f1, &l1, &s1, &c1, &p1) == 0 ||
+	    cache_step(&off, &f2, &l2, &s2, &c2, &p2) == 0) {
+		say(res, SC_FAIL, "the repeated prompt did not get a first token "
+		    "twice with busting on and off (see bust.ndjson, nobust.ndjson)");
+		goto out;
+	}
+	if (s1 >= 0)
+		snprintf(told, sizeof told, ", %ld of %ld prompt tokens cached", c1, p1);
+	if (s2 > 0.1 || l2 < 0.8)
+		snprintf(saved, sizeof saved, "busting off: later TTFT %.0f %% "
+			 "lower%s", (1 - l2) * 100, s2 >= 0 ? ", the server "
+			 "tells of its cache" : "");
+	else
+		snprintf(saved, sizeof saved, "busting off: no saving seen "
+			 "(later TTFT %.2fx the first)", l2);
+	if (s1 > 0.1 || (s1 < 0 && l1 < 0.5))
+		say(res, SC_FAIL, "with cache busting on a repeated prompt came "
+		    "%.0f %% faster to its first token%s: the server serves it from "
+		    "a cache tokbench cannot bust, so prefill figures are "
+		    "inflated", (1 - l1) * 100, told);
+	else
+		say(res, SC_OK, "busting on: later TTFT %.2fx the first%s; %s", l1,
+		    told, saved);
+out:
+	free(on.r);
+	free(off.r);
+}
+
+/* ---- usage ---------------------------------------------------------------- */
+
+static void check_usage(const struct sc_input *in, struct sc_result *res)
+{
+	struct step b, nu;
+	int asked = 0, with = 0, unasked = 0, uwith = 0, i;
+
+	res->check = "usage";
+	if (load(in, SC_BASIC, &b, res) != 0)
+		return;
+	if (load(in, SC_NOUSAGE, &nu, res) != 0) {
+		free(b.r);
+		return;
+	}
+	for (i = 0; i < b.n; i++)
+		if (ok_req(&b.r[i])) {
+			asked++;
+			with += usage_out(&b.r[i]) >= 0;
+		}
+	for (i = 0; i < nu.n; i++)
+		if (ok_req(&nu.r[i])) {
+			unasked++;
+			uwith += usage_out(&nu.r[i]) >= 0;
+		}
+	if (asked == 0 || unasked == 0)
+		say(res, SC_FAIL, "no successful request %s", asked ? "without "
+		    "stream_options" : "with stream_options.include_usage");
+	else if (with < asked)
+		say(res, SC_FAIL, "asked for with stream_options.include_usage, "
+		    "usage came in %d of %d streams: token counts rest on counting "
+		    "chunks", with, asked);
+	else
+		say(res, SC_OK, "with include_usage: in %d of %d streams; without: "
+		    "%s", with, asked, uwith == unasked ? "sent all the same" :
+		    uwith == 0 ? "not sent (as OpenAI's API)" : "sent in some");
+	free(b.r);
+	free(nu.r);
+}
+
+/* ---- errors ---------------------------------------------------------------- */
+
+static int says_context(const char *e)
+{
+	static const char *const words[] = {"context", "exceed", "too long",
+					     "maximum", "too many tokens", NULL};
+	char low[512];
+	size_t i;
+
+	for (i = 0; e && e[i] && i + 1 < sizeof low; i++)
+		low[i] = (char)tolower((unsigned char)e[i]);
+	low[i] = '\0';
+	for (i = 0; words[i]; i++)
+		if (strstr(low, words[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether a failed request's class fits how the error came: an HTTP
+ * status >= 400 is http_error, an error in a 200 stream stream_error. */
+static const char *class_wrong(const struct rq *r)
+{
+	const char *st = jget_str(r->done, "status");
+	int http = (int)jget_num(r->done, "http", 0);
+
+	if (http >= 400 && strcmp(st, "http_error") != 0)
+		return "an HTTP error status not classified http_error";
+	if (http == 200 && strcmp(st, "http_error") == 0)
+		return "a 200 reply classified http_error";
+	return NULL;
+}
+
+static void check_overflow(const struct sc_input *in, struct sc_result *res)
+{
+	struct step s;
+	const struct rq *r;
+	const char *st, *err, *wrong;
+	long ctx = -1;
+
+	res->check = "context overflow";
+	if (load(in, SC_OVERFLOW, &s, res) != 0)
+		return;
+	if (s.n == 0 || (r = &s.r[0])->done == NULL) {
+		say(res, SC_FAIL, "the over-long request has no outcome");
+		free(s.r);
+		return;
+	}
+	if (s.run_ev)
+		ctx = (long)jget_path_num(s.run_ev, "server.ctx_size", -1);
+	st = jget_str(r->done, "status");
+	err = jget_str(r->done, "error");
+	wrong = class_wrong(r);
+	if (strcmp(st, "ok") == 0)
+		say(res, SC_FAIL, "a prompt over the context%s was answered (%ld "
+		    "tokens, finish %s): the server cuts prompts silently, so a "
+		    "long-context figure measures a shorter prompt", ctx > 0 ?
+		    "" : " (not told)", usage_out(r), finish(r));
+	else if (wrong)
+		say(res, SC_FAIL, "%s: %s", wrong, err ? err : st);
+	else if (strcmp(st, "http_error") != 0 && strcmp(st, "stream_error") != 0)
+		say(res, SC_FAIL, "classified %s, not as the server's refusal: %s",
+		    st, err ? err : "");
+	else if (!says_context(err))
+		say(res, SC_FAIL, "%s whose message does not say why: %s", st,
+		    err ? err : "(none)");
+	else
+		say(res, SC_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0), err);
+	free(s.r);
+}
+
+static void check_unknown(const struct sc_input *in, struct sc_result *res)
+{
+	struct step s;
+	const struct rq *r;
+	const char *st, *err, *wrong;
+
+	res->check = "unknown model";
+	if (load(in, SC_UNKNOWN, &s, res) != 0)
+		return;
+	if (s.n == 0 || (r = &s.r[0])->done == NULL) {
+		say(res, SC_FAIL, "the request has no outcome");
+		free(s.r);
+		return;
+	}
+	st = jget_str(r->done, "status");
+	err = jget_str(r->done, "error");
+	wrong = class_wrong(r);
+	if (strcmp(st, "ok") == 0)
+		say(res, SC_NA, "answered by the loaded model whatever the name, as "
+		    "llama-server does: results are labelled by gen -m, not by "
+		    "the server");
+	else if (wrong)
+		say(res, SC_FAIL, "%s: %s", wrong, err ? err : st);
+	else if (strcmp(st, "http_error") == 0 || strcmp(st, "stream_error") == 0)
+		say(res, SC_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0),
+		    err ? err : "");
+	else
+		say(res, SC_FAIL, "classified %s: %s", st, err ? err : "");
+	free(s.r);
+}
+
+/* ---- memory, load, identity ------------------------------------------- */
+
+static void check_memory(const struct sc_input *in, struct sc_result *res)
+{
+	const cJSON *ev;
+	double peak = -1;
+
+	res->check = "memory peak";
+	if (in->server_pid <= 0) {
+		say(res, SC_NA, "no SERVER_PID given");
+		return;
+	}
+	if (in->step[SC_MEM].events == NULL) {
+		say(res, SC_FAIL, "memsample gave no samples: %s", in->step[SC_MEM].why);
+		return;
+	}
+	cJSON_ArrayForEach(ev, in->step[SC_MEM].events) {
+		double p = jget_path_num(ev, "proc.peak_rss_bytes", -1);
+		if (p > peak)
+			peak = p;
+	}
+	if (peak <= 0)
+		say(res, SC_FAIL, "memsample saw no memory of process %d", in->server_pid);
+	else if (in->hwm < 0)
+		say(res, SC_NA, "memsample's peak %.3f GB; the kernel's high-water "
+		    "mark is not told on this OS", peak / 1e9);
+	else
+		say(res, fabs(peak / (double)in->hwm - 1) <= 0.05 ? SC_OK : SC_FAIL,
+		    "memsample's peak %.3f GB, the kernel's VmHWM %.3f GB over %d "
+		    "process%s (%+.1f %%)%s", peak / 1e9, (double)in->hwm / 1e9,
+		    in->hwm_procs, in->hwm_procs == 1 ? "" : "es",
+		    (peak / (double)in->hwm - 1) * 100,
+		    peak < (double)in->hwm * 0.95 ? ": the peak came before memsample "
+		    "began (start it with the server to see the load)" :
+		    peak > (double)in->hwm * 1.05 ? ": memsample counts pages twice" : "");
+}
+
+static void check_load(const struct sc_input *in, const char *kind,
+		       struct sc_result *res)
+{
+	const cJSON *ev, *load = NULL;
+
+	res->check = "load mechanism";
+	cJSON_ArrayForEach(ev, in->step[SC_HEALTH].events)
+		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "load") == 0)
+			load = ev;
+	if (load && jget_str(load, "status") && !strcmp(jget_str(load, "status"), "ok"))
+		say(res, SC_OK, "/health answers 200: a load is timed from the "
+		    "server's start to /health 200 (gen --load-health)");
+	else if (!strcmp(kind, "lmstudio"))
+		say(res, SC_OK, "LM Studio's REST API (/api/v0/models answers): a "
+		    "load is timed by POST /api/v1/models/load (gen --load; not "
+		    "called here, it would load a model)");
+	else if (!strcmp(kind, "ollama"))
+		say(res, SC_OK, "Ollama (/api/tags answers): a load is timed by "
+		    "its load_duration (gen --load; not called here)");
+	else
+		say(res, SC_FAIL, "no /health, no load API: time loads with gen "
+		    "--load-cmd");
+}
+
+static const char *display(const char *kind)
+{
+	static const char *const m[][2] = {
+		{"llamacpp", "llama-server"}, {"lmstudio", "LM Studio"},
+		{"ollama", "Ollama"}, {"mlx", "mlx_lm.server"}, {"vllm", "vLLM"},
+		{"llmsim", "llmsim"}, {"openai", "OpenAI-compatible server"}};
+
+	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
+		if (strcmp(kind, m[i][0]) == 0)
+			return m[i][1];
+	return "unknown server";
+}
+
+void sc_server(const struct sc_input *in, char *name, size_t nn,
+	       char *version, size_t vn)
+{
+	const cJSON *srv = NULL, *ev;
+	const char *k, *v;
+
+	cJSON_ArrayForEach(ev, in->step[SC_BASIC].events)
+		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "run") == 0)
+			srv = jget_obj(ev, "server");
+	k = srv ? jget_str(srv, "kind") : NULL;
+	v = srv ? jget_str(srv, "version") : NULL;
+	snprintf(name, nn, "%s", display(k ? k : "unknown"));
+	snprintf(version, vn, "%s", v ? v : "(version not told)");
+}
+
+static void check_identity(const struct sc_input *in, const char *kind,
+			   struct sc_result *res)
+{
+	const cJSON *rs = jget_path(in->step[SC_BASIC].run, "run.server");
+	const char *rk = rs ? jget_str(rs, "kind") : NULL;
+	const char *ver = rs ? jget_str(rs, "version") : NULL;
+
+	res->check = "server identity";
+	if (!strcmp(kind, "unknown"))
+		say(res, SC_FAIL, "the server was not recognised: runs will not "
+		    "name it (gen --server KIND)");
+	else if (rk == NULL || strcmp(rk, kind) != 0)
+		say(res, SC_FAIL, "gen detected %s but agg's run JSON records %s",
+		    kind, rk ? rk : "none");
+	else
+		say(res, SC_OK, "%s, version %s, model %s%s recorded in the run",
+		    display(kind), ver ? ver : "not told by this server",
+		    jget_str(rs, "model_id") ? jget_str(rs, "model_id") : "?",
+		    jget_num(rs, "ctx_size", 0) > 0 ? ", context told," : "");
+}
+
+void sc_run(const struct sc_input *in, struct sc_result *out)
+{
+	const cJSON *srv = NULL, *ev;
+	const char *kind;
+
+	cJSON_ArrayForEach(ev, in->step[SC_BASIC].events)
+		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "run") == 0)
+			srv = jget_obj(ev, "server");
+	kind = srv && jget_str(srv, "kind") ? jget_str(srv, "kind") : "unknown";
+	memset(out, 0, SC_NCHECKS * sizeof *out);
+	check_identity(in, kind, &out[0]);
+	check_tokens(in, &out[1]);
+	check_decode(in, &out[2]);
+	check_ttft(in, &out[3]);
+	check_reasoning(in, &out[4]);
+	check_cache(in, &out[5]);
+	check_usage(in, &out[6]);
+	check_overflow(in, &out[7]);
+	check_unknown(in, &out[8]);
+	check_memory(in, &out[9]);
+	check_load(in, kind, &out[10]);
+}
