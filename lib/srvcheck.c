@@ -272,7 +272,8 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 	struct step b;
 	double ratio[256], cli[256], srv[256];
 	const char *how = NULL;
-	int n = 0, i, worst = 0, burst = 0;
+	double worst = 1;
+	int n = 0, i, burst = 0;
 
 	res->check = "decode TPS";
 	if (load(in, SC_BASIC, &b, res) != 0)
@@ -288,8 +289,8 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 		cli[n] = c;
 		srv[n] = s;
 		ratio[n] = c / s;
-		if (fabs(ratio[n] - 1) > fabs(ratio[worst] - 1))
-			worst = n;
+		if (fabs(ratio[n] - 1) > fabs(worst - 1))
+			worst = ratio[n];
 		n++;
 	}
 	if (burst > 0) {
@@ -305,7 +306,7 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 		say(res, fabs(m - 1) <= 0.02 ? SC_OK : SC_FAIL,
 		    "client %.1f tok/s, server %.1f (%s), client/server %.4f "
 		    "(median of %d; the farthest %.4f)%s", mc, ms, how, m, n,
-		    ratio[worst], fabs(m - 1) <= 0.02 ? "" : m > 1 ?
+		    worst, fabs(m - 1) <= 0.02 ? "" : m > 1 ?
 		    ": tokens reach the client faster than the server made them: "
 		    "the stream is buffered on the way" :
 		    ": the client sees a slower stream than the server reports");

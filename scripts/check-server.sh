@@ -66,7 +66,7 @@ if [ -n "${SERVER_PID:-}" ]; then
 	memsample_pid=$!
 fi
 
-gen_run basic "${id[@]}" --only count -n 3 --ignore-eos --max-tokens "$MAX_TOKENS"
+gen_run basic "${id[@]}" --only count -n 5 --ignore-eos --max-tokens "$MAX_TOKENS"
 gen_run natural "${id[@]}" --only count -n 3 --max-tokens 256
 gen_run reasoning "${id[@]}" --only reasoning
 

@@ -14,7 +14,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${TB_BIN:-$here/../bin}
-out=${CHECK_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/check-servers.XXXXXX")} || exit 1
+out=${CHECK_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/check-servers.XXXXXX")} && mkdir -p "$out" || exit 1
 checked=0
 failed=0
 server_pid=
