@@ -369,6 +369,10 @@ static void on_done(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	r->natural_stop = jget_str(ev, "finish") && !strcmp(jget_str(ev, "finish"), "stop");
 	r->out_tokens = r->content + r->reasoning + r->tool;
 	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
+	if (r->status != ST_OK && !r->warmup && !a->first_error[0])
+		snprintf(a->first_error, sizeof a->first_error, "%s: %s",
+			 jget_str(ev, "status") ? jget_str(ev, "status") : "?",
+			 jget_str(ev, "error") ? jget_str(ev, "error") : "no message");
 	if (!r->seen_req)
 		r->bad = "a done event without its req";
 	else if (t < r->t_send || (r->tok_chunks > 0 && t < r->t_last_tok))

@@ -73,6 +73,7 @@ struct evacc {
 	struct stats_hist itl_all;
 	double t_min, t_max;      /* the events' span (mem events aside) */
 	char err[300];            /* the first fatal error, "file:line: why" */
+	char first_error[300];    /* the first failed measured request: "status: message" */
 };
 
 void evacc_init(struct evacc *a, int strict);

@@ -344,6 +344,7 @@ static void write_requests(void)
 	jw_int(&out, "ok", n_ok);
 	jw_int(&out, "failed", n_measured - n_ok - n_unfinished);
 	jw_int(&out, "unfinished", n_unfinished);
+	jw_str(&out, "first_error", A.first_error[0] ? A.first_error : NULL);
 	jw_num(&out, "error_rate", n_measured ?
 	       (double)(n_measured - n_ok) / (double)n_measured : 0, 4);
 	jw_obj_open(&out, "by_status");
