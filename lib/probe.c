@@ -146,6 +146,8 @@ static void model_meta(const struct probe *p, struct srv_info *in)
 	meta = jget_obj(pick, "meta");
 	if (code == 200 && jget_num(meta, "size", 0) > 0)
 		in->model_bytes = jget_num(meta, "size", 0);
+	if (code == 200 && jget_num(meta, "n_ctx_train", 0) > 0)
+		in->ctx_train = (long)jget_num(meta, "n_ctx_train", 0);
 	if (code == 200 && !in->quant[0])
 		jget_copy(in->quant, sizeof in->quant, meta, "ftype");
 	cJSON_Delete(j);
@@ -204,7 +206,12 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 		jget_copy(in->model, sizeof in->model, pick, "id");
 		jget_copy(in->quant, sizeof in->quant, pick, "quantization");
 		jget_copy(in->backend, sizeof in->backend, pick, "compatibility_type");
-		in->ctx = (long)jget_num(pick, "max_context_length", -1);
+		/* the model's own context; the loaded one when told */
+		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
+		if (jget_num(pick, "loaded_context_length", 0) > 0)
+			in->ctx = (long)jget_num(pick, "loaded_context_length", 0);
+		else if (in->ctx <= 0)
+			in->ctx = in->ctx_train;
 	}
 	cJSON_Delete(j);
 	return found && code == 200;
@@ -258,7 +265,7 @@ static void info_init(struct srv_info *in)
 {
 	memset(in, 0, sizeof *in);
 	in->kind = SRV_UNKNOWN;
-	in->ctx = -1;
+	in->ctx = in->ctx_train = -1;
 	in->mem_scale = -1;
 }
 
@@ -403,6 +410,8 @@ void probe_write_server(jw *w, const struct srv_info *in)
 		jw_str(w, "backend", in->backend);
 	if (in->ctx > 0)
 		jw_int(w, "ctx_size", in->ctx);
+	if (in->ctx_train > 0)
+		jw_int(w, "ctx_train", in->ctx_train);
 	if (in->version[0])
 		jw_str(w, "version", in->version);
 	jw_bool(w, "simulated", in->simulated);

@@ -36,6 +36,9 @@ struct srv_info {
 	int simulated;                  /* llmsim says so in /props */
 	char model[256], quant[64], version[128], backend[32];
 	long ctx;                       /* context size the server reports */
+	long ctx_train;                 /* the model's own (advertised) context:
+	                                 * llama-server meta.n_ctx_train, LM
+	                                 * Studio max_context_length; -1 */
 	double mem_scale;               /* llmsim: MB allocated per simulated GB */
 	double model_bytes;             /* the model file's size, 0 when not told
 	                                 * (llama-server /v1/models meta.size,

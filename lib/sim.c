@@ -36,7 +36,8 @@ static const struct field fields[] = {
 	FS(quant, quant), FD(load_s, load_s), FD(ttft_s, ttft_s),
 	FD(prefill_tps, prefill_tps), FD(decode_tps, decode_tps),
 	FD(jitter, jitter), FD(batch_k, batch_k), FI(slots, slots),
-	FD(mem_gb, mem_gb), FI(ctx_size, ctx_size),
+	FD(mem_gb, mem_gb), FI(ctx_size, ctx_size), FI(ctx_train, ctx_train),
+	FD(kv_kb_per_token, kv_kb_per_token),
 	FI(chunk_tokens, chunk_tokens), FI(reasoning_tokens, reasoning_tokens),
 	FI(natural_len, natural_len), {NULL, 0, 0, 0}
 };
@@ -114,9 +115,9 @@ int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen)
 	else if (p->batch_k < 0)
 		bad = "batch_k must not be negative";
 	else if (p->slots < 0 || p->ctx_size < 0 || p->reasoning_tokens < 0 ||
-		 p->natural_len < 0)
-		bad = "slots, ctx_size, reasoning_tokens and natural_len must "
-		      "not be negative";
+		 p->natural_len < 0 || p->ctx_train < 0 || p->kv_kb_per_token < 0)
+		bad = "slots, ctx_size, ctx_train, kv_kb_per_token, "
+		      "reasoning_tokens and natural_len must not be negative";
 	else if (p->chunk_tokens < 1)
 		bad = "chunk_tokens must be at least 1";
 	if (bad == NULL)

@@ -36,7 +36,9 @@ struct sim_profile {
 	double batch_k;        /* slowdown per extra concurrent stream */
 	int slots;             /* concurrent requests; 0: unlimited */
 	double mem_gb;         /* memory of the real model, GB */
-	int ctx_size;          /* context length reported */
+	int ctx_size;          /* context loaded: longer prompts are refused */
+	int ctx_train;         /* the model's own context, advertised; 0: ctx_size */
+	double kv_kb_per_token; /* KV cache per token of a running request, KB */
 	int chunk_tokens;      /* tokens per streamed chunk, >= 1 */
 	int reasoning_tokens;  /* tokens of reasoning before content */
 	int natural_len;       /* stops by itself after this many; 0: never */

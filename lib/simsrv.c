@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <event2/buffer.h>
@@ -53,6 +54,8 @@ struct stream {
 	struct simfault fault;
 	jw text, reasoning;      /* non-streamed replies: the output so far */
 	struct evbuffer *hold;   /* fault "buffered": chunks not yet sent */
+	char *kv;                /* its KV cache, while it runs (mmapped) */
+	size_t kv_len;
 };
 
 /* The engine's state: one per process. */
@@ -184,6 +187,8 @@ static void stream_discard(struct stream *s)
 	jw_free(&s->text);
 	jw_free(&s->reasoning);
 	free(s->prompt);
+	if (s->kv)
+		munmap(s->kv, s->kv_len);
 	if (s->hold)
 		evbuffer_free(s->hold);
 	free(s);
@@ -782,6 +787,28 @@ static void stream_tick(struct stream *s)
 	decode_step(s);
 }
 
+/* The request's KV cache, held while it runs: kv_kb_per_token of the
+ * simulated model for each token of its context (prompt and output),
+ * scaled as the model's memory is, allocated and touched so that memory
+ * grows with context as a real server's does. */
+static void kv_alloc(struct stream *s)
+{
+	double b = s->prof->kv_kb_per_token * 1e3 * O.mem_scale *
+		   (double)(s->prompt_tokens + s->n_out);
+	size_t n = b > 0 && b < 64e9 ? (size_t)b : 0, i;
+	void *m;
+
+	/* mapped, not malloc'd: freed, it leaves the resident set at once,
+	 * whatever the allocator would keep, so memory follows context */
+	if (n < 4096 || (m = mmap(NULL, n, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANON, -1, 0)) == MAP_FAILED)
+		return;
+	s->kv = m;
+	s->kv_len = n;
+	for (i = 0; i < n; i += 4096)
+		s->kv[i] = (char)i;
+}
+
 /* A slot is free: the request starts its prefill. */
 static void stream_start(struct stream *s)
 {
@@ -792,6 +819,7 @@ static void stream_start(struct stream *s)
 	s->state = ST_PREFILL;
 	s->t_slot = clock_mono_ns();
 	n_running++;
+	kv_alloc(s);
 	if (logfile != NULL) { /* at t_slot, the anchor of the schedule itself */
 		log_begin("start", s, s->t_slot);
 		log_end();

@@ -28,6 +28,7 @@ struct simsrv_opts {
 	struct simfault run_fault;      /* --fault, for every request ... */
 	double fault_rate;              /* ... with this probability */
 	size_t leak_bytes;              /* --leak: memory kept per finished request */
+	double mem_scale;               /* real bytes per simulated byte (KV cache) */
 	const char *replay;             /* --replay: a body for every completion */
 	size_t replay_len;
 	FILE *log;                      /* the ground-truth log, or NULL */

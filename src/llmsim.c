@@ -303,6 +303,8 @@ static void handle_models(struct evhttp_request *req)
 		jw_str(&w, "owned_by", "llmsim");
 		jw_obj_open(&w, "meta");
 		jw_int(&w, "n_ctx", profiles[i].ctx_size);
+		jw_int(&w, "n_ctx_train", profiles[i].ctx_train > 0 ?
+		       profiles[i].ctx_train : profiles[i].ctx_size);
 		/* the simulated model file's size, as llama-server's meta.size */
 		if (profiles[i].mem_gb > 0)
 			jw_num(&w, "size", profiles[i].mem_gb * 1e9, 0);
@@ -332,7 +334,10 @@ static void handle_lms_models(struct evhttp_request *req)
 		jw_str(&w, "quantization", p->quant);
 		jw_str(&w, "state", p == current && !simsrv_loading() ? "loaded" :
 							      "not-loaded");
-		jw_int(&w, "max_context_length", p->ctx_size);
+		jw_int(&w, "max_context_length", p->ctx_train > 0 ? p->ctx_train :
+								   p->ctx_size);
+		if (p == current)
+			jw_int(&w, "loaded_context_length", p->ctx_size);
 		jw_obj_close(&w);
 	}
 	list_reply(req, &w);
@@ -771,6 +776,7 @@ int main(int argc, char **argv)
 		    .reasoning_field = opt_reasoning_field, .timings = opt_timings,
 		    .stats = opt_stats, .role_early = opt_role_early,
 		    .eos_in_usage = opt_eos_in_usage, .no_usage = opt_no_usage,
+		    .mem_scale = opt_mem_set ? 0 : opt_mem_scale / 1e3,
 		    .seed = opt_seed, .run_fault = run_fault, .fault_rate = opt_fault_rate,
 		    .replay = replay, .replay_len = replay_len, .log = logfile,
 		    .leak_bytes = (size_t)opt_leak,
