@@ -87,7 +87,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
         format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self \
-        check-server check-servers
+        check-server check-servers ctx
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -164,9 +164,18 @@ sweep: all
 	@test -n "$(MODEL)" || { echo "make sweep: set MODEL=label"; exit 2; }
 	$(WF_ENV) scripts/sweep.sh
 
+# The mixed workload by class: at C users (4 unless C is given), the
+# classes side by side, then each alone at the same level.
 mixed: all
 	@test -n "$(MODEL)" || { echo "make mixed: set MODEL=label"; exit 2; }
-	$(WF_ENV) PROMPTS=prompts/mixed.json TAG=mixed REQUESTS="$(or $(REQUESTS),$(shell echo $$(( $(C) * 3 ))))" scripts/bench.sh
+	$(WF_ENV) PROMPTS=$(if $(filter prompts/std.json,$(PROMPTS)),prompts/mixed.json,$(PROMPTS)) \
+	  CS="$(if $(filter-out 1,$(C)),$(C),4)" PER_USER="$(PER_USER)" scripts/mixed.sh
+
+# The context ladder: DEPTHS (1k 4k 16k 32k 64k 128k tokens) climbed, N
+# (3) requests each, until a depth fails or the model's context is reached.
+ctx: all
+	@test -n "$(MODEL)" || { echo "make ctx: set MODEL=label"; exit 2; }
+	$(WF_ENV) DEPTHS="$(DEPTHS)" MODEL_ID="$(MODEL_ID)" scripts/ctx.sh
 
 # A leak soak: N requests (200) in a new random order each pass through the
 # set, memory sampled; agg's leak check judges it (docs/workflows.md).

@@ -747,6 +747,147 @@ static void write_context(void)
 	}
 }
 
+static void ratio_cell(double r)
+{
+	if (isfinite(r))
+		out("%.2f×", r);
+	else
+		out("—");
+}
+
+/* The mixed workload (make mixed): each class in the mix beside the same
+ * class alone at the same users, and whether the shortest starves. */
+static void write_mixes(void)
+{
+	int g, k, i, any = 0;
+
+	for (g = 0; g < S->ng; g++)
+		for (k = 0; k < S->g[g].nmix; k++) {
+			const struct rd_mix *m = &S->g[g].mix[k];
+			const struct rd_mixclass *s = &m->c[0];
+			if (m->n == 0)
+				continue;
+			if (!any++)
+				out("## Mixed workload\n\nRequests of different output lengths side "
+				    "by side (make mixed), and each length class alone at the same "
+				    "number of users: a class whose TTFT or E2E in the mix is %.1f "
+				    "times its own alone or more **starves** behind the longer ones "
+				    "(docs/metrics.md). Means over each class's requests; × is mix "
+				    "over alone.\n\n", RD_STARVED);
+			out("### ");
+			cell(S->g[g].key, 120);
+			out(" · %.0f users\n\n", m->conc);
+			out("**The shortest class (");
+			cell(s->name, 60);
+			out(")%s** in the mix: TTFT ", m->starved ? " starves" : " does not starve");
+			ratio_cell(m->ttft_ratio);
+			out(", E2E ");
+			ratio_cell(m->e2e_ratio);
+			out(" its own alone.\n\n| class | output tokens | TTFT mix s | alone s | × | "
+			    "E2E mix s | alone s | × | per-request TPS mix | alone |\n"
+			    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+			for (i = 0; i < m->n; i++) {
+				const struct rd_mixclass *c = &m->c[i];
+				out("| ");
+				cell(c->name, 60);
+				out(" | ");
+				numcell(c->out_tokens, 0);
+				out(" | ");
+				numcell(c->ttft[0].v, 3);
+				out(" | ");
+				numcell(c->ttft[1].v, 3);
+				out(" | ");
+				ratio_cell(c->ttft[0].v / c->ttft[1].v);
+				out(" | ");
+				numcell(c->e2e[0].v, 2);
+				out(" | ");
+				numcell(c->e2e[1].v, 2);
+				out(" | ");
+				ratio_cell(c->e2e[0].v / c->e2e[1].v);
+				out(" | ");
+				numcell(c->tps[0].v, 1);
+				out(" | ");
+				numcell(c->tps[1].v, 1);
+				out(" |\n");
+			}
+			out("\n");
+		}
+}
+
+/* A depth in tokens as a reader says it: 4k, 128k, 1,500. */
+static void depth_text(double d)
+{
+	if (!isfinite(d))
+		out("—");
+	else if (d >= 1000 && fmod(d, 1000) == 0)
+		out("%.0fk", d / 1000);
+	else if (d >= 1000)
+		out("%.0f,%03.0f", floor(d / 1000), fmod(d, 1000));
+	else
+		out("%.0f", d);
+}
+
+/* Each context ladder (make ctx): every depth's figures, the largest that
+ * worked beside the model's advertised context, and where and why it
+ * stopped; a chart of the three against depth. */
+static void write_ladders(void)
+{
+	int g, k, i, any = 0;
+
+	for (g = 0; g < S->ng; g++)
+		for (k = 0; k < S->g[g].nlad; k++) {
+			const struct rd_ladder *l = &S->g[g].lad[k];
+			if (!any++)
+				out("## Context ladder\n\nOne question after more and more tokens "
+				    "of context (make ctx), one user, the cache busted so that no "
+				    "prefix is reused, climbing until a depth fails or the model's "
+				    "advertised context is reached. Prompt tokens as the server "
+				    "counted them; memory is the peak while that depth ran.\n\n");
+			out("### ");
+			cell(S->g[g].key, 120);
+			out("\n\n**Largest depth that worked: ");
+			depth_text(l->best);
+			out("** tokens of the model's advertised ");
+			depth_text(l->advertised);
+			if (isfinite(l->loaded) && l->loaded != l->advertised) {
+				out(" (loaded with ");
+				depth_text(l->loaded);
+				out(")");
+			}
+			if (l->stop) {
+				out(". Stopped at ");
+				depth_text(l->stop->depth);
+				out(": ");
+				cell(l->stop->why, 240);
+				out(".\n\n");
+			} else {
+				out("; every depth asked worked.\n\n");
+			}
+			out("| depth | prompt tokens | requests ok | TTFT mean s | prefill TPS | "
+			    "decode TPS | peak memory GB |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+			for (i = 0; i < l->n; i++) {
+				const struct rd_rung *r = &l->r[i];
+				out("| ");
+				depth_text(r->depth);
+				out(" | ");
+				numcell(r->prompt_tokens.v, 0);
+				out(" | %.0f of %.0f | ", jget_path_num(r->run->doc, "requests.ok", 0),
+				    jget_path_num(r->run->doc, "requests.measured", 0));
+				numcell(r->ttft.v, 3);
+				out(" | ");
+				numcell(r->prefill.v, 1);
+				out(" | ");
+				numcell(r->decode.v, 2);
+				out(" | ");
+				numcell(r->mem_gb, 2);
+				out(" |\n");
+			}
+			out("\n");
+		}
+	if (any)
+		chart("ladder", "TTFT, decode speed and memory against tokens of context");
+}
+
 /* Each leak soak: its requests, the verdict and both slopes, and the
  * memory of every soak over time. */
 static void write_soaks(void)
@@ -989,12 +1130,21 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	D = r->dec;
 	have_dir = -1;
 	write_header();
-	write_answer();
-	write_summary();
+	if (S->primary != NULL) {
+		write_answer();
+		write_summary();
+	} else {
+		/* only ladders, soaks or the like: nothing to pick from */
+		out("No group ran a workload of the standard kind at one user, so there "
+		    "is no answer to pick and no summary: the sections below are all "
+		    "there is.\n\n");
+	}
 	write_other_workloads();
 	write_per_prompt();
 	write_concurrency();
+	write_mixes();
 	write_context();
+	write_ladders();
 	write_soaks();
 	write_baseline();
 	write_outputs();

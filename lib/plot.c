@@ -761,6 +761,85 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 	}
 }
 
+/* Each context ladder against depth, in three panels: TTFT, decode TPS
+ * and peak memory; the depths that worked only. */
+static void chart_ladder(struct plot *p, const struct rd_set *s)
+{
+	static const struct { const char *yl; int col; } panel[3] = {
+		{"TTFT, mean (s)", 2}, {"decode tokens/s, mean", 3}, {"peak memory (GB)", 4}};
+	char name[64];
+	double tics[64];
+	int g, k, i, j, n = 0, nt = 0, t;
+	FILE *gp, *d;
+
+	for (g = 0; g < s->ng; g++)
+		n += s->g[g].nlad;
+	/* tics at the depths climbed (1k, 4k, ...), not at powers of two */
+	for (g = 0; g < s->ng; g++)
+		for (k = 0; k < s->g[g].nlad; k++)
+			for (i = 0; i < s->g[g].lad[k].n; i++) {
+				double dp = s->g[g].lad[k].r[i].depth;
+				for (t = 0; t < nt && tics[t] != dp; t++)
+					;
+				if (t == nt && nt < 64 && s->g[g].lad[k].r[i].ok)
+					tics[nt++] = dp;
+			}
+	if (n == 0 || (gp = gp_begin(p, "ladder", 900, "", "tokens of context", "")) == NULL)
+		return;
+	for (g = 0, n = 0; g < s->ng; g++)
+		for (k = 0; k < s->g[g].nlad; k++) {
+			const struct rd_ladder *l = &s->g[g].lad[k];
+			snprintf(name, sizeof name, "ladder-%d.csv", ++n);
+			if ((d = asset(p, name)) == NULL)
+				continue;
+			fprintf(d, "depth,");
+			csv_label(d, s->g[g].key);
+			fprintf(d, ",decode,memory\n");
+			for (i = 0; i < l->n && l->r[i].ok; i++) {
+				fprintf(d, "%.0f,", l->r[i].depth);
+				csv_num(d, l->r[i].ttft.v);
+				fputc(',', d);
+				csv_num(d, l->r[i].decode.v);
+				fputc(',', d);
+				csv_num(d, l->r[i].mem_gb);
+				fputc('\n', d);
+			}
+			fclose(d);
+		}
+	fprintf(gp, "set logscale x 2\nset yrange [0:*]\nset key autotitle columnhead\n"
+		"set xtics (");
+	for (t = 0; t < nt; t++)
+		fprintf(gp, "%s'%.0f%s' %.0f", t ? ", " : "", tics[t] >= 1000 ?
+			tics[t] / 1000 : tics[t], tics[t] >= 1000 ? "k" : "", tics[t]);
+	double lo = INFINITY, hi = 0;
+	for (t = 0; t < nt; t++) {
+		lo = tics[t] < lo ? tics[t] : lo;
+		hi = tics[t] > hi ? tics[t] : hi;
+	}
+	fprintf(gp, ")\n");
+	if (nt > 0)
+		fprintf(gp, "set xrange [%.0f:%.0f]\n", lo / 1.3, hi * 1.3);
+	/* the same margins in every panel, so that their depths line up */
+	fprintf(gp, "set lmargin at screen 0.08\nset rmargin at screen 0.66\n"
+		"set multiplot layout 3,1 title 'Context ladder: each depth that worked "
+		"(one line per model and quantization)'\n");
+	for (j = 0; j < 3; j++) {
+		fprintf(gp, "unset title\nset ylabel '%s'\n%s\nplot ", panel[j].yl,
+			j ? "unset key" : "set key at screen 0.68, screen 0.95 left top vertical Left reverse");
+		for (i = 1; i <= n; i++) {
+			snprintf(name, sizeof name, "ladder-%d.csv", i);
+			fprintf(gp, "%s", i > 1 ? ", " : "");
+			gp_path(gp, p, name);
+			/* the legend names the line from column 2's head */
+			fprintf(gp, " using 1:%d title columnhead(2) with linespoints lw 2 lc %d",
+				panel[j].col, i);
+		}
+		fprintf(gp, "\n");
+	}
+	fprintf(gp, "unset multiplot\n");
+	gp_run(p, "ladder", gp);
+}
+
 int plot_all(struct plot *p, const struct rd_set *s)
 {
 	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
@@ -772,5 +851,6 @@ int plot_all(struct plot *p, const struct rd_set *s)
 	chart_memory(p, s);
 	chart_context(p, s);
 	chart_soak(p, s);
+	chart_ladder(p, s);
 	return p->made;
 }

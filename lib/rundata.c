@@ -171,6 +171,11 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
 		if (num(pp, "synthetic_tokens") > 0)
 			r->kind = RD_CONTEXT;
+	if (jget_path_str(d, "run.labels.ladder") && jget_path_str(d, "run.labels.depth") &&
+	    strtod(jget_path_str(d, "run.labels.depth"), NULL) > 0)
+		r->kind = RD_LADDER;
+	if (jget_path_str(d, "run.labels.mix") && jget_path_str(d, "run.labels.mixset"))
+		r->kind = RD_MIX;
 	r->version = (int)jget_path_num(d, "version", 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
 	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
@@ -472,8 +477,9 @@ static void summary(struct rd_group *g)
 	struct rd_summary *s = &g->sum;
 	const struct rd_level *b = g->base;
 	struct rd_run **ctx = calloc((size_t)g->n + 1, sizeof *ctx);
+	struct rd_run **own = calloc((size_t)g->n + 1, sizeof *own);
 	double tok, peak = NAN, checked = 0, passed = 0, v;
-	int i, nctx = 0, nload = 0;
+	int i, nctx = 0, nload = 0, nown = 0;
 	const char *p;
 
 	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill = s->load_s = s->steady_gb = UNKNOWN;
@@ -488,6 +494,12 @@ static void summary(struct rd_group *g)
 	for (i = 0; i < g->n; i++) {
 		const cJSON *d = g->runs[i]->doc;
 		const char *st = jget_path_str(d, "load.status");
+		/* a ladder climbs until it fails: its failure and its deepest
+		 * memory are its own findings (rd_ladders), not the group's */
+		if (g->runs[i]->kind == RD_LADDER)
+			continue;
+		if (own)
+			own[nown++] = g->runs[i];
 		if (st && strcmp(st, "ok") != 0)
 			s->load_failed = 1;
 		else if (st && isfinite(v = num(d, "load.seconds"))) {
@@ -505,7 +517,8 @@ static void summary(struct rd_group *g)
 	s->load_s = nload ? (struct rd_fig){s->load_s.v / nload, (size_t)nload} : UNKNOWN;
 	if (srv_n)
 		s->srv_load_s = (struct rd_fig){srv_sum / (double)srv_n, srv_n};
-	s->error_all = error_of(g->runs, g->n);
+	s->error_all = own ? error_of(own, nown) : UNKNOWN;
+	free(own);
 	if (isfinite(peak))
 		s->peak_gb = (struct rd_fig){peak / 1e9, 1};
 	if ((p = prompt_by_length(ctx, nctx, 1, &tok)) != NULL && tok >= 1000) {
@@ -595,6 +608,8 @@ static int split(struct rd_group *g)
 		struct rd_run *r = g->runs[i];
 		struct rd_wl *wl;
 		struct rd_level *l;
+		if (r->kind == RD_LADDER || r->kind == RD_MIX) /* own sections */
+			continue;
 		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload); w++)
 			;
 		if (w == g->nwl) {
@@ -694,7 +709,8 @@ int rd_build(struct rd_set *s)
 		qsort(s->g, (size_t)s->ng, sizeof *s->g, cmp_group);
 	for (gi = 0; gi < s->ng; gi++) {
 		qsort(s->g[gi].runs, (size_t)s->g[gi].n, sizeof *s->g[gi].runs, cmp_run);
-		if (split(&s->g[gi]) != 0)
+		if (split(&s->g[gi]) != 0 || rd_ladders(&s->g[gi]) != 0 ||
+		    rd_mixes(&s->g[gi]) != 0)
 			return -1;
 	}
 	choose_primary(s);
@@ -720,6 +736,12 @@ void rd_free(struct rd_set *s)
 		}
 		free(s->g[i].wl);
 		free(s->g[i].runs);
+		for (w = 0; w < s->g[i].nlad; w++)
+			free(s->g[i].lad[w].r);
+		free(s->g[i].lad);
+		for (w = 0; w < s->g[i].nmix; w++)
+			free(s->g[i].mix[w].c);
+		free(s->g[i].mix);
 	}
 	free(s->g);
 	for (i = 0; i < s->nruns; i++) {

@@ -17,7 +17,9 @@
 enum rd_kind {
 	RD_CLOSED,  /* closed loop: N users, each next request when one ends */
 	RD_OPEN,    /* open loop: requests at a rate */
-	RD_CONTEXT  /* context stress: prompts with a synthetic long context */
+	RD_CONTEXT, /* context stress: prompts with a synthetic long context */
+	RD_LADDER,  /* one depth of a context ladder (labels ladder, depth) */
+	RD_MIX      /* the mixed workload or one class alone (labels mix, mixset) */
 };
 
 /* One measured request, successful and not a warm-up. */
@@ -109,6 +111,52 @@ struct rd_summary {
 	double reasoning_tokens;
 };
 
+/* One depth of a context ladder: one run. */
+struct rd_rung {
+	double depth;             /* the label: tokens of context asked for */
+	const struct rd_run *run;
+	int ok;                   /* every measured request succeeded */
+	struct rd_fig prompt_tokens, ttft, prefill, decode; /* means */
+	double mem_gb;            /* the run's peak memory; NAN unknown */
+	const char *why;          /* a failed rung: requests.first_error */
+};
+
+/* A context ladder (make ctx): its rungs by depth, up to the first that
+ * failed. */
+struct rd_ladder {
+	const char *id;           /* labels.ladder */
+	struct rd_rung *r;
+	int n;
+	double advertised;        /* the model's own context (server.ctx_train,
+	                           * else ctx_size); NAN unknown */
+	double loaded;            /* the context it was loaded with; NAN */
+	double best;              /* the largest depth that worked; NAN none */
+	const struct rd_rung *stop; /* the first failed rung, or NULL */
+};
+
+/* One output-length class of the mixed workload: in the mix ([0]) and
+ * alone at the same users ([1]); means over its requests. */
+struct rd_mixclass {
+	const char *name;         /* its prompt */
+	double out_tokens;        /* its mean output length in the mix */
+	struct rd_fig ttft[2], e2e[2], tps[2];
+};
+
+/* The mixed workload at one level (make mixed): its classes, shortest
+ * first, and whether the shortest starves beside the longer ones. */
+struct rd_mix {
+	const char *set;          /* labels.mixset */
+	double conc;
+	struct rd_mixclass *c;
+	int n;
+	double ttft_ratio, e2e_ratio; /* the shortest class: mix over alone */
+	int starved;              /* either ratio >= RD_STARVED */
+};
+
+/* A class whose TTFT or E2E in the mix is this many times its own alone
+ * starves (docs/metrics.md). */
+#define RD_STARVED 1.5
+
 struct rd_group {
 	char key[512];
 	char field[RD_FIELDS][96];
@@ -116,6 +164,10 @@ struct rd_group {
 	int n;
 	struct rd_wl *wl;
 	int nwl;
+	struct rd_ladder *lad;       /* its context ladders, oldest first */
+	int nlad;
+	struct rd_mix *mix;          /* its mixed workloads, by set and users */
+	int nmix;
 	const struct rd_level *base; /* primary workload, lowest closed level */
 	struct rd_summary sum;       /* from base; all unknown when NULL */
 };
@@ -156,6 +208,14 @@ const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
  * runs, from their per_prompt means weighted by their n. */
 struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
 			     const char *metric);
+
+/* Builds g->lad from the group's RD_LADDER runs.  Returns 0, or -1 when
+ * out of memory. */
+int rd_ladders(struct rd_group *g);
+
+/* Builds g->mix from the group's RD_MIX runs.  Returns 0, or -1 when out
+ * of memory. */
+int rd_mixes(struct rd_group *g);
 
 /* Whether a run is a leak soak (gen --shuffle: make leak, plan key leak). */
 int rd_is_soak(const struct rd_run *r);

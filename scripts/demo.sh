@@ -3,7 +3,8 @@
 # Each demo profile gets its own llmsim (the simulated model's load time,
 # speed, batching and memory), sampled by memsample and measured by gen
 # like a real server: load, the standard set, a concurrency sweep, a
-# context run and a leak soak (one of the servers leaks).  The models run
+# context ladder (the Qwen servers' stops at their loaded context) and a
+# leak soak (one of the servers leaks).  The models run
 # in parallel (they mostly wait), then report writes reports/demo.md.
 # DEMO_QUICK=1 shortens everything (for CI).
 set -u
@@ -14,16 +15,29 @@ models="minimax-m2.1-mlx-4bit minimax-m2.1-mlx-6bit minimax-m2.1-mlx-8bit
 minimax-m2.1-q4_k_m minimax-m2.1-q8_0 qwen3-coder-next-q4_k_m
 qwen3-coder-next-q6_k qwen3-coder-next-q8_0"
 if [ -n "${DEMO_QUICK:-}" ]; then
-	load=(--load-time 300ms) tokens=12 reps=1 warmup=0 sweep="2" ctx=ctx-1k soak=10
+	load=(--load-time 300ms) tokens=12 reps=1 warmup=0 sweep="2" soak=10
+	depths="1000 2000" qwen_ctx=1500 classes="4 12 48"
 else
-	load=() tokens=32 reps=2 warmup=1 sweep="2 4" ctx=ctx-1k,ctx-4k soak=40
+	load=() tokens=32 reps=2 warmup=1 sweep="2 4" soak=40
+	depths="1000 2000 4000 8000" qwen_ctx=6000 classes="8 32 128"
 fi
+# The context ladder climbs depths until one fails: the Qwen3-Coder-Next
+# servers are loaded with a small context (qwen_ctx tokens, scaled down
+# with the depths so that the demo stays short) and must stop there,
+# saying why; MiniMax-M2.1's (131,072) holds every depth.
 # One simulated server leaks (16 KB per request, 16 MB in the model's
 # scaled bytes): the report's leak section must flag it and clear the rest.
 leaky=minimax-m2.1-q8_0
 out=${DEMO_RESULTS:-$top/results/demo-$(date -u +%Y%m%dT%H%M%SZ)}
 report=${DEMO_REPORT:-$top/reports/demo.md}
 mkdir -p "$out" "$(dirname "$report")" || exit 1
+# The mixed workload's three output-length classes, scaled down from the
+# study's 100 / 500 / 2000 tokens so that the demo stays short.
+set -- $classes
+printf '{"short-%s": {"prompt": "Explain quantum computing in one sentence.", "max_tokens": %s},
+ "medium-%s": {"prompt": "Write a quicksort in Python, with comments.", "max_tokens": %s},
+ "long-%s": {"prompt": "Explain backpropagation in detail, with the mathematics.", "max_tokens": %s}}\n' \
+	"$1" "$1" "$2" "$2" "$3" "$3" >"$out/mixed-demo.prompts" || exit 1
 pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -41,10 +55,11 @@ run_model() {
 		--list-profiles | sed -n "s/.*\"id\":\"$id\",\"name\":\"\([^ ]*\) [^\"]*\",\"backend\":\"\([^\"]*\)\",\"quant\":\"\([^\"]*\)\".*/\1 \3 \2/p")
 	local since
 	since=$("$bin/gen" --print-clock) || return 1 # the load is timed from here
-	local leak=()
+	local leak=() ctx=()
 	[ "$id" = "$leaky" ] && leak=(--leak 16KiB)
+	case $id in qwen*) ctx=(--ctx "$qwen_ctx") ;; esac
 	"$bin/llmsim" --profiles "$top/profiles/llmsim.json" -P "$id" --port 0 --timings \
-		--mem-scale 1 "${load[@]}" "${leak[@]}" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
+		--mem-scale 1 "${load[@]}" "${leak[@]}" "${ctx[@]}" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
 	sim=$!
 	for i in $(seq 1 100); do
 		url=$(head -n 1 "$out/$id.url" 2>/dev/null)
@@ -58,7 +73,8 @@ run_model() {
 	# llama-server's, by polling /health until it answers 200.
 	LOAD=health LOAD_SINCE=$since N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
 	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
-	PROMPTS="$top/prompts/ctx.json" ONLY=$ctx TAG=ctx "$here/bench.sh" >/dev/null &&
+	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null 2>&1 &&
+	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1 &&
 	REQUESTS=$soak GEN_ARGS=--shuffle TAG=leak "$here/bench.sh" >/dev/null
 	local rc=$?
 	kill "$sim" 2>/dev/null

@@ -37,7 +37,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
 	case $key in
 	model | model_id | quant | backend | server | load | unload | start | env | labels | \
-	server_name | base_url | prompts | extra | leak | reps | warmup | sweep | per_user | ctx | ctx_only | \
+	server_name | base_url | prompts | extra | leak | ladder | mixed | reps | warmup | sweep | per_user | ctx | ctx_only | \
 	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
 	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
 	esac
@@ -147,6 +147,21 @@ run_entry() {
 		if [ -n "$(get "$n" ctx)" ]; then
 			PROMPTS=$(path_of "$n" ctx) ONLY=$(get "$n" ctx_only) TAG=ctx \
 				"$here/bench.sh" || exit $?
+		fi
+		# the mixed workload by class at these levels, each class alone too
+		if [ -n "$(get "$n" mixed)" ]; then
+			CS=$(get "$n" mixed) PER_USER=$(get "$n" per_user) PROMPTS=$top/prompts/mixed.json \
+				ONLY= "$here/mixed.sh" >/dev/null || exit $?
+		fi
+		# the context ladder: it stops at the first depth that fails,
+		# which is its finding, not the entry's failure
+		if [ -n "$(get "$n" ladder)" ]; then
+			local depths
+			depths=$(get "$n" ladder)
+			[ "$depths" = default ] && depths=
+			DEPTHS=$depths N="$(get "$n" reps)" "$here/ctx.sh" >/dev/null
+			rc=$?
+			case $rc in 130 | 143) exit $rc ;; esac
 		fi
 	)
 	rc=$?

@@ -45,6 +45,75 @@ test_expect_success 'the leak check finds a leaking server'"'"'s slope and clear
 	test -s lk-assets/soak.png && grep -q "(lk-assets/soak.png)" lk.md
 '
 
+test_expect_success 'the context ladder climbs to the simulated context, stops there saying why, figures as scheduled' '
+	# a model loaded with 5,000 tokens of its 32,768, whose KV cache is
+	# 1 MB (simulated) per token; TTFT = 10 ms + prompt tokens / 20,000
+	cat >lad.json <<-EOF &&
+	{"profiles": [{"id": "lad", "name": "ladder test (simulated)", "family": "Lad",
+	  "backend": "gguf", "quant": "Q4_K_M", "ttft_s": 0.01, "prefill_tps": 20000,
+	  "decode_tps": 400, "mem_gb": 8, "ctx_size": 5000, "ctx_train": 32768,
+	  "kv_kb_per_token": 1000}]}
+	EOF
+	ASAN_OPTIONS=quarantine_size_mb=0 llmsim_start LD --profiles lad.json -P lad --load-time 0 &&
+	MODEL=lad MODEL_ID=lad BASE_URL=$LD_URL SERVER_PID=$LD_PID RESULTS=lad MEM_INTERVAL=10ms \
+		DEPTHS="1000 2000 4000 8000 16000" N=2 MAX_TOKENS=8 "$SCRIPTS/ctx.sh" >paths 2>err &&
+	test "$(wc -l <paths)" -eq 4 &&
+	grep -q "^ctx: lad: stopped at 8000 tokens: http_error: HTTP 400: request (80[0-9][0-9] tokens) exceeds the available context size (5000 tokens)" err &&
+	for r in $(cat paths); do
+		jq -r "[.run.labels.depth, .requests.ok, .per_prompt[].prompt_tokens.mean // 0,
+			.metrics.ttft_s.mean // 0, .memory.peak_bytes] | @tsv" "$r"
+	done >rungs &&
+	cat rungs &&
+	# every depth below the limit worked, at the scheduled TTFT (within 5 %
+	# and 3 ms); the failed one has no request that succeeded
+	awk -F"\t" "\$1 < 8000 { want = 0.01 + \$3 / 20000; if (\$2 != 2 || \$4 < want * 0.95 || \$4 > want * 1.05 + 0.003) bad = 1 }
+		\$1 == 8000 && \$2 != 0 { bad = 1 } END { exit bad || NR != 4 }" rungs &&
+	# memory grows with context: 3,000 more tokens hold 3 GB (simulated)
+	# more KV cache (a sanitizer build adds its shadow: up to 20 %)
+	awk -F"\t" "\$1 == 1000 { a = \$5 } \$1 == 4000 { b = \$5 }
+		END { d = (b - a) / 1e9; print d; exit !(d > 2.9 && d < 3.7) }" rungs &&
+	# the report: the ladder, where and why it stopped, its chart
+	"$TB_BIN/report" -o lad.md lad 2>/dev/null &&
+	grep -q "^## Context ladder" lad.md &&
+	grep -q "^\*\*Largest depth that worked: 4k\*\* tokens of the model.s advertised 32,768 (loaded with 5k)\. Stopped at 8k: http\\\\_error: HTTP 400: request (80[0-9][0-9] tokens) exceeds the available context size (5000 tokens)" lad.md &&
+	grep -q "^| 4k | 40[0-9][0-9] | 2 of 2 | " lad.md && grep -q "^| 8k | — | 0 of 2 | " lad.md &&
+	test -s lad-assets/ladder.png && grep -q "(lad-assets/ladder.png)" lad.md &&
+	# a ladder is not the Summary'"'"'s workload, nor an error of the group
+	! grep -q "^## Summary" lad.md
+'
+
+test_expect_success 'the mixed workload by class: short requests starve behind long ones on one slot, not on many' '
+	# three classes of 20, 100 and 400 tokens at 1,000 tokens/s, 3 users;
+	# alone, a class decodes at the schedule: E2E = 20 ms + (n - 1) / 1000
+	cat >mix.json <<-EOF &&
+	{"short": {"prompt": "a", "max_tokens": 20}, "medium": {"prompt": "b", "max_tokens": 100},
+	 "long": {"prompt": "c", "max_tokens": 400}}
+	EOF
+	for slots in 1 0; do
+		llmsim_start M$slots --tps 1000 --ttft 20ms --slots $slots &&
+		eval "url=\$M${slots}_URL pid=\$M${slots}_PID" &&
+		MODEL=s$slots BASE_URL=$url SERVER_PID=$pid RESULTS=mix$slots PROMPTS=mix.json \
+			CS=3 PER_USER=2 "$SCRIPTS/mixed.sh" >/dev/null 2>&1 || exit 1
+		test "$(ls mix$slots/*.json | wc -l)" -eq 4 || exit 1
+	done &&
+	"$TB_BIN/report" -o mix.md mix1 mix0 2>/dev/null &&
+	grep -q "^## Mixed workload" mix.md &&
+	# one slot, first come first served: the short class waits behind the
+	# long one in the mix, never alone
+	grep -A1 "^### s1 · none · sim · 3 users" mix.md >/dev/null &&
+	sed -n "/^### s1 · /,/^##/p" mix.md >s1 &&
+	grep -q "^\*\*The shortest class (short) starves\*\* in the mix: TTFT [2-9][0-9.]*×" s1 &&
+	# many slots: no class waits; each alone and mixed is the schedule
+	sed -n "/^### s0 · /,/^##/p" mix.md >s0 &&
+	grep -q "^\*\*The shortest class (short) does not starve\*\* in the mix: TTFT [01]\.[0-9]*×, E2E [01]\.[0-9]*× its own alone" s0 &&
+	grep "^| short \|^| long " s0 | tr -d " " >rows &&
+	awk -F"|" "{ n = \$3; want = 0.02 + (n - 1) / 1000;
+		for (i = 7; i <= 8; i++) if (\$i < want * 0.95 || \$i > want * 1.1 + 0.005) bad = 1 }
+		END { exit bad || NR != 2 }" rows &&
+	# the runs are not a workload of their own in the other sections
+	! grep -q "^## Other workloads" mix.md
+'
+
 test_expect_success 'bench never overwrites a result' '
 	llmsim_start T &&
 	for i in 1 2 3; do
@@ -154,9 +223,12 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# (a sanitizer build'"'"'s quarantine of freed memory would read as leaks)
 	ASAN_OPTIONS=quarantine_size_mb=0 DEMO_QUICK=1 DEMO_RESULTS=$PWD/demo \
 		DEMO_REPORT=$PWD/rep/demo.md "$SCRIPTS/demo.sh" >out 2>err &&
-	test "$(ls demo/*.json | wc -l)" -eq 32 &&
+	# 8 models: the standard set, a sweep level, a leak soak, a ladder of 2
+	# depths (the 3 Qwen servers'"'"' second depth fails: 16 runs), and the
+	# mixed workload with its 3 classes alone (32 runs)
+	test "$(ls demo/*.json | wc -l)" -eq 72 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
-		 "## Per prompt" "## Concurrency" "## Context length" \
+		 "## Per prompt" "## Concurrency" "## Mixed workload" "## Context ladder" \
 		 "## Baseline vs candidates" "## Outputs" "## Runs"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
@@ -164,7 +236,13 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*One interactive user:\*\*" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Context/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 32 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 72 runs measured llmsim" rep/demo.md &&
+	test "$(grep -c "^\*\*The shortest class (short-4) \(starves\|does not starve\)\*\* in the mix: TTFT [0-9.]*×, E2E [0-9.]*× its own alone\.$" rep/demo.md)" -eq 8 &&
+	# the ladder: Qwen3-Coder-Next, loaded with 1,500 tokens, stops at 2k
+	# and says why; MiniMax-M2.1 holds both depths, its memory growing
+	sed -n "/^## Context ladder/,/^## [A-Z]/p" rep/demo.md >ladder &&
+	test "$(grep -c "^\*\*Largest depth that worked: 1k\*\* tokens of the model.s advertised 262,144 (loaded with 1,500)\. Stopped at 2k: http\\\\_error: HTTP 400: request (20[0-9][0-9] tokens) exceeds the available context size (1500 tokens)" ladder)" -eq 3 &&
+	test "$(grep -c "^\*\*Largest depth that worked: 2k\*\* tokens of the model.s advertised 196,608 (loaded with 131,072); every depth asked worked\.$" ladder)" -eq 5 &&
 	# the leak soaks: the leaking server flagged (that the seven others are
 	# cleared is checked by CI on the release build: a sanitizer build'"'"'s
 	# allocator grows some 30 KB a request, which the demo'"'"'s memory scale
@@ -172,7 +250,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	sed -n "/^## Leak soaks/,/^## /p" rep/demo.md >soaks &&
 	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf, 10 requests: \*\*leak suspected\*\*" soaks &&
 	test "$(grep -c "^- " soaks)" -eq 8 &&
-	for c in decode_tps ttft tps_vs_memory concurrency memory context; do
+	for c in decode_tps ttft tps_vs_memory concurrency memory ladder; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
 	done &&

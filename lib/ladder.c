@@ -1,0 +1,109 @@
+/* ladder: a group's context ladders (make ctx) from its runs labelled
+ * ladder=ID depth=N, one run per depth (rundata.h, docs/metrics.md). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jget.h"
+#include "rundata.h"
+
+static struct rd_fig stat(const cJSON *d, const char *path)
+{
+	const cJSON *s = jget_path(d, path);
+	double n = jget_num(s, "n", 0);
+
+	if (s == NULL || n <= 0)
+		return (struct rd_fig){NAN, 0};
+	return (struct rd_fig){jget_num(s, "mean", NAN), (size_t)n};
+}
+
+static int by_depth(const void *a, const void *b)
+{
+	double x = ((const struct rd_rung *)a)->depth;
+	double y = ((const struct rd_rung *)b)->depth;
+
+	return (x > y) - (x < y);
+}
+
+static void rung_of(struct rd_rung *g, const struct rd_run *r)
+{
+	const cJSON *d = r->doc, *pp;
+	double measured = jget_path_num(d, "requests.measured", 0);
+	double peak = jget_path_num(d, "memory.peak_bytes", NAN);
+
+	memset(g, 0, sizeof *g);
+	g->run = r;
+	g->depth = strtod(jget_path_str(d, "run.labels.depth"), NULL); /* a label: text */
+	g->ok = measured > 0 && jget_path_num(d, "requests.ok", 0) == measured;
+	g->ttft = stat(d, "metrics.ttft_s");
+	g->prefill = stat(d, "metrics.prefill_tps");
+	g->decode = stat(d, "metrics.decode_tps");
+	g->prompt_tokens = (struct rd_fig){NAN, 0};
+	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
+		if (g->prompt_tokens.n == 0)
+			g->prompt_tokens = stat(pp, "prompt_tokens");
+	g->mem_gb = peak > 0 ? peak / 1e9 : NAN;
+	g->why = jget_path_str(d, "requests.first_error");
+	if (!g->ok && g->why == NULL)
+		g->why = measured > 0 ? "a request failed" : "no request was measured";
+}
+
+/* The ladder's context figures: the largest the server told (the model's
+ * own before the loaded one), from any of its runs. */
+static void contexts(struct rd_ladder *l)
+{
+	l->advertised = l->loaded = NAN;
+	for (int i = 0; i < l->n; i++) {
+		const cJSON *s = jget_path(l->r[i].run->doc, "run.server");
+		double t = jget_num(s, "ctx_train", 0), c = jget_num(s, "ctx_size", 0);
+		if (t > 0 && !(t <= l->advertised))
+			l->advertised = t;
+		if (c > 0 && !(c <= l->loaded))
+			l->loaded = c;
+	}
+	if (isnan(l->advertised))
+		l->advertised = l->loaded;
+}
+
+int rd_ladders(struct rd_group *g)
+{
+	int i, k;
+
+	for (i = 0; i < g->n; i++) {
+		const struct rd_run *r = g->runs[i];
+		const char *id = jget_path_str(r->doc, "run.labels.ladder");
+		struct rd_ladder *l;
+		void *p;
+		if (r->kind != RD_LADDER || id == NULL)
+			continue;
+		for (k = 0; k < g->nlad && strcmp(g->lad[k].id, id); k++)
+			;
+		if (k == g->nlad) {
+			if ((p = realloc(g->lad, (size_t)(g->nlad + 1) * sizeof *g->lad)) == NULL)
+				return -1;
+			g->lad = p;
+			memset(&g->lad[k], 0, sizeof g->lad[k]);
+			g->lad[k].id = id;
+			g->nlad++;
+		}
+		l = &g->lad[k];
+		if ((p = realloc(l->r, (size_t)(l->n + 1) * sizeof *l->r)) == NULL)
+			return -1;
+		l->r = p;
+		rung_of(&l->r[l->n++], r);
+	}
+	for (k = 0; k < g->nlad; k++) {
+		struct rd_ladder *l = &g->lad[k];
+		qsort(l->r, (size_t)l->n, sizeof *l->r, by_depth);
+		contexts(l);
+		l->best = NAN;
+		l->stop = NULL;
+		for (i = 0; i < l->n && l->stop == NULL; i++) {
+			if (l->r[i].ok)
+				l->best = l->r[i].depth;
+			else
+				l->stop = &l->r[i];
+		}
+	}
+	return 0;
+}

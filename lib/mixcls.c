@@ -1,0 +1,96 @@
+/* mixcls: a group's mixed workloads by output-length class (make mixed):
+ * each class in the mix beside the same class alone at the same users,
+ * from runs labelled mix=mixed|alone and mixset=ID (rundata.h,
+ * docs/metrics.md). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jget.h"
+#include "rundata.h"
+
+static struct rd_fig mean_of(const cJSON *pp, const char *metric)
+{
+	const cJSON *s = jget_path(pp, metric);
+	double n = jget_num(s, "n", 0);
+
+	return n > 0 ? (struct rd_fig){jget_num(s, "mean", NAN), (size_t)n} :
+		       (struct rd_fig){NAN, 0};
+}
+
+static void fill(struct rd_mixclass *c, int k, const cJSON *pp)
+{
+	c->ttft[k] = mean_of(pp, "ttft_s");
+	c->e2e[k] = mean_of(pp, "e2e_s");
+	c->tps[k] = mean_of(pp, "decode_tps");
+}
+
+static int by_length(const void *a, const void *b)
+{
+	double x = ((const struct rd_mixclass *)a)->out_tokens;
+	double y = ((const struct rd_mixclass *)b)->out_tokens;
+
+	return (x > y) - (x < y);
+}
+
+static const char *label(const struct rd_run *r, const char *k)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "run.labels.%s", k);
+	return jget_path_str(r->doc, path);
+}
+
+/* The alone run of a class: same set and users, its prompt in it. */
+static const cJSON *alone(const struct rd_group *g, const char *set, double conc,
+			  const char *cls)
+{
+	for (int i = 0; i < g->n; i++) {
+		const struct rd_run *r = g->runs[i];
+		if (r->kind != RD_MIX || r->conc != conc || strcmp(label(r, "mix"), "alone") ||
+		    strcmp(label(r, "mixset"), set))
+			continue;
+		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
+			jget_path(r->doc, "per_prompt"), cls);
+		if (pp != NULL)
+			return pp;
+	}
+	return NULL;
+}
+
+int rd_mixes(struct rd_group *g)
+{
+	for (int i = 0; i < g->n; i++) {
+		const struct rd_run *r = g->runs[i];
+		const cJSON *pp;
+		struct rd_mix *m;
+		void *p;
+		if (r->kind != RD_MIX || strcmp(label(r, "mix"), "mixed"))
+			continue;
+		if ((p = realloc(g->mix, (size_t)(g->nmix + 1) * sizeof *g->mix)) == NULL)
+			return -1;
+		g->mix = p;
+		m = &g->mix[g->nmix++];
+		memset(m, 0, sizeof *m);
+		m->set = label(r, "mixset");
+		m->conc = r->conc;
+		m->c = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, "per_prompt")) + 1,
+			      sizeof *m->c);
+		if (m->c == NULL)
+			return -1;
+		cJSON_ArrayForEach(pp, jget_path(r->doc, "per_prompt")) {
+			struct rd_mixclass *c = &m->c[m->n++];
+			const cJSON *a = alone(g, m->set, m->conc, pp->string);
+			c->name = pp->string;
+			c->out_tokens = jget_path_num(pp, "output_tokens.mean", NAN);
+			fill(c, 0, pp);
+			fill(c, 1, a);
+		}
+		qsort(m->c, (size_t)m->n, sizeof *m->c, by_length);
+		m->ttft_ratio = m->n ? m->c[0].ttft[0].v / m->c[0].ttft[1].v : NAN;
+		m->e2e_ratio = m->n ? m->c[0].e2e[0].v / m->c[0].e2e[1].v : NAN;
+		m->starved = m->ttft_ratio >= RD_STARVED || m->e2e_ratio >= RD_STARVED;
+	}
+	return 0;
+}
