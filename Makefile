@@ -87,7 +87,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
         format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self \
-        check-server check-servers ctx
+        check-server check-servers ctx load
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -176,6 +176,14 @@ mixed: all
 ctx: all
 	@test -n "$(MODEL)" || { echo "make ctx: set MODEL=label"; exit 2; }
 	$(WF_ENV) DEPTHS="$(DEPTHS)" MODEL_ID="$(MODEL_ID)" scripts/ctx.sh
+
+# The load, LOADS times (3): START= a server command started afresh each
+# time, or LOAD=api / LOAD_CMD= with UNLOAD=; MODEL_FILE= for cold / warm.
+load: all
+	@test -n "$(MODEL)" || { echo "make load: set MODEL=label"; exit 2; }
+	$(WF_ENV) LOADS="$(LOADS)" START="$(START)" LOAD="$(LOAD)" LOAD_CMD="$(LOAD_CMD)" \
+	  UNLOAD="$(UNLOAD)" MODEL_FILE="$(MODEL_FILE)" LOAD_COLD="$(LOAD_COLD)" \
+	  MODEL_ID="$(MODEL_ID)" scripts/load.sh
 
 # A leak soak: N requests (200) in a new random order each pass through the
 # set, memory sampled; agg's leak check judges it (docs/workflows.md).

@@ -814,6 +814,75 @@ static void write_mixes(void)
 		}
 }
 
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank median (lib/stats' convention); sorts v. */
+static double median_of(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+	return v[(n + 1) / 2 - 1];
+}
+
+/* Each series of loads (make load): every load's seconds, the server's
+ * own figure, and the page cache's hold on the model file before it. */
+static void write_load_series(void)
+{
+	int g, k, i, any = 0;
+
+	for (g = 0; g < S->ng; g++)
+		for (k = 0; k < S->g[g].nloads; k++) {
+			const struct rd_loads *s = &S->g[g].loads[k];
+			double warm[100], cold = NAN;
+			int nw = 0;
+			if (!any++)
+				out("## Load times\n\nThe model loaded again and again (make load): "
+				    "each load's seconds as the client timed them, the server's own "
+				    "figure where it gives one, and how much of the model file the "
+				    "page cache held just before (cold under 10 %%, warm from 90 %%; "
+				    "unknown where the file was not named or the OS does not tell).\n\n");
+			for (i = 0; i < s->n; i++) {
+				if (!strcmp(s->l[i].cache, "warm") && isfinite(s->l[i].seconds) && nw < 100)
+					warm[nw++] = s->l[i].seconds;
+				if (!strcmp(s->l[i].cache, "cold") && isnan(cold))
+					cold = s->l[i].seconds;
+			}
+			out("### ");
+			cell(S->g[g].key, 120);
+			out("\n\n");
+			if (isfinite(cold) && nw > 0) {
+				double m = median_of(warm, nw);
+				out("Cold **%.2f s**, warm **%.2f s** (median of %d): the page cache "
+				    "saves %.0f %% of a load.\n\n", cold, m, nw, (1 - m / cold) * 100);
+			}
+			out("| load | page cache | file cached | seconds | server's own s |\n"
+			    "|---:|---|---:|---:|---:|\n");
+			for (i = 0; i < s->n; i++) {
+				const struct rd_load *l = &s->l[i];
+				out("| %d | %s | ", l->rep, l->cache);
+				if (isfinite(l->resident))
+					out("%.0f %%", l->resident * 100);
+				else
+					out("—");
+				out(" | ");
+				if (l->error) {
+					out("failed: ");
+					cell(l->error, 120);
+				} else {
+					numcell(l->seconds, 2);
+				}
+				out(" | ");
+				numcell(l->server_s, 2);
+				out(" |\n");
+			}
+			out("\n");
+		}
+}
+
 /* A depth in tokens as a reader says it: 4k, 128k, 1,500. */
 static void depth_text(double d)
 {
@@ -1145,6 +1214,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_mixes();
 	write_context();
 	write_ladders();
+	write_load_series();
 	write_soaks();
 	write_baseline();
 	write_outputs();

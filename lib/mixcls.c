@@ -94,3 +94,53 @@ int rd_mixes(struct rd_group *g)
 	}
 	return 0;
 }
+
+static int by_rep(const void *a, const void *b)
+{
+	return ((const struct rd_load *)a)->rep - ((const struct rd_load *)b)->rep;
+}
+
+int rd_load_series(struct rd_group *g)
+{
+	int i, k;
+
+	for (i = 0; i < g->n; i++) {
+		const struct rd_run *r = g->runs[i];
+		const char *id = label(r, "loads"), *st;
+		struct rd_load *l;
+		void *p;
+		if (r->kind != RD_LOADREP)
+			continue;
+		for (k = 0; k < g->nloads && strcmp(g->loads[k].id, id); k++)
+			;
+		if (k == g->nloads) {
+			if ((p = realloc(g->loads, (size_t)(k + 1) * sizeof *g->loads)) == NULL)
+				return -1;
+			g->loads = p;
+			memset(&g->loads[k], 0, sizeof g->loads[k]);
+			g->loads[k].id = id;
+			g->nloads++;
+		}
+		p = realloc(g->loads[k].l, (size_t)(g->loads[k].n + 1) * sizeof *l);
+		if (p == NULL)
+			return -1;
+		g->loads[k].l = p;
+		l = &g->loads[k].l[g->loads[k].n++];
+		st = jget_path_str(r->doc, "load.status");
+		l->rep = atoi(label(r, "load_rep"));
+		l->error = st && strcmp(st, "ok") ? jget_path_str(r->doc, "load.error") : NULL;
+		if (st && strcmp(st, "ok") && l->error == NULL)
+			l->error = "failed";
+		if (st == NULL)
+			l->error = "no load was measured";
+		l->seconds = st && !strcmp(st, "ok") ? jget_path_num(r->doc, "load.seconds", NAN) : NAN;
+		l->server_s = jget_path_num(r->doc, "load.server_seconds", NAN);
+		l->cache = label(r, "cache") ? label(r, "cache") : "unknown";
+		l->resident = label(r, "cache_resident") ? strtod(label(r, "cache_resident"), NULL) : NAN;
+		if (label(r, "cache_resident") && !strcmp(label(r, "cache_resident"), "-"))
+			l->resident = NAN;
+	}
+	for (k = 0; k < g->nloads; k++)
+		qsort(g->loads[k].l, (size_t)g->loads[k].n, sizeof *g->loads[k].l, by_rep);
+	return 0;
+}

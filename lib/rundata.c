@@ -176,6 +176,8 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_LADDER;
 	if (jget_path_str(d, "run.labels.mix") && jget_path_str(d, "run.labels.mixset"))
 		r->kind = RD_MIX;
+	if (jget_path_str(d, "run.labels.loads") && jget_path_str(d, "run.labels.load_rep"))
+		r->kind = RD_LOADREP;
 	r->version = (int)jget_path_num(d, "version", 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
 	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
@@ -496,7 +498,7 @@ static void summary(struct rd_group *g)
 		const char *st = jget_path_str(d, "load.status");
 		/* a ladder climbs until it fails: its failure and its deepest
 		 * memory are its own findings (rd_ladders), not the group's */
-		if (g->runs[i]->kind == RD_LADDER)
+		if (g->runs[i]->kind == RD_LADDER || g->runs[i]->kind == RD_LOADREP)
 			continue;
 		if (own)
 			own[nown++] = g->runs[i];
@@ -608,8 +610,8 @@ static int split(struct rd_group *g)
 		struct rd_run *r = g->runs[i];
 		struct rd_wl *wl;
 		struct rd_level *l;
-		if (r->kind == RD_LADDER || r->kind == RD_MIX) /* own sections */
-			continue;
+		if (r->kind == RD_LADDER || r->kind == RD_MIX || r->kind == RD_LOADREP)
+			continue; /* their own sections */
 		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload); w++)
 			;
 		if (w == g->nwl) {
@@ -710,7 +712,7 @@ int rd_build(struct rd_set *s)
 	for (gi = 0; gi < s->ng; gi++) {
 		qsort(s->g[gi].runs, (size_t)s->g[gi].n, sizeof *s->g[gi].runs, cmp_run);
 		if (split(&s->g[gi]) != 0 || rd_ladders(&s->g[gi]) != 0 ||
-		    rd_mixes(&s->g[gi]) != 0)
+		    rd_mixes(&s->g[gi]) != 0 || rd_load_series(&s->g[gi]) != 0)
 			return -1;
 	}
 	choose_primary(s);
@@ -742,6 +744,9 @@ void rd_free(struct rd_set *s)
 		for (w = 0; w < s->g[i].nmix; w++)
 			free(s->g[i].mix[w].c);
 		free(s->g[i].mix);
+		for (w = 0; w < s->g[i].nloads; w++)
+			free(s->g[i].loads[w].l);
+		free(s->g[i].loads);
 	}
 	free(s->g);
 	for (i = 0; i < s->nruns; i++) {

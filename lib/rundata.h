@@ -19,7 +19,8 @@ enum rd_kind {
 	RD_OPEN,    /* open loop: requests at a rate */
 	RD_CONTEXT, /* context stress: prompts with a synthetic long context */
 	RD_LADDER,  /* one depth of a context ladder (labels ladder, depth) */
-	RD_MIX      /* the mixed workload or one class alone (labels mix, mixset) */
+	RD_MIX,     /* the mixed workload or one class alone (labels mix, mixset) */
+	RD_LOADREP  /* one of a series of loads (make load: labels loads, load_rep) */
 };
 
 /* One measured request, successful and not a warm-up. */
@@ -153,6 +154,23 @@ struct rd_mix {
 	int starved;              /* either ratio >= RD_STARVED */
 };
 
+/* One load of a series (make load). */
+struct rd_load {
+	int rep;                  /* 1, 2, ... */
+	double seconds;           /* the client's; NAN when it failed */
+	double server_s;          /* the server's own; NAN when not told */
+	const char *cache;        /* cold, warm, partial, unknown */
+	double resident;          /* the model file's share in the page cache
+	                           * before it; NAN unknown */
+	const char *error;        /* a failed load's message, else NULL */
+};
+
+struct rd_loads {
+	const char *id;           /* labels.loads */
+	struct rd_load *l;        /* by rep */
+	int n;
+};
+
 /* A class whose TTFT or E2E in the mix is this many times its own alone
  * starves (docs/metrics.md). */
 #define RD_STARVED 1.5
@@ -168,6 +186,8 @@ struct rd_group {
 	int nlad;
 	struct rd_mix *mix;          /* its mixed workloads, by set and users */
 	int nmix;
+	struct rd_loads *loads;      /* its load series */
+	int nloads;
 	const struct rd_level *base; /* primary workload, lowest closed level */
 	struct rd_summary sum;       /* from base; all unknown when NULL */
 };
@@ -216,6 +236,10 @@ int rd_ladders(struct rd_group *g);
 /* Builds g->mix from the group's RD_MIX runs.  Returns 0, or -1 when out
  * of memory. */
 int rd_mixes(struct rd_group *g);
+
+/* Builds g->loads from the group's RD_LOADREP runs.  Returns 0, or -1
+ * when out of memory. */
+int rd_load_series(struct rd_group *g);
 
 /* Whether a run is a leak soak (gen --shuffle: make leak, plan key leak). */
 int rd_is_soak(const struct rd_run *r);

@@ -37,7 +37,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
 	case $key in
 	model | model_id | quant | backend | server | load | unload | start | env | labels | \
-	server_name | base_url | prompts | extra | leak | ladder | mixed | reps | warmup | sweep | per_user | ctx | ctx_only | \
+	server_name | base_url | prompts | extra | leak | ladder | mixed | loads | model_file | load_cold | reps | warmup | sweep | per_user | ctx | ctx_only | \
 	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
 	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
 	esac
@@ -97,6 +97,22 @@ run_entry() {
 		ga="$(get "$n" gen_args)"
 		[ "$(get "$n" ignore_eos)" = yes ] && ga="--ignore-eos $ga"
 		export GEN_ARGS="$ga ${GEN_ARGS:-}"
+		# the load, repeated, each marked cold or warm (make load),
+		# before the entry's own load and runs
+		if [ -n "$(get "$n" loads)" ]; then
+			lcold=
+			[ "$(get "$n" load_cold)" = yes ] && lcold=1
+			if [ -n "$start" ]; then
+				START="env $start" LOADS=$(get "$n" loads) MODEL_FILE=$(get "$n" model_file) \
+					LOAD_COLD=$lcold "$here/load.sh" >/dev/null
+			else
+				LOAD=$([ "$load" = api ] && echo api) LOAD_CMD=$([ "$load" != api ] && echo "$load") \
+					UNLOAD=$unload LOADS=$(get "$n" loads) MODEL_FILE=$(get "$n" model_file) \
+					LOAD_COLD=$lcold "$here/load.sh" >/dev/null
+			fi
+			rc=$?
+			case $rc in 130 | 143) exit $rc ;; esac
+		fi
 		if [ -n "$start" ]; then
 			# A server started for this entry (llama-server) has loaded
 			# when /health answers 200.

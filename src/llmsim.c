@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -58,6 +59,7 @@ static uint64_t opt_leak;             /* --leak: bytes kept per request */
 static struct simfault run_fault;
 static double opt_fault_rate = 1.0;
 static double opt_load_time = -1;
+static const char *opt_model_file;    /* read at every load */
 static int opt_list;
 static int opt_no_usage;
 static char *replay;             /* --replay: a captured body */
@@ -234,11 +236,29 @@ static void on_ballast(evutil_socket_t fd, short what, void *arg)
 		evtimer_add(ballast_timer, &tv);
 }
 
+/* --model-file: a load reads the whole file, as a server reads its
+ * weights, so that the page cache holds it afterwards and the next load
+ * is warm (the reading time adds to the load). */
+static void read_model_file(void)
+{
+	static char buf[1 << 16];
+	int fd;
+
+	if (opt_model_file == NULL)
+		return;
+	if ((fd = open(opt_model_file, O_RDONLY)) < 0)
+		diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt_model_file, strerror(errno));
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	close(fd);
+}
+
 static void set_ballast(const struct sim_profile *p, double load_s)
 {
 	size_t want = opt_mem_set ? (size_t)opt_mem_bytes :
 		      (size_t)(p->mem_gb * opt_mem_scale * 1e6);
 
+	read_model_file();
 	free(ballast);
 	ballast = NULL;
 	ballast_len = ballast_touched = 0;
@@ -559,6 +579,7 @@ static void parse_args(int argc, char **argv)
 		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
 		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
 		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
+		{"model-file", 1, 0, 'W'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -598,6 +619,7 @@ static void parse_args(int argc, char **argv)
 		case 'Z': opt_fault_rate = args_real("--fault-rate", optarg, 0, 1); break;
 		case 'i': opt_list = 1; break;
 		case 'U': opt_no_usage = 1; break;
+		case 'W': opt_model_file = optarg; break;
 		case 'k': opt_api_key = optarg; break;
 		case 'y':
 			replay = fio_slurp(optarg, 256 << 20, &replay_len);

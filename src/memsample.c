@@ -15,6 +15,7 @@
 #include "formats.h"
 #include "gpumem.h"
 #include "jw.h"
+#include "pagecache.h"
 #include "procmem.h"
 #include "sigstop.h"
 #include "units.h"
@@ -51,12 +52,26 @@ static void usage(int code)
 	diag_usage(code, tool_synopsis, tool_help); /* both from docs/memsample.md */
 }
 
+/* --page-cache: the file's share in the page cache, then exit: whether a
+ * model's next load reads it from disk (docs/memsample.md). */
+static _Noreturn void page_cache(const char *path)
+{
+	int64_t bytes, in;
+
+	if (pagecache_resident(path, &bytes, &in) != 0)
+		diag_die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
+	printf("%.4f %lld %lld\n", bytes > 0 ? (double)in / (double)bytes : 0,
+	       (long long)bytes, (long long)in);
+	exit(diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK);
+}
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"interval", 1, 0, 'i'}, {"pid", 1, 0, 'p'}, {"name", 1, 0, 'n'},
 		{"system", 0, 0, 's'}, {"gpu", 0, 0, 'g'}, {"pss", 0, 0, 'P'},
 		{"duration", 1, 0, 'd'}, {"port", 1, 0, 'o'}, {"help", 0, 0, 'h'},
+		{"page-cache", 1, 0, 'c'}, {"drop-page-cache", 1, 0, 'D'},
 		{0, 0, 0, 0}
 	};
 	int c;
@@ -83,6 +98,12 @@ static void parse_args(int argc, char **argv)
 		case 's': opt_system = 1; break;
 		case 'g': opt_gpu = 1; break;
 		case 'P': opt_pss = 1; break;
+		case 'c': page_cache(optarg); break;
+		case 'D':
+			if (pagecache_drop(optarg) != 0)
+				diag_die(EXIT_RUNTIME, "%s: cannot drop it from the page cache: %s",
+					 optarg, errno == ENOSYS ? "this OS offers no way" : strerror(errno));
+			exit(EXIT_OK);
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}

@@ -80,7 +80,7 @@ test_expect_success 'a wrong usage count fails token counts' '
 test_expect_success 'a buffered stream fails decode TPS' '
 	battery F2 -- --timings --fault buffered &&
 	test "$(rc F2)" = 1 &&
-	line F2 "decode TPS" | grep -q ": FAIL (in 3 requests every token reached the client at once"
+	line F2 "decode TPS" | grep -q ": FAIL (in 5 requests every token reached the client at once"
 '
 
 test_expect_success 'text before the prompt is read fails TTFT; an early role-only chunk does not' '
@@ -106,7 +106,7 @@ test_expect_success 'a cache the nonce cannot bust fails the prefix cache' '
 test_expect_success 'usage not sent though asked fails usage' '
 	battery F7 -- --no-usage &&
 	test "$(rc F7)" = 1 &&
-	line F7 "usage" | grep -q ": FAIL (asked for with stream_options.include_usage, usage came in 0 of 3 streams"
+	line F7 "usage" | grep -q ": FAIL (asked for with stream_options.include_usage, usage came in 0 of 5 streams"
 '
 
 test_expect_success 'a server that cuts over-long prompts fails context overflow' '
@@ -142,9 +142,9 @@ test_expect_success 'a real llama-server'"'"'s captured stream, replayed' '
 	# stream is what a buffering proxy sends: decode TPS fails, as it must
 	llmsim_start RP --replay "$TESTS/fixtures/llama-server/chat-stream-usage.sse" &&
 	URL=$RP_URL OUT=rp MAX_TOKENS=16 test_expect_code 1 "$SCRIPTS/check-server.sh" >rp.out 2>/dev/null &&
-	grep -q ": token counts: ok (3 requests: usage = max_tokens on length stops" rp.out &&
-	grep -q ": usage: ok (with include_usage: in 3 of 3 streams; without: sent all the same)" rp.out &&
-	grep -q ": decode TPS: FAIL (in 3 requests every token reached the client at once, while the server reports 1889.9 tok/s" rp.out
+	grep -q ": token counts: ok (5 requests: usage = max_tokens on length stops" rp.out &&
+	grep -q ": usage: ok (with include_usage: in 5 of 5 streams; without: sent all the same)" rp.out &&
+	grep -q ": decode TPS: FAIL (in 5 requests every token reached the client at once, while the server reports 1889.9 tok/s" rp.out
 '
 
 test_expect_success 'usage errors: no URL, a bad SERVER_PID, srvcheck without a battery' '

@@ -13,6 +13,7 @@ void evbuffer_free(struct evbuffer *buf);
 size_t evbuffer_get_length(const struct evbuffer *buf);
 int evbuffer_add(struct evbuffer *buf, const void *data, size_t datlen);
 int evbuffer_drain(struct evbuffer *buf, size_t len);
+int evbuffer_prepend_buffer(struct evbuffer *dst, struct evbuffer *src);
 unsigned char *evbuffer_pullup(struct evbuffer *buf, ev_ssize_t size);
 
 #endif
