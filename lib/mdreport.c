@@ -368,8 +368,13 @@ static void slope_cell(const cJSON *lk, const char *key)
 {
 	char ci[48];
 	const cJSON *c;
+	double v = jget_num(lk, key, NAN);
 
-	numcell(jget_num(lk, key, NAN), 2);
+	/* a slope may be negative (memory given back): signed, not "bad" */
+	if (isfinite(v) && fabs(v) < 1e15)
+		out("%.2f", v);
+	else
+		numcell(v, 2);
 	snprintf(ci, sizeof ci, "%s_ci95", key);
 	c = cJSON_GetObjectItemCaseSensitive(lk, ci);
 	if (cJSON_GetArraySize(c) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(c, 0)) &&

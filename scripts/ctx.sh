@@ -41,7 +41,7 @@ for d in $DEPTHS; do
 	fi
 	printf '{"depth-%d": {"prompt": "In one sentence, what is the text above about?", "max_tokens": %d, "synthetic_tokens": %d, "category": "context ladder"}}\n' \
 		"$d" "${MAX_TOKENS:-64}" "$d" >"$tmp/depth-$d.json"
-	PROMPTS=$tmp/depth-$d.json N=${N:-3} WARMUP=0 ONLY= REQUESTS= RATE= C=1 TAG=ctx$d \
+	PROMPTS=$tmp/depth-$d.json N=${N:-3} WARMUP=0 ONLY= REQUESTS= RATE= C=1 TAG=ctx \
 		LABELS="${LABELS:-} ladder=$ladder depth=$d" "$here/bench.sh" >"$tmp/path"
 	rc=$?
 	result=$(cat "$tmp/path")

@@ -33,11 +33,11 @@ mixset=$(date -u +%Y%m%dT%H%M%SZ)-$$
 rc=0
 for c in $CS; do
 	reps=$(( (c * PER_USER + n - 1) / n ))
-	C=$c N=$reps WARMUP=0 REQUESTS= TAG=mixed-c$c \
+	C=$c N=$reps WARMUP=0 REQUESTS= TAG= \
 		LABELS="${LABELS:-} mix=mixed mixset=$mixset" "$here/bench.sh" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
 	case $rc in 130 | 143) exit $rc ;; esac
 	for k in $classes; do
-		C=$c N=$((c * PER_USER)) WARMUP=0 REQUESTS= ONLY=$k TAG=alone-$k-c$c \
+		C=$c N=$((c * PER_USER)) WARMUP=0 REQUESTS= ONLY=$k TAG=$k \
 			LABELS="${LABELS:-} mix=alone mixset=$mixset" "$here/bench.sh" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
 		case $rc in 130 | 143) exit $rc ;; esac
 	done
