@@ -40,7 +40,7 @@ test_expect_success 'llama-server imitation: every check passes, the server'"'"'
 	line LS "token counts" | grep -q "counted in usage on natural stops (usage = chunks + 1), left out of agg" &&
 	line LS "decode TPS" | grep ": ok (client [0-9.]* tok/s, server [0-9.]* (llama-server timings.predicted_per_second), client/server " |
 		sed "s/.*client\/server \([0-9.]*\).*/\1/" >ratio &&
-	awk "NR == 1 { ok = \$1 > 0.99 && \$1 < 1.01 } END { exit !ok }" ratio &&
+	awk "NR == 1 { ok = \$1 > 0.98 && \$1 < 1.02 } END { exit !ok }" ratio &&
 	line LS "TTFT at the first token" | grep -q ": ok (" &&
 	line LS "reasoning split" | grep -q ": ok (20 reasoning and 20 answer chunks" &&
 	line LS "prefix cache" | grep -q ": ok (busting on: .*, 0 of [0-9]* prompt tokens cached; busting off: later TTFT [0-9]* % lower" &&
@@ -54,7 +54,7 @@ test_expect_success 'llama-server imitation: every check passes, the server'"'"'
 '
 
 test_expect_success 'LM Studio imitation (stats, an early role chunk) and a reasoning field named reasoning' '
-	battery LM -- --stats --role-early --reasoning 10 --reasoning-field reasoning &&
+	battery LM -- --stats --role-early --ttft 50ms --reasoning 10 --reasoning-field reasoning &&
 	test "$(rc LM)" = 0 &&
 	line LM "decode TPS" | grep -q ": ok (.*LM Studio stats.tokens_per_second" &&
 	# the role chunk comes with the headers, long before the first token:
@@ -80,13 +80,17 @@ test_expect_success 'a wrong usage count fails token counts' '
 test_expect_success 'a buffered stream fails decode TPS' '
 	battery F2 -- --timings --fault buffered &&
 	test "$(rc F2)" = 1 &&
-	line F2 "decode TPS" | grep -q ": FAIL (in 5 requests every token reached the client at once"
+	# every token in one read, or (when the socket splits the burst) far
+	# faster than the server made them: a buffered stream either way
+	line F2 "decode TPS" | grep -q ": FAIL (.*buffered"
 '
 
 test_expect_success 'text before the prompt is read fails TTFT; an early role-only chunk does not' '
-	battery F3 -- --timings --fault early-token &&
+	# (a prefill of 100 ms: the early text leaves no doubt, however slow
+	# the machine'"'"'s first connection)
+	battery F3 -- --timings --ttft 100ms --fault early-token &&
 	test "$(rc F3)" = 1 &&
-	line F3 "TTFT at the first token" | grep -q ": FAIL (request 1: a chunk with text came .* before the server.s own .* to its first token"
+	line F3 "TTFT at the first token" | grep -q ": FAIL (request [0-9]*: a chunk with text came .* before the server.s own 1[0-9][0-9]\.[0-9] ms to its first token"
 '
 
 test_expect_success 'a mislabelled reasoning field fails the reasoning split' '
