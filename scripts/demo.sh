@@ -103,10 +103,9 @@ run_model() {
 	# The server started "loading" just now: gen measures the load like
 	# llama-server's, by polling /health until it answers 200.
 	LOAD=health LOAD_SINCE=$since N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
-	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
-	# the soak before the long prompts: memory that a sanitizer build's
-	# allocator gives back after them would read as memory falling
+	# the soak right after the standard set, whose prompts it shuffles
 	REQUESTS=$soak GEN_ARGS=--shuffle TAG=leak "$here/bench.sh" >/dev/null &&
+	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
 	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null 2>&1 &&
 	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1
 	local rc=$?
