@@ -14,6 +14,7 @@
 #include "formats.h"
 #include "jget.h"
 #include "md.h"
+#include "stats.h"
 
 #define OUTPUT_CHARS 300
 #define QUALITY_MIN_CHECKED 10  /* outputs checked for a pass rate to count */
@@ -819,20 +820,6 @@ static void write_mixes(void)
 		}
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The nearest-rank median (lib/stats' convention); sorts v. */
-static double median_of(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_dbl);
-	return v[(n + 1) / 2 - 1];
-}
-
 /* Each series of loads (make load): every load's seconds, the server's
  * own figure, and the page cache's hold on the model file before it. */
 static void write_load_series(void)
@@ -860,7 +847,7 @@ static void write_load_series(void)
 			cell(S->g[g].key, 120);
 			out("\n\n");
 			if (isfinite(cold) && nw > 0) {
-				double m = median_of(warm, nw);
+				double m = stats_median(warm, (size_t)nw);
 				out("Cold **%.2f s**, warm **%.2f s** (median of %d): the page cache "
 				    "saves %.0f %% of a load.\n\n", cold, m, nw, (1 - m / cold) * 100);
 			}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jget.h"
+#include "stats.h"
 
 const char *const sc_step_names[SC_NSTEPS] = {
 	"basic", "natural", "reasoning", "bust", "nobust", "nousage",
@@ -137,20 +138,9 @@ static const char *finish(const struct rq *r)
 	return f ? f : "";
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* The nearest-rank median (lib/stats' convention); sorts v. */
 static double median(double *v, int n)
 {
-	if (n <= 0)
-		return NAN;
-	qsort(v, (size_t)n, sizeof *v, cmp_dbl);
-	return v[(n + 1) / 2 - 1];
+	return n > 0 ? stats_median(v, (size_t)n) : NAN;
 }
 
 /* ---- token counts ------------------------------------------------------ */

@@ -35,6 +35,14 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+double stats_median(double *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof *v, cmp_double);
+	return v[(n + 1) / 2 - 1];
+}
+
 void stats_summarise(struct stats_vec *s, struct stats_sum *out)
 {
 	double sum = 0, sq = 0, half;

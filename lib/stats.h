@@ -40,6 +40,9 @@ void stats_summarise(struct stats_vec *s, struct stats_sum *out);
  * stats_summarise leaves it); 0 when empty. */
 double stats_percentile(const struct stats_vec *s, double p);
 
+/* The nearest-rank median of v[0..n-1], which it sorts; NAN when n is 0. */
+double stats_median(double *v, size_t n);
+
 /* The two-sided 95 % quantile of Student's t with df degrees of freedom
  * (12.706 for df 1, 1.960 as df grows). */
 double stats_t95(long df);

@@ -50,6 +50,11 @@ static void test_nearest_rank(void)
 	CHECK_NEAR(stats_percentile(&v, 5), 1, 0);    /* rank 1 */
 	CHECK_NEAR(stats_percentile(&v, 5.1), 2, 0);  /* rank ceil(1.02) */
 	stats_vec_free(&v);
+	/* the median of an array, by the same rule: rank ceil(n / 2) */
+	double a[] = {3, 1, 4, 1.5}, b[] = {9, 2, 7};
+	CHECK_NEAR(stats_median(a, 4), 1.5, 0);       /* rank 2 of 1 1.5 3 4 */
+	CHECK_NEAR(stats_median(b, 3), 7, 0);         /* rank 2 of 2 7 9 */
+	CHECK(isnan(stats_median(a, 0)));
 }
 
 static void test_t95(void)
