@@ -745,15 +745,23 @@ static const char *display(const char *kind)
 	return "unknown server";
 }
 
-void sc_server(const struct sc_input *in, char *name, size_t nn,
-	       char *version, size_t vn)
+/* What gen detected: the basic step's run event's "server", or NULL. */
+static const cJSON *basic_server(const struct sc_input *in)
 {
 	const cJSON *srv = NULL, *ev;
-	const char *k, *v;
 
 	cJSON_ArrayForEach(ev, in->step[SC_BASIC].events)
 		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "run") == 0)
 			srv = jget_obj(ev, "server");
+	return srv;
+}
+
+void sc_server(const struct sc_input *in, char *name, size_t nn,
+	       char *version, size_t vn)
+{
+	const cJSON *srv = basic_server(in);
+	const char *k, *v;
+
 	k = srv ? jget_str(srv, "kind") : NULL;
 	v = srv ? jget_str(srv, "version") : NULL;
 	snprintf(name, nn, "%s", display(k ? k : "unknown"));
@@ -783,12 +791,9 @@ static void check_identity(const struct sc_input *in, const char *kind,
 
 void sc_run(const struct sc_input *in, struct sc_result *out)
 {
-	const cJSON *srv = NULL, *ev;
+	const cJSON *srv = basic_server(in);
 	const char *kind;
 
-	cJSON_ArrayForEach(ev, in->step[SC_BASIC].events)
-		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "run") == 0)
-			srv = jget_obj(ev, "server");
 	kind = srv && jget_str(srv, "kind") ? jget_str(srv, "kind") : "unknown";
 	memset(out, 0, SC_NCHECKS * sizeof *out);
 	check_identity(in, kind, &out[0]);
