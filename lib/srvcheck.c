@@ -126,6 +126,14 @@ static int ok_req(const struct rq *r)
 	return st != NULL && strcmp(st, "ok") == 0;
 }
 
+/* A done event's status; a done without one (a malformed file) says so. */
+static const char *status_of(const struct rq *r)
+{
+	const char *st = jget_str(r->done, "status");
+
+	return st ? st : "no status";
+}
+
 static long usage_out(const struct rq *r)
 {
 	return (long)jget_path_num(r->done, "usage.completion_tokens", -1);
@@ -592,7 +600,7 @@ static int says_context(const char *e)
  * status >= 400 is http_error, an error in a 200 stream stream_error. */
 static const char *class_wrong(const struct rq *r)
 {
-	const char *st = jget_str(r->done, "status");
+	const char *st = status_of(r);
 	int http = (int)jget_num(r->done, "http", 0);
 
 	if (http >= 400 && strcmp(st, "http_error") != 0)
@@ -619,7 +627,7 @@ static void check_overflow(const struct sc_input *in, struct sc_result *res)
 	}
 	if (s.run_ev)
 		ctx = (long)jget_path_num(s.run_ev, "server.ctx_size", -1);
-	st = jget_str(r->done, "status");
+	st = status_of(r);
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
@@ -654,7 +662,7 @@ static void check_unknown(const struct sc_input *in, struct sc_result *res)
 		free(s.r);
 		return;
 	}
-	st = jget_str(r->done, "status");
+	st = status_of(r);
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
