@@ -46,9 +46,17 @@ int pagecache_resident(const char *path, int64_t *bytes, int64_t *resident)
 			return -1;
 		}
 		npages = (step + (size_t)page - 1) / (size_t)page;
-		if (mincore(m, step, vec) == 0)
-			for (i = 0; i < npages; i++)
-				in += (vec[i] & 1) ? page : 0;
+		/* a failed mincore is an error, never a silent 0 % ("cold") */
+		if (mincore(m, step, vec) != 0) {
+			e = errno;
+			munmap(m, step);
+			free(vec);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		for (i = 0; i < npages; i++)
+			in += (vec[i] & 1) ? page : 0;
 		munmap(m, step);
 	}
 	if (vec == NULL) {

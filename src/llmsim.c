@@ -242,14 +242,18 @@ static void on_ballast(evutil_socket_t fd, short what, void *arg)
 static void read_model_file(void)
 {
 	static char buf[1 << 16];
+	ssize_t n;
 	int fd;
 
 	if (opt_model_file == NULL)
 		return;
 	if ((fd = open(opt_model_file, O_RDONLY)) < 0)
 		diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt_model_file, strerror(errno));
-	while (read(fd, buf, sizeof buf) > 0)
-		;
+	/* to the end: a read cut short by a signal is resumed, an error is
+	 * said, so a load never reads part of the file unnoticed */
+	while ((n = read(fd, buf, sizeof buf)) != 0)
+		if (n < 0 && errno != EINTR)
+			diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt_model_file, strerror(errno));
 	close(fd);
 }
 

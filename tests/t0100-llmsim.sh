@@ -258,6 +258,21 @@ test_expect_success 'load: /health 503 while loading, LM Studio load endpoint ti
 	llmsim_stop L INT
 '
 
+test_expect_success '--model-file: a load reads the whole file before the server answers' '
+	# through a pipe: the writer ends well only if llmsim reads to the end
+	# (a reader that stops early makes it fail with EPIPE), and the port
+	# opens only after it did; a file it cannot read is a clear error
+	mkfifo weights &&
+	{ head -c 8388608 /dev/zero >weights; echo $? >wrc; } &
+	llmsim_start F --model-file "$PWD/weights" &&
+	wait_for 10 test -s wrc &&
+	test "$(cat wrc)" = 0 &&
+	test "$(curl -sS "${F_URL%/v1}/health")" = "{\"status\":\"ok\"}" &&
+	llmsim_stop F &&
+	test_expect_code 1 "$TB_BIN/llmsim" --port 0 --model-file "$PWD/nothing" 2>err &&
+	grep -q "^llmsim: --model-file $PWD/nothing: No such file" err
+'
+
 test_expect_success 'memory: the simulated model memory is allocated and touched' '
 	test -r /proc/self/status || exit 0
 	llmsim_start M --mem 64MiB &&

@@ -119,8 +119,10 @@ test_expect_success 'the mixed workload by class: short requests starve behind l
 
 test_expect_success 'make load: each load cold or warm by the page cache, the server'"'"'s own figure beside' '
 	# a server started afresh 3 times, reading a 16 MB model file at each
-	# load: dropped from the page cache first, the first load is cold (0 %)
-	# and the next two warm (100 %), each timed to /health 200
+	# load: dropped from the page cache first, the first load is cold (0 %);
+	# the next two hold more of it, warm or partial as the kernel left it
+	# (proactive reclaim can take pages read a second ago: docs/metrics.md),
+	# each state agreeing with its share; each load timed to /health 200
 	dd if=/dev/zero of=weights bs=1048576 count=16 2>/dev/null &&
 	free_port LP &&
 	MODEL=lp RESULTS=lp BASE_URL=http://127.0.0.1:$LP_PORT/v1 LOADS=3 MODEL_FILE=$PWD/weights \
@@ -132,10 +134,12 @@ test_expect_success 'make load: each load cold or warm by the page cache, the se
 			.load.method, .load.status, .load.seconds] | @tsv" "$r"
 	done >loads &&
 	cat loads &&
-	awk -F"\t" "NR == 1 && (\$2 != \"cold\" || \$3 > 0.1) { bad = 1 }
-		NR > 1 && (\$2 != \"warm\" || \$3 < 0.9) { bad = 1 }
+	awk -F"\t" "NR == 1 { cold = \$3; if (\$2 != \"cold\" || \$3 >= 0.1) bad = 1 }
+		NR > 1 && !(\$3 > cold) { bad = 1 }
+		\$2 != (\$3 < 0.1 ? \"cold\" : \$3 >= 0.9 ? \"warm\" : \"partial\") { bad = 1 }
 		\$4 != \"health_poll\" || \$5 != \"ok\" || \$6 < 0.2 { bad = 1 }
 		END { exit bad || NR != 3 }" loads &&
+	nwarm=$(cut -f2 loads | grep -c "^warm$" || :) &&
 	# LM Studio'"'"'s REST load (llmsim imitates it): the server'"'"'s own
 	# load_time_seconds beside the client'"'"'s; no file named: unknown
 	llmsim_start LA --load-time 300ms &&
@@ -148,7 +152,12 @@ test_expect_success 'make load: each load cold or warm by the page cache, the se
 		END { exit bad || NR != 2 }" api &&
 	"$TB_BIN/report" -o l.md lp la 2>/dev/null &&
 	grep -q "^## Load times" l.md &&
-	grep -q "^Cold \*\*[0-9.]* s\*\*, warm \*\*[0-9.]* s\*\* (median of 2)" l.md &&
+	# the saving from the warm loads alone; none warm: no saving claimed
+	if [ "$nwarm" -gt 0 ]; then
+		grep -q "^Cold \*\*[0-9.]* s\*\*, warm \*\*[0-9.]* s\*\* (median of $nwarm)" l.md
+	else
+		! grep -q "^Cold " l.md
+	fi &&
 	grep -q "^| 1 | cold | 0 % | [0-9.]* | — |$" l.md &&
 	grep -q "^| 2 | unknown | — | [0-9.]* | 0\.30 |$" l.md &&
 	# without a way to load: a usage error
@@ -282,10 +291,10 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	grep -q "^> \*\*Simulated.\*\* All 78 runs measured llmsim" rep/demo.md &&
 	test "$(grep -c "^\*\*The shortest class (short-4) \(starves\|does not starve\)\*\* in the mix: TTFT [0-9.]*×, E2E [0-9.]*× its own alone\.$" rep/demo.md)" -eq 8 &&
 	# the repeated loads: each series cold first (its file dropped from the
-	# page cache), then warm
+	# page cache), then more of the file cached than that: warm, or partial
+	# where the kernel reclaimed some of it since (docs/metrics.md)
 	test "$(grep -c "^| 1 | cold | 0 % | [0-9.]* | " rep/demo.md)" -eq 2 &&
-	# (warm: 90 % or more; a read just done can leave a few pages out)
-	test "$(grep -c "^| [23] | warm | \\(9[0-9]\\|100\\) % | [0-9.]* | " rep/demo.md)" -eq 4 &&
+	test "$(grep -c "^| [23] | \\(warm\\|partial\\) | [0-9]* % | [0-9.]* | " rep/demo.md)" -eq 4 &&
 	# the ladder: Qwen3-Coder-Next, loaded with 1,500 tokens, stops at 2k
 	# and says why; MiniMax-M2.1 holds both depths, its memory growing
 	sed -n "/^## Context ladder/,/^## [A-Z]/p" rep/demo.md >ladder &&
