@@ -9,6 +9,7 @@
 
 #include "formats.h"
 #include "jget.h"
+#include "srvfig.h"
 #include "prompts.h"
 
 #define MAX_ID 100000000L
@@ -262,27 +263,14 @@ static void on_tok(struct evacc *a, const cJSON *ev, double t, struct req *r)
 }
 
 
-/* The server's own speed: llama-server timings, LM Studio stats, or
- * Ollama durations. */
+/* The server's own speed (lib/srvfig: one definition per server). */
 static void server_speeds(struct req *r, const cJSON *ev)
 {
-	const cJSON *tm = cJSON_GetObjectItemCaseSensitive(ev, "timings");
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(ev, "stats");
-	const cJSON *ol = cJSON_GetObjectItemCaseSensitive(ev, "ollama");
+	struct srvfig f;
 
-	r->srv_decode = r->srv_prefill = -1;
-	if (tm) {
-		r->srv_decode = jget_num(tm, "predicted_per_second", -1);
-		r->srv_prefill = jget_num(tm, "prompt_per_second", -1);
-	} else if (st) {
-		r->srv_decode = jget_num(st, "tokens_per_second", -1);
-	} else if (ol && jget_num(ol, "eval_duration", 0) > 0) {
-		r->srv_decode = jget_num(ol, "eval_count", 0) /
-				(jget_num(ol, "eval_duration", 1) / 1e9);
-		if (jget_num(ol, "prompt_eval_duration", 0) > 0)
-			r->srv_prefill = jget_num(ol, "prompt_eval_count", 0) /
-					 (jget_num(ol, "prompt_eval_duration", 1) / 1e9);
-	}
+	srvfig_read(ev, &f);
+	r->srv_decode = f.decode_tps;
+	r->srv_prefill = f.prefill_tps;
 }
 
 static void check_quality(struct evacc *a, struct req *r, const cJSON *ev)
