@@ -121,6 +121,42 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 	c->usage = jget_obj(c->root, "usage");
 	c->timings = jget_obj(c->root, "timings");
 	c->stats = jget_obj(c->root, "stats");
+	c->metrics = jget_obj(c->root, "metrics");
+}
+
+void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
+{
+	const cJSON *msg, *err, *v;
+
+	memset(c, 0, sizeof *c);
+	c->kind = OAI_BAD;
+	c->root = cJSON_ParseWithLength(data, len);
+	if (!cJSON_IsObject(c->root))
+		return;
+	err = cJSON_GetObjectItemCaseSensitive(c->root, "error");
+	if (err != NULL && !cJSON_IsNull(err)) {
+		c->kind = OAI_ERROR;
+		c->error = cJSON_IsString(err) ? err->valuestring : str_of(err, "message", NULL);
+		if (c->error == NULL)
+			c->error = "error object without a message";
+		return;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(c->root, "done");
+	msg = cJSON_GetObjectItemCaseSensitive(c->root, "message");
+	if (!cJSON_IsBool(v) || (msg != NULL && !cJSON_IsObject(msg))) {
+		c->bad = !cJSON_IsBool(v) ? "no done field" : "message is not an object";
+		return;
+	}
+	c->kind = OAI_CHUNK;
+	c->content = str_of(msg, "content", &c->content_len);
+	c->reasoning = str_of(msg, "thinking", &c->reasoning_len);
+	tool_calls(cJSON_GetObjectItemCaseSensitive(msg, "tool_calls"), c);
+	if (cJSON_IsTrue(v)) {
+		c->finish = str_of(c->root, "done_reason", NULL);
+		if (c->finish == NULL)
+			c->finish = "stop";
+		c->ollama = c->root;
+	}
 }
 
 void oai_clear(struct oai_chunk *c)

@@ -35,6 +35,8 @@ struct oai_chunk {
 	const cJSON *usage;       /* objects as the server sent them */
 	const cJSON *timings;     /* llama-server */
 	const cJSON *stats;       /* LM Studio */
+	const cJSON *ollama;      /* Ollama's native final object (durations, counts) */
+	const cJSON *metrics;     /* vLLM's per-request metrics (--enable-per-request-metrics) */
 	const char *error;        /* OAI_ERROR: the message */
 	const char *bad;          /* OAI_BAD: what is wrong, when known */
 	cJSON *root;
@@ -43,6 +45,14 @@ struct oai_chunk {
 /* Decodes data[0..len).  Always fills *c (kind OAI_BAD on garbage); release
  * with oai_clear. */
 void oai_decode(const char *data, size_t len, struct oai_chunk *c);
+
+/* Decodes one line of Ollama's native /api/chat stream (NDJSON, v0.33
+ * server/routes.go): message.content is content, message.thinking
+ * reasoning, message.tool_calls a tool call; the line with "done": true
+ * carries done_reason as the finish and the durations and counts (ollama
+ * points at the whole object); {"error": "..."} is OAI_ERROR.  Release
+ * with oai_clear. */
+void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c);
 void oai_clear(struct oai_chunk *c);
 
 /* The message of an error body such as {"error":{"message":"..."}} or

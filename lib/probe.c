@@ -153,6 +153,15 @@ static void model_meta(const struct probe *p, struct srv_info *in)
 	cJSON_Delete(j);
 }
 
+/* An Ollama model name is the one asked for, or it with ":latest". */
+static int ollama_name_is(const char *name, const char *want)
+{
+	size_t n = strlen(want);
+
+	return n > 0 && (strcmp(name, want) == 0 ||
+			 (strncmp(name, want, n) == 0 && !strcmp(name + n, ":latest")));
+}
+
 /* llama-server (or llmsim) answers /props. */
 static int probe_props(const struct probe *p, struct srv_info *in)
 {
@@ -179,15 +188,74 @@ static int probe_props(const struct probe *p, struct srv_info *in)
 	return found;
 }
 
-/* LM Studio answers /api/v0/models with quantization and state; the model
- * asked for, else the loaded one, gives the details. */
+/* An LM Studio 0.4 /api/v1/models entry is the model asked for when its
+ * key or one of its loaded instances' ids is that name. */
+static const cJSON *lms_instance(const cJSON *m, const char *want)
+{
+	const cJSON *li;
+
+	cJSON_ArrayForEach(li, cJSON_GetObjectItem(m, "loaded_instances"))
+		if (want && jget_str(li, "id") && !strcmp(jget_str(li, "id"), want))
+			return li;
+	return NULL;
+}
+
+/* LM Studio 0.4's /api/v1/models (its docs, list.md at c6854fb): key,
+ * format, quantization.name, size_bytes, max_context_length, and each
+ * loaded instance's id and config.context_length.  The model asked for,
+ * else the first loaded one.  0 when it did not answer so. */
+static int probe_lms_v1(const struct probe *p, struct srv_info *in)
+{
+	long code;
+	cJSON *j = get_root(p, "/api/v1/models", &code);
+	const cJSON *m, *pick = NULL, *inst = NULL, *li;
+	int found = 0;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models")) {
+		if (!cJSON_IsArray(cJSON_GetObjectItem(m, "loaded_instances")))
+			continue;
+		found = 1;
+		li = lms_instance(m, p->model_id);
+		if (li || (p->model_id && jget_str(m, "key") && !strcmp(jget_str(m, "key"), p->model_id))) {
+			pick = m;
+			inst = li ? li : cJSON_GetArrayItem(cJSON_GetObjectItem(m, "loaded_instances"), 0);
+			break;
+		}
+		if (pick == NULL && cJSON_GetArraySize(cJSON_GetObjectItem(m, "loaded_instances")) > 0) {
+			pick = m;
+			inst = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "loaded_instances"), 0);
+		}
+	}
+	if (found && code == 200) {
+		in->kind = in->kind == SRV_LLMSIM ? SRV_LLMSIM : SRV_LMSTUDIO;
+		jget_copy(in->model, sizeof in->model, inst ? inst : pick, inst ? "id" : "key");
+		jget_copy(in->quant, sizeof in->quant, jget_obj(pick, "quantization"), "name");
+		jget_copy(in->backend, sizeof in->backend, pick, "format");
+		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
+		in->ctx = (long)jget_path_num(inst, "config.context_length", (double)in->ctx_train);
+		in->model_bytes = jget_num(pick, "size_bytes", 0);
+		in->model_listed = inst != NULL;
+		in->simulated |= jget_obj(pick, "llmsim") != NULL;
+	}
+	cJSON_Delete(j);
+	return found && code == 200;
+}
+
+/* LM Studio answers /api/v1/models (0.4 on), else /api/v0/models with
+ * quantization and state; the model asked for, else the loaded one, gives
+ * the details. */
 static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 {
 	long code;
-	cJSON *j = get_root(p, "/api/v0/models", &code);
-	const cJSON *m, *pick = NULL, *data = cJSON_GetObjectItem(j, "data");
+	cJSON *j;
+	const cJSON *m, *pick = NULL, *data;
 	const char *id, *st;
 	int found = 0;
+
+	if (probe_lms_v1(p, in))
+		return 1;
+	j = get_root(p, "/api/v0/models", &code);
+	data = cJSON_GetObjectItem(j, "data");
 
 	cJSON_ArrayForEach(m, data) {
 		if (!cJSON_GetObjectItem(m, "compatibility_type"))
@@ -217,6 +285,27 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 	return found && code == 200;
 }
 
+/* Ollama's /api/ps: the loaded model's context (v0.33 api/types.go
+ * ProcessModelResponse context_length). */
+static void ollama_ps(const struct probe *p, struct srv_info *in, const char *want)
+{
+	long code;
+	cJSON *j = get_root(p, "/api/ps", &code);
+	const cJSON *m;
+
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models")) {
+		const char *name = jget_str(m, "name");
+		if (name && !in->model[0]) /* the loaded model, when none was named */
+			jget_copy(in->model, sizeof in->model, m, "name");
+		if (name && ollama_name_is(name, want[0] ? want : in->model) &&
+		    jget_num(m, "context_length", 0) > 0)
+			in->ctx = (long)jget_num(m, "context_length", 0);
+	}
+	cJSON_Delete(j);
+}
+
+/* Ollama's /api/tags: the model's file size and format (gguf: run by its
+ * embedded llama-server; else its MLX runner). */
 static int probe_ollama(const struct probe *p, struct srv_info *in)
 {
 	long code;
@@ -224,38 +313,77 @@ static int probe_ollama(const struct probe *p, struct srv_info *in)
 	int found = code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
 	const cJSON *m, *models = found ? cJSON_GetObjectItem(j, "models") : NULL;
 	const char *want = p->model_id ? p->model_id : "";
-	size_t n = strlen(want);
 
 	if (found)
 		in->kind = SRV_OLLAMA;
-	/* the model's size: its name, or its name with the default tag */
 	cJSON_ArrayForEach(m, models) {
 		const char *name = jget_str(m, "name");
-		if (name && n > 0 && (strcmp(name, want) == 0 ||
-				      (strncmp(name, want, n) == 0 && !strcmp(name + n, ":latest"))))
-			in->model_bytes = jget_num(m, "size", 0);
+		if (name == NULL || !ollama_name_is(name, want))
+			continue;
+		in->model_bytes = jget_num(m, "size", 0);
+		in->model_listed = 1;
+		jget_copy(in->model, sizeof in->model, m, "name");
+		in->simulated |= jget_obj(m, "llmsim") != NULL; /* llmsim --as ollama */
+		jget_copy(in->backend, sizeof in->backend, jget_obj(m, "details"), "format");
+		jget_copy(in->quant, sizeof in->quant, jget_obj(m, "details"),
+			  "quantization_level");
 	}
 	cJSON_Delete(j);
+	if (found)
+		ollama_ps(p, in, want);
 	return found;
 }
 
-/* Last resort: /v1/models; vLLM says owned_by "vllm". */
+/* The ids of /v1/models, ", "-joined, and whether the model asked for is
+ * one of them. */
+static void list_ids(const struct probe *p, const cJSON *data, struct srv_info *in)
+{
+	const cJSON *m;
+	size_t used = 0;
+
+	in->model_ids[0] = '\0';
+	cJSON_ArrayForEach(m, data) {
+		const char *id = jget_str(m, "id");
+		if (id == NULL)
+			continue;
+		if (p->model_id && strcmp(id, p->model_id) == 0)
+			in->model_listed = 1;
+		if (used + strlen(id) + 3 < sizeof in->model_ids)
+			used += (size_t)snprintf(in->model_ids + used, sizeof in->model_ids - used,
+						 "%s%s", used ? ", " : "", id);
+	}
+}
+
+/* Last resort: /v1/models.  vLLM says owned_by "vllm" (and max_model_len,
+ * its context: entrypoints/openai protocol ModelCard); mlx_lm.server's
+ * entries have no owned_by at all (0.32 server.py handle_models_request),
+ * which every other server sends; else a generic OpenAI server. */
 static int probe_models(const struct probe *p, struct srv_info *in)
 {
 	long code;
 	char url[1200];
 	cJSON *j;
-	const cJSON *first;
+	const cJSON *first, *data, *m;
 	const char *owner;
+	int owned = 0;
 
 	snprintf(url, sizeof url, "%s/models", p->base);
 	j = http_json(p, url, NULL, 3, &code);
-	first = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "data"), 0);
+	data = cJSON_GetObjectItem(j, "data");
+	first = cJSON_GetArrayItem(data, 0);
+	cJSON_ArrayForEach(m, data) {
+		owned |= cJSON_GetObjectItem(m, "owned_by") != NULL;
+		in->simulated |= jget_obj(m, "llmsim") != NULL; /* llmsim --as */
+	}
 	if (code == 200 && first) {
 		owner = jget_str(first, "owned_by");
-		in->kind = owner && !strcmp(owner, "vllm") ? SRV_VLLM : SRV_OPENAI;
+		in->kind = owner && !strcmp(owner, "vllm") ? SRV_VLLM :
+			   !owned && jget_str(first, "object") ? SRV_MLX : SRV_OPENAI;
 		if (!in->model[0])
 			jget_copy(in->model, sizeof in->model, first, "id");
+		if (in->kind == SRV_VLLM && jget_num(first, "max_model_len", 0) > 0)
+			in->ctx = (long)jget_num(first, "max_model_len", 0);
+		list_ids(p, data, in);
 	}
 	cJSON_Delete(j);
 	return code == 200;
@@ -329,15 +457,14 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 	cJSON *j;
 	const cJSON *v;
 	double secs;
+	int ok;
 	jw b;
 
 	jw_init(&b);
 	jw_obj_open(&b, NULL);
 	jw_str(&b, "model", p->model_id);
-	if (ollama) {
-		jw_str(&b, "prompt", "");
+	if (ollama)
 		jw_bool(&b, "stream", 0);
-	}
 	jw_obj_close(&b);
 	snprintf(url, sizeof url, "%s%s", p->root,
 		 ollama ? "/api/generate" : "/api/v1/models/load");
@@ -345,13 +472,23 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 	jw_free(&b);
 	v = cJSON_GetObjectItem(j, ollama ? "load_duration" : "load_time_seconds");
 	secs = cJSON_IsNumber(v) ? v->valuedouble / (ollama ? 1e9 : 1) : -1;
+	/* Ollama: done with done_reason "load" (or any done reply) is a load */
+	ok = code == 200 && (ollama ? cJSON_IsTrue(cJSON_GetObjectItem(j, "done")) : secs >= 0);
 	cJSON_Delete(j);
-	if (code == 200 && secs >= 0)
+	if (ok)
 		return done(r, method, t0, secs, NULL);
 	if (p->stop != NULL && *p->stop)
 		return done(r, method, t0, -1, "stopped by a signal");
 	snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
 	return done(r, method, t0, -1, msg);
+}
+
+long probe_health(const struct probe *p)
+{
+	long code = 0;
+
+	cJSON_Delete(get_root(p, "/health", &code));
+	return code;
 }
 
 int probe_load_health(const struct probe *p, int64_t t0, double timeout,

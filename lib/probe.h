@@ -43,6 +43,8 @@ struct srv_info {
 	double model_bytes;             /* the model file's size, 0 when not told
 	                                 * (llama-server /v1/models meta.size,
 	                                 * Ollama /api/tags size) */
+	char model_ids[1024];           /* /v1/models ids, ", "-joined (cut short) */
+	int model_listed;               /* the model asked for is one of them */
 };
 
 /* A measured model load. */
@@ -69,8 +71,14 @@ int probe_detect(const struct probe *p, struct srv_info *info);
  * -1 when the endpoint did not answer. */
 int probe_known(const struct probe *p, enum srv_kind kind, struct srv_info *in);
 
+/* The HTTP status of GET /health, 0 when nothing answered. */
+long probe_health(const struct probe *p);
+
 /* LM Studio's REST load (/api/v1/models/load, load_time_seconds) or, with
- * ollama, Ollama's empty generate (load_duration): 0, or -1 with r->err. */
+ * ollama, Ollama's documented load, a generate without a prompt, timed by
+ * the client (its reply says done_reason "load" and carries no durations:
+ * v0.33 server/routes.go; a load_duration it may send is the server's
+ * figure): 0, or -1 with r->err. */
 int probe_load_api(const struct probe *p, int ollama, double timeout,
 		   struct load_result *r);
 

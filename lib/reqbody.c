@@ -40,37 +40,62 @@ static void write_messages(jw *w, const struct prompt *p, const char *nonce)
 	jw_arr_close(w);
 }
 
-char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o)
+/* Ollama's native /api/chat body (docs/api.md "Generate a chat
+ * completion"): the sampling settings go in "options". */
+static void ollama_body(jw *w, const struct prompt *p, const struct reqbody_opts *o)
+{
+	write_messages(w, p, o->nonce);
+	jw_bool(w, "stream", 1);
+	jw_obj_open(w, "options");
+	jw_int(w, "num_predict", reqbody_max_tokens(p, o->max_tokens));
+	if (o->temperature >= 0)
+		jw_num(w, "temperature", o->temperature, 3);
+	if (o->seed >= 0)
+		jw_int(w, "seed", o->seed);
+	jw_obj_close(w);
+}
+
+/* The OpenAI body of /chat/completions or /completions. */
+static void openai_body(jw *w, const struct prompt *p, const struct reqbody_opts *o)
 {
 	int max = reqbody_max_tokens(p, o->max_tokens);
+
+	if (o->chat)
+		write_messages(w, p, o->nonce);
+	else
+		jw_escape_join(w, "prompt", o->nonce ? o->nonce : "", p->text);
+	jw_int(w, "max_tokens", max);
+	jw_bool(w, "stream", 1);
+	if (!o->no_stream_options) {
+		jw_obj_open(w, "stream_options");
+		jw_bool(w, "include_usage", 1);
+		jw_obj_close(w);
+	}
+	if (o->temperature >= 0)
+		jw_num(w, "temperature", o->temperature, 3);
+	if (o->seed >= 0)
+		jw_int(w, "seed", o->seed);
+	if (o->ignore_eos) {
+		jw_bool(w, "ignore_eos", 1);
+		if (o->min_tokens)
+			jw_int(w, "min_tokens", max);
+	}
+	if (o->no_cache_prompt)
+		jw_bool(w, "cache_prompt", 0);
+}
+
+char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o)
+{
 	char *out;
 	jw w;
 
 	jw_init(&w);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "model", o->model);
-	if (o->chat)
-		write_messages(&w, p, o->nonce);
+	if (o->ollama)
+		ollama_body(&w, p, o);
 	else
-		jw_escape_join(&w, "prompt", o->nonce ? o->nonce : "", p->text);
-	jw_int(&w, "max_tokens", max);
-	jw_bool(&w, "stream", 1);
-	if (!o->no_stream_options) {
-		jw_obj_open(&w, "stream_options");
-		jw_bool(&w, "include_usage", 1);
-		jw_obj_close(&w);
-	}
-	if (o->temperature >= 0)
-		jw_num(&w, "temperature", o->temperature, 3);
-	if (o->seed >= 0)
-		jw_int(&w, "seed", o->seed);
-	if (o->ignore_eos) {
-		jw_bool(&w, "ignore_eos", 1);
-		if (o->min_tokens)
-			jw_int(&w, "min_tokens", max);
-	}
-	if (o->no_cache_prompt)
-		jw_bool(&w, "cache_prompt", 0);
+		openai_body(&w, p, o);
 	jw_obj_close(&w);
 	out = w.oom ? NULL : strdup(jw_cstr(&w));
 	jw_free(&w);

@@ -16,14 +16,17 @@ struct reqbody_opts {
 	int no_cache_prompt;     /* "cache_prompt": false (llama-server, llmsim) */
 	const char *nonce;       /* put before the first message's text (cache busting); NULL: none */
 	int no_stream_options;   /* leave stream_options (include_usage) out */
+	int ollama;              /* Ollama's native /api/chat: options.num_predict ... */
 };
 
 /* The max_tokens a request for p asks for: the override, else the
  * prompt's, else 256. */
 int reqbody_max_tokens(const struct prompt *p, long override);
 
-/* The body, always streamed, with stream_options.include_usage unless told; the caller
- * frees it.  NULL when out of memory. */
+/* The body, always streamed, with stream_options.include_usage unless told
+ * (Ollama's native body: messages, stream, and options num_predict,
+ * temperature, seed; no ignore_eos there); the caller frees it.  NULL when
+ * out of memory. */
 char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o);
 
 #endif

@@ -21,12 +21,14 @@ int resp_init(struct resp *r, int keep_text, size_t max_line,
 	r->status = ST_OK;
 	r->timeout_kind = TO_OTHER;
 	r->usage_completion = r->usage_prompt = r->usage_reasoning = -1;
+	r->load_s = -1;
 	r->keep_text = keep_text;
 	r->on_tok = on_tok;
 	r->ctx = ctx;
 	jw_init(&r->text);
 	jw_init(&r->reasoning);
 	jw_init(&r->errbody);
+	jw_init(&r->line);
 	r->max_line = max_line ? max_line : (size_t)64 << 20;
 	r->sse = sse_new(on_sse, r, r->max_line);
 	return r->sse != NULL ? 0 : -1;
@@ -38,11 +40,20 @@ void resp_free(struct resp *r)
 	jw_free(&r->text);
 	jw_free(&r->reasoning);
 	jw_free(&r->errbody);
+	jw_free(&r->line);
 	free(r->usage);
 	free(r->timings);
 	free(r->stats);
+	free(r->ollama);
+	free(r->metrics);
 	r->sse = NULL;
-	r->usage = r->timings = r->stats = NULL;
+	r->usage = r->timings = r->stats = r->ollama = r->metrics = NULL;
+}
+
+void resp_set_ollama(struct resp *r, const char *runner)
+{
+	r->ndjson = 1;
+	r->runner = runner;
 }
 
 void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
@@ -93,6 +104,30 @@ static void take_usage(struct resp *r, const cJSON *u)
 		r->usage_reasoning = (long)jget_num(d, "reasoning_tokens", -1);
 }
 
+/* Ollama's final native object: its durations (ns) and counts verbatim,
+ * the runner they are measured by, and the counts as usage (eval_count
+ * is usage.completion_tokens on Ollama's OpenAI API: openai.go). */
+static void take_ollama(struct resp *r, const cJSON *o)
+{
+	static const char *const keys[] = {"total_duration", "load_duration",
+		"prompt_eval_count", "prompt_eval_duration", "eval_count", "eval_duration"};
+	cJSON *k = cJSON_CreateObject();
+	const cJSON *v;
+
+	for (size_t i = 0; k != NULL && i < sizeof keys / sizeof keys[0]; i++)
+		if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, keys[i])))
+			cJSON_AddNumberToObject(k, keys[i], v->valuedouble);
+	if (k != NULL && r->runner != NULL)
+		cJSON_AddStringToObject(k, "runner", r->runner);
+	keep_json(&r->ollama, k);
+	cJSON_Delete(k);
+	if (jget_num(o, "load_duration", -1) >= 0)
+		r->load_s = jget_num(o, "load_duration", 0) / 1e9;
+	r->usage_completion = (long)jget_num(o, "eval_count", -1);
+	r->usage_prompt = (long)jget_num(o, "prompt_eval_count", -1);
+	r->saw_done = 1; /* the native stream's end: nothing follows it */
+}
+
 static void take_chunk(struct resp *r, const struct oai_chunk *c)
 {
 	r->chunks++;
@@ -122,19 +157,68 @@ static void take_chunk(struct resp *r, const struct oai_chunk *c)
 		keep_json(&r->timings, c->timings);
 	if (c->stats)
 		keep_json(&r->stats, c->stats);
+	if (c->ollama)
+		take_ollama(r, c->ollama);
+	if (c->metrics)
+		keep_json(&r->metrics, c->metrics);
 }
+
+static void take_payload(struct resp *r, const char *data, size_t len);
 
 /* One SSE event of the response. */
 static int on_sse(void *ctx, const struct sse_event *ev)
 {
-	struct resp *r = ctx;
+	take_payload(ctx, ev->data, ev->len);
+	return 0;
+}
+
+/* One line of Ollama's native stream; blank lines are nothing. */
+static void on_line(struct resp *r)
+{
+	size_t len;
+	const char *d = jw_data(&r->line, &len);
+
+	while (len > 0 && (d[len - 1] == '\r' || d[len - 1] == ' '))
+		len--;
+	if (len > 0)
+		take_payload(r, d, len);
+	jw_reset(&r->line);
+}
+
+/* Splits bytes into lines; -1 when a line passes max_line. */
+static int feed_lines(struct resp *r, const char *p, size_t len)
+{
+	size_t have;
+
+	while (len > 0) {
+		const char *nl = memchr(p, '\n', len);
+		size_t n = nl ? (size_t)(nl - p) : len;
+		jw_data(&r->line, &have);
+		if (have + n > r->max_line)
+			return -1;
+		jw_append(&r->line, p, n);
+		if (nl == NULL)
+			break;
+		on_line(r);
+		p = nl + 1;
+		len -= n + 1;
+	}
+	return 0;
+}
+
+/* One payload: an SSE event's data, or a line of Ollama's stream. */
+static void take_payload(struct resp *r, const char *data, size_t len)
+{
 	struct oai_chunk c;
 
 	if (r->m_first_event == 0)
 		r->m_first_event = r->m_now;
 	if (r->saw_done)
-		return 0; /* a client stops reading at [DONE]: nothing after counts */
-	oai_decode(ev->data, ev->len, &c);
+		return; /* a client stops reading at [DONE]: nothing after counts */
+	if (r->ndjson)
+		oai_decode_ollama(data, len, &c);
+	else
+		oai_decode(data, len, &c);
 	switch (c.kind) {
 	case OAI_DONE:
 		r->saw_done = 1;
@@ -145,7 +229,7 @@ static int on_sse(void *ctx, const struct sse_event *ev)
 	case OAI_BAD:
 		r->chunks++;
 		resp_fail(r, ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.60s", r->chunks,
-			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "", ev->data);
+			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "", data);
 		break;
 	case OAI_CHUNK:
 		/* text after the model said it finished: no stream a client
@@ -157,7 +241,6 @@ static int on_sse(void *ctx, const struct sse_event *ev)
 		break;
 	}
 	oai_clear(&c);
-	return 0;
 }
 
 /* Copies the value of header line p if its name is name (with ':'). */
@@ -186,7 +269,8 @@ void resp_headers_done(struct resp *r, long http, int64_t now)
 	(void)now;
 	r->http = http;
 	r->headers_done = 1;
-	r->is_sse = strncasecmp(r->ctype, "text/event-stream", 17) == 0;
+	r->is_sse = r->ndjson ? strncasecmp(r->ctype, "application/x-ndjson", 20) == 0 :
+			      strncasecmp(r->ctype, "text/event-stream", 17) == 0;
 }
 
 int resp_body(struct resp *r, const char *p, size_t len, int64_t now)
@@ -206,10 +290,11 @@ int resp_body(struct resp *r, const char *p, size_t len, int64_t now)
 		resp_fail(r, ST_PROTOCOL, "the body is %s-encoded, which was not "
 			  "asked for", r->encoding);
 	if (!r->is_sse)
-		resp_fail(r, ST_PROTOCOL, "Content-Type is \"%s\", not "
-			  "text/event-stream", r->ctype);
-	if (sse_feed(r->sse, p, len) != 0) {
-		resp_fail(r, ST_PROTOCOL, "an SSE line longer than %zu bytes", r->max_line);
+		resp_fail(r, ST_PROTOCOL, "Content-Type is \"%s\", not %s", r->ctype,
+			  r->ndjson ? "application/x-ndjson" : "text/event-stream");
+	if (r->ndjson ? feed_lines(r, p, len) != 0 : sse_feed(r->sse, p, len) != 0) {
+		resp_fail(r, ST_PROTOCOL, "a%s line longer than %zu bytes",
+			  r->ndjson ? " JSON" : "n SSE", r->max_line);
 		return -1;
 	}
 	return 0;
@@ -223,7 +308,10 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 	const char *b, *m;
 
 	r->m_now = now;
-	sse_finish(r->sse);
+	if (r->ndjson)
+		on_line(r); /* a last line without its newline */
+	else
+		sse_finish(r->sse);
 	if (why == NULL || why[0] == '\0')
 		why = how == RT_OK ? "" : "the connection failed";
 	if (how == RT_CONNECT ||
@@ -247,8 +335,8 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 			resp_fail(r, ST_HTTP, "HTTP %ld%s%s", r->http,
 				  m ? ": " : "", m ? m : "");
 	} else if (!r->saw_done && r->finish[0] == '\0') {
-		resp_fail(r, ST_STREAM, "the stream ended without [DONE] or "
-			  "a finish_reason");
+		resp_fail(r, ST_STREAM, r->ndjson ? "the stream ended without a line "
+			  "saying done" : "the stream ended without [DONE] or a finish_reason");
 	} else if (r->chunks == 0) {
 		resp_fail(r, ST_PROTOCOL, "the stream ended at [DONE] without a "
 			  "single completion chunk");
@@ -319,6 +407,10 @@ void resp_write_content(const struct resp *r, jw *w)
 		jw_raw(w, "timings", r->timings);
 	if (r->stats)
 		jw_raw(w, "stats", r->stats);
+	if (r->ollama)
+		jw_raw(w, "ollama", r->ollama);
+	if (r->metrics)
+		jw_raw(w, "metrics", r->metrics);
 	if (r->keep_text) {
 		write_text(w, "text", &r->text);
 		write_text(w, "reasoning_text", &r->reasoning);

@@ -44,6 +44,12 @@ struct resp {
 	long chunks, n_content, n_reasoning, n_tool;
 	jw text, reasoning, errbody;    /* kept texts; an error reply's body */
 	char *usage, *timings, *stats;  /* the server's JSON, as sent */
+	char *ollama;                   /* Ollama's native durations and counts */
+	char *metrics;                  /* vLLM's per-request metrics */
+	int ndjson;                     /* Ollama's native stream: JSON lines */
+	const char *runner;             /* with ndjson: Ollama's runner, added to ollama */
+	double load_s;                  /* with ndjson: Ollama's load_duration, s; -1 */
+	jw line;                        /* with ndjson: the line so far */
 	long usage_completion, usage_prompt, usage_reasoning; /* -1: none */
 	char finish[32];
 	int saw_done;                   /* the [DONE] marker arrived */
@@ -64,6 +70,11 @@ int resp_init(struct resp *r, int keep_text, size_t max_line,
 	      resp_tok_fn *on_tok, void *ctx);
 void resp_free(struct resp *r);
 
+/* The body is Ollama's native stream (application/x-ndjson, one JSON
+ * object a line, oai_decode_ollama) rather than SSE; runner (static, may
+ * be NULL) is written into the done event's ollama object. */
+void resp_set_ollama(struct resp *r, const char *runner);
+
 /* Records the first problem; later ones do not replace it. */
 void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -78,7 +89,8 @@ void resp_header(struct resp *r, const char *line, size_t len);
 void resp_headers_done(struct resp *r, long http, int64_t now);
 
 /* Body bytes that arrived at monotonic time now.  An error reply's body is
- * kept (up to RESP_ERRBODY_MAX); a 2xx body must be an event stream.
+ * kept (up to RESP_ERRBODY_MAX); a 2xx body must be an event stream (or,
+ * after resp_set_ollama, JSON lines).
  * Returns 0, or -1 when the transfer must be aborted (a line too long). */
 int resp_body(struct resp *r, const char *p, size_t len, int64_t now);
 
@@ -113,7 +125,7 @@ void resp_tokens(const struct resp *r, struct resp_tokens *t);
 /* Write the done event's fields into the open object of w, in two parts
  * around the caller's t_headers and t_first_event (they need its clock):
  * the outcome (status, http, timeout, error, finish), then the content
- * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, text,
+ * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, ollama, metrics, text,
  * reasoning_text, and an error reply's body). */
 void resp_write_outcome(const struct resp *r, jw *w);
 void resp_write_content(const struct resp *r, jw *w);

@@ -105,6 +105,8 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 		xfer_free(x);
 		return NULL;
 	}
+	if (c->ollama)
+		resp_set_ollama(&x->r, c->runner);
 	curl_easy_setopt(e, CURLOPT_URL, c->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(x->body));

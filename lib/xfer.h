@@ -29,6 +29,8 @@ struct xfer_conf {
 	int keep_text;
 	resp_tok_fn *on_tok;      /* called with the transfer */
 	const evcurl *ec;         /* the loop's batch time, or NULL */
+	int ollama;               /* Ollama's native stream (resp_set_ollama) ... */
+	const char *runner;       /* ... and the runner of its durations */
 };
 
 struct xfer {

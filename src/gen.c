@@ -35,7 +35,7 @@ extern char **environ;
 #define MAX_LABELS 64
 #define EXIT_SIGNAL_BASE 128
 
-enum api { API_CHAT, API_COMPLETIONS };
+enum api { API_CHAT, API_COMPLETIONS, API_OLLAMA };
 
 
 /* Descriptors gen needs besides one socket per request in flight:
@@ -184,9 +184,10 @@ static void parse_opt(int c, char *v)
 	case O_MODEL_ID: opt_model_id = v; break;
 	case 'u': set_base_url(v, "-u"); break;
 	case O_API:
-		if (strcmp(v, "chat") && strcmp(v, "completions"))
-			diag_die(EXIT_USAGE, "--api %s: want chat or completions", v);
-		opt_api = strcmp(v, "chat") == 0 ? API_CHAT : API_COMPLETIONS;
+		if (strcmp(v, "chat") && strcmp(v, "completions") && strcmp(v, "ollama"))
+			diag_die(EXIT_USAGE, "--api %s: want chat, completions or ollama", v);
+		opt_api = !strcmp(v, "chat") ? API_CHAT : !strcmp(v, "ollama") ? API_OLLAMA :
+			  API_COMPLETIONS;
 		break;
 	case 'c': opt_conc = (long)args_int("-c", v, 1, 100000); opt_conc_set = 1; break;
 	case O_RATE: opt_rate = args_real("--rate", v, 1e-6, 1e6); break;
@@ -310,7 +311,8 @@ static char *build_body(const struct prompt *p, long id)
 	char nonce[96];
 	char *body;
 	struct reqbody_opts o = {
-		.chat = opt_api == API_CHAT, .model = opt_model_id,
+		.chat = opt_api != API_COMPLETIONS, .ollama = opt_api == API_OLLAMA,
+		.model = opt_model_id,
 		.max_tokens = opt_max_tokens, .temperature = opt_temperature,
 		.seed = opt_seed, .ignore_eos = opt_ignore_eos,
 		.min_tokens = srv.kind == SRV_VLLM,
@@ -368,10 +370,20 @@ static void emit_req(const struct xfer *x)
 
 static void emit_done(const struct xfer *x, int64_t m_end)
 {
+	static int told;
+
 	ev_open("done", m_end);
 	xfer_write_done(&ew, x);
 	jw_obj_close(&ew);
 	emit();
+	/* Ollama loads a model at its first request and unloads one idle for
+	 * keep_alive (v0.33 envconfig: 5 minutes by default) */
+	if (x->r.load_s > 1 && !x->warmup && !told++)
+		diag_warn("request %ld waited %.1f s for Ollama to load its model "
+			  "(it loads at the first request and unloads one idle for "
+			  "keep_alive, 5 min by default): its TTFT includes the load; "
+			  "load first (gen --load) and set OLLAMA_KEEP_ALIVE=-1 on the "
+			  "server for a study", x->id, x->r.load_s);
 }
 
 /* Takes an ended transfer off the list and the multi handle; frees it. */
@@ -623,10 +635,12 @@ static void detect_server(void)
 	else if (probe_detect(&prb, &srv) != 0 && !sigstop_caught())
 		diag_warn("%s: no answer to any probe; is the server up?",
 			  opt_base);
-	if (opt_ignore_eos && (srv.kind == SRV_LMSTUDIO ||
-			       srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
-		diag_warn("--ignore-eos: %s may not support ignore_eos; outputs "
-			  "can stop early", probe_kind_name(srv.kind));
+	if (opt_ignore_eos && (srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
+		diag_warn("--ignore-eos: %s has no ignore_eos (its source: docs/servers.md); "
+			  "outputs can stop early", probe_kind_name(srv.kind));
+	else if (opt_ignore_eos && srv.kind == SRV_LMSTUDIO)
+		diag_warn("--ignore-eos: lmstudio may not support ignore_eos; outputs "
+			  "can stop early");
 }
 
 static void emit_load(void)
@@ -726,7 +740,8 @@ static void emit_run(void)
 	jw_str(&ew, "model", opt_label);
 	jw_str(&ew, "model_id", opt_model_id);
 	jw_str(&ew, "base_url", opt_base);
-	jw_str(&ew, "api", opt_api == API_CHAT ? "chat" : "completions");
+	jw_str(&ew, "api", opt_api == API_CHAT ? "chat" : opt_api == API_OLLAMA ?
+		"ollama" : "completions");
 	write_config();
 	jw_obj_open(&ew, "labels");
 	for (i = 0; i < n_labels; i++)
@@ -818,8 +833,12 @@ static void init(void)
 	xconf = (struct xfer_conf){.url = endpoint, .run_id = run_id, .api_key = api_key,
 				   .t_connect = opt_t_connect, .keep_text = opt_keep_text,
 				   .on_tok = on_tok};
-	snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
-		 opt_api == API_CHAT ? "chat/completions" : "completions");
+	if (opt_api == API_OLLAMA) /* the native API, beside /v1 */
+		snprintf(endpoint, sizeof endpoint, "%s/api/chat", prb.root);
+	else
+		snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
+			 opt_api == API_CHAT ? "chat/completions" : "completions");
+	xconf.ollama = opt_api == API_OLLAMA;
 	/* measured requests: --requests, else each prompt -n times, else
 	 * (--duration) until the time is up */
 	pace_init(&pace, opt_warmup, opt_requests > 0 ? opt_requests :
@@ -848,6 +867,15 @@ static void wait_ready(void)
 {
 	double w;
 
+	/* vLLM binds its port only once the engine is built (refused until
+	 * then) and answers /health 503 only when the engine is dead
+	 * (entrypoints/serve/instrumentator/health.py, EngineDeadError):
+	 * nothing to wait for */
+	if (srv.kind == SRV_VLLM && probe_health(&prb) == 503)
+		diag_die(EXIT_RUNTIME, "%s: vLLM answers /health 503: its engine is "
+			 "dead (vLLM says 503 only then, never while loading); restart "
+			 "the server", opt_base);
+
 	w = probe_wait_ready(&prb, opt_t_first, waiting, NULL);
 	if (w > 0.5)
 		diag_warn("%s: the server finished loading after %.1f s; measuring",
@@ -855,6 +883,44 @@ static void wait_ready(void)
 	else if (w < 0 && !sigstop_caught())
 		diag_warn("%s: still loading after %.0f s (--timeout-first); "
 			  "measuring anyway", opt_base, opt_t_first);
+}
+
+/* mlx_lm.server (0.32, server.py): the model a request names is loaded
+ * on demand, the one running dropped first, so a label sent as the model
+ * would measure a load or a failure; /health is 200 while the model still
+ * loads in a background thread, so a health poll times nothing; and a
+ * request with a seed is served alone, outside the batch. */
+static void check_mlx(void)
+{
+	if (!opt_load_only && !srv.model_listed && strcmp(opt_model_id, "default_model") != 0)
+		diag_die(EXIT_RUNTIME, "%s: mlx_lm.server loads the model a request names, "
+			 "dropping the one it serves: \"%s\" is not one of its models (%s); "
+			 "pass --model-id with one of them, or --model-id default_model for the "
+			 "model it was started with", opt_base, opt_model_id,
+			 srv.model_ids[0] ? srv.model_ids : "none listed");
+	if (have_load && !load_failed && !strcmp(load_res.method, "health_poll")) {
+		snprintf(load_res.err, sizeof load_res.err, "mlx_lm.server answers /health "
+			 "200 before its model has loaded: a health poll cannot time the "
+			 "load (use --load-cmd)");
+		load_failed = 1;
+		diag_warn("%s: %s", opt_base, load_res.err);
+	}
+	if (opt_seed >= 0 && (opt_conc > 1 || opt_rate > 0))
+		diag_warn("--seed: mlx_lm.server serves a request with a seed alone, "
+			  "outside its batch: with several users at once it answers them "
+			  "one at a time (leave --seed out to measure its batching)");
+}
+
+/* What the detected server's source says a run must heed (docs/servers.md). */
+static void check_server(void)
+{
+	if (srv.kind == SRV_MLX)
+		check_mlx();
+	/* Ollama's durations: its embedded llama-server's for GGUF models,
+	 * its MLX runner's otherwise (lib/srvfig) */
+	if (opt_api == API_OLLAMA)
+		xconf.runner = srv.backend[0] && strcmp(srv.backend, "gguf") != 0 ?
+			       "mlx" : "llama-server";
 }
 
 int main(int argc, char **argv)
@@ -874,6 +940,7 @@ int main(int argc, char **argv)
 	if (opt_load)
 		load_failed = measure_load() != 0;
 	detect_server();
+	check_server();
 	if (!opt_load_only && !load_failed && !opt_no_wait)
 		wait_ready();
 	emit_run();

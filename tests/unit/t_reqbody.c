@@ -76,8 +76,27 @@ static void test_completions(void)
 	prompts_free(&ps);
 }
 
+static void test_ollama(void)
+{
+	struct prompt p = {0};
+	struct reqbody_opts o = {.chat = 1, .ollama = 1, .model = "qwen3:0.6b",
+				 .max_tokens = 64, .temperature = 0, .seed = 7,
+				 .ignore_eos = 1, .no_cache_prompt = 1};
+	char *b;
+
+	p.messages = cJSON_Parse("[{\"role\":\"user\",\"content\":\"hi\"}]");
+	b = reqbody_build(&p, &o);
+	/* Ollama's native body: options, no max_tokens, stream_options,
+	 * ignore_eos or cache_prompt (it has none of them) */
+	CHECK_STR(b, "{\"model\":\"qwen3:0.6b\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+		  "\"stream\":true,\"options\":{\"num_predict\":64,\"temperature\":0.000,\"seed\":7}}");
+	free(b);
+	cJSON_Delete(p.messages);
+}
+
 int main(void)
 {
+	RUN(test_ollama);
 	RUN(test_chat);
 	RUN(test_completions);
 	return DONE();

@@ -211,8 +211,89 @@ static void test_encoding_and_redirect(void)
 	resp_free(&r);
 }
 
+/* Ollama's native stream (tests/fixtures/servers): JSON lines, thinking,
+ * and its durations and counts on the last line. */
+static void start_ollama(struct resp *r, const char *ctype)
+{
+	start(r, ctype, 0);
+	resp_set_ollama(r, "llama-server");
+	resp_headers_done(r, 200, 1);
+}
+
+static void check_ollama(struct resp *r)
+{
+	CHECK_INT(r->status, ST_OK);
+	CHECK_INT(r->saw_done, 1);
+	CHECK_STR(r->finish, "length");
+	CHECK_INT(toks[1], 3);
+	CHECK_INT(toks[2], 7);
+	CHECK_INT(r->usage_completion, 10);
+	CHECK_INT(r->usage_prompt, 12);
+	CHECK_STR(r->ollama, "{\"total_duration\":161000000,\"load_duration\":1200000,"
+		  "\"prompt_eval_count\":12,\"prompt_eval_duration\":24000000,"
+		  "\"eval_count\":10,\"eval_duration\":90000000,\"runner\":\"llama-server\"}");
+}
+
+static void test_ollama_native(void)
+{
+	char path[256];
+	size_t n, i, cut;
+	char *s;
+	struct resp r;
+
+	snprintf(path, sizeof path, "%s/servers/ollama-api-chat.ndjson", FIXTURES);
+	s = fio_slurp(path, 1 << 20, &n);
+	CHECK(s != NULL);
+	if (s == NULL)
+		return;
+	/* split at every offset: lines cross the reads */
+	for (cut = 0; cut <= n; cut += 7) {
+		start_ollama(&r, "application/x-ndjson; charset=utf-8");
+		CHECK_INT(resp_body(&r, s, cut, 2), 0);
+		for (i = cut; i < n; i++)
+			CHECK_INT(resp_body(&r, s + i, 1, 2), 0);
+		resp_end(&r, RT_OK, "", 3);
+		check_ollama(&r);
+		resp_free(&r);
+	}
+	/* the last line without its newline still counts */
+	start_ollama(&r, "application/x-ndjson");
+	resp_body(&r, s, n - 1, 2);
+	resp_end(&r, RT_OK, "", 3);
+	check_ollama(&r);
+	resp_free(&r);
+	/* cut before the last line: no done line */
+	start_ollama(&r, "application/x-ndjson");
+	for (cut = n - 1; cut > 0 && s[cut - 1] != '\n'; cut--)
+		;
+	resp_body(&r, s, cut, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_STREAM);
+	CHECK_STR(r.err, "the stream ended without a line saying done");
+	resp_free(&r);
+	/* SSE where JSON lines were asked for */
+	start_ollama(&r, "text/event-stream");
+	resp_body(&r, s, n, 2);
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_STR(r.err, "Content-Type is \"text/event-stream\", not application/x-ndjson");
+	resp_free(&r);
+	/* an error line */
+	start_ollama(&r, "application/x-ndjson");
+	{
+		static const char line[] = "{\"error\":\"model runner has unexpectedly stopped\"}\n";
+		resp_body(&r, line, sizeof line - 1, 2);
+	}
+	resp_end(&r, RT_OK, "", 3);
+	CHECK_INT(r.status, ST_STREAM);
+	CHECK_STR(r.err, "error in stream: model runner has unexpectedly stopped");
+	resp_free(&r);
+	free(s);
+}
+
 int main(void)
 {
+	RUN(test_ollama_native);
 	RUN(test_capture_whole_and_bytewise);
 	RUN(test_http_error);
 	RUN(test_failures);
