@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -40,6 +41,11 @@ struct stream {
 	int decoding;            /* counted in n_decoding */
 	int headers_sent, waiting_drain, reset_pending, fault_done;
 	int use_cache, natural;
+	int native;              /* Ollama's /api/chat: JSON lines */
+	int role_sent;           /* Ollama: role on the first chunk only */
+	int finish_sent;         /* vLLM: finish_reason on the last token's chunk */
+	int unknown_model;       /* the model named is not served (persona rules) */
+	char model_asked[128];
 	char *prompt;            /* kept until the prefix cache stores it */
 	size_t prompt_len;
 	struct { const char *ch; int n; } pend[64]; /* written, not logged */
@@ -71,6 +77,9 @@ static struct stream *queue_head, *queue_tail;
 static int n_running, n_decoding;
 static long next_seq;
 static int stopping;
+static struct event *load_timer;            /* ends a load requests wait for */
+static struct evhttp_request *load_calls[16]; /* Ollama load calls waiting */
+static int n_load_calls;
 
 static void stream_tick(struct stream *s);
 static void stream_finish(struct stream *s);
@@ -161,7 +170,74 @@ static void reply_error(struct evhttp_request *req, int code,
 
 static int loading(void)
 {
-	return clock_mono_ns() < loaded_at;
+	return loaded_at < 0 || clock_mono_ns() < loaded_at;
+}
+
+/* llama-server, vLLM and LM Studio send a role-only first chunk; Ollama
+ * puts the role on its first chunk (v0.33 middleware/openai.go), mlx_lm on
+ * every chunk (0.32 server.py). */
+static int has_role_chunk(void)
+{
+	return O.persona != SIM_OLLAMA && O.persona != SIM_MLX;
+}
+
+/* Is the model a request names served?  llama-server answers any name;
+ * Ollama knows its names, with or without ":latest"; mlx_lm.server takes
+ * "default_model" for its own; vLLM only its served name. */
+static int model_served(const char *name)
+{
+	char bare[128];
+	size_t n = strlen(name);
+
+	switch (O.persona) {
+	case SIM_OLLAMA:
+		if (n > 7 && n < sizeof bare && !strcmp(name + n - 7, ":latest")) {
+			memcpy(bare, name, n - 7);
+			bare[n - 7] = '\0';
+			name = bare;
+		}
+		return O.find_profile(name) != NULL;
+	case SIM_MLX:
+		return !strcmp(name, "default_model") || O.find_profile(name) != NULL;
+	case SIM_VLLM:
+		return O.find_profile(name) != NULL;
+	default:
+		return 1;
+	}
+}
+
+/* {"error": "..."}: Ollama's native errors and mlx_lm.server's. */
+static void reply_flat_error(struct evhttp_request *req, int code, const char *msg)
+{
+	jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "error", msg);
+	jw_obj_close(&w);
+	reply_json(req, code, code == 404 ? "Not Found" : "Bad Request", jw_cstr(&w));
+	jw_free(&w);
+}
+
+/* A model the imitated server does not serve, as that server says it. */
+static void reply_unknown_model(struct evhttp_request *req, const struct stream *s)
+{
+	char msg[300];
+
+	if (O.persona == SIM_OLLAMA) { /* routes.go: model 'X' not found */
+		snprintf(msg, sizeof msg, "model '%s' not found", s->model_asked);
+		if (s->native)
+			reply_flat_error(req, 404, msg);
+		else
+			reply_error(req, 404, "not_found_error", msg);
+	} else if (O.persona == SIM_MLX) { /* the load of an unknown repo fails */
+		snprintf(msg, sizeof msg, "llmsim (as mlx_lm.server): cannot load model "
+			 "'%s': not a local path nor a repository it can fetch", s->model_asked);
+		reply_flat_error(req, 404, msg);
+	} else { /* vLLM engine/serving.py */
+		snprintf(msg, sizeof msg, "The model `%s` does not exist.", s->model_asked);
+		reply_error(req, 404, "NotFoundError", msg);
+	}
 }
 
 /* ---- stream lifecycle ------------------------------------------------ */
@@ -270,7 +346,8 @@ static void chunk_open(jw *w, const struct stream *s)
 						 "text_completion");
 	jw_int(w, "created", (long long)time(NULL));
 	jw_str(w, "model", s->prof->id);
-	jw_str(w, "system_fingerprint", "llmsim-" TB_VERSION);
+	jw_str(w, "system_fingerprint", O.persona == SIM_OLLAMA ? "fp_ollama" :
+					"llmsim-" TB_VERSION);
 }
 
 static void usage_obj(jw *w, const struct stream *s, int natural)
@@ -282,9 +359,11 @@ static void usage_obj(jw *w, const struct stream *s, int natural)
 	jw_int(w, "prompt_tokens", s->prompt_tokens);
 	jw_int(w, "completion_tokens", completion);
 	jw_int(w, "total_tokens", s->prompt_tokens + completion);
-	jw_obj_open(w, "prompt_tokens_details");
-	jw_int(w, "cached_tokens", s->cached_tokens);
-	jw_obj_close(w);
+	if (O.persona != SIM_OLLAMA) { /* openai.go: the three counts only */
+		jw_obj_open(w, "prompt_tokens_details");
+		jw_int(w, "cached_tokens", s->cached_tokens);
+		jw_obj_close(w);
+	}
 	if (s->n_reasoning > 0) {
 		jw_obj_open(w, "completion_tokens_details");
 		jw_int(w, "reasoning_tokens", s->n_reasoning);
@@ -320,7 +399,9 @@ static void server_stats(jw *w, const struct stream *s)
 		       pred_ms > 0 ? (s->sent - 1) / pred_ms * 1e3 : 0, 3);
 		jw_obj_close(w);
 	}
-	if (O.stats) {
+	/* LM Studio documents stats in /api/v0 replies, not in /v1 streams
+	 * (its docs; bug tracker #676, #713): streamed only by --stats alone */
+	if (O.stats && (O.persona == SIM_GENERIC || !s->streaming)) {
 		jw_obj_open(w, "stats");
 		jw_num(w, "tokens_per_second",
 		       pred_ms > 0 ? (s->sent - 1) / pred_ms * 1e3 : 0, 3);
@@ -330,6 +411,30 @@ static void server_stats(jw *w, const struct stream *s)
 		jw_str(w, "stop_reason", "eosFound");
 		jw_obj_close(w);
 	}
+}
+
+/* vLLM's per-request metrics on the usage chunk (docs/features/
+ * per_request_metrics.md at 0377ba9ad8eb), from the schedule: TTFT from
+ * the slot (scheduling), N tokens with EOS, generation from the first
+ * token to the last (the EOS step included), tokens_per_second over the
+ * prefill and decode both. */
+static void vllm_metrics(jw *w, const struct stream *s)
+{
+	int eos = s->natural && O.eos_in_usage, n = s->sent + eos;
+	double step = eos && s->prof->decode_tps > 0 ? 1e3 / s->prof->decode_tps : 0;
+	double gen = (double)(s->t_last - s->t_first) / 1e6 + step;
+	double all = (double)(s->t_last - s->t_slot) / 1e6 + step;
+
+	jw_obj_open(w, "metrics");
+	jw_num(w, "time_to_first_token_ms", (double)(s->t_first - s->t_slot) / 1e6, 3);
+	jw_num(w, "generation_time_ms", gen, 3);
+	jw_num(w, "queue_time_ms", (double)(s->t_slot - s->t_arrive) / 1e6, 3);
+	if (n > 1)
+		jw_num(w, "mean_itl_ms", gen / (n - 1), 6);
+	else
+		jw_null(w, "mean_itl_ms");
+	jw_num(w, "tokens_per_second", all > 0 ? n / all * 1e3 : 0, 3);
+	jw_obj_close(w);
 }
 
 /* Sends "data: <w>\n\n" as one HTTP chunk and logs it when written. */
@@ -355,11 +460,93 @@ static void think_tags(jw *w, const struct stream *s, const char *text,
 	free(t);
 }
 
+/* The opening fields of an Ollama native line. */
+static void native_open(jw *w, const struct stream *s)
+{
+	char at[40];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S.000000000Z", &tm);
+	jw_obj_open(w, NULL);
+	jw_str(w, "model", s->model_asked[0] ? s->model_asked : s->prof->id);
+	jw_str(w, "created_at", at);
+}
+
+/* One line of Ollama's /api/chat stream (v0.33 api/types.go ChatResponse):
+ * the text in message.content, reasoning in message.thinking. */
+static void native_chunk(struct stream *s, const char *ch, const char *text,
+			 size_t len, int n)
+{
+	jw w;
+
+	jw_init(&w);
+	native_open(&w, s);
+	jw_obj_open(&w, "message");
+	jw_str(&w, "role", "assistant");
+	if (strcmp(ch, "reasoning") == 0) {
+		jw_str(&w, "content", "");
+		jw_strn(&w, "thinking", text, len);
+	} else {
+		jw_strn(&w, "content", text, len);
+	}
+	jw_obj_close(&w);
+	jw_bool(&w, "done", 0);
+	jw_obj_close(&w);
+	send_event(s, &w, ch, n);
+	jw_free(&w);
+}
+
+/* Ollama's last line, GGUF models (its embedded llama-server, v0.33
+ * llm/llama_server.go): eval_count is predicted_n (EOS counted on a natural
+ * stop), eval_duration predicted_ms, from the first token to the last (the
+ * EOS step included), prompt_eval_duration prompt_ms, to the first token;
+ * load_duration from the request to its scheduling, the wait for a
+ * loading model included.  Nanoseconds. */
+static void native_final(struct stream *s)
+{
+	int eos = s->natural && O.eos_in_usage;
+	int64_t step = eos && s->prof->decode_tps > 0 ? (int64_t)(1e9 / s->prof->decode_tps) : 0;
+	int64_t waited = loaded_at > s->t_arrive ? loaded_at - s->t_arrive : 0;
+	jw w;
+
+	jw_init(&w);
+	native_open(&w, s);
+	jw_obj_open(&w, "message");
+	jw_str(&w, "role", "assistant");
+	jw_str(&w, "content", "");
+	jw_obj_close(&w);
+	jw_bool(&w, "done", 1);
+	jw_str(&w, "done_reason", s->natural ? "stop" : "length");
+	jw_int(&w, "total_duration", clock_mono_ns() - s->t_arrive);
+	jw_int(&w, "load_duration", waited + 100000);
+	jw_int(&w, "prompt_eval_count", s->prompt_tokens);
+	jw_int(&w, "prompt_eval_duration", s->t_first - s->t_slot);
+	jw_int(&w, "eval_count", s->sent + eos);
+	jw_int(&w, "eval_duration", s->t_last - s->t_first + step);
+	jw_obj_close(&w);
+	send_event(s, &w, "final", 0);
+	jw_free(&w);
+}
+
+/* vLLM sends finish_reason with the last token on a length stop
+ * (chat_completion/serving.py), no chunk of its own. */
+static int finish_with_token(const struct stream *s, int n)
+{
+	return O.persona == SIM_VLLM && n > 0 && !s->natural &&
+	       s->fault.kind != F_ENDLESS && s->sent + n >= s->n_out;
+}
+
 static void send_text_chunk(struct stream *s, const char *ch,
 			    const char *text, size_t len, int n)
 {
 	jw w;
 
+	if (s->native) {
+		native_chunk(s, ch, text, len, n);
+		return;
+	}
 	jw_init(&w);
 	chunk_open(&w, s);
 	jw_arr_open(&w, "choices");
@@ -369,6 +556,10 @@ static void send_text_chunk(struct stream *s, const char *ch,
 		jw_strn(&w, "text", text, len);
 	} else {
 		jw_obj_open(&w, "delta");
+		if (strcmp(ch, "role") != 0 &&
+		    (O.persona == SIM_MLX || (O.persona == SIM_OLLAMA && !s->role_sent)))
+			jw_str(&w, "role", "assistant");
+		s->role_sent = 1;
 		if (strcmp(ch, "role") == 0) {
 			jw_str(&w, "role", "assistant");
 			jw_str(&w, "content", "");
@@ -381,7 +572,12 @@ static void send_text_chunk(struct stream *s, const char *ch,
 		}
 		jw_obj_close(&w);
 	}
-	jw_null(&w, "finish_reason");
+	if (finish_with_token(s, n)) {
+		jw_str(&w, "finish_reason", "length");
+		s->finish_sent = 1;
+	} else {
+		jw_null(&w, "finish_reason");
+	}
 	jw_obj_close(&w);
 	jw_arr_close(&w);
 	jw_obj_close(&w);
@@ -427,9 +623,14 @@ static void send_raw(struct stream *s, const char *data, size_t len,
 		   (s->hold || (s->hold = evbuffer_new()) != NULL);
 	struct evbuffer *b = hold ? s->hold : scratch;
 
-	evbuffer_add(b, "data: ", 6);
-	evbuffer_add(b, data, len);
-	evbuffer_add(b, "\n\n", 2);
+	if (s->native) { /* application/x-ndjson */
+		evbuffer_add(b, data, len);
+		evbuffer_add(b, "\n", 1);
+	} else {
+		evbuffer_add(b, "data: ", 6);
+		evbuffer_add(b, data, len);
+		evbuffer_add(b, "\n\n", 2);
+	}
 	if (s->npend == (int)(sizeof s->pend / sizeof s->pend[0]))
 		flush_pending(s);
 	s->pend[s->npend].ch = ch;
@@ -462,13 +663,14 @@ static size_t queued_bytes(const struct stream *s)
 static void send_headers(struct stream *s)
 {
 	add_header(s->req, "Content-Type", s->fault.kind == F_WRONG_CTYPE ?
-		   "text/plain; charset=utf-8" : "text/event-stream");
+		   "text/plain; charset=utf-8" : s->native ? "application/x-ndjson" :
+		   "text/event-stream");
 	add_header(s->req, "Cache-Control", "no-cache");
 	add_header(s->req, "X-Request-Id", s->rid);
 	evhttp_send_reply_start(s->req, 200, "OK");
 	s->headers_sent = 1;
 	log_simple("headers", s);
-	if (O.role_early && s->api == SIM_CHAT)
+	if (O.role_early && s->api == SIM_CHAT && !s->native && has_role_chunk())
 		send_text_chunk(s, "role", "", 0, 0);
 	if (s->fault.kind == F_EARLY_TOKEN) /* text before the prompt is read */
 		send_text_chunk(s, "content", " ", 1, 0);
@@ -480,13 +682,21 @@ static void final_chunks(struct stream *s)
 {
 	jw w;
 
+	if (s->native) {
+		native_final(s);
+		return;
+	}
 	jw_init(&w);
+	if (s->finish_sent) /* vLLM: it came with the last token */
+		goto usage;
 	chunk_open(&w, s);
 	jw_arr_open(&w, "choices");
 	jw_obj_open(&w, NULL);
 	jw_int(&w, "index", 0);
 	if (s->api == SIM_CHAT) {
 		jw_obj_open(&w, "delta");
+		if (O.persona == SIM_VLLM) /* the EOS token's empty text */
+			jw_str(&w, "content", "");
 		jw_obj_close(&w);
 	} else {
 		jw_str(&w, "text", "");
@@ -498,13 +708,24 @@ static void final_chunks(struct stream *s)
 		server_stats(&w, s);
 	jw_obj_close(&w);
 	send_event(s, &w, "final", 0);
+usage:
 	if (s->include_usage) {
 		jw_reset(&w);
 		chunk_open(&w, s);
+		if (O.persona == SIM_MLX) { /* server.py: the usage chunk's object */
+			jw_reset(&w);
+			jw_obj_open(&w, NULL);
+			jw_str(&w, "id", s->cid);
+			jw_str(&w, "object", "chat.completion");
+			jw_int(&w, "created", (long long)time(NULL));
+			jw_str(&w, "model", s->prof->id);
+		}
 		jw_arr_open(&w, "choices");
 		jw_arr_close(&w);
 		usage_obj(&w, s, s->natural);
 		server_stats(&w, s);
+		if (O.persona == SIM_VLLM && O.vllm_metrics)
+			vllm_metrics(&w, s);
 		jw_obj_close(&w);
 		send_event(s, &w, "usage", 0);
 	}
@@ -760,7 +981,8 @@ static void first_token(struct stream *s)
 		O.warn("out of memory for the prompt cache");
 	free(s->prompt);
 	s->prompt = NULL;
-	if (s->streaming && s->api == SIM_CHAT && !O.role_early)
+	if (s->streaming && s->api == SIM_CHAT && !O.role_early && !s->native &&
+	    has_role_chunk())
 		send_text_chunk(s, "role", "", 0, 0);
 }
 
@@ -832,12 +1054,48 @@ static void stream_start(struct stream *s)
 	schedule(s, slow ? s->t_slot + slow : s->next_due);
 }
 
+/* The load requests waited for is over: answer Ollama's load calls and
+ * start what queued meanwhile. */
+static void on_load_done(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (loading()) { /* a new load began meanwhile */
+		start_queued();
+		return;
+	}
+	while (n_load_calls > 0)
+		simsrv_ollama_load(load_calls[--n_load_calls], NULL);
+	start_queued();
+}
+
+/* Wakes start_queued when the model has loaded. */
+static void wait_load(void)
+{
+	int64_t d = loaded_at - clock_mono_ns();
+	struct timeval tv;
+
+	if (loaded_at < 0 || (load_timer == NULL &&
+			      (load_timer = evtimer_new(base, on_load_done, NULL)) == NULL))
+		return;
+	if (d < 0)
+		d = 0;
+	tv.tv_sec = (time_t)(d / 1000000000);
+	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
+	evtimer_add(load_timer, &tv);
+}
+
 static void start_queued(void)
 {
 	struct stream *s;
 
 	if (stopping)
 		return;
+	if (loading()) { /* Ollama, mlx_lm.server: requests wait for the model */
+		wait_load();
+		return;
+	}
 	while ((s = queue_head) != NULL) {
 		int slots = s->prof->slots;
 		if (slots > 0 && n_running >= slots)
@@ -866,6 +1124,10 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 		return err;
 	}
 	s->max_tokens = q.max_tokens;
+	if (q.model != NULL) {
+		snprintf(s->model_asked, sizeof s->model_asked, "%s", q.model);
+		s->unknown_model = !model_served(q.model);
+	}
 	p = q.model ? O.find_profile(q.model) : NULL;
 	s->prof = p ? p : current;
 	s->streaming = q.stream;
@@ -1003,16 +1265,52 @@ static cJSON *read_body(struct evhttp_request *req)
 	return p ? cJSON_ParseWithLength(p, len) : NULL;
 }
 
-/* --replay: every completion gets the captured body, byte for byte. */
-static void handle_replay(struct evhttp_request *req)
+/* --replay: every completion gets the captured body, byte for byte (as
+ * JSON lines on Ollama's /api/chat). */
+static void handle_replay(struct evhttp_request *req, enum sim_api api)
 {
 	struct evbuffer *b = evbuffer_new();
 
 	evbuffer_add(b, O.replay, O.replay_len);
-	add_header(req, "Content-Type", "text/event-stream");
+	add_header(req, "Content-Type", api == SIM_OLLAMA_CHAT ? "application/x-ndjson" :
+							       "text/event-stream");
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 	log_simple("replay", NULL);
+}
+
+/* Ollama's native body read as the OpenAI one: options.num_predict is
+ * max_tokens; it streams unless "stream": false, which is not imitated. */
+static int ollama_to_openai(cJSON *body, struct stream *s)
+{
+	const cJSON *np = cJSON_GetObjectItem(cJSON_GetObjectItem(body, "options"),
+					      "num_predict");
+	const cJSON *st = cJSON_GetObjectItem(body, "stream");
+
+	s->native = 1;
+	if (cJSON_IsFalse(st))
+		return -1;
+	if (cJSON_IsNumber(np) && np->valuedouble > 0)
+		cJSON_AddNumberToObject(body, "max_tokens", np->valuedouble);
+	if (st == NULL)
+		cJSON_AddTrueToObject(body, "stream");
+	return 0;
+}
+
+/* vLLM refuses a prompt whose tokens with max_tokens pass the context
+ * (renderers/params.py, 400 BadRequestError). */
+static void reply_vllm_ctx(struct evhttp_request *req, const struct stream *s)
+{
+	char msg[400];
+
+	snprintf(msg, sizeof msg, "This model's maximum context length is %d tokens. "
+		 "However, you requested %d output tokens and your prompt contains %d "
+		 "input tokens, for a total of %d tokens. Please reduce the length of the "
+		 "input prompt or the number of requested output tokens. "
+		 "(parameter=input_tokens, value=%d)", s->prof->ctx_size, s->max_tokens,
+		 s->prompt_tokens, s->prompt_tokens + s->max_tokens, s->prompt_tokens);
+	log_simple("ctx_exceeded", s);
+	reply_error(req, 400, "BadRequestError", msg);
 }
 
 static void handle_completion(struct evhttp_request *req, enum sim_api api)
@@ -1021,12 +1319,17 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 	cJSON *body;
 	const char *err;
 
-	if (loading()) {
+	if (O.engine_dead) { /* vLLM after EngineDeadError (v1/engine/exceptions.py) */
+		reply_error(req, 500, "InternalServerError", "EngineCore encountered an "
+			    "issue. See stack trace (above) for the root cause.");
+		return;
+	}
+	if (loading() && !simsrv_waits_for_load()) {
 		reply_error(req, 503, "unavailable_error", "Loading model");
 		return;
 	}
 	if (O.replay != NULL) {
-		handle_replay(req);
+		handle_replay(req, api);
 		return;
 	}
 	if ((body = read_body(req)) == NULL) {
@@ -1034,21 +1337,43 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 			    "the body is not valid JSON");
 		return;
 	}
-	if ((s = stream_new(req, api)) == NULL) {
+	if ((s = stream_new(req, api == SIM_OLLAMA_CHAT ? SIM_CHAT : api)) == NULL) {
 		cJSON_Delete(body);
 		reply_error(req, 500, "server_error", "out of memory");
+		return;
+	}
+	if (api == SIM_OLLAMA_CHAT && ollama_to_openai(body, s) != 0) {
+		cJSON_Delete(body);
+		reply_flat_error(req, 400, "llmsim imitates Ollama's /api/chat streamed only");
+		stream_discard(s);
 		return;
 	}
 	err = pick_fault(req, &s->fault) != 0 ?
 	      "X-Sim-Fault: unknown fault (see llmsim -h)" : parse_request(s, body);
 	cJSON_Delete(body);
 	if (err != NULL) {
-		reply_error(req, 400, "invalid_request_error", err);
+		if (s->native)
+			reply_flat_error(req, 400, err);
+		else
+			reply_error(req, 400, "invalid_request_error", err);
 		stream_discard(s);
 		return;
 	}
+	if (s->unknown_model) {
+		reply_unknown_model(req, s);
+		stream_discard(s);
+		return;
+	}
+	if (loaded_at < 0 && O.load_on_demand) /* Ollama: the first request loads */
+		O.load_on_demand();
 	plan_output(s);
 	log_request(s);
+	if (O.persona == SIM_VLLM && s->prof->ctx_size > 0 &&
+	    s->prompt_tokens + s->max_tokens > s->prof->ctx_size) {
+		reply_vllm_ctx(req, s);
+		stream_discard(s);
+		return;
+	}
 	if (s->prof->ctx_size > 0 && s->prompt_tokens >= s->prof->ctx_size) {
 		/* As llama-server refuses a prompt over its context. */
 		char msg[160];
@@ -1105,6 +1430,51 @@ int simsrv_loading(void)
 	return loading();
 }
 
+int simsrv_loaded(void)
+{
+	return !loading();
+}
+
+int simsrv_waits_for_load(void)
+{
+	return O.persona == SIM_OLLAMA || O.persona == SIM_MLX;
+}
+
+void simsrv_ollama_load(struct evhttp_request *req, const char *model)
+{
+	jw w;
+
+	if (model != NULL && !model_served(model)) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "model '%s' not found", model);
+		reply_flat_error(req, 404, msg);
+		return;
+	}
+	if (loaded_at < 0 && O.load_on_demand)
+		O.load_on_demand();
+	if (loading()) {
+		if (n_load_calls == (int)(sizeof load_calls / sizeof load_calls[0])) {
+			reply_error(req, 503, "unavailable_error", "server busy");
+			return;
+		}
+		load_calls[n_load_calls++] = req;
+		wait_load();
+		return;
+	}
+	/* routes.go: an empty prompt loads and answers with no metrics */
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "model", current->id);
+	jw_str(&w, "created_at", "2026-01-01T00:00:00Z");
+	jw_str(&w, "response", "");
+	jw_bool(&w, "done", 1);
+	jw_str(&w, "done_reason", "load");
+	jw_obj_close(&w);
+	reply_json(req, 200, "OK", jw_cstr(&w));
+	jw_free(&w);
+	log_simple("loaded", NULL);
+}
+
 void simsrv_completion(struct evhttp_request *req, enum sim_api api)
 {
 	handle_completion(req, api);
@@ -1158,6 +1528,9 @@ void simsrv_free(void)
 		free(l);
 	}
 	jw_free(&logw);
+	if (load_timer)
+		event_free(load_timer);
+	load_timer = NULL;
 	sim_cache_free(cache);
 	if (scratch)
 		evbuffer_free(scratch);

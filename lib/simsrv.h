@@ -19,9 +19,17 @@
 #include "sim.h"
 #include "simwire.h"
 
-enum sim_api { SIM_CHAT, SIM_COMPLETIONS };
+enum sim_api { SIM_CHAT, SIM_COMPLETIONS, SIM_OLLAMA_CHAT };
+
+/* The server whose wire llmsim imitates (llmsim --as): each one's shapes
+ * as its source says, cited in docs/servers.md.  SIM_GENERIC is the
+ * flag-driven behaviour of earlier versions. */
+enum sim_persona { SIM_GENERIC, SIM_LLAMACPP, SIM_LMSTUDIO, SIM_OLLAMA, SIM_MLX, SIM_VLLM };
 
 struct simsrv_opts {
+	enum sim_persona persona;
+	int engine_dead;                /* vLLM's EngineDeadError: every request 500 */
+	int vllm_metrics;               /* vLLM --enable-per-request-metrics */
 	const char *reasoning_field;    /* "reasoning_content" or "reasoning" */
 	int timings, stats, role_early, eos_in_usage, no_usage;
 	uint64_t seed;                  /* jitter, text and faults */
@@ -35,6 +43,8 @@ struct simsrv_opts {
 	const char *log_path;
 	/* the profile a request's model names, or NULL */
 	const struct sim_profile *(*find_profile)(const char *id);
+	/* Ollama loads a model at its first request: starts that load */
+	void (*load_on_demand)(void);
 	/* a write to the log failed: the tool stops; a lesser problem */
 	void (*fatal)(const char *fmt, ...);
 	void (*warn)(const char *fmt, ...);
@@ -43,11 +53,21 @@ struct simsrv_opts {
 /* Sets the engine up on base.  Returns 0, or -1 when out of memory. */
 int simsrv_init(struct event_base *base, const struct simsrv_opts *o);
 
-/* The model served, loaded from loaded_at on (monotonic ns). */
+/* The model served, loaded from loaded_at on (monotonic ns; -1: not
+ * loaded at all, as Ollama before a model's first request). */
 void simsrv_set_model(const struct sim_profile *p, int64_t loaded_at);
 int simsrv_loading(void);
+int simsrv_loaded(void);
 
-/* POST /v1/chat/completions or /v1/completions. */
+/* Ollama's and mlx_lm.server's requests wait for a loading model rather
+ * than being refused with 503. */
+int simsrv_waits_for_load(void);
+
+/* POST /api/generate without a prompt, Ollama's load call: answered
+ * {"done": true, "done_reason": "load"} once the model has loaded. */
+void simsrv_ollama_load(struct evhttp_request *req, const char *model);
+
+/* POST /v1/chat/completions or /v1/completions, or Ollama's /api/chat. */
 void simsrv_completion(struct evhttp_request *req, enum sim_api api);
 
 /* A request's JSON body (up to the server's limit), or NULL. */

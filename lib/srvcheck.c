@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "jget.h"
+#include "srvfig.h"
 #include "stats.h"
 
 const char *const sc_step_names[SC_NSTEPS] = {
@@ -245,24 +246,12 @@ static void check_tokens(const struct sc_input *in, struct sc_result *res)
 /* The server's own decode speed, or -1; *how names the source. */
 static double server_decode(const cJSON *done, const char **how)
 {
-	const cJSON *t = jget_obj(done, "timings"), *st = jget_obj(done, "stats");
-	const cJSON *ol = jget_obj(done, "ollama");
+	struct srvfig f;
 
-	if (t != NULL && jget_num(t, "predicted_per_second", -1) > 0) {
-		/* llama-server: n - 1 decode steps over the time from the end
-		 * of the prompt (the first token) to the last, as the client. */
-		*how = "llama-server timings.predicted_per_second";
-		return jget_num(t, "predicted_per_second", 0);
-	}
-	if (st != NULL && jget_num(st, "tokens_per_second", -1) > 0) {
-		*how = "LM Studio stats.tokens_per_second";
-		return jget_num(st, "tokens_per_second", 0);
-	}
-	if (ol != NULL && jget_num(ol, "eval_duration", 0) > 0) {
-		*how = "Ollama eval_count / eval_duration";
-		return jget_num(ol, "eval_count", 0) / (jget_num(ol, "eval_duration", 0) / 1e9);
-	}
-	return -1;
+	srvfig_read(done, &f);
+	if (f.source != NULL)
+		*how = f.source;
+	return f.decode_tps;
 }
 
 static void check_decode(const struct sc_input *in, struct sc_result *res)
@@ -298,7 +287,10 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 		    "measures is the server's", burst, burst == 1 ? "" : "s",
 		    server_decode(b.r[0].done, &how), how);
 	} else if (n == 0) {
-		say(res, SC_NA, "the server reports no decode speed of its own");
+		const char *k = jget_path_str(b.run_ev, "server.kind");
+		say(res, SC_NA, "the server reports no decode speed of its own%s",
+		    k && !strcmp(k, "lmstudio") ? ": LM Studio sends none in /v1 streams "
+		    "(its docs show stats only in /api/v0 and /api/v1/chat replies)" : "");
 	} else {
 		double m = median(ratio, n), mc = median(cli, n), ms = median(srv, n);
 		say(res, fabs(m - 1) <= 0.02 ? SC_OK : SC_FAIL,
@@ -318,15 +310,10 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
  * -1: llama-server's prompt time, LM Studio's, Ollama's prompt eval. */
 static double server_ttft(const cJSON *done)
 {
-	double v;
+	struct srvfig f;
 
-	if ((v = jget_path_num(done, "timings.prompt_ms", -1)) >= 0)
-		return v / 1e3;
-	if ((v = jget_path_num(done, "stats.time_to_first_token", -1)) >= 0)
-		return v;
-	if ((v = jget_path_num(done, "ollama.prompt_eval_duration", -1)) >= 0)
-		return v / 1e9;
-	return -1;
+	srvfig_read(done, &f);
+	return f.ttft_s;
 }
 
 static void ttft_step(const struct step *s, char *why, size_t wn, double *ttft,
@@ -547,8 +534,15 @@ static void check_usage(const struct sc_input *in, struct sc_result *res)
 	int asked = 0, with = 0, unasked = 0, uwith = 0, i;
 
 	res->check = "usage";
+	/* the basic step on Ollama's native API has counts, not usage: the
+	 * natural step asked on its OpenAI API */
 	if (load(in, SC_BASIC, &b, res) != 0)
 		return;
+	if (b.run_ev && jget_str(b.run_ev, "api") && !strcmp(jget_str(b.run_ev, "api"), "ollama")) {
+		free(b.r);
+		if (load(in, SC_NATURAL, &b, res) != 0)
+			return;
+	}
 	if (load(in, SC_NOUSAGE, &nu, res) != 0) {
 		free(b.r);
 		return;
@@ -725,7 +719,11 @@ static void check_load(const struct sc_input *in, const char *kind,
 	cJSON_ArrayForEach(ev, in->step[SC_HEALTH].events)
 		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "load") == 0)
 			load = ev;
-	if (load && jget_str(load, "status") && !strcmp(jget_str(load, "status"), "ok"))
+	if (!strcmp(kind, "mlx"))
+		say(res, SC_FAIL, "mlx_lm.server answers /health 200 while its model "
+		    "still loads (mlx-lm 0.32 server.py): a health poll times nothing; "
+		    "time loads with gen --load-cmd");
+	else if (load && jget_str(load, "status") && !strcmp(jget_str(load, "status"), "ok"))
 		say(res, SC_OK, "/health answers 200: a load is timed from the "
 		    "server's start to /health 200 (gen --load-health)");
 	else if (!strcmp(kind, "lmstudio"))
@@ -733,8 +731,9 @@ static void check_load(const struct sc_input *in, const char *kind,
 		    "load is timed by POST /api/v1/models/load (gen --load; not "
 		    "called here, it would load a model)");
 	else if (!strcmp(kind, "ollama"))
-		say(res, SC_OK, "Ollama (/api/tags answers): a load is timed by "
-		    "its load_duration (gen --load; not called here)");
+		say(res, SC_OK, "Ollama (/api/tags answers): a load is timed by the "
+		    "client over its load call, a generate without a prompt (gen "
+		    "--load; not called here)");
 	else
 		say(res, SC_FAIL, "no /health, no load API: time loads with gen "
 		    "--load-cmd");

@@ -60,13 +60,19 @@ gen_run() { # step, then gen's options
 served=$(sed -n '1s/.*"server":{[^}]*"model_id":"\([^"]*\)".*/\1/p' "$OUT/health.ndjson")
 model=${MODEL:-${served:-check-server}}
 id=(--model-id "$model")
+# Ollama sends its own durations only on its native API (v0.33
+# openai/openai.go has none): the steps whose figures are checked against
+# the server's use it there, the rest its OpenAI API.
+kind=$(sed -n '1s/.*"server":{"kind":"\([a-z]*\)".*/\1/p' "$OUT/health.ndjson")
+figs=()
+[ "$kind" = ollama ] && figs=(--api ollama)
 
 if [ -n "${SERVER_PID:-}" ]; then
 	"$bin/memsample" -p "$SERVER_PID" -i 50ms >"$OUT/mem.ndjson" 2>"$OUT/mem.err" &
 	memsample_pid=$!
 fi
 
-gen_run basic "${id[@]}" --only count -n 5 --ignore-eos --max-tokens "$MAX_TOKENS"
+gen_run basic "${id[@]}" ${figs[@]+"${figs[@]}"} --only count -n 5 --ignore-eos --max-tokens "$MAX_TOKENS"
 gen_run natural "${id[@]}" --only count -n 3 --max-tokens 256
 gen_run reasoning "${id[@]}" --only reasoning
 
@@ -80,7 +86,7 @@ over=$(( ctx > 0 ? ctx * 2 : 1100000 ))
 printf '{"cache": {"prompt": "Summarise the text above in one sentence.", "max_tokens": 8, "synthetic_tokens": %d},
  "overflow": {"prompt": "Summarise the text above.", "max_tokens": 16, "synthetic_tokens": %d}}\n' \
 	"$long" "$over" >"$OUT/sized-prompts.json"
-prompts=$OUT/sized-prompts.json gen_run bust "${id[@]}" --only cache -n 4
+prompts=$OUT/sized-prompts.json gen_run bust "${id[@]}" ${figs[@]+"${figs[@]}"} --only cache -n 4
 prompts=$OUT/sized-prompts.json gen_run nobust "${id[@]}" --only cache -n 4 --no-cache-bust
 gen_run nousage "${id[@]}" --only count -n 2 --max-tokens 16 --no-stream-options
 # Refused or cut; two minutes at most.

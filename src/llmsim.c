@@ -31,6 +31,7 @@
 #include "formats.h"
 #include "jw.h"
 #include "sim.h"
+#include "simpersona.h"
 #include "simsrv.h"
 #include "simwire.h"
 #include "units.h"
@@ -49,7 +50,10 @@ static const char *opt_profiles_file;
 static const char *opt_profile;
 static const char *opt_log;
 static const char *opt_api_key;      /* required as a Bearer token, like llama-server --api-key */
-static const char *opt_reasoning_field = "reasoning_content";
+static const char *opt_reasoning_field;  /* NULL: the persona's */
+static enum sim_persona opt_as;        /* --as: the server imitated */
+static int opt_engine_dead;            /* --engine-dead (vLLM) */
+static int opt_vllm_metrics;           /* --metrics (vLLM) */
 static int opt_timings, opt_stats, opt_role_early, opt_eos_in_usage;
 static uint64_t opt_seed = 42;
 static double opt_mem_scale = 1.0;    /* MB allocated per GB of model */
@@ -74,6 +78,8 @@ static size_t ballast_len;
 
 
 /* ---- options ------------------------------------------------------- */
+
+static void persona_defaults(void);
 
 enum {
 	OV_TPS = 1, OV_TTFT = 2, OV_PREFILL = 4, OV_JITTER = 8, OV_SLOTS = 16,
@@ -286,14 +292,6 @@ static void set_ballast(const struct sim_profile *p, double load_s)
 
 /* ---- other endpoints --------------------------------------------------- */
 
-static void handle_health(struct evhttp_request *req)
-{
-	if (simsrv_loading())
-		simsrv_reply_error(req, 503, "unavailable_error", "Loading model");
-	else
-		simsrv_reply_json(req, 200, "OK", "{\"status\":\"ok\"}");
-}
-
 /* The {"object":"list","data":[...]} of the model listings: opened, then
  * closed and sent. */
 static void list_open(jw *w)
@@ -310,33 +308,6 @@ static void list_reply(struct evhttp_request *req, jw *w)
 	jw_obj_close(w);
 	simsrv_reply_json(req, 200, "OK", jw_cstr(w));
 	jw_free(w);
-}
-
-/* GET /v1/models: every profile, OpenAI style with llama-server's meta. */
-static void handle_models(struct evhttp_request *req)
-{
-	jw w;
-	int i;
-
-	list_open(&w);
-	for (i = 0; i < n_profiles; i++) {
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "id", profiles[i].id);
-		jw_str(&w, "object", "model");
-		jw_int(&w, "created", 0);
-		jw_str(&w, "owned_by", "llmsim");
-		jw_obj_open(&w, "meta");
-		jw_int(&w, "n_ctx", profiles[i].ctx_size);
-		jw_int(&w, "n_ctx_train", profiles[i].ctx_train > 0 ?
-		       profiles[i].ctx_train : profiles[i].ctx_size);
-		/* the simulated model file's size, as llama-server's meta.size */
-		if (profiles[i].mem_gb > 0)
-			jw_num(&w, "size", profiles[i].mem_gb * 1e9, 0);
-		jw_bool(&w, "simulated", 1);
-		jw_obj_close(&w);
-		jw_obj_close(&w);
-	}
-	list_reply(req, &w);
 }
 
 /* GET /api/v0/models: LM Studio's listing with quantization and state. */
@@ -396,6 +367,31 @@ static void handle_props(struct evhttp_request *req)
 	jw_obj_close(&w);
 	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
 	jw_free(&w);
+}
+
+/* POST /api/generate: only Ollama's load call (no prompt) is imitated. */
+static void ollama_generate(struct evhttp_request *req)
+{
+	cJSON *body = simsrv_read_body(req);
+	const cJSON *m = cJSON_GetObjectItem(body, "model");
+	const cJSON *pr = cJSON_GetObjectItem(body, "prompt");
+
+	if (!cJSON_IsString(m))
+		simsrv_reply_json(req, 400, "Bad Request", "{\"error\":\"model is required\"}");
+	else if (cJSON_IsString(pr) && pr->valuestring[0] != '\0')
+		simsrv_reply_json(req, 400, "Bad Request", "{\"error\":\"llmsim imitates "
+				  "only Ollama's load call of /api/generate (no prompt)\"}");
+	else
+		simsrv_ollama_load(req, m->valuestring);
+	cJSON_Delete(body);
+}
+
+/* Ollama loads a model at its first request, not at start. */
+static void load_on_demand(void)
+{
+	set_ballast(current, current->load_s);
+	simsrv_set_model(current, clock_mono_ns() + (int64_t)(current->load_s * 1e9));
+	simsrv_log_simple("load");
 }
 
 /* POST /api/v1/models/load: LM Studio's load, answered after load_s. */
@@ -461,6 +457,36 @@ static void handle_load(struct evhttp_request *req)
 	simsrv_log_simple("load");
 }
 
+/* Which endpoints the imitated server has: llama-server's /props; LM
+ * Studio's REST API (the generic llmsim answers both, as before --as). */
+static int llama_like(void)
+{
+	return opt_as == SIM_GENERIC || opt_as == SIM_LLAMACPP;
+}
+
+static int lms_like(void)
+{
+	return opt_as == SIM_GENERIC || opt_as == SIM_LMSTUDIO;
+}
+
+/* Ollama's own API (v0.33 server/routes.go): the listings, the load call
+ * (a generate without a prompt), the native chat, and "Ollama is running". */
+static void ollama_route(struct evhttp_request *req, const char *path, int post, int get)
+{
+	if (get && strcmp(path, "/api/tags") == 0)
+		simpersona_ollama_tags(req, profiles, n_profiles);
+	else if (get && strcmp(path, "/api/ps") == 0)
+		simpersona_ollama_ps(req, current, simsrv_loaded());
+	else if (post && strcmp(path, "/api/chat") == 0)
+		simsrv_completion(req, SIM_OLLAMA_CHAT);
+	else if (post && strcmp(path, "/api/generate") == 0)
+		ollama_generate(req);
+	else if (get && strcmp(path, "/") == 0)
+		simsrv_reply_json(req, 200, "OK", "\"Ollama is running\"");
+	else
+		simsrv_reply_error(req, 404, "not_found_error", "no such endpoint");
+}
+
 /* With --api-key, every endpoint but /health wants "Authorization: Bearer
  * KEY", as llama-server does; the log records each refusal (never the key),
  * so tests can prove a client sent it. */
@@ -502,14 +528,18 @@ static void on_request(struct evhttp_request *req, void *arg)
 	else if (post && strcmp(path, "/v1/completions") == 0)
 		simsrv_completion(req, SIM_COMPLETIONS);
 	else if (get && strcmp(path, "/v1/models") == 0)
-		handle_models(req);
+		simpersona_models(req, opt_as, profiles, n_profiles);
 	else if (get && strcmp(path, "/health") == 0)
-		handle_health(req);
-	else if (get && strcmp(path, "/props") == 0)
+		simpersona_health(req, opt_as, simsrv_loading(), opt_engine_dead);
+	else if (opt_as == SIM_OLLAMA)
+		ollama_route(req, path, post, get);
+	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
-	else if (get && strcmp(path, "/api/v0/models") == 0)
+	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
 		handle_lms_models(req);
-	else if (post && strcmp(path, "/api/v1/models/load") == 0)
+	else if (get && strcmp(path, "/api/v1/models") == 0 && opt_as == SIM_LMSTUDIO)
+		simpersona_lms_models(req, profiles, n_profiles, current, simsrv_loaded());
+	else if (post && strcmp(path, "/api/v1/models/load") == 0 && lms_like())
 		handle_load(req);
 	else
 		simsrv_reply_error(req, 404, "not_found_error", "no such endpoint");
@@ -583,7 +613,8 @@ static void parse_args(int argc, char **argv)
 		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
 		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
 		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
-		{"model-file", 1, 0, 'W'},
+		{"model-file", 1, 0, 'W'}, {"as", 1, 0, 'a'}, {"engine-dead", 0, 0, 'D'},
+		{"metrics", 0, 0, 'G'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -624,6 +655,14 @@ static void parse_args(int argc, char **argv)
 		case 'i': opt_list = 1; break;
 		case 'U': opt_no_usage = 1; break;
 		case 'W': opt_model_file = optarg; break;
+		case 'a':
+			if (simpersona_of(optarg) < 0)
+				diag_die(EXIT_USAGE, "--as %s: want generic, llamacpp, lmstudio, "
+					 "ollama, mlx or vllm", optarg);
+			opt_as = (enum sim_persona)simpersona_of(optarg);
+			break;
+		case 'D': opt_engine_dead = 1; break;
+		case 'G': opt_vllm_metrics = 1; break;
 		case 'k': opt_api_key = optarg; break;
 		case 'y':
 			replay = fio_slurp(optarg, 256 << 20, &replay_len);
@@ -638,6 +677,25 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);
+	persona_defaults();
+}
+
+/* What --as sets unless a flag said otherwise: each server's reasoning
+ * field, whether usage counts EOS, llama-server's timings (docs/servers.md
+ * cites each). */
+static void persona_defaults(void)
+{
+	if ((opt_engine_dead || opt_vllm_metrics) && opt_as != SIM_VLLM)
+		diag_die(EXIT_USAGE, "--%s goes with --as vllm",
+			 opt_engine_dead ? "engine-dead" : "metrics");
+	if (opt_reasoning_field == NULL)
+		opt_reasoning_field = opt_as == SIM_OLLAMA || opt_as == SIM_MLX ||
+				      opt_as == SIM_VLLM ? "reasoning" : "reasoning_content";
+	if (opt_as == SIM_LLAMACPP || opt_as == SIM_OLLAMA || opt_as == SIM_MLX ||
+	    opt_as == SIM_VLLM)
+		opt_eos_in_usage = 1;
+	if (opt_as == SIM_LLAMACPP)
+		opt_timings = 1;
 }
 
 /* Picks the served models: the built-in default ("llmsim") plus the file's
@@ -777,6 +835,29 @@ static void shutdown_all(void)
 	event_base_free(base);
 }
 
+/* The model at start: llama-server (b10573 on) and vLLM listen only once
+ * it has loaded (connection refused until then); Ollama loads at the first
+ * request; the rest listen at once and load meanwhile. */
+static void first_load(void)
+{
+	double s = current->load_s;
+
+	if (opt_as == SIM_OLLAMA) {
+		simsrv_set_model(current, -1);
+		return;
+	}
+	if (opt_as == SIM_LLAMACPP || opt_as == SIM_VLLM) {
+		struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
+		set_ballast(current, 0);
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+		simsrv_set_model(current, clock_mono_ns());
+		return;
+	}
+	set_ballast(current, s);
+	simsrv_set_model(current, clock_mono_ns() + (int64_t)(s * 1e9));
+}
+
 int main(int argc, char **argv)
 {
 	char pbuf[4096];
@@ -799,6 +880,9 @@ int main(int argc, char **argv)
 	http = base ? evhttp_new(base) : NULL;
 	open_log();
 	if (http == NULL || simsrv_init(base, &(struct simsrv_opts){
+		    .persona = opt_as, .engine_dead = opt_engine_dead,
+		    .vllm_metrics = opt_vllm_metrics,
+		    .load_on_demand = opt_as == SIM_OLLAMA ? load_on_demand : NULL,
 		    .reasoning_field = opt_reasoning_field, .timings = opt_timings,
 		    .stats = opt_stats, .role_early = opt_role_early,
 		    .eos_in_usage = opt_eos_in_usage, .no_usage = opt_no_usage,
@@ -811,9 +895,8 @@ int main(int argc, char **argv)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	evhttp_set_max_body_size(http, 64 * 1024 * 1024);
 	evhttp_set_gencb(http, on_request, NULL);
-	set_ballast(current, current->load_s);
-	simsrv_set_model(current, clock_mono_ns() + (int64_t)(current->load_s * 1e9));
 	log_start();
+	first_load();
 	listen_and_announce();
 	sigint = evsignal_new(base, SIGINT, on_signal, NULL);
 	sigterm = evsignal_new(base, SIGTERM, on_signal, NULL);
