@@ -1141,6 +1141,43 @@ static const char *shown_path(const char *path, char *buf, size_t n)
 	return buf;
 }
 
+/* make matrix's plans: every workload of every entry, what ran, what
+ * failed and why (the outcomes files beside the runs). */
+static void write_plan_outcomes(void)
+{
+	int i, bad = 0;
+
+	if (S->nout == 0)
+		return;
+	for (i = 0; i < S->nout; i++)
+		bad += strcmp(S->out[i].status, "ok") != 0;
+	out("## Plan outcomes\n\nEvery workload of every entry as `make matrix` ran it: a "
+	    "workload that failed marks its entry, and the ones after it ran all the same "
+	    "(skipped only once the entry's own server had exited). %d of %d did not "
+	    "end well.\n\n| plan | entry | workload | outcome |\n|---|---|---|---|\n",
+	    bad, S->nout);
+	for (i = 0; i < S->nout; i++) {
+		const struct rd_outcome *o = &S->out[i];
+		out("| ");
+		cell(o->plan, 64);
+		out(" | ");
+		cell(o->entry, 64);
+		out(" | ");
+		cell(o->workload, 48);
+		out(" | ");
+		if (!strcmp(o->status, "ok"))
+			out("ok");
+		else if (!strcmp(o->status, "failed"))
+			out("**failed** (exit %d)%s", o->exit, o->why[0] ? ": " : "");
+		else
+			out("%s%s", o->status, o->why[0] ? ": " : "");
+		if (strcmp(o->status, "ok") != 0)
+			cell(o->why, 320);
+		out(" |\n");
+	}
+	out("\n");
+}
+
 static void write_runs(void)
 {
 	char rel[PATH_MAX];
@@ -1211,5 +1248,6 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_baseline();
 	write_outputs();
 	chart("memory", "Server memory during the runs");
+	write_plan_outcomes();
 	write_runs();
 }

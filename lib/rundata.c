@@ -238,6 +238,54 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One line of a plan's outcomes file, or nothing when it is not one. */
+static int add_outcome(struct rd_set *s, const char *line)
+{
+	cJSON *j = cJSON_Parse(line);
+	struct rd_outcome *o, *grown;
+	const char *ev = jget_str(j, "ev");
+
+	if (ev == NULL || strcmp(ev, "workload") != 0 || !jget_str(j, "entry")) {
+		cJSON_Delete(j);
+		return 0;
+	}
+	if ((grown = realloc(s->out, (size_t)(s->nout + 1) * sizeof *s->out)) == NULL) {
+		cJSON_Delete(j);
+		return -1;
+	}
+	s->out = grown;
+	o = &s->out[s->nout++];
+	jget_copy(o->plan, sizeof o->plan, j, "plan");
+	jget_copy(o->entry, sizeof o->entry, j, "entry");
+	jget_copy(o->workload, sizeof o->workload, j, "workload");
+	jget_copy(o->status, sizeof o->status, j, "status");
+	jget_copy(o->why, sizeof o->why, j, "why");
+	o->exit = (int)jget_num(j, "exit", 0);
+	cJSON_Delete(j);
+	return 0;
+}
+
+static int add_outcomes(struct rd_set *s, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	int rc = 0;
+
+	if (f == NULL)
+		return 0; /* gone since the listing: nothing to show */
+	while (rc == 0 && fgets(line, sizeof line, f) != NULL)
+		rc = add_outcome(s, line);
+	fclose(f);
+	return rc;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t l = strlen(s), t = strlen(tail);
+
+	return l > t && strcmp(s + l - t, tail) == 0;
+}
+
 int rd_add_path(struct rd_set *s, const char *path)
 {
 	struct stat st;
@@ -253,7 +301,8 @@ int rd_add_path(struct rd_set *s, const char *path)
 		return -1;
 	while ((e = readdir(d)) != NULL && rc == 0) {
 		size_t l = strlen(e->d_name), m = strlen(path) + l + 2;
-		if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0 || e->d_name[0] == '.')
+		if (e->d_name[0] == '.' || !(ends_with(e->d_name, ".json") ||
+					     ends_with(e->d_name, ".outcomes.ndjson")))
 			continue;
 		if ((grown = realloc(names, (n + 1) * sizeof *names)) == NULL ||
 		    (grown[n] = malloc(m)) == NULL) {
@@ -269,7 +318,8 @@ int rd_add_path(struct rd_set *s, const char *path)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = rd_add_file(s, names[i]);
+			rc = ends_with(names[i], ".ndjson") ? add_outcomes(s, names[i]) :
+							      rd_add_file(s, names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -730,6 +780,9 @@ void rd_free(struct rd_set *s)
 {
 	int i, w, l;
 
+	free(s->out);
+	s->out = NULL;
+	s->nout = 0;
 	for (i = 0; i < s->ng; i++) {
 		for (w = 0; w < s->g[i].nwl; w++) {
 			for (l = 0; l < s->g[i].wl[w].nlv; l++)

@@ -192,9 +192,18 @@ struct rd_group {
 	struct rd_summary sum;       /* from base; all unknown when NULL */
 };
 
+/* One workload of a plan entry as make matrix ran it, from a results
+ * directory's *.outcomes.ndjson (docs/workflows.md). */
+struct rd_outcome {
+	char plan[64], entry[64], workload[48], status[16], why[320];
+	int exit;
+};
+
 struct rd_set {
 	const char *by[RD_FIELDS];
 	int nby;
+	struct rd_outcome *out;  /* every workload outcome, in file order */
+	int nout;
 	struct rd_run *runs;
 	int nruns, nunreadable;
 	struct rd_group *g;
@@ -210,8 +219,10 @@ void rd_init(struct rd_set *s, const char *const *by, int nby);
  * kept with its reason.  Returns 0, or -1 when out of memory. */
 int rd_add_file(struct rd_set *s, const char *path);
 
-/* Adds a file, or every *.json of a directory (in byte order).  Returns 0,
- * or -1 with errno when the directory cannot be read. */
+/* Adds a file, or every *.json of a directory (in byte order) and its
+ * plan outcomes (*.outcomes.ndjson; lines that are not outcomes are
+ * skipped).  Returns 0, or -1 with errno when the directory cannot be
+ * read. */
 int rd_add_path(struct rd_set *s, const char *path);
 
 /* Groups the runs and computes every figure.  Returns 0, or -1 when out

@@ -60,6 +60,49 @@ path_of() { # path_of ENTRY KEY: a file named in the plan, found from here or th
 # ---- one entry -----------------------------------------------------------
 failed=()
 start_pid=
+# Every workload's outcome, a JSON line each (docs/workflows.md): report
+# shows what ran, what failed and why, per entry.
+outcomes=$RESULTS/plan-$(date -u +%Y%m%dT%H%M%SZ)-$$.outcomes.ndjson
+plan_name=$(basename "$plan" .conf)
+
+# outcome ENTRY WORKLOAD STATUS EXIT WHY: one line of the outcomes file
+# (WHY already without quotes, backslashes or control characters).
+outcome() {
+	printf '{"ev":"workload","plan":"%s","entry":"%s","workload":"%s","status":"%s","exit":%d,"why":"%s"}\n' \
+		"$plan_name" "$1" "$2" "$3" "$4" "$5" >>"$outcomes"
+}
+
+# wl WORKLOAD CMD...: one workload of entry $n, run whatever the ones
+# before it did; its outcome (ok, or failed with its exit status and the
+# last line it said on stderr) is recorded.  Once the entry's own server
+# has exited, the rest are recorded as skipped.  A signal stops all.
+wl() {
+	local w=$1 rc why err
+	err=$RESULTS/.$n.$w.err
+	shift
+	if [ -n "$dead" ]; then
+		outcome "$n" "$w" skipped 0 "$dead"
+		return 0
+	fi
+	# stderr shown as it comes and kept: stdout stays stdout
+	{ "$@" 2>&1 1>&3 3>&- | tee "$err" >&2 3>&-; rc=${PIPESTATUS[0]}; } 3>&1
+	case $rc in 130 | 143) exit $rc ;; esac
+	# why: gen's own summary of its failures, else the last thing said
+	why=$(grep '^gen: .*fail' "$err" | tail -n 1)
+	[ -n "$why" ] || why=$(grep -v '^[[:space:]]*$' "$err" | tail -n 1)
+	why=$(printf '%s' "$why" | tr -d '"\\' | tr -c '[:print:]' ' ' | cut -c1-300)
+	rm -f "$err"
+	if [ $rc -eq 0 ]; then
+		outcome "$n" "$w" ok 0 ""
+	else
+		outcome "$n" "$w" failed "$rc" "${why% }"
+		entry_rc=1
+	fi
+	if [ -n "${SERVER_PID:-}" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+		dead="the entry's server had exited"
+	fi
+	return 0
+}
 
 stop_server() {
 	[ -n "$start_pid" ] || return 0
@@ -85,6 +128,7 @@ run_entry() {
 	labels+="$(get "$n" labels)"
 	echo "matrix: [$n] $model" >&2
 	(
+		entry_rc=0 dead=
 		# The entry's environment (GGML_METAL_N_CB=2 ...) goes to its
 		# server and to gen, which records it in the run.
 		for kv in $env; do export "${kv?}"; done
@@ -112,6 +156,8 @@ run_entry() {
 			fi
 			rc=$?
 			case $rc in 130 | 143) exit $rc ;; esac
+			[ $rc -eq 0 ] && outcome "$n" loads ok 0 "" ||
+				{ outcome "$n" loads failed "$rc" "see the load results"; entry_rc=1; }
 		fi
 		if [ -n "$start" ]; then
 			# A server started for this entry (llama-server) has loaded
@@ -131,43 +177,41 @@ run_entry() {
 		else
 			std_load=()
 		fi
-		env "${std_load[@]}" PROMPTS="$(path_of "$n" prompts)" N="$(get "$n" reps)" \
+		wl std env "${std_load[@]}" PROMPTS="$(path_of "$n" prompts)" N="$(get "$n" reps)" \
 			WARMUP="$(get "$n" warmup)" TAG=std "$here/bench.sh"
-		rc=$?
 		# A started server that died says why: its status and last lines.
 		if [ -n "$start" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 			wait "$SERVER_PID"
 			echo "matrix: [$n] the server exited with status $?; its last lines:" >&2
 			tail -n 12 "$RESULTS/$n.server.log" | sed 's/^/matrix:   /' >&2
 		fi
-		[ $rc -eq 0 ] || exit $rc
 		# further prompt sets, one user, as the standard run: the same
 		# workloads for every entry (coder prompts for every family)
 		for x in $(get "$n" extra); do
 			case $x in /*) ;; *) [ -e "$x" ] || x=$top/$x ;; esac
-			PROMPTS=$x N="$(get "$n" reps)" WARMUP="$(get "$n" warmup)" \
-				TAG="extra-$(basename "$x" .json)" "$here/bench.sh" || exit $?
+			wl "extra-$(basename "$x" .json)" env PROMPTS="$x" N="$(get "$n" reps)" \
+				WARMUP="$(get "$n" warmup)" TAG="extra-$(basename "$x" .json)" "$here/bench.sh"
 		done
 		cs=
 		for c in $(get "$n" sweep); do [ "$c" -gt 1 ] && cs+=" $c"; done
 		if [ -n "$cs" ]; then # the standard run above was the single user
-			CS=$cs PER_USER=$(get "$n" per_user) PROMPTS=$(path_of "$n" prompts) \
-				"$here/sweep.sh" || exit $?
+			wl sweep env CS="$cs" PER_USER="$(get "$n" per_user)" PROMPTS="$(path_of "$n" prompts)" \
+				"$here/sweep.sh"
 		fi
 		# a leak soak: that many requests, a new order each pass
 		if [ -n "$(get "$n" leak)" ]; then
-			REQUESTS=$(get "$n" leak) N= WARMUP="$(get "$n" warmup)" TAG=leak \
-				GEN_ARGS="--shuffle ${GEN_ARGS:-}" PROMPTS=$(path_of "$n" prompts) \
-				"$here/bench.sh" || exit $?
+			wl leak env REQUESTS="$(get "$n" leak)" N= WARMUP="$(get "$n" warmup)" TAG=leak \
+				GEN_ARGS="--shuffle ${GEN_ARGS:-}" PROMPTS="$(path_of "$n" prompts)" \
+				"$here/bench.sh"
 		fi
 		if [ -n "$(get "$n" ctx)" ]; then
-			PROMPTS=$(path_of "$n" ctx) ONLY=$(get "$n" ctx_only) TAG=ctx \
-				"$here/bench.sh" || exit $?
+			wl ctx env PROMPTS="$(path_of "$n" ctx)" ONLY="$(get "$n" ctx_only)" TAG=ctx \
+				"$here/bench.sh"
 		fi
 		# the mixed workload by class at these levels, each class alone too
 		if [ -n "$(get "$n" mixed)" ]; then
-			CS=$(get "$n" mixed) PER_USER=$(get "$n" per_user) PROMPTS=$top/prompts/mixed.json \
-				ONLY= "$here/mixed.sh" >/dev/null || exit $?
+			wl mixed env CS="$(get "$n" mixed)" PER_USER="$(get "$n" per_user)" \
+				PROMPTS="$top/prompts/mixed.json" ONLY= "$here/mixed.sh" >/dev/null
 		fi
 		# the context ladder: it stops at the first depth that fails,
 		# which is its finding, not the entry's failure
@@ -175,10 +219,16 @@ run_entry() {
 			local depths
 			depths=$(get "$n" ladder)
 			[ "$depths" = default ] && depths=
-			DEPTHS=$depths N="$(get "$n" reps)" "$here/ctx.sh" >/dev/null
-			rc=$?
-			case $rc in 130 | 143) exit $rc ;; esac
+			if [ -n "$dead" ]; then
+				outcome "$n" ladder skipped 0 "$dead"
+			else
+				DEPTHS=$depths N="$(get "$n" reps)" "$here/ctx.sh" >/dev/null
+				rc=$?
+				case $rc in 130 | 143) exit $rc ;; esac
+				outcome "$n" ladder ok 0 ""
+			fi
 		fi
+		exit $entry_rc
 	)
 	rc=$?
 	if [ -f "$RESULTS/.$n.pid" ]; then
@@ -206,6 +256,6 @@ for n in "${names[@]}"; do
 	fi
 	[ $rc -ne 0 ] && failed+=("$n")
 done
-[ ${#failed[@]} -gt 0 ] && echo "matrix: entries with failures (recorded in their results): ${failed[*]}" >&2
+[ ${#failed[@]} -gt 0 ] && echo "matrix: entries with failures (recorded in their results and in $outcomes): ${failed[*]}" >&2
 "$bin/report" -o "$REPORT" "$RESULTS" || exit 1
 [ ${#failed[@]} -eq 0 ]

@@ -229,7 +229,16 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	start = TB_PLAN_VAR=1 $TB_BIN/llmsim --port $p3 --mem 24MiB
 	EOF
 	RESULTS=res REPORT=rep/report.md test_expect_code 1 "$SCRIPTS/matrix.sh" plan.conf >out 2>err &&
-	grep -q "entries with failures (recorded in their results): broken" err &&
+	grep -q "entries with failures (recorded in their results and in res/plan-[0-9TZ]*-[0-9]*\.outcomes\.ndjson): broken" err &&
+	# every workload'"'"'s outcome: the broken entry'"'"'s later ones skipped
+	# once its server had exited, the others ran
+	jq -r "[.entry, .workload, .status] | @tsv" res/plan-*.outcomes.ndjson >outcomes &&
+	cat outcomes &&
+	printf "alpha\tstd\tok\nalpha\tsweep\tok\nbroken\tstd\tfailed\nbroken\tsweep\tskipped\nbeta\tstd\tok\nbeta\tsweep\tok\n" >want &&
+	test_cmp want outcomes &&
+	grep -q "^## Plan outcomes" rep/report.md &&
+	grep -q "^| plan | broken | sweep | skipped: the entry.s server had exited |$" rep/report.md &&
+	grep -q "^| plan | broken | std | \*\*failed\*\* (exit 1): " rep/report.md &&
 	a=$(ls res/Alpha-Q4_K_M-gguf-std-c1-*.json) &&
 	jq -e ".load.method == \"health_poll\" and .load.seconds >= 0.2 and .load.status == \"ok\"
 		and .run.env.GGML_METAL_N_CB == \"2\" and .memory.peak_bytes >= 16777216
@@ -251,6 +260,41 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	grep -q "^| Alpha · Q4\\\\_K\\\\_M · gguf | 1 | $load |" rep/report.md &&
 	# the entry'"'"'s server was stopped: nothing answers on its port any more
 	test_expect_code 7 curl -s -o /dev/null "http://127.0.0.1:$p1/v1/models"
+'
+
+test_expect_success 'matrix: a workload whose requests fail marks the entry; the next ones run' '
+	# half the requests get HTTP 500 (seeded): the standard run fails, and
+	# the sweep and the leak soak of the same entry run all the same
+	free_port P4 && p4=$P4_PORT &&
+	printf "{\"a\": {\"prompt\": \"one\"}, \"b\": {\"prompt\": \"two\"}, \"c\": {\"prompt\": \"three\"}, \"d\": {\"prompt\": \"four\"}}\n" >p.json &&
+	cat >plan.conf <<-EOF &&
+	[defaults]
+	reps = 1
+	warmup = 0
+	sweep = 1 2
+	per_user = 1
+	max_tokens = 4
+	mem_interval = 20ms
+	prompts = $PWD/p.json
+
+	[flaky]
+	model = Flaky
+	quant = Q4_K_M
+	base_url = http://127.0.0.1:$p4/v1
+	leak = 4
+	start = $TB_BIN/llmsim --port $p4 --fault http500 --fault-rate 0.5 --seed 7
+	EOF
+	RESULTS=res REPORT=rep/report.md test_expect_code 1 "$SCRIPTS/matrix.sh" plan.conf >out 2>err &&
+	jq -r "[.entry, .workload, .status, .exit] | @tsv" res/plan-*.outcomes.ndjson >outcomes &&
+	cat outcomes &&
+	grep -q "^flaky	std	failed	1$" outcomes &&
+	grep -q "^flaky	sweep	" outcomes &&
+	grep -q "^flaky	leak	" outcomes &&
+	ls res/Flaky-Q4_K_M-sweep-c2-*.json >/dev/null &&
+	ls res/Flaky-Q4_K_M-leak-c1-*.json >/dev/null &&
+	# why, in gen'"'"'s words
+	jq -s -e "map(select(.workload == \"std\"))[0].why | test(\"^gen: [0-9]* of [0-9]* requests failed.*HTTP 500\")" res/plan-*.outcomes.ndjson &&
+	grep -q "^| plan | flaky | std | \*\*failed\*\* (exit 1): .*HTTP 500" rep/report.md
 '
 
 test_expect_success 'matrix: a bad plan is refused with file:line' '

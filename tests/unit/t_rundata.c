@@ -1,6 +1,8 @@
 /* Unit tests for lib/rundata: grouping, workloads and levels, every figure
  * of the Summary and the concurrency table, and paired comparisons, on
  * run files written here with worked-out values. */
+#include <sys/stat.h>
+
 #include "runfix.h"
 
 /* The Summary's figures of one run and of two, and the workload split. */
@@ -245,6 +247,44 @@ static void test_load_prefill_quality(void)
 	rd_free(&s);
 }
 
+/* make matrix's outcomes beside the runs: every workload line kept in
+ * order, anything else in the file skipped. */
+static void test_outcomes(void)
+{
+	char sub[100], path[160];
+	struct rd_set s;
+	FILE *f;
+
+	snprintf(sub, sizeof sub, "%s/outcomes", dir);
+	CHECK_INT(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof path, "%s/plan-1.outcomes.ndjson", sub);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	fputs("{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\",\"workload\":\"std\","
+	      "\"status\":\"failed\",\"exit\":1,\"why\":\"gen: 3 of 5 requests failed\"}\n"
+	      "not json\n{\"ev\":\"run\"}\n"
+	      "{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\",\"workload\":\"sweep\","
+	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n", f);
+	fclose(f);
+	rd_init(&s, NULL, 0);
+	CHECK_INT(rd_add_path(&s, sub), 0);
+	CHECK_INT(s.nruns, 0);
+	CHECK_INT(s.nout, 2);
+	if (s.nout == 2) {
+		CHECK_STR(s.out[0].workload, "std");
+		CHECK_STR(s.out[0].status, "failed");
+		CHECK_INT(s.out[0].exit, 1);
+		CHECK_STR(s.out[0].why, "gen: 3 of 5 requests failed");
+		CHECK_STR(s.out[1].workload, "sweep");
+		CHECK_STR(s.out[1].status, "ok");
+	}
+	rd_free(&s);
+	unlink(path);
+	rmdir(sub);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -255,6 +295,7 @@ int main(void)
 	RUN(test_compare_runs);
 	RUN(test_per_prompt_fallback);
 	RUN(test_load_prefill_quality);
+	RUN(test_outcomes);
 	clear();
 	rmdir(dir);
 	return DONE();
