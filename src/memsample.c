@@ -42,6 +42,8 @@ static int64_t peak_rss = -1;
 static int opt_port;                 /* --port: the server listening there */
 static int resolved[MAX_ROOTS + 1];  /* per -n name (and --port, last): found */
 static int n_pending;                /* -n names and --port not found yet */
+static int told_missing;             /* said once that they are not there */
+static const char *missing(char *buf, size_t len);
 static int pss_warned;
 static int64_t last_scan;
 static pid_t denied[MAX_ROOTS];       /* warned about once each */
@@ -201,6 +203,24 @@ static void rescan_targets(int64_t now)
 		snprintf(what, sizeof what, "--port %d", opt_port);
 		pin(what, m, n, MAX_ROOTS);
 	}
+	if (n_pending > 0 && !told_missing++)
+		diag_warn("%s: nothing matches (yet); no memory of it is sampled until "
+			  "it appears", missing(what, sizeof what));
+}
+
+/* The -n names and --port not found, for a message. */
+static const char *missing(char *buf, size_t len)
+{
+	size_t k = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n_names && k + 8 < len; i++)
+		if (!resolved[i])
+			k += (size_t)snprintf(buf + k, len - k, "%s-n %s", k ? ", " : "", names[i]);
+	if (opt_port > 0 && !resolved[MAX_ROOTS] && k + 8 < len)
+		snprintf(buf + k, len - k, "%s--port %d", k ? ", " : "", opt_port);
+	return buf;
 }
 
 /* Every live process of the watched trees, found afresh (breadth first). */
@@ -340,10 +360,10 @@ static int sample(int64_t now)
 		jw_str(&ew, "tool_version", TB_VERSION);
 		jw_num(&ew, "interval_s", opt_interval, 6);
 	}
-	if (n_roots > 0 || n_pending > 0) {
-		n = collect_tree(tree);
+	/* nothing found (yet), or all of it gone: no proc figures at all,
+	 * never a 0 that a reader would take for a measurement */
+	if ((n_roots > 0 || n_pending > 0) && (n = collect_tree(tree)) > 0)
 		alive = write_proc(tree, n);
-	}
 	if (opt_system)
 		write_sys();
 	if (opt_gpu)
@@ -435,5 +455,12 @@ int main(int argc, char **argv)
 	emit_end(reason);
 	gpumem_close(gpu);
 	jw_free(&ew);
-	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+	if (diag_fshut(stdout, "stdout") != 0)
+		return EXIT_RUNTIME;
+	if (n_pending > 0) { /* what it was asked to watch never existed */
+		diag_warn("%s: no process ever matched: nothing of the server's memory "
+			  "was sampled", missing(err, sizeof err));
+		return EXIT_RUNTIME;
+	}
+	return EXIT_OK;
 }

@@ -63,7 +63,8 @@ test_expect_success 'the watched process exits: a final event says so, exit 0' '
 	hog 1 20MiB &&
 	ms -p $HOG_PID -i 20ms >ev &&
 	jq -s -e ".[-1] | .ev == \"end\" and .reason == \"exited\"" ev &&
-	jq -s -e "map(select(.ev == \"mem\")) | length >= 10 and .[-1].proc.n == 0" ev
+	# after the exit: no process, so no proc figures (never a 0)
+	jq -s -e "map(select(.ev == \"mem\")) | length >= 10 and .[-1].proc == null and .[0].proc.n == 1" ev
 '
 
 # stop_hogs: ends every memhog started so far (and waits until each has).
@@ -81,6 +82,25 @@ test_expect_success '-n NAME finds the one process of that name' '
 	stop_hogs && hog 5 40MiB &&
 	ms -n memhog -i 20ms -d 200ms >ev &&
 	jq -s -e "map(select(.ev == \"mem\"))[-1].proc | .n >= 1 and .rss_bytes >= 41943040" ev
+'
+
+test_expect_success '-n NAME that nothing has: said at once, never a 0, exit 1' '
+	# LM Studio'"'"'s helper under a name that is not there: no proc figures
+	# at all (a 0 would read as a measurement), system figures still
+	test_expect_code 1 ms -n "No Such Server Helper" --system -i 20ms -d 200ms >ev 2>err &&
+	grep -q "^memsample: -n No Such Server Helper: nothing matches (yet); no memory of it is sampled until it appears$" err &&
+	grep -q "^memsample: -n No Such Server Helper: no process ever matched: nothing of the server.s memory was sampled$" err &&
+	jq -s -e "map(select(.ev == \"mem\")) | length > 3 and all(.proc == null and .sys.total_bytes > 0)" ev &&
+	jq -s -e ".[-1] | .ev == \"end\" and .peak_rss_bytes == null" ev &&
+	# one that appears later is watched from then on, exit 0
+	stop_hogs &&
+	{ "$TB_BIN/memsample" -n memhog -i 20ms >ev2 2>err2 & } && mpid=$! &&
+	test_at_exit "kill $mpid" &&
+	wait_for 10 test -s ev2 &&
+	hog 5 8MiB &&
+	wait_for 20 jq -s -e "any(.[]; .ev == \"mem\" and .proc != null)" ev2 &&
+	kill -TERM $mpid && wait $mpid &&
+	jq -s -e "map(select(.ev == \"mem\" and .proc != null)) | all(.proc.rss_bytes > 0)" ev2
 '
 
 test_expect_success '-n NAME that several unrelated processes have is refused, naming them' '
