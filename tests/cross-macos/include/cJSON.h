@@ -56,6 +56,7 @@ cJSON *cJSON_AddObjectToObject(cJSON *const object, const char *const name);
 cJSON *cJSON_AddArrayToObject(cJSON *const object, const char *const name);
 cJSON *cJSON_AddNumberToObject(cJSON *const object, const char *const name, const double number);
 cJSON *cJSON_AddBoolToObject(cJSON *const object, const char *const name, const cJSON_bool boolean);
+cJSON *cJSON_AddTrueToObject(cJSON *const object, const char *const name);
 void cJSON_DeleteItemFromObject(cJSON *object, const char *string);
 cJSON *cJSON_Duplicate(const cJSON *item, cJSON_bool recurse);
 cJSON_bool cJSON_AddItemToArray(cJSON *array, cJSON *item);
