@@ -86,7 +86,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build reliability-doc valgrind soak bench-self \
+        format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load
 .DELETE_ON_ERROR:
 
@@ -131,8 +131,11 @@ unit: $(UNIT_BIN) $(HELPERS)
 check:
 	@.ci/deps.sh --if-missing
 	$(MAKE) SAN=1 all unit
-	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then $(MAKE) -s fuzz-build; \
-	 else echo "check: no $(FUZZ_CC): the fuzz tests are skipped"; fi
+	@if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	   echo "check: no $(FUZZ_CC): the fuzz tests are skipped"; \
+	 elif ! $(MAKE) -s fuzz-probe >/dev/null 2>&1; then \
+	   echo "check: $(FUZZ_CC) links no libFuzzer runtime (Apple's clang ships none; Homebrew's llvm does): the fuzz tests are skipped"; \
+	 else $(MAKE) -s fuzz-build; fi
 	TB_BIN=$(CURDIR)/build/san/bin TB_UNIT=$(CURDIR)/build/san/tests \
 	  tests/run
 
@@ -243,7 +246,13 @@ FUZZ_LIB = lib/sse.c lib/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/runjson
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) lib/*.h
 	@mkdir -p build/fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(CJSON_LIBS) $(CSV_LIBS) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm
+
+# Can FUZZ_CC link a libFuzzer target at all?  (Apple's clang cannot.)
+fuzz-probe:
+	@mkdir -p build/fuzz
+	printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >build/fuzz/probe.c
+	$(FUZZ_CC) -fsanitize=fuzzer -o build/fuzz/probe build/fuzz/probe.c $(LDFLAGS)
 
 fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/%)
 
