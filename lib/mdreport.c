@@ -404,8 +404,14 @@ static void write_leaks(void)
 			out("**Memory over the requests** (agg's leak check: the growth per request "
 			    "and per minute, each with its 95 %% interval, against 1 MB and 10 MB; "
 			    "docs/metrics.md):\n\n");
+		/* which run: a group has several (its workloads, levels, soaks) */
 		out("- ");
 		cell(r->key, 120);
+		out(" (");
+		cell(r->wl_name, 200);
+		out("; %g user%s; ", r->conc, r->conc == 1 ? "" : "s");
+		cell(strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path, 120);
+		out(")");
 		if (strcmp(v, "error") == 0) {
 			out(": no verdict: ");
 			cell(jget_str(lk, "error"), 200);
@@ -782,7 +788,7 @@ static void write_mixes(void)
 				    "over alone.\n\n", RD_STARVED);
 			out("### ");
 			cell(S->g[g].key, 120);
-			out(" · %.0f users\n\n", m->conc);
+			out(" · %.0f user%s\n\n", m->conc, m->conc == 1 ? "" : "s");
 			out("**The shortest class (");
 			cell(s->name, 60);
 			out(")%s** in the mix: TTFT ", m->starved ? " starves" : " does not starve");

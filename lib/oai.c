@@ -85,9 +85,29 @@ static void decode_choice(const cJSON *ch, struct oai_chunk *c)
 		       !c->has_tool;
 }
 
+/* Parses a payload into c->root; -1 when there is nothing more to decode:
+ * not a JSON object (OAI_BAD), or an error object, {"error": "..."} or
+ * {"error": {"message": ...}} (OAI_ERROR). */
+static int open_root(const char *data, size_t len, struct oai_chunk *c)
+{
+	const cJSON *err;
+
+	c->root = cJSON_ParseWithLength(data, len);
+	if (!cJSON_IsObject(c->root))
+		return -1;
+	err = cJSON_GetObjectItemCaseSensitive(c->root, "error");
+	if (err == NULL || cJSON_IsNull(err))
+		return 0;
+	c->kind = OAI_ERROR;
+	c->error = cJSON_IsString(err) ? err->valuestring : str_of(err, "message", NULL);
+	if (c->error == NULL)
+		c->error = "error object without a message";
+	return -1;
+}
+
 void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 {
-	const cJSON *choices, *err;
+	const cJSON *choices;
 
 	memset(c, 0, sizeof *c);
 	c->kind = OAI_BAD;
@@ -95,18 +115,8 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 		c->kind = OAI_DONE;
 		return;
 	}
-	c->root = cJSON_ParseWithLength(data, len);
-	if (!cJSON_IsObject(c->root))
+	if (open_root(data, len, c) != 0)
 		return;
-	err = cJSON_GetObjectItemCaseSensitive(c->root, "error");
-	if (err != NULL && !cJSON_IsNull(err)) {
-		c->kind = OAI_ERROR;
-		c->error = cJSON_IsString(err) ? err->valuestring :
-			   str_of(err, "message", NULL);
-		if (c->error == NULL)
-			c->error = "error object without a message";
-		return;
-	}
 	choices = cJSON_GetObjectItemCaseSensitive(c->root, "choices");
 	if (!cJSON_IsArray(choices)) {
 		c->bad = "no choices array";
@@ -126,21 +136,12 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 
 void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 {
-	const cJSON *msg, *err, *v;
+	const cJSON *msg, *v;
 
 	memset(c, 0, sizeof *c);
 	c->kind = OAI_BAD;
-	c->root = cJSON_ParseWithLength(data, len);
-	if (!cJSON_IsObject(c->root))
+	if (open_root(data, len, c) != 0)
 		return;
-	err = cJSON_GetObjectItemCaseSensitive(c->root, "error");
-	if (err != NULL && !cJSON_IsNull(err)) {
-		c->kind = OAI_ERROR;
-		c->error = cJSON_IsString(err) ? err->valuestring : str_of(err, "message", NULL);
-		if (c->error == NULL)
-			c->error = "error object without a message";
-		return;
-	}
 	v = cJSON_GetObjectItemCaseSensitive(c->root, "done");
 	msg = cJSON_GetObjectItemCaseSensitive(c->root, "message");
 	if (!cJSON_IsBool(v) || (msg != NULL && !cJSON_IsObject(msg))) {

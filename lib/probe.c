@@ -271,6 +271,7 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 	if (found && code == 200 && in->kind != SRV_LLMSIM)
 		in->kind = SRV_LMSTUDIO;
 	if (pick) {
+		in->simulated |= jget_obj(pick, "llmsim") != NULL;
 		jget_copy(in->model, sizeof in->model, pick, "id");
 		jget_copy(in->quant, sizeof in->quant, pick, "quantization");
 		jget_copy(in->backend, sizeof in->backend, pick, "compatibility_type");

@@ -23,7 +23,7 @@ for c in $CS; do
 	case $c in
 	'' | *[!0-9]* | 0) echo "sweep: CS: '$c' is not a concurrency level" >&2; exit 2 ;;
 	esac
-	echo "sweep: $MODEL at $c concurrent users" >&2
+	echo "sweep: $MODEL at $c concurrent user$([ "$c" = 1 ] || echo s)" >&2
 	C=$c N=$(((c * PER_USER + np - 1) / np)) REQUESTS= TAG=${TAG:-sweep} "$here/bench.sh"
 	rc=$?
 	[ $rc -gt $worst ] && worst=$rc

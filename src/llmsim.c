@@ -333,6 +333,11 @@ static void handle_lms_models(struct evhttp_request *req)
 								   p->ctx_size);
 		if (p == current)
 			jw_int(&w, "loaded_context_length", p->ctx_size);
+		/* no LM Studio sends it: a run against llmsim stays marked
+		 * simulated when gen is told --server lmstudio */
+		jw_obj_open(&w, "llmsim");
+		jw_bool(&w, "simulated", 1);
+		jw_obj_close(&w);
 		jw_obj_close(&w);
 	}
 	list_reply(req, &w);

@@ -214,7 +214,8 @@ test_expect_success 'agg'"'"'s leak verdict reaches the report' '
 		| .memory.leak.mb_per_request_ci95 = [3.9, 4.5] | .memory.leak.mb_per_minute = 71.6" \
 		lk/minimax-q8_0-c1.json >t && mv t lk/minimax-q8_0-c1.json &&
 	"$TB_BIN/report" --charts none -o r.md lk 2>/dev/null &&
-	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf: \*\*leak suspected\*\*, 4.20 (95 % CI 3.90 to 4.50) MB per request, 71.60 MB per minute (r² 0.90)" r.md &&
+	# each run named: a group has several (workloads, levels, soaks)
+	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf (std.json, 2 prompts, max 100 tokens; 1 user; minimax-q8\\\\_0-c1.json): \*\*leak suspected\*\*, 4.20 (95 % CI 3.90 to 4.50) MB per request, 71.60 MB per minute (r² 0.90)" r.md &&
 	grep -q "^The other 1 run with enough requests (8 or more) showed no leak." r.md &&
 	# and the answer names it among what failed
 	grep -q "^  - MiniMax-M2.1 · Q8\\\\_0 · gguf: its memory grew: a leak is suspected" r.md

@@ -168,7 +168,8 @@ test_expect_success 'vLLM: a dead engine (503 on /health) fails at once with the
 '
 
 test_expect_success 'LM Studio imitation: no stats in streams; check-server says why decode is n/a' '
-	llmsim_start LS --as lmstudio --mem 64MiB --tps 400 -P qwen3-coder-next-q4_k_m --load-time 0 --ctx 8192 &&
+	llmsim_start LS --as lmstudio --mem 64MiB --tps 400 --profiles "$TESTS/../profiles/llmsim.json" \
+		-P qwen3-coder-next-q4_k_m --load-time 0 --ctx 8192 &&
 	# 0.4'"'"'s /api/v1/models: the loaded instance, its format, quantization,
 	# size and the context it was loaded with
 	"$TB_BIN/gen" -u "$LS_URL" -m q --model-id qwen3-coder-next-q4_k_m --load-only --no-progress </dev/null >run.ndjson 2>/dev/null &&
@@ -179,7 +180,13 @@ test_expect_success 'LM Studio imitation: no stats in streams; check-server says
 	cat cs &&
 	grep -q "decode TPS: n/a (the server reports no decode speed of its own: LM Studio sends none in /v1 streams" cs &&
 	! grep -q "\"stats\"" "$TRASH_ROOT/ls/basic.ndjson" &&
-	llmsim_stop LS
+	llmsim_stop LS &&
+	# the plain llmsim told to be LM Studio (gen --server lmstudio) stays
+	# marked simulated: the report keeps its banner
+	llmsim_start LG &&
+	"$TB_BIN/gen" -u "$LG_URL" -m x --server lmstudio --no-progress -p "$Q" >ev 2>/dev/null &&
+	ev_is ev run ".server.kind == \"lmstudio\" and .server.simulated" &&
+	llmsim_stop LG
 '
 
 test_done
