@@ -153,7 +153,7 @@ CS        ?= 1 2 4 8 16
 PROMPTS   ?= prompts/std.json
 PLAN      ?= plans/mac512.conf
 RESULTS   ?= results
-WF_ENV = MODEL="$(MODEL)" BASE_URL="$(BASE_URL)" C="$(C)" CS="$(CS)" \
+WF_ENV = MODEL="$(MODEL)" MODEL_ID="$(MODEL_ID)" BASE_URL="$(BASE_URL)" C="$(C)" CS="$(CS)" \
          PROMPTS="$(PROMPTS)" RESULTS="$(RESULTS)" SERVER_PID="$(SERVER_PID)" \
          SERVER_NAME="$(SERVER_NAME)" LABELS="$(LABELS)" N="$(N)" \
          WARMUP="$(WARMUP)" MAX_TOKENS="$(MAX_TOKENS)" RATE="$(RATE)" \
@@ -178,7 +178,7 @@ mixed: all
 # (3) requests each, until a depth fails or the model's context is reached.
 ctx: all
 	@test -n "$(MODEL)" || { echo "make ctx: set MODEL=label"; exit 2; }
-	$(WF_ENV) DEPTHS="$(DEPTHS)" MODEL_ID="$(MODEL_ID)" scripts/ctx.sh
+	$(WF_ENV) DEPTHS="$(DEPTHS)" scripts/ctx.sh
 
 # The load, LOADS times (3): START= a server command started afresh each
 # time, or LOAD=api / LOAD_CMD= with UNLOAD=; MODEL_FILE= for cold / warm.
@@ -186,7 +186,7 @@ load: all
 	@test -n "$(MODEL)" || { echo "make load: set MODEL=label"; exit 2; }
 	$(WF_ENV) LOADS="$(LOADS)" START="$(START)" LOAD="$(LOAD)" LOAD_CMD="$(LOAD_CMD)" \
 	  UNLOAD="$(UNLOAD)" MODEL_FILE="$(MODEL_FILE)" LOAD_COLD="$(LOAD_COLD)" \
-	  MODEL_ID="$(MODEL_ID)" scripts/load.sh
+	  scripts/load.sh
 
 # A leak soak: N requests (200) in a new random order each pass through the
 # set, memory sampled; agg's leak check judges it (docs/workflows.md).

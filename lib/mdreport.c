@@ -841,8 +841,10 @@ static void write_load_series(void)
 				out("## Load times\n\nThe model loaded again and again (make load): "
 				    "each load's seconds as the client timed them, the server's own "
 				    "figure where it gives one, and how much of the model file the "
-				    "page cache held just before (cold under 10 %%, warm from 90 %%; "
-				    "unknown where the file was not named or the OS does not tell).\n\n");
+				    "page cache held just before (cold under 10 %%, warm from 90 %%, "
+				    "partial between: the OS may reclaim pages of a file read seconds "
+				    "before; unknown where the file was not named or the OS does not "
+				    "tell; docs/metrics.md).\n\n");
 			for (i = 0; i < s->n; i++) {
 				if (!strcmp(s->l[i].cache, "warm") && isfinite(s->l[i].seconds) && nw < 100)
 					warm[nw++] = s->l[i].seconds;
