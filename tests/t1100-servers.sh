@@ -97,7 +97,10 @@ test_expect_success 'Ollama: a request that waited for the model to load is said
 '
 
 test_expect_success 'Ollama: check-server has the server figures, from its native API' '
-	llmsim_start OC --as ollama --mem 64MiB --tps 400 --prefill 20000 &&
+	# a prefill (0.3 s for the cache step'"'"'s 1,500 tokens) far above what a
+	# busy machine adds, since Ollama tells nothing of its cache: the
+	# check reads the cache from TTFT alone there
+	llmsim_start OC --as ollama --mem 64MiB --tps 400 --prefill 5000 &&
 	URL=$OC_URL MODEL=llmsim OUT=$TRASH_ROOT/oc MAX_TOKENS=64 "$SCRIPTS/check-server.sh" >cs 2>cserr &&
 	cat cs &&
 	grep -q "^check-server: Ollama (version not told): decode TPS: ok (client [0-9.]* tok/s, server [0-9.]* (Ollama (llama-server runner) (eval_count - 1) / eval_duration), client/server " cs &&
@@ -161,9 +164,12 @@ test_expect_success 'vLLM: a dead engine (503 on /health) fails at once with the
 	# not from tokens_per_second, which counts the prefill
 	llmsim_start VM --as vllm --metrics --tps 200 --ttft 100ms &&
 	"$TB_BIN/gen" -u "$VM_URL" -m llmsim --no-progress -p "$Q" -n 3 --max-tokens 20 >ev3 2>/dev/null &&
-	ev_is ev3 done ".metrics.mean_itl_ms > 4.9 and .metrics.mean_itl_ms < 5.1 and .metrics.tokens_per_second < 150" &&
+	# (the schedule gives 5 ms gaps at least: a busy machine only delays)
+	jq -s -e "map(select(.ev == \"done\") | .metrics) | length == 3 and
+		all(.mean_itl_ms >= 4.999 and .tokens_per_second < 1000 / .mean_itl_ms)" ev3 &&
 	"$TB_BIN/agg" ev3 >r3.json &&
-	jq -e ".server_reported.decode_tps.mean > 198 and .server_reported.decode_tps.mean < 202" r3.json &&
+	want=$(jq -s "map(select(.ev == \"done\") | 1000 / .metrics.mean_itl_ms) | add / length" ev3) &&
+	jq -e --argjson w "$want" ".server_reported.decode_tps.mean - \$w | fabs < 0.01" r3.json &&
 	llmsim_stop VM
 '
 
