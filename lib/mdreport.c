@@ -409,7 +409,10 @@ static void write_leaks(void)
 		cell(r->key, 120);
 		out(" (");
 		cell(r->wl_name, 200);
-		out("; %g user%s; ", r->conc, r->conc == 1 ? "" : "s");
+		if (r->conc > 0)
+			out("; %g user%s; ", r->conc, r->conc == 1 ? "" : "s");
+		else
+			out("; open loop; ");
 		cell(strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path, 120);
 		out(")");
 		if (strcmp(v, "error") == 0) {

@@ -234,7 +234,9 @@ static int probe_lms_v1(const struct probe *p, struct srv_info *in)
 		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
 		in->ctx = (long)jget_path_num(inst, "config.context_length", (double)in->ctx_train);
 		in->model_bytes = jget_num(pick, "size_bytes", 0);
-		in->model_listed = inst != NULL;
+		in->model_listed = lms_instance(pick, p->model_id) != NULL ||
+				   (p->model_id && jget_str(pick, "key") &&
+				    !strcmp(jget_str(pick, "key"), p->model_id));
 		in->simulated |= jget_obj(pick, "llmsim") != NULL;
 	}
 	cJSON_Delete(j);

@@ -228,8 +228,9 @@ static void take_payload(struct resp *r, const char *data, size_t len)
 		break;
 	case OAI_BAD:
 		r->chunks++;
-		resp_fail(r, ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.60s", r->chunks,
-			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "", data);
+		resp_fail(r, ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.*s", r->chunks,
+			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "",
+			  (int)(len < 60 ? len : 60), data);
 		break;
 	case OAI_CHUNK:
 		/* text after the model said it finished: no stream a client

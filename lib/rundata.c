@@ -268,13 +268,15 @@ static int add_outcome(struct rd_set *s, const char *line)
 static int add_outcomes(struct rd_set *s, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[2048];
+	char *line = NULL;
+	size_t cap = 0;
 	int rc = 0;
 
 	if (f == NULL)
 		return 0; /* gone since the listing: nothing to show */
-	while (rc == 0 && fgets(line, sizeof line, f) != NULL)
+	while (rc == 0 && getline(&line, &cap, f) != -1) /* any length */
 		rc = add_outcome(s, line);
+	free(line);
 	fclose(f);
 	return rc;
 }

@@ -219,6 +219,9 @@ void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *
 		jw_str(&w, "expires_at", "2026-01-01T00:05:00Z");
 		jw_num(&w, "size_vram", cur->mem_gb * 1e9, 0);
 		jw_int(&w, "context_length", cur->ctx_size);
+		jw_obj_open(&w, "llmsim");
+		jw_bool(&w, "simulated", 1);
+		jw_obj_close(&w);
 		jw_obj_close(&w);
 	}
 	jw_arr_close(&w);

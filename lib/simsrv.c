@@ -1518,6 +1518,9 @@ void simsrv_log_simple(const char *what)
 void simsrv_stop(void)
 {
 	stopping = 1;
+	while (n_load_calls > 0) /* Ollama load calls still waiting */
+		reply_error(load_calls[--n_load_calls], 503, "unavailable_error",
+			    "the server is stopping");
 }
 
 void simsrv_free(void)

@@ -135,9 +135,13 @@ static const char *status_of(const struct rq *r)
 	return st ? st : "no status";
 }
 
+/* The server's count of output tokens: usage, or on Ollama's native API
+ * eval_count (which its OpenAI API sends as usage: openai.go). */
 static long usage_out(const struct rq *r)
 {
-	return (long)jget_path_num(r->done, "usage.completion_tokens", -1);
+	double u = jget_path_num(r->done, "usage.completion_tokens", -1);
+
+	return (long)(u >= 0 ? u : jget_path_num(r->done, "ollama.eval_count", -1));
 }
 
 static const char *finish(const struct rq *r)

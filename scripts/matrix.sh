@@ -65,11 +65,15 @@ start_pid=
 outcomes=$RESULTS/plan-$(date -u +%Y%m%dT%H%M%SZ)-$$.outcomes.ndjson
 plan_name=$(basename "$plan" .conf)
 
-# outcome ENTRY WORKLOAD STATUS EXIT WHY: one line of the outcomes file
-# (WHY already without quotes, backslashes or control characters).
+# json_safe TEXT: TEXT without what would break a JSON string (quotes,
+# backslashes, control characters), 300 bytes at most.
+json_safe() { printf '%s' "$1" | tr -d '"\\' | tr -c '[:print:]' ' ' | cut -c1-300; }
+
+# outcome ENTRY WORKLOAD STATUS EXIT WHY: one line of the outcomes file.
 outcome() {
 	printf '{"ev":"workload","plan":"%s","entry":"%s","workload":"%s","status":"%s","exit":%d,"why":"%s"}\n' \
-		"$plan_name" "$1" "$2" "$3" "$4" "$5" >>"$outcomes"
+		"$(json_safe "$plan_name")" "$(json_safe "$1")" "$(json_safe "$2")" "$3" "$4" \
+		"$(json_safe "$5")" >>"$outcomes"
 }
 
 # wl WORKLOAD CMD...: one workload of entry $n, run whatever the ones
@@ -84,13 +88,18 @@ wl() {
 		outcome "$n" "$w" skipped 0 "$dead"
 		return 0
 	fi
-	# stderr shown as it comes and kept: stdout stays stdout
-	{ "$@" 2>&1 1>&3 3>&- | tee "$err" >&2 3>&-; rc=${PIPESTATUS[0]}; } 3>&1
+	# stderr shown as it comes and kept (stdout stays stdout); the copy
+	# ends when every writer of that stderr has closed it, which a daemon a
+	# load command started may never do: waited for a few seconds at most
+	rm -f "$err.done"
+	"$@" 2> >(tee "$err" >&2; : >"$err.done")
+	rc=$?
+	for _ in $(seq 1 50); do [ -e "$err.done" ] && break; sleep 0.1; done
+	rm -f "$err.done"
 	case $rc in 130 | 143) exit $rc ;; esac
 	# why: gen's own summary of its failures, else the last thing said
 	why=$(grep '^gen: .*fail' "$err" | tail -n 1)
 	[ -n "$why" ] || why=$(grep -v '^[[:space:]]*$' "$err" | tail -n 1)
-	why=$(printf '%s' "$why" | tr -d '"\\' | tr -c '[:print:]' ' ' | cut -c1-300)
 	rm -f "$err"
 	if [ $rc -eq 0 ]; then
 		outcome "$n" "$w" ok 0 ""
@@ -140,6 +149,8 @@ run_entry() {
 		# caller's GEN_ARGS (make matrix GEN_ARGS=...)
 		ga="$(get "$n" gen_args)"
 		[ "$(get "$n" ignore_eos)" = yes ] && ga="--ignore-eos $ga"
+		# gen's progress line, though its stderr is copied (wl)
+		[ -t 2 ] && ga="--progress $ga"
 		export GEN_ARGS="$ga ${GEN_ARGS:-}"
 		# the load, repeated, each marked cold or warm (make load),
 		# before the entry's own load and runs

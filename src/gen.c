@@ -892,7 +892,10 @@ static void wait_ready(void)
  * request with a seed is served alone, outside the batch. */
 static void check_mlx(void)
 {
-	if (!opt_load_only && !srv.model_listed && strcmp(opt_model_id, "default_model") != 0)
+	/* nothing listed (no answer): nothing to refuse on; a failed load is
+	 * the result already, and its event must be written */
+	if (!opt_load_only && !load_failed && srv.model_ids[0] && !srv.model_listed &&
+	    strcmp(opt_model_id, "default_model") != 0)
 		diag_die(EXIT_RUNTIME, "%s: mlx_lm.server loads the model a request names, "
 			 "dropping the one it serves: \"%s\" is not one of its models (%s); "
 			 "pass --model-id with one of them, or --model-id default_model for the "

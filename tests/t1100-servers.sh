@@ -164,9 +164,10 @@ test_expect_success 'vLLM: a dead engine (503 on /health) fails at once with the
 	# not from tokens_per_second, which counts the prefill
 	llmsim_start VM --as vllm --metrics --tps 200 --ttft 100ms &&
 	"$TB_BIN/gen" -u "$VM_URL" -m llmsim --no-progress -p "$Q" -n 3 --max-tokens 20 >ev3 2>/dev/null &&
-	# (the schedule gives 5 ms gaps at least: a busy machine only delays)
+	# (the schedule'"'"'s 5 ms gaps, loosely: the exact check is agg'"'"'s figure
+	# against these very values, below)
 	jq -s -e "map(select(.ev == \"done\") | .metrics) | length == 3 and
-		all(.mean_itl_ms >= 4.999 and .tokens_per_second < 1000 / .mean_itl_ms)" ev3 &&
+		all(.mean_itl_ms > 4 and .mean_itl_ms < 8 and .tokens_per_second < 1000 / .mean_itl_ms)" ev3 &&
 	"$TB_BIN/agg" ev3 >r3.json &&
 	want=$(jq -s "map(select(.ev == \"done\") | 1000 / .metrics.mean_itl_ms) | add / length" ev3) &&
 	jq -e --argjson w "$want" ".server_reported.decode_tps.mean - \$w | fabs < 0.01" r3.json &&
