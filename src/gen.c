@@ -899,7 +899,8 @@ static void check_mlx(void)
 		diag_die(EXIT_RUNTIME, "%s: mlx_lm.server loads the model a request names, "
 			 "dropping the one it serves: \"%s\" is not one of its models (%s); "
 			 "pass --model-id with one of them, or --model-id default_model for the "
-			 "model it was started with", opt_base, opt_model_id,
+			 "model it was started with (a server that is not mlx_lm.server but lists "
+			 "no owned_by: --server openai)", opt_base, opt_model_id,
 			 srv.model_ids[0] ? srv.model_ids : "none listed");
 	if (have_load && !load_failed && !strcmp(load_res.method, "health_poll")) {
 		snprintf(load_res.err, sizeof load_res.err, "mlx_lm.server answers /health "
