@@ -61,6 +61,24 @@ void simpersona_health(struct evhttp_request *req, enum sim_persona p,
 	}
 }
 
+/* "llmsim": {"simulated": true}, which no real server sends: a run
+ * against an imitation stays marked simulated. */
+static void mark_simulated(jw *w)
+{
+	jw_obj_open(w, "llmsim");
+	jw_bool(w, "simulated", 1);
+	jw_obj_close(w);
+}
+
+/* Closes a listing's array and object, sends it, frees it. */
+static void reply_list(struct evhttp_request *req, jw *w)
+{
+	jw_arr_close(w);
+	jw_obj_close(w);
+	simsrv_reply_json(req, 200, "OK", jw_cstr(w));
+	jw_free(w);
+}
+
 static int ctx_of(const struct sim_profile *m)
 {
 	return m->ctx_train > 0 ? m->ctx_train : m->ctx_size;
@@ -94,9 +112,7 @@ static void model_entry(jw *w, enum sim_persona p, const struct sim_profile *m)
 		jw_bool(w, "simulated", 1);
 		jw_obj_close(w);
 	}
-	jw_obj_open(w, "llmsim");
-	jw_bool(w, "simulated", 1);
-	jw_obj_close(w);
+	mark_simulated(w);
 	jw_obj_close(w);
 }
 
@@ -111,10 +127,7 @@ void simpersona_models(struct evhttp_request *req, enum sim_persona p,
 	jw_arr_open(&w, "data");
 	for (int i = 0; i < n; i++)
 		model_entry(&w, p, &v[i]);
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
-	jw_free(&w);
+	reply_list(req, &w);
 }
 
 /* The fields /api/tags and /api/ps share (v0.33 api/types.go). */
@@ -147,15 +160,10 @@ void simpersona_ollama_tags(struct evhttp_request *req, const struct sim_profile
 		jw_obj_open(&w, NULL);
 		ollama_model(&w, &v[i]);
 		jw_str(&w, "modified_at", "2026-01-01T00:00:00Z");
-		jw_obj_open(&w, "llmsim");
-		jw_bool(&w, "simulated", 1);
-		jw_obj_close(&w);
+		mark_simulated(&w);
 		jw_obj_close(&w);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
-	jw_free(&w);
+	reply_list(req, &w);
 }
 
 static void lms_model(jw *w, const struct sim_profile *m, int loaded)
@@ -183,9 +191,7 @@ static void lms_model(jw *w, const struct sim_profile *m, int loaded)
 	jw_arr_close(w);
 	jw_int(w, "max_context_length", ctx_of(m));
 	jw_str(w, "format", m->backend);
-	jw_obj_open(w, "llmsim");
-	jw_bool(w, "simulated", 1);
-	jw_obj_close(w);
+	mark_simulated(w);
 	jw_obj_close(w);
 }
 
@@ -199,10 +205,7 @@ void simpersona_lms_models(struct evhttp_request *req, const struct sim_profile 
 	jw_arr_open(&w, "models");
 	for (int i = 0; i < n; i++)
 		lms_model(&w, &v[i], loaded && &v[i] == cur);
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
-	jw_free(&w);
+	reply_list(req, &w);
 }
 
 void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *cur,
@@ -219,13 +222,8 @@ void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *
 		jw_str(&w, "expires_at", "2026-01-01T00:05:00Z");
 		jw_num(&w, "size_vram", cur->mem_gb * 1e9, 0);
 		jw_int(&w, "context_length", cur->ctx_size);
-		jw_obj_open(&w, "llmsim");
-		jw_bool(&w, "simulated", 1);
-		jw_obj_close(&w);
+		mark_simulated(&w);
 		jw_obj_close(&w);
 	}
-	jw_arr_close(&w);
-	jw_obj_close(&w);
-	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
-	jw_free(&w);
+	reply_list(req, &w);
 }
