@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "clock.h"
+#include "ident.h"
 #include "jget.h"
 #include "jw.h"
 #include "procmem.h"
@@ -148,6 +149,12 @@ static void model_meta(const struct probe *p, struct srv_info *in)
 		in->model_bytes = jget_num(meta, "size", 0);
 	if (code == 200 && jget_num(meta, "n_ctx_train", 0) > 0)
 		in->ctx_train = (long)jget_num(meta, "n_ctx_train", 0);
+	/* the whole context (-c), where /props tells a slot's, which is a
+	 * share of it with --parallel (tools/server, n_ctx_slot) */
+	if (code == 200 && jget_num(meta, "n_ctx", 0) > 0) {
+		in->ctx = (long)jget_num(meta, "n_ctx", 0);
+		in->ctx_loaded = 1;
+	}
 	if (code == 200 && !in->quant[0])
 		jget_copy(in->quant, sizeof in->quant, meta, "ftype");
 	cJSON_Delete(j);
@@ -188,55 +195,101 @@ static int probe_props(const struct probe *p, struct srv_info *in)
 	return found;
 }
 
-/* An LM Studio 0.4 /api/v1/models entry is the model asked for when its
- * key or one of its loaded instances' ids is that name. */
-static const cJSON *lms_instance(const cJSON *m, const char *want)
+/* Appends id to the server's list of loaded instances. */
+static void add_loaded(struct srv_info *in, const char *id)
 {
-	const cJSON *li;
+	size_t used = strlen(in->loaded);
 
-	cJSON_ArrayForEach(li, cJSON_GetObjectItem(m, "loaded_instances"))
-		if (want && jget_str(li, "id") && !strcmp(jget_str(li, "id"), want))
-			return li;
-	return NULL;
+	in->n_loaded = in->n_loaded < 0 ? 1 : in->n_loaded + 1;
+	if (id && used + strlen(id) + 3 < sizeof in->loaded)
+		snprintf(in->loaded + used, sizeof in->loaded - used, "%s%s",
+			 used ? ", " : "", id);
+}
+
+/* Does a loaded instance (its id, its model's key and quantization)
+ * answer want?  Its id or its model's key, or key@variant with the
+ * variant the model's quantization (lms's way of naming one download of
+ * several: the instance's id is then the key alone, lmstudio-bug-tracker
+ * #1462), also when the model's selected_variant is key@variant (list.md at
+ * c6854fb). */
+static int lms_answers(const char *want, const char *id, const char *key,
+		       const char *variant, const char *quant)
+{
+	const char *at;
+	size_t n;
+
+	if (want == NULL || !*want)
+		return 0;
+	if ((id && !strcmp(id, want)) || (key && !strcmp(key, want)) ||
+	    (variant && !strcmp(variant, want)))
+		return 1;
+	at = strrchr(want, '@');
+	if (at == NULL || quant == NULL || !ident_quant_eq(at + 1, quant))
+		return 0;
+	n = (size_t)(at - want);
+	return (id && strlen(id) == n && !strncmp(id, want, n)) ||
+	       (key && strlen(key) == n && !strncmp(key, want, n));
 }
 
 /* LM Studio 0.4's /api/v1/models (its docs, list.md at c6854fb): key,
  * format, quantization.name, size_bytes, max_context_length, and each
- * loaded instance's id and config.context_length.  The model asked for,
- * else the first loaded one.  0 when it did not answer so. */
+ * loaded instance's id and config.context_length.  Every loaded instance
+ * is counted; the one the model asked for resolves to gives the details,
+ * else the first loaded one, else the listed model of that key.  0 when it
+ * did not answer so. */
 static int probe_lms_v1(const struct probe *p, struct srv_info *in)
 {
 	long code;
 	cJSON *j = get_root(p, "/api/v1/models", &code);
-	const cJSON *m, *pick = NULL, *inst = NULL, *li;
+	const cJSON *m, *pick = NULL, *inst = NULL, *li, *first = NULL, *first_inst = NULL;
+	const cJSON *by_key = NULL;
 	int found = 0;
 
 	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models")) {
+		const char *key = jget_str(m, "key");
+		const char *quant = jget_str(jget_obj(m, "quantization"), "name");
 		if (!cJSON_IsArray(cJSON_GetObjectItem(m, "loaded_instances")))
 			continue;
 		found = 1;
-		li = lms_instance(m, p->model_id);
-		if (li || (p->model_id && jget_str(m, "key") && !strcmp(jget_str(m, "key"), p->model_id))) {
-			pick = m;
-			inst = li ? li : cJSON_GetArrayItem(cJSON_GetObjectItem(m, "loaded_instances"), 0);
-			break;
-		}
-		if (pick == NULL && cJSON_GetArraySize(cJSON_GetObjectItem(m, "loaded_instances")) > 0) {
-			pick = m;
-			inst = cJSON_GetArrayItem(cJSON_GetObjectItem(m, "loaded_instances"), 0);
+		if (by_key == NULL && key && p->model_id && !strcmp(key, p->model_id))
+			by_key = m;
+		cJSON_ArrayForEach(li, cJSON_GetObjectItem(m, "loaded_instances")) {
+			const char *id = jget_str(li, "id");
+			if (code == 200)
+				add_loaded(in, id);
+			if (first == NULL) {
+				first = m;
+				first_inst = li;
+			}
+			if (inst == NULL && lms_answers(p->model_id, id, key,
+							jget_str(m, "selected_variant"), quant)) {
+				pick = m;
+				inst = li;
+			}
 		}
 	}
 	if (found && code == 200) {
+		if (in->n_loaded < 0)
+			in->n_loaded = 0;
 		in->kind = in->kind == SRV_LLMSIM ? SRV_LLMSIM : SRV_LMSTUDIO;
+		if (inst) {
+			jget_copy(in->instance, sizeof in->instance, inst, "id");
+			in->model_listed = 1;
+		} else if (first) {
+			pick = first;
+			inst = first_inst;
+		} else {
+			pick = by_key;
+			in->model_listed = by_key != NULL;
+		}
 		jget_copy(in->model, sizeof in->model, inst ? inst : pick, inst ? "id" : "key");
 		jget_copy(in->quant, sizeof in->quant, jget_obj(pick, "quantization"), "name");
 		jget_copy(in->backend, sizeof in->backend, pick, "format");
 		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
 		in->ctx = (long)jget_path_num(inst, "config.context_length", (double)in->ctx_train);
+		in->ctx_loaded = jget_path_num(inst, "config.context_length", -1) > 0;
+		in->parallel = (int)jget_path_num(inst, "config.parallel", -1);
 		in->model_bytes = jget_num(pick, "size_bytes", 0);
-		in->model_listed = lms_instance(pick, p->model_id) != NULL ||
-				   (p->model_id && jget_str(pick, "key") &&
-				    !strcmp(jget_str(pick, "key"), p->model_id));
 		in->simulated |= jget_obj(pick, "llmsim") != NULL;
 	}
 	cJSON_Delete(j);
@@ -265,6 +318,8 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 		found = 1;
 		id = jget_str(m, "id");
 		st = jget_str(m, "state");
+		if (code == 200 && st != NULL && strcmp(st, "loaded") == 0)
+			add_loaded(in, id);
 		if (id != NULL && strcmp(id, p->model_id) == 0)
 			pick = m;
 		else if (pick == NULL && st != NULL && strcmp(st, "loaded") == 0)
@@ -272,6 +327,11 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 	}
 	if (found && code == 200 && in->kind != SRV_LLMSIM)
 		in->kind = SRV_LMSTUDIO;
+	if (found && code == 200 && in->n_loaded < 0)
+		in->n_loaded = 0;
+	if (pick && jget_str(pick, "state") && !strcmp(jget_str(pick, "state"), "loaded") &&
+	    jget_str(pick, "id") && !strcmp(jget_str(pick, "id"), p->model_id))
+		jget_copy(in->instance, sizeof in->instance, pick, "id");
 	if (pick) {
 		in->simulated |= jget_obj(pick, "llmsim") != NULL;
 		jget_copy(in->model, sizeof in->model, pick, "id");
@@ -279,9 +339,10 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 		jget_copy(in->backend, sizeof in->backend, pick, "compatibility_type");
 		/* the model's own context; the loaded one when told */
 		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
-		if (jget_num(pick, "loaded_context_length", 0) > 0)
+		if (jget_num(pick, "loaded_context_length", 0) > 0) {
 			in->ctx = (long)jget_num(pick, "loaded_context_length", 0);
-		else if (in->ctx <= 0)
+			in->ctx_loaded = 1;
+		} else if (in->ctx <= 0)
 			in->ctx = in->ctx_train;
 	}
 	cJSON_Delete(j);
@@ -296,13 +357,21 @@ static void ollama_ps(const struct probe *p, struct srv_info *in, const char *wa
 	cJSON *j = get_root(p, "/api/ps", &code);
 	const cJSON *m;
 
+	if (code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models")))
+		in->n_loaded = 0;
 	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models")) {
 		const char *name = jget_str(m, "name");
+		if (code == 200)
+			add_loaded(in, name);
 		if (name && !in->model[0]) /* the loaded model, when none was named */
 			jget_copy(in->model, sizeof in->model, m, "name");
-		if (name && ollama_name_is(name, want[0] ? want : in->model) &&
-		    jget_num(m, "context_length", 0) > 0)
-			in->ctx = (long)jget_num(m, "context_length", 0);
+		if (name && ollama_name_is(name, want[0] ? want : in->model)) {
+			jget_copy(in->instance, sizeof in->instance, m, "name");
+			if (jget_num(m, "context_length", 0) > 0) {
+				in->ctx = (long)jget_num(m, "context_length", 0);
+				in->ctx_loaded = 1;
+			}
+		}
 	}
 	cJSON_Delete(j);
 }
@@ -384,8 +453,10 @@ static int probe_models(const struct probe *p, struct srv_info *in)
 			   !owned && jget_str(first, "object") ? SRV_MLX : SRV_OPENAI;
 		if (!in->model[0])
 			jget_copy(in->model, sizeof in->model, first, "id");
-		if (in->kind == SRV_VLLM && jget_num(first, "max_model_len", 0) > 0)
+		if (in->kind == SRV_VLLM && jget_num(first, "max_model_len", 0) > 0) {
 			in->ctx = (long)jget_num(first, "max_model_len", 0);
+			in->ctx_loaded = 1; /* what it serves (--max-model-len) */
+		}
 		list_ids(p, data, in);
 	}
 	cJSON_Delete(j);
@@ -398,6 +469,8 @@ static void info_init(struct srv_info *in)
 	in->kind = SRV_UNKNOWN;
 	in->ctx = in->ctx_train = -1;
 	in->mem_scale = -1;
+	in->n_loaded = -1;
+	in->parallel = -1;
 }
 
 int probe_known(const struct probe *p, enum srv_kind kind, struct srv_info *in)
@@ -552,6 +625,10 @@ void probe_write_server(jw *w, const struct srv_info *in)
 		jw_int(w, "ctx_size", in->ctx);
 	if (in->ctx_train > 0)
 		jw_int(w, "ctx_train", in->ctx_train);
+	if (in->parallel > 0)
+		jw_int(w, "parallel", in->parallel);
+	if (in->n_loaded >= 0)
+		jw_int(w, "models_loaded", in->n_loaded);
 	if (in->version[0])
 		jw_str(w, "version", in->version);
 	jw_bool(w, "simulated", in->simulated);

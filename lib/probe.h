@@ -45,6 +45,17 @@ struct srv_info {
 	                                 * Ollama /api/tags size) */
 	char model_ids[1024];           /* /v1/models ids, ", "-joined (cut short) */
 	int model_listed;               /* the model asked for is one of them */
+	int ctx_loaded;                 /* ctx is the context the model was
+	                                 * loaded with, not its maximum */
+	int n_loaded;                   /* model instances the server says are
+	                                 * loaded (LM Studio, Ollama /api/ps); -1
+	                                 * when it does not say */
+	int parallel;                   /* requests the loaded instance serves at
+	                                 * once (LM Studio config.parallel); -1 */
+	char loaded[512];               /* their ids, ", "-joined (cut short) */
+	char instance[256];             /* the loaded instance the model asked
+	                                 * for resolves to (its id, which
+	                                 * requests then name); "" when none */
 };
 
 /* A measured model load. */

@@ -91,7 +91,7 @@ prompts=$OUT/sized-prompts.json gen_run nobust "${id[@]}" --only cache -n 4 --no
 gen_run nousage "${id[@]}" --only count -n 2 --max-tokens 16 --no-stream-options
 # Refused or cut; two minutes at most.
 prompts=$OUT/sized-prompts.json gen_run overflow "${id[@]}" --only overflow --timeout-first 120s
-gen_run unknown --model-id "tokbench-no-such-model-$$" --only count --max-tokens 8
+gen_run unknown --no-check-model --model-id "tokbench-no-such-model-$$" --only count --max-tokens 8
 
 stop_memsample
 pidopt=()

@@ -20,6 +20,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "hostinfo.h"
+#include "ident.h"
 #include "jw.h"
 #include "pace.h"
 #include "probe.h"
@@ -74,6 +75,7 @@ static const char *opt_only;         /* comma-separated prompt names */
 static const char *opt_load_cmd;     /* a shell command that loads the model */
 static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
 static int opt_no_wait;              /* do not wait for a loading server */
+static int opt_no_check_model;       /* measure whatever the server has loaded */
 static long opt_load_pid;            /* --load-health watches this process */
 static int opt_progress = -1;        /* -1: when stderr is a terminal */
 
@@ -93,9 +95,13 @@ static long out_tokens;              /* for progress */
 static struct probe prb;             /* where the server is probed */
 static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
 static int srv_detected;
+static int srv_waited;               /* the server was loading: probed again */
 static struct load_result load_res;  /* the load, measured before the run event */
 static int have_load;
 static int load_failed;
+static char wrong_model[600];        /* why the loaded model is not the one
+                                      * claimed (lib/ident); "" when it is */
+static const char *send_id;          /* the model id requests name */
 static char endpoint[1100];          /* the completions URL */
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
 static struct event_base *evbase;
@@ -150,7 +156,7 @@ enum {
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
-	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS
+	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS, O_NO_CHECK_MODEL
 };
 
 static const struct option longopts[] = {
@@ -174,6 +180,7 @@ static const struct option longopts[] = {
 	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
 	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
 	{"shuffle", 0, 0, O_SHUFFLE}, {"no-stream-options", 0, 0, O_NO_SOPTS},
+	{"no-check-model", 0, 0, O_NO_CHECK_MODEL},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -224,6 +231,7 @@ static void parse_opt(int c, char *v)
 	case O_LIST_PROMPTS: opt_list_prompts = 1; break;
 	case O_SHUFFLE: opt_shuffle = 1; break;
 	case O_NO_SOPTS: opt_no_sopts = 1; break;
+	case O_NO_CHECK_MODEL: opt_no_check_model = 1; break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -248,6 +256,7 @@ static void parse_args(int argc, char **argv)
 		diag_die(EXIT_USAGE, "--constant needs --rate");
 	if (opt_model_id == NULL)
 		opt_model_id = opt_label;
+	send_id = opt_model_id;
 	if (opt_progress < 0)
 		opt_progress = isatty(2);
 }
@@ -312,7 +321,7 @@ static char *build_body(const struct prompt *p, long id)
 	char *body;
 	struct reqbody_opts o = {
 		.chat = opt_api != API_COMPLETIONS, .ollama = opt_api == API_OLLAMA,
-		.model = opt_model_id,
+		.model = send_id,
 		.max_tokens = opt_max_tokens, .temperature = opt_temperature,
 		.seed = opt_seed, .ignore_eos = opt_ignore_eos,
 		.min_tokens = srv.kind == SRV_VLLM,
@@ -738,7 +747,9 @@ static void emit_run(void)
 	jw_str(&ew, "tool_version", TB_VERSION);
 	jw_str(&ew, "run_id", run_id);
 	jw_str(&ew, "model", opt_label);
-	jw_str(&ew, "model_id", opt_model_id);
+	jw_str(&ew, "model_id", send_id);
+	if (strcmp(send_id, opt_model_id) != 0) /* resolved to the loaded instance */
+		jw_str(&ew, "model_id_asked", opt_model_id);
 	jw_str(&ew, "base_url", opt_base);
 	jw_str(&ew, "api", opt_api == API_CHAT ? "chat" : opt_api == API_OLLAMA ?
 		"ollama" : "completions");
@@ -762,6 +773,8 @@ static const char *end_reason(void)
 		return "unreachable";
 	if (load_failed)
 		return "load_failed";
+	if (wrong_model[0])
+		return "wrong_model";
 	if (pace_cut_by_duration(&pace))
 		return "duration";
 	return "complete";
@@ -777,6 +790,8 @@ static void emit_end(void)
 	jw_int(&ew, "failed", failed);
 	jw_int(&ew, "aborted", aborted_n);
 	jw_int(&ew, "warmup", pace.warm_launched);
+	if (wrong_model[0])
+		jw_str(&ew, "error", wrong_model);
 	jw_obj_close(&ew);
 	emit();
 }
@@ -877,6 +892,7 @@ static void wait_ready(void)
 			 "the server", opt_base);
 
 	w = probe_wait_ready(&prb, opt_t_first, waiting, NULL);
+	srv_waited = w > 0;
 	if (w > 0.5)
 		diag_warn("%s: the server finished loading after %.1f s; measuring",
 			  opt_base, w);
@@ -927,6 +943,52 @@ static void check_server(void)
 			       "mlx" : "llama-server";
 }
 
+/* The value of label key, or NULL. */
+static const char *label_of(const char *key)
+{
+	size_t n = strlen(key);
+
+	for (int i = 0; i < n_labels; i++)
+		if (!strncmp(labels[i][0], key, n) && labels[i][0][n] == '=')
+			return labels[i][1];
+	return NULL;
+}
+
+/* Is the model the server has loaded the one the run claims (its model id
+ * and its labels quant, backend and ctx)?  Read after any load and wait,
+ * so the facts are the loaded model's.  A difference refuses the run,
+ * naming both (docs/gen.md, "Model identity"); an LM Studio key or
+ * key@variant resolves to the loaded instance's id, which requests then
+ * name, so that none loads another copy. */
+static void check_model(void)
+{
+	struct ident_claim c = {.model_id = opt_model_id, .quant = label_of("quant"),
+				.backend = label_of("backend"), .ctx = -1};
+
+	if (opt_no_check_model || opt_load_only || load_failed || srv.kind == SRV_UNKNOWN)
+		return;
+	if (have_load || srv_waited) { /* the facts after the load */
+		enum srv_kind k = srv.kind;
+		struct srv_info now;
+		if (probe_known(&prb, k, &now) == 0) {
+			now.simulated |= srv.simulated;
+			srv = now;
+		}
+	}
+	if (label_of("ctx") && (c.ctx = ident_parse_ctx(label_of("ctx"))) < 0)
+		diag_warn("label ctx=%s: not a context length (131072 or 128k); "
+			  "not checked", label_of("ctx"));
+	if (ident_check(&c, &srv, wrong_model, sizeof wrong_model) != 0) {
+		diag_warn("refused: %s (--no-check-model measures it anyway)", wrong_model);
+		return;
+	}
+	if (srv.instance[0] && strcmp(srv.instance, opt_model_id) != 0) {
+		send_id = srv.instance;
+		diag_warn("\"%s\" is loaded as \"%s\": requests name that instance",
+			  opt_model_id, send_id);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	clock_init();
@@ -947,10 +1009,12 @@ int main(int argc, char **argv)
 	check_server();
 	if (!opt_load_only && !load_failed && !opt_no_wait)
 		wait_ready();
+	check_model();
 	emit_run();
 	emit_load();
-	/* After a failed load nothing would answer: the failure is the result. */
-	if (!opt_load_only && !sigstop_caught() && !load_failed)
+	/* After a failed load nothing would answer: the failure is the result;
+	 * nor is a model that is not the one claimed measured. */
+	if (!opt_load_only && !sigstop_caught() && !load_failed && !wrong_model[0])
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);
@@ -964,5 +1028,5 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (sigstop_caught())
 		return EXIT_SIGNAL_BASE + sigstop_caught();
-	return failed + aborted_n > 0 || load_failed ? EXIT_RUNTIME : EXIT_OK;
+	return failed + aborted_n > 0 || load_failed || wrong_model[0] ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -182,7 +182,7 @@ test_expect_success 'LM Studio imitation: no stats in streams; check-server says
 	"$TB_BIN/gen" -u "$LS_URL" -m q --model-id qwen3-coder-next-q4_k_m --load-only --no-progress </dev/null >run.ndjson 2>/dev/null &&
 	ev_is run.ndjson run ".server == {kind: \"lmstudio\", model_id: \"qwen3-coder-next-q4_k_m\",
 		quant: \"Q4_K_M\", backend: \"gguf\", ctx_size: 8192, ctx_train: 262144, simulated: true,
-		model_bytes: 53000000000}" &&
+		model_bytes: 53000000000, parallel: 4, models_loaded: 1}" &&
 	URL=$LS_URL OUT=$TRASH_ROOT/ls MAX_TOKENS=32 "$SCRIPTS/check-server.sh" >cs 2>/dev/null
 	cat cs &&
 	grep -q "decode TPS: n/a (the server reports no decode speed of its own: LM Studio sends none in /v1 streams" cs &&
@@ -191,7 +191,7 @@ test_expect_success 'LM Studio imitation: no stats in streams; check-server says
 	# the plain llmsim told to be LM Studio (gen --server lmstudio) stays
 	# marked simulated: the report keeps its banner
 	llmsim_start LG &&
-	"$TB_BIN/gen" -u "$LG_URL" -m x --server lmstudio --no-progress -p "$Q" >ev 2>/dev/null &&
+	"$TB_BIN/gen" -u "$LG_URL" -m x --model-id llmsim --server lmstudio --no-progress -p "$Q" >ev 2>/dev/null &&
 	ev_is ev run ".server.kind == \"lmstudio\" and .server.simulated" &&
 	llmsim_stop LG
 '
