@@ -21,6 +21,16 @@ void memfig_sort(struct memfig_sample *m, size_t n)
 		qsort(m, n, sizeof *m, cmp_sample);
 }
 
+size_t memfig_known(struct memfig_sample *m, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (m[i].bytes >= 0)
+			m[k++] = m[i];
+	return k;
+}
+
 double memfig_baseline(const struct memfig_sample *m, size_t n,
 		       double first_send, int *before)
 {

@@ -6,13 +6,20 @@
 #include <stddef.h>
 
 /* One memory sample: its time (shared clock, s), the watched processes'
- * bytes and the GPU's. */
+ * bytes (-1 when the sample has no process figure: memsample found none
+ * to read) and the GPU's (0 when none). */
 struct memfig_sample {
 	double t, bytes, gpu;
 };
 
 /* Sorts samples by time (stable for equal times). */
 void memfig_sort(struct memfig_sample *m, size_t n);
+
+/* Moves the samples that carry a process figure (bytes >= 0) to the
+ * front, keeping their order, and returns how many there are: the only
+ * samples the functions below may be given, so that an unknown figure is
+ * never a baseline, a peak, a median or a point of the leak fit. */
+size_t memfig_known(struct memfig_sample *m, size_t n);
 
 /* The baseline: the last sample at or before first_send (*before = 1),
  * else the first sample (*before = 0).  n >= 1. */

@@ -191,6 +191,50 @@ test_expect_success 'memory that falls steadily over the requests is no leak ver
 	jq -e ".memory.leak.verdict == \"error\" and (.memory.leak.error | test(\"changed during the run\"))" r.json
 '
 
+test_expect_success 'a sample without proc is no process figure: never -1, never 0' '
+	grep -v "\"mem\"" "$B" >gen.nd &&
+	# the GPU alone (memsample --gpu with no process found): its peak, and
+	# no process figure at all
+	cat >gpu.nd <<-\EOF &&
+	{"ev":"mem","t":998.9,"format":"tokbench-events","version":1,"gpu":[{"index":0,"used_bytes":5000000000}]}
+	{"ev":"mem","t":1000.5,"gpu":[{"index":0,"used_bytes":6000000000}]}
+	{"ev":"mem","t":1001.2,"gpu":[{"index":0,"used_bytes":5500000000}]}
+	EOF
+	agg gen.nd gpu.nd >r.json &&
+	jq -e ".memory == {\"samples\":3,\"gpu_peak_bytes\":6000000000}" r.json &&
+	# the process found only after the first request: its first sample is
+	# the baseline, not the -1 of the samples before it
+	cat >late.nd <<-\EOF &&
+	{"ev":"mem","t":998.9,"format":"tokbench-events","version":1,"gpu":[{"index":0,"used_bytes":5000000000}]}
+	{"ev":"mem","t":1000.05,"gpu":[{"index":0,"used_bytes":5000000000}]}
+	{"ev":"mem","t":1000.5,"proc":{"pids":[4],"rss_bytes":180000000},"gpu":[{"index":0,"used_bytes":6000000000}]}
+	{"ev":"mem","t":1001.2,"proc":{"pids":[4],"rss_bytes":170000000}}
+	EOF
+	agg gen.nd late.nd >r.json &&
+	jq -e ".memory | .baseline_bytes == 180000000 and .peak_bytes == 180000000
+		and .delta_bytes == 0 and .steady_bytes == 170000000 and .samples == 4
+		and .gpu_peak_bytes == 6000000000
+		and .baseline_from == \"first sample (none before the first request)\"" r.json &&
+	# 3 MB more after every request, but a GPU-only sample comes first:
+	# the leak fit takes the next sample with a process figure
+	{
+		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&
+		for i in $(seq 1 10); do
+			t=$((1000 + i))
+			echo "{\"ev\":\"req\",\"t\":$t.0,\"id\":$i,\"prompt\":\"p\",\"rep\":$i,\"warmup\":false,\"t_sched\":$t.0,\"max_tokens\":4}"
+			echo "{\"ev\":\"tok\",\"t\":$t.2,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"tok\",\"t\":$t.3,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"done\",\"t\":$t.4,\"id\":$i,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":2,\"tokens\":{\"content\":2,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":2}}"
+			echo "{\"ev\":\"mem\",\"t\":$t.45,\"gpu\":[{\"index\":0,\"used_bytes\":1000}]}"
+			echo "{\"ev\":\"mem\",\"t\":$t.5,\"proc\":{\"pids\":[7],\"rss_bytes\":$((2000000000 + i * 3000000))}}"
+		done &&
+		echo "{\"ev\":\"end\",\"t\":1011,\"tool\":\"gen\",\"reason\":\"complete\",\"requests\":10,\"ok\":10,\"failed\":0,\"aborted\":0}"
+	} >gaps.nd &&
+	agg gaps.nd >r.json &&
+	jq -e ".memory.leak | .points == 10 and .mb_per_request == 3 and .verdict == \"leak suspected\"" r.json &&
+	jq -e ".memory | .baseline_bytes == 2003000000 and .samples == 20" r.json
+'
+
 test_expect_success 'a reader that goes away: agg exits 1 with a message, not by SIGPIPE' '
 	{
 		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&

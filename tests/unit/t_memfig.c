@@ -29,6 +29,29 @@ static void test_baseline_peak_timeline(void)
 	CHECK_NEAR(pts[2][1], 170e6, 0);
 }
 
+/* Samples without a process figure (-1: memsample found no process to
+ * read) are dropped before any figure, the others kept in order: the
+ * baseline is then the first real sample, never the -1 before it. */
+static void test_known(void)
+{
+	struct memfig_sample m[] = {
+		{9, -1, 5e9}, {10, -1, 0}, {11, 180e6, 6e9}, {12, -1, 7e9},
+		{13, 170e6, 0}};
+	double gpu;
+	int before;
+	size_t n = memfig_known(m, 5);
+
+	CHECK_INT((int)n, 2);
+	CHECK_NEAR(m[0].t, 11, 0);
+	CHECK_NEAR(m[1].t, 13, 0);
+	CHECK_NEAR(m[1].bytes, 170e6, 0);
+	CHECK_NEAR(memfig_baseline(m, n, 10, &before), 180e6, 0);
+	CHECK_INT(before, 0);
+	CHECK_NEAR(memfig_peak(m, n, &gpu), 180e6, 0);
+	CHECK_NEAR(memfig_steady(m, n, 9, 13), 170e6, 0); /* rank 1 of 2 */
+	CHECK_INT((int)memfig_known(m, 0), 0);
+}
+
 /* n requests ending at t = dt, 2 dt, ..., each followed by a sample of
  * base + step * i MB (+ wobble on odd ones). */
 static void leak_dt(double step, double wobble, int n, double dt, struct memfig_leak *lk)
@@ -108,6 +131,7 @@ static void test_leak_verdicts(void)
 int main(void)
 {
 	RUN(test_baseline_peak_timeline);
+	RUN(test_known);
 	RUN(test_steady);
 	RUN(test_leak_verdicts);
 	return DONE();
