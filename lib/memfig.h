@@ -41,6 +41,39 @@ double memfig_steady(const struct memfig_sample *m, size_t n, double from,
 int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 		    double (*out)[2], int cap);
 
+/* The machine's memory as memsample's "sys" object gives it, each figure a
+ * series of its own (macOS alone has wired and compressed memory). */
+enum memfig_sysfig {
+	MEMFIG_WIRED,           /* sys.wired_bytes */
+	MEMFIG_COMPRESSED,      /* sys.compressed_bytes */
+	MEMFIG_SWAP_USED,       /* sys.swap_used_bytes */
+	MEMFIG_USED,            /* sys.used_bytes */
+	MEMFIG_NSYS
+};
+
+/* One system sample: its time and each figure in bytes, -1 when the
+ * sample does not carry it (unknown: never a baseline or a peak). */
+struct memfig_sys {
+	double t, v[MEMFIG_NSYS];
+};
+
+/* One system figure over a run. */
+struct memfig_span {
+	double baseline, peak, growth;  /* bytes; growth = peak - baseline */
+	size_t n;                       /* the samples that carry it */
+};
+
+/* Sorts system samples by time. */
+void memfig_sys_sort(struct memfig_sys *s, size_t n);
+
+/* Figure k over the samples of s (sorted by time) that carry it: the
+ * baseline as memfig_baseline takes the process figure's (the last such
+ * sample at or before first_send, else the first), the largest, and the
+ * growth from one to the other.  Returns 0, or -1 (out untouched) when no
+ * sample carries it: a figure never measured is no figure, not a 0. */
+int memfig_sys_span(const struct memfig_sys *s, size_t n, enum memfig_sysfig k,
+		    double first_send, struct memfig_span *out);
+
 /* The leak fit: memory (MB) after each successful request against the
  * request's order, and against time (minutes) over the measuring window,
  * each slope with its 95 % confidence interval (docs/metrics.md). */

@@ -573,7 +573,7 @@ static int impossible_peak(const struct memfig_sample *m, size_t n)
 		 "--port PORT, or --pss)", peak / 1e9, total / 1e9);
 	diag_warn("memory: %s", why);
 	jw_str(&out, "error", why);
-	jw_int(&out, "samples", (long long)A.n_mem);
+	jw_int(&out, "samples", (long long)A.n_samples);
 	bad_memory = 1;
 	return 1;
 }
@@ -597,7 +597,7 @@ static void write_process(size_t n, double f, double gpu_peak)
 	snprintf(measure, sizeof measure, "%s%s", A.mem_kind,
 		 f != 1 ? " (simulated: llmsim's allocation scaled to the model's size)" : "");
 	jw_str(&out, "measure", measure);
-	jw_int(&out, "samples", (long long)A.n_mem);
+	jw_int(&out, "samples", (long long)A.n_samples);
 	jw_num(&out, "baseline_bytes", base, 0);
 	jw_str(&out, "baseline_from", before ? "last sample before the first "
 	       "request" : "first sample (none before the first request)");
@@ -613,6 +613,35 @@ static void write_process(size_t n, double f, double gpu_peak)
 	write_leak(n);
 }
 
+/* The machine's memory (memsample's sys): each figure that some sample
+ * carries, from those samples, unscaled (llmsim's scaling is of its own
+ * allocation, not of the machine). */
+static void write_system(void)
+{
+	static const char *const names[MEMFIG_NSYS] = {
+		[MEMFIG_WIRED] = "wired", [MEMFIG_COMPRESSED] = "compressed",
+		[MEMFIG_SWAP_USED] = "swap_used", [MEMFIG_USED] = "used",
+	};
+	struct memfig_span f;
+	int k;
+
+	if (A.n_sys == 0)
+		return;
+	memfig_sys_sort(A.sys, A.n_sys);
+	jw_obj_open(&out, "system");
+	for (k = 0; k < MEMFIG_NSYS; k++) {
+		if (memfig_sys_span(A.sys, A.n_sys, (enum memfig_sysfig)k,
+				    first_any_send, &f) != 0)
+			continue;
+		jw_obj_open(&out, names[k]);
+		jw_num(&out, "baseline_bytes", f.baseline, 0);
+		jw_num(&out, "peak_bytes", f.peak, 0);
+		jw_num(&out, "growth_bytes", f.growth, 0);
+		jw_obj_close(&out);
+	}
+	jw_obj_close(&out);
+}
+
 /* A sample without a process figure (memsample found no process to read,
  * or sampled only the GPU or the system) adds to no process figure: with
  * none at all the memory object has no process figures, never a -1 or a 0
@@ -622,7 +651,7 @@ static void write_memory(void)
 	double gpu_peak = 0, f = mem_factor();
 	size_t n;
 
-	if (A.n_mem == 0) {
+	if (A.n_samples == 0) {
 		jw_null(&out, "memory");
 		return;
 	}
@@ -632,12 +661,13 @@ static void write_memory(void)
 	n = memfig_known(A.mem, A.n_mem);
 	jw_obj_open(&out, "memory");
 	if (n == 0) {
-		jw_int(&out, "samples", (long long)A.n_mem);
+		jw_int(&out, "samples", (long long)A.n_samples);
 		if (gpu_peak > 0)
 			jw_num(&out, "gpu_peak_bytes", gpu_peak, 0);
 	} else if (!impossible_peak(A.mem, n)) {
 		write_process(n, f, gpu_peak);
 	}
+	write_system();
 	jw_obj_close(&out);
 }
 

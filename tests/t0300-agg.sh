@@ -235,6 +235,41 @@ test_expect_success 'a sample without proc is no process figure: never -1, never
 	jq -e ".memory | .baseline_bytes == 2003000000 and .samples == 20" r.json
 '
 
+test_expect_success 'macOS system memory: wired, compressed, swap and used, each baseline, peak, growth' '
+	grep -v "\"mem\"" "$B" >gen.nd &&
+	agg gen.nd "$FIXTURES/agg/mac-nofit.mem.ndjson" >r.json &&
+	# the baseline is the last sample carrying the figure at or before the
+	# first request (999.0): 998.9, but for compressed memory, unknown (-1)
+	# there, 998.5; the peak is the largest known; growth = peak - baseline
+	jq -e ".memory.system == {
+		\"wired\": {\"baseline_bytes\": 194151923712, \"peak_bytes\": 393216000000, \"growth_bytes\": 199064076288},
+		\"compressed\": {\"baseline_bytes\": 2136588288, \"peak_bytes\": 32768000000, \"growth_bytes\": 30631411712},
+		\"swap_used\": {\"baseline_bytes\": 536870912, \"peak_bytes\": 4294967296, \"growth_bytes\": 3758096384},
+		\"used\": {\"baseline_bytes\": 321000000000, \"peak_bytes\": 530000000000, \"growth_bytes\": 209000000000}}" r.json &&
+	# the first sample, with no proc, counts for the system only
+	jq -e ".memory | .samples == 6 and .measure == \"proc.footprint_bytes\"
+		and .baseline_bytes == 2000000000 and .peak_bytes == 410000000000
+		and .gpu_peak_bytes == 385000000000" r.json
+'
+
+test_expect_success 'system memory on Linux: no wired or compressed figure, never a 0 for one' '
+	grep -v "\"mem\"" "$B" >gen.nd &&
+	# memsample --system alone: sys without proc, as on Linux (no wired or
+	# compressed memory); one sample cannot read swap
+	cat >sys.nd <<-\EOF &&
+	{"ev":"mem","t":998.9,"format":"tokbench-events","version":1,"tool":"memsample","sys":{"total_bytes":25276194816,"used_bytes":3000000000,"available_bytes":22276194816,"swap_used_bytes":0}}
+	{"ev":"mem","t":1000.5,"sys":{"total_bytes":25276194816,"used_bytes":9000000000,"available_bytes":16276194816,"swap_used_bytes":0}}
+	{"ev":"mem","t":1001.2,"sys":{"total_bytes":25276194816,"used_bytes":8500000000,"available_bytes":16776194816}}
+	EOF
+	agg gen.nd sys.nd >r.json &&
+	jq -e ".memory == {\"samples\": 3, \"system\": {
+		\"swap_used\": {\"baseline_bytes\": 0, \"peak_bytes\": 0, \"growth_bytes\": 0},
+		\"used\": {\"baseline_bytes\": 3000000000, \"peak_bytes\": 9000000000, \"growth_bytes\": 6000000000}}}" r.json &&
+	# a run whose samples carry no system figure has no system object
+	agg <"$B" >r.json &&
+	jq -e ".memory | has(\"system\") | not" r.json
+'
+
 test_expect_success 'a reader that goes away: agg exits 1 with a message, not by SIGPIPE' '
 	{
 		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&
