@@ -165,6 +165,39 @@ test_expect_success 'make load: each load cold or warm by the page cache, the se
 	grep -q "say how to load" err3
 '
 
+test_expect_success 'bench on a Mac samples the GPU too where memsample can read it; elsewhere as before' '
+	# stand-ins: a uname that says Darwin or Linux; an nvidia-smi for the
+	# GPU memory that ioreg gives on a Mac (this build'"'"'s memsample --gpu
+	# reads nvidia-smi); a memsample that logs how bench runs it
+	mkdir mac lin gpu wbin &&
+	printf "#!/bin/sh\necho Darwin\n" >mac/uname && printf "#!/bin/sh\necho Linux\n" >lin/uname &&
+	cat >gpu/nvidia-smi <<-\EOF &&
+	#!/bin/sh
+	while :; do echo "0, Test GPU, 1024, 81920, 65.43"; sleep 0.05; done
+	EOF
+	chmod +x mac/uname lin/uname gpu/nvidia-smi &&
+	ln -s "$TB_BIN/gen" "$TB_BIN/agg" wbin/ &&
+	printf "#!/bin/sh\necho \"\$*\" >>\"%s/ms.log\"\nexec \"%s/memsample\" \"\$@\"\n" "$PWD" "$TB_BIN" >wbin/memsample &&
+	chmod +x wbin/memsample &&
+	llmsim_start M --mem 8MiB &&
+	bench() { TB_BIN=$PWD/wbin MODEL=m BASE_URL=$M_URL SERVER_PID=$M_PID MAX_TOKENS=4 RESULTS=res "$SCRIPTS/bench.sh"; } &&
+	# a Mac whose GPU memory memsample reads: asked once, then sampled
+	PATH=$PWD/mac:$PWD/gpu:$PATH bench >path 2>err &&
+	printf "%s\n" "--gpu -i 1ms -d 1ms" "-p $M_PID --gpu --system -i 100ms" >want &&
+	test_cmp want ms.log && ! grep -q "GPU is not sampled" err &&
+	jq -e ".memory.peak_bytes > 0" "$(cat path)" &&
+	# a Mac where it reads none: said once, and the rest sampled without it
+	rm ms.log && PATH=$PWD/mac:/usr/bin:/bin bench >path 2>err &&
+	printf "%s\n" "--gpu -i 1ms -d 1ms" "-p $M_PID --system -i 100ms" >want &&
+	test_cmp want ms.log &&
+	grep -q "^bench: memsample --gpu reads no GPU memory on this Mac; the GPU is not sampled$" err &&
+	jq -e ".memory.peak_bytes > 0" "$(cat path)" &&
+	# Linux: never --gpu, never asked, even with a GPU tool there
+	rm ms.log && PATH=$PWD/lin:$PWD/gpu:$PATH bench >path 2>err &&
+	echo "-p $M_PID --system -i 100ms" >want && test_cmp want ms.log &&
+	jq -e ".memory.peak_bytes > 0" "$(cat path)"
+'
+
 test_expect_success 'bench never overwrites a result' '
 	llmsim_start T &&
 	for i in 1 2 3; do
