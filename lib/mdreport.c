@@ -118,7 +118,8 @@ static void say_interactive(const struct decide_pick *p)
 {
 	out("- **One interactive user:** ");
 	if (p->best == NULL) {
-		out("no group has decode TPS on the common workload.\n");
+		out("none: no group that may be picked (not one that failed or did not fit, "
+		    "below) has decode TPS on the common workload.\n");
 		return;
 	}
 	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == 0) {
@@ -247,11 +248,12 @@ static void say_failures(void)
 		const struct rd_group *gr = &S->g[g];
 		double er = gr->sum.error_all.v;
 		int old, inc = marks(gr, &old), leak = 0;
+		int nofit = rd_group_nofit(gr);
 		for (i = 0; i < gr->n; i++)
 			leak |= jget_path_str(gr->runs[i]->doc, "memory.leak.verdict") &&
 				!strcmp(jget_path_str(gr->runs[i]->doc, "memory.leak.verdict"),
 					"leak suspected");
-		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak)
+		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak && !nofit)
 			continue;
 		if (!any++)
 			out("- **Failed or did not fit:**\n");
@@ -280,6 +282,10 @@ static void say_failures(void)
 		if (leak) /* the server's memory grew: below, with both slopes */
 			out("%sits memory grew: a leak is suspected (Memory over the requests)",
 			    er > 0 || gr->sum.load_failed || inc ? "; " : "");
+		if (nofit) /* its speed is a paging machine's: never picked */
+			out("%sthe machine's swap grew by %.1f GB while it ran: it did not fit "
+			    "in memory, and is not picked", er > 0 || gr->sum.load_failed || inc ||
+			    leak ? "; " : "", gr->sum.swap_gb.v);
 		out(".\n");
 	}
 	for (i = 0; i < S->nruns; i++)
@@ -299,8 +305,10 @@ static void write_answer(void)
 
 	out("## The answer\n\nPicked from the Summary's workload (");
 	cell(S->primary_name, 200);
-	out("), like for like; a group whose error rate is 5 %% or more is never picked. "
-	    "A margin is the paired ratio of the two groups' requests (same prompt, same "
+	out("), like for like; a group whose error rate is 5 %% or more, or that did not fit "
+	    "in memory (the machine's swap grew by more than %d GB while it ran), is never "
+	    "picked. ", RD_NOFIT_GB);
+	out("A margin is the paired ratio of the two groups' requests (same prompt, same "
 	    "repetition), with its 95 %% confidence interval and Holm's correction over "
 	    "every comparison in this report; a margin the interval does not separate "
 	    "from 1, or under 2 %%, is a **tie**.\n\n");

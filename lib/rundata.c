@@ -383,9 +383,20 @@ static struct rd_fig largest_gb(struct rd_run *const *r, int n, const char *path
 	return f;
 }
 
+/* Past the limit, and a growth a machine can have (below a million GB). */
+static int nofit_gb(double gb)
+{
+	return isfinite(gb) && gb > RD_NOFIT_GB && gb < 1e6;
+}
+
 int rd_nofit(const struct rd_run *r)
 {
-	return isfinite(r->swap_gb) && r->swap_gb > RD_NOFIT_GB;
+	return nofit_gb(r->swap_gb);
+}
+
+int rd_group_nofit(const struct rd_group *g)
+{
+	return nofit_gb(g->sum.swap_gb.v);
 }
 
 /* The mean of a statistics object's means over runs, weighted by their n. */

@@ -186,6 +186,7 @@ struct rd_loads {
 /* Whether the machine's swap grew by more than RD_NOFIT_GB during run r. */
 int rd_nofit(const struct rd_run *r);
 
+
 /* A class whose TTFT or E2E in the mix is this many times its own alone
  * starves (docs/metrics.md). */
 #define RD_STARVED 1.5
@@ -305,5 +306,10 @@ void rd_compare(const struct rd_group *a, const struct rd_group *b,
  * its CI excludes 1 and the ratio is RD_TIE_MARGIN or more from 1;
  * otherwise a tie. */
 void rd_holm(struct rd_cmp *const *c, size_t n);
+
+/* Whether the machine's swap grew past RD_NOFIT_GB during a group's
+ * Summary runs (their largest growth): such a group is never the report's
+ * answer. */
+int rd_group_nofit(const struct rd_group *g);
 
 #endif
