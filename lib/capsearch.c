@@ -1,0 +1,88 @@
+/* capsearch: the next level of a capacity search (docs/workflows.md). */
+#include "capsearch.h"
+
+#include <string.h>
+
+/* The most users that held and the fewest that broke so far. */
+static void bounds(const struct cap_level *lv, int n, int *lo, int *hi)
+{
+	int i;
+
+	*lo = 0;
+	*hi = 0;
+	for (i = 0; i < n; i++) {
+		if (lv[i].st == SLO_HELD && lv[i].users > *lo)
+			*lo = lv[i].users;
+		if (lv[i].st == SLO_BROKE && (*hi == 0 || lv[i].users < *hi))
+			*hi = lv[i].users;
+	}
+}
+
+static void done(struct cap_step *out, int lo, int hi, int und)
+{
+	out->act = CAP_DONE;
+	out->users = 0;
+	out->holds = lo;
+	out->breaks = hi;
+	out->undecided = und;
+}
+
+void cap_next(const struct cap_level *lv, int n, int max_users,
+	      struct cap_step *out)
+{
+	int lo, hi, last_tries = 0, i;
+
+	memset(out, 0, sizeof *out);
+	bounds(lv, n, &lo, &hi);
+	if (n > 0 && lv[n - 1].st == SLO_UNDECIDED) {
+		for (i = 0; i < n; i++)
+			last_tries += lv[i].users == lv[n - 1].users;
+		if (last_tries >= 2) {
+			done(out, lo, hi, lv[n - 1].users);
+			return;
+		}
+		out->act = CAP_RERUN;
+		out->users = lv[n - 1].users;
+		return;
+	}
+	if (hi == 0) { /* nothing broke yet: double */
+		if (lo >= max_users) {
+			done(out, lo, 0, 0);
+			return;
+		}
+		out->act = CAP_RUN;
+		out->users = lo == 0 ? 1 : (lo * 2 > max_users ? max_users : lo * 2);
+		return;
+	}
+	if (hi - lo <= 1) {
+		done(out, lo, hi, 0);
+		return;
+	}
+	out->act = CAP_RUN;
+	out->users = lo + (hi - lo) / 2;
+}
+
+int cap_max_levels(int max_users)
+{
+	int dbl = 1, bis = 0, u;
+
+	for (u = 1; u < max_users; u *= 2)
+		dbl++; /* 1, 2, 4, ... max_users */
+	for (u = max_users / 2 > 1 ? max_users / 2 : 1; u > 1; u = (u + 1) / 2)
+		bis++; /* the last doubling's gap halved to 1 */
+	/* each level may be run twice when undecided the first time */
+	return 2 * (dbl + bis);
+}
+
+long cap_passes(int users, long need, long per_user, long np, int rerun)
+{
+	long want = (long)users * per_user;
+
+	if (want < need)
+		want = need;
+	if (rerun)
+		want *= 2;
+	if (np < 1)
+		np = 1;
+	return (want + np - 1) / np;
+}

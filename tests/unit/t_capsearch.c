@@ -1,0 +1,104 @@
+/* Unit tests for lib/capsearch: the search finds every capacity exactly,
+ * within the levels it promises. */
+#include "tap.h"
+
+#include "capsearch.h"
+
+/* Runs the search against a server that holds exactly cap users; returns
+ * the levels run. */
+static int search(int cap, int max, struct cap_step *st)
+{
+	struct cap_level lv[64];
+	int n = 0;
+
+	for (;;) {
+		cap_next(lv, n, max, st);
+		if (st->act == CAP_DONE || n == 64)
+			return n;
+		lv[n].users = st->users;
+		lv[n].st = st->users <= cap ? SLO_HELD : SLO_BROKE;
+		n++;
+	}
+}
+
+static void test_exact(void)
+{
+	struct cap_step st;
+	int cap, max, n;
+
+	for (max = 1; max <= 100; max++)
+		for (cap = 0; cap <= max + 1; cap++) {
+			n = search(cap, max, &st);
+			CHECK_INT(st.holds, cap < max ? cap : max);
+			CHECK_INT(st.breaks, cap < max ? cap + 1 : 0);
+			CHECK_INT(st.undecided, 0);
+			/* every level runs once: half the bound */
+			CHECK(n <= cap_max_levels(max) / 2);
+		}
+}
+
+static void test_order(void)
+{
+	struct cap_step st;
+	struct cap_level lv[8] = {{1, SLO_HELD}, {2, SLO_HELD}, {4, SLO_HELD},
+				  {8, SLO_BROKE}};
+
+	cap_next(lv, 0, 64, &st);
+	CHECK_INT(st.act, CAP_RUN);
+	CHECK_INT(st.users, 1);
+	cap_next(lv, 3, 64, &st);
+	CHECK_INT(st.users, 8);
+	cap_next(lv, 4, 64, &st);
+	CHECK_INT(st.users, 6);
+	cap_next(lv, 2, 3, &st); /* doubling stops at the most allowed */
+	CHECK_INT(st.users, 3);
+}
+
+static void test_zero(void)
+{
+	struct cap_step st;
+	struct cap_level lv[1] = {{1, SLO_BROKE}};
+
+	cap_next(lv, 1, 64, &st);
+	CHECK_INT(st.act, CAP_DONE);
+	CHECK_INT(st.holds, 0);
+	CHECK_INT(st.breaks, 1);
+}
+
+static void test_undecided(void)
+{
+	struct cap_step st;
+	struct cap_level lv[4] = {{1, SLO_HELD}, {2, SLO_UNDECIDED},
+				  {2, SLO_UNDECIDED}};
+
+	cap_next(lv, 2, 64, &st);
+	CHECK_INT(st.act, CAP_RERUN);
+	CHECK_INT(st.users, 2);
+	cap_next(lv, 3, 64, &st);
+	CHECK_INT(st.act, CAP_DONE);
+	CHECK_INT(st.undecided, 2);
+	CHECK_INT(st.holds, 1);
+	lv[2].st = SLO_HELD; /* decided the second time: go on */
+	cap_next(lv, 3, 64, &st);
+	CHECK_INT(st.act, CAP_RUN);
+	CHECK_INT(st.users, 4);
+}
+
+static void test_passes(void)
+{
+	CHECK_INT(cap_passes(1, 20, 4, 10, 0), 2);  /* 20 requests */
+	CHECK_INT(cap_passes(8, 20, 4, 10, 0), 4);  /* 32 → 40 */
+	CHECK_INT(cap_passes(8, 20, 4, 10, 1), 7);  /* 64 → 70 */
+	CHECK_INT(cap_passes(1, 2, 1, 0, 0), 2);
+	CHECK_INT(cap_max_levels(64), 2 * (7 + 5));
+}
+
+int main(void)
+{
+	RUN(test_exact);
+	RUN(test_order);
+	RUN(test_zero);
+	RUN(test_undecided);
+	RUN(test_passes);
+	return DONE();
+}
