@@ -21,6 +21,7 @@
 #include "memfig.h"
 #include "ndjson.h"
 #include "prompts.h"
+#include "slo.h"
 #include "statjson.h"
 #include "stats.h"
 #include "units.h"
@@ -34,7 +35,7 @@
 /* Options. */
 static double pcts[MAX_PCT] = {50, 90, 95, 99};
 static struct statjson_pcts pc = {pcts, 4}; /* -p */
-static double slo_ttft, slo_tpot, slo_e2e, slo_ttfo;
+static struct slo_set slo; /* --slo; slo.n 0 without */
 static int opt_per_request, opt_strict, opt_force;
 static const char *opt_out;
 static struct memfig_limits leak_lim = {1.0, 10.0}; /* MB per request, per minute */
@@ -61,22 +62,12 @@ static void parse_pcts(char *s)
 		pcts[i] = args_real("-p", words[i], 0, 100);
 }
 
-static void parse_slo(char *s)
+static void parse_slo(const char *s)
 {
-	char *tok, *save = NULL;
+	char err[512];
 
-	for (tok = strtok_r(s, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *eq = strchr(tok, '=');
-		double d;
-		if (eq == NULL || units_duration(eq + 1, &d) != UNITS_OK || d <= 0)
-			diag_die(EXIT_USAGE, "--slo %s: want name=duration", tok);
-		*eq = '\0';
-		if (strcmp(tok, "ttft") == 0) slo_ttft = d;
-		else if (strcmp(tok, "tpot") == 0) slo_tpot = d;
-		else if (strcmp(tok, "e2e") == 0) slo_e2e = d;
-		else if (strcmp(tok, "ttfo") == 0) slo_ttfo = d;
-		else diag_die(EXIT_USAGE, "--slo %s: want ttft, tpot, e2e or ttfo", tok);
-	}
+	if (slo_parse(s, &slo, err, sizeof err) != 0)
+		diag_die(EXIT_USAGE, "--slo %s", err);
 }
 
 static void on_skipped(void *ctx, const char *name, long line, const char *why)
@@ -143,7 +134,9 @@ static long n_measured, n_warmup, n_ok, n_unfinished, by_status[ST_COUNT];
 static long by_timeout[TO_COUNT];
 static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
 static double usage_gap_sum;
-static long n_slo_met, q_checked, q_passed;
+static long q_checked, q_passed;
+static struct slo_req *sreq; /* every measured request's values, for --slo */
+static size_t n_sreq, cap_sreq;
 static double first_send = INFINITY, last_tok = -INFINITY, last_done = -INFINITY;
 static double first_any_send = INFINITY, sum_out_ok;
 
@@ -153,12 +146,34 @@ static void push(struct stats_vec *v, double x)
 		diag_die(EXIT_RUNTIME, "out of memory");
 }
 
-static int meets_slo(double ttft, double tpot, double e2e, double ttfo)
+/* One measured request's values for the objectives (docs/metrics.md,
+ * Service levels); a request that never finished has none. */
+static void slo_add(const struct slo_req *r)
 {
-	return (slo_ttft <= 0 || (ttft >= 0 && ttft <= slo_ttft)) &&
-	       (slo_tpot <= 0 || (tpot >= 0 && tpot <= slo_tpot)) &&
-	       (slo_e2e <= 0 || e2e <= slo_e2e) &&
-	       (slo_ttfo <= 0 || (ttfo >= 0 && ttfo <= slo_ttfo));
+	if (slo.n == 0)
+		return;
+	if (n_sreq == cap_sreq) {
+		size_t c = cap_sreq ? 2 * cap_sreq : 64;
+		struct slo_req *p = realloc(sreq, c * sizeof *p);
+		if (p == NULL)
+			diag_die(EXIT_RUNTIME, "out of memory");
+		sreq = p;
+		cap_sreq = c;
+	}
+	sreq[n_sreq++] = *r;
+}
+
+static void slo_add_none(int failed)
+{
+	struct slo_req r;
+	int m;
+
+	for (m = 0; m < SLO_NMETRIC; m++)
+		r.v[m] = NAN;
+	r.tokens = 0;
+	if (failed)
+		slo_failed_values(&r);
+	slo_add(&r);
 }
 
 /* The tokens the stream's chunks carried, for decode TPS: the server's
@@ -206,7 +221,16 @@ static void measure_ok(const struct req *r)
 		push(&all.srv_decode, r->srv_decode);
 	if (r->srv_prefill > 0)
 		push(&all.srv_prefill, r->srv_prefill);
-	n_slo_met += meets_slo(ttft, tpot, e2e, ttfo);
+	struct slo_req sr = {{NAN, NAN, NAN, NAN, NAN, NAN}, n};
+	sr.v[SLO_TTFT] = ttft >= 0 ? ttft : NAN;
+	sr.v[SLO_TTFO] = ttfo >= 0 ? ttfo : NAN;
+	sr.v[SLO_TPOT] = tpot >= 0 ? tpot : NAN;
+	sr.v[SLO_E2E] = e2e;
+	if (nd >= 2 && span > 0) {
+		sr.v[SLO_TPS] = (nd - 1) / span;
+		sr.v[SLO_ITL] = span / (nd - 1);
+	}
+	slo_add(&sr);
 	if (p == NULL)
 		return;
 	p->ok++;
@@ -252,6 +276,7 @@ static void measure_one(struct req *r)
 		A.prompts[r->prompt].n++;
 	if (!r->seen_done) {
 		n_unfinished++; /* its chunk gaps add nothing to ITL */
+		slo_add_none(0);
 		return;
 	}
 	by_status[r->status]++;
@@ -264,8 +289,10 @@ static void measure_one(struct req *r)
 		A.prompts[r->prompt].checked++;
 		A.prompts[r->prompt].passed += r->quality;
 	}
-	if (r->status != ST_OK)
+	if (r->status != ST_OK) {
+		slo_add_none(1); /* a failed request met no objective */
 		return;
+	}
 	n_ok++;
 	sum_out_ok += (double)r->out_tokens;
 	if (r->t_done > last_done)
@@ -420,24 +447,68 @@ static void write_throughput(void)
 	jw_obj_close(&out);
 }
 
+static void write_objective(const struct slo_obj *o, const struct slo_result *r)
+{
+	char t[64];
+
+	jw_obj_open(&out, NULL);
+	jw_str(&out, "objective", slo_obj_text(o, t, sizeof t));
+	jw_str(&out, "metric", slo_metric_name(o->m));
+	jw_num(&out, "pct", o->pct, 3);
+	jw_num(&out, "bound", o->bound, 6);
+	jw_int(&out, "n", r->n);
+	jw_int(&out, "need", r->need);
+	if (isfinite(r->value))
+		jw_num(&out, "value", r->value, 6);
+	else
+		jw_null(&out, "value"); /* none, or a failed request's */
+	jw_str(&out, "verdict", slo_state_name(r->st));
+	jw_obj_close(&out);
+}
+
+/* Goodput and the objectives' verdict (docs/run-json.md, goodput). */
 static void write_goodput(void)
 {
+	static const char *const old_keys[SLO_NMETRIC] = {
+		"ttft_s", "ttfo_s", "tpot_s", NULL, "e2e_s", NULL};
 	double span = last_done - first_send;
+	struct slo_level lv;
+	char t[64];
+	int i;
 
-	if (slo_ttft <= 0 && slo_tpot <= 0 && slo_e2e <= 0 && slo_ttfo <= 0) {
+	if (slo.n == 0) {
 		jw_null(&out, "goodput");
 		return;
 	}
+	if (slo_judge(&slo, sreq, n_sreq, &lv) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
 	jw_obj_open(&out, "goodput");
-	jw_obj_open(&out, "slo");
-	if (slo_ttft > 0) jw_num(&out, "ttft_s", slo_ttft, 6);
-	if (slo_tpot > 0) jw_num(&out, "tpot_s", slo_tpot, 6);
-	if (slo_e2e > 0) jw_num(&out, "e2e_s", slo_e2e, 6);
-	if (slo_ttfo > 0) jw_num(&out, "ttfo_s", slo_ttfo, 6);
+	jw_obj_open(&out, "slo"); /* the per-request thresholds, as before */
+	for (i = 0; i < slo.n; i++)
+		if (slo.o[i].pct <= 0 && old_keys[slo.o[i].m])
+			jw_num(&out, old_keys[slo.o[i].m], slo.o[i].bound, 6);
 	jw_obj_close(&out);
-	jw_int(&out, "met", n_slo_met);
-	jw_num(&out, "fraction", n_measured ? (double)n_slo_met / (double)n_measured : 0, 4);
-	jw_num(&out, "rate", span > 0 ? (double)n_slo_met / span : 0, 4);
+	jw_arr_open(&out, "objectives"); /* those with a percentile to judge */
+	for (i = 0; i < slo.n; i++)
+		if (slo.o[i].pct > 0)
+			write_objective(&slo.o[i], &lv.r[i]);
+	jw_arr_close(&out);
+	for (i = 0; i < slo.n && slo.o[i].pct <= 0; i++)
+		;
+	if (i < slo.n)
+		jw_str(&out, "verdict", slo_state_name(lv.st));
+	else
+		jw_null(&out, "verdict"); /* thresholds only: goodput, no verdict */
+	if (lv.worst >= 0)
+		jw_str(&out, "worst", slo_obj_text(&slo.o[lv.worst], t, sizeof t));
+	else
+		jw_null(&out, "worst");
+	jw_int(&out, "met", lv.met);
+	jw_num(&out, "fraction", n_measured ? (double)lv.met / (double)n_measured : 0, 4);
+	jw_num(&out, "ci95_lo", lv.att_lo, 4);
+	jw_num(&out, "ci95_hi", lv.att_hi, 4);
+	jw_num(&out, "rate", span > 0 ? (double)lv.met / span : 0, 4);
+	jw_num(&out, "tokens_per_s", span > 0 ? lv.met_tokens / span : 0, 3);
 	jw_obj_close(&out);
 }
 
@@ -835,6 +906,7 @@ static void free_all(void)
 	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
 		stats_vec_free(vs[i]);
 	evacc_free(&A);
+	free(sreq);
 	jw_free(&out);
 }
 

@@ -114,6 +114,33 @@ test_expect_success 'goodput: requests meeting every SLO' '
 	jq -e ".goodput | .met == 2 and .fraction == 0.4" r.json
 '
 
+test_expect_success 'goodput in tokens/s and its interval; thresholds give no verdict' '
+	agg --slo ttft=150ms,tpot=60ms <"$B" >r.json &&
+	# requests 1 and 3 met both: 5 + 7 tokens over the 1.31 s window
+	jq -e ".goodput | .tokens_per_s == 9.16 and .verdict == null and
+		.ci95_lo < 0.4 and .ci95_hi > 0.4 and .objectives == []" r.json
+'
+
+test_expect_success 'objectives at a percentile: failed requests count as missed, too few is undecided' '
+	agg --slo "ttft_p50<=150ms per_user_tps_p5>=10" <"$B" >r.json &&
+	# TTFT 0.1 0.1 0.2 and two failed (worst): the median is 0.2, past 150 ms;
+	# 5 speeds are too few for a p5 (20 needed): undecided, the level broke
+	jq -e ".goodput | .verdict == \"broke\" and .worst == \"ttft_p50<=150ms\"
+		and .objectives[0].value == 0.2 and .objectives[0].verdict == \"broke\"
+		and .objectives[1] == {\"objective\":\"per_user_tps_p5>=10\",
+			\"metric\":\"per_user_tps\",\"pct\":5,\"bound\":10,\"n\":5,
+			\"need\":20,\"value\":0,\"verdict\":\"undecided\"}" r.json &&
+	agg --slo "ttft_p50<=250ms per_user_tps_p5>=10" <"$B" >u.json &&
+	jq -e ".goodput | .verdict == \"undecided\" and .worst == \"per_user_tps_p5>=10\"" u.json
+'
+
+test_expect_success 'a malformed objective is refused with the grammar' '
+	test_expect_code 2 agg --slo "ttft_p95>=3s" <"$B" >/dev/null 2>err &&
+	grep -q "^agg: --slo .ttft_p95>=3s.: want METRIC_pP<=DURATION (METRIC ttft, ttfo, tpot, itl, e2e) or per_user_tps_pP>=RATE" err &&
+	test_expect_code 2 agg --slo "decode_p50<=1s" <"$B" >/dev/null 2>err &&
+	grep -q "want METRIC_pP<=DURATION" err
+'
+
 test_expect_success 'events and memory in separate files; order does not matter' '
 	grep -v "\"mem\"" "$B" >gen.nd && grep "\"mem\"" "$B" | tac >mem.nd &&
 	agg --mem mem.nd gen.nd >a.json &&
