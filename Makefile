@@ -86,7 +86,7 @@ UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
-        format tidy cross-macos bench sweep mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
+        format tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load
 .DELETE_ON_ERROR:
 
@@ -166,6 +166,12 @@ bench: all
 sweep: all
 	@test -n "$(MODEL)" || { echo "make sweep: set MODEL=label"; exit 2; }
 	$(WF_ENV) scripts/sweep.sh
+
+# How many closed-loop users the server holds at the objectives SLO=
+# (default: interactive chat), doubling then bisecting up to MAX_USERS.
+capacity: all
+	@test -n "$(MODEL)" || { echo "make capacity: set MODEL=label"; exit 2; }
+	$(WF_ENV) SLO="$(SLO)" MAX_USERS="$(MAX_USERS)" PER_USER="$(PER_USER)" ONLY="$(ONLY)" scripts/capacity.sh
 
 # The mixed workload by class: at C users (4 unless C is given), the
 # classes side by side, then each alone at the same level.

@@ -86,3 +86,23 @@ long cap_passes(int users, long need, long per_user, long np, int rerun)
 		np = 1;
 	return (want + np - 1) / np;
 }
+
+long cap_max_requests(int max_users, long need, long per_user, long np)
+{
+	long sum = 0, per;
+	int u, levels = cap_max_levels(max_users) / 2, dbl = 0;
+
+	if (np < 1)
+		np = 1;
+	for (u = 1;; u = u * 2 > max_users ? max_users : u * 2) {
+		sum += (cap_passes(u, need, per_user, np, 0) +
+			cap_passes(u, need, per_user, np, 1)) * np;
+		dbl++;
+		if (u >= max_users)
+			break;
+	}
+	/* the bisection's levels lie below max_users */
+	per = (cap_passes(max_users, need, per_user, np, 0) +
+	       cap_passes(max_users, need, per_user, np, 1)) * np;
+	return sum + (long)(levels - dbl) * per;
+}

@@ -43,4 +43,9 @@ int cap_max_levels(int max_users);
  * prompts; twice that on a re-run.  Returns the passes (gen -n). */
 long cap_passes(int users, long need, long per_user, long np, int rerun);
 
+/* The most measured requests the whole search can send up to max_users
+ * (every level at its largest, re-runs included), printed before it
+ * starts. */
+long cap_max_requests(int max_users, long need, long per_user, long np);
+
 #endif

@@ -23,6 +23,50 @@ const char *slo_metric_name(enum slo_metric m)
 	return m < SLO_NMETRIC ? names[m] : "?";
 }
 
+int slo_metric_from_name(const char *name)
+{
+	int m;
+
+	for (m = 0; name && m < SLO_NMETRIC; m++)
+		if (strcmp(name, names[m]) == 0)
+			return m;
+	return -1;
+}
+
+/* A latency in s or ms, a speed in tokens/s. */
+static void fmt_value(char *buf, size_t len, enum slo_metric m, double v)
+{
+	if (slo_higher_better(m))
+		snprintf(buf, len, "%.3g tokens/s", v);
+	else if (v < 1e-3)
+		snprintf(buf, len, "%.3g us", v * 1e6);
+	else if (v < 1)
+		snprintf(buf, len, "%.3g ms", v * 1000);
+	else
+		snprintf(buf, len, "%.3g s", v);
+}
+
+char *slo_describe(char *buf, size_t len, enum slo_metric m, double pct,
+		   double value, double bound)
+{
+	static const char *const label[SLO_NMETRIC] = {
+		"TTFT", "TTFO", "TPOT", "ITL", "E2E", "per-user TPS"};
+	char v[48], b[48];
+
+	fmt_value(b, sizeof b, m, bound);
+	/* a failed request's value (infinite, or no speed) is no figure */
+	if (isfinite(value) && (value > 0 || !slo_higher_better(m))) {
+		memcpy(v, "is ", 4);
+		fmt_value(v + 3, sizeof v - 3, m, value);
+	} else {
+		snprintf(v, sizeof v, "falls on failed requests");
+	}
+	snprintf(buf, len, "%s p%g %s (objective %s %s)", m < SLO_NMETRIC ?
+		 label[m] : "?", pct, v, slo_higher_better(m) ? "at least" :
+		 "at most", b);
+	return buf;
+}
+
 int slo_higher_better(enum slo_metric m)
 {
 	return m == SLO_TPS;
@@ -131,6 +175,8 @@ char *slo_obj_text(const struct slo_obj *o, char *buf, size_t len)
 		snprintf(buf, len, "%s=%gs", names[o->m], o->bound);
 	else if (hi)
 		snprintf(buf, len, "%s_p%g>=%g", names[o->m], o->pct, o->bound);
+	else if (o->bound < 1e-3)
+		snprintf(buf, len, "%s_p%g<=%gus", names[o->m], o->pct, o->bound * 1e6);
 	else if (o->bound < 1)
 		snprintf(buf, len, "%s_p%g<=%gms", names[o->m], o->pct, o->bound * 1000);
 	else

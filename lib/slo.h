@@ -50,6 +50,15 @@ char *slo_obj_text(const struct slo_obj *o, char *buf, size_t len);
 /* The metric's name in the grammar ("per_user_tps"). */
 const char *slo_metric_name(enum slo_metric m);
 
+/* The metric named name, or -1. */
+int slo_metric_from_name(const char *name);
+
+/* "TTFT p95 is 4.2 s (objective 3 s)" into buf, for a metric's
+ * percentile value against its bound; a value that is not finite reads
+ * "failed requests".  Returns buf. */
+char *slo_describe(char *buf, size_t len, enum slo_metric m, double pct,
+		   double value, double bound);
+
 /* 1 for metrics where more is better (per_user_tps), else 0. */
 int slo_higher_better(enum slo_metric m);
 

@@ -21,6 +21,7 @@
 #                (gen --print-clock just before starting it), so the load is
 #                timed from the start, not from gen's
 #   LOAD_CMD     measure the load first: gen --load-cmd CMD (a shell command)
+#   SLO          service-level objectives agg judges the run at (agg --slo)
 # Writes RESULTS/<model>-<labels>-c<C>-<timestamp>.json with the raw
 # events beside it (.ndjson, .mem.ndjson); never overwrites a result.
 # Exit status: gen's (0 all requests ok, 1 some failed, 130/143 stopped);
@@ -131,6 +132,7 @@ stop_mem
 
 agg_args=(-o "$base.json" --per-request) # per request: the report's spans
 [ -s "$base.mem.ndjson" ] && agg_args+=(--mem "$base.mem.ndjson")
+[ -n "${SLO:-}" ] && agg_args+=(--slo "$SLO")
 "$bin/agg" "${agg_args[@]}" "$base.ndjson"
 arc=$?
 # agg writes the summary even when it exits 1 (no request succeeded, a

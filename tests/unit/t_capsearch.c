@@ -21,6 +21,25 @@ static int search(int cap, int max, struct cap_step *st)
 	}
 }
 
+/* The requests the same search sends, every level once. */
+static long search_requests(int cap, int max)
+{
+	struct cap_level lv[64];
+	struct cap_step st;
+	long sum = 0;
+	int n = 0;
+
+	for (;;) {
+		cap_next(lv, n, max, &st);
+		if (st.act == CAP_DONE || n == 64)
+			return sum;
+		sum += cap_passes(st.users, 20, 4, 7, 0) * 7;
+		lv[n].users = st.users;
+		lv[n].st = st.users <= cap ? SLO_HELD : SLO_BROKE;
+		n++;
+	}
+}
+
 static void test_exact(void)
 {
 	struct cap_step st;
@@ -34,6 +53,7 @@ static void test_exact(void)
 			CHECK_INT(st.undecided, 0);
 			/* every level runs once: half the bound */
 			CHECK(n <= cap_max_levels(max) / 2);
+			CHECK(search_requests(cap, max) <= cap_max_requests(max, 20, 4, 7));
 		}
 }
 
@@ -91,6 +111,10 @@ static void test_passes(void)
 	CHECK_INT(cap_passes(8, 20, 4, 10, 1), 7);  /* 64 → 70 */
 	CHECK_INT(cap_passes(1, 2, 1, 0, 0), 2);
 	CHECK_INT(cap_max_levels(64), 2 * (7 + 5));
+	/* 1 user, at most: 20 requests, then 40 on a re-run */
+	CHECK_INT(cap_max_requests(1, 20, 4, 1), 60);
+	/* 1, 2, 4: 20 + 40 each, 4 users x 8 = 32 + 64; then 4 users (3) */
+	CHECK_INT(cap_max_requests(4, 20, 8, 1), 60 + 60 + 96 + 96);
 }
 
 int main(void)

@@ -24,6 +24,8 @@ static void test_parse(void)
 	CHECK_NEAR(s.o[2].bound, 10, 0);
 	CHECK_STR(slo_obj_text(&s.o[1], t, sizeof t), "tpot_p95<=100ms");
 	CHECK_STR(slo_obj_text(&s.o[2], t, sizeof t), "per_user_tps_p5>=10");
+	s.o[0].bound = 5e-4;
+	CHECK_STR(slo_obj_text(&s.o[0], t, sizeof t), "ttft_p95<=500us");
 	CHECK_INT(slo_parse("e2e_p99.9<=20s itl_p50<=50ms ttfo_p90<=4s", &s, err,
 			    sizeof err), 0);
 	CHECK_NEAR(s.o[0].pct, 99.9, 1e-12);
@@ -142,8 +144,25 @@ static void test_wilson(void)
 	CHECK_NEAR(hi, 0.5962, 1e-3);
 }
 
+static void test_describe(void)
+{
+	char b[128];
+
+	CHECK_STR(slo_describe(b, sizeof b, SLO_TTFT, 95, 4.2, 3),
+		  "TTFT p95 is 4.2 s (objective at most 3 s)");
+	CHECK_STR(slo_describe(b, sizeof b, SLO_TPOT, 99, 0.125, 0.1),
+		  "TPOT p99 is 125 ms (objective at most 100 ms)");
+	CHECK_STR(slo_describe(b, sizeof b, SLO_TPS, 5, 44.44, 47),
+		  "per-user TPS p5 is 44.4 tokens/s (objective at least 47 tokens/s)");
+	CHECK_STR(slo_describe(b, sizeof b, SLO_TTFT, 95, INFINITY, 3),
+		  "TTFT p95 falls on failed requests (objective at most 3 s)");
+	CHECK_INT(slo_metric_from_name("per_user_tps"), SLO_TPS);
+	CHECK_INT(slo_metric_from_name("decode"), -1);
+}
+
 int main(void)
 {
+	RUN(test_describe);
 	RUN(test_parse);
 	RUN(test_refused);
 	RUN(test_need);
