@@ -20,6 +20,39 @@ double decide_agg_at(const struct rd_group *g, const char *wl, double c)
 	return l ? l->agg_tps.v : NAN;
 }
 
+const struct rd_capacity *decide_capacity(const struct rd_group *g, const char *slo)
+{
+	return slo ? rd_capacity_of(g, slo) : NULL;
+}
+
+/* The objectives every candidate has a finished capacity search at (the
+ * first candidate's latest), or NULL. */
+static const char *common_slo(const struct rd_group *const *c, int n)
+{
+	const struct rd_capacity *first = n > 0 ? rd_capacity_of(c[0], NULL) : NULL;
+	int k;
+
+	for (k = 1; first && k < n && rd_capacity_of(c[k], first->slo); k++)
+		;
+	return first && k == n ? first->slo : NULL;
+}
+
+/* Users held, then the goodput in tokens/s at that level to order equals
+ * (which the answer still calls a tie). */
+static double capacity_score(const struct rd_group *g, const char *slo)
+{
+	const struct rd_capacity *c = rd_capacity_of(g, slo);
+	double tps = 0;
+	int i;
+
+	if (c == NULL)
+		return NAN;
+	for (i = 0; i < c->n; i++)
+		if (c->lv[i].users == c->holds && isfinite(c->lv[i].tps))
+			tps = c->lv[i].tps;
+	return c->holds * 1e9 + tps;
+}
+
 /* The level above 1, of one closed-loop workload, that every candidate
  * ran, as high as can be; 0 when there is none. */
 static double common_level(const struct rd_group *const *c, int n, const char **wl)
@@ -49,7 +82,10 @@ static double score(const struct decide_pick *p, enum decide_use u,
 	switch (u) {
 	case USE_INTERACTIVE: return g->sum.decode.mean;
 	case USE_MEMORY: return -g->sum.steady_gb.v;
-	default: return decide_agg_at(g, p->wl, p->level);
+	default:
+		if (p->slo)
+			return capacity_score(g, p->slo);
+		return decide_agg_at(g, p->wl, p->level);
 	}
 }
 
@@ -61,10 +97,12 @@ static void choose(const struct rd_set *s, const struct rd_group *const *c, int 
 
 	memset(p, 0, DECIDE_USES * sizeof *p);
 	p[USE_USERS].level = common_level(c, n, &p[USE_USERS].wl);
+	p[USE_USERS].slo = common_slo(c, n);
 	for (u = 0; u < DECIDE_USES; u++)
 		for (i = 0; i < n; i++) {
 			double v = score(&p[u], u, c[i]);
-			if (!isfinite(v) || (u == USE_USERS && p[u].level == 0))
+			if (!isfinite(v) || (u == USE_USERS && p[u].level == 0 &&
+					     p[u].slo == NULL))
 				continue;
 			if (p[u].best == NULL || v > score(&p[u], u, p[u].best)) {
 				p[u].next = p[u].best;
@@ -79,6 +117,9 @@ static void choose(const struct rd_set *s, const struct rd_group *const *c, int 
 			   &p[USE_INTERACTIVE].cmp);
 		p[USE_INTERACTIVE].has_cmp = 1;
 	}
+	if (p[USE_USERS].slo && p[USE_USERS].next)
+		p[USE_USERS].tie = rd_capacity_of(p[USE_USERS].best, p[USE_USERS].slo)->holds ==
+				   rd_capacity_of(p[USE_USERS].next, p[USE_USERS].slo)->holds;
 	if (p[USE_MEMORY].next)
 		p[USE_MEMORY].tie = p[USE_MEMORY].next->sum.steady_gb.v <=
 				    p[USE_MEMORY].best->sum.steady_gb.v * (1 + DECIDE_MEMORY_TIE);

@@ -13,8 +13,11 @@
 enum decide_use {
 	USE_INTERACTIVE,   /* one user: the highest decode TPS */
 	USE_MEMORY,        /* memory-bound: the smallest steady-state memory */
-	USE_USERS,         /* several users: the highest aggregate TPS at the
-	                    * highest level every candidate ran, one workload */
+	USE_USERS,         /* several users: the most users held at the service
+	                    * level when every candidate has a capacity search
+	                    * at the same objectives (make capacity); else the
+	                    * highest aggregate TPS at the highest level every
+	                    * candidate ran, one workload */
 	DECIDE_USES
 };
 
@@ -24,7 +27,10 @@ struct decide_pick {
 	int has_cmp;
 	double level;           /* several users: the users compared at */
 	const char *wl;         /* several users: the workload compared on */
-	int tie;                /* memory: within DECIDE_MEMORY_TIE */
+	int tie;                /* memory: within DECIDE_MEMORY_TIE; several
+	                         * users by capacity: the same users held */
+	const char *slo;        /* several users by capacity: the objectives
+	                         * (NULL: by aggregate TPS) */
 };
 
 struct decision {
@@ -42,6 +48,10 @@ int decide_eligible(const struct rd_group *g);
 /* Every pick of the set; model_field is the --by index of "model" (-1:
  * one model of everything).  Returns 0, or -1 when out of memory. */
 int decide(const struct rd_set *s, int model_field, struct decision *d);
+
+/* The capacity search a pick of several users at objectives slo rests
+ * on for group g, or NULL. */
+const struct rd_capacity *decide_capacity(const struct rd_group *g, const char *slo);
 
 /* The aggregate TPS of a group at users c of workload wl, or NAN. */
 double decide_agg_at(const struct rd_group *g, const char *wl, double c);

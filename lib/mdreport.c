@@ -1,6 +1,7 @@
 /* mdreport: the report's Markdown (see mdreport.h).  Sections format the
  * data layer's figures; nothing here computes a statistic. */
 #include "mdreport.h"
+#include "slo.h"
 
 #include <limits.h>
 #include <math.h>
@@ -178,10 +179,64 @@ static void say_memory(const struct decide_pick *p)
 	out(".\n");
 }
 
+/* "holds 5 users; at 6 the TTFT p95 is 4.2 s (objective at most 3 s)" */
+static void capacity_text(const struct rd_capacity *c)
+{
+	const struct rd_caplv *b = NULL;
+	char why[200];
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->lv[i].users == (c->undecided ? c->undecided : c->breaks))
+			b = &c->lv[i];
+	if (c->undecided) {
+		out("undecided at %d user%s (", c->undecided, c->undecided == 1 ? "" : "s");
+		cell(b && b->worst ? b->worst : "?", 80);
+		out(" had too few values); holds %d so far", c->holds);
+		return;
+	}
+	if (c->breaks == 0) {
+		out("holds at least %d user%s (the most searched)", c->holds,
+		    c->holds == 1 ? "" : "s");
+		return;
+	}
+	out("holds **%d user%s**; at %d user%s the ", c->holds, c->holds == 1 ? "" : "s",
+	    c->breaks, c->breaks == 1 ? "" : "s");
+	if (b && b->metric && slo_metric_from_name(b->metric) >= 0) {
+		slo_describe(why, sizeof why, (enum slo_metric)slo_metric_from_name(b->metric),
+			     b->pct, b->value, b->bound);
+		cell(why, 200);
+	} else {
+		out("objectives broke");
+	}
+}
+
+static void say_users_capacity(const struct decide_pick *p)
+{
+	out("- **Several users** (at ");
+	cell(p->slo, 200);
+	out(", make capacity): ");
+	cell(p->best->key, 120);
+	out(" ");
+	capacity_text(rd_capacity_of(p->best, p->slo));
+	if (p->next) {
+		out("; ");
+		out(p->tie ? "tied with " : "ahead of ");
+		cell(p->next->key, 120);
+		out(", which ");
+		capacity_text(rd_capacity_of(p->next, p->slo));
+	}
+	out(".\n");
+}
+
 static void say_users(const struct decide_pick *p)
 {
 	const struct rd_level *l;
 
+	if (p->slo && p->best) {
+		say_users_capacity(p);
+		return;
+	}
 	out("- **Several users:** ");
 	if (p->best == NULL) {
 		out("not compared: no concurrency level above 1 that every candidate "
@@ -980,6 +1035,48 @@ static void depth_text(double d)
 /* Each context ladder (make ctx): every depth's figures, the largest that
  * worked beside the model's advertised context, and where and why it
  * stopped; a chart of the three against depth. */
+/* Each capacity search (make capacity): the answer, then every level. */
+static void write_capacity(void)
+{
+	int g, k, i, any = 0;
+
+	for (g = 0; g < S->ng; g++)
+		for (k = 0; k < S->g[g].ncap; k++) {
+			const struct rd_capacity *c = &S->g[g].cap[k];
+			if (!any++) {
+				out("## Capacity\n\nHow many concurrent users (closed loop) each "
+				    "server holds at the service-level objectives, and which "
+				    "objective breaks first (make capacity; docs/metrics.md, "
+				    "Service levels). Attainment is the share of requests that met "
+				    "every objective, with its 95 %% interval; goodput counts only "
+				    "those requests.\n\n");
+				chart("capacity", "Attainment and goodput against users");
+			}
+			out("### ");
+			cell(S->g[g].key, 120);
+			out("\n\nAt ");
+			cell(c->slo, 200);
+			out(": ");
+			capacity_text(c);
+			out("%s\n\n", c->finished ? "." : " (the search stopped before its answer).");
+			out("| users | verdict | the objective that broke | attainment | 95 %% interval "
+			    "| goodput req/s | goodput tok/s | requests |\n"
+			    "|---:|---|---|---:|---:|---:|---:|---:|\n");
+			for (i = 0; i < c->n; i++) {
+				const struct rd_caplv *l = &c->lv[i];
+				out("| %d | %s | ", l->users, slo_state_name((enum slo_state)l->st));
+				cell(l->st != SLO_HELD && l->worst ? l->worst : "", 80);
+				out(" | %.0f %% | %.0f–%.0f %% | ", 100 * l->att, 100 * l->att_lo,
+				    100 * l->att_hi);
+				numcell(l->rate, 2);
+				out(" | ");
+				numcell(l->tps, 1);
+				out(" | %ld |\n", l->n);
+			}
+			out("\n");
+		}
+}
+
 static void write_ladders(void)
 {
 	int g, k, i, any = 0;
@@ -1329,6 +1426,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_other_workloads();
 	write_per_prompt();
 	write_concurrency();
+	write_capacity();
 	write_mixes();
 	write_context();
 	write_ladders();

@@ -840,6 +840,89 @@ static void chart_ladder(struct plot *p, const struct rd_set *s)
 	gp_run(p, "ladder", gp);
 }
 
+/* One CSV per capacity search: users, attainment % and its interval,
+ * goodput tokens/s; the group's name as the head. */
+static int capacity_csv(struct plot *p, const struct rd_set *s, int g,
+			const struct rd_capacity *c, char *name, size_t len)
+{
+	char label[200];
+	FILE *d;
+	int i;
+
+	snprintf(name, len, "capacity-%d.csv", g + 1);
+	if ((d = asset(p, name)) == NULL)
+		return -1;
+	name_without(s, &s->g[g], -1, label, sizeof label);
+	fputs("users,", d);
+	csv_label(d, label);
+	fputs(",lo,hi,goodput\n", d);
+	for (i = 0; i < c->n; i++) {
+		fprintf(d, "%d,", c->lv[i].users);
+		csv_num(d, 100 * c->lv[i].att);
+		fputc(',', d);
+		csv_num(d, 100 * c->lv[i].att_lo);
+		fputc(',', d);
+		csv_num(d, 100 * c->lv[i].att_hi);
+		fputc(',', d);
+		csv_num(d, c->lv[i].tps);
+		fputc('\n', d);
+	}
+	fclose(d);
+	return 0;
+}
+
+/* Attainment (with its interval and the share the objectives ask for)
+ * and goodput against users, one line per group's latest search. */
+static void chart_capacity(struct plot *p, const struct rd_set *s)
+{
+	char names[64][64];
+	int n = 0, g, k, panel, maxu = 1;
+	double need = 0;
+	FILE *gp;
+
+	for (g = 0; g < s->ng && n < 64; g++) {
+		const struct rd_capacity *c = rd_capacity_of(&s->g[g], NULL);
+		if (c == NULL || capacity_csv(p, s, g, c, names[n], sizeof names[n]) != 0)
+			continue;
+		if (c->need_att > need)
+			need = c->need_att;
+		for (k = 0; k < c->n; k++)
+			if (c->lv[k].users > maxu)
+				maxu = c->lv[k].users;
+		n++;
+	}
+	if (n == 0 || (gp = gp_begin(p, "capacity", 720, "Capacity", "concurrent users",
+				     "")) == NULL)
+		return;
+	/* users are few and whole: a linear axis, every level named */
+	fprintf(gp, "set xrange [0.5:%d.5]\n%s\nset lmargin at screen 0.08\n"
+		"set rmargin at screen 0.70\nset key autotitle columnhead\n"
+		"set multiplot layout 2,1 title 'Attainment and goodput against "
+		"concurrent users (closed loop)'\n", maxu,
+		maxu <= 24 ? "set xtics 1" : "set xtics auto");
+	for (panel = 0; panel < 2; panel++) {
+		fprintf(gp, "unset title\nset ylabel '%s'\nset yrange [0:%s]\nplot ",
+			panel ? "goodput, tokens/s" : "requests meeting every objective, %",
+			panel ? "*" : "105");
+		if (panel == 0) /* the share a percentile objective asks for */
+			fprintf(gp, "%.1f with lines dt 2 lw 2 lc rgb 'red' title "
+				"'the objectives: %.0f %% of requests', ", 100 * need, 100 * need);
+		for (k = 0; k < n; k++) {
+			fprintf(gp, "%s", k ? ", " : "");
+			gp_path(gp, p, names[k]);
+			if (panel == 0) {
+				fprintf(gp, " using 1:2:3:4 with yerrorlines lw 2 pt 7 lc %d", k + 1);
+			} else {
+				fprintf(gp, " using 1:5 with linespoints lw 2 pt 7 lc %d "
+					"title columnhead(2)", k + 1);
+			}
+		}
+		fprintf(gp, "\n");
+	}
+	fprintf(gp, "unset multiplot\n");
+	gp_run(p, "capacity", gp);
+}
+
 int plot_all(struct plot *p, const struct rd_set *s)
 {
 	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
@@ -852,5 +935,6 @@ int plot_all(struct plot *p, const struct rd_set *s)
 	chart_context(p, s);
 	chart_soak(p, s);
 	chart_ladder(p, s);
+	chart_capacity(p, s);
 	return p->made;
 }

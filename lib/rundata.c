@@ -190,6 +190,8 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_MIX;
 	if (jget_path_str(d, "run.labels.loads") && jget_path_str(d, "run.labels.load_rep"))
 		r->kind = RD_LOADREP;
+	if (jget_path_str(d, "run.labels.capacity") && jget_path_str(d, "goodput.verdict"))
+		r->kind = RD_CAPACITY;
 	r->version = (int)jget_path_num(d, "version", 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
 	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
@@ -595,7 +597,8 @@ static void summary(struct rd_group *g)
 		const char *st = jget_path_str(d, "load.status");
 		/* a ladder climbs until it fails: its failure and its deepest
 		 * memory are its own findings (rd_ladders), not the group's */
-		if (g->runs[i]->kind == RD_LADDER || g->runs[i]->kind == RD_LOADREP)
+		if (g->runs[i]->kind == RD_LADDER || g->runs[i]->kind == RD_LOADREP ||
+		    g->runs[i]->kind == RD_CAPACITY) /* a search pushes past the limit */
 			continue;
 		if (own)
 			own[nown++] = g->runs[i];
@@ -710,7 +713,8 @@ static int split(struct rd_group *g)
 		struct rd_run *r = g->runs[i];
 		struct rd_wl *wl;
 		struct rd_level *l;
-		if (r->kind == RD_LADDER || r->kind == RD_MIX || r->kind == RD_LOADREP)
+		if (r->kind == RD_LADDER || r->kind == RD_MIX || r->kind == RD_LOADREP ||
+		    r->kind == RD_CAPACITY)
 			continue; /* their own sections */
 		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload); w++)
 			;
@@ -812,7 +816,8 @@ int rd_build(struct rd_set *s)
 	for (gi = 0; gi < s->ng; gi++) {
 		qsort(s->g[gi].runs, (size_t)s->g[gi].n, sizeof *s->g[gi].runs, cmp_run);
 		if (split(&s->g[gi]) != 0 || rd_ladders(&s->g[gi]) != 0 ||
-		    rd_mixes(&s->g[gi]) != 0 || rd_load_series(&s->g[gi]) != 0)
+		    rd_mixes(&s->g[gi]) != 0 || rd_load_series(&s->g[gi]) != 0 ||
+		    rd_capacities(&s->g[gi]) != 0)
 			return -1;
 	}
 	choose_primary(s);
@@ -841,6 +846,9 @@ void rd_free(struct rd_set *s)
 		}
 		free(s->g[i].wl);
 		free(s->g[i].runs);
+		for (w = 0; w < s->g[i].ncap; w++)
+			free(s->g[i].cap[w].lv);
+		free(s->g[i].cap);
 		for (w = 0; w < s->g[i].nlad; w++)
 			free(s->g[i].lad[w].r);
 		free(s->g[i].lad);

@@ -20,7 +20,8 @@ enum rd_kind {
 	RD_CONTEXT, /* context stress: prompts with a synthetic long context */
 	RD_LADDER,  /* one depth of a context ladder (labels ladder, depth) */
 	RD_MIX,     /* the mixed workload or one class alone (labels mix, mixset) */
-	RD_LOADREP  /* one of a series of loads (make load: labels loads, load_rep) */
+	RD_LOADREP, /* one of a series of loads (make load: labels loads, load_rep) */
+	RD_CAPACITY /* one level of a capacity search (make capacity: label capacity) */
 };
 
 /* One measured request, successful and not a warm-up. */
@@ -178,6 +179,32 @@ struct rd_loads {
 	int n;
 };
 
+/* One level of a capacity search: its last run at those users. */
+struct rd_caplv {
+	int users;
+	const struct rd_run *run;
+	int st;                   /* enum slo_state: held, broke, undecided */
+	const char *worst;        /* the objective that broke it (or undecided) */
+	double value, bound, pct; /* that objective's percentile and bound */
+	const char *metric;
+	double att, att_lo, att_hi; /* attainment and its 95 % interval */
+	double rate, tps;         /* goodput: requests/s, tokens/s */
+	long n;                   /* measured requests */
+};
+
+/* A capacity search (make capacity): its levels by users and its answer,
+ * replayed with lib/capsearch from the runs in the order they ran. */
+struct rd_capacity {
+	const char *id;           /* labels.capacity */
+	char slo[256];            /* the objectives, as agg wrote them */
+	struct rd_caplv *lv;
+	int n;
+	int holds, breaks, undecided; /* as capsearch's cap_step */
+	int finished;             /* 0: the search stopped before its answer */
+	double need_att;          /* the attainment the objectives imply
+	                           * (95 % for a p95): the chart's line */
+};
+
 /* Swap that grows by more than this many GB while a run runs: the model
  * did not fit in memory, and the run's speed is that of a machine paging
  * (docs/metrics.md). */
@@ -204,6 +231,8 @@ struct rd_group {
 	int nmix;
 	struct rd_loads *loads;      /* its load series */
 	int nloads;
+	struct rd_capacity *cap;     /* its capacity searches, oldest first */
+	int ncap;
 	const struct rd_level *base; /* primary workload, lowest closed level */
 	struct rd_summary sum;       /* from base; all unknown when NULL */
 };
@@ -267,6 +296,14 @@ int rd_mixes(struct rd_group *g);
 /* Builds g->loads from the group's RD_LOADREP runs.  Returns 0, or -1
  * when out of memory. */
 int rd_load_series(struct rd_group *g);
+
+/* Builds g->cap from the group's RD_CAPACITY runs (lib/capdata).
+ * Returns 0, or -1 when out of memory. */
+int rd_capacities(struct rd_group *g);
+
+/* The group's latest finished capacity search at the objectives slo
+ * (NULL: any), or NULL. */
+const struct rd_capacity *rd_capacity_of(const struct rd_group *g, const char *slo);
 
 /* Whether a run is a leak soak (gen --shuffle: make leak, plan key leak). */
 int rd_is_soak(const struct rd_run *r);

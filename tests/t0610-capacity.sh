@@ -11,7 +11,7 @@ export TB_BIN
 # answer (done HOLDS BREAKS UNDECIDED) in answer, its lines in err.
 search() {
 	MODEL=sim BASE_URL=$2 ONLY=short MAX_TOKENS=$3 SLO=$1 MAX_USERS=16 \
-		RESULTS=res "$SCRIPTS/capacity.sh" >answer 2>err
+		LABELS=${4:+quant=$4} RESULTS=res "$SCRIPTS/capacity.sh" >answer 2>err
 }
 
 # The measured requests of an event file that met "TTFT <= $2 s" and, with
@@ -34,7 +34,7 @@ test_expect_success 'a profile limited by per-user TPS: the analytic capacity ex
 	llmsim_start K --tps 100 --batch-k 0.5 &&
 	want=$(awk "BEGIN { for (n = 1; 100 / (1 + 0.5 * (n - 1)) >= 45; n++) c = n; print c }") &&
 	test "$want" = 3 &&
-	search "per_user_tps_p5>=45" "$K_URL" 32 &&
+	search "per_user_tps_p5>=45" "$K_URL" 32 K &&
 	echo "done $want $((want + 1)) 0" >expect && test_cmp expect answer &&
 	grep -q "^capacity: holds 3 users at per_user_tps_p5>=45; at 4 users the per-user TPS p5 is .* (objective at least 45 tokens/s)$" err &&
 	# goodput counts what the events say met the objective, level by level
@@ -42,7 +42,8 @@ test_expect_success 'a profile limited by per-user TPS: the analytic capacity ex
 		met=$(met_in_events "${j%.json}.ndjson" 1e9 45) &&
 		jq -e --argjson m "$met" ".goodput.met == \$m" "$j" >/dev/null ||
 			{ echo "$j: goodput is not $met"; exit 1; }
-	done
+	done &&
+	mkdir -p "$TRASH_ROOT/all" && cp res/*.json "$TRASH_ROOT/all/"
 '
 
 # TTFT: with S slots and n > S users in a closed loop, a request in n
@@ -50,7 +51,7 @@ test_expect_success 'a profile limited by per-user TPS: the analytic capacity ex
 # up to S run at once with a TTFT of milliseconds: the capacity is S.
 test_expect_success 'a profile limited by TTFT (slots): the analytic capacity exactly' '
 	llmsim_start T --tps 50 --slots 5 &&
-	search "ttft_p95<=100ms" "$T_URL" 16 &&
+	search "ttft_p95<=100ms" "$T_URL" 16 T &&
 	echo "done 5 6 0" >expect && test_cmp expect answer &&
 	grep -q "^capacity: holds 5 users at ttft_p95<=100ms; at 6 users the TTFT p95 is .* (objective at most 100 ms)$" err &&
 	for j in res/*-capacity-c*.json; do
@@ -62,6 +63,7 @@ test_expect_success 'a profile limited by TTFT (slots): the analytic capacity ex
 	for j in res/*-capacity-c*.json; do jq -r .run.config.concurrency "$j"; done |
 		sort -n | tr "\n" " " >levels &&
 	printf "1 2 4 5 6 8 " >expect && test_cmp expect levels &&
+	mkdir -p "$TRASH_ROOT/all" && cp res/*.json "$TRASH_ROOT/all/" &&
 	# the bound is printed before it starts, a line per level, never past it
 	head -n 1 err | grep -q "^capacity: sim at ttft_p95<=100ms: at most [0-9]* levels and [0-9]* measured requests (1 to 16 users, at least 20 requests a level)$" &&
 	bound=$(head -n 1 err | sed "s/.*at most \([0-9]*\) levels and \([0-9]*\) measured.*/\1 \2/") &&
@@ -90,6 +92,17 @@ test_expect_success 'a level with too few values is run again, then undecided, n
 test_expect_success 'a malformed objective is refused with the grammar, before any request' '
 	test_expect_code 2 search "ttft<3s" http://127.0.0.1:9/v1 4 &&
 	grep -q "want METRIC_pP<=DURATION" err && test ! -e res
+'
+
+test_expect_success 'the report: a Capacity section with each search, its levels and chart' '
+	"$TB_BIN/report" -o r.md "$TRASH_ROOT/all" 2>err &&
+	sed -n "/^## Capacity/,/^## /p" r.md >cap &&
+	grep -q "^At per.*user.*tps.*p5&gt;=45: holds \*\*3 users\*\*; at 4 users the per-user TPS p5 is .* (objective at least 45 tokens/s)\.$" cap &&
+	grep -q "^At ttft.*p95&lt;=100ms: holds \*\*5 users\*\*; at 6 users the TTFT p95 is .* (objective at most 100 ms)\.$" cap &&
+	test $(grep -c "^| [0-9]* | \(held\|broke\) |" cap) = 10 &&
+	if command -v gnuplot >/dev/null; then
+		test -s r-assets/capacity.png && grep -q "(r-assets/capacity.png)" cap
+	fi
 '
 
 test_done

@@ -1,0 +1,191 @@
+/* capdata: a group's capacity searches for the report (rundata.h,
+ * rd_capacities): levels by users, the answer replayed with capsearch. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capsearch.h"
+#include "jget.h"
+#include "rundata.h"
+#include "slo.h"
+
+static enum slo_state state_of(const char *s)
+{
+	if (s && strcmp(s, "held") == 0)
+		return SLO_HELD;
+	return s && strcmp(s, "broke") == 0 ? SLO_BROKE : SLO_UNDECIDED;
+}
+
+static double t_of(const struct rd_run *r)
+{
+	return jget_path_num(r->doc, "run.t_start", 0);
+}
+
+static void level_of(struct rd_caplv *l, const struct rd_run *r)
+{
+	const cJSON *gp = jget_path(r->doc, "goodput"), *o;
+
+	memset(l, 0, sizeof *l);
+	l->users = (int)r->conc;
+	l->run = r;
+	l->st = state_of(jget_str(gp, "verdict"));
+	l->worst = jget_str(gp, "worst");
+	l->value = l->bound = l->pct = NAN;
+	cJSON_ArrayForEach(o, jget_path(gp, "objectives"))
+		if (l->worst && jget_str(o, "objective") &&
+		    strcmp(jget_str(o, "objective"), l->worst) == 0) {
+			l->metric = jget_str(o, "metric");
+			l->value = jget_num(o, "value", INFINITY);
+			l->bound = jget_num(o, "bound", NAN);
+			l->pct = jget_num(o, "pct", NAN);
+		}
+	l->att = jget_num(gp, "fraction", NAN);
+	l->att_lo = jget_num(gp, "ci95_lo", NAN);
+	l->att_hi = jget_num(gp, "ci95_hi", NAN);
+	l->rate = jget_num(gp, "rate", NAN);
+	l->tps = jget_num(gp, "tokens_per_s", NAN);
+	l->n = (long)jget_path_num(r->doc, "requests.measured", 0);
+}
+
+/* The objectives as one string, for grouping and for the reader. */
+static void slo_of(const struct rd_run *r, char *buf, size_t len)
+{
+	const cJSON *o;
+	size_t k = 0;
+
+	buf[0] = '\0';
+	cJSON_ArrayForEach(o, jget_path(r->doc, "goodput.objectives"))
+		if (jget_str(o, "objective") && k + 1 < len)
+			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? " " : "",
+					      jget_str(o, "objective"));
+}
+
+/* The attainment the objectives imply: each percentile's share of the
+ * requests within bound (95 % for a p95, 95 % for a p5 of a speed). */
+static double need_att(const struct rd_run *r)
+{
+	const cJSON *o;
+	double need = 0;
+
+	cJSON_ArrayForEach(o, jget_path(r->doc, "goodput.objectives")) {
+		double p = jget_num(o, "pct", 0);
+		double share = p < 50 ? 100 - p : p;
+		if (share > need)
+			need = share;
+	}
+	return need / 100;
+}
+
+static int by_users(const void *a, const void *b)
+{
+	const struct rd_caplv *x = a, *y = b;
+
+	return (x->users > y->users) - (x->users < y->users);
+}
+
+/* Replays the search over the runs in the order they ran. */
+static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
+{
+	struct cap_level cl[64] = {{0, SLO_UNDECIDED}};
+	struct cap_step st;
+	int i, max = 1;
+
+	for (i = 0; i < n && i < 64; i++) {
+		cl[i].users = (int)runs[i]->conc;
+		cl[i].st = state_of(jget_path_str(runs[i]->doc, "goodput.verdict"));
+		if (cl[i].users > max)
+			max = cl[i].users;
+	}
+	cap_next(cl, i, max, &st);
+	c->finished = st.act == CAP_DONE;
+	c->holds = st.holds;
+	c->breaks = st.breaks;
+	c->undecided = st.undecided;
+	if (!c->finished) { /* what held and broke so far */
+		for (i = 0, c->holds = 0, c->breaks = 0; i < n && i < 64; i++) {
+			if (cl[i].st == SLO_HELD && cl[i].users > c->holds)
+				c->holds = cl[i].users;
+			if (cl[i].st == SLO_BROKE && (!c->breaks || cl[i].users < c->breaks))
+				c->breaks = cl[i].users;
+		}
+	}
+}
+
+static int by_time(const void *a, const void *b)
+{
+	double x = t_of(*(struct rd_run *const *)a), y = t_of(*(struct rd_run *const *)b);
+
+	return (x > y) - (x < y);
+}
+
+/* One search: its runs in time order → levels (the last run at each
+ * users) and the answer. */
+static int build(struct rd_capacity *c, struct rd_run **runs, int n)
+{
+	int i, k;
+
+	qsort(runs, (size_t)n, sizeof *runs, by_time);
+	answer(c, runs, n);
+	c->need_att = need_att(runs[0]);
+	if ((c->lv = calloc((size_t)n, sizeof *c->lv)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < c->n && c->lv[k].users != (int)runs[i]->conc; k++)
+			;
+		level_of(&c->lv[k], runs[i]); /* a re-run replaces the first */
+		if (k == c->n)
+			c->n++;
+	}
+	qsort(c->lv, (size_t)c->n, sizeof *c->lv, by_users);
+	return 0;
+}
+
+int rd_capacities(struct rd_group *g)
+{
+	struct rd_run **runs = calloc((size_t)g->n + 1, sizeof *runs);
+	int i, k, n;
+	void *p;
+
+	if (runs == NULL)
+		return -1;
+	for (i = 0; i < g->n; i++) {
+		const char *id = jget_path_str(g->runs[i]->doc, "run.labels.capacity");
+		if (g->runs[i]->kind != RD_CAPACITY || id == NULL)
+			continue;
+		for (k = 0; k < g->ncap && strcmp(g->cap[k].id, id); k++)
+			;
+		if (k < g->ncap)
+			continue; /* built with its first run */
+		if ((p = realloc(g->cap, (size_t)(g->ncap + 1) * sizeof *g->cap)) == NULL)
+			goto oom;
+		g->cap = p;
+		memset(&g->cap[k], 0, sizeof g->cap[k]);
+		g->cap[k].id = id;
+		g->ncap++;
+		for (n = 0, k = i; k < g->n; k++)
+			if (g->runs[k]->kind == RD_CAPACITY &&
+			    !strcmp(jget_path_str(g->runs[k]->doc, "run.labels.capacity")
+				    ? jget_path_str(g->runs[k]->doc, "run.labels.capacity") : "", id))
+				runs[n++] = g->runs[k];
+		if (build(&g->cap[g->ncap - 1], runs, n) != 0)
+			goto oom;
+		slo_of(runs[0], g->cap[g->ncap - 1].slo, sizeof g->cap[0].slo);
+	}
+	free(runs);
+	return 0;
+oom:
+	free(runs);
+	return -1;
+}
+
+const struct rd_capacity *rd_capacity_of(const struct rd_group *g, const char *slo)
+{
+	const struct rd_capacity *best = NULL;
+	int k;
+
+	for (k = 0; k < g->ncap; k++)
+		if (g->cap[k].finished && (slo == NULL || strcmp(g->cap[k].slo, slo) == 0))
+			best = &g->cap[k];
+	return best;
+}
