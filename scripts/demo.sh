@@ -17,10 +17,10 @@ minimax-m2.1-q4_k_m minimax-m2.1-q8_0 qwen3-coder-next-q4_k_m
 qwen3-coder-next-q6_k qwen3-coder-next-q8_0"
 if [ -n "${DEMO_QUICK:-}" ]; then
 	load=(--load-time 300ms) tokens=12 reps=1 warmup=0 sweep="2" soak=10
-	depths="1000 2000" qwen_ctx=1500 classes="4 12 48"
+	depths="1000 2000" qwen_ctx=1500 classes="4 12 48" capusers=2
 else
 	load=() tokens=32 reps=2 warmup=1 sweep="2 4" soak=40
-	depths="1000 2000 4000 8000" qwen_ctx=6000 classes="8 32 128"
+	depths="1000 2000 4000 8000" qwen_ctx=6000 classes="8 32 128" capusers=8
 fi
 # The context ladder climbs depths until one fails: the Qwen3-Coder-Next
 # servers are loaded with a small context (qwen_ctx tokens, scaled down
@@ -107,7 +107,10 @@ run_model() {
 	REQUESTS=$soak GEN_ARGS=--shuffle TAG=leak "$here/bench.sh" >/dev/null &&
 	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
 	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null 2>&1 &&
-	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1
+	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1 &&
+	# how many users it holds at the default objectives for chat (make
+	# capacity), on the short prompt
+	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1
 	local rc=$?
 	kill "$sim" 2>/dev/null
 	wait "$sim" 2>/dev/null

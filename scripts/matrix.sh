@@ -17,7 +17,7 @@ REPORT=${REPORT:-reports/report.md}
 declare -A D=([base_url]=http://localhost:1234/v1 [prompts]=prompts/std.json
 	[reps]=3 [warmup]=1 [sweep]="1 2 4 8" [per_user]=4 [ctx]= [ctx_only]=
 	[max_tokens]= [mem_interval]=100ms [timeout_first]= [est_tps]= [est_prefill_tps]=
-	[est_load_s]=)
+	[est_load_s]= [capacity]= [slo]= [capacity_only]=short)
 names=()
 declare -A E L
 section=
@@ -40,7 +40,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
 	case $key in
 	model | model_id | quant | backend | server | load | unload | start | env | setup | labels | \
-	est_tps | est_prefill_tps | est_load_s | \
+	est_tps | est_prefill_tps | est_load_s | capacity | slo | capacity_only | \
 	server_name | base_url | prompts | extra | leak | ladder | mixed | loads | model_file | load_cold | reps | warmup | sweep | per_user | ctx | ctx_only | \
 	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
 	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
@@ -73,7 +73,7 @@ for n in "${names[@]}"; do
 			"(start = llama-server ...), or set it where LM Studio itself is started" >&2
 		exit 2
 	fi
-	for k in reps warmup per_user leak loads est_tps est_prefill_tps est_load_s; do
+	for k in reps warmup per_user leak loads est_tps est_prefill_tps est_load_s capacity; do
 		v=$(get "$n" $k)
 		case $v in
 		'' | [0-9]* ) [[ $v =~ ^[0-9]*\.?[0-9]*$ ]] && continue ;;
@@ -137,7 +137,8 @@ est_total_h=0 est_total_r=0 est_unknown=
 hours() { awk -v h="$1" 'BEGIN { if (h < 1) printf "%.0f min", h * 60; else printf "%.1f h", h }'; }
 # estimate_entry N: one line of the estimate table
 estimate_entry() {
-	local n=$1 mt reps warm pu R=0 O=0 P=0 np o p c k x d
+	local n=$1 mt reps warm pu R=0 O=0 P=0 np o p c k x d slo_arg
+	slo_arg=$(get "$n" slo)
 	mt=$(get "$n" max_tokens) reps=$(get "$n" reps) warm=$(get "$n" warmup) pu=$(get "$n" per_user)
 	reps=${reps:-1} warm=${warm:-0} pu=${pu:-4}
 	add() { R=$((R + $1)) O=$((O + $2)) P=$((P + $3)); }
@@ -171,6 +172,14 @@ estimate_entry() {
 			k=$(((c * pu + np - 1) / np))
 			add $((k * np + c * pu * np)) $((k * o + c * pu * o)) $((k * p + c * pu * p))
 		done
+	fi
+	if [ -n "$(get "$n" capacity)" ]; then # the search's own bound (bin/capacity --plan)
+		read -r np o p < <(set_counts "$(path_of "$n" prompts)" "$(get "$n" capacity_only)" "$mt")
+		local cap_plan
+		cap_plan=$("$bin/capacity" --max-users "$(get "$n" capacity)" --per-user "$pu" \
+			--prompts "${np:-1}" ${slo_arg:+--slo "$slo_arg"} --plan) || return 2
+		read -r _ _ k _ <<<"$cap_plan"
+		add "$k" $((k * o / np)) $((k * p / np))
 	fi
 	if [ -n "$(get "$n" ladder)" ]; then # 64 tokens out at each depth, reps each
 		x=$(get "$n" ladder)
@@ -421,6 +430,12 @@ run_entry() {
 				case $rc in 130 | 143) exit $rc ;; esac
 				outcome "$n" ladder ok 0 ""
 			fi
+		fi
+		# how many users it holds at the objectives (make capacity)
+		if [ -n "$(get "$n" capacity)" ]; then
+			wl capacity env MAX_USERS="$(get "$n" capacity)" PER_USER="$(get "$n" per_user)" \
+				SLO="$(get "$n" slo)" PROMPTS="$(path_of "$n" prompts)" \
+				ONLY="$(get "$n" capacity_only)" "$here/capacity.sh" >/dev/null
 		fi
 		exit $entry_rc
 	)

@@ -259,6 +259,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	model = Beta
 	quant = Q8_0
 	base_url = http://127.0.0.1:$p3/v1
+	capacity = 2
 	start = TB_PLAN_VAR=1 $TB_BIN/llmsim --port $p3 --mem 24MiB
 	EOF
 	RESULTS=res REPORT=rep/report.md test_expect_code 1 "$SCRIPTS/matrix.sh" plan.conf >out 2>err &&
@@ -267,7 +268,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	# once its server had exited, the others ran
 	jq -r "[.entry, .workload, .status] | @tsv" res/plan-*.outcomes.ndjson >outcomes &&
 	cat outcomes &&
-	printf "alpha\tstd\tok\nalpha\tsweep\tok\nbroken\tstd\tfailed\nbroken\tsweep\tskipped\nbeta\tstd\tok\nbeta\tsweep\tok\n" >want &&
+	printf "alpha\tstd\tok\nalpha\tsweep\tok\nbroken\tstd\tfailed\nbroken\tsweep\tskipped\nbeta\tstd\tok\nbeta\tsweep\tok\nbeta\tcapacity\tok\n" >want &&
 	test_cmp want outcomes &&
 	grep -q "^## Plan outcomes" rep/report.md &&
 	grep -q "^| plan | broken | sweep | skipped: the entry.s server had exited |$" rep/report.md &&
@@ -287,6 +288,9 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	# a start command that begins with VAR=value runs (exec alone failed)
 	bt=$(ls res/Beta-Q8_0-std-c1-*.json) &&
 	jq -e ".load.status == \"ok\" and .requests.ok > 0" "$bt" &&
+	# its capacity search (capacity = 2): levels of 1 and 2 users, labelled one search
+	test "$(jq -r "select(.run.labels.capacity != null) | .run.config.concurrency" res/Beta-*.json | sort -u | tr "\n" " ")" = "1 2 " &&
+	grep -q "^## Capacity" rep/report.md &&
 	grep -q "Broken · BF16 · —: .*the model load failed" rep/report.md &&
 	# the load column shows the run'"'"'s load time (timed from the server'"'"'s start)
 	load=$(printf "%.2f" "$(jq .load.seconds "$a")") &&
@@ -447,18 +451,20 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# 8 models: the standard set, a sweep level, a leak soak, a ladder of 2
 	# depths (the 3 Qwen servers'"'"' second depth fails: 16 runs), and the
 	# mixed workload with its 3 classes alone (32 runs); two models load
-	# three times more (6)
-	test "$(ls demo/*.json | wc -l)" -eq 78 &&
+	# three times more (6); a capacity search of 1 and 2 users each (16)
+	test "$(ls demo/*.json | wc -l)" -eq 94 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
-		 "## Per prompt" "## Concurrency" "## Mixed workload" "## Context ladder" "## Load times" \
+		 "## Per prompt" "## Concurrency" "## Capacity" "## Mixed workload" "## Context ladder" "## Load times" \
 		 "## Baseline vs candidates" "## Outputs" "## Runs"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
 	# each model gets its own pick for one user; a p99 needs 100 requests
 	test "$(grep -c "^- \*\*One interactive user:\*\*" rep/demo.md)" -eq 3 &&
-	sed -n "/^## Concurrency/,/^## Context/p" rep/demo.md | grep "^| [0-9]" >rows &&
+	# and the users it holds at the default objectives (make capacity)
+	test "$(grep -c "^- \*\*Several users\*\* (at ttft.*, make capacity): .* holds .* users\?" rep/demo.md)" -eq 3 &&
+	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 78 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 94 runs measured llmsim" rep/demo.md &&
 	test "$(grep -c "^\*\*The shortest class (short-4) \(starves\|does not starve\)\*\* in the mix: TTFT [0-9.]*×, E2E [0-9.]*× its own alone\.$" rep/demo.md)" -eq 8 &&
 	# the repeated loads: each series cold first (its file dropped from the
 	# page cache), then more of the file cached than that: warm, or partial
