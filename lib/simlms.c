@@ -177,9 +177,9 @@ static int opens_model(const struct simlms *m, int k)
 	return 1;
 }
 
-static void append(char *out, size_t n, size_t *used, const char *s)
+static void append(char *out, size_t n, size_t *used, const char *sep, const char *s)
 {
-	int w = snprintf(out + *used, n - *used, "%s%s", *used ? ", " : "", s);
+	int w = snprintf(out + *used, n - *used, "%s%s", *used ? sep : "", s);
 
 	if (w > 0 && *used + (size_t)w < n)
 		*used += (size_t)w;
@@ -187,7 +187,7 @@ static void append(char *out, size_t n, size_t *used, const char *s)
 		out[*used] = '\0'; /* cut before the name that did not fit */
 }
 
-void simlms_names(const struct simlms *m, char *out, size_t n)
+void simlms_names(const struct simlms *m, const char *sep, char *out, size_t n)
 {
 	size_t used = 0;
 	char key[128];
@@ -198,8 +198,8 @@ void simlms_names(const struct simlms *m, char *out, size_t n)
 	for (int k = 0; k < m->n; k++) {
 		simlms_key(m->v[k].id, key, sizeof key);
 		if (opens_model(m, k) && strchr(m->v[k].id, '@'))
-			append(out, n, &used, key);
-		append(out, n, &used, m->v[k].id);
+			append(out, n, &used, sep, key);
+		append(out, n, &used, sep, m->v[k].id);
 	}
 }
 

@@ -87,9 +87,10 @@ int simlms_count(const struct simlms *m, int ready, int64_t now);
  * its ctx_size; 0: no limit). */
 int simlms_max_context(const struct sim_profile *p);
 
-/* A message naming the downloaded models (keys and key@variant ids),
- * as LM Studio lists them after "Your models:", ", "-joined, cut short. */
-void simlms_names(const struct simlms *m, char *out, size_t n);
+/* The names of the downloaded models (each key of variants, then its
+ * key@variant ids; the plain ids), as LM Studio lists them after "Your
+ * models:", sep-joined, cut short before a name that does not fit. */
+void simlms_names(const struct simlms *m, const char *sep, char *out, size_t n);
 
 /* The bodies of GET /api/v1/models ({"models": [...]}: each model by key,
  * its variants and selected variant, its instances loaded at now),

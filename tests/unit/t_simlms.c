@@ -183,10 +183,10 @@ static void test_names(void)
 	char s[256], small[20];
 
 	setup();
-	simlms_names(&m, s, sizeof s);
+	simlms_names(&m, ", ", s, sizeof s);
 	CHECK_STR(s, "qwen, qwen@q4_k_m, qwen@q8_0, plain, qwen@4bit");
-	simlms_names(&m, small, sizeof small);
-	CHECK_STR(small, "qwen, qwen@q4_k_m");
+	simlms_names(&m, "\n", small, sizeof small);
+	CHECK_STR(small, "qwen\nqwen@q4_k_m");
 }
 
 int main(void)
