@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* A quantization name in one spelling: upper case, letters and digits
  * only, llama.cpp's long suffixes ("Q4_K - Medium", llama_model_ftype_name)
@@ -66,9 +67,11 @@ long ident_parse_ctx(const char *s)
 static int backend_differs(const char *claim, const char *told)
 {
 	int told_gguf = strcasecmp(told, "gguf") == 0;
+	int told_mlx = strcasecmp(told, "mlx") == 0 || strcasecmp(told, "safetensors") == 0;
 
+	/* another word (llmsim's "sim") tells no format */
 	if (strcasecmp(claim, "gguf") == 0)
-		return !told_gguf;
+		return told_mlx;
 	if (strcasecmp(claim, "mlx") == 0)
 		return told_gguf;
 	return 0;
@@ -105,7 +108,9 @@ int ident_check(const struct ident_claim *c, const struct srv_info *s,
 			 kind, s->loaded, c->model_id, s->loaded);
 		return 1;
 	}
-	if (c->quant && *c->quant && s->quant[0] && !ident_quant_eq(c->quant, s->quant)) {
+	/* llmsim's default model has quantization "none": not a claim */
+	if (c->quant && *c->quant && s->quant[0] && strcasecmp(s->quant, "none") != 0 &&
+	    !ident_quant_eq(c->quant, s->quant)) {
 		snprintf(why, n, "the run says quant=%s, but %s reports %s for \"%s\"; "
 			 "load the one the run names, or correct its label", c->quant,
 			 kind, s->quant, s->model);

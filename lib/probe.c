@@ -523,7 +523,7 @@ static int done(struct load_result *r, const char *method, int64_t t0,
 	return err ? -1 : 0;
 }
 
-int probe_load_api(const struct probe *p, int ollama, double timeout,
+int probe_load_api(const struct probe *p, int ollama, long ctx, double timeout,
 		   struct load_result *r)
 {
 	const char *method = ollama ? "ollama" : "lmstudio_api";
@@ -541,6 +541,13 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 	jw_str(&b, "model", p->model_id);
 	if (ollama)
 		jw_bool(&b, "stream", 0);
+	if (ctx > 0 && ollama) { /* options.num_ctx sizes the runner it starts */
+		jw_obj_open(&b, "options");
+		jw_int(&b, "num_ctx", ctx);
+		jw_obj_close(&b);
+	} else if (ctx > 0) { /* LM Studio: docs rest-api load.md, context_length */
+		jw_int(&b, "context_length", ctx);
+	}
 	jw_obj_close(&b);
 	snprintf(url, sizeof url, "%s%s", p->root,
 		 ollama ? "/api/generate" : "/api/v1/models/load");
@@ -550,12 +557,20 @@ int probe_load_api(const struct probe *p, int ollama, double timeout,
 	secs = cJSON_IsNumber(v) ? v->valuedouble / (ollama ? 1e9 : 1) : -1;
 	/* Ollama: done with done_reason "load" (or any done reply) is a load */
 	ok = code == 200 && (ollama ? cJSON_IsTrue(cJSON_GetObjectItem(j, "done")) : secs >= 0);
+	/* the server's own words: {"error":"..."} or {"error":{"message":...}} */
+	v = cJSON_GetObjectItem(j, "error");
+	if (cJSON_IsObject(v))
+		v = cJSON_GetObjectItem(v, "message");
+	if (cJSON_IsString(v))
+		snprintf(msg, sizeof msg, "load failed (HTTP %ld): %.150s", code,
+			 v->valuestring);
+	else
+		snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
 	cJSON_Delete(j);
 	if (ok)
 		return done(r, method, t0, secs, NULL);
 	if (p->stop != NULL && *p->stop)
 		return done(r, method, t0, -1, "stopped by a signal");
-	snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
 	return done(r, method, t0, -1, msg);
 }
 

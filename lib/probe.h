@@ -89,8 +89,9 @@ long probe_health(const struct probe *p);
  * ollama, Ollama's documented load, a generate without a prompt, timed by
  * the client (its reply says done_reason "load" and carries no durations:
  * v0.33 server/routes.go; a load_duration it may send is the server's
- * figure): 0, or -1 with r->err. */
-int probe_load_api(const struct probe *p, int ollama, double timeout,
+ * figure): 0, or -1 with r->err.  ctx > 0 loads with that context (LM
+ * Studio context_length, Ollama options.num_ctx). */
+int probe_load_api(const struct probe *p, int ollama, long ctx, double timeout,
 		   struct load_result *r);
 
 /* Polls /health every 50 ms from monotonic time t0 until it answers 200

@@ -46,10 +46,22 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 		snprintf(buf, n, isfinite(c) ? "c=%.0f" : "—", c);
 		return;
 	} else {
-		const cJSON *l = cJSON_GetObjectItemCaseSensitive(jget_path(d, "run.labels"), f);
-		if (!cJSON_IsString(l))
-			l = cJSON_GetObjectItemCaseSensitive(jget_path(d, "run.env"), f);
-		v = cJSON_IsString(l) ? l->valuestring : NULL;
+		/* a label, an environment variable, else a recorded setting of
+		 * the host (wired_limit_mb), the server (parallel, ctx_size) or
+		 * gen's configuration (ignore_eos), in that order */
+		static const char *const where[] = {"run.labels", "run.env", "run.host",
+						    "run.server", "run.config"};
+		const cJSON *l = NULL;
+		for (size_t i = 0; i < sizeof where / sizeof where[0] && l == NULL; i++)
+			l = cJSON_GetObjectItemCaseSensitive(jget_path(d, where[i]), f);
+		if (cJSON_IsNumber(l)) {
+			snprintf(buf, n, "%.15g", l->valuedouble);
+			return;
+		}
+		if (cJSON_IsBool(l))
+			v = cJSON_IsTrue(l) ? "true" : "false";
+		else
+			v = cJSON_IsString(l) ? l->valuestring : NULL;
 	}
 	snprintf(buf, n, "%s", v && *v ? v : "—");
 }

@@ -680,16 +680,23 @@ static void write_per_request(void)
 /* Why the summary may not be the whole run. */
 static void write_incomplete(void)
 {
-	const char *why[5];
-	char bad[240];
+	const char *why[6];
+	char bad[240], refused[700];
+	const char *reason = A.end_ev ? jget_str(A.end_ev, "reason") : NULL;
 	int n = 0, i;
 
 	if (A.run_ev && A.end_ev == NULL)
 		why[n++] = "no end event: the run was cut short";
 	if (n_unfinished > 0)
 		why[n++] = "requests without a done event";
-	if (A.end_ev && jget_str(A.end_ev, "reason") && !strcmp(jget_str(A.end_ev, "reason"), "signal"))
+	if (reason && !strcmp(reason, "signal"))
 		why[n++] = "the run was stopped by a signal";
+	if (reason && !strcmp(reason, "wrong_model")) { /* gen measured nothing */
+		snprintf(refused, sizeof refused, "gen refused to measure: %s",
+			 jget_str(A.end_ev, "error") ? jget_str(A.end_ev, "error") :
+						      "the wrong model is loaded");
+		why[n++] = refused;
+	}
 	if (A.run_ev == NULL && A.n_reqs > 0)
 		why[n++] = "no run event: metadata unknown";
 	if (n_bad > 0) {

@@ -675,23 +675,37 @@ static int load_by_health(void)
 				 &load_res);
 }
 
+/* The value of label key, or NULL. */
+static const char *label_of(const char *key)
+{
+	for (int i = 0; i < n_labels; i++)
+		if (strcmp(labels[i][0], key) == 0)
+			return labels[i][1];
+	return NULL;
+}
+
 /* --load-cmd, --load-health, or by the server's kind: the REST load of LM
  * Studio (and llmsim), Ollama's, else a health poll.  The kind comes from
  * the one detection, made here first when the load needs it. */
 static int measure_load(void)
 {
+	long ctx;
+
 	have_load = 1;
 	if (opt_load_cmd)
 		return probe_load_command(opt_load_cmd, &load_res);
 	if (opt_load_health)
 		return load_by_health();
 	detect_server();
+	/* the ctx label is the context asked for: a load at another would
+	 * make it false (docs/gen.md, "Model identity") */
+	ctx = label_of("ctx") ? ident_parse_ctx(label_of("ctx")) : -1;
 	switch (srv.kind) {
 	case SRV_LMSTUDIO:
 	case SRV_LLMSIM:
-		return probe_load_api(&prb, 0, opt_t_first, &load_res);
+		return probe_load_api(&prb, 0, ctx, opt_t_first, &load_res);
 	case SRV_OLLAMA:
-		return probe_load_api(&prb, 1, opt_t_first, &load_res);
+		return probe_load_api(&prb, 1, ctx, opt_t_first, &load_res);
 	default:
 		return load_by_health();
 	}
@@ -941,17 +955,6 @@ static void check_server(void)
 	if (opt_api == API_OLLAMA)
 		xconf.runner = srv.backend[0] && strcmp(srv.backend, "gguf") != 0 ?
 			       "mlx" : "llama-server";
-}
-
-/* The value of label key, or NULL. */
-static const char *label_of(const char *key)
-{
-	size_t n = strlen(key);
-
-	for (int i = 0; i < n_labels; i++)
-		if (!strncmp(labels[i][0], key, n) && labels[i][0][n] == '=')
-			return labels[i][1];
-	return NULL;
 }
 
 /* Is the model the server has loaded the one the run claims (its model id

@@ -162,6 +162,19 @@ test_expect_success '--by a label groups configuration experiments' '
 	grep -q "^| Qwen3-Coder-Next · — † ‡ | 2 | failed |" by.md
 '
 
+test_expect_success '--by a recorded host setting: the wired-memory limit experiment' '
+	mkdir wl &&
+	jq ".run.host.wired_limit_mb = 0" "$R/minimax-q4_k_m-c1.json" >wl/a.json &&
+	jq ".run.host.wired_limit_mb = 480000" "$R/minimax-q4_k_m-c1.json" >wl/b.json &&
+	report --charts none --by model,quant,wired_limit_mb --baseline wired_limit_mb=0 \
+		-o wl.md wl 2>err &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · 0 | 1 | 26.50" wl.md &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · 480000 | 1 | 26.50" wl.md &&
+	# without the field, the two runs are one group
+	report --charts none --by model,quant -o one.md wl 2>/dev/null &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M | 2 | 26.50" one.md
+'
+
 test_expect_success 'errors: bad options exit 2; a baseline that matches nothing, no runs exit 1' '
 	test_expect_code 2 report --charts gif "$R" 2>err &&
 	test_expect_code 2 report --bogus 2>err &&

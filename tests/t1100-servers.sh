@@ -82,7 +82,7 @@ test_expect_success 'Ollama: gen --load times its load call on the client (no lo
 	curl -sS "${OL_URL%/v1}/api/ps" | jq -e ".models[0].name == \"llmsim:latest\" and .models[0].context_length > 0" &&
 	# a model it does not have: refused, and said so
 	test_expect_code 1 "$TB_BIN/gen" -u "$OL_URL" -m nope --load --load-only --no-progress </dev/null >l2 2>err2 &&
-	ev_is l2 load ".status == \"error\" and .error == \"load failed (HTTP 404)\"" &&
+	ev_is l2 load ".status == \"error\" and (.error | startswith(\"load failed (HTTP 404)\"))" &&
 	llmsim_stop OL
 '
 
@@ -195,6 +195,33 @@ test_expect_success 'LM Studio imitation: no stats in streams; check-server says
 	"$TB_BIN/gen" -u "$LG_URL" -m x --model-id llmsim --server lmstudio --no-progress -p "$Q" >ev 2>/dev/null &&
 	ev_is ev run ".server.kind == \"lmstudio\" and .server.simulated" &&
 	llmsim_stop LG
+'
+
+test_expect_success 'Model identity: a wrong quantization, context or model is refused, naming both' '
+	llmsim_start LI --as lmstudio --mem 64MiB --tps 400 --profiles "$TESTS/../profiles/llmsim.json" \
+		-P qwen3-coder-next-q4_k_m --load-time 0 --ctx 8192 &&
+	g() { "$TB_BIN/gen" -u "$LI_URL" -m q --model-id qwen3-coder-next-q4_k_m --no-progress -p "$Q" "$@"; } &&
+	test_expect_code 1 g -l quant=Q8_0 >wq.ndjson 2>wq.err &&
+	grep -q "refused: the run says quant=Q8_0, but lmstudio reports Q4_K_M" wq.err &&
+	ev_is wq.ndjson end ".reason == \"wrong_model\" and (.error | test(\"quant=Q8_0.*Q4_K_M\")) and .requests == 0" &&
+	! jq -e "select(.ev == \"req\")" wq.ndjson >/dev/null &&
+	test_expect_code 1 "$TB_BIN/agg" wq.ndjson >wq.json 2>/dev/null &&
+	jq -e ".incomplete and (.incomplete_reasons[0] | startswith(\"gen refused to measure: the run says quant=Q8_0\"))" wq.json >/dev/null &&
+	test_expect_code 1 g -l ctx=32k >wc.ndjson 2>wc.err &&
+	grep -q "the run says ctx=32768, but lmstudio has \"qwen3-coder-next-q4_k_m\" loaded with a context of 8192 tokens" wc.err &&
+	test_expect_code 1 g -l backend=mlx >wb.ndjson 2>wb.err &&
+	grep -q "backend=mlx, but lmstudio reports format gguf" wb.err &&
+	# another model the server lists: a request would load it beside
+	test_expect_code 1 "$TB_BIN/gen" -u "$LI_URL" -m q --model-id minimax-m2.1-q4_k_m --no-progress -p "$Q" \
+		>wm.ndjson 2>wm.err &&
+	grep -q "has loaded \"qwen3-coder-next-q4_k_m\", not \"minimax-m2.1-q4_k_m\"" wm.err &&
+	# the claim true in other spellings: measured
+	g -l quant=q4-k-m -l ctx=8192 -l backend=gguf >ok.ndjson 2>ok.err &&
+	ev_is ok.ndjson end ".reason == \"complete\" and .ok == 1" &&
+	# the way out
+	g -l quant=Q8_0 --no-check-model >nc.ndjson 2>/dev/null &&
+	ev_is nc.ndjson end ".reason == \"complete\" and .ok == 1" &&
+	llmsim_stop LI
 '
 
 test_done
