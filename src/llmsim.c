@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -296,9 +297,12 @@ static void read_model_file(void)
 	close(fd);
 }
 
+/* Mapped, not malloc'd: an unload leaves the resident set at once,
+ * whatever the allocator (or a sanitizer's quarantine) would keep. */
 static void free_ballast(struct ballast *b)
 {
-	free(b->p);
+	if (b->p != NULL)
+		munmap(b->p, b->len);
 	memset(b, 0, sizeof *b);
 }
 
@@ -311,10 +315,12 @@ static void set_ballast(struct ballast *b, const struct sim_profile *p, double l
 	free_ballast(b);
 	if (want == 0)
 		return;
-	b->p = malloc(want);
-	if (b->p == NULL)
+	b->p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+	if (b->p == MAP_FAILED) {
+		b->p = NULL;
 		diag_die(EXIT_RUNTIME, "cannot allocate %zu bytes of simulated "
 			 "model memory", want);
+	}
 	b->len = want;
 	b->from = clock_mono_ns();
 	b->until = b->from + (int64_t)(load_s * 1e9);
