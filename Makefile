@@ -195,7 +195,7 @@ leak: all
 	$(WF_ENV) REQUESTS="$(or $(N),200)" N= TAG=leak GEN_ARGS="--shuffle $(GEN_ARGS)" scripts/bench.sh
 
 matrix: all
-	RESULTS="$(RESULTS)" scripts/matrix.sh "$(PLAN)"
+	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate) "$(PLAN)"
 
 # Are tokbench's numbers right for this server?  A battery of short
 # requests against a running server (docs/srvcheck.md); URL= its base URL,

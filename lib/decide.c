@@ -7,7 +7,10 @@
 
 int decide_eligible(const struct rd_group *g)
 {
-	return g->base && !(g->sum.error_rate.v >= DECIDE_MAX_ERROR_RATE);
+	/* a group whose swap grew past RD_NOFIT_GB measured a machine
+	 * paging, not the model: never the answer */
+	return g->base && !(g->sum.error_rate.v >= DECIDE_MAX_ERROR_RATE) &&
+	       !rd_group_nofit(g);
 }
 
 double decide_agg_at(const struct rd_group *g, const char *wl, double c)

@@ -34,8 +34,9 @@ struct decision {
 	struct decide_pick (*picks)[DECIDE_USES];
 };
 
-/* Whether a group may be picked: it ran the primary workload and fewer
- * than 5 % of its requests failed. */
+/* Whether a group may be picked: it ran the primary workload, fewer than
+ * 5 % of its requests failed, and the machine's swap did not grow by more
+ * than RD_NOFIT_GB while it ran (it fitted in memory). */
 int decide_eligible(const struct rd_group *g);
 
 /* Every pick of the set; model_field is the --by index of "model" (-1:

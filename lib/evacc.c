@@ -374,12 +374,55 @@ static void on_done(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	fold_gaps(a, r);
 }
 
+/* The array p (capacity *cap, n used) with room for one more element of
+ * size sz: p itself or a larger copy; NULL when out of memory (p is kept). */
+static void *grow(struct evacc *a, void *p, size_t *cap, size_t n, size_t sz)
+{
+	size_t c;
+
+	if (n < *cap)
+		return p;
+	c = *cap ? *cap * 2 : 1024;
+	if ((p = realloc(p, c * sz)) == NULL) {
+		oom(a);
+		return NULL;
+	}
+	*cap = c;
+	return p;
+}
+
+/* The figures of a sample's sys object into v: each -1 when absent, not a
+ * number, negative or infinite (unknown, never a measurement).  Returns
+ * how many are known. */
+static int sys_figures(const cJSON *sys, double *v)
+{
+	static const char *const keys[MEMFIG_NSYS] = {
+		[MEMFIG_WIRED] = "wired_bytes",
+		[MEMFIG_COMPRESSED] = "compressed_bytes",
+		[MEMFIG_SWAP_USED] = "swap_used_bytes",
+		[MEMFIG_USED] = "used_bytes",
+	};
+	int k, known = 0;
+
+	for (k = 0; k < MEMFIG_NSYS; k++) {
+		v[k] = jget_num(sys, keys[k], -1);
+		if (!isfinite(v[k]) || v[k] < 0)
+			v[k] = -1;
+		else
+			known++;
+	}
+	return known;
+}
+
 static void on_mem(struct evacc *a, const cJSON *ev, double t, const char *file, long line)
 {
 	const cJSON *proc = cJSON_GetObjectItemCaseSensitive(ev, "proc");
 	const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(ev, "gpu");
 	const cJSON *g;
-	double bytes = -1, gsum = 0;
+	double bytes = -1, gsum = 0, sys[MEMFIG_NSYS];
+	struct memfig_sys *ss;
+	struct memfig_sample *m;
+	int nsys;
 
 	if (jget_str(ev, "format") && check_version(a, ev, file, line) != 0)
 		return;
@@ -395,22 +438,24 @@ static void on_mem(struct evacc *a, const cJSON *ev, double t, const char *file,
 	}
 	cJSON_ArrayForEach(g, gpu)
 		gsum += jget_num(g, "used_bytes", 0);
-	if (bytes < 0 && gsum <= 0)
+	nsys = sys_figures(jget_obj(ev, "sys"), sys);
+	if (bytes < 0 && gsum <= 0 && nsys == 0)
 		return;
-	if (a->n_mem == a->cap_mem) {
-		size_t cap = a->cap_mem ? a->cap_mem * 2 : 1024;
-		struct memfig_sample *m = realloc(a->mem, cap * sizeof *m);
-		if (m == NULL) {
-			oom(a);
-			return;
-		}
-		a->mem = m;
-		a->cap_mem = cap;
+	a->n_samples++;
+	if (nsys > 0 && (ss = grow(a, a->sys, &a->cap_sys, a->n_sys, sizeof *ss))) {
+		a->sys = ss;
+		ss[a->n_sys].t = t;
+		memcpy(ss[a->n_sys].v, sys, sizeof sys);
+		a->n_sys++;
 	}
-	a->mem[a->n_mem].t = t;
-	a->mem[a->n_mem].bytes = bytes;
-	a->mem[a->n_mem].gpu = gsum;
-	a->n_mem++;
+	if ((bytes >= 0 || gsum > 0) &&
+	    (m = grow(a, a->mem, &a->cap_mem, a->n_mem, sizeof *m))) {
+		a->mem = m;
+		m[a->n_mem].t = t;
+		m[a->n_mem].bytes = bytes;
+		m[a->n_mem].gpu = gsum;
+		a->n_mem++;
+	}
 }
 
 int evacc_event(struct evacc *a, cJSON *ev, const char *file, long line)
@@ -497,6 +542,7 @@ void evacc_free(struct evacc *a)
 	}
 	free(a->prompts);
 	free(a->mem);
+	free(a->sys);
 	cJSON_Delete(a->run_ev);
 	cJSON_Delete(a->end_ev);
 	cJSON_Delete(a->load_ev);

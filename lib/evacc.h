@@ -66,9 +66,12 @@ struct evacc {
 	int n_prompts;
 	cJSON *run_ev, *end_ev, *load_ev;  /* copies; NULL when absent */
 	char run_id[128];
-	struct memfig_sample *mem;
+	struct memfig_sample *mem; /* the samples with a process or GPU figure */
 	size_t n_mem, cap_mem;
 	const char *mem_kind;     /* which process figure is "memory" */
+	struct memfig_sys *sys;   /* the samples with a system figure */
+	size_t n_sys, cap_sys;
+	size_t n_samples;         /* memory samples with any figure */
 	long n_events, n_invalid, n_unknown;
 	struct stats_hist itl_all;
 	double t_min, t_max;      /* the events' span (mem events aside) */

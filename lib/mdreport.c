@@ -118,7 +118,8 @@ static void say_interactive(const struct decide_pick *p)
 {
 	out("- **One interactive user:** ");
 	if (p->best == NULL) {
-		out("no group has decode TPS on the common workload.\n");
+		out("none: no group that may be picked (not one that failed or did not fit, "
+		    "below) has decode TPS on the common workload.\n");
 		return;
 	}
 	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == 0) {
@@ -247,11 +248,12 @@ static void say_failures(void)
 		const struct rd_group *gr = &S->g[g];
 		double er = gr->sum.error_all.v;
 		int old, inc = marks(gr, &old), leak = 0;
+		int nofit = rd_group_nofit(gr);
 		for (i = 0; i < gr->n; i++)
 			leak |= jget_path_str(gr->runs[i]->doc, "memory.leak.verdict") &&
 				!strcmp(jget_path_str(gr->runs[i]->doc, "memory.leak.verdict"),
 					"leak suspected");
-		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak)
+		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak && !nofit)
 			continue;
 		if (!any++)
 			out("- **Failed or did not fit:**\n");
@@ -280,6 +282,10 @@ static void say_failures(void)
 		if (leak) /* the server's memory grew: below, with both slopes */
 			out("%sits memory grew: a leak is suspected (Memory over the requests)",
 			    er > 0 || gr->sum.load_failed || inc ? "; " : "");
+		if (nofit) /* its speed is a paging machine's: never picked */
+			out("%sthe machine's swap grew by %.1f GB while it ran: it did not fit "
+			    "in memory, and is not picked", er > 0 || gr->sum.load_failed || inc ||
+			    leak ? "; " : "", gr->sum.swap_gb.v);
 		out(".\n");
 	}
 	for (i = 0; i < S->nruns; i++)
@@ -299,8 +305,10 @@ static void write_answer(void)
 
 	out("## The answer\n\nPicked from the Summary's workload (");
 	cell(S->primary_name, 200);
-	out("), like for like; a group whose error rate is 5 %% or more is never picked. "
-	    "A margin is the paired ratio of the two groups' requests (same prompt, same "
+	out("), like for like; a group whose error rate is 5 %% or more, or that did not fit "
+	    "in memory (the machine's swap grew by more than %d GB while it ran), is never "
+	    "picked. ", RD_NOFIT_GB);
+	out("A margin is the paired ratio of the two groups' requests (same prompt, same "
 	    "repetition), with its 95 %% confidence interval and Holm's correction over "
 	    "every comparison in this report; a margin the interval does not separate "
 	    "from 1, or under 2 %%, is a **tie**.\n\n");
@@ -362,8 +370,21 @@ static void write_header(void)
 		    sim, all);
 }
 
-/* agg's leak verdict of every run: the runs that suspect a leak or could
- * not be judged are named, the others counted. */
+/* One run by name: its group, workload, users and file (a group has
+ * several runs: its workloads, levels, soaks). */
+static void run_name(const struct rd_run *r)
+{
+	cell(r->key, 120);
+	out(" (");
+	cell(r->wl_name, 200);
+	if (r->conc > 0)
+		out("; %g user%s; ", r->conc, r->conc == 1 ? "" : "s");
+	else
+		out("; open loop; ");
+	cell(strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path, 120);
+	out(")");
+}
+
 /* A slope and its interval from a run's leak object: "4.20 (3.90–4.50)". */
 static void slope_cell(const cJSON *lk, const char *key)
 {
@@ -404,17 +425,8 @@ static void write_leaks(void)
 			out("**Memory over the requests** (agg's leak check: the growth per request "
 			    "and per minute, each with its 95 %% interval, against 1 MB and 10 MB; "
 			    "docs/metrics.md):\n\n");
-		/* which run: a group has several (its workloads, levels, soaks) */
 		out("- ");
-		cell(r->key, 120);
-		out(" (");
-		cell(r->wl_name, 200);
-		if (r->conc > 0)
-			out("; %g user%s; ", r->conc, r->conc == 1 ? "" : "s");
-		else
-			out("; open loop; ");
-		cell(strrchr(r->path, '/') ? strrchr(r->path, '/') + 1 : r->path, 120);
-		out(")");
+		run_name(r);
 		if (strcmp(v, "error") == 0) {
 			out(": no verdict: ");
 			cell(jget_str(lk, "error"), 200);
@@ -436,9 +448,62 @@ static void write_leaks(void)
 		    named ? "The other " : "Memory: ", judged, judged == 1 ? "" : "s");
 }
 
+/* The machine's memory in the Summary (rundata): wired at its peak,
+ * compressed and swap by their growth. */
+#define NSYS 3
+static const char *const sys_head[NSYS] = {
+	" wired GB (peak) |", " compressed GB (peak growth) |", " swap GB (peak growth) |"
+};
+
+static const struct rd_fig *sys_fig(const struct rd_summary *s, int k)
+{
+	return k == 0 ? &s->wired_gb : k == 1 ? &s->compressed_gb : &s->swap_gb;
+}
+
+/* Which of them the Summary shows: those above 0 in some group of it
+ * (none on Linux, which has no wired or compressed memory and rarely
+ * swaps).  Returns how many. */
+static int sys_columns(int show[NSYS])
+{
+	int i, k, n = 0;
+
+	for (k = 0; k < NSYS; k++) {
+		show[k] = 0;
+		for (i = 0; i < S->ng; i++)
+			show[k] |= S->g[i].base && sys_fig(&S->g[i].sum, k)->v > 0;
+		n += show[k];
+	}
+	return n;
+}
+
+/* The runs whose swap grew past RD_NOFIT_GB: their speed is not that of a
+ * model that fits (docs/metrics.md). */
+static void write_nofit(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < S->nruns; i++) {
+		const struct rd_run *r = &S->runs[i];
+		/* a figure no machine can have decides nothing: its cell says
+		 * "bad value" */
+		if (r->doc == NULL || !rd_nofit(r) || !md_plausible(r->swap_gb * 1e9))
+			continue;
+		out("%s- ", n++ ? "" : "**Did not fit in memory** (the machine's swap grew "
+		    "by more than 1 GB while the run ran; docs/metrics.md):\n\n");
+		run_name(r);
+		out(": swap grew by ");
+		gb(r->swap_gb);
+		out(" GB while it ran: the model did not fit in the memory left free, so "
+		    "its speed is not the speed of a model that fits\n");
+	}
+	if (n > 0)
+		out("\n");
+}
+
 static void write_summary(void)
 {
-	int i, any_ttfo = 0, missing = 0, files = any_model_size(), srv = 0;
+	int i, k, any_ttfo = 0, missing = 0, files = any_model_size(), srv = 0;
+	int show[NSYS], nsys = sys_columns(show);
 
 	for (i = 0; i < S->ng; i++) {
 		any_ttfo |= S->g[i].sum.reasoning_tokens > 0;
@@ -452,16 +517,23 @@ static void write_summary(void)
 	    "gives one. TTFT: mean over the requests of the workload's shortest prompt, "
 	    "named in the cell. Memory: steady state, the median sample while requests ran "
 	    "(not the load, not a context or concurrency peak); the largest peak of any run "
-	    "beside it. TPS/GB: decode TPS over the steady-state GB.%s Prefill: at the "
+	    "beside it.%s TPS/GB: decode TPS over the steady-state GB.%s Prefill: at the "
 	    "longest context prompt the group ran (its length in the cell).\n\n",
+	    nsys ? " The machine's memory while the runs ran (the largest of them): wired "
+	    "at its peak; compressed and swap by how much they grew from before the first "
+	    "request to their peak." : "",
 	    srv ? " The server's decode TPS, where it reports one (llama-server timings, "
 	    "LM Studio stats, Ollama durations), is its own figure over the same requests, "
 	    "with the client's over it (below 1 on short outputs: docs/metrics.md)." : "");
-	out("| group | runs | load s |%s memory GB | largest peak GB | decode TPS |%s TTFT ms "
-	    "|%s prefill TPS | TPS/GB | errors |\n", files ? " model file GB |" : "",
+	out("| group | runs | load s |%s memory GB | largest peak GB |", files ? " model file GB |" : "");
+	for (k = 0; k < NSYS; k++)
+		out("%s", show[k] ? sys_head[k] : "");
+	out(" decode TPS |%s TTFT ms |%s prefill TPS | TPS/GB | errors |\n",
 	    srv ? " server's decode TPS (client / server) |" : "", any_ttfo ? " TTFO p50 ms |" : "");
-	out("|---|---:|---:|%s---:|---:|---:|%s---:|%s---:|---:|---:|\n", files ? "---:|" : "",
-	    srv ? "---:|" : "", any_ttfo ? "---:|" : "");
+	out("|---|---:|---:|%s---:|---:|", files ? "---:|" : "");
+	for (k = 0; k < NSYS; k++)
+		out("%s", show[k] ? "---:|" : "");
+	out("---:|%s---:|%s---:|---:|---:|\n", srv ? "---:|" : "", any_ttfo ? "---:|" : "");
 	for (i = 0; i < S->ng; i++) {
 		const struct rd_group *g = &S->g[i];
 		const struct rd_summary *s = &g->sum;
@@ -488,6 +560,11 @@ static void write_summary(void)
 		out(" | ");
 		gb(s->peak_gb.v);
 		out(" | ");
+		for (k = 0; k < NSYS; k++)
+			if (show[k]) {
+				gb(sys_fig(s, k)->v);
+				out(" | ");
+			}
 		md_mean(M, &s->decode, 2);
 		out(" | ");
 		if (srv) {
@@ -530,6 +607,7 @@ static void write_summary(void)
 	}
 	if (missing)
 		out(".\n\n");
+	write_nofit();
 	write_leaks();
 	chart("decode_tps", "Decode speed by quantization");
 	chart("ttft", "Time to first token by quantization");

@@ -21,6 +21,16 @@ void memfig_sort(struct memfig_sample *m, size_t n)
 		qsort(m, n, sizeof *m, cmp_sample);
 }
 
+size_t memfig_known(struct memfig_sample *m, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (m[i].bytes >= 0)
+			m[k++] = m[i];
+	return k;
+}
+
 double memfig_baseline(const struct memfig_sample *m, size_t n,
 		       double first_send, int *before)
 {
@@ -67,6 +77,42 @@ double memfig_steady(const struct memfig_sample *m, size_t n, double from,
 	}
 	stats_vec_free(&v);
 	return med;
+}
+
+static int cmp_sys(const void *a, const void *b)
+{
+	double x = ((const struct memfig_sys *)a)->t;
+	double y = ((const struct memfig_sys *)b)->t;
+
+	return x < y ? -1 : x > y;
+}
+
+void memfig_sys_sort(struct memfig_sys *s, size_t n)
+{
+	if (n > 1)
+		qsort(s, n, sizeof *s, cmp_sys);
+}
+
+int memfig_sys_span(const struct memfig_sys *s, size_t n, enum memfig_sysfig k,
+		    double first_send, struct memfig_span *out)
+{
+	struct memfig_span f = {-1, -1, 0, 0};
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double v = s[i].v[k];
+		if (v < 0)
+			continue;
+		if (f.n++ == 0 || s[i].t <= first_send)
+			f.baseline = v;
+		if (v > f.peak)
+			f.peak = v;
+	}
+	if (f.n == 0)
+		return -1;
+	f.growth = f.peak - f.baseline;
+	*out = f;
+	return 0;
 }
 
 int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,

@@ -6,13 +6,20 @@
 #include <stddef.h>
 
 /* One memory sample: its time (shared clock, s), the watched processes'
- * bytes and the GPU's. */
+ * bytes (-1 when the sample has no process figure: memsample found none
+ * to read) and the GPU's (0 when none). */
 struct memfig_sample {
 	double t, bytes, gpu;
 };
 
 /* Sorts samples by time (stable for equal times). */
 void memfig_sort(struct memfig_sample *m, size_t n);
+
+/* Moves the samples that carry a process figure (bytes >= 0) to the
+ * front, keeping their order, and returns how many there are: the only
+ * samples the functions below may be given, so that an unknown figure is
+ * never a baseline, a peak, a median or a point of the leak fit. */
+size_t memfig_known(struct memfig_sample *m, size_t n);
 
 /* The baseline: the last sample at or before first_send (*before = 1),
  * else the first sample (*before = 0).  n >= 1. */
@@ -33,6 +40,39 @@ double memfig_steady(const struct memfig_sample *m, size_t n, double from,
  * returns how many.  Sorted samples, n >= 1. */
 int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 		    double (*out)[2], int cap);
+
+/* The machine's memory as memsample's "sys" object gives it, each figure a
+ * series of its own (macOS alone has wired and compressed memory). */
+enum memfig_sysfig {
+	MEMFIG_WIRED,           /* sys.wired_bytes */
+	MEMFIG_COMPRESSED,      /* sys.compressed_bytes */
+	MEMFIG_SWAP_USED,       /* sys.swap_used_bytes */
+	MEMFIG_USED,            /* sys.used_bytes */
+	MEMFIG_NSYS
+};
+
+/* One system sample: its time and each figure in bytes, -1 when the
+ * sample does not carry it (unknown: never a baseline or a peak). */
+struct memfig_sys {
+	double t, v[MEMFIG_NSYS];
+};
+
+/* One system figure over a run. */
+struct memfig_span {
+	double baseline, peak, growth;  /* bytes; growth = peak - baseline */
+	size_t n;                       /* the samples that carry it */
+};
+
+/* Sorts system samples by time. */
+void memfig_sys_sort(struct memfig_sys *s, size_t n);
+
+/* Figure k over the samples of s (sorted by time) that carry it: the
+ * baseline as memfig_baseline takes the process figure's (the last such
+ * sample at or before first_send, else the first), the largest, and the
+ * growth from one to the other.  Returns 0, or -1 (out untouched) when no
+ * sample carries it: a figure never measured is no figure, not a 0. */
+int memfig_sys_span(const struct memfig_sys *s, size_t n, enum memfig_sysfig k,
+		    double first_send, struct memfig_span *out);
 
 /* The leak fit: memory (MB) after each successful request against the
  * request's order, and against time (minutes) over the measuring window,

@@ -193,6 +193,7 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	r->version = (int)jget_path_num(d, "version", 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
 	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
+	r->swap_gb = num(d, "memory.system.swap_used.growth_bytes") / 1e9;
 	r->conc = num(d, "run.config.concurrency");
 	if (!isfinite(r->conc) || r->conc < 0)
 		r->conc = 1;
@@ -365,6 +366,37 @@ static struct rd_fig mean_runs(struct rd_run *const *r, int n, const char *path)
 			f.v += v, f.n++;
 	f.v = f.n ? f.v / (double)f.n : NAN;
 	return f;
+}
+
+/* The largest value at path over runs, in GB; n = runs that have it. */
+static struct rd_fig largest_gb(struct rd_run *const *r, int n, const char *path)
+{
+	struct rd_fig f = {NAN, 0};
+	double v;
+
+	for (int i = 0; i < n; i++) {
+		if (!isfinite(v = num(r[i]->doc, path)))
+			continue;
+		if (f.n++ == 0 || v / 1e9 > f.v)
+			f.v = v / 1e9;
+	}
+	return f;
+}
+
+/* Past the limit, and a growth a machine can have (below a million GB). */
+static int nofit_gb(double gb)
+{
+	return isfinite(gb) && gb > RD_NOFIT_GB && gb < 1e6;
+}
+
+int rd_nofit(const struct rd_run *r)
+{
+	return nofit_gb(r->swap_gb);
+}
+
+int rd_group_nofit(const struct rd_group *g)
+{
+	return nofit_gb(g->sum.swap_gb.v);
 }
 
 /* The mean of a statistics object's means over runs, weighted by their n. */
@@ -551,6 +583,7 @@ static void summary(struct rd_group *g)
 	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill = s->load_s = s->steady_gb = UNKNOWN;
 	s->peak_gb = s->tps_per_gb = s->error_rate = s->error_all = s->quality = UNKNOWN;
 	s->model_gb = s->srv_decode = s->srv_prefill = UNKNOWN;
+	s->wired_gb = s->compressed_gb = s->swap_gb = UNKNOWN;
 	s->decode = (struct rd_mean){NAN, NAN, NAN, 0, 0};
 	s->prefill_tokens = NAN;
 	s->load_s.v = 0;
@@ -611,6 +644,9 @@ static void summary(struct rd_group *g)
 	s->steady_gb.v /= 1e9;
 	if (s->steady_gb.n > 0 && s->steady_gb.v > 0)
 		s->tps_per_gb = (struct rd_fig){s->decode.mean / s->steady_gb.v, s->decode.n};
+	s->wired_gb = largest_gb(b->runs, b->n, "memory.system.wired.peak_bytes");
+	s->compressed_gb = largest_gb(b->runs, b->n, "memory.system.compressed.growth_bytes");
+	s->swap_gb = largest_gb(b->runs, b->n, "memory.system.swap_used.growth_bytes");
 	for (i = 0; i < b->n; i++) {
 		const cJSON *d = b->runs[i]->doc;
 		if (isfinite(v = num(d, "tokens.reasoning")))

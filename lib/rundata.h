@@ -45,6 +45,9 @@ struct rd_run {
 	size_t nreq;
 	int per_request;        /* 1: req[] from per_request; 0: one per prompt
 	                         * (its mean), the run having no per_request */
+	double swap_gb;         /* the machine's swap growth while it ran
+	                         * (memory.system.swap_used.growth_bytes, GB);
+	                         * NAN unknown */
 };
 
 /* A figure with the number of values behind it; v is NAN when unknown. */
@@ -106,6 +109,10 @@ struct rd_summary {
 	struct rd_fig peak_gb;      /* the largest peak of any run of the group */
 	struct rd_fig model_gb;     /* the model file, as the server told it */
 	struct rd_fig tps_per_gb;   /* decode mean / steady GB */
+	/* the machine's memory while these runs ran (memory.system): the
+	 * largest wired peak, compressed growth and swap growth of them (GB),
+	 * n = runs that had the figure */
+	struct rd_fig wired_gb, compressed_gb, swap_gb;
 	struct rd_fig error_rate;   /* of these runs */
 	struct rd_fig error_all;    /* of every run of the group */
 	struct rd_fig quality;      /* pass rate; n = outputs checked */
@@ -170,6 +177,15 @@ struct rd_loads {
 	struct rd_load *l;        /* by rep */
 	int n;
 };
+
+/* Swap that grows by more than this many GB while a run runs: the model
+ * did not fit in memory, and the run's speed is that of a machine paging
+ * (docs/metrics.md). */
+#define RD_NOFIT_GB 1
+
+/* Whether the machine's swap grew by more than RD_NOFIT_GB during run r. */
+int rd_nofit(const struct rd_run *r);
+
 
 /* A class whose TTFT or E2E in the mix is this many times its own alone
  * starves (docs/metrics.md). */
@@ -290,5 +306,10 @@ void rd_compare(const struct rd_group *a, const struct rd_group *b,
  * its CI excludes 1 and the ratio is RD_TIE_MARGIN or more from 1;
  * otherwise a tie. */
 void rd_holm(struct rd_cmp *const *c, size_t n);
+
+/* Whether the machine's swap grew past RD_NOFIT_GB during a group's
+ * Summary runs (their largest growth): such a group is never the report's
+ * answer. */
+int rd_group_nofit(const struct rd_group *g);
 
 #endif

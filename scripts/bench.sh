@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench.sh: one measured run: memsample on the server, gen, agg, one result.
+# bench.sh: one measured run: memsample on the server (and the system; on a
+# Mac the GPU too), gen, agg, one result.
 #
 # Configured by the environment (make bench passes its variables):
 #   MODEL        model label (required)          BASE_URL   server base URL
@@ -95,6 +96,18 @@ elif [ -n "$url_port" ]; then
 	case $url_host in
 	127.* | localhost | "[::1]") mem_args=(--port "$url_port") ;;
 	esac
+fi
+# On a Mac the GPU's memory is the machine's own (Apple silicon: unified
+# memory, read through ioreg: docs/memsample.md), so it is sampled too, but
+# only where memsample can read it: --gpu that reads nothing ends memsample,
+# and every memory figure of the run with it. Elsewhere as before: a GPU
+# there is a separate card, and nvidia-smi is not assumed.
+if [ ${#mem_args[@]} -gt 0 ] && [ "$(uname -s)" = Darwin ]; then
+	if "$bin/memsample" --gpu -i 1ms -d 1ms >/dev/null 2>&1; then
+		mem_args+=(--gpu)
+	else
+		echo "bench: memsample --gpu reads no GPU memory on this Mac; the GPU is not sampled" >&2
+	fi
 fi
 if [ ${#mem_args[@]} -gt 0 ]; then
 	"$bin/memsample" "${mem_args[@]}" --system -i "$MEM_INTERVAL" >"$base.mem.ndjson" &

@@ -486,10 +486,12 @@ static void write_prompts(void)
 	jw_obj_close(&out);
 }
 
-static void write_timeline(void)
+/* The timeline of the first nm samples of A.mem (those with a process
+ * figure). */
+static void write_timeline(size_t nm)
 {
 	static double pts[TIMELINE_POINTS][2];
-	int k, n = memfig_timeline(A.mem, A.n_mem, isfinite(first_any_send) ?
+	int k, n = memfig_timeline(A.mem, nm, isfinite(first_any_send) ?
 				   first_any_send : A.mem[0].t, pts, TIMELINE_POINTS);
 
 	jw_arr_open(&out, "timeline");
@@ -503,8 +505,8 @@ static void write_timeline(void)
 }
 
 /* The leak fit (lib/memfig) over the successful measured requests, in
- * order. */
-static void write_leak(void)
+ * order, against the first nm samples of A.mem. */
+static void write_leak(size_t nm)
 {
 	double *done = diag_xrealloc(NULL, (size_t)(A.n_reqs + 1) * sizeof *done);
 	struct memfig_leak lk;
@@ -514,7 +516,7 @@ static void write_leak(void)
 	for (id = 0; id < A.n_reqs; id++)
 		if (!A.reqs[id].warmup && A.reqs[id].status == ST_OK && A.reqs[id].bad == NULL)
 			done[nd++] = A.reqs[id].t_done;
-	memfig_leak(A.mem, A.n_mem, done, nd, first_send, last_done, &leak_lim, &lk);
+	memfig_leak(A.mem, nm, done, nd, first_send, last_done, &leak_lim, &lk);
 	free(done);
 	jw_obj_open(&out, "leak");
 	jw_int(&out, "points", lk.points);
@@ -554,71 +556,118 @@ static double mem_factor(void)
 /* A process tree's resident memory cannot exceed the machine's: a sum
  * that does counts shared pages many times (forked workers, a mapped
  * model) or strangers' processes.  Such a peak is reported as an error,
- * never as a figure.  Returns 1 when it was. */
-static int impossible_peak(void)
+ * never as a figure.  Returns 1 when it was.  m: the n samples with a
+ * process figure. */
+static int impossible_peak(const struct memfig_sample *m, size_t n)
 {
 	const cJSON *host = jget_obj(A.run_ev, "host");
 	double total = jget_num(host, "mem_total_bytes", 0), gpu;
-	double peak = memfig_peak(A.mem, A.n_mem, &gpu);
+	double peak = memfig_peak(m, n, &gpu);
 	char why[300];
 
-	if (total <= 0 || peak <= total * 1.02 || A.mem_kind == NULL ||
-	    strncmp(A.mem_kind, "proc.", 5) != 0)
+	if (total <= 0 || peak <= total * 1.02)
 		return 0;
 	snprintf(why, sizeof why, "the sampled processes' memory peaks at %.1f GB, "
 		 "more than this machine's %.1f GB: shared pages were counted more "
 		 "than once, or other processes were sampled (memsample -p PID or "
 		 "--port PORT, or --pss)", peak / 1e9, total / 1e9);
 	diag_warn("memory: %s", why);
-	jw_obj_open(&out, "memory");
 	jw_str(&out, "error", why);
-	jw_int(&out, "samples", (long long)A.n_mem);
-	jw_obj_close(&out);
+	jw_int(&out, "samples", (long long)A.n_samples);
 	bad_memory = 1;
 	return 1;
 }
 
-static void write_memory(void)
+/* The process figures from the n samples that carry one (the first n of
+ * A.mem), scaled by f; gpu_peak is every sample's. */
+static void write_process(size_t n, double f, double gpu_peak)
 {
-	double base, peak = -1, gpu_peak = 0, decode, steady, f = mem_factor();
+	double base, peak, gpu, decode, steady;
 	char measure[160];
 	struct stats_sum s;
 	int before;
 	size_t i;
 
-	if (A.n_mem == 0) {
-		jw_null(&out, "memory");
-		return;
-	}
-	memfig_sort(A.mem, A.n_mem);
-	if (impossible_peak())
-		return;
-	for (i = 0; f != 1 && i < A.n_mem; i++) {
+	for (i = 0; f != 1 && i < n; i++)
 		A.mem[i].bytes *= f;
-		A.mem[i].gpu *= f;
-	}
-	base = memfig_baseline(A.mem, A.n_mem, first_any_send, &before);
-	peak = memfig_peak(A.mem, A.n_mem, &gpu_peak);
+	base = memfig_baseline(A.mem, n, first_any_send, &before);
+	peak = memfig_peak(A.mem, n, &gpu);
 	stats_summarise(&all.decode, &s);
 	decode = s.mean;
-	jw_obj_open(&out, "memory");
-	snprintf(measure, sizeof measure, "%s%s", A.mem_kind ? A.mem_kind : "gpu.used_bytes",
+	snprintf(measure, sizeof measure, "%s%s", A.mem_kind,
 		 f != 1 ? " (simulated: llmsim's allocation scaled to the model's size)" : "");
 	jw_str(&out, "measure", measure);
-	jw_int(&out, "samples", (long long)A.n_mem);
+	jw_int(&out, "samples", (long long)A.n_samples);
 	jw_num(&out, "baseline_bytes", base, 0);
 	jw_str(&out, "baseline_from", before ? "last sample before the first "
 	       "request" : "first sample (none before the first request)");
 	jw_num(&out, "peak_bytes", peak, 0);
 	jw_num(&out, "delta_bytes", peak - base, 0);
-	steady = memfig_steady(A.mem, A.n_mem, first_send, last_done);
+	steady = memfig_steady(A.mem, n, first_send, last_done);
 	if (steady >= 0)
 		jw_num(&out, "steady_bytes", steady, 0);
 	if (gpu_peak > 0)
 		jw_num(&out, "gpu_peak_bytes", gpu_peak, 0);
 	jw_num(&out, "tps_per_gb", peak > 0 ? decode / (peak / 1e9) : 0, 4);
-	write_timeline();
-	write_leak();
+	write_timeline(n);
+	write_leak(n);
+}
+
+/* The machine's memory (memsample's sys): each figure that some sample
+ * carries, from those samples, unscaled (llmsim's scaling is of its own
+ * allocation, not of the machine). */
+static void write_system(void)
+{
+	static const char *const names[MEMFIG_NSYS] = {
+		[MEMFIG_WIRED] = "wired", [MEMFIG_COMPRESSED] = "compressed",
+		[MEMFIG_SWAP_USED] = "swap_used", [MEMFIG_USED] = "used",
+	};
+	struct memfig_span f;
+	int k;
+
+	if (A.n_sys == 0)
+		return;
+	memfig_sys_sort(A.sys, A.n_sys);
+	jw_obj_open(&out, "system");
+	for (k = 0; k < MEMFIG_NSYS; k++) {
+		if (memfig_sys_span(A.sys, A.n_sys, (enum memfig_sysfig)k,
+				    first_any_send, &f) != 0)
+			continue;
+		jw_obj_open(&out, names[k]);
+		jw_num(&out, "baseline_bytes", f.baseline, 0);
+		jw_num(&out, "peak_bytes", f.peak, 0);
+		jw_num(&out, "growth_bytes", f.growth, 0);
+		jw_obj_close(&out);
+	}
+	jw_obj_close(&out);
+}
+
+/* A sample without a process figure (memsample found no process to read,
+ * or sampled only the GPU or the system) adds to no process figure: with
+ * none at all the memory object has no process figures, never a -1 or a 0
+ * standing for one. */
+static void write_memory(void)
+{
+	double gpu_peak = 0, f = mem_factor();
+	size_t n;
+
+	if (A.n_samples == 0) {
+		jw_null(&out, "memory");
+		return;
+	}
+	memfig_sort(A.mem, A.n_mem);
+	memfig_peak(A.mem, A.n_mem, &gpu_peak); /* the GPU's, of every sample */
+	gpu_peak *= f;
+	n = memfig_known(A.mem, A.n_mem);
+	jw_obj_open(&out, "memory");
+	if (n == 0) {
+		jw_int(&out, "samples", (long long)A.n_samples);
+		if (gpu_peak > 0)
+			jw_num(&out, "gpu_peak_bytes", gpu_peak, 0);
+	} else if (!impossible_peak(A.mem, n)) {
+		write_process(n, f, gpu_peak);
+	}
+	write_system();
 	jw_obj_close(&out);
 }
 

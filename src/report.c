@@ -123,7 +123,8 @@ static void write_csv(void)
 	}
 	fprintf(f, "runs,load_s,model_gb,memory_gb,peak_gb,decode_tps,decode_ci95_lo,"
 		"decode_ci95_hi,decode_n,decode_runs,ttft_s,ttft_prompt,prefill_tps,"
-		"prefill_tokens,tps_per_gb,error_rate,quality_rate,quality_n\n");
+		"prefill_tokens,tps_per_gb,error_rate,quality_rate,quality_n,"
+		"wired_peak_gb,compressed_growth_gb,swap_growth_gb\n");
 	for (g = 0; g < set.ng; g++) {
 		const struct rd_summary *s = &set.g[g].sum;
 		for (i = 0; i < n_by; i++) {
@@ -134,7 +135,8 @@ static void write_csv(void)
 			      s->decode.mean, s->decode.lo, s->decode.hi, (double)s->decode.n,
 			      s->decode.runs, s->ttft.v, NAN, s->prefill.v, s->prefill_tokens,
 			      s->tps_per_gb.v, s->error_rate.v, s->quality.v,
-			      (double)s->quality.n};
+			      (double)s->quality.n, s->wired_gb.v, s->compressed_gb.v,
+			      s->swap_gb.v};
 		for (i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
 			if (i)
 				fputc(',', f);

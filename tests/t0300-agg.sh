@@ -191,6 +191,85 @@ test_expect_success 'memory that falls steadily over the requests is no leak ver
 	jq -e ".memory.leak.verdict == \"error\" and (.memory.leak.error | test(\"changed during the run\"))" r.json
 '
 
+test_expect_success 'a sample without proc is no process figure: never -1, never 0' '
+	grep -v "\"mem\"" "$B" >gen.nd &&
+	# the GPU alone (memsample --gpu with no process found): its peak, and
+	# no process figure at all
+	cat >gpu.nd <<-\EOF &&
+	{"ev":"mem","t":998.9,"format":"tokbench-events","version":1,"gpu":[{"index":0,"used_bytes":5000000000}]}
+	{"ev":"mem","t":1000.5,"gpu":[{"index":0,"used_bytes":6000000000}]}
+	{"ev":"mem","t":1001.2,"gpu":[{"index":0,"used_bytes":5500000000}]}
+	EOF
+	agg gen.nd gpu.nd >r.json &&
+	jq -e ".memory == {\"samples\":3,\"gpu_peak_bytes\":6000000000}" r.json &&
+	# the process found only after the first request: its first sample is
+	# the baseline, not the -1 of the samples before it
+	cat >late.nd <<-\EOF &&
+	{"ev":"mem","t":998.9,"format":"tokbench-events","version":1,"gpu":[{"index":0,"used_bytes":5000000000}]}
+	{"ev":"mem","t":1000.05,"gpu":[{"index":0,"used_bytes":5000000000}]}
+	{"ev":"mem","t":1000.5,"proc":{"pids":[4],"rss_bytes":180000000},"gpu":[{"index":0,"used_bytes":6000000000}]}
+	{"ev":"mem","t":1001.2,"proc":{"pids":[4],"rss_bytes":170000000}}
+	EOF
+	agg gen.nd late.nd >r.json &&
+	jq -e ".memory | .baseline_bytes == 180000000 and .peak_bytes == 180000000
+		and .delta_bytes == 0 and .steady_bytes == 170000000 and .samples == 4
+		and .gpu_peak_bytes == 6000000000
+		and .baseline_from == \"first sample (none before the first request)\"" r.json &&
+	# 3 MB more after every request, but a GPU-only sample comes first:
+	# the leak fit takes the next sample with a process figure
+	{
+		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&
+		for i in $(seq 1 10); do
+			t=$((1000 + i))
+			echo "{\"ev\":\"req\",\"t\":$t.0,\"id\":$i,\"prompt\":\"p\",\"rep\":$i,\"warmup\":false,\"t_sched\":$t.0,\"max_tokens\":4}"
+			echo "{\"ev\":\"tok\",\"t\":$t.2,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"tok\",\"t\":$t.3,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
+			echo "{\"ev\":\"done\",\"t\":$t.4,\"id\":$i,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":2,\"tokens\":{\"content\":2,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":2}}"
+			echo "{\"ev\":\"mem\",\"t\":$t.45,\"gpu\":[{\"index\":0,\"used_bytes\":1000}]}"
+			echo "{\"ev\":\"mem\",\"t\":$t.5,\"proc\":{\"pids\":[7],\"rss_bytes\":$((2000000000 + i * 3000000))}}"
+		done &&
+		echo "{\"ev\":\"end\",\"t\":1011,\"tool\":\"gen\",\"reason\":\"complete\",\"requests\":10,\"ok\":10,\"failed\":0,\"aborted\":0}"
+	} >gaps.nd &&
+	agg gaps.nd >r.json &&
+	jq -e ".memory.leak | .points == 10 and .mb_per_request == 3 and .verdict == \"leak suspected\"" r.json &&
+	jq -e ".memory | .baseline_bytes == 2003000000 and .samples == 20" r.json
+'
+
+test_expect_success 'macOS system memory: wired, compressed, swap and used, each baseline, peak, growth' '
+	grep -v "\"mem\"" "$B" >gen.nd &&
+	agg gen.nd "$FIXTURES/agg/mac-nofit.mem.ndjson" >r.json &&
+	# the baseline is the last sample carrying the figure at or before the
+	# first request (999.0): 998.9, but for compressed memory, unknown (-1)
+	# there, 998.5; the peak is the largest known; growth = peak - baseline
+	jq -e ".memory.system == {
+		\"wired\": {\"baseline_bytes\": 194151923712, \"peak_bytes\": 393216000000, \"growth_bytes\": 199064076288},
+		\"compressed\": {\"baseline_bytes\": 2136588288, \"peak_bytes\": 32768000000, \"growth_bytes\": 30631411712},
+		\"swap_used\": {\"baseline_bytes\": 536870912, \"peak_bytes\": 4294967296, \"growth_bytes\": 3758096384},
+		\"used\": {\"baseline_bytes\": 321000000000, \"peak_bytes\": 530000000000, \"growth_bytes\": 209000000000}}" r.json &&
+	# the first sample, with no proc, counts for the system only
+	jq -e ".memory | .samples == 6 and .measure == \"proc.footprint_bytes\"
+		and .baseline_bytes == 2000000000 and .peak_bytes == 410000000000
+		and .gpu_peak_bytes == 385000000000" r.json
+'
+
+test_expect_success 'system memory on Linux: no wired or compressed figure, never a 0 for one' '
+	grep -v "\"mem\"" "$B" >gen.nd &&
+	# memsample --system alone: sys without proc, as on Linux (no wired or
+	# compressed memory); one sample cannot read swap
+	cat >sys.nd <<-\EOF &&
+	{"ev":"mem","t":998.9,"format":"tokbench-events","version":1,"tool":"memsample","sys":{"total_bytes":25276194816,"used_bytes":3000000000,"available_bytes":22276194816,"swap_used_bytes":0}}
+	{"ev":"mem","t":1000.5,"sys":{"total_bytes":25276194816,"used_bytes":9000000000,"available_bytes":16276194816,"swap_used_bytes":0}}
+	{"ev":"mem","t":1001.2,"sys":{"total_bytes":25276194816,"used_bytes":8500000000,"available_bytes":16776194816}}
+	EOF
+	agg gen.nd sys.nd >r.json &&
+	jq -e ".memory == {\"samples\": 3, \"system\": {
+		\"swap_used\": {\"baseline_bytes\": 0, \"peak_bytes\": 0, \"growth_bytes\": 0},
+		\"used\": {\"baseline_bytes\": 3000000000, \"peak_bytes\": 9000000000, \"growth_bytes\": 6000000000}}}" r.json &&
+	# a run whose samples carry no system figure has no system object
+	agg <"$B" >r.json &&
+	jq -e ".memory | has(\"system\") | not" r.json
+'
+
 test_expect_success 'a reader that goes away: agg exits 1 with a message, not by SIGPIPE' '
 	{
 		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&

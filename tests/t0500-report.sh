@@ -234,6 +234,55 @@ test_expect_success 'agg'"'"'s leak verdict reaches the report' '
 	grep -q "^  - MiniMax-M2.1 · Q8\\\\_0 · gguf: its memory grew: a leak is suspected" r.md
 '
 
+test_expect_success 'the machine'"'"'s memory: columns only above 0, a line past 1 GB of swap, the CSV always' '
+	grep -v "\"mem\"" "$FIXTURES/agg/basic.ndjson" >gen.nd &&
+	# a Mac where the model did not fit (wired 393.2 GB, compressed +30.6
+	# GB, swap +3.76 GB: tests/fixtures/agg) beside a Linux run whose swap
+	# never moved (no wired or compressed memory there)
+	"$TB_BIN/agg" gen.nd "$FIXTURES/agg/mac-nofit.mem.ndjson" >mac.json &&
+	printf "%s\n" \
+		"{\"ev\":\"mem\",\"t\":998.9,\"sys\":{\"used_bytes\":3000000000,\"swap_used_bytes\":0}}" \
+		"{\"ev\":\"mem\",\"t\":1000.5,\"sys\":{\"used_bytes\":9000000000,\"swap_used_bytes\":0}}" >lin.nd &&
+	"$TB_BIN/agg" gen.nd lin.nd | jq ".run.model = \"linux\"" >lin.json &&
+	mkdir both && cp mac.json lin.json both/ &&
+	report --charts none -o both.md --csv both.csv both 2>/dev/null &&
+	grep -q "^| group | runs | load s | memory GB | largest peak GB | wired GB (peak) | compressed GB (peak growth) | swap GB (peak growth) | decode TPS |" both.md &&
+	grep -q "^| q4\\\\_k\\\\_m · Q4\\\\_K\\\\_M · — | 1 | — | 400.0 | 410.0 | 393.2 | 30.6 | 3.8 | 21.67 " both.md &&
+	grep -q "^| linux · Q4\\\\_K\\\\_M · — | 1 | — | — | — | — | — | 0.000 | 21.67 " both.md &&
+	# never the answer, and said so with the failures
+	grep -q "^  - q4\\\\_k\\\\_m · Q4\\\\_K\\\\_M · —: .*the machine.s swap grew by 3.8 GB while it ran: it did not fit in memory, and is not picked\.$" both.md &&
+	# both clean of failures: the one that fits is the answer, alone
+	F=".requests.error_rate = 0 | .requests.failed = 0 | .requests.by_status = {ok: 3} |
+		.requests.measured = 3" &&
+	mkdir clean && jq "$F" mac.json >clean/mac.json && jq "$F" lin.json >clean/lin.json &&
+	report --charts none -o clean.md clean 2>/dev/null &&
+	sed -n "/^### q4/,/^###/p" clean.md | grep -q "^- \*\*One interactive user:\*\* none: no group that may be picked" &&
+	sed -n "/^### Across models/,/^###/p" clean.md | grep -q "^- \*\*One interactive user:\*\* linux · " &&
+	grep -q "^  - q4\\\\_k\\\\_m · Q4\\\\_K\\\\_M · —: the machine.s swap grew by 3.8 GB while it ran: it did not fit in memory, and is not picked\.$" clean.md &&
+	grep -q "^- q4\\\\_k\\\\_m · Q4\\\\_K\\\\_M · — (?, 3 prompts, uneven mix; 2 users; mac.json): swap grew by 3.8 GB while it ran: the model did not fit in the memory left free, so its speed is not the speed of a model that fits$" both.md &&
+	test "$(grep -c "^- .*: swap grew by" both.md)" = 1 &&
+	tables_intact both.md &&
+	head -n 1 both.csv | grep -q ",quality_n,wired_peak_gb,compressed_growth_gb,swap_growth_gb$" &&
+	grep -q "^\"q4_k_m\",.*,393.216,30.6314,3.7581$" both.csv &&
+	grep -q "^\"linux\",.*,,,0$" both.csv &&
+	# the Linux run alone: no column of the machine'"'"'s memory (nothing
+	# above 0), no line; the CSV keeps its columns, empty when unknown
+	report --charts none -o lin.md --csv lin.csv lin.json 2>/dev/null &&
+	grep -q "^| group | runs | load s | memory GB | largest peak GB | decode TPS |" lin.md &&
+	! grep -q "wired GB\|swap GB\|swap grew by [0-9]\|Did not fit" lin.md &&
+	head -n 1 lin.csv | grep -q ",wired_peak_gb,compressed_growth_gb,swap_growth_gb$" &&
+	grep -q "^\"linux\",.*,,,0$" lin.csv &&
+	# 1 GB of swap growth is not past the limit; 1.01 GB is
+	jq ".memory.system.swap_used.growth_bytes = 1000000000" mac.json >at.json &&
+	report --charts none -o at.md at.json 2>/dev/null && ! grep -q "Did not fit" at.md &&
+	jq ".memory.system.swap_used.growth_bytes = 1010000000" mac.json >over.json &&
+	report --charts none -o over.md over.json 2>/dev/null && grep -q "swap grew by 1.0 GB while it ran" over.md &&
+	# a growth no machine can have is a bad value, and decides nothing
+	jq ".memory.system.swap_used.growth_bytes = 1e300" mac.json >bad.json &&
+	report --charts none -o bad.md bad.json 2>/dev/null &&
+	grep -q "^| q4\\\\_k\\\\_m · .* | 30.6 | bad value | 21.67 " bad.md && ! grep -q "Did not fit" bad.md
+'
+
 test_expect_success 'quality is compared only where measured on enough outputs, never weighed against speed' '
 	mkdir qa && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" qa/ &&
 	for f in qa/*.json; do jq ".quality = {checked: 20, passed: 10, pass_rate: 0.5}" "$f" >t && mv t "$f"; done &&

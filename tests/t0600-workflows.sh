@@ -165,6 +165,39 @@ test_expect_success 'make load: each load cold or warm by the page cache, the se
 	grep -q "say how to load" err3
 '
 
+test_expect_success 'bench on a Mac samples the GPU too where memsample can read it; elsewhere as before' '
+	# stand-ins: a uname that says Darwin or Linux; an nvidia-smi for the
+	# GPU memory that ioreg gives on a Mac (this build'"'"'s memsample --gpu
+	# reads nvidia-smi); a memsample that logs how bench runs it
+	mkdir mac lin gpu wbin &&
+	printf "#!/bin/sh\necho Darwin\n" >mac/uname && printf "#!/bin/sh\necho Linux\n" >lin/uname &&
+	cat >gpu/nvidia-smi <<-\EOF &&
+	#!/bin/sh
+	while :; do echo "0, Test GPU, 1024, 81920, 65.43"; sleep 0.05; done
+	EOF
+	chmod +x mac/uname lin/uname gpu/nvidia-smi &&
+	ln -s "$TB_BIN/gen" "$TB_BIN/agg" wbin/ &&
+	printf "#!/bin/sh\necho \"\$*\" >>\"%s/ms.log\"\nexec \"%s/memsample\" \"\$@\"\n" "$PWD" "$TB_BIN" >wbin/memsample &&
+	chmod +x wbin/memsample &&
+	llmsim_start M --mem 8MiB &&
+	bench() { TB_BIN=$PWD/wbin MODEL=m BASE_URL=$M_URL SERVER_PID=$M_PID MAX_TOKENS=4 RESULTS=res "$SCRIPTS/bench.sh"; } &&
+	# a Mac whose GPU memory memsample reads: asked once, then sampled
+	PATH=$PWD/mac:$PWD/gpu:$PATH bench >path 2>err &&
+	printf "%s\n" "--gpu -i 1ms -d 1ms" "-p $M_PID --gpu --system -i 100ms" >want &&
+	test_cmp want ms.log && ! grep -q "GPU is not sampled" err &&
+	jq -e ".memory.peak_bytes > 0" "$(cat path)" &&
+	# a Mac where it reads none: said once, and the rest sampled without it
+	rm ms.log && PATH=$PWD/mac:/usr/bin:/bin bench >path 2>err &&
+	printf "%s\n" "--gpu -i 1ms -d 1ms" "-p $M_PID --system -i 100ms" >want &&
+	test_cmp want ms.log &&
+	grep -q "^bench: memsample --gpu reads no GPU memory on this Mac; the GPU is not sampled$" err &&
+	jq -e ".memory.peak_bytes > 0" "$(cat path)" &&
+	# Linux: never --gpu, never asked, even with a GPU tool there
+	rm ms.log && PATH=$PWD/lin:$PWD/gpu:$PATH bench >path 2>err &&
+	echo "-p $M_PID --system -i 100ms" >want && test_cmp want ms.log &&
+	jq -e ".memory.peak_bytes > 0" "$(cat path)"
+'
+
 test_expect_success 'bench never overwrites a result' '
 	llmsim_start T &&
 	for i in 1 2 3; do
@@ -307,11 +340,104 @@ test_expect_success 'matrix: a bad plan is refused with file:line' '
 	test_expect_code 2 "$SCRIPTS/matrix.sh" missing.conf 2>/dev/null
 '
 
-test_expect_success 'the shipped plans parse' '
+test_expect_success 'matrix: an env no engine would read is refused; so is a count that is not a number' '
+	printf "[defaults]\nreps = 1\n[a]\nenv = GGML_METAL_N_CB=2\nload = lms load x -y\n" >env.conf &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" env.conf 2>err &&
+	grep -q "^matrix: env.conf:4: \[a\] env = GGML_METAL_N_CB=2: no engine would read it" err &&
+	grep -q "lms load passes LM Studio no variable" err &&
+	printf "[a]\nreps = three\nload = true\n" >num.conf &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" num.conf 2>err &&
+	grep -q "^matrix: num.conf:2: \[a\] reps = three: want a number" err
+'
+
+test_expect_success 'matrix --estimate: requests, tokens and hours from the plan, assumed then measured' '
+	printf "{\"a\": {\"prompt\": \"ab\", \"max_tokens\": 10}, \"b\": {\"prompt\": \"cd\", \"max_tokens\": 20}}\n" >two.json &&
+	cat >est.conf <<-EOF &&
+	[defaults]
+	prompts = $PWD/two.json
+	reps = 2
+	warmup = 1
+	sweep = 1 2
+	per_user = 2
+	leak = 4
+	loads = 1
+	est_tps = 0.1
+	est_load_s = 1
+	[e]
+	model = M
+	quant = Q4_K_M
+	load = false
+	[skipped]
+	skip = yes
+	EOF
+	# std 2 x 2 + 1 warm-up, 60 + 15 tokens; the level of 2 users 2 whole
+	# sets (ceil(2 x 2 / 2)), 60; the soak 4, 60: 13 requests, 195 tokens;
+	# 195 / 0.1 s + 2 loads x 1 s = 1952 s = 33 min
+	RESULTS=none "$SCRIPTS/matrix.sh" --estimate est.conf >out 2>err &&
+	grep -q "^  \[e\]  *13 requests  *195 tokens out (at most)  *13 in  *33 min at 0.1 tok/s (assumed)$" out &&
+	! grep -q skipped out &&
+	grep -q "^matrix: in all 13 requests, about 33 min at most$" out &&
+	test ! -e none &&
+	# a single-user result of the model: its speeds are used
+	mkdir res1 &&
+	echo "{\"format\": \"tokbench-run\", \"run\": {\"model\": \"M\", \"labels\": {\"quant\": \"Q4_K_M\"},
+		\"config\": {\"concurrency\": 1}}, \"metrics\": {\"decode_tps\": {\"p50\": 1}},
+		\"load\": {\"status\": \"ok\", \"seconds\": 3}}" >res1/r.json &&
+	RESULTS=res1 "$SCRIPTS/matrix.sh" --estimate est.conf >out 2>err &&
+	grep -q "^  \[e\]  *13 requests  *195 tokens out (at most)  *13 in  *3 min at 1 tok/s (measured)$" out
+'
+
+test_expect_success 'matrix: unload before the entry and after; a failed setup runs none of it' '
+	llmsim_start MU &&
+	cat >mu.conf <<-EOF &&
+	[defaults]
+	reps = 1
+	warmup = 0
+	sweep = 1
+	max_tokens = 4
+	server = llmsim
+	model_id = llmsim
+	base_url = $MU_URL
+	unload = echo unload >>$PWD/order
+	[first]
+	load = echo load >>$PWD/order
+	[badsetup]
+	setup = echo no password >&2; exit 3
+	load = echo load-bad >>$PWD/order
+	EOF
+	RESULTS=mures REPORT=rep/mu.md test_expect_code 1 "$SCRIPTS/matrix.sh" mu.conf >out 2>err &&
+	# first: unloaded before its load and after; badsetup: unloaded, then
+	# its setup failed and nothing of it ran, not even the unload after
+	printf "unload\nload\nunload\nunload\n" >want && test_cmp want order &&
+	grep -q "^matrix: \[badsetup\] setup failed (exit 3): echo no password >&2; exit 3: no password; the entry is not run" err &&
+	jq -r "[.entry, .workload, .status, .exit] | @tsv" mures/plan-*.outcomes.ndjson >outc &&
+	grep -q "^first	std	ok	0$" outc &&
+	grep -q "^badsetup	setup	failed	3$" outc &&
+	! grep -q "^badsetup	std" outc &&
+	llmsim_stop MU
+'
+
+test_expect_success 'the shipped plans parse, and mac512 fits a night at the study'"'"'s speeds' '
+	# (the estimate checks the plan first: an env without start is refused)
 	for p in "$TESTS/../plans/"*.conf; do
-		grep -q "^\[" "$p" || exit 1
+		RESULTS=none "$SCRIPTS/matrix.sh" --estimate "$p" >"est-$(basename "$p")" || exit 1
 	done &&
-	test "$(grep -c "^\[" "$TESTS/../plans/mac512.conf")" -eq 15
+	test ! -e none &&
+	cat est-mac512.conf &&
+	h=$(sed -n "s/^matrix: in all [0-9]* requests, about \([0-9.]*\) h at most$/\1/p" est-mac512.conf) &&
+	awk -v h="$h" "BEGIN { exit !(h > 5 && h <= 12) }" &&
+	# every LM Studio entry: nothing loaded beside, the settings named,
+	# and the instance it loads is the one gen is told to measure
+	P=$TESTS/../plans/mac512.conf &&
+	grep -q "^unload = lms unload --all$" "$P" &&
+	grep -q "^server_name = LM Studio$" "$P" &&
+	grep "^load = lms load" "$P" >loads &&
+	test "$(wc -l <loads)" -eq 16 &&
+	! grep -v -- "--context-length 131072 --gpu max .*--identifier [a-z0-9_-]* -y$" loads &&
+	test "$(grep -c -- "--parallel 4" loads)" -eq 11 &&
+	awk "/^\[/ { id = \"\" } /^model_id = / { id = \$3 } /^load = lms load/ {
+		for (i = 1; i <= NF; i++) if (\$i == \"--identifier\" && \$(i + 1) != id) bad = 1 }
+		END { exit bad }" "$P"
 '
 
 test_expect_success 'demo (quick): every section and chart, said to be simulated' '

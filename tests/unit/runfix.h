@@ -43,6 +43,9 @@ static struct extra {
 	int reasoning;              /* reasoning tokens; TTFO p50 = 2 x TTFT mean */
 	int context;                /* prompts with synthetic contexts of
 	                             * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
+	int sys;                    /* memory.system with the three below, each
+	                             * left out when negative (GB) */
+	double wired_gb, compressed_gb, swap_gb; /* peak, growth, growth */
 } X;
 
 /* Writes one run JSON as agg would, with every request of every prompt
@@ -157,6 +160,19 @@ static void write_run(const struct spec *s)
 	o = cJSON_AddObjectToObject(d, "memory");
 	cJSON_AddNumberToObject(o, "steady_bytes", s->steady_gb * 1e9);
 	cJSON_AddNumberToObject(o, "peak_bytes", s->peak_gb * 1e9);
+	if (X.sys) {
+		cJSON *sy = cJSON_AddObjectToObject(o, "system");
+		const char *k[3] = {"wired", "compressed", "swap_used"};
+		double v[3] = {X.wired_gb, X.compressed_gb, X.swap_gb};
+		for (i = 0; i < 3; i++)
+			if (v[i] >= 0) {
+				/* a baseline of 1 GB: peak - growth */
+				m = cJSON_AddObjectToObject(sy, k[i]);
+				cJSON_AddNumberToObject(m, "baseline_bytes", 1e9);
+				cJSON_AddNumberToObject(m, "peak_bytes", i ? 1e9 + v[i] * 1e9 : v[i] * 1e9);
+				cJSON_AddNumberToObject(m, "growth_bytes", i ? v[i] * 1e9 : v[i] * 1e9 - 1e9);
+			}
+	}
 	o = cJSON_AddObjectToObject(d, "throughput");
 	cJSON_AddNumberToObject(o, "aggregate_tps", s->agg_tps);
 	cJSON_AddNumberToObject(o, "jain_fairness", 1 - 0.01 * s->conc);

@@ -100,10 +100,43 @@ static void test_mem(void)
 	evacc_free(&a);
 }
 
+/* System figures: each one missing, -1, not a number or infinite is
+ * unknown (-1); a sample with only sys is kept for the system alone. */
+static void test_sys(void)
+{
+	struct evacc a;
+
+	evacc_init(&a, 0);
+	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":3,\"sys\":{\"used_bytes\":9,"
+			   "\"wired_bytes\":-1,\"compressed_bytes\":\"4\",\"swap_used_bytes\":1e999}}"), 0);
+	CHECK_INT((int)a.n_sys, 1);
+	CHECK_INT((int)a.n_mem, 0);             /* no process or GPU figure */
+	CHECK_INT((int)a.n_samples, 1);
+	CHECK_NEAR(a.sys[0].t, 3, 0);
+	CHECK_NEAR(a.sys[0].v[MEMFIG_USED], 9, 0);
+	CHECK_NEAR(a.sys[0].v[MEMFIG_WIRED], -1, 0);
+	CHECK_NEAR(a.sys[0].v[MEMFIG_COMPRESSED], -1, 0);
+	CHECK_NEAR(a.sys[0].v[MEMFIG_SWAP_USED], -1, 0);
+	/* a sys of no figure agg reads is no sample */
+	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":4,\"sys\":{\"total_bytes\":9}}"), 0);
+	CHECK_INT((int)a.n_samples, 1);
+	CHECK_INT((int)a.n_sys, 1);
+	/* proc and sys: one sample in each series */
+	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":5,\"proc\":{\"rss_bytes\":5},"
+			   "\"sys\":{\"wired_bytes\":7}}"), 0);
+	CHECK_INT((int)a.n_samples, 2);
+	CHECK_INT((int)a.n_sys, 2);
+	CHECK_INT((int)a.n_mem, 1);
+	CHECK_NEAR(a.sys[1].v[MEMFIG_WIRED], 7, 0);
+	CHECK_NEAR(a.sys[1].v[MEMFIG_USED], -1, 0);
+	evacc_free(&a);
+}
+
 int main(void)
 {
 	RUN(test_request);
 	RUN(test_errors);
 	RUN(test_mem);
+	RUN(test_sys);
 	return DONE();
 }

@@ -29,6 +29,73 @@ static void test_baseline_peak_timeline(void)
 	CHECK_NEAR(pts[2][1], 170e6, 0);
 }
 
+/* Samples without a process figure (-1: memsample found no process to
+ * read) are dropped before any figure, the others kept in order: the
+ * baseline is then the first real sample, never the -1 before it. */
+static void test_known(void)
+{
+	struct memfig_sample m[] = {
+		{9, -1, 5e9}, {10, -1, 0}, {11, 180e6, 6e9}, {12, -1, 7e9},
+		{13, 170e6, 0}};
+	double gpu;
+	int before;
+	size_t n = memfig_known(m, 5);
+
+	CHECK_INT((int)n, 2);
+	CHECK_NEAR(m[0].t, 11, 0);
+	CHECK_NEAR(m[1].t, 13, 0);
+	CHECK_NEAR(m[1].bytes, 170e6, 0);
+	CHECK_NEAR(memfig_baseline(m, n, 10, &before), 180e6, 0);
+	CHECK_INT(before, 0);
+	CHECK_NEAR(memfig_peak(m, n, &gpu), 180e6, 0);
+	CHECK_NEAR(memfig_steady(m, n, 9, 13), 170e6, 0); /* rank 1 of 2 */
+	CHECK_INT((int)memfig_known(m, 0), 0);
+}
+
+/* A system figure over the samples that carry it (-1: unknown): the
+ * baseline where the process figure's would be, the peak, the growth. */
+static void test_sys_span(void)
+{
+	/* wired, compressed, swap used, used (GB); sorted here by time */
+	struct memfig_sys s[] = {
+		{12, {40e9, 6e9, -1, 300e9}},
+		{9, {10e9, 1e9, 0.5e9, 100e9}},
+		{10, {-1, -1, 0.5e9, 120e9}},
+		{11, {50e9, 2e9, 4.5e9, -1}},
+	};
+	struct memfig_span f = {0, 0, 0, 0};
+
+	memfig_sys_sort(s, 4);
+	CHECK_NEAR(s[0].t, 9, 0);
+	/* first request at 10: wired and compressed are unknown at 10, so
+	 * their baseline is the sample at 9 */
+	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_WIRED, 10, &f), 0);
+	CHECK_NEAR(f.baseline, 10e9, 0);
+	CHECK_NEAR(f.peak, 50e9, 0);
+	CHECK_NEAR(f.growth, 40e9, 0);
+	CHECK_INT((int)f.n, 3);
+	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_COMPRESSED, 10, &f), 0);
+	CHECK_NEAR(f.growth, 5e9, 0);           /* 6 - 1 */
+	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_SWAP_USED, 10, &f), 0);
+	CHECK_NEAR(f.baseline, 0.5e9, 0);       /* at 10 itself */
+	CHECK_NEAR(f.peak, 4.5e9, 0);
+	CHECK_NEAR(f.growth, 4e9, 0);
+	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_USED, 10, &f), 0);
+	CHECK_NEAR(f.baseline, 120e9, 0);
+	CHECK_NEAR(f.peak, 300e9, 0);
+	/* no sample before the first request (5): the first carrying it */
+	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_WIRED, 5, &f), 0);
+	CHECK_NEAR(f.baseline, 10e9, 0);
+	CHECK_INT(memfig_sys_span(s + 1, 1, MEMFIG_WIRED, 5, &f), -1); /* -1 alone */
+	CHECK_NEAR(f.baseline, 10e9, 0);        /* untouched */
+	/* unknown everywhere (Linux has no wired memory): no figure, not 0 */
+	struct memfig_sys lin[] = {{1, {-1, -1, 0, 5e9}}, {2, {-1, -1, 0, 6e9}}};
+	CHECK_INT(memfig_sys_span(lin, 2, MEMFIG_WIRED, 1, &f), -1);
+	CHECK_INT(memfig_sys_span(lin, 2, MEMFIG_COMPRESSED, 1, &f), -1);
+	CHECK_INT(memfig_sys_span(lin, 2, MEMFIG_SWAP_USED, 1, &f), 0);
+	CHECK_NEAR(f.peak, 0, 0);               /* a measured 0 is a figure */
+}
+
 /* n requests ending at t = dt, 2 dt, ..., each followed by a sample of
  * base + step * i MB (+ wobble on odd ones). */
 static void leak_dt(double step, double wobble, int n, double dt, struct memfig_leak *lk)
@@ -108,6 +175,8 @@ static void test_leak_verdicts(void)
 int main(void)
 {
 	RUN(test_baseline_peak_timeline);
+	RUN(test_known);
+	RUN(test_sys_span);
 	RUN(test_steady);
 	RUN(test_leak_verdicts);
 	return DONE();

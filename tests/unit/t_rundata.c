@@ -285,6 +285,69 @@ static void test_outcomes(void)
 	rmdir(sub);
 }
 
+static const struct rd_run *run_named(const struct rd_set *s, const char *file)
+{
+	for (int i = 0; i < s->nruns; i++)
+		if (strstr(s->runs[i].path, file))
+			return &s->runs[i];
+	printf("# no run %s\n", file);
+	return NULL;
+}
+
+/* The machine's memory of a group: the largest wired peak, compressed
+ * and swap growth of its Summary runs; a run whose swap grew past 1 GB
+ * did not fit, whichever level it ran at. */
+static void test_system_memory(void)
+{
+	struct rd_set s;
+	const struct rd_group *a, *b, *c;
+	const struct rd_run *r;
+
+	clear();
+	X.sys = 1;
+	X.wired_gb = 400, X.compressed_gb = 20, X.swap_gb = 0.5;
+	write_run(&(struct spec){"a1.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	X.wired_gb = 410, X.compressed_gb = 30, X.swap_gb = 3.2;
+	write_run(&(struct spec){"a2.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	/* more users: not the Summary's run, so not its figures */
+	X.wired_gb = 500, X.compressed_gb = 90, X.swap_gb = 9;
+	write_run(&(struct spec){"a3.json", "M", "Q8_0", "std.json", 4, 32, 1, 1, 1, 100, 120, 39, 0});
+	/* Linux: no wired or compressed figure at all; swap still */
+	X.wired_gb = -1, X.compressed_gb = -1, X.swap_gb = 0;
+	write_run(&(struct spec){"b1.json", "M", "Q4_K_M", "std.json", 1, 32, 1, 1, 1, 50, 60, 39, 0});
+	/* no system memory sampled */
+	X.sys = 0;
+	write_run(&(struct spec){"c1.json", "M", "Q6_K", "std.json", 1, 32, 1, 1, 1, 70, 80, 39, 0});
+	s = load();
+	a = group(&s, "M · Q8_0");
+	b = group(&s, "M · Q4_K_M");
+	c = group(&s, "M · Q6_K");
+	if (!a || !b || !c)
+		return;
+	CHECK_NEAR(a->sum.wired_gb.v, 410, 1e-9);
+	CHECK_INT((int)a->sum.wired_gb.n, 2);
+	CHECK_NEAR(a->sum.compressed_gb.v, 30, 1e-9);
+	CHECK_NEAR(a->sum.swap_gb.v, 3.2, 1e-9);
+	CHECK(isnan(b->sum.wired_gb.v) && b->sum.wired_gb.n == 0);
+	CHECK(isnan(b->sum.compressed_gb.v));
+	CHECK_NEAR(b->sum.swap_gb.v, 0, 0);     /* measured: 0, not unknown */
+	CHECK_INT((int)b->sum.swap_gb.n, 1);
+	CHECK(isnan(c->sum.wired_gb.v) && isnan(c->sum.swap_gb.v));
+	if ((r = run_named(&s, "a1.json")) != NULL) {
+		CHECK_NEAR(r->swap_gb, 0.5, 1e-9);
+		CHECK_INT(rd_nofit(r), 0);
+	}
+	if ((r = run_named(&s, "a2.json")) != NULL)
+		CHECK_INT(rd_nofit(r), 1);      /* 3.2 GB > RD_NOFIT_GB */
+	if ((r = run_named(&s, "a3.json")) != NULL)
+		CHECK_INT(rd_nofit(r), 1);
+	if ((r = run_named(&s, "c1.json")) != NULL) {
+		CHECK(isnan(r->swap_gb));
+		CHECK_INT(rd_nofit(r), 0);
+	}
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -296,6 +359,7 @@ int main(void)
 	RUN(test_per_prompt_fallback);
 	RUN(test_load_prefill_quality);
 	RUN(test_outcomes);
+	RUN(test_system_memory);
 	clear();
 	rmdir(dir);
 	return DONE();
