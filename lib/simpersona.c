@@ -166,46 +166,20 @@ void simpersona_ollama_tags(struct evhttp_request *req, const struct sim_profile
 	reply_list(req, &w);
 }
 
-static void lms_model(jw *w, const struct sim_profile *m, int loaded)
-{
-	jw_obj_open(w, NULL);
-	jw_str(w, "type", "llm");
-	jw_str(w, "publisher", "llmsim");
-	jw_str(w, "key", m->id);
-	jw_str(w, "display_name", m->name);
-	jw_str(w, "architecture", m->family);
-	jw_obj_open(w, "quantization");
-	jw_str(w, "name", m->quant);
-	jw_obj_close(w);
-	jw_num(w, "size_bytes", m->mem_gb * 1e9, 0);
-	jw_arr_open(w, "loaded_instances");
-	if (loaded) {
-		jw_obj_open(w, NULL);
-		jw_str(w, "id", m->id);
-		jw_obj_open(w, "config");
-		jw_int(w, "context_length", m->ctx_size);
-		jw_int(w, "parallel", m->slots > 0 ? m->slots : 4);
-		jw_obj_close(w);
-		jw_obj_close(w);
-	}
-	jw_arr_close(w);
-	jw_int(w, "max_context_length", ctx_of(m));
-	jw_str(w, "format", m->backend);
-	mark_simulated(w);
-	jw_obj_close(w);
-}
-
-void simpersona_lms_models(struct evhttp_request *req, const struct sim_profile *v, int n,
-			   const struct sim_profile *cur, int loaded)
+void simpersona_lms_list(struct evhttp_request *req, const struct simlms *m,
+			 enum simpersona_lms which, int64_t now)
 {
 	jw w;
 
 	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	jw_arr_open(&w, "models");
-	for (int i = 0; i < n; i++)
-		lms_model(&w, &v[i], loaded && &v[i] == cur);
-	reply_list(req, &w);
+	if (which == LMS_V1)
+		simlms_list_v1(m, &w, now);
+	else if (which == LMS_V0)
+		simlms_list_v0(m, &w, now);
+	else
+		simlms_list_openai(m, &w, (long long)time(NULL));
+	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
+	jw_free(&w);
 }
 
 void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *cur,

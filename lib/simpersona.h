@@ -1,13 +1,17 @@
 /* simpersona: llmsim's endpoints besides completions that differ with the
  * server it imitates (llmsim --as): /health, the model listings, Ollama's
- * /api/tags and /api/ps.  Each shape follows that server's source, cited
- * in docs/servers.md; completions are lib/simsrv's. */
+ * /api/tags and /api/ps, LM Studio's listings (lib/simlms).  Each shape
+ * follows that server's source, cited in docs/servers.md; completions are
+ * lib/simsrv's. */
 #ifndef TB_SIMPERSONA_H
 #define TB_SIMPERSONA_H
 
 #include <event2/http.h>
 
+#include <stdint.h>
+
 #include "sim.h"
+#include "simlms.h"
 #include "simsrv.h"
 
 /* The persona a --as name means, or -1; its written name. */
@@ -31,10 +35,11 @@ void simpersona_ollama_tags(struct evhttp_request *req, const struct sim_profile
 void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *cur,
 			  int loaded);
 
-/* LM Studio 0.4's GET /api/v1/models (its docs, list.md): every model by
- * key, with its format, quantization, size and context, and the loaded one's
- * instance. */
-void simpersona_lms_models(struct evhttp_request *req, const struct sim_profile *v, int n,
-			   const struct sim_profile *cur, int loaded);
+/* LM Studio's listings of its models and instances m (lib/simlms) at now
+ * (monotonic ns): 0.4's GET /api/v1/models (its docs, list.md), GET
+ * /api/v0/models, and its GET /v1/models. */
+enum simpersona_lms { LMS_V1, LMS_V0, LMS_OPENAI };
+void simpersona_lms_list(struct evhttp_request *req, const struct simlms *m,
+			 enum simpersona_lms which, int64_t now);
 
 #endif

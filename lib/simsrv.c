@@ -31,7 +31,9 @@ struct stream {
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
 	struct event *timer;
-	const struct sim_profile *prof;
+	const struct sim_profile *prof; /* = &own_prof once the model is known */
+	struct sim_profile own_prof;   /* its copy: an instance unloaded meanwhile
+	                                * leaves the request its figures */
 	struct stream *qnext;
 	enum sim_api api;
 	enum state state;
@@ -46,6 +48,7 @@ struct stream {
 	int finish_sent;         /* vLLM: finish_reason on the last token's chunk */
 	int unknown_model;       /* the model named is not served (persona rules) */
 	char model_asked[128];
+	char why[512];           /* LM Studio: why the model is not served */
 	char *prompt;            /* kept until the prefix cache stores it */
 	size_t prompt_len;
 	struct { const char *ch; int n; } pend[64]; /* written, not logged */
@@ -77,6 +80,8 @@ static struct stream *queue_head, *queue_tail;
 static int n_running, n_decoding;
 static long next_seq;
 static int stopping;
+static int jit_wait;                        /* LM Studio: requests wait for the
+                                             * load under way (just in time) */
 static struct event *load_timer;            /* ends a load requests wait for */
 static struct evhttp_request *load_calls[16]; /* Ollama load calls waiting */
 static int n_load_calls;
@@ -219,11 +224,34 @@ static void reply_flat_error(struct evhttp_request *req, int code, const char *m
 	jw_free(&w);
 }
 
+/* LM Studio's model not found (0.3.x, as its users quote it: 404 with
+ * param "model" and code "model_not_found"; see docs/llmsim.md). */
+static void reply_lms_not_found(struct evhttp_request *req, const char *msg)
+{
+	jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_obj_open(&w, "error");
+	jw_str(&w, "message", msg);
+	jw_str(&w, "type", "invalid_request_error");
+	jw_str(&w, "param", "model");
+	jw_str(&w, "code", "model_not_found");
+	jw_obj_close(&w);
+	jw_obj_close(&w);
+	reply_json(req, 404, "Not Found", jw_cstr(&w));
+	jw_free(&w);
+}
+
 /* A model the imitated server does not serve, as that server says it. */
 static void reply_unknown_model(struct evhttp_request *req, const struct stream *s)
 {
 	char msg[300];
 
+	if (O.persona == SIM_LMSTUDIO && O.resolve) {
+		reply_lms_not_found(req, s->why);
+		return;
+	}
 	if (O.persona == SIM_OLLAMA) { /* routes.go: model 'X' not found */
 		snprintf(msg, sizeof msg, "model '%s' not found", s->model_asked);
 		if (s->native)
@@ -1124,12 +1152,17 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 		return err;
 	}
 	s->max_tokens = q.max_tokens;
-	if (q.model != NULL) {
+	if (q.model != NULL)
 		snprintf(s->model_asked, sizeof s->model_asked, "%s", q.model);
-		s->unknown_model = !model_served(q.model);
+	if (O.resolve) { /* LM Studio: an instance, loaded just in time */
+		p = O.resolve(q.model, s->why, sizeof s->why);
+		s->unknown_model = p == NULL;
+	} else {
+		s->unknown_model = q.model != NULL && !model_served(q.model);
+		p = q.model ? O.find_profile(q.model) : NULL;
 	}
-	p = q.model ? O.find_profile(q.model) : NULL;
-	s->prof = p ? p : current;
+	s->own_prof = p ? *p : *current;
+	s->prof = &s->own_prof;
 	s->streaming = q.stream;
 	s->include_usage = s->streaming && !O.no_usage && q.include_usage;
 	s->ignore_eos = q.ignore_eos;
@@ -1423,6 +1456,15 @@ void simsrv_set_model(const struct sim_profile *p, int64_t at)
 {
 	current = p;
 	loaded_at = at;
+	jit_wait = 0;
+}
+
+void simsrv_jit_load(const struct sim_profile *p, int64_t until)
+{
+	current = p;
+	if (!loading() || until > loaded_at)
+		loaded_at = until;
+	jit_wait = 1;
 }
 
 int simsrv_loading(void)
@@ -1437,7 +1479,7 @@ int simsrv_loaded(void)
 
 int simsrv_waits_for_load(void)
 {
-	return O.persona == SIM_OLLAMA || O.persona == SIM_MLX;
+	return O.persona == SIM_OLLAMA || O.persona == SIM_MLX || jit_wait;
 }
 
 void simsrv_ollama_load(struct evhttp_request *req, const char *model)

@@ -43,6 +43,11 @@ struct simsrv_opts {
 	const char *log_path;
 	/* the profile a request's model names, or NULL */
 	const struct sim_profile *(*find_profile)(const char *id);
+	/* LM Studio, in find_profile's stead: the instance a request's model
+	 * names (NULL: none named), loading it just in time (simsrv_jit_load)
+	 * when it is not loaded; NULL, with why, when no model answers the
+	 * name (404 model_not_found) */
+	const struct sim_profile *(*resolve)(const char *model, char *why, size_t n);
 	/* Ollama loads a model at its first request: starts that load */
 	void (*load_on_demand)(void);
 	/* a write to the log failed: the tool stops; a lesser problem */
@@ -56,6 +61,9 @@ int simsrv_init(struct event_base *base, const struct simsrv_opts *o);
 /* The model served, loaded from loaded_at on (monotonic ns; -1: not
  * loaded at all, as Ollama before a model's first request). */
 void simsrv_set_model(const struct sim_profile *p, int64_t loaded_at);
+/* LM Studio's just-in-time load of p, ending at until: requests wait for
+ * it (and for any load under way) rather than being refused with 503. */
+void simsrv_jit_load(const struct sim_profile *p, int64_t until);
 int simsrv_loading(void);
 int simsrv_loaded(void);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -31,6 +32,7 @@
 #include "formats.h"
 #include "jw.h"
 #include "sim.h"
+#include "simlms.h"
 #include "simpersona.h"
 #include "simsrv.h"
 #include "simwire.h"
@@ -41,7 +43,8 @@
 /* Options and server state, file-static as in the house style. */
 static struct sim_profile profiles[MAX_PROFILES];
 static int n_profiles;
-static struct sim_profile *current;   /* the loaded model */
+static const struct sim_profile *current; /* the loaded model (-P's; LM
+                                          * Studio's last loaded instance) */
 static struct sim_profile overrides;  /* flags given on the command line */
 static unsigned override_mask;
 static const char *opt_host = "127.0.0.1";
@@ -64,6 +67,7 @@ static struct simfault run_fault;
 static double opt_fault_rate = 1.0;
 static double opt_load_time = -1;
 static const char *opt_model_file;    /* read at every load */
+static const char *opt_loaded;        /* --loaded: LM Studio's instances at start */
 static int opt_list;
 static int opt_no_usage;
 static char *replay;             /* --replay: a captured body */
@@ -72,9 +76,10 @@ static size_t replay_len;
 static struct event_base *base;
 static struct evhttp *http;
 static FILE *logfile;                /* the ground-truth log (--log) */
-static char *ballast;
 static struct load_req *pending_load;
-static size_t ballast_len;
+/* LM Studio's models and their instances (--as lmstudio; the generic
+ * llmsim's one instance, which a load replaces) */
+static struct simlms lms;
 
 
 /* ---- options ------------------------------------------------------- */
@@ -192,10 +197,26 @@ static struct sim_profile *find_profile(const char *id)
 	return NULL;
 }
 
-/* The engine's view: a request names a model. */
+/* Which endpoints the imitated server has: llama-server's /props; LM
+ * Studio's REST API (the generic llmsim answers both, as before --as). */
+static int llama_like(void)
+{
+	return opt_as == SIM_GENERIC || opt_as == SIM_LLAMACPP;
+}
+
+static int lms_like(void)
+{
+	return opt_as == SIM_GENERIC || opt_as == SIM_LMSTUDIO;
+}
+
+/* The engine's view: a request names a model; the generic llmsim's
+ * loaded model as loaded (its context that of the load). */
 static const struct sim_profile *profile_of(const char *id)
 {
-	return find_profile(id);
+	const struct sim_profile *p = find_profile(id);
+	struct simlms_inst *i = opt_as == SIM_GENERIC && p ? simlms_find(&lms, p->id) : NULL;
+
+	return i && i->variant == p ? &i->prof : p;
 }
 
 /* The engine could not write the log: nothing it measures can be trusted. */
@@ -214,31 +235,44 @@ static void fatal(const char *fmt, ...)
 
 /* ---- memory ballast -------------------------------------------------- */
 
-/* The simulated model's memory: mem_gb * scale MB (or --mem exactly),
- * allocated at once and touched page by page while the model "loads", as a
- * real server's resident memory grows while it reads its weights. */
-static size_t ballast_touched;
+/* A simulated model's memory: mem_gb * scale MB (or --mem exactly),
+ * allocated at once and touched page by page while the model "loads", as
+ * a real server's resident memory grows while it reads its weights.  One
+ * per LM Studio instance (mem[i] for lms.in[i], so that a second instance
+ * holds memory of its own); mem[0] for a server of one model. */
+struct ballast {
+	char *p;
+	size_t len, touched;
+	int64_t from, until;
+};
+static struct ballast mem[SIMLMS_MAX];
 static struct event *ballast_timer;
-static int64_t ballast_from, ballast_until;
 
-static void touch_ballast(size_t upto)
+static void touch_ballast(struct ballast *b, size_t upto)
 {
-	for (; ballast_touched < upto; ballast_touched += 4096)
-		ballast[ballast_touched] = (char)ballast_touched;
+	for (; b->touched < upto; b->touched += 4096)
+		b->p[b->touched] = (char)b->touched;
 }
 
 static void on_ballast(evutil_socket_t fd, short what, void *arg)
 {
 	int64_t now = clock_mono_ns();
-	double f = ballast_until > ballast_from ?
-		   (double)(now - ballast_from) / (double)(ballast_until - ballast_from) : 1;
 	struct timeval tv = {0, 100000};
+	int more = 0;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	touch_ballast(f >= 1 ? ballast_len : (size_t)(f * (double)ballast_len));
-	if (ballast_touched < ballast_len)
+	for (int k = 0; k < SIMLMS_MAX; k++) {
+		struct ballast *b = &mem[k];
+		double f = b->until > b->from ?
+			   (double)(now - b->from) / (double)(b->until - b->from) : 1;
+		if (b->p == NULL)
+			continue;
+		touch_ballast(b, f >= 1 ? b->len : (size_t)(f * (double)b->len));
+		more |= b->touched < b->len;
+	}
+	if (more)
 		evtimer_add(ballast_timer, &tv);
 }
 
@@ -263,26 +297,35 @@ static void read_model_file(void)
 	close(fd);
 }
 
-static void set_ballast(const struct sim_profile *p, double load_s)
+/* Mapped, not malloc'd: an unload leaves the resident set at once,
+ * whatever the allocator (or a sanitizer's quarantine) would keep. */
+static void free_ballast(struct ballast *b)
+{
+	if (b->p != NULL)
+		munmap(b->p, b->len);
+	memset(b, 0, sizeof *b);
+}
+
+static void set_ballast(struct ballast *b, const struct sim_profile *p, double load_s)
 {
 	size_t want = opt_mem_set ? (size_t)opt_mem_bytes :
 		      (size_t)(p->mem_gb * opt_mem_scale * 1e6);
 
 	read_model_file();
-	free(ballast);
-	ballast = NULL;
-	ballast_len = ballast_touched = 0;
+	free_ballast(b);
 	if (want == 0)
 		return;
-	ballast = malloc(want);
-	if (ballast == NULL)
+	b->p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+	if (b->p == MAP_FAILED) {
+		b->p = NULL;
 		diag_die(EXIT_RUNTIME, "cannot allocate %zu bytes of simulated "
 			 "model memory", want);
-	ballast_len = want;
-	ballast_from = clock_mono_ns();
-	ballast_until = ballast_from + (int64_t)(load_s * 1e9);
+	}
+	b->len = want;
+	b->from = clock_mono_ns();
+	b->until = b->from + (int64_t)(load_s * 1e9);
 	if (load_s <= 0 || base == NULL) {
-		touch_ballast(want);
+		touch_ballast(b, want);
 		return;
 	}
 	if (ballast_timer == NULL)
@@ -291,57 +334,6 @@ static void set_ballast(const struct sim_profile *p, double load_s)
 }
 
 /* ---- other endpoints --------------------------------------------------- */
-
-/* The {"object":"list","data":[...]} of the model listings: opened, then
- * closed and sent. */
-static void list_open(jw *w)
-{
-	jw_init(w);
-	jw_obj_open(w, NULL);
-	jw_str(w, "object", "list");
-	jw_arr_open(w, "data");
-}
-
-static void list_reply(struct evhttp_request *req, jw *w)
-{
-	jw_arr_close(w);
-	jw_obj_close(w);
-	simsrv_reply_json(req, 200, "OK", jw_cstr(w));
-	jw_free(w);
-}
-
-/* GET /api/v0/models: LM Studio's listing with quantization and state. */
-static void handle_lms_models(struct evhttp_request *req)
-{
-	jw w;
-	int i;
-
-	list_open(&w);
-	for (i = 0; i < n_profiles; i++) {
-		const struct sim_profile *p = &profiles[i];
-		jw_obj_open(&w, NULL);
-		jw_str(&w, "id", p->id);
-		jw_str(&w, "object", "model");
-		jw_str(&w, "type", "llm");
-		jw_str(&w, "publisher", "llmsim");
-		jw_str(&w, "arch", p->family);
-		jw_str(&w, "compatibility_type", p->backend);
-		jw_str(&w, "quantization", p->quant);
-		jw_str(&w, "state", p == current && !simsrv_loading() ? "loaded" :
-							      "not-loaded");
-		jw_int(&w, "max_context_length", p->ctx_train > 0 ? p->ctx_train :
-								   p->ctx_size);
-		if (p == current)
-			jw_int(&w, "loaded_context_length", p->ctx_size);
-		/* no LM Studio sends it: a run against llmsim stays marked
-		 * simulated when gen is told --server lmstudio */
-		jw_obj_open(&w, "llmsim");
-		jw_bool(&w, "simulated", 1);
-		jw_obj_close(&w);
-		jw_obj_close(&w);
-	}
-	list_reply(req, &w);
-}
 
 /* GET /props: the part of llama-server's that clients read. */
 static void handle_props(struct evhttp_request *req)
@@ -394,9 +386,114 @@ static void ollama_generate(struct evhttp_request *req)
 /* Ollama loads a model at its first request, not at start. */
 static void load_on_demand(void)
 {
-	set_ballast(current, current->load_s);
+	set_ballast(&mem[0], current, current->load_s);
 	simsrv_set_model(current, clock_mono_ns() + (int64_t)(current->load_s * 1e9));
 	simsrv_log_simple("load");
+}
+
+/* ---- LM Studio's models and instances ---------------------------------- */
+
+/* The load config LM Studio applies when a load names none: flash
+ * attention and the KV cache on the GPU (list.md's example). */
+static const struct simlms_cfg cfg_default = {.flash_attention = -1, .offload_kv = -1};
+
+/* A load or unload in the log, with the instance's id. */
+static void log_instance(const char *what, const struct simlms_inst *i)
+{
+	jw *lw = simsrv_log_begin(what);
+
+	if (lw == NULL)
+		return;
+	jw_str(lw, "instance", i->id);
+	jw_str(lw, "profile", i->variant->id);
+	if (i->jit)
+		jw_bool(lw, "jit", 1);
+	simsrv_log_end();
+}
+
+/* Loads v as a new instance with its own memory, ready after v's load
+ * time; NULL when SIMLMS_MAX are loaded.  The caller logs it (a load at
+ * start is not logged, as before instances). */
+static struct simlms_inst *lms_load(const struct sim_profile *v, const struct simlms_cfg *c,
+				    int jit)
+{
+	struct simlms_inst *i = simlms_load(&lms, v, c, jit, 0);
+
+	if (i == NULL)
+		return NULL;
+	set_ballast(&mem[i - lms.in], v, v->load_s);
+	i->ready_at = clock_mono_ns() + (int64_t)(v->load_s * 1e9);
+	return i;
+}
+
+static void lms_unload(struct simlms_inst *i)
+{
+	log_instance("unload", i);
+	free_ballast(&mem[i - lms.in]);
+	simlms_unload(&lms, i);
+}
+
+/* An error of LM Studio's REST API: {"error": {"type", "message"[,
+ * "param"]}} (streaming-events.md at c6854fb lists the types). */
+static void lms_error(struct evhttp_request *req, int code, const char *type,
+		      const char *param, const char *fmt, ...) TB_PRINTF(5, 6);
+
+static void lms_error(struct evhttp_request *req, int code, const char *type,
+		      const char *param, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	jw w;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_obj_open(&w, "error");
+	jw_str(&w, "type", type);
+	jw_str(&w, "message", msg);
+	if (param)
+		jw_str(&w, "param", param);
+	jw_obj_close(&w);
+	jw_obj_close(&w);
+	simsrv_reply_json(req, code, code == 404 ? "Not Found" : code == 400 ?
+			  "Bad Request" : "Service Unavailable", jw_cstr(&w));
+	jw_free(&w);
+}
+
+/* A request names a model: its instance, else (JIT loading on, LM Studio's
+ * default) a new instance of it, the request answered once it has loaded;
+ * a new JIT load first unloads the instances loaded just in time before
+ * (Auto-Evict on, the default: ttl-and-auto-evict.md). */
+static const struct sim_profile *lms_resolve(const char *model, char *why, size_t n)
+{
+	struct simlms_inst *i = simlms_find(&lms, model);
+	const struct sim_profile *v = simlms_model(&lms, model);
+	char names[400];
+
+	if (i != NULL)
+		return &i->prof;
+	if (v == NULL) {
+		simlms_names(&lms, "\n", names, sizeof names);
+		if (model == NULL)
+			snprintf(why, n, "No models loaded. Please load a model in the "
+				 "developer page or use the 'lms load' command.");
+		else
+			snprintf(why, n, "Model \"%s\" not found. Please specify a valid "
+				 "model.\n\nYour models:\n\n%s", model, names);
+		return NULL;
+	}
+	for (int k = 0; k < SIMLMS_MAX; k++)
+		if (lms.in[k].used && lms.in[k].jit)
+			lms_unload(&lms.in[k]);
+	if ((i = lms_load(v, &cfg_default, 1)) == NULL) {
+		snprintf(why, n, "llmsim holds at most %d model instances", SIMLMS_MAX);
+		return NULL;
+	}
+	log_instance("load", i);
+	simsrv_jit_load(&i->prof, i->ready_at);
+	return &i->prof;
 }
 
 /* POST /api/v1/models/load: LM Studio's load, answered after load_s. */
@@ -404,6 +501,8 @@ struct load_req {
 	struct evhttp_request *req;
 	struct event *ev;
 	int64_t t0;
+	struct simlms_inst *inst;
+	int echo;                   /* echo_load_config */
 };
 
 static void on_loaded(evutil_socket_t fd, short what, void *arg)
@@ -416,12 +515,14 @@ static void on_loaded(evutil_socket_t fd, short what, void *arg)
 	jw_init(&w);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "type", "llm");
-	jw_str(&w, "instance_id", current->id);
+	jw_str(&w, "instance_id", l->inst->id);
 	jw_num(&w, "load_time_seconds",
 	       (double)(clock_mono_ns() - l->t0) / 1e9, 3);
 	jw_str(&w, "status", "loaded");
+	if (l->echo)
+		simlms_write_cfg(&w, "load_config", l->inst, 0);
 	jw_obj_close(&w);
-	simsrv_log_simple("loaded");
+	log_instance("loaded", l->inst);
 	simsrv_reply_json(l->req, 200, "OK", jw_cstr(&w));
 	jw_free(&w);
 	event_free(l->ev);
@@ -429,49 +530,141 @@ static void on_loaded(evutil_socket_t fd, short what, void *arg)
 	pending_load = NULL;
 }
 
-static void handle_load(struct evhttp_request *req)
+/* A positive whole number field of the load body into *out (absent: left);
+ * a boolean into *b.  Return the field's name when it is neither. */
+static const char *load_int(const cJSON *body, const char *key, int *out)
 {
-	cJSON *body = simsrv_read_body(req);
-	const cJSON *m = cJSON_GetObjectItem(body, "model");
-	struct sim_profile *p = cJSON_IsString(m) ? find_profile(m->valuestring)
-						  : NULL;
+	const cJSON *v = cJSON_GetObjectItem(body, key);
+
+	if (v == NULL)
+		return NULL;
+	if (!cJSON_IsNumber(v) || v->valuedouble < 1 || v->valuedouble > 1e8 ||
+	    v->valuedouble != (double)(int)v->valuedouble)
+		return key;
+	*out = (int)v->valuedouble;
+	return NULL;
+}
+
+static const char *load_bool(const cJSON *body, const char *key, int *out)
+{
+	const cJSON *v = cJSON_GetObjectItem(body, key);
+
+	if (v == NULL)
+		return NULL;
+	if (!cJSON_IsBool(v))
+		return key;
+	*out = cJSON_IsTrue(v);
+	return NULL;
+}
+
+/* The load body's fields (load.md at c6854fb) into c and *echo; the name
+ * of a field of the wrong type, or NULL. */
+static const char *load_fields(const cJSON *body, struct simlms_cfg *c, int *echo)
+{
+	const char *bad = NULL;
+
+	*c = cfg_default;
+	*echo = 0;
+	if (!bad) bad = load_int(body, "context_length", &c->context_length);
+	if (!bad) bad = load_int(body, "eval_batch_size", &c->eval_batch_size);
+	if (!bad) bad = load_int(body, "num_experts", &c->num_experts);
+	if (!bad) bad = load_bool(body, "flash_attention", &c->flash_attention);
+	if (!bad) bad = load_bool(body, "offload_kv_cache_to_gpu", &c->offload_kv);
+	if (!bad) bad = load_bool(body, "echo_load_config", echo);
+	return bad;
+}
+
+/* Starts the load of p as a new instance (the generic llmsim's replaces
+ * its one model), answered by on_loaded. */
+static void start_load(struct evhttp_request *req, const struct sim_profile *p,
+		       const struct simlms_cfg *c, int echo)
+{
 	struct load_req *l;
 	struct timeval tv;
 
-	cJSON_Delete(body);
-	if (p == NULL) {
-		simsrv_reply_error(req, 404, "invalid_request_error",
-			    "no such model (see GET /api/v0/models)");
-		return;
-	}
 	if (pending_load != NULL || (l = calloc(1, sizeof *l)) == NULL) {
-		simsrv_reply_error(req, 503, "unavailable_error",
-			    "a model is loading already");
+		simsrv_reply_error(req, 503, "unavailable_error", "a model is loading already");
 		return;
 	}
-	current = p;
-	set_ballast(p, p->load_s);
+	if (opt_as == SIM_GENERIC)
+		for (int k = 0; k < SIMLMS_MAX; k++)
+			if (lms.in[k].used)
+				lms_unload(&lms.in[k]);
+	if ((l->inst = lms_load(p, c, 0)) == NULL) {
+		free(l);
+		simsrv_reply_error(req, 503, "unavailable_error", "llmsim holds at most "
+				   "8 model instances: unload one first");
+		return;
+	}
+	log_instance("load", l->inst);
 	l->req = req;
+	l->echo = echo;
 	l->t0 = clock_mono_ns();
-	simsrv_set_model(p, l->t0 + (int64_t)(p->load_s * 1e9));
+	current = &l->inst->prof;
+	simsrv_set_model(current, l->inst->ready_at);
 	l->ev = evtimer_new(base, on_loaded, l);
 	tv.tv_sec = (time_t)p->load_s;
 	tv.tv_usec = (suseconds_t)((p->load_s - (double)tv.tv_sec) * 1e6);
 	evtimer_add(l->ev, &tv);
 	pending_load = l;
-	simsrv_log_simple("load");
 }
 
-/* Which endpoints the imitated server has: llama-server's /props; LM
- * Studio's REST API (the generic llmsim answers both, as before --as). */
-static int llama_like(void)
+/* POST /api/v1/models/load {"model": key or key@variant, "context_length",
+ * ...}: a new instance, even of a model loaded already. */
+static void handle_load(struct evhttp_request *req)
 {
-	return opt_as == SIM_GENERIC || opt_as == SIM_LLAMACPP;
+	cJSON *body = simsrv_read_body(req);
+	const cJSON *m = cJSON_GetObjectItem(body, "model");
+	const struct sim_profile *p = cJSON_IsString(m) ? simlms_model(&lms, m->valuestring)
+						       : NULL;
+	struct simlms_cfg c;
+	int echo, max;
+	const char *bad = load_fields(body, &c, &echo);
+
+	if (!cJSON_IsString(m))
+		lms_error(req, 400, "invalid_request", "model", "\"model\" is required");
+	else if (p == NULL)
+		lms_error(req, 404, "model_not_found", "model", "Model \"%s\" not found "
+			  "(see GET /api/v1/models)", m->valuestring);
+	else if (bad != NULL)
+		lms_error(req, 400, "invalid_request", bad, "\"%s\": want %s", bad,
+			  strcmp(bad, "context_length") && strcmp(bad, "eval_batch_size") &&
+			  strcmp(bad, "num_experts") ? "true or false" : "a whole number >= 1");
+	else if ((max = simlms_max_context(p)) > 0 && c.context_length > max)
+		lms_error(req, 400, "invalid_request", "context_length", "context_length "
+			  "%d exceeds the model's maximum context length (%d)",
+			  c.context_length, max);
+	else
+		start_load(req, p, &c, echo);
+	cJSON_Delete(body);
 }
 
-static int lms_like(void)
+/* POST /api/v1/models/unload {"instance_id"} (unload.md at c6854fb). */
+static void handle_unload(struct evhttp_request *req)
 {
-	return opt_as == SIM_GENERIC || opt_as == SIM_LMSTUDIO;
+	cJSON *body = simsrv_read_body(req);
+	const cJSON *id = cJSON_GetObjectItem(body, "instance_id");
+	struct simlms_inst *i = cJSON_IsString(id) ? simlms_by_id(&lms, id->valuestring) : NULL;
+	jw w;
+
+	if (!cJSON_IsString(id))
+		lms_error(req, 400, "invalid_request", "instance_id",
+			  "\"instance_id\" is required");
+	else if (i == NULL)
+		lms_error(req, 404, "model_not_found", "instance_id", "No loaded model "
+			  "instance with id \"%s\"", id->valuestring);
+	else if (pending_load != NULL && pending_load->inst == i)
+		simsrv_reply_error(req, 503, "unavailable_error", "that instance is loading");
+	else {
+		jw_init(&w);
+		jw_obj_open(&w, NULL);
+		jw_str(&w, "instance_id", i->id);
+		jw_obj_close(&w);
+		lms_unload(i);
+		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
+		jw_free(&w);
+	}
+	cJSON_Delete(body);
 }
 
 /* Ollama's own API (v0.33 server/routes.go): the listings, the load call
@@ -532,6 +725,8 @@ static void on_request(struct evhttp_request *req, void *arg)
 		simsrv_completion(req, SIM_CHAT);
 	else if (post && strcmp(path, "/v1/completions") == 0)
 		simsrv_completion(req, SIM_COMPLETIONS);
+	else if (get && strcmp(path, "/v1/models") == 0 && opt_as == SIM_LMSTUDIO)
+		simpersona_lms_list(req, &lms, LMS_OPENAI, clock_mono_ns());
 	else if (get && strcmp(path, "/v1/models") == 0)
 		simpersona_models(req, opt_as, profiles, n_profiles);
 	else if (get && strcmp(path, "/health") == 0)
@@ -541,11 +736,13 @@ static void on_request(struct evhttp_request *req, void *arg)
 	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
 	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
-		handle_lms_models(req);
+		simpersona_lms_list(req, &lms, LMS_V0, clock_mono_ns());
 	else if (get && strcmp(path, "/api/v1/models") == 0 && opt_as == SIM_LMSTUDIO)
-		simpersona_lms_models(req, profiles, n_profiles, current, simsrv_loaded());
+		simpersona_lms_list(req, &lms, LMS_V1, clock_mono_ns());
 	else if (post && strcmp(path, "/api/v1/models/load") == 0 && lms_like())
 		handle_load(req);
+	else if (post && strcmp(path, "/api/v1/models/unload") == 0 && opt_as == SIM_LMSTUDIO)
+		handle_unload(req);
 	else
 		simsrv_reply_error(req, 404, "not_found_error", "no such endpoint");
 }
@@ -619,7 +816,7 @@ static void parse_args(int argc, char **argv)
 		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
 		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
 		{"model-file", 1, 0, 'W'}, {"as", 1, 0, 'a'}, {"engine-dead", 0, 0, 'D'},
-		{"metrics", 0, 0, 'G'},
+		{"metrics", 0, 0, 'G'}, {"loaded", 1, 0, 'o'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -668,6 +865,7 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'D': opt_engine_dead = 1; break;
 		case 'G': opt_vllm_metrics = 1; break;
+		case 'o': opt_loaded = optarg; break;
 		case 'k': opt_api_key = optarg; break;
 		case 'y':
 			replay = fio_slurp(optarg, 256 << 20, &replay_len);
@@ -693,6 +891,8 @@ static void persona_defaults(void)
 	if ((opt_engine_dead || opt_vllm_metrics) && opt_as != SIM_VLLM)
 		diag_die(EXIT_USAGE, "--%s goes with --as vllm",
 			 opt_engine_dead ? "engine-dead" : "metrics");
+	if (opt_loaded && opt_as != SIM_LMSTUDIO)
+		diag_die(EXIT_USAGE, "--loaded goes with --as lmstudio");
 	if (opt_reasoning_field == NULL)
 		opt_reasoning_field = opt_as == SIM_OLLAMA || opt_as == SIM_MLX ||
 				      opt_as == SIM_VLLM ? "reasoning" : "reasoning_content";
@@ -723,6 +923,7 @@ static void setup_profiles(void)
 	if (current == NULL)
 		diag_die(EXIT_USAGE, "-P %s: no such profile (llmsim "
 			 "--list-profiles lists them)", opt_profile);
+	simlms_init(&lms, profiles, n_profiles);
 }
 
 /* The event loop with precise timers: without the flag libevent reads
@@ -791,9 +992,14 @@ static void listen_and_announce(void)
 	printf("http://%s:%d/v1\n", strchr(opt_host, ':') ? "[::1]" : opt_host,
 	       port);
 	fflush(stdout);
-	diag_warn("listening on %s:%d, model %s (%s), %s", opt_host, port,
-		  current->id, current->name,
-		  current->decode_tps > 0 ? "paced" : "unpaced");
+	if (opt_as == SIM_LMSTUDIO)
+		diag_warn("listening on %s:%d as LM Studio, %d model instance%s loaded",
+			  opt_host, port, simlms_count(&lms, 0, 0),
+			  simlms_count(&lms, 0, 0) == 1 ? "" : "s");
+	else
+		diag_warn("listening on %s:%d, model %s (%s), %s", opt_host, port,
+			  current->id, current->name,
+			  current->decode_tps > 0 ? "paced" : "unpaced");
 }
 
 static void open_log(void)
@@ -835,9 +1041,39 @@ static void shutdown_all(void)
 	simsrv_free();
 	if (ballast_timer)
 		event_free(ballast_timer);
-	free(ballast);
+	for (int k = 0; k < SIMLMS_MAX; k++)
+		free_ballast(&mem[k]);
 	free(replay);
 	event_base_free(base);
+}
+
+/* LM Studio's models at start: --loaded's, in order, each a new instance
+ * ("none": nothing), else -P's; the generic llmsim's -P model likewise.
+ * The engine serves the first, loaded when the last has. */
+static void first_load_lms(void)
+{
+	char list[1024], *name, *save = NULL;
+	struct simlms_inst *first = NULL, *i;
+	int64_t until = 0;
+
+	snprintf(list, sizeof list, "%s", opt_loaded ? opt_loaded : current->id);
+	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		const struct sim_profile *v = simlms_model(&lms, name);
+		if (opt_loaded && strcmp(opt_loaded, "none") == 0)
+			break;
+		if (v == NULL)
+			diag_die(EXIT_USAGE, "--loaded %s: no such model (a key, key@variant "
+				 "or profile id: llmsim --list-profiles)", name);
+		if ((i = lms_load(v, &cfg_default, 0)) == NULL)
+			diag_die(EXIT_USAGE, "--loaded: more than %d instances", SIMLMS_MAX);
+		if (first == NULL)
+			first = i;
+		if (i->ready_at > until)
+			until = i->ready_at;
+	}
+	if (first != NULL)
+		current = &first->prof;
+	simsrv_set_model(current, until);
 }
 
 /* The model at start: llama-server (b10573 on) and vLLM listen only once
@@ -853,13 +1089,17 @@ static void first_load(void)
 	}
 	if (opt_as == SIM_LLAMACPP || opt_as == SIM_VLLM) {
 		struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
-		set_ballast(current, 0);
+		set_ballast(&mem[0], current, 0);
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
 		simsrv_set_model(current, clock_mono_ns());
 		return;
 	}
-	set_ballast(current, s);
+	if (lms_like()) {
+		first_load_lms();
+		return;
+	}
+	set_ballast(&mem[0], current, s);
 	simsrv_set_model(current, clock_mono_ns() + (int64_t)(s * 1e9));
 }
 
@@ -896,6 +1136,7 @@ int main(int argc, char **argv)
 		    .replay = replay, .replay_len = replay_len, .log = logfile,
 		    .leak_bytes = (size_t)opt_leak,
 		    .log_path = opt_log, .find_profile = profile_of,
+		    .resolve = opt_as == SIM_LMSTUDIO ? lms_resolve : NULL,
 		    .fatal = fatal, .warn = diag_warn}) != 0)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	evhttp_set_max_body_size(http, 64 * 1024 * 1024);

@@ -178,8 +178,9 @@ test_expect_success 'LM Studio imitation: no stats in streams; check-server says
 	llmsim_start LS --as lmstudio --mem 64MiB --tps 400 --profiles "$TESTS/../profiles/llmsim.json" \
 		-P qwen3-coder-next-q4_k_m --load-time 0 --ctx 8192 &&
 	# 0.4'"'"'s /api/v1/models: the loaded instance, its format, quantization,
-	# size and the context it was loaded with
-	"$TB_BIN/gen" -u "$LS_URL" -m q --model-id qwen3-coder-next-q4_k_m --load-only --no-progress </dev/null >run.ndjson 2>/dev/null &&
+	# size and the context it was loaded with (a run, not gen --load: a load
+	# of a model loaded already is a second instance, as LM Studio'"'"'s is)
+	"$TB_BIN/gen" -u "$LS_URL" -m q --model-id qwen3-coder-next-q4_k_m --no-progress -p "$Q" >run.ndjson 2>/dev/null &&
 	ev_is run.ndjson run ".server == {kind: \"lmstudio\", model_id: \"qwen3-coder-next-q4_k_m\",
 		quant: \"Q4_K_M\", backend: \"gguf\", ctx_size: 8192, ctx_train: 262144, simulated: true,
 		model_bytes: 53000000000, parallel: 4, models_loaded: 1}" &&
