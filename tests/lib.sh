@@ -169,7 +169,9 @@ llmsim_start() {
 	shift
 	out=$TRASH_ROOT/$name.url
 	err=$TRASH_ROOT/$name.err
-	rm -f "$TRASH_ROOT/$name.rc" "$TRASH_ROOT/$name.pid"
+	# the files of an earlier server of that name go first: its URL read
+	# before the new one truncates the file would be taken for the new
+	rm -f "$out" "$err" "$TRASH_ROOT/$name.rc" "$TRASH_ROOT/$name.pid"
 	# A wrapper records the exit status, so any subshell can check it.
 	(
 		"$TB_BIN/llmsim" --port 0 "$@" >"$out" 2>"$err" &
@@ -183,7 +185,13 @@ llmsim_start() {
 		[ -f "$TRASH_ROOT/$name.rc" ] && break
 		sleep 0.05
 	done
-	pid=$(cat "$TRASH_ROOT/$name.pid" 2>/dev/null)
+	# the wrapper writes the pid after the fork, which a loaded machine
+	# can let llmsim outrun: wait for it too
+	for i in $(seq 1 200); do
+		pid=$(cat "$TRASH_ROOT/$name.pid" 2>/dev/null)
+		[ -n "$pid" ] && break
+		sleep 0.05
+	done
 	if [ -z "$url" ]; then
 		echo "llmsim_start: llmsim did not start:" >&2
 		cat "$err" >&2

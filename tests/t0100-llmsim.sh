@@ -262,7 +262,9 @@ test_expect_success '--model-file: a load reads the whole file before the server
 	# through a pipe: the writer ends well only if llmsim reads to the end
 	# (a reader that stops early makes it fail with EPIPE), and the port
 	# opens only after it did; a file it cannot read is a clear error
-	mkfifo weights &&
+	# (mkfifo on its own: "mkfifo && { ... } &" would put mkfifo in the
+	# background too, racing llmsim'"'"'s open: ENOENT now and then)
+	mkfifo weights
 	{ head -c 8388608 /dev/zero >weights; echo $? >wrc; } &
 	llmsim_start F --model-file "$PWD/weights" &&
 	wait_for 10 test -s wrc &&
