@@ -53,9 +53,13 @@ test_expect_success 'a matrix of known profiles: 2x TTFT wins, equal profiles ti
 	EOF
 	RESULTS=res REPORT=rep.md "$SCRIPTS/matrix.sh" plan.conf >out 2>err &&
 	"$TB_BIN/report" --charts none -o r.md --baseline model=X,quant=A res 2>/dev/null &&
-	# half the TTFT on every request: certain, and the right way round
+	# half the TTFT on every request (50 ms against 100): certain, and the
+	# right way round.  Measured TTFTs carry the client'"'"'s and the
+	# server'"'"'s own few milliseconds, more on a loaded machine, which pull
+	# the ratio up from 0.5: it is checked to lie well below 1, not to
+	# two digits
 	row "X · B · sim" "TTFT ms (mean)" >got &&
-	grep -q "^ 0\.5[0-9]× (95 % CI .*Holm p < 0.001, 10 request pairs) | \*\*better\*\* $" got &&
+	grep -q "^ 0\.[4-6][0-9]× (95 % CI .*Holm p < 0.001, 10 request pairs) | \*\*better\*\* $" got &&
 	row "X · B · sim" "decode TPS (mean)" | grep -q "| tie $" &&
 	# the same schedule: a tie on every metric
 	test "$(sed -n "/^### X · C · sim\$/,/^### /p" r.md | grep -c "| tie |$")" -eq 3 &&
