@@ -48,6 +48,11 @@ static void say(struct sc_result *res, enum sc_verdict v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(res->text, sizeof res->text, fmt, ap);
 	va_end(ap);
+	/* one line per check: a server's message may hold newlines (LM
+	 * Studio's "model not found" lists the models, one a line) */
+	for (char *c = res->text; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
 }
 
 static struct rq *find(struct step *s, long id)

@@ -700,6 +700,18 @@ static int measure_load(void)
 	/* the ctx label is the context asked for: a load at another would
 	 * make it false (docs/gen.md, "Model identity") */
 	ctx = label_of("ctx") ? ident_parse_ctx(label_of("ctx")) : -1;
+	/* LM Studio loads a second instance of a model already loaded
+	 * (its SDK docs): that load would time a copy beside it, and the run
+	 * be refused for two loaded; said at once instead */
+	if (srv.kind == SRV_LMSTUDIO && srv.instance[0]) {
+		load_res.method = "lmstudio_api";
+		load_res.t0 = load_res.t1 = clock_mono_ns();
+		load_res.server_s = -1;
+		snprintf(load_res.err, sizeof load_res.err, "loaded already as instance "
+			 "%.60s: a load would add a second copy; unload it first (lms "
+			 "unload --all)", srv.instance);
+		return -1;
+	}
 	switch (srv.kind) {
 	case SRV_LMSTUDIO:
 	case SRV_LLMSIM:
@@ -1006,8 +1018,8 @@ int main(int argc, char **argv)
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
 	init();
-	if (opt_load)
-		load_failed = measure_load() != 0;
+	if (opt_load && (load_failed = measure_load() != 0) != 0 && load_res.err[0])
+		diag_warn("%s: the load failed: %s; nothing is sent", opt_base, load_res.err);
 	detect_server();
 	check_server();
 	if (!opt_load_only && !load_failed && !opt_no_wait)

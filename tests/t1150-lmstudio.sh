@@ -125,6 +125,25 @@ test_expect_success 'unloading one leaves the other; gen measures it by key, at 
 	code_is LS 400 && jq -e ".error.message | contains(\"(4096 tokens)\")" r
 '
 
+test_expect_success 'gen --load: never a second copy; the ctx label loaded as said (context_length)' '
+	# KEY:2 is loaded: a load would add a copy beside it, so none is made
+	test_expect_code 1 g LS --model-id "$KEY" --load -l quant=Q4_K_M >l1 2>e1 &&
+	grep -q "the load failed: loaded already as instance $KEY:2: a load would add a second copy" e1 &&
+	ev_is l1 load ".status == \"error\"" && ev_is l1 end ".reason == \"load_failed\"" &&
+	model LS | jq -e "[.loaded_instances[].id] == [\"$KEY:2\"]" &&
+	# nothing loaded: gen loads it at the context its label says
+	rest LS /api/v1/models/unload "{\"instance_id\": \"$KEY:2\"}" >/dev/null && code_is LS 200 &&
+	g LS --model-id "$KEY" --load -l quant=Q4_K_M -l ctx=6k >l2 2>e2 &&
+	ev_is l2 load ".status == \"ok\" and .method == \"lmstudio_api\"" &&
+	ev_is l2 run ".server.ctx_size == 6144 and .server.models_loaded == 1" &&
+	ev_is l2 end ".reason == \"complete\" and .ok == 1" &&
+	model LS | jq -e "[.loaded_instances[] | [.id, .config.context_length]] == [[\"$KEY\", 6144]]" &&
+	rest LS /api/v1/models/unload "{\"instance_id\": \"$KEY\"}" >/dev/null && code_is LS 200 &&
+	rest LS /api/v1/models/load "{\"model\": \"$KEY\", \"context_length\": 4096}" >/dev/null &&
+	code_is LS 200 && rest LS /api/v1/models/load "{\"model\": \"$KEY\", \"context_length\": 4096}" >/dev/null &&
+	rest LS /api/v1/models/unload "{\"instance_id\": \"$KEY\"}" >/dev/null && code_is LS 200
+'
+
 test_expect_success 'a run labelled with another quantization or variant is refused, naming both' '
 	test_expect_code 1 g LS --model-id "$KEY" -l quant=Q8_0 >ev 2>err &&
 	grep -q "^gen: refused: the run says quant=Q8_0, but lmstudio reports Q4_K_M" err &&
