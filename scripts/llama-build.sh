@@ -133,7 +133,7 @@ for t in "${targets[@]}"; do
 	cp "$work/build/bin/$t" "$dest/bin.new/" || die "the build made no $t"
 done
 info=$("$dest/bin.new/llama-server" --version 2>&1 | sed -n 's/^version: //p')
-rm -rf "$dest/bin"
+rm -rf "${dest:?}/bin"
 mv "$dest/bin.new" "$dest/bin"
 cp "$log" "$dest/build.log"
 {

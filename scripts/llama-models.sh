@@ -47,7 +47,6 @@ models=("tiny-llama -a llama -l 2 -e 256 -f 512 -H 4 -k 2 -v 1024"
 # the end of turn's bias for a vocabulary 32 times larger: stops after
 # about 60 tokens, as the tiny ones' 3 gives about 30
 [ $big -eq 1 ] && models+=("big-llama -a llama -l 12 -e 1024 -f 2816 -H 16 -k 4 -v 32768 -b 5")
-quants=(F16 Q8_0 Q4_K_M)
 
 bin=${LLAMA_BIN:-$("$here/llama-build.sh" --where 2>/dev/null || true)}
 [ -n "$bin" ] || die "no llama.cpp build: run scripts/llama-build.sh (or set LLAMA_BIN)"

@@ -99,8 +99,8 @@ chunks_are() {
 # ratio_median NAME: the median over requests of agg's decode TPS over the
 # server's timings.predicted_per_second.
 ratio_median() {
-	jq -n --slurpfile run "$1.json" --slurpfile done "$1.done" '
-		[$run[0].per_request[] as $r | $done[] | select(.id == $r.id)
+	jq -n --slurpfile run "$1.json" --slurpfile dones "$1.done" '
+		[$run[0].per_request[] as $r | $dones[] | select(.id == $r.id)
 			| $r.decode_tps / .timings.predicted_per_second] | sort
 		| .[(length - 1) / 2 | floor]'
 }
@@ -150,8 +150,8 @@ ignore_eos() {
 	ratio=$(ratio_median ign) &&
 	awk -v r="$ratio" 'BEGIN { if (r < 0.98 || r > 1.02) {
 		print "decode TPS client/server, median of 5: " r >"/dev/stderr"; exit 1 } }' &&
-	jq -n -e --slurpfile run ign.json --slurpfile done ign.done '
-		[$run[0].per_request[] as $r | $done[] | select(.id == $r.id)
+	jq -n -e --slurpfile run ign.json --slurpfile dones ign.done '
+		[$run[0].per_request[] as $r | $dones[] | select(.id == $r.id)
 			| $r.ttft_s * 1000 >= .timings.prompt_ms * 0.98 - 1] | length == 5 and all' >/dev/null
 }
 
