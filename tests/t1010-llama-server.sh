@@ -23,6 +23,10 @@ export TB_BIN
 llama=${LLAMA_SERVER:-}
 [ -n "$llama" ] || llama=$("$SCRIPTS/llama-build.sh" --where 2>/dev/null)/llama-server
 models=${TB_LLAMA_MODELS:-$(LLAMA_BIN=$(dirname "$llama") "$SCRIPTS/llama-models.sh" --where 2>/dev/null)}
+# the tests run in scratch directories: paths made absolute here
+abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+llama=$(abs "$llama")
+models=$(for m in $models; do abs "$m"; done)
 models=$(echo $models)
 why=
 if [ ! -x "$llama" ]; then
