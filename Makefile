@@ -113,7 +113,8 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
 $(BUILD)/lib $(BUILD)/tests $(BINDIR):
 	mkdir -p $@
 
-HELPERS = $(BUILD)/tests/memhog $(BUILD)/tests/rawhttp $(BUILD)/tests/tbperf
+HELPERS = $(BUILD)/tests/memhog $(BUILD)/tests/rawhttp $(BUILD)/tests/tbperf \
+          $(BUILD)/tests/mkgguf
 
 # Helpers are measurement targets, not code under test: never instrumented
 # (ASan's shadow memory would change the very RSS the tests measure).

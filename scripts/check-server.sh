@@ -38,6 +38,13 @@ stop_memsample() {
 	wait "$memsample_pid" 2>/dev/null
 	memsample_pid=
 }
+# mem_caught_up T: memsample has written a sample taken after time T (the
+# shared wall clock of every tool's "t").
+mem_caught_up() {
+	local t
+	t=$(tail -n 1 "$OUT/mem.ndjson" 2>/dev/null | sed -n 's/^{"ev":"mem","t":\([0-9.]*\).*/\1/p')
+	[ -n "$t" ] && awk -v a="$t" -v b="$1" 'BEGIN { exit !(a > b) }'
+}
 trap 'stop_memsample; exit 130' INT
 trap 'stop_memsample; exit 143' TERM
 
@@ -93,6 +100,18 @@ gen_run nousage "${id[@]}" --only count -n 2 --max-tokens 16 --no-stream-options
 prompts=$OUT/sized-prompts.json gen_run overflow "${id[@]}" --only overflow --timeout-first 120s
 gen_run unknown --no-check-model --model-id "tokbench-no-such-model-$$" --only count --max-tokens 8
 
+# The last steps' memory is in the samples only if one came after them: a
+# server whose last request ended less than an interval before the stop
+# would show a peak memsample never saw.  Two seconds at most.
+if [ -n "$memsample_pid" ]; then
+	last=$(sed -n 's/^{"ev":"end","t":\([0-9.]*\).*/\1/p' "$OUT/unknown.ndjson")
+	for _ in $(seq 1 100); do
+		if [ -z "$last" ] || mem_caught_up "$last" || ! kill -0 "$memsample_pid" 2>/dev/null; then
+			break
+		fi
+		sleep 0.02
+	done
+fi
 stop_memsample
 pidopt=()
 [ -n "${SERVER_PID:-}" ] && pidopt=(--server-pid "$SERVER_PID")

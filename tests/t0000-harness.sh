@@ -35,4 +35,15 @@ test_expect_success 'a failing command fails the test body (set -e)' '
 	grep -q "^not ok 1 - inner" out
 '
 
+test_expect_success 'test_skip says in TAP that a test did not run, and why' '
+	cat >inner.sh <<-INNER &&
+	. "$TESTS/lib.sh"
+	test_skip "a real server" "none built here"
+	test_done
+	INNER
+	bash inner.sh >out 2>&1 &&
+	printf "ok 1 # SKIP a real server: none built here\n1..1\n" >want &&
+	test_cmp want out
+'
+
 test_done

@@ -51,11 +51,19 @@ test_expect_success 'gen: empty and malformed prompt sets, invalid UTF-8 in prom
 	jq -e -s "map(select(.ev == \"done\"))[0].status == \"ok\"" ev
 '
 
+# inherited_server_env: "-u NAME" for env, for each server setting gen
+# records (GGML_*, MLX_*, LLAMA_*, OLLAMA_*, METAL_*) in the caller's
+# environment: a developer's, or CI's, LLAMA_SERVER stays out of a
+# comparison of everything gen recorded.
+inherited_server_env() {
+	compgen -e | sed -n "s/^\(\(GGML\|MLX\|LLAMA\|OLLAMA\|METAL\)_.*\)/-u \1/p"
+}
+
 test_expect_success 'the API key appears nowhere: events, results, reports, messages, process titles' '
 	llmsim_start K --tps 20 --api-key sk-tokbench-secret-7f3a &&
 	echo "sk-tokbench-secret-7f3a" >key &&
 	# keys in the server settings gen records are left out or redacted
-	{ LLAMA_API_KEY=sk-tokbench-llama OLLAMA_AUTH=sk-tokbench-ollama \
+	{ env $(inherited_server_env) LLAMA_API_KEY=sk-tokbench-llama OLLAMA_AUTH=sk-tokbench-ollama \
 	  GGML_METAL_N_CB=2 MLX_ODD=sk-tokbench-mlx \
 	  "$TB_BIN/gen" --no-progress -u "$K_URL" --api-key-file key --max-tokens 20 \
 		<"$TESTS/../prompts/std.json" >ev 2>err & } && pid=$! &&
