@@ -2,6 +2,15 @@
 # agg: every metric against hand-computed answers, bad input, ground truth.
 . "$(dirname "$0")/lib.sh"
 
+# one_request I T: the events of request I, sent at second T: two tokens
+# 0.2 s and 0.3 s after, done at 0.4 s.
+one_request() {
+	echo "{\"ev\":\"req\",\"t\":$2.0,\"id\":$1,\"prompt\":\"p\",\"rep\":$1,\"warmup\":false,\"t_sched\":$2.0,\"max_tokens\":4}"
+	echo "{\"ev\":\"tok\",\"t\":$2.2,\"id\":$1,\"ch\":\"content\",\"bytes\":3}"
+	echo "{\"ev\":\"tok\",\"t\":$2.3,\"id\":$1,\"ch\":\"content\",\"bytes\":3}"
+	echo "{\"ev\":\"done\",\"t\":$2.4,\"id\":$1,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":2,\"tokens\":{\"content\":2,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":2}}"
+}
+
 B=$FIXTURES/agg/basic.ndjson
 agg() { "$TB_BIN/agg" "$@"; }
 # near FILE JQ-EXPR VALUE [TOL]: the expression is VALUE within TOL.
@@ -205,10 +214,7 @@ test_expect_success 'memory that falls steadily over the requests is no leak ver
 		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"host\":{\"os\":\"Linux\",\"mem_total_bytes\":8000000000},\"server\":{\"kind\":\"openai\"}}" &&
 		for i in $(seq 1 10); do
 			t=$((1000 + i))
-			echo "{\"ev\":\"req\",\"t\":$t.0,\"id\":$i,\"prompt\":\"p\",\"rep\":$i,\"warmup\":false,\"t_sched\":$t.0,\"max_tokens\":4}"
-			echo "{\"ev\":\"tok\",\"t\":$t.2,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
-			echo "{\"ev\":\"tok\",\"t\":$t.3,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
-			echo "{\"ev\":\"done\",\"t\":$t.4,\"id\":$i,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":2,\"tokens\":{\"content\":2,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":2}}"
+			one_request "$i" "$t"
 			echo "{\"ev\":\"mem\",\"t\":$t.5,\"proc\":{\"pids\":[7],\"rss_bytes\":$((2000000000 - i * 50000000))}}"
 		done &&
 		echo "{\"ev\":\"end\",\"t\":1011,\"tool\":\"gen\",\"reason\":\"complete\",\"requests\":10,\"ok\":10,\"failed\":0,\"aborted\":0}"
@@ -248,10 +254,7 @@ test_expect_success 'a sample without proc is no process figure: never -1, never
 		echo "{\"ev\":\"run\",\"t\":999,\"format\":\"tokbench-events\",\"version\":1,\"tool\":\"gen\",\"run_id\":\"r\",\"model\":\"m\",\"config\":{\"concurrency\":1},\"server\":{\"kind\":\"openai\"}}" &&
 		for i in $(seq 1 10); do
 			t=$((1000 + i))
-			echo "{\"ev\":\"req\",\"t\":$t.0,\"id\":$i,\"prompt\":\"p\",\"rep\":$i,\"warmup\":false,\"t_sched\":$t.0,\"max_tokens\":4}"
-			echo "{\"ev\":\"tok\",\"t\":$t.2,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
-			echo "{\"ev\":\"tok\",\"t\":$t.3,\"id\":$i,\"ch\":\"content\",\"bytes\":3}"
-			echo "{\"ev\":\"done\",\"t\":$t.4,\"id\":$i,\"status\":\"ok\",\"http\":200,\"finish\":\"stop\",\"chunks\":2,\"tokens\":{\"content\":2,\"reasoning\":0,\"tool\":0,\"source\":\"chunks\",\"chunk_tokens\":2}}"
+			one_request "$i" "$t"
 			echo "{\"ev\":\"mem\",\"t\":$t.45,\"gpu\":[{\"index\":0,\"used_bytes\":1000}]}"
 			echo "{\"ev\":\"mem\",\"t\":$t.5,\"proc\":{\"pids\":[7],\"rss_bytes\":$((2000000000 + i * 3000000))}}"
 		done &&
