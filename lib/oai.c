@@ -166,19 +166,23 @@ void oai_clear(struct oai_chunk *c)
 	memset(c, 0, sizeof *c);
 }
 
+const char *oai_error_of(const cJSON *root)
+{
+	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
+
+	if (cJSON_IsString(err))
+		return err->valuestring;
+	if (cJSON_IsObject(err))
+		return str_of(err, "message", NULL);
+	return cJSON_IsObject(root) ? str_of(root, "message", NULL) : NULL;
+}
+
 char *oai_error_message(const char *body, size_t len, char *buf,
 			size_t buflen)
 {
 	cJSON *root = cJSON_ParseWithLength(body, len);
-	const cJSON *err = cJSON_GetObjectItemCaseSensitive(root, "error");
-	const char *msg = NULL;
+	const char *msg = oai_error_of(root);
 
-	if (cJSON_IsString(err))
-		msg = err->valuestring;
-	else if (cJSON_IsObject(err))
-		msg = str_of(err, "message", NULL);
-	else if (cJSON_IsObject(root))
-		msg = str_of(root, "message", NULL);
 	if (msg != NULL)
 		snprintf(buf, buflen, "%s", msg);
 	cJSON_Delete(root);

@@ -61,4 +61,7 @@ void oai_clear(struct oai_chunk *c);
 char *oai_error_message(const char *body, size_t len, char *buf,
 			size_t buflen);
 
+/* The same of a body already parsed; a string of root, or NULL. */
+const char *oai_error_of(const cJSON *root);
+
 #endif

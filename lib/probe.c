@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 
 #include "clock.h"
+#include "oai.h"
 #include "ident.h"
 #include "jget.h"
 #include "jw.h"
@@ -557,13 +558,10 @@ int probe_load_api(const struct probe *p, int ollama, long ctx, double timeout,
 	secs = cJSON_IsNumber(v) ? v->valuedouble / (ollama ? 1e9 : 1) : -1;
 	/* Ollama: done with done_reason "load" (or any done reply) is a load */
 	ok = code == 200 && (ollama ? cJSON_IsTrue(cJSON_GetObjectItem(j, "done")) : secs >= 0);
-	/* the server's own words: {"error":"..."} or {"error":{"message":...}} */
-	v = cJSON_GetObjectItem(j, "error");
-	if (cJSON_IsObject(v))
-		v = cJSON_GetObjectItem(v, "message");
-	if (cJSON_IsString(v))
+	/* the server's own words, as in any error body (lib/oai) */
+	if (oai_error_of(j) != NULL)
 		snprintf(msg, sizeof msg, "load failed (HTTP %ld): %.150s", code,
-			 v->valuestring);
+			 oai_error_of(j));
 	else
 		snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
 	cJSON_Delete(j);
