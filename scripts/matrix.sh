@@ -137,7 +137,7 @@ est_total_h=0 est_total_r=0 est_unknown=
 hours() { awk -v h="$1" 'BEGIN { if (h < 1) printf "%.0f min", h * 60; else printf "%.1f h", h }'; }
 # estimate_entry N: one line of the estimate table
 estimate_entry() {
-	local n=$1 mt reps warm pu R=0 O=0 P=0 np o p c k x d slo_arg
+	local n=$1 mt reps warm pu R=0 O=0 P=0 np o p c k x d slo_arg counts std_counts=
 	slo_arg=$(get "$n" slo)
 	mt=$(get "$n" max_tokens) reps=$(get "$n" reps) warm=$(get "$n" warmup) pu=$(get "$n" per_user)
 	reps=${reps:-1} warm=${warm:-0} pu=${pu:-4}
@@ -145,12 +145,13 @@ estimate_entry() {
 	# std and extra: reps passes after warmup requests (an average prompt each)
 	for x in "$(path_of "$n" prompts)" $(get "$n" extra); do
 		case $x in /*) ;; *) [ -e "$x" ] || x=$top/$x ;; esac
-		set_counts "$x" "" "$mt" >/dev/null || return 2
-		read -r np o p < <(set_counts "$x" "" "$mt")
+		counts=$(set_counts "$x" "" "$mt") || return 2
+		[ -n "$std_counts" ] || std_counts=$counts # the first: the standard set
+		read -r np o p <<<"$counts"
 		[ "${np:-0}" -gt 0 ] || continue
 		add $((reps * np + warm)) $((reps * o + warm * o / np)) $((reps * p + warm * p / np))
 	done
-	read -r np o p < <(set_counts "$(path_of "$n" prompts)" "" "$mt")
+	read -r np o p <<<"$std_counts"
 	[ "${np:-0}" -gt 0 ] || np=1
 	for c in $(get "$n" sweep); do # whole sets, ceil(c x per_user / prompts) of them
 		[ "$c" -gt 1 ] || continue
@@ -162,8 +163,8 @@ estimate_entry() {
 		add "$k" $((k * o / np)) $((k * p / np))
 	fi
 	if [ -n "$(get "$n" ctx)" ]; then
-		set_counts "$(path_of "$n" ctx)" "" "" >/dev/null || return 2
-		read -r np o p < <(set_counts "$(path_of "$n" ctx)" "$(get "$n" ctx_only)" "$mt")
+		counts=$(set_counts "$(path_of "$n" ctx)" "$(get "$n" ctx_only)" "$mt") || return 2
+		read -r np o p <<<"$counts"
 		add "$np" "$o" "$p"
 	fi
 	if [ -n "$(get "$n" mixed)" ]; then # the mixed sets, then each class alone
