@@ -266,7 +266,7 @@ static double server_decode(const cJSON *done, const char **how)
 static void check_decode(const struct sc_input *in, struct sc_result *res)
 {
 	struct step b;
-	double ratio[256], cli[256], srv[256];
+	double ratio[256], cli[256], srv[256], span[256], tol;
 	const char *how = NULL;
 	double worst = 1;
 	int n = 0, i, burst = 0;
@@ -284,6 +284,7 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 			continue;
 		cli[n] = c;
 		srv[n] = s;
+		span[n] = r->t_last - r->t_first;
 		ratio[n] = c / s;
 		if (fabs(ratio[n] - 1) > fabs(worst - 1))
 			worst = ratio[n];
@@ -302,10 +303,14 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 		    "(its docs show stats only in /api/v0 and /api/v1/chat replies)" : "");
 	} else {
 		double m = median(ratio, n), mc = median(cli, n), ms = median(srv, n);
-		say(res, fabs(m - 1) <= 0.02 ? SC_OK : SC_FAIL,
+		/* 2 % + 1 ms of the first-to-last span: a span of a few
+		 * milliseconds (a tiny model at thousands of tok/s) moves by
+		 * scheduling alone; a buffered stream shrinks it to nothing */
+		tol = 0.02 + 0.001 / fmax(median(span, n), 1e-6);
+		say(res, fabs(m - 1) <= tol ? SC_OK : SC_FAIL,
 		    "client %.1f tok/s, server %.1f (%s), client/server %.4f "
-		    "(median of %d; the farthest %.4f)%s", mc, ms, how, m, n,
-		    worst, fabs(m - 1) <= 0.02 ? "" : m > 1 ?
+		    "(median of %d; the farthest %.4f; within %.1f %%)%s", mc, ms,
+		    how, m, n, worst, tol * 100, fabs(m - 1) <= tol ? "" : m > 1 ?
 		    ": tokens reach the client faster than the server made them: "
 		    "the stream is buffered on the way" :
 		    ": the client sees a slower stream than the server reports");

@@ -17,6 +17,7 @@ bin=${TB_BIN:-$here/../bin}
 out=${CHECK_OUT:-$(mktemp -d "${TMPDIR:-/tmp}/check-servers.XXXXXX")} && mkdir -p "$out" || exit 1
 checked=0
 failed=0
+failures=() # the first failing check of each server, said again at the end
 server_pid=
 
 stop_server() {
@@ -66,12 +67,17 @@ check() {
 	server_pid=$!
 	if ! ready "$url" "$server_pid"; then
 		echo "check-servers: $name: FAIL (did not start: $(tail -n 1 "$out/$name.log"))"
+		failures+=("$name: did not start")
 		failed=$((failed + 1))
 		stop_server
 		return
 	fi
 	URL=$url SERVER_PID=$server_pid MODEL=${model:-} OUT=$out/$name \
-		"$here/check-server.sh" 2>>"$out/$name.check.err" || failed=$((failed + 1))
+		"$here/check-server.sh" 2>>"$out/$name.check.err" | tee "$out/$name.out"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || {
+		failed=$((failed + 1))
+		failures+=("$name: $(grep -m 1 ': FAIL (' "$out/$name.out" || echo "the battery did not finish")")
+	}
 	checked=$((checked + 1))
 	stop_server
 }
@@ -131,5 +137,6 @@ if [ $checked -eq 0 ] && [ $failed -eq 0 ]; then
 	echo "check-servers: looked for $looked: none to check here; nothing was checked"
 	exit 0
 fi
+for f in ${failures[@]+"${failures[@]}"}; do echo "check-servers: FAIL: $f"; done
 echo "check-servers: $checked server run(s) checked, $failed failed (files in $out)"
 [ $failed -eq 0 ]
