@@ -199,7 +199,7 @@ load: all
 # set, memory sampled; agg's leak check judges it (docs/workflows.md).
 leak: all
 	@test -n "$(MODEL)" || { echo "make leak: set MODEL=label"; exit 2; }
-	$(WF_ENV) REQUESTS="$(or $(N),200)" N= TAG=leak GEN_ARGS="--shuffle $(GEN_ARGS)" scripts/bench.sh
+	$(WF_ENV) REQUESTS="$(or $(N),200)" N= TAG=leak KIND=soak GEN_ARGS="--shuffle $(GEN_ARGS)" scripts/bench.sh
 
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate) "$(PLAN)"

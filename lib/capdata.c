@@ -150,8 +150,8 @@ int rd_capacities(struct rd_group *g)
 	if (runs == NULL)
 		return -1;
 	for (i = 0; i < g->n; i++) {
-		const char *id = jget_path_str(g->runs[i]->doc, "run.labels.capacity");
-		if (g->runs[i]->kind != RD_CAPACITY || id == NULL)
+		const char *id = g->runs[i]->rk.series;
+		if (g->runs[i]->kind != RD_CAPACITY)
 			continue;
 		for (k = 0; k < g->ncap && strcmp(g->cap[k].id, id); k++)
 			;
@@ -165,8 +165,7 @@ int rd_capacities(struct rd_group *g)
 		g->ncap++;
 		for (n = 0, k = i; k < g->n; k++)
 			if (g->runs[k]->kind == RD_CAPACITY &&
-			    !strcmp(jget_path_str(g->runs[k]->doc, "run.labels.capacity")
-				    ? jget_path_str(g->runs[k]->doc, "run.labels.capacity") : "", id))
+			    !strcmp(g->runs[k]->rk.series, id))
 				runs[n++] = g->runs[k];
 		if (build(&g->cap[g->ncap - 1], runs, n) != 0)
 			goto oom;

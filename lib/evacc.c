@@ -9,6 +9,7 @@
 
 #include "formats.h"
 #include "jget.h"
+#include "runkind.h"
 #include "srvfig.h"
 #include "prompts.h"
 
@@ -180,9 +181,15 @@ static int check_version(struct evacc *a, const cJSON *ev, const char *file, lon
 static void on_run(struct evacc *a, cJSON *ev, const char *file, long line)
 {
 	const char *id = jget_str(ev, "run_id");
+	struct runkind k;
+	char why[300];
 
 	if (check_version(a, ev, file, line) != 0)
 		return;
+	if (runkind_read(ev, &k, why, sizeof why) != 0) {
+		fail(a, "%s:%ld: %s", file, line, why);
+		return;
+	}
 	if (a->run_ev != NULL && id && strcmp(id, a->run_id) != 0) {
 		fail(a, "%s:%ld: a second run (%.100s) in the input; aggregate one "
 		     "run at a time", file, line, id);

@@ -6,9 +6,12 @@
 /* The "format" and "version" of an event stream's first line (gen's run,
  * memsample's header, llmsim's log) and of agg's run JSON. */
 #define FMT_EVENTS "tokbench-events"
-#define FMT_EVENTS_VERSION 1
+#define FMT_EVENTS_VERSION 2
 #define FMT_RUN "tokbench-run"
-#define FMT_RUN_VERSION 1
+#define FMT_RUN_VERSION 2
+/* The oldest run version the report reads whole: version 1 differs only
+ * in saying a run's kind through its labels, which runkind.h reads. */
+#define FMT_RUN_VERSION_FULL 1
 
 /* Why a request ended: a done event's "status".  ST_OTHER is a reader's
  * name for a status it does not know; gen never writes it. */

@@ -1,5 +1,5 @@
-/* ladder: a group's context ladders (make ctx) from its runs labelled
- * ladder=ID depth=N, one run per depth (rundata.h, docs/metrics.md). */
+/* ladder: a group's context ladders (make ctx) from its runs of kind
+ * ladder (a series, a depth), one run per depth (rundata.h, docs/metrics.md). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +33,7 @@ static void rung_of(struct rd_rung *g, const struct rd_run *r)
 
 	memset(g, 0, sizeof *g);
 	g->run = r;
-	g->depth = strtod(jget_path_str(d, "run.labels.depth"), NULL); /* a label: text */
+	g->depth = (double)r->rk.depth;
 	g->ok = measured > 0 && jget_path_num(d, "requests.ok", 0) == measured;
 	g->ttft = stat(d, "metrics.ttft_s");
 	g->prefill = stat(d, "metrics.prefill_tps");
@@ -71,7 +71,7 @@ int rd_ladders(struct rd_group *g)
 
 	for (i = 0; i < g->n; i++) {
 		const struct rd_run *r = g->runs[i];
-		const char *id = jget_path_str(r->doc, "run.labels.ladder");
+		const char *id = r->rk.series;
 		struct rd_ladder *l;
 		void *p;
 		if (r->kind != RD_LADDER || id == NULL)

@@ -61,7 +61,7 @@ static int marks(const struct rd_group *g, int *old)
 	*old = 0;
 	for (i = 0; i < g->n; i++) {
 		inc |= g->runs[i]->incomplete;
-		*old |= g->runs[i]->version < FMT_RUN_VERSION;
+		*old |= g->runs[i]->version < FMT_RUN_VERSION_FULL;
 	}
 	return inc;
 }
@@ -1401,7 +1401,7 @@ static void write_runs(void)
 		out("/");
 		numcell(jget_path_num(d, "requests.measured", NAN), 0);
 		out(" | %s%s |\n", r->incomplete ? "incomplete †" : "complete",
-		    r->version < FMT_RUN_VERSION ? ", older format ‡" : "");
+		    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡" : "");
 	}
 	out("\n");
 }

@@ -1,6 +1,6 @@
 /* mixcls: a group's mixed workloads by output-length class (make mixed):
  * each class in the mix beside the same class alone at the same users,
- * from runs labelled mix=mixed|alone and mixset=ID (rundata.h,
+ * from runs of kind mix, class mixed or alone, by series (rundata.h,
  * docs/metrics.md). */
 #include <math.h>
 #include <stdio.h>
@@ -34,22 +34,14 @@ static int by_length(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static const char *label(const struct rd_run *r, const char *k)
-{
-	char path[64];
-
-	snprintf(path, sizeof path, "run.labels.%s", k);
-	return jget_path_str(r->doc, path);
-}
-
 /* The alone run of a class: same set and users, its prompt in it. */
 static const cJSON *alone(const struct rd_group *g, const char *set, double conc,
 			  const char *cls)
 {
 	for (int i = 0; i < g->n; i++) {
 		const struct rd_run *r = g->runs[i];
-		if (r->kind != RD_MIX || r->conc != conc || strcmp(label(r, "mix"), "alone") ||
-		    strcmp(label(r, "mixset"), set))
+		if (r->kind != RD_MIX || r->conc != conc || r->rk.mix != RK_MIX_ALONE ||
+		    strcmp(r->rk.series, set))
 			continue;
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
 			jget_path(r->doc, "per_prompt"), cls);
@@ -66,14 +58,14 @@ int rd_mixes(struct rd_group *g)
 		const cJSON *pp;
 		struct rd_mix *m;
 		void *p;
-		if (r->kind != RD_MIX || strcmp(label(r, "mix"), "mixed"))
+		if (r->kind != RD_MIX || r->rk.mix != RK_MIX_MIXED)
 			continue;
 		if ((p = realloc(g->mix, (size_t)(g->nmix + 1) * sizeof *g->mix)) == NULL)
 			return -1;
 		g->mix = p;
 		m = &g->mix[g->nmix++];
 		memset(m, 0, sizeof *m);
-		m->set = label(r, "mixset");
+		m->set = r->rk.series;
 		m->conc = r->conc;
 		m->c = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, "per_prompt")) + 1,
 			      sizeof *m->c);
@@ -106,7 +98,7 @@ int rd_load_series(struct rd_group *g)
 
 	for (i = 0; i < g->n; i++) {
 		const struct rd_run *r = g->runs[i];
-		const char *id = label(r, "loads"), *st;
+		const char *id = r->rk.series, *st;
 		struct rd_load *l;
 		void *p;
 		if (r->kind != RD_LOADREP)
@@ -127,7 +119,7 @@ int rd_load_series(struct rd_group *g)
 		g->loads[k].l = p;
 		l = &g->loads[k].l[g->loads[k].n++];
 		st = jget_path_str(r->doc, "load.status");
-		l->rep = atoi(label(r, "load_rep"));
+		l->rep = (int)r->rk.rep;
 		l->error = st && strcmp(st, "ok") ? jget_path_str(r->doc, "load.error") : NULL;
 		if (st && strcmp(st, "ok") && l->error == NULL)
 			l->error = "failed";
@@ -135,10 +127,8 @@ int rd_load_series(struct rd_group *g)
 			l->error = "no load was measured";
 		l->seconds = st && !strcmp(st, "ok") ? jget_path_num(r->doc, "load.seconds", NAN) : NAN;
 		l->server_s = jget_path_num(r->doc, "load.server_seconds", NAN);
-		l->cache = label(r, "cache") ? label(r, "cache") : "unknown";
-		l->resident = label(r, "cache_resident") ? strtod(label(r, "cache_resident"), NULL) : NAN;
-		if (label(r, "cache_resident") && !strcmp(label(r, "cache_resident"), "-"))
-			l->resident = NAN;
+		l->cache = runkind_cache_str(r->rk.cache);
+		l->resident = r->rk.resident;
 	}
 	for (k = 0; k < g->nloads; k++)
 		qsort(g->loads[k].l, (size_t)g->loads[k].n, sizeof *g->loads[k].l, by_rep);

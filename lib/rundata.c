@@ -183,14 +183,13 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
 		if (num(pp, "synthetic_tokens") > 0)
 			r->kind = RD_CONTEXT;
-	if (jget_path_str(d, "run.labels.ladder") && jget_path_str(d, "run.labels.depth") &&
-	    strtod(jget_path_str(d, "run.labels.depth"), NULL) > 0)
+	if (r->rk.name == RK_LADDER)
 		r->kind = RD_LADDER;
-	if (jget_path_str(d, "run.labels.mix") && jget_path_str(d, "run.labels.mixset"))
+	if (r->rk.name == RK_MIX)
 		r->kind = RD_MIX;
-	if (jget_path_str(d, "run.labels.loads") && jget_path_str(d, "run.labels.load_rep"))
+	if (r->rk.name == RK_LOAD)
 		r->kind = RD_LOADREP;
-	if (jget_path_str(d, "run.labels.capacity") && jget_path_str(d, "goodput.verdict"))
+	if (r->rk.name == RK_CAPACITY && jget_path_str(d, "goodput.verdict"))
 		r->kind = RD_CAPACITY;
 	r->version = (int)jget_path_num(d, "version", 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
@@ -241,6 +240,11 @@ int rd_add_file(struct rd_set *s, const char *path)
 	else
 		r->doc = runjson_parse(text, len, r->why, sizeof r->why);
 	free(text);
+	if (r->doc != NULL &&
+	    runkind_read(jget_path(r->doc, "run"), &r->rk, r->why, sizeof r->why) != 0) {
+		cJSON_Delete(r->doc);
+		r->doc = NULL;
+	}
 	if (r->doc == NULL) {
 		s->nunreadable++;
 		return 0;

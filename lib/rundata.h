@@ -10,6 +10,7 @@
 
 #include <cJSON.h>
 
+#include "runkind.h"
 #include "stats.h"
 
 #define RD_FIELDS 8
@@ -18,10 +19,11 @@ enum rd_kind {
 	RD_CLOSED,  /* closed loop: N users, each next request when one ends */
 	RD_OPEN,    /* open loop: requests at a rate */
 	RD_CONTEXT, /* context stress: prompts with a synthetic long context */
-	RD_LADDER,  /* one depth of a context ladder (labels ladder, depth) */
-	RD_MIX,     /* the mixed workload or one class alone (labels mix, mixset) */
-	RD_LOADREP, /* one of a series of loads (make load: labels loads, load_rep) */
-	RD_CAPACITY /* one level of a capacity search (make capacity: label capacity) */
+	RD_LADDER,  /* one depth of a context ladder (run kind ladder) */
+	RD_MIX,     /* the mixed workload or one class alone (run kind mix) */
+	RD_LOADREP, /* one of a series of loads (make load: run kind load) */
+	RD_CAPACITY /* one level of a capacity search (make capacity: run kind
+	             * capacity, judged against objectives) */
 };
 
 /* One measured request, successful and not a warm-up. */
@@ -37,6 +39,8 @@ struct rd_run {
 	char why[200];          /* why unreadable */
 	int version, incomplete, simulated;
 	enum rd_kind kind;
+	struct runkind rk;      /* what it is part of (runkind.h): the run's
+	                         * kind, or its labels in a version-1 file */
 	double conc;            /* users; 0 in an open-loop run */
 	char field[RD_FIELDS][96];
 	char key[512];          /* the group's name: the fields joined by " · " */

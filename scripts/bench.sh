@@ -50,6 +50,14 @@ for kv in ${LABELS:-}; do
 	labels+=(-l "$kv")
 	tagname+="-$(safe "${kv#*=}")"
 done
+# KIND (gen --kind: what the run is part of, set by the workflows) names
+# the file by its values as labels do, but for the series (a time and a pid)
+if [ -n "${KIND:-}" ]; then
+	IFS=, read -ra kind_items <<<"$KIND"
+	for kv in "${kind_items[@]:1}"; do
+		[ "${kv%%=*}" = series ] || tagname+="-$(safe "${kv#*=}")"
+	done
+fi
 [ -n "${TAG:-}" ] && tagname+="-$(safe "$TAG")"
 mkdir -p "$RESULTS" || exit 1
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -61,6 +69,7 @@ while [ -e "$base.json" ] || [ -e "$base.ndjson" ]; do
 done
 
 gen_args=(-m "$MODEL" -u "$BASE_URL" -c "$C" -p "$PROMPTS" "${labels[@]}")
+[ -n "${KIND:-}" ] && gen_args+=(--kind "$KIND")
 [ -n "${N:-}" ] && gen_args+=(-n "$N")
 [ -n "${WARMUP:-}" ] && gen_args+=(--warmup "$WARMUP")
 [ -n "${REQUESTS:-}" ] && gen_args+=(--requests "$REQUESTS")

@@ -10,7 +10,7 @@
 # Every level sends whole passes of the prompt set (ONLY= respected), at
 # least as many requests as the objectives' percentiles need (p95: 20).
 # Every other variable as for bench.sh (MODEL, BASE_URL, PROMPTS, ...).
-# Its runs are labelled capacity=<this search's id>, so the report shows
+# Its runs are of kind capacity with this search's id (gen --kind), so the report shows
 # them as one search.  The exit status is 0 when the search ended (held,
 # broke or undecided: the answer is the result), 1 when a level could not
 # be run or judged, 2 on a usage error, 128+ when stopped by a signal.
@@ -37,7 +37,7 @@ while :; do
 	[ "$act" = done ] && break
 	echo "capacity: $MODEL: level $((${#runs[@]} + 1)): $users user$([ "$users" = 1 ] || echo s), $((passes * np)) requests$([ "$act" = rerun ] && echo ", again: undecided the first time")" >&2
 	out=$(SLO=$slo C=$users N=$passes REQUESTS= TAG=capacity \
-		LABELS="${LABELS:+$LABELS }capacity=$id" "$here/bench.sh")
+		LABELS=${LABELS:-} KIND=capacity,series=$id "$here/bench.sh")
 	rc=$?
 	[ $rc -ge 128 ] && exit $rc # stopped by a signal: stop the search too
 	json=$(printf '%s\n' "$out" | tail -n 1)

@@ -13,8 +13,9 @@
 #   DEPTHS       the depths in tokens (default "1000 4000 16000 32000 64000 128000")
 #   N            repetitions at each depth (default 3)
 #   MAX_TOKENS   output tokens of each request (default 64)
-# Each depth is one result, labelled ladder=<this ladder's id> and
-# depth=<tokens>; the report draws them as one ladder.
+# Each depth is one result, of kind ladder (gen --kind) with this ladder's
+# id as its series and its depth in tokens; the report draws them as one
+# ladder.
 # Exit status: 0 when the ladder ran (also when it stopped at a failing
 # depth: that is its finding), 1 when no depth could be run at all, 2 a
 # usage error, 130/143 when stopped by a signal.
@@ -42,7 +43,7 @@ for d in $DEPTHS; do
 	printf '{"depth-%d": {"prompt": "In one sentence, what is the text above about?", "max_tokens": %d, "synthetic_tokens": %d, "category": "context ladder"}}\n' \
 		"$d" "${MAX_TOKENS:-64}" "$d" >"$tmp/depth-$d.json"
 	PROMPTS=$tmp/depth-$d.json N=${N:-3} WARMUP=0 ONLY= REQUESTS= RATE= C=1 TAG=ctx \
-		LABELS="${LABELS:-} ladder=$ladder depth=$d" "$here/bench.sh" >"$tmp/path"
+		LABELS=${LABELS:-} KIND=ladder,series=$ladder,depth=$d "$here/bench.sh" >"$tmp/path"
 	rc=$?
 	result=$(cat "$tmp/path")
 	case $rc in 130 | 143) exit "$rc" ;; esac

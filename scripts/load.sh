@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # load.sh: the model load, repeated (make load, plan key loads).  Each load
-# is one result, labelled loads=<this series' id>, load_rep=<1..N> and
-# cache=cold|warm|partial|unknown: how much of the model file the page
+# is one result of kind load (gen --kind): this series' id, its repetition
+# 1..N and cache=cold|warm|partial|unknown: how much of the model file the page
 # cache held just before it (memsample --page-cache), so that the first
 # load after the file was last read shows as cold and the next as warm.
 #
@@ -70,7 +70,7 @@ for i in $(seq 1 "$LOADS"); do
 	read -r state frac < <(cache_state)
 	base="$RESULTS/$(safe "$MODEL")-load$i-$series"
 	args=(-m "$MODEL" -u "$BASE_URL" --load-only --no-progress "${labels[@]}"
-		-l loads="$series" -l load_rep="$i" -l cache="$state" -l cache_resident="$frac")
+		--kind "load,series=$series,rep=$i,cache=$state,resident=$frac")
 	[ -n "${MODEL_ID:-}" ] && args+=(--model-id "$MODEL_ID")
 	if [ -n "${START:-}" ]; then
 		since=$("$bin/gen" --print-clock) || exit 1

@@ -404,7 +404,7 @@ run_entry() {
 		fi
 		# a leak soak: that many requests, a new order each pass
 		if [ -n "$(get "$n" leak)" ]; then
-			wl leak env REQUESTS="$(get "$n" leak)" N= WARMUP="$(get "$n" warmup)" TAG=leak \
+			wl leak env REQUESTS="$(get "$n" leak)" N= WARMUP="$(get "$n" warmup)" TAG=leak KIND=soak \
 				GEN_ARGS="--shuffle ${GEN_ARGS:-}" PROMPTS="$(path_of "$n" prompts)" \
 				"$here/bench.sh"
 		fi

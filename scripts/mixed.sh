@@ -12,7 +12,8 @@
 #              sends whole sets, ceil(level x PER_USER / classes) of them,
 #              and each class alone gets level x PER_USER requests
 #   PROMPTS    the set whose prompts are the classes (prompts/mixed.json)
-# Every run is labelled mix=mixed or mix=alone and mixset=<this run's id>.
+# Every run is of kind mix (gen --kind), class mixed or alone, with this
+# workflow's id as its series.
 # Exit status: 0 when every run succeeded, else the first failing one's.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,11 +35,11 @@ rc=0
 for c in $CS; do
 	reps=$(( (c * PER_USER + n - 1) / n ))
 	C=$c N=$reps WARMUP=0 REQUESTS= TAG= \
-		LABELS="${LABELS:-} mix=mixed mixset=$mixset" "$here/bench.sh" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
+		LABELS=${LABELS:-} KIND=mix,series=$mixset,class=mixed "$here/bench.sh" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
 	case $rc in 130 | 143) exit $rc ;; esac
 	for k in $classes; do
 		C=$c N=$((c * PER_USER)) WARMUP=0 REQUESTS= ONLY=$k TAG=$k \
-			LABELS="${LABELS:-} mix=alone mixset=$mixset" "$here/bench.sh" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
+			LABELS=${LABELS:-} KIND=mix,series=$mixset,class=alone "$here/bench.sh" || { r=$?; [ $rc -ne 0 ] || rc=$r; }
 		case $rc in 130 | 143) exit $rc ;; esac
 	done
 done

@@ -19,12 +19,14 @@ only=()
 np=$("$bin/gen" --list-prompts -p "${PROMPTS:-$here/../prompts/std.json}" "${only[@]}" | wc -l) || exit 2
 [ "$np" -gt 0 ] || { echo "sweep: no prompts in ${PROMPTS:-prompts/std.json}" >&2; exit 2; }
 worst=0
+series=$(date -u +%Y%m%dT%H%M%SZ)-$$
 for c in $CS; do
 	case $c in
 	'' | *[!0-9]* | 0) echo "sweep: CS: '$c' is not a concurrency level" >&2; exit 2 ;;
 	esac
 	echo "sweep: $MODEL at $c concurrent user$([ "$c" = 1 ] || echo s)" >&2
-	C=$c N=$(((c * PER_USER + np - 1) / np)) REQUESTS= TAG=${TAG:-sweep} "$here/bench.sh"
+	C=$c N=$(((c * PER_USER + np - 1) / np)) REQUESTS= TAG=${TAG:-sweep} \
+		KIND=sweep,series=$series "$here/bench.sh"
 	rc=$?
 	[ $rc -gt $worst ] && worst=$rc
 	[ $rc -ge 128 ] && exit $rc # stopped by a signal: stop the sweep too

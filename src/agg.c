@@ -346,7 +346,7 @@ static void write_run(void)
 {
 	static const char *const keys[] = {
 		"run_id", "model", "model_id", "base_url", "api", "tool_version",
-		"config", "labels", "host", "env", "server", NULL
+		"config", "kind", "labels", "host", "env", "server", NULL
 	};
 	int i;
 

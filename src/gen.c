@@ -28,6 +28,7 @@
 #include "reqbody.h"
 #include "resp.h"
 #include "runenv.h"
+#include "runkind.h"
 #include "sigstop.h"
 #include "help.h" /* generated from docs/gen.md */
 
@@ -66,6 +67,7 @@ static double opt_t_connect = 10, opt_t_first = 600, opt_t_idle = 120;
 static double opt_t_total;           /* 0: none */
 static const char *labels[MAX_LABELS][2];
 static int n_labels;
+static struct runkind opt_kind;      /* --kind: what the run is part of */
 static int opt_cache_bust = 1;
 static enum srv_kind opt_server = SRV_AUTO;
 static int opt_keep_text = 1;
@@ -130,6 +132,14 @@ static void add_label(char *kv)
 	n_labels++;
 }
 
+static void set_kind(const char *spec)
+{
+	char why[300];
+
+	if (runkind_parse(spec, &opt_kind, why, sizeof why) != 0)
+		diag_die(EXIT_USAGE, "--kind %s: %s", spec, why);
+}
+
 static enum srv_kind parse_server(const char *s)
 {
 	int k = probe_kind_of(s);
@@ -156,7 +166,8 @@ enum {
 	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
-	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS, O_NO_CHECK_MODEL
+	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS, O_NO_CHECK_MODEL,
+	O_KIND
 };
 
 static const struct option longopts[] = {
@@ -180,7 +191,7 @@ static const struct option longopts[] = {
 	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
 	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
 	{"shuffle", 0, 0, O_SHUFFLE}, {"no-stream-options", 0, 0, O_NO_SOPTS},
-	{"no-check-model", 0, 0, O_NO_CHECK_MODEL},
+	{"no-check-model", 0, 0, O_NO_CHECK_MODEL}, {"kind", 1, 0, O_KIND},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -232,6 +243,7 @@ static void parse_opt(int c, char *v)
 	case O_SHUFFLE: opt_shuffle = 1; break;
 	case O_NO_SOPTS: opt_no_sopts = 1; break;
 	case O_NO_CHECK_MODEL: opt_no_check_model = 1; break;
+	case O_KIND: set_kind(v); break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -780,6 +792,7 @@ static void emit_run(void)
 	jw_str(&ew, "api", opt_api == API_CHAT ? "chat" : opt_api == API_OLLAMA ?
 		"ollama" : "completions");
 	write_config();
+	runkind_write(&ew, &opt_kind);
 	jw_obj_open(&ew, "labels");
 	for (i = 0; i < n_labels; i++)
 		jw_str(&ew, labels[i][0], labels[i][1]);

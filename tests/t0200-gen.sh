@@ -55,7 +55,7 @@ test_expect_success 'a run: valid events, metadata, one req/done per request' '
 	cp ev "$TRASH_ROOT/run.ev" &&
 	valid_events ev &&
 	test "$(jq -s "map(select(.ev == \"req\")) | length" ev)" -eq 6 &&
-	jq -s -e ".[0] | .format == \"tokbench-events\" and .version == 1 and .model == \"q4_k_m\"
+	jq -s -e ".[0] | .format == \"tokbench-events\" and .version == 2 and .model == \"q4_k_m\"
 		and .server.kind == \"llmsim\" and .server.simulated == true and .labels.quant == \"Q4_K_M\"
 		and .host.ncpu > 0 and .config.repetitions == 2" ev &&
 	jq -s -e "map(select(.ev == \"done\")) | all(.status == \"ok\" and .http == 200 and .done_marker)" ev &&

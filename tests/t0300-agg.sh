@@ -24,7 +24,7 @@ near() {
 test_expect_success 'counts: measured, warm-up excluded, failures by status' '
 	agg <"$B" >run.json &&
 	cp run.json "$TRASH_ROOT/basic.json" &&
-	jq -e ".format == \"tokbench-run\" and .version == 1 and .incomplete == false" run.json &&
+	jq -e ".format == \"tokbench-run\" and .version == 2 and .incomplete == false" run.json &&
 	jq -e ".requests | .measured == 5 and .warmup == 1 and .ok == 3 and .failed == 2
 		and .by_status == {\"ok\":3,\"http_error\":1,\"aborted\":1} and .error_rate == 0.4" run.json &&
 	jq -e ".tokens | .output == 18 and .content == 16 and .reasoning == 2
@@ -177,8 +177,8 @@ test_expect_success 'invalid lines: counted and named file:line, or fatal with -
 test_expect_success 'unknown events counted; newer format, two runs, no events refused' '
 	{ cat "$B"; echo "{\"ev\":\"future\",\"t\":1}"; } | agg >r.json &&
 	jq -e ".input.unknown_events == 1" r.json &&
-	sed "s/\"version\":1,\"tool\":\"gen\"/\"version\":2,\"tool\":\"gen\"/" "$B" >v2.nd &&
-	test_expect_code 1 agg v2.nd 2>err && grep -q "v2.nd:2: event format version 2 is newer" err &&
+	sed "s/\"version\":1,\"tool\":\"gen\"/\"version\":3,\"tool\":\"gen\"/" "$B" >v3.nd &&
+	test_expect_code 1 agg v3.nd 2>err && grep -q "v3.nd:2: event format version 3 is newer" err &&
 	{ cat "$B"; sed -n 2p "$B" | sed s/r-test/r-other/; } >two.nd &&
 	test_expect_code 1 agg two.nd 2>err && grep -q "a second run (r-other)" err &&
 	: | test_expect_code 1 agg 2>err && grep -q "no events in the input" err &&

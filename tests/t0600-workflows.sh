@@ -60,7 +60,7 @@ test_expect_success 'the context ladder climbs to the simulated context, stops t
 	test "$(wc -l <paths)" -eq 4 &&
 	grep -q "^ctx: lad: stopped at 8000 tokens: http_error: HTTP 400: request (80[0-9][0-9] tokens) exceeds the available context size (5000 tokens)" err &&
 	for r in $(cat paths); do
-		jq -r "[.run.labels.depth, .requests.ok, .per_prompt[].prompt_tokens.mean // 0,
+		jq -r "[.run.kind.depth, .requests.ok, .per_prompt[].prompt_tokens.mean // 0,
 			.metrics.ttft_s.mean // 0, .memory.peak_bytes] | @tsv" "$r"
 	done >rungs &&
 	cat rungs &&
@@ -130,7 +130,7 @@ test_expect_success 'make load: each load cold or warm by the page cache, the se
 		"$SCRIPTS/load.sh" >paths 2>err &&
 	test "$(wc -l <paths)" -eq 3 &&
 	for r in $(cat paths); do
-		jq -r "[.run.labels.load_rep, .run.labels.cache, .run.labels.cache_resident,
+		jq -r "[.run.kind.rep, .run.kind.cache, .run.kind.resident,
 			.load.method, .load.status, .load.seconds] | @tsv" "$r"
 	done >loads &&
 	cat loads &&
@@ -145,7 +145,7 @@ test_expect_success 'make load: each load cold or warm by the page cache, the se
 	llmsim_start LA --load-time 300ms &&
 	MODEL=la RESULTS=la BASE_URL=$LA_URL LOADS=2 LOAD=api MODEL_ID=llmsim "$SCRIPTS/load.sh" >paths2 2>err2 &&
 	for r in $(cat paths2); do
-		jq -r "[.run.labels.cache, .load.method, .load.server_seconds, .load.seconds] | @tsv" "$r"
+		jq -r "[.run.kind.cache, .load.method, .load.server_seconds, .load.seconds] | @tsv" "$r"
 	done >api &&
 	cat api &&
 	awk -F"\t" "\$1 != \"unknown\" || \$2 != \"lmstudio_api\" || \$3 < 0.29 || \$3 > 0.31 || \$4 < \$3 { bad = 1 }
@@ -289,7 +289,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	bt=$(ls res/Beta-Q8_0-std-c1-*.json) &&
 	jq -e ".load.status == \"ok\" and .requests.ok > 0" "$bt" &&
 	# its capacity search (capacity = 2): levels of 1 and 2 users, labelled one search
-	test "$(jq -r "select(.run.labels.capacity != null) | .run.config.concurrency" res/Beta-*.json | sort -u | tr "\n" " ")" = "1 2 " &&
+	test "$(jq -r "select(.run.kind.name == \"capacity\") | .run.config.concurrency" res/Beta-*.json | sort -u | tr "\n" " ")" = "1 2 " &&
 	grep -q "^## Capacity" rep/report.md &&
 	grep -q "Broken · BF16 · —: .*the model load failed" rep/report.md &&
 	# the load column shows the run'"'"'s load time (timed from the server'"'"'s start)

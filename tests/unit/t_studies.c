@@ -25,21 +25,39 @@ static void put(const char *json)
 		abort();
 }
 
+/* Runs written as version 2 (the kind typed: "kind" in the run object)
+ * when set, else as version 1 (the kind in labels: the compatibility path
+ * of lib/runkind). */
+static int typed;
+
+/* The version, the run object's start and its kind (or labels saying it). */
+static const char *head(char *buf, size_t n, const char *kind, const char *v1labels)
+{
+	if (typed)
+		snprintf(buf, n, "{\"format\":\"tokbench-run\",\"version\":2,\"run\":{"
+			 "\"model\":\"M\",\"events_version\":2,\"kind\":{%s},"
+			 "\"labels\":{\"quant\":\"Q4\"},", kind);
+	else
+		snprintf(buf, n, "{\"format\":\"tokbench-run\",\"version\":1,\"run\":{"
+			 "\"model\":\"M\",\"labels\":{\"quant\":\"Q4\",%s},", v1labels);
+	return buf;
+}
+
 /* One ladder rung: depth d, ok of 2 measured, TTFT t, peak memory gb. */
 static void rung(int d, int ok, double t, double gb, const char *err)
 {
-	char j[2000];
+	char j[2000], h[400], k[100], l[100];
 
-	snprintf(j, sizeof j,
-		 "{\"format\":\"tokbench-run\",\"version\":1,\"run\":{\"model\":\"M\","
-		 "\"labels\":{\"quant\":\"Q4\",\"ladder\":\"L1\",\"depth\":\"%d\"},"
+	snprintf(k, sizeof k, "\"name\":\"ladder\",\"series\":\"L1\",\"depth\":%d", d);
+	snprintf(l, sizeof l, "\"ladder\":\"L1\",\"depth\":\"%d\"", d);
+	snprintf(j, sizeof j, "%s"
 		 "\"config\":{\"concurrency\":1},\"server\":{\"ctx_size\":6000,\"ctx_train\":262144}},"
 		 "\"requests\":{\"measured\":2,\"ok\":%d,\"first_error\":%s%s%s},"
 		 "\"metrics\":{\"ttft_s\":{\"n\":%d,\"mean\":%g},\"prefill_tps\":{\"n\":%d,\"mean\":%g},"
 		 "\"decode_tps\":{\"n\":%d,\"mean\":50}},"
 		 "\"per_prompt\":{\"depth-%d\":{\"n\":2,\"prompt_tokens\":{\"n\":%d,\"mean\":%d}}},"
 		 "\"memory\":{\"peak_bytes\":%g}}",
-		 d, ok, err ? "\"" : "", err ? err : "null", err ? "\"" : "",
+		 head(h, sizeof h, k, l), ok, err ? "\"" : "", err ? err : "null", err ? "\"" : "",
 		 ok, t, ok, t > 0 ? d / t : 0, ok, d, ok, d + 18, gb * 1e9);
 	put(j);
 }
@@ -48,35 +66,36 @@ static void rung(int d, int ok, double t, double gb, const char *err)
 static void mixrun(const char *mix, const char *cls, double t1, double e1,
 		   const char *cls2, double t2, double e2)
 {
-	char j[2000], second[400] = "";
+	char j[2000], second[400] = "", h[400], k[100], l[100];
 
 	if (cls2)
 		snprintf(second, sizeof second,
 			 ",\"%s\":{\"n\":4,\"ttft_s\":{\"n\":4,\"mean\":%g},\"e2e_s\":{\"n\":4,"
 			 "\"mean\":%g},\"decode_tps\":{\"n\":4,\"mean\":40},\"output_tokens\":"
 			 "{\"n\":4,\"mean\":2000}}", cls2, t2, e2);
-	snprintf(j, sizeof j,
-		 "{\"format\":\"tokbench-run\",\"version\":1,\"run\":{\"model\":\"M\","
-		 "\"labels\":{\"quant\":\"Q4\",\"mix\":\"%s\",\"mixset\":\"S1\"},"
+	snprintf(k, sizeof k, "\"name\":\"mix\",\"series\":\"S1\",\"class\":\"%s\"", mix);
+	snprintf(l, sizeof l, "\"mix\":\"%s\",\"mixset\":\"S1\"", mix);
+	snprintf(j, sizeof j, "%s"
 		 "\"config\":{\"concurrency\":4},\"server\":{}},"
 		 "\"requests\":{\"measured\":8,\"ok\":8},"
 		 "\"per_prompt\":{\"%s\":{\"n\":4,\"ttft_s\":{\"n\":4,\"mean\":%g},\"e2e_s\":{\"n\":4,"
 		 "\"mean\":%g},\"decode_tps\":{\"n\":4,\"mean\":45},\"output_tokens\":"
-		 "{\"n\":4,\"mean\":100}}%s}}", mix, cls, t1, e1, second);
+		 "{\"n\":4,\"mean\":100}}%s}}", head(h, sizeof h, k, l), cls, t1, e1, second);
 	put(j);
 }
 
 static void loadrun(int rep, const char *cache, const char *frac, double s, double srv)
 {
-	char j[1200];
+	char j[1200], h[400], k[200], l[200];
 
-	snprintf(j, sizeof j,
-		 "{\"format\":\"tokbench-run\",\"version\":1,\"run\":{\"model\":\"M\","
-		 "\"labels\":{\"quant\":\"Q4\",\"loads\":\"D1\",\"load_rep\":\"%d\","
-		 "\"cache\":\"%s\",\"cache_resident\":\"%s\"},\"config\":{\"concurrency\":1},"
+	snprintf(k, sizeof k, "\"name\":\"load\",\"series\":\"D1\",\"rep\":%d,"
+		 "\"cache\":\"%s\",\"resident\":%s", rep, cache, frac);
+	snprintf(l, sizeof l, "\"loads\":\"D1\",\"load_rep\":\"%d\","
+		 "\"cache\":\"%s\",\"cache_resident\":\"%s\"", rep, cache, frac);
+	snprintf(j, sizeof j, "%s\"config\":{\"concurrency\":1},"
 		 "\"server\":{}},\"requests\":{\"measured\":0,\"ok\":0},"
 		 "\"load\":{\"method\":\"health_poll\",\"seconds\":%g,\"server_seconds\":%g,"
-		 "\"status\":\"ok\"}}", rep, cache, frac, s, srv);
+		 "\"status\":\"ok\"}}", head(h, sizeof h, k, l), s, srv);
 	put(j);
 }
 
@@ -187,6 +206,39 @@ static void test_loads(void)
 	rd_free(&s);
 }
 
+static void clear(void);
+
+/* In version 2 labels are the user's only: a run labelled as a ladder's
+ * rung was in version 1 is a run like any other. */
+static void test_labels_v2(void)
+{
+	struct rd_set s;
+	const struct rd_group *g;
+
+	put("{\"format\":\"tokbench-run\",\"version\":2,\"run\":{\"model\":\"M\","
+	    "\"events_version\":2,\"labels\":{\"quant\":\"Q4\",\"ladder\":\"L1\","
+	    "\"depth\":\"4000\"},\"config\":{\"concurrency\":1},\"server\":{}},"
+	    "\"requests\":{\"measured\":2,\"ok\":2},\"metrics\":{\"ttft_s\":"
+	    "{\"n\":2,\"mean\":0.5}},\"per_prompt\":{\"a\":{\"n\":2}}}");
+	g = build(&s);
+	CHECK(g != NULL);
+	if (g == NULL)
+		return;
+	CHECK_INT(g->nlad, 0);
+	CHECK_INT(g->runs[0]->kind, RD_CLOSED);
+	CHECK_INT(g->runs[0]->rk.name, RK_STANDARD);
+	rd_free(&s);
+	/* a kind gen would not write: the run is unreadable, saying why */
+	clear();
+	put("{\"format\":\"tokbench-run\",\"version\":2,\"run\":{\"model\":\"M\","
+	    "\"kind\":{\"name\":\"ladder\",\"series\":\"L1\"}}}");
+	rd_init(&s, (const char *[]){"model"}, 1);
+	CHECK_INT(rd_add_path(&s, dir), 0);
+	CHECK_INT(s.nunreadable, 1);
+	CHECK_STR(s.runs[0].why, "run.kind: a ladder run needs depth=TOKENS");
+	rd_free(&s);
+}
+
 static void clear(void)
 {
 	char path[300];
@@ -201,11 +253,16 @@ int main(void)
 {
 	if (mkdtemp(dir) == NULL)
 		return 1;
-	RUN(test_ladder);
-	clear();
-	RUN(test_mix);
-	clear();
-	RUN(test_loads);
+	/* version 1: the kinds said by labels; then version 2: typed */
+	for (typed = 0; typed < 2; typed++) {
+		RUN(test_ladder);
+		clear();
+		RUN(test_mix);
+		clear();
+		RUN(test_loads);
+		clear();
+	}
+	RUN(test_labels_v2);
 	clear();
 	rmdir(dir);
 	return DONE();
