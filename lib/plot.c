@@ -14,7 +14,6 @@
 #include <csv.h>
 
 #include "jget.h"
-#include "quant.h"
 
 extern char **environ;
 
@@ -129,14 +128,6 @@ static void gp_run(struct plot *p, const char *file, FILE *f)
 	posix_spawn_file_actions_destroy(&fa);
 }
 
-static int by_index(const struct rd_set *s, const char *field)
-{
-	for (int i = 0; i < s->nby; i++)
-		if (strcmp(s->by[i], field) == 0)
-			return i;
-	return -1;
-}
-
 /* The group's name without the field at index skip ("all" when empty). */
 static void name_without(const struct rd_set *s, const struct rd_group *g,
 			 int skip, char *buf, size_t n)
@@ -151,11 +142,6 @@ static void name_without(const struct rd_set *s, const struct rd_group *g,
 	}
 	if (buf[0] == '\0')
 		snprintf(buf, n, "all");
-}
-
-static int cmp_quant_name(const void *a, const void *b)
-{
-	return quant_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static double decode_of(const struct rd_group *g)
@@ -176,7 +162,7 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 {
 	const char **xs = calloc((size_t)s->ng + 1, sizeof *xs);
 	char (*ss)[200] = calloc((size_t)s->ng + 1, sizeof *ss), name[200], nm[200];
-	int nx = 0, ns = 0, xi = by_index(s, "quant"), g, i, k;
+	int nx = 0, ns = 0, xi = rd_by_index(s, "quant"), g, i, k;
 	FILE *d, *gp;
 
 	if (xs == NULL || ss == NULL)
@@ -195,8 +181,8 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 		if (k == ns)
 			snprintf(ss[ns++], sizeof ss[0], "%s", xi >= 0 ? name : "value");
 	}
-	if (xi >= 0 && nx > 1) /* quantizations from the smallest, as the tables */
-		qsort(xs, (size_t)nx, sizeof *xs, cmp_quant_name);
+	if (xi >= 0) /* quantizations from the smallest, as the tables */
+		rd_field_sort("quant", xs, (size_t)nx);
 	snprintf(name, sizeof name, "%s.csv", file);
 	if ((d = asset(p, name)) == NULL)
 		goto out;
@@ -237,14 +223,6 @@ out:
 	free(ss);
 }
 
-/* The model a group belongs to, for per-model frontiers and panels. */
-static const char *model_of(const struct rd_set *s, const struct rd_group *g)
-{
-	int mi = by_index(s, "model");
-
-	return mi >= 0 ? g->field[mi] : "all";
-}
-
 /* Whether another group of the same model is as fast and as small, and
  * better in one. */
 static int dominated(const struct rd_set *s, int a)
@@ -254,7 +232,7 @@ static int dominated(const struct rd_set *s, int a)
 
 	for (int g = 0; g < s->ng; g++) {
 		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
-		if (g != a && !strcmp(model_of(s, &s->g[g]), model_of(s, x)) &&
+		if (g != a && !strcmp(rd_model_of(s, &s->g[g]), rd_model_of(s, x)) &&
 		    isfinite(t) && isfinite(m) && t >= ta && m <= ma && (t > ta || m < ma))
 			return 1;
 	}
@@ -414,10 +392,10 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", m, t, lx[k] / PA_W * xmax,
 			ly[k] / PA_H * ymax);
 		k++;
-		for (j = 0; j < nm && strcmp(models[j], model_of(s, &s->g[g])); j++)
+		for (j = 0; j < nm && strcmp(models[j], rd_model_of(s, &s->g[g])); j++)
 			;
 		if (j == nm && nm < 64)
-			models[nm++] = model_of(s, &s->g[g]);
+			models[nm++] = rd_model_of(s, &s->g[g]);
 	}
 	fclose(d);
 	if (n == 0 || (gp = gp_begin(p, "tps_vs_memory", 600, "Decode speed against "
@@ -439,7 +417,7 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 		double xs[256], ys[256];
 		int fn = 0, i;
 		for (g = 0; g < s->ng && fn < 256; g++)
-			if (!strcmp(model_of(s, &s->g[g]), models[k]) &&
+			if (!strcmp(rd_model_of(s, &s->g[g]), models[k]) &&
 			    isfinite(s->g[g].sum.decode.mean) && isfinite(s->g[g].sum.steady_gb.v) &&
 			    !dominated(s, g)) {
 				xs[fn] = s->g[g].sum.steady_gb.v;
@@ -504,10 +482,10 @@ static void chart_concurrency(struct plot *p, const struct rd_set *s)
 		const struct rd_wl *w = sweep_of(&s->g[g]);
 		if (w == NULL)
 			continue;
-		for (k = 0; k < nm && strcmp(models[k], model_of(s, &s->g[g])); k++)
+		for (k = 0; k < nm && strcmp(models[k], rd_model_of(s, &s->g[g])); k++)
 			;
 		if (k == nm && nm < 16)
-			models[nm++] = model_of(s, &s->g[g]);
+			models[nm++] = rd_model_of(s, &s->g[g]);
 		for (i = 0; i < w->nlv; i++) {
 			for (j = 0; j < nu && users[j] != w->lv[i].conc; j++)
 				;
@@ -530,12 +508,12 @@ static void chart_concurrency(struct plot *p, const struct rd_set *s)
 		fprintf(gp, "unset title\nplot ");
 		for (g = 0; g < s->ng; g++) {
 			const struct rd_wl *w = sweep_of(&s->g[g]);
-			if (w == NULL || strcmp(model_of(s, &s->g[g]), models[k]))
+			if (w == NULL || strcmp(rd_model_of(s, &s->g[g]), models[k]))
 				continue;
 			snprintf(name, sizeof name, "conc-%d.csv", ++file);
 			if ((d = asset(p, name)) == NULL)
 				continue;
-			name_without(s, &s->g[g], by_index(s, "model"), label, sizeof label);
+			name_without(s, &s->g[g], rd_by_index(s, "model"), label, sizeof label);
 			/* column 1's head is the panel's heading in the legend */
 			csv_label(d, models[k]);
 			fputc(',', d);

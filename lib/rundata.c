@@ -678,20 +678,46 @@ static int cmp_run(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Groups in the order of their --by fields; quantizations from the
- * smallest to the largest (lib/quant), not alphabetically. */
+int rd_by_index(const struct rd_set *s, const char *field)
+{
+	for (int i = 0; i < s->nby; i++)
+		if (strcmp(s->by[i], field) == 0)
+			return i;
+	return -1;
+}
+
+const char *rd_model_of(const struct rd_set *s, const struct rd_group *g)
+{
+	int mi = rd_by_index(s, "model");
+
+	return mi >= 0 ? g->field[mi] : "all";
+}
+
+/* Quantizations from the smallest to the largest, not alphabetically. */
+int rd_field_cmp(const char *field, const char *a, const char *b)
+{
+	return strcmp(field, "quant") == 0 ? quant_cmp(a, b) : strcmp(a, b);
+}
+
+void rd_field_sort(const char *field, const char **v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) /* few values: an insertion sort */
+		for (size_t j = i; j > 0 && rd_field_cmp(field, v[j], v[j - 1]) < 0; j--) {
+			const char *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/* Groups in the order of their --by fields (rd_field_cmp). */
 static int cmp_group(const void *a, const void *b)
 {
 	const struct rd_group *x = a, *y = b;
 	int i, c;
 
-	for (i = 0; i < sorting->nby; i++) {
-		c = strcmp(sorting->by[i], "quant") == 0 ?
-		    quant_cmp(x->field[i], y->field[i]) :
-		    strcmp(x->field[i], y->field[i]);
-		if (c != 0)
+	for (i = 0; i < sorting->nby; i++)
+		if ((c = rd_field_cmp(sorting->by[i], x->field[i], y->field[i])) != 0)
 			return c;
-	}
 	return strcmp(x->key, y->key);
 }
 

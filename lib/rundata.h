@@ -276,6 +276,21 @@ int rd_build(struct rd_set *s);
 
 void rd_free(struct rd_set *s);
 
+/* The index of a --by field in s->by, or -1. */
+int rd_by_index(const struct rd_set *s, const char *field);
+
+/* The model of a group (its --by model field), "all" when --by has none:
+ * the unit of per-model frontiers, panels and picks. */
+const char *rd_model_of(const struct rd_set *s, const struct rd_group *g);
+
+/* Orders two values of the --by field named field as the groups are
+ * ordered: quantizations by size (lib/quant), anything else by bytes.
+ * strcmp's sign convention. */
+int rd_field_cmp(const char *field, const char *a, const char *b);
+
+/* Sorts n values of the --by field named field by rd_field_cmp. */
+void rd_field_sort(const char *field, const char **v, size_t n);
+
 /* The level of a group at users c of workload wl (NULL when none). */
 const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
 				   double c);

@@ -348,6 +348,51 @@ static void test_system_memory(void)
 	rd_free(&s);
 }
 
+/* The --by fields' order: quantizations by size wherever groups or their
+ * values are ordered, anything else by bytes; the fields by name. */
+static void test_field_order(void)
+{
+	const char *q[] = {"BF16", "Q8_0", "Q2_K", "IQ4_XS"};
+	const char *m[] = {"BF16", "Q8_0", "Q2_K", "IQ4_XS"};
+	static const char *only_quant[] = {"quant"};
+	struct rd_set s;
+
+	CHECK(rd_field_cmp("quant", "Q2_K", "BF16") < 0);
+	CHECK(rd_field_cmp("model", "Q2_K", "BF16") > 0);
+	CHECK_INT(rd_field_cmp("quant", "Q8_0", "Q8_0"), 0);
+	rd_field_sort("quant", q, 4);
+	CHECK_STR(q[0], "Q2_K");
+	CHECK_STR(q[1], "IQ4_XS");
+	CHECK_STR(q[2], "Q8_0");
+	CHECK_STR(q[3], "BF16");
+	rd_field_sort("model", m, 4);
+	CHECK_STR(m[0], "BF16");
+	CHECK_STR(m[1], "IQ4_XS");
+	CHECK_STR(m[3], "Q8_0");
+	clear();
+	write_run(&(struct spec){"q1.json", "M", "BF16", "std.json", 1, 32, 1, 1, 1, 30, 31, 9, 0});
+	write_run(&(struct spec){"q2.json", "M", "Q2_K", "std.json", 1, 32, 1, 1, 1, 10, 11, 9, 0});
+	write_run(&(struct spec){"q3.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 20, 21, 9, 0});
+	s = load();
+	CHECK_INT(s.ng, 3);
+	if (s.ng == 3) { /* the groups in the same order as the values */
+		CHECK_STR(s.g[0].key, "M · Q2_K");
+		CHECK_STR(s.g[1].key, "M · Q8_0");
+		CHECK_STR(s.g[2].key, "M · BF16");
+		CHECK_STR(rd_model_of(&s, &s.g[2]), "M");
+	}
+	CHECK_INT(rd_by_index(&s, "quant"), 1);
+	CHECK_INT(rd_by_index(&s, "backend"), -1);
+	rd_free(&s);
+	rd_init(&s, only_quant, 1); /* no model field: one model, "all" */
+	CHECK_INT(rd_add_path(&s, dir), 0);
+	CHECK_INT(rd_build(&s), 0);
+	CHECK_INT(rd_by_index(&s, "model"), -1);
+	if (s.ng > 0)
+		CHECK_STR(rd_model_of(&s, &s.g[0]), "all");
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -360,6 +405,7 @@ int main(void)
 	RUN(test_load_prefill_quality);
 	RUN(test_outcomes);
 	RUN(test_system_memory);
+	RUN(test_field_order);
 	clear();
 	rmdir(dir);
 	return DONE();
