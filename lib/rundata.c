@@ -854,7 +854,7 @@ int rd_build(struct rd_set *s)
 				g->base = &g->wl[i].lv[0];
 		summary(g);
 	}
-	return 0;
+	return rd_pareto(s);
 }
 
 void rd_free(struct rd_set *s)
@@ -886,6 +886,10 @@ void rd_free(struct rd_set *s)
 		free(s->g[i].loads);
 	}
 	free(s->g);
+	for (i = 0; i < s->pareto.nf; i++)
+		free(s->pareto.f[i].g);
+	free(s->pareto.f);
+	free(s->pareto.pt);
 	for (i = 0; i < s->nruns; i++) {
 		cJSON_Delete(s->runs[i].doc);
 		free(s->runs[i].req);

@@ -244,6 +244,24 @@ struct rd_outcome {
 	int exit;
 };
 
+/* One model's Pareto frontier of decode speed against steady-state memory
+ * (the Summary's figures): its groups that no other group of the model is
+ * as fast and as small as, and better in one. */
+struct rd_frontier {
+	const char *model;      /* rd_model_of */
+	int *g;                 /* the groups (indexes into rd_set.g), by
+	                         * memory, equal memory in group order */
+	int n;
+};
+
+/* Decode speed against steady-state memory over the set's groups. */
+struct rd_pareto {
+	int *pt;                /* the groups with both figures, in order */
+	int npt;
+	struct rd_frontier *f;  /* one per model, in the order of its first point */
+	int nf;
+};
+
 struct rd_set {
 	const char *by[RD_FIELDS];
 	int nby;
@@ -255,6 +273,7 @@ struct rd_set {
 	int ng;
 	const char *primary;    /* the workload most groups ran at one user */
 	const char *primary_name;
+	struct rd_pareto pareto;
 };
 
 /* An empty set grouped by the given fields. */
@@ -290,6 +309,10 @@ int rd_field_cmp(const char *field, const char *a, const char *b);
 
 /* Sorts n values of the --by field named field by rd_field_cmp. */
 void rd_field_sort(const char *field, const char **v, size_t n);
+
+/* Builds s->pareto from the groups' Summaries (lib/frontier).  Returns 0,
+ * or -1 when out of memory. */
+int rd_pareto(struct rd_set *s);
 
 /* The level of a group at users c of workload wl (NULL when none). */
 const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,

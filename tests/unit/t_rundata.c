@@ -393,6 +393,57 @@ static void test_field_order(void)
 	rd_free(&s);
 }
 
+/* Decode TPS against steady-state memory: the points with both figures,
+ * and per model the groups no other of that model beats on both (as fast
+ * and as small, better in one), by memory; equal points both stay. */
+static void test_pareto(void)
+{
+	const struct rd_pareto *p;
+	struct rd_set s;
+
+	clear();
+	/* decode TPS is 44 x dec_x: M's Q4_K_M is the smallest and slowest,
+	 * Q2_K beats Q6_K on both, Q8_0 and BF16 are the same point */
+	write_run(&(struct spec){"p1.json", "M", "Q2_K", "std.json", 1, 32, 1, 1, 1.2, 10, 11, 9, 0});
+	write_run(&(struct spec){"p2.json", "M", "Q4_K_M", "std.json", 1, 32, 1, 1, 0.5, 5, 6, 9, 0});
+	write_run(&(struct spec){"p3.json", "M", "Q6_K", "std.json", 1, 32, 1, 1, 1.1, 20, 21, 9, 0});
+	write_run(&(struct spec){"p4.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1.5, 30, 31, 9, 0});
+	write_run(&(struct spec){"p5.json", "M", "BF16", "std.json", 1, 32, 1, 1, 1.5, 30, 31, 9, 0});
+	/* no memory: no point */
+	write_run(&(struct spec){"p6.json", "M", "IQ3_XS", "std.json", 1, 32, 1, 1, 9, NAN, NAN, 9, 0});
+	/* another model: its own frontier, though M's Q2_K beats it */
+	write_run(&(struct spec){"p7.json", "N", "Q4_K_M", "std.json", 1, 32, 1, 1, 0.25, 40, 41, 9, 0});
+	s = load();
+	p = &s.pareto;
+	CHECK_INT(s.ng, 7);
+	if (s.ng != 7) {
+		rd_free(&s);
+		return;
+	}
+	/* groups: M Q2_K, IQ3_XS, Q4_K_M, Q6_K, Q8_0, BF16; N Q4_K_M */
+	CHECK_STR(s.g[1].key, "M · IQ3_XS");
+	CHECK_INT(p->npt, 6);
+	CHECK_INT(p->pt[0], 0);
+	CHECK_INT(p->pt[1], 2);
+	CHECK_INT(p->pt[5], 6);
+	CHECK_INT(p->nf, 2);
+	if (p->nf != 2)
+		goto out;
+	CHECK_STR(p->f[0].model, "M");
+	CHECK_INT(p->f[0].n, 4);
+	if (p->f[0].n == 4) { /* by memory: Q4_K_M 5, Q2_K 10, Q8_0 30, BF16 30 */
+		CHECK_INT(p->f[0].g[0], 2);
+		CHECK_INT(p->f[0].g[1], 0);
+		CHECK_INT(p->f[0].g[2], 4);
+		CHECK_INT(p->f[0].g[3], 5);
+	}
+	CHECK_STR(p->f[1].model, "N");
+	CHECK_INT(p->f[1].n, 1);
+	CHECK_INT(p->f[1].g[0], 6);
+out:
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -406,6 +457,7 @@ int main(void)
 	RUN(test_outcomes);
 	RUN(test_system_memory);
 	RUN(test_field_order);
+	RUN(test_pareto);
 	clear();
 	rmdir(dir);
 	return DONE();
