@@ -32,10 +32,12 @@ static void level_of(struct rd_caplv *l, const struct rd_run *r)
 	l->st = state_of(jget_str(gp, "verdict"));
 	l->worst = jget_str(gp, "worst");
 	l->value = l->bound = l->pct = NAN;
+	l->metric = -1;
 	cJSON_ArrayForEach(o, jget_path(gp, "objectives"))
 		if (l->worst && jget_str(o, "objective") &&
 		    strcmp(jget_str(o, "objective"), l->worst) == 0) {
-			l->metric = jget_str(o, "metric");
+			l->metric = jget_str(o, "metric") ?
+				    slo_metric_from_name(jget_str(o, "metric")) : -1;
 			l->value = jget_num(o, "value", INFINITY);
 			l->bound = jget_num(o, "bound", NAN);
 			l->pct = jget_num(o, "pct", NAN);

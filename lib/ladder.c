@@ -34,7 +34,9 @@ static void rung_of(struct rd_rung *g, const struct rd_run *r)
 	memset(g, 0, sizeof *g);
 	g->run = r;
 	g->depth = strtod(jget_path_str(d, "run.labels.depth"), NULL); /* a label: text */
-	g->ok = measured > 0 && jget_path_num(d, "requests.ok", 0) == measured;
+	g->requests = measured;
+	g->requests_ok = jget_path_num(d, "requests.ok", 0);
+	g->ok = measured > 0 && g->requests_ok == measured;
 	g->ttft = stat(d, "metrics.ttft_s");
 	g->prefill = stat(d, "metrics.prefill_tps");
 	g->decode = stat(d, "metrics.decode_tps");

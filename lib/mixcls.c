@@ -100,6 +100,23 @@ static int by_rep(const void *a, const void *b)
 	return ((const struct rd_load *)a)->rep - ((const struct rd_load *)b)->rep;
 }
 
+/* The first cold load, and the median of the warm ones (the first 100). */
+static void cold_warm(struct rd_loads *s)
+{
+	double warm[100];
+	int nw = 0;
+
+	s->cold = NAN;
+	for (int i = 0; i < s->n; i++) {
+		if (!strcmp(s->l[i].cache, "warm") && isfinite(s->l[i].seconds) && nw < 100)
+			warm[nw++] = s->l[i].seconds;
+		if (!strcmp(s->l[i].cache, "cold") && isnan(s->cold))
+			s->cold = s->l[i].seconds;
+	}
+	s->warm = nw > 0 ? (struct rd_fig){stats_median(warm, (size_t)nw), (size_t)nw} :
+			   (struct rd_fig){NAN, 0};
+}
+
 int rd_load_series(struct rd_group *g)
 {
 	int i, k;
@@ -140,7 +157,9 @@ int rd_load_series(struct rd_group *g)
 		if (label(r, "cache_resident") && !strcmp(label(r, "cache_resident"), "-"))
 			l->resident = NAN;
 	}
-	for (k = 0; k < g->nloads; k++)
+	for (k = 0; k < g->nloads; k++) {
 		qsort(g->loads[k].l, (size_t)g->loads[k].n, sizeof *g->loads[k].l, by_rep);
+		cold_warm(&g->loads[k]);
+	}
 	return 0;
 }

@@ -13,7 +13,7 @@
 
 #include <csv.h>
 
-#include "jget.h"
+#include "rundata.h"
 
 extern char **environ;
 
@@ -547,10 +547,10 @@ static const struct rd_run *memory_run(const struct rd_group *g)
 {
 	if (g->base)
 		for (int i = 0; i < g->base->n; i++)
-			if (cJSON_GetArraySize(jget_path(g->base->runs[i]->doc, "memory.timeline")) > 0)
+			if (g->base->runs[i]->ntimeline > 0)
 				return g->base->runs[i];
 	for (int i = 0; i < g->n; i++)
-		if (cJSON_GetArraySize(jget_path(g->runs[i]->doc, "memory.timeline")) > 0)
+		if (g->runs[i]->ntimeline > 0)
 			return g->runs[i];
 	return NULL;
 }
@@ -559,24 +559,13 @@ static const struct rd_run *memory_run(const struct rd_group *g)
  * the bottom of the memory chart. */
 static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, double ymax)
 {
-	const cJSON *pr = jget_path(r->doc, "per_request"), *q;
-	double t0 = INFINITY, t;
-	int n = 0;
 	FILE *d;
 
-	if (cJSON_GetArraySize(pr) == 0 || (d = asset(p, "spans.csv")) == NULL)
+	if (!r->per_request || (d = asset(p, "spans.csv")) == NULL)
 		return;
-	cJSON_ArrayForEach(q, pr)
-		if (isfinite(t = jget_num(q, "t_send", NAN)) && t < t0)
-			t0 = t; /* the timeline counts from the first send */
 	fprintf(d, "start,length,row\n");
-	cJSON_ArrayForEach(q, pr) {
-		double e = jget_num(q, "e2e_s", NAN);
-		if (!isfinite(e) || cJSON_IsTrue(jget_path(q, "warmup")))
-			continue;
-		fprintf(d, "%.3f,%.3f,%d\n", jget_num(q, "t_send", NAN) - t0, e, n % 8);
-		n++;
-	}
+	for (size_t i = 0; i < r->nspan; i++)
+		fprintf(d, "%.3f,%.3f,%d\n", r->span[i].start, r->span[i].len, (int)(i % 8));
 	fclose(d);
 	fprintf(gp, ", ");
 	gp_path(gp, p, "spans.csv");
@@ -585,17 +574,15 @@ static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, doubl
 		ymax * 0.012);
 }
 
-/* A run's memory timeline ([seconds, MB] pairs) as CSV rows of seconds
- * and GB; returns the largest GB. */
-static double timeline_csv(FILE *d, const cJSON *tl)
+/* A run's memory timeline as CSV rows of seconds and GB; returns the
+ * largest GB. */
+static double timeline_csv(FILE *d, const struct rd_run *r)
 {
-	const cJSON *pt;
 	double ymax = 0;
 
-	cJSON_ArrayForEach(pt, tl) {
-		const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
-		double y = cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN;
-		csv_num(d, cJSON_IsNumber(xi) ? xi->valuedouble : NAN);
+	for (size_t i = 0; i < r->ntimeline; i++) {
+		double y = r->timeline[i].mb / 1e3;
+		csv_num(d, r->timeline[i].s);
 		fputc(',', d);
 		csv_num(d, y);
 		fputc('\n', d);
@@ -631,7 +618,7 @@ static void chart_memory(struct plot *p, const struct rd_set *s)
 		fprintf(d, "seconds,");
 		csv_label(d, s->g[g].key);
 		fputc('\n', d);
-		y = timeline_csv(d, jget_path(r->doc, "memory.timeline"));
+		y = timeline_csv(d, r);
 		ymax = y > ymax ? y : ymax;
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
@@ -657,7 +644,6 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 		const struct rd_group *gr = &s->g[g];
 		for (int w = 0; w < gr->nwl; w++) {
 			const struct rd_level *l = &gr->wl[w].lv[0];
-			const cJSON *pp;
 			if (gr->wl[w].kind != RD_CONTEXT)
 				continue;
 			if (gp == NULL && (gp = gp_begin(p, "context", 560, "Prefill speed against "
@@ -674,10 +660,10 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 			csv_label(d, gr->key);
 			fputc('\n', d);
 			for (i = 0; i < l->n; i++)
-				cJSON_ArrayForEach(pp, jget_path(l->runs[i]->doc, "per_prompt")) {
-					csv_num(d, jget_path_num(pp, "prompt_tokens.mean", NAN));
+				for (int k2 = 0; k2 < l->runs[i]->nprompt; k2++) {
+					csv_num(d, l->runs[i]->prompt[k2].prompt_tokens);
 					fputc(',', d);
-					csv_num(d, jget_path_num(pp, "prefill_tps.mean", NAN));
+					csv_num(d, l->runs[i]->prompt[k2].prefill_tps);
 					fputc('\n', d);
 				}
 			fclose(d);
@@ -702,7 +688,7 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 
 	for (i = 0; i < s->nruns; i++) {
 		const struct rd_run *r = &s->runs[i];
-		if (!rd_is_soak(r) || cJSON_GetArraySize(jget_path(r->doc, "memory.timeline")) == 0)
+		if (!rd_is_soak(r) || r->ntimeline == 0)
 			continue;
 		if (gp == NULL && (gp = gp_begin(p, "soak", 640, "Server memory over each leak "
 						 "soak (a line that keeps rising is a leak)",
@@ -716,7 +702,7 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 		fprintf(d, "seconds,");
 		csv_label(d, r->key);
 		fputc('\n', d);
-		timeline_csv(d, jget_path(r->doc, "memory.timeline"));
+		timeline_csv(d, r);
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
 		gp_path(gp, p, name);

@@ -10,10 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cJSON.h>
+
 #include "fileio.h"
 #include "jget.h"
 #include "quant.h"
 #include "runjson.h"
+#include "runpath.h"
 
 static double num(const cJSON *o, const char *path)
 {
@@ -209,7 +212,7 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		strncat(r->key, r->field[i], sizeof r->key - strlen(r->key) - 1);
 	}
 	workload(r);
-	return requests(r);
+	return requests(r) != 0 || rd_run_figures(r) != 0 ? -1 : 0;
 }
 
 void rd_init(struct rd_set *s, const char *const *by, int nby)
@@ -436,7 +439,8 @@ static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric
 
 static double req_value(const struct rd_req *q, enum rd_metric m)
 {
-	return m == RD_DECODE ? q->decode : m == RD_TTFT ? q->ttft : q->e2e;
+	return m == RD_DECODE ? q->decode : m == RD_TTFT ? q->ttft :
+	       m == RD_E2E ? q->e2e : NAN;
 }
 
 /* A percentile of one metric over the levels' requests, exact when every
@@ -532,18 +536,20 @@ static void level_figures(struct rd_level *l)
 
 /* The mean of one prompt's metric over runs, weighted by their n. */
 struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
-			     const char *metric)
+			     enum rd_metric m)
 {
+	static const char *const key[] = {RK_DECODE, RK_TTFT, RK_E2E, RK_PREFILL};
+	const char *metric = key[m];
 	char path[96];
 	struct rd_fig f = {0, 0};
 
-	snprintf(path, sizeof path, "%s.mean", metric);
+	snprintf(path, sizeof path, "%s.%s", metric, RS_MEAN);
 	for (int i = 0; i < n; i++) {
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
 			jget_path(r[i]->doc, "per_prompt"), prompt);
 		char np[96];
 		double v = num(pp, path), k;
-		snprintf(np, sizeof np, "%s.n", metric);
+		snprintf(np, sizeof np, "%s.%s", metric, RS_N);
 		k = num(pp, np);
 		if (isfinite(v) && k > 0)
 			f.v += v * k, f.n += (size_t)k;
@@ -624,7 +630,7 @@ static void summary(struct rd_group *g)
 	if (isfinite(peak))
 		s->peak_gb = (struct rd_fig){peak / 1e9, 1};
 	if ((p = prompt_by_length(ctx, nctx, 1, &tok)) != NULL && tok >= 1000) {
-		s->prefill = rd_prompt_mean(ctx, nctx, p, "prefill_tps");
+		s->prefill = rd_prompt_mean(ctx, nctx, p, RD_PREFILL);
 		s->prefill_tokens = tok;
 	}
 	free(ctx);
@@ -638,7 +644,7 @@ static void summary(struct rd_group *g)
 		s->ttft_prompt = jget_path(b->runs[0]->doc, "per_prompt")->child ?
 				 jget_path(b->runs[0]->doc, "per_prompt")->child->string : NULL;
 	if (s->ttft_prompt)
-		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, "ttft_s");
+		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, RD_TTFT);
 	s->ttft_all = mean_runs(b->runs, b->n, "metrics.ttft_s.mean");
 	s->srv_decode = weighted(b->runs, b->n, "server_reported.decode_tps");
 	s->srv_prefill = weighted(b->runs, b->n, "server_reported.prefill_tps");
@@ -891,6 +897,7 @@ void rd_free(struct rd_set *s)
 	free(s->pareto.f);
 	free(s->pareto.pt);
 	for (i = 0; i < s->nruns; i++) {
+		rd_run_figures_free(&s->runs[i]);
 		cJSON_Delete(s->runs[i].doc);
 		free(s->runs[i].req);
 		free(s->runs[i].path);

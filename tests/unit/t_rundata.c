@@ -444,6 +444,85 @@ out:
 	rd_free(&s);
 }
 
+/* What the renderers print of a run, read from its document once: labels
+ * then environment, the statuses but ok, the leak check as an enum, each
+ * prompt's output, the memory timeline and the requests in flight. */
+static void test_run_figures(void)
+{
+	static const char doc[] =
+		"{\"format\": \"tokbench-run\", \"version\": 1,\n"
+		" \"run\": {\"model\": \"M\", \"labels\": {\"quant\": \"Q8_0\", \"n\": 3},\n"
+		"  \"env\": {\"OLLAMA_KEEP_ALIVE\": \"5m\"}, \"server\": {\"kind\": \"llama-server\"},\n"
+		"  \"host\": {\"os\": \"Linux\", \"cpu\": \"X\"}, \"config\": {\"concurrency\": 1}},\n"
+		" \"requests\": {\"measured\": 5, \"ok\": 3,\n"
+		"  \"by_status\": {\"ok\": 3, \"timeout\": 2}},\n"
+		" \"memory\": {\"timeline\": [[0, 100], [1.5, 250], [\"x\", 3]],\n"
+		"  \"leak\": {\"verdict\": \"leak suspected\", \"mb_per_request\": 2.5,\n"
+		"   \"mb_per_request_ci95\": [2, 3], \"mb_per_minute\": 1, \"r2\": 0.9}},\n"
+		" \"per_prompt\": {\"a\": {\"n\": 2, \"prompt_tokens\": {\"mean\": 17},\n"
+		"   \"output\": {\"tokens\": 5, \"chars\": 20, \"text\": \"hi\"},\n"
+		"   \"quality\": {\"passed\": 1, \"checked\": 2}}, \"b\": {\"n\": 1}},\n"
+		" \"per_request\": [{\"prompt\": \"a\", \"status\": \"ok\", \"t_send\": 10, \"e2e_s\": 1},\n"
+		"  {\"prompt\": \"a\", \"status\": \"ok\", \"warmup\": true, \"t_send\": 9, \"e2e_s\": 1},\n"
+		"  {\"prompt\": \"b\", \"status\": \"timeout\", \"t_send\": 11, \"e2e_s\": 4}]}\n";
+	const struct rd_prompt *a;
+	const struct rd_run *r;
+	char path[256];
+	struct rd_set s;
+	FILE *f;
+
+	clear();
+	snprintf(path, sizeof path, "%s/f.json", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	fputs(doc, f);
+	fclose(f);
+	s = load();
+	CHECK_INT(s.nruns, 1);
+	if (s.nruns != 1 || s.runs[0].doc == NULL)
+		return;
+	r = &s.runs[0];
+	CHECK_STR(r->server_kind, "llama-server");
+	CHECK_STR(r->host_cpu, "X");
+	CHECK_NEAR(r->req_ok, 3, 0);
+	CHECK_INT(r->nlabel, 3);
+	if (r->nlabel == 3) {
+		CHECK_STR(r->label[1].key, "n");
+		CHECK_STR(r->label[1].value, "?"); /* not a string */
+		CHECK_STR(r->label[2].key, "OLLAMA_KEEP_ALIVE");
+	}
+	CHECK_INT(r->nfailed, 1);
+	if (r->nfailed == 1) {
+		CHECK_STR(r->failed[0].name, "timeout");
+		CHECK_INT(r->failed[0].n, 2);
+	}
+	CHECK_INT(r->leak.judged, 1);
+	CHECK_INT(r->leak.verdict, LEAK_SUSPECTED);
+	CHECK_NEAR(r->leak.per_request.hi, 3, 0);
+	CHECK(isnan(r->leak.per_minute.lo)); /* no interval given */
+	CHECK_INT((int)r->ntimeline, 3);
+	if (r->ntimeline == 3) {
+		CHECK_NEAR(r->timeline[1].mb, 250, 0);
+		CHECK(isnan(r->timeline[2].s));
+	}
+	/* from the first send (the warm-up's), the warm-up left out */
+	CHECK_INT((int)r->nspan, 2);
+	if (r->nspan == 2) {
+		CHECK_NEAR(r->span[0].start, 1, 1e-12);
+		CHECK_NEAR(r->span[1].len, 4, 0);
+	}
+	a = rd_prompt_of(r, "a");
+	CHECK(a != NULL && a->has_output && a->has_quality);
+	if (a) {
+		CHECK_NEAR(a->prompt_tokens, 17, 0);
+		CHECK_STR(a->out_text, "hi");
+		CHECK_NEAR(a->checked, 2, 0);
+	}
+	CHECK(rd_prompt_of(r, "b") && !rd_prompt_of(r, "b")->has_output);
+	CHECK(rd_prompt_of(r, "c") == NULL);
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -458,6 +537,7 @@ int main(void)
 	RUN(test_system_memory);
 	RUN(test_field_order);
 	RUN(test_pareto);
+	RUN(test_run_figures);
 	clear();
 	rmdir(dir);
 	return DONE();
