@@ -8,6 +8,7 @@
 #include "capsearch.h"
 #include "jget.h"
 #include "rundata.h"
+#include "runpath.h"
 #include "slo.h"
 
 static enum slo_state state_of(const char *s)
@@ -17,37 +18,45 @@ static enum slo_state state_of(const char *s)
 	return s && strcmp(s, "broke") == 0 ? SLO_BROKE : SLO_UNDECIDED;
 }
 
+/* The run's capacity label ("" when none). */
+static const char *label_of(const struct rd_run *r)
+{
+	const char *id = jget_path_str(r->doc, RP_LABEL(RL_CAPACITY));
+
+	return id ? id : "";
+}
+
 static double t_of(const struct rd_run *r)
 {
-	return jget_path_num(r->doc, "run.t_start", 0);
+	return jget_path_num(r->doc, RP_T_START, 0);
 }
 
 static void level_of(struct rd_caplv *l, const struct rd_run *r)
 {
-	const cJSON *gp = jget_path(r->doc, "goodput"), *o;
+	const cJSON *gp = jget_path(r->doc, RP_GOODPUT), *o;
 
 	memset(l, 0, sizeof *l);
 	l->users = (int)r->conc;
 	l->run = r;
-	l->st = state_of(jget_str(gp, "verdict"));
-	l->worst = jget_str(gp, "worst");
+	l->st = state_of(jget_str(gp, RK_VERDICT));
+	l->worst = jget_str(gp, RK_WORST);
 	l->value = l->bound = l->pct = NAN;
 	l->metric = -1;
-	cJSON_ArrayForEach(o, jget_path(gp, "objectives"))
-		if (l->worst && jget_str(o, "objective") &&
-		    strcmp(jget_str(o, "objective"), l->worst) == 0) {
-			l->metric = jget_str(o, "metric") ?
-				    slo_metric_from_name(jget_str(o, "metric")) : -1;
-			l->value = jget_num(o, "value", INFINITY);
-			l->bound = jget_num(o, "bound", NAN);
-			l->pct = jget_num(o, "pct", NAN);
+	cJSON_ArrayForEach(o, jget_path(gp, RK_OBJECTIVES))
+		if (l->worst && jget_str(o, RK_OBJECTIVE) &&
+		    strcmp(jget_str(o, RK_OBJECTIVE), l->worst) == 0) {
+			l->metric = jget_str(o, RK_METRIC) ?
+				    slo_metric_from_name(jget_str(o, RK_METRIC)) : -1;
+			l->value = jget_num(o, RK_VALUE, INFINITY);
+			l->bound = jget_num(o, RK_BOUND, NAN);
+			l->pct = jget_num(o, RK_PCT, NAN);
 		}
-	l->att = jget_num(gp, "fraction", NAN);
-	l->att_lo = jget_num(gp, "ci95_lo", NAN);
-	l->att_hi = jget_num(gp, "ci95_hi", NAN);
-	l->rate = jget_num(gp, "rate", NAN);
-	l->tps = jget_num(gp, "tokens_per_s", NAN);
-	l->n = (long)jget_path_num(r->doc, "requests.measured", 0);
+	l->att = jget_num(gp, RK_FRACTION, NAN);
+	l->att_lo = jget_num(gp, RS_CI_LO, NAN);
+	l->att_hi = jget_num(gp, RS_CI_HI, NAN);
+	l->rate = jget_num(gp, RK_GOODPUT_RATE, NAN);
+	l->tps = jget_num(gp, RK_TOKENS_PER_S, NAN);
+	l->n = (long)jget_path_num(r->doc, RP_REQ_MEASURED, 0);
 }
 
 /* The objectives as one string, for grouping and for the reader. */
@@ -57,10 +66,10 @@ static void slo_of(const struct rd_run *r, char *buf, size_t len)
 	size_t k = 0;
 
 	buf[0] = '\0';
-	cJSON_ArrayForEach(o, jget_path(r->doc, "goodput.objectives"))
-		if (jget_str(o, "objective") && k + 1 < len)
+	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES))
+		if (jget_str(o, RK_OBJECTIVE) && k + 1 < len)
 			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? " " : "",
-					      jget_str(o, "objective"));
+					      jget_str(o, RK_OBJECTIVE));
 }
 
 /* The attainment the objectives imply: each percentile's share of the
@@ -70,8 +79,8 @@ static double need_att(const struct rd_run *r)
 	const cJSON *o;
 	double need = 0;
 
-	cJSON_ArrayForEach(o, jget_path(r->doc, "goodput.objectives")) {
-		double p = jget_num(o, "pct", 0);
+	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES)) {
+		double p = jget_num(o, RK_PCT, 0);
 		double share = p < 50 ? 100 - p : p;
 		if (share > need)
 			need = share;
@@ -95,7 +104,7 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 
 	for (i = 0; i < n && i < 64; i++) {
 		cl[i].users = (int)runs[i]->conc;
-		cl[i].st = state_of(jget_path_str(runs[i]->doc, "goodput.verdict"));
+		cl[i].st = state_of(jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
 		if (cl[i].users > max)
 			max = cl[i].users;
 	}
@@ -152,7 +161,7 @@ int rd_capacities(struct rd_group *g)
 	if (runs == NULL)
 		return -1;
 	for (i = 0; i < g->n; i++) {
-		const char *id = jget_path_str(g->runs[i]->doc, "run.labels.capacity");
+		const char *id = jget_path_str(g->runs[i]->doc, RP_LABEL(RL_CAPACITY));
 		if (g->runs[i]->kind != RD_CAPACITY || id == NULL)
 			continue;
 		for (k = 0; k < g->ncap && strcmp(g->cap[k].id, id); k++)
@@ -166,9 +175,7 @@ int rd_capacities(struct rd_group *g)
 		g->cap[k].id = id;
 		g->ncap++;
 		for (n = 0, k = i; k < g->n; k++)
-			if (g->runs[k]->kind == RD_CAPACITY &&
-			    !strcmp(jget_path_str(g->runs[k]->doc, "run.labels.capacity")
-				    ? jget_path_str(g->runs[k]->doc, "run.labels.capacity") : "", id))
+			if (g->runs[k]->kind == RD_CAPACITY && !strcmp(label_of(g->runs[k]), id))
 				runs[n++] = g->runs[k];
 		if (build(&g->cap[g->ncap - 1], runs, n) != 0)
 			goto oom;

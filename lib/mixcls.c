@@ -9,21 +9,22 @@
 
 #include "jget.h"
 #include "rundata.h"
+#include "runpath.h"
 
 static struct rd_fig mean_of(const cJSON *pp, const char *metric)
 {
 	const cJSON *s = jget_path(pp, metric);
-	double n = jget_num(s, "n", 0);
+	double n = jget_num(s, RS_N, 0);
 
-	return n > 0 ? (struct rd_fig){jget_num(s, "mean", NAN), (size_t)n} :
+	return n > 0 ? (struct rd_fig){jget_num(s, RS_MEAN, NAN), (size_t)n} :
 		       (struct rd_fig){NAN, 0};
 }
 
 static void fill(struct rd_mixclass *c, int k, const cJSON *pp)
 {
-	c->ttft[k] = mean_of(pp, "ttft_s");
-	c->e2e[k] = mean_of(pp, "e2e_s");
-	c->tps[k] = mean_of(pp, "decode_tps");
+	c->ttft[k] = mean_of(pp, RK_TTFT);
+	c->e2e[k] = mean_of(pp, RK_E2E);
+	c->tps[k] = mean_of(pp, RK_DECODE);
 }
 
 static int by_length(const void *a, const void *b)
@@ -38,7 +39,7 @@ static const char *label(const struct rd_run *r, const char *k)
 {
 	char path[64];
 
-	snprintf(path, sizeof path, "run.labels.%s", k);
+	snprintf(path, sizeof path, "%s.%s", RP_LABELS, k);
 	return jget_path_str(r->doc, path);
 }
 
@@ -48,11 +49,11 @@ static const cJSON *alone(const struct rd_group *g, const char *set, double conc
 {
 	for (int i = 0; i < g->n; i++) {
 		const struct rd_run *r = g->runs[i];
-		if (r->kind != RD_MIX || r->conc != conc || strcmp(label(r, "mix"), "alone") ||
-		    strcmp(label(r, "mixset"), set))
+		if (r->kind != RD_MIX || r->conc != conc || strcmp(label(r, RL_MIX), "alone") ||
+		    strcmp(label(r, RL_MIXSET), set))
 			continue;
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
-			jget_path(r->doc, "per_prompt"), cls);
+			jget_path(r->doc, RP_PER_PROMPT), cls);
 		if (pp != NULL)
 			return pp;
 	}
@@ -66,24 +67,24 @@ int rd_mixes(struct rd_group *g)
 		const cJSON *pp;
 		struct rd_mix *m;
 		void *p;
-		if (r->kind != RD_MIX || strcmp(label(r, "mix"), "mixed"))
+		if (r->kind != RD_MIX || strcmp(label(r, RL_MIX), "mixed"))
 			continue;
 		if ((p = realloc(g->mix, (size_t)(g->nmix + 1) * sizeof *g->mix)) == NULL)
 			return -1;
 		g->mix = p;
 		m = &g->mix[g->nmix++];
 		memset(m, 0, sizeof *m);
-		m->set = label(r, "mixset");
+		m->set = label(r, RL_MIXSET);
 		m->conc = r->conc;
-		m->c = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, "per_prompt")) + 1,
+		m->c = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, RP_PER_PROMPT)) + 1,
 			      sizeof *m->c);
 		if (m->c == NULL)
 			return -1;
-		cJSON_ArrayForEach(pp, jget_path(r->doc, "per_prompt")) {
+		cJSON_ArrayForEach(pp, jget_path(r->doc, RP_PER_PROMPT)) {
 			struct rd_mixclass *c = &m->c[m->n++];
 			const cJSON *a = alone(g, m->set, m->conc, pp->string);
 			c->name = pp->string;
-			c->out_tokens = jget_path_num(pp, "output_tokens.mean", NAN);
+			c->out_tokens = jget_path_num(pp, RK_OUTPUT_TOKENS "." RS_MEAN, NAN);
 			fill(c, 0, pp);
 			fill(c, 1, a);
 		}
@@ -123,7 +124,7 @@ int rd_load_series(struct rd_group *g)
 
 	for (i = 0; i < g->n; i++) {
 		const struct rd_run *r = g->runs[i];
-		const char *id = label(r, "loads"), *st;
+		const char *id = label(r, RL_LOADS), *st;
 		struct rd_load *l;
 		void *p;
 		if (r->kind != RD_LOADREP)
@@ -143,18 +144,18 @@ int rd_load_series(struct rd_group *g)
 			return -1;
 		g->loads[k].l = p;
 		l = &g->loads[k].l[g->loads[k].n++];
-		st = jget_path_str(r->doc, "load.status");
-		l->rep = atoi(label(r, "load_rep"));
-		l->error = st && strcmp(st, "ok") ? jget_path_str(r->doc, "load.error") : NULL;
-		if (st && strcmp(st, "ok") && l->error == NULL)
+		st = jget_path_str(r->doc, RP_LOAD_STATUS);
+		l->rep = atoi(label(r, RL_LOAD_REP));
+		l->error = st && strcmp(st, RS_OK) ? jget_path_str(r->doc, RP_LOAD_ERROR) : NULL;
+		if (st && strcmp(st, RS_OK) && l->error == NULL)
 			l->error = "failed";
 		if (st == NULL)
 			l->error = "no load was measured";
-		l->seconds = st && !strcmp(st, "ok") ? jget_path_num(r->doc, "load.seconds", NAN) : NAN;
-		l->server_s = jget_path_num(r->doc, "load.server_seconds", NAN);
-		l->cache = label(r, "cache") ? label(r, "cache") : "unknown";
-		l->resident = label(r, "cache_resident") ? strtod(label(r, "cache_resident"), NULL) : NAN;
-		if (label(r, "cache_resident") && !strcmp(label(r, "cache_resident"), "-"))
+		l->seconds = st && !strcmp(st, RS_OK) ? jget_path_num(r->doc, RP_LOAD_SECONDS, NAN) : NAN;
+		l->server_s = jget_path_num(r->doc, RP_LOAD_SERVER_S, NAN);
+		l->cache = label(r, RL_CACHE) ? label(r, RL_CACHE) : "unknown";
+		l->resident = label(r, RL_CACHE_RESIDENT) ? strtod(label(r, RL_CACHE_RESIDENT), NULL) : NAN;
+		if (label(r, RL_CACHE_RESIDENT) && !strcmp(label(r, RL_CACHE_RESIDENT), "-"))
 			l->resident = NAN;
 	}
 	for (k = 0; k < g->nloads; k++) {

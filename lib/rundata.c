@@ -35,25 +35,25 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 	double c;
 
 	if (strcmp(f, "model") == 0)
-		v = jget_path_str(d, "run.model");
+		v = jget_path_str(d, RP_MODEL);
 	else if (strcmp(f, "quant") == 0)
-		v = jget_path_str(d, "run.labels.quant") ? jget_path_str(d, "run.labels.quant") :
-		    jget_path_str(d, "run.server.quant");
+		v = jget_path_str(d, RP_LABEL(RL_QUANT)) ? jget_path_str(d, RP_LABEL(RL_QUANT)) :
+		    jget_path_str(d, RP_SERVER_QUANT);
 	else if (strcmp(f, "backend") == 0)
-		v = jget_path_str(d, "run.labels.backend") ? jget_path_str(d, "run.labels.backend") :
-		    jget_path_str(d, "run.server.backend");
+		v = jget_path_str(d, RP_LABEL(RL_BACKEND)) ?
+		    jget_path_str(d, RP_LABEL(RL_BACKEND)) : jget_path_str(d, RP_SERVER_BACKEND);
 	else if (strcmp(f, "server") == 0)
-		v = jget_path_str(d, "run.server.kind");
+		v = jget_path_str(d, RP_SERVER_KIND);
 	else if (strcmp(f, "concurrency") == 0) {
-		c = num(d, "run.config.concurrency");
+		c = num(d, RP_CONCURRENCY);
 		snprintf(buf, n, isfinite(c) ? "c=%.0f" : "—", c);
 		return;
 	} else {
 		/* a label, an environment variable, else a recorded setting of
 		 * the host (wired_limit_mb), the server (parallel, ctx_size) or
 		 * gen's configuration (ignore_eos), in that order */
-		static const char *const where[] = {"run.labels", "run.env", "run.host",
-						    "run.server", "run.config"};
+		static const char *const where[] = {RP_LABELS, RP_ENV, RP_HOST,
+						    RP_SERVER, RP_CONFIG};
 		const cJSON *l = NULL;
 		for (size_t i = 0; i < sizeof where / sizeof where[0] && l == NULL; i++)
 			l = cJSON_GetObjectItemCaseSensitive(jget_path(d, where[i]), f);
@@ -91,18 +91,18 @@ static void app(char *dst, size_t n, const char *fmt, ...)
  * workload; the concurrency is a level within it. */
 static void workload(struct rd_run *r)
 {
-	const cJSON *d = r->doc, *cfg = jget_path(d, "run.config"), *pp;
-	const char *set = jget_str(cfg, "prompts"), *slash, *ctx;
-	const char *api = jget_path_str(d, "run.api");
-	double least = INFINITY, most = 0, mt = num(cfg, "max_tokens");
+	const cJSON *d = r->doc, *cfg = jget_path(d, RP_CONFIG), *pp;
+	const char *set = jget_str(cfg, RK_PROMPTS), *slash, *ctx;
+	const char *api = jget_path_str(d, RP_API);
+	double least = INFINITY, most = 0, mt = num(cfg, RK_MAX_TOKENS);
 	size_t w = sizeof r->workload;
 	int np = 0;
 
 	slash = set ? strrchr(set, '/') : NULL;
 	set = slash ? slash + 1 : set ? set : "?";
-	ctx = jget_path_str(d, "run.labels.ctx");
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt")) {
-		double n = num(pp, "n");
+	ctx = jget_path_str(d, RP_LABEL(RL_CTX));
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT)) {
+		double n = num(pp, RK_N);
 		if (n > 0 && n < least)
 			least = n;
 		if (n > most)
@@ -111,18 +111,18 @@ static void workload(struct rd_run *r)
 	}
 	r->workload[0] = '\0';
 	app(r->workload, w, "%s|", set);
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
 		app(r->workload, w, "%s×%.3g,", pp->string,
-		    num(pp, "n") > 0 ? num(pp, "n") / least : 0);
+		    num(pp, RK_N) > 0 ? num(pp, RK_N) / least : 0);
 	app(r->workload, w, "|%s|max %.0f|eos %d|temp %g|seed %g|bust %d|ctx %s|%s %g%s",
 	    api ? api : "?", isfinite(mt) ? mt : -1,
-	    cJSON_IsTrue(jget_path(cfg, "ignore_eos")), num(cfg, "temperature"),
-	    num(cfg, "seed"), !cJSON_IsFalse(jget_path(cfg, "cache_bust")),
+	    cJSON_IsTrue(jget_path(cfg, RK_IGNORE_EOS)), num(cfg, RK_TEMPERATURE),
+	    num(cfg, RK_SEED), !cJSON_IsFalse(jget_path(cfg, RK_CACHE_BUST)),
 	    ctx ? ctx : "-",
 	    r->kind == RD_CONTEXT ? "context" : r->kind == RD_OPEN ? "rate" : "closed",
-	    r->kind == RD_OPEN ? num(cfg, "rate") : 0,
+	    r->kind == RD_OPEN ? num(cfg, RK_RATE) : 0,
 	    /* a soak in shuffled order is its own kind of run */
-	    cJSON_IsTrue(jget_path(cfg, "shuffle")) ? "|shuffled" : "");
+	    cJSON_IsTrue(jget_path(cfg, RK_SHUFFLE)) ? "|shuffled" : "");
 	r->wl_name[0] = '\0';
 	app(r->wl_name, sizeof r->wl_name, "%s, %d prompt%s%s", set, np, np == 1 ? "" : "s",
 	    r->kind == RD_CONTEXT ? " (context)" : r->kind == RD_OPEN ? " (open loop)" : "");
@@ -132,7 +132,7 @@ static void workload(struct rd_run *r)
 		app(r->wl_name, sizeof r->wl_name, ", max %.0f tokens", mt);
 	if (ctx)
 		app(r->wl_name, sizeof r->wl_name, ", ctx %s", ctx);
-	if (cJSON_IsTrue(jget_path(cfg, "shuffle")))
+	if (cJSON_IsTrue(jget_path(cfg, RK_SHUFFLE)))
 		app(r->wl_name, sizeof r->wl_name, ", shuffled (a soak)");
 }
 
@@ -140,12 +140,12 @@ static void workload(struct rd_run *r)
  * wrote it (--per-request), else one stand-in per prompt with its means. */
 static int requests(struct rd_run *r)
 {
-	const cJSON *pr = jget_path(r->doc, "per_request"), *q;
+	const cJSON *pr = jget_path(r->doc, RP_PER_REQUEST), *q;
 	size_t cap = 0;
 
 	r->per_request = cJSON_IsArray(pr) && cJSON_GetArraySize(pr) > 0;
 	if (!r->per_request)
-		pr = jget_path(r->doc, "per_prompt");
+		pr = jget_path(r->doc, RP_PER_PROMPT);
 	cJSON_ArrayForEach(q, pr)
 		cap++;
 	if (cap == 0)
@@ -155,20 +155,20 @@ static int requests(struct rd_run *r)
 	cJSON_ArrayForEach(q, pr) {
 		struct rd_req *x = &r->req[r->nreq];
 		if (r->per_request) {
-			const char *st = jget_str(q, "status");
-			if (cJSON_IsTrue(jget_path(q, "warmup")) || !st || strcmp(st, "ok"))
+			const char *st = jget_str(q, RK_STATUS);
+			if (cJSON_IsTrue(jget_path(q, RK_WARMUP)) || !st || strcmp(st, RS_OK))
 				continue;
-			x->prompt = jget_str(q, "prompt");
-			x->ttft = num(q, "ttft_s");
-			x->e2e = num(q, "e2e_s");
-			x->decode = num(q, "decode_tps");
+			x->prompt = jget_str(q, RK_PROMPT);
+			x->ttft = num(q, RK_TTFT);
+			x->e2e = num(q, RK_E2E);
+			x->decode = num(q, RK_DECODE);
 		} else {
-			if (!(num(q, "ok") > 0))
+			if (!(num(q, RK_OK) > 0))
 				continue;
 			x->prompt = q->string;
-			x->ttft = num(q, "ttft_s.mean");
-			x->e2e = num(q, "e2e_s.mean");
-			x->decode = num(q, "decode_tps.mean");
+			x->ttft = num(q, RK_TTFT "." RS_MEAN);
+			x->e2e = num(q, RK_E2E "." RS_MEAN);
+			x->decode = num(q, RK_DECODE "." RS_MEAN);
 		}
 		if (x->prompt == NULL)
 			x->prompt = "?";
@@ -182,24 +182,24 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	const cJSON *d = r->doc, *pp;
 	int i;
 
-	r->kind = jget_path(d, "run.config.rate") ? RD_OPEN : RD_CLOSED;
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
-		if (num(pp, "synthetic_tokens") > 0)
+	r->kind = jget_path(d, RP_RATE) ? RD_OPEN : RD_CLOSED;
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
+		if (num(pp, RK_SYNTHETIC) > 0)
 			r->kind = RD_CONTEXT;
-	if (jget_path_str(d, "run.labels.ladder") && jget_path_str(d, "run.labels.depth") &&
-	    strtod(jget_path_str(d, "run.labels.depth"), NULL) > 0)
+	if (jget_path_str(d, RP_LABEL(RL_LADDER)) && jget_path_str(d, RP_LABEL(RL_DEPTH)) &&
+	    strtod(jget_path_str(d, RP_LABEL(RL_DEPTH)), NULL) > 0)
 		r->kind = RD_LADDER;
-	if (jget_path_str(d, "run.labels.mix") && jget_path_str(d, "run.labels.mixset"))
+	if (jget_path_str(d, RP_LABEL(RL_MIX)) && jget_path_str(d, RP_LABEL(RL_MIXSET)))
 		r->kind = RD_MIX;
-	if (jget_path_str(d, "run.labels.loads") && jget_path_str(d, "run.labels.load_rep"))
+	if (jget_path_str(d, RP_LABEL(RL_LOADS)) && jget_path_str(d, RP_LABEL(RL_LOAD_REP)))
 		r->kind = RD_LOADREP;
-	if (jget_path_str(d, "run.labels.capacity") && jget_path_str(d, "goodput.verdict"))
+	if (jget_path_str(d, RP_LABEL(RL_CAPACITY)) && jget_path_str(d, RP_GOODPUT_VERDICT))
 		r->kind = RD_CAPACITY;
-	r->version = (int)jget_path_num(d, "version", 0);
-	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
-	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
-	r->swap_gb = num(d, "memory.system.swap_used.growth_bytes") / 1e9;
-	r->conc = num(d, "run.config.concurrency");
+	r->version = (int)jget_path_num(d, RP_VERSION, 0);
+	r->incomplete = cJSON_IsTrue(jget_path(d, RP_INCOMPLETE));
+	r->simulated = cJSON_IsTrue(jget_path(d, RP_SIMULATED));
+	r->swap_gb = num(d, RP_SWAP_GROWTH) / 1e9;
+	r->conc = num(d, RP_CONCURRENCY);
 	if (!isfinite(r->conc) || r->conc < 0)
 		r->conc = 1;
 	if (r->kind == RD_OPEN)
@@ -352,7 +352,7 @@ int rd_add_path(struct rd_set *s, const char *path)
 
 int rd_is_soak(const struct rd_run *r)
 {
-	return r->doc && cJSON_IsTrue(jget_path(r->doc, "run.config.shuffle"));
+	return r->doc && cJSON_IsTrue(jget_path(r->doc, RP_SHUFFLE));
 }
 
 int rd_pct_ok(double p, size_t n)
@@ -411,7 +411,7 @@ static struct rd_fig weighted(struct rd_run *const *r, int n, const char *path)
 
 	for (int i = 0; i < n; i++) {
 		const cJSON *o = jget_path(r[i]->doc, path);
-		double m = num(o, "mean"), k = num(o, "n");
+		double m = num(o, RS_MEAN), k = num(o, RK_N);
 		if (isfinite(m) && k > 0)
 			f.v += m * k, f.n += (size_t)k;
 	}
@@ -429,7 +429,7 @@ static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric
 
 	snprintf(path, sizeof path, "%s.%s", metric, p);
 	f = mean_runs(r, n, path);
-	snprintf(path, sizeof path, "%s.n", metric);
+	snprintf(path, sizeof path, "%s.%s", metric, RS_N);
 	f.n = 0;
 	for (int i = 0; i < n; i++)
 		if (num(r[i]->doc, path) > 0)
@@ -483,8 +483,8 @@ static struct rd_mean decode_of(struct rd_run *const *r, int n)
 	int i, last = -1;
 
 	for (i = 0; i < n; i++)
-		if (isfinite(m = num(r[i]->doc, "metrics.decode_tps.mean")) &&
-		    num(r[i]->doc, "metrics.decode_tps.n") > 0) {
+		if (isfinite(m = num(r[i]->doc, RP_DECODE "." RS_MEAN)) &&
+		    num(r[i]->doc, RP_DECODE "." RS_N) > 0) {
 			stats_push(&v, m);
 			last = i;
 		}
@@ -494,11 +494,11 @@ static struct rd_mean decode_of(struct rd_run *const *r, int n)
 		d.n = v.n;
 		d.runs = (int)v.n;
 	} else if (v.n == 1) {
-		const cJSON *o = jget_path(r[last]->doc, "metrics.decode_tps");
-		d.mean = num(o, "mean");
-		d.lo = isfinite(num(o, "ci95_lo")) ? num(o, "ci95_lo") : d.mean;
-		d.hi = isfinite(num(o, "ci95_hi")) ? num(o, "ci95_hi") : d.mean;
-		d.n = (size_t)num(o, "n");
+		const cJSON *o = jget_path(r[last]->doc, RP_DECODE);
+		d.mean = num(o, RS_MEAN);
+		d.lo = isfinite(num(o, RS_CI_LO)) ? num(o, RS_CI_LO) : d.mean;
+		d.hi = isfinite(num(o, RS_CI_HI)) ? num(o, RS_CI_HI) : d.mean;
+		d.n = (size_t)num(o, RK_N);
 		d.runs = 1;
 	}
 	stats_vec_free(&v);
@@ -511,8 +511,8 @@ static struct rd_fig error_of(struct rd_run *const *r, int n)
 	double meas = 0, ok = 0;
 
 	for (int i = 0; i < n; i++) {
-		double m = num(r[i]->doc, "requests.measured");
-		double k = num(r[i]->doc, "requests.ok");
+		double m = num(r[i]->doc, RP_REQ_MEASURED);
+		double k = num(r[i]->doc, RP_REQ_OK);
 		if (isfinite(m) && isfinite(k))
 			meas += m, ok += k;
 	}
@@ -523,15 +523,15 @@ static void level_figures(struct rd_level *l)
 {
 	l->error_rate = error_of(l->runs, l->n);
 	l->nreq = l->error_rate.n;
-	l->agg_tps = mean_runs(l->runs, l->n, "throughput.aggregate_tps");
-	l->fairness = mean_runs(l->runs, l->n, "throughput.jain_fairness");
+	l->agg_tps = mean_runs(l->runs, l->n, RP_AGG_TPS);
+	l->fairness = mean_runs(l->runs, l->n, RP_FAIRNESS);
 	l->decode = decode_of(l->runs, l->n);
-	l->e2e_p50 = pct_level(l, RD_E2E, "metrics.e2e_s", 50);
-	l->e2e_p95 = pct_level(l, RD_E2E, "metrics.e2e_s", 95);
-	l->e2e_p99 = pct_level(l, RD_E2E, "metrics.e2e_s", 99);
-	l->ttft_p50 = pct_level(l, RD_TTFT, "metrics.ttft_s", 50);
-	l->ttft_p95 = pct_level(l, RD_TTFT, "metrics.ttft_s", 95);
-	l->queue_p95 = pct_runs(l->runs, l->n, "metrics.queue_delay_s", "p95");
+	l->e2e_p50 = pct_level(l, RD_E2E, RP_E2E, 50);
+	l->e2e_p95 = pct_level(l, RD_E2E, RP_E2E, 95);
+	l->e2e_p99 = pct_level(l, RD_E2E, RP_E2E, 99);
+	l->ttft_p50 = pct_level(l, RD_TTFT, RP_TTFT, 50);
+	l->ttft_p95 = pct_level(l, RD_TTFT, RP_TTFT, 95);
+	l->queue_p95 = pct_runs(l->runs, l->n, RP_QUEUE, RS_P95);
 }
 
 /* The mean of one prompt's metric over runs, weighted by their n. */
@@ -546,7 +546,7 @@ struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
 	snprintf(path, sizeof path, "%s.%s", metric, RS_MEAN);
 	for (int i = 0; i < n; i++) {
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
-			jget_path(r[i]->doc, "per_prompt"), prompt);
+			jget_path(r[i]->doc, RP_PER_PROMPT), prompt);
 		char np[96];
 		double v = num(pp, path), k;
 		snprintf(np, sizeof np, "%s.%s", metric, RS_N);
@@ -568,8 +568,8 @@ static const char *prompt_by_length(struct rd_run *const *r, int n, int largest,
 
 	*tokens = NAN;
 	for (int i = 0; i < n; i++)
-		cJSON_ArrayForEach(pp, jget_path(r[i]->doc, "per_prompt")) {
-			double t = num(pp, "prompt_tokens.mean");
+		cJSON_ArrayForEach(pp, jget_path(r[i]->doc, RP_PER_PROMPT)) {
+			double t = num(pp, RK_PROMPT_TOKENS "." RS_MEAN);
 			if (isfinite(t) && (best == NULL || (largest ? t > *tokens : t < *tokens))) {
 				best = pp->string;
 				*tokens = t;
@@ -600,7 +600,7 @@ static void summary(struct rd_group *g)
 	size_t srv_n = 0;
 	for (i = 0; i < g->n; i++) {
 		const cJSON *d = g->runs[i]->doc;
-		const char *st = jget_path_str(d, "load.status");
+		const char *st = jget_path_str(d, RP_LOAD_STATUS);
 		/* a ladder climbs until it fails: its failure and its deepest
 		 * memory are its own findings (rd_ladders), not the group's */
 		if (g->runs[i]->kind == RD_LADDER || g->runs[i]->kind == RD_LOADREP ||
@@ -608,17 +608,17 @@ static void summary(struct rd_group *g)
 			continue;
 		if (own)
 			own[nown++] = g->runs[i];
-		if (st && strcmp(st, "ok") != 0)
+		if (st && strcmp(st, RS_OK) != 0)
 			s->load_failed = 1;
-		else if (st && isfinite(v = num(d, "load.seconds"))) {
+		else if (st && isfinite(v = num(d, RP_LOAD_SECONDS))) {
 			s->load_s.v += v, nload++;
-			if (isfinite(v = num(d, "load.server_seconds")) && v >= 0)
+			if (isfinite(v = num(d, RP_LOAD_SERVER_S)) && v >= 0)
 				srv_sum += v, srv_n++;
 		}
-		if (isfinite(v = num(d, "memory.peak_bytes")) && !(v <= peak))
+		if (isfinite(v = num(d, RP_PEAK_BYTES)) && !(v <= peak))
 			peak = v;
-		if (num(d, "run.server.model_bytes") > 0 && s->model_gb.n == 0)
-			s->model_gb = (struct rd_fig){num(d, "run.server.model_bytes") / 1e9, 1};
+		if (num(d, RP_MODEL_BYTES) > 0 && s->model_gb.n == 0)
+			s->model_gb = (struct rd_fig){num(d, RP_MODEL_BYTES) / 1e9, 1};
 		if (g->runs[i]->kind == RD_CONTEXT && ctx)
 			ctx[nctx++] = g->runs[i];
 	}
@@ -640,35 +640,35 @@ static void summary(struct rd_group *g)
 	s->decode = b->decode;
 	s->error_rate = b->error_rate;
 	s->ttft_prompt = prompt_by_length(b->runs, b->n, 0, &tok);
-	if (s->ttft_prompt == NULL && jget_path(b->runs[0]->doc, "per_prompt"))
-		s->ttft_prompt = jget_path(b->runs[0]->doc, "per_prompt")->child ?
-				 jget_path(b->runs[0]->doc, "per_prompt")->child->string : NULL;
+	if (s->ttft_prompt == NULL && jget_path(b->runs[0]->doc, RP_PER_PROMPT))
+		s->ttft_prompt = jget_path(b->runs[0]->doc, RP_PER_PROMPT)->child ?
+				 jget_path(b->runs[0]->doc, RP_PER_PROMPT)->child->string : NULL;
 	if (s->ttft_prompt)
 		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, RD_TTFT);
-	s->ttft_all = mean_runs(b->runs, b->n, "metrics.ttft_s.mean");
-	s->srv_decode = weighted(b->runs, b->n, "server_reported.decode_tps");
-	s->srv_prefill = weighted(b->runs, b->n, "server_reported.prefill_tps");
-	s->e2e_all = mean_runs(b->runs, b->n, "metrics.e2e_s.mean");
-	s->steady_gb = mean_runs(b->runs, b->n, "memory.steady_bytes");
+	s->ttft_all = mean_runs(b->runs, b->n, RP_TTFT "." RS_MEAN);
+	s->srv_decode = weighted(b->runs, b->n, RP_SRV_DECODE);
+	s->srv_prefill = weighted(b->runs, b->n, RP_SRV_PREFILL);
+	s->e2e_all = mean_runs(b->runs, b->n, RP_E2E "." RS_MEAN);
+	s->steady_gb = mean_runs(b->runs, b->n, RP_STEADY_BYTES);
 	s->steady_gb.v /= 1e9;
 	if (s->steady_gb.n > 0 && s->steady_gb.v > 0)
 		s->tps_per_gb = (struct rd_fig){s->decode.mean / s->steady_gb.v, s->decode.n};
-	s->wired_gb = largest_gb(b->runs, b->n, "memory.system.wired.peak_bytes");
-	s->compressed_gb = largest_gb(b->runs, b->n, "memory.system.compressed.growth_bytes");
-	s->swap_gb = largest_gb(b->runs, b->n, "memory.system.swap_used.growth_bytes");
+	s->wired_gb = largest_gb(b->runs, b->n, RP_WIRED_PEAK);
+	s->compressed_gb = largest_gb(b->runs, b->n, RP_COMPRESSED_GROWTH);
+	s->swap_gb = largest_gb(b->runs, b->n, RP_SWAP_GROWTH);
 	for (i = 0; i < b->n; i++) {
 		const cJSON *d = b->runs[i]->doc;
-		if (isfinite(v = num(d, "tokens.reasoning")))
+		if (isfinite(v = num(d, RP_REASONING)))
 			s->reasoning_tokens += v;
-		if (num(d, "quality.checked") > 0) {
-			checked += num(d, "quality.checked");
-			passed += num(d, "quality.passed");
+		if (num(d, RP_QUALITY_CHECKED) > 0) {
+			checked += num(d, RP_QUALITY_CHECKED);
+			passed += num(d, RP_QUALITY_PASSED);
 		}
 	}
 	if (checked > 0)
 		s->quality = (struct rd_fig){passed / checked, (size_t)checked};
 	if (s->reasoning_tokens > 0)
-		s->ttfo_p50 = pct_runs(b->runs, b->n, "metrics.ttfo_s", "p50");
+		s->ttfo_p50 = pct_runs(b->runs, b->n, RP_TTFO, RS_P50);
 }
 
 /* ---- grouping ------------------------------------------------------------ */
@@ -758,7 +758,7 @@ static int split(struct rd_group *g)
 			g->wl[w].key = r->workload;
 			g->wl[w].name = r->wl_name;
 			g->wl[w].kind = r->kind;
-			g->wl[w].prompts = cJSON_GetArraySize(jget_path(r->doc, "per_prompt"));
+			g->wl[w].prompts = cJSON_GetArraySize(jget_path(r->doc, RP_PER_PROMPT));
 			g->nwl++;
 		}
 		wl = &g->wl[w];

@@ -44,7 +44,9 @@
 #define RK_SHUFFLE        "shuffle"
 #define RK_RATE           "rate"
 
-/* Labels the workflows set (gen -l; docs/workflows.md). */
+/* Labels the workflows set (gen -l; docs/workflows.md), and the path of
+ * one: RP_LABEL(RL_QUANT) is "run.labels.quant". */
+#define RP_LABEL(k)       RP_LABELS "." k
 #define RL_QUANT          "quant"
 #define RL_BACKEND        "backend"
 #define RL_CTX            "ctx"
@@ -90,6 +92,8 @@
 #define RS_MEAN           "mean"
 #define RS_CI_LO          "ci95_lo"
 #define RS_CI_HI          "ci95_hi"
+#define RS_P50            "p50"
+#define RS_P95            "p95"
 
 /* Memory (lib/memfig's figures). */
 #define RP_PEAK_BYTES     "memory.peak_bytes"
@@ -131,7 +135,7 @@
 #define RK_STATUS         "status"
 #define RK_WARMUP         "warmup"
 #define RK_T_SEND         "t_send"
-#define RS_OK             "ok"     /* the status of a request that succeeded */
+#define RS_OK             "ok"     /* the status of a request or a load that succeeded */
 
 /* Service levels (make capacity): goodput.* */
 #define RP_GOODPUT        "goodput"
