@@ -8,6 +8,7 @@
 #include "capsearch.h"
 #include "jget.h"
 #include "rundata.h"
+#include "runpath.h"
 #include "slo.h"
 
 static enum slo_state state_of(const char *s)
@@ -19,33 +20,35 @@ static enum slo_state state_of(const char *s)
 
 static double t_of(const struct rd_run *r)
 {
-	return jget_path_num(r->doc, "run.t_start", 0);
+	return jget_path_num(r->doc, RP_T_START, 0);
 }
 
 static void level_of(struct rd_caplv *l, const struct rd_run *r)
 {
-	const cJSON *gp = jget_path(r->doc, "goodput"), *o;
+	const cJSON *gp = jget_path(r->doc, RP_GOODPUT), *o;
 
 	memset(l, 0, sizeof *l);
 	l->users = (int)r->conc;
 	l->run = r;
-	l->st = state_of(jget_str(gp, "verdict"));
-	l->worst = jget_str(gp, "worst");
+	l->st = state_of(jget_str(gp, RJ_VERDICT));
+	l->worst = jget_str(gp, RJ_WORST);
 	l->value = l->bound = l->pct = NAN;
-	cJSON_ArrayForEach(o, jget_path(gp, "objectives"))
-		if (l->worst && jget_str(o, "objective") &&
-		    strcmp(jget_str(o, "objective"), l->worst) == 0) {
-			l->metric = jget_str(o, "metric");
-			l->value = jget_num(o, "value", INFINITY);
-			l->bound = jget_num(o, "bound", NAN);
-			l->pct = jget_num(o, "pct", NAN);
+	l->metric = -1;
+	cJSON_ArrayForEach(o, jget_path(gp, RJ_OBJECTIVES))
+		if (l->worst && jget_str(o, RJ_OBJECTIVE) &&
+		    strcmp(jget_str(o, RJ_OBJECTIVE), l->worst) == 0) {
+			l->metric = jget_str(o, RJ_METRIC) ?
+				    slo_metric_from_name(jget_str(o, RJ_METRIC)) : -1;
+			l->value = jget_num(o, RJ_VALUE, INFINITY);
+			l->bound = jget_num(o, RJ_BOUND, NAN);
+			l->pct = jget_num(o, RJ_PCT, NAN);
 		}
-	l->att = jget_num(gp, "fraction", NAN);
-	l->att_lo = jget_num(gp, "ci95_lo", NAN);
-	l->att_hi = jget_num(gp, "ci95_hi", NAN);
-	l->rate = jget_num(gp, "rate", NAN);
-	l->tps = jget_num(gp, "tokens_per_s", NAN);
-	l->n = (long)jget_path_num(r->doc, "requests.measured", 0);
+	l->att = jget_num(gp, RJ_FRACTION, NAN);
+	l->att_lo = jget_num(gp, RS_CI_LO, NAN);
+	l->att_hi = jget_num(gp, RS_CI_HI, NAN);
+	l->rate = jget_num(gp, RJ_GOODPUT_RATE, NAN);
+	l->tps = jget_num(gp, RJ_TOKENS_PER_S, NAN);
+	l->n = (long)jget_path_num(r->doc, RP_REQ_MEASURED, 0);
 }
 
 /* The objectives as one string, for grouping and for the reader. */
@@ -55,10 +58,10 @@ static void slo_of(const struct rd_run *r, char *buf, size_t len)
 	size_t k = 0;
 
 	buf[0] = '\0';
-	cJSON_ArrayForEach(o, jget_path(r->doc, "goodput.objectives"))
-		if (jget_str(o, "objective") && k + 1 < len)
+	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES))
+		if (jget_str(o, RJ_OBJECTIVE) && k + 1 < len)
 			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? " " : "",
-					      jget_str(o, "objective"));
+					      jget_str(o, RJ_OBJECTIVE));
 }
 
 /* The attainment the objectives imply: each percentile's share of the
@@ -68,8 +71,8 @@ static double need_att(const struct rd_run *r)
 	const cJSON *o;
 	double need = 0;
 
-	cJSON_ArrayForEach(o, jget_path(r->doc, "goodput.objectives")) {
-		double p = jget_num(o, "pct", 0);
+	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES)) {
+		double p = jget_num(o, RJ_PCT, 0);
 		double share = p < 50 ? 100 - p : p;
 		if (share > need)
 			need = share;
@@ -93,7 +96,7 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 
 	for (i = 0; i < n && i < 64; i++) {
 		cl[i].users = (int)runs[i]->conc;
-		cl[i].st = state_of(jget_path_str(runs[i]->doc, "goodput.verdict"));
+		cl[i].st = state_of(jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
 		if (cl[i].users > max)
 			max = cl[i].users;
 	}

@@ -25,14 +25,30 @@ enum fmt_timeout {
 	TO_CONNECT, TO_FIRST, TO_IDLE, TO_TOTAL, TO_OTHER, TO_COUNT
 };
 
+/* agg's verdict on a run's memory over its requests (memory.leak.verdict,
+ * lib/memfig; docs/metrics.md): fewer than 8 points, a leak, none, an
+ * interval that holds the threshold, memory that fell (no verdict).
+ * LEAK_OTHER is a reader's name for a verdict it does not know; agg never
+ * writes it. */
+enum fmt_leak {
+	LEAK_FEW, LEAK_SUSPECTED, LEAK_NONE, LEAK_INCONCLUSIVE, LEAK_ERROR,
+	LEAK_OTHER, LEAK_COUNT
+};
+
 /* The written name of a status or timeout ("ok", "http_error", ...;
  * "connect", "first", ...); a static string. */
 const char *fmt_status_name(enum fmt_status st);
 const char *fmt_timeout_name(enum fmt_timeout to);
 
+/* The written name of a leak verdict ("insufficient data", "leak
+ * suspected", "no leak", "inconclusive", "error"); a static string. */
+const char *fmt_leak_name(enum fmt_leak v);
+
 /* The enumeration of a written name; ST_OTHER / TO_OTHER for NULL or an
  * unknown name. */
 enum fmt_status fmt_status_of(const char *name);
 enum fmt_timeout fmt_timeout_of(const char *name);
+/* LEAK_OTHER for NULL or an unknown name. */
+enum fmt_leak fmt_leak_of(const char *name);
 
 #endif

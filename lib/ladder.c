@@ -6,15 +6,16 @@
 
 #include "jget.h"
 #include "rundata.h"
+#include "runpath.h"
 
 static struct rd_fig stat(const cJSON *d, const char *path)
 {
 	const cJSON *s = jget_path(d, path);
-	double n = jget_num(s, "n", 0);
+	double n = jget_num(s, RS_N, 0);
 
 	if (s == NULL || n <= 0)
 		return (struct rd_fig){NAN, 0};
-	return (struct rd_fig){jget_num(s, "mean", NAN), (size_t)n};
+	return (struct rd_fig){jget_num(s, RS_MEAN, NAN), (size_t)n};
 }
 
 static int by_depth(const void *a, const void *b)
@@ -28,22 +29,24 @@ static int by_depth(const void *a, const void *b)
 static void rung_of(struct rd_rung *g, const struct rd_run *r)
 {
 	const cJSON *d = r->doc, *pp;
-	double measured = jget_path_num(d, "requests.measured", 0);
-	double peak = jget_path_num(d, "memory.peak_bytes", NAN);
+	double measured = jget_path_num(d, RP_REQ_MEASURED, 0);
+	double peak = jget_path_num(d, RP_PEAK_BYTES, NAN);
 
 	memset(g, 0, sizeof *g);
 	g->run = r;
 	g->depth = (double)r->rk.depth;
-	g->ok = measured > 0 && jget_path_num(d, "requests.ok", 0) == measured;
-	g->ttft = stat(d, "metrics.ttft_s");
-	g->prefill = stat(d, "metrics.prefill_tps");
-	g->decode = stat(d, "metrics.decode_tps");
+	g->requests = measured;
+	g->requests_ok = jget_path_num(d, RP_REQ_OK, 0);
+	g->ok = measured > 0 && g->requests_ok == measured;
+	g->ttft = stat(d, RP_TTFT);
+	g->prefill = stat(d, RP_PREFILL);
+	g->decode = stat(d, RP_DECODE);
 	g->prompt_tokens = (struct rd_fig){NAN, 0};
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
 		if (g->prompt_tokens.n == 0)
-			g->prompt_tokens = stat(pp, "prompt_tokens");
+			g->prompt_tokens = stat(pp, RJ_PROMPT_TOKENS);
 	g->mem_gb = peak > 0 ? peak / 1e9 : NAN;
-	g->why = jget_path_str(d, "requests.first_error");
+	g->why = jget_path_str(d, RP_FIRST_ERROR);
 	if (!g->ok && g->why == NULL)
 		g->why = measured > 0 ? "a request failed" : "no request was measured";
 }
@@ -54,8 +57,8 @@ static void contexts(struct rd_ladder *l)
 {
 	l->advertised = l->loaded = NAN;
 	for (int i = 0; i < l->n; i++) {
-		const cJSON *s = jget_path(l->r[i].run->doc, "run.server");
-		double t = jget_num(s, "ctx_train", 0), c = jget_num(s, "ctx_size", 0);
+		const cJSON *s = jget_path(l->r[i].run->doc, RP_SERVER);
+		double t = jget_num(s, RJ_CTX_TRAIN, 0), c = jget_num(s, RJ_CTX_SIZE, 0);
 		if (t > 0 && !(t <= l->advertised))
 			l->advertised = t;
 		if (c > 0 && !(c <= l->loaded))

@@ -13,9 +13,7 @@
 
 #include "fileio.h"
 #include "formats.h"
-#include "jget.h"
 #include "md.h"
-#include "stats.h"
 
 #define OUTPUT_CHARS 300
 #define QUALITY_MIN_CHECKED 10  /* outputs checked for a pass rate to count */
@@ -202,9 +200,9 @@ static void capacity_text(const struct rd_capacity *c)
 	}
 	out("holds **%d user%s**; at %d user%s the ", c->holds, c->holds == 1 ? "" : "s",
 	    c->breaks, c->breaks == 1 ? "" : "s");
-	if (b && b->metric && slo_metric_from_name(b->metric) >= 0) {
-		slo_describe(why, sizeof why, (enum slo_metric)slo_metric_from_name(b->metric),
-			     b->pct, b->value, b->bound);
+	if (b && b->metric >= 0) {
+		slo_describe(why, sizeof why, (enum slo_metric)b->metric, b->pct, b->value,
+			     b->bound);
 		cell(why, 200);
 	} else {
 		out("objectives broke");
@@ -305,9 +303,7 @@ static void say_failures(void)
 		int old, inc = marks(gr, &old), leak = 0;
 		int nofit = rd_group_nofit(gr);
 		for (i = 0; i < gr->n; i++)
-			leak |= jget_path_str(gr->runs[i]->doc, "memory.leak.verdict") &&
-				!strcmp(jget_path_str(gr->runs[i]->doc, "memory.leak.verdict"),
-					"leak suspected");
+			leak |= gr->runs[i]->leak.judged && gr->runs[i]->leak.verdict == LEAK_SUSPECTED;
 		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak && !nofit)
 			continue;
 		if (!any++)
@@ -316,16 +312,13 @@ static void say_failures(void)
 		cell(gr->key, 120);
 		out(": ");
 		if (er > 0) {
-			const cJSON *st;
 			int first = 1;
 			out("%.1f %% of requests failed (", er * 100);
 			for (i = 0; i < gr->n; i++)
-				cJSON_ArrayForEach(st, jget_path(gr->runs[i]->doc, "requests.by_status")) {
-					if (strcmp(st->string, "ok") == 0)
-						continue;
+				for (int k = 0; k < gr->runs[i]->nfailed; k++) {
 					out("%s", first ? "" : ", ");
-					cell(st->string, 40);
-					out(" %d", st->valueint);
+					cell(gr->runs[i]->failed[k].name, 40);
+					out(" %d", gr->runs[i]->failed[k].n);
 					first = 0;
 				}
 			out(")");
@@ -440,24 +433,16 @@ static void run_name(const struct rd_run *r)
 	out(")");
 }
 
-/* A slope and its interval from a run's leak object: "4.20 (3.90–4.50)". */
-static void slope_cell(const cJSON *lk, const char *key)
+/* A slope and its interval: "4.20 (95 % CI 3.90 to 4.50)". */
+static void slope_cell(const struct rd_slope *sl)
 {
-	char ci[48];
-	const cJSON *c;
-	double v = jget_num(lk, key, NAN);
-
 	/* a slope may be negative (memory given back): signed, not "bad" */
-	if (isfinite(v) && fabs(v) < 1e15)
-		out("%.2f", v);
+	if (isfinite(sl->v) && fabs(sl->v) < 1e15)
+		out("%.2f", sl->v);
 	else
-		numcell(v, 2);
-	snprintf(ci, sizeof ci, "%s_ci95", key);
-	c = cJSON_GetObjectItemCaseSensitive(lk, ci);
-	if (cJSON_GetArraySize(c) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(c, 0)) &&
-	    cJSON_IsNumber(cJSON_GetArrayItem(c, 1)))
-		out(" (95 %% CI %.2f to %.2f)", cJSON_GetArrayItem(c, 0)->valuedouble,
-		    cJSON_GetArrayItem(c, 1)->valuedouble);
+		numcell(sl->v, 2);
+	if (!isnan(sl->lo) && !isnan(sl->hi))
+		out(" (95 %% CI %.2f to %.2f)", sl->lo, sl->hi);
 }
 
 /* agg's leak verdict of every run: the runs that suspect a leak, cannot
@@ -465,15 +450,15 @@ static void slope_cell(const cJSON *lk, const char *key)
 static void write_leaks(void)
 {
 	int i, judged = 0, named = 0;
-	const char *v;
 
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
-		const cJSON *lk = r->doc ? jget_path(r->doc, "memory.leak") : NULL;
-		if ((v = jget_str(lk, "verdict")) == NULL)
+		const struct rd_leak *lk = &r->leak;
+		enum fmt_leak v = lk->verdict;
+		if (!lk->judged)
 			continue;
-		if (strcmp(v, "leak suspected") && strcmp(v, "error") && strcmp(v, "inconclusive")) {
-			judged += strcmp(v, "no leak") == 0;
+		if (v != LEAK_SUSPECTED && v != LEAK_ERROR && v != LEAK_INCONCLUSIVE) {
+			judged += v == LEAK_NONE;
 			continue;
 		}
 		if (named++ == 0)
@@ -482,19 +467,19 @@ static void write_leaks(void)
 			    "docs/metrics.md):\n\n");
 		out("- ");
 		run_name(r);
-		if (strcmp(v, "error") == 0) {
+		if (v == LEAK_ERROR) {
 			out(": no verdict: ");
-			cell(jget_str(lk, "error"), 200);
+			cell(lk->error, 200);
 			out("\n");
 			continue;
 		}
-		out(": **%s**, ", v);
-		slope_cell(lk, "mb_per_request");
+		out(": **%s**, ", fmt_leak_name(v));
+		slope_cell(&lk->per_request);
 		out(" MB per request, ");
-		slope_cell(lk, "mb_per_minute");
+		slope_cell(&lk->per_minute);
 		out(" MB per minute (r² ");
-		numcell(jget_num(lk, "r2", NAN), 2);
-		out(")%s\n", strcmp(v, "inconclusive") ? "" : ": more requests would tell");
+		numcell(lk->r2, 2);
+		out(")%s\n", v != LEAK_INCONCLUSIVE ? "" : ": more requests would tell");
 	}
 	if (named > 0)
 		out("\n");
@@ -734,21 +719,21 @@ static void write_other_workloads(void)
 static int prompt_names(const char **names, int cap)
 {
 	int g, r, n = 0, k;
-	const cJSON *p;
 
 	for (g = 0; g < S->ng; g++)
 		for (r = 0; S->g[g].base && r < S->g[g].base->n; r++)
-			cJSON_ArrayForEach(p, jget_path(S->g[g].base->runs[r]->doc, "per_prompt")) {
-				for (k = 0; k < n && strcmp(names[k], p->string); k++)
+			for (int i = 0; i < S->g[g].base->runs[r]->nprompt; i++) {
+				const char *p = S->g[g].base->runs[r]->prompt[i].name;
+				for (k = 0; k < n && strcmp(names[k], p); k++)
 					;
 				if (k == n && n < cap)
-					names[n++] = p->string;
+					names[n++] = p;
 			}
 	return n;
 }
 
 static struct rd_fig base_prompt(const struct rd_group *g, const char *prompt,
-				 const char *metric)
+				 enum rd_metric metric)
 {
 	if (g->base == NULL)
 		return (struct rd_fig){NAN, 0};
@@ -779,9 +764,9 @@ static void write_per_prompt(void)
 		out(" |");
 		for (g = 0; g < S->ng; g++) {
 			out(" ");
-			numcell(base_prompt(&S->g[g], names[i], "decode_tps").v, 1);
+			numcell(base_prompt(&S->g[g], names[i], RD_DECODE).v, 1);
 			out(" / ");
-			numcell(base_prompt(&S->g[g], names[i], "ttft_s").v * 1e3, 0);
+			numcell(base_prompt(&S->g[g], names[i], RD_TTFT).v * 1e3, 0);
 			out(" |");
 		}
 		out("\n");
@@ -860,7 +845,6 @@ static void write_concurrency(void)
 static void write_context(void)
 {
 	int g, w, i, any = 0;
-	const cJSON *pp;
 
 	for (g = 0; g < S->ng; g++)
 		for (w = 0; w < S->g[g].nwl; w++) {
@@ -873,21 +857,20 @@ static void write_context(void)
 				    "prompt's length (prompt tokens as the server counted "
 				    "them), one user.\n\n| group | prompt | prompt tokens | "
 				    "TTFT mean s | prefill TPS |\n|---|---|---:|---:|---:|\n");
-			for (i = 0; i < l->n && i < 1; i++)
-				cJSON_ArrayForEach(pp, jget_path(l->runs[i]->doc, "per_prompt")) {
-					out("| ");
-					group_cell(&S->g[g]);
-					out(" | ");
-					cell(pp->string, 60);
-					out(" | ");
-					numcell(jget_path_num(pp, "prompt_tokens.mean", NAN), 0);
-					out(" | ");
-					numcell(rd_prompt_mean(l->runs, l->n, pp->string, "ttft_s").v, 3);
-					out(" | ");
-					numcell(rd_prompt_mean(l->runs, l->n, pp->string,
-							       "prefill_tps").v, 1);
-					out(" |\n");
-				}
+			for (i = 0; l->n > 0 && i < l->runs[0]->nprompt; i++) {
+				const struct rd_prompt *pp = &l->runs[0]->prompt[i];
+				out("| ");
+				group_cell(&S->g[g]);
+				out(" | ");
+				cell(pp->name, 60);
+				out(" | ");
+				numcell(pp->prompt_tokens, 0);
+				out(" | ");
+				numcell(rd_prompt_mean(l->runs, l->n, pp->name, RD_TTFT).v, 3);
+				out(" | ");
+				numcell(rd_prompt_mean(l->runs, l->n, pp->name, RD_PREFILL).v, 1);
+				out(" |\n");
+			}
 		}
 	if (any) {
 		out("\n");
@@ -971,8 +954,6 @@ static void write_load_series(void)
 	for (g = 0; g < S->ng; g++)
 		for (k = 0; k < S->g[g].nloads; k++) {
 			const struct rd_loads *s = &S->g[g].loads[k];
-			double warm[100], cold = NAN;
-			int nw = 0;
 			if (!any++)
 				out("## Load times\n\nThe model loaded again and again (make load): "
 				    "each load's seconds as the client timed them, the server's own "
@@ -981,20 +962,13 @@ static void write_load_series(void)
 				    "partial between: the OS may reclaim pages of a file read seconds "
 				    "before; unknown where the file was not named or the OS does not "
 				    "tell; docs/metrics.md).\n\n");
-			for (i = 0; i < s->n; i++) {
-				if (!strcmp(s->l[i].cache, "warm") && isfinite(s->l[i].seconds) && nw < 100)
-					warm[nw++] = s->l[i].seconds;
-				if (!strcmp(s->l[i].cache, "cold") && isnan(cold))
-					cold = s->l[i].seconds;
-			}
 			out("### ");
 			cell(S->g[g].key, 120);
 			out("\n\n");
-			if (isfinite(cold) && nw > 0) {
-				double m = stats_median(warm, (size_t)nw);
-				out("Cold **%.2f s**, warm **%.2f s** (median of %d): the page cache "
-				    "saves %.0f %% of a load.\n\n", cold, m, nw, (1 - m / cold) * 100);
-			}
+			if (isfinite(s->cold) && s->warm.n > 0)
+				out("Cold **%.2f s**, warm **%.2f s** (median of %zu): the page cache "
+				    "saves %.0f %% of a load.\n\n", s->cold, s->warm.v, s->warm.n,
+				    (1 - s->warm.v / s->cold) * 100);
 			out("| load | page cache | file cached | seconds | server's own s |\n"
 			    "|---:|---|---:|---:|---:|\n");
 			for (i = 0; i < s->n; i++) {
@@ -1118,8 +1092,7 @@ static void write_ladders(void)
 				depth_text(r->depth);
 				out(" | ");
 				numcell(r->prompt_tokens.v, 0);
-				out(" | %.0f of %.0f | ", jget_path_num(r->run->doc, "requests.ok", 0),
-				    jget_path_num(r->run->doc, "requests.measured", 0));
+				out(" | %.0f of %.0f | ", r->requests_ok, r->requests);
 				numcell(r->ttft.v, 3);
 				out(" | ");
 				numcell(r->prefill.v, 1);
@@ -1143,10 +1116,9 @@ static void write_soaks(void)
 
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
-		const cJSON *lk;
+		const struct rd_leak *lk = &r->leak;
 		if (!rd_is_soak(r))
 			continue;
-		lk = jget_path(r->doc, "memory.leak");
 		if (!any++)
 			out("## Leak soaks\n\nMany requests in a new random order each pass (make "
 			    "leak), memory sampled throughout. The growth per request and per "
@@ -1154,22 +1126,22 @@ static void write_soaks(void)
 			    "(docs/metrics.md).\n\n");
 		out("- ");
 		cell(r->key, 120);
-		out(", %.0f requests: ", jget_path_num(r->doc, "requests.measured", NAN));
-		if (jget_str(lk, "verdict") == NULL) {
+		out(", %.0f requests: ", r->req_measured);
+		if (!lk->judged) {
 			out("memory was not sampled.\n");
 			continue;
 		}
-		out("**%s**", jget_str(lk, "verdict"));
-		if (jget_str(lk, "error")) {
+		out("**%s**", fmt_leak_name(lk->verdict));
+		if (lk->error) {
 			out(": ");
-			cell(jget_str(lk, "error"), 200);
+			cell(lk->error, 200);
 			out("\n");
 			continue;
 		}
 		out(", ");
-		slope_cell(lk, "mb_per_request");
+		slope_cell(&lk->per_request);
 		out(" MB per request, ");
-		slope_cell(lk, "mb_per_minute");
+		slope_cell(&lk->per_minute);
 		out(" MB per minute.\n");
 	}
 	if (any) {
@@ -1246,49 +1218,39 @@ static void write_outputs(void)
 		cell(names[i], 80);
 		out("\n\n| group | tokens | chars | expect | output |\n|---|---:|---:|---|---|\n");
 		for (g = 0; g < S->ng; g++) {
-			const cJSON *pp = NULL, *o = NULL;
-			for (r = 0; r < S->g[g].n && o == NULL; r++) {
-				pp = cJSON_GetObjectItemCaseSensitive(
-					jget_path(S->g[g].runs[r]->doc, "per_prompt"), names[i]);
-				o = jget_path(pp, "output");
-			}
-			if (o == NULL)
+			const struct rd_prompt *pp = NULL;
+			for (r = 0; r < S->g[g].n && !(pp && pp->has_output); r++)
+				pp = rd_prompt_of(S->g[g].runs[r], names[i]);
+			if (!(pp && pp->has_output))
 				continue;
 			out("| ");
 			group_cell(&S->g[g]);
 			out(" | ");
-			numcell(jget_num(o, "tokens", NAN), 0);
+			numcell(pp->out_tokens, 0);
 			out(" | ");
-			numcell(jget_num(o, "chars", NAN), 0);
+			numcell(pp->out_chars, 0);
 			out(" | ");
-			if (jget_path(pp, "quality"))
-				out("%.0f / %.0f", jget_path_num(pp, "quality.passed", NAN),
-				    jget_path_num(pp, "quality.checked", NAN));
+			if (pp->has_quality)
+				out("%.0f / %.0f", pp->passed, pp->checked);
 			else
 				out("—");
 			out(" | ");
-			cell(jget_str(o, "text"), OUTPUT_CHARS);
+			cell(pp->out_text, OUTPUT_CHARS);
 			out(" |\n");
 		}
 		out("\n");
 	}
 }
 
-static void labels_cell(const cJSON *d)
+static void labels_cell(const struct rd_run *r)
 {
-	static const char *const objs[] = {"run.labels", "run.env"};
-	const cJSON *l;
-	int first = 1;
-
-	for (int k = 0; k < 2; k++)
-		cJSON_ArrayForEach(l, jget_path(d, objs[k])) {
-			out("%s", first ? "" : ", ");
-			cell(l->string, 40);
-			out("=");
-			cell(cJSON_IsString(l) ? l->valuestring : "?", 60);
-			first = 0;
-		}
-	if (first)
+	for (int k = 0; k < r->nlabel; k++) {
+		out("%s", k ? ", " : "");
+		cell(r->label[k].key, 40);
+		out("=");
+		cell(r->label[k].value, 60);
+	}
+	if (r->nlabel == 0)
 		out("—");
 }
 
@@ -1373,11 +1335,10 @@ static void write_runs(void)
 	    "| requests | state |\n|---|---|---|---:|---|---|---|---:|---|\n");
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
-		const cJSON *d = r->doc;
 		out("| ");
 		cell(shown_path(r->path, rel, sizeof rel), 120);
 		out(" | ");
-		if (d == NULL) {
+		if (r->doc == NULL) {
 			out("— | — | — | — | — | — | — | skipped: ");
 			cell(r->why, 120);
 			out(" |\n");
@@ -1387,19 +1348,19 @@ static void write_runs(void)
 		out(" | ");
 		cell(r->wl_name, 120);
 		out(" | %.0f | ", r->conc);
-		cell(jget_path_str(d, "run.server.kind"), 30);
+		cell(r->server_kind, 30);
 		if (r->simulated)
 			out(" (simulated)");
 		out(" | ");
-		cell(jget_path_str(d, "run.host.os"), 20);
+		cell(r->host_os, 20);
 		out(" ");
-		cell(jget_path_str(d, "run.host.cpu"), 60);
+		cell(r->host_cpu, 60);
 		out(" | ");
-		labels_cell(d);
+		labels_cell(r);
 		out(" | ");
-		numcell(jget_path_num(d, "requests.ok", NAN), 0);
+		numcell(r->req_ok, 0);
 		out("/");
-		numcell(jget_path_num(d, "requests.measured", NAN), 0);
+		numcell(r->req_measured, 0);
 		out(" | %s%s |\n", r->incomplete ? "incomplete †" : "complete",
 		    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡" : "");
 	}

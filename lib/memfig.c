@@ -176,21 +176,21 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 	if (isnan(out->min_lo))
 		out->min_lo = out->min_hi = out->mb_per_minute;
 	if (x.n < 8) {
-		out->verdict = "insufficient data";
+		out->verdict = LEAK_FEW;
 	} else if (out->req_hi < -lim->mb_per_request) {
-		out->verdict = "error";
+		out->verdict = LEAK_ERROR;
 		snprintf(out->error, sizeof out->error, "memory fell by %.1f MB "
 			 "per request (r2 %.2f): the sampled processes changed "
 			 "during the run, so no verdict", -out->mb_per_request,
 			 out->r2);
 	} else if (out->req_lo > lim->mb_per_request ||
 		   (per_minute && out->min_lo > lim->mb_per_minute)) {
-		out->verdict = "leak suspected";
+		out->verdict = LEAK_SUSPECTED;
 	} else if (out->req_hi < lim->mb_per_request &&
 		   (!per_minute || out->min_hi < lim->mb_per_minute)) {
-		out->verdict = "no leak";
+		out->verdict = LEAK_NONE;
 	} else {
-		out->verdict = "inconclusive";
+		out->verdict = LEAK_INCONCLUSIVE;
 	}
 	stats_vec_free(&x);
 	stats_vec_free(&y);

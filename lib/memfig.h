@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "formats.h"
+
 /* One memory sample: its time (shared clock, s), the watched processes'
  * bytes (-1 when the sample has no process figure: memsample found none
  * to read) and the GPU's (0 when none). */
@@ -81,10 +83,10 @@ struct memfig_leak {
 	long points;            /* requests with a sample after them */
 	double mb_per_request, req_lo, req_hi, r2;
 	double mb_per_minute, min_lo, min_hi;
-	const char *verdict;    /* "insufficient data" (< 8 points), "leak
-				 * suspected", "no leak", "inconclusive", or
-				 * "error" */
-	char error[200];        /* with "error": why there is no verdict */
+	enum fmt_leak verdict;  /* LEAK_FEW (< 8 points), LEAK_SUSPECTED,
+				 * LEAK_NONE, LEAK_INCONCLUSIVE or LEAK_ERROR
+				 * (lib/formats names them) */
+	char error[200];        /* with LEAK_ERROR: why there is no verdict */
 };
 
 /* The thresholds of a leak: growth per request and per minute. */
@@ -94,13 +96,13 @@ struct memfig_limits {
 
 /* done: the end times of the successful measured requests, in order;
  * [from, to]: the measuring window.  The verdict weighs the size of the
- * growth and how sure it is: "leak suspected" when the interval of either
+ * growth and how sure it is: a leak is suspected when the interval of either
  * slope lies wholly above its threshold (the per-minute one only over a
- * window of a minute or more); "no leak" when both intervals
- * lie wholly below theirs; "inconclusive" when an interval holds its
+ * window of a minute or more); none when both intervals
+ * lie wholly below theirs; inconclusive when an interval holds its
  * threshold (more requests narrow it).  Memory that falls as steadily
  * (the per-request interval wholly below -threshold) is no steady state:
- * the sampled processes changed under the run, "error". */
+ * the sampled processes changed under the run, LEAK_ERROR. */
 void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 		 size_t ndone, double from, double to, const struct memfig_limits *lim,
 		 struct memfig_leak *out);

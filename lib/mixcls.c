@@ -9,21 +9,22 @@
 
 #include "jget.h"
 #include "rundata.h"
+#include "runpath.h"
 
 static struct rd_fig mean_of(const cJSON *pp, const char *metric)
 {
 	const cJSON *s = jget_path(pp, metric);
-	double n = jget_num(s, "n", 0);
+	double n = jget_num(s, RS_N, 0);
 
-	return n > 0 ? (struct rd_fig){jget_num(s, "mean", NAN), (size_t)n} :
+	return n > 0 ? (struct rd_fig){jget_num(s, RS_MEAN, NAN), (size_t)n} :
 		       (struct rd_fig){NAN, 0};
 }
 
 static void fill(struct rd_mixclass *c, int k, const cJSON *pp)
 {
-	c->ttft[k] = mean_of(pp, "ttft_s");
-	c->e2e[k] = mean_of(pp, "e2e_s");
-	c->tps[k] = mean_of(pp, "decode_tps");
+	c->ttft[k] = mean_of(pp, RJ_TTFT);
+	c->e2e[k] = mean_of(pp, RJ_E2E);
+	c->tps[k] = mean_of(pp, RJ_DECODE);
 }
 
 static int by_length(const void *a, const void *b)
@@ -44,7 +45,7 @@ static const cJSON *alone(const struct rd_group *g, const char *set, double conc
 		    strcmp(r->rk.series, set))
 			continue;
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
-			jget_path(r->doc, "per_prompt"), cls);
+			jget_path(r->doc, RP_PER_PROMPT), cls);
 		if (pp != NULL)
 			return pp;
 	}
@@ -67,15 +68,15 @@ int rd_mixes(struct rd_group *g)
 		memset(m, 0, sizeof *m);
 		m->set = r->rk.series;
 		m->conc = r->conc;
-		m->c = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, "per_prompt")) + 1,
+		m->c = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, RP_PER_PROMPT)) + 1,
 			      sizeof *m->c);
 		if (m->c == NULL)
 			return -1;
-		cJSON_ArrayForEach(pp, jget_path(r->doc, "per_prompt")) {
+		cJSON_ArrayForEach(pp, jget_path(r->doc, RP_PER_PROMPT)) {
 			struct rd_mixclass *c = &m->c[m->n++];
 			const cJSON *a = alone(g, m->set, m->conc, pp->string);
 			c->name = pp->string;
-			c->out_tokens = jget_path_num(pp, "output_tokens.mean", NAN);
+			c->out_tokens = jget_path_num(pp, RJ_OUTPUT_TOKENS "." RS_MEAN, NAN);
 			fill(c, 0, pp);
 			fill(c, 1, a);
 		}
@@ -90,6 +91,23 @@ int rd_mixes(struct rd_group *g)
 static int by_rep(const void *a, const void *b)
 {
 	return ((const struct rd_load *)a)->rep - ((const struct rd_load *)b)->rep;
+}
+
+/* The first cold load, and the median of the warm ones (the first 100). */
+static void cold_warm(struct rd_loads *s)
+{
+	double warm[100];
+	int nw = 0;
+
+	s->cold = NAN;
+	for (int i = 0; i < s->n; i++) {
+		if (!strcmp(s->l[i].cache, "warm") && isfinite(s->l[i].seconds) && nw < 100)
+			warm[nw++] = s->l[i].seconds;
+		if (!strcmp(s->l[i].cache, "cold") && isnan(s->cold))
+			s->cold = s->l[i].seconds;
+	}
+	s->warm = nw > 0 ? (struct rd_fig){stats_median(warm, (size_t)nw), (size_t)nw} :
+			   (struct rd_fig){NAN, 0};
 }
 
 int rd_load_series(struct rd_group *g)
@@ -118,19 +136,21 @@ int rd_load_series(struct rd_group *g)
 			return -1;
 		g->loads[k].l = p;
 		l = &g->loads[k].l[g->loads[k].n++];
-		st = jget_path_str(r->doc, "load.status");
+		st = jget_path_str(r->doc, RP_LOAD_STATUS);
 		l->rep = (int)r->rk.rep;
-		l->error = st && strcmp(st, "ok") ? jget_path_str(r->doc, "load.error") : NULL;
-		if (st && strcmp(st, "ok") && l->error == NULL)
+		l->error = st && strcmp(st, RS_OK) ? jget_path_str(r->doc, RP_LOAD_ERROR) : NULL;
+		if (st && strcmp(st, RS_OK) && l->error == NULL)
 			l->error = "failed";
 		if (st == NULL)
 			l->error = "no load was measured";
-		l->seconds = st && !strcmp(st, "ok") ? jget_path_num(r->doc, "load.seconds", NAN) : NAN;
-		l->server_s = jget_path_num(r->doc, "load.server_seconds", NAN);
+		l->seconds = st && !strcmp(st, RS_OK) ? jget_path_num(r->doc, RP_LOAD_SECONDS, NAN) : NAN;
+		l->server_s = jget_path_num(r->doc, RP_LOAD_SERVER_S, NAN);
 		l->cache = runkind_cache_str(r->rk.cache);
 		l->resident = r->rk.resident;
 	}
-	for (k = 0; k < g->nloads; k++)
+	for (k = 0; k < g->nloads; k++) {
 		qsort(g->loads[k].l, (size_t)g->loads[k].n, sizeof *g->loads[k].l, by_rep);
+		cold_warm(&g->loads[k]);
+	}
 	return 0;
 }

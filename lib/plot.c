@@ -13,8 +13,7 @@
 
 #include <csv.h>
 
-#include "jget.h"
-#include "quant.h"
+#include "rundata.h"
 
 extern char **environ;
 
@@ -129,14 +128,6 @@ static void gp_run(struct plot *p, const char *file, FILE *f)
 	posix_spawn_file_actions_destroy(&fa);
 }
 
-static int by_index(const struct rd_set *s, const char *field)
-{
-	for (int i = 0; i < s->nby; i++)
-		if (strcmp(s->by[i], field) == 0)
-			return i;
-	return -1;
-}
-
 /* The group's name without the field at index skip ("all" when empty). */
 static void name_without(const struct rd_set *s, const struct rd_group *g,
 			 int skip, char *buf, size_t n)
@@ -151,11 +142,6 @@ static void name_without(const struct rd_set *s, const struct rd_group *g,
 	}
 	if (buf[0] == '\0')
 		snprintf(buf, n, "all");
-}
-
-static int cmp_quant_name(const void *a, const void *b)
-{
-	return quant_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 static double decode_of(const struct rd_group *g)
@@ -176,7 +162,7 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 {
 	const char **xs = calloc((size_t)s->ng + 1, sizeof *xs);
 	char (*ss)[200] = calloc((size_t)s->ng + 1, sizeof *ss), name[200], nm[200];
-	int nx = 0, ns = 0, xi = by_index(s, "quant"), g, i, k;
+	int nx = 0, ns = 0, xi = rd_by_index(s, "quant"), g, i, k;
 	FILE *d, *gp;
 
 	if (xs == NULL || ss == NULL)
@@ -195,8 +181,8 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 		if (k == ns)
 			snprintf(ss[ns++], sizeof ss[0], "%s", xi >= 0 ? name : "value");
 	}
-	if (xi >= 0 && nx > 1) /* quantizations from the smallest, as the tables */
-		qsort(xs, (size_t)nx, sizeof *xs, cmp_quant_name);
+	if (xi >= 0) /* quantizations from the smallest, as the tables */
+		rd_field_sort("quant", xs, (size_t)nx);
 	snprintf(name, sizeof name, "%s.csv", file);
 	if ((d = asset(p, name)) == NULL)
 		goto out;
@@ -237,30 +223,6 @@ out:
 	free(ss);
 }
 
-/* The model a group belongs to, for per-model frontiers and panels. */
-static const char *model_of(const struct rd_set *s, const struct rd_group *g)
-{
-	int mi = by_index(s, "model");
-
-	return mi >= 0 ? g->field[mi] : "all";
-}
-
-/* Whether another group of the same model is as fast and as small, and
- * better in one. */
-static int dominated(const struct rd_set *s, int a)
-{
-	const struct rd_group *x = &s->g[a];
-	double ta = x->sum.decode.mean, ma = x->sum.steady_gb.v;
-
-	for (int g = 0; g < s->ng; g++) {
-		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
-		if (g != a && !strcmp(model_of(s, &s->g[g]), model_of(s, x)) &&
-		    isfinite(t) && isfinite(m) && t >= ta && m <= ma && (t > ta || m < ma))
-			return 1;
-	}
-	return 0;
-}
-
 /* Where each point's label goes: the first of four places beside its point
  * (right above, right below, left above, left below) whose box overlaps
  * no label placed before and no point; in pixels of a plot area of known
@@ -272,6 +234,15 @@ static int dominated(const struct rd_set *s, int a)
 
 struct box {
 	double x0, y0, x1, y1;
+};
+
+/* A point of the chart and its label, in pixels of the plot area. */
+struct pt {
+	double px, py;          /* the point */
+	int len;                /* its label's characters */
+	struct box lab;         /* where its label went */
+	double lx, ly;          /* its label's left middle (0 when none was placed) */
+	int numbered;           /* 1: its number there, not its name */
 };
 
 static int overlaps(const struct box *a, const struct box *b)
@@ -289,21 +260,20 @@ static int columns(const char *s)
 	return n;
 }
 
-/* Whether a label box at b is free: inside the plot, clear of the boxes
- * placed so far and of every point. */
-static int free_at(const struct box *b, const struct box *placed, int k,
-		   const double *px, const double *py, int n)
+/* Whether a label box at b is free: inside the plot, clear of the labels
+ * of the first k points and of every point. */
+static int free_at(const struct box *b, const struct pt *pt, int k, int n)
 {
 	int j;
 
 	if (b->x0 < 0 || b->x1 > PA_W || b->y0 < 0 || b->y1 > PA_H)
 		return 0;
 	for (j = 0; j < k; j++)
-		if (overlaps(b, &placed[j]))
+		if (overlaps(b, &pt[j].lab))
 			return 0;
 	for (j = 0; j < n; j++) {
-		struct box pt = {px[j] - 9, py[j] - 9, px[j] + 9, py[j] + 9}; /* the ring */
-		if (overlaps(b, &pt))
+		struct box ring = {pt[j].px - 9, pt[j].py - 9, pt[j].px + 9, pt[j].py + 9};
+		if (overlaps(b, &ring))
 			return 0;
 	}
 	return 1;
@@ -312,8 +282,7 @@ static int free_at(const struct box *b, const struct box *placed, int k,
 /* Places label i of width w at the first free place of 14 beside its
  * point: right or left, one to three rows above or below; returns 1, or
  * 0 when none is free. */
-static int place_one(int i, double w, const struct box *placed, int k,
-		     const double *px, const double *py, int n, struct box *b)
+static int place_one(int i, double w, const struct pt *pt, int n, struct box *b)
 {
 	static const double rows[7] = {0, -1, 1, -2, 2, -3, 3};
 
@@ -321,109 +290,143 @@ static int place_one(int i, double w, const struct box *placed, int k,
 		for (int side = 0; side < 2; side++) {
 			/* above: the box's bottom 6 px over the point, r rows up;
 			 * below: its top 6 px under it, -r - 1 rows down */
-			b->x0 = side == 0 ? px[i] + 8 : px[i] - 8 - w;
+			b->x0 = side == 0 ? pt[i].px + 8 : pt[i].px - 8 - w;
 			b->x1 = b->x0 + w;
-			b->y0 = rows[r] >= 0 ? py[i] + 6 + rows[r] * CH_H :
-				py[i] - 6 + rows[r] * CH_H;
+			b->y0 = rows[r] >= 0 ? pt[i].py + 6 + rows[r] * CH_H :
+				pt[i].py - 6 + rows[r] * CH_H;
 			b->y1 = b->y0 + CH_H;
-			if (free_at(b, placed, k, px, py, n))
+			if (free_at(b, pt, i, n))
 				return 1;
 		}
 	return 0;
 }
 
-/* Where each point's label goes, in pixels; a label that fits nowhere is
- * replaced by the point's number (numbered[i] = 1), named under the chart
- * in the report, so that no two labels ever overlap. */
-static void place_labels(const double *px, const double *py, const int *len, int n,
-			 double *lx, double *ly, int *numbered)
+/* Where each point's label goes; a label that fits nowhere is replaced by
+ * the point's number (numbered = 1), named under the chart in the report,
+ * so that no two labels ever overlap. */
+static void place_labels(struct pt *pt, int n)
 {
-	struct box *placed = calloc((size_t)n + 1, sizeof *placed);
-	int i;
-
-	for (i = 0; i < n && placed; i++) {
+	for (int i = 0; i < n; i++) {
 		struct box b;
 		char num[16];
-		numbered[i] = 0;
-		if (!place_one(i, len[i] * CH_W, placed, i, px, py, n, &b)) {
-			numbered[i] = 1;
+		pt[i].numbered = 0;
+		if (!place_one(i, pt[i].len * CH_W, pt, n, &b)) {
+			pt[i].numbered = 1;
 			snprintf(num, sizeof num, "%d", i + 1);
-			if (!place_one(i, (int)strlen(num) * CH_W, placed, i, px, py, n, &b)) {
+			if (!place_one(i, (int)strlen(num) * CH_W, pt, n, &b)) {
 				/* not even a number fits: right above, over the plot */
-				b.x0 = px[i] + 8, b.y0 = py[i] + 6;
+				b.x0 = pt[i].px + 8, b.y0 = pt[i].py + 6;
 				b.x1 = b.x0 + (int)strlen(num) * CH_W, b.y1 = b.y0 + CH_H;
 			}
 		}
-		placed[i] = b;
-		lx[i] = b.x0;
-		ly[i] = b.y0 + CH_H / 2;
+		pt[i].lab = b;
+		pt[i].lx = b.x0;
+		pt[i].ly = b.y0 + CH_H / 2;
 	}
-	free(placed);
 }
 
-/* Decode TPS against steady-state memory, one Pareto frontier per model
- * (the quantizations of that model no other of it beats on both). */
-static void chart_pareto(struct plot *p, const struct rd_set *s)
+/* The chart's ranges: room on the right for labels, above for the top
+ * one; each point in pixels.  Returns the points placed (0 when a range
+ * is empty). */
+static int pareto_layout(const struct rd_set *s, struct pt *pt, double *xmax, double *ymax)
 {
-	FILE *d, *gp;
-	char name[64], head[200];
-	int g, j, k, nm = 0, n = 0, *len = calloc((size_t)s->ng + 1, sizeof *len);
-	int *numbered = calloc((size_t)s->ng + 1, sizeof *numbered);
-	const char *models[64];
-	double xmax = 0, ymax = 0, *px = calloc((size_t)s->ng + 1, sizeof *px);
-	double *py = calloc((size_t)s->ng + 1, sizeof *py), *lx = calloc((size_t)s->ng + 1, sizeof *lx);
-	double *ly = calloc((size_t)s->ng + 1, sizeof *ly);
+	const struct rd_pareto *pa = &s->pareto;
+	int k;
 
-	if (!len || !px || !py || !lx || !ly || !numbered)
-		goto out;
-	for (g = 0; g < s->ng; g++) {
-		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
-		if (!isfinite(t) || !isfinite(m))
-			continue;
-		xmax = m > xmax ? m : xmax;
-		ymax = t > ymax ? t : ymax;
+	*xmax = *ymax = 0;
+	for (k = 0; k < pa->npt; k++) {
+		const struct rd_summary *u = &s->g[pa->pt[k]].sum;
+		*xmax = u->steady_gb.v > *xmax ? u->steady_gb.v : *xmax;
+		*ymax = u->decode.mean > *ymax ? u->decode.mean : *ymax;
 	}
-	/* room on the right for labels, above for the top one */
-	xmax *= 1.35, ymax *= 1.15;
-	for (g = 0; g < s->ng && xmax > 0 && ymax > 0; g++) {
-		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
-		if (!isfinite(t) || !isfinite(m))
-			continue;
-		px[n] = m / xmax * PA_W;
-		py[n] = t / ymax * PA_H;
-		len[n++] = columns(s->g[g].key);
+	*xmax *= 1.35, *ymax *= 1.15;
+	if (!(*xmax > 0 && *ymax > 0))
+		return 0;
+	for (k = 0; k < pa->npt; k++) {
+		const struct rd_group *g = &s->g[pa->pt[k]];
+		pt[k].px = g->sum.steady_gb.v / *xmax * PA_W;
+		pt[k].py = g->sum.decode.mean / *ymax * PA_H;
+		pt[k].len = columns(g->key);
 	}
-	place_labels(px, py, len, n, lx, ly, numbered);
+	place_labels(pt, pa->npt);
+	return pa->npt;
+}
+
+/* The points and their labels' places (a name, or a number named under
+ * the chart). */
+static int pareto_points(struct plot *p, const struct rd_set *s, const struct pt *pt,
+			 double xmax, double ymax)
+{
+	const struct rd_pareto *pa = &s->pareto;
+	char num[16];
+	FILE *d;
+
 	if ((d = asset(p, "tps_vs_memory.csv")) == NULL)
-		goto out;
+		return -1;
 	fprintf(d, "label,memory_gb,decode_tps,label_x,label_y\n");
-	for (g = k = 0; g < s->ng; g++) {
-		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
-		if (!isfinite(t) || !isfinite(m))
-			continue;
-		if (numbered[k]) { /* no room for the name: its number */
-			snprintf(head, sizeof head, "%d", k + 1);
-			csv_label(d, head);
+	for (int k = 0; k < pa->npt; k++) {
+		const struct rd_group *g = &s->g[pa->pt[k]];
+		if (pt[k].numbered) { /* no room for the name: its number */
+			snprintf(num, sizeof num, "%d", k + 1);
+			csv_label(d, num);
 			if (p->nnumbered < PLOT_MAX_NUMBERED) {
-				p->numbered[p->nnumbered][0] = g;
+				p->numbered[p->nnumbered][0] = pa->pt[k];
 				p->numbered[p->nnumbered++][1] = k + 1;
 			}
 		} else {
-			csv_label(d, s->g[g].key);
+			csv_label(d, g->key);
 		}
-		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", m, t, lx[k] / PA_W * xmax,
-			ly[k] / PA_H * ymax);
-		k++;
-		for (j = 0; j < nm && strcmp(models[j], model_of(s, &s->g[g])); j++)
-			;
-		if (j == nm && nm < 64)
-			models[nm++] = model_of(s, &s->g[g]);
+		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", g->sum.steady_gb.v, g->sum.decode.mean,
+			pt[k].lx / PA_W * xmax, pt[k].ly / PA_H * ymax);
 	}
 	fclose(d);
-	if (n == 0 || (gp = gp_begin(p, "tps_vs_memory", 600, "Decode speed against "
-				    "steady-state memory (up and left is better)",
-				    "memory (GB)", "decode tokens/s")) == NULL)
-		goto out;
+	return 0;
+}
+
+/* Frontier k's points and its line in the chart. */
+static void pareto_frontier(struct plot *p, const struct rd_set *s, FILE *gp, int k)
+{
+	const struct rd_frontier *f = &s->pareto.f[k];
+	char name[64], head[200];
+	FILE *d;
+
+	snprintf(name, sizeof name, "frontier-%d.csv", k + 1);
+	if ((d = asset(p, name)) == NULL)
+		return;
+	fprintf(d, "memory_gb,");
+	snprintf(head, sizeof head, "%s: Pareto frontier", f->model);
+	csv_label(d, head);
+	fprintf(d, "\n");
+	for (int i = 0; i < f->n; i++)
+		fprintf(d, "%.6g,%.6g\n", s->g[f->g[i]].sum.steady_gb.v,
+			s->g[f->g[i]].sum.decode.mean);
+	fclose(d);
+	fprintf(gp, ", ");
+	gp_path(gp, p, name);
+	/* open rings around the frontier's points, joined when several */
+	fprintf(gp, " using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.6 lc %d "
+		"title columnhead(2)", k + 1);
+}
+
+/* Decode TPS against steady-state memory, one Pareto frontier per model
+ * (the data layer's rd_pareto; at most 64 drawn). */
+static void chart_pareto(struct plot *p, const struct rd_set *s)
+{
+	struct pt *pt = calloc((size_t)s->pareto.npt + 1, sizeof *pt);
+	double xmax, ymax;
+	int n;
+	FILE *gp;
+
+	if (pt == NULL)
+		return;
+	n = pareto_layout(s, pt, &xmax, &ymax);
+	if (pareto_points(p, s, pt, xmax, ymax) != 0 || n == 0 ||
+	    (gp = gp_begin(p, "tps_vs_memory", 600, "Decode speed against steady-state "
+			   "memory (up and left is better)", "memory (GB)",
+			   "decode tokens/s")) == NULL) {
+		free(pt);
+		return;
+	}
 	/* fixed margins and ranges: the labels were placed for exactly these */
 	fprintf(gp, "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
 		"set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
@@ -435,47 +438,11 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 		"title 'quantization', ");
 	gp_path(gp, p, "tps_vs_memory.csv");
 	fprintf(gp, " every ::1 using 4:5:1 with labels left notitle");
-	for (k = 0; k < nm; k++) {
-		double xs[256], ys[256];
-		int fn = 0, i;
-		for (g = 0; g < s->ng && fn < 256; g++)
-			if (!strcmp(model_of(s, &s->g[g]), models[k]) &&
-			    isfinite(s->g[g].sum.decode.mean) && isfinite(s->g[g].sum.steady_gb.v) &&
-			    !dominated(s, g)) {
-				xs[fn] = s->g[g].sum.steady_gb.v;
-				ys[fn++] = s->g[g].sum.decode.mean;
-			}
-		for (i = 1; i < fn; i++) /* by memory */
-			for (j = i; j > 0 && xs[j] < xs[j - 1]; j--) {
-				double a = xs[j], b = ys[j];
-				xs[j] = xs[j - 1], ys[j] = ys[j - 1];
-				xs[j - 1] = a, ys[j - 1] = b;
-			}
-		snprintf(name, sizeof name, "frontier-%d.csv", k + 1);
-		if ((d = asset(p, name)) == NULL)
-			continue;
-		fprintf(d, "memory_gb,");
-		snprintf(head, sizeof head, "%s: Pareto frontier", models[k]);
-		csv_label(d, head);
-		fprintf(d, "\n");
-		for (i = 0; i < fn; i++)
-			fprintf(d, "%.6g,%.6g\n", xs[i], ys[i]);
-		fclose(d);
-		fprintf(gp, ", ");
-		gp_path(gp, p, name);
-		/* open rings around the frontier's points, joined when several */
-		fprintf(gp, " using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.6 lc %d "
-			"title columnhead(2)", k + 1);
-	}
+	for (int k = 0; k < s->pareto.nf && k < 64; k++)
+		pareto_frontier(p, s, gp, k);
 	fprintf(gp, "\n");
 	gp_run(p, "tps_vs_memory", gp);
-out:
-	free(len);
-	free(numbered);
-	free(px);
-	free(py);
-	free(lx);
-	free(ly);
+	free(pt);
 }
 
 /* A group's workload with the most levels (the sweep), NULL below 2. */
@@ -504,10 +471,10 @@ static void chart_concurrency(struct plot *p, const struct rd_set *s)
 		const struct rd_wl *w = sweep_of(&s->g[g]);
 		if (w == NULL)
 			continue;
-		for (k = 0; k < nm && strcmp(models[k], model_of(s, &s->g[g])); k++)
+		for (k = 0; k < nm && strcmp(models[k], rd_model_of(s, &s->g[g])); k++)
 			;
 		if (k == nm && nm < 16)
-			models[nm++] = model_of(s, &s->g[g]);
+			models[nm++] = rd_model_of(s, &s->g[g]);
 		for (i = 0; i < w->nlv; i++) {
 			for (j = 0; j < nu && users[j] != w->lv[i].conc; j++)
 				;
@@ -530,12 +497,12 @@ static void chart_concurrency(struct plot *p, const struct rd_set *s)
 		fprintf(gp, "unset title\nplot ");
 		for (g = 0; g < s->ng; g++) {
 			const struct rd_wl *w = sweep_of(&s->g[g]);
-			if (w == NULL || strcmp(model_of(s, &s->g[g]), models[k]))
+			if (w == NULL || strcmp(rd_model_of(s, &s->g[g]), models[k]))
 				continue;
 			snprintf(name, sizeof name, "conc-%d.csv", ++file);
 			if ((d = asset(p, name)) == NULL)
 				continue;
-			name_without(s, &s->g[g], by_index(s, "model"), label, sizeof label);
+			name_without(s, &s->g[g], rd_by_index(s, "model"), label, sizeof label);
 			/* column 1's head is the panel's heading in the legend */
 			csv_label(d, models[k]);
 			fputc(',', d);
@@ -580,10 +547,10 @@ static const struct rd_run *memory_run(const struct rd_group *g)
 {
 	if (g->base)
 		for (int i = 0; i < g->base->n; i++)
-			if (cJSON_GetArraySize(jget_path(g->base->runs[i]->doc, "memory.timeline")) > 0)
+			if (g->base->runs[i]->ntimeline > 0)
 				return g->base->runs[i];
 	for (int i = 0; i < g->n; i++)
-		if (cJSON_GetArraySize(jget_path(g->runs[i]->doc, "memory.timeline")) > 0)
+		if (g->runs[i]->ntimeline > 0)
 			return g->runs[i];
 	return NULL;
 }
@@ -592,24 +559,13 @@ static const struct rd_run *memory_run(const struct rd_group *g)
  * the bottom of the memory chart. */
 static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, double ymax)
 {
-	const cJSON *pr = jget_path(r->doc, "per_request"), *q;
-	double t0 = INFINITY, t;
-	int n = 0;
 	FILE *d;
 
-	if (cJSON_GetArraySize(pr) == 0 || (d = asset(p, "spans.csv")) == NULL)
+	if (!r->per_request || (d = asset(p, "spans.csv")) == NULL)
 		return;
-	cJSON_ArrayForEach(q, pr)
-		if (isfinite(t = jget_num(q, "t_send", NAN)) && t < t0)
-			t0 = t; /* the timeline counts from the first send */
 	fprintf(d, "start,length,row\n");
-	cJSON_ArrayForEach(q, pr) {
-		double e = jget_num(q, "e2e_s", NAN);
-		if (!isfinite(e) || cJSON_IsTrue(jget_path(q, "warmup")))
-			continue;
-		fprintf(d, "%.3f,%.3f,%d\n", jget_num(q, "t_send", NAN) - t0, e, n % 8);
-		n++;
-	}
+	for (size_t i = 0; i < r->nspan; i++)
+		fprintf(d, "%.3f,%.3f,%d\n", r->span[i].start, r->span[i].len, (int)(i % 8));
 	fclose(d);
 	fprintf(gp, ", ");
 	gp_path(gp, p, "spans.csv");
@@ -618,17 +574,15 @@ static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, doubl
 		ymax * 0.012);
 }
 
-/* A run's memory timeline ([seconds, MB] pairs) as CSV rows of seconds
- * and GB; returns the largest GB. */
-static double timeline_csv(FILE *d, const cJSON *tl)
+/* A run's memory timeline as CSV rows of seconds and GB; returns the
+ * largest GB. */
+static double timeline_csv(FILE *d, const struct rd_run *r)
 {
-	const cJSON *pt;
 	double ymax = 0;
 
-	cJSON_ArrayForEach(pt, tl) {
-		const cJSON *xi = cJSON_GetArrayItem(pt, 0), *yi = cJSON_GetArrayItem(pt, 1);
-		double y = cJSON_IsNumber(yi) ? yi->valuedouble / 1e3 : NAN;
-		csv_num(d, cJSON_IsNumber(xi) ? xi->valuedouble : NAN);
+	for (size_t i = 0; i < r->ntimeline; i++) {
+		double y = r->timeline[i].mb / 1e3;
+		csv_num(d, r->timeline[i].s);
 		fputc(',', d);
 		csv_num(d, y);
 		fputc('\n', d);
@@ -664,7 +618,7 @@ static void chart_memory(struct plot *p, const struct rd_set *s)
 		fprintf(d, "seconds,");
 		csv_label(d, s->g[g].key);
 		fputc('\n', d);
-		y = timeline_csv(d, jget_path(r->doc, "memory.timeline"));
+		y = timeline_csv(d, r);
 		ymax = y > ymax ? y : ymax;
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
@@ -690,7 +644,6 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 		const struct rd_group *gr = &s->g[g];
 		for (int w = 0; w < gr->nwl; w++) {
 			const struct rd_level *l = &gr->wl[w].lv[0];
-			const cJSON *pp;
 			if (gr->wl[w].kind != RD_CONTEXT)
 				continue;
 			if (gp == NULL && (gp = gp_begin(p, "context", 560, "Prefill speed against "
@@ -707,10 +660,10 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 			csv_label(d, gr->key);
 			fputc('\n', d);
 			for (i = 0; i < l->n; i++)
-				cJSON_ArrayForEach(pp, jget_path(l->runs[i]->doc, "per_prompt")) {
-					csv_num(d, jget_path_num(pp, "prompt_tokens.mean", NAN));
+				for (int k2 = 0; k2 < l->runs[i]->nprompt; k2++) {
+					csv_num(d, l->runs[i]->prompt[k2].prompt_tokens);
 					fputc(',', d);
-					csv_num(d, jget_path_num(pp, "prefill_tps.mean", NAN));
+					csv_num(d, l->runs[i]->prompt[k2].prefill_tps);
 					fputc('\n', d);
 				}
 			fclose(d);
@@ -735,7 +688,7 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 
 	for (i = 0; i < s->nruns; i++) {
 		const struct rd_run *r = &s->runs[i];
-		if (!rd_is_soak(r) || cJSON_GetArraySize(jget_path(r->doc, "memory.timeline")) == 0)
+		if (!rd_is_soak(r) || r->ntimeline == 0)
 			continue;
 		if (gp == NULL && (gp = gp_begin(p, "soak", 640, "Server memory over each leak "
 						 "soak (a line that keeps rising is a leak)",
@@ -749,7 +702,7 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 		fprintf(d, "seconds,");
 		csv_label(d, r->key);
 		fputc('\n', d);
-		timeline_csv(d, jget_path(r->doc, "memory.timeline"));
+		timeline_csv(d, r);
 		fclose(d);
 		fprintf(gp, "%s", k > 1 ? ", " : "");
 		gp_path(gp, p, name);

@@ -10,10 +10,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cJSON.h>
+
 #include "fileio.h"
 #include "jget.h"
 #include "quant.h"
 #include "runjson.h"
+#include "runpath.h"
 
 static double num(const cJSON *o, const char *path)
 {
@@ -32,25 +35,25 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 	double c;
 
 	if (strcmp(f, "model") == 0)
-		v = jget_path_str(d, "run.model");
+		v = jget_path_str(d, RP_MODEL);
 	else if (strcmp(f, "quant") == 0)
-		v = jget_path_str(d, "run.labels.quant") ? jget_path_str(d, "run.labels.quant") :
-		    jget_path_str(d, "run.server.quant");
+		v = jget_path_str(d, RP_LABEL(RL_QUANT)) ? jget_path_str(d, RP_LABEL(RL_QUANT)) :
+		    jget_path_str(d, RP_SERVER_QUANT);
 	else if (strcmp(f, "backend") == 0)
-		v = jget_path_str(d, "run.labels.backend") ? jget_path_str(d, "run.labels.backend") :
-		    jget_path_str(d, "run.server.backend");
+		v = jget_path_str(d, RP_LABEL(RL_BACKEND)) ?
+		    jget_path_str(d, RP_LABEL(RL_BACKEND)) : jget_path_str(d, RP_SERVER_BACKEND);
 	else if (strcmp(f, "server") == 0)
-		v = jget_path_str(d, "run.server.kind");
+		v = jget_path_str(d, RP_SERVER_KIND);
 	else if (strcmp(f, "concurrency") == 0) {
-		c = num(d, "run.config.concurrency");
+		c = num(d, RP_CONCURRENCY);
 		snprintf(buf, n, isfinite(c) ? "c=%.0f" : "—", c);
 		return;
 	} else {
 		/* a label, an environment variable, else a recorded setting of
 		 * the host (wired_limit_mb), the server (parallel, ctx_size) or
 		 * gen's configuration (ignore_eos), in that order */
-		static const char *const where[] = {"run.labels", "run.env", "run.host",
-						    "run.server", "run.config"};
+		static const char *const where[] = {RP_LABELS, RP_ENV, RP_HOST,
+						    RP_SERVER, RP_CONFIG};
 		const cJSON *l = NULL;
 		for (size_t i = 0; i < sizeof where / sizeof where[0] && l == NULL; i++)
 			l = cJSON_GetObjectItemCaseSensitive(jget_path(d, where[i]), f);
@@ -88,18 +91,18 @@ static void app(char *dst, size_t n, const char *fmt, ...)
  * workload; the concurrency is a level within it. */
 static void workload(struct rd_run *r)
 {
-	const cJSON *d = r->doc, *cfg = jget_path(d, "run.config"), *pp;
-	const char *set = jget_str(cfg, "prompts"), *slash, *ctx;
-	const char *api = jget_path_str(d, "run.api");
-	double least = INFINITY, most = 0, mt = num(cfg, "max_tokens");
+	const cJSON *d = r->doc, *cfg = jget_path(d, RP_CONFIG), *pp;
+	const char *set = jget_str(cfg, RJ_PROMPTS), *slash, *ctx;
+	const char *api = jget_path_str(d, RP_API);
+	double least = INFINITY, most = 0, mt = num(cfg, RJ_MAX_TOKENS);
 	size_t w = sizeof r->workload;
 	int np = 0;
 
 	slash = set ? strrchr(set, '/') : NULL;
 	set = slash ? slash + 1 : set ? set : "?";
-	ctx = jget_path_str(d, "run.labels.ctx");
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt")) {
-		double n = num(pp, "n");
+	ctx = jget_path_str(d, RP_LABEL(RL_CTX));
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT)) {
+		double n = num(pp, RJ_N);
 		if (n > 0 && n < least)
 			least = n;
 		if (n > most)
@@ -108,18 +111,18 @@ static void workload(struct rd_run *r)
 	}
 	r->workload[0] = '\0';
 	app(r->workload, w, "%s|", set);
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
 		app(r->workload, w, "%s×%.3g,", pp->string,
-		    num(pp, "n") > 0 ? num(pp, "n") / least : 0);
+		    num(pp, RJ_N) > 0 ? num(pp, RJ_N) / least : 0);
 	app(r->workload, w, "|%s|max %.0f|eos %d|temp %g|seed %g|bust %d|ctx %s|%s %g%s",
 	    api ? api : "?", isfinite(mt) ? mt : -1,
-	    cJSON_IsTrue(jget_path(cfg, "ignore_eos")), num(cfg, "temperature"),
-	    num(cfg, "seed"), !cJSON_IsFalse(jget_path(cfg, "cache_bust")),
+	    cJSON_IsTrue(jget_path(cfg, RJ_IGNORE_EOS)), num(cfg, RJ_TEMPERATURE),
+	    num(cfg, RJ_SEED), !cJSON_IsFalse(jget_path(cfg, RJ_CACHE_BUST)),
 	    ctx ? ctx : "-",
 	    r->kind == RD_CONTEXT ? "context" : r->kind == RD_OPEN ? "rate" : "closed",
-	    r->kind == RD_OPEN ? num(cfg, "rate") : 0,
+	    r->kind == RD_OPEN ? num(cfg, RJ_RATE) : 0,
 	    /* a soak in shuffled order is its own kind of run */
-	    cJSON_IsTrue(jget_path(cfg, "shuffle")) ? "|shuffled" : "");
+	    cJSON_IsTrue(jget_path(cfg, RJ_SHUFFLE)) ? "|shuffled" : "");
 	r->wl_name[0] = '\0';
 	app(r->wl_name, sizeof r->wl_name, "%s, %d prompt%s%s", set, np, np == 1 ? "" : "s",
 	    r->kind == RD_CONTEXT ? " (context)" : r->kind == RD_OPEN ? " (open loop)" : "");
@@ -129,7 +132,7 @@ static void workload(struct rd_run *r)
 		app(r->wl_name, sizeof r->wl_name, ", max %.0f tokens", mt);
 	if (ctx)
 		app(r->wl_name, sizeof r->wl_name, ", ctx %s", ctx);
-	if (cJSON_IsTrue(jget_path(cfg, "shuffle")))
+	if (cJSON_IsTrue(jget_path(cfg, RJ_SHUFFLE)))
 		app(r->wl_name, sizeof r->wl_name, ", shuffled (a soak)");
 }
 
@@ -137,12 +140,12 @@ static void workload(struct rd_run *r)
  * wrote it (--per-request), else one stand-in per prompt with its means. */
 static int requests(struct rd_run *r)
 {
-	const cJSON *pr = jget_path(r->doc, "per_request"), *q;
+	const cJSON *pr = jget_path(r->doc, RP_PER_REQUEST), *q;
 	size_t cap = 0;
 
 	r->per_request = cJSON_IsArray(pr) && cJSON_GetArraySize(pr) > 0;
 	if (!r->per_request)
-		pr = jget_path(r->doc, "per_prompt");
+		pr = jget_path(r->doc, RP_PER_PROMPT);
 	cJSON_ArrayForEach(q, pr)
 		cap++;
 	if (cap == 0)
@@ -152,20 +155,20 @@ static int requests(struct rd_run *r)
 	cJSON_ArrayForEach(q, pr) {
 		struct rd_req *x = &r->req[r->nreq];
 		if (r->per_request) {
-			const char *st = jget_str(q, "status");
-			if (cJSON_IsTrue(jget_path(q, "warmup")) || !st || strcmp(st, "ok"))
+			const char *st = jget_str(q, RJ_STATUS);
+			if (cJSON_IsTrue(jget_path(q, RJ_WARMUP)) || !st || strcmp(st, RS_OK))
 				continue;
-			x->prompt = jget_str(q, "prompt");
-			x->ttft = num(q, "ttft_s");
-			x->e2e = num(q, "e2e_s");
-			x->decode = num(q, "decode_tps");
+			x->prompt = jget_str(q, RJ_PROMPT);
+			x->ttft = num(q, RJ_TTFT);
+			x->e2e = num(q, RJ_E2E);
+			x->decode = num(q, RJ_DECODE);
 		} else {
-			if (!(num(q, "ok") > 0))
+			if (!(num(q, RJ_OK) > 0))
 				continue;
 			x->prompt = q->string;
-			x->ttft = num(q, "ttft_s.mean");
-			x->e2e = num(q, "e2e_s.mean");
-			x->decode = num(q, "decode_tps.mean");
+			x->ttft = num(q, RJ_TTFT "." RS_MEAN);
+			x->e2e = num(q, RJ_E2E "." RS_MEAN);
+			x->decode = num(q, RJ_DECODE "." RS_MEAN);
 		}
 		if (x->prompt == NULL)
 			x->prompt = "?";
@@ -179,9 +182,9 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	const cJSON *d = r->doc, *pp;
 	int i;
 
-	r->kind = jget_path(d, "run.config.rate") ? RD_OPEN : RD_CLOSED;
-	cJSON_ArrayForEach(pp, jget_path(d, "per_prompt"))
-		if (num(pp, "synthetic_tokens") > 0)
+	r->kind = jget_path(d, RP_RATE) ? RD_OPEN : RD_CLOSED;
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
+		if (num(pp, RJ_SYNTHETIC) > 0)
 			r->kind = RD_CONTEXT;
 	if (r->rk.name == RK_LADDER)
 		r->kind = RD_LADDER;
@@ -189,13 +192,13 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_MIX;
 	if (r->rk.name == RK_LOAD)
 		r->kind = RD_LOADREP;
-	if (r->rk.name == RK_CAPACITY && jget_path_str(d, "goodput.verdict"))
+	if (r->rk.name == RK_CAPACITY && jget_path_str(d, RP_GOODPUT_VERDICT))
 		r->kind = RD_CAPACITY;
-	r->version = (int)jget_path_num(d, "version", 0);
-	r->incomplete = cJSON_IsTrue(jget_path(d, "incomplete"));
-	r->simulated = cJSON_IsTrue(jget_path(d, "run.server.simulated"));
-	r->swap_gb = num(d, "memory.system.swap_used.growth_bytes") / 1e9;
-	r->conc = num(d, "run.config.concurrency");
+	r->version = (int)jget_path_num(d, RP_VERSION, 0);
+	r->incomplete = cJSON_IsTrue(jget_path(d, RP_INCOMPLETE));
+	r->simulated = cJSON_IsTrue(jget_path(d, RP_SIMULATED));
+	r->swap_gb = num(d, RP_SWAP_GROWTH) / 1e9;
+	r->conc = num(d, RP_CONCURRENCY);
 	if (!isfinite(r->conc) || r->conc < 0)
 		r->conc = 1;
 	if (r->kind == RD_OPEN)
@@ -208,7 +211,7 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		strncat(r->key, r->field[i], sizeof r->key - strlen(r->key) - 1);
 	}
 	workload(r);
-	return requests(r);
+	return requests(r) != 0 || rd_run_figures(r) != 0 ? -1 : 0;
 }
 
 void rd_init(struct rd_set *s, const char *const *by, int nby)
@@ -353,7 +356,7 @@ int rd_add_path(struct rd_set *s, const char *path)
 
 int rd_is_soak(const struct rd_run *r)
 {
-	return r->doc && cJSON_IsTrue(jget_path(r->doc, "run.config.shuffle"));
+	return r->doc && cJSON_IsTrue(jget_path(r->doc, RP_SHUFFLE));
 }
 
 int rd_pct_ok(double p, size_t n)
@@ -412,7 +415,7 @@ static struct rd_fig weighted(struct rd_run *const *r, int n, const char *path)
 
 	for (int i = 0; i < n; i++) {
 		const cJSON *o = jget_path(r[i]->doc, path);
-		double m = num(o, "mean"), k = num(o, "n");
+		double m = num(o, RS_MEAN), k = num(o, RJ_N);
 		if (isfinite(m) && k > 0)
 			f.v += m * k, f.n += (size_t)k;
 	}
@@ -430,7 +433,7 @@ static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric
 
 	snprintf(path, sizeof path, "%s.%s", metric, p);
 	f = mean_runs(r, n, path);
-	snprintf(path, sizeof path, "%s.n", metric);
+	snprintf(path, sizeof path, "%s.%s", metric, RS_N);
 	f.n = 0;
 	for (int i = 0; i < n; i++)
 		if (num(r[i]->doc, path) > 0)
@@ -440,7 +443,8 @@ static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric
 
 static double req_value(const struct rd_req *q, enum rd_metric m)
 {
-	return m == RD_DECODE ? q->decode : m == RD_TTFT ? q->ttft : q->e2e;
+	return m == RD_DECODE ? q->decode : m == RD_TTFT ? q->ttft :
+	       m == RD_E2E ? q->e2e : NAN;
 }
 
 /* A percentile of one metric over the levels' requests, exact when every
@@ -483,8 +487,8 @@ static struct rd_mean decode_of(struct rd_run *const *r, int n)
 	int i, last = -1;
 
 	for (i = 0; i < n; i++)
-		if (isfinite(m = num(r[i]->doc, "metrics.decode_tps.mean")) &&
-		    num(r[i]->doc, "metrics.decode_tps.n") > 0) {
+		if (isfinite(m = num(r[i]->doc, RP_DECODE "." RS_MEAN)) &&
+		    num(r[i]->doc, RP_DECODE "." RS_N) > 0) {
 			stats_push(&v, m);
 			last = i;
 		}
@@ -494,11 +498,11 @@ static struct rd_mean decode_of(struct rd_run *const *r, int n)
 		d.n = v.n;
 		d.runs = (int)v.n;
 	} else if (v.n == 1) {
-		const cJSON *o = jget_path(r[last]->doc, "metrics.decode_tps");
-		d.mean = num(o, "mean");
-		d.lo = isfinite(num(o, "ci95_lo")) ? num(o, "ci95_lo") : d.mean;
-		d.hi = isfinite(num(o, "ci95_hi")) ? num(o, "ci95_hi") : d.mean;
-		d.n = (size_t)num(o, "n");
+		const cJSON *o = jget_path(r[last]->doc, RP_DECODE);
+		d.mean = num(o, RS_MEAN);
+		d.lo = isfinite(num(o, RS_CI_LO)) ? num(o, RS_CI_LO) : d.mean;
+		d.hi = isfinite(num(o, RS_CI_HI)) ? num(o, RS_CI_HI) : d.mean;
+		d.n = (size_t)num(o, RJ_N);
 		d.runs = 1;
 	}
 	stats_vec_free(&v);
@@ -511,8 +515,8 @@ static struct rd_fig error_of(struct rd_run *const *r, int n)
 	double meas = 0, ok = 0;
 
 	for (int i = 0; i < n; i++) {
-		double m = num(r[i]->doc, "requests.measured");
-		double k = num(r[i]->doc, "requests.ok");
+		double m = num(r[i]->doc, RP_REQ_MEASURED);
+		double k = num(r[i]->doc, RP_REQ_OK);
 		if (isfinite(m) && isfinite(k))
 			meas += m, ok += k;
 	}
@@ -523,31 +527,33 @@ static void level_figures(struct rd_level *l)
 {
 	l->error_rate = error_of(l->runs, l->n);
 	l->nreq = l->error_rate.n;
-	l->agg_tps = mean_runs(l->runs, l->n, "throughput.aggregate_tps");
-	l->fairness = mean_runs(l->runs, l->n, "throughput.jain_fairness");
+	l->agg_tps = mean_runs(l->runs, l->n, RP_AGG_TPS);
+	l->fairness = mean_runs(l->runs, l->n, RP_FAIRNESS);
 	l->decode = decode_of(l->runs, l->n);
-	l->e2e_p50 = pct_level(l, RD_E2E, "metrics.e2e_s", 50);
-	l->e2e_p95 = pct_level(l, RD_E2E, "metrics.e2e_s", 95);
-	l->e2e_p99 = pct_level(l, RD_E2E, "metrics.e2e_s", 99);
-	l->ttft_p50 = pct_level(l, RD_TTFT, "metrics.ttft_s", 50);
-	l->ttft_p95 = pct_level(l, RD_TTFT, "metrics.ttft_s", 95);
-	l->queue_p95 = pct_runs(l->runs, l->n, "metrics.queue_delay_s", "p95");
+	l->e2e_p50 = pct_level(l, RD_E2E, RP_E2E, 50);
+	l->e2e_p95 = pct_level(l, RD_E2E, RP_E2E, 95);
+	l->e2e_p99 = pct_level(l, RD_E2E, RP_E2E, 99);
+	l->ttft_p50 = pct_level(l, RD_TTFT, RP_TTFT, 50);
+	l->ttft_p95 = pct_level(l, RD_TTFT, RP_TTFT, 95);
+	l->queue_p95 = pct_runs(l->runs, l->n, RP_QUEUE, RS_P95);
 }
 
 /* The mean of one prompt's metric over runs, weighted by their n. */
 struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
-			     const char *metric)
+			     enum rd_metric m)
 {
+	static const char *const key[] = {RJ_DECODE, RJ_TTFT, RJ_E2E, RJ_PREFILL};
+	const char *metric = key[m];
 	char path[96];
 	struct rd_fig f = {0, 0};
 
-	snprintf(path, sizeof path, "%s.mean", metric);
+	snprintf(path, sizeof path, "%s.%s", metric, RS_MEAN);
 	for (int i = 0; i < n; i++) {
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
-			jget_path(r[i]->doc, "per_prompt"), prompt);
+			jget_path(r[i]->doc, RP_PER_PROMPT), prompt);
 		char np[96];
 		double v = num(pp, path), k;
-		snprintf(np, sizeof np, "%s.n", metric);
+		snprintf(np, sizeof np, "%s.%s", metric, RS_N);
 		k = num(pp, np);
 		if (isfinite(v) && k > 0)
 			f.v += v * k, f.n += (size_t)k;
@@ -566,8 +572,8 @@ static const char *prompt_by_length(struct rd_run *const *r, int n, int largest,
 
 	*tokens = NAN;
 	for (int i = 0; i < n; i++)
-		cJSON_ArrayForEach(pp, jget_path(r[i]->doc, "per_prompt")) {
-			double t = num(pp, "prompt_tokens.mean");
+		cJSON_ArrayForEach(pp, jget_path(r[i]->doc, RP_PER_PROMPT)) {
+			double t = num(pp, RJ_PROMPT_TOKENS "." RS_MEAN);
 			if (isfinite(t) && (best == NULL || (largest ? t > *tokens : t < *tokens))) {
 				best = pp->string;
 				*tokens = t;
@@ -598,7 +604,7 @@ static void summary(struct rd_group *g)
 	size_t srv_n = 0;
 	for (i = 0; i < g->n; i++) {
 		const cJSON *d = g->runs[i]->doc;
-		const char *st = jget_path_str(d, "load.status");
+		const char *st = jget_path_str(d, RP_LOAD_STATUS);
 		/* a ladder climbs until it fails: its failure and its deepest
 		 * memory are its own findings (rd_ladders), not the group's */
 		if (g->runs[i]->kind == RD_LADDER || g->runs[i]->kind == RD_LOADREP ||
@@ -606,17 +612,17 @@ static void summary(struct rd_group *g)
 			continue;
 		if (own)
 			own[nown++] = g->runs[i];
-		if (st && strcmp(st, "ok") != 0)
+		if (st && strcmp(st, RS_OK) != 0)
 			s->load_failed = 1;
-		else if (st && isfinite(v = num(d, "load.seconds"))) {
+		else if (st && isfinite(v = num(d, RP_LOAD_SECONDS))) {
 			s->load_s.v += v, nload++;
-			if (isfinite(v = num(d, "load.server_seconds")) && v >= 0)
+			if (isfinite(v = num(d, RP_LOAD_SERVER_S)) && v >= 0)
 				srv_sum += v, srv_n++;
 		}
-		if (isfinite(v = num(d, "memory.peak_bytes")) && !(v <= peak))
+		if (isfinite(v = num(d, RP_PEAK_BYTES)) && !(v <= peak))
 			peak = v;
-		if (num(d, "run.server.model_bytes") > 0 && s->model_gb.n == 0)
-			s->model_gb = (struct rd_fig){num(d, "run.server.model_bytes") / 1e9, 1};
+		if (num(d, RP_MODEL_BYTES) > 0 && s->model_gb.n == 0)
+			s->model_gb = (struct rd_fig){num(d, RP_MODEL_BYTES) / 1e9, 1};
 		if (g->runs[i]->kind == RD_CONTEXT && ctx)
 			ctx[nctx++] = g->runs[i];
 	}
@@ -628,7 +634,7 @@ static void summary(struct rd_group *g)
 	if (isfinite(peak))
 		s->peak_gb = (struct rd_fig){peak / 1e9, 1};
 	if ((p = prompt_by_length(ctx, nctx, 1, &tok)) != NULL && tok >= 1000) {
-		s->prefill = rd_prompt_mean(ctx, nctx, p, "prefill_tps");
+		s->prefill = rd_prompt_mean(ctx, nctx, p, RD_PREFILL);
 		s->prefill_tokens = tok;
 	}
 	free(ctx);
@@ -638,35 +644,35 @@ static void summary(struct rd_group *g)
 	s->decode = b->decode;
 	s->error_rate = b->error_rate;
 	s->ttft_prompt = prompt_by_length(b->runs, b->n, 0, &tok);
-	if (s->ttft_prompt == NULL && jget_path(b->runs[0]->doc, "per_prompt"))
-		s->ttft_prompt = jget_path(b->runs[0]->doc, "per_prompt")->child ?
-				 jget_path(b->runs[0]->doc, "per_prompt")->child->string : NULL;
+	if (s->ttft_prompt == NULL && jget_path(b->runs[0]->doc, RP_PER_PROMPT))
+		s->ttft_prompt = jget_path(b->runs[0]->doc, RP_PER_PROMPT)->child ?
+				 jget_path(b->runs[0]->doc, RP_PER_PROMPT)->child->string : NULL;
 	if (s->ttft_prompt)
-		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, "ttft_s");
-	s->ttft_all = mean_runs(b->runs, b->n, "metrics.ttft_s.mean");
-	s->srv_decode = weighted(b->runs, b->n, "server_reported.decode_tps");
-	s->srv_prefill = weighted(b->runs, b->n, "server_reported.prefill_tps");
-	s->e2e_all = mean_runs(b->runs, b->n, "metrics.e2e_s.mean");
-	s->steady_gb = mean_runs(b->runs, b->n, "memory.steady_bytes");
+		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, RD_TTFT);
+	s->ttft_all = mean_runs(b->runs, b->n, RP_TTFT "." RS_MEAN);
+	s->srv_decode = weighted(b->runs, b->n, RP_SRV_DECODE);
+	s->srv_prefill = weighted(b->runs, b->n, RP_SRV_PREFILL);
+	s->e2e_all = mean_runs(b->runs, b->n, RP_E2E "." RS_MEAN);
+	s->steady_gb = mean_runs(b->runs, b->n, RP_STEADY_BYTES);
 	s->steady_gb.v /= 1e9;
 	if (s->steady_gb.n > 0 && s->steady_gb.v > 0)
 		s->tps_per_gb = (struct rd_fig){s->decode.mean / s->steady_gb.v, s->decode.n};
-	s->wired_gb = largest_gb(b->runs, b->n, "memory.system.wired.peak_bytes");
-	s->compressed_gb = largest_gb(b->runs, b->n, "memory.system.compressed.growth_bytes");
-	s->swap_gb = largest_gb(b->runs, b->n, "memory.system.swap_used.growth_bytes");
+	s->wired_gb = largest_gb(b->runs, b->n, RP_WIRED_PEAK);
+	s->compressed_gb = largest_gb(b->runs, b->n, RP_COMPRESSED_GROWTH);
+	s->swap_gb = largest_gb(b->runs, b->n, RP_SWAP_GROWTH);
 	for (i = 0; i < b->n; i++) {
 		const cJSON *d = b->runs[i]->doc;
-		if (isfinite(v = num(d, "tokens.reasoning")))
+		if (isfinite(v = num(d, RP_REASONING)))
 			s->reasoning_tokens += v;
-		if (num(d, "quality.checked") > 0) {
-			checked += num(d, "quality.checked");
-			passed += num(d, "quality.passed");
+		if (num(d, RP_QUALITY_CHECKED) > 0) {
+			checked += num(d, RP_QUALITY_CHECKED);
+			passed += num(d, RP_QUALITY_PASSED);
 		}
 	}
 	if (checked > 0)
 		s->quality = (struct rd_fig){passed / checked, (size_t)checked};
 	if (s->reasoning_tokens > 0)
-		s->ttfo_p50 = pct_runs(b->runs, b->n, "metrics.ttfo_s", "p50");
+		s->ttfo_p50 = pct_runs(b->runs, b->n, RP_TTFO, RS_P50);
 }
 
 /* ---- grouping ------------------------------------------------------------ */
@@ -682,20 +688,46 @@ static int cmp_run(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Groups in the order of their --by fields; quantizations from the
- * smallest to the largest (lib/quant), not alphabetically. */
+int rd_by_index(const struct rd_set *s, const char *field)
+{
+	for (int i = 0; i < s->nby; i++)
+		if (strcmp(s->by[i], field) == 0)
+			return i;
+	return -1;
+}
+
+const char *rd_model_of(const struct rd_set *s, const struct rd_group *g)
+{
+	int mi = rd_by_index(s, "model");
+
+	return mi >= 0 ? g->field[mi] : "all";
+}
+
+/* Quantizations from the smallest to the largest, not alphabetically. */
+int rd_field_cmp(const char *field, const char *a, const char *b)
+{
+	return strcmp(field, "quant") == 0 ? quant_cmp(a, b) : strcmp(a, b);
+}
+
+void rd_field_sort(const char *field, const char **v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) /* few values: an insertion sort */
+		for (size_t j = i; j > 0 && rd_field_cmp(field, v[j], v[j - 1]) < 0; j--) {
+			const char *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/* Groups in the order of their --by fields (rd_field_cmp). */
 static int cmp_group(const void *a, const void *b)
 {
 	const struct rd_group *x = a, *y = b;
 	int i, c;
 
-	for (i = 0; i < sorting->nby; i++) {
-		c = strcmp(sorting->by[i], "quant") == 0 ?
-		    quant_cmp(x->field[i], y->field[i]) :
-		    strcmp(x->field[i], y->field[i]);
-		if (c != 0)
+	for (i = 0; i < sorting->nby; i++)
+		if ((c = rd_field_cmp(sorting->by[i], x->field[i], y->field[i])) != 0)
 			return c;
-	}
 	return strcmp(x->key, y->key);
 }
 
@@ -730,7 +762,7 @@ static int split(struct rd_group *g)
 			g->wl[w].key = r->workload;
 			g->wl[w].name = r->wl_name;
 			g->wl[w].kind = r->kind;
-			g->wl[w].prompts = cJSON_GetArraySize(jget_path(r->doc, "per_prompt"));
+			g->wl[w].prompts = cJSON_GetArraySize(jget_path(r->doc, RP_PER_PROMPT));
 			g->nwl++;
 		}
 		wl = &g->wl[w];
@@ -832,7 +864,7 @@ int rd_build(struct rd_set *s)
 				g->base = &g->wl[i].lv[0];
 		summary(g);
 	}
-	return 0;
+	return rd_pareto(s);
 }
 
 void rd_free(struct rd_set *s)
@@ -864,7 +896,12 @@ void rd_free(struct rd_set *s)
 		free(s->g[i].loads);
 	}
 	free(s->g);
+	for (i = 0; i < s->pareto.nf; i++)
+		free(s->pareto.f[i].g);
+	free(s->pareto.f);
+	free(s->pareto.pt);
 	for (i = 0; i < s->nruns; i++) {
+		rd_run_figures_free(&s->runs[i]);
 		cJSON_Delete(s->runs[i].doc);
 		free(s->runs[i].req);
 		free(s->runs[i].path);

@@ -8,10 +8,14 @@
 
 #include <stddef.h>
 
-#include <cJSON.h>
-
+#include "formats.h"
 #include "runkind.h"
 #include "stats.h"
+
+/* A run's parsed document (cJSON's): read by the data layer alone, so that
+ * renderers take its figures from the structures below and never need
+ * cJSON. */
+struct cJSON;
 
 #define RD_FIELDS 8
 
@@ -32,10 +36,59 @@ struct rd_req {
 	double ttft, e2e, decode;
 };
 
-/* One run file. */
+/* A label or environment variable of a run, as given. */
+struct rd_label {
+	const char *key;
+	const char *value;      /* "?" when not a string */
+};
+
+/* How many of a run's requests ended with a status other than ok. */
+struct rd_status {
+	const char *name;       /* as agg wrote it: timeout, http_error, ... */
+	int n;
+};
+
+/* One prompt of a run, as agg wrote it (per_prompt). */
+struct rd_prompt {
+	const char *name;
+	double prompt_tokens;   /* mean; NAN unknown */
+	double prefill_tps;     /* mean; NAN unknown */
+	int has_output;         /* its first successful output was kept */
+	double out_tokens, out_chars; /* of that output; NAN unknown */
+	const char *out_text;   /* NULL unknown */
+	int has_quality;        /* its expect checks ran */
+	double passed, checked; /* NAN unknown */
+};
+
+/* A slope with its 95 % interval; lo and hi NAN when none was given. */
+struct rd_slope {
+	double v, lo, hi;
+};
+
+/* agg's leak check of a run (docs/metrics.md). */
+struct rd_leak {
+	int judged;             /* 0: no verdict (memory was not sampled) */
+	enum fmt_leak verdict;  /* LEAK_OTHER: a verdict this reader does not know */
+	const char *error;      /* why there is no verdict, or NULL */
+	struct rd_slope per_request, per_minute; /* MB */
+	double r2;
+};
+
+/* A sample of a run's memory timeline; NAN where not a number. */
+struct rd_point {
+	double s, mb;
+};
+
+/* When a measured request (no warm-up, with an E2E) was in flight: its
+ * send from the run's first send, and its E2E (s). */
+struct rd_span {
+	double start, len;
+};
+
+/* One run file.  Its strings are owned by its document. */
 struct rd_run {
 	char *path;
-	cJSON *doc;             /* NULL when unreadable */
+	struct cJSON *doc;      /* NULL when unreadable (the data layer's alone) */
 	char why[200];          /* why unreadable */
 	int version, incomplete, simulated;
 	enum rd_kind kind;
@@ -53,7 +106,28 @@ struct rd_run {
 	double swap_gb;         /* the machine's swap growth while it ran
 	                         * (memory.system.swap_used.growth_bytes, GB);
 	                         * NAN unknown */
+	const char *server_kind, *host_os, *host_cpu; /* NULL unknown */
+	double req_ok, req_measured; /* requests; NAN unknown */
+	struct rd_label *label; /* its labels, then its environment, in file order */
+	int nlabel;
+	struct rd_status *failed; /* its requests' statuses but ok, in file order */
+	int nfailed;
+	struct rd_prompt *prompt; /* its prompts, in file order */
+	int nprompt;
+	struct rd_point *timeline; /* its memory over time */
+	size_t ntimeline;
+	struct rd_span *span;   /* its requests in flight (per_request only) */
+	size_t nspan;
+	struct rd_leak leak;
 };
+
+/* The prompt of run r named name, or NULL. */
+const struct rd_prompt *rd_prompt_of(const struct rd_run *r, const char *name);
+
+/* Reads what the report prints of run r from its document (lib/runfigs).
+ * Returns 0, or -1 when out of memory; rd_run_figures_free releases it. */
+int rd_run_figures(struct rd_run *r);
+void rd_run_figures_free(struct rd_run *r);
 
 /* A figure with the number of values behind it; v is NAN when unknown. */
 struct rd_fig {
@@ -130,6 +204,7 @@ struct rd_rung {
 	const struct rd_run *run;
 	int ok;                   /* every measured request succeeded */
 	struct rd_fig prompt_tokens, ttft, prefill, decode; /* means */
+	double requests, requests_ok; /* measured, and those that succeeded */
 	double mem_gb;            /* the run's peak memory; NAN unknown */
 	const char *why;          /* a failed rung: requests.first_error */
 };
@@ -181,6 +256,9 @@ struct rd_loads {
 	const char *id;           /* labels.loads */
 	struct rd_load *l;        /* by rep */
 	int n;
+	double cold;              /* the first cold load's seconds; NAN none */
+	struct rd_fig warm;       /* the median of the warm loads' seconds
+	                           * (the first 100), n = those loads */
 };
 
 /* One level of a capacity search: its last run at those users. */
@@ -190,7 +268,7 @@ struct rd_caplv {
 	int st;                   /* enum slo_state: held, broke, undecided */
 	const char *worst;        /* the objective that broke it (or undecided) */
 	double value, bound, pct; /* that objective's percentile and bound */
-	const char *metric;
+	int metric;               /* its enum slo_metric; -1 unknown */
 	double att, att_lo, att_hi; /* attainment and its 95 % interval */
 	double rate, tps;         /* goodput: requests/s, tokens/s */
 	long n;                   /* measured requests */
@@ -248,6 +326,24 @@ struct rd_outcome {
 	int exit;
 };
 
+/* One model's Pareto frontier of decode speed against steady-state memory
+ * (the Summary's figures): its groups that no other group of the model is
+ * as fast and as small as, and better in one. */
+struct rd_frontier {
+	const char *model;      /* rd_model_of */
+	int *g;                 /* the groups (indexes into rd_set.g), by
+	                         * memory, equal memory in group order */
+	int n;
+};
+
+/* Decode speed against steady-state memory over the set's groups. */
+struct rd_pareto {
+	int *pt;                /* the groups with both figures, in order */
+	int npt;
+	struct rd_frontier *f;  /* one per model, in the order of its first point */
+	int nf;
+};
+
 struct rd_set {
 	const char *by[RD_FIELDS];
 	int nby;
@@ -259,6 +355,7 @@ struct rd_set {
 	int ng;
 	const char *primary;    /* the workload most groups ran at one user */
 	const char *primary_name;
+	struct rd_pareto pareto;
 };
 
 /* An empty set grouped by the given fields. */
@@ -280,14 +377,29 @@ int rd_build(struct rd_set *s);
 
 void rd_free(struct rd_set *s);
 
+/* The index of a --by field in s->by, or -1. */
+int rd_by_index(const struct rd_set *s, const char *field);
+
+/* The model of a group (its --by model field), "all" when --by has none:
+ * the unit of per-model frontiers, panels and picks. */
+const char *rd_model_of(const struct rd_set *s, const struct rd_group *g);
+
+/* Orders two values of the --by field named field as the groups are
+ * ordered: quantizations by size (lib/quant), anything else by bytes.
+ * strcmp's sign convention. */
+int rd_field_cmp(const char *field, const char *a, const char *b);
+
+/* Sorts n values of the --by field named field by rd_field_cmp. */
+void rd_field_sort(const char *field, const char **v, size_t n);
+
+/* Builds s->pareto from the groups' Summaries (lib/frontier).  Returns 0,
+ * or -1 when out of memory. */
+int rd_pareto(struct rd_set *s);
+
 /* The level of a group at users c of workload wl (NULL when none). */
 const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
 				   double c);
 
-/* The mean of one prompt's metric ("ttft_s", "decode_tps", ...) over
- * runs, from their per_prompt means weighted by their n. */
-struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
-			     const char *metric);
 
 /* Builds g->lad from the group's RD_LADDER runs.  Returns 0, or -1 when
  * out of memory. */
@@ -316,7 +428,14 @@ int rd_is_soak(const struct rd_run *r);
  * largest value: n >= 100 / (100 - p) (p95 needs 20, p99 needs 100). */
 int rd_pct_ok(double p, size_t n);
 
-enum rd_metric { RD_DECODE, RD_TTFT, RD_E2E };
+/* The per-request metrics: compared (rd_compare), or a prompt's means
+ * (rd_prompt_mean; prefill there only). */
+enum rd_metric { RD_DECODE, RD_TTFT, RD_E2E, RD_PREFILL };
+
+/* The mean of one prompt's metric over runs, from their per_prompt means
+ * weighted by their n. */
+struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
+			     enum rd_metric m);
 
 /* A paired comparison of candidate b against baseline a on one metric. */
 struct rd_cmp {

@@ -11,9 +11,9 @@
 
 #include <stddef.h>
 
-#include <cJSON.h>
-
 #include "jw.h"
+
+struct cJSON; /* a run's document (cJSON's), read only in runkind.c */
 
 enum rk_name {
 	RK_STANDARD, /* a run on its own (no --kind) */
@@ -62,10 +62,10 @@ void runkind_write(jw *w, const struct runkind *k);
  * ("events_version" of a run object, "version" of a run event) the
  * compatibility reading of its labels.  Returns 0, or -1 with the reason in err for a "kind"
  * object that is not one runkind_write writes. */
-int runkind_read(const cJSON *run, struct runkind *k, char *err, size_t errlen);
+int runkind_read(const struct cJSON *run, struct runkind *k, char *err, size_t errlen);
 
 /* The compatibility path: the kind that the labels of a version-1 run
  * said (RK_STANDARD when they said none). */
-void runkind_from_labels(const cJSON *labels, struct runkind *k);
+void runkind_from_labels(const struct cJSON *labels, struct runkind *k);
 
 #endif

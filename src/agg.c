@@ -604,7 +604,7 @@ static void write_leak(size_t nm)
 	jw_arr_close(&out);
 	jw_num(&out, "threshold_mb_per_request", leak_lim.mb_per_request, 3);
 	jw_num(&out, "threshold_mb_per_minute", leak_lim.mb_per_minute, 3);
-	jw_str(&out, "verdict", lk.verdict);
+	jw_str(&out, "verdict", fmt_leak_name(lk.verdict));
 	if (lk.error[0]) {
 		jw_str(&out, "error", lk.error);
 		diag_warn("memory: %s", lk.error);

@@ -266,14 +266,6 @@ static int make_charts(void)
 	return p->made;
 }
 
-static int by_index(const char *field)
-{
-	for (int i = 0; i < n_by; i++)
-		if (strcmp(by_fields[i], field) == 0)
-			return i;
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	jw md;
@@ -289,7 +281,7 @@ int main(int argc, char **argv)
 	load(argc, argv);
 	charts = make_charts();
 	/* every comparison first, then one correction over them all */
-	if (decide(&set, by_index("model"), &dec) != 0)
+	if (decide(&set, rd_by_index(&set, "model"), &dec) != 0)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	for (int m = 0; m <= dec.n_models; m++)
 		if (dec.picks[m][USE_INTERACTIVE].has_cmp)

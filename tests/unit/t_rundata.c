@@ -348,6 +348,181 @@ static void test_system_memory(void)
 	rd_free(&s);
 }
 
+/* The --by fields' order: quantizations by size wherever groups or their
+ * values are ordered, anything else by bytes; the fields by name. */
+static void test_field_order(void)
+{
+	const char *q[] = {"BF16", "Q8_0", "Q2_K", "IQ4_XS"};
+	const char *m[] = {"BF16", "Q8_0", "Q2_K", "IQ4_XS"};
+	static const char *only_quant[] = {"quant"};
+	struct rd_set s;
+
+	CHECK(rd_field_cmp("quant", "Q2_K", "BF16") < 0);
+	CHECK(rd_field_cmp("model", "Q2_K", "BF16") > 0);
+	CHECK_INT(rd_field_cmp("quant", "Q8_0", "Q8_0"), 0);
+	rd_field_sort("quant", q, 4);
+	CHECK_STR(q[0], "Q2_K");
+	CHECK_STR(q[1], "IQ4_XS");
+	CHECK_STR(q[2], "Q8_0");
+	CHECK_STR(q[3], "BF16");
+	rd_field_sort("model", m, 4);
+	CHECK_STR(m[0], "BF16");
+	CHECK_STR(m[1], "IQ4_XS");
+	CHECK_STR(m[3], "Q8_0");
+	clear();
+	write_run(&(struct spec){"q1.json", "M", "BF16", "std.json", 1, 32, 1, 1, 1, 30, 31, 9, 0});
+	write_run(&(struct spec){"q2.json", "M", "Q2_K", "std.json", 1, 32, 1, 1, 1, 10, 11, 9, 0});
+	write_run(&(struct spec){"q3.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 20, 21, 9, 0});
+	s = load();
+	CHECK_INT(s.ng, 3);
+	if (s.ng == 3) { /* the groups in the same order as the values */
+		CHECK_STR(s.g[0].key, "M · Q2_K");
+		CHECK_STR(s.g[1].key, "M · Q8_0");
+		CHECK_STR(s.g[2].key, "M · BF16");
+		CHECK_STR(rd_model_of(&s, &s.g[2]), "M");
+	}
+	CHECK_INT(rd_by_index(&s, "quant"), 1);
+	CHECK_INT(rd_by_index(&s, "backend"), -1);
+	rd_free(&s);
+	rd_init(&s, only_quant, 1); /* no model field: one model, "all" */
+	CHECK_INT(rd_add_path(&s, dir), 0);
+	CHECK_INT(rd_build(&s), 0);
+	CHECK_INT(rd_by_index(&s, "model"), -1);
+	if (s.ng > 0)
+		CHECK_STR(rd_model_of(&s, &s.g[0]), "all");
+	rd_free(&s);
+}
+
+/* Decode TPS against steady-state memory: the points with both figures,
+ * and per model the groups no other of that model beats on both (as fast
+ * and as small, better in one), by memory; equal points both stay. */
+static void test_pareto(void)
+{
+	const struct rd_pareto *p;
+	struct rd_set s;
+
+	clear();
+	/* decode TPS is 44 x dec_x: M's Q4_K_M is the smallest and slowest,
+	 * Q2_K beats Q6_K on both, Q8_0 and BF16 are the same point */
+	write_run(&(struct spec){"p1.json", "M", "Q2_K", "std.json", 1, 32, 1, 1, 1.2, 10, 11, 9, 0});
+	write_run(&(struct spec){"p2.json", "M", "Q4_K_M", "std.json", 1, 32, 1, 1, 0.5, 5, 6, 9, 0});
+	write_run(&(struct spec){"p3.json", "M", "Q6_K", "std.json", 1, 32, 1, 1, 1.1, 20, 21, 9, 0});
+	write_run(&(struct spec){"p4.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1.5, 30, 31, 9, 0});
+	write_run(&(struct spec){"p5.json", "M", "BF16", "std.json", 1, 32, 1, 1, 1.5, 30, 31, 9, 0});
+	/* no memory: no point */
+	write_run(&(struct spec){"p6.json", "M", "IQ3_XS", "std.json", 1, 32, 1, 1, 9, NAN, NAN, 9, 0});
+	/* another model: its own frontier, though M's Q2_K beats it */
+	write_run(&(struct spec){"p7.json", "N", "Q4_K_M", "std.json", 1, 32, 1, 1, 0.25, 40, 41, 9, 0});
+	s = load();
+	p = &s.pareto;
+	CHECK_INT(s.ng, 7);
+	if (s.ng != 7) {
+		rd_free(&s);
+		return;
+	}
+	/* groups: M Q2_K, IQ3_XS, Q4_K_M, Q6_K, Q8_0, BF16; N Q4_K_M */
+	CHECK_STR(s.g[1].key, "M · IQ3_XS");
+	CHECK_INT(p->npt, 6);
+	CHECK_INT(p->pt[0], 0);
+	CHECK_INT(p->pt[1], 2);
+	CHECK_INT(p->pt[5], 6);
+	CHECK_INT(p->nf, 2);
+	if (p->nf != 2)
+		goto out;
+	CHECK_STR(p->f[0].model, "M");
+	CHECK_INT(p->f[0].n, 4);
+	if (p->f[0].n == 4) { /* by memory: Q4_K_M 5, Q2_K 10, Q8_0 30, BF16 30 */
+		CHECK_INT(p->f[0].g[0], 2);
+		CHECK_INT(p->f[0].g[1], 0);
+		CHECK_INT(p->f[0].g[2], 4);
+		CHECK_INT(p->f[0].g[3], 5);
+	}
+	CHECK_STR(p->f[1].model, "N");
+	CHECK_INT(p->f[1].n, 1);
+	CHECK_INT(p->f[1].g[0], 6);
+out:
+	rd_free(&s);
+}
+
+/* What the renderers print of a run, read from its document once: labels
+ * then environment, the statuses but ok, the leak check as an enum, each
+ * prompt's output, the memory timeline and the requests in flight. */
+static void test_run_figures(void)
+{
+	static const char doc[] =
+		"{\"format\": \"tokbench-run\", \"version\": 1,\n"
+		" \"run\": {\"model\": \"M\", \"labels\": {\"quant\": \"Q8_0\", \"n\": 3},\n"
+		"  \"env\": {\"OLLAMA_KEEP_ALIVE\": \"5m\"}, \"server\": {\"kind\": \"llama-server\"},\n"
+		"  \"host\": {\"os\": \"Linux\", \"cpu\": \"X\"}, \"config\": {\"concurrency\": 1}},\n"
+		" \"requests\": {\"measured\": 5, \"ok\": 3,\n"
+		"  \"by_status\": {\"ok\": 3, \"timeout\": 2}},\n"
+		" \"memory\": {\"timeline\": [[0, 100], [1.5, 250], [\"x\", 3]],\n"
+		"  \"leak\": {\"verdict\": \"leak suspected\", \"mb_per_request\": 2.5,\n"
+		"   \"mb_per_request_ci95\": [2, 3], \"mb_per_minute\": 1, \"r2\": 0.9}},\n"
+		" \"per_prompt\": {\"a\": {\"n\": 2, \"prompt_tokens\": {\"mean\": 17},\n"
+		"   \"output\": {\"tokens\": 5, \"chars\": 20, \"text\": \"hi\"},\n"
+		"   \"quality\": {\"passed\": 1, \"checked\": 2}}, \"b\": {\"n\": 1}},\n"
+		" \"per_request\": [{\"prompt\": \"a\", \"status\": \"ok\", \"t_send\": 10, \"e2e_s\": 1},\n"
+		"  {\"prompt\": \"a\", \"status\": \"ok\", \"warmup\": true, \"t_send\": 9, \"e2e_s\": 1},\n"
+		"  {\"prompt\": \"b\", \"status\": \"timeout\", \"t_send\": 11, \"e2e_s\": 4}]}\n";
+	const struct rd_prompt *a;
+	const struct rd_run *r;
+	char path[256];
+	struct rd_set s;
+	FILE *f;
+
+	clear();
+	snprintf(path, sizeof path, "%s/f.json", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return;
+	fputs(doc, f);
+	fclose(f);
+	s = load();
+	CHECK_INT(s.nruns, 1);
+	if (s.nruns != 1 || s.runs[0].doc == NULL)
+		return;
+	r = &s.runs[0];
+	CHECK_STR(r->server_kind, "llama-server");
+	CHECK_STR(r->host_cpu, "X");
+	CHECK_NEAR(r->req_ok, 3, 0);
+	CHECK_INT(r->nlabel, 3);
+	if (r->nlabel == 3) {
+		CHECK_STR(r->label[1].key, "n");
+		CHECK_STR(r->label[1].value, "?"); /* not a string */
+		CHECK_STR(r->label[2].key, "OLLAMA_KEEP_ALIVE");
+	}
+	CHECK_INT(r->nfailed, 1);
+	if (r->nfailed == 1) {
+		CHECK_STR(r->failed[0].name, "timeout");
+		CHECK_INT(r->failed[0].n, 2);
+	}
+	CHECK_INT(r->leak.judged, 1);
+	CHECK_INT(r->leak.verdict, LEAK_SUSPECTED);
+	CHECK_NEAR(r->leak.per_request.hi, 3, 0);
+	CHECK(isnan(r->leak.per_minute.lo)); /* no interval given */
+	CHECK_INT((int)r->ntimeline, 3);
+	if (r->ntimeline == 3) {
+		CHECK_NEAR(r->timeline[1].mb, 250, 0);
+		CHECK(isnan(r->timeline[2].s));
+	}
+	/* from the first send (the warm-up's), the warm-up left out */
+	CHECK_INT((int)r->nspan, 2);
+	if (r->nspan == 2) {
+		CHECK_NEAR(r->span[0].start, 1, 1e-12);
+		CHECK_NEAR(r->span[1].len, 4, 0);
+	}
+	a = rd_prompt_of(r, "a");
+	CHECK(a != NULL && a->has_output && a->has_quality);
+	if (a) {
+		CHECK_NEAR(a->prompt_tokens, 17, 0);
+		CHECK_STR(a->out_text, "hi");
+		CHECK_NEAR(a->checked, 2, 0);
+	}
+	CHECK(rd_prompt_of(r, "b") && !rd_prompt_of(r, "b")->has_output);
+	CHECK(rd_prompt_of(r, "c") == NULL);
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -360,6 +535,9 @@ int main(void)
 	RUN(test_load_prefill_quality);
 	RUN(test_outcomes);
 	RUN(test_system_memory);
+	RUN(test_field_order);
+	RUN(test_pareto);
+	RUN(test_run_figures);
 	clear();
 	rmdir(dir);
 	return DONE();

@@ -6,6 +6,8 @@
 #include <math.h>
 #include <string.h>
 
+#include <cJSON.h>
+
 #include "runkind.h"
 
 static void test_parse(void)
