@@ -288,8 +288,9 @@ bench-self: all $(BUILD)/tests/tbperf $(BUILD)/tests/perfpage
 
 # A long run with the memory of every tool sampled (docs/reliability.md).
 SOAK_SECONDS ?= 1800
-soak: all
-	SOAK_SECONDS=$(SOAK_SECONDS) C=$(or $(filter-out 1,$(C)),64) scripts/soak.sh
+soak: all $(BUILD)/tests/tbperf
+	SOAK_SECONDS=$(SOAK_SECONDS) C=$(or $(filter-out 1,$(C)),64) \
+	  TBPERF=$(CURDIR)/$(BUILD)/tests/tbperf scripts/soak.sh
 
 # Rewrites the fault-matrix table of docs/reliability.md from its test.
 reliability-doc: all unit

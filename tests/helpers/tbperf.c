@@ -11,6 +11,10 @@
  *                                  and the most in flight at once
  *   tbperf lateness                p50, p99 and max of actual - scheduled
  *                                  send (ms) of gen's events on stdin
+ *   tbperf slope SKIP MEMFILE      "first | last | peak | slope": a
+ *                                  memsample file's RSS (MB) after SKIP
+ *                                  minutes, and its least-squares slope
+ *                                  (MB per minute; make soak's table)
  *   tbperf run FILE CMD [ARG]...   runs CMD (its stdio as tbperf's) and
  *                                  writes "wall user sys peak_kb" (s, s,
  *                                  s, kB of peak resident memory, from
@@ -275,8 +279,65 @@ static int lateness(void)
 	return 0;
 }
 
+/* The least-squares line of y on x, summed as it comes. */
+struct fit {
+	double n, sx, sy, sxx, sxy, first, last, peak;
+};
+
+static void fit_add(struct fit *f, double x, double y)
+{
+	if (f->n == 0)
+		f->first = y;
+	f->n++;
+	f->sx += x;
+	f->sy += y;
+	f->sxx += x * x;
+	f->sxy += x * y;
+	f->last = y;
+	f->peak = fmax(f->peak, y);
+}
+
+/* make soak's row of one tool: its RSS samples (processes found) after
+ * skip minutes, and their slope in MB per minute. */
+static int slope(double skip, const char *path)
+{
+	FILE *in = fopen(path, "r");
+	struct fit f = {0};
+	double t0 = NAN, den;
+	size_t sz = 0;
+	char *line = NULL;
+
+	if (in == NULL) {
+		fprintf(stderr, "tbperf: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (getline(&line, &sz, in) > 0) {
+		cJSON *ev = cJSON_Parse(line);
+		const cJSON *proc = jget_obj(ev, "proc");
+		double t = jget_num(ev, "t", 0), rss = jget_num(proc, "rss_bytes", NAN);
+		if (!isnan(rss) && jget_num(proc, "n", 1) != 0) {
+			if (isnan(t0))
+				t0 = t;
+			if ((t - t0) / 60 >= skip)
+				fit_add(&f, (t - t0) / 60, rss / 1e6);
+		}
+		cJSON_Delete(ev);
+	}
+	free(line);
+	fclose(in);
+	den = f.n * f.sxx - f.sx * f.sx;
+	if (f.n < 2 || den == 0)
+		printf("— | — | — | —\n");
+	else
+		printf("%.2f | %.2f | %.2f | %+.4f\n", f.first, f.last, f.peak,
+		       (f.n * f.sxy - f.sx * f.sy) / den);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && strcmp(argv[1], "slope") == 0)
+		return slope(strtod(argv[2], NULL), argv[3]);
 	if (argc == 4 && strcmp(argv[1], "synth") == 0 && atoll(argv[3]) > 0)
 		return synth(atoll(argv[2]), atoll(argv[3]));
 	if (argc == 3 && strcmp(argv[1], "scale") == 0)
@@ -292,6 +353,6 @@ int main(int argc, char **argv)
 	if (argc >= 4 && strcmp(argv[1], "run") == 0)
 		return run(argv[2], argv + 3);
 	fprintf(stderr, "usage: tbperf fidelity EVENTS SIMLOG | median | pcts | synth EVENTS REQUESTS\n"
-		"       | scale EVENTS | lateness | run FILE CMD...\n");
+		"       | scale EVENTS | lateness | slope SKIP MEMFILE | run FILE CMD...\n");
 	return 2;
 }
