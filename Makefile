@@ -114,12 +114,14 @@ $(BUILD)/lib $(BUILD)/tests $(BINDIR):
 	mkdir -p $@
 
 HELPERS = $(BUILD)/tests/memhog $(BUILD)/tests/rawhttp $(BUILD)/tests/tbperf \
+          $(BUILD)/tests/perfpage \
           $(BUILD)/tests/mkgguf
 
 # Helpers are measurement targets, not code under test: never instrumented
 # (ASan's shadow memory would change the very RSS the tests measure).
-# tbperf analyses (bench-self, the fidelity test) on lib/: built as a unit test is.
-$(BUILD)/tests/tbperf: tests/helpers/tbperf.c $(LIB_A) | $(BUILD)/tests
+# tbperf analyses (bench-self, the fidelity test) on lib/, and perfpage
+# writes bench-self's perf.json and page: built as a unit test is.
+$(BUILD)/tests/tbperf $(BUILD)/tests/perfpage: $(BUILD)/tests/%: tests/helpers/%.c $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/helpers/%.c lib/units.c lib/units.h Makefile | $(BUILD)/tests
@@ -280,13 +282,15 @@ valgrind: all
 	tests/valgrind.sh
 
 # The instrument's own speed and fidelity, written to docs/perf.md.
-bench-self: all $(BUILD)/tests/tbperf
-	TBPERF=$(CURDIR)/$(BUILD)/tests/tbperf scripts/bench-self.sh
+bench-self: all $(BUILD)/tests/tbperf $(BUILD)/tests/perfpage
+	TBPERF=$(CURDIR)/$(BUILD)/tests/tbperf PERFPAGE=$(CURDIR)/$(BUILD)/tests/perfpage \
+	  scripts/bench-self.sh
 
 # A long run with the memory of every tool sampled (docs/reliability.md).
 SOAK_SECONDS ?= 1800
-soak: all
-	SOAK_SECONDS=$(SOAK_SECONDS) C=$(or $(filter-out 1,$(C)),64) scripts/soak.sh
+soak: all $(BUILD)/tests/tbperf
+	SOAK_SECONDS=$(SOAK_SECONDS) C=$(or $(filter-out 1,$(C)),64) \
+	  TBPERF=$(CURDIR)/$(BUILD)/tests/tbperf scripts/soak.sh
 
 # Rewrites the fault-matrix table of docs/reliability.md from its test.
 reliability-doc: all unit

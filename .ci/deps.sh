@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what tokbench needs to build, test and draw charts: libcurl,
 # cJSON, libcsv, libevent, gnuplot, pkg-config, a C compiler, and curl and
-# jq for the shell tests.
+# jq for the shell tests and the workflows that read results (make ctx).
 #   .ci/deps.sh               install whatever is missing
 #   .ci/deps.sh --if-missing  same, silent when nothing is missing
 #   .ci/deps.sh --list        print what is missing, install nothing
@@ -42,7 +42,7 @@ if [ "$mode" = --build ]; then
 fi
 command -v gnuplot >/dev/null 2>&1 || missing="$missing gnuplot"
 command -v curl >/dev/null 2>&1 || missing="$missing curl"
-command -v jq >/dev/null 2>&1 || missing="$missing jq" # the shell tests read JSON with it
+command -v jq >/dev/null 2>&1 || missing="$missing jq" # the shell tests and make ctx read JSON with it
 if [ "$(uname -s)" = Linux ]; then # make check fuzzes with clang's libFuzzer
 	command -v clang >/dev/null 2>&1 || missing="$missing clang"
 	ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a >/dev/null 2>&1 ||

@@ -22,6 +22,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${MODEL:?make ctx: set MODEL=label}"
+command -v jq >/dev/null || { echo "ctx: jq is needed to read the results (make deps)" >&2; exit 2; }
 DEPTHS=${DEPTHS:-1000 4000 16000 32000 64000 128000}
 RESULTS=${RESULTS:-results}
 for d in $DEPTHS; do
@@ -53,13 +54,11 @@ for d in $DEPTHS; do
 	# The model's own context, from the first result's run event (the
 	# loaded one when the server tells only that).
 	if [ -z "$advertised" ]; then
-		ev=${result%.json}.ndjson
-		advertised=$(sed -n '1s/.*"server":{[^}]*"ctx_train":\([0-9]*\).*/\1/p' "$ev")
-		[ -n "$advertised" ] ||
-			advertised=$(sed -n '1s/.*"server":{[^}]*"ctx_size":\([0-9]*\).*/\1/p' "$ev")
+		advertised=$(head -n 1 "${result%.json}.ndjson" |
+			jq -r '.server | .ctx_train // .ctx_size // empty | select(type == "number")' 2>/dev/null)
 	fi
 	if [ "$rc" -ne 0 ]; then
-		why=$(sed -n 's/.*"first_error":"\(\([^"\\]\|\\.\)*\)".*/\1/p' "$result" | head -n 1)
+		why=$(jq -r '.requests.first_error // empty' "$result")
 		echo "ctx: $MODEL: stopped at $d tokens: ${why:-a request failed}" >&2
 		break
 	fi

@@ -13,76 +13,18 @@ plan=${1:?usage: matrix.sh [--estimate] PLAN}
 export RESULTS=${RESULTS:-results}
 REPORT=${REPORT:-reports/report.md}
 
-# ---- the plan -------------------------------------------------------------
-declare -A D=([base_url]=http://localhost:1234/v1 [prompts]=prompts/std.json
-	[reps]=3 [warmup]=1 [sweep]="1 2 4 8" [per_user]=4 [ctx]= [ctx_only]=
-	[max_tokens]= [mem_interval]=100ms [timeout_first]= [est_tps]= [est_prefill_tps]=
-	[est_load_s]= [capacity]= [slo]= [capacity_only]=short)
+# ---- the plan ----------------------------------------------------------------
+# bin/matrix reads and checks it (lib/plan: every refusal names file:line)
+# and gives every entry's every key, defaults applied: ENTRY<TAB>KEY<TAB>VALUE.
+listed=$("$bin/matrix" --list "$plan") || exit 2
 names=()
-declare -A E L
-section=
-lineno=0
-while IFS= read -r line || [ -n "$line" ]; do
-	lineno=$((lineno + 1))
-	line=${line%%#*}
-	line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
-	[ -z "$line" ] && continue
-	if [[ $line =~ ^\[([A-Za-z0-9._-]+)\]$ ]]; then
-		section=${BASH_REMATCH[1]}
-		[ "$section" != defaults ] && names+=("$section")
-		continue
-	fi
-	if ! [[ $line =~ ^([a-z_]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
-		echo "matrix: $plan:$lineno: want 'key = value' or '[name]'" >&2
-		exit 2
-	fi
-	key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]}
-	[ -z "$section" ] && { echo "matrix: $plan:$lineno: a key before any [section]" >&2; exit 2; }
-	case $key in
-	model | model_id | quant | backend | server | load | unload | start | env | setup | labels | \
-	est_tps | est_prefill_tps | est_load_s | capacity | slo | capacity_only | \
-	server_name | base_url | prompts | extra | leak | ladder | mixed | loads | model_file | load_cold | reps | warmup | sweep | per_user | ctx | ctx_only | \
-	max_tokens | mem_interval | timeout_first | skip | ignore_eos | gen_args) ;;
-	*) echo "matrix: $plan:$lineno: unknown key '$key'" >&2; exit 2 ;;
-	esac
-	if [ "$section" = defaults ]; then D[$key]=$val; else E[$section.$key]=$val; fi
-	L[$section.$key]=$lineno
-done <"$plan"
-[ ${#names[@]} -gt 0 ] || { echo "matrix: $plan: no entries" >&2; exit 2; }
+declare -A V
+while IFS=$'\t' read -r e k v; do
+	[ -n "${V[$e.model]+set}" ] || names+=("$e")
+	V[$e.$k]=$v
+done <<<"$listed"
 
-get() { # get ENTRY KEY: the entry's value, else the default
-	local k="$1.$2"
-	if [ -n "${E[$k]+set}" ]; then printf '%s' "${E[$k]}"; else printf '%s' "${D[$2]:-}"; fi
-}
-line_of() { # line_of ENTRY KEY: the plan's line that set it
-	printf '%s' "${L[$1.$2]:-${L[defaults.$2]:-?}}"
-}
-
-# An environment variable reaches an engine only through a process the
-# plan starts: lms load passes LM Studio a model, its context length, GPU
-# offload, parallelism, TTL and identifier, and no variable (lms
-# src/subcommands/load.ts, lmstudio-ai/lms 0.3.43); a running app or
-# daemon keeps the environment it was started with.  Recording such a
-# setting on runs it never reached would make the report compare a
-# difference that was not there: refused, every entry, skipped or not.
-for n in "${names[@]}"; do
-	if [ -n "$(get "$n" env)" ] && [ -z "$(get "$n" start)" ]; then
-		echo "matrix: $plan:$(line_of "$n" env): [$n] env = $(get "$n" env): no engine would read it:" \
-			"only a server the plan starts (start = ...) gets the entry's environment;" \
-			"lms load passes LM Studio no variable. Start the engine in the entry" \
-			"(start = llama-server ...), or set it where LM Studio itself is started" >&2
-		exit 2
-	fi
-	for k in reps warmup per_user leak loads est_tps est_prefill_tps est_load_s capacity; do
-		v=$(get "$n" $k)
-		case $v in
-		'' | [0-9]* ) [[ $v =~ ^[0-9]*\.?[0-9]*$ ]] && continue ;;
-		esac
-		echo "matrix: $plan:$(line_of "$n" $k): [$n] $k = $v: want a number" >&2
-		exit 2
-	done
-done
-
+get() { printf '%s' "${V[$1.$2]-}"; } # get ENTRY KEY
 top=$(cd "$here/.." && pwd)
 path_of() { # path_of ENTRY KEY: a file named in the plan, found from here or the repository
 	local p
@@ -91,135 +33,9 @@ path_of() { # path_of ENTRY KEY: a file named in the plan, found from here or th
 }
 
 # ---- the estimate ----------------------------------------------------------
-# How many requests and tokens each entry sends, from the plan's own counts
-# (the workloads as the scripts run them), and the time that takes one
-# request at a time at a decode and prefill speed: measured, from this
-# model's single-user results already in RESULTS, else the plan's est_tps,
-# est_prefill_tps and est_load_s.  Output tokens are the prompts' limits
-# (max_tokens): an upper bound, reached with ignore_eos.  One request at a
-# time is an upper bound too: levels with several users take less where
-# the server batches (docs/workflows.md, "Estimate").
-
-# set_counts FILE ONLY: "prompts output_tokens prompt_tokens" of a prompt
-# set (the ONLY names, or all), max_tokens overridden by the plan's.
-set_counts() {
-	if ! [ -r "$1" ]; then
-		echo "matrix: $plan: [$n] cannot read the prompt set $1" >&2
-		return 2
-	fi
-	jq -r --arg only "$2" --arg mt "$3" '
-		(if type == "array" then map({key: .name, value: .})
-		 else to_entries | map(select(.key | startswith("_") | not)) end)
-		| map(select($only == "" or (.key as $k | $only | split(",") | index($k))))
-		| [length,
-		   (map(if $mt != "" then ($mt | tonumber) else (.value.max_tokens // 256) end) | add // 0),
-		   (map((.value.synthetic_tokens // 0) +
-			(((.value.prompt // (.value.messages | tostring)) | length) / 3 | ceil)) | add // 0)]
-		| @tsv' "$1"
-}
-
-# measured ENTRY: "decode_tps prefill_tps load_s" medians of the model's
-# single-user results in RESULTS ("" each when none)
-measured() {
-	local model=$1 quant=$2
-	ls "$RESULTS"/*.json >/dev/null 2>&1 || { printf '\t\t\n'; return; }
-	jq -s -r --arg m "$model" --arg q "$quant" '
-		def med: sort | if length == 0 then "" else .[(length - 1) / 2 | floor] end;
-		map(select(.format == "tokbench-run" and .run.model == $m and
-			($q == "" or .run.labels.quant == $q) and .run.config.concurrency == 1))
-		| [(map(.metrics.decode_tps.p50 // empty) | med),
-		   (map(.metrics.prefill_tps.p50 // empty) | med),
-		   (map(select(.load.status == "ok") | .load.seconds // empty) | med)]
-		| @tsv' "$RESULTS"/*.json 2>/dev/null || printf '\t\t\n'
-}
-
-est_total_h=0 est_total_r=0 est_unknown=
-hours() { awk -v h="$1" 'BEGIN { if (h < 1) printf "%.0f min", h * 60; else printf "%.1f h", h }'; }
-# estimate_entry N: one line of the estimate table
-estimate_entry() {
-	local n=$1 mt reps warm pu R=0 O=0 P=0 np o p c k x d slo_arg counts std_counts=
-	slo_arg=$(get "$n" slo)
-	mt=$(get "$n" max_tokens) reps=$(get "$n" reps) warm=$(get "$n" warmup) pu=$(get "$n" per_user)
-	reps=${reps:-1} warm=${warm:-0} pu=${pu:-4}
-	add() { R=$((R + $1)) O=$((O + $2)) P=$((P + $3)); }
-	# std and extra: reps passes after warmup requests (an average prompt each)
-	for x in "$(path_of "$n" prompts)" $(get "$n" extra); do
-		case $x in /*) ;; *) [ -e "$x" ] || x=$top/$x ;; esac
-		counts=$(set_counts "$x" "" "$mt") || return 2
-		[ -n "$std_counts" ] || std_counts=$counts # the first: the standard set
-		read -r np o p <<<"$counts"
-		[ "${np:-0}" -gt 0 ] || continue
-		add $((reps * np + warm)) $((reps * o + warm * o / np)) $((reps * p + warm * p / np))
-	done
-	read -r np o p <<<"$std_counts"
-	[ "${np:-0}" -gt 0 ] || np=1
-	for c in $(get "$n" sweep); do # whole sets, ceil(c x per_user / prompts) of them
-		[ "$c" -gt 1 ] || continue
-		k=$(((c * pu + np - 1) / np))
-		add $((k * np)) $((k * o)) $((k * p))
-	done
-	if [ -n "$(get "$n" leak)" ]; then
-		k=$(get "$n" leak)
-		add "$k" $((k * o / np)) $((k * p / np))
-	fi
-	if [ -n "$(get "$n" ctx)" ]; then
-		counts=$(set_counts "$(path_of "$n" ctx)" "$(get "$n" ctx_only)" "$mt") || return 2
-		read -r np o p <<<"$counts"
-		add "$np" "$o" "$p"
-	fi
-	if [ -n "$(get "$n" mixed)" ]; then # the mixed sets, then each class alone
-		read -r np o p < <(set_counts "$top/prompts/mixed.json" "" "$mt")
-		for c in $(get "$n" mixed); do
-			k=$(((c * pu + np - 1) / np))
-			add $((k * np + c * pu * np)) $((k * o + c * pu * o)) $((k * p + c * pu * p))
-		done
-	fi
-	if [ -n "$(get "$n" capacity)" ]; then # the search's own bound (bin/capacity --plan)
-		read -r np o p < <(set_counts "$(path_of "$n" prompts)" "$(get "$n" capacity_only)" "$mt")
-		local cap_plan
-		cap_plan=$("$bin/capacity" --max-users "$(get "$n" capacity)" --per-user "$pu" \
-			--prompts "${np:-1}" ${slo_arg:+--slo "$slo_arg"} --plan) || return 2
-		read -r _ _ k _ <<<"$cap_plan"
-		add "$k" $((k * o / np)) $((k * p / np))
-	fi
-	if [ -n "$(get "$n" ladder)" ]; then # 64 tokens out at each depth, reps each
-		x=$(get "$n" ladder)
-		[ "$x" = default ] && x="1000 4000 16000 32000 64000 128000"
-		for d in $x; do add "$reps" $((reps * 64)) $((reps * d)); done
-	fi
-	local loads=$(($(get "$n" loads || true) + 1)) m dec pre ld src
-	read -r dec pre ld < <(measured "$(get "$n" model || true)" "$(get "$n" quant)")
-	[ -n "$(get "$n" model)" ] || read -r dec pre ld < <(measured "$n" "$(get "$n" quant)")
-	src=measured
-	[ -n "$dec" ] || { dec=$(get "$n" est_tps); src=assumed; }
-	[ -n "$pre" ] || pre=$(get "$n" est_prefill_tps)
-	[ -n "$ld" ] || ld=$(get "$n" est_load_s)
-	if [ -z "$dec" ]; then
-		printf '  %-34s %6d requests %9d tokens out (at most) %10d in   time unknown: no result, no est_tps\n' \
-			"[$n]" "$R" "$O" "$P"
-		est_unknown+=" $n"
-		est_total_r=$((est_total_r + R))
-		return 0
-	fi
-	m=$(awk -v o="$O" -v p="$P" -v d="$dec" -v pr="${pre:-0}" -v l="${ld:-0}" -v nl="$loads" \
-		'BEGIN { printf "%.4f", (o / d + (pr > 0 ? p / pr : 0) + nl * l) / 3600 }')
-	printf '  %-34s %6d requests %9d tokens out (at most) %10d in   %8s at %s tok/s (%s)\n' \
-		"[$n]" "$R" "$O" "$P" "$(hours "$m")" "$dec" "$src"
-	est_total_h=$(awk -v a="$est_total_h" -v b="$m" 'BEGIN { printf "%.4f", a + b }')
-	est_total_r=$((est_total_r + R))
-}
-
-estimate() {
-	local n
-	echo "matrix: the estimate, one request at a time (docs/workflows.md, \"Estimate\"):"
-	for n in "${names[@]}"; do
-		[ "$(get "$n" skip)" = yes ] && continue
-		estimate_entry "$n" || return $?
-	done
-	printf 'matrix: in all %d requests, about %s at most%s\n' "$est_total_r" "$(hours "$est_total_h")" \
-		"${est_unknown:+, not counting the entries without a speed:$est_unknown}"
-}
-
+# Requests, tokens and hours per entry, one request at a time, at the
+# speeds measured in RESULTS or the plan's (docs/workflows.md, "Estimate").
+estimate() { "$bin/matrix" --estimate --results "$RESULTS" --root "$top" "$plan" || return 2; }
 if [ -n "$estimate_only" ]; then
 	estimate
 	exit $?

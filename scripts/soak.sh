@@ -6,6 +6,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${TB_BIN:-$here/../bin}
+tbperf=${TBPERF:-$here/../build/release/tests/tbperf}
+[ -x "$tbperf" ] || { echo "soak: no $tbperf (make unit builds it)" >&2; exit 2; }
 secs=${SOAK_SECONDS:-1800}
 c=${C:-64}
 tps=${TPS:-100}
@@ -40,19 +42,7 @@ pids=()
 # slope of rss (MB) against minutes, after a warm-up of a tenth of the run
 # (at most a minute)
 skip=$(awk -v s="$secs" 'BEGIN { w = s / 10 / 60; print (w > 1 ? 1 : w) }')
-slope() {
-	awk -v skip="$skip" -F'"rss_bytes":' 'NF > 1 && !/"n":0,/ {
-		split($2, a, /[,}]/); t = 0
-		if (match($0, /"t":[0-9.]+/)) t = substr($0, RSTART + 4, RLENGTH - 4) + 0
-		if (!t0) t0 = t
-		m = (t - t0) / 60; if (m < skip) next
-		y = a[1] / 1e6; n++; sx += m; sy += y; sxx += m * m; sxy += m * y
-		if (!first) first = y; last = y; if (y > peak) peak = y
-	} END {
-		if (n < 2 || n * sxx == sx * sx) { print "— | — | — | —"; exit }
-		printf "%.2f | %.2f | %.2f | %+.4f\n", first, last, peak, (n * sxy - sx * sy) / (n * sxx - sx * sx)
-	}' "$1"
-}
+slope() { "$tbperf" slope "$skip" "$1"; } # slope FILE: the row of tbperf (C)
 {
 	echo "| tool | RSS after warm-up (MB) | RSS at the end (MB) | peak (MB) | slope (MB/min) |"
 	echo "|---|---:|---:|---:|---:|"

@@ -3,7 +3,7 @@
 # environment it reads and where the manual is, made from the manual page.
 . "$(dirname "$0")/lib.sh"
 
-for tool in gen agg memsample report llmsim capacity; do
+for tool in gen agg memsample report llmsim capacity matrix; do
 	test_expect_success "$tool -h: every option of its synopsis is explained, exit 0" '
 		"$TB_BIN/'"$tool"'" -h >out 2>err && test ! -s err &&
 		head -n 1 out | grep -q "^usage: '"$tool"' " &&

@@ -341,6 +341,12 @@ test_expect_success 'matrix: a bad plan is refused with file:line' '
 	printf "model = x\n" >bad2.conf &&
 	test_expect_code 2 "$SCRIPTS/matrix.sh" bad2.conf 2>err &&
 	grep -q "a key before any \[section\]" err &&
+	printf "[a]\nreps = 1\n[b]\n[a]\n" >dup.conf &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" dup.conf 2>err &&
+	grep -q "^matrix: dup.conf:4: \[a\] again (first at line 1)$" err &&
+	printf "[a]\nsweep = 1 x\n" >sweep.conf &&
+	test_expect_code 2 "$SCRIPTS/matrix.sh" sweep.conf 2>err &&
+	grep -q "^matrix: sweep.conf:2: \[a\] sweep = 1 x: want whole numbers$" err &&
 	test_expect_code 2 "$SCRIPTS/matrix.sh" missing.conf 2>/dev/null
 '
 
