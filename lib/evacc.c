@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "formats.h"
+#include "grade.h"
 #include "jget.h"
 #include "runkind.h"
 #include "srvfig.h"
@@ -105,7 +106,7 @@ static struct req *req_of(struct evacc *a, long id)
 	r = &a->reqs[a->n_reqs++];
 	memset(r, 0, sizeof *r);
 	r->id = id;
-	r->status = r->timeout = r->quality = r->prompt = -1;
+	r->status = r->timeout = r->quality = r->graded = r->prompt = -1;
 	a->req_slots[h] = a->n_reqs;
 	return r;
 }
@@ -117,8 +118,21 @@ static int cmp_req(const void *p, const void *q)
 	return (x > y) - (x < y);
 }
 
+/* A graded item's answer from a req event: a copy, when grade_check
+ * takes it (an answer gen would not send is not graded). */
+static cJSON *answer_of(struct evacc *a, const cJSON *ans)
+{
+	cJSON *c;
+
+	if (ans == NULL || grade_check(ans) != NULL)
+		return NULL;
+	if ((c = cJSON_Duplicate(ans, 1)) == NULL)
+		oom(a);
+	return c;
+}
+
 static int prompt_index(struct evacc *a, const char *name, const char *category,
-			const char *expect)
+			const char *expect, const cJSON *answer)
 {
 	int i;
 
@@ -134,6 +148,8 @@ static int prompt_index(struct evacc *a, const char *name, const char *category,
 			q->expect = xstrdup(a, expect);
 			q->has_rx = 1;
 		}
+		if (q->answer == NULL)
+			q->answer = answer_of(a, answer);
 		return i;
 	}
 	struct prompt_acc *p = realloc(a->prompts, (size_t)(a->n_prompts + 1) * sizeof *p);
@@ -150,6 +166,7 @@ static int prompt_index(struct evacc *a, const char *name, const char *category,
 		p->expect = xstrdup(a, expect);
 		p->has_rx = 1;
 	}
+	p->answer = answer_of(a, answer);
 	stats_hist_init(&p->itl);
 	return a->n_prompts++;
 }
@@ -230,7 +247,8 @@ static void on_req(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	r->rep = (int)jget_num(ev, "rep", 0);
 	r->max_tokens = (long)jget_num(ev, "max_tokens", 0);
 	r->prompt = prompt_index(a, jget_str(ev, "prompt") ? jget_str(ev, "prompt") : "?",
-				 jget_str(ev, "category"), jget_str(ev, "expect"));
+				 jget_str(ev, "category"), jget_str(ev, "expect"),
+				 cJSON_GetObjectItemCaseSensitive(ev, "answer"));
 	if (r->prompt >= 0 && jget_num(ev, "synthetic_tokens", 0) > 0)
 		a->prompts[r->prompt].synthetic_tokens = (long)jget_num(ev, "synthetic_tokens", 0);
 }
@@ -285,9 +303,12 @@ static void check_quality(struct evacc *a, struct req *r, const cJSON *ev)
 	struct prompt_acc *p = r->prompt >= 0 ? &a->prompts[r->prompt] : NULL;
 	const char *text = jget_str(ev, "text");
 
-	if (p == NULL || !p->has_rx || r->status != ST_OK || r->warmup)
+	if (p == NULL || r->status != ST_OK || r->warmup)
 		return;
-	r->quality = text && regexec(&p->rx, text, 0, NULL, 0) == 0;
+	if (p->has_rx)
+		r->quality = text && regexec(&p->rx, text, 0, NULL, 0) == 0;
+	if (p->answer)
+		r->graded = grade_text(p->answer, text);
 }
 
 static void keep_sample(struct evacc *a, struct req *r, const cJSON *ev)
@@ -539,6 +560,7 @@ void evacc_free(struct evacc *a)
 		free(p->sample);
 		if (p->has_rx)
 			regfree(&p->rx);
+		cJSON_Delete(p->answer);
 		stats_vec_free(&p->ttft);
 		stats_vec_free(&p->ttfo);
 		stats_vec_free(&p->decode);

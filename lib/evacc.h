@@ -32,6 +32,7 @@ struct req {
 	int natural_stop;         /* finish "stop": the model ended it */
 	double srv_decode, srv_prefill;   /* server-reported tokens/s */
 	int quality;              /* -1 unchecked, 0 fail, 1 pass */
+	int graded;               /* its answer: -1 not graded, 0 wrong, 1 right */
 	int timeout;              /* an enum fmt_timeout; -1: none */
 	const char *bad;          /* why its events cannot be trusted, or NULL */
 };
@@ -42,6 +43,8 @@ struct prompt_acc {
 	char *name, *category, *expect;
 	regex_t rx;
 	int has_rx;
+	cJSON *answer;            /* a graded item's answer (grade.h), or NULL */
+	long graded, correct;     /* measured requests graded, answered right */
 	struct stats_vec ttft, ttfo, decode, e2e, prefill, out_tokens;
 	struct stats_vec prompt_tokens;
 	struct stats_hist itl;

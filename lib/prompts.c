@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grade.h"
+
 static const char *const keys[] = {
 	"name", "prompt", "messages", "max_tokens", "category", "expect",
-	"synthetic_tokens", "note", NULL
+	"synthetic_tokens", "note", "answer", NULL
 };
 
 static char *dup_or_null(const cJSON *v)
@@ -182,6 +184,13 @@ static const char *parse_one(const cJSON *o, struct prompt *p)
 	p->expect = dup_or_null(cJSON_GetObjectItemCaseSensitive(o, "expect"));
 	if ((e = check_expect(p->expect)) != NULL)
 		return e;
+	if (cJSON_GetObjectItemCaseSensitive(o, "answer") != NULL) {
+		if ((e = grade_check(cJSON_GetObjectItemCaseSensitive(o, "answer"))) != NULL)
+			return e;
+		p->answer = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "answer"), 1);
+		if (p->answer == NULL)
+			return "out of memory";
+	}
 	if (msgs != NULL) {
 		p->messages = cJSON_Duplicate(msgs, 1);
 	} else {
@@ -286,6 +295,7 @@ void prompts_free_fields(struct prompt_set *set)
 		free(p->name);
 		free(p->category);
 		free(p->expect);
+		cJSON_Delete(p->answer);
 		free(p->text);
 		cJSON_Delete(p->messages);
 	}

@@ -39,7 +39,7 @@ static const struct field fields[] = {
 	FD(mem_gb, mem_gb), FI(ctx_size, ctx_size), FI(ctx_train, ctx_train),
 	FD(kv_kb_per_token, kv_kb_per_token),
 	FI(chunk_tokens, chunk_tokens), FI(reasoning_tokens, reasoning_tokens),
-	FI(natural_len, natural_len), {NULL, 0, 0, 0}
+	FI(natural_len, natural_len), FD(graded_error, graded_error), {NULL, 0, 0, 0}
 };
 
 static int set_field(struct sim_profile *p, const struct field *f,
@@ -120,6 +120,8 @@ int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen)
 		      "reasoning_tokens and natural_len must not be negative";
 	else if (p->chunk_tokens < 1)
 		bad = "chunk_tokens must be at least 1";
+	else if (!(p->graded_error >= 0 && p->graded_error <= 1))
+		bad = "graded_error must be in [0, 1]";
 	if (bad == NULL)
 		return 0;
 	snprintf(err, errlen, "profile \"%s\": %s", p->id, bad);

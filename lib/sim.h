@@ -42,6 +42,9 @@ struct sim_profile {
 	int chunk_tokens;      /* tokens per streamed chunk, >= 1 */
 	int reasoning_tokens;  /* tokens of reasoning before content */
 	int natural_len;       /* stops by itself after this many; 0: never */
+	double graded_error;   /* graded items (llmsim --graded) answered
+	                        * wrongly, 0..1: which ones is fixed by the
+	                        * item's name and this profile's id */
 };
 
 /* The defaults: fast, unlimited, for tests (about 1,000 tokens/s per

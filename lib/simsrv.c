@@ -1,6 +1,7 @@
 /* simsrv: llmsim's streaming engine (see simsrv.h). */
 #include "simsrv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -19,6 +20,7 @@
 
 #include "clock.h"
 #include "formats.h"
+#include "grade.h"
 
 #define MAX_BODY (64 * 1024 * 1024)
 /* Unpaced streams write until this much is queued, then wait for the
@@ -62,6 +64,12 @@ struct stream {
 	uint64_t text_seed;
 	struct simfault fault;
 	jw text, reasoning;      /* non-streamed replies: the output so far */
+	/* a graded item (--graded): its answer, cut into tokens at spaces */
+	const char *item;        /* its name, or NULL */
+	int item_wrong;
+	char answer[600];
+	short piece_at[320];
+	int n_pieces;
 	struct evbuffer *hold;   /* fault "buffered": chunks not yet sent */
 	char *kv;                /* its KV cache, while it runs (mmapped) */
 	size_t kv_len;
@@ -934,6 +942,55 @@ static int fault_due(struct stream *s)
 	}
 }
 
+/* Whether a profile answers an item wrongly: a fixed draw from the item's
+ * name and the profile's id (FNV-1a), below its graded_error. */
+static int item_wrong(const struct sim_profile *p, const char *name)
+{
+	uint64_t h = 1469598103934665603ull;
+	const char *parts[2] = {name, p->id};
+
+	for (int k = 0; k < 2; k++)
+		for (const char *c = parts[k]; *c; c++)
+			h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	return (double)(h >> 11) / 9007199254740992.0 < p->graded_error;
+}
+
+/* The graded item the prompt ends with (after gen's nonce), if any: its
+ * answer, cut into tokens each starting at whitespace. */
+static void match_graded(struct stream *s, const char *text, size_t len)
+{
+	const struct prompt_set *g = O.graded;
+	int i, n = 0;
+
+	for (i = 0; g && i < g->n; i++) {
+		size_t k = strlen(g->v[i].text);
+		if (g->v[i].answer && k <= len && memcmp(text + len - k, g->v[i].text, k) == 0)
+			break;
+	}
+	if (g == NULL || i == g->n)
+		return;
+	s->item = g->v[i].name;
+	s->item_wrong = item_wrong(s->prof, s->item);
+	grade_answer(g->v[i].answer, s->item_wrong, s->answer, sizeof s->answer);
+	for (const char *c = s->answer; *c && n < (int)(sizeof s->piece_at / sizeof *s->piece_at); c++)
+		if (c == s->answer || (isspace((unsigned char)*c) && !isspace((unsigned char)c[-1])))
+			s->piece_at[n++] = (short)(c - s->answer);
+	s->n_pieces = n;
+}
+
+/* Output token i of the stream's content or reasoning. */
+static const char *token_text(const struct stream *s, int i, char *buf, size_t len)
+{
+	int k = i - s->n_reasoning;
+
+	if (s->item == NULL || k < 0)
+		return sim_token_text(s->text_seed, i);
+	snprintf(buf, len, "%.*s", k + 1 < s->n_pieces ?
+		 s->piece_at[k + 1] - s->piece_at[k] : (int)strlen(s->answer + s->piece_at[k]),
+		 s->answer + s->piece_at[k]);
+	return buf;
+}
+
 /* Emits the next chunk: up to chunk_tokens tokens of one channel. */
 static void emit_tokens(struct stream *s)
 {
@@ -949,7 +1006,8 @@ static void emit_tokens(struct stream *s)
 		k = s->n_out - s->sent;
 	jw_init(&buf);
 	for (i = 0; i < k; i++) {
-		const char *t = sim_token_text(s->text_seed, s->sent + i);
+		char tb[600];
+		const char *t = token_text(s, s->sent + i, tb, sizeof tb);
 		jw_append(s->streaming ? &buf : out, t, strlen(t));
 	}
 	if (s->streaming) {
@@ -1169,6 +1227,7 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	s->use_cache = q.cache_prompt || s->fault.kind == F_STICKY_CACHE;
 	text = jw_data(&q.prompt, &len);
 	s->prompt_tokens = sim_prompt_tokens(text, len);
+	match_graded(s, text, len);
 	if (s->fault.kind == F_STICKY_CACHE) { /* a cache blind to the nonce */
 		const char *e = len > 0 && text[0] == '[' ?
 				memchr(text, ']', len < 128 ? len : 128) : NULL;
@@ -1198,6 +1257,15 @@ static void plan_output(struct stream *s)
 
 	s->n_out = s->max_tokens;
 	s->natural = 0;
+	if (s->item != NULL) { /* the reasoning, then the answer, then a stop */
+		int n = p->reasoning_tokens + s->n_pieces;
+		s->natural = !s->ignore_eos && n <= s->max_tokens;
+		s->n_out = s->natural ? n : s->max_tokens;
+		s->n_reasoning = p->reasoning_tokens < s->n_out ? p->reasoning_tokens : s->n_out;
+		if (s->ignore_eos && s->n_out > n) /* past the answer: filler */
+			s->n_out = n;
+		return;
+	}
 	if (!s->ignore_eos && p->natural_len > 0 &&
 	    p->natural_len <= s->max_tokens) {
 		s->n_out = p->natural_len;
@@ -1235,6 +1303,10 @@ static void log_request(const struct stream *s)
 	jw_int(&logw, "prompt_tokens", s->prompt_tokens);
 	jw_int(&logw, "cached_tokens", s->cached_tokens);
 	jw_str(&logw, "fault", s->fault.kind ? s->fault.text : NULL);
+	if (s->item != NULL) {
+		jw_str(&logw, "item", s->item);
+		jw_bool(&logw, "answer_right", !s->item_wrong);
+	}
 	log_end();
 }
 

@@ -16,6 +16,7 @@
 #include <event2/http.h>
 
 #include "jw.h"
+#include "prompts.h"
 #include "sim.h"
 #include "simwire.h"
 
@@ -38,6 +39,9 @@ struct simsrv_opts {
 	size_t leak_bytes;              /* --leak: memory kept per finished request */
 	double mem_scale;               /* real bytes per simulated byte (KV cache) */
 	const char *replay;             /* --replay: a body for every completion */
+	const struct prompt_set *graded; /* --graded: items answered by their
+	                                 * answer (grade.h), rightly or not by
+	                                 * the profile's graded_error; or NULL */
 	size_t replay_len;
 	FILE *log;                      /* the ground-truth log, or NULL */
 	const char *log_path;

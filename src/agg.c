@@ -135,6 +135,7 @@ static long by_timeout[TO_COUNT];
 static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
 static double usage_gap_sum;
 static long q_checked, q_passed;
+static long g_checked, g_correct;    /* graded items: answers checked, right */
 static struct slo_req *sreq; /* every measured request's values, for --slo */
 static size_t n_sreq, cap_sreq;
 static double first_send = INFINITY, last_tok = -INFINITY, last_done = -INFINITY;
@@ -288,6 +289,12 @@ static void measure_one(struct req *r)
 		q_passed += r->quality;
 		A.prompts[r->prompt].checked++;
 		A.prompts[r->prompt].passed += r->quality;
+	}
+	if (r->graded >= 0) {
+		g_checked++;
+		g_correct += r->graded;
+		A.prompts[r->prompt].graded++;
+		A.prompts[r->prompt].correct += r->graded;
 	}
 	if (r->status != ST_OK) {
 		slo_add_none(1); /* a failed request met no objective */
@@ -536,6 +543,12 @@ static void write_prompt(struct prompt_acc *p)
 		jw_int(&out, "passed", p->passed);
 		jw_obj_close(&out);
 	}
+	if (p->answer) {
+		jw_obj_open(&out, "graded");
+		jw_int(&out, "checked", p->graded);
+		jw_int(&out, "correct", p->correct);
+		jw_obj_close(&out);
+	}
 	if (p->sample) {
 		jw_obj_open(&out, "output");
 		jw_str(&out, "text", p->sample);
@@ -757,12 +770,34 @@ static void write_load(void)
 	jw_obj_close(&out);
 }
 
+/* Graded accuracy: the share of graded answers that were right, with its
+ * Wilson interval, and how many items (prompts) it rests on. */
+static void write_graded(void)
+{
+	double lo, hi;
+	long items = 0;
+
+	for (int i = 0; i < A.n_prompts; i++)
+		items += A.prompts[i].graded > 0;
+	slo_wilson(g_correct, g_checked, &lo, &hi);
+	jw_obj_open(&out, "graded");
+	jw_int(&out, "items", items);
+	jw_int(&out, "checked", g_checked);
+	jw_int(&out, "correct", g_correct);
+	jw_num(&out, "accuracy", (double)g_correct / (double)g_checked, 4);
+	jw_num(&out, "ci95_lo", lo, 4);
+	jw_num(&out, "ci95_hi", hi, 4);
+	jw_obj_close(&out);
+}
+
 static void write_quality(void)
 {
 	jw_obj_open(&out, "quality");
 	jw_int(&out, "checked", q_checked);
 	jw_int(&out, "passed", q_passed);
 	jw_num(&out, "pass_rate", q_checked ? (double)q_passed / (double)q_checked : 0, 4);
+	if (g_checked > 0)
+		write_graded();
 	jw_obj_close(&out);
 }
 
@@ -792,6 +827,8 @@ static void write_per_request(void)
 			       (r->t_last_tok - r->t_first_tok), 3);
 		if (r->quality >= 0)
 			jw_bool(&out, "expect_passed", r->quality);
+		if (r->graded >= 0)
+			jw_bool(&out, "answer_correct", r->graded);
 		jw_obj_close(&out);
 	}
 	jw_arr_close(&out);

@@ -30,6 +30,7 @@
 #include "diag.h"
 #include "fileio.h"
 #include "formats.h"
+#include "prompts.h"
 #include "jw.h"
 #include "sim.h"
 #include "simlms.h"
@@ -70,6 +71,7 @@ static const char *opt_model_file;    /* read at every load */
 static const char *opt_loaded;        /* --loaded: LM Studio's instances at start */
 static int opt_list;
 static int opt_no_usage;
+static struct prompt_set graded;  /* --graded: items answered by their answer */
 static char *replay;             /* --replay: a captured body */
 static size_t replay_len;
 
@@ -89,7 +91,7 @@ static void persona_defaults(void);
 enum {
 	OV_TPS = 1, OV_TTFT = 2, OV_PREFILL = 4, OV_JITTER = 8, OV_SLOTS = 16,
 	OV_BATCH = 32, OV_CHUNK = 64, OV_REASONING = 128, OV_NATURAL = 256,
-	OV_LOAD = 512, OV_CTX = 1024
+	OV_LOAD = 512, OV_CTX = 1024, OV_GRADED = 2048
 };
 
 /* -h prints the synopsis to stdout and exits 0; a bad command line prints
@@ -129,6 +131,8 @@ static void set_override(int c, const char *v)
 	case 'L': opt_load_time = args_duration("--load-time", v); break;
 	case 'c': overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
 		  override_mask |= OV_CTX; break;
+	case 'g': overrides.graded_error = args_real("--graded-error", v, 0, 1);
+		  override_mask |= OV_GRADED; break;
 	}
 }
 
@@ -145,6 +149,7 @@ static void apply_overrides(struct sim_profile *p)
 		p->reasoning_tokens = overrides.reasoning_tokens;
 	if (override_mask & OV_NATURAL) p->natural_len = overrides.natural_len;
 	if (override_mask & OV_CTX) p->ctx_size = overrides.ctx_size;
+	if (override_mask & OV_GRADED) p->graded_error = overrides.graded_error;
 	if (opt_load_time >= 0) p->load_s = opt_load_time;
 }
 
@@ -798,6 +803,22 @@ static void list_profiles(void)
 	jw_free(&w);
 }
 
+/* --graded FILE: a prompt set whose items with an answer llmsim answers. */
+static void load_graded(const char *path)
+{
+	char err[300], *text;
+	size_t len;
+
+	if ((text = fio_slurp(path, 64 << 20, &len)) == NULL)
+		diag_die(EXIT_RUNTIME, "--graded %s: %s", path, strerror(errno));
+	prompts_free(&graded);
+	if (prompts_parse(text, len, &graded, err, sizeof err) != 0) {
+		free(text);
+		diag_die(EXIT_RUNTIME, "--graded %s: %s", path, err);
+	}
+	free(text);
+}
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -817,6 +838,7 @@ static void parse_args(int argc, char **argv)
 		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
 		{"model-file", 1, 0, 'W'}, {"as", 1, 0, 'a'}, {"engine-dead", 0, 0, 'D'},
 		{"metrics", 0, 0, 'G'}, {"loaded", 1, 0, 'o'},
+		{"graded", 1, 0, 'j'}, {"graded-error", 1, 0, 'g'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -873,6 +895,7 @@ static void parse_args(int argc, char **argv)
 				diag_die(EXIT_RUNTIME, "--replay %s: %s", optarg,
 					 strerror(errno));
 			break;
+		case 'j': load_graded(optarg); break;
 		case 'h': usage(EXIT_OK); break;
 		case '?': usage(EXIT_USAGE); break;
 		default: set_override(c, optarg); break;
@@ -1044,6 +1067,7 @@ static void shutdown_all(void)
 	for (int k = 0; k < SIMLMS_MAX; k++)
 		free_ballast(&mem[k]);
 	free(replay);
+	prompts_free(&graded);
 	event_base_free(base);
 }
 
@@ -1134,6 +1158,7 @@ int main(int argc, char **argv)
 		    .mem_scale = opt_mem_set ? 0 : opt_mem_scale / 1e3,
 		    .seed = opt_seed, .run_fault = run_fault, .fault_rate = opt_fault_rate,
 		    .replay = replay, .replay_len = replay_len, .log = logfile,
+		    .graded = graded.n ? &graded : NULL,
 		    .leak_bytes = (size_t)opt_leak,
 		    .log_path = opt_log, .find_profile = profile_of,
 		    .resolve = opt_as == SIM_LMSTUDIO ? lms_resolve : NULL,
