@@ -251,7 +251,7 @@ FUZZ_TARGETS = sse ndjson prompts runjson osparse
 FUZZ_CC ?= clang
 FUZZ_FLAGS = $(STD) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined -Ilib $(PC_CFLAGS)
-FUZZ_LIB = lib/sse.c lib/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/runjson.c lib/osparse.c
+FUZZ_LIB = lib/sse.c lib/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) lib/*.h
 	@mkdir -p build/fuzz
