@@ -87,7 +87,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
         format tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
-        check-server check-servers ctx load
+        check-server check-servers ctx load community
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -188,6 +188,14 @@ mixed: all
 ctx: all
 	@test -n "$(MODEL)" || { echo "make ctx: set MODEL=label"; exit 2; }
 	$(WF_ENV) DEPTHS="$(DEPTHS)" scripts/ctx.sh
+
+# llama-bench's tests through the server: TESTS (pp512 tg128) at DEPTHS
+# (0), N (5) repetitions after a warm-up (docs/workflows.md).
+community: all
+	@test -n "$(MODEL)" || { echo "make community: set MODEL=label"; exit 2; }
+	MODEL="$(MODEL)" MODEL_ID="$(MODEL_ID)" BASE_URL="$(BASE_URL)" LABELS="$(LABELS)" \
+	  N="$(N)" WARMUP="$(WARMUP)" RESULTS="$(RESULTS)" TESTS="$(TESTS)" DEPTHS="$(DEPTHS)" \
+	  scripts/community.sh
 
 # The load, LOADS times (3): START= a server command started afresh each
 # time, or LOAD=api / LOAD_CMD= with UNLOAD=; MODEL_FILE= for cold / warm.

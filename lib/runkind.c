@@ -10,7 +10,7 @@
 #include "jget.h"
 
 static const char *const kind_names[RK_COUNT] = {
-	"standard", "sweep", "soak", "ladder", "mix", "load", "capacity"
+	"standard", "sweep", "soak", "ladder", "mix", "load", "capacity", "bench"
 };
 static const char *const cache_names[] = { "unknown", "cold", "partial", "warm" };
 
@@ -58,6 +58,29 @@ static long positive(const char *s)
 	return errno || end == s || *end || v <= 0 ? -1 : v;
 }
 
+/* A whole integer >= 0, or -1. */
+static long nonneg(const char *s)
+{
+	return strcmp(s, "0") == 0 ? 0 : positive(s);
+}
+
+/* A bench run's own keys (test, n, depth); 1 when key was one and its
+ * value good, 0 when key is not one, -1 when its value is bad. */
+static int set_bench(struct runkind *k, const char *key, const char *val)
+{
+	if (strcmp(key, "test") == 0) {
+		if (strcmp(val, "pp") && strcmp(val, "tg"))
+			return -1;
+		k->test = strcmp(val, "pp") ? RK_TG : RK_PP;
+		return 1;
+	}
+	if (strcmp(key, "n") == 0)
+		return (k->n = positive(val)) > 0 ? 1 : -1;
+	if (strcmp(key, "depth") == 0)
+		return (k->depth = nonneg(val)) >= 0 ? 1 : -1;
+	return 0;
+}
+
 /* A share 0..1, "-" for unknown (NAN); -1 when neither. */
 static double share(const char *s)
 {
@@ -80,6 +103,8 @@ static int set_param(struct runkind *k, const char *key, const char *val,
 		snprintf(k->series, sizeof k->series, "%s", val);
 		return 0;
 	}
+	if (k->name == RK_BENCH && set_bench(k, key, val) > 0)
+		return 0;
 	if (k->name == RK_LADDER && strcmp(key, "depth") == 0 && (k->depth = positive(val)) > 0)
 		return 0;
 	if (k->name == RK_LOAD && strcmp(key, "rep") == 0 && (k->rep = positive(val)) > 0)
@@ -104,8 +129,10 @@ static int set_param(struct runkind *k, const char *key, const char *val,
 }
 
 /* What the kind needs that the spec did not give; NULL when complete. */
-static const char *missing(const struct runkind *k, int have_mix)
+static const char *missing(const struct runkind *k, int have_mix, int have_test)
 {
+	if (k->name == RK_BENCH)
+		return !have_test ? "test=pp|tg" : k->n <= 0 ? "n=TOKENS" : NULL;
 	if (k->name != RK_STANDARD && k->name != RK_SOAK && !k->series[0])
 		return "series=ID";
 	if (k->name == RK_LADDER && k->depth <= 0)
@@ -121,7 +148,7 @@ int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen)
 {
 	char buf[512], *save = NULL, *item, *eq;
 	const char *need;
-	int name, have_mix = 0;
+	int name, have_mix = 0, have_test = 0;
 
 	init(k);
 	if (strlen(spec) >= sizeof buf) {
@@ -132,7 +159,7 @@ int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen)
 	item = strtok_r(buf, ",", &save);
 	if (item == NULL || (name = runkind_of(item)) < 0) {
 		snprintf(err, errlen, "'%s': want standard, sweep, soak, ladder, "
-			 "mix, load or capacity, then ,KEY=VALUE...", item ? item : "");
+			 "mix, load, capacity or bench, then ,KEY=VALUE...", item ? item : "");
 		return -1;
 	}
 	k->name = (enum rk_name)name;
@@ -143,14 +170,28 @@ int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen)
 		}
 		*eq = '\0';
 		have_mix |= strcmp(item, "class") == 0;
+		have_test |= strcmp(item, "test") == 0;
 		if (set_param(k, item, eq + 1, err, errlen) != 0)
 			return -1;
 	}
-	if ((need = missing(k, have_mix)) != NULL) {
+	if ((need = missing(k, have_mix, have_test)) != NULL) {
 		snprintf(err, errlen, "a %s run needs %s", runkind_str(k->name), need);
 		return -1;
 	}
 	return 0;
+}
+
+void runkind_test_name(const struct runkind *k, char *buf, size_t len)
+{
+	if (k->name != RK_BENCH) {
+		snprintf(buf, len, "%s", "");
+		return;
+	}
+	if (k->depth > 0) /* llama-bench's own label (its markdown printer) */
+		snprintf(buf, len, "%s%ld @ d%ld", k->test == RK_PP ? "pp" : "tg",
+			 k->n, k->depth);
+	else
+		snprintf(buf, len, "%s%ld", k->test == RK_PP ? "pp" : "tg", k->n);
 }
 
 void runkind_write(jw *w, const struct runkind *k)
@@ -161,8 +202,12 @@ void runkind_write(jw *w, const struct runkind *k)
 	jw_str(w, "name", runkind_str(k->name));
 	if (k->series[0])
 		jw_str(w, "series", k->series);
-	if (k->name == RK_LADDER)
+	if (k->name == RK_LADDER || k->name == RK_BENCH)
 		jw_int(w, "depth", k->depth);
+	if (k->name == RK_BENCH) {
+		jw_str(w, "test", k->test == RK_PP ? "pp" : "tg");
+		jw_int(w, "n", k->n);
+	}
 	if (k->name == RK_MIX)
 		jw_str(w, "class", k->mix == RK_MIX_ALONE ? "alone" : "mixed");
 	if (k->name == RK_LOAD) {
@@ -228,6 +273,12 @@ static int from_object(const cJSON *o, struct runkind *k, char *err, size_t n)
 	if (jget_num(o, "depth", -1) >= 0)
 		w += snprintf(spec + w, sizeof spec - (size_t)w, ",depth=%.0f",
 			      jget_num(o, "depth", 0));
+	if (jget_str(o, "test"))
+		w += snprintf(spec + w, sizeof spec - (size_t)w, ",test=%s",
+			      jget_str(o, "test"));
+	if (jget_num(o, "n", -1) >= 0)
+		w += snprintf(spec + w, sizeof spec - (size_t)w, ",n=%.0f",
+			      jget_num(o, "n", 0));
 	if (jget_str(o, "class"))
 		w += snprintf(spec + w, sizeof spec - (size_t)w, ",class=%s",
 			      jget_str(o, "class"));

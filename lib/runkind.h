@@ -23,11 +23,16 @@ enum rk_name {
 	RK_MIX,      /* a mixed workload, or one of its classes alone (make mixed) */
 	RK_LOAD,     /* one load of a series of loads (make load) */
 	RK_CAPACITY, /* one level of a capacity search (make capacity) */
+	RK_BENCH,    /* one of llama-bench's tests through the server (make
+	              * community, gen --bench): pp N or tg N at a depth */
 	RK_COUNT
 };
 
 /* Whether a mix run had the classes side by side or one class alone. */
 enum rk_mix { RK_MIX_MIXED, RK_MIX_ALONE };
+
+/* llama-bench's two tests: prompt processing, text generation. */
+enum rk_test { RK_PP, RK_TG };
 
 /* The page cache's hold on the model file before a load. */
 enum rk_cache { RK_CACHE_UNKNOWN, RK_CACHE_COLD, RK_CACHE_PARTIAL, RK_CACHE_WARM };
@@ -35,7 +40,10 @@ enum rk_cache { RK_CACHE_UNKNOWN, RK_CACHE_COLD, RK_CACHE_PARTIAL, RK_CACHE_WARM
 struct runkind {
 	enum rk_name name;
 	char series[96];  /* the id the runs of one series share; "" standard */
-	long depth;       /* RK_LADDER: tokens of context (> 0) */
+	long depth;       /* RK_LADDER: tokens of context (> 0); RK_BENCH:
+	                   * the depth, tokens before the test's (>= 0) */
+	enum rk_test test; /* RK_BENCH */
+	long n;           /* RK_BENCH: the test's tokens (> 0) */
 	enum rk_mix mix;  /* RK_MIX */
 	long rep;         /* RK_LOAD: 1, 2, ... */
 	enum rk_cache cache; /* RK_LOAD */
@@ -50,9 +58,14 @@ const char *runkind_cache_str(enum rk_cache c);
 
 /* Parses gen's --kind NAME[,KEY=VALUE...] (docs/gen.md): every kind but
  * standard and soak needs series=ID; ladder needs depth=N, mix class=mixed|alone,
- * load rep=N and takes cache=cold|partial|warm|unknown and resident=F|-.
+ * load rep=N and takes cache=cold|partial|warm|unknown and resident=F|-;
+ * bench needs test=pp|tg and n=N, takes depth=D (default 0) and series.
  * Returns 0, or -1 with the reason in err. */
 int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen);
+
+/* llama-bench's name of a bench kind's test into buf: "pp512",
+ * "tg128 @ d4096"; "" for any other kind. */
+void runkind_test_name(const struct runkind *k, char *buf, size_t len);
 
 /* Writes the "kind" object of a run event (nothing for a standard run). */
 void runkind_write(jw *w, const struct runkind *k);

@@ -17,6 +17,7 @@
 #include "formats.h"
 #include "jget.h"
 #include "jw.h"
+#include "benchfig.h"
 #include "evacc.h"
 #include "memfig.h"
 #include "ndjson.h"
@@ -892,6 +893,7 @@ static void write_all(void)
 	write_prompts();
 	write_memory();
 	write_load();
+	benchfig_write(&out, &A); /* a bench run's figure (gen --bench) */
 	if (opt_per_request)
 		write_per_request();
 	jw_obj_open(&out, "input");

@@ -30,6 +30,7 @@
 #include "runenv.h"
 #include "runkind.h"
 #include "sigstop.h"
+#include "tokcal.h"
 #include "help.h" /* generated from docs/gen.md */
 
 extern char **environ;
@@ -80,6 +81,13 @@ static int opt_no_wait;              /* do not wait for a loading server */
 static int opt_no_check_model;       /* measure whatever the server has loaded */
 static long opt_load_pid;            /* --load-health watches this process */
 static int opt_progress = -1;        /* -1: when stderr is a terminal */
+static int opt_reps_set, opt_warmup_set;
+
+/* gen --bench (a run of kind bench): llama-bench's test through the server. */
+static double bench_latency = -1;    /* s, GET /models (llama-benchy's "api") */
+static long bench_tokens;            /* the prompt's tokens by the server's
+                                      * count; 0: not brought to a count */
+static int bench_tries;              /* requests the count took */
 
 /* Run state. */
 static char api_key[512];
@@ -140,6 +148,22 @@ static void set_kind(const char *spec)
 		diag_die(EXIT_USAGE, "--kind %s: %s", spec, why);
 }
 
+/* --bench TEST: llama-bench's name of a test (pp512, tg128, pp512@d4096
+ * or "pp512 @ d4096") as the kind bench,test=pp,n=512,depth=4096. */
+static void set_bench(const char *v)
+{
+	char t[3] = "", spec[160], rest[8] = "";
+	long n = 0, d = 0;
+	int got = sscanf(v, "%2[ptg]%ld @ d%ld%7s", t, &n, &d, rest);
+
+	if (got < 2 || (strcmp(t, "pp") && strcmp(t, "tg")) || rest[0] ||
+	    (got == 2 && strchr(v, '@')))
+		diag_die(EXIT_USAGE, "--bench %s: want ppN or tgN, then @dDEPTH "
+			 "(pp512, tg128, pp512@d4096)", v);
+	snprintf(spec, sizeof spec, "bench,test=%s,n=%ld,depth=%ld", t, n, d);
+	set_kind(spec);
+}
+
 static enum srv_kind parse_server(const char *s)
 {
 	int k = probe_kind_of(s);
@@ -167,7 +191,7 @@ enum {
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
 	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS, O_NO_CHECK_MODEL,
-	O_KIND
+	O_KIND, O_BENCH
 };
 
 static const struct option longopts[] = {
@@ -192,6 +216,7 @@ static const struct option longopts[] = {
 	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
 	{"shuffle", 0, 0, O_SHUFFLE}, {"no-stream-options", 0, 0, O_NO_SOPTS},
 	{"no-check-model", 0, 0, O_NO_CHECK_MODEL}, {"kind", 1, 0, O_KIND},
+	{"bench", 1, 0, O_BENCH},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -211,8 +236,10 @@ static void parse_opt(int c, char *v)
 	case O_RATE: opt_rate = args_real("--rate", v, 1e-6, 1e6); break;
 	case O_BURST: opt_burstiness = args_real("--burstiness", v, 1e-3, 1e3); break;
 	case O_CONST: opt_constant = 1; break;
-	case 'n': opt_reps = (long)args_int("-n", v, 1, 100000000); break;
-	case O_WARMUP: opt_warmup = (long)args_int("--warmup", v, 0, 1000000); break;
+	case 'n': opt_reps = (long)args_int("-n", v, 1, 100000000); opt_reps_set = 1; break;
+	case O_WARMUP: opt_warmup = (long)args_int("--warmup", v, 0, 1000000);
+		opt_warmup_set = 1;
+		break;
 	case O_MAXTOK: opt_max_tokens = (long)args_int("--max-tokens", v, 1, 100000000); break;
 	case O_IGNORE_EOS: opt_ignore_eos = 1; break;
 	case O_TEMP: opt_temperature = args_real("--temperature", v, 0, 10); break;
@@ -244,12 +271,28 @@ static void parse_opt(int c, char *v)
 	case O_NO_SOPTS: opt_no_sopts = 1; break;
 	case O_NO_CHECK_MODEL: opt_no_check_model = 1; break;
 	case O_KIND: set_kind(v); break;
+	case O_BENCH: set_bench(v); break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
 	case 'h': usage(EXIT_OK); break;
 	default: usage(EXIT_USAGE);
 	}
+}
+
+/* A bench run measures one request at a time, llama-bench's repetitions
+ * (5) after one warm-up, the test's tokens sent and asked for. */
+static void bench_defaults(void)
+{
+	if (opt_conc > 1 || opt_rate > 0 || opt_requests || opt_duration > 0)
+		diag_die(EXIT_USAGE, "--bench: one request at a time, -n times; "
+			 "not with -c, --rate, --requests or --duration");
+	if (!opt_reps_set)
+		opt_reps = 5;
+	if (!opt_warmup_set)
+		opt_warmup = 1;
+	opt_max_tokens = opt_kind.test == RK_PP ? 1 : opt_kind.n;
+	opt_ignore_eos = 1;
 }
 
 static void parse_args(int argc, char **argv)
@@ -271,6 +314,11 @@ static void parse_args(int argc, char **argv)
 	send_id = opt_model_id;
 	if (opt_progress < 0)
 		opt_progress = isatty(2);
+	if (opt_kind.name == RK_BENCH && opt_api == API_OLLAMA)
+		diag_die(EXIT_USAGE, "--bench: with --api chat or completions (the count "
+			 "is the server's usage.prompt_tokens)");
+	if (opt_kind.name == RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
+		bench_defaults();
 }
 
 /* The API key: --api-key-file's first line, else $OPENAI_API_KEY.  It is
@@ -341,11 +389,101 @@ static char *build_body(const struct prompt *p, long id)
 						      srv.kind == SRV_LLMSIM),
 		.nonce = opt_cache_bust ? nonce : NULL, .no_stream_options = opt_no_sopts};
 
-	snprintf(nonce, sizeof nonce, "[%s-%ld] ", run_id, id);
+	/* a bench run's nonce is of one width, so that every request's
+	 * prompt is as many tokens as the one counted */
+	snprintf(nonce, sizeof nonce, opt_kind.name == RK_BENCH ? "[%s-%06ld] " :
+		 "[%s-%ld] ", run_id, id);
 	body = reqbody_build(p, &o);
 	if (body == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	return body;
+}
+
+/* ---- bench: llama-bench's tests through the server ----------------------- */
+
+/* The run's one prompt: units of filler, asking for the test's tokens. */
+static void bench_set_prompt(long units)
+{
+	char name[64], err[256], *fill = tokcal_filler(units);
+	jw j;
+
+	if (fill == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	runkind_test_name(&opt_kind, name, sizeof name);
+	jw_init(&j);
+	jw_obj_open(&j, NULL);
+	jw_obj_open(&j, name);
+	jw_str(&j, "prompt", fill);
+	jw_int(&j, "max_tokens", opt_max_tokens);
+	jw_str(&j, "category", "bench");
+	jw_obj_close(&j);
+	jw_obj_close(&j);
+	free(fill);
+	prompts_free(&prompts);
+	if (j.oom || prompts_parse(jw_cstr(&j), strlen(jw_cstr(&j)), &prompts, err,
+				   sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "--bench: %s", j.oom ? "out of memory" : err);
+	jw_free(&j);
+}
+
+/* Brings the prompt to target tokens by the server's own count (its
+ * usage.prompt_tokens of the very request gen sends, template and nonce
+ * included): no tokenizer is assumed (lib/tokcal, docs/metrics.md). */
+static void bench_calibrate(long target)
+{
+	struct tokcal c;
+	char err[300], *body;
+	long u, next = 0, tokens = 0;
+	int rc;
+
+	tokcal_init(&c, target);
+	for (u = tokcal_first(&c);; u = next) {
+		bench_set_prompt(u);
+		body = build_body(&prompts.v[0], 999999);
+		rc = tokcal_count(endpoint, api_key, body, opt_t_first, &tokens, err, sizeof err);
+		free(body);
+		bench_tries++;
+		if (rc == 0 && (next = tokcal_next(&c, u, tokens, err, sizeof err)) == TOKCAL_DONE)
+			break;
+		if (rc != 0 || next == TOKCAL_FAIL || sigstop_caught())
+			diag_die(EXIT_RUNTIME, "--bench %s: the prompt was not brought to %ld "
+				 "tokens by the server's count: %s; no figure is made",
+				 prompts.v[0].name, target, sigstop_caught() ? "stopped" : err);
+	}
+	bench_tokens = target;
+}
+
+/* Before the run event: the request latency, and the prompt's tokens. */
+static void bench_prepare(void)
+{
+	char url[1100];
+	long target = opt_kind.depth + (opt_kind.test == RK_PP ? opt_kind.n : 0);
+
+	if (opt_kind.name != RK_BENCH || opt_load_only || load_failed || wrong_model[0])
+		return;
+	if (srv.ctx > 0 && target + opt_max_tokens > srv.ctx)
+		diag_die(EXIT_RUNTIME, "--bench %s: %ld tokens of prompt and %ld of output "
+			 "are beyond the context the server has loaded (%ld); no figure is made",
+			 prompts.v[0].name, target, opt_max_tokens, srv.ctx);
+	snprintf(url, sizeof url, "%s/models", opt_base);
+	bench_latency = tokcal_latency(url, api_key, 3);
+	if (target > 0) /* tg at depth 0: the smallest prompt, as it comes */
+		bench_calibrate(target);
+}
+
+static void bench_write_config(void)
+{
+	if (opt_kind.name != RK_BENCH)
+		return;
+	jw_obj_open(&ew, "bench");
+	if (bench_latency >= 0)
+		jw_num(&ew, "latency_s", bench_latency, 6);
+	else
+		jw_null(&ew, "latency_s");
+	jw_int(&ew, "prompt_tokens", bench_tokens);
+	jw_str(&ew, "count", bench_tokens > 0 ? "usage" : "none");
+	jw_int(&ew, "count_requests", bench_tries);
+	jw_obj_close(&ew);
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -771,6 +909,7 @@ static void write_config(void)
 	jw_num(&ew, "timeout_total", opt_t_total, 3);
 	jw_str(&ew, "prompts", strcmp(opt_prompts, "-") ? opt_prompts : "<stdin>");
 	jw_int(&ew, "n_prompts", prompts.n);
+	bench_write_config();
 	jw_obj_close(&ew);
 }
 
@@ -1023,7 +1162,9 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_args(argc, argv);
 	read_api_key();
-	if (!opt_load_only)
+	if (opt_kind.name == RK_BENCH && !opt_load_only)
+		bench_set_prompt(1); /* its filler counted once the server is known */
+	else if (!opt_load_only)
 		load_prompts();
 	if (opt_list_prompts) { /* for scripts: what a run would send, in order */
 		for (int i = 0; i < prompts.n; i++)
@@ -1038,6 +1179,7 @@ int main(int argc, char **argv)
 	if (!opt_load_only && !load_failed && !opt_no_wait)
 		wait_ready();
 	check_model();
+	bench_prepare();
 	emit_run();
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result;

@@ -19,6 +19,7 @@
 #include "decide.h"
 #include "diag.h"
 #include "fileio.h"
+#include "mdbench.h"
 #include "mdreport.h"
 #include "plot.h"
 #include "rundata.h"
@@ -34,6 +35,7 @@ static const char *opt_baseline;
 static const char *opt_charts = "png";
 static const char *opt_csv;
 static const char *opt_title = "tokbench report";
+static const char *opt_llama_bench; /* llama-bench -o json, beside the served */
 
 /* State. */
 static struct rd_set set;
@@ -161,6 +163,7 @@ static void parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"output", 1, 0, 'o'}, {"by", 1, 0, 'b'}, {"baseline", 1, 0, 'B'},
 		{"charts", 1, 0, 'c'}, {"csv", 1, 0, 'C'}, {"title", 1, 0, 't'},
+		{"llama-bench", 1, 0, 'L'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -179,6 +182,7 @@ static void parse_args(int argc, char **argv)
 			break;
 		case 'C': opt_csv = optarg; break;
 		case 't': opt_title = optarg; break;
+		case 'L': opt_llama_bench = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
@@ -266,6 +270,21 @@ static int make_charts(void)
 	return p->made;
 }
 
+/* The community figures (llama-bench's table; --llama-bench beside it). */
+static void community(jw *md)
+{
+	struct bd_table t;
+	char err[300];
+
+	if (bd_build(&set, opt_llama_bench, &t, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "--llama-bench %s", err);
+	if (opt_llama_bench && t.n == 0)
+		diag_warn("--llama-bench: no bench run (make community, gen --bench) "
+			  "to put beside it");
+	mdbench_write(md, &t);
+	bd_free(&t);
+}
+
 int main(int argc, char **argv)
 {
 	jw md;
@@ -294,6 +313,7 @@ int main(int argc, char **argv)
 		.title = opt_title, .out_path = opt_out, .assets_dir = assets_dir,
 		.assets_rel = assets_rel, .chart_fmt = opt_charts,
 		.numbered = (const int (*)[2])plot.numbered, .nnumbered = plot.nnumbered});
+	community(&md);
 	if (md.oom) /* never an empty or cut report with exit 0 */
 		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt_out);
 	if (fio_write_atomic(opt_out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)

@@ -120,7 +120,7 @@ ratio_ok() {
 		| .[(length - 1) / 2 | floor]') &&
 	awk -v r="$r" -v s="$span" 'BEGIN { tol = 0.02 + 0.001 / s
 		if (r < 1 - tol || r > 1 + tol) {
-			print "decode TPS client/server, median of 5: " r " (within " tol)" >"/dev/stderr"; exit 1 } }'
+			print "decode TPS client/server, median of 5: " r " (within " tol ")" >"/dev/stderr"; exit 1 } }'
 }
 
 # decode_from_chunks NAME: agg's per-request decode TPS is (n − 1) over

@@ -35,6 +35,31 @@ static void test_parse(void)
 	CHECK_INT(runkind_parse("sweep,series=W", &k, err, sizeof err), 0);
 }
 
+/* llama-bench's tests: the kind, and its test's name as llama-bench
+ * prints it. */
+static void test_bench(void)
+{
+	struct runkind k;
+	char err[300], name[64];
+
+	CHECK_INT(runkind_parse("bench,test=pp,n=512", &k, err, sizeof err), 0);
+	CHECK_INT(k.name, RK_BENCH);
+	CHECK_INT(k.test, RK_PP);
+	CHECK_INT(k.n, 512);
+	CHECK_INT(k.depth, 0);
+	CHECK_STR(k.series, "");
+	runkind_test_name(&k, name, sizeof name);
+	CHECK_STR(name, "pp512");
+	CHECK_INT(runkind_parse("bench,series=B,test=tg,n=128,depth=4096", &k, err,
+				sizeof err), 0);
+	CHECK_INT(k.test, RK_TG);
+	runkind_test_name(&k, name, sizeof name);
+	CHECK_STR(name, "tg128 @ d4096");
+	CHECK_INT(runkind_parse("soak", &k, err, sizeof err), 0);
+	runkind_test_name(&k, name, sizeof name);
+	CHECK_STR(name, "");
+}
+
 static void test_refused(void)
 {
 	static const char *const bad[][2] = {
@@ -47,9 +72,15 @@ static void test_refused(void)
 		{"load,series=S", "a load run needs rep=N"},
 		{"load,series=S,rep=1,resident=1.5", "resident=1.5: not a parameter a load run takes (docs/gen.md, --kind)"},
 		{"capacity,series=C,depth=3", "depth=3: not a parameter a capacity run takes (docs/gen.md, --kind)"},
-		{"ladders", "'ladders': want standard, sweep, soak, ladder, mix, load or capacity, then ,KEY=VALUE..."},
+		{"ladders", "'ladders': want standard, sweep, soak, ladder, mix, load, capacity or bench, then ,KEY=VALUE..."},
+		{"bench,n=512", "a bench run needs test=pp|tg"},
+		{"bench,test=pp", "a bench run needs n=TOKENS"},
+		{"bench,test=pp,n=0", "n=0: not a parameter a bench run takes (docs/gen.md, --kind)"},
+		{"bench,test=sd,n=5", "test=sd: not a parameter a bench run takes (docs/gen.md, --kind)"},
+		{"bench,test=tg,n=5,depth=-1", "depth=-1: not a parameter a bench run takes (docs/gen.md, --kind)"},
+		{"bench,test=tg,n=5,rep=1", "rep=1: not a parameter a bench run takes (docs/gen.md, --kind)"},
 		{"capacity,series", "'series': want KEY=VALUE"},
-		{"", "'': want standard, sweep, soak, ladder, mix, load or capacity, then ,KEY=VALUE..."},
+		{"", "'': want standard, sweep, soak, ladder, mix, load, capacity or bench, then ,KEY=VALUE..."},
 	};
 	struct runkind k;
 	char err[300];
@@ -82,6 +113,8 @@ static void roundtrip(const char *spec, const char *want_json)
 	CHECK_INT(back.name, k.name);
 	CHECK_STR(back.series, k.series);
 	CHECK_INT(back.depth, k.depth);
+	CHECK_INT(back.test, k.test);
+	CHECK_INT(back.n, k.n);
 	CHECK_INT(back.mix, k.mix);
 	CHECK_INT(back.rep, k.rep);
 	CHECK_INT(back.cache, k.cache);
@@ -98,6 +131,9 @@ static void test_roundtrip(void)
 		  "\"rep\":3,\"cache\":\"cold\",\"resident\":0.0125}");
 	roundtrip("load,series=S,rep=1", "\"cache\":\"unknown\",\"resident\":null}");
 	roundtrip("soak", "\"kind\":{\"name\":\"soak\"}");
+	roundtrip("bench,test=tg,n=128,depth=0",
+		  "\"kind\":{\"name\":\"bench\",\"depth\":0,\"test\":\"tg\",\"n\":128}");
+	roundtrip("bench,series=B,test=pp,n=512,depth=4096", "\"test\":\"pp\",\"n\":512}");
 	roundtrip("capacity,series=C", "\"name\":\"capacity\",\"series\":\"C\"");
 }
 
@@ -156,6 +192,7 @@ int main(void)
 {
 	RUN(test_parse);
 	RUN(test_refused);
+	RUN(test_bench);
 	RUN(test_roundtrip);
 	RUN(test_read);
 	RUN(test_labels_v1);

@@ -1,0 +1,166 @@
+/* benchdata: the report's community figures (benchdata.h). */
+#include "benchdata.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cJSON.h>
+
+#include "fileio.h"
+#include "jget.h"
+#include "runkind.h"
+#include "runpath.h"
+
+static struct bd_fig fig_of(const cJSON *o)
+{
+	struct bd_fig f = {NAN, NAN, 0};
+
+	if (cJSON_IsObject(o)) {
+		f.mean = jget_num(o, "mean", NAN);
+		f.sd = jget_num(o, "sd", NAN);
+		f.n = (long)jget_num(o, "n", 0);
+	}
+	return f;
+}
+
+/* A run's row; 0, or -1 when it is not a bench run. */
+static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
+{
+	const cJSON *b = r->doc ? jget_obj(r->doc, "bench") : NULL;
+	const char *kind = r->doc ? jget_path_str(r->doc, RP_SERVER_KIND) : NULL, *mm;
+
+	if (b == NULL || r->rk.name != RK_BENCH)
+		return -1;
+	memset(w, 0, sizeof *w);
+	snprintf(w->model, sizeof w->model, "%s", model_idx >= 0 ? r->field[model_idx] : "?");
+	snprintf(w->test, sizeof w->test, "%s", jget_str(b, "test") ? jget_str(b, "test") : "?");
+	mm = jget_path_str(r->doc, "run.labels.backend");
+	snprintf(w->backend, sizeof w->backend, "%s%s%s", kind ? kind : "?",
+		 mm ? " " : "", mm ? mm : "");
+	w->type = r->rk.test;
+	w->n = r->rk.n;
+	w->depth = r->rk.depth;
+	w->size_bytes = jget_path_num(r->doc, RP_MODEL_BYTES, NAN);
+	w->params = NAN;
+	w->threads = (long)jget_path_num(r->doc, "run.labels.threads", -1);
+	if (jget_path_str(r->doc, "run.labels.threads"))
+		w->threads = strtol(jget_path_str(r->doc, "run.labels.threads"), NULL, 10);
+	w->served = fig_of(jget_obj(b, "tps"));
+	w->server = fig_of(jget_obj(b, "server_tps"));
+	w->inproc = (struct bd_fig){NAN, NAN, 0};
+	w->ratio = NAN;
+	w->exact = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "exact"));
+	snprintf(w->note, sizeof w->note, "%s", jget_str(b, "mismatch") ?
+		 jget_str(b, "mismatch") : w->exact ? "" : "no request succeeded");
+	return 0;
+}
+
+/* pp before tg, then by n and depth, within a model. */
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct bd_row *a = pa, *b = pb;
+	int c = strcmp(a->model, b->model);
+
+	if (c)
+		return c;
+	if (a->type != b->type)
+		return a->type - b->type;
+	if (a->n != b->n)
+		return a->n < b->n ? -1 : 1;
+	return a->depth < b->depth ? -1 : a->depth > b->depth;
+}
+
+/* llama-bench's test of one of its records matches the row's. */
+static int same_test(const cJSON *t, const struct bd_row *w)
+{
+	long np = (long)jget_num(t, "n_prompt", -1), ng = (long)jget_num(t, "n_gen", -1);
+	long nd = (long)jget_num(t, "n_depth", 0);
+
+	if (nd != w->depth)
+		return 0;
+	return w->type == RK_PP ? np == w->n && ng == 0 : ng == w->n && np == 0;
+}
+
+/* Puts llama-bench's figure of each record beside the rows of its test. */
+static void match(struct bd_table *t, const cJSON *lb)
+{
+	const cJSON *rec;
+
+	cJSON_ArrayForEach(rec, lb) {
+		int used = 0;
+		for (int i = 0; i < t->n; i++) {
+			struct bd_row *w = &t->row[i];
+			if (!same_test(rec, w))
+				continue;
+			used = 1;
+			w->inproc.mean = jget_num(rec, "avg_ts", NAN);
+			w->inproc.sd = jget_num(rec, "stddev_ts", NAN);
+			w->inproc.n = (long)cJSON_GetArraySize(
+				cJSON_GetObjectItemCaseSensitive(rec, "samples_ts"));
+			w->params = jget_num(rec, "model_n_params", NAN);
+			if (isnan(w->size_bytes))
+				w->size_bytes = jget_num(rec, "model_size", NAN);
+			if (w->threads < 0)
+				w->threads = (long)jget_num(rec, "n_threads", -1);
+			if (w->served.n > 0 && w->inproc.mean > 0)
+				w->ratio = w->served.mean / w->inproc.mean;
+		}
+		t->lb_unmatched += !used;
+	}
+}
+
+/* Reads llama-bench's JSON output: an array of records with avg_ts. */
+static cJSON *read_lb(const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	char *text = fio_slurp(path, (size_t)64 << 20, &len);
+	cJSON *lb = text ? cJSON_ParseWithLength(text, len) : NULL;
+
+	if (text == NULL)
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	else if (!cJSON_IsArray(lb) || cJSON_GetArraySize(lb) == 0 ||
+		 !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(lb->child, "avg_ts"))) {
+		snprintf(err, errlen, "%s: not llama-bench's JSON output (llama-bench -o "
+			 "json: an array of tests with avg_ts)", path);
+		cJSON_Delete(lb);
+		lb = NULL;
+	}
+	free(text);
+	return lb;
+}
+
+int bd_build(const struct rd_set *s, const char *lb_path, struct bd_table *t,
+	     char *err, size_t errlen)
+{
+	int model_idx = rd_by_index(s, "model");
+	cJSON *lb = NULL;
+
+	memset(t, 0, sizeof *t);
+	if (lb_path && (lb = read_lb(lb_path, err, errlen)) == NULL)
+		return -1;
+	t->row = calloc((size_t)s->nruns + 1, sizeof *t->row);
+	if (t->row == NULL) {
+		cJSON_Delete(lb);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (int i = 0; i < s->nruns; i++)
+		if (row_of(&s->runs[i], model_idx, &t->row[t->n]) == 0)
+			t->n++;
+	qsort(t->row, (size_t)t->n, sizeof *t->row, row_cmp);
+	if (lb) {
+		t->has_lb = 1;
+		match(t, lb);
+	}
+	cJSON_Delete(lb);
+	return 0;
+}
+
+void bd_free(struct bd_table *t)
+{
+	free(t->row);
+	memset(t, 0, sizeof *t);
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Community figures (#27): gen --bench's pp and tg through llmsim, whose
+# prefill and decode rates are scripted, come out at the truth; every
+# request's prompt is exactly the test's tokens by the server's count;
+# make community's script and the report's table in llama-bench's shape,
+# with llama-bench's own figure beside; bad input refused with no figure.
+. "$(dirname "$0")/lib.sh"
+
+SCRIPTS=$TESTS/../scripts
+export TB_BIN
+
+# near A B TOL: |A / B - 1| <= TOL
+near() {
+	jq -n -e --argjson a "$1" --argjson b "$2" --argjson t "$3" '($a / $b - 1) | fabs <= $t' >/dev/null || {
+		echo "near: $1 is not within $3 of $2" >&2
+		return 1
+	}
+}
+
+test_expect_success 'pp at depths: exactly d + N tokens, prefill at the scripted rate' '
+	llmsim_start S --as llamacpp --ttft 0 --prefill 4000 --tps 400 --jitter 0 &&
+	for d in 0 512; do
+		"$TB_BIN/gen" -u "$S_URL" -m sim --no-progress --bench "pp256@d$d" -n 3 >pp$d.ndjson &&
+		"$TB_BIN/agg" pp$d.ndjson >pp$d.json &&
+		want=$((256 + d)) &&
+		jq -s -e --argjson w $want "[.[] | select(.ev == \"done\") | .usage.prompt_tokens]
+			| length == 4 and all(. == \$w)" pp$d.ndjson &&
+		jq -e --argjson w $want ".bench | .exact and .prompt_tokens == \$w and .tps.n == 3
+			and .server_tps.n == 3
+			and .test == (if $d == 0 then \"pp256\" else \"pp256 @ d512\" end)" pp$d.json &&
+		near "$(jq .bench.tps.mean pp$d.json)" 4000 0.01 || return 1
+	done
+'
+
+SIM="--as llamacpp --ttft 0 --prefill 4000 --tps 400 --jitter 0"
+
+test_expect_success 'tg at a depth: N tokens with EOS ignored, decode at the scripted rate' '
+	llmsim_start S $SIM &&
+	"$TB_BIN/gen" -u "$S_URL" -m sim --no-progress --bench tg64@d300 -n 3 >tg.ndjson &&
+	"$TB_BIN/agg" tg.ndjson >tg.json &&
+	jq -s -e "[.[] | select(.ev == \"done\")] | length == 4
+		and all(.[]; .usage.prompt_tokens == 300 and .usage.completion_tokens == 64)" tg.ndjson &&
+	jq -e ".bench | .exact and .type == \"tg\" and .tps.n == 3 and .server_tps.n == 3" tg.json &&
+	near "$(jq .bench.tps.mean tg.json)" 400 0.01 &&
+	near "$(jq .bench.server_tps.mean tg.json)" 400 0.01 &&
+	head -n 1 tg.ndjson | jq -e ".kind == {name: \"bench\", depth: 300, test: \"tg\", n: 64}
+		and .config.repetitions == 3 and .config.warmup == 1 and .config.bench.count == \"usage\""
+'
+
+test_expect_success 'make community: a result per test, the report in llama-bench'"'"'s shape beside llama-bench' '
+	llmsim_start S $SIM &&
+	MODEL=sim BASE_URL=$S_URL N=2 TESTS="pp128 tg16" DEPTHS="0 256" RESULTS=res \
+		"$SCRIPTS/community.sh" >paths &&
+	test_lines paths 4 &&
+	jq -e ".run.kind.name == \"bench\" and (.run.kind.series | length > 0)" $(head -n 1 paths) &&
+	printf "%s\n" "[{\"model_type\": \"sim\", \"model_size\": 1048576, \"model_n_params\": 1500000,
+		\"n_threads\": 4, \"n_prompt\": 128, \"n_gen\": 0, \"n_depth\": 0,
+		\"avg_ts\": 8000, \"stddev_ts\": 10, \"samples_ts\": [7990, 8010]},
+		{\"model_type\": \"sim\", \"n_prompt\": 0, \"n_gen\": 512, \"n_depth\": 0,
+		\"avg_ts\": 1, \"stddev_ts\": 0, \"samples_ts\": [1]}]" >lb.json &&
+	"$TB_BIN/report" --charts none -o rep.md --llama-bench lb.json res 2>err &&
+	sed -n "/^## Community figures/,\$p" rep.md >sect &&
+	test_contains sect "| model | size | params | backend | threads | test | t/s | server t/s | llama-bench t/s | served / in-process |" &&
+	grep -E "^\| sim \| 1.00 MiB \| 1.50 M \| llmsim \| 4 \| pp128 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 8000.00 ± 10.00 \| 0.50 \|$" sect &&
+	grep -E "^\| sim \| .* \| tg16 @ d256 \| [0-9.]+ ± [0-9.]+ \|" sect &&
+	test_contains sect "1 of llama-bench'"'"'s tests have no served run of the same test."
+'
+
+test_expect_success 'bad input: N = 0, a depth beyond the context, no usage: no figure' '
+	llmsim_start S &&
+	test_expect_code 2 "$TB_BIN/gen" -u "$S_URL" -m sim --bench pp0 >out 2>err &&
+	test_contains err "n=0: not a parameter a bench run takes" &&
+	test_expect_code 2 "$TB_BIN/gen" -u "$S_URL" -m sim --bench pp512@4096 >out 2>err &&
+	test_contains err "want ppN or tgN, then @dDEPTH" &&
+	llmsim_start C --ctx 2048 &&
+	test_expect_code 1 "$TB_BIN/gen" -u "$C_URL" -m sim --bench pp512@d4096 >out 2>err &&
+	test_contains err "are beyond the context the server has loaded .2048.; no figure is made" &&
+	! test -s out &&
+	llmsim_start U --no-usage &&
+	test_expect_code 1 "$TB_BIN/gen" -u "$U_URL" -m sim --bench pp64 >out 2>err &&
+	test_contains err "no usage.prompt_tokens: its count of the prompt is unknown; no figure is made" &&
+	! test -s out
+'
+
+test_done

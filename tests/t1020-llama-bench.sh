@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# llama-bench's tests through a real llama-server, beside llama-bench
+# itself (#27): gen --bench pp N sends exactly N tokens (the server's
+# prompt_n and usage say so), tg N gets predicted_n = N, the server's own
+# figure sits beside the client's, and the report puts the served figure
+# beside llama-bench's in-process one on the same model and threads.
+# The build is scripts/llama-build.sh's (llama-server and llama-bench from
+# one release); without it the file says it did not run, unless
+# TB_REQUIRE_LLAMA=1 (CI), where that is a failure.
+#   LLAMA_SERVER     the server (default: the cached build); llama-bench beside it
+#   TB_LLAMA_MODELS  the models (default: llama-models.sh --where); the first is used
+. "$(dirname "$0")/lib.sh"
+
+SCRIPTS=$TESTS/../scripts
+export TB_BIN
+
+llama=${LLAMA_SERVER:-}
+[ -n "$llama" ] || llama=$("$SCRIPTS/llama-build.sh" --where 2>/dev/null)/llama-server
+models=${TB_LLAMA_MODELS:-$(LLAMA_BIN=$(dirname "$llama") "$SCRIPTS/llama-models.sh" --where 2>/dev/null)}
+model=
+for m in $models; do model=$m; break; done
+case $model in /* | "") ;; *) model=$PWD/$model ;; esac
+case $llama in /*) ;; *) llama=$PWD/$llama ;; esac
+lbench=$(dirname "$llama")/llama-bench
+why=
+if [ ! -x "$llama" ] || [ ! -x "$lbench" ]; then
+	why="no llama-server and llama-bench (${LLAMA_SERVER:-none built}): run scripts/llama-build.sh, or set LLAMA_SERVER"
+elif [ -z "$model" ]; then
+	why="no test models: run scripts/llama-models.sh, or set TB_LLAMA_MODELS"
+fi
+if [ -n "$why" ]; then
+	if [ "${TB_REQUIRE_LLAMA:-0}" = 1 ]; then
+		test_expect_success 'a real llama-server, llama-bench and a test model (TB_REQUIRE_LLAMA=1)' '
+			echo "t1020: $why" >&2 && false
+		'
+	else
+		test_skip "a real llama-server beside llama-bench" "$why"
+	fi
+	test_done
+	exit
+fi
+
+# One server for the file, one thread as llama-bench's -t 1; stopped at
+# the end (its pid in servers.pids).
+"$llama" -m "$model" --host 127.0.0.1 --port 0 -c 4096 -t 1 >"$TRASH_ROOT/server.log" 2>&1 &
+echo $! >>"$TRASH_ROOT/servers.pids"
+wait_for 120 grep -q "listening on http://127.0.0.1:[0-9]" "$TRASH_ROOT/server.log"
+URL=$(sed -n 's|.*listening on \(http://127.0.0.1:[0-9]*\).*|\1/v1|p' "$TRASH_ROOT/server.log")
+wait_for 30 http_code_is 200 "${URL%/v1}/health"
+
+test_expect_success 'pp N at a depth: the server counts exactly d + N prompt tokens in every request' '
+	"$TB_BIN/gen" -u "$URL" -m tiny -l threads=1 --no-progress --bench pp64@d128 -n 3 >pp.ndjson &&
+	"$TB_BIN/agg" pp.ndjson >pp.json &&
+	jq -s -e "[.[] | select(.ev == \"done\")] | length == 4
+		and all(.[]; .usage.prompt_tokens == 192 and .timings.prompt_n == 192
+			and .timings.cache_n == 0 and .timings.predicted_n == 1)" pp.ndjson &&
+	jq -e ".bench | .exact and .prompt_tokens == 192 and .tps.n == 3 and .server_tps.n == 3
+		and .tps.mean > 0 and .server_tps.mean > 0" pp.json &&
+	cp pp.json "$TRASH_ROOT/"
+'
+
+test_expect_success 'tg N: predicted_n = N with EOS ignored, the server'"'"'s figure beside' '
+	"$TB_BIN/gen" -u "$URL" -m tiny -l threads=1 --no-progress --bench tg32 -n 3 >tg.ndjson &&
+	"$TB_BIN/agg" tg.ndjson >tg.json &&
+	jq -s -e "[.[] | select(.ev == \"done\")] | length == 4
+		and all(.[]; .timings.predicted_n == 32 and .usage.completion_tokens == 32)" tg.ndjson &&
+	jq -e ".bench | .exact and .tps.n == 3 and .server_tps.n == 3" tg.json &&
+	cp tg.json "$TRASH_ROOT/"
+'
+
+test_expect_success 'the report puts the served figures beside llama-bench'"'"'s on the same model and threads' '
+	"$lbench" -m "$model" -t 1 -p 64 -n 32 -d 0,128 -r 3 -o json >lb.json 2>lb.err &&
+	mkdir res && cp "$TRASH_ROOT/pp.json" "$TRASH_ROOT/tg.json" res/ &&
+	"$TB_BIN/report" --charts none -o rep.md --llama-bench lb.json res 2>err &&
+	sed -n "/^## Community figures/,\$p" rep.md >sect &&
+	grep -E "^\| tiny \| [0-9.]+ MiB \| [0-9.]+ M \| llamacpp \| 1 \| pp64 @ d128 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ \|$" sect &&
+	grep -E "^\| tiny \| .* \| tg32 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ \|$" sect
+'
+
+test_done
