@@ -126,8 +126,10 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 	    (c->bad = choice_fault(cJSON_GetArrayItem(choices, 0))) != NULL)
 		return;
 	c->kind = OAI_CHUNK;
-	if (cJSON_GetArraySize(choices) > 0)
-		decode_choice(cJSON_GetArrayItem(choices, 0), c);
+	if (cJSON_GetArraySize(choices) > 0) {
+		c->choice = cJSON_GetArrayItem(choices, 0);
+		decode_choice(c->choice, c);
+	}
 	c->usage = jget_obj(c->root, "usage");
 	c->timings = jget_obj(c->root, "timings");
 	c->stats = jget_obj(c->root, "stats");

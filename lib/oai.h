@@ -39,6 +39,7 @@ struct oai_chunk {
 	const cJSON *metrics;     /* vLLM's per-request metrics (--enable-per-request-metrics) */
 	const char *error;        /* OAI_ERROR: the message */
 	const char *bad;          /* OAI_BAD: what is wrong, when known */
+	const cJSON *choice;      /* choices[0], where logprobs are (lprob.h); NULL */
 	cJSON *root;
 };
 

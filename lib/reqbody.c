@@ -53,6 +53,23 @@ static void ollama_body(jw *w, const struct prompt *p, const struct reqbody_opts
 	if (o->seed >= 0)
 		jw_int(w, "seed", o->seed);
 	jw_obj_close(w);
+	if (o->logprobs > 0) { /* api/types.go: top-level, not in options */
+		jw_bool(w, "logprobs", 1);
+		jw_int(w, "top_logprobs", o->logprobs);
+	}
+}
+
+/* logprobs as each API asks for them (docs/servers.md, Logprobs). */
+static void logprobs(jw *w, const struct reqbody_opts *o)
+{
+	if (o->logprobs <= 0)
+		return;
+	if (o->chat) {
+		jw_bool(w, "logprobs", 1);
+		jw_int(w, "top_logprobs", o->logprobs);
+	} else {
+		jw_int(w, "logprobs", o->logprobs);
+	}
 }
 
 /* The OpenAI body of /chat/completions or /completions. */
@@ -82,6 +99,7 @@ static void openai_body(jw *w, const struct prompt *p, const struct reqbody_opts
 	}
 	if (o->no_cache_prompt)
 		jw_bool(w, "cache_prompt", 0);
+	logprobs(w, o);
 }
 
 char *reqbody_build(const struct prompt *p, const struct reqbody_opts *o)

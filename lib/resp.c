@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "jget.h"
+#include "lprob.h"
 #include "oai.h"
 
 static int on_sse(void *ctx, const struct sse_event *ev);
@@ -29,6 +30,8 @@ int resp_init(struct resp *r, int keep_text, size_t max_line,
 	jw_init(&r->reasoning);
 	jw_init(&r->errbody);
 	jw_init(&r->line);
+	jw_init(&r->lp);
+	r->lp_top_min = -1;
 	r->max_line = max_line ? max_line : (size_t)64 << 20;
 	r->sse = sse_new(on_sse, r, r->max_line);
 	return r->sse != NULL ? 0 : -1;
@@ -41,6 +44,7 @@ void resp_free(struct resp *r)
 	jw_free(&r->reasoning);
 	jw_free(&r->errbody);
 	jw_free(&r->line);
+	jw_free(&r->lp);
 	free(r->usage);
 	free(r->timings);
 	free(r->stats);
@@ -54,6 +58,11 @@ void resp_set_ollama(struct resp *r, const char *runner)
 {
 	r->ndjson = 1;
 	r->runner = runner;
+}
+
+void resp_set_logprobs(struct resp *r, int k)
+{
+	r->lp_asked = k;
 }
 
 void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
@@ -128,9 +137,33 @@ static void take_ollama(struct resp *r, const cJSON *o)
 	r->saw_done = 1; /* the native stream's end: nothing follows it */
 }
 
+static void on_lp(void *ctx, const struct lp_pos *p)
+{
+	struct resp *r = ctx;
+
+	if (r->lp_top_min < 0 || p->ntop < r->lp_top_min)
+		r->lp_top_min = p->ntop;
+	r->lp_n++;
+	lp_write(&r->lp, p);
+}
+
+/* The chunk's logprobs, when asked for; a chunk of text without any is
+ * counted, so that a server that ignores the request is told apart. */
+static void take_logprobs(struct resp *r, const struct oai_chunk *c)
+{
+	int n;
+
+	if (r->lp_asked <= 0)
+		return;
+	n = lp_parse(c->choice, c->root, on_lp, r);
+	if (n <= 0 && (c->content_len > 0 || c->reasoning_len > 0))
+		r->lp_missing++;
+}
+
 static void take_chunk(struct resp *r, const struct oai_chunk *c)
 {
 	r->chunks++;
+	take_logprobs(r, c);
 	if (c->role_only)
 		tok(r, RESP_ROLE, 0);
 	if (c->reasoning_len > 0) {
@@ -386,6 +419,28 @@ void resp_write_outcome(const struct resp *r, jw *w)
 		jw_str(w, "finish", r->finish);
 }
 
+/* What the server gave of the logprobs asked for: "none" (it ignored
+ * them: no chunk had any), "partial" (some chunks of text had none), or
+ * "all"; the shortest top list (a server may give fewer than asked). */
+static void write_logprobs(const struct resp *r, jw *w)
+{
+	size_t len;
+	const char *d = jw_data(&r->lp, &len);
+
+	jw_obj_open(w, "logprobs");
+	jw_int(w, "asked", r->lp_asked);
+	jw_str(w, "given", r->lp_n == 0 ? "none" : r->lp_missing > 0 ? "partial" : "all");
+	jw_int(w, "positions", r->lp_n);
+	if (r->lp_top_min >= 0)
+		jw_int(w, "top_min", r->lp_top_min);
+	if (r->lp_n > 0) {
+		jw_arr_open(w, "content");
+		jw_append(w, d, len);
+		jw_arr_close(w);
+	}
+	jw_obj_close(w);
+}
+
 void resp_write_content(const struct resp *r, jw *w)
 {
 	struct resp_tokens t;
@@ -412,6 +467,8 @@ void resp_write_content(const struct resp *r, jw *w)
 		jw_raw(w, "ollama", r->ollama);
 	if (r->metrics)
 		jw_raw(w, "metrics", r->metrics);
+	if (r->lp_asked > 0)
+		write_logprobs(r, w);
 	if (r->keep_text) {
 		write_text(w, "text", &r->text);
 		write_text(w, "reasoning_text", &r->reasoning);

@@ -54,6 +54,10 @@ struct resp {
 	char finish[32];
 	int saw_done;                   /* the [DONE] marker arrived */
 	int keep_text;
+	int lp_asked;                   /* top alternatives asked for; 0: none */
+	long lp_n, lp_missing;          /* positions given; text chunks without */
+	int lp_top_min;                 /* the shortest top list given; -1 */
+	jw lp;                          /* the positions, written (lprob.h) */
 	size_t max_line;                /* the longest SSE line accepted */
 	sse_parser *sse;
 	resp_tok_fn *on_tok;
@@ -74,6 +78,10 @@ void resp_free(struct resp *r);
  * object a line, oai_decode_ollama) rather than SSE; runner (static, may
  * be NULL) is written into the done event's ollama object. */
 void resp_set_ollama(struct resp *r, const char *runner);
+
+/* The request asked for logprobs with k alternatives a position: each
+ * chunk's are kept (lprob.h) and the done event says what came. */
+void resp_set_logprobs(struct resp *r, int k);
 
 /* Records the first problem; later ones do not replace it. */
 void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
@@ -125,8 +133,8 @@ void resp_tokens(const struct resp *r, struct resp_tokens *t);
 /* Write the done event's fields into the open object of w, in two parts
  * around the caller's t_headers and t_first_event (they need its clock):
  * the outcome (status, http, timeout, error, finish), then the content
- * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, ollama, metrics, text,
- * reasoning_text, and an error reply's body). */
+ * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, ollama, metrics,
+ * logprobs when asked, text, reasoning_text, and an error reply's body). */
 void resp_write_outcome(const struct resp *r, jw *w);
 void resp_write_content(const struct resp *r, jw *w);
 

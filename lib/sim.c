@@ -39,7 +39,8 @@ static const struct field fields[] = {
 	FD(mem_gb, mem_gb), FI(ctx_size, ctx_size), FI(ctx_train, ctx_train),
 	FD(kv_kb_per_token, kv_kb_per_token),
 	FI(chunk_tokens, chunk_tokens), FI(reasoning_tokens, reasoning_tokens),
-	FI(natural_len, natural_len), FD(graded_error, graded_error), {NULL, 0, 0, 0}
+	FI(natural_len, natural_len), FD(graded_error, graded_error),
+	FD(logit_noise, logit_noise), {NULL, 0, 0, 0}
 };
 
 static int set_field(struct sim_profile *p, const struct field *f,
@@ -122,6 +123,8 @@ int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen)
 		bad = "chunk_tokens must be at least 1";
 	else if (!(p->graded_error >= 0 && p->graded_error <= 1))
 		bad = "graded_error must be in [0, 1]";
+	else if (!(p->logit_noise >= 0 && p->logit_noise <= 100))
+		bad = "logit_noise must be in [0, 100]";
 	if (bad == NULL)
 		return 0;
 	snprintf(err, errlen, "profile \"%s\": %s", p->id, bad);

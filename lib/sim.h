@@ -45,6 +45,9 @@ struct sim_profile {
 	double graded_error;   /* graded items (llmsim --graded) answered
 	                        * wrongly, 0..1: which ones is fixed by the
 	                        * item's name and this profile's id */
+	double logit_noise;    /* logprob model (simlp.h): the size of the noise
+	                        * added to the family's reference logits; 0: the
+	                        * reference itself */
 };
 
 /* The defaults: fast, unlimited, for tests (about 1,000 tokens/s per

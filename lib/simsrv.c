@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "formats.h"
 #include "grade.h"
+#include "simlp.h"
 
 #define MAX_BODY (64 * 1024 * 1024)
 /* Unpaced streams write until this much is queued, then wait for the
@@ -70,6 +71,8 @@ struct stream {
 	char answer[600];
 	short piece_at[320];
 	int n_pieces;
+	int lp_on;               /* logprobs asked: text and logprobs from simlp */
+	struct simlp_req lp;
 	struct evbuffer *hold;   /* fault "buffered": chunks not yet sent */
 	char *kv;                /* its KV cache, while it runs (mmapped) */
 	size_t kv_len;
@@ -574,6 +577,23 @@ static int finish_with_token(const struct stream *s, int n)
 	       s->fault.kind != F_ENDLESS && s->sent + n >= s->n_out;
 }
 
+/* The shape each persona streams logprobs in, as its source does
+ * (docs/servers.md, Logprobs): none from LM Studio, mlx_lm.server's
+ * streams or Ollama's /v1/completions; llama-server's content list with
+ * token ids, on completions too; the completions' parallel lists
+ * elsewhere. */
+static enum simlp_shape lp_shape(const struct stream *s)
+{
+	if (!s->lp_on)
+		return SIMLP_NONE;
+	switch (O.persona) {
+	case SIM_LMSTUDIO: case SIM_MLX: return SIMLP_NONE;
+	case SIM_LLAMACPP: return SIMLP_LLAMA;
+	case SIM_OLLAMA: return s->api == SIM_COMPLETIONS ? SIMLP_NONE : SIMLP_CONTENT;
+	default: return s->api == SIM_COMPLETIONS ? SIMLP_LEGACY : SIMLP_CONTENT;
+	}
+}
+
 static void send_text_chunk(struct stream *s, const char *ch,
 			    const char *text, size_t len, int n)
 {
@@ -608,6 +628,8 @@ static void send_text_chunk(struct stream *s, const char *ch,
 		}
 		jw_obj_close(&w);
 	}
+	if (strcmp(ch, "role") != 0)
+		simlp_write(&w, lp_shape(s), &s->lp, s->sent, n);
 	if (finish_with_token(s, n)) {
 		jw_str(&w, "finish_reason", "length");
 		s->finish_sent = 1;
@@ -983,6 +1005,8 @@ static const char *token_text(const struct stream *s, int i, char *buf, size_t l
 {
 	int k = i - s->n_reasoning;
 
+	if (s->lp_on)
+		return simlp_word(simlp_token(&s->lp, i));
 	if (s->item == NULL || k < 0)
 		return sim_token_text(s->text_seed, i);
 	snprintf(buf, len, "%.*s", k + 1 < s->n_pieces ?
@@ -1228,6 +1252,12 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	text = jw_data(&q.prompt, &len);
 	s->prompt_tokens = sim_prompt_tokens(text, len);
 	match_graded(s, text, len);
+	if (q.lp_asked && s->item == NULL) { /* a graded item keeps its answer */
+		s->lp_on = 1;
+		s->lp = (struct simlp_req){simlp_key(s->prof->family, text, len),
+			simlp_noise_key(s->prof->id), s->prof->logit_noise,
+			q.lp_top < SIMLP_V ? q.lp_top : SIMLP_V};
+	}
 	if (s->fault.kind == F_STICKY_CACHE) { /* a cache blind to the nonce */
 		const char *e = len > 0 && text[0] == '[' ?
 				memchr(text, ']', len < 128 ? len : 128) : NULL;
@@ -1307,6 +1337,8 @@ static void log_request(const struct stream *s)
 		jw_str(&logw, "item", s->item);
 		jw_bool(&logw, "answer_right", !s->item_wrong);
 	}
+	if (s->lp_on)
+		simlp_truth(&logw, &s->lp, s->fault.kind == F_ENDLESS ? 0 : s->n_out);
 	log_end();
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jget.h"
 #include "units.h"
 
 static int parse_one(const char *spec, struct simfault *f);
@@ -157,6 +158,27 @@ static const char *read_max_tokens(const cJSON *body, int *out)
 }
 
 
+/* What each API asks logprobs with (docs/servers.md, Logprobs). */
+static void read_logprobs(const cJSON *body, int chat, struct simreq *q)
+{
+	const cJSON *lp = cJSON_GetObjectItem(body, "logprobs");
+	const cJSON *n = cJSON_GetObjectItem(body, "n_probs");
+
+	if (chat && cJSON_IsTrue(lp)) {
+		q->lp_asked = 1;
+		q->lp_top = (int)jget_num(body, "top_logprobs", 0);
+	} else if (!chat && cJSON_IsNumber(lp) && lp->valuedouble >= 0) {
+		q->lp_asked = 1;
+		q->lp_top = (int)lp->valuedouble;
+	}
+	if (cJSON_IsNumber(n) && n->valuedouble > 0) { /* llama-server's own */
+		q->lp_asked = 1;
+		q->lp_top = (int)n->valuedouble;
+	}
+	if (q->lp_top < 0)
+		q->lp_top = 0;
+}
+
 const char *simreq_parse(const cJSON *body, int chat, struct simreq *q)
 {
 	const cJSON *model = cJSON_GetObjectItem(body, "model");
@@ -177,6 +199,7 @@ const char *simreq_parse(const cJSON *body, int chat, struct simreq *q)
 	q->include_usage = flag(opts, "include_usage", 0);
 	q->ignore_eos = flag(body, "ignore_eos", 0);
 	q->cache_prompt = flag(body, "cache_prompt", 1);
+	read_logprobs(body, chat, q);
 	return NULL;
 }
 

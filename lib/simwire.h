@@ -37,6 +37,10 @@ struct simreq {
 	int ignore_eos;
 	int cache_prompt;     /* llama-server's "cache_prompt", default 1 */
 	const char *model;    /* NULL when absent; belongs to the body */
+	int lp_asked;         /* logprobs asked for: chat "logprobs": true,
+	                       * completions "logprobs": K, or "n_probs" > 0 */
+	int lp_top;           /* alternatives asked per position (top_logprobs,
+	                       * the completions' K, n_probs) */
 	jw prompt;            /* the text of every message, or the prompt */
 };
 

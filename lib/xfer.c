@@ -107,6 +107,8 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 	}
 	if (c->ollama)
 		resp_set_ollama(&x->r, c->runner);
+	if (c->logprobs > 0)
+		resp_set_logprobs(&x->r, c->logprobs);
 	curl_easy_setopt(e, CURLOPT_URL, c->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(x->body));

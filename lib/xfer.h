@@ -31,6 +31,7 @@ struct xfer_conf {
 	const evcurl *ec;         /* the loop's batch time, or NULL */
 	int ollama;               /* Ollama's native stream (resp_set_ollama) ... */
 	const char *runner;       /* ... and the runner of its durations */
+	int logprobs;             /* alternatives asked for (resp_set_logprobs); 0 */
 };
 
 struct xfer {

@@ -19,6 +19,7 @@
 #include "jw.h"
 #include "benchfig.h"
 #include "evacc.h"
+#include "lpq.h"
 #include "memfig.h"
 #include "ndjson.h"
 #include "prompts.h"
@@ -39,6 +40,8 @@ static struct statjson_pcts pc = {pcts, 4}; /* -p */
 static struct slo_set slo; /* --slo; slo.n 0 without */
 static int opt_per_request, opt_strict, opt_force;
 static const char *opt_out;
+static const char *opt_reference;  /* --reference: the same model's reference run */
+static struct lpq_run lp_cand, lp_ref;
 static struct memfig_limits leak_lim = {1.0, 10.0}; /* MB per request, per minute */
 static const char *mem_files[64];
 static int n_mem_files;
@@ -100,6 +103,8 @@ static void read_file(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	nd_on_invalid(r, on_invalid, NULL);
 	while ((rc = nd_next(r, &ev)) == ND_OK) {
+		if (cJSON_IsObject(ev))
+			lpq_event(&lp_cand, ev);
 		if (cJSON_IsObject(ev) && evacc_event(&A, ev, name, nd_lineno(r)) != 0)
 			diag_die(EXIT_RUNTIME, "%s", A.err);
 		else if (!cJSON_IsObject(ev))
@@ -791,6 +796,75 @@ static void write_graded(void)
 	jw_obj_close(&out);
 }
 
+static void write_stat(const char *key, double mean, double lo, double hi)
+{
+	jw_obj_open(&out, key);
+	jw_num(&out, "mean", mean, 6);
+	jw_num(&out, "ci95_lo", lo, 6);
+	jw_num(&out, "ci95_hi", hi, 6);
+}
+
+/* The figures of the comparison with --reference (docs/metrics.md). */
+static void write_lp_figures(const struct lpq_result *q)
+{
+	jw_obj_open(&out, "reference");
+	jw_str(&out, "file", opt_reference);
+	jw_str(&out, "model", lp_ref.model);
+	jw_str(&out, "model_id", lp_ref.model_id);
+	jw_obj_close(&out);
+	jw_bool(&out, "family_checked", q->family_checked);
+	jw_int(&out, "prompts", q->prompts);
+	jw_int(&out, "positions", q->positions);
+	write_stat("top1_agreement", q->top1, q->top1_lo, q->top1_hi);
+	jw_obj_close(&out);
+	write_stat("kl", q->kl, q->kl_lo, q->kl_hi);
+	jw_num(&out, "p99", q->kl_p99, 6);
+	jw_str(&out, "estimator", "top_k_and_rest");
+	jw_obj_close(&out);
+	jw_obj_open(&out, "first_divergence");
+	jw_num(&out, "median", q->div_median, 1);
+	jw_int(&out, "diverged", q->diverged);
+	jw_obj_close(&out);
+}
+
+/* Logprobs: what the server gave, and with --reference the comparison,
+ * or why there is none (its level of evidence "none", never a zero). */
+static void write_logprobs(void)
+{
+	struct lpq_result q;
+	char why[256];
+	int cmp = -1, truncated;
+
+	if (opt_reference == NULL)
+		snprintf(why, sizeof why, "no --reference to compare with");
+	else if ((cmp = lpq_compare(&lp_ref, &lp_cand, &q, why, sizeof why)) != 0 &&
+		 lp_ref.nseq > 0 && lp_cand.nseq > 0)
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt_reference, why);
+	truncated = cmp == 0 && lp_cand.asked > 0 && q.top_k < lp_cand.asked;
+	jw_obj_open(&out, "logprobs");
+	jw_str(&out, "evidence", cmp == 0 ? "logprobs" : "none");
+	jw_int(&out, "asked", lp_cand.asked);
+	jw_obj_open(&out, "given");
+	jw_int(&out, "all", lp_cand.given[0]);
+	jw_int(&out, "partial", lp_cand.given[1]);
+	jw_int(&out, "none", lp_cand.given[2]);
+	jw_obj_close(&out);
+	if (cmp != 0) {
+		jw_str(&out, "why", why);
+	} else {
+		jw_int(&out, "top_k", q.top_k);
+		jw_bool(&out, "truncated", truncated);
+		write_lp_figures(&q);
+	}
+	jw_obj_close(&out);
+	if (cmp != 0 && opt_reference != NULL)
+		diag_warn("no logprob figures: %s", why);
+	if (truncated)
+		diag_warn("logprobs: the server gave %d alternatives where %d were asked; "
+			  "the KL estimate rests on fewer (docs/metrics.md)", q.top_k,
+			  lp_cand.asked);
+}
+
 static void write_quality(void)
 {
 	jw_obj_open(&out, "quality");
@@ -799,6 +873,8 @@ static void write_quality(void)
 	jw_num(&out, "pass_rate", q_checked ? (double)q_passed / (double)q_checked : 0, 4);
 	if (g_checked > 0)
 		write_graded();
+	if (lp_cand.asked > 0 || opt_reference != NULL)
+		write_logprobs();
 	jw_obj_close(&out);
 }
 
@@ -945,6 +1021,8 @@ static void free_all(void)
 	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
 		stats_vec_free(vs[i]);
 	evacc_free(&A);
+	lpq_free(&lp_cand);
+	lpq_free(&lp_ref);
 	free(sreq);
 	jw_free(&out);
 }
@@ -956,7 +1034,7 @@ static void parse_args(int argc, char **argv)
 		{"per-request", 0, 0, 'r'}, 
 		{"strict", 0, 0, 's'}, {"output", 1, 0, 'o'},
 		{"force", 0, 0, 'f'}, {"leak-threshold", 1, 0, 'L'},
-		{"leak-per-minute", 1, 0, 'M'},
+		{"leak-per-minute", 1, 0, 'M'}, {"reference", 1, 0, 'R'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -974,6 +1052,7 @@ static void parse_args(int argc, char **argv)
 		case 'r': opt_per_request = 1; break;
 		case 's': opt_strict = 1; break;
 		case 'o': opt_out = optarg; break;
+		case 'R': opt_reference = optarg; break;
 		case 'f': opt_force = 1; break;
 		case 'L':
 			if (units_bytes(optarg, &b) != UNITS_OK)
@@ -989,6 +1068,27 @@ static void parse_args(int argc, char **argv)
 		default: usage(EXIT_USAGE);
 		}
 	}
+}
+
+/* The reference run's events (--reference): only their logprobs matter. */
+static void read_reference(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	nd_reader *r;
+	cJSON *ev;
+
+	if (f == NULL)
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", path, strerror(errno));
+	if ((r = nd_open(f, path, 0)) == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	while (nd_next(r, &ev) == ND_OK) {
+		lpq_event(&lp_ref, ev);
+		cJSON_Delete(ev);
+	}
+	if (lp_ref.oom)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	nd_close(r);
+	fclose(f);
 }
 
 /* Reads every input: the --mem files, then the others, or standard input
@@ -1008,6 +1108,8 @@ static void read_inputs(int argc, char **argv)
 
 	for (i = 0; i < n_mem_files; i++)
 		read_file(mem_files[i]);
+	if (opt_reference != NULL)
+		read_reference(opt_reference);
 	for (i = optind; i < argc; i++)
 		read_file(argv[i]);
 	if (n_mem_files == 0 && optind == argc)
@@ -1050,6 +1152,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv);
 	evacc_init(&A, opt_strict);
+	lpq_init(&lp_cand);
+	lpq_init(&lp_ref);
 	A.warn = on_skipped;
 	read_inputs(argc, argv);
 	if (A.n_events == 0)

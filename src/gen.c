@@ -60,6 +60,7 @@ static long opt_reps = 1;
 static long opt_warmup;
 static long opt_max_tokens;          /* 0: the prompt's or 256 */
 static int opt_ignore_eos;
+static int opt_logprobs;     /* --logprobs K: alternatives asked per token; 0 */
 static double opt_temperature = -1;
 static long opt_seed = -1;
 static double opt_duration;          /* 0: none */
@@ -191,7 +192,7 @@ enum {
 	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
 	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
 	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS, O_NO_CHECK_MODEL,
-	O_KIND, O_BENCH
+	O_KIND, O_BENCH, O_LOGPROBS
 };
 
 static const struct option longopts[] = {
@@ -217,6 +218,7 @@ static const struct option longopts[] = {
 	{"shuffle", 0, 0, O_SHUFFLE}, {"no-stream-options", 0, 0, O_NO_SOPTS},
 	{"no-check-model", 0, 0, O_NO_CHECK_MODEL}, {"kind", 1, 0, O_KIND},
 	{"bench", 1, 0, O_BENCH},
+	{"logprobs", 1, 0, O_LOGPROBS},
 	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 };
 
@@ -272,6 +274,7 @@ static void parse_opt(int c, char *v)
 	case O_NO_CHECK_MODEL: opt_no_check_model = 1; break;
 	case O_KIND: set_kind(v); break;
 	case O_BENCH: set_bench(v); break;
+	case O_LOGPROBS: opt_logprobs = (int)args_int("--logprobs", v, 1, 20); break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -387,7 +390,8 @@ static char *build_body(const struct prompt *p, long id)
 		.min_tokens = srv.kind == SRV_VLLM,
 		.no_cache_prompt = opt_cache_bust && (srv.kind == SRV_LLAMACPP ||
 						      srv.kind == SRV_LLMSIM),
-		.nonce = opt_cache_bust ? nonce : NULL, .no_stream_options = opt_no_sopts};
+		.nonce = opt_cache_bust ? nonce : NULL, .no_stream_options = opt_no_sopts,
+		.logprobs = opt_logprobs};
 
 	/* a bench run's nonce is of one width, so that every request's
 	 * prompt is as many tokens as the one counted */
@@ -899,6 +903,8 @@ static void write_config(void)
 		jw_bool(&ew, "shuffle", 1);
 	if (opt_no_sopts)
 		jw_bool(&ew, "stream_options", 0);
+	if (opt_logprobs > 0)
+		jw_int(&ew, "logprobs", opt_logprobs);
 	if (opt_duration > 0)
 		jw_num(&ew, "duration", opt_duration, 3);
 	if (opt_requests > 0)
@@ -1025,7 +1031,7 @@ static void init(void)
 	probe_init(&prb, opt_base, api_key, opt_model_id, sigstop_flag());
 	xconf = (struct xfer_conf){.url = endpoint, .run_id = run_id, .api_key = api_key,
 				   .t_connect = opt_t_connect, .keep_text = opt_keep_text,
-				   .on_tok = on_tok};
+				   .on_tok = on_tok, .logprobs = opt_logprobs};
 	if (opt_api == API_OLLAMA) /* the native API, beside /v1 */
 		snprintf(endpoint, sizeof endpoint, "%s/api/chat", prb.root);
 	else

@@ -91,7 +91,7 @@ static void persona_defaults(void);
 enum {
 	OV_TPS = 1, OV_TTFT = 2, OV_PREFILL = 4, OV_JITTER = 8, OV_SLOTS = 16,
 	OV_BATCH = 32, OV_CHUNK = 64, OV_REASONING = 128, OV_NATURAL = 256,
-	OV_LOAD = 512, OV_CTX = 1024, OV_GRADED = 2048
+	OV_LOAD = 512, OV_CTX = 1024, OV_GRADED = 2048, OV_NOISE = 4096
 };
 
 /* -h prints the synopsis to stdout and exits 0; a bad command line prints
@@ -133,6 +133,8 @@ static void set_override(int c, const char *v)
 		  override_mask |= OV_CTX; break;
 	case 'g': overrides.graded_error = args_real("--graded-error", v, 0, 1);
 		  override_mask |= OV_GRADED; break;
+	case 'n': overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
+		  override_mask |= OV_NOISE; break;
 	}
 }
 
@@ -150,6 +152,7 @@ static void apply_overrides(struct sim_profile *p)
 	if (override_mask & OV_NATURAL) p->natural_len = overrides.natural_len;
 	if (override_mask & OV_CTX) p->ctx_size = overrides.ctx_size;
 	if (override_mask & OV_GRADED) p->graded_error = overrides.graded_error;
+	if (override_mask & OV_NOISE) p->logit_noise = overrides.logit_noise;
 	if (opt_load_time >= 0) p->load_s = opt_load_time;
 }
 
@@ -839,6 +842,7 @@ static void parse_args(int argc, char **argv)
 		{"model-file", 1, 0, 'W'}, {"as", 1, 0, 'a'}, {"engine-dead", 0, 0, 'D'},
 		{"metrics", 0, 0, 'G'}, {"loaded", 1, 0, 'o'},
 		{"graded", 1, 0, 'j'}, {"graded-error", 1, 0, 'g'},
+		{"logit-noise", 1, 0, 'n'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;

@@ -94,8 +94,52 @@ static void test_ollama(void)
 	cJSON_Delete(p.messages);
 }
 
+/* --logprobs K: chat and Ollama's native API ask with logprobs true and
+ * top_logprobs, completions with logprobs K (docs/servers.md, Logprobs);
+ * off, the body has neither. */
+static void test_logprobs(void)
+{
+	static const char one[] = "{\"q\": {\"prompt\": \"2+2=\"}}";
+	struct prompt_set ps;
+	struct prompt p = {0};
+	char why[128], *b;
+	cJSON *j;
+	struct reqbody_opts o = {.chat = 1, .model = "m", .temperature = -1,
+				 .seed = -1, .logprobs = 5};
+
+	CHECK_INT(prompts_parse(set, sizeof set - 1, &ps, why, sizeof why), 0);
+	b = reqbody_build(&ps.v[0], &o);
+	j = cJSON_Parse(b);
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "logprobs")));
+	CHECK_INT(cJSON_GetObjectItem(j, "top_logprobs")->valueint, 5);
+	cJSON_Delete(j);
+	free(b);
+	o.logprobs = 0;
+	b = reqbody_build(&ps.v[0], &o);
+	CHECK(strstr(b, "logprobs") == NULL);
+	free(b);
+	prompts_free(&ps);
+	CHECK_INT(prompts_parse(one, sizeof one - 1, &ps, why, sizeof why), 0);
+	o.chat = 0, o.logprobs = 3;
+	b = reqbody_build(&ps.v[0], &o);
+	j = cJSON_Parse(b);
+	CHECK_INT(cJSON_GetObjectItem(j, "logprobs")->valueint, 3);
+	CHECK(cJSON_GetObjectItem(j, "top_logprobs") == NULL);
+	cJSON_Delete(j);
+	free(b);
+	prompts_free(&ps);
+	p.messages = cJSON_Parse("[{\"role\":\"user\",\"content\":\"hi\"}]");
+	o.chat = o.ollama = 1, o.max_tokens = 8;
+	b = reqbody_build(&p, &o);
+	CHECK(strstr(b, "\"options\":{\"num_predict\":8},\"logprobs\":true,"
+		     "\"top_logprobs\":3}") != NULL);
+	free(b);
+	cJSON_Delete(p.messages);
+}
+
 int main(void)
 {
+	RUN(test_logprobs);
 	RUN(test_ollama);
 	RUN(test_chat);
 	RUN(test_completions);

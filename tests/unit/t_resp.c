@@ -291,8 +291,70 @@ static void test_ollama_native(void)
 	free(s);
 }
 
+/* The done event's logprobs as gen writes them. */
+static char *done_of(struct resp *r)
+{
+	jw w;
+	char *out;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	resp_write_content(r, &w);
+	jw_obj_close(&w);
+	out = strdup(jw_cstr(&w));
+	jw_free(&w);
+	return out;
+}
+
+/* logprobs asked: a server that sends them ("all"), one that ignores the
+ * request ("none", never a silent zero), and one that drops some chunks'
+ * ("partial").  The captured llama-server stream (without logprobs)
+ * stands for the server that ignores them. */
+static void test_logprobs(void)
+{
+	static const char with[] = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"},"
+		"\"logprobs\":{\"content\":[{\"token\":\"a\",\"logprob\":-0.25,"
+		"\"top_logprobs\":[{\"token\":\"a\",\"logprob\":-0.25}]}]}}]}\n\n";
+	static const char without[] = "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n";
+	static const char fin[] = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
+		"\"stop\"}]}\n\ndata: [DONE]\n\n";
+	struct resp r;
+	size_t n;
+	char *body = fixture("chat-stream-usage.sse", &n), *d;
+
+	start(&r, "text/event-stream", 200);
+	resp_set_logprobs(&r, 3);
+	resp_body(&r, body, n, 2);
+	resp_end(&r, RT_OK, NULL, 3);
+	d = done_of(&r);
+	CHECK(strstr(d, "\"logprobs\":{\"asked\":3,\"given\":\"none\",\"positions\":0}") != NULL);
+	free(d);
+	resp_free(&r);
+	start(&r, "text/event-stream", 200);
+	resp_set_logprobs(&r, 3);
+	resp_body(&r, with, strlen(with), 2);
+	resp_body(&r, fin, strlen(fin), 2);
+	resp_end(&r, RT_OK, NULL, 3);
+	d = done_of(&r);
+	CHECK(strstr(d, "\"given\":\"all\",\"positions\":1,\"top_min\":1,\"content\":"
+		     "[{\"t\":\"a\",\"lp\":-0.250000,\"top\":[[\"a\",-0.250000]]}]") != NULL);
+	free(d);
+	resp_free(&r);
+	start(&r, "text/event-stream", 200);
+	resp_set_logprobs(&r, 3);
+	resp_body(&r, with, strlen(with), 2);
+	resp_body(&r, without, strlen(without), 2);
+	resp_end(&r, RT_OK, NULL, 3);
+	d = done_of(&r);
+	CHECK(strstr(d, "\"given\":\"partial\"") != NULL);
+	free(d);
+	resp_free(&r);
+	free(body);
+}
+
 int main(void)
 {
+	RUN(test_logprobs);
 	RUN(test_ollama_native);
 	RUN(test_capture_whole_and_bytewise);
 	RUN(test_http_error);
