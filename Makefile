@@ -100,9 +100,13 @@ $(LIB_A): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # Each tool's -h text is made from its manual page, so the two agree.
-$(BUILD)/help/%/help.h: docs/%.md scripts/help.awk
+# (src/mkhelp: a build-time program, run here only)
+$(BUILD)/mkhelp: src/mkhelp/mkhelp.c | $(BUILD)/lib
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+$(BUILD)/help/%/help.h: docs/%.md $(BUILD)/mkhelp
 	@mkdir -p $(@D)
-	awk -v tool=$* -f scripts/help.awk $< >$@.tmp && mv $@.tmp $@
+	$(BUILD)/mkhelp $* $< >$@.tmp && mv $@.tmp $@
 
 $(BINDIR)/%: src/%.c $(LIB_A) lib/*.h $(BUILD)/help/%/help.h | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm

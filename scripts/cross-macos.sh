@@ -26,10 +26,12 @@ files=(lib/*.c src/*.c tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c)
 out=$(mktemp -d "${TMPDIR:-/tmp}/tb-cross.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # each tool's generated -h text, as the Makefile makes it
+# (by src/mkhelp, built for this machine)
+cc -std=c11 -O2 -o "$out/mkhelp" src/mkhelp/mkhelp.c || exit 1
 for t in src/*.c; do
 	t=$(basename "$t" .c)
 	mkdir -p "$out/help/$t"
-	awk -v tool="$t" -f scripts/help.awk "docs/$t.md" >"$out/help/$t/help.h"
+	"$out/mkhelp" "$t" "docs/$t.md" >"$out/help/$t/help.h" || exit 1
 done
 nm=$(command -v llvm-nm || ls /usr/lib/llvm-*/bin/llvm-nm 2>/dev/null | tail -n 1 || true)
 # the only symbols a tool may leave to run time: libcurl, cJSON, libcsv and
