@@ -163,89 +163,106 @@ static double median(double *v, int n)
 
 /* ---- token counts ------------------------------------------------------ */
 
-static void check_tokens(const struct sc_input *in, struct sc_result *res)
+/* Length stops: the truth is max_tokens.  Counts the successful requests
+ * (n) and those without usage (nouse); the first disagreement into why,
+ * tokens without a chunk of their own into note. */
+static void length_stops(const struct step *b, int *n, int *nouse, char *why,
+			 size_t wl, char *note, size_t nl)
 {
-	struct step b, nat;
-	int n = 0, nouse = 0, stops = 0, eos = 0, plain = 0, i;
 	long merged = 0, total = 0;
-	char why[300] = "", note[160] = "";
 
-	res->check = "token counts";
-	if (load(in, SC_BASIC, &b, res) != 0)
-		return;
-	/* Length stops: the truth is max_tokens. */
-	for (i = 0; i < b.n; i++) {
-		const struct rq *r = &b.r[i];
+	for (int i = 0; i < b->n; i++) {
+		const struct rq *r = &b->r[i];
 		long u = usage_out(r), a;
 		if (!ok_req(r))
 			continue;
-		n++;
+		(*n)++;
 		a = r->agg ? (long)jget_num(r->agg, "output_tokens", -1) : -1;
 		if (u < 0) {
-			nouse++;
+			(*nouse)++;
 			continue;
 		}
 		total += u;
 		merged += u > r->chunks ? u - r->chunks : 0;
 		if (strcmp(finish(r), "length") == 0 && r->max_tokens > 0 &&
 		    u != r->max_tokens && !why[0])
-			snprintf(why, sizeof why, "request %ld stopped at max_tokens "
+			snprintf(why, wl, "request %ld stopped at max_tokens "
 				 "%ld but usage says %ld", r->id, r->max_tokens, u);
 		else if (r->chunks > u && !why[0])
-			snprintf(why, sizeof why, "request %ld: %ld token chunks but "
+			snprintf(why, wl, "request %ld: %ld token chunks but "
 				 "usage says %ld", r->id, r->chunks, u);
 		else if (a != u && !why[0])
-			snprintf(why, sizeof why, "request %ld: agg counts %ld output "
+			snprintf(why, wl, "request %ld: agg counts %ld output "
 				 "tokens, usage %ld", r->id, a, u);
 	}
-	if (why[0] || n == 0) {
-		say(res, SC_FAIL, "%s", n ? why : "no request of the basic step succeeded");
-		free(b.r);
-		return;
-	}
 	if (merged > 0)
-		snprintf(note, sizeof note, "; %ld of %ld tokens came without a "
+		snprintf(note, nl, "; %ld of %ld tokens came without a "
 			 "chunk of their own (merged or empty: split UTF-8, special "
 			 "tokens), agg counts usage's", merged, total);
-	/* Natural stops: does usage count the end-of-sequence token, and does
-	 * agg leave it out of the decoded tokens? */
-	if (load(in, SC_NATURAL, &nat, res) != 0) {
-		free(b.r);
-		return;
-	}
-	for (i = 0; i < nat.n; i++) {
-		const struct rq *r = &nat.r[i];
+}
+
+/* Natural stops: does usage count the end-of-sequence token, and does agg
+ * leave it out of the decoded tokens?  What usage counts, said into told;
+ * the first disagreement into why. */
+static void natural_stops(const struct step *nat, char *why, size_t wl,
+			  const char **told)
+{
+	int stops = 0, eos = 0, plain = 0;
+
+	for (int i = 0; i < nat->n; i++) {
+		const struct rq *r = &nat->r[i];
 		long u = usage_out(r);
 		double span = r->t_last - r->t_first, want, got;
 		if (!ok_req(r) || strcmp(finish(r), "stop") != 0 || u < 0)
 			continue;
 		stops++;
 		if (u < r->chunks && !why[0])
-			snprintf(why, sizeof why, "request %ld (natural stop): %ld "
+			snprintf(why, wl, "request %ld (natural stop): %ld "
 				 "token chunks but usage says %ld", r->id, r->chunks, u);
-		if (u == r->chunks + 1)
-			eos++;
-		else if (u == r->chunks)
-			plain++;
+		eos += u == r->chunks + 1;
+		plain += u == r->chunks;
 		/* With the EOS in usage, agg's decode TPS rests on the chunks. */
 		want = r->chunks >= 2 && span > 0 ? (double)(r->chunks - 1) / span : -1;
 		got = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
 		if (u == r->chunks + 1 && want > 0 && fabs(got / want - 1) > 0.001 &&
 		    !why[0])
-			snprintf(why, sizeof why, "request %ld (natural stop): agg's "
+			snprintf(why, wl, "request %ld (natural stop): agg's "
 				 "decode %.1f tok/s, the chunks' %.1f: the end-of-sequence "
 				 "token counted as decoded", r->id, got, want);
 	}
+	*told = stops == 0 ? "no natural stop seen, not known" :
+		eos == stops ? "counted in usage on natural stops (usage = chunks + 1), left out of agg's decoded tokens" :
+		plain == stops ? "not counted in usage" :
+		"not told apart (usage minus chunks varies on natural stops)";
+}
+
+static void check_tokens(const struct sc_input *in, struct sc_result *res)
+{
+	struct step b, nat;
+	int n = 0, nouse = 0;
+	char why[300] = "", note[160] = "";
+	const char *told;
+
+	res->check = "token counts";
+	if (load(in, SC_BASIC, &b, res) != 0)
+		return;
+	length_stops(&b, &n, &nouse, why, sizeof why, note, sizeof note);
+	if (why[0] || n == 0) {
+		say(res, SC_FAIL, "%s", n ? why : "no request of the basic step succeeded");
+		free(b.r);
+		return;
+	}
+	if (load(in, SC_NATURAL, &nat, res) != 0) {
+		free(b.r);
+		return;
+	}
+	natural_stops(&nat, why, sizeof why, &told);
 	if (why[0])
 		say(res, SC_FAIL, "%s", why);
 	else
 		say(res, SC_OK, "%d requests: usage = max_tokens on length stops, "
 		    "agg's output tokens = usage%s%s; end-of-sequence token: %s", n,
-		    nouse ? " where usage came" : "", note,
-		    stops == 0 ? "no natural stop seen, not known" :
-		    eos == stops ? "counted in usage on natural stops (usage = chunks + 1), left out of agg's decoded tokens" :
-		    plain == stops ? "not counted in usage" :
-		    "not told apart (usage minus chunks varies on natural stops)");
+		    nouse ? " where usage came" : "", note, told);
 	free(b.r);
 	free(nat.r);
 }
