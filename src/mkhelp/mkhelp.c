@@ -64,9 +64,16 @@ static void emit(const char *s)
 /* text in lines of at most 78 columns behind an indent of 6 */
 static void wrapped(char *text)
 {
-	char line[4096] = INDENT, *w, *save = NULL;
+	char line[4096] = INDENT, *w, *next;
 
-	for (w = strtok_r(text, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+	for (w = text; *w; w = next) {
+		while (*w == ' ')
+			w++;
+		if (*w == '\0')
+			break;
+		next = w + strcspn(w, " ");
+		if (*next)
+			*next++ = '\0';
 		if (strlen(line) + 1 + strlen(w) > 78 && strcmp(line, INDENT)) {
 			emit(line);
 			snprintf(line, sizeof line, INDENT);
