@@ -62,17 +62,23 @@ EVENT_LIBS := $(shell $(PKG_CONFIG) --libs libevent 2>/dev/null || echo -levent)
 # libcsv ships no pkg-config file on Debian.
 CSV_LIBS   := $(shell $(PKG_CONFIG) --libs csv 2>/dev/null || echo -lcsv)
 
+# The layout (docs/development.md): lib/ holds the modules two or more
+# tools share; src/TOOL/ holds a tool, its main in src/TOOL/TOOL.c beside
+# the modules it alone uses.  Every module goes into one library, which
+# the tools and the unit tests link.  src/mkhelp is a build-time program.
+TOOLS     = $(filter-out mkhelp,$(notdir $(wildcard src/*)))
+TOOL_BIN  = $(TOOLS:%=$(BINDIR)/%)
+TOOL_DIRS = $(TOOLS:%=src/%)
+HEADERS   = $(wildcard lib/*.h src/*/*.h)
+
 ALL_CFLAGS = $(STD) $(WARN) $(FEATURES) $(CFLAGS) $(SANFLAGS) \
-             -Ilib $(PC_CFLAGS) -DTB_VERSION='"$(VERSION)"'
+             -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS) -DTB_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
-LIB_SRC  = $(wildcard lib/*.c)
-LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+LIB_SRC  = $(wildcard lib/*.c) \
+           $(filter-out $(foreach t,$(TOOLS),src/$(t)/$(t).c),$(wildcard $(TOOL_DIRS:%=%/*.c)))
+LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 LIB_A    = $(BUILD)/libtokbench.a
-
-# The tools, one source file each in src/.
-TOOLS    = $(patsubst src/%.c,%,$(wildcard src/*.c))
-TOOL_BIN = $(TOOLS:%=$(BINDIR)/%)
 
 # Extra libraries per tool.
 LIBS_llmsim    = $(EVENT_LIBS) $(CJSON_LIBS)
@@ -92,7 +98,8 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(TOOL_BIN)
 
-$(BUILD)/lib/%.o: lib/%.c lib/*.h | $(BUILD)/lib
+$(BUILD)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB_A): $(LIB_OBJ)
@@ -100,17 +107,22 @@ $(LIB_A): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 # Each tool's -h text is made from its manual page, so the two agree.
-$(BUILD)/help/%/help.h: docs/%.md scripts/help.awk
-	@mkdir -p $(@D)
-	awk -v tool=$* -f scripts/help.awk $< >$@.tmp && mv $@.tmp $@
+# (src/mkhelp: a build-time program, run here only)
+$(BUILD)/mkhelp: src/mkhelp/mkhelp.c | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
 
-$(BINDIR)/%: src/%.c $(LIB_A) lib/*.h $(BUILD)/help/%/help.h | $(BINDIR)
+$(BUILD)/help/%/help.h: docs/%.md $(BUILD)/mkhelp
+	@mkdir -p $(@D)
+	$(BUILD)/mkhelp $* $< >$@.tmp && mv $@.tmp $@
+
+.SECONDEXPANSION:
+$(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) $(EVENT_LIBS) $(CURL_LIBS) -lm
 
-$(BUILD)/lib $(BUILD)/tests $(BINDIR):
+$(BUILD)/tests $(BINDIR):
 	mkdir -p $@
 
 HELPERS = $(BUILD)/tests/memhog $(BUILD)/tests/rawhttp $(BUILD)/tests/tbperf \
@@ -258,10 +270,10 @@ FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = sse ndjson prompts runjson osparse
 FUZZ_CC ?= clang
 FUZZ_FLAGS = $(STD) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
-             -fno-sanitize-recover=undefined -Ilib $(PC_CFLAGS)
-FUZZ_LIB = lib/sse.c lib/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c
+             -fno-sanitize-recover=undefined -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS)
+FUZZ_LIB = src/gen/sse.c src/gen/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c
 
-build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) lib/*.h
+build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(HEADERS)
 	@mkdir -p build/fuzz
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) -lm
 
@@ -311,7 +323,7 @@ cross-macos:
 	ZIG="$(ZIG)" scripts/cross-macos.sh
 
 format:
-	clang-format -i lib/*.[ch] src/*.c tests/unit/*.[ch]
+	clang-format -i lib/*.[ch] src/*/*.[ch] tests/unit/*.[ch]
 
 clean:
 	rm -rf build $(TOOL_BIN)

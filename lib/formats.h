@@ -26,7 +26,7 @@ enum fmt_timeout {
 };
 
 /* agg's verdict on a run's memory over its requests (memory.leak.verdict,
- * lib/memfig; docs/metrics.md): fewer than 8 points, a leak, none, an
+ * src/agg/memfig; docs/metrics.md): fewer than 8 points, a leak, none, an
  * interval that holds the threshold, memory that fell (no verdict).
  * LEAK_OTHER is a reader's name for a verdict it does not know; agg never
  * writes it. */

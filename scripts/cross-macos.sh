@@ -18,18 +18,28 @@ command -v "$zig" >/dev/null 2>&1 || {
 }
 export ZIG_GLOBAL_CACHE_DIR=${ZIG_GLOBAL_CACHE_DIR:-$top/build/zig-cache}
 export ZIG_LOCAL_CACHE_DIR=$ZIG_GLOBAL_CACHE_DIR
+# the tools: src/TOOL/TOOL.c beside their own modules (Makefile, Layout)
+tools=()
+for d in src/*/; do
+	d=$(basename "$d")
+	[ "$d" = mkhelp ] || tools+=("$d")
+done
 flags=(-std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes
 	-Wvla -Wwrite-strings -Wshadow -Werror -D_DARWIN_C_SOURCE -O2
 	-Ilib -Itests/cross-macos/include -DTB_VERSION='"cross"'
 	-DFIXTURES='"tests/fixtures"')
-files=(lib/*.c src/*.c tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c)
+for t in "${tools[@]}"; do flags+=(-I "src/$t"); done
+files=(lib/*.c)
+for t in "${tools[@]}"; do files+=(src/"$t"/*.c); done
+files+=(tests/unit/*.c tests/helpers/*.c tests/fuzz/*.c)
 out=$(mktemp -d "${TMPDIR:-/tmp}/tb-cross.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 # each tool's generated -h text, as the Makefile makes it
-for t in src/*.c; do
-	t=$(basename "$t" .c)
+# (by src/mkhelp, built for this machine)
+cc -std=c11 -O2 -o "$out/mkhelp" src/mkhelp/mkhelp.c || exit 1
+for t in "${tools[@]}"; do
 	mkdir -p "$out/help/$t"
-	awk -v tool="$t" -f scripts/help.awk "docs/$t.md" >"$out/help/$t/help.h"
+	"$out/mkhelp" "$t" "docs/$t.md" >"$out/help/$t/help.h" || exit 1
 done
 nm=$(command -v llvm-nm || ls /usr/lib/llvm-*/bin/llvm-nm 2>/dev/null | tail -n 1 || true)
 # the only symbols a tool may leave to run time: libcurl, cJSON, libcsv and
@@ -41,9 +51,15 @@ for target in aarch64-macos x86_64-macos; do
 	mkdir -p "$out/$target"
 	for f in "${files[@]}"; do
 		help=()
-		case $f in src/*) help=(-I "$out/help/$(basename "$f" .c)") ;; esac
 		o=$out/x.o
-		case $f in lib/* | src/*) o=$out/$target/$(basename "$(dirname "$f")")-$(basename "$f" .c).o ;; esac
+		m=$(basename "$f" .c) d=$(basename "$(dirname "$f")")
+		case $f in
+		lib/*) o=$out/$target/lib-$m.o ;;
+		src/"$m"/"$m".c) # a tool's main
+			help=(-I "$out/help/$m")
+			o=$out/$target/main-$m.o ;;
+		src/*) o=$out/$target/lib-$d-$m.o ;;
+		esac
 		if ! "$zig" cc -target "$target" "${flags[@]}" ${help[@]+"${help[@]}"} -c -o "$o" "$f" 2>"$out/err"; then
 			sed "s/^/cross-macos: $target: /" "$out/err" >&2
 			fail=1
@@ -70,9 +86,8 @@ for target in aarch64-macos x86_64-macos; do
 		continue
 	fi
 	linked=0
-	for t in src/*.c; do
-		t=$(basename "$t" .c)
-		if ! "$zig" cc -target "$target" -o "$out/$target/$t" "$out/$target/src-$t.o" \
+	for t in "${tools[@]}"; do
+		if ! "$zig" cc -target "$target" -o "$out/$target/$t" "$out/$target/main-$t.o" \
 			"$out/$target"/lib-*.o -L"$out/$target" -lstubs 2>"$out/err"; then
 			sed "s/^/cross-macos: $target: link $t: /" "$out/err" >&2
 			fail=1

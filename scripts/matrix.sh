@@ -14,7 +14,7 @@ export RESULTS=${RESULTS:-results}
 REPORT=${REPORT:-reports/report.md}
 
 # ---- the plan ----------------------------------------------------------------
-# bin/matrix reads and checks it (lib/plan: every refusal names file:line)
+# bin/matrix reads and checks it (src/matrix/plan: every refusal names file:line)
 # and gives every entry's every key, defaults applied: ENTRY<TAB>KEY<TAB>VALUE.
 listed=$("$bin/matrix" --list "$plan") || exit 2
 names=()

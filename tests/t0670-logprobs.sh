@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Logprob agreement end to end (#25, level b): llmsim's logprob model
 # knows the true KL divergence and top-1 agreement of every position
-# (lib/simlp); gen --logprobs records what it streams, agg --reference
+# (src/llmsim/simlp); gen --logprobs records what it streams, agg --reference
 # compares a candidate run with the reference run, and every figure must
 # equal llmsim's logged truth within its tolerance.
 . "$(dirname "$0")/lib.sh"

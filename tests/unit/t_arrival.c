@@ -1,4 +1,4 @@
-/* Unit tests for lib/arrival: gaps have the gamma distribution's mean and
+/* Unit tests for src/gen/arrival: gaps have the gamma distribution's mean and
  * variance, constant gaps are exact, a seed repeats. */
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for lib/decide: the picks per model and across models, ties,
+/* Unit tests for src/report/decide: the picks per model and across models, ties,
  * groups that may not be picked, and the several-users rule. */
 #include "runfix.h"
 

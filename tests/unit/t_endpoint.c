@@ -1,4 +1,4 @@
-/* Unit tests for lib/endpoint: base URLs and API keys checked as given. */
+/* Unit tests for src/gen/endpoint: base URLs and API keys checked as given. */
 #include "tap.h"
 
 #include "endpoint.h"

@@ -1,4 +1,4 @@
-/* Unit tests for lib/evacc: events to per-request records, what cannot be
+/* Unit tests for src/agg/evacc: events to per-request records, what cannot be
  * true marked, and the errors that stop a run's reading. */
 #include <cJSON.h>
 

@@ -1,4 +1,4 @@
-/* Unit tests for lib/ident: the loaded model against the run's claim. */
+/* Unit tests for src/gen/ident: the loaded model against the run's claim. */
 #include "tap.h"
 
 #include "ident.h"

@@ -1,5 +1,5 @@
 /* Unit tests of lib/lprob (every logprob shape, each cited in
- * docs/servers.md, Logprobs), lib/lpq (the comparison) and lib/simlp
+ * docs/servers.md, Logprobs), src/agg/lpq (the comparison) and src/llmsim/simlp
  * (llmsim's truth). */
 #include "tap.h"
 #include "lpq.h"

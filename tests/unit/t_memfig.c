@@ -1,4 +1,4 @@
-/* Unit tests for lib/memfig: baseline, peak, timeline, and each leak
+/* Unit tests for src/agg/memfig: baseline, peak, timeline, and each leak
  * verdict on worked examples. */
 #include "tap.h"
 

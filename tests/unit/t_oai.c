@@ -1,4 +1,4 @@
-/* Unit tests of lib/oai: every chunk shape tokbench meets. */
+/* Unit tests of src/gen/oai: every chunk shape tokbench meets. */
 #include "tap.h"
 #include "oai.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for lib/pace: closed and open loops, warm-up, duration, and
+/* Unit tests for src/gen/pace: closed and open loops, warm-up, duration, and
  * the back-off after connection failures. */
 #include "tap.h"
 

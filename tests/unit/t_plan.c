@@ -1,4 +1,4 @@
-/* Unit tests for lib/plan and lib/planest: plans parsed, refused with
+/* Unit tests for src/matrix/plan and src/matrix/planest: plans parsed, refused with
  * file:line, and estimated. */
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for lib/reqbody: the body of a streamed request, field by field. */
+/* Unit tests for src/gen/reqbody: the body of a streamed request, field by field. */
 #include "tap.h"
 
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/resp: a captured llama-server stream fed whole and a
+/* Unit tests for src/gen/resp: a captured llama-server stream fed whole and a
  * byte at a time, and every failure class from the transport's outcome. */
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for lib/rundata: grouping, workloads and levels, every figure
+/* Unit tests for src/report/rundata: grouping, workloads and levels, every figure
  * of the Summary and the concurrency table, and paired comparisons, on
  * run files written here with worked-out values. */
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/runenv: settings recorded, credentials never. */
+/* Unit tests for src/gen/runenv: settings recorded, credentials never. */
 #include "tap.h"
 
 #include "runenv.h"

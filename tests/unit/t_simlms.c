@@ -1,4 +1,4 @@
-/* Unit tests for lib/simlms: LM Studio's models by key with their
+/* Unit tests for src/llmsim/simlms: LM Studio's models by key with their
  * variants, instance ids key, key:2 ..., how a request's model resolves,
  * and the listings' shapes (LM Studio's docs, list.md at c6854fb). */
 #include <cJSON.h>

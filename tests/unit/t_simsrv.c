@@ -1,4 +1,4 @@
-/* Unit tests for lib/simsrv: the engine answers a streamed completion on
+/* Unit tests for src/llmsim/simsrv: the engine answers a streamed completion on
  * its profile's schedule and logs every token (the client is a child
  * process: the engine runs in this one's event loop). */
 #include <arpa/inet.h>

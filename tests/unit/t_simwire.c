@@ -1,4 +1,4 @@
-/* Unit tests for lib/simwire: llmsim's fault specs and request reading. */
+/* Unit tests for src/llmsim/simwire: llmsim's fault specs and request reading. */
 #include "tap.h"
 
 #include "simwire.h"

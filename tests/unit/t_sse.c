@@ -1,4 +1,4 @@
-/* Unit tests of lib/sse: line endings, fields, comments, and every
+/* Unit tests of src/gen/sse: line endings, fields, comments, and every
  * captured stream split at every byte offset. */
 #include "tap.h"
 #include "sse.h"

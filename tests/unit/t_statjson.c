@@ -1,4 +1,4 @@
-/* Unit tests for lib/statjson: the statistics objects of the run JSON. */
+/* Unit tests for src/agg/statjson: the statistics objects of the run JSON. */
 #include "tap.h"
 
 #include "statjson.h"

@@ -1,5 +1,5 @@
-/* t_studies: the report's data for the study's own kinds of run (lib/ladder,
- * lib/mixcls): context ladders, the mixed workload by class and load
+/* t_studies: the report's data for the study's own kinds of run (src/report/ladder,
+ * src/report/mixcls): context ladders, the mixed workload by class and load
  * series, from run files written with worked values. */
 #include <math.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests for lib/tokcal: the search for a prompt of exactly N tokens
+/* Unit tests for src/gen/tokcal: the search for a prompt of exactly N tokens
  * against tokenizers of known shape, and the filler. */
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests for lib/xfer: libcurl's result in resp's terms, and the
+/* Unit tests for src/gen/xfer: libcurl's result in resp's terms, and the
  * fields of a request's events. */
 #include <errno.h>
 

@@ -63,6 +63,39 @@ cJSON_bool cJSON_AddItemToArray(cJSON *array, cJSON *item);
 cJSON *cJSON_AddStringToObject(cJSON *const object, const char *const name,
 			       const char *const string);
 char *cJSON_SetValuestring(cJSON *object, const char *valuestring);
+/* the rest of cJSON 1.7's API that a module may reach for, as cJSON.h
+ * declares it, so that a new call needs no edit here */
+cJSON *cJSON_CreateNull(void);
+cJSON *cJSON_CreateTrue(void);
+cJSON *cJSON_CreateFalse(void);
+cJSON *cJSON_CreateBool(cJSON_bool boolean);
+cJSON *cJSON_CreateNumber(double num);
+cJSON *cJSON_CreateString(const char *string);
+cJSON *cJSON_CreateRaw(const char *raw);
+cJSON_bool cJSON_AddItemToObject(cJSON *object, const char *string, cJSON *item);
+cJSON_bool cJSON_AddItemToObjectCS(cJSON *object, const char *string, cJSON *item);
+cJSON *cJSON_AddNullToObject(cJSON *const object, const char *const name);
+cJSON *cJSON_AddFalseToObject(cJSON *const object, const char *const name);
+cJSON *cJSON_AddRawToObject(cJSON *const object, const char *const name, const char *const raw);
+cJSON *cJSON_DetachItemFromArray(cJSON *array, int which);
+void cJSON_DeleteItemFromArray(cJSON *array, int which);
+cJSON *cJSON_DetachItemFromObject(cJSON *object, const char *string);
+cJSON *cJSON_DetachItemFromObjectCaseSensitive(cJSON *object, const char *string);
+void cJSON_DeleteItemFromObjectCaseSensitive(cJSON *object, const char *string);
+cJSON_bool cJSON_InsertItemInArray(cJSON *array, int which, cJSON *newitem);
+cJSON_bool cJSON_ReplaceItemInArray(cJSON *array, int which, cJSON *newitem);
+cJSON_bool cJSON_ReplaceItemInObject(cJSON *object, const char *string, cJSON *newitem);
+cJSON_bool cJSON_ReplaceItemInObjectCaseSensitive(cJSON *object, const char *string, cJSON *newitem);
+cJSON_bool cJSON_Compare(const cJSON *const a, const cJSON *const b, const cJSON_bool case_sensitive);
+cJSON_bool cJSON_HasObjectItem(const cJSON *object, const char *string);
+char *cJSON_GetStringValue(const cJSON *const item);
+double cJSON_GetNumberValue(const cJSON *const item);
+double cJSON_SetNumberHelper(cJSON *object, double number);
+char *cJSON_PrintBuffered(const cJSON *item, int prebuffer, cJSON_bool fmt);
+cJSON_bool cJSON_IsInvalid(const cJSON *const item);
+cJSON_bool cJSON_IsRaw(const cJSON *const item);
+void cJSON_Minify(char *json);
+void *cJSON_malloc(size_t size);
 void cJSON_free(void *object);
 
 #define cJSON_ArrayForEach(element, array) \

@@ -873,7 +873,7 @@ static void parse_args(int argc, char **argv)
 		case 's': opt_stats = 1; break;
 		case 'e': opt_role_early = 1; break;
 		case 'E': opt_eos_in_usage = 1; break;
-		case 'x': opt_seed = (uint64_t)(int)args_int("--seed", optarg, 0, 1LL << 62); break;
+		case 'x': opt_seed = (uint64_t)args_int("--seed", optarg, 0, 1LL << 62); break;
 		case 'l': opt_log = optarg; break;
 		case 'z':
 			if (simfault_parse(optarg, &run_fault) != 0)

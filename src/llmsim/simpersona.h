@@ -1,8 +1,8 @@
 /* simpersona: llmsim's endpoints besides completions that differ with the
  * server it imitates (llmsim --as): /health, the model listings, Ollama's
- * /api/tags and /api/ps, LM Studio's listings (lib/simlms).  Each shape
+ * /api/tags and /api/ps, LM Studio's listings (src/llmsim/simlms).  Each shape
  * follows that server's source, cited in docs/servers.md; completions are
- * lib/simsrv's. */
+ * src/llmsim/simsrv's. */
 #ifndef TB_SIMPERSONA_H
 #define TB_SIMPERSONA_H
 
@@ -35,7 +35,7 @@ void simpersona_ollama_tags(struct evhttp_request *req, const struct sim_profile
 void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *cur,
 			  int loaded);
 
-/* LM Studio's listings of its models and instances m (lib/simlms) at now
+/* LM Studio's listings of its models and instances m (src/llmsim/simlms) at now
  * (monotonic ns): 0.4's GET /api/v1/models (its docs, list.md), GET
  * /api/v0/models, and its GET /v1/models. */
 enum simpersona_lms { LMS_V1, LMS_V0, LMS_OPENAI };

@@ -1,5 +1,5 @@
-/* srvcheck: check-server's verdicts (srvcheck.h, docs/srvcheck.md). */
-#include "srvcheck.h"
+/* battery: check-server's verdicts (battery.h, docs/srvcheck.md). */
+#include "battery.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -12,7 +12,7 @@
 #include "srvfig.h"
 #include "stats.h"
 
-const char *const sc_step_names[SC_NSTEPS] = {
+const char *const battery_step_names[BATTERY_NSTEPS] = {
 	"basic", "natural", "reasoning", "bust", "nobust", "nousage",
 	"overflow", "unknown", "health", "mem"
 };
@@ -32,15 +32,15 @@ struct step {
 	const cJSON *run_ev;   /* gen's run event */
 };
 
-const char *sc_verdict_name(enum sc_verdict v)
+const char *battery_verdict_name(enum battery_verdict v)
 {
-	return v == SC_OK ? "ok" : v == SC_FAIL ? "FAIL" : "n/a";
+	return v == BATTERY_OK ? "ok" : v == BATTERY_FAIL ? "FAIL" : "n/a";
 }
 
-static void say(struct sc_result *res, enum sc_verdict v, const char *fmt, ...)
+static void say(struct battery_result *res, enum battery_verdict v, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void say(struct sc_result *res, enum sc_verdict v, const char *fmt, ...)
+static void say(struct battery_result *res, enum battery_verdict v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,22 +65,22 @@ static struct rq *find(struct step *s, long id)
 
 /* Reads a step's events (and agg's per_request) into s; 0, or -1 when the
  * step has no events (res says why). */
-static int load(const struct sc_input *in, enum sc_step k, struct step *s,
-		struct sc_result *res)
+static int load(const struct battery_input *in, enum battery_step k, struct step *s,
+		struct battery_result *res)
 {
-	const struct sc_step_data *d = &in->step[k];
+	const struct battery_step_data *d = &in->step[k];
 	const cJSON *ev, *pr;
 	struct rq *r;
 
 	memset(s, 0, sizeof *s);
 	if (d->events == NULL) {
-		say(res, SC_FAIL, "the %s step has no events: %s", sc_step_names[k],
+		say(res, BATTERY_FAIL, "the %s step has no events: %s", battery_step_names[k],
 		    d->why[0] ? d->why : "not run");
 		return -1;
 	}
 	s->r = calloc((size_t)cJSON_GetArraySize(d->events) + 1, sizeof *s->r);
 	if (s->r == NULL) {
-		say(res, SC_FAIL, "out of memory");
+		say(res, BATTERY_FAIL, "out of memory");
 		return -1;
 	}
 	cJSON_ArrayForEach(ev, d->events) {
@@ -163,89 +163,106 @@ static double median(double *v, int n)
 
 /* ---- token counts ------------------------------------------------------ */
 
-static void check_tokens(const struct sc_input *in, struct sc_result *res)
+/* Length stops: the truth is max_tokens.  Counts the successful requests
+ * (n) and those without usage (nouse); the first disagreement into why,
+ * tokens without a chunk of their own into note. */
+static void length_stops(const struct step *b, int *n, int *nouse, char *why,
+			 size_t wl, char *note, size_t nl)
 {
-	struct step b, nat;
-	int n = 0, nouse = 0, stops = 0, eos = 0, plain = 0, i;
 	long merged = 0, total = 0;
-	char why[300] = "", note[160] = "";
 
-	res->check = "token counts";
-	if (load(in, SC_BASIC, &b, res) != 0)
-		return;
-	/* Length stops: the truth is max_tokens. */
-	for (i = 0; i < b.n; i++) {
-		const struct rq *r = &b.r[i];
+	for (int i = 0; i < b->n; i++) {
+		const struct rq *r = &b->r[i];
 		long u = usage_out(r), a;
 		if (!ok_req(r))
 			continue;
-		n++;
+		(*n)++;
 		a = r->agg ? (long)jget_num(r->agg, "output_tokens", -1) : -1;
 		if (u < 0) {
-			nouse++;
+			(*nouse)++;
 			continue;
 		}
 		total += u;
 		merged += u > r->chunks ? u - r->chunks : 0;
 		if (strcmp(finish(r), "length") == 0 && r->max_tokens > 0 &&
 		    u != r->max_tokens && !why[0])
-			snprintf(why, sizeof why, "request %ld stopped at max_tokens "
+			snprintf(why, wl, "request %ld stopped at max_tokens "
 				 "%ld but usage says %ld", r->id, r->max_tokens, u);
 		else if (r->chunks > u && !why[0])
-			snprintf(why, sizeof why, "request %ld: %ld token chunks but "
+			snprintf(why, wl, "request %ld: %ld token chunks but "
 				 "usage says %ld", r->id, r->chunks, u);
 		else if (a != u && !why[0])
-			snprintf(why, sizeof why, "request %ld: agg counts %ld output "
+			snprintf(why, wl, "request %ld: agg counts %ld output "
 				 "tokens, usage %ld", r->id, a, u);
 	}
-	if (why[0] || n == 0) {
-		say(res, SC_FAIL, "%s", n ? why : "no request of the basic step succeeded");
-		free(b.r);
-		return;
-	}
 	if (merged > 0)
-		snprintf(note, sizeof note, "; %ld of %ld tokens came without a "
+		snprintf(note, nl, "; %ld of %ld tokens came without a "
 			 "chunk of their own (merged or empty: split UTF-8, special "
 			 "tokens), agg counts usage's", merged, total);
-	/* Natural stops: does usage count the end-of-sequence token, and does
-	 * agg leave it out of the decoded tokens? */
-	if (load(in, SC_NATURAL, &nat, res) != 0) {
-		free(b.r);
-		return;
-	}
-	for (i = 0; i < nat.n; i++) {
-		const struct rq *r = &nat.r[i];
+}
+
+/* Natural stops: does usage count the end-of-sequence token, and does agg
+ * leave it out of the decoded tokens?  What usage counts, said into told;
+ * the first disagreement into why. */
+static void natural_stops(const struct step *nat, char *why, size_t wl,
+			  const char **told)
+{
+	int stops = 0, eos = 0, plain = 0;
+
+	for (int i = 0; i < nat->n; i++) {
+		const struct rq *r = &nat->r[i];
 		long u = usage_out(r);
 		double span = r->t_last - r->t_first, want, got;
 		if (!ok_req(r) || strcmp(finish(r), "stop") != 0 || u < 0)
 			continue;
 		stops++;
 		if (u < r->chunks && !why[0])
-			snprintf(why, sizeof why, "request %ld (natural stop): %ld "
+			snprintf(why, wl, "request %ld (natural stop): %ld "
 				 "token chunks but usage says %ld", r->id, r->chunks, u);
-		if (u == r->chunks + 1)
-			eos++;
-		else if (u == r->chunks)
-			plain++;
+		eos += u == r->chunks + 1;
+		plain += u == r->chunks;
 		/* With the EOS in usage, agg's decode TPS rests on the chunks. */
 		want = r->chunks >= 2 && span > 0 ? (double)(r->chunks - 1) / span : -1;
 		got = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
 		if (u == r->chunks + 1 && want > 0 && fabs(got / want - 1) > 0.001 &&
 		    !why[0])
-			snprintf(why, sizeof why, "request %ld (natural stop): agg's "
+			snprintf(why, wl, "request %ld (natural stop): agg's "
 				 "decode %.1f tok/s, the chunks' %.1f: the end-of-sequence "
 				 "token counted as decoded", r->id, got, want);
 	}
+	*told = stops == 0 ? "no natural stop seen, not known" :
+		eos == stops ? "counted in usage on natural stops (usage = chunks + 1), left out of agg's decoded tokens" :
+		plain == stops ? "not counted in usage" :
+		"not told apart (usage minus chunks varies on natural stops)";
+}
+
+static void check_tokens(const struct battery_input *in, struct battery_result *res)
+{
+	struct step b, nat;
+	int n = 0, nouse = 0;
+	char why[300] = "", note[160] = "";
+	const char *told;
+
+	res->check = "token counts";
+	if (load(in, BATTERY_BASIC, &b, res) != 0)
+		return;
+	length_stops(&b, &n, &nouse, why, sizeof why, note, sizeof note);
+	if (why[0] || n == 0) {
+		say(res, BATTERY_FAIL, "%s", n ? why : "no request of the basic step succeeded");
+		free(b.r);
+		return;
+	}
+	if (load(in, BATTERY_NATURAL, &nat, res) != 0) {
+		free(b.r);
+		return;
+	}
+	natural_stops(&nat, why, sizeof why, &told);
 	if (why[0])
-		say(res, SC_FAIL, "%s", why);
+		say(res, BATTERY_FAIL, "%s", why);
 	else
-		say(res, SC_OK, "%d requests: usage = max_tokens on length stops, "
+		say(res, BATTERY_OK, "%d requests: usage = max_tokens on length stops, "
 		    "agg's output tokens = usage%s%s; end-of-sequence token: %s", n,
-		    nouse ? " where usage came" : "", note,
-		    stops == 0 ? "no natural stop seen, not known" :
-		    eos == stops ? "counted in usage on natural stops (usage = chunks + 1), left out of agg's decoded tokens" :
-		    plain == stops ? "not counted in usage" :
-		    "not told apart (usage minus chunks varies on natural stops)");
+		    nouse ? " where usage came" : "", note, told);
 	free(b.r);
 	free(nat.r);
 }
@@ -263,7 +280,7 @@ static double server_decode(const cJSON *done, const char **how)
 	return f.decode_tps;
 }
 
-static void check_decode(const struct sc_input *in, struct sc_result *res)
+static void check_decode(const struct battery_input *in, struct battery_result *res)
 {
 	struct step b;
 	double ratio[256], cli[256], srv[256], span[256], tol;
@@ -272,7 +289,7 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 	int n = 0, i, burst = 0;
 
 	res->check = "decode TPS";
-	if (load(in, SC_BASIC, &b, res) != 0)
+	if (load(in, BATTERY_BASIC, &b, res) != 0)
 		return;
 	for (i = 0; i < b.n && n < 256; i++) {
 		const struct rq *r = &b.r[i];
@@ -291,14 +308,14 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 		n++;
 	}
 	if (burst > 0) {
-		say(res, SC_FAIL, "in %d request%s every token reached the client "
+		say(res, BATTERY_FAIL, "in %d request%s every token reached the client "
 		    "at once, while the server reports %.1f tok/s (%s): the "
 		    "stream is buffered on the way, so no speed the client "
 		    "measures is the server's", burst, burst == 1 ? "" : "s",
 		    server_decode(b.r[0].done, &how), how);
 	} else if (n == 0) {
 		const char *k = jget_path_str(b.run_ev, "server.kind");
-		say(res, SC_NA, "the server reports no decode speed of its own%s",
+		say(res, BATTERY_NA, "the server reports no decode speed of its own%s",
 		    k && !strcmp(k, "lmstudio") ? ": LM Studio sends none in /v1 streams "
 		    "(its docs show stats only in /api/v0 and /api/v1/chat replies)" : "");
 	} else {
@@ -307,7 +324,7 @@ static void check_decode(const struct sc_input *in, struct sc_result *res)
 		 * milliseconds (a tiny model at thousands of tok/s) moves by
 		 * scheduling alone; a buffered stream shrinks it to nothing */
 		tol = 0.02 + 0.001 / fmax(median(span, n), 1e-6);
-		say(res, fabs(m - 1) <= tol ? SC_OK : SC_FAIL,
+		say(res, fabs(m - 1) <= tol ? BATTERY_OK : BATTERY_FAIL,
 		    "client %.1f tok/s, server %.1f (%s), client/server %.4f "
 		    "(median of %d; the farthest %.4f; within %.1f %%)%s", mc, ms,
 		    how, m, n, worst, tol * 100, fabs(m - 1) <= tol ? "" : m > 1 ?
@@ -361,7 +378,7 @@ static void ttft_step(const struct step *s, char *why, size_t wn, double *ttft,
 	}
 }
 
-static void check_ttft(const struct sc_input *in, struct sc_result *res)
+static void check_ttft(const struct battery_input *in, struct battery_result *res)
 {
 	struct step b, c;
 	double ttft[256], hdr[256], role[256], srv[256];
@@ -369,9 +386,9 @@ static void check_ttft(const struct sc_input *in, struct sc_result *res)
 	char why[300] = "", extra[200] = "";
 
 	res->check = "TTFT at the first token";
-	if (load(in, SC_BASIC, &b, res) != 0)
+	if (load(in, BATTERY_BASIC, &b, res) != 0)
 		return;
-	if (load(in, SC_BUST, &c, res) != 0) {
+	if (load(in, BATTERY_BUST, &c, res) != 0) {
 		free(b.r);
 		return;
 	}
@@ -384,11 +401,11 @@ static void check_ttft(const struct sc_input *in, struct sc_result *res)
 		snprintf(extra, sizeof extra, "; the server's own: median %.1f ms",
 			 median(srv, nsrv) * 1e3);
 	if (why[0])
-		say(res, SC_FAIL, "%s", why);
+		say(res, BATTERY_FAIL, "%s", why);
 	else if (n == 0)
-		say(res, SC_FAIL, "no request with a token to time");
+		say(res, BATTERY_FAIL, "no request with a token to time");
 	else
-		say(res, SC_OK, "%d requests: agg's TTFT is the first token's "
+		say(res, BATTERY_OK, "%d requests: agg's TTFT is the first token's "
 		    "arrival (median %.1f ms); headers at %.1f ms, role-only chunk "
 		    "%s%s", n, median(ttft, n) * 1e3, median(hdr, n) * 1e3,
 		    early ? "before the first token (not counted)" :
@@ -399,7 +416,7 @@ static void check_ttft(const struct sc_input *in, struct sc_result *res)
 
 /* ---- reasoning split --------------------------------------------------- */
 
-static void check_reasoning(const struct sc_input *in, struct sc_result *res)
+static void check_reasoning(const struct battery_input *in, struct battery_result *res)
 {
 	struct step s;
 	const struct rq *r = NULL;
@@ -408,13 +425,13 @@ static void check_reasoning(const struct sc_input *in, struct sc_result *res)
 	long ru, u;
 
 	res->check = "reasoning split";
-	if (load(in, SC_REASONING, &s, res) != 0)
+	if (load(in, BATTERY_REASONING, &s, res) != 0)
 		return;
 	for (int i = 0; i < s.n; i++)
 		if (ok_req(&s.r[i]) && r == NULL)
 			r = &s.r[i];
 	if (r == NULL) {
-		say(res, SC_FAIL, "the reasoning request failed: %s",
+		say(res, BATTERY_FAIL, "the reasoning request failed: %s",
 		    s.n && s.r[0].done && jget_str(s.r[0].done, "error") ?
 		    jget_str(s.r[0].done, "error") : "no answer");
 		free(s.r);
@@ -423,29 +440,29 @@ static void check_reasoning(const struct sc_input *in, struct sc_result *res)
 	text = jget_str(r->done, "text");
 	ru = (long)jget_path_num(r->done, "usage.completion_tokens_details.reasoning_tokens", -1);
 	u = usage_out(r);
-	ttfo = jget_path_num(in->step[SC_REASONING].run, "metrics.ttfo_s.p50", -1);
+	ttfo = jget_path_num(in->step[BATTERY_REASONING].run, "metrics.ttfo_s.p50", -1);
 	if (r->reasoning > 0 && (r->content > 0 || strcmp(finish(r), "length") == 0))
-		say(res, SC_OK, "%ld reasoning and %ld answer chunks in separate "
+		say(res, BATTERY_OK, "%ld reasoning and %ld answer chunks in separate "
 		    "fields; TTFT %.1f ms, TTFO %s", r->reasoning, r->content,
 		    (r->t_first - r->t_send) * 1e3,
 		    ttfo >= 0 ? "reported" : r->content ? "missing" : "none (no answer yet)");
 	else if (text && (strstr(text, "<think>") || strstr(text, "</think>")))
-		say(res, SC_FAIL, "the reasoning came inside the answer between "
+		say(res, BATTERY_FAIL, "the reasoning came inside the answer between "
 		    "<think> tags: answer tokens and TTFO include it (turn the "
 		    "server's reasoning parser on)");
 	else if (r->reasoning == 0 && ru > 0)
-		say(res, SC_FAIL, "usage counts %ld reasoning tokens, none came in "
+		say(res, BATTERY_FAIL, "usage counts %ld reasoning tokens, none came in "
 		    "reasoning_content or reasoning: a field tokbench does not read",
 		    ru);
 	else if (r->reasoning == 0 && strcmp(finish(r), "length") == 0 &&
 		 r->chunks < r->max_tokens && u > r->chunks)
-		say(res, SC_FAIL, "the answer stopped at max_tokens %ld with %ld "
+		say(res, BATTERY_FAIL, "the answer stopped at max_tokens %ld with %ld "
 		    "token chunks in content (usage %ld): the rest came in a field "
 		    "tokbench does not read", r->max_tokens, r->chunks, u);
 	else if (r->reasoning > 0 && ttfo >= 0 && r->content > 0)
-		say(res, SC_OK, "reasoning and answer separate");
+		say(res, BATTERY_OK, "reasoning and answer separate");
 	else
-		say(res, SC_NA, "no reasoning from this model (%ld answer chunks): "
+		say(res, BATTERY_NA, "no reasoning from this model (%ld answer chunks): "
 		    "not a reasoning model, or its reasoning is off", r->content);
 	free(s.r);
 }
@@ -498,7 +515,7 @@ static int cache_step(const struct step *s, double *first, double *later,
 	return n;
 }
 
-static void check_cache(const struct sc_input *in, struct sc_result *res)
+static void check_cache(const struct battery_input *in, struct battery_result *res)
 {
 	struct step on, off;
 	double f1, l1, s1, f2, l2, s2;
@@ -506,15 +523,15 @@ static void check_cache(const struct sc_input *in, struct sc_result *res)
 	char told[120] = "", saved[200];
 
 	res->check = "prefix cache";
-	if (load(in, SC_BUST, &on, res) != 0)
+	if (load(in, BATTERY_BUST, &on, res) != 0)
 		return;
-	if (load(in, SC_NOBUST, &off, res) != 0) {
+	if (load(in, BATTERY_NOBUST, &off, res) != 0) {
 		free(on.r);
 		return;
 	}
 	if (cache_step(&on, &f1, &l1, &s1, &c1, &p1) == 0 ||
 	    cache_step(&off, &f2, &l2, &s2, &c2, &p2) == 0) {
-		say(res, SC_FAIL, "the repeated prompt did not get a first token "
+		say(res, BATTERY_FAIL, "the repeated prompt did not get a first token "
 		    "twice with busting on and off (see bust.ndjson, nobust.ndjson)");
 		goto out;
 	}
@@ -528,12 +545,12 @@ static void check_cache(const struct sc_input *in, struct sc_result *res)
 		snprintf(saved, sizeof saved, "busting off: no saving seen "
 			 "(later TTFT %.2fx the first)", l2);
 	if (s1 > 0.1 || (s1 < 0 && l1 < 0.5))
-		say(res, SC_FAIL, "with cache busting on a repeated prompt came "
+		say(res, BATTERY_FAIL, "with cache busting on a repeated prompt came "
 		    "%.0f %% faster to its first token%s: the server serves it from "
 		    "a cache tokbench cannot bust, so prefill figures are "
 		    "inflated", (1 - l1) * 100, told);
 	else
-		say(res, SC_OK, "busting on: later TTFT %.2fx the first%s; %s", l1,
+		say(res, BATTERY_OK, "busting on: later TTFT %.2fx the first%s; %s", l1,
 		    told, saved);
 out:
 	free(on.r);
@@ -542,7 +559,7 @@ out:
 
 /* ---- usage ---------------------------------------------------------------- */
 
-static void check_usage(const struct sc_input *in, struct sc_result *res)
+static void check_usage(const struct battery_input *in, struct battery_result *res)
 {
 	struct step b, nu;
 	int asked = 0, with = 0, unasked = 0, uwith = 0, i;
@@ -550,14 +567,14 @@ static void check_usage(const struct sc_input *in, struct sc_result *res)
 	res->check = "usage";
 	/* the basic step on Ollama's native API has counts, not usage: the
 	 * natural step asked on its OpenAI API */
-	if (load(in, SC_BASIC, &b, res) != 0)
+	if (load(in, BATTERY_BASIC, &b, res) != 0)
 		return;
 	if (b.run_ev && jget_str(b.run_ev, "api") && !strcmp(jget_str(b.run_ev, "api"), "ollama")) {
 		free(b.r);
-		if (load(in, SC_NATURAL, &b, res) != 0)
+		if (load(in, BATTERY_NATURAL, &b, res) != 0)
 			return;
 	}
-	if (load(in, SC_NOUSAGE, &nu, res) != 0) {
+	if (load(in, BATTERY_NOUSAGE, &nu, res) != 0) {
 		free(b.r);
 		return;
 	}
@@ -572,14 +589,14 @@ static void check_usage(const struct sc_input *in, struct sc_result *res)
 			uwith += usage_out(&nu.r[i]) >= 0;
 		}
 	if (asked == 0 || unasked == 0)
-		say(res, SC_FAIL, "no successful request %s", asked ? "without "
+		say(res, BATTERY_FAIL, "no successful request %s", asked ? "without "
 		    "stream_options" : "with stream_options.include_usage");
 	else if (with < asked)
-		say(res, SC_FAIL, "asked for with stream_options.include_usage, "
+		say(res, BATTERY_FAIL, "asked for with stream_options.include_usage, "
 		    "usage came in %d of %d streams: token counts rest on counting "
 		    "chunks", with, asked);
 	else
-		say(res, SC_OK, "with include_usage: in %d of %d streams; without: "
+		say(res, BATTERY_OK, "with include_usage: in %d of %d streams; without: "
 		    "%s", with, asked, uwith == unasked ? "sent all the same" :
 		    uwith == 0 ? "not sent (as OpenAI's API)" : "sent in some");
 	free(b.r);
@@ -618,7 +635,7 @@ static const char *class_wrong(const struct rq *r)
 	return NULL;
 }
 
-static void check_overflow(const struct sc_input *in, struct sc_result *res)
+static void check_overflow(const struct battery_input *in, struct battery_result *res)
 {
 	struct step s;
 	const struct rq *r;
@@ -626,10 +643,10 @@ static void check_overflow(const struct sc_input *in, struct sc_result *res)
 	long ctx = -1;
 
 	res->check = "context overflow";
-	if (load(in, SC_OVERFLOW, &s, res) != 0)
+	if (load(in, BATTERY_OVERFLOW, &s, res) != 0)
 		return;
 	if (s.n == 0 || (r = &s.r[0])->done == NULL) {
-		say(res, SC_FAIL, "the over-long request has no outcome");
+		say(res, BATTERY_FAIL, "the over-long request has no outcome");
 		free(s.r);
 		return;
 	}
@@ -639,34 +656,34 @@ static void check_overflow(const struct sc_input *in, struct sc_result *res)
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
-		say(res, SC_FAIL, "a prompt over the context%s was answered (%ld "
+		say(res, BATTERY_FAIL, "a prompt over the context%s was answered (%ld "
 		    "tokens, finish %s): the server cuts prompts silently, so a "
 		    "long-context figure measures a shorter prompt", ctx > 0 ?
 		    "" : " (not told)", usage_out(r), finish(r));
 	else if (wrong)
-		say(res, SC_FAIL, "%s: %s", wrong, err ? err : st);
+		say(res, BATTERY_FAIL, "%s: %s", wrong, err ? err : st);
 	else if (strcmp(st, "http_error") != 0 && strcmp(st, "stream_error") != 0)
-		say(res, SC_FAIL, "classified %s, not as the server's refusal: %s",
+		say(res, BATTERY_FAIL, "classified %s, not as the server's refusal: %s",
 		    st, err ? err : "");
 	else if (!says_context(err))
-		say(res, SC_FAIL, "%s whose message does not say why: %s", st,
+		say(res, BATTERY_FAIL, "%s whose message does not say why: %s", st,
 		    err ? err : "(none)");
 	else
-		say(res, SC_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0), err);
+		say(res, BATTERY_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0), err);
 	free(s.r);
 }
 
-static void check_unknown(const struct sc_input *in, struct sc_result *res)
+static void check_unknown(const struct battery_input *in, struct battery_result *res)
 {
 	struct step s;
 	const struct rq *r;
 	const char *st, *err, *wrong;
 
 	res->check = "unknown model";
-	if (load(in, SC_UNKNOWN, &s, res) != 0)
+	if (load(in, BATTERY_UNKNOWN, &s, res) != 0)
 		return;
 	if (s.n == 0 || (r = &s.r[0])->done == NULL) {
-		say(res, SC_FAIL, "the request has no outcome");
+		say(res, BATTERY_FAIL, "the request has no outcome");
 		free(s.r);
 		return;
 	}
@@ -674,47 +691,47 @@ static void check_unknown(const struct sc_input *in, struct sc_result *res)
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
-		say(res, SC_NA, "answered by the loaded model whatever the name, as "
+		say(res, BATTERY_NA, "answered by the loaded model whatever the name, as "
 		    "llama-server does: results are labelled by gen -m, not by "
 		    "the server");
 	else if (wrong)
-		say(res, SC_FAIL, "%s: %s", wrong, err ? err : st);
+		say(res, BATTERY_FAIL, "%s: %s", wrong, err ? err : st);
 	else if (strcmp(st, "http_error") == 0 || strcmp(st, "stream_error") == 0)
-		say(res, SC_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0),
+		say(res, BATTERY_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0),
 		    err ? err : "");
 	else
-		say(res, SC_FAIL, "classified %s: %s", st, err ? err : "");
+		say(res, BATTERY_FAIL, "classified %s: %s", st, err ? err : "");
 	free(s.r);
 }
 
 /* ---- memory, load, identity ------------------------------------------- */
 
-static void check_memory(const struct sc_input *in, struct sc_result *res)
+static void check_memory(const struct battery_input *in, struct battery_result *res)
 {
 	const cJSON *ev;
 	double peak = -1;
 
 	res->check = "memory peak";
 	if (in->server_pid <= 0) {
-		say(res, SC_NA, "no SERVER_PID given");
+		say(res, BATTERY_NA, "no SERVER_PID given");
 		return;
 	}
-	if (in->step[SC_MEM].events == NULL) {
-		say(res, SC_FAIL, "memsample gave no samples: %s", in->step[SC_MEM].why);
+	if (in->step[BATTERY_MEM].events == NULL) {
+		say(res, BATTERY_FAIL, "memsample gave no samples: %s", in->step[BATTERY_MEM].why);
 		return;
 	}
-	cJSON_ArrayForEach(ev, in->step[SC_MEM].events) {
+	cJSON_ArrayForEach(ev, in->step[BATTERY_MEM].events) {
 		double p = jget_path_num(ev, "proc.peak_rss_bytes", -1);
 		if (p > peak)
 			peak = p;
 	}
 	if (peak <= 0)
-		say(res, SC_FAIL, "memsample saw no memory of process %d", in->server_pid);
+		say(res, BATTERY_FAIL, "memsample saw no memory of process %d", in->server_pid);
 	else if (in->hwm < 0)
-		say(res, SC_NA, "memsample's peak %.3f GB; the kernel's high-water "
+		say(res, BATTERY_NA, "memsample's peak %.3f GB; the kernel's high-water "
 		    "mark is not told on this OS", peak / 1e9);
 	else
-		say(res, fabs(peak / (double)in->hwm - 1) <= 0.05 ? SC_OK : SC_FAIL,
+		say(res, fabs(peak / (double)in->hwm - 1) <= 0.05 ? BATTERY_OK : BATTERY_FAIL,
 		    "memsample's peak %.3f GB, the kernel's VmHWM %.3f GB over %d "
 		    "process%s (%+.1f %%)%s", peak / 1e9, (double)in->hwm / 1e9,
 		    in->hwm_procs, in->hwm_procs == 1 ? "" : "es",
@@ -724,32 +741,32 @@ static void check_memory(const struct sc_input *in, struct sc_result *res)
 		    peak > (double)in->hwm * 1.05 ? ": memsample counts pages twice" : "");
 }
 
-static void check_load(const struct sc_input *in, const char *kind,
-		       struct sc_result *res)
+static void check_load(const struct battery_input *in, const char *kind,
+		       struct battery_result *res)
 {
 	const cJSON *ev, *load = NULL;
 
 	res->check = "load mechanism";
-	cJSON_ArrayForEach(ev, in->step[SC_HEALTH].events)
+	cJSON_ArrayForEach(ev, in->step[BATTERY_HEALTH].events)
 		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "load") == 0)
 			load = ev;
 	if (!strcmp(kind, "mlx"))
-		say(res, SC_FAIL, "mlx_lm.server answers /health 200 while its model "
+		say(res, BATTERY_FAIL, "mlx_lm.server answers /health 200 while its model "
 		    "still loads (mlx-lm 0.32 server.py): a health poll times nothing; "
 		    "time loads with gen --load-cmd");
 	else if (load && jget_str(load, "status") && !strcmp(jget_str(load, "status"), "ok"))
-		say(res, SC_OK, "/health answers 200: a load is timed from the "
+		say(res, BATTERY_OK, "/health answers 200: a load is timed from the "
 		    "server's start to /health 200 (gen --load-health)");
 	else if (!strcmp(kind, "lmstudio"))
-		say(res, SC_OK, "LM Studio's REST API (/api/v0/models answers): a "
+		say(res, BATTERY_OK, "LM Studio's REST API (/api/v0/models answers): a "
 		    "load is timed by POST /api/v1/models/load (gen --load; not "
 		    "called here, it would load a model)");
 	else if (!strcmp(kind, "ollama"))
-		say(res, SC_OK, "Ollama (/api/tags answers): a load is timed by the "
+		say(res, BATTERY_OK, "Ollama (/api/tags answers): a load is timed by the "
 		    "client over its load call, a generate without a prompt (gen "
 		    "--load; not called here)");
 	else
-		say(res, SC_FAIL, "no /health, no load API: time loads with gen "
+		say(res, BATTERY_FAIL, "no /health, no load API: time loads with gen "
 		    "--load-cmd");
 }
 
@@ -767,17 +784,17 @@ static const char *display(const char *kind)
 }
 
 /* What gen detected: the basic step's run event's "server", or NULL. */
-static const cJSON *basic_server(const struct sc_input *in)
+static const cJSON *basic_server(const struct battery_input *in)
 {
 	const cJSON *srv = NULL, *ev;
 
-	cJSON_ArrayForEach(ev, in->step[SC_BASIC].events)
+	cJSON_ArrayForEach(ev, in->step[BATTERY_BASIC].events)
 		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "run") == 0)
 			srv = jget_obj(ev, "server");
 	return srv;
 }
 
-void sc_server(const struct sc_input *in, char *name, size_t nn,
+void battery_server(const struct battery_input *in, char *name, size_t nn,
 	       char *version, size_t vn)
 {
 	const cJSON *srv = basic_server(in);
@@ -789,34 +806,34 @@ void sc_server(const struct sc_input *in, char *name, size_t nn,
 	snprintf(version, vn, "%s", v ? v : "(version not told)");
 }
 
-static void check_identity(const struct sc_input *in, const char *kind,
-			   struct sc_result *res)
+static void check_identity(const struct battery_input *in, const char *kind,
+			   struct battery_result *res)
 {
-	const cJSON *rs = jget_path(in->step[SC_BASIC].run, "run.server");
+	const cJSON *rs = jget_path(in->step[BATTERY_BASIC].run, "run.server");
 	const char *rk = rs ? jget_str(rs, "kind") : NULL;
 	const char *ver = rs ? jget_str(rs, "version") : NULL;
 
 	res->check = "server identity";
 	if (!strcmp(kind, "unknown"))
-		say(res, SC_FAIL, "the server was not recognised: runs will not "
+		say(res, BATTERY_FAIL, "the server was not recognised: runs will not "
 		    "name it (gen --server KIND)");
 	else if (rk == NULL || strcmp(rk, kind) != 0)
-		say(res, SC_FAIL, "gen detected %s but agg's run JSON records %s",
+		say(res, BATTERY_FAIL, "gen detected %s but agg's run JSON records %s",
 		    kind, rk ? rk : "none");
 	else
-		say(res, SC_OK, "%s, version %s, model %s%s recorded in the run",
+		say(res, BATTERY_OK, "%s, version %s, model %s%s recorded in the run",
 		    display(kind), ver ? ver : "not told by this server",
 		    jget_str(rs, "model_id") ? jget_str(rs, "model_id") : "?",
 		    jget_num(rs, "ctx_size", 0) > 0 ? ", context told," : "");
 }
 
-void sc_run(const struct sc_input *in, struct sc_result *out)
+void battery_run(const struct battery_input *in, struct battery_result *out)
 {
 	const cJSON *srv = basic_server(in);
 	const char *kind;
 
 	kind = srv && jget_str(srv, "kind") ? jget_str(srv, "kind") : "unknown";
-	memset(out, 0, SC_NCHECKS * sizeof *out);
+	memset(out, 0, BATTERY_NCHECKS * sizeof *out);
 	check_identity(in, kind, &out[0]);
 	check_tokens(in, &out[1]);
 	check_decode(in, &out[2]);

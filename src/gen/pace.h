@@ -41,7 +41,7 @@ struct pace_launch {
 
 /*
  * A closed loop keeps conc requests in flight; an open loop (rate > 0)
- * starts requests at gamma-distributed arrivals (lib/arrival), with no
+ * starts requests at gamma-distributed arrivals (src/gen/arrival), with no
  * limit in flight unless conc_set.  Measured requests go through the
  * prompts in order, nprompts at a time: request k is prompt k % nprompts,
  * repetition k / nprompts.  total < 0 measures until duration seconds have

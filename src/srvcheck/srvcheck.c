@@ -1,6 +1,6 @@
 /* srvcheck: judges a check-server battery (scripts/check-server.sh): reads
  * each step's events and run JSON from a directory, prints one line per
- * check and "N passed, N failed, N n/a"; lib/srvcheck holds the checks. */
+ * check and "N passed, N failed, N n/a"; src/srvcheck/battery holds the checks. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -15,7 +15,7 @@
 #include "jget.h"
 #include "ndjson.h"
 #include "procmem.h"
-#include "srvcheck.h"
+#include "battery.h"
 #include "help.h" /* generated from docs/srvcheck.md */
 
 static int opt_pid;
@@ -101,8 +101,8 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"server-pid", 1, 0, 'p'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
-	static struct sc_input in;
-	struct sc_result res[SC_NCHECKS];
+	static struct battery_input in;
+	struct battery_result res[BATTERY_NCHECKS];
 	char path[4096], name[64], version[128];
 	int c, i, pass = 0, fail = 0, na = 0;
 
@@ -117,29 +117,29 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage(EXIT_USAGE);
 	opt_dir = argv[optind];
-	for (i = 0; i < SC_NSTEPS; i++) {
-		struct sc_step_data *d = &in.step[i];
-		snprintf(path, sizeof path, "%s/%s.ndjson", opt_dir, sc_step_names[i]);
-		d->events = read_events(path, sc_step_names[i], d->why, sizeof d->why);
-		snprintf(path, sizeof path, "%s/%s.json", opt_dir, sc_step_names[i]);
+	for (i = 0; i < BATTERY_NSTEPS; i++) {
+		struct battery_step_data *d = &in.step[i];
+		snprintf(path, sizeof path, "%s/%s.ndjson", opt_dir, battery_step_names[i]);
+		d->events = read_events(path, battery_step_names[i], d->why, sizeof d->why);
+		snprintf(path, sizeof path, "%s/%s.json", opt_dir, battery_step_names[i]);
 		d->run = read_run(path);
 	}
-	if (in.step[SC_BASIC].events == NULL)
+	if (in.step[BATTERY_BASIC].events == NULL)
 		diag_die(EXIT_RUNTIME, "%s: no battery here (%s)", opt_dir,
-			 in.step[SC_BASIC].why);
+			 in.step[BATTERY_BASIC].why);
 	in.server_pid = opt_pid;
-	in.hwm = opt_pid ? hwm_sum(in.step[SC_MEM].events, &in.hwm_procs) : -1;
-	sc_run(&in, res);
-	sc_server(&in, name, sizeof name, version, sizeof version);
-	for (i = 0; i < SC_NCHECKS; i++) {
+	in.hwm = opt_pid ? hwm_sum(in.step[BATTERY_MEM].events, &in.hwm_procs) : -1;
+	battery_run(&in, res);
+	battery_server(&in, name, sizeof name, version, sizeof version);
+	for (i = 0; i < BATTERY_NCHECKS; i++) {
 		printf("check-server: %s %s: %s: %s (%s)\n", name, version,
-		       res[i].check, sc_verdict_name(res[i].verdict), res[i].text);
-		pass += res[i].verdict == SC_OK;
-		fail += res[i].verdict == SC_FAIL;
-		na += res[i].verdict == SC_NA;
+		       res[i].check, battery_verdict_name(res[i].verdict), res[i].text);
+		pass += res[i].verdict == BATTERY_OK;
+		fail += res[i].verdict == BATTERY_FAIL;
+		na += res[i].verdict == BATTERY_NA;
 	}
 	printf("%d passed, %d failed, %d n/a\n", pass, fail, na);
-	for (i = 0; i < SC_NSTEPS; i++) {
+	for (i = 0; i < BATTERY_NSTEPS; i++) {
 		cJSON_Delete(in.step[i].events);
 		cJSON_Delete(in.step[i].run);
 	}

@@ -1,5 +1,5 @@
-/* matrix: make matrix's plan reader: the plan checked (lib/plan), its
- * entries' values for scripts/matrix.sh, and the estimate (lib/planest). */
+/* matrix: make matrix's plan reader: the plan checked (src/matrix/plan), its
+ * entries' values for scripts/matrix.sh, and the estimate (src/matrix/planest). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>

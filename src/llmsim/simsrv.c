@@ -1220,7 +1220,7 @@ static void start_queued(void)
 
 /* ---- requests ---------------------------------------------------------- */
 
-/* Fills s from the request body (lib/simwire reads it); returns an error
+/* Fills s from the request body (src/llmsim/simwire reads it); returns an error
  * message or NULL. */
 static const char *parse_request(struct stream *s, const cJSON *body)
 {

@@ -1,5 +1,5 @@
 /* xfer: one streamed completion request on a libcurl easy handle, its
- * bytes fed to lib/resp as they come, and libcurl's result sorted into
+ * bytes fed to src/gen/resp as they come, and libcurl's result sorted into
  * resp's transport terms (what the user is told: a connection that never
  * was, a machine out of file descriptors, headers no client accepts).
  * The caller adds the handle to its multi and keeps the list. */

@@ -111,7 +111,7 @@ static struct load_result load_res;  /* the load, measured before the run event 
 static int have_load;
 static int load_failed;
 static char wrong_model[600];        /* why the loaded model is not the one
-                                      * claimed (lib/ident); "" when it is */
+                                      * claimed (src/gen/ident); "" when it is */
 static const char *send_id;          /* the model id requests name */
 static char endpoint[1100];          /* the completions URL */
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
@@ -432,7 +432,7 @@ static void bench_set_prompt(long units)
 
 /* Brings the prompt to target tokens by the server's own count (its
  * usage.prompt_tokens of the very request gen sends, template and nonce
- * included): no tokenizer is assumed (lib/tokcal, docs/metrics.md). */
+ * included): no tokenizer is assumed (src/gen/tokcal, docs/metrics.md). */
 static void bench_calibrate(long target)
 {
 	struct tokcal c;
@@ -509,7 +509,7 @@ static void ev_open(const char *type, int64_t mono)
 	jw_num(&ew, "t", clock_to_shared(mono), 6);
 }
 
-/* lib/resp's callback: a token-bearing chunk was decoded. */
+/* src/gen/resp's callback: a token-bearing chunk was decoded. */
 static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	const struct xfer *x = ctx;
@@ -563,7 +563,7 @@ static void xfer_release(struct xfer *x)
 	xfer_free(x);
 }
 
-/* Counts an ended transfer; lib/pace backs off after a connection
+/* Counts an ended transfer; src/gen/pace backs off after a connection
  * failure and gives up when nothing ever answers (docs/gen.md). */
 static void count_end(const struct xfer *x, int64_t m_end)
 {
@@ -600,7 +600,7 @@ static void xfer_cut(struct xfer *x, enum fmt_status st, enum fmt_timeout kind,
 	xfer_end(x, CURLE_OK, clock_mono_ns());
 }
 
-/* Cuts a transfer past one of its timeouts (lib/resp decides which);
+/* Cuts a transfer past one of its timeouts (src/gen/resp decides which);
  * returns 1 when it was cut. */
 static int check_timeouts(struct xfer *x, int64_t now)
 {
@@ -662,7 +662,7 @@ static void launch_due(int64_t now)
 
 /* ---- the loop ------------------------------------------------------- */
 
-/* lib/evcurl's callback: a transfer finished. */
+/* src/gen/evcurl's callback: a transfer finished. */
 static void on_done(void *ctx, CURL *easy, CURLcode result)
 {
 	struct xfer *x;
@@ -786,7 +786,7 @@ static void run_loop(void)
 
 /* ---- server detection and load ------------------------------------ */
 
-/* Detects the server once (lib/probe) and warns where a choice of the
+/* Detects the server once (src/gen/probe) and warns where a choice of the
  * user's does not fit it. */
 static void detect_server(void)
 {

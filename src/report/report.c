@@ -1,6 +1,6 @@
 /* report: merges run JSON files into a Markdown comparison with charts.
- * lib/rundata computes every figure, lib/decide the picks, lib/mdreport
- * writes the Markdown and lib/plot the charts; this file reads the options,
+ * src/report/rundata computes every figure, src/report/decide the picks, src/report/mdreport
+ * writes the Markdown and src/report/plot the charts; this file reads the options,
  * runs the comparisons and writes the files. */
 #include <errno.h>
 #include <getopt.h>

@@ -1,6 +1,6 @@
-/* mdreport: the report as Markdown: the answer first (lib/decide's picks),
+/* mdreport: the report as Markdown: the answer first (src/report/decide's picks),
  * then the evidence tables, the outputs and the runs, from the data
- * layer's figures (lib/rundata).  The sections are in docs/report.md. */
+ * layer's figures (src/report/rundata).  The sections are in docs/report.md. */
 #ifndef TB_MDREPORT_H
 #define TB_MDREPORT_H
 

@@ -124,7 +124,7 @@ struct rd_run {
 /* The prompt of run r named name, or NULL. */
 const struct rd_prompt *rd_prompt_of(const struct rd_run *r, const char *name);
 
-/* Reads what the report prints of run r from its document (lib/runfigs).
+/* Reads what the report prints of run r from its document (src/report/runfigs).
  * Returns 0, or -1 when out of memory; rd_run_figures_free releases it. */
 int rd_run_figures(struct rd_run *r);
 void rd_run_figures_free(struct rd_run *r);
@@ -392,7 +392,7 @@ int rd_field_cmp(const char *field, const char *a, const char *b);
 /* Sorts n values of the --by field named field by rd_field_cmp. */
 void rd_field_sort(const char *field, const char **v, size_t n);
 
-/* Builds s->pareto from the groups' Summaries (lib/frontier).  Returns 0,
+/* Builds s->pareto from the groups' Summaries (src/report/frontier).  Returns 0,
  * or -1 when out of memory. */
 int rd_pareto(struct rd_set *s);
 
@@ -413,7 +413,7 @@ int rd_mixes(struct rd_group *g);
  * when out of memory. */
 int rd_load_series(struct rd_group *g);
 
-/* Builds g->cap from the group's RD_CAPACITY runs (lib/capdata).
+/* Builds g->cap from the group's RD_CAPACITY runs (src/report/capdata).
  * Returns 0, or -1 when out of memory. */
 int rd_capacities(struct rd_group *g);
 

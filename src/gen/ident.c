@@ -63,7 +63,7 @@ long ident_parse_ctx(const char *s)
 }
 
 /* gguf or mlx: the two formats a claim is checked for; Ollama calls a
- * model its MLX runner serves "safetensors" (lib/probe). */
+ * model its MLX runner serves "safetensors" (src/gen/probe). */
 static int backend_differs(const char *claim, const char *told)
 {
 	int told_gguf = strcasecmp(told, "gguf") == 0;

@@ -594,7 +594,7 @@ static void write_timeline(size_t nm)
 	jw_arr_close(&out);
 }
 
-/* The leak fit (lib/memfig) over the successful measured requests, in
+/* The leak fit (src/agg/memfig) over the successful measured requests, in
  * order, against the first nm samples of A.mem. */
 static void write_leak(size_t nm)
 {

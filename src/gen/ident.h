@@ -1,6 +1,6 @@
 /* ident: is the model the server has loaded the one a run claims to
  * measure?  The claim is gen's labels (quant, backend, ctx) and the model
- * id it sends; the facts are what the server says it has loaded (lib/probe).
+ * id it sends; the facts are what the server says it has loaded (src/gen/probe).
  * Pure: no I/O (docs/gen.md, "Model identity"). */
 #ifndef TB_IDENT_H
 #define TB_IDENT_H

@@ -1,5 +1,5 @@
 /* plot: the report's charts, drawn by gnuplot from the data layer's
- * figures (lib/rundata).  Each chart is a CSV file of its data (libcsv)
+ * figures (src/report/rundata).  Each chart is a CSV file of its data (libcsv)
  * and a gnuplot script in one assets directory; labels reach gnuplot only
  * inside the CSV files, never in a script, and paths in scripts are
  * single-quoted, so that no label or path can become a gnuplot command. */

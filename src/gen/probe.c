@@ -558,7 +558,7 @@ int probe_load_api(const struct probe *p, int ollama, long ctx, double timeout,
 	secs = cJSON_IsNumber(v) ? v->valuedouble / (ollama ? 1e9 : 1) : -1;
 	/* Ollama: done with done_reason "load" (or any done reply) is a load */
 	ok = code == 200 && (ollama ? cJSON_IsTrue(cJSON_GetObjectItem(j, "done")) : secs >= 0);
-	/* the server's own words, as in any error body (lib/oai) */
+	/* the server's own words, as in any error body (src/gen/oai) */
 	if (oai_error_of(j) != NULL)
 		snprintf(msg, sizeof msg, "load failed (HTTP %ld): %.150s", code,
 			 oai_error_of(j));

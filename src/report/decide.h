@@ -1,6 +1,6 @@
 /* decide: the report's recommendation rules.  For each model (and across
  * models), the group to pick for each use, the runner-up and the margin
- * between them, from the data layer's figures (lib/rundata) on the
+ * between them, from the data layer's figures (src/report/rundata) on the
  * primary workload; docs/report.md states the rules. */
 #ifndef TB_DECIDE_H
 #define TB_DECIDE_H

@@ -1,6 +1,6 @@
 /* runpath: where each figure lives in a run JSON (agg's output,
  * docs/run-json.md), named once for its readers: the report's data layer
- * (lib/rundata and the modules beside it) reads the document through these
+ * (src/report/rundata and the modules beside it) reads the document through these
  * names, and nothing else of the report reads it.  A path is dotted for
  * jget_path; a key is looked up in an object the path reached. */
 #ifndef TB_RUNPATH_H
@@ -68,7 +68,7 @@
 #define RP_QUALITY_CHECKED "quality.checked"
 #define RP_QUALITY_PASSED "quality.passed"
 
-/* The statistics objects of the whole run (lib/statjson writes them). */
+/* The statistics objects of the whole run (src/agg/statjson writes them). */
 #define RP_TTFT           "metrics.ttft_s"
 #define RP_E2E            "metrics.e2e_s"
 #define RP_DECODE         "metrics.decode_tps"
@@ -88,7 +88,7 @@
 #define RS_P50            "p50"
 #define RS_P95            "p95"
 
-/* Memory (lib/memfig's figures). */
+/* Memory (src/agg/memfig's figures). */
 #define RP_PEAK_BYTES     "memory.peak_bytes"
 #define RP_STEADY_BYTES   "memory.steady_bytes"
 #define RP_TIMELINE       "memory.timeline"
