@@ -876,6 +876,119 @@ static void chart_capacity(struct plot *p, const struct rd_set *s)
 	gp_run(p, "capacity", gp);
 }
 
+/* ---- quality against speed ------------------------------------------------ */
+
+/* A point of the quality chart: x the decode speed over the reference's,
+ * y the graded accuracy's change in points (the reference at 1, 0). */
+static int quality_point(const struct rd_group *g, double *x, double *y)
+{
+	const struct rd_qcmp *q = &g->qcmp;
+	const struct rd_group *r = q->verdict == RD_Q_REFERENCE ? g : q->ref;
+
+	if (r == NULL || (q->verdict != RD_Q_REFERENCE && q->p < 0) ||
+	    !(g->sum.decode.mean > 0) || !(r->sum.decode.mean > 0))
+		return 0;
+	*x = g->sum.decode.mean / r->sum.decode.mean;
+	*y = q->verdict == RD_Q_REFERENCE ? 0 : -q->drop;
+	return 1;
+}
+
+/* Model m's points into quality-K.csv; widens the ranges. */
+static int quality_csv(struct plot *p, const struct rd_set *s, const char *m, int k,
+		       double r[4])
+{
+	char name[64], lab[600];
+	double x, y;
+	int n = 0;
+	FILE *d;
+
+	snprintf(name, sizeof name, "quality-%d.csv", k);
+	if ((d = asset(p, name)) == NULL)
+		return 0;
+	fprintf(d, "decode_ratio,");
+	csv_label(d, m);
+	fprintf(d, ",label\n");
+	for (int i = 0; i < s->ng; i++) {
+		const struct rd_group *g = &s->g[i];
+		if (strcmp(rd_model_of(s, g), m) || !quality_point(g, &x, &y))
+			continue;
+		snprintf(lab, sizeof lab, "%s%s", g->key,
+			 g->qcmp.verdict == RD_Q_REFERENCE ? " (reference)" :
+			 g->qcmp.verdict == RD_Q_EXCEEDS ? " (over budget)" : "");
+		fprintf(d, "%.6g,%.6g,", x, y);
+		csv_label(d, lab);
+		fputc('\n', d);
+		r[0] = x < r[0] ? x : r[0], r[1] = x > r[1] ? x : r[1];
+		r[2] = y < r[2] ? y : r[2], r[3] = y > r[3] ? y : r[3];
+		n++;
+	}
+	fclose(d);
+	return n;
+}
+
+/* The budget as a line across the chart, its name in the data. */
+static void quality_budget(struct plot *p, FILE *gp, const double r[4])
+{
+	char head[120];
+	FILE *d = asset(p, "quality_budget.csv");
+
+	if (d == NULL)
+		return;
+	snprintf(head, sizeof head, "quality budget: %.0f points below the reference",
+		 RD_QUALITY_BUDGET);
+	fprintf(d, "decode_ratio,");
+	csv_label(d, head);
+	fprintf(d, "\n%.6g,%.6g\n%.6g,%.6g\n", r[0], -RD_QUALITY_BUDGET, r[1],
+		-RD_QUALITY_BUDGET);
+	fclose(d);
+	fprintf(gp, ", ");
+	gp_path(gp, p, "quality_budget.csv");
+	fprintf(gp, " using 1:2 with lines dt 2 lw 2 lc rgb 'red' title columnhead(2)");
+}
+
+/* Graded accuracy against decode speed, each against its model's
+ * reference: one series per model, a line at the budget. */
+static void chart_quality(struct plot *p, const struct rd_set *s)
+{
+	const char *done[64];
+	double r[4] = {1, 1, 0, 0}; /* x min, max; y min, max */
+	int nd = 0, pts = 0;
+	FILE *gp;
+
+	for (int i = 0; i < s->ng && nd < 64; i++) {
+		const char *m = rd_model_of(s, &s->g[i]);
+		int k;
+		for (k = 0; k < nd && strcmp(done[k], m); k++)
+			;
+		if (k == nd) {
+			done[nd++] = m;
+			pts += quality_csv(p, s, m, nd, r);
+		}
+	}
+	if (pts < 2 || (gp = gp_begin(p, "quality_vs_speed", 600, "Graded accuracy "
+			 "against decode speed, each against its model's reference "
+			 "(up and right is better)", "decode speed / the reference's",
+			 "graded accuracy, points from the reference")) == NULL)
+		return;
+	r[0] = r[0] * 0.9, r[1] = r[1] * 1.3; /* room for the labels on the right */
+	fprintf(gp, "set xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n"
+		"set key at screen 0.07, screen 0.08 left top horizontal maxcols 2\n"
+		"set bmargin at screen 0.2\nset grid xtics ytics\nplot ", r[0], r[1],
+		(r[2] < -RD_QUALITY_BUDGET ? r[2] : -RD_QUALITY_BUDGET) - 3, r[3] + 3);
+	for (int k = 1; k <= nd; k++) {
+		char name[64];
+		snprintf(name, sizeof name, "quality-%d.csv", k);
+		fprintf(gp, "%s", k > 1 ? ", " : "");
+		gp_path(gp, p, name);
+		fprintf(gp, " using 1:2 with points pt 7 ps 1.6 lc %d title columnhead(2), ", k);
+		gp_path(gp, p, name);
+		fprintf(gp, " every ::1 using 1:2:3 with labels left offset 1,0.6 notitle");
+	}
+	quality_budget(p, gp, r);
+	fprintf(gp, "\n");
+	gp_run(p, "quality_vs_speed", gp);
+}
+
 int plot_all(struct plot *p, const struct rd_set *s)
 {
 	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
@@ -889,5 +1002,6 @@ int plot_all(struct plot *p, const struct rd_set *s)
 	chart_soak(p, s);
 	chart_ladder(p, s);
 	chart_capacity(p, s);
+	chart_quality(p, s);
 	return p->made;
 }
