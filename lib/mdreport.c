@@ -297,10 +297,10 @@ static void say_quality(void)
 			top = gr;
 	}
 	if (n < 2)
-		out("- **Quality:** not compared: it needs prompts with `expect` checks and "
+		out("- **Expect checks:** not compared: it needs prompts with `expect` checks and "
 		    "at least %d checked outputs in two or more groups.\n", QUALITY_MIN_CHECKED);
 	else if (hi == lo)
-		out("- **Quality:** no difference: every group passed %.0f %% of its expect "
+		out("- **Expect checks:** no difference: every group passed %.0f %% of its expect "
 		    "checks.\n", hi * 100);
 	else {
 		out("- **Highest expect pass rate:** ");
@@ -1403,16 +1403,16 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	if (S->primary != NULL) {
 		write_answer();
 		write_summary();
-	}
-	mdq_section(M, S);
-	if (mdq_measured(S))
-		chart("quality_vs_speed", "Graded accuracy lost against decode speed gained, "
-		      "per model's reference"); else {
+	} else {
 		/* only ladders, soaks or the like: nothing to pick from */
 		out("No group ran a workload of the standard kind at one user, so there "
 		    "is no answer to pick and no summary: the sections below are all "
 		    "there is.\n\n");
 	}
+	mdq_section(M, S);
+	if (mdq_measured(S))
+		chart("quality_vs_speed", "Graded accuracy against decode speed, each "
+		      "against the reference of its model");
 	write_other_workloads();
 	write_per_prompt();
 	write_concurrency();
