@@ -472,8 +472,8 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
 	grep -q "^> \*\*Simulated.\*\* All 102 runs measured llmsim" rep/demo.md &&
-	# the quality story (profiles graded_error): each model's fastest and
-	# smallest is over the budget, and a larger one is picked, saying why
+	# the quality story (profiles graded_error): the fastest and smallest
+	# of each model are over the budget; a larger one is picked, saying why
 	test "$(grep -c "^- \*\*One interactive user:\*\*.* is faster but over the quality budget" rep/demo.md)" -eq 3 &&
 	grep -q "^- \*\*Memory-bound.*\*\* MiniMax-M2.1 · Q4\\\\_K\\\\_M · gguf .* MiniMax-M2.1 · 4bit · mlx is smaller but over the quality budget" rep/demo.md &&
 	grep -q "^| MiniMax-M2.1 · 8bit · mlx | 100.0 % .* within budget (a tie) |$" rep/demo.md &&
