@@ -93,7 +93,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo \
         format tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
-        check-server check-servers ctx load community
+        check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
@@ -222,6 +222,14 @@ load: all
 leak: all
 	@test -n "$(MODEL)" || { echo "make leak: set MODEL=label"; exit 2; }
 	$(WF_ENV) REQUESTS="$(or $(N),200)" N= TAG=leak KIND=soak GEN_ARGS="--shuffle $(GEN_ARGS)" scripts/bench.sh
+
+# Graded answers (prompts/graded.json) greedy and seeded, so that two
+# quantizations answer the same question the same way each time: the
+# report's Quality section and the budget its answer respects.
+quality: all
+	@test -n "$(MODEL)" || { echo "make quality: set MODEL=label"; exit 2; }
+	$(WF_ENV) PROMPTS=prompts/graded.json N="$(or $(N),1)" WARMUP=0 MAX_TOKENS= TAG=quality \
+		GEN_ARGS="--temperature 0 --seed $(or $(SEED),1) $(GEN_ARGS)" scripts/bench.sh
 
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate) "$(PLAN)"

@@ -319,6 +319,20 @@ void stats_paired_ratio(const double *a, const double *b, size_t n,
 	out->p = 2 * (1 - stats_t_cdf(fabs(t), (double)(k - 1)));
 }
 
+double stats_mcnemar(long b, long c)
+{
+	long n = b + c, k = b < c ? b : c, i;
+	double tail = 0;
+
+	if (b < 0 || c < 0 || n == 0)
+		return 1;
+	/* each term C(n, i) / 2^n through logs: n may be in the thousands */
+	for (i = 0; i <= k; i++)
+		tail += exp(lgamma((double)n + 1) - lgamma((double)i + 1) -
+			    lgamma((double)(n - i) + 1) - (double)n * log(2.0));
+	return 2 * tail < 1 ? 2 * tail : 1;
+}
+
 void stats_holm(const double *p, size_t n, double *adj)
 {
 	size_t *idx = malloc((n ? n : 1) * sizeof *idx), m = 0, i, k;

@@ -80,6 +80,13 @@ void stats_paired_ratio(const double *a, const double *b, size_t n,
  * of the count and copied as is. */
 void stats_holm(const double *p, size_t n, double *adj);
 
+/* McNemar's exact test of paired yes/no outcomes: b pairs where only the
+ * first said yes, c where only the second did.  Under "no difference"
+ * each discordant pair goes either way with probability 1/2, so the
+ * two-sided p is twice the binomial tail at min(b, c) of b + c trials,
+ * at most 1; 1 when there is no discordant pair. */
+double stats_mcnemar(long b, long c);
+
 /* The CDF of Student's t with df degrees of freedom (df > 0, real). */
 double stats_t_cdf(double t, double df);
 

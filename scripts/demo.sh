@@ -4,8 +4,9 @@
 # speed, batching and memory), sampled by memsample and measured by gen
 # like a real server: load, the standard set, a concurrency sweep, a
 # context ladder (the Qwen servers' stops at their loaded context) and a
-# leak soak (one of the servers leaks); two of them also load three times,
-# cold then warm.  The models run
+# leak soak (one of the servers leaks), the graded set (each profile's
+# graded_error answers a known share wrongly); two of them also load three
+# times, cold then warm.  The models run
 # in parallel (they mostly wait), then report writes reports/demo.md.
 # DEMO_QUICK=1 shortens everything (for CI).
 set -u
@@ -90,7 +91,7 @@ run_model() {
 	[ "$id" = "$leaky" ] && leak=(--leak 16KiB)
 	case $id in qwen*) ctx=(--ctx "$qwen_ctx") ;; esac
 	"$bin/llmsim" --profiles "$top/profiles/llmsim.json" -P "$id" --port 0 --timings \
-		--mem-scale 1 "${load[@]}" "${leak[@]}" "${ctx[@]}" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
+		--graded "$top/prompts/graded.json" --mem-scale 1 "${load[@]}" "${leak[@]}" "${ctx[@]}" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
 	sim=$!
 	for i in $(seq 1 100); do
 		url=$(head -n 1 "$out/$id.url" 2>/dev/null)
@@ -105,6 +106,10 @@ run_model() {
 	LOAD=health LOAD_SINCE=$since N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
 	# the soak right after the standard set, whose prompts it shuffles
 	REQUESTS=$soak GEN_ARGS=--shuffle TAG=leak "$here/bench.sh" >/dev/null &&
+	# graded answers, greedy (make quality), for the report's Quality
+	# section and the budget its answer respects
+	PROMPTS=$top/prompts/graded.json C=4 N=1 WARMUP=0 MAX_TOKENS= TAG=quality \
+		GEN_ARGS="--temperature 0 --seed 1" "$here/bench.sh" >/dev/null &&
 	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
 	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null 2>&1 &&
 	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1 &&

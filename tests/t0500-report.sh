@@ -287,7 +287,7 @@ test_expect_success 'quality is compared only where measured on enough outputs, 
 	mkdir qa && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" qa/ &&
 	for f in qa/*.json; do jq ".quality = {checked: 20, passed: 10, pass_rate: 0.5}" "$f" >t && mv t "$f"; done &&
 	"$TB_BIN/report" --charts none -o a.md qa 2>/dev/null &&
-	grep -q "^- \*\*Quality:\*\* no difference: every group passed 50 % of its expect checks." a.md &&
+	grep -q "^- \*\*Expect checks:\*\* no difference: every group passed 50 % of its expect checks." a.md &&
 	! grep -q "quality 50 %" a.md &&
 	# the slower group is more accurate: it is named, and speed still ranks speed
 	jq ".quality = {checked: 20, passed: 18, pass_rate: 0.9}" qa/minimax-q8_0-c1.json >t && mv t qa/minimax-q8_0-c1.json &&
@@ -297,7 +297,7 @@ test_expect_success 'quality is compared only where measured on enough outputs, 
 	# too few checked outputs: not compared
 	for f in qa/*.json; do jq ".quality = {checked: 3, passed: 0, pass_rate: 0}" "$f" >t && mv t "$f"; done &&
 	"$TB_BIN/report" --charts none -o c.md qa 2>/dev/null &&
-	grep -q "^- \*\*Quality:\*\* not compared" c.md
+	grep -q "^- \*\*Expect checks:\*\* not compared" c.md
 '
 
 test_done

@@ -457,11 +457,12 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# 8 models: the standard set, a sweep level, a leak soak, a ladder of 2
 	# depths (the 3 Qwen servers'"'"' second depth fails: 16 runs), and the
 	# mixed workload with its 3 classes alone (32 runs); two models load
-	# three times more (6); a capacity search of 1 and 2 users each (16)
-	test "$(ls demo/*.json | wc -l)" -eq 94 &&
+	# three times more (6); a capacity search of 1 and 2 users each (16);
+	# the graded set (8)
+	test "$(ls demo/*.json | wc -l)" -eq 102 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
 		 "## Per prompt" "## Concurrency" "## Capacity" "## Mixed workload" "## Context ladder" "## Load times" \
-		 "## Baseline vs candidates" "## Outputs" "## Runs"; do
+		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
 	# each model gets its own pick for one user; a p99 needs 100 requests
@@ -470,7 +471,12 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*Several users\*\* (at ttft.*, make capacity): .* holds .* users\?" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 94 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 102 runs measured llmsim" rep/demo.md &&
+	# the quality story (profiles graded_error): the fastest and smallest
+	# of each model are over the budget; a larger one is picked, saying why
+	test "$(grep -c "^- \*\*One interactive user:\*\*.* is faster but over the quality budget" rep/demo.md)" -eq 3 &&
+	grep -q "^- \*\*Memory-bound.*\*\* MiniMax-M2.1 · Q4\\\\_K\\\\_M · gguf .* MiniMax-M2.1 · 4bit · mlx is smaller but over the quality budget" rep/demo.md &&
+	grep -q "^| MiniMax-M2.1 · 8bit · mlx | 100.0 % .* within budget (a tie) |$" rep/demo.md &&
 	test "$(grep -c "^\*\*The shortest class (short-4) \(starves\|does not starve\)\*\* in the mix: TTFT [0-9.]*×, E2E [0-9.]*× its own alone\.$" rep/demo.md)" -eq 8 &&
 	# the repeated loads: each series cold first (its file dropped from the
 	# page cache), then more of the file cached than that: warm, or partial
@@ -489,7 +495,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	sed -n "/^## Leak soaks/,/^## /p" rep/demo.md >soaks &&
 	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf, 10 requests: \*\*leak suspected\*\*" soaks &&
 	test "$(grep -c "^- " soaks)" -eq 8 &&
-	for c in decode_tps ttft tps_vs_memory concurrency memory ladder; do
+	for c in decode_tps ttft tps_vs_memory concurrency memory ladder quality_vs_speed; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
 	done &&

@@ -63,4 +63,71 @@ test_expect_success 'a bad answer in a prompt set is refused, naming the prompt'
 	grep -q "prompt \"x\": \"answer\": \"exact\" must be an array of strings" err
 '
 
+# Quantizations of one model on llmsim, each with its share of wrong
+# answers: BF16 and Q8_0 none, Q4_K_M 30 % (and the fastest).  The report
+# must pair each with BF16 (the most precise), count the discordant items
+# llmsim's logs name, call Q8_0 a tie within the budget, Q4_K_M over it,
+# and pick Q8_0 for one user although Q4_K_M is faster.
+Q=$TRASH_ROOT/quant
+has() { grep -F -q -- "$2" "$1" || { echo "has: no line of $1 holds: $2" >&2; cat "$1" >&2; return 1; }; }
+quant_run() {
+	llmsim_start Q --graded "$SET" --graded-error "$2" --tps "$3" --log "$Q/$1.log" &&
+	gen -u "$Q_URL" -m tiny -l quant="$1" -p "$SET" -c 4 --temperature 0 --seed 1 \
+		--no-progress >"$Q/$1.nd" &&
+	llmsim_stop Q &&
+	agg --per-request "$Q/$1.nd" >"$Q/runs/$1.json"
+}
+
+test_expect_success 'report: each quantization against the reference, as llmsim answered' '
+	mkdir -p "$Q/runs" &&
+	quant_run BF16 0 1000 && quant_run Q8_0 0 2000 && quant_run Q4_K_M 0.3 4000 &&
+	"$TB_BIN/report" --charts none -o "$Q/q.md" "$Q/runs" 2>err &&
+	sed -n "/^## Quality/,/^## [^Q]/p" "$Q/q.md" >section &&
+	w=$(truth_wrong "$Q/Q4_K_M.log" | wc -l) &&
+	test -z "$(truth_wrong "$Q/BF16.log")" && test -z "$(truth_wrong "$Q/Q8_0.log")" &&
+	test "$w" -gt 15 &&
+	has section "Reference: **tiny · BF16 · " &&
+	has section "graded answers, any server" &&
+	has section "are **not measured yet**" &&
+	acc=$(awk -v w="$w" "BEGIN { printf \"%.1f\", (105 - w) * 100 / 105 }") &&
+	drop=$(awk -v w="$w" "BEGIN { printf \"%.1f\", -w * 100 / 105 }") &&
+	grep -F "| tiny · Q4\\_K\\_M" section >q4 &&
+	has q4 "| $acc % (95 % CI " &&
+	has q4 "| $((105 - w)) of 105 (105 items) | 105 | $w | 0 | $drop | < 0.001 |" &&
+	has q4 "**exceeds budget** (significantly worse)" &&
+	grep -F "| tiny · Q8\\_0" section >q8 &&
+	has q8 "| 105 of 105 (105 items) | 105 | 0 | 0 | +0.0 | 1.000 |" &&
+	has q8 "within budget (a tie)" &&
+	grep -F "| tiny · BF16" section >bf &&
+	has bf "| reference |"
+'
+
+test_expect_success 'report: the answer passes over the faster quantization beyond the budget' '
+	grep -F "One interactive user" "$Q/q.md" >pick &&
+	has pick "**One interactive user:** tiny · Q8\\_0" &&
+	has pick "within the quality budget against tiny · BF16" &&
+	has pick "tiny · Q4\\_K\\_M · " &&
+	has pick "is faster but over the quality budget" &&
+	has pick "so it is not picked"
+'
+
+test_expect_success 'report: --quality-ref names the reference; one that no group has is refused' '
+	"$TB_BIN/report" --charts none --quality-ref q8_0 -o r8.md "$Q/runs" 2>err &&
+	has r8.md "named by --quality-ref" &&
+	grep -F "Reference: **tiny · Q8\\_0" r8.md &&
+	grep -F "| tiny · BF16" r8.md >bf &&
+	has bf "within budget (a tie)" &&
+	test_expect_code 1 "$TB_BIN/report" --charts none --quality-ref Q5_K_M -o r5.md "$Q/runs" 2>err &&
+	has err "report: --quality-ref Q5_K_M: no group has that quantization" &&
+	test ! -e r5.md
+'
+
+test_expect_success 'report: with no graded run there is no Quality section, and the answer says so' '
+	mkdir plain &&
+	jq "del(.per_request[].answer_correct)" "$Q/runs/BF16.json" >plain/bf16.json &&
+	"$TB_BIN/report" --charts none -o p.md plain 2>err &&
+	! grep -q "^## Quality" p.md &&
+	has p.md "Quality was not measured (no run has graded answers: make quality)"
+'
+
 test_done

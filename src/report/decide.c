@@ -89,28 +89,42 @@ static double score(const struct decide_pick *p, enum decide_use u,
 	}
 }
 
+/* The best and the next of the candidates for use u; a group over the
+ * quality budget is passed over, and named when it would have won. */
+static void rank(struct decide_pick *p, enum decide_use u,
+		 const struct rd_group *const *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		double v = score(p, u, c[i]);
+		if (!isfinite(v) || (u == USE_USERS && p->level == 0 && p->slo == NULL))
+			continue;
+		if (!rd_quality_ok(c[i])) {
+			if (p->over == NULL || v > score(p, u, p->over))
+				p->over = c[i];
+			continue;
+		}
+		if (p->best == NULL || v > score(p, u, p->best)) {
+			p->next = p->best;
+			p->best = c[i];
+		} else if (p->next == NULL || v > score(p, u, p->next)) {
+			p->next = c[i];
+		}
+	}
+	if (p->over && p->best && score(p, u, p->over) <= score(p, u, p->best))
+		p->over = NULL;
+}
+
 /* Picks among candidates (the groups of one model, or all). */
 static void choose(const struct rd_set *s, const struct rd_group *const *c, int n,
 		   struct decide_pick *p)
 {
-	int i, u;
+	int u;
 
 	memset(p, 0, DECIDE_USES * sizeof *p);
 	p[USE_USERS].level = common_level(c, n, &p[USE_USERS].wl);
 	p[USE_USERS].slo = common_slo(c, n);
 	for (u = 0; u < DECIDE_USES; u++)
-		for (i = 0; i < n; i++) {
-			double v = score(&p[u], u, c[i]);
-			if (!isfinite(v) || (u == USE_USERS && p[u].level == 0 &&
-					     p[u].slo == NULL))
-				continue;
-			if (p[u].best == NULL || v > score(&p[u], u, p[u].best)) {
-				p[u].next = p[u].best;
-				p[u].best = c[i];
-			} else if (p[u].next == NULL || v > score(&p[u], u, p[u].next)) {
-				p[u].next = c[i];
-			}
-		}
+		rank(&p[u], u, c, n);
 	if (p[USE_INTERACTIVE].next) {
 		rd_compare(p[USE_INTERACTIVE].next, p[USE_INTERACTIVE].best, s->primary,
 			   p[USE_INTERACTIVE].best->base->conc, RD_DECODE,

@@ -31,6 +31,9 @@ struct decide_pick {
 	                         * users by capacity: the same users held */
 	const char *slo;        /* several users by capacity: the objectives
 	                         * (NULL: by aggregate TPS) */
+	const struct rd_group *over; /* the group that would have been the
+	                         * pick but is over the quality budget
+	                         * (rd_quality_ok), or NULL */
 };
 
 struct decision {
@@ -45,7 +48,10 @@ struct decision {
  * than RD_NOFIT_GB while it ran (it fitted in memory). */
 int decide_eligible(const struct rd_group *g);
 
-/* Every pick of the set; model_field is the --by index of "model" (-1:
+/* Every pick of the set; a group over the quality budget (its model's
+ * reference's graded answers against its own, src/report/quality) is never
+ * picked, and the best of them is named in the pick's over when it
+ * would have been the pick; model_field is the --by index of "model" (-1:
  * one model of everything).  Returns 0, or -1 when out of memory. */
 int decide(const struct rd_set *s, int model_field, struct decision *d);
 

@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "md.h"
+#include "mdquality.h"
 
 #define OUTPUT_CHARS 300
 #define QUALITY_MIN_CHECKED 10  /* outputs checked for a pass rate to count */
@@ -86,7 +87,22 @@ static void chart(const char *file, const char *alt)
 		out("![%s](%s/%s.%s)\n\n", alt, R->assets_rel, file, R->chart_fmt);
 }
 
-/* The model of a group ("" when --by has no model). */
+/* The pick's quality after its figures, when any group was graded, and
+ * the faster or smaller group passed over for it. */
+static void pick_quality(const struct rd_group *g, const struct decide_pick *p,
+			 const char *better)
+{
+	if (g && mdq_measured(S))
+		mdq_beside(M, g);
+	if (p->over) {
+		out(".");
+		mdq_over(M, p->over, better);
+		out("\n");
+		return;
+	}
+	out(".\n");
+}
+
 /* A ratio with its CI and verdict, e.g. "1.18× (95 % CI 1.12–1.25,
  * Holm p < 0.001, 10 pairs)"; a tie says so. */
 static void ratio_text(const struct rd_cmp *c)
@@ -128,7 +144,8 @@ static void say_interactive(const struct decide_pick *p)
 		out(" **tie** (%.1f and %.1f tok/s; ", p->best->sum.decode.mean,
 		    p->next->sum.decode.mean);
 		ratio_text(&p->cmp);
-		out(").\n");
+		out(")");
+		pick_quality(p->best, p, "faster");
 		return;
 	}
 	cell(p->best->key, 120);
@@ -143,7 +160,7 @@ static void say_interactive(const struct decide_pick *p)
 		out(" by ");
 		ratio_text(&p->cmp);
 	}
-	out(".\n");
+	pick_quality(p->best, p, "faster");
 }
 
 static void say_memory(const struct decide_pick *p)
@@ -174,7 +191,7 @@ static void say_memory(const struct decide_pick *p)
 		if (p->tie)
 			out(" (within 1 %%)");
 	}
-	out(".\n");
+	pick_quality(p->best, p, "smaller");
 }
 
 /* "holds 5 users; at 6 the TTFT p95 is 4.2 s (objective at most 3 s)" */
@@ -224,7 +241,7 @@ static void say_users_capacity(const struct decide_pick *p)
 		out(", which ");
 		capacity_text(rd_capacity_of(p->next, p->slo));
 	}
-	out(".\n");
+	pick_quality(p->best, p, "ahead in users");
 }
 
 static void say_users(const struct decide_pick *p)
@@ -259,7 +276,7 @@ static void say_users(const struct decide_pick *p)
 		cell(p->next->key, 120);
 		out(" by %.1f %% (one aggregate figure per run: no test)", (a / b - 1) * 100);
 	}
-	out(".\n");
+	pick_quality(p->best, p, "faster with several users");
 }
 
 static void say_quality(void)
@@ -280,10 +297,10 @@ static void say_quality(void)
 			top = gr;
 	}
 	if (n < 2)
-		out("- **Quality:** not compared: it needs prompts with `expect` checks and "
+		out("- **Expect checks:** not compared: it needs prompts with `expect` checks and "
 		    "at least %d checked outputs in two or more groups.\n", QUALITY_MIN_CHECKED);
 	else if (hi == lo)
-		out("- **Quality:** no difference: every group passed %.0f %% of its expect "
+		out("- **Expect checks:** no difference: every group passed %.0f %% of its expect "
 		    "checks.\n", hi * 100);
 	else {
 		out("- **Highest expect pass rate:** ");
@@ -359,7 +376,13 @@ static void write_answer(void)
 	out("A margin is the paired ratio of the two groups' requests (same prompt, same "
 	    "repetition), with its 95 %% confidence interval and Holm's correction over "
 	    "every comparison in this report; a margin the interval does not separate "
-	    "from 1, or under 2 %%, is a **tie**.\n\n");
+	    "from 1, or under 2 %%, is a **tie**. ");
+	if (mdq_measured(S))
+		out("A quantization over its model's quality budget (Quality, below) is "
+		    "never picked; each pick's graded accuracy is beside it.\n\n");
+	else
+		out("Quality was not measured (no run has graded answers: make quality), so "
+		    "the picks weigh speed and memory alone.\n\n");
 	for (m = 0; m <= D->n_models; m++) {
 		const struct decide_pick *p = D->picks[m];
 		if (m == D->n_models && D->n_models < 2)
@@ -386,7 +409,9 @@ static void write_answer(void)
 	if (!any_model_size())
 		out("the model files' size (no server told it; memory is the server's, "
 		    "sampled); ");
-	out("output quality by any measure but the prompts' own checks.\n\n");
+	out(mdq_measured(S) ? "quality beyond graded answers (token log-probabilities "
+	    "against the reference).\n\n" : "output quality by any measure but the "
+	    "prompts' own checks (graded answers: make quality).\n\n");
 }
 
 /* ---- the evidence ------------------------------------------------------------ */
@@ -1384,6 +1409,10 @@ void mdreport_write(jw *md, const struct mdreport *r)
 		    "is no answer to pick and no summary: the sections below are all "
 		    "there is.\n\n");
 	}
+	mdq_section(M, S);
+	if (mdq_measured(S))
+		chart("quality_vs_speed", "Graded accuracy against decode speed, each "
+		      "against the reference of its model");
 	write_other_workloads();
 	write_per_prompt();
 	write_concurrency();

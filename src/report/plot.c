@@ -876,6 +876,153 @@ static void chart_capacity(struct plot *p, const struct rd_set *s)
 	gp_run(p, "capacity", gp);
 }
 
+/* ---- quality against speed ------------------------------------------------ */
+
+/* A candidate of the quality chart: x its decode speed over its
+ * reference's, y its graded accuracy's points from the reference's;
+ * model its series (1-based). */
+struct qpt {
+	int g, model;
+	double x, y;
+};
+
+/* The candidates compared with a reference that have both figures, and
+ * the ranges around them, the reference (1, 0) and the budget. */
+static int quality_points(const struct rd_set *s, struct qpt *q, const char **models,
+			  int *nm, double r[4])
+{
+	int n = 0;
+
+	r[0] = r[1] = 1, r[2] = -RD_QUALITY_BUDGET, r[3] = 0;
+	*nm = 0;
+	for (int i = 0; i < s->ng; i++) {
+		const struct rd_group *g = &s->g[i], *ref = g->qcmp.ref;
+		const char *m = rd_model_of(s, g);
+		int k;
+		if (g->qcmp.p < 0 || ref == NULL || !(g->sum.decode.mean > 0) ||
+		    !(ref->sum.decode.mean > 0))
+			continue;
+		for (k = 0; k < *nm && strcmp(models[k], m); k++)
+			;
+		if (k == *nm)
+			models[(*nm)++] = m;
+		q[n] = (struct qpt){i, k + 1, g->sum.decode.mean / ref->sum.decode.mean,
+				    -g->qcmp.drop + 0.0 /* never -0 */};
+		r[0] = fmin(r[0], q[n].x), r[1] = fmax(r[1], q[n].x);
+		r[2] = fmin(r[2], q[n].y), r[3] = fmax(r[3], q[n].y);
+		n++;
+	}
+	/* room on the right for labels, a margin above and below */
+	r[0] = r[0] * 0.95, r[1] = r[0] + (r[1] - r[0]) * 1.45 + 0.05;
+	r[2] -= 3, r[3] += 3;
+	return n;
+}
+
+/* Each candidate's label (its name without the model, which its series
+ * names) placed clear of the others (place_labels, in the pixels of the
+ * plot area the script's margins fix), into quality-K.csv per model. */
+static void quality_csv(struct plot *p, const struct rd_set *s, const struct qpt *q,
+			int n, const char *const *models, int nm, const double r[4])
+{
+	struct pt *pt = calloc((size_t)n + 1, sizeof *pt);
+	int fm = rd_by_index(s, "model");
+	char name[64], lab[600];
+
+	if (pt == NULL)
+		return;
+	for (int k = 0; k < n; k++) {
+		name_without(s, &s->g[q[k].g], fm, lab, sizeof lab);
+		pt[k].px = (q[k].x - r[0]) / (r[1] - r[0]) * PA_W;
+		pt[k].py = (q[k].y - r[2]) / (r[3] - r[2]) * PA_H;
+		pt[k].len = columns(lab) + (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS ? 14 : 0);
+	}
+	place_labels(pt, n);
+	for (int m = 1; m <= nm; m++) {
+		FILE *d;
+		snprintf(name, sizeof name, "quality-%d.csv", m);
+		if ((d = asset(p, name)) == NULL)
+			break;
+		fprintf(d, "decode_ratio,");
+		csv_label(d, models[m - 1]);
+		fprintf(d, ",label,label_x,label_y\n");
+		for (int k = 0; k < n; k++) {
+			if (q[k].model != m)
+				continue;
+			name_without(s, &s->g[q[k].g], fm, lab, sizeof lab);
+			if (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS)
+				strncat(lab, " (over budget)", sizeof lab - strlen(lab) - 1);
+			fprintf(d, "%.6g,%.6g,", q[k].x, q[k].y);
+			csv_label(d, lab);
+			fprintf(d, ",%.6g,%.6g\n", r[0] + pt[k].lx / PA_W * (r[1] - r[0]),
+				r[2] + pt[k].ly / PA_H * (r[3] - r[2]));
+		}
+		fclose(d);
+	}
+	free(pt);
+}
+
+/* The reference and the budget, their names in the data. */
+static void quality_marks(struct plot *p, FILE *gp, const double r[4])
+{
+	char head[120];
+	FILE *d = asset(p, "quality_marks.csv");
+
+	if (d == NULL)
+		return;
+	snprintf(head, sizeof head, "quality budget: %.0f points below the reference",
+		 RD_QUALITY_BUDGET);
+	fprintf(d, "decode_ratio,each model's reference,");
+	csv_label(d, head);
+	fprintf(d, "\n1,0,?\n%.6g,?,%.6g\n%.6g,?,%.6g\n", r[0], -RD_QUALITY_BUDGET, r[1],
+		-RD_QUALITY_BUDGET);
+	fclose(d);
+	fprintf(gp, ", ");
+	gp_path(gp, p, "quality_marks.csv");
+	fprintf(gp, " using 1:2 with points pt 6 ps 2.6 lw 2 lc rgb 'black' title columnhead(2), ");
+	gp_path(gp, p, "quality_marks.csv");
+	fprintf(gp, " using 1:3 with lines dt 2 lw 2 lc rgb 'red' title columnhead(3)");
+}
+
+/* Graded accuracy against decode speed, each candidate against its
+ * model's reference: a series per model, the reference a ring at (1, 0),
+ * the budget a dashed line. */
+static void chart_quality(struct plot *p, const struct rd_set *s)
+{
+	struct qpt *q = calloc((size_t)s->ng + 1, sizeof *q);
+	const char **models = calloc((size_t)s->ng + 1, sizeof *models);
+	double r[4];
+	int n, nm;
+	FILE *gp = NULL;
+
+	if (q && models && (n = quality_points(s, q, models, &nm, r)) > 0 &&
+	    (gp = gp_begin(p, "quality_vs_speed", 600, "Graded accuracy against decode "
+			   "speed, each against the reference of its model (up and right "
+			   "is better)", "decode speed over the reference",
+			   "graded accuracy, points from the reference")) != NULL) {
+		quality_csv(p, s, q, n, models, nm, r);
+		/* the margins place_labels assumed (PA_W x PA_H) */
+		fprintf(gp, "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
+			"set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
+			"set key at screen 0.07, screen 0.10 left top horizontal maxcols 2\n"
+			"set grid xtics ytics\nset xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n"
+			"plot ", r[0], r[1], r[2], r[3]);
+		for (int k = 1; k <= nm; k++) {
+			char name[64];
+			snprintf(name, sizeof name, "quality-%d.csv", k);
+			fprintf(gp, "%s", k > 1 ? ", " : "");
+			gp_path(gp, p, name);
+			fprintf(gp, " using 1:2 with points pt 7 ps 1.6 lc %d title columnhead(2), ", k);
+			gp_path(gp, p, name);
+			fprintf(gp, " every ::1 using 4:5:3 with labels left notitle");
+		}
+		quality_marks(p, gp, r);
+		fprintf(gp, "\n");
+		gp_run(p, "quality_vs_speed", gp);
+	}
+	free(q);
+	free(models);
+}
+
 int plot_all(struct plot *p, const struct rd_set *s)
 {
 	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
@@ -889,5 +1036,6 @@ int plot_all(struct plot *p, const struct rd_set *s)
 	chart_soak(p, s);
 	chart_ladder(p, s);
 	chart_capacity(p, s);
+	chart_quality(p, s);
 	return p->made;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <cJSON.h>
@@ -36,6 +37,7 @@ static const char *opt_charts = "png";
 static const char *opt_csv;
 static const char *opt_title = "tokbench report";
 static const char *opt_llama_bench; /* llama-bench -o json, beside the served */
+static const char *opt_quality_ref;
 
 /* State. */
 static struct rd_set set;
@@ -163,7 +165,7 @@ static void parse_args(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"output", 1, 0, 'o'}, {"by", 1, 0, 'b'}, {"baseline", 1, 0, 'B'},
 		{"charts", 1, 0, 'c'}, {"csv", 1, 0, 'C'}, {"title", 1, 0, 't'},
-		{"llama-bench", 1, 0, 'L'},
+		{"llama-bench", 1, 0, 'L'}, {"quality-ref", 1, 0, 'Q'},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -183,6 +185,7 @@ static void parse_args(int argc, char **argv)
 		case 'C': opt_csv = optarg; break;
 		case 't': opt_title = optarg; break;
 		case 'L': opt_llama_bench = optarg; break;
+		case 'Q': opt_quality_ref = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
@@ -248,6 +251,21 @@ static void load(int argc, char **argv)
 		diag_die(EXIT_RUNTIME, "no readable run JSON files");
 }
 
+/* A --quality-ref that names no group's quantization is a mistake to
+ * say, not a section of "not compared". */
+static void check_quality_ref(void)
+{
+	int f = rd_by_index(&set, "quant");
+
+	if (opt_quality_ref == NULL)
+		return;
+	for (int g = 0; f >= 0 && g < set.ng; g++)
+		if (strcasecmp(set.g[g].field[f], opt_quality_ref) == 0)
+			return;
+	diag_die(EXIT_RUNTIME, "--quality-ref %s: no group has that quantization",
+		 opt_quality_ref);
+}
+
 static struct plot plot;
 
 static int make_charts(void)
@@ -297,7 +315,9 @@ int main(int argc, char **argv)
 	check_outputs();
 	set_assets();
 	rd_init(&set, by_fields, n_by);
+	set.quality_ref = opt_quality_ref;
 	load(argc, argv);
+	check_quality_ref();
 	charts = make_charts();
 	/* every comparison first, then one correction over them all */
 	if (decide(&set, rd_by_index(&set, "model"), &dec) != 0)

@@ -162,7 +162,10 @@ static int requests(struct rd_run *r)
 			x->ttft = num(q, RJ_TTFT);
 			x->e2e = num(q, RJ_E2E);
 			x->decode = num(q, RJ_DECODE);
+			x->correct = cJSON_IsBool(jget_path(q, RJ_ANSWER_CORRECT)) ?
+				     cJSON_IsTrue(jget_path(q, RJ_ANSWER_CORRECT)) : -1;
 		} else {
+			x->correct = -1; /* a prompt's means grade nothing */
 			if (!(num(q, RJ_OK) > 0))
 				continue;
 			x->prompt = q->string;
@@ -864,7 +867,7 @@ int rd_build(struct rd_set *s)
 				g->base = &g->wl[i].lv[0];
 		summary(g);
 	}
-	return rd_pareto(s);
+	return rd_pareto(s) != 0 || rd_quality(s) != 0 ? -1 : 0;
 }
 
 void rd_free(struct rd_set *s)

@@ -34,6 +34,8 @@ enum rd_kind {
 struct rd_req {
 	const char *prompt;     /* its name (owned by the run's document) */
 	double ttft, e2e, decode;
+	int correct;            /* a graded item's answer: 1 right, 0 wrong,
+	                         * -1 not graded (docs/metrics.md) */
 };
 
 /* A label or environment variable of a run, as given. */
@@ -300,6 +302,50 @@ int rd_nofit(const struct rd_run *r);
  * starves (docs/metrics.md). */
 #define RD_STARVED 1.5
 
+/* A group's graded accuracy (docs/metrics.md, Graded accuracy): on its
+ * workload with the most graded answers, pooled over that workload's runs
+ * at every level. */
+struct rd_graded {
+	const struct rd_wl *wl; /* NULL: no run of the group graded an answer */
+	long checked, correct;  /* graded requests, and those answered right */
+	int items;              /* distinct items among them */
+	double acc, lo, hi;     /* correct / checked, its 95 % Wilson interval */
+};
+
+/* A candidate's quality against its model's reference. */
+enum rd_qverdict {
+	RD_Q_UNMEASURED,        /* not compared: rd_qcmp.why_not says why */
+	RD_Q_REFERENCE,         /* it is the reference */
+	RD_Q_WITHIN,            /* within RD_QUALITY_BUDGET */
+	RD_Q_EXCEEDS            /* beyond it: never picked (lib/decide) */
+};
+
+/* The quality budget (docs/metrics.md, Quality budget): a candidate is
+ * within it when its graded accuracy is not significantly below its
+ * reference's (exact McNemar, Holm-adjusted p >= 0.05, or the candidate
+ * the better) and at most this many percentage points below it on the
+ * items they share.  Five points: five answers in a hundred, a loss a
+ * user of the model meets within a day's use; docs/metrics.md says why
+ * not less (what the graded set can resolve) and not more. */
+#define RD_QUALITY_BUDGET 5.0
+
+/* A group's graded answers paired with its model's reference's, item by
+ * item, on the reference's graded workload; an item's answer is its
+ * majority over runs and repetitions (an item split evenly is left out). */
+struct rd_qcmp {
+	const struct rd_group *ref; /* NULL: no reference */
+	const char *why_not;    /* non-NULL: not compared, and why */
+	int items;              /* items paired */
+	int ref_only;           /* right in the reference only */
+	int cand_only;          /* right in the candidate only */
+	double ref_acc, cand_acc; /* over the paired items (0..1) */
+	double drop;            /* (ref_acc - cand_acc) in points; < 0: better */
+	double p, p_adj;        /* McNemar's exact p; Holm's over the set's
+	                         * quality tests; -1 untested */
+	int diff;               /* +1 significantly better, -1 worse, 0 tie */
+	enum rd_qverdict verdict;
+};
+
 struct rd_group {
 	char key[512];
 	char field[RD_FIELDS][96];
@@ -317,6 +363,8 @@ struct rd_group {
 	int ncap;
 	const struct rd_level *base; /* primary workload, lowest closed level */
 	struct rd_summary sum;       /* from base; all unknown when NULL */
+	struct rd_graded graded;     /* its graded accuracy */
+	struct rd_qcmp qcmp;         /* against its model's reference */
 };
 
 /* One workload of a plan entry as make matrix ran it, from a results
@@ -353,6 +401,10 @@ struct rd_set {
 	int nruns, nunreadable;
 	struct rd_group *g;
 	int ng;
+	const char *quality_ref; /* the reference quantization the user named
+	                         * (report --quality-ref), NULL: each model's
+	                         * most precise with graded answers */
+	const char *quality_why; /* non-NULL: no quality was compared, and why */
 	const char *primary;    /* the workload most groups ran at one user */
 	const char *primary_name;
 	struct rd_pareto pareto;
@@ -466,6 +518,21 @@ void rd_compare(const struct rd_group *a, const struct rd_group *b,
  * its CI excludes 1 and the ratio is RD_TIE_MARGIN or more from 1;
  * otherwise a tie. */
 void rd_holm(struct rd_cmp *const *c, size_t n);
+
+/* Builds every group's graded and qcmp (src/report/quality): the reference of
+ * each model (s->quality_ref's quantization, else the one of the most
+ * bits per weight, lib/quant, with graded answers; on equal bits the
+ * later in the groups' order), the pairs, McNemar's tests, Holm's
+ * correction over them (a family of their own: the budget must be
+ * settled before the picks it limits, and the speed comparisons depend
+ * on the picks) and the verdicts.  Only groups of one model are compared:
+ * with no model or quant field in --by nothing is, and s->quality_why
+ * says so.  Returns 0, or -1 when out of memory. */
+int rd_quality(struct rd_set *s);
+
+/* Whether a group may be picked as far as quality goes: its verdict is
+ * not RD_Q_EXCEEDS (not measured may be picked, and is said so). */
+int rd_quality_ok(const struct rd_group *g);
 
 /* Whether the machine's swap grew past RD_NOFIT_GB during a group's
  * Summary runs (their largest growth): such a group is never the report's

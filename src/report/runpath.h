@@ -128,6 +128,7 @@
 #define RJ_STATUS         "status"
 #define RJ_WARMUP         "warmup"
 #define RJ_T_SEND         "t_send"
+#define RJ_ANSWER_CORRECT "answer_correct" /* a graded item's answer: true, false */
 #define RS_OK             "ok"     /* the status of a request or a load that succeeded */
 
 /* Service levels (make capacity): goodput.* */

@@ -193,8 +193,25 @@ static void test_holm(void)
 	stats_holm(p, 0, adj);
 }
 
+/* Hand-computed: twice the binomial(n, 1/2) tail at the smaller count. */
+static void test_mcnemar(void)
+{
+	CHECK_NEAR(stats_mcnemar(0, 5), 2.0 / 32, 1e-12);           /* 0.0625 */
+	CHECK_NEAR(stats_mcnemar(5, 0), 2.0 / 32, 1e-12);           /* symmetric */
+	CHECK_NEAR(stats_mcnemar(1, 9), 2.0 * 11 / 1024, 1e-12);    /* (1 + 10) / 2^10 */
+	CHECK_NEAR(stats_mcnemar(2, 8), 2.0 * 56 / 1024, 1e-12);    /* (1 + 10 + 45) */
+	CHECK_NEAR(stats_mcnemar(0, 6), 2.0 / 64, 1e-12);           /* 0.03125 */
+	CHECK_NEAR(stats_mcnemar(3, 3), 1, 0);                      /* capped at 1 */
+	CHECK_NEAR(stats_mcnemar(0, 0), 1, 0);                      /* nothing discordant */
+	CHECK_NEAR(stats_mcnemar(4, 4), 1, 0);
+	/* 0 of 20: 2 / 2^20, the logs exact enough far in the tail */
+	CHECK_NEAR(stats_mcnemar(0, 20), 2.0 / 1048576, 1e-15);
+	CHECK(stats_mcnemar(500, 600) > 0.001 && stats_mcnemar(500, 600) < 0.01);
+}
+
 int main(void)
 {
+	RUN(test_mcnemar);
 	RUN(test_slope_ci);
 	RUN(test_paired_ratio);
 	RUN(test_holm);

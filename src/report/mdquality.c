@@ -1,0 +1,190 @@
+/* mdquality: the Quality section's Markdown (see mdquality.h). */
+#include "mdquality.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "md.h"
+
+int mdq_measured(const struct rd_set *s)
+{
+	for (int i = 0; i < s->ng; i++)
+		if (s->g[i].graded.wl)
+			return 1;
+	return 0;
+}
+
+/* "91.4 % (95 % CI 84.9–95.3)" */
+static void accuracy(jw *w, const struct rd_graded *q)
+{
+	md_out(w, "%.1f %% (95 %% CI %.1f–%.1f)", q->acc * 100, q->lo * 100, q->hi * 100);
+}
+
+static void p_text(jw *w, double p)
+{
+	if (p < 0.001)
+		md_out(w, "< 0.001");
+	else
+		md_out(w, "%.3f", p);
+}
+
+static const char *verdict_word(const struct rd_qcmp *q)
+{
+	switch (q->verdict) {
+	case RD_Q_REFERENCE: return "reference";
+	case RD_Q_WITHIN:
+		return q->diff > 0 ? "within budget (better)" :
+		       q->drop > 0 ? "within budget (no significant loss)" :
+		       "within budget (a tie)";
+	case RD_Q_EXCEEDS:
+		return q->diff < 0 ? "**exceeds budget** (significantly worse)" :
+		       "**exceeds budget** (too many points below)";
+	default: return "not measured";
+	}
+}
+
+void mdq_beside(jw *w, const struct rd_group *g)
+{
+	const struct rd_qcmp *q = &g->qcmp;
+
+	if (g->graded.wl == NULL) {
+		md_out(w, "; quality not measured (no graded answers)");
+		return;
+	}
+	md_out(w, "; graded accuracy ");
+	accuracy(w, &g->graded);
+	if (q->verdict == RD_Q_REFERENCE) {
+		md_out(w, ", the quality reference");
+	} else if (q->verdict == RD_Q_WITHIN) {
+		md_out(w, ", within the quality budget against ");
+		md_cell(w, q->ref->key, 120);
+		md_out(w, " (%.1f points %s, %d items)", fabs(q->drop),
+		       q->drop > 0 ? "below" : "above", q->items);
+	} else {
+		md_out(w, ", not compared with a reference: ");
+		md_cell(w, q->why_not, 200);
+	}
+}
+
+void mdq_over(jw *w, const struct rd_group *over, const char *better)
+{
+	const struct rd_qcmp *q = &over->qcmp;
+
+	md_out(w, " ");
+	md_cell(w, over->key, 120);
+	md_out(w, " is %s but over the quality budget: %.1f points below ", better, q->drop);
+	md_cell(w, q->ref->key, 120);
+	md_out(w, " on %d items (%d answered right only by the reference, %d only by it; "
+	       "McNemar, Holm p ", q->items, q->ref_only, q->cand_only);
+	p_text(w, q->p_adj);
+	md_out(w, "), so it is not picked.");
+}
+
+/* One group's row. */
+static void row(jw *w, const struct rd_group *g)
+{
+	const struct rd_qcmp *q = &g->qcmp;
+	const struct rd_group *r = q->ref;
+
+	md_out(w, "| ");
+	md_cell(w, g->key, 120);
+	md_out(w, " | ");
+	if (g->graded.wl) {
+		accuracy(w, &g->graded);
+		md_out(w, " | %ld of %ld (%d items) | ", g->graded.correct, g->graded.checked,
+		       g->graded.items);
+	} else {
+		md_out(w, "— | — | ");
+	}
+	if (q->p >= 0) {
+		md_out(w, "%d | %d | %d | %+.1f | ", q->items, q->ref_only, q->cand_only,
+		       -q->drop + 0.0); /* + 0.0: a tie is 0.0, not -0.0 */
+		p_text(w, q->p_adj);
+	} else {
+		md_out(w, "— | — | — | — | —");
+	}
+	md_out(w, " | ");
+	if (r && r != g && isfinite(g->sum.decode.mean) && isfinite(r->sum.decode.mean))
+		md_out(w, "%.2f×", g->sum.decode.mean / r->sum.decode.mean);
+	else
+		md_out(w, "—");
+	md_out(w, " | %s", verdict_word(q));
+	if (q->verdict == RD_Q_UNMEASURED && q->why_not) {
+		md_out(w, ": ");
+		md_cell(w, q->why_not, 200);
+	}
+	md_out(w, " |\n");
+}
+
+/* The groups of model m: the reference named first, then the table. */
+static void model_table(jw *w, const struct rd_set *s, const char *m)
+{
+	const struct rd_group *ref = NULL;
+
+	for (int i = 0; i < s->ng; i++)
+		if (!strcmp(rd_model_of(s, &s->g[i]), m) && s->g[i].qcmp.verdict == RD_Q_REFERENCE)
+			ref = &s->g[i];
+	md_out(w, "### ");
+	md_cell(w, m, 120);
+	md_out(w, "\n\nReference: ");
+	if (ref) {
+		md_out(w, "**");
+		md_cell(w, ref->key, 120);
+		md_out(w, "** (%s), on ", s->quality_ref ? "named by --quality-ref" :
+		       "the most precise quantization with graded answers");
+		md_cell(w, ref->graded.wl->name, 200);
+		md_out(w, ".\n\n");
+	} else {
+		md_out(w, "none, so nothing is compared.\n\n");
+	}
+	md_out(w, "| group | graded accuracy | right of graded | items paired | "
+	       "reference right, it wrong | it right, reference wrong | points vs "
+	       "reference | Holm p | decode vs reference | verdict |\n"
+	       "|---|---|---|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < s->ng; i++)
+		if (!strcmp(rd_model_of(s, &s->g[i]), m))
+			row(w, &s->g[i]);
+	md_out(w, "\n");
+}
+
+static void intro(jw *w)
+{
+	md_out(w, "## Quality\n\nLevel of evidence: **graded answers, any server**: each "
+	       "item of a graded set (prompts/graded.json) has one exact answer, checked "
+	       "in the output the server sent (lib/grade); a failed request is not graded. "
+	       "Token log-probabilities (agreement with the reference token by token, KL "
+	       "divergence) are **not measured yet**. Each quantization is paired with its "
+	       "model's reference item by item (an item's majority answer over runs and "
+	       "repetitions; an even split is left out); McNemar's exact test on the items "
+	       "only one of the two answered right, Holm's correction over this section's "
+	       "tests. **Within budget**: not significantly below the reference (Holm p ≥ "
+	       "0.05) and at most %.0f points below it on the paired items "
+	       "(docs/metrics.md, Quality budget); a quantization over it is never "
+	       "picked in The answer. Only quantizations of one model are compared.\n\n",
+	       RD_QUALITY_BUDGET);
+}
+
+void mdq_section(jw *w, const struct rd_set *s)
+{
+	const char *done[256];
+	int nd = 0;
+
+	if (!mdq_measured(s))
+		return;
+	intro(w);
+	if (s->quality_why) {
+		md_out(w, "Not compared: ");
+		md_cell(w, s->quality_why, 200);
+		md_out(w, ".\n\n");
+	}
+	for (int i = 0; i < s->ng && !s->quality_why; i++) {
+		const char *m = rd_model_of(s, &s->g[i]);
+		int k;
+		for (k = 0; k < nd && strcmp(done[k], m); k++)
+			;
+		if (k < nd || nd == 256)
+			continue;
+		done[nd++] = m;
+		model_table(w, s, m);
+	}
+}

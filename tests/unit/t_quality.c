@@ -1,0 +1,255 @@
+/* t_quality: graded accuracy, the paired comparison with the reference,
+ * the quality budget and the picks it limits (src/report/quality, lib/decide),
+ * on run files with worked-out answers. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cJSON.h>
+
+#include "decide.h"
+#include "rundata.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/t_quality.XXXXXX";
+
+#define ITEMS 20
+
+/* One run: model, quant, reps of every item; wrong[rep][item] says which
+ * answers are wrong (NULL: none graded at all); decode TPS and memory. */
+struct qrun {
+	const char *file, *model, *quant;
+	int reps;
+	const char *wrong[3];   /* per rep: a string of ITEMS '0'/'1', 1 wrong */
+	int graded;
+	double tps, gb;
+};
+
+static void add_request(cJSON *pr, int item, int rep, const struct qrun *q)
+{
+	cJSON *o = cJSON_CreateObject();
+	char name[16];
+
+	snprintf(name, sizeof name, "item-%02d", item);
+	cJSON_AddStringToObject(o, "prompt", name);
+	cJSON_AddNumberToObject(o, "rep", rep);
+	cJSON_AddStringToObject(o, "status", "ok");
+	cJSON_AddNumberToObject(o, "ttft_s", 0.1);
+	cJSON_AddNumberToObject(o, "e2e_s", 1);
+	cJSON_AddNumberToObject(o, "decode_tps", q->tps);
+	if (q->graded)
+		cJSON_AddBoolToObject(o, "answer_correct", q->wrong[rep][item] != '1');
+	cJSON_AddItemToArray(pr, o);
+}
+
+static void write_qrun(const struct qrun *q)
+{
+	cJSON *d = cJSON_CreateObject(), *run, *cfg, *pp, *pr, *o;
+	char path[256], name[16], *text;
+	FILE *f;
+
+	cJSON_AddStringToObject(d, "format", "tokbench-run");
+	cJSON_AddNumberToObject(d, "version", 1);
+	run = cJSON_AddObjectToObject(d, "run");
+	cJSON_AddStringToObject(run, "model", q->model);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "labels"), "quant", q->quant);
+	cfg = cJSON_AddObjectToObject(run, "config");
+	cJSON_AddNumberToObject(cfg, "concurrency", 1);
+	cJSON_AddStringToObject(cfg, "prompts", "graded.json");
+	pp = cJSON_AddObjectToObject(d, "per_prompt");
+	pr = cJSON_AddArrayToObject(d, "per_request");
+	for (int i = 0; i < ITEMS; i++) {
+		snprintf(name, sizeof name, "item-%02d", i);
+		o = cJSON_AddObjectToObject(pp, name);
+		cJSON_AddNumberToObject(o, "n", q->reps);
+		cJSON_AddNumberToObject(o, "ok", q->reps);
+	}
+	for (int r = 0; r < q->reps; r++)
+		for (int i = 0; i < ITEMS; i++)
+			add_request(pr, i, r, q);
+	o = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"), "decode_tps");
+	cJSON_AddNumberToObject(o, "n", ITEMS * q->reps);
+	cJSON_AddNumberToObject(o, "mean", q->tps);
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "memory"), "steady_bytes", q->gb * 1e9);
+	o = cJSON_AddObjectToObject(d, "requests");
+	cJSON_AddNumberToObject(o, "measured", ITEMS * q->reps);
+	cJSON_AddNumberToObject(o, "ok", ITEMS * q->reps);
+	snprintf(path, sizeof path, "%s/%s", dir, q->file);
+	text = cJSON_Print(d);
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs(text, f);
+		fclose(f);
+	}
+	free(text);
+	cJSON_Delete(d);
+}
+
+/*                                    item 0.........1.........  */
+#define ALL_RIGHT                     "00000000000000000000"
+static const struct qrun runs[] = {
+	/* the reference: wrong on item 19 only (19 of 20) */
+	{"bf16.json", "m", "BF16", 1, {"00000000000000000001"}, 1, 20, 160},
+	/* an F16 with no graded answer: never the reference */
+	{"f16.json", "m", "F16", 1, {ALL_RIGHT}, 0, 20, 160},
+	/* item 0 wrong 2 of 3 (wrong), item 3 wrong 1 of 3 (right): against
+	 * the reference 1 and 1 discordant, a tie; 57 of 60 graded right */
+	{"q8.json", "m", "Q8_0", 3, {"10000000000000000000", "10010000000000000000",
+				    "00000000000000000000"}, 1, 25, 85},
+	/* items 0, 1 wrong, item 5 split 1-1 (left out): 19 items paired, 2
+	 * and 1 discordant; 18 and 17 right: 5.26 points below */
+	{"q6.json", "m", "Q6_K", 2, {"11000100000000000000", "11000000000000000000"},
+	 1, 30, 65},
+	/* items 0-5 and 19 wrong: 6 and 0 discordant, 30 points below */
+	{"q4.json", "m", "Q4_K_M", 1, {"11111100000000000001"}, 1, 35, 50},
+	/* items 0-9 wrong: 10 and 1 discordant, 45 points below */
+	{"q2.json", "m", "Q2_K", 1, {"11111111110000000000"}, 1, 40, 35},
+	/* another model with one graded group: its own reference */
+	{"o8.json", "other", "Q8_0", 1, {"10000000000000000000"}, 1, 50, 10},
+};
+
+static const struct rd_group *group(const struct rd_set *s, const char *model,
+				    const char *quant)
+{
+	for (int i = 0; i < s->ng; i++)
+		if (!strcmp(s->g[i].field[0], model) && !strcmp(s->g[i].field[1], quant))
+			return &s->g[i];
+	return NULL;
+}
+
+static void load(struct rd_set *s, const char *const *by, int nby, const char *ref)
+{
+	char path[256];
+
+	rd_init(s, by, nby);
+	s->quality_ref = ref;
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, runs[i].file);
+		CHECK_INT(rd_add_file(s, path), 0);
+	}
+	CHECK_INT(rd_build(s), 0);
+}
+
+static const char *const by2[] = {"model", "quant"};
+
+static void test_graded_and_pairs(void)
+{
+	struct rd_set s;
+	const struct rd_group *bf, *f16, *q8, *q6, *q4, *q2, *o8;
+
+	load(&s, by2, 2, NULL);
+	bf = group(&s, "m", "BF16"), f16 = group(&s, "m", "F16");
+	q8 = group(&s, "m", "Q8_0"), q6 = group(&s, "m", "Q6_K");
+	q4 = group(&s, "m", "Q4_K_M"), q2 = group(&s, "m", "Q2_K");
+	o8 = group(&s, "other", "Q8_0");
+	CHECK(bf && f16 && q8 && q6 && q4 && q2 && o8);
+	CHECK(s.quality_why == NULL);
+	/* pooled over repetitions: 57 of 60, Wilson 86.30-98.29 % */
+	CHECK_INT(q8->graded.checked, 60);
+	CHECK_INT(q8->graded.correct, 57);
+	CHECK_INT(q8->graded.items, 20);
+	CHECK_NEAR(q8->graded.acc, 0.95, 1e-12);
+	CHECK_NEAR(q8->graded.lo, 0.862995, 1e-5);
+	CHECK_NEAR(q8->graded.hi, 0.982850, 1e-5);
+	CHECK(f16->graded.wl == NULL);
+	CHECK_INT(f16->qcmp.verdict, RD_Q_UNMEASURED);
+	CHECK(f16->qcmp.why_not != NULL);
+	/* BF16 and F16 are 16 bits each: the graded one is the reference */
+	CHECK_INT(bf->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK(q8->qcmp.ref == bf && q2->qcmp.ref == bf);
+	/* Q8_0: the majority of three; one discordant each way: a tie */
+	CHECK_INT(q8->qcmp.items, 20);
+	CHECK_INT(q8->qcmp.ref_only, 1);
+	CHECK_INT(q8->qcmp.cand_only, 1);
+	CHECK_NEAR(q8->qcmp.drop, 0, 1e-12);
+	CHECK_NEAR(q8->qcmp.p, 1, 0);
+	CHECK_INT(q8->qcmp.diff, 0);
+	CHECK_INT(q8->qcmp.verdict, RD_Q_WITHIN);
+	/* Q6_K: the split item left out; 18 vs 17 of 19 */
+	CHECK_INT(q6->qcmp.items, 19);
+	CHECK_INT(q6->qcmp.ref_only, 2);
+	CHECK_INT(q6->qcmp.cand_only, 1);
+	CHECK_NEAR(q6->qcmp.drop, 100.0 / 19, 1e-9);
+	CHECK_NEAR(q6->qcmp.p, 1, 0);
+	/* Holm over the four tests: Q2_K 0.01171875 x 4, Q4_K_M 0.03125 x 3 */
+	CHECK_NEAR(q2->qcmp.p, 24.0 / 2048, 1e-12);
+	CHECK_NEAR(q2->qcmp.p_adj, 0.046875, 1e-12);
+	CHECK_NEAR(q4->qcmp.p, 2.0 / 64, 1e-12);
+	CHECK_NEAR(q4->qcmp.p_adj, 0.09375, 1e-12);
+	CHECK_NEAR(q8->qcmp.p_adj, 1, 0);
+	CHECK_INT(q2->qcmp.diff, -1);   /* significantly worse */
+	CHECK_INT(q4->qcmp.diff, 0);    /* not significant after Holm ... */
+	CHECK_NEAR(q4->qcmp.drop, 30, 1e-9);
+	CHECK_INT(q4->qcmp.verdict, RD_Q_EXCEEDS); /* ... but 30 points below */
+	CHECK_INT(q6->qcmp.verdict, RD_Q_EXCEEDS); /* 5.26 > 5 */
+	CHECK_INT(q2->qcmp.verdict, RD_Q_EXCEEDS);
+	/* a model alone: its own reference, nothing else compared */
+	CHECK_INT(o8->qcmp.verdict, RD_Q_REFERENCE);
+	rd_free(&s);
+}
+
+static void test_named_reference_and_refusal(void)
+{
+	static const char *const by1[] = {"quant"};
+	struct rd_set s;
+	const struct rd_group *bf, *q8;
+
+	load(&s, by2, 2, "q8_0"); /* case ignored */
+	bf = group(&s, "m", "BF16"), q8 = group(&s, "m", "Q8_0");
+	CHECK(bf && q8);
+	CHECK_INT(q8->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK(bf->qcmp.ref == q8);
+	CHECK_INT(bf->qcmp.ref_only, 1);  /* the same pairs, seen from Q8_0 */
+	CHECK_INT(bf->qcmp.cand_only, 1);
+	CHECK_INT(bf->qcmp.verdict, RD_Q_WITHIN);
+	rd_free(&s);
+	/* no model field: quantizations of different models are never compared */
+	rd_init(&s, by1, 1);
+	CHECK_INT(rd_add_file(&s, "/nonexistent/x.json"), 0);
+	CHECK_INT(rd_build(&s), 0);
+	CHECK(s.quality_why != NULL);
+	rd_free(&s);
+}
+
+static void test_picks_within_budget(void)
+{
+	struct rd_set s;
+	struct decision d;
+	const struct decide_pick *p;
+
+	load(&s, by2, 2, NULL);
+	CHECK_INT(decide(&s, 0, &d), 0);
+	CHECK(d.n_models == 2 && !strcmp(d.models[0], "m"));
+	p = d.picks[0];
+	/* Q2_K is the fastest and the smallest, over the budget like Q4_K_M
+	 * and Q6_K: Q8_0 is picked, Q2_K named as passed over */
+	CHECK(p[USE_INTERACTIVE].best == group(&s, "m", "Q8_0"));
+	CHECK(p[USE_INTERACTIVE].over == group(&s, "m", "Q2_K"));
+	CHECK(p[USE_MEMORY].best == group(&s, "m", "Q8_0"));
+	CHECK(p[USE_MEMORY].over == group(&s, "m", "Q2_K"));
+	/* the other model's only group: nothing passed over */
+	CHECK(d.picks[1][USE_INTERACTIVE].best == group(&s, "other", "Q8_0"));
+	CHECK(d.picks[1][USE_INTERACTIVE].over == NULL);
+	decide_free(&d);
+	rd_free(&s);
+}
+
+int main(void)
+{
+	char path[256];
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++)
+		write_qrun(&runs[i]);
+	RUN(test_graded_and_pairs);
+	RUN(test_named_reference_and_refusal);
+	RUN(test_picks_within_budget);
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, runs[i].file);
+		unlink(path);
+	}
+	rmdir(dir);
+	return DONE();
+}
