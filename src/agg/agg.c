@@ -1027,14 +1027,20 @@ static void free_all(void)
 	jw_free(&out);
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_MEM = 256, O_SLO, O_PER_REQUEST, O_STRICT, O_FORCE, O_LEAK_THRESHOLD,
+	O_LEAK_PER_MINUTE, O_REFERENCE
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"mem", 1, 0, 'm'}, {"slo", 1, 0, 'S'},
-		{"per-request", 0, 0, 'r'}, 
-		{"strict", 0, 0, 's'}, {"output", 1, 0, 'o'},
-		{"force", 0, 0, 'f'}, {"leak-threshold", 1, 0, 'L'},
-		{"leak-per-minute", 1, 0, 'M'}, {"reference", 1, 0, 'R'},
+		{"mem", 1, 0, O_MEM}, {"slo", 1, 0, O_SLO},
+		{"per-request", 0, 0, O_PER_REQUEST}, 
+		{"strict", 0, 0, O_STRICT}, {"output", 1, 0, 'o'},
+		{"force", 0, 0, O_FORCE}, {"leak-threshold", 1, 0, O_LEAK_THRESHOLD},
+		{"leak-per-minute", 1, 0, O_LEAK_PER_MINUTE}, {"reference", 1, 0, O_REFERENCE},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -1042,24 +1048,24 @@ static void parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "p:o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
+		case O_MEM:
 			if (n_mem_files == 64)
 				diag_die(EXIT_USAGE, "more than 64 --mem files");
 			mem_files[n_mem_files++] = optarg;
 			break;
 		case 'p': parse_pcts(optarg); break;
-		case 'S': parse_slo(optarg); break;
-		case 'r': opt_per_request = 1; break;
-		case 's': opt_strict = 1; break;
+		case O_SLO: parse_slo(optarg); break;
+		case O_PER_REQUEST: opt_per_request = 1; break;
+		case O_STRICT: opt_strict = 1; break;
 		case 'o': opt_out = optarg; break;
-		case 'R': opt_reference = optarg; break;
-		case 'f': opt_force = 1; break;
-		case 'L':
+		case O_REFERENCE: opt_reference = optarg; break;
+		case O_FORCE: opt_force = 1; break;
+		case O_LEAK_THRESHOLD:
 			if (units_bytes(optarg, &b) != UNITS_OK)
 				diag_die(EXIT_USAGE, "--leak-threshold %s: not a size", optarg);
 			leak_lim.mb_per_request = (double)b / 1e6;
 			break;
-		case 'M':
+		case O_LEAK_PER_MINUTE:
 			if (units_bytes(optarg, &b) != UNITS_OK)
 				diag_die(EXIT_USAGE, "--leak-per-minute %s: not a size", optarg);
 			leak_lim.mb_per_minute = (double)b / 1e6;

@@ -162,12 +162,17 @@ static void say_done(const struct cap_step *st)
 			  "--max-users)", st->holds, opt_slo);
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_SLO = 256, O_MAX_USERS, O_PER_USER, O_PROMPTS, O_PLAN, O_QUIET
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"slo", 1, 0, 's'}, {"max-users", 1, 0, 'u'},
-		{"per-user", 1, 0, 'k'}, {"prompts", 1, 0, 'n'},
-		{"plan", 0, 0, 'P'}, {"quiet", 0, 0, 'q'},
+		{"slo", 1, 0, O_SLO}, {"max-users", 1, 0, O_MAX_USERS},
+		{"per-user", 1, 0, O_PER_USER}, {"prompts", 1, 0, O_PROMPTS},
+		{"plan", 0, 0, O_PLAN}, {"quiet", 0, 0, O_QUIET},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	char err[512];
@@ -175,12 +180,12 @@ static void parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': opt_slo = optarg; break;
-		case 'u': opt_max_users = (int)args_int("--max-users", optarg, 1, 4096); break;
-		case 'k': opt_per_user = (long)args_int("--per-user", optarg, 1, 100000); break;
-		case 'n': opt_prompts = (long)args_int("--prompts", optarg, 1, 100000); break;
-		case 'P': opt_plan = 1; break;
-		case 'q': opt_quiet = 1; break;
+		case O_SLO: opt_slo = optarg; break;
+		case O_MAX_USERS: opt_max_users = (int)args_int("--max-users", optarg, 1, 4096); break;
+		case O_PER_USER: opt_per_user = (long)args_int("--per-user", optarg, 1, 100000); break;
+		case O_PROMPTS: opt_prompts = (long)args_int("--prompts", optarg, 1, 100000); break;
+		case O_PLAN: opt_plan = 1; break;
+		case O_QUIET: opt_quiet = 1; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}

@@ -101,41 +101,52 @@ static void usage(int code)
 	diag_usage(code, tool_synopsis, tool_help); /* both from docs/llmsim.md */
 }
 
-/* Parses a fault spec: http500 | http503 | http429[:retry_s] | reset:K |
- * malformed:K | stall:K:DUR | slow-headers:DUR | endless | wrong-ctype |
- * error:K | no-done.  Returns 0, or -1 if the spec is not understood. */
-static void set_override(int c, const char *v)
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_HOST = 256, O_PROFILES, O_TPS, O_TTFT, O_PREFILL, O_JITTER, O_SLOTS,
+	O_BATCH_K, O_CHUNK_TOKENS, O_REASONING, O_NATURAL_LEN, O_LOAD_TIME,
+	O_REASONING_FIELD, O_MEM, O_MEM_SCALE, O_TIMINGS, O_STATS, O_ROLE_EARLY,
+	O_EOS_IN_USAGE, O_SEED, O_LOG, O_FAULT, O_FAULT_RATE, O_LIST_PROFILES,
+	O_NO_USAGE, O_REPLAY, O_API_KEY, O_LEAK, O_CTX, O_MODEL_FILE, O_AS,
+	O_ENGINE_DEAD, O_METRICS, O_LOADED, O_GRADED, O_GRADED_ERROR, O_LOGIT_NOISE
+};
+
+/* An option that sets a field of every profile, or the load time.
+ * Returns 1 when c is one, else 0. */
+static int set_override(int c, const char *v)
 {
 	switch (c) {
-	case 'T': overrides.decode_tps = args_real("--tps", v, 0, 1e9);
+	case O_TPS: overrides.decode_tps = args_real("--tps", v, 0, 1e9);
 		  override_mask |= OV_TPS; break;
-	case 'F': overrides.ttft_s = args_duration("--ttft", v);
+	case O_TTFT: overrides.ttft_s = args_duration("--ttft", v);
 		  override_mask |= OV_TTFT; break;
-	case 'R': overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
+	case O_PREFILL: overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
 		  override_mask |= OV_PREFILL; break;
-	case 'J': overrides.jitter = args_real("--jitter", v, 0, 0.99);
+	case O_JITTER: overrides.jitter = args_real("--jitter", v, 0, 0.99);
 		  override_mask |= OV_JITTER; break;
-	case 'S': overrides.slots = (int)args_int("--slots", v, 0, 1000000);
+	case O_SLOTS: overrides.slots = (int)args_int("--slots", v, 0, 1000000);
 		  override_mask |= OV_SLOTS; break;
-	case 'K': overrides.batch_k = args_real("--batch-k", v, 0, 1000);
+	case O_BATCH_K: overrides.batch_k = args_real("--batch-k", v, 0, 1000);
 		  override_mask |= OV_BATCH; break;
-	case 'C': overrides.chunk_tokens = (int)args_int("--chunk-tokens", v, 1,
+	case O_CHUNK_TOKENS: overrides.chunk_tokens = (int)args_int("--chunk-tokens", v, 1,
 						    1000000);
 		  override_mask |= OV_CHUNK; break;
-	case 'Q': overrides.reasoning_tokens = (int)args_int("--reasoning", v, 0,
+	case O_REASONING: overrides.reasoning_tokens = (int)args_int("--reasoning", v, 0,
 							1000000);
 		  override_mask |= OV_REASONING; break;
-	case 'N': overrides.natural_len = (int)args_int("--natural-len", v, 0,
+	case O_NATURAL_LEN: overrides.natural_len = (int)args_int("--natural-len", v, 0,
 						   100000000);
 		  override_mask |= OV_NATURAL; break;
-	case 'L': opt_load_time = args_duration("--load-time", v); break;
-	case 'c': overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
+	case O_LOAD_TIME: opt_load_time = args_duration("--load-time", v); break;
+	case O_CTX: overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
 		  override_mask |= OV_CTX; break;
-	case 'g': overrides.graded_error = args_real("--graded-error", v, 0, 1);
+	case O_GRADED_ERROR: overrides.graded_error = args_real("--graded-error", v, 0, 1);
 		  override_mask |= OV_GRADED; break;
-	case 'n': overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
+	case O_LOGIT_NOISE: overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
 		  override_mask |= OV_NOISE; break;
+	default: return 0;
 	}
+	return 1;
 }
 
 static void apply_overrides(struct sim_profile *p)
@@ -822,88 +833,105 @@ static void load_graded(const char *path)
 	free(text);
 }
 
+static const struct option longopts[] = {
+	{"port", 1, 0, 'p'}, {"host", 1, 0, O_HOST},
+	{"profiles", 1, 0, O_PROFILES}, {"profile", 1, 0, 'P'},
+	{"tps", 1, 0, O_TPS}, {"ttft", 1, 0, O_TTFT}, {"prefill", 1, 0, O_PREFILL},
+	{"jitter", 1, 0, O_JITTER}, {"slots", 1, 0, O_SLOTS},
+	{"batch-k", 1, 0, O_BATCH_K}, {"chunk-tokens", 1, 0, O_CHUNK_TOKENS},
+	{"reasoning", 1, 0, O_REASONING}, {"natural-len", 1, 0, O_NATURAL_LEN},
+	{"load-time", 1, 0, O_LOAD_TIME}, {"reasoning-field", 1, 0, O_REASONING_FIELD},
+	{"mem", 1, 0, O_MEM}, {"mem-scale", 1, 0, O_MEM_SCALE},
+	{"timings", 0, 0, O_TIMINGS}, {"stats", 0, 0, O_STATS},
+	{"role-early", 0, 0, O_ROLE_EARLY}, {"eos-in-usage", 0, 0, O_EOS_IN_USAGE},
+	{"seed", 1, 0, O_SEED}, {"log", 1, 0, O_LOG}, {"fault", 1, 0, O_FAULT},
+	{"fault-rate", 1, 0, O_FAULT_RATE}, {"list-profiles", 0, 0, O_LIST_PROFILES},
+	{"no-usage", 0, 0, O_NO_USAGE}, {"replay", 1, 0, O_REPLAY},
+	{"api-key", 1, 0, O_API_KEY}, {"leak", 1, 0, O_LEAK}, {"ctx", 1, 0, O_CTX},
+	{"model-file", 1, 0, O_MODEL_FILE}, {"as", 1, 0, O_AS}, {"engine-dead", 0, 0, O_ENGINE_DEAD},
+	{"metrics", 0, 0, O_METRICS}, {"loaded", 1, 0, O_LOADED},
+	{"graded", 1, 0, O_GRADED}, {"graded-error", 1, 0, O_GRADED_ERROR},
+	{"logit-noise", 1, 0, O_LOGIT_NOISE},
+	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
+};
+
+/* The options of the server: where it listens, what it serves, as which server, its log.  Returns 1 when c is one, else 0. */
+static int set_server_opt(int c, char *v)
+{
+	switch (c) {
+	case 'p': opt_port = (int)args_int("--port", v, 0, 65535); return 1;
+	case O_HOST: opt_host = v; return 1;
+	case O_PROFILES: opt_profiles_file = v; return 1;
+	case 'P': opt_profile = v; return 1;
+	case O_SEED: opt_seed = (uint64_t)args_int("--seed", v, 0, 1LL << 62); return 1;
+	case O_LOG: opt_log = v; return 1;
+	case O_LIST_PROFILES: opt_list = 1; return 1;
+	case O_MODEL_FILE: opt_model_file = v; return 1;
+	case O_AS:
+		if (simpersona_of(v) < 0)
+			diag_die(EXIT_USAGE, "--as %s: want generic, llamacpp, lmstudio, "
+				 "ollama, mlx or vllm", v);
+		opt_as = (enum sim_persona)simpersona_of(v);
+		return 1;
+	case O_ENGINE_DEAD: opt_engine_dead = 1; return 1;
+	case O_METRICS: opt_vllm_metrics = 1; return 1;
+	case O_LOADED: opt_loaded = v; return 1;
+	case O_API_KEY: opt_api_key = v; return 1;
+	case O_REPLAY:
+		replay = fio_slurp(v, 256 << 20, &replay_len);
+		if (replay == NULL)
+			diag_die(EXIT_RUNTIME, "--replay %s: %s", v,
+				 strerror(errno));
+		return 1;
+	case O_GRADED: load_graded(v); return 1;
+	default: return 0;
+	}
+}
+
+/* The options of the streams it sends: fields, usage, timings, faults, memory.  Returns 1 when c is one, else 0. */
+static int set_stream_opt(int c, char *v)
+{
+	switch (c) {
+	case O_REASONING_FIELD:
+		if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz_-") < strlen(v))
+			diag_die(EXIT_USAGE, "--reasoning-field: want "
+				 "reasoning_content, reasoning, think-tags or a field name");
+		opt_reasoning_field = v;
+		return 1;
+	case O_MEM:
+		if (units_bytes(v, &opt_mem_bytes) != UNITS_OK)
+			diag_die(EXIT_USAGE, "--mem %s: not a size", v);
+		opt_mem_set = 1;
+		return 1;
+	case O_MEM_SCALE: opt_mem_scale = args_real("--mem-scale", v, 0, 1e6); return 1;
+	case O_LEAK:
+		if (units_bytes(v, &opt_leak) != UNITS_OK || opt_leak > (1ull << 30))
+			diag_die(EXIT_USAGE, "--leak %s: want a size up to 1GiB", v);
+		return 1;
+	case O_TIMINGS: opt_timings = 1; return 1;
+	case O_STATS: opt_stats = 1; return 1;
+	case O_ROLE_EARLY: opt_role_early = 1; return 1;
+	case O_EOS_IN_USAGE: opt_eos_in_usage = 1; return 1;
+	case O_FAULT:
+		if (simfault_parse(v, &run_fault) != 0)
+			diag_die(EXIT_USAGE, "--fault %s: unknown fault", v);
+		return 1;
+	case O_FAULT_RATE: opt_fault_rate = args_real("--fault-rate", v, 0, 1); return 1;
+	case O_NO_USAGE: opt_no_usage = 1; return 1;
+	default: return 0;
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"port", 1, 0, 'p'}, {"host", 1, 0, 'H'},
-		{"profiles", 1, 0, 'f'}, {"profile", 1, 0, 'P'},
-		{"tps", 1, 0, 'T'}, {"ttft", 1, 0, 'F'}, {"prefill", 1, 0, 'R'},
-		{"jitter", 1, 0, 'J'}, {"slots", 1, 0, 'S'},
-		{"batch-k", 1, 0, 'K'}, {"chunk-tokens", 1, 0, 'C'},
-		{"reasoning", 1, 0, 'Q'}, {"natural-len", 1, 0, 'N'},
-		{"load-time", 1, 0, 'L'}, {"reasoning-field", 1, 0, 'r'},
-		{"mem", 1, 0, 'm'}, {"mem-scale", 1, 0, 'M'},
-		{"timings", 0, 0, 't'}, {"stats", 0, 0, 's'},
-		{"role-early", 0, 0, 'e'}, {"eos-in-usage", 0, 0, 'E'},
-		{"seed", 1, 0, 'x'}, {"log", 1, 0, 'l'}, {"fault", 1, 0, 'z'},
-		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
-		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
-		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
-		{"model-file", 1, 0, 'W'}, {"as", 1, 0, 'a'}, {"engine-dead", 0, 0, 'D'},
-		{"metrics", 0, 0, 'G'}, {"loaded", 1, 0, 'o'},
-		{"graded", 1, 0, 'j'}, {"graded-error", 1, 0, 'g'},
-		{"logit-noise", 1, 0, 'n'},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "p:P:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': opt_port = (int)args_int("--port", optarg, 0, 65535); break;
-		case 'H': opt_host = optarg; break;
-		case 'f': opt_profiles_file = optarg; break;
-		case 'P': opt_profile = optarg; break;
-		case 'r':
-			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz_-") < strlen(optarg))
-				diag_die(EXIT_USAGE, "--reasoning-field: want "
-					 "reasoning_content, reasoning, think-tags or a field name");
-			opt_reasoning_field = optarg;
-			break;
-		case 'm':
-			if (units_bytes(optarg, &opt_mem_bytes) != UNITS_OK)
-				diag_die(EXIT_USAGE, "--mem %s: not a size", optarg);
-			opt_mem_set = 1;
-			break;
-		case 'M': opt_mem_scale = args_real("--mem-scale", optarg, 0, 1e6); break;
-		case 'X':
-			if (units_bytes(optarg, &opt_leak) != UNITS_OK || opt_leak > (1ull << 30))
-				diag_die(EXIT_USAGE, "--leak %s: want a size up to 1GiB", optarg);
-			break;
-		case 't': opt_timings = 1; break;
-		case 's': opt_stats = 1; break;
-		case 'e': opt_role_early = 1; break;
-		case 'E': opt_eos_in_usage = 1; break;
-		case 'x': opt_seed = (uint64_t)args_int("--seed", optarg, 0, 1LL << 62); break;
-		case 'l': opt_log = optarg; break;
-		case 'z':
-			if (simfault_parse(optarg, &run_fault) != 0)
-				diag_die(EXIT_USAGE, "--fault %s: unknown fault", optarg);
-			break;
-		case 'Z': opt_fault_rate = args_real("--fault-rate", optarg, 0, 1); break;
-		case 'i': opt_list = 1; break;
-		case 'U': opt_no_usage = 1; break;
-		case 'W': opt_model_file = optarg; break;
-		case 'a':
-			if (simpersona_of(optarg) < 0)
-				diag_die(EXIT_USAGE, "--as %s: want generic, llamacpp, lmstudio, "
-					 "ollama, mlx or vllm", optarg);
-			opt_as = (enum sim_persona)simpersona_of(optarg);
-			break;
-		case 'D': opt_engine_dead = 1; break;
-		case 'G': opt_vllm_metrics = 1; break;
-		case 'o': opt_loaded = optarg; break;
-		case 'k': opt_api_key = optarg; break;
-		case 'y':
-			replay = fio_slurp(optarg, 256 << 20, &replay_len);
-			if (replay == NULL)
-				diag_die(EXIT_RUNTIME, "--replay %s: %s", optarg,
-					 strerror(errno));
-			break;
-		case 'j': load_graded(optarg); break;
-		case 'h': usage(EXIT_OK); break;
-		case '?': usage(EXIT_USAGE); break;
-		default: set_override(c, optarg); break;
-		}
+		if (c == 'h')
+			usage(EXIT_OK);
+		if (!set_server_opt(c, optarg) && !set_stream_opt(c, optarg) &&
+		    !set_override(c, optarg))
+			usage(EXIT_USAGE);
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);

@@ -119,21 +119,26 @@ static void estimate(const struct plan *p)
 	       unknown);
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"list", 0, 0, 'l'}, {"estimate", 0, 0, 'e'},
-		{"results", 1, 0, 'r'}, {"root", 1, 0, 'R'},
+		{"list", 0, 0, O_LIST}, {"estimate", 0, 0, O_ESTIMATE},
+		{"results", 1, 0, O_RESULTS}, {"root", 1, 0, O_ROOT},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l': opt_list = 1; break;
-		case 'e': opt_estimate = 1; break;
-		case 'r': opt_results = optarg; break;
-		case 'R': opt_root = optarg; break;
+		case O_LIST: opt_list = 1; break;
+		case O_ESTIMATE: opt_estimate = 1; break;
+		case O_RESULTS: opt_results = optarg; break;
+		case O_ROOT: opt_root = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
