@@ -38,9 +38,12 @@
 static double pcts[MAX_PCT] = {50, 90, 95, 99};
 static struct statjson_pcts pc = {pcts, 4}; /* -p */
 static struct slo_set slo; /* --slo; slo.n 0 without */
-static int opt_per_request, opt_strict, opt_force;
-static const char *opt_out;
-static const char *opt_reference;  /* --reference: the same model's reference run */
+/* Options: one struct. */
+static struct options {
+	int per_request, strict, force;
+	const char *out;
+	const char *reference; /* --reference: the same model's reference run */
+} opt;
 static struct lpq_run lp_cand, lp_ref;
 static struct memfig_limits leak_lim = {1.0, 10.0}; /* MB per request, per minute */
 static const char *mem_files[64];
@@ -98,7 +101,7 @@ static void read_file(const char *path)
 
 	if (f == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
-	r = nd_open(f, name, opt_strict ? ND_STRICT : 0);
+	r = nd_open(f, name, opt.strict ? ND_STRICT : 0);
 	if (r == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	nd_on_invalid(r, on_invalid, NULL);
@@ -110,7 +113,7 @@ static void read_file(const char *path)
 		else if (!cJSON_IsObject(ev))
 			on_invalid(NULL, name, nd_lineno(r), "not a JSON object");
 		cJSON_Delete(ev);
-		if (opt_strict && A.n_invalid > 0)
+		if (opt.strict && A.n_invalid > 0)
 			diag_die(EXIT_RUNTIME, "%s:%ld: not a JSON object", name,
 				 nd_lineno(r));
 	}
@@ -808,7 +811,7 @@ static void write_stat(const char *key, double mean, double lo, double hi)
 static void write_lp_figures(const struct lpq_result *q)
 {
 	jw_obj_open(&out, "reference");
-	jw_str(&out, "file", opt_reference);
+	jw_str(&out, "file", opt.reference);
 	jw_str(&out, "model", lp_ref.model);
 	jw_str(&out, "model_id", lp_ref.model_id);
 	jw_obj_close(&out);
@@ -835,11 +838,11 @@ static void write_logprobs(void)
 	char why[256];
 	int cmp = -1, truncated;
 
-	if (opt_reference == NULL)
+	if (opt.reference == NULL)
 		snprintf(why, sizeof why, "no --reference to compare with");
 	else if ((cmp = lpq_compare(&lp_ref, &lp_cand, &q, why, sizeof why)) != 0 &&
 		 lp_ref.nseq > 0 && lp_cand.nseq > 0)
-		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt_reference, why);
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt.reference, why);
 	truncated = cmp == 0 && lp_cand.asked > 0 && q.top_k < lp_cand.asked;
 	jw_obj_open(&out, "logprobs");
 	jw_str(&out, "evidence", cmp == 0 ? "logprobs" : "none");
@@ -857,7 +860,7 @@ static void write_logprobs(void)
 		write_lp_figures(&q);
 	}
 	jw_obj_close(&out);
-	if (cmp != 0 && opt_reference != NULL)
+	if (cmp != 0 && opt.reference != NULL)
 		diag_warn("no logprob figures: %s", why);
 	if (truncated)
 		diag_warn("logprobs: the server gave %d alternatives where %d were asked; "
@@ -873,7 +876,7 @@ static void write_quality(void)
 	jw_num(&out, "pass_rate", q_checked ? (double)q_passed / (double)q_checked : 0, 4);
 	if (g_checked > 0)
 		write_graded();
-	if (lp_cand.asked > 0 || opt_reference != NULL)
+	if (lp_cand.asked > 0 || opt.reference != NULL)
 		write_logprobs();
 	jw_obj_close(&out);
 }
@@ -970,7 +973,7 @@ static void write_all(void)
 	write_memory();
 	write_load();
 	benchfig_write(&out, &A); /* a bench run's figure (gen --bench) */
-	if (opt_per_request)
+	if (opt.per_request)
 		write_per_request();
 	jw_obj_open(&out, "input");
 	jw_int(&out, "events", A.n_events);
@@ -990,7 +993,7 @@ static void emit_output(void)
 	if (out.oom) /* never an empty or cut summary with exit 0 */
 		diag_die(EXIT_RUNTIME, "out of memory writing the summary");
 	len = strlen(s);
-	if (opt_out == NULL) {
+	if (opt.out == NULL) {
 		if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF)
 			diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(errno));
 		return;
@@ -1000,11 +1003,11 @@ static void emit_output(void)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	memcpy(withnl, s, len);
 	withnl[len] = '\n';
-	if (fio_write_atomic(opt_out, withnl, len + 1,
-			     opt_force ? 0 : FIO_NOCLOBBER) != 0) {
+	if (fio_write_atomic(opt.out, withnl, len + 1,
+			     opt.force ? 0 : FIO_NOCLOBBER) != 0) {
 		int e = errno;
 		free(withnl);
-		diag_die(EXIT_RUNTIME, "%s: %s%s", opt_out, strerror(e),
+		diag_die(EXIT_RUNTIME, "%s: %s%s", opt.out, strerror(e),
 			 e == EEXIST ? " (results are never overwritten; "
 			 "--force replaces it)" : "");
 	}
@@ -1027,14 +1030,20 @@ static void free_all(void)
 	jw_free(&out);
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_MEM = 256, O_SLO, O_PER_REQUEST, O_STRICT, O_FORCE, O_LEAK_THRESHOLD,
+	O_LEAK_PER_MINUTE, O_REFERENCE
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"mem", 1, 0, 'm'}, {"slo", 1, 0, 'S'},
-		{"per-request", 0, 0, 'r'}, 
-		{"strict", 0, 0, 's'}, {"output", 1, 0, 'o'},
-		{"force", 0, 0, 'f'}, {"leak-threshold", 1, 0, 'L'},
-		{"leak-per-minute", 1, 0, 'M'}, {"reference", 1, 0, 'R'},
+		{"mem", 1, 0, O_MEM}, {"slo", 1, 0, O_SLO},
+		{"per-request", 0, 0, O_PER_REQUEST}, 
+		{"strict", 0, 0, O_STRICT}, {"output", 1, 0, 'o'},
+		{"force", 0, 0, O_FORCE}, {"leak-threshold", 1, 0, O_LEAK_THRESHOLD},
+		{"leak-per-minute", 1, 0, O_LEAK_PER_MINUTE}, {"reference", 1, 0, O_REFERENCE},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
@@ -1042,24 +1051,24 @@ static void parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "p:o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'm':
+		case O_MEM:
 			if (n_mem_files == 64)
 				diag_die(EXIT_USAGE, "more than 64 --mem files");
 			mem_files[n_mem_files++] = optarg;
 			break;
 		case 'p': parse_pcts(optarg); break;
-		case 'S': parse_slo(optarg); break;
-		case 'r': opt_per_request = 1; break;
-		case 's': opt_strict = 1; break;
-		case 'o': opt_out = optarg; break;
-		case 'R': opt_reference = optarg; break;
-		case 'f': opt_force = 1; break;
-		case 'L':
+		case O_SLO: parse_slo(optarg); break;
+		case O_PER_REQUEST: opt.per_request = 1; break;
+		case O_STRICT: opt.strict = 1; break;
+		case 'o': opt.out = optarg; break;
+		case O_REFERENCE: opt.reference = optarg; break;
+		case O_FORCE: opt.force = 1; break;
+		case O_LEAK_THRESHOLD:
 			if (units_bytes(optarg, &b) != UNITS_OK)
 				diag_die(EXIT_USAGE, "--leak-threshold %s: not a size", optarg);
 			leak_lim.mb_per_request = (double)b / 1e6;
 			break;
-		case 'M':
+		case O_LEAK_PER_MINUTE:
 			if (units_bytes(optarg, &b) != UNITS_OK)
 				diag_die(EXIT_USAGE, "--leak-per-minute %s: not a size", optarg);
 			leak_lim.mb_per_minute = (double)b / 1e6;
@@ -1098,18 +1107,18 @@ static void read_inputs(int argc, char **argv)
 	int i;
 
 	/* -o over an input would replace what is being read, --force or not */
-	for (i = 0; opt_out != NULL && i < n_mem_files + argc - optind; i++) {
+	for (i = 0; opt.out != NULL && i < n_mem_files + argc - optind; i++) {
 		const char *in = i < n_mem_files ? mem_files[i] :
 						   argv[optind + i - n_mem_files];
-		if (fio_same_file(opt_out, in))
+		if (fio_same_file(opt.out, in))
 			diag_die(EXIT_USAGE, "-o %s is also an input: writing it "
-				 "would destroy what is read", opt_out);
+				 "would destroy what is read", opt.out);
 	}
 
 	for (i = 0; i < n_mem_files; i++)
 		read_file(mem_files[i]);
-	if (opt_reference != NULL)
-		read_reference(opt_reference);
+	if (opt.reference != NULL)
+		read_reference(opt.reference);
 	for (i = optind; i < argc; i++)
 		read_file(argv[i]);
 	if (n_mem_files == 0 && optind == argc)
@@ -1151,7 +1160,7 @@ int main(int argc, char **argv)
 	 * message and exit 1, as in every tool, not a death by SIGPIPE */
 	signal(SIGPIPE, SIG_IGN);
 	parse_args(argc, argv);
-	evacc_init(&A, opt_strict);
+	evacc_init(&A, opt.strict);
 	lpq_init(&lp_cand);
 	lpq_init(&lp_ref);
 	A.warn = on_skipped;

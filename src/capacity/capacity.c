@@ -21,9 +21,17 @@
 
 #define MAX_LEVELS 64
 
-static const char *opt_slo = SLO_DEFAULT_CHAT;
-static int opt_max_users = 64, opt_plan, opt_quiet;
-static long opt_per_user = 4, opt_prompts = 1;
+/* Options: one struct. */
+static struct options {
+	const char *slo;
+	int max_users, plan, quiet;
+	long per_user, prompts;
+} opt = {
+	.slo = SLO_DEFAULT_CHAT,
+	.max_users = 64,
+	.per_user = 4,
+	.prompts = 1
+};
 static struct slo_set slo;
 
 /* What the search needs of one level's run JSON. */
@@ -86,7 +94,7 @@ static void check_objectives(const char *path, const cJSON *gp)
 		const char *got = jget_str(cJSON_GetArrayItem(arr, i), "objective");
 		if (got == NULL || strcmp(got, slo_obj_text(&slo.o[i], t, sizeof t)) != 0)
 			diag_die(EXIT_RUNTIME, "%s: judged at other objectives than "
-				 "--slo %s", path, opt_slo);
+				 "--slo %s", path, opt.slo);
 	}
 }
 
@@ -152,22 +160,27 @@ static void say_done(const struct cap_step *st)
 
 	if (u)
 		diag_warn("undecided at %d user%s: %s; it holds %d so far at %s",
-			  u->users, u->users == 1 ? "" : "s", u->why, st->holds, opt_slo);
+			  u->users, u->users == 1 ? "" : "s", u->why, st->holds, opt.slo);
 	else if (b)
 		diag_warn("holds %d user%s at %s; at %d user%s the %s", st->holds,
-			  st->holds == 1 ? "" : "s", opt_slo, b->users,
+			  st->holds == 1 ? "" : "s", opt.slo, b->users,
 			  b->users == 1 ? "" : "s", b->why);
 	else
 		diag_warn("holds at least %d users at %s (the most searched, "
-			  "--max-users)", st->holds, opt_slo);
+			  "--max-users)", st->holds, opt.slo);
 }
+
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_SLO = 256, O_MAX_USERS, O_PER_USER, O_PROMPTS, O_PLAN, O_QUIET
+};
 
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"slo", 1, 0, 's'}, {"max-users", 1, 0, 'u'},
-		{"per-user", 1, 0, 'k'}, {"prompts", 1, 0, 'n'},
-		{"plan", 0, 0, 'P'}, {"quiet", 0, 0, 'q'},
+		{"slo", 1, 0, O_SLO}, {"max-users", 1, 0, O_MAX_USERS},
+		{"per-user", 1, 0, O_PER_USER}, {"prompts", 1, 0, O_PROMPTS},
+		{"plan", 0, 0, O_PLAN}, {"quiet", 0, 0, O_QUIET},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	char err[512];
@@ -175,22 +188,22 @@ static void parse_args(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 's': opt_slo = optarg; break;
-		case 'u': opt_max_users = (int)args_int("--max-users", optarg, 1, 4096); break;
-		case 'k': opt_per_user = (long)args_int("--per-user", optarg, 1, 100000); break;
-		case 'n': opt_prompts = (long)args_int("--prompts", optarg, 1, 100000); break;
-		case 'P': opt_plan = 1; break;
-		case 'q': opt_quiet = 1; break;
+		case O_SLO: opt.slo = optarg; break;
+		case O_MAX_USERS: opt.max_users = (int)args_int("--max-users", optarg, 1, 4096); break;
+		case O_PER_USER: opt.per_user = (long)args_int("--per-user", optarg, 1, 100000); break;
+		case O_PROMPTS: opt.prompts = (long)args_int("--prompts", optarg, 1, 100000); break;
+		case O_PLAN: opt.plan = 1; break;
+		case O_QUIET: opt.quiet = 1; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
 	}
-	if (slo_parse(opt_slo, &slo, err, sizeof err) != 0)
+	if (slo_parse(opt.slo, &slo, err, sizeof err) != 0)
 		diag_die(EXIT_USAGE, "--slo %s", err);
 	for (c = 0; c < slo.n; c++)
 		if (slo.o[c].pct <= 0)
 			diag_die(EXIT_USAGE, "--slo %s: a capacity needs percentiles; "
-				 "want %s", opt_slo, slo_grammar);
+				 "want %s", opt.slo, slo_grammar);
 }
 
 /* The values the objectives' percentiles need: the most any needs. */
@@ -215,10 +228,10 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_args(argc, argv);
 	need = need_all();
-	if (opt_plan) {
-		printf("plan %d %ld %ld %s\n", cap_max_levels(opt_max_users),
-		       cap_max_requests(opt_max_users, need, opt_per_user, opt_prompts),
-		       need, opt_slo);
+	if (opt.plan) {
+		printf("plan %d %ld %ld %s\n", cap_max_levels(opt.max_users),
+		       cap_max_requests(opt.max_users, need, opt.per_user, opt.prompts),
+		       need, opt.slo);
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
 	if (argc - optind > MAX_LEVELS)
@@ -228,16 +241,16 @@ int main(int argc, char **argv)
 		cl[n_lv].users = lv[n_lv].users;
 		cl[n_lv].st = lv[n_lv].st;
 	}
-	if (n_lv > 0 && !opt_quiet)
+	if (n_lv > 0 && !opt.quiet)
 		say_level(&lv[n_lv - 1]);
-	cap_next(cl, n_lv, opt_max_users, &st);
+	cap_next(cl, n_lv, opt.max_users, &st);
 	if (st.act == CAP_DONE) {
-		if (!opt_quiet)
+		if (!opt.quiet)
 			say_done(&st);
 		printf("done %d %d %d\n", st.holds, st.breaks, st.undecided);
 	} else {
 		printf("%s %d %ld\n", st.act == CAP_RERUN ? "rerun" : "run", st.users,
-		       cap_passes(st.users, need, opt_per_user, opt_prompts,
+		       cap_passes(st.users, need, opt.per_user, opt.prompts,
 				  st.act == CAP_RERUN));
 	}
 	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;

@@ -45,44 +45,63 @@ enum api { API_CHAT, API_COMPLETIONS, API_OLLAMA };
  * standard streams, the event loop, the signal pipe, libcurl's own. */
 #define FD_RESERVE 16
 
-/* Options (file-static, as every tool). */
-static const char *opt_label = "model";
-static const char *opt_model_id;
-static char opt_base[1024] = "http://localhost:1234/v1";
-static const char *opt_api_key_file;
-static enum api opt_api = API_CHAT;
-static long opt_conc = 1;
-static int opt_conc_set;
-static double opt_rate;              /* requests/s; 0: closed loop */
-static double opt_burstiness = 1;    /* gamma shape; 1 is Poisson */
-static int opt_constant;             /* constant arrivals */
-static long opt_reps = 1;
-static long opt_warmup;
-static long opt_max_tokens;          /* 0: the prompt's or 256 */
-static int opt_ignore_eos;
-static int opt_logprobs;     /* --logprobs K: alternatives asked per token; 0 */
-static double opt_temperature = -1;
-static long opt_seed = -1;
-static double opt_duration;          /* 0: none */
-static long opt_requests;            /* 0: prompts x reps */
-static double opt_t_connect = 10, opt_t_first = 600, opt_t_idle = 120;
-static double opt_t_total;           /* 0: none */
-static const char *labels[MAX_LABELS][2];
-static int n_labels;
-static struct runkind opt_kind;      /* --kind: what the run is part of */
-static int opt_cache_bust = 1;
-static enum srv_kind opt_server = SRV_AUTO;
-static int opt_keep_text = 1;
-static const char *opt_prompts = "-";
-static int opt_load, opt_load_only, opt_load_health, opt_list_prompts, opt_shuffle, opt_no_sopts;
-static const char *opt_only;         /* comma-separated prompt names */
-static const char *opt_load_cmd;     /* a shell command that loads the model */
-static double opt_load_since;        /* shared-base time the server started; 0: gen's start */
-static int opt_no_wait;              /* do not wait for a loading server */
-static int opt_no_check_model;       /* measure whatever the server has loaded */
-static long opt_load_pid;            /* --load-health watches this process */
-static int opt_progress = -1;        /* -1: when stderr is a terminal */
-static int opt_reps_set, opt_warmup_set;
+/* Options: one struct. */
+static struct options {
+	const char *label;
+	const char *model_id;
+	char base[1024];
+	const char *api_key_file;
+	enum api api;
+	long conc;
+	int conc_set;
+	double rate; /* requests/s; 0: closed loop */
+	double burstiness; /* gamma shape; 1 is Poisson */
+	int constant; /* constant arrivals */
+	long reps;
+	long warmup;
+	long max_tokens; /* 0: the prompt's or 256 */
+	int ignore_eos;
+	int logprobs; /* --logprobs K: alternatives asked per token; 0 */
+	double temperature;
+	long seed;
+	double duration; /* 0: none */
+	long requests; /* 0: prompts x reps */
+	double t_connect, t_first, t_idle;
+	double t_total; /* 0: none */
+	const char *labels[MAX_LABELS][2]; /* -l key=value */
+	int n_labels;
+	struct runkind kind; /* --kind: what the run is part of */
+	int cache_bust;
+	enum srv_kind server;
+	int keep_text;
+	const char *prompts;
+	int load, load_only, load_health, list_prompts, shuffle, no_sopts;
+	const char *only; /* comma-separated prompt names */
+	const char *load_cmd; /* a shell command that loads the model */
+	double load_since; /* shared-base time the server started; 0: gen's start */
+	int no_wait; /* do not wait for a loading server */
+	int no_check_model; /* measure whatever the server has loaded */
+	long load_pid; /* --load-health watches this process */
+	int progress; /* -1: when stderr is a terminal */
+	int reps_set, warmup_set;
+} opt = {
+	.label = "model",
+	.base = "http://localhost:1234/v1",
+	.api = API_CHAT,
+	.conc = 1,
+	.burstiness = 1,
+	.reps = 1,
+	.temperature = -1,
+	.seed = -1,
+	.t_connect = 10,
+	.t_first = 600,
+	.t_idle = 120,
+	.cache_bust = 1,
+	.server = SRV_AUTO,
+	.keep_text = 1,
+	.prompts = "-",
+	.progress = -1
+};
 
 /* gen --bench (a run of kind bench): llama-bench's test through the server. */
 static double bench_latency = -1;    /* s, GET /models (llama-benchy's "api") */
@@ -133,19 +152,19 @@ static void add_label(char *kv)
 
 	if (eq == NULL || eq == kv)
 		diag_die(EXIT_USAGE, "-l %s: want key=value", kv);
-	if (n_labels == MAX_LABELS)
+	if (opt.n_labels == MAX_LABELS)
 		diag_die(EXIT_USAGE, "more than %d labels", MAX_LABELS);
 	*eq = '\0';
-	labels[n_labels][0] = kv;
-	labels[n_labels][1] = eq + 1;
-	n_labels++;
+	opt.labels[opt.n_labels][0] = kv;
+	opt.labels[opt.n_labels][1] = eq + 1;
+	opt.n_labels++;
 }
 
 static void set_kind(const char *spec)
 {
 	char why[300];
 
-	if (runkind_parse(spec, &opt_kind, why, sizeof why) != 0)
+	if (runkind_parse(spec, &opt.kind, why, sizeof why) != 0)
 		diag_die(EXIT_USAGE, "--kind %s: %s", spec, why);
 }
 
@@ -181,7 +200,7 @@ static void set_base_url(const char *u, const char *source)
 {
 	char why[200];
 
-	if (endpoint_url(u, opt_base, sizeof opt_base, why, sizeof why) != 0)
+	if (endpoint_url(u, opt.base, sizeof opt.base, why, sizeof why) != 0)
 		diag_die(EXIT_USAGE, "%s: %s", source, why);
 }
 
@@ -225,56 +244,56 @@ static const struct option longopts[] = {
 static void parse_opt(int c, char *v)
 {
 	switch (c) {
-	case 'm': opt_label = v; break;
-	case O_MODEL_ID: opt_model_id = v; break;
+	case 'm': opt.label = v; break;
+	case O_MODEL_ID: opt.model_id = v; break;
 	case 'u': set_base_url(v, "-u"); break;
 	case O_API:
 		if (strcmp(v, "chat") && strcmp(v, "completions") && strcmp(v, "ollama"))
 			diag_die(EXIT_USAGE, "--api %s: want chat, completions or ollama", v);
-		opt_api = !strcmp(v, "chat") ? API_CHAT : !strcmp(v, "ollama") ? API_OLLAMA :
+		opt.api = !strcmp(v, "chat") ? API_CHAT : !strcmp(v, "ollama") ? API_OLLAMA :
 			  API_COMPLETIONS;
 		break;
-	case 'c': opt_conc = (long)args_int("-c", v, 1, 100000); opt_conc_set = 1; break;
-	case O_RATE: opt_rate = args_real("--rate", v, 1e-6, 1e6); break;
-	case O_BURST: opt_burstiness = args_real("--burstiness", v, 1e-3, 1e3); break;
-	case O_CONST: opt_constant = 1; break;
-	case 'n': opt_reps = (long)args_int("-n", v, 1, 100000000); opt_reps_set = 1; break;
-	case O_WARMUP: opt_warmup = (long)args_int("--warmup", v, 0, 1000000);
-		opt_warmup_set = 1;
+	case 'c': opt.conc = (long)args_int("-c", v, 1, 100000); opt.conc_set = 1; break;
+	case O_RATE: opt.rate = args_real("--rate", v, 1e-6, 1e6); break;
+	case O_BURST: opt.burstiness = args_real("--burstiness", v, 1e-3, 1e3); break;
+	case O_CONST: opt.constant = 1; break;
+	case 'n': opt.reps = (long)args_int("-n", v, 1, 100000000); opt.reps_set = 1; break;
+	case O_WARMUP: opt.warmup = (long)args_int("--warmup", v, 0, 1000000);
+		opt.warmup_set = 1;
 		break;
-	case O_MAXTOK: opt_max_tokens = (long)args_int("--max-tokens", v, 1, 100000000); break;
-	case O_IGNORE_EOS: opt_ignore_eos = 1; break;
-	case O_TEMP: opt_temperature = args_real("--temperature", v, 0, 10); break;
-	case O_SEED: opt_seed = (long)args_int("--seed", v, 0, 2147483647L); break;
-	case O_DURATION: opt_duration = args_duration("--duration", v); break;
-	case O_REQUESTS: opt_requests = (long)args_int("--requests", v, 1, 1000000000L); break;
-	case O_TCONN: opt_t_connect = args_duration("--timeout-connect", v); break;
-	case O_TFIRST: opt_t_first = args_duration("--timeout-first", v); break;
-	case O_TIDLE: opt_t_idle = args_duration("--timeout-idle", v); break;
-	case O_TTOTAL: opt_t_total = args_duration("--timeout-total", v); break;
+	case O_MAXTOK: opt.max_tokens = (long)args_int("--max-tokens", v, 1, 100000000); break;
+	case O_IGNORE_EOS: opt.ignore_eos = 1; break;
+	case O_TEMP: opt.temperature = args_real("--temperature", v, 0, 10); break;
+	case O_SEED: opt.seed = (long)args_int("--seed", v, 0, 2147483647L); break;
+	case O_DURATION: opt.duration = args_duration("--duration", v); break;
+	case O_REQUESTS: opt.requests = (long)args_int("--requests", v, 1, 1000000000L); break;
+	case O_TCONN: opt.t_connect = args_duration("--timeout-connect", v); break;
+	case O_TFIRST: opt.t_first = args_duration("--timeout-first", v); break;
+	case O_TIDLE: opt.t_idle = args_duration("--timeout-idle", v); break;
+	case O_TTOTAL: opt.t_total = args_duration("--timeout-total", v); break;
 	case 'l': add_label(v); break;
-	case O_NO_BUST: opt_cache_bust = 0; break;
-	case O_SERVER: opt_server = parse_server(v); break;
-	case O_NO_TEXT: opt_keep_text = 0; break;
-	case O_KEYFILE: opt_api_key_file = v; break;
-	case 'p': opt_prompts = v; break;
-	case O_LOAD: opt_load = 1; break;
-	case O_LOAD_ONLY: opt_load = opt_load_only = 1; break;
-	case O_PROGRESS: opt_progress = 1; break;
-	case O_NO_PROGRESS: opt_progress = 0; break;
-	case O_ONLY: opt_only = v; break;
-	case O_LOAD_CMD: opt_load_cmd = v; opt_load = 1; break;
-	case O_LOAD_HEALTH: opt_load_health = opt_load = 1; break;
-	case O_NO_WAIT: opt_no_wait = 1; break;
-	case O_LOAD_PID: opt_load_pid = (long)args_int("--load-pid", v, 1, 2147483647); break;
-	case O_LOAD_SINCE: opt_load_since = args_real("--load-since", v, 1, 1e11); break;
-	case O_LIST_PROMPTS: opt_list_prompts = 1; break;
-	case O_SHUFFLE: opt_shuffle = 1; break;
-	case O_NO_SOPTS: opt_no_sopts = 1; break;
-	case O_NO_CHECK_MODEL: opt_no_check_model = 1; break;
+	case O_NO_BUST: opt.cache_bust = 0; break;
+	case O_SERVER: opt.server = parse_server(v); break;
+	case O_NO_TEXT: opt.keep_text = 0; break;
+	case O_KEYFILE: opt.api_key_file = v; break;
+	case 'p': opt.prompts = v; break;
+	case O_LOAD: opt.load = 1; break;
+	case O_LOAD_ONLY: opt.load = opt.load_only = 1; break;
+	case O_PROGRESS: opt.progress = 1; break;
+	case O_NO_PROGRESS: opt.progress = 0; break;
+	case O_ONLY: opt.only = v; break;
+	case O_LOAD_CMD: opt.load_cmd = v; opt.load = 1; break;
+	case O_LOAD_HEALTH: opt.load_health = opt.load = 1; break;
+	case O_NO_WAIT: opt.no_wait = 1; break;
+	case O_LOAD_PID: opt.load_pid = (long)args_int("--load-pid", v, 1, 2147483647); break;
+	case O_LOAD_SINCE: opt.load_since = args_real("--load-since", v, 1, 1e11); break;
+	case O_LIST_PROMPTS: opt.list_prompts = 1; break;
+	case O_SHUFFLE: opt.shuffle = 1; break;
+	case O_NO_SOPTS: opt.no_sopts = 1; break;
+	case O_NO_CHECK_MODEL: opt.no_check_model = 1; break;
 	case O_KIND: set_kind(v); break;
 	case O_BENCH: set_bench(v); break;
-	case O_LOGPROBS: opt_logprobs = (int)args_int("--logprobs", v, 1, 20); break;
+	case O_LOGPROBS: opt.logprobs = (int)args_int("--logprobs", v, 1, 20); break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -287,15 +306,15 @@ static void parse_opt(int c, char *v)
  * (5) after one warm-up, the test's tokens sent and asked for. */
 static void bench_defaults(void)
 {
-	if (opt_conc > 1 || opt_rate > 0 || opt_requests || opt_duration > 0)
+	if (opt.conc > 1 || opt.rate > 0 || opt.requests || opt.duration > 0)
 		diag_die(EXIT_USAGE, "--bench: one request at a time, -n times; "
 			 "not with -c, --rate, --requests or --duration");
-	if (!opt_reps_set)
-		opt_reps = 5;
-	if (!opt_warmup_set)
-		opt_warmup = 1;
-	opt_max_tokens = opt_kind.test == RK_PP ? 1 : opt_kind.n;
-	opt_ignore_eos = 1;
+	if (!opt.reps_set)
+		opt.reps = 5;
+	if (!opt.warmup_set)
+		opt.warmup = 1;
+	opt.max_tokens = opt.kind.test == RK_PP ? 1 : opt.kind.n;
+	opt.ignore_eos = 1;
 }
 
 static void parse_args(int argc, char **argv)
@@ -310,17 +329,17 @@ static void parse_args(int argc, char **argv)
 		parse_opt(c, optarg);
 	if (optind != argc)
 		usage(EXIT_USAGE);
-	if (opt_constant && opt_rate == 0)
+	if (opt.constant && opt.rate == 0)
 		diag_die(EXIT_USAGE, "--constant needs --rate");
-	if (opt_model_id == NULL)
-		opt_model_id = opt_label;
-	send_id = opt_model_id;
-	if (opt_progress < 0)
-		opt_progress = isatty(2);
-	if (opt_kind.name == RK_BENCH && opt_api == API_OLLAMA)
+	if (opt.model_id == NULL)
+		opt.model_id = opt.label;
+	send_id = opt.model_id;
+	if (opt.progress < 0)
+		opt.progress = isatty(2);
+	if (opt.kind.name == RK_BENCH && opt.api == API_OLLAMA)
 		diag_die(EXIT_USAGE, "--bench: with --api chat or completions (the count "
 			 "is the server's usage.prompt_tokens)");
-	if (opt_kind.name == RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
+	if (opt.kind.name == RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
 		bench_defaults();
 }
 
@@ -333,16 +352,16 @@ static void read_api_key(void)
 	size_t len;
 
 	src = "$OPENAI_API_KEY";
-	if (opt_api_key_file != NULL) {
-		text = fio_slurp(opt_api_key_file, 64 * 1024, &len);
+	if (opt.api_key_file != NULL) {
+		text = fio_slurp(opt.api_key_file, 64 * 1024, &len);
 		if (text == NULL)
-			diag_die(EXIT_RUNTIME, "%s: %s", opt_api_key_file,
+			diag_die(EXIT_RUNTIME, "%s: %s", opt.api_key_file,
 				 strerror(errno));
 		key = endpoint_key_line(text);
-		src = opt_api_key_file;
+		src = opt.api_key_file;
 	}
 	/* Every source is checked alike, and the key is never printed. */
-	if (key != NULL && (opt_api_key_file != NULL || *key != '\0') &&
+	if (key != NULL && (opt.api_key_file != NULL || *key != '\0') &&
 	    endpoint_key_check(key, sizeof api_key - 1, why, sizeof why) != 0) {
 		free(text);
 		diag_die(EXIT_RUNTIME, "%s: %s", src, why);
@@ -358,8 +377,8 @@ static void load_prompts(void)
 {
 	char err[256];
 	size_t len;
-	char *text = fio_slurp(opt_prompts, (size_t)1 << 30, &len);
-	const char *name = strcmp(opt_prompts, "-") ? opt_prompts : "<stdin>";
+	char *text = fio_slurp(opt.prompts, (size_t)1 << 30, &len);
+	const char *name = strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>";
 
 	if (text == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, strerror(errno));
@@ -368,7 +387,7 @@ static void load_prompts(void)
 	if (rc != 0)
 		diag_die(EXIT_RUNTIME, "%s:%s%s", name,
 			 err[0] >= '0' && err[0] <= '9' ? "" : " ", err);
-	if (opt_only && prompts_only(&prompts, opt_only, err, sizeof err) != 0)
+	if (opt.only && prompts_only(&prompts, opt.only, err, sizeof err) != 0)
 		diag_die(EXIT_USAGE, "--only: %s has %s", name, err);
 	if (prompts_synthesize(&prompts, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, err);
@@ -383,19 +402,19 @@ static char *build_body(const struct prompt *p, long id)
 	char nonce[96];
 	char *body;
 	struct reqbody_opts o = {
-		.chat = opt_api != API_COMPLETIONS, .ollama = opt_api == API_OLLAMA,
+		.chat = opt.api != API_COMPLETIONS, .ollama = opt.api == API_OLLAMA,
 		.model = send_id,
-		.max_tokens = opt_max_tokens, .temperature = opt_temperature,
-		.seed = opt_seed, .ignore_eos = opt_ignore_eos,
+		.max_tokens = opt.max_tokens, .temperature = opt.temperature,
+		.seed = opt.seed, .ignore_eos = opt.ignore_eos,
 		.min_tokens = srv.kind == SRV_VLLM,
-		.no_cache_prompt = opt_cache_bust && (srv.kind == SRV_LLAMACPP ||
+		.no_cache_prompt = opt.cache_bust && (srv.kind == SRV_LLAMACPP ||
 						      srv.kind == SRV_LLMSIM),
-		.nonce = opt_cache_bust ? nonce : NULL, .no_stream_options = opt_no_sopts,
-		.logprobs = opt_logprobs};
+		.nonce = opt.cache_bust ? nonce : NULL, .no_stream_options = opt.no_sopts,
+		.logprobs = opt.logprobs};
 
 	/* a bench run's nonce is of one width, so that every request's
 	 * prompt is as many tokens as the one counted */
-	snprintf(nonce, sizeof nonce, opt_kind.name == RK_BENCH ? "[%s-%06ld] " :
+	snprintf(nonce, sizeof nonce, opt.kind.name == RK_BENCH ? "[%s-%06ld] " :
 		 "[%s-%ld] ", run_id, id);
 	body = reqbody_build(p, &o);
 	if (body == NULL)
@@ -413,12 +432,12 @@ static void bench_set_prompt(long units)
 
 	if (fill == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	runkind_test_name(&opt_kind, name, sizeof name);
+	runkind_test_name(&opt.kind, name, sizeof name);
 	jw_init(&j);
 	jw_obj_open(&j, NULL);
 	jw_obj_open(&j, name);
 	jw_str(&j, "prompt", fill);
-	jw_int(&j, "max_tokens", opt_max_tokens);
+	jw_int(&j, "max_tokens", opt.max_tokens);
 	jw_str(&j, "category", "bench");
 	jw_obj_close(&j);
 	jw_obj_close(&j);
@@ -444,7 +463,7 @@ static void bench_calibrate(long target)
 	for (u = tokcal_first(&c);; u = next) {
 		bench_set_prompt(u);
 		body = build_body(&prompts.v[0], 999999);
-		rc = tokcal_count(endpoint, api_key, body, opt_t_first, &tokens, err, sizeof err);
+		rc = tokcal_count(endpoint, api_key, body, opt.t_first, &tokens, err, sizeof err);
 		free(body);
 		bench_tries++;
 		if (rc == 0 && (next = tokcal_next(&c, u, tokens, err, sizeof err)) == TOKCAL_DONE)
@@ -461,15 +480,15 @@ static void bench_calibrate(long target)
 static void bench_prepare(void)
 {
 	char url[1100];
-	long target = opt_kind.depth + (opt_kind.test == RK_PP ? opt_kind.n : 0);
+	long target = opt.kind.depth + (opt.kind.test == RK_PP ? opt.kind.n : 0);
 
-	if (opt_kind.name != RK_BENCH || opt_load_only || load_failed || wrong_model[0])
+	if (opt.kind.name != RK_BENCH || opt.load_only || load_failed || wrong_model[0])
 		return;
-	if (srv.ctx > 0 && target + opt_max_tokens > srv.ctx)
+	if (srv.ctx > 0 && target + opt.max_tokens > srv.ctx)
 		diag_die(EXIT_RUNTIME, "--bench %s: %ld tokens of prompt and %ld of output "
 			 "are beyond the context the server has loaded (%ld); no figure is made",
-			 prompts.v[0].name, target, opt_max_tokens, srv.ctx);
-	snprintf(url, sizeof url, "%s/models", opt_base);
+			 prompts.v[0].name, target, opt.max_tokens, srv.ctx);
+	snprintf(url, sizeof url, "%s/models", opt.base);
 	bench_latency = tokcal_latency(url, api_key, 3);
 	if (target > 0) /* tg at depth 0: the smallest prompt, as it comes */
 		bench_calibrate(target);
@@ -477,7 +496,7 @@ static void bench_prepare(void)
 
 static void bench_write_config(void)
 {
-	if (opt_kind.name != RK_BENCH)
+	if (opt.kind.name != RK_BENCH)
 		return;
 	jw_obj_open(&ew, "bench");
 	if (bench_latency >= 0)
@@ -526,7 +545,7 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 static void emit_req(const struct xfer *x)
 {
 	ev_open("req", x->m_send);
-	xfer_write_req(&ew, x, &prompts.v[x->prompt], reqbody_max_tokens(&prompts.v[x->prompt], opt_max_tokens));
+	xfer_write_req(&ew, x, &prompts.v[x->prompt], reqbody_max_tokens(&prompts.v[x->prompt], opt.max_tokens));
 	jw_obj_close(&ew);
 	emit();
 }
@@ -604,7 +623,7 @@ static void xfer_cut(struct xfer *x, enum fmt_status st, enum fmt_timeout kind,
  * returns 1 when it was cut. */
 static int check_timeouts(struct xfer *x, int64_t now)
 {
-	struct resp_limits lim = {opt_t_first, opt_t_idle, opt_t_total};
+	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
 	char msg[96];
 	enum fmt_timeout to = resp_overdue(&x->r, &lim, x->m_send,
 					   x->m_last_byte, now, msg, sizeof msg);
@@ -677,7 +696,7 @@ static void progress(int64_t now, int final)
 	static int64_t last;
 	double el = (double)(now - m_start) / 1e9;
 
-	if (!opt_progress || (!final && now - last < 500000000))
+	if (!opt.progress || (!final && now - last < 500000000))
 		return;
 	last = now;
 	fprintf(stderr, "\rgen: %ld done, %ld in flight, %ld failed, "
@@ -793,15 +812,15 @@ static void detect_server(void)
 	if (srv_detected)
 		return;
 	srv_detected = 1;
-	if (opt_server != SRV_AUTO) /* the user said which: one probe */
-		probe_known(&prb, opt_server, &srv);
+	if (opt.server != SRV_AUTO) /* the user said which: one probe */
+		probe_known(&prb, opt.server, &srv);
 	else if (probe_detect(&prb, &srv) != 0 && !sigstop_caught())
 		diag_warn("%s: no answer to any probe; is the server up?",
-			  opt_base);
-	if (opt_ignore_eos && (srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
+			  opt.base);
+	if (opt.ignore_eos && (srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
 		diag_warn("--ignore-eos: %s has no ignore_eos (its source: docs/servers.md); "
 			  "outputs can stop early", probe_kind_name(srv.kind));
-	else if (opt_ignore_eos && srv.kind == SRV_LMSTUDIO)
+	else if (opt.ignore_eos && srv.kind == SRV_LMSTUDIO)
 		diag_warn("--ignore-eos: lmstudio may not support ignore_eos; outputs "
 			  "can stop early");
 }
@@ -811,7 +830,7 @@ static void emit_load(void)
 	if (!have_load)
 		return;
 	ev_open("load", load_res.t1);
-	probe_write_load(&ew, &load_res, opt_model_id);
+	probe_write_load(&ew, &load_res, opt.model_id);
 	jw_obj_close(&ew);
 	emit();
 }
@@ -823,18 +842,18 @@ static int load_by_health(void)
 {
 	int64_t t0 = m_start;
 
-	if (opt_load_since > 0 && clock_from_shared(opt_load_since) < m_start)
-		t0 = clock_from_shared(opt_load_since);
-	return probe_load_health(&prb, t0, opt_t_first, (pid_t)opt_load_pid,
+	if (opt.load_since > 0 && clock_from_shared(opt.load_since) < m_start)
+		t0 = clock_from_shared(opt.load_since);
+	return probe_load_health(&prb, t0, opt.t_first, (pid_t)opt.load_pid,
 				 &load_res);
 }
 
 /* The value of label key, or NULL. */
 static const char *label_of(const char *key)
 {
-	for (int i = 0; i < n_labels; i++)
-		if (strcmp(labels[i][0], key) == 0)
-			return labels[i][1];
+	for (int i = 0; i < opt.n_labels; i++)
+		if (strcmp(opt.labels[i][0], key) == 0)
+			return opt.labels[i][1];
 	return NULL;
 }
 
@@ -846,9 +865,9 @@ static int measure_load(void)
 	long ctx;
 
 	have_load = 1;
-	if (opt_load_cmd)
-		return probe_load_command(opt_load_cmd, &load_res);
-	if (opt_load_health)
+	if (opt.load_cmd)
+		return probe_load_command(opt.load_cmd, &load_res);
+	if (opt.load_health)
 		return load_by_health();
 	detect_server();
 	/* the ctx label is the context asked for: a load at another would
@@ -869,9 +888,9 @@ static int measure_load(void)
 	switch (srv.kind) {
 	case SRV_LMSTUDIO:
 	case SRV_LLMSIM:
-		return probe_load_api(&prb, 0, ctx, opt_t_first, &load_res);
+		return probe_load_api(&prb, 0, ctx, opt.t_first, &load_res);
 	case SRV_OLLAMA:
-		return probe_load_api(&prb, 1, ctx, opt_t_first, &load_res);
+		return probe_load_api(&prb, 1, ctx, opt.t_first, &load_res);
 	default:
 		return load_by_health();
 	}
@@ -882,38 +901,38 @@ static int measure_load(void)
 static void write_config(void)
 {
 	jw_obj_open(&ew, "config");
-	jw_int(&ew, "concurrency", opt_rate > 0 && !opt_conc_set ? 0 : opt_conc);
-	if (opt_rate > 0) {
-		jw_num(&ew, "rate", opt_rate, 6);
-		jw_str(&ew, "arrival", opt_constant ? "constant" :
-			opt_burstiness == 1 ? "poisson" : "gamma");
-		jw_num(&ew, "burstiness", opt_burstiness, 3);
+	jw_int(&ew, "concurrency", opt.rate > 0 && !opt.conc_set ? 0 : opt.conc);
+	if (opt.rate > 0) {
+		jw_num(&ew, "rate", opt.rate, 6);
+		jw_str(&ew, "arrival", opt.constant ? "constant" :
+			opt.burstiness == 1 ? "poisson" : "gamma");
+		jw_num(&ew, "burstiness", opt.burstiness, 3);
 	}
-	jw_int(&ew, "repetitions", opt_reps);
-	jw_int(&ew, "warmup", opt_warmup);
-	if (opt_max_tokens)
-		jw_int(&ew, "max_tokens", opt_max_tokens);
-	jw_bool(&ew, "ignore_eos", opt_ignore_eos);
-	if (opt_temperature >= 0)
-		jw_num(&ew, "temperature", opt_temperature, 3);
-	if (opt_seed >= 0)
-		jw_int(&ew, "seed", opt_seed);
-	jw_bool(&ew, "cache_bust", opt_cache_bust);
-	if (opt_shuffle)
+	jw_int(&ew, "repetitions", opt.reps);
+	jw_int(&ew, "warmup", opt.warmup);
+	if (opt.max_tokens)
+		jw_int(&ew, "max_tokens", opt.max_tokens);
+	jw_bool(&ew, "ignore_eos", opt.ignore_eos);
+	if (opt.temperature >= 0)
+		jw_num(&ew, "temperature", opt.temperature, 3);
+	if (opt.seed >= 0)
+		jw_int(&ew, "seed", opt.seed);
+	jw_bool(&ew, "cache_bust", opt.cache_bust);
+	if (opt.shuffle)
 		jw_bool(&ew, "shuffle", 1);
-	if (opt_no_sopts)
+	if (opt.no_sopts)
 		jw_bool(&ew, "stream_options", 0);
-	if (opt_logprobs > 0)
-		jw_int(&ew, "logprobs", opt_logprobs);
-	if (opt_duration > 0)
-		jw_num(&ew, "duration", opt_duration, 3);
-	if (opt_requests > 0)
-		jw_int(&ew, "requests", opt_requests);
-	jw_num(&ew, "timeout_connect", opt_t_connect, 3);
-	jw_num(&ew, "timeout_first", opt_t_first, 3);
-	jw_num(&ew, "timeout_idle", opt_t_idle, 3);
-	jw_num(&ew, "timeout_total", opt_t_total, 3);
-	jw_str(&ew, "prompts", strcmp(opt_prompts, "-") ? opt_prompts : "<stdin>");
+	if (opt.logprobs > 0)
+		jw_int(&ew, "logprobs", opt.logprobs);
+	if (opt.duration > 0)
+		jw_num(&ew, "duration", opt.duration, 3);
+	if (opt.requests > 0)
+		jw_int(&ew, "requests", opt.requests);
+	jw_num(&ew, "timeout_connect", opt.t_connect, 3);
+	jw_num(&ew, "timeout_first", opt.t_first, 3);
+	jw_num(&ew, "timeout_idle", opt.t_idle, 3);
+	jw_num(&ew, "timeout_total", opt.t_total, 3);
+	jw_str(&ew, "prompts", strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>");
 	jw_int(&ew, "n_prompts", prompts.n);
 	bench_write_config();
 	jw_obj_close(&ew);
@@ -929,18 +948,18 @@ static void emit_run(void)
 	jw_str(&ew, "tool", "gen");
 	jw_str(&ew, "tool_version", TB_VERSION);
 	jw_str(&ew, "run_id", run_id);
-	jw_str(&ew, "model", opt_label);
+	jw_str(&ew, "model", opt.label);
 	jw_str(&ew, "model_id", send_id);
-	if (strcmp(send_id, opt_model_id) != 0) /* resolved to the loaded instance */
-		jw_str(&ew, "model_id_asked", opt_model_id);
-	jw_str(&ew, "base_url", opt_base);
-	jw_str(&ew, "api", opt_api == API_CHAT ? "chat" : opt_api == API_OLLAMA ?
+	if (strcmp(send_id, opt.model_id) != 0) /* resolved to the loaded instance */
+		jw_str(&ew, "model_id_asked", opt.model_id);
+	jw_str(&ew, "base_url", opt.base);
+	jw_str(&ew, "api", opt.api == API_CHAT ? "chat" : opt.api == API_OLLAMA ?
 		"ollama" : "completions");
 	write_config();
-	runkind_write(&ew, &opt_kind);
+	runkind_write(&ew, &opt.kind);
 	jw_obj_open(&ew, "labels");
-	for (i = 0; i < n_labels; i++)
-		jw_str(&ew, labels[i][0], labels[i][1]);
+	for (i = 0; i < opt.n_labels; i++)
+		jw_str(&ew, opt.labels[i][0], opt.labels[i][1]);
 	jw_obj_close(&ew);
 	hostinfo_write(&ew);
 	runenv_write(&ew, (const char *const *)environ); /* no credentials */
@@ -986,7 +1005,7 @@ static void summary(void)
 {
 	if (pace.unreachable) {
 		diag_warn("stopped after %ld requests: none could connect to %s; "
-			  "is the server up?", finished + pace.warm_launched, opt_base);
+			  "is the server up?", finished + pace.warm_launched, opt.base);
 		return;
 	}
 	if (failed + aborted_n == 0)
@@ -1014,37 +1033,37 @@ static void init(void)
 	multi = curl_multi_init();
 	if (multi == NULL)
 		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt_conc + 16);
+	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt.conc + 16);
 	/* a socket per request in flight, and a few more of gen's own: a
 	 * limit below that fails requests as if the server were down */
 	long files = fio_raise_nofile();
-	if (files > 0 && (opt_rate == 0 || opt_conc_set) && opt_conc + FD_RESERVE > files)
+	if (files > 0 && (opt.rate == 0 || opt.conc_set) && opt.conc + FD_RESERVE > files)
 		diag_die(EXIT_USAGE, "-c %ld needs about %ld open files and this "
 			 "process may open %ld (ulimit -n): raise the limit or lower -c",
-			 opt_conc, opt_conc + FD_RESERVE, files);
+			 opt.conc, opt.conc + FD_RESERVE, files);
 	if (sigstop_init() != 0)
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
 	m_start = clock_mono_ns();
 	snprintf(run_id, sizeof run_id, "r%lld-%ld",
 		 (long long)clock_now(), (long)getpid());
-	probe_init(&prb, opt_base, api_key, opt_model_id, sigstop_flag());
+	probe_init(&prb, opt.base, api_key, opt.model_id, sigstop_flag());
 	xconf = (struct xfer_conf){.url = endpoint, .run_id = run_id, .api_key = api_key,
-				   .t_connect = opt_t_connect, .keep_text = opt_keep_text,
-				   .on_tok = on_tok, .logprobs = opt_logprobs};
-	if (opt_api == API_OLLAMA) /* the native API, beside /v1 */
+				   .t_connect = opt.t_connect, .keep_text = opt.keep_text,
+				   .on_tok = on_tok, .logprobs = opt.logprobs};
+	if (opt.api == API_OLLAMA) /* the native API, beside /v1 */
 		snprintf(endpoint, sizeof endpoint, "%s/api/chat", prb.root);
 	else
-		snprintf(endpoint, sizeof endpoint, "%s/%s", opt_base,
-			 opt_api == API_CHAT ? "chat/completions" : "completions");
-	xconf.ollama = opt_api == API_OLLAMA;
+		snprintf(endpoint, sizeof endpoint, "%s/%s", opt.base,
+			 opt.api == API_CHAT ? "chat/completions" : "completions");
+	xconf.ollama = opt.api == API_OLLAMA;
 	/* measured requests: --requests, else each prompt -n times, else
 	 * (--duration) until the time is up */
-	pace_init(&pace, opt_warmup, opt_requests > 0 ? opt_requests :
-		  opt_duration > 0 ? -1 : prompts.n * opt_reps, opt_duration,
-		  opt_conc, opt_conc_set, opt_rate, opt_burstiness, opt_constant,
-		  opt_seed >= 0 ? (uint64_t)opt_seed : 1, prompts.n);
-	if (opt_shuffle && pace_shuffle(&pace, opt_seed >= 0 ? (uint64_t)opt_seed : 1) != 0)
+	pace_init(&pace, opt.warmup, opt.requests > 0 ? opt.requests :
+		  opt.duration > 0 ? -1 : prompts.n * opt.reps, opt.duration,
+		  opt.conc, opt.conc_set, opt.rate, opt.burstiness, opt.constant,
+		  opt.seed >= 0 ? (uint64_t)opt.seed : 1, prompts.n);
+	if (opt.shuffle && pace_shuffle(&pace, opt.seed >= 0 ? (uint64_t)opt.seed : 1) != 0)
 		diag_die(EXIT_RUNTIME, "out of memory");
 }
 
@@ -1053,10 +1072,10 @@ static void waiting(double waited, void *ctx)
 	(void)ctx;
 	if (waited < 1)
 		diag_warn("%s: the server is loading its model (/health: 503); "
-			  "waiting up to %.0f s (--no-wait does not)", opt_base,
-			  opt_t_first);
+			  "waiting up to %.0f s (--no-wait does not)", opt.base,
+			  opt.t_first);
 	else
-		diag_warn("%s: still loading after %.0f s", opt_base, waited);
+		diag_warn("%s: still loading after %.0f s", opt.base, waited);
 }
 
 /* A server that answers 503 while it loads (llama-server, llmsim, vLLM)
@@ -1073,16 +1092,16 @@ static void wait_ready(void)
 	if (srv.kind == SRV_VLLM && probe_health(&prb) == 503)
 		diag_die(EXIT_RUNTIME, "%s: vLLM answers /health 503: its engine is "
 			 "dead (vLLM says 503 only then, never while loading); restart "
-			 "the server", opt_base);
+			 "the server", opt.base);
 
-	w = probe_wait_ready(&prb, opt_t_first, waiting, NULL);
+	w = probe_wait_ready(&prb, opt.t_first, waiting, NULL);
 	srv_waited = w > 0;
 	if (w > 0.5)
 		diag_warn("%s: the server finished loading after %.1f s; measuring",
-			  opt_base, w);
+			  opt.base, w);
 	else if (w < 0 && !sigstop_caught())
 		diag_warn("%s: still loading after %.0f s (--timeout-first); "
-			  "measuring anyway", opt_base, opt_t_first);
+			  "measuring anyway", opt.base, opt.t_first);
 }
 
 /* mlx_lm.server (0.32, server.py): the model a request names is loaded
@@ -1094,22 +1113,22 @@ static void check_mlx(void)
 {
 	/* nothing listed (no answer): nothing to refuse on; a failed load is
 	 * the result already, and its event must be written */
-	if (!opt_load_only && !load_failed && srv.model_ids[0] && !srv.model_listed &&
-	    strcmp(opt_model_id, "default_model") != 0)
+	if (!opt.load_only && !load_failed && srv.model_ids[0] && !srv.model_listed &&
+	    strcmp(opt.model_id, "default_model") != 0)
 		diag_die(EXIT_RUNTIME, "%s: mlx_lm.server loads the model a request names, "
 			 "dropping the one it serves: \"%s\" is not one of its models (%s); "
 			 "pass --model-id with one of them, or --model-id default_model for the "
 			 "model it was started with (a server that is not mlx_lm.server but lists "
-			 "no owned_by: --server openai)", opt_base, opt_model_id,
+			 "no owned_by: --server openai)", opt.base, opt.model_id,
 			 srv.model_ids[0] ? srv.model_ids : "none listed");
 	if (have_load && !load_failed && !strcmp(load_res.method, "health_poll")) {
 		snprintf(load_res.err, sizeof load_res.err, "mlx_lm.server answers /health "
 			 "200 before its model has loaded: a health poll cannot time the "
 			 "load (use --load-cmd)");
 		load_failed = 1;
-		diag_warn("%s: %s", opt_base, load_res.err);
+		diag_warn("%s: %s", opt.base, load_res.err);
 	}
-	if (opt_seed >= 0 && (opt_conc > 1 || opt_rate > 0))
+	if (opt.seed >= 0 && (opt.conc > 1 || opt.rate > 0))
 		diag_warn("--seed: mlx_lm.server serves a request with a seed alone, "
 			  "outside its batch: with several users at once it answers them "
 			  "one at a time (leave --seed out to measure its batching)");
@@ -1122,7 +1141,7 @@ static void check_server(void)
 		check_mlx();
 	/* Ollama's durations: its embedded llama-server's for GGUF models,
 	 * its MLX runner's otherwise (lib/srvfig) */
-	if (opt_api == API_OLLAMA)
+	if (opt.api == API_OLLAMA)
 		xconf.runner = srv.backend[0] && strcmp(srv.backend, "gguf") != 0 ?
 			       "mlx" : "llama-server";
 }
@@ -1135,10 +1154,10 @@ static void check_server(void)
  * name, so that none loads another copy. */
 static void check_model(void)
 {
-	struct ident_claim c = {.model_id = opt_model_id, .quant = label_of("quant"),
+	struct ident_claim c = {.model_id = opt.model_id, .quant = label_of("quant"),
 				.backend = label_of("backend"), .ctx = -1};
 
-	if (opt_no_check_model || opt_load_only || load_failed || srv.kind == SRV_UNKNOWN)
+	if (opt.no_check_model || opt.load_only || load_failed || srv.kind == SRV_UNKNOWN)
 		return;
 	if (have_load || srv_waited) { /* the facts after the load */
 		enum srv_kind k = srv.kind;
@@ -1155,10 +1174,10 @@ static void check_model(void)
 		diag_warn("refused: %s (--no-check-model measures it anyway)", wrong_model);
 		return;
 	}
-	if (srv.instance[0] && strcmp(srv.instance, opt_model_id) != 0) {
+	if (srv.instance[0] && strcmp(srv.instance, opt.model_id) != 0) {
 		send_id = srv.instance;
 		diag_warn("\"%s\" is loaded as \"%s\": requests name that instance",
-			  opt_model_id, send_id);
+			  opt.model_id, send_id);
 	}
 }
 
@@ -1168,21 +1187,21 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_args(argc, argv);
 	read_api_key();
-	if (opt_kind.name == RK_BENCH && !opt_load_only)
+	if (opt.kind.name == RK_BENCH && !opt.load_only)
 		bench_set_prompt(1); /* its filler counted once the server is known */
-	else if (!opt_load_only)
+	else if (!opt.load_only)
 		load_prompts();
-	if (opt_list_prompts) { /* for scripts: what a run would send, in order */
+	if (opt.list_prompts) { /* for scripts: what a run would send, in order */
 		for (int i = 0; i < prompts.n; i++)
 			printf("%s\n", prompts.v[i].name);
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
 	init();
-	if (opt_load && (load_failed = measure_load() != 0) != 0 && load_res.err[0])
-		diag_warn("%s: the load failed: %s; nothing is sent", opt_base, load_res.err);
+	if (opt.load && (load_failed = measure_load() != 0) != 0 && load_res.err[0])
+		diag_warn("%s: the load failed: %s; nothing is sent", opt.base, load_res.err);
 	detect_server();
 	check_server();
-	if (!opt_load_only && !load_failed && !opt_no_wait)
+	if (!opt.load_only && !load_failed && !opt.no_wait)
 		wait_ready();
 	check_model();
 	bench_prepare();
@@ -1190,7 +1209,7 @@ int main(int argc, char **argv)
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result;
 	 * nor is a model that is not the one claimed measured. */
-	if (!opt_load_only && !sigstop_caught() && !load_failed && !wrong_model[0])
+	if (!opt.load_only && !sigstop_caught() && !load_failed && !wrong_model[0])
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);

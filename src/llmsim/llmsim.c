@@ -48,29 +48,39 @@ static const struct sim_profile *current; /* the loaded model (-P's; LM
                                           * Studio's last loaded instance) */
 static struct sim_profile overrides;  /* flags given on the command line */
 static unsigned override_mask;
-static const char *opt_host = "127.0.0.1";
-static int opt_port = 8080;
-static const char *opt_profiles_file;
-static const char *opt_profile;
-static const char *opt_log;
-static const char *opt_api_key;      /* required as a Bearer token, like llama-server --api-key */
-static const char *opt_reasoning_field;  /* NULL: the persona's */
-static enum sim_persona opt_as;        /* --as: the server imitated */
-static int opt_engine_dead;            /* --engine-dead (vLLM) */
-static int opt_vllm_metrics;           /* --metrics (vLLM) */
-static int opt_timings, opt_stats, opt_role_early, opt_eos_in_usage;
-static uint64_t opt_seed = 42;
-static double opt_mem_scale = 1.0;    /* MB allocated per GB of model */
-static uint64_t opt_mem_bytes;        /* --mem: fixed ballast instead */
-static int opt_mem_set;
-static uint64_t opt_leak;             /* --leak: bytes kept per request */
+/* Options: one struct. */
+static struct options {
+	const char *host;
+	int port;
+	const char *profiles_file;
+	const char *profile;
+	const char *log;
+	const char *api_key; /* required as a Bearer token, like llama-server --api-key */
+	const char *reasoning_field; /* NULL: the persona's */
+	enum sim_persona as; /* --as: the server imitated */
+	int engine_dead; /* --engine-dead (vLLM) */
+	int vllm_metrics; /* --metrics (vLLM) */
+	int timings, stats, role_early, eos_in_usage;
+	uint64_t seed;
+	double mem_scale; /* MB allocated per GB of model */
+	uint64_t mem_bytes; /* --mem: fixed ballast instead */
+	int mem_set;
+	uint64_t leak; /* --leak: bytes kept per request */
+	double fault_rate;
+	double load_time;
+	const char *model_file; /* read at every load */
+	const char *loaded; /* --loaded: LM Studio's instances at start */
+	int list;
+	int no_usage;
+} opt = {
+	.host = "127.0.0.1",
+	.port = 8080,
+	.seed = 42,
+	.mem_scale = 1.0,
+	.fault_rate = 1.0,
+	.load_time = -1
+};
 static struct simfault run_fault;
-static double opt_fault_rate = 1.0;
-static double opt_load_time = -1;
-static const char *opt_model_file;    /* read at every load */
-static const char *opt_loaded;        /* --loaded: LM Studio's instances at start */
-static int opt_list;
-static int opt_no_usage;
 static struct prompt_set graded;  /* --graded: items answered by their answer */
 static char *replay;             /* --replay: a captured body */
 static size_t replay_len;
@@ -101,41 +111,52 @@ static void usage(int code)
 	diag_usage(code, tool_synopsis, tool_help); /* both from docs/llmsim.md */
 }
 
-/* Parses a fault spec: http500 | http503 | http429[:retry_s] | reset:K |
- * malformed:K | stall:K:DUR | slow-headers:DUR | endless | wrong-ctype |
- * error:K | no-done.  Returns 0, or -1 if the spec is not understood. */
-static void set_override(int c, const char *v)
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_HOST = 256, O_PROFILES, O_TPS, O_TTFT, O_PREFILL, O_JITTER, O_SLOTS,
+	O_BATCH_K, O_CHUNK_TOKENS, O_REASONING, O_NATURAL_LEN, O_LOAD_TIME,
+	O_REASONING_FIELD, O_MEM, O_MEM_SCALE, O_TIMINGS, O_STATS, O_ROLE_EARLY,
+	O_EOS_IN_USAGE, O_SEED, O_LOG, O_FAULT, O_FAULT_RATE, O_LIST_PROFILES,
+	O_NO_USAGE, O_REPLAY, O_API_KEY, O_LEAK, O_CTX, O_MODEL_FILE, O_AS,
+	O_ENGINE_DEAD, O_METRICS, O_LOADED, O_GRADED, O_GRADED_ERROR, O_LOGIT_NOISE
+};
+
+/* An option that sets a field of every profile, or the load time.
+ * Returns 1 when c is one, else 0. */
+static int set_override(int c, const char *v)
 {
 	switch (c) {
-	case 'T': overrides.decode_tps = args_real("--tps", v, 0, 1e9);
+	case O_TPS: overrides.decode_tps = args_real("--tps", v, 0, 1e9);
 		  override_mask |= OV_TPS; break;
-	case 'F': overrides.ttft_s = args_duration("--ttft", v);
+	case O_TTFT: overrides.ttft_s = args_duration("--ttft", v);
 		  override_mask |= OV_TTFT; break;
-	case 'R': overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
+	case O_PREFILL: overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
 		  override_mask |= OV_PREFILL; break;
-	case 'J': overrides.jitter = args_real("--jitter", v, 0, 0.99);
+	case O_JITTER: overrides.jitter = args_real("--jitter", v, 0, 0.99);
 		  override_mask |= OV_JITTER; break;
-	case 'S': overrides.slots = (int)args_int("--slots", v, 0, 1000000);
+	case O_SLOTS: overrides.slots = (int)args_int("--slots", v, 0, 1000000);
 		  override_mask |= OV_SLOTS; break;
-	case 'K': overrides.batch_k = args_real("--batch-k", v, 0, 1000);
+	case O_BATCH_K: overrides.batch_k = args_real("--batch-k", v, 0, 1000);
 		  override_mask |= OV_BATCH; break;
-	case 'C': overrides.chunk_tokens = (int)args_int("--chunk-tokens", v, 1,
+	case O_CHUNK_TOKENS: overrides.chunk_tokens = (int)args_int("--chunk-tokens", v, 1,
 						    1000000);
 		  override_mask |= OV_CHUNK; break;
-	case 'Q': overrides.reasoning_tokens = (int)args_int("--reasoning", v, 0,
+	case O_REASONING: overrides.reasoning_tokens = (int)args_int("--reasoning", v, 0,
 							1000000);
 		  override_mask |= OV_REASONING; break;
-	case 'N': overrides.natural_len = (int)args_int("--natural-len", v, 0,
+	case O_NATURAL_LEN: overrides.natural_len = (int)args_int("--natural-len", v, 0,
 						   100000000);
 		  override_mask |= OV_NATURAL; break;
-	case 'L': opt_load_time = args_duration("--load-time", v); break;
-	case 'c': overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
+	case O_LOAD_TIME: opt.load_time = args_duration("--load-time", v); break;
+	case O_CTX: overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
 		  override_mask |= OV_CTX; break;
-	case 'g': overrides.graded_error = args_real("--graded-error", v, 0, 1);
+	case O_GRADED_ERROR: overrides.graded_error = args_real("--graded-error", v, 0, 1);
 		  override_mask |= OV_GRADED; break;
-	case 'n': overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
+	case O_LOGIT_NOISE: overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
 		  override_mask |= OV_NOISE; break;
+	default: return 0;
 	}
+	return 1;
 }
 
 static void apply_overrides(struct sim_profile *p)
@@ -153,7 +174,7 @@ static void apply_overrides(struct sim_profile *p)
 	if (override_mask & OV_CTX) p->ctx_size = overrides.ctx_size;
 	if (override_mask & OV_GRADED) p->graded_error = overrides.graded_error;
 	if (override_mask & OV_NOISE) p->logit_noise = overrides.logit_noise;
-	if (opt_load_time >= 0) p->load_s = opt_load_time;
+	if (opt.load_time >= 0) p->load_s = opt.load_time;
 }
 
 /* ---- profiles ------------------------------------------------------ */
@@ -209,12 +230,12 @@ static struct sim_profile *find_profile(const char *id)
  * Studio's REST API (the generic llmsim answers both, as before --as). */
 static int llama_like(void)
 {
-	return opt_as == SIM_GENERIC || opt_as == SIM_LLAMACPP;
+	return opt.as == SIM_GENERIC || opt.as == SIM_LLAMACPP;
 }
 
 static int lms_like(void)
 {
-	return opt_as == SIM_GENERIC || opt_as == SIM_LMSTUDIO;
+	return opt.as == SIM_GENERIC || opt.as == SIM_LMSTUDIO;
 }
 
 /* The engine's view: a request names a model; the generic llmsim's
@@ -222,7 +243,7 @@ static int lms_like(void)
 static const struct sim_profile *profile_of(const char *id)
 {
 	const struct sim_profile *p = find_profile(id);
-	struct simlms_inst *i = opt_as == SIM_GENERIC && p ? simlms_find(&lms, p->id) : NULL;
+	struct simlms_inst *i = opt.as == SIM_GENERIC && p ? simlms_find(&lms, p->id) : NULL;
 
 	return i && i->variant == p ? &i->prof : p;
 }
@@ -293,15 +314,15 @@ static void read_model_file(void)
 	ssize_t n;
 	int fd;
 
-	if (opt_model_file == NULL)
+	if (opt.model_file == NULL)
 		return;
-	if ((fd = open(opt_model_file, O_RDONLY)) < 0)
-		diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt_model_file, strerror(errno));
+	if ((fd = open(opt.model_file, O_RDONLY)) < 0)
+		diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt.model_file, strerror(errno));
 	/* to the end: a read cut short by a signal is resumed, an error is
 	 * said, so a load never reads part of the file unnoticed */
 	while ((n = read(fd, buf, sizeof buf)) != 0)
 		if (n < 0 && errno != EINTR)
-			diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt_model_file, strerror(errno));
+			diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt.model_file, strerror(errno));
 	close(fd);
 }
 
@@ -316,8 +337,8 @@ static void free_ballast(struct ballast *b)
 
 static void set_ballast(struct ballast *b, const struct sim_profile *p, double load_s)
 {
-	size_t want = opt_mem_set ? (size_t)opt_mem_bytes :
-		      (size_t)(p->mem_gb * opt_mem_scale * 1e6);
+	size_t want = opt.mem_set ? (size_t)opt.mem_bytes :
+		      (size_t)(p->mem_gb * opt.mem_scale * 1e6);
 
 	read_model_file();
 	free_ballast(b);
@@ -367,7 +388,7 @@ static void handle_props(struct evhttp_request *req)
 	jw_num(&w, "mem_gb", current->mem_gb, 3);
 	/* The memory really allocated per simulated GB, so that clients can
 	 * scale measurements back (0 when --mem set a fixed size). */
-	jw_num(&w, "mem_scale_mb_per_gb", opt_mem_set ? 0 : opt_mem_scale, 6);
+	jw_num(&w, "mem_scale_mb_per_gb", opt.mem_set ? 0 : opt.mem_scale, 6);
 	jw_obj_close(&w);
 	jw_obj_close(&w);
 	simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
@@ -594,7 +615,7 @@ static void start_load(struct evhttp_request *req, const struct sim_profile *p,
 		simsrv_reply_error(req, 503, "unavailable_error", "a model is loading already");
 		return;
 	}
-	if (opt_as == SIM_GENERIC)
+	if (opt.as == SIM_GENERIC)
 		for (int k = 0; k < SIMLMS_MAX; k++)
 			if (lms.in[k].used)
 				lms_unload(&lms.in[k]);
@@ -700,12 +721,12 @@ static int authorized(struct evhttp_request *req, const char *path)
 {
 	const char *h;
 
-	if (opt_api_key == NULL || strcmp(path, "/health") == 0)
+	if (opt.api_key == NULL || strcmp(path, "/health") == 0)
 		return 1;
 	h = evhttp_find_header(evhttp_request_get_input_headers(req),
 			       "Authorization");
 	if (h != NULL && strncmp(h, "Bearer ", 7) == 0 &&
-	    strcmp(h + 7, opt_api_key) == 0)
+	    strcmp(h + 7, opt.api_key) == 0)
 		return 1;
 	jw *lw = simsrv_log_begin("unauthorized");
 	if (lw != NULL) {
@@ -733,23 +754,23 @@ static void on_request(struct evhttp_request *req, void *arg)
 		simsrv_completion(req, SIM_CHAT);
 	else if (post && strcmp(path, "/v1/completions") == 0)
 		simsrv_completion(req, SIM_COMPLETIONS);
-	else if (get && strcmp(path, "/v1/models") == 0 && opt_as == SIM_LMSTUDIO)
+	else if (get && strcmp(path, "/v1/models") == 0 && opt.as == SIM_LMSTUDIO)
 		simpersona_lms_list(req, &lms, LMS_OPENAI, clock_mono_ns());
 	else if (get && strcmp(path, "/v1/models") == 0)
-		simpersona_models(req, opt_as, profiles, n_profiles);
+		simpersona_models(req, opt.as, profiles, n_profiles);
 	else if (get && strcmp(path, "/health") == 0)
-		simpersona_health(req, opt_as, simsrv_loading(), opt_engine_dead);
-	else if (opt_as == SIM_OLLAMA)
+		simpersona_health(req, opt.as, simsrv_loading(), opt.engine_dead);
+	else if (opt.as == SIM_OLLAMA)
 		ollama_route(req, path, post, get);
 	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
 	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
 		simpersona_lms_list(req, &lms, LMS_V0, clock_mono_ns());
-	else if (get && strcmp(path, "/api/v1/models") == 0 && opt_as == SIM_LMSTUDIO)
+	else if (get && strcmp(path, "/api/v1/models") == 0 && opt.as == SIM_LMSTUDIO)
 		simpersona_lms_list(req, &lms, LMS_V1, clock_mono_ns());
 	else if (post && strcmp(path, "/api/v1/models/load") == 0 && lms_like())
 		handle_load(req);
-	else if (post && strcmp(path, "/api/v1/models/unload") == 0 && opt_as == SIM_LMSTUDIO)
+	else if (post && strcmp(path, "/api/v1/models/unload") == 0 && opt.as == SIM_LMSTUDIO)
 		handle_unload(req);
 	else
 		simsrv_reply_error(req, 404, "not_found_error", "no such endpoint");
@@ -772,8 +793,8 @@ static const char *profiles_path(const char *argv0, char *buf, size_t len)
 	const char *env = getenv("TOKBENCH_PROFILES");
 	const char *slash = strrchr(argv0, '/');
 
-	if (opt_profiles_file)
-		return opt_profiles_file;
+	if (opt.profiles_file)
+		return opt.profiles_file;
 	if (env && *env)
 		return env;
 	snprintf(buf, len, "%.*s%s../profiles/llmsim.json",
@@ -822,88 +843,105 @@ static void load_graded(const char *path)
 	free(text);
 }
 
+static const struct option longopts[] = {
+	{"port", 1, 0, 'p'}, {"host", 1, 0, O_HOST},
+	{"profiles", 1, 0, O_PROFILES}, {"profile", 1, 0, 'P'},
+	{"tps", 1, 0, O_TPS}, {"ttft", 1, 0, O_TTFT}, {"prefill", 1, 0, O_PREFILL},
+	{"jitter", 1, 0, O_JITTER}, {"slots", 1, 0, O_SLOTS},
+	{"batch-k", 1, 0, O_BATCH_K}, {"chunk-tokens", 1, 0, O_CHUNK_TOKENS},
+	{"reasoning", 1, 0, O_REASONING}, {"natural-len", 1, 0, O_NATURAL_LEN},
+	{"load-time", 1, 0, O_LOAD_TIME}, {"reasoning-field", 1, 0, O_REASONING_FIELD},
+	{"mem", 1, 0, O_MEM}, {"mem-scale", 1, 0, O_MEM_SCALE},
+	{"timings", 0, 0, O_TIMINGS}, {"stats", 0, 0, O_STATS},
+	{"role-early", 0, 0, O_ROLE_EARLY}, {"eos-in-usage", 0, 0, O_EOS_IN_USAGE},
+	{"seed", 1, 0, O_SEED}, {"log", 1, 0, O_LOG}, {"fault", 1, 0, O_FAULT},
+	{"fault-rate", 1, 0, O_FAULT_RATE}, {"list-profiles", 0, 0, O_LIST_PROFILES},
+	{"no-usage", 0, 0, O_NO_USAGE}, {"replay", 1, 0, O_REPLAY},
+	{"api-key", 1, 0, O_API_KEY}, {"leak", 1, 0, O_LEAK}, {"ctx", 1, 0, O_CTX},
+	{"model-file", 1, 0, O_MODEL_FILE}, {"as", 1, 0, O_AS}, {"engine-dead", 0, 0, O_ENGINE_DEAD},
+	{"metrics", 0, 0, O_METRICS}, {"loaded", 1, 0, O_LOADED},
+	{"graded", 1, 0, O_GRADED}, {"graded-error", 1, 0, O_GRADED_ERROR},
+	{"logit-noise", 1, 0, O_LOGIT_NOISE},
+	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
+};
+
+/* The options of the server: where it listens, what it serves, as which server, its log.  Returns 1 when c is one, else 0. */
+static int set_server_opt(int c, char *v)
+{
+	switch (c) {
+	case 'p': opt.port = (int)args_int("--port", v, 0, 65535); return 1;
+	case O_HOST: opt.host = v; return 1;
+	case O_PROFILES: opt.profiles_file = v; return 1;
+	case 'P': opt.profile = v; return 1;
+	case O_SEED: opt.seed = (uint64_t)args_int("--seed", v, 0, 1LL << 62); return 1;
+	case O_LOG: opt.log = v; return 1;
+	case O_LIST_PROFILES: opt.list = 1; return 1;
+	case O_MODEL_FILE: opt.model_file = v; return 1;
+	case O_AS:
+		if (simpersona_of(v) < 0)
+			diag_die(EXIT_USAGE, "--as %s: want generic, llamacpp, lmstudio, "
+				 "ollama, mlx or vllm", v);
+		opt.as = (enum sim_persona)simpersona_of(v);
+		return 1;
+	case O_ENGINE_DEAD: opt.engine_dead = 1; return 1;
+	case O_METRICS: opt.vllm_metrics = 1; return 1;
+	case O_LOADED: opt.loaded = v; return 1;
+	case O_API_KEY: opt.api_key = v; return 1;
+	case O_REPLAY:
+		replay = fio_slurp(v, 256 << 20, &replay_len);
+		if (replay == NULL)
+			diag_die(EXIT_RUNTIME, "--replay %s: %s", v,
+				 strerror(errno));
+		return 1;
+	case O_GRADED: load_graded(v); return 1;
+	default: return 0;
+	}
+}
+
+/* The options of the streams it sends: fields, usage, timings, faults, memory.  Returns 1 when c is one, else 0. */
+static int set_stream_opt(int c, char *v)
+{
+	switch (c) {
+	case O_REASONING_FIELD:
+		if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz_-") < strlen(v))
+			diag_die(EXIT_USAGE, "--reasoning-field: want "
+				 "reasoning_content, reasoning, think-tags or a field name");
+		opt.reasoning_field = v;
+		return 1;
+	case O_MEM:
+		if (units_bytes(v, &opt.mem_bytes) != UNITS_OK)
+			diag_die(EXIT_USAGE, "--mem %s: not a size", v);
+		opt.mem_set = 1;
+		return 1;
+	case O_MEM_SCALE: opt.mem_scale = args_real("--mem-scale", v, 0, 1e6); return 1;
+	case O_LEAK:
+		if (units_bytes(v, &opt.leak) != UNITS_OK || opt.leak > (1ull << 30))
+			diag_die(EXIT_USAGE, "--leak %s: want a size up to 1GiB", v);
+		return 1;
+	case O_TIMINGS: opt.timings = 1; return 1;
+	case O_STATS: opt.stats = 1; return 1;
+	case O_ROLE_EARLY: opt.role_early = 1; return 1;
+	case O_EOS_IN_USAGE: opt.eos_in_usage = 1; return 1;
+	case O_FAULT:
+		if (simfault_parse(v, &run_fault) != 0)
+			diag_die(EXIT_USAGE, "--fault %s: unknown fault", v);
+		return 1;
+	case O_FAULT_RATE: opt.fault_rate = args_real("--fault-rate", v, 0, 1); return 1;
+	case O_NO_USAGE: opt.no_usage = 1; return 1;
+	default: return 0;
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"port", 1, 0, 'p'}, {"host", 1, 0, 'H'},
-		{"profiles", 1, 0, 'f'}, {"profile", 1, 0, 'P'},
-		{"tps", 1, 0, 'T'}, {"ttft", 1, 0, 'F'}, {"prefill", 1, 0, 'R'},
-		{"jitter", 1, 0, 'J'}, {"slots", 1, 0, 'S'},
-		{"batch-k", 1, 0, 'K'}, {"chunk-tokens", 1, 0, 'C'},
-		{"reasoning", 1, 0, 'Q'}, {"natural-len", 1, 0, 'N'},
-		{"load-time", 1, 0, 'L'}, {"reasoning-field", 1, 0, 'r'},
-		{"mem", 1, 0, 'm'}, {"mem-scale", 1, 0, 'M'},
-		{"timings", 0, 0, 't'}, {"stats", 0, 0, 's'},
-		{"role-early", 0, 0, 'e'}, {"eos-in-usage", 0, 0, 'E'},
-		{"seed", 1, 0, 'x'}, {"log", 1, 0, 'l'}, {"fault", 1, 0, 'z'},
-		{"fault-rate", 1, 0, 'Z'}, {"list-profiles", 0, 0, 'i'},
-		{"no-usage", 0, 0, 'U'}, {"replay", 1, 0, 'y'},
-		{"api-key", 1, 0, 'k'}, {"leak", 1, 0, 'X'}, {"ctx", 1, 0, 'c'},
-		{"model-file", 1, 0, 'W'}, {"as", 1, 0, 'a'}, {"engine-dead", 0, 0, 'D'},
-		{"metrics", 0, 0, 'G'}, {"loaded", 1, 0, 'o'},
-		{"graded", 1, 0, 'j'}, {"graded-error", 1, 0, 'g'},
-		{"logit-noise", 1, 0, 'n'},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "p:P:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p': opt_port = (int)args_int("--port", optarg, 0, 65535); break;
-		case 'H': opt_host = optarg; break;
-		case 'f': opt_profiles_file = optarg; break;
-		case 'P': opt_profile = optarg; break;
-		case 'r':
-			if (!*optarg || strspn(optarg, "abcdefghijklmnopqrstuvwxyz_-") < strlen(optarg))
-				diag_die(EXIT_USAGE, "--reasoning-field: want "
-					 "reasoning_content, reasoning, think-tags or a field name");
-			opt_reasoning_field = optarg;
-			break;
-		case 'm':
-			if (units_bytes(optarg, &opt_mem_bytes) != UNITS_OK)
-				diag_die(EXIT_USAGE, "--mem %s: not a size", optarg);
-			opt_mem_set = 1;
-			break;
-		case 'M': opt_mem_scale = args_real("--mem-scale", optarg, 0, 1e6); break;
-		case 'X':
-			if (units_bytes(optarg, &opt_leak) != UNITS_OK || opt_leak > (1ull << 30))
-				diag_die(EXIT_USAGE, "--leak %s: want a size up to 1GiB", optarg);
-			break;
-		case 't': opt_timings = 1; break;
-		case 's': opt_stats = 1; break;
-		case 'e': opt_role_early = 1; break;
-		case 'E': opt_eos_in_usage = 1; break;
-		case 'x': opt_seed = (uint64_t)args_int("--seed", optarg, 0, 1LL << 62); break;
-		case 'l': opt_log = optarg; break;
-		case 'z':
-			if (simfault_parse(optarg, &run_fault) != 0)
-				diag_die(EXIT_USAGE, "--fault %s: unknown fault", optarg);
-			break;
-		case 'Z': opt_fault_rate = args_real("--fault-rate", optarg, 0, 1); break;
-		case 'i': opt_list = 1; break;
-		case 'U': opt_no_usage = 1; break;
-		case 'W': opt_model_file = optarg; break;
-		case 'a':
-			if (simpersona_of(optarg) < 0)
-				diag_die(EXIT_USAGE, "--as %s: want generic, llamacpp, lmstudio, "
-					 "ollama, mlx or vllm", optarg);
-			opt_as = (enum sim_persona)simpersona_of(optarg);
-			break;
-		case 'D': opt_engine_dead = 1; break;
-		case 'G': opt_vllm_metrics = 1; break;
-		case 'o': opt_loaded = optarg; break;
-		case 'k': opt_api_key = optarg; break;
-		case 'y':
-			replay = fio_slurp(optarg, 256 << 20, &replay_len);
-			if (replay == NULL)
-				diag_die(EXIT_RUNTIME, "--replay %s: %s", optarg,
-					 strerror(errno));
-			break;
-		case 'j': load_graded(optarg); break;
-		case 'h': usage(EXIT_OK); break;
-		case '?': usage(EXIT_USAGE); break;
-		default: set_override(c, optarg); break;
-		}
+		if (c == 'h')
+			usage(EXIT_OK);
+		if (!set_server_opt(c, optarg) && !set_stream_opt(c, optarg) &&
+		    !set_override(c, optarg))
+			usage(EXIT_USAGE);
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);
@@ -915,19 +953,19 @@ static void parse_args(int argc, char **argv)
  * cites each). */
 static void persona_defaults(void)
 {
-	if ((opt_engine_dead || opt_vllm_metrics) && opt_as != SIM_VLLM)
+	if ((opt.engine_dead || opt.vllm_metrics) && opt.as != SIM_VLLM)
 		diag_die(EXIT_USAGE, "--%s goes with --as vllm",
-			 opt_engine_dead ? "engine-dead" : "metrics");
-	if (opt_loaded && opt_as != SIM_LMSTUDIO)
+			 opt.engine_dead ? "engine-dead" : "metrics");
+	if (opt.loaded && opt.as != SIM_LMSTUDIO)
 		diag_die(EXIT_USAGE, "--loaded goes with --as lmstudio");
-	if (opt_reasoning_field == NULL)
-		opt_reasoning_field = opt_as == SIM_OLLAMA || opt_as == SIM_MLX ||
-				      opt_as == SIM_VLLM ? "reasoning" : "reasoning_content";
-	if (opt_as == SIM_LLAMACPP || opt_as == SIM_OLLAMA || opt_as == SIM_MLX ||
-	    opt_as == SIM_VLLM)
-		opt_eos_in_usage = 1;
-	if (opt_as == SIM_LLAMACPP)
-		opt_timings = 1;
+	if (opt.reasoning_field == NULL)
+		opt.reasoning_field = opt.as == SIM_OLLAMA || opt.as == SIM_MLX ||
+				      opt.as == SIM_VLLM ? "reasoning" : "reasoning_content";
+	if (opt.as == SIM_LLAMACPP || opt.as == SIM_OLLAMA || opt.as == SIM_MLX ||
+	    opt.as == SIM_VLLM)
+		opt.eos_in_usage = 1;
+	if (opt.as == SIM_LLAMACPP)
+		opt.timings = 1;
 }
 
 /* Picks the served models: the built-in default ("llmsim") plus the file's
@@ -946,10 +984,10 @@ static void setup_profiles(void)
 	}
 	for (i = 0; i < n_profiles; i++)
 		apply_overrides(&profiles[i]);
-	current = find_profile(opt_profile ? opt_profile : "llmsim");
+	current = find_profile(opt.profile ? opt.profile : "llmsim");
 	if (current == NULL)
 		diag_die(EXIT_USAGE, "-P %s: no such profile (llmsim "
-			 "--list-profiles lists them)", opt_profile);
+			 "--list-profiles lists them)", opt.profile);
 	simlms_init(&lms, profiles, n_profiles);
 }
 
@@ -980,21 +1018,21 @@ static struct evhttp_bound_socket *bind_listener(void)
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = EVUTIL_AI_PASSIVE;
-	snprintf(port, sizeof port, "%d", opt_port);
-	if (evutil_getaddrinfo(opt_host, port, &hints, &ai) != 0 || ai == NULL)
+	snprintf(port, sizeof port, "%d", opt.port);
+	if (evutil_getaddrinfo(opt.host, port, &hints, &ai) != 0 || ai == NULL)
 		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: unknown address",
-			 opt_host, opt_port);
+			 opt.host, opt.port);
 	lev = evconnlistener_new_bind(base, NULL, NULL,
 				      LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
 				      LEV_OPT_CLOSE_ON_EXEC, 4096, ai->ai_addr,
 				      (int)ai->ai_addrlen);
 	evutil_freeaddrinfo(ai);
 	if (lev == NULL)
-		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: %s", opt_host,
-			 opt_port, strerror(errno));
+		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: %s", opt.host,
+			 opt.port, strerror(errno));
 	sock = evhttp_bind_listener(http, lev);
 	if (sock == NULL)
-		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d", opt_host, opt_port);
+		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d", opt.host, opt.port);
 	return sock;
 }
 
@@ -1005,7 +1043,7 @@ static void listen_and_announce(void)
 	struct evhttp_bound_socket *sock;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
-	int port = opt_port;
+	int port = opt.port;
 
 	/* A load target must accept bursts: with libevent's default backlog
 	 * (128) a few hundred simultaneous connects overflow the accept
@@ -1016,26 +1054,26 @@ static void listen_and_announce(void)
 		port = ntohs(ss.ss_family == AF_INET6 ?
 			     ((struct sockaddr_in6 *)&ss)->sin6_port :
 			     ((struct sockaddr_in *)&ss)->sin_port);
-	printf("http://%s:%d/v1\n", strchr(opt_host, ':') ? "[::1]" : opt_host,
+	printf("http://%s:%d/v1\n", strchr(opt.host, ':') ? "[::1]" : opt.host,
 	       port);
 	fflush(stdout);
-	if (opt_as == SIM_LMSTUDIO)
+	if (opt.as == SIM_LMSTUDIO)
 		diag_warn("listening on %s:%d as LM Studio, %d model instance%s loaded",
-			  opt_host, port, simlms_count(&lms, 0, 0),
+			  opt.host, port, simlms_count(&lms, 0, 0),
 			  simlms_count(&lms, 0, 0) == 1 ? "" : "s");
 	else
-		diag_warn("listening on %s:%d, model %s (%s), %s", opt_host, port,
+		diag_warn("listening on %s:%d, model %s (%s), %s", opt.host, port,
 			  current->id, current->name,
 			  current->decode_tps > 0 ? "paced" : "unpaced");
 }
 
 static void open_log(void)
 {
-	if (opt_log == NULL)
+	if (opt.log == NULL)
 		return;
-	logfile = fopen(opt_log, "w");
+	logfile = fopen(opt.log, "w");
 	if (logfile == NULL)
-		diag_die(EXIT_RUNTIME, "%s: %s", opt_log, strerror(errno));
+		diag_die(EXIT_RUNTIME, "%s: %s", opt.log, strerror(errno));
 }
 
 /* The log's first line, once the engine writes to it. */
@@ -1048,7 +1086,7 @@ static void log_start(void)
 	jw_str(lw, "format", FMT_EVENTS);
 	jw_int(lw, "version", FMT_EVENTS_VERSION);
 	jw_str(lw, "model", current->id);
-	jw_int(lw, "seed", (long long)opt_seed);
+	jw_int(lw, "seed", (long long)opt.seed);
 	simsrv_log_end();
 }
 
@@ -1063,7 +1101,7 @@ static void shutdown_all(void)
 	if (logfile) {
 		simsrv_log_simple("stop");
 		if (fclose(logfile) != 0)
-			diag_warn("%s: %s", opt_log, strerror(errno));
+			diag_warn("%s: %s", opt.log, strerror(errno));
 	}
 	simsrv_free();
 	if (ballast_timer)
@@ -1084,10 +1122,10 @@ static void first_load_lms(void)
 	struct simlms_inst *first = NULL, *i;
 	int64_t until = 0;
 
-	snprintf(list, sizeof list, "%s", opt_loaded ? opt_loaded : current->id);
+	snprintf(list, sizeof list, "%s", opt.loaded ? opt.loaded : current->id);
 	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		const struct sim_profile *v = simlms_model(&lms, name);
-		if (opt_loaded && strcmp(opt_loaded, "none") == 0)
+		if (opt.loaded && strcmp(opt.loaded, "none") == 0)
 			break;
 		if (v == NULL)
 			diag_die(EXIT_USAGE, "--loaded %s: no such model (a key, key@variant "
@@ -1111,11 +1149,11 @@ static void first_load(void)
 {
 	double s = current->load_s;
 
-	if (opt_as == SIM_OLLAMA) {
+	if (opt.as == SIM_OLLAMA) {
 		simsrv_set_model(current, -1);
 		return;
 	}
-	if (opt_as == SIM_LLAMACPP || opt_as == SIM_VLLM) {
+	if (opt.as == SIM_LLAMACPP || opt.as == SIM_VLLM) {
 		struct timespec ts = {(time_t)s, (long)((s - floor(s)) * 1e9)};
 		set_ballast(&mem[0], current, 0);
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -1143,7 +1181,7 @@ int main(int argc, char **argv)
 	if ((pfile = profiles_path(argv[0], pbuf, sizeof pbuf)) != NULL)
 		load_profiles(pfile);
 	setup_profiles();
-	if (opt_list) {
+	if (opt.list) {
 		list_profiles();
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
@@ -1153,19 +1191,19 @@ int main(int argc, char **argv)
 	http = base ? evhttp_new(base) : NULL;
 	open_log();
 	if (http == NULL || simsrv_init(base, &(struct simsrv_opts){
-		    .persona = opt_as, .engine_dead = opt_engine_dead,
-		    .vllm_metrics = opt_vllm_metrics,
-		    .load_on_demand = opt_as == SIM_OLLAMA ? load_on_demand : NULL,
-		    .reasoning_field = opt_reasoning_field, .timings = opt_timings,
-		    .stats = opt_stats, .role_early = opt_role_early,
-		    .eos_in_usage = opt_eos_in_usage, .no_usage = opt_no_usage,
-		    .mem_scale = opt_mem_set ? 0 : opt_mem_scale / 1e3,
-		    .seed = opt_seed, .run_fault = run_fault, .fault_rate = opt_fault_rate,
+		    .persona = opt.as, .engine_dead = opt.engine_dead,
+		    .vllm_metrics = opt.vllm_metrics,
+		    .load_on_demand = opt.as == SIM_OLLAMA ? load_on_demand : NULL,
+		    .reasoning_field = opt.reasoning_field, .timings = opt.timings,
+		    .stats = opt.stats, .role_early = opt.role_early,
+		    .eos_in_usage = opt.eos_in_usage, .no_usage = opt.no_usage,
+		    .mem_scale = opt.mem_set ? 0 : opt.mem_scale / 1e3,
+		    .seed = opt.seed, .run_fault = run_fault, .fault_rate = opt.fault_rate,
 		    .replay = replay, .replay_len = replay_len, .log = logfile,
 		    .graded = graded.n ? &graded : NULL,
-		    .leak_bytes = (size_t)opt_leak,
-		    .log_path = opt_log, .find_profile = profile_of,
-		    .resolve = opt_as == SIM_LMSTUDIO ? lms_resolve : NULL,
+		    .leak_bytes = (size_t)opt.leak,
+		    .log_path = opt.log, .find_profile = profile_of,
+		    .resolve = opt.as == SIM_LMSTUDIO ? lms_resolve : NULL,
 		    .fatal = fatal, .warn = diag_warn}) != 0)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	evhttp_set_max_body_size(http, 64 * 1024 * 1024);

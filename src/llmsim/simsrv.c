@@ -1450,7 +1450,10 @@ static void reply_vllm_ctx(struct evhttp_request *req, const struct stream *s)
 	reply_error(req, 400, "BadRequestError", msg);
 }
 
-static void handle_completion(struct evhttp_request *req, enum sim_api api)
+/* A completion request read into a new stream, or NULL when it has been
+ * answered already: vLLM's dead engine, a loading server, a replay, a body
+ * or fault that cannot be read. */
+static struct stream *accept_request(struct evhttp_request *req, enum sim_api api)
 {
 	struct stream *s;
 	cJSON *body;
@@ -1459,31 +1462,31 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 	if (O.engine_dead) { /* vLLM after EngineDeadError (v1/engine/exceptions.py) */
 		reply_error(req, 500, "InternalServerError", "EngineCore encountered an "
 			    "issue. See stack trace (above) for the root cause.");
-		return;
+		return NULL;
 	}
 	if (loading() && !simsrv_waits_for_load()) {
 		reply_error(req, 503, "unavailable_error", "Loading model");
-		return;
+		return NULL;
 	}
 	if (O.replay != NULL) {
 		handle_replay(req, api);
-		return;
+		return NULL;
 	}
 	if ((body = read_body(req)) == NULL) {
 		reply_error(req, 400, "invalid_request_error",
 			    "the body is not valid JSON");
-		return;
+		return NULL;
 	}
 	if ((s = stream_new(req, api == SIM_OLLAMA_CHAT ? SIM_CHAT : api)) == NULL) {
 		cJSON_Delete(body);
 		reply_error(req, 500, "server_error", "out of memory");
-		return;
+		return NULL;
 	}
 	if (api == SIM_OLLAMA_CHAT && ollama_to_openai(body, s) != 0) {
 		cJSON_Delete(body);
 		reply_flat_error(req, 400, "llmsim imitates Ollama's /api/chat streamed only");
 		stream_discard(s);
-		return;
+		return NULL;
 	}
 	err = pick_fault(req, &s->fault) != 0 ?
 	      "X-Sim-Fault: unknown fault (see llmsim -h)" : parse_request(s, body);
@@ -1494,40 +1497,41 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 		else
 			reply_error(req, 400, "invalid_request_error", err);
 		stream_discard(s);
-		return;
+		return NULL;
 	}
-	if (s->unknown_model) {
-		reply_unknown_model(req, s);
-		stream_discard(s);
-		return;
-	}
-	if (loaded_at < 0 && O.load_on_demand) /* Ollama: the first request loads */
-		O.load_on_demand();
-	plan_output(s);
-	log_request(s);
+	return s;
+}
+
+/* Whether the server refuses the request, its output planned: a context
+ * too small (vLLM counts the output too, llama-server the prompt), or an
+ * HTTP fault.  Answered and s discarded when so. */
+static int refused(struct evhttp_request *req, struct stream *s)
+{
+	char msg[160];
+
 	if (O.persona == SIM_VLLM && s->prof->ctx_size > 0 &&
 	    s->prompt_tokens + s->max_tokens > s->prof->ctx_size) {
 		reply_vllm_ctx(req, s);
-		stream_discard(s);
-		return;
-	}
-	if (s->prof->ctx_size > 0 && s->prompt_tokens >= s->prof->ctx_size) {
+	} else if (s->prof->ctx_size > 0 && s->prompt_tokens >= s->prof->ctx_size) {
 		/* As llama-server refuses a prompt over its context. */
-		char msg[160];
 		snprintf(msg, sizeof msg, "request (%d tokens) exceeds the "
 			 "available context size (%d tokens), try increasing it",
 			 s->prompt_tokens, s->prof->ctx_size);
 		log_simple("ctx_exceeded", s);
 		reply_error(req, 400, "exceed_context_size_error", msg);
-		stream_discard(s);
-		return;
-	}
-	if (s->fault.kind == F_HTTP) {
+	} else if (s->fault.kind == F_HTTP) {
 		log_fault(s);
 		reply_fault(req, &s->fault, s->rid);
-		stream_discard(s);
-		return;
+	} else {
+		return 0;
 	}
+	stream_discard(s);
+	return 1;
+}
+
+/* The stream waits for a slot, its connection watched. */
+static void enqueue(struct evhttp_request *req, struct stream *s)
+{
 	s->evcon = evhttp_request_get_connection(req);
 	evhttp_connection_set_closecb(s->evcon, on_close, s);
 	no_delay(s->evcon);
@@ -1539,6 +1543,25 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 		queue_head = s;
 	queue_tail = s;
 	start_queued();
+}
+
+static void handle_completion(struct evhttp_request *req, enum sim_api api)
+{
+	struct stream *s = accept_request(req, api);
+
+	if (s == NULL)
+		return;
+	if (s->unknown_model) {
+		reply_unknown_model(req, s);
+		stream_discard(s);
+		return;
+	}
+	if (loaded_at < 0 && O.load_on_demand) /* Ollama: the first request loads */
+		O.load_on_demand();
+	plan_output(s);
+	log_request(s);
+	if (!refused(req, s))
+		enqueue(req, s);
 }
 
 

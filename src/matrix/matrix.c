@@ -13,8 +13,14 @@
 #include "planest.h"
 #include "help.h" /* generated from docs/matrix.md */
 
-static const char *opt_results = "results", *opt_root = ".";
-static int opt_list, opt_estimate;
+/* Options: one struct. */
+static struct options {
+	const char *results, *root;
+	int list, estimate;
+} opt = {
+	.results = "results",
+	.root = "."
+};
 
 /* The totals of the estimate, over the entries not skipped. */
 static long long total_requests;
@@ -57,7 +63,7 @@ static void speeds(const struct plan *p, int i, struct planest_speed *s,
 {
 	const char *model = plan_get(p, i, "model");
 
-	planest_measured(opt_results, *model ? model : plan_entry(p, i),
+	planest_measured(opt.results, *model ? model : plan_entry(p, i),
 			 plan_get(p, i, "quant"), s);
 	if (!isnan(s->decode_tps)) {
 		*dec = shortest(s->decode_tps, buf, n);
@@ -80,7 +86,7 @@ static void estimate_entry(const struct plan *p, int i)
 	const char *dec, *src;
 	double h;
 
-	if (planest_entry(p, i, opt_root, &w, err, sizeof err) != 0)
+	if (planest_entry(p, i, opt.root, &w, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "%s", err);
 	speeds(p, i, &s, &dec, dbuf, sizeof dbuf);
 	src = dec == dbuf ? "measured" : "assumed";
@@ -119,26 +125,31 @@ static void estimate(const struct plan *p)
 	       unknown);
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"list", 0, 0, 'l'}, {"estimate", 0, 0, 'e'},
-		{"results", 1, 0, 'r'}, {"root", 1, 0, 'R'},
+		{"list", 0, 0, O_LIST}, {"estimate", 0, 0, O_ESTIMATE},
+		{"results", 1, 0, O_RESULTS}, {"root", 1, 0, O_ROOT},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'l': opt_list = 1; break;
-		case 'e': opt_estimate = 1; break;
-		case 'r': opt_results = optarg; break;
-		case 'R': opt_root = optarg; break;
+		case O_LIST: opt.list = 1; break;
+		case O_ESTIMATE: opt.estimate = 1; break;
+		case O_RESULTS: opt.results = optarg; break;
+		case O_ROOT: opt.root = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
 	}
-	if (opt_list + opt_estimate != 1 || argc - optind != 1)
+	if (opt.list + opt.estimate != 1 || argc - optind != 1)
 		usage(EXIT_USAGE);
 }
 
@@ -158,7 +169,7 @@ int main(int argc, char **argv)
 	    plan_check(p, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "%s", err);
 	free(text);
-	if (opt_list)
+	if (opt.list)
 		list(p);
 	else
 		estimate(p);

@@ -26,20 +26,25 @@
 #define NAME_RESCAN_NS 1000000000LL
 
 /* Options. */
-static double opt_interval = 0.1;
-static double opt_duration;
+/* Options: one struct. */
+static struct options {
+	double interval;
+	double duration;
+	int system, gpu, pss;
+	int port; /* --port: the server listening there */
+} opt = {
+	.interval = 0.1
+};
 static pid_t roots[MAX_ROOTS];
 static int n_roots;
 static const char *names[MAX_ROOTS];
 static int n_names;
-static int opt_system, opt_gpu, opt_pss;
 
 /* State. */
 static jw ew;
 static gpumem *gpu;
 static long samples, missed;
 static int64_t peak_rss = -1;
-static int opt_port;                 /* --port: the server listening there */
 static int resolved[MAX_ROOTS + 1];  /* per -n name (and --port, last): found */
 static int n_pending;                /* -n names and --port not found yet */
 static int told_missing;             /* said once that they are not there */
@@ -81,11 +86,11 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "i:p:n:d:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			opt_interval = args_duration("-i", optarg);
-			if (opt_interval < 0.001)
+			opt.interval = args_duration("-i", optarg);
+			if (opt.interval < 0.001)
 				diag_die(EXIT_USAGE, "-i %s: at least 1ms", optarg);
 			break;
-		case 'd': opt_duration = args_duration("-d", optarg); break;
+		case 'd': opt.duration = args_duration("-d", optarg); break;
 		case 'p':
 			if (n_roots == MAX_ROOTS)
 				diag_die(EXIT_USAGE, "more than %d -p", MAX_ROOTS);
@@ -96,10 +101,10 @@ static void parse_args(int argc, char **argv)
 				diag_die(EXIT_USAGE, "-n: want a process name");
 			names[n_names++] = optarg;
 			break;
-		case 'o': opt_port = (int)args_int("--port", optarg, 1, 65535); break;
-		case 's': opt_system = 1; break;
-		case 'g': opt_gpu = 1; break;
-		case 'P': opt_pss = 1; break;
+		case 'o': opt.port = (int)args_int("--port", optarg, 1, 65535); break;
+		case 's': opt.system = 1; break;
+		case 'g': opt.gpu = 1; break;
+		case 'P': opt.pss = 1; break;
 		case 'c': page_cache(optarg); break;
 		case 'D':
 			if (pagecache_drop(optarg) != 0)
@@ -112,9 +117,9 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);
-	n_pending = n_names + (opt_port > 0);
-	if (n_roots == 0 && n_pending == 0 && !opt_gpu)
-		opt_system = 1; /* nothing asked: the system at least */
+	n_pending = n_names + (opt.port > 0);
+	if (n_roots == 0 && n_pending == 0 && !opt.gpu)
+		opt.system = 1; /* nothing asked: the system at least */
 }
 
 /* ---- the process tree -------------------------------------------------- */
@@ -198,9 +203,9 @@ static void rescan_targets(int64_t now)
 		snprintf(what, sizeof what, "-n %s", names[i]);
 		pin(what, m, n, i);
 	}
-	if (opt_port > 0 && !resolved[MAX_ROOTS]) {
-		n = procmem_listener(opt_port, m, (int)(sizeof m / sizeof *m));
-		snprintf(what, sizeof what, "--port %d", opt_port);
+	if (opt.port > 0 && !resolved[MAX_ROOTS]) {
+		n = procmem_listener(opt.port, m, (int)(sizeof m / sizeof *m));
+		snprintf(what, sizeof what, "--port %d", opt.port);
 		pin(what, m, n, MAX_ROOTS);
 	}
 	if (n_pending > 0 && !told_missing++)
@@ -218,8 +223,8 @@ static const char *missing(char *buf, size_t len)
 	for (i = 0; i < n_names && k + 8 < len; i++)
 		if (!resolved[i])
 			k += (size_t)snprintf(buf + k, len - k, "%s-n %s", k ? ", " : "", names[i]);
-	if (opt_port > 0 && !resolved[MAX_ROOTS] && k + 8 < len)
-		snprintf(buf + k, len - k, "%s--port %d", k ? ", " : "", opt_port);
+	if (opt.port > 0 && !resolved[MAX_ROOTS] && k + 8 < len)
+		snprintf(buf + k, len - k, "%s--port %d", k ? ", " : "", opt.port);
 	return buf;
 }
 
@@ -258,7 +263,7 @@ static int write_proc(const pid_t *tree, int n)
 	jw_obj_open(&ew, "proc");
 	jw_arr_open(&ew, "pids");
 	for (i = 0; i < n; i++) {
-		if (procmem_usage(tree[i], opt_pss, &u) != 0) {
+		if (procmem_usage(tree[i], opt.pss, &u) != 0) {
 			/* ESRCH: it exited between listing and reading */
 			if (errno == EACCES && !seen(denied, n_denied, tree[i]) &&
 			    n_denied < MAX_ROOTS) {
@@ -292,7 +297,7 @@ static int write_proc(const pid_t *tree, int n)
 	if (fp >= 0) jw_int(&ew, "footprint_bytes", fp);
 	jw_int(&ew, "peak_rss_bytes", peak_rss);
 	jw_obj_close(&ew);
-	if (opt_pss && pss < 0 && ok > 0 && !pss_warned++)
+	if (opt.pss && pss < 0 && ok > 0 && !pss_warned++)
 		diag_warn("--pss: PSS is not readable here (another user's "
 			  "process?); sampling without it");
 	return ok;
@@ -358,15 +363,15 @@ static int sample(int64_t now)
 		jw_int(&ew, "version", FMT_EVENTS_VERSION);
 		jw_str(&ew, "tool", "memsample");
 		jw_str(&ew, "tool_version", TB_VERSION);
-		jw_num(&ew, "interval_s", opt_interval, 6);
+		jw_num(&ew, "interval_s", opt.interval, 6);
 	}
 	/* nothing found (yet), or all of it gone: no proc figures at all,
 	 * never a 0 that a reader would take for a measurement */
 	if ((n_roots > 0 || n_pending > 0) && (n = collect_tree(tree)) > 0)
 		alive = write_proc(tree, n);
-	if (opt_system)
+	if (opt.system)
 		write_sys();
-	if (opt_gpu)
+	if (opt.gpu)
 		write_gpu();
 	jw_obj_close(&ew);
 	emit();
@@ -413,14 +418,14 @@ static int watched_gone(int alive)
  * sample ran late are skipped and counted as missed. */
 static const char *run(void)
 {
-	int64_t start = clock_mono_ns(), step = (int64_t)(opt_interval * 1e9);
+	int64_t start = clock_mono_ns(), step = (int64_t)(opt.interval * 1e9);
 	int64_t k = 0, now;
 
 	for (;;) {
 		now = clock_mono_ns();
 		if (watched_gone(sample(now)))
 			return "exited";
-		if (opt_duration > 0 && (double)(now - start) / 1e9 >= opt_duration)
+		if (opt.duration > 0 && (double)(now - start) / 1e9 >= opt.duration)
 			return "duration";
 		now = clock_mono_ns();
 		k++;
@@ -448,7 +453,7 @@ int main(int argc, char **argv)
 	if (sigstop_init() != 0) /* SIGINT, SIGTERM, SIGHUP end it in order */
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
-	if (opt_gpu && (gpu = gpumem_open((long)(opt_interval * 1000), err,
+	if (opt.gpu && (gpu = gpumem_open((long)(opt.interval * 1000), err,
 					  sizeof err)) == NULL)
 		diag_die(EXIT_RUNTIME, "--gpu: %s", err);
 	reason = run();

@@ -18,8 +18,11 @@
 #include "battery.h"
 #include "help.h" /* generated from docs/srvcheck.md */
 
-static int opt_pid;
-static const char *opt_dir;
+/* Options: one struct. */
+static struct options {
+	int pid;
+	const char *dir;
+} opt;
 
 static void usage(int code)
 {
@@ -109,26 +112,26 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': opt_pid = (int)args_int("--server-pid", optarg, 1, 2147483647); break;
+		case 'p': opt.pid = (int)args_int("--server-pid", optarg, 1, 2147483647); break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
 	}
 	if (optind != argc - 1)
 		usage(EXIT_USAGE);
-	opt_dir = argv[optind];
+	opt.dir = argv[optind];
 	for (i = 0; i < BATTERY_NSTEPS; i++) {
 		struct battery_step_data *d = &in.step[i];
-		snprintf(path, sizeof path, "%s/%s.ndjson", opt_dir, battery_step_names[i]);
+		snprintf(path, sizeof path, "%s/%s.ndjson", opt.dir, battery_step_names[i]);
 		d->events = read_events(path, battery_step_names[i], d->why, sizeof d->why);
-		snprintf(path, sizeof path, "%s/%s.json", opt_dir, battery_step_names[i]);
+		snprintf(path, sizeof path, "%s/%s.json", opt.dir, battery_step_names[i]);
 		d->run = read_run(path);
 	}
 	if (in.step[BATTERY_BASIC].events == NULL)
-		diag_die(EXIT_RUNTIME, "%s: no battery here (%s)", opt_dir,
+		diag_die(EXIT_RUNTIME, "%s: no battery here (%s)", opt.dir,
 			 in.step[BATTERY_BASIC].why);
-	in.server_pid = opt_pid;
-	in.hwm = opt_pid ? hwm_sum(in.step[BATTERY_MEM].events, &in.hwm_procs) : -1;
+	in.server_pid = opt.pid;
+	in.hwm = opt.pid ? hwm_sum(in.step[BATTERY_MEM].events, &in.hwm_procs) : -1;
 	battery_run(&in, res);
 	battery_server(&in, name, sizeof name, version, sizeof version);
 	for (i = 0; i < BATTERY_NCHECKS; i++) {
