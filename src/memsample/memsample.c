@@ -72,13 +72,18 @@ static _Noreturn void page_cache(const char *path)
 	exit(diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK);
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_SYSTEM = 256, O_GPU, O_PSS, O_PORT, O_PAGE_CACHE, O_DROP_PAGE_CACHE
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"interval", 1, 0, 'i'}, {"pid", 1, 0, 'p'}, {"name", 1, 0, 'n'},
-		{"system", 0, 0, 's'}, {"gpu", 0, 0, 'g'}, {"pss", 0, 0, 'P'},
-		{"duration", 1, 0, 'd'}, {"port", 1, 0, 'o'}, {"help", 0, 0, 'h'},
-		{"page-cache", 1, 0, 'c'}, {"drop-page-cache", 1, 0, 'D'},
+		{"system", 0, 0, O_SYSTEM}, {"gpu", 0, 0, O_GPU}, {"pss", 0, 0, O_PSS},
+		{"duration", 1, 0, 'd'}, {"port", 1, 0, O_PORT}, {"help", 0, 0, 'h'},
+		{"page-cache", 1, 0, O_PAGE_CACHE}, {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
 		{0, 0, 0, 0}
 	};
 	int c;
@@ -101,12 +106,12 @@ static void parse_args(int argc, char **argv)
 				diag_die(EXIT_USAGE, "-n: want a process name");
 			names[n_names++] = optarg;
 			break;
-		case 'o': opt.port = (int)args_int("--port", optarg, 1, 65535); break;
-		case 's': opt.system = 1; break;
-		case 'g': opt.gpu = 1; break;
-		case 'P': opt.pss = 1; break;
-		case 'c': page_cache(optarg); break;
-		case 'D':
+		case O_PORT: opt.port = (int)args_int("--port", optarg, 1, 65535); break;
+		case O_SYSTEM: opt.system = 1; break;
+		case O_GPU: opt.gpu = 1; break;
+		case O_PSS: opt.pss = 1; break;
+		case O_PAGE_CACHE: page_cache(optarg); break;
+		case O_DROP_PAGE_CACHE:
 			if (pagecache_drop(optarg) != 0)
 				diag_die(EXIT_RUNTIME, "%s: cannot drop it from the page cache: %s",
 					 optarg, errno == ENOSYS ? "this OS offers no way" : strerror(errno));

@@ -29,15 +29,22 @@
 #define MAX_CMP 4096
 
 /* Options. */
-static const char *opt_out = "reports/report.md";
+/* Options: one struct. */
+static struct options {
+	const char *out;
+	const char *baseline;
+	const char *charts;
+	const char *csv;
+	const char *title;
+	const char *llama_bench; /* llama-bench -o json, beside the served */
+	const char *quality_ref;
+} opt = {
+	.out = "reports/report.md",
+	.charts = "png",
+	.title = "tokbench report"
+};
 static const char *by_fields[RD_FIELDS] = {"model", "quant", "backend"};
 static int n_by = 3;
-static const char *opt_baseline;
-static const char *opt_charts = "png";
-static const char *opt_csv;
-static const char *opt_title = "tokbench report";
-static const char *opt_llama_bench; /* llama-bench -o json, beside the served */
-static const char *opt_quality_ref;
 
 /* State. */
 static struct rd_set set;
@@ -66,10 +73,10 @@ static const struct rd_group *find_baseline(void)
 	int g, f, ok;
 
 	for (g = 0; g < set.ng; g++)
-		if (strcmp(set.g[g].key, opt_baseline) == 0)
+		if (strcmp(set.g[g].key, opt.baseline) == 0)
 			return &set.g[g];
 	for (g = 0; g < set.ng; g++) {
-		snprintf(sel, sizeof sel, "%s", opt_baseline);
+		snprintf(sel, sizeof sel, "%s", opt.baseline);
 		ok = 1;
 		for (pair = strtok_r(sel, ",", &save); pair && ok;
 		     pair = strtok_r(NULL, ",", &save)) {
@@ -91,10 +98,10 @@ static void compare_baseline(void)
 {
 	static const enum rd_metric m[3] = {RD_DECODE, RD_TTFT, RD_E2E};
 
-	if (opt_baseline == NULL)
+	if (opt.baseline == NULL)
 		return;
 	if ((baseline = find_baseline()) == NULL)
-		diag_die(EXIT_RUNTIME, "--baseline %s: no group matches it", opt_baseline);
+		diag_die(EXIT_RUNTIME, "--baseline %s: no group matches it", opt.baseline);
 	base_cmp = diag_xrealloc(NULL, (size_t)set.ng * sizeof *base_cmp + 1);
 	for (int g = 0; g < set.ng; g++)
 		for (int k = 0; k < 3 && &set.g[g] != baseline; k++) {
@@ -116,9 +123,9 @@ static void write_csv(void)
 	char tmp[1200];
 	int g, i;
 
-	if (opt_csv == NULL)
+	if (opt.csv == NULL)
 		return;
-	snprintf(tmp, sizeof tmp, "%s.tmp", opt_csv);
+	snprintf(tmp, sizeof tmp, "%s.tmp", opt.csv);
 	if ((f = fopen(tmp, "w")) == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", tmp, strerror(errno));
 	for (i = 0; i < n_by; i++) {
@@ -151,8 +158,8 @@ static void write_csv(void)
 		}
 		fputc('\n', f);
 	}
-	if (fclose(f) != 0 || rename(tmp, opt_csv) != 0)
-		diag_die(EXIT_RUNTIME, "%s: %s", opt_csv, strerror(errno));
+	if (fclose(f) != 0 || rename(tmp, opt.csv) != 0)
+		diag_die(EXIT_RUNTIME, "%s: %s", opt.csv, strerror(errno));
 }
 
 static void usage(int code)
@@ -160,32 +167,37 @@ static void usage(int code)
 	diag_usage(code, tool_synopsis, tool_help); /* both from docs/report.md */
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum {
+	O_BY = 256, O_BASELINE, O_CHARTS, O_CSV, O_TITLE, O_LLAMA_BENCH, O_QUALITY_REF
+};
+
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"output", 1, 0, 'o'}, {"by", 1, 0, 'b'}, {"baseline", 1, 0, 'B'},
-		{"charts", 1, 0, 'c'}, {"csv", 1, 0, 'C'}, {"title", 1, 0, 't'},
-		{"llama-bench", 1, 0, 'L'}, {"quality-ref", 1, 0, 'Q'},
+		{"output", 1, 0, 'o'}, {"by", 1, 0, O_BY}, {"baseline", 1, 0, O_BASELINE},
+		{"charts", 1, 0, O_CHARTS}, {"csv", 1, 0, O_CSV}, {"title", 1, 0, O_TITLE},
+		{"llama-bench", 1, 0, O_LLAMA_BENCH}, {"quality-ref", 1, 0, O_QUALITY_REF},
 		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': opt_out = optarg; break;
-		case 'b': n_by = args_list("--by", optarg, by_fields, RD_FIELDS); break;
-		case 'B': opt_baseline = optarg; break;
-		case 'c':
+		case 'o': opt.out = optarg; break;
+		case O_BY: n_by = args_list("--by", optarg, by_fields, RD_FIELDS); break;
+		case O_BASELINE: opt.baseline = optarg; break;
+		case O_CHARTS:
 			if (strcmp(optarg, "png") && strcmp(optarg, "svg") &&
 			    strcmp(optarg, "none"))
 				diag_die(EXIT_USAGE, "--charts %s: want png, svg or none",
 					 optarg);
-			opt_charts = optarg;
+			opt.charts = optarg;
 			break;
-		case 'C': opt_csv = optarg; break;
-		case 't': opt_title = optarg; break;
-		case 'L': opt_llama_bench = optarg; break;
-		case 'Q': opt_quality_ref = optarg; break;
+		case O_CSV: opt.csv = optarg; break;
+		case O_TITLE: opt.title = optarg; break;
+		case O_LLAMA_BENCH: opt.llama_bench = optarg; break;
+		case O_QUALITY_REF: opt.quality_ref = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
@@ -195,12 +207,12 @@ static void parse_args(int argc, char **argv)
 /* reports/report.md -> reports/report-assets (charts and their data). */
 static void set_assets(void)
 {
-	size_t n = strlen(opt_out);
+	size_t n = strlen(opt.out);
 	const char *slash;
 
-	if (n > 3 && strcmp(opt_out + n - 3, ".md") == 0)
+	if (n > 3 && strcmp(opt.out + n - 3, ".md") == 0)
 		n -= 3;
-	snprintf(assets_dir, sizeof assets_dir, "%.*s-assets", (int)n, opt_out);
+	snprintf(assets_dir, sizeof assets_dir, "%.*s-assets", (int)n, opt.out);
 	slash = strrchr(assets_dir, '/');
 	snprintf(assets_rel, sizeof assets_rel, "%.511s", slash ? slash + 1 : assets_dir);
 }
@@ -212,16 +224,16 @@ static void check_outputs(void)
 
 	/* gnuplot reads the charts' paths inside quoted strings, where a line
 	 * break would end the string and run the rest as commands */
-	for (const char *c = opt_out; strcmp(opt_charts, "none") != 0 && *c; c++)
+	for (const char *c = opt.out; strcmp(opt.charts, "none") != 0 && *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			diag_die(EXIT_USAGE, "-o: the path has a control character, "
 				 "which cannot reach gnuplot safely (--charts none "
 				 "writes no chart)");
 	/* the charts go beside the report in NAME-assets/: a device or a pipe
 	 * (/dev/full, as root) would get a directory made next to it */
-	if (stat(opt_out, &st) == 0 && !S_ISREG(st.st_mode))
+	if (stat(opt.out, &st) == 0 && !S_ISREG(st.st_mode))
 		diag_die(EXIT_USAGE, "-o %s: not a regular file (the report "
-			 "writes its charts beside it)", opt_out);
+			 "writes its charts beside it)", opt.out);
 }
 
 static void load(int argc, char **argv)
@@ -238,7 +250,7 @@ static void load(int argc, char **argv)
 	for (i = 0; i < set.nruns; i++) {
 		const struct rd_run *r = &set.runs[i];
 		/* the report or its CSV over a run would destroy the run */
-		if (fio_same_file(opt_out, r->path) || (opt_csv && fio_same_file(opt_csv, r->path)))
+		if (fio_same_file(opt.out, r->path) || (opt.csv && fio_same_file(opt.csv, r->path)))
 			diag_die(EXIT_USAGE, "%s is both an input and an output: writing "
 				 "it would destroy the run", r->path);
 		if (r->doc == NULL)
@@ -257,13 +269,13 @@ static void check_quality_ref(void)
 {
 	int f = rd_by_index(&set, "quant");
 
-	if (opt_quality_ref == NULL)
+	if (opt.quality_ref == NULL)
 		return;
 	for (int g = 0; f >= 0 && g < set.ng; g++)
-		if (strcasecmp(set.g[g].field[f], opt_quality_ref) == 0)
+		if (strcasecmp(set.g[g].field[f], opt.quality_ref) == 0)
 			return;
 	diag_die(EXIT_RUNTIME, "--quality-ref %s: no group has that quantization",
-		 opt_quality_ref);
+		 opt.quality_ref);
 }
 
 static struct plot plot;
@@ -272,7 +284,7 @@ static int make_charts(void)
 {
 	struct plot *p = &plot;
 
-	if (strcmp(opt_charts, "none") == 0)
+	if (strcmp(opt.charts, "none") == 0)
 		return 0;
 	if (!fio_in_path("gnuplot")) {
 		diag_warn("gnuplot not found: the report has tables only");
@@ -281,7 +293,7 @@ static int make_charts(void)
 	if (mkdir(assets_dir, 0777) != 0 && errno != EEXIST)
 		diag_die(EXIT_RUNTIME, "%s: %s", assets_dir, strerror(errno));
 	snprintf(p->dir, sizeof p->dir, "%s", assets_dir);
-	p->fmt = opt_charts;
+	p->fmt = opt.charts;
 	plot_all(p, &set);
 	for (int i = 0; i < p->nwarn; i++)
 		diag_warn("%s", p->warn[i]);
@@ -294,9 +306,9 @@ static void community(jw *md)
 	struct bd_table t;
 	char err[300];
 
-	if (bd_build(&set, opt_llama_bench, &t, err, sizeof err) != 0)
+	if (bd_build(&set, opt.llama_bench, &t, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "--llama-bench %s", err);
-	if (opt_llama_bench && t.n == 0)
+	if (opt.llama_bench && t.n == 0)
 		diag_warn("--llama-bench: no bench run (make community, gen --bench) "
 			  "to put beside it");
 	mdbench_write(md, &t);
@@ -315,7 +327,7 @@ int main(int argc, char **argv)
 	check_outputs();
 	set_assets();
 	rd_init(&set, by_fields, n_by);
-	set.quality_ref = opt_quality_ref;
+	set.quality_ref = opt.quality_ref;
 	load(argc, argv);
 	check_quality_ref();
 	charts = make_charts();
@@ -330,16 +342,16 @@ int main(int argc, char **argv)
 	jw_init(&md);
 	mdreport_write(&md, &(struct mdreport){
 		.set = &set, .dec = &dec, .baseline = baseline, .base_cmp = base_cmp,
-		.title = opt_title, .out_path = opt_out, .assets_dir = assets_dir,
-		.assets_rel = assets_rel, .chart_fmt = opt_charts,
+		.title = opt.title, .out_path = opt.out, .assets_dir = assets_dir,
+		.assets_rel = assets_rel, .chart_fmt = opt.charts,
 		.numbered = (const int (*)[2])plot.numbered, .nnumbered = plot.nnumbered});
 	community(&md);
 	if (md.oom) /* never an empty or cut report with exit 0 */
-		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt_out);
-	if (fio_write_atomic(opt_out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
-		diag_die(EXIT_RUNTIME, "%s: %s", opt_out, strerror(errno));
+		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt.out);
+	if (fio_write_atomic(opt.out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
+		diag_die(EXIT_RUNTIME, "%s: %s", opt.out, strerror(errno));
 	write_csv();
-	fprintf(stderr, "report: wrote %s (%d group%s, %d chart%s)\n", opt_out, set.ng,
+	fprintf(stderr, "report: wrote %s (%d group%s, %d chart%s)\n", opt.out, set.ng,
 		set.ng == 1 ? "" : "s", charts, charts == 1 ? "" : "s");
 	jw_free(&md);
 	rd_free(&set);

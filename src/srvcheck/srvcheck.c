@@ -99,10 +99,13 @@ static int64_t hwm_sum(const cJSON *mem, int *nproc)
 	return *nproc ? sum : -1;
 }
 
+/* Long-only options: one enumeration from 256, as in every tool. */
+enum { O_SERVER_PID = 256 };
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"server-pid", 1, 0, 'p'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
+		{"server-pid", 1, 0, O_SERVER_PID}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
 	};
 	static struct battery_input in;
 	struct battery_result res[BATTERY_NCHECKS];
@@ -112,7 +115,7 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': opt.pid = (int)args_int("--server-pid", optarg, 1, 2147483647); break;
+		case O_SERVER_PID: opt.pid = (int)args_int("--server-pid", optarg, 1, 2147483647); break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
