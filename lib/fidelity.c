@@ -70,7 +70,7 @@ static int is_token(const char *ch)
 static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *why,
 		    size_t whylen)
 {
-	nd_reader *r = nd_open(f, "events", 0);
+	ndjson_reader *r = ndjson_open(f, "events", 0);
 	long *count = NULL, k;
 	size_t cap = 0;
 	cJSON *ev;
@@ -78,7 +78,7 @@ static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *w
 
 	if (r == NULL)
 		return snprintf(why, whylen, "out of memory"), -1;
-	while (rc == 0 && nd_next(r, &ev) == ND_OK) {
+	while (rc == 0 && ndjson_next(r, &ev) == ND_OK) {
 		const char *type = jget_str(ev, "ev");
 		double t = jget_num(ev, "t", NAN), id = jget_num(ev, "id", -1);
 		if (type && !strcmp(type, "run") && !run[0])
@@ -91,7 +91,7 @@ static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *w
 			     push(s, (long)id, k, t);
 		cJSON_Delete(ev);
 	}
-	nd_close(r);
+	ndjson_close(r);
 	free(count);
 	if (rc != 0)
 		return snprintf(why, whylen, "out of memory"), -1;
@@ -103,7 +103,7 @@ static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *w
 /* llmsim's log: the requests and chunks of run (rid "RUN-ID"). */
 static int read_sim(FILE *f, const char *run, struct stamps *s, char *why, size_t whylen)
 {
-	nd_reader *r = nd_open(f, "log", 0);
+	ndjson_reader *r = ndjson_open(f, "log", 0);
 	size_t n = strlen(run), cap = 0;
 	long *count = NULL, k;
 	cJSON *ev;
@@ -111,7 +111,7 @@ static int read_sim(FILE *f, const char *run, struct stamps *s, char *why, size_
 
 	if (r == NULL)
 		return snprintf(why, whylen, "out of memory"), -1;
-	while (rc == 0 && nd_next(r, &ev) == ND_OK) {
+	while (rc == 0 && ndjson_next(r, &ev) == ND_OK) {
 		const char *what = jget_str(ev, "what"), *rid = jget_str(ev, "rid");
 		double t = jget_num(ev, "t", NAN);
 		char *end;
@@ -125,7 +125,7 @@ static int read_sim(FILE *f, const char *run, struct stamps *s, char *why, size_
 		}
 		cJSON_Delete(ev);
 	}
-	nd_close(r);
+	ndjson_close(r);
 	free(count);
 	return rc != 0 ? (snprintf(why, whylen, "out of memory"), -1) : 0;
 }

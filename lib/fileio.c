@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *fio_slurp(const char *path, size_t max, size_t *len)
+char *fileio_slurp(const char *path, size_t max, size_t *len)
 {
 	int fd = strcmp(path, "-") == 0 ? 0 : open(path, O_RDONLY);
 	size_t cap = 65536, n = 0;
@@ -88,7 +88,7 @@ static int write_through(const char *path, const void *data, size_t len)
 	return rc;
 }
 
-int fio_write_atomic(const char *path, const void *data, size_t len,
+int fileio_write_atomic(const char *path, const void *data, size_t len,
 		     int flags)
 {
 	size_t plen = strlen(path);
@@ -138,7 +138,7 @@ int fio_write_atomic(const char *path, const void *data, size_t len,
 	return rc;
 }
 
-long fio_raise_nofile(void)
+long fileio_raise_nofile(void)
 {
 	struct rlimit rl;
 
@@ -155,7 +155,7 @@ long fio_raise_nofile(void)
 	       LONG_MAX : (long)rl.rlim_cur;
 }
 
-int fio_in_path(const char *prog)
+int fileio_in_path(const char *prog)
 {
 	const char *path = getenv("PATH");
 	char buf[4096];
@@ -170,7 +170,7 @@ int fio_in_path(const char *prog)
 	return 0;
 }
 
-int fio_same_file(const char *a, const char *b)
+int fileio_same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
 

@@ -8,9 +8,9 @@
  * NUL-terminated buffer, stores its length in *len and returns it; the
  * caller frees it.  Returns NULL with errno set on error, EFBIG past max
  * bytes. */
-char *fio_slurp(const char *path, size_t max, size_t *len);
+char *fileio_slurp(const char *path, size_t max, size_t *len);
 
-/* Flags for fio_write_atomic. */
+/* Flags for fileio_write_atomic. */
 enum {
 	FIO_NOCLOBBER = 1 /* fail with EEXIST if path already exists */
 };
@@ -22,20 +22,20 @@ enum {
  * a directory is EISDIR.  A crash leaves
  * either the old file or the new one, never a truncated one.  Returns 0,
  * or -1 with errno set and no temporary file left behind. */
-int fio_write_atomic(const char *path, const void *data, size_t len,
+int fileio_write_atomic(const char *path, const void *data, size_t len,
 		     int flags);
 
 /* 1 if an executable named prog is in a directory of $PATH, else 0. */
-int fio_in_path(const char *prog);
+int fileio_in_path(const char *prog);
 
 /* 1 when paths a and b name the same existing file (device and inode: a
  * link or another spelling counts), else 0.  Tools refuse to write an
  * output over one of their inputs. */
-int fio_same_file(const char *a, const char *b);
+int fileio_same_file(const char *a, const char *b);
 
 /* Raises the soft limit of open files to the hard one (thousands of
  * streams need thousands of descriptors); on failure it stays as it was.
  * Returns the limit now in force (LONG_MAX: none), or -1 when unknown. */
-long fio_raise_nofile(void);
+long fileio_raise_nofile(void);
 
 #endif

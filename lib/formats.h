@@ -13,16 +13,16 @@
  * in saying a run's kind through its labels, which runkind.h reads. */
 #define FMT_RUN_VERSION_FULL 1
 
-/* Why a request ended: a done event's "status".  ST_OTHER is a reader's
+/* Why a request ended: a done event's "status".  FMT_ST_OTHER is a reader's
  * name for a status it does not know; gen never writes it. */
-enum fmt_status {
-	ST_OK, ST_HTTP, ST_CONNECT, ST_TIMEOUT, ST_STREAM, ST_PROTOCOL,
-	ST_ABORTED, ST_OTHER, ST_COUNT
+enum formats_status {
+	FMT_ST_OK, FMT_ST_HTTP, FMT_ST_CONNECT, FMT_ST_TIMEOUT, FMT_ST_STREAM, FMT_ST_PROTOCOL,
+	FMT_ST_ABORTED, FMT_ST_OTHER, FMT_ST_COUNT
 };
 
-/* Which timeout ended a request: a done event's "timeout" with ST_TIMEOUT. */
-enum fmt_timeout {
-	TO_CONNECT, TO_FIRST, TO_IDLE, TO_TOTAL, TO_OTHER, TO_COUNT
+/* Which timeout ended a request: a done event's "timeout" with FMT_ST_TIMEOUT. */
+enum formats_timeout {
+	FMT_TO_CONNECT, FMT_TO_FIRST, FMT_TO_IDLE, FMT_TO_TOTAL, FMT_TO_OTHER, FMT_TO_COUNT
 };
 
 /* agg's verdict on a run's memory over its requests (memory.leak.verdict,
@@ -30,25 +30,25 @@ enum fmt_timeout {
  * interval that holds the threshold, memory that fell (no verdict).
  * LEAK_OTHER is a reader's name for a verdict it does not know; agg never
  * writes it. */
-enum fmt_leak {
+enum formats_leak {
 	LEAK_FEW, LEAK_SUSPECTED, LEAK_NONE, LEAK_INCONCLUSIVE, LEAK_ERROR,
 	LEAK_OTHER, LEAK_COUNT
 };
 
 /* The written name of a status or timeout ("ok", "http_error", ...;
  * "connect", "first", ...); a static string. */
-const char *fmt_status_name(enum fmt_status st);
-const char *fmt_timeout_name(enum fmt_timeout to);
+const char *formats_status_name(enum formats_status st);
+const char *formats_timeout_name(enum formats_timeout to);
 
 /* The written name of a leak verdict ("insufficient data", "leak
  * suspected", "no leak", "inconclusive", "error"); a static string. */
-const char *fmt_leak_name(enum fmt_leak v);
+const char *formats_leak_name(enum formats_leak v);
 
-/* The enumeration of a written name; ST_OTHER / TO_OTHER for NULL or an
+/* The enumeration of a written name; FMT_ST_OTHER / FMT_TO_OTHER for NULL or an
  * unknown name. */
-enum fmt_status fmt_status_of(const char *name);
-enum fmt_timeout fmt_timeout_of(const char *name);
+enum formats_status formats_status_of(const char *name);
+enum formats_timeout formats_timeout_of(const char *name);
 /* LEAK_OTHER for NULL or an unknown name. */
-enum fmt_leak fmt_leak_of(const char *name);
+enum formats_leak formats_leak_of(const char *name);
 
 #endif

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-struct nd_reader {
+struct ndjson_reader {
 	FILE *f;
 	char *name;
 	int flags;
@@ -15,13 +15,13 @@ struct nd_reader {
 	int eof;
 	long lineno, invalid;
 	char reason[96];
-	nd_invalid_fn *on_invalid;
+	ndjson_invalid_fn *on_invalid;
 	void *ctx;
 };
 
-nd_reader *nd_open(FILE *f, const char *name, int flags)
+ndjson_reader *ndjson_open(FILE *f, const char *name, int flags)
 {
-	nd_reader *r = calloc(1, sizeof *r);
+	ndjson_reader *r = calloc(1, sizeof *r);
 
 	if (r == NULL)
 		return NULL;
@@ -31,13 +31,13 @@ nd_reader *nd_open(FILE *f, const char *name, int flags)
 	r->cap = 64 * 1024;
 	r->buf = malloc(r->cap);
 	if (r->name == NULL || r->buf == NULL) {
-		nd_close(r);
+		ndjson_close(r);
 		return NULL;
 	}
 	return r;
 }
 
-void nd_close(nd_reader *r)
+void ndjson_close(ndjson_reader *r)
 {
 	if (r == NULL)
 		return;
@@ -46,7 +46,7 @@ void nd_close(nd_reader *r)
 	free(r);
 }
 
-void nd_on_invalid(nd_reader *r, nd_invalid_fn *fn, void *ctx)
+void ndjson_on_invalid(ndjson_reader *r, ndjson_invalid_fn *fn, void *ctx)
 {
 	r->on_invalid = fn;
 	r->ctx = ctx;
@@ -54,7 +54,7 @@ void nd_on_invalid(nd_reader *r, nd_invalid_fn *fn, void *ctx)
 
 /* Reads more input after the unread bytes; grows the buffer when a single
  * line fills it.  Returns 1 if bytes were added, 0 at EOF, -1 on error. */
-static int fill(nd_reader *r)
+static int fill(ndjson_reader *r)
 {
 	ssize_t n;
 
@@ -88,7 +88,7 @@ static int fill(nd_reader *r)
 	return 1;
 }
 
-int nd_getline(nd_reader *r, const char **line, size_t *len)
+int ndjson_getline(ndjson_reader *r, const char **line, size_t *len)
 {
 	size_t scanned = 0;
 	char *nl;
@@ -128,7 +128,7 @@ static int blank(const char *s, size_t n)
 }
 
 /* Parses s as exactly one JSON value, or explains why not in r->reason. */
-static cJSON *parse_line(nd_reader *r, const char *s, size_t n)
+static cJSON *parse_line(ndjson_reader *r, const char *s, size_t n)
 {
 	const char *end = NULL;
 	cJSON *v;
@@ -156,13 +156,13 @@ static cJSON *parse_line(nd_reader *r, const char *s, size_t n)
 	return v;
 }
 
-int nd_next(nd_reader *r, cJSON **out)
+int ndjson_next(ndjson_reader *r, cJSON **out)
 {
 	const char *s;
 	size_t n;
 	int rc;
 
-	while ((rc = nd_getline(r, &s, &n)) == ND_OK) {
+	while ((rc = ndjson_getline(r, &s, &n)) == ND_OK) {
 		if (blank(s, n))
 			continue;
 		*out = parse_line(r, s, n);
@@ -177,7 +177,7 @@ int nd_next(nd_reader *r, cJSON **out)
 	return rc;
 }
 
-const char *nd_name(const nd_reader *r) { return r->name; }
-long nd_lineno(const nd_reader *r) { return r->lineno; }
-const char *nd_reason(const nd_reader *r) { return r->reason; }
-long nd_invalid_count(const nd_reader *r) { return r->invalid; }
+const char *ndjson_name(const ndjson_reader *r) { return r->name; }
+long ndjson_lineno(const ndjson_reader *r) { return r->lineno; }
+const char *ndjson_reason(const ndjson_reader *r) { return r->reason; }
+long ndjson_invalid_count(const ndjson_reader *r) { return r->invalid; }

@@ -74,7 +74,7 @@ static int64_t kb_field(const char *s, size_t n, const char *key)
 	return v;
 }
 
-int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
+int osparse_proc_stat(const char *s, size_t n, long *ppid, char *comm,
 		  size_t commlen)
 {
 	const char *open = memchr(s, '(', n), *close = NULL, *p;
@@ -101,7 +101,7 @@ int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
 	return 0;
 }
 
-int osp_proc_status(const char *s, size_t n, struct osp_status *st)
+int osparse_proc_status(const char *s, size_t n, struct osparse_status *st)
 {
 	st->rss = kb_field(s, n, "VmRSS:");
 	st->hwm = kb_field(s, n, "VmHWM:");
@@ -113,13 +113,13 @@ int osp_proc_status(const char *s, size_t n, struct osp_status *st)
 	return line_key(s, n, "Name:") ? 0 : -1;
 }
 
-int osp_smaps_pss(const char *s, size_t n, int64_t *pss)
+int osparse_smaps_pss(const char *s, size_t n, int64_t *pss)
 {
 	*pss = kb_field(s, n, "Pss:");
 	return *pss >= 0 ? 0 : -1;
 }
 
-int osp_meminfo(const char *s, size_t n, struct osp_meminfo *m)
+int osparse_meminfo(const char *s, size_t n, struct osparse_meminfo *m)
 {
 	m->total = kb_field(s, n, "MemTotal:");
 	m->free = kb_field(s, n, "MemFree:");
@@ -129,7 +129,7 @@ int osp_meminfo(const char *s, size_t n, struct osp_meminfo *m)
 	return m->total > 0 ? 0 : -1;
 }
 
-int osp_pid_list(const char *s, size_t n, long *pids, int cap)
+int osparse_pid_list(const char *s, size_t n, long *pids, int cap)
 {
 	size_t i = 0;
 	int k = 0;
@@ -155,7 +155,7 @@ int osp_pid_list(const char *s, size_t n, long *pids, int cap)
 struct csv_ctx {
 	char field[8][128];
 	int nfield, ngpu, cap, bad;
-	struct osp_gpu *g;
+	struct osparse_gpu *g;
 };
 
 static void on_field(void *data, size_t len, void *arg)
@@ -182,7 +182,7 @@ static int64_t mib(const char *f)
 static void on_row(int term, void *arg)
 {
 	struct csv_ctx *c = arg;
-	struct osp_gpu *g;
+	struct osparse_gpu *g;
 	char *end;
 
 	(void)term;
@@ -205,7 +205,7 @@ static void on_row(int term, void *arg)
 	c->nfield = 0;
 }
 
-int osp_nvidia_smi(const char *s, size_t n, struct osp_gpu *g, int cap)
+int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap)
 {
 	struct csv_parser p;
 	struct csv_ctx c;
@@ -223,7 +223,7 @@ int osp_nvidia_smi(const char *s, size_t n, struct osp_gpu *g, int cap)
 	return c.bad ? -1 : c.ngpu;
 }
 
-int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
+int osparse_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 		  size_t modellen)
 {
 	static const char key[] = "\"In use system memory\"=";
@@ -265,7 +265,7 @@ static int64_t vm_field(const char *s, size_t n, const char *key)
 	return key_num(s, n, key, &after);
 }
 
-int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c)
+int osparse_vm_stat(const char *s, size_t n, struct osparse_vm_counts *c)
 {
 	static const char hdr[] = "page size of ";
 	const char *end = s + n, *p;
@@ -284,7 +284,7 @@ int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c)
 	c->speculative = vm_field(s, n, "Pages speculative:");
 	c->wired = vm_field(s, n, "Pages wired down:");
 	c->compressed = vm_field(s, n, "Pages occupied by compressor:");
-	/* Bounds keep osp_darwin_mem's products far from overflow: pages of
+	/* Bounds keep osparse_darwin_mem's products far from overflow: pages of
 	 * at most 1 MiB, at most 2^40 of each kind. */
 	if (c->page_size > (1 << 20))
 		return -1;
@@ -294,8 +294,8 @@ int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c)
 	return c->page_size > 0 && c->active >= 0 && c->wired >= 0 ? 0 : -1;
 }
 
-void osp_darwin_mem(const struct osp_vm_counts *c, int64_t total,
-		    struct osp_darwin_mem *m)
+void osparse_darwin_mem(const struct osparse_vm_counts *c, int64_t total,
+		    struct osparse_darwin_mem *m)
 {
 	int64_t page = c->page_size;
 
@@ -327,7 +327,7 @@ static const char *nth_field(const char *line, const char *end, int k,
 	}
 }
 
-int osp_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
+int osparse_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
 		      int cap)
 {
 	const char *end = s + n, *line = s, *f, *colon;
@@ -363,7 +363,7 @@ int osp_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
 	return k;
 }
 
-unsigned long osp_socket_inode(const char *link)
+unsigned long osparse_socket_inode(const char *link)
 {
 	char *stop;
 	unsigned long v;

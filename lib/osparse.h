@@ -12,41 +12,41 @@
 
 /* /proc/PID/stat: the command (between the first '(' and the last ')',
  * which may hold spaces and parentheses) and the parent PID. */
-int osp_proc_stat(const char *s, size_t n, long *ppid, char *comm,
+int osparse_proc_stat(const char *s, size_t n, long *ppid, char *comm,
 		  size_t commlen);
 
 /* Sizes in bytes from /proc/PID/status. */
-struct osp_status {
+struct osparse_status {
 	int64_t rss, anon, file, shmem, swap;
 	int64_t hwm;   /* VmHWM: the kernel's peak resident set */
 };
-int osp_proc_status(const char *s, size_t n, struct osp_status *st);
+int osparse_proc_status(const char *s, size_t n, struct osparse_status *st);
 
 /* Pss from /proc/PID/smaps_rollup, in bytes. */
-int osp_smaps_pss(const char *s, size_t n, int64_t *pss);
+int osparse_smaps_pss(const char *s, size_t n, int64_t *pss);
 
 /* /proc/meminfo, in bytes. */
-struct osp_meminfo {
+struct osparse_meminfo {
 	int64_t total, free, available, swap_total, swap_free;
 };
-int osp_meminfo(const char *s, size_t n, struct osp_meminfo *m);
+int osparse_meminfo(const char *s, size_t n, struct osparse_meminfo *m);
 
 /* A list of PIDs separated by white space (/proc/PID/task/TID/children).
  * Appends to pids (at most cap) and returns how many were read, or -1. */
-int osp_pid_list(const char *s, size_t n, long *pids, int cap);
+int osparse_pid_list(const char *s, size_t n, long *pids, int cap);
 
 /* The socket inodes listening on TCP port in the text of Linux's
  * /proc/net/tcp or /proc/net/tcp6 (state 0A, LISTEN; the local address's
  * port in hex).  Appends up to cap and returns how many, or -1 when the
  * text is not of that form. */
-int osp_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
+int osparse_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
 		      int cap);
 
 /* The inode of a /proc/PID/fd link's target "socket:[12345]", or 0. */
-unsigned long osp_socket_inode(const char *link);
+unsigned long osparse_socket_inode(const char *link);
 
 /* One GPU from nvidia-smi. */
-struct osp_gpu {
+struct osparse_gpu {
 	int index;
 	char name[96];
 	int64_t used, total;   /* bytes */
@@ -57,16 +57,16 @@ struct osp_gpu {
  * power.draw --format=csv,noheader,nounits` (MiB, watts), parsed with
  * libcsv.  Fills up to cap GPUs and returns how many, or -1 when a line
  * is malformed. */
-int osp_nvidia_smi(const char *s, size_t n, struct osp_gpu *g, int cap);
+int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap);
 
 /* Apple's GPU from `ioreg -r -d 1 -w 0 -c IOAccelerator`: the
  * PerformanceStatistics "In use system memory" (bytes) and the model. */
-int osp_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
+int osparse_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 		  size_t modellen);
 
 /* macOS virtual-memory counters, in pages, as host_statistics64(HOST_VM_INFO64)
  * returns them and `vm_stat` prints them; page_size in bytes. */
-struct osp_vm_counts {
+struct osparse_vm_counts {
 	int64_t page_size, free, active, inactive, speculative, wired,
 		compressed; /* "Pages occupied by compressor" */
 };
@@ -74,16 +74,16 @@ struct osp_vm_counts {
 /* `vm_stat` output: the page size from its header ("(page size of N
  * bytes)") and the counters above.  Returns -1 without the header or the
  * active and wired counts. */
-int osp_vm_stat(const char *s, size_t n, struct osp_vm_counts *c);
+int osparse_vm_stat(const char *s, size_t n, struct osparse_vm_counts *c);
 
 /* macOS system memory from the counters, in bytes: wired, compressed, and
  * used as Activity Monitor's "Memory Used" (app memory, i.e. active pages,
  * plus wired plus compressed); available is total minus used.  procmem
  * computes its macOS figures with this one function. */
-struct osp_darwin_mem {
+struct osparse_darwin_mem {
 	int64_t used, available, wired, compressed;
 };
-void osp_darwin_mem(const struct osp_vm_counts *c, int64_t total,
-		    struct osp_darwin_mem *m);
+void osparse_darwin_mem(const struct osparse_vm_counts *c, int64_t total,
+		    struct osparse_darwin_mem *m);
 
 #endif

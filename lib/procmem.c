@@ -35,7 +35,7 @@ static ssize_t read_small(const char *path, char *buf, size_t cap)
 int procmem_usage(pid_t pid, int want_pss, struct procmem_usage *u)
 {
 	char path[64], buf[4096];
-	struct osp_status st;
+	struct osparse_status st;
 	ssize_t n;
 
 	memset(u, 0xff, sizeof *u); /* every field -1 */
@@ -44,7 +44,7 @@ int procmem_usage(pid_t pid, int want_pss, struct procmem_usage *u)
 		errno = errno == ENOENT ? ESRCH : errno;
 		return -1;
 	}
-	if (osp_proc_status(buf, (size_t)n, &st) != 0) {
+	if (osparse_proc_status(buf, (size_t)n, &st) != 0) {
 		errno = ESRCH;
 		return -1;
 	}
@@ -57,7 +57,7 @@ int procmem_usage(pid_t pid, int want_pss, struct procmem_usage *u)
 		snprintf(path, sizeof path, "/proc/%d/smaps_rollup", (int)pid);
 		/* Not permitted (another user's process): pss stays -1. */
 		if ((n = read_small(path, buf, sizeof buf)) > 0)
-			osp_smaps_pss(buf, (size_t)n, &u->pss);
+			osparse_smaps_pss(buf, (size_t)n, &u->pss);
 	}
 	return 0;
 }
@@ -84,7 +84,7 @@ int procmem_children(pid_t pid, pid_t *out, int cap)
 			 (int)pid, e->d_name);
 		if ((n = read_small(path, buf, sizeof buf)) <= 0)
 			continue;
-		m = osp_pid_list(buf, (size_t)n, kids, 1024);
+		m = osparse_pid_list(buf, (size_t)n, kids, 1024);
 		for (i = 0; i < m && k < cap; i++)
 			out[k++] = (pid_t)kids[i];
 	}
@@ -109,7 +109,7 @@ int procmem_find(const char *name, pid_t *out, int cap)
 		snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
 		if ((n = read_small(path, buf, sizeof buf)) <= 0)
 			continue;
-		if (osp_proc_stat(buf, (size_t)n, &ppid, comm, sizeof comm) == 0 &&
+		if (osparse_proc_stat(buf, (size_t)n, &ppid, comm, sizeof comm) == 0 &&
 		    strcmp(comm, name) == 0)
 			out[k++] = (pid_t)atol(e->d_name);
 	}
@@ -126,10 +126,10 @@ static int listen_inodes(int port, unsigned long *ino, int cap)
 	int i, k = 0, got;
 
 	for (i = 0; i < 2 && k < cap; i++) {
-		text = fio_slurp(files[i], 64 << 20, &n);
+		text = fileio_slurp(files[i], 64 << 20, &n);
 		if (text == NULL)
 			continue;
-		got = osp_tcp_listeners(text, n, port, ino + k, cap - k);
+		got = osparse_tcp_listeners(text, n, port, ino + k, cap - k);
 		free(text);
 		if (got > 0)
 			k += got;
@@ -155,7 +155,7 @@ static int holds_socket(const char *pid, const unsigned long *ino, int n)
 		if (len <= 0)
 			continue;
 		link[len] = '\0';
-		unsigned long v = osp_socket_inode(link);
+		unsigned long v = osparse_socket_inode(link);
 		for (i = 0; v != 0 && i < n; i++)
 			found |= v == ino[i];
 	}
@@ -189,7 +189,7 @@ int procmem_alive(pid_t pid)
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	if ((n = read_small(path, buf, sizeof buf)) <= 0)
 		return 0;
-	if (osp_proc_stat(buf, (size_t)n, &ppid, comm, sizeof comm) != 0)
+	if (osparse_proc_stat(buf, (size_t)n, &ppid, comm, sizeof comm) != 0)
 		return 0;
 	char *close = strrchr(buf, ')');
 	return close && close[1] == ' ' && close[2] != 'Z' && close[2] != 'X';
@@ -198,11 +198,11 @@ int procmem_alive(pid_t pid)
 int procmem_system(struct procmem_sys *s)
 {
 	char buf[8192];
-	struct osp_meminfo m;
+	struct osparse_meminfo m;
 	ssize_t n = read_small("/proc/meminfo", buf, sizeof buf);
 
 	memset(s, 0xff, sizeof *s);
-	if (n <= 0 || osp_meminfo(buf, (size_t)n, &m) != 0)
+	if (n <= 0 || osparse_meminfo(buf, (size_t)n, &m) != 0)
 		return -1;
 	s->total = m.total;
 	s->available = m.available >= 0 ? m.available : m.free;
@@ -332,13 +332,13 @@ int procmem_system(struct procmem_sys *s)
 	    host_statistics64(mach_host_self(), HOST_VM_INFO64,
 			      (host_info64_t)&vm, &count) != KERN_SUCCESS)
 		return -1;
-	struct osp_vm_counts c = {
+	struct osparse_vm_counts c = {
 		.page_size = (int64_t)page, .free = vm.free_count,
 		.active = vm.active_count, .inactive = vm.inactive_count,
 		.speculative = vm.speculative_count, .wired = vm.wire_count,
 		.compressed = vm.compressor_page_count};
-	struct osp_darwin_mem m;
-	osp_darwin_mem(&c, (int64_t)mem, &m); /* tested from a vm_stat fixture */
+	struct osparse_darwin_mem m;
+	osparse_darwin_mem(&c, (int64_t)mem, &m); /* tested from a vm_stat fixture */
 	s->total = (int64_t)mem;
 	s->wired = m.wired;
 	s->compressed = m.compressed;

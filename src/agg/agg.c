@@ -95,34 +95,34 @@ static void read_file(const char *path)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	const char *name = strcmp(path, "-") ? path : "<stdin>";
-	nd_reader *r;
+	ndjson_reader *r;
 	cJSON *ev;
 	int rc;
 
 	if (f == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
-	r = nd_open(f, name, opt.strict ? ND_STRICT : 0);
+	r = ndjson_open(f, name, opt.strict ? ND_STRICT : 0);
 	if (r == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	nd_on_invalid(r, on_invalid, NULL);
-	while ((rc = nd_next(r, &ev)) == ND_OK) {
+	ndjson_on_invalid(r, on_invalid, NULL);
+	while ((rc = ndjson_next(r, &ev)) == ND_OK) {
 		if (cJSON_IsObject(ev))
 			lpq_event(&lp_cand, ev);
-		if (cJSON_IsObject(ev) && evacc_event(&A, ev, name, nd_lineno(r)) != 0)
+		if (cJSON_IsObject(ev) && evacc_event(&A, ev, name, ndjson_lineno(r)) != 0)
 			diag_die(EXIT_RUNTIME, "%s", A.err);
 		else if (!cJSON_IsObject(ev))
-			on_invalid(NULL, name, nd_lineno(r), "not a JSON object");
+			on_invalid(NULL, name, ndjson_lineno(r), "not a JSON object");
 		cJSON_Delete(ev);
 		if (opt.strict && A.n_invalid > 0)
 			diag_die(EXIT_RUNTIME, "%s:%ld: not a JSON object", name,
-				 nd_lineno(r));
+				 ndjson_lineno(r));
 	}
 	if (rc == ND_INVALID)
-		diag_die(EXIT_RUNTIME, "%s:%ld: %s", name, nd_lineno(r),
-			 nd_reason(r));
+		diag_die(EXIT_RUNTIME, "%s:%ld: %s", name, ndjson_lineno(r),
+			 ndjson_reason(r));
 	if (rc == ND_IOERR)
 		diag_die(EXIT_RUNTIME, "%s: read error: %s", name, strerror(errno));
-	nd_close(r);
+	ndjson_close(r);
 	if (f != stdin)
 		fclose(f);
 }
@@ -139,8 +139,8 @@ static struct metrics all;
 static long n_bad;                /* requests left out: their events cannot be true */
 static const char *first_bad;     /* the first such reason */
 static int bad_memory;            /* a memory figure could not be true */
-static long n_measured, n_warmup, n_ok, n_unfinished, by_status[ST_COUNT];
-static long by_timeout[TO_COUNT];
+static long n_measured, n_warmup, n_ok, n_unfinished, by_status[FMT_ST_COUNT];
+static long by_timeout[FMT_TO_COUNT];
 static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
 static double usage_gap_sum;
 static long q_checked, q_passed;
@@ -305,7 +305,7 @@ static void measure_one(struct req *r)
 		A.prompts[r->prompt].graded++;
 		A.prompts[r->prompt].correct += r->graded;
 	}
-	if (r->status != ST_OK) {
+	if (r->status != FMT_ST_OK) {
 		slo_add_none(1); /* a failed request met no objective */
 		return;
 	}
@@ -391,16 +391,16 @@ static void write_requests(void)
 	jw_num(&out, "error_rate", n_measured ?
 	       (double)(n_measured - n_ok) / (double)n_measured : 0, 4);
 	jw_obj_open(&out, "by_status");
-	for (i = 0; i < ST_COUNT; i++)
+	for (i = 0; i < FMT_ST_COUNT; i++)
 		if (by_status[i] > 0)
-			jw_int(&out, fmt_status_name((enum fmt_status)i), by_status[i]);
+			jw_int(&out, formats_status_name((enum formats_status)i), by_status[i]);
 	if (n_unfinished)
 		jw_int(&out, "unfinished", n_unfinished);
 	jw_obj_close(&out);
 	jw_obj_open(&out, "by_timeout");
-	for (i = 0; i < TO_COUNT; i++)
+	for (i = 0; i < FMT_TO_COUNT; i++)
 		if (by_timeout[i] > 0)
-			jw_int(&out, fmt_timeout_name((enum fmt_timeout)i), by_timeout[i]);
+			jw_int(&out, formats_timeout_name((enum formats_timeout)i), by_timeout[i]);
 	jw_obj_close(&out);
 	jw_obj_close(&out);
 }
@@ -607,7 +607,7 @@ static void write_leak(size_t nm)
 	long id;
 
 	for (id = 0; id < A.n_reqs; id++)
-		if (!A.reqs[id].warmup && A.reqs[id].status == ST_OK && A.reqs[id].bad == NULL)
+		if (!A.reqs[id].warmup && A.reqs[id].status == FMT_ST_OK && A.reqs[id].bad == NULL)
 			done[nd++] = A.reqs[id].t_done;
 	memfig_leak(A.mem, nm, done, nd, first_send, last_done, &leak_lim, &lk);
 	free(done);
@@ -626,7 +626,7 @@ static void write_leak(size_t nm)
 	jw_arr_close(&out);
 	jw_num(&out, "threshold_mb_per_request", leak_lim.mb_per_request, 3);
 	jw_num(&out, "threshold_mb_per_minute", leak_lim.mb_per_minute, 3);
-	jw_str(&out, "verdict", fmt_leak_name(lk.verdict));
+	jw_str(&out, "verdict", formats_leak_name(lk.verdict));
 	if (lk.error[0]) {
 		jw_str(&out, "error", lk.error);
 		diag_warn("memory: %s", lk.error);
@@ -895,7 +895,7 @@ static void write_per_request(void)
 		jw_str(&out, "prompt", r->prompt >= 0 ? A.prompts[r->prompt].name : NULL);
 		jw_int(&out, "rep", r->rep);
 		jw_bool(&out, "warmup", r->warmup);
-		jw_str(&out, "status", r->seen_done ? fmt_status_name((enum fmt_status)r->status) : "unfinished");
+		jw_str(&out, "status", r->seen_done ? formats_status_name((enum formats_status)r->status) : "unfinished");
 		jw_num(&out, "t_send", r->t_send, 6);
 		if (r->tok_chunks > 0)
 			jw_num(&out, "ttft_s", r->t_first_tok - r->t_send, 6);
@@ -1003,7 +1003,7 @@ static void emit_output(void)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	memcpy(withnl, s, len);
 	withnl[len] = '\n';
-	if (fio_write_atomic(opt.out, withnl, len + 1,
+	if (fileio_write_atomic(opt.out, withnl, len + 1,
 			     opt.force ? 0 : FIO_NOCLOBBER) != 0) {
 		int e = errno;
 		free(withnl);
@@ -1083,20 +1083,20 @@ static void parse_args(int argc, char **argv)
 static void read_reference(const char *path)
 {
 	FILE *f = fopen(path, "r");
-	nd_reader *r;
+	ndjson_reader *r;
 	cJSON *ev;
 
 	if (f == NULL)
 		diag_die(EXIT_RUNTIME, "--reference %s: %s", path, strerror(errno));
-	if ((r = nd_open(f, path, 0)) == NULL)
+	if ((r = ndjson_open(f, path, 0)) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	while (nd_next(r, &ev) == ND_OK) {
+	while (ndjson_next(r, &ev) == ND_OK) {
 		lpq_event(&lp_ref, ev);
 		cJSON_Delete(ev);
 	}
 	if (lp_ref.oom)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	nd_close(r);
+	ndjson_close(r);
 	fclose(f);
 }
 
@@ -1110,7 +1110,7 @@ static void read_inputs(int argc, char **argv)
 	for (i = 0; opt.out != NULL && i < n_mem_files + argc - optind; i++) {
 		const char *in = i < n_mem_files ? mem_files[i] :
 						   argv[optind + i - n_mem_files];
-		if (fio_same_file(opt.out, in))
+		if (fileio_same_file(opt.out, in))
 			diag_die(EXIT_USAGE, "-o %s is also an input: writing it "
 				 "would destroy what is read", opt.out);
 	}
@@ -1141,12 +1141,12 @@ static int no_success(void)
 			  "speed figures", err ? ": the load failed: " : "", err ? err : "");
 		return 1;
 	}
-	for (i = 0; i < ST_COUNT; i++)
-		if (i != ST_OK && (top < 0 || by_status[i] > by_status[top]))
+	for (i = 0; i < FMT_ST_COUNT; i++)
+		if (i != FMT_ST_OK && (top < 0 || by_status[i] > by_status[top]))
 			top = i;
 	diag_warn("no request succeeded: %ld of %ld failed, most with %s; the "
 		  "summary has no speed figures", n_measured - n_ok, n_measured,
-		  fmt_status_name((enum fmt_status)top));
+		  formats_status_name((enum formats_status)top));
 	return 1;
 }
 

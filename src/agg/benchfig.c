@@ -121,7 +121,7 @@ void benchfig_write(jw *w, const struct evacc *a)
 	b.target = (long)jget_num(cfg, "prompt_tokens", 0);
 	for (long i = 0; i < a->n_reqs; i++) {
 		const struct req *r = &a->reqs[i];
-		if (!r->warmup && r->seen_done && r->status == ST_OK && r->bad == NULL)
+		if (!r->warmup && r->seen_done && r->status == FMT_ST_OK && r->bad == NULL)
 			add(&b, r);
 	}
 	write_acc(w, &b);

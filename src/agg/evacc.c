@@ -303,7 +303,7 @@ static void check_quality(struct evacc *a, struct req *r, const cJSON *ev)
 	struct prompt_acc *p = r->prompt >= 0 ? &a->prompts[r->prompt] : NULL;
 	const char *text = jget_str(ev, "text");
 
-	if (p == NULL || r->status != ST_OK || r->warmup)
+	if (p == NULL || r->status != FMT_ST_OK || r->warmup)
 		return;
 	if (p->has_rx)
 		r->quality = text && regexec(&p->rx, text, 0, NULL, 0) == 0;
@@ -316,7 +316,7 @@ static void keep_sample(struct evacc *a, struct req *r, const cJSON *ev)
 	struct prompt_acc *p = r->prompt >= 0 ? &a->prompts[r->prompt] : NULL;
 	const char *text = jget_str(ev, "text");
 
-	if (p == NULL || p->sample != NULL || text == NULL || r->status != ST_OK ||
+	if (p == NULL || p->sample != NULL || text == NULL || r->status != FMT_ST_OK ||
 	    r->warmup)
 		return;
 	p->sample_chars = (long)strlen(text);
@@ -336,7 +336,7 @@ static void fold_gaps(struct evacc *a, struct req *r)
 
 	if (r->out_tokens > r->tok_chunks && r->tok_chunks >= 2)
 		f = (double)(r->out_tokens - 1) / (double)(r->tok_chunks - 1);
-	if (!r->warmup && r->status == ST_OK) {
+	if (!r->warmup && r->status == FMT_ST_OK) {
 		for (i = 0; i < r->ngaps; i++) {
 			stats_hist_add(&a->itl_all, r->gaps[i] / f, f);
 			if (p)
@@ -372,9 +372,9 @@ static void on_done(struct evacc *a, const cJSON *ev, double t, struct req *r)
 
 	r->seen_done = 1;
 	r->t_done = t;
-	r->status = (int)fmt_status_of(jget_str(ev, "status"));
+	r->status = (int)formats_status_of(jget_str(ev, "status"));
 	r->http = (int)jget_num(ev, "http", 0);
-	r->timeout = jget_str(ev, "timeout") ? (int)fmt_timeout_of(jget_str(ev, "timeout")) : -1;
+	r->timeout = jget_str(ev, "timeout") ? (int)formats_timeout_of(jget_str(ev, "timeout")) : -1;
 	r->t_first_event = jget_num(ev, "t_first_event", 0);
 	r->t_headers = jget_num(ev, "t_headers", 0);
 	r->content = (long)jget_num(tk, "content", (double)r->tok_chunks);
@@ -385,7 +385,7 @@ static void on_done(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	r->natural_stop = jget_str(ev, "finish") && !strcmp(jget_str(ev, "finish"), "stop");
 	r->out_tokens = r->content + r->reasoning + r->tool;
 	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
-	if (r->status != ST_OK && !r->warmup && !a->first_error[0])
+	if (r->status != FMT_ST_OK && !r->warmup && !a->first_error[0])
 		snprintf(a->first_error, sizeof a->first_error, "%s: %s",
 			 jget_str(ev, "status") ? jget_str(ev, "status") : "?",
 			 jget_str(ev, "error") ? jget_str(ev, "error") : "no message");

@@ -20,7 +20,7 @@
 struct req {
 	long id;
 	int seen_req, seen_done, warmup, prompt, rep, http;
-	int status;               /* an enum fmt_status; -1: no done */
+	int status;               /* an enum formats_status; -1: no done */
 	double t_send, t_sched, t_done, t_first_event, t_headers;
 	double t_first_tok, t_first_content, t_last_tok, t_prev_tok;
 	long tok_chunks;          /* token-carrying chunks seen */
@@ -33,7 +33,7 @@ struct req {
 	double srv_decode, srv_prefill;   /* server-reported tokens/s */
 	int quality;              /* -1 unchecked, 0 fail, 1 pass */
 	int graded;               /* its answer: -1 not graded, 0 wrong, 1 right */
-	int timeout;              /* an enum fmt_timeout; -1: none */
+	int timeout;              /* an enum formats_timeout; -1: none */
 	const char *bad;          /* why its events cannot be trusted, or NULL */
 };
 

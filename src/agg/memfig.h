@@ -83,7 +83,7 @@ struct memfig_leak {
 	long points;            /* requests with a sample after them */
 	double mb_per_request, req_lo, req_hi, r2;
 	double mb_per_minute, min_lo, min_hi;
-	enum fmt_leak verdict;  /* LEAK_FEW (< 8 points), LEAK_SUSPECTED,
+	enum formats_leak verdict;  /* LEAK_FEW (< 8 points), LEAK_SUSPECTED,
 				 * LEAK_NONE, LEAK_INCONCLUSIVE or LEAK_ERROR
 				 * (lib/formats names them) */
 	char error[200];        /* with LEAK_ERROR: why there is no verdict */

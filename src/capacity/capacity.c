@@ -102,7 +102,7 @@ static void read_level(const char *path, struct level *L)
 {
 	char why[256];
 	size_t len;
-	char *text = fio_slurp(path, 64u << 20, &len);
+	char *text = fileio_slurp(path, 64u << 20, &len);
 	cJSON *doc;
 	const cJSON *gp;
 

@@ -116,8 +116,8 @@ static char run_id[64];
 static CURLM *multi;
 static jw ew;                        /* the event being written */
 static long next_id, finished, failed, aborted_n;
-static long n_status[ST_COUNT];      /* measured requests by how they ended */
-static char first_err[ST_COUNT][256]; /* the first error of each status */
+static long n_status[FMT_ST_COUNT];      /* measured requests by how they ended */
+static char first_err[FMT_ST_COUNT][256]; /* the first error of each status */
 static struct pace pace;             /* when each request starts */
 static struct xfer *flight_head;      /* every transfer in flight */
 static int64_t m_start;
@@ -353,7 +353,7 @@ static void read_api_key(void)
 
 	src = "$OPENAI_API_KEY";
 	if (opt.api_key_file != NULL) {
-		text = fio_slurp(opt.api_key_file, 64 * 1024, &len);
+		text = fileio_slurp(opt.api_key_file, 64 * 1024, &len);
 		if (text == NULL)
 			diag_die(EXIT_RUNTIME, "%s: %s", opt.api_key_file,
 				 strerror(errno));
@@ -377,7 +377,7 @@ static void load_prompts(void)
 {
 	char err[256];
 	size_t len;
-	char *text = fio_slurp(opt.prompts, (size_t)1 << 30, &len);
+	char *text = fileio_slurp(opt.prompts, (size_t)1 << 30, &len);
 	const char *name = strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>";
 
 	if (text == NULL)
@@ -586,17 +586,17 @@ static void xfer_release(struct xfer *x)
  * failure and gives up when nothing ever answers (docs/gen.md). */
 static void count_end(const struct xfer *x, int64_t m_end)
 {
-	pace_end(&pace, x->warmup, x->r.status == ST_CONNECT, x->r.headers_done,
+	pace_end(&pace, x->warmup, x->r.status == FMT_ST_CONNECT, x->r.headers_done,
 		 m_end);
 	if (!x->warmup) {
 		n_status[x->r.status]++;
-		if (x->r.status != ST_OK && first_err[x->r.status][0] == '\0')
+		if (x->r.status != FMT_ST_OK && first_err[x->r.status][0] == '\0')
 			snprintf(first_err[x->r.status], sizeof first_err[0], "%s",
 				 x->r.err);
 		finished++;
-		if (x->r.status == ST_ABORTED)
+		if (x->r.status == FMT_ST_ABORTED)
 			aborted_n++;
-		else if (x->r.status != ST_OK)
+		else if (x->r.status != FMT_ST_OK)
 			failed++;
 	}
 }
@@ -611,7 +611,7 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 }
 
 /* Ends a transfer early (a timeout, a signal). */
-static void xfer_cut(struct xfer *x, enum fmt_status st, enum fmt_timeout kind,
+static void xfer_cut(struct xfer *x, enum formats_status st, enum formats_timeout kind,
 		     const char *msg)
 {
 	x->r.timeout_kind = kind;
@@ -625,12 +625,12 @@ static int check_timeouts(struct xfer *x, int64_t now)
 {
 	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
 	char msg[96];
-	enum fmt_timeout to = resp_overdue(&x->r, &lim, x->m_send,
+	enum formats_timeout to = resp_overdue(&x->r, &lim, x->m_send,
 					   x->m_last_byte, now, msg, sizeof msg);
 
-	if (to == TO_OTHER)
+	if (to == FMT_TO_OTHER)
 		return 0;
-	xfer_cut(x, ST_TIMEOUT, to, msg);
+	xfer_cut(x, FMT_ST_TIMEOUT, to, msg);
 	return 1;
 }
 
@@ -641,7 +641,7 @@ static void scan_in_flight(int64_t now, int abort_all)
 	for (; x != NULL; x = next) {
 		next = x->next; /* x may be freed below */
 		if (abort_all)
-			xfer_cut(x, ST_ABORTED, TO_OTHER, "aborted by a signal");
+			xfer_cut(x, FMT_ST_ABORTED, FMT_TO_OTHER, "aborted by a signal");
 		else
 			check_timeouts(x, now);
 	}
@@ -1012,13 +1012,13 @@ static void summary(void)
 		return;
 	/* the commonest failure, in the server's or the transport's words */
 	int i, top = -1;
-	for (i = 0; i < ST_COUNT; i++)
-		if (i != ST_OK && n_status[i] > 0 && (top < 0 || n_status[i] > n_status[top]))
+	for (i = 0; i < FMT_ST_COUNT; i++)
+		if (i != FMT_ST_OK && n_status[i] > 0 && (top < 0 || n_status[i] > n_status[top]))
 			top = i;
 	if (top >= 0 && first_err[top][0]) {
 		diag_warn("%ld of %ld requests failed; %ld %s, the first: %s",
 			  failed + aborted_n, finished, n_status[top],
-			  fmt_status_name((enum fmt_status)top), first_err[top]);
+			  formats_status_name((enum formats_status)top), first_err[top]);
 		return;
 	}
 	diag_warn("%ld of %ld requests failed%s%s", failed + aborted_n,
@@ -1036,7 +1036,7 @@ static void init(void)
 	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt.conc + 16);
 	/* a socket per request in flight, and a few more of gen's own: a
 	 * limit below that fails requests as if the server were down */
-	long files = fio_raise_nofile();
+	long files = fileio_raise_nofile();
 	if (files > 0 && (opt.rate == 0 || opt.conc_set) && opt.conc + FD_RESERVE > files)
 		diag_die(EXIT_USAGE, "-c %ld needs about %ld open files and this "
 			 "process may open %ld (ulimit -n): raise the limit or lower -c",

@@ -19,8 +19,8 @@ int resp_init(struct resp *r, int keep_text, size_t max_line,
 	      resp_tok_fn *on_tok, void *ctx)
 {
 	memset(r, 0, sizeof *r);
-	r->status = ST_OK;
-	r->timeout_kind = TO_OTHER;
+	r->status = FMT_ST_OK;
+	r->timeout_kind = FMT_TO_OTHER;
 	r->usage_completion = r->usage_prompt = r->usage_reasoning = -1;
 	r->load_s = -1;
 	r->keep_text = keep_text;
@@ -65,11 +65,11 @@ void resp_set_logprobs(struct resp *r, int k)
 	r->lp_asked = k;
 }
 
-void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
+void resp_fail(struct resp *r, enum formats_status st, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (r->status != ST_OK)
+	if (r->status != FMT_ST_OK)
 		return;
 	r->status = st;
 	va_start(ap, fmt);
@@ -257,11 +257,11 @@ static void take_payload(struct resp *r, const char *data, size_t len)
 		r->saw_done = 1;
 		break;
 	case OAI_ERROR:
-		resp_fail(r, ST_STREAM, "error in stream: %.200s", c.error);
+		resp_fail(r, FMT_ST_STREAM, "error in stream: %.200s", c.error);
 		break;
 	case OAI_BAD:
 		r->chunks++;
-		resp_fail(r, ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.*s", r->chunks,
+		resp_fail(r, FMT_ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.*s", r->chunks,
 			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "",
 			  (int)(len < 60 ? len : 60), data);
 		break;
@@ -269,7 +269,7 @@ static void take_payload(struct resp *r, const char *data, size_t len)
 		/* text after the model said it finished: no stream a client
 		 * can trust (a usage or timings chunk may follow, text not) */
 		if (r->finish[0] && (c.content_len || c.reasoning_len || c.has_tool))
-			resp_fail(r, ST_PROTOCOL, "text after finish_reason \"%s\" in "
+			resp_fail(r, FMT_ST_PROTOCOL, "text after finish_reason \"%s\" in "
 				  "chunk %ld", r->finish, r->chunks + 1);
 		take_chunk(r, &c);
 		break;
@@ -321,13 +321,13 @@ int resp_body(struct resp *r, const char *p, size_t len, int64_t now)
 	}
 	/* nothing asks for compression (gen sends no Accept-Encoding) */
 	if (r->encoding[0] && strcasecmp(r->encoding, "identity") != 0)
-		resp_fail(r, ST_PROTOCOL, "the body is %s-encoded, which was not "
+		resp_fail(r, FMT_ST_PROTOCOL, "the body is %s-encoded, which was not "
 			  "asked for", r->encoding);
 	if (!r->is_sse)
-		resp_fail(r, ST_PROTOCOL, "Content-Type is \"%s\", not %s", r->ctype,
+		resp_fail(r, FMT_ST_PROTOCOL, "Content-Type is \"%s\", not %s", r->ctype,
 			  r->ndjson ? "application/x-ndjson" : "text/event-stream");
 	if (r->ndjson ? feed_lines(r, p, len) != 0 : sse_feed(r->sse, p, len) != 0) {
-		resp_fail(r, ST_PROTOCOL, "a%s line longer than %zu bytes",
+		resp_fail(r, FMT_ST_PROTOCOL, "a%s line longer than %zu bytes",
 			  r->ndjson ? " JSON" : "n SSE", r->max_line);
 		return -1;
 	}
@@ -350,29 +350,29 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 		why = how == RT_OK ? "" : "the connection failed";
 	if (how == RT_CONNECT ||
 	    (how == RT_BROKEN && !r->headers_done && r->m_first_event == 0)) {
-		resp_fail(r, ST_CONNECT, "%s", why);
+		resp_fail(r, FMT_ST_CONNECT, "%s", why);
 	} else if (how == RT_PROTOCOL) {
-		resp_fail(r, ST_PROTOCOL, "%s", why);
+		resp_fail(r, FMT_ST_PROTOCOL, "%s", why);
 	} else if (how == RT_TIMEOUT && !r->headers_done) {
-		if (r->status == ST_OK)
-			r->timeout_kind = TO_CONNECT;
-		resp_fail(r, ST_TIMEOUT, "%s", why);
+		if (r->status == FMT_ST_OK)
+			r->timeout_kind = FMT_TO_CONNECT;
+		resp_fail(r, FMT_ST_TIMEOUT, "%s", why);
 	} else if (how != RT_OK) {
-		resp_fail(r, ST_STREAM, "%s", why);
+		resp_fail(r, FMT_ST_STREAM, "%s", why);
 	} else if (r->http < 200 || r->http >= 300) {
 		b = jw_data(&r->errbody, &n);
 		m = oai_error_message(b, n, msg, sizeof msg);
 		if (r->http >= 300 && r->http < 400 && r->location[0])
-			resp_fail(r, ST_HTTP, "HTTP %ld: redirected to %s (use "
+			resp_fail(r, FMT_ST_HTTP, "HTTP %ld: redirected to %s (use "
 				  "that base URL)", r->http, r->location);
 		else
-			resp_fail(r, ST_HTTP, "HTTP %ld%s%s", r->http,
+			resp_fail(r, FMT_ST_HTTP, "HTTP %ld%s%s", r->http,
 				  m ? ": " : "", m ? m : "");
 	} else if (!r->saw_done && r->finish[0] == '\0') {
-		resp_fail(r, ST_STREAM, r->ndjson ? "the stream ended without a line "
+		resp_fail(r, FMT_ST_STREAM, r->ndjson ? "the stream ended without a line "
 			  "saying done" : "the stream ended without [DONE] or a finish_reason");
 	} else if (r->chunks == 0) {
-		resp_fail(r, ST_PROTOCOL, "the stream ended at [DONE] without a "
+		resp_fail(r, FMT_ST_PROTOCOL, "the stream ended at [DONE] without a "
 			  "single completion chunk");
 	}
 }
@@ -409,11 +409,11 @@ static void write_text(jw *w, const char *key, const jw *buf)
 
 void resp_write_outcome(const struct resp *r, jw *w)
 {
-	jw_str(w, "status", fmt_status_name(r->status));
+	jw_str(w, "status", formats_status_name(r->status));
 	jw_int(w, "http", r->http);
-	if (r->status == ST_TIMEOUT)
-		jw_str(w, "timeout", fmt_timeout_name(r->timeout_kind));
-	if (r->status != ST_OK && r->err[0])
+	if (r->status == FMT_ST_TIMEOUT)
+		jw_str(w, "timeout", formats_timeout_name(r->timeout_kind));
+	if (r->status != FMT_ST_OK && r->err[0])
 		jw_str(w, "error", r->err);
 	if (r->finish[0])
 		jw_str(w, "finish", r->finish);
@@ -473,11 +473,11 @@ void resp_write_content(const struct resp *r, jw *w)
 		write_text(w, "text", &r->text);
 		write_text(w, "reasoning_text", &r->reasoning);
 	}
-	if (r->status == ST_HTTP)
+	if (r->status == FMT_ST_HTTP)
 		write_text(w, "body", &r->errbody);
 }
 
-enum fmt_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
+enum formats_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
 			      int64_t send, int64_t last, int64_t now,
 			      char *msg, size_t msglen)
 {
@@ -486,15 +486,15 @@ enum fmt_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
 
 	if (l->total > 0 && since_send > l->total) {
 		snprintf(msg, msglen, "no end after %.3f s", l->total);
-		return TO_TOTAL;
+		return FMT_TO_TOTAL;
 	}
 	if (r->m_first_event == 0 && l->first > 0 && since_send > l->first) {
 		snprintf(msg, msglen, "no first event after %.3f s", l->first);
-		return TO_FIRST;
+		return FMT_TO_FIRST;
 	}
 	if (r->m_first_event != 0 && l->idle > 0 && since_last > l->idle) {
 		snprintf(msg, msglen, "nothing received for %.3f s", l->idle);
-		return TO_IDLE;
+		return FMT_TO_IDLE;
 	}
-	return TO_OTHER;
+	return FMT_TO_OTHER;
 }

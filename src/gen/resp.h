@@ -36,8 +36,8 @@ struct resp {
 	char ctype[96];
 	char encoding[32];              /* Content-Encoding, when sent */
 	char location[256];             /* Location, of a redirect */
-	enum fmt_status status;         /* ST_OK until something went wrong */
-	enum fmt_timeout timeout_kind;  /* with ST_TIMEOUT */
+	enum formats_status status;         /* FMT_ST_OK until something went wrong */
+	enum formats_timeout timeout_kind;  /* with FMT_ST_TIMEOUT */
 	char err[256];                  /* the first problem, in words */
 	int64_t m_first_event;          /* monotonic ns of the first SSE event */
 	int64_t m_now;                  /* the time the current bytes arrived */
@@ -84,7 +84,7 @@ void resp_set_ollama(struct resp *r, const char *runner);
 void resp_set_logprobs(struct resp *r, int k);
 
 /* Records the first problem; later ones do not replace it. */
-void resp_fail(struct resp *r, enum fmt_status st, const char *fmt, ...)
+void resp_fail(struct resp *r, enum formats_status st, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 3, 4)))
 #endif
@@ -116,9 +116,9 @@ struct resp_limits {
 };
 
 /* Which limit the request has passed at now (sent at send, last byte at
- * last, 0 when none), with what happened in words in msg: TO_TOTAL first,
- * then TO_FIRST before any event, TO_IDLE after; TO_OTHER when none. */
-enum fmt_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
+ * last, 0 when none), with what happened in words in msg: FMT_TO_TOTAL first,
+ * then FMT_TO_FIRST before any event, FMT_TO_IDLE after; FMT_TO_OTHER when none. */
+enum formats_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
 			      int64_t send, int64_t last, int64_t now,
 			      char *msg, size_t msglen);
 

@@ -80,7 +80,7 @@ static struct options {
 	.fault_rate = 1.0,
 	.load_time = -1
 };
-static struct simfault run_fault;
+static struct simwire_fault run_fault;
 static struct prompt_set graded;  /* --graded: items answered by their answer */
 static char *replay;             /* --replay: a captured body */
 static size_t replay_len;
@@ -184,7 +184,7 @@ static void apply_overrides(struct sim_profile *p)
 static void load_profiles(const char *path)
 {
 	size_t len;
-	char *text = fio_slurp(path, 16 << 20, &len);
+	char *text = fileio_slurp(path, 16 << 20, &len);
 	cJSON *doc, *arr, *it;
 	char err[256];
 
@@ -833,7 +833,7 @@ static void load_graded(const char *path)
 	char err[300], *text;
 	size_t len;
 
-	if ((text = fio_slurp(path, 64 << 20, &len)) == NULL)
+	if ((text = fileio_slurp(path, 64 << 20, &len)) == NULL)
 		diag_die(EXIT_RUNTIME, "--graded %s: %s", path, strerror(errno));
 	prompts_free(&graded);
 	if (prompts_parse(text, len, &graded, err, sizeof err) != 0) {
@@ -888,7 +888,7 @@ static int set_server_opt(int c, char *v)
 	case O_LOADED: opt.loaded = v; return 1;
 	case O_API_KEY: opt.api_key = v; return 1;
 	case O_REPLAY:
-		replay = fio_slurp(v, 256 << 20, &replay_len);
+		replay = fileio_slurp(v, 256 << 20, &replay_len);
 		if (replay == NULL)
 			diag_die(EXIT_RUNTIME, "--replay %s: %s", v,
 				 strerror(errno));
@@ -923,7 +923,7 @@ static int set_stream_opt(int c, char *v)
 	case O_ROLE_EARLY: opt.role_early = 1; return 1;
 	case O_EOS_IN_USAGE: opt.eos_in_usage = 1; return 1;
 	case O_FAULT:
-		if (simfault_parse(v, &run_fault) != 0)
+		if (simwire_fault_parse(v, &run_fault) != 0)
 			diag_die(EXIT_USAGE, "--fault %s: unknown fault", v);
 		return 1;
 	case O_FAULT_RATE: opt.fault_rate = args_real("--fault-rate", v, 0, 1); return 1;
@@ -1185,7 +1185,7 @@ int main(int argc, char **argv)
 		list_profiles();
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
-	fio_raise_nofile();
+	fileio_raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	base = new_base();
 	http = base ? evhttp_new(base) : NULL;

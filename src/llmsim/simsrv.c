@@ -28,7 +28,7 @@
  * socket to drain, so a slow reader gets back-pressure, not a huge buffer. */
 #define UNPACED_HIGH_WATER (64 * 1024)
 
-enum state { ST_QUEUED, ST_PREFILL, ST_DECODE, ST_DONE };
+enum state { STREAM_QUEUED, STREAM_PREFILL, STREAM_DECODE, STREAM_DONE };
 
 struct stream {
 	struct evhttp_request *req;
@@ -63,7 +63,7 @@ struct stream {
 	int64_t timer_due;           /* when the pending timer is meant to fire */
 	struct sim_rng rng;
 	uint64_t text_seed;
-	struct simfault fault;
+	struct simwire_fault fault;
 	jw text, reasoning;      /* non-streamed replies: the output so far */
 	/* a graded item (--graded): its answer, cut into tokens at spaces */
 	const char *item;        /* its name, or NULL */
@@ -313,7 +313,7 @@ static void stream_discard(struct stream *s)
  * answered, freed or owned by evhttp. */
 static void stream_release(struct stream *s)
 {
-	if (s->state == ST_QUEUED) {
+	if (s->state == STREAM_QUEUED) {
 		queue_remove(s);
 	} else {
 		n_running--;
@@ -664,7 +664,7 @@ static void on_written(struct evhttp_connection *evcon, void *arg)
 
 	(void)evcon;
 	flush_pending(s);
-	if (s->state == ST_DONE || s->reset_pending || s->waiting_drain) {
+	if (s->state == STREAM_DONE || s->reset_pending || s->waiting_drain) {
 		s->waiting_drain = 0;
 		schedule(s, 0);
 	}
@@ -861,7 +861,7 @@ static void stream_finish(struct stream *s)
 		s->decoding = 0;
 		n_decoding--;
 	}
-	s->state = ST_DONE;
+	s->state = STREAM_DONE;
 	if (!s->streaming) {
 		reply_whole(s);
 		s->evcon = NULL;
@@ -915,7 +915,7 @@ static void log_fault(const struct stream *s)
  * when the fault took over (the caller must not go on this turn). */
 static int fault_due(struct stream *s)
 {
-	struct simfault *f = &s->fault;
+	struct simwire_fault *f = &s->fault;
 	static const char broken[] =
 		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bro";
 	static const char in_stream_error[] =
@@ -957,7 +957,7 @@ static int fault_due(struct stream *s)
 			s->decoding = 0;
 			n_decoding--;
 		}
-		s->state = ST_DONE;
+		s->state = STREAM_DONE;
 		return 1;
 	default:
 		return 0;
@@ -1082,7 +1082,7 @@ static void decode_step(struct stream *s)
 /* The prefill is over: the first token is due now. */
 static void first_token(struct stream *s)
 {
-	s->state = ST_DECODE;
+	s->state = STREAM_DECODE;
 	s->decoding = 1;
 	n_decoding++;
 	s->t_first = clock_mono_ns();
@@ -1098,7 +1098,7 @@ static void first_token(struct stream *s)
 
 static void stream_tick(struct stream *s)
 {
-	if (s->state == ST_DONE) {
+	if (s->state == STREAM_DONE) {
 		stream_end(s);
 		return;
 	}
@@ -1106,7 +1106,7 @@ static void stream_tick(struct stream *s)
 		stream_reset(s);
 		return;
 	}
-	if (s->state == ST_PREFILL) {
+	if (s->state == STREAM_PREFILL) {
 		if (s->streaming && !s->headers_sent) {
 			send_headers(s);
 			if (clock_mono_ns() < s->next_due) {
@@ -1148,7 +1148,7 @@ static void stream_start(struct stream *s)
 	int64_t ttft = (int64_t)(sim_ttft(s->prof, uncached) * 1e9);
 	int64_t slow = 0;
 
-	s->state = ST_PREFILL;
+	s->state = STREAM_PREFILL;
 	s->t_slot = clock_mono_ns();
 	n_running++;
 	kv_alloc(s);
@@ -1224,13 +1224,13 @@ static void start_queued(void)
  * message or NULL. */
 static const char *parse_request(struct stream *s, const cJSON *body)
 {
-	struct simreq q;
+	struct simwire_req q;
 	const struct sim_profile *p;
-	const char *err = simreq_parse(body, s->api == SIM_CHAT, &q), *text;
+	const char *err = simwire_req_parse(body, s->api == SIM_CHAT, &q), *text;
 	size_t len;
 
 	if (err != NULL) {
-		simreq_free(&q);
+		simwire_req_free(&q);
 		return err;
 	}
 	s->max_tokens = q.max_tokens;
@@ -1276,7 +1276,7 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 			memcpy(s->prompt, text, len);
 		s->prompt_len = len;
 	}
-	simreq_free(&q);
+	simwire_req_free(&q);
 	return NULL;
 }
 
@@ -1307,14 +1307,14 @@ static void plan_output(struct stream *s)
 
 /* The fault for this request: its X-Sim-Fault header, else the run's
  * --fault with probability --fault-rate.  Returns -1 on a bad header. */
-static int pick_fault(struct evhttp_request *req, struct simfault *f)
+static int pick_fault(struct evhttp_request *req, struct simwire_fault *f)
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
 					   "X-Sim-Fault");
 
 	memset(f, 0, sizeof *f);
 	if (h != NULL)
-		return simfault_parse(h, f);
+		return simwire_fault_parse(h, f);
 	if (O.run_fault.kind != F_NONE && sim_rng_unit(&fault_rng) < O.fault_rate)
 		*f = O.run_fault;
 	return 0;
@@ -1342,7 +1342,7 @@ static void log_request(const struct stream *s)
 	log_end();
 }
 
-static void reply_fault(struct evhttp_request *req, const struct simfault *f,
+static void reply_fault(struct evhttp_request *req, const struct simwire_fault *f,
 			const char *rid)
 {
 	char msg[128], ra[32];
@@ -1536,7 +1536,7 @@ static void enqueue(struct evhttp_request *req, struct stream *s)
 	evhttp_connection_set_closecb(s->evcon, on_close, s);
 	no_delay(s->evcon);
 	s->timer = evtimer_new(base, on_timer, s);
-	s->state = ST_QUEUED;
+	s->state = STREAM_QUEUED;
 	if (queue_tail)
 		queue_tail->qnext = s;
 	else

@@ -34,7 +34,7 @@ struct simsrv_opts {
 	const char *reasoning_field;    /* "reasoning_content" or "reasoning" */
 	int timings, stats, role_early, eos_in_usage, no_usage;
 	uint64_t seed;                  /* jitter, text and faults */
-	struct simfault run_fault;      /* --fault, for every request ... */
+	struct simwire_fault run_fault;      /* --fault, for every request ... */
 	double fault_rate;              /* ... with this probability */
 	size_t leak_bytes;              /* --leak: memory kept per finished request */
 	double mem_scale;               /* real bytes per simulated byte (KV cache) */

@@ -9,9 +9,9 @@
 #include "jget.h"
 #include "units.h"
 
-static int parse_one(const char *spec, struct simfault *f);
+static int parse_one(const char *spec, struct simwire_fault *f);
 
-int simfault_parse(const char *spec, struct simfault *f)
+int simwire_fault_parse(const char *spec, struct simwire_fault *f)
 {
 	if (parse_one(spec, f) == 0)
 		return 0;
@@ -19,7 +19,7 @@ int simfault_parse(const char *spec, struct simfault *f)
 	return -1;
 }
 
-static int parse_one(const char *spec, struct simfault *f)
+static int parse_one(const char *spec, struct simwire_fault *f)
 {
 	char kind[32];
 	const char *arg = strchr(spec, ':');
@@ -47,7 +47,7 @@ static int parse_one(const char *spec, struct simfault *f)
 		f->kind = F_SLOW_HEADERS;
 		return arg && units_duration(arg, &f->secs) == UNITS_OK ? 0 : -1;
 	}
-	static const struct { const char *name; enum simfault_kind kind; }
+	static const struct { const char *name; enum simwire_fault_kind kind; }
 	bare[] = {{"endless", F_ENDLESS}, {"wrong-ctype", F_WRONG_CTYPE},
 		  {"no-done", F_NO_DONE}, {"early-token", F_EARLY_TOKEN},
 		  {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED}};
@@ -159,7 +159,7 @@ static const char *read_max_tokens(const cJSON *body, int *out)
 
 
 /* What each API asks logprobs with (docs/servers.md, Logprobs). */
-static void read_logprobs(const cJSON *body, int chat, struct simreq *q)
+static void read_logprobs(const cJSON *body, int chat, struct simwire_req *q)
 {
 	const cJSON *lp = cJSON_GetObjectItem(body, "logprobs");
 	const cJSON *n = cJSON_GetObjectItem(body, "n_probs");
@@ -179,7 +179,7 @@ static void read_logprobs(const cJSON *body, int chat, struct simreq *q)
 		q->lp_top = 0;
 }
 
-const char *simreq_parse(const cJSON *body, int chat, struct simreq *q)
+const char *simwire_req_parse(const cJSON *body, int chat, struct simwire_req *q)
 {
 	const cJSON *model = cJSON_GetObjectItem(body, "model");
 	const cJSON *opts = cJSON_GetObjectItem(body, "stream_options");
@@ -203,7 +203,7 @@ const char *simreq_parse(const cJSON *body, int chat, struct simreq *q)
 	return NULL;
 }
 
-void simreq_free(struct simreq *q)
+void simwire_req_free(struct simwire_req *q)
 {
 	jw_free(&q->prompt);
 }

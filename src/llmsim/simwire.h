@@ -8,15 +8,15 @@
 #include "jw.h"
 
 /* The faults llmsim can inject (docs/llmsim.md, FAULTS). */
-enum simfault_kind {
+enum simwire_fault_kind {
 	F_NONE, F_HTTP, F_RESET, F_MALFORMED, F_STALL, F_SLOW_HEADERS,
 	F_ENDLESS, F_WRONG_CTYPE, F_ERROR_IN_STREAM, F_NO_DONE,
 	/* servers whose figures cannot be trusted (check-server's cases) */
 	F_USAGE_EXTRA, F_EARLY_TOKEN, F_STICKY_CACHE, F_BUFFERED
 };
 
-struct simfault {
-	enum simfault_kind kind;
+struct simwire_fault {
+	enum simwire_fault_kind kind;
 	int code;     /* F_HTTP: 400-599 */
 	int at;       /* after this many tokens */
 	double secs;  /* stall, slow headers; Retry-After for 429 */
@@ -27,10 +27,10 @@ struct simfault {
  * "slow-headers:1s", "endless", "wrong-ctype", "error:2", "no-done",
  * "usage-extra:1", "early-token", "sticky-cache", "buffered".
  * Returns 0, or -1 (f is then cleared). */
-int simfault_parse(const char *spec, struct simfault *f);
+int simwire_fault_parse(const char *spec, struct simwire_fault *f);
 
 /* A completion request's fields as llmsim uses them. */
-struct simreq {
+struct simwire_req {
 	int max_tokens;       /* max_tokens or max_completion_tokens; 256 */
 	int stream;           /* "stream" */
 	int include_usage;    /* stream_options.include_usage */
@@ -45,9 +45,9 @@ struct simreq {
 };
 
 /* Reads body (chat: messages, else prompt).  Returns NULL, or the
- * reason the body is refused (400).  Release q with simreq_free either
+ * reason the body is refused (400).  Release q with simwire_req_free either
  * way. */
-const char *simreq_parse(const cJSON *body, int chat, struct simreq *q);
-void simreq_free(struct simreq *q);
+const char *simwire_req_parse(const cJSON *body, int chat, struct simwire_req *q);
+void simwire_req_free(struct simwire_req *q);
 
 #endif

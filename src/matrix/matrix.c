@@ -162,7 +162,7 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	parse_args(argc, argv);
-	if ((text = fio_slurp(argv[optind], 16u << 20, &len)) == NULL)
+	if ((text = fileio_slurp(argv[optind], 16u << 20, &len)) == NULL)
 		diag_die(EXIT_RUNTIME, "%s: cannot read the plan: %s", argv[optind],
 			 strerror(errno));
 	if ((p = plan_parse(text, argv[optind], err, sizeof err)) == NULL ||

@@ -124,7 +124,7 @@ static int read_set(const struct plan *p, int i, const char *root,
 	int rc;
 
 	path = path_of(root, path, buf, sizeof buf);
-	if ((text = fio_slurp(path, MAX_SET, &len)) == NULL) {
+	if ((text = fileio_slurp(path, MAX_SET, &len)) == NULL) {
 		fail(err, n, "%s: [%s] cannot read the prompt set %s", plan_name(p),
 		     plan_entry(p, i), path);
 		return -1;
@@ -393,7 +393,7 @@ static size_t read_runs(const char *dir, cJSON ***docs)
 		    strcmp(de->d_name + len - 5, ".json") != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		if ((text = fio_slurp(path, MAX_SET, &len)) == NULL)
+		if ((text = fileio_slurp(path, MAX_SET, &len)) == NULL)
 			continue;
 		if (n == cap) {
 			if ((v = realloc(*docs, (2 * cap + 16) * sizeof *v)) == NULL) {

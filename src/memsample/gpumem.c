@@ -50,7 +50,7 @@ static int read_apple(gpumem *g)
 	pclose(p);
 	buf[n] = '\0';
 	struct gpumem_dev *d = &g->dev[0];
-	if (osp_ioreg_gpu(buf, n, &in_use, d->name, sizeof d->name) != 0)
+	if (osparse_ioreg_gpu(buf, n, &in_use, d->name, sizeof d->name) != 0)
 		return -1;
 	d->index = 0;
 	d->used = in_use;
@@ -111,7 +111,7 @@ static pid_t spawn_reader(char *const argv[], int *fd)
 static int drain_nvidia(gpumem *g, char *err, int errlen)
 {
 	ssize_t n;
-	struct osp_gpu one[GPUMEM_MAX];
+	struct osparse_gpu one[GPUMEM_MAX];
 
 	while ((n = read(g->fd, g->buf + g->len, sizeof g->buf - 1 - g->len)) > 0)
 		g->len += (size_t)n;
@@ -122,7 +122,7 @@ static int drain_nvidia(gpumem *g, char *err, int errlen)
 	char *nl;
 	while ((nl = memchr(g->buf, '\n', g->len)) != NULL) {
 		size_t line = (size_t)(nl - g->buf) + 1;
-		int k = osp_nvidia_smi(g->buf, line, one, 1);
+		int k = osparse_nvidia_smi(g->buf, line, one, 1);
 		if (k == 1 && one[0].index >= 0 && one[0].index < GPUMEM_MAX) {
 			struct gpumem_dev *d = &g->dev[one[0].index];
 			d->index = one[0].index;
@@ -154,7 +154,7 @@ static int gpu_start(gpumem *g, long interval_ms, char *err, int errlen)
 	char ms[32];
 	char *argv[] = {a0, a1, a2, a3, ms, NULL};
 
-	if (!fio_in_path("nvidia-smi")) {
+	if (!fileio_in_path("nvidia-smi")) {
 		snprintf(err, (size_t)errlen, "nvidia-smi not found on PATH");
 		return -1;
 	}

@@ -116,7 +116,7 @@ static void match(struct bd_table *t, const cJSON *lb)
 static cJSON *read_lb(const char *path, char *err, size_t errlen)
 {
 	size_t len;
-	char *text = fio_slurp(path, (size_t)64 << 20, &len);
+	char *text = fileio_slurp(path, (size_t)64 << 20, &len);
 	cJSON *lb = text ? cJSON_ParseWithLength(text, len) : NULL;
 
 	if (text == NULL)

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "jget.h"
-#include "rundata.h"
+#include "ladder.h"
 #include "runpath.h"
 
-static struct rd_fig stat(const cJSON *d, const char *path)
+static struct rd_fig rung_fig(const cJSON *d, const char *path)
 {
 	const cJSON *s = jget_path(d, path);
 	double n = jget_num(s, RS_N, 0);
@@ -38,13 +38,13 @@ static void rung_of(struct rd_rung *g, const struct rd_run *r)
 	g->requests = measured;
 	g->requests_ok = jget_path_num(d, RP_REQ_OK, 0);
 	g->ok = measured > 0 && g->requests_ok == measured;
-	g->ttft = stat(d, RP_TTFT);
-	g->prefill = stat(d, RP_PREFILL);
-	g->decode = stat(d, RP_DECODE);
+	g->ttft = rung_fig(d, RP_TTFT);
+	g->prefill = rung_fig(d, RP_PREFILL);
+	g->decode = rung_fig(d, RP_DECODE);
 	g->prompt_tokens = (struct rd_fig){NAN, 0};
 	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
 		if (g->prompt_tokens.n == 0)
-			g->prompt_tokens = stat(pp, RJ_PROMPT_TOKENS);
+			g->prompt_tokens = rung_fig(pp, RJ_PROMPT_TOKENS);
 	g->mem_gb = peak > 0 ? peak / 1e9 : NAN;
 	g->why = jget_path_str(d, RP_FIRST_ERROR);
 	if (!g->ok && g->why == NULL)

@@ -479,7 +479,7 @@ static void write_leaks(void)
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
 		const struct rd_leak *lk = &r->leak;
-		enum fmt_leak v = lk->verdict;
+		enum formats_leak v = lk->verdict;
 		if (!lk->judged)
 			continue;
 		if (v != LEAK_SUSPECTED && v != LEAK_ERROR && v != LEAK_INCONCLUSIVE) {
@@ -498,7 +498,7 @@ static void write_leaks(void)
 			out("\n");
 			continue;
 		}
-		out(": **%s**, ", fmt_leak_name(v));
+		out(": **%s**, ", formats_leak_name(v));
 		slope_cell(&lk->per_request);
 		out(" MB per request, ");
 		slope_cell(&lk->per_minute);
@@ -565,15 +565,126 @@ static void write_nofit(void)
 		out("\n");
 }
 
-static void write_summary(void)
-{
-	int i, k, any_ttfo = 0, missing = 0, files = any_model_size(), srv = 0;
-	int show[NSYS], nsys = sys_columns(show);
+/* ---- the Summary table: a declared list of columns ---------------------- */
 
-	for (i = 0; i < S->ng; i++) {
-		any_ttfo |= S->g[i].sum.reasoning_tokens > 0;
-		srv |= S->g[i].sum.srv_decode.n > 0;
+/* What the Summary's optional columns depend on, found once per report. */
+static struct {
+	int files, srv, any_ttfo, nsys, show[NSYS];
+} SUM;
+
+static void c_runs(const struct rd_summary *s, int k)
+{
+	(void)k;
+	out("%d", s->runs);
+}
+
+static void c_load(const struct rd_summary *s, int k)
+{
+	(void)k;
+	if (s->load_failed)
+		out("failed");
+	else
+		numcell(s->load_s.v, 2);
+	if (!s->load_failed && s->srv_load_s.n) { /* the server's own, beside */
+		out(" (server ");
+		numcell(s->srv_load_s.v, 2);
+		out(")");
 	}
+}
+
+static void c_file(const struct rd_summary *s, int k) { (void)k; gb(s->model_gb.v); }
+static void c_steady(const struct rd_summary *s, int k) { (void)k; gb(s->steady_gb.v); }
+static void c_peak(const struct rd_summary *s, int k) { (void)k; gb(s->peak_gb.v); }
+static void c_sys(const struct rd_summary *s, int k) { gb(sys_fig(s, k)->v); }
+static void c_decode(const struct rd_summary *s, int k) { (void)k; md_mean(M, &s->decode, 2); }
+
+static void c_srv_decode(const struct rd_summary *s, int k)
+{
+	(void)k;
+	numcell(s->srv_decode.v, 2);
+	if (isfinite(s->srv_decode.v) && s->srv_decode.v > 0) {
+		out(" (");
+		numcell(s->decode.mean / s->srv_decode.v, 3);
+		out(")");
+	}
+}
+
+static void c_ttft(const struct rd_summary *s, int k)
+{
+	(void)k;
+	numcell(s->ttft.v * 1e3, 1);
+	if (s->ttft_prompt) {
+		out(" (");
+		cell(s->ttft_prompt, 30);
+		out(")");
+	}
+}
+
+static void c_ttfo(const struct rd_summary *s, int k) { (void)k; md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1); }
+
+static void c_prefill(const struct rd_summary *s, int k)
+{
+	(void)k;
+	numcell(s->prefill.v, 1);
+	if (isfinite(s->prefill.v))
+		out(" (%.0f tok)", s->prefill_tokens);
+}
+
+static void c_tps_gb(const struct rd_summary *s, int k) { (void)k; numcell(s->tps_per_gb.v, 3); }
+static void c_errors(const struct rd_summary *s, int k) { (void)k; md_pct(M, s->error_rate.v); }
+
+static int when_files(int k) { (void)k; return SUM.files; }
+static int when_sys(int k) { return SUM.show[k]; }
+static int when_srv(int k) { (void)k; return SUM.srv; }
+static int when_ttfo(int k) { (void)k; return SUM.any_ttfo; }
+
+/* A column: its title, when it is shown (NULL: always) and its cell; a
+ * system column repeats once per figure (sys_head), k its index. */
+static const struct sum_col {
+	const char *title;
+	int repeat;
+	int (*shown)(int k);
+	void (*cell)(const struct rd_summary *s, int k);
+} sum_cols[] = {
+	{"runs", 1, NULL, c_runs},
+	{"load s", 1, NULL, c_load},
+	{"model file GB", 1, when_files, c_file},
+	{"memory GB", 1, NULL, c_steady},
+	{"largest peak GB", 1, NULL, c_peak},
+	{NULL, NSYS, when_sys, c_sys}, /* titles from sys_head */
+	{"decode TPS", 1, NULL, c_decode},
+	{"server's decode TPS (client / server)", 1, when_srv, c_srv_decode},
+	{"TTFT ms", 1, NULL, c_ttft},
+	{"TTFO p50 ms", 1, when_ttfo, c_ttfo},
+	{"prefill TPS", 1, NULL, c_prefill},
+	{"TPS/GB", 1, NULL, c_tps_gb},
+	{"errors", 1, NULL, c_errors},
+};
+#define NSUM_COLS (sizeof sum_cols / sizeof *sum_cols)
+
+/* The header, the alignment row, or (s) one group's row after its name:
+ * every shown column, each cell after " | ". */
+static void sum_row(int what, const struct rd_summary *s)
+{
+	for (size_t c = 0; c < NSUM_COLS; c++)
+		for (int k = 0; k < sum_cols[c].repeat; k++) {
+			if (sum_cols[c].shown && !sum_cols[c].shown(k))
+				continue;
+			if (what == 0) /* a system column's title carries its bars */
+				out("%s", sum_cols[c].title ? "" : sys_head[k]);
+			if (what == 0 && sum_cols[c].title)
+				out(" %s |", sum_cols[c].title);
+			else if (what == 1)
+				out("---:|");
+			else if (what == 2) {
+				out(" | ");
+				sum_cols[c].cell(s, k);
+			}
+		}
+}
+
+static void summary_intro(void)
+{
 	out("## Summary\n\nEvery group on the same workload (");
 	cell(S->primary_name, 200);
 	out(") at its lowest concurrency. Decode TPS: mean ± 95 %% CI, over the runs' means "
@@ -584,84 +695,19 @@ static void write_summary(void)
 	    "(not the load, not a context or concurrency peak); the largest peak of any run "
 	    "beside it.%s TPS/GB: decode TPS over the steady-state GB.%s Prefill: at the "
 	    "longest context prompt the group ran (its length in the cell).\n\n",
-	    nsys ? " The machine's memory while the runs ran (the largest of them): wired "
+	    SUM.nsys ? " The machine's memory while the runs ran (the largest of them): wired "
 	    "at its peak; compressed and swap by how much they grew from before the first "
 	    "request to their peak." : "",
-	    srv ? " The server's decode TPS, where it reports one (llama-server timings, "
+	    SUM.srv ? " The server's decode TPS, where it reports one (llama-server timings, "
 	    "LM Studio stats, Ollama durations), is its own figure over the same requests, "
 	    "with the client's over it (below 1 on short outputs: docs/metrics.md)." : "");
-	out("| group | runs | load s |%s memory GB | largest peak GB |", files ? " model file GB |" : "");
-	for (k = 0; k < NSYS; k++)
-		out("%s", show[k] ? sys_head[k] : "");
-	out(" decode TPS |%s TTFT ms |%s prefill TPS | TPS/GB | errors |\n",
-	    srv ? " server's decode TPS (client / server) |" : "", any_ttfo ? " TTFO p50 ms |" : "");
-	out("|---|---:|---:|%s---:|---:|", files ? "---:|" : "");
-	for (k = 0; k < NSYS; k++)
-		out("%s", show[k] ? "---:|" : "");
-	out("---:|%s---:|%s---:|---:|---:|\n", srv ? "---:|" : "", any_ttfo ? "---:|" : "");
-	for (i = 0; i < S->ng; i++) {
-		const struct rd_group *g = &S->g[i];
-		const struct rd_summary *s = &g->sum;
-		if (g->base == NULL)
-			continue; /* named below the table */
-		out("| ");
-		group_cell(g);
-		out(" | %d | ", s->runs);
-		if (s->load_failed)
-			out("failed");
-		else
-			numcell(s->load_s.v, 2);
-		if (!s->load_failed && s->srv_load_s.n) { /* the server's own, beside */
-			out(" (server ");
-			numcell(s->srv_load_s.v, 2);
-			out(")");
-		}
-		out(" | ");
-		if (files) {
-			gb(s->model_gb.v);
-			out(" | ");
-		}
-		gb(s->steady_gb.v);
-		out(" | ");
-		gb(s->peak_gb.v);
-		out(" | ");
-		for (k = 0; k < NSYS; k++)
-			if (show[k]) {
-				gb(sys_fig(s, k)->v);
-				out(" | ");
-			}
-		md_mean(M, &s->decode, 2);
-		out(" | ");
-		if (srv) {
-			numcell(s->srv_decode.v, 2);
-			if (isfinite(s->srv_decode.v) && s->srv_decode.v > 0) {
-				out(" (");
-				numcell(s->decode.mean / s->srv_decode.v, 3);
-				out(")");
-			}
-			out(" | ");
-		}
-		numcell(s->ttft.v * 1e3, 1);
-		if (s->ttft_prompt) {
-			out(" (");
-			cell(s->ttft_prompt, 30);
-			out(")");
-		}
-		if (any_ttfo) {
-			out(" | ");
-			md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1);
-		}
-		out(" | ");
-		numcell(s->prefill.v, 1);
-		if (isfinite(s->prefill.v))
-			out(" (%.0f tok)", s->prefill_tokens);
-		out(" | ");
-		numcell(s->tps_per_gb.v, 3);
-		out(" | ");
-		md_pct(M, s->error_rate.v);
-		out(" |\n");
-	}
-	out("\n");
+}
+
+/* The groups with no run of the Summary's workload at one user. */
+static void summary_missing(void)
+{
+	int i, missing = 0;
+
 	for (i = 0; i < S->ng; i++) {
 		if (S->g[i].base)
 			continue;
@@ -672,6 +718,35 @@ static void write_summary(void)
 	}
 	if (missing)
 		out(".\n\n");
+}
+
+static void write_summary(void)
+{
+	int i;
+
+	memset(&SUM, 0, sizeof SUM);
+	SUM.files = any_model_size();
+	SUM.nsys = sys_columns(SUM.show);
+	for (i = 0; i < S->ng; i++) {
+		SUM.any_ttfo |= S->g[i].sum.reasoning_tokens > 0;
+		SUM.srv |= S->g[i].sum.srv_decode.n > 0;
+	}
+	summary_intro();
+	out("| group |");
+	sum_row(0, NULL);
+	out("\n|---|");
+	sum_row(1, NULL);
+	out("\n");
+	for (i = 0; i < S->ng; i++) {
+		if (S->g[i].base == NULL)
+			continue; /* named below the table */
+		out("| ");
+		group_cell(&S->g[i]);
+		sum_row(2, &S->g[i].sum);
+		out(" |\n");
+	}
+	out("\n");
+	summary_missing();
 	write_nofit();
 	write_leaks();
 	chart("decode_tps", "Decode speed by quantization");
@@ -1156,7 +1231,7 @@ static void write_soaks(void)
 			out("memory was not sampled.\n");
 			continue;
 		}
-		out("**%s**", fmt_leak_name(lk->verdict));
+		out("**%s**", formats_leak_name(lk->verdict));
 		if (lk->error) {
 			out(": ");
 			cell(lk->error, 200);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "jget.h"
-#include "rundata.h"
+#include "mixcls.h"
 #include "runpath.h"
 
 static struct rd_fig mean_of(const cJSON *pp, const char *metric)

@@ -250,7 +250,7 @@ static void load(int argc, char **argv)
 	for (i = 0; i < set.nruns; i++) {
 		const struct rd_run *r = &set.runs[i];
 		/* the report or its CSV over a run would destroy the run */
-		if (fio_same_file(opt.out, r->path) || (opt.csv && fio_same_file(opt.csv, r->path)))
+		if (fileio_same_file(opt.out, r->path) || (opt.csv && fileio_same_file(opt.csv, r->path)))
 			diag_die(EXIT_USAGE, "%s is both an input and an output: writing "
 				 "it would destroy the run", r->path);
 		if (r->doc == NULL)
@@ -286,7 +286,7 @@ static int make_charts(void)
 
 	if (strcmp(opt.charts, "none") == 0)
 		return 0;
-	if (!fio_in_path("gnuplot")) {
+	if (!fileio_in_path("gnuplot")) {
 		diag_warn("gnuplot not found: the report has tables only");
 		return 0;
 	}
@@ -348,7 +348,7 @@ int main(int argc, char **argv)
 	community(&md);
 	if (md.oom) /* never an empty or cut report with exit 0 */
 		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt.out);
-	if (fio_write_atomic(opt.out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
+	if (fileio_write_atomic(opt.out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", opt.out, strerror(errno));
 	write_csv();
 	fprintf(stderr, "report: wrote %s (%d group%s, %d chart%s)\n", opt.out, set.ng,

@@ -1,5 +1,7 @@
 /* rundata: run files to the report's figures (see rundata.h). */
 #include "rundata.h"
+#include "ladder.h"
+#include "mixcls.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -240,7 +242,7 @@ int rd_add_file(struct rd_set *s, const char *path)
 	if ((r->path = strdup(path)) == NULL)
 		return -1;
 	s->nruns++;
-	text = fio_slurp(path, 256 << 20, &len);
+	text = fileio_slurp(path, 256 << 20, &len);
 	if (text == NULL)
 		snprintf(r->why, sizeof r->why, "%s", strerror(errno));
 	else

@@ -70,7 +70,7 @@ struct rd_slope {
 /* agg's leak check of a run (docs/metrics.md). */
 struct rd_leak {
 	int judged;             /* 0: no verdict (memory was not sampled) */
-	enum fmt_leak verdict;  /* LEAK_OTHER: a verdict this reader does not know */
+	enum formats_leak verdict;  /* LEAK_OTHER: a verdict this reader does not know */
 	const char *error;      /* why there is no verdict, or NULL */
 	struct rd_slope per_request, per_minute; /* MB */
 	double r2;
@@ -453,17 +453,6 @@ const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
 				   double c);
 
 
-/* Builds g->lad from the group's RD_LADDER runs.  Returns 0, or -1 when
- * out of memory. */
-int rd_ladders(struct rd_group *g);
-
-/* Builds g->mix from the group's RD_MIX runs.  Returns 0, or -1 when out
- * of memory. */
-int rd_mixes(struct rd_group *g);
-
-/* Builds g->loads from the group's RD_LOADREP runs.  Returns 0, or -1
- * when out of memory. */
-int rd_load_series(struct rd_group *g);
 
 /* Builds g->cap from the group's RD_CAPACITY runs (src/report/capdata).
  * Returns 0, or -1 when out of memory. */

@@ -144,7 +144,7 @@ static void leak(struct rd_run *r)
 	struct rd_leak *l = &r->leak;
 
 	l->judged = jget_str(lk, RJ_VERDICT) != NULL;
-	l->verdict = fmt_leak_of(jget_str(lk, RJ_VERDICT));
+	l->verdict = formats_leak_of(jget_str(lk, RJ_VERDICT));
 	l->error = jget_str(lk, RJ_ERROR);
 	l->per_request = slope(lk, RJ_MB_PER_REQUEST);
 	l->per_minute = slope(lk, RJ_MB_PER_MINUTE);

@@ -35,7 +35,7 @@ static cJSON *read_events(const char *path, const char *step, char *why,
 			  size_t wn)
 {
 	FILE *f = fopen(path, "r");
-	nd_reader *r;
+	ndjson_reader *r;
 	cJSON *arr, *ev;
 	int rc;
 
@@ -43,13 +43,13 @@ static cJSON *read_events(const char *path, const char *step, char *why,
 		snprintf(why, wn, "%.40s.ndjson: %s", step, strerror(errno));
 		return NULL;
 	}
-	if ((r = nd_open(f, path, 0)) == NULL || (arr = cJSON_CreateArray()) == NULL)
+	if ((r = ndjson_open(f, path, 0)) == NULL || (arr = cJSON_CreateArray()) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
-	while ((rc = nd_next(r, &ev)) == ND_OK)
+	while ((rc = ndjson_next(r, &ev)) == ND_OK)
 		cJSON_AddItemToArray(arr, ev);
 	if (rc == ND_IOERR)
-		diag_die(EXIT_RUNTIME, "%s:%ld: %s", path, nd_lineno(r), strerror(errno));
-	nd_close(r);
+		diag_die(EXIT_RUNTIME, "%s:%ld: %s", path, ndjson_lineno(r), strerror(errno));
+	ndjson_close(r);
 	fclose(f);
 	if (cJSON_GetArraySize(arr) == 0) {
 		snprintf(why, wn, "%.40s.ndjson: empty", step);
@@ -63,7 +63,7 @@ static cJSON *read_events(const char *path, const char *step, char *why,
 static cJSON *read_run(const char *path)
 {
 	size_t len;
-	char *text = fio_slurp(path, 256u << 20, &len);
+	char *text = fileio_slurp(path, 256u << 20, &len);
 	cJSON *j;
 
 	if (text == NULL)

@@ -9,17 +9,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void read_all(FILE *f, int flags)
 {
-	nd_reader *r;
+	ndjson_reader *r;
 	cJSON *v;
 	int rc;
 
 	rewind(f);
 	lseek(fileno(f), 0, SEEK_SET);
-	r = nd_open(f, "fuzz", flags);
-	while ((rc = nd_next(r, &v)) == ND_OK || rc == ND_INVALID)
+	r = ndjson_open(f, "fuzz", flags);
+	while ((rc = ndjson_next(r, &v)) == ND_OK || rc == ND_INVALID)
 		if (rc == ND_OK)
 			cJSON_Delete(v);
-	nd_close(r);
+	ndjson_close(r);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

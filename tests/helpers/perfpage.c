@@ -44,7 +44,7 @@ static char *slurp(const char *dir, const char *name)
 	char *text;
 
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if ((text = fio_slurp(path, 16u << 20, &len)) == NULL)
+	if ((text = fileio_slurp(path, 16u << 20, &len)) == NULL)
 		die("%s: %s", path, strerror(errno));
 	return text;
 }
@@ -598,7 +598,7 @@ static char *block(size_t *len)
 static void splice(const char *page, const char *gen, size_t glen)
 {
 	size_t len = 0, head, tail;
-	char *old = fio_slurp(page, 16u << 20, &len), *b, *e, *out;
+	char *old = fileio_slurp(page, 16u << 20, &len), *b, *e, *out;
 
 	if (old == NULL && errno != ENOENT)
 		die("%s: %s", page, strerror(errno));
@@ -615,7 +615,7 @@ static void splice(const char *page, const char *gen, size_t glen)
 	memcpy(out, old, head);
 	memcpy(out + head, gen, glen);
 	memcpy(out + head + glen, e, tail);
-	if (fio_write_atomic(page, out, head + glen + tail, 0) != 0)
+	if (fileio_write_atomic(page, out, head + glen + tail, 0) != 0)
 		die("%s: %s", page, strerror(errno));
 	free(out);
 	free(old);
@@ -625,7 +625,7 @@ static int render(const char *json, const char *page, const char *assets,
 		  const char *gpdir)
 {
 	size_t len;
-	char *text = fio_slurp(json, 16u << 20, &len), *gen;
+	char *text = fileio_slurp(json, 16u << 20, &len), *gen;
 	cJSON *doc;
 
 	if (text == NULL)

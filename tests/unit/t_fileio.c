@@ -28,21 +28,21 @@ static void test_write_and_read(void)
 	size_t len = 0;
 
 	snprintf(path, sizeof path, "%s/run.json", dir);
-	CHECK_INT(fio_write_atomic(path, "{\"a\":1}\n", 8, 0), 0);
-	s = fio_slurp(path, 1 << 20, &len);
+	CHECK_INT(fileio_write_atomic(path, "{\"a\":1}\n", 8, 0), 0);
+	s = fileio_slurp(path, 1 << 20, &len);
 	CHECK_STR(s, "{\"a\":1}\n");
 	CHECK_INT(len, 8);
 	free(s);
 	/* Replacing is allowed without FIO_NOCLOBBER... */
-	CHECK_INT(fio_write_atomic(path, "new", 3, 0), 0);
-	s = fio_slurp(path, 1 << 20, &len);
+	CHECK_INT(fileio_write_atomic(path, "new", 3, 0), 0);
+	s = fileio_slurp(path, 1 << 20, &len);
 	CHECK_STR(s, "new");
 	free(s);
 	/* ...and refused with it, leaving the old file and no temp file. */
 	errno = 0;
-	CHECK_INT(fio_write_atomic(path, "other", 5, FIO_NOCLOBBER), -1);
+	CHECK_INT(fileio_write_atomic(path, "other", 5, FIO_NOCLOBBER), -1);
 	CHECK_INT(errno, EEXIST);
-	s = fio_slurp(path, 1 << 20, &len);
+	s = fileio_slurp(path, 1 << 20, &len);
 	CHECK_STR(s, "new");
 	free(s);
 	CHECK_INT(count_entries(), 1);
@@ -58,15 +58,15 @@ static void test_errors(void)
 	size_t len;
 
 	errno = 0;
-	CHECK(fio_slurp("/nonexistent/x", 10, &len) == NULL);
+	CHECK(fileio_slurp("/nonexistent/x", 10, &len) == NULL);
 	CHECK_INT(errno, ENOENT);
 	snprintf(path, sizeof path, "%s/big", dir);
-	CHECK_INT(fio_write_atomic(path, "0123456789", 10, 0), 0);
+	CHECK_INT(fileio_write_atomic(path, "0123456789", 10, 0), 0);
 	errno = 0;
-	CHECK(fio_slurp(path, 5, &len) == NULL);
+	CHECK(fileio_slurp(path, 5, &len) == NULL);
 	CHECK_INT(errno, EFBIG);
 	unlink(path);
-	CHECK_INT(fio_write_atomic("/nonexistent/dir/x", "a", 1, 0), -1);
+	CHECK_INT(fileio_write_atomic("/nonexistent/dir/x", "a", 1, 0), -1);
 	CHECK_INT(count_entries(), 0);
 }
 

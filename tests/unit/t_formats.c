@@ -7,24 +7,24 @@ static void test_status(void)
 {
 	int i;
 
-	for (i = 0; i < ST_OTHER; i++)
-		CHECK_INT(fmt_status_of(fmt_status_name((enum fmt_status)i)), i);
-	CHECK_STR(fmt_status_name(ST_CONNECT), "connect_error");
-	CHECK_STR(fmt_status_name(ST_ABORTED), "aborted");
-	CHECK_INT(fmt_status_of("nonsense"), ST_OTHER);
-	CHECK_INT(fmt_status_of(NULL), ST_OTHER);
-	CHECK_STR(fmt_status_name(ST_COUNT), "other");
+	for (i = 0; i < FMT_ST_OTHER; i++)
+		CHECK_INT(formats_status_of(formats_status_name((enum formats_status)i)), i);
+	CHECK_STR(formats_status_name(FMT_ST_CONNECT), "connect_error");
+	CHECK_STR(formats_status_name(FMT_ST_ABORTED), "aborted");
+	CHECK_INT(formats_status_of("nonsense"), FMT_ST_OTHER);
+	CHECK_INT(formats_status_of(NULL), FMT_ST_OTHER);
+	CHECK_STR(formats_status_name(FMT_ST_COUNT), "other");
 }
 
 static void test_timeout(void)
 {
 	int i;
 
-	for (i = 0; i < TO_OTHER; i++)
-		CHECK_INT(fmt_timeout_of(fmt_timeout_name((enum fmt_timeout)i)), i);
-	CHECK_STR(fmt_timeout_name(TO_FIRST), "first");
-	CHECK_INT(fmt_timeout_of("idle"), TO_IDLE);
-	CHECK_INT(fmt_timeout_of("later"), TO_OTHER);
+	for (i = 0; i < FMT_TO_OTHER; i++)
+		CHECK_INT(formats_timeout_of(formats_timeout_name((enum formats_timeout)i)), i);
+	CHECK_STR(formats_timeout_name(FMT_TO_FIRST), "first");
+	CHECK_INT(formats_timeout_of("idle"), FMT_TO_IDLE);
+	CHECK_INT(formats_timeout_of("later"), FMT_TO_OTHER);
 }
 
 /* The leak verdicts as agg writes them and the report reads them. */
@@ -33,12 +33,12 @@ static void test_leak(void)
 	int i;
 
 	for (i = 0; i < LEAK_OTHER; i++)
-		CHECK_INT(fmt_leak_of(fmt_leak_name((enum fmt_leak)i)), i);
-	CHECK_STR(fmt_leak_name(LEAK_SUSPECTED), "leak suspected");
-	CHECK_STR(fmt_leak_name(LEAK_FEW), "insufficient data");
-	CHECK_INT(fmt_leak_of("no leak"), LEAK_NONE);
-	CHECK_INT(fmt_leak_of("leak"), LEAK_OTHER);
-	CHECK_INT(fmt_leak_of(NULL), LEAK_OTHER);
+		CHECK_INT(formats_leak_of(formats_leak_name((enum formats_leak)i)), i);
+	CHECK_STR(formats_leak_name(LEAK_SUSPECTED), "leak suspected");
+	CHECK_STR(formats_leak_name(LEAK_FEW), "insufficient data");
+	CHECK_INT(formats_leak_of("no leak"), LEAK_NONE);
+	CHECK_INT(formats_leak_of("leak"), LEAK_OTHER);
+	CHECK_INT(formats_leak_of(NULL), LEAK_OTHER);
 }
 
 int main(void)

@@ -19,31 +19,31 @@ static FILE *file_of(const char *s, size_t n)
 static void test_lines(void)
 {
 	FILE *f = FILE_OF("{\"a\":1}\r\n\n  \r\n{\"a\":2}\n{\"a\":3}");
-	nd_reader *r = nd_open(f, "ev.ndjson", ND_STRICT);
+	ndjson_reader *r = ndjson_open(f, "ev.ndjson", ND_STRICT);
 	cJSON *v;
 	int want = 1;
 
-	while (nd_next(r, &v) == ND_OK) {
+	while (ndjson_next(r, &v) == ND_OK) {
 		CHECK_INT(cJSON_GetObjectItem(v, "a")->valueint, want);
 		want++;
 		cJSON_Delete(v);
 	}
 	CHECK_INT(want, 4); /* CRLF, blank lines, last line without \n */
-	CHECK_INT(nd_lineno(r), 5);
-	CHECK_INT(nd_next(r, &v), ND_EOF); /* EOF is sticky */
-	nd_close(r);
+	CHECK_INT(ndjson_lineno(r), 5);
+	CHECK_INT(ndjson_next(r, &v), ND_EOF); /* EOF is sticky */
+	ndjson_close(r);
 	fclose(f);
 }
 
 static void test_empty_input(void)
 {
 	FILE *f = FILE_OF("");
-	nd_reader *r = nd_open(f, "-", 0);
+	ndjson_reader *r = ndjson_open(f, "-", 0);
 	cJSON *v;
 
-	CHECK_INT(nd_next(r, &v), ND_EOF);
-	CHECK_INT(nd_lineno(r), 0);
-	nd_close(r);
+	CHECK_INT(ndjson_next(r, &v), ND_EOF);
+	CHECK_INT(ndjson_lineno(r), 0);
+	ndjson_close(r);
 	fclose(f);
 }
 
@@ -68,57 +68,57 @@ static void test_invalid_lenient(void)
 {
 	FILE *f = FILE_OF("{\"a\":1}\n{\"a\":\n{\"a\":2} x\n{\"a\":3}\n"
 			  "{\"a\":4,\"b\":\"trunc");
-	nd_reader *r = nd_open(f, "run.ndjson", 0);
+	ndjson_reader *r = ndjson_open(f, "run.ndjson", 0);
 	struct seen s = {0};
 	cJSON *v;
 	int good = 0;
 
-	nd_on_invalid(r, on_bad, &s);
-	while (nd_next(r, &v) == ND_OK) {
+	ndjson_on_invalid(r, on_bad, &s);
+	while (ndjson_next(r, &v) == ND_OK) {
 		good++;
 		cJSON_Delete(v);
 	}
 	CHECK_INT(good, 2);
 	CHECK_INT(s.n, 3);
-	CHECK_INT(nd_invalid_count(r), 3);
+	CHECK_INT(ndjson_invalid_count(r), 3);
 	CHECK_INT(s.line[0], 2);
 	CHECK_INT(s.line[1], 3);
 	CHECK_INT(s.line[2], 5); /* a truncated last line */
 	CHECK_STR(s.reason[1], "run.ndjson:3: text after the JSON value at byte 9");
 	CHECK(strncmp(s.reason[0], "run.ndjson:2: invalid JSON at byte", 34) == 0);
-	nd_close(r);
+	ndjson_close(r);
 	fclose(f);
 }
 
 static void test_invalid_strict(void)
 {
 	FILE *f = FILE_OF("{\"a\":1}\nnot json\n{\"a\":2}\n");
-	nd_reader *r = nd_open(f, "x", ND_STRICT);
+	ndjson_reader *r = ndjson_open(f, "x", ND_STRICT);
 	cJSON *v;
 
-	CHECK_INT(nd_next(r, &v), ND_OK);
+	CHECK_INT(ndjson_next(r, &v), ND_OK);
 	cJSON_Delete(v);
-	CHECK_INT(nd_next(r, &v), ND_INVALID);
-	CHECK_INT(nd_lineno(r), 2);
-	CHECK_STR(nd_reason(r), "invalid JSON at byte 1");
+	CHECK_INT(ndjson_next(r, &v), ND_INVALID);
+	CHECK_INT(ndjson_lineno(r), 2);
+	CHECK_STR(ndjson_reason(r), "invalid JSON at byte 1");
 	/* The caller may choose to go on after an invalid line. */
-	CHECK_INT(nd_next(r, &v), ND_OK);
+	CHECK_INT(ndjson_next(r, &v), ND_OK);
 	cJSON_Delete(v);
-	nd_close(r);
+	ndjson_close(r);
 	fclose(f);
 }
 
 static void test_nul_byte(void)
 {
 	FILE *f = FILE_OF("{\"a\":1}\0\n{\"a\":2}\n");
-	nd_reader *r = nd_open(f, "x", ND_STRICT);
+	ndjson_reader *r = ndjson_open(f, "x", ND_STRICT);
 	cJSON *v;
 
-	CHECK_INT(nd_next(r, &v), ND_INVALID);
-	CHECK_STR(nd_reason(r), "NUL byte in line");
-	CHECK_INT(nd_next(r, &v), ND_OK);
+	CHECK_INT(ndjson_next(r, &v), ND_INVALID);
+	CHECK_STR(ndjson_reason(r), "NUL byte in line");
+	CHECK_INT(ndjson_next(r, &v), ND_OK);
 	cJSON_Delete(v);
-	nd_close(r);
+	ndjson_close(r);
 	fclose(f);
 }
 
@@ -128,7 +128,7 @@ static void test_huge_line(void)
 	size_t big = 5 * 1024 * 1024, i, n = 0;
 	char *s = malloc(big + 64);
 	FILE *f;
-	nd_reader *r;
+	ndjson_reader *r;
 	cJSON *v;
 
 	n += (size_t)sprintf(s, "{\"a\":1}\n{\"s\":\"");
@@ -136,17 +136,17 @@ static void test_huge_line(void)
 		s[n++] = (char)('a' + i % 26);
 	n += (size_t)sprintf(s + n, "\"}\r\n{\"a\":3}\n");
 	f = file_of(s, n);
-	r = nd_open(f, "big", ND_STRICT);
-	CHECK_INT(nd_next(r, &v), ND_OK);
+	r = ndjson_open(f, "big", ND_STRICT);
+	CHECK_INT(ndjson_next(r, &v), ND_OK);
 	cJSON_Delete(v);
-	CHECK_INT(nd_next(r, &v), ND_OK);
+	CHECK_INT(ndjson_next(r, &v), ND_OK);
 	CHECK_INT(strlen(cJSON_GetObjectItem(v, "s")->valuestring), big);
 	cJSON_Delete(v);
-	CHECK_INT(nd_next(r, &v), ND_OK);
+	CHECK_INT(ndjson_next(r, &v), ND_OK);
 	CHECK_INT(cJSON_GetObjectItem(v, "a")->valueint, 3);
 	cJSON_Delete(v);
-	CHECK_INT(nd_next(r, &v), ND_EOF);
-	nd_close(r);
+	CHECK_INT(ndjson_next(r, &v), ND_EOF);
+	ndjson_close(r);
 	fclose(f);
 	free(s);
 }
@@ -158,15 +158,15 @@ static void test_many_lines_across_refills(void)
 	char *s = malloc(cap);
 	int i, got = 0, wrong = 0;
 	FILE *f;
-	nd_reader *r;
+	ndjson_reader *r;
 	cJSON *v;
 
 	for (i = 0; n < cap - 100; i++)
 		n += (size_t)sprintf(s + n, "{\"i\":%d,\"pad\":\"%.*s\"}\n", i,
 				     i % 37, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	f = file_of(s, n);
-	r = nd_open(f, "many", ND_STRICT);
-	while (nd_next(r, &v) == ND_OK) {
+	r = ndjson_open(f, "many", ND_STRICT);
+	while (ndjson_next(r, &v) == ND_OK) {
 		if (cJSON_GetObjectItem(v, "i")->valueint != got)
 			wrong++;
 		got++;
@@ -174,7 +174,7 @@ static void test_many_lines_across_refills(void)
 	}
 	CHECK_INT(got, i);
 	CHECK_INT(wrong, 0);
-	nd_close(r);
+	ndjson_close(r);
 	fclose(f);
 	free(s);
 }

@@ -12,7 +12,7 @@ static char *fixture(const char *name, size_t *n)
 	char path[256];
 
 	snprintf(path, sizeof path, "%s/llama-server/%s", FIXTURES, name);
-	return fio_slurp(path, 1 << 20, n);
+	return fileio_slurp(path, 1 << 20, n);
 }
 
 static long toks[4]; /* role, reasoning, content, tool */
@@ -41,7 +41,7 @@ static void check_capture(struct resp *r)
 {
 	struct resp_tokens t;
 
-	CHECK_INT(r->status, ST_OK);
+	CHECK_INT(r->status, FMT_ST_OK);
 	CHECK_INT(r->saw_done, 1);
 	CHECK_STR(r->finish, "length");
 	CHECK_INT(toks[0], 1);
@@ -85,7 +85,7 @@ static void test_http_error(void)
 	start(&r, "application/json; charset=utf-8", 500);
 	resp_body(&r, body, sizeof body - 1, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_HTTP);
+	CHECK_INT(r.status, FMT_ST_HTTP);
 	CHECK_STR(r.err, "HTTP 500: parse error");
 	jw_init(&w);
 	jw_obj_open(&w, NULL);
@@ -106,32 +106,32 @@ static void test_failures(void)
 	start(&r, "application/json", 200); /* not an event stream */
 	resp_body(&r, chunk, sizeof chunk - 1, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_INT(r.status, FMT_ST_PROTOCOL);
 	resp_free(&r);
 
 	start(&r, "text/event-stream", 200); /* no [DONE], no finish */
 	resp_body(&r, chunk, sizeof chunk - 1, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_STREAM);
+	CHECK_INT(r.status, FMT_ST_STREAM);
 	CHECK(strstr(r.err, "without [DONE]") != NULL);
 	resp_free(&r);
 
 	resp_init(&r, 0, 0, NULL, NULL); /* refused before any header */
 	resp_end(&r, RT_CONNECT, "Connection refused", 1);
-	CHECK_INT(r.status, ST_CONNECT);
+	CHECK_INT(r.status, FMT_ST_CONNECT);
 	CHECK_STR(r.err, "Connection refused");
 	resp_free(&r);
 
 	resp_init(&r, 0, 0, NULL, NULL); /* the transport's timeout, no headers */
 	resp_end(&r, RT_TIMEOUT, "", 1);
-	CHECK_INT(r.status, ST_TIMEOUT);
-	CHECK_INT(r.timeout_kind, TO_CONNECT);
+	CHECK_INT(r.status, FMT_ST_TIMEOUT);
+	CHECK_INT(r.timeout_kind, FMT_TO_CONNECT);
 	resp_free(&r);
 
 	start(&r, "text/event-stream", 200); /* broken mid-stream */
 	resp_body(&r, chunk, sizeof chunk - 1, 2);
 	resp_end(&r, RT_BROKEN, "Recv failure", 3);
-	CHECK_INT(r.status, ST_STREAM);
+	CHECK_INT(r.status, FMT_ST_STREAM);
 	CHECK_INT(toks[2], 1);
 	resp_free(&r);
 
@@ -139,7 +139,7 @@ static void test_failures(void)
 	const char *err = "data: {\"error\":{\"message\":\"boom\"}}\n\n";
 	resp_body(&r, err, strlen(err), 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_STREAM);
+	CHECK_INT(r.status, FMT_ST_STREAM);
 	CHECK(strstr(r.err, "boom") != NULL);
 	resp_free(&r);
 }
@@ -154,7 +154,7 @@ static void test_line_limit(void)
 	resp_header(&r, "Content-Type: text/event-stream\r\n", 33);
 	resp_headers_done(&r, 200, 1);
 	CHECK_INT(resp_body(&r, big, sizeof big, 2), -1);
-	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_INT(r.status, FMT_ST_PROTOCOL);
 	CHECK_STR(r.err, "an SSE line longer than 256 bytes");
 	resp_free(&r);
 }
@@ -167,16 +167,16 @@ static void test_overdue(void)
 	char msg[96];
 
 	resp_init(&r, 0, 0, NULL, NULL);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S, msg, sizeof msg), TO_OTHER);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S + 1, msg, sizeof msg), TO_FIRST);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S, msg, sizeof msg), FMT_TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S + 1, msg, sizeof msg), FMT_TO_FIRST);
 	CHECK_STR(msg, "no first event after 2.000 s");
 	r.m_first_event = S; /* events flow: the idle limit counts from the last byte */
-	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S, msg, sizeof msg), TO_OTHER);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S + 1, msg, sizeof msg), TO_IDLE);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 10 * S, 10 * S + 1, msg, sizeof msg), TO_TOTAL);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S, msg, sizeof msg), FMT_TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S + 1, msg, sizeof msg), FMT_TO_IDLE);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 10 * S, 10 * S + 1, msg, sizeof msg), FMT_TO_TOTAL);
 	CHECK_STR(msg, "no end after 10.000 s");
 	lim.idle = 0; /* 0: no limit */
-	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 9 * S, msg, sizeof msg), TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 9 * S, msg, sizeof msg), FMT_TO_OTHER);
 	resp_free(&r);
 }
 
@@ -191,21 +191,21 @@ static void test_encoding_and_redirect(void)
 	resp_header(&r, "Content-Encoding: gzip\r\n", 24);
 	resp_body(&r, "\x1f\x8b\x08\x00", 4, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_INT(r.status, FMT_ST_PROTOCOL);
 	CHECK_STR(r.err, "the body is gzip-encoded, which was not asked for");
 	resp_free(&r);
 	start(&r, "text/event-stream", 200); /* identity is no encoding */
 	resp_header(&r, "Content-Encoding: identity\r\n", 28);
 	resp_body(&r, chunk, sizeof chunk - 1, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_OK);
+	CHECK_INT(r.status, FMT_ST_OK);
 	resp_free(&r);
 	/* a redirect says where it points */
 	resp_init(&r, 0, 0, NULL, NULL);
 	resp_header(&r, "Location: http://127.0.0.1:1234/v1/chat/completions\r\n", 53);
 	resp_headers_done(&r, 302, 1);
 	resp_end(&r, RT_OK, "", 2);
-	CHECK_INT(r.status, ST_HTTP);
+	CHECK_INT(r.status, FMT_ST_HTTP);
 	CHECK_STR(r.err, "HTTP 302: redirected to http://127.0.0.1:1234/v1/chat/completions "
 		  "(use that base URL)");
 	resp_free(&r);
@@ -222,7 +222,7 @@ static void start_ollama(struct resp *r, const char *ctype)
 
 static void check_ollama(struct resp *r)
 {
-	CHECK_INT(r->status, ST_OK);
+	CHECK_INT(r->status, FMT_ST_OK);
 	CHECK_INT(r->saw_done, 1);
 	CHECK_STR(r->finish, "length");
 	CHECK_INT(toks[1], 3);
@@ -242,7 +242,7 @@ static void test_ollama_native(void)
 	struct resp r;
 
 	snprintf(path, sizeof path, "%s/servers/ollama-api-chat.ndjson", FIXTURES);
-	s = fio_slurp(path, 1 << 20, &n);
+	s = fileio_slurp(path, 1 << 20, &n);
 	CHECK(s != NULL);
 	if (s == NULL)
 		return;
@@ -268,14 +268,14 @@ static void test_ollama_native(void)
 		;
 	resp_body(&r, s, cut, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_STREAM);
+	CHECK_INT(r.status, FMT_ST_STREAM);
 	CHECK_STR(r.err, "the stream ended without a line saying done");
 	resp_free(&r);
 	/* SSE where JSON lines were asked for */
 	start_ollama(&r, "text/event-stream");
 	resp_body(&r, s, n, 2);
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_PROTOCOL);
+	CHECK_INT(r.status, FMT_ST_PROTOCOL);
 	CHECK_STR(r.err, "Content-Type is \"text/event-stream\", not application/x-ndjson");
 	resp_free(&r);
 	/* an error line */
@@ -285,7 +285,7 @@ static void test_ollama_native(void)
 		resp_body(&r, line, sizeof line - 1, 2);
 	}
 	resp_end(&r, RT_OK, "", 3);
-	CHECK_INT(r.status, ST_STREAM);
+	CHECK_INT(r.status, FMT_ST_STREAM);
 	CHECK_STR(r.err, "error in stream: model runner has unexpectedly stopped");
 	resp_free(&r);
 	free(s);

@@ -136,7 +136,7 @@ static void check_fixture(const char *name, int want_events)
 	int bad = 0;
 
 	snprintf(path, sizeof path, "%s/%s", FIXTURES, name);
-	s = fio_slurp(path, 1 << 20, &n);
+	s = fileio_slurp(path, 1 << 20, &n);
 	CHECK(s != NULL);
 	if (s == NULL)
 		return;

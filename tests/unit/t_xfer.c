@@ -21,19 +21,19 @@ static void test_classify(void)
 
 	CHECK(x != NULL);
 	xfer_classify(x, CURLE_COULDNT_CONNECT, 1);
-	CHECK_INT(x->r.status, ST_CONNECT);
+	CHECK_INT(x->r.status, FMT_ST_CONNECT);
 	xfer_free(x);
 
 	x = xfer_new(&conf, 2, body());
 	x->sock_errno = EMFILE;
 	xfer_classify(x, CURLE_COULDNT_CONNECT, 1);
-	CHECK_INT(x->r.status, ST_CONNECT);
+	CHECK_INT(x->r.status, FMT_ST_CONNECT);
 	CHECK(strncmp(x->r.err, "out of file descriptors on this machine", 39) == 0);
 	xfer_free(x);
 
 	x = xfer_new(&conf, 3, body());
 	xfer_classify(x, CURLE_OPERATION_TIMEDOUT, 1);
-	CHECK_INT(x->r.status, ST_TIMEOUT);
+	CHECK_INT(x->r.status, FMT_ST_TIMEOUT);
 	xfer_free(x);
 	CHECK(xfer_new(&conf, 4, NULL) == NULL);
 }
