@@ -587,26 +587,29 @@ static const char *prompt_by_length(struct rd_run *const *r, int n, int largest,
 	return best;
 }
 
-static void summary(struct rd_group *g)
+static void summary_unknown(struct rd_summary *s)
 {
-	struct rd_summary *s = &g->sum;
-	const struct rd_level *b = g->base;
-	struct rd_run **ctx = calloc((size_t)g->n + 1, sizeof *ctx);
-	struct rd_run **own = calloc((size_t)g->n + 1, sizeof *own);
-	double tok, peak = NAN, checked = 0, passed = 0, v;
-	int i, nctx = 0, nload = 0, nown = 0;
-	const char *p;
-
 	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill = s->load_s = s->steady_gb = UNKNOWN;
 	s->peak_gb = s->tps_per_gb = s->error_rate = s->error_all = s->quality = UNKNOWN;
 	s->model_gb = s->srv_decode = s->srv_prefill = UNKNOWN;
 	s->wired_gb = s->compressed_gb = s->swap_gb = UNKNOWN;
 	s->decode = (struct rd_mean){NAN, NAN, NAN, 0, 0};
 	s->prefill_tokens = NAN;
-	s->load_s.v = 0;
 	s->srv_load_s = UNKNOWN;
-	double srv_sum = 0;
+}
+
+/* The figures of every run of the group but a ladder's, a load series' or
+ * a capacity search's: loads, the largest peak, the model file, the error
+ * rate over all, the prefill at the longest context prompt. */
+static void summary_all(struct rd_group *g, struct rd_summary *s)
+{
+	struct rd_run **ctx = calloc((size_t)g->n + 1, sizeof *ctx);
+	struct rd_run **own = calloc((size_t)g->n + 1, sizeof *own);
+	double tok, peak = NAN, v, load = 0, srv_sum = 0;
+	int i, nctx = 0, nload = 0, nown = 0;
 	size_t srv_n = 0;
+	const char *p;
+
 	for (i = 0; i < g->n; i++) {
 		const cJSON *d = g->runs[i]->doc;
 		const char *st = jget_path_str(d, RP_LOAD_STATUS);
@@ -620,7 +623,7 @@ static void summary(struct rd_group *g)
 		if (st && strcmp(st, RS_OK) != 0)
 			s->load_failed = 1;
 		else if (st && isfinite(v = num(d, RP_LOAD_SECONDS))) {
-			s->load_s.v += v, nload++;
+			load += v, nload++;
 			if (isfinite(v = num(d, RP_LOAD_SERVER_S)) && v >= 0)
 				srv_sum += v, srv_n++;
 		}
@@ -631,7 +634,7 @@ static void summary(struct rd_group *g)
 		if (g->runs[i]->kind == RD_CONTEXT && ctx)
 			ctx[nctx++] = g->runs[i];
 	}
-	s->load_s = nload ? (struct rd_fig){s->load_s.v / nload, (size_t)nload} : UNKNOWN;
+	s->load_s = nload ? (struct rd_fig){load / nload, (size_t)nload} : UNKNOWN;
 	if (srv_n)
 		s->srv_load_s = (struct rd_fig){srv_sum / (double)srv_n, srv_n};
 	s->error_all = own ? error_of(own, nown) : UNKNOWN;
@@ -643,15 +646,20 @@ static void summary(struct rd_group *g)
 		s->prefill_tokens = tok;
 	}
 	free(ctx);
-	if (b == NULL)
-		return;
+}
+
+/* The figures of the Summary's workload at the group's lowest level b. */
+static void summary_base(const struct rd_level *b, struct rd_summary *s)
+{
+	double tok, checked = 0, passed = 0, v;
+	const cJSON *pp = jget_path(b->runs[0]->doc, RP_PER_PROMPT);
+
 	s->runs = b->n;
 	s->decode = b->decode;
 	s->error_rate = b->error_rate;
 	s->ttft_prompt = prompt_by_length(b->runs, b->n, 0, &tok);
-	if (s->ttft_prompt == NULL && jget_path(b->runs[0]->doc, RP_PER_PROMPT))
-		s->ttft_prompt = jget_path(b->runs[0]->doc, RP_PER_PROMPT)->child ?
-				 jget_path(b->runs[0]->doc, RP_PER_PROMPT)->child->string : NULL;
+	if (s->ttft_prompt == NULL && pp)
+		s->ttft_prompt = pp->child ? pp->child->string : NULL;
 	if (s->ttft_prompt)
 		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, RD_TTFT);
 	s->ttft_all = mean_runs(b->runs, b->n, RP_TTFT "." RS_MEAN);
@@ -665,7 +673,7 @@ static void summary(struct rd_group *g)
 	s->wired_gb = largest_gb(b->runs, b->n, RP_WIRED_PEAK);
 	s->compressed_gb = largest_gb(b->runs, b->n, RP_COMPRESSED_GROWTH);
 	s->swap_gb = largest_gb(b->runs, b->n, RP_SWAP_GROWTH);
-	for (i = 0; i < b->n; i++) {
+	for (int i = 0; i < b->n; i++) {
 		const cJSON *d = b->runs[i]->doc;
 		if (isfinite(v = num(d, RP_REASONING)))
 			s->reasoning_tokens += v;
@@ -678,6 +686,14 @@ static void summary(struct rd_group *g)
 		s->quality = (struct rd_fig){passed / checked, (size_t)checked};
 	if (s->reasoning_tokens > 0)
 		s->ttfo_p50 = pct_runs(b->runs, b->n, RP_TTFO, RS_P50);
+}
+
+static void summary(struct rd_group *g)
+{
+	summary_unknown(&g->sum);
+	summary_all(g, &g->sum);
+	if (g->base != NULL)
+		summary_base(g->base, &g->sum);
 }
 
 /* ---- grouping ------------------------------------------------------------ */
