@@ -29,8 +29,7 @@ double args_real(const char *name, const char *v, double lo, double hi)
 	return d;
 }
 
-long long args_int(const char *name, const char *v, long long lo,
-		   long long hi)
+long long args_int(const char *name, const char *v, long long lo, long long hi)
 {
 	long long n;
 	uint64_t u;
@@ -53,9 +52,11 @@ int args_list(const char *name, char *v, const char **out, int cap)
 	char *tok, *save = NULL;
 	int n = 0;
 
-	for (tok = strtok_r(v, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (tok = strtok_r(v, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
 		if (n == cap)
-			diag_die(EXIT_USAGE, "%s: at most %d values", name, cap);
+			diag_die(EXIT_USAGE, "%s: at most %d values", name,
+				 cap);
 		out[n++] = tok;
 	}
 	if (n == 0)

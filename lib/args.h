@@ -19,8 +19,7 @@ double args_duration(const char *name, const char *v);
 double args_real(const char *name, const char *v, double lo, double hi);
 
 /* A whole number in [lo, hi]; k and M suffixes are allowed ("10k"). */
-long long args_int(const char *name, const char *v, long long lo,
-		   long long hi);
+long long args_int(const char *name, const char *v, long long lo, long long hi);
 
 /* Splits the comma-separated value v of option name in place into at most
  * cap words (empty ones dropped) and returns how many; more than cap, or

@@ -51,7 +51,8 @@ void cap_next(const struct cap_level *lv, int n, int max_users,
 			return;
 		}
 		out->act = CAP_RUN;
-		out->users = lo == 0 ? 1 : (lo * 2 > max_users ? max_users : lo * 2);
+		out->users =
+		    lo == 0 ? 1 : (lo * 2 > max_users ? max_users : lo * 2);
 		return;
 	}
 	if (hi - lo <= 1) {
@@ -96,13 +97,15 @@ long cap_max_requests(int max_users, long need, long per_user, long np)
 		np = 1;
 	for (u = 1;; u = u * 2 > max_users ? max_users : u * 2) {
 		sum += (cap_passes(u, need, per_user, np, 0) +
-			cap_passes(u, need, per_user, np, 1)) * np;
+			cap_passes(u, need, per_user, np, 1)) *
+		       np;
 		dbl++;
 		if (u >= max_users)
 			break;
 	}
 	/* the bisection's levels lie below max_users */
 	per = (cap_passes(max_users, need, per_user, np, 0) +
-	       cap_passes(max_users, need, per_user, np, 1)) * np;
+	       cap_passes(max_users, need, per_user, np, 1)) *
+	      np;
 	return sum + (long)(levels - dbl) * per;
 }

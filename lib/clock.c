@@ -50,7 +50,8 @@ double clock_mono(void)
 double clock_to_shared(int64_t mono_ns)
 {
 	clock_init();
-	/* A double holds epoch seconds to about 0.2 µs, enough for µs output. */
+	/* A double holds epoch seconds to about 0.2 µs, enough for µs output.
+	 */
 	return (double)(base_wall_ns + (mono_ns - base_mono_ns)) / 1e9;
 }
 
@@ -58,7 +59,8 @@ int64_t clock_from_shared(double t)
 {
 	clock_init();
 	double sec = (double)(int64_t)t;
-	int64_t ns = (int64_t)sec * 1000000000 + (int64_t)((t - sec) * 1e9 + 0.5);
+	int64_t ns =
+	    (int64_t)sec * 1000000000 + (int64_t)((t - sec) * 1e9 + 0.5);
 	return ns - base_wall_ns + base_mono_ns;
 }
 
@@ -79,14 +81,16 @@ int clock_sleep_until(int64_t mono_ns)
 #if defined(__linux__)
 		ts.tv_sec = mono_ns / 1000000000;
 		ts.tv_nsec = mono_ns % 1000000000;
-		int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		int rc =
+		    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 		if (rc == 0)
 			return 0;
 		if (rc != EINTR)
 			continue;
 #else
-		/* macOS has no clock_nanosleep: a relative sleep recomputed from
-		 * the absolute target each time still does not accumulate drift. */
+		/* macOS has no clock_nanosleep: a relative sleep recomputed
+		 * from the absolute target each time still does not accumulate
+		 * drift. */
 		int64_t d = mono_ns - now;
 		ts.tv_sec = d / 1000000000;
 		ts.tv_nsec = d % 1000000000;

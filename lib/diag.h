@@ -6,9 +6,9 @@
 
 /* The exit codes of every tokbench tool (each tool manual, EXIT STATUS). */
 enum {
-	EXIT_OK = 0,      /* success */
+	EXIT_OK = 0,	  /* success */
 	EXIT_RUNTIME = 1, /* runtime failure or bad data */
-	EXIT_USAGE = 2    /* bad command line */
+	EXIT_USAGE = 2	  /* bad command line */
 };
 
 #if defined(__GNUC__)

@@ -67,8 +67,8 @@ static int is_token(const char *ch)
 }
 
 /* gen's events: its run id, sends and token chunks. */
-static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *why,
-		    size_t whylen)
+static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s,
+		    char *why, size_t whylen)
 {
 	ndjson_reader *r = ndjson_open(f, "events", 0);
 	long *count = NULL, k;
@@ -82,13 +82,16 @@ static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *w
 		const char *type = jget_str(ev, "ev");
 		double t = jget_num(ev, "t", NAN), id = jget_num(ev, "id", -1);
 		if (type && !strcmp(type, "run") && !run[0])
-			snprintf(run, runlen, "%s", jget_str(ev, "run_id") ? jget_str(ev, "run_id") : "");
+			snprintf(run, runlen, "%s",
+				 jget_str(ev, "run_id") ? jget_str(ev, "run_id")
+							: "");
 		else if (type && !strcmp(type, "req") && id >= 1 && id <= 1e8)
 			rc = push(s, (long)id, 0, t);
-		else if (type && !strcmp(type, "tok") && is_token(jget_str(ev, "ch")) &&
-			 id >= 1 && id <= 1e8)
-			rc = (k = next_k(&count, &cap, (long)id)) < 0 ? -1 :
-			     push(s, (long)id, k, t);
+		else if (type && !strcmp(type, "tok") &&
+			 is_token(jget_str(ev, "ch")) && id >= 1 && id <= 1e8)
+			rc = (k = next_k(&count, &cap, (long)id)) < 0
+				 ? -1
+				 : push(s, (long)id, k, t);
 		cJSON_Delete(ev);
 	}
 	ndjson_close(r);
@@ -96,12 +99,14 @@ static int read_gen(FILE *f, char *run, size_t runlen, struct stamps *s, char *w
 	if (rc != 0)
 		return snprintf(why, whylen, "out of memory"), -1;
 	if (!run[0])
-		return snprintf(why, whylen, "gen's events have no run event"), -1;
+		return snprintf(why, whylen, "gen's events have no run event"),
+		       -1;
 	return 0;
 }
 
 /* llmsim's log: the requests and chunks of run (rid "RUN-ID"). */
-static int read_sim(FILE *f, const char *run, struct stamps *s, char *why, size_t whylen)
+static int read_sim(FILE *f, const char *run, struct stamps *s, char *why,
+		    size_t whylen)
 {
 	ndjson_reader *r = ndjson_open(f, "log", 0);
 	size_t n = strlen(run), cap = 0;
@@ -112,7 +117,8 @@ static int read_sim(FILE *f, const char *run, struct stamps *s, char *why, size_
 	if (r == NULL)
 		return snprintf(why, whylen, "out of memory"), -1;
 	while (rc == 0 && ndjson_next(r, &ev) == ND_OK) {
-		const char *what = jget_str(ev, "what"), *rid = jget_str(ev, "rid");
+		const char *what = jget_str(ev, "what"),
+			   *rid = jget_str(ev, "rid");
 		double t = jget_num(ev, "t", NAN);
 		char *end;
 		long id;
@@ -120,8 +126,11 @@ static int read_sim(FILE *f, const char *run, struct stamps *s, char *why, size_
 		    (id = strtol(rid + n + 1, &end, 10)) >= 1 && *end == '\0') {
 			if (!strcmp(what, "req"))
 				rc = push(s, id, 0, t);
-			else if (!strcmp(what, "chunk") && is_token(jget_str(ev, "ch")))
-				rc = (k = next_k(&count, &cap, id)) < 0 ? -1 : push(s, id, k, t);
+			else if (!strcmp(what, "chunk") &&
+				 is_token(jget_str(ev, "ch")))
+				rc = (k = next_k(&count, &cap, id)) < 0
+					 ? -1
+					 : push(s, id, k, t);
 		}
 		cJSON_Delete(ev);
 	}
@@ -166,12 +175,18 @@ int fidelity_read(struct fidelity *f, FILE *events, FILE *simlog, char *why,
 			continue;
 		f->pairs++;
 		d = (a->t - b->t) * 1e3;
-		rc |= stats_push(&f->offset, d) | stats_push(&f->arrival, fabs(d));
-		if (a->k == 1 && (ga = find(&g, a->id, 0)) && (ma = find(&m, a->id, 0)))
-			rc |= stats_push(&f->ttft, fabs(((a->t - ga->t) - (b->t - ma->t)) * 1e3));
+		rc |= stats_push(&f->offset, d) |
+		      stats_push(&f->arrival, fabs(d));
+		if (a->k == 1 && (ga = find(&g, a->id, 0)) &&
+		    (ma = find(&m, a->id, 0)))
+			rc |= stats_push(
+			    &f->ttft,
+			    fabs(((a->t - ga->t) - (b->t - ma->t)) * 1e3));
 		else if (a->k > 1 && (ga = find(&g, a->id, a->k - 1)) &&
 			 (ma = find(&m, a->id, a->k - 1)))
-			rc |= stats_push(&f->itl, fabs(((a->t - ga->t) - (b->t - ma->t)) * 1e3));
+			rc |= stats_push(
+			    &f->itl,
+			    fabs(((a->t - ga->t) - (b->t - ma->t)) * 1e3));
 	}
 	if (rc != 0) {
 		snprintf(why, whylen, "out of memory");

@@ -89,7 +89,7 @@ static int write_through(const char *path, const void *data, size_t len)
 }
 
 int fileio_write_atomic(const char *path, const void *data, size_t len,
-		     int flags)
+			int flags)
 {
 	size_t plen = strlen(path);
 	struct stat st;
@@ -146,13 +146,15 @@ long fileio_raise_nofile(void)
 		return -1;
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-		rl.rlim_cur = 10240; /* macOS caps an infinite max at OPEN_MAX */
+		rl.rlim_cur =
+		    10240; /* macOS caps an infinite max at OPEN_MAX */
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return -1;
-	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)LONG_MAX ?
-	       LONG_MAX : (long)rl.rlim_cur;
+	return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)LONG_MAX
+		   ? LONG_MAX
+		   : (long)rl.rlim_cur;
 }
 
 int fileio_in_path(const char *prog)

@@ -23,7 +23,7 @@ enum {
  * either the old file or the new one, never a truncated one.  Returns 0,
  * or -1 with errno set and no temporary file left behind. */
 int fileio_write_atomic(const char *path, const void *data, size_t len,
-		     int flags);
+			int flags);
 
 /* 1 if an executable named prog is in a directory of $PATH, else 0. */
 int fileio_in_path(const char *prog);

@@ -4,17 +4,15 @@
 #include <string.h>
 
 static const char *const status_names[FMT_ST_COUNT] = {
-	"ok", "http_error", "connect_error", "timeout", "stream_error",
-	"protocol_error", "aborted", "other"
-};
+    "ok",	    "http_error",     "connect_error", "timeout",
+    "stream_error", "protocol_error", "aborted",       "other"};
 
 static const char *const timeout_names[FMT_TO_COUNT] = {
-	"connect", "first", "idle", "total", "other"
-};
+    "connect", "first", "idle", "total", "other"};
 
 static const char *const leak_names[LEAK_COUNT] = {
-	"insufficient data", "leak suspected", "no leak", "inconclusive", "error", "other"
-};
+    "insufficient data", "leak suspected", "no leak",
+    "inconclusive",	 "error",	   "other"};
 
 const char *formats_status_name(enum formats_status st)
 {

@@ -16,13 +16,26 @@
 /* Why a request ended: a done event's "status".  FMT_ST_OTHER is a reader's
  * name for a status it does not know; gen never writes it. */
 enum formats_status {
-	FMT_ST_OK, FMT_ST_HTTP, FMT_ST_CONNECT, FMT_ST_TIMEOUT, FMT_ST_STREAM, FMT_ST_PROTOCOL,
-	FMT_ST_ABORTED, FMT_ST_OTHER, FMT_ST_COUNT
+	FMT_ST_OK,
+	FMT_ST_HTTP,
+	FMT_ST_CONNECT,
+	FMT_ST_TIMEOUT,
+	FMT_ST_STREAM,
+	FMT_ST_PROTOCOL,
+	FMT_ST_ABORTED,
+	FMT_ST_OTHER,
+	FMT_ST_COUNT
 };
 
-/* Which timeout ended a request: a done event's "timeout" with FMT_ST_TIMEOUT. */
+/* Which timeout ended a request: a done event's "timeout" with FMT_ST_TIMEOUT.
+ */
 enum formats_timeout {
-	FMT_TO_CONNECT, FMT_TO_FIRST, FMT_TO_IDLE, FMT_TO_TOTAL, FMT_TO_OTHER, FMT_TO_COUNT
+	FMT_TO_CONNECT,
+	FMT_TO_FIRST,
+	FMT_TO_IDLE,
+	FMT_TO_TOTAL,
+	FMT_TO_OTHER,
+	FMT_TO_COUNT
 };
 
 /* agg's verdict on a run's memory over its requests (memory.leak.verdict,
@@ -31,8 +44,13 @@ enum formats_timeout {
  * LEAK_OTHER is a reader's name for a verdict it does not know; agg never
  * writes it. */
 enum formats_leak {
-	LEAK_FEW, LEAK_SUSPECTED, LEAK_NONE, LEAK_INCONCLUSIVE, LEAK_ERROR,
-	LEAK_OTHER, LEAK_COUNT
+	LEAK_FEW,
+	LEAK_SUSPECTED,
+	LEAK_NONE,
+	LEAK_INCONCLUSIVE,
+	LEAK_ERROR,
+	LEAK_OTHER,
+	LEAK_COUNT
 };
 
 /* The written name of a status or timeout ("ok", "http_error", ...;

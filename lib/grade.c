@@ -24,14 +24,17 @@ const char *grade_check(const cJSON *spec)
 		       "\"exact\", \"json\" and \"lines\"";
 	if (num && !cJSON_IsNumber(num))
 		return "\"answer\": \"number\" must be a number";
-	if (member(spec, "tol") && (!num || !cJSON_IsNumber(member(spec, "tol")) ||
-				    member(spec, "tol")->valuedouble < 0))
-		return "\"answer\": \"tol\" must be a number >= 0, with \"number\"";
+	if (member(spec, "tol") &&
+	    (!num || !cJSON_IsNumber(member(spec, "tol")) ||
+	     member(spec, "tol")->valuedouble < 0))
+		return "\"answer\": \"tol\" must be a number >= 0, with "
+		       "\"number\"";
 	if (ex && !cJSON_IsArray(ex))
 		return "\"answer\": \"exact\" must be an array of strings";
-	cJSON_ArrayForEach(v, ex)
-		if (!cJSON_IsString(v) || !*v->valuestring)
-			return "\"answer\": \"exact\" must be an array of strings";
+	cJSON_ArrayForEach(
+	    v, ex) if (!cJSON_IsString(v) ||
+		       !*v->valuestring) return "\"answer\": \"exact\" must be "
+						"an array of strings";
 	if (ex && cJSON_GetArraySize(ex) == 0)
 		return "\"answer\": \"exact\" must be an array of strings";
 	if (js && !cJSON_IsObject(js))
@@ -39,8 +42,10 @@ const char *grade_check(const cJSON *spec)
 	if (ln && (!cJSON_IsNumber(ln) || ln->valuedouble < 1 ||
 		   ln->valuedouble != floor(ln->valuedouble)))
 		return "\"answer\": \"lines\" must be a whole number >= 1";
-	if (member(spec, "prefix") && (!ln || !cJSON_IsString(member(spec, "prefix"))))
-		return "\"answer\": \"prefix\" must be a string, with \"lines\"";
+	if (member(spec, "prefix") &&
+	    (!ln || !cJSON_IsString(member(spec, "prefix"))))
+		return "\"answer\": \"prefix\" must be a string, with "
+		       "\"lines\"";
 	return NULL;
 }
 
@@ -56,8 +61,10 @@ static const char *number_at(const char *p, double *v)
 	while (*p && n + 1 < sizeof buf) {
 		if (isdigit((unsigned char)*p))
 			buf[n++] = *p++;
-		else if (*p == ',' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) &&
-			 isdigit((unsigned char)p[3]) && !isdigit((unsigned char)p[4]))
+		else if (*p == ',' && isdigit((unsigned char)p[1]) &&
+			 isdigit((unsigned char)p[2]) &&
+			 isdigit((unsigned char)p[3]) &&
+			 !isdigit((unsigned char)p[4]))
 			p++; /* a thousands separator */
 		else if (*p == '.' && !dot && isdigit((unsigned char)p[1]))
 			dot = 1, buf[n++] = *p++;
@@ -111,7 +118,8 @@ static char *bare(char *s)
 
 	while (*s && strchr(strip, *s))
 		s++;
-	if (strncasecmp(s, "answer:", 7) == 0 || strncasecmp(s, "final answer:", 13) == 0)
+	if (strncasecmp(s, "answer:", 7) == 0 ||
+	    strncasecmp(s, "final answer:", 13) == 0)
 		s = strchr(s, ':') + 1;
 	while (*s && strchr(strip, *s))
 		s++;
@@ -128,9 +136,8 @@ static int grade_exact(const cJSON *ex, const char *text)
 
 	last_line(text, line, sizeof line);
 	b = bare(line);
-	cJSON_ArrayForEach(v, ex)
-		if (strcasecmp(b, v->valuestring) == 0)
-			return 1;
+	cJSON_ArrayForEach(v,
+			   ex) if (strcasecmp(b, v->valuestring) == 0) return 1;
 	return 0;
 }
 
@@ -151,10 +158,9 @@ static int grade_json(const cJSON *want, const char *text)
 		cJSON_Delete(got);
 		return 0;
 	}
-	cJSON_ArrayForEach(w, got)
-		n++;
-	cJSON_ArrayForEach(w, want)
-		ok &= cJSON_Compare(w, member(got, w->string), 1);
+	cJSON_ArrayForEach(w, got) n++;
+	cJSON_ArrayForEach(w, want) ok &=
+	    cJSON_Compare(w, member(got, w->string), 1);
 	ok &= n == cJSON_GetArraySize(want);
 	cJSON_Delete(got);
 	return ok;
@@ -169,12 +175,15 @@ static int grade_lines(const cJSON *spec, const char *text)
 	for (; *p; p = nl ? nl + 1 : p + strlen(p)) {
 		const char *q;
 		nl = strchr(p, '\n');
-		for (q = p; q < (nl ? nl : p + strlen(p)) && isspace((unsigned char)*q); q++)
+		for (q = p; q < (nl ? nl : p + strlen(p)) &&
+			    isspace((unsigned char)*q);
+		     q++)
 			;
 		if (q == (nl ? nl : p + strlen(p)))
 			continue; /* blank */
 		n++;
-		if (pre && strncmp(p, pre->valuestring, strlen(pre->valuestring)) != 0)
+		if (pre &&
+		    strncmp(p, pre->valuestring, strlen(pre->valuestring)) != 0)
 			ok = 0;
 	}
 	return ok && n == (int)member(spec, "lines")->valuedouble;
@@ -188,9 +197,11 @@ int grade_text(const cJSON *spec, const char *text)
 	if (text == NULL)
 		return 0;
 	if (num) {
-		tol = member(spec, "tol") ? member(spec, "tol")->valuedouble :
-			1e-9 * fmax(1, fabs(num->valuedouble));
-		return last_number(text, &v) && fabs(v - num->valuedouble) <= tol;
+		tol = member(spec, "tol")
+			  ? member(spec, "tol")->valuedouble
+			  : 1e-9 * fmax(1, fabs(num->valuedouble));
+		return last_number(text, &v) &&
+		       fabs(v - num->valuedouble) <= tol;
 	}
 	if (member(spec, "exact"))
 		return grade_exact(member(spec, "exact"), text);
@@ -218,13 +229,17 @@ char *grade_answer(const cJSON *spec, int wrong, char *buf, size_t len)
 	char *s;
 
 	if (num) {
-		snprintf(buf, len, "The answer is %.10g.", num->valuedouble + (wrong ? 1 : 0));
+		snprintf(buf, len, "The answer is %.10g.",
+			 num->valuedouble + (wrong ? 1 : 0));
 	} else if (member(spec, "exact")) {
-		snprintf(buf, len, "%s", wrong ? "I do not know." :
-			 cJSON_GetArrayItem(member(spec, "exact"), 0)->valuestring);
+		snprintf(buf, len, "%s",
+			 wrong ? "I do not know."
+			       : cJSON_GetArrayItem(member(spec, "exact"), 0)
+				     ->valuestring);
 	} else if (member(spec, "json")) {
 		s = cJSON_PrintUnformatted(member(spec, "json"));
-		snprintf(buf, len, "%s", s && !wrong ? s : "{\"error\": \"no\"}");
+		snprintf(buf, len, "%s",
+			 s && !wrong ? s : "{\"error\": \"no\"}");
 		free(s);
 	} else {
 		answer_lines(spec, wrong, buf, len);

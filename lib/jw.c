@@ -106,7 +106,8 @@ void jw_escape(jw *w, const char *str, size_t n)
 			run++, i++;
 			continue;
 		}
-		if (c >= 0x80 && (k = jw_utf8_len((const char *)s + i, n - i)) > 0) {
+		if (c >= 0x80 &&
+		    (k = jw_utf8_len((const char *)s + i, n - i)) > 0) {
 			run += k, i += k;
 			continue;
 		}
@@ -125,8 +126,8 @@ void jw_escape(jw *w, const char *str, size_t n)
 			if (c >= 0x80) {
 				put(w, "\xef\xbf\xbd", 3); /* U+FFFD */
 			} else {
-				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4],
-					     hex[c & 15]};
+				char u[6] = {'\\', 'u',		'0',
+					     '0',  hex[c >> 4], hex[c & 15]};
 				put(w, u, 6);
 			}
 		}
@@ -169,10 +170,22 @@ static void close_(jw *w, char c)
 		w->depth--;
 }
 
-void jw_obj_open(jw *w, const char *key) { open_(w, key, '{', 0); }
-void jw_obj_close(jw *w) { close_(w, '}'); }
-void jw_arr_open(jw *w, const char *key) { open_(w, key, '[', 1); }
-void jw_arr_close(jw *w) { close_(w, ']'); }
+void jw_obj_open(jw *w, const char *key)
+{
+	open_(w, key, '{', 0);
+}
+void jw_obj_close(jw *w)
+{
+	close_(w, '}');
+}
+void jw_arr_open(jw *w, const char *key)
+{
+	open_(w, key, '[', 1);
+}
+void jw_arr_close(jw *w)
+{
+	close_(w, ']');
+}
 
 void jw_strn(jw *w, const char *key, const char *s, size_t n)
 {

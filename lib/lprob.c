@@ -47,7 +47,8 @@ static int content_item(const cJSON *it, struct lp_pos *p)
 	top = cJSON_GetObjectItemCaseSensitive(it, "top_logprobs");
 	if (!cJSON_IsArray(top))
 		top = cJSON_GetObjectItemCaseSensitive(it, "top_probs");
-	cJSON_ArrayForEach(t, top) {
+	cJSON_ArrayForEach(t, top)
+	{
 		lp = item_lp(t, &found);
 		if (found && p->ntop < LP_TOPMAX)
 			set_alt(&p->top[p->ntop++], jget_str(t, "token"), lp);
@@ -61,7 +62,8 @@ static int parse_content(const cJSON *arr, lp_pos_fn *fn, void *ctx)
 	struct lp_pos p;
 	int n = 0;
 
-	cJSON_ArrayForEach(it, arr) {
+	cJSON_ArrayForEach(it, arr)
+	{
 		if (content_item(it, &p) == 0) {
 			fn(ctx, &p);
 			n++;
@@ -75,8 +77,10 @@ static int parse_content(const cJSON *arr, lp_pos_fn *fn, void *ctx)
 static int parse_legacy(const cJSON *lp, lp_pos_fn *fn, void *ctx)
 {
 	const cJSON *toks = cJSON_GetObjectItemCaseSensitive(lp, "tokens");
-	const cJSON *lps = cJSON_GetObjectItemCaseSensitive(lp, "token_logprobs");
-	const cJSON *tops = cJSON_GetObjectItemCaseSensitive(lp, "top_logprobs");
+	const cJSON *lps =
+	    cJSON_GetObjectItemCaseSensitive(lp, "token_logprobs");
+	const cJSON *tops =
+	    cJSON_GetObjectItemCaseSensitive(lp, "top_logprobs");
 	const cJSON *alt;
 	struct lp_pos p;
 	int i, n = cJSON_GetArraySize(toks);
@@ -84,11 +88,13 @@ static int parse_legacy(const cJSON *lp, lp_pos_fn *fn, void *ctx)
 	for (i = 0; i < n; i++) {
 		const cJSON *v = cJSON_GetArrayItem(lps, i);
 		memset(&p, 0, sizeof p);
-		set_alt(&p.tok, cJSON_GetStringValue(cJSON_GetArrayItem(toks, i)),
+		set_alt(&p.tok,
+			cJSON_GetStringValue(cJSON_GetArrayItem(toks, i)),
 			cJSON_IsNumber(v) ? v->valuedouble : log(LP_FLOOR));
-		cJSON_ArrayForEach(alt, cJSON_GetArrayItem(tops, i))
-			if (cJSON_IsNumber(alt) && p.ntop < LP_TOPMAX)
-				set_alt(&p.top[p.ntop++], alt->string, alt->valuedouble);
+		cJSON_ArrayForEach(
+		    alt, cJSON_GetArrayItem(tops, i)) if (cJSON_IsNumber(alt) &&
+							  p.ntop < LP_TOPMAX)
+		    set_alt(&p.top[p.ntop++], alt->string, alt->valuedouble);
 		fn(ctx, &p);
 	}
 	return n;
@@ -103,7 +109,8 @@ int lp_parse(const cJSON *choice, const cJSON *root, lp_pos_fn *fn, void *ctx)
 		v = cJSON_GetObjectItemCaseSensitive(lp, "content");
 		if (cJSON_IsArray(v))
 			return parse_content(v, fn, ctx);
-		if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(lp, "tokens")))
+		if (cJSON_IsArray(
+			cJSON_GetObjectItemCaseSensitive(lp, "tokens")))
 			return parse_legacy(lp, fn, ctx);
 		return -1;
 	}
@@ -139,15 +146,19 @@ int lp_read(const cJSON *o, struct lp_pos *p)
 	const cJSON *top = cJSON_GetObjectItemCaseSensitive(o, "top"), *a;
 
 	memset(p, 0, sizeof *p);
-	if (!cJSON_IsString(t) || !cJSON_IsNumber(lp) || (top && !cJSON_IsArray(top)))
+	if (!cJSON_IsString(t) || !cJSON_IsNumber(lp) ||
+	    (top && !cJSON_IsArray(top)))
 		return -1;
 	set_alt(&p->tok, t->valuestring, lp->valuedouble);
-	cJSON_ArrayForEach(a, top) {
-		const cJSON *at = cJSON_GetArrayItem(a, 0), *al = cJSON_GetArrayItem(a, 1);
+	cJSON_ArrayForEach(a, top)
+	{
+		const cJSON *at = cJSON_GetArrayItem(a, 0),
+			    *al = cJSON_GetArrayItem(a, 1);
 		if (!cJSON_IsString(at) || !cJSON_IsNumber(al))
 			return -1;
 		if (p->ntop < LP_TOPMAX)
-			set_alt(&p->top[p->ntop++], at->valuestring, al->valuedouble);
+			set_alt(&p->top[p->ntop++], at->valuestring,
+				al->valuedouble);
 	}
 	return 0;
 }

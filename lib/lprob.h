@@ -17,7 +17,7 @@
 
 struct lp_alt {
 	char tok[LP_TOKLEN];
-	double lp;               /* natural log of its probability */
+	double lp; /* natural log of its probability */
 };
 
 /* One output position: the token the server chose and the top

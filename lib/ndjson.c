@@ -140,7 +140,8 @@ static cJSON *parse_line(ndjson_reader *r, const char *s, size_t n)
 	v = cJSON_ParseWithLengthOpts(s, n, &end, 0);
 	if (v == NULL) {
 		const char *at = cJSON_GetErrorPtr();
-		long off = at && at >= s && at <= s + n ? (long)(at - s) + 1 : 0;
+		long off =
+		    at && at >= s && at <= s + n ? (long)(at - s) + 1 : 0;
 		snprintf(r->reason, sizeof r->reason,
 			 "invalid JSON at byte %ld", off);
 		return NULL;
@@ -177,7 +178,19 @@ int ndjson_next(ndjson_reader *r, cJSON **out)
 	return rc;
 }
 
-const char *ndjson_name(const ndjson_reader *r) { return r->name; }
-long ndjson_lineno(const ndjson_reader *r) { return r->lineno; }
-const char *ndjson_reason(const ndjson_reader *r) { return r->reason; }
-long ndjson_invalid_count(const ndjson_reader *r) { return r->invalid; }
+const char *ndjson_name(const ndjson_reader *r)
+{
+	return r->name;
+}
+long ndjson_lineno(const ndjson_reader *r)
+{
+	return r->lineno;
+}
+const char *ndjson_reason(const ndjson_reader *r)
+{
+	return r->reason;
+}
+long ndjson_invalid_count(const ndjson_reader *r)
+{
+	return r->invalid;
+}

@@ -9,10 +9,10 @@
 
 /* Results of ndjson_next and ndjson_getline. */
 enum {
-	ND_OK = 0,   /* a line (or value) was returned */
-	ND_EOF,      /* no more input */
-	ND_INVALID,  /* the line is not one JSON value (strict mode only) */
-	ND_IOERR     /* read error or out of memory; errno is set */
+	ND_OK = 0,  /* a line (or value) was returned */
+	ND_EOF,	    /* no more input */
+	ND_INVALID, /* the line is not one JSON value (strict mode only) */
+	ND_IOERR    /* read error or out of memory; errno is set */
 };
 
 /* Options for ndjson_open. */
@@ -23,14 +23,14 @@ enum {
 /* Called for every invalid line skipped in lenient mode, with the source
  * name, the 1-based line number and a short reason. */
 typedef void ndjson_invalid_fn(void *ctx, const char *name, long line,
-			   const char *reason);
+			       const char *reason);
 
 typedef struct ndjson_reader ndjson_reader;
 
 /*
  * Opens a reader on f, which it does not own or close; it reads f's file
- * descriptor directly, so nothing else may read from f meanwhile.  name is used in
- * positions ("-" or "<stdin>" for standard input) and is copied.  Lines may
+ * descriptor directly, so nothing else may read from f meanwhile.  name is used
+ * in positions ("-" or "<stdin>" for standard input) and is copied.  Lines may
  * be of any length; "\n" and "\r\n" both end a line; a last line without a
  * newline is still a line; blank lines are skipped.  Release with ndjson_close.
  * Returns NULL when out of memory.

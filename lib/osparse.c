@@ -75,7 +75,7 @@ static int64_t kb_field(const char *s, size_t n, const char *key)
 }
 
 int osparse_proc_stat(const char *s, size_t n, long *ppid, char *comm,
-		  size_t commlen)
+		      size_t commlen)
 {
 	const char *open = memchr(s, '(', n), *close = NULL, *p;
 	char state;
@@ -143,7 +143,8 @@ int osparse_pid_list(const char *s, size_t n, long *pids, int cap)
 		p = s + i;
 		digits = digits_at(&p, s + n, &v);
 		i = (size_t)(p - s);
-		if (digits < 0 || v > 2147483647 || (i < n && !isspace((unsigned char)s[i])))
+		if (digits < 0 || v > 2147483647 ||
+		    (i < n && !isspace((unsigned char)s[i])))
 			return -1;
 		if (digits > 0 && k < cap)
 			pids[k++] = (long)v;
@@ -224,7 +225,7 @@ int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap)
 }
 
 int osparse_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
-		  size_t modellen)
+		      size_t modellen)
 {
 	static const char key[] = "\"In use system memory\"=";
 	const char *end = s + n, *p = s, *m;
@@ -244,7 +245,8 @@ int osparse_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
 	}
 	m = line_key(s, n, "      \"model\" = ");
 	for (p = s; m == NULL && p < end; p++)
-		if ((size_t)(end - p) > 10 && memcmp(p, "\"model\" = ", 10) == 0)
+		if ((size_t)(end - p) > 10 &&
+		    memcmp(p, "\"model\" = ", 10) == 0)
 			m = p + 10;
 	if (m != NULL) {
 		while (m < end && (*m == '<' || *m == '"'))
@@ -295,7 +297,7 @@ int osparse_vm_stat(const char *s, size_t n, struct osparse_vm_counts *c)
 }
 
 void osparse_darwin_mem(const struct osparse_vm_counts *c, int64_t total,
-		    struct osparse_darwin_mem *m)
+			struct osparse_darwin_mem *m)
 {
 	int64_t page = c->page_size;
 
@@ -327,8 +329,8 @@ static const char *nth_field(const char *line, const char *end, int k,
 	}
 }
 
-int osparse_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
-		      int cap)
+int osparse_tcp_listeners(const char *s, size_t n, int port,
+			  unsigned long *inodes, int cap)
 {
 	const char *end = s + n, *line = s, *f, *colon;
 	size_t len;
@@ -352,7 +354,8 @@ int osparse_tcp_listeners(const char *s, size_t n, int port, unsigned long *inod
 		colon = memchr(local, ':', (size_t)(st - local));
 		if (colon == NULL || len >= sizeof buf)
 			continue;
-		if (strtol(colon + 1, &stop, 16) != port || (*stop != ' ' && *stop != '\t'))
+		if (strtol(colon + 1, &stop, 16) != port ||
+		    (*stop != ' ' && *stop != '\t'))
 			continue;
 		memcpy(buf, ino, len);
 		buf[len] = '\0';

@@ -13,12 +13,12 @@
 /* /proc/PID/stat: the command (between the first '(' and the last ')',
  * which may hold spaces and parentheses) and the parent PID. */
 int osparse_proc_stat(const char *s, size_t n, long *ppid, char *comm,
-		  size_t commlen);
+		      size_t commlen);
 
 /* Sizes in bytes from /proc/PID/status. */
 struct osparse_status {
 	int64_t rss, anon, file, shmem, swap;
-	int64_t hwm;   /* VmHWM: the kernel's peak resident set */
+	int64_t hwm; /* VmHWM: the kernel's peak resident set */
 };
 int osparse_proc_status(const char *s, size_t n, struct osparse_status *st);
 
@@ -39,8 +39,8 @@ int osparse_pid_list(const char *s, size_t n, long *pids, int cap);
  * /proc/net/tcp or /proc/net/tcp6 (state 0A, LISTEN; the local address's
  * port in hex).  Appends up to cap and returns how many, or -1 when the
  * text is not of that form. */
-int osparse_tcp_listeners(const char *s, size_t n, int port, unsigned long *inodes,
-		      int cap);
+int osparse_tcp_listeners(const char *s, size_t n, int port,
+			  unsigned long *inodes, int cap);
 
 /* The inode of a /proc/PID/fd link's target "socket:[12345]", or 0. */
 unsigned long osparse_socket_inode(const char *link);
@@ -49,8 +49,8 @@ unsigned long osparse_socket_inode(const char *link);
 struct osparse_gpu {
 	int index;
 	char name[96];
-	int64_t used, total;   /* bytes */
-	double power_w;        /* -1 when "[N/A]" */
+	int64_t used, total; /* bytes */
+	double power_w;	     /* -1 when "[N/A]" */
 };
 
 /* Lines of `nvidia-smi --query-gpu=index,name,memory.used,memory.total,
@@ -62,13 +62,13 @@ int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap);
 /* Apple's GPU from `ioreg -r -d 1 -w 0 -c IOAccelerator`: the
  * PerformanceStatistics "In use system memory" (bytes) and the model. */
 int osparse_ioreg_gpu(const char *s, size_t n, int64_t *in_use, char *model,
-		  size_t modellen);
+		      size_t modellen);
 
 /* macOS virtual-memory counters, in pages, as host_statistics64(HOST_VM_INFO64)
  * returns them and `vm_stat` prints them; page_size in bytes. */
 struct osparse_vm_counts {
 	int64_t page_size, free, active, inactive, speculative, wired,
-		compressed; /* "Pages occupied by compressor" */
+	    compressed; /* "Pages occupied by compressor" */
 };
 
 /* `vm_stat` output: the page size from its header ("(page size of N
@@ -84,6 +84,6 @@ struct osparse_darwin_mem {
 	int64_t used, available, wired, compressed;
 };
 void osparse_darwin_mem(const struct osparse_vm_counts *c, int64_t total,
-		    struct osparse_darwin_mem *m);
+			struct osparse_darwin_mem *m);
 
 #endif

@@ -15,7 +15,6 @@
 
 #include "fileio.h"
 
-
 /* Reads a small procfs file into buf; returns its length or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t cap)
 {
@@ -109,7 +108,8 @@ int procmem_find(const char *name, pid_t *out, int cap)
 		snprintf(path, sizeof path, "/proc/%.20s/stat", e->d_name);
 		if ((n = read_small(path, buf, sizeof buf)) <= 0)
 			continue;
-		if (osparse_proc_stat(buf, (size_t)n, &ppid, comm, sizeof comm) == 0 &&
+		if (osparse_proc_stat(buf, (size_t)n, &ppid, comm,
+				      sizeof comm) == 0 &&
 		    strcmp(comm, name) == 0)
 			out[k++] = (pid_t)atol(e->d_name);
 	}
@@ -150,7 +150,8 @@ static int holds_socket(const char *pid, const unsigned long *ino, int n)
 	if ((d = opendir(path)) == NULL)
 		return 0;
 	while (!found && (e = readdir(d)) != NULL) {
-		snprintf(path, sizeof path, "/proc/%.20s/fd/%.20s", pid, e->d_name);
+		snprintf(path, sizeof path, "/proc/%.20s/fd/%.20s", pid,
+			 e->d_name);
 		len = readlink(path, link, sizeof link - 1);
 		if (len <= 0)
 			continue;
@@ -281,12 +282,13 @@ static int listens_on(pid_t pid, int port)
 	for (i = 0; i < n / (int)sizeof fds[0]; i++) {
 		if (fds[i].proc_fdtype != PROX_FDTYPE_SOCKET)
 			continue;
-		if (proc_pidfdinfo(pid, fds[i].proc_fd, PROC_PIDFDSOCKETINFO, &si,
-				   sizeof si) != (int)sizeof si)
+		if (proc_pidfdinfo(pid, fds[i].proc_fd, PROC_PIDFDSOCKETINFO,
+				   &si, sizeof si) != (int)sizeof si)
 			continue;
 		if (si.psi.soi_kind == SOCKINFO_TCP &&
 		    si.psi.soi_proto.pri_tcp.tcpsi_state == TSI_S_LISTEN &&
-		    ntohs((uint16_t)si.psi.soi_proto.pri_tcp.tcpsi_ini.insi_lport) == port)
+		    ntohs((uint16_t)si.psi.soi_proto.pri_tcp.tcpsi_ini
+			      .insi_lport) == port)
 			return 1;
 	}
 	return 0;
@@ -332,13 +334,16 @@ int procmem_system(struct procmem_sys *s)
 	    host_statistics64(mach_host_self(), HOST_VM_INFO64,
 			      (host_info64_t)&vm, &count) != KERN_SUCCESS)
 		return -1;
-	struct osparse_vm_counts c = {
-		.page_size = (int64_t)page, .free = vm.free_count,
-		.active = vm.active_count, .inactive = vm.inactive_count,
-		.speculative = vm.speculative_count, .wired = vm.wire_count,
-		.compressed = vm.compressor_page_count};
+	struct osparse_vm_counts c = {.page_size = (int64_t)page,
+				      .free = vm.free_count,
+				      .active = vm.active_count,
+				      .inactive = vm.inactive_count,
+				      .speculative = vm.speculative_count,
+				      .wired = vm.wire_count,
+				      .compressed = vm.compressor_page_count};
 	struct osparse_darwin_mem m;
-	osparse_darwin_mem(&c, (int64_t)mem, &m); /* tested from a vm_stat fixture */
+	osparse_darwin_mem(&c, (int64_t)mem,
+			   &m); /* tested from a vm_stat fixture */
 	s->total = (int64_t)mem;
 	s->wired = m.wired;
 	s->compressed = m.compressed;
@@ -355,8 +360,9 @@ long procmem_wired_limit_mb(void)
 	int v = 0;
 	size_t len = sizeof v;
 
-	return sysctlbyname("iogpu.wired_limit_mb", &v, &len, NULL, 0) == 0 ?
-	       v : -1;
+	return sysctlbyname("iogpu.wired_limit_mb", &v, &len, NULL, 0) == 0
+		   ? v
+		   : -1;
 }
 
 #else

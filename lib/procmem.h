@@ -12,18 +12,18 @@
  */
 
 struct procmem_usage {
-	int64_t rss;        /* resident set */
-	int64_t anon;       /* Linux: anonymous resident memory */
-	int64_t file;       /* Linux: file-backed resident memory (mmapped models) */
-	int64_t swap;       /* Linux: swapped out */
-	int64_t pss;        /* Linux: proportional set size (with want_pss) */
-	int64_t footprint;  /* macOS: physical footprint (Activity Monitor) */
-	int64_t hwm;        /* Linux: the kernel's peak resident set (VmHWM) */
+	int64_t rss;  /* resident set */
+	int64_t anon; /* Linux: anonymous resident memory */
+	int64_t file; /* Linux: file-backed resident memory (mmapped models) */
+	int64_t swap; /* Linux: swapped out */
+	int64_t pss;  /* Linux: proportional set size (with want_pss) */
+	int64_t footprint; /* macOS: physical footprint (Activity Monitor) */
+	int64_t hwm;	   /* Linux: the kernel's peak resident set (VmHWM) */
 };
 
 struct procmem_sys {
 	int64_t total, used, available, swap_used;
-	int64_t wired, compressed;   /* macOS */
+	int64_t wired, compressed; /* macOS */
 };
 
 /* Reads one process's memory.  want_pss asks for PSS, which costs a walk

@@ -10,9 +10,8 @@
 #include "grade.h"
 
 static const char *const keys[] = {
-	"name", "prompt", "messages", "max_tokens", "category", "expect",
-	"synthetic_tokens", "note", "answer", NULL
-};
+    "name",   "prompt",		  "messages", "max_tokens", "category",
+    "expect", "synthetic_tokens", "note",     "answer",	    NULL};
 
 static char *dup_or_null(const cJSON *v)
 {
@@ -51,12 +50,16 @@ static const char *check_messages(const cJSON *m)
 
 	if (!cJSON_IsArray(m) || cJSON_GetArraySize(m) == 0)
 		return "\"messages\" must be a non-empty array";
-	cJSON_ArrayForEach(it, m) {
-		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "content");
-		if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(it, "role")))
+	cJSON_ArrayForEach(it, m)
+	{
+		const cJSON *c =
+		    cJSON_GetObjectItemCaseSensitive(it, "content");
+		if (!cJSON_IsString(
+			cJSON_GetObjectItemCaseSensitive(it, "role")))
 			return "each message needs a \"role\" string";
 		if (!cJSON_IsString(c) && !cJSON_IsArray(c))
-			return "each message needs a \"content\" string or array";
+			return "each message needs a \"content\" string or "
+			       "array";
 	}
 	return NULL;
 }
@@ -68,16 +71,20 @@ static char *join_text(const cJSON *m)
 	size_t len = 0, k;
 	char *s;
 
-	cJSON_ArrayForEach(it, m) {
-		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "content");
+	cJSON_ArrayForEach(it, m)
+	{
+		const cJSON *c =
+		    cJSON_GetObjectItemCaseSensitive(it, "content");
 		if (cJSON_IsString(c))
 			len += strlen(c->valuestring) + 1;
 	}
 	if ((s = malloc(len + 1)) == NULL)
 		return NULL;
 	len = 0;
-	cJSON_ArrayForEach(it, m) {
-		const cJSON *c = cJSON_GetObjectItemCaseSensitive(it, "content");
+	cJSON_ArrayForEach(it, m)
+	{
+		const cJSON *c =
+		    cJSON_GetObjectItemCaseSensitive(it, "content");
 		if (!cJSON_IsString(c))
 			continue;
 		if (len > 0)
@@ -96,7 +103,8 @@ static const char *check_keys(const cJSON *o)
 	const cJSON *v;
 	int i;
 
-	cJSON_ArrayForEach(v, o) {
+	cJSON_ArrayForEach(v, o)
+	{
 		for (i = 0; keys[i] && strcmp(keys[i], v->string) != 0; i++)
 			;
 		if (keys[i] == NULL && v->string[0] != '_') {
@@ -129,7 +137,8 @@ const char *prompts_check_regex(const char *re)
 			after_quant = 0;
 		} else if (c == '*' || c == '+' || c == '?' || c == '{') {
 			if (after_quant)
-				return "\"expect\" repeats a repetition (like ++ or *{2}), "
+				return "\"expect\" repeats a repetition (like "
+				       "++ or *{2}), "
 				       "which POSIX leaves undefined";
 			if (c == '{')
 				while (i < n && re[i] != '}')
@@ -163,7 +172,8 @@ static const char *parse_one(const cJSON *o, struct prompt *p)
 	const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "prompt");
 	const cJSON *msgs = cJSON_GetObjectItemCaseSensitive(o, "messages");
 	const cJSON *mt = cJSON_GetObjectItemCaseSensitive(o, "max_tokens");
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(o, "synthetic_tokens");
+	const cJSON *st =
+	    cJSON_GetObjectItemCaseSensitive(o, "synthetic_tokens");
 	const char *e;
 
 	if (!cJSON_IsObject(o))
@@ -180,14 +190,17 @@ static const char *parse_one(const cJSON *o, struct prompt *p)
 		return "\"max_tokens\" must be a whole number >= 1";
 	if (st != NULL && whole_number(st, 0, &p->synthetic_tokens) != 0)
 		return "\"synthetic_tokens\" must be a whole number >= 0";
-	p->category = dup_or_null(cJSON_GetObjectItemCaseSensitive(o, "category"));
+	p->category =
+	    dup_or_null(cJSON_GetObjectItemCaseSensitive(o, "category"));
 	p->expect = dup_or_null(cJSON_GetObjectItemCaseSensitive(o, "expect"));
 	if ((e = check_expect(p->expect)) != NULL)
 		return e;
 	if (cJSON_GetObjectItemCaseSensitive(o, "answer") != NULL) {
-		if ((e = grade_check(cJSON_GetObjectItemCaseSensitive(o, "answer"))) != NULL)
+		if ((e = grade_check(cJSON_GetObjectItemCaseSensitive(
+			 o, "answer"))) != NULL)
 			return e;
-		p->answer = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "answer"), 1);
+		p->answer = cJSON_Duplicate(
+		    cJSON_GetObjectItemCaseSensitive(o, "answer"), 1);
 		if (p->answer == NULL)
 			return "out of memory";
 	}
@@ -223,33 +236,36 @@ static int parse_all(const cJSON *root, struct prompt_set *out, char *err,
 	int n = 0, i = 0;
 	char name[32];
 
-	cJSON_ArrayForEach(it, root)
-		n += !is_doc(root, it);
+	cJSON_ArrayForEach(it, root) n += !is_doc(root, it);
 	if (n == 0) {
 		snprintf(err, errlen, "the prompt set is empty");
 		return -1;
 	}
 	if ((out->v = calloc((size_t)n, sizeof *out->v)) == NULL)
 		return fail(err, errlen, "?", "out of memory");
-	cJSON_ArrayForEach(it, root) {
+	cJSON_ArrayForEach(it, root)
+	{
 		if (is_doc(root, it))
 			continue;
 		struct prompt *p = &out->v[i++];
 		const cJSON *nm = cJSON_GetObjectItemCaseSensitive(it, "name");
 		out->n = i;
 		snprintf(name, sizeof name, "#%d", i);
-		p->name = strdup(cJSON_IsArray(root) ?
-				 (cJSON_IsString(nm) ? nm->valuestring : name) :
-				 it->string);
+		p->name =
+		    strdup(cJSON_IsArray(root)
+			       ? (cJSON_IsString(nm) ? nm->valuestring : name)
+			       : it->string);
 		if (cJSON_IsArray(root) && !cJSON_IsString(nm))
-			return fail(err, errlen, name, "needs a \"name\" string");
+			return fail(err, errlen, name,
+				    "needs a \"name\" string");
 		if (p->name == NULL)
 			return fail(err, errlen, name, "out of memory");
 		/* a name is a prompt's identity in events and results: two
 		 * prompts with one name would share each other's figures */
 		for (int k = 0; k < i - 1; k++)
 			if (strcmp(out->v[k].name, p->name) == 0)
-				return fail(err, errlen, p->name, "the name is used twice");
+				return fail(err, errlen, p->name,
+					    "the name is used twice");
 		const char *e = parse_one(it, p);
 		if (e != NULL)
 			return fail(err, errlen, p->name, e);
@@ -275,7 +291,8 @@ int prompts_parse(const char *text, size_t len, struct prompt_set *out,
 	}
 	if (!cJSON_IsObject(root) && !cJSON_IsArray(root)) {
 		cJSON_Delete(root);
-		snprintf(err, errlen, "1:1: want an object of prompts or an "
+		snprintf(err, errlen,
+			 "1:1: want an object of prompts or an "
 			 "array of prompts");
 		return -1;
 	}
@@ -313,11 +330,11 @@ char *prompts_filler(int n)
 {
 	/* Ordinary technical English, so tokenizers see ~4 bytes a token. */
 	static const char para[] =
-		"Large language model inference on a workstation is bound by "
-		"memory bandwidth during decoding and by compute during prompt "
-		"processing. Quantization trades precision for speed and size. "
-		"The key value cache grows with the context, and long contexts "
-		"slow both prefill and decode. ";
+	    "Large language model inference on a workstation is bound by "
+	    "memory bandwidth during decoding and by compute during prompt "
+	    "processing. Quantization trades precision for speed and size. "
+	    "The key value cache grows with the context, and long contexts "
+	    "slow both prefill and decode. ";
 	size_t want = (size_t)n * 4, plen = sizeof para - 1, i;
 	char *s = malloc(want + 1);
 
@@ -387,8 +404,10 @@ static int synthesize(struct prompt *p, char *err, size_t errlen)
 	size_t n;
 
 	if (!cJSON_IsString(content)) {
-		snprintf(err, errlen, "prompt \"%s\": the last message has no "
-			 "text to put the synthetic context before", p->name);
+		snprintf(err, errlen,
+			 "prompt \"%s\": the last message has no "
+			 "text to put the synthetic context before",
+			 p->name);
 		return -1;
 	}
 	filler = prompts_filler(p->synthetic_tokens);
@@ -396,7 +415,8 @@ static int synthesize(struct prompt *p, char *err, size_t errlen)
 		n = strlen(filler) + strlen(content->valuestring) + 3;
 		joined = malloc(n);
 		if (joined != NULL)
-			snprintf(joined, n, "%s\n\n%s", filler, content->valuestring);
+			snprintf(joined, n, "%s\n\n%s", filler,
+				 content->valuestring);
 	}
 	free(filler);
 	if (joined == NULL || cJSON_SetValuestring(content, joined) == NULL) {

@@ -8,13 +8,13 @@
 
 struct prompt {
 	char *name;
-	char *category;          /* NULL when not given */
-	char *expect;            /* a POSIX extended regex; NULL when none */
-	cJSON *answer;           /* a graded item's answer (grade.h); NULL when none */
-	cJSON *messages;         /* chat messages (owned); built from "prompt" */
-	char *text;              /* the plain prompt, for the completions API */
-	int max_tokens;          /* 0 when not given */
-	int synthetic_tokens;    /* 0 when not given */
+	char *category;	 /* NULL when not given */
+	char *expect;	 /* a POSIX extended regex; NULL when none */
+	cJSON *answer;	 /* a graded item's answer (grade.h); NULL when none */
+	cJSON *messages; /* chat messages (owned); built from "prompt" */
+	char *text;	 /* the plain prompt, for the completions API */
+	int max_tokens;	 /* 0 when not given */
+	int synthetic_tokens; /* 0 when not given */
 };
 
 struct prompt_set {
@@ -27,9 +27,9 @@ struct prompt_set {
  * name, {"short": {"prompt": "...", "max_tokens": 100, ...}, ...}, or an
  * array of objects that each have a "name".  Each prompt has "messages"
  * (OpenAI chat messages) or "prompt" (a string), and optionally
- * "max_tokens", "category", "expect", "answer" (grade.h) and "synthetic_tokens" (a filler
- * context of about that many tokens is put before the prompt).  Unknown
- * keys are errors, to catch typos; keys starting with '_' are comments.
+ * "max_tokens", "category", "expect", "answer" (grade.h) and "synthetic_tokens"
+ * (a filler context of about that many tokens is put before the prompt).
+ * Unknown keys are errors, to catch typos; keys starting with '_' are comments.
  * Order is kept.
  * Returns 0, or -1 with "line:col: reason" or "prompt \"x\": reason" in
  * err.  Release with prompts_free.

@@ -25,8 +25,10 @@ cJSON *runjson_parse(const char *text, size_t len, char *why, size_t whylen)
 	if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, FMT_RUN) != 0)
 		snprintf(why, whylen, "not a tokbench run JSON (agg's output)");
 	else if (cJSON_IsNumber(ver) && ver->valuedouble > FMT_RUN_VERSION)
-		snprintf(why, whylen, "run format version %g is newer than this "
-			 "reader knows (%d)", ver->valuedouble, FMT_RUN_VERSION);
+		snprintf(why, whylen,
+			 "run format version %g is newer than this "
+			 "reader knows (%d)",
+			 ver->valuedouble, FMT_RUN_VERSION);
 	else if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(doc, "run")))
 		snprintf(why, whylen, "no \"run\" object");
 	else

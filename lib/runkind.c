@@ -10,9 +10,8 @@
 #include "jget.h"
 
 static const char *const kind_names[RK_COUNT] = {
-	"standard", "sweep", "soak", "ladder", "mix", "load", "capacity", "bench"
-};
-static const char *const cache_names[] = { "unknown", "cold", "partial", "warm" };
+    "standard", "sweep", "soak", "ladder", "mix", "load", "capacity", "bench"};
+static const char *const cache_names[] = {"unknown", "cold", "partial", "warm"};
 
 const char *runkind_str(enum rk_name k)
 {
@@ -29,13 +28,15 @@ int runkind_of(const char *name)
 
 const char *runkind_cache_str(enum rk_cache c)
 {
-	return (size_t)c < sizeof cache_names / sizeof *cache_names ?
-		cache_names[c] : "unknown";
+	return (size_t)c < sizeof cache_names / sizeof *cache_names
+		   ? cache_names[c]
+		   : "unknown";
 }
 
 static int cache_of(const char *s)
 {
-	for (size_t i = 0; s && i < sizeof cache_names / sizeof *cache_names; i++)
+	for (size_t i = 0; s && i < sizeof cache_names / sizeof *cache_names;
+	     i++)
 		if (strcmp(s, cache_names[i]) == 0)
 			return (int)i;
 	return -1;
@@ -99,22 +100,26 @@ static int set_param(struct runkind *k, const char *key, const char *val,
 {
 	int c;
 
-	if (strcmp(key, "series") == 0 && *val && strlen(val) < sizeof k->series) {
+	if (strcmp(key, "series") == 0 && *val &&
+	    strlen(val) < sizeof k->series) {
 		snprintf(k->series, sizeof k->series, "%s", val);
 		return 0;
 	}
 	if (k->name == RK_BENCH && set_bench(k, key, val) > 0)
 		return 0;
-	if (k->name == RK_LADDER && strcmp(key, "depth") == 0 && (k->depth = positive(val)) > 0)
+	if (k->name == RK_LADDER && strcmp(key, "depth") == 0 &&
+	    (k->depth = positive(val)) > 0)
 		return 0;
-	if (k->name == RK_LOAD && strcmp(key, "rep") == 0 && (k->rep = positive(val)) > 0)
+	if (k->name == RK_LOAD && strcmp(key, "rep") == 0 &&
+	    (k->rep = positive(val)) > 0)
 		return 0;
 	if (k->name == RK_MIX && strcmp(key, "class") == 0 &&
 	    (!strcmp(val, "mixed") || !strcmp(val, "alone"))) {
 		k->mix = strcmp(val, "alone") ? RK_MIX_MIXED : RK_MIX_ALONE;
 		return 0;
 	}
-	if (k->name == RK_LOAD && strcmp(key, "cache") == 0 && (c = cache_of(val)) >= 0) {
+	if (k->name == RK_LOAD && strcmp(key, "cache") == 0 &&
+	    (c = cache_of(val)) >= 0) {
 		k->cache = (enum rk_cache)c;
 		return 0;
 	}
@@ -123,8 +128,10 @@ static int set_param(struct runkind *k, const char *key, const char *val,
 		if (!(k->resident < 0))
 			return 0;
 	}
-	snprintf(err, n, "%s=%s: not a parameter a %s run takes "
-		 "(docs/gen.md, --kind)", key, val, runkind_str(k->name));
+	snprintf(err, n,
+		 "%s=%s: not a parameter a %s run takes "
+		 "(docs/gen.md, --kind)",
+		 key, val, runkind_str(k->name));
 	return -1;
 }
 
@@ -132,7 +139,9 @@ static int set_param(struct runkind *k, const char *key, const char *val,
 static const char *missing(const struct runkind *k, int have_mix, int have_test)
 {
 	if (k->name == RK_BENCH)
-		return !have_test ? "test=pp|tg" : k->n <= 0 ? "n=TOKENS" : NULL;
+		return !have_test  ? "test=pp|tg"
+		       : k->n <= 0 ? "n=TOKENS"
+				   : NULL;
 	if (k->name != RK_STANDARD && k->name != RK_SOAK && !k->series[0])
 		return "series=ID";
 	if (k->name == RK_LADDER && k->depth <= 0)
@@ -158,8 +167,10 @@ int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen)
 	snprintf(buf, sizeof buf, "%s", spec);
 	item = strtok_r(buf, ",", &save);
 	if (item == NULL || (name = runkind_of(item)) < 0) {
-		snprintf(err, errlen, "'%s': want standard, sweep, soak, ladder, "
-			 "mix, load, capacity or bench, then ,KEY=VALUE...", item ? item : "");
+		snprintf(err, errlen,
+			 "'%s': want standard, sweep, soak, ladder, "
+			 "mix, load, capacity or bench, then ,KEY=VALUE...",
+			 item ? item : "");
 		return -1;
 	}
 	k->name = (enum rk_name)name;
@@ -175,7 +186,8 @@ int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen)
 			return -1;
 	}
 	if ((need = missing(k, have_mix, have_test)) != NULL) {
-		snprintf(err, errlen, "a %s run needs %s", runkind_str(k->name), need);
+		snprintf(err, errlen, "a %s run needs %s", runkind_str(k->name),
+			 need);
 		return -1;
 	}
 	return 0;
@@ -188,10 +200,11 @@ void runkind_test_name(const struct runkind *k, char *buf, size_t len)
 		return;
 	}
 	if (k->depth > 0) /* llama-bench's own label (its markdown printer) */
-		snprintf(buf, len, "%s%ld @ d%ld", k->test == RK_PP ? "pp" : "tg",
-			 k->n, k->depth);
+		snprintf(buf, len, "%s%ld @ d%ld",
+			 k->test == RK_PP ? "pp" : "tg", k->n, k->depth);
 	else
-		snprintf(buf, len, "%s%ld", k->test == RK_PP ? "pp" : "tg", k->n);
+		snprintf(buf, len, "%s%ld", k->test == RK_PP ? "pp" : "tg",
+			 k->n);
 }
 
 void runkind_write(jw *w, const struct runkind *k)
@@ -239,15 +252,18 @@ void runkind_from_labels(const cJSON *labels, struct runkind *k)
 		s = lab(labels, "ladder");
 	} else if (lab(labels, "mix") && lab(labels, "mixset")) {
 		k->name = RK_MIX;
-		k->mix = strcmp(lab(labels, "mix"), "alone") ? RK_MIX_MIXED : RK_MIX_ALONE;
+		k->mix = strcmp(lab(labels, "mix"), "alone") ? RK_MIX_MIXED
+							     : RK_MIX_ALONE;
 		s = lab(labels, "mixset");
 	} else if (lab(labels, "loads") && lab(labels, "load_rep")) {
 		k->name = RK_LOAD;
 		k->rep = atol(lab(labels, "load_rep"));
-		k->cache = cache_of(lab(labels, "cache")) > 0 ?
-			(enum rk_cache)cache_of(lab(labels, "cache")) : RK_CACHE_UNKNOWN;
-		k->resident = lab(labels, "cache_resident") ?
-			share(lab(labels, "cache_resident")) : NAN;
+		k->cache = cache_of(lab(labels, "cache")) > 0
+			       ? (enum rk_cache)cache_of(lab(labels, "cache"))
+			       : RK_CACHE_UNKNOWN;
+		k->resident = lab(labels, "cache_resident")
+				  ? share(lab(labels, "cache_resident"))
+				  : NAN;
 		if (k->resident < 0)
 			k->resident = NAN;
 		s = lab(labels, "loads");
@@ -290,7 +306,8 @@ static int from_object(const cJSON *o, struct runkind *k, char *err, size_t n)
 			      jget_str(o, "cache"));
 	if (cJSON_IsNumber(res)) {
 		snprintf(num, sizeof num, "%.17g", res->valuedouble);
-		snprintf(spec + w, sizeof spec - (size_t)w, ",resident=%s", num);
+		snprintf(spec + w, sizeof spec - (size_t)w, ",resident=%s",
+			 num);
 	}
 	if (w >= (int)sizeof spec || runkind_parse(spec, k, err, n) != 0) {
 		if (w >= (int)sizeof spec)
@@ -306,7 +323,8 @@ int runkind_read(const cJSON *run, struct runkind *k, char *err, size_t errlen)
 	char why[300];
 
 	if (o == NULL) { /* events version 1: the labels said it */
-		if (jget_num(run, "events_version", jget_num(run, "version", 1)) < 2)
+		if (jget_num(run, "events_version",
+			     jget_num(run, "version", 1)) < 2)
 			runkind_from_labels(jget_obj(run, "labels"), k);
 		else
 			init(k);
@@ -314,8 +332,8 @@ int runkind_read(const cJSON *run, struct runkind *k, char *err, size_t errlen)
 	}
 	if (!cJSON_IsObject(o) || from_object(o, k, why, sizeof why) != 0) {
 		init(k);
-		snprintf(err, errlen, "run.kind: %s", cJSON_IsObject(o) ? why :
-			 "not an object");
+		snprintf(err, errlen, "run.kind: %s",
+			 cJSON_IsObject(o) ? why : "not an object");
 		return -1;
 	}
 	return 0;

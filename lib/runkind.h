@@ -20,11 +20,11 @@ enum rk_name {
 	RK_SWEEP,    /* one concurrency level of a sweep (make sweep) */
 	RK_SOAK,     /* a leak soak (make leak, soak) */
 	RK_LADDER,   /* one depth of a context ladder (make ctx) */
-	RK_MIX,      /* a mixed workload, or one of its classes alone (make mixed) */
+	RK_MIX, /* a mixed workload, or one of its classes alone (make mixed) */
 	RK_LOAD,     /* one load of a series of loads (make load) */
 	RK_CAPACITY, /* one level of a capacity search (make capacity) */
 	RK_BENCH,    /* one of llama-bench's tests through the server (make
-	              * community, gen --bench): pp N or tg N at a depth */
+		      * community, gen --bench): pp N or tg N at a depth */
 	RK_COUNT
 };
 
@@ -35,20 +35,25 @@ enum rk_mix { RK_MIX_MIXED, RK_MIX_ALONE };
 enum rk_test { RK_PP, RK_TG };
 
 /* The page cache's hold on the model file before a load. */
-enum rk_cache { RK_CACHE_UNKNOWN, RK_CACHE_COLD, RK_CACHE_PARTIAL, RK_CACHE_WARM };
+enum rk_cache {
+	RK_CACHE_UNKNOWN,
+	RK_CACHE_COLD,
+	RK_CACHE_PARTIAL,
+	RK_CACHE_WARM
+};
 
 struct runkind {
 	enum rk_name name;
-	char series[96];  /* the id the runs of one series share; "" standard */
-	long depth;       /* RK_LADDER: tokens of context (> 0); RK_BENCH:
-	                   * the depth, tokens before the test's (>= 0) */
-	enum rk_test test; /* RK_BENCH */
-	long n;           /* RK_BENCH: the test's tokens (> 0) */
-	enum rk_mix mix;  /* RK_MIX */
-	long rep;         /* RK_LOAD: 1, 2, ... */
+	char series[96]; /* the id the runs of one series share; "" standard */
+	long depth;	 /* RK_LADDER: tokens of context (> 0); RK_BENCH:
+			  * the depth, tokens before the test's (>= 0) */
+	enum rk_test test;   /* RK_BENCH */
+	long n;		     /* RK_BENCH: the test's tokens (> 0) */
+	enum rk_mix mix;     /* RK_MIX */
+	long rep;	     /* RK_LOAD: 1, 2, ... */
 	enum rk_cache cache; /* RK_LOAD */
-	double resident;  /* RK_LOAD: the file's share in the page cache,
-	                   * 0..1; NAN unknown */
+	double resident;     /* RK_LOAD: the file's share in the page cache,
+			      * 0..1; NAN unknown */
 };
 
 /* The written name of a kind ("ladder"), and the kind of a name (-1). */
@@ -57,11 +62,12 @@ int runkind_of(const char *name);
 const char *runkind_cache_str(enum rk_cache c);
 
 /* Parses gen's --kind NAME[,KEY=VALUE...] (docs/gen.md): every kind but
- * standard and soak needs series=ID; ladder needs depth=N, mix class=mixed|alone,
- * load rep=N and takes cache=cold|partial|warm|unknown and resident=F|-;
- * bench needs test=pp|tg and n=N, takes depth=D (default 0) and series.
- * Returns 0, or -1 with the reason in err. */
-int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen);
+ * standard and soak needs series=ID; ladder needs depth=N, mix
+ * class=mixed|alone, load rep=N and takes cache=cold|partial|warm|unknown and
+ * resident=F|-; bench needs test=pp|tg and n=N, takes depth=D (default 0) and
+ * series. Returns 0, or -1 with the reason in err. */
+int runkind_parse(const char *spec, struct runkind *k, char *err,
+		  size_t errlen);
 
 /* llama-bench's name of a bench kind's test into buf: "pp512",
  * "tg128 @ d4096"; "" for any other kind. */
@@ -73,9 +79,10 @@ void runkind_write(jw *w, const struct runkind *k);
 /* Reads the kind of a run JSON's "run" object (or a run event): its
  * "kind" object; without one, a standard run, or for events of version 1
  * ("events_version" of a run object, "version" of a run event) the
- * compatibility reading of its labels.  Returns 0, or -1 with the reason in err for a "kind"
- * object that is not one runkind_write writes. */
-int runkind_read(const struct cJSON *run, struct runkind *k, char *err, size_t errlen);
+ * compatibility reading of its labels.  Returns 0, or -1 with the reason in err
+ * for a "kind" object that is not one runkind_write writes. */
+int runkind_read(const struct cJSON *run, struct runkind *k, char *err,
+		 size_t errlen);
 
 /* The compatibility path: the kind that the labels of a version-1 run
  * said (RK_STANDARD when they said none). */

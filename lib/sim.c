@@ -27,21 +27,42 @@ struct field {
 	size_t off, size;
 };
 
-#define FS(k, m) {#k, 's', offsetof(struct sim_profile, m), sizeof(((struct sim_profile *)0)->m)}
-#define FD(k, m) {#k, 'd', offsetof(struct sim_profile, m), 0}
-#define FI(k, m) {#k, 'i', offsetof(struct sim_profile, m), 0}
+#define FS(k, m)                                                               \
+	{                                                                      \
+#k, 's', offsetof(struct sim_profile, m),                      \
+		    sizeof(((struct sim_profile *)0)->m)                       \
+	}
+#define FD(k, m)                                                               \
+	{                                                                      \
+#k, 'd', offsetof(struct sim_profile, m), 0                    \
+	}
+#define FI(k, m)                                                               \
+	{                                                                      \
+#k, 'i', offsetof(struct sim_profile, m), 0                    \
+	}
 
-static const struct field fields[] = {
-	FS(id, id), FS(name, name), FS(family, family), FS(backend, backend),
-	FS(quant, quant), FD(load_s, load_s), FD(ttft_s, ttft_s),
-	FD(prefill_tps, prefill_tps), FD(decode_tps, decode_tps),
-	FD(jitter, jitter), FD(batch_k, batch_k), FI(slots, slots),
-	FD(mem_gb, mem_gb), FI(ctx_size, ctx_size), FI(ctx_train, ctx_train),
-	FD(kv_kb_per_token, kv_kb_per_token),
-	FI(chunk_tokens, chunk_tokens), FI(reasoning_tokens, reasoning_tokens),
-	FI(natural_len, natural_len), FD(graded_error, graded_error),
-	FD(logit_noise, logit_noise), {NULL, 0, 0, 0}
-};
+static const struct field fields[] = {FS(id, id),
+				      FS(name, name),
+				      FS(family, family),
+				      FS(backend, backend),
+				      FS(quant, quant),
+				      FD(load_s, load_s),
+				      FD(ttft_s, ttft_s),
+				      FD(prefill_tps, prefill_tps),
+				      FD(decode_tps, decode_tps),
+				      FD(jitter, jitter),
+				      FD(batch_k, batch_k),
+				      FI(slots, slots),
+				      FD(mem_gb, mem_gb),
+				      FI(ctx_size, ctx_size),
+				      FI(ctx_train, ctx_train),
+				      FD(kv_kb_per_token, kv_kb_per_token),
+				      FI(chunk_tokens, chunk_tokens),
+				      FI(reasoning_tokens, reasoning_tokens),
+				      FI(natural_len, natural_len),
+				      FD(graded_error, graded_error),
+				      FD(logit_noise, logit_noise),
+				      {NULL, 0, 0, 0}};
 
 static int set_field(struct sim_profile *p, const struct field *f,
 		     const cJSON *v, char *err, size_t errlen)
@@ -50,8 +71,10 @@ static int set_field(struct sim_profile *p, const struct field *f,
 
 	if (f->kind == 's') {
 		if (!cJSON_IsString(v) || strlen(v->valuestring) >= f->size) {
-			snprintf(err, errlen, "\"%s\": want a string of fewer "
-				 "than %zu bytes", f->key, f->size);
+			snprintf(err, errlen,
+				 "\"%s\": want a string of fewer "
+				 "than %zu bytes",
+				 f->key, f->size);
 			return -1;
 		}
 		memcpy(base, v->valuestring, strlen(v->valuestring) + 1);
@@ -72,8 +95,8 @@ static int set_field(struct sim_profile *p, const struct field *f,
 	return 0;
 }
 
-int sim_profile_from_json(struct sim_profile *p, const cJSON *obj,
-			  char *err, size_t errlen)
+int sim_profile_from_json(struct sim_profile *p, const cJSON *obj, char *err,
+			  size_t errlen)
 {
 	const cJSON *v;
 	const struct field *f;
@@ -82,7 +105,8 @@ int sim_profile_from_json(struct sim_profile *p, const cJSON *obj,
 		snprintf(err, errlen, "a profile must be a JSON object");
 		return -1;
 	}
-	cJSON_ArrayForEach(v, obj) {
+	cJSON_ArrayForEach(v, obj)
+	{
 		for (f = fields; f->key != NULL; f++)
 			if (strcmp(f->key, v->string) == 0)
 				break;
@@ -116,7 +140,8 @@ int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen)
 	else if (p->batch_k < 0)
 		bad = "batch_k must not be negative";
 	else if (p->slots < 0 || p->ctx_size < 0 || p->reasoning_tokens < 0 ||
-		 p->natural_len < 0 || p->ctx_train < 0 || p->kv_kb_per_token < 0)
+		 p->natural_len < 0 || p->ctx_train < 0 ||
+		 p->kv_kb_per_token < 0)
 		bad = "slots, ctx_size, ctx_train, kv_kb_per_token, "
 		      "reasoning_tokens and natural_len must not be negative";
 	else if (p->chunk_tokens < 1)
@@ -200,11 +225,12 @@ const char *sim_token_text(uint64_t seed, int i)
 	/* Mostly English words, some Chinese and accented ones, so clients
 	 * meet multi-byte UTF-8 in every stream. */
 	static const char *const words[] = {
-		" the", " model", " token", " stream", " of", " and", " to",
-		" a", " quick", " latency", " memory", " 量子", "计算", " 模型",
-		" café", " naïve", " is", " fast", ".", ",", " we", " measure",
-		" decode", " prefill", " cache", " in", " on", " GPU", "\n",
-		" Mac", " bits", " per",
+	    " the",   " model", " token", " stream",  " of",	 " and",
+	    " to",    " a",	" quick", " latency", " memory", " 量子",
+	    "计算",   " 模型",	" café",  " naïve",   " is",	 " fast",
+	    ".",      ",",	" we",	  " measure", " decode", " prefill",
+	    " cache", " in",	" on",	  " GPU",     "\n",	 " Mac",
+	    " bits",  " per",
 	};
 	struct sim_rng r;
 

@@ -23,31 +23,32 @@
  * reads them.
  */
 struct sim_profile {
-	char id[128];          /* model id served and matched in requests */
-	char name[128];        /* human name, e.g. "MiniMax-M2.1 MLX 4-bit" */
-	char family[64];       /* "MiniMax-M2.1" */
-	char backend[16];      /* "mlx", "gguf" */
-	char quant[16];        /* "4bit", "Q4_K_M" */
-	double load_s;         /* model load time */
-	double ttft_s;         /* fixed part of the time to first token */
-	double prefill_tps;    /* prompt tokens per second; 0: instant */
-	double decode_tps;     /* tokens per second of a stream alone */
-	double jitter;         /* relative jitter of token gaps, 0..1 */
-	double batch_k;        /* slowdown per extra concurrent stream */
-	int slots;             /* concurrent requests; 0: unlimited */
-	double mem_gb;         /* memory of the real model, GB */
-	int ctx_size;          /* context loaded: longer prompts are refused */
-	int ctx_train;         /* the model's own context, advertised; 0: ctx_size */
-	double kv_kb_per_token; /* KV cache per token of a running request, KB */
-	int chunk_tokens;      /* tokens per streamed chunk, >= 1 */
-	int reasoning_tokens;  /* tokens of reasoning before content */
-	int natural_len;       /* stops by itself after this many; 0: never */
-	double graded_error;   /* graded items (llmsim --graded) answered
-	                        * wrongly, 0..1: which ones is fixed by the
-	                        * item's name and this profile's id */
-	double logit_noise;    /* logprob model (simlp.h): the size of the noise
-	                        * added to the family's reference logits; 0: the
-	                        * reference itself */
+	char id[128];	    /* model id served and matched in requests */
+	char name[128];	    /* human name, e.g. "MiniMax-M2.1 MLX 4-bit" */
+	char family[64];    /* "MiniMax-M2.1" */
+	char backend[16];   /* "mlx", "gguf" */
+	char quant[16];	    /* "4bit", "Q4_K_M" */
+	double load_s;	    /* model load time */
+	double ttft_s;	    /* fixed part of the time to first token */
+	double prefill_tps; /* prompt tokens per second; 0: instant */
+	double decode_tps;  /* tokens per second of a stream alone */
+	double jitter;	    /* relative jitter of token gaps, 0..1 */
+	double batch_k;	    /* slowdown per extra concurrent stream */
+	int slots;	    /* concurrent requests; 0: unlimited */
+	double mem_gb;	    /* memory of the real model, GB */
+	int ctx_size;	    /* context loaded: longer prompts are refused */
+	int ctx_train; /* the model's own context, advertised; 0: ctx_size */
+	double
+	    kv_kb_per_token;  /* KV cache per token of a running request, KB */
+	int chunk_tokens;     /* tokens per streamed chunk, >= 1 */
+	int reasoning_tokens; /* tokens of reasoning before content */
+	int natural_len;      /* stops by itself after this many; 0: never */
+	double graded_error;  /* graded items (llmsim --graded) answered
+			       * wrongly, 0..1: which ones is fixed by the
+			       * item's name and this profile's id */
+	double logit_noise;   /* logprob model (simlp.h): the size of the noise
+			       * added to the family's reference logits; 0: the
+			       * reference itself */
 };
 
 /* The defaults: fast, unlimited, for tests (about 1,000 tokens/s per
@@ -57,8 +58,8 @@ void sim_profile_default(struct sim_profile *p);
 /* Fills p from a JSON object, starting from the values already in p
  * (unknown keys are an error, to catch typos).  Returns 0, or -1 with a
  * reason in err. */
-int sim_profile_from_json(struct sim_profile *p, const cJSON *obj,
-			  char *err, size_t errlen);
+int sim_profile_from_json(struct sim_profile *p, const cJSON *obj, char *err,
+			  size_t errlen);
 
 /* Checks ranges; returns 0, or -1 with a reason in err. */
 int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen);
@@ -83,8 +84,8 @@ struct sim_rng {
 };
 void sim_rng_seed(struct sim_rng *r, uint64_t seed);
 uint64_t sim_rng_next(struct sim_rng *r);
-double sim_rng_unit(struct sim_rng *r);   /* uniform in [0, 1) */
-double sim_rng_sym(struct sim_rng *r);    /* uniform in [-1, 1) */
+double sim_rng_unit(struct sim_rng *r); /* uniform in [0, 1) */
+double sim_rng_sym(struct sim_rng *r);	/* uniform in [-1, 1) */
 
 /* The text of output token i of a request (a word with its leading space,
  * sometimes multi-byte UTF-8); a static string. */
@@ -96,7 +97,7 @@ const char *sim_token_text(uint64_t seed, int i);
  * llama-server reuses a slot's KV cache for a common prefix.
  */
 struct sim_cache;
-struct sim_cache *sim_cache_new(int cap);  /* NULL when out of memory */
+struct sim_cache *sim_cache_new(int cap); /* NULL when out of memory */
 void sim_cache_free(struct sim_cache *c);
 /* Longest common prefix in bytes with any remembered prompt. */
 size_t sim_cache_lookup(const struct sim_cache *c, const char *s, size_t n);

@@ -10,13 +10,12 @@
 #include "units.h"
 
 const char slo_grammar[] =
-	"METRIC_pP<=DURATION (METRIC ttft, ttfo, tpot, itl, e2e) or "
-	"per_user_tps_pP>=RATE, P in (0, 100), separated by spaces or commas, "
-	"e.g. \"" SLO_DEFAULT_CHAT " tpot_p99<=100ms\"";
+    "METRIC_pP<=DURATION (METRIC ttft, ttfo, tpot, itl, e2e) or "
+    "per_user_tps_pP>=RATE, P in (0, 100), separated by spaces or commas, "
+    "e.g. \"" SLO_DEFAULT_CHAT " tpot_p99<=100ms\"";
 
-static const char *const names[SLO_NMETRIC] = {
-	"ttft", "ttfo", "tpot", "itl", "e2e", "per_user_tps"
-};
+static const char *const names[SLO_NMETRIC] = {"ttft", "ttfo", "tpot",
+					       "itl",  "e2e",  "per_user_tps"};
 
 const char *slo_metric_name(enum slo_metric m)
 {
@@ -50,7 +49,7 @@ char *slo_describe(char *buf, size_t len, enum slo_metric m, double pct,
 		   double value, double bound)
 {
 	static const char *const label[SLO_NMETRIC] = {
-		"TTFT", "TTFO", "TPOT", "ITL", "E2E", "per-user TPS"};
+	    "TTFT", "TTFO", "TPOT", "ITL", "E2E", "per-user TPS"};
 	char v[48], b[48];
 
 	fmt_value(b, sizeof b, m, bound);
@@ -61,9 +60,9 @@ char *slo_describe(char *buf, size_t len, enum slo_metric m, double pct,
 	} else {
 		snprintf(v, sizeof v, "falls on failed requests");
 	}
-	snprintf(buf, len, "%s p%g %s (objective %s %s)", m < SLO_NMETRIC ?
-		 label[m] : "?", pct, v, slo_higher_better(m) ? "at least" :
-		 "at most", b);
+	snprintf(buf, len, "%s p%g %s (objective %s %s)",
+		 m < SLO_NMETRIC ? label[m] : "?", pct, v,
+		 slo_higher_better(m) ? "at least" : "at most", b);
 	return buf;
 }
 
@@ -74,7 +73,9 @@ int slo_higher_better(enum slo_metric m)
 
 const char *slo_state_name(enum slo_state st)
 {
-	return st == SLO_HELD ? "held" : st == SLO_BROKE ? "broke" : "undecided";
+	return st == SLO_HELD	 ? "held"
+	       : st == SLO_BROKE ? "broke"
+				 : "undecided";
 }
 
 long slo_need(double pct)
@@ -90,14 +91,17 @@ long slo_need(double pct)
 /* The older "ttft=500ms": a per-request threshold, no percentile. */
 static int parse_old(const char *w, struct slo_obj *o)
 {
-	static const enum slo_metric ok[] = {SLO_TTFT, SLO_TPOT, SLO_E2E, SLO_TTFO};
+	static const enum slo_metric ok[] = {SLO_TTFT, SLO_TPOT, SLO_E2E,
+					     SLO_TTFO};
 	const char *eq = strchr(w, '=');
 	size_t i;
 
 	for (i = 0; eq && i < sizeof ok / sizeof ok[0]; i++) {
 		const char *nm = names[ok[i]];
-		if ((size_t)(eq - w) == strlen(nm) && strncmp(w, nm, strlen(nm)) == 0 &&
-		    units_duration(eq + 1, &o->bound) == UNITS_OK && o->bound > 0) {
+		if ((size_t)(eq - w) == strlen(nm) &&
+		    strncmp(w, nm, strlen(nm)) == 0 &&
+		    units_duration(eq + 1, &o->bound) == UNITS_OK &&
+		    o->bound > 0) {
 			o->m = ok[i];
 			o->pct = 0;
 			return 0;
@@ -116,7 +120,8 @@ static int parse_one(const char *w, struct slo_obj *o)
 
 	for (m = 0; m < SLO_NMETRIC; m++) {
 		len = strlen(names[m]);
-		if (strncmp(w, names[m], len) == 0 && strncmp(w + len, "_p", 2) == 0)
+		if (strncmp(w, names[m], len) == 0 &&
+		    strncmp(w + len, "_p", 2) == 0)
 			break;
 	}
 	if (m == SLO_NMETRIC)
@@ -135,8 +140,12 @@ static int parse_one(const char *w, struct slo_obj *o)
 	o->m = (enum slo_metric)m;
 	if (slo_higher_better(o->m))
 		return units_real(op + 2, 0, 1e9, &o->bound) == UNITS_OK &&
-		       o->bound > 0 ? 0 : -1;
-	return units_duration(op + 2, &o->bound) == UNITS_OK && o->bound > 0 ? 0 : -1;
+			       o->bound > 0
+			   ? 0
+			   : -1;
+	return units_duration(op + 2, &o->bound) == UNITS_OK && o->bound > 0
+		   ? 0
+		   : -1;
 }
 
 int slo_parse(const char *text, struct slo_set *out, char *err, size_t errlen)
@@ -149,9 +158,11 @@ int slo_parse(const char *text, struct slo_set *out, char *err, size_t errlen)
 		return -1;
 	}
 	strcpy(buf, text);
-	for (w = strtok_r(buf, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+	for (w = strtok_r(buf, " ,\t", &save); w;
+	     w = strtok_r(NULL, " ,\t", &save)) {
 		if (out->n == SLO_MAX) {
-			snprintf(err, errlen, "more than %d objectives", SLO_MAX);
+			snprintf(err, errlen, "more than %d objectives",
+				 SLO_MAX);
 			return -1;
 		}
 		if (parse_one(w, &out->o[out->n]) != 0) {
@@ -176,11 +187,14 @@ char *slo_obj_text(const struct slo_obj *o, char *buf, size_t len)
 	else if (hi)
 		snprintf(buf, len, "%s_p%g>=%g", names[o->m], o->pct, o->bound);
 	else if (o->bound < 1e-3)
-		snprintf(buf, len, "%s_p%g<=%gus", names[o->m], o->pct, o->bound * 1e6);
+		snprintf(buf, len, "%s_p%g<=%gus", names[o->m], o->pct,
+			 o->bound * 1e6);
 	else if (o->bound < 1)
-		snprintf(buf, len, "%s_p%g<=%gms", names[o->m], o->pct, o->bound * 1000);
+		snprintf(buf, len, "%s_p%g<=%gms", names[o->m], o->pct,
+			 o->bound * 1000);
 	else
-		snprintf(buf, len, "%s_p%g<=%gs", names[o->m], o->pct, o->bound);
+		snprintf(buf, len, "%s_p%g<=%gs", names[o->m], o->pct,
+			 o->bound);
 	return buf;
 }
 
@@ -222,7 +236,10 @@ void slo_wilson(long k, long n, double *lo, double *hi)
 	p = (double)k / (double)n;
 	d = 1 + z * z / (double)n;
 	c = (p + z * z / (2.0 * (double)n)) / d;
-	h = z * sqrt(p * (1 - p) / (double)n + z * z / (4.0 * (double)n * (double)n)) / d;
+	h = z *
+	    sqrt(p * (1 - p) / (double)n +
+		 z * z / (4.0 * (double)n * (double)n)) /
+	    d;
 	*lo = c - h < 0 ? 0 : c - h;
 	*hi = c + h > 1 ? 1 : c + h;
 }
@@ -242,7 +259,8 @@ static int judge_one(const struct slo_obj *o, const struct slo_req *req,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (!isnan(req[i].v[o->m]) && stats_push(&v, req[i].v[o->m]) != 0) {
+		if (!isnan(req[i].v[o->m]) &&
+		    stats_push(&v, req[i].v[o->m]) != 0) {
 			stats_vec_free(&v);
 			return -1;
 		}
@@ -254,9 +272,9 @@ static int judge_one(const struct slo_obj *o, const struct slo_req *req,
 	if (v.n > 0 && o->pct > 0) {
 		qsort(v.v, v.n, sizeof v.v[0], cmp_double);
 		r->value = stats_percentile(&v, o->pct);
-		r->over = slo_higher_better(o->m) ?
-			  (r->value > 0 ? o->bound / r->value : INFINITY) :
-			  r->value / o->bound;
+		r->over = slo_higher_better(o->m)
+			      ? (r->value > 0 ? o->bound / r->value : INFINITY)
+			      : r->value / o->bound;
 		if (r->n >= r->need)
 			r->st = meets(o, r->value) ? SLO_HELD : SLO_BROKE;
 	} else if (o->pct <= 0) {

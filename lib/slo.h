@@ -7,12 +7,12 @@
 
 /* The metrics an objective may name (docs/metrics.md, Service levels). */
 enum slo_metric {
-	SLO_TTFT,   /* ttft: seconds to the first token */
-	SLO_TTFO,   /* ttfo: seconds to the first content token */
-	SLO_TPOT,   /* tpot: vLLM's time per output token, seconds */
-	SLO_ITL,    /* itl: the request's mean inter-token gap, seconds */
-	SLO_E2E,    /* e2e: seconds from send to the end */
-	SLO_TPS,    /* per_user_tps: the request's decode tokens/s */
+	SLO_TTFT, /* ttft: seconds to the first token */
+	SLO_TTFO, /* ttfo: seconds to the first content token */
+	SLO_TPOT, /* tpot: vLLM's time per output token, seconds */
+	SLO_ITL,  /* itl: the request's mean inter-token gap, seconds */
+	SLO_E2E,  /* e2e: seconds from send to the end */
+	SLO_TPS,  /* per_user_tps: the request's decode tokens/s */
 	SLO_NMETRIC
 };
 
@@ -71,7 +71,7 @@ long slo_need(double pct);
  * TPOT); a failed request is given slo_failed_values. */
 struct slo_req {
 	double v[SLO_NMETRIC];
-	double tokens;    /* output tokens, for goodput in tokens/s */
+	double tokens; /* output tokens, for goodput in tokens/s */
 };
 
 /* Fills r with the values of a failed request: it met no objective (its
@@ -87,22 +87,22 @@ const char *slo_state_name(enum slo_state st);
 
 /* What one objective came to on a run. */
 struct slo_result {
-	long n, need;      /* the values the percentile had and needs */
-	double value;      /* the percentile (NAN if n is 0) */
+	long n, need; /* the values the percentile had and needs */
+	double value; /* the percentile (NAN if n is 0) */
 	enum slo_state st;
-	double over;       /* how far past its bound: value / bound (bound /
-	                      value for per_user_tps); > 1 broke it */
+	double over; /* how far past its bound: value / bound (bound /
+			value for per_user_tps); > 1 broke it */
 };
 
 /* One run judged (a level of a capacity search). */
 struct slo_level {
 	struct slo_result r[SLO_MAX];
 	enum slo_state st; /* broke if any broke, else undecided if any is */
-	int worst;         /* the broken objective furthest past its bound, or
-	                      the first undecided one; -1 when all held */
-	long met, n;       /* requests that met every objective, of n */
+	int worst;	   /* the broken objective furthest past its bound, or
+			      the first undecided one; -1 when all held */
+	long met, n;	   /* requests that met every objective, of n */
 	double att_lo, att_hi; /* 95 % Wilson interval of met / n */
-	double met_tokens; /* the output tokens of the requests that met */
+	double met_tokens;     /* the output tokens of the requests that met */
 };
 
 /* Judges n requests against s.  Returns 0, or -1 when out of memory. */

@@ -35,7 +35,8 @@ static void from_stats(const cJSON *st, struct srvfig *f)
  * model's format. */
 static void from_ollama(const cJSON *o, struct srvfig *f)
 {
-	double n = jget_num(o, "eval_count", -1), d = jget_num(o, "eval_duration", 0);
+	double n = jget_num(o, "eval_count", -1),
+	       d = jget_num(o, "eval_duration", 0);
 	double pn = jget_num(o, "prompt_eval_count", -1);
 	double pd = jget_num(o, "prompt_eval_duration", 0);
 	const char *runner = jget_str(o, "runner");
@@ -43,8 +44,10 @@ static void from_ollama(const cJSON *o, struct srvfig *f)
 
 	if (n > (mlx ? 0 : 1) && d > 0) {
 		f->decode_tps = (mlx ? n : n - 1) / (d / 1e9);
-		f->source = mlx ? "Ollama (MLX runner) eval_count / eval_duration" :
-				  "Ollama (llama-server runner) (eval_count - 1) / eval_duration";
+		f->source =
+		    mlx ? "Ollama (MLX runner) eval_count / eval_duration"
+			: "Ollama (llama-server runner) (eval_count - 1) / "
+			  "eval_duration";
 	}
 	if (pn > 0 && pd > 0)
 		f->prefill_tps = pn / (pd / 1e9);
@@ -71,8 +74,10 @@ static void from_vllm(const cJSON *m, struct srvfig *f)
 
 void srvfig_read(const cJSON *done, struct srvfig *f)
 {
-	const cJSON *t = jget_obj(done, "timings"), *st = jget_obj(done, "stats");
-	const cJSON *o = jget_obj(done, "ollama"), *m = jget_obj(done, "metrics");
+	const cJSON *t = jget_obj(done, "timings"),
+		    *st = jget_obj(done, "stats");
+	const cJSON *o = jget_obj(done, "ollama"),
+		    *m = jget_obj(done, "metrics");
 
 	f->decode_tps = f->prefill_tps = f->ttft_s = -1;
 	f->source = NULL;

@@ -63,7 +63,8 @@ void stats_summarise(struct stats_vec *s, struct stats_sum *out)
 	out->max = s->v[s->n - 1];
 	out->cv = out->mean != 0 ? out->stddev / fabs(out->mean) : 0;
 	half = s->n > 1 ? stats_t95((long)s->n - 1) * out->stddev /
-				  sqrt((double)s->n) : 0;
+			      sqrt((double)s->n)
+			: 0;
 	out->ci_lo = out->mean - half;
 	out->ci_hi = out->mean + half;
 }
@@ -71,7 +72,9 @@ void stats_summarise(struct stats_vec *s, struct stats_sum *out)
 /* The 1-based nearest rank of percentile p among n values. */
 static size_t rank_of(double p, double n)
 {
-	double r = ceil(p / 100 * n - 1e-9); /* 1e-9: 0.95 * 20 is 19, not 19.000000000000004 */
+	double r =
+	    ceil(p / 100 * n -
+		 1e-9); /* 1e-9: 0.95 * 20 is 19, not 19.000000000000004 */
 
 	return r < 1 ? 1 : (size_t)r;
 }
@@ -89,11 +92,10 @@ double stats_percentile(const struct stats_vec *s, double p)
 double stats_t95(long df)
 {
 	static const double t[] = {
-		0, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-		2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
-		2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-		2.052, 2.048, 2.045, 2.042
-	};
+	    0,	   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365,
+	    2.306, 2.262,  2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
+	    2.120, 2.110,  2.101, 2.093, 2.086, 2.080, 2.074, 2.069,
+	    2.064, 2.060,  2.056, 2.052, 2.048, 2.045, 2.042};
 	double z = 1.959964, g1, g2;
 
 	if (df < 1)
@@ -146,7 +148,8 @@ double stats_slope(const double *x, const double *y, size_t n, double *r2)
 double stats_slope_ci(const double *x, const double *y, size_t n, double *r2,
 		      double *lo, double *hi)
 {
-	double b = stats_slope(x, y, n, r2), mx = 0, my = 0, sxx = 0, sse = 0, a, e, half;
+	double b = stats_slope(x, y, n, r2), mx = 0, my = 0, sxx = 0, sse = 0,
+	       a, e, half;
 	size_t i;
 
 	*lo = *hi = NAN;
@@ -244,7 +247,8 @@ static double beta_cf(double a, double b, double x)
 		d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
 		c = fabs(c) < 1e-300 ? 1e-300 : c;
 		h *= d * c;
-		aa = -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
+		aa = -(a + m) * (a + b + m) * x /
+		     ((a + 2 * m) * (a + 2 * m + 1));
 		d = 1 + aa * d;
 		c = 1 + aa / c;
 		d = fabs(d) < 1e-300 ? 1e300 : 1 / d;
@@ -352,7 +356,8 @@ void stats_holm(const double *p, size_t n, double *adj)
 			idx[k] = idx[k - 1];
 			idx[k - 1] = t;
 		}
-	/* the r-th smallest (0-based) times m - r; never below an earlier one */
+	/* the r-th smallest (0-based) times m - r; never below an earlier one
+	 */
 	for (i = 0; i < m; i++) {
 		double a = p[idx[i]] * (double)(m - i);
 		run = a > run ? a : run;

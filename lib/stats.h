@@ -26,11 +26,11 @@ void stats_vec_free(struct stats_vec *s);
 /* The summary of a set of values. */
 struct stats_sum {
 	size_t n;
-	double mean, stddev;      /* sample standard deviation (n - 1) */
+	double mean, stddev; /* sample standard deviation (n - 1) */
 	double min, max;
-	double cv;                /* stddev / mean; 0 when mean is 0 */
-	double ci_lo, ci_hi;      /* 95 % confidence interval of the mean
-	                           * (Student's t); equal to mean when n < 2 */
+	double cv;	     /* stddev / mean; 0 when mean is 0 */
+	double ci_lo, ci_hi; /* 95 % confidence interval of the mean
+			      * (Student's t); equal to mean when n < 2 */
 };
 
 /* Summarises s (sorting its values in place).  n == 0 gives all zeros. */

@@ -13,19 +13,25 @@ struct unit {
 };
 
 static const struct unit duration_units[] = {
-	{"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60},
-	{"min", 60}, {"h", 3600}, {"", 1}, {NULL, 0}
-};
+    {"ns", 1e-9}, {"us", 1e-6}, {"ms", 1e-3}, {"s", 1}, {"m", 60},
+    {"min", 60},  {"h", 3600},	{"", 1},      {NULL, 0}};
 
-static const struct unit count_units[] = {
-	{"k", 1e3}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"", 1}, {NULL, 0}
-};
+static const struct unit count_units[] = {{"k", 1e3}, {"K", 1e3}, {"M", 1e6},
+					  {"G", 1e9}, {"", 1},	  {NULL, 0}};
 
-static const struct unit byte_units[] = {
-	{"B", 1}, {"k", 1e3}, {"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6},
-	{"GB", 1e9}, {"TB", 1e12}, {"KiB", 1024.0}, {"MiB", 1048576.0},
-	{"GiB", 1073741824.0}, {"TiB", 1099511627776.0}, {"", 1}, {NULL, 0}
-};
+static const struct unit byte_units[] = {{"B", 1},
+					 {"k", 1e3},
+					 {"kB", 1e3},
+					 {"KB", 1e3},
+					 {"MB", 1e6},
+					 {"GB", 1e9},
+					 {"TB", 1e12},
+					 {"KiB", 1024.0},
+					 {"MiB", 1048576.0},
+					 {"GiB", 1073741824.0},
+					 {"TiB", 1099511627776.0},
+					 {"", 1},
+					 {NULL, 0}};
 
 const char *units_strerror(int err)
 {
@@ -122,8 +128,7 @@ int units_real(const char *s, double min, double max, double *out)
 }
 
 /* Number followed by one of the units in table; >= 0 only. */
-static int parse_with_unit(const char *s, const struct unit *table,
-			   double *out)
+static int parse_with_unit(const char *s, const struct unit *table, double *out)
 {
 	const char *rest;
 	double v;

@@ -7,11 +7,11 @@
 /* Error codes returned by every units_* function (0 means success). */
 enum {
 	UNITS_OK = 0,
-	UNITS_EEMPTY,   /* empty string */
-	UNITS_EINVAL,   /* not a number, or trailing garbage */
-	UNITS_EUNIT,    /* unknown unit suffix */
-	UNITS_ENEG,     /* negative where only >= 0 makes sense */
-	UNITS_ERANGE    /* overflow, or outside the caller's [min, max] */
+	UNITS_EEMPTY, /* empty string */
+	UNITS_EINVAL, /* not a number, or trailing garbage */
+	UNITS_EUNIT,  /* unknown unit suffix */
+	UNITS_ENEG,   /* negative where only >= 0 makes sense */
+	UNITS_ERANGE  /* overflow, or outside the caller's [min, max] */
 };
 
 /* A short English phrase for an error code, e.g. "unknown unit". */

@@ -37,7 +37,7 @@
 /* Options. */
 static double pcts[MAX_PCT] = {50, 90, 95, 99};
 static struct statjson_pcts pc = {pcts, 4}; /* -p */
-static struct slo_set slo; /* --slo; slo.n 0 without */
+static struct slo_set slo;		    /* --slo; slo.n 0 without */
 /* Options: one struct. */
 static struct options {
 	int per_request, strict, force;
@@ -45,7 +45,8 @@ static struct options {
 	const char *reference; /* --reference: the same model's reference run */
 } opt;
 static struct lpq_run lp_cand, lp_ref;
-static struct memfig_limits leak_lim = {1.0, 10.0}; /* MB per request, per minute */
+static struct memfig_limits leak_lim = {1.0,
+					10.0}; /* MB per request, per minute */
 static const char *mem_files[64];
 static int n_mem_files;
 
@@ -84,8 +85,7 @@ static void on_skipped(void *ctx, const char *name, long line, const char *why)
 }
 
 /* A line that is not JSON (the reader's), counted with the invalid events. */
-static void on_invalid(void *ctx, const char *name, long line,
-		       const char *why)
+static void on_invalid(void *ctx, const char *name, long line, const char *why)
 {
 	A.n_invalid++;
 	on_skipped(ctx, name, line, why);
@@ -108,20 +108,23 @@ static void read_file(const char *path)
 	while ((rc = ndjson_next(r, &ev)) == ND_OK) {
 		if (cJSON_IsObject(ev))
 			lpq_event(&lp_cand, ev);
-		if (cJSON_IsObject(ev) && evacc_event(&A, ev, name, ndjson_lineno(r)) != 0)
+		if (cJSON_IsObject(ev) &&
+		    evacc_event(&A, ev, name, ndjson_lineno(r)) != 0)
 			diag_die(EXIT_RUNTIME, "%s", A.err);
 		else if (!cJSON_IsObject(ev))
-			on_invalid(NULL, name, ndjson_lineno(r), "not a JSON object");
+			on_invalid(NULL, name, ndjson_lineno(r),
+				   "not a JSON object");
 		cJSON_Delete(ev);
 		if (opt.strict && A.n_invalid > 0)
-			diag_die(EXIT_RUNTIME, "%s:%ld: not a JSON object", name,
-				 ndjson_lineno(r));
+			diag_die(EXIT_RUNTIME, "%s:%ld: not a JSON object",
+				 name, ndjson_lineno(r));
 	}
 	if (rc == ND_INVALID)
 		diag_die(EXIT_RUNTIME, "%s:%ld: %s", name, ndjson_lineno(r),
 			 ndjson_reason(r));
 	if (rc == ND_IOERR)
-		diag_die(EXIT_RUNTIME, "%s: read error: %s", name, strerror(errno));
+		diag_die(EXIT_RUNTIME, "%s: read error: %s", name,
+			 strerror(errno));
 	ndjson_close(r);
 	if (f != stdin)
 		fclose(f);
@@ -136,18 +139,19 @@ struct metrics {
 };
 
 static struct metrics all;
-static long n_bad;                /* requests left out: their events cannot be true */
-static const char *first_bad;     /* the first such reason */
-static int bad_memory;            /* a memory figure could not be true */
+static long n_bad; /* requests left out: their events cannot be true */
+static const char *first_bad; /* the first such reason */
+static int bad_memory;	      /* a memory figure could not be true */
 static long n_measured, n_warmup, n_ok, n_unfinished, by_status[FMT_ST_COUNT];
 static long by_timeout[FMT_TO_COUNT];
 static long tok_content, tok_reasoning, tok_tool, n_from_usage, n_from_chunks;
 static double usage_gap_sum;
 static long q_checked, q_passed;
-static long g_checked, g_correct;    /* graded items: answers checked, right */
+static long g_checked, g_correct; /* graded items: answers checked, right */
 static struct slo_req *sreq; /* every measured request's values, for --slo */
 static size_t n_sreq, cap_sreq;
-static double first_send = INFINITY, last_tok = -INFINITY, last_done = -INFINITY;
+static double first_send = INFINITY, last_tok = -INFINITY,
+	      last_done = -INFINITY;
 static double first_any_send = INFINITY, sum_out_ok;
 
 static void push(struct stats_vec *v, double x)
@@ -204,7 +208,8 @@ static void measure_ok(const struct req *r)
 	struct prompt_acc *p = r->prompt >= 0 ? &A.prompts[r->prompt] : NULL;
 	double n = (double)r->out_tokens, e2e = r->t_done - r->t_send;
 	double ttft = r->tok_chunks > 0 ? r->t_first_tok - r->t_send : -1;
-	double ttfo = r->t_first_content > 0 ? r->t_first_content - r->t_send : -1;
+	double ttfo =
+	    r->t_first_content > 0 ? r->t_first_content - r->t_send : -1;
 	double span = r->t_last_tok - r->t_first_tok, nd = decoded_tokens(r);
 	double tpot = n >= 2 && ttft >= 0 ? (e2e - ttft) / (n - 1) : -1;
 
@@ -361,9 +366,9 @@ static void copy_item(const char *key, const cJSON *from)
 static void write_run(void)
 {
 	static const char *const keys[] = {
-		"run_id", "model", "model_id", "base_url", "api", "tool_version",
-		"config", "kind", "labels", "host", "env", "server", NULL
-	};
+	    "run_id",	    "model",  "model_id", "base_url", "api",
+	    "tool_version", "config", "kind",	  "labels",   "host",
+	    "env",	    "server", NULL};
 	int i;
 
 	jw_obj_open(&out, "run");
@@ -373,7 +378,8 @@ static void write_run(void)
 		jw_num(&out, "t_start", A.t_min, 6);
 		jw_num(&out, "t_end", A.t_max, 6);
 	}
-	jw_int(&out, "events_version", (long long)jget_num(A.run_ev, "version", 0));
+	jw_int(&out, "events_version",
+	       (long long)jget_num(A.run_ev, "version", 0));
 	jw_obj_close(&out);
 }
 
@@ -388,19 +394,25 @@ static void write_requests(void)
 	jw_int(&out, "failed", n_measured - n_ok - n_unfinished);
 	jw_int(&out, "unfinished", n_unfinished);
 	jw_str(&out, "first_error", A.first_error[0] ? A.first_error : NULL);
-	jw_num(&out, "error_rate", n_measured ?
-	       (double)(n_measured - n_ok) / (double)n_measured : 0, 4);
+	jw_num(&out, "error_rate",
+	       n_measured ? (double)(n_measured - n_ok) / (double)n_measured
+			  : 0,
+	       4);
 	jw_obj_open(&out, "by_status");
 	for (i = 0; i < FMT_ST_COUNT; i++)
 		if (by_status[i] > 0)
-			jw_int(&out, formats_status_name((enum formats_status)i), by_status[i]);
+			jw_int(&out,
+			       formats_status_name((enum formats_status)i),
+			       by_status[i]);
 	if (n_unfinished)
 		jw_int(&out, "unfinished", n_unfinished);
 	jw_obj_close(&out);
 	jw_obj_open(&out, "by_timeout");
 	for (i = 0; i < FMT_TO_COUNT; i++)
 		if (by_timeout[i] > 0)
-			jw_int(&out, formats_timeout_name((enum formats_timeout)i), by_timeout[i]);
+			jw_int(&out,
+			       formats_timeout_name((enum formats_timeout)i),
+			       by_timeout[i]);
 	jw_obj_close(&out);
 	jw_obj_close(&out);
 }
@@ -414,8 +426,8 @@ static void write_tokens(void)
 	jw_int(&out, "tool", tok_tool);
 	jw_int(&out, "source_usage", n_from_usage);
 	jw_int(&out, "source_chunks", n_from_chunks);
-	jw_num(&out, "usage_minus_chunks_mean", n_from_usage ?
-	       usage_gap_sum / (double)n_from_usage : 0, 3);
+	jw_num(&out, "usage_minus_chunks_mean",
+	       n_from_usage ? usage_gap_sum / (double)n_from_usage : 0, 3);
 	jw_obj_close(&out);
 }
 
@@ -458,7 +470,8 @@ static void write_throughput(void)
 	jw_num(&out, "aggregate_tps", agg, 3);
 	jw_num(&out, "request_rate", span > 0 ? (double)n_ok / span : 0, 4);
 	jw_num(&out, "window_s", window > 0 ? window : 0, 6);
-	jw_num(&out, "jain_fairness", stats_jain(all.decode.v, all.decode.n), 4);
+	jw_num(&out, "jain_fairness", stats_jain(all.decode.v, all.decode.n),
+	       4);
 	jw_num(&out, "concurrency", c, 0);
 	jw_obj_close(&out);
 }
@@ -486,7 +499,7 @@ static void write_objective(const struct slo_obj *o, const struct slo_result *r)
 static void write_goodput(void)
 {
 	static const char *const old_keys[SLO_NMETRIC] = {
-		"ttft_s", "ttfo_s", "tpot_s", NULL, "e2e_s", NULL};
+	    "ttft_s", "ttfo_s", "tpot_s", NULL, "e2e_s", NULL};
 	double span = last_done - first_send;
 	struct slo_level lv;
 	char t[64];
@@ -514,13 +527,16 @@ static void write_goodput(void)
 	if (i < slo.n)
 		jw_str(&out, "verdict", slo_state_name(lv.st));
 	else
-		jw_null(&out, "verdict"); /* thresholds only: goodput, no verdict */
+		jw_null(&out,
+			"verdict"); /* thresholds only: goodput, no verdict */
 	if (lv.worst >= 0)
-		jw_str(&out, "worst", slo_obj_text(&slo.o[lv.worst], t, sizeof t));
+		jw_str(&out, "worst",
+		       slo_obj_text(&slo.o[lv.worst], t, sizeof t));
 	else
 		jw_null(&out, "worst");
 	jw_int(&out, "met", lv.met);
-	jw_num(&out, "fraction", n_measured ? (double)lv.met / (double)n_measured : 0, 4);
+	jw_num(&out, "fraction",
+	       n_measured ? (double)lv.met / (double)n_measured : 0, 4);
 	jw_num(&out, "ci95_lo", lv.att_lo, 4);
 	jw_num(&out, "ci95_hi", lv.att_hi, 4);
 	jw_num(&out, "rate", span > 0 ? (double)lv.met / span : 0, 4);
@@ -584,8 +600,10 @@ static void write_prompts(void)
 static void write_timeline(size_t nm)
 {
 	static double pts[TIMELINE_POINTS][2];
-	int k, n = memfig_timeline(A.mem, nm, isfinite(first_any_send) ?
-				   first_any_send : A.mem[0].t, pts, TIMELINE_POINTS);
+	int k, n = memfig_timeline(A.mem, nm,
+				   isfinite(first_any_send) ? first_any_send
+							    : A.mem[0].t,
+				   pts, TIMELINE_POINTS);
 
 	jw_arr_open(&out, "timeline");
 	for (k = 0; k < n; k++) {
@@ -601,13 +619,15 @@ static void write_timeline(size_t nm)
  * order, against the first nm samples of A.mem. */
 static void write_leak(size_t nm)
 {
-	double *done = diag_xrealloc(NULL, (size_t)(A.n_reqs + 1) * sizeof *done);
+	double *done =
+	    diag_xrealloc(NULL, (size_t)(A.n_reqs + 1) * sizeof *done);
 	struct memfig_leak lk;
 	size_t nd = 0;
 	long id;
 
 	for (id = 0; id < A.n_reqs; id++)
-		if (!A.reqs[id].warmup && A.reqs[id].status == FMT_ST_OK && A.reqs[id].bad == NULL)
+		if (!A.reqs[id].warmup && A.reqs[id].status == FMT_ST_OK &&
+		    A.reqs[id].bad == NULL)
 			done[nd++] = A.reqs[id].t_done;
 	memfig_leak(A.mem, nm, done, nd, first_send, last_done, &leak_lim, &lk);
 	free(done);
@@ -642,8 +662,11 @@ static double mem_factor(void)
 	const cJSON *srv = cJSON_GetObjectItemCaseSensitive(A.run_ev, "server");
 	double scale = jget_num(srv, "mem_scale_mb_per_gb", 0);
 
-	return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(srv, "simulated")) &&
-	       scale > 0 ? 1000 / scale : 1;
+	return cJSON_IsTrue(
+		   cJSON_GetObjectItemCaseSensitive(srv, "simulated")) &&
+		       scale > 0
+		   ? 1000 / scale
+		   : 1;
 }
 
 /* A process tree's resident memory cannot exceed the machine's: a sum
@@ -660,10 +683,13 @@ static int impossible_peak(const struct memfig_sample *m, size_t n)
 
 	if (total <= 0 || peak <= total * 1.02)
 		return 0;
-	snprintf(why, sizeof why, "the sampled processes' memory peaks at %.1f GB, "
-		 "more than this machine's %.1f GB: shared pages were counted more "
-		 "than once, or other processes were sampled (memsample -p PID or "
-		 "--port PORT, or --pss)", peak / 1e9, total / 1e9);
+	snprintf(
+	    why, sizeof why,
+	    "the sampled processes' memory peaks at %.1f GB, "
+	    "more than this machine's %.1f GB: shared pages were counted more "
+	    "than once, or other processes were sampled (memsample -p PID or "
+	    "--port PORT, or --pss)",
+	    peak / 1e9, total / 1e9);
 	diag_warn("memory: %s", why);
 	jw_str(&out, "error", why);
 	jw_int(&out, "samples", (long long)A.n_samples);
@@ -687,13 +713,18 @@ static void write_process(size_t n, double f, double gpu_peak)
 	peak = memfig_peak(A.mem, n, &gpu);
 	stats_summarise(&all.decode, &s);
 	decode = s.mean;
-	snprintf(measure, sizeof measure, "%s%s", A.mem_kind,
-		 f != 1 ? " (simulated: llmsim's allocation scaled to the model's size)" : "");
+	snprintf(
+	    measure, sizeof measure, "%s%s", A.mem_kind,
+	    f != 1
+		? " (simulated: llmsim's allocation scaled to the model's size)"
+		: "");
 	jw_str(&out, "measure", measure);
 	jw_int(&out, "samples", (long long)A.n_samples);
 	jw_num(&out, "baseline_bytes", base, 0);
-	jw_str(&out, "baseline_from", before ? "last sample before the first "
-	       "request" : "first sample (none before the first request)");
+	jw_str(&out, "baseline_from",
+	       before ? "last sample before the first "
+			"request"
+		      : "first sample (none before the first request)");
 	jw_num(&out, "peak_bytes", peak, 0);
 	jw_num(&out, "delta_bytes", peak - base, 0);
 	steady = memfig_steady(A.mem, n, first_send, last_done);
@@ -712,8 +743,10 @@ static void write_process(size_t n, double f, double gpu_peak)
 static void write_system(void)
 {
 	static const char *const names[MEMFIG_NSYS] = {
-		[MEMFIG_WIRED] = "wired", [MEMFIG_COMPRESSED] = "compressed",
-		[MEMFIG_SWAP_USED] = "swap_used", [MEMFIG_USED] = "used",
+	    [MEMFIG_WIRED] = "wired",
+	    [MEMFIG_COMPRESSED] = "compressed",
+	    [MEMFIG_SWAP_USED] = "swap_used",
+	    [MEMFIG_USED] = "used",
 	};
 	struct memfig_span f;
 	int k;
@@ -840,9 +873,11 @@ static void write_logprobs(void)
 
 	if (opt.reference == NULL)
 		snprintf(why, sizeof why, "no --reference to compare with");
-	else if ((cmp = lpq_compare(&lp_ref, &lp_cand, &q, why, sizeof why)) != 0 &&
+	else if ((cmp = lpq_compare(&lp_ref, &lp_cand, &q, why, sizeof why)) !=
+		     0 &&
 		 lp_ref.nseq > 0 && lp_cand.nseq > 0)
-		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt.reference, why);
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt.reference,
+			 why);
 	truncated = cmp == 0 && lp_cand.asked > 0 && q.top_k < lp_cand.asked;
 	jw_obj_open(&out, "logprobs");
 	jw_str(&out, "evidence", cmp == 0 ? "logprobs" : "none");
@@ -863,9 +898,10 @@ static void write_logprobs(void)
 	if (cmp != 0 && opt.reference != NULL)
 		diag_warn("no logprob figures: %s", why);
 	if (truncated)
-		diag_warn("logprobs: the server gave %d alternatives where %d were asked; "
-			  "the KL estimate rests on fewer (docs/metrics.md)", q.top_k,
-			  lp_cand.asked);
+		diag_warn("logprobs: the server gave %d alternatives where %d "
+			  "were asked; "
+			  "the KL estimate rests on fewer (docs/metrics.md)",
+			  q.top_k, lp_cand.asked);
 }
 
 static void write_quality(void)
@@ -873,7 +909,8 @@ static void write_quality(void)
 	jw_obj_open(&out, "quality");
 	jw_int(&out, "checked", q_checked);
 	jw_int(&out, "passed", q_passed);
-	jw_num(&out, "pass_rate", q_checked ? (double)q_passed / (double)q_checked : 0, 4);
+	jw_num(&out, "pass_rate",
+	       q_checked ? (double)q_passed / (double)q_checked : 0, 4);
 	if (g_checked > 0)
 		write_graded();
 	if (lp_cand.asked > 0 || opt.reference != NULL)
@@ -892,10 +929,14 @@ static void write_per_request(void)
 			continue;
 		jw_obj_open(&out, NULL);
 		jw_int(&out, "id", r->id);
-		jw_str(&out, "prompt", r->prompt >= 0 ? A.prompts[r->prompt].name : NULL);
+		jw_str(&out, "prompt",
+		       r->prompt >= 0 ? A.prompts[r->prompt].name : NULL);
 		jw_int(&out, "rep", r->rep);
 		jw_bool(&out, "warmup", r->warmup);
-		jw_str(&out, "status", r->seen_done ? formats_status_name((enum formats_status)r->status) : "unfinished");
+		jw_str(&out, "status",
+		       r->seen_done
+			   ? formats_status_name((enum formats_status)r->status)
+			   : "unfinished");
 		jw_num(&out, "t_send", r->t_send, 6);
 		if (r->tok_chunks > 0)
 			jw_num(&out, "ttft_s", r->t_first_tok - r->t_send, 6);
@@ -903,8 +944,10 @@ static void write_per_request(void)
 			jw_num(&out, "e2e_s", r->t_done - r->t_send, 6);
 		jw_int(&out, "output_tokens", r->out_tokens);
 		if (decoded_tokens(r) >= 2 && r->t_last_tok > r->t_first_tok)
-			jw_num(&out, "decode_tps", (decoded_tokens(r) - 1) /
-			       (r->t_last_tok - r->t_first_tok), 3);
+			jw_num(&out, "decode_tps",
+			       (decoded_tokens(r) - 1) /
+				   (r->t_last_tok - r->t_first_tok),
+			       3);
 		if (r->quality >= 0)
 			jw_bool(&out, "expect_passed", r->quality);
 		if (r->graded >= 0)
@@ -928,20 +971,24 @@ static void write_incomplete(void)
 		why[n++] = "requests without a done event";
 	if (reason && !strcmp(reason, "signal"))
 		why[n++] = "the run was stopped by a signal";
-	if (reason && !strcmp(reason, "wrong_model")) { /* gen measured nothing */
+	if (reason &&
+	    !strcmp(reason, "wrong_model")) { /* gen measured nothing */
 		snprintf(refused, sizeof refused, "gen refused to measure: %s",
-			 jget_str(A.end_ev, "error") ? jget_str(A.end_ev, "error") :
-						      "the wrong model is loaded");
+			 jget_str(A.end_ev, "error")
+			     ? jget_str(A.end_ev, "error")
+			     : "the wrong model is loaded");
 		why[n++] = refused;
 	}
 	if (A.run_ev == NULL && A.n_reqs > 0)
 		why[n++] = "no run event: metadata unknown";
 	if (n_bad > 0) {
 		if (n_bad == 1)
-			snprintf(bad, sizeof bad, "1 request left out: %s", first_bad);
+			snprintf(bad, sizeof bad, "1 request left out: %s",
+				 first_bad);
 		else
-			snprintf(bad, sizeof bad, "%ld requests left out; the first: %s",
-				 n_bad, first_bad);
+			snprintf(bad, sizeof bad,
+				 "%ld requests left out; the first: %s", n_bad,
+				 first_bad);
 		why[n++] = bad;
 	}
 	jw_bool(&out, "incomplete", n > 0);
@@ -994,8 +1041,10 @@ static void emit_output(void)
 		diag_die(EXIT_RUNTIME, "out of memory writing the summary");
 	len = strlen(s);
 	if (opt.out == NULL) {
-		if (fwrite(s, 1, len, stdout) != len || fputc('\n', stdout) == EOF)
-			diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(errno));
+		if (fwrite(s, 1, len, stdout) != len ||
+		    fputc('\n', stdout) == EOF)
+			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
+				 strerror(errno));
 		return;
 	}
 	char *withnl = malloc(len + 2);
@@ -1004,22 +1053,24 @@ static void emit_output(void)
 	memcpy(withnl, s, len);
 	withnl[len] = '\n';
 	if (fileio_write_atomic(opt.out, withnl, len + 1,
-			     opt.force ? 0 : FIO_NOCLOBBER) != 0) {
+				opt.force ? 0 : FIO_NOCLOBBER) != 0) {
 		int e = errno;
 		free(withnl);
 		diag_die(EXIT_RUNTIME, "%s: %s%s", opt.out, strerror(e),
 			 e == EEXIST ? " (results are never overwritten; "
-			 "--force replaces it)" : "");
+				       "--force replaces it)"
+				     : "");
 	}
 	free(withnl);
 }
 
 static void free_all(void)
 {
-	struct stats_vec *vs[] = {&all.ttft, &all.ttfb, &all.ttfo, &all.decode,
-		&all.e2e, &all.e2e_tps, &all.prefill, &all.tpot_vllm,
-		&all.tpot_guidellm, &all.queue, &all.out_tokens, &all.srv_decode,
-		&all.srv_prefill};
+	struct stats_vec *vs[] = {
+	    &all.ttft,		&all.ttfb,    &all.ttfo,       &all.decode,
+	    &all.e2e,		&all.e2e_tps, &all.prefill,    &all.tpot_vllm,
+	    &all.tpot_guidellm, &all.queue,   &all.out_tokens, &all.srv_decode,
+	    &all.srv_prefill};
 
 	for (size_t i = 0; i < sizeof vs / sizeof vs[0]; i++)
 		stats_vec_free(vs[i]);
@@ -1032,20 +1083,30 @@ static void free_all(void)
 
 /* Long-only options: one enumeration from 256, as in every tool. */
 enum {
-	O_MEM = 256, O_SLO, O_PER_REQUEST, O_STRICT, O_FORCE, O_LEAK_THRESHOLD,
-	O_LEAK_PER_MINUTE, O_REFERENCE
+	O_MEM = 256,
+	O_SLO,
+	O_PER_REQUEST,
+	O_STRICT,
+	O_FORCE,
+	O_LEAK_THRESHOLD,
+	O_LEAK_PER_MINUTE,
+	O_REFERENCE
 };
 
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"mem", 1, 0, O_MEM}, {"slo", 1, 0, O_SLO},
-		{"per-request", 0, 0, O_PER_REQUEST}, 
-		{"strict", 0, 0, O_STRICT}, {"output", 1, 0, 'o'},
-		{"force", 0, 0, O_FORCE}, {"leak-threshold", 1, 0, O_LEAK_THRESHOLD},
-		{"leak-per-minute", 1, 0, O_LEAK_PER_MINUTE}, {"reference", 1, 0, O_REFERENCE},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
+	    {"mem", 1, 0, O_MEM},
+	    {"slo", 1, 0, O_SLO},
+	    {"per-request", 0, 0, O_PER_REQUEST},
+	    {"strict", 0, 0, O_STRICT},
+	    {"output", 1, 0, 'o'},
+	    {"force", 0, 0, O_FORCE},
+	    {"leak-threshold", 1, 0, O_LEAK_THRESHOLD},
+	    {"leak-per-minute", 1, 0, O_LEAK_PER_MINUTE},
+	    {"reference", 1, 0, O_REFERENCE},
+	    {"help", 0, 0, 'h'},
+	    {0, 0, 0, 0}};
 	int c;
 	uint64_t b;
 
@@ -1053,7 +1114,8 @@ static void parse_args(int argc, char **argv)
 		switch (c) {
 		case O_MEM:
 			if (n_mem_files == 64)
-				diag_die(EXIT_USAGE, "more than 64 --mem files");
+				diag_die(EXIT_USAGE,
+					 "more than 64 --mem files");
 			mem_files[n_mem_files++] = optarg;
 			break;
 		case 'p': parse_pcts(optarg); break;
@@ -1065,12 +1127,16 @@ static void parse_args(int argc, char **argv)
 		case O_FORCE: opt.force = 1; break;
 		case O_LEAK_THRESHOLD:
 			if (units_bytes(optarg, &b) != UNITS_OK)
-				diag_die(EXIT_USAGE, "--leak-threshold %s: not a size", optarg);
+				diag_die(EXIT_USAGE,
+					 "--leak-threshold %s: not a size",
+					 optarg);
 			leak_lim.mb_per_request = (double)b / 1e6;
 			break;
 		case O_LEAK_PER_MINUTE:
 			if (units_bytes(optarg, &b) != UNITS_OK)
-				diag_die(EXIT_USAGE, "--leak-per-minute %s: not a size", optarg);
+				diag_die(EXIT_USAGE,
+					 "--leak-per-minute %s: not a size",
+					 optarg);
 			leak_lim.mb_per_minute = (double)b / 1e6;
 			break;
 		case 'h': usage(EXIT_OK); break;
@@ -1087,7 +1153,8 @@ static void read_reference(const char *path)
 	cJSON *ev;
 
 	if (f == NULL)
-		diag_die(EXIT_RUNTIME, "--reference %s: %s", path, strerror(errno));
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", path,
+			 strerror(errno));
 	if ((r = ndjson_open(f, path, 0)) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	while (ndjson_next(r, &ev) == ND_OK) {
@@ -1108,11 +1175,14 @@ static void read_inputs(int argc, char **argv)
 
 	/* -o over an input would replace what is being read, --force or not */
 	for (i = 0; opt.out != NULL && i < n_mem_files + argc - optind; i++) {
-		const char *in = i < n_mem_files ? mem_files[i] :
-						   argv[optind + i - n_mem_files];
+		const char *in = i < n_mem_files
+				     ? mem_files[i]
+				     : argv[optind + i - n_mem_files];
 		if (fileio_same_file(opt.out, in))
-			diag_die(EXIT_USAGE, "-o %s is also an input: writing it "
-				 "would destroy what is read", opt.out);
+			diag_die(EXIT_USAGE,
+				 "-o %s is also an input: writing it "
+				 "would destroy what is read",
+				 opt.out);
 	}
 
 	for (i = 0; i < n_mem_files; i++)
@@ -1137,15 +1207,19 @@ static int no_success(void)
 		return 0;
 	if (n_measured == 0) {
 		const char *err = jget_str(A.load_ev, "error");
-		diag_warn("no measured request in the run%s%s; the summary has no "
-			  "speed figures", err ? ": the load failed: " : "", err ? err : "");
+		diag_warn(
+		    "no measured request in the run%s%s; the summary has no "
+		    "speed figures",
+		    err ? ": the load failed: " : "", err ? err : "");
 		return 1;
 	}
 	for (i = 0; i < FMT_ST_COUNT; i++)
-		if (i != FMT_ST_OK && (top < 0 || by_status[i] > by_status[top]))
+		if (i != FMT_ST_OK &&
+		    (top < 0 || by_status[i] > by_status[top]))
 			top = i;
 	diag_warn("no request succeeded: %ld of %ld failed, most with %s; the "
-		  "summary has no speed figures", n_measured - n_ok, n_measured,
+		  "summary has no speed figures",
+		  n_measured - n_ok, n_measured,
 		  formats_status_name((enum formats_status)top));
 	return 1;
 }

@@ -14,11 +14,12 @@
 
 struct bench_acc {
 	struct runkind k;
-	double latency;          /* s; 0 when not measured */
-	long target;             /* prompt tokens asked; 0: not counted */
+	double latency; /* s; 0 when not measured */
+	long target;	/* prompt tokens asked; 0: not counted */
 	struct stats_vec tps, srv;
 	long n_ok, n_inexact;
-	char mismatch[200];      /* the first request whose tokens were not the test's */
+	char mismatch[200]; /* the first request whose tokens were not the
+			       test's */
 };
 
 /* The request's tokens against the test's; 1 when exact. */
@@ -26,18 +27,22 @@ static int exact(struct bench_acc *b, const struct req *r)
 {
 	long want_out = b->k.test == RK_PP ? 1 : b->k.n;
 
-	if (b->mismatch[0] == '\0' && b->target > 0 && r->prompt_tokens != b->target) {
-		snprintf(b->mismatch, sizeof b->mismatch, "request %ld: %ld prompt "
-			 "tokens by the server's count, not %ld", r->id,
-			 r->prompt_tokens, b->target);
+	if (b->mismatch[0] == '\0' && b->target > 0 &&
+	    r->prompt_tokens != b->target) {
+		snprintf(b->mismatch, sizeof b->mismatch,
+			 "request %ld: %ld prompt "
+			 "tokens by the server's count, not %ld",
+			 r->id, r->prompt_tokens, b->target);
 		return 0;
 	}
 	if (b->target > 0 && r->prompt_tokens != b->target)
 		return 0;
 	if (r->out_tokens != want_out) {
 		if (b->mismatch[0] == '\0')
-			snprintf(b->mismatch, sizeof b->mismatch, "request %ld: %ld output "
-				 "tokens, not %ld", r->id, r->out_tokens, want_out);
+			snprintf(b->mismatch, sizeof b->mismatch,
+				 "request %ld: %ld output "
+				 "tokens, not %ld",
+				 r->id, r->out_tokens, want_out);
 		return 0;
 	}
 	return 1;
@@ -57,11 +62,13 @@ static void add(struct bench_acc *b, const struct req *r)
 	}
 	if (b->k.test == RK_PP && r->tok_chunks > 0 && r->prompt_tokens > 0 &&
 	    ttft - b->latency > 0)
-		stats_push(&b->tps, (double)r->prompt_tokens / (ttft - b->latency));
+		stats_push(&b->tps,
+			   (double)r->prompt_tokens / (ttft - b->latency));
 	if (b->k.test == RK_TG && r->out_tokens >= 2 && span > 0)
 		stats_push(&b->tps, (double)(r->out_tokens - 1) / span);
 	if (b->k.test == RK_PP ? r->srv_prefill > 0 : r->srv_decode > 0)
-		stats_push(&b->srv, b->k.test == RK_PP ? r->srv_prefill : r->srv_decode);
+		stats_push(&b->srv,
+			   b->k.test == RK_PP ? r->srv_prefill : r->srv_decode);
 }
 
 /* {"n", "mean", "sd"[, "samples"]}: llama-bench's avg_ts and stddev_ts. */
@@ -114,14 +121,16 @@ void benchfig_write(jw *w, const struct evacc *a)
 	const cJSON *cfg = jget_path(a->run_ev, "config.bench");
 
 	memset(&b, 0, sizeof b);
-	if (a->run_ev == NULL || runkind_read(a->run_ev, &b.k, err, sizeof err) != 0 ||
+	if (a->run_ev == NULL ||
+	    runkind_read(a->run_ev, &b.k, err, sizeof err) != 0 ||
 	    b.k.name != RK_BENCH)
 		return;
 	b.latency = jget_num(cfg, "latency_s", 0);
 	b.target = (long)jget_num(cfg, "prompt_tokens", 0);
 	for (long i = 0; i < a->n_reqs; i++) {
 		const struct req *r = &a->reqs[i];
-		if (!r->warmup && r->seen_done && r->status == FMT_ST_OK && r->bad == NULL)
+		if (!r->warmup && r->seen_done && r->status == FMT_ST_OK &&
+		    r->bad == NULL)
 			add(&b, r);
 	}
 	write_acc(w, &b);

@@ -18,7 +18,7 @@
 #define SAMPLE_TEXT_MAX 4000
 
 static int fail(struct evacc *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Records the first fatal error; returns -1. */
 static int fail(struct evacc *a, const char *fmt, ...)
@@ -60,8 +60,9 @@ static size_t slot_of(const struct evacc *a, long id)
 {
 	size_t h = (size_t)id * 11400714819323198485ull;
 
-	for (h &= a->n_slots - 1; a->req_slots[h] != 0 &&
-	     a->reqs[a->req_slots[h] - 1].id != id; h = (h + 1) & (a->n_slots - 1))
+	for (h &= a->n_slots - 1;
+	     a->req_slots[h] != 0 && a->reqs[a->req_slots[h] - 1].id != id;
+	     h = (h + 1) & (a->n_slots - 1))
 		;
 	return h;
 }
@@ -143,7 +144,8 @@ static int prompt_index(struct evacc *a, const char *name, const char *category,
 		/* A later request may say what the first one did not. */
 		if (q->category == NULL && category)
 			q->category = xstrdup(a, category);
-		if (!q->has_rx && expect && prompts_check_regex(expect) == NULL &&
+		if (!q->has_rx && expect &&
+		    prompts_check_regex(expect) == NULL &&
 		    regcomp(&q->rx, expect, REG_EXTENDED | REG_NOSUB) == 0) {
 			q->expect = xstrdup(a, expect);
 			q->has_rx = 1;
@@ -152,7 +154,8 @@ static int prompt_index(struct evacc *a, const char *name, const char *category,
 			q->answer = answer_of(a, answer);
 		return i;
 	}
-	struct prompt_acc *p = realloc(a->prompts, (size_t)(a->n_prompts + 1) * sizeof *p);
+	struct prompt_acc *p =
+	    realloc(a->prompts, (size_t)(a->n_prompts + 1) * sizeof *p);
 	if (p == NULL)
 		return oom(a);
 	a->prompts = p;
@@ -182,16 +185,21 @@ static void see_time(struct evacc *a, double t)
 /* ---- events ----------------------------------------------------------- */
 
 /* Checks the event format version of a run or first a->mem event. */
-static int check_version(struct evacc *a, const cJSON *ev, const char *file, long line)
+static int check_version(struct evacc *a, const cJSON *ev, const char *file,
+			 long line)
 {
 	double v = jget_num(ev, "version", 0);
 
-	if (jget_str(ev, "format") && strcmp(jget_str(ev, "format"), FMT_EVENTS))
-		return fail(a, "%s:%ld: not tokbench events (format \"%.40s\")", file,
-			    line, jget_str(ev, "format"));
+	if (jget_str(ev, "format") &&
+	    strcmp(jget_str(ev, "format"), FMT_EVENTS))
+		return fail(a, "%s:%ld: not tokbench events (format \"%.40s\")",
+			    file, line, jget_str(ev, "format"));
 	if (v > FMT_EVENTS_VERSION)
-		return fail(a, "%s:%ld: event format version %g is newer than this "
-			    "agg reads (%d)", file, line, v, FMT_EVENTS_VERSION);
+		return fail(
+		    a,
+		    "%s:%ld: event format version %g is newer than this "
+		    "agg reads (%d)",
+		    file, line, v, FMT_EVENTS_VERSION);
 	return 0;
 }
 
@@ -208,8 +216,11 @@ static void on_run(struct evacc *a, cJSON *ev, const char *file, long line)
 		return;
 	}
 	if (a->run_ev != NULL && id && strcmp(id, a->run_id) != 0) {
-		fail(a, "%s:%ld: a second run (%.100s) in the input; aggregate one "
-		     "run at a time", file, line, id);
+		fail(
+		    a,
+		    "%s:%ld: a second run (%.100s) in the input; aggregate one "
+		    "run at a time",
+		    file, line, id);
 		return;
 	}
 	if (a->run_ev != NULL)
@@ -221,13 +232,14 @@ static void on_run(struct evacc *a, cJSON *ev, const char *file, long line)
 
 /* The request of an event by its id; NULL (a->err set) when the id is
  * not one or memory ran out. */
-static struct req *req_at(struct evacc *a, const cJSON *ev, const char *file, long line)
+static struct req *req_at(struct evacc *a, const cJSON *ev, const char *file,
+			  long line)
 {
 	double id = jget_num(ev, "id", -1);
 
 	if (id < 1 || id > MAX_ID || id != floor(id)) {
-		fail(a, "%s:%ld: \"id\" must be a whole number from 1 to %ld", file,
-		     line, MAX_ID);
+		fail(a, "%s:%ld: \"id\" must be a whole number from 1 to %ld",
+		     file, line, MAX_ID);
 		return NULL;
 	}
 	return req_of(a, (long)id);
@@ -238,19 +250,23 @@ static void on_req(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	const cJSON *w = cJSON_GetObjectItemCaseSensitive(ev, "warmup");
 
 	if (r->seen_req || r->tok_chunks > 0 || r->seen_done)
-		r->bad = r->seen_req ? "two req events" : "events out of order "
-			 "(its req came after its tokens or done)";
+		r->bad = r->seen_req
+			     ? "two req events"
+			     : "events out of order "
+			       "(its req came after its tokens or done)";
 	r->seen_req = 1;
 	r->t_send = t;
 	r->t_sched = jget_num(ev, "t_sched", t);
 	r->warmup = cJSON_IsTrue(w);
 	r->rep = (int)jget_num(ev, "rep", 0);
 	r->max_tokens = (long)jget_num(ev, "max_tokens", 0);
-	r->prompt = prompt_index(a, jget_str(ev, "prompt") ? jget_str(ev, "prompt") : "?",
-				 jget_str(ev, "category"), jget_str(ev, "expect"),
-				 cJSON_GetObjectItemCaseSensitive(ev, "answer"));
+	r->prompt = prompt_index(
+	    a, jget_str(ev, "prompt") ? jget_str(ev, "prompt") : "?",
+	    jget_str(ev, "category"), jget_str(ev, "expect"),
+	    cJSON_GetObjectItemCaseSensitive(ev, "answer"));
 	if (r->prompt >= 0 && jget_num(ev, "synthetic_tokens", 0) > 0)
-		a->prompts[r->prompt].synthetic_tokens = (long)jget_num(ev, "synthetic_tokens", 0);
+		a->prompts[r->prompt].synthetic_tokens =
+		    (long)jget_num(ev, "synthetic_tokens", 0);
 }
 
 static void push_gap(struct evacc *a, struct req *r, double gap)
@@ -274,9 +290,11 @@ static void on_tok(struct evacc *a, const cJSON *ev, double t, struct req *r)
 
 	if (ch == NULL || strcmp(ch, "role") == 0)
 		return;
-	if (!r->seen_req || r->seen_done || (r->tok_chunks > 0 && t < r->t_prev_tok))
-		r->bad = "events out of order (a token before its req, after its "
-			 "done, or earlier than the one before)";
+	if (!r->seen_req || r->seen_done ||
+	    (r->tok_chunks > 0 && t < r->t_prev_tok))
+		r->bad =
+		    "events out of order (a token before its req, after its "
+		    "done, or earlier than the one before)";
 	if (r->tok_chunks == 0)
 		r->t_first_tok = t;
 	if (r->t_first_content == 0 && strcmp(ch, "content") == 0)
@@ -286,7 +304,6 @@ static void on_tok(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	r->t_prev_tok = r->t_last_tok = t;
 	r->tok_chunks++;
 }
-
 
 /* The server's own speed (lib/srvfig: one definition per server). */
 static void server_speeds(struct req *r, const cJSON *ev)
@@ -316,12 +333,13 @@ static void keep_sample(struct evacc *a, struct req *r, const cJSON *ev)
 	struct prompt_acc *p = r->prompt >= 0 ? &a->prompts[r->prompt] : NULL;
 	const char *text = jget_str(ev, "text");
 
-	if (p == NULL || p->sample != NULL || text == NULL || r->status != FMT_ST_OK ||
-	    r->warmup)
+	if (p == NULL || p->sample != NULL || text == NULL ||
+	    r->status != FMT_ST_OK || r->warmup)
 		return;
 	p->sample_chars = (long)strlen(text);
 	p->sample_tokens = r->out_tokens;
-	if ((p->sample = xstrdup(a, text)) != NULL && strlen(p->sample) > SAMPLE_TEXT_MAX)
+	if ((p->sample = xstrdup(a, text)) != NULL &&
+	    strlen(p->sample) > SAMPLE_TEXT_MAX)
 		p->sample[SAMPLE_TEXT_MAX] = '\0';
 }
 
@@ -348,7 +366,6 @@ static void fold_gaps(struct evacc *a, struct req *r)
 	r->ngaps = r->capgaps = 0;
 }
 
-
 /* Token counts are whole numbers from 0 to 10^9: a larger one would
  * overflow the sums and give negative speeds. */
 static int counts_plausible(const cJSON *tk)
@@ -374,28 +391,36 @@ static void on_done(struct evacc *a, const cJSON *ev, double t, struct req *r)
 	r->t_done = t;
 	r->status = (int)formats_status_of(jget_str(ev, "status"));
 	r->http = (int)jget_num(ev, "http", 0);
-	r->timeout = jget_str(ev, "timeout") ? (int)formats_timeout_of(jget_str(ev, "timeout")) : -1;
+	r->timeout = jget_str(ev, "timeout")
+			 ? (int)formats_timeout_of(jget_str(ev, "timeout"))
+			 : -1;
 	r->t_first_event = jget_num(ev, "t_first_event", 0);
 	r->t_headers = jget_num(ev, "t_headers", 0);
 	r->content = (long)jget_num(tk, "content", (double)r->tok_chunks);
 	r->reasoning = (long)jget_num(tk, "reasoning", 0);
 	r->tool = (long)jget_num(tk, "tool", 0);
-	r->chunk_tokens = (long)jget_num(tk, "chunk_tokens", (double)r->tok_chunks);
-	r->from_usage = jget_str(tk, "source") && !strcmp(jget_str(tk, "source"), "usage");
-	r->natural_stop = jget_str(ev, "finish") && !strcmp(jget_str(ev, "finish"), "stop");
+	r->chunk_tokens =
+	    (long)jget_num(tk, "chunk_tokens", (double)r->tok_chunks);
+	r->from_usage =
+	    jget_str(tk, "source") && !strcmp(jget_str(tk, "source"), "usage");
+	r->natural_stop =
+	    jget_str(ev, "finish") && !strcmp(jget_str(ev, "finish"), "stop");
 	r->out_tokens = r->content + r->reasoning + r->tool;
 	r->prompt_tokens = (long)jget_num(ev, "prompt_tokens", -1);
 	if (r->status != FMT_ST_OK && !r->warmup && !a->first_error[0])
 		snprintf(a->first_error, sizeof a->first_error, "%s: %s",
 			 jget_str(ev, "status") ? jget_str(ev, "status") : "?",
-			 jget_str(ev, "error") ? jget_str(ev, "error") : "no message");
+			 jget_str(ev, "error") ? jget_str(ev, "error")
+					       : "no message");
 	if (!r->seen_req)
 		r->bad = "a done event without its req";
 	else if (t < r->t_send || (r->tok_chunks > 0 && t < r->t_last_tok))
-		r->bad = "it ends before it began (done.t before req.t or its tokens)";
+		r->bad = "it ends before it began (done.t before req.t or its "
+			 "tokens)";
 	if (!counts_plausible(tk))
-		r->bad = "a token count that cannot be true (negative, not a whole "
-			 "number, or over 10^9)";
+		r->bad =
+		    "a token count that cannot be true (negative, not a whole "
+		    "number, or over 10^9)";
 	server_speeds(r, ev);
 	check_quality(a, r, ev);
 	keep_sample(a, r, ev);
@@ -425,10 +450,10 @@ static void *grow(struct evacc *a, void *p, size_t *cap, size_t n, size_t sz)
 static int sys_figures(const cJSON *sys, double *v)
 {
 	static const char *const keys[MEMFIG_NSYS] = {
-		[MEMFIG_WIRED] = "wired_bytes",
-		[MEMFIG_COMPRESSED] = "compressed_bytes",
-		[MEMFIG_SWAP_USED] = "swap_used_bytes",
-		[MEMFIG_USED] = "used_bytes",
+	    [MEMFIG_WIRED] = "wired_bytes",
+	    [MEMFIG_COMPRESSED] = "compressed_bytes",
+	    [MEMFIG_SWAP_USED] = "swap_used_bytes",
+	    [MEMFIG_USED] = "used_bytes",
 	};
 	int k, known = 0;
 
@@ -442,7 +467,8 @@ static int sys_figures(const cJSON *sys, double *v)
 	return known;
 }
 
-static void on_mem(struct evacc *a, const cJSON *ev, double t, const char *file, long line)
+static void on_mem(struct evacc *a, const cJSON *ev, double t, const char *file,
+		   long line)
 {
 	const cJSON *proc = cJSON_GetObjectItemCaseSensitive(ev, "proc");
 	const cJSON *gpu = cJSON_GetObjectItemCaseSensitive(ev, "gpu");
@@ -464,13 +490,13 @@ static void on_mem(struct evacc *a, const cJSON *ev, double t, const char *file,
 		if (a->mem_kind == NULL)
 			a->mem_kind = "proc.rss_bytes";
 	}
-	cJSON_ArrayForEach(g, gpu)
-		gsum += jget_num(g, "used_bytes", 0);
+	cJSON_ArrayForEach(g, gpu) gsum += jget_num(g, "used_bytes", 0);
 	nsys = sys_figures(jget_obj(ev, "sys"), sys);
 	if (bytes < 0 && gsum <= 0 && nsys == 0)
 		return;
 	a->n_samples++;
-	if (nsys > 0 && (ss = grow(a, a->sys, &a->cap_sys, a->n_sys, sizeof *ss))) {
+	if (nsys > 0 &&
+	    (ss = grow(a, a->sys, &a->cap_sys, a->n_sys, sizeof *ss))) {
 		a->sys = ss;
 		ss[a->n_sys].t = t;
 		memcpy(ss[a->n_sys].v, sys, sizeof sys);
@@ -498,15 +524,20 @@ int evacc_event(struct evacc *a, cJSON *ev, const char *file, long line)
 	if (type == NULL || !cJSON_IsNumber(tv)) {
 		a->n_invalid++;
 		if (a->strict)
-			return fail(a, "%s:%ld: an event needs \"ev\" and a numeric "
-				    "\"t\"", file, line);
+			return fail(
+			    a,
+			    "%s:%ld: an event needs \"ev\" and a numeric "
+			    "\"t\"",
+			    file, line);
 		if (a->warn)
-			a->warn(a->ctx, file, line, "an event needs \"ev\" and a numeric \"t\"");
+			a->warn(a->ctx, file, line,
+				"an event needs \"ev\" and a numeric \"t\"");
 		return 0;
 	}
 	t = tv->valuedouble;
 	a->n_events++;
-	if (!strcmp(type, "tok") || !strcmp(type, "req") || !strcmp(type, "done")) {
+	if (!strcmp(type, "tok") || !strcmp(type, "req") ||
+	    !strcmp(type, "done")) {
 		if ((r = req_at(a, ev, file, line)) == NULL)
 			return -1;
 		if (type[0] == 't')

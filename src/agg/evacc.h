@@ -20,42 +20,41 @@
 struct req {
 	long id;
 	int seen_req, seen_done, warmup, prompt, rep, http;
-	int status;               /* an enum formats_status; -1: no done */
+	int status; /* an enum formats_status; -1: no done */
 	double t_send, t_sched, t_done, t_first_event, t_headers;
 	double t_first_tok, t_first_content, t_last_tok, t_prev_tok;
-	long tok_chunks;          /* token-carrying chunks seen */
-	float *gaps;              /* chunk gaps, kept until done */
+	long tok_chunks; /* token-carrying chunks seen */
+	float *gaps;	 /* chunk gaps, kept until done */
 	size_t ngaps, capgaps;
 	long out_tokens, content, reasoning, tool, chunk_tokens;
 	long prompt_tokens, max_tokens;
 	int from_usage;
-	int natural_stop;         /* finish "stop": the model ended it */
-	double srv_decode, srv_prefill;   /* server-reported tokens/s */
-	int quality;              /* -1 unchecked, 0 fail, 1 pass */
-	int graded;               /* its answer: -1 not graded, 0 wrong, 1 right */
-	int timeout;              /* an enum formats_timeout; -1: none */
-	const char *bad;          /* why its events cannot be trusted, or NULL */
+	int natural_stop;		/* finish "stop": the model ended it */
+	double srv_decode, srv_prefill; /* server-reported tokens/s */
+	int quality;			/* -1 unchecked, 0 fail, 1 pass */
+	int graded;	 /* its answer: -1 not graded, 0 wrong, 1 right */
+	int timeout;	 /* an enum formats_timeout; -1: none */
+	const char *bad; /* why its events cannot be trusted, or NULL */
 };
-
 
 /* Per prompt: the values its requests contribute. */
 struct prompt_acc {
 	char *name, *category, *expect;
 	regex_t rx;
 	int has_rx;
-	cJSON *answer;            /* a graded item's answer (grade.h), or NULL */
-	long graded, correct;     /* measured requests graded, answered right */
+	cJSON *answer;	      /* a graded item's answer (grade.h), or NULL */
+	long graded, correct; /* measured requests graded, answered right */
 	struct stats_vec ttft, ttfo, decode, e2e, prefill, out_tokens;
 	struct stats_vec prompt_tokens;
 	struct stats_hist itl;
 	long n, ok, checked, passed;
-	long synthetic_tokens;    /* > 0: a context-stress prompt */
-	char *sample;             /* the first successful output */
+	long synthetic_tokens; /* > 0: a context-stress prompt */
+	char *sample;	       /* the first successful output */
 	long sample_chars, sample_tokens;
 };
 
 struct evacc {
-	int strict;               /* an invalid event is an error, not a skip */
+	int strict; /* an invalid event is an error, not a skip */
 	/* told of each skipped line (may be NULL) */
 	void (*warn)(void *ctx, const char *file, long line, const char *why);
 	void *ctx;
@@ -67,19 +66,21 @@ struct evacc {
 	size_t n_slots;
 	struct prompt_acc *prompts;
 	int n_prompts;
-	cJSON *run_ev, *end_ev, *load_ev;  /* copies; NULL when absent */
+	cJSON *run_ev, *end_ev, *load_ev; /* copies; NULL when absent */
 	char run_id[128];
-	struct memfig_sample *mem; /* the samples with a process or GPU figure */
+	struct memfig_sample
+	    *mem; /* the samples with a process or GPU figure */
 	size_t n_mem, cap_mem;
-	const char *mem_kind;     /* which process figure is "memory" */
-	struct memfig_sys *sys;   /* the samples with a system figure */
+	const char *mem_kind;	/* which process figure is "memory" */
+	struct memfig_sys *sys; /* the samples with a system figure */
 	size_t n_sys, cap_sys;
-	size_t n_samples;         /* memory samples with any figure */
+	size_t n_samples; /* memory samples with any figure */
 	long n_events, n_invalid, n_unknown;
 	struct stats_hist itl_all;
-	double t_min, t_max;      /* the events' span (mem events aside) */
-	char err[300];            /* the first fatal error, "file:line: why" */
-	char first_error[300];    /* the first failed measured request: "status: message" */
+	double t_min, t_max;   /* the events' span (mem events aside) */
+	char err[300];	       /* the first fatal error, "file:line: why" */
+	char first_error[300]; /* the first failed measured request: "status:
+				  message" */
 };
 
 void evacc_init(struct evacc *a, int strict);

@@ -47,7 +47,8 @@ static void take_run(struct lpq_run *r, const cJSON *ev)
 {
 	jget_copy(r->model, sizeof r->model, ev, "model");
 	jget_copy(r->model_id, sizeof r->model_id, ev, "model_id");
-	jget_copy(r->family, sizeof r->family, jget_obj(ev, "labels"), "family");
+	jget_copy(r->family, sizeof r->family, jget_obj(ev, "labels"),
+		  "family");
 	r->asked = (int)jget_num(jget_obj(ev, "config"), "logprobs", 0);
 }
 
@@ -55,14 +56,17 @@ static void take_req(struct lpq_run *r, const cJSON *ev)
 {
 	const char *p = jget_str(ev, "prompt");
 
-	if (p == NULL || grow((void **)&r->reqs, r->nreqs, &r->capreqs,
-			      sizeof *r->reqs) != 0 || (p = strdup(p)) == NULL) {
+	if (p == NULL ||
+	    grow((void **)&r->reqs, r->nreqs, &r->capreqs, sizeof *r->reqs) !=
+		0 ||
+	    (p = strdup(p)) == NULL) {
 		r->oom |= p != NULL;
 		return;
 	}
 	r->reqs[r->nreqs].id = (long)jget_num(ev, "id", -1);
 	r->reqs[r->nreqs].prompt = (char *)p;
-	r->reqs[r->nreqs++].warmup = cJSON_IsTrue(cJSON_GetObjectItem(ev, "warmup"));
+	r->reqs[r->nreqs++].warmup =
+	    cJSON_IsTrue(cJSON_GetObjectItem(ev, "warmup"));
 }
 
 static int find_req(const struct lpq_run *r, long id)
@@ -95,7 +99,8 @@ static int read_pos(const cJSON *o, struct lp_pos *p)
 }
 
 /* Keeps the positions of the prompt's first request that has any. */
-static void keep_seq(struct lpq_run *r, const char *prompt, const cJSON *content)
+static void keep_seq(struct lpq_run *r, const char *prompt,
+		     const cJSON *content)
 {
 	struct lpq_seq s = {NULL, 0, NULL};
 	long cap = r->capseq;
@@ -113,9 +118,11 @@ static void keep_seq(struct lpq_run *r, const char *prompt, const cJSON *content
 		return;
 	}
 	r->capseq = (int)cap;
-	cJSON_ArrayForEach(o, content) {
+	cJSON_ArrayForEach(o, content)
+	{
 		if (read_pos(o, &s.pos[s.n]) != 0)
-			break; /* a malformed position ends what can be compared */
+			break; /* a malformed position ends what can be compared
+				*/
 		if (r->top_min < 0 || s.pos[s.n].ntop < r->top_min)
 			r->top_min = s.pos[s.n].ntop;
 		s.n++;
@@ -131,9 +138,12 @@ static void take_done(struct lpq_run *r, const cJSON *ev)
 	const cJSON *content = cJSON_GetObjectItem(lp, "content");
 
 	if (i < 0 || r->reqs[i].warmup || lp == NULL || given == NULL ||
-	    strcmp(jget_str(ev, "status") ? jget_str(ev, "status") : "", "ok") != 0)
+	    strcmp(jget_str(ev, "status") ? jget_str(ev, "status") : "",
+		   "ok") != 0)
 		return;
-	r->given[!strcmp(given, "all") ? 0 : !strcmp(given, "partial") ? 1 : 2]++;
+	r->given[!strcmp(given, "all")	     ? 0
+		 : !strcmp(given, "partial") ? 1
+					     : 2]++;
 	if (cJSON_GetArraySize(content) > 0)
 		keep_seq(r, r->reqs[i].prompt, content);
 }
@@ -170,7 +180,7 @@ static int compared(const struct lpq_seq *a, const struct lpq_seq *b, int *div,
 
 struct acc {
 	struct stats_vec top1, kl, kl_all, div;
-	int met;                    /* prompts whose first tokens meet */
+	int met; /* prompts whose first tokens meet */
 };
 
 /* Whether cand's chosen token is one of ref's alternatives. */
@@ -231,17 +241,21 @@ static void acc_free(struct acc *a)
 static const char *refuse(const struct lpq_run *ref, const struct lpq_run *cand,
 			  char *why, size_t whylen)
 {
-	if (ref->family[0] && cand->family[0] && strcmp(ref->family, cand->family)) {
-		snprintf(why, whylen, "the reference is family \"%s\", the run \"%s\" "
-			 "(label family): only quantizations of one model compare",
-			 ref->family, cand->family);
+	if (ref->family[0] && cand->family[0] &&
+	    strcmp(ref->family, cand->family)) {
+		snprintf(
+		    why, whylen,
+		    "the reference is family \"%s\", the run \"%s\" "
+		    "(label family): only quantizations of one model compare",
+		    ref->family, cand->family);
 		return why;
 	}
 	if (ref->nseq == 0 || cand->nseq == 0) {
 		snprintf(why, whylen, "the %s has no logprobs (%s)",
 			 ref->nseq == 0 ? "reference" : "run",
-			 (ref->nseq == 0 ? ref : cand)->asked ? "the server sent none" :
-			 "gen --logprobs was not given");
+			 (ref->nseq == 0 ? ref : cand)->asked
+			     ? "the server sent none"
+			     : "gen --logprobs was not given");
 		return why;
 	}
 	return NULL;
@@ -261,16 +275,21 @@ int lpq_compare(const struct lpq_run *ref, const struct lpq_run *cand,
 		if ((j = find_seq(ref, cand->seq[i].prompt)) >= 0)
 			one_prompt(out, &a, &ref->seq[j], &cand->seq[i]);
 	if (out->prompts == 0) {
-		snprintf(why, whylen, "no prompt of the run is in the reference");
+		snprintf(why, whylen,
+			 "no prompt of the run is in the reference");
 		rc = -1;
 	} else if (2 * a.met < out->prompts) {
-		snprintf(why, whylen, "the vocabularies differ: the run's first token is "
-			 "among the reference's alternatives for %d of %d prompts "
-			 "(not quantizations of one model?)", a.met, out->prompts);
+		snprintf(
+		    why, whylen,
+		    "the vocabularies differ: the run's first token is "
+		    "among the reference's alternatives for %d of %d prompts "
+		    "(not quantizations of one model?)",
+		    a.met, out->prompts);
 		rc = -1;
 	} else {
 		summarise(&a, out);
-		out->top_k = ref->top_min < cand->top_min ? ref->top_min : cand->top_min;
+		out->top_k =
+		    ref->top_min < cand->top_min ? ref->top_min : cand->top_min;
 		out->family_checked = ref->family[0] && cand->family[0];
 	}
 	acc_free(&a);

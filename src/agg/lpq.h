@@ -19,10 +19,14 @@ struct lpq_seq {
 /* What one run's events say of logprobs. */
 struct lpq_run {
 	char model[128], model_id[128], family[128];
-	int asked;                  /* the run's config.logprobs; 0: not asked */
-	long given[3];              /* measured ok requests: all, partial, none */
-	int top_min;                /* the shortest top list given; -1: none */
-	struct { long id; char *prompt; int warmup; } *reqs;
+	int asked;     /* the run's config.logprobs; 0: not asked */
+	long given[3]; /* measured ok requests: all, partial, none */
+	int top_min;   /* the shortest top list given; -1: none */
+	struct {
+		long id;
+		char *prompt;
+		int warmup;
+	} * reqs;
 	long nreqs, capreqs;
 	struct lpq_seq *seq;
 	int nseq, capseq;
@@ -41,15 +45,15 @@ void lpq_event(struct lpq_run *r, const cJSON *ev);
  * prompts; p99 is the nearest-rank percentile of every compared
  * position's KL. */
 struct lpq_result {
-	int prompts;                /* compared (in both runs, with logprobs) */
-	long positions;             /* compared positions, all prompts */
-	int top_k;                  /* the shortest top list of either run */
+	int prompts;	/* compared (in both runs, with logprobs) */
+	long positions; /* compared positions, all prompts */
+	int top_k;	/* the shortest top list of either run */
 	double top1, top1_lo, top1_hi;
 	double kl, kl_lo, kl_hi, kl_p99;
-	int diverged;               /* prompts whose outputs differ somewhere */
-	double div_median;          /* tokens before the first divergence, median
-	                             * (a prompt without one counts its length) */
-	int family_checked;         /* both runs named a family label */
+	int diverged;	    /* prompts whose outputs differ somewhere */
+	double div_median;  /* tokens before the first divergence, median
+			     * (a prompt without one counts its length) */
+	int family_checked; /* both runs named a family label */
 };
 
 /* Compares cand with ref.  Returns 0, or -1 with the reason in why: no

@@ -68,7 +68,8 @@ double memfig_steady(const struct memfig_sample *m, size_t n, double from,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (m[i].t >= from && m[i].t <= to && stats_push(&v, m[i].bytes) != 0)
+		if (m[i].t >= from && m[i].t <= to &&
+		    stats_push(&v, m[i].bytes) != 0)
 			break;
 	if (i == n && v.n > 0) {
 		struct stats_sum s;
@@ -125,13 +126,16 @@ int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 	for (k = 0; k < cap; k++)
 		out[k][1] = -1;
 	for (i = 0; i < n; i++) {
-		k = span > 0 && cap > 1 ? (int)((m[i].t - t0) / span * (cap - 1)) : 0;
+		k = span > 0 && cap > 1
+			? (int)((m[i].t - t0) / span * (cap - 1))
+			: 0;
 		if (m[i].bytes > out[k][1])
 			out[k][1] = m[i].bytes;
 	}
 	for (k = 0; k < cap; k++) /* pack the used slots, in order */
 		if (out[k][1] >= 0) {
-			out[w][0] = t0 - ref + (cap > 1 ? span * k / (cap - 1) : 0);
+			out[w][0] =
+			    t0 - ref + (cap > 1 ? span * k / (cap - 1) : 0);
 			out[w][1] = out[k][1];
 			w++;
 		}
@@ -139,8 +143,8 @@ int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 }
 
 void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
-		 size_t ndone, double from, double to, const struct memfig_limits *lim,
-		 struct memfig_leak *out)
+		 size_t ndone, double from, double to,
+		 const struct memfig_limits *lim, struct memfig_leak *out)
 {
 	struct stats_vec x = {0}, y = {0}, tx = {0}, ty = {0};
 	size_t i, j;
@@ -164,10 +168,10 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 		}
 	out->points = (long)x.n;
 	per_minute = tx.n >= 8 && to - from >= 60;
-	out->mb_per_request = stats_slope_ci(x.v, y.v, x.n, &out->r2, &out->req_lo,
-					     &out->req_hi);
-	out->mb_per_minute = stats_slope_ci(tx.v, ty.v, tx.n, &r2_t, &out->min_lo,
-					    &out->min_hi);
+	out->mb_per_request =
+	    stats_slope_ci(x.v, y.v, x.n, &out->r2, &out->req_lo, &out->req_hi);
+	out->mb_per_minute =
+	    stats_slope_ci(tx.v, ty.v, tx.n, &r2_t, &out->min_lo, &out->min_hi);
 	out->error[0] = '\0';
 	/* a slope without an interval (all points on a line, or too few for
 	 * one) is its own interval */
@@ -179,10 +183,11 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 		out->verdict = LEAK_FEW;
 	} else if (out->req_hi < -lim->mb_per_request) {
 		out->verdict = LEAK_ERROR;
-		snprintf(out->error, sizeof out->error, "memory fell by %.1f MB "
+		snprintf(out->error, sizeof out->error,
+			 "memory fell by %.1f MB "
 			 "per request (r2 %.2f): the sampled processes changed "
-			 "during the run, so no verdict", -out->mb_per_request,
-			 out->r2);
+			 "during the run, so no verdict",
+			 -out->mb_per_request, out->r2);
 	} else if (out->req_lo > lim->mb_per_request ||
 		   (per_minute && out->min_lo > lim->mb_per_minute)) {
 		out->verdict = LEAK_SUSPECTED;

@@ -46,10 +46,10 @@ int memfig_timeline(const struct memfig_sample *m, size_t n, double ref,
 /* The machine's memory as memsample's "sys" object gives it, each figure a
  * series of its own (macOS alone has wired and compressed memory). */
 enum memfig_sysfig {
-	MEMFIG_WIRED,           /* sys.wired_bytes */
-	MEMFIG_COMPRESSED,      /* sys.compressed_bytes */
-	MEMFIG_SWAP_USED,       /* sys.swap_used_bytes */
-	MEMFIG_USED,            /* sys.used_bytes */
+	MEMFIG_WIRED,	   /* sys.wired_bytes */
+	MEMFIG_COMPRESSED, /* sys.compressed_bytes */
+	MEMFIG_SWAP_USED,  /* sys.swap_used_bytes */
+	MEMFIG_USED,	   /* sys.used_bytes */
 	MEMFIG_NSYS
 };
 
@@ -61,8 +61,8 @@ struct memfig_sys {
 
 /* One system figure over a run. */
 struct memfig_span {
-	double baseline, peak, growth;  /* bytes; growth = peak - baseline */
-	size_t n;                       /* the samples that carry it */
+	double baseline, peak, growth; /* bytes; growth = peak - baseline */
+	size_t n;		       /* the samples that carry it */
 };
 
 /* Sorts system samples by time. */
@@ -80,13 +80,13 @@ int memfig_sys_span(const struct memfig_sys *s, size_t n, enum memfig_sysfig k,
  * request's order, and against time (minutes) over the measuring window,
  * each slope with its 95 % confidence interval (docs/metrics.md). */
 struct memfig_leak {
-	long points;            /* requests with a sample after them */
+	long points; /* requests with a sample after them */
 	double mb_per_request, req_lo, req_hi, r2;
 	double mb_per_minute, min_lo, min_hi;
-	enum formats_leak verdict;  /* LEAK_FEW (< 8 points), LEAK_SUSPECTED,
-				 * LEAK_NONE, LEAK_INCONCLUSIVE or LEAK_ERROR
-				 * (lib/formats names them) */
-	char error[200];        /* with LEAK_ERROR: why there is no verdict */
+	enum formats_leak verdict; /* LEAK_FEW (< 8 points), LEAK_SUSPECTED,
+				    * LEAK_NONE, LEAK_INCONCLUSIVE or LEAK_ERROR
+				    * (lib/formats names them) */
+	char error[200]; /* with LEAK_ERROR: why there is no verdict */
 };
 
 /* The thresholds of a leak: growth per request and per minute. */
@@ -104,7 +104,7 @@ struct memfig_limits {
  * (the per-request interval wholly below -threshold) is no steady state:
  * the sampled processes changed under the run, LEAK_ERROR. */
 void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
-		 size_t ndone, double from, double to, const struct memfig_limits *lim,
-		 struct memfig_leak *out);
+		 size_t ndone, double from, double to,
+		 const struct memfig_limits *lim, struct memfig_leak *out);
 
 #endif

@@ -26,12 +26,7 @@ static struct options {
 	const char *slo;
 	int max_users, plan, quiet;
 	long per_user, prompts;
-} opt = {
-	.slo = SLO_DEFAULT_CHAT,
-	.max_users = 64,
-	.per_user = 4,
-	.prompts = 1
-};
+} opt = {.slo = SLO_DEFAULT_CHAT, .max_users = 64, .per_user = 4, .prompts = 1};
 static struct slo_set slo;
 
 /* What the search needs of one level's run JSON. */
@@ -39,7 +34,7 @@ struct level {
 	const char *path;
 	int users;
 	enum slo_state st;
-	char why[256];   /* the worst objective described, or why undecided */
+	char why[256]; /* the worst objective described, or why undecided */
 	double att, att_lo, att_hi, rate, tps;
 	long met, n;
 };
@@ -49,7 +44,8 @@ static int n_lv;
 
 static void usage(int code)
 {
-	diag_usage(code, tool_synopsis, tool_help); /* both from docs/capacity.md */
+	diag_usage(code, tool_synopsis,
+		   tool_help); /* both from docs/capacity.md */
 }
 
 static enum slo_state state_of(const char *s)
@@ -68,17 +64,24 @@ static void explain(struct level *L, const cJSON *gp)
 	const cJSON *o;
 
 	L->why[0] = '\0';
-	cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(gp, "objectives")) {
+	cJSON_ArrayForEach(o,
+			   cJSON_GetObjectItemCaseSensitive(gp, "objectives"))
+	{
 		int m = slo_metric_from_name(jget_str(o, "metric"));
 		const char *name = jget_str(o, "objective");
-		if (m < 0 || worst == NULL || name == NULL || strcmp(name, worst) != 0)
+		if (m < 0 || worst == NULL || name == NULL ||
+		    strcmp(name, worst) != 0)
 			continue;
 		if (L->st == SLO_UNDECIDED)
-			snprintf(L->why, sizeof L->why, "%s has %.0f of the %.0f values "
-				 "it needs", name, jget_num(o, "n", 0), jget_num(o, "need", 0));
+			snprintf(L->why, sizeof L->why,
+				 "%s has %.0f of the %.0f values "
+				 "it needs",
+				 name, jget_num(o, "n", 0),
+				 jget_num(o, "need", 0));
 		else
 			slo_describe(L->why, sizeof L->why, (enum slo_metric)m,
-				     jget_num(o, "pct", 0), jget_num(o, "value", INFINITY),
+				     jget_num(o, "pct", 0),
+				     jget_num(o, "value", INFINITY),
 				     jget_num(o, "bound", 0));
 	}
 }
@@ -91,10 +94,14 @@ static void check_objectives(const char *path, const cJSON *gp)
 	int i;
 
 	for (i = 0; i < slo.n; i++) {
-		const char *got = jget_str(cJSON_GetArrayItem(arr, i), "objective");
-		if (got == NULL || strcmp(got, slo_obj_text(&slo.o[i], t, sizeof t)) != 0)
-			diag_die(EXIT_RUNTIME, "%s: judged at other objectives than "
-				 "--slo %s", path, opt.slo);
+		const char *got =
+		    jget_str(cJSON_GetArrayItem(arr, i), "objective");
+		if (got == NULL ||
+		    strcmp(got, slo_obj_text(&slo.o[i], t, sizeof t)) != 0)
+			diag_die(EXIT_RUNTIME,
+				 "%s: judged at other objectives than "
+				 "--slo %s",
+				 path, opt.slo);
 	}
 }
 
@@ -113,8 +120,10 @@ static void read_level(const char *path, struct level *L)
 	free(text);
 	gp = jget_obj(doc, "goodput");
 	if (gp == NULL || jget_str(gp, "verdict") == NULL)
-		diag_die(EXIT_RUNTIME, "%s: no objectives judged (agg --slo with "
-			 "percentiles)", path);
+		diag_die(EXIT_RUNTIME,
+			 "%s: no objectives judged (agg --slo with "
+			 "percentiles)",
+			 path);
 	check_objectives(path, gp);
 	L->path = path;
 	L->users = (int)jget_path_num(doc, "run.config.concurrency", 0);
@@ -129,17 +138,19 @@ static void read_level(const char *path, struct level *L)
 	explain(L, gp);
 	cJSON_Delete(doc);
 	if (L->users < 1)
-		diag_die(EXIT_RUNTIME, "%s: no concurrency in run.config", path);
+		diag_die(EXIT_RUNTIME, "%s: no concurrency in run.config",
+			 path);
 }
 
 /* The progress line of one level, on stderr. */
 static void say_level(const struct level *L)
 {
-	diag_warn("%d user%s: %s%s%s; attainment %.0f %% (%.0f-%.0f %%, %ld of %ld); "
-		  "goodput %.2f requests/s, %.1f tokens/s", L->users,
-		  L->users == 1 ? "" : "s", slo_state_name(L->st),
-		  L->why[0] ? ": " : "", L->why, 100 * L->att, 100 * L->att_lo,
-		  100 * L->att_hi, L->met, L->n, L->rate, L->tps);
+	diag_warn(
+	    "%d user%s: %s%s%s; attainment %.0f %% (%.0f-%.0f %%, %ld of %ld); "
+	    "goodput %.2f requests/s, %.1f tokens/s",
+	    L->users, L->users == 1 ? "" : "s", slo_state_name(L->st),
+	    L->why[0] ? ": " : "", L->why, 100 * L->att, 100 * L->att_lo,
+	    100 * L->att_hi, L->met, L->n, L->rate, L->tps);
 }
 
 static const struct level *last_at(int users)
@@ -159,39 +170,52 @@ static void say_done(const struct cap_step *st)
 	const struct level *u = st->undecided ? last_at(st->undecided) : NULL;
 
 	if (u)
-		diag_warn("undecided at %d user%s: %s; it holds %d so far at %s",
-			  u->users, u->users == 1 ? "" : "s", u->why, st->holds, opt.slo);
+		diag_warn(
+		    "undecided at %d user%s: %s; it holds %d so far at %s",
+		    u->users, u->users == 1 ? "" : "s", u->why, st->holds,
+		    opt.slo);
 	else if (b)
-		diag_warn("holds %d user%s at %s; at %d user%s the %s", st->holds,
-			  st->holds == 1 ? "" : "s", opt.slo, b->users,
-			  b->users == 1 ? "" : "s", b->why);
+		diag_warn("holds %d user%s at %s; at %d user%s the %s",
+			  st->holds, st->holds == 1 ? "" : "s", opt.slo,
+			  b->users, b->users == 1 ? "" : "s", b->why);
 	else
 		diag_warn("holds at least %d users at %s (the most searched, "
-			  "--max-users)", st->holds, opt.slo);
+			  "--max-users)",
+			  st->holds, opt.slo);
 }
 
 /* Long-only options: one enumeration from 256, as in every tool. */
-enum {
-	O_SLO = 256, O_MAX_USERS, O_PER_USER, O_PROMPTS, O_PLAN, O_QUIET
-};
+enum { O_SLO = 256, O_MAX_USERS, O_PER_USER, O_PROMPTS, O_PLAN, O_QUIET };
 
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"slo", 1, 0, O_SLO}, {"max-users", 1, 0, O_MAX_USERS},
-		{"per-user", 1, 0, O_PER_USER}, {"prompts", 1, 0, O_PROMPTS},
-		{"plan", 0, 0, O_PLAN}, {"quiet", 0, 0, O_QUIET},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
+	    {"slo", 1, 0, O_SLO},
+	    {"max-users", 1, 0, O_MAX_USERS},
+	    {"per-user", 1, 0, O_PER_USER},
+	    {"prompts", 1, 0, O_PROMPTS},
+	    {"plan", 0, 0, O_PLAN},
+	    {"quiet", 0, 0, O_QUIET},
+	    {"help", 0, 0, 'h'},
+	    {0, 0, 0, 0}};
 	char err[512];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_SLO: opt.slo = optarg; break;
-		case O_MAX_USERS: opt.max_users = (int)args_int("--max-users", optarg, 1, 4096); break;
-		case O_PER_USER: opt.per_user = (long)args_int("--per-user", optarg, 1, 100000); break;
-		case O_PROMPTS: opt.prompts = (long)args_int("--prompts", optarg, 1, 100000); break;
+		case O_MAX_USERS:
+			opt.max_users =
+			    (int)args_int("--max-users", optarg, 1, 4096);
+			break;
+		case O_PER_USER:
+			opt.per_user =
+			    (long)args_int("--per-user", optarg, 1, 100000);
+			break;
+		case O_PROMPTS:
+			opt.prompts =
+			    (long)args_int("--prompts", optarg, 1, 100000);
+			break;
 		case O_PLAN: opt.plan = 1; break;
 		case O_QUIET: opt.quiet = 1; break;
 		case 'h': usage(EXIT_OK); break;
@@ -202,8 +226,10 @@ static void parse_args(int argc, char **argv)
 		diag_die(EXIT_USAGE, "--slo %s", err);
 	for (c = 0; c < slo.n; c++)
 		if (slo.o[c].pct <= 0)
-			diag_die(EXIT_USAGE, "--slo %s: a capacity needs percentiles; "
-				 "want %s", opt.slo, slo_grammar);
+			diag_die(EXIT_USAGE,
+				 "--slo %s: a capacity needs percentiles; "
+				 "want %s",
+				 opt.slo, slo_grammar);
 }
 
 /* The values the objectives' percentiles need: the most any needs. */
@@ -230,7 +256,8 @@ int main(int argc, char **argv)
 	need = need_all();
 	if (opt.plan) {
 		printf("plan %d %ld %ld %s\n", cap_max_levels(opt.max_users),
-		       cap_max_requests(opt.max_users, need, opt.per_user, opt.prompts),
+		       cap_max_requests(opt.max_users, need, opt.per_user,
+					opt.prompts),
 		       need, opt.slo);
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
@@ -249,7 +276,8 @@ int main(int argc, char **argv)
 			say_done(&st);
 		printf("done %d %d %d\n", st.holds, st.breaks, st.undecided);
 	} else {
-		printf("%s %d %ld\n", st.act == CAP_RERUN ? "rerun" : "run", st.users,
+		printf("%s %d %ld\n", st.act == CAP_RERUN ? "rerun" : "run",
+		       st.users,
 		       cap_passes(st.users, need, opt.per_user, opt.prompts,
 				  st.act == CAP_RERUN));
 	}

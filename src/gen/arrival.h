@@ -15,8 +15,8 @@
  * to 1 / rate.  The same seed gives the same gaps.
  */
 struct arrival {
-	double rate;         /* requests per second, > 0 */
-	double shape;        /* the burstiness, > 0 */
+	double rate;  /* requests per second, > 0 */
+	double shape; /* the burstiness, > 0 */
 	int constant;
 	struct sim_rng rng;
 };

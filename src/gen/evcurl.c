@@ -54,13 +54,15 @@ static int on_curl_socket(CURL *e, curl_socket_t s, int what, void *userp,
 		return 0;
 	}
 	if (ev == NULL) {
-		ev = event_new(ec->base, s, kind | EV_PERSIST, on_sock_ready, ec);
+		ev = event_new(ec->base, s, kind | EV_PERSIST, on_sock_ready,
+			       ec);
 		if (ev == NULL)
 			return -1;
 		curl_multi_assign(ec->multi, s, ev);
 	} else {
 		event_del(ev);
-		event_assign(ev, ec->base, s, kind | EV_PERSIST, on_sock_ready, ec);
+		event_assign(ev, ec->base, s, kind | EV_PERSIST, on_sock_ready,
+			     ec);
 	}
 	return event_add(ev, NULL);
 }
@@ -71,7 +73,8 @@ static void on_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	curl_multi_socket_action(ec->multi, CURL_SOCKET_TIMEOUT, 0, &ec->running);
+	curl_multi_socket_action(ec->multi, CURL_SOCKET_TIMEOUT, 0,
+				 &ec->running);
 	evcurl_drain(ec);
 }
 
@@ -89,8 +92,8 @@ static int on_curl_timer(CURLM *m, long timeout_ms, void *userp)
 	return evtimer_add(ec->timer, &tv);
 }
 
-evcurl *evcurl_new(struct event_base *base, CURLM *multi,
-		   evcurl_done_fn *done, void *ctx)
+evcurl *evcurl_new(struct event_base *base, CURLM *multi, evcurl_done_fn *done,
+		   void *ctx)
 {
 	evcurl *ec = calloc(1, sizeof *ec);
 

@@ -23,8 +23,8 @@ typedef void evcurl_done_fn(void *ctx, CURL *easy, CURLcode result);
 /* Attaches to multi (its socket and timer functions) on base.  NULL when
  * out of memory.  Release with evcurl_free, which detaches from multi and
  * frees the events libcurl still held; base and multi stay the caller's. */
-evcurl *evcurl_new(struct event_base *base, CURLM *multi,
-		   evcurl_done_fn *done, void *ctx);
+evcurl *evcurl_new(struct event_base *base, CURLM *multi, evcurl_done_fn *done,
+		   void *ctx);
 void evcurl_free(evcurl *ec);
 
 /* Reports every finished transfer through done (call after anything that

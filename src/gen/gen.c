@@ -40,7 +40,6 @@ extern char **environ;
 
 enum api { API_CHAT, API_COMPLETIONS, API_OLLAMA };
 
-
 /* Descriptors gen needs besides one socket per request in flight:
  * standard streams, the event loop, the signal pipe, libcurl's own. */
 #define FD_RESERVE 16
@@ -54,9 +53,9 @@ static struct options {
 	enum api api;
 	long conc;
 	int conc_set;
-	double rate; /* requests/s; 0: closed loop */
+	double rate;	   /* requests/s; 0: closed loop */
 	double burstiness; /* gamma shape; 1 is Poisson */
-	int constant; /* constant arrivals */
+	int constant;	   /* constant arrivals */
 	long reps;
 	long warmup;
 	long max_tokens; /* 0: the prompt's or 256 */
@@ -65,9 +64,9 @@ static struct options {
 	double temperature;
 	long seed;
 	double duration; /* 0: none */
-	long requests; /* 0: prompts x reps */
+	long requests;	 /* 0: prompts x reps */
 	double t_connect, t_first, t_idle;
-	double t_total; /* 0: none */
+	double t_total;			   /* 0: none */
 	const char *labels[MAX_LABELS][2]; /* -l key=value */
 	int n_labels;
 	struct runkind kind; /* --kind: what the run is part of */
@@ -76,67 +75,67 @@ static struct options {
 	int keep_text;
 	const char *prompts;
 	int load, load_only, load_health, list_prompts, shuffle, no_sopts;
-	const char *only; /* comma-separated prompt names */
+	const char *only;     /* comma-separated prompt names */
 	const char *load_cmd; /* a shell command that loads the model */
-	double load_since; /* shared-base time the server started; 0: gen's start */
-	int no_wait; /* do not wait for a loading server */
-	int no_check_model; /* measure whatever the server has loaded */
-	long load_pid; /* --load-health watches this process */
-	int progress; /* -1: when stderr is a terminal */
+	double load_since;    /* shared-base time the server started; 0: gen's
+				 start */
+	int no_wait;	      /* do not wait for a loading server */
+	int no_check_model;   /* measure whatever the server has loaded */
+	long load_pid;	      /* --load-health watches this process */
+	int progress;	      /* -1: when stderr is a terminal */
 	int reps_set, warmup_set;
-} opt = {
-	.label = "model",
-	.base = "http://localhost:1234/v1",
-	.api = API_CHAT,
-	.conc = 1,
-	.burstiness = 1,
-	.reps = 1,
-	.temperature = -1,
-	.seed = -1,
-	.t_connect = 10,
-	.t_first = 600,
-	.t_idle = 120,
-	.cache_bust = 1,
-	.server = SRV_AUTO,
-	.keep_text = 1,
-	.prompts = "-",
-	.progress = -1
-};
+} opt = {.label = "model",
+	 .base = "http://localhost:1234/v1",
+	 .api = API_CHAT,
+	 .conc = 1,
+	 .burstiness = 1,
+	 .reps = 1,
+	 .temperature = -1,
+	 .seed = -1,
+	 .t_connect = 10,
+	 .t_first = 600,
+	 .t_idle = 120,
+	 .cache_bust = 1,
+	 .server = SRV_AUTO,
+	 .keep_text = 1,
+	 .prompts = "-",
+	 .progress = -1};
 
 /* gen --bench (a run of kind bench): llama-bench's test through the server. */
-static double bench_latency = -1;    /* s, GET /models (llama-benchy's "api") */
-static long bench_tokens;            /* the prompt's tokens by the server's
-                                      * count; 0: not brought to a count */
-static int bench_tries;              /* requests the count took */
+static double bench_latency = -1; /* s, GET /models (llama-benchy's "api") */
+static long bench_tokens;	  /* the prompt's tokens by the server's
+				   * count; 0: not brought to a count */
+static int bench_tries;		  /* requests the count took */
 
 /* Run state. */
 static char api_key[512];
 static struct prompt_set prompts;
 static char run_id[64];
 static CURLM *multi;
-static jw ew;                        /* the event being written */
+static jw ew; /* the event being written */
 static long next_id, finished, failed, aborted_n;
-static long n_status[FMT_ST_COUNT];      /* measured requests by how they ended */
+static long n_status[FMT_ST_COUNT]; /* measured requests by how they ended */
 static char first_err[FMT_ST_COUNT][256]; /* the first error of each status */
-static struct pace pace;             /* when each request starts */
-static struct xfer *flight_head;      /* every transfer in flight */
+static struct pace pace;		  /* when each request starts */
+static struct xfer *flight_head;	  /* every transfer in flight */
 static int64_t m_start;
-static long out_tokens;              /* for progress */
-static struct probe prb;             /* where the server is probed */
+static long out_tokens;	 /* for progress */
+static struct probe prb; /* where the server is probed */
 static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
 static int srv_detected;
-static int srv_waited;               /* the server was loading: probed again */
-static struct load_result load_res;  /* the load, measured before the run event */
+static int srv_waited; /* the server was loading: probed again */
+static struct load_result
+    load_res; /* the load, measured before the run event */
 static int have_load;
 static int load_failed;
-static char wrong_model[600];        /* why the loaded model is not the one
-                                      * claimed (src/gen/ident); "" when it is */
-static const char *send_id;          /* the model id requests name */
-static char endpoint[1100];          /* the completions URL */
+static char wrong_model[600]; /* why the loaded model is not the one
+			       * claimed (src/gen/ident); "" when it is */
+static const char *send_id;   /* the model id requests name */
+static char endpoint[1100];   /* the completions URL */
 /* The event loop (run_loop): libevent drives libcurl's sockets. */
 static struct event_base *evbase;
-static evcurl *ec;                   /* libcurl's sockets on the loop */
-static struct xfer_conf xconf;       /* what every request shares */
+static evcurl *ec;	       /* libcurl's sockets on the loop */
+static struct xfer_conf xconf; /* what every request shares */
 static struct event *tick, *wake, *sig_ev;
 
 /* ---- options ------------------------------------------------------- */
@@ -178,8 +177,10 @@ static void set_bench(const char *v)
 
 	if (got < 2 || (strcmp(t, "pp") && strcmp(t, "tg")) || rest[0] ||
 	    (got == 2 && strchr(v, '@')))
-		diag_die(EXIT_USAGE, "--bench %s: want ppN or tgN, then @dDEPTH "
-			 "(pp512, tg128, pp512@d4096)", v);
+		diag_die(EXIT_USAGE,
+			 "--bench %s: want ppN or tgN, then @dDEPTH "
+			 "(pp512, tg128, pp512@d4096)",
+			 v);
 	snprintf(spec, sizeof spec, "bench,test=%s,n=%ld,depth=%ld", t, n, d);
 	set_kind(spec);
 }
@@ -190,8 +191,10 @@ static enum srv_kind parse_server(const char *s)
 
 	if (k >= 0)
 		return (enum srv_kind)k;
-	diag_die(EXIT_USAGE, "--server %s: want auto, lmstudio, llamacpp, "
-		 "ollama, mlx, vllm, openai or llmsim", s);
+	diag_die(EXIT_USAGE,
+		 "--server %s: want auto, lmstudio, llamacpp, "
+		 "ollama, mlx, vllm, openai or llmsim",
+		 s);
 }
 
 /* -u or $OPENAI_BASE_URL (source names which); the reason for a refusal
@@ -205,72 +208,160 @@ static void set_base_url(const char *u, const char *source)
 }
 
 enum {
-	O_MODEL_ID = 256, O_API, O_RATE, O_BURST, O_CONST, O_WARMUP,
-	O_MAXTOK, O_IGNORE_EOS, O_TEMP, O_SEED, O_DURATION, O_REQUESTS,
-	O_TCONN, O_TFIRST, O_TIDLE, O_TTOTAL, O_NO_BUST, O_SERVER, O_NO_TEXT,
-	O_KEYFILE, O_LOAD, O_LOAD_ONLY, O_PROGRESS, O_NO_PROGRESS, O_ONLY,
-	O_LOAD_CMD, O_LOAD_HEALTH, O_LOAD_SINCE, O_PRINT_CLOCK, O_NO_WAIT,
-	O_LOAD_PID, O_LIST_PROMPTS, O_SHUFFLE, O_NO_SOPTS, O_NO_CHECK_MODEL,
-	O_KIND, O_BENCH, O_LOGPROBS
+	O_MODEL_ID = 256,
+	O_API,
+	O_RATE,
+	O_BURST,
+	O_CONST,
+	O_WARMUP,
+	O_MAXTOK,
+	O_IGNORE_EOS,
+	O_TEMP,
+	O_SEED,
+	O_DURATION,
+	O_REQUESTS,
+	O_TCONN,
+	O_TFIRST,
+	O_TIDLE,
+	O_TTOTAL,
+	O_NO_BUST,
+	O_SERVER,
+	O_NO_TEXT,
+	O_KEYFILE,
+	O_LOAD,
+	O_LOAD_ONLY,
+	O_PROGRESS,
+	O_NO_PROGRESS,
+	O_ONLY,
+	O_LOAD_CMD,
+	O_LOAD_HEALTH,
+	O_LOAD_SINCE,
+	O_PRINT_CLOCK,
+	O_NO_WAIT,
+	O_LOAD_PID,
+	O_LIST_PROMPTS,
+	O_SHUFFLE,
+	O_NO_SOPTS,
+	O_NO_CHECK_MODEL,
+	O_KIND,
+	O_BENCH,
+	O_LOGPROBS
 };
 
 static const struct option longopts[] = {
-	{"model", 1, 0, 'm'}, {"model-id", 1, 0, O_MODEL_ID},
-	{"base-url", 1, 0, 'u'}, {"api", 1, 0, O_API},
-	{"concurrency", 1, 0, 'c'}, {"rate", 1, 0, O_RATE},
-	{"burstiness", 1, 0, O_BURST}, {"constant", 0, 0, O_CONST},
-	{"repetitions", 1, 0, 'n'}, {"warmup", 1, 0, O_WARMUP},
-	{"max-tokens", 1, 0, O_MAXTOK}, {"ignore-eos", 0, 0, O_IGNORE_EOS},
-	{"temperature", 1, 0, O_TEMP}, {"seed", 1, 0, O_SEED},
-	{"duration", 1, 0, O_DURATION}, {"requests", 1, 0, O_REQUESTS},
-	{"timeout-connect", 1, 0, O_TCONN}, {"timeout-first", 1, 0, O_TFIRST},
-	{"timeout-idle", 1, 0, O_TIDLE}, {"timeout-total", 1, 0, O_TTOTAL},
-	{"label", 1, 0, 'l'}, {"no-cache-bust", 0, 0, O_NO_BUST},
-	{"server", 1, 0, O_SERVER}, {"no-text", 0, 0, O_NO_TEXT},
-	{"api-key-file", 1, 0, O_KEYFILE}, {"prompts", 1, 0, 'p'},
-	{"load", 0, 0, O_LOAD}, {"load-only", 0, 0, O_LOAD_ONLY},
-	{"progress", 0, 0, O_PROGRESS}, {"no-progress", 0, 0, O_NO_PROGRESS},
-	{"only", 1, 0, O_ONLY}, {"load-cmd", 1, 0, O_LOAD_CMD},
-	{"load-health", 0, 0, O_LOAD_HEALTH}, {"load-since", 1, 0, O_LOAD_SINCE},
-	{"print-clock", 0, 0, O_PRINT_CLOCK}, {"no-wait", 0, 0, O_NO_WAIT},
-	{"load-pid", 1, 0, O_LOAD_PID}, {"list-prompts", 0, 0, O_LIST_PROMPTS},
-	{"shuffle", 0, 0, O_SHUFFLE}, {"no-stream-options", 0, 0, O_NO_SOPTS},
-	{"no-check-model", 0, 0, O_NO_CHECK_MODEL}, {"kind", 1, 0, O_KIND},
-	{"bench", 1, 0, O_BENCH},
-	{"logprobs", 1, 0, O_LOGPROBS},
-	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-};
+    {"model", 1, 0, 'm'},
+    {"model-id", 1, 0, O_MODEL_ID},
+    {"base-url", 1, 0, 'u'},
+    {"api", 1, 0, O_API},
+    {"concurrency", 1, 0, 'c'},
+    {"rate", 1, 0, O_RATE},
+    {"burstiness", 1, 0, O_BURST},
+    {"constant", 0, 0, O_CONST},
+    {"repetitions", 1, 0, 'n'},
+    {"warmup", 1, 0, O_WARMUP},
+    {"max-tokens", 1, 0, O_MAXTOK},
+    {"ignore-eos", 0, 0, O_IGNORE_EOS},
+    {"temperature", 1, 0, O_TEMP},
+    {"seed", 1, 0, O_SEED},
+    {"duration", 1, 0, O_DURATION},
+    {"requests", 1, 0, O_REQUESTS},
+    {"timeout-connect", 1, 0, O_TCONN},
+    {"timeout-first", 1, 0, O_TFIRST},
+    {"timeout-idle", 1, 0, O_TIDLE},
+    {"timeout-total", 1, 0, O_TTOTAL},
+    {"label", 1, 0, 'l'},
+    {"no-cache-bust", 0, 0, O_NO_BUST},
+    {"server", 1, 0, O_SERVER},
+    {"no-text", 0, 0, O_NO_TEXT},
+    {"api-key-file", 1, 0, O_KEYFILE},
+    {"prompts", 1, 0, 'p'},
+    {"load", 0, 0, O_LOAD},
+    {"load-only", 0, 0, O_LOAD_ONLY},
+    {"progress", 0, 0, O_PROGRESS},
+    {"no-progress", 0, 0, O_NO_PROGRESS},
+    {"only", 1, 0, O_ONLY},
+    {"load-cmd", 1, 0, O_LOAD_CMD},
+    {"load-health", 0, 0, O_LOAD_HEALTH},
+    {"load-since", 1, 0, O_LOAD_SINCE},
+    {"print-clock", 0, 0, O_PRINT_CLOCK},
+    {"no-wait", 0, 0, O_NO_WAIT},
+    {"load-pid", 1, 0, O_LOAD_PID},
+    {"list-prompts", 0, 0, O_LIST_PROMPTS},
+    {"shuffle", 0, 0, O_SHUFFLE},
+    {"no-stream-options", 0, 0, O_NO_SOPTS},
+    {"no-check-model", 0, 0, O_NO_CHECK_MODEL},
+    {"kind", 1, 0, O_KIND},
+    {"bench", 1, 0, O_BENCH},
+    {"logprobs", 1, 0, O_LOGPROBS},
+    {"help", 0, 0, 'h'},
+    {0, 0, 0, 0}};
 
-static void parse_opt(int c, char *v)
+/* The options of what is sent: the model, the server, the load shape, each
+ * request.  Returns 1 when c is one of them, else 0. */
+static int parse_request_opt(int c, char *v)
 {
 	switch (c) {
 	case 'm': opt.label = v; break;
 	case O_MODEL_ID: opt.model_id = v; break;
 	case 'u': set_base_url(v, "-u"); break;
 	case O_API:
-		if (strcmp(v, "chat") && strcmp(v, "completions") && strcmp(v, "ollama"))
-			diag_die(EXIT_USAGE, "--api %s: want chat, completions or ollama", v);
-		opt.api = !strcmp(v, "chat") ? API_CHAT : !strcmp(v, "ollama") ? API_OLLAMA :
-			  API_COMPLETIONS;
+		if (strcmp(v, "chat") && strcmp(v, "completions") &&
+		    strcmp(v, "ollama"))
+			diag_die(EXIT_USAGE,
+				 "--api %s: want chat, completions or ollama",
+				 v);
+		opt.api = !strcmp(v, "chat")	 ? API_CHAT
+			  : !strcmp(v, "ollama") ? API_OLLAMA
+						 : API_COMPLETIONS;
 		break;
-	case 'c': opt.conc = (long)args_int("-c", v, 1, 100000); opt.conc_set = 1; break;
+	case 'c':
+		opt.conc = (long)args_int("-c", v, 1, 100000);
+		opt.conc_set = 1;
+		break;
 	case O_RATE: opt.rate = args_real("--rate", v, 1e-6, 1e6); break;
-	case O_BURST: opt.burstiness = args_real("--burstiness", v, 1e-3, 1e3); break;
+	case O_BURST:
+		opt.burstiness = args_real("--burstiness", v, 1e-3, 1e3);
+		break;
 	case O_CONST: opt.constant = 1; break;
-	case 'n': opt.reps = (long)args_int("-n", v, 1, 100000000); opt.reps_set = 1; break;
-	case O_WARMUP: opt.warmup = (long)args_int("--warmup", v, 0, 1000000);
+	case 'n':
+		opt.reps = (long)args_int("-n", v, 1, 100000000);
+		opt.reps_set = 1;
+		break;
+	case O_WARMUP:
+		opt.warmup = (long)args_int("--warmup", v, 0, 1000000);
 		opt.warmup_set = 1;
 		break;
-	case O_MAXTOK: opt.max_tokens = (long)args_int("--max-tokens", v, 1, 100000000); break;
+	case O_MAXTOK:
+		opt.max_tokens =
+		    (long)args_int("--max-tokens", v, 1, 100000000);
+		break;
 	case O_IGNORE_EOS: opt.ignore_eos = 1; break;
-	case O_TEMP: opt.temperature = args_real("--temperature", v, 0, 10); break;
-	case O_SEED: opt.seed = (long)args_int("--seed", v, 0, 2147483647L); break;
+	case O_TEMP:
+		opt.temperature = args_real("--temperature", v, 0, 10);
+		break;
+	case O_SEED:
+		opt.seed = (long)args_int("--seed", v, 0, 2147483647L);
+		break;
 	case O_DURATION: opt.duration = args_duration("--duration", v); break;
-	case O_REQUESTS: opt.requests = (long)args_int("--requests", v, 1, 1000000000L); break;
-	case O_TCONN: opt.t_connect = args_duration("--timeout-connect", v); break;
+	case O_REQUESTS:
+		opt.requests = (long)args_int("--requests", v, 1, 1000000000L);
+		break;
+	case O_TCONN:
+		opt.t_connect = args_duration("--timeout-connect", v);
+		break;
 	case O_TFIRST: opt.t_first = args_duration("--timeout-first", v); break;
 	case O_TIDLE: opt.t_idle = args_duration("--timeout-idle", v); break;
 	case O_TTOTAL: opt.t_total = args_duration("--timeout-total", v); break;
+	default: return 0;
+	}
+	return 1;
+}
+
+static void parse_opt(int c, char *v)
+{
+	if (parse_request_opt(c, v))
+		return;
+	switch (c) {
 	case 'l': add_label(v); break;
 	case O_NO_BUST: opt.cache_bust = 0; break;
 	case O_SERVER: opt.server = parse_server(v); break;
@@ -282,18 +373,27 @@ static void parse_opt(int c, char *v)
 	case O_PROGRESS: opt.progress = 1; break;
 	case O_NO_PROGRESS: opt.progress = 0; break;
 	case O_ONLY: opt.only = v; break;
-	case O_LOAD_CMD: opt.load_cmd = v; opt.load = 1; break;
+	case O_LOAD_CMD:
+		opt.load_cmd = v;
+		opt.load = 1;
+		break;
 	case O_LOAD_HEALTH: opt.load_health = opt.load = 1; break;
 	case O_NO_WAIT: opt.no_wait = 1; break;
-	case O_LOAD_PID: opt.load_pid = (long)args_int("--load-pid", v, 1, 2147483647); break;
-	case O_LOAD_SINCE: opt.load_since = args_real("--load-since", v, 1, 1e11); break;
+	case O_LOAD_PID:
+		opt.load_pid = (long)args_int("--load-pid", v, 1, 2147483647);
+		break;
+	case O_LOAD_SINCE:
+		opt.load_since = args_real("--load-since", v, 1, 1e11);
+		break;
 	case O_LIST_PROMPTS: opt.list_prompts = 1; break;
 	case O_SHUFFLE: opt.shuffle = 1; break;
 	case O_NO_SOPTS: opt.no_sopts = 1; break;
 	case O_NO_CHECK_MODEL: opt.no_check_model = 1; break;
 	case O_KIND: set_kind(v); break;
 	case O_BENCH: set_bench(v); break;
-	case O_LOGPROBS: opt.logprobs = (int)args_int("--logprobs", v, 1, 20); break;
+	case O_LOGPROBS:
+		opt.logprobs = (int)args_int("--logprobs", v, 1, 20);
+		break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -307,7 +407,8 @@ static void parse_opt(int c, char *v)
 static void bench_defaults(void)
 {
 	if (opt.conc > 1 || opt.rate > 0 || opt.requests || opt.duration > 0)
-		diag_die(EXIT_USAGE, "--bench: one request at a time, -n times; "
+		diag_die(EXIT_USAGE,
+			 "--bench: one request at a time, -n times; "
 			 "not with -c, --rate, --requests or --duration");
 	if (!opt.reps_set)
 		opt.reps = 5;
@@ -324,8 +425,8 @@ static void parse_args(int argc, char **argv)
 
 	if (env != NULL && *env != '\0')
 		set_base_url(env, "$OPENAI_BASE_URL");
-	while ((c = getopt_long(argc, argv, "m:u:c:n:l:p:h", longopts,
-				NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "m:u:c:n:l:p:h", longopts, NULL)) !=
+	       -1)
 		parse_opt(c, optarg);
 	if (optind != argc)
 		usage(EXIT_USAGE);
@@ -337,9 +438,11 @@ static void parse_args(int argc, char **argv)
 	if (opt.progress < 0)
 		opt.progress = isatty(2);
 	if (opt.kind.name == RK_BENCH && opt.api == API_OLLAMA)
-		diag_die(EXIT_USAGE, "--bench: with --api chat or completions (the count "
+		diag_die(EXIT_USAGE,
+			 "--bench: with --api chat or completions (the count "
 			 "is the server's usage.prompt_tokens)");
-	if (opt.kind.name == RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
+	if (opt.kind.name ==
+	    RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
 		bench_defaults();
 }
 
@@ -401,21 +504,26 @@ static char *build_body(const struct prompt *p, long id)
 {
 	char nonce[96];
 	char *body;
-	struct reqbody_opts o = {
-		.chat = opt.api != API_COMPLETIONS, .ollama = opt.api == API_OLLAMA,
-		.model = send_id,
-		.max_tokens = opt.max_tokens, .temperature = opt.temperature,
-		.seed = opt.seed, .ignore_eos = opt.ignore_eos,
-		.min_tokens = srv.kind == SRV_VLLM,
-		.no_cache_prompt = opt.cache_bust && (srv.kind == SRV_LLAMACPP ||
-						      srv.kind == SRV_LLMSIM),
-		.nonce = opt.cache_bust ? nonce : NULL, .no_stream_options = opt.no_sopts,
-		.logprobs = opt.logprobs};
+	struct reqbody_opts o = {.chat = opt.api != API_COMPLETIONS,
+				 .ollama = opt.api == API_OLLAMA,
+				 .model = send_id,
+				 .max_tokens = opt.max_tokens,
+				 .temperature = opt.temperature,
+				 .seed = opt.seed,
+				 .ignore_eos = opt.ignore_eos,
+				 .min_tokens = srv.kind == SRV_VLLM,
+				 .no_cache_prompt = opt.cache_bust &&
+						    (srv.kind == SRV_LLAMACPP ||
+						     srv.kind == SRV_LLMSIM),
+				 .nonce = opt.cache_bust ? nonce : NULL,
+				 .no_stream_options = opt.no_sopts,
+				 .logprobs = opt.logprobs};
 
 	/* a bench run's nonce is of one width, so that every request's
 	 * prompt is as many tokens as the one counted */
-	snprintf(nonce, sizeof nonce, opt.kind.name == RK_BENCH ? "[%s-%06ld] " :
-		 "[%s-%ld] ", run_id, id);
+	snprintf(nonce, sizeof nonce,
+		 opt.kind.name == RK_BENCH ? "[%s-%06ld] " : "[%s-%ld] ",
+		 run_id, id);
 	body = reqbody_build(p, &o);
 	if (body == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
@@ -443,9 +551,10 @@ static void bench_set_prompt(long units)
 	jw_obj_close(&j);
 	free(fill);
 	prompts_free(&prompts);
-	if (j.oom || prompts_parse(jw_cstr(&j), strlen(jw_cstr(&j)), &prompts, err,
-				   sizeof err) != 0)
-		diag_die(EXIT_RUNTIME, "--bench: %s", j.oom ? "out of memory" : err);
+	if (j.oom || prompts_parse(jw_cstr(&j), strlen(jw_cstr(&j)), &prompts,
+				   err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "--bench: %s",
+			 j.oom ? "out of memory" : err);
 	jw_free(&j);
 }
 
@@ -463,15 +572,21 @@ static void bench_calibrate(long target)
 	for (u = tokcal_first(&c);; u = next) {
 		bench_set_prompt(u);
 		body = build_body(&prompts.v[0], 999999);
-		rc = tokcal_count(endpoint, api_key, body, opt.t_first, &tokens, err, sizeof err);
+		rc = tokcal_count(endpoint, api_key, body, opt.t_first, &tokens,
+				  err, sizeof err);
 		free(body);
 		bench_tries++;
-		if (rc == 0 && (next = tokcal_next(&c, u, tokens, err, sizeof err)) == TOKCAL_DONE)
+		if (rc == 0 && (next = tokcal_next(&c, u, tokens, err,
+						   sizeof err)) == TOKCAL_DONE)
 			break;
 		if (rc != 0 || next == TOKCAL_FAIL || sigstop_caught())
-			diag_die(EXIT_RUNTIME, "--bench %s: the prompt was not brought to %ld "
-				 "tokens by the server's count: %s; no figure is made",
-				 prompts.v[0].name, target, sigstop_caught() ? "stopped" : err);
+			diag_die(
+			    EXIT_RUNTIME,
+			    "--bench %s: the prompt was not brought to %ld "
+			    "tokens by the server's count: %s; no figure is "
+			    "made",
+			    prompts.v[0].name, target,
+			    sigstop_caught() ? "stopped" : err);
 	}
 	bench_tokens = target;
 }
@@ -480,13 +595,17 @@ static void bench_calibrate(long target)
 static void bench_prepare(void)
 {
 	char url[1100];
-	long target = opt.kind.depth + (opt.kind.test == RK_PP ? opt.kind.n : 0);
+	long target =
+	    opt.kind.depth + (opt.kind.test == RK_PP ? opt.kind.n : 0);
 
-	if (opt.kind.name != RK_BENCH || opt.load_only || load_failed || wrong_model[0])
+	if (opt.kind.name != RK_BENCH || opt.load_only || load_failed ||
+	    wrong_model[0])
 		return;
 	if (srv.ctx > 0 && target + opt.max_tokens > srv.ctx)
-		diag_die(EXIT_RUNTIME, "--bench %s: %ld tokens of prompt and %ld of output "
-			 "are beyond the context the server has loaded (%ld); no figure is made",
+		diag_die(EXIT_RUNTIME,
+			 "--bench %s: %ld tokens of prompt and %ld of output "
+			 "are beyond the context the server has loaded (%ld); "
+			 "no figure is made",
 			 prompts.v[0].name, target, opt.max_tokens, srv.ctx);
 	snprintf(url, sizeof url, "%s/models", opt.base);
 	bench_latency = tokcal_latency(url, api_key, 3);
@@ -545,7 +664,9 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 static void emit_req(const struct xfer *x)
 {
 	ev_open("req", x->m_send);
-	xfer_write_req(&ew, x, &prompts.v[x->prompt], reqbody_max_tokens(&prompts.v[x->prompt], opt.max_tokens));
+	xfer_write_req(
+	    &ew, x, &prompts.v[x->prompt],
+	    reqbody_max_tokens(&prompts.v[x->prompt], opt.max_tokens));
 	jw_obj_close(&ew);
 	emit();
 }
@@ -561,11 +682,15 @@ static void emit_done(const struct xfer *x, int64_t m_end)
 	/* Ollama loads a model at its first request and unloads one idle for
 	 * keep_alive (v0.33 envconfig: 5 minutes by default) */
 	if (x->r.load_s > 1 && !x->warmup && !told++)
-		diag_warn("request %ld waited %.1f s for Ollama to load its model "
-			  "(it loads at the first request and unloads one idle for "
-			  "keep_alive, 5 min by default): its TTFT includes the load; "
-			  "load first (gen --load) and set OLLAMA_KEEP_ALIVE=-1 on the "
-			  "server for a study", x->id, x->r.load_s);
+		diag_warn(
+		    "request %ld waited %.1f s for Ollama to load its model "
+		    "(it loads at the first request and unloads one idle for "
+		    "keep_alive, 5 min by default): its TTFT includes the "
+		    "load; "
+		    "load first (gen --load) and set OLLAMA_KEEP_ALIVE=-1 on "
+		    "the "
+		    "server for a study",
+		    x->id, x->r.load_s);
 }
 
 /* Takes an ended transfer off the list and the multi handle; frees it. */
@@ -586,13 +711,14 @@ static void xfer_release(struct xfer *x)
  * failure and gives up when nothing ever answers (docs/gen.md). */
 static void count_end(const struct xfer *x, int64_t m_end)
 {
-	pace_end(&pace, x->warmup, x->r.status == FMT_ST_CONNECT, x->r.headers_done,
-		 m_end);
+	pace_end(&pace, x->warmup, x->r.status == FMT_ST_CONNECT,
+		 x->r.headers_done, m_end);
 	if (!x->warmup) {
 		n_status[x->r.status]++;
-		if (x->r.status != FMT_ST_OK && first_err[x->r.status][0] == '\0')
-			snprintf(first_err[x->r.status], sizeof first_err[0], "%s",
-				 x->r.err);
+		if (x->r.status != FMT_ST_OK &&
+		    first_err[x->r.status][0] == '\0')
+			snprintf(first_err[x->r.status], sizeof first_err[0],
+				 "%s", x->r.err);
 		finished++;
 		if (x->r.status == FMT_ST_ABORTED)
 			aborted_n++;
@@ -611,8 +737,8 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 }
 
 /* Ends a transfer early (a timeout, a signal). */
-static void xfer_cut(struct xfer *x, enum formats_status st, enum formats_timeout kind,
-		     const char *msg)
+static void xfer_cut(struct xfer *x, enum formats_status st,
+		     enum formats_timeout kind, const char *msg)
 {
 	x->r.timeout_kind = kind;
 	resp_fail(&x->r, st, "%s", msg);
@@ -625,8 +751,8 @@ static int check_timeouts(struct xfer *x, int64_t now)
 {
 	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
 	char msg[96];
-	enum formats_timeout to = resp_overdue(&x->r, &lim, x->m_send,
-					   x->m_last_byte, now, msg, sizeof msg);
+	enum formats_timeout to = resp_overdue(
+	    &x->r, &lim, x->m_send, x->m_last_byte, now, msg, sizeof msg);
 
 	if (to == FMT_TO_OTHER)
 		return 0;
@@ -641,7 +767,8 @@ static void scan_in_flight(int64_t now, int abort_all)
 	for (; x != NULL; x = next) {
 		next = x->next; /* x may be freed below */
 		if (abort_all)
-			xfer_cut(x, FMT_ST_ABORTED, FMT_TO_OTHER, "aborted by a signal");
+			xfer_cut(x, FMT_ST_ABORTED, FMT_TO_OTHER,
+				 "aborted by a signal");
 		else
 			check_timeouts(x, now);
 	}
@@ -654,7 +781,8 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	struct xfer *x;
 
 	++next_id;
-	if ((x = xfer_new(&xconf, next_id, build_body(&prompts.v[prompt], next_id))) == NULL)
+	if ((x = xfer_new(&xconf, next_id,
+			  build_body(&prompts.v[prompt], next_id))) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	x->prompt = prompt;
 	x->rep = (int)rep;
@@ -699,8 +827,10 @@ static void progress(int64_t now, int final)
 	if (!opt.progress || (!final && now - last < 500000000))
 		return;
 	last = now;
-	fprintf(stderr, "\rgen: %ld done, %ld in flight, %ld failed, "
-		"%.1f content chunks/s   %s", finished, pace.in_flight, failed + aborted_n,
+	fprintf(stderr,
+		"\rgen: %ld done, %ld in flight, %ld failed, "
+		"%.1f content chunks/s   %s",
+		finished, pace.in_flight, failed + aborted_n,
 		el > 0 ? out_tokens / el : 0.0, final ? "\n" : "");
 }
 
@@ -749,7 +879,8 @@ static void loop_setup(void)
 	xconf.ec = ec;
 	tick = event_new(evbase, -1, EV_PERSIST, on_tick, NULL);
 	wake = evtimer_new(evbase, on_wake, NULL);
-	sig_ev = event_new(evbase, sigstop_fd(), EV_READ | EV_PERSIST, on_sig_pipe, NULL);
+	sig_ev = event_new(evbase, sigstop_fd(), EV_READ | EV_PERSIST,
+			   on_sig_pipe, NULL);
 	if (!ec || !tick || !wake || !sig_ev)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	event_add(tick, &ten_ms);
@@ -818,10 +949,13 @@ static void detect_server(void)
 		diag_warn("%s: no answer to any probe; is the server up?",
 			  opt.base);
 	if (opt.ignore_eos && (srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
-		diag_warn("--ignore-eos: %s has no ignore_eos (its source: docs/servers.md); "
-			  "outputs can stop early", probe_kind_name(srv.kind));
+		diag_warn("--ignore-eos: %s has no ignore_eos (its source: "
+			  "docs/servers.md); "
+			  "outputs can stop early",
+			  probe_kind_name(srv.kind));
 	else if (opt.ignore_eos && srv.kind == SRV_LMSTUDIO)
-		diag_warn("--ignore-eos: lmstudio may not support ignore_eos; outputs "
+		diag_warn("--ignore-eos: lmstudio may not support ignore_eos; "
+			  "outputs "
 			  "can stop early");
 }
 
@@ -880,9 +1014,12 @@ static int measure_load(void)
 		load_res.method = "lmstudio_api";
 		load_res.t0 = load_res.t1 = clock_mono_ns();
 		load_res.server_s = -1;
-		snprintf(load_res.err, sizeof load_res.err, "loaded already as instance "
-			 "%.60s: a load would add a second copy; unload it first (lms "
-			 "unload --all)", srv.instance);
+		snprintf(load_res.err, sizeof load_res.err,
+			 "loaded already as instance "
+			 "%.60s: a load would add a second copy; unload it "
+			 "first (lms "
+			 "unload --all)",
+			 srv.instance);
 		return -1;
 	}
 	switch (srv.kind) {
@@ -891,8 +1028,7 @@ static int measure_load(void)
 		return probe_load_api(&prb, 0, ctx, opt.t_first, &load_res);
 	case SRV_OLLAMA:
 		return probe_load_api(&prb, 1, ctx, opt.t_first, &load_res);
-	default:
-		return load_by_health();
+	default: return load_by_health();
 	}
 }
 
@@ -901,11 +1037,14 @@ static int measure_load(void)
 static void write_config(void)
 {
 	jw_obj_open(&ew, "config");
-	jw_int(&ew, "concurrency", opt.rate > 0 && !opt.conc_set ? 0 : opt.conc);
+	jw_int(&ew, "concurrency",
+	       opt.rate > 0 && !opt.conc_set ? 0 : opt.conc);
 	if (opt.rate > 0) {
 		jw_num(&ew, "rate", opt.rate, 6);
-		jw_str(&ew, "arrival", opt.constant ? "constant" :
-			opt.burstiness == 1 ? "poisson" : "gamma");
+		jw_str(&ew, "arrival",
+		       opt.constant	     ? "constant"
+		       : opt.burstiness == 1 ? "poisson"
+					     : "gamma");
 		jw_num(&ew, "burstiness", opt.burstiness, 3);
 	}
 	jw_int(&ew, "repetitions", opt.reps);
@@ -932,7 +1071,8 @@ static void write_config(void)
 	jw_num(&ew, "timeout_first", opt.t_first, 3);
 	jw_num(&ew, "timeout_idle", opt.t_idle, 3);
 	jw_num(&ew, "timeout_total", opt.t_total, 3);
-	jw_str(&ew, "prompts", strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>");
+	jw_str(&ew, "prompts",
+	       strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>");
 	jw_int(&ew, "n_prompts", prompts.n);
 	bench_write_config();
 	jw_obj_close(&ew);
@@ -950,11 +1090,14 @@ static void emit_run(void)
 	jw_str(&ew, "run_id", run_id);
 	jw_str(&ew, "model", opt.label);
 	jw_str(&ew, "model_id", send_id);
-	if (strcmp(send_id, opt.model_id) != 0) /* resolved to the loaded instance */
+	if (strcmp(send_id, opt.model_id) !=
+	    0) /* resolved to the loaded instance */
 		jw_str(&ew, "model_id_asked", opt.model_id);
 	jw_str(&ew, "base_url", opt.base);
-	jw_str(&ew, "api", opt.api == API_CHAT ? "chat" : opt.api == API_OLLAMA ?
-		"ollama" : "completions");
+	jw_str(&ew, "api",
+	       opt.api == API_CHAT     ? "chat"
+	       : opt.api == API_OLLAMA ? "ollama"
+				       : "completions");
 	write_config();
 	runkind_write(&ew, &opt.kind);
 	jw_obj_open(&ew, "labels");
@@ -1004,8 +1147,10 @@ static void emit_end(void)
 static void summary(void)
 {
 	if (pace.unreachable) {
-		diag_warn("stopped after %ld requests: none could connect to %s; "
-			  "is the server up?", finished + pace.warm_launched, opt.base);
+		diag_warn(
+		    "stopped after %ld requests: none could connect to %s; "
+		    "is the server up?",
+		    finished + pace.warm_launched, opt.base);
 		return;
 	}
 	if (failed + aborted_n == 0)
@@ -1013,12 +1158,14 @@ static void summary(void)
 	/* the commonest failure, in the server's or the transport's words */
 	int i, top = -1;
 	for (i = 0; i < FMT_ST_COUNT; i++)
-		if (i != FMT_ST_OK && n_status[i] > 0 && (top < 0 || n_status[i] > n_status[top]))
+		if (i != FMT_ST_OK && n_status[i] > 0 &&
+		    (top < 0 || n_status[i] > n_status[top]))
 			top = i;
 	if (top >= 0 && first_err[top][0]) {
 		diag_warn("%ld of %ld requests failed; %ld %s, the first: %s",
 			  failed + aborted_n, finished, n_status[top],
-			  formats_status_name((enum formats_status)top), first_err[top]);
+			  formats_status_name((enum formats_status)top),
+			  first_err[top]);
 		return;
 	}
 	diag_warn("%ld of %ld requests failed%s%s", failed + aborted_n,
@@ -1037,33 +1184,45 @@ static void init(void)
 	/* a socket per request in flight, and a few more of gen's own: a
 	 * limit below that fails requests as if the server were down */
 	long files = fileio_raise_nofile();
-	if (files > 0 && (opt.rate == 0 || opt.conc_set) && opt.conc + FD_RESERVE > files)
-		diag_die(EXIT_USAGE, "-c %ld needs about %ld open files and this "
-			 "process may open %ld (ulimit -n): raise the limit or lower -c",
+	if (files > 0 && (opt.rate == 0 || opt.conc_set) &&
+	    opt.conc + FD_RESERVE > files)
+		diag_die(EXIT_USAGE,
+			 "-c %ld needs about %ld open files and this "
+			 "process may open %ld (ulimit -n): raise the limit or "
+			 "lower -c",
 			 opt.conc, opt.conc + FD_RESERVE, files);
 	if (sigstop_init() != 0)
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
 	m_start = clock_mono_ns();
-	snprintf(run_id, sizeof run_id, "r%lld-%ld",
-		 (long long)clock_now(), (long)getpid());
+	snprintf(run_id, sizeof run_id, "r%lld-%ld", (long long)clock_now(),
+		 (long)getpid());
 	probe_init(&prb, opt.base, api_key, opt.model_id, sigstop_flag());
-	xconf = (struct xfer_conf){.url = endpoint, .run_id = run_id, .api_key = api_key,
-				   .t_connect = opt.t_connect, .keep_text = opt.keep_text,
-				   .on_tok = on_tok, .logprobs = opt.logprobs};
+	xconf = (struct xfer_conf){.url = endpoint,
+				   .run_id = run_id,
+				   .api_key = api_key,
+				   .t_connect = opt.t_connect,
+				   .keep_text = opt.keep_text,
+				   .on_tok = on_tok,
+				   .logprobs = opt.logprobs};
 	if (opt.api == API_OLLAMA) /* the native API, beside /v1 */
 		snprintf(endpoint, sizeof endpoint, "%s/api/chat", prb.root);
 	else
 		snprintf(endpoint, sizeof endpoint, "%s/%s", opt.base,
-			 opt.api == API_CHAT ? "chat/completions" : "completions");
+			 opt.api == API_CHAT ? "chat/completions"
+					     : "completions");
 	xconf.ollama = opt.api == API_OLLAMA;
 	/* measured requests: --requests, else each prompt -n times, else
 	 * (--duration) until the time is up */
-	pace_init(&pace, opt.warmup, opt.requests > 0 ? opt.requests :
-		  opt.duration > 0 ? -1 : prompts.n * opt.reps, opt.duration,
-		  opt.conc, opt.conc_set, opt.rate, opt.burstiness, opt.constant,
+	pace_init(&pace, opt.warmup,
+		  opt.requests > 0   ? opt.requests
+		  : opt.duration > 0 ? -1
+				     : prompts.n * opt.reps,
+		  opt.duration, opt.conc, opt.conc_set, opt.rate,
+		  opt.burstiness, opt.constant,
 		  opt.seed >= 0 ? (uint64_t)opt.seed : 1, prompts.n);
-	if (opt.shuffle && pace_shuffle(&pace, opt.seed >= 0 ? (uint64_t)opt.seed : 1) != 0)
+	if (opt.shuffle &&
+	    pace_shuffle(&pace, opt.seed >= 0 ? (uint64_t)opt.seed : 1) != 0)
 		diag_die(EXIT_RUNTIME, "out of memory");
 }
 
@@ -1072,8 +1231,8 @@ static void waiting(double waited, void *ctx)
 	(void)ctx;
 	if (waited < 1)
 		diag_warn("%s: the server is loading its model (/health: 503); "
-			  "waiting up to %.0f s (--no-wait does not)", opt.base,
-			  opt.t_first);
+			  "waiting up to %.0f s (--no-wait does not)",
+			  opt.base, opt.t_first);
 	else
 		diag_warn("%s: still loading after %.0f s", opt.base, waited);
 }
@@ -1090,18 +1249,23 @@ static void wait_ready(void)
 	 * (entrypoints/serve/instrumentator/health.py, EngineDeadError):
 	 * nothing to wait for */
 	if (srv.kind == SRV_VLLM && probe_health(&prb) == 503)
-		diag_die(EXIT_RUNTIME, "%s: vLLM answers /health 503: its engine is "
-			 "dead (vLLM says 503 only then, never while loading); restart "
-			 "the server", opt.base);
+		diag_die(EXIT_RUNTIME,
+			 "%s: vLLM answers /health 503: its engine is "
+			 "dead (vLLM says 503 only then, never while loading); "
+			 "restart "
+			 "the server",
+			 opt.base);
 
 	w = probe_wait_ready(&prb, opt.t_first, waiting, NULL);
 	srv_waited = w > 0;
 	if (w > 0.5)
-		diag_warn("%s: the server finished loading after %.1f s; measuring",
-			  opt.base, w);
+		diag_warn(
+		    "%s: the server finished loading after %.1f s; measuring",
+		    opt.base, w);
 	else if (w < 0 && !sigstop_caught())
 		diag_warn("%s: still loading after %.0f s (--timeout-first); "
-			  "measuring anyway", opt.base, opt.t_first);
+			  "measuring anyway",
+			  opt.base, opt.t_first);
 }
 
 /* mlx_lm.server (0.32, server.py): the model a request names is loaded
@@ -1113,25 +1277,35 @@ static void check_mlx(void)
 {
 	/* nothing listed (no answer): nothing to refuse on; a failed load is
 	 * the result already, and its event must be written */
-	if (!opt.load_only && !load_failed && srv.model_ids[0] && !srv.model_listed &&
-	    strcmp(opt.model_id, "default_model") != 0)
-		diag_die(EXIT_RUNTIME, "%s: mlx_lm.server loads the model a request names, "
-			 "dropping the one it serves: \"%s\" is not one of its models (%s); "
-			 "pass --model-id with one of them, or --model-id default_model for the "
-			 "model it was started with (a server that is not mlx_lm.server but lists "
-			 "no owned_by: --server openai)", opt.base, opt.model_id,
+	if (!opt.load_only && !load_failed && srv.model_ids[0] &&
+	    !srv.model_listed && strcmp(opt.model_id, "default_model") != 0)
+		diag_die(EXIT_RUNTIME,
+			 "%s: mlx_lm.server loads the model a request names, "
+			 "dropping the one it serves: \"%s\" is not one of its "
+			 "models (%s); "
+			 "pass --model-id with one of them, or --model-id "
+			 "default_model for the "
+			 "model it was started with (a server that is not "
+			 "mlx_lm.server but lists "
+			 "no owned_by: --server openai)",
+			 opt.base, opt.model_id,
 			 srv.model_ids[0] ? srv.model_ids : "none listed");
-	if (have_load && !load_failed && !strcmp(load_res.method, "health_poll")) {
-		snprintf(load_res.err, sizeof load_res.err, "mlx_lm.server answers /health "
-			 "200 before its model has loaded: a health poll cannot time the "
+	if (have_load && !load_failed &&
+	    !strcmp(load_res.method, "health_poll")) {
+		snprintf(load_res.err, sizeof load_res.err,
+			 "mlx_lm.server answers /health "
+			 "200 before its model has loaded: a health poll "
+			 "cannot time the "
 			 "load (use --load-cmd)");
 		load_failed = 1;
 		diag_warn("%s: %s", opt.base, load_res.err);
 	}
 	if (opt.seed >= 0 && (opt.conc > 1 || opt.rate > 0))
-		diag_warn("--seed: mlx_lm.server serves a request with a seed alone, "
-			  "outside its batch: with several users at once it answers them "
-			  "one at a time (leave --seed out to measure its batching)");
+		diag_warn(
+		    "--seed: mlx_lm.server serves a request with a seed alone, "
+		    "outside its batch: with several users at once it answers "
+		    "them "
+		    "one at a time (leave --seed out to measure its batching)");
 }
 
 /* What the detected server's source says a run must heed (docs/servers.md). */
@@ -1142,8 +1316,10 @@ static void check_server(void)
 	/* Ollama's durations: its embedded llama-server's for GGUF models,
 	 * its MLX runner's otherwise (lib/srvfig) */
 	if (opt.api == API_OLLAMA)
-		xconf.runner = srv.backend[0] && strcmp(srv.backend, "gguf") != 0 ?
-			       "mlx" : "llama-server";
+		xconf.runner =
+		    srv.backend[0] && strcmp(srv.backend, "gguf") != 0
+			? "mlx"
+			: "llama-server";
 }
 
 /* Is the model the server has loaded the one the run claims (its model id
@@ -1154,10 +1330,13 @@ static void check_server(void)
  * name, so that none loads another copy. */
 static void check_model(void)
 {
-	struct ident_claim c = {.model_id = opt.model_id, .quant = label_of("quant"),
-				.backend = label_of("backend"), .ctx = -1};
+	struct ident_claim c = {.model_id = opt.model_id,
+				.quant = label_of("quant"),
+				.backend = label_of("backend"),
+				.ctx = -1};
 
-	if (opt.no_check_model || opt.load_only || load_failed || srv.kind == SRV_UNKNOWN)
+	if (opt.no_check_model || opt.load_only || load_failed ||
+	    srv.kind == SRV_UNKNOWN)
 		return;
 	if (have_load || srv_waited) { /* the facts after the load */
 		enum srv_kind k = srv.kind;
@@ -1168,16 +1347,20 @@ static void check_model(void)
 		}
 	}
 	if (label_of("ctx") && (c.ctx = ident_parse_ctx(label_of("ctx"))) < 0)
-		diag_warn("label ctx=%s: not a context length (131072 or 128k); "
-			  "not checked", label_of("ctx"));
+		diag_warn(
+		    "label ctx=%s: not a context length (131072 or 128k); "
+		    "not checked",
+		    label_of("ctx"));
 	if (ident_check(&c, &srv, wrong_model, sizeof wrong_model) != 0) {
-		diag_warn("refused: %s (--no-check-model measures it anyway)", wrong_model);
+		diag_warn("refused: %s (--no-check-model measures it anyway)",
+			  wrong_model);
 		return;
 	}
 	if (srv.instance[0] && strcmp(srv.instance, opt.model_id) != 0) {
 		send_id = srv.instance;
-		diag_warn("\"%s\" is loaded as \"%s\": requests name that instance",
-			  opt.model_id, send_id);
+		diag_warn(
+		    "\"%s\" is loaded as \"%s\": requests name that instance",
+		    opt.model_id, send_id);
 	}
 }
 
@@ -1188,17 +1371,21 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	read_api_key();
 	if (opt.kind.name == RK_BENCH && !opt.load_only)
-		bench_set_prompt(1); /* its filler counted once the server is known */
+		bench_set_prompt(
+		    1); /* its filler counted once the server is known */
 	else if (!opt.load_only)
 		load_prompts();
-	if (opt.list_prompts) { /* for scripts: what a run would send, in order */
+	if (opt.list_prompts) { /* for scripts: what a run would send, in order
+				 */
 		for (int i = 0; i < prompts.n; i++)
 			printf("%s\n", prompts.v[i].name);
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
 	init();
-	if (opt.load && (load_failed = measure_load() != 0) != 0 && load_res.err[0])
-		diag_warn("%s: the load failed: %s; nothing is sent", opt.base, load_res.err);
+	if (opt.load && (load_failed = measure_load() != 0) != 0 &&
+	    load_res.err[0])
+		diag_warn("%s: the load failed: %s; nothing is sent", opt.base,
+			  load_res.err);
 	detect_server();
 	check_server();
 	if (!opt.load_only && !load_failed && !opt.no_wait)
@@ -1209,7 +1396,8 @@ int main(int argc, char **argv)
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result;
 	 * nor is a model that is not the one claimed measured. */
-	if (!opt.load_only && !sigstop_caught() && !load_failed && !wrong_model[0])
+	if (!opt.load_only && !sigstop_caught() && !load_failed &&
+	    !wrong_model[0])
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);
@@ -1223,5 +1411,7 @@ int main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	if (sigstop_caught())
 		return EXIT_SIGNAL_BASE + sigstop_caught();
-	return failed + aborted_n > 0 || load_failed || wrong_model[0] ? EXIT_RUNTIME : EXIT_OK;
+	return failed + aborted_n > 0 || load_failed || wrong_model[0]
+		   ? EXIT_RUNTIME
+		   : EXIT_OK;
 }

@@ -14,7 +14,7 @@
 int hostinfo_parse_cpuinfo(const char *text, char *out, int outlen)
 {
 	static const char *const keys[] = {"model name", "Hardware",
-					    "cpu model", NULL};
+					   "cpu model", NULL};
 	int k;
 
 	for (k = 0; keys[k]; k++) {
@@ -28,8 +28,8 @@ int hostinfo_parse_cpuinfo(const char *text, char *out, int outlen)
 					colon++;
 					while (*colon == ' ' || *colon == '\t')
 						colon++;
-					int n = eol ? (int)(eol - colon) :
-						      (int)strlen(colon);
+					int n = eol ? (int)(eol - colon)
+						    : (int)strlen(colon);
 					snprintf(out, (size_t)outlen, "%.*s", n,
 						 colon);
 					return 0;

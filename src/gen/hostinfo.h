@@ -7,14 +7,14 @@
 #include "jw.h"
 
 struct hostinfo {
-	char os[72];           /* "Linux", "Darwin" */
-	char os_release[72];   /* kernel release */
-	char arch[72];         /* "x86_64", "arm64" */
-	char cpu[128];         /* "Apple M3 Ultra", "AMD EPYC ..." */
+	char os[72];	     /* "Linux", "Darwin" */
+	char os_release[72]; /* kernel release */
+	char arch[72];	     /* "x86_64", "arm64" */
+	char cpu[128];	     /* "Apple M3 Ultra", "AMD EPYC ..." */
 	char hostname[64];
 	int ncpu;
-	uint64_t mem_total;    /* bytes, 0 when unknown */
-	long wired_limit_mb;   /* macOS iogpu.wired_limit_mb; -1 elsewhere */
+	uint64_t mem_total;  /* bytes, 0 when unknown */
+	long wired_limit_mb; /* macOS iogpu.wired_limit_mb; -1 elsewhere */
 };
 
 /* Fills h; fields that cannot be read stay empty, 0 or -1. */

@@ -13,9 +13,12 @@
  * as the short ones. */
 static void quant_norm(const char *s, char *out, size_t n)
 {
-	static const struct { const char *longer, *shorter; } suffix[] = {
-		{" - EXTRA SMALL", "XS"}, {" - SMALL", "S"}, {" - MEDIUM", "M"},
-		{" - LARGE", "L"}};
+	static const struct {
+		const char *longer, *shorter;
+	} suffix[] = {{" - EXTRA SMALL", "XS"},
+		      {" - SMALL", "S"},
+		      {" - MEDIUM", "M"},
+		      {" - LARGE", "L"}};
 	char up[128];
 	size_t i, k = 0;
 
@@ -67,7 +70,8 @@ long ident_parse_ctx(const char *s)
 static int backend_differs(const char *claim, const char *told)
 {
 	int told_gguf = strcasecmp(told, "gguf") == 0;
-	int told_mlx = strcasecmp(told, "mlx") == 0 || strcasecmp(told, "safetensors") == 0;
+	int told_mlx = strcasecmp(told, "mlx") == 0 ||
+		       strcasecmp(told, "safetensors") == 0;
 
 	/* another word (llmsim's "sim") tells no format */
 	if (strcasecmp(claim, "gguf") == 0)
@@ -88,45 +92,59 @@ int ident_check(const struct ident_claim *c, const struct srv_info *s,
 
 	why[0] = '\0';
 	if (s->n_loaded > 1) {
-		snprintf(why, n, "%s has %d models loaded (%s): their memory and their "
-			 "scheduling would be measured together; unload all but one (LM "
-			 "Studio: lms unload --all, then lms load)", kind, s->n_loaded,
-			 s->loaded);
+		snprintf(why, n,
+			 "%s has %d models loaded (%s): their memory and their "
+			 "scheduling would be measured together; unload all "
+			 "but one (LM "
+			 "Studio: lms unload --all, then lms load)",
+			 kind, s->n_loaded, s->loaded);
 		return 1;
 	}
 	if (s->n_loaded == 0 && s->kind == SRV_LMSTUDIO) {
-		snprintf(why, n, "%s has no model loaded: the first request would time "
-			 "its just-in-time load of \"%s\", and another may load a second "
-			 "copy; load it first (lms load, or gen --load)", kind,
-			 c->model_id ? c->model_id : "");
+		snprintf(why, n,
+			 "%s has no model loaded: the first request would time "
+			 "its just-in-time load of \"%s\", and another may "
+			 "load a second "
+			 "copy; load it first (lms load, or gen --load)",
+			 kind, c->model_id ? c->model_id : "");
 		return 1;
 	}
 	if (lms && s->n_loaded == 1 && c->model_id && !s->instance[0]) {
-		snprintf(why, n, "%s has loaded \"%s\", not \"%s\" (asked for by its id, "
-			 "its key or key@quantization); a request for it would load "
-			 "another model: pass --model-id %s, or load the one asked for",
-			 kind, s->loaded, c->model_id, s->loaded);
+		snprintf(
+		    why, n,
+		    "%s has loaded \"%s\", not \"%s\" (asked for by its id, "
+		    "its key or key@quantization); a request for it would load "
+		    "another model: pass --model-id %s, or load the one asked "
+		    "for",
+		    kind, s->loaded, c->model_id, s->loaded);
 		return 1;
 	}
 	/* llmsim's default model has quantization "none": not a claim */
-	if (c->quant && *c->quant && s->quant[0] && strcasecmp(s->quant, "none") != 0 &&
+	if (c->quant && *c->quant && s->quant[0] &&
+	    strcasecmp(s->quant, "none") != 0 &&
 	    !ident_quant_eq(c->quant, s->quant)) {
-		snprintf(why, n, "the run says quant=%s, but %s reports %s for \"%s\"; "
-			 "load the one the run names, or correct its label", c->quant,
-			 kind, s->quant, s->model);
+		snprintf(why, n,
+			 "the run says quant=%s, but %s reports %s for \"%s\"; "
+			 "load the one the run names, or correct its label",
+			 c->quant, kind, s->quant, s->model);
 		return 1;
 	}
 	if (c->backend && *c->backend && s->backend[0] &&
 	    backend_differs(c->backend, s->backend)) {
-		snprintf(why, n, "the run says backend=%s, but %s reports format %s "
-			 "for \"%s\"", c->backend, kind, s->backend, s->model);
+		snprintf(why, n,
+			 "the run says backend=%s, but %s reports format %s "
+			 "for \"%s\"",
+			 c->backend, kind, s->backend, s->model);
 		return 1;
 	}
 	if (c->ctx > 0 && s->ctx_loaded && s->ctx > 0 && s->ctx != c->ctx) {
-		snprintf(why, n, "the run says ctx=%ld, but %s has \"%s\" loaded with a "
-			 "context of %ld tokens; load it with the context named (lms load "
-			 "--context-length, llama-server -c), or correct the label",
-			 c->ctx, kind, s->model, s->ctx);
+		snprintf(
+		    why, n,
+		    "the run says ctx=%ld, but %s has \"%s\" loaded with a "
+		    "context of %ld tokens; load it with the context named "
+		    "(lms load "
+		    "--context-length, llama-server -c), or correct the label",
+		    c->ctx, kind, s->model, s->ctx);
 		return 1;
 	}
 	return 0;

@@ -1,7 +1,7 @@
 /* ident: is the model the server has loaded the one a run claims to
  * measure?  The claim is gen's labels (quant, backend, ctx) and the model
- * id it sends; the facts are what the server says it has loaded (src/gen/probe).
- * Pure: no I/O (docs/gen.md, "Model identity"). */
+ * id it sends; the facts are what the server says it has loaded
+ * (src/gen/probe). Pure: no I/O (docs/gen.md, "Model identity"). */
 #ifndef TB_IDENT_H
 #define TB_IDENT_H
 
@@ -11,10 +11,11 @@
 
 /* What a run claims; NULL or <= 0: not claimed. */
 struct ident_claim {
-	const char *model_id;   /* the id sent (LM Studio: key, instance id or key@variant) */
-	const char *quant;      /* Q4_K_M, 4bit ... */
-	const char *backend;    /* gguf or mlx (anything else is not checked) */
-	long ctx;               /* the context length the model was loaded with */
+	const char *model_id; /* the id sent (LM Studio: key, instance id or
+				 key@variant) */
+	const char *quant;    /* Q4_K_M, 4bit ... */
+	const char *backend;  /* gguf or mlx (anything else is not checked) */
+	long ctx;	      /* the context length the model was loaded with */
 };
 
 /* Two names of one quantization: case, punctuation and llama.cpp's long

@@ -24,7 +24,8 @@ static void tool_calls(const cJSON *arr, struct oai_chunk *c)
 	if (!cJSON_IsArray(arr))
 		return;
 	c->has_tool = 1;
-	cJSON_ArrayForEach(tc, arr) {
+	cJSON_ArrayForEach(tc, arr)
+	{
 		const cJSON *fn = jget_obj(tc, "function");
 		if (fn && str_of(fn, "arguments", &n))
 			c->tool_len += n;
@@ -36,8 +37,8 @@ static void tool_calls(const cJSON *arr, struct oai_chunk *c)
  * object); NULL when it is well formed. */
 static const char *choice_fault(const cJSON *ch)
 {
-	static const char *const text[] = {"content", "reasoning_content", "reasoning",
-					   "role"};
+	static const char *const text[] = {"content", "reasoning_content",
+					   "reasoning", "role"};
 	const cJSON *delta, *v;
 
 	if (!cJSON_IsObject(ch))
@@ -56,8 +57,10 @@ static const char *choice_fault(const cJSON *ch)
 	for (size_t i = 0; i < sizeof text / sizeof text[0]; i++) {
 		v = cJSON_GetObjectItemCaseSensitive(delta, text[i]);
 		if (v && !cJSON_IsString(v) && !cJSON_IsNull(v))
-			return i == 0 ? "delta.content is neither a string nor null" :
-			       "a delta text field is neither a string nor null";
+			return i == 0 ? "delta.content is neither a string nor "
+					"null"
+				      : "a delta text field is neither a "
+					"string nor null";
 	}
 	v = cJSON_GetObjectItemCaseSensitive(delta, "tool_calls");
 	if (v && !cJSON_IsArray(v) && !cJSON_IsNull(v))
@@ -99,7 +102,8 @@ static int open_root(const char *data, size_t len, struct oai_chunk *c)
 	if (err == NULL || cJSON_IsNull(err))
 		return 0;
 	c->kind = OAI_ERROR;
-	c->error = cJSON_IsString(err) ? err->valuestring : str_of(err, "message", NULL);
+	c->error = cJSON_IsString(err) ? err->valuestring
+				       : str_of(err, "message", NULL);
 	if (c->error == NULL)
 		c->error = "error object without a message";
 	return -1;
@@ -147,7 +151,8 @@ void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 	v = cJSON_GetObjectItemCaseSensitive(c->root, "done");
 	msg = cJSON_GetObjectItemCaseSensitive(c->root, "message");
 	if (!cJSON_IsBool(v) || (msg != NULL && !cJSON_IsObject(msg))) {
-		c->bad = !cJSON_IsBool(v) ? "no done field" : "message is not an object";
+		c->bad = !cJSON_IsBool(v) ? "no done field"
+					  : "message is not an object";
 		return;
 	}
 	c->kind = OAI_CHUNK;
@@ -179,8 +184,7 @@ const char *oai_error_of(const cJSON *root)
 	return cJSON_IsObject(root) ? str_of(root, "message", NULL) : NULL;
 }
 
-char *oai_error_message(const char *body, size_t len, char *buf,
-			size_t buflen)
+char *oai_error_message(const char *body, size_t len, char *buf, size_t buflen)
 {
 	cJSON *root = cJSON_ParseWithLength(body, len);
 	const char *msg = oai_error_of(root);

@@ -8,10 +8,10 @@
 
 /* What a payload was. */
 enum oai_kind {
-	OAI_CHUNK,  /* a completion chunk (possibly with nothing in it) */
-	OAI_DONE,   /* the "[DONE]" marker */
-	OAI_ERROR,  /* an error object, {"error": ...} */
-	OAI_BAD     /* not JSON, or JSON of no known shape */
+	OAI_CHUNK, /* a completion chunk (possibly with nothing in it) */
+	OAI_DONE,  /* the "[DONE]" marker */
+	OAI_ERROR, /* an error object, {"error": ...} */
+	OAI_BAD	   /* not JSON, or JSON of no known shape */
 };
 
 /*
@@ -24,22 +24,25 @@ enum oai_kind {
  */
 struct oai_chunk {
 	enum oai_kind kind;
-	int role_only;            /* a delta with a role and no text */
-	const char *content;      /* NULL when absent */
+	int role_only;	     /* a delta with a role and no text */
+	const char *content; /* NULL when absent */
 	size_t content_len;
 	const char *reasoning;
 	size_t reasoning_len;
-	size_t tool_len;          /* bytes of tool-call arguments */
-	int has_tool;             /* a tool_calls delta was present */
-	const char *finish;       /* finish_reason, NULL when null/absent */
-	const cJSON *usage;       /* objects as the server sent them */
-	const cJSON *timings;     /* llama-server */
-	const cJSON *stats;       /* LM Studio */
-	const cJSON *ollama;      /* Ollama's native final object (durations, counts) */
-	const cJSON *metrics;     /* vLLM's per-request metrics (--enable-per-request-metrics) */
-	const char *error;        /* OAI_ERROR: the message */
-	const char *bad;          /* OAI_BAD: what is wrong, when known */
-	const cJSON *choice;      /* choices[0], where logprobs are (lprob.h); NULL */
+	size_t tool_len;      /* bytes of tool-call arguments */
+	int has_tool;	      /* a tool_calls delta was present */
+	const char *finish;   /* finish_reason, NULL when null/absent */
+	const cJSON *usage;   /* objects as the server sent them */
+	const cJSON *timings; /* llama-server */
+	const cJSON *stats;   /* LM Studio */
+	const cJSON
+	    *ollama; /* Ollama's native final object (durations, counts) */
+	const cJSON *metrics; /* vLLM's per-request metrics
+				 (--enable-per-request-metrics) */
+	const char *error;    /* OAI_ERROR: the message */
+	const char *bad;      /* OAI_BAD: what is wrong, when known */
+	const cJSON
+	    *choice; /* choices[0], where logprobs are (lprob.h); NULL */
 	cJSON *root;
 };
 
@@ -59,8 +62,7 @@ void oai_clear(struct oai_chunk *c);
 /* The message of an error body such as {"error":{"message":"..."}} or
  * {"error":"..."} or {"message":"..."}, copied into buf (truncated);
  * returns buf, or NULL when the body has none. */
-char *oai_error_message(const char *body, size_t len, char *buf,
-			size_t buflen);
+char *oai_error_message(const char *body, size_t len, char *buf, size_t buflen);
 
 /* The same of a body already parsed; a string of root, or NULL. */
 const char *oai_error_of(const cJSON *root);

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 
 void pace_init(struct pace *s, long warmup, long total, double duration,
-		long conc, int conc_set, double rate, double burstiness,
-		int constant, uint64_t seed, int nprompts)
+	       long conc, int conc_set, double rate, double burstiness,
+	       int constant, uint64_t seed, int nprompts)
 {
 	*s = (struct pace){0};
 	s->warmup = warmup;
@@ -93,7 +93,8 @@ int pace_next(struct pace *s, int64_t now, struct pace_launch *l)
 		return 0;
 	if (now < s->m_hold_until) {
 		/* arrivals due while backing off are skipped, not bunched */
-		if (s->m_next_arrival != 0 && s->m_next_arrival < s->m_hold_until)
+		if (s->m_next_arrival != 0 &&
+		    s->m_next_arrival < s->m_hold_until)
 			s->m_next_arrival = s->m_hold_until;
 		return 0;
 	}
@@ -123,7 +124,7 @@ int pace_next(struct pace *s, int64_t now, struct pace_launch *l)
 }
 
 void pace_end(struct pace *s, int warmup, int connect_failed, int answered,
-	       int64_t now)
+	      int64_t now)
 {
 	int64_t d;
 

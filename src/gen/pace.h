@@ -15,14 +15,14 @@
 
 struct pace {
 	/* set by pace_init */
-	long warmup;              /* warm-up requests, sent first, alone */
-	long total;               /* measured requests; -1: until the duration ends */
-	double duration;          /* seconds of measuring; 0: none */
-	long cap;                 /* the most in flight */
-	int open;                 /* open loop: arrivals from arr */
+	long warmup;	 /* warm-up requests, sent first, alone */
+	long total;	 /* measured requests; -1: until the duration ends */
+	double duration; /* seconds of measuring; 0: none */
+	long cap;	 /* the most in flight */
+	int open;	 /* open loop: arrivals from arr */
 	struct arrival arr;
 	int nprompts;
-	int *order;               /* pace_shuffle: this pass's order, or NULL */
+	int *order; /* pace_shuffle: this pass's order, or NULL */
 	uint64_t rng;
 	/* state */
 	long warm_launched, warm_in_flight, launched, in_flight;
@@ -33,10 +33,10 @@ struct pace {
 
 /* One request to start. */
 struct pace_launch {
-	int prompt;               /* index in the prompt set */
-	long rep;                 /* its repetition */
+	int prompt; /* index in the prompt set */
+	long rep;   /* its repetition */
 	int warmup;
-	int64_t m_sched;          /* when it was due (an open loop's arrival) */
+	int64_t m_sched; /* when it was due (an open loop's arrival) */
 };
 
 /*
@@ -48,8 +48,8 @@ struct pace_launch {
  * passed since the first measured start.
  */
 void pace_init(struct pace *s, long warmup, long total, double duration,
-		long conc, int conc_set, double rate, double burstiness,
-		int constant, uint64_t seed, int nprompts);
+	       long conc, int conc_set, double rate, double burstiness,
+	       int constant, uint64_t seed, int nprompts);
 
 /* Makes each pass through the prompt set (nprompts requests) a new random
  * order, seeded: the proportions stay equal, the order is not fixed (a
@@ -65,7 +65,7 @@ int pace_next(struct pace *s, int64_t now, struct pace_launch *l);
 /* A request ended at now: connect_failed when it never connected,
  * answered when a response (any status) arrived. */
 void pace_end(struct pace *s, int warmup, int connect_failed, int answered,
-	       int64_t now);
+	      int64_t now);
 
 /* Whether anything is still to start, now or later. */
 int pace_more(const struct pace *s, int64_t now);

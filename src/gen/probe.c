@@ -20,10 +20,9 @@
 
 extern char **environ;
 
-static const char *const kind_names[] = {
-	"auto", "lmstudio", "llamacpp", "ollama", "mlx", "vllm", "openai",
-	"llmsim", "unknown"
-};
+static const char *const kind_names[] = {"auto",   "lmstudio", "llamacpp",
+					 "ollama", "mlx",      "vllm",
+					 "openai", "llmsim",   "unknown"};
 
 const char *probe_kind_name(enum srv_kind k)
 {
@@ -140,9 +139,11 @@ static void model_meta(const struct probe *p, struct srv_info *in)
 
 	snprintf(url, sizeof url, "%s/models", p->base);
 	j = http_json(p, url, NULL, 3, &code);
-	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "data")) {
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "data"))
+	{
 		const char *id = jget_str(m, "id");
-		if (pick == NULL || (id && p->model_id && strcmp(id, p->model_id) == 0))
+		if (pick == NULL ||
+		    (id && p->model_id && strcmp(id, p->model_id) == 0))
 			pick = m;
 	}
 	meta = jget_obj(pick, "meta");
@@ -166,8 +167,9 @@ static int ollama_name_is(const char *name, const char *want)
 {
 	size_t n = strlen(want);
 
-	return n > 0 && (strcmp(name, want) == 0 ||
-			 (strncmp(name, want, n) == 0 && !strcmp(name + n, ":latest")));
+	return n > 0 &&
+	       (strcmp(name, want) == 0 ||
+		(strncmp(name, want, n) == 0 && !strcmp(name + n, ":latest")));
 }
 
 /* llama-server (or llmsim) answers /props. */
@@ -242,19 +244,25 @@ static int probe_lms_v1(const struct probe *p, struct srv_info *in)
 {
 	long code;
 	cJSON *j = get_root(p, "/api/v1/models", &code);
-	const cJSON *m, *pick = NULL, *inst = NULL, *li, *first = NULL, *first_inst = NULL;
+	const cJSON *m, *pick = NULL, *inst = NULL, *li, *first = NULL,
+			*first_inst = NULL;
 	const cJSON *by_key = NULL;
 	int found = 0;
 
-	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models")) {
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models"))
+	{
 		const char *key = jget_str(m, "key");
-		const char *quant = jget_str(jget_obj(m, "quantization"), "name");
+		const char *quant =
+		    jget_str(jget_obj(m, "quantization"), "name");
 		if (!cJSON_IsArray(cJSON_GetObjectItem(m, "loaded_instances")))
 			continue;
 		found = 1;
-		if (by_key == NULL && key && p->model_id && !strcmp(key, p->model_id))
+		if (by_key == NULL && key && p->model_id &&
+		    !strcmp(key, p->model_id))
 			by_key = m;
-		cJSON_ArrayForEach(li, cJSON_GetObjectItem(m, "loaded_instances")) {
+		cJSON_ArrayForEach(li,
+				   cJSON_GetObjectItem(m, "loaded_instances"))
+		{
 			const char *id = jget_str(li, "id");
 			if (code == 200)
 				add_loaded(in, id);
@@ -262,8 +270,10 @@ static int probe_lms_v1(const struct probe *p, struct srv_info *in)
 				first = m;
 				first_inst = li;
 			}
-			if (inst == NULL && lms_answers(p->model_id, id, key,
-							jget_str(m, "selected_variant"), quant)) {
+			if (inst == NULL &&
+			    lms_answers(p->model_id, id, key,
+					jget_str(m, "selected_variant"),
+					quant)) {
 				pick = m;
 				inst = li;
 			}
@@ -274,7 +284,8 @@ static int probe_lms_v1(const struct probe *p, struct srv_info *in)
 			in->n_loaded = 0;
 		in->kind = in->kind == SRV_LLMSIM ? SRV_LLMSIM : SRV_LMSTUDIO;
 		if (inst) {
-			jget_copy(in->instance, sizeof in->instance, inst, "id");
+			jget_copy(in->instance, sizeof in->instance, inst,
+				  "id");
 			in->model_listed = 1;
 		} else if (first) {
 			pick = first;
@@ -283,12 +294,16 @@ static int probe_lms_v1(const struct probe *p, struct srv_info *in)
 			pick = by_key;
 			in->model_listed = by_key != NULL;
 		}
-		jget_copy(in->model, sizeof in->model, inst ? inst : pick, inst ? "id" : "key");
-		jget_copy(in->quant, sizeof in->quant, jget_obj(pick, "quantization"), "name");
+		jget_copy(in->model, sizeof in->model, inst ? inst : pick,
+			  inst ? "id" : "key");
+		jget_copy(in->quant, sizeof in->quant,
+			  jget_obj(pick, "quantization"), "name");
 		jget_copy(in->backend, sizeof in->backend, pick, "format");
 		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
-		in->ctx = (long)jget_path_num(inst, "config.context_length", (double)in->ctx_train);
-		in->ctx_loaded = jget_path_num(inst, "config.context_length", -1) > 0;
+		in->ctx = (long)jget_path_num(inst, "config.context_length",
+					      (double)in->ctx_train);
+		in->ctx_loaded =
+		    jget_path_num(inst, "config.context_length", -1) > 0;
 		in->parallel = (int)jget_path_num(inst, "config.parallel", -1);
 		in->model_bytes = jget_num(pick, "size_bytes", 0);
 		in->simulated |= jget_obj(pick, "llmsim") != NULL;
@@ -313,7 +328,8 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 	j = get_root(p, "/api/v0/models", &code);
 	data = cJSON_GetObjectItem(j, "data");
 
-	cJSON_ArrayForEach(m, data) {
+	cJSON_ArrayForEach(m, data)
+	{
 		if (!cJSON_GetObjectItem(m, "compatibility_type"))
 			continue;
 		found = 1;
@@ -323,25 +339,29 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 			add_loaded(in, id);
 		if (id != NULL && strcmp(id, p->model_id) == 0)
 			pick = m;
-		else if (pick == NULL && st != NULL && strcmp(st, "loaded") == 0)
+		else if (pick == NULL && st != NULL &&
+			 strcmp(st, "loaded") == 0)
 			pick = m;
 	}
 	if (found && code == 200 && in->kind != SRV_LLMSIM)
 		in->kind = SRV_LMSTUDIO;
 	if (found && code == 200 && in->n_loaded < 0)
 		in->n_loaded = 0;
-	if (pick && jget_str(pick, "state") && !strcmp(jget_str(pick, "state"), "loaded") &&
+	if (pick && jget_str(pick, "state") &&
+	    !strcmp(jget_str(pick, "state"), "loaded") &&
 	    jget_str(pick, "id") && !strcmp(jget_str(pick, "id"), p->model_id))
 		jget_copy(in->instance, sizeof in->instance, pick, "id");
 	if (pick) {
 		in->simulated |= jget_obj(pick, "llmsim") != NULL;
 		jget_copy(in->model, sizeof in->model, pick, "id");
 		jget_copy(in->quant, sizeof in->quant, pick, "quantization");
-		jget_copy(in->backend, sizeof in->backend, pick, "compatibility_type");
+		jget_copy(in->backend, sizeof in->backend, pick,
+			  "compatibility_type");
 		/* the model's own context; the loaded one when told */
 		in->ctx_train = (long)jget_num(pick, "max_context_length", -1);
 		if (jget_num(pick, "loaded_context_length", 0) > 0) {
-			in->ctx = (long)jget_num(pick, "loaded_context_length", 0);
+			in->ctx =
+			    (long)jget_num(pick, "loaded_context_length", 0);
 			in->ctx_loaded = 1;
 		} else if (in->ctx <= 0)
 			in->ctx = in->ctx_train;
@@ -352,7 +372,8 @@ static int probe_lmstudio(const struct probe *p, struct srv_info *in)
 
 /* Ollama's /api/ps: the loaded model's context (v0.33 api/types.go
  * ProcessModelResponse context_length). */
-static void ollama_ps(const struct probe *p, struct srv_info *in, const char *want)
+static void ollama_ps(const struct probe *p, struct srv_info *in,
+		      const char *want)
 {
 	long code;
 	cJSON *j = get_root(p, "/api/ps", &code);
@@ -360,16 +381,19 @@ static void ollama_ps(const struct probe *p, struct srv_info *in, const char *wa
 
 	if (code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models")))
 		in->n_loaded = 0;
-	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models")) {
+	cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "models"))
+	{
 		const char *name = jget_str(m, "name");
 		if (code == 200)
 			add_loaded(in, name);
-		if (name && !in->model[0]) /* the loaded model, when none was named */
+		if (name &&
+		    !in->model[0]) /* the loaded model, when none was named */
 			jget_copy(in->model, sizeof in->model, m, "name");
 		if (name && ollama_name_is(name, want[0] ? want : in->model)) {
 			jget_copy(in->instance, sizeof in->instance, m, "name");
 			if (jget_num(m, "context_length", 0) > 0) {
-				in->ctx = (long)jget_num(m, "context_length", 0);
+				in->ctx =
+				    (long)jget_num(m, "context_length", 0);
 				in->ctx_loaded = 1;
 			}
 		}
@@ -383,21 +407,26 @@ static int probe_ollama(const struct probe *p, struct srv_info *in)
 {
 	long code;
 	cJSON *j = get_root(p, "/api/tags", &code);
-	int found = code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
-	const cJSON *m, *models = found ? cJSON_GetObjectItem(j, "models") : NULL;
+	int found =
+	    code == 200 && cJSON_IsArray(cJSON_GetObjectItem(j, "models"));
+	const cJSON *m,
+	    *models = found ? cJSON_GetObjectItem(j, "models") : NULL;
 	const char *want = p->model_id ? p->model_id : "";
 
 	if (found)
 		in->kind = SRV_OLLAMA;
-	cJSON_ArrayForEach(m, models) {
+	cJSON_ArrayForEach(m, models)
+	{
 		const char *name = jget_str(m, "name");
 		if (name == NULL || !ollama_name_is(name, want))
 			continue;
 		in->model_bytes = jget_num(m, "size", 0);
 		in->model_listed = 1;
 		jget_copy(in->model, sizeof in->model, m, "name");
-		in->simulated |= jget_obj(m, "llmsim") != NULL; /* llmsim --as ollama */
-		jget_copy(in->backend, sizeof in->backend, jget_obj(m, "details"), "format");
+		in->simulated |=
+		    jget_obj(m, "llmsim") != NULL; /* llmsim --as ollama */
+		jget_copy(in->backend, sizeof in->backend,
+			  jget_obj(m, "details"), "format");
 		jget_copy(in->quant, sizeof in->quant, jget_obj(m, "details"),
 			  "quantization_level");
 	}
@@ -409,20 +438,23 @@ static int probe_ollama(const struct probe *p, struct srv_info *in)
 
 /* The ids of /v1/models, ", "-joined, and whether the model asked for is
  * one of them. */
-static void list_ids(const struct probe *p, const cJSON *data, struct srv_info *in)
+static void list_ids(const struct probe *p, const cJSON *data,
+		     struct srv_info *in)
 {
 	const cJSON *m;
 	size_t used = 0;
 
 	in->model_ids[0] = '\0';
-	cJSON_ArrayForEach(m, data) {
+	cJSON_ArrayForEach(m, data)
+	{
 		const char *id = jget_str(m, "id");
 		if (id == NULL)
 			continue;
 		if (p->model_id && strcmp(id, p->model_id) == 0)
 			in->model_listed = 1;
 		if (used + strlen(id) + 3 < sizeof in->model_ids)
-			used += (size_t)snprintf(in->model_ids + used, sizeof in->model_ids - used,
+			used += (size_t)snprintf(in->model_ids + used,
+						 sizeof in->model_ids - used,
 						 "%s%s", used ? ", " : "", id);
 	}
 }
@@ -444,19 +476,24 @@ static int probe_models(const struct probe *p, struct srv_info *in)
 	j = http_json(p, url, NULL, 3, &code);
 	data = cJSON_GetObjectItem(j, "data");
 	first = cJSON_GetArrayItem(data, 0);
-	cJSON_ArrayForEach(m, data) {
+	cJSON_ArrayForEach(m, data)
+	{
 		owned |= cJSON_GetObjectItem(m, "owned_by") != NULL;
-		in->simulated |= jget_obj(m, "llmsim") != NULL; /* llmsim --as */
+		in->simulated |=
+		    jget_obj(m, "llmsim") != NULL; /* llmsim --as */
 	}
 	if (code == 200 && first) {
 		owner = jget_str(first, "owned_by");
-		in->kind = owner && !strcmp(owner, "vllm") ? SRV_VLLM :
-			   !owned && jget_str(first, "object") ? SRV_MLX : SRV_OPENAI;
+		in->kind = owner && !strcmp(owner, "vllm")	 ? SRV_VLLM
+			   : !owned && jget_str(first, "object") ? SRV_MLX
+								 : SRV_OPENAI;
 		if (!in->model[0])
 			jget_copy(in->model, sizeof in->model, first, "id");
-		if (in->kind == SRV_VLLM && jget_num(first, "max_model_len", 0) > 0) {
+		if (in->kind == SRV_VLLM &&
+		    jget_num(first, "max_model_len", 0) > 0) {
 			in->ctx = (long)jget_num(first, "max_model_len", 0);
-			in->ctx_loaded = 1; /* what it serves (--max-model-len) */
+			in->ctx_loaded =
+			    1; /* what it serves (--max-model-len) */
 		}
 		list_ids(p, data, in);
 	}
@@ -486,15 +523,9 @@ int probe_known(const struct probe *p, enum srv_kind kind, struct srv_info *in)
 		if (found)
 			probe_lmstudio(p, in);
 		break;
-	case SRV_LMSTUDIO:
-		found = probe_lmstudio(p, in);
-		break;
-	case SRV_OLLAMA:
-		found = probe_ollama(p, in);
-		break;
-	default:
-		found = probe_models(p, in);
-		break;
+	case SRV_LMSTUDIO: found = probe_lmstudio(p, in); break;
+	case SRV_OLLAMA: found = probe_ollama(p, in); break;
+	default: found = probe_models(p, in); break;
 	}
 	in->kind = kind;
 	return found ? 0 : -1;
@@ -504,7 +535,8 @@ int probe_detect(const struct probe *p, struct srv_info *in)
 {
 	info_init(in);
 	if (probe_props(p, in)) {
-		probe_lmstudio(p, in); /* llmsim answers it too: quant, context */
+		probe_lmstudio(p,
+			       in); /* llmsim answers it too: quant, context */
 		return 0;
 	}
 	/* each probe stops at once after a stop signal: see on_progress */
@@ -542,11 +574,13 @@ int probe_load_api(const struct probe *p, int ollama, long ctx, double timeout,
 	jw_str(&b, "model", p->model_id);
 	if (ollama)
 		jw_bool(&b, "stream", 0);
-	if (ctx > 0 && ollama) { /* options.num_ctx sizes the runner it starts */
+	if (ctx > 0 &&
+	    ollama) { /* options.num_ctx sizes the runner it starts */
 		jw_obj_open(&b, "options");
 		jw_int(&b, "num_ctx", ctx);
 		jw_obj_close(&b);
-	} else if (ctx > 0) { /* LM Studio: docs rest-api load.md, context_length */
+	} else if (ctx >
+		   0) { /* LM Studio: docs rest-api load.md, context_length */
 		jw_int(&b, "context_length", ctx);
 	}
 	jw_obj_close(&b);
@@ -554,14 +588,17 @@ int probe_load_api(const struct probe *p, int ollama, long ctx, double timeout,
 		 ollama ? "/api/generate" : "/api/v1/models/load");
 	j = b.oom ? NULL : http_json(p, url, jw_cstr(&b), timeout, &code);
 	jw_free(&b);
-	v = cJSON_GetObjectItem(j, ollama ? "load_duration" : "load_time_seconds");
+	v = cJSON_GetObjectItem(j,
+				ollama ? "load_duration" : "load_time_seconds");
 	secs = cJSON_IsNumber(v) ? v->valuedouble / (ollama ? 1e9 : 1) : -1;
 	/* Ollama: done with done_reason "load" (or any done reply) is a load */
-	ok = code == 200 && (ollama ? cJSON_IsTrue(cJSON_GetObjectItem(j, "done")) : secs >= 0);
+	ok =
+	    code == 200 &&
+	    (ollama ? cJSON_IsTrue(cJSON_GetObjectItem(j, "done")) : secs >= 0);
 	/* the server's own words, as in any error body (src/gen/oai) */
 	if (oai_error_of(j) != NULL)
-		snprintf(msg, sizeof msg, "load failed (HTTP %ld): %.150s", code,
-			 oai_error_of(j));
+		snprintf(msg, sizeof msg, "load failed (HTTP %ld): %.150s",
+			 code, oai_error_of(j));
 	else
 		snprintf(msg, sizeof msg, "load failed (HTTP %ld)", code);
 	cJSON_Delete(j);
@@ -590,8 +627,10 @@ int probe_load_health(const struct probe *p, int64_t t0, double timeout,
 	while (!(p->stop && *p->stop) &&
 	       (double)(clock_mono_ns() - t0) / 1e9 < timeout) {
 		if (watch > 0 && !procmem_alive(watch)) {
-			snprintf(msg, sizeof msg, "the server process (pid %ld) "
-				 "exited before it was ready", (long)watch);
+			snprintf(msg, sizeof msg,
+				 "the server process (pid %ld) "
+				 "exited before it was ready",
+				 (long)watch);
 			return done(r, "health_poll", t0, -1, msg);
 		}
 		j = get_root(p, "/health", &code);
@@ -678,9 +717,11 @@ double probe_wait_ready(const struct probe *p, double timeout,
 		now = clock_mono_ns();
 		if (code != 503)
 			return (double)(now - t0) / 1e9;
-		if ((p->stop && *p->stop) || (double)(now - t0) / 1e9 >= timeout)
+		if ((p->stop && *p->stop) ||
+		    (double)(now - t0) / 1e9 >= timeout)
 			return -1;
-		if (progress != NULL && (last == 0 || now - last >= 5000000000LL)) {
+		if (progress != NULL &&
+		    (last == 0 || now - last >= 5000000000LL)) {
 			last = now;
 			progress((double)(now - t0) / 1e9, ctx);
 		}

@@ -11,8 +11,15 @@
 /* The server kinds gen knows; their names are what --server takes and the
  * run event's server.kind says. */
 enum srv_kind {
-	SRV_AUTO, SRV_LMSTUDIO, SRV_LLAMACPP, SRV_OLLAMA, SRV_MLX, SRV_VLLM,
-	SRV_OPENAI, SRV_LLMSIM, SRV_UNKNOWN
+	SRV_AUTO,
+	SRV_LMSTUDIO,
+	SRV_LLAMACPP,
+	SRV_OLLAMA,
+	SRV_MLX,
+	SRV_VLLM,
+	SRV_OPENAI,
+	SRV_LLMSIM,
+	SRV_UNKNOWN
 };
 
 /* The written name of a kind ("lmstudio", ...); a static string. */
@@ -23,47 +30,48 @@ int probe_kind_of(const char *name);
 
 /* Where to probe.  The strings are the caller's and must outlive it. */
 struct probe {
-	char base[1024];                /* the OpenAI base URL, .../v1 */
-	char root[1024];                /* the base without its /v1 */
-	const char *api_key;            /* sent as a Bearer token unless "" */
-	const char *model_id;           /* the model to load or look for */
-	volatile sig_atomic_t *stop;    /* polls end early once *stop != 0 */
+	char base[1024];	     /* the OpenAI base URL, .../v1 */
+	char root[1024];	     /* the base without its /v1 */
+	const char *api_key;	     /* sent as a Bearer token unless "" */
+	const char *model_id;	     /* the model to load or look for */
+	volatile sig_atomic_t *stop; /* polls end early once *stop != 0 */
 };
 
 /* What the probes learnt; strings are empty and numbers -1 when unknown. */
 struct srv_info {
-	enum srv_kind kind;             /* SRV_UNKNOWN when nothing answered */
-	int simulated;                  /* llmsim says so in /props */
+	enum srv_kind kind; /* SRV_UNKNOWN when nothing answered */
+	int simulated;	    /* llmsim says so in /props */
 	char model[256], quant[64], version[128], backend[32];
-	long ctx;                       /* context size the server reports */
-	long ctx_train;                 /* the model's own (advertised) context:
-	                                 * llama-server meta.n_ctx_train, LM
-	                                 * Studio max_context_length; -1 */
-	double mem_scale;               /* llmsim: MB allocated per simulated GB */
-	double model_bytes;             /* the model file's size, 0 when not told
-	                                 * (llama-server /v1/models meta.size,
-	                                 * Ollama /api/tags size) */
-	char model_ids[1024];           /* /v1/models ids, ", "-joined (cut short) */
-	int model_listed;               /* the model asked for is one of them */
-	int ctx_loaded;                 /* ctx is the context the model was
-	                                 * loaded with, not its maximum */
-	int n_loaded;                   /* model instances the server says are
-	                                 * loaded (LM Studio, Ollama /api/ps); -1
-	                                 * when it does not say */
-	int parallel;                   /* requests the loaded instance serves at
-	                                 * once (LM Studio config.parallel); -1 */
-	char loaded[512];               /* their ids, ", "-joined (cut short) */
-	char instance[256];             /* the loaded instance the model asked
-	                                 * for resolves to (its id, which
-	                                 * requests then name); "" when none */
+	long ctx;	      /* context size the server reports */
+	long ctx_train;	      /* the model's own (advertised) context:
+			       * llama-server meta.n_ctx_train, LM
+			       * Studio max_context_length; -1 */
+	double mem_scale;     /* llmsim: MB allocated per simulated GB */
+	double model_bytes;   /* the model file's size, 0 when not told
+			       * (llama-server /v1/models meta.size,
+			       * Ollama /api/tags size) */
+	char model_ids[1024]; /* /v1/models ids, ", "-joined (cut short) */
+	int model_listed;     /* the model asked for is one of them */
+	int ctx_loaded;	      /* ctx is the context the model was
+			       * loaded with, not its maximum */
+	int n_loaded;	      /* model instances the server says are
+			       * loaded (LM Studio, Ollama /api/ps); -1
+			       * when it does not say */
+	int parallel;	      /* requests the loaded instance serves at
+			       * once (LM Studio config.parallel); -1 */
+	char loaded[512];     /* their ids, ", "-joined (cut short) */
+	char instance[256];   /* the loaded instance the model asked
+			       * for resolves to (its id, which
+			       * requests then name); "" when none */
 };
 
 /* A measured model load. */
 struct load_result {
-	const char *method;             /* "lmstudio_api", "ollama", "health_poll", "command" */
-	int64_t t0, t1;                 /* monotonic ns: start and end */
-	double server_s;                /* the server's own figure, or -1 */
-	char err[200];                  /* empty when the load succeeded */
+	const char
+	    *method;	/* "lmstudio_api", "ollama", "health_poll", "command" */
+	int64_t t0, t1; /* monotonic ns: start and end */
+	double server_s; /* the server's own figure, or -1 */
+	char err[200];	 /* empty when the load succeeded */
 };
 
 /* Sets p up for base (trailing slashes already removed by the caller). */
@@ -105,8 +113,8 @@ int probe_load_health(const struct probe *p, int64_t t0, double timeout,
 /* A server that is still loading its model answers /health with 503
  * (llama-server, llmsim, vLLM): polls every 200 ms until it answers
  * anything else, timeout seconds at most, calling progress (may be NULL)
- * at once and then about every 5 s with the seconds waited.  Returns the seconds waited (0
- * when it was not loading), or -1 on timeout or stop. */
+ * at once and then about every 5 s with the seconds waited.  Returns the
+ * seconds waited (0 when it was not loading), or -1 on timeout or stop. */
 double probe_wait_ready(const struct probe *p, double timeout,
 			void (*progress)(double waited, void *ctx), void *ctx);
 

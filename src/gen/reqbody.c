@@ -9,7 +9,7 @@
 int reqbody_max_tokens(const struct prompt *p, long override)
 {
 	if (override > 0)
-		return (int)override;
+		return (int) override;
 	return p->max_tokens > 0 ? p->max_tokens : 256;
 }
 
@@ -20,7 +20,8 @@ static void write_messages(jw *w, const struct prompt *p, const char *nonce)
 	int first = 1;
 
 	jw_arr_open(w, "messages");
-	cJSON_ArrayForEach(m, p->messages) {
+	cJSON_ArrayForEach(m, p->messages)
+	{
 		c = cJSON_GetObjectItem(m, "content");
 		role = cJSON_GetObjectItem(m, "role");
 		if (!first || nonce == NULL || !cJSON_IsString(c) ||
@@ -42,7 +43,8 @@ static void write_messages(jw *w, const struct prompt *p, const char *nonce)
 
 /* Ollama's native /api/chat body (docs/api.md "Generate a chat
  * completion"): the sampling settings go in "options". */
-static void ollama_body(jw *w, const struct prompt *p, const struct reqbody_opts *o)
+static void ollama_body(jw *w, const struct prompt *p,
+			const struct reqbody_opts *o)
 {
 	write_messages(w, p, o->nonce);
 	jw_bool(w, "stream", 1);
@@ -73,7 +75,8 @@ static void logprobs(jw *w, const struct reqbody_opts *o)
 }
 
 /* The OpenAI body of /chat/completions or /completions. */
-static void openai_body(jw *w, const struct prompt *p, const struct reqbody_opts *o)
+static void openai_body(jw *w, const struct prompt *p,
+			const struct reqbody_opts *o)
 {
 	int max = reqbody_max_tokens(p, o->max_tokens);
 

@@ -79,7 +79,8 @@ void resp_fail(struct resp *r, enum formats_status st, const char *fmt, ...)
 
 const char *resp_ch_name(enum resp_ch ch)
 {
-	static const char *const names[] = {"role", "reasoning", "content", "tool"};
+	static const char *const names[] = {"role", "reasoning", "content",
+					    "tool"};
 
 	return ch >= RESP_ROLE && ch <= RESP_TOOL ? names[ch] : "?";
 }
@@ -118,13 +119,15 @@ static void take_usage(struct resp *r, const cJSON *u)
  * is usage.completion_tokens on Ollama's OpenAI API: openai.go). */
 static void take_ollama(struct resp *r, const cJSON *o)
 {
-	static const char *const keys[] = {"total_duration", "load_duration",
-		"prompt_eval_count", "prompt_eval_duration", "eval_count", "eval_duration"};
+	static const char *const keys[] = {
+	    "total_duration",	    "load_duration", "prompt_eval_count",
+	    "prompt_eval_duration", "eval_count",    "eval_duration"};
 	cJSON *k = cJSON_CreateObject();
 	const cJSON *v;
 
 	for (size_t i = 0; k != NULL && i < sizeof keys / sizeof keys[0]; i++)
-		if (cJSON_IsNumber(v = cJSON_GetObjectItemCaseSensitive(o, keys[i])))
+		if (cJSON_IsNumber(
+			v = cJSON_GetObjectItemCaseSensitive(o, keys[i])))
 			cJSON_AddNumberToObject(k, keys[i], v->valuedouble);
 	if (k != NULL && r->runner != NULL)
 		cJSON_AddStringToObject(k, "runner", r->runner);
@@ -170,7 +173,8 @@ static void take_chunk(struct resp *r, const struct oai_chunk *c)
 		r->n_reasoning++;
 		tok(r, RESP_REASONING, c->reasoning_len);
 		if (r->keep_text)
-			jw_append(&r->reasoning, c->reasoning, c->reasoning_len);
+			jw_append(&r->reasoning, c->reasoning,
+				  c->reasoning_len);
 	}
 	if (c->content_len > 0) {
 		r->n_content++;
@@ -247,30 +251,32 @@ static void take_payload(struct resp *r, const char *data, size_t len)
 	if (r->m_first_event == 0)
 		r->m_first_event = r->m_now;
 	if (r->saw_done)
-		return; /* a client stops reading at [DONE]: nothing after counts */
+		return; /* a client stops reading at [DONE]: nothing after
+			   counts */
 	if (r->ndjson)
 		oai_decode_ollama(data, len, &c);
 	else
 		oai_decode(data, len, &c);
 	switch (c.kind) {
-	case OAI_DONE:
-		r->saw_done = 1;
-		break;
+	case OAI_DONE: r->saw_done = 1; break;
 	case OAI_ERROR:
 		resp_fail(r, FMT_ST_STREAM, "error in stream: %.200s", c.error);
 		break;
 	case OAI_BAD:
 		r->chunks++;
-		resp_fail(r, FMT_ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.*s", r->chunks,
-			  c.bad ? " (" : "", c.bad ? c.bad : "", c.bad ? ")" : "",
-			  (int)(len < 60 ? len : 60), data);
+		resp_fail(r, FMT_ST_PROTOCOL, "malformed chunk %ld%s%s%s: %.*s",
+			  r->chunks, c.bad ? " (" : "", c.bad ? c.bad : "",
+			  c.bad ? ")" : "", (int)(len < 60 ? len : 60), data);
 		break;
 	case OAI_CHUNK:
 		/* text after the model said it finished: no stream a client
 		 * can trust (a usage or timings chunk may follow, text not) */
-		if (r->finish[0] && (c.content_len || c.reasoning_len || c.has_tool))
-			resp_fail(r, FMT_ST_PROTOCOL, "text after finish_reason \"%s\" in "
-				  "chunk %ld", r->finish, r->chunks + 1);
+		if (r->finish[0] &&
+		    (c.content_len || c.reasoning_len || c.has_tool))
+			resp_fail(r, FMT_ST_PROTOCOL,
+				  "text after finish_reason \"%s\" in "
+				  "chunk %ld",
+				  r->finish, r->chunks + 1);
 		take_chunk(r, &c);
 		break;
 	}
@@ -278,8 +284,8 @@ static void take_payload(struct resp *r, const char *data, size_t len)
 }
 
 /* Copies the value of header line p if its name is name (with ':'). */
-static void header_value(const char *p, size_t len, const char *name,
-			 char *dst, size_t dstlen)
+static void header_value(const char *p, size_t len, const char *name, char *dst,
+			 size_t dstlen)
 {
 	size_t n = strlen(name);
 	const char *v;
@@ -294,7 +300,8 @@ static void header_value(const char *p, size_t len, const char *name,
 void resp_header(struct resp *r, const char *p, size_t len)
 {
 	header_value(p, len, "content-type:", r->ctype, sizeof r->ctype);
-	header_value(p, len, "content-encoding:", r->encoding, sizeof r->encoding);
+	header_value(p, len, "content-encoding:", r->encoding,
+		     sizeof r->encoding);
 	header_value(p, len, "location:", r->location, sizeof r->location);
 }
 
@@ -303,8 +310,9 @@ void resp_headers_done(struct resp *r, long http, int64_t now)
 	(void)now;
 	r->http = http;
 	r->headers_done = 1;
-	r->is_sse = r->ndjson ? strncasecmp(r->ctype, "application/x-ndjson", 20) == 0 :
-			      strncasecmp(r->ctype, "text/event-stream", 17) == 0;
+	r->is_sse = r->ndjson
+			? strncasecmp(r->ctype, "application/x-ndjson", 20) == 0
+			: strncasecmp(r->ctype, "text/event-stream", 17) == 0;
 }
 
 int resp_body(struct resp *r, const char *p, size_t len, int64_t now)
@@ -315,18 +323,25 @@ int resp_body(struct resp *r, const char *p, size_t len, int64_t now)
 	if (r->http < 200 || r->http >= 300) {
 		jw_data(&r->errbody, &have);
 		if (have < RESP_ERRBODY_MAX)
-			jw_append(&r->errbody, p, len < RESP_ERRBODY_MAX - have ?
-				  len : RESP_ERRBODY_MAX - have);
+			jw_append(&r->errbody, p,
+				  len < RESP_ERRBODY_MAX - have
+				      ? len
+				      : RESP_ERRBODY_MAX - have);
 		return 0;
 	}
 	/* nothing asks for compression (gen sends no Accept-Encoding) */
 	if (r->encoding[0] && strcasecmp(r->encoding, "identity") != 0)
-		resp_fail(r, FMT_ST_PROTOCOL, "the body is %s-encoded, which was not "
-			  "asked for", r->encoding);
+		resp_fail(r, FMT_ST_PROTOCOL,
+			  "the body is %s-encoded, which was not "
+			  "asked for",
+			  r->encoding);
 	if (!r->is_sse)
-		resp_fail(r, FMT_ST_PROTOCOL, "Content-Type is \"%s\", not %s", r->ctype,
-			  r->ndjson ? "application/x-ndjson" : "text/event-stream");
-	if (r->ndjson ? feed_lines(r, p, len) != 0 : sse_feed(r->sse, p, len) != 0) {
+		resp_fail(r, FMT_ST_PROTOCOL, "Content-Type is \"%s\", not %s",
+			  r->ctype,
+			  r->ndjson ? "application/x-ndjson"
+				    : "text/event-stream");
+	if (r->ndjson ? feed_lines(r, p, len) != 0
+		      : sse_feed(r->sse, p, len) != 0) {
 		resp_fail(r, FMT_ST_PROTOCOL, "a%s line longer than %zu bytes",
 			  r->ndjson ? " JSON" : "n SSE", r->max_line);
 		return -1;
@@ -363,16 +378,23 @@ void resp_end(struct resp *r, enum resp_transport how, const char *why,
 		b = jw_data(&r->errbody, &n);
 		m = oai_error_message(b, n, msg, sizeof msg);
 		if (r->http >= 300 && r->http < 400 && r->location[0])
-			resp_fail(r, FMT_ST_HTTP, "HTTP %ld: redirected to %s (use "
-				  "that base URL)", r->http, r->location);
+			resp_fail(r, FMT_ST_HTTP,
+				  "HTTP %ld: redirected to %s (use "
+				  "that base URL)",
+				  r->http, r->location);
 		else
 			resp_fail(r, FMT_ST_HTTP, "HTTP %ld%s%s", r->http,
 				  m ? ": " : "", m ? m : "");
 	} else if (!r->saw_done && r->finish[0] == '\0') {
-		resp_fail(r, FMT_ST_STREAM, r->ndjson ? "the stream ended without a line "
-			  "saying done" : "the stream ended without [DONE] or a finish_reason");
+		resp_fail(
+		    r, FMT_ST_STREAM,
+		    r->ndjson
+			? "the stream ended without a line "
+			  "saying done"
+			: "the stream ended without [DONE] or a finish_reason");
 	} else if (r->chunks == 0) {
-		resp_fail(r, FMT_ST_PROTOCOL, "the stream ended at [DONE] without a "
+		resp_fail(r, FMT_ST_PROTOCOL,
+			  "the stream ended at [DONE] without a "
 			  "single completion chunk");
 	}
 }
@@ -389,8 +411,8 @@ void resp_tokens(const struct resp *r, struct resp_tokens *t)
 	if (!t->from_usage)
 		return;
 	total = r->usage_completion;
-	t->reasoning = r->usage_reasoning >= 0 ? r->usage_reasoning :
-						 r->n_reasoning;
+	t->reasoning =
+	    r->usage_reasoning >= 0 ? r->usage_reasoning : r->n_reasoning;
 	if (t->reasoning > total)
 		t->reasoning = total;
 	if (t->tool > total - t->reasoning)
@@ -429,7 +451,10 @@ static void write_logprobs(const struct resp *r, jw *w)
 
 	jw_obj_open(w, "logprobs");
 	jw_int(w, "asked", r->lp_asked);
-	jw_str(w, "given", r->lp_n == 0 ? "none" : r->lp_missing > 0 ? "partial" : "all");
+	jw_str(w, "given",
+	       r->lp_n == 0	   ? "none"
+	       : r->lp_missing > 0 ? "partial"
+				   : "all");
 	jw_int(w, "positions", r->lp_n);
 	if (r->lp_top_min >= 0)
 		jw_int(w, "top_min", r->lp_top_min);
@@ -477,9 +502,10 @@ void resp_write_content(const struct resp *r, jw *w)
 		write_text(w, "body", &r->errbody);
 }
 
-enum formats_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
-			      int64_t send, int64_t last, int64_t now,
-			      char *msg, size_t msglen)
+enum formats_timeout resp_overdue(const struct resp *r,
+				  const struct resp_limits *l, int64_t send,
+				  int64_t last, int64_t now, char *msg,
+				  size_t msglen)
 {
 	double since_send = (double)(now - send) / 1e9;
 	double since_last = (double)(now - (last > send ? last : send)) / 1e9;

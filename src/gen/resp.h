@@ -13,12 +13,12 @@
 
 /* How the transport ended, in terms that do not depend on libcurl. */
 enum resp_transport {
-	RT_OK,          /* the body ended normally */
-	RT_CONNECT,     /* no connection (refused, unresolvable) */
-	RT_TIMEOUT,     /* the transport's own timeout */
-	RT_BROKEN,      /* any other failure once connected */
-	RT_PROTOCOL     /* connected, but the answer was not HTTP a client
-	                 * accepts (headers too large, malformed) */
+	RT_OK,	    /* the body ended normally */
+	RT_CONNECT, /* no connection (refused, unresolvable) */
+	RT_TIMEOUT, /* the transport's own timeout */
+	RT_BROKEN,  /* any other failure once connected */
+	RT_PROTOCOL /* connected, but the answer was not HTTP a client
+		     * accepts (headers too large, malformed) */
 };
 
 /* The channel of a token-bearing chunk; resp_ch_name gives its written
@@ -31,34 +31,34 @@ const char *resp_ch_name(enum resp_ch ch);
 typedef void resp_tok_fn(void *ctx, enum resp_ch ch, size_t bytes);
 
 struct resp {
-	long http;                      /* the status once headers are done */
+	long http; /* the status once headers are done */
 	int headers_done, is_sse;
 	char ctype[96];
-	char encoding[32];              /* Content-Encoding, when sent */
-	char location[256];             /* Location, of a redirect */
-	enum formats_status status;         /* FMT_ST_OK until something went wrong */
-	enum formats_timeout timeout_kind;  /* with FMT_ST_TIMEOUT */
-	char err[256];                  /* the first problem, in words */
-	int64_t m_first_event;          /* monotonic ns of the first SSE event */
-	int64_t m_now;                  /* the time the current bytes arrived */
+	char encoding[32];	    /* Content-Encoding, when sent */
+	char location[256];	    /* Location, of a redirect */
+	enum formats_status status; /* FMT_ST_OK until something went wrong */
+	enum formats_timeout timeout_kind; /* with FMT_ST_TIMEOUT */
+	char err[256];			   /* the first problem, in words */
+	int64_t m_first_event; /* monotonic ns of the first SSE event */
+	int64_t m_now;	       /* the time the current bytes arrived */
 	long chunks, n_content, n_reasoning, n_tool;
-	jw text, reasoning, errbody;    /* kept texts; an error reply's body */
-	char *usage, *timings, *stats;  /* the server's JSON, as sent */
-	char *ollama;                   /* Ollama's native durations and counts */
-	char *metrics;                  /* vLLM's per-request metrics */
-	int ndjson;                     /* Ollama's native stream: JSON lines */
-	const char *runner;             /* with ndjson: Ollama's runner, added to ollama */
-	double load_s;                  /* with ndjson: Ollama's load_duration, s; -1 */
-	jw line;                        /* with ndjson: the line so far */
+	jw text, reasoning, errbody;   /* kept texts; an error reply's body */
+	char *usage, *timings, *stats; /* the server's JSON, as sent */
+	char *ollama;	    /* Ollama's native durations and counts */
+	char *metrics;	    /* vLLM's per-request metrics */
+	int ndjson;	    /* Ollama's native stream: JSON lines */
+	const char *runner; /* with ndjson: Ollama's runner, added to ollama */
+	double load_s;	    /* with ndjson: Ollama's load_duration, s; -1 */
+	jw line;	    /* with ndjson: the line so far */
 	long usage_completion, usage_prompt, usage_reasoning; /* -1: none */
 	char finish[32];
-	int saw_done;                   /* the [DONE] marker arrived */
+	int saw_done; /* the [DONE] marker arrived */
 	int keep_text;
-	int lp_asked;                   /* top alternatives asked for; 0: none */
-	long lp_n, lp_missing;          /* positions given; text chunks without */
-	int lp_top_min;                 /* the shortest top list given; -1 */
-	jw lp;                          /* the positions, written (lprob.h) */
-	size_t max_line;                /* the longest SSE line accepted */
+	int lp_asked;	       /* top alternatives asked for; 0: none */
+	long lp_n, lp_missing; /* positions given; text chunks without */
+	int lp_top_min;	       /* the shortest top list given; -1 */
+	jw lp;		       /* the positions, written (lprob.h) */
+	size_t max_line;       /* the longest SSE line accepted */
 	sse_parser *sse;
 	resp_tok_fn *on_tok;
 	void *ctx;
@@ -86,9 +86,9 @@ void resp_set_logprobs(struct resp *r, int k);
 /* Records the first problem; later ones do not replace it. */
 void resp_fail(struct resp *r, enum formats_status st, const char *fmt, ...)
 #if defined(__GNUC__)
-	__attribute__((format(printf, 3, 4)))
+    __attribute__((format(printf, 3, 4)))
 #endif
-	;
+    ;
 
 /* One header line (with its line end); "Content-Type" is kept. */
 void resp_header(struct resp *r, const char *line, size_t len);
@@ -117,10 +117,12 @@ struct resp_limits {
 
 /* Which limit the request has passed at now (sent at send, last byte at
  * last, 0 when none), with what happened in words in msg: FMT_TO_TOTAL first,
- * then FMT_TO_FIRST before any event, FMT_TO_IDLE after; FMT_TO_OTHER when none. */
-enum formats_timeout resp_overdue(const struct resp *r, const struct resp_limits *l,
-			      int64_t send, int64_t last, int64_t now,
-			      char *msg, size_t msglen);
+ * then FMT_TO_FIRST before any event, FMT_TO_IDLE after; FMT_TO_OTHER when
+ * none. */
+enum formats_timeout resp_overdue(const struct resp *r,
+				  const struct resp_limits *l, int64_t send,
+				  int64_t last, int64_t now, char *msg,
+				  size_t msglen);
 
 /* The token counts a done event reports: the server's usage when it sent
  * one (an EOS it counted stays in it), else the chunks. */
@@ -133,8 +135,9 @@ void resp_tokens(const struct resp *r, struct resp_tokens *t);
 /* Write the done event's fields into the open object of w, in two parts
  * around the caller's t_headers and t_first_event (they need its clock):
  * the outcome (status, http, timeout, error, finish), then the content
- * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, ollama, metrics,
- * logprobs when asked, text, reasoning_text, and an error reply's body). */
+ * (chunks, done_marker, tokens, prompt_tokens, usage, timings, stats, ollama,
+ * metrics, logprobs when asked, text, reasoning_text, and an error reply's
+ * body). */
 void resp_write_outcome(const struct resp *r, jw *w);
 void resp_write_content(const struct resp *r, jw *w);
 

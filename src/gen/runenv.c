@@ -6,10 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const prefixes[] = {"GGML_", "MLX_", "LLAMA_", "OLLAMA_",
-				       "METAL_", NULL};
-static const char *const secret_words[] = {"KEY", "TOKEN", "SECRET", "PASS",
-					   "AUTH", "CRED", NULL};
+static const char *const prefixes[] = {"GGML_",	  "MLX_",   "LLAMA_",
+				       "OLLAMA_", "METAL_", NULL};
+static const char *const secret_words[] = {"KEY",  "TOKEN", "SECRET", "PASS",
+					   "AUTH", "CRED",  NULL};
 
 /* Whether name[0..n) holds word, ignoring case. */
 static int has_word(const char *name, size_t n, const char *word)
@@ -74,7 +74,8 @@ void runenv_write(jw *w, const char *const *env)
 			continue;
 		eq = strchr(*env, '=');
 		snprintf(key, sizeof key, "%.*s", (int)(eq - *env), *env);
-		jw_str(w, key, runenv_secret_value(eq + 1) ? "[redacted]" : eq + 1);
+		jw_str(w, key,
+		       runenv_secret_value(eq + 1) ? "[redacted]" : eq + 1);
 	}
 	jw_obj_close(w);
 }

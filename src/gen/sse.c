@@ -8,13 +8,13 @@ struct sse_parser {
 	sse_event_fn *fn;
 	void *ctx;
 	size_t max_line;
-	char *line;            /* the current, incomplete line */
+	char *line; /* the current, incomplete line */
 	size_t line_len, line_cap;
-	char *data;            /* data of the pending event */
+	char *data; /* data of the pending event */
 	size_t data_len, data_cap;
 	int has_data;
 	char event[64];
-	int last_cr;           /* the previous byte ended a line with CR */
+	int last_cr; /* the previous byte ended a line with CR */
 	long comments;
 };
 

@@ -16,9 +16,9 @@
 
 /* One dispatched event; the strings are valid only during the callback. */
 struct sse_event {
-	const char *data;   /* NUL-terminated; may contain '\n' */
+	const char *data; /* NUL-terminated; may contain '\n' */
 	size_t len;
-	const char *event;  /* the "event:" field, "" when absent */
+	const char *event; /* the "event:" field, "" when absent */
 };
 
 /* Receives each event; returns 0 to go on, non-zero to stop parsing

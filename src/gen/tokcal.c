@@ -1,4 +1,5 @@
-/* tokcal: a prompt brought to exactly N tokens by the server's count (tokcal.h). */
+/* tokcal: a prompt brought to exactly N tokens by the server's count
+ * (tokcal.h). */
 #include "tokcal.h"
 
 #include <stdio.h>
@@ -42,7 +43,8 @@ static int tried(const struct tokcal *c, long units)
 	return 0;
 }
 
-long tokcal_next(struct tokcal *c, long units, long tokens, char *err, size_t errlen)
+long tokcal_next(struct tokcal *c, long units, long tokens, char *err,
+		 size_t errlen)
 {
 	double s;
 	long next;
@@ -50,30 +52,38 @@ long tokcal_next(struct tokcal *c, long units, long tokens, char *err, size_t er
 	if (tokens == c->target)
 		return TOKCAL_DONE;
 	if (c->n == TOKCAL_MAX) {
-		snprintf(err, errlen, "not %ld tokens after %d tries (the last: %ld)",
+		snprintf(err, errlen,
+			 "not %ld tokens after %d tries (the last: %ld)",
 			 c->target, TOKCAL_MAX, tokens);
 		return TOKCAL_FAIL;
 	}
 	c->units[c->n] = units;
 	c->tokens[c->n++] = tokens;
 	if (units == 0 && tokens > c->target) {
-		snprintf(err, errlen, "the prompt's fixed part (template, nonce) is "
-			 "%ld tokens alone, more than %ld", tokens, c->target);
+		snprintf(err, errlen,
+			 "the prompt's fixed part (template, nonce) is "
+			 "%ld tokens alone, more than %ld",
+			 tokens, c->target);
 		return TOKCAL_FAIL;
 	}
 	if ((s = slope(c)) <= 0) {
-		snprintf(err, errlen, "the server's count does not grow with the "
-			 "prompt (%ld tokens for %ld units)", tokens, units);
+		snprintf(err, errlen,
+			 "the server's count does not grow with the "
+			 "prompt (%ld tokens for %ld units)",
+			 tokens, units);
 		return TOKCAL_FAIL;
 	}
-	next = units + (long)((double)(c->target - tokens) / s + (tokens < c->target ? 0.5 : -0.5));
+	next = units + (long)((double)(c->target - tokens) / s +
+			      (tokens < c->target ? 0.5 : -0.5));
 	if (next == units)
 		next = units + (tokens < c->target ? 1 : -1);
 	if (next < 0)
 		next = 0;
 	if (tried(c, next)) {
-		snprintf(err, errlen, "no prompt of this filler is %ld tokens by the "
-			 "server's count (%ld units give %ld)", c->target, units, tokens);
+		snprintf(err, errlen,
+			 "no prompt of this filler is %ld tokens by the "
+			 "server's count (%ld units give %ld)",
+			 c->target, units, tokens);
 		return TOKCAL_FAIL;
 	}
 	return next;
@@ -82,8 +92,9 @@ long tokcal_next(struct tokcal *c, long units, long tokens, char *err, size_t er
 char *tokcal_filler(long units)
 {
 	size_t w = sizeof FILLER - 1;
-	char *s = units >= 0 && (size_t)units < ((size_t)1 << 30) / w ?
-		  malloc((size_t)units * w + 1) : NULL;
+	char *s = units >= 0 && (size_t)units < ((size_t)1 << 30) / w
+		      ? malloc((size_t)units * w + 1)
+		      : NULL;
 
 	if (s == NULL)
 		return NULL;
@@ -100,8 +111,8 @@ static size_t collect(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* One request: its status and body into *http and out; 0, or -1 with err. */
-static int fetch(const char *url, const char *key, const char *body, double timeout,
-		 long *http, jw *out, char *err, size_t errlen)
+static int fetch(const char *url, const char *key, const char *body,
+		 double timeout, long *http, jw *out, char *err, size_t errlen)
 {
 	CURL *e = curl_easy_init();
 	struct curl_slist *h = NULL;
@@ -154,7 +165,8 @@ int tokcal_count(const char *url, const char *api_key, const char *body,
 		last = p;
 	if (last == NULL || (p = strchr(last, ':')) == NULL ||
 	    (*tokens = strtol(p + 1, NULL, 10)) <= 0) {
-		snprintf(err, errlen, "the server's reply has no usage.prompt_tokens: "
+		snprintf(err, errlen,
+			 "the server's reply has no usage.prompt_tokens: "
 			 "its count of the prompt is unknown");
 		goto done;
 	}
@@ -176,7 +188,8 @@ double tokcal_latency(const char *url, const char *api_key, int n)
 		int64_t t0 = clock_mono_ns();
 
 		jw_init(&out);
-		if (fetch(url, api_key, NULL, 10, &http, &out, err, sizeof err) == 0 &&
+		if (fetch(url, api_key, NULL, 10, &http, &out, err,
+			  sizeof err) == 0 &&
 		    http >= 200 && http <= 299) {
 			sum += (double)(clock_mono_ns() - t0) / 1e9;
 			ok++;

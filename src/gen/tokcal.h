@@ -33,7 +33,8 @@ long tokcal_first(const struct tokcal *c);
  * TOKCAL_DONE when tokens is the target, or TOKCAL_FAIL with the reason in
  * err (the prompt's fixed part alone is over the target, a count that no
  * number of units reaches, TOKCAL_MAX tries spent). */
-long tokcal_next(struct tokcal *c, long units, long tokens, char *err, size_t errlen);
+long tokcal_next(struct tokcal *c, long units, long tokens, char *err,
+		 size_t errlen);
 
 /* The filler of units units: " the" each (one token in the tokenizers
  * named above, and four bytes: one token in llmsim's estimate too).

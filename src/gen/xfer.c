@@ -74,7 +74,8 @@ static struct curl_slist *request_headers(const struct xfer_conf *c, long id)
 		h = n;
 	}
 	if (c->api_key[0]) {
-		snprintf(buf, sizeof buf, "Authorization: Bearer %s", c->api_key);
+		snprintf(buf, sizeof buf, "Authorization: Bearer %s",
+			 c->api_key);
 		if ((n = curl_slist_append(h, buf)) == NULL)
 			goto oom;
 		h = n;
@@ -100,7 +101,8 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 	x->body = body;
 	x->hdrs = request_headers(c, id);
 	x->easy = e = curl_easy_init();
-	if (resp_init(&x->r, c->keep_text, XFER_SSE_LINE_MAX, c->on_tok, x) != 0 ||
+	if (resp_init(&x->r, c->keep_text, XFER_SSE_LINE_MAX, c->on_tok, x) !=
+		0 ||
 	    e == NULL || x->hdrs == NULL) {
 		xfer_free(x);
 		return NULL;
@@ -111,7 +113,8 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 		resp_set_logprobs(&x->r, c->logprobs);
 	curl_easy_setopt(e, CURLOPT_URL, c->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(x->body));
+	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+			 (curl_off_t)strlen(x->body));
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
@@ -121,7 +124,8 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, (long)(c->t_connect * 1000));
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+			 (long)(c->t_connect * 1000));
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
@@ -132,8 +136,9 @@ void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
 {
 	enum resp_transport how = RT_BROKEN;
 	long connected = 0;
-	const char *why = x->curl_err[0] || rc == CURLE_OK ? x->curl_err :
-			  curl_easy_strerror(rc);
+	const char *why = x->curl_err[0] || rc == CURLE_OK
+			      ? x->curl_err
+			      : curl_easy_strerror(rc);
 
 	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &connected);
 	if (rc == CURLE_OK)
@@ -141,9 +146,12 @@ void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
 	else if (x->sock_errno == EMFILE || x->sock_errno == ENFILE)
 		/* the client's limit, not the server: said so, counted as
 		 * no connection */
-		how = RT_CONNECT, why = "out of file descriptors on this machine "
-			"(too many open files): raise ulimit -n, or lower -c or --rate";
-	else if (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST)
+		how = RT_CONNECT, why =
+				      "out of file descriptors on this machine "
+				      "(too many open files): raise ulimit -n, "
+				      "or lower -c or --rate";
+	else if (rc == CURLE_COULDNT_CONNECT ||
+		 rc == CURLE_COULDNT_RESOLVE_HOST)
 		how = RT_CONNECT;
 	else if (rc == CURLE_OPERATION_TIMEDOUT)
 		how = RT_TIMEOUT;
@@ -151,9 +159,12 @@ void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
 		/* connected, but what came back is no HTTP answer libcurl
 		 * takes: a header line past its 100 KB limit reads "Out of
 		 * memory" */
-		how = RT_PROTOCOL, why = rc == CURLE_OUT_OF_MEMORY ?
-			"the response headers are larger than an HTTP client "
-			"accepts (a header line over 100 KB)" : why;
+		how = RT_PROTOCOL,
+		why =
+		    rc == CURLE_OUT_OF_MEMORY
+			? "the response headers are larger than an HTTP client "
+			  "accepts (a header line over 100 KB)"
+			: why;
 	resp_end(&x->r, how, why, m_end);
 }
 
@@ -169,7 +180,8 @@ void xfer_free(struct xfer *x)
 	free(x);
 }
 
-void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p, int max_tokens)
+void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p,
+		    int max_tokens)
 {
 	jw_int(w, "id", x->id);
 	jw_str(w, "prompt", p->name);
@@ -199,6 +211,7 @@ void xfer_write_done(jw *w, const struct xfer *x)
 	if (x->m_headers > 0)
 		jw_num(w, "t_headers", clock_to_shared(x->m_headers), 6);
 	if (x->r.m_first_event > 0)
-		jw_num(w, "t_first_event", clock_to_shared(x->r.m_first_event), 6);
+		jw_num(w, "t_first_event", clock_to_shared(x->r.m_first_event),
+		       6);
 	resp_write_content(&x->r, w);
 }

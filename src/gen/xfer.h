@@ -22,16 +22,16 @@
 
 /* What every request of a run shares. */
 struct xfer_conf {
-	const char *url;          /* the completions endpoint */
-	const char *run_id;       /* X-Request-Id: RUN-ID */
-	const char *api_key;      /* "" for none: Authorization: Bearer */
-	double t_connect;         /* seconds */
+	const char *url;     /* the completions endpoint */
+	const char *run_id;  /* X-Request-Id: RUN-ID */
+	const char *api_key; /* "" for none: Authorization: Bearer */
+	double t_connect;    /* seconds */
 	int keep_text;
-	resp_tok_fn *on_tok;      /* called with the transfer */
-	const evcurl *ec;         /* the loop's batch time, or NULL */
-	int ollama;               /* Ollama's native stream (resp_set_ollama) ... */
-	const char *runner;       /* ... and the runner of its durations */
-	int logprobs;             /* alternatives asked for (resp_set_logprobs); 0 */
+	resp_tok_fn *on_tok; /* called with the transfer */
+	const evcurl *ec;    /* the loop's batch time, or NULL */
+	int ollama;	     /* Ollama's native stream (resp_set_ollama) ... */
+	const char *runner;  /* ... and the runner of its durations */
+	int logprobs;	     /* alternatives asked for (resp_set_logprobs); 0 */
 };
 
 struct xfer {
@@ -44,7 +44,7 @@ struct xfer {
 	int64_t m_sched, m_send, m_headers, m_last_byte;
 	struct resp r;
 	char curl_err[CURL_ERROR_SIZE];
-	int sock_errno;           /* socket() failed: its errno (libcurl keeps none) */
+	int sock_errno; /* socket() failed: its errno (libcurl keeps none) */
 	const struct xfer_conf *conf;
 };
 
@@ -59,7 +59,8 @@ void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end);
 /* The fields of its events (docs/events.md) after "ev" and "t": a req
  * event's (the prompt sent and its limit) and a done event's (outcome,
  * times, tokens, text). */
-void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p, int max_tokens);
+void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p,
+		    int max_tokens);
 void xfer_write_done(jw *w, const struct xfer *x);
 
 /* Releases the handle (already removed from any multi), body and response. */

@@ -45,8 +45,8 @@
 static struct sim_profile profiles[MAX_PROFILES];
 static int n_profiles;
 static const struct sim_profile *current; /* the loaded model (-P's; LM
-                                          * Studio's last loaded instance) */
-static struct sim_profile overrides;  /* flags given on the command line */
+					   * Studio's last loaded instance) */
+static struct sim_profile overrides;	  /* flags given on the command line */
 static unsigned override_mask;
 /* Options: one struct. */
 static struct options {
@@ -55,70 +55,110 @@ static struct options {
 	const char *profiles_file;
 	const char *profile;
 	const char *log;
-	const char *api_key; /* required as a Bearer token, like llama-server --api-key */
+	const char *api_key; /* required as a Bearer token, like llama-server
+				--api-key */
 	const char *reasoning_field; /* NULL: the persona's */
-	enum sim_persona as; /* --as: the server imitated */
-	int engine_dead; /* --engine-dead (vLLM) */
-	int vllm_metrics; /* --metrics (vLLM) */
+	enum sim_persona as;	     /* --as: the server imitated */
+	int engine_dead;	     /* --engine-dead (vLLM) */
+	int vllm_metrics;	     /* --metrics (vLLM) */
 	int timings, stats, role_early, eos_in_usage;
 	uint64_t seed;
-	double mem_scale; /* MB allocated per GB of model */
+	double mem_scale;   /* MB allocated per GB of model */
 	uint64_t mem_bytes; /* --mem: fixed ballast instead */
 	int mem_set;
 	uint64_t leak; /* --leak: bytes kept per request */
 	double fault_rate;
 	double load_time;
 	const char *model_file; /* read at every load */
-	const char *loaded; /* --loaded: LM Studio's instances at start */
+	const char *loaded;	/* --loaded: LM Studio's instances at start */
 	int list;
 	int no_usage;
-} opt = {
-	.host = "127.0.0.1",
-	.port = 8080,
-	.seed = 42,
-	.mem_scale = 1.0,
-	.fault_rate = 1.0,
-	.load_time = -1
-};
+} opt = {.host = "127.0.0.1",
+	 .port = 8080,
+	 .seed = 42,
+	 .mem_scale = 1.0,
+	 .fault_rate = 1.0,
+	 .load_time = -1};
 static struct simwire_fault run_fault;
-static struct prompt_set graded;  /* --graded: items answered by their answer */
-static char *replay;             /* --replay: a captured body */
+static struct prompt_set graded; /* --graded: items answered by their answer */
+static char *replay;		 /* --replay: a captured body */
 static size_t replay_len;
 
 static struct event_base *base;
 static struct evhttp *http;
-static FILE *logfile;                /* the ground-truth log (--log) */
+static FILE *logfile; /* the ground-truth log (--log) */
 static struct load_req *pending_load;
 /* LM Studio's models and their instances (--as lmstudio; the generic
  * llmsim's one instance, which a load replaces) */
 static struct simlms lms;
-
 
 /* ---- options ------------------------------------------------------- */
 
 static void persona_defaults(void);
 
 enum {
-	OV_TPS = 1, OV_TTFT = 2, OV_PREFILL = 4, OV_JITTER = 8, OV_SLOTS = 16,
-	OV_BATCH = 32, OV_CHUNK = 64, OV_REASONING = 128, OV_NATURAL = 256,
-	OV_LOAD = 512, OV_CTX = 1024, OV_GRADED = 2048, OV_NOISE = 4096
+	OV_TPS = 1,
+	OV_TTFT = 2,
+	OV_PREFILL = 4,
+	OV_JITTER = 8,
+	OV_SLOTS = 16,
+	OV_BATCH = 32,
+	OV_CHUNK = 64,
+	OV_REASONING = 128,
+	OV_NATURAL = 256,
+	OV_LOAD = 512,
+	OV_CTX = 1024,
+	OV_GRADED = 2048,
+	OV_NOISE = 4096
 };
 
 /* -h prints the synopsis to stdout and exits 0; a bad command line prints
  * it to stderr and exits 2. */
 static void usage(int code)
 {
-	diag_usage(code, tool_synopsis, tool_help); /* both from docs/llmsim.md */
+	diag_usage(code, tool_synopsis,
+		   tool_help); /* both from docs/llmsim.md */
 }
 
 /* Long-only options: one enumeration from 256, as in every tool. */
 enum {
-	O_HOST = 256, O_PROFILES, O_TPS, O_TTFT, O_PREFILL, O_JITTER, O_SLOTS,
-	O_BATCH_K, O_CHUNK_TOKENS, O_REASONING, O_NATURAL_LEN, O_LOAD_TIME,
-	O_REASONING_FIELD, O_MEM, O_MEM_SCALE, O_TIMINGS, O_STATS, O_ROLE_EARLY,
-	O_EOS_IN_USAGE, O_SEED, O_LOG, O_FAULT, O_FAULT_RATE, O_LIST_PROFILES,
-	O_NO_USAGE, O_REPLAY, O_API_KEY, O_LEAK, O_CTX, O_MODEL_FILE, O_AS,
-	O_ENGINE_DEAD, O_METRICS, O_LOADED, O_GRADED, O_GRADED_ERROR, O_LOGIT_NOISE
+	O_HOST = 256,
+	O_PROFILES,
+	O_TPS,
+	O_TTFT,
+	O_PREFILL,
+	O_JITTER,
+	O_SLOTS,
+	O_BATCH_K,
+	O_CHUNK_TOKENS,
+	O_REASONING,
+	O_NATURAL_LEN,
+	O_LOAD_TIME,
+	O_REASONING_FIELD,
+	O_MEM,
+	O_MEM_SCALE,
+	O_TIMINGS,
+	O_STATS,
+	O_ROLE_EARLY,
+	O_EOS_IN_USAGE,
+	O_SEED,
+	O_LOG,
+	O_FAULT,
+	O_FAULT_RATE,
+	O_LIST_PROFILES,
+	O_NO_USAGE,
+	O_REPLAY,
+	O_API_KEY,
+	O_LEAK,
+	O_CTX,
+	O_MODEL_FILE,
+	O_AS,
+	O_ENGINE_DEAD,
+	O_METRICS,
+	O_LOADED,
+	O_GRADED,
+	O_GRADED_ERROR,
+	O_LOGIT_NOISE
 };
 
 /* An option that sets a field of every profile, or the load time.
@@ -126,34 +166,60 @@ enum {
 static int set_override(int c, const char *v)
 {
 	switch (c) {
-	case O_TPS: overrides.decode_tps = args_real("--tps", v, 0, 1e9);
-		  override_mask |= OV_TPS; break;
-	case O_TTFT: overrides.ttft_s = args_duration("--ttft", v);
-		  override_mask |= OV_TTFT; break;
-	case O_PREFILL: overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
-		  override_mask |= OV_PREFILL; break;
-	case O_JITTER: overrides.jitter = args_real("--jitter", v, 0, 0.99);
-		  override_mask |= OV_JITTER; break;
-	case O_SLOTS: overrides.slots = (int)args_int("--slots", v, 0, 1000000);
-		  override_mask |= OV_SLOTS; break;
-	case O_BATCH_K: overrides.batch_k = args_real("--batch-k", v, 0, 1000);
-		  override_mask |= OV_BATCH; break;
-	case O_CHUNK_TOKENS: overrides.chunk_tokens = (int)args_int("--chunk-tokens", v, 1,
-						    1000000);
-		  override_mask |= OV_CHUNK; break;
-	case O_REASONING: overrides.reasoning_tokens = (int)args_int("--reasoning", v, 0,
-							1000000);
-		  override_mask |= OV_REASONING; break;
-	case O_NATURAL_LEN: overrides.natural_len = (int)args_int("--natural-len", v, 0,
-						   100000000);
-		  override_mask |= OV_NATURAL; break;
-	case O_LOAD_TIME: opt.load_time = args_duration("--load-time", v); break;
-	case O_CTX: overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
-		  override_mask |= OV_CTX; break;
-	case O_GRADED_ERROR: overrides.graded_error = args_real("--graded-error", v, 0, 1);
-		  override_mask |= OV_GRADED; break;
-	case O_LOGIT_NOISE: overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
-		  override_mask |= OV_NOISE; break;
+	case O_TPS:
+		overrides.decode_tps = args_real("--tps", v, 0, 1e9);
+		override_mask |= OV_TPS;
+		break;
+	case O_TTFT:
+		overrides.ttft_s = args_duration("--ttft", v);
+		override_mask |= OV_TTFT;
+		break;
+	case O_PREFILL:
+		overrides.prefill_tps = args_real("--prefill", v, 0, 1e12);
+		override_mask |= OV_PREFILL;
+		break;
+	case O_JITTER:
+		overrides.jitter = args_real("--jitter", v, 0, 0.99);
+		override_mask |= OV_JITTER;
+		break;
+	case O_SLOTS:
+		overrides.slots = (int)args_int("--slots", v, 0, 1000000);
+		override_mask |= OV_SLOTS;
+		break;
+	case O_BATCH_K:
+		overrides.batch_k = args_real("--batch-k", v, 0, 1000);
+		override_mask |= OV_BATCH;
+		break;
+	case O_CHUNK_TOKENS:
+		overrides.chunk_tokens =
+		    (int)args_int("--chunk-tokens", v, 1, 1000000);
+		override_mask |= OV_CHUNK;
+		break;
+	case O_REASONING:
+		overrides.reasoning_tokens =
+		    (int)args_int("--reasoning", v, 0, 1000000);
+		override_mask |= OV_REASONING;
+		break;
+	case O_NATURAL_LEN:
+		overrides.natural_len =
+		    (int)args_int("--natural-len", v, 0, 100000000);
+		override_mask |= OV_NATURAL;
+		break;
+	case O_LOAD_TIME:
+		opt.load_time = args_duration("--load-time", v);
+		break;
+	case O_CTX:
+		overrides.ctx_size = (int)args_int("--ctx", v, 0, 100000000);
+		override_mask |= OV_CTX;
+		break;
+	case O_GRADED_ERROR:
+		overrides.graded_error = args_real("--graded-error", v, 0, 1);
+		override_mask |= OV_GRADED;
+		break;
+	case O_LOGIT_NOISE:
+		overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
+		override_mask |= OV_NOISE;
+		break;
 	default: return 0;
 	}
 	return 1;
@@ -161,20 +227,32 @@ static int set_override(int c, const char *v)
 
 static void apply_overrides(struct sim_profile *p)
 {
-	if (override_mask & OV_TPS) p->decode_tps = overrides.decode_tps;
-	if (override_mask & OV_TTFT) p->ttft_s = overrides.ttft_s;
-	if (override_mask & OV_PREFILL) p->prefill_tps = overrides.prefill_tps;
-	if (override_mask & OV_JITTER) p->jitter = overrides.jitter;
-	if (override_mask & OV_SLOTS) p->slots = overrides.slots;
-	if (override_mask & OV_BATCH) p->batch_k = overrides.batch_k;
-	if (override_mask & OV_CHUNK) p->chunk_tokens = overrides.chunk_tokens;
+	if (override_mask & OV_TPS)
+		p->decode_tps = overrides.decode_tps;
+	if (override_mask & OV_TTFT)
+		p->ttft_s = overrides.ttft_s;
+	if (override_mask & OV_PREFILL)
+		p->prefill_tps = overrides.prefill_tps;
+	if (override_mask & OV_JITTER)
+		p->jitter = overrides.jitter;
+	if (override_mask & OV_SLOTS)
+		p->slots = overrides.slots;
+	if (override_mask & OV_BATCH)
+		p->batch_k = overrides.batch_k;
+	if (override_mask & OV_CHUNK)
+		p->chunk_tokens = overrides.chunk_tokens;
 	if (override_mask & OV_REASONING)
 		p->reasoning_tokens = overrides.reasoning_tokens;
-	if (override_mask & OV_NATURAL) p->natural_len = overrides.natural_len;
-	if (override_mask & OV_CTX) p->ctx_size = overrides.ctx_size;
-	if (override_mask & OV_GRADED) p->graded_error = overrides.graded_error;
-	if (override_mask & OV_NOISE) p->logit_noise = overrides.logit_noise;
-	if (opt.load_time >= 0) p->load_s = opt.load_time;
+	if (override_mask & OV_NATURAL)
+		p->natural_len = overrides.natural_len;
+	if (override_mask & OV_CTX)
+		p->ctx_size = overrides.ctx_size;
+	if (override_mask & OV_GRADED)
+		p->graded_error = overrides.graded_error;
+	if (override_mask & OV_NOISE)
+		p->logit_noise = overrides.logit_noise;
+	if (opt.load_time >= 0)
+		p->load_s = opt.load_time;
 }
 
 /* ---- profiles ------------------------------------------------------ */
@@ -195,10 +273,13 @@ static void load_profiles(const char *path)
 	arr = doc ? cJSON_GetObjectItem(doc, "profiles") : NULL;
 	if (!cJSON_IsArray(arr)) {
 		cJSON_Delete(doc);
-		diag_die(EXIT_RUNTIME, "%s: not a JSON object with a "
-			 "\"profiles\" array", path);
+		diag_die(EXIT_RUNTIME,
+			 "%s: not a JSON object with a "
+			 "\"profiles\" array",
+			 path);
 	}
-	cJSON_ArrayForEach(it, arr) {
+	cJSON_ArrayForEach(it, arr)
+	{
 		struct sim_profile *p = &profiles[n_profiles];
 		int bad = n_profiles == MAX_PROFILES;
 		if (bad)
@@ -243,7 +324,8 @@ static int lms_like(void)
 static const struct sim_profile *profile_of(const char *id)
 {
 	const struct sim_profile *p = find_profile(id);
-	struct simlms_inst *i = opt.as == SIM_GENERIC && p ? simlms_find(&lms, p->id) : NULL;
+	struct simlms_inst *i =
+	    opt.as == SIM_GENERIC && p ? simlms_find(&lms, p->id) : NULL;
 
 	return i && i->variant == p ? &i->prof : p;
 }
@@ -294,11 +376,13 @@ static void on_ballast(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	for (int k = 0; k < SIMLMS_MAX; k++) {
 		struct ballast *b = &mem[k];
-		double f = b->until > b->from ?
-			   (double)(now - b->from) / (double)(b->until - b->from) : 1;
+		double f = b->until > b->from ? (double)(now - b->from) /
+						    (double)(b->until - b->from)
+					      : 1;
 		if (b->p == NULL)
 			continue;
-		touch_ballast(b, f >= 1 ? b->len : (size_t)(f * (double)b->len));
+		touch_ballast(b,
+			      f >= 1 ? b->len : (size_t)(f * (double)b->len));
 		more |= b->touched < b->len;
 	}
 	if (more)
@@ -317,12 +401,14 @@ static void read_model_file(void)
 	if (opt.model_file == NULL)
 		return;
 	if ((fd = open(opt.model_file, O_RDONLY)) < 0)
-		diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt.model_file, strerror(errno));
+		diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt.model_file,
+			 strerror(errno));
 	/* to the end: a read cut short by a signal is resumed, an error is
 	 * said, so a load never reads part of the file unnoticed */
 	while ((n = read(fd, buf, sizeof buf)) != 0)
 		if (n < 0 && errno != EINTR)
-			diag_die(EXIT_RUNTIME, "--model-file %s: %s", opt.model_file, strerror(errno));
+			diag_die(EXIT_RUNTIME, "--model-file %s: %s",
+				 opt.model_file, strerror(errno));
 	close(fd);
 }
 
@@ -335,20 +421,24 @@ static void free_ballast(struct ballast *b)
 	memset(b, 0, sizeof *b);
 }
 
-static void set_ballast(struct ballast *b, const struct sim_profile *p, double load_s)
+static void set_ballast(struct ballast *b, const struct sim_profile *p,
+			double load_s)
 {
-	size_t want = opt.mem_set ? (size_t)opt.mem_bytes :
-		      (size_t)(p->mem_gb * opt.mem_scale * 1e6);
+	size_t want = opt.mem_set ? (size_t)opt.mem_bytes
+				  : (size_t)(p->mem_gb * opt.mem_scale * 1e6);
 
 	read_model_file();
 	free_ballast(b);
 	if (want == 0)
 		return;
-	b->p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON, -1, 0);
+	b->p = mmap(NULL, want, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON,
+		    -1, 0);
 	if (b->p == MAP_FAILED) {
 		b->p = NULL;
-		diag_die(EXIT_RUNTIME, "cannot allocate %zu bytes of simulated "
-			 "model memory", want);
+		diag_die(EXIT_RUNTIME,
+			 "cannot allocate %zu bytes of simulated "
+			 "model memory",
+			 want);
 	}
 	b->len = want;
 	b->from = clock_mono_ns();
@@ -403,10 +493,13 @@ static void ollama_generate(struct evhttp_request *req)
 	const cJSON *pr = cJSON_GetObjectItem(body, "prompt");
 
 	if (!cJSON_IsString(m))
-		simsrv_reply_json(req, 400, "Bad Request", "{\"error\":\"model is required\"}");
+		simsrv_reply_json(req, 400, "Bad Request",
+				  "{\"error\":\"model is required\"}");
 	else if (cJSON_IsString(pr) && pr->valuestring[0] != '\0')
-		simsrv_reply_json(req, 400, "Bad Request", "{\"error\":\"llmsim imitates "
-				  "only Ollama's load call of /api/generate (no prompt)\"}");
+		simsrv_reply_json(
+		    req, 400, "Bad Request",
+		    "{\"error\":\"llmsim imitates "
+		    "only Ollama's load call of /api/generate (no prompt)\"}");
 	else
 		simsrv_ollama_load(req, m->valuestring);
 	cJSON_Delete(body);
@@ -416,7 +509,8 @@ static void ollama_generate(struct evhttp_request *req)
 static void load_on_demand(void)
 {
 	set_ballast(&mem[0], current, current->load_s);
-	simsrv_set_model(current, clock_mono_ns() + (int64_t)(current->load_s * 1e9));
+	simsrv_set_model(current,
+			 clock_mono_ns() + (int64_t)(current->load_s * 1e9));
 	simsrv_log_simple("load");
 }
 
@@ -424,7 +518,8 @@ static void load_on_demand(void)
 
 /* The load config LM Studio applies when a load names none: flash
  * attention and the KV cache on the GPU (list.md's example). */
-static const struct simlms_cfg cfg_default = {.flash_attention = -1, .offload_kv = -1};
+static const struct simlms_cfg cfg_default = {.flash_attention = -1,
+					      .offload_kv = -1};
 
 /* A load or unload in the log, with the instance's id. */
 static void log_instance(const char *what, const struct simlms_inst *i)
@@ -443,8 +538,8 @@ static void log_instance(const char *what, const struct simlms_inst *i)
 /* Loads v as a new instance with its own memory, ready after v's load
  * time; NULL when SIMLMS_MAX are loaded.  The caller logs it (a load at
  * start is not logged, as before instances). */
-static struct simlms_inst *lms_load(const struct sim_profile *v, const struct simlms_cfg *c,
-				    int jit)
+static struct simlms_inst *lms_load(const struct sim_profile *v,
+				    const struct simlms_cfg *c, int jit)
 {
 	struct simlms_inst *i = simlms_load(&lms, v, c, jit, 0);
 
@@ -486,8 +581,11 @@ static void lms_error(struct evhttp_request *req, int code, const char *type,
 		jw_str(&w, "param", param);
 	jw_obj_close(&w);
 	jw_obj_close(&w);
-	simsrv_reply_json(req, code, code == 404 ? "Not Found" : code == 400 ?
-			  "Bad Request" : "Service Unavailable", jw_cstr(&w));
+	simsrv_reply_json(req, code,
+			  code == 404	? "Not Found"
+			  : code == 400 ? "Bad Request"
+					: "Service Unavailable",
+			  jw_cstr(&w));
 	jw_free(&w);
 }
 
@@ -495,7 +593,8 @@ static void lms_error(struct evhttp_request *req, int code, const char *type,
  * default) a new instance of it, the request answered once it has loaded;
  * a new JIT load first unloads the instances loaded just in time before
  * (Auto-Evict on, the default: ttl-and-auto-evict.md). */
-static const struct sim_profile *lms_resolve(const char *model, char *why, size_t n)
+static const struct sim_profile *lms_resolve(const char *model, char *why,
+					     size_t n)
 {
 	struct simlms_inst *i = simlms_find(&lms, model);
 	const struct sim_profile *v = simlms_model(&lms, model);
@@ -506,18 +605,24 @@ static const struct sim_profile *lms_resolve(const char *model, char *why, size_
 	if (v == NULL) {
 		simlms_names(&lms, "\n", names, sizeof names);
 		if (model == NULL)
-			snprintf(why, n, "No models loaded. Please load a model in the "
-				 "developer page or use the 'lms load' command.");
+			snprintf(
+			    why, n,
+			    "No models loaded. Please load a model in the "
+			    "developer page or use the 'lms load' command.");
 		else
-			snprintf(why, n, "Model \"%s\" not found. Please specify a valid "
-				 "model.\n\nYour models:\n\n%s", model, names);
+			snprintf(
+			    why, n,
+			    "Model \"%s\" not found. Please specify a valid "
+			    "model.\n\nYour models:\n\n%s",
+			    model, names);
 		return NULL;
 	}
 	for (int k = 0; k < SIMLMS_MAX; k++)
 		if (lms.in[k].used && lms.in[k].jit)
 			lms_unload(&lms.in[k]);
 	if ((i = lms_load(v, &cfg_default, 1)) == NULL) {
-		snprintf(why, n, "llmsim holds at most %d model instances", SIMLMS_MAX);
+		snprintf(why, n, "llmsim holds at most %d model instances",
+			 SIMLMS_MAX);
 		return NULL;
 	}
 	log_instance("load", i);
@@ -531,7 +636,7 @@ struct load_req {
 	struct event *ev;
 	int64_t t0;
 	struct simlms_inst *inst;
-	int echo;                   /* echo_load_config */
+	int echo; /* echo_load_config */
 };
 
 static void on_loaded(evutil_socket_t fd, short what, void *arg)
@@ -545,8 +650,8 @@ static void on_loaded(evutil_socket_t fd, short what, void *arg)
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "type", "llm");
 	jw_str(&w, "instance_id", l->inst->id);
-	jw_num(&w, "load_time_seconds",
-	       (double)(clock_mono_ns() - l->t0) / 1e9, 3);
+	jw_num(&w, "load_time_seconds", (double)(clock_mono_ns() - l->t0) / 1e9,
+	       3);
 	jw_str(&w, "status", "loaded");
 	if (l->echo)
 		simlms_write_cfg(&w, "load_config", l->inst, 0);
@@ -588,18 +693,26 @@ static const char *load_bool(const cJSON *body, const char *key, int *out)
 
 /* The load body's fields (load.md at c6854fb) into c and *echo; the name
  * of a field of the wrong type, or NULL. */
-static const char *load_fields(const cJSON *body, struct simlms_cfg *c, int *echo)
+static const char *load_fields(const cJSON *body, struct simlms_cfg *c,
+			       int *echo)
 {
 	const char *bad = NULL;
 
 	*c = cfg_default;
 	*echo = 0;
-	if (!bad) bad = load_int(body, "context_length", &c->context_length);
-	if (!bad) bad = load_int(body, "eval_batch_size", &c->eval_batch_size);
-	if (!bad) bad = load_int(body, "num_experts", &c->num_experts);
-	if (!bad) bad = load_bool(body, "flash_attention", &c->flash_attention);
-	if (!bad) bad = load_bool(body, "offload_kv_cache_to_gpu", &c->offload_kv);
-	if (!bad) bad = load_bool(body, "echo_load_config", echo);
+	if (!bad)
+		bad = load_int(body, "context_length", &c->context_length);
+	if (!bad)
+		bad = load_int(body, "eval_batch_size", &c->eval_batch_size);
+	if (!bad)
+		bad = load_int(body, "num_experts", &c->num_experts);
+	if (!bad)
+		bad = load_bool(body, "flash_attention", &c->flash_attention);
+	if (!bad)
+		bad =
+		    load_bool(body, "offload_kv_cache_to_gpu", &c->offload_kv);
+	if (!bad)
+		bad = load_bool(body, "echo_load_config", echo);
 	return bad;
 }
 
@@ -612,7 +725,8 @@ static void start_load(struct evhttp_request *req, const struct sim_profile *p,
 	struct timeval tv;
 
 	if (pending_load != NULL || (l = calloc(1, sizeof *l)) == NULL) {
-		simsrv_reply_error(req, 503, "unavailable_error", "a model is loading already");
+		simsrv_reply_error(req, 503, "unavailable_error",
+				   "a model is loading already");
 		return;
 	}
 	if (opt.as == SIM_GENERIC)
@@ -621,7 +735,8 @@ static void start_load(struct evhttp_request *req, const struct sim_profile *p,
 				lms_unload(&lms.in[k]);
 	if ((l->inst = lms_load(p, c, 0)) == NULL) {
 		free(l);
-		simsrv_reply_error(req, 503, "unavailable_error", "llmsim holds at most "
+		simsrv_reply_error(req, 503, "unavailable_error",
+				   "llmsim holds at most "
 				   "8 model instances: unload one first");
 		return;
 	}
@@ -644,23 +759,31 @@ static void handle_load(struct evhttp_request *req)
 {
 	cJSON *body = simsrv_read_body(req);
 	const cJSON *m = cJSON_GetObjectItem(body, "model");
-	const struct sim_profile *p = cJSON_IsString(m) ? simlms_model(&lms, m->valuestring)
-						       : NULL;
+	const struct sim_profile *p =
+	    cJSON_IsString(m) ? simlms_model(&lms, m->valuestring) : NULL;
 	struct simlms_cfg c;
 	int echo, max;
 	const char *bad = load_fields(body, &c, &echo);
 
 	if (!cJSON_IsString(m))
-		lms_error(req, 400, "invalid_request", "model", "\"model\" is required");
+		lms_error(req, 400, "invalid_request", "model",
+			  "\"model\" is required");
 	else if (p == NULL)
-		lms_error(req, 404, "model_not_found", "model", "Model \"%s\" not found "
-			  "(see GET /api/v1/models)", m->valuestring);
+		lms_error(req, 404, "model_not_found", "model",
+			  "Model \"%s\" not found "
+			  "(see GET /api/v1/models)",
+			  m->valuestring);
 	else if (bad != NULL)
-		lms_error(req, 400, "invalid_request", bad, "\"%s\": want %s", bad,
-			  strcmp(bad, "context_length") && strcmp(bad, "eval_batch_size") &&
-			  strcmp(bad, "num_experts") ? "true or false" : "a whole number >= 1");
+		lms_error(req, 400, "invalid_request", bad, "\"%s\": want %s",
+			  bad,
+			  strcmp(bad, "context_length") &&
+				  strcmp(bad, "eval_batch_size") &&
+				  strcmp(bad, "num_experts")
+			      ? "true or false"
+			      : "a whole number >= 1");
 	else if ((max = simlms_max_context(p)) > 0 && c.context_length > max)
-		lms_error(req, 400, "invalid_request", "context_length", "context_length "
+		lms_error(req, 400, "invalid_request", "context_length",
+			  "context_length "
 			  "%d exceeds the model's maximum context length (%d)",
 			  c.context_length, max);
 	else
@@ -673,17 +796,21 @@ static void handle_unload(struct evhttp_request *req)
 {
 	cJSON *body = simsrv_read_body(req);
 	const cJSON *id = cJSON_GetObjectItem(body, "instance_id");
-	struct simlms_inst *i = cJSON_IsString(id) ? simlms_by_id(&lms, id->valuestring) : NULL;
+	struct simlms_inst *i =
+	    cJSON_IsString(id) ? simlms_by_id(&lms, id->valuestring) : NULL;
 	jw w;
 
 	if (!cJSON_IsString(id))
 		lms_error(req, 400, "invalid_request", "instance_id",
 			  "\"instance_id\" is required");
 	else if (i == NULL)
-		lms_error(req, 404, "model_not_found", "instance_id", "No loaded model "
-			  "instance with id \"%s\"", id->valuestring);
+		lms_error(req, 404, "model_not_found", "instance_id",
+			  "No loaded model "
+			  "instance with id \"%s\"",
+			  id->valuestring);
 	else if (pending_load != NULL && pending_load->inst == i)
-		simsrv_reply_error(req, 503, "unavailable_error", "that instance is loading");
+		simsrv_reply_error(req, 503, "unavailable_error",
+				   "that instance is loading");
 	else {
 		jw_init(&w);
 		jw_obj_open(&w, NULL);
@@ -698,7 +825,8 @@ static void handle_unload(struct evhttp_request *req)
 
 /* Ollama's own API (v0.33 server/routes.go): the listings, the load call
  * (a generate without a prompt), the native chat, and "Ollama is running". */
-static void ollama_route(struct evhttp_request *req, const char *path, int post, int get)
+static void ollama_route(struct evhttp_request *req, const char *path, int post,
+			 int get)
 {
 	if (get && strcmp(path, "/api/tags") == 0)
 		simpersona_ollama_tags(req, profiles, n_profiles);
@@ -711,7 +839,8 @@ static void ollama_route(struct evhttp_request *req, const char *path, int post,
 	else if (get && strcmp(path, "/") == 0)
 		simsrv_reply_json(req, 200, "OK", "\"Ollama is running\"");
 	else
-		simsrv_reply_error(req, 404, "not_found_error", "no such endpoint");
+		simsrv_reply_error(req, 404, "not_found_error",
+				   "no such endpoint");
 }
 
 /* With --api-key, every endpoint but /health wants "Authorization: Bearer
@@ -739,7 +868,8 @@ static int authorized(struct evhttp_request *req, const char *path)
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
-	const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+	const char *path =
+	    evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
 	int post = cmd == EVHTTP_REQ_POST, get = cmd == EVHTTP_REQ_GET;
 
@@ -747,33 +877,39 @@ static void on_request(struct evhttp_request *req, void *arg)
 	if (path == NULL)
 		path = "";
 	if (!authorized(req, path)) {
-		simsrv_reply_error(req, 401, "authentication_error", "Invalid API Key");
+		simsrv_reply_error(req, 401, "authentication_error",
+				   "Invalid API Key");
 		return;
 	}
 	if (post && strcmp(path, "/v1/chat/completions") == 0)
 		simsrv_completion(req, SIM_CHAT);
 	else if (post && strcmp(path, "/v1/completions") == 0)
 		simsrv_completion(req, SIM_COMPLETIONS);
-	else if (get && strcmp(path, "/v1/models") == 0 && opt.as == SIM_LMSTUDIO)
+	else if (get && strcmp(path, "/v1/models") == 0 &&
+		 opt.as == SIM_LMSTUDIO)
 		simpersona_lms_list(req, &lms, LMS_OPENAI, clock_mono_ns());
 	else if (get && strcmp(path, "/v1/models") == 0)
 		simpersona_models(req, opt.as, profiles, n_profiles);
 	else if (get && strcmp(path, "/health") == 0)
-		simpersona_health(req, opt.as, simsrv_loading(), opt.engine_dead);
+		simpersona_health(req, opt.as, simsrv_loading(),
+				  opt.engine_dead);
 	else if (opt.as == SIM_OLLAMA)
 		ollama_route(req, path, post, get);
 	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
 	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
 		simpersona_lms_list(req, &lms, LMS_V0, clock_mono_ns());
-	else if (get && strcmp(path, "/api/v1/models") == 0 && opt.as == SIM_LMSTUDIO)
+	else if (get && strcmp(path, "/api/v1/models") == 0 &&
+		 opt.as == SIM_LMSTUDIO)
 		simpersona_lms_list(req, &lms, LMS_V1, clock_mono_ns());
 	else if (post && strcmp(path, "/api/v1/models/load") == 0 && lms_like())
 		handle_load(req);
-	else if (post && strcmp(path, "/api/v1/models/unload") == 0 && opt.as == SIM_LMSTUDIO)
+	else if (post && strcmp(path, "/api/v1/models/unload") == 0 &&
+		 opt.as == SIM_LMSTUDIO)
 		handle_unload(req);
 	else
-		simsrv_reply_error(req, 404, "not_found_error", "no such endpoint");
+		simsrv_reply_error(req, 404, "not_found_error",
+				   "no such endpoint");
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -834,7 +970,8 @@ static void load_graded(const char *path)
 	size_t len;
 
 	if ((text = fileio_slurp(path, 64 << 20, &len)) == NULL)
-		diag_die(EXIT_RUNTIME, "--graded %s: %s", path, strerror(errno));
+		diag_die(EXIT_RUNTIME, "--graded %s: %s", path,
+			 strerror(errno));
 	prompts_free(&graded);
 	if (prompts_parse(text, len, &graded, err, sizeof err) != 0) {
 		free(text);
@@ -844,28 +981,50 @@ static void load_graded(const char *path)
 }
 
 static const struct option longopts[] = {
-	{"port", 1, 0, 'p'}, {"host", 1, 0, O_HOST},
-	{"profiles", 1, 0, O_PROFILES}, {"profile", 1, 0, 'P'},
-	{"tps", 1, 0, O_TPS}, {"ttft", 1, 0, O_TTFT}, {"prefill", 1, 0, O_PREFILL},
-	{"jitter", 1, 0, O_JITTER}, {"slots", 1, 0, O_SLOTS},
-	{"batch-k", 1, 0, O_BATCH_K}, {"chunk-tokens", 1, 0, O_CHUNK_TOKENS},
-	{"reasoning", 1, 0, O_REASONING}, {"natural-len", 1, 0, O_NATURAL_LEN},
-	{"load-time", 1, 0, O_LOAD_TIME}, {"reasoning-field", 1, 0, O_REASONING_FIELD},
-	{"mem", 1, 0, O_MEM}, {"mem-scale", 1, 0, O_MEM_SCALE},
-	{"timings", 0, 0, O_TIMINGS}, {"stats", 0, 0, O_STATS},
-	{"role-early", 0, 0, O_ROLE_EARLY}, {"eos-in-usage", 0, 0, O_EOS_IN_USAGE},
-	{"seed", 1, 0, O_SEED}, {"log", 1, 0, O_LOG}, {"fault", 1, 0, O_FAULT},
-	{"fault-rate", 1, 0, O_FAULT_RATE}, {"list-profiles", 0, 0, O_LIST_PROFILES},
-	{"no-usage", 0, 0, O_NO_USAGE}, {"replay", 1, 0, O_REPLAY},
-	{"api-key", 1, 0, O_API_KEY}, {"leak", 1, 0, O_LEAK}, {"ctx", 1, 0, O_CTX},
-	{"model-file", 1, 0, O_MODEL_FILE}, {"as", 1, 0, O_AS}, {"engine-dead", 0, 0, O_ENGINE_DEAD},
-	{"metrics", 0, 0, O_METRICS}, {"loaded", 1, 0, O_LOADED},
-	{"graded", 1, 0, O_GRADED}, {"graded-error", 1, 0, O_GRADED_ERROR},
-	{"logit-noise", 1, 0, O_LOGIT_NOISE},
-	{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-};
+    {"port", 1, 0, 'p'},
+    {"host", 1, 0, O_HOST},
+    {"profiles", 1, 0, O_PROFILES},
+    {"profile", 1, 0, 'P'},
+    {"tps", 1, 0, O_TPS},
+    {"ttft", 1, 0, O_TTFT},
+    {"prefill", 1, 0, O_PREFILL},
+    {"jitter", 1, 0, O_JITTER},
+    {"slots", 1, 0, O_SLOTS},
+    {"batch-k", 1, 0, O_BATCH_K},
+    {"chunk-tokens", 1, 0, O_CHUNK_TOKENS},
+    {"reasoning", 1, 0, O_REASONING},
+    {"natural-len", 1, 0, O_NATURAL_LEN},
+    {"load-time", 1, 0, O_LOAD_TIME},
+    {"reasoning-field", 1, 0, O_REASONING_FIELD},
+    {"mem", 1, 0, O_MEM},
+    {"mem-scale", 1, 0, O_MEM_SCALE},
+    {"timings", 0, 0, O_TIMINGS},
+    {"stats", 0, 0, O_STATS},
+    {"role-early", 0, 0, O_ROLE_EARLY},
+    {"eos-in-usage", 0, 0, O_EOS_IN_USAGE},
+    {"seed", 1, 0, O_SEED},
+    {"log", 1, 0, O_LOG},
+    {"fault", 1, 0, O_FAULT},
+    {"fault-rate", 1, 0, O_FAULT_RATE},
+    {"list-profiles", 0, 0, O_LIST_PROFILES},
+    {"no-usage", 0, 0, O_NO_USAGE},
+    {"replay", 1, 0, O_REPLAY},
+    {"api-key", 1, 0, O_API_KEY},
+    {"leak", 1, 0, O_LEAK},
+    {"ctx", 1, 0, O_CTX},
+    {"model-file", 1, 0, O_MODEL_FILE},
+    {"as", 1, 0, O_AS},
+    {"engine-dead", 0, 0, O_ENGINE_DEAD},
+    {"metrics", 0, 0, O_METRICS},
+    {"loaded", 1, 0, O_LOADED},
+    {"graded", 1, 0, O_GRADED},
+    {"graded-error", 1, 0, O_GRADED_ERROR},
+    {"logit-noise", 1, 0, O_LOGIT_NOISE},
+    {"help", 0, 0, 'h'},
+    {0, 0, 0, 0}};
 
-/* The options of the server: where it listens, what it serves, as which server, its log.  Returns 1 when c is one, else 0. */
+/* The options of the server: where it listens, what it serves, as which server,
+ * its log.  Returns 1 when c is one, else 0. */
 static int set_server_opt(int c, char *v)
 {
 	switch (c) {
@@ -873,14 +1032,18 @@ static int set_server_opt(int c, char *v)
 	case O_HOST: opt.host = v; return 1;
 	case O_PROFILES: opt.profiles_file = v; return 1;
 	case 'P': opt.profile = v; return 1;
-	case O_SEED: opt.seed = (uint64_t)args_int("--seed", v, 0, 1LL << 62); return 1;
+	case O_SEED:
+		opt.seed = (uint64_t)args_int("--seed", v, 0, 1LL << 62);
+		return 1;
 	case O_LOG: opt.log = v; return 1;
 	case O_LIST_PROFILES: opt.list = 1; return 1;
 	case O_MODEL_FILE: opt.model_file = v; return 1;
 	case O_AS:
 		if (simpersona_of(v) < 0)
-			diag_die(EXIT_USAGE, "--as %s: want generic, llamacpp, lmstudio, "
-				 "ollama, mlx or vllm", v);
+			diag_die(EXIT_USAGE,
+				 "--as %s: want generic, llamacpp, lmstudio, "
+				 "ollama, mlx or vllm",
+				 v);
 		opt.as = (enum sim_persona)simpersona_of(v);
 		return 1;
 	case O_ENGINE_DEAD: opt.engine_dead = 1; return 1;
@@ -898,14 +1061,17 @@ static int set_server_opt(int c, char *v)
 	}
 }
 
-/* The options of the streams it sends: fields, usage, timings, faults, memory.  Returns 1 when c is one, else 0. */
+/* The options of the streams it sends: fields, usage, timings, faults, memory.
+ * Returns 1 when c is one, else 0. */
 static int set_stream_opt(int c, char *v)
 {
 	switch (c) {
 	case O_REASONING_FIELD:
-		if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz_-") < strlen(v))
+		if (!*v ||
+		    strspn(v, "abcdefghijklmnopqrstuvwxyz_-") < strlen(v))
 			diag_die(EXIT_USAGE, "--reasoning-field: want "
-				 "reasoning_content, reasoning, think-tags or a field name");
+					     "reasoning_content, reasoning, "
+					     "think-tags or a field name");
 		opt.reasoning_field = v;
 		return 1;
 	case O_MEM:
@@ -913,10 +1079,14 @@ static int set_stream_opt(int c, char *v)
 			diag_die(EXIT_USAGE, "--mem %s: not a size", v);
 		opt.mem_set = 1;
 		return 1;
-	case O_MEM_SCALE: opt.mem_scale = args_real("--mem-scale", v, 0, 1e6); return 1;
+	case O_MEM_SCALE:
+		opt.mem_scale = args_real("--mem-scale", v, 0, 1e6);
+		return 1;
 	case O_LEAK:
-		if (units_bytes(v, &opt.leak) != UNITS_OK || opt.leak > (1ull << 30))
-			diag_die(EXIT_USAGE, "--leak %s: want a size up to 1GiB", v);
+		if (units_bytes(v, &opt.leak) != UNITS_OK ||
+		    opt.leak > (1ull << 30))
+			diag_die(EXIT_USAGE,
+				 "--leak %s: want a size up to 1GiB", v);
 		return 1;
 	case O_TIMINGS: opt.timings = 1; return 1;
 	case O_STATS: opt.stats = 1; return 1;
@@ -926,7 +1096,9 @@ static int set_stream_opt(int c, char *v)
 		if (simwire_fault_parse(v, &run_fault) != 0)
 			diag_die(EXIT_USAGE, "--fault %s: unknown fault", v);
 		return 1;
-	case O_FAULT_RATE: opt.fault_rate = args_real("--fault-rate", v, 0, 1); return 1;
+	case O_FAULT_RATE:
+		opt.fault_rate = args_real("--fault-rate", v, 0, 1);
+		return 1;
 	case O_NO_USAGE: opt.no_usage = 1; return 1;
 	default: return 0;
 	}
@@ -959,10 +1131,13 @@ static void persona_defaults(void)
 	if (opt.loaded && opt.as != SIM_LMSTUDIO)
 		diag_die(EXIT_USAGE, "--loaded goes with --as lmstudio");
 	if (opt.reasoning_field == NULL)
-		opt.reasoning_field = opt.as == SIM_OLLAMA || opt.as == SIM_MLX ||
-				      opt.as == SIM_VLLM ? "reasoning" : "reasoning_content";
-	if (opt.as == SIM_LLAMACPP || opt.as == SIM_OLLAMA || opt.as == SIM_MLX ||
-	    opt.as == SIM_VLLM)
+		opt.reasoning_field = opt.as == SIM_OLLAMA ||
+					      opt.as == SIM_MLX ||
+					      opt.as == SIM_VLLM
+					  ? "reasoning"
+					  : "reasoning_content";
+	if (opt.as == SIM_LLAMACPP || opt.as == SIM_OLLAMA ||
+	    opt.as == SIM_MLX || opt.as == SIM_VLLM)
 		opt.eos_in_usage = 1;
 	if (opt.as == SIM_LLAMACPP)
 		opt.timings = 1;
@@ -986,8 +1161,10 @@ static void setup_profiles(void)
 		apply_overrides(&profiles[i]);
 	current = find_profile(opt.profile ? opt.profile : "llmsim");
 	if (current == NULL)
-		diag_die(EXIT_USAGE, "-P %s: no such profile (llmsim "
-			 "--list-profiles lists them)", opt.profile);
+		diag_die(EXIT_USAGE,
+			 "-P %s: no such profile (llmsim "
+			 "--list-profiles lists them)",
+			 opt.profile);
 	simlms_init(&lms, profiles, n_profiles);
 }
 
@@ -1020,19 +1197,21 @@ static struct evhttp_bound_socket *bind_listener(void)
 	hints.ai_flags = EVUTIL_AI_PASSIVE;
 	snprintf(port, sizeof port, "%d", opt.port);
 	if (evutil_getaddrinfo(opt.host, port, &hints, &ai) != 0 || ai == NULL)
-		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: unknown address",
-			 opt.host, opt.port);
-	lev = evconnlistener_new_bind(base, NULL, NULL,
-				      LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
-				      LEV_OPT_CLOSE_ON_EXEC, 4096, ai->ai_addr,
-				      (int)ai->ai_addrlen);
+		diag_die(EXIT_RUNTIME,
+			 "cannot listen on %s:%d: unknown address", opt.host,
+			 opt.port);
+	lev = evconnlistener_new_bind(
+	    base, NULL, NULL,
+	    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+	    4096, ai->ai_addr, (int)ai->ai_addrlen);
 	evutil_freeaddrinfo(ai);
 	if (lev == NULL)
 		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d: %s", opt.host,
 			 opt.port, strerror(errno));
 	sock = evhttp_bind_listener(http, lev);
 	if (sock == NULL)
-		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d", opt.host, opt.port);
+		diag_die(EXIT_RUNTIME, "cannot listen on %s:%d", opt.host,
+			 opt.port);
 	return sock;
 }
 
@@ -1051,19 +1230,20 @@ static void listen_and_announce(void)
 	sock = bind_listener();
 	if (getsockname(evhttp_bound_socket_get_fd(sock),
 			(struct sockaddr *)&ss, &len) == 0)
-		port = ntohs(ss.ss_family == AF_INET6 ?
-			     ((struct sockaddr_in6 *)&ss)->sin6_port :
-			     ((struct sockaddr_in *)&ss)->sin_port);
+		port = ntohs(ss.ss_family == AF_INET6
+				 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+				 : ((struct sockaddr_in *)&ss)->sin_port);
 	printf("http://%s:%d/v1\n", strchr(opt.host, ':') ? "[::1]" : opt.host,
 	       port);
 	fflush(stdout);
 	if (opt.as == SIM_LMSTUDIO)
-		diag_warn("listening on %s:%d as LM Studio, %d model instance%s loaded",
+		diag_warn("listening on %s:%d as LM Studio, %d model "
+			  "instance%s loaded",
 			  opt.host, port, simlms_count(&lms, 0, 0),
 			  simlms_count(&lms, 0, 0) == 1 ? "" : "s");
 	else
-		diag_warn("listening on %s:%d, model %s (%s), %s", opt.host, port,
-			  current->id, current->name,
+		diag_warn("listening on %s:%d, model %s (%s), %s", opt.host,
+			  port, current->id, current->name,
 			  current->decode_tps > 0 ? "paced" : "unpaced");
 }
 
@@ -1122,16 +1302,22 @@ static void first_load_lms(void)
 	struct simlms_inst *first = NULL, *i;
 	int64_t until = 0;
 
-	snprintf(list, sizeof list, "%s", opt.loaded ? opt.loaded : current->id);
-	for (name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	snprintf(list, sizeof list, "%s",
+		 opt.loaded ? opt.loaded : current->id);
+	for (name = strtok_r(list, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
 		const struct sim_profile *v = simlms_model(&lms, name);
 		if (opt.loaded && strcmp(opt.loaded, "none") == 0)
 			break;
 		if (v == NULL)
-			diag_die(EXIT_USAGE, "--loaded %s: no such model (a key, key@variant "
-				 "or profile id: llmsim --list-profiles)", name);
+			diag_die(
+			    EXIT_USAGE,
+			    "--loaded %s: no such model (a key, key@variant "
+			    "or profile id: llmsim --list-profiles)",
+			    name);
 		if ((i = lms_load(v, &cfg_default, 0)) == NULL)
-			diag_die(EXIT_USAGE, "--loaded: more than %d instances", SIMLMS_MAX);
+			diag_die(EXIT_USAGE, "--loaded: more than %d instances",
+				 SIMLMS_MAX);
 		if (first == NULL)
 			first = i;
 		if (i->ready_at > until)
@@ -1190,21 +1376,35 @@ int main(int argc, char **argv)
 	base = new_base();
 	http = base ? evhttp_new(base) : NULL;
 	open_log();
-	if (http == NULL || simsrv_init(base, &(struct simsrv_opts){
-		    .persona = opt.as, .engine_dead = opt.engine_dead,
+	if (http == NULL ||
+	    simsrv_init(
+		base,
+		&(struct simsrv_opts){
+		    .persona = opt.as,
+		    .engine_dead = opt.engine_dead,
 		    .vllm_metrics = opt.vllm_metrics,
-		    .load_on_demand = opt.as == SIM_OLLAMA ? load_on_demand : NULL,
-		    .reasoning_field = opt.reasoning_field, .timings = opt.timings,
-		    .stats = opt.stats, .role_early = opt.role_early,
-		    .eos_in_usage = opt.eos_in_usage, .no_usage = opt.no_usage,
+		    .load_on_demand =
+			opt.as == SIM_OLLAMA ? load_on_demand : NULL,
+		    .reasoning_field = opt.reasoning_field,
+		    .timings = opt.timings,
+		    .stats = opt.stats,
+		    .role_early = opt.role_early,
+		    .eos_in_usage = opt.eos_in_usage,
+		    .no_usage = opt.no_usage,
 		    .mem_scale = opt.mem_set ? 0 : opt.mem_scale / 1e3,
-		    .seed = opt.seed, .run_fault = run_fault, .fault_rate = opt.fault_rate,
-		    .replay = replay, .replay_len = replay_len, .log = logfile,
+		    .seed = opt.seed,
+		    .run_fault = run_fault,
+		    .fault_rate = opt.fault_rate,
+		    .replay = replay,
+		    .replay_len = replay_len,
+		    .log = logfile,
 		    .graded = graded.n ? &graded : NULL,
 		    .leak_bytes = (size_t)opt.leak,
-		    .log_path = opt.log, .find_profile = profile_of,
+		    .log_path = opt.log,
+		    .find_profile = profile_of,
 		    .resolve = opt.as == SIM_LMSTUDIO ? lms_resolve : NULL,
-		    .fatal = fatal, .warn = diag_warn}) != 0)
+		    .fatal = fatal,
+		    .warn = diag_warn}) != 0)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	evhttp_set_max_body_size(http, 64 * 1024 * 1024);
 	evhttp_set_gencb(http, on_request, NULL);

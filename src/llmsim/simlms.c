@@ -33,7 +33,8 @@ static int of_key(const struct sim_profile *p, const char *key)
 {
 	size_t n = strlen(key);
 
-	return strncmp(p->id, key, n) == 0 && (p->id[n] == '\0' || p->id[n] == '@');
+	return strncmp(p->id, key, n) == 0 &&
+	       (p->id[n] == '\0' || p->id[n] == '@');
 }
 
 static int inst_of_key(const struct simlms_inst *i, const char *key)
@@ -50,7 +51,8 @@ static int first_inst(const struct simlms *m, const char *key,
 
 	for (int k = 0; k < SIMLMS_MAX; k++) {
 		const struct simlms_inst *i = &m->in[k];
-		if (!i->used || (key && !inst_of_key(i, key)) || (v && i->variant != v))
+		if (!i->used || (key && !inst_of_key(i, key)) ||
+		    (v && i->variant != v))
 			continue;
 		if (best < 0 || i->seq < m->in[best].seq)
 			best = k;
@@ -58,7 +60,8 @@ static int first_inst(const struct simlms *m, const char *key,
 	return best;
 }
 
-const struct sim_profile *simlms_selected(const struct simlms *m, const char *key)
+const struct sim_profile *simlms_selected(const struct simlms *m,
+					  const char *key)
 {
 	int i = first_inst(m, key, NULL);
 
@@ -119,8 +122,10 @@ static void new_id(struct simlms *m, const char *key, char *id, size_t n)
 		snprintf(id, n, "%.*s:%d", room, key, k);
 }
 
-struct simlms_inst *simlms_load(struct simlms *m, const struct sim_profile *variant,
-				const struct simlms_cfg *cfg, int jit, int64_t ready_at)
+struct simlms_inst *simlms_load(struct simlms *m,
+				const struct sim_profile *variant,
+				const struct simlms_cfg *cfg, int jit,
+				int64_t ready_at)
 {
 	struct simlms_inst *i = NULL;
 	char key[128];
@@ -177,7 +182,8 @@ static int opens_model(const struct simlms *m, int k)
 	return 1;
 }
 
-static void append(char *out, size_t n, size_t *used, const char *sep, const char *s)
+static void append(char *out, size_t n, size_t *used, const char *sep,
+		   const char *s)
 {
 	int w = snprintf(out + *used, n - *used, "%s%s", *used ? sep : "", s);
 
@@ -210,9 +216,11 @@ static void mark_simulated(jw *w)
 	jw_obj_close(w);
 }
 
-void simlms_write_cfg(jw *w, const char *key, const struct simlms_inst *i, int listing)
+void simlms_write_cfg(jw *w, const char *key, const struct simlms_inst *i,
+		      int listing)
 {
-	int gguf = strcmp(i->variant->backend, "mlx") != 0; /* llama.cpp's only */
+	int gguf =
+	    strcmp(i->variant->backend, "mlx") != 0; /* llama.cpp's only */
 
 	jw_obj_open(w, key);
 	jw_int(w, "context_length", i->cfg.context_length);
@@ -230,7 +238,8 @@ void simlms_write_cfg(jw *w, const char *key, const struct simlms_inst *i, int l
 }
 
 /* loaded_instances: key's instances loaded at now, in load order. */
-static void write_instances(const struct simlms *m, jw *w, const char *key, int64_t now)
+static void write_instances(const struct simlms *m, jw *w, const char *key,
+			    int64_t now)
 {
 	long after = 0;
 
@@ -239,7 +248,8 @@ static void write_instances(const struct simlms *m, jw *w, const char *key, int6
 		const struct simlms_inst *next = NULL;
 		for (int k = 0; k < SIMLMS_MAX; k++) {
 			const struct simlms_inst *i = &m->in[k];
-			if (inst_of_key(i, key) && i->ready_at <= now && i->seq > after &&
+			if (inst_of_key(i, key) && i->ready_at <= now &&
+			    i->seq > after &&
 			    (next == NULL || i->seq < next->seq))
 				next = i;
 		}
@@ -273,7 +283,8 @@ static void write_variants(const struct simlms *m, jw *w, const char *key,
 }
 
 /* One model of /api/v1/models: its selected variant's figures. */
-static void write_model(const struct simlms *m, jw *w, const char *key, int64_t now)
+static void write_model(const struct simlms *m, jw *w, const char *key,
+			int64_t now)
 {
 	const struct sim_profile *p = simlms_selected(m, key);
 	double bits = quant_bits(p->quant);
@@ -337,7 +348,8 @@ void simlms_list_v0(const struct simlms *m, jw *w, int64_t now)
 		jw_str(w, "state", loaded ? "loaded" : "not-loaded");
 		jw_int(w, "max_context_length", simlms_max_context(p));
 		if (loaded)
-			jw_int(w, "loaded_context_length", i->cfg.context_length);
+			jw_int(w, "loaded_context_length",
+			       i->cfg.context_length);
 		mark_simulated(w);
 		jw_obj_close(w);
 	}

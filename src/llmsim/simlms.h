@@ -14,30 +14,30 @@
 #include "jw.h"
 #include "sim.h"
 
-#define SIMLMS_MAX 8   /* instances loaded at once */
+#define SIMLMS_MAX 8 /* instances loaded at once */
 
 /* A load's config (/api/v1/models/load's fields, loaded_instances[].config);
  * 0 or -1: not given. */
 struct simlms_cfg {
-	int context_length;     /* > 0 always once loaded */
-	int eval_batch_size;    /* 0: the default, 512 */
-	int parallel;           /* not a load field: the profile's slots, else 4 */
-	int num_experts;        /* 0: not given (listed only when given) */
-	int flash_attention;    /* -1: the default, on */
-	int offload_kv;         /* offload_kv_cache_to_gpu; -1: the default, on */
+	int context_length;  /* > 0 always once loaded */
+	int eval_batch_size; /* 0: the default, 512 */
+	int parallel;	     /* not a load field: the profile's slots, else 4 */
+	int num_experts;     /* 0: not given (listed only when given) */
+	int flash_attention; /* -1: the default, on */
+	int offload_kv;	     /* offload_kv_cache_to_gpu; -1: the default, on */
 };
 
 /* A loaded model instance.  prof is what serves its requests: the variant's
  * profile with the instance's id and its context (ctx_size). */
 struct simlms_inst {
 	int used;
-	long seq;                           /* load order: "first" is the lowest */
-	char id[128];                       /* "key", then "key:2", "key:3" ... */
-	const struct sim_profile *variant;  /* the profile loaded */
+	long seq;     /* load order: "first" is the lowest */
+	char id[128]; /* "key", then "key:2", "key:3" ... */
+	const struct sim_profile *variant; /* the profile loaded */
 	struct sim_profile prof;
 	struct simlms_cfg cfg;
-	int jit;                            /* loaded just in time by a request */
-	int64_t ready_at;                   /* when its load ends (monotonic ns) */
+	int jit;	  /* loaded just in time by a request */
+	int64_t ready_at; /* when its load ends (monotonic ns) */
 };
 
 /* The models and their instances.  The profiles are the caller's and must
@@ -56,11 +56,13 @@ void simlms_key(const char *id, char *key, size_t n);
 
 /* The profile a name downloads as: a profile id (key@variant or a plain
  * id), or a model key (its selected variant).  NULL when none. */
-const struct sim_profile *simlms_model(const struct simlms *m, const char *name);
+const struct sim_profile *simlms_model(const struct simlms *m,
+				       const char *name);
 
 /* The selected variant of a key's model: the variant of its first loaded
  * instance, else its first profile in the file.  NULL when no such key. */
-const struct sim_profile *simlms_selected(const struct simlms *m, const char *key);
+const struct sim_profile *simlms_selected(const struct simlms *m,
+					  const char *key);
 
 /* The instance (loaded or loading) a request's model names: an instance
  * id; a key: the key's first instance; key@variant: the first instance of
@@ -74,8 +76,10 @@ struct simlms_inst *simlms_by_id(struct simlms *m, const char *id);
  * key when free, else "key:N" with the least N >= 2 free.  cfg's unset
  * fields take the defaults (context_length: the variant's ctx_size).
  * Returns the instance, or NULL when SIMLMS_MAX are loaded. */
-struct simlms_inst *simlms_load(struct simlms *m, const struct sim_profile *variant,
-				const struct simlms_cfg *cfg, int jit, int64_t ready_at);
+struct simlms_inst *simlms_load(struct simlms *m,
+				const struct sim_profile *variant,
+				const struct simlms_cfg *cfg, int jit,
+				int64_t ready_at);
 
 /* Removes an instance (its slot may serve the next load). */
 void simlms_unload(struct simlms *m, struct simlms_inst *i);
@@ -104,6 +108,7 @@ void simlms_list_openai(const struct simlms *m, jw *w, long long created);
 
 /* loaded_instances[].config, or load_config without parallel: the config
  * object named key into w. */
-void simlms_write_cfg(jw *w, const char *key, const struct simlms_inst *i, int listing);
+void simlms_write_cfg(jw *w, const char *key, const struct simlms_inst *i,
+		      int listing);
 
 #endif

@@ -11,8 +11,8 @@
 #define SIMLP_SCALE 2.5
 
 static const char *const words[SIMLP_V] = {
-	" the", " model", " token", " stream", " of", " and", " to", " a",
-	" quick", " latency", " 量子", " café",
+    " the", " model", " token", " stream",  " of",   " and",
+    " to",  " a",     " quick", " latency", " 量子", " café",
 };
 
 const char *simlp_word(int j)
@@ -29,15 +29,17 @@ static uint64_t fnv(uint64_t h, const char *s, size_t n)
 
 uint64_t simlp_key(const char *family, const char *prompt, size_t len)
 {
-	const char *e = len > 0 && prompt[0] == '[' ?
-			memchr(prompt, ']', len < 128 ? len : 128) : NULL;
+	const char *e = len > 0 && prompt[0] == '['
+			    ? memchr(prompt, ']', len < 128 ? len : 128)
+			    : NULL;
 
 	if (e != NULL) { /* gen's nonce, "[RUN-ID] ", is not the prompt */
 		e += e + 1 < prompt + len && e[1] == ' ' ? 2 : 1;
 		len -= (size_t)(e - prompt);
 		prompt = e;
 	}
-	return fnv(fnv(1469598103934665603ull, family, strlen(family)) ^ 0x5bd1e995u,
+	return fnv(fnv(1469598103934665603ull, family, strlen(family)) ^
+		       0x5bd1e995u,
 		   prompt, len);
 }
 
@@ -53,7 +55,7 @@ static double near_normal(uint64_t key, int pos, int j)
 	double s = 0;
 
 	sim_rng_seed(&r, key ^ ((uint64_t)pos * 0x2545f4914f6cdd1dull) ^
-		     ((uint64_t)(j + 1) * 0x9e3779b97f4a7c15ull));
+			     ((uint64_t)(j + 1) * 0x9e3779b97f4a7c15ull));
 	for (int i = 0; i < 3; i++)
 		s += sim_rng_sym(&r);
 	return s; /* each uniform in [-1, 1) has variance 1/3 */

@@ -8,7 +8,8 @@
 
 #include "jw.h"
 
-static const char *const names[] = {"generic", "llamacpp", "lmstudio", "ollama", "mlx", "vllm"};
+static const char *const names[] = {"generic", "llamacpp", "lmstudio",
+				    "ollama",  "mlx",	   "vllm"};
 
 int simpersona_of(const char *name)
 {
@@ -31,7 +32,8 @@ static void reply_text(struct evhttp_request *req, int code, const char *reason,
 	if (b == NULL)
 		return;
 	evbuffer_add(b, text, strlen(text));
-	evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", ctype);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+			  "Content-Type", ctype);
 	evhttp_send_reply(req, code, reason, b);
 	evbuffer_free(b);
 }
@@ -44,20 +46,25 @@ void simpersona_health(struct evhttp_request *req, enum sim_persona p,
 		reply_text(req, 404, "Not Found", "text/plain; charset=utf-8",
 			   "404 page not found");
 		break;
-	case SIM_MLX: /* server.py: 200 {"status": "ok"}, the model loading or not */
+	case SIM_MLX: /* server.py: 200 {"status": "ok"}, the model loading or
+			 not */
 		simsrv_reply_json(req, 200, "OK", "{\"status\": \"ok\"}");
 		break;
-	case SIM_VLLM: /* instrumentator/health.py: 503 only on EngineDeadError */
+	case SIM_VLLM: /* instrumentator/health.py: 503 only on EngineDeadError
+			*/
 		if (engine_dead)
-			reply_text(req, 503, "Service Unavailable", "application/json", "");
+			reply_text(req, 503, "Service Unavailable",
+				   "application/json", "");
 		else
 			reply_text(req, 200, "OK", "application/json", "");
 		break;
 	default:
 		if (loading)
-			simsrv_reply_error(req, 503, "unavailable_error", "Loading model");
+			simsrv_reply_error(req, 503, "unavailable_error",
+					   "Loading model");
 		else
-			simsrv_reply_json(req, 200, "OK", "{\"status\":\"ok\"}");
+			simsrv_reply_json(req, 200, "OK",
+					  "{\"status\":\"ok\"}");
 	}
 }
 
@@ -101,7 +108,8 @@ static void model_entry(jw *w, enum sim_persona p, const struct sim_profile *m)
 	} else if (p == SIM_LMSTUDIO)
 		jw_str(w, "owned_by", "organization_owner");
 	else if (p != SIM_MLX) /* mlx_lm 0.32 server.py: no owned_by */
-		jw_str(w, "owned_by", p == SIM_LLAMACPP ? "llamacpp" : "llmsim");
+		jw_str(w, "owned_by",
+		       p == SIM_LLAMACPP ? "llamacpp" : "llmsim");
 	if (p == SIM_GENERIC || p == SIM_LLAMACPP) { /* llama-server's meta */
 		jw_obj_open(w, "meta");
 		jw_int(w, "n_ctx", m->ctx_size);
@@ -139,17 +147,21 @@ static void ollama_model(jw *w, const struct sim_profile *m)
 	jw_str(w, "name", name);
 	jw_str(w, "model", name);
 	jw_num(w, "size", m->mem_gb * 1e9, 0);
-	jw_str(w, "digest", "0000000000000000000000000000000000000000000000000000000000000000");
+	jw_str(
+	    w, "digest",
+	    "0000000000000000000000000000000000000000000000000000000000000000");
 	jw_obj_open(w, "details");
 	jw_str(w, "parent_model", "");
-	jw_str(w, "format", strcmp(m->backend, "mlx") == 0 ? "safetensors" : "gguf");
+	jw_str(w, "format",
+	       strcmp(m->backend, "mlx") == 0 ? "safetensors" : "gguf");
 	jw_str(w, "family", m->family);
 	jw_str(w, "parameter_size", "");
 	jw_str(w, "quantization_level", m->quant);
 	jw_obj_close(w);
 }
 
-void simpersona_ollama_tags(struct evhttp_request *req, const struct sim_profile *v, int n)
+void simpersona_ollama_tags(struct evhttp_request *req,
+			    const struct sim_profile *v, int n)
 {
 	jw w;
 
@@ -182,8 +194,8 @@ void simpersona_lms_list(struct evhttp_request *req, const struct simlms *m,
 	jw_free(&w);
 }
 
-void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *cur,
-			  int loaded)
+void simpersona_ollama_ps(struct evhttp_request *req,
+			  const struct sim_profile *cur, int loaded)
 {
 	jw w;
 

@@ -31,9 +31,10 @@ void simpersona_models(struct evhttp_request *req, enum sim_persona p,
 
 /* Ollama's GET /api/tags (every model, with its file size and format) and
  * GET /api/ps (the loaded one, with its context, when loaded). */
-void simpersona_ollama_tags(struct evhttp_request *req, const struct sim_profile *v, int n);
-void simpersona_ollama_ps(struct evhttp_request *req, const struct sim_profile *cur,
-			  int loaded);
+void simpersona_ollama_tags(struct evhttp_request *req,
+			    const struct sim_profile *v, int n);
+void simpersona_ollama_ps(struct evhttp_request *req,
+			  const struct sim_profile *cur, int loaded);
 
 /* LM Studio's listings of its models and instances m (src/llmsim/simlms) at now
  * (monotonic ns): 0.4's GET /api/v1/models (its docs, list.md), GET

@@ -34,55 +34,59 @@ struct stream {
 	struct evhttp_request *req;
 	struct evhttp_connection *evcon;
 	struct event *timer;
-	const struct sim_profile *prof; /* = &own_prof once the model is known */
-	struct sim_profile own_prof;   /* its copy: an instance unloaded meanwhile
-	                                * leaves the request its figures */
+	const struct sim_profile
+	    *prof;		     /* = &own_prof once the model is known */
+	struct sim_profile own_prof; /* its copy: an instance unloaded meanwhile
+				      * leaves the request its figures */
 	struct stream *qnext;
 	enum sim_api api;
 	enum state state;
 	int streaming, include_usage, ignore_eos;
 	int max_tokens, n_out, sent, n_reasoning;
 	int prompt_tokens, cached_tokens;
-	int decoding;            /* counted in n_decoding */
+	int decoding; /* counted in n_decoding */
 	int headers_sent, waiting_drain, reset_pending, fault_done;
 	int use_cache, natural;
-	int native;              /* Ollama's /api/chat: JSON lines */
-	int role_sent;           /* Ollama: role on the first chunk only */
-	int finish_sent;         /* vLLM: finish_reason on the last token's chunk */
-	int unknown_model;       /* the model named is not served (persona rules) */
+	int native;	   /* Ollama's /api/chat: JSON lines */
+	int role_sent;	   /* Ollama: role on the first chunk only */
+	int finish_sent;   /* vLLM: finish_reason on the last token's chunk */
+	int unknown_model; /* the model named is not served (persona rules) */
 	char model_asked[128];
-	char why[512];           /* LM Studio: why the model is not served */
-	char *prompt;            /* kept until the prefix cache stores it */
+	char why[512]; /* LM Studio: why the model is not served */
+	char *prompt;  /* kept until the prefix cache stores it */
 	size_t prompt_len;
-	struct { const char *ch; int n; } pend[64]; /* written, not logged */
+	struct {
+		const char *ch;
+		int n;
+	} pend[64]; /* written, not logged */
 	int npend;
 	long seq;
 	char rid[80];
 	char cid[48];
 	int64_t t_arrive, t_slot, t_first, t_last, next_due;
-	int64_t timer_due;           /* when the pending timer is meant to fire */
+	int64_t timer_due; /* when the pending timer is meant to fire */
 	struct sim_rng rng;
 	uint64_t text_seed;
 	struct simwire_fault fault;
-	jw text, reasoning;      /* non-streamed replies: the output so far */
+	jw text, reasoning; /* non-streamed replies: the output so far */
 	/* a graded item (--graded): its answer, cut into tokens at spaces */
-	const char *item;        /* its name, or NULL */
+	const char *item; /* its name, or NULL */
 	int item_wrong;
 	char answer[600];
 	short piece_at[320];
 	int n_pieces;
-	int lp_on;               /* logprobs asked: text and logprobs from simlp */
+	int lp_on; /* logprobs asked: text and logprobs from simlp */
 	struct simlp_req lp;
-	struct evbuffer *hold;   /* fault "buffered": chunks not yet sent */
-	char *kv;                /* its KV cache, while it runs (mmapped) */
+	struct evbuffer *hold; /* fault "buffered": chunks not yet sent */
+	char *kv;	       /* its KV cache, while it runs (mmapped) */
 	size_t kv_len;
 };
 
 /* The engine's state: one per process. */
 static struct simsrv_opts O;
 static struct event_base *base;
-static const struct sim_profile *current;   /* the model served */
-static int64_t loaded_at;                   /* mono ns when loading ends */
+static const struct sim_profile *current; /* the model served */
+static int64_t loaded_at;		  /* mono ns when loading ends */
 static FILE *logfile;
 static jw logw;
 static struct sim_cache *cache;
@@ -91,9 +95,9 @@ static struct stream *queue_head, *queue_tail;
 static int n_running, n_decoding;
 static long next_seq;
 static int stopping;
-static int jit_wait;                        /* LM Studio: requests wait for the
-                                             * load under way (just in time) */
-static struct event *load_timer;            /* ends a load requests wait for */
+static int jit_wait;		 /* LM Studio: requests wait for the
+				  * load under way (just in time) */
+static struct event *load_timer; /* ends a load requests wait for */
 static struct evhttp_request *load_calls[16]; /* Ollama load calls waiting */
 static int n_load_calls;
 
@@ -130,8 +134,7 @@ static void log_simple(const char *what, const struct stream *s)
 	log_end();
 }
 
-static void log_chunk(const struct stream *s, const char *ch, int n,
-		      int64_t t)
+static void log_chunk(const struct stream *s, const char *ch, int n, int64_t t)
 {
 	if (logfile == NULL)
 		return;
@@ -143,14 +146,13 @@ static void log_chunk(const struct stream *s, const char *ch, int n,
 
 /* ---- HTTP helpers ---------------------------------------------------- */
 
-static void add_header(struct evhttp_request *req, const char *k,
-		       const char *v)
+static void add_header(struct evhttp_request *req, const char *k, const char *v)
 {
 	evhttp_add_header(evhttp_request_get_output_headers(req), k, v);
 }
 
-static void reply_json(struct evhttp_request *req, int code,
-		       const char *reason, const char *json)
+static void reply_json(struct evhttp_request *req, int code, const char *reason,
+		       const char *json)
 {
 	struct evbuffer *b = evbuffer_new();
 
@@ -162,15 +164,15 @@ static void reply_json(struct evhttp_request *req, int code,
 
 /* An OpenAI-style error object, as llama-server, vLLM and LM Studio
  * send it. */
-static void reply_error(struct evhttp_request *req, int code,
-			const char *type, const char *msg)
+static void reply_error(struct evhttp_request *req, int code, const char *type,
+			const char *msg)
 {
 	jw w;
-	const char *reason = code == 400 ? "Bad Request" :
-			     code == 404 ? "Not Found" :
-			     code == 429 ? "Too Many Requests" :
-			     code == 503 ? "Service Unavailable" :
-			     "Internal Server Error";
+	const char *reason = code == 400   ? "Bad Request"
+			     : code == 404 ? "Not Found"
+			     : code == 429 ? "Too Many Requests"
+			     : code == 503 ? "Service Unavailable"
+					   : "Internal Server Error";
 
 	jw_init(&w);
 	jw_obj_open(&w, NULL);
@@ -207,23 +209,24 @@ static int model_served(const char *name)
 
 	switch (O.persona) {
 	case SIM_OLLAMA:
-		if (n > 7 && n < sizeof bare && !strcmp(name + n - 7, ":latest")) {
+		if (n > 7 && n < sizeof bare &&
+		    !strcmp(name + n - 7, ":latest")) {
 			memcpy(bare, name, n - 7);
 			bare[n - 7] = '\0';
 			name = bare;
 		}
 		return O.find_profile(name) != NULL;
 	case SIM_MLX:
-		return !strcmp(name, "default_model") || O.find_profile(name) != NULL;
-	case SIM_VLLM:
-		return O.find_profile(name) != NULL;
-	default:
-		return 1;
+		return !strcmp(name, "default_model") ||
+		       O.find_profile(name) != NULL;
+	case SIM_VLLM: return O.find_profile(name) != NULL;
+	default: return 1;
 	}
 }
 
 /* {"error": "..."}: Ollama's native errors and mlx_lm.server's. */
-static void reply_flat_error(struct evhttp_request *req, int code, const char *msg)
+static void reply_flat_error(struct evhttp_request *req, int code,
+			     const char *msg)
 {
 	jw w;
 
@@ -231,7 +234,8 @@ static void reply_flat_error(struct evhttp_request *req, int code, const char *m
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "error", msg);
 	jw_obj_close(&w);
-	reply_json(req, code, code == 404 ? "Not Found" : "Bad Request", jw_cstr(&w));
+	reply_json(req, code, code == 404 ? "Not Found" : "Bad Request",
+		   jw_cstr(&w));
 	jw_free(&w);
 }
 
@@ -255,7 +259,8 @@ static void reply_lms_not_found(struct evhttp_request *req, const char *msg)
 }
 
 /* A model the imitated server does not serve, as that server says it. */
-static void reply_unknown_model(struct evhttp_request *req, const struct stream *s)
+static void reply_unknown_model(struct evhttp_request *req,
+				const struct stream *s)
 {
 	char msg[300];
 
@@ -264,17 +269,22 @@ static void reply_unknown_model(struct evhttp_request *req, const struct stream 
 		return;
 	}
 	if (O.persona == SIM_OLLAMA) { /* routes.go: model 'X' not found */
-		snprintf(msg, sizeof msg, "model '%s' not found", s->model_asked);
+		snprintf(msg, sizeof msg, "model '%s' not found",
+			 s->model_asked);
 		if (s->native)
 			reply_flat_error(req, 404, msg);
 		else
 			reply_error(req, 404, "not_found_error", msg);
-	} else if (O.persona == SIM_MLX) { /* the load of an unknown repo fails */
-		snprintf(msg, sizeof msg, "llmsim (as mlx_lm.server): cannot load model "
-			 "'%s': not a local path nor a repository it can fetch", s->model_asked);
+	} else if (O.persona ==
+		   SIM_MLX) { /* the load of an unknown repo fails */
+		snprintf(msg, sizeof msg,
+			 "llmsim (as mlx_lm.server): cannot load model "
+			 "'%s': not a local path nor a repository it can fetch",
+			 s->model_asked);
 		reply_flat_error(req, 404, msg);
 	} else { /* vLLM engine/serving.py */
-		snprintf(msg, sizeof msg, "The model `%s` does not exist.", s->model_asked);
+		snprintf(msg, sizeof msg, "The model `%s` does not exist.",
+			 s->model_asked);
 		reply_error(req, 404, "NotFoundError", msg);
 	}
 }
@@ -381,12 +391,13 @@ static void chunk_open(jw *w, const struct stream *s)
 {
 	jw_obj_open(w, NULL);
 	jw_str(w, "id", s->cid);
-	jw_str(w, "object", s->api == SIM_CHAT ? "chat.completion.chunk" :
-						 "text_completion");
+	jw_str(w, "object",
+	       s->api == SIM_CHAT ? "chat.completion.chunk"
+				  : "text_completion");
 	jw_int(w, "created", (long long)time(NULL));
 	jw_str(w, "model", s->prof->id);
-	jw_str(w, "system_fingerprint", O.persona == SIM_OLLAMA ? "fp_ollama" :
-					"llmsim-" TB_VERSION);
+	jw_str(w, "system_fingerprint",
+	       O.persona == SIM_OLLAMA ? "fp_ollama" : "llmsim-" TB_VERSION);
 }
 
 static void usage_obj(jw *w, const struct stream *s, int natural)
@@ -423,7 +434,8 @@ static void server_stats(jw *w, const struct stream *s)
 		jw_int(w, "cache_n", s->cached_tokens);
 		jw_int(w, "prompt_n", pn);
 		jw_num(w, "prompt_ms", prompt_ms, 3);
-		jw_num(w, "prompt_per_token_ms", pn > 0 ? prompt_ms / pn : 0, 6);
+		jw_num(w, "prompt_per_token_ms", pn > 0 ? prompt_ms / pn : 0,
+		       6);
 		jw_num(w, "prompt_per_second",
 		       prompt_ms > 0 ? pn / prompt_ms * 1e3 : 0, 3);
 		/* As llama-server computes them (b10573 and later): the n - 1
@@ -460,12 +472,14 @@ static void server_stats(jw *w, const struct stream *s)
 static void vllm_metrics(jw *w, const struct stream *s)
 {
 	int eos = s->natural && O.eos_in_usage, n = s->sent + eos;
-	double step = eos && s->prof->decode_tps > 0 ? 1e3 / s->prof->decode_tps : 0;
+	double step =
+	    eos && s->prof->decode_tps > 0 ? 1e3 / s->prof->decode_tps : 0;
 	double gen = (double)(s->t_last - s->t_first) / 1e6 + step;
 	double all = (double)(s->t_last - s->t_slot) / 1e6 + step;
 
 	jw_obj_open(w, "metrics");
-	jw_num(w, "time_to_first_token_ms", (double)(s->t_first - s->t_slot) / 1e6, 3);
+	jw_num(w, "time_to_first_token_ms",
+	       (double)(s->t_first - s->t_slot) / 1e6, 3);
 	jw_num(w, "generation_time_ms", gen, 3);
 	jw_num(w, "queue_time_ms", (double)(s->t_slot - s->t_arrive) / 1e6, 3);
 	if (n > 1)
@@ -546,7 +560,9 @@ static void native_chunk(struct stream *s, const char *ch, const char *text,
 static void native_final(struct stream *s)
 {
 	int eos = s->natural && O.eos_in_usage;
-	int64_t step = eos && s->prof->decode_tps > 0 ? (int64_t)(1e9 / s->prof->decode_tps) : 0;
+	int64_t step = eos && s->prof->decode_tps > 0
+			   ? (int64_t)(1e9 / s->prof->decode_tps)
+			   : 0;
 	int64_t waited = loaded_at > s->t_arrive ? loaded_at - s->t_arrive : 0;
 	jw w;
 
@@ -587,15 +603,18 @@ static enum simlp_shape lp_shape(const struct stream *s)
 	if (!s->lp_on)
 		return SIMLP_NONE;
 	switch (O.persona) {
-	case SIM_LMSTUDIO: case SIM_MLX: return SIMLP_NONE;
+	case SIM_LMSTUDIO:
+	case SIM_MLX: return SIMLP_NONE;
 	case SIM_LLAMACPP: return SIMLP_LLAMA;
-	case SIM_OLLAMA: return s->api == SIM_COMPLETIONS ? SIMLP_NONE : SIMLP_CONTENT;
-	default: return s->api == SIM_COMPLETIONS ? SIMLP_LEGACY : SIMLP_CONTENT;
+	case SIM_OLLAMA:
+		return s->api == SIM_COMPLETIONS ? SIMLP_NONE : SIMLP_CONTENT;
+	default:
+		return s->api == SIM_COMPLETIONS ? SIMLP_LEGACY : SIMLP_CONTENT;
 	}
 }
 
-static void send_text_chunk(struct stream *s, const char *ch,
-			    const char *text, size_t len, int n)
+static void send_text_chunk(struct stream *s, const char *ch, const char *text,
+			    size_t len, int n)
 {
 	jw w;
 
@@ -613,7 +632,8 @@ static void send_text_chunk(struct stream *s, const char *ch,
 	} else {
 		jw_obj_open(&w, "delta");
 		if (strcmp(ch, "role") != 0 &&
-		    (O.persona == SIM_MLX || (O.persona == SIM_OLLAMA && !s->role_sent)))
+		    (O.persona == SIM_MLX ||
+		     (O.persona == SIM_OLLAMA && !s->role_sent)))
 			jw_str(&w, "role", "assistant");
 		s->role_sent = 1;
 		if (strcmp(ch, "role") == 0) {
@@ -720,15 +740,17 @@ static size_t queued_bytes(const struct stream *s)
 
 static void send_headers(struct stream *s)
 {
-	add_header(s->req, "Content-Type", s->fault.kind == F_WRONG_CTYPE ?
-		   "text/plain; charset=utf-8" : s->native ? "application/x-ndjson" :
-		   "text/event-stream");
+	add_header(s->req, "Content-Type",
+		   s->fault.kind == F_WRONG_CTYPE ? "text/plain; charset=utf-8"
+		   : s->native			  ? "application/x-ndjson"
+						  : "text/event-stream");
 	add_header(s->req, "Cache-Control", "no-cache");
 	add_header(s->req, "X-Request-Id", s->rid);
 	evhttp_send_reply_start(s->req, 200, "OK");
 	s->headers_sent = 1;
 	log_simple("headers", s);
-	if (O.role_early && s->api == SIM_CHAT && !s->native && has_role_chunk())
+	if (O.role_early && s->api == SIM_CHAT && !s->native &&
+	    has_role_chunk())
 		send_text_chunk(s, "role", "", 0, 0);
 	if (s->fault.kind == F_EARLY_TOKEN) /* text before the prompt is read */
 		send_text_chunk(s, "content", " ", 1, 0);
@@ -770,7 +792,8 @@ usage:
 	if (s->include_usage) {
 		jw_reset(&w);
 		chunk_open(&w, s);
-		if (O.persona == SIM_MLX) { /* server.py: the usage chunk's object */
+		if (O.persona ==
+		    SIM_MLX) { /* server.py: the usage chunk's object */
 			jw_reset(&w);
 			jw_obj_open(&w, NULL);
 			jw_str(&w, "id", s->cid);
@@ -802,8 +825,8 @@ static void reply_whole(struct stream *s)
 	jw_init(&w);
 	jw_obj_open(&w, NULL);
 	jw_str(&w, "id", s->cid);
-	jw_str(&w, "object", s->api == SIM_CHAT ? "chat.completion" :
-						 "text_completion");
+	jw_str(&w, "object",
+	       s->api == SIM_CHAT ? "chat.completion" : "text_completion");
 	jw_int(&w, "created", (long long)time(NULL));
 	jw_str(&w, "model", s->prof->id);
 	jw_arr_open(&w, "choices");
@@ -843,7 +866,8 @@ static struct leak *leaks;
 
 static void leak_one(void)
 {
-	struct leak *l = O.leak_bytes >= sizeof *l ? malloc(O.leak_bytes) : NULL;
+	struct leak *l =
+	    O.leak_bytes >= sizeof *l ? malloc(O.leak_bytes) : NULL;
 
 	if (l == NULL)
 		return;
@@ -917,10 +941,10 @@ static int fault_due(struct stream *s)
 {
 	struct simwire_fault *f = &s->fault;
 	static const char broken[] =
-		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bro";
+	    "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"bro";
 	static const char in_stream_error[] =
-		"{\"error\":{\"code\":500,\"message\":\"simulated error in "
-		"the middle of a stream\",\"type\":\"server_error\"}}";
+	    "{\"error\":{\"code\":500,\"message\":\"simulated error in "
+	    "the middle of a stream\",\"type\":\"server_error\"}}";
 
 	if (s->fault_done || s->sent < f->at ||
 	    (f->kind != F_STALL && f->kind != F_MALFORMED &&
@@ -959,8 +983,7 @@ static int fault_due(struct stream *s)
 		}
 		s->state = STREAM_DONE;
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -986,22 +1009,27 @@ static void match_graded(struct stream *s, const char *text, size_t len)
 
 	for (i = 0; g && i < g->n; i++) {
 		size_t k = strlen(g->v[i].text);
-		if (g->v[i].answer && k <= len && memcmp(text + len - k, g->v[i].text, k) == 0)
+		if (g->v[i].answer && k <= len &&
+		    memcmp(text + len - k, g->v[i].text, k) == 0)
 			break;
 	}
 	if (g == NULL || i == g->n)
 		return;
 	s->item = g->v[i].name;
 	s->item_wrong = item_wrong(s->prof, s->item);
-	grade_answer(g->v[i].answer, s->item_wrong, s->answer, sizeof s->answer);
-	for (const char *c = s->answer; *c && n < (int)(sizeof s->piece_at / sizeof *s->piece_at); c++)
-		if (c == s->answer || (isspace((unsigned char)*c) && !isspace((unsigned char)c[-1])))
+	grade_answer(g->v[i].answer, s->item_wrong, s->answer,
+		     sizeof s->answer);
+	for (const char *c = s->answer;
+	     *c && n < (int)(sizeof s->piece_at / sizeof *s->piece_at); c++)
+		if (c == s->answer || (isspace((unsigned char)*c) &&
+				       !isspace((unsigned char)c[-1])))
 			s->piece_at[n++] = (short)(c - s->answer);
 	s->n_pieces = n;
 }
 
 /* Output token i of the stream's content or reasoning. */
-static const char *token_text(const struct stream *s, int i, char *buf, size_t len)
+static const char *token_text(const struct stream *s, int i, char *buf,
+			      size_t len)
 {
 	int k = i - s->n_reasoning;
 
@@ -1009,8 +1037,9 @@ static const char *token_text(const struct stream *s, int i, char *buf, size_t l
 		return simlp_word(simlp_token(&s->lp, i));
 	if (s->item == NULL || k < 0)
 		return sim_token_text(s->text_seed, i);
-	snprintf(buf, len, "%.*s", k + 1 < s->n_pieces ?
-		 s->piece_at[k + 1] - s->piece_at[k] : (int)strlen(s->answer + s->piece_at[k]),
+	snprintf(buf, len, "%.*s",
+		 k + 1 < s->n_pieces ? s->piece_at[k + 1] - s->piece_at[k]
+				     : (int)strlen(s->answer + s->piece_at[k]),
 		 s->answer + s->piece_at[k]);
 	return buf;
 }
@@ -1064,8 +1093,10 @@ static void decode_step(struct stream *s)
 		}
 		if (paced) {
 			double u = sim_rng_sym(&s->rng);
-			int64_t gap = (int64_t)(sim_gap(s->prof, n_decoding,
-					s->prof->chunk_tokens, u) * 1e9);
+			int64_t gap =
+			    (int64_t)(sim_gap(s->prof, n_decoding,
+					      s->prof->chunk_tokens, u) *
+				      1e9);
 			s->next_due += gap;
 			schedule(s, s->next_due);
 			return;
@@ -1152,7 +1183,8 @@ static void stream_start(struct stream *s)
 	s->t_slot = clock_mono_ns();
 	n_running++;
 	kv_alloc(s);
-	if (logfile != NULL) { /* at t_slot, the anchor of the schedule itself */
+	if (logfile !=
+	    NULL) { /* at t_slot, the anchor of the schedule itself */
 		log_begin("start", s, s->t_slot);
 		log_end();
 	}
@@ -1186,8 +1218,9 @@ static void wait_load(void)
 	int64_t d = loaded_at - clock_mono_ns();
 	struct timeval tv;
 
-	if (loaded_at < 0 || (load_timer == NULL &&
-			      (load_timer = evtimer_new(base, on_load_done, NULL)) == NULL))
+	if (loaded_at < 0 ||
+	    (load_timer == NULL &&
+	     (load_timer = evtimer_new(base, on_load_done, NULL)) == NULL))
 		return;
 	if (d < 0)
 		d = 0;
@@ -1202,7 +1235,8 @@ static void start_queued(void)
 
 	if (stopping)
 		return;
-	if (loading()) { /* Ollama, mlx_lm.server: requests wait for the model */
+	if (loading()) { /* Ollama, mlx_lm.server: requests wait for the model
+			  */
 		wait_load();
 		return;
 	}
@@ -1226,7 +1260,8 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 {
 	struct simwire_req q;
 	const struct sim_profile *p;
-	const char *err = simwire_req_parse(body, s->api == SIM_CHAT, &q), *text;
+	const char *err = simwire_req_parse(body, s->api == SIM_CHAT, &q),
+		   *text;
 	size_t len;
 
 	if (err != NULL) {
@@ -1252,15 +1287,18 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	text = jw_data(&q.prompt, &len);
 	s->prompt_tokens = sim_prompt_tokens(text, len);
 	match_graded(s, text, len);
-	if (q.lp_asked && s->item == NULL) { /* a graded item keeps its answer */
+	if (q.lp_asked &&
+	    s->item == NULL) { /* a graded item keeps its answer */
 		s->lp_on = 1;
-		s->lp = (struct simlp_req){simlp_key(s->prof->family, text, len),
-			simlp_noise_key(s->prof->id), s->prof->logit_noise,
-			q.lp_top < SIMLP_V ? q.lp_top : SIMLP_V};
+		s->lp = (struct simlp_req){
+		    simlp_key(s->prof->family, text, len),
+		    simlp_noise_key(s->prof->id), s->prof->logit_noise,
+		    q.lp_top < SIMLP_V ? q.lp_top : SIMLP_V};
 	}
 	if (s->fault.kind == F_STICKY_CACHE) { /* a cache blind to the nonce */
-		const char *e = len > 0 && text[0] == '[' ?
-				memchr(text, ']', len < 128 ? len : 128) : NULL;
+		const char *e = len > 0 && text[0] == '['
+				    ? memchr(text, ']', len < 128 ? len : 128)
+				    : NULL;
 		if (e != NULL) {
 			len -= (size_t)(e + 1 - text);
 			text = e + 1;
@@ -1269,7 +1307,8 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	if (s->use_cache) {
 		size_t common = sim_cache_lookup(cache, text, len);
 		s->cached_tokens = common ? sim_prompt_tokens(text, common) : 0;
-		if (s->cached_tokens >= s->prompt_tokens) /* one is always run */
+		if (s->cached_tokens >=
+		    s->prompt_tokens) /* one is always run */
 			s->cached_tokens = s->prompt_tokens - 1;
 		s->prompt = malloc(len + 1);
 		if (s->prompt)
@@ -1291,7 +1330,9 @@ static void plan_output(struct stream *s)
 		int n = p->reasoning_tokens + s->n_pieces;
 		s->natural = !s->ignore_eos && n <= s->max_tokens;
 		s->n_out = s->natural ? n : s->max_tokens;
-		s->n_reasoning = p->reasoning_tokens < s->n_out ? p->reasoning_tokens : s->n_out;
+		s->n_reasoning = p->reasoning_tokens < s->n_out
+				     ? p->reasoning_tokens
+				     : s->n_out;
 		if (s->ignore_eos && s->n_out > n) /* past the answer: filler */
 			s->n_out = n;
 		return;
@@ -1301,21 +1342,22 @@ static void plan_output(struct stream *s)
 		s->n_out = p->natural_len;
 		s->natural = 1;
 	}
-	s->n_reasoning = p->reasoning_tokens < s->n_out ?
-			 p->reasoning_tokens : s->n_out;
+	s->n_reasoning =
+	    p->reasoning_tokens < s->n_out ? p->reasoning_tokens : s->n_out;
 }
 
 /* The fault for this request: its X-Sim-Fault header, else the run's
  * --fault with probability --fault-rate.  Returns -1 on a bad header. */
 static int pick_fault(struct evhttp_request *req, struct simwire_fault *f)
 {
-	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
-					   "X-Sim-Fault");
+	const char *h = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Sim-Fault");
 
 	memset(f, 0, sizeof *f);
 	if (h != NULL)
 		return simwire_fault_parse(h, f);
-	if (O.run_fault.kind != F_NONE && sim_rng_unit(&fault_rng) < O.fault_rate)
+	if (O.run_fault.kind != F_NONE &&
+	    sim_rng_unit(&fault_rng) < O.fault_rate)
 		*f = O.run_fault;
 	return 0;
 }
@@ -1338,12 +1380,13 @@ static void log_request(const struct stream *s)
 		jw_bool(&logw, "answer_right", !s->item_wrong);
 	}
 	if (s->lp_on)
-		simlp_truth(&logw, &s->lp, s->fault.kind == F_ENDLESS ? 0 : s->n_out);
+		simlp_truth(&logw, &s->lp,
+			    s->fault.kind == F_ENDLESS ? 0 : s->n_out);
 	log_end();
 }
 
-static void reply_fault(struct evhttp_request *req, const struct simwire_fault *f,
-			const char *rid)
+static void reply_fault(struct evhttp_request *req,
+			const struct simwire_fault *f, const char *rid)
 {
 	char msg[128], ra[32];
 
@@ -1353,8 +1396,11 @@ static void reply_fault(struct evhttp_request *req, const struct simwire_fault *
 	}
 	snprintf(msg, sizeof msg, "simulated HTTP %d (llmsim fault)", f->code);
 	add_header(req, "X-Request-Id", rid);
-	reply_error(req, f->code, f->code == 429 ? "rate_limit_error" :
-		    f->code == 503 ? "unavailable_error" : "server_error", msg);
+	reply_error(req, f->code,
+		    f->code == 429   ? "rate_limit_error"
+		    : f->code == 503 ? "unavailable_error"
+				     : "server_error",
+		    msg);
 }
 
 static struct stream *stream_new(struct evhttp_request *req, enum sim_api api)
@@ -1409,8 +1455,9 @@ static void handle_replay(struct evhttp_request *req, enum sim_api api)
 	struct evbuffer *b = evbuffer_new();
 
 	evbuffer_add(b, O.replay, O.replay_len);
-	add_header(req, "Content-Type", api == SIM_OLLAMA_CHAT ? "application/x-ndjson" :
-							       "text/event-stream");
+	add_header(req, "Content-Type",
+		   api == SIM_OLLAMA_CHAT ? "application/x-ndjson"
+					  : "text/event-stream");
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 	log_simple("replay", NULL);
@@ -1420,8 +1467,8 @@ static void handle_replay(struct evhttp_request *req, enum sim_api api)
  * max_tokens; it streams unless "stream": false, which is not imitated. */
 static int ollama_to_openai(cJSON *body, struct stream *s)
 {
-	const cJSON *np = cJSON_GetObjectItem(cJSON_GetObjectItem(body, "options"),
-					      "num_predict");
+	const cJSON *np = cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(body, "options"), "num_predict");
 	const cJSON *st = cJSON_GetObjectItem(body, "stream");
 
 	s->native = 1;
@@ -1440,12 +1487,16 @@ static void reply_vllm_ctx(struct evhttp_request *req, const struct stream *s)
 {
 	char msg[400];
 
-	snprintf(msg, sizeof msg, "This model's maximum context length is %d tokens. "
-		 "However, you requested %d output tokens and your prompt contains %d "
-		 "input tokens, for a total of %d tokens. Please reduce the length of the "
+	snprintf(msg, sizeof msg,
+		 "This model's maximum context length is %d tokens. "
+		 "However, you requested %d output tokens and your prompt "
+		 "contains %d "
+		 "input tokens, for a total of %d tokens. Please reduce the "
+		 "length of the "
 		 "input prompt or the number of requested output tokens. "
-		 "(parameter=input_tokens, value=%d)", s->prof->ctx_size, s->max_tokens,
-		 s->prompt_tokens, s->prompt_tokens + s->max_tokens, s->prompt_tokens);
+		 "(parameter=input_tokens, value=%d)",
+		 s->prof->ctx_size, s->max_tokens, s->prompt_tokens,
+		 s->prompt_tokens + s->max_tokens, s->prompt_tokens);
 	log_simple("ctx_exceeded", s);
 	reply_error(req, 400, "BadRequestError", msg);
 }
@@ -1453,15 +1504,19 @@ static void reply_vllm_ctx(struct evhttp_request *req, const struct stream *s)
 /* A completion request read into a new stream, or NULL when it has been
  * answered already: vLLM's dead engine, a loading server, a replay, a body
  * or fault that cannot be read. */
-static struct stream *accept_request(struct evhttp_request *req, enum sim_api api)
+static struct stream *accept_request(struct evhttp_request *req,
+				     enum sim_api api)
 {
 	struct stream *s;
 	cJSON *body;
 	const char *err;
 
-	if (O.engine_dead) { /* vLLM after EngineDeadError (v1/engine/exceptions.py) */
-		reply_error(req, 500, "InternalServerError", "EngineCore encountered an "
-			    "issue. See stack trace (above) for the root cause.");
+	if (O.engine_dead) { /* vLLM after EngineDeadError
+				(v1/engine/exceptions.py) */
+		reply_error(
+		    req, 500, "InternalServerError",
+		    "EngineCore encountered an "
+		    "issue. See stack trace (above) for the root cause.");
 		return NULL;
 	}
 	if (loading() && !simsrv_waits_for_load()) {
@@ -1477,19 +1532,23 @@ static struct stream *accept_request(struct evhttp_request *req, enum sim_api ap
 			    "the body is not valid JSON");
 		return NULL;
 	}
-	if ((s = stream_new(req, api == SIM_OLLAMA_CHAT ? SIM_CHAT : api)) == NULL) {
+	if ((s = stream_new(req, api == SIM_OLLAMA_CHAT ? SIM_CHAT : api)) ==
+	    NULL) {
 		cJSON_Delete(body);
 		reply_error(req, 500, "server_error", "out of memory");
 		return NULL;
 	}
 	if (api == SIM_OLLAMA_CHAT && ollama_to_openai(body, s) != 0) {
 		cJSON_Delete(body);
-		reply_flat_error(req, 400, "llmsim imitates Ollama's /api/chat streamed only");
+		reply_flat_error(
+		    req, 400,
+		    "llmsim imitates Ollama's /api/chat streamed only");
 		stream_discard(s);
 		return NULL;
 	}
-	err = pick_fault(req, &s->fault) != 0 ?
-	      "X-Sim-Fault: unknown fault (see llmsim -h)" : parse_request(s, body);
+	err = pick_fault(req, &s->fault) != 0
+		  ? "X-Sim-Fault: unknown fault (see llmsim -h)"
+		  : parse_request(s, body);
 	cJSON_Delete(body);
 	if (err != NULL) {
 		if (s->native)
@@ -1512,11 +1571,14 @@ static int refused(struct evhttp_request *req, struct stream *s)
 	if (O.persona == SIM_VLLM && s->prof->ctx_size > 0 &&
 	    s->prompt_tokens + s->max_tokens > s->prof->ctx_size) {
 		reply_vllm_ctx(req, s);
-	} else if (s->prof->ctx_size > 0 && s->prompt_tokens >= s->prof->ctx_size) {
+	} else if (s->prof->ctx_size > 0 &&
+		   s->prompt_tokens >= s->prof->ctx_size) {
 		/* As llama-server refuses a prompt over its context. */
-		snprintf(msg, sizeof msg, "request (%d tokens) exceeds the "
-			 "available context size (%d tokens), try increasing it",
-			 s->prompt_tokens, s->prof->ctx_size);
+		snprintf(
+		    msg, sizeof msg,
+		    "request (%d tokens) exceeds the "
+		    "available context size (%d tokens), try increasing it",
+		    s->prompt_tokens, s->prof->ctx_size);
 		log_simple("ctx_exceeded", s);
 		reply_error(req, 400, "exceed_context_size_error", msg);
 	} else if (s->fault.kind == F_HTTP) {
@@ -1556,14 +1618,14 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 		stream_discard(s);
 		return;
 	}
-	if (loaded_at < 0 && O.load_on_demand) /* Ollama: the first request loads */
+	if (loaded_at < 0 &&
+	    O.load_on_demand) /* Ollama: the first request loads */
 		O.load_on_demand();
 	plan_output(s);
 	log_request(s);
 	if (!refused(req, s))
 		enqueue(req, s);
 }
-
 
 /* ---- the engine's interface ------------------------------------------ */
 
@@ -1622,8 +1684,10 @@ void simsrv_ollama_load(struct evhttp_request *req, const char *model)
 	if (loaded_at < 0 && O.load_on_demand)
 		O.load_on_demand();
 	if (loading()) {
-		if (n_load_calls == (int)(sizeof load_calls / sizeof load_calls[0])) {
-			reply_error(req, 503, "unavailable_error", "server busy");
+		if (n_load_calls ==
+		    (int)(sizeof load_calls / sizeof load_calls[0])) {
+			reply_error(req, 503, "unavailable_error",
+				    "server busy");
 			return;
 		}
 		load_calls[n_load_calls++] = req;
@@ -1688,8 +1752,8 @@ void simsrv_stop(void)
 {
 	stopping = 1;
 	while (n_load_calls > 0) /* Ollama load calls still waiting */
-		reply_error(load_calls[--n_load_calls], 503, "unavailable_error",
-			    "the server is stopping");
+		reply_error(load_calls[--n_load_calls], 503,
+			    "unavailable_error", "the server is stopping");
 }
 
 void simsrv_free(void)

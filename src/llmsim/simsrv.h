@@ -25,25 +25,33 @@ enum sim_api { SIM_CHAT, SIM_COMPLETIONS, SIM_OLLAMA_CHAT };
 /* The server whose wire llmsim imitates (llmsim --as): each one's shapes
  * as its source says, cited in docs/servers.md.  SIM_GENERIC is the
  * flag-driven behaviour of earlier versions. */
-enum sim_persona { SIM_GENERIC, SIM_LLAMACPP, SIM_LMSTUDIO, SIM_OLLAMA, SIM_MLX, SIM_VLLM };
+enum sim_persona {
+	SIM_GENERIC,
+	SIM_LLAMACPP,
+	SIM_LMSTUDIO,
+	SIM_OLLAMA,
+	SIM_MLX,
+	SIM_VLLM
+};
 
 struct simsrv_opts {
 	enum sim_persona persona;
-	int engine_dead;                /* vLLM's EngineDeadError: every request 500 */
-	int vllm_metrics;               /* vLLM --enable-per-request-metrics */
-	const char *reasoning_field;    /* "reasoning_content" or "reasoning" */
+	int engine_dead;  /* vLLM's EngineDeadError: every request 500 */
+	int vllm_metrics; /* vLLM --enable-per-request-metrics */
+	const char *reasoning_field; /* "reasoning_content" or "reasoning" */
 	int timings, stats, role_early, eos_in_usage, no_usage;
-	uint64_t seed;                  /* jitter, text and faults */
-	struct simwire_fault run_fault;      /* --fault, for every request ... */
-	double fault_rate;              /* ... with this probability */
-	size_t leak_bytes;              /* --leak: memory kept per finished request */
-	double mem_scale;               /* real bytes per simulated byte (KV cache) */
-	const char *replay;             /* --replay: a body for every completion */
-	const struct prompt_set *graded; /* --graded: items answered by their
-	                                 * answer (grade.h), rightly or not by
-	                                 * the profile's graded_error; or NULL */
+	uint64_t seed;			/* jitter, text and faults */
+	struct simwire_fault run_fault; /* --fault, for every request ... */
+	double fault_rate;		/* ... with this probability */
+	size_t leak_bytes;  /* --leak: memory kept per finished request */
+	double mem_scale;   /* real bytes per simulated byte (KV cache) */
+	const char *replay; /* --replay: a body for every completion */
+	const struct prompt_set
+	    *graded; /* --graded: items answered by their
+		      * answer (grade.h), rightly or not by
+		      * the profile's graded_error; or NULL */
 	size_t replay_len;
-	FILE *log;                      /* the ground-truth log, or NULL */
+	FILE *log; /* the ground-truth log, or NULL */
 	const char *log_path;
 	/* the profile a request's model names, or NULL */
 	const struct sim_profile *(*find_profile)(const char *id);
@@ -51,7 +59,8 @@ struct simsrv_opts {
 	 * names (NULL: none named), loading it just in time (simsrv_jit_load)
 	 * when it is not loaded; NULL, with why, when no model answers the
 	 * name (404 model_not_found) */
-	const struct sim_profile *(*resolve)(const char *model, char *why, size_t n);
+	const struct sim_profile *(*resolve)(const char *model, char *why,
+					     size_t n);
 	/* Ollama loads a model at its first request: starts that load */
 	void (*load_on_demand)(void);
 	/* a write to the log failed: the tool stops; a lesser problem */

@@ -45,12 +45,16 @@ static int parse_one(const char *spec, struct simwire_fault *f)
 	}
 	if (strcmp(kind, "slow-headers") == 0) {
 		f->kind = F_SLOW_HEADERS;
-		return arg && units_duration(arg, &f->secs) == UNITS_OK ? 0 : -1;
+		return arg && units_duration(arg, &f->secs) == UNITS_OK ? 0
+									: -1;
 	}
-	static const struct { const char *name; enum simwire_fault_kind kind; }
-	bare[] = {{"endless", F_ENDLESS}, {"wrong-ctype", F_WRONG_CTYPE},
-		  {"no-done", F_NO_DONE}, {"early-token", F_EARLY_TOKEN},
-		  {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED}};
+	static const struct {
+		const char *name;
+		enum simwire_fault_kind kind;
+	} bare[] = {
+	    {"endless", F_ENDLESS},	      {"wrong-ctype", F_WRONG_CTYPE},
+	    {"no-done", F_NO_DONE},	      {"early-token", F_EARLY_TOKEN},
+	    {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED}};
 	for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++)
 		if (strcmp(kind, bare[i].name) == 0) {
 			f->kind = bare[i].kind;
@@ -69,7 +73,9 @@ static int parse_one(const char *spec, struct simwire_fault *f)
 	if (strcmp(kind, "stall") == 0) {
 		f->kind = F_STALL;
 		return colon && units_duration(colon + 1, &d) == UNITS_OK &&
-		       (f->secs = d, 1) ? 0 : -1;
+			       (f->secs = d, 1)
+			   ? 0
+			   : -1;
 	}
 	if (colon)
 		return -1;
@@ -99,9 +105,9 @@ static void append_content(jw *out, const cJSON *c)
 		jw_append(out, c->valuestring, strlen(c->valuestring));
 		return;
 	}
-	cJSON_ArrayForEach(part, c)
-		append_content(out, cJSON_IsString(part) ? part :
-			       cJSON_GetObjectItem(part, "text"));
+	cJSON_ArrayForEach(part, c) append_content(
+	    out,
+	    cJSON_IsString(part) ? part : cJSON_GetObjectItem(part, "text"));
 }
 
 /* Collects the prompt text; returns an error message or NULL. */
@@ -119,7 +125,8 @@ static const char *collect_prompt(const cJSON *body, int chat, jw *out)
 	}
 	if (!cJSON_IsArray(msgs) || cJSON_GetArraySize(msgs) == 0)
 		return "\"messages\" must be a non-empty array";
-	cJSON_ArrayForEach(m, msgs) {
+	cJSON_ArrayForEach(m, msgs)
+	{
 		const cJSON *c = cJSON_GetObjectItem(m, "content");
 		if (!cJSON_IsObject(m) ||
 		    !cJSON_IsString(cJSON_GetObjectItem(m, "role")))
@@ -157,7 +164,6 @@ static const char *read_max_tokens(const cJSON *body, int *out)
 	return NULL;
 }
 
-
 /* What each API asks logprobs with (docs/servers.md, Logprobs). */
 static void read_logprobs(const cJSON *body, int chat, struct simwire_req *q)
 {
@@ -179,7 +185,8 @@ static void read_logprobs(const cJSON *body, int chat, struct simwire_req *q)
 		q->lp_top = 0;
 }
 
-const char *simwire_req_parse(const cJSON *body, int chat, struct simwire_req *q)
+const char *simwire_req_parse(const cJSON *body, int chat,
+			      struct simwire_req *q)
 {
 	const cJSON *model = cJSON_GetObjectItem(body, "model");
 	const cJSON *opts = cJSON_GetObjectItem(body, "stream_options");

@@ -9,17 +9,28 @@
 
 /* The faults llmsim can inject (docs/llmsim.md, FAULTS). */
 enum simwire_fault_kind {
-	F_NONE, F_HTTP, F_RESET, F_MALFORMED, F_STALL, F_SLOW_HEADERS,
-	F_ENDLESS, F_WRONG_CTYPE, F_ERROR_IN_STREAM, F_NO_DONE,
+	F_NONE,
+	F_HTTP,
+	F_RESET,
+	F_MALFORMED,
+	F_STALL,
+	F_SLOW_HEADERS,
+	F_ENDLESS,
+	F_WRONG_CTYPE,
+	F_ERROR_IN_STREAM,
+	F_NO_DONE,
 	/* servers whose figures cannot be trusted (check-server's cases) */
-	F_USAGE_EXTRA, F_EARLY_TOKEN, F_STICKY_CACHE, F_BUFFERED
+	F_USAGE_EXTRA,
+	F_EARLY_TOKEN,
+	F_STICKY_CACHE,
+	F_BUFFERED
 };
 
 struct simwire_fault {
 	enum simwire_fault_kind kind;
-	int code;     /* F_HTTP: 400-599 */
-	int at;       /* after this many tokens */
-	double secs;  /* stall, slow headers; Retry-After for 429 */
+	int code;    /* F_HTTP: 400-599 */
+	int at;	     /* after this many tokens */
+	double secs; /* stall, slow headers; Retry-After for 429 */
 	char text[64];
 };
 
@@ -31,23 +42,24 @@ int simwire_fault_parse(const char *spec, struct simwire_fault *f);
 
 /* A completion request's fields as llmsim uses them. */
 struct simwire_req {
-	int max_tokens;       /* max_tokens or max_completion_tokens; 256 */
-	int stream;           /* "stream" */
-	int include_usage;    /* stream_options.include_usage */
+	int max_tokens;	   /* max_tokens or max_completion_tokens; 256 */
+	int stream;	   /* "stream" */
+	int include_usage; /* stream_options.include_usage */
 	int ignore_eos;
-	int cache_prompt;     /* llama-server's "cache_prompt", default 1 */
-	const char *model;    /* NULL when absent; belongs to the body */
-	int lp_asked;         /* logprobs asked for: chat "logprobs": true,
-	                       * completions "logprobs": K, or "n_probs" > 0 */
-	int lp_top;           /* alternatives asked per position (top_logprobs,
-	                       * the completions' K, n_probs) */
-	jw prompt;            /* the text of every message, or the prompt */
+	int cache_prompt;  /* llama-server's "cache_prompt", default 1 */
+	const char *model; /* NULL when absent; belongs to the body */
+	int lp_asked;	   /* logprobs asked for: chat "logprobs": true,
+			    * completions "logprobs": K, or "n_probs" > 0 */
+	int lp_top;	   /* alternatives asked per position (top_logprobs,
+			    * the completions' K, n_probs) */
+	jw prompt;	   /* the text of every message, or the prompt */
 };
 
 /* Reads body (chat: messages, else prompt).  Returns NULL, or the
  * reason the body is refused (400).  Release q with simwire_req_free either
  * way. */
-const char *simwire_req_parse(const cJSON *body, int chat, struct simwire_req *q);
+const char *simwire_req_parse(const cJSON *body, int chat,
+			      struct simwire_req *q);
 void simwire_req_free(struct simwire_req *q);
 
 #endif

@@ -1,5 +1,6 @@
 /* matrix: make matrix's plan reader: the plan checked (src/matrix/plan), its
- * entries' values for scripts/matrix.sh, and the estimate (src/matrix/planest). */
+ * entries' values for scripts/matrix.sh, and the estimate (src/matrix/planest).
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -17,10 +18,7 @@
 static struct options {
 	const char *results, *root;
 	int list, estimate;
-} opt = {
-	.results = "results",
-	.root = "."
-};
+} opt = {.results = "results", .root = "."};
 
 /* The totals of the estimate, over the entries not skipped. */
 static long long total_requests;
@@ -29,7 +27,8 @@ static char unknown[4096]; /* " a b": the entries without a speed */
 
 static void usage(int code)
 {
-	diag_usage(code, tool_synopsis, tool_help); /* both from docs/matrix.md */
+	diag_usage(code, tool_synopsis,
+		   tool_help); /* both from docs/matrix.md */
 }
 
 /* Every entry's every key, "entry<TAB>key<TAB>value", defaults applied. */
@@ -72,7 +71,8 @@ static void speeds(const struct plan *p, int i, struct planest_speed *s,
 	*dec = plan_get(p, i, "est_tps");
 	s->decode_tps = *dec[0] ? strtod(*dec, NULL) : NAN;
 	if (isnan(s->prefill_tps) && *plan_get(p, i, "est_prefill_tps"))
-		s->prefill_tps = strtod(plan_get(p, i, "est_prefill_tps"), NULL);
+		s->prefill_tps =
+		    strtod(plan_get(p, i, "est_prefill_tps"), NULL);
 	if (isnan(s->load_s) && *plan_get(p, i, "est_load_s"))
 		s->load_s = strtod(plan_get(p, i, "est_load_s"), NULL);
 }
@@ -93,17 +93,20 @@ static void estimate_entry(const struct plan *p, int i)
 	snprintf(name, sizeof name, "[%s]", plan_entry(p, i));
 	total_requests += w.requests;
 	if (isnan(s.decode_tps) || s.decode_tps <= 0) {
-		printf("  %-34s %6lld requests %9lld tokens out (at most) %10lld in   "
-		       "time unknown: no result, no est_tps\n", name, w.requests,
-		       w.out, w.in);
-		snprintf(unknown + strlen(unknown), sizeof unknown - strlen(unknown),
-			 " %s", plan_entry(p, i));
+		printf("  %-34s %6lld requests %9lld tokens out (at most) "
+		       "%10lld in   "
+		       "time unknown: no result, no est_tps\n",
+		       name, w.requests, w.out, w.in);
+		snprintf(unknown + strlen(unknown),
+			 sizeof unknown - strlen(unknown), " %s",
+			 plan_entry(p, i));
 		return;
 	}
 	h = planest_hours(&w, s.decode_tps, s.prefill_tps, s.load_s,
 			  atoll(plan_get(p, i, "loads")) + 1);
 	printf("  %-34s %6lld requests %9lld tokens out (at most) %10lld in   "
-	       "%8s at %s tok/s (%s)\n", name, w.requests, w.out, w.in,
+	       "%8s at %s tok/s (%s)\n",
+	       name, w.requests, w.out, w.in,
 	       planest_hours_text(h, hbuf, sizeof hbuf), dec, src);
 	snprintf(hbuf, sizeof hbuf, "%.4f", total_hours + h);
 	total_hours = strtod(hbuf, NULL);
@@ -114,29 +117,28 @@ static void estimate(const struct plan *p)
 	char hbuf[64];
 	int i;
 
-	printf("matrix: the estimate, one request at a time (docs/workflows.md, "
-	       "\"Estimate\"):\n");
+	printf(
+	    "matrix: the estimate, one request at a time (docs/workflows.md, "
+	    "\"Estimate\"):\n");
 	for (i = 0; i < plan_entries(p); i++)
 		if (strcmp(plan_get(p, i, "skip"), "yes") != 0)
 			estimate_entry(p, i);
 	printf("matrix: in all %lld requests, about %s at most%s%s\n",
-	       total_requests, planest_hours_text(total_hours, hbuf, sizeof hbuf),
+	       total_requests,
+	       planest_hours_text(total_hours, hbuf, sizeof hbuf),
 	       *unknown ? ", not counting the entries without a speed:" : "",
 	       unknown);
 }
 
 /* Long-only options: one enumeration from 256, as in every tool. */
-enum {
-	O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT
-};
+enum { O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT };
 
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"list", 0, 0, O_LIST}, {"estimate", 0, 0, O_ESTIMATE},
-		{"results", 1, 0, O_RESULTS}, {"root", 1, 0, O_ROOT},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
+	    {"list", 0, 0, O_LIST},	  {"estimate", 0, 0, O_ESTIMATE},
+	    {"results", 1, 0, O_RESULTS}, {"root", 1, 0, O_ROOT},
+	    {"help", 0, 0, 'h'},	  {0, 0, 0, 0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -163,8 +165,8 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_args(argc, argv);
 	if ((text = fileio_slurp(argv[optind], 16u << 20, &len)) == NULL)
-		diag_die(EXIT_RUNTIME, "%s: cannot read the plan: %s", argv[optind],
-			 strerror(errno));
+		diag_die(EXIT_RUNTIME, "%s: cannot read the plan: %s",
+			 argv[optind], strerror(errno));
 	if ((p = plan_parse(text, argv[optind], err, sizeof err)) == NULL ||
 	    plan_check(p, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "%s", err);

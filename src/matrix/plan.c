@@ -7,31 +7,67 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const plan_keys[] = {
-	"model", "model_id", "quant", "backend", "server", "load", "unload",
-	"start", "env", "setup", "labels", "est_tps", "est_prefill_tps",
-	"est_load_s", "capacity", "slo", "capacity_only", "server_name",
-	"base_url", "prompts", "extra", "leak", "ladder", "mixed", "loads",
-	"model_file", "load_cold", "reps", "warmup", "sweep", "per_user", "ctx",
-	"ctx_only", "max_tokens", "mem_interval", "timeout_first", "skip",
-	"ignore_eos", "gen_args", NULL
-};
+const char *const plan_keys[] = {"model",
+				 "model_id",
+				 "quant",
+				 "backend",
+				 "server",
+				 "load",
+				 "unload",
+				 "start",
+				 "env",
+				 "setup",
+				 "labels",
+				 "est_tps",
+				 "est_prefill_tps",
+				 "est_load_s",
+				 "capacity",
+				 "slo",
+				 "capacity_only",
+				 "server_name",
+				 "base_url",
+				 "prompts",
+				 "extra",
+				 "leak",
+				 "ladder",
+				 "mixed",
+				 "loads",
+				 "model_file",
+				 "load_cold",
+				 "reps",
+				 "warmup",
+				 "sweep",
+				 "per_user",
+				 "ctx",
+				 "ctx_only",
+				 "max_tokens",
+				 "mem_interval",
+				 "timeout_first",
+				 "skip",
+				 "ignore_eos",
+				 "gen_args",
+				 NULL};
 #define NKEYS (sizeof plan_keys / sizeof plan_keys[0] - 1)
 
 /* The values an entry has when neither it nor [defaults] sets them. */
 static const struct {
 	const char *key, *val;
 } builtin[] = {
-	{"base_url", "http://localhost:1234/v1"}, {"prompts", "prompts/std.json"},
-	{"reps", "3"}, {"warmup", "1"}, {"sweep", "1 2 4 8"}, {"per_user", "4"},
-	{"mem_interval", "100ms"}, {"capacity_only", "short"},
+    {"base_url", "http://localhost:1234/v1"},
+    {"prompts", "prompts/std.json"},
+    {"reps", "3"},
+    {"warmup", "1"},
+    {"sweep", "1 2 4 8"},
+    {"per_user", "4"},
+    {"mem_interval", "100ms"},
+    {"capacity_only", "short"},
 };
 
 struct entry {
 	char *name;
-	int line;          /* of its [name] */
-	char *val[NKEYS];  /* NULL: not set here */
-	int at[NKEYS];     /* the line that set it */
+	int line;	  /* of its [name] */
+	char *val[NKEYS]; /* NULL: not set here */
+	int at[NKEYS];	  /* the line that set it */
 };
 
 struct plan {
@@ -106,7 +142,8 @@ static char *section_of(char *s)
 	if (len < 3 || s[0] != '[' || s[len - 1] != ']')
 		return NULL;
 	for (i = 1; i < len - 1; i++)
-		if (!isalnum((unsigned char)s[i]) && strchr("._-", s[i]) == NULL)
+		if (!isalnum((unsigned char)s[i]) &&
+		    strchr("._-", s[i]) == NULL)
 			return NULL;
 	s[len - 1] = '\0';
 	return s + 1;
@@ -146,20 +183,21 @@ static struct entry *find(struct plan *p, const char *name)
 }
 
 /* Starts the entry name at line ln; NULL (err set) when named before. */
-static struct entry *begin(struct plan *p, const char *name, int ln,
-			   char *err, size_t n)
+static struct entry *begin(struct plan *p, const char *name, int ln, char *err,
+			   size_t n)
 {
 	struct entry *e = find(p, name), *ne;
 
 	if (e && e != &p->defaults) {
-		fail(err, n, "%s:%d: [%s] again (first at line %d)", p->name, ln,
-		     name, e->line);
+		fail(err, n, "%s:%d: [%s] again (first at line %d)", p->name,
+		     ln, name, e->line);
 		return NULL;
 	}
 	if (e)
 		return e;
 	if (p->n == p->cap) {
-		ne = realloc(p->e, (size_t)(p->cap ? 2 * p->cap : 16) * sizeof *ne);
+		ne = realloc(p->e,
+			     (size_t)(p->cap ? 2 * p->cap : 16) * sizeof *ne);
 		if (ne == NULL) {
 			fail(err, n, "%s: out of memory", p->name);
 			return NULL;
@@ -190,7 +228,8 @@ static int parse_line(struct plan *p, char *s, int ln, struct entry **cur,
 	if ((name = section_of(s)) != NULL)
 		return (*cur = begin(p, name, ln, err, n)) ? 0 : -1;
 	if (key_value(s, &key, &val) != 0) {
-		fail(err, n, "%s:%d: want 'key = value' or '[name]'", p->name, ln);
+		fail(err, n, "%s:%d: want 'key = value' or '[name]'", p->name,
+		     ln);
 		return -1;
 	}
 	if (*cur == NULL) {
@@ -221,8 +260,8 @@ static int parse_all(struct plan *p, const char *text, char *err, size_t n)
 		size_t len = strcspn(s, "\n");
 		ln++;
 		if (len >= sizeof line) {
-			fail(err, n, "%s:%d: a line longer than %zu bytes", p->name,
-			     ln, sizeof line - 1);
+			fail(err, n, "%s:%d: a line longer than %zu bytes",
+			     p->name, ln, sizeof line - 1);
 			return -1;
 		}
 		memcpy(line, s, len);
@@ -238,8 +277,7 @@ static int parse_all(struct plan *p, const char *text, char *err, size_t n)
 	return 0;
 }
 
-struct plan *plan_parse(const char *text, const char *name, char *err,
-			size_t n)
+struct plan *plan_parse(const char *text, const char *name, char *err, size_t n)
 {
 	struct plan *p = calloc(1, sizeof *p);
 
@@ -349,11 +387,13 @@ static int check_env(const struct plan *p, int i, char *err, size_t n)
 
 	if (*plan_get(p, i, "env") == '\0' || *plan_get(p, i, "start") != '\0')
 		return 0;
-	fail(err, n, "%s: [%s] env = %s: no engine would read it: only a server "
+	fail(err, n,
+	     "%s: [%s] env = %s: no engine would read it: only a server "
 	     "the plan starts (start = ...) gets the entry's environment; lms "
 	     "load passes LM Studio no variable. Start the engine in the entry "
 	     "(start = llama-server ...), or set it where LM Studio itself is "
-	     "started", where(p, i, "env", at, sizeof at), p->e[i].name,
+	     "started",
+	     where(p, i, "env", at, sizeof at), p->e[i].name,
 	     plan_get(p, i, "env"));
 	return -1;
 }
@@ -361,9 +401,8 @@ static int check_env(const struct plan *p, int i, char *err, size_t n)
 static int check_entry(const struct plan *p, int i, char *err, size_t n)
 {
 	static const char *const numeric[] = {
-		"reps", "warmup", "per_user", "leak", "loads", "est_tps",
-		"est_prefill_tps", "est_load_s", "capacity", NULL
-	};
+	    "reps",    "warmup",	  "per_user",	"leak",	    "loads",
+	    "est_tps", "est_prefill_tps", "est_load_s", "capacity", NULL};
 	static const char *const levels[] = {"sweep", "mixed", "ladder", NULL};
 	const char *const *k;
 	char at[300];
@@ -379,10 +418,11 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 		}
 	for (k = levels; *k; k++) {
 		const char *v = plan_get(p, i, *k);
-		if (!is_levels(v) && !(strcmp(*k, "ladder") == 0 &&
-				       strcmp(v, "default") == 0)) {
+		if (!is_levels(v) &&
+		    !(strcmp(*k, "ladder") == 0 && strcmp(v, "default") == 0)) {
 			fail(err, n, "%s: [%s] %s = %s: want whole numbers",
-			     where(p, i, *k, at, sizeof at), p->e[i].name, *k, v);
+			     where(p, i, *k, at, sizeof at), p->e[i].name, *k,
+			     v);
 			return -1;
 		}
 	}

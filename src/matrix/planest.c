@@ -48,8 +48,8 @@ static long long prompt_in(const cJSON *v)
 
 	if (text)
 		n = chars(text);
-	else if ((msg = cJSON_PrintUnformatted(
-			  cJSON_GetObjectItemCaseSensitive(v, "messages"))) != NULL) {
+	else if ((msg = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(
+		      v, "messages"))) != NULL) {
 		n = chars(msg);
 		free(msg);
 	} else
@@ -83,17 +83,22 @@ int planest_set(const char *text, const char *only, const char *max_tokens,
 	memset(w, 0, sizeof *w);
 	if (!cJSON_IsObject(doc) && !cJSON_IsArray(doc)) {
 		cJSON_Delete(doc);
-		fail(err, n, "not a prompt set (want an object or an array of prompts)");
+		fail(
+		    err, n,
+		    "not a prompt set (want an object or an array of prompts)");
 		return -1;
 	}
-	cJSON_ArrayForEach(v, doc) {
-		const char *name = cJSON_IsArray(doc) ? jget_str(v, "name") : v->string;
+	cJSON_ArrayForEach(v, doc)
+	{
+		const char *name =
+		    cJSON_IsArray(doc) ? jget_str(v, "name") : v->string;
 		if (name == NULL || (cJSON_IsObject(doc) && name[0] == '_') ||
 		    !chosen(only, name))
 			continue;
 		w->requests++;
-		w->out += max_tokens && *max_tokens ? atoll(max_tokens)
-			: (long long)jget_num(v, "max_tokens", 256);
+		w->out += max_tokens && *max_tokens
+			      ? atoll(max_tokens)
+			      : (long long)jget_num(v, "max_tokens", 256);
 		w->in += prompt_in(v);
 	}
 	cJSON_Delete(doc);
@@ -102,8 +107,7 @@ int planest_set(const char *text, const char *only, const char *max_tokens,
 
 /* A file the plan names, as given when it exists or is absolute (or
  * empty), else under root. */
-static const char *path_of(const char *root, const char *p, char *buf,
-			   size_t n)
+static const char *path_of(const char *root, const char *p, char *buf, size_t n)
 {
 	struct stat st;
 
@@ -125,16 +129,16 @@ static int read_set(const struct plan *p, int i, const char *root,
 
 	path = path_of(root, path, buf, sizeof buf);
 	if ((text = fileio_slurp(path, MAX_SET, &len)) == NULL) {
-		fail(err, n, "%s: [%s] cannot read the prompt set %s", plan_name(p),
-		     plan_entry(p, i), path);
+		fail(err, n, "%s: [%s] cannot read the prompt set %s",
+		     plan_name(p), plan_entry(p, i), path);
 		return -1;
 	}
 	rc = planest_set(text, only, plan_get(p, i, "max_tokens"), w, why,
 			 sizeof why);
 	free(text);
 	if (rc != 0)
-		fail(err, n, "%s: [%s] %s: %s", plan_name(p), plan_entry(p, i), path,
-		     why);
+		fail(err, n, "%s: [%s] %s: %s", plan_name(p), plan_entry(p, i),
+		     path, why);
 	return rc;
 }
 
@@ -170,8 +174,8 @@ static void add(struct planest_work *w, long long r, long long o, long long in)
 /* The standard set and the extra ones: reps passes after warmup requests
  * (an average prompt each).  *std gets the standard set's counts. */
 static int add_sets(const struct plan *p, int i, const char *root,
-		    struct planest_work *w, struct planest_work *std,
-		    char *err, size_t n)
+		    struct planest_work *w, struct planest_work *std, char *err,
+		    size_t n)
 {
 	long long reps = num(p, i, "reps", 1), warm = num(p, i, "warmup", 0);
 	const char *extra = plan_get(p, i, "extra");
@@ -187,18 +191,20 @@ static int add_sets(const struct plan *p, int i, const char *root,
 			*std = c;
 		first = 0;
 		if (c.requests > 0)
-			add(w, reps * c.requests + warm, reps * c.out + warm * c.out /
-			    c.requests, reps * c.in + warm * c.in / c.requests);
+			add(w, reps * c.requests + warm,
+			    reps * c.out + warm * c.out / c.requests,
+			    reps * c.in + warm * c.in / c.requests);
 	} while (word(&extra, x, sizeof x));
 	return 0;
 }
 
 /* The sweep's levels above one user: whole sets, ceil(c x per_user /
  * prompts) of them; and the leak soak's requests. */
-static void add_sweep(const struct plan *p, int i,
-		      const struct planest_work *s, struct planest_work *w)
+static void add_sweep(const struct plan *p, int i, const struct planest_work *s,
+		      struct planest_work *w)
 {
-	long long pu = num(p, i, "per_user", 4), np = s->requests ? s->requests : 1;
+	long long pu = num(p, i, "per_user", 4),
+		  np = s->requests ? s->requests : 1;
 	long long c, k;
 	const char *levels = plan_get(p, i, "sweep");
 	char x[64];
@@ -253,9 +259,10 @@ static int add_capacity(const struct plan *p, int i, const char *root,
 
 	if (*plan_get(p, i, "capacity") == '\0')
 		return 0;
-	if (slo_parse(*slo ? slo : SLO_DEFAULT_CHAT, &set, why, sizeof why) != 0) {
-		fail(err, n, "%s: [%s] slo = %s: %s", plan_name(p), plan_entry(p, i),
-		     slo, why);
+	if (slo_parse(*slo ? slo : SLO_DEFAULT_CHAT, &set, why, sizeof why) !=
+	    0) {
+		fail(err, n, "%s: [%s] slo = %s: %s", plan_name(p),
+		     plan_entry(p, i), slo, why);
 		return -1;
 	}
 	if (users < 1 || users > 4096) {
@@ -270,12 +277,15 @@ static int add_capacity(const struct plan *p, int i, const char *root,
 		     plan_get(p, i, "capacity_only"), &s, err, n) != 0)
 		return -1;
 	if ((np = s.requests) == 0) {
-		fail(err, n, "%s: [%s] capacity_only = %s: none of the prompts %s",
-		     plan_name(p), plan_entry(p, i), plan_get(p, i, "capacity_only"),
+		fail(err, n,
+		     "%s: [%s] capacity_only = %s: none of the prompts %s",
+		     plan_name(p), plan_entry(p, i),
+		     plan_get(p, i, "capacity_only"),
 		     plan_get(p, i, "prompts"));
 		return -1;
 	}
-	k = cap_max_requests((int)users, need, num(p, i, "per_user", 4), (long)np);
+	k = cap_max_requests((int)users, need, num(p, i, "per_user", 4),
+			     (long)np);
 	add(w, k, k * s.out / np, k * s.in / np);
 	return 0;
 }
@@ -345,7 +355,8 @@ static int matches(const cJSON *run, const char *model, const char *quant)
 
 	return fmt && strcmp(fmt, "tokbench-run") == 0 && m &&
 	       strcmp(m, model) == 0 &&
-	       (quant == NULL || *quant == '\0' || (q && strcmp(q, quant) == 0)) &&
+	       (quant == NULL || *quant == '\0' ||
+		(q && strcmp(q, quant) == 0)) &&
 	       cJSON_IsNumber(c) && c->valuedouble == 1;
 }
 
@@ -396,7 +407,8 @@ static size_t read_runs(const char *dir, cJSON ***docs)
 		if ((text = fileio_slurp(path, MAX_SET, &len)) == NULL)
 			continue;
 		if (n == cap) {
-			if ((v = realloc(*docs, (2 * cap + 16) * sizeof *v)) == NULL) {
+			if ((v = realloc(*docs, (2 * cap + 16) * sizeof *v)) ==
+			    NULL) {
 				free(text);
 				break;
 			}

@@ -74,7 +74,8 @@ static int gpu_start(gpumem *g, long interval_ms, char *err, int errlen)
 static int gpu_read(gpumem *g, char *err, int errlen)
 {
 	if (read_apple(g) != 0 && g->ndev == 0) {
-		snprintf(err, (size_t)errlen, "ioreg gave no GPU memory figure");
+		snprintf(err, (size_t)errlen,
+			 "ioreg gave no GPU memory figure");
 		return -1;
 	}
 	return 0;
@@ -113,7 +114,8 @@ static int drain_nvidia(gpumem *g, char *err, int errlen)
 	ssize_t n;
 	struct osparse_gpu one[GPUMEM_MAX];
 
-	while ((n = read(g->fd, g->buf + g->len, sizeof g->buf - 1 - g->len)) > 0)
+	while ((n = read(g->fd, g->buf + g->len, sizeof g->buf - 1 - g->len)) >
+	       0)
 		g->len += (size_t)n;
 	if (n == 0) {
 		snprintf(err, (size_t)errlen, "nvidia-smi exited");

@@ -1,4 +1,5 @@
-/* gpumem: GPU memory samples (NVIDIA through nvidia-smi, Apple through ioreg). */
+/* gpumem: GPU memory samples (NVIDIA through nvidia-smi, Apple through ioreg).
+ */
 #ifndef TB_GPUMEM_H
 #define TB_GPUMEM_H
 
@@ -9,9 +10,10 @@
 struct gpumem_dev {
 	int index;
 	char name[96];
-	int64_t used, total;     /* bytes; -1 unknown */
-	double power_w;          /* -1 unknown */
-	int64_t wired_limit;     /* Apple: iogpu.wired_limit_mb in bytes, 0 = OS default */
+	int64_t used, total; /* bytes; -1 unknown */
+	double power_w;	     /* -1 unknown */
+	int64_t wired_limit; /* Apple: iogpu.wired_limit_mb in bytes, 0 = OS
+				default */
 };
 
 typedef struct gpumem gpumem;

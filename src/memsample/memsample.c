@@ -32,9 +32,7 @@ static struct options {
 	double duration;
 	int system, gpu, pss;
 	int port; /* --port: the server listening there */
-} opt = {
-	.interval = 0.1
-};
+} opt = {.interval = 0.1};
 static pid_t roots[MAX_ROOTS];
 static int n_roots;
 static const char *names[MAX_ROOTS];
@@ -45,18 +43,19 @@ static jw ew;
 static gpumem *gpu;
 static long samples, missed;
 static int64_t peak_rss = -1;
-static int resolved[MAX_ROOTS + 1];  /* per -n name (and --port, last): found */
-static int n_pending;                /* -n names and --port not found yet */
-static int told_missing;             /* said once that they are not there */
+static int resolved[MAX_ROOTS + 1]; /* per -n name (and --port, last): found */
+static int n_pending;		    /* -n names and --port not found yet */
+static int told_missing;	    /* said once that they are not there */
 static const char *missing(char *buf, size_t len);
 static int pss_warned;
 static int64_t last_scan;
-static pid_t denied[MAX_ROOTS];       /* warned about once each */
+static pid_t denied[MAX_ROOTS]; /* warned about once each */
 static int n_denied;
 
 static void usage(int code)
 {
-	diag_usage(code, tool_synopsis, tool_help); /* both from docs/memsample.md */
+	diag_usage(code, tool_synopsis,
+		   tool_help); /* both from docs/memsample.md */
 }
 
 /* --page-cache: the file's share in the page cache, then exit: whether a
@@ -73,48 +72,63 @@ static _Noreturn void page_cache(const char *path)
 }
 
 /* Long-only options: one enumeration from 256, as in every tool. */
-enum {
-	O_SYSTEM = 256, O_GPU, O_PSS, O_PORT, O_PAGE_CACHE, O_DROP_PAGE_CACHE
-};
+enum { O_SYSTEM = 256, O_GPU, O_PSS, O_PORT, O_PAGE_CACHE, O_DROP_PAGE_CACHE };
 
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"interval", 1, 0, 'i'}, {"pid", 1, 0, 'p'}, {"name", 1, 0, 'n'},
-		{"system", 0, 0, O_SYSTEM}, {"gpu", 0, 0, O_GPU}, {"pss", 0, 0, O_PSS},
-		{"duration", 1, 0, 'd'}, {"port", 1, 0, O_PORT}, {"help", 0, 0, 'h'},
-		{"page-cache", 1, 0, O_PAGE_CACHE}, {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
-		{0, 0, 0, 0}
-	};
+	    {"interval", 1, 0, 'i'},
+	    {"pid", 1, 0, 'p'},
+	    {"name", 1, 0, 'n'},
+	    {"system", 0, 0, O_SYSTEM},
+	    {"gpu", 0, 0, O_GPU},
+	    {"pss", 0, 0, O_PSS},
+	    {"duration", 1, 0, 'd'},
+	    {"port", 1, 0, O_PORT},
+	    {"help", 0, 0, 'h'},
+	    {"page-cache", 1, 0, O_PAGE_CACHE},
+	    {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
+	    {0, 0, 0, 0}};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "i:p:n:d:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:p:n:d:h", longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'i':
 			opt.interval = args_duration("-i", optarg);
 			if (opt.interval < 0.001)
-				diag_die(EXIT_USAGE, "-i %s: at least 1ms", optarg);
+				diag_die(EXIT_USAGE, "-i %s: at least 1ms",
+					 optarg);
 			break;
 		case 'd': opt.duration = args_duration("-d", optarg); break;
 		case 'p':
 			if (n_roots == MAX_ROOTS)
-				diag_die(EXIT_USAGE, "more than %d -p", MAX_ROOTS);
-			roots[n_roots++] = (pid_t)args_int("-p", optarg, 1, 2147483647);
+				diag_die(EXIT_USAGE, "more than %d -p",
+					 MAX_ROOTS);
+			roots[n_roots++] =
+			    (pid_t)args_int("-p", optarg, 1, 2147483647);
 			break;
 		case 'n':
 			if (n_names == MAX_ROOTS || *optarg == '\0')
 				diag_die(EXIT_USAGE, "-n: want a process name");
 			names[n_names++] = optarg;
 			break;
-		case O_PORT: opt.port = (int)args_int("--port", optarg, 1, 65535); break;
+		case O_PORT:
+			opt.port = (int)args_int("--port", optarg, 1, 65535);
+			break;
 		case O_SYSTEM: opt.system = 1; break;
 		case O_GPU: opt.gpu = 1; break;
 		case O_PSS: opt.pss = 1; break;
 		case O_PAGE_CACHE: page_cache(optarg); break;
 		case O_DROP_PAGE_CACHE:
 			if (pagecache_drop(optarg) != 0)
-				diag_die(EXIT_RUNTIME, "%s: cannot drop it from the page cache: %s",
-					 optarg, errno == ENOSYS ? "this OS offers no way" : strerror(errno));
+				diag_die(EXIT_RUNTIME,
+					 "%s: cannot drop it from the page "
+					 "cache: %s",
+					 optarg,
+					 errno == ENOSYS
+					     ? "this OS offers no way"
+					     : strerror(errno));
 			exit(EXIT_OK);
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
@@ -176,14 +190,17 @@ static void pin(const char *what, pid_t *m, int n, int slot)
 		return;
 	if (n > 1) {
 		for (i = 0; i < n && len < sizeof list - 16; i++)
-			len += (size_t)snprintf(list + len, sizeof list - len, "%s%d",
-						i ? ", " : "", (int)m[i]);
-		diag_die(EXIT_RUNTIME, "%s: %d processes match (pid %s); choose one "
+			len +=
+			    (size_t)snprintf(list + len, sizeof list - len,
+					     "%s%d", i ? ", " : "", (int)m[i]);
+		diag_die(EXIT_RUNTIME,
+			 "%s: %d processes match (pid %s); choose one "
 			 "with -p PID, or --port PORT for the server of a URL",
 			 what, n, list);
 	}
 	if (n_roots == MAX_ROOTS)
-		diag_die(EXIT_RUNTIME, "more than %d processes to watch", MAX_ROOTS);
+		diag_die(EXIT_RUNTIME, "more than %d processes to watch",
+			 MAX_ROOTS);
 	roots[n_roots++] = m[0];
 	resolved[slot] = 1;
 	n_pending--;
@@ -214,8 +231,10 @@ static void rescan_targets(int64_t now)
 		pin(what, m, n, MAX_ROOTS);
 	}
 	if (n_pending > 0 && !told_missing++)
-		diag_warn("%s: nothing matches (yet); no memory of it is sampled until "
-			  "it appears", missing(what, sizeof what));
+		diag_warn("%s: nothing matches (yet); no memory of it is "
+			  "sampled until "
+			  "it appears",
+			  missing(what, sizeof what));
 }
 
 /* The -n names and --port not found, for a message. */
@@ -227,9 +246,11 @@ static const char *missing(char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < n_names && k + 8 < len; i++)
 		if (!resolved[i])
-			k += (size_t)snprintf(buf + k, len - k, "%s-n %s", k ? ", " : "", names[i]);
+			k += (size_t)snprintf(buf + k, len - k, "%s-n %s",
+					      k ? ", " : "", names[i]);
 	if (opt.port > 0 && !resolved[MAX_ROOTS] && k + 8 < len)
-		snprintf(buf + k, len - k, "%s--port %d", k ? ", " : "", opt.port);
+		snprintf(buf + k, len - k, "%s--port %d", k ? ", " : "",
+			 opt.port);
 	return buf;
 }
 
@@ -270,12 +291,16 @@ static int write_proc(const pid_t *tree, int n)
 	for (i = 0; i < n; i++) {
 		if (procmem_usage(tree[i], opt.pss, &u) != 0) {
 			/* ESRCH: it exited between listing and reading */
-			if (errno == EACCES && !seen(denied, n_denied, tree[i]) &&
+			if (errno == EACCES &&
+			    !seen(denied, n_denied, tree[i]) &&
 			    n_denied < MAX_ROOTS) {
 				denied[n_denied++] = tree[i];
-				diag_warn("process %d: its memory may not be read "
-					  "(another user's; run memsample as that user "
-					  "or root); left out", (int)tree[i]);
+				diag_warn(
+				    "process %d: its memory may not be read "
+				    "(another user's; run memsample as that "
+				    "user "
+				    "or root); left out",
+				    (int)tree[i]);
 			}
 			continue;
 		}
@@ -295,11 +320,16 @@ static int write_proc(const pid_t *tree, int n)
 	if (rss > peak_rss)
 		peak_rss = rss;
 	jw_int(&ew, "rss_bytes", rss);
-	if (anon >= 0) jw_int(&ew, "anon_bytes", anon);
-	if (file >= 0) jw_int(&ew, "file_bytes", file);
-	if (swap >= 0) jw_int(&ew, "swap_bytes", swap);
-	if (pss >= 0) jw_int(&ew, "pss_bytes", pss);
-	if (fp >= 0) jw_int(&ew, "footprint_bytes", fp);
+	if (anon >= 0)
+		jw_int(&ew, "anon_bytes", anon);
+	if (file >= 0)
+		jw_int(&ew, "file_bytes", file);
+	if (swap >= 0)
+		jw_int(&ew, "swap_bytes", swap);
+	if (pss >= 0)
+		jw_int(&ew, "pss_bytes", pss);
+	if (fp >= 0)
+		jw_int(&ew, "footprint_bytes", fp);
 	jw_int(&ew, "peak_rss_bytes", peak_rss);
 	jw_obj_close(&ew);
 	if (opt.pss && pss < 0 && ok > 0 && !pss_warned++)
@@ -318,9 +348,12 @@ static void write_sys(void)
 	jw_int(&ew, "total_bytes", s.total);
 	jw_int(&ew, "used_bytes", s.used);
 	jw_int(&ew, "available_bytes", s.available);
-	if (s.swap_used >= 0) jw_int(&ew, "swap_used_bytes", s.swap_used);
-	if (s.wired >= 0) jw_int(&ew, "wired_bytes", s.wired);
-	if (s.compressed >= 0) jw_int(&ew, "compressed_bytes", s.compressed);
+	if (s.swap_used >= 0)
+		jw_int(&ew, "swap_used_bytes", s.swap_used);
+	if (s.wired >= 0)
+		jw_int(&ew, "wired_bytes", s.wired);
+	if (s.compressed >= 0)
+		jw_int(&ew, "compressed_bytes", s.compressed);
 	jw_obj_close(&ew);
 }
 
@@ -337,9 +370,12 @@ static void write_gpu(void)
 		jw_obj_open(&ew, NULL);
 		jw_int(&ew, "index", d[i].index);
 		jw_str(&ew, "name", d[i].name);
-		if (d[i].used >= 0) jw_int(&ew, "used_bytes", d[i].used);
-		if (d[i].total >= 0) jw_int(&ew, "total_bytes", d[i].total);
-		if (d[i].power_w >= 0) jw_num(&ew, "power_w", d[i].power_w, 2);
+		if (d[i].used >= 0)
+			jw_int(&ew, "used_bytes", d[i].used);
+		if (d[i].total >= 0)
+			jw_int(&ew, "total_bytes", d[i].total);
+		if (d[i].power_w >= 0)
+			jw_num(&ew, "power_w", d[i].power_w, 2);
 		if (d[i].wired_limit >= 0)
 			jw_int(&ew, "wired_limit_bytes", d[i].wired_limit);
 		jw_obj_close(&ew);
@@ -350,7 +386,8 @@ static void write_gpu(void)
 static void emit(void)
 {
 	if (jw_emit(&ew, stdout, 1) != 0)
-		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(errno));
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s",
+			 strerror(errno));
 }
 
 /* One sample; returns the number of watched processes alive. */
@@ -406,7 +443,8 @@ static void check_roots(void)
 
 	for (i = 0; i < n_roots; i++)
 		if (!procmem_alive(roots[i]))
-			diag_die(EXIT_RUNTIME, "-p %d: no such process", (int)roots[i]);
+			diag_die(EXIT_RUNTIME, "-p %d: no such process",
+				 (int)roots[i]);
 }
 
 /* Watching ends when every watched process has exited (with -n and
@@ -430,7 +468,8 @@ static const char *run(void)
 		now = clock_mono_ns();
 		if (watched_gone(sample(now)))
 			return "exited";
-		if (opt.duration > 0 && (double)(now - start) / 1e9 >= opt.duration)
+		if (opt.duration > 0 &&
+		    (double)(now - start) / 1e9 >= opt.duration)
 			return "duration";
 		now = clock_mono_ns();
 		k++;
@@ -439,7 +478,8 @@ static const char *run(void)
 			missed += behind - k;
 			k = behind;
 		}
-		while (!sigstop_caught() && clock_sleep_until(start + k * step) != 0)
+		while (!sigstop_caught() &&
+		       clock_sleep_until(start + k * step) != 0)
 			;
 		if (sigstop_caught())
 			return "signal";
@@ -468,8 +508,10 @@ int main(int argc, char **argv)
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;
 	if (n_pending > 0) { /* what it was asked to watch never existed */
-		diag_warn("%s: no process ever matched: nothing of the server's memory "
-			  "was sampled", missing(err, sizeof err));
+		diag_warn("%s: no process ever matched: nothing of the "
+			  "server's memory "
+			  "was sampled",
+			  missing(err, sizeof err));
 		return EXIT_RUNTIME;
 	}
 	return EXIT_OK;

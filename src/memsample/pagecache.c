@@ -37,7 +37,8 @@ int pagecache_resident(const char *path, int64_t *bytes, int64_t *resident)
 	vec = malloc(chunk / (size_t)page + 1);
 	for (size_t off = 0; vec != NULL && off < len; off += chunk) {
 		step = len - off < chunk ? len - off : chunk;
-		void *m = mmap(NULL, step, PROT_READ, MAP_SHARED, fd, (off_t)off);
+		void *m =
+		    mmap(NULL, step, PROT_READ, MAP_SHARED, fd, (off_t)off);
 		if (m == MAP_FAILED) {
 			e = errno;
 			free(vec);

@@ -127,12 +127,15 @@ static void synopsis(const char *usage)
 
 static void header(const char *tool, char *title)
 {
-	char first[4096], *purpose = title, *dash = strstr(title, " \xe2\x80\x94 ");
+	char first[4096], *purpose = title,
+			  *dash = strstr(title, " \xe2\x80\x94 ");
 
 	title[strcspn(title, "\n")] = '\0';
-	if (!strncmp(title, "# ", 2) && dash && !memchr(title + 2, ' ', (size_t)(dash - title - 2)))
+	if (!strncmp(title, "# ", 2) && dash &&
+	    !memchr(title + 2, ' ', (size_t)(dash - title - 2)))
 		purpose = dash + 5; /* "# gen(1) — " */
-	printf("/* Generated from docs/%s.md by src/mkhelp: do not edit. */\n", tool);
+	printf("/* Generated from docs/%s.md by src/mkhelp: do not edit. */\n",
+	       tool);
 	printf("static const char *const tool_help[] = {\n");
 	snprintf(first, sizeof first, "%.100s: %.3900s", tool, purpose);
 	emit(first);
@@ -156,25 +159,35 @@ int main(int argc, char **argv)
 		line[strcspn(line, "\n")] = '\0';
 		if (++nr == 1) {
 			header(argv[1], line);
-		} else if (!strcmp(section, "SYNOPSIS") && !strncmp(line, "    ", 4)) {
+		} else if (!strcmp(section, "SYNOPSIS") &&
+			   !strncmp(line, "    ", 4)) {
 			size_t u = strlen(usage);
-			if (u + strlen(line) + 8 < sizeof usage) /* else cut: it never is */
-				sprintf(usage + u, "%s%s\n", u ? "       " : "usage: ", line + 4);
+			if (u + strlen(line) + 8 <
+			    sizeof usage) /* else cut: it never is */
+				sprintf(usage + u, "%s%s\n",
+					u ? "       " : "usage: ", line + 4);
 		} else if (!strncmp(line, "## ", 3)) {
 			snprintf(section, sizeof section, "%.63s", line + 3);
-			if (!strcmp(section, "OPTIONS") || !strcmp(section, "ENVIRONMENT")) {
+			if (!strcmp(section, "OPTIONS") ||
+			    !strcmp(section, "ENVIRONMENT")) {
 				emit("");
-				emit(!strcmp(section, "OPTIONS") ? "options:" : "environment:");
+				emit(!strcmp(section, "OPTIONS")
+					 ? "options:"
+					 : "environment:");
 			}
-		} else if ((!strcmp(section, "OPTIONS") || !strcmp(section, "ENVIRONMENT")) &&
-			   !strncmp(line, "| ", 2) && strncmp(line, "|---", 4)) {
+		} else if ((!strcmp(section, "OPTIONS") ||
+			    !strcmp(section, "ENVIRONMENT")) &&
+			   !strncmp(line, "| ", 2) &&
+			   strncmp(line, "|---", 4)) {
 			row(line);
 		}
 	}
 	fclose(f);
 	emit("");
-	snprintf(end, sizeof end, "manual: docs/%.100s.md (installed: "
-		 "share/doc/tokbench/%.100s.md)", argv[1], argv[1]);
+	snprintf(end, sizeof end,
+		 "manual: docs/%.100s.md (installed: "
+		 "share/doc/tokbench/%.100s.md)",
+		 argv[1], argv[1]);
 	emit(end);
 	fputs("\tNULL\n};\n", stdout);
 	synopsis(usage);

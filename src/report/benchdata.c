@@ -30,13 +30,17 @@ static struct bd_fig fig_of(const cJSON *o)
 static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 {
 	const cJSON *b = r->doc ? jget_obj(r->doc, "bench") : NULL;
-	const char *kind = r->doc ? jget_path_str(r->doc, RP_SERVER_KIND) : NULL, *mm;
+	const char *kind =
+		       r->doc ? jget_path_str(r->doc, RP_SERVER_KIND) : NULL,
+		   *mm;
 
 	if (b == NULL || r->rk.name != RK_BENCH)
 		return -1;
 	memset(w, 0, sizeof *w);
-	snprintf(w->model, sizeof w->model, "%s", model_idx >= 0 ? r->field[model_idx] : "?");
-	snprintf(w->test, sizeof w->test, "%s", jget_str(b, "test") ? jget_str(b, "test") : "?");
+	snprintf(w->model, sizeof w->model, "%s",
+		 model_idx >= 0 ? r->field[model_idx] : "?");
+	snprintf(w->test, sizeof w->test, "%s",
+		 jget_str(b, "test") ? jget_str(b, "test") : "?");
 	mm = jget_path_str(r->doc, "run.labels.backend");
 	snprintf(w->backend, sizeof w->backend, "%s%s%s", kind ? kind : "?",
 		 mm ? " " : "", mm ? mm : "");
@@ -47,14 +51,17 @@ static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 	w->params = NAN;
 	w->threads = (long)jget_path_num(r->doc, "run.labels.threads", -1);
 	if (jget_path_str(r->doc, "run.labels.threads"))
-		w->threads = strtol(jget_path_str(r->doc, "run.labels.threads"), NULL, 10);
+		w->threads = strtol(jget_path_str(r->doc, "run.labels.threads"),
+				    NULL, 10);
 	w->served = fig_of(jget_obj(b, "tps"));
 	w->server = fig_of(jget_obj(b, "server_tps"));
 	w->inproc = (struct bd_fig){NAN, NAN, 0};
 	w->ratio = NAN;
 	w->exact = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b, "exact"));
-	snprintf(w->note, sizeof w->note, "%s", jget_str(b, "mismatch") ?
-		 jget_str(b, "mismatch") : w->exact ? "" : "no request succeeded");
+	snprintf(w->note, sizeof w->note, "%s",
+		 jget_str(b, "mismatch") ? jget_str(b, "mismatch")
+		 : w->exact		 ? ""
+					 : "no request succeeded");
 	return 0;
 }
 
@@ -76,7 +83,8 @@ static int row_cmp(const void *pa, const void *pb)
 /* llama-bench's test of one of its records matches the row's. */
 static int same_test(const cJSON *t, const struct bd_row *w)
 {
-	long np = (long)jget_num(t, "n_prompt", -1), ng = (long)jget_num(t, "n_gen", -1);
+	long np = (long)jget_num(t, "n_prompt", -1),
+	     ng = (long)jget_num(t, "n_gen", -1);
 	long nd = (long)jget_num(t, "n_depth", 0);
 
 	if (nd != w->depth)
@@ -89,7 +97,8 @@ static void match(struct bd_table *t, const cJSON *lb)
 {
 	const cJSON *rec;
 
-	cJSON_ArrayForEach(rec, lb) {
+	cJSON_ArrayForEach(rec, lb)
+	{
 		int used = 0;
 		for (int i = 0; i < t->n; i++) {
 			struct bd_row *w = &t->row[i];
@@ -99,12 +108,15 @@ static void match(struct bd_table *t, const cJSON *lb)
 			w->inproc.mean = jget_num(rec, "avg_ts", NAN);
 			w->inproc.sd = jget_num(rec, "stddev_ts", NAN);
 			w->inproc.n = (long)cJSON_GetArraySize(
-				cJSON_GetObjectItemCaseSensitive(rec, "samples_ts"));
+			    cJSON_GetObjectItemCaseSensitive(rec,
+							     "samples_ts"));
 			w->params = jget_num(rec, "model_n_params", NAN);
 			if (isnan(w->size_bytes))
-				w->size_bytes = jget_num(rec, "model_size", NAN);
+				w->size_bytes =
+				    jget_num(rec, "model_size", NAN);
 			if (w->threads < 0)
-				w->threads = (long)jget_num(rec, "n_threads", -1);
+				w->threads =
+				    (long)jget_num(rec, "n_threads", -1);
 			if (w->served.n > 0 && w->inproc.mean > 0)
 				w->ratio = w->served.mean / w->inproc.mean;
 		}
@@ -122,9 +134,12 @@ static cJSON *read_lb(const char *path, char *err, size_t errlen)
 	if (text == NULL)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 	else if (!cJSON_IsArray(lb) || cJSON_GetArraySize(lb) == 0 ||
-		 !cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(lb->child, "avg_ts"))) {
-		snprintf(err, errlen, "%s: not llama-bench's JSON output (llama-bench -o "
-			 "json: an array of tests with avg_ts)", path);
+		 !cJSON_IsNumber(
+		     cJSON_GetObjectItemCaseSensitive(lb->child, "avg_ts"))) {
+		snprintf(err, errlen,
+			 "%s: not llama-bench's JSON output (llama-bench -o "
+			 "json: an array of tests with avg_ts)",
+			 path);
 		cJSON_Delete(lb);
 		lb = NULL;
 	}

@@ -19,24 +19,24 @@ struct bd_fig {
 
 struct bd_row {
 	char model[96], backend[64], test[64];
-	int type;               /* RK_PP or RK_TG */
+	int type; /* RK_PP or RK_TG */
 	long n, depth;
-	double size_bytes;      /* the model file; NAN unknown */
-	double params;          /* parameters (llama-bench's n_params); NAN unknown */
-	long threads;           /* -1 unknown */
-	struct bd_fig served;   /* through the server, the client's clock */
-	struct bd_fig server;   /* the server's own figure (timings, stats) */
-	struct bd_fig inproc;   /* llama-bench's, in-process */
-	double ratio;           /* served / in-process means; NAN none */
-	int exact;              /* every request had the test's tokens */
-	char note[220];         /* why not, or "" */
+	double size_bytes; /* the model file; NAN unknown */
+	double params; /* parameters (llama-bench's n_params); NAN unknown */
+	long threads;  /* -1 unknown */
+	struct bd_fig served; /* through the server, the client's clock */
+	struct bd_fig server; /* the server's own figure (timings, stats) */
+	struct bd_fig inproc; /* llama-bench's, in-process */
+	double ratio;	      /* served / in-process means; NAN none */
+	int exact;	      /* every request had the test's tokens */
+	char note[220];	      /* why not, or "" */
 };
 
 struct bd_table {
 	struct bd_row *row;
 	int n;
-	int has_lb;             /* a llama-bench file was read */
-	int lb_unmatched;       /* its tests no run matched */
+	int has_lb;	  /* a llama-bench file was read */
+	int lb_unmatched; /* its tests no run matched */
 };
 
 /* The rows of every bench run in s, ordered by model, then pp before tg,

@@ -34,15 +34,20 @@ static void level_of(struct rd_caplv *l, const struct rd_run *r)
 	l->worst = jget_str(gp, RJ_WORST);
 	l->value = l->bound = l->pct = NAN;
 	l->metric = -1;
-	cJSON_ArrayForEach(o, jget_path(gp, RJ_OBJECTIVES))
-		if (l->worst && jget_str(o, RJ_OBJECTIVE) &&
-		    strcmp(jget_str(o, RJ_OBJECTIVE), l->worst) == 0) {
-			l->metric = jget_str(o, RJ_METRIC) ?
-				    slo_metric_from_name(jget_str(o, RJ_METRIC)) : -1;
-			l->value = jget_num(o, RJ_VALUE, INFINITY);
-			l->bound = jget_num(o, RJ_BOUND, NAN);
-			l->pct = jget_num(o, RJ_PCT, NAN);
-		}
+	cJSON_ArrayForEach(
+	    o,
+	    jget_path(gp, RJ_OBJECTIVES)) if (l->worst &&
+					      jget_str(o, RJ_OBJECTIVE) &&
+					      strcmp(jget_str(o, RJ_OBJECTIVE),
+						     l->worst) == 0)
+	{
+		l->metric = jget_str(o, RJ_METRIC)
+				? slo_metric_from_name(jget_str(o, RJ_METRIC))
+				: -1;
+		l->value = jget_num(o, RJ_VALUE, INFINITY);
+		l->bound = jget_num(o, RJ_BOUND, NAN);
+		l->pct = jget_num(o, RJ_PCT, NAN);
+	}
 	l->att = jget_num(gp, RJ_FRACTION, NAN);
 	l->att_lo = jget_num(gp, RS_CI_LO, NAN);
 	l->att_hi = jget_num(gp, RS_CI_HI, NAN);
@@ -58,10 +63,12 @@ static void slo_of(const struct rd_run *r, char *buf, size_t len)
 	size_t k = 0;
 
 	buf[0] = '\0';
-	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES))
-		if (jget_str(o, RJ_OBJECTIVE) && k + 1 < len)
-			k += (size_t)snprintf(buf + k, len - k, "%s%s", k ? " " : "",
-					      jget_str(o, RJ_OBJECTIVE));
+	cJSON_ArrayForEach(
+	    o,
+	    jget_path(r->doc, RP_OBJECTIVES)) if (jget_str(o, RJ_OBJECTIVE) &&
+						  k + 1 < len) k +=
+	    (size_t)snprintf(buf + k, len - k, "%s%s", k ? " " : "",
+			     jget_str(o, RJ_OBJECTIVE));
 }
 
 /* The attainment the objectives imply: each percentile's share of the
@@ -71,7 +78,8 @@ static double need_att(const struct rd_run *r)
 	const cJSON *o;
 	double need = 0;
 
-	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES)) {
+	cJSON_ArrayForEach(o, jget_path(r->doc, RP_OBJECTIVES))
+	{
 		double p = jget_num(o, RJ_PCT, 0);
 		double share = p < 50 ? 100 - p : p;
 		if (share > need)
@@ -96,7 +104,8 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 
 	for (i = 0; i < n && i < 64; i++) {
 		cl[i].users = (int)runs[i]->conc;
-		cl[i].st = state_of(jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
+		cl[i].st =
+		    state_of(jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
 		if (cl[i].users > max)
 			max = cl[i].users;
 	}
@@ -109,7 +118,8 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 		for (i = 0, c->holds = 0, c->breaks = 0; i < n && i < 64; i++) {
 			if (cl[i].st == SLO_HELD && cl[i].users > c->holds)
 				c->holds = cl[i].users;
-			if (cl[i].st == SLO_BROKE && (!c->breaks || cl[i].users < c->breaks))
+			if (cl[i].st == SLO_BROKE &&
+			    (!c->breaks || cl[i].users < c->breaks))
 				c->breaks = cl[i].users;
 		}
 	}
@@ -117,7 +127,8 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 
 static int by_time(const void *a, const void *b)
 {
-	double x = t_of(*(struct rd_run *const *)a), y = t_of(*(struct rd_run *const *)b);
+	double x = t_of(*(struct rd_run *const *)a),
+	       y = t_of(*(struct rd_run *const *)b);
 
 	return (x > y) - (x < y);
 }
@@ -134,7 +145,8 @@ static int build(struct rd_capacity *c, struct rd_run **runs, int n)
 	if ((c->lv = calloc((size_t)n, sizeof *c->lv)) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < c->n && c->lv[k].users != (int)runs[i]->conc; k++)
+		for (k = 0; k < c->n && c->lv[k].users != (int)runs[i]->conc;
+		     k++)
 			;
 		level_of(&c->lv[k], runs[i]); /* a re-run replaces the first */
 		if (k == c->n)
@@ -160,7 +172,8 @@ int rd_capacities(struct rd_group *g)
 			;
 		if (k < g->ncap)
 			continue; /* built with its first run */
-		if ((p = realloc(g->cap, (size_t)(g->ncap + 1) * sizeof *g->cap)) == NULL)
+		if ((p = realloc(g->cap, (size_t)(g->ncap + 1) *
+					     sizeof *g->cap)) == NULL)
 			goto oom;
 		g->cap = p;
 		memset(&g->cap[k], 0, sizeof g->cap[k]);
@@ -181,13 +194,15 @@ oom:
 	return -1;
 }
 
-const struct rd_capacity *rd_capacity_of(const struct rd_group *g, const char *slo)
+const struct rd_capacity *rd_capacity_of(const struct rd_group *g,
+					 const char *slo)
 {
 	const struct rd_capacity *best = NULL;
 	int k;
 
 	for (k = 0; k < g->ncap; k++)
-		if (g->cap[k].finished && (slo == NULL || strcmp(g->cap[k].slo, slo) == 0))
+		if (g->cap[k].finished &&
+		    (slo == NULL || strcmp(g->cap[k].slo, slo) == 0))
 			best = &g->cap[k];
 	return best;
 }

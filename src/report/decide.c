@@ -20,7 +20,8 @@ double decide_agg_at(const struct rd_group *g, const char *wl, double c)
 	return l ? l->agg_tps.v : NAN;
 }
 
-const struct rd_capacity *decide_capacity(const struct rd_group *g, const char *slo)
+const struct rd_capacity *decide_capacity(const struct rd_group *g,
+					  const char *slo)
 {
 	return slo ? rd_capacity_of(g, slo) : NULL;
 }
@@ -29,7 +30,8 @@ const struct rd_capacity *decide_capacity(const struct rd_group *g, const char *
  * first candidate's latest), or NULL. */
 static const char *common_slo(const struct rd_group *const *c, int n)
 {
-	const struct rd_capacity *first = n > 0 ? rd_capacity_of(c[0], NULL) : NULL;
+	const struct rd_capacity *first =
+	    n > 0 ? rd_capacity_of(c[0], NULL) : NULL;
 	int k;
 
 	for (k = 1; first && k < n && rd_capacity_of(c[k], first->slo); k++)
@@ -55,7 +57,8 @@ static double capacity_score(const struct rd_group *g, const char *slo)
 
 /* The level above 1, of one closed-loop workload, that every candidate
  * ran, as high as can be; 0 when there is none. */
-static double common_level(const struct rd_group *const *c, int n, const char **wl)
+static double common_level(const struct rd_group *const *c, int n,
+			   const char **wl)
 {
 	double best = 0;
 
@@ -63,9 +66,12 @@ static double common_level(const struct rd_group *const *c, int n, const char **
 		for (int l = 0; l < c[0]->wl[w].nlv; l++) {
 			double lv = c[0]->wl[w].lv[l].conc;
 			int k;
-			if (lv <= 1 || lv <= best || c[0]->wl[w].kind != RD_CLOSED)
+			if (lv <= 1 || lv <= best ||
+			    c[0]->wl[w].kind != RD_CLOSED)
 				continue;
-			for (k = 1; k < n && rd_level_of(c[k], c[0]->wl[w].key, lv); k++)
+			for (k = 1;
+			     k < n && rd_level_of(c[k], c[0]->wl[w].key, lv);
+			     k++)
 				;
 			if (k == n) {
 				best = lv;
@@ -96,7 +102,8 @@ static void rank(struct decide_pick *p, enum decide_use u,
 {
 	for (int i = 0; i < n; i++) {
 		double v = score(p, u, c[i]);
-		if (!isfinite(v) || (u == USE_USERS && p->level == 0 && p->slo == NULL))
+		if (!isfinite(v) ||
+		    (u == USE_USERS && p->level == 0 && p->slo == NULL))
 			continue;
 		if (!rd_quality_ok(c[i])) {
 			if (p->over == NULL || v > score(p, u, p->over))
@@ -115,8 +122,8 @@ static void rank(struct decide_pick *p, enum decide_use u,
 }
 
 /* Picks among candidates (the groups of one model, or all). */
-static void choose(const struct rd_set *s, const struct rd_group *const *c, int n,
-		   struct decide_pick *p)
+static void choose(const struct rd_set *s, const struct rd_group *const *c,
+		   int n, struct decide_pick *p)
 {
 	int u;
 
@@ -126,17 +133,20 @@ static void choose(const struct rd_set *s, const struct rd_group *const *c, int 
 	for (u = 0; u < DECIDE_USES; u++)
 		rank(&p[u], u, c, n);
 	if (p[USE_INTERACTIVE].next) {
-		rd_compare(p[USE_INTERACTIVE].next, p[USE_INTERACTIVE].best, s->primary,
-			   p[USE_INTERACTIVE].best->base->conc, RD_DECODE,
-			   &p[USE_INTERACTIVE].cmp);
+		rd_compare(p[USE_INTERACTIVE].next, p[USE_INTERACTIVE].best,
+			   s->primary, p[USE_INTERACTIVE].best->base->conc,
+			   RD_DECODE, &p[USE_INTERACTIVE].cmp);
 		p[USE_INTERACTIVE].has_cmp = 1;
 	}
 	if (p[USE_USERS].slo && p[USE_USERS].next)
-		p[USE_USERS].tie = rd_capacity_of(p[USE_USERS].best, p[USE_USERS].slo)->holds ==
-				   rd_capacity_of(p[USE_USERS].next, p[USE_USERS].slo)->holds;
+		p[USE_USERS].tie =
+		    rd_capacity_of(p[USE_USERS].best, p[USE_USERS].slo)
+			->holds ==
+		    rd_capacity_of(p[USE_USERS].next, p[USE_USERS].slo)->holds;
 	if (p[USE_MEMORY].next)
 		p[USE_MEMORY].tie = p[USE_MEMORY].next->sum.steady_gb.v <=
-				    p[USE_MEMORY].best->sum.steady_gb.v * (1 + DECIDE_MEMORY_TIE);
+				    p[USE_MEMORY].best->sum.steady_gb.v *
+					(1 + DECIDE_MEMORY_TIE);
 }
 
 int decide(const struct rd_set *s, int model_field, struct decision *d)
@@ -153,7 +163,8 @@ int decide(const struct rd_set *s, int model_field, struct decision *d)
 		return -1;
 	}
 	for (i = 0; i < s->ng; i++) {
-		const char *name = model_field >= 0 ? s->g[i].field[model_field] : "";
+		const char *name =
+		    model_field >= 0 ? s->g[i].field[model_field] : "";
 		for (m = 0; m < d->n_models && strcmp(d->models[m], name); m++)
 			;
 		if (m == d->n_models)
@@ -161,8 +172,9 @@ int decide(const struct rd_set *s, int model_field, struct decision *d)
 	}
 	for (m = 0; m <= d->n_models; m++) {
 		for (i = n = 0; i < s->ng; i++)
-			if (decide_eligible(&s->g[i]) && (m == d->n_models || model_field < 0 ||
-			    !strcmp(s->g[i].field[model_field], d->models[m])))
+			if (decide_eligible(&s->g[i]) &&
+			    (m == d->n_models || model_field < 0 ||
+			     !strcmp(s->g[i].field[model_field], d->models[m])))
 				c[n++] = &s->g[i];
 		choose(s, c, n, d->picks[m]);
 	}

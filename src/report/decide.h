@@ -7,37 +7,38 @@
 
 #include "rundata.h"
 
-#define DECIDE_MAX_ERROR_RATE 0.05 /* a group failing this often is never picked */
-#define DECIDE_MEMORY_TIE 0.01     /* memories closer than this share tie */
+#define DECIDE_MAX_ERROR_RATE                                                  \
+	0.05		       /* a group failing this often is never picked */
+#define DECIDE_MEMORY_TIE 0.01 /* memories closer than this share tie */
 
 enum decide_use {
-	USE_INTERACTIVE,   /* one user: the highest decode TPS */
-	USE_MEMORY,        /* memory-bound: the smallest steady-state memory */
-	USE_USERS,         /* several users: the most users held at the service
-	                    * level when every candidate has a capacity search
-	                    * at the same objectives (make capacity); else the
-	                    * highest aggregate TPS at the highest level every
-	                    * candidate ran, one workload */
+	USE_INTERACTIVE, /* one user: the highest decode TPS */
+	USE_MEMORY,	 /* memory-bound: the smallest steady-state memory */
+	USE_USERS,	 /* several users: the most users held at the service
+			  * level when every candidate has a capacity search
+			  * at the same objectives (make capacity); else the
+			  * highest aggregate TPS at the highest level every
+			  * candidate ran, one workload */
 	DECIDE_USES
 };
 
 struct decide_pick {
 	const struct rd_group *best, *next; /* NULL when none */
-	struct rd_cmp cmp;      /* interactive: next against best, paired */
+	struct rd_cmp cmp; /* interactive: next against best, paired */
 	int has_cmp;
-	double level;           /* several users: the users compared at */
-	const char *wl;         /* several users: the workload compared on */
-	int tie;                /* memory: within DECIDE_MEMORY_TIE; several
-	                         * users by capacity: the same users held */
-	const char *slo;        /* several users by capacity: the objectives
-	                         * (NULL: by aggregate TPS) */
+	double level;	 /* several users: the users compared at */
+	const char *wl;	 /* several users: the workload compared on */
+	int tie;	 /* memory: within DECIDE_MEMORY_TIE; several
+			  * users by capacity: the same users held */
+	const char *slo; /* several users by capacity: the objectives
+			  * (NULL: by aggregate TPS) */
 	const struct rd_group *over; /* the group that would have been the
-	                         * pick but is over the quality budget
-	                         * (rd_quality_ok), or NULL */
+				      * pick but is over the quality budget
+				      * (rd_quality_ok), or NULL */
 };
 
 struct decision {
-	const char **models;    /* each model's name, in group order */
+	const char **models; /* each model's name, in group order */
 	int n_models;
 	/* picks[m][use] for model m; picks[n_models] across all models */
 	struct decide_pick (*picks)[DECIDE_USES];
@@ -57,7 +58,8 @@ int decide(const struct rd_set *s, int model_field, struct decision *d);
 
 /* The capacity search a pick of several users at objectives slo rests
  * on for group g, or NULL. */
-const struct rd_capacity *decide_capacity(const struct rd_group *g, const char *slo);
+const struct rd_capacity *decide_capacity(const struct rd_group *g,
+					  const char *slo);
 
 /* The aggregate TPS of a group at users c of workload wl, or NAN. */
 double decide_agg_at(const struct rd_group *g, const char *wl, double c);

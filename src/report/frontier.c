@@ -20,8 +20,10 @@ static int dominated(const struct rd_set *s, int a)
 
 	for (int g = 0; g < s->ng; g++) {
 		double t = s->g[g].sum.decode.mean, m = s->g[g].sum.steady_gb.v;
-		if (g != a && !strcmp(rd_model_of(s, &s->g[g]), rd_model_of(s, x)) &&
-		    has_point(&s->g[g]) && t >= ta && m <= ma && (t > ta || m < ma))
+		if (g != a &&
+		    !strcmp(rd_model_of(s, &s->g[g]), rd_model_of(s, x)) &&
+		    has_point(&s->g[g]) && t >= ta && m <= ma &&
+		    (t > ta || m < ma))
 			return 1;
 	}
 	return 0;
@@ -36,11 +38,13 @@ static int frontier(const struct rd_set *s, struct rd_frontier *f)
 	if ((f->g = calloc((size_t)p->npt + 1, sizeof *f->g)) == NULL)
 		return -1;
 	for (int i = 0; i < p->npt; i++)
-		if (!strcmp(rd_model_of(s, &s->g[p->pt[i]]), f->model) && !dominated(s, p->pt[i]))
+		if (!strcmp(rd_model_of(s, &s->g[p->pt[i]]), f->model) &&
+		    !dominated(s, p->pt[i]))
 			f->g[f->n++] = p->pt[i];
 	for (int i = 1; i < f->n; i++)
 		for (int j = i; j > 0 && s->g[f->g[j]].sum.steady_gb.v <
-					 s->g[f->g[j - 1]].sum.steady_gb.v; j--) {
+					     s->g[f->g[j - 1]].sum.steady_gb.v;
+		     j--) {
 			int t = f->g[j];
 			f->g[j] = f->g[j - 1];
 			f->g[j - 1] = t;

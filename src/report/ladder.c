@@ -1,5 +1,6 @@
 /* ladder: a group's context ladders (make ctx) from its runs of kind
- * ladder (a series, a depth), one run per depth (rundata.h, docs/metrics.md). */
+ * ladder (a series, a depth), one run per depth (rundata.h, docs/metrics.md).
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +43,14 @@ static void rung_of(struct rd_rung *g, const struct rd_run *r)
 	g->prefill = rung_fig(d, RP_PREFILL);
 	g->decode = rung_fig(d, RP_DECODE);
 	g->prompt_tokens = (struct rd_fig){NAN, 0};
-	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
-		if (g->prompt_tokens.n == 0)
-			g->prompt_tokens = rung_fig(pp, RJ_PROMPT_TOKENS);
+	cJSON_ArrayForEach(
+	    pp, jget_path(d, RP_PER_PROMPT)) if (g->prompt_tokens.n == 0)
+	    g->prompt_tokens = rung_fig(pp, RJ_PROMPT_TOKENS);
 	g->mem_gb = peak > 0 ? peak / 1e9 : NAN;
 	g->why = jget_path_str(d, RP_FIRST_ERROR);
 	if (!g->ok && g->why == NULL)
-		g->why = measured > 0 ? "a request failed" : "no request was measured";
+		g->why = measured > 0 ? "a request failed"
+				      : "no request was measured";
 }
 
 /* The ladder's context figures: the largest the server told (the model's
@@ -58,7 +60,8 @@ static void contexts(struct rd_ladder *l)
 	l->advertised = l->loaded = NAN;
 	for (int i = 0; i < l->n; i++) {
 		const cJSON *s = jget_path(l->r[i].run->doc, RP_SERVER);
-		double t = jget_num(s, RJ_CTX_TRAIN, 0), c = jget_num(s, RJ_CTX_SIZE, 0);
+		double t = jget_num(s, RJ_CTX_TRAIN, 0),
+		       c = jget_num(s, RJ_CTX_SIZE, 0);
 		if (t > 0 && !(t <= l->advertised))
 			l->advertised = t;
 		if (c > 0 && !(c <= l->loaded))
@@ -82,7 +85,8 @@ int rd_ladders(struct rd_group *g)
 		for (k = 0; k < g->nlad && strcmp(g->lad[k].id, id); k++)
 			;
 		if (k == g->nlad) {
-			if ((p = realloc(g->lad, (size_t)(g->nlad + 1) * sizeof *g->lad)) == NULL)
+			if ((p = realloc(g->lad, (size_t)(g->nlad + 1) *
+						     sizeof *g->lad)) == NULL)
 				return -1;
 			g->lad = p;
 			memset(&g->lad[k], 0, sizeof g->lad[k]);
@@ -90,7 +94,8 @@ int rd_ladders(struct rd_group *g)
 			g->nlad++;
 		}
 		l = &g->lad[k];
-		if ((p = realloc(l->r, (size_t)(l->n + 1) * sizeof *l->r)) == NULL)
+		if ((p = realloc(l->r, (size_t)(l->n + 1) * sizeof *l->r)) ==
+		    NULL)
 			return -1;
 		l->r = p;
 		rung_of(&l->r[l->n++], r);

@@ -14,7 +14,8 @@ void md_vout(jw *w, const char *fmt, va_list ap)
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 
 	if (n > 0)
-		jw_append(w, buf, n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
+		jw_append(w, buf,
+			  n < (int)sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
 void md_out(jw *w, const char *fmt, ...)
@@ -43,7 +44,8 @@ void md_cell(jw *w, const char *s, size_t max)
 		if (c >= 0x80) {
 			size_t k = jw_utf8_len(s + i, n - i);
 			if (k == 0) {
-				md_out(w, "\xef\xbf\xbd"); /* U+FFFD for a stray byte */
+				md_out(w, "\xef\xbf\xbd"); /* U+FFFD for a stray
+							      byte */
 			} else {
 				jw_append(w, s + i, k);
 				i += k - 1;
@@ -109,10 +111,11 @@ void md_mean(jw *w, const struct rd_mean *m, int prec)
 	else if (!md_plausible(m->mean) || !md_plausible(m->hi - m->mean))
 		md_out(w, BAD_VALUE);
 	else if (m->runs >= 2)
-		md_out(w, "%.*f ± %.*f (%d runs)", prec, m->mean, prec, m->hi - m->mean,
-		       m->runs);
+		md_out(w, "%.*f ± %.*f (%d runs)", prec, m->mean, prec,
+		       m->hi - m->mean, m->runs);
 	else
-		md_out(w, "%.*f ± %.*f (n %zu)", prec, m->mean, prec, m->hi - m->mean, m->n);
+		md_out(w, "%.*f ± %.*f (n %zu)", prec, m->mean, prec,
+		       m->hi - m->mean, m->n);
 }
 
 void md_pct_fig(jw *w, const struct rd_fig *f, double p, double scale, int prec)

@@ -43,6 +43,7 @@ void md_mean(jw *w, const struct rd_mean *m, int prec);
 
 /* A percentile p of a figure: the value scaled, or "— (n N)" when n does
  * not support it (rd_pct_ok). */
-void md_pct_fig(jw *w, const struct rd_fig *f, double p, double scale, int prec);
+void md_pct_fig(jw *w, const struct rd_fig *f, double p, double scale,
+		int prec);
 
 #endif

@@ -1,4 +1,5 @@
-/* mdbench: the "Community figures" section in llama-bench's shape (mdbench.h). */
+/* mdbench: the "Community figures" section in llama-bench's shape (mdbench.h).
+ */
 #include "mdbench.h"
 
 #include <math.h>
@@ -32,7 +33,8 @@ static void params_cell(jw *md, double p)
 static void fig_cell(jw *md, const struct bd_fig *f)
 {
 	if (f->n > 0 && !isnan(f->mean))
-		md_out(md, " %.2f ± %.2f |", f->mean, isnan(f->sd) ? 0.0 : f->sd);
+		md_out(md, " %.2f ± %.2f |", f->mean,
+		       isnan(f->sd) ? 0.0 : f->sd);
 	else
 		md_out(md, " – |");
 }
@@ -70,28 +72,41 @@ void mdbench_write(jw *md, const struct bd_table *t)
 
 	if (t->n == 0)
 		return;
-	md_out(md, "\n## Community figures\n\n"
-	       "llama-bench's tests through the server (`make community`, `gen --bench`): "
-	       "t/s is the mean ± sample standard deviation over the repetitions; "
-	       "pp is the prompt's tokens over the time to the first token less the "
-	       "request latency, tg is (N − 1) over the first-to-last token span "
-	       "(docs/metrics.md, Community figures). *server* is the server's own "
-	       "figure of the same requests.%s\n\n",
-	       t->has_lb ? " *llama-bench* is llama-bench's in-process figure of the "
-	       "same test, and *served / in-process* the ratio of the means." : "");
-	md_out(md, "| model | size | params | backend | threads | test | t/s | server t/s |%s\n",
+	md_out(
+	    md,
+	    "\n## Community figures\n\n"
+	    "llama-bench's tests through the server (`make community`, `gen "
+	    "--bench`): "
+	    "t/s is the mean ± sample standard deviation over the repetitions; "
+	    "pp is the prompt's tokens over the time to the first token less "
+	    "the "
+	    "request latency, tg is (N − 1) over the first-to-last token span "
+	    "(docs/metrics.md, Community figures). *server* is the server's "
+	    "own "
+	    "figure of the same requests.%s\n\n",
+	    t->has_lb
+		? " *llama-bench* is llama-bench's in-process figure of the "
+		  "same test, and *served / in-process* the ratio of the means."
+		: "");
+	md_out(md,
+	       "| model | size | params | backend | threads | test | t/s | "
+	       "server t/s |%s\n",
 	       t->has_lb ? " llama-bench t/s | served / in-process |" : "");
-	md_out(md, "|---|--:|--:|---|--:|--:|--:|--:|%s\n", t->has_lb ? "--:|--:|" : "");
+	md_out(md, "|---|--:|--:|---|--:|--:|--:|--:|%s\n",
+	       t->has_lb ? "--:|--:|" : "");
 	for (int i = 0; i < t->n; i++) {
 		row(md, t, &t->row[i]);
 		inexact += !t->row[i].exact;
 	}
 	for (int i = 0; i < t->n && inexact; i++)
 		if (!t->row[i].exact)
-			md_out(md, "\n⚠ %s of %s: %s.", t->row[i].test, t->row[i].model,
-			       t->row[i].note);
+			md_out(md, "\n⚠ %s of %s: %s.", t->row[i].test,
+			       t->row[i].model, t->row[i].note);
 	if (t->has_lb && t->lb_unmatched)
-		md_out(md, "\n\n%d of llama-bench's tests have no served run of the same "
-		       "test.", t->lb_unmatched);
+		md_out(md,
+		       "\n\n%d of llama-bench's tests have no served run of "
+		       "the same "
+		       "test.",
+		       t->lb_unmatched);
 	md_out(md, "\n");
 }

@@ -17,7 +17,8 @@ int mdq_measured(const struct rd_set *s)
 /* "91.4 % (95 % CI 84.9–95.3)" */
 static void accuracy(jw *w, const struct rd_graded *q)
 {
-	md_out(w, "%.1f %% (95 %% CI %.1f–%.1f)", q->acc * 100, q->lo * 100, q->hi * 100);
+	md_out(w, "%.1f %% (95 %% CI %.1f–%.1f)", q->acc * 100, q->lo * 100,
+	       q->hi * 100);
 }
 
 static void p_text(jw *w, double p)
@@ -33,12 +34,13 @@ static const char *verdict_word(const struct rd_qcmp *q)
 	switch (q->verdict) {
 	case RD_Q_REFERENCE: return "reference";
 	case RD_Q_WITHIN:
-		return q->diff > 0 ? "within budget (better)" :
-		       q->drop > 0 ? "within budget (no significant loss)" :
-		       "within budget (a tie)";
+		return q->diff > 0   ? "within budget (better)"
+		       : q->drop > 0 ? "within budget (no significant loss)"
+				     : "within budget (a tie)";
 	case RD_Q_EXCEEDS:
-		return q->diff < 0 ? "**exceeds budget** (significantly worse)" :
-		       "**exceeds budget** (too many points below)";
+		return q->diff < 0
+			   ? "**exceeds budget** (significantly worse)"
+			   : "**exceeds budget** (too many points below)";
 	default: return "not measured";
 	}
 }
@@ -72,10 +74,14 @@ void mdq_over(jw *w, const struct rd_group *over, const char *better)
 
 	md_out(w, " ");
 	md_cell(w, over->key, 120);
-	md_out(w, " is %s but over the quality budget: %.1f points below ", better, q->drop);
+	md_out(w, " is %s but over the quality budget: %.1f points below ",
+	       better, q->drop);
 	md_cell(w, q->ref->key, 120);
-	md_out(w, " on %d items (%d answered right only by the reference, %d only by it; "
-	       "McNemar, Holm p ", q->items, q->ref_only, q->cand_only);
+	md_out(w,
+	       " on %d items (%d answered right only by the reference, %d only "
+	       "by it; "
+	       "McNemar, Holm p ",
+	       q->items, q->ref_only, q->cand_only);
 	p_text(w, q->p_adj);
 	md_out(w, "), so it is not picked.");
 }
@@ -91,20 +97,22 @@ static void row(jw *w, const struct rd_group *g)
 	md_out(w, " | ");
 	if (g->graded.wl) {
 		accuracy(w, &g->graded);
-		md_out(w, " | %ld of %ld (%d items) | ", g->graded.correct, g->graded.checked,
-		       g->graded.items);
+		md_out(w, " | %ld of %ld (%d items) | ", g->graded.correct,
+		       g->graded.checked, g->graded.items);
 	} else {
 		md_out(w, "— | — | ");
 	}
 	if (q->p >= 0) {
-		md_out(w, "%d | %d | %d | %+.1f | ", q->items, q->ref_only, q->cand_only,
+		md_out(w, "%d | %d | %d | %+.1f | ", q->items, q->ref_only,
+		       q->cand_only,
 		       -q->drop + 0.0); /* + 0.0: a tie is 0.0, not -0.0 */
 		p_text(w, q->p_adj);
 	} else {
 		md_out(w, "— | — | — | — | —");
 	}
 	md_out(w, " | ");
-	if (r && r != g && isfinite(g->sum.decode.mean) && isfinite(r->sum.decode.mean))
+	if (r && r != g && isfinite(g->sum.decode.mean) &&
+	    isfinite(r->sum.decode.mean))
 		md_out(w, "%.2f×", g->sum.decode.mean / r->sum.decode.mean);
 	else
 		md_out(w, "—");
@@ -122,7 +130,8 @@ static void model_table(jw *w, const struct rd_set *s, const char *m)
 	const struct rd_group *ref = NULL;
 
 	for (int i = 0; i < s->ng; i++)
-		if (!strcmp(rd_model_of(s, &s->g[i]), m) && s->g[i].qcmp.verdict == RD_Q_REFERENCE)
+		if (!strcmp(rd_model_of(s, &s->g[i]), m) &&
+		    s->g[i].qcmp.verdict == RD_Q_REFERENCE)
 			ref = &s->g[i];
 	md_out(w, "### ");
 	md_cell(w, m, 120);
@@ -130,17 +139,22 @@ static void model_table(jw *w, const struct rd_set *s, const char *m)
 	if (ref) {
 		md_out(w, "**");
 		md_cell(w, ref->key, 120);
-		md_out(w, "** (%s), on ", s->quality_ref ? "named by --quality-ref" :
-		       "the most precise quantization with graded answers");
+		md_out(
+		    w, "** (%s), on ",
+		    s->quality_ref
+			? "named by --quality-ref"
+			: "the most precise quantization with graded answers");
 		md_cell(w, ref->graded.wl->name, 200);
 		md_out(w, ".\n\n");
 	} else {
 		md_out(w, "none, so nothing is compared.\n\n");
 	}
-	md_out(w, "| group | graded accuracy | right of graded | items paired | "
-	       "reference right, it wrong | it right, reference wrong | points vs "
-	       "reference | Holm p | decode vs reference | verdict |\n"
-	       "|---|---|---|---|---|---|---|---|---|---|\n");
+	md_out(
+	    w,
+	    "| group | graded accuracy | right of graded | items paired | "
+	    "reference right, it wrong | it right, reference wrong | points vs "
+	    "reference | Holm p | decode vs reference | verdict |\n"
+	    "|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < s->ng; i++)
 		if (!strcmp(rd_model_of(s, &s->g[i]), m))
 			row(w, &s->g[i]);
@@ -149,18 +163,30 @@ static void model_table(jw *w, const struct rd_set *s, const char *m)
 
 static void intro(jw *w)
 {
-	md_out(w, "## Quality\n\nLevel of evidence: **graded answers, any server**: each "
-	       "item of a graded set (prompts/graded.json) has one exact answer, checked "
-	       "in the output the server sent (lib/grade); a failed request is not graded. "
-	       "Token log-probabilities (agreement with the reference token by token, KL "
-	       "divergence) are **not measured yet**. Each quantization is paired with its "
-	       "model's reference item by item (an item's majority answer over runs and "
-	       "repetitions; an even split is left out); McNemar's exact test on the items "
-	       "only one of the two answered right, Holm's correction over this section's "
-	       "tests. **Within budget**: not significantly below the reference (Holm p ≥ "
+	md_out(w,
+	       "## Quality\n\nLevel of evidence: **graded answers, any "
+	       "server**: each "
+	       "item of a graded set (prompts/graded.json) has one exact "
+	       "answer, checked "
+	       "in the output the server sent (lib/grade); a failed request is "
+	       "not graded. "
+	       "Token log-probabilities (agreement with the reference token by "
+	       "token, KL "
+	       "divergence) are **not measured yet**. Each quantization is "
+	       "paired with its "
+	       "model's reference item by item (an item's majority answer over "
+	       "runs and "
+	       "repetitions; an even split is left out); McNemar's exact test "
+	       "on the items "
+	       "only one of the two answered right, Holm's correction over "
+	       "this section's "
+	       "tests. **Within budget**: not significantly below the "
+	       "reference (Holm p ≥ "
 	       "0.05) and at most %.0f points below it on the paired items "
-	       "(docs/metrics.md, Quality budget); a quantization over it is never "
-	       "picked in The answer. Only quantizations of one model are compared.\n\n",
+	       "(docs/metrics.md, Quality budget); a quantization over it is "
+	       "never "
+	       "picked in The answer. Only quantizations of one model are "
+	       "compared.\n\n",
 	       RD_QUALITY_BUDGET);
 }
 

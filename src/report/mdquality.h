@@ -1,6 +1,6 @@
 /* mdquality: the report's Quality section and the quality figure beside a
- * pick, formatted from the data layer's rd_graded and rd_qcmp (src/report/quality);
- * nothing here computes a statistic. */
+ * pick, formatted from the data layer's rd_graded and rd_qcmp
+ * (src/report/quality); nothing here computes a statistic. */
 #ifndef TB_MDQUALITY_H
 #define TB_MDQUALITY_H
 

@@ -17,15 +17,15 @@
 #include "mdquality.h"
 
 #define OUTPUT_CHARS 300
-#define QUALITY_MIN_CHECKED 10  /* outputs checked for a pass rate to count */
+#define QUALITY_MIN_CHECKED 10 /* outputs checked for a pass rate to count */
 
 /* The report being written (one at a time). */
 static jw *M;
 static const struct mdreport *R;
 static const struct rd_set *S;
 static const struct decision *D;
-static char dir[PATH_MAX];      /* the report's directory, resolved once */
-static int have_dir;            /* -1: not yet; 0: unresolvable; 1: in dir */
+static char dir[PATH_MAX]; /* the report's directory, resolved once */
+static int have_dir;	   /* -1: not yet; 0: unresolvable; 1: in dir */
 
 /* Whether any group's server told its model file's size. */
 static int any_model_size(void)
@@ -47,9 +47,18 @@ static void out(const char *fmt, ...)
 	va_end(ap);
 }
 
-static void cell(const char *s, size_t max) { md_cell(M, s, max); }
-static void gb(double v) { md_gb(M, v * 1e9); } /* GB as the tables write it */
-static void numcell(double v, int prec) { md_num(M, v, prec); }
+static void cell(const char *s, size_t max)
+{
+	md_cell(M, s, max);
+}
+static void gb(double v)
+{
+	md_gb(M, v * 1e9);
+} /* GB as the tables write it */
+static void numcell(double v, int prec)
+{
+	md_num(M, v, prec);
+}
 
 static const char *shown_path(const char *path, char *buf, size_t n);
 
@@ -82,9 +91,11 @@ static void chart(const char *file, const char *alt)
 	char path[1200];
 	struct stat st;
 
-	snprintf(path, sizeof path, "%s/%s.%s", R->assets_dir, file, R->chart_fmt);
+	snprintf(path, sizeof path, "%s/%s.%s", R->assets_dir, file,
+		 R->chart_fmt);
 	if (stat(path, &st) == 0)
-		out("![%s](%s/%s.%s)\n\n", alt, R->assets_rel, file, R->chart_fmt);
+		out("![%s](%s/%s.%s)\n\n", alt, R->assets_rel, file,
+		    R->chart_fmt);
 }
 
 /* The pick's quality after its figures, when any group was graded, and
@@ -113,7 +124,8 @@ static void ratio_text(const struct rd_cmp *c)
 	}
 	out("%.2f×", c->r.ratio);
 	if (c->p_adj < 0) {
-		out(" (%zu pair%s: too few to test)", c->r.n, c->r.n == 1 ? "" : "s");
+		out(" (%zu pair%s: too few to test)", c->r.n,
+		    c->r.n == 1 ? "" : "s");
 		return;
 	}
 	if (c->r.lo == c->r.hi)
@@ -124,16 +136,19 @@ static void ratio_text(const struct rd_cmp *c)
 		out(", Holm p < 0.001");
 	else
 		out(", Holm p = %.3f", c->p_adj);
-	out(", %zu %s)", c->r.n, c->runs >= 2 ? "run pairs" :
-	    c->by_prompt ? "pairs; a run without per_request paired its prompts' means" :
-	    "request pairs");
+	out(", %zu %s)", c->r.n,
+	    c->runs >= 2 ? "run pairs"
+	    : c->by_prompt
+		? "pairs; a run without per_request paired its prompts' means"
+		: "request pairs");
 }
 
 static void say_interactive(const struct decide_pick *p)
 {
 	out("- **One interactive user:** ");
 	if (p->best == NULL) {
-		out("none: no group that may be picked (not one that failed or did not fit, "
+		out("none: no group that may be picked (not one that failed or "
+		    "did not fit, "
 		    "below) has decode TPS on the common workload.\n");
 		return;
 	}
@@ -205,7 +220,8 @@ static void capacity_text(const struct rd_capacity *c)
 		if (c->lv[i].users == (c->undecided ? c->undecided : c->breaks))
 			b = &c->lv[i];
 	if (c->undecided) {
-		out("undecided at %d user%s (", c->undecided, c->undecided == 1 ? "" : "s");
+		out("undecided at %d user%s (", c->undecided,
+		    c->undecided == 1 ? "" : "s");
 		cell(b && b->worst ? b->worst : "?", 80);
 		out(" had too few values); holds %d so far", c->holds);
 		return;
@@ -215,11 +231,11 @@ static void capacity_text(const struct rd_capacity *c)
 		    c->holds == 1 ? "" : "s");
 		return;
 	}
-	out("holds **%d user%s**; at %d user%s the ", c->holds, c->holds == 1 ? "" : "s",
-	    c->breaks, c->breaks == 1 ? "" : "s");
+	out("holds **%d user%s**; at %d user%s the ", c->holds,
+	    c->holds == 1 ? "" : "s", c->breaks, c->breaks == 1 ? "" : "s");
 	if (b && b->metric >= 0) {
-		slo_describe(why, sizeof why, (enum slo_metric)b->metric, b->pct, b->value,
-			     b->bound);
+		slo_describe(why, sizeof why, (enum slo_metric)b->metric,
+			     b->pct, b->value, b->bound);
 		cell(why, 200);
 	} else {
 		out("objectives broke");
@@ -254,7 +270,8 @@ static void say_users(const struct decide_pick *p)
 	}
 	out("- **Several users:** ");
 	if (p->best == NULL) {
-		out("not compared: no concurrency level above 1 that every candidate "
+		out("not compared: no concurrency level above 1 that every "
+		    "candidate "
 		    "ran on the same workload.\n");
 		return;
 	}
@@ -271,10 +288,12 @@ static void say_users(const struct decide_pick *p)
 	}
 	out(" s (n %zu)", l->e2e_p95.n);
 	if (p->next) {
-		double a = decide_agg_at(p->best, p->wl, p->level), b = decide_agg_at(p->next, p->wl, p->level);
+		double a = decide_agg_at(p->best, p->wl, p->level),
+		       b = decide_agg_at(p->next, p->wl, p->level);
 		out("; ahead of ");
 		cell(p->next->key, 120);
-		out(" by %.1f %% (one aggregate figure per run: no test)", (a / b - 1) * 100);
+		out(" by %.1f %% (one aggregate figure per run: no test)",
+		    (a / b - 1) * 100);
 	}
 	pick_quality(p->best, p, "faster with several users");
 }
@@ -288,7 +307,8 @@ static void say_quality(void)
 	for (g = 0; g < S->ng; g++) {
 		const struct rd_group *gr = &S->g[g];
 		q = gr->sum.quality.v;
-		if (!isfinite(q) || gr->sum.quality.n < QUALITY_MIN_CHECKED || !decide_eligible(gr))
+		if (!isfinite(q) || gr->sum.quality.n < QUALITY_MIN_CHECKED ||
+		    !decide_eligible(gr))
 			continue;
 		n++;
 		lo = q < lo ? q : lo;
@@ -297,16 +317,22 @@ static void say_quality(void)
 			top = gr;
 	}
 	if (n < 2)
-		out("- **Expect checks:** not compared: it needs prompts with `expect` checks and "
-		    "at least %d checked outputs in two or more groups.\n", QUALITY_MIN_CHECKED);
+		out("- **Expect checks:** not compared: it needs prompts with "
+		    "`expect` checks and "
+		    "at least %d checked outputs in two or more groups.\n",
+		    QUALITY_MIN_CHECKED);
 	else if (hi == lo)
-		out("- **Expect checks:** no difference: every group passed %.0f %% of its expect "
-		    "checks.\n", hi * 100);
+		out("- **Expect checks:** no difference: every group passed "
+		    "%.0f %% of its expect "
+		    "checks.\n",
+		    hi * 100);
 	else {
 		out("- **Highest expect pass rate:** ");
 		cell(top->key, 120);
-		out(" — %.0f %% of %zu checked outputs (the lowest: %.0f %%); a pass rate, "
-		    "never weighed against speed.\n", hi * 100, top->sum.quality.n, lo * 100);
+		out(" — %.0f %% of %zu checked outputs (the lowest: %.0f %%); "
+		    "a pass rate, "
+		    "never weighed against speed.\n",
+		    hi * 100, top->sum.quality.n, lo * 100);
 	}
 }
 
@@ -320,8 +346,10 @@ static void say_failures(void)
 		int old, inc = marks(gr, &old), leak = 0;
 		int nofit = rd_group_nofit(gr);
 		for (i = 0; i < gr->n; i++)
-			leak |= gr->runs[i]->leak.judged && gr->runs[i]->leak.verdict == LEAK_SUSPECTED;
-		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak && !nofit)
+			leak |= gr->runs[i]->leak.judged &&
+				gr->runs[i]->leak.verdict == LEAK_SUSPECTED;
+		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak &&
+		    !nofit)
 			continue;
 		if (!any++)
 			out("- **Failed or did not fit:**\n");
@@ -343,14 +371,20 @@ static void say_failures(void)
 		if (gr->sum.load_failed)
 			out("%sthe model load failed", er > 0 ? "; " : "");
 		if (inc)
-			out("%sa run was cut short", er > 0 || gr->sum.load_failed ? "; " : "");
-		if (leak) /* the server's memory grew: below, with both slopes */
-			out("%sits memory grew: a leak is suspected (Memory over the requests)",
+			out("%sa run was cut short",
+			    er > 0 || gr->sum.load_failed ? "; " : "");
+		if (leak) /* the server's memory grew: below, with both slopes
+			   */
+			out("%sits memory grew: a leak is suspected (Memory "
+			    "over the requests)",
 			    er > 0 || gr->sum.load_failed || inc ? "; " : "");
 		if (nofit) /* its speed is a paging machine's: never picked */
-			out("%sthe machine's swap grew by %.1f GB while it ran: it did not fit "
-			    "in memory, and is not picked", er > 0 || gr->sum.load_failed || inc ||
-			    leak ? "; " : "", gr->sum.swap_gb.v);
+			out("%sthe machine's swap grew by %.1f GB while it "
+			    "ran: it did not fit "
+			    "in memory, and is not picked",
+			    er > 0 || gr->sum.load_failed || inc || leak ? "; "
+									 : "",
+			    gr->sum.swap_gb.v);
 		out(".\n");
 	}
 	for (i = 0; i < S->nruns; i++)
@@ -370,18 +404,27 @@ static void write_answer(void)
 
 	out("## The answer\n\nPicked from the Summary's workload (");
 	cell(S->primary_name, 200);
-	out("), like for like; a group whose error rate is 5 %% or more, or that did not fit "
-	    "in memory (the machine's swap grew by more than %d GB while it ran), is never "
-	    "picked. ", RD_NOFIT_GB);
-	out("A margin is the paired ratio of the two groups' requests (same prompt, same "
-	    "repetition), with its 95 %% confidence interval and Holm's correction over "
-	    "every comparison in this report; a margin the interval does not separate "
+	out("), like for like; a group whose error rate is 5 %% or more, or "
+	    "that did not fit "
+	    "in memory (the machine's swap grew by more than %d GB while it "
+	    "ran), is never "
+	    "picked. ",
+	    RD_NOFIT_GB);
+	out("A margin is the paired ratio of the two groups' requests (same "
+	    "prompt, same "
+	    "repetition), with its 95 %% confidence interval and Holm's "
+	    "correction over "
+	    "every comparison in this report; a margin the interval does not "
+	    "separate "
 	    "from 1, or under 2 %%, is a **tie**. ");
 	if (mdq_measured(S))
-		out("A quantization over its model's quality budget (Quality, below) is "
-		    "never picked; each pick's graded accuracy is beside it.\n\n");
+		out("A quantization over its model's quality budget (Quality, "
+		    "below) is "
+		    "never picked; each pick's graded accuracy is beside "
+		    "it.\n\n");
 	else
-		out("Quality was not measured (no run has graded answers: make quality), so "
+		out("Quality was not measured (no run has graded answers: make "
+		    "quality), so "
 		    "the picks weigh speed and memory alone.\n\n");
 	for (m = 0; m <= D->n_models; m++) {
 		const struct decide_pick *p = D->picks[m];
@@ -391,7 +434,8 @@ static void write_answer(void)
 		if (m == D->n_models)
 			out("Across models\n\n");
 		else {
-			cell(D->models[m][0] ? D->models[m] : "All groups", 120);
+			cell(D->models[m][0] ? D->models[m] : "All groups",
+			     120);
 			out("\n\n");
 		}
 		say_interactive(&p[USE_INTERACTIVE]);
@@ -407,14 +451,18 @@ static void write_answer(void)
 	if (unmeasured)
 		out("several users for some models; ");
 	if (!any_model_size())
-		out("the model files' size (no server told it; memory is the server's, "
+		out("the model files' size (no server told it; memory is the "
+		    "server's, "
 		    "sampled); ");
-	out(mdq_measured(S) ? "quality beyond graded answers (token log-probabilities "
-	    "against the reference).\n\n" : "output quality by any measure but the "
-	    "prompts' own checks (graded answers: make quality).\n\n");
+	out(mdq_measured(S)
+		? "quality beyond graded answers (token log-probabilities "
+		  "against the reference).\n\n"
+		: "output quality by any measure but the "
+		  "prompts' own checks (graded answers: make quality).\n\n");
 }
 
-/* ---- the evidence ------------------------------------------------------------ */
+/* ---- the evidence
+ * ------------------------------------------------------------ */
 
 static void write_header(void)
 {
@@ -424,22 +472,29 @@ static void write_header(void)
 		sim += S->runs[i].doc && S->runs[i].simulated;
 	out("# ");
 	cell(R->title, 200);
-	out("\n\n%d run%s in %d group%s, grouped by ", all, all == 1 ? "" : "s", S->ng,
-	    S->ng == 1 ? "" : "s");
+	out("\n\n%d run%s in %d group%s, grouped by ", all, all == 1 ? "" : "s",
+	    S->ng, S->ng == 1 ? "" : "s");
 	for (i = 0; i < S->nby; i++) {
 		out("%s", i ? ", " : "");
 		cell(S->by[i], 40);
 	}
-	out(". Metrics are defined in tokbench's docs/metrics.md. † marks a group with an "
+	out(". Metrics are defined in tokbench's docs/metrics.md. † marks a "
+	    "group with an "
 	    "incomplete run, ‡ one with a run in an older format.\n\n");
 	if (sim == all && sim > 0)
-		out("> **Simulated.** All %d runs measured llmsim, tokbench's scripted server, "
-		    "not a real model: every number comes from the simulator's profiles, not "
-		    "from hardware.\n\n", sim);
+		out("> **Simulated.** All %d runs measured llmsim, tokbench's "
+		    "scripted server, "
+		    "not a real model: every number comes from the simulator's "
+		    "profiles, not "
+		    "from hardware.\n\n",
+		    sim);
 	else if (sim > 0)
-		out("> **Partly simulated.** %d of the %d runs measured llmsim, tokbench's "
-		    "scripted server, not a real model (marked (simulated) in the Runs table): "
-		    "their numbers come from the simulator's profiles, not from hardware.\n\n",
+		out("> **Partly simulated.** %d of the %d runs measured "
+		    "llmsim, tokbench's "
+		    "scripted server, not a real model (marked (simulated) in "
+		    "the Runs table): "
+		    "their numbers come from the simulator's profiles, not "
+		    "from hardware.\n\n",
 		    sim, all);
 }
 
@@ -482,13 +537,16 @@ static void write_leaks(void)
 		enum formats_leak v = lk->verdict;
 		if (!lk->judged)
 			continue;
-		if (v != LEAK_SUSPECTED && v != LEAK_ERROR && v != LEAK_INCONCLUSIVE) {
+		if (v != LEAK_SUSPECTED && v != LEAK_ERROR &&
+		    v != LEAK_INCONCLUSIVE) {
 			judged += v == LEAK_NONE;
 			continue;
 		}
 		if (named++ == 0)
-			out("**Memory over the requests** (agg's leak check: the growth per request "
-			    "and per minute, each with its 95 %% interval, against 1 MB and 10 MB; "
+			out("**Memory over the requests** (agg's leak check: "
+			    "the growth per request "
+			    "and per minute, each with its 95 %% interval, "
+			    "against 1 MB and 10 MB; "
 			    "docs/metrics.md):\n\n");
 		out("- ");
 		run_name(r);
@@ -504,21 +562,24 @@ static void write_leaks(void)
 		slope_cell(&lk->per_minute);
 		out(" MB per minute (r² ");
 		numcell(lk->r2, 2);
-		out(")%s\n", v != LEAK_INCONCLUSIVE ? "" : ": more requests would tell");
+		out(")%s\n",
+		    v != LEAK_INCONCLUSIVE ? "" : ": more requests would tell");
 	}
 	if (named > 0)
 		out("\n");
 	if (judged > 0)
-		out("%s%d run%s with enough requests (8 or more) showed no leak.\n\n",
-		    named ? "The other " : "Memory: ", judged, judged == 1 ? "" : "s");
+		out("%s%d run%s with enough requests (8 or more) showed no "
+		    "leak.\n\n",
+		    named ? "The other " : "Memory: ", judged,
+		    judged == 1 ? "" : "s");
 }
 
 /* The machine's memory in the Summary (rundata): wired at its peak,
  * compressed and swap by their growth. */
 #define NSYS 3
-static const char *const sys_head[NSYS] = {
-	" wired GB (peak) |", " compressed GB (peak growth) |", " swap GB (peak growth) |"
-};
+static const char *const sys_head[NSYS] = {" wired GB (peak) |",
+					   " compressed GB (peak growth) |",
+					   " swap GB (peak growth) |"};
 
 static const struct rd_fig *sys_fig(const struct rd_summary *s, int k)
 {
@@ -535,7 +596,8 @@ static int sys_columns(int show[NSYS])
 	for (k = 0; k < NSYS; k++) {
 		show[k] = 0;
 		for (i = 0; i < S->ng; i++)
-			show[k] |= S->g[i].base && sys_fig(&S->g[i].sum, k)->v > 0;
+			show[k] |=
+			    S->g[i].base && sys_fig(&S->g[i].sum, k)->v > 0;
 		n += show[k];
 	}
 	return n;
@@ -551,14 +613,19 @@ static void write_nofit(void)
 		const struct rd_run *r = &S->runs[i];
 		/* a figure no machine can have decides nothing: its cell says
 		 * "bad value" */
-		if (r->doc == NULL || !rd_nofit(r) || !md_plausible(r->swap_gb * 1e9))
+		if (r->doc == NULL || !rd_nofit(r) ||
+		    !md_plausible(r->swap_gb * 1e9))
 			continue;
-		out("%s- ", n++ ? "" : "**Did not fit in memory** (the machine's swap grew "
-		    "by more than 1 GB while the run ran; docs/metrics.md):\n\n");
+		out("%s- ",
+		    n++ ? ""
+			: "**Did not fit in memory** (the machine's swap grew "
+			  "by more than 1 GB while the run ran; "
+			  "docs/metrics.md):\n\n");
 		run_name(r);
 		out(": swap grew by ");
 		gb(r->swap_gb);
-		out(" GB while it ran: the model did not fit in the memory left free, so "
+		out(" GB while it ran: the model did not fit in the memory "
+		    "left free, so "
 		    "its speed is not the speed of a model that fits\n");
 	}
 	if (n > 0)
@@ -592,11 +659,30 @@ static void c_load(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_file(const struct rd_summary *s, int k) { (void)k; gb(s->model_gb.v); }
-static void c_steady(const struct rd_summary *s, int k) { (void)k; gb(s->steady_gb.v); }
-static void c_peak(const struct rd_summary *s, int k) { (void)k; gb(s->peak_gb.v); }
-static void c_sys(const struct rd_summary *s, int k) { gb(sys_fig(s, k)->v); }
-static void c_decode(const struct rd_summary *s, int k) { (void)k; md_mean(M, &s->decode, 2); }
+static void c_file(const struct rd_summary *s, int k)
+{
+	(void)k;
+	gb(s->model_gb.v);
+}
+static void c_steady(const struct rd_summary *s, int k)
+{
+	(void)k;
+	gb(s->steady_gb.v);
+}
+static void c_peak(const struct rd_summary *s, int k)
+{
+	(void)k;
+	gb(s->peak_gb.v);
+}
+static void c_sys(const struct rd_summary *s, int k)
+{
+	gb(sys_fig(s, k)->v);
+}
+static void c_decode(const struct rd_summary *s, int k)
+{
+	(void)k;
+	md_mean(M, &s->decode, 2);
+}
 
 static void c_srv_decode(const struct rd_summary *s, int k)
 {
@@ -620,7 +706,11 @@ static void c_ttft(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_ttfo(const struct rd_summary *s, int k) { (void)k; md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1); }
+static void c_ttfo(const struct rd_summary *s, int k)
+{
+	(void)k;
+	md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1);
+}
 
 static void c_prefill(const struct rd_summary *s, int k)
 {
@@ -630,13 +720,36 @@ static void c_prefill(const struct rd_summary *s, int k)
 		out(" (%.0f tok)", s->prefill_tokens);
 }
 
-static void c_tps_gb(const struct rd_summary *s, int k) { (void)k; numcell(s->tps_per_gb.v, 3); }
-static void c_errors(const struct rd_summary *s, int k) { (void)k; md_pct(M, s->error_rate.v); }
+static void c_tps_gb(const struct rd_summary *s, int k)
+{
+	(void)k;
+	numcell(s->tps_per_gb.v, 3);
+}
+static void c_errors(const struct rd_summary *s, int k)
+{
+	(void)k;
+	md_pct(M, s->error_rate.v);
+}
 
-static int when_files(int k) { (void)k; return SUM.files; }
-static int when_sys(int k) { return SUM.show[k]; }
-static int when_srv(int k) { (void)k; return SUM.srv; }
-static int when_ttfo(int k) { (void)k; return SUM.any_ttfo; }
+static int when_files(int k)
+{
+	(void)k;
+	return SUM.files;
+}
+static int when_sys(int k)
+{
+	return SUM.show[k];
+}
+static int when_srv(int k)
+{
+	(void)k;
+	return SUM.srv;
+}
+static int when_ttfo(int k)
+{
+	(void)k;
+	return SUM.any_ttfo;
+}
 
 /* A column: its title, when it is shown (NULL: always) and its cell; a
  * system column repeats once per figure (sys_head), k its index. */
@@ -646,19 +759,19 @@ static const struct sum_col {
 	int (*shown)(int k);
 	void (*cell)(const struct rd_summary *s, int k);
 } sum_cols[] = {
-	{"runs", 1, NULL, c_runs},
-	{"load s", 1, NULL, c_load},
-	{"model file GB", 1, when_files, c_file},
-	{"memory GB", 1, NULL, c_steady},
-	{"largest peak GB", 1, NULL, c_peak},
-	{NULL, NSYS, when_sys, c_sys}, /* titles from sys_head */
-	{"decode TPS", 1, NULL, c_decode},
-	{"server's decode TPS (client / server)", 1, when_srv, c_srv_decode},
-	{"TTFT ms", 1, NULL, c_ttft},
-	{"TTFO p50 ms", 1, when_ttfo, c_ttfo},
-	{"prefill TPS", 1, NULL, c_prefill},
-	{"TPS/GB", 1, NULL, c_tps_gb},
-	{"errors", 1, NULL, c_errors},
+    {"runs", 1, NULL, c_runs},
+    {"load s", 1, NULL, c_load},
+    {"model file GB", 1, when_files, c_file},
+    {"memory GB", 1, NULL, c_steady},
+    {"largest peak GB", 1, NULL, c_peak},
+    {NULL, NSYS, when_sys, c_sys}, /* titles from sys_head */
+    {"decode TPS", 1, NULL, c_decode},
+    {"server's decode TPS (client / server)", 1, when_srv, c_srv_decode},
+    {"TTFT ms", 1, NULL, c_ttft},
+    {"TTFO p50 ms", 1, when_ttfo, c_ttfo},
+    {"prefill TPS", 1, NULL, c_prefill},
+    {"TPS/GB", 1, NULL, c_tps_gb},
+    {"errors", 1, NULL, c_errors},
 };
 #define NSUM_COLS (sizeof sum_cols / sizeof *sum_cols)
 
@@ -670,7 +783,8 @@ static void sum_row(int what, const struct rd_summary *s)
 		for (int k = 0; k < sum_cols[c].repeat; k++) {
 			if (sum_cols[c].shown && !sum_cols[c].shown(k))
 				continue;
-			if (what == 0) /* a system column's title carries its bars */
+			if (what ==
+			    0) /* a system column's title carries its bars */
 				out("%s", sum_cols[c].title ? "" : sys_head[k]);
 			if (what == 0 && sum_cols[c].title)
 				out(" %s |", sum_cols[c].title);
@@ -687,20 +801,35 @@ static void summary_intro(void)
 {
 	out("## Summary\n\nEvery group on the same workload (");
 	cell(S->primary_name, 200);
-	out(") at its lowest concurrency. Decode TPS: mean ± 95 %% CI, over the runs' means "
-	    "when there are 2 or more runs (run-to-run variation), else over one run's "
-	    "requests (n). Load: the client's seconds, the server's own beside them where it "
-	    "gives one. TTFT: mean over the requests of the workload's shortest prompt, "
-	    "named in the cell. Memory: steady state, the median sample while requests ran "
-	    "(not the load, not a context or concurrency peak); the largest peak of any run "
-	    "beside it.%s TPS/GB: decode TPS over the steady-state GB.%s Prefill: at the "
-	    "longest context prompt the group ran (its length in the cell).\n\n",
-	    SUM.nsys ? " The machine's memory while the runs ran (the largest of them): wired "
-	    "at its peak; compressed and swap by how much they grew from before the first "
-	    "request to their peak." : "",
-	    SUM.srv ? " The server's decode TPS, where it reports one (llama-server timings, "
-	    "LM Studio stats, Ollama durations), is its own figure over the same requests, "
-	    "with the client's over it (below 1 on short outputs: docs/metrics.md)." : "");
+	out(") at its lowest concurrency. Decode TPS: mean ± 95 %% CI, over "
+	    "the runs' means "
+	    "when there are 2 or more runs (run-to-run variation), else over "
+	    "one run's "
+	    "requests (n). Load: the client's seconds, the server's own beside "
+	    "them where it "
+	    "gives one. TTFT: mean over the requests of the workload's "
+	    "shortest prompt, "
+	    "named in the cell. Memory: steady state, the median sample while "
+	    "requests ran "
+	    "(not the load, not a context or concurrency peak); the largest "
+	    "peak of any run "
+	    "beside it.%s TPS/GB: decode TPS over the steady-state GB.%s "
+	    "Prefill: at the "
+	    "longest context prompt the group ran (its length in the "
+	    "cell).\n\n",
+	    SUM.nsys ? " The machine's memory while the runs ran (the largest "
+		       "of them): wired "
+		       "at its peak; compressed and swap by how much they grew "
+		       "from before the first "
+		       "request to their peak."
+		     : "",
+	    SUM.srv ? " The server's decode TPS, where it reports one "
+		      "(llama-server timings, "
+		      "LM Studio stats, Ollama durations), is its own figure "
+		      "over the same requests, "
+		      "with the client's over it (below 1 on short outputs: "
+		      "docs/metrics.md)."
+		    : "");
 }
 
 /* The groups with no run of the Summary's workload at one user. */
@@ -711,9 +840,12 @@ static void summary_missing(void)
 	for (i = 0; i < S->ng; i++) {
 		if (S->g[i].base)
 			continue;
-		out("%s", missing++ ? ", " : "Not in this table, having run no request of "
-		    "its workload at one user (their runs are under Other workloads, Failed "
-		    "or Runs): ");
+		out("%s", missing++
+			      ? ", "
+			      : "Not in this table, having run no request of "
+				"its workload at one user (their runs are "
+				"under Other workloads, Failed "
+				"or Runs): ");
 		cell(S->g[i].key, 120);
 	}
 	if (missing)
@@ -752,8 +884,10 @@ static void write_summary(void)
 	chart("decode_tps", "Decode speed by quantization");
 	chart("ttft", "Time to first token by quantization");
 	chart("tps_vs_memory", "Decode speed against steady-state memory");
-	for (i = 0; i < R->nnumbered; i++) { /* the points with no room for a name */
-		out("%s%d: ", i ? "; " : "Numbered points on the chart above: ", R->numbered[i][1]);
+	for (i = 0; i < R->nnumbered;
+	     i++) { /* the points with no room for a name */
+		out("%s%d: ", i ? "; " : "Numbered points on the chart above: ",
+		    R->numbered[i][1]);
 		cell(S->g[R->numbered[i][0]].key, 120);
 		out("%s", i == R->nnumbered - 1 ? ".\n\n" : "");
 	}
@@ -772,40 +906,53 @@ static void write_other_workloads(void)
 			if (wl->kind == RD_CONTEXT || wl->prompts == 0 ||
 			    !strcmp(wl->key, S->primary))
 				continue;
-			for (k = 0; k < g && !seen; k++) /* a table per workload, once */
+			for (k = 0; k < g && !seen;
+			     k++) /* a table per workload, once */
 				for (int w2 = 0; w2 < S->g[k].nwl; w2++)
-					seen |= !strcmp(S->g[k].wl[w2].key, wl->key);
+					seen |= !strcmp(S->g[k].wl[w2].key,
+							wl->key);
 			for (int w2 = 0; w2 < w; w2++)
 				seen |= !strcmp(S->g[g].wl[w2].key, wl->key);
 			if (seen)
 				continue;
 			if (!done++)
-				out("## Other workloads\n\nEach compared only within itself: "
-				    "groups on the same prompts, output limit and settings.\n\n");
+				out("## Other workloads\n\nEach compared only "
+				    "within itself: "
+				    "groups on the same prompts, output limit "
+				    "and settings.\n\n");
 			out("### ");
 			cell(wl->name, 200);
-			out("\n\n| group | users | runs | decode TPS | TTFT p50 ms | E2E p50 s "
-			    "| E2E p95 s | errors |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+			out("\n\n| group | users | runs | decode TPS | TTFT "
+			    "p50 ms | E2E p50 s "
+			    "| E2E p95 s | errors "
+			    "|\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
 			for (k = 0; k < S->ng; k++)
 				for (int w2 = 0; w2 < S->g[k].nwl; w2++) {
 					const struct rd_wl *x = &S->g[k].wl[w2];
 					if (strcmp(x->key, wl->key))
 						continue;
 					for (int l = 0; l < x->nlv; l++) {
-						const struct rd_level *lv = &x->lv[l];
+						const struct rd_level *lv =
+						    &x->lv[l];
 						out("| ");
 						group_cell(&S->g[k]);
 						if (lv->conc > 0)
-							out(" | %.0f | %d | ", lv->conc, lv->n);
+							out(" | %.0f | %d | ",
+							    lv->conc, lv->n);
 						else
-							out(" | open loop | %d | ", lv->n);
+							out(" | open loop | %d "
+							    "| ",
+							    lv->n);
 						md_mean(M, &lv->decode, 2);
 						out(" | ");
-						md_pct_fig(M, &lv->ttft_p50, 50, 1e3, 1);
+						md_pct_fig(M, &lv->ttft_p50, 50,
+							   1e3, 1);
 						out(" | ");
-						md_pct_fig(M, &lv->e2e_p50, 50, 1, 3);
+						md_pct_fig(M, &lv->e2e_p50, 50,
+							   1, 3);
 						out(" | ");
-						md_pct_fig(M, &lv->e2e_p95, 95, 1, 3);
+						md_pct_fig(M, &lv->e2e_p95, 95,
+							   1, 3);
 						out(" | ");
 						md_pct(M, lv->error_rate.v);
 						out(" |\n");
@@ -822,8 +969,10 @@ static int prompt_names(const char **names, int cap)
 
 	for (g = 0; g < S->ng; g++)
 		for (r = 0; S->g[g].base && r < S->g[g].base->n; r++)
-			for (int i = 0; i < S->g[g].base->runs[r]->nprompt; i++) {
-				const char *p = S->g[g].base->runs[r]->prompt[i].name;
+			for (int i = 0; i < S->g[g].base->runs[r]->nprompt;
+			     i++) {
+				const char *p =
+				    S->g[g].base->runs[r]->prompt[i].name;
 				for (k = 0; k < n && strcmp(names[k], p); k++)
 					;
 				if (k == n && n < cap)
@@ -847,7 +996,8 @@ static void write_per_prompt(void)
 
 	if (n == 0)
 		return;
-	out("## Per prompt\n\nDecode TPS (mean) / TTFT (mean, ms) of each prompt of the "
+	out("## Per prompt\n\nDecode TPS (mean) / TTFT (mean, ms) of each "
+	    "prompt of the "
 	    "Summary's workload, at the lowest concurrency.\n\n| prompt |");
 	for (g = 0; g < S->ng; g++) {
 		out(" ");
@@ -864,9 +1014,12 @@ static void write_per_prompt(void)
 		out(" |");
 		for (g = 0; g < S->ng; g++) {
 			out(" ");
-			numcell(base_prompt(&S->g[g], names[i], RD_DECODE).v, 1);
+			numcell(base_prompt(&S->g[g], names[i], RD_DECODE).v,
+				1);
 			out(" / ");
-			numcell(base_prompt(&S->g[g], names[i], RD_TTFT).v * 1e3, 0);
+			numcell(base_prompt(&S->g[g], names[i], RD_TTFT).v *
+				    1e3,
+				0);
 			out(" |");
 		}
 		out("\n");
@@ -874,16 +1027,20 @@ static void write_per_prompt(void)
 	out("\n");
 }
 
-static void write_concurrency_wl(const struct rd_group *g, const struct rd_wl *w)
+static void write_concurrency_wl(const struct rd_group *g,
+				 const struct rd_wl *w)
 {
 	out("### ");
 	cell(g->key, 120);
 	out(" — ");
 	cell(w->name, 200);
-	out("\n\n| users | runs | requests | aggregate TPS | per-request TPS | scaling "
-	    "| efficiency | E2E p50 s | E2E p95 s | E2E p99 s | TTFT p95 ms | fairness "
+	out("\n\n| users | runs | requests | aggregate TPS | per-request TPS | "
+	    "scaling "
+	    "| efficiency | E2E p50 s | E2E p95 s | E2E p99 s | TTFT p95 ms | "
+	    "fairness "
 	    "| queue p95 ms | errors |\n"
-	    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	    "---:|\n");
 	for (int i = 0; i < w->nlv; i++) {
 		const struct rd_level *l = &w->lv[i];
 		if (l->conc > 0)
@@ -922,24 +1079,36 @@ static void write_concurrency(void)
 
 	for (g = 0; g < S->ng; g++)
 		for (w = 0; w < S->g[g].nwl; w++) {
-			if (S->g[g].wl[w].nlv < 2 || S->g[g].wl[w].kind == RD_CONTEXT)
+			if (S->g[g].wl[w].nlv < 2 ||
+			    S->g[g].wl[w].kind == RD_CONTEXT)
 				continue;
 			if (!any++)
-				out("## Concurrency\n\nEach table is one workload at every level "
-				    "it ran (the same prompts in the same proportions), so the "
-				    "levels differ by load alone. Aggregate TPS: all users "
-				    "together, from the first request sent to the last token, "
-				    "prefill and the gaps between requests included (so at one "
-				    "user it is below the per-request decode TPS); per-request "
-				    "TPS: what each user gets; scaling: aggregate TPS over the "
-				    "first row's; efficiency: scaling over the growth in users (1 "
-				    "is linear); fairness: Jain's index of per-request TPS. A "
-				    "percentile shows as — with its n when n cannot support it "
+				out("## Concurrency\n\nEach table is one "
+				    "workload at every level "
+				    "it ran (the same prompts in the same "
+				    "proportions), so the "
+				    "levels differ by load alone. Aggregate "
+				    "TPS: all users "
+				    "together, from the first request sent to "
+				    "the last token, "
+				    "prefill and the gaps between requests "
+				    "included (so at one "
+				    "user it is below the per-request decode "
+				    "TPS); per-request "
+				    "TPS: what each user gets; scaling: "
+				    "aggregate TPS over the "
+				    "first row's; efficiency: scaling over the "
+				    "growth in users (1 "
+				    "is linear); fairness: Jain's index of "
+				    "per-request TPS. A "
+				    "percentile shows as — with its n when n "
+				    "cannot support it "
 				    "(p95 needs 20 values, p99 100).\n\n");
 			write_concurrency_wl(&S->g[g], &S->g[g].wl[w]);
 		}
 	if (any)
-		chart("concurrency", "Aggregate and per-request throughput against users");
+		chart("concurrency",
+		      "Aggregate and per-request throughput against users");
 }
 
 static void write_context(void)
@@ -953,12 +1122,17 @@ static void write_context(void)
 			if (wl->kind != RD_CONTEXT)
 				continue;
 			if (!any++)
-				out("## Context length\n\nTTFT and prefill speed against the "
-				    "prompt's length (prompt tokens as the server counted "
-				    "them), one user.\n\n| group | prompt | prompt tokens | "
-				    "TTFT mean s | prefill TPS |\n|---|---|---:|---:|---:|\n");
+				out("## Context length\n\nTTFT and prefill "
+				    "speed against the "
+				    "prompt's length (prompt tokens as the "
+				    "server counted "
+				    "them), one user.\n\n| group | prompt | "
+				    "prompt tokens | "
+				    "TTFT mean s | prefill TPS "
+				    "|\n|---|---|---:|---:|---:|\n");
 			for (i = 0; l->n > 0 && i < l->runs[0]->nprompt; i++) {
-				const struct rd_prompt *pp = &l->runs[0]->prompt[i];
+				const struct rd_prompt *pp =
+				    &l->runs[0]->prompt[i];
 				out("| ");
 				group_cell(&S->g[g]);
 				out(" | ");
@@ -966,9 +1140,15 @@ static void write_context(void)
 				out(" | ");
 				numcell(pp->prompt_tokens, 0);
 				out(" | ");
-				numcell(rd_prompt_mean(l->runs, l->n, pp->name, RD_TTFT).v, 3);
+				numcell(rd_prompt_mean(l->runs, l->n, pp->name,
+						       RD_TTFT)
+					    .v,
+					3);
 				out(" | ");
-				numcell(rd_prompt_mean(l->runs, l->n, pp->name, RD_PREFILL).v, 1);
+				numcell(rd_prompt_mean(l->runs, l->n, pp->name,
+						       RD_PREFILL)
+					    .v,
+					1);
 				out(" |\n");
 			}
 		}
@@ -999,24 +1179,35 @@ static void write_mixes(void)
 			if (m->n == 0)
 				continue;
 			if (!any++)
-				out("## Mixed workload\n\nRequests of different output lengths side "
-				    "by side (make mixed), and each length class alone at the same "
-				    "number of users: a class whose TTFT or E2E in the mix is %.1f "
-				    "times its own alone or more **starves** behind the longer ones "
-				    "(docs/metrics.md). Means over each class's requests; × is mix "
-				    "over alone.\n\n", RD_STARVED);
+				out("## Mixed workload\n\nRequests of "
+				    "different output lengths side "
+				    "by side (make mixed), and each length "
+				    "class alone at the same "
+				    "number of users: a class whose TTFT or "
+				    "E2E in the mix is %.1f "
+				    "times its own alone or more **starves** "
+				    "behind the longer ones "
+				    "(docs/metrics.md). Means over each "
+				    "class's requests; × is mix "
+				    "over alone.\n\n",
+				    RD_STARVED);
 			out("### ");
 			cell(S->g[g].key, 120);
-			out(" · %.0f user%s\n\n", m->conc, m->conc == 1 ? "" : "s");
+			out(" · %.0f user%s\n\n", m->conc,
+			    m->conc == 1 ? "" : "s");
 			out("**The shortest class (");
 			cell(s->name, 60);
-			out(")%s** in the mix: TTFT ", m->starved ? " starves" : " does not starve");
+			out(")%s** in the mix: TTFT ",
+			    m->starved ? " starves" : " does not starve");
 			ratio_cell(m->ttft_ratio);
 			out(", E2E ");
 			ratio_cell(m->e2e_ratio);
-			out(" its own alone.\n\n| class | output tokens | TTFT mix s | alone s | × | "
-			    "E2E mix s | alone s | × | per-request TPS mix | alone |\n"
-			    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+			out(" its own alone.\n\n| class | output tokens | TTFT "
+			    "mix s | alone s | × | "
+			    "E2E mix s | alone s | × | per-request TPS mix | "
+			    "alone |\n"
+			    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+			    "\n");
 			for (i = 0; i < m->n; i++) {
 				const struct rd_mixclass *c = &m->c[i];
 				out("| ");
@@ -1055,21 +1246,30 @@ static void write_load_series(void)
 		for (k = 0; k < S->g[g].nloads; k++) {
 			const struct rd_loads *s = &S->g[g].loads[k];
 			if (!any++)
-				out("## Load times\n\nThe model loaded again and again (make load): "
-				    "each load's seconds as the client timed them, the server's own "
-				    "figure where it gives one, and how much of the model file the "
-				    "page cache held just before (cold under 10 %%, warm from 90 %%, "
-				    "partial between: the OS may reclaim pages of a file read seconds "
-				    "before; unknown where the file was not named or the OS does not "
+				out("## Load times\n\nThe model loaded again "
+				    "and again (make load): "
+				    "each load's seconds as the client timed "
+				    "them, the server's own "
+				    "figure where it gives one, and how much "
+				    "of the model file the "
+				    "page cache held just before (cold under "
+				    "10 %%, warm from 90 %%, "
+				    "partial between: the OS may reclaim pages "
+				    "of a file read seconds "
+				    "before; unknown where the file was not "
+				    "named or the OS does not "
 				    "tell; docs/metrics.md).\n\n");
 			out("### ");
 			cell(S->g[g].key, 120);
 			out("\n\n");
 			if (isfinite(s->cold) && s->warm.n > 0)
-				out("Cold **%.2f s**, warm **%.2f s** (median of %zu): the page cache "
-				    "saves %.0f %% of a load.\n\n", s->cold, s->warm.v, s->warm.n,
+				out("Cold **%.2f s**, warm **%.2f s** (median "
+				    "of %zu): the page cache "
+				    "saves %.0f %% of a load.\n\n",
+				    s->cold, s->warm.v, s->warm.n,
 				    (1 - s->warm.v / s->cold) * 100);
-			out("| load | page cache | file cached | seconds | server's own s |\n"
+			out("| load | page cache | file cached | seconds | "
+			    "server's own s |\n"
 			    "|---:|---|---:|---:|---:|\n");
 			for (i = 0; i < s->n; i++) {
 				const struct rd_load *l = &s->l[i];
@@ -1118,13 +1318,19 @@ static void write_capacity(void)
 		for (k = 0; k < S->g[g].ncap; k++) {
 			const struct rd_capacity *c = &S->g[g].cap[k];
 			if (!any++) {
-				out("## Capacity\n\nHow many concurrent users (closed loop) each "
-				    "server holds at the service-level objectives, and which "
-				    "objective breaks first (make capacity; docs/metrics.md, "
-				    "Service levels). Attainment is the share of requests that met "
-				    "every objective, with its 95 %% interval; goodput counts only "
+				out("## Capacity\n\nHow many concurrent users "
+				    "(closed loop) each "
+				    "server holds at the service-level "
+				    "objectives, and which "
+				    "objective breaks first (make capacity; "
+				    "docs/metrics.md, "
+				    "Service levels). Attainment is the share "
+				    "of requests that met "
+				    "every objective, with its 95 %% interval; "
+				    "goodput counts only "
 				    "those requests.\n\n");
-				chart("capacity", "Attainment and goodput against users");
+				chart("capacity",
+				      "Attainment and goodput against users");
 			}
 			out("### ");
 			cell(S->g[g].key, 120);
@@ -1132,15 +1338,23 @@ static void write_capacity(void)
 			cell(c->slo, 200);
 			out(": ");
 			capacity_text(c);
-			out("%s\n\n", c->finished ? "." : " (the search stopped before its answer).");
-			out("| users | verdict | the objective that broke | attainment | 95 %% interval "
+			out("%s\n\n",
+			    c->finished
+				? "."
+				: " (the search stopped before its answer).");
+			out("| users | verdict | the objective that broke | "
+			    "attainment | 95 %% interval "
 			    "| goodput req/s | goodput tok/s | requests |\n"
 			    "|---:|---|---|---:|---:|---:|---:|---:|\n");
 			for (i = 0; i < c->n; i++) {
 				const struct rd_caplv *l = &c->lv[i];
-				out("| %d | %s | ", l->users, slo_state_name((enum slo_state)l->st));
-				cell(l->st != SLO_HELD && l->worst ? l->worst : "", 80);
-				out(" | %.0f %% | %.0f–%.0f %% | ", 100 * l->att, 100 * l->att_lo,
+				out("| %d | %s | ", l->users,
+				    slo_state_name((enum slo_state)l->st));
+				cell(l->st != SLO_HELD && l->worst ? l->worst
+								   : "",
+				     80);
+				out(" | %.0f %% | %.0f–%.0f %% | ",
+				    100 * l->att, 100 * l->att_lo,
 				    100 * l->att_hi);
 				numcell(l->rate, 2);
 				out(" | ");
@@ -1159,11 +1373,16 @@ static void write_ladders(void)
 		for (k = 0; k < S->g[g].nlad; k++) {
 			const struct rd_ladder *l = &S->g[g].lad[k];
 			if (!any++)
-				out("## Context ladder\n\nOne question after more and more tokens "
-				    "of context (make ctx), one user, the cache busted so that no "
-				    "prefix is reused, climbing until a depth fails or the model's "
-				    "advertised context is reached. Prompt tokens as the server "
-				    "counted them; memory is the peak while that depth ran.\n\n");
+				out("## Context ladder\n\nOne question after "
+				    "more and more tokens "
+				    "of context (make ctx), one user, the "
+				    "cache busted so that no "
+				    "prefix is reused, climbing until a depth "
+				    "fails or the model's "
+				    "advertised context is reached. Prompt "
+				    "tokens as the server "
+				    "counted them; memory is the peak while "
+				    "that depth ran.\n\n");
 			out("### ");
 			cell(S->g[g].key, 120);
 			out("\n\n**Largest depth that worked: ");
@@ -1184,15 +1403,18 @@ static void write_ladders(void)
 			} else {
 				out("; every depth asked worked.\n\n");
 			}
-			out("| depth | prompt tokens | requests ok | TTFT mean s | prefill TPS | "
-			    "decode TPS | peak memory GB |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+			out("| depth | prompt tokens | requests ok | TTFT mean "
+			    "s | prefill TPS | "
+			    "decode TPS | peak memory GB "
+			    "|\n|---:|---:|---:|---:|---:|---:|---:|\n");
 			for (i = 0; i < l->n; i++) {
 				const struct rd_rung *r = &l->r[i];
 				out("| ");
 				depth_text(r->depth);
 				out(" | ");
 				numcell(r->prompt_tokens.v, 0);
-				out(" | %.0f of %.0f | ", r->requests_ok, r->requests);
+				out(" | %.0f of %.0f | ", r->requests_ok,
+				    r->requests);
 				numcell(r->ttft.v, 3);
 				out(" | ");
 				numcell(r->prefill.v, 1);
@@ -1205,7 +1427,9 @@ static void write_ladders(void)
 			out("\n");
 		}
 	if (any)
-		chart("ladder", "TTFT, decode speed and memory against tokens of context");
+		chart(
+		    "ladder",
+		    "TTFT, decode speed and memory against tokens of context");
 }
 
 /* Each leak soak: its requests, the verdict and both slopes, and the
@@ -1220,9 +1444,12 @@ static void write_soaks(void)
 		if (!rd_is_soak(r))
 			continue;
 		if (!any++)
-			out("## Leak soaks\n\nMany requests in a new random order each pass (make "
-			    "leak), memory sampled throughout. The growth per request and per "
-			    "minute, each with its 95 %% interval, against 1 MB and 10 MB "
+			out("## Leak soaks\n\nMany requests in a new random "
+			    "order each pass (make "
+			    "leak), memory sampled throughout. The growth per "
+			    "request and per "
+			    "minute, each with its 95 %% interval, against 1 "
+			    "MB and 10 MB "
 			    "(docs/metrics.md).\n\n");
 		out("- ");
 		cell(r->key, 120);
@@ -1250,8 +1477,8 @@ static void write_soaks(void)
 	}
 }
 
-static void compare_row(const char *name, double b, double c, double scale, int prec,
-			const struct rd_cmp *x)
+static void compare_row(const char *name, double b, double c, double scale,
+			int prec, const struct rd_cmp *x)
 {
 	out("| %s | ", name);
 	numcell(b * scale, prec);
@@ -1259,8 +1486,10 @@ static void compare_row(const char *name, double b, double c, double scale, int 
 	numcell(c * scale, prec);
 	out(" | ");
 	ratio_text(x);
-	out(" | %s |\n", x->why_not || x->p_adj < 0 ? "untested" :
-	    x->verdict > 0 ? "**better**" : x->verdict < 0 ? "**worse**" : "tie");
+	out(" | %s |\n", x->why_not || x->p_adj < 0 ? "untested"
+			 : x->verdict > 0	    ? "**better**"
+			 : x->verdict < 0	    ? "**worse**"
+						    : "tie");
 }
 
 static void write_baseline(void)
@@ -1273,24 +1502,32 @@ static void write_baseline(void)
 	b = &R->baseline->sum;
 	out("## Baseline vs candidates\n\nBaseline: **");
 	cell(R->baseline->key, 120);
-	out("**, on the Summary's workload. Ratio: candidate over baseline, paired by "
-	    "(prompt, repetition): the geometric mean of the matched requests' ratios, or "
-	    "of the runs' when both groups have 2 or more runs, with its 95 %% CI; "
-	    "better or worse only when Holm's corrected p is below 0.05 and the ratio is "
-	    "2 %% or more from 1, else a tie. The means beside it are over all requests, "
-	    "where the slowest prompt weighs most; the ratio weighs every pair alike.\n\n");
+	out("**, on the Summary's workload. Ratio: candidate over baseline, "
+	    "paired by "
+	    "(prompt, repetition): the geometric mean of the matched requests' "
+	    "ratios, or "
+	    "of the runs' when both groups have 2 or more runs, with its 95 %% "
+	    "CI; "
+	    "better or worse only when Holm's corrected p is below 0.05 and "
+	    "the ratio is "
+	    "2 %% or more from 1, else a tie. The means beside it are over all "
+	    "requests, "
+	    "where the slowest prompt weighs most; the ratio weighs every pair "
+	    "alike.\n\n");
 	for (g = 0; g < S->ng; g++) {
 		const struct rd_group *c = &S->g[g];
 		if (c == R->baseline)
 			continue;
 		out("### ");
 		cell(c->key, 120);
-		out("\n\n| metric | baseline | candidate | ratio (paired, geometric mean) | verdict |\n|---|---:|---:|---|---|\n");
-		compare_row("decode TPS (mean)", b->decode.mean, c->sum.decode.mean, 1, 2,
-			    &R->base_cmp[g][0]);
-		compare_row("TTFT ms (mean)", b->ttft_all.v, c->sum.ttft_all.v, 1e3, 1,
-			    &R->base_cmp[g][1]);
-		compare_row("E2E s (mean)", b->e2e_all.v, c->sum.e2e_all.v, 1, 3, &R->base_cmp[g][2]);
+		out("\n\n| metric | baseline | candidate | ratio (paired, "
+		    "geometric mean) | verdict |\n|---|---:|---:|---|---|\n");
+		compare_row("decode TPS (mean)", b->decode.mean,
+			    c->sum.decode.mean, 1, 2, &R->base_cmp[g][0]);
+		compare_row("TTFT ms (mean)", b->ttft_all.v, c->sum.ttft_all.v,
+			    1e3, 1, &R->base_cmp[g][1]);
+		compare_row("E2E s (mean)", b->e2e_all.v, c->sum.e2e_all.v, 1,
+			    3, &R->base_cmp[g][2]);
 		out("| memory GB (steady state) | ");
 		gb(b->steady_gb.v);
 		out(" | ");
@@ -1302,7 +1539,8 @@ static void write_baseline(void)
 	}
 }
 
-/* ---- outputs and runs ------------------------------------------------------ */
+/* ---- outputs and runs ------------------------------------------------------
+ */
 
 static void write_outputs(void)
 {
@@ -1311,15 +1549,19 @@ static void write_outputs(void)
 
 	if (n == 0)
 		return;
-	out("## Outputs\n\nThe first successful output of each prompt, side by side "
-	    "(cut at %d bytes), to compare quality by eye.\n\n", OUTPUT_CHARS);
+	out("## Outputs\n\nThe first successful output of each prompt, side by "
+	    "side "
+	    "(cut at %d bytes), to compare quality by eye.\n\n",
+	    OUTPUT_CHARS);
 	for (i = 0; i < n; i++) {
 		out("### ");
 		cell(names[i], 80);
-		out("\n\n| group | tokens | chars | expect | output |\n|---|---:|---:|---|---|\n");
+		out("\n\n| group | tokens | chars | expect | output "
+		    "|\n|---|---:|---:|---|---|\n");
 		for (g = 0; g < S->ng; g++) {
 			const struct rd_prompt *pp = NULL;
-			for (r = 0; r < S->g[g].n && !(pp && pp->has_output); r++)
+			for (r = 0; r < S->g[g].n && !(pp && pp->has_output);
+			     r++)
 				pp = rd_prompt_of(S->g[g].runs[r], names[i]);
 			if (!(pp && pp->has_output))
 				continue;
@@ -1385,7 +1627,8 @@ static const char *shown_path(const char *path, char *buf, size_t n)
 	buf[0] = '\0';
 	for (i = 0; i < up && strlen(buf) + 4 < n; i++)
 		strcat(buf, "../");
-	snprintf(buf + strlen(buf), n - strlen(buf), "%s", run + k + (run[k] == '/'));
+	snprintf(buf + strlen(buf), n - strlen(buf), "%s",
+		 run + k + (run[k] == '/'));
 	return buf;
 }
 
@@ -1399,10 +1642,14 @@ static void write_plan_outcomes(void)
 		return;
 	for (i = 0; i < S->nout; i++)
 		bad += strcmp(S->out[i].status, "ok") != 0;
-	out("## Plan outcomes\n\nEvery workload of every entry as `make matrix` ran it: a "
-	    "workload that failed marks its entry, and the ones after it ran all the same "
-	    "(skipped only once the entry's own server had exited). %d of %d did not "
-	    "end well.\n\n| plan | entry | workload | outcome |\n|---|---|---|---|\n",
+	out("## Plan outcomes\n\nEvery workload of every entry as `make "
+	    "matrix` ran it: a "
+	    "workload that failed marks its entry, and the ones after it ran "
+	    "all the same "
+	    "(skipped only once the entry's own server had exited). %d of %d "
+	    "did not "
+	    "end well.\n\n| plan | entry | workload | outcome "
+	    "|\n|---|---|---|---|\n",
 	    bad, S->nout);
 	for (i = 0; i < S->nout; i++) {
 		const struct rd_outcome *o = &S->out[i];
@@ -1416,7 +1663,8 @@ static void write_plan_outcomes(void)
 		if (!strcmp(o->status, "ok"))
 			out("ok");
 		else if (!strcmp(o->status, "failed"))
-			out("**failed** (exit %d)%s", o->exit, o->why[0] ? ": " : "");
+			out("**failed** (exit %d)%s", o->exit,
+			    o->why[0] ? ": " : "");
 		else
 			out("%s%s", o->status, o->why[0] ? ": " : "");
 		if (strcmp(o->status, "ok") != 0)
@@ -1431,7 +1679,8 @@ static void write_runs(void)
 	char rel[PATH_MAX];
 	int i;
 
-	out("## Runs\n\n| file | group | workload | users | server | host | settings "
+	out("## Runs\n\n| file | group | workload | users | server | host | "
+	    "settings "
 	    "| requests | state |\n|---|---|---|---:|---|---|---|---:|---|\n");
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
@@ -1462,7 +1711,8 @@ static void write_runs(void)
 		out("/");
 		numcell(r->req_measured, 0);
 		out(" | %s%s |\n", r->incomplete ? "incomplete †" : "complete",
-		    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡" : "");
+		    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡"
+						      : "");
 	}
 	out("\n");
 }
@@ -1480,13 +1730,16 @@ void mdreport_write(jw *md, const struct mdreport *r)
 		write_summary();
 	} else {
 		/* only ladders, soaks or the like: nothing to pick from */
-		out("No group ran a workload of the standard kind at one user, so there "
-		    "is no answer to pick and no summary: the sections below are all "
+		out("No group ran a workload of the standard kind at one user, "
+		    "so there "
+		    "is no answer to pick and no summary: the sections below "
+		    "are all "
 		    "there is.\n\n");
 	}
 	mdq_section(M, S);
 	if (mdq_measured(S))
-		chart("quality_vs_speed", "Graded accuracy against decode speed, each "
+		chart("quality_vs_speed",
+		      "Graded accuracy against decode speed, each "
 		      "against the reference of its model");
 	write_other_workloads();
 	write_per_prompt();

@@ -84,16 +84,23 @@ static FILE *gp_begin(struct plot *p, const char *file, int height,
 	if ((f = asset(p, name)) == NULL)
 		return NULL;
 	if (strcmp(p->fmt, "svg") == 0)
-		fprintf(f, "set terminal svg size 1000,%d noenhanced font 'sans,11'\n", height);
+		fprintf(
+		    f,
+		    "set terminal svg size 1000,%d noenhanced font 'sans,11'\n",
+		    height);
 	else
-		fprintf(f, "set terminal pngcairo size 1000,%d noenhanced font 'sans,10'\n", height);
+		fprintf(f,
+			"set terminal pngcairo size 1000,%d noenhanced font "
+			"'sans,10'\n",
+			height);
 	snprintf(name, sizeof name, "%s.%s", file, p->fmt);
 	/* a chart left from an earlier report must never pass for this one's */
 	snprintf(path, sizeof path, "%s/%s", p->dir, name);
 	unlink(path);
 	fprintf(f, "set output ");
 	gp_path(f, p, name);
-	fprintf(f, "\nset datafile separator ','\nset datafile missing '?'\n"
+	fprintf(f,
+		"\nset datafile separator ','\nset datafile missing '?'\n"
 		"set title '%s'\nset xlabel '%s'\nset ylabel '%s'\n"
 		"set grid ytics\nset key outside right top vertical\n",
 		title, xl, yl);
@@ -161,7 +168,8 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 		       double (*f)(const struct rd_group *))
 {
 	const char **xs = calloc((size_t)s->ng + 1, sizeof *xs);
-	char (*ss)[200] = calloc((size_t)s->ng + 1, sizeof *ss), name[200], nm[200];
+	char(*ss)[200] = calloc((size_t)s->ng + 1, sizeof *ss), name[200],
+	nm[200];
 	int nx = 0, ns = 0, xi = rd_by_index(s, "quant"), g, i, k;
 	FILE *d, *gp;
 
@@ -179,7 +187,8 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 		for (k = 0; k < ns && strcmp(ss[k], name); k++)
 			;
 		if (k == ns)
-			snprintf(ss[ns++], sizeof ss[0], "%s", xi >= 0 ? name : "value");
+			snprintf(ss[ns++], sizeof ss[0], "%s",
+				 xi >= 0 ? name : "value");
 	}
 	if (xi >= 0) /* quantizations from the smallest, as the tables */
 		rd_field_sort("quant", xs, (size_t)nx);
@@ -197,9 +206,11 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 		for (k = 0; k < ns; k++) {
 			double v = NAN;
 			for (g = 0; g < s->ng; g++) {
-				const char *x = xi >= 0 ? s->g[g].field[xi] : s->g[g].key;
+				const char *x =
+				    xi >= 0 ? s->g[g].field[xi] : s->g[g].key;
 				name_without(s, &s->g[g], xi, nm, sizeof nm);
-				if (!strcmp(x, xs[i]) && (xi < 0 || !strcmp(nm, ss[k])))
+				if (!strcmp(x, xs[i]) &&
+				    (xi < 0 || !strcmp(nm, ss[k])))
 					v = f(&s->g[g]);
 			}
 			fputc(',', d);
@@ -208,13 +219,17 @@ static void chart_bars(struct plot *p, const struct rd_set *s, const char *file,
 		fputc('\n', d);
 	}
 	fclose(d);
-	if (nx == 0 || (gp = gp_begin(p, file, 560, title, xi >= 0 ? "quantization" : "group",
-				      yl)) == NULL)
+	if (nx == 0 ||
+	    (gp = gp_begin(p, file, 560, title,
+			   xi >= 0 ? "quantization" : "group", yl)) == NULL)
 		goto out;
-	fprintf(gp, "set style data histograms\nset style histogram clustered gap 1\n"
-		"set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
-		"set yrange [0:*]\nset xtics rotate by -25\n"
-		"plot for [i=2:%d] ", ns + 1);
+	fprintf(
+	    gp,
+	    "set style data histograms\nset style histogram clustered gap 1\n"
+	    "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+	    "set yrange [0:*]\nset xtics rotate by -25\n"
+	    "plot for [i=2:%d] ",
+	    ns + 1);
 	gp_path(gp, p, name);
 	fprintf(gp, " using i:xtic(1) title columnhead(i)\n");
 	gp_run(p, file, gp);
@@ -227,8 +242,8 @@ out:
  * (right above, right below, left above, left below) whose box overlaps
  * no label placed before and no point; in pixels of a plot area of known
  * size (the script fixes the margins and ranges to match). */
-#define PA_W 900.0   /* 1000 x 0.90 (margins 0.07 to 0.97) */
-#define PA_H 420.0   /* 600 x 0.70 (margins 0.22 to 0.92) */
+#define PA_W 900.0 /* 1000 x 0.90 (margins 0.07 to 0.97) */
+#define PA_H 420.0 /* 600 x 0.70 (margins 0.22 to 0.92) */
 #define CH_W 6.6   /* pixels per character of the 10-point font */
 #define CH_H 14.0
 
@@ -238,11 +253,11 @@ struct box {
 
 /* A point of the chart and its label, in pixels of the plot area. */
 struct pt {
-	double px, py;          /* the point */
-	int len;                /* its label's characters */
-	struct box lab;         /* where its label went */
-	double lx, ly;          /* its label's left middle (0 when none was placed) */
-	int numbered;           /* 1: its number there, not its name */
+	double px, py;	/* the point */
+	int len;	/* its label's characters */
+	struct box lab; /* where its label went */
+	double lx, ly;	/* its label's left middle (0 when none was placed) */
+	int numbered;	/* 1: its number there, not its name */
 };
 
 static int overlaps(const struct box *a, const struct box *b)
@@ -272,7 +287,8 @@ static int free_at(const struct box *b, const struct pt *pt, int k, int n)
 		if (overlaps(b, &pt[j].lab))
 			return 0;
 	for (j = 0; j < n; j++) {
-		struct box ring = {pt[j].px - 9, pt[j].py - 9, pt[j].px + 9, pt[j].py + 9};
+		struct box ring = {pt[j].px - 9, pt[j].py - 9, pt[j].px + 9,
+				   pt[j].py + 9};
 		if (overlaps(b, &ring))
 			return 0;
 	}
@@ -288,12 +304,12 @@ static int place_one(int i, double w, const struct pt *pt, int n, struct box *b)
 
 	for (int r = 0; r < 7; r++)
 		for (int side = 0; side < 2; side++) {
-			/* above: the box's bottom 6 px over the point, r rows up;
-			 * below: its top 6 px under it, -r - 1 rows down */
+			/* above: the box's bottom 6 px over the point, r rows
+			 * up; below: its top 6 px under it, -r - 1 rows down */
 			b->x0 = side == 0 ? pt[i].px + 8 : pt[i].px - 8 - w;
 			b->x1 = b->x0 + w;
-			b->y0 = rows[r] >= 0 ? pt[i].py + 6 + rows[r] * CH_H :
-				pt[i].py - 6 + rows[r] * CH_H;
+			b->y0 = rows[r] >= 0 ? pt[i].py + 6 + rows[r] * CH_H
+					     : pt[i].py - 6 + rows[r] * CH_H;
 			b->y1 = b->y0 + CH_H;
 			if (free_at(b, pt, i, n))
 				return 1;
@@ -314,9 +330,11 @@ static void place_labels(struct pt *pt, int n)
 			pt[i].numbered = 1;
 			snprintf(num, sizeof num, "%d", i + 1);
 			if (!place_one(i, (int)strlen(num) * CH_W, pt, n, &b)) {
-				/* not even a number fits: right above, over the plot */
+				/* not even a number fits: right above, over the
+				 * plot */
 				b.x0 = pt[i].px + 8, b.y0 = pt[i].py + 6;
-				b.x1 = b.x0 + (int)strlen(num) * CH_W, b.y1 = b.y0 + CH_H;
+				b.x1 = b.x0 + (int)strlen(num) * CH_W,
+				b.y1 = b.y0 + CH_H;
 			}
 		}
 		pt[i].lab = b;
@@ -328,7 +346,8 @@ static void place_labels(struct pt *pt, int n)
 /* The chart's ranges: room on the right for labels, above for the top
  * one; each point in pixels.  Returns the points placed (0 when a range
  * is empty). */
-static int pareto_layout(const struct rd_set *s, struct pt *pt, double *xmax, double *ymax)
+static int pareto_layout(const struct rd_set *s, struct pt *pt, double *xmax,
+			 double *ymax)
 {
 	const struct rd_pareto *pa = &s->pareto;
 	int k;
@@ -354,8 +373,8 @@ static int pareto_layout(const struct rd_set *s, struct pt *pt, double *xmax, do
 
 /* The points and their labels' places (a name, or a number named under
  * the chart). */
-static int pareto_points(struct plot *p, const struct rd_set *s, const struct pt *pt,
-			 double xmax, double ymax)
+static int pareto_points(struct plot *p, const struct rd_set *s,
+			 const struct pt *pt, double xmax, double ymax)
 {
 	const struct rd_pareto *pa = &s->pareto;
 	char num[16];
@@ -376,15 +395,17 @@ static int pareto_points(struct plot *p, const struct rd_set *s, const struct pt
 		} else {
 			csv_label(d, g->key);
 		}
-		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", g->sum.steady_gb.v, g->sum.decode.mean,
-			pt[k].lx / PA_W * xmax, pt[k].ly / PA_H * ymax);
+		fprintf(d, ",%.6g,%.6g,%.6g,%.6g\n", g->sum.steady_gb.v,
+			g->sum.decode.mean, pt[k].lx / PA_W * xmax,
+			pt[k].ly / PA_H * ymax);
 	}
 	fclose(d);
 	return 0;
 }
 
 /* Frontier k's points and its line in the chart. */
-static void pareto_frontier(struct plot *p, const struct rd_set *s, FILE *gp, int k)
+static void pareto_frontier(struct plot *p, const struct rd_set *s, FILE *gp,
+			    int k)
 {
 	const struct rd_frontier *f = &s->pareto.f[k];
 	char name[64], head[200];
@@ -404,8 +425,10 @@ static void pareto_frontier(struct plot *p, const struct rd_set *s, FILE *gp, in
 	fprintf(gp, ", ");
 	gp_path(gp, p, name);
 	/* open rings around the frontier's points, joined when several */
-	fprintf(gp, " using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.6 lc %d "
-		"title columnhead(2)", k + 1);
+	fprintf(gp,
+		" using 1:2 with linespoints lw 2 dt 2 pt 6 ps 2.6 lc %d "
+		"title columnhead(2)",
+		k + 1);
 }
 
 /* Decode TPS against steady-state memory, one Pareto frontier per model
@@ -421,20 +444,26 @@ static void chart_pareto(struct plot *p, const struct rd_set *s)
 		return;
 	n = pareto_layout(s, pt, &xmax, &ymax);
 	if (pareto_points(p, s, pt, xmax, ymax) != 0 || n == 0 ||
-	    (gp = gp_begin(p, "tps_vs_memory", 600, "Decode speed against steady-state "
-			   "memory (up and left is better)", "memory (GB)",
-			   "decode tokens/s")) == NULL) {
+	    (gp = gp_begin(p, "tps_vs_memory", 600,
+			   "Decode speed against steady-state "
+			   "memory (up and left is better)",
+			   "memory (GB)", "decode tokens/s")) == NULL) {
 		free(pt);
 		return;
 	}
 	/* fixed margins and ranges: the labels were placed for exactly these */
-	fprintf(gp, "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
-		"set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
-		/* the key under the axis label, off the data whatever its length */
-		"set key at screen 0.07, screen 0.10 left top horizontal maxcols 2\n"
-		"set xrange [0:%.6g]\nset yrange [0:%.6g]\nplot ", xmax, ymax);
+	fprintf(
+	    gp,
+	    "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
+	    "set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
+	    /* the key under the axis label, off the data whatever its length */
+	    "set key at screen 0.07, screen 0.10 left top horizontal maxcols "
+	    "2\n"
+	    "set xrange [0:%.6g]\nset yrange [0:%.6g]\nplot ",
+	    xmax, ymax);
 	gp_path(gp, p, "tps_vs_memory.csv");
-	fprintf(gp, " every ::1 using 2:3 with points pt 7 ps 1.5 lc rgb 'black' "
+	fprintf(gp,
+		" every ::1 using 2:3 with points pt 7 ps 1.5 lc rgb 'black' "
 		"title 'quantization', ");
 	gp_path(gp, p, "tps_vs_memory.csv");
 	fprintf(gp, " every ::1 using 4:5:1 with labels left notitle");
@@ -459,81 +488,117 @@ static const struct rd_wl *sweep_of(const struct rd_group *g)
 
 /* One panel per model: aggregate (solid) and per-request (dashed) TPS of
  * each of its groups against users, on a log-2 axis of whole users. */
-static void chart_concurrency(struct plot *p, const struct rd_set *s)
+/* The models with a sweep (at most 16) and every level's users (64). */
+static void conc_axes(const struct rd_set *s, const char **models, int *nm,
+		      double *users, int *nu)
 {
-	const char *models[16];
-	double users[64];
-	int nm = 0, nu = 0, g, k, i, j, file = 0;
-	char name[64], label[200], head[300];
-	FILE *gp, *d;
+	int g, k, i, j;
 
 	for (g = 0; g < s->ng; g++) {
 		const struct rd_wl *w = sweep_of(&s->g[g]);
 		if (w == NULL)
 			continue;
-		for (k = 0; k < nm && strcmp(models[k], rd_model_of(s, &s->g[g])); k++)
+		for (k = 0;
+		     k < *nm && strcmp(models[k], rd_model_of(s, &s->g[g]));
+		     k++)
 			;
-		if (k == nm && nm < 16)
-			models[nm++] = rd_model_of(s, &s->g[g]);
+		if (k == *nm && *nm < 16)
+			models[(*nm)++] = rd_model_of(s, &s->g[g]);
 		for (i = 0; i < w->nlv; i++) {
-			for (j = 0; j < nu && users[j] != w->lv[i].conc; j++)
+			for (j = 0; j < *nu && users[j] != w->lv[i].conc; j++)
 				;
-			if (j == nu && nu < 64 && w->lv[i].conc > 0)
-				users[nu++] = w->lv[i].conc;
+			if (j == *nu && *nu < 64 && w->lv[i].conc > 0)
+				users[(*nu)++] = w->lv[i].conc;
 		}
 	}
-	if (nm == 0 || (gp = gp_begin(p, "concurrency", 120 + 340 * nm, "Throughput against concurrent "
-				      "users", "concurrent users", "tokens/s")) == NULL)
+}
+
+/* Group g's sweep as the CSV name: users, all together, each user; the
+ * model's name heads column 1 (the panel's heading in the legend).
+ * Returns 0, or -1 when the file could not be made. */
+static int conc_csv(struct plot *p, const struct rd_set *s, int g,
+		    const char *model, const char *name)
+{
+	const struct rd_wl *w = sweep_of(&s->g[g]);
+	char label[200], head[300];
+	FILE *d = asset(p, name);
+
+	if (d == NULL)
+		return -1;
+	name_without(s, &s->g[g], rd_by_index(s, "model"), label, sizeof label);
+	csv_label(d, model);
+	fputc(',', d);
+	snprintf(head, sizeof head, "%s: all users together", label);
+	csv_label(d, head);
+	fputc(',', d);
+	snprintf(head, sizeof head, "%s: each user", label);
+	csv_label(d, head);
+	fputc('\n', d);
+	for (int i = 0; i < w->nlv; i++) {
+		if (w->lv[i].conc <= 0)
+			continue;
+		fprintf(d, "%.0f,", w->lv[i].conc);
+		csv_num(d, w->lv[i].agg_tps.v);
+		fputc(',', d);
+		csv_num(d, w->lv[i].decode.mean);
+		fputc('\n', d);
+	}
+	fclose(d);
+	return 0;
+}
+
+/* One group's two lines in a panel (the first also heads its legend). */
+static void conc_series(FILE *gp, struct plot *p, const char *name, int series,
+			int first)
+{
+	if (first) { /* the model's name heads the panel's legend */
+		gp_path(gp, p, name);
+		fprintf(gp, " using 1:(NaN) with lines lc rgb 'white' "
+			    "title columnhead(1), ");
+	}
+	fprintf(gp, "%s", first ? "" : ", ");
+	gp_path(gp, p, name);
+	fprintf(gp, " using 1:2 with linespoints lw 2 pt 7 lc %d, ", series);
+	gp_path(gp, p, name);
+	fprintf(gp, " using 1:3 with linespoints lw 2 dt 2 pt 6 lc %d", series);
+}
+
+static void chart_concurrency(struct plot *p, const struct rd_set *s)
+{
+	const char *models[16];
+	double users[64];
+	int nm = 0, nu = 0, g, k, j, file = 0;
+	char name[64];
+	FILE *gp;
+
+	conc_axes(s, models, &nm, users, &nu);
+	if (nm == 0 || (gp = gp_begin(p, "concurrency", 120 + 340 * nm,
+				      "Throughput against concurrent "
+				      "users",
+				      "concurrent users", "tokens/s")) == NULL)
 		return;
 	fprintf(gp, "set logscale x 2\nset xtics (");
 	for (j = 0; j < nu; j++)
 		fprintf(gp, "%s%.0f", j ? ", " : "", users[j]);
-	fprintf(gp, ")\nset yrange [0:*]\nset key autotitle columnhead\n"
-		"set multiplot layout %d,1 title 'Throughput against concurrent users "
-		"(solid: all users together; dashed: what each user gets)'\n", nm);
+	fprintf(gp,
+		")\nset yrange [0:*]\nset key autotitle columnhead\n"
+		"set multiplot layout %d,1 title 'Throughput against "
+		"concurrent users "
+		"(solid: all users together; dashed: what each user gets)'\n",
+		nm);
 	for (k = 0; k < nm; k++) {
-		int first = 1, series = 0;
+		int series = 0;
 		/* the model's name reaches gnuplot as a column head only */
 		fprintf(gp, "unset title\nplot ");
 		for (g = 0; g < s->ng; g++) {
-			const struct rd_wl *w = sweep_of(&s->g[g]);
-			if (w == NULL || strcmp(rd_model_of(s, &s->g[g]), models[k]))
+			if (sweep_of(&s->g[g]) == NULL ||
+			    strcmp(rd_model_of(s, &s->g[g]), models[k]))
 				continue;
 			snprintf(name, sizeof name, "conc-%d.csv", ++file);
-			if ((d = asset(p, name)) == NULL)
+			if (conc_csv(p, s, g, models[k], name) != 0)
 				continue;
-			name_without(s, &s->g[g], rd_by_index(s, "model"), label, sizeof label);
-			/* column 1's head is the panel's heading in the legend */
-			csv_label(d, models[k]);
-			fputc(',', d);
-			snprintf(head, sizeof head, "%s: all users together", label);
-			csv_label(d, head);
-			fputc(',', d);
-			snprintf(head, sizeof head, "%s: each user", label);
-			csv_label(d, head);
-			fputc('\n', d);
-			for (i = 0; i < w->nlv; i++) {
-				if (w->lv[i].conc <= 0)
-					continue;
-				fprintf(d, "%.0f,", w->lv[i].conc);
-				csv_num(d, w->lv[i].agg_tps.v);
-				fputc(',', d);
-				csv_num(d, w->lv[i].decode.mean);
-				fputc('\n', d);
-			}
-			fclose(d);
 			series++;
-			if (first) { /* the model's name heads the panel's legend */
-				gp_path(gp, p, name);
-				fprintf(gp, " using 1:(NaN) with lines lc rgb 'white' "
-					"title columnhead(1), ");
-			}
-			fprintf(gp, "%s", first ? "" : ", ");
-			first = 0;
-			gp_path(gp, p, name);
-			fprintf(gp, " using 1:2 with linespoints lw 2 pt 7 lc %d, ", series);
-			gp_path(gp, p, name);
-			fprintf(gp, " using 1:3 with linespoints lw 2 dt 2 pt 6 lc %d", series);
+			conc_series(gp, p, name, series, series == 1);
 		}
 		fprintf(gp, "\n");
 	}
@@ -557,7 +622,8 @@ static const struct rd_run *memory_run(const struct rd_group *g)
 
 /* When each request of the first drawn run was in flight, as bars along
  * the bottom of the memory chart. */
-static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, double ymax)
+static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r,
+			 double ymax)
 {
 	FILE *d;
 
@@ -565,12 +631,16 @@ static void memory_spans(struct plot *p, FILE *gp, const struct rd_run *r, doubl
 		return;
 	fprintf(d, "start,length,row\n");
 	for (size_t i = 0; i < r->nspan; i++)
-		fprintf(d, "%.3f,%.3f,%d\n", r->span[i].start, r->span[i].len, (int)(i % 8));
+		fprintf(d, "%.3f,%.3f,%d\n", r->span[i].start, r->span[i].len,
+			(int)(i % 8));
 	fclose(d);
 	fprintf(gp, ", ");
 	gp_path(gp, p, "spans.csv");
-	fprintf(gp, " every ::1 using 1:(%.6g * (1 + $3)):2:(0) with vectors nohead lw 3 "
-		"lc rgb 'gray50' title 'requests in flight (first group; one bar each)'",
+	fprintf(gp,
+		" every ::1 using 1:(%.6g * (1 + $3)):2:(0) with vectors "
+		"nohead lw 3 "
+		"lc rgb 'gray50' title 'requests in flight (first group; one "
+		"bar each)'",
 		ymax * 0.012);
 }
 
@@ -604,13 +674,18 @@ static void chart_memory(struct plot *p, const struct rd_set *s)
 	for (g = 0; g < s->ng; g++) {
 		if ((r = memory_run(&s->g[g])) == NULL)
 			continue;
-		if (gp == NULL && (gp = gp_begin(p, "memory", 640, "Server memory during the run",
-						 "seconds from the first request",
-						 "memory (GB)")) == NULL)
+		if (gp == NULL &&
+		    (gp = gp_begin(p, "memory", 640,
+				   "Server memory during the run",
+				   "seconds from the first request",
+				   "memory (GB)")) == NULL)
 			return;
-		if (k == 0) /* many long names: the key below, the plot full width */
-			fprintf(gp, "set yrange [0:*]\nset key autotitle columnhead\n"
-				"set key below left horizontal\nplot ");
+		if (k ==
+		    0) /* many long names: the key below, the plot full width */
+			fprintf(
+			    gp,
+			    "set yrange [0:*]\nset key autotitle columnhead\n"
+			    "set key below left horizontal\nplot ");
 		snprintf(name, sizeof name, "mem-%d.csv", ++k);
 		if ((d = asset(p, name)) == NULL)
 			continue;
@@ -646,12 +721,16 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 			const struct rd_level *l = &gr->wl[w].lv[0];
 			if (gr->wl[w].kind != RD_CONTEXT)
 				continue;
-			if (gp == NULL && (gp = gp_begin(p, "context", 560, "Prefill speed against "
-							 "context length", "prompt tokens",
-							 "prefill tokens/s")) == NULL)
+			if (gp == NULL &&
+			    (gp = gp_begin(p, "context", 560,
+					   "Prefill speed against "
+					   "context length",
+					   "prompt tokens",
+					   "prefill tokens/s")) == NULL)
 				return;
 			if (k == 0)
-				fprintf(gp, "set logscale x 2\nset yrange [0:*]\n"
+				fprintf(gp,
+					"set logscale x 2\nset yrange [0:*]\n"
 					"set key autotitle columnhead\nplot ");
 			snprintf(name, sizeof name, "ctx-%d.csv", ++k);
 			if ((d = asset(p, name)) == NULL)
@@ -660,16 +739,23 @@ static void chart_context(struct plot *p, const struct rd_set *s)
 			csv_label(d, gr->key);
 			fputc('\n', d);
 			for (i = 0; i < l->n; i++)
-				for (int k2 = 0; k2 < l->runs[i]->nprompt; k2++) {
-					csv_num(d, l->runs[i]->prompt[k2].prompt_tokens);
+				for (int k2 = 0; k2 < l->runs[i]->nprompt;
+				     k2++) {
+					csv_num(d, l->runs[i]
+						       ->prompt[k2]
+						       .prompt_tokens);
 					fputc(',', d);
-					csv_num(d, l->runs[i]->prompt[k2].prefill_tps);
+					csv_num(
+					    d,
+					    l->runs[i]->prompt[k2].prefill_tps);
 					fputc('\n', d);
 				}
 			fclose(d);
 			fprintf(gp, "%s", k > 1 ? ", " : "");
 			gp_path(gp, p, name);
-			fprintf(gp, " using 1:2 smooth unique with linespoints lw 2");
+			fprintf(
+			    gp,
+			    " using 1:2 smooth unique with linespoints lw 2");
 		}
 	}
 	if (gp) {
@@ -690,12 +776,16 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 		const struct rd_run *r = &s->runs[i];
 		if (!rd_is_soak(r) || r->ntimeline == 0)
 			continue;
-		if (gp == NULL && (gp = gp_begin(p, "soak", 640, "Server memory over each leak "
-						 "soak (a line that keeps rising is a leak)",
-						 "seconds from the first request", "memory (GB)")) == NULL)
+		if (gp == NULL &&
+		    (gp = gp_begin(p, "soak", 640,
+				   "Server memory over each leak "
+				   "soak (a line that keeps rising is a leak)",
+				   "seconds from the first request",
+				   "memory (GB)")) == NULL)
 			return;
 		if (k == 0)
-			fprintf(gp, "set yrange [0:*]\nset key autotitle columnhead\nset key below left\nplot ");
+			fprintf(gp, "set yrange [0:*]\nset key autotitle "
+				    "columnhead\nset key below left\nplot ");
 		snprintf(name, sizeof name, "soak-%d.csv", ++k);
 		if ((d = asset(p, name)) == NULL)
 			continue;
@@ -716,55 +806,63 @@ static void chart_soak(struct plot *p, const struct rd_set *s)
 
 /* Each context ladder against depth, in three panels: TTFT, decode TPS
  * and peak memory; the depths that worked only. */
-static void chart_ladder(struct plot *p, const struct rd_set *s)
+/* The depths the ladders climbed and worked at (1k, 4k, ...): the x tics,
+ * at most 64.  Returns how many. */
+static int ladder_tics(const struct rd_set *s, double *tics)
 {
-	static const struct { const char *yl; int col; } panel[3] = {
-		{"TTFT, mean (s)", 2}, {"decode tokens/s, mean", 3}, {"peak memory (GB)", 4}};
-	char name[64];
-	double tics[64];
-	int g, k, i, j, n = 0, nt = 0, t;
-	FILE *gp, *d;
+	int g, k, i, t, nt = 0;
 
-	for (g = 0; g < s->ng; g++)
-		n += s->g[g].nlad;
-	/* tics at the depths climbed (1k, 4k, ...), not at powers of two */
 	for (g = 0; g < s->ng; g++)
 		for (k = 0; k < s->g[g].nlad; k++)
 			for (i = 0; i < s->g[g].lad[k].n; i++) {
 				double dp = s->g[g].lad[k].r[i].depth;
 				for (t = 0; t < nt && tics[t] != dp; t++)
 					;
-				if (t == nt && nt < 64 && s->g[g].lad[k].r[i].ok)
+				if (t == nt && nt < 64 &&
+				    s->g[g].lad[k].r[i].ok)
 					tics[nt++] = dp;
 			}
-	if (n == 0 || (gp = gp_begin(p, "ladder", 900, "", "tokens of context", "")) == NULL)
+	return nt;
+}
+
+/* A ladder's depths that worked as the CSV name: depth, TTFT (headed by
+ * the group's name, which the legend shows), decode, memory. */
+static void ladder_csv(struct plot *p, const char *key,
+		       const struct rd_ladder *l, const char *name)
+{
+	FILE *d = asset(p, name);
+
+	if (d == NULL)
 		return;
-	for (g = 0, n = 0; g < s->ng; g++)
-		for (k = 0; k < s->g[g].nlad; k++) {
-			const struct rd_ladder *l = &s->g[g].lad[k];
-			snprintf(name, sizeof name, "ladder-%d.csv", ++n);
-			if ((d = asset(p, name)) == NULL)
-				continue;
-			fprintf(d, "depth,");
-			csv_label(d, s->g[g].key);
-			fprintf(d, ",decode,memory\n");
-			for (i = 0; i < l->n && l->r[i].ok; i++) {
-				fprintf(d, "%.0f,", l->r[i].depth);
-				csv_num(d, l->r[i].ttft.v);
-				fputc(',', d);
-				csv_num(d, l->r[i].decode.v);
-				fputc(',', d);
-				csv_num(d, l->r[i].mem_gb);
-				fputc('\n', d);
-			}
-			fclose(d);
-		}
-	fprintf(gp, "set logscale x 2\nset yrange [0:*]\nset key autotitle columnhead\n"
-		"set xtics (");
-	for (t = 0; t < nt; t++)
-		fprintf(gp, "%s'%.0f%s' %.0f", t ? ", " : "", tics[t] >= 1000 ?
-			tics[t] / 1000 : tics[t], tics[t] >= 1000 ? "k" : "", tics[t]);
+	fprintf(d, "depth,");
+	csv_label(d, key);
+	fprintf(d, ",decode,memory\n");
+	for (int i = 0; i < l->n && l->r[i].ok; i++) {
+		fprintf(d, "%.0f,", l->r[i].depth);
+		csv_num(d, l->r[i].ttft.v);
+		fputc(',', d);
+		csv_num(d, l->r[i].decode.v);
+		fputc(',', d);
+		csv_num(d, l->r[i].mem_gb);
+		fputc('\n', d);
+	}
+	fclose(d);
+}
+
+/* The x axis: log 2, tics at the depths, a little room either side. */
+static void ladder_axis(FILE *gp, const double *tics, int nt)
+{
 	double lo = INFINITY, hi = 0;
+	int t;
+
+	fprintf(
+	    gp,
+	    "set logscale x 2\nset yrange [0:*]\nset key autotitle columnhead\n"
+	    "set xtics (");
+	for (t = 0; t < nt; t++)
+		fprintf(gp, "%s'%.0f%s' %.0f", t ? ", " : "",
+			tics[t] >= 1000 ? tics[t] / 1000 : tics[t],
+			tics[t] >= 1000 ? "k" : "", tics[t]);
 	for (t = 0; t < nt; t++) {
 		lo = tics[t] < lo ? tics[t] : lo;
 		hi = tics[t] > hi ? tics[t] : hi;
@@ -772,19 +870,52 @@ static void chart_ladder(struct plot *p, const struct rd_set *s)
 	fprintf(gp, ")\n");
 	if (nt > 0)
 		fprintf(gp, "set xrange [%.0f:%.0f]\n", lo / 1.3, hi * 1.3);
+}
+
+static void chart_ladder(struct plot *p, const struct rd_set *s)
+{
+	static const struct {
+		const char *yl;
+		int col;
+	} panel[3] = {{"TTFT, mean (s)", 2},
+		      {"decode tokens/s, mean", 3},
+		      {"peak memory (GB)", 4}};
+	char name[64];
+	double tics[64];
+	int g, k, i, j, n = 0, nt;
+	FILE *gp;
+
+	for (g = 0; g < s->ng; g++)
+		n += s->g[g].nlad;
+	nt = ladder_tics(s, tics);
+	if (n == 0 || (gp = gp_begin(p, "ladder", 900, "", "tokens of context",
+				     "")) == NULL)
+		return;
+	for (g = 0, n = 0; g < s->ng; g++)
+		for (k = 0; k < s->g[g].nlad; k++) {
+			snprintf(name, sizeof name, "ladder-%d.csv", ++n);
+			ladder_csv(p, s->g[g].key, &s->g[g].lad[k], name);
+		}
+	ladder_axis(gp, tics, nt);
 	/* the same margins in every panel, so that their depths line up */
 	fprintf(gp, "set lmargin at screen 0.08\nset rmargin at screen 0.66\n"
-		"set multiplot layout 3,1 title 'Context ladder: each depth that worked "
-		"(one line per model and quantization)'\n");
+		    "set multiplot layout 3,1 title 'Context ladder: each "
+		    "depth that worked "
+		    "(one line per model and quantization)'\n");
 	for (j = 0; j < 3; j++) {
-		fprintf(gp, "unset title\nset ylabel '%s'\n%s\nplot ", panel[j].yl,
-			j ? "unset key" : "set key at screen 0.68, screen 0.95 left top vertical Left reverse");
+		fprintf(gp, "unset title\nset ylabel '%s'\n%s\nplot ",
+			panel[j].yl,
+			j ? "unset key"
+			  : "set key at screen 0.68, screen 0.95 left top "
+			    "vertical Left reverse");
 		for (i = 1; i <= n; i++) {
 			snprintf(name, sizeof name, "ladder-%d.csv", i);
 			fprintf(gp, "%s", i > 1 ? ", " : "");
 			gp_path(gp, p, name);
 			/* the legend names the line from column 2's head */
-			fprintf(gp, " using 1:%d title columnhead(2) with linespoints lw 2 lc %d",
+			fprintf(gp,
+				" using 1:%d title columnhead(2) with "
+				"linespoints lw 2 lc %d",
 				panel[j].col, i);
 		}
 		fprintf(gp, "\n");
@@ -835,7 +966,8 @@ static void chart_capacity(struct plot *p, const struct rd_set *s)
 
 	for (g = 0; g < s->ng && n < 64; g++) {
 		const struct rd_capacity *c = rd_capacity_of(&s->g[g], NULL);
-		if (c == NULL || capacity_csv(p, s, g, c, names[n], sizeof names[n]) != 0)
+		if (c == NULL ||
+		    capacity_csv(p, s, g, c, names[n], sizeof names[n]) != 0)
 			continue;
 		if (c->need_att > need)
 			need = c->need_att;
@@ -844,30 +976,43 @@ static void chart_capacity(struct plot *p, const struct rd_set *s)
 				maxu = c->lv[k].users;
 		n++;
 	}
-	if (n == 0 || (gp = gp_begin(p, "capacity", 720, "Capacity", "concurrent users",
-				     "")) == NULL)
+	if (n == 0 || (gp = gp_begin(p, "capacity", 720, "Capacity",
+				     "concurrent users", "")) == NULL)
 		return;
 	/* users are few and whole: a linear axis, every level named */
-	fprintf(gp, "set xrange [0.5:%d.5]\n%s\nset lmargin at screen 0.08\n"
-		"set rmargin at screen 0.70\nset key autotitle columnhead\n"
-		"set multiplot layout 2,1 title 'Attainment and goodput against "
-		"concurrent users (closed loop)'\n", maxu,
-		maxu <= 24 ? "set xtics 1" : "set xtics auto");
+	fprintf(
+	    gp,
+	    "set xrange [0.5:%d.5]\n%s\nset lmargin at screen 0.08\n"
+	    "set rmargin at screen 0.70\nset key autotitle columnhead\n"
+	    "set multiplot layout 2,1 title 'Attainment and goodput against "
+	    "concurrent users (closed loop)'\n",
+	    maxu, maxu <= 24 ? "set xtics 1" : "set xtics auto");
 	for (panel = 0; panel < 2; panel++) {
-		fprintf(gp, "unset title\nset ylabel '%s'\nset yrange [0:%s]\nplot ",
-			panel ? "goodput, tokens/s" : "requests meeting every objective, %",
-			panel ? "*" : "105");
+		fprintf(
+		    gp,
+		    "unset title\nset ylabel '%s'\nset yrange [0:%s]\nplot ",
+		    panel ? "goodput, tokens/s"
+			  : "requests meeting every objective, %",
+		    panel ? "*" : "105");
 		if (panel == 0) /* the share a percentile objective asks for */
-			fprintf(gp, "%.1f with lines dt 2 lw 2 lc rgb 'red' title "
-				"'the objectives: %.0f %% of requests', ", 100 * need, 100 * need);
+			fprintf(gp,
+				"%.1f with lines dt 2 lw 2 lc rgb 'red' title "
+				"'the objectives: %.0f %% of requests', ",
+				100 * need, 100 * need);
 		for (k = 0; k < n; k++) {
 			fprintf(gp, "%s", k ? ", " : "");
 			gp_path(gp, p, names[k]);
 			if (panel == 0) {
-				fprintf(gp, " using 1:2:3:4 with yerrorlines lw 2 pt 7 lc %d", k + 1);
+				fprintf(gp,
+					" using 1:2:3:4 with yerrorlines lw 2 "
+					"pt 7 lc %d",
+					k + 1);
 			} else {
-				fprintf(gp, " using 1:5 with linespoints lw 2 pt 7 lc %d "
-					"title columnhead(2)", k + 1);
+				fprintf(gp,
+					" using 1:5 with linespoints lw 2 pt 7 "
+					"lc %d "
+					"title columnhead(2)",
+					k + 1);
 			}
 		}
 		fprintf(gp, "\n");
@@ -876,7 +1021,8 @@ static void chart_capacity(struct plot *p, const struct rd_set *s)
 	gp_run(p, "capacity", gp);
 }
 
-/* ---- quality against speed ------------------------------------------------ */
+/* ---- quality against speed ------------------------------------------------
+ */
 
 /* A candidate of the quality chart: x its decode speed over its
  * reference's, y its graded accuracy's points from the reference's;
@@ -888,8 +1034,8 @@ struct qpt {
 
 /* The candidates compared with a reference that have both figures, and
  * the ranges around them, the reference (1, 0) and the budget. */
-static int quality_points(const struct rd_set *s, struct qpt *q, const char **models,
-			  int *nm, double r[4])
+static int quality_points(const struct rd_set *s, struct qpt *q,
+			  const char **models, int *nm, double r[4])
 {
 	int n = 0;
 
@@ -906,7 +1052,8 @@ static int quality_points(const struct rd_set *s, struct qpt *q, const char **mo
 			;
 		if (k == *nm)
 			models[(*nm)++] = m;
-		q[n] = (struct qpt){i, k + 1, g->sum.decode.mean / ref->sum.decode.mean,
+		q[n] = (struct qpt){i, k + 1,
+				    g->sum.decode.mean / ref->sum.decode.mean,
 				    -g->qcmp.drop + 0.0 /* never -0 */};
 		r[0] = fmin(r[0], q[n].x), r[1] = fmax(r[1], q[n].x);
 		r[2] = fmin(r[2], q[n].y), r[3] = fmax(r[3], q[n].y);
@@ -921,8 +1068,9 @@ static int quality_points(const struct rd_set *s, struct qpt *q, const char **mo
 /* Each candidate's label (its name without the model, which its series
  * names) placed clear of the others (place_labels, in the pixels of the
  * plot area the script's margins fix), into quality-K.csv per model. */
-static void quality_csv(struct plot *p, const struct rd_set *s, const struct qpt *q,
-			int n, const char *const *models, int nm, const double r[4])
+static void quality_csv(struct plot *p, const struct rd_set *s,
+			const struct qpt *q, int n, const char *const *models,
+			int nm, const double r[4])
 {
 	struct pt *pt = calloc((size_t)n + 1, sizeof *pt);
 	int fm = rd_by_index(s, "model");
@@ -934,7 +1082,9 @@ static void quality_csv(struct plot *p, const struct rd_set *s, const struct qpt
 		name_without(s, &s->g[q[k].g], fm, lab, sizeof lab);
 		pt[k].px = (q[k].x - r[0]) / (r[1] - r[0]) * PA_W;
 		pt[k].py = (q[k].y - r[2]) / (r[3] - r[2]) * PA_H;
-		pt[k].len = columns(lab) + (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS ? 14 : 0);
+		pt[k].len =
+		    columns(lab) +
+		    (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS ? 14 : 0);
 	}
 	place_labels(pt, n);
 	for (int m = 1; m <= nm; m++) {
@@ -950,10 +1100,12 @@ static void quality_csv(struct plot *p, const struct rd_set *s, const struct qpt
 				continue;
 			name_without(s, &s->g[q[k].g], fm, lab, sizeof lab);
 			if (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS)
-				strncat(lab, " (over budget)", sizeof lab - strlen(lab) - 1);
+				strncat(lab, " (over budget)",
+					sizeof lab - strlen(lab) - 1);
 			fprintf(d, "%.6g,%.6g,", q[k].x, q[k].y);
 			csv_label(d, lab);
-			fprintf(d, ",%.6g,%.6g\n", r[0] + pt[k].lx / PA_W * (r[1] - r[0]),
+			fprintf(d, ",%.6g,%.6g\n",
+				r[0] + pt[k].lx / PA_W * (r[1] - r[0]),
 				r[2] + pt[k].ly / PA_H * (r[3] - r[2]));
 		}
 		fclose(d);
@@ -969,18 +1121,22 @@ static void quality_marks(struct plot *p, FILE *gp, const double r[4])
 
 	if (d == NULL)
 		return;
-	snprintf(head, sizeof head, "quality budget: %.0f points below the reference",
+	snprintf(head, sizeof head,
+		 "quality budget: %.0f points below the reference",
 		 RD_QUALITY_BUDGET);
 	fprintf(d, "decode_ratio,each model's reference,");
 	csv_label(d, head);
-	fprintf(d, "\n1,0,?\n%.6g,?,%.6g\n%.6g,?,%.6g\n", r[0], -RD_QUALITY_BUDGET, r[1],
-		-RD_QUALITY_BUDGET);
+	fprintf(d, "\n1,0,?\n%.6g,?,%.6g\n%.6g,?,%.6g\n", r[0],
+		-RD_QUALITY_BUDGET, r[1], -RD_QUALITY_BUDGET);
 	fclose(d);
 	fprintf(gp, ", ");
 	gp_path(gp, p, "quality_marks.csv");
-	fprintf(gp, " using 1:2 with points pt 6 ps 2.6 lw 2 lc rgb 'black' title columnhead(2), ");
+	fprintf(gp, " using 1:2 with points pt 6 ps 2.6 lw 2 lc rgb 'black' "
+		    "title columnhead(2), ");
 	gp_path(gp, p, "quality_marks.csv");
-	fprintf(gp, " using 1:3 with lines dt 2 lw 2 lc rgb 'red' title columnhead(3)");
+	fprintf(
+	    gp,
+	    " using 1:3 with lines dt 2 lw 2 lc rgb 'red' title columnhead(3)");
 }
 
 /* Graded accuracy against decode speed, each candidate against its
@@ -995,25 +1151,38 @@ static void chart_quality(struct plot *p, const struct rd_set *s)
 	FILE *gp = NULL;
 
 	if (q && models && (n = quality_points(s, q, models, &nm, r)) > 0 &&
-	    (gp = gp_begin(p, "quality_vs_speed", 600, "Graded accuracy against decode "
-			   "speed, each against the reference of its model (up and right "
-			   "is better)", "decode speed over the reference",
-			   "graded accuracy, points from the reference")) != NULL) {
+	    (gp = gp_begin(
+		 p, "quality_vs_speed", 600,
+		 "Graded accuracy against decode "
+		 "speed, each against the reference of its model (up and right "
+		 "is better)",
+		 "decode speed over the reference",
+		 "graded accuracy, points from the reference")) != NULL) {
 		quality_csv(p, s, q, n, models, nm, r);
 		/* the margins place_labels assumed (PA_W x PA_H) */
-		fprintf(gp, "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
-			"set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
-			"set key at screen 0.07, screen 0.10 left top horizontal maxcols 2\n"
-			"set grid xtics ytics\nset xrange [%.6g:%.6g]\nset yrange [%.6g:%.6g]\n"
-			"plot ", r[0], r[1], r[2], r[3]);
+		fprintf(
+		    gp,
+		    "set lmargin at screen 0.07\nset rmargin at screen 0.97\n"
+		    "set bmargin at screen 0.22\nset tmargin at screen 0.92\n"
+		    "set key at screen 0.07, screen 0.10 left top horizontal "
+		    "maxcols 2\n"
+		    "set grid xtics ytics\nset xrange [%.6g:%.6g]\nset yrange "
+		    "[%.6g:%.6g]\n"
+		    "plot ",
+		    r[0], r[1], r[2], r[3]);
 		for (int k = 1; k <= nm; k++) {
 			char name[64];
 			snprintf(name, sizeof name, "quality-%d.csv", k);
 			fprintf(gp, "%s", k > 1 ? ", " : "");
 			gp_path(gp, p, name);
-			fprintf(gp, " using 1:2 with points pt 7 ps 1.6 lc %d title columnhead(2), ", k);
+			fprintf(gp,
+				" using 1:2 with points pt 7 ps 1.6 lc %d "
+				"title columnhead(2), ",
+				k);
 			gp_path(gp, p, name);
-			fprintf(gp, " every ::1 using 4:5:3 with labels left notitle");
+			fprintf(
+			    gp,
+			    " every ::1 using 4:5:3 with labels left notitle");
 		}
 		quality_marks(p, gp, r);
 		fprintf(gp, "\n");
@@ -1025,10 +1194,13 @@ static void chart_quality(struct plot *p, const struct rd_set *s)
 
 int plot_all(struct plot *p, const struct rd_set *s)
 {
-	chart_bars(p, s, "decode_tps", "Decode speed by quantization (higher is better)",
+	chart_bars(p, s, "decode_tps",
+		   "Decode speed by quantization (higher is better)",
 		   "decode tokens/s", decode_of);
-	chart_bars(p, s, "ttft", "Time to first token of the shortest prompt by "
-		   "quantization (lower is better)", "TTFT, mean (ms)", ttft_ms);
+	chart_bars(p, s, "ttft",
+		   "Time to first token of the shortest prompt by "
+		   "quantization (lower is better)",
+		   "TTFT, mean (ms)", ttft_ms);
 	chart_pareto(p, s);
 	chart_concurrency(p, s);
 	chart_memory(p, s);

@@ -12,9 +12,9 @@
 #define PLOT_MAX_NUMBERED 256
 
 struct plot {
-	char dir[1024];         /* the assets directory (must exist) */
-	const char *fmt;        /* "png" or "svg" */
-	int made;               /* charts gnuplot drew */
+	char dir[1024];		       /* the assets directory (must exist) */
+	const char *fmt;	       /* "png" or "svg" */
+	int made;		       /* charts gnuplot drew */
 	char warn[PLOT_MAX_WARN][300]; /* what failed, for the tool to print */
 	int nwarn;
 	/* points of tps_vs_memory labelled by a number, there being no room

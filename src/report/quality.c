@@ -39,7 +39,9 @@ static struct item *tally(const struct rd_wl *w, int *n, int *oom)
 				int j;
 				if (r->req[k].correct < 0)
 					continue;
-				for (j = 0; j < *n && strcmp(it[j].name, r->req[k].prompt); j++)
+				for (j = 0; j < *n && strcmp(it[j].name,
+							     r->req[k].prompt);
+				     j++)
 					;
 				if (j == *n)
 					it[(*n)++].name = r->req[k].prompt;
@@ -95,8 +97,8 @@ static const char *quant_of(const struct rd_set *s, const struct rd_group *g)
 
 /* The reference of the model of group g: the named quantization, else
  * the most bits per weight, of the model's groups with graded answers. */
-static const struct rd_group *reference(const struct rd_set *s, const struct rd_group *g,
-					const char **why)
+static const struct rd_group *
+reference(const struct rd_set *s, const struct rd_group *g, const char **why)
 {
 	const struct rd_group *best = NULL;
 	const char *model = rd_model_of(s, g);
@@ -106,19 +108,24 @@ static const struct rd_group *reference(const struct rd_set *s, const struct rd_
 		if (strcmp(rd_model_of(s, c), model) || c->graded.wl == NULL)
 			continue;
 		if (s->quality_ref) {
-			if (strcasecmp(quant_of(s, c), s->quality_ref) == 0 && best == NULL)
+			if (strcasecmp(quant_of(s, c), s->quality_ref) == 0 &&
+			    best == NULL)
 				best = c;
 		} else if (!isnan(quant_bits(quant_of(s, c))) &&
-			   (best == NULL || quant_bits(quant_of(s, c)) >=
-					    quant_bits(quant_of(s, best)))) {
-			best = c; /* equal bits: the later in the groups' order */
+			   (best == NULL ||
+			    quant_bits(quant_of(s, c)) >=
+				quant_bits(quant_of(s, best)))) {
+			best =
+			    c; /* equal bits: the later in the groups' order */
 		}
 	}
 	if (best == NULL)
-		*why = s->quality_ref ? "the model has no group of the --quality-ref "
-					"quantization with graded answers" :
-			"no quantization of the model with graded answers has a "
-			"precision lib/quant knows";
+		*why = s->quality_ref
+			   ? "the model has no group of the --quality-ref "
+			     "quantization with graded answers"
+			   : "no quantization of the model with graded answers "
+			     "has a "
+			     "precision lib/quant knows";
 	return best;
 }
 
@@ -128,7 +135,9 @@ static int majority(const struct item *it, int n, const char *name)
 {
 	for (int j = 0; j < n; j++)
 		if (strcmp(it[j].name, name) == 0)
-			return 2 * it[j].right > it[j].n ? 1 : 2 * it[j].right < it[j].n ? 0 : -1;
+			return 2 * it[j].right > it[j].n   ? 1
+			       : 2 * it[j].right < it[j].n ? 0
+							   : -1;
 	return -1;
 }
 
@@ -145,7 +154,8 @@ static int pair_items(const struct rd_group *g, struct rd_qcmp *q)
 	a = tally(rw, &na, &oom);
 	b = tally(cw, &nb, &oom);
 	for (int j = 0; j < na; j++) {
-		int x = majority(a, na, a[j].name), y = majority(b, nb, a[j].name);
+		int x = majority(a, na, a[j].name),
+		    y = majority(b, nb, a[j].name);
 		if (x < 0 || y < 0)
 			continue;
 		q->items++;
@@ -157,8 +167,8 @@ static int pair_items(const struct rd_group *g, struct rd_qcmp *q)
 	free(a);
 	free(b);
 	if (q->items == 0) {
-		q->why_not = cw ? "no graded item in common with the reference" :
-			     "the reference's graded workload was not run";
+		q->why_not = cw ? "no graded item in common with the reference"
+				: "the reference's graded workload was not run";
 		return oom ? -1 : 0;
 	}
 	q->ref_acc = (double)ra / q->items;
@@ -181,7 +191,8 @@ static int compare(const struct rd_set *s, struct rd_group *g)
 		return 0;
 	}
 	if (g->graded.wl == NULL) {
-		q->why_not = "no graded answers (run prompts/graded.json: make quality)";
+		q->why_not =
+		    "no graded answers (run prompts/graded.json: make quality)";
 		return 0;
 	}
 	if ((q->ref = reference(s, g, &q->why_not)) == NULL)
@@ -214,8 +225,9 @@ static int verdicts(struct rd_set *s)
 		q->p_adj = adj[i];
 		if (q->p_adj < 0.05)
 			q->diff = q->cand_only > q->ref_only ? 1 : -1;
-		q->verdict = q->diff < 0 || q->drop > RD_QUALITY_BUDGET ? RD_Q_EXCEEDS :
-			     RD_Q_WITHIN;
+		q->verdict = q->diff < 0 || q->drop > RD_QUALITY_BUDGET
+				 ? RD_Q_EXCEEDS
+				 : RD_Q_WITHIN;
 	}
 	free(p);
 	free(adj);
@@ -226,8 +238,9 @@ int rd_quality(struct rd_set *s)
 {
 	s->quality_why = NULL;
 	if (rd_by_index(s, "model") < 0)
-		s->quality_why = "--by has no model field, and quantizations are "
-				 "compared only within one model";
+		s->quality_why =
+		    "--by has no model field, and quantizations are "
+		    "compared only within one model";
 	else if (rd_by_index(s, "quant") < 0)
 		s->quality_why = "--by has no quant field";
 	for (int i = 0; i < s->ng; i++)

@@ -1,7 +1,7 @@
 /* report: merges run JSON files into a Markdown comparison with charts.
- * src/report/rundata computes every figure, src/report/decide the picks, src/report/mdreport
- * writes the Markdown and src/report/plot the charts; this file reads the options,
- * runs the comparisons and writes the files. */
+ * src/report/rundata computes every figure, src/report/decide the picks,
+ * src/report/mdreport writes the Markdown and src/report/plot the charts; this
+ * file reads the options, runs the comparisons and writes the files. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -39,10 +39,7 @@ static struct options {
 	const char *llama_bench; /* llama-bench -o json, beside the served */
 	const char *quality_ref;
 } opt = {
-	.out = "reports/report.md",
-	.charts = "png",
-	.title = "tokbench report"
-};
+    .out = "reports/report.md", .charts = "png", .title = "tokbench report"};
 static const char *by_fields[RD_FIELDS] = {"model", "quant", "backend"};
 static int n_by = 3;
 
@@ -51,7 +48,7 @@ static struct rd_set set;
 static struct decision dec;
 static char assets_dir[1024], assets_rel[512];
 static const struct rd_group *baseline;
-static struct rd_cmp (*base_cmp)[3];    /* per group: decode, TTFT, E2E */
+static struct rd_cmp (*base_cmp)[3]; /* per group: decode, TTFT, E2E */
 
 /* Every comparison the report prints, one family for Holm's correction. */
 static struct rd_cmp *family[MAX_CMP];
@@ -63,7 +60,6 @@ static void in_family(struct rd_cmp *c)
 		diag_die(EXIT_RUNTIME, "more than %d comparisons", MAX_CMP);
 	family[n_family++] = c;
 }
-
 
 /* The group a --baseline selector names: "field=value[,field=value]" over
  * the --by fields, or a whole group key. */
@@ -101,21 +97,24 @@ static void compare_baseline(void)
 	if (opt.baseline == NULL)
 		return;
 	if ((baseline = find_baseline()) == NULL)
-		diag_die(EXIT_RUNTIME, "--baseline %s: no group matches it", opt.baseline);
+		diag_die(EXIT_RUNTIME, "--baseline %s: no group matches it",
+			 opt.baseline);
 	base_cmp = diag_xrealloc(NULL, (size_t)set.ng * sizeof *base_cmp + 1);
 	for (int g = 0; g < set.ng; g++)
 		for (int k = 0; k < 3 && &set.g[g] != baseline; k++) {
 			if (baseline->base && set.g[g].base)
-				rd_compare(baseline, &set.g[g], set.primary, baseline->base->conc,
-					   m[k], &base_cmp[g][k]);
+				rd_compare(baseline, &set.g[g], set.primary,
+					   baseline->base->conc, m[k],
+					   &base_cmp[g][k]);
 			else
-				rd_compare(baseline, &set.g[g], NULL, 0, m[k], &base_cmp[g][k]);
+				rd_compare(baseline, &set.g[g], NULL, 0, m[k],
+					   &base_cmp[g][k]);
 			in_family(&base_cmp[g][k]);
 		}
 }
 
-
-/* ---- CSV export and main --------------------------------------------------- */
+/* ---- CSV export and main ---------------------------------------------------
+ */
 
 static void write_csv(void)
 {
@@ -132,27 +131,34 @@ static void write_csv(void)
 		csv_fwrite(f, by_fields[i], strlen(by_fields[i]));
 		fputc(',', f);
 	}
-	fprintf(f, "runs,load_s,model_gb,memory_gb,peak_gb,decode_tps,decode_ci95_lo,"
-		"decode_ci95_hi,decode_n,decode_runs,ttft_s,ttft_prompt,prefill_tps,"
-		"prefill_tokens,tps_per_gb,error_rate,quality_rate,quality_n,"
-		"wired_peak_gb,compressed_growth_gb,swap_growth_gb\n");
+	fprintf(
+	    f,
+	    "runs,load_s,model_gb,memory_gb,peak_gb,decode_tps,decode_ci95_lo,"
+	    "decode_ci95_hi,decode_n,decode_runs,ttft_s,ttft_prompt,prefill_"
+	    "tps,"
+	    "prefill_tokens,tps_per_gb,error_rate,quality_rate,quality_n,"
+	    "wired_peak_gb,compressed_growth_gb,swap_growth_gb\n");
 	for (g = 0; g < set.ng; g++) {
 		const struct rd_summary *s = &set.g[g].sum;
 		for (i = 0; i < n_by; i++) {
-			csv_fwrite(f, set.g[g].field[i], strlen(set.g[g].field[i]));
+			csv_fwrite(f, set.g[g].field[i],
+				   strlen(set.g[g].field[i]));
 			fputc(',', f);
 		}
-		double v[] = {s->runs, s->load_s.v, s->model_gb.v, s->steady_gb.v, s->peak_gb.v,
-			      s->decode.mean, s->decode.lo, s->decode.hi, (double)s->decode.n,
-			      s->decode.runs, s->ttft.v, NAN, s->prefill.v, s->prefill_tokens,
-			      s->tps_per_gb.v, s->error_rate.v, s->quality.v,
-			      (double)s->quality.n, s->wired_gb.v, s->compressed_gb.v,
-			      s->swap_gb.v};
+		double v[] = {
+		    s->runs,	     s->load_s.v,	 s->model_gb.v,
+		    s->steady_gb.v,  s->peak_gb.v,	 s->decode.mean,
+		    s->decode.lo,    s->decode.hi,	 (double)s->decode.n,
+		    s->decode.runs,  s->ttft.v,		 NAN,
+		    s->prefill.v,    s->prefill_tokens,	 s->tps_per_gb.v,
+		    s->error_rate.v, s->quality.v,	 (double)s->quality.n,
+		    s->wired_gb.v,   s->compressed_gb.v, s->swap_gb.v};
 		for (i = 0; i < (int)(sizeof v / sizeof v[0]); i++) {
 			if (i)
 				fputc(',', f);
 			if (i == 11 && s->ttft_prompt)
-				csv_fwrite(f, s->ttft_prompt, strlen(s->ttft_prompt));
+				csv_fwrite(f, s->ttft_prompt,
+					   strlen(s->ttft_prompt));
 			else if (isfinite(v[i]))
 				fprintf(f, "%.6g", v[i]);
 		}
@@ -164,33 +170,48 @@ static void write_csv(void)
 
 static void usage(int code)
 {
-	diag_usage(code, tool_synopsis, tool_help); /* both from docs/report.md */
+	diag_usage(code, tool_synopsis,
+		   tool_help); /* both from docs/report.md */
 }
 
 /* Long-only options: one enumeration from 256, as in every tool. */
 enum {
-	O_BY = 256, O_BASELINE, O_CHARTS, O_CSV, O_TITLE, O_LLAMA_BENCH, O_QUALITY_REF
+	O_BY = 256,
+	O_BASELINE,
+	O_CHARTS,
+	O_CSV,
+	O_TITLE,
+	O_LLAMA_BENCH,
+	O_QUALITY_REF
 };
 
 static void parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"output", 1, 0, 'o'}, {"by", 1, 0, O_BY}, {"baseline", 1, 0, O_BASELINE},
-		{"charts", 1, 0, O_CHARTS}, {"csv", 1, 0, O_CSV}, {"title", 1, 0, O_TITLE},
-		{"llama-bench", 1, 0, O_LLAMA_BENCH}, {"quality-ref", 1, 0, O_QUALITY_REF},
-		{"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
+	    {"output", 1, 0, 'o'},
+	    {"by", 1, 0, O_BY},
+	    {"baseline", 1, 0, O_BASELINE},
+	    {"charts", 1, 0, O_CHARTS},
+	    {"csv", 1, 0, O_CSV},
+	    {"title", 1, 0, O_TITLE},
+	    {"llama-bench", 1, 0, O_LLAMA_BENCH},
+	    {"quality-ref", 1, 0, O_QUALITY_REF},
+	    {"help", 0, 0, 'h'},
+	    {0, 0, 0, 0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': opt.out = optarg; break;
-		case O_BY: n_by = args_list("--by", optarg, by_fields, RD_FIELDS); break;
+		case O_BY:
+			n_by = args_list("--by", optarg, by_fields, RD_FIELDS);
+			break;
 		case O_BASELINE: opt.baseline = optarg; break;
 		case O_CHARTS:
 			if (strcmp(optarg, "png") && strcmp(optarg, "svg") &&
 			    strcmp(optarg, "none"))
-				diag_die(EXIT_USAGE, "--charts %s: want png, svg or none",
+				diag_die(EXIT_USAGE,
+					 "--charts %s: want png, svg or none",
 					 optarg);
 			opt.charts = optarg;
 			break;
@@ -214,7 +235,8 @@ static void set_assets(void)
 		n -= 3;
 	snprintf(assets_dir, sizeof assets_dir, "%.*s-assets", (int)n, opt.out);
 	slash = strrchr(assets_dir, '/');
-	snprintf(assets_rel, sizeof assets_rel, "%.511s", slash ? slash + 1 : assets_dir);
+	snprintf(assets_rel, sizeof assets_rel, "%.511s",
+		 slash ? slash + 1 : assets_dir);
 }
 
 /* The report's output paths, checked before anything is read or written. */
@@ -224,16 +246,21 @@ static void check_outputs(void)
 
 	/* gnuplot reads the charts' paths inside quoted strings, where a line
 	 * break would end the string and run the rest as commands */
-	for (const char *c = opt.out; strcmp(opt.charts, "none") != 0 && *c; c++)
+	for (const char *c = opt.out; strcmp(opt.charts, "none") != 0 && *c;
+	     c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			diag_die(EXIT_USAGE, "-o: the path has a control character, "
-				 "which cannot reach gnuplot safely (--charts none "
-				 "writes no chart)");
+			diag_die(
+			    EXIT_USAGE,
+			    "-o: the path has a control character, "
+			    "which cannot reach gnuplot safely (--charts none "
+			    "writes no chart)");
 	/* the charts go beside the report in NAME-assets/: a device or a pipe
 	 * (/dev/full, as root) would get a directory made next to it */
 	if (stat(opt.out, &st) == 0 && !S_ISREG(st.st_mode))
-		diag_die(EXIT_USAGE, "-o %s: not a regular file (the report "
-			 "writes its charts beside it)", opt.out);
+		diag_die(EXIT_USAGE,
+			 "-o %s: not a regular file (the report "
+			 "writes its charts beside it)",
+			 opt.out);
 }
 
 static void load(int argc, char **argv)
@@ -241,21 +268,28 @@ static void load(int argc, char **argv)
 	int i;
 
 	static const char *const dflt[] = {"results", NULL};
-	const char *const *paths = optind < argc ? (const char *const *)(argv + optind) :
-				   dflt; /* results/ by default */
+	const char *const *paths = optind < argc
+				       ? (const char *const *)(argv + optind)
+				       : dflt; /* results/ by default */
 
 	for (; *paths; paths++)
 		if (rd_add_path(&set, *paths) != 0)
-			diag_die(EXIT_RUNTIME, "%s: %s", *paths, strerror(errno));
+			diag_die(EXIT_RUNTIME, "%s: %s", *paths,
+				 strerror(errno));
 	for (i = 0; i < set.nruns; i++) {
 		const struct rd_run *r = &set.runs[i];
 		/* the report or its CSV over a run would destroy the run */
-		if (fileio_same_file(opt.out, r->path) || (opt.csv && fileio_same_file(opt.csv, r->path)))
-			diag_die(EXIT_USAGE, "%s is both an input and an output: writing "
-				 "it would destroy the run", r->path);
+		if (fileio_same_file(opt.out, r->path) ||
+		    (opt.csv && fileio_same_file(opt.csv, r->path)))
+			diag_die(EXIT_USAGE,
+				 "%s is both an input and an output: writing "
+				 "it would destroy the run",
+				 r->path);
 		if (r->doc == NULL)
 			diag_warn("%s:%s%s (listed as skipped)", r->path,
-				  r->why[0] >= '0' && r->why[0] <= '9' ? "" : " ", r->why);
+				  r->why[0] >= '0' && r->why[0] <= '9' ? ""
+								       : " ",
+				  r->why);
 	}
 	if (rd_build(&set) != 0)
 		diag_die(EXIT_RUNTIME, "out of memory");
@@ -274,7 +308,8 @@ static void check_quality_ref(void)
 	for (int g = 0; f >= 0 && g < set.ng; g++)
 		if (strcasecmp(set.g[g].field[f], opt.quality_ref) == 0)
 			return;
-	diag_die(EXIT_RUNTIME, "--quality-ref %s: no group has that quantization",
+	diag_die(EXIT_RUNTIME,
+		 "--quality-ref %s: no group has that quantization",
 		 opt.quality_ref);
 }
 
@@ -309,8 +344,9 @@ static void community(jw *md)
 	if (bd_build(&set, opt.llama_bench, &t, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "--llama-bench %s", err);
 	if (opt.llama_bench && t.n == 0)
-		diag_warn("--llama-bench: no bench run (make community, gen --bench) "
-			  "to put beside it");
+		diag_warn(
+		    "--llama-bench: no bench run (make community, gen --bench) "
+		    "to put beside it");
 	mdbench_write(md, &t);
 	bd_free(&t);
 }
@@ -340,19 +376,28 @@ int main(int argc, char **argv)
 	compare_baseline();
 	rd_holm(family, (size_t)n_family);
 	jw_init(&md);
-	mdreport_write(&md, &(struct mdreport){
-		.set = &set, .dec = &dec, .baseline = baseline, .base_cmp = base_cmp,
-		.title = opt.title, .out_path = opt.out, .assets_dir = assets_dir,
-		.assets_rel = assets_rel, .chart_fmt = opt.charts,
-		.numbered = (const int (*)[2])plot.numbered, .nnumbered = plot.nnumbered});
+	mdreport_write(
+	    &md, &(struct mdreport){.set = &set,
+				    .dec = &dec,
+				    .baseline = baseline,
+				    .base_cmp = base_cmp,
+				    .title = opt.title,
+				    .out_path = opt.out,
+				    .assets_dir = assets_dir,
+				    .assets_rel = assets_rel,
+				    .chart_fmt = opt.charts,
+				    .numbered = (const int(*)[2])plot.numbered,
+				    .nnumbered = plot.nnumbered});
 	community(&md);
 	if (md.oom) /* never an empty or cut report with exit 0 */
-		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report", opt.out);
-	if (fileio_write_atomic(opt.out, jw_cstr(&md), strlen(jw_cstr(&md)), 0) != 0)
+		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report",
+			 opt.out);
+	if (fileio_write_atomic(opt.out, jw_cstr(&md), strlen(jw_cstr(&md)),
+				0) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", opt.out, strerror(errno));
 	write_csv();
-	fprintf(stderr, "report: wrote %s (%d group%s, %d chart%s)\n", opt.out, set.ng,
-		set.ng == 1 ? "" : "s", charts, charts == 1 ? "" : "s");
+	fprintf(stderr, "report: wrote %s (%d group%s, %d chart%s)\n", opt.out,
+		set.ng, set.ng == 1 ? "" : "s", charts, charts == 1 ? "" : "s");
 	jw_free(&md);
 	rd_free(&set);
 	decide_free(&dec);

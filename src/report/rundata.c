@@ -39,11 +39,13 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 	if (strcmp(f, "model") == 0)
 		v = jget_path_str(d, RP_MODEL);
 	else if (strcmp(f, "quant") == 0)
-		v = jget_path_str(d, RP_LABEL(RL_QUANT)) ? jget_path_str(d, RP_LABEL(RL_QUANT)) :
-		    jget_path_str(d, RP_SERVER_QUANT);
+		v = jget_path_str(d, RP_LABEL(RL_QUANT))
+			? jget_path_str(d, RP_LABEL(RL_QUANT))
+			: jget_path_str(d, RP_SERVER_QUANT);
 	else if (strcmp(f, "backend") == 0)
-		v = jget_path_str(d, RP_LABEL(RL_BACKEND)) ?
-		    jget_path_str(d, RP_LABEL(RL_BACKEND)) : jget_path_str(d, RP_SERVER_BACKEND);
+		v = jget_path_str(d, RP_LABEL(RL_BACKEND))
+			? jget_path_str(d, RP_LABEL(RL_BACKEND))
+			: jget_path_str(d, RP_SERVER_BACKEND);
 	else if (strcmp(f, "server") == 0)
 		v = jget_path_str(d, RP_SERVER_KIND);
 	else if (strcmp(f, "concurrency") == 0) {
@@ -57,8 +59,10 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 		static const char *const where[] = {RP_LABELS, RP_ENV, RP_HOST,
 						    RP_SERVER, RP_CONFIG};
 		const cJSON *l = NULL;
-		for (size_t i = 0; i < sizeof where / sizeof where[0] && l == NULL; i++)
-			l = cJSON_GetObjectItemCaseSensitive(jget_path(d, where[i]), f);
+		for (size_t i = 0;
+		     i < sizeof where / sizeof where[0] && l == NULL; i++)
+			l = cJSON_GetObjectItemCaseSensitive(
+			    jget_path(d, where[i]), f);
 		if (cJSON_IsNumber(l)) {
 			snprintf(buf, n, "%.15g", l->valuedouble);
 			return;
@@ -72,7 +76,7 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 }
 
 static void app(char *dst, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void app(char *dst, size_t n, const char *fmt, ...)
 {
@@ -103,7 +107,8 @@ static void workload(struct rd_run *r)
 	slash = set ? strrchr(set, '/') : NULL;
 	set = slash ? slash + 1 : set ? set : "?";
 	ctx = jget_path_str(d, RP_LABEL(RL_CTX));
-	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT)) {
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
+	{
 		double n = num(pp, RJ_N);
 		if (n > 0 && n < least)
 			least = n;
@@ -114,20 +119,26 @@ static void workload(struct rd_run *r)
 	r->workload[0] = '\0';
 	app(r->workload, w, "%s|", set);
 	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
-		app(r->workload, w, "%s×%.3g,", pp->string,
-		    num(pp, RJ_N) > 0 ? num(pp, RJ_N) / least : 0);
-	app(r->workload, w, "|%s|max %.0f|eos %d|temp %g|seed %g|bust %d|ctx %s|%s %g%s",
+	    app(r->workload, w, "%s×%.3g,", pp->string,
+		num(pp, RJ_N) > 0 ? num(pp, RJ_N) / least : 0);
+	app(r->workload, w,
+	    "|%s|max %.0f|eos %d|temp %g|seed %g|bust %d|ctx %s|%s %g%s",
 	    api ? api : "?", isfinite(mt) ? mt : -1,
-	    cJSON_IsTrue(jget_path(cfg, RJ_IGNORE_EOS)), num(cfg, RJ_TEMPERATURE),
-	    num(cfg, RJ_SEED), !cJSON_IsFalse(jget_path(cfg, RJ_CACHE_BUST)),
-	    ctx ? ctx : "-",
-	    r->kind == RD_CONTEXT ? "context" : r->kind == RD_OPEN ? "rate" : "closed",
+	    cJSON_IsTrue(jget_path(cfg, RJ_IGNORE_EOS)),
+	    num(cfg, RJ_TEMPERATURE), num(cfg, RJ_SEED),
+	    !cJSON_IsFalse(jget_path(cfg, RJ_CACHE_BUST)), ctx ? ctx : "-",
+	    r->kind == RD_CONTEXT ? "context"
+	    : r->kind == RD_OPEN  ? "rate"
+				  : "closed",
 	    r->kind == RD_OPEN ? num(cfg, RJ_RATE) : 0,
 	    /* a soak in shuffled order is its own kind of run */
 	    cJSON_IsTrue(jget_path(cfg, RJ_SHUFFLE)) ? "|shuffled" : "");
 	r->wl_name[0] = '\0';
-	app(r->wl_name, sizeof r->wl_name, "%s, %d prompt%s%s", set, np, np == 1 ? "" : "s",
-	    r->kind == RD_CONTEXT ? " (context)" : r->kind == RD_OPEN ? " (open loop)" : "");
+	app(r->wl_name, sizeof r->wl_name, "%s, %d prompt%s%s", set, np,
+	    np == 1 ? "" : "s",
+	    r->kind == RD_CONTEXT ? " (context)"
+	    : r->kind == RD_OPEN  ? " (open loop)"
+				  : "");
 	if (most > least)
 		app(r->wl_name, sizeof r->wl_name, ", uneven mix");
 	if (isfinite(mt))
@@ -148,24 +159,27 @@ static int requests(struct rd_run *r)
 	r->per_request = cJSON_IsArray(pr) && cJSON_GetArraySize(pr) > 0;
 	if (!r->per_request)
 		pr = jget_path(r->doc, RP_PER_PROMPT);
-	cJSON_ArrayForEach(q, pr)
-		cap++;
+	cJSON_ArrayForEach(q, pr) cap++;
 	if (cap == 0)
 		return 0;
 	if ((r->req = calloc(cap, sizeof *r->req)) == NULL)
 		return -1;
-	cJSON_ArrayForEach(q, pr) {
+	cJSON_ArrayForEach(q, pr)
+	{
 		struct rd_req *x = &r->req[r->nreq];
 		if (r->per_request) {
 			const char *st = jget_str(q, RJ_STATUS);
-			if (cJSON_IsTrue(jget_path(q, RJ_WARMUP)) || !st || strcmp(st, RS_OK))
+			if (cJSON_IsTrue(jget_path(q, RJ_WARMUP)) || !st ||
+			    strcmp(st, RS_OK))
 				continue;
 			x->prompt = jget_str(q, RJ_PROMPT);
 			x->ttft = num(q, RJ_TTFT);
 			x->e2e = num(q, RJ_E2E);
 			x->decode = num(q, RJ_DECODE);
-			x->correct = cJSON_IsBool(jget_path(q, RJ_ANSWER_CORRECT)) ?
-				     cJSON_IsTrue(jget_path(q, RJ_ANSWER_CORRECT)) : -1;
+			x->correct =
+			    cJSON_IsBool(jget_path(q, RJ_ANSWER_CORRECT))
+				? cJSON_IsTrue(jget_path(q, RJ_ANSWER_CORRECT))
+				: -1;
 		} else {
 			x->correct = -1; /* a prompt's means grade nothing */
 			if (!(num(q, RJ_OK) > 0))
@@ -188,9 +202,9 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	int i;
 
 	r->kind = jget_path(d, RP_RATE) ? RD_OPEN : RD_CLOSED;
-	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
-		if (num(pp, RJ_SYNTHETIC) > 0)
-			r->kind = RD_CONTEXT;
+	cJSON_ArrayForEach(
+	    pp, jget_path(d, RP_PER_PROMPT)) if (num(pp, RJ_SYNTHETIC) > 0)
+	    r->kind = RD_CONTEXT;
 	if (r->rk.name == RK_LADDER)
 		r->kind = RD_LADDER;
 	if (r->rk.name == RK_MIX)
@@ -212,8 +226,10 @@ static int describe(struct rd_set *s, struct rd_run *r)
 	for (i = 0; i < s->nby; i++) {
 		field_value(d, s->by[i], r->field[i], sizeof r->field[i]);
 		if (i > 0)
-			strncat(r->key, " · ", sizeof r->key - strlen(r->key) - 1);
-		strncat(r->key, r->field[i], sizeof r->key - strlen(r->key) - 1);
+			strncat(r->key, " · ",
+				sizeof r->key - strlen(r->key) - 1);
+		strncat(r->key, r->field[i],
+			sizeof r->key - strlen(r->key) - 1);
 	}
 	workload(r);
 	return requests(r) != 0 || rd_run_figures(r) != 0 ? -1 : 0;
@@ -248,8 +264,8 @@ int rd_add_file(struct rd_set *s, const char *path)
 	else
 		r->doc = runjson_parse(text, len, r->why, sizeof r->why);
 	free(text);
-	if (r->doc != NULL &&
-	    runkind_read(jget_path(r->doc, "run"), &r->rk, r->why, sizeof r->why) != 0) {
+	if (r->doc != NULL && runkind_read(jget_path(r->doc, "run"), &r->rk,
+					   r->why, sizeof r->why) != 0) {
 		cJSON_Delete(r->doc);
 		r->doc = NULL;
 	}
@@ -272,11 +288,13 @@ static int add_outcome(struct rd_set *s, const char *line)
 	struct rd_outcome *o, *grown;
 	const char *ev = jget_str(j, "ev");
 
-	if (ev == NULL || strcmp(ev, "workload") != 0 || !jget_str(j, "entry")) {
+	if (ev == NULL || strcmp(ev, "workload") != 0 ||
+	    !jget_str(j, "entry")) {
 		cJSON_Delete(j);
 		return 0;
 	}
-	if ((grown = realloc(s->out, (size_t)(s->nout + 1) * sizeof *s->out)) == NULL) {
+	if ((grown = realloc(s->out, (size_t)(s->nout + 1) * sizeof *s->out)) ==
+	    NULL) {
 		cJSON_Delete(j);
 		return -1;
 	}
@@ -330,8 +348,9 @@ int rd_add_path(struct rd_set *s, const char *path)
 		return -1;
 	while ((e = readdir(d)) != NULL && rc == 0) {
 		size_t l = strlen(e->d_name), m = strlen(path) + l + 2;
-		if (e->d_name[0] == '.' || !(ends_with(e->d_name, ".json") ||
-					     ends_with(e->d_name, ".outcomes.ndjson")))
+		if (e->d_name[0] == '.' ||
+		    !(ends_with(e->d_name, ".json") ||
+		      ends_with(e->d_name, ".outcomes.ndjson")))
 			continue;
 		if ((grown = realloc(names, (n + 1) * sizeof *names)) == NULL ||
 		    (grown[n] = malloc(m)) == NULL) {
@@ -347,8 +366,9 @@ int rd_add_path(struct rd_set *s, const char *path)
 		qsort(names, n, sizeof *names, cmp_str);
 	for (i = 0; i < n; i++) {
 		if (rc == 0)
-			rc = ends_with(names[i], ".ndjson") ? add_outcomes(s, names[i]) :
-							      rd_add_file(s, names[i]);
+			rc = ends_with(names[i], ".ndjson")
+				 ? add_outcomes(s, names[i])
+				 : rd_add_file(s, names[i]);
 		free(names[i]);
 	}
 	free(names);
@@ -383,7 +403,8 @@ static struct rd_fig mean_runs(struct rd_run *const *r, int n, const char *path)
 }
 
 /* The largest value at path over runs, in GB; n = runs that have it. */
-static struct rd_fig largest_gb(struct rd_run *const *r, int n, const char *path)
+static struct rd_fig largest_gb(struct rd_run *const *r, int n,
+				const char *path)
 {
 	struct rd_fig f = {NAN, 0};
 	double v;
@@ -430,8 +451,8 @@ static struct rd_fig weighted(struct rd_run *const *r, int n, const char *path)
 
 /* A percentile's mean over runs (old runs without per_request), n = the
  * values behind the runs' percentiles. */
-static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric,
-			      const char *p)
+static struct rd_fig pct_runs(struct rd_run *const *r, int n,
+			      const char *metric, const char *p)
 {
 	char path[96];
 	struct rd_fig f;
@@ -448,8 +469,10 @@ static struct rd_fig pct_runs(struct rd_run *const *r, int n, const char *metric
 
 static double req_value(const struct rd_req *q, enum rd_metric m)
 {
-	return m == RD_DECODE ? q->decode : m == RD_TTFT ? q->ttft :
-	       m == RD_E2E ? q->e2e : NAN;
+	return m == RD_DECODE ? q->decode
+	       : m == RD_TTFT ? q->ttft
+	       : m == RD_E2E  ? q->e2e
+			      : NAN;
 }
 
 /* A percentile of one metric over the levels' requests, exact when every
@@ -466,7 +489,8 @@ static struct rd_fig pct_level(const struct rd_level *l, enum rd_metric m,
 	for (i = 0; i < l->n && l->runs[i]->per_request; i++)
 		for (size_t k = 0; k < l->runs[i]->nreq; k++)
 			if (isfinite(req_value(&l->runs[i]->req[k], m)))
-				stats_push(&v, req_value(&l->runs[i]->req[k], m));
+				stats_push(&v,
+					   req_value(&l->runs[i]->req[k], m));
 	if (i < l->n) { /* a run without per_request */
 		stats_vec_free(&v);
 		snprintf(pname, sizeof pname, "p%.0f", p);
@@ -525,7 +549,8 @@ static struct rd_fig error_of(struct rd_run *const *r, int n)
 		if (isfinite(m) && isfinite(k))
 			meas += m, ok += k;
 	}
-	return meas > 0 ? (struct rd_fig){(meas - ok) / meas, (size_t)meas} : UNKNOWN;
+	return meas > 0 ? (struct rd_fig){(meas - ok) / meas, (size_t)meas}
+			: UNKNOWN;
 }
 
 static void level_figures(struct rd_level *l)
@@ -547,7 +572,8 @@ static void level_figures(struct rd_level *l)
 struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
 			     enum rd_metric m)
 {
-	static const char *const key[] = {RJ_DECODE, RJ_TTFT, RJ_E2E, RJ_PREFILL};
+	static const char *const key[] = {RJ_DECODE, RJ_TTFT, RJ_E2E,
+					  RJ_PREFILL};
 	const char *metric = key[m];
 	char path[96];
 	struct rd_fig f = {0, 0};
@@ -555,7 +581,7 @@ struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
 	snprintf(path, sizeof path, "%s.%s", metric, RS_MEAN);
 	for (int i = 0; i < n; i++) {
 		const cJSON *pp = cJSON_GetObjectItemCaseSensitive(
-			jget_path(r[i]->doc, RP_PER_PROMPT), prompt);
+		    jget_path(r[i]->doc, RP_PER_PROMPT), prompt);
 		char np[96];
 		double v = num(pp, path), k;
 		snprintf(np, sizeof np, "%s.%s", metric, RS_N);
@@ -577,9 +603,12 @@ static const char *prompt_by_length(struct rd_run *const *r, int n, int largest,
 
 	*tokens = NAN;
 	for (int i = 0; i < n; i++)
-		cJSON_ArrayForEach(pp, jget_path(r[i]->doc, RP_PER_PROMPT)) {
+		cJSON_ArrayForEach(pp, jget_path(r[i]->doc, RP_PER_PROMPT))
+		{
 			double t = num(pp, RJ_PROMPT_TOKENS "." RS_MEAN);
-			if (isfinite(t) && (best == NULL || (largest ? t > *tokens : t < *tokens))) {
+			if (isfinite(t) &&
+			    (best == NULL ||
+			     (largest ? t > *tokens : t < *tokens))) {
 				best = pp->string;
 				*tokens = t;
 			}
@@ -589,8 +618,10 @@ static const char *prompt_by_length(struct rd_run *const *r, int n, int largest,
 
 static void summary_unknown(struct rd_summary *s)
 {
-	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill = s->load_s = s->steady_gb = UNKNOWN;
-	s->peak_gb = s->tps_per_gb = s->error_rate = s->error_all = s->quality = UNKNOWN;
+	s->ttft = s->ttft_all = s->e2e_all = s->ttfo_p50 = s->prefill =
+	    s->load_s = s->steady_gb = UNKNOWN;
+	s->peak_gb = s->tps_per_gb = s->error_rate = s->error_all = s->quality =
+	    UNKNOWN;
 	s->model_gb = s->srv_decode = s->srv_prefill = UNKNOWN;
 	s->wired_gb = s->compressed_gb = s->swap_gb = UNKNOWN;
 	s->decode = (struct rd_mean){NAN, NAN, NAN, 0, 0};
@@ -615,8 +646,10 @@ static void summary_all(struct rd_group *g, struct rd_summary *s)
 		const char *st = jget_path_str(d, RP_LOAD_STATUS);
 		/* a ladder climbs until it fails: its failure and its deepest
 		 * memory are its own findings (rd_ladders), not the group's */
-		if (g->runs[i]->kind == RD_LADDER || g->runs[i]->kind == RD_LOADREP ||
-		    g->runs[i]->kind == RD_CAPACITY) /* a search pushes past the limit */
+		if (g->runs[i]->kind == RD_LADDER ||
+		    g->runs[i]->kind == RD_LOADREP ||
+		    g->runs[i]->kind ==
+			RD_CAPACITY) /* a search pushes past the limit */
 			continue;
 		if (own)
 			own[nown++] = g->runs[i];
@@ -630,11 +663,13 @@ static void summary_all(struct rd_group *g, struct rd_summary *s)
 		if (isfinite(v = num(d, RP_PEAK_BYTES)) && !(v <= peak))
 			peak = v;
 		if (num(d, RP_MODEL_BYTES) > 0 && s->model_gb.n == 0)
-			s->model_gb = (struct rd_fig){num(d, RP_MODEL_BYTES) / 1e9, 1};
+			s->model_gb =
+			    (struct rd_fig){num(d, RP_MODEL_BYTES) / 1e9, 1};
 		if (g->runs[i]->kind == RD_CONTEXT && ctx)
 			ctx[nctx++] = g->runs[i];
 	}
-	s->load_s = nload ? (struct rd_fig){load / nload, (size_t)nload} : UNKNOWN;
+	s->load_s =
+	    nload ? (struct rd_fig){load / nload, (size_t)nload} : UNKNOWN;
 	if (srv_n)
 		s->srv_load_s = (struct rd_fig){srv_sum / (double)srv_n, srv_n};
 	s->error_all = own ? error_of(own, nown) : UNKNOWN;
@@ -661,7 +696,8 @@ static void summary_base(const struct rd_level *b, struct rd_summary *s)
 	if (s->ttft_prompt == NULL && pp)
 		s->ttft_prompt = pp->child ? pp->child->string : NULL;
 	if (s->ttft_prompt)
-		s->ttft = rd_prompt_mean(b->runs, b->n, s->ttft_prompt, RD_TTFT);
+		s->ttft =
+		    rd_prompt_mean(b->runs, b->n, s->ttft_prompt, RD_TTFT);
 	s->ttft_all = mean_runs(b->runs, b->n, RP_TTFT "." RS_MEAN);
 	s->srv_decode = weighted(b->runs, b->n, RP_SRV_DECODE);
 	s->srv_prefill = weighted(b->runs, b->n, RP_SRV_PREFILL);
@@ -669,7 +705,8 @@ static void summary_base(const struct rd_level *b, struct rd_summary *s)
 	s->steady_gb = mean_runs(b->runs, b->n, RP_STEADY_BYTES);
 	s->steady_gb.v /= 1e9;
 	if (s->steady_gb.n > 0 && s->steady_gb.v > 0)
-		s->tps_per_gb = (struct rd_fig){s->decode.mean / s->steady_gb.v, s->decode.n};
+		s->tps_per_gb = (struct rd_fig){s->decode.mean / s->steady_gb.v,
+						s->decode.n};
 	s->wired_gb = largest_gb(b->runs, b->n, RP_WIRED_PEAK);
 	s->compressed_gb = largest_gb(b->runs, b->n, RP_COMPRESSED_GROWTH);
 	s->swap_gb = largest_gb(b->runs, b->n, RP_SWAP_GROWTH);
@@ -702,7 +739,8 @@ static const struct rd_set *sorting; /* qsort has no context argument */
 
 static int cmp_run(const void *a, const void *b)
 {
-	const struct rd_run *x = *(struct rd_run *const *)a, *y = *(struct rd_run *const *)b;
+	const struct rd_run *x = *(struct rd_run *const *)a,
+			    *y = *(struct rd_run *const *)b;
 
 	if (x->conc != y->conc)
 		return x->conc < y->conc ? -1 : 1;
@@ -733,7 +771,8 @@ int rd_field_cmp(const char *field, const char *a, const char *b)
 void rd_field_sort(const char *field, const char **v, size_t n)
 {
 	for (size_t i = 1; i < n; i++) /* few values: an insertion sort */
-		for (size_t j = i; j > 0 && rd_field_cmp(field, v[j], v[j - 1]) < 0; j--) {
+		for (size_t j = i;
+		     j > 0 && rd_field_cmp(field, v[j], v[j - 1]) < 0; j--) {
 			const char *t = v[j];
 			v[j] = v[j - 1];
 			v[j - 1] = t;
@@ -747,7 +786,8 @@ static int cmp_group(const void *a, const void *b)
 	int i, c;
 
 	for (i = 0; i < sorting->nby; i++)
-		if ((c = rd_field_cmp(sorting->by[i], x->field[i], y->field[i])) != 0)
+		if ((c = rd_field_cmp(sorting->by[i], x->field[i],
+				      y->field[i])) != 0)
 			return c;
 	return strcmp(x->key, y->key);
 }
@@ -770,42 +810,49 @@ static int split(struct rd_group *g)
 		struct rd_run *r = g->runs[i];
 		struct rd_wl *wl;
 		struct rd_level *l;
-		if (r->kind == RD_LADDER || r->kind == RD_MIX || r->kind == RD_LOADREP ||
-		    r->kind == RD_CAPACITY)
+		if (r->kind == RD_LADDER || r->kind == RD_MIX ||
+		    r->kind == RD_LOADREP || r->kind == RD_CAPACITY)
 			continue; /* their own sections */
-		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload); w++)
+		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload);
+		     w++)
 			;
 		if (w == g->nwl) {
-			g->wl = grow(g->wl, (size_t)g->nwl + 1, sizeof *g->wl, &fail);
+			g->wl = grow(g->wl, (size_t)g->nwl + 1, sizeof *g->wl,
+				     &fail);
 			if (fail)
 				break;
 			memset(&g->wl[w], 0, sizeof g->wl[w]);
 			g->wl[w].key = r->workload;
 			g->wl[w].name = r->wl_name;
 			g->wl[w].kind = r->kind;
-			g->wl[w].prompts = cJSON_GetArraySize(jget_path(r->doc, RP_PER_PROMPT));
+			g->wl[w].prompts = cJSON_GetArraySize(
+			    jget_path(r->doc, RP_PER_PROMPT));
 			g->nwl++;
 		}
 		wl = &g->wl[w];
 		if (wl->nlv == 0 || wl->lv[wl->nlv - 1].conc != r->conc) {
-			wl->lv = grow(wl->lv, (size_t)wl->nlv + 1, sizeof *wl->lv, &fail);
+			wl->lv = grow(wl->lv, (size_t)wl->nlv + 1,
+				      sizeof *wl->lv, &fail);
 			if (fail)
 				break;
 			memset(&wl->lv[wl->nlv], 0, sizeof wl->lv[0]);
 			wl->lv[wl->nlv++].conc = r->conc;
 		}
 		l = &wl->lv[wl->nlv - 1];
-		l->runs = grow(l->runs, (size_t)l->n + 1, sizeof *l->runs, &fail);
+		l->runs =
+		    grow(l->runs, (size_t)l->n + 1, sizeof *l->runs, &fail);
 		if (!fail)
 			l->runs[l->n++] = r;
 	}
 	for (w = 0; w < g->nwl; w++)
 		for (i = 0; i < g->wl[w].nlv; i++) {
-			struct rd_level *l = &g->wl[w].lv[i], *b = &g->wl[w].lv[0];
+			struct rd_level *l = &g->wl[w].lv[i],
+					*b = &g->wl[w].lv[0];
 			level_figures(l);
 			l->scaling = l->agg_tps.v / b->agg_tps.v;
-			l->efficiency = l->conc > 0 && b->conc > 0 ?
-					l->scaling / (l->conc / b->conc) : NAN;
+			l->efficiency = l->conc > 0 && b->conc > 0
+					    ? l->scaling / (l->conc / b->conc)
+					    : NAN;
 		}
 	return fail ? -1 : 0;
 }
@@ -824,10 +871,16 @@ static void choose_primary(struct rd_set *s)
 				continue;
 			for (k = 0; k < s->ng; k++)
 				for (w2 = 0; w2 < s->g[k].nwl; w2++)
-					if (strcmp(s->g[k].wl[w2].key, cand->key) == 0) {
+					if (strcmp(s->g[k].wl[w2].key,
+						   cand->key) == 0) {
 						groups++;
-						for (int l = 0; l < s->g[k].wl[w2].nlv; l++)
-							runs += s->g[k].wl[w2].lv[l].n;
+						for (int l = 0;
+						     l < s->g[k].wl[w2].nlv;
+						     l++)
+							runs += s->g[k]
+								    .wl[w2]
+								    .lv[l]
+								    .n;
 					}
 			if (s->primary == NULL || groups > best ||
 			    (groups == best && runs > best_runs) ||
@@ -852,7 +905,8 @@ int rd_build(struct rd_set *s)
 		for (gi = 0; gi < s->ng && strcmp(s->g[gi].key, r->key); gi++)
 			;
 		if (gi == s->ng) {
-			s->g = grow(s->g, (size_t)s->ng + 1, sizeof *s->g, &fail);
+			s->g =
+			    grow(s->g, (size_t)s->ng + 1, sizeof *s->g, &fail);
 			if (fail)
 				break;
 			memset(&s->g[gi], 0, sizeof s->g[gi]);
@@ -871,9 +925,11 @@ int rd_build(struct rd_set *s)
 	if (s->ng > 0)
 		qsort(s->g, (size_t)s->ng, sizeof *s->g, cmp_group);
 	for (gi = 0; gi < s->ng; gi++) {
-		qsort(s->g[gi].runs, (size_t)s->g[gi].n, sizeof *s->g[gi].runs, cmp_run);
+		qsort(s->g[gi].runs, (size_t)s->g[gi].n, sizeof *s->g[gi].runs,
+		      cmp_run);
 		if (split(&s->g[gi]) != 0 || rd_ladders(&s->g[gi]) != 0 ||
-		    rd_mixes(&s->g[gi]) != 0 || rd_load_series(&s->g[gi]) != 0 ||
+		    rd_mixes(&s->g[gi]) != 0 ||
+		    rd_load_series(&s->g[gi]) != 0 ||
 		    rd_capacities(&s->g[gi]) != 0)
 			return -1;
 	}
@@ -942,12 +998,13 @@ const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
 	return NULL;
 }
 
-/* ---- comparisons ----------------------------------------------------------- */
+/* ---- comparisons -----------------------------------------------------------
+ */
 
 /* Pairs the requests of runs a[] with those of b[] by (prompt, the
  * occurrence of that prompt): values into xa, xb; returns the pairs. */
-static size_t pair(struct rd_run *const *a, int na, struct rd_run *const *b, int nb,
-		   enum rd_metric m, double **xa, double **xb)
+static size_t pair(struct rd_run *const *a, int na, struct rd_run *const *b,
+		   int nb, enum rd_metric m, double **xa, double **xb)
 {
 	size_t n = 0, cap = 0;
 	int i, j;
@@ -965,11 +1022,15 @@ static size_t pair(struct rd_run *const *a, int na, struct rd_run *const *b, int
 			const struct rd_req *match = NULL;
 			/* q is the occ-th request of its prompt in a */
 			for (int i2 = 0; i2 <= i; i2++)
-				for (size_t k2 = 0; k2 < (i2 < i ? a[i2]->nreq : k); k2++)
-					occ += strcmp(a[i2]->req[k2].prompt, q->prompt) == 0;
+				for (size_t k2 = 0;
+				     k2 < (i2 < i ? a[i2]->nreq : k); k2++)
+					occ += strcmp(a[i2]->req[k2].prompt,
+						      q->prompt) == 0;
 			for (j = 0; j < nb && !match; j++)
-				for (size_t k2 = 0; k2 < b[j]->nreq && !match; k2++)
-					if (strcmp(b[j]->req[k2].prompt, q->prompt) == 0 &&
+				for (size_t k2 = 0; k2 < b[j]->nreq && !match;
+				     k2++)
+					if (strcmp(b[j]->req[k2].prompt,
+						   q->prompt) == 0 &&
 					    seen++ == occ)
 						match = &b[j]->req[k2];
 			if (match) {
@@ -983,7 +1044,8 @@ static size_t pair(struct rd_run *const *a, int na, struct rd_run *const *b, int
 void rd_compare(const struct rd_group *a, const struct rd_group *b,
 		const char *wl, double c, enum rd_metric m, struct rd_cmp *out)
 {
-	const struct rd_level *la = rd_level_of(a, wl, c), *lb = rd_level_of(b, wl, c);
+	const struct rd_level *la = rd_level_of(a, wl, c),
+			      *lb = rd_level_of(b, wl, c);
 	double *xa, *xb;
 	size_t n;
 
@@ -1028,7 +1090,8 @@ void rd_compare(const struct rd_group *a, const struct rd_group *b,
 
 void rd_holm(struct rd_cmp *const *c, size_t n)
 {
-	double *p = malloc((n ? n : 1) * sizeof *p), *adj = malloc((n ? n : 1) * sizeof *adj);
+	double *p = malloc((n ? n : 1) * sizeof *p),
+	       *adj = malloc((n ? n : 1) * sizeof *adj);
 	size_t i;
 
 	for (i = 0; i < n && p && adj; i++)
@@ -1039,9 +1102,11 @@ void rd_holm(struct rd_cmp *const *c, size_t n)
 		struct rd_cmp *x = c[i];
 		x->p_adj = p && adj ? adj[i] : (x->r.p >= 0 ? 1 : -1);
 		x->verdict = 0;
-		if (x->p_adj >= 0 && x->p_adj < 0.05 && (x->r.lo > 1 || x->r.hi < 1) &&
+		if (x->p_adj >= 0 && x->p_adj < 0.05 &&
+		    (x->r.lo > 1 || x->r.hi < 1) &&
 		    fabs(x->r.ratio - 1) >= RD_TIE_MARGIN)
-			x->verdict = (x->r.ratio > 1) == x->higher_better ? 1 : -1;
+			x->verdict =
+			    (x->r.ratio > 1) == x->higher_better ? 1 : -1;
 	}
 	free(p);
 	free(adj);

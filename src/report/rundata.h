@@ -24,42 +24,42 @@ enum rd_kind {
 	RD_OPEN,    /* open loop: requests at a rate */
 	RD_CONTEXT, /* context stress: prompts with a synthetic long context */
 	RD_LADDER,  /* one depth of a context ladder (run kind ladder) */
-	RD_MIX,     /* the mixed workload or one class alone (run kind mix) */
+	RD_MIX,	    /* the mixed workload or one class alone (run kind mix) */
 	RD_LOADREP, /* one of a series of loads (make load: run kind load) */
 	RD_CAPACITY /* one level of a capacity search (make capacity: run kind
-	             * capacity, judged against objectives) */
+		     * capacity, judged against objectives) */
 };
 
 /* One measured request, successful and not a warm-up. */
 struct rd_req {
-	const char *prompt;     /* its name (owned by the run's document) */
+	const char *prompt; /* its name (owned by the run's document) */
 	double ttft, e2e, decode;
-	int correct;            /* a graded item's answer: 1 right, 0 wrong,
-	                         * -1 not graded (docs/metrics.md) */
+	int correct; /* a graded item's answer: 1 right, 0 wrong,
+		      * -1 not graded (docs/metrics.md) */
 };
 
 /* A label or environment variable of a run, as given. */
 struct rd_label {
 	const char *key;
-	const char *value;      /* "?" when not a string */
+	const char *value; /* "?" when not a string */
 };
 
 /* How many of a run's requests ended with a status other than ok. */
 struct rd_status {
-	const char *name;       /* as agg wrote it: timeout, http_error, ... */
+	const char *name; /* as agg wrote it: timeout, http_error, ... */
 	int n;
 };
 
 /* One prompt of a run, as agg wrote it (per_prompt). */
 struct rd_prompt {
 	const char *name;
-	double prompt_tokens;   /* mean; NAN unknown */
-	double prefill_tps;     /* mean; NAN unknown */
-	int has_output;         /* its first successful output was kept */
+	double prompt_tokens;	      /* mean; NAN unknown */
+	double prefill_tps;	      /* mean; NAN unknown */
+	int has_output;		      /* its first successful output was kept */
 	double out_tokens, out_chars; /* of that output; NAN unknown */
-	const char *out_text;   /* NULL unknown */
-	int has_quality;        /* its expect checks ran */
-	double passed, checked; /* NAN unknown */
+	const char *out_text;	      /* NULL unknown */
+	int has_quality;	      /* its expect checks ran */
+	double passed, checked;	      /* NAN unknown */
 };
 
 /* A slope with its 95 % interval; lo and hi NAN when none was given. */
@@ -69,9 +69,10 @@ struct rd_slope {
 
 /* agg's leak check of a run (docs/metrics.md). */
 struct rd_leak {
-	int judged;             /* 0: no verdict (memory was not sampled) */
-	enum formats_leak verdict;  /* LEAK_OTHER: a verdict this reader does not know */
-	const char *error;      /* why there is no verdict, or NULL */
+	int judged; /* 0: no verdict (memory was not sampled) */
+	enum formats_leak
+	    verdict;	   /* LEAK_OTHER: a verdict this reader does not know */
+	const char *error; /* why there is no verdict, or NULL */
 	struct rd_slope per_request, per_minute; /* MB */
 	double r2;
 };
@@ -90,35 +91,37 @@ struct rd_span {
 /* One run file.  Its strings are owned by its document. */
 struct rd_run {
 	char *path;
-	struct cJSON *doc;      /* NULL when unreadable (the data layer's alone) */
-	char why[200];          /* why unreadable */
+	struct cJSON *doc; /* NULL when unreadable (the data layer's alone) */
+	char why[200];	   /* why unreadable */
 	int version, incomplete, simulated;
 	enum rd_kind kind;
-	struct runkind rk;      /* what it is part of (runkind.h): the run's
-	                         * kind, or its labels in a version-1 file */
-	double conc;            /* users; 0 in an open-loop run */
+	struct runkind rk; /* what it is part of (runkind.h): the run's
+			    * kind, or its labels in a version-1 file */
+	double conc;	   /* users; 0 in an open-loop run */
 	char field[RD_FIELDS][96];
-	char key[512];          /* the group's name: the fields joined by " · " */
-	char workload[600];     /* equal strings: the same workload */
-	char wl_name[200];      /* the workload for a reader */
-	struct rd_req *req;     /* its requests, in the order they were sent */
+	char key[512];	    /* the group's name: the fields joined by " · " */
+	char workload[600]; /* equal strings: the same workload */
+	char wl_name[200];  /* the workload for a reader */
+	struct rd_req *req; /* its requests, in the order they were sent */
 	size_t nreq;
-	int per_request;        /* 1: req[] from per_request; 0: one per prompt
-	                         * (its mean), the run having no per_request */
-	double swap_gb;         /* the machine's swap growth while it ran
-	                         * (memory.system.swap_used.growth_bytes, GB);
-	                         * NAN unknown */
+	int per_request; /* 1: req[] from per_request; 0: one per prompt
+			  * (its mean), the run having no per_request */
+	double swap_gb;	 /* the machine's swap growth while it ran
+			  * (memory.system.swap_used.growth_bytes, GB);
+			  * NAN unknown */
 	const char *server_kind, *host_os, *host_cpu; /* NULL unknown */
 	double req_ok, req_measured; /* requests; NAN unknown */
-	struct rd_label *label; /* its labels, then its environment, in file order */
+	struct rd_label
+	    *label; /* its labels, then its environment, in file order */
 	int nlabel;
-	struct rd_status *failed; /* its requests' statuses but ok, in file order */
+	struct rd_status
+	    *failed; /* its requests' statuses but ok, in file order */
 	int nfailed;
 	struct rd_prompt *prompt; /* its prompts, in file order */
 	int nprompt;
 	struct rd_point *timeline; /* its memory over time */
 	size_t ntimeline;
-	struct rd_span *span;   /* its requests in flight (per_request only) */
+	struct rd_span *span; /* its requests in flight (per_request only) */
 	size_t nspan;
 	struct rd_leak leak;
 };
@@ -139,29 +142,29 @@ struct rd_fig {
 
 /* A mean with its 95 % confidence interval and how it was estimated. */
 struct rd_mean {
-	double mean, lo, hi;    /* NAN when unknown; lo = hi = mean when no CI */
-	size_t n;               /* the values the CI is over */
-	int runs;               /* 1: over requests of one run (within-run);
-	                         * >= 2: over the runs' means (run to run) */
+	double mean, lo, hi; /* NAN when unknown; lo = hi = mean when no CI */
+	size_t n;	     /* the values the CI is over */
+	int runs;	     /* 1: over requests of one run (within-run);
+			      * >= 2: over the runs' means (run to run) */
 };
 
 /* One concurrency level of one workload of a group. */
 struct rd_level {
-	double conc;            /* 0: open loop */
+	double conc; /* 0: open loop */
 	struct rd_run **runs;
 	int n;
-	size_t nreq;            /* measured requests, failures included */
+	size_t nreq; /* measured requests, failures included */
 	struct rd_fig agg_tps, fairness, error_rate;
-	double scaling;         /* agg_tps over the workload's first level's */
-	double efficiency;      /* scaling over the growth in users (1: linear) */
-	struct rd_mean decode;  /* per-request decode TPS */
+	double scaling;	   /* agg_tps over the workload's first level's */
+	double efficiency; /* scaling over the growth in users (1: linear) */
+	struct rd_mean decode; /* per-request decode TPS */
 	struct rd_fig e2e_p50, e2e_p95, e2e_p99, ttft_p50, ttft_p95, queue_p95;
 };
 
 /* A group's runs of one workload, by level (increasing users). */
 struct rd_wl {
 	const char *key, *name; /* its run's workload and wl_name */
-	int prompts;            /* prompts in it (0: nothing was asked) */
+	int prompts;		/* prompts in it (0: nothing was asked) */
 	enum rd_kind kind;
 	struct rd_level *lv;
 	int nlv;
@@ -171,122 +174,124 @@ struct rd_wl {
 struct rd_summary {
 	int runs;
 	struct rd_mean decode;
-	struct rd_fig ttft;         /* mean TTFT (s) of ttft_prompt */
-	const char *ttft_prompt;    /* the workload's shortest prompt (the
-	                             * first when no prompt has a count) */
-	struct rd_fig ttft_all, e2e_all; /* mean TTFT and E2E (s), every prompt */
+	struct rd_fig ttft;	 /* mean TTFT (s) of ttft_prompt */
+	const char *ttft_prompt; /* the workload's shortest prompt (the
+				  * first when no prompt has a count) */
+	struct rd_fig ttft_all,
+	    e2e_all; /* mean TTFT and E2E (s), every prompt */
 	/* the server's own decode and prefill TPS (llama-server timings, LM
 	 * Studio stats, Ollama durations), n = requests it reported on */
 	struct rd_fig srv_decode, srv_prefill;
-	struct rd_fig ttfo_p50;     /* TTFO p50 (s) when reasoning was seen */
-	struct rd_fig prefill;      /* prefill TPS at prefill_tokens (context runs) */
+	struct rd_fig ttfo_p50; /* TTFO p50 (s) when reasoning was seen */
+	struct rd_fig
+	    prefill; /* prefill TPS at prefill_tokens (context runs) */
 	double prefill_tokens;
-	struct rd_fig load_s;       /* mean of the successful loads */
-	struct rd_fig srv_load_s;   /* the server's own figure of them, when given
-	                             * (LM Studio load_time_seconds, Ollama
-	                             * load_duration, llmsim) */
+	struct rd_fig load_s;	  /* mean of the successful loads */
+	struct rd_fig srv_load_s; /* the server's own figure of them, when given
+				   * (LM Studio load_time_seconds, Ollama
+				   * load_duration, llmsim) */
 	int load_failed;
-	struct rd_fig steady_gb;    /* steady-state memory of these runs */
-	struct rd_fig peak_gb;      /* the largest peak of any run of the group */
-	struct rd_fig model_gb;     /* the model file, as the server told it */
-	struct rd_fig tps_per_gb;   /* decode mean / steady GB */
+	struct rd_fig steady_gb;  /* steady-state memory of these runs */
+	struct rd_fig peak_gb;	  /* the largest peak of any run of the group */
+	struct rd_fig model_gb;	  /* the model file, as the server told it */
+	struct rd_fig tps_per_gb; /* decode mean / steady GB */
 	/* the machine's memory while these runs ran (memory.system): the
 	 * largest wired peak, compressed growth and swap growth of them (GB),
 	 * n = runs that had the figure */
 	struct rd_fig wired_gb, compressed_gb, swap_gb;
-	struct rd_fig error_rate;   /* of these runs */
-	struct rd_fig error_all;    /* of every run of the group */
-	struct rd_fig quality;      /* pass rate; n = outputs checked */
+	struct rd_fig error_rate; /* of these runs */
+	struct rd_fig error_all;  /* of every run of the group */
+	struct rd_fig quality;	  /* pass rate; n = outputs checked */
 	double reasoning_tokens;
 };
 
 /* One depth of a context ladder: one run. */
 struct rd_rung {
-	double depth;             /* the label: tokens of context asked for */
+	double depth; /* the label: tokens of context asked for */
 	const struct rd_run *run;
-	int ok;                   /* every measured request succeeded */
+	int ok; /* every measured request succeeded */
 	struct rd_fig prompt_tokens, ttft, prefill, decode; /* means */
 	double requests, requests_ok; /* measured, and those that succeeded */
-	double mem_gb;            /* the run's peak memory; NAN unknown */
-	const char *why;          /* a failed rung: requests.first_error */
+	double mem_gb;		      /* the run's peak memory; NAN unknown */
+	const char *why;	      /* a failed rung: requests.first_error */
 };
 
 /* A context ladder (make ctx): its rungs by depth, up to the first that
  * failed. */
 struct rd_ladder {
-	const char *id;           /* labels.ladder */
+	const char *id; /* labels.ladder */
 	struct rd_rung *r;
 	int n;
-	double advertised;        /* the model's own context (server.ctx_train,
-	                           * else ctx_size); NAN unknown */
-	double loaded;            /* the context it was loaded with; NAN */
-	double best;              /* the largest depth that worked; NAN none */
+	double advertised; /* the model's own context (server.ctx_train,
+			    * else ctx_size); NAN unknown */
+	double loaded;	   /* the context it was loaded with; NAN */
+	double best;	   /* the largest depth that worked; NAN none */
 	const struct rd_rung *stop; /* the first failed rung, or NULL */
 };
 
 /* One output-length class of the mixed workload: in the mix ([0]) and
  * alone at the same users ([1]); means over its requests. */
 struct rd_mixclass {
-	const char *name;         /* its prompt */
-	double out_tokens;        /* its mean output length in the mix */
+	const char *name;  /* its prompt */
+	double out_tokens; /* its mean output length in the mix */
 	struct rd_fig ttft[2], e2e[2], tps[2];
 };
 
 /* The mixed workload at one level (make mixed): its classes, shortest
  * first, and whether the shortest starves beside the longer ones. */
 struct rd_mix {
-	const char *set;          /* labels.mixset */
+	const char *set; /* labels.mixset */
 	double conc;
 	struct rd_mixclass *c;
 	int n;
 	double ttft_ratio, e2e_ratio; /* the shortest class: mix over alone */
-	int starved;              /* either ratio >= RD_STARVED */
+	int starved;		      /* either ratio >= RD_STARVED */
 };
 
 /* One load of a series (make load). */
 struct rd_load {
-	int rep;                  /* 1, 2, ... */
-	double seconds;           /* the client's; NAN when it failed */
-	double server_s;          /* the server's own; NAN when not told */
-	const char *cache;        /* cold, warm, partial, unknown */
-	double resident;          /* the model file's share in the page cache
-	                           * before it; NAN unknown */
-	const char *error;        /* a failed load's message, else NULL */
+	int rep;	   /* 1, 2, ... */
+	double seconds;	   /* the client's; NAN when it failed */
+	double server_s;   /* the server's own; NAN when not told */
+	const char *cache; /* cold, warm, partial, unknown */
+	double resident;   /* the model file's share in the page cache
+			    * before it; NAN unknown */
+	const char *error; /* a failed load's message, else NULL */
 };
 
 struct rd_loads {
-	const char *id;           /* labels.loads */
-	struct rd_load *l;        /* by rep */
+	const char *id;	   /* labels.loads */
+	struct rd_load *l; /* by rep */
 	int n;
-	double cold;              /* the first cold load's seconds; NAN none */
-	struct rd_fig warm;       /* the median of the warm loads' seconds
-	                           * (the first 100), n = those loads */
+	double cold;	    /* the first cold load's seconds; NAN none */
+	struct rd_fig warm; /* the median of the warm loads' seconds
+			     * (the first 100), n = those loads */
 };
 
 /* One level of a capacity search: its last run at those users. */
 struct rd_caplv {
 	int users;
 	const struct rd_run *run;
-	int st;                   /* enum slo_state: held, broke, undecided */
-	const char *worst;        /* the objective that broke it (or undecided) */
-	double value, bound, pct; /* that objective's percentile and bound */
-	int metric;               /* its enum slo_metric; -1 unknown */
+	int st;		   /* enum slo_state: held, broke, undecided */
+	const char *worst; /* the objective that broke it (or undecided) */
+	double value, bound, pct;   /* that objective's percentile and bound */
+	int metric;		    /* its enum slo_metric; -1 unknown */
 	double att, att_lo, att_hi; /* attainment and its 95 % interval */
-	double rate, tps;         /* goodput: requests/s, tokens/s */
-	long n;                   /* measured requests */
+	double rate, tps;	    /* goodput: requests/s, tokens/s */
+	long n;			    /* measured requests */
 };
 
 /* A capacity search (make capacity): its levels by users and its answer,
  * replayed with lib/capsearch from the runs in the order they ran. */
 struct rd_capacity {
-	const char *id;           /* labels.capacity */
-	char slo[256];            /* the objectives, as agg wrote them */
+	const char *id; /* labels.capacity */
+	char slo[256];	/* the objectives, as agg wrote them */
 	struct rd_caplv *lv;
 	int n;
 	int holds, breaks, undecided; /* as capsearch's cap_step */
-	int finished;             /* 0: the search stopped before its answer */
-	double need_att;          /* the attainment the objectives imply
-	                           * (95 % for a p95): the chart's line */
+	int finished;	 /* 0: the search stopped before its answer */
+	double need_att; /* the attainment the objectives imply
+			  * (95 % for a p95): the chart's line */
 };
 
 /* Swap that grows by more than this many GB while a run runs: the model
@@ -297,7 +302,6 @@ struct rd_capacity {
 /* Whether the machine's swap grew by more than RD_NOFIT_GB during run r. */
 int rd_nofit(const struct rd_run *r);
 
-
 /* A class whose TTFT or E2E in the mix is this many times its own alone
  * starves (docs/metrics.md). */
 #define RD_STARVED 1.5
@@ -307,17 +311,17 @@ int rd_nofit(const struct rd_run *r);
  * at every level. */
 struct rd_graded {
 	const struct rd_wl *wl; /* NULL: no run of the group graded an answer */
-	long checked, correct;  /* graded requests, and those answered right */
-	int items;              /* distinct items among them */
-	double acc, lo, hi;     /* correct / checked, its 95 % Wilson interval */
+	long checked, correct;	/* graded requests, and those answered right */
+	int items;		/* distinct items among them */
+	double acc, lo, hi; /* correct / checked, its 95 % Wilson interval */
 };
 
 /* A candidate's quality against its model's reference. */
 enum rd_qverdict {
-	RD_Q_UNMEASURED,        /* not compared: rd_qcmp.why_not says why */
-	RD_Q_REFERENCE,         /* it is the reference */
-	RD_Q_WITHIN,            /* within RD_QUALITY_BUDGET */
-	RD_Q_EXCEEDS            /* beyond it: never picked (lib/decide) */
+	RD_Q_UNMEASURED, /* not compared: rd_qcmp.why_not says why */
+	RD_Q_REFERENCE,	 /* it is the reference */
+	RD_Q_WITHIN,	 /* within RD_QUALITY_BUDGET */
+	RD_Q_EXCEEDS	 /* beyond it: never picked (lib/decide) */
 };
 
 /* The quality budget (docs/metrics.md, Quality budget): a candidate is
@@ -334,15 +338,15 @@ enum rd_qverdict {
  * majority over runs and repetitions (an item split evenly is left out). */
 struct rd_qcmp {
 	const struct rd_group *ref; /* NULL: no reference */
-	const char *why_not;    /* non-NULL: not compared, and why */
-	int items;              /* items paired */
-	int ref_only;           /* right in the reference only */
-	int cand_only;          /* right in the candidate only */
-	double ref_acc, cand_acc; /* over the paired items (0..1) */
-	double drop;            /* (ref_acc - cand_acc) in points; < 0: better */
-	double p, p_adj;        /* McNemar's exact p; Holm's over the set's
-	                         * quality tests; -1 untested */
-	int diff;               /* +1 significantly better, -1 worse, 0 tie */
+	const char *why_not;	    /* non-NULL: not compared, and why */
+	int items;		    /* items paired */
+	int ref_only;		    /* right in the reference only */
+	int cand_only;		    /* right in the candidate only */
+	double ref_acc, cand_acc;   /* over the paired items (0..1) */
+	double drop;	 /* (ref_acc - cand_acc) in points; < 0: better */
+	double p, p_adj; /* McNemar's exact p; Holm's over the set's
+			  * quality tests; -1 untested */
+	int diff;	 /* +1 significantly better, -1 worse, 0 tie */
 	enum rd_qverdict verdict;
 };
 
@@ -353,18 +357,18 @@ struct rd_group {
 	int n;
 	struct rd_wl *wl;
 	int nwl;
-	struct rd_ladder *lad;       /* its context ladders, oldest first */
+	struct rd_ladder *lad; /* its context ladders, oldest first */
 	int nlad;
-	struct rd_mix *mix;          /* its mixed workloads, by set and users */
+	struct rd_mix *mix; /* its mixed workloads, by set and users */
 	int nmix;
-	struct rd_loads *loads;      /* its load series */
+	struct rd_loads *loads; /* its load series */
 	int nloads;
-	struct rd_capacity *cap;     /* its capacity searches, oldest first */
+	struct rd_capacity *cap; /* its capacity searches, oldest first */
 	int ncap;
 	const struct rd_level *base; /* primary workload, lowest closed level */
-	struct rd_summary sum;       /* from base; all unknown when NULL */
+	struct rd_summary sum;	     /* from base; all unknown when NULL */
 	struct rd_graded graded;     /* its graded accuracy */
-	struct rd_qcmp qcmp;         /* against its model's reference */
+	struct rd_qcmp qcmp;	     /* against its model's reference */
 };
 
 /* One workload of a plan entry as make matrix ran it, from a results
@@ -378,34 +382,36 @@ struct rd_outcome {
  * (the Summary's figures): its groups that no other group of the model is
  * as fast and as small as, and better in one. */
 struct rd_frontier {
-	const char *model;      /* rd_model_of */
-	int *g;                 /* the groups (indexes into rd_set.g), by
-	                         * memory, equal memory in group order */
+	const char *model; /* rd_model_of */
+	int *g;		   /* the groups (indexes into rd_set.g), by
+			    * memory, equal memory in group order */
 	int n;
 };
 
 /* Decode speed against steady-state memory over the set's groups. */
 struct rd_pareto {
-	int *pt;                /* the groups with both figures, in order */
+	int *pt; /* the groups with both figures, in order */
 	int npt;
-	struct rd_frontier *f;  /* one per model, in the order of its first point */
+	struct rd_frontier
+	    *f; /* one per model, in the order of its first point */
 	int nf;
 };
 
 struct rd_set {
 	const char *by[RD_FIELDS];
 	int nby;
-	struct rd_outcome *out;  /* every workload outcome, in file order */
+	struct rd_outcome *out; /* every workload outcome, in file order */
 	int nout;
 	struct rd_run *runs;
 	int nruns, nunreadable;
 	struct rd_group *g;
 	int ng;
 	const char *quality_ref; /* the reference quantization the user named
-	                         * (report --quality-ref), NULL: each model's
-	                         * most precise with graded answers */
-	const char *quality_why; /* non-NULL: no quality was compared, and why */
-	const char *primary;    /* the workload most groups ran at one user */
+				  * (report --quality-ref), NULL: each model's
+				  * most precise with graded answers */
+	const char
+	    *quality_why;    /* non-NULL: no quality was compared, and why */
+	const char *primary; /* the workload most groups ran at one user */
 	const char *primary_name;
 	struct rd_pareto pareto;
 };
@@ -444,15 +450,13 @@ int rd_field_cmp(const char *field, const char *a, const char *b);
 /* Sorts n values of the --by field named field by rd_field_cmp. */
 void rd_field_sort(const char *field, const char **v, size_t n);
 
-/* Builds s->pareto from the groups' Summaries (src/report/frontier).  Returns 0,
- * or -1 when out of memory. */
+/* Builds s->pareto from the groups' Summaries (src/report/frontier).  Returns
+ * 0, or -1 when out of memory. */
 int rd_pareto(struct rd_set *s);
 
 /* The level of a group at users c of workload wl (NULL when none). */
 const struct rd_level *rd_level_of(const struct rd_group *g, const char *wl,
 				   double c);
-
-
 
 /* Builds g->cap from the group's RD_CAPACITY runs (src/report/capdata).
  * Returns 0, or -1 when out of memory. */
@@ -460,7 +464,8 @@ int rd_capacities(struct rd_group *g);
 
 /* The group's latest finished capacity search at the objectives slo
  * (NULL: any), or NULL. */
-const struct rd_capacity *rd_capacity_of(const struct rd_group *g, const char *slo);
+const struct rd_capacity *rd_capacity_of(const struct rd_group *g,
+					 const char *slo);
 
 /* Whether a run is a leak soak (gen --shuffle: make leak, plan key leak). */
 int rd_is_soak(const struct rd_run *r);
@@ -480,14 +485,14 @@ struct rd_fig rd_prompt_mean(struct rd_run *const *r, int n, const char *prompt,
 
 /* A paired comparison of candidate b against baseline a on one metric. */
 struct rd_cmp {
-	struct stats_ratio r;   /* b / a: ratio, CI, raw p */
-	double p_adj;           /* after Holm (rd_holm); -1 when untested */
-	int runs;               /* 1: pairs of requests; >= 2: pairs of runs */
-	int by_prompt;          /* a run had no per_request: its prompts'
-	                         * means were paired instead of requests */
+	struct stats_ratio r; /* b / a: ratio, CI, raw p */
+	double p_adj;	      /* after Holm (rd_holm); -1 when untested */
+	int runs;	      /* 1: pairs of requests; >= 2: pairs of runs */
+	int by_prompt;	      /* a run had no per_request: its prompts'
+			       * means were paired instead of requests */
 	int higher_better;
-	const char *why_not;    /* non-NULL: not compared, and why */
-	int verdict;            /* +1 better, -1 worse, 0 tie (after rd_holm) */
+	const char *why_not; /* non-NULL: not compared, and why */
+	int verdict;	     /* +1 better, -1 worse, 0 tie (after rd_holm) */
 };
 
 /* Compares groups a and b on their runs of workload wl at users c, paired

@@ -15,7 +15,8 @@
 /* Room for the members of the object or array at path (at least one). */
 static void *room(const cJSON *d, const char *path, size_t size, size_t extra)
 {
-	return calloc((size_t)cJSON_GetArraySize(jget_path(d, path)) + extra + 1, size);
+	return calloc(
+	    (size_t)cJSON_GetArraySize(jget_path(d, path)) + extra + 1, size);
 }
 
 /* run.labels then run.env, in file order. */
@@ -24,15 +25,18 @@ static int labels(struct rd_run *r)
 	static const char *const objs[] = {RP_LABELS, RP_ENV};
 	const cJSON *l;
 
-	r->label = calloc((size_t)cJSON_GetArraySize(jget_path(r->doc, RP_LABELS)) +
-			  (size_t)cJSON_GetArraySize(jget_path(r->doc, RP_ENV)) + 1,
-			  sizeof *r->label);
+	r->label = calloc(
+	    (size_t)cJSON_GetArraySize(jget_path(r->doc, RP_LABELS)) +
+		(size_t)cJSON_GetArraySize(jget_path(r->doc, RP_ENV)) + 1,
+	    sizeof *r->label);
 	if (r->label == NULL)
 		return -1;
 	for (int k = 0; k < 2; k++)
-		cJSON_ArrayForEach(l, jget_path(r->doc, objs[k])) {
+		cJSON_ArrayForEach(l, jget_path(r->doc, objs[k]))
+		{
 			r->label[r->nlabel].key = l->string;
-			r->label[r->nlabel++].value = cJSON_IsString(l) ? l->valuestring : "?";
+			r->label[r->nlabel++].value =
+			    cJSON_IsString(l) ? l->valuestring : "?";
 		}
 	return 0;
 }
@@ -42,19 +46,24 @@ static int failed(struct rd_run *r)
 {
 	const cJSON *st;
 
-	if ((r->failed = room(r->doc, RP_REQ_BY_STATUS, sizeof *r->failed, 0)) == NULL)
+	if ((r->failed =
+		 room(r->doc, RP_REQ_BY_STATUS, sizeof *r->failed, 0)) == NULL)
 		return -1;
-	cJSON_ArrayForEach(st, jget_path(r->doc, RP_REQ_BY_STATUS))
-		if (st->string && strcmp(st->string, RS_OK) != 0) {
-			r->failed[r->nfailed].name = st->string;
-			r->failed[r->nfailed++].n = st->valueint;
-		}
+	cJSON_ArrayForEach(
+	    st, jget_path(r->doc, RP_REQ_BY_STATUS)) if (st->string &&
+							 strcmp(st->string,
+								RS_OK) != 0)
+	{
+		r->failed[r->nfailed].name = st->string;
+		r->failed[r->nfailed++].n = st->valueint;
+	}
 	return 0;
 }
 
 static void prompt_of(struct rd_prompt *p, const cJSON *pp)
 {
-	const cJSON *o = jget_path(pp, RJ_OUTPUT), *q = jget_path(pp, RJ_QUALITY);
+	const cJSON *o = jget_path(pp, RJ_OUTPUT),
+		    *q = jget_path(pp, RJ_QUALITY);
 	char path[64];
 
 	p->name = pp->string;
@@ -75,10 +84,11 @@ static int prompts(struct rd_run *r)
 {
 	const cJSON *pp;
 
-	if ((r->prompt = room(r->doc, RP_PER_PROMPT, sizeof *r->prompt, 0)) == NULL)
+	if ((r->prompt = room(r->doc, RP_PER_PROMPT, sizeof *r->prompt, 0)) ==
+	    NULL)
 		return -1;
 	cJSON_ArrayForEach(pp, jget_path(r->doc, RP_PER_PROMPT))
-		prompt_of(&r->prompt[r->nprompt++], pp);
+	    prompt_of(&r->prompt[r->nprompt++], pp);
 	return 0;
 }
 
@@ -87,12 +97,17 @@ static int timeline(struct rd_run *r)
 {
 	const cJSON *pt;
 
-	if ((r->timeline = room(r->doc, RP_TIMELINE, sizeof *r->timeline, 0)) == NULL)
+	if ((r->timeline = room(r->doc, RP_TIMELINE, sizeof *r->timeline, 0)) ==
+	    NULL)
 		return -1;
-	cJSON_ArrayForEach(pt, jget_path(r->doc, RP_TIMELINE)) {
-		const cJSON *x = cJSON_GetArrayItem(pt, 0), *y = cJSON_GetArrayItem(pt, 1);
-		r->timeline[r->ntimeline].s = cJSON_IsNumber(x) ? x->valuedouble : NAN;
-		r->timeline[r->ntimeline++].mb = cJSON_IsNumber(y) ? y->valuedouble : NAN;
+	cJSON_ArrayForEach(pt, jget_path(r->doc, RP_TIMELINE))
+	{
+		const cJSON *x = cJSON_GetArrayItem(pt, 0),
+			    *y = cJSON_GetArrayItem(pt, 1);
+		r->timeline[r->ntimeline].s =
+		    cJSON_IsNumber(x) ? x->valuedouble : NAN;
+		r->timeline[r->ntimeline++].mb =
+		    cJSON_IsNumber(y) ? y->valuedouble : NAN;
 	}
 	return 0;
 }
@@ -106,12 +121,14 @@ static int spans(struct rd_run *r)
 
 	if (!r->per_request)
 		return 0;
-	if ((r->span = room(r->doc, RP_PER_REQUEST, sizeof *r->span, 0)) == NULL)
+	if ((r->span = room(r->doc, RP_PER_REQUEST, sizeof *r->span, 0)) ==
+	    NULL)
 		return -1;
+	cJSON_ArrayForEach(
+	    q, pr) if (isfinite(t = jget_num(q, RJ_T_SEND, NAN)) && t < t0) t0 =
+	    t;
 	cJSON_ArrayForEach(q, pr)
-		if (isfinite(t = jget_num(q, RJ_T_SEND, NAN)) && t < t0)
-			t0 = t;
-	cJSON_ArrayForEach(q, pr) {
+	{
 		double e = jget_num(q, RJ_E2E, NAN);
 		if (!isfinite(e) || cJSON_IsTrue(jget_path(q, RJ_WARMUP)))
 			continue;
@@ -130,7 +147,8 @@ static struct rd_slope slope(const cJSON *lk, const char *key)
 
 	snprintf(ci, sizeof ci, "%s%s", key, RJ_CI95_SUFFIX);
 	c = jget_path(lk, ci);
-	if (cJSON_GetArraySize(c) == 2 && cJSON_IsNumber(cJSON_GetArrayItem(c, 0)) &&
+	if (cJSON_GetArraySize(c) == 2 &&
+	    cJSON_IsNumber(cJSON_GetArrayItem(c, 0)) &&
 	    cJSON_IsNumber(cJSON_GetArrayItem(c, 1))) {
 		s.lo = cJSON_GetArrayItem(c, 0)->valuedouble;
 		s.hi = cJSON_GetArrayItem(c, 1)->valuedouble;

@@ -13,23 +13,22 @@
 #include "stats.h"
 
 const char *const battery_step_names[BATTERY_NSTEPS] = {
-	"basic", "natural", "reasoning", "bust", "nobust", "nousage",
-	"overflow", "unknown", "health", "mem"
-};
+    "basic",   "natural",  "reasoning", "bust",	  "nobust",
+    "nousage", "overflow", "unknown",	"health", "mem"};
 
 /* One request of a step, from its events and agg's per_request entry. */
 struct rq {
 	long id;
 	double t_send, t_role, t_first, t_last;
 	long max_tokens;
-	long chunks, reasoning, content;   /* token-bearing chunks */
+	long chunks, reasoning, content; /* token-bearing chunks */
 	const cJSON *done, *agg;
 };
 
 struct step {
 	struct rq *r;
 	int n;
-	const cJSON *run_ev;   /* gen's run event */
+	const cJSON *run_ev; /* gen's run event */
 };
 
 const char *battery_verdict_name(enum battery_verdict v)
@@ -37,10 +36,11 @@ const char *battery_verdict_name(enum battery_verdict v)
 	return v == BATTERY_OK ? "ok" : v == BATTERY_FAIL ? "FAIL" : "n/a";
 }
 
-static void say(struct battery_result *res, enum battery_verdict v, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static void say(struct battery_result *res, enum battery_verdict v,
+		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void say(struct battery_result *res, enum battery_verdict v, const char *fmt, ...)
+static void say(struct battery_result *res, enum battery_verdict v,
+		const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,8 +65,8 @@ static struct rq *find(struct step *s, long id)
 
 /* Reads a step's events (and agg's per_request) into s; 0, or -1 when the
  * step has no events (res says why). */
-static int load(const struct battery_input *in, enum battery_step k, struct step *s,
-		struct battery_result *res)
+static int load(const struct battery_input *in, enum battery_step k,
+		struct step *s, struct battery_result *res)
 {
 	const struct battery_step_data *d = &in->step[k];
 	const cJSON *ev, *pr;
@@ -74,8 +74,8 @@ static int load(const struct battery_input *in, enum battery_step k, struct step
 
 	memset(s, 0, sizeof *s);
 	if (d->events == NULL) {
-		say(res, BATTERY_FAIL, "the %s step has no events: %s", battery_step_names[k],
-		    d->why[0] ? d->why : "not run");
+		say(res, BATTERY_FAIL, "the %s step has no events: %s",
+		    battery_step_names[k], d->why[0] ? d->why : "not run");
 		return -1;
 	}
 	s->r = calloc((size_t)cJSON_GetArraySize(d->events) + 1, sizeof *s->r);
@@ -83,7 +83,8 @@ static int load(const struct battery_input *in, enum battery_step k, struct step
 		say(res, BATTERY_FAIL, "out of memory");
 		return -1;
 	}
-	cJSON_ArrayForEach(ev, d->events) {
+	cJSON_ArrayForEach(ev, d->events)
+	{
 		const char *what = jget_str(ev, "ev"), *ch;
 		long id = (long)jget_num(ev, "id", -1);
 		double t = jget_num(ev, "t", 0);
@@ -105,7 +106,8 @@ static int load(const struct battery_input *in, enum battery_step k, struct step
 			continue;
 		if (strcmp(what, "done") == 0) {
 			r->done = ev;
-		} else if (strcmp(what, "tok") == 0 && (ch = jget_str(ev, "ch"))) {
+		} else if (strcmp(what, "tok") == 0 &&
+			   (ch = jget_str(ev, "ch"))) {
 			if (strcmp(ch, "role") == 0) {
 				if (r->t_role == 0)
 					r->t_role = t;
@@ -118,10 +120,11 @@ static int load(const struct battery_input *in, enum battery_step k, struct step
 			r->content += strcmp(ch, "content") == 0;
 		}
 	}
-	pr = d->run ? cJSON_GetObjectItemCaseSensitive(d->run, "per_request") : NULL;
-	cJSON_ArrayForEach(ev, pr)
-		if ((r = find(s, (long)jget_num(ev, "id", -1))) != NULL)
-			r->agg = ev;
+	pr = d->run ? cJSON_GetObjectItemCaseSensitive(d->run, "per_request")
+		    : NULL;
+	cJSON_ArrayForEach(
+	    ev, pr) if ((r = find(s, (long)jget_num(ev, "id", -1))) != NULL)
+	    r->agg = ev;
 	return 0;
 }
 
@@ -146,7 +149,8 @@ static long usage_out(const struct rq *r)
 {
 	double u = jget_path_num(r->done, "usage.completion_tokens", -1);
 
-	return (long)(u >= 0 ? u : jget_path_num(r->done, "ollama.eval_count", -1));
+	return (long)(u >= 0 ? u
+			     : jget_path_num(r->done, "ollama.eval_count", -1));
 }
 
 static const char *finish(const struct rq *r)
@@ -186,19 +190,28 @@ static void length_stops(const struct step *b, int *n, int *nouse, char *why,
 		merged += u > r->chunks ? u - r->chunks : 0;
 		if (strcmp(finish(r), "length") == 0 && r->max_tokens > 0 &&
 		    u != r->max_tokens && !why[0])
-			snprintf(why, wl, "request %ld stopped at max_tokens "
-				 "%ld but usage says %ld", r->id, r->max_tokens, u);
+			snprintf(why, wl,
+				 "request %ld stopped at max_tokens "
+				 "%ld but usage says %ld",
+				 r->id, r->max_tokens, u);
 		else if (r->chunks > u && !why[0])
-			snprintf(why, wl, "request %ld: %ld token chunks but "
-				 "usage says %ld", r->id, r->chunks, u);
+			snprintf(why, wl,
+				 "request %ld: %ld token chunks but "
+				 "usage says %ld",
+				 r->id, r->chunks, u);
 		else if (a != u && !why[0])
-			snprintf(why, wl, "request %ld: agg counts %ld output "
-				 "tokens, usage %ld", r->id, a, u);
+			snprintf(why, wl,
+				 "request %ld: agg counts %ld output "
+				 "tokens, usage %ld",
+				 r->id, a, u);
 	}
 	if (merged > 0)
-		snprintf(note, nl, "; %ld of %ld tokens came without a "
-			 "chunk of their own (merged or empty: split UTF-8, special "
-			 "tokens), agg counts usage's", merged, total);
+		snprintf(
+		    note, nl,
+		    "; %ld of %ld tokens came without a "
+		    "chunk of their own (merged or empty: split UTF-8, special "
+		    "tokens), agg counts usage's",
+		    merged, total);
 }
 
 /* Natural stops: does usage count the end-of-sequence token, and does agg
@@ -217,26 +230,38 @@ static void natural_stops(const struct step *nat, char *why, size_t wl,
 			continue;
 		stops++;
 		if (u < r->chunks && !why[0])
-			snprintf(why, wl, "request %ld (natural stop): %ld "
-				 "token chunks but usage says %ld", r->id, r->chunks, u);
+			snprintf(why, wl,
+				 "request %ld (natural stop): %ld "
+				 "token chunks but usage says %ld",
+				 r->id, r->chunks, u);
 		eos += u == r->chunks + 1;
 		plain += u == r->chunks;
-		/* With the EOS in usage, agg's decode TPS rests on the chunks. */
-		want = r->chunks >= 2 && span > 0 ? (double)(r->chunks - 1) / span : -1;
+		/* With the EOS in usage, agg's decode TPS rests on the chunks.
+		 */
+		want = r->chunks >= 2 && span > 0
+			   ? (double)(r->chunks - 1) / span
+			   : -1;
 		got = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
-		if (u == r->chunks + 1 && want > 0 && fabs(got / want - 1) > 0.001 &&
-		    !why[0])
-			snprintf(why, wl, "request %ld (natural stop): agg's "
-				 "decode %.1f tok/s, the chunks' %.1f: the end-of-sequence "
-				 "token counted as decoded", r->id, got, want);
+		if (u == r->chunks + 1 && want > 0 &&
+		    fabs(got / want - 1) > 0.001 && !why[0])
+			snprintf(why, wl,
+				 "request %ld (natural stop): agg's "
+				 "decode %.1f tok/s, the chunks' %.1f: the "
+				 "end-of-sequence "
+				 "token counted as decoded",
+				 r->id, got, want);
 	}
-	*told = stops == 0 ? "no natural stop seen, not known" :
-		eos == stops ? "counted in usage on natural stops (usage = chunks + 1), left out of agg's decoded tokens" :
-		plain == stops ? "not counted in usage" :
-		"not told apart (usage minus chunks varies on natural stops)";
+	*told =
+	    stops == 0	   ? "no natural stop seen, not known"
+	    : eos == stops ? "counted in usage on natural stops (usage = "
+			     "chunks + 1), left out of agg's decoded tokens"
+	    : plain == stops
+		? "not counted in usage"
+		: "not told apart (usage minus chunks varies on natural stops)";
 }
 
-static void check_tokens(const struct battery_input *in, struct battery_result *res)
+static void check_tokens(const struct battery_input *in,
+			 struct battery_result *res)
 {
 	struct step b, nat;
 	int n = 0, nouse = 0;
@@ -248,7 +273,8 @@ static void check_tokens(const struct battery_input *in, struct battery_result *
 		return;
 	length_stops(&b, &n, &nouse, why, sizeof why, note, sizeof note);
 	if (why[0] || n == 0) {
-		say(res, BATTERY_FAIL, "%s", n ? why : "no request of the basic step succeeded");
+		say(res, BATTERY_FAIL, "%s",
+		    n ? why : "no request of the basic step succeeded");
 		free(b.r);
 		return;
 	}
@@ -260,9 +286,11 @@ static void check_tokens(const struct battery_input *in, struct battery_result *
 	if (why[0])
 		say(res, BATTERY_FAIL, "%s", why);
 	else
-		say(res, BATTERY_OK, "%d requests: usage = max_tokens on length stops, "
-		    "agg's output tokens = usage%s%s; end-of-sequence token: %s", n,
-		    nouse ? " where usage came" : "", note, told);
+		say(res, BATTERY_OK,
+		    "%d requests: usage = max_tokens on length stops, "
+		    "agg's output tokens = usage%s%s; end-of-sequence token: "
+		    "%s",
+		    n, nouse ? " where usage came" : "", note, told);
 	free(b.r);
 	free(nat.r);
 }
@@ -280,7 +308,8 @@ static double server_decode(const cJSON *done, const char **how)
 	return f.decode_tps;
 }
 
-static void check_decode(const struct battery_input *in, struct battery_result *res)
+static void check_decode(const struct battery_input *in,
+			 struct battery_result *res)
 {
 	struct step b;
 	double ratio[256], cli[256], srv[256], span[256], tol;
@@ -296,7 +325,8 @@ static void check_decode(const struct battery_input *in, struct battery_result *
 		double c = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
 		double s = ok_req(r) ? server_decode(r->done, &how) : -1;
 		/* Every token in one read: no span for the client to time. */
-		burst += s > 0 && c <= 0 && r->chunks >= 2 && r->t_last <= r->t_first;
+		burst += s > 0 && c <= 0 && r->chunks >= 2 &&
+			 r->t_last <= r->t_first;
 		if (c <= 0 || s <= 0)
 			continue;
 		cli[n] = c;
@@ -308,29 +338,39 @@ static void check_decode(const struct battery_input *in, struct battery_result *
 		n++;
 	}
 	if (burst > 0) {
-		say(res, BATTERY_FAIL, "in %d request%s every token reached the client "
+		say(res, BATTERY_FAIL,
+		    "in %d request%s every token reached the client "
 		    "at once, while the server reports %.1f tok/s (%s): the "
 		    "stream is buffered on the way, so no speed the client "
-		    "measures is the server's", burst, burst == 1 ? "" : "s",
+		    "measures is the server's",
+		    burst, burst == 1 ? "" : "s",
 		    server_decode(b.r[0].done, &how), how);
 	} else if (n == 0) {
 		const char *k = jget_path_str(b.run_ev, "server.kind");
-		say(res, BATTERY_NA, "the server reports no decode speed of its own%s",
-		    k && !strcmp(k, "lmstudio") ? ": LM Studio sends none in /v1 streams "
-		    "(its docs show stats only in /api/v0 and /api/v1/chat replies)" : "");
+		say(res, BATTERY_NA,
+		    "the server reports no decode speed of its own%s",
+		    k && !strcmp(k, "lmstudio")
+			? ": LM Studio sends none in /v1 streams "
+			  "(its docs show stats only in /api/v0 and "
+			  "/api/v1/chat replies)"
+			: "");
 	} else {
-		double m = median(ratio, n), mc = median(cli, n), ms = median(srv, n);
+		double m = median(ratio, n), mc = median(cli, n),
+		       ms = median(srv, n);
 		/* 2 % + 1 ms of the first-to-last span: a span of a few
 		 * milliseconds (a tiny model at thousands of tok/s) moves by
 		 * scheduling alone; a buffered stream shrinks it to nothing */
 		tol = 0.02 + 0.001 / fmax(median(span, n), 1e-6);
 		say(res, fabs(m - 1) <= tol ? BATTERY_OK : BATTERY_FAIL,
 		    "client %.1f tok/s, server %.1f (%s), client/server %.4f "
-		    "(median of %d; the farthest %.4f; within %.1f %%)%s", mc, ms,
-		    how, m, n, worst, tol * 100, fabs(m - 1) <= tol ? "" : m > 1 ?
-		    ": tokens reach the client faster than the server made them: "
-		    "the stream is buffered on the way" :
-		    ": the client sees a slower stream than the server reports");
+		    "(median of %d; the farthest %.4f; within %.1f %%)%s",
+		    mc, ms, how, m, n, worst, tol * 100,
+		    fabs(m - 1) <= tol ? ""
+		    : m > 1 ? ": tokens reach the client faster than the "
+			      "server made them: "
+			      "the stream is buffered on the way"
+			    : ": the client sees a slower stream than the "
+			      "server reports");
 	}
 	free(b.r);
 }
@@ -360,15 +400,20 @@ static void ttft_step(const struct step *s, char *why, size_t wn, double *ttft,
 		mine = r->t_first - r->t_send;
 		h = jget_num(r->done, "t_headers", 0);
 		if (fabs(a - mine) > 2.5e-6 && !why[0])
-			snprintf(why, wn, "request %ld: agg's TTFT %.6f s, the first "
-				 "token came at %.6f s", r->id, a, mine);
+			snprintf(why, wn,
+				 "request %ld: agg's TTFT %.6f s, the first "
+				 "token came at %.6f s",
+				 r->id, a, mine);
 		sv = server_ttft(r->done);
 		if (sv >= 0 && a < sv * 0.98 - 0.001 && !why[0])
-			snprintf(why, wn, "request %ld: a chunk with text came %.1f ms "
-				 "after sending, before the server's own %.1f ms to "
-				 "its first token: that text is not the model's first "
-				 "token, so TTFT here is not the model's", r->id,
-				 a * 1e3, sv * 1e3);
+			snprintf(
+			    why, wn,
+			    "request %ld: a chunk with text came %.1f ms "
+			    "after sending, before the server's own %.1f ms to "
+			    "its first token: that text is not the model's "
+			    "first "
+			    "token, so TTFT here is not the model's",
+			    r->id, a * 1e3, sv * 1e3);
 		ttft[*n] = a;
 		hdr[*n] = h > 0 ? h - r->t_send : NAN;
 		role[*n] = r->t_role > 0 ? r->t_role - r->t_send : NAN;
@@ -378,7 +423,8 @@ static void ttft_step(const struct step *s, char *why, size_t wn, double *ttft,
 	}
 }
 
-static void check_ttft(const struct battery_input *in, struct battery_result *res)
+static void check_ttft(const struct battery_input *in,
+		       struct battery_result *res)
 {
 	struct step b, c;
 	double ttft[256], hdr[256], role[256], srv[256];
@@ -398,25 +444,31 @@ static void check_ttft(const struct battery_input *in, struct battery_result *re
 		if (srv[i] >= 0)
 			srv[nsrv++] = srv[i];
 	if (n > 0 && nsrv > 0)
-		snprintf(extra, sizeof extra, "; the server's own: median %.1f ms",
+		snprintf(extra, sizeof extra,
+			 "; the server's own: median %.1f ms",
 			 median(srv, nsrv) * 1e3);
 	if (why[0])
 		say(res, BATTERY_FAIL, "%s", why);
 	else if (n == 0)
 		say(res, BATTERY_FAIL, "no request with a token to time");
 	else
-		say(res, BATTERY_OK, "%d requests: agg's TTFT is the first token's "
-		    "arrival (median %.1f ms); headers at %.1f ms, role-only chunk "
-		    "%s%s", n, median(ttft, n) * 1e3, median(hdr, n) * 1e3,
-		    early ? "before the first token (not counted)" :
-		    "with the first token or none", extra);
+		say(res, BATTERY_OK,
+		    "%d requests: agg's TTFT is the first token's "
+		    "arrival (median %.1f ms); headers at %.1f ms, role-only "
+		    "chunk "
+		    "%s%s",
+		    n, median(ttft, n) * 1e3, median(hdr, n) * 1e3,
+		    early ? "before the first token (not counted)"
+			  : "with the first token or none",
+		    extra);
 	free(b.r);
 	free(c.r);
 }
 
 /* ---- reasoning split --------------------------------------------------- */
 
-static void check_reasoning(const struct battery_input *in, struct battery_result *res)
+static void check_reasoning(const struct battery_input *in,
+			    struct battery_result *res)
 {
 	struct step s;
 	const struct rq *r = NULL;
@@ -432,38 +484,53 @@ static void check_reasoning(const struct battery_input *in, struct battery_resul
 			r = &s.r[i];
 	if (r == NULL) {
 		say(res, BATTERY_FAIL, "the reasoning request failed: %s",
-		    s.n && s.r[0].done && jget_str(s.r[0].done, "error") ?
-		    jget_str(s.r[0].done, "error") : "no answer");
+		    s.n && s.r[0].done && jget_str(s.r[0].done, "error")
+			? jget_str(s.r[0].done, "error")
+			: "no answer");
 		free(s.r);
 		return;
 	}
 	text = jget_str(r->done, "text");
-	ru = (long)jget_path_num(r->done, "usage.completion_tokens_details.reasoning_tokens", -1);
+	ru = (long)jget_path_num(
+	    r->done, "usage.completion_tokens_details.reasoning_tokens", -1);
 	u = usage_out(r);
-	ttfo = jget_path_num(in->step[BATTERY_REASONING].run, "metrics.ttfo_s.p50", -1);
-	if (r->reasoning > 0 && (r->content > 0 || strcmp(finish(r), "length") == 0))
-		say(res, BATTERY_OK, "%ld reasoning and %ld answer chunks in separate "
-		    "fields; TTFT %.1f ms, TTFO %s", r->reasoning, r->content,
-		    (r->t_first - r->t_send) * 1e3,
-		    ttfo >= 0 ? "reported" : r->content ? "missing" : "none (no answer yet)");
+	ttfo = jget_path_num(in->step[BATTERY_REASONING].run,
+			     "metrics.ttfo_s.p50", -1);
+	if (r->reasoning > 0 &&
+	    (r->content > 0 || strcmp(finish(r), "length") == 0))
+		say(res, BATTERY_OK,
+		    "%ld reasoning and %ld answer chunks in separate "
+		    "fields; TTFT %.1f ms, TTFO %s",
+		    r->reasoning, r->content, (r->t_first - r->t_send) * 1e3,
+		    ttfo >= 0	 ? "reported"
+		    : r->content ? "missing"
+				 : "none (no answer yet)");
 	else if (text && (strstr(text, "<think>") || strstr(text, "</think>")))
-		say(res, BATTERY_FAIL, "the reasoning came inside the answer between "
+		say(res, BATTERY_FAIL,
+		    "the reasoning came inside the answer between "
 		    "<think> tags: answer tokens and TTFO include it (turn the "
 		    "server's reasoning parser on)");
 	else if (r->reasoning == 0 && ru > 0)
-		say(res, BATTERY_FAIL, "usage counts %ld reasoning tokens, none came in "
-		    "reasoning_content or reasoning: a field tokbench does not read",
+		say(res, BATTERY_FAIL,
+		    "usage counts %ld reasoning tokens, none came in "
+		    "reasoning_content or reasoning: a field tokbench does not "
+		    "read",
 		    ru);
 	else if (r->reasoning == 0 && strcmp(finish(r), "length") == 0 &&
 		 r->chunks < r->max_tokens && u > r->chunks)
-		say(res, BATTERY_FAIL, "the answer stopped at max_tokens %ld with %ld "
-		    "token chunks in content (usage %ld): the rest came in a field "
-		    "tokbench does not read", r->max_tokens, r->chunks, u);
+		say(res, BATTERY_FAIL,
+		    "the answer stopped at max_tokens %ld with %ld "
+		    "token chunks in content (usage %ld): the rest came in a "
+		    "field "
+		    "tokbench does not read",
+		    r->max_tokens, r->chunks, u);
 	else if (r->reasoning > 0 && ttfo >= 0 && r->content > 0)
 		say(res, BATTERY_OK, "reasoning and answer separate");
 	else
-		say(res, BATTERY_NA, "no reasoning from this model (%ld answer chunks): "
-		    "not a reasoning model, or its reasoning is off", r->content);
+		say(res, BATTERY_NA,
+		    "no reasoning from this model (%ld answer chunks): "
+		    "not a reasoning model, or its reasoning is off",
+		    r->content);
 	free(s.r);
 }
 
@@ -476,9 +543,11 @@ static long cached_of(const cJSON *done, long *prompt)
 	long p = (long)jget_path_num(done, "usage.prompt_tokens", -1);
 
 	if (c < 0)
-		c = (long)jget_path_num(done, "usage.prompt_tokens_details.cached_tokens", -1);
+		c = (long)jget_path_num(
+		    done, "usage.prompt_tokens_details.cached_tokens", -1);
 	if (p < 0 && jget_path_num(done, "timings.prompt_n", -1) >= 0)
-		p = (long)jget_path_num(done, "timings.prompt_n", 0) + (c > 0 ? c : 0);
+		p = (long)jget_path_num(done, "timings.prompt_n", 0) +
+		    (c > 0 ? c : 0);
 	*prompt = p;
 	return c;
 }
@@ -515,7 +584,8 @@ static int cache_step(const struct step *s, double *first, double *later,
 	return n;
 }
 
-static void check_cache(const struct battery_input *in, struct battery_result *res)
+static void check_cache(const struct battery_input *in,
+			struct battery_result *res)
 {
 	struct step on, off;
 	double f1, l1, s1, f2, l2, s2;
@@ -531,35 +601,50 @@ static void check_cache(const struct battery_input *in, struct battery_result *r
 	}
 	if (cache_step(&on, &f1, &l1, &s1, &c1, &p1) == 0 ||
 	    cache_step(&off, &f2, &l2, &s2, &c2, &p2) == 0) {
-		say(res, BATTERY_FAIL, "the repeated prompt did not get a first token "
-		    "twice with busting on and off (see bust.ndjson, nobust.ndjson)");
+		say(res, BATTERY_FAIL,
+		    "the repeated prompt did not get a first token "
+		    "twice with busting on and off (see bust.ndjson, "
+		    "nobust.ndjson)");
 		goto out;
 	}
 	if (s1 >= 0)
-		snprintf(told, sizeof told, ", %ld of %ld prompt tokens cached", c1, p1);
+		snprintf(told, sizeof told, ", %ld of %ld prompt tokens cached",
+			 c1, p1);
 	if (s2 > 0.1 || l2 < 0.8)
-		snprintf(saved, sizeof saved, "busting off: later TTFT %.0f %% "
-			 "lower%s", (1 - l2) * 100, s2 >= 0 ? ", the server "
-			 "tells of its cache" : "");
+		snprintf(saved, sizeof saved,
+			 "busting off: later TTFT %.0f %% "
+			 "lower%s",
+			 (1 - l2) * 100,
+			 s2 >= 0 ? ", the server "
+				   "tells of its cache"
+				 : "");
 	else
-		snprintf(saved, sizeof saved, "busting off: no saving seen "
-			 "(later TTFT %.2fx the first)", l2);
+		snprintf(saved, sizeof saved,
+			 "busting off: no saving seen "
+			 "(later TTFT %.2fx the first)",
+			 l2);
 	if (s1 > 0.1 || (s1 < 0 && l1 < 0.5))
-		say(res, BATTERY_FAIL, "with cache busting on a repeated prompt came "
-		    "%.0f %% faster to its first token%s: the server serves it from "
+		say(res, BATTERY_FAIL,
+		    "with cache busting on a repeated prompt came "
+		    "%.0f %% faster to its first token%s: the server serves it "
+		    "from "
 		    "a cache tokbench cannot bust, so prefill figures are "
-		    "inflated", (1 - l1) * 100, told);
+		    "inflated",
+		    (1 - l1) * 100, told);
 	else
-		say(res, BATTERY_OK, "busting on: later TTFT %.2fx the first%s; %s", l1,
-		    told, saved);
+		say(res, BATTERY_OK,
+		    "busting on: later TTFT %.2fx the first%s; %s", l1, told,
+		    saved);
 out:
 	free(on.r);
 	free(off.r);
 }
 
-/* ---- usage ---------------------------------------------------------------- */
+/* ---- usage ----------------------------------------------------------------
+ */
 
-static void check_usage(const struct battery_input *in, struct battery_result *res)
+static void check_usage(const struct battery_input *in,
+			struct battery_result *res)
 {
 	struct step b, nu;
 	int asked = 0, with = 0, unasked = 0, uwith = 0, i;
@@ -569,7 +654,8 @@ static void check_usage(const struct battery_input *in, struct battery_result *r
 	 * natural step asked on its OpenAI API */
 	if (load(in, BATTERY_BASIC, &b, res) != 0)
 		return;
-	if (b.run_ev && jget_str(b.run_ev, "api") && !strcmp(jget_str(b.run_ev, "api"), "ollama")) {
+	if (b.run_ev && jget_str(b.run_ev, "api") &&
+	    !strcmp(jget_str(b.run_ev, "api"), "ollama")) {
 		free(b.r);
 		if (load(in, BATTERY_NATURAL, &b, res) != 0)
 			return;
@@ -589,26 +675,37 @@ static void check_usage(const struct battery_input *in, struct battery_result *r
 			uwith += usage_out(&nu.r[i]) >= 0;
 		}
 	if (asked == 0 || unasked == 0)
-		say(res, BATTERY_FAIL, "no successful request %s", asked ? "without "
-		    "stream_options" : "with stream_options.include_usage");
+		say(res, BATTERY_FAIL, "no successful request %s",
+		    asked ? "without "
+			    "stream_options"
+			  : "with stream_options.include_usage");
 	else if (with < asked)
-		say(res, BATTERY_FAIL, "asked for with stream_options.include_usage, "
-		    "usage came in %d of %d streams: token counts rest on counting "
-		    "chunks", with, asked);
+		say(res, BATTERY_FAIL,
+		    "asked for with stream_options.include_usage, "
+		    "usage came in %d of %d streams: token counts rest on "
+		    "counting "
+		    "chunks",
+		    with, asked);
 	else
-		say(res, BATTERY_OK, "with include_usage: in %d of %d streams; without: "
-		    "%s", with, asked, uwith == unasked ? "sent all the same" :
-		    uwith == 0 ? "not sent (as OpenAI's API)" : "sent in some");
+		say(res, BATTERY_OK,
+		    "with include_usage: in %d of %d streams; without: "
+		    "%s",
+		    with, asked,
+		    uwith == unasked ? "sent all the same"
+		    : uwith == 0     ? "not sent (as OpenAI's API)"
+				     : "sent in some");
 	free(b.r);
 	free(nu.r);
 }
 
-/* ---- errors ---------------------------------------------------------------- */
+/* ---- errors ----------------------------------------------------------------
+ */
 
 static int says_context(const char *e)
 {
-	static const char *const words[] = {"context", "exceed", "too long",
-					     "maximum", "too many tokens", NULL};
+	static const char *const words[] = {"context",	       "exceed",
+					    "too long",	       "maximum",
+					    "too many tokens", NULL};
 	char low[512];
 	size_t i;
 
@@ -635,7 +732,8 @@ static const char *class_wrong(const struct rq *r)
 	return NULL;
 }
 
-static void check_overflow(const struct battery_input *in, struct battery_result *res)
+static void check_overflow(const struct battery_input *in,
+			   struct battery_result *res)
 {
 	struct step s;
 	const struct rq *r;
@@ -656,24 +754,30 @@ static void check_overflow(const struct battery_input *in, struct battery_result
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
-		say(res, BATTERY_FAIL, "a prompt over the context%s was answered (%ld "
-		    "tokens, finish %s): the server cuts prompts silently, so a "
-		    "long-context figure measures a shorter prompt", ctx > 0 ?
-		    "" : " (not told)", usage_out(r), finish(r));
+		say(res, BATTERY_FAIL,
+		    "a prompt over the context%s was answered (%ld "
+		    "tokens, finish %s): the server cuts prompts silently, so "
+		    "a "
+		    "long-context figure measures a shorter prompt",
+		    ctx > 0 ? "" : " (not told)", usage_out(r), finish(r));
 	else if (wrong)
 		say(res, BATTERY_FAIL, "%s: %s", wrong, err ? err : st);
-	else if (strcmp(st, "http_error") != 0 && strcmp(st, "stream_error") != 0)
-		say(res, BATTERY_FAIL, "classified %s, not as the server's refusal: %s",
-		    st, err ? err : "");
+	else if (strcmp(st, "http_error") != 0 &&
+		 strcmp(st, "stream_error") != 0)
+		say(res, BATTERY_FAIL,
+		    "classified %s, not as the server's refusal: %s", st,
+		    err ? err : "");
 	else if (!says_context(err))
-		say(res, BATTERY_FAIL, "%s whose message does not say why: %s", st,
-		    err ? err : "(none)");
+		say(res, BATTERY_FAIL, "%s whose message does not say why: %s",
+		    st, err ? err : "(none)");
 	else
-		say(res, BATTERY_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0), err);
+		say(res, BATTERY_OK, "%s %d: %.200s", st,
+		    (int)jget_num(r->done, "http", 0), err);
 	free(s.r);
 }
 
-static void check_unknown(const struct battery_input *in, struct battery_result *res)
+static void check_unknown(const struct battery_input *in,
+			  struct battery_result *res)
 {
 	struct step s;
 	const struct rq *r;
@@ -691,14 +795,16 @@ static void check_unknown(const struct battery_input *in, struct battery_result 
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
-		say(res, BATTERY_NA, "answered by the loaded model whatever the name, as "
+		say(res, BATTERY_NA,
+		    "answered by the loaded model whatever the name, as "
 		    "llama-server does: results are labelled by gen -m, not by "
 		    "the server");
 	else if (wrong)
 		say(res, BATTERY_FAIL, "%s: %s", wrong, err ? err : st);
-	else if (strcmp(st, "http_error") == 0 || strcmp(st, "stream_error") == 0)
-		say(res, BATTERY_OK, "%s %d: %.200s", st, (int)jget_num(r->done, "http", 0),
-		    err ? err : "");
+	else if (strcmp(st, "http_error") == 0 ||
+		 strcmp(st, "stream_error") == 0)
+		say(res, BATTERY_OK, "%s %d: %.200s", st,
+		    (int)jget_num(r->done, "http", 0), err ? err : "");
 	else
 		say(res, BATTERY_FAIL, "classified %s: %s", st, err ? err : "");
 	free(s.r);
@@ -706,7 +812,8 @@ static void check_unknown(const struct battery_input *in, struct battery_result 
 
 /* ---- memory, load, identity ------------------------------------------- */
 
-static void check_memory(const struct battery_input *in, struct battery_result *res)
+static void check_memory(const struct battery_input *in,
+			 struct battery_result *res)
 {
 	const cJSON *ev;
 	double peak = -1;
@@ -717,28 +824,40 @@ static void check_memory(const struct battery_input *in, struct battery_result *
 		return;
 	}
 	if (in->step[BATTERY_MEM].events == NULL) {
-		say(res, BATTERY_FAIL, "memsample gave no samples: %s", in->step[BATTERY_MEM].why);
+		say(res, BATTERY_FAIL, "memsample gave no samples: %s",
+		    in->step[BATTERY_MEM].why);
 		return;
 	}
-	cJSON_ArrayForEach(ev, in->step[BATTERY_MEM].events) {
+	cJSON_ArrayForEach(ev, in->step[BATTERY_MEM].events)
+	{
 		double p = jget_path_num(ev, "proc.peak_rss_bytes", -1);
 		if (p > peak)
 			peak = p;
 	}
 	if (peak <= 0)
-		say(res, BATTERY_FAIL, "memsample saw no memory of process %d", in->server_pid);
+		say(res, BATTERY_FAIL, "memsample saw no memory of process %d",
+		    in->server_pid);
 	else if (in->hwm < 0)
-		say(res, BATTERY_NA, "memsample's peak %.3f GB; the kernel's high-water "
-		    "mark is not told on this OS", peak / 1e9);
+		say(res, BATTERY_NA,
+		    "memsample's peak %.3f GB; the kernel's high-water "
+		    "mark is not told on this OS",
+		    peak / 1e9);
 	else
-		say(res, fabs(peak / (double)in->hwm - 1) <= 0.05 ? BATTERY_OK : BATTERY_FAIL,
-		    "memsample's peak %.3f GB, the kernel's VmHWM %.3f GB over %d "
-		    "process%s (%+.1f %%)%s", peak / 1e9, (double)in->hwm / 1e9,
-		    in->hwm_procs, in->hwm_procs == 1 ? "" : "es",
+		say(res,
+		    fabs(peak / (double)in->hwm - 1) <= 0.05 ? BATTERY_OK
+							     : BATTERY_FAIL,
+		    "memsample's peak %.3f GB, the kernel's VmHWM %.3f GB over "
+		    "%d "
+		    "process%s (%+.1f %%)%s",
+		    peak / 1e9, (double)in->hwm / 1e9, in->hwm_procs,
+		    in->hwm_procs == 1 ? "" : "es",
 		    (peak / (double)in->hwm - 1) * 100,
-		    peak < (double)in->hwm * 0.95 ? ": the peak came before memsample "
-		    "began (start it with the server to see the load)" :
-		    peak > (double)in->hwm * 1.05 ? ": memsample counts pages twice" : "");
+		    peak < (double)in->hwm * 0.95
+			? ": the peak came before memsample "
+			  "began (start it with the server to see the load)"
+		    : peak > (double)in->hwm * 1.05
+			? ": memsample counts pages twice"
+			: "");
 }
 
 static void check_load(const struct battery_input *in, const char *kind,
@@ -747,35 +866,50 @@ static void check_load(const struct battery_input *in, const char *kind,
 	const cJSON *ev, *load = NULL;
 
 	res->check = "load mechanism";
-	cJSON_ArrayForEach(ev, in->step[BATTERY_HEALTH].events)
-		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "load") == 0)
-			load = ev;
+	cJSON_ArrayForEach(
+	    ev, in->step[BATTERY_HEALTH].events) if (jget_str(ev, "ev") &&
+						     strcmp(jget_str(ev, "ev"),
+							    "load") == 0) load =
+	    ev;
 	if (!strcmp(kind, "mlx"))
-		say(res, BATTERY_FAIL, "mlx_lm.server answers /health 200 while its model "
-		    "still loads (mlx-lm 0.32 server.py): a health poll times nothing; "
+		say(res, BATTERY_FAIL,
+		    "mlx_lm.server answers /health 200 while its model "
+		    "still loads (mlx-lm 0.32 server.py): a health poll times "
+		    "nothing; "
 		    "time loads with gen --load-cmd");
-	else if (load && jget_str(load, "status") && !strcmp(jget_str(load, "status"), "ok"))
-		say(res, BATTERY_OK, "/health answers 200: a load is timed from the "
+	else if (load && jget_str(load, "status") &&
+		 !strcmp(jget_str(load, "status"), "ok"))
+		say(res, BATTERY_OK,
+		    "/health answers 200: a load is timed from the "
 		    "server's start to /health 200 (gen --load-health)");
 	else if (!strcmp(kind, "lmstudio"))
-		say(res, BATTERY_OK, "LM Studio's REST API (/api/v0/models answers): a "
-		    "load is timed by POST /api/v1/models/load (gen --load; not "
+		say(res, BATTERY_OK,
+		    "LM Studio's REST API (/api/v0/models answers): a "
+		    "load is timed by POST /api/v1/models/load (gen --load; "
+		    "not "
 		    "called here, it would load a model)");
 	else if (!strcmp(kind, "ollama"))
-		say(res, BATTERY_OK, "Ollama (/api/tags answers): a load is timed by the "
-		    "client over its load call, a generate without a prompt (gen "
+		say(res, BATTERY_OK,
+		    "Ollama (/api/tags answers): a load is timed by the "
+		    "client over its load call, a generate without a prompt "
+		    "(gen "
 		    "--load; not called here)");
 	else
-		say(res, BATTERY_FAIL, "no /health, no load API: time loads with gen "
+		say(res, BATTERY_FAIL,
+		    "no /health, no load API: time loads with gen "
 		    "--load-cmd");
 }
 
 static const char *display(const char *kind)
 {
 	static const char *const m[][2] = {
-		{"llamacpp", "llama-server"}, {"lmstudio", "LM Studio"},
-		{"ollama", "Ollama"}, {"mlx", "mlx_lm.server"}, {"vllm", "vLLM"},
-		{"llmsim", "llmsim"}, {"openai", "OpenAI-compatible server"}};
+	    {"llamacpp", "llama-server"},
+	    {"lmstudio", "LM Studio"},
+	    {"ollama", "Ollama"},
+	    {"mlx", "mlx_lm.server"},
+	    {"vllm", "vLLM"},
+	    {"llmsim", "llmsim"},
+	    {"openai", "OpenAI-compatible server"}};
 
 	for (size_t i = 0; i < sizeof m / sizeof m[0]; i++)
 		if (strcmp(kind, m[i][0]) == 0)
@@ -788,14 +922,16 @@ static const cJSON *basic_server(const struct battery_input *in)
 {
 	const cJSON *srv = NULL, *ev;
 
-	cJSON_ArrayForEach(ev, in->step[BATTERY_BASIC].events)
-		if (jget_str(ev, "ev") && strcmp(jget_str(ev, "ev"), "run") == 0)
-			srv = jget_obj(ev, "server");
+	cJSON_ArrayForEach(
+	    ev, in->step[BATTERY_BASIC].events) if (jget_str(ev, "ev") &&
+						    strcmp(jget_str(ev, "ev"),
+							   "run") == 0) srv =
+	    jget_obj(ev, "server");
 	return srv;
 }
 
 void battery_server(const struct battery_input *in, char *name, size_t nn,
-	       char *version, size_t vn)
+		    char *version, size_t vn)
 {
 	const cJSON *srv = basic_server(in);
 	const char *k, *v;
@@ -815,13 +951,16 @@ static void check_identity(const struct battery_input *in, const char *kind,
 
 	res->check = "server identity";
 	if (!strcmp(kind, "unknown"))
-		say(res, BATTERY_FAIL, "the server was not recognised: runs will not "
+		say(res, BATTERY_FAIL,
+		    "the server was not recognised: runs will not "
 		    "name it (gen --server KIND)");
 	else if (rk == NULL || strcmp(rk, kind) != 0)
-		say(res, BATTERY_FAIL, "gen detected %s but agg's run JSON records %s",
-		    kind, rk ? rk : "none");
+		say(res, BATTERY_FAIL,
+		    "gen detected %s but agg's run JSON records %s", kind,
+		    rk ? rk : "none");
 	else
-		say(res, BATTERY_OK, "%s, version %s, model %s%s recorded in the run",
+		say(res, BATTERY_OK,
+		    "%s, version %s, model %s%s recorded in the run",
 		    display(kind), ver ? ver : "not told by this server",
 		    jget_str(rs, "model_id") ? jget_str(rs, "model_id") : "?",
 		    jget_num(rs, "ctx_size", 0) > 0 ? ", context told," : "");

@@ -1,6 +1,7 @@
 /* srvcheck: judges a check-server battery (scripts/check-server.sh): reads
  * each step's events and run JSON from a directory, prints one line per
- * check and "N passed, N failed, N n/a"; src/srvcheck/battery holds the checks. */
+ * check and "N passed, N failed, N n/a"; src/srvcheck/battery holds the checks.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -43,12 +44,14 @@ static cJSON *read_events(const char *path, const char *step, char *why,
 		snprintf(why, wn, "%.40s.ndjson: %s", step, strerror(errno));
 		return NULL;
 	}
-	if ((r = ndjson_open(f, path, 0)) == NULL || (arr = cJSON_CreateArray()) == NULL)
+	if ((r = ndjson_open(f, path, 0)) == NULL ||
+	    (arr = cJSON_CreateArray()) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	while ((rc = ndjson_next(r, &ev)) == ND_OK)
 		cJSON_AddItemToArray(arr, ev);
 	if (rc == ND_IOERR)
-		diag_die(EXIT_RUNTIME, "%s:%ld: %s", path, ndjson_lineno(r), strerror(errno));
+		diag_die(EXIT_RUNTIME, "%s:%ld: %s", path, ndjson_lineno(r),
+			 strerror(errno));
 	ndjson_close(r);
 	fclose(f);
 	if (cJSON_GetArraySize(arr) == 0) {
@@ -71,7 +74,8 @@ static cJSON *read_run(const char *path)
 	j = cJSON_ParseWithLength(text, len);
 	if (j == NULL)
 		diag_die(EXIT_RUNTIME, "%s: not JSON (near byte %ld)", path,
-			 (long)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - text : 0));
+			 (long)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - text
+						    : 0));
 	free(text);
 	return j;
 }
@@ -84,12 +88,13 @@ static int64_t hwm_sum(const cJSON *mem, int *nproc)
 	struct procmem_usage u;
 	int64_t sum = 0;
 
-	cJSON_ArrayForEach(ev, mem)
-		if (jget_path(ev, "proc.pids"))
-			pids = jget_path(ev, "proc.pids");
+	cJSON_ArrayForEach(ev, mem) if (jget_path(ev, "proc.pids")) pids =
+	    jget_path(ev, "proc.pids");
 	*nproc = 0;
-	cJSON_ArrayForEach(p, pids) {
-		if (!cJSON_IsNumber(p) || procmem_usage((pid_t)p->valuedouble, 0, &u) != 0)
+	cJSON_ArrayForEach(p, pids)
+	{
+		if (!cJSON_IsNumber(p) ||
+		    procmem_usage((pid_t)p->valuedouble, 0, &u) != 0)
 			continue;
 		if (u.hwm < 0)
 			return -1;
@@ -105,8 +110,9 @@ enum { O_SERVER_PID = 256 };
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{"server-pid", 1, 0, O_SERVER_PID}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}
-	};
+	    {"server-pid", 1, 0, O_SERVER_PID},
+	    {"help", 0, 0, 'h'},
+	    {0, 0, 0, 0}};
 	static struct battery_input in;
 	struct battery_result res[BATTERY_NCHECKS];
 	char path[4096], name[64], version[128];
@@ -115,7 +121,10 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_SERVER_PID: opt.pid = (int)args_int("--server-pid", optarg, 1, 2147483647); break;
+		case O_SERVER_PID:
+			opt.pid = (int)args_int("--server-pid", optarg, 1,
+						2147483647);
+			break;
 		case 'h': usage(EXIT_OK); break;
 		default: usage(EXIT_USAGE);
 		}
@@ -125,21 +134,26 @@ int main(int argc, char **argv)
 	opt.dir = argv[optind];
 	for (i = 0; i < BATTERY_NSTEPS; i++) {
 		struct battery_step_data *d = &in.step[i];
-		snprintf(path, sizeof path, "%s/%s.ndjson", opt.dir, battery_step_names[i]);
-		d->events = read_events(path, battery_step_names[i], d->why, sizeof d->why);
-		snprintf(path, sizeof path, "%s/%s.json", opt.dir, battery_step_names[i]);
+		snprintf(path, sizeof path, "%s/%s.ndjson", opt.dir,
+			 battery_step_names[i]);
+		d->events = read_events(path, battery_step_names[i], d->why,
+					sizeof d->why);
+		snprintf(path, sizeof path, "%s/%s.json", opt.dir,
+			 battery_step_names[i]);
 		d->run = read_run(path);
 	}
 	if (in.step[BATTERY_BASIC].events == NULL)
 		diag_die(EXIT_RUNTIME, "%s: no battery here (%s)", opt.dir,
 			 in.step[BATTERY_BASIC].why);
 	in.server_pid = opt.pid;
-	in.hwm = opt.pid ? hwm_sum(in.step[BATTERY_MEM].events, &in.hwm_procs) : -1;
+	in.hwm =
+	    opt.pid ? hwm_sum(in.step[BATTERY_MEM].events, &in.hwm_procs) : -1;
 	battery_run(&in, res);
 	battery_server(&in, name, sizeof name, version, sizeof version);
 	for (i = 0; i < BATTERY_NCHECKS; i++) {
 		printf("check-server: %s %s: %s: %s (%s)\n", name, version,
-		       res[i].check, battery_verdict_name(res[i].verdict), res[i].text);
+		       res[i].check, battery_verdict_name(res[i].verdict),
+		       res[i].text);
 		pass += res[i].verdict == BATTERY_OK;
 		fail += res[i].verdict == BATTERY_FAIL;
 		na += res[i].verdict == BATTERY_NA;

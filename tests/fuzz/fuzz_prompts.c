@@ -12,7 +12,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256];
 	int i;
 
-	if (prompts_parse((const char *)data, size, &set, err, sizeof err) == 0) {
+	if (prompts_parse((const char *)data, size, &set, err, sizeof err) ==
+	    0) {
 		for (i = 0; i < set.n; i++)
 			if (set.v[i].synthetic_tokens > 0 &&
 			    set.v[i].synthetic_tokens < 4096)

@@ -29,7 +29,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	step = 1 + data[0] % 64; /* the first byte chooses the read size */
 	for (i = 1; i < size; i += step)
-		sse_feed(p, (const char *)data + i, i + step <= size ? step : size - i);
+		sse_feed(p, (const char *)data + i,
+			 i + step <= size ? step : size - i);
 	sse_finish(p);
 	sse_free(p);
 	return 0;

@@ -41,11 +41,11 @@ enum { TOK_NORMAL = 1, TOK_CONTROL = 3 };
 
 /* How a tensor's values are made. */
 enum fill {
-	F_ONES,  /* norm weights */
+	F_ONES,	 /* norm weights */
 	F_NOISE, /* uniform noise of the given std */
-	F_EMBD,  /* noise, column 0 = 1: the bias channel */
-	F_OUT,   /* noise, column 0 = the token's bias */
-	F_WRITE  /* noise, row 0 of each matrix zero: never writes channel 0 */
+	F_EMBD,	 /* noise, column 0 = 1: the bias channel */
+	F_OUT,	 /* noise, column 0 = the token's bias */
+	F_WRITE	 /* noise, row 0 of each matrix zero: never writes channel 0 */
 };
 
 struct tensor {
@@ -140,21 +140,25 @@ static uint16_t half(float f)
 /* ---- the vocabulary ------------------------------------------------------ */
 
 static const char *const words[] = {
-	"the", "of", "and", "to", "in", "is", "it", "you", "that", "he",
-	"was", "for", "on", "are", "with", "as", "his", "they", "be", "at",
-	"one", "have", "this", "from", "or", "had", "by", "word", "but",
-	"what", "some", "we", "can", "out", "other", "were", "all", "there",
-	"when", "up", "use", "your", "how", "said", "an", "each", "she",
-	"which", "do", "their", "time", "if", "will", "way", "about", "many",
-	"then", "them", "write", "would", "like", "so", "these", "her",
-	"long", "make", "thing", "see", "him", "two", "has", "look", "more",
-	"day", "could", "go", "come", "did", "number", "sound", "no", "most",
-	"people", "my", "over", "know", "water", "than", "call", "first",
-	"who", "may", "down", "side", "been", "now", "find", "text", "answer",
-	"count", "three", "four", "five", "six", "seven", "eight", "nine",
-	"ten", "twenty", "thirty", "forty", "summarise", "sentence", "above",
-	"think", "step", "line", "cost", "ball", "bat", "dollar", "together",
-	"much", "does", "words", "number", "per", "model", "token", "server",
+    "the",	"of",	  "and",      "to",	"in",	  "is",	    "it",
+    "you",	"that",	  "he",	      "was",	"for",	  "on",	    "are",
+    "with",	"as",	  "his",      "they",	"be",	  "at",	    "one",
+    "have",	"this",	  "from",     "or",	"had",	  "by",	    "word",
+    "but",	"what",	  "some",     "we",	"can",	  "out",    "other",
+    "were",	"all",	  "there",    "when",	"up",	  "use",    "your",
+    "how",	"said",	  "an",	      "each",	"she",	  "which",  "do",
+    "their",	"time",	  "if",	      "will",	"way",	  "about",  "many",
+    "then",	"them",	  "write",    "would",	"like",	  "so",	    "these",
+    "her",	"long",	  "make",     "thing",	"see",	  "him",    "two",
+    "has",	"look",	  "more",     "day",	"could",  "go",	    "come",
+    "did",	"number", "sound",    "no",	"most",	  "people", "my",
+    "over",	"know",	  "water",    "than",	"call",	  "first",  "who",
+    "may",	"down",	  "side",     "been",	"now",	  "find",   "text",
+    "answer",	"count",  "three",    "four",	"five",	  "six",    "seven",
+    "eight",	"nine",	  "ten",      "twenty", "thirty", "forty",  "summarise",
+    "sentence", "above",  "think",    "step",	"line",	  "cost",   "ball",
+    "bat",	"dollar", "together", "much",	"does",	  "words",  "number",
+    "per",	"model",  "token",    "server",
 };
 
 /* ChatML for qwen3moe, Llama 3's headers for llama; the first special is
@@ -162,19 +166,19 @@ static const char *const words[] = {
 static const char *const qwen_special[] = {"<|im_end|>", "<|endoftext|>",
 					   "<|im_start|>", NULL};
 static const char *const llama_special[] = {
-	"<|eot_id|>", "<|begin_of_text|>", "<|end_of_text|>",
-	"<|start_header_id|>", "<|end_header_id|>", NULL};
+    "<|eot_id|>",	   "<|begin_of_text|>", "<|end_of_text|>",
+    "<|start_header_id|>", "<|end_header_id|>", NULL};
 static const char qwen_template[] =
-	"{%- for message in messages %}{{- '<|im_start|>' + message['role'] + "
-	"'\\n' + message['content'] + '<|im_end|>' + '\\n' }}{%- endfor %}"
-	"{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}"
-	"{%- endif %}";
+    "{%- for message in messages %}{{- '<|im_start|>' + message['role'] + "
+    "'\\n' + message['content'] + '<|im_end|>' + '\\n' }}{%- endfor %}"
+    "{%- if add_generation_prompt %}{{- '<|im_start|>assistant\\n' }}"
+    "{%- endif %}";
 static const char llama_template[] =
-	"{%- for message in messages %}{{- '<|start_header_id|>' + "
-	"message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | "
-	"trim + '<|eot_id|>' }}{%- endfor %}{%- if add_generation_prompt %}"
-	"{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}"
-	"{%- endif %}";
+    "{%- for message in messages %}{{- '<|start_header_id|>' + "
+    "message['role'] + '<|end_header_id|>\\n\\n' + message['content'] | "
+    "trim + '<|eot_id|>' }}{%- endfor %}{%- if add_generation_prompt %}"
+    "{{- '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}"
+    "{%- endif %}";
 
 struct vocab {
 	char **tok;
@@ -205,7 +209,8 @@ static int add(struct vocab *v, const char *s, int type)
 	if (find(v, s, &slot))
 		return 0;
 	if (v->n == v->cap)
-		die("the vocabulary is too small for its fixed pieces (raise -v)");
+		die("the vocabulary is too small for its fixed pieces (raise "
+		    "-v)");
 	v->tok[v->n] = strdup(s);
 	if (v->tok[v->n] == NULL)
 		die("out of memory");
@@ -315,9 +320,14 @@ static void put(const void *p, size_t n)
 	written += n;
 }
 
-
-static void put_u32(uint32_t x) { put(&x, sizeof x); }
-static void put_u64(uint64_t x) { put(&x, sizeof x); }
+static void put_u32(uint32_t x)
+{
+	put(&x, sizeof x);
+}
+static void put_u64(uint64_t x)
+{
+	put(&x, sizeof x);
+}
 
 static void put_str(const char *s)
 {
@@ -392,7 +402,10 @@ static const char *ak(const char *key)
 	return buf;
 }
 
-static int moe(void) { return strcmp(O.arch, "qwen3moe") == 0; }
+static int moe(void)
+{
+	return strcmp(O.arch, "qwen3moe") == 0;
+}
 
 static void kv_all(const struct vocab *v)
 {
@@ -418,7 +431,8 @@ static void kv_all(const struct vocab *v)
 	kv_i32s("tokenizer.ggml.token_type", v->type, v->n);
 	kv_strs("tokenizer.ggml.merges", v->merge, v->nmerge);
 	kv_u32("tokenizer.ggml.eos_token_id", (uint32_t)v->eos);
-	kv_str("tokenizer.chat_template", moe_ ? qwen_template : llama_template);
+	kv_str("tokenizer.chat_template",
+	       moe_ ? qwen_template : llama_template);
 	if (v->bos >= 0) {
 		kv_u32("tokenizer.ggml.bos_token_id", (uint32_t)v->bos);
 		kv_bool("tokenizer.ggml.add_bos_token", 1);
@@ -432,7 +446,8 @@ static void kv_all(const struct vocab *v)
 	}
 }
 
-/* ---- tensors --------------------------------------------------------------- */
+/* ---- tensors ---------------------------------------------------------------
+ */
 
 static struct tensor *T;
 static int nt, tcap;
@@ -575,7 +590,8 @@ static void write_header(const struct vocab *v, uint64_t n_kv)
 			put_u64((uint64_t)T[i].ne[d]);
 		put_u32((uint32_t)T[i].type);
 		put_u64(off);
-		off += (t_bytes(&T[i]) + GGUF_ALIGN - 1) / GGUF_ALIGN * GGUF_ALIGN;
+		off +=
+		    (t_bytes(&T[i]) + GGUF_ALIGN - 1) / GGUF_ALIGN * GGUF_ALIGN;
 	}
 	pad_to_align();
 }
@@ -607,7 +623,8 @@ static void write_model(const struct vocab *v, const char *path)
 	out = NULL;
 }
 
-/* ---- main ----------------------------------------------------------------- */
+/* ---- main -----------------------------------------------------------------
+ */
 
 static void usage(void)
 {
@@ -627,7 +644,8 @@ static long long num(const char *s, const char *opt, long long min,
 	long long v;
 
 	if (units_int(s, min, max, &v) != UNITS_OK) {
-		fprintf(stderr, "mkgguf: %s %s: not a whole number in [%lld, %lld]\n",
+		fprintf(stderr,
+			"mkgguf: %s %s: not a whole number in [%lld, %lld]\n",
 			opt, s, min, max);
 		exit(2);
 	}
@@ -638,7 +656,8 @@ static void parse(int argc, char **argv)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "a:l:e:f:H:k:v:x:u:c:b:s:n:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "a:l:e:f:H:k:v:x:u:c:b:s:n:o:h")) !=
+	       -1) {
 		switch (c) {
 		case 'a': O.arch = optarg; break;
 		case 'l': O.layers = num(optarg, "-l", 1, 512); break;
@@ -651,7 +670,8 @@ static void parse(int argc, char **argv)
 		case 'u': O.used = num(optarg, "-u", 1, 512); break;
 		case 'c': O.ctx = num(optarg, "-c", 64, 1 << 24); break;
 		case 'b':
-			if (units_real(optarg, -100, 100, &O.eos_bias) != UNITS_OK)
+			if (units_real(optarg, -100, 100, &O.eos_bias) !=
+			    UNITS_OK)
 				usage();
 			break;
 		case 's': O.seed = num(optarg, "-s", 0, INT64_MAX); break;

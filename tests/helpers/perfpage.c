@@ -57,8 +57,10 @@ static char *fact(const char *facts, const char *key, char *buf, size_t n)
 
 	while (*s) {
 		size_t len = strcspn(s, "\n");
-		if (len > klen && strncmp(s, key, klen) == 0 && s[klen] == ' ') {
-			snprintf(buf, n, "%.*s", (int)(len - klen - 1), s + klen + 1);
+		if (len > klen && strncmp(s, key, klen) == 0 &&
+		    s[klen] == ' ') {
+			snprintf(buf, n, "%.*s", (int)(len - klen - 1),
+				 s + klen + 1);
 			return buf;
 		}
 		s += len + (s[len] == '\n');
@@ -139,17 +141,19 @@ static cJSON *pct(double p50, double p99, double max)
 
 static cJSON *machine(const char *facts)
 {
-	double cpus = num_fact(facts, "cpus"), l0 = num_fact(facts, "load_start");
+	double cpus = num_fact(facts, "cpus"),
+	       l0 = num_fact(facts, "load_start");
 	double l1 = num_fact(facts, "load_end");
 	cJSON *m = cJSON_CreateObject();
 	char buf[512];
 
 	cJSON_AddNumberToObject(m, "cpus", cpus);
-	cJSON_AddStringToObject(m, "cpu", fact(facts, "cpu", buf, sizeof buf)
-				? buf : "unknown");
-	cJSON_AddNumberToObject(m, "mem_gib", num_fact(facts, "mem_kb") / 1048576);
-	cJSON_AddStringToObject(m, "os", fact(facts, "os", buf, sizeof buf)
-				? buf : "unknown");
+	cJSON_AddStringToObject(
+	    m, "cpu", fact(facts, "cpu", buf, sizeof buf) ? buf : "unknown");
+	cJSON_AddNumberToObject(m, "mem_gib",
+				num_fact(facts, "mem_kb") / 1048576);
+	cJSON_AddStringToObject(
+	    m, "os", fact(facts, "os", buf, sizeof buf) ? buf : "unknown");
 	cJSON_AddNumberToObject(m, "load_start", l0);
 	cJSON_AddNumberToObject(m, "load_end", l1);
 	cJSON_AddBoolToObject(m, "busy", l0 > cpus / 2 || l1 > cpus / 2);
@@ -159,13 +163,13 @@ static cJSON *machine(const char *facts)
 static cJSON *throughput(const char *dir)
 {
 	static const char *const key[] = {
-		"streams", "events_s", "cpu_s_per_100k", "events_per_cpu_s",
-		"gen_cores", "sim_cores", "curl_events_s"
-	};
+	    "streams",	 "events_s",  "cpu_s_per_100k", "events_per_cpu_s",
+	    "gen_cores", "sim_cores", "curl_events_s"};
 	cJSON *in = rows(dir, "thr"), *out = cJSON_CreateArray(), *r;
 	int i;
 
-	cJSON_ArrayForEach(r, in) {
+	cJSON_ArrayForEach(r, in)
+	{
 		cJSON *o = cJSON_CreateObject();
 		for (i = 0; i < 7; i++)
 			cJSON_AddNumberToObject(o, key[i], at(r, i));
@@ -179,13 +183,17 @@ static cJSON *fidelity(const char *dir)
 {
 	cJSON *in = rows(dir, "fid"), *out = cJSON_CreateArray(), *r;
 
-	cJSON_ArrayForEach(r, in) {
+	cJSON_ArrayForEach(r, in)
+	{
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "streams", at(r, 0));
 		cJSON_AddNumberToObject(o, "chunks", at(r, 10));
-		cJSON_AddItemToObject(o, "arrival_ms", pct(at(r, 1), at(r, 2), at(r, 3)));
-		cJSON_AddItemToObject(o, "ttft_ms", pct(at(r, 4), at(r, 5), at(r, 6)));
-		cJSON_AddItemToObject(o, "itl_ms", pct(at(r, 7), at(r, 8), at(r, 9)));
+		cJSON_AddItemToObject(o, "arrival_ms",
+				      pct(at(r, 1), at(r, 2), at(r, 3)));
+		cJSON_AddItemToObject(o, "ttft_ms",
+				      pct(at(r, 4), at(r, 5), at(r, 6)));
+		cJSON_AddItemToObject(o, "itl_ms",
+				      pct(at(r, 7), at(r, 8), at(r, 9)));
 		cJSON_AddItemToArray(out, o);
 	}
 	cJSON_Delete(in);
@@ -208,7 +216,8 @@ static cJSON *gen(const char *dir, const char *facts)
 	cJSON_AddNumberToObject(o, "ok", num_fact(facts, "scale_ok"));
 	cJSON_AddNumberToObject(o, "in_flight", num_fact(facts, "inflight"));
 	cJSON_AddItemToObject(g, "fidelity", fidelity(dir));
-	cJSON_AddItemToObject(g, "rate_lateness_ms", pct(at(r, 0), at(r, 1), at(r, 2)));
+	cJSON_AddItemToObject(g, "rate_lateness_ms",
+			      pct(at(r, 0), at(r, 1), at(r, 2)));
 	cJSON_Delete(rate);
 	return g;
 }
@@ -217,7 +226,8 @@ static cJSON *aggs(const char *dir)
 {
 	cJSON *in = rows(dir, "agg"), *out = cJSON_CreateArray(), *r;
 
-	cJSON_ArrayForEach(r, in) {
+	cJSON_ArrayForEach(r, in)
+	{
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddNumberToObject(o, "events", at(r, 0));
 		cJSON_AddNumberToObject(o, "requests", at(r, 1));
@@ -234,8 +244,8 @@ static int perf_json(const char *dir)
 	char *facts = slurp(dir, "facts"), buf[64], *text;
 	cJSON *p = cJSON_CreateObject(), *o;
 
-	cJSON_AddStringToObject(p, "date", fact(facts, "date", buf, sizeof buf)
-				? buf : "unknown");
+	cJSON_AddStringToObject(
+	    p, "date", fact(facts, "date", buf, sizeof buf) ? buf : "unknown");
 	cJSON_AddNumberToObject(p, "reps", num_fact(facts, "reps"));
 	cJSON_AddBoolToObject(p, "quick", num_fact(facts, "quick") != 0);
 	cJSON_AddItemToObject(p, "machine", machine(facts));
@@ -243,7 +253,8 @@ static int perf_json(const char *dir)
 	cJSON_AddItemToObject(p, "agg", aggs(dir));
 	o = cJSON_AddObjectToObject(p, "report");
 	cJSON_AddNumberToObject(o, "files", num_fact(facts, "rfiles"));
-	cJSON_AddNumberToObject(o, "seconds_no_charts", num_fact(facts, "rnone"));
+	cJSON_AddNumberToObject(o, "seconds_no_charts",
+				num_fact(facts, "rnone"));
 	cJSON_AddNumberToObject(o, "seconds_png", num_fact(facts, "rpng"));
 	o = cJSON_AddObjectToObject(p, "memsample");
 	cJSON_AddNumberToObject(o, "seconds", num_fact(facts, "mssecs"));
@@ -304,9 +315,9 @@ static double fid_p99(double s)
 {
 	const cJSON *f;
 
-	cJSON_ArrayForEach(f, arr("gen.fidelity"))
-		if (N(f, "streams") == s)
-			return N(f, "arrival_ms.p99");
+	cJSON_ArrayForEach(
+	    f, arr("gen.fidelity")) if (N(f, "streams") ==
+					s) return N(f, "arrival_ms.p99");
 	return NAN;
 }
 
@@ -314,22 +325,34 @@ static void header(FILE *o)
 {
 	char b0[32], b1[32];
 
-	fprintf(o, "Generated by `make bench-self` on %s, from [perf.json](perf.json) "
-		"(every figure, machine-readable). tokbench's claim is that its client\n"
-		"is never the bottleneck and its timestamps are right: this page "
-		"measures both, on loopback\nagainst llmsim, each figure the median of "
-		"%.0f runs.\n\n", jget_str(P, "date"), N(P, "reps"));
-	fprintf(o, "Machine: %.0f CPUs (%s), %.0f GiB,\n%s, shared and virtualised, "
-		"so absolute figures vary; compare ratios and the targets.\n"
-		"llmsim runs on the same machine, so gen and the server share the CPUs.\n"
-		"Load average (1 min) at the start and the end: %s and %s on %.0f CPUs.\n",
-		N(P, "machine.cpus"), jget_path_str(P, "machine.cpu"),
-		round(N(P, "machine.mem_gib")), jget_path_str(P, "machine.os"),
-		jnum(N(P, "machine.load_start"), b0, sizeof b0),
-		jnum(N(P, "machine.load_end"), b1, sizeof b1), N(P, "machine.cpus"));
+	fprintf(
+	    o,
+	    "Generated by `make bench-self` on %s, from [perf.json](perf.json) "
+	    "(every figure, machine-readable). tokbench's claim is that its "
+	    "client\n"
+	    "is never the bottleneck and its timestamps are right: this page "
+	    "measures both, on loopback\nagainst llmsim, each figure the "
+	    "median of "
+	    "%.0f runs.\n\n",
+	    jget_str(P, "date"), N(P, "reps"));
+	fprintf(
+	    o,
+	    "Machine: %.0f CPUs (%s), %.0f GiB,\n%s, shared and virtualised, "
+	    "so absolute figures vary; compare ratios and the targets.\n"
+	    "llmsim runs on the same machine, so gen and the server share the "
+	    "CPUs.\n"
+	    "Load average (1 min) at the start and the end: %s and %s on %.0f "
+	    "CPUs.\n",
+	    N(P, "machine.cpus"), jget_path_str(P, "machine.cpu"),
+	    round(N(P, "machine.mem_gib")), jget_path_str(P, "machine.os"),
+	    jnum(N(P, "machine.load_start"), b0, sizeof b0),
+	    jnum(N(P, "machine.load_end"), b1, sizeof b1),
+	    N(P, "machine.cpus"));
 	if (cJSON_IsTrue(jget_path(P, "machine.busy")))
-		fprintf(o, "**The machine was busy during this run: every figure below "
-			"is pessimistic, and which process was the limit cannot be told.**\n");
+		fprintf(o, "**The machine was busy during this run: every "
+			   "figure below "
+			   "is pessimistic, and which process was the limit "
+			   "cannot be told.**\n");
 	fprintf(o, "\n");
 }
 
@@ -338,8 +361,8 @@ static double best_eps(void)
 	const cJSON *r;
 	double best = 0;
 
-	cJSON_ArrayForEach(r, arr("gen.throughput"))
-		best = fmax(best, N(r, "events_per_cpu_s"));
+	cJSON_ArrayForEach(r, arr("gen.throughput")) best =
+	    fmax(best, N(r, "events_per_cpu_s"));
 	return best;
 }
 
@@ -348,8 +371,8 @@ static double agg_eps(void)
 	const cJSON *r;
 	double worst = INFINITY;
 
-	cJSON_ArrayForEach(r, arr("agg"))
-		worst = fmin(worst, N(r, "events") / N(r, "seconds"));
+	cJSON_ArrayForEach(r, arr("agg")) worst =
+	    fmin(worst, N(r, "events") / N(r, "seconds"));
 	return worst;
 }
 
@@ -364,7 +387,8 @@ static void fid_target(FILE *o, double streams, double bound, const char *why)
 	if (isnan(v))
 		fprintf(o, " | %s |\n", why);
 	else
-		fprintf(o, "%s ms | %s |\n", jnum(v, b, sizeof b), mark(v, bound, 0));
+		fprintf(o, "%s ms | %s |\n", jnum(v, b, sizeof b),
+			mark(v, bound, 0));
 }
 
 static void targets(FILE *o)
@@ -372,19 +396,23 @@ static void targets(FILE *o)
 	double eps = best_eps(), inflight = N(P, "gen.scale.in_flight");
 	double aeps = agg_eps(), ms100 = N(P, "memsample.cpu_pct_100ms");
 
-	fprintf(o, "## Targets\n\nEach target is marked from this run's own figures.\n\n"
-		"| target | figure | |\n|---|---:|---|\n");
-	fprintf(o, "| gen: ≥ 200,000 events per CPU-second | %.0f | %s |\n", eps,
-		mark(eps, 200000, 1));
-	fprintf(o, "| gen: ≥ 1,000 concurrent streams | %.0f | %s |\n", inflight,
+	fprintf(o, "## Targets\n\nEach target is marked from this run's own "
+		   "figures.\n\n"
+		   "| target | figure | |\n|---|---:|---|\n");
+	fprintf(o, "| gen: ≥ 200,000 events per CPU-second | %.0f | %s |\n",
+		eps, mark(eps, 200000, 1));
+	fprintf(o, "| gen: ≥ 1,000 concurrent streams | %.0f | %s |\n",
+		inflight,
 		cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(P, "quick"))
-		? "not measured at full scale (BENCH_QUICK)" : mark(inflight, 1000, 1));
+		    ? "not measured at full scale (BENCH_QUICK)"
+		    : mark(inflight, 1000, 1));
 	fid_target(o, 1, 0.2, "not measured");
 	fid_target(o, 256, 2, "not measured (BENCH_QUICK)");
 	fprintf(o, "| agg: ≥ 1,000,000 events/s | %.0f | %s |\n", aeps,
 		mark(aeps, 1000000, 1));
-	fprintf(o, "| memsample: < 0.5 %% of a core at 100 ms | %.2f %% | %s |\n\n",
-		ms100, mark(ms100, 0.5, 0));
+	fprintf(
+	    o, "| memsample: < 0.5 %% of a core at 100 ms | %.2f %% | %s |\n\n",
+	    ms100, mark(ms100, 0.5, 0));
 }
 
 /* Where gen used a full core: from there on it, not llmsim, was the limit. */
@@ -392,60 +420,89 @@ static void limit(FILE *o)
 {
 	const cJSON *r;
 
-	cJSON_ArrayForEach(r, arr("gen.throughput"))
-		if (N(r, "gen_cores") >= 0.9) {
-			fprintf(o, "gen reaches one full core from %.0f %s on: there gen, "
-				"not llmsim, is the limit.\n", N(r, "streams"),
-				N(r, "streams") == 1 ? "stream" : "streams");
-			return;
-		}
+	cJSON_ArrayForEach(r,
+			   arr("gen.throughput")) if (N(r, "gen_cores") >= 0.9)
+	{
+		fprintf(o,
+			"gen reaches one full core from %.0f %s on: there gen, "
+			"not llmsim, is the limit.\n",
+			N(r, "streams"),
+			N(r, "streams") == 1 ? "stream" : "streams");
+		return;
+	}
 	if (cJSON_IsTrue(jget_path(P, "machine.busy")))
-		fprintf(o, "gen never used a full core, but the machine was busy: which "
-			"process was the limit cannot be told from this run.\n");
+		fprintf(
+		    o, "gen never used a full core, but the machine was busy: "
+		       "which "
+		       "process was the limit cannot be told from this run.\n");
 	else
-		fprintf(o, "gen never used a full core: at every level llmsim (sharing "
-			"the two CPUs) or the kernel was the limit, not gen.\n");
+		fprintf(
+		    o, "gen never used a full core: at every level llmsim "
+		       "(sharing "
+		       "the two CPUs) or the kernel was the limit, not gen.\n");
 }
 
 static void memory(FILE *o)
 {
-	double one = N(P, "gen.peak_rss_kb.one"), many = N(P, "gen.peak_rss_kb.many");
+	double one = N(P, "gen.peak_rss_kb.one"),
+	       many = N(P, "gen.peak_rss_kb.many");
 	double cmax = N(P, "gen.peak_rss_kb.many_streams");
 
-	fprintf(o, "gen's peak resident memory: %.1f MB at 1 stream, %.1f MB at %.0f "
-		"streams,\nso about %lld kB per stream in flight (libcurl's buffers "
-		"and the SSE parser).\n\n", one / 1024, many / 1024, cmax,
-		cmax > 1 ? ((long long)many - (long long)one) / ((long long)cmax - 1) : 0);
-	fprintf(o, "Scale: one llmsim served %.0f of %.0f streams opened at once (20 "
-		"tokens each), and gen\nheld up to %.0f of them in flight together "
-		"(target: ≥ 1,000 concurrent streams;\nllmsim ≥ 2,000 connections).\n\n",
-		N(P, "gen.scale.ok"), N(P, "gen.scale.opened"),
-		N(P, "gen.scale.in_flight"));
+	fprintf(
+	    o,
+	    "gen's peak resident memory: %.1f MB at 1 stream, %.1f MB at %.0f "
+	    "streams,\nso about %lld kB per stream in flight (libcurl's "
+	    "buffers "
+	    "and the SSE parser).\n\n",
+	    one / 1024, many / 1024, cmax,
+	    cmax > 1
+		? ((long long)many - (long long)one) / ((long long)cmax - 1)
+		: 0);
+	fprintf(
+	    o,
+	    "Scale: one llmsim served %.0f of %.0f streams opened at once (20 "
+	    "tokens each), and gen\nheld up to %.0f of them in flight together "
+	    "(target: ≥ 1,000 concurrent streams;\nllmsim ≥ 2,000 "
+	    "connections).\n\n",
+	    N(P, "gen.scale.ok"), N(P, "gen.scale.opened"),
+	    N(P, "gen.scale.in_flight"));
 }
 
 static void throughput_section(FILE *o)
 {
 	const cJSON *r;
 
-	fprintf(o, "## gen: throughput\n\nUnpaced llmsim (`--tps 0`), `gen --no-text`, "
-		"%.0f tokens per run spread over the streams;\nan event is one NDJSON "
-		"line. The limit is the same SSE streams read by one `curl` process\n"
-		"into /dev/null (`-Z`, all streams in parallel, at most 300 at once), "
-		"events counted as gen\nwould write them: curl parses nothing, so it "
-		"shows what moving the bytes costs.\n\n", N(P, "gen.tokens_per_run"));
-	fprintf(o, "| streams | events/s | CPU per 100k events | events per CPU-second "
-		"| gen CPU (cores) | llmsim CPU (cores) | curl limit (events/s) | gen / "
-		"limit |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	cJSON_ArrayForEach(r, arr("gen.throughput"))
-		fprintf(o, "| %.0f | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n",
-			N(r, "streams"), N(r, "events_s"), N(r, "cpu_s_per_100k"),
-			N(r, "events_per_cpu_s"), N(r, "gen_cores"), N(r, "sim_cores"),
-			N(r, "curl_events_s"), N(r, "events_s") / N(r, "curl_events_s"));
-	fprintf(o, "\n![throughput](perf-assets/throughput.png)\n\nTarget: ≥ 200,000 "
-		"events/s on one core (events per CPU-second of gen) and ≥ 1,000 "
-		"concurrent\nstreams. With two CPUs shared by gen and llmsim, whichever "
-		"reaches one core first (the CPU\ncolumns) bounds the run: where "
-		"llmsim's column is near 1.0 the simulator, not gen, saturates.\n");
+	fprintf(o,
+		"## gen: throughput\n\nUnpaced llmsim (`--tps 0`), `gen "
+		"--no-text`, "
+		"%.0f tokens per run spread over the streams;\nan event is one "
+		"NDJSON "
+		"line. The limit is the same SSE streams read by one `curl` "
+		"process\n"
+		"into /dev/null (`-Z`, all streams in parallel, at most 300 at "
+		"once), "
+		"events counted as gen\nwould write them: curl parses nothing, "
+		"so it "
+		"shows what moving the bytes costs.\n\n",
+		N(P, "gen.tokens_per_run"));
+	fprintf(o, "| streams | events/s | CPU per 100k events | events per "
+		   "CPU-second "
+		   "| gen CPU (cores) | llmsim CPU (cores) | curl limit "
+		   "(events/s) | gen / "
+		   "limit |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	cJSON_ArrayForEach(r, arr("gen.throughput")) fprintf(
+	    o, "| %.0f | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n",
+	    N(r, "streams"), N(r, "events_s"), N(r, "cpu_s_per_100k"),
+	    N(r, "events_per_cpu_s"), N(r, "gen_cores"), N(r, "sim_cores"),
+	    N(r, "curl_events_s"), N(r, "events_s") / N(r, "curl_events_s"));
+	fprintf(
+	    o,
+	    "\n![throughput](perf-assets/throughput.png)\n\nTarget: ≥ 200,000 "
+	    "events/s on one core (events per CPU-second of gen) and ≥ 1,000 "
+	    "concurrent\nstreams. With two CPUs shared by gen and llmsim, "
+	    "whichever "
+	    "reaches one core first (the CPU\ncolumns) bounds the run: where "
+	    "llmsim's column is near 1.0 the simulator, not gen, saturates.\n");
 	limit(o);
 	memory(o);
 }
@@ -453,36 +510,51 @@ static void throughput_section(FILE *o)
 static void fidelity_section(FILE *o)
 {
 	static const char *const col[] = {
-		"arrival_ms.p50", "arrival_ms.p99", "arrival_ms.max", "ttft_ms.p50",
-		"ttft_ms.p99", "ttft_ms.max", "itl_ms.p50", "itl_ms.p99", "itl_ms.max"
-	};
+	    "arrival_ms.p50", "arrival_ms.p99", "arrival_ms.max",
+	    "ttft_ms.p50",    "ttft_ms.p99",	"ttft_ms.max",
+	    "itl_ms.p50",     "itl_ms.p99",	"itl_ms.max"};
 	const cJSON *r;
 	int i;
 
-	fprintf(o, "## gen: timestamp fidelity\n\nllmsim paced at 50 tokens/s per "
-		"stream writes its ground-truth log: when each chunk's bytes\nwere "
-		"written to the socket. Errors in ms, absolute: *arrival* = gen's time "
-		"of a chunk −\nllmsim's; *TTFT* = gen's TTFT − llmsim's (request "
-		"accepted to first token written);\n*ITL* = gen's gap between two chunks "
-		"− llmsim's.\n\n| streams | chunks | arrival p50 | p99 | max | TTFT p50 "
-		"| p99 | max | ITL p50 | p99 | max |\n"
-		"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-	cJSON_ArrayForEach(r, arr("gen.fidelity")) {
+	fprintf(
+	    o,
+	    "## gen: timestamp fidelity\n\nllmsim paced at 50 tokens/s per "
+	    "stream writes its ground-truth log: when each chunk's bytes\nwere "
+	    "written to the socket. Errors in ms, absolute: *arrival* = gen's "
+	    "time "
+	    "of a chunk −\nllmsim's; *TTFT* = gen's TTFT − llmsim's (request "
+	    "accepted to first token written);\n*ITL* = gen's gap between two "
+	    "chunks "
+	    "− llmsim's.\n\n| streams | chunks | arrival p50 | p99 | max | "
+	    "TTFT p50 "
+	    "| p99 | max | ITL p50 | p99 | max |\n"
+	    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	cJSON_ArrayForEach(r, arr("gen.fidelity"))
+	{
 		fprintf(o, "| %.0f | %.0f |", N(r, "streams"), N(r, "chunks"));
 		for (i = 0; i < 9; i++)
 			fprintf(o, " %.3f |", N(r, col[i]));
 		fprintf(o, "\n");
 	}
-	fprintf(o, "\n![fidelity](perf-assets/fidelity.png)\n\nTargets: p99 ≤ 0.2 ms "
-		"at 1 stream and ≤ 2 ms at 256. Arrival errors include the clock\nbases "
-		"of two processes (each reads the wall clock once at start) and the "
-		"loopback hop;\nTTFT errors add the time the request spends in the "
-		"kernel and in llmsim's HTTP parser.\n\n");
-	fprintf(o, "Rate mode (`--rate 50`, 100 requests): actual − scheduled send, ms: "
-		"p50 / p99 / max =\n%.3f / %.3f / %.3f.\ngen waits on libevent's precise "
-		"timer for the next arrival; `t_sched` records when each\nrequest was "
+	fprintf(
+	    o,
+	    "\n![fidelity](perf-assets/fidelity.png)\n\nTargets: p99 ≤ 0.2 ms "
+	    "at 1 stream and ≤ 2 ms at 256. Arrival errors include the "
+	    "clock\nbases "
+	    "of two processes (each reads the wall clock once at start) and "
+	    "the "
+	    "loopback hop;\nTTFT errors add the time the request spends in the "
+	    "kernel and in llmsim's HTTP parser.\n\n");
+	fprintf(o,
+		"Rate mode (`--rate 50`, 100 requests): actual − scheduled "
+		"send, ms: "
+		"p50 / p99 / max =\n%.3f / %.3f / %.3f.\ngen waits on "
+		"libevent's precise "
+		"timer for the next arrival; `t_sched` records when "
+		"each\nrequest was "
 		"due, so any lateness is visible, never hidden.\n\n",
-		N(P, "gen.rate_lateness_ms.p50"), N(P, "gen.rate_lateness_ms.p99"),
+		N(P, "gen.rate_lateness_ms.p50"),
+		N(P, "gen.rate_lateness_ms.p99"),
 		N(P, "gen.rate_lateness_ms.max"));
 }
 
@@ -490,24 +562,36 @@ static void rest(FILE *o)
 {
 	const cJSON *r;
 
-	fprintf(o, "## agg\n\nSynthetic gen output (one `tok` per token), read from a "
-		"file:\n\n| events | requests | seconds | events/s | peak RSS |\n"
-		"|---:|---:|---:|---:|---:|\n");
-	cJSON_ArrayForEach(r, arr("agg"))
-		fprintf(o, "| %.0f | %.0f | %.2f | %.0f | %.1f MB |\n", N(r, "events"),
-			N(r, "requests"), N(r, "seconds"), N(r, "events") / N(r, "seconds"),
-			N(r, "peak_rss_kb") / 1024);
-	fprintf(o, "\nTarget: ≥ 1,000,000 events/s, memory bounded by requests: the "
-		"same number of requests with\nten times the events keeps the same "
-		"peak; more requests cost memory (a few hundred bytes each\nfor the "
-		"per-request statistics).\n\n");
-	fprintf(o, "## report\n\n%.0f run files: %.2f s with `--charts none`, %.2f s "
-		"with PNG charts (gnuplot).\n\n", N(P, "report.files"),
-		N(P, "report.seconds_no_charts"), N(P, "report.seconds_png"));
-	fprintf(o, "## memsample\n\nWatching one process and the system, CPU share of "
-		"one core over %.0f s:\n**%.2f %%** at 100 ms, **%.2f %%** at 10 ms "
-		"(target < 0.5 %% at 100 ms).\n", N(P, "memsample.seconds"),
-		N(P, "memsample.cpu_pct_100ms"), N(P, "memsample.cpu_pct_10ms"));
+	fprintf(
+	    o,
+	    "## agg\n\nSynthetic gen output (one `tok` per token), read from a "
+	    "file:\n\n| events | requests | seconds | events/s | peak RSS |\n"
+	    "|---:|---:|---:|---:|---:|\n");
+	cJSON_ArrayForEach(r, arr("agg")) fprintf(
+	    o, "| %.0f | %.0f | %.2f | %.0f | %.1f MB |\n", N(r, "events"),
+	    N(r, "requests"), N(r, "seconds"), N(r, "events") / N(r, "seconds"),
+	    N(r, "peak_rss_kb") / 1024);
+	fprintf(
+	    o,
+	    "\nTarget: ≥ 1,000,000 events/s, memory bounded by requests: the "
+	    "same number of requests with\nten times the events keeps the same "
+	    "peak; more requests cost memory (a few hundred bytes each\nfor "
+	    "the "
+	    "per-request statistics).\n\n");
+	fprintf(
+	    o,
+	    "## report\n\n%.0f run files: %.2f s with `--charts none`, %.2f s "
+	    "with PNG charts (gnuplot).\n\n",
+	    N(P, "report.files"), N(P, "report.seconds_no_charts"),
+	    N(P, "report.seconds_png"));
+	fprintf(
+	    o,
+	    "## memsample\n\nWatching one process and the system, CPU share of "
+	    "one core over %.0f s:\n**%.2f %%** at 100 ms, **%.2f %%** at 10 "
+	    "ms "
+	    "(target < 0.5 %% at 100 ms).\n",
+	    N(P, "memsample.seconds"), N(P, "memsample.cpu_pct_100ms"),
+	    N(P, "memsample.cpu_pct_10ms"));
 }
 
 /* ---- charts and files --------------------------------------------------- */
@@ -531,18 +615,19 @@ static void done(FILE *f, const char *name)
 
 static void csvs(const char *assets)
 {
-	FILE *t = create(assets, "throughput.csv"), *f = create(assets, "fidelity.csv");
+	FILE *t = create(assets, "throughput.csv"),
+	     *f = create(assets, "fidelity.csv");
 	char a[32], b[32], c[32];
 	const cJSON *r;
 
 	cJSON_ArrayForEach(r, arr("gen.throughput"))
-		fprintf(t, "%.0f,%.0f,%.0f\n", N(r, "streams"), round(N(r, "events_s")),
-			round(N(r, "curl_events_s")));
+	    fprintf(t, "%.0f,%.0f,%.0f\n", N(r, "streams"),
+		    round(N(r, "events_s")), round(N(r, "curl_events_s")));
 	cJSON_ArrayForEach(r, arr("gen.fidelity"))
-		fprintf(f, "%.0f,%s,%s,%s\n", N(r, "streams"),
-			jnum(N(r, "arrival_ms.p50"), a, sizeof a),
-			jnum(N(r, "arrival_ms.p99"), b, sizeof b),
-			jnum(N(r, "arrival_ms.max"), c, sizeof c));
+	    fprintf(f, "%.0f,%s,%s,%s\n", N(r, "streams"),
+		    jnum(N(r, "arrival_ms.p50"), a, sizeof a),
+		    jnum(N(r, "arrival_ms.p99"), b, sizeof b),
+		    jnum(N(r, "arrival_ms.max"), c, sizeof c));
 	done(t, "throughput.csv");
 	done(f, "fidelity.csv");
 }
@@ -552,23 +637,35 @@ static void scripts(const char *assets, const char *gpdir)
 {
 	FILE *t = create(gpdir, "thr.gp"), *f = create(gpdir, "fid.gp");
 	static const char common[] =
-		"set terminal pngcairo size 900,500 noenhanced font 'sans,10'\n";
+	    "set terminal pngcairo size 900,500 noenhanced font 'sans,10'\n";
 
-	fprintf(t, "%sset output '%s/throughput.png'\nset datafile separator ','\n"
+	fprintf(t,
+		"%sset output '%s/throughput.png'\nset datafile separator ','\n"
 		"set title 'gen against unpaced llmsim: events per second by "
-		"concurrency'\nset xlabel 'concurrent streams'\nset ylabel 'events/s "
-		"(median of runs)'\nset logscale x 2\nset yrange [0:*]\nset grid ytics\n"
-		"set key outside right top\nplot '%s/throughput.csv' using 1:2 with "
-		"linespoints lw 2 title 'gen', \\\n     '' using 1:3 with linespoints lw "
-		"2 dt 2 title 'curl to /dev/null (the limit)'\n", common, assets, assets);
-	fprintf(f, "%sset output '%s/fidelity.png'\nset datafile separator ','\n"
-		"set title 'gen timestamp error against llmsim ground truth (arrival of "
-		"each chunk)'\nset xlabel 'concurrent streams (50 tokens/s each)'\n"
-		"set ylabel 'error (ms)'\nset style data histograms\nset style "
-		"histogram clustered gap 1\nset style fill solid 0.85 border -1\nset "
-		"yrange [0:*]\nset grid ytics\nset key outside right top\nplot "
-		"'%s/fidelity.csv' using 2:xtic(1) title 'p50', '' using 3 title 'p99', "
-		"'' using 4 title 'max'\n", common, assets, assets);
+		"concurrency'\nset xlabel 'concurrent streams'\nset ylabel "
+		"'events/s "
+		"(median of runs)'\nset logscale x 2\nset yrange [0:*]\nset "
+		"grid ytics\n"
+		"set key outside right top\nplot '%s/throughput.csv' using 1:2 "
+		"with "
+		"linespoints lw 2 title 'gen', \\\n     '' using 1:3 with "
+		"linespoints lw "
+		"2 dt 2 title 'curl to /dev/null (the limit)'\n",
+		common, assets, assets);
+	fprintf(
+	    f,
+	    "%sset output '%s/fidelity.png'\nset datafile separator ','\n"
+	    "set title 'gen timestamp error against llmsim ground truth "
+	    "(arrival of "
+	    "each chunk)'\nset xlabel 'concurrent streams (50 tokens/s each)'\n"
+	    "set ylabel 'error (ms)'\nset style data histograms\nset style "
+	    "histogram clustered gap 1\nset style fill solid 0.85 border "
+	    "-1\nset "
+	    "yrange [0:*]\nset grid ytics\nset key outside right top\nplot "
+	    "'%s/fidelity.csv' using 2:xtic(1) title 'p50', '' using 3 title "
+	    "'p99', "
+	    "'' using 4 title 'max'\n",
+	    common, assets, assets);
 	done(t, "thr.gp");
 	done(f, "fid.gp");
 }
@@ -602,7 +699,9 @@ static void splice(const char *page, const char *gen, size_t glen)
 
 	if (old == NULL && errno != ENOENT)
 		die("%s: %s", page, strerror(errno));
-	if (old == NULL && (old = strdup("# Performance of the instrument\n\n" BEGIN "\n" END "\n")) == NULL)
+	if (old == NULL &&
+	    (old = strdup("# Performance of the instrument\n\n" BEGIN "\n" END
+			  "\n")) == NULL)
 		die("out of memory%s%s", "", "");
 	if ((b = strstr(old, BEGIN)) == NULL || (e = strstr(b, END)) == NULL)
 		die("%s: no %s ... " END " part to rewrite", page, BEGIN);
@@ -649,6 +748,7 @@ int main(int argc, char **argv)
 		return perf_json(argv[2]);
 	if (argc == 6 && strcmp(argv[1], "render") == 0)
 		return render(argv[2], argv[3], argv[4], argv[5]);
-	fprintf(stderr, "usage: perfpage json DIR | render JSON PAGE ASSETS GPDIR\n");
+	fprintf(stderr,
+		"usage: perfpage json DIR | render JSON PAGE ASSETS GPDIR\n");
 	return 2;
 }

@@ -40,7 +40,8 @@ int main(int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	a.sin_family = AF_INET;
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 || listen(s, 16) != 0 ||
+	if (bind(s, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    listen(s, 16) != 0 ||
 	    getsockname(s, (struct sockaddr *)&a, &len) != 0)
 		return 1;
 	printf("http://127.0.0.1:%d/v1\n", ntohs(a.sin_port));
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
 		size_t got = 0;
 		ssize_t r;
 		/* the request's headers (its body, if any, is not read) */
-		while (got < sizeof buf - 1 && (r = read(c, buf + got, sizeof buf - 1 - got)) > 0) {
+		while (got < sizeof buf - 1 &&
+		       (r = read(c, buf + got, sizeof buf - 1 - got)) > 0) {
 			got += (size_t)r;
 			buf[got] = '\0';
 			if (strstr(buf, "\r\n\r\n"))
@@ -62,7 +64,8 @@ int main(int argc, char **argv)
 			off += r;
 		}
 		/* the end of the answer, then what is left of the request (its
-		 * body): closing with unread bytes would reset the connection */
+		 * body): closing with unread bytes would reset the connection
+		 */
 		shutdown(c, SHUT_WR);
 		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval){1, 0},
 			   sizeof(struct timeval));

@@ -66,9 +66,12 @@ static int fidelity(const char *events, const char *log)
 	}
 	fclose(e);
 	fclose(l);
-	if (f.pairs == 0 || f.pairs != f.gen_chunks || f.pairs != f.sim_chunks) {
-		fprintf(stderr, "tbperf: %ld chunks paired of gen's %ld and llmsim's %ld\n",
-			f.pairs, f.gen_chunks, f.sim_chunks);
+	if (f.pairs == 0 || f.pairs != f.gen_chunks ||
+	    f.pairs != f.sim_chunks) {
+		fprintf(
+		    stderr,
+		    "tbperf: %ld chunks paired of gen's %ld and llmsim's %ld\n",
+		    f.pairs, f.gen_chunks, f.sim_chunks);
 		fidelity_free(&f);
 		return 1;
 	}
@@ -96,7 +99,9 @@ static int numbers(struct stats_vec *v, const char *what)
 	while (fgets(buf, sizeof buf, stdin)) {
 		x = strtod(buf, &end);
 		if (end == buf || !isfinite(x)) {
-			fprintf(stderr, "tbperf: %s: \"%.40s\" is not a number\n", what, buf);
+			fprintf(stderr,
+				"tbperf: %s: \"%.40s\" is not a number\n", what,
+				buf);
 			return -1;
 		}
 		if (stats_push(v, x) != 0)
@@ -116,8 +121,8 @@ static int pcts(void)
 
 	if (numbers(&v, "pcts") != 0)
 		return 1;
-	printf("%.6g %.6g %.6g\n", stats_percentile(&v, 50), stats_percentile(&v, 99),
-	       stats_percentile(&v, 100));
+	printf("%.6g %.6g %.6g\n", stats_percentile(&v, 50),
+	       stats_percentile(&v, 99), stats_percentile(&v, 100));
 	stats_vec_free(&v);
 	return 0;
 }
@@ -142,7 +147,8 @@ static int run(const char *file, char **argv)
 	if ((f = fopen(file, "w")) == NULL)
 		return 1;
 	fprintf(f, "%.4f %.4f %.4f %ld\n",
-		(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+		(double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		(double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
 		(double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
 #ifdef __APPLE__
@@ -175,23 +181,31 @@ static int synth(long long n, long long r)
 	double t = 1000.0;
 
 	printf("{\"ev\":\"run\",\"t\":1000.0,\"format\":\"tokbench-events\","
-	       "\"version\":1,\"tool\":\"gen\",\"run_id\":\"bench\",\"model\":\"m\","
+	       "\"version\":1,\"tool\":\"gen\",\"run_id\":\"bench\",\"model\":"
+	       "\"m\","
 	       "\"config\":{\"concurrency\":64}}\n");
 	for (i = 1; i <= r; i++) {
-		printf("{\"ev\":\"req\",\"t\":%.6f,\"id\":%lld,\"prompt\":\"p%lld\","
-		       "\"rep\":0,\"warmup\":false,\"t_sched\":%.6f,\"max_tokens\":%lld}\n",
+		printf("{\"ev\":\"req\",\"t\":%.6f,\"id\":%lld,\"prompt\":\"p%"
+		       "lld\","
+		       "\"rep\":0,\"warmup\":false,\"t_sched\":%.6f,\"max_"
+		       "tokens\":%lld}\n",
 		       t, i, i % 5, t, per);
 		for (k = 0; k < per; k++) {
 			t += 0.0001;
-			printf("{\"ev\":\"tok\",\"t\":%.6f,\"id\":%lld,\"ch\":\"content\","
-			       "\"bytes\":4}\n", t, i);
+			printf("{\"ev\":\"tok\",\"t\":%.6f,\"id\":%lld,\"ch\":"
+			       "\"content\","
+			       "\"bytes\":4}\n",
+			       t, i);
 		}
-		printf("{\"ev\":\"done\",\"t\":%.6f,\"id\":%lld,\"status\":\"ok\","
-		       "\"http\":200,\"tokens\":{\"content\":%lld,\"reasoning\":0,"
-		       "\"tool\":0,\"source\":\"usage\",\"chunk_tokens\":%lld}}\n",
-		       t, i, per, per);
+		printf(
+		    "{\"ev\":\"done\",\"t\":%.6f,\"id\":%lld,\"status\":\"ok\","
+		    "\"http\":200,\"tokens\":{\"content\":%lld,\"reasoning\":0,"
+		    "\"tool\":0,\"source\":\"usage\",\"chunk_tokens\":%lld}}\n",
+		    t, i, per, per);
 	}
-	printf("{\"ev\":\"end\",\"t\":%.6f,\"tool\":\"gen\",\"reason\":\"complete\"}\n", t);
+	printf("{\"ev\":\"end\",\"t\":%.6f,\"tool\":\"gen\",\"reason\":"
+	       "\"complete\"}\n",
+	       t);
 	return fflush(stdout) != 0 || ferror(stdout);
 }
 
@@ -227,16 +241,19 @@ static int scale(const char *path)
 	}
 	while (getline(&line, &sz, f) > 0) {
 		cJSON *ev = cJSON_Parse(line);
-		const char *kind = jget_str(ev, "ev"), *st = jget_str(ev, "status");
+		const char *kind = jget_str(ev, "ev"),
+			   *st = jget_str(ev, "status");
 		int is_req = kind && strcmp(kind, "req") == 0;
 		if (kind && (is_req || strcmp(kind, "done") == 0)) {
 			if (n == cap) {
-				if ((ne = realloc(e, (2 * cap + 64) * sizeof *e)) == NULL)
+				if ((ne = realloc(e, (2 * cap + 64) *
+							 sizeof *e)) == NULL)
 					return 1;
 				e = ne;
 				cap = 2 * cap + 64;
 			}
-			e[n++] = (struct edge){jget_num(ev, "t", 0), is_req ? 1 : -1};
+			e[n++] = (struct edge){jget_num(ev, "t", 0),
+					       is_req ? 1 : -1};
 			ok += !is_req && st && strcmp(st, "ok") == 0;
 		}
 		cJSON_Delete(ev);
@@ -264,7 +281,9 @@ static int lateness(void)
 		cJSON *ev = cJSON_Parse(line);
 		const char *kind = jget_str(ev, "ev");
 		if (kind && strcmp(kind, "req") == 0 &&
-		    stats_push(&v, (jget_num(ev, "t", 0) - jget_num(ev, "t_sched", 0)) * 1e3) != 0)
+		    stats_push(&v, (jget_num(ev, "t", 0) -
+				    jget_num(ev, "t_sched", 0)) *
+				       1e3) != 0)
 			return 1;
 		cJSON_Delete(ev);
 	}
@@ -273,8 +292,8 @@ static int lateness(void)
 		fprintf(stderr, "tbperf: lateness: no req event\n");
 		return 1;
 	}
-	printf("%.6g %.6g %.6g\n", stats_percentile(&v, 50), stats_percentile(&v, 99),
-	       stats_percentile(&v, 100));
+	printf("%.6g %.6g %.6g\n", stats_percentile(&v, 50),
+	       stats_percentile(&v, 99), stats_percentile(&v, 100));
 	stats_vec_free(&v);
 	return 0;
 }
@@ -314,7 +333,8 @@ static int slope(double skip, const char *path)
 	while (getline(&line, &sz, in) > 0) {
 		cJSON *ev = cJSON_Parse(line);
 		const cJSON *proc = jget_obj(ev, "proc");
-		double t = jget_num(ev, "t", 0), rss = jget_num(proc, "rss_bytes", NAN);
+		double t = jget_num(ev, "t", 0),
+		       rss = jget_num(proc, "rss_bytes", NAN);
 		if (!isnan(rss) && jget_num(proc, "n", 1) != 0) {
 			if (isnan(t0))
 				t0 = t;
@@ -352,7 +372,9 @@ int main(int argc, char **argv)
 		return pcts();
 	if (argc >= 4 && strcmp(argv[1], "run") == 0)
 		return run(argv[2], argv + 3);
-	fprintf(stderr, "usage: tbperf fidelity EVENTS SIMLOG | median | pcts | synth EVENTS REQUESTS\n"
-		"       | scale EVENTS | lateness | slope SKIP MEMFILE | run FILE CMD...\n");
+	fprintf(stderr, "usage: tbperf fidelity EVENTS SIMLOG | median | pcts "
+			"| synth EVENTS REQUESTS\n"
+			"       | scale EVENTS | lateness | slope SKIP MEMFILE "
+			"| run FILE CMD...\n");
 	return 2;
 }

@@ -17,7 +17,8 @@
 static char dir[] = "/tmp/t_runfix.XXXXXX";
 
 #define NP 5
-static const char *names[NP] = {"short", "medium", "long", "reasoning", "instruction"};
+static const char *names[NP] = {"short", "medium", "long", "reasoning",
+				"instruction"};
 static const double ptok[NP] = {17, 40, 60, 30, 200};
 /* TTFT (s) and decode TPS of each prompt: very different per prompt */
 static const double TTFT[NP] = {0.1, 0.5, 2.0, 8.0, 0.02};
@@ -26,25 +27,25 @@ static const double DEC[NP] = {40, 42, 44, 46, 48};
 struct spec {
 	const char *file, *model, *quant, *prompts;
 	int conc, max_tokens, reps;
-	double ttft_x, dec_x;       /* every request's TTFT, decode scaled */
+	double ttft_x, dec_x; /* every request's TTFT, decode scaled */
 	double steady_gb, peak_gb, agg_tps;
-	int drop_per_request;       /* an older run: per_prompt only */
+	int drop_per_request; /* an older run: per_prompt only */
 };
 
 /* What the next runs written also have (clear() resets it). */
 static struct extra {
-	double load_s;              /* > 0: a load of that many seconds */
+	double load_s; /* > 0: a load of that many seconds */
 	int load_failed;
-	int checked, passed;        /* expect checks */
-	int failed;                 /* failed requests besides the ok ones */
-	double model_gb;            /* > 0: the server told the model's size */
-	double srv_decode;          /* > 0: the server's decode TPS, every request */
-	int shuffle;                /* gen --shuffle (a soak) */
-	int reasoning;              /* reasoning tokens; TTFO p50 = 2 x TTFT mean */
-	int context;                /* prompts with synthetic contexts of
-	                             * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
-	int sys;                    /* memory.system with the three below, each
-	                             * left out when negative (GB) */
+	int checked, passed; /* expect checks */
+	int failed;	     /* failed requests besides the ok ones */
+	double model_gb;     /* > 0: the server told the model's size */
+	double srv_decode;   /* > 0: the server's decode TPS, every request */
+	int shuffle;	     /* gen --shuffle (a soak) */
+	int reasoning;	     /* reasoning tokens; TTFO p50 = 2 x TTFT mean */
+	int context;	     /* prompts with synthetic contexts of
+			      * 1000 x (i + 1) tokens, prefill 1000 / (i + 1) */
+	int sys;	     /* memory.system with the three below, each
+			      * left out when negative (GB) */
 	double wired_gb, compressed_gb, swap_gb; /* peak, growth, growth */
 } X;
 
@@ -79,10 +80,12 @@ static void write_run(const struct spec *s)
 		o = cJSON_AddObjectToObject(pp, names[i]);
 		cJSON_AddNumberToObject(o, "n", s->reps);
 		cJSON_AddNumberToObject(o, "ok", s->reps);
-		cJSON_AddNumberToObject(cJSON_AddObjectToObject(o, "prompt_tokens"), "mean",
-					X.context ? 1000.0 * (i + 1) : ptok[i]);
+		cJSON_AddNumberToObject(
+		    cJSON_AddObjectToObject(o, "prompt_tokens"), "mean",
+		    X.context ? 1000.0 * (i + 1) : ptok[i]);
 		if (X.context) {
-			cJSON_AddNumberToObject(o, "synthetic_tokens", 1000 * (i + 1));
+			cJSON_AddNumberToObject(o, "synthetic_tokens",
+						1000 * (i + 1));
 			m = cJSON_AddObjectToObject(o, "prefill_tps");
 			cJSON_AddNumberToObject(m, "n", s->reps);
 			cJSON_AddNumberToObject(m, "mean", 1000.0 / (i + 1));
@@ -126,34 +129,40 @@ static void write_run(const struct spec *s)
 		cJSON_DeleteItemFromObject(d, "per_request");
 	stats_summarise(&dv, &ds);
 	stats_summarise(&tv, &ts);
-	m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"), "decode_tps");
+	m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"),
+				    "decode_tps");
 	cJSON_AddNumberToObject(m, "n", (double)ds.n);
 	cJSON_AddNumberToObject(m, "mean", ds.mean);
 	cJSON_AddNumberToObject(m, "ci95_lo", ds.ci_lo);
 	cJSON_AddNumberToObject(m, "ci95_hi", ds.ci_hi);
-	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttft_s");
+	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"),
+				    "ttft_s");
 	cJSON_AddNumberToObject(m, "mean", ts.mean);
 	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "e2e_s");
 	cJSON_AddNumberToObject(m, "mean", ts.mean + 1);
 	/* queue p95 of 1 ms per user, over the run's requests */
-	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "queue_delay_s");
+	m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"),
+				    "queue_delay_s");
 	cJSON_AddNumberToObject(m, "n", (double)ds.n);
 	cJSON_AddNumberToObject(m, "p95", 0.001 * s->conc);
 	if (X.reasoning) {
-		m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"), "ttfo_s");
+		m = cJSON_AddObjectToObject(cJSON_GetObjectItem(d, "metrics"),
+					    "ttfo_s");
 		cJSON_AddNumberToObject(m, "n", (double)ts.n);
 		cJSON_AddNumberToObject(m, "p50", 2 * ts.mean);
-		cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "tokens"), "reasoning",
-					X.reasoning);
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "tokens"),
+					"reasoning", X.reasoning);
 	}
 	if (X.srv_decode > 0) {
-		m = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "server_reported"), "decode_tps");
+		m = cJSON_AddObjectToObject(
+		    cJSON_AddObjectToObject(d, "server_reported"),
+		    "decode_tps");
 		cJSON_AddNumberToObject(m, "n", (double)ds.n);
 		cJSON_AddNumberToObject(m, "mean", X.srv_decode);
 	}
 	if (X.model_gb > 0)
-		cJSON_AddNumberToObject(cJSON_AddObjectToObject(run, "server"), "model_bytes",
-					X.model_gb * 1e9);
+		cJSON_AddNumberToObject(cJSON_AddObjectToObject(run, "server"),
+					"model_bytes", X.model_gb * 1e9);
 	o = cJSON_AddObjectToObject(d, "requests");
 	cJSON_AddNumberToObject(o, "measured", NP * s->reps + X.failed);
 	cJSON_AddNumberToObject(o, "ok", NP * s->reps);
@@ -168,9 +177,14 @@ static void write_run(const struct spec *s)
 			if (v[i] >= 0) {
 				/* a baseline of 1 GB: peak - growth */
 				m = cJSON_AddObjectToObject(sy, k[i]);
-				cJSON_AddNumberToObject(m, "baseline_bytes", 1e9);
-				cJSON_AddNumberToObject(m, "peak_bytes", i ? 1e9 + v[i] * 1e9 : v[i] * 1e9);
-				cJSON_AddNumberToObject(m, "growth_bytes", i ? v[i] * 1e9 : v[i] * 1e9 - 1e9);
+				cJSON_AddNumberToObject(m, "baseline_bytes",
+							1e9);
+				cJSON_AddNumberToObject(m, "peak_bytes",
+							i ? 1e9 + v[i] * 1e9
+							  : v[i] * 1e9);
+				cJSON_AddNumberToObject(m, "growth_bytes",
+							i ? v[i] * 1e9
+							  : v[i] * 1e9 - 1e9);
 			}
 	}
 	o = cJSON_AddObjectToObject(d, "throughput");
@@ -178,11 +192,13 @@ static void write_run(const struct spec *s)
 	cJSON_AddNumberToObject(o, "jain_fairness", 1 - 0.01 * s->conc);
 	if (X.load_s > 0 || X.load_failed) {
 		o = cJSON_AddObjectToObject(d, "load");
-		cJSON_AddStringToObject(o, "status", X.load_failed ? "error" : "ok");
+		cJSON_AddStringToObject(o, "status",
+					X.load_failed ? "error" : "ok");
 		if (!X.load_failed) {
 			cJSON_AddNumberToObject(o, "seconds", X.load_s);
 			/* the server's own figure: 0.2 s less */
-			cJSON_AddNumberToObject(o, "server_seconds", X.load_s - 0.2);
+			cJSON_AddNumberToObject(o, "server_seconds",
+						X.load_s - 0.2);
 		}
 	}
 	if (X.checked) {
@@ -213,7 +229,8 @@ static struct rd_set load(void)
 	return s;
 }
 
-static inline const struct rd_group *group(const struct rd_set *s, const char *key)
+static inline const struct rd_group *group(const struct rd_set *s,
+					   const char *key)
 {
 	for (int i = 0; i < s->ng; i++)
 		if (strcmp(s->g[i].key, key) == 0)

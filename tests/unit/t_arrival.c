@@ -38,9 +38,18 @@ static void check_shape(double k)
 	CHECK_NEAR(var, 0.01 / k, 0.01 / k * 0.05);
 }
 
-static void test_bursty(void) { check_shape(0.5); }
-static void test_poisson(void) { check_shape(1); }
-static void test_regular(void) { check_shape(4); }
+static void test_bursty(void)
+{
+	check_shape(0.5);
+}
+static void test_poisson(void)
+{
+	check_shape(1);
+}
+static void test_regular(void)
+{
+	check_shape(4);
+}
 
 static void test_constant_and_seed(void)
 {

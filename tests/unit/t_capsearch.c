@@ -53,15 +53,16 @@ static void test_exact(void)
 			CHECK_INT(st.undecided, 0);
 			/* every level runs once: half the bound */
 			CHECK(n <= cap_max_levels(max) / 2);
-			CHECK(search_requests(cap, max) <= cap_max_requests(max, 20, 4, 7));
+			CHECK(search_requests(cap, max) <=
+			      cap_max_requests(max, 20, 4, 7));
 		}
 }
 
 static void test_order(void)
 {
 	struct cap_step st;
-	struct cap_level lv[8] = {{1, SLO_HELD}, {2, SLO_HELD}, {4, SLO_HELD},
-				  {8, SLO_BROKE}};
+	struct cap_level lv[8] = {
+	    {1, SLO_HELD}, {2, SLO_HELD}, {4, SLO_HELD}, {8, SLO_BROKE}};
 
 	cap_next(lv, 0, 64, &st);
 	CHECK_INT(st.act, CAP_RUN);
@@ -88,8 +89,8 @@ static void test_zero(void)
 static void test_undecided(void)
 {
 	struct cap_step st;
-	struct cap_level lv[4] = {{1, SLO_HELD}, {2, SLO_UNDECIDED},
-				  {2, SLO_UNDECIDED}};
+	struct cap_level lv[4] = {
+	    {1, SLO_HELD}, {2, SLO_UNDECIDED}, {2, SLO_UNDECIDED}};
 
 	cap_next(lv, 2, 64, &st);
 	CHECK_INT(st.act, CAP_RERUN);
@@ -106,9 +107,9 @@ static void test_undecided(void)
 
 static void test_passes(void)
 {
-	CHECK_INT(cap_passes(1, 20, 4, 10, 0), 2);  /* 20 requests */
-	CHECK_INT(cap_passes(8, 20, 4, 10, 0), 4);  /* 32 → 40 */
-	CHECK_INT(cap_passes(8, 20, 4, 10, 1), 7);  /* 64 → 70 */
+	CHECK_INT(cap_passes(1, 20, 4, 10, 0), 2); /* 20 requests */
+	CHECK_INT(cap_passes(8, 20, 4, 10, 0), 4); /* 32 → 40 */
+	CHECK_INT(cap_passes(8, 20, 4, 10, 1), 7); /* 64 → 70 */
 	CHECK_INT(cap_passes(1, 2, 1, 0, 0), 2);
 	CHECK_INT(cap_max_levels(64), 2 * (7 + 5));
 	/* 1 user, at most: 20 requests, then 40 on a re-run */

@@ -1,5 +1,5 @@
-/* Unit tests for src/report/decide: the picks per model and across models, ties,
- * groups that may not be picked, and the several-users rule. */
+/* Unit tests for src/report/decide: the picks per model and across models,
+ * ties, groups that may not be picked, and the several-users rule. */
 #include "runfix.h"
 
 #include "decide.h"
@@ -22,9 +22,12 @@ static void test_per_model(void)
 	const struct decide_pick *p;
 
 	clear();
-	write_run(&(struct spec){"a.json", "M", "Q4", "std.json", 1, 32, 2, 1, 1.2, 100, 110, 80, 0});
-	write_run(&(struct spec){"b.json", "M", "Q8", "std.json", 1, 32, 2, 1, 1.0, 180, 190, 70, 0});
-	write_run(&(struct spec){"c.json", "N", "Q4", "std.json", 1, 32, 2, 1, 2.0, 50, 60, 150, 0});
+	write_run(&(struct spec){"a.json", "M", "Q4", "std.json", 1, 32, 2, 1,
+				 1.2, 100, 110, 80, 0});
+	write_run(&(struct spec){"b.json", "M", "Q8", "std.json", 1, 32, 2, 1,
+				 1.0, 180, 190, 70, 0});
+	write_run(&(struct spec){"c.json", "N", "Q4", "std.json", 1, 32, 2, 1,
+				 2.0, 50, 60, 150, 0});
 	s = decide_set();
 	CHECK_INT(dec.n_models, 2);
 	CHECK_STR(dec.models[0], "M");
@@ -57,8 +60,10 @@ static void test_ties_and_failures(void)
 	const struct decide_pick *p;
 
 	clear();
-	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1, 100, 110, 80, 0});
-	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 1, 1.005, 100.5, 110, 80, 0});
+	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1,
+				 100, 110, 80, 0});
+	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 1,
+				 1.005, 100.5, 110, 80, 0});
 	s = decide_set();
 	p = dec.picks[0];
 	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, 0);
@@ -69,7 +74,8 @@ static void test_ties_and_failures(void)
 	/* one failure in 6 requests: 17 %, over the 5 % limit */
 	clear();
 	X.failed = 1;
-	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 1, 1, 9, 100, 110, 80, 0});
+	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 1, 1, 9,
+				 100, 110, 80, 0});
 	s = load();
 	CHECK(s.g[0].sum.error_rate.v > DECIDE_MAX_ERROR_RATE);
 	CHECK(!decide_eligible(&s.g[0]));
@@ -86,17 +92,23 @@ static void test_users(void)
 	const struct decide_pick *p;
 
 	clear();
-	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 4, 1, 1, 100, 110, 40, 0});
-	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 2, 32, 4, 1, 1, 100, 110, 70, 0});
-	write_run(&(struct spec){"a4.json", "M", "A", "std.json", 4, 32, 4, 1, 1, 100, 110, 120, 0});
-	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 4, 1, 1, 100, 110, 40, 0});
-	write_run(&(struct spec){"b2.json", "M", "B", "std.json", 2, 32, 4, 1, 1, 100, 110, 75, 0});
+	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 4, 1,
+				 1, 100, 110, 40, 0});
+	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 2, 32, 4, 1,
+				 1, 100, 110, 70, 0});
+	write_run(&(struct spec){"a4.json", "M", "A", "std.json", 4, 32, 4, 1,
+				 1, 100, 110, 120, 0});
+	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 4, 1,
+				 1, 100, 110, 40, 0});
+	write_run(&(struct spec){"b2.json", "M", "B", "std.json", 2, 32, 4, 1,
+				 1, 100, 110, 75, 0});
 	s = decide_set();
 	p = dec.picks[0];
 	/* B never ran 4 users: 2 is the level both ran */
 	CHECK_NEAR(p[USE_USERS].level, 2, 0);
 	CHECK_STR(p[USE_USERS].best->key, "M · B");
-	CHECK_NEAR(decide_agg_at(p[USE_USERS].best, p[USE_USERS].wl, 2), 75, 1e-12);
+	CHECK_NEAR(decide_agg_at(p[USE_USERS].best, p[USE_USERS].wl, 2), 75,
+		   1e-12);
 	CHECK_STR(p[USE_USERS].next->key, "M · A");
 	decide_free(&dec);
 	rd_free(&s);

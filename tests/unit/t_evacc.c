@@ -28,12 +28,22 @@ static void test_request(void)
 	struct evacc a;
 
 	evacc_init(&a, 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"run\",\"t\":1,\"format\":\"tokbench-events\",\"version\":1,\"run_id\":\"r\"}"), 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"req\",\"t\":10,\"id\":5,\"prompt\":\"p\",\"expect\":\"^a\"}"), 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"tok\",\"t\":10.5,\"id\":5,\"ch\":\"content\"}"), 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"tok\",\"t\":10.7,\"id\":5,\"ch\":\"content\"}"), 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"done\",\"t\":11,\"id\":5,\"status\":\"ok\",\"text\":\"ab\","
-			   "\"tokens\":{\"content\":2}}"), 0);
+	CHECK_INT(feed(&a, "{\"ev\":\"run\",\"t\":1,\"format\":\"tokbench-"
+			   "events\",\"version\":1,\"run_id\":\"r\"}"),
+		  0);
+	CHECK_INT(feed(&a, "{\"ev\":\"req\",\"t\":10,\"id\":5,\"prompt\":\"p\","
+			   "\"expect\":\"^a\"}"),
+		  0);
+	CHECK_INT(
+	    feed(&a, "{\"ev\":\"tok\",\"t\":10.5,\"id\":5,\"ch\":\"content\"}"),
+	    0);
+	CHECK_INT(
+	    feed(&a, "{\"ev\":\"tok\",\"t\":10.7,\"id\":5,\"ch\":\"content\"}"),
+	    0);
+	CHECK_INT(feed(&a, "{\"ev\":\"done\",\"t\":11,\"id\":5,\"status\":"
+			   "\"ok\",\"text\":\"ab\","
+			   "\"tokens\":{\"content\":2}}"),
+		  0);
 	CHECK_INT((int)a.n_reqs, 1);
 	CHECK_INT((int)a.reqs[0].id, 5);
 	CHECK_NEAR(a.reqs[0].t_first_tok, 10.5, 0);
@@ -41,12 +51,14 @@ static void test_request(void)
 	CHECK_INT(a.reqs[0].quality, 1);
 	CHECK(a.reqs[0].bad == NULL);
 	CHECK_STR(a.prompts[0].sample, "ab");
-	CHECK_NEAR(a.itl_all.total, 1, 0);      /* one gap of 0.2 s */
+	CHECK_NEAR(a.itl_all.total, 1, 0); /* one gap of 0.2 s */
 	CHECK_NEAR(a.t_min, 1, 0);
 	CHECK_NEAR(a.t_max, 11, 0);
 	/* a done before its req's time cannot be true: marked, kept */
 	CHECK_INT(feed(&a, "{\"ev\":\"req\",\"t\":20,\"id\":2}"), 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"done\",\"t\":19,\"id\":2,\"status\":\"ok\"}"), 0);
+	CHECK_INT(
+	    feed(&a, "{\"ev\":\"done\",\"t\":19,\"id\":2,\"status\":\"ok\"}"),
+	    0);
 	evacc_sort(&a);
 	CHECK_INT((int)a.reqs[0].id, 2);
 	CHECK(a.reqs[0].bad != NULL);
@@ -64,8 +76,10 @@ static void test_errors(void)
 	CHECK_INT(warned, 1);
 	CHECK_INT((int)a.n_invalid, 1);
 	CHECK_INT(feed(&a, "{\"ev\":\"req\",\"t\":1,\"id\":0}"), -1);
-	CHECK_STR(a.err, "f.nd:7: \"id\" must be a whole number from 1 to 100000000");
-	CHECK_INT(feed(&a, "{\"ev\":\"run\",\"t\":1}"), -1); /* failed: no more */
+	CHECK_STR(a.err,
+		  "f.nd:7: \"id\" must be a whole number from 1 to 100000000");
+	CHECK_INT(feed(&a, "{\"ev\":\"run\",\"t\":1}"),
+		  -1); /* failed: no more */
 	evacc_free(&a);
 
 	evacc_init(&a, 0);
@@ -75,7 +89,9 @@ static void test_errors(void)
 	evacc_free(&a);
 
 	evacc_init(&a, 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":1,\"format\":\"tokbench-events\",\"version\":99}"), -1);
+	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":1,\"format\":\"tokbench-"
+			   "events\",\"version\":99}"),
+		  -1);
 	CHECK(strstr(a.err, "version 99 is newer") != NULL);
 	evacc_free(&a);
 
@@ -91,8 +107,10 @@ static void test_mem(void)
 	struct evacc a;
 
 	evacc_init(&a, 0);
-	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":2,\"proc\":{\"rss_bytes\":5,\"footprint_bytes\":7},"
-			   "\"gpu\":[{\"used_bytes\":1},{\"used_bytes\":2}]}"), 0);
+	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":2,\"proc\":{\"rss_bytes\":5,"
+			   "\"footprint_bytes\":7},"
+			   "\"gpu\":[{\"used_bytes\":1},{\"used_bytes\":2}]}"),
+		  0);
 	CHECK_INT((int)a.n_mem, 1);
 	CHECK_NEAR(a.mem[0].bytes, 7, 0);
 	CHECK_NEAR(a.mem[0].gpu, 3, 0);
@@ -108,9 +126,11 @@ static void test_sys(void)
 
 	evacc_init(&a, 0);
 	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":3,\"sys\":{\"used_bytes\":9,"
-			   "\"wired_bytes\":-1,\"compressed_bytes\":\"4\",\"swap_used_bytes\":1e999}}"), 0);
+			   "\"wired_bytes\":-1,\"compressed_bytes\":\"4\","
+			   "\"swap_used_bytes\":1e999}}"),
+		  0);
 	CHECK_INT((int)a.n_sys, 1);
-	CHECK_INT((int)a.n_mem, 0);             /* no process or GPU figure */
+	CHECK_INT((int)a.n_mem, 0); /* no process or GPU figure */
 	CHECK_INT((int)a.n_samples, 1);
 	CHECK_NEAR(a.sys[0].t, 3, 0);
 	CHECK_NEAR(a.sys[0].v[MEMFIG_USED], 9, 0);
@@ -118,12 +138,15 @@ static void test_sys(void)
 	CHECK_NEAR(a.sys[0].v[MEMFIG_COMPRESSED], -1, 0);
 	CHECK_NEAR(a.sys[0].v[MEMFIG_SWAP_USED], -1, 0);
 	/* a sys of no figure agg reads is no sample */
-	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":4,\"sys\":{\"total_bytes\":9}}"), 0);
+	CHECK_INT(
+	    feed(&a, "{\"ev\":\"mem\",\"t\":4,\"sys\":{\"total_bytes\":9}}"),
+	    0);
 	CHECK_INT((int)a.n_samples, 1);
 	CHECK_INT((int)a.n_sys, 1);
 	/* proc and sys: one sample in each series */
 	CHECK_INT(feed(&a, "{\"ev\":\"mem\",\"t\":5,\"proc\":{\"rss_bytes\":5},"
-			   "\"sys\":{\"wired_bytes\":7}}"), 0);
+			   "\"sys\":{\"wired_bytes\":7}}"),
+		  0);
 	CHECK_INT((int)a.n_samples, 2);
 	CHECK_INT((int)a.n_sys, 2);
 	CHECK_INT((int)a.n_mem, 1);

@@ -18,16 +18,22 @@ static void test_pairs(void)
 	/* request 1: sent at 10.000 (llmsim got it at 10.001); chunks written
 	 * at 10.101, 10.201, read by gen at 10.102, 10.203; a role chunk and
 	 * another run's request are left out */
-	FILE *ev = text("{\"ev\":\"run\",\"t\":9,\"run_id\":\"R\"}\n"
-			"{\"ev\":\"req\",\"t\":10.000,\"id\":1}\n"
-			"{\"ev\":\"tok\",\"t\":10.05,\"id\":1,\"ch\":\"role\"}\n"
-			"{\"ev\":\"tok\",\"t\":10.102,\"id\":1,\"ch\":\"content\"}\n"
-			"{\"ev\":\"tok\",\"t\":10.203,\"id\":1,\"ch\":\"reasoning\"}\n");
-	FILE *log = text("{\"ev\":\"sim\",\"t\":10.001,\"what\":\"req\",\"rid\":\"R-1\"}\n"
-			 "{\"ev\":\"sim\",\"t\":10.05,\"what\":\"chunk\",\"rid\":\"R-1\",\"ch\":\"role\"}\n"
-			 "{\"ev\":\"sim\",\"t\":10.101,\"what\":\"chunk\",\"rid\":\"R-1\",\"ch\":\"content\"}\n"
-			 "{\"ev\":\"sim\",\"t\":10.201,\"what\":\"chunk\",\"rid\":\"R-1\",\"ch\":\"reasoning\"}\n"
-			 "{\"ev\":\"sim\",\"t\":10.3,\"what\":\"chunk\",\"rid\":\"Q-1\",\"ch\":\"content\"}\n");
+	FILE *ev = text(
+	    "{\"ev\":\"run\",\"t\":9,\"run_id\":\"R\"}\n"
+	    "{\"ev\":\"req\",\"t\":10.000,\"id\":1}\n"
+	    "{\"ev\":\"tok\",\"t\":10.05,\"id\":1,\"ch\":\"role\"}\n"
+	    "{\"ev\":\"tok\",\"t\":10.102,\"id\":1,\"ch\":\"content\"}\n"
+	    "{\"ev\":\"tok\",\"t\":10.203,\"id\":1,\"ch\":\"reasoning\"}\n");
+	FILE *log = text(
+	    "{\"ev\":\"sim\",\"t\":10.001,\"what\":\"req\",\"rid\":\"R-1\"}\n"
+	    "{\"ev\":\"sim\",\"t\":10.05,\"what\":\"chunk\",\"rid\":\"R-1\","
+	    "\"ch\":\"role\"}\n"
+	    "{\"ev\":\"sim\",\"t\":10.101,\"what\":\"chunk\",\"rid\":\"R-1\","
+	    "\"ch\":\"content\"}\n"
+	    "{\"ev\":\"sim\",\"t\":10.201,\"what\":\"chunk\",\"rid\":\"R-1\","
+	    "\"ch\":\"reasoning\"}\n"
+	    "{\"ev\":\"sim\",\"t\":10.3,\"what\":\"chunk\",\"rid\":\"Q-1\","
+	    "\"ch\":\"content\"}\n");
 	struct fidelity f;
 	char why[100];
 
@@ -35,7 +41,8 @@ static void test_pairs(void)
 	CHECK_INT((int)f.pairs, 2);
 	CHECK_INT((int)f.gen_chunks, 2);
 	CHECK_INT((int)f.sim_chunks, 2);
-	/* offsets 1 and 2 ms; TTFT gen 102 - llmsim 100 = 2 ms; ITL 101 - 100 */
+	/* offsets 1 and 2 ms; TTFT gen 102 - llmsim 100 = 2 ms; ITL 101 - 100
+	 */
 	CHECK_NEAR(f.offset.v[0], 1, 1e-6);
 	CHECK_NEAR(f.offset.v[1], 2, 1e-6);
 	CHECK_INT((int)f.ttft.n, 1);

@@ -8,7 +8,9 @@ static void test_status(void)
 	int i;
 
 	for (i = 0; i < FMT_ST_OTHER; i++)
-		CHECK_INT(formats_status_of(formats_status_name((enum formats_status)i)), i);
+		CHECK_INT(formats_status_of(
+			      formats_status_name((enum formats_status)i)),
+			  i);
 	CHECK_STR(formats_status_name(FMT_ST_CONNECT), "connect_error");
 	CHECK_STR(formats_status_name(FMT_ST_ABORTED), "aborted");
 	CHECK_INT(formats_status_of("nonsense"), FMT_ST_OTHER);
@@ -21,7 +23,9 @@ static void test_timeout(void)
 	int i;
 
 	for (i = 0; i < FMT_TO_OTHER; i++)
-		CHECK_INT(formats_timeout_of(formats_timeout_name((enum formats_timeout)i)), i);
+		CHECK_INT(formats_timeout_of(
+			      formats_timeout_name((enum formats_timeout)i)),
+			  i);
 	CHECK_STR(formats_timeout_name(FMT_TO_FIRST), "first");
 	CHECK_INT(formats_timeout_of("idle"), FMT_TO_IDLE);
 	CHECK_INT(formats_timeout_of("later"), FMT_TO_OTHER);
@@ -33,7 +37,9 @@ static void test_leak(void)
 	int i;
 
 	for (i = 0; i < LEAK_OTHER; i++)
-		CHECK_INT(formats_leak_of(formats_leak_name((enum formats_leak)i)), i);
+		CHECK_INT(
+		    formats_leak_of(formats_leak_name((enum formats_leak)i)),
+		    i);
 	CHECK_STR(formats_leak_name(LEAK_SUSPECTED), "leak suspected");
 	CHECK_STR(formats_leak_name(LEAK_FEW), "insufficient data");
 	CHECK_INT(formats_leak_of("no leak"), LEAK_NONE);

@@ -31,13 +31,16 @@ static void test_number(void)
 	CHECK_INT(g("{\"number\":12}", "no digits at all"), 0);
 	CHECK_INT(g("{\"number\":12}", ""), 0);
 	CHECK_INT(g("{\"number\":1000}", "1,000"), 1);
-	CHECK_INT(g("{\"number\":1}", "1,00"), 0); /* not a thousands group: 1 then 00 */
+	CHECK_INT(g("{\"number\":1}", "1,00"),
+		  0); /* not a thousands group: 1 then 00 */
 }
 
 static void test_exact(void)
 {
 	CHECK_INT(g("{\"exact\":[\"Paris\"]}", "Paris"), 1);
-	CHECK_INT(g("{\"exact\":[\"Paris\"]}", "The capital of France is:\n**Paris.**\n"), 1);
+	CHECK_INT(g("{\"exact\":[\"Paris\"]}",
+		    "The capital of France is:\n**Paris.**\n"),
+		  1);
 	CHECK_INT(g("{\"exact\":[\"Paris\"]}", "Answer: paris"), 1);
 	CHECK_INT(g("{\"exact\":[\"Au\"]}", "Final answer: `Au`"), 1);
 	/* a keyword anywhere is not an answer */
@@ -48,9 +51,14 @@ static void test_exact(void)
 
 static void test_json(void)
 {
-	CHECK_INT(g("{\"json\":{\"a\":1,\"b\":\"x\"}}", "{\"b\": \"x\", \"a\": 1}"), 1);
-	CHECK_INT(g("{\"json\":{\"a\":1,\"b\":\"x\"}}", "```json\n{\"a\":1,\"b\":\"x\"}\n```"), 1);
-	CHECK_INT(g("{\"json\":{\"a\":1}}", "{\"a\":1,\"c\":2}"), 0); /* exactly these */
+	CHECK_INT(
+	    g("{\"json\":{\"a\":1,\"b\":\"x\"}}", "{\"b\": \"x\", \"a\": 1}"),
+	    1);
+	CHECK_INT(g("{\"json\":{\"a\":1,\"b\":\"x\"}}",
+		    "```json\n{\"a\":1,\"b\":\"x\"}\n```"),
+		  1);
+	CHECK_INT(g("{\"json\":{\"a\":1}}", "{\"a\":1,\"c\":2}"),
+		  0); /* exactly these */
 	CHECK_INT(g("{\"json\":{\"a\":1}}", "{\"a\":2}"), 0);
 	CHECK_INT(g("{\"json\":{\"a\":1}}", "Here: {\"a\":1}"), 0);
 	CHECK_INT(g("{\"json\":{\"a\":1}}", "[1]"), 0);
@@ -67,11 +75,19 @@ static void test_lines(void)
 static void test_refused(void)
 {
 	static const char *const bad[] = {
-		"42", "{}", "{\"number\":1,\"exact\":[\"a\"]}", "{\"number\":\"1\"}",
-		"{\"exact\":\"Paris\"}", "{\"exact\":[]}", "{\"exact\":[1]}",
-		"{\"json\":[1]}", "{\"lines\":0}", "{\"lines\":1.5}",
-		"{\"exact\":[\"a\"],\"tol\":1}", "{\"number\":1,\"tol\":-1}",
-		"{\"number\":1,\"prefix\":\"-\"}",
+	    "42",
+	    "{}",
+	    "{\"number\":1,\"exact\":[\"a\"]}",
+	    "{\"number\":\"1\"}",
+	    "{\"exact\":\"Paris\"}",
+	    "{\"exact\":[]}",
+	    "{\"exact\":[1]}",
+	    "{\"json\":[1]}",
+	    "{\"lines\":0}",
+	    "{\"lines\":1.5}",
+	    "{\"exact\":[\"a\"],\"tol\":1}",
+	    "{\"number\":1,\"tol\":-1}",
+	    "{\"number\":1,\"prefix\":\"-\"}",
 	};
 
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -85,15 +101,20 @@ static void test_refused(void)
 static void test_answers(void)
 {
 	static const char *const specs[] = {
-		"{\"number\":42}", "{\"number\":-3.5}", "{\"exact\":[\"Paris\",\"paris\"]}",
-		"{\"json\":{\"a\":[1,2],\"b\":null}}", "{\"lines\":3,\"prefix\":\"- \"}",
+	    "{\"number\":42}",
+	    "{\"number\":-3.5}",
+	    "{\"exact\":[\"Paris\",\"paris\"]}",
+	    "{\"json\":{\"a\":[1,2],\"b\":null}}",
+	    "{\"lines\":3,\"prefix\":\"- \"}",
 	};
 	char buf[512];
 
 	for (size_t i = 0; i < sizeof specs / sizeof *specs; i++) {
 		cJSON *s = cJSON_Parse(specs[i]);
-		CHECK_INT(grade_text(s, grade_answer(s, 0, buf, sizeof buf)), 1);
-		CHECK_INT(grade_text(s, grade_answer(s, 1, buf, sizeof buf)), 0);
+		CHECK_INT(grade_text(s, grade_answer(s, 0, buf, sizeof buf)),
+			  1);
+		CHECK_INT(grade_text(s, grade_answer(s, 1, buf, sizeof buf)),
+			  0);
 		cJSON_Delete(s);
 	}
 }

@@ -99,7 +99,9 @@ static void test_lms_none_or_other(void)
 	s.n_loaded = 1;
 	strcpy(s.loaded, "qwen3-coder-next");
 	CHECK_INT(ident_check(&c, &s, why, sizeof why), 1);
-	CHECK(strstr(why, "\"qwen3-coder-next\", not \"minimax-m2.1@q4_k_m\"") != NULL);
+	CHECK(
+	    strstr(why, "\"qwen3-coder-next\", not \"minimax-m2.1@q4_k_m\"") !=
+	    NULL);
 }
 
 static void test_quant_backend_ctx(void)
@@ -120,14 +122,14 @@ static void test_quant_backend_ctx(void)
 	strcpy(s.backend, "gguf");
 	CHECK_INT(ident_check(&c, &s, why, sizeof why), 1);
 	CHECK(strstr(why, "backend=mlx") != NULL);
-	strcpy(s.backend, "safetensors");       /* Ollama's name for MLX weights */
+	strcpy(s.backend, "safetensors"); /* Ollama's name for MLX weights */
 	CHECK_INT(ident_check(&c, &s, why, sizeof why), 0);
 	c.backend = "gguf";
 	CHECK_INT(ident_check(&c, &s, why, sizeof why), 1);
-	strcpy(s.backend, "sim");               /* llmsim's: no format told */
+	strcpy(s.backend, "sim"); /* llmsim's: no format told */
 	CHECK_INT(ident_check(&c, &s, why, sizeof why), 0);
 	c.backend = "mlx";
-	strcpy(s.quant, "none");                /* llmsim's default: no quantization */
+	strcpy(s.quant, "none"); /* llmsim's default: no quantization */
 	c.quant = "Q8_0";
 	CHECK_INT(ident_check(&c, &s, why, sizeof why), 0);
 	c.quant = "4bit";

@@ -7,8 +7,9 @@
 #include "jget.h"
 
 static const char doc[] =
-	"{\"n\":2.5,\"s\":\"x\",\"o\":{\"a\":{\"b\":7}},\"arr\":[1],"
-	"\"a_very_long_key_name_that_is_longer_than_sixty_four_characters_in_total_x\":{\"k\":1}}";
+    "{\"n\":2.5,\"s\":\"x\",\"o\":{\"a\":{\"b\":7}},\"arr\":[1],"
+    "\"a_very_long_key_name_that_is_longer_than_sixty_four_characters_in_total_"
+    "x\":{\"k\":1}}";
 
 static void test_typed(void)
 {
@@ -16,7 +17,7 @@ static void test_typed(void)
 	char buf[8] = "keep";
 
 	CHECK_NEAR(jget_num(j, "n", -1), 2.5, 0);
-	CHECK_NEAR(jget_num(j, "s", -1), -1, 0);  /* not a number */
+	CHECK_NEAR(jget_num(j, "s", -1), -1, 0); /* not a number */
 	CHECK_NEAR(jget_num(j, "none", 9), 9, 0);
 	CHECK_NEAR(jget_num(NULL, "n", 3), 3, 0);
 	CHECK_STR(jget_str(j, "s"), "x");
@@ -38,10 +39,14 @@ static void test_path(void)
 	CHECK_NEAR(jget_path_num(j, "o.a.b", -1), 7, 0);
 	CHECK(isnan(jget_path_num(j, "o.a.c", NAN)));
 	CHECK(jget_path(j, "o.a") != NULL);
-	CHECK(jget_path(j, "o.ab") == NULL);   /* no prefix matches */
-	CHECK(jget_path(j, "arr.x") == NULL);  /* not an object */
+	CHECK(jget_path(j, "o.ab") == NULL);  /* no prefix matches */
+	CHECK(jget_path(j, "arr.x") == NULL); /* not an object */
 	CHECK_STR(jget_path_str(j, "s"), "x");
-	CHECK_NEAR(jget_path_num(j, "a_very_long_key_name_that_is_longer_than_sixty_four_characters_in_total_x.k", 0), 1, 0);
+	CHECK_NEAR(jget_path_num(j,
+				 "a_very_long_key_name_that_is_longer_than_"
+				 "sixty_four_characters_in_total_x.k",
+				 0),
+		   1, 0);
 	cJSON_Delete(j);
 }
 

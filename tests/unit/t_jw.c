@@ -38,15 +38,15 @@ static void test_plain_and_specials(void)
 static void test_utf8_len(void)
 {
 	CHECK_INT(jw_utf8_len("a", 1), 1);
-	CHECK_INT(jw_utf8_len("\xc3\xa9", 2), 2);          /* é */
-	CHECK_INT(jw_utf8_len("\xc3\xa9", 1), 0);          /* cut short */
-	CHECK_INT(jw_utf8_len("\xe9\x87\x8f", 3), 3);      /* 量 */
-	CHECK_INT(jw_utf8_len("\xf0\x9f\x98\x80", 4), 4);  /* an emoji */
-	CHECK_INT(jw_utf8_len("\xc0\xaf", 2), 0);          /* overlong / */
-	CHECK_INT(jw_utf8_len("\xe0\x80\xaf", 3), 0);      /* overlong, 3 bytes */
-	CHECK_INT(jw_utf8_len("\xed\xa0\x80", 3), 0);      /* a surrogate */
-	CHECK_INT(jw_utf8_len("\xf4\x90\x80\x80", 4), 0);  /* past U+10FFFF */
-	CHECK_INT(jw_utf8_len("\x80", 1), 0);              /* a lone continuation */
+	CHECK_INT(jw_utf8_len("\xc3\xa9", 2), 2);	  /* é */
+	CHECK_INT(jw_utf8_len("\xc3\xa9", 1), 0);	  /* cut short */
+	CHECK_INT(jw_utf8_len("\xe9\x87\x8f", 3), 3);	  /* 量 */
+	CHECK_INT(jw_utf8_len("\xf0\x9f\x98\x80", 4), 4); /* an emoji */
+	CHECK_INT(jw_utf8_len("\xc0\xaf", 2), 0);	  /* overlong / */
+	CHECK_INT(jw_utf8_len("\xe0\x80\xaf", 3), 0); /* overlong, 3 bytes */
+	CHECK_INT(jw_utf8_len("\xed\xa0\x80", 3), 0); /* a surrogate */
+	CHECK_INT(jw_utf8_len("\xf4\x90\x80\x80", 4), 0); /* past U+10FFFF */
+	CHECK_INT(jw_utf8_len("\x80", 1), 0); /* a lone continuation */
 }
 
 static void test_utf8(void)
@@ -102,10 +102,10 @@ static void test_object_line(void)
 	char line[512];
 	CHECK(fgets(line, sizeof line, f) != NULL);
 	CHECK_STR(line, "{\"ev\":\"tok\",\"t\":1795366950.123457,\"id\":3,"
-		  "\"text\":\"line\\nnext \\\"q\\\"\",\"none\":null,"
-		  "\"warm\":true,\"nan\":null,\"negzero\":0.00,"
-		  "\"xs\":[1,{\"k\":null}],"
-		  "\"usage\":{\"completion_tokens\":8}}\n");
+			"\"text\":\"line\\nnext \\\"q\\\"\",\"none\":null,"
+			"\"warm\":true,\"nan\":null,\"negzero\":0.00,"
+			"\"xs\":[1,{\"k\":null}],"
+			"\"usage\":{\"completion_tokens\":8}}\n");
 	CHECK(fgets(line, sizeof line, f) != NULL);
 	CHECK_STR(line, "{\"n\":2}\n");
 	fclose(f);
@@ -137,7 +137,8 @@ static void test_roundtrip_all_bytes(void)
 		const char *s = v->valuestring;
 		CHECK(strlen(s) > 255);
 		for (i = 1; i < 128; i++)
-			if (s[2 * (i - 1)] != (char)i || s[2 * (i - 1) + 1] != 'x')
+			if (s[2 * (i - 1)] != (char)i ||
+			    s[2 * (i - 1) + 1] != 'x')
 				bad++;
 	}
 	CHECK_INT(bad, 0);

@@ -38,19 +38,27 @@ static int parse(const char *s, int ollama)
  * (openai/openai.go ChunkChoice.Logprobs, v0.33.0-rc2) is the same. */
 static void test_openai_chat(void)
 {
-	CHECK_INT(parse("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+	CHECK_INT(
+	    parse(
+		"{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
 		"\"logprobs\":{\"content\":[{\"token\":\"Hi\",\"logprob\":-0.1,"
-		"\"bytes\":[72,105],\"top_logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.1,"
-		"\"bytes\":[72,105]},{\"token\":\"Hello\",\"logprob\":-2.4,\"bytes\":null}]}],"
-		"\"refusal\":null},\"finish_reason\":null}]}", 0), 1);
+		"\"bytes\":[72,105],\"top_logprobs\":[{\"token\":\"Hi\","
+		"\"logprob\":-0.1,"
+		"\"bytes\":[72,105]},{\"token\":\"Hello\",\"logprob\":-2.4,"
+		"\"bytes\":null}]}],"
+		"\"refusal\":null},\"finish_reason\":null}]}",
+		0),
+	    1);
 	CHECK_STR(got[0].tok.tok, "Hi");
 	CHECK_NEAR(got[0].tok.lp, -0.1, 1e-12);
 	CHECK_INT(got[0].ntop, 2);
 	CHECK_STR(got[0].top[1].tok, "Hello");
 	CHECK_NEAR(got[0].top[1].lp, -2.4, 1e-12);
 	/* no logprobs at all, and null (llama-server's completions default) */
-	CHECK_INT(parse("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]}", 0), -1);
-	CHECK_INT(parse("{\"choices\":[{\"text\":\"x\",\"logprobs\":null}]}", 0), -1);
+	CHECK_INT(parse("{\"choices\":[{\"delta\":{\"content\":\"x\"}}]}", 0),
+		  -1);
+	CHECK_INT(
+	    parse("{\"choices\":[{\"text\":\"x\",\"logprobs\":null}]}", 0), -1);
 }
 
 /* llama-server tools/server/server-task.cpp (00efb3e):
@@ -59,17 +67,26 @@ static void test_openai_chat(void)
  * completion_probabilities. */
 static void test_llama_server(void)
 {
-	CHECK_INT(parse("{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":"
-		"{\"content\":\" a\"},\"logprobs\":{\"content\":[{\"id\":7,\"token\":\" a\","
-		"\"bytes\":[32,97],\"logprob\":-0.5,\"top_logprobs\":[{\"id\":7,\"token\":"
-		"\" a\",\"bytes\":[32,97],\"logprob\":-0.5}]}]}}],\"object\":"
-		"\"chat.completion.chunk\"}", 0), 1);
+	CHECK_INT(
+	    parse("{\"choices\":[{\"finish_reason\":null,\"index\":0,\"delta\":"
+		  "{\"content\":\" "
+		  "a\"},\"logprobs\":{\"content\":[{\"id\":7,\"token\":\" a\","
+		  "\"bytes\":[32,97],\"logprob\":-0.5,\"top_logprobs\":[{"
+		  "\"id\":7,\"token\":"
+		  "\" a\",\"bytes\":[32,97],\"logprob\":-0.5}]}]}}],\"object\":"
+		  "\"chat.completion.chunk\"}",
+		  0),
+	    1);
 	CHECK_STR(got[0].top[0].tok, " a");
-	/* /completion's own stream: read from the root, probabilities as logs */
+	/* /completion's own stream: read from the root, probabilities as logs
+	 */
 	struct oai_chunk c;
-	const char *s = "{\"content\":\" b\",\"stop\":false,\"completion_probabilities\":[{\"token\":\" b\","
-		"\"prob\":0.25,\"top_probs\":[{\"token\":\" b\",\"prob\":0.25},"
-		"{\"token\":\" c\",\"prob\":0.5}]}]}";
+	const char *s =
+	    "{\"content\":\" "
+	    "b\",\"stop\":false,\"completion_probabilities\":[{\"token\":\" "
+	    "b\","
+	    "\"prob\":0.25,\"top_probs\":[{\"token\":\" b\",\"prob\":0.25},"
+	    "{\"token\":\" c\",\"prob\":0.5}]}]}";
 	oai_decode(s, strlen(s), &c);
 	ngot = 0;
 	CHECK_INT(lp_parse(c.choice, c.root, on_pos, NULL), 1);
@@ -84,31 +101,48 @@ static void test_llama_server(void)
  * an object, not sorted: the argmax is "Hello", not the chosen "Hi". */
 static void test_legacy(void)
 {
-	CHECK_INT(parse("{\"id\":\"cmpl-8\",\"object\":\"text_completion\",\"choices\":"
-		"[{\"text\":\"Hi\",\"index\":0,\"logprobs\":{\"tokens\":[\"Hi\"],"
-		"\"token_logprobs\":[-1.0273004],\"top_logprobs\":[{\"Hi\":-1.0273004,"
-		"\"Hello\":-0.73042536}],\"text_offset\":[18]},\"finish_reason\":null}],"
-		"\"model\":\"gpt-3.5-turbo-instruct\"}", 0), 1);
+	CHECK_INT(
+	    parse(
+		"{\"id\":\"cmpl-8\",\"object\":\"text_completion\",\"choices\":"
+		"[{\"text\":\"Hi\",\"index\":0,\"logprobs\":{\"tokens\":["
+		"\"Hi\"],"
+		"\"token_logprobs\":[-1.0273004],\"top_logprobs\":[{\"Hi\":-1."
+		"0273004,"
+		"\"Hello\":-0.73042536}],\"text_offset\":[18]},\"finish_"
+		"reason\":null}],"
+		"\"model\":\"gpt-3.5-turbo-instruct\"}",
+		0),
+	    1);
 	CHECK_STR(got[0].tok.tok, "Hi");
 	CHECK_INT(got[0].ntop, 2);
 	CHECK_STR(got[0].top[lp_argmax(&got[0])].tok, "Hello");
 	/* its last chunk: empty lists are zero positions, not "none" */
-	CHECK_INT(parse("{\"choices\":[{\"text\":\"\",\"logprobs\":{\"tokens\":[],"
-		"\"token_logprobs\":[],\"top_logprobs\":[],\"text_offset\":[]}}]}", 0), 0);
+	CHECK_INT(
+	    parse("{\"choices\":[{\"text\":\"\",\"logprobs\":{\"tokens\":[],"
+		  "\"token_logprobs\":[],\"top_logprobs\":[],\"text_offset\":[]"
+		  "}}]}",
+		  0),
+	    0);
 }
 
 /* Ollama's native /api/chat line: api/types.go ChatResponse.Logprobs
  * (v0.33.0-rc2), a list of {token, logprob, bytes, top_logprobs}. */
 static void test_ollama_native(void)
 {
-	CHECK_INT(parse("{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":"
-		"\"Hi\"},\"done\":false,\"logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.2,"
-		"\"top_logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.2},{\"token\":\"Yo\","
-		"\"logprob\":-1.8}]}]}", 1), 1);
+	CHECK_INT(parse("{\"model\":\"m\",\"message\":{\"role\":\"assistant\","
+			"\"content\":"
+			"\"Hi\"},\"done\":false,\"logprobs\":[{\"token\":"
+			"\"Hi\",\"logprob\":-0.2,"
+			"\"top_logprobs\":[{\"token\":\"Hi\",\"logprob\":-0.2},"
+			"{\"token\":\"Yo\","
+			"\"logprob\":-1.8}]}]}",
+			1),
+		  1);
 	CHECK_INT(got[0].ntop, 2);
 }
 
-static struct lp_pos mk(const char *tok, int n, const char *const *t, const double *p)
+static struct lp_pos mk(const char *tok, int n, const char *const *t,
+			const double *p)
 {
 	struct lp_pos x;
 
@@ -128,10 +162,11 @@ static struct lp_pos mk(const char *tok, int n, const char *const *t, const doub
 static void test_kl(void)
 {
 	static const char *const ab[] = {"a", "b"}, *const ac[] = {"a", "c"},
-		*const ba[] = {"b", "a"};
-	static const double p[] = {0.5, 0.3}, q[] = {0.4, 0.4}, q2[] = {0.4, 0.4},
-		pr[] = {0.3, 0.5};
-	struct lp_pos r = mk("a", 2, ab, p), c = mk("a", 2, ab, q), d = mk("a", 2, ac, q2);
+				 *const ba[] = {"b", "a"};
+	static const double p[] = {0.5, 0.3}, q[] = {0.4, 0.4},
+			    q2[] = {0.4, 0.4}, pr[] = {0.3, 0.5};
+	struct lp_pos r = mk("a", 2, ab, p), c = mk("a", 2, ab, q),
+		      d = mk("a", 2, ac, q2);
 	struct lp_pos e = mk("a", 2, ba, pr);
 
 	CHECK_NEAR(lp_kl_topk(&r, &r), 0, 1e-12);
@@ -160,24 +195,32 @@ static void test_kl(void)
 
 /* A run's events, made by hand: tokens per prompt, every position's
  * alternatives a (0.6) and b (0.4), or with flip, b (0.6) and a (0.4). */
-static void feed(struct lpq_run *r, const char *family, const char *toks, int flip_at)
+static void feed(struct lpq_run *r, const char *family, const char *toks,
+		 int flip_at)
 {
 	char line[4096];
-	int n = snprintf(line, sizeof line, "{\"ev\":\"run\",\"model\":\"m\",\"labels\":"
-			 "{\"family\":\"%s\"},\"config\":{\"logprobs\":2}}", family);
+	int n = snprintf(line, sizeof line,
+			 "{\"ev\":\"run\",\"model\":\"m\",\"labels\":"
+			 "{\"family\":\"%s\"},\"config\":{\"logprobs\":2}}",
+			 family);
 	cJSON *o = cJSON_Parse(line);
 
 	lpq_event(r, o);
 	cJSON_Delete(o);
-	o = cJSON_Parse("{\"ev\":\"req\",\"id\":1,\"prompt\":\"p\",\"warmup\":false}");
+	o = cJSON_Parse(
+	    "{\"ev\":\"req\",\"id\":1,\"prompt\":\"p\",\"warmup\":false}");
 	lpq_event(r, o);
 	cJSON_Delete(o);
-	n = snprintf(line, sizeof line, "{\"ev\":\"done\",\"id\":1,\"status\":\"ok\","
+	n = snprintf(line, sizeof line,
+		     "{\"ev\":\"done\",\"id\":1,\"status\":\"ok\","
 		     "\"logprobs\":{\"given\":\"all\",\"content\":[");
 	for (int i = 0; toks[i]; i++)
-		n += snprintf(line + n, sizeof line - (size_t)n, "%s{\"t\":\"%c\",\"lp\":-0.5,"
-			      "\"top\":[[\"a\",%f],[\"b\",%f]]}", i ? "," : "", toks[i],
-			      log(i >= flip_at ? 0.4 : 0.6), log(i >= flip_at ? 0.6 : 0.4));
+		n += snprintf(line + n, sizeof line - (size_t)n,
+			      "%s{\"t\":\"%c\",\"lp\":-0.5,"
+			      "\"top\":[[\"a\",%f],[\"b\",%f]]}",
+			      i ? "," : "", toks[i],
+			      log(i >= flip_at ? 0.4 : 0.6),
+			      log(i >= flip_at ? 0.6 : 0.4));
 	snprintf(line + n, sizeof line - (size_t)n, "]}}");
 	o = cJSON_Parse(line);
 	lpq_event(r, o);

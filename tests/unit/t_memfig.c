@@ -7,19 +7,22 @@
 static void test_baseline_peak_timeline(void)
 {
 	struct memfig_sample m[] = {
-		{12, 170e6, 0}, {10, 100e6, 5e9}, {11, 180e6, 7e9}, {9, 90e6, 0}};
+	    {12, 170e6, 0}, {10, 100e6, 5e9}, {11, 180e6, 7e9}, {9, 90e6, 0}};
 	double gpu, pts[3][2];
 	int before, n;
 
 	memfig_sort(m, 4);
 	CHECK_NEAR(m[0].t, 9, 0);
-	CHECK_NEAR(memfig_baseline(m, 4, 10, &before), 100e6, 0); /* at first send */
+	CHECK_NEAR(memfig_baseline(m, 4, 10, &before), 100e6,
+		   0); /* at first send */
 	CHECK_INT(before, 1);
-	CHECK_NEAR(memfig_baseline(m, 4, 5, &before), 90e6, 0); /* none before */
+	CHECK_NEAR(memfig_baseline(m, 4, 5, &before), 90e6,
+		   0); /* none before */
 	CHECK_INT(before, 0);
 	CHECK_NEAR(memfig_peak(m, 4, &gpu), 180e6, 0);
 	CHECK_NEAR(gpu, 7e9, 0);
-	/* 3 slots over 9..12 s: [9, 10.5) -> 100, [10.5, 12) -> 180, 12 -> 170 */
+	/* 3 slots over 9..12 s: [9, 10.5) -> 100, [10.5, 12) -> 180, 12 -> 170
+	 */
 	n = memfig_timeline(m, 4, 10, pts, 3);
 	CHECK_INT(n, 3);
 	CHECK_NEAR(pts[0][0], -1, 1e-9);
@@ -34,9 +37,11 @@ static void test_baseline_peak_timeline(void)
  * baseline is then the first real sample, never the -1 before it. */
 static void test_known(void)
 {
-	struct memfig_sample m[] = {
-		{9, -1, 5e9}, {10, -1, 0}, {11, 180e6, 6e9}, {12, -1, 7e9},
-		{13, 170e6, 0}};
+	struct memfig_sample m[] = {{9, -1, 5e9},
+				    {10, -1, 0},
+				    {11, 180e6, 6e9},
+				    {12, -1, 7e9},
+				    {13, 170e6, 0}};
 	double gpu;
 	int before;
 	size_t n = memfig_known(m, 5);
@@ -58,10 +63,10 @@ static void test_sys_span(void)
 {
 	/* wired, compressed, swap used, used (GB); sorted here by time */
 	struct memfig_sys s[] = {
-		{12, {40e9, 6e9, -1, 300e9}},
-		{9, {10e9, 1e9, 0.5e9, 100e9}},
-		{10, {-1, -1, 0.5e9, 120e9}},
-		{11, {50e9, 2e9, 4.5e9, -1}},
+	    {12, {40e9, 6e9, -1, 300e9}},
+	    {9, {10e9, 1e9, 0.5e9, 100e9}},
+	    {10, {-1, -1, 0.5e9, 120e9}},
+	    {11, {50e9, 2e9, 4.5e9, -1}},
 	};
 	struct memfig_span f = {0, 0, 0, 0};
 
@@ -75,9 +80,9 @@ static void test_sys_span(void)
 	CHECK_NEAR(f.growth, 40e9, 0);
 	CHECK_INT((int)f.n, 3);
 	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_COMPRESSED, 10, &f), 0);
-	CHECK_NEAR(f.growth, 5e9, 0);           /* 6 - 1 */
+	CHECK_NEAR(f.growth, 5e9, 0); /* 6 - 1 */
 	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_SWAP_USED, 10, &f), 0);
-	CHECK_NEAR(f.baseline, 0.5e9, 0);       /* at 10 itself */
+	CHECK_NEAR(f.baseline, 0.5e9, 0); /* at 10 itself */
 	CHECK_NEAR(f.peak, 4.5e9, 0);
 	CHECK_NEAR(f.growth, 4e9, 0);
 	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_USED, 10, &f), 0);
@@ -86,19 +91,22 @@ static void test_sys_span(void)
 	/* no sample before the first request (5): the first carrying it */
 	CHECK_INT(memfig_sys_span(s, 4, MEMFIG_WIRED, 5, &f), 0);
 	CHECK_NEAR(f.baseline, 10e9, 0);
-	CHECK_INT(memfig_sys_span(s + 1, 1, MEMFIG_WIRED, 5, &f), -1); /* -1 alone */
-	CHECK_NEAR(f.baseline, 10e9, 0);        /* untouched */
+	CHECK_INT(memfig_sys_span(s + 1, 1, MEMFIG_WIRED, 5, &f),
+		  -1);			 /* -1 alone */
+	CHECK_NEAR(f.baseline, 10e9, 0); /* untouched */
 	/* unknown everywhere (Linux has no wired memory): no figure, not 0 */
-	struct memfig_sys lin[] = {{1, {-1, -1, 0, 5e9}}, {2, {-1, -1, 0, 6e9}}};
+	struct memfig_sys lin[] = {{1, {-1, -1, 0, 5e9}},
+				   {2, {-1, -1, 0, 6e9}}};
 	CHECK_INT(memfig_sys_span(lin, 2, MEMFIG_WIRED, 1, &f), -1);
 	CHECK_INT(memfig_sys_span(lin, 2, MEMFIG_COMPRESSED, 1, &f), -1);
 	CHECK_INT(memfig_sys_span(lin, 2, MEMFIG_SWAP_USED, 1, &f), 0);
-	CHECK_NEAR(f.peak, 0, 0);               /* a measured 0 is a figure */
+	CHECK_NEAR(f.peak, 0, 0); /* a measured 0 is a figure */
 }
 
 /* n requests ending at t = dt, 2 dt, ..., each followed by a sample of
  * base + step * i MB (+ wobble on odd ones). */
-static void leak_dt(double step, double wobble, int n, double dt, struct memfig_leak *lk)
+static void leak_dt(double step, double wobble, int n, double dt,
+		    struct memfig_leak *lk)
 {
 	struct memfig_sample m[64];
 	double done[64];
@@ -123,9 +131,9 @@ static void leak(double step, double wobble, int n, struct memfig_leak *lk)
  * ramp before it and a spike are left out or outvoted. */
 static void test_steady(void)
 {
-	struct memfig_sample m[] = {
-		{0, 10e6, 0}, {1, 50e6, 0}, {2, 100e6, 0}, {3, 101e6, 0},
-		{4, 300e6, 0}, {5, 102e6, 0}, {6, 100e6, 0}, {9, 400e6, 0}};
+	struct memfig_sample m[] = {{0, 10e6, 0},  {1, 50e6, 0},  {2, 100e6, 0},
+				    {3, 101e6, 0}, {4, 300e6, 0}, {5, 102e6, 0},
+				    {6, 100e6, 0}, {9, 400e6, 0}};
 
 	/* window 2..6: 100 100 101 102 300 -> rank ceil(2.5) = 3 -> 101 */
 	CHECK_NEAR(memfig_steady(m, 8, 2, 6), 101e6, 0);
@@ -143,7 +151,7 @@ static void test_leak_verdicts(void)
 	leak(5, 0, 20, &lk);
 	CHECK_INT(lk.verdict, LEAK_SUSPECTED);
 	CHECK_NEAR(lk.mb_per_request, 5, 1e-9);
-	CHECK_NEAR(lk.req_lo, 5, 1e-9);             /* a straight line: no spread */
+	CHECK_NEAR(lk.req_lo, 5, 1e-9); /* a straight line: no spread */
 	CHECK_NEAR(lk.r2, 1, 1e-9);
 	CHECK_NEAR(lk.mb_per_minute, 5 * 60, 1e-6);
 	/* 0.5 MB per request is under its threshold, but 30 MB a minute over

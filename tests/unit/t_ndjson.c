@@ -84,8 +84,10 @@ static void test_invalid_lenient(void)
 	CHECK_INT(s.line[0], 2);
 	CHECK_INT(s.line[1], 3);
 	CHECK_INT(s.line[2], 5); /* a truncated last line */
-	CHECK_STR(s.reason[1], "run.ndjson:3: text after the JSON value at byte 9");
-	CHECK(strncmp(s.reason[0], "run.ndjson:2: invalid JSON at byte", 34) == 0);
+	CHECK_STR(s.reason[1],
+		  "run.ndjson:3: text after the JSON value at byte 9");
+	CHECK(strncmp(s.reason[0], "run.ndjson:2: invalid JSON at byte", 34) ==
+	      0);
 	ndjson_close(r);
 	fclose(f);
 }
@@ -163,7 +165,8 @@ static void test_many_lines_across_refills(void)
 
 	for (i = 0; n < cap - 100; i++)
 		n += (size_t)sprintf(s + n, "{\"i\":%d,\"pad\":\"%.*s\"}\n", i,
-				     i % 37, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+				     i % 37,
+				     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	f = file_of(s, n);
 	r = ndjson_open(f, "many", ND_STRICT);
 	while (ndjson_next(r, &v) == ND_OK) {

@@ -17,13 +17,15 @@ static void test_role_and_content(void)
 	CHECK_INT(c.kind, OAI_CHUNK);
 	CHECK_INT(c.role_only, 1); /* llama-server's content:null */
 	CHECK(c.content == NULL);
-	dec("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}");
+	dec("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"\"}"
+	    "}]}");
 	CHECK_INT(c.role_only, 1); /* LM Studio, vLLM: content "" */
 	dec("{\"choices\":[{\"delta\":{\"content\":\"量子\"}}]}");
 	CHECK_INT(c.role_only, 0);
 	CHECK_INT(c.content_len, 6);
 	CHECK_STR(c.content, "量子");
-	dec("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":\"Hi\"}}]}");
+	dec("{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":"
+	    "\"Hi\"}}]}");
 	CHECK_INT(c.role_only, 0); /* a role with text is a token */
 	CHECK_INT(c.content_len, 2);
 }
@@ -33,17 +35,20 @@ static void test_reasoning_variants(void)
 	dec("{\"choices\":[{\"delta\":{\"reasoning_content\":\"think\"}}]}");
 	CHECK_INT(c.reasoning_len, 5);
 	CHECK(c.content == NULL);
-	dec("{\"choices\":[{\"delta\":{\"reasoning\":\"hmm\",\"content\":null}}]}");
+	dec("{\"choices\":[{\"delta\":{\"reasoning\":\"hmm\",\"content\":null}}"
+	    "]}");
 	CHECK_INT(c.reasoning_len, 3);
 }
 
 static void test_tools_finish_usage(void)
 {
 	dec("{\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,"
-	    "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]}}]}");
+	    "\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"a\\\":\"}}]}}]"
+	    "}");
 	CHECK_INT(c.has_tool, 1);
 	CHECK_INT(c.tool_len, 5);
-	dec("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}],"
+	dec("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":"
+	    "\"length\"}],"
 	    "\"timings\":{\"predicted_n\":12}}");
 	CHECK_STR(c.finish, "length");
 	CHECK(c.timings != NULL);
@@ -54,7 +59,8 @@ static void test_tools_finish_usage(void)
 	CHECK(c.finish == NULL);
 	dec("{\"choices\":[{\"text\":\" the\",\"finish_reason\":null}]}");
 	CHECK_STR(c.content, " the"); /* completions API */
-	dec("{\"choices\":[{\"delta\":{}}],\"stats\":{\"tokens_per_second\":3}}");
+	dec("{\"choices\":[{\"delta\":{}}],\"stats\":{\"tokens_per_second\":3}"
+	    "}");
 	CHECK(c.stats != NULL);
 }
 
@@ -81,7 +87,8 @@ static void test_done_error_bad(void)
 static void test_error_message(void)
 {
 	char buf[64];
-	const char *b1 = "{\"error\":{\"code\":500,\"message\":\"parse error\"}}";
+	const char *b1 =
+	    "{\"error\":{\"code\":500,\"message\":\"parse error\"}}";
 	const char *b2 = "{\"error\":\"model not found\"}";
 	const char *b3 = "<html>502</html>";
 

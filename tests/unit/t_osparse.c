@@ -28,7 +28,8 @@ static void test_proc_stat(void)
 	CHECK_STR(comm, "cat");
 	CHECK(ppid > 1);
 	free(s);
-	CHECK_INT(osparse_proc_stat("garbage", 7, &ppid, comm, sizeof comm), -1);
+	CHECK_INT(osparse_proc_stat("garbage", 7, &ppid, comm, sizeof comm),
+		  -1);
 	CHECK_INT(osparse_proc_stat("1 (x) ", 6, &ppid, comm, sizeof comm), -1);
 }
 
@@ -48,12 +49,16 @@ static void test_status_meminfo_smaps(void)
 	CHECK_INT(st.hwm, 2052 * 1024LL);
 	free(s);
 	/* The peak is its own line, not the current size. */
-	CHECK_INT(osparse_proc_status("Name:\tx\nVmHWM:\t  9000 kB\nVmRSS:\t 100 kB\n", 40, &st), 0);
+	CHECK_INT(
+	    osparse_proc_status(
+		"Name:\tx\nVmHWM:\t  9000 kB\nVmRSS:\t 100 kB\n", 40, &st),
+	    0);
 	CHECK_INT(st.hwm, 9000 * 1024LL);
 	CHECK_INT(st.rss, 100 * 1024LL);
 	s = fixture("linux-meminfo.txt", &n);
 	CHECK_INT(osparse_meminfo(s, n, &m), 0);
-	CHECK(m.total > 1000000000LL && m.available > 0 && m.available <= m.total);
+	CHECK(m.total > 1000000000LL && m.available > 0 &&
+	      m.available <= m.total);
 	CHECK(m.swap_total >= 0 && m.swap_free >= 0);
 	free(s);
 	s = fixture("linux-smaps_rollup.txt", &n);
@@ -117,10 +122,13 @@ static void test_ioreg(void)
 	CHECK_INT(used, 145963376640LL);
 	CHECK_STR(model, "Apple M3 Ultra");
 	free(s);
-	CHECK_INT(osparse_ioreg_gpu("no gpu", 6, &used, model, sizeof model), -1);
+	CHECK_INT(osparse_ioreg_gpu("no gpu", 6, &used, model, sizeof model),
+		  -1);
 	/* Found by fuzzing: a number at the very end was read past it. */
 	char cut[] = "\"In use system memory\"=12345";
-	CHECK_INT(osparse_ioreg_gpu(cut, sizeof cut - 3, &used, model, sizeof model), 0);
+	CHECK_INT(
+	    osparse_ioreg_gpu(cut, sizeof cut - 3, &used, model, sizeof model),
+	    0);
 	CHECK_INT(used, 123);
 }
 
@@ -148,13 +156,18 @@ static void test_vm_stat(void)
 	CHECK_INT(m.used, 109819838464LL + 194151923712LL + 2136588288LL);
 	CHECK_INT(m.available, total - m.used);
 	free(s);
-	CHECK_INT(osparse_vm_stat("Pages active: 5.\n", 16, &c), -1); /* no header */
-	CHECK_INT(osparse_vm_stat("(page size of 4096 bytes)\nPages free: 1.\n", 41, &c), -1);
+	CHECK_INT(osparse_vm_stat("Pages active: 5.\n", 16, &c),
+		  -1); /* no header */
+	CHECK_INT(osparse_vm_stat("(page size of 4096 bytes)\nPages free: 1.\n",
+				  41, &c),
+		  -1);
 	/* counts that would overflow the byte figures are refused */
-	const char *big = "(page size of 4096 bytes)\nPages active: 99999999999999.\n"
-			  "Pages wired down: 1.\n";
+	const char *big =
+	    "(page size of 4096 bytes)\nPages active: 99999999999999.\n"
+	    "Pages wired down: 1.\n";
 	CHECK_INT(osparse_vm_stat(big, strlen(big), &c), -1);
-	const char *ok = "(page size of 4096 bytes)\nPages active: 2.\nPages wired down: 1.\n";
+	const char *ok = "(page size of 4096 bytes)\nPages active: 2.\nPages "
+			 "wired down: 1.\n";
 	CHECK_INT(osparse_vm_stat(ok, strlen(ok), &c), 0);
 	CHECK_INT(c.compressed, -1); /* absent: -1, and counted as none */
 	osparse_darwin_mem(&c, 1 << 20, &m);

@@ -1,5 +1,5 @@
-/* Unit tests for src/matrix/plan and src/matrix/planest: plans parsed, refused with
- * file:line, and estimated. */
+/* Unit tests for src/matrix/plan and src/matrix/planest: plans parsed, refused
+ * with file:line, and estimated. */
 #include "tap.h"
 
 #include <math.h>
@@ -8,19 +8,18 @@
 #include "plan.h"
 #include "planest.h"
 
-static const char good[] =
-	"# a plan\n"
-	"[defaults]\n"
-	"reps = 2   # a comment\n"
-	"sweep = 1 2\n"
-	"\n"
-	"[alpha]\n"
-	"  model =  Alpha  \n"
-	"start = env A=1 llmsim --port 1\n"
-	"env = A=1\n"
-	"[beta.2]\r\n"
-	"reps = 5\r\n"
-	"extra =\n";
+static const char good[] = "# a plan\n"
+			   "[defaults]\n"
+			   "reps = 2   # a comment\n"
+			   "sweep = 1 2\n"
+			   "\n"
+			   "[alpha]\n"
+			   "  model =  Alpha  \n"
+			   "start = env A=1 llmsim --port 1\n"
+			   "env = A=1\n"
+			   "[beta.2]\r\n"
+			   "reps = 5\r\n"
+			   "extra =\n";
 
 static void test_parse(void)
 {
@@ -37,12 +36,12 @@ static void test_parse(void)
 	CHECK_STR(plan_entry(p, 1), "beta.2");
 	CHECK_STR(plan_get(p, 0, "model"), "Alpha");
 	CHECK_STR(plan_get(p, 0, "start"), "env A=1 llmsim --port 1");
-	CHECK_STR(plan_get(p, 0, "reps"), "2");      /* [defaults]' */
+	CHECK_STR(plan_get(p, 0, "reps"), "2"); /* [defaults]' */
 	CHECK_INT(plan_line(p, 0, "reps"), 3);
-	CHECK_STR(plan_get(p, 1, "reps"), "5");      /* its own, CR trimmed */
+	CHECK_STR(plan_get(p, 1, "reps"), "5"); /* its own, CR trimmed */
 	CHECK_INT(plan_line(p, 1, "reps"), 11);
-	CHECK_STR(plan_get(p, 1, "model"), "");      /* none */
-	CHECK_STR(plan_get(p, 1, "warmup"), "1");    /* built in */
+	CHECK_STR(plan_get(p, 1, "model"), "");	  /* none */
+	CHECK_STR(plan_get(p, 1, "warmup"), "1"); /* built in */
 	CHECK_INT(plan_line(p, 1, "warmup"), 0);
 	CHECK_STR(plan_get(p, 1, "per_user"), "4");
 	CHECK_STR(plan_get(p, 0, "sweep"), "1 2");
@@ -73,26 +72,32 @@ static void test_refused(void)
 	refused("[a]\nmodel\n", "b.conf:2: want 'key = value' or '[name]'");
 	refused("# nothing\n[defaults]\nreps = 1\n", "b.conf: no entries");
 	refused("[a]\n[b]\n[a]\n", "b.conf:3: [a] again (first at line 1)");
-	refused("[a]\nreps = three\n", "b.conf:2: [a] reps = three: want a number");
+	refused("[a]\nreps = three\n",
+		"b.conf:2: [a] reps = three: want a number");
 	refused("[defaults]\nest_tps = .5\n[a]\n",
 		"b.conf:2: [a] est_tps = .5: want a number");
-	refused("[a]\nleak = 1.2.3\n", "b.conf:2: [a] leak = 1.2.3: want a number");
-	refused("[a]\nsweep = 1 x\n", "b.conf:2: [a] sweep = 1 x: want whole numbers");
+	refused("[a]\nleak = 1.2.3\n",
+		"b.conf:2: [a] leak = 1.2.3: want a number");
+	refused("[a]\nsweep = 1 x\n",
+		"b.conf:2: [a] sweep = 1 x: want whole numbers");
 	refused("[a]\nladder = deep\n",
 		"b.conf:2: [a] ladder = deep: want whole numbers");
-	refused("[defaults]\nenv = X=1\n[a]\nload = lms load m\n",
-		"b.conf:2: [a] env = X=1: no engine would read it: only a server the "
-		"plan starts (start = ...) gets the entry's environment; lms load "
-		"passes LM Studio no variable. Start the engine in the entry (start = "
-		"llama-server ...), or set it where LM Studio itself is started");
+	refused(
+	    "[defaults]\nenv = X=1\n[a]\nload = lms load m\n",
+	    "b.conf:2: [a] env = X=1: no engine would read it: only a server "
+	    "the "
+	    "plan starts (start = ...) gets the entry's environment; lms load "
+	    "passes LM Studio no variable. Start the engine in the entry "
+	    "(start = "
+	    "llama-server ...), or set it where LM Studio itself is started");
 }
 
 static void test_numbers_accepted(void)
 {
 	char err[512] = "";
 	struct plan *p = plan_parse("[a]\nest_tps = 33.04\nleak =\nloads = 2.\n"
-				    "ladder = default\nmixed = 2 4\n", "n.conf",
-				    err, sizeof err);
+				    "ladder = default\nmixed = 2 4\n",
+				    "n.conf", err, sizeof err);
 
 	CHECK(p != NULL);
 	if (p)
@@ -106,17 +111,21 @@ static void test_set(void)
 	char err[256];
 
 	/* 3 + 1 chars: 1 + 1 tokens in; 10 + 256 out; "_" left out */
-	CHECK_INT(planest_set("{\"a\": {\"prompt\": \"abc\", \"max_tokens\": 10},"
-			      " \"b\": {\"prompt\": \"\xc3\xa9\"}, \"_c\": {}}",
-			      NULL, "", &w, err, sizeof err), 0);
+	CHECK_INT(
+	    planest_set("{\"a\": {\"prompt\": \"abc\", \"max_tokens\": 10},"
+			" \"b\": {\"prompt\": \"\xc3\xa9\"}, \"_c\": {}}",
+			NULL, "", &w, err, sizeof err),
+	    0);
 	CHECK_INT(w.requests, 2);
 	CHECK_INT(w.out, 266);
 	CHECK_INT(w.in, 2);
 	/* the plan's max_tokens, only some, messages and synthetic tokens */
-	CHECK_INT(planest_set("[{\"name\": \"x\", \"messages\": [{\"role\": \"u\"}],"
-			      " \"synthetic_tokens\": 100}, {\"name\": \"y\"},"
-			      " {\"name\": \"z\"}]", "x,z", "7", &w, err,
-			      sizeof err), 0);
+	CHECK_INT(
+	    planest_set("[{\"name\": \"x\", \"messages\": [{\"role\": \"u\"}],"
+			" \"synthetic_tokens\": 100}, {\"name\": \"y\"},"
+			" {\"name\": \"z\"}]",
+			"x,z", "7", &w, err, sizeof err),
+	    0);
 	CHECK_INT(w.requests, 2);
 	CHECK_INT(w.out, 14);
 	CHECK_INT(w.in, 100 + 5 + 2); /* [{"role":"u"}]: 14 chars; null: 4 */
@@ -128,11 +137,13 @@ static cJSON *run(const char *model, const char *quant, int c, double dec,
 {
 	char buf[512];
 
-	snprintf(buf, sizeof buf, "{\"format\": \"tokbench-run\", \"run\": "
-		 "{\"model\": \"%s\", \"labels\": {\"quant\": \"%s\"}, \"config\":"
-		 " {\"concurrency\": %d}}, \"metrics\": {\"decode_tps\": {\"p50\":"
-		 " %g}}, \"load\": {\"status\": \"ok\", \"seconds\": %g}}", model,
-		 quant, c, dec, load);
+	snprintf(
+	    buf, sizeof buf,
+	    "{\"format\": \"tokbench-run\", \"run\": "
+	    "{\"model\": \"%s\", \"labels\": {\"quant\": \"%s\"}, \"config\":"
+	    " {\"concurrency\": %d}}, \"metrics\": {\"decode_tps\": {\"p50\":"
+	    " %g}}, \"load\": {\"status\": \"ok\", \"seconds\": %g}}",
+	    model, quant, c, dec, load);
 	return cJSON_Parse(buf);
 }
 
@@ -164,7 +175,8 @@ static void test_hours(void)
 	/* 195 / 0.1 s + 2 loads x 1 s = 1952 s */
 	CHECK_NEAR(planest_hours(&w, 0.1, NAN, 1, 2), 0.5422, 1e-12);
 	CHECK_STR(planest_hours_text(0.5422, b, sizeof b), "33 min");
-	CHECK_NEAR(planest_hours(&w, 1, 13, NAN, 1), 0.0544, 1e-12); /* (195 + 1) s */
+	CHECK_NEAR(planest_hours(&w, 1, 13, NAN, 1), 0.0544,
+		   1e-12); /* (195 + 1) s */
 	CHECK_STR(planest_hours_text(11.43, b, sizeof b), "11.4 h");
 }
 

@@ -47,7 +47,8 @@ static pid_t listener(int *port)
 	pid_t pid;
 
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0 ||
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) != 0 ||
+	    listen(fd, 1) != 0 ||
 	    getsockname(fd, (struct sockaddr *)&a, &len) != 0 || pipe(pfd) != 0)
 		return -1;
 	*port = ntohs(a.sin_port);

@@ -19,7 +19,8 @@ static void test_object_form(void)
 			"\"max_tokens\": 100, \"category\": \"简短问答\"},\n"
 			" \"code\": {\"messages\": [{\"role\": \"system\", "
 			"\"content\": \"be brief\"}, {\"role\": \"user\", "
-			"\"content\": \"sort\"}], \"expect\": \"def |sort\"}}"), 0);
+			"\"content\": \"sort\"}], \"expect\": \"def |sort\"}}"),
+		  0);
 	CHECK_INT(set.n, 2);
 	CHECK_STR(set.v[0].name, "short");
 	CHECK_STR(set.v[0].category, "简短问答");
@@ -39,8 +40,10 @@ static void test_array_form(void)
 	CHECK_INT(set.n, 1);
 	CHECK_STR(set.v[0].name, "a");
 	prompts_free(&set);
-	CHECK_INT(parse("[{\"name\": \"a\", \"prompt\": \"x\"}, {\"name\": \"ctx\", "
-			"\"prompt\": \"q\", \"synthetic_tokens\": 1000}]"), 0);
+	CHECK_INT(
+	    parse("[{\"name\": \"a\", \"prompt\": \"x\"}, {\"name\": \"ctx\", "
+		  "\"prompt\": \"q\", \"synthetic_tokens\": 1000}]"),
+	    0);
 	CHECK_INT(set.n, 2);
 	CHECK_STR(set.v[1].name, "ctx");
 	CHECK_INT(set.v[1].synthetic_tokens, 1000);
@@ -49,23 +52,32 @@ static void test_array_form(void)
 
 static void test_errors(void)
 {
-	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\",\n \"max_tokens\": }}"), -1);
+	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\",\n \"max_tokens\": }}"),
+		  -1);
 	CHECK_STR(err, "2:16: invalid JSON");
 	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"max_token\": 5}}"), -1);
 	CHECK_STR(err, "prompt \"a\": unknown key \"max_token\"");
 	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"max_tokens\": 0}}"), -1);
-	CHECK_STR(err, "prompt \"a\": \"max_tokens\" must be a whole number >= 1");
+	CHECK_STR(err,
+		  "prompt \"a\": \"max_tokens\" must be a whole number >= 1");
 	CHECK_INT(parse("{\"a\": {\"max_tokens\": 5}}"), -1);
-	CHECK_STR(err, "prompt \"a\": needs exactly one of \"prompt\" and \"messages\"");
+	CHECK_STR(
+	    err,
+	    "prompt \"a\": needs exactly one of \"prompt\" and \"messages\"");
 	CHECK_INT(parse("[{\"prompt\": \"x\"}]"), -1);
 	CHECK_STR(err, "prompt \"#1\": needs a \"name\" string");
 	CHECK_INT(parse("{\"a\": {\"messages\": []}}"), -1);
 	CHECK_STR(err, "prompt \"a\": \"messages\" must be a non-empty array");
 	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"expect\": \"(\"}}"), -1);
-	CHECK_STR(err, "prompt \"a\": \"expect\" is not a valid extended regular expression");
+	CHECK_STR(err, "prompt \"a\": \"expect\" is not a valid extended "
+		       "regular expression");
 	/* Found by fuzzing: 100 '+' in a row made regcomp take gigabytes. */
-	CHECK_INT(parse("{\"a\": {\"prompt\": \"x\", \"expect\": \"a+++++++++++b\"}}"), -1);
-	CHECK_STR(err, "prompt \"a\": \"expect\" repeats a repetition (like ++ or *{2}), which POSIX leaves undefined");
+	CHECK_INT(
+	    parse(
+		"{\"a\": {\"prompt\": \"x\", \"expect\": \"a+++++++++++b\"}}"),
+	    -1);
+	CHECK_STR(err, "prompt \"a\": \"expect\" repeats a repetition (like ++ "
+		       "or *{2}), which POSIX leaves undefined");
 	CHECK(prompts_check_regex("a{2}{3}") != NULL);
 	CHECK(prompts_check_regex("[+*]+ \\++ (ab)+c?") == NULL);
 	CHECK(prompts_check_regex("def [a-z_]+\\(") == NULL);
@@ -89,9 +101,11 @@ static void test_filler(void)
 
 static void test_duplicate_names(void)
 {
-	static const char arr[] = "[{\"name\": \"a\", \"prompt\": \"x\"},"
-				  " {\"name\": \"a\", \"prompt\": \"y\", \"expect\": \"z\"}]";
-	static const char obj[] = "{\"a\": {\"prompt\": \"x\"}, \"a\": {\"prompt\": \"y\"}}";
+	static const char arr[] =
+	    "[{\"name\": \"a\", \"prompt\": \"x\"},"
+	    " {\"name\": \"a\", \"prompt\": \"y\", \"expect\": \"z\"}]";
+	static const char obj[] =
+	    "{\"a\": {\"prompt\": \"x\"}, \"a\": {\"prompt\": \"y\"}}";
 	struct prompt_set ps;
 	char why[128];
 
@@ -106,8 +120,8 @@ static void test_duplicate_names(void)
 static void test_only_and_synthesize(void)
 {
 	static const char doc[] =
-		"{\"a\": {\"prompt\": \"one\"}, \"b\": {\"prompt\": \"two\"},"
-		" \"c\": {\"prompt\": \"three\", \"synthetic_tokens\": 50}}";
+	    "{\"a\": {\"prompt\": \"one\"}, \"b\": {\"prompt\": \"two\"},"
+	    " \"c\": {\"prompt\": \"three\", \"synthetic_tokens\": 50}}";
 	struct prompt_set ps;
 	char why[128];
 	const cJSON *last;
@@ -124,9 +138,11 @@ static void test_only_and_synthesize(void)
 	CHECK_STR(ps.v[0].text, "one");
 	/* about 50 tokens of filler, a blank line, then the prompt */
 	CHECK(strlen(ps.v[1].text) >= 190 && strlen(ps.v[1].text) < 260);
-	CHECK(strcmp(ps.v[1].text + strlen(ps.v[1].text) - 7, "\n\nthree") == 0);
+	CHECK(strcmp(ps.v[1].text + strlen(ps.v[1].text) - 7, "\n\nthree") ==
+	      0);
 	last = cJSON_GetArrayItem(ps.v[1].messages, 0);
-	CHECK_STR(cJSON_GetObjectItem(last, "content")->valuestring, ps.v[1].text);
+	CHECK_STR(cJSON_GetObjectItem(last, "content")->valuestring,
+		  ps.v[1].text);
 	prompts_free(&ps);
 }
 

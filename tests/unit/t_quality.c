@@ -22,7 +22,7 @@ static char dir[] = "/tmp/t_quality.XXXXXX";
 struct qrun {
 	const char *file, *model, *quant;
 	int reps;
-	const char *wrong[3];   /* per rep: a string of ITEMS '0'/'1', 1 wrong */
+	const char *wrong[3]; /* per rep: a string of ITEMS '0'/'1', 1 wrong */
 	int graded;
 	double tps, gb;
 };
@@ -40,7 +40,8 @@ static void add_request(cJSON *pr, int item, int rep, const struct qrun *q)
 	cJSON_AddNumberToObject(o, "e2e_s", 1);
 	cJSON_AddNumberToObject(o, "decode_tps", q->tps);
 	if (q->graded)
-		cJSON_AddBoolToObject(o, "answer_correct", q->wrong[rep][item] != '1');
+		cJSON_AddBoolToObject(o, "answer_correct",
+				      q->wrong[rep][item] != '1');
 	cJSON_AddItemToArray(pr, o);
 }
 
@@ -54,7 +55,8 @@ static void write_qrun(const struct qrun *q)
 	cJSON_AddNumberToObject(d, "version", 1);
 	run = cJSON_AddObjectToObject(d, "run");
 	cJSON_AddStringToObject(run, "model", q->model);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "labels"), "quant", q->quant);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "labels"), "quant",
+				q->quant);
 	cfg = cJSON_AddObjectToObject(run, "config");
 	cJSON_AddNumberToObject(cfg, "concurrency", 1);
 	cJSON_AddStringToObject(cfg, "prompts", "graded.json");
@@ -69,10 +71,12 @@ static void write_qrun(const struct qrun *q)
 	for (int r = 0; r < q->reps; r++)
 		for (int i = 0; i < ITEMS; i++)
 			add_request(pr, i, r, q);
-	o = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"), "decode_tps");
+	o = cJSON_AddObjectToObject(cJSON_AddObjectToObject(d, "metrics"),
+				    "decode_tps");
 	cJSON_AddNumberToObject(o, "n", ITEMS * q->reps);
 	cJSON_AddNumberToObject(o, "mean", q->tps);
-	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "memory"), "steady_bytes", q->gb * 1e9);
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "memory"),
+				"steady_bytes", q->gb * 1e9);
 	o = cJSON_AddObjectToObject(d, "requests");
 	cJSON_AddNumberToObject(o, "measured", ITEMS * q->reps);
 	cJSON_AddNumberToObject(o, "ok", ITEMS * q->reps);
@@ -87,38 +91,52 @@ static void write_qrun(const struct qrun *q)
 }
 
 /*                                    item 0.........1.........  */
-#define ALL_RIGHT                     "00000000000000000000"
+#define ALL_RIGHT "00000000000000000000"
 static const struct qrun runs[] = {
-	/* the reference: wrong on item 19 only (19 of 20) */
-	{"bf16.json", "m", "BF16", 1, {"00000000000000000001"}, 1, 20, 160},
-	/* an F16 with no graded answer: never the reference */
-	{"f16.json", "m", "F16", 1, {ALL_RIGHT}, 0, 20, 160},
-	/* item 0 wrong 2 of 3 (wrong), item 3 wrong 1 of 3 (right): against
-	 * the reference 1 and 1 discordant, a tie; 57 of 60 graded right */
-	{"q8.json", "m", "Q8_0", 3, {"10000000000000000000", "10010000000000000000",
-				    "00000000000000000000"}, 1, 25, 85},
-	/* items 0, 1 wrong, item 5 split 1-1 (left out): 19 items paired, 2
-	 * and 1 discordant; 18 and 17 right: 5.26 points below */
-	{"q6.json", "m", "Q6_K", 2, {"11000100000000000000", "11000000000000000000"},
-	 1, 30, 65},
-	/* items 0-5 and 19 wrong: 6 and 0 discordant, 30 points below */
-	{"q4.json", "m", "Q4_K_M", 1, {"11111100000000000001"}, 1, 35, 50},
-	/* items 0-9 wrong: 10 and 1 discordant, 45 points below */
-	{"q2.json", "m", "Q2_K", 1, {"11111111110000000000"}, 1, 40, 35},
-	/* another model with one graded group: its own reference */
-	{"o8.json", "other", "Q8_0", 1, {"10000000000000000000"}, 1, 50, 10},
+    /* the reference: wrong on item 19 only (19 of 20) */
+    {"bf16.json", "m", "BF16", 1, {"00000000000000000001"}, 1, 20, 160},
+    /* an F16 with no graded answer: never the reference */
+    {"f16.json", "m", "F16", 1, {ALL_RIGHT}, 0, 20, 160},
+    /* item 0 wrong 2 of 3 (wrong), item 3 wrong 1 of 3 (right): against
+     * the reference 1 and 1 discordant, a tie; 57 of 60 graded right */
+    {"q8.json",
+     "m",
+     "Q8_0",
+     3,
+     {"10000000000000000000", "10010000000000000000", "00000000000000000000"},
+     1,
+     25,
+     85},
+    /* items 0, 1 wrong, item 5 split 1-1 (left out): 19 items paired, 2
+     * and 1 discordant; 18 and 17 right: 5.26 points below */
+    {"q6.json",
+     "m",
+     "Q6_K",
+     2,
+     {"11000100000000000000", "11000000000000000000"},
+     1,
+     30,
+     65},
+    /* items 0-5 and 19 wrong: 6 and 0 discordant, 30 points below */
+    {"q4.json", "m", "Q4_K_M", 1, {"11111100000000000001"}, 1, 35, 50},
+    /* items 0-9 wrong: 10 and 1 discordant, 45 points below */
+    {"q2.json", "m", "Q2_K", 1, {"11111111110000000000"}, 1, 40, 35},
+    /* another model with one graded group: its own reference */
+    {"o8.json", "other", "Q8_0", 1, {"10000000000000000000"}, 1, 50, 10},
 };
 
 static const struct rd_group *group(const struct rd_set *s, const char *model,
 				    const char *quant)
 {
 	for (int i = 0; i < s->ng; i++)
-		if (!strcmp(s->g[i].field[0], model) && !strcmp(s->g[i].field[1], quant))
+		if (!strcmp(s->g[i].field[0], model) &&
+		    !strcmp(s->g[i].field[1], quant))
 			return &s->g[i];
 	return NULL;
 }
 
-static void load(struct rd_set *s, const char *const *by, int nby, const char *ref)
+static void load(struct rd_set *s, const char *const *by, int nby,
+		 const char *ref)
 {
 	char path[256];
 
@@ -178,8 +196,8 @@ static void test_graded_and_pairs(void)
 	CHECK_NEAR(q4->qcmp.p, 2.0 / 64, 1e-12);
 	CHECK_NEAR(q4->qcmp.p_adj, 0.09375, 1e-12);
 	CHECK_NEAR(q8->qcmp.p_adj, 1, 0);
-	CHECK_INT(q2->qcmp.diff, -1);   /* significantly worse */
-	CHECK_INT(q4->qcmp.diff, 0);    /* not significant after Holm ... */
+	CHECK_INT(q2->qcmp.diff, -1); /* significantly worse */
+	CHECK_INT(q4->qcmp.diff, 0);  /* not significant after Holm ... */
 	CHECK_NEAR(q4->qcmp.drop, 30, 1e-9);
 	CHECK_INT(q4->qcmp.verdict, RD_Q_EXCEEDS); /* ... but 30 points below */
 	CHECK_INT(q6->qcmp.verdict, RD_Q_EXCEEDS); /* 5.26 > 5 */
@@ -200,11 +218,12 @@ static void test_named_reference_and_refusal(void)
 	CHECK(bf && q8);
 	CHECK_INT(q8->qcmp.verdict, RD_Q_REFERENCE);
 	CHECK(bf->qcmp.ref == q8);
-	CHECK_INT(bf->qcmp.ref_only, 1);  /* the same pairs, seen from Q8_0 */
+	CHECK_INT(bf->qcmp.ref_only, 1); /* the same pairs, seen from Q8_0 */
 	CHECK_INT(bf->qcmp.cand_only, 1);
 	CHECK_INT(bf->qcmp.verdict, RD_Q_WITHIN);
 	rd_free(&s);
-	/* no model field: quantizations of different models are never compared */
+	/* no model field: quantizations of different models are never compared
+	 */
 	rd_init(&s, by1, 1);
 	CHECK_INT(rd_add_file(&s, "/nonexistent/x.json"), 0);
 	CHECK_INT(rd_build(&s), 0);

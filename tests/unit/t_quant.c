@@ -26,11 +26,11 @@ static void test_bits(void)
 
 static void test_order(void)
 {
-	const char *v[] = {"Q8_0", "zeta", "Q6_K", "BF16", "8bit", "Q2_K",
+	const char *v[] = {"Q8_0",   "zeta",  "Q6_K", "BF16", "8bit",	"Q2_K",
 			   "Q4_K_M", "alpha", "4bit", "Q4_0", "Q4_K_S", "6bit"};
-	const char *want[] = {"Q2_K", "4bit", "Q4_0", "Q4_K_S", "Q4_K_M",
-			      "6bit", "Q6_K", "8bit", "Q8_0", "BF16", "alpha",
-			      "zeta"};
+	const char *want[] = {"Q2_K",	"4bit", "Q4_0",	 "Q4_K_S",
+			      "Q4_K_M", "6bit", "Q6_K",	 "8bit",
+			      "Q8_0",	"BF16", "alpha", "zeta"};
 	size_t i;
 
 	/* equal sizes (8bit and Q8_0 are both 8.5) go alphabetically */

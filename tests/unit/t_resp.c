@@ -77,8 +77,9 @@ static void test_capture_whole_and_bytewise(void)
 
 static void test_http_error(void)
 {
-	static const char body[] = "{\"error\":{\"code\":500,\"message\":\"parse error\","
-				   "\"type\":\"server_error\"}}";
+	static const char body[] =
+	    "{\"error\":{\"code\":500,\"message\":\"parse error\","
+	    "\"type\":\"server_error\"}}";
 	struct resp r;
 	jw w;
 
@@ -92,7 +93,8 @@ static void test_http_error(void)
 	resp_write_outcome(&r, &w);
 	resp_write_content(&r, &w);
 	jw_obj_close(&w);
-	CHECK(strstr(jw_cstr(&w), "\"status\":\"http_error\",\"http\":500") != NULL);
+	CHECK(strstr(jw_cstr(&w), "\"status\":\"http_error\",\"http\":500") !=
+	      NULL);
 	CHECK(strstr(jw_cstr(&w), "\"body\":") != NULL);
 	jw_free(&w);
 	resp_free(&r);
@@ -100,7 +102,8 @@ static void test_http_error(void)
 
 static void test_failures(void)
 {
-	static const char chunk[] = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n";
+	static const char chunk[] =
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n";
 	struct resp r;
 
 	start(&r, "application/json", 200); /* not an event stream */
@@ -122,7 +125,8 @@ static void test_failures(void)
 	CHECK_STR(r.err, "Connection refused");
 	resp_free(&r);
 
-	resp_init(&r, 0, 0, NULL, NULL); /* the transport's timeout, no headers */
+	resp_init(&r, 0, 0, NULL,
+		  NULL); /* the transport's timeout, no headers */
 	resp_end(&r, RT_TIMEOUT, "", 1);
 	CHECK_INT(r.status, FMT_ST_TIMEOUT);
 	CHECK_INT(r.timeout_kind, FMT_TO_CONNECT);
@@ -167,23 +171,32 @@ static void test_overdue(void)
 	char msg[96];
 
 	resp_init(&r, 0, 0, NULL, NULL);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S, msg, sizeof msg), FMT_TO_OTHER);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S + 1, msg, sizeof msg), FMT_TO_FIRST);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S, msg, sizeof msg),
+		  FMT_TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, 2 * S + 1, msg, sizeof msg),
+		  FMT_TO_FIRST);
 	CHECK_STR(msg, "no first event after 2.000 s");
-	r.m_first_event = S; /* events flow: the idle limit counts from the last byte */
-	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S, msg, sizeof msg), FMT_TO_OTHER);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S + 1, msg, sizeof msg), FMT_TO_IDLE);
-	CHECK_INT(resp_overdue(&r, &lim, 0, 10 * S, 10 * S + 1, msg, sizeof msg), FMT_TO_TOTAL);
+	r.m_first_event =
+	    S; /* events flow: the idle limit counts from the last byte */
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S, msg, sizeof msg),
+		  FMT_TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 6 * S + 1, msg, sizeof msg),
+		  FMT_TO_IDLE);
+	CHECK_INT(
+	    resp_overdue(&r, &lim, 0, 10 * S, 10 * S + 1, msg, sizeof msg),
+	    FMT_TO_TOTAL);
 	CHECK_STR(msg, "no end after 10.000 s");
 	lim.idle = 0; /* 0: no limit */
-	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 9 * S, msg, sizeof msg), FMT_TO_OTHER);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, 9 * S, msg, sizeof msg),
+		  FMT_TO_OTHER);
 	resp_free(&r);
 }
 
 static void test_encoding_and_redirect(void)
 {
-	static const char chunk[] = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"},"
-				    "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+	static const char chunk[] =
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"a\"},"
+	    "\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
 	struct resp r;
 
 	/* an unrequested gzip body is named as such, not as a missing [DONE] */
@@ -202,12 +215,15 @@ static void test_encoding_and_redirect(void)
 	resp_free(&r);
 	/* a redirect says where it points */
 	resp_init(&r, 0, 0, NULL, NULL);
-	resp_header(&r, "Location: http://127.0.0.1:1234/v1/chat/completions\r\n", 53);
+	resp_header(
+	    &r, "Location: http://127.0.0.1:1234/v1/chat/completions\r\n", 53);
 	resp_headers_done(&r, 302, 1);
 	resp_end(&r, RT_OK, "", 2);
 	CHECK_INT(r.status, FMT_ST_HTTP);
-	CHECK_STR(r.err, "HTTP 302: redirected to http://127.0.0.1:1234/v1/chat/completions "
-		  "(use that base URL)");
+	CHECK_STR(
+	    r.err,
+	    "HTTP 302: redirected to http://127.0.0.1:1234/v1/chat/completions "
+	    "(use that base URL)");
 	resp_free(&r);
 }
 
@@ -229,9 +245,11 @@ static void check_ollama(struct resp *r)
 	CHECK_INT(toks[2], 7);
 	CHECK_INT(r->usage_completion, 10);
 	CHECK_INT(r->usage_prompt, 12);
-	CHECK_STR(r->ollama, "{\"total_duration\":161000000,\"load_duration\":1200000,"
+	CHECK_STR(r->ollama,
+		  "{\"total_duration\":161000000,\"load_duration\":1200000,"
 		  "\"prompt_eval_count\":12,\"prompt_eval_duration\":24000000,"
-		  "\"eval_count\":10,\"eval_duration\":90000000,\"runner\":\"llama-server\"}");
+		  "\"eval_count\":10,\"eval_duration\":90000000,\"runner\":"
+		  "\"llama-server\"}");
 }
 
 static void test_ollama_native(void)
@@ -241,7 +259,8 @@ static void test_ollama_native(void)
 	char *s;
 	struct resp r;
 
-	snprintf(path, sizeof path, "%s/servers/ollama-api-chat.ndjson", FIXTURES);
+	snprintf(path, sizeof path, "%s/servers/ollama-api-chat.ndjson",
+		 FIXTURES);
 	s = fileio_slurp(path, 1 << 20, &n);
 	CHECK(s != NULL);
 	if (s == NULL)
@@ -276,17 +295,21 @@ static void test_ollama_native(void)
 	resp_body(&r, s, n, 2);
 	resp_end(&r, RT_OK, "", 3);
 	CHECK_INT(r.status, FMT_ST_PROTOCOL);
-	CHECK_STR(r.err, "Content-Type is \"text/event-stream\", not application/x-ndjson");
+	CHECK_STR(
+	    r.err,
+	    "Content-Type is \"text/event-stream\", not application/x-ndjson");
 	resp_free(&r);
 	/* an error line */
 	start_ollama(&r, "application/x-ndjson");
 	{
-		static const char line[] = "{\"error\":\"model runner has unexpectedly stopped\"}\n";
+		static const char line[] =
+		    "{\"error\":\"model runner has unexpectedly stopped\"}\n";
 		resp_body(&r, line, sizeof line - 1, 2);
 	}
 	resp_end(&r, RT_OK, "", 3);
 	CHECK_INT(r.status, FMT_ST_STREAM);
-	CHECK_STR(r.err, "error in stream: model runner has unexpectedly stopped");
+	CHECK_STR(r.err,
+		  "error in stream: model runner has unexpectedly stopped");
 	resp_free(&r);
 	free(s);
 }
@@ -312,12 +335,15 @@ static char *done_of(struct resp *r)
  * stands for the server that ignores them. */
 static void test_logprobs(void)
 {
-	static const char with[] = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"},"
-		"\"logprobs\":{\"content\":[{\"token\":\"a\",\"logprob\":-0.25,"
-		"\"top_logprobs\":[{\"token\":\"a\",\"logprob\":-0.25}]}]}}]}\n\n";
-	static const char without[] = "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n";
-	static const char fin[] = "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
-		"\"stop\"}]}\n\ndata: [DONE]\n\n";
+	static const char with[] =
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"a\"},"
+	    "\"logprobs\":{\"content\":[{\"token\":\"a\",\"logprob\":-0.25,"
+	    "\"top_logprobs\":[{\"token\":\"a\",\"logprob\":-0.25}]}]}}]}\n\n";
+	static const char without[] =
+	    "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n";
+	static const char fin[] =
+	    "data: {\"choices\":[{\"delta\":{},\"finish_reason\":"
+	    "\"stop\"}]}\n\ndata: [DONE]\n\n";
 	struct resp r;
 	size_t n;
 	char *body = fixture("chat-stream-usage.sse", &n), *d;
@@ -327,7 +353,8 @@ static void test_logprobs(void)
 	resp_body(&r, body, n, 2);
 	resp_end(&r, RT_OK, NULL, 3);
 	d = done_of(&r);
-	CHECK(strstr(d, "\"logprobs\":{\"asked\":3,\"given\":\"none\",\"positions\":0}") != NULL);
+	CHECK(strstr(d, "\"logprobs\":{\"asked\":3,\"given\":\"none\","
+			"\"positions\":0}") != NULL);
 	free(d);
 	resp_free(&r);
 	start(&r, "text/event-stream", 200);
@@ -336,8 +363,11 @@ static void test_logprobs(void)
 	resp_body(&r, fin, strlen(fin), 2);
 	resp_end(&r, RT_OK, NULL, 3);
 	d = done_of(&r);
-	CHECK(strstr(d, "\"given\":\"all\",\"positions\":1,\"top_min\":1,\"content\":"
-		     "[{\"t\":\"a\",\"lp\":-0.250000,\"top\":[[\"a\",-0.250000]]}]") != NULL);
+	CHECK(strstr(
+		  d,
+		  "\"given\":\"all\",\"positions\":1,\"top_min\":1,\"content\":"
+		  "[{\"t\":\"a\",\"lp\":-0.250000,\"top\":[[\"a\",-0.250000]]}"
+		  "]") != NULL);
 	free(d);
 	resp_free(&r);
 	start(&r, "text/event-stream", 200);

@@ -1,5 +1,5 @@
-/* Unit tests for src/report/rundata: grouping, workloads and levels, every figure
- * of the Summary and the concurrency table, and paired comparisons, on
+/* Unit tests for src/report/rundata: grouping, workloads and levels, every
+ * figure of the Summary and the concurrency table, and paired comparisons, on
  * run files written here with worked-out values. */
 #include <sys/stat.h>
 
@@ -13,10 +13,10 @@ static void test_summary_and_workloads(void)
 
 	clear();
 	X.failed = 1;
-	write_run(&(struct spec){"a1.json", "M", "Q4_K_M", "/x/std.json", 1, 32, 2,
-				 1, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"a2.json", "M", "Q4_K_M", "/y/std.json", 1, 32, 2,
-				 1, 1.1, 102, 121, 40, 0});
+	write_run(&(struct spec){"a1.json", "M", "Q4_K_M", "/x/std.json", 1, 32,
+				 2, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "Q4_K_M", "/y/std.json", 1, 32,
+				 2, 1, 1.1, 102, 121, 40, 0});
 	write_run(&(struct spec){"a3.json", "M", "Q4_K_M", "std.json", 2, 32, 1,
 				 1.2, 0.9, 101, 130, 70, 0});
 	write_run(&(struct spec){"a4.json", "M", "Q4_K_M", "std.json", 4, 32, 4,
@@ -35,8 +35,8 @@ static void test_summary_and_workloads(void)
 	CHECK(strstr(s.primary, "std.json|short×1,medium×1,") == s.primary);
 	CHECK(strstr(s.primary, "|max 32|") != NULL);
 	CHECK_STR(s.primary_name, "std.json, 5 prompts, max 32 tokens");
-	/* Q4_K_M: one workload at 1, 2 and 4 users (the set's directory does not
-	 * matter; the same prompts in the same proportions do) */
+	/* Q4_K_M: one workload at 1, 2 and 4 users (the set's directory does
+	 * not matter; the same prompts in the same proportions do) */
 	CHECK_INT(a->nwl, 1);
 	CHECK_INT(a->wl[0].nlv, 3);
 	CHECK_INT(b->nwl, 2);
@@ -73,8 +73,10 @@ static void test_levels(void)
 
 	clear();
 	X.failed = 1;
-	write_run(&(struct spec){"a1.json", "M", "4bit", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"a2.json", "M", "4bit", "std.json", 2, 32, 4, 1, 0.5, 100, 120, 70, 0});
+	write_run(&(struct spec){"a1.json", "M", "4bit", "std.json", 1, 32, 2,
+				 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "4bit", "std.json", 2, 32, 4,
+				 1, 0.5, 100, 120, 70, 0});
 	s = load();
 	if ((a = group(&s, "M · 4bit")) == NULL)
 		return;
@@ -84,7 +86,8 @@ static void test_levels(void)
 		return;
 	CHECK_NEAR(l->agg_tps.v, 70, 1e-12);
 	CHECK_NEAR(l->decode.mean, 22, 1e-9);
-	/* 70 / 39 aggregate from 1 to 2 users: scaling 1.795, efficiency 0.897 */
+	/* 70 / 39 aggregate from 1 to 2 users: scaling 1.795, efficiency 0.897
+	 */
 	CHECK_NEAR(l->scaling, 70.0 / 39, 1e-12);
 	CHECK_NEAR(l->efficiency, 70.0 / 39 / 2, 1e-12);
 	CHECK_NEAR(rd_level_of(a, s.primary, 1)->scaling, 1, 0);
@@ -97,15 +100,16 @@ static void test_levels(void)
 	CHECK_INT((int)l->e2e_p95.n, 20);
 	CHECK(rd_pct_ok(95, l->e2e_p95.n));
 	CHECK(!rd_pct_ok(99, l->e2e_p99.n));
-	CHECK_NEAR(l->ttft_p95.v, 8.0, 1e-12);   /* rank 19 of 4x{0.02..8} */
-	CHECK_NEAR(l->ttft_p50.v, 0.5, 1e-12);   /* rank 10: after 0.02 x4, 0.1 x4 */
+	CHECK_NEAR(l->ttft_p95.v, 8.0, 1e-12); /* rank 19 of 4x{0.02..8} */
+	CHECK_NEAR(l->ttft_p50.v, 0.5,
+		   1e-12); /* rank 10: after 0.02 x4, 0.1 x4 */
 	CHECK(!rd_pct_ok(95, 19) && rd_pct_ok(50, 2) && !rd_pct_ok(50, 1));
 	CHECK(rd_pct_ok(99, 100) && rd_pct_ok(90, 10) && !rd_pct_ok(90, 9));
 	rd_free(&s);
 }
 
-static struct rd_cmp compare(const struct rd_set *s, const char *a, const char *b,
-			     enum rd_metric m)
+static struct rd_cmp compare(const struct rd_set *s, const char *a,
+			     const char *b, enum rd_metric m)
 {
 	struct rd_cmp c, *p = &c;
 
@@ -122,16 +126,21 @@ static void test_compare(void)
 	struct rd_cmp c;
 
 	clear();
-	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 0.48, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"c.json", "M", "C", "std.json", 1, 32, 2, 1, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"d.json", "M", "D", "std.json", 1, 64, 2, 0.5, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"e.json", "M", "E", "std.json", 1, 32, 2, 1, 1.01, 100, 120, 39, 0});
+	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1,
+				 100, 120, 39, 0});
+	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 0.48,
+				 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"c.json", "M", "C", "std.json", 1, 32, 2, 1, 1,
+				 100, 120, 39, 0});
+	write_run(&(struct spec){"d.json", "M", "D", "std.json", 1, 64, 2, 0.5,
+				 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"e.json", "M", "E", "std.json", 1, 32, 2, 1,
+				 1.01, 100, 120, 39, 0});
 	s = load();
 	c = compare(&s, "M · A", "M · B", RD_TTFT);
 	CHECK_INT((int)c.r.n, 10);
 	CHECK_NEAR(c.r.ratio, 0.48, 1e-9);
-	CHECK_INT(c.verdict, 1);   /* lower TTFT: better */
+	CHECK_INT(c.verdict, 1); /* lower TTFT: better */
 	c = compare(&s, "M · B", "M · A", RD_TTFT);
 	CHECK_INT(c.verdict, -1);
 	c = compare(&s, "M · A", "M · C", RD_DECODE);
@@ -155,10 +164,14 @@ static void test_compare_runs(void)
 	struct rd_cmp c;
 
 	clear();
-	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
-	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1, 1.10, 100, 120, 39, 0});
-	write_run(&(struct spec){"b2.json", "M", "B", "std.json", 1, 32, 1, 1, 1.30, 100, 120, 39, 0});
+	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1,
+				 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1,
+				 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1,
+				 1.10, 100, 120, 39, 0});
+	write_run(&(struct spec){"b2.json", "M", "B", "std.json", 1, 32, 1, 1,
+				 1.30, 100, 120, 39, 0});
 	s = load();
 	c = compare(&s, "M · A", "M · B", RD_DECODE);
 	CHECK_INT(c.runs, 2);
@@ -178,9 +191,10 @@ static void test_per_prompt_fallback(void)
 	struct rd_cmp c;
 
 	clear();
-	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1, 100, 120, 39,
-				 .drop_per_request = 1});
-	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 0.5, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a.json", "M", "A", "std.json", 1, 32, 2, 1, 1,
+				 100, 120, 39, .drop_per_request = 1});
+	write_run(&(struct spec){"b.json", "M", "B", "std.json", 1, 32, 2, 0.5,
+				 1, 100, 120, 39, 0});
 	s = load();
 	CHECK_INT(s.runs[0].per_request, 0);
 	CHECK_INT((int)s.runs[0].nreq, NP);
@@ -201,26 +215,33 @@ static void test_load_prefill_quality(void)
 	X.load_s = 20;
 	X.checked = 10, X.passed = 7;
 	X.model_gb = 90, X.reasoning = 40, X.srv_decode = 50;
-	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a1.json", "M", "A", "std.json", 1, 32, 1, 1,
+				 1, 100, 120, 39, 0});
 	X.load_s = 30, X.model_gb = 0, X.srv_decode = 40;
-	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "A", "std.json", 1, 32, 1, 1,
+				 1, 100, 120, 39, 0});
 	X.load_s = 0, X.checked = 0;
 	X.context = 1; /* 1k .. 5k tokens: the longest (5000) is the figure */
-	write_run(&(struct spec){"a3.json", "M", "A", "ctx.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a3.json", "M", "A", "ctx.json", 1, 32, 1, 1,
+				 1, 100, 120, 39, 0});
 	X.context = 0;
-	/* a shuffled soak of the same prompts: its own workload, not the Summary's */
+	/* a shuffled soak of the same prompts: its own workload, not the
+	 * Summary's */
 	X.shuffle = 1;
-	write_run(&(struct spec){"a4.json", "M", "A", "std.json", 1, 32, 8, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a4.json", "M", "A", "std.json", 1, 32, 8, 1,
+				 1, 100, 120, 39, 0});
 	X.shuffle = 0;
 	X.load_failed = 1;
-	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"b1.json", "M", "B", "std.json", 1, 32, 1, 1,
+				 1, 100, 120, 39, 0});
 	s = load();
 	a = group(&s, "M · A");
 	b = group(&s, "M · B");
 	if (!a || !b)
 		return;
 	CHECK_NEAR(a->sum.load_s.v, 25, 1e-12);
-	CHECK_NEAR(a->sum.srv_load_s.v, 24.8, 1e-12); /* the server's, beside it */
+	CHECK_NEAR(a->sum.srv_load_s.v, 24.8,
+		   1e-12); /* the server's, beside it */
 	CHECK_INT((int)a->sum.srv_load_s.n, 2);
 	CHECK_INT((int)a->sum.load_s.n, 2);
 	CHECK_INT(a->sum.load_failed, 0);
@@ -229,10 +250,12 @@ static void test_load_prefill_quality(void)
 	CHECK_NEAR(a->sum.prefill.v, 200, 1e-12);
 	CHECK_NEAR(a->sum.quality.v, 0.7, 1e-12);
 	CHECK_NEAR(a->sum.model_gb.v, 90, 1e-9);
-	/* the server's figure: the two runs' means weighted by their 5 requests */
+	/* the server's figure: the two runs' means weighted by their 5 requests
+	 */
 	CHECK_NEAR(a->sum.srv_decode.v, 45, 1e-9);
 	CHECK_INT((int)a->sum.srv_decode.n, 10);
-	/* reasoning seen: TTFO p50, the mean of the runs' (2 x their TTFT mean) */
+	/* reasoning seen: TTFO p50, the mean of the runs' (2 x their TTFT mean)
+	 */
 	CHECK_NEAR(a->sum.reasoning_tokens, 80, 0);
 	CHECK_NEAR(a->sum.ttfo_p50.v, 2 * (0.1 + 0.5 + 2 + 8 + 0.02) / 5, 1e-9);
 	/* means over every prompt, for the baseline table */
@@ -262,11 +285,15 @@ static void test_outcomes(void)
 	CHECK(f != NULL);
 	if (f == NULL)
 		return;
-	fputs("{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\",\"workload\":\"std\","
-	      "\"status\":\"failed\",\"exit\":1,\"why\":\"gen: 3 of 5 requests failed\"}\n"
+	fputs("{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\","
+	      "\"workload\":\"std\","
+	      "\"status\":\"failed\",\"exit\":1,\"why\":\"gen: 3 of 5 requests "
+	      "failed\"}\n"
 	      "not json\n{\"ev\":\"run\"}\n"
-	      "{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\",\"workload\":\"sweep\","
-	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n", f);
+	      "{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\","
+	      "\"workload\":\"sweep\","
+	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n",
+	      f);
 	fclose(f);
 	rd_init(&s, NULL, 0);
 	CHECK_INT(rd_add_path(&s, sub), 0);
@@ -306,18 +333,23 @@ static void test_system_memory(void)
 	clear();
 	X.sys = 1;
 	X.wired_gb = 400, X.compressed_gb = 20, X.swap_gb = 0.5;
-	write_run(&(struct spec){"a1.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a1.json", "M", "Q8_0", "std.json", 1, 32, 1,
+				 1, 1, 100, 120, 39, 0});
 	X.wired_gb = 410, X.compressed_gb = 30, X.swap_gb = 3.2;
-	write_run(&(struct spec){"a2.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a2.json", "M", "Q8_0", "std.json", 1, 32, 1,
+				 1, 1, 100, 120, 39, 0});
 	/* more users: not the Summary's run, so not its figures */
 	X.wired_gb = 500, X.compressed_gb = 90, X.swap_gb = 9;
-	write_run(&(struct spec){"a3.json", "M", "Q8_0", "std.json", 4, 32, 1, 1, 1, 100, 120, 39, 0});
+	write_run(&(struct spec){"a3.json", "M", "Q8_0", "std.json", 4, 32, 1,
+				 1, 1, 100, 120, 39, 0});
 	/* Linux: no wired or compressed figure at all; swap still */
 	X.wired_gb = -1, X.compressed_gb = -1, X.swap_gb = 0;
-	write_run(&(struct spec){"b1.json", "M", "Q4_K_M", "std.json", 1, 32, 1, 1, 1, 50, 60, 39, 0});
+	write_run(&(struct spec){"b1.json", "M", "Q4_K_M", "std.json", 1, 32, 1,
+				 1, 1, 50, 60, 39, 0});
 	/* no system memory sampled */
 	X.sys = 0;
-	write_run(&(struct spec){"c1.json", "M", "Q6_K", "std.json", 1, 32, 1, 1, 1, 70, 80, 39, 0});
+	write_run(&(struct spec){"c1.json", "M", "Q6_K", "std.json", 1, 32, 1,
+				 1, 1, 70, 80, 39, 0});
 	s = load();
 	a = group(&s, "M · Q8_0");
 	b = group(&s, "M · Q4_K_M");
@@ -330,7 +362,7 @@ static void test_system_memory(void)
 	CHECK_NEAR(a->sum.swap_gb.v, 3.2, 1e-9);
 	CHECK(isnan(b->sum.wired_gb.v) && b->sum.wired_gb.n == 0);
 	CHECK(isnan(b->sum.compressed_gb.v));
-	CHECK_NEAR(b->sum.swap_gb.v, 0, 0);     /* measured: 0, not unknown */
+	CHECK_NEAR(b->sum.swap_gb.v, 0, 0); /* measured: 0, not unknown */
 	CHECK_INT((int)b->sum.swap_gb.n, 1);
 	CHECK(isnan(c->sum.wired_gb.v) && isnan(c->sum.swap_gb.v));
 	if ((r = run_named(&s, "a1.json")) != NULL) {
@@ -338,7 +370,7 @@ static void test_system_memory(void)
 		CHECK_INT(rd_nofit(r), 0);
 	}
 	if ((r = run_named(&s, "a2.json")) != NULL)
-		CHECK_INT(rd_nofit(r), 1);      /* 3.2 GB > RD_NOFIT_GB */
+		CHECK_INT(rd_nofit(r), 1); /* 3.2 GB > RD_NOFIT_GB */
 	if ((r = run_named(&s, "a3.json")) != NULL)
 		CHECK_INT(rd_nofit(r), 1);
 	if ((r = run_named(&s, "c1.json")) != NULL) {
@@ -370,9 +402,12 @@ static void test_field_order(void)
 	CHECK_STR(m[1], "IQ4_XS");
 	CHECK_STR(m[3], "Q8_0");
 	clear();
-	write_run(&(struct spec){"q1.json", "M", "BF16", "std.json", 1, 32, 1, 1, 1, 30, 31, 9, 0});
-	write_run(&(struct spec){"q2.json", "M", "Q2_K", "std.json", 1, 32, 1, 1, 1, 10, 11, 9, 0});
-	write_run(&(struct spec){"q3.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1, 20, 21, 9, 0});
+	write_run(&(struct spec){"q1.json", "M", "BF16", "std.json", 1, 32, 1,
+				 1, 1, 30, 31, 9, 0});
+	write_run(&(struct spec){"q2.json", "M", "Q2_K", "std.json", 1, 32, 1,
+				 1, 1, 10, 11, 9, 0});
+	write_run(&(struct spec){"q3.json", "M", "Q8_0", "std.json", 1, 32, 1,
+				 1, 1, 20, 21, 9, 0});
 	s = load();
 	CHECK_INT(s.ng, 3);
 	if (s.ng == 3) { /* the groups in the same order as the values */
@@ -404,15 +439,22 @@ static void test_pareto(void)
 	clear();
 	/* decode TPS is 44 x dec_x: M's Q4_K_M is the smallest and slowest,
 	 * Q2_K beats Q6_K on both, Q8_0 and BF16 are the same point */
-	write_run(&(struct spec){"p1.json", "M", "Q2_K", "std.json", 1, 32, 1, 1, 1.2, 10, 11, 9, 0});
-	write_run(&(struct spec){"p2.json", "M", "Q4_K_M", "std.json", 1, 32, 1, 1, 0.5, 5, 6, 9, 0});
-	write_run(&(struct spec){"p3.json", "M", "Q6_K", "std.json", 1, 32, 1, 1, 1.1, 20, 21, 9, 0});
-	write_run(&(struct spec){"p4.json", "M", "Q8_0", "std.json", 1, 32, 1, 1, 1.5, 30, 31, 9, 0});
-	write_run(&(struct spec){"p5.json", "M", "BF16", "std.json", 1, 32, 1, 1, 1.5, 30, 31, 9, 0});
+	write_run(&(struct spec){"p1.json", "M", "Q2_K", "std.json", 1, 32, 1,
+				 1, 1.2, 10, 11, 9, 0});
+	write_run(&(struct spec){"p2.json", "M", "Q4_K_M", "std.json", 1, 32, 1,
+				 1, 0.5, 5, 6, 9, 0});
+	write_run(&(struct spec){"p3.json", "M", "Q6_K", "std.json", 1, 32, 1,
+				 1, 1.1, 20, 21, 9, 0});
+	write_run(&(struct spec){"p4.json", "M", "Q8_0", "std.json", 1, 32, 1,
+				 1, 1.5, 30, 31, 9, 0});
+	write_run(&(struct spec){"p5.json", "M", "BF16", "std.json", 1, 32, 1,
+				 1, 1.5, 30, 31, 9, 0});
 	/* no memory: no point */
-	write_run(&(struct spec){"p6.json", "M", "IQ3_XS", "std.json", 1, 32, 1, 1, 9, NAN, NAN, 9, 0});
+	write_run(&(struct spec){"p6.json", "M", "IQ3_XS", "std.json", 1, 32, 1,
+				 1, 9, NAN, NAN, 9, 0});
 	/* another model: its own frontier, though M's Q2_K beats it */
-	write_run(&(struct spec){"p7.json", "N", "Q4_K_M", "std.json", 1, 32, 1, 1, 0.25, 40, 41, 9, 0});
+	write_run(&(struct spec){"p7.json", "N", "Q4_K_M", "std.json", 1, 32, 1,
+				 1, 0.25, 40, 41, 9, 0});
 	s = load();
 	p = &s.pareto;
 	CHECK_INT(s.ng, 7);
@@ -431,7 +473,8 @@ static void test_pareto(void)
 		goto out;
 	CHECK_STR(p->f[0].model, "M");
 	CHECK_INT(p->f[0].n, 4);
-	if (p->f[0].n == 4) { /* by memory: Q4_K_M 5, Q2_K 10, Q8_0 30, BF16 30 */
+	if (p->f[0].n ==
+	    4) { /* by memory: Q4_K_M 5, Q2_K 10, Q8_0 30, BF16 30 */
 		CHECK_INT(p->f[0].g[0], 2);
 		CHECK_INT(p->f[0].g[1], 0);
 		CHECK_INT(p->f[0].g[2], 4);
@@ -450,21 +493,31 @@ out:
 static void test_run_figures(void)
 {
 	static const char doc[] =
-		"{\"format\": \"tokbench-run\", \"version\": 1,\n"
-		" \"run\": {\"model\": \"M\", \"labels\": {\"quant\": \"Q8_0\", \"n\": 3},\n"
-		"  \"env\": {\"OLLAMA_KEEP_ALIVE\": \"5m\"}, \"server\": {\"kind\": \"llama-server\"},\n"
-		"  \"host\": {\"os\": \"Linux\", \"cpu\": \"X\"}, \"config\": {\"concurrency\": 1}},\n"
-		" \"requests\": {\"measured\": 5, \"ok\": 3,\n"
-		"  \"by_status\": {\"ok\": 3, \"timeout\": 2}},\n"
-		" \"memory\": {\"timeline\": [[0, 100], [1.5, 250], [\"x\", 3]],\n"
-		"  \"leak\": {\"verdict\": \"leak suspected\", \"mb_per_request\": 2.5,\n"
-		"   \"mb_per_request_ci95\": [2, 3], \"mb_per_minute\": 1, \"r2\": 0.9}},\n"
-		" \"per_prompt\": {\"a\": {\"n\": 2, \"prompt_tokens\": {\"mean\": 17},\n"
-		"   \"output\": {\"tokens\": 5, \"chars\": 20, \"text\": \"hi\"},\n"
-		"   \"quality\": {\"passed\": 1, \"checked\": 2}}, \"b\": {\"n\": 1}},\n"
-		" \"per_request\": [{\"prompt\": \"a\", \"status\": \"ok\", \"t_send\": 10, \"e2e_s\": 1},\n"
-		"  {\"prompt\": \"a\", \"status\": \"ok\", \"warmup\": true, \"t_send\": 9, \"e2e_s\": 1},\n"
-		"  {\"prompt\": \"b\", \"status\": \"timeout\", \"t_send\": 11, \"e2e_s\": 4}]}\n";
+	    "{\"format\": \"tokbench-run\", \"version\": 1,\n"
+	    " \"run\": {\"model\": \"M\", \"labels\": {\"quant\": \"Q8_0\", "
+	    "\"n\": 3},\n"
+	    "  \"env\": {\"OLLAMA_KEEP_ALIVE\": \"5m\"}, \"server\": "
+	    "{\"kind\": \"llama-server\"},\n"
+	    "  \"host\": {\"os\": \"Linux\", \"cpu\": \"X\"}, \"config\": "
+	    "{\"concurrency\": 1}},\n"
+	    " \"requests\": {\"measured\": 5, \"ok\": 3,\n"
+	    "  \"by_status\": {\"ok\": 3, \"timeout\": 2}},\n"
+	    " \"memory\": {\"timeline\": [[0, 100], [1.5, 250], [\"x\", 3]],\n"
+	    "  \"leak\": {\"verdict\": \"leak suspected\", \"mb_per_request\": "
+	    "2.5,\n"
+	    "   \"mb_per_request_ci95\": [2, 3], \"mb_per_minute\": 1, \"r2\": "
+	    "0.9}},\n"
+	    " \"per_prompt\": {\"a\": {\"n\": 2, \"prompt_tokens\": {\"mean\": "
+	    "17},\n"
+	    "   \"output\": {\"tokens\": 5, \"chars\": 20, \"text\": \"hi\"},\n"
+	    "   \"quality\": {\"passed\": 1, \"checked\": 2}}, \"b\": {\"n\": "
+	    "1}},\n"
+	    " \"per_request\": [{\"prompt\": \"a\", \"status\": \"ok\", "
+	    "\"t_send\": 10, \"e2e_s\": 1},\n"
+	    "  {\"prompt\": \"a\", \"status\": \"ok\", \"warmup\": true, "
+	    "\"t_send\": 9, \"e2e_s\": 1},\n"
+	    "  {\"prompt\": \"b\", \"status\": \"timeout\", \"t_send\": 11, "
+	    "\"e2e_s\": 4}]}\n";
 	const struct rd_prompt *a;
 	const struct rd_run *r;
 	char path[256];

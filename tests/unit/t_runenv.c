@@ -24,15 +24,20 @@ static void test_values(void)
 	CHECK(runenv_secret_value("Bearer xyz"));
 	CHECK(runenv_secret_value("a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8"));
 	CHECK(!runenv_secret_value("2"));
-	CHECK(!runenv_secret_value("/Users/me/models/MiniMax-M2.1-Q4_K_M.gguf"));
-	CHECK(!runenv_secret_value("abcdefghijklmnopqrstuvwxyzabcdefghij")); /* no digit */
+	CHECK(
+	    !runenv_secret_value("/Users/me/models/MiniMax-M2.1-Q4_K_M.gguf"));
+	CHECK(!runenv_secret_value(
+	    "abcdefghijklmnopqrstuvwxyzabcdefghij")); /* no digit */
 }
 
 static void test_write(void)
 {
-	const char *env[] = {"GGML_METAL_N_CB=2", "LLAMA_API_KEY=sk-1", "HOME=/root",
-		       "OLLAMA_HOST=http://127.0.0.1:11434",
-		       "MLX_X=0123456789abcdef0123456789abcdef0123", NULL};
+	const char *env[] = {"GGML_METAL_N_CB=2",
+			     "LLAMA_API_KEY=sk-1",
+			     "HOME=/root",
+			     "OLLAMA_HOST=http://127.0.0.1:11434",
+			     "MLX_X=0123456789abcdef0123456789abcdef0123",
+			     NULL};
 	jw w;
 
 	jw_init(&w);
@@ -40,7 +45,8 @@ static void test_write(void)
 	runenv_write(&w, env);
 	jw_obj_close(&w);
 	CHECK_STR(jw_cstr(&w), "{\"env\":{\"GGML_METAL_N_CB\":\"2\","
-		  "\"OLLAMA_HOST\":\"http://127.0.0.1:11434\",\"MLX_X\":\"[redacted]\"}}");
+			       "\"OLLAMA_HOST\":\"http://"
+			       "127.0.0.1:11434\",\"MLX_X\":\"[redacted]\"}}");
 	jw_free(&w);
 }
 

@@ -50,9 +50,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 /* The client: one request, the whole answer to the file. */
 static void client(int port, const char *out)
 {
-	const char *body = "{\"model\":\"m\",\"stream\":true,\"max_tokens\":3,"
-			   "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	const char *body =
+	    "{\"model\":\"m\",\"stream\":true,\"max_tokens\":3,"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons((uint16_t)port)};
 	char req[512], buf[4096];
 	FILE *f = fopen(out, "w");
 	int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -61,9 +63,11 @@ static void client(int port, const char *out)
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if (f == NULL || connect(s, (struct sockaddr *)&a, sizeof a) != 0)
 		_exit(1);
-	snprintf(req, sizeof req, "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+	snprintf(req, sizeof req,
+		 "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
 		 "Content-Type: application/json\r\nConnection: close\r\n"
-		 "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
+		 "Content-Length: %zu\r\n\r\n%s",
+		 strlen(body), body);
 	if (write(s, req, strlen(req)) < 0)
 		_exit(1);
 	while ((n = read(s, buf, sizeof buf)) > 0)
@@ -91,14 +95,22 @@ static void test_stream(void)
 	log = fopen(logp, "w");
 	base = event_base_new();
 	http = evhttp_new(base);
-	CHECK_INT(simsrv_init(base, &(struct simsrv_opts){
-		.reasoning_field = "reasoning_content", .seed = 42, .fault_rate = 1,
-		.log = log, .log_path = logp, .find_profile = find, .fatal = fatal,
-		.warn = fatal}), 0);
+	CHECK_INT(
+	    simsrv_init(base, &(struct simsrv_opts){.reasoning_field =
+							"reasoning_content",
+						    .seed = 42,
+						    .fault_rate = 1,
+						    .log = log,
+						    .log_path = logp,
+						    .find_profile = find,
+						    .fatal = fatal,
+						    .warn = fatal}),
+	    0);
 	simsrv_set_model(&prof, 0);
 	evhttp_set_gencb(http, on_request, NULL);
 	bs = evhttp_bind_socket_with_handle(http, "127.0.0.1", 0);
-	getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&a, &len);
+	getsockname(evhttp_bound_socket_get_fd(bs), (struct sockaddr *)&a,
+		    &len);
 	if ((child = fork()) == 0)
 		client(ntohs(a.sin_port), out);
 	tick = event_new(base, -1, EV_PERSIST, on_tick, NULL);
@@ -119,7 +131,8 @@ static void test_stream(void)
 	CHECK(strstr(text, "HTTP/1.1 200") == text);
 	CHECK(strstr(text, "text/event-stream") != NULL);
 	/* a role chunk (empty content), three tokens, the finish */
-	for (const char *p = text; (p = strstr(p, "\"content\":\"")) != NULL; p++)
+	for (const char *p = text; (p = strstr(p, "\"content\":\"")) != NULL;
+	     p++)
 		chunks += p[11] != '"';
 	CHECK_INT(chunks, 3);
 	CHECK(strstr(text, "\"finish_reason\":\"length\"") != NULL);
@@ -132,7 +145,8 @@ static void test_stream(void)
 		fclose(f);
 	CHECK(strstr(text, "\"what\":\"req\"") != NULL);
 	chunks = 0;
-	for (const char *p = text; (p = strstr(p, "\"ch\":\"content\",\"n\":1")) != NULL; p++)
+	for (const char *p = text;
+	     (p = strstr(p, "\"ch\":\"content\",\"n\":1")) != NULL; p++)
 		chunks++;
 	CHECK_INT(chunks, 3);
 	CHECK(strstr(text, "\"what\":\"done\"") != NULL);

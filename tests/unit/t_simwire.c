@@ -1,4 +1,5 @@
-/* Unit tests for src/llmsim/simwire: llmsim's fault specs and request reading. */
+/* Unit tests for src/llmsim/simwire: llmsim's fault specs and request reading.
+ */
 #include "tap.h"
 
 #include "simwire.h"
@@ -49,11 +50,14 @@ static void test_requests(void)
 {
 	struct simwire_req q;
 
-
-	CHECK(parse("{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"a\"},"
-		    "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"b\"}]}],"
-		    "\"stream\":true,\"stream_options\":{\"include_usage\":true},"
-		    "\"max_completion_tokens\":7,\"cache_prompt\":false}", 1, &q) == NULL);
+	CHECK(
+	    parse("{\"model\":\"m\",\"messages\":[{\"role\":\"system\","
+		  "\"content\":\"a\"},"
+		  "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":"
+		  "\"b\"}]}],"
+		  "\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+		  "\"max_completion_tokens\":7,\"cache_prompt\":false}",
+		  1, &q) == NULL);
 	CHECK_INT(q.max_tokens, 7);
 	CHECK_INT(q.stream, 1);
 	CHECK_INT(q.include_usage, 1);
@@ -68,7 +72,8 @@ static void test_requests(void)
 	simwire_req_free(&q);
 	CHECK_STR(parse("[]", 1, &q), "the body must be a JSON object");
 	simwire_req_free(&q);
-	CHECK_STR(parse("{\"messages\":[]}", 1, &q), "\"messages\" must be a non-empty array");
+	CHECK_STR(parse("{\"messages\":[]}", 1, &q),
+		  "\"messages\" must be a non-empty array");
 	simwire_req_free(&q);
 	CHECK_STR(parse("{\"messages\":[{\"content\":\"x\"}]}", 1, &q),
 		  "each message needs a \"role\" string");
@@ -76,7 +81,8 @@ static void test_requests(void)
 	CHECK_STR(parse("{\"prompt\":\"x\",\"max_tokens\":0}", 0, &q),
 		  "\"max_tokens\" must be a whole number >= 1");
 	simwire_req_free(&q);
-	CHECK(parse("{\"prompt\":\"x\",\"max_tokens\":-1}", 0, &q) == NULL); /* -1: the default */
+	CHECK(parse("{\"prompt\":\"x\",\"max_tokens\":-1}", 0, &q) ==
+	      NULL); /* -1: the default */
 	CHECK_INT(q.max_tokens, 256);
 	simwire_req_free(&q);
 }

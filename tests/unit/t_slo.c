@@ -12,7 +12,8 @@ static void test_parse(void)
 	char err[512], t[64];
 
 	CHECK_INT(slo_parse("ttft_p95<=3s tpot_p95<=100ms,per_user_tps_p5>=10",
-			    &s, err, sizeof err), 0);
+			    &s, err, sizeof err),
+		  0);
 	CHECK_INT(s.n, 3);
 	CHECK_INT(s.o[0].m, SLO_TTFT);
 	CHECK_NEAR(s.o[0].pct, 95, 0);
@@ -26,8 +27,9 @@ static void test_parse(void)
 	CHECK_STR(slo_obj_text(&s.o[2], t, sizeof t), "per_user_tps_p5>=10");
 	s.o[0].bound = 5e-4;
 	CHECK_STR(slo_obj_text(&s.o[0], t, sizeof t), "ttft_p95<=500us");
-	CHECK_INT(slo_parse("e2e_p99.9<=20s itl_p50<=50ms ttfo_p90<=4s", &s, err,
-			    sizeof err), 0);
+	CHECK_INT(slo_parse("e2e_p99.9<=20s itl_p50<=50ms ttfo_p90<=4s", &s,
+			    err, sizeof err),
+		  0);
 	CHECK_NEAR(s.o[0].pct, 99.9, 1e-12);
 	CHECK_INT(s.o[1].m, SLO_ITL);
 	/* agg's older form: thresholds, no percentile */
@@ -39,10 +41,19 @@ static void test_parse(void)
 
 static void test_refused(void)
 {
-	const char *bad[] = {"", "ttft_p95>=3s", "per_user_tps_p5<=10",
-		"ttft_p100<=3s", "ttft_p0<=3s", "ttft_p95<=3 parsecs", "ttft<=3s",
-		"decode_p95<=1s", "ttft_p95<=0", "ttft_p95=3s", "ttft_pxx<=3s",
-		"per_user_tps_p5>=fast", "itl=1s"};
+	const char *bad[] = {"",
+			     "ttft_p95>=3s",
+			     "per_user_tps_p5<=10",
+			     "ttft_p100<=3s",
+			     "ttft_p0<=3s",
+			     "ttft_p95<=3 parsecs",
+			     "ttft<=3s",
+			     "decode_p95<=1s",
+			     "ttft_p95<=0",
+			     "ttft_p95=3s",
+			     "ttft_pxx<=3s",
+			     "per_user_tps_p5>=fast",
+			     "itl=1s"};
 	struct slo_set s;
 	char err[512];
 	size_t i;
@@ -153,7 +164,8 @@ static void test_describe(void)
 	CHECK_STR(slo_describe(b, sizeof b, SLO_TPOT, 99, 0.125, 0.1),
 		  "TPOT p99 is 125 ms (objective at most 100 ms)");
 	CHECK_STR(slo_describe(b, sizeof b, SLO_TPS, 5, 44.44, 47),
-		  "per-user TPS p5 is 44.4 tokens/s (objective at least 47 tokens/s)");
+		  "per-user TPS p5 is 44.4 tokens/s (objective at least 47 "
+		  "tokens/s)");
 	CHECK_STR(slo_describe(b, sizeof b, SLO_TTFT, 95, INFINITY, 3),
 		  "TTFT p95 falls on failed requests (objective at most 3 s)");
 	CHECK_INT(slo_metric_from_name("per_user_tps"), SLO_TPS);

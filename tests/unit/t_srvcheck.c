@@ -10,7 +10,8 @@
 
 /* The basic step: n requests of k tokens each, the client's first-to-last
  * span `span` seconds, the server reporting `srv` tok/s (0: nothing). */
-static void basic(struct battery_input *in, int n, int k, double span, double srv)
+static void basic(struct battery_input *in, int n, int k, double span,
+		  double srv)
 {
 	cJSON *ev = cJSON_CreateArray(), *run = cJSON_CreateObject();
 	cJSON *pr = cJSON_AddArrayToObject(run, "per_request");
@@ -18,25 +19,38 @@ static void basic(struct battery_input *in, int n, int k, double span, double sr
 
 	for (int id = 1; id <= n; id++) {
 		double t0 = 100.0 * id, tf = t0 + 0.05;
-		snprintf(j, sizeof j, "{\"ev\":\"req\",\"id\":%d,\"t\":%.6f,\"max_tokens\":%d}", id, t0, k);
+		snprintf(
+		    j, sizeof j,
+		    "{\"ev\":\"req\",\"id\":%d,\"t\":%.6f,\"max_tokens\":%d}",
+		    id, t0, k);
 		cJSON_AddItemToArray(ev, cJSON_Parse(j));
 		for (int i = 0; i < k; i++) {
-			snprintf(j, sizeof j, "{\"ev\":\"tok\",\"id\":%d,\"t\":%.9f,\"ch\":\"content\",\"n\":1}",
+			snprintf(j, sizeof j,
+				 "{\"ev\":\"tok\",\"id\":%d,\"t\":%.9f,\"ch\":"
+				 "\"content\",\"n\":1}",
 				 id, tf + span * i / (k - 1));
 			cJSON_AddItemToArray(ev, cJSON_Parse(j));
 		}
 		if (srv > 0)
-			snprintf(j, sizeof j, "{\"ev\":\"done\",\"id\":%d,\"t\":%.6f,\"status\":\"ok\","
-				 "\"finish\":\"length\",\"usage\":{\"completion_tokens\":%d},"
-				 "\"timings\":{\"predicted_n\":%d,\"predicted_per_second\":%.6f}}",
+			snprintf(j, sizeof j,
+				 "{\"ev\":\"done\",\"id\":%d,\"t\":%.6f,"
+				 "\"status\":\"ok\","
+				 "\"finish\":\"length\",\"usage\":{"
+				 "\"completion_tokens\":%d},"
+				 "\"timings\":{\"predicted_n\":%d,\"predicted_"
+				 "per_second\":%.6f}}",
 				 id, tf + span + 0.001, k, k, srv);
 		else
-			snprintf(j, sizeof j, "{\"ev\":\"done\",\"id\":%d,\"t\":%.6f,\"status\":\"ok\","
-				 "\"finish\":\"length\",\"usage\":{\"completion_tokens\":%d}}",
+			snprintf(j, sizeof j,
+				 "{\"ev\":\"done\",\"id\":%d,\"t\":%.6f,"
+				 "\"status\":\"ok\","
+				 "\"finish\":\"length\",\"usage\":{"
+				 "\"completion_tokens\":%d}}",
 				 id, tf + span + 0.001, k);
 		cJSON_AddItemToArray(ev, cJSON_Parse(j));
-		snprintf(j, sizeof j, "{\"id\":%d,\"output_tokens\":%d,\"decode_tps\":%.6f}", id, k,
-			 span > 0 ? (k - 1) / span : -1);
+		snprintf(j, sizeof j,
+			 "{\"id\":%d,\"output_tokens\":%d,\"decode_tps\":%.6f}",
+			 id, k, span > 0 ? (k - 1) / span : -1);
 		cJSON_AddItemToArray(pr, cJSON_Parse(j));
 	}
 	memset(in, 0, sizeof *in);
@@ -46,7 +60,8 @@ static void basic(struct battery_input *in, int n, int k, double span, double sr
 	in->hwm = -1;
 }
 
-static const struct battery_result *check(const struct battery_result *r, const char *name)
+static const struct battery_result *check(const struct battery_result *r,
+					  const char *name)
 {
 	for (int i = 0; i < BATTERY_NCHECKS; i++)
 		if (r[i].check && strcmp(r[i].check, name) == 0)
@@ -55,7 +70,8 @@ static const struct battery_result *check(const struct battery_result *r, const 
 }
 
 /* The decode TPS verdict for client speed c over a span of s seconds. */
-static enum battery_verdict decode(int k, double span, double srv, char *text, size_t n)
+static enum battery_verdict decode(int k, double span, double srv, char *text,
+				   size_t n)
 {
 	struct battery_input in;
 	struct battery_result r[BATTERY_NCHECKS];
@@ -101,11 +117,13 @@ static void test_missing(void)
 	const struct battery_result *d;
 
 	memset(&in, 0, sizeof in);
-	snprintf(in.step[BATTERY_BASIC].why, sizeof in.step[BATTERY_BASIC].why, "gen failed");
+	snprintf(in.step[BATTERY_BASIC].why, sizeof in.step[BATTERY_BASIC].why,
+		 "gen failed");
 	battery_run(&in, r);
 	d = check(r, "decode TPS");
 	CHECK(d != NULL && d->verdict == BATTERY_FAIL);
-	CHECK(d != NULL && strcmp(d->text, "the basic step has no events: gen failed") == 0);
+	CHECK(d != NULL &&
+	      strcmp(d->text, "the basic step has no events: gen failed") == 0);
 	CHECK_STR(battery_verdict_name(BATTERY_NA), "n/a");
 }
 

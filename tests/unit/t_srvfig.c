@@ -19,8 +19,10 @@ static void read_json(const char *s)
 static void test_llama_server(void)
 {
 	/* b10587's timings: predicted_per_second is already (n - 1) / span */
-	read_json("{\"timings\":{\"prompt_n\":20,\"prompt_ms\":40.0,\"prompt_per_second\":500,"
-		  "\"predicted_n\":11,\"predicted_ms\":100.0,\"predicted_per_second\":100.0}}");
+	read_json("{\"timings\":{\"prompt_n\":20,\"prompt_ms\":40.0,\"prompt_"
+		  "per_second\":500,"
+		  "\"predicted_n\":11,\"predicted_ms\":100.0,\"predicted_per_"
+		  "second\":100.0}}");
 	CHECK_NEAR(f.decode_tps, 100, 1e-9);
 	CHECK_NEAR(f.prefill_tps, 500, 1e-9);
 	CHECK_NEAR(f.ttft_s, 0.040, 1e-12);
@@ -29,7 +31,8 @@ static void test_llama_server(void)
 
 static void test_lmstudio(void)
 {
-	read_json("{\"stats\":{\"tokens_per_second\":41.8,\"time_to_first_token\":0.075}}");
+	read_json("{\"stats\":{\"tokens_per_second\":41.8,\"time_to_first_"
+		  "token\":0.075}}");
 	CHECK_NEAR(f.decode_tps, 41.8, 1e-9);
 	CHECK_NEAR(f.ttft_s, 0.075, 1e-12);
 	CHECK(f.prefill_tps < 0);
@@ -45,9 +48,12 @@ static void test_ollama_runners(void)
 	CHECK_NEAR(f.decode_tps, 100, 1e-9);
 	CHECK_NEAR(f.prefill_tps, 2000, 1e-9);
 	CHECK_NEAR(f.ttft_s, 0.025, 1e-12);
-	CHECK_STR(f.source, "Ollama (llama-server runner) (eval_count - 1) / eval_duration");
+	CHECK_STR(
+	    f.source,
+	    "Ollama (llama-server runner) (eval_count - 1) / eval_duration");
 	/* no runner named (an event of an older gen): llama-server's */
-	read_json("{\"ollama\":{\"eval_count\":11,\"eval_duration\":100000000}}");
+	read_json(
+	    "{\"ollama\":{\"eval_count\":11,\"eval_duration\":100000000}}");
 	CHECK_NEAR(f.decode_tps, 100, 1e-9);
 	/* MLX runner: every step timed, EOS not counted */
 	read_json("{\"ollama\":{\"eval_count\":10,\"eval_duration\":100000000,"
@@ -62,12 +68,15 @@ static void test_ollama_runners(void)
 static void test_vllm(void)
 {
 	/* tokens_per_second counts the prefill: not taken */
-	read_json("{\"metrics\":{\"time_to_first_token_ms\":30.0,\"generation_time_ms\":90.0,"
-		  "\"queue_time_ms\":1.0,\"mean_itl_ms\":10.0,\"tokens_per_second\":83.3}}");
+	read_json("{\"metrics\":{\"time_to_first_token_ms\":30.0,\"generation_"
+		  "time_ms\":90.0,"
+		  "\"queue_time_ms\":1.0,\"mean_itl_ms\":10.0,\"tokens_per_"
+		  "second\":83.3}}");
 	CHECK_NEAR(f.decode_tps, 100, 1e-9);
 	CHECK_NEAR(f.ttft_s, 0.030, 1e-12);
 	CHECK_STR(f.source, "vLLM metrics 1000 / mean_itl_ms");
-	read_json("{\"metrics\":{\"time_to_first_token_ms\":30.0,\"mean_itl_ms\":null}}");
+	read_json("{\"metrics\":{\"time_to_first_token_ms\":30.0,\"mean_itl_"
+		  "ms\":null}}");
 	CHECK(f.decode_tps < 0);
 }
 

@@ -55,13 +55,13 @@ static void test_basics(void)
 	CHECK_STR(g.all, "a|b|");
 	PARSE("data:a\r\n\r\ndata:  b\r\r", 0, &g); /* one space stripped */
 	CHECK_STR(g.all, "a| b|");
-	PARSE("data: x\ndata: y\n\n", 0, &g);      /* multi-line data */
+	PARSE("data: x\ndata: y\n\n", 0, &g); /* multi-line data */
 	CHECK_STR(g.all, "x\ny|");
 	PARSE(": ping\n\nevent: e\nid: 4\nretry: 10\ndata: z\n\n", 0, &g);
 	CHECK_STR(g.all, "z|");
 	PARSE("event: only\n\n\n\ndata\n\n", 0, &g); /* no data: nothing */
-	CHECK_STR(g.all, "|");                   /* "data" alone is empty */
-	PARSE("data: last", 0, &g);                /* flushed at EOF */
+	CHECK_STR(g.all, "|");			     /* "data" alone is empty */
+	PARSE("data: last", 0, &g);		     /* flushed at EOF */
 	CHECK_STR(g.all, "last|");
 	PARSE("data: [DONE]\n\n", 0, &g);
 	CHECK_STR(g.all, "[DONE]|");

@@ -42,18 +42,18 @@ static void test_nearest_rank(void)
 	for (i = 20; i >= 1; i--) /* 1..20, pushed backwards */
 		stats_push(&v, i);
 	stats_summarise(&v, &s);
-	CHECK_NEAR(stats_percentile(&v, 50), 10, 0);  /* rank 10 */
-	CHECK_NEAR(stats_percentile(&v, 95), 19, 0);  /* rank 19 */
-	CHECK_NEAR(stats_percentile(&v, 99), 20, 0);  /* rank ceil(19.8) */
+	CHECK_NEAR(stats_percentile(&v, 50), 10, 0); /* rank 10 */
+	CHECK_NEAR(stats_percentile(&v, 95), 19, 0); /* rank 19 */
+	CHECK_NEAR(stats_percentile(&v, 99), 20, 0); /* rank ceil(19.8) */
 	CHECK_NEAR(stats_percentile(&v, 0), 1, 0);
 	CHECK_NEAR(stats_percentile(&v, 100), 20, 0);
-	CHECK_NEAR(stats_percentile(&v, 5), 1, 0);    /* rank 1 */
-	CHECK_NEAR(stats_percentile(&v, 5.1), 2, 0);  /* rank ceil(1.02) */
+	CHECK_NEAR(stats_percentile(&v, 5), 1, 0);   /* rank 1 */
+	CHECK_NEAR(stats_percentile(&v, 5.1), 2, 0); /* rank ceil(1.02) */
 	stats_vec_free(&v);
 	/* the median of an array, by the same rule: rank ceil(n / 2) */
 	double a[] = {3, 1, 4, 1.5}, b[] = {9, 2, 7};
-	CHECK_NEAR(stats_median(a, 4), 1.5, 0);       /* rank 2 of 1 1.5 3 4 */
-	CHECK_NEAR(stats_median(b, 3), 7, 0);         /* rank 2 of 2 7 9 */
+	CHECK_NEAR(stats_median(a, 4), 1.5, 0); /* rank 2 of 1 1.5 3 4 */
+	CHECK_NEAR(stats_median(b, 3), 7, 0);	/* rank 2 of 2 7 9 */
 	CHECK(isnan(stats_median(a, 0)));
 }
 
@@ -62,8 +62,8 @@ static void test_t95(void)
 	CHECK_NEAR(stats_t95(1), 12.706, 1e-9);
 	CHECK_NEAR(stats_t95(10), 2.228, 1e-9);
 	CHECK_NEAR(stats_t95(30), 2.042, 1e-9);
-	CHECK_NEAR(stats_t95(60), 2.000, 0.002);   /* tables: 2.000 */
-	CHECK_NEAR(stats_t95(120), 1.980, 0.002);  /* tables: 1.980 */
+	CHECK_NEAR(stats_t95(60), 2.000, 0.002);  /* tables: 2.000 */
+	CHECK_NEAR(stats_t95(120), 1.980, 0.002); /* tables: 1.980 */
 	CHECK_NEAR(stats_t95(100000), 1.960, 0.001);
 	CHECK_NEAR(stats_t95(0), 0, 0);
 }
@@ -112,8 +112,8 @@ static void test_histogram(void)
 	CHECK_NEAR(stats_hist_percentile(&h, 75), 0.1, 0.0005);
 	CHECK_NEAR(stats_hist_percentile(&h, 76), 1.0, 0.005);
 	CHECK_NEAR(h.total, 4, 0);
-	stats_hist_add(&h, -1, 1);   /* ignored */
-	stats_hist_add(&h, 1, 0);    /* ignored */
+	stats_hist_add(&h, -1, 1); /* ignored */
+	stats_hist_add(&h, 1, 0);  /* ignored */
 	CHECK_NEAR(h.total, 4, 0);
 	stats_vec_free(&v);
 }
@@ -146,7 +146,8 @@ static void test_slope_ci(void)
 static void test_paired_ratio(void)
 {
 	double a[] = {0.1, 0.5, 2.0, 8.0, 0.02}, b[5], c[] = {1, 2, 4, 8};
-	double d[] = {1.1, 1.9, 4.4, 7.6}, e[] = {1, 0, NAN, 3}, f[] = {2, 5, 1, 6};
+	double d[] = {1.1, 1.9, 4.4, 7.6}, e[] = {1, 0, NAN, 3},
+	       f[] = {2, 5, 1, 6};
 	struct stats_ratio r;
 	int i;
 
@@ -162,7 +163,8 @@ static void test_paired_ratio(void)
 	CHECK_NEAR(r.p, 1, 0);
 	/* log ratios ln(1.1, 0.95, 1.1, 0.95): mean 0.0220084, sd 0.0846416,
 	 * standard error 0.0423208; t = 0.52004 with 3 df, whose closed-form
-	 * CDF gives p = 0.638974; half-width t95(3) (3.182) x the standard error */
+	 * CDF gives p = 0.638974; half-width t95(3) (3.182) x the standard
+	 * error */
 	stats_paired_ratio(c, d, 4, &r);
 	CHECK_NEAR(r.ratio, exp(0.0220084), 1e-6);
 	CHECK_NEAR(r.lo, exp(0.0220084 - 3.182 * 0.0423208), 2e-6);
@@ -184,29 +186,32 @@ static void test_holm(void)
 	double p[] = {0.03, 0.01, -1, 0.04, 0.02, 0.5}, adj[6];
 
 	stats_holm(p, 6, adj);
-	CHECK_NEAR(adj[1], 0.05, 1e-12);  /* 0.01 x 5 tests */
-	CHECK_NEAR(adj[4], 0.08, 1e-12);  /* 0.02 x 4 */
-	CHECK_NEAR(adj[0], 0.09, 1e-12);  /* 0.03 x 3 */
-	CHECK_NEAR(adj[3], 0.09, 1e-12);  /* 0.04 x 2 = 0.08, not below 0.09 */
-	CHECK_NEAR(adj[5], 0.5, 1e-12);   /* 0.5 x 1 */
-	CHECK_NEAR(adj[2], -1, 0);        /* no test: left as is */
+	CHECK_NEAR(adj[1], 0.05, 1e-12); /* 0.01 x 5 tests */
+	CHECK_NEAR(adj[4], 0.08, 1e-12); /* 0.02 x 4 */
+	CHECK_NEAR(adj[0], 0.09, 1e-12); /* 0.03 x 3 */
+	CHECK_NEAR(adj[3], 0.09, 1e-12); /* 0.04 x 2 = 0.08, not below 0.09 */
+	CHECK_NEAR(adj[5], 0.5, 1e-12);	 /* 0.5 x 1 */
+	CHECK_NEAR(adj[2], -1, 0);	 /* no test: left as is */
 	stats_holm(p, 0, adj);
 }
 
 /* Hand-computed: twice the binomial(n, 1/2) tail at the smaller count. */
 static void test_mcnemar(void)
 {
-	CHECK_NEAR(stats_mcnemar(0, 5), 2.0 / 32, 1e-12);           /* 0.0625 */
-	CHECK_NEAR(stats_mcnemar(5, 0), 2.0 / 32, 1e-12);           /* symmetric */
-	CHECK_NEAR(stats_mcnemar(1, 9), 2.0 * 11 / 1024, 1e-12);    /* (1 + 10) / 2^10 */
-	CHECK_NEAR(stats_mcnemar(2, 8), 2.0 * 56 / 1024, 1e-12);    /* (1 + 10 + 45) */
-	CHECK_NEAR(stats_mcnemar(0, 6), 2.0 / 64, 1e-12);           /* 0.03125 */
-	CHECK_NEAR(stats_mcnemar(3, 3), 1, 0);                      /* capped at 1 */
-	CHECK_NEAR(stats_mcnemar(0, 0), 1, 0);                      /* nothing discordant */
+	CHECK_NEAR(stats_mcnemar(0, 5), 2.0 / 32, 1e-12); /* 0.0625 */
+	CHECK_NEAR(stats_mcnemar(5, 0), 2.0 / 32, 1e-12); /* symmetric */
+	CHECK_NEAR(stats_mcnemar(1, 9), 2.0 * 11 / 1024,
+		   1e-12); /* (1 + 10) / 2^10 */
+	CHECK_NEAR(stats_mcnemar(2, 8), 2.0 * 56 / 1024,
+		   1e-12);				  /* (1 + 10 + 45) */
+	CHECK_NEAR(stats_mcnemar(0, 6), 2.0 / 64, 1e-12); /* 0.03125 */
+	CHECK_NEAR(stats_mcnemar(3, 3), 1, 0);		  /* capped at 1 */
+	CHECK_NEAR(stats_mcnemar(0, 0), 1, 0); /* nothing discordant */
 	CHECK_NEAR(stats_mcnemar(4, 4), 1, 0);
 	/* 0 of 20: 2 / 2^20, the logs exact enough far in the tail */
 	CHECK_NEAR(stats_mcnemar(0, 20), 2.0 / 1048576, 1e-15);
-	CHECK(stats_mcnemar(500, 600) > 0.001 && stats_mcnemar(500, 600) < 0.01);
+	CHECK(stats_mcnemar(500, 600) > 0.001 &&
+	      stats_mcnemar(500, 600) < 0.01);
 }
 
 int main(void)

@@ -1,6 +1,6 @@
-/* t_studies: the report's data for the study's own kinds of run (src/report/ladder,
- * src/report/mixcls): context ladders, the mixed workload by class and load
- * series, from run files written with worked values. */
+/* t_studies: the report's data for the study's own kinds of run
+ * (src/report/ladder, src/report/mixcls): context ladders, the mixed workload
+ * by class and load series, from run files written with worked values. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,15 +31,20 @@ static void put(const char *json)
 static int typed;
 
 /* The version, the run object's start and its kind (or labels saying it). */
-static const char *head(char *buf, size_t n, const char *kind, const char *v1labels)
+static const char *head(char *buf, size_t n, const char *kind,
+			const char *v1labels)
 {
 	if (typed)
-		snprintf(buf, n, "{\"format\":\"tokbench-run\",\"version\":2,\"run\":{"
+		snprintf(buf, n,
+			 "{\"format\":\"tokbench-run\",\"version\":2,\"run\":{"
 			 "\"model\":\"M\",\"events_version\":2,\"kind\":{%s},"
-			 "\"labels\":{\"quant\":\"Q4\"},", kind);
+			 "\"labels\":{\"quant\":\"Q4\"},",
+			 kind);
 	else
-		snprintf(buf, n, "{\"format\":\"tokbench-run\",\"version\":1,\"run\":{"
-			 "\"model\":\"M\",\"labels\":{\"quant\":\"Q4\",%s},", v1labels);
+		snprintf(buf, n,
+			 "{\"format\":\"tokbench-run\",\"version\":1,\"run\":{"
+			 "\"model\":\"M\",\"labels\":{\"quant\":\"Q4\",%s},",
+			 v1labels);
 	return buf;
 }
 
@@ -48,17 +53,24 @@ static void rung(int d, int ok, double t, double gb, const char *err)
 {
 	char j[2000], h[400], k[100], l[100];
 
-	snprintf(k, sizeof k, "\"name\":\"ladder\",\"series\":\"L1\",\"depth\":%d", d);
+	snprintf(k, sizeof k,
+		 "\"name\":\"ladder\",\"series\":\"L1\",\"depth\":%d", d);
 	snprintf(l, sizeof l, "\"ladder\":\"L1\",\"depth\":\"%d\"", d);
-	snprintf(j, sizeof j, "%s"
-		 "\"config\":{\"concurrency\":1},\"server\":{\"ctx_size\":6000,\"ctx_train\":262144}},"
-		 "\"requests\":{\"measured\":2,\"ok\":%d,\"first_error\":%s%s%s},"
-		 "\"metrics\":{\"ttft_s\":{\"n\":%d,\"mean\":%g},\"prefill_tps\":{\"n\":%d,\"mean\":%g},"
-		 "\"decode_tps\":{\"n\":%d,\"mean\":50}},"
-		 "\"per_prompt\":{\"depth-%d\":{\"n\":2,\"prompt_tokens\":{\"n\":%d,\"mean\":%d}}},"
-		 "\"memory\":{\"peak_bytes\":%g}}",
-		 head(h, sizeof h, k, l), ok, err ? "\"" : "", err ? err : "null", err ? "\"" : "",
-		 ok, t, ok, t > 0 ? d / t : 0, ok, d, ok, d + 18, gb * 1e9);
+	snprintf(
+	    j, sizeof j,
+	    "%s"
+	    "\"config\":{\"concurrency\":1},\"server\":{\"ctx_size\":6000,"
+	    "\"ctx_train\":262144}},"
+	    "\"requests\":{\"measured\":2,\"ok\":%d,\"first_error\":%s%s%s},"
+	    "\"metrics\":{\"ttft_s\":{\"n\":%d,\"mean\":%g},\"prefill_tps\":{"
+	    "\"n\":%d,\"mean\":%g},"
+	    "\"decode_tps\":{\"n\":%d,\"mean\":50}},"
+	    "\"per_prompt\":{\"depth-%d\":{\"n\":2,\"prompt_tokens\":{\"n\":%d,"
+	    "\"mean\":%d}}},"
+	    "\"memory\":{\"peak_bytes\":%g}}",
+	    head(h, sizeof h, k, l), ok, err ? "\"" : "", err ? err : "null",
+	    err ? "\"" : "", ok, t, ok, t > 0 ? d / t : 0, ok, d, ok, d + 18,
+	    gb * 1e9);
 	put(j);
 }
 
@@ -70,32 +82,48 @@ static void mixrun(const char *mix, const char *cls, double t1, double e1,
 
 	if (cls2)
 		snprintf(second, sizeof second,
-			 ",\"%s\":{\"n\":4,\"ttft_s\":{\"n\":4,\"mean\":%g},\"e2e_s\":{\"n\":4,"
-			 "\"mean\":%g},\"decode_tps\":{\"n\":4,\"mean\":40},\"output_tokens\":"
-			 "{\"n\":4,\"mean\":2000}}", cls2, t2, e2);
-	snprintf(k, sizeof k, "\"name\":\"mix\",\"series\":\"S1\",\"class\":\"%s\"", mix);
+			 ",\"%s\":{\"n\":4,\"ttft_s\":{\"n\":4,\"mean\":%g},"
+			 "\"e2e_s\":{\"n\":4,"
+			 "\"mean\":%g},\"decode_tps\":{\"n\":4,\"mean\":40},"
+			 "\"output_tokens\":"
+			 "{\"n\":4,\"mean\":2000}}",
+			 cls2, t2, e2);
+	snprintf(k, sizeof k,
+		 "\"name\":\"mix\",\"series\":\"S1\",\"class\":\"%s\"", mix);
 	snprintf(l, sizeof l, "\"mix\":\"%s\",\"mixset\":\"S1\"", mix);
-	snprintf(j, sizeof j, "%s"
+	snprintf(j, sizeof j,
+		 "%s"
 		 "\"config\":{\"concurrency\":4},\"server\":{}},"
 		 "\"requests\":{\"measured\":8,\"ok\":8},"
-		 "\"per_prompt\":{\"%s\":{\"n\":4,\"ttft_s\":{\"n\":4,\"mean\":%g},\"e2e_s\":{\"n\":4,"
-		 "\"mean\":%g},\"decode_tps\":{\"n\":4,\"mean\":45},\"output_tokens\":"
-		 "{\"n\":4,\"mean\":100}}%s}}", head(h, sizeof h, k, l), cls, t1, e1, second);
+		 "\"per_prompt\":{\"%s\":{\"n\":4,\"ttft_s\":{\"n\":4,\"mean\":"
+		 "%g},\"e2e_s\":{\"n\":4,"
+		 "\"mean\":%g},\"decode_tps\":{\"n\":4,\"mean\":45},\"output_"
+		 "tokens\":"
+		 "{\"n\":4,\"mean\":100}}%s}}",
+		 head(h, sizeof h, k, l), cls, t1, e1, second);
 	put(j);
 }
 
-static void loadrun(int rep, const char *cache, const char *frac, double s, double srv)
+static void loadrun(int rep, const char *cache, const char *frac, double s,
+		    double srv)
 {
 	char j[1200], h[400], k[200], l[200];
 
-	snprintf(k, sizeof k, "\"name\":\"load\",\"series\":\"D1\",\"rep\":%d,"
-		 "\"cache\":\"%s\",\"resident\":%s", rep, cache, frac);
-	snprintf(l, sizeof l, "\"loads\":\"D1\",\"load_rep\":\"%d\","
-		 "\"cache\":\"%s\",\"cache_resident\":\"%s\"", rep, cache, frac);
-	snprintf(j, sizeof j, "%s\"config\":{\"concurrency\":1},"
+	snprintf(k, sizeof k,
+		 "\"name\":\"load\",\"series\":\"D1\",\"rep\":%d,"
+		 "\"cache\":\"%s\",\"resident\":%s",
+		 rep, cache, frac);
+	snprintf(l, sizeof l,
+		 "\"loads\":\"D1\",\"load_rep\":\"%d\","
+		 "\"cache\":\"%s\",\"cache_resident\":\"%s\"",
+		 rep, cache, frac);
+	snprintf(j, sizeof j,
+		 "%s\"config\":{\"concurrency\":1},"
 		 "\"server\":{}},\"requests\":{\"measured\":0,\"ok\":0},"
-		 "\"load\":{\"method\":\"health_poll\",\"seconds\":%g,\"server_seconds\":%g,"
-		 "\"status\":\"ok\"}}", head(h, sizeof h, k, l), s, srv);
+		 "\"load\":{\"method\":\"health_poll\",\"seconds\":%g,\"server_"
+		 "seconds\":%g,"
+		 "\"status\":\"ok\"}}",
+		 head(h, sizeof h, k, l), s, srv);
 	put(j);
 }
 
@@ -118,7 +146,9 @@ static void test_ladder(void)
 	/* written out of order: the ladder sorts its rungs by depth */
 	rung(4000, 2, 0.22, 55.55, NULL);
 	rung(1000, 2, 0.07, 55.43, NULL);
-	rung(8000, 0, 0, 55.55, "http_error: HTTP 400: request (8018 tokens) exceeds the available context size (6000 tokens)");
+	rung(8000, 0, 0, 55.55,
+	     "http_error: HTTP 400: request (8018 tokens) exceeds the "
+	     "available context size (6000 tokens)");
 	rung(2000, 2, 0.12, 55.48, NULL);
 	g = build(&s);
 	CHECK(g != NULL);
@@ -133,7 +163,8 @@ static void test_ladder(void)
 	CHECK(l->stop == &l->r[3]);
 	if (l->stop == NULL)
 		return;
-	CHECK_STR(l->stop->why, "http_error: HTTP 400: request (8018 tokens) exceeds the "
+	CHECK_STR(l->stop->why,
+		  "http_error: HTTP 400: request (8018 tokens) exceeds the "
 		  "available context size (6000 tokens)");
 	CHECK_NEAR(l->advertised, 262144, 0);
 	CHECK_NEAR(l->loaded, 6000, 0);
@@ -215,8 +246,10 @@ static void test_labels_v2(void)
 	struct rd_set s;
 	const struct rd_group *g;
 
-	put("{\"format\":\"tokbench-run\",\"version\":2,\"run\":{\"model\":\"M\","
-	    "\"events_version\":2,\"labels\":{\"quant\":\"Q4\",\"ladder\":\"L1\","
+	put("{\"format\":\"tokbench-run\",\"version\":2,\"run\":{\"model\":"
+	    "\"M\","
+	    "\"events_version\":2,\"labels\":{\"quant\":\"Q4\",\"ladder\":"
+	    "\"L1\","
 	    "\"depth\":\"4000\"},\"config\":{\"concurrency\":1},\"server\":{}},"
 	    "\"requests\":{\"measured\":2,\"ok\":2},\"metrics\":{\"ttft_s\":"
 	    "{\"n\":2,\"mean\":0.5}},\"per_prompt\":{\"a\":{\"n\":2}}}");
@@ -230,7 +263,8 @@ static void test_labels_v2(void)
 	rd_free(&s);
 	/* a kind gen would not write: the run is unreadable, saying why */
 	clear();
-	put("{\"format\":\"tokbench-run\",\"version\":2,\"run\":{\"model\":\"M\","
+	put("{\"format\":\"tokbench-run\",\"version\":2,\"run\":{\"model\":"
+	    "\"M\","
 	    "\"kind\":{\"name\":\"ladder\",\"series\":\"L1\"}}}");
 	rd_init(&s, (const char *[]){"model"}, 1);
 	CHECK_INT(rd_add_path(&s, dir), 0);

@@ -9,7 +9,8 @@
 
 /* Runs the search against a server whose count of u units is
  * fixed + per * u; returns the units found, or -1 with err. */
-static long search(long target, long fixed, long per, int *tries, char *err, size_t n)
+static long search(long target, long fixed, long per, int *tries, char *err,
+		   size_t n)
 {
 	struct tokcal c;
 	long u, next;
@@ -43,7 +44,8 @@ static void test_search(void)
 	CHECK_INT(search(514, 20, 2, &tries, err, sizeof err), 247);
 	/* the template alone over the target */
 	CHECK_INT(search(8, 22, 1, &tries, err, sizeof err), -1);
-	CHECK_STR(err, "the prompt's fixed part (template, nonce) is 22 tokens alone, more than 8");
+	CHECK_STR(err, "the prompt's fixed part (template, nonce) is 22 tokens "
+		       "alone, more than 8");
 }
 
 static void test_filler(void)

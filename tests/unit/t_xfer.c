@@ -6,8 +6,11 @@
 
 #include "xfer.h"
 
-static const struct xfer_conf conf = {.url = "http://127.0.0.1:1/v1/chat/completions",
-				      .run_id = "r1", .api_key = "", .t_connect = 1};
+static const struct xfer_conf conf = {
+    .url = "http://127.0.0.1:1/v1/chat/completions",
+    .run_id = "r1",
+    .api_key = "",
+    .t_connect = 1};
 
 static char *body(void)
 {
@@ -28,7 +31,8 @@ static void test_classify(void)
 	x->sock_errno = EMFILE;
 	xfer_classify(x, CURLE_COULDNT_CONNECT, 1);
 	CHECK_INT(x->r.status, FMT_ST_CONNECT);
-	CHECK(strncmp(x->r.err, "out of file descriptors on this machine", 39) == 0);
+	CHECK(strncmp(x->r.err, "out of file descriptors on this machine",
+		      39) == 0);
 	xfer_free(x);
 
 	x = xfer_new(&conf, 3, body());
@@ -50,9 +54,12 @@ static void test_events(void)
 	jw_obj_open(&w, NULL);
 	xfer_write_req(&w, x, &p, 100);
 	jw_obj_close(&w);
-	CHECK(strstr(jw_cstr(&w), "\"id\":7,\"prompt\":\"short\",\"category\":\"c\",\"rep\":2,"
-			       "\"warmup\":false") != NULL);
-	CHECK(strstr(jw_cstr(&w), "\"max_tokens\":100,\"prompt_bytes\":5") != NULL);
+	CHECK(
+	    strstr(jw_cstr(&w),
+		   "\"id\":7,\"prompt\":\"short\",\"category\":\"c\",\"rep\":2,"
+		   "\"warmup\":false") != NULL);
+	CHECK(strstr(jw_cstr(&w), "\"max_tokens\":100,\"prompt_bytes\":5") !=
+	      NULL);
 	jw_free(&w);
 	xfer_free(x);
 }
