@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -185,4 +186,15 @@ int units_bytes(const char *s, uint64_t *out)
 	int rc = parse_with_unit(s, byte_units, &v);
 
 	return rc != UNITS_OK ? rc : whole(v, out);
+}
+
+const char *units_shortest(double x, char *buf, size_t n)
+{
+	for (int prec = 1; prec < 17; prec++) {
+		snprintf(buf, n, "%.*g", prec, x);
+		if (strtod(buf, NULL) == x)
+			return buf;
+	}
+	snprintf(buf, n, "%.17g", x);
+	return buf;
 }

@@ -2,6 +2,7 @@
 #ifndef TB_UNITS_H
 #define TB_UNITS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Error codes returned by every units_* function (0 means success). */
@@ -37,5 +38,9 @@ int units_count(const char *s, uint64_t *out);
  * MiB, GiB, TiB: powers of 1024); a bare number is bytes ("4GiB",
  * "512MB").  Fractions are allowed if the result is a whole byte count. */
 int units_bytes(const char *s, uint64_t *out);
+
+/* x written with the fewest significant digits that read back as x (as jq
+ * prints numbers), into buf; returns buf. */
+const char *units_shortest(double x, char *buf, size_t n);
 
 #endif

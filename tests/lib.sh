@@ -115,6 +115,20 @@ test_skip() {
 	echo "ok $test_count # SKIP $1: $2"
 }
 
+# llama_unavailable WHAT WHY: the real llama-server (or a tool beside it)
+# is not here.  With TB_REQUIRE_LLAMA=1 (CI) that is a failure saying
+# why, else WHAT is skipped saying why; either way the test file ends.
+llama_unavailable() {
+	LLAMA_WHY="$(basename "$0" .sh): $2"
+	if [ "${TB_REQUIRE_LLAMA:-0}" = 1 ]; then
+		test_expect_success "$1 (TB_REQUIRE_LLAMA=1)" 'echo "$LLAMA_WHY" >&2 && false'
+	else
+		test_skip "$1" "$2"
+	fi
+	test_done
+	exit
+}
+
 # The command must fail with an ordinary error (exit 1-125), not a crash.
 test_must_fail() {
 	local rc

@@ -34,17 +34,7 @@ if [ ! -x "$llama" ]; then
 elif [ -z "$models" ]; then
 	why="no test models: run scripts/llama-models.sh, or set TB_LLAMA_MODELS"
 fi
-if [ -n "$why" ]; then
-	if [ "${TB_REQUIRE_LLAMA:-0}" = 1 ]; then
-		test_expect_success 'a real llama-server and its test models (TB_REQUIRE_LLAMA=1)' '
-			echo "t1010: $why" >&2 && false
-		'
-	else
-		test_skip "a real llama-server" "$why"
-	fi
-	test_done
-	exit
-fi
+[ -z "$why" ] || llama_unavailable "a real llama-server and its test models" "$why"
 
 # llama_start MODEL: llama-server serving MODEL on a loopback port of the
 # kernel's choosing (--port 0; the log names it), waited for until it

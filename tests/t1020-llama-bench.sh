@@ -28,17 +28,7 @@ if [ ! -x "$llama" ] || [ ! -x "$lbench" ]; then
 elif [ -z "$model" ]; then
 	why="no test models: run scripts/llama-models.sh, or set TB_LLAMA_MODELS"
 fi
-if [ -n "$why" ]; then
-	if [ "${TB_REQUIRE_LLAMA:-0}" = 1 ]; then
-		test_expect_success 'a real llama-server, llama-bench and a test model (TB_REQUIRE_LLAMA=1)' '
-			echo "t1020: $why" >&2 && false
-		'
-	else
-		test_skip "a real llama-server beside llama-bench" "$why"
-	fi
-	test_done
-	exit
-fi
+[ -z "$why" ] || llama_unavailable "a real llama-server, llama-bench and a test model" "$why"
 
 # One server for the file, one thread as llama-bench's -t 1; stopped at
 # the end (its pid in servers.pids).

@@ -12,6 +12,7 @@
 #include "fileio.h"
 #include "plan.h"
 #include "planest.h"
+#include "units.h"
 #include "help.h" /* generated from docs/matrix.md */
 
 /* Options: one struct. */
@@ -42,20 +43,6 @@ static void list(const struct plan *p)
 			       plan_get(p, i, plan_keys[k]));
 }
 
-/* x as a number is written: the fewest digits that read back as x. */
-static const char *shortest(double x, char *buf, size_t n)
-{
-	int prec;
-
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			return buf;
-	}
-	snprintf(buf, n, "%.17g", x);
-	return buf;
-}
-
 /* The speeds of entry i: measured in the results, else the plan's own. */
 static void speeds(const struct plan *p, int i, struct planest_speed *s,
 		   const char **dec, char *buf, size_t n)
@@ -65,7 +52,7 @@ static void speeds(const struct plan *p, int i, struct planest_speed *s,
 	planest_measured(opt.results, *model ? model : plan_entry(p, i),
 			 plan_get(p, i, "quant"), s);
 	if (!isnan(s->decode_tps)) {
-		*dec = shortest(s->decode_tps, buf, n);
+		*dec = units_shortest(s->decode_tps, buf, n);
 		return;
 	}
 	*dec = plan_get(p, i, "est_tps");

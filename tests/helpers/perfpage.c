@@ -23,6 +23,7 @@
 
 #include "fileio.h"
 #include "jget.h"
+#include "units.h"
 
 #define BEGIN "<!-- bench-self:begin -->"
 #define END "<!-- bench-self:end -->"
@@ -281,20 +282,6 @@ static double N(const cJSON *o, const char *path)
 	return x->valuedouble;
 }
 
-/* x as jq prints it: the fewest digits that read back as x. */
-static const char *jnum(double x, char *buf, size_t n)
-{
-	int prec;
-
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(buf, n, "%.*g", prec, x);
-		if (strtod(buf, NULL) == x)
-			return buf;
-	}
-	snprintf(buf, n, "%.17g", x);
-	return buf;
-}
-
 /* met or missed, from the figure itself: at least (ge) or at most t. */
 static const char *mark(double v, double t, int ge)
 {
@@ -345,8 +332,8 @@ static void header(FILE *o)
 	    "CPUs.\n",
 	    N(P, "machine.cpus"), jget_path_str(P, "machine.cpu"),
 	    round(N(P, "machine.mem_gib")), jget_path_str(P, "machine.os"),
-	    jnum(N(P, "machine.load_start"), b0, sizeof b0),
-	    jnum(N(P, "machine.load_end"), b1, sizeof b1),
+	    units_shortest(N(P, "machine.load_start"), b0, sizeof b0),
+	    units_shortest(N(P, "machine.load_end"), b1, sizeof b1),
 	    N(P, "machine.cpus"));
 	if (cJSON_IsTrue(jget_path(P, "machine.busy")))
 		fprintf(o, "**The machine was busy during this run: every "
@@ -383,11 +370,12 @@ static void fid_target(FILE *o, double streams, double bound, const char *why)
 	char b[32];
 
 	fprintf(o, "| gen: arrival error p99 ≤ %s ms at %.0f stream%s | ",
-		jnum(bound, b, sizeof b), streams, streams == 1 ? "" : "s");
+		units_shortest(bound, b, sizeof b), streams,
+		streams == 1 ? "" : "s");
 	if (isnan(v))
 		fprintf(o, " | %s |\n", why);
 	else
-		fprintf(o, "%s ms | %s |\n", jnum(v, b, sizeof b),
+		fprintf(o, "%s ms | %s |\n", units_shortest(v, b, sizeof b),
 			mark(v, bound, 0));
 }
 
@@ -625,9 +613,9 @@ static void csvs(const char *assets)
 		    round(N(r, "events_s")), round(N(r, "curl_events_s")));
 	cJSON_ArrayForEach(r, arr("gen.fidelity"))
 	    fprintf(f, "%.0f,%s,%s,%s\n", N(r, "streams"),
-		    jnum(N(r, "arrival_ms.p50"), a, sizeof a),
-		    jnum(N(r, "arrival_ms.p99"), b, sizeof b),
-		    jnum(N(r, "arrival_ms.max"), c, sizeof c));
+		    units_shortest(N(r, "arrival_ms.p50"), a, sizeof a),
+		    units_shortest(N(r, "arrival_ms.p99"), b, sizeof b),
+		    units_shortest(N(r, "arrival_ms.max"), c, sizeof c));
 	done(t, "throughput.csv");
 	done(f, "fidelity.csv");
 }

@@ -123,8 +123,21 @@ static void test_real(void)
 	CHECK_STR(units_strerror(UNITS_EUNIT), "unknown unit");
 }
 
+/* The fewest digits that read back as the number, as jq prints it. */
+static void test_shortest(void)
+{
+	char b[32];
+
+	CHECK_STR(units_shortest(0.1, b, sizeof b), "0.1");
+	CHECK_STR(units_shortest(42, b, sizeof b), "42");
+	CHECK_STR(units_shortest(1.0 / 3, b, sizeof b), "0.3333333333333333");
+	CHECK_STR(units_shortest(123456.5, b, sizeof b), "123456.5");
+	CHECK_STR(units_shortest(1e-7, b, sizeof b), "1e-07");
+}
+
 int main(void)
 {
+	RUN(test_shortest);
 	RUN(test_durations);
 	RUN(test_duration_errors);
 	RUN(test_counts);
