@@ -26,6 +26,7 @@ test_expect_success 'a profile that always answers right: every item graded corr
 	gen -u "$G0_URL" -m right -p "$SET" --no-progress >g0.nd &&
 	llmsim_stop G0 &&
 	agg --per-request g0.nd >g0.json &&
+	cp g0.nd "$TRASH_ROOT/g0.nd" &&
 	jq -e ".quality.graded | .items >= 100 and .checked == .items and .correct == .checked
 		and .accuracy == 1 and .ci95_hi == 1 and .ci95_lo > 0.95" g0.json &&
 	test -z "$(truth_wrong g0.log)"
@@ -37,6 +38,7 @@ test_expect_success 'a known share of wrong answers: agg finds exactly the items
 	llmsim_stop G2 &&
 	agg --per-request g2.nd >g2.json &&
 	truth_wrong g2.log >want &&
+	cp g2.nd g2.json want "$TRASH_ROOT/" &&
 	agg_wrong g2.json >got &&
 	test -s want &&
 	test_cmp want got &&
@@ -47,6 +49,30 @@ test_expect_success 'a known share of wrong answers: agg finds exactly the items
 	jq -e ".quality.graded | .ci95_lo < .accuracy and .accuracy < .ci95_hi
 		and (.ci95_hi - .ci95_lo) > 0.1 and (.ci95_hi - .ci95_lo) < 0.25" g2.json &&
 	jq -e "[.per_prompt[] | .graded.checked] | add == $n" g2.json
+'
+
+test_expect_success 'greedy agreement with a reference: identical where both answered alike, parting at the answer' '
+	# the reference (g0) answered every item right, the candidate (g2)
+	# 30 % wrong: the texts are the same exactly where g2 was right, and
+	# a wrong number parts after "The answer is" (3 tokens), a wrong
+	# word, JSON or list at once or within its few tokens
+	cp "$TRASH_ROOT/g0.nd" "$TRASH_ROOT/g2.nd" "$TRASH_ROOT/g2.json" "$TRASH_ROOT/want" . &&
+	agg --reference g0.nd g2.nd >ag.json 2>ag.err &&
+	n=$(jq -r .quality.graded.checked g2.json) &&
+	w=$(wc -l <want) &&
+	jq -e ".quality.agreement | .evidence == \"greedy_text\" and .prompts == $n
+		and .identical == $n - $w and .tokens_to_divergence.diverged == $w
+		and .ci95_lo < .share and .share < .ci95_hi
+		and .tokens_to_divergence.p10 >= 0 and .tokens_to_divergence.p90 <= 4" ag.json &&
+	# the same run against itself: every output identical, a tie
+	agg --reference g2.nd g2.nd >self.json 2>/dev/null &&
+	jq -e ".quality.agreement | .identical == .prompts and .share == 1
+		and .tokens_to_divergence.diverged == 0" self.json &&
+	# a run without output text has nothing to compare, and says so
+	jq -c "del(.text)" g2.nd >notext.nd &&
+	agg --reference g0.nd notext.nd >nt.json 2>nt.err &&
+	jq -e ".quality.agreement | .evidence == \"none\" and (.why | test(\"no prompt with an output text\"))" nt.json &&
+	grep -q "no greedy agreement: no prompt with an output text" nt.err
 '
 
 test_expect_success 'a reasoning model: the answer after its reasoning is graded, not the reasoning' '

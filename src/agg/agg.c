@@ -19,6 +19,7 @@
 #include "jw.h"
 #include "benchfig.h"
 #include "evacc.h"
+#include "agree.h"
 #include "lpq.h"
 #include "memfig.h"
 #include "ndjson.h"
@@ -45,6 +46,7 @@ static struct options {
 	const char *reference; /* --reference: the same model's reference run */
 } opt;
 static struct lpq_run lp_cand, lp_ref;
+static struct agree_run ag_cand, ag_ref; /* output texts, with --reference */
 static struct memfig_limits leak_lim = {1.0,
 					10.0}; /* MB per request, per minute */
 static const char *mem_files[64];
@@ -108,6 +110,7 @@ static void read_file(const char *path)
 	while ((rc = ndjson_next(r, &ev)) == ND_OK) {
 		if (cJSON_IsObject(ev))
 			lpq_event(&lp_cand, ev);
+		agree_event(&ag_cand, ev);
 		if (cJSON_IsObject(ev) &&
 		    evacc_event(&A, ev, name, ndjson_lineno(r)) != 0)
 			diag_die(EXIT_RUNTIME, "%s", A.err);
@@ -904,6 +907,48 @@ static void write_logprobs(void)
 			  q.top_k, lp_cand.asked);
 }
 
+/* Greedy agreement with --reference from the output texts: the level of
+ * evidence every server allows (docs/metrics.md). */
+static void write_agreement(void)
+{
+	struct agree_result a;
+	char why[256];
+
+	if (ag_cand.oom || ag_ref.oom)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	if (lp_ref.family[0] && lp_cand.family[0] &&
+	    strcmp(lp_ref.family, lp_cand.family) != 0)
+		diag_die(
+		    EXIT_RUNTIME,
+		    "--reference %s: a run of %s, this one of %s: only "
+		    "quantizations of one model are compared (label family)",
+		    opt.reference, lp_ref.family, lp_cand.family);
+	jw_obj_open(&out, "agreement");
+	if (agree_compare(&ag_ref, &ag_cand, &a, why, sizeof why) != 0) {
+		jw_str(&out, "evidence", "none");
+		jw_str(&out, "why", why);
+		jw_obj_close(&out);
+		diag_warn("no greedy agreement: %s", why);
+		return;
+	}
+	jw_str(&out, "evidence", "greedy_text");
+	jw_str(&out, "reference", opt.reference);
+	jw_int(&out, "prompts", a.prompts);
+	jw_int(&out, "identical", a.identical);
+	jw_num(&out, "share", a.share, 4);
+	jw_num(&out, "ci95_lo", a.lo, 4);
+	jw_num(&out, "ci95_hi", a.hi, 4);
+	jw_obj_open(&out, "tokens_to_divergence");
+	jw_int(&out, "diverged", a.diverged);
+	if (a.diverged > 0) {
+		jw_num(&out, "median", a.div_median, 1);
+		jw_num(&out, "p10", a.div_p10, 1);
+		jw_num(&out, "p90", a.div_p90, 1);
+	}
+	jw_obj_close(&out);
+	jw_obj_close(&out);
+}
+
 static void write_quality(void)
 {
 	jw_obj_open(&out, "quality");
@@ -913,6 +958,8 @@ static void write_quality(void)
 	       q_checked ? (double)q_passed / (double)q_checked : 0, 4);
 	if (g_checked > 0)
 		write_graded();
+	if (opt.reference != NULL)
+		write_agreement();
 	if (lp_cand.asked > 0 || opt.reference != NULL)
 		write_logprobs();
 	jw_obj_close(&out);
@@ -1077,6 +1124,8 @@ static void free_all(void)
 	evacc_free(&A);
 	lpq_free(&lp_cand);
 	lpq_free(&lp_ref);
+	agree_free(&ag_cand);
+	agree_free(&ag_ref);
 	free(sreq);
 	jw_free(&out);
 }
@@ -1159,6 +1208,7 @@ static void read_reference(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	while (ndjson_next(r, &ev) == ND_OK) {
 		lpq_event(&lp_ref, ev);
+		agree_event(&ag_ref, ev);
 		cJSON_Delete(ev);
 	}
 	if (lp_ref.oom)
@@ -1237,6 +1287,8 @@ int main(int argc, char **argv)
 	evacc_init(&A, opt.strict);
 	lpq_init(&lp_cand);
 	lpq_init(&lp_ref);
+	agree_init(&ag_cand);
+	agree_init(&ag_ref);
 	A.warn = on_skipped;
 	read_inputs(argc, argv);
 	if (A.n_events == 0)
