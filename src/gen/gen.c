@@ -101,42 +101,47 @@ static struct options {
 	 .prompts = "-",
 	 .progress = -1};
 
-/* gen --bench (a run of kind bench): llama-bench's test through the server. */
-static double bench_latency = -1; /* s, GET /models (llama-benchy's "api") */
-static long bench_tokens;	  /* the prompt's tokens by the server's
-				   * count; 0: not brought to a count */
-static int bench_tries;		  /* requests the count took */
-
-/* Run state. */
-static char api_key[512];
-static struct prompt_set prompts;
-static char run_id[64];
-static CURLM *multi;
-static jw ew; /* the event being written */
-static long next_id, finished, failed, aborted_n;
-static long n_status[FMT_ST_COUNT]; /* measured requests by how they ended */
-static char first_err[FMT_ST_COUNT][256]; /* the first error of each status */
-static struct pace pace;		  /* when each request starts */
-static struct xfer *flight_head;	  /* every transfer in flight */
-static int64_t m_start;
-static long out_tokens;	 /* for progress */
-static struct probe prb; /* where the server is probed */
-static struct srv_info srv = {.kind = SRV_UNKNOWN, .ctx = -1};
-static int srv_detected;
-static int srv_waited; /* the server was loading: probed again */
-static struct load_result
-    load_res; /* the load, measured before the run event */
-static int have_load;
-static int load_failed;
-static char wrong_model[600]; /* why the loaded model is not the one
-			       * claimed (src/gen/ident); "" when it is */
-static const char *send_id;   /* the model id requests name */
-static char endpoint[1100];   /* the completions URL */
-/* The event loop (run_loop): libevent drives libcurl's sockets. */
-static struct event_base *evbase;
-static evcurl *ec;	       /* libcurl's sockets on the loop */
-static struct xfer_conf xconf; /* what every request shares */
-static struct event *tick, *wake, *sig_ev;
+/* Run state: one struct, beside the options. */
+static struct state {
+	/* gen --bench (a run of kind bench): llama-bench's test through the
+	 * server */
+	double bench_latency; /* s, GET /models (llama-benchy's "api") */
+	long bench_tokens;    /* the prompt's tokens by the server's count;
+			       * 0: not brought to a count */
+	int bench_tries;      /* requests the count took */
+	char api_key[512];
+	struct prompt_set prompts;
+	char run_id[64];
+	CURLM *multi;
+	jw ew; /* the event being written */
+	long next_id, finished, failed, aborted_n;
+	long n_status[FMT_ST_COUNT]; /* measured requests by how they ended */
+	char first_err[FMT_ST_COUNT][256]; /* the first error of each status */
+	struct pace pace;		   /* when each request starts */
+	struct xfer *flight_head;	   /* every transfer in flight */
+	int64_t m_start;
+	long out_tokens;     /* for progress */
+	struct probe prb;    /* where the server is probed */
+	struct srv_info srv; /* what the server is and has loaded */
+	int srv_detected;
+	int srv_waited; /* the server was loading: probed again */
+	struct load_result
+	    load_res; /* the load, measured before the run event */
+	int have_load;
+	int load_failed;
+	char wrong_model[600]; /* why the loaded model is not the one claimed
+				* (src/gen/ident); "" when it is */
+	const char *send_id;   /* the model id requests name */
+	char endpoint[1100];   /* the completions URL */
+	/* the event loop (run_loop): libevent drives libcurl's sockets */
+	struct event_base *evbase;
+	evcurl *ec;		/* libcurl's sockets on the loop */
+	struct xfer_conf xconf; /* what every request shares */
+	struct event *tick, *wake, *sig_ev;
+} G = {
+    .bench_latency = -1,
+    .srv = {.kind = SRV_UNKNOWN, .ctx = -1},
+};
 
 /* ---- options ------------------------------------------------------- */
 
@@ -434,7 +439,7 @@ static void parse_args(int argc, char **argv)
 		diag_die(EXIT_USAGE, "--constant needs --rate");
 	if (opt.model_id == NULL)
 		opt.model_id = opt.label;
-	send_id = opt.model_id;
+	G.send_id = opt.model_id;
 	if (opt.progress < 0)
 		opt.progress = isatty(2);
 	if (opt.kind.name == RK_BENCH && opt.api == API_OLLAMA)
@@ -465,12 +470,13 @@ static void read_api_key(void)
 	}
 	/* Every source is checked alike, and the key is never printed. */
 	if (key != NULL && (opt.api_key_file != NULL || *key != '\0') &&
-	    endpoint_key_check(key, sizeof api_key - 1, why, sizeof why) != 0) {
+	    endpoint_key_check(key, sizeof G.api_key - 1, why, sizeof why) !=
+		0) {
 		free(text);
 		diag_die(EXIT_RUNTIME, "%s: %s", src, why);
 	}
 	if (key != NULL)
-		snprintf(api_key, sizeof api_key, "%s", key);
+		snprintf(G.api_key, sizeof G.api_key, "%s", key);
 	free(text);
 }
 
@@ -485,14 +491,15 @@ static void load_prompts(void)
 
 	if (text == NULL)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, strerror(errno));
-	int rc = prompts_parse(text, len, &prompts, err, sizeof err);
+	int rc = prompts_parse(text, len, &G.prompts, err, sizeof err);
 	free(text);
 	if (rc != 0)
 		diag_die(EXIT_RUNTIME, "%s:%s%s", name,
 			 err[0] >= '0' && err[0] <= '9' ? "" : " ", err);
-	if (opt.only && prompts_only(&prompts, opt.only, err, sizeof err) != 0)
+	if (opt.only &&
+	    prompts_only(&G.prompts, opt.only, err, sizeof err) != 0)
 		diag_die(EXIT_USAGE, "--only: %s has %s", name, err);
-	if (prompts_synthesize(&prompts, err, sizeof err) != 0)
+	if (prompts_synthesize(&G.prompts, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, err);
 }
 
@@ -504,26 +511,26 @@ static char *build_body(const struct prompt *p, long id)
 {
 	char nonce[96];
 	char *body;
-	struct reqbody_opts o = {.chat = opt.api != API_COMPLETIONS,
-				 .ollama = opt.api == API_OLLAMA,
-				 .model = send_id,
-				 .max_tokens = opt.max_tokens,
-				 .temperature = opt.temperature,
-				 .seed = opt.seed,
-				 .ignore_eos = opt.ignore_eos,
-				 .min_tokens = srv.kind == SRV_VLLM,
-				 .no_cache_prompt = opt.cache_bust &&
-						    (srv.kind == SRV_LLAMACPP ||
-						     srv.kind == SRV_LLMSIM),
-				 .nonce = opt.cache_bust ? nonce : NULL,
-				 .no_stream_options = opt.no_sopts,
-				 .logprobs = opt.logprobs};
+	struct reqbody_opts o = {
+	    .chat = opt.api != API_COMPLETIONS,
+	    .ollama = opt.api == API_OLLAMA,
+	    .model = G.send_id,
+	    .max_tokens = opt.max_tokens,
+	    .temperature = opt.temperature,
+	    .seed = opt.seed,
+	    .ignore_eos = opt.ignore_eos,
+	    .min_tokens = G.srv.kind == SRV_VLLM,
+	    .no_cache_prompt = opt.cache_bust && (G.srv.kind == SRV_LLAMACPP ||
+						  G.srv.kind == SRV_LLMSIM),
+	    .nonce = opt.cache_bust ? nonce : NULL,
+	    .no_stream_options = opt.no_sopts,
+	    .logprobs = opt.logprobs};
 
 	/* a bench run's nonce is of one width, so that every request's
 	 * prompt is as many tokens as the one counted */
 	snprintf(nonce, sizeof nonce,
 		 opt.kind.name == RK_BENCH ? "[%s-%06ld] " : "[%s-%ld] ",
-		 run_id, id);
+		 G.run_id, id);
 	body = reqbody_build(p, &o);
 	if (body == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
@@ -550,8 +557,8 @@ static void bench_set_prompt(long units)
 	jw_obj_close(&j);
 	jw_obj_close(&j);
 	free(fill);
-	prompts_free(&prompts);
-	if (j.oom || prompts_parse(jw_cstr(&j), strlen(jw_cstr(&j)), &prompts,
+	prompts_free(&G.prompts);
+	if (j.oom || prompts_parse(jw_cstr(&j), strlen(jw_cstr(&j)), &G.prompts,
 				   err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "--bench: %s",
 			 j.oom ? "out of memory" : err);
@@ -571,11 +578,11 @@ static void bench_calibrate(long target)
 	tokcal_init(&c, target);
 	for (u = tokcal_first(&c);; u = next) {
 		bench_set_prompt(u);
-		body = build_body(&prompts.v[0], 999999);
-		rc = tokcal_count(endpoint, api_key, body, opt.t_first, &tokens,
-				  err, sizeof err);
+		body = build_body(&G.prompts.v[0], 999999);
+		rc = tokcal_count(G.endpoint, G.api_key, body, opt.t_first,
+				  &tokens, err, sizeof err);
 		free(body);
-		bench_tries++;
+		G.bench_tries++;
 		if (rc == 0 && (next = tokcal_next(&c, u, tokens, err,
 						   sizeof err)) == TOKCAL_DONE)
 			break;
@@ -585,10 +592,10 @@ static void bench_calibrate(long target)
 			    "--bench %s: the prompt was not brought to %ld "
 			    "tokens by the server's count: %s; no figure is "
 			    "made",
-			    prompts.v[0].name, target,
+			    G.prompts.v[0].name, target,
 			    sigstop_caught() ? "stopped" : err);
 	}
-	bench_tokens = target;
+	G.bench_tokens = target;
 }
 
 /* Before the run event: the request latency, and the prompt's tokens. */
@@ -598,17 +605,18 @@ static void bench_prepare(void)
 	long target =
 	    opt.kind.depth + (opt.kind.test == RK_PP ? opt.kind.n : 0);
 
-	if (opt.kind.name != RK_BENCH || opt.load_only || load_failed ||
-	    wrong_model[0])
+	if (opt.kind.name != RK_BENCH || opt.load_only || G.load_failed ||
+	    G.wrong_model[0])
 		return;
-	if (srv.ctx > 0 && target + opt.max_tokens > srv.ctx)
+	if (G.srv.ctx > 0 && target + opt.max_tokens > G.srv.ctx)
 		diag_die(EXIT_RUNTIME,
 			 "--bench %s: %ld tokens of prompt and %ld of output "
 			 "are beyond the context the server has loaded (%ld); "
 			 "no figure is made",
-			 prompts.v[0].name, target, opt.max_tokens, srv.ctx);
+			 G.prompts.v[0].name, target, opt.max_tokens,
+			 G.srv.ctx);
 	snprintf(url, sizeof url, "%s/models", opt.base);
-	bench_latency = tokcal_latency(url, api_key, 3);
+	G.bench_latency = tokcal_latency(url, G.api_key, 3);
 	if (target > 0) /* tg at depth 0: the smallest prompt, as it comes */
 		bench_calibrate(target);
 }
@@ -617,15 +625,15 @@ static void bench_write_config(void)
 {
 	if (opt.kind.name != RK_BENCH)
 		return;
-	jw_obj_open(&ew, "bench");
-	if (bench_latency >= 0)
-		jw_num(&ew, "latency_s", bench_latency, 6);
+	jw_obj_open(&G.ew, "bench");
+	if (G.bench_latency >= 0)
+		jw_num(&G.ew, "latency_s", G.bench_latency, 6);
 	else
-		jw_null(&ew, "latency_s");
-	jw_int(&ew, "prompt_tokens", bench_tokens);
-	jw_str(&ew, "count", bench_tokens > 0 ? "usage" : "none");
-	jw_int(&ew, "count_requests", bench_tries);
-	jw_obj_close(&ew);
+		jw_null(&G.ew, "latency_s");
+	jw_int(&G.ew, "prompt_tokens", G.bench_tokens);
+	jw_str(&G.ew, "count", G.bench_tokens > 0 ? "usage" : "none");
+	jw_int(&G.ew, "count_requests", G.bench_tries);
+	jw_obj_close(&G.ew);
 }
 
 /* ---- events -------------------------------------------------------------- */
@@ -634,7 +642,7 @@ static void bench_write_config(void)
  * disk) ends the run: measuring on without recording would lose data. */
 static void emit(void)
 {
-	if (jw_emit(&ew, stdout, 0) != 0) {
+	if (jw_emit(&G.ew, stdout, 0) != 0) {
 		int e = errno;
 		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
 	}
@@ -642,9 +650,9 @@ static void emit(void)
 
 static void ev_open(const char *type, int64_t mono)
 {
-	jw_obj_open(&ew, NULL);
-	jw_str(&ew, "ev", type);
-	jw_num(&ew, "t", clock_to_shared(mono), 6);
+	jw_obj_open(&G.ew, NULL);
+	jw_str(&G.ew, "ev", type);
+	jw_num(&G.ew, "t", clock_to_shared(mono), 6);
 }
 
 /* src/gen/resp's callback: a token-bearing chunk was decoded. */
@@ -652,12 +660,12 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	const struct xfer *x = ctx;
 
-	out_tokens += ch == RESP_CONTENT;
+	G.out_tokens += ch == RESP_CONTENT;
 	ev_open("tok", x->r.m_now);
-	jw_int(&ew, "id", x->id);
-	jw_str(&ew, "ch", resp_ch_name(ch));
-	jw_int(&ew, "bytes", (long long)bytes);
-	jw_obj_close(&ew);
+	jw_int(&G.ew, "id", x->id);
+	jw_str(&G.ew, "ch", resp_ch_name(ch));
+	jw_int(&G.ew, "bytes", (long long)bytes);
+	jw_obj_close(&G.ew);
 	emit();
 }
 
@@ -665,9 +673,9 @@ static void emit_req(const struct xfer *x)
 {
 	ev_open("req", x->m_send);
 	xfer_write_req(
-	    &ew, x, &prompts.v[x->prompt],
-	    reqbody_max_tokens(&prompts.v[x->prompt], opt.max_tokens));
-	jw_obj_close(&ew);
+	    &G.ew, x, &G.prompts.v[x->prompt],
+	    reqbody_max_tokens(&G.prompts.v[x->prompt], opt.max_tokens));
+	jw_obj_close(&G.ew);
 	emit();
 }
 
@@ -676,8 +684,8 @@ static void emit_done(const struct xfer *x, int64_t m_end)
 	static int told;
 
 	ev_open("done", m_end);
-	xfer_write_done(&ew, x);
-	jw_obj_close(&ew);
+	xfer_write_done(&G.ew, x);
+	jw_obj_close(&G.ew);
 	emit();
 	/* Ollama loads a model at its first request and unloads one idle for
 	 * keep_alive (v0.33 envconfig: 5 minutes by default) */
@@ -698,12 +706,12 @@ static void xfer_release(struct xfer *x)
 {
 	if (x->prev)
 		x->prev->next = x->next;
-	else if (flight_head == x)
-		flight_head = x->next;
+	else if (G.flight_head == x)
+		G.flight_head = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
 	if (x->easy)
-		curl_multi_remove_handle(multi, x->easy);
+		curl_multi_remove_handle(G.multi, x->easy);
 	xfer_free(x);
 }
 
@@ -711,19 +719,19 @@ static void xfer_release(struct xfer *x)
  * failure and gives up when nothing ever answers (docs/gen.md). */
 static void count_end(const struct xfer *x, int64_t m_end)
 {
-	pace_end(&pace, x->warmup, x->r.status == FMT_ST_CONNECT,
+	pace_end(&G.pace, x->warmup, x->r.status == FMT_ST_CONNECT,
 		 x->r.headers_done, m_end);
 	if (!x->warmup) {
-		n_status[x->r.status]++;
+		G.n_status[x->r.status]++;
 		if (x->r.status != FMT_ST_OK &&
-		    first_err[x->r.status][0] == '\0')
-			snprintf(first_err[x->r.status], sizeof first_err[0],
-				 "%s", x->r.err);
-		finished++;
+		    G.first_err[x->r.status][0] == '\0')
+			snprintf(G.first_err[x->r.status],
+				 sizeof G.first_err[0], "%s", x->r.err);
+		G.finished++;
 		if (x->r.status == FMT_ST_ABORTED)
-			aborted_n++;
+			G.aborted_n++;
 		else if (x->r.status != FMT_ST_OK)
-			failed++;
+			G.failed++;
 	}
 }
 
@@ -762,7 +770,7 @@ static int check_timeouts(struct xfer *x, int64_t now)
 
 static void scan_in_flight(int64_t now, int abort_all)
 {
-	struct xfer *x = flight_head, *next;
+	struct xfer *x = G.flight_head, *next;
 
 	for (; x != NULL; x = next) {
 		next = x->next; /* x may be freed below */
@@ -780,21 +788,21 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 {
 	struct xfer *x;
 
-	++next_id;
-	if ((x = xfer_new(&xconf, next_id,
-			  build_body(&prompts.v[prompt], next_id))) == NULL)
+	++G.next_id;
+	if ((x = xfer_new(&G.xconf, G.next_id,
+			  build_body(&G.prompts.v[prompt], G.next_id))) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	x->prompt = prompt;
 	x->rep = (int)rep;
 	x->warmup = warmup;
 	x->m_sched = sched;
 	x->m_send = clock_mono_ns();
-	if (curl_multi_add_handle(multi, x->easy) != CURLM_OK)
+	if (curl_multi_add_handle(G.multi, x->easy) != CURLM_OK)
 		diag_die(EXIT_RUNTIME, "cannot add a transfer to libcurl");
-	x->next = flight_head;
-	if (flight_head)
-		flight_head->prev = x;
-	flight_head = x;
+	x->next = G.flight_head;
+	if (G.flight_head)
+		G.flight_head->prev = x;
+	G.flight_head = x;
 	emit_req(x);
 }
 
@@ -803,7 +811,7 @@ static void launch_due(int64_t now)
 {
 	struct pace_launch l;
 
-	while (pace_next(&pace, now, &l))
+	while (pace_next(&G.pace, now, &l))
 		launch(l.prompt, l.rep, l.warmup, l.m_sched);
 }
 
@@ -822,7 +830,7 @@ static void on_done(void *ctx, CURL *easy, CURLcode result)
 static void progress(int64_t now, int final)
 {
 	static int64_t last;
-	double el = (double)(now - m_start) / 1e9;
+	double el = (double)(now - G.m_start) / 1e9;
 
 	if (!opt.progress || (!final && now - last < 500000000))
 		return;
@@ -830,8 +838,8 @@ static void progress(int64_t now, int final)
 	fprintf(stderr,
 		"\rgen: %ld done, %ld in flight, %ld failed, "
 		"%.1f content chunks/s   %s",
-		finished, pace.in_flight, failed + aborted_n,
-		el > 0 ? out_tokens / el : 0.0, final ? "\n" : "");
+		G.finished, G.pace.in_flight, G.failed + G.aborted_n,
+		el > 0 ? G.out_tokens / el : 0.0, final ? "\n" : "");
 }
 
 /* Every 10 ms: the first-token, idle and total timeouts, and progress. */
@@ -853,7 +861,7 @@ static void on_sig_pipe(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	sigstop_drain();
-	event_base_loopbreak(evbase);
+	event_base_loopbreak(G.evbase);
 }
 
 static void on_wake(evutil_socket_t fd, short what, void *arg)
@@ -871,42 +879,42 @@ static void loop_setup(void)
 	/* Precise timers: libevent otherwise reads a coarse clock (4 ms
 	 * steps) and sleeps in whole milliseconds. */
 	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
-	evbase = event_base_new_with_config(cfg);
+	G.evbase = event_base_new_with_config(cfg);
 	event_config_free(cfg);
-	if (evbase == NULL)
+	if (G.evbase == NULL)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
-	ec = evcurl_new(evbase, multi, on_done, NULL);
-	xconf.ec = ec;
-	tick = event_new(evbase, -1, EV_PERSIST, on_tick, NULL);
-	wake = evtimer_new(evbase, on_wake, NULL);
-	sig_ev = event_new(evbase, sigstop_fd(), EV_READ | EV_PERSIST,
-			   on_sig_pipe, NULL);
-	if (!ec || !tick || !wake || !sig_ev)
+	G.ec = evcurl_new(G.evbase, G.multi, on_done, NULL);
+	G.xconf.ec = G.ec;
+	G.tick = event_new(G.evbase, -1, EV_PERSIST, on_tick, NULL);
+	G.wake = evtimer_new(G.evbase, on_wake, NULL);
+	G.sig_ev = event_new(G.evbase, sigstop_fd(), EV_READ | EV_PERSIST,
+			     on_sig_pipe, NULL);
+	if (!G.ec || !G.tick || !G.wake || !G.sig_ev)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
-	event_add(tick, &ten_ms);
-	event_add(sig_ev, NULL);
+	event_add(G.tick, &ten_ms);
+	event_add(G.sig_ev, NULL);
 }
 
 static void loop_teardown(void)
 {
-	evcurl_free(ec);
-	event_free(tick);
-	event_free(wake);
-	event_free(sig_ev);
-	event_base_free(evbase);
+	evcurl_free(G.ec);
+	event_free(G.tick);
+	event_free(G.wake);
+	event_free(G.sig_ev);
+	event_base_free(G.evbase);
 }
 
 /* Wakes the loop when the next start is due (an arrival, a back-off's end). */
 static void arm_wake(int64_t now)
 {
-	int64_t at = pace_wake_at(&pace, now), d = at - now;
+	int64_t at = pace_wake_at(&G.pace, now), d = at - now;
 	struct timeval tv;
 
 	if (at == 0)
 		return;
 	tv.tv_sec = (time_t)(d / 1000000000);
 	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
-	evtimer_add(wake, &tv);
+	evtimer_add(G.wake, &tv);
 }
 
 static void run_loop(void)
@@ -914,17 +922,17 @@ static void run_loop(void)
 	loop_setup();
 	for (;;) {
 		int64_t now = clock_mono_ns();
-		if (sigstop_caught() || pace.unreachable)
+		if (sigstop_caught() || G.pace.unreachable)
 			break;
 		launch_due(now);
-		if (pace.in_flight == 0 && !pace_more(&pace, now))
+		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
 		arm_wake(now);
 		/* One batch of ready events, then the output is flushed. */
-		evcurl_batch_end(ec);
-		event_base_loop(evbase, EVLOOP_ONCE);
-		evcurl_batch_end(ec);
-		evcurl_drain(ec);
+		evcurl_batch_end(G.ec);
+		event_base_loop(G.evbase, EVLOOP_ONCE);
+		evcurl_batch_end(G.ec);
+		evcurl_drain(G.ec);
 		if (fflush(stdout) != 0)
 			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
 				 strerror(errno));
@@ -940,20 +948,21 @@ static void run_loop(void)
  * user's does not fit it. */
 static void detect_server(void)
 {
-	if (srv_detected)
+	if (G.srv_detected)
 		return;
-	srv_detected = 1;
+	G.srv_detected = 1;
 	if (opt.server != SRV_AUTO) /* the user said which: one probe */
-		probe_known(&prb, opt.server, &srv);
-	else if (probe_detect(&prb, &srv) != 0 && !sigstop_caught())
+		probe_known(&G.prb, opt.server, &G.srv);
+	else if (probe_detect(&G.prb, &G.srv) != 0 && !sigstop_caught())
 		diag_warn("%s: no answer to any probe; is the server up?",
 			  opt.base);
-	if (opt.ignore_eos && (srv.kind == SRV_OLLAMA || srv.kind == SRV_MLX))
+	if (opt.ignore_eos &&
+	    (G.srv.kind == SRV_OLLAMA || G.srv.kind == SRV_MLX))
 		diag_warn("--ignore-eos: %s has no ignore_eos (its source: "
 			  "docs/servers.md); "
 			  "outputs can stop early",
-			  probe_kind_name(srv.kind));
-	else if (opt.ignore_eos && srv.kind == SRV_LMSTUDIO)
+			  probe_kind_name(G.srv.kind));
+	else if (opt.ignore_eos && G.srv.kind == SRV_LMSTUDIO)
 		diag_warn("--ignore-eos: lmstudio may not support ignore_eos; "
 			  "outputs "
 			  "can stop early");
@@ -961,11 +970,11 @@ static void detect_server(void)
 
 static void emit_load(void)
 {
-	if (!have_load)
+	if (!G.have_load)
 		return;
-	ev_open("load", load_res.t1);
-	probe_write_load(&ew, &load_res, opt.model_id);
-	jw_obj_close(&ew);
+	ev_open("load", G.load_res.t1);
+	probe_write_load(&G.ew, &G.load_res, opt.model_id);
+	jw_obj_close(&G.ew);
 	emit();
 }
 
@@ -974,12 +983,12 @@ static void emit_load(void)
  * whatever ran between the server's spawn and gen's first poll. */
 static int load_by_health(void)
 {
-	int64_t t0 = m_start;
+	int64_t t0 = G.m_start;
 
-	if (opt.load_since > 0 && clock_from_shared(opt.load_since) < m_start)
+	if (opt.load_since > 0 && clock_from_shared(opt.load_since) < G.m_start)
 		t0 = clock_from_shared(opt.load_since);
-	return probe_load_health(&prb, t0, opt.t_first, (pid_t)opt.load_pid,
-				 &load_res);
+	return probe_load_health(&G.prb, t0, opt.t_first, (pid_t)opt.load_pid,
+				 &G.load_res);
 }
 
 /* The value of label key, or NULL. */
@@ -998,9 +1007,9 @@ static int measure_load(void)
 {
 	long ctx;
 
-	have_load = 1;
+	G.have_load = 1;
 	if (opt.load_cmd)
-		return probe_load_command(opt.load_cmd, &load_res);
+		return probe_load_command(opt.load_cmd, &G.load_res);
 	if (opt.load_health)
 		return load_by_health();
 	detect_server();
@@ -1010,24 +1019,24 @@ static int measure_load(void)
 	/* LM Studio loads a second instance of a model already loaded
 	 * (its SDK docs): that load would time a copy beside it, and the run
 	 * be refused for two loaded; said at once instead */
-	if (srv.kind == SRV_LMSTUDIO && srv.instance[0]) {
-		load_res.method = "lmstudio_api";
-		load_res.t0 = load_res.t1 = clock_mono_ns();
-		load_res.server_s = -1;
-		snprintf(load_res.err, sizeof load_res.err,
+	if (G.srv.kind == SRV_LMSTUDIO && G.srv.instance[0]) {
+		G.load_res.method = "lmstudio_api";
+		G.load_res.t0 = G.load_res.t1 = clock_mono_ns();
+		G.load_res.server_s = -1;
+		snprintf(G.load_res.err, sizeof G.load_res.err,
 			 "loaded already as instance "
 			 "%.60s: a load would add a second copy; unload it "
 			 "first (lms "
 			 "unload --all)",
-			 srv.instance);
+			 G.srv.instance);
 		return -1;
 	}
-	switch (srv.kind) {
+	switch (G.srv.kind) {
 	case SRV_LMSTUDIO:
 	case SRV_LLMSIM:
-		return probe_load_api(&prb, 0, ctx, opt.t_first, &load_res);
+		return probe_load_api(&G.prb, 0, ctx, opt.t_first, &G.load_res);
 	case SRV_OLLAMA:
-		return probe_load_api(&prb, 1, ctx, opt.t_first, &load_res);
+		return probe_load_api(&G.prb, 1, ctx, opt.t_first, &G.load_res);
 	default: return load_by_health();
 	}
 }
@@ -1036,78 +1045,78 @@ static int measure_load(void)
 
 static void write_config(void)
 {
-	jw_obj_open(&ew, "config");
-	jw_int(&ew, "concurrency",
+	jw_obj_open(&G.ew, "config");
+	jw_int(&G.ew, "concurrency",
 	       opt.rate > 0 && !opt.conc_set ? 0 : opt.conc);
 	if (opt.rate > 0) {
-		jw_num(&ew, "rate", opt.rate, 6);
-		jw_str(&ew, "arrival",
+		jw_num(&G.ew, "rate", opt.rate, 6);
+		jw_str(&G.ew, "arrival",
 		       opt.constant	     ? "constant"
 		       : opt.burstiness == 1 ? "poisson"
 					     : "gamma");
-		jw_num(&ew, "burstiness", opt.burstiness, 3);
+		jw_num(&G.ew, "burstiness", opt.burstiness, 3);
 	}
-	jw_int(&ew, "repetitions", opt.reps);
-	jw_int(&ew, "warmup", opt.warmup);
+	jw_int(&G.ew, "repetitions", opt.reps);
+	jw_int(&G.ew, "warmup", opt.warmup);
 	if (opt.max_tokens)
-		jw_int(&ew, "max_tokens", opt.max_tokens);
-	jw_bool(&ew, "ignore_eos", opt.ignore_eos);
+		jw_int(&G.ew, "max_tokens", opt.max_tokens);
+	jw_bool(&G.ew, "ignore_eos", opt.ignore_eos);
 	if (opt.temperature >= 0)
-		jw_num(&ew, "temperature", opt.temperature, 3);
+		jw_num(&G.ew, "temperature", opt.temperature, 3);
 	if (opt.seed >= 0)
-		jw_int(&ew, "seed", opt.seed);
-	jw_bool(&ew, "cache_bust", opt.cache_bust);
+		jw_int(&G.ew, "seed", opt.seed);
+	jw_bool(&G.ew, "cache_bust", opt.cache_bust);
 	if (opt.shuffle)
-		jw_bool(&ew, "shuffle", 1);
+		jw_bool(&G.ew, "shuffle", 1);
 	if (opt.no_sopts)
-		jw_bool(&ew, "stream_options", 0);
+		jw_bool(&G.ew, "stream_options", 0);
 	if (opt.logprobs > 0)
-		jw_int(&ew, "logprobs", opt.logprobs);
+		jw_int(&G.ew, "logprobs", opt.logprobs);
 	if (opt.duration > 0)
-		jw_num(&ew, "duration", opt.duration, 3);
+		jw_num(&G.ew, "duration", opt.duration, 3);
 	if (opt.requests > 0)
-		jw_int(&ew, "requests", opt.requests);
-	jw_num(&ew, "timeout_connect", opt.t_connect, 3);
-	jw_num(&ew, "timeout_first", opt.t_first, 3);
-	jw_num(&ew, "timeout_idle", opt.t_idle, 3);
-	jw_num(&ew, "timeout_total", opt.t_total, 3);
-	jw_str(&ew, "prompts",
+		jw_int(&G.ew, "requests", opt.requests);
+	jw_num(&G.ew, "timeout_connect", opt.t_connect, 3);
+	jw_num(&G.ew, "timeout_first", opt.t_first, 3);
+	jw_num(&G.ew, "timeout_idle", opt.t_idle, 3);
+	jw_num(&G.ew, "timeout_total", opt.t_total, 3);
+	jw_str(&G.ew, "prompts",
 	       strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>");
-	jw_int(&ew, "n_prompts", prompts.n);
+	jw_int(&G.ew, "n_prompts", G.prompts.n);
 	bench_write_config();
-	jw_obj_close(&ew);
+	jw_obj_close(&G.ew);
 }
 
 static void emit_run(void)
 {
 	int i;
 
-	ev_open("run", m_start);
-	jw_str(&ew, "format", FMT_EVENTS);
-	jw_int(&ew, "version", FMT_EVENTS_VERSION);
-	jw_str(&ew, "tool", "gen");
-	jw_str(&ew, "tool_version", TB_VERSION);
-	jw_str(&ew, "run_id", run_id);
-	jw_str(&ew, "model", opt.label);
-	jw_str(&ew, "model_id", send_id);
-	if (strcmp(send_id, opt.model_id) !=
+	ev_open("run", G.m_start);
+	jw_str(&G.ew, "format", FMT_EVENTS);
+	jw_int(&G.ew, "version", FMT_EVENTS_VERSION);
+	jw_str(&G.ew, "tool", "gen");
+	jw_str(&G.ew, "tool_version", TB_VERSION);
+	jw_str(&G.ew, "run_id", G.run_id);
+	jw_str(&G.ew, "model", opt.label);
+	jw_str(&G.ew, "model_id", G.send_id);
+	if (strcmp(G.send_id, opt.model_id) !=
 	    0) /* resolved to the loaded instance */
-		jw_str(&ew, "model_id_asked", opt.model_id);
-	jw_str(&ew, "base_url", opt.base);
-	jw_str(&ew, "api",
+		jw_str(&G.ew, "model_id_asked", opt.model_id);
+	jw_str(&G.ew, "base_url", opt.base);
+	jw_str(&G.ew, "api",
 	       opt.api == API_CHAT     ? "chat"
 	       : opt.api == API_OLLAMA ? "ollama"
 				       : "completions");
 	write_config();
-	runkind_write(&ew, &opt.kind);
-	jw_obj_open(&ew, "labels");
+	runkind_write(&G.ew, &opt.kind);
+	jw_obj_open(&G.ew, "labels");
 	for (i = 0; i < opt.n_labels; i++)
-		jw_str(&ew, opt.labels[i][0], opt.labels[i][1]);
-	jw_obj_close(&ew);
-	hostinfo_write(&ew);
-	runenv_write(&ew, (const char *const *)environ); /* no credentials */
-	probe_write_server(&ew, &srv);
-	jw_obj_close(&ew);
+		jw_str(&G.ew, opt.labels[i][0], opt.labels[i][1]);
+	jw_obj_close(&G.ew);
+	hostinfo_write(&G.ew);
+	runenv_write(&G.ew, (const char *const *)environ); /* no credentials */
+	probe_write_server(&G.ew, &G.srv);
+	jw_obj_close(&G.ew);
 	emit();
 }
 
@@ -1115,13 +1124,13 @@ static const char *end_reason(void)
 {
 	if (sigstop_caught())
 		return "signal";
-	if (pace.unreachable)
+	if (G.pace.unreachable)
 		return "unreachable";
-	if (load_failed)
+	if (G.load_failed)
 		return "load_failed";
-	if (wrong_model[0])
+	if (G.wrong_model[0])
 		return "wrong_model";
-	if (pace_cut_by_duration(&pace))
+	if (pace_cut_by_duration(&G.pace))
 		return "duration";
 	return "complete";
 }
@@ -1129,16 +1138,16 @@ static const char *end_reason(void)
 static void emit_end(void)
 {
 	ev_open("end", clock_mono_ns());
-	jw_str(&ew, "tool", "gen");
-	jw_str(&ew, "reason", end_reason());
-	jw_int(&ew, "requests", finished);
-	jw_int(&ew, "ok", finished - failed - aborted_n);
-	jw_int(&ew, "failed", failed);
-	jw_int(&ew, "aborted", aborted_n);
-	jw_int(&ew, "warmup", pace.warm_launched);
-	if (wrong_model[0])
-		jw_str(&ew, "error", wrong_model);
-	jw_obj_close(&ew);
+	jw_str(&G.ew, "tool", "gen");
+	jw_str(&G.ew, "reason", end_reason());
+	jw_int(&G.ew, "requests", G.finished);
+	jw_int(&G.ew, "ok", G.finished - G.failed - G.aborted_n);
+	jw_int(&G.ew, "failed", G.failed);
+	jw_int(&G.ew, "aborted", G.aborted_n);
+	jw_int(&G.ew, "warmup", G.pace.warm_launched);
+	if (G.wrong_model[0])
+		jw_str(&G.ew, "error", G.wrong_model);
+	jw_obj_close(&G.ew);
 	emit();
 }
 
@@ -1146,41 +1155,41 @@ static void emit_end(void)
 
 static void summary(void)
 {
-	if (pace.unreachable) {
+	if (G.pace.unreachable) {
 		diag_warn(
 		    "stopped after %ld requests: none could connect to %s; "
 		    "is the server up?",
-		    finished + pace.warm_launched, opt.base);
+		    G.finished + G.pace.warm_launched, opt.base);
 		return;
 	}
-	if (failed + aborted_n == 0)
+	if (G.failed + G.aborted_n == 0)
 		return;
 	/* the commonest failure, in the server's or the transport's words */
 	int i, top = -1;
 	for (i = 0; i < FMT_ST_COUNT; i++)
-		if (i != FMT_ST_OK && n_status[i] > 0 &&
-		    (top < 0 || n_status[i] > n_status[top]))
+		if (i != FMT_ST_OK && G.n_status[i] > 0 &&
+		    (top < 0 || G.n_status[i] > G.n_status[top]))
 			top = i;
-	if (top >= 0 && first_err[top][0]) {
+	if (top >= 0 && G.first_err[top][0]) {
 		diag_warn("%ld of %ld requests failed; %ld %s, the first: %s",
-			  failed + aborted_n, finished, n_status[top],
+			  G.failed + G.aborted_n, G.finished, G.n_status[top],
 			  formats_status_name((enum formats_status)top),
-			  first_err[top]);
+			  G.first_err[top]);
 		return;
 	}
-	diag_warn("%ld of %ld requests failed%s%s", failed + aborted_n,
-		  finished, aborted_n ? ", aborted: " : "",
-		  aborted_n ? "yes" : "");
+	diag_warn("%ld of %ld requests failed%s%s", G.failed + G.aborted_n,
+		  G.finished, G.aborted_n ? ", aborted: " : "",
+		  G.aborted_n ? "yes" : "");
 }
 
 static void init(void)
 {
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
-	multi = curl_multi_init();
-	if (multi == NULL)
+	G.multi = curl_multi_init();
+	if (G.multi == NULL)
 		diag_die(EXIT_RUNTIME, "cannot initialise libcurl");
-	curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, opt.conc + 16);
+	curl_multi_setopt(G.multi, CURLMOPT_MAXCONNECTS, opt.conc + 16);
 	/* a socket per request in flight, and a few more of gen's own: a
 	 * limit below that fails requests as if the server were down */
 	long files = fileio_raise_nofile();
@@ -1193,36 +1202,37 @@ static void init(void)
 			 opt.conc, opt.conc + FD_RESERVE, files);
 	if (sigstop_init() != 0)
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
-	jw_init(&ew);
-	m_start = clock_mono_ns();
-	snprintf(run_id, sizeof run_id, "r%lld-%ld", (long long)clock_now(),
+	jw_init(&G.ew);
+	G.m_start = clock_mono_ns();
+	snprintf(G.run_id, sizeof G.run_id, "r%lld-%ld", (long long)clock_now(),
 		 (long)getpid());
-	probe_init(&prb, opt.base, api_key, opt.model_id, sigstop_flag());
-	xconf = (struct xfer_conf){.url = endpoint,
-				   .run_id = run_id,
-				   .api_key = api_key,
-				   .t_connect = opt.t_connect,
-				   .keep_text = opt.keep_text,
-				   .on_tok = on_tok,
-				   .logprobs = opt.logprobs};
+	probe_init(&G.prb, opt.base, G.api_key, opt.model_id, sigstop_flag());
+	G.xconf = (struct xfer_conf){.url = G.endpoint,
+				     .run_id = G.run_id,
+				     .api_key = G.api_key,
+				     .t_connect = opt.t_connect,
+				     .keep_text = opt.keep_text,
+				     .on_tok = on_tok,
+				     .logprobs = opt.logprobs};
 	if (opt.api == API_OLLAMA) /* the native API, beside /v1 */
-		snprintf(endpoint, sizeof endpoint, "%s/api/chat", prb.root);
+		snprintf(G.endpoint, sizeof G.endpoint, "%s/api/chat",
+			 G.prb.root);
 	else
-		snprintf(endpoint, sizeof endpoint, "%s/%s", opt.base,
+		snprintf(G.endpoint, sizeof G.endpoint, "%s/%s", opt.base,
 			 opt.api == API_CHAT ? "chat/completions"
 					     : "completions");
-	xconf.ollama = opt.api == API_OLLAMA;
+	G.xconf.ollama = opt.api == API_OLLAMA;
 	/* measured requests: --requests, else each prompt -n times, else
 	 * (--duration) until the time is up */
-	pace_init(&pace, opt.warmup,
+	pace_init(&G.pace, opt.warmup,
 		  opt.requests > 0   ? opt.requests
 		  : opt.duration > 0 ? -1
-				     : prompts.n * opt.reps,
+				     : G.prompts.n * opt.reps,
 		  opt.duration, opt.conc, opt.conc_set, opt.rate,
 		  opt.burstiness, opt.constant,
-		  opt.seed >= 0 ? (uint64_t)opt.seed : 1, prompts.n);
+		  opt.seed >= 0 ? (uint64_t)opt.seed : 1, G.prompts.n);
 	if (opt.shuffle &&
-	    pace_shuffle(&pace, opt.seed >= 0 ? (uint64_t)opt.seed : 1) != 0)
+	    pace_shuffle(&G.pace, opt.seed >= 0 ? (uint64_t)opt.seed : 1) != 0)
 		diag_die(EXIT_RUNTIME, "out of memory");
 }
 
@@ -1248,7 +1258,7 @@ static void wait_ready(void)
 	 * then) and answers /health 503 only when the engine is dead
 	 * (entrypoints/serve/instrumentator/health.py, EngineDeadError):
 	 * nothing to wait for */
-	if (srv.kind == SRV_VLLM && probe_health(&prb) == 503)
+	if (G.srv.kind == SRV_VLLM && probe_health(&G.prb) == 503)
 		diag_die(EXIT_RUNTIME,
 			 "%s: vLLM answers /health 503: its engine is "
 			 "dead (vLLM says 503 only then, never while loading); "
@@ -1256,8 +1266,8 @@ static void wait_ready(void)
 			 "the server",
 			 opt.base);
 
-	w = probe_wait_ready(&prb, opt.t_first, waiting, NULL);
-	srv_waited = w > 0;
+	w = probe_wait_ready(&G.prb, opt.t_first, waiting, NULL);
+	G.srv_waited = w > 0;
 	if (w > 0.5)
 		diag_warn(
 		    "%s: the server finished loading after %.1f s; measuring",
@@ -1277,8 +1287,8 @@ static void check_mlx(void)
 {
 	/* nothing listed (no answer): nothing to refuse on; a failed load is
 	 * the result already, and its event must be written */
-	if (!opt.load_only && !load_failed && srv.model_ids[0] &&
-	    !srv.model_listed && strcmp(opt.model_id, "default_model") != 0)
+	if (!opt.load_only && !G.load_failed && G.srv.model_ids[0] &&
+	    !G.srv.model_listed && strcmp(opt.model_id, "default_model") != 0)
 		diag_die(EXIT_RUNTIME,
 			 "%s: mlx_lm.server loads the model a request names, "
 			 "dropping the one it serves: \"%s\" is not one of its "
@@ -1289,16 +1299,16 @@ static void check_mlx(void)
 			 "mlx_lm.server but lists "
 			 "no owned_by: --server openai)",
 			 opt.base, opt.model_id,
-			 srv.model_ids[0] ? srv.model_ids : "none listed");
-	if (have_load && !load_failed &&
-	    !strcmp(load_res.method, "health_poll")) {
-		snprintf(load_res.err, sizeof load_res.err,
+			 G.srv.model_ids[0] ? G.srv.model_ids : "none listed");
+	if (G.have_load && !G.load_failed &&
+	    !strcmp(G.load_res.method, "health_poll")) {
+		snprintf(G.load_res.err, sizeof G.load_res.err,
 			 "mlx_lm.server answers /health "
 			 "200 before its model has loaded: a health poll "
 			 "cannot time the "
 			 "load (use --load-cmd)");
-		load_failed = 1;
-		diag_warn("%s: %s", opt.base, load_res.err);
+		G.load_failed = 1;
+		diag_warn("%s: %s", opt.base, G.load_res.err);
 	}
 	if (opt.seed >= 0 && (opt.conc > 1 || opt.rate > 0))
 		diag_warn(
@@ -1311,13 +1321,13 @@ static void check_mlx(void)
 /* What the detected server's source says a run must heed (docs/servers.md). */
 static void check_server(void)
 {
-	if (srv.kind == SRV_MLX)
+	if (G.srv.kind == SRV_MLX)
 		check_mlx();
 	/* Ollama's durations: its embedded llama-server's for GGUF models,
 	 * its MLX runner's otherwise (lib/srvfig) */
 	if (opt.api == API_OLLAMA)
-		xconf.runner =
-		    srv.backend[0] && strcmp(srv.backend, "gguf") != 0
+		G.xconf.runner =
+		    G.srv.backend[0] && strcmp(G.srv.backend, "gguf") != 0
 			? "mlx"
 			: "llama-server";
 }
@@ -1335,15 +1345,15 @@ static void check_model(void)
 				.backend = label_of("backend"),
 				.ctx = -1};
 
-	if (opt.no_check_model || opt.load_only || load_failed ||
-	    srv.kind == SRV_UNKNOWN)
+	if (opt.no_check_model || opt.load_only || G.load_failed ||
+	    G.srv.kind == SRV_UNKNOWN)
 		return;
-	if (have_load || srv_waited) { /* the facts after the load */
-		enum srv_kind k = srv.kind;
+	if (G.have_load || G.srv_waited) { /* the facts after the load */
+		enum srv_kind k = G.srv.kind;
 		struct srv_info now;
-		if (probe_known(&prb, k, &now) == 0) {
-			now.simulated |= srv.simulated;
-			srv = now;
+		if (probe_known(&G.prb, k, &now) == 0) {
+			now.simulated |= G.srv.simulated;
+			G.srv = now;
 		}
 	}
 	if (label_of("ctx") && (c.ctx = ident_parse_ctx(label_of("ctx"))) < 0)
@@ -1351,16 +1361,16 @@ static void check_model(void)
 		    "label ctx=%s: not a context length (131072 or 128k); "
 		    "not checked",
 		    label_of("ctx"));
-	if (ident_check(&c, &srv, wrong_model, sizeof wrong_model) != 0) {
+	if (ident_check(&c, &G.srv, G.wrong_model, sizeof G.wrong_model) != 0) {
 		diag_warn("refused: %s (--no-check-model measures it anyway)",
-			  wrong_model);
+			  G.wrong_model);
 		return;
 	}
-	if (srv.instance[0] && strcmp(srv.instance, opt.model_id) != 0) {
-		send_id = srv.instance;
+	if (G.srv.instance[0] && strcmp(G.srv.instance, opt.model_id) != 0) {
+		G.send_id = G.srv.instance;
 		diag_warn(
 		    "\"%s\" is loaded as \"%s\": requests name that instance",
-		    opt.model_id, send_id);
+		    opt.model_id, G.send_id);
 	}
 }
 
@@ -1377,18 +1387,18 @@ int main(int argc, char **argv)
 		load_prompts();
 	if (opt.list_prompts) { /* for scripts: what a run would send, in order
 				 */
-		for (int i = 0; i < prompts.n; i++)
-			printf("%s\n", prompts.v[i].name);
+		for (int i = 0; i < G.prompts.n; i++)
+			printf("%s\n", G.prompts.v[i].name);
 		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 	}
 	init();
-	if (opt.load && (load_failed = measure_load() != 0) != 0 &&
-	    load_res.err[0])
+	if (opt.load && (G.load_failed = measure_load() != 0) != 0 &&
+	    G.load_res.err[0])
 		diag_warn("%s: the load failed: %s; nothing is sent", opt.base,
-			  load_res.err);
+			  G.load_res.err);
 	detect_server();
 	check_server();
-	if (!opt.load_only && !load_failed && !opt.no_wait)
+	if (!opt.load_only && !G.load_failed && !opt.no_wait)
 		wait_ready();
 	check_model();
 	bench_prepare();
@@ -1396,22 +1406,22 @@ int main(int argc, char **argv)
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result;
 	 * nor is a model that is not the one claimed measured. */
-	if (!opt.load_only && !sigstop_caught() && !load_failed &&
-	    !wrong_model[0])
+	if (!opt.load_only && !sigstop_caught() && !G.load_failed &&
+	    !G.wrong_model[0])
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);
 	summary();
-	curl_multi_cleanup(multi);
+	curl_multi_cleanup(G.multi);
 	curl_global_cleanup();
-	prompts_free(&prompts);
-	pace_free(&pace);
-	jw_free(&ew);
+	prompts_free(&G.prompts);
+	pace_free(&G.pace);
+	jw_free(&G.ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;
 	if (sigstop_caught())
 		return EXIT_SIGNAL_BASE + sigstop_caught();
-	return failed + aborted_n > 0 || load_failed || wrong_model[0]
+	return G.failed + G.aborted_n > 0 || G.load_failed || G.wrong_model[0]
 		   ? EXIT_RUNTIME
 		   : EXIT_OK;
 }
