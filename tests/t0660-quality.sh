@@ -114,7 +114,7 @@ test_expect_success 'report: each quantization against the reference, as llmsim 
 	test "$w" -gt 15 &&
 	has section "Reference: **tiny · BF16 · " &&
 	has section "graded answers, any server" &&
-	has section "are **not measured yet**" &&
+	has section "are **not in this report yet**" &&
 	acc=$(awk -v w="$w" "BEGIN { printf \"%.1f\", (105 - w) * 100 / 105 }") &&
 	drop=$(awk -v w="$w" "BEGIN { printf \"%.1f\", -w * 100 / 105 }") &&
 	grep -F "| tiny · Q4\\_K\\_M" section >q4 &&
