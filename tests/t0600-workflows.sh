@@ -488,13 +488,17 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	sed -n "/^## Context ladder/,/^## [A-Z]/p" rep/demo.md >ladder &&
 	test "$(grep -c "^\*\*Largest depth that worked: 1k\*\* tokens of the model.s advertised 262,144 (loaded with 1,500)\. Stopped at 2k: http\\\\_error: HTTP 400: request (20[0-9][0-9] tokens) exceeds the available context size (1500 tokens)" ladder)" -eq 3 &&
 	test "$(grep -c "^\*\*Largest depth that worked: 2k\*\* tokens of the model.s advertised 196,608 (loaded with 131,072); every depth asked worked\.$" ladder)" -eq 5 &&
-	# the leak soaks: the leaking server flagged (that the seven others are
-	# cleared is checked by CI on the release build: a sanitizer build'"'"'s
-	# allocator grows some 30 KB a request, which the demo'"'"'s memory scale
-	# makes 30 MB)
+	# the leak soaks: one line and a verdict for each of the 8 servers.
+	# Which verdict is not asserted here: make check runs this under the
+	# sanitizers, whose allocator grows some 30 KB a request (30 MB at the
+	# demo'"'"'s memory scale), as much as the leaking server'"'"'s 16 KiB,
+	# so any server may read as leaking or inconclusive.  CI checks the
+	# verdicts on the release build: the leaking one flagged, the four
+	# other GGUF servers cleared (.ci/run); t0600'"'"'s leak test checks the
+	# verdicts on servers whose growth is known.
 	sed -n "/^## Leak soaks/,/^## /p" rep/demo.md >soaks &&
-	grep -q "^- MiniMax-M2.1 · Q8\\\\_0 · gguf, 10 requests: \*\*leak suspected\*\*" soaks &&
 	test "$(grep -c "^- " soaks)" -eq 8 &&
+	test "$(grep -c "^- .*, 10 requests: \*\*\(leak suspected\|no leak\|inconclusive\)\*\*" soaks)" -eq 8 &&
 	for c in decode_tps ttft tps_vs_memory concurrency memory ladder quality_vs_speed; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
