@@ -234,6 +234,63 @@ static int verdicts(struct rd_set *s)
 	return 0;
 }
 
+/* Calls f on each run of the group's quality workload (its graded
+ * workload, else every run of the group). */
+static void each_run(struct rd_group *g,
+		     void (*f)(struct rd_group *, const struct rd_run *))
+{
+	const struct rd_wl *w = g->graded.wl;
+
+	if (w == NULL) {
+		for (int i = 0; i < g->n; i++)
+			f(g, g->runs[i]);
+		return;
+	}
+	for (int l = 0; l < w->nlv; l++)
+		for (int i = 0; i < w->lv[l].n; i++)
+			f(g, w->lv[l].runs[i]);
+}
+
+/* A run's greedy agreement: the group keeps the one with the most prompts
+ * (the first of equals), else the best level of evidence seen. */
+static void take_agree(struct rd_group *g, const struct rd_run *r)
+{
+	if (r->agree.ev == RD_EV_GREEDY) {
+		g->agree_runs++;
+		if (g->agree_run == NULL ||
+		    r->agree.prompts > g->agree.prompts) {
+			g->agree = r->agree;
+			g->agree_run = r;
+		}
+	} else if (g->agree_run == NULL && r->agree.ev > g->agree.ev) {
+		g->agree = r->agree;
+	}
+}
+
+/* As take_agree, for logprob agreement. */
+static void take_lpq(struct rd_group *g, const struct rd_run *r)
+{
+	if (r->lpq.ev == RD_EV_LOGPROBS) {
+		g->lpq_runs++;
+		if (g->lpq_run == NULL || r->lpq.prompts > g->lpq.prompts) {
+			g->lpq = r->lpq;
+			g->lpq_run = r;
+		}
+	} else if (g->lpq_run == NULL && r->lpq.ev > g->lpq.ev) {
+		g->lpq = r->lpq;
+	}
+}
+
+void rd_agreement(struct rd_group *g)
+{
+	memset(&g->agree, 0, sizeof g->agree);
+	memset(&g->lpq, 0, sizeof g->lpq);
+	g->agree_run = g->lpq_run = NULL;
+	g->agree_runs = g->lpq_runs = 0;
+	each_run(g, take_agree);
+	each_run(g, take_lpq);
+}
+
 int rd_quality(struct rd_set *s)
 {
 	s->quality_why = NULL;
@@ -243,9 +300,11 @@ int rd_quality(struct rd_set *s)
 		    "compared only within one model";
 	else if (rd_by_index(s, "quant") < 0)
 		s->quality_why = "--by has no quant field";
-	for (int i = 0; i < s->ng; i++)
+	for (int i = 0; i < s->ng; i++) {
 		if (graded(&s->g[i]) != 0)
 			return -1;
+		rd_agreement(&s->g[i]);
+	}
 	for (int i = 0; i < s->ng; i++)
 		if (compare(s, &s->g[i]) != 0)
 			return -1;
