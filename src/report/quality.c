@@ -234,31 +234,35 @@ static int verdicts(struct rd_set *s)
 	return 0;
 }
 
-/* Calls f on each run of the group's quality workload (its graded
- * workload, else every run of the group). */
-static void each_run(struct rd_group *g,
-		     void (*f)(struct rd_group *, const struct rd_run *))
+/* Whether run r is one of workload w's (NULL: none). */
+static int in_wl(const struct rd_wl *w, const struct rd_run *r)
 {
-	const struct rd_wl *w = g->graded.wl;
-
-	if (w == NULL) {
-		for (int i = 0; i < g->n; i++)
-			f(g, g->runs[i]);
-		return;
-	}
-	for (int l = 0; l < w->nlv; l++)
+	for (int l = 0; w && l < w->nlv; l++)
 		for (int i = 0; i < w->lv[l].n; i++)
-			f(g, w->lv[l].runs[i]);
+			if (w->lv[l].runs[i] == r)
+				return 1;
+	return 0;
 }
 
-/* A run's greedy agreement: the group keeps the one with the most prompts
- * (the first of equals), else the best level of evidence seen. */
+/* Whether run r (in the quality workload or not, with n prompts compared)
+ * comes before the one kept, was (NULL: none): the quality workload's runs
+ * first, then the most prompts, then the first of equals. */
+static int better(const struct rd_group *g, const struct rd_run *r, int n,
+		  const struct rd_run *was, int was_n)
+{
+	int a = in_wl(g->graded.wl, r), b = in_wl(g->graded.wl, was);
+
+	return was == NULL || a > b || (a == b && n > was_n);
+}
+
+/* A run's greedy agreement into its group's: the figures of the better
+ * run, else the best level of evidence seen (none over absent). */
 static void take_agree(struct rd_group *g, const struct rd_run *r)
 {
 	if (r->agree.ev == RD_EV_GREEDY) {
 		g->agree_runs++;
-		if (g->agree_run == NULL ||
-		    r->agree.prompts > g->agree.prompts) {
+		if (better(g, r, r->agree.prompts, g->agree_run,
+			   g->agree.prompts)) {
 			g->agree = r->agree;
 			g->agree_run = r;
 		}
@@ -272,7 +276,7 @@ static void take_lpq(struct rd_group *g, const struct rd_run *r)
 {
 	if (r->lpq.ev == RD_EV_LOGPROBS) {
 		g->lpq_runs++;
-		if (g->lpq_run == NULL || r->lpq.prompts > g->lpq.prompts) {
+		if (better(g, r, r->lpq.prompts, g->lpq_run, g->lpq.prompts)) {
 			g->lpq = r->lpq;
 			g->lpq_run = r;
 		}
@@ -287,8 +291,10 @@ void rd_agreement(struct rd_group *g)
 	memset(&g->lpq, 0, sizeof g->lpq);
 	g->agree_run = g->lpq_run = NULL;
 	g->agree_runs = g->lpq_runs = 0;
-	each_run(g, take_agree);
-	each_run(g, take_lpq);
+	for (int i = 0; i < g->n; i++) {
+		take_agree(g, g->runs[i]);
+		take_lpq(g, g->runs[i]);
+	}
 }
 
 int rd_quality(struct rd_set *s)

@@ -402,10 +402,10 @@ struct rd_group {
 	struct rd_summary sum;	     /* from base; all unknown when NULL */
 	struct rd_graded graded;     /* its graded accuracy */
 	struct rd_qcmp qcmp;	     /* against its model's reference */
-	/* its agreement with a reference run (agg --reference): of its runs
-	 * of the quality workload (graded.wl, else every run) the one with
-	 * the most prompts compared, each kind on its own; ev RD_EV_ABSENT
-	 * or RD_EV_NONE when no run has the figures */
+	/* its agreement with a reference run (agg --reference), each kind
+	 * on its own: of its runs with the figures, those of its quality
+	 * workload (graded.wl) first, then the one with the most prompts
+	 * compared; ev RD_EV_ABSENT or RD_EV_NONE when no run has them */
 	struct rd_agree agree;
 	const struct rd_run *agree_run; /* the run it is of, or NULL */
 	int agree_runs;			/* runs that had the figures */
@@ -568,11 +568,13 @@ void rd_holm(struct rd_cmp *const *c, size_t n);
 int rd_quality(struct rd_set *s);
 
 /* Group g's agreement with a reference run (its agree, lpq and their run
- * and runs members) from its runs' figures, as struct rd_group says: of
- * its quality workload's runs (graded.wl, else all), the one with the most
- * prompts compared.  Runs are not pooled: each run's intervals are over its
- * own prompts, and two runs of one prompt set compare the same prompts.
- * rd_quality calls it for every group, after graded accuracy. */
+ * and runs members) from its runs' figures, as struct rd_group says: a
+ * run of its graded workload (graded.wl) first, since a server may send
+ * logprobs on another prompt set only (llmsim sends none on a graded
+ * set), then
+ * the most prompts compared.  Runs are not pooled: each run's intervals are
+ * over its own prompts, and two runs of one prompt set compare the same
+ * prompts. rd_quality calls it for every group, after graded accuracy. */
 void rd_agreement(struct rd_group *g);
 
 /* Whether a group may be picked as far as quality goes: its verdict is
