@@ -114,7 +114,8 @@ test_expect_success 'report: each quantization against the reference, as llmsim 
 	test "$w" -gt 15 &&
 	has section "Reference: **tiny · BF16 · " &&
 	has section "graded answers, any server" &&
-	has section "are **not in this report yet**" &&
+	has section "Agreement with a reference run, where \`agg --reference\` computed it" &&
+	! grep -q "^Agreement with a reference run (agg --reference):" section &&
 	acc=$(awk -v w="$w" "BEGIN { printf \"%.1f\", (105 - w) * 100 / 105 }") &&
 	drop=$(awk -v w="$w" "BEGIN { printf \"%.1f\", -w * 100 / 105 }") &&
 	grep -F "| tiny · Q4\\_K\\_M" section >q4 &&
@@ -154,6 +155,62 @@ test_expect_success 'report: with no graded run there is no Quality section, and
 	"$TB_BIN/report" --charts none -o p.md plain 2>err &&
 	! grep -q "^## Quality" p.md &&
 	has p.md "Quality was not measured (no run has graded answers: make quality)"
+'
+
+# The same quantizations with agreement figures: BF16 the reference run
+# (aggregated without --reference: not measured), Q8_0 against it from the
+# texts alone, Q4_K_M from the texts and, on another prompt set (llmsim
+# sends no logprobs on a graded one), its logprobs (--logit-noise).  The report must show each run's figures as agg wrote
+# them, and name the levels of evidence each group has and lacks.
+A=$TRASH_ROOT/agree
+agree_run() {
+	llmsim_start A --graded "$SET" --graded-error "$2" --tps 0 &&
+	gen -u "$A_URL" -m tiny -l quant="$1" -p "$SET" --temperature 0 --seed 1 \
+		--no-progress >"$A/$1.nd" &&
+	llmsim_stop A
+}
+# lp_run QUANT [llmsim options]: the standard set with logprobs
+lp_run() {
+	local q=$1
+	shift
+	llmsim_start A --tps 0 "$@" &&
+	gen -u "$A_URL" -m tiny -l quant="$q" -p "$TESTS/../prompts/std.json" \
+		--max-tokens 48 --logprobs 5 --no-progress >"$A/$q.lp.nd" &&
+	llmsim_stop A
+}
+# pct FRACTION: as the report prints a share (one decimal of a percentage)
+pct() { awk -v v="$1" "BEGIN { printf \"%.1f\", v * 100 }"; }
+dec() { awk -v v="$1" -v p="$2" "BEGIN { printf \"%.*f\", p, v }"; }
+
+test_expect_success 'report: agreement with a reference run, each figure as the run JSON has it' '
+	mkdir -p "$A/runs" &&
+	agree_run BF16 0 && agree_run Q8_0 0 && agree_run Q4_K_M 0.3 &&
+	lp_run BF16 && lp_run Q4_K_M --logit-noise 0.4 &&
+	agg --per-request "$A/BF16.nd" >"$A/runs/BF16.json" &&
+	agg --per-request --reference "$A/BF16.nd" "$A/Q8_0.nd" >"$A/runs/Q8_0.json" 2>/dev/null &&
+	agg --per-request --reference "$A/BF16.nd" "$A/Q4_K_M.nd" >"$A/runs/Q4_K_M.json" 2>/dev/null &&
+	agg --reference "$A/BF16.lp.nd" "$A/Q4_K_M.lp.nd" >"$A/runs/Q4_K_M.lp.json" &&
+	j=$A/runs/Q4_K_M.json &&
+	jq -e ".quality.agreement.evidence == \"greedy_text\"" "$j" &&
+	jq -e ".quality.logprobs.evidence == \"logprobs\"" "$A/runs/Q4_K_M.lp.json" &&
+	jq -e ".quality.agreement.evidence == \"greedy_text\" and .quality.logprobs.evidence == \"none\"" "$A/runs/Q8_0.json" &&
+	"$TB_BIN/report" --charts none -o "$A/a.md" "$A/runs" 2>err &&
+	sed -n "/^Agreement with a reference run (agg --reference):/,/^#/p" "$A/a.md" | grep "^|" >table &&
+	has table "| group | identical outputs | identical of prompts | tokens to divergence (median) | top-1 agreement | mean KL (nats) | KL p99 | evidence |" &&
+	a=.quality.agreement && l=.quality.logprobs &&
+	g() { jq -r "$1" "$j"; } &&
+	want="| tiny · Q4\\_K\\_M · " &&
+	grep -F "$want" table >q4 &&
+	has q4 " | $(pct "$(g $a.share)") % (95 % CI $(pct "$(g $a.ci95_lo)")–$(pct "$(g $a.ci95_hi)")) | $(g $a.identical) of $(g $a.prompts) | $(dec "$(g $a.tokens_to_divergence.median)" 0) | " &&
+	j=$A/runs/Q4_K_M.lp.json &&
+	has q4 " | $(pct "$(g $l.top1_agreement.mean)") % (95 % CI $(pct "$(g $l.top1_agreement.ci95_lo)")–$(pct "$(g $l.top1_agreement.ci95_hi)")) | $(dec "$(g $l.kl.mean)" 4) (95 % CI $(dec "$(g $l.kl.ci95_lo)" 4)–$(dec "$(g $l.kl.ci95_hi)" 4)) | $(dec "$(g $l.kl.p99)" 4) | " &&
+	has q4 "| greedy agreement, any server; logprobs (server returned them) |" &&
+	test "$(g $a.identical)" -lt "$(g $a.prompts)" &&
+	j=$A/runs/Q8_0.json &&
+	grep -F "| tiny · Q8\\_0 · " table >q8 &&
+	has q8 " | 100.0 % (95 % CI $(pct "$(g $a.ci95_lo)")–100.0) | $(g $a.prompts) of $(g $a.prompts) | — | — | — | — | greedy agreement, any server; logprobs not measured: gen --logprobs, then agg --reference |" &&
+	grep -F "| tiny · BF16 · " table >bf &&
+	has bf "| — | — | — | — | — | — | not measured: run agg --reference REF.ndjson on its events (logprobs: gen --logprobs too) |"
 '
 
 test_done

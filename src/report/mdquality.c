@@ -124,6 +124,94 @@ static void row(jw *w, const struct rd_group *g)
 	md_out(w, " |\n");
 }
 
+/* "91.4 % (95 % CI 84.9–95.3)" of fractions; "—" when unknown. */
+static void share(jw *w, double v, double lo, double hi)
+{
+	if (!isfinite(v)) {
+		md_out(w, "—");
+		return;
+	}
+	md_out(w, "%.1f %%", v * 100);
+	if (isfinite(lo) && isfinite(hi))
+		md_out(w, " (95 %% CI %.1f–%.1f)", lo * 100, hi * 100);
+}
+
+/* The levels of evidence group g has, and those it lacks. */
+static void evidence(jw *w, const struct rd_group *g)
+{
+	int a = g->agree_run != NULL, l = g->lpq_run != NULL;
+
+	if (!a && !l) {
+		md_out(w, "not measured: run agg --reference REF.ndjson on its "
+			  "events (logprobs: gen --logprobs too)");
+		return;
+	}
+	md_out(w, "%s%s%s", a ? "greedy agreement, any server" : "",
+	       a && l ? "; " : "", l ? "logprobs (server returned them)" : "");
+	if (!a)
+		md_out(w, "; greedy agreement not measured");
+	if (!l)
+		md_out(w, "; logprobs not measured: gen --logprobs, then agg "
+			  "--reference");
+	else if (g->lpq.truncated)
+		md_out(w, " (top %d only)", g->lpq.top_k);
+}
+
+/* One group's row of the agreement table. */
+static void agree_row(jw *w, const struct rd_group *g)
+{
+	const struct rd_agree *a = g->agree_run ? &g->agree : NULL;
+	const struct rd_lpq *l = g->lpq_run ? &g->lpq : NULL;
+
+	md_out(w, "| ");
+	md_cell(w, g->key, 120);
+	md_out(w, " | ");
+	if (a) {
+		share(w, a->share, a->lo, a->hi);
+		md_out(w, " | %d of %d | ", a->identical, a->prompts);
+		md_num(w, a->ttd_median, 0);
+	} else {
+		md_out(w, "— | — | —");
+	}
+	md_out(w, " | ");
+	if (l) {
+		share(w, l->top1, l->top1_lo, l->top1_hi);
+		md_out(w, " | ");
+		md_num(w, l->kl, 4);
+		if (isfinite(l->kl_lo) && isfinite(l->kl_hi))
+			md_out(w, " (95 %% CI %.4f–%.4f)", l->kl_lo, l->kl_hi);
+		md_out(w, " | ");
+		md_num(w, l->kl_p99, 4);
+	} else {
+		md_out(w, "— | — | —");
+	}
+	md_out(w, " | ");
+	evidence(w, g);
+	md_out(w, " |\n");
+}
+
+/* Model m's agreement with a reference run, when a group of it has one. */
+static void agree_table(jw *w, const struct rd_set *s, const char *m)
+{
+	int any = 0;
+
+	for (int i = 0; i < s->ng; i++)
+		if (!strcmp(rd_model_of(s, &s->g[i]), m) &&
+		    (s->g[i].agree_run || s->g[i].lpq_run))
+			any = 1;
+	if (!any)
+		return;
+	md_out(w, "Agreement with a reference run (agg --reference):\n\n"
+		  "| group | identical outputs | identical of prompts | "
+		  "tokens to divergence (median) | top-1 agreement | mean KL "
+		  "(nats) | KL p99 | evidence |\n"
+		  "|---|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < s->ng; i++)
+		if (!strcmp(rd_model_of(s, &s->g[i]), m))
+			agree_row(w, &s->g[i]);
+	md_out(w, "\n");
+}
+
 /* The groups of model m: the reference named first, then the table. */
 static void model_table(jw *w, const struct rd_set *s, const char *m)
 {
@@ -159,6 +247,7 @@ static void model_table(jw *w, const struct rd_set *s, const char *m)
 		if (!strcmp(rd_model_of(s, &s->g[i]), m))
 			row(w, &s->g[i]);
 	md_out(w, "\n");
+	agree_table(w, s, m);
 }
 
 static void intro(jw *w)
@@ -170,10 +259,7 @@ static void intro(jw *w)
 	       "answer, checked "
 	       "in the output the server sent (lib/grade); a failed request is "
 	       "not graded. "
-	       "Greedy agreement with the reference's outputs and token "
-	       "log-probabilities (top-token agreement, KL divergence) are "
-	       "**not in this report yet**: `agg --reference` computes them "
-	       "per run (docs/metrics.md). Each quantization is "
+	       "Each quantization is "
 	       "paired with its "
 	       "model's reference item by item (an item's majority answer over "
 	       "runs and "
@@ -187,7 +273,17 @@ static void intro(jw *w)
 	       "(docs/metrics.md, Quality budget); a quantization over it is "
 	       "never "
 	       "picked in The answer. Only quantizations of one model are "
-	       "compared.\n\n",
+	       "compared. "
+	       "Agreement with a reference run, where `agg --reference` "
+	       "computed it, is in a second table per model, at its level of "
+	       "evidence: **greedy agreement, any server** (the share of "
+	       "prompts whose output is identical to the reference run's, "
+	       "Wilson interval, and the median tokens before the first "
+	       "difference) and **logprobs (server returned them)** (top-1 "
+	       "agreement and mean KL divergence in nats, Student's t "
+	       "intervals over prompts, KL's 99th percentile over positions); "
+	       "a group's figures are those of its run with the most prompts "
+	       "compared (docs/report.md).\n\n",
 	       RD_QUALITY_BUDGET);
 }
 

@@ -234,6 +234,69 @@ static int verdicts(struct rd_set *s)
 	return 0;
 }
 
+/* Whether run r is one of workload w's (NULL: none). */
+static int in_wl(const struct rd_wl *w, const struct rd_run *r)
+{
+	for (int l = 0; w && l < w->nlv; l++)
+		for (int i = 0; i < w->lv[l].n; i++)
+			if (w->lv[l].runs[i] == r)
+				return 1;
+	return 0;
+}
+
+/* Whether run r (in the quality workload or not, with n prompts compared)
+ * comes before the one kept, was (NULL: none): the quality workload's runs
+ * first, then the most prompts, then the first of equals. */
+static int better(const struct rd_group *g, const struct rd_run *r, int n,
+		  const struct rd_run *was, int was_n)
+{
+	int a = in_wl(g->graded.wl, r), b = in_wl(g->graded.wl, was);
+
+	return was == NULL || a > b || (a == b && n > was_n);
+}
+
+/* A run's greedy agreement into its group's: the figures of the better
+ * run, else the best level of evidence seen (none over absent). */
+static void take_agree(struct rd_group *g, const struct rd_run *r)
+{
+	if (r->agree.ev == RD_EV_GREEDY) {
+		g->agree_runs++;
+		if (better(g, r, r->agree.prompts, g->agree_run,
+			   g->agree.prompts)) {
+			g->agree = r->agree;
+			g->agree_run = r;
+		}
+	} else if (g->agree_run == NULL && r->agree.ev > g->agree.ev) {
+		g->agree = r->agree;
+	}
+}
+
+/* As take_agree, for logprob agreement. */
+static void take_lpq(struct rd_group *g, const struct rd_run *r)
+{
+	if (r->lpq.ev == RD_EV_LOGPROBS) {
+		g->lpq_runs++;
+		if (better(g, r, r->lpq.prompts, g->lpq_run, g->lpq.prompts)) {
+			g->lpq = r->lpq;
+			g->lpq_run = r;
+		}
+	} else if (g->lpq_run == NULL && r->lpq.ev > g->lpq.ev) {
+		g->lpq = r->lpq;
+	}
+}
+
+void rd_agreement(struct rd_group *g)
+{
+	memset(&g->agree, 0, sizeof g->agree);
+	memset(&g->lpq, 0, sizeof g->lpq);
+	g->agree_run = g->lpq_run = NULL;
+	g->agree_runs = g->lpq_runs = 0;
+	for (int i = 0; i < g->n; i++) {
+		take_agree(g, g->runs[i]);
+		take_lpq(g, g->runs[i]);
+	}
+}
+
 int rd_quality(struct rd_set *s)
 {
 	s->quality_why = NULL;
@@ -243,9 +306,11 @@ int rd_quality(struct rd_set *s)
 		    "compared only within one model";
 	else if (rd_by_index(s, "quant") < 0)
 		s->quality_why = "--by has no quant field";
-	for (int i = 0; i < s->ng; i++)
+	for (int i = 0; i < s->ng; i++) {
 		if (graded(&s->g[i]) != 0)
 			return -1;
+		rd_agreement(&s->g[i]);
+	}
 	for (int i = 0; i < s->ng; i++)
 		if (compare(s, &s->g[i]) != 0)
 			return -1;

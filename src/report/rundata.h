@@ -88,6 +88,37 @@ struct rd_span {
 	double start, len;
 };
 
+/* The level of evidence of a run's agreement with a reference run
+ * (docs/metrics.md, Greedy agreement and Logprob agreement). */
+enum rd_evidence {
+	RD_EV_ABSENT,	/* no such object: agg was not given --reference */
+	RD_EV_NONE,	/* agg found nothing to compare; why says why */
+	RD_EV_GREEDY,	/* greedy agreement from the output texts */
+	RD_EV_LOGPROBS, /* the server's token logprobs */
+	RD_EV_OTHER	/* a level this reader does not know */
+};
+
+/* quality.agreement of a run; NAN where not given. */
+struct rd_agree {
+	enum rd_evidence ev;	/* RD_EV_GREEDY: the figures below are there */
+	const char *why;	/* RD_EV_NONE: agg's reason, or NULL */
+	int prompts, identical; /* prompts compared, those identical */
+	double share, lo, hi;	/* identical / prompts, its Wilson interval */
+	int diverged;		/* prompts that diverged */
+	double ttd_median;	/* tokens to divergence, median over them */
+};
+
+/* quality.logprobs of a run; NAN where not given. */
+struct rd_lpq {
+	enum rd_evidence ev; /* RD_EV_LOGPROBS: the figures below are there */
+	const char *why;     /* RD_EV_NONE: agg's reason, or NULL */
+	int prompts, top_k, truncated;
+	double top1, top1_lo, top1_hi;	 /* top-1 agreement, t interval */
+	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats): mean, interval, p99 */
+	double fd_median;		 /* first divergence, median */
+	int diverged;
+};
+
 /* One run file.  Its strings are owned by its document. */
 struct rd_run {
 	char *path;
@@ -124,6 +155,8 @@ struct rd_run {
 	struct rd_span *span; /* its requests in flight (per_request only) */
 	size_t nspan;
 	struct rd_leak leak;
+	struct rd_agree agree; /* quality.agreement */
+	struct rd_lpq lpq;     /* quality.logprobs */
 };
 
 /* The prompt of run r named name, or NULL. */
@@ -369,6 +402,16 @@ struct rd_group {
 	struct rd_summary sum;	     /* from base; all unknown when NULL */
 	struct rd_graded graded;     /* its graded accuracy */
 	struct rd_qcmp qcmp;	     /* against its model's reference */
+	/* its agreement with a reference run (agg --reference), each kind
+	 * on its own: of its runs with the figures, those of its quality
+	 * workload (graded.wl) first, then the one with the most prompts
+	 * compared; ev RD_EV_ABSENT or RD_EV_NONE when no run has them */
+	struct rd_agree agree;
+	const struct rd_run *agree_run; /* the run it is of, or NULL */
+	int agree_runs;			/* runs that had the figures */
+	struct rd_lpq lpq;
+	const struct rd_run *lpq_run;
+	int lpq_runs;
 };
 
 /* One workload of a plan entry as make matrix ran it, from a results
@@ -523,6 +566,16 @@ void rd_holm(struct rd_cmp *const *c, size_t n);
  * with no model or quant field in --by nothing is, and s->quality_why
  * says so.  Returns 0, or -1 when out of memory. */
 int rd_quality(struct rd_set *s);
+
+/* Group g's agreement with a reference run (its agree, lpq and their run
+ * and runs members) from its runs' figures, as struct rd_group says: a
+ * run of its graded workload (graded.wl) first, since a server may send
+ * logprobs on another prompt set only (llmsim sends none on a graded
+ * set), then
+ * the most prompts compared.  Runs are not pooled: each run's intervals are
+ * over its own prompts, and two runs of one prompt set compare the same
+ * prompts. rd_quality calls it for every group, after graded accuracy. */
+void rd_agreement(struct rd_group *g);
 
 /* Whether a group may be picked as far as quality goes: its verdict is
  * not RD_Q_EXCEEDS (not measured may be picked, and is said so). */

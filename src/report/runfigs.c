@@ -1,6 +1,7 @@
 /* runfigs: what the report prints of one run, read from its document once
  * (rundata.h, rd_run_figures): its server and host, labels, failed
- * statuses, prompts, memory timeline, requests in flight and leak check. */
+ * statuses, prompts, memory timeline, requests in flight, leak check and
+ * agreement with a reference run (greedy and logprobs). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,68 @@ static void leak(struct rd_run *r)
 	l->r2 = jget_num(lk, RJ_R2, NAN);
 }
 
+/* An evidence level's name as agg wrote it: a missing object is absent. */
+static enum rd_evidence evidence(const cJSON *o, const char *figures,
+				 enum rd_evidence level)
+{
+	const char *ev = jget_str(o, RJ_EVIDENCE);
+
+	if (o == NULL)
+		return RD_EV_ABSENT;
+	if (ev && strcmp(ev, figures) == 0)
+		return level;
+	return ev && strcmp(ev, "none") == 0 ? RD_EV_NONE : RD_EV_OTHER;
+}
+
+static int int_of(const cJSON *o, const char *key)
+{
+	double v = jget_num(o, key, -1);
+
+	return v >= 0 && v < 1e9 ? (int)v : -1;
+}
+
+/* quality.agreement (src/agg/agree's figures). */
+static void agreement(struct rd_run *r)
+{
+	const cJSON *o = jget_path(r->doc, RP_AGREEMENT);
+	const cJSON *t = jget_obj(o, RJ_TTD);
+	struct rd_agree *a = &r->agree;
+
+	a->ev = evidence(o, RJ_EV_GREEDY, RD_EV_GREEDY);
+	a->why = jget_str(o, RJ_WHY);
+	a->prompts = int_of(o, RJ_PROMPTS);
+	a->identical = int_of(o, RJ_IDENTICAL);
+	a->share = jget_num(o, RJ_SHARE, NAN);
+	a->lo = jget_num(o, RS_CI_LO, NAN);
+	a->hi = jget_num(o, RS_CI_HI, NAN);
+	a->diverged = int_of(t, RJ_DIVERGED);
+	a->ttd_median = jget_num(t, RJ_MEDIAN, NAN);
+}
+
+/* quality.logprobs (src/agg/lpq's figures). */
+static void logprobs(struct rd_run *r)
+{
+	const cJSON *o = jget_path(r->doc, RP_LOGPROBS);
+	const cJSON *t = jget_obj(o, RJ_TOP1), *k = jget_obj(o, RJ_KL);
+	const cJSON *f = jget_obj(o, RJ_FIRST_DIV);
+	struct rd_lpq *l = &r->lpq;
+
+	l->ev = evidence(o, RJ_EV_LOGPROBS, RD_EV_LOGPROBS);
+	l->why = jget_str(o, RJ_WHY);
+	l->prompts = int_of(o, RJ_PROMPTS);
+	l->top_k = int_of(o, RJ_TOP_K);
+	l->truncated = cJSON_IsTrue(jget_path(o, RJ_TRUNCATED));
+	l->top1 = jget_num(t, RS_MEAN, NAN);
+	l->top1_lo = jget_num(t, RS_CI_LO, NAN);
+	l->top1_hi = jget_num(t, RS_CI_HI, NAN);
+	l->kl = jget_num(k, RS_MEAN, NAN);
+	l->kl_lo = jget_num(k, RS_CI_LO, NAN);
+	l->kl_hi = jget_num(k, RS_CI_HI, NAN);
+	l->kl_p99 = jget_num(k, RJ_P99, NAN);
+	l->fd_median = jget_num(f, RJ_MEDIAN, NAN);
+	l->diverged = int_of(f, RJ_DIVERGED);
+}
+
 int rd_run_figures(struct rd_run *r)
 {
 	const cJSON *d = r->doc;
@@ -179,6 +242,8 @@ int rd_run_figures(struct rd_run *r)
 	r->req_ok = jget_path_num(d, RP_REQ_OK, NAN);
 	r->req_measured = jget_path_num(d, RP_REQ_MEASURED, NAN);
 	leak(r);
+	agreement(r);
+	logprobs(r);
 	if (labels(r) || failed(r) || prompts(r) || timeline(r) || spans(r))
 		return -1;
 	return 0;

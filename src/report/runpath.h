@@ -68,6 +68,26 @@
 #define RP_QUALITY_CHECKED "quality.checked"
 #define RP_QUALITY_PASSED "quality.passed"
 
+/* Agreement with a reference run (agg --reference): quality.agreement and
+ * quality.logprobs, each with its level of evidence. */
+#define RP_AGREEMENT "quality.agreement"
+#define RP_LOGPROBS "quality.logprobs"
+#define RJ_EVIDENCE "evidence"
+#define RJ_WHY "why"
+#define RJ_EV_GREEDY "greedy_text" /* agreement's figures are there */
+#define RJ_EV_LOGPROBS "logprobs"  /* logprobs' figures are there */
+#define RJ_IDENTICAL "identical"
+#define RJ_SHARE "share"
+#define RJ_TTD "tokens_to_divergence"
+#define RJ_DIVERGED "diverged"
+#define RJ_MEDIAN "median"
+#define RJ_TOP1 "top1_agreement"
+#define RJ_KL "kl"
+#define RJ_P99 "p99"
+#define RJ_FIRST_DIV "first_divergence"
+#define RJ_TOP_K "top_k"
+#define RJ_TRUNCATED "truncated"
+
 /* The statistics objects of the whole run (src/agg/statjson writes them). */
 #define RP_TTFT "metrics.ttft_s"
 #define RP_E2E "metrics.e2e_s"

@@ -25,6 +25,7 @@ struct qrun {
 	const char *wrong[3]; /* per rep: a string of ITEMS '0'/'1', 1 wrong */
 	int graded;
 	double tps, gb;
+	const char *quality; /* more of "quality" (JSON members), or NULL */
 };
 
 static void add_request(cJSON *pr, int item, int rep, const struct qrun *q)
@@ -77,6 +78,11 @@ static void write_qrun(const struct qrun *q)
 	cJSON_AddNumberToObject(o, "mean", q->tps);
 	cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "memory"),
 				"steady_bytes", q->gb * 1e9);
+	if (q->quality) {
+		char js[1024];
+		snprintf(js, sizeof js, "{%s}", q->quality);
+		cJSON_AddItemToObject(d, "quality", cJSON_Parse(js));
+	}
 	o = cJSON_AddObjectToObject(d, "requests");
 	cJSON_AddNumberToObject(o, "measured", ITEMS * q->reps);
 	cJSON_AddNumberToObject(o, "ok", ITEMS * q->reps);
@@ -94,9 +100,9 @@ static void write_qrun(const struct qrun *q)
 #define ALL_RIGHT "00000000000000000000"
 static const struct qrun runs[] = {
     /* the reference: wrong on item 19 only (19 of 20) */
-    {"bf16.json", "m", "BF16", 1, {"00000000000000000001"}, 1, 20, 160},
+    {"bf16.json", "m", "BF16", 1, {"00000000000000000001"}, 1, 20, 160, NULL},
     /* an F16 with no graded answer: never the reference */
-    {"f16.json", "m", "F16", 1, {ALL_RIGHT}, 0, 20, 160},
+    {"f16.json", "m", "F16", 1, {ALL_RIGHT}, 0, 20, 160, NULL},
     /* item 0 wrong 2 of 3 (wrong), item 3 wrong 1 of 3 (right): against
      * the reference 1 and 1 discordant, a tie; 57 of 60 graded right */
     {"q8.json",
@@ -106,7 +112,8 @@ static const struct qrun runs[] = {
      {"10000000000000000000", "10010000000000000000", "00000000000000000000"},
      1,
      25,
-     85},
+     85,
+     NULL},
     /* items 0, 1 wrong, item 5 split 1-1 (left out): 19 items paired, 2
      * and 1 discordant; 18 and 17 right: 5.26 points below */
     {"q6.json",
@@ -116,13 +123,14 @@ static const struct qrun runs[] = {
      {"11000100000000000000", "11000000000000000000"},
      1,
      30,
-     65},
+     65,
+     NULL},
     /* items 0-5 and 19 wrong: 6 and 0 discordant, 30 points below */
-    {"q4.json", "m", "Q4_K_M", 1, {"11111100000000000001"}, 1, 35, 50},
+    {"q4.json", "m", "Q4_K_M", 1, {"11111100000000000001"}, 1, 35, 50, NULL},
     /* items 0-9 wrong: 10 and 1 discordant, 45 points below */
-    {"q2.json", "m", "Q2_K", 1, {"11111111110000000000"}, 1, 40, 35},
+    {"q2.json", "m", "Q2_K", 1, {"11111111110000000000"}, 1, 40, 35, NULL},
     /* another model with one graded group: its own reference */
-    {"o8.json", "other", "Q8_0", 1, {"10000000000000000000"}, 1, 50, 10},
+    {"o8.json", "other", "Q8_0", 1, {"10000000000000000000"}, 1, 50, 10, NULL},
 };
 
 static const struct rd_group *group(const struct rd_set *s, const char *model,
@@ -254,6 +262,117 @@ static void test_picks_within_budget(void)
 	rd_free(&s);
 }
 
+/* Runs of a model "a" with agreement figures, read on their own. */
+#define AGREE(p, i, sh, lo, hi, dv, md)                                        \
+	"\"agreement\": {\"evidence\": \"greedy_text\", \"prompts\": " #p      \
+	", \"identical\": " #i ", \"share\": " #sh ", \"ci95_lo\": " #lo       \
+	", \"ci95_hi\": " #hi                                                  \
+	", \"tokens_to_divergence\": {\"diverged\": " #dv ", \"median\": " #md \
+	"}}"
+static const struct qrun aruns[] = {
+    {"a1.json",
+     "a",
+     "Q4_K_M",
+     1,
+     {ALL_RIGHT},
+     1,
+     20,
+     50,
+     AGREE(20, 15, 0.75, 0.53, 0.89, 5,
+	   3) ", \"logprobs\": {\"evidence\": "
+	      "\"none\", \"why\": \"no logprobs\"}"},
+    /* more prompts compared: its figures are the group's */
+    {"a2.json",
+     "a",
+     "Q4_K_M",
+     1,
+     {ALL_RIGHT},
+     1,
+     20,
+     50,
+     AGREE(30, 21, 0.7, 0.52, 0.83, 9,
+	   4) ", \"logprobs\": {\"evidence\": "
+	      "\"logprobs\", \"prompts\": 30, "
+	      "\"top_k\": 3, \"truncated\": true, "
+	      "\"top1_agreement\": {\"mean\": 0.9, "
+	      "\"ci95_lo\": 0.85, \"ci95_hi\": 0.95}, "
+	      "\"kl\": {\"mean\": 0.02, \"ci95_lo\": "
+	      "0.01, \"ci95_hi\": 0.03, \"p99\": 0.4}, "
+	      "\"first_divergence\": {\"median\": 6, "
+	      "\"diverged\": 12}}"},
+    /* a level this reader does not know; logprobs absent */
+    {"a3.json",
+     "a",
+     "BF16",
+     1,
+     {ALL_RIGHT},
+     1,
+     20,
+     90,
+     "\"agreement\": {\"evidence\": \"bogus\"}"},
+    /* no agreement object at all */
+    {"a4.json", "a", "Q8_0", 1, {ALL_RIGHT}, 1, 20, 70, NULL},
+};
+
+static void test_agreement(void)
+{
+	struct rd_set s;
+	const struct rd_group *q4, *bf, *q8;
+	char path[256];
+
+	rd_init(&s, by2, 2);
+	for (size_t i = 0; i < sizeof aruns / sizeof aruns[0]; i++) {
+		write_qrun(&aruns[i]);
+		snprintf(path, sizeof path, "%s/%s", dir, aruns[i].file);
+		CHECK_INT(rd_add_file(&s, path), 0);
+	}
+	CHECK_INT(rd_build(&s), 0);
+	q4 = group(&s, "a", "Q4_K_M"), bf = group(&s, "a", "BF16");
+	q8 = group(&s, "a", "Q8_0");
+	CHECK(q4 && bf && q8);
+	/* each run as agg wrote it */
+	CHECK_INT(s.runs[0].agree.ev, RD_EV_GREEDY);
+	CHECK_INT(s.runs[0].agree.identical, 15);
+	CHECK_NEAR(s.runs[0].agree.ttd_median, 3, 0);
+	CHECK_INT(s.runs[0].lpq.ev, RD_EV_NONE);
+	CHECK_STR(s.runs[0].lpq.why, "no logprobs");
+	CHECK(isnan(s.runs[0].lpq.kl));
+	/* the group: the run with the most prompts, counted */
+	CHECK(q4->agree_run == &s.runs[1]);
+	CHECK_INT(q4->agree_runs, 2);
+	CHECK_INT(q4->agree.prompts, 30);
+	CHECK_INT(q4->agree.identical, 21);
+	CHECK_NEAR(q4->agree.share, 0.7, 0);
+	CHECK_NEAR(q4->agree.lo, 0.52, 0);
+	CHECK_NEAR(q4->agree.hi, 0.83, 0);
+	CHECK_INT(q4->agree.diverged, 9);
+	CHECK_NEAR(q4->agree.ttd_median, 4, 0);
+	CHECK(q4->lpq_run == &s.runs[1]);
+	CHECK_INT(q4->lpq_runs, 1);
+	CHECK_INT(q4->lpq.ev, RD_EV_LOGPROBS);
+	CHECK_INT(q4->lpq.top_k, 3);
+	CHECK_INT(q4->lpq.truncated, 1);
+	CHECK_NEAR(q4->lpq.top1, 0.9, 0);
+	CHECK_NEAR(q4->lpq.top1_lo, 0.85, 0);
+	CHECK_NEAR(q4->lpq.top1_hi, 0.95, 0);
+	CHECK_NEAR(q4->lpq.kl, 0.02, 0);
+	CHECK_NEAR(q4->lpq.kl_lo, 0.01, 0);
+	CHECK_NEAR(q4->lpq.kl_hi, 0.03, 0);
+	CHECK_NEAR(q4->lpq.kl_p99, 0.4, 0);
+	CHECK_NEAR(q4->lpq.fd_median, 6, 0);
+	CHECK_INT(q4->lpq.diverged, 12);
+	/* no figures: the level seen, none at all */
+	CHECK(bf->agree_run == NULL && bf->lpq_run == NULL);
+	CHECK_INT(bf->agree.ev, RD_EV_OTHER);
+	CHECK_INT(bf->lpq.ev, RD_EV_ABSENT);
+	CHECK(q8->agree_run == NULL && q8->agree.ev == RD_EV_ABSENT);
+	rd_free(&s);
+	for (size_t i = 0; i < sizeof aruns / sizeof aruns[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, aruns[i].file);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	char path[256];
@@ -265,6 +384,7 @@ int main(void)
 	RUN(test_graded_and_pairs);
 	RUN(test_named_reference_and_refusal);
 	RUN(test_picks_within_budget);
+	RUN(test_agreement);
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, runs[i].file);
 		unlink(path);
