@@ -9,6 +9,13 @@
 SCRIPTS=$TESTS/../scripts
 export TB_BIN
 
+# near_span A B SECONDS: A within 1 % of B plus 2 ms of the SECONDS the
+# figure is timed over: a loaded machine moves any span by a millisecond
+# or two (CI saw 1.3 % on a 64 ms prefill), a wrong definition by far more.
+near_span() {
+	near "$1" "$2" "$(jq -n "0.01 + 0.002 / $3")"
+}
+
 # near A B TOL: |A / B - 1| <= TOL
 near() {
 	jq -n -e --argjson a "$1" --argjson b "$2" --argjson t "$3" '($a / $b - 1) | fabs <= $t' >/dev/null || {
@@ -18,7 +25,7 @@ near() {
 }
 
 test_expect_success 'pp at depths: exactly d + N tokens, prefill at the scripted rate' '
-	llmsim_start S --as llamacpp --ttft 0 --prefill 4000 --tps 400 --jitter 0 &&
+	llmsim_start S --as llamacpp --ttft 0 --prefill 2000 --tps 200 --jitter 0 &&
 	for d in 0 512; do
 		"$TB_BIN/gen" -u "$S_URL" -m sim --no-progress --bench "pp256@d$d" -n 3 >pp$d.ndjson &&
 		"$TB_BIN/agg" pp$d.ndjson >pp$d.json &&
@@ -28,11 +35,11 @@ test_expect_success 'pp at depths: exactly d + N tokens, prefill at the scripted
 		jq -e --argjson w $want ".bench | .exact and .prompt_tokens == \$w and .tps.n == 3
 			and .server_tps.n == 3
 			and .test == (if $d == 0 then \"pp256\" else \"pp256 @ d512\" end)" pp$d.json &&
-		near "$(jq .bench.tps.mean pp$d.json)" 4000 0.01 || return 1
+		near_span "$(jq .bench.tps.mean pp$d.json)" 2000 "$want / 2000" || return 1
 	done
 '
 
-SIM="--as llamacpp --ttft 0 --prefill 4000 --tps 400 --jitter 0"
+SIM="--as llamacpp --ttft 0 --prefill 2000 --tps 200 --jitter 0"
 
 test_expect_success 'tg at a depth: N tokens with EOS ignored, decode at the scripted rate' '
 	llmsim_start S $SIM &&
@@ -41,8 +48,8 @@ test_expect_success 'tg at a depth: N tokens with EOS ignored, decode at the scr
 	jq -s -e "[.[] | select(.ev == \"done\")] | length == 4
 		and all(.[]; .usage.prompt_tokens == 300 and .usage.completion_tokens == 64)" tg.ndjson &&
 	jq -e ".bench | .exact and .type == \"tg\" and .tps.n == 3 and .server_tps.n == 3" tg.json &&
-	near "$(jq .bench.tps.mean tg.json)" 400 0.01 &&
-	near "$(jq .bench.server_tps.mean tg.json)" 400 0.01 &&
+	near_span "$(jq .bench.tps.mean tg.json)" 200 "63 / 200" &&
+	near "$(jq .bench.server_tps.mean tg.json)" 200 0.01 &&
 	head -n 1 tg.ndjson | jq -e ".kind == {name: \"bench\", depth: 300, test: \"tg\", n: 64}
 		and .config.repetitions == 3 and .config.warmup == 1 and .config.bench.count == \"usage\""
 '
@@ -55,13 +62,16 @@ test_expect_success 'make community: a result per test, the report in llama-benc
 	jq -e ".run.kind.name == \"bench\" and (.run.kind.series | length > 0)" $(head -n 1 paths) &&
 	printf "%s\n" "[{\"model_type\": \"sim\", \"model_size\": 1048576, \"model_n_params\": 1500000,
 		\"n_threads\": 4, \"n_prompt\": 128, \"n_gen\": 0, \"n_depth\": 0,
-		\"avg_ts\": 8000, \"stddev_ts\": 10, \"samples_ts\": [7990, 8010]},
+		\"avg_ts\": 4000, \"stddev_ts\": 10, \"samples_ts\": [3990, 4010]},
 		{\"model_type\": \"sim\", \"n_prompt\": 0, \"n_gen\": 512, \"n_depth\": 0,
 		\"avg_ts\": 1, \"stddev_ts\": 0, \"samples_ts\": [1]}]" >lb.json &&
 	"$TB_BIN/report" --charts none -o rep.md --llama-bench lb.json res 2>err &&
 	sed -n "/^## Community figures/,\$p" rep.md >sect &&
 	test_contains sect "| model | size | params | backend | threads | test | t/s | server t/s | llama-bench t/s | served / in-process |" &&
-	grep -E "^\| sim \| 1.00 MiB \| 1.50 M \| llmsim \| 4 \| pp128 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 8000.00 ± 10.00 \| 0.50 \|$" sect &&
+	grep -E "^\| sim \| 1.00 MiB \| 1.50 M \| llmsim \| 4 \| pp128 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 4000.00 ± 10.00 \| [0-9.]+ \|$" sect >row &&
+	# the ratio is the served mean over llama-bench'"'"'s (about 2000 / 4000)
+	awk -F"|" "{ split(\$8, s, \" \"); r = s[1] / 4000
+		if (\$11 + 0 < r - 0.006 || \$11 + 0 > r + 0.006 || r < 0.45 || r > 0.55) exit 1 }" row &&
 	grep -E "^\| sim \| .* \| tg16 @ d256 \| [0-9.]+ ± [0-9.]+ \|" sect &&
 	test_contains sect "1 of llama-bench'"'"'s tests have no served run of the same test."
 '
