@@ -1,6 +1,15 @@
 # tokbench: build, test and install the toolkit.  See README.md.
 
-VERSION     = 0.1.0
+# The version is git describe's, so that a run file names the commit that
+# measured it; a release tarball has no .git and carries the VERSION file
+# that make dist wrote instead.
+VERSION    := $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null)
+ifeq ($(VERSION),)
+  VERSION  := $(shell cat VERSION 2>/dev/null)
+endif
+ifeq ($(VERSION),)
+  VERSION  := unknown
+endif
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 # Installed names carry a prefix so that generic names such as "gen" or
@@ -47,7 +56,7 @@ endif
 # that reads them afresh.  A build whose dependencies are missing stops here
 # with one line saying what and how, before any compiler error.
 NODEPS_GOALS = deps deps-ensure demo check clean cross-macos format format-check help \
-               uninstall
+               uninstall dist
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   DEPS_MISSING := $(shell CC="$(CC)" .ci/deps.sh --build)
   ifneq ($(DEPS_MISSING),)
@@ -91,14 +100,22 @@ LIBS_srvcheck  = $(CSV_LIBS) $(CJSON_LIBS)
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit deps deps-ensure install uninstall clean demo \
+.PHONY: all check unit deps deps-ensure install uninstall clean demo dist FORCE \
         format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
 
 all: $(TOOL_BIN)
 
-$(BUILD)/obj/%.o: %.c $(HEADERS)
+# The version is compiled in (-DTB_VERSION): everything that sees it is
+# rebuilt when it changes, as when a commit is made, and only then.
+VERSION_STAMP = $(BUILD)/version
+$(VERSION_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+FORCE:
+
+$(BUILD)/obj/%.o: %.c $(HEADERS) $(VERSION_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -116,7 +133,7 @@ $(BUILD)/help/%/help.h: docs/%.md $(BUILD)/mkhelp
 	$(BUILD)/mkhelp $* $< >$@.tmp && mv $@.tmp $@
 
 .SECONDEXPANSION:
-$(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h | $(BINDIR)
+$(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h $(VERSION_STAMP) | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
@@ -270,6 +287,20 @@ install: all
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t; done
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
+
+# A release tarball, tokbench-VERSION.tar.gz in dist/: the tracked files of
+# the commit checked out (git archive), plus a VERSION file, so that a build
+# from it without .git still knows its version.
+dist:
+	@test -e .git || { echo "make dist: needs the git checkout (a tarball has its VERSION)"; exit 2; }
+	@case '$(VERSION)' in *-dirty) \
+	  echo "make dist: warning: uncommitted changes are not in the tarball ($(VERSION))";; esac
+	rm -rf build/dist && mkdir -p build/dist/tokbench-$(VERSION) dist
+	git archive --format=tar --prefix=tokbench-$(VERSION)/ HEAD | tar -x -C build/dist
+	echo '$(VERSION)' >build/dist/tokbench-$(VERSION)/VERSION
+	tar -C build/dist -cf - tokbench-$(VERSION) | gzip -n >dist/tokbench-$(VERSION).tar.gz
+	rm -rf build/dist
+	@echo "dist/tokbench-$(VERSION).tar.gz"
 
 # ---- fuzzing (docs/reliability.md) -------------------------------------
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working
