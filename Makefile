@@ -10,6 +10,12 @@ endif
 ifeq ($(VERSION),)
   VERSION  := unknown
 endif
+# The manual pages' date: the commit's, so that a build does not change
+# them; a tarball's build has no commit and says the day it was built.
+MANDATE    := $(shell test -e .git && git log -1 --format=%cs 2>/dev/null)
+ifeq ($(MANDATE),)
+  MANDATE  := $(shell date -u +%Y-%m-%d)
+endif
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 # Installed names carry a prefix so that generic names such as "gen" or
@@ -105,7 +111,15 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
         check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
 
-all: $(TOOL_BIN)
+# Manual pages, made by src/mkhelp from the same docs/*.md as -h: each tool
+# in section 1 and the event and run formats in section 5, named as the
+# installed binaries are.
+MANDIR    = $(BUILD)/man
+MAN5_SRC  = events run-json
+MAN1      = $(TOOLS:%=$(MANDIR)/$(INSTALL_PREFIX_NAME)%.1)
+MAN5      = $(MAN5_SRC:%=$(MANDIR)/$(INSTALL_PREFIX_NAME)%.5)
+
+all: $(TOOL_BIN) $(MAN1) $(MAN5)
 
 # The version is compiled in (-DTB_VERSION): everything that sees it is
 # rebuilt when it changes, as when a commit is made, and only then.
@@ -131,6 +145,14 @@ $(BUILD)/mkhelp: src/mkhelp/mkhelp.c | $(BUILD)/tests
 $(BUILD)/help/%/help.h: docs/%.md $(BUILD)/mkhelp
 	@mkdir -p $(@D)
 	$(BUILD)/mkhelp $* $< >$@.tmp && mv $@.tmp $@
+
+$(MANDIR)/$(INSTALL_PREFIX_NAME)%.1: docs/%.md $(BUILD)/mkhelp $(VERSION_STAMP)
+	@mkdir -p $(@D)
+	$(BUILD)/mkhelp -m $(INSTALL_PREFIX_NAME)$* 1 '$(VERSION)' $(MANDATE) $< >$@.tmp && mv $@.tmp $@
+
+$(MANDIR)/$(INSTALL_PREFIX_NAME)%.5: docs/%.md $(BUILD)/mkhelp $(VERSION_STAMP)
+	@mkdir -p $(@D)
+	$(BUILD)/mkhelp -m $(INSTALL_PREFIX_NAME)$* 5 '$(VERSION)' $(MANDATE) $< >$@.tmp && mv $@.tmp $@
 
 .SECONDEXPANSION:
 $(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h $(VERSION_STAMP) | $(BINDIR)
@@ -277,16 +299,23 @@ demo:
 	$(MAKE) all
 	scripts/demo.sh
 
+# uninstall removes every file install writes (tests/t0060-install.sh
+# installs into a DESTDIR and compares the tree after uninstall).
+MANPREFIX = $(DESTDIR)$(PREFIX)/share/man
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/tokbench
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/tokbench \
+	  $(MANPREFIX)/man1 $(MANPREFIX)/man5
 	for t in $(TOOLS); do \
 	  install -m 755 $(BINDIR)/$$t $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t || exit 1; \
 	done
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tokbench/
+	install -m 644 $(MAN1) $(MANPREFIX)/man1/
+	install -m 644 $(MAN5) $(MANPREFIX)/man5/
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t; done
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
+	rm -f $(MAN1:$(MANDIR)/%=$(MANPREFIX)/man1/%) $(MAN5:$(MANDIR)/%=$(MANPREFIX)/man5/%)
 
 # A release tarball, tokbench-VERSION.tar.gz in dist/: the tracked files of
 # the commit checked out (git archive), plus a VERSION file, so that a build
