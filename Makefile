@@ -320,16 +320,19 @@ uninstall:
 # A release tarball, tokbench-VERSION.tar.gz in dist/: the tracked files of
 # the commit checked out (git archive), plus a VERSION file, so that a build
 # from it without .git still knows its version.
+# DISTDIR= puts it elsewhere.
+DISTDIR ?= dist
+DIST_TMP = $(DISTDIR)/.tokbench-$(VERSION).tmp
 dist:
 	@test -e .git || { echo "make dist: needs the git checkout (a tarball has its VERSION)"; exit 2; }
 	@case '$(VERSION)' in *-dirty) \
 	  echo "make dist: warning: uncommitted changes are not in the tarball ($(VERSION))";; esac
-	rm -rf build/dist && mkdir -p build/dist/tokbench-$(VERSION) dist
-	git archive --format=tar --prefix=tokbench-$(VERSION)/ HEAD | tar -x -C build/dist
-	echo '$(VERSION)' >build/dist/tokbench-$(VERSION)/VERSION
-	tar -C build/dist -cf - tokbench-$(VERSION) | gzip -n >dist/tokbench-$(VERSION).tar.gz
-	rm -rf build/dist
-	@echo "dist/tokbench-$(VERSION).tar.gz"
+	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/tokbench-$(VERSION)
+	git archive --format=tar --prefix=tokbench-$(VERSION)/ HEAD | tar -x -C $(DIST_TMP)
+	echo '$(VERSION)' >$(DIST_TMP)/tokbench-$(VERSION)/VERSION
+	tar -C $(DIST_TMP) -cf - tokbench-$(VERSION) | gzip -n >$(DISTDIR)/tokbench-$(VERSION).tar.gz
+	rm -rf $(DIST_TMP)
+	@echo "$(DISTDIR)/tokbench-$(VERSION).tar.gz"
 
 # ---- fuzzing (docs/reliability.md) -------------------------------------
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working

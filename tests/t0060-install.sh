@@ -77,4 +77,16 @@ test_expect_success 'make uninstall removes every file make install wrote, and o
 	test_cmp before after
 '
 
+test_expect_success 'make dist: the tracked files and a VERSION file, which a build without .git reads' '
+	make -s -C "$top" DISTDIR="$PWD" dist >dist.out 2>&1 || { cat dist.out; exit 1; } &&
+	v=$(git -C "$top" describe --tags --always --dirty) &&
+	test -f "tokbench-$v.tar.gz" && test ! -e ".tokbench-$v.tmp" &&
+	tar -tzf "tokbench-$v.tar.gz" | grep -v "/\$" | sed "s|^tokbench-$v/||" | sort >listed &&
+	{ git -C "$top" ls-tree -r --name-only HEAD; echo VERSION; } | sort >want &&
+	test_cmp want listed &&
+	tar -xzf "tokbench-$v.tar.gz" && test "$(cat "tokbench-$v/VERSION")" = "$v" &&
+	make -n -C "tokbench-$v" bin/gen >plan 2>&1 &&
+	grep -q -F -e "-DTB_VERSION='"'"'\"$v\"'"'"'" plan
+'
+
 test_done
