@@ -1,6 +1,21 @@
 # tokbench: build, test and install the toolkit.  See README.md.
 
-VERSION     = 0.1.0
+# The version is git describe's, so that a run file names the commit that
+# measured it; a release tarball has no .git and carries the VERSION file
+# that make dist wrote instead.
+VERSION    := $(shell test -e .git && git describe --tags --always --dirty 2>/dev/null)
+ifeq ($(VERSION),)
+  VERSION  := $(shell cat VERSION 2>/dev/null)
+endif
+ifeq ($(VERSION),)
+  VERSION  := unknown
+endif
+# The manual pages' date: the commit's, so that a build does not change
+# them; a tarball's build has no commit and says the day it was built.
+MANDATE    := $(shell test -e .git && git log -1 --format=%cs 2>/dev/null)
+ifeq ($(MANDATE),)
+  MANDATE  := $(shell date -u +%Y-%m-%d)
+endif
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 # Installed names carry a prefix so that generic names such as "gen" or
@@ -47,7 +62,7 @@ endif
 # that reads them afresh.  A build whose dependencies are missing stops here
 # with one line saying what and how, before any compiler error.
 NODEPS_GOALS = deps deps-ensure demo check clean cross-macos format format-check help \
-               uninstall
+               uninstall dist
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   DEPS_MISSING := $(shell CC="$(CC)" .ci/deps.sh --build)
   ifneq ($(DEPS_MISSING),)
@@ -91,14 +106,30 @@ LIBS_srvcheck  = $(CSV_LIBS) $(CJSON_LIBS)
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit deps deps-ensure install uninstall clean demo \
+.PHONY: all check unit deps deps-ensure install uninstall clean demo dist FORCE \
         format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
 
-all: $(TOOL_BIN)
+# Manual pages, made by src/mkhelp from the same docs/*.md as -h: each tool
+# in section 1 and the event and run formats in section 5, named as the
+# installed binaries are.
+MANDIR    = $(BUILD)/man
+MAN5_SRC  = events run-json
+MAN1      = $(TOOLS:%=$(MANDIR)/$(INSTALL_PREFIX_NAME)%.1)
+MAN5      = $(MAN5_SRC:%=$(MANDIR)/$(INSTALL_PREFIX_NAME)%.5)
 
-$(BUILD)/obj/%.o: %.c $(HEADERS)
+all: $(TOOL_BIN) $(MAN1) $(MAN5)
+
+# The version is compiled in (-DTB_VERSION): everything that sees it is
+# rebuilt when it changes, as when a commit is made, and only then.
+VERSION_STAMP = $(BUILD)/version
+$(VERSION_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+FORCE:
+
+$(BUILD)/obj/%.o: %.c $(HEADERS) $(VERSION_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -115,8 +146,16 @@ $(BUILD)/help/%/help.h: docs/%.md $(BUILD)/mkhelp
 	@mkdir -p $(@D)
 	$(BUILD)/mkhelp $* $< >$@.tmp && mv $@.tmp $@
 
+$(MANDIR)/$(INSTALL_PREFIX_NAME)%.1: docs/%.md $(BUILD)/mkhelp $(VERSION_STAMP)
+	@mkdir -p $(@D)
+	$(BUILD)/mkhelp -m $(INSTALL_PREFIX_NAME)$* 1 '$(VERSION)' $(MANDATE) $< >$@.tmp && mv $@.tmp $@
+
+$(MANDIR)/$(INSTALL_PREFIX_NAME)%.5: docs/%.md $(BUILD)/mkhelp $(VERSION_STAMP)
+	@mkdir -p $(@D)
+	$(BUILD)/mkhelp -m $(INSTALL_PREFIX_NAME)$* 5 '$(VERSION)' $(MANDATE) $< >$@.tmp && mv $@.tmp $@
+
 .SECONDEXPANSION:
-$(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h | $(BINDIR)
+$(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h $(VERSION_STAMP) | $(BINDIR)
 	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
@@ -260,16 +299,40 @@ demo:
 	$(MAKE) all
 	scripts/demo.sh
 
+# uninstall removes every file install writes (tests/t0060-install.sh
+# installs into a DESTDIR and compares the tree after uninstall).
+MANPREFIX = $(DESTDIR)$(PREFIX)/share/man
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/tokbench
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/tokbench \
+	  $(MANPREFIX)/man1 $(MANPREFIX)/man5
 	for t in $(TOOLS); do \
 	  install -m 755 $(BINDIR)/$$t $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t || exit 1; \
 	done
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tokbench/
+	install -m 644 $(MAN1) $(MANPREFIX)/man1/
+	install -m 644 $(MAN5) $(MANPREFIX)/man5/
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t; done
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
+	rm -f $(MAN1:$(MANDIR)/%=$(MANPREFIX)/man1/%) $(MAN5:$(MANDIR)/%=$(MANPREFIX)/man5/%)
+
+# A release tarball, tokbench-VERSION.tar.gz in dist/: the tracked files of
+# the commit checked out (git archive), plus a VERSION file, so that a build
+# from it without .git still knows its version.
+# DISTDIR= puts it elsewhere.
+DISTDIR ?= dist
+DIST_TMP = $(DISTDIR)/.tokbench-$(VERSION).tmp
+dist:
+	@test -e .git || { echo "make dist: needs the git checkout (a tarball has its VERSION)"; exit 2; }
+	@case '$(VERSION)' in *-dirty) \
+	  echo "make dist: warning: uncommitted changes are not in the tarball ($(VERSION))";; esac
+	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/tokbench-$(VERSION)
+	git archive --format=tar --prefix=tokbench-$(VERSION)/ HEAD | tar -x -C $(DIST_TMP)
+	echo '$(VERSION)' >$(DIST_TMP)/tokbench-$(VERSION)/VERSION
+	tar -C $(DIST_TMP) -cf - tokbench-$(VERSION) | gzip -n >$(DISTDIR)/tokbench-$(VERSION).tar.gz
+	rm -rf $(DIST_TMP)
+	@echo "$(DISTDIR)/tokbench-$(VERSION).tar.gz"
 
 # ---- fuzzing (docs/reliability.md) -------------------------------------
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working

@@ -84,6 +84,12 @@ char *diag_xstrdup(const char *s)
 	return d;
 }
 
+void diag_version(const char *version)
+{
+	printf("%s %s\n", prog, version);
+	exit(diag_fshut(stdout, "stdout") == 0 ? EXIT_OK : EXIT_RUNTIME);
+}
+
 void diag_usage(int code, const char *synopsis, const char *const *help)
 {
 	FILE *f = code == EXIT_OK ? stdout : stderr;

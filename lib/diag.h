@@ -47,6 +47,10 @@ int diag_fshut(FILE *f, const char *name);
 _Noreturn void diag_usage(int code, const char *synopsis,
 			  const char *const *help);
 
+/* --version: prints "prog version" on stdout and exits 0 (the version is
+ * the tool's TB_VERSION, git describe's at build time). */
+_Noreturn void diag_version(const char *version);
+
 /* Allocation for tools: like realloc and strdup (NULL s gives ""), but out
  * of memory ends the tool with "prog: out of memory" and exit 1, so no
  * caller can forget the check.  Library code returns errors instead. */

@@ -22,6 +22,21 @@ for tool in gen agg memsample report llmsim capacity matrix; do
 	'
 done
 
+# --version: "TOOL VERSION" on stdout, exit 0, the same version in every
+# tool (the build's git describe, or a tarball's VERSION file).
+for tool in gen agg memsample report llmsim srvcheck capacity matrix; do
+	test_expect_success "$tool --version: its name and the build's version, exit 0" '
+		"$TB_BIN/'"$tool"'" --version >out 2>err && test ! -s err &&
+		test "$(wc -l <out)" -eq 1 &&
+		grep -q "^'"$tool"' [^ ][^ ]*\$" out &&
+		cut -d" " -f2 out >>"$TRASH_ROOT/versions"
+	'
+done
+
+test_expect_success 'every tool prints the same version' '
+	test "$(sort -u "$TRASH_ROOT/versions" | wc -l)" -eq 1
+'
+
 test_expect_success 'gen -h names the environment variables it reads' '
 	"$TB_BIN/gen" -h >out &&
 	grep -q "^  OPENAI_BASE_URL" out && grep -q "^  OPENAI_API_KEY" out

@@ -300,4 +300,13 @@ test_expect_success 'quality is compared only where measured on enough outputs, 
 	grep -q "^- \*\*Expect checks:\*\* not compared" c.md
 '
 
+test_expect_success 'the Runs table names the build that measured each run' '
+	mkdir runs &&
+	sed "s/\"run\": *{/\"run\": {\"tool_version\": \"v9.9-3-gabc1234\", /" \
+		"$FIXTURES/report/minimax-q8_0-c1.json" >runs/a.json &&
+	"$TB_BIN/report" --charts none -o out.md runs 2>err &&
+	grep "^| runs/a.json |" out.md >row &&
+	grep -q "| v9.9-3-gabc1234 |\$" row
+'
+
 test_done

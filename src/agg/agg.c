@@ -1155,6 +1155,7 @@ static void parse_args(int argc, char **argv)
 	    {"leak-per-minute", 1, 0, O_LEAK_PER_MINUTE},
 	    {"reference", 1, 0, O_REFERENCE},
 	    {"help", 0, 0, 'h'},
+	    {"version", 0, 0, 'V'},
 	    {0, 0, 0, 0}};
 	int c;
 	uint64_t b;
@@ -1189,6 +1190,7 @@ static void parse_args(int argc, char **argv)
 			leak_lim.mb_per_minute = (double)b / 1e6;
 			break;
 		case 'h': usage(EXIT_OK); break;
+		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
 		}
 	}

@@ -197,6 +197,7 @@ static void parse_args(int argc, char **argv)
 	    {"plan", 0, 0, O_PLAN},
 	    {"quiet", 0, 0, O_QUIET},
 	    {"help", 0, 0, 'h'},
+	    {"version", 0, 0, 'V'},
 	    {0, 0, 0, 0}};
 	char err[512];
 	int c;
@@ -219,6 +220,7 @@ static void parse_args(int argc, char **argv)
 		case O_PLAN: opt.plan = 1; break;
 		case O_QUIET: opt.quiet = 1; break;
 		case 'h': usage(EXIT_OK); break;
+		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
 		}
 	}

@@ -299,6 +299,7 @@ static const struct option longopts[] = {
     {"bench", 1, 0, O_BENCH},
     {"logprobs", 1, 0, O_LOGPROBS},
     {"help", 0, 0, 'h'},
+    {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
 
 /* The options of what is sent: the model, the server, the load shape, each
@@ -403,6 +404,7 @@ static void parse_opt(int c, char *v)
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
 	case 'h': usage(EXIT_OK); break;
+	case 'V': diag_version(TB_VERSION);
 	default: usage(EXIT_USAGE);
 	}
 }

@@ -1021,6 +1021,7 @@ static const struct option longopts[] = {
     {"graded-error", 1, 0, O_GRADED_ERROR},
     {"logit-noise", 1, 0, O_LOGIT_NOISE},
     {"help", 0, 0, 'h'},
+    {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
 
 /* The options of the server: where it listens, what it serves, as which server,
@@ -1111,6 +1112,8 @@ static void parse_args(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:P:h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			usage(EXIT_OK);
+		if (c == 'V')
+			diag_version(TB_VERSION);
 		if (!set_server_opt(c, optarg) && !set_stream_opt(c, optarg) &&
 		    !set_override(c, optarg))
 			usage(EXIT_USAGE);

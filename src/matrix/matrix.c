@@ -122,10 +122,13 @@ enum { O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT };
 
 static void parse_args(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"list", 0, 0, O_LIST},	  {"estimate", 0, 0, O_ESTIMATE},
-	    {"results", 1, 0, O_RESULTS}, {"root", 1, 0, O_ROOT},
-	    {"help", 0, 0, 'h'},	  {0, 0, 0, 0}};
+	static const struct option longopts[] = {{"list", 0, 0, O_LIST},
+						 {"estimate", 0, 0, O_ESTIMATE},
+						 {"results", 1, 0, O_RESULTS},
+						 {"root", 1, 0, O_ROOT},
+						 {"help", 0, 0, 'h'},
+						 {"version", 0, 0, 'V'},
+						 {0, 0, 0, 0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
@@ -135,6 +138,7 @@ static void parse_args(int argc, char **argv)
 		case O_RESULTS: opt.results = optarg; break;
 		case O_ROOT: opt.root = optarg; break;
 		case 'h': usage(EXIT_OK); break;
+		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
 		}
 	}

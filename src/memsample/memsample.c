@@ -86,6 +86,7 @@ static void parse_args(int argc, char **argv)
 	    {"duration", 1, 0, 'd'},
 	    {"port", 1, 0, O_PORT},
 	    {"help", 0, 0, 'h'},
+	    {"version", 0, 0, 'V'},
 	    {"page-cache", 1, 0, O_PAGE_CACHE},
 	    {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
 	    {0, 0, 0, 0}};
@@ -131,6 +132,7 @@ static void parse_args(int argc, char **argv)
 					     : strerror(errno));
 			exit(EXIT_OK);
 		case 'h': usage(EXIT_OK); break;
+		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
 		}
 	}

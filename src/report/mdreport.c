@@ -1681,7 +1681,8 @@ static void write_runs(void)
 
 	out("## Runs\n\n| file | group | workload | users | server | host | "
 	    "settings "
-	    "| requests | state |\n|---|---|---|---:|---|---|---|---:|---|\n");
+	    "| requests | state | tokbench |\n"
+	    "|---|---|---|---:|---|---|---|---:|---|---|\n");
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
 		out("| ");
@@ -1690,7 +1691,7 @@ static void write_runs(void)
 		if (r->doc == NULL) {
 			out("— | — | — | — | — | — | — | skipped: ");
 			cell(r->why, 120);
-			out(" |\n");
+			out(" | — |\n");
 			continue;
 		}
 		cell(r->key, 120);
@@ -1710,9 +1711,11 @@ static void write_runs(void)
 		numcell(r->req_ok, 0);
 		out("/");
 		numcell(r->req_measured, 0);
-		out(" | %s%s |\n", r->incomplete ? "incomplete †" : "complete",
+		out(" | %s%s | ", r->incomplete ? "incomplete †" : "complete",
 		    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡"
 						      : "");
+		cell(r->tool_version, 60); /* the build that measured it */
+		out(" |\n");
 	}
 	out("\n");
 }

@@ -197,6 +197,7 @@ static void parse_args(int argc, char **argv)
 	    {"llama-bench", 1, 0, O_LLAMA_BENCH},
 	    {"quality-ref", 1, 0, O_QUALITY_REF},
 	    {"help", 0, 0, 'h'},
+	    {"version", 0, 0, 'V'},
 	    {0, 0, 0, 0}};
 	int c;
 
@@ -220,6 +221,7 @@ static void parse_args(int argc, char **argv)
 		case O_LLAMA_BENCH: opt.llama_bench = optarg; break;
 		case O_QUALITY_REF: opt.quality_ref = optarg; break;
 		case 'h': usage(EXIT_OK); break;
+		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
 		}
 	}

@@ -141,6 +141,8 @@ struct rd_run {
 			  * (memory.system.swap_used.growth_bytes, GB);
 			  * NAN unknown */
 	const char *server_kind, *host_os, *host_cpu; /* NULL unknown */
+	const char *tool_version;    /* gen's, the build that measured it; NULL
+				      * unknown */
 	double req_ok, req_measured; /* requests; NAN unknown */
 	struct rd_label
 	    *label; /* its labels, then its environment, in file order */

@@ -239,6 +239,7 @@ int rd_run_figures(struct rd_run *r)
 	r->server_kind = jget_path_str(d, RP_SERVER_KIND);
 	r->host_os = jget_path_str(d, RP_HOST_OS);
 	r->host_cpu = jget_path_str(d, RP_HOST_CPU);
+	r->tool_version = jget_path_str(d, RP_TOOL_VERSION);
 	r->req_ok = jget_path_num(d, RP_REQ_OK, NAN);
 	r->req_measured = jget_path_num(d, RP_REQ_MEASURED, NAN);
 	leak(r);

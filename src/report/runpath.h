@@ -21,6 +21,7 @@
 #define RP_HOST_CPU "run.host.cpu"
 #define RP_SERVER "run.server"
 #define RP_SERVER_KIND "run.server.kind"
+#define RP_TOOL_VERSION "run.tool_version"
 #define RP_SERVER_QUANT "run.server.quant"
 #define RP_SERVER_BACKEND "run.server.backend"
 #define RP_SIMULATED "run.server.simulated"

@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"server-pid", 1, 0, O_SERVER_PID},
 	    {"help", 0, 0, 'h'},
+	    {"version", 0, 0, 'V'},
 	    {0, 0, 0, 0}};
 	static struct battery_input in;
 	struct battery_result res[BATTERY_NCHECKS];
@@ -126,6 +127,7 @@ int main(int argc, char **argv)
 						2147483647);
 			break;
 		case 'h': usage(EXIT_OK); break;
+		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
 		}
 	}
