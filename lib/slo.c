@@ -78,6 +78,15 @@ const char *slo_state_name(enum slo_state st)
 				 : "undecided";
 }
 
+enum slo_state slo_state_of(const char *name)
+{
+	if (name && strcmp(name, slo_state_name(SLO_HELD)) == 0)
+		return SLO_HELD;
+	return name && strcmp(name, slo_state_name(SLO_BROKE)) == 0
+		   ? SLO_BROKE
+		   : SLO_UNDECIDED;
+}
+
 long slo_need(double pct)
 {
 	double tail = pct < 50 ? pct : 100 - pct;

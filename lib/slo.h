@@ -83,7 +83,11 @@ void slo_failed_values(struct slo_req *r);
 int slo_req_meets(const struct slo_set *s, const struct slo_req *r);
 
 enum slo_state { SLO_HELD, SLO_BROKE, SLO_UNDECIDED };
+/* The written name of a state ("held", "broke", "undecided": a run
+ * JSON's verdicts), and the state of a name (SLO_UNDECIDED for NULL or a
+ * name it does not know). */
 const char *slo_state_name(enum slo_state st);
+enum slo_state slo_state_of(const char *name);
 
 /* What one objective came to on a run. */
 struct slo_result {

@@ -11,13 +11,6 @@
 #include "runpath.h"
 #include "slo.h"
 
-static enum slo_state state_of(const char *s)
-{
-	if (s && strcmp(s, "held") == 0)
-		return SLO_HELD;
-	return s && strcmp(s, "broke") == 0 ? SLO_BROKE : SLO_UNDECIDED;
-}
-
 static double t_of(const struct rd_run *r)
 {
 	return jget_path_num(r->doc, RP_T_START, 0);
@@ -30,7 +23,7 @@ static void level_of(struct rd_caplv *l, const struct rd_run *r)
 	memset(l, 0, sizeof *l);
 	l->users = (int)r->conc;
 	l->run = r;
-	l->st = state_of(jget_str(gp, RJ_VERDICT));
+	l->st = slo_state_of(jget_str(gp, RJ_VERDICT));
 	l->worst = jget_str(gp, RJ_WORST);
 	l->value = l->bound = l->pct = NAN;
 	l->metric = -1;
@@ -104,8 +97,8 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 
 	for (i = 0; i < n && i < 64; i++) {
 		cl[i].users = (int)runs[i]->conc;
-		cl[i].st =
-		    state_of(jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
+		cl[i].st = slo_state_of(
+		    jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
 		if (cl[i].users > max)
 			max = cl[i].users;
 	}

@@ -172,8 +172,18 @@ static void test_describe(void)
 	CHECK_INT(slo_metric_from_name("decode"), -1);
 }
 
+/* The run JSON's verdict names, both ways. */
+static void test_state_names(void)
+{
+	for (int st = SLO_HELD; st <= SLO_UNDECIDED; st++)
+		CHECK_INT(slo_state_of(slo_state_name((enum slo_state)st)), st);
+	CHECK_INT(slo_state_of(NULL), SLO_UNDECIDED);
+	CHECK_INT(slo_state_of("melted"), SLO_UNDECIDED);
+}
+
 int main(void)
 {
+	RUN(test_state_names);
 	RUN(test_describe);
 	RUN(test_parse);
 	RUN(test_refused);
