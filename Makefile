@@ -325,6 +325,7 @@ DISTDIR ?= dist
 DIST_TMP = $(DISTDIR)/.tokbench-$(VERSION).tmp
 dist:
 	@test -e .git || { echo "make dist: needs the git checkout (a tarball has its VERSION)"; exit 2; }
+	@command -v git >/dev/null 2>&1 || { echo "make dist: needs git (it packs the tracked files)"; exit 2; }
 	@case '$(VERSION)' in *-dirty) \
 	  echo "make dist: warning: uncommitted changes are not in the tarball ($(VERSION))";; esac
 	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/tokbench-$(VERSION)
