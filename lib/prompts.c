@@ -201,7 +201,9 @@ static const char *parse_one(const cJSON *o, struct prompt *p)
 			return e;
 		p->answer = cJSON_Duplicate(
 		    cJSON_GetObjectItemCaseSensitive(o, "answer"), 1);
-		if (p->answer == NULL)
+		if (p->answer == NULL ||
+		    (p->answer_json = cJSON_PrintUnformatted(p->answer)) ==
+			NULL)
 			return "out of memory";
 	}
 	if (msgs != NULL) {
@@ -313,6 +315,7 @@ void prompts_free_fields(struct prompt_set *set)
 		free(p->category);
 		free(p->expect);
 		cJSON_Delete(p->answer);
+		free(p->answer_json);
 		free(p->text);
 		cJSON_Delete(p->messages);
 	}

@@ -8,12 +8,14 @@
 
 struct prompt {
 	char *name;
-	char *category;	 /* NULL when not given */
-	char *expect;	 /* a POSIX extended regex; NULL when none */
-	cJSON *answer;	 /* a graded item's answer (grade.h); NULL when none */
-	cJSON *messages; /* chat messages (owned); built from "prompt" */
-	char *text;	 /* the plain prompt, for the completions API */
-	int max_tokens;	 /* 0 when not given */
+	char *category; /* NULL when not given */
+	char *expect;	/* a POSIX extended regex; NULL when none */
+	cJSON *answer;	/* a graded item's answer (grade.h); NULL when none */
+	char *answer_json;    /* the answer as JSON text, printed once for
+			       * every request's event; NULL when none */
+	cJSON *messages;      /* chat messages (owned); built from "prompt" */
+	char *text;	      /* the plain prompt, for the completions API */
+	int max_tokens;	      /* 0 when not given */
 	int synthetic_tokens; /* 0 when not given */
 };
 

@@ -279,42 +279,31 @@ void runkind_from_labels(const cJSON *labels, struct runkind *k)
 /* The "kind" object back into k, checked as runkind_parse checks. */
 static int from_object(const cJSON *o, struct runkind *k, char *err, size_t n)
 {
-	char spec[400], num[64];
-	const char *name = jget_str(o, "name"), *series = jget_str(o, "series");
-	const cJSON *res = cJSON_GetObjectItemCaseSensitive(o, "resident");
-	int w;
+	/* the members runkind_write writes, in its order */
+	static const char *const keys[] = {"series", "depth",	"test",
+					   "n",	     "class",	"rep",
+					   "cache",  "resident"};
+	const char *name = jget_str(o, "name");
+	char spec[400];
+	size_t w = (size_t)snprintf(spec, sizeof spec, "%s", name ? name : "");
 
-	w = snprintf(spec, sizeof spec, "%s%s%s", name ? name : "",
-		     series ? ",series=" : "", series ? series : "");
-	if (jget_num(o, "depth", -1) >= 0)
-		w += snprintf(spec + w, sizeof spec - (size_t)w, ",depth=%.0f",
-			      jget_num(o, "depth", 0));
-	if (jget_str(o, "test"))
-		w += snprintf(spec + w, sizeof spec - (size_t)w, ",test=%s",
-			      jget_str(o, "test"));
-	if (jget_num(o, "n", -1) >= 0)
-		w += snprintf(spec + w, sizeof spec - (size_t)w, ",n=%.0f",
-			      jget_num(o, "n", 0));
-	if (jget_str(o, "class"))
-		w += snprintf(spec + w, sizeof spec - (size_t)w, ",class=%s",
-			      jget_str(o, "class"));
-	if (jget_num(o, "rep", -1) >= 0)
-		w += snprintf(spec + w, sizeof spec - (size_t)w, ",rep=%.0f",
-			      jget_num(o, "rep", 0));
-	if (jget_str(o, "cache"))
-		w += snprintf(spec + w, sizeof spec - (size_t)w, ",cache=%s",
-			      jget_str(o, "cache"));
-	if (cJSON_IsNumber(res)) {
-		snprintf(num, sizeof num, "%.17g", res->valuedouble);
-		snprintf(spec + w, sizeof spec - (size_t)w, ",resident=%s",
-			 num);
+	for (size_t i = 0; i < sizeof keys / sizeof *keys && w < sizeof spec;
+	     i++) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, keys[i]);
+		if (cJSON_IsString(v))
+			w +=
+			    (size_t)snprintf(spec + w, sizeof spec - w,
+					     ",%s=%s", keys[i], v->valuestring);
+		else if (cJSON_IsNumber(v)) /* read back as written */
+			w += (size_t)snprintf(spec + w, sizeof spec - w,
+					      ",%s=%.17g", keys[i],
+					      v->valuedouble);
 	}
-	if (w >= (int)sizeof spec || runkind_parse(spec, k, err, n) != 0) {
-		if (w >= (int)sizeof spec)
-			snprintf(err, n, "too long");
+	if (w >= sizeof spec) {
+		snprintf(err, n, "too long");
 		return -1;
 	}
-	return 0;
+	return runkind_parse(spec, k, err, n);
 }
 
 int runkind_read(const cJSON *run, struct runkind *k, char *err, size_t errlen)

@@ -110,7 +110,8 @@ static void read_file(const char *path)
 	while ((rc = ndjson_next(r, &ev)) == ND_OK) {
 		if (cJSON_IsObject(ev))
 			lpq_event(&lp_cand, ev);
-		agree_event(&ag_cand, ev);
+		if (opt.reference != NULL) /* its texts matter only then */
+			agree_event(&ag_cand, ev);
 		if (cJSON_IsObject(ev) &&
 		    evacc_event(&A, ev, name, ndjson_lineno(r)) != 0)
 			diag_die(EXIT_RUNTIME, "%s", A.err);

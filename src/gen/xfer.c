@@ -189,12 +189,8 @@ void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p,
 		jw_str(w, "category", p->category);
 	if (p->expect)
 		jw_str(w, "expect", p->expect);
-	if (p->answer) {
-		char *a = cJSON_PrintUnformatted(p->answer);
-		if (a != NULL)
-			jw_raw(w, "answer", a);
-		free(a);
-	}
+	if (p->answer_json)
+		jw_raw(w, "answer", p->answer_json);
 	jw_int(w, "rep", x->rep);
 	jw_bool(w, "warmup", x->warmup);
 	jw_num(w, "t_sched", clock_to_shared(x->m_sched), 6);

@@ -4,6 +4,7 @@
 #include "tap.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cJSON.h>
@@ -203,6 +204,16 @@ static void test_read(void)
 	read_json("{\"version\":2,\"kind\":\"ladder\"}", -1, RK_STANDARD, "");
 	read_json("{\"version\":2,\"kind\":{\"name\":\"warp\"}}", -1,
 		  RK_STANDARD, "");
+	/* a series longer than any spec: refused, never written past the
+	 * buffer */
+	{
+		char j[900];
+		snprintf(j, sizeof j,
+			 "{\"version\":2,\"kind\":{\"name\":\"sweep\","
+			 "\"series\":\"%0600d\"}}",
+			 7);
+		read_json(j, -1, RK_STANDARD, "");
+	}
 }
 
 static void test_labels_v1(void)
