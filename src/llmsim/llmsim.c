@@ -485,6 +485,48 @@ static void handle_props(struct evhttp_request *req)
 	jw_free(&w);
 }
 
+/* llama-server's POST /apply-template and /tokenize, which count a prompt
+ * without running it (gen's exact counts): the "template" is the text
+ * llmsim counts of a chat request (its messages' texts, a line each), and
+ * a text is as many tokens as llmsim counts of it (lib/sim). */
+static void handle_count(struct evhttp_request *req, int tokenize)
+{
+	cJSON *body = simsrv_read_body(req);
+	const cJSON *c = cJSON_GetObjectItem(body, "content");
+	struct simwire_req q;
+	const char *bad, *text;
+	size_t len;
+	jw w;
+
+	memset(&q, 0, sizeof q);
+	bad = body == NULL	   ? "the body is not JSON"
+	      : !tokenize	   ? simwire_req_parse(body, 1, &q)
+	      : !cJSON_IsString(c) ? "\"content\" must be a string"
+				   : NULL;
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	if (bad == NULL && tokenize) {
+		int n =
+		    sim_prompt_tokens(c->valuestring, strlen(c->valuestring));
+		jw_arr_open(&w, "tokens");
+		for (int i = 0; i < n; i++)
+			jw_int(&w, NULL, i % 1000);
+		jw_arr_close(&w);
+	} else if (bad == NULL) {
+		text = jw_data(&q.prompt, &len);
+		jw_strn(&w, "prompt", text, len);
+	}
+	jw_obj_close(&w);
+	if (bad != NULL)
+		simsrv_reply_error(req, 400, "invalid_request_error", bad);
+	else
+		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
+	if (body != NULL && !tokenize)
+		simwire_req_free(&q);
+	jw_free(&w);
+	cJSON_Delete(body);
+}
+
 /* POST /api/generate: only Ollama's load call (no prompt) is imitated. */
 static void ollama_generate(struct evhttp_request *req)
 {
@@ -897,6 +939,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 		ollama_route(req, path, post, get);
 	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
+	else if (post && strcmp(path, "/tokenize") == 0 && llama_like())
+		handle_count(req, 1);
+	else if (post && strcmp(path, "/apply-template") == 0 && llama_like())
+		handle_count(req, 0);
 	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
 		simpersona_lms_list(req, &lms, LMS_V0, clock_mono_ns());
 	else if (get && strcmp(path, "/api/v1/models") == 0 &&
