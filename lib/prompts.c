@@ -397,39 +397,66 @@ int prompts_only(struct prompt_set *set, const char *list, char *err,
 	return 0;
 }
 
-/* One prompt's filler before its last message's text. */
-static int synthesize(struct prompt *p, char *err, size_t errlen)
+int prompts_set_text(struct prompt *p, const char *text, char *err,
+		     size_t errlen)
 {
 	cJSON *last = cJSON_GetArrayItem(p->messages,
 					 cJSON_GetArraySize(p->messages) - 1);
 	cJSON *content = cJSON_GetObjectItem(last, "content");
-	char *filler, *joined = NULL;
-	size_t n;
+	char *copy;
 
 	if (!cJSON_IsString(content)) {
 		snprintf(err, errlen,
 			 "prompt \"%s\": the last message has no "
-			 "text to put the synthetic context before",
+			 "text to put the context before",
 			 p->name);
 		return -1;
 	}
-	filler = prompts_filler(p->synthetic_tokens);
-	if (filler != NULL) {
-		n = strlen(filler) + strlen(content->valuestring) + 3;
-		joined = malloc(n);
-		if (joined != NULL)
-			snprintf(joined, n, "%s\n\n%s", filler,
-				 content->valuestring);
-	}
-	free(filler);
-	if (joined == NULL || cJSON_SetValuestring(content, joined) == NULL) {
-		free(joined);
+	copy = strdup(text);
+	if (copy == NULL || cJSON_SetValuestring(content, text) == NULL) {
+		free(copy);
 		snprintf(err, errlen, "prompt \"%s\": out of memory", p->name);
 		return -1;
 	}
 	free(p->text); /* the completions API sends the same text */
-	p->text = joined;
+	p->text = copy;
 	return 0;
+}
+
+const char *prompts_last_text(const struct prompt *p)
+{
+	cJSON *last = cJSON_GetArrayItem(p->messages,
+					 cJSON_GetArraySize(p->messages) - 1);
+	cJSON *content = cJSON_GetObjectItem(last, "content");
+
+	return cJSON_IsString(content) ? content->valuestring : NULL;
+}
+
+/* One prompt's filler before its last message's text. */
+static int synthesize(struct prompt *p, char *err, size_t errlen)
+{
+	const char *text = prompts_last_text(p);
+	char *filler, *joined = NULL;
+	size_t n;
+	int rc;
+
+	if (text == NULL)
+		return prompts_set_text(p, "", err, errlen);
+	filler = prompts_filler(p->synthetic_tokens);
+	if (filler != NULL) {
+		n = strlen(filler) + strlen(text) + 3;
+		joined = malloc(n);
+		if (joined != NULL)
+			snprintf(joined, n, "%s\n\n%s", filler, text);
+	}
+	free(filler);
+	if (joined == NULL) {
+		snprintf(err, errlen, "prompt \"%s\": out of memory", p->name);
+		return -1;
+	}
+	rc = prompts_set_text(p, joined, err, errlen);
+	free(joined);
+	return rc;
 }
 
 int prompts_synthesize(struct prompt_set *set, char *err, size_t errlen)

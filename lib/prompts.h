@@ -58,6 +58,17 @@ char *prompts_filler(int n);
 int prompts_only(struct prompt_set *set, const char *list, char *err,
 		 size_t errlen);
 
+/* The text of p's last message, or NULL when it has none (a message
+ * whose content is not a string); it belongs to p. */
+const char *prompts_last_text(const struct prompt *p);
+
+/* Sets the text of p's last message, and its plain text (the completions
+ * API's prompt), to a copy of text.  Returns 0, or -1 with the prompt and
+ * reason in err (its last message has no string content; out of
+ * memory). */
+int prompts_set_text(struct prompt *p, const char *text, char *err,
+		     size_t errlen);
+
 /* Puts the filler of each prompt's synthetic_tokens before the text of its
  * last message (and its plain text).  Returns 0, or -1 with the prompt and
  * reason in err (its last message has no string content; out of memory). */

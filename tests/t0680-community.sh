@@ -51,7 +51,9 @@ test_expect_success 'tg at a depth: N tokens with EOS ignored, decode at the scr
 	near_span "$(jq .bench.tps.mean tg.json)" 200 "63 / 200" &&
 	near "$(jq .bench.server_tps.mean tg.json)" 200 0.01 &&
 	head -n 1 tg.ndjson | jq -e ".kind == {name: \"bench\", depth: 300, test: \"tg\", n: 64}
-		and .config.repetitions == 3 and .config.warmup == 1 and .config.bench.count == \"usage\""
+		and .config.repetitions == 3 and .config.warmup == 1
+		and (.config.prompt_count | .target == 300 and .exact and .method == \"tokenize\")" &&
+	jq -e ".bench.count_method == \"tokenize\"" tg.json
 '
 
 test_expect_success 'make community: a result per test, the report in llama-bench'"'"'s shape beside llama-bench' '
@@ -86,10 +88,52 @@ test_expect_success 'bad input: N = 0, a depth beyond the context, no usage: no 
 	test_expect_code 1 "$TB_BIN/gen" -u "$C_URL" -m sim --bench pp512@d4096 >out 2>err &&
 	test_contains err "are beyond the context the server has loaded .2048.; no figure is made" &&
 	! test -s out &&
-	llmsim_start U --no-usage &&
-	test_expect_code 1 "$TB_BIN/gen" -u "$U_URL" -m sim --bench pp64 >out 2>err &&
-	test_contains err "no usage.prompt_tokens: its count of the prompt is unknown; no figure is made" &&
-	! test -s out
+	# a server with neither /tokenize nor usage: no count at all
+	llmsim_start U --no-usage --as vllm &&
+	test_expect_code 1 "$TB_BIN/gen" -u "$U_URL" -m llmsim --bench pp64 >out 2>err &&
+	test_contains err "not brought to 64 tokens by the server.s count .usage.: the server.s reply has no usage.prompt_tokens: its count of the prompt is unknown; no figure is made" &&
+	! test -s out &&
+	# one whose /tokenize counts but whose replies have no usage: the
+	# requests cannot be seen to be exact, so agg makes no figure
+	llmsim_start T --no-usage &&
+	"$TB_BIN/gen" -u "$T_URL" -m sim --no-progress --bench pp64 -n 2 >t.ndjson &&
+	"$TB_BIN/agg" t.ndjson >t.json 2>err &&
+	test_contains err "agg: bench pp64: request 2: the reply has no usage.prompt_tokens, so its prompt.s tokens are unknown; no figure is made" &&
+	jq -e ".bench | .exact == false and .tps == null and .server_tps == null" t.json
+'
+
+test_expect_success 'gen --prompt-tokens: exactly N by the server'"'"'s count, by /tokenize or usage, said' '
+	printf "%s\n" "{\"q\": {\"prompt\": \"What is the text above about?\", \"max_tokens\": 4}}" >q.json &&
+	llmsim_start S &&
+	"$TB_BIN/gen" -u "$S_URL" -m sim --no-progress -p q.json --prompt-tokens 777 -n 3 >a.ndjson &&
+	jq -s -e "[.[] | select(.ev == \"done\") | .usage.prompt_tokens] == [777, 777, 777]" a.ndjson &&
+	head -n 1 a.ndjson | jq -e ".config.prompt_count == {target: 777, method: \"tokenize\", requests: 2, exact: true}" &&
+	# a server without /tokenize is counted by its usage
+	llmsim_start V --as vllm &&
+	"$TB_BIN/gen" -u "$V_URL" -m llmsim --no-progress -p q.json --prompt-tokens 777 -n 2 >b.ndjson &&
+	jq -s -e "[.[] | select(.ev == \"done\") | .usage.prompt_tokens] == [777, 777]" b.ndjson &&
+	head -n 1 b.ndjson | jq -e ".config.prompt_count | .method == \"usage\" and .exact"
+'
+
+test_expect_success 'gen --prompt-tokens: N = 0, two prompts, beyond the context: refused, nothing sent' '
+	printf "%s\n" "{\"q\": {\"prompt\": \"a\"}, \"r\": {\"prompt\": \"b\"}}" >two.json &&
+	llmsim_start C --ctx 2048 &&
+	test_expect_code 2 "$TB_BIN/gen" -u "$C_URL" -m sim -p two.json --prompt-tokens 0 >out 2>err &&
+	test_contains err "--prompt-tokens" && ! test -s out &&
+	test_expect_code 2 "$TB_BIN/gen" -u "$C_URL" -m sim -p two.json --prompt-tokens 100 >out 2>err &&
+	test_contains err "gen: --prompt-tokens: two.json has 2 prompts; one is brought to a count .--only NAME." &&
+	! test -s out &&
+	test_expect_code 2 "$TB_BIN/gen" -u "$C_URL" -m sim --bench pp64 --prompt-tokens 100 >out 2>err &&
+	test_contains err "not with --bench" &&
+	# beyond the loaded context: the run says why, and sends nothing
+	test_expect_code 1 "$TB_BIN/gen" -u "$C_URL" -m sim --no-progress -p two.json --only q \
+		--prompt-tokens 4000 >out 2>err &&
+	test_lines err 1 &&
+	test_contains err "gen: --prompt-tokens 4000: 4000 tokens of prompt and 256 of output are beyond the context the server has loaded .2048.; nothing is sent" &&
+	jq -s -e "length == 2 and .[0].config.prompt_count.exact == false
+		and (.[0].config.prompt_count.why | test(\"beyond the context\"))
+		and .[1].reason == \"not_counted\"" out &&
+	! grep -q "\"ev\":\"req\"" out
 '
 
 test_done

@@ -1027,6 +1027,15 @@ static void write_incomplete(void)
 			     : "the wrong model is loaded");
 		why[n++] = refused;
 	}
+	if (reason && !strcmp(reason, "not_counted")) { /* nothing was sent */
+		snprintf(refused, sizeof refused,
+			 "gen sent nothing: the prompt was not brought to its "
+			 "token count: %s",
+			 jget_str(A.end_ev, "error")
+			     ? jget_str(A.end_ev, "error")
+			     : "no reason given");
+		why[n++] = refused;
+	}
 	if (A.run_ev == NULL && A.n_reqs > 0)
 		why[n++] = "no run event: metadata unknown";
 	if (n_bad > 0) {
@@ -1050,6 +1059,8 @@ static void write_incomplete(void)
 
 static void write_all(void)
 {
+	char bwhy[400];
+
 	jw_init(&out);
 	jw_obj_open(&out, NULL);
 	jw_str(&out, "format", FMT_RUN);
@@ -1067,7 +1078,8 @@ static void write_all(void)
 	write_prompts();
 	write_memory();
 	write_load();
-	benchfig_write(&out, &A); /* a bench run's figure (gen --bench) */
+	if (benchfig_write(&out, &A, bwhy, sizeof bwhy)) /* gen --bench */
+		diag_warn("%s", bwhy);
 	if (opt.per_request)
 		write_per_request();
 	jw_obj_open(&out, "input");

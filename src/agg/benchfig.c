@@ -14,8 +14,9 @@
 
 struct bench_acc {
 	struct runkind k;
-	double latency; /* s; 0 when not measured */
-	long target;	/* prompt tokens asked; 0: not counted */
+	double latency;	    /* s; 0 when not measured */
+	long target;	    /* prompt tokens asked; 0: not counted */
+	const char *method; /* how they were counted (config.prompt_count) */
 	struct stats_vec tps, srv;
 	long n_ok, n_inexact;
 	char mismatch[200]; /* the first request whose tokens were not the
@@ -27,6 +28,13 @@ static int exact(struct bench_acc *b, const struct req *r)
 {
 	long want_out = b->k.test == RK_PP ? 1 : b->k.n;
 
+	if (b->mismatch[0] == '\0' && b->target > 0 && r->prompt_tokens < 0) {
+		snprintf(b->mismatch, sizeof b->mismatch,
+			 "request %ld: the reply has no usage.prompt_tokens, "
+			 "so its prompt's tokens are unknown",
+			 r->id);
+		return 0;
+	}
 	if (b->mismatch[0] == '\0' && b->target > 0 &&
 	    r->prompt_tokens != b->target) {
 		snprintf(b->mismatch, sizeof b->mismatch,
@@ -106,6 +114,7 @@ static void write_acc(jw *w, struct bench_acc *b)
 	jw_int(w, "depth", b->k.depth);
 	jw_num(w, "latency_s", b->latency, 6);
 	jw_int(w, "prompt_tokens", b->target);
+	jw_str(w, "count_method", b->method ? b->method : "none");
 	jw_bool(w, "exact", b->n_ok > 0 && b->n_inexact == 0);
 	if (b->n_inexact)
 		jw_str(w, "mismatch", b->mismatch);
@@ -114,19 +123,22 @@ static void write_acc(jw *w, struct bench_acc *b)
 	jw_obj_close(w);
 }
 
-void benchfig_write(jw *w, const struct evacc *a)
+int benchfig_write(jw *w, const struct evacc *a, char *why, size_t whylen)
 {
+	char name[64];
 	struct bench_acc b;
 	char err[300];
-	const cJSON *cfg = jget_path(a->run_ev, "config.bench");
+	const cJSON *cfg = jget_path(a->run_ev, "config.bench"),
+		    *cnt = jget_path(a->run_ev, "config.prompt_count");
 
 	memset(&b, 0, sizeof b);
 	if (a->run_ev == NULL ||
 	    runkind_read(a->run_ev, &b.k, err, sizeof err) != 0 ||
 	    b.k.name != RK_BENCH)
-		return;
+		return 0;
 	b.latency = jget_num(cfg, "latency_s", 0);
-	b.target = (long)jget_num(cfg, "prompt_tokens", 0);
+	b.target = (long)jget_num(cnt, "target", 0);
+	b.method = jget_str(cnt, "method");
 	for (long i = 0; i < a->n_reqs; i++) {
 		const struct req *r = &a->reqs[i];
 		if (!r->warmup && r->seen_done && r->status == FMT_ST_OK &&
@@ -134,6 +146,12 @@ void benchfig_write(jw *w, const struct evacc *a)
 			add(&b, r);
 	}
 	write_acc(w, &b);
+	runkind_test_name(&b.k, name, sizeof name);
+	if (b.n_inexact)
+		snprintf(why, whylen, "bench %s: %s; %s", name, b.mismatch,
+			 b.tps.n ? "its figure is from the exact requests alone"
+				 : "no figure is made");
 	stats_vec_free(&b.tps);
 	stats_vec_free(&b.srv);
+	return b.n_inexact > 0;
 }

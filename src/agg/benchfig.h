@@ -9,7 +9,9 @@
 #include "jw.h"
 
 /* Writes the run JSON's "bench" object into the open object of w when the
- * run's kind is bench; nothing otherwise. */
-void benchfig_write(jw *w, const struct evacc *a);
+ * run's kind is bench; nothing otherwise.  Returns 1 when a request had
+ * other tokens than the test's (its figure left out), with what and
+ * which in why; else 0. */
+int benchfig_write(jw *w, const struct evacc *a, char *why, size_t whylen);
 
 #endif

@@ -84,6 +84,8 @@ static struct options {
 	long load_pid;	      /* --load-health watches this process */
 	int progress;	      /* -1: when stderr is a terminal */
 	int reps_set, warmup_set;
+	long prompt_tokens; /* --prompt-tokens: each prompt exactly this many
+			     * tokens by the server's count; 0 */
 } opt = {.label = "model",
 	 .base = "http://localhost:1234/v1",
 	 .api = API_CHAT,
@@ -106,9 +108,11 @@ static struct state {
 	/* gen --bench (a run of kind bench): llama-bench's test through the
 	 * server */
 	double bench_latency; /* s, GET /models (llama-benchy's "api") */
-	long bench_tokens;    /* the prompt's tokens by the server's count;
-			       * 0: not brought to a count */
-	int bench_tries;      /* requests the count took */
+	/* gen --bench and --prompt-tokens: the prompt brought to an exact
+	 * count (src/gen/tokcal) */
+	struct tokcal_result count;
+	char *count_base; /* the prompt's own text, the filler put before */
+	int count_failed; /* --prompt-tokens not reached: nothing is sent */
 	char api_key[512];
 	struct prompt_set prompts;
 	char run_id[64];
@@ -250,6 +254,7 @@ enum {
 	O_NO_CHECK_MODEL,
 	O_KIND,
 	O_BENCH,
+	O_PROMPT_TOKENS,
 	O_LOGPROBS
 };
 
@@ -297,6 +302,7 @@ static const struct option longopts[] = {
     {"no-check-model", 0, 0, O_NO_CHECK_MODEL},
     {"kind", 1, 0, O_KIND},
     {"bench", 1, 0, O_BENCH},
+    {"prompt-tokens", 1, 0, O_PROMPT_TOKENS},
     {"logprobs", 1, 0, O_LOGPROBS},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
@@ -397,6 +403,10 @@ static void parse_opt(int c, char *v)
 	case O_NO_CHECK_MODEL: opt.no_check_model = 1; break;
 	case O_KIND: set_kind(v); break;
 	case O_BENCH: set_bench(v); break;
+	case O_PROMPT_TOKENS:
+		opt.prompt_tokens =
+		    (long)args_int("--prompt-tokens", v, 1, 100000000);
+		break;
 	case O_LOGPROBS:
 		opt.logprobs = (int)args_int("--logprobs", v, 1, 20);
 		break;
@@ -444,10 +454,16 @@ static void parse_args(int argc, char **argv)
 	G.send_id = opt.model_id;
 	if (opt.progress < 0)
 		opt.progress = isatty(2);
-	if (opt.kind.name == RK_BENCH && opt.api == API_OLLAMA)
+	if ((opt.kind.name == RK_BENCH || opt.prompt_tokens) &&
+	    opt.api == API_OLLAMA)
 		diag_die(EXIT_USAGE,
-			 "--bench: with --api chat or completions (the count "
-			 "is the server's usage.prompt_tokens)");
+			 "--%s: with --api chat or completions (the count "
+			 "is the server's, by its tokenizer or usage)",
+			 opt.prompt_tokens ? "prompt-tokens" : "bench");
+	if (opt.kind.name == RK_BENCH && opt.prompt_tokens)
+		diag_die(EXIT_USAGE,
+			 "--prompt-tokens: not with --bench, whose test "
+			 "says its tokens");
 	if (opt.kind.name ==
 	    RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
 		bench_defaults();
@@ -503,13 +519,34 @@ static void load_prompts(void)
 		diag_die(EXIT_USAGE, "--only: %s has %s", name, err);
 	if (prompts_synthesize(&G.prompts, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "%s: %s", name, err);
+	if (opt.prompt_tokens == 0)
+		return;
+	if (G.prompts.n != 1)
+		diag_die(EXIT_USAGE,
+			 "--prompt-tokens: %s has %d prompts; one is brought "
+			 "to a count (--only NAME)",
+			 name, G.prompts.n);
+	if (prompts_last_text(&G.prompts.v[0]) == NULL)
+		diag_die(EXIT_RUNTIME,
+			 "%s: prompt \"%s\": the last message has no text to "
+			 "put the filler before",
+			 name, G.prompts.v[0].name);
+	G.count_base = diag_xstrdup(prompts_last_text(&G.prompts.v[0]));
 }
 
 /* ---- request bodies ---------------------------------------------------- */
 
-/* The body of request id: its nonce busts the prefix cache, and llama-server
- * (and llmsim) are also told not to cache. */
-static char *build_body(const struct prompt *p, long id)
+/* A run whose prompt is brought to an exact count (gen --bench,
+ * --prompt-tokens). */
+static int counted(void)
+{
+	return opt.kind.name == RK_BENCH || opt.prompt_tokens > 0;
+}
+
+/* The body of request id asking for max_tokens (0: the run's): its nonce
+ * busts the prefix cache, and llama-server (and llmsim) are also told not
+ * to cache. */
+static char *build_body_max(const struct prompt *p, long id, long max_tokens)
 {
 	char nonce[96];
 	char *body;
@@ -517,7 +554,7 @@ static char *build_body(const struct prompt *p, long id)
 	    .chat = opt.api != API_COMPLETIONS,
 	    .ollama = opt.api == API_OLLAMA,
 	    .model = G.send_id,
-	    .max_tokens = opt.max_tokens,
+	    .max_tokens = max_tokens ? max_tokens : opt.max_tokens,
 	    .temperature = opt.temperature,
 	    .seed = opt.seed,
 	    .ignore_eos = opt.ignore_eos,
@@ -528,10 +565,9 @@ static char *build_body(const struct prompt *p, long id)
 	    .no_stream_options = opt.no_sopts,
 	    .logprobs = opt.logprobs};
 
-	/* a bench run's nonce is of one width, so that every request's
+	/* a counted run's nonce is of one width, so that every request's
 	 * prompt is as many tokens as the one counted */
-	snprintf(nonce, sizeof nonce,
-		 opt.kind.name == RK_BENCH ? "[%s-%06ld] " : "[%s-%ld] ",
+	snprintf(nonce, sizeof nonce, counted() ? "[%s-%06ld] " : "[%s-%ld] ",
 		 G.run_id, id);
 	body = reqbody_build(p, &o);
 	if (body == NULL)
@@ -539,102 +575,165 @@ static char *build_body(const struct prompt *p, long id)
 	return body;
 }
 
-/* ---- bench: llama-bench's tests through the server ----------------------- */
-
-/* The run's one prompt: units of filler, asking for the test's tokens. */
-static void bench_set_prompt(long units)
+static char *build_body(const struct prompt *p, long id)
 {
-	char name[64], err[256], *fill = tokcal_filler(units);
+	return build_body_max(p, id, 0);
+}
+
+/* ---- exact counts: gen --bench and --prompt-tokens -------------------- */
+
+/* A bench run's one prompt, its text written by count_set_prompt. */
+static void bench_make_prompt(void)
+{
+	char name[64], err[256];
 	jw j;
 
-	if (fill == NULL)
-		diag_die(EXIT_RUNTIME, "out of memory");
 	runkind_test_name(&opt.kind, name, sizeof name);
 	jw_init(&j);
 	jw_obj_open(&j, NULL);
 	jw_obj_open(&j, name);
-	jw_str(&j, "prompt", fill);
+	jw_str(&j, "prompt", "");
 	jw_int(&j, "max_tokens", opt.max_tokens);
 	jw_str(&j, "category", "bench");
 	jw_obj_close(&j);
 	jw_obj_close(&j);
-	free(fill);
-	prompts_free(&G.prompts);
 	if (j.oom || prompts_parse(jw_cstr(&j), strlen(jw_cstr(&j)), &G.prompts,
 				   err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "--bench: %s",
 			 j.oom ? "out of memory" : err);
 	jw_free(&j);
+	G.count_base = diag_xstrdup("");
+}
+
+/* The run's one prompt: units of filler, then a blank line and the
+ * prompt's own text (none for a bench run). */
+static void count_set_prompt(long units)
+{
+	char err[256], *fill = tokcal_filler(units), *text;
+	size_t n;
+
+	if (fill == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	n = strlen(fill) + strlen(G.count_base) + 3;
+	text = diag_xrealloc(NULL, n);
+	snprintf(text, n, "%s%s%s", fill, G.count_base[0] ? "\n\n" : "",
+		 G.count_base);
+	free(fill);
+	if (prompts_set_text(&G.prompts.v[0], text, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "%s", err);
+	free(text);
+}
+
+/* tokcal's body: the prompt at units, asking for one token. */
+static char *count_body(long units, void *ctx)
+{
+	(void)ctx;
+	count_set_prompt(units);
+	return build_body_max(&G.prompts.v[0], 999999, 1);
+}
+
+static int count_stopped(void)
+{
+	return sigstop_caught() != 0;
+}
+
+/* The prompt's tokens a counted run asks for: a bench test's depth and
+ * its prompt, or --prompt-tokens. */
+static long count_target(void)
+{
+	if (opt.prompt_tokens)
+		return opt.prompt_tokens;
+	return opt.kind.depth + (opt.kind.test == RK_PP ? opt.kind.n : 0);
 }
 
 /* Brings the prompt to target tokens by the server's own count (its
- * usage.prompt_tokens of the very request gen sends, template and nonce
- * included): no tokenizer is assumed (src/gen/tokcal, docs/metrics.md). */
-static void bench_calibrate(long target)
+ * tokenizer where it has one, else usage.prompt_tokens of the very
+ * request gen sends, template and nonce included): src/gen/tokcal,
+ * docs/metrics.md.  0 exact, else -1 with G.count.why. */
+static int count_bring(long target)
 {
-	struct tokcal c;
-	char err[300], *body;
-	long u, next = 0, tokens = 0;
-	int rc;
+	long out = reqbody_max_tokens(&G.prompts.v[0], opt.max_tokens);
+	struct tokcal_how how = {.url = G.endpoint,
+				 .root = G.srv.kind == SRV_LLAMACPP ||
+						 G.srv.kind == SRV_LLMSIM
+					     ? G.prb.root
+					     : NULL,
+				 .api_key = G.api_key,
+				 .chat = opt.api == API_CHAT,
+				 .timeout = opt.t_first,
+				 .body = count_body,
+				 .stopped = count_stopped};
 
-	tokcal_init(&c, target);
-	for (u = tokcal_first(&c);; u = next) {
-		bench_set_prompt(u);
-		body = build_body(&G.prompts.v[0], 999999);
-		rc = tokcal_count(G.endpoint, G.api_key, body, opt.t_first,
-				  &tokens, err, sizeof err);
-		free(body);
-		G.bench_tries++;
-		if (rc == 0 && (next = tokcal_next(&c, u, tokens, err,
-						   sizeof err)) == TOKCAL_DONE)
-			break;
-		if (rc != 0 || next == TOKCAL_FAIL || sigstop_caught())
-			diag_die(
-			    EXIT_RUNTIME,
-			    "--bench %s: the prompt was not brought to %ld "
-			    "tokens by the server's count: %s; no figure is "
-			    "made",
-			    G.prompts.v[0].name, target,
-			    sigstop_caught() ? "stopped" : err);
+	if (G.srv.ctx > 0 && target + out > G.srv.ctx) {
+		memset(&G.count, 0, sizeof G.count);
+		G.count.target = target;
+		snprintf(G.count.why, sizeof G.count.why,
+			 "%ld tokens of prompt and %ld of output are beyond "
+			 "the context the server has loaded (%ld)",
+			 target, out, G.srv.ctx);
+		return -1;
 	}
-	G.bench_tokens = target;
+	return tokcal_bring(&how, target, &G.count);
 }
 
-/* Before the run event: the request latency, and the prompt's tokens. */
-static void bench_prepare(void)
+/* Before the run event: a bench run's request latency, and the prompt's
+ * tokens.  A bench test that cannot be brought to its count stops gen
+ * before any event; a --prompt-tokens run is written with why, and
+ * nothing is sent. */
+static void count_prepare(void)
 {
-	char url[1100];
-	long target =
-	    opt.kind.depth + (opt.kind.test == RK_PP ? opt.kind.n : 0);
+	char url[1100], what[600];
+	long target = count_target();
 
-	if (opt.kind.name != RK_BENCH || opt.load_only || G.load_failed ||
-	    G.wrong_model[0])
+	if (!counted() || opt.load_only || G.load_failed || G.wrong_model[0])
 		return;
-	if (G.srv.ctx > 0 && target + opt.max_tokens > G.srv.ctx)
-		diag_die(EXIT_RUNTIME,
-			 "--bench %s: %ld tokens of prompt and %ld of output "
-			 "are beyond the context the server has loaded (%ld); "
-			 "no figure is made",
-			 G.prompts.v[0].name, target, opt.max_tokens,
-			 G.srv.ctx);
-	snprintf(url, sizeof url, "%s/models", opt.base);
-	G.bench_latency = tokcal_latency(url, G.api_key, 3);
-	if (target > 0) /* tg at depth 0: the smallest prompt, as it comes */
-		bench_calibrate(target);
-}
-
-static void bench_write_config(void)
-{
-	if (opt.kind.name != RK_BENCH)
+	if (opt.kind.name == RK_BENCH) {
+		snprintf(url, sizeof url, "%s/models", opt.base);
+		G.bench_latency = tokcal_latency(url, G.api_key, 3);
+	}
+	if (target == 0) { /* tg at depth 0: the smallest prompt, as it comes */
+		count_set_prompt(1);
 		return;
-	jw_obj_open(&G.ew, "bench");
-	if (G.bench_latency >= 0)
-		jw_num(&G.ew, "latency_s", G.bench_latency, 6);
+	}
+	if (count_bring(target) == 0)
+		return;
+	if (G.count.method == TOKCAL_NONE) /* refused before any count */
+		snprintf(what, sizeof what, "%s", G.count.why);
 	else
-		jw_null(&G.ew, "latency_s");
-	jw_int(&G.ew, "prompt_tokens", G.bench_tokens);
-	jw_str(&G.ew, "count", G.bench_tokens > 0 ? "usage" : "none");
-	jw_int(&G.ew, "count_requests", G.bench_tries);
+		snprintf(what, sizeof what,
+			 "the prompt was not brought to %ld tokens by the "
+			 "server's count (%s): %s",
+			 target, tokcal_method_name(G.count.method),
+			 G.count.why);
+	if (opt.kind.name == RK_BENCH)
+		diag_die(EXIT_RUNTIME, "--bench %s: %s; no figure is made",
+			 G.prompts.v[0].name, what);
+	diag_warn("--prompt-tokens %ld: %s; nothing is sent", target, what);
+	G.count_failed = 1;
+}
+
+/* config.bench (the latency) and config.prompt_count (how the prompt was
+ * counted). */
+static void count_write_config(void)
+{
+	if (opt.kind.name == RK_BENCH) {
+		jw_obj_open(&G.ew, "bench");
+		if (G.bench_latency >= 0)
+			jw_num(&G.ew, "latency_s", G.bench_latency, 6);
+		else
+			jw_null(&G.ew, "latency_s");
+		jw_obj_close(&G.ew);
+	}
+	if (!counted())
+		return;
+	jw_obj_open(&G.ew, "prompt_count");
+	jw_int(&G.ew, "target", G.count.target);
+	jw_str(&G.ew, "method", tokcal_method_name(G.count.method));
+	jw_int(&G.ew, "requests", G.count.requests);
+	if (G.count.target > 0)
+		jw_bool(&G.ew, "exact", G.count.exact);
+	if (G.count.target > 0 && !G.count.exact)
+		jw_str(&G.ew, "why", G.count.why);
 	jw_obj_close(&G.ew);
 }
 
@@ -1085,7 +1184,7 @@ static void write_config(void)
 	jw_str(&G.ew, "prompts",
 	       strcmp(opt.prompts, "-") ? opt.prompts : "<stdin>");
 	jw_int(&G.ew, "n_prompts", G.prompts.n);
-	bench_write_config();
+	count_write_config();
 	jw_obj_close(&G.ew);
 }
 
@@ -1132,6 +1231,8 @@ static const char *end_reason(void)
 		return "load_failed";
 	if (G.wrong_model[0])
 		return "wrong_model";
+	if (G.count_failed)
+		return "not_counted";
 	if (pace_cut_by_duration(&G.pace))
 		return "duration";
 	return "complete";
@@ -1149,6 +1250,8 @@ static void emit_end(void)
 	jw_int(&G.ew, "warmup", G.pace.warm_launched);
 	if (G.wrong_model[0])
 		jw_str(&G.ew, "error", G.wrong_model);
+	else if (G.count_failed)
+		jw_str(&G.ew, "error", G.count.why);
 	jw_obj_close(&G.ew);
 	emit();
 }
@@ -1383,8 +1486,8 @@ int main(int argc, char **argv)
 	parse_args(argc, argv);
 	read_api_key();
 	if (opt.kind.name == RK_BENCH && !opt.load_only)
-		bench_set_prompt(
-		    1); /* its filler counted once the server is known */
+		bench_make_prompt(); /* its filler counted once the server is
+				      * known */
 	else if (!opt.load_only)
 		load_prompts();
 	if (opt.list_prompts) { /* for scripts: what a run would send, in order
@@ -1403,13 +1506,13 @@ int main(int argc, char **argv)
 	if (!opt.load_only && !G.load_failed && !opt.no_wait)
 		wait_ready();
 	check_model();
-	bench_prepare();
+	count_prepare();
 	emit_run();
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result;
 	 * nor is a model that is not the one claimed measured. */
 	if (!opt.load_only && !sigstop_caught() && !G.load_failed &&
-	    !G.wrong_model[0])
+	    !G.wrong_model[0] && !G.count_failed)
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);
@@ -1417,13 +1520,15 @@ int main(int argc, char **argv)
 	curl_multi_cleanup(G.multi);
 	curl_global_cleanup();
 	prompts_free(&G.prompts);
+	free(G.count_base);
 	pace_free(&G.pace);
 	jw_free(&G.ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;
 	if (sigstop_caught())
 		return EXIT_SIGNAL_BASE + sigstop_caught();
-	return G.failed + G.aborted_n > 0 || G.load_failed || G.wrong_model[0]
+	return G.failed + G.aborted_n > 0 || G.load_failed ||
+		       G.wrong_model[0] || G.count_failed
 		   ? EXIT_RUNTIME
 		   : EXIT_OK;
 }

@@ -1,10 +1,13 @@
 /* Unit tests for src/gen/tokcal: the search for a prompt of exactly N tokens
- * against tokenizers of known shape, and the filler. */
+ * against tokenizers of known shape, the filler, and which count is used
+ * against a canned server (its /tokenize, else its usage). */
 #include "tap.h"
 
+#include <curl/curl.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "canned.h"
 #include "tokcal.h"
 
 /* Runs the search against a server whose count of u units is
@@ -60,9 +63,78 @@ static void test_filler(void)
 	CHECK(tokcal_filler(-1) == NULL);
 }
 
+static char *body_of(long units, void *ctx)
+{
+	*(long *)ctx = units;
+	return strdup("{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]"
+		      ",\"max_tokens\":1}");
+}
+
+/* Brings a prompt to 5 tokens against the canned table t; r's figures. */
+static int bring(const struct canned *t, int n, int tokenize,
+		 struct tokcal_result *r, long *units)
+{
+	char url[128], root[64];
+	int port = 0, rc;
+	pid_t pid = canned_peer(t, n, &port);
+	struct tokcal_how how = {.url = url,
+				 .root = tokenize ? root : NULL,
+				 .api_key = "",
+				 .chat = 1,
+				 .timeout = 5,
+				 .body = body_of,
+				 .ctx = units};
+
+	if (pid <= 0)
+		return -9;
+	snprintf(root, sizeof root, "http://127.0.0.1:%d", port);
+	snprintf(url, sizeof url, "%s/v1/chat/completions", root);
+	rc = tokcal_bring(&how, 5, r);
+	canned_stop(pid);
+	return rc;
+}
+
+static void test_methods(void)
+{
+	static const struct canned tok[] = {
+	    {"/apply-template", 200, "{\"prompt\":\"<s>x\"}"},
+	    {"/tokenize", 200, "{\"tokens\":[1,2,3,4,5]}"}};
+	static const struct canned use[] = {
+	    {"/v1/chat/completions", 200,
+	     "data: {\"usage\":{\"prompt_tokens\":5}}\n\ndata: [DONE]\n\n"}};
+	static const struct canned none[] = {
+	    {"/v1/chat/completions", 200, "data: {}\n\ndata: [DONE]\n\n"}};
+	struct tokcal_result r;
+	long units = -1;
+
+	/* the server's tokenizer: one count, no prompt run */
+	CHECK_INT(bring(tok, 2, 1, &r, &units), 0);
+	CHECK_STR(tokcal_method_name(r.method), "tokenize");
+	CHECK_INT(r.requests, 1);
+	CHECK_INT(r.exact, 1);
+	CHECK_INT(r.units, 5);
+	CHECK_INT(units, 5);
+	/* no /tokenize (404): its usage, the failed try counted */
+	CHECK_INT(bring(use, 1, 1, &r, &units), 0);
+	CHECK_STR(tokcal_method_name(r.method), "usage");
+	CHECK_INT(r.requests, 2);
+	CHECK_INT(r.exact, 1);
+	/* not tried where the server has none */
+	CHECK_INT(bring(use, 1, 0, &r, &units), 0);
+	CHECK_INT(r.requests, 1);
+	/* neither: not exact, and why */
+	CHECK_INT(bring(none, 1, 1, &r, &units), -1);
+	CHECK_INT(r.exact, 0);
+	CHECK_STR(tokcal_method_name(r.method), "usage");
+	CHECK(strstr(r.why, "no usage.prompt_tokens") != NULL);
+}
+
 int main(void)
 {
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	RUN(test_search);
 	RUN(test_filler);
+	RUN(test_methods);
+	curl_global_cleanup();
 	return DONE();
 }
