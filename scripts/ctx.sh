@@ -3,7 +3,11 @@
 # depths, by default 1k 4k 16k 32k 64k 128k tokens of context, each a few
 # times, with cache busting on (gen's default: the prefix cache cannot fake
 # the prefill) and memory sampled: TTFT, prefill and decode TPS and memory
-# at each depth.  It stops at the first depth where a request fails (HTTP
+# at each depth.  A depth is the whole prompt's tokens by the server's own
+# count (gen --prompt-tokens: a filler before the question, brought to
+# exactly d as gen --bench brings its prompt); a depth that cannot be
+# brought to d (beyond the loaded context, no count from the server) is
+# run with nothing sent, its result saying why, and the ladder stops there.  It stops at the first depth where a request fails (HTTP
 # error, context overflow, timeout, the server gone) and at the model's
 # advertised context; the failing depth's result keeps why
 # (requests.first_error), so the report can say where and why it stopped.
@@ -41,9 +45,10 @@ for d in $DEPTHS; do
 		echo "ctx: $MODEL: $d tokens is beyond the advertised context ($advertised): the ladder ends at it" >&2
 		break
 	fi
-	printf '{"depth-%d": {"prompt": "In one sentence, what is the text above about?", "max_tokens": %d, "synthetic_tokens": %d, "category": "context ladder"}}\n' \
-		"$d" "${MAX_TOKENS:-64}" "$d" >"$tmp/depth-$d.json"
+	printf '{"depth-%d": {"prompt": "In one sentence, what is the text above about?", "max_tokens": %d, "category": "context ladder"}}\n' \
+		"$d" "${MAX_TOKENS:-64}" >"$tmp/depth-$d.json"
 	PROMPTS=$tmp/depth-$d.json N=${N:-3} WARMUP=0 ONLY= REQUESTS= RATE= C=1 TAG=ctx \
+		GEN_ARGS="${GEN_ARGS:-} --prompt-tokens $d" \
 		LABELS=${LABELS:-} KIND=ladder,series=$ladder,depth=$d "$here/bench.sh" >"$tmp/path"
 	rc=$?
 	result=$(cat "$tmp/path")
@@ -58,7 +63,7 @@ for d in $DEPTHS; do
 			jq -r '.server | .ctx_train // .ctx_size // empty | select(type == "number")' 2>/dev/null)
 	fi
 	if [ "$rc" -ne 0 ]; then
-		why=$(jq -r '.requests.first_error // empty' "$result")
+		why=$(jq -r '.requests.first_error // .run.config.prompt_count.why // empty' "$result")
 		echo "ctx: $MODEL: stopped at $d tokens: ${why:-a request failed}" >&2
 		break
 	fi

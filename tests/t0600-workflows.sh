@@ -58,15 +58,17 @@ test_expect_success 'the context ladder climbs to the simulated context, stops t
 	MODEL=lad MODEL_ID=lad BASE_URL=$LD_URL SERVER_PID=$LD_PID RESULTS=lad MEM_INTERVAL=10ms \
 		DEPTHS="1000 2000 4000 8000 16000" N=2 MAX_TOKENS=8 "$SCRIPTS/ctx.sh" >paths 2>err &&
 	test "$(wc -l <paths)" -eq 4 &&
-	grep -q "^ctx: lad: stopped at 8000 tokens: http_error: HTTP 400: request (80[0-9][0-9] tokens) exceeds the available context size (5000 tokens)" err &&
+	# 8,000 tokens and 8 out are beyond the 5,000 loaded: nothing is sent
+	grep -q "^ctx: lad: stopped at 8000 tokens: 8000 tokens of prompt and 8 of output are beyond the context the server has loaded (5000)$" err &&
 	for r in $(cat paths); do
 		jq -r "[.run.kind.depth, .requests.ok, .per_prompt[].prompt_tokens.mean // 0,
 			.metrics.ttft_s.mean // 0, .memory.peak_bytes] | @tsv" "$r"
 	done >rungs &&
 	cat rungs &&
-	# every depth below the limit worked, at the scheduled TTFT (within 5 %
-	# and 3 ms); the failed one has no request that succeeded
-	awk -F"\t" "\$1 < 8000 { want = 0.01 + \$3 / 20000; if (\$2 != 2 || \$4 < want * 0.95 || \$4 > want * 1.05 + 0.003) bad = 1 }
+	# every depth below the limit worked, its prompt exactly the depth by
+	# the server'"'"'s count, at the scheduled TTFT (within 5 % and 3 ms);
+	# the failed one has no request that succeeded
+	awk -F"\t" "\$1 < 8000 { want = 0.01 + \$3 / 20000; if (\$2 != 2 || \$3 != \$1 || \$4 < want * 0.95 || \$4 > want * 1.05 + 0.003) bad = 1 }
 		\$1 == 8000 && \$2 != 0 { bad = 1 } END { exit bad || NR != 4 }" rungs &&
 	# memory grows with context: 3,000 more tokens hold 3 GB (simulated)
 	# more KV cache, within 10 %; a sanitizer build keeps some 1 KB a
@@ -78,8 +80,9 @@ test_expect_success 'the context ladder climbs to the simulated context, stops t
 	# the report: the ladder, where and why it stopped, its chart
 	"$TB_BIN/report" -o lad.md lad 2>/dev/null &&
 	grep -q "^## Context ladder" lad.md &&
-	grep -q "^\*\*Largest depth that worked: 4k\*\* tokens of the model.s advertised 32,768 (loaded with 5k)\. Stopped at 8k: http\\\\_error: HTTP 400: request (80[0-9][0-9] tokens) exceeds the available context size (5000 tokens)" lad.md &&
-	grep -q "^| 4k | 40[0-9][0-9] | 2 of 2 | " lad.md && grep -q "^| 8k | — | 0 of 2 | " lad.md &&
+	grep -q "^\*\*Largest depth that worked: 4k\*\* tokens of the model.s advertised 32,768 (loaded with 5k)\. Stopped at 8k: 8000 tokens of prompt and 8 of output are beyond the context the server has loaded (5000)\.$" lad.md &&
+	grep -q "^Each depth is the whole prompt.s tokens by the server.s own count (.*brought to exactly the depth by the server.s tokenizer, /tokenize)\." lad.md &&
+	grep -q "^| 4k | 4000 | 2 of 2 | " lad.md && grep -q "^| 8k | — ⚠ | 0 of 0 | " lad.md &&
 	test -s lad-assets/ladder.png && grep -q "(lad-assets/ladder.png)" lad.md &&
 	# a ladder is not the Summary'"'"'s workload, nor an error of the group
 	! grep -q "^## Summary" lad.md
@@ -486,7 +489,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# the ladder: Qwen3-Coder-Next, loaded with 1,500 tokens, stops at 2k
 	# and says why; MiniMax-M2.1 holds both depths, its memory growing
 	sed -n "/^## Context ladder/,/^## [A-Z]/p" rep/demo.md >ladder &&
-	test "$(grep -c "^\*\*Largest depth that worked: 1k\*\* tokens of the model.s advertised 262,144 (loaded with 1,500)\. Stopped at 2k: http\\\\_error: HTTP 400: request (20[0-9][0-9] tokens) exceeds the available context size (1500 tokens)" ladder)" -eq 3 &&
+	test "$(grep -c "^\*\*Largest depth that worked: 1k\*\* tokens of the model.s advertised 262,144 (loaded with 1,500)\. Stopped at 2k: 2000 tokens of prompt and [0-9]* of output are beyond the context the server has loaded (1500)\.$" ladder)" -eq 3 &&
 	test "$(grep -c "^\*\*Largest depth that worked: 2k\*\* tokens of the model.s advertised 196,608 (loaded with 131,072); every depth asked worked\.$" ladder)" -eq 5 &&
 	# the leak soaks: one line and a verdict for each of the 8 servers.
 	# Which verdict is not asserted here: make check runs this under the

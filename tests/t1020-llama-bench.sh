@@ -2,7 +2,8 @@
 # llama-bench's tests through a real llama-server, beside llama-bench
 # itself (#27): gen --bench pp N sends exactly N tokens (the server's
 # prompt_n and usage say so), tg N gets predicted_n = N, the server's own
-# figure sits beside the client's, and the report puts the served figure
+# figure sits beside the client's, make ctx's depths are exactly their
+# tokens by the server's /tokenize, and the report puts the served figure
 # beside llama-bench's in-process one on the same model and threads.
 # The build is scripts/llama-build.sh's (llama-server and llama-bench from
 # one release); without it the file says it did not run, unless
@@ -56,6 +57,25 @@ test_expect_success 'tg N: predicted_n = N with EOS ignored, the server'"'"'s fi
 		and all(.[]; .timings.predicted_n == 32 and .usage.completion_tokens == 32)" tg.ndjson &&
 	jq -e ".bench | .exact and .tps.n == 3 and .server_tps.n == 3" tg.json &&
 	cp tg.json "$TRASH_ROOT/"
+'
+
+test_expect_success 'make ctx: each depth exactly its tokens by the server'"'"'s count (its /tokenize), the stop beyond its context' '
+	# before exact counts this server was sent 1299, 2544 and 5037
+	# tokens for depths of 1000, 2000 and 4000
+	MODEL=tiny BASE_URL=$URL RESULTS=lad DEPTHS="1000 2000 4000 5000" N=2 MAX_TOKENS=8 \
+		"$SCRIPTS/ctx.sh" >paths 2>err &&
+	test_lines paths 4 &&
+	grep -q "^ctx: tiny: stopped at 5000 tokens: 5000 tokens of prompt and 8 of output are beyond the context the server has loaded (4096)$" err &&
+	for r in $(head -n 3 paths); do
+		d=$(jq .run.kind.depth "$r") &&
+		jq -s -e --argjson d "$d" "[.[] | select(.ev == \"done\")] | length == 2
+			and all(.[]; .status == \"ok\" and .usage.prompt_tokens == \$d and .timings.prompt_n == \$d)" \
+			"${r%.json}.ndjson" &&
+		head -n 1 "${r%.json}.ndjson" |
+			jq -e ".config.prompt_count | .method == \"tokenize\" and .exact and .requests <= 3" || return 1
+	done &&
+	"$TB_BIN/report" --charts none -o lad.md lad 2>/dev/null &&
+	grep -q "^| 4k | 4000 | 2 of 2 | " lad.md && grep -q "^| 5k | — ⚠ | 0 of 0 | " lad.md
 '
 
 test_expect_success 'the report puts the served figures beside llama-bench'"'"'s on the same model and threads' '

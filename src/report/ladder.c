@@ -27,6 +27,33 @@ static int by_depth(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* How the rung's prompt was counted, and whether every request's was the
+ * depth by the server's count (its per-prompt least and most). */
+static void count_of(struct rd_rung *g, const cJSON *d)
+{
+	const cJSON *c = jget_path(d, RP_PROMPT_COUNT), *pp;
+	double lo = NAN, hi = NAN;
+
+	g->exact = -1;
+	g->count_method = NULL;
+	if (c == NULL)
+		return;
+	g->count_method = jget_str(c, RJ_METHOD);
+	g->exact = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, RJ_EXACT));
+	if (!g->exact)
+		return;
+	cJSON_ArrayForEach(pp, jget_path(d, RP_PER_PROMPT))
+	{
+		const cJSON *t = jget_obj(pp, RJ_PROMPT_TOKENS);
+		if (jget_num(t, RS_N, 0) > 0) {
+			lo = jget_num(t, RS_MIN, NAN);
+			hi = jget_num(t, RS_MAX, NAN);
+		}
+	}
+	if (!isnan(lo)) /* the requests' own counts, by the server */
+		g->exact = lo == g->depth && hi == g->depth;
+}
+
 static void rung_of(struct rd_rung *g, const struct rd_run *r)
 {
 	const cJSON *d = r->doc, *pp;
@@ -47,7 +74,10 @@ static void rung_of(struct rd_rung *g, const struct rd_run *r)
 	    pp, jget_path(d, RP_PER_PROMPT)) if (g->prompt_tokens.n == 0)
 	    g->prompt_tokens = rung_fig(pp, RJ_PROMPT_TOKENS);
 	g->mem_gb = peak > 0 ? peak / 1e9 : NAN;
+	count_of(g, d);
 	g->why = jget_path_str(d, RP_FIRST_ERROR);
+	if (g->why == NULL && g->exact == 0)
+		g->why = jget_str(jget_path(d, RP_PROMPT_COUNT), RJ_WHY);
 	if (!g->ok && g->why == NULL)
 		g->why = measured > 0 ? "a request failed"
 				      : "no request was measured";

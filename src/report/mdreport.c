@@ -1306,9 +1306,6 @@ static void depth_text(double d)
 		out("%.0f", d);
 }
 
-/* Each context ladder (make ctx): every depth's figures, the largest that
- * worked beside the model's advertised context, and where and why it
- * stopped; a chart of the three against depth. */
 /* Each capacity search (make capacity): the answer, then every level. */
 static void write_capacity(void)
 {
@@ -1365,9 +1362,72 @@ static void write_capacity(void)
 		}
 }
 
+/* How the ladder's depths were counted: every rung's method, once. */
+static void ladder_count_text(const struct rd_ladder *l)
+{
+	const char *m = NULL;
+	int mixed = 0, inexact = 0;
+
+	for (int i = 0; i < l->n; i++) {
+		const char *c = l->r[i].count_method;
+		if (c && !strcmp(c, "none")) /* refused before any count */
+			c = NULL;
+		if (c && m && strcmp(c, m))
+			mixed = 1;
+		if (c && !m)
+			m = c;
+		inexact += l->r[i].exact == 0;
+	}
+	if (m == NULL) {
+		out("Each depth is the tokens asked for; the server's count is "
+		    "in *prompt tokens*.\n\n");
+		return;
+	}
+	out("Each depth is the whole prompt's tokens by the server's own "
+	    "count (gen --prompt-tokens: a filler before the question, "
+	    "brought to exactly the depth %s).",
+	    mixed		     ? "by the server's tokenizer or its usage"
+	    : !strcmp(m, "tokenize") ? "by the server's tokenizer, /tokenize"
+	    : !strcmp(m, "usage")    ? "by the server's usage.prompt_tokens"
+				     : "when it could be");
+	if (inexact)
+		out(" ⚠ marks a depth whose prompt was not exactly that many "
+		    "tokens; its figures are of the prompt the server "
+		    "counted.");
+	out("\n\n");
+}
+
+static void ladder_rungs(const struct rd_ladder *l)
+{
+	out("| depth | prompt tokens | requests ok | TTFT mean s | prefill TPS "
+	    "| decode TPS | peak memory GB |\n"
+	    "|---:|---:|---:|---:|---:|---:|---:|\n");
+	for (int i = 0; i < l->n; i++) {
+		const struct rd_rung *r = &l->r[i];
+		out("| ");
+		depth_text(r->depth);
+		out(" | ");
+		numcell(r->prompt_tokens.v, 0);
+		out("%s | %.0f of %.0f | ", r->exact == 0 ? " ⚠" : "",
+		    r->requests_ok, r->requests);
+		numcell(r->ttft.v, 3);
+		out(" | ");
+		numcell(r->prefill.v, 1);
+		out(" | ");
+		numcell(r->decode.v, 2);
+		out(" | ");
+		numcell(r->mem_gb, 2);
+		out(" |\n");
+	}
+	out("\n");
+}
+
+/* Each context ladder (make ctx): every depth's figures, the largest that
+ * worked beside the model's advertised context, and where and why it
+ * stopped; a chart of the three against depth. */
 static void write_ladders(void)
 {
-	int g, k, i, any = 0;
+	int g, k, any = 0;
 
 	for (g = 0; g < S->ng; g++)
 		for (k = 0; k < S->g[g].nlad; k++) {
@@ -1403,28 +1463,8 @@ static void write_ladders(void)
 			} else {
 				out("; every depth asked worked.\n\n");
 			}
-			out("| depth | prompt tokens | requests ok | TTFT mean "
-			    "s | prefill TPS | "
-			    "decode TPS | peak memory GB "
-			    "|\n|---:|---:|---:|---:|---:|---:|---:|\n");
-			for (i = 0; i < l->n; i++) {
-				const struct rd_rung *r = &l->r[i];
-				out("| ");
-				depth_text(r->depth);
-				out(" | ");
-				numcell(r->prompt_tokens.v, 0);
-				out(" | %.0f of %.0f | ", r->requests_ok,
-				    r->requests);
-				numcell(r->ttft.v, 3);
-				out(" | ");
-				numcell(r->prefill.v, 1);
-				out(" | ");
-				numcell(r->decode.v, 2);
-				out(" | ");
-				numcell(r->mem_gb, 2);
-				out(" |\n");
-			}
-			out("\n");
+			ladder_count_text(l);
+			ladder_rungs(l);
 		}
 	if (any)
 		chart(

@@ -248,7 +248,14 @@ struct rd_rung {
 	struct rd_fig prompt_tokens, ttft, prefill, decode; /* means */
 	double requests, requests_ok; /* measured, and those that succeeded */
 	double mem_gb;		      /* the run's peak memory; NAN unknown */
-	const char *why;	      /* a failed rung: requests.first_error */
+	const char *why; /* a failed rung: requests.first_error, else why its
+			  * prompt was not brought to its count */
+	/* gen --prompt-tokens: how the prompt was counted ("tokenize",
+	 * "usage"; NULL: not counted, a run before exact counts) and
+	 * whether every request's prompt was exactly the depth by the
+	 * server's count (1), not (0), or unknown (-1) */
+	const char *count_method;
+	int exact;
 };
 
 /* A context ladder (make ctx): its rungs by depth, up to the first that

@@ -30,6 +30,12 @@
 #define RP_CONCURRENCY "run.config.concurrency"
 #define RP_RATE "run.config.rate"
 #define RP_SHUFFLE "run.config.shuffle"
+/* how gen brought the prompt to its token count (--prompt-tokens, --bench) */
+#define RP_PROMPT_COUNT "run.config.prompt_count"
+#define RJ_TARGET "target"
+#define RJ_METHOD "method"
+#define RJ_EXACT "exact"
+#define RJ_WHY "why"
 
 /* run.server's context keys (make ctx) */
 #define RJ_CTX_TRAIN "ctx_train"
@@ -104,6 +110,8 @@
 /* A statistics object's keys. */
 #define RS_N "n"
 #define RS_MEAN "mean"
+#define RS_MIN "min"
+#define RS_MAX "max"
 #define RS_CI_LO "ci95_lo"
 #define RS_CI_HI "ci95_hi"
 #define RS_P50 "p50"
