@@ -13,7 +13,7 @@ export TB_BIN
 # figure is timed over: a loaded machine moves any span by a millisecond
 # or two (CI saw 1.3 % on a 64 ms prefill), a wrong definition by far more.
 near_span() {
-	near "$1" "$2" "$(jq -n "0.01 + 0.002 / $3")"
+	near "$1" "$2" "$(jq -n "0.01 + 0.002 / ($3)")"
 }
 
 # near A B TOL: |A / B - 1| <= TOL
