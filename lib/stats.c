@@ -323,6 +323,38 @@ void stats_paired_ratio(const double *a, const double *b, size_t n,
 	out->p = 2 * (1 - stats_t_cdf(fabs(t), (double)(k - 1)));
 }
 
+void stats_ratio_means(double ma, double sa, long na, double mb, double sb,
+		       long nb, struct stats_ratio *out)
+{
+	double va, vb, se, df, half, t;
+
+	out->n = (size_t)(na > 0 ? na : 0) + (size_t)(nb > 0 ? nb : 0);
+	out->lo = out->hi = NAN;
+	out->p = -1;
+	if (!(isfinite(ma) && isfinite(mb) && ma > 0 && mb > 0)) {
+		out->ratio = NAN;
+		return;
+	}
+	out->ratio = mb / ma;
+	if (na < 2 || nb < 2 || !(sa >= 0) || !(sb >= 0))
+		return;
+	va = sa * sa / ((double)na * ma * ma); /* var of log ma, delta method */
+	vb = sb * sb / ((double)nb * mb * mb);
+	se = sqrt(va + vb);
+	if (se <= 1e-12) {
+		out->lo = out->hi = out->ratio;
+		out->p = fabs(log(out->ratio)) <= 1e-12 ? 1 : 0;
+		return;
+	}
+	df = (va + vb) * (va + vb) /
+	     (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
+	half = stats_t95(df >= 1 ? (long)df : 1) * se;
+	out->lo = out->ratio * exp(-half);
+	out->hi = out->ratio * exp(half);
+	t = log(out->ratio) / se;
+	out->p = 2 * (1 - stats_t_cdf(fabs(t), df >= 1 ? df : 1));
+}
+
 double stats_mcnemar(long b, long c)
 {
 	long n = b + c, k = b < c ? b : c, i;

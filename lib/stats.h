@@ -75,6 +75,18 @@ struct stats_ratio {
 void stats_paired_ratio(const double *a, const double *b, size_t n,
 			struct stats_ratio *out);
 
+/* Two independent means compared on their ratio mb/ma, from each side's
+ * mean, sample standard deviation and n (llama-bench's avg_ts, stddev_ts
+ * and repetitions): the ratio, its 95 % confidence interval by the delta
+ * method on the log ratio (variance s^2 / (n m^2) each side) with
+ * Welch-Satterthwaite's degrees of freedom (rounded down), and the
+ * two-sided p of "no difference".  n is na + nb.  With a mean that is not
+ * positive and finite the ratio is NAN; with fewer than 2 on either side
+ * lo, hi are NAN and p is -1; with both deviations 0, lo = hi = ratio and
+ * p is 0 (1 when the ratio is 1). */
+void stats_ratio_means(double ma, double sa, long na, double mb, double sb,
+		       long nb, struct stats_ratio *out);
+
 /* Holm's step-down correction of n p-values for multiple comparisons:
  * adj[i] is p[i] adjusted (at most 1).  A p below 0 (no test) is left out
  * of the count and copied as is. */

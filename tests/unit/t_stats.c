@@ -143,6 +143,34 @@ static void test_slope_ci(void)
 
 /* A uniform 2x gain on every pair is certain, whatever the spread of the
  * values themselves (a t-test on the raw values would call it noise). */
+static void test_ratio_means(void)
+{
+	struct stats_ratio r;
+
+	/* worked by hand: 100 ± 10 (n 5) against 110 ± 11 (n 5): the same
+	 * relative spread, var of each log 0.1^2 / 5 = 0.002, se 0.063246,
+	 * Welch df 8 (t 2.306); 1.1 * exp(±0.145845) */
+	stats_ratio_means(100, 10, 5, 110, 11, 5, &r);
+	CHECK_NEAR(r.ratio, 1.1, 1e-12);
+	CHECK_NEAR(r.lo, 1.1 * exp(-2.306004 * 0.0632456), 1e-4);
+	CHECK_NEAR(r.hi, 1.1 * exp(2.306004 * 0.0632456), 1e-4);
+	CHECK_INT((long)r.n, 10);
+	CHECK(r.p > 0.1 && r.p < 0.2); /* t = log 1.1 / se = 1.507 */
+	/* no spread at all: the interval is the ratio */
+	stats_ratio_means(100, 0, 3, 50, 0, 3, &r);
+	CHECK_NEAR(r.lo, 0.5, 1e-12);
+	CHECK_NEAR(r.hi, 0.5, 1e-12);
+	CHECK_NEAR(r.p, 0, 1e-12);
+	/* one repetition: a ratio without an interval */
+	stats_ratio_means(100, 0, 1, 110, 5, 5, &r);
+	CHECK_NEAR(r.ratio, 1.1, 1e-12);
+	CHECK(isnan(r.lo) && isnan(r.hi));
+	CHECK_NEAR(r.p, -1, 0);
+	/* a mean that is no speed */
+	stats_ratio_means(0, 1, 5, 110, 5, 5, &r);
+	CHECK(isnan(r.ratio));
+}
+
 static void test_paired_ratio(void)
 {
 	double a[] = {0.1, 0.5, 2.0, 8.0, 0.02}, b[5], c[] = {1, 2, 4, 8};
@@ -219,6 +247,7 @@ int main(void)
 	RUN(test_mcnemar);
 	RUN(test_slope_ci);
 	RUN(test_paired_ratio);
+	RUN(test_ratio_means);
 	RUN(test_holm);
 	RUN(test_t_cdf);
 	RUN(test_summary);
