@@ -47,6 +47,8 @@ struct srv_info {
 			       * llama-server meta.n_ctx_train, LM
 			       * Studio max_context_length; -1 */
 	double mem_scale;     /* llmsim: MB allocated per simulated GB */
+	double model_params;  /* the model's parameters (llama-server's
+			       * meta.n_params), 0 when not told */
 	double model_bytes;   /* the model file's size, 0 when not told
 			       * (llama-server /v1/models meta.size,
 			       * Ollama /api/tags size) */
