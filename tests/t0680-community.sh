@@ -102,6 +102,55 @@ test_expect_success 'bad input: N = 0, a depth beyond the context, no usage: no 
 	jq -e ".bench | .exact == false and .tps == null and .server_tps == null" t.json
 '
 
+test_expect_success 'report --bench md|csv|json: llama-bench'"'"'s own shapes; --compare-bench: speedups with intervals' '
+	llmsim_start S $SIM &&
+	MODEL=sim BASE_URL=$S_URL N=3 TESTS="pp64 tg16" DEPTHS="0 128" LABELS="threads=4" RESULTS=res \
+		"$SCRIPTS/community.sh" >paths &&
+	"$TB_BIN/report" --bench md res >b.md &&
+	head -n 2 b.md >head &&
+	printf "%s\n" "| model                          |       size |     params | backend    | threads |            test |                  t/s |" \
+		"| ------------------------------ | ---------: | ---------: | ---------- | ------: | --------------: | -------------------: |" >want &&
+	test_cmp want head &&
+	grep -E "^\| sim {28}\| {10}\? \| {10}\? \| llmsim {5}\| {7}4 \| {5}pp64 @ d128 \| +[0-9.]+ ± [0-9.]+ \|$" b.md &&
+	test "$(grep -c "^| sim " b.md)" -eq 4 &&
+	tail -n 1 b.md | grep -q "^build: tokbench .*; t/s through the server (gen --bench), not in-process$" &&
+	"$TB_BIN/report" --bench csv res >b.csv &&
+	head -n 1 b.csv | grep -q "^cpu_info,model_filename,model_type,model_size,model_n_params,n_threads,n_prompt,n_gen,n_depth,test_time,avg_ts,stddev_ts," &&
+	test_lines b.csv 5 &&
+	"$TB_BIN/report" --bench json res >b.json &&
+	# pp at the scripted 2000 t/s, every field where llama-bench has it
+	jq -e "length == 4 and all(.[]; .model_type == \"sim\" and .n_threads == 4
+		and (.samples_ts | length) == 3 and .repetitions == 3 and .exact)
+		and ([.[] | select(.n_prompt == 64 and .n_depth == 0)][0]
+			| .n_gen == 0 and (.avg_ts / 2000 - 1 | fabs) < 0.05)" b.json &&
+	# each format reads back; against itself every speedup is 1
+	"$TB_BIN/report" --compare-bench b.json b.csv >cmp.md &&
+	test "$(grep -c "^| sim | .* | 1.00 | [0-9.]*–[0-9.]* |$" cmp.md)" -eq 4 &&
+	# against llama-bench'"'"'s own files (captured, the same four tests):
+	# by test alone, said; its CSV has no repetitions: no interval, said
+	lb=$TESTS/fixtures/llama-bench &&
+	"$TB_BIN/report" --compare-bench "$lb/lb.json" b.json >lb.md 2>err &&
+	test_contains lb.md "Each file names one model, under other names" &&
+	test_contains lb.md "^\| Model \| Test \| t/s .*lb.json \| t/s b.json \| Speedup \| 95 % interval \|$" &&
+	test "$(grep -c "^| llama ?B Q8\\\\_0 | [pt][pg]\(64\|16\)\( @ d128\)\? | .* | [0-9.]* | [0-9.]*–[0-9.]* |$" lb.md)" -eq 4 &&
+	! grep -q "are not in" lb.md &&
+	"$TB_BIN/report" --compare-bench "$lb/lb.csv" b.csv >lbc.md &&
+	test_contains lbc.md "tests? without an interval: a file does not say its repetitions" &&
+	! grep -q "[0-9]–[0-9]" lbc.md
+'
+
+test_expect_success 'report --bench and --compare-bench: bad input gets one line, no table' '
+	mkdir none && printf "%s\n" "a,b" "1,2" >bad.csv &&
+	test_expect_code 2 "$TB_BIN/report" --bench xml none 2>err &&
+	test_contains err "^report: --bench xml: want md, csv or json$" &&
+	test_expect_code 1 "$TB_BIN/report" --compare-bench bad.csv bad.csv >out 2>err &&
+	test_lines err 1 && test_contains err "bad.csv: record 1 is not llama-bench.s .no n_prompt" &&
+	! test -s out &&
+	test_expect_code 2 "$TB_BIN/report" --compare-bench bad.csv >out 2>err &&
+	test_expect_code 1 "$TB_BIN/report" --compare-bench "$TESTS/fixtures/llama-bench/lb.json" nosuch.json >out 2>err &&
+	test_contains err "nosuch.json: No such file" && ! test -s out
+'
+
 test_expect_success 'gen --prompt-tokens: exactly N by the server'"'"'s count, by /tokenize or usage, said' '
 	printf "%s\n" "{\"q\": {\"prompt\": \"What is the text above about?\", \"max_tokens\": 4}}" >q.json &&
 	llmsim_start S &&

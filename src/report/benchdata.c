@@ -26,7 +26,45 @@ static struct bd_fig fig_of(const cJSON *o)
 	return f;
 }
 
-/* A run's row; 0, or -1 when it is not a bench run. */
+/* The served samples of b.tps; 0, or -1 when out of memory. */
+static int samples_of(const cJSON *b, struct bd_row *w)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(jget_obj(b, "tps"),
+							  "samples"),
+		    *v;
+	long n = cJSON_GetArraySize(a);
+
+	w->samples = NULL;
+	w->nsamples = 0;
+	if (n <= 0)
+		return 0;
+	if ((w->samples = malloc((size_t)n * sizeof *w->samples)) == NULL)
+		return -1;
+	cJSON_ArrayForEach(v, a) if (cJSON_IsNumber(v))
+	    w->samples[w->nsamples++] = v->valuedouble;
+	return 0;
+}
+
+/* What llama-bench's output shapes take beyond the table's cells. */
+static int more_of(const struct rd_run *r, const cJSON *b, struct bd_row *w)
+{
+	const char *s;
+
+	w->t_start = jget_path_num(r->doc, RP_T_START, NAN);
+	s = jget_path_str(r->doc, RP_SERVER_MODEL_ID);
+	snprintf(w->model_file, sizeof w->model_file, "%s", s ? s : "");
+	s = jget_path_str(r->doc, RP_HOST_CPU);
+	snprintf(w->cpu, sizeof w->cpu, "%s", s ? s : "");
+	s = jget_str(b, "count_method");
+	snprintf(w->count_method, sizeof w->count_method, "%s", s ? s : "none");
+	w->prompt_tokens = (long)jget_num(b, "prompt_tokens", 0);
+	w->latency = jget_num(b, "latency_s", NAN);
+	s = jget_path_str(r->doc, RP_TOOL_VERSION);
+	snprintf(w->tool_version, sizeof w->tool_version, "%s", s ? s : "");
+	return samples_of(b, w);
+}
+
+/* A run's row; 0, -1 when it is not a bench run, -2 out of memory. */
 static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 {
 	const cJSON *b = r->doc ? jget_obj(r->doc, "bench") : NULL;
@@ -48,7 +86,7 @@ static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 	w->n = r->rk.n;
 	w->depth = r->rk.depth;
 	w->size_bytes = jget_path_num(r->doc, RP_MODEL_BYTES, NAN);
-	w->params = NAN;
+	w->params = jget_path_num(r->doc, RP_MODEL_PARAMS, NAN);
 	w->threads = (long)jget_path_num(r->doc, "run.labels.threads", -1);
 	if (jget_path_str(r->doc, "run.labels.threads"))
 		w->threads = strtol(jget_path_str(r->doc, "run.labels.threads"),
@@ -62,7 +100,7 @@ static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 		 jget_str(b, "mismatch") ? jget_str(b, "mismatch")
 		 : w->exact		 ? ""
 					 : "no request succeeded");
-	return 0;
+	return more_of(r, b, w) == 0 ? 0 : -2;
 }
 
 /* pp before tg, then by n and depth, within a model. */
@@ -110,7 +148,9 @@ static void match(struct bd_table *t, const cJSON *lb)
 			w->inproc.n = (long)cJSON_GetArraySize(
 			    cJSON_GetObjectItemCaseSensitive(rec,
 							     "samples_ts"));
-			w->params = jget_num(rec, "model_n_params", NAN);
+			if (isnan(w->params))
+				w->params =
+				    jget_num(rec, "model_n_params", NAN);
 			if (isnan(w->size_bytes))
 				w->size_bytes =
 				    jget_num(rec, "model_size", NAN);
@@ -162,9 +202,16 @@ int bd_build(const struct rd_set *s, const char *lb_path, struct bd_table *t,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	for (int i = 0; i < s->nruns; i++)
-		if (row_of(&s->runs[i], model_idx, &t->row[t->n]) == 0)
-			t->n++;
+	for (int i = 0; i < s->nruns; i++) {
+		int rc = row_of(&s->runs[i], model_idx, &t->row[t->n]);
+		if (rc == -2) {
+			cJSON_Delete(lb);
+			bd_free(t);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		t->n += rc == 0;
+	}
 	qsort(t->row, (size_t)t->n, sizeof *t->row, row_cmp);
 	if (lb) {
 		t->has_lb = 1;
@@ -176,6 +223,8 @@ int bd_build(const struct rd_set *s, const char *lb_path, struct bd_table *t,
 
 void bd_free(struct bd_table *t)
 {
+	for (int i = 0; i < t->n; i++)
+		free(t->row[i].samples);
 	free(t->row);
 	memset(t, 0, sizeof *t);
 }

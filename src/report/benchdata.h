@@ -30,6 +30,17 @@ struct bd_row {
 	double ratio;	      /* served / in-process means; NAN none */
 	int exact;	      /* every request had the test's tokens */
 	char note[220];	      /* why not, or "" */
+	/* for llama-bench's output shapes (benchout) */
+	double *samples; /* the served t/s of each repetition; nsamples */
+	long nsamples;
+	double t_start;	       /* the run's start, s since the epoch; NAN */
+	char model_file[256];  /* the server's model id (a GGUF's path) */
+	char cpu[128];	       /* the host's CPU, as llama-bench's cpu_info */
+	char count_method[16]; /* how the prompt was counted (tokenize, usage,
+				* none) */
+	long prompt_tokens;    /* the prompt's tokens, by that count */
+	double latency;	       /* s, the request latency taken off pp */
+	char tool_version[64]; /* gen's */
 };
 
 struct bd_table {
@@ -39,7 +50,8 @@ struct bd_table {
 	int lb_unmatched; /* its tests no run matched */
 };
 
-/* The rows of every bench run in s, ordered by model, then pp before tg,
+/* The rows of every bench run in s (each row's samples its own, freed by
+ * bd_free), ordered by model, then pp before tg,
  * then n and depth; lb_path (NULL: none) is llama-bench's JSON output.
  * Returns 0, or -1 with the reason in err (the file unreadable or not
  * llama-bench's, out of memory). */

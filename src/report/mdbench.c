@@ -3,30 +3,45 @@
 #include "mdbench.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include "md.h"
 #include "runkind.h"
 
-/* A size as llama-bench prints it: MiB below a GiB, else GiB. */
-static void size_cell(jw *md, double b)
+void mdbench_size_text(char *b, size_t n, double bytes)
 {
-	if (isnan(b))
-		md_out(md, " ? |");
-	else if (b < 1024.0 * 1024 * 1024)
-		md_out(md, " %.2f MiB |", b / (1024.0 * 1024));
+	if (isnan(bytes))
+		snprintf(b, n, "?");
+	else if (bytes < 1024.0 * 1024 * 1024)
+		snprintf(b, n, "%.2f MiB", bytes / (1024.0 * 1024));
 	else
-		md_out(md, " %.2f GiB |", b / (1024.0 * 1024 * 1024));
+		snprintf(b, n, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
 }
 
-/* Parameters as llama-bench prints them: M below a billion, else B. */
-static void params_cell(jw *md, double p)
+void mdbench_params_text(char *b, size_t n, double p)
 {
 	if (isnan(p))
-		md_out(md, " ? |");
+		snprintf(b, n, "?");
 	else if (p < 1e9)
-		md_out(md, " %.2f M |", p / 1e6);
+		snprintf(b, n, "%.2f M", p / 1e6);
 	else
-		md_out(md, " %.2f B |", p / 1e9);
+		snprintf(b, n, "%.2f B", p / 1e9);
+}
+
+static void size_cell(jw *md, double bytes)
+{
+	char b[64];
+
+	mdbench_size_text(b, sizeof b, bytes);
+	md_out(md, " %s |", b);
+}
+
+static void params_cell(jw *md, double p)
+{
+	char b[64];
+
+	mdbench_params_text(b, sizeof b, p);
+	md_out(md, " %s |", b);
 }
 
 /* llama-bench's "t/s" cell: mean ± sd. */
@@ -109,4 +124,66 @@ void mdbench_write(jw *md, const struct bd_table *t)
 		       "test.",
 		       t->lb_unmatched);
 	md_out(md, "\n");
+}
+
+/* A side's "mean ± sd" (sd "?" unknown). */
+static void ts_cell(jw *md, const struct bc_rec *r)
+{
+	if (isfinite(r->sd))
+		md_out(md, " %.2f ± %.2f |", r->avg, r->sd);
+	else
+		md_out(md, " %.2f |", r->avg);
+}
+
+static void compare_notes(jw *md, const struct bc_table *t, const char *a,
+			  const char *b)
+{
+	if (t->by_test)
+		md_out(md, "\nEach file names one model, under other names: "
+			   "its tests are matched by test alone.\n");
+	if (t->no_reps)
+		md_out(md,
+		       "\n%d test%s without an interval: a file does not say "
+		       "its repetitions (llama-bench's CSV; use -o json), or "
+		       "there was one.\n",
+		       t->no_reps, t->no_reps == 1 ? "" : "s");
+	if (t->dups)
+		md_out(md,
+		       "\n%d test%s appear more than once in a file (other "
+		       "settings): not compared.\n",
+		       t->dups, t->dups == 1 ? "" : "s");
+	if (t->a_left)
+		md_out(md, "\n%d test%s of %s are not in %s.\n", t->a_left,
+		       t->a_left == 1 ? "" : "s", a, b);
+	if (t->b_left)
+		md_out(md, "\n%d test%s of %s are not in %s.\n", t->b_left,
+		       t->b_left == 1 ? "" : "s", b, a);
+}
+
+void mdbench_compare(jw *md, const struct bc_table *t, const char *a,
+		     const char *b)
+{
+	md_out(md, "| Model | Test | t/s ");
+	md_cell(md, a, 80);
+	md_out(md, " | t/s ");
+	md_cell(md, b, 80);
+	md_out(md, " | Speedup | 95 %% interval |\n"
+		   "|---|--:|--:|--:|--:|--:|\n");
+	for (int i = 0; i < t->n; i++) {
+		const struct bc_row *w = &t->row[i];
+		md_out(md, "| ");
+		md_cell(md, w->model, 60);
+		md_out(md, " | %s |", w->test);
+		ts_cell(md, &w->a);
+		ts_cell(md, &w->b);
+		if (isfinite(w->s.ratio))
+			md_out(md, " %.2f |", w->s.ratio);
+		else
+			md_out(md, " – |");
+		if (isnan(w->s.lo))
+			md_out(md, " – |\n");
+		else
+			md_out(md, " %.2f–%.2f |\n", w->s.lo, w->s.hi);
+	}
+	compare_notes(md, t, a, b);
 }

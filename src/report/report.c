@@ -20,6 +20,8 @@
 #include "decide.h"
 #include "diag.h"
 #include "fileio.h"
+#include "benchcmp.h"
+#include "benchout.h"
 #include "mdbench.h"
 #include "mdreport.h"
 #include "plot.h"
@@ -38,8 +40,12 @@ static struct options {
 	const char *title;
 	const char *llama_bench; /* llama-bench -o json, beside the served */
 	const char *quality_ref;
-} opt = {
-    .out = "reports/report.md", .charts = "png", .title = "tokbench report"};
+	int bench_fmt;		   /* --bench md|csv|json; -1: the report */
+	const char *compare_bench; /* --compare-bench A (B the operand) */
+} opt = {.out = "reports/report.md",
+	 .charts = "png",
+	 .title = "tokbench report",
+	 .bench_fmt = -1};
 static const char *by_fields[RD_FIELDS] = {"model", "quant", "backend"};
 static int n_by = 3;
 
@@ -182,7 +188,9 @@ enum {
 	O_CSV,
 	O_TITLE,
 	O_LLAMA_BENCH,
-	O_QUALITY_REF
+	O_QUALITY_REF,
+	O_BENCH,
+	O_COMPARE_BENCH
 };
 
 static void parse_args(int argc, char **argv)
@@ -196,6 +204,8 @@ static void parse_args(int argc, char **argv)
 	    {"title", 1, 0, O_TITLE},
 	    {"llama-bench", 1, 0, O_LLAMA_BENCH},
 	    {"quality-ref", 1, 0, O_QUALITY_REF},
+	    {"bench", 1, 0, O_BENCH},
+	    {"compare-bench", 1, 0, O_COMPARE_BENCH},
 	    {"help", 0, 0, 'h'},
 	    {"version", 0, 0, 'V'},
 	    {0, 0, 0, 0}};
@@ -220,6 +230,13 @@ static void parse_args(int argc, char **argv)
 		case O_TITLE: opt.title = optarg; break;
 		case O_LLAMA_BENCH: opt.llama_bench = optarg; break;
 		case O_QUALITY_REF: opt.quality_ref = optarg; break;
+		case O_BENCH:
+			if ((opt.bench_fmt = benchout_format(optarg)) < 0)
+				diag_die(EXIT_USAGE,
+					 "--bench %s: want md, csv or json",
+					 optarg);
+			break;
+		case O_COMPARE_BENCH: opt.compare_bench = optarg; break;
 		case 'h': usage(EXIT_OK); break;
 		case 'V': diag_version(TB_VERSION);
 		default: usage(EXIT_USAGE);
@@ -337,6 +354,72 @@ static int make_charts(void)
 	return p->made;
 }
 
+/* report --bench FORMAT: the bench runs in llama-bench's output shape on
+ * standard output, and no report. */
+static int bench_out(void)
+{
+	struct bd_table t;
+	char err[300];
+	jw w;
+	int n;
+
+	if (bd_build(&set, NULL, &t, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "%s", err);
+	for (int i = 0; i < t.n; i++)
+		if (t.row[i].served.n == 0)
+			diag_warn("%s %s: no figure (%s); left out",
+				  t.row[i].model, t.row[i].test,
+				  t.row[i].note[0] ? t.row[i].note
+						   : "no repetition");
+	jw_init(&w);
+	n = benchout_write(&w, &t, (enum benchout_fmt)opt.bench_fmt,
+			   TB_VERSION);
+	bd_free(&t);
+	if (n == 0)
+		diag_die(EXIT_RUNTIME,
+			 "--bench: no bench run with a figure (make community, "
+			 "gen --bench)");
+	if (w.oom || fwrite(jw_cstr(&w), 1, strlen(jw_cstr(&w)), stdout) !=
+			 strlen(jw_cstr(&w)))
+		diag_die(EXIT_RUNTIME, "stdout: %s",
+			 w.oom ? "out of memory" : strerror(errno));
+	jw_free(&w);
+	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* report --compare-bench A B: each test's speedup B / A with its interval,
+ * as Markdown on standard output. */
+static int compare_bench(int argc, char **argv)
+{
+	struct bc_file a, b;
+	struct bc_table t;
+	char err[400];
+	jw w;
+
+	if (optind != argc - 1)
+		diag_die(EXIT_USAGE, "--compare-bench A B: want one file B "
+				     "after A, and nothing else");
+	if (bc_read(opt.compare_bench, &a, err, sizeof err) != 0 ||
+	    bc_read(argv[optind], &b, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "%s", err);
+	if (bc_compare(&a, &b, &t) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	if (t.n == 0)
+		diag_die(EXIT_RUNTIME,
+			 "--compare-bench: %s and %s have no test in common "
+			 "(model_type, n_prompt, n_gen, n_depth)",
+			 opt.compare_bench, argv[optind]);
+	jw_init(&w);
+	mdbench_compare(&w, &t, opt.compare_bench, argv[optind]);
+	if (w.oom || fputs(jw_cstr(&w), stdout) == EOF)
+		diag_die(EXIT_RUNTIME, "stdout: write error");
+	jw_free(&w);
+	bc_free(&t);
+	bc_file_free(&a);
+	bc_file_free(&b);
+	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+}
+
 /* The community figures (llama-bench's table; --llama-bench beside it). */
 static void community(jw *md)
 {
@@ -362,6 +445,13 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is a write error, exit 1 */
 	parse_args(argc, argv);
+	if (opt.compare_bench)
+		return compare_bench(argc, argv);
+	if (opt.bench_fmt >= 0) {
+		rd_init(&set, by_fields, n_by);
+		load(argc, argv);
+		return bench_out();
+	}
 	check_outputs();
 	set_assets();
 	rd_init(&set, by_fields, n_by);
