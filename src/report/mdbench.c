@@ -81,7 +81,7 @@ static void row(jw *md, const struct bd_table *t, const struct bd_row *w)
 	md_out(md, "\n");
 }
 
-void mdbench_write(jw *md, const struct bd_table *t)
+void mdbench_write(jw *md, const struct bd_table *t, const char *chart)
 {
 	int inexact = 0;
 
@@ -124,6 +124,9 @@ void mdbench_write(jw *md, const struct bd_table *t)
 		       "test.",
 		       t->lb_unmatched);
 	md_out(md, "\n");
+	if (chart)
+		md_out(md, "\n![t/s against depth, served%s](%s)\n",
+		       t->has_lb ? " and in-process" : "", chart);
 }
 
 /* A side's "mean ± sd" (sd "?" unknown). */

@@ -17,8 +17,10 @@ void mdbench_size_text(char *b, size_t n, double bytes);
  * when NAN. */
 void mdbench_params_text(char *b, size_t n, double p);
 
-/* Appends the section to md when t has rows; nothing otherwise. */
-void mdbench_write(jw *md, const struct bd_table *t);
+/* Appends the section to md when t has rows, with the chart of t/s
+ * against depth at the relative path chart (NULL: none drawn); nothing
+ * otherwise. */
+void mdbench_write(jw *md, const struct bd_table *t, const char *chart);
 
 /* Appends report --compare-bench's table (a and b name the files): each
  * test's t/s in both, the speedup b / a with its 95 % interval, then the

@@ -14,6 +14,7 @@
 #include <csv.h>
 
 #include "rundata.h"
+#include "runkind.h"
 
 extern char **environ;
 
@@ -1190,6 +1191,135 @@ static void chart_quality(struct plot *p, const struct rd_set *s)
 	}
 	free(q);
 	free(models);
+}
+
+/* ---- community figures: t/s against depth ---------------------------- */
+
+/* Rows i..j-1 of t are one test at its depths (model, pp or tg, N):
+ * benchdata orders them so.  Returns j. */
+static int bench_series_end(const struct bd_table *t, int i)
+{
+	int j = i + 1;
+
+	while (j < t->n && t->row[j].type == t->row[i].type &&
+	       t->row[j].n == t->row[i].n &&
+	       strcmp(t->row[j].model, t->row[i].model) == 0)
+		j++;
+	return j;
+}
+
+/* One series' CSV: depth, served mean (headed by the line's name), sd,
+ * in-process mean (headed with "llama-bench"), sd.  Returns whether
+ * llama-bench gave any point. */
+static int bench_csv(struct plot *p, const struct bd_table *t, int i, int j,
+		     const char *name)
+{
+	char head[200];
+	int lb = 0;
+	FILE *d = asset(p, name);
+
+	if (d == NULL)
+		return 0;
+	fprintf(d, "depth,");
+	snprintf(head, sizeof head, "%s %s%ld served", t->row[i].model,
+		 t->row[i].type == RK_PP ? "pp" : "tg", t->row[i].n);
+	csv_label(d, head);
+	fprintf(d, ",sd,");
+	snprintf(head, sizeof head, "%s %s%ld llama-bench", t->row[i].model,
+		 t->row[i].type == RK_PP ? "pp" : "tg", t->row[i].n);
+	csv_label(d, head);
+	fprintf(d, ",lb_sd\n");
+	for (int k = i; k < j; k++) {
+		const struct bd_row *r = &t->row[k];
+		fprintf(d, "%ld,", r->depth);
+		csv_num(d, r->served.n ? r->served.mean : NAN);
+		fputc(',', d);
+		csv_num(d, r->served.n ? r->served.sd : NAN);
+		fputc(',', d);
+		csv_num(d, r->inproc.n ? r->inproc.mean : NAN);
+		fputc(',', d);
+		csv_num(d, r->inproc.n ? r->inproc.sd : NAN);
+		fputc('\n', d);
+		lb |= r->inproc.n > 0;
+	}
+	fclose(d);
+	return lb;
+}
+
+/* One panel's plot command: the series of type (pp or tg), served solid
+ * with ± sd bars, llama-bench's dashed in the same colour. */
+static void bench_panel(FILE *gp, struct plot *p, const struct bd_table *t,
+			int type, const int *lb)
+{
+	char name[64];
+	int k = 0, any = 0;
+
+	fprintf(gp, "plot ");
+	for (int i = 0; i < t->n; i = bench_series_end(t, i), k++) {
+		if (t->row[i].type != type)
+			continue;
+		snprintf(name, sizeof name, "bench-%d.csv", k + 1);
+		fprintf(gp, "%s", any++ ? ", " : "");
+		gp_path(gp, p, name);
+		fprintf(gp,
+			" using 1:2:3 title columnhead(2) with yerrorlines "
+			"lw 2 pt 7 lc %d",
+			k + 1);
+		if (!lb[k])
+			continue;
+		fprintf(gp, ", ");
+		gp_path(gp, p, name);
+		fprintf(gp,
+			" using 1:4:5 title columnhead(4) with yerrorlines "
+			"lw 2 dt 2 pt 6 lc %d",
+			k + 1);
+	}
+	fprintf(gp, "\n");
+}
+
+int plot_bench(struct plot *p, const struct bd_table *t)
+{
+	static const char *const yl[2] = {"prompt processing (pp), t/s",
+					  "token generation (tg), t/s"};
+	int lb[256] = {0}, k = 0, deep = 0, has[2] = {0, 0}, made = p->made;
+	char name[64];
+	FILE *gp;
+
+	for (int i = 0; i < t->n; i = bench_series_end(t, i), k++) {
+		deep |= bench_series_end(t, i) - i > 1;
+		has[t->row[i].type == RK_TG] = 1;
+	}
+	if (k > 256)
+		warn(p, "bench_depth: %d tests, more than a chart holds", k);
+	if (!deep || k > 256 ||
+	    (gp = gp_begin(p, "bench_depth", 900, "",
+			   "depth (tokens of context "
+			   "before the test)",
+			   "")) == NULL)
+		return 0;
+	k = 0;
+	for (int i = 0; i < t->n; i = bench_series_end(t, i), k++) {
+		snprintf(name, sizeof name, "bench-%d.csv", k + 1);
+		lb[k] = bench_csv(p, t, i, bench_series_end(t, i), name);
+	}
+	fprintf(gp,
+		"set yrange [0:*]\nset xrange [-0.5:*]\nset offsets "
+		"graph 0.03, graph 0.03, 0, 0\n"
+		"set lmargin at screen 0.09\nset rmargin at screen 0.62\n"
+		"set key at graph 1.03, graph 1 left top vertical Left "
+		"reverse\n"
+		"set multiplot layout %d,1 title 'Community figures: t/s "
+		"against depth (mean ± sd; dashed: llama-bench, "
+		"in-process)'\n",
+		has[0] + has[1]);
+	for (int j = 0; j < 2; j++)
+		if (has[j]) {
+			fprintf(gp, "set ylabel '%s'\n", yl[j]);
+			bench_panel(gp, p, t, j == 0 ? RK_PP : RK_TG, lb);
+		}
+	fprintf(gp, "unset multiplot\n");
+	gp_run(p, "bench_depth", gp);
+	return p->made - made;
 }
 
 int plot_all(struct plot *p, const struct rd_set *s)

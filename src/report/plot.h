@@ -6,6 +6,7 @@
 #ifndef TB_PLOT_H
 #define TB_PLOT_H
 
+#include "benchdata.h"
 #include "rundata.h"
 
 #define PLOT_MAX_WARN 8
@@ -26,5 +27,12 @@ struct plot {
 /* Draws every chart the set has data for into p->dir.  Returns the
  * number drawn; a chart that fails is skipped with a line in p->warn. */
 int plot_all(struct plot *p, const struct rd_set *s);
+
+/* The community figures' chart, bench_depth: t/s against depth, one line
+ * per model and test (pp above, tg below), served solid with ± sd bars and
+ * llama-bench's in-process figure dashed in the same colour.  Drawn when a
+ * test was run at two depths or more; returns 1 when drawn, else 0 (a
+ * failure also in p->warn). */
+int plot_bench(struct plot *p, const struct bd_table *t);
 
 #endif

@@ -334,7 +334,7 @@ static void check_quality_ref(void)
 
 static struct plot plot;
 
-static int make_charts(void)
+static int make_charts(const struct bd_table *bt)
 {
 	struct plot *p = &plot;
 
@@ -349,6 +349,7 @@ static int make_charts(void)
 	snprintf(p->dir, sizeof p->dir, "%s", assets_dir);
 	p->fmt = opt.charts;
 	plot_all(p, &set);
+	plot_bench(p, bt);
 	for (int i = 0; i < p->nwarn; i++)
 		diag_warn("%s", p->warn[i]);
 	return p->made;
@@ -420,24 +421,36 @@ static int compare_bench(int argc, char **argv)
 	return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
 }
 
-/* The community figures (llama-bench's table; --llama-bench beside it). */
-static void community(jw *md)
+/* The community figures' rows (llama-bench's beside with --llama-bench). */
+static void community_rows(struct bd_table *t)
 {
-	struct bd_table t;
 	char err[300];
 
-	if (bd_build(&set, opt.llama_bench, &t, err, sizeof err) != 0)
+	if (bd_build(&set, opt.llama_bench, t, err, sizeof err) != 0)
 		diag_die(EXIT_RUNTIME, "--llama-bench %s", err);
-	if (opt.llama_bench && t.n == 0)
+	if (opt.llama_bench && t->n == 0)
 		diag_warn(
 		    "--llama-bench: no bench run (make community, gen --bench) "
 		    "to put beside it");
-	mdbench_write(md, &t);
-	bd_free(&t);
+}
+
+/* The community figures' section, with its chart when one was drawn. */
+static void community(jw *md, const struct bd_table *t)
+{
+	char path[1200], rel[700];
+	struct stat st;
+
+	snprintf(path, sizeof path, "%s/bench_depth.%s", assets_dir,
+		 opt.charts);
+	snprintf(rel, sizeof rel, "%s/bench_depth.%s", assets_rel, opt.charts);
+	mdbench_write(
+	    md, t,
+	    strcmp(opt.charts, "none") && stat(path, &st) == 0 ? rel : NULL);
 }
 
 int main(int argc, char **argv)
 {
+	struct bd_table bt;
 	jw md;
 	int charts;
 
@@ -458,7 +471,8 @@ int main(int argc, char **argv)
 	set.quality_ref = opt.quality_ref;
 	load(argc, argv);
 	check_quality_ref();
-	charts = make_charts();
+	community_rows(&bt);
+	charts = make_charts(&bt);
 	/* every comparison first, then one correction over them all */
 	if (decide(&set, rd_by_index(&set, "model"), &dec) != 0)
 		diag_die(EXIT_RUNTIME, "out of memory");
@@ -480,7 +494,8 @@ int main(int argc, char **argv)
 				    .chart_fmt = opt.charts,
 				    .numbered = (const int(*)[2])plot.numbered,
 				    .nnumbered = plot.nnumbered});
-	community(&md);
+	community(&md, &bt);
+	bd_free(&bt);
 	if (md.oom) /* never an empty or cut report with exit 0 */
 		diag_die(EXIT_RUNTIME, "%s: out of memory writing the report",
 			 opt.out);
