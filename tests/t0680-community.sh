@@ -70,11 +70,11 @@ test_expect_success 'make community: a result per test, the report in llama-benc
 	"$TB_BIN/report" --charts none -o rep.md --llama-bench lb.json res 2>err &&
 	sed -n "/^## Community figures/,\$p" rep.md >sect &&
 	test_contains sect "| model | size | params | backend | threads | test | t/s | server t/s | llama-bench t/s | served / in-process |" &&
-	grep -E "^\| sim \| 1.00 MiB \| 1.50 M \| llmsim \| 4 \| pp128 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 4000.00 ± 10.00 \| [0-9.]+ \|$" sect >row &&
+	grep -E "^\| sim none \| 1.00 MiB \| 1.50 M \| llmsim \| 4 \| pp128 \| [0-9.]+ ± [0-9.]+ \| [0-9.]+ ± [0-9.]+ \| 4000.00 ± 10.00 \| [0-9.]+ \|$" sect >row &&
 	# the ratio is the served mean over llama-bench'"'"'s (about 2000 / 4000)
 	awk -F"|" "{ split(\$8, s, \" \"); r = s[1] / 4000
 		if (\$11 + 0 < r - 0.006 || \$11 + 0 > r + 0.006 || r < 0.45 || r > 0.55) exit 1 }" row &&
-	grep -E "^\| sim \| .* \| tg16 @ d256 \| [0-9.]+ ± [0-9.]+ \|" sect &&
+	grep -E "^\| sim none \| .* \| tg16 @ d256 \| [0-9.]+ ± [0-9.]+ \|" sect &&
 	test_contains sect "1 of llama-bench'"'"'s tests have no served run of the same test."
 '
 
@@ -111,29 +111,29 @@ test_expect_success 'report --bench md|csv|json: llama-bench'"'"'s own shapes; -
 	printf "%s\n" "| model                          |       size |     params | backend    | threads |            test |                  t/s |" \
 		"| ------------------------------ | ---------: | ---------: | ---------- | ------: | --------------: | -------------------: |" >want &&
 	test_cmp want head &&
-	grep -E "^\| sim {28}\| {10}\? \| {10}\? \| llmsim {5}\| {7}4 \| {5}pp64 @ d128 \| +[0-9.]+ ± [0-9.]+ \|$" b.md &&
-	test "$(grep -c "^| sim " b.md)" -eq 4 &&
+	grep -E "^\| sim none {23}\| {10}\? \| {10}\? \| llmsim {5}\| {7}4 \| {5}pp64 @ d128 \| +[0-9.]+ ± [0-9.]+ \|$" b.md &&
+	test "$(grep -c "^| sim none " b.md)" -eq 4 &&
 	tail -n 1 b.md | grep -q "^build: tokbench .*; t/s through the server (gen --bench), not in-process$" &&
 	# the report'"'"'s chart of t/s against depth (two depths a test)
 	"$TB_BIN/report" -o rep.md res 2>/dev/null &&
 	test -s rep-assets/bench_depth.png &&
 	grep -q "^!\[t/s against depth, served\](rep-assets/bench_depth.png)$" rep.md &&
 	test_lines rep-assets/bench-1.csv 3 &&
-	head -n 1 rep-assets/bench-1.csv | grep -q "^depth,\"sim pp64 served\",sd,\"sim pp64 llama-bench\",lb_sd$" &&
+	head -n 1 rep-assets/bench-1.csv | grep -q "^depth,\"sim none llmsim pp64\",sd,\"sim none pp64 llama-bench\",lb_sd$" &&
 	"$TB_BIN/report" --bench csv res >b.csv &&
 	head -n 1 b.csv | grep -q "^cpu_info,model_filename,model_type,model_size,model_n_params,n_threads,n_prompt,n_gen,n_depth,test_time,avg_ts,stddev_ts," &&
 	test_lines b.csv 5 &&
 	"$TB_BIN/report" --bench json res >b.json &&
 	# every field where llama-bench has it, the figures as agg wrote them
 	# (their rates are the first tests'"'"' to check)
-	jq -e "length == 4 and all(.[]; .model_type == \"sim\" and .n_threads == 4
+	jq -e "length == 4 and all(.[]; .model_type == \"sim none\" and .n_threads == 4
 		and (.samples_ts | length) == 3 and .repetitions == 3 and .exact)
 		and ([.[] | select(.n_prompt == 64 and .n_depth == 0)][0] | .n_gen == 0)" b.json &&
 	jq -e --slurpfile r "$(grep -l "\"test\":\"pp64\"" res/*.json)" \
 		"[.[] | select(.n_prompt == 64 and .n_depth == 0)][0].avg_ts == \$r[0].bench.tps.mean" b.json &&
 	# each format reads back; against itself every speedup is 1
 	"$TB_BIN/report" --compare-bench b.json b.csv >cmp.md &&
-	test "$(grep -c "^| sim | .* | 1.00 | [0-9.]*–[0-9.]* |$" cmp.md)" -eq 4 &&
+	test "$(grep -c "^| sim none | .* | 1.00 | [0-9.]*–[0-9.]* |$" cmp.md)" -eq 4 &&
 	# against llama-bench'"'"'s own files (captured, the same four tests):
 	# by test alone, said; its CSV has no repetitions: no interval, said
 	lb=$TESTS/fixtures/llama-bench &&

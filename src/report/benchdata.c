@@ -64,9 +64,15 @@ static int more_of(const struct rd_run *r, const cJSON *b, struct bd_row *w)
 	return samples_of(b, w);
 }
 
-/* A run's row; 0, -1 when it is not a bench run, -2 out of memory. */
-static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
+/* A run's row; 0, -1 when it is not a bench run, -2 out of memory.  Its
+ * model is the model and quantization, as llama-bench's model_type names
+ * both ("llama 8B Q4_K_M"), so that a model's quantizations are rows of
+ * their own. */
+static int row_of(const struct rd_run *r, int model_idx, int quant_idx,
+		  struct bd_row *w)
 {
+	const char *q = quant_idx >= 0 ? r->field[quant_idx] : "";
+
 	const cJSON *b = r->doc ? jget_obj(r->doc, "bench") : NULL;
 	const char *kind =
 		       r->doc ? jget_path_str(r->doc, RP_SERVER_KIND) : NULL,
@@ -75,8 +81,9 @@ static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 	if (b == NULL || r->rk.name != RK_BENCH)
 		return -1;
 	memset(w, 0, sizeof *w);
-	snprintf(w->model, sizeof w->model, "%s",
-		 model_idx >= 0 ? r->field[model_idx] : "?");
+	snprintf(w->model, sizeof w->model, "%s%s%s",
+		 model_idx >= 0 ? r->field[model_idx] : "?",
+		 *q && strcmp(q, "—") ? " " : "", strcmp(q, "—") ? q : "");
 	snprintf(w->test, sizeof w->test, "%s",
 		 jget_str(b, "test") ? jget_str(b, "test") : "?");
 	mm = jget_path_str(r->doc, "run.labels.backend");
@@ -103,12 +110,14 @@ static int row_of(const struct rd_run *r, int model_idx, struct bd_row *w)
 	return more_of(r, b, w) == 0 ? 0 : -2;
 }
 
-/* pp before tg, then by n and depth, within a model. */
+/* pp before tg, then by n and depth, within a model and backend. */
 static int row_cmp(const void *pa, const void *pb)
 {
 	const struct bd_row *a = pa, *b = pb;
 	int c = strcmp(a->model, b->model);
 
+	if (c == 0)
+		c = strcmp(a->backend, b->backend);
 	if (c)
 		return c;
 	if (a->type != b->type)
@@ -190,7 +199,8 @@ static cJSON *read_lb(const char *path, char *err, size_t errlen)
 int bd_build(const struct rd_set *s, const char *lb_path, struct bd_table *t,
 	     char *err, size_t errlen)
 {
-	int model_idx = rd_by_index(s, "model");
+	int model_idx = rd_by_index(s, "model"),
+	    quant_idx = rd_by_index(s, "quant");
 	cJSON *lb = NULL;
 
 	memset(t, 0, sizeof *t);
@@ -203,7 +213,8 @@ int bd_build(const struct rd_set *s, const char *lb_path, struct bd_table *t,
 		return -1;
 	}
 	for (int i = 0; i < s->nruns; i++) {
-		int rc = row_of(&s->runs[i], model_idx, &t->row[t->n]);
+		int rc =
+		    row_of(&s->runs[i], model_idx, quant_idx, &t->row[t->n]);
 		if (rc == -2) {
 			cJSON_Delete(lb);
 			bd_free(t);

@@ -1195,15 +1195,16 @@ static void chart_quality(struct plot *p, const struct rd_set *s)
 
 /* ---- community figures: t/s against depth ---------------------------- */
 
-/* Rows i..j-1 of t are one test at its depths (model, pp or tg, N):
- * benchdata orders them so.  Returns j. */
+/* Rows i..j-1 of t are one test at its depths (model, backend, pp or tg,
+ * N): benchdata orders them so.  Returns j. */
 static int bench_series_end(const struct bd_table *t, int i)
 {
 	int j = i + 1;
 
 	while (j < t->n && t->row[j].type == t->row[i].type &&
 	       t->row[j].n == t->row[i].n &&
-	       strcmp(t->row[j].model, t->row[i].model) == 0)
+	       strcmp(t->row[j].model, t->row[i].model) == 0 &&
+	       strcmp(t->row[j].backend, t->row[i].backend) == 0)
 		j++;
 	return j;
 }
@@ -1221,8 +1222,9 @@ static int bench_csv(struct plot *p, const struct bd_table *t, int i, int j,
 	if (d == NULL)
 		return 0;
 	fprintf(d, "depth,");
-	snprintf(head, sizeof head, "%s %s%ld served", t->row[i].model,
-		 t->row[i].type == RK_PP ? "pp" : "tg", t->row[i].n);
+	snprintf(head, sizeof head, "%s %s %s%ld%s", t->row[i].model,
+		 t->row[i].backend, t->row[i].type == RK_PP ? "pp" : "tg",
+		 t->row[i].n, t->has_lb ? " served" : "");
 	csv_label(d, head);
 	fprintf(d, ",sd,");
 	snprintf(head, sizeof head, "%s %s%ld llama-bench", t->row[i].model,
@@ -1247,32 +1249,34 @@ static int bench_csv(struct plot *p, const struct bd_table *t, int i, int j,
 }
 
 /* One panel's plot command: the series of type (pp or tg), served solid
- * with ± sd bars, llama-bench's dashed in the same colour. */
+ * with ± sd bars, llama-bench's dashed in the same colour and an open
+ * point.  gnuplot has 8 colours: each further 8 series another point. */
 static void bench_panel(FILE *gp, struct plot *p, const struct bd_table *t,
 			int type, const int *lb)
 {
+	static const int solid[4] = {7, 5, 9, 13}, open[4] = {6, 4, 8, 12};
 	char name[64];
-	int k = 0, any = 0;
+	int k = 0, m = 0;
 
 	fprintf(gp, "plot ");
 	for (int i = 0; i < t->n; i = bench_series_end(t, i), k++) {
 		if (t->row[i].type != type)
 			continue;
 		snprintf(name, sizeof name, "bench-%d.csv", k + 1);
-		fprintf(gp, "%s", any++ ? ", " : "");
+		fprintf(gp, "%s", m++ ? ", " : "");
 		gp_path(gp, p, name);
 		fprintf(gp,
 			" using 1:2:3 title columnhead(2) with yerrorlines "
-			"lw 2 pt 7 lc %d",
-			k + 1);
+			"lw 2 pt %d lc %d",
+			solid[(m - 1) / 8 % 4], (m - 1) % 8 + 1);
 		if (!lb[k])
 			continue;
 		fprintf(gp, ", ");
 		gp_path(gp, p, name);
 		fprintf(gp,
 			" using 1:4:5 title columnhead(4) with yerrorlines "
-			"lw 2 dt 2 pt 6 lc %d",
-			k + 1);
+			"lw 2 dt 2 pt %d lc %d",
+			open[(m - 1) / 8 % 4], (m - 1) % 8 + 1);
 	}
 	fprintf(gp, "\n");
 }
@@ -1305,13 +1309,13 @@ int plot_bench(struct plot *p, const struct bd_table *t)
 	fprintf(gp,
 		"set yrange [0:*]\nset xrange [-0.5:*]\nset offsets "
 		"graph 0.03, graph 0.03, 0, 0\n"
-		"set lmargin at screen 0.09\nset rmargin at screen 0.62\n"
+		"set lmargin at screen 0.08\nset rmargin at screen 0.58\n"
 		"set key at graph 1.03, graph 1 left top vertical Left "
 		"reverse\n"
 		"set multiplot layout %d,1 title 'Community figures: t/s "
-		"against depth (mean ± sd; dashed: llama-bench, "
-		"in-process)'\n",
-		has[0] + has[1]);
+		"against depth, served (mean ± sd)%s'\n",
+		has[0] + has[1],
+		t->has_lb ? "; dashed: llama-bench, in-process" : "");
 	for (int j = 0; j < 2; j++)
 		if (has[j]) {
 			fprintf(gp, "set ylabel '%s'\n", yl[j]);

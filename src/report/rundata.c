@@ -213,6 +213,8 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_LOADREP;
 	if (r->rk.name == RK_CAPACITY && jget_path_str(d, RP_GOODPUT_VERDICT))
 		r->kind = RD_CAPACITY;
+	if (r->rk.name == RK_BENCH) /* its own section (benchdata) */
+		r->kind = RD_BENCH;
 	r->version = (int)jget_path_num(d, RP_VERSION, 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, RP_INCOMPLETE));
 	r->simulated = cJSON_IsTrue(jget_path(d, RP_SIMULATED));
@@ -648,6 +650,7 @@ static void summary_all(struct rd_group *g, struct rd_summary *s)
 		 * memory are its own findings (rd_ladders), not the group's */
 		if (g->runs[i]->kind == RD_LADDER ||
 		    g->runs[i]->kind == RD_LOADREP ||
+		    g->runs[i]->kind == RD_BENCH ||
 		    g->runs[i]->kind ==
 			RD_CAPACITY) /* a search pushes past the limit */
 			continue;
@@ -811,7 +814,8 @@ static int split(struct rd_group *g)
 		struct rd_wl *wl;
 		struct rd_level *l;
 		if (r->kind == RD_LADDER || r->kind == RD_MIX ||
-		    r->kind == RD_LOADREP || r->kind == RD_CAPACITY)
+		    r->kind == RD_LOADREP || r->kind == RD_CAPACITY ||
+		    r->kind == RD_BENCH)
 			continue; /* their own sections */
 		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload);
 		     w++)

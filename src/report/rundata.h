@@ -20,14 +20,16 @@ struct cJSON;
 #define RD_FIELDS 8
 
 enum rd_kind {
-	RD_CLOSED,  /* closed loop: N users, each next request when one ends */
-	RD_OPEN,    /* open loop: requests at a rate */
-	RD_CONTEXT, /* context stress: prompts with a synthetic long context */
-	RD_LADDER,  /* one depth of a context ladder (run kind ladder) */
-	RD_MIX,	    /* the mixed workload or one class alone (run kind mix) */
-	RD_LOADREP, /* one of a series of loads (make load: run kind load) */
-	RD_CAPACITY /* one level of a capacity search (make capacity: run kind
-		     * capacity, judged against objectives) */
+	RD_CLOSED,   /* closed loop: N users, each next request when one ends */
+	RD_OPEN,     /* open loop: requests at a rate */
+	RD_CONTEXT,  /* context stress: prompts with a synthetic long context */
+	RD_LADDER,   /* one depth of a context ladder (run kind ladder) */
+	RD_MIX,	     /* the mixed workload or one class alone (run kind mix) */
+	RD_LOADREP,  /* one of a series of loads (make load: run kind load) */
+	RD_CAPACITY, /* one level of a capacity search (make capacity: run kind
+		      * capacity, judged against objectives) */
+	RD_BENCH     /* one of llama-bench's tests through the server (make
+		      * community: run kind bench), the Community figures' */
 };
 
 /* One measured request, successful and not a warm-up. */
