@@ -3,8 +3,9 @@
 # Each demo profile gets its own llmsim (the simulated model's load time,
 # speed, batching and memory), sampled by memsample and measured by gen
 # like a real server: load, the standard set, a concurrency sweep, a
-# context ladder (the Qwen servers' stops at their loaded context) and a
-# leak soak (one of the servers leaks), the graded set (each profile's
+# context ladder (the Qwen servers' stops at their loaded context),
+# llama-bench's tests at two depths (make community) and a leak soak (one
+# of the servers leaks), the graded set (each profile's
 # graded_error answers a known share wrongly); two of them also load three
 # times, cold then warm.  The models run
 # in parallel (they mostly wait), then report writes reports/demo.md.
@@ -19,10 +20,15 @@ qwen3-coder-next-q6_k qwen3-coder-next-q8_0"
 if [ -n "${DEMO_QUICK:-}" ]; then
 	load=(--load-time 300ms) tokens=12 reps=1 warmup=0 sweep="2" soak=10
 	depths="1000 2000" qwen_ctx=1500 classes="4 12 48" capusers=2
+	tests="pp64 tg8" bdepths="0 1000" breps=2
 else
 	load=() tokens=32 reps=2 warmup=1 sweep="2 4" soak=40
 	depths="1000 2000 4000 8000" qwen_ctx=6000 classes="8 32 128" capusers=8
+	tests="pp512 tg128" bdepths="0 2048" breps=3
 fi
+# llama-bench's tests (make community) at depths every server holds (the
+# Qwen servers' loaded context too), scaled down from the study's pp512
+# and tg128 at 0 to 32k so that the demo stays short.
 # The context ladder climbs depths until one fails: the Qwen3-Coder-Next
 # servers are loaded with a small context (qwen_ctx tokens, scaled down
 # with the depths so that the demo stays short) and must stop there,
@@ -113,6 +119,7 @@ run_model() {
 	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
 	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null 2>&1 &&
 	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1 &&
+	TESTS=$tests DEPTHS=$bdepths N=$breps WARMUP=$warmup "$here/community.sh" >/dev/null 2>&1 &&
 	# how many users it holds at the default objectives for chat (make
 	# capacity), on the short prompt
 	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1

@@ -461,11 +461,11 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# depths (the 3 Qwen servers'"'"' second depth fails: 16 runs), and the
 	# mixed workload with its 3 classes alone (32 runs); two models load
 	# three times more (6); a capacity search of 1 and 2 users each (16);
-	# the graded set (8)
-	test "$(ls demo/*.json | wc -l)" -eq 102 &&
+	# the graded set (8); llama-bench'"'"'s pp and tg at two depths (32)
+	test "$(ls demo/*.json | wc -l)" -eq 134 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
 		 "## Per prompt" "## Concurrency" "## Capacity" "## Mixed workload" "## Context ladder" "## Load times" \
-		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs"; do
+		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs" "## Community figures"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
 	# each model gets its own pick for one user; a p99 needs 100 requests
@@ -474,7 +474,13 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*Several users\*\* (at ttft.*, make capacity): .* holds .* users\?" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 102 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 134 runs measured llmsim" rep/demo.md &&
+	# the community figures: each model and quantization, pp and tg at
+	# both depths, exactly their tokens, and the chart against depth
+	sed -n "/^## Community figures/,\$p" rep/demo.md >community &&
+	test "$(grep -c "^| \(MiniMax-M2.1\|Qwen3-Coder-Next\) [^|]* | [0-9.]* GiB | ? | llmsim \(gguf\|mlx\) | ? | \(pp64\|tg8\)\( @ d1000\)\? | [0-9.]* ± [0-9.]* | [0-9.]* ± [0-9.]* |$" community)" -eq 32 &&
+	! grep -q "⚠" community &&
+	grep -q "^!\[t/s against depth, served\](demo-assets/bench_depth.png)$" community &&
 	# the quality story (profiles graded_error): the fastest and smallest
 	# of each model are over the budget; a larger one is picked, saying why
 	test "$(grep -c "^- \*\*One interactive user:\*\*.* is faster but over the quality budget" rep/demo.md)" -eq 3 &&
@@ -502,7 +508,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	sed -n "/^## Leak soaks/,/^## /p" rep/demo.md >soaks &&
 	test "$(grep -c "^- " soaks)" -eq 8 &&
 	test "$(grep -c "^- .*, 10 requests: \*\*\(leak suspected\|no leak\|inconclusive\)\*\*" soaks)" -eq 8 &&
-	for c in decode_tps ttft tps_vs_memory concurrency memory ladder quality_vs_speed; do
+	for c in decode_tps ttft tps_vs_memory concurrency memory ladder quality_vs_speed bench_depth; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
 	done &&
