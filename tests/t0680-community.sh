@@ -169,7 +169,13 @@ test_expect_success 'gen --prompt-tokens: exactly N by the server'"'"'s count, b
 	llmsim_start V --as vllm &&
 	"$TB_BIN/gen" -u "$V_URL" -m llmsim --no-progress -p q.json --prompt-tokens 777 -n 2 >b.ndjson &&
 	jq -s -e "[.[] | select(.ev == \"done\") | .usage.prompt_tokens] == [777, 777]" b.ndjson &&
-	head -n 1 b.ndjson | jq -e ".config.prompt_count | .method == \"usage\" and .exact"
+	head -n 1 b.ndjson | jq -e ".config.prompt_count | .method == \"usage\" and .exact" &&
+	# a bench test counted by usage: the last count (the whole prompt and
+	# one token) was llama-bench'"'"'s warm-up, so none more is sent
+	"$TB_BIN/gen" -u "$V_URL" -m llmsim --no-progress --bench pp64@d100 -n 2 >w.ndjson &&
+	head -n 1 w.ndjson | jq -e ".config.warmup == 0 and .config.prompt_count.warmup
+		and .config.prompt_count.method == \"usage\"" &&
+	jq -s -e "[.[] | select(.ev == \"req\")] | length == 2 and all(.[]; .warmup == false)" w.ndjson
 '
 
 test_expect_success 'gen --prompt-tokens: N = 0, two prompts, beyond the context: refused, nothing sent' '

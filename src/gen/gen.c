@@ -113,6 +113,7 @@ static struct state {
 	struct tokcal_result count;
 	char *count_base; /* the prompt's own text, the filler put before */
 	int count_failed; /* --prompt-tokens not reached: nothing is sent */
+	int count_warmup; /* the last count (by usage) was the warm-up */
 	char api_key[512];
 	struct prompt_set prompts;
 	char run_id[64];
@@ -695,8 +696,17 @@ static void count_prepare(void)
 		count_set_prompt(1);
 		return;
 	}
-	if (count_bring(target) == 0)
+	if (count_bring(target) == 0) {
+		/* llama-bench's warm-up run is the test's prompt and one
+		 * token: a count by usage has just sent that very request */
+		if (opt.kind.name == RK_BENCH &&
+		    G.count.method == TOKCAL_USAGE && !opt.warmup_set) {
+			opt.warmup = 0;
+			pace_set_warmup(&G.pace, 0);
+			G.count_warmup = 1;
+		}
 		return;
+	}
 	if (G.count.method == TOKCAL_NONE) /* refused before any count */
 		snprintf(what, sizeof what, "%s", G.count.why);
 	else
@@ -732,6 +742,8 @@ static void count_write_config(void)
 	jw_int(&G.ew, "requests", G.count.requests);
 	if (G.count.target > 0)
 		jw_bool(&G.ew, "exact", G.count.exact);
+	if (G.count_warmup)
+		jw_bool(&G.ew, "warmup", 1);
 	if (G.count.target > 0 && !G.count.exact)
 		jw_str(&G.ew, "why", G.count.why);
 	jw_obj_close(&G.ew);

@@ -18,6 +18,12 @@ void pace_init(struct pace *s, long warmup, long total, double duration,
 		arrival_init(&s->arr, rate, burstiness, constant, seed);
 }
 
+void pace_set_warmup(struct pace *s, long warmup)
+{
+	if (s->warm_launched == 0 && s->launched == 0)
+		s->warmup = warmup;
+}
+
 /* splitmix64: the next of a seeded sequence */
 static uint64_t next_rand(uint64_t *x)
 {

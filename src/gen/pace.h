@@ -51,6 +51,10 @@ void pace_init(struct pace *s, long warmup, long total, double duration,
 	       long conc, int conc_set, double rate, double burstiness,
 	       int constant, uint64_t seed, int nprompts);
 
+/* Sets the warm-up requests to warmup; only before the first pace_next
+ * (gen --bench: a count that was the warm-up). */
+void pace_set_warmup(struct pace *s, long warmup);
+
 /* Makes each pass through the prompt set (nprompts requests) a new random
  * order, seeded: the proportions stay equal, the order is not fixed (a
  * leak soak should not follow one pattern).  Returns 0, or -1 when out of

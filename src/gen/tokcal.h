@@ -27,9 +27,12 @@ struct tokcal {
 
 void tokcal_init(struct tokcal *c, long target);
 
-/* The units to try first: target itself (a filler unit is one token for
- * the tokenizers of llama, Qwen and GPT; the template's tokens are taken
- * off by the next step). */
+/* The units to try first: none, so that the first count is of the
+ * prompt's fixed part alone (template, nonce, question), which costs a
+ * server counting by usage almost no prefill; the next try is the target
+ * less that part (a filler unit is one token for the tokenizers of llama,
+ * Qwen and GPT), so a usage count prefills the whole prompt once, not
+ * twice. */
 long tokcal_first(const struct tokcal *c);
 
 /* Records that units gave tokens.  Returns the units to try next (>= 0),
