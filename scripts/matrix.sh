@@ -248,6 +248,13 @@ run_entry() {
 				outcome "$n" ladder ok 0 ""
 			fi
 		fi
+		# llama-bench's tests at their depths (make community): the
+		# Community figures, in llama-bench's shapes with report --bench;
+		# llama-bench's one warm-up (gen --bench's own: a count by usage)
+		if [ -n "$(get "$n" bench)" ]; then
+			wl community env TESTS="$(get "$n" bench)" DEPTHS="$(get "$n" bench_depths)" \
+				N="$(get "$n" reps)" WARMUP= "$here/community.sh" >/dev/null
+		fi
 		# how many users it holds at the objectives (make capacity)
 		if [ -n "$(get "$n" capacity)" ]; then
 			wl capacity env MAX_USERS="$(get "$n" capacity)" PER_USER="$(get "$n" per_user)" \

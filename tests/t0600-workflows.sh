@@ -443,6 +443,12 @@ test_expect_success 'the shipped plans parse, and mac512 fits a night at the stu
 	# and the instance it loads is the one gen is told to measure
 	P=$TESTS/../plans/mac512.conf &&
 	grep -q "^unload = lms unload --all$" "$P" &&
+	# llama-bench'"'"'s pp512 and tg128 at 0 to 32k (make community), in the
+	# estimate: 39 requests (8 tests at depths, 4 or 5 each) and 434,180
+	# tokens in
+	"$TB_BIN/matrix" --list "$P" | grep -P "^qwen3-coder-next-q4_k_m\tbench\tpp512 tg128$" &&
+	"$TB_BIN/matrix" --list "$P" | grep -P "^qwen3-coder-next-q4_k_m\tbench_depths\t0 4096 16384 32768$" &&
+	grep -q "^  \[qwen3-coder-next-q4_k_m\] *1189 requests .* 1183144 in " est-mac512.conf &&
 	grep -q "^server_name = LM Studio$" "$P" &&
 	grep "^load = lms load" "$P" >loads &&
 	test "$(wc -l <loads)" -eq 16 &&

@@ -30,6 +30,8 @@ const char *const plan_keys[] = {"model",
 				 "extra",
 				 "leak",
 				 "ladder",
+				 "bench",
+				 "bench_depths",
 				 "mixed",
 				 "loads",
 				 "model_file",
@@ -374,6 +376,25 @@ static int is_levels(const char *v)
 	return 1;
 }
 
+/* llama-bench's tests (make community): ppN and tgN words, N a whole
+ * number from 1. */
+static int is_tests(const char *v)
+{
+	char w[64];
+
+	while (*(v += strspn(v, " \t"))) {
+		size_t len = strcspn(v, " \t");
+		snprintf(w, sizeof w, "%.*s", (int)(len < 63 ? len : 63), v);
+		if (len < 3 || len > 12 ||
+		    (strncmp(w, "pp", 2) && strncmp(w, "tg", 2)) ||
+		    w[2] < '1' || w[2] > '9' ||
+		    strspn(w + 2, "0123456789") != len - 2)
+			return 0;
+		v += len;
+	}
+	return 1;
+}
+
 /* An environment variable reaches an engine only through a process the
  * plan starts: lms load passes LM Studio a model, its context length, GPU
  * offload, parallelism, TTL and identifier, and no variable (lms
@@ -403,12 +424,21 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 	static const char *const numeric[] = {
 	    "reps",    "warmup",	  "per_user",	"leak",	    "loads",
 	    "est_tps", "est_prefill_tps", "est_load_s", "capacity", NULL};
-	static const char *const levels[] = {"sweep", "mixed", "ladder", NULL};
+	static const char *const levels[] = {"sweep", "mixed", "ladder",
+					     "bench_depths", NULL};
 	const char *const *k;
 	char at[300];
 
 	if (check_env(p, i, err, n) != 0)
 		return -1;
+	if (!is_tests(plan_get(p, i, "bench"))) {
+		fail(err, n,
+		     "%s: [%s] bench = %s: want llama-bench's tests, ppN or "
+		     "tgN (pp512 tg128)",
+		     where(p, i, "bench", at, sizeof at), p->e[i].name,
+		     plan_get(p, i, "bench"));
+		return -1;
+	}
 	for (k = numeric; *k; k++)
 		if (!is_number(plan_get(p, i, *k))) {
 			fail(err, n, "%s: [%s] %s = %s: want a number",

@@ -27,8 +27,9 @@ struct plan *plan_parse(const char *text, const char *name, char *err,
 
 /* Checks what no single line shows, on every entry (skipped or not): an
  * env without a start (no engine the plan starts would read it), a count
- * or speed that is not a number, a list of levels (sweep, mixed, ladder)
- * that holds something other than whole numbers.  Returns 0, or -1 with
+ * or speed that is not a number, a list of levels (sweep, mixed, ladder,
+ * bench_depths) that holds something other than whole numbers, bench
+ * tests that are not llama-bench's (ppN, tgN).  Returns 0, or -1 with
  * "name:line: [entry] why" in err. */
 int plan_check(const struct plan *p, char *err, size_t n);
 

@@ -313,6 +313,35 @@ static int add_ctx(const struct plan *p, int i, const char *root,
 	return 0;
 }
 
+/* llama-bench's tests (make community): each test at each depth reps
+ * requests after llama-bench's one warm-up; a ppN prompt d + N tokens with
+ * one out, a tgN one d (at least one) with N out.  A server without
+ * /tokenize (not llama-server) is counted by usage: a one-token request of
+ * the fixed part alone, then one of the whole prompt, which is the warm-up
+ * (docs/metrics.md, Exact token counts). */
+static void add_bench(const struct plan *p, int i, struct planest_work *w)
+{
+	const char *tests = plan_get(p, i, "bench"), *depths, *t = tests;
+	long long reps = num(p, i, "reps", 5);
+	int usage = strcmp(plan_get(p, i, "server"), "llamacpp") != 0;
+	char x[64], d[64];
+
+	while (word(&t, x, sizeof x)) {
+		long long nn = atoll(x + 2), pp = x[0] == 'p';
+		depths = *plan_get(p, i, "bench_depths")
+			     ? plan_get(p, i, "bench_depths")
+			     : "0";
+		while (word(&depths, d, sizeof d)) {
+			long long dd = atoll(d), in = pp ? dd + nn : dd;
+			long long warm = usage && in > 0 ? 0 : 1;
+			add(w, reps + warm, (reps + warm) * (pp ? 1 : nn),
+			    (reps + warm) * (in > 0 ? in : 1));
+			if (usage && in > 0) /* the fixed part, the warm-up */
+				add(w, 2, 2, in);
+		}
+	}
+}
+
 int planest_entry(const struct plan *p, int i, const char *root,
 		  struct planest_work *w, char *err, size_t n)
 {
@@ -322,6 +351,7 @@ int planest_entry(const struct plan *p, int i, const char *root,
 	if (add_sets(p, i, root, w, &std, err, n) != 0)
 		return -1;
 	add_sweep(p, i, &std, w);
+	add_bench(p, i, w);
 	if (add_ctx(p, i, root, w, err, n) != 0 ||
 	    add_mixed(p, i, root, w, err, n) != 0 ||
 	    add_capacity(p, i, root, w, err, n) != 0)

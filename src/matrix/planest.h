@@ -27,7 +27,9 @@ int planest_set(const char *text, const char *only, const char *max_tokens,
 
 /* Entry i's work as make matrix runs it: the standard and extra sets
  * (reps passes after warmup requests), the sweep's levels, the leak soak,
- * ctx, mixed, the capacity search's bound and the context ladder.
+ * llama-bench's tests at their depths (with the requests that count their
+ * prompts), ctx, mixed, the capacity search's bound and the context
+ * ladder.
  * Relative prompt paths are found as given or under root.  Returns 0, or
  * -1 with "plan: [entry] why" in err when a prompt set cannot be read. */
 int planest_entry(const struct plan *p, int i, const char *root,

@@ -82,6 +82,14 @@ static void test_refused(void)
 		"b.conf:2: [a] sweep = 1 x: want whole numbers");
 	refused("[a]\nladder = deep\n",
 		"b.conf:2: [a] ladder = deep: want whole numbers");
+	refused("[a]\nbench = pp512 tg\n",
+		"b.conf:2: [a] bench = pp512 tg: want llama-bench's tests, ppN "
+		"or tgN (pp512 tg128)");
+	refused("[a]\nbench = pp0\n",
+		"b.conf:2: [a] bench = pp0: want llama-bench's tests, ppN or "
+		"tgN (pp512 tg128)");
+	refused("[a]\nbench_depths = 0 4k\n",
+		"b.conf:2: [a] bench_depths = 0 4k: want whole numbers");
 	refused(
 	    "[defaults]\nenv = X=1\n[a]\nload = lms load m\n",
 	    "b.conf:2: [a] env = X=1: no engine would read it: only a server "
@@ -130,6 +138,42 @@ static void test_set(void)
 	CHECK_INT(w.out, 14);
 	CHECK_INT(w.in, 100 + 5 + 2); /* [{"role":"u"}]: 14 chars; null: 4 */
 	CHECK_INT(planest_set("42", NULL, "", &w, err, sizeof err), -1);
+}
+
+/* llama-bench's tests at two depths: reps each after one warm-up, which
+ * a count by usage is (not llama-server), before it the fixed part's */
+static void test_bench(void)
+{
+	static const char set[] = "/tmp/t_plan.bench.json";
+	struct planest_work w;
+	struct plan *p;
+	char err[512], text[300];
+	FILE *f = fopen(set, "w");
+
+	CHECK(f != NULL);
+	if (f == NULL)
+		return;
+	fputs("{\"p\": {\"prompt\": \"abc\", \"max_tokens\": 10}}", f);
+	fclose(f);
+	for (int llama = 0; llama < 2; llama++) {
+		snprintf(text, sizeof text,
+			 "[a]\nprompts = %s\nreps = 3\nsweep = 1\n%s"
+			 "bench = pp512 tg128\nbench_depths = 0 4096\n",
+			 set, llama ? "server = llamacpp\n" : "");
+		p = plan_parse(text, "b.conf", err, sizeof err);
+		CHECK(p != NULL && plan_check(p, err, sizeof err) == 0);
+		if (p == NULL)
+			continue;
+		CHECK_INT(planest_entry(p, 0, ".", &w, err, sizeof err), 0);
+		/* the standard set: 4 requests, 40 out, 4 in; then pp512 at 0
+		 * and 4096 (512, 4608 in), tg128 at 0 (1 in, no count) and
+		 * 4096 (4096 in) */
+		CHECK_INT(w.requests, llama ? 4 + 16 : 4 + 19);
+		CHECK_INT(w.out, llama ? 40 + 1032 : 40 + 908);
+		CHECK_INT(w.in, 4 + 36868);
+		plan_free(p);
+	}
+	remove(set);
 }
 
 static cJSON *run(const char *model, const char *quant, int c, double dec,
@@ -186,6 +230,7 @@ int main(void)
 	RUN(test_refused);
 	RUN(test_numbers_accepted);
 	RUN(test_set);
+	RUN(test_bench);
 	RUN(test_speeds);
 	RUN(test_hours);
 	return DONE();
