@@ -196,6 +196,13 @@ test_expect_success 'gen --prompt-tokens: N = 0, two prompts, beyond the context
 	jq -s -e "length == 2 and .[0].config.prompt_count.exact == false
 		and (.[0].config.prompt_count.why | test(\"beyond the context\"))
 		and .[1].reason == \"not_counted\"" out &&
+	! grep -q "\"ev\":\"req\"" out &&
+	# a server with neither /tokenize nor usage: no count, nothing sent
+	llmsim_start U --no-usage --as vllm &&
+	test_expect_code 1 "$TB_BIN/gen" -u "$U_URL" -m llmsim --no-progress -p two.json --only q \
+		--prompt-tokens 100 >out 2>err &&
+	test_lines err 1 &&
+	test_contains err "gen: --prompt-tokens 100: the prompt was not brought to 100 tokens by the server.s count .usage.: the server.s reply has no usage.prompt_tokens: its count of the prompt is unknown; nothing is sent" &&
 	! grep -q "\"ev\":\"req\"" out
 '
 
