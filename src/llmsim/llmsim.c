@@ -753,14 +753,19 @@ static void start_load(struct evhttp_request *req, const struct sim_profile *p,
 	pending_load = l;
 }
 
-/* POST /api/v1/models/load {"model": key or key@variant, "context_length",
- * ...}: a new instance, even of a model loaded already. */
+/* POST /api/v1/models/load {"model": key, "context_length", ...}: a new
+ * instance, even of a model loaded already.  The key@variant of a model
+ * of several variants is "not found in downloaded models", as LM Studio
+ * 0.4.1 answers it (lmstudio-bug-tracker #1462): the key loads its
+ * selected variant. */
 static void handle_load(struct evhttp_request *req)
 {
 	cJSON *body = simsrv_read_body(req);
 	const cJSON *m = cJSON_GetObjectItem(body, "model");
 	const struct sim_profile *p =
-	    cJSON_IsString(m) ? simlms_model(&lms, m->valuestring) : NULL;
+	    cJSON_IsString(m) && !simlms_grouped(&lms, m->valuestring)
+		? simlms_model(&lms, m->valuestring)
+		: NULL;
 	struct simlms_cfg c;
 	int echo, max;
 	const char *bad = load_fields(body, &c, &echo);
@@ -768,6 +773,10 @@ static void handle_load(struct evhttp_request *req)
 	if (!cJSON_IsString(m))
 		lms_error(req, 400, "invalid_request", "model",
 			  "\"model\" is required");
+	else if (p == NULL && simlms_grouped(&lms, m->valuestring))
+		lms_error(req, 404, "model_not_found", "model",
+			  "Model %s not found in downloaded models",
+			  m->valuestring);
 	else if (p == NULL)
 		lms_error(req, 404, "model_not_found", "model",
 			  "Model \"%s\" not found "
