@@ -123,10 +123,12 @@ if [ ${#mem_args[@]} -gt 0 ]; then
 	"$bin/memsample" "${mem_args[@]}" --system -i "$MEM_INTERVAL" >"$base.mem.ndjson" &
 	mem_pid=$!
 fi
+mem_rc=0
 stop_mem() {
 	[ -n "$mem_pid" ] || return 0
 	kill -TERM "$mem_pid" 2>/dev/null
 	wait "$mem_pid" 2>/dev/null
+	mem_rc=$?
 	mem_pid=
 }
 # A signal stops gen (which records its requests as aborted) and then us,
@@ -152,4 +154,11 @@ if [ ! -s "$base.json" ]; then
 fi
 echo "$base.json"
 [ "$rc" -ne 0 ] && exit "$rc"
+# memsample exits 1 when the process it was told to watch never appeared
+# (a SERVER_NAME no process has): the run is kept, but without the server's
+# memory it is not the run asked for, and a plan records it as failed
+if [ "$mem_rc" -eq 1 ]; then
+	echo "bench: memsample ${mem_args[*]}: no process ever matched: $base.json has no memory of the server" >&2
+	exit 1
+fi
 exit "$arc"

@@ -172,7 +172,23 @@ test_expect_success '--by a recorded host setting: the wired-memory limit experi
 	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · 480000 | 1 | 26.50" wl.md &&
 	# without the field, the two runs are one group
 	report --charts none --by model,quant -o one.md wl 2>/dev/null &&
-	grep -qF "| MiniMax-M2.1 · Q4\_K\_M | 2 | 26.50" one.md
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M | 2 | 26.50" one.md &&
+	# a field no run records (misspelt) is said, not shown as one group
+	test_expect_code 1 report --charts none --by model,quant,wired_limit -o typo.md wl 2>err &&
+	grep -q "^report: --by wired_limit: no run records it" err && test ! -e typo.md
+'
+
+test_expect_success '--by a label, --baseline its default: the Metal experiment of the Mac plan' '
+	mkdir mt &&
+	jq ".run.labels.metal = \"default\"" "$R/minimax-q4_k_m-c1.json" >mt/a.json &&
+	jq ".run.labels.metal = \"fusion-off\" | .run.env.GGML_METAL_FUSION_DISABLE = \"1\"" \
+		"$R/minimax-q4_k_m-c1.json" >mt/b.json &&
+	report --charts none --by model,quant,metal --baseline metal=default -o mt.md mt 2>err &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · default | 1 |" mt.md &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · fusion-off | 1 |" mt.md &&
+	grep -q "^## Baseline vs candidates" mt.md &&
+	sed -n "/^## Baseline vs candidates/,/^## [A-Z]/p" mt.md >base &&
+	grep -q "fusion-off" base
 '
 
 test_expect_success 'errors: bad options exit 2; a baseline that matches nothing, no runs exit 1' '

@@ -809,6 +809,7 @@ static void write_load(void)
 	}
 	jw_obj_open(&out, "load");
 	copy_item("method", A.load_ev);
+	copy_item("command", A.load_ev);
 	copy_item("seconds", A.load_ev);
 	copy_item("server_seconds", A.load_ev);
 	copy_item("status", A.load_ev);

@@ -651,6 +651,7 @@ int probe_load_command(const char *cmd, struct load_result *r)
 	pid_t pid;
 	int st = 0;
 
+	r->cmd = cmd; /* recorded: its settings (lms load --gpu ...) */
 	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0)
 		return done(r, "command", t0, -1, "cannot run /bin/sh");
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -696,6 +697,8 @@ void probe_write_load(jw *w, const struct load_result *r, const char *model_id)
 	jw_num(w, "t_start", clock_to_shared(r->t0), 6);
 	jw_str(w, "model_id", model_id);
 	jw_str(w, "method", r->method);
+	if (r->cmd)
+		jw_str(w, "command", r->cmd);
 	jw_num(w, "seconds", (double)(r->t1 - r->t0) / 1e9, 6);
 	if (r->server_s >= 0)
 		jw_num(w, "server_seconds", r->server_s, 6);

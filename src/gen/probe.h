@@ -72,6 +72,7 @@ struct load_result {
 	int64_t t0, t1; /* monotonic ns: start and end */
 	double server_s; /* the server's own figure, or -1 */
 	char err[200];	 /* empty when the load succeeded */
+	const char *cmd; /* the load command (method "command"), or NULL */
 };
 
 /* Sets p up for base (trailing slashes already removed by the caller). */
