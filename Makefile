@@ -317,23 +317,39 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
 	rm -f $(MAN1:$(MANDIR)/%=$(MANPREFIX)/man1/%) $(MAN5:$(MANDIR)/%=$(MANPREFIX)/man5/%)
 
-# A release tarball, tokbench-VERSION.tar.gz in dist/: the tracked files of
-# the commit checked out (git archive), plus a VERSION file, so that a build
-# from it without .git still knows its version.
-# DISTDIR= puts it elsewhere.
+# A release tarball, tokbench-VERSION.tar.gz in dist/, and its SHA-256
+# beside it (.sha256, as sha256sum -c reads it): the tracked files of the
+# commit checked out (git archive, so no build product), plus a VERSION
+# file that a build without .git reads.  It is reproducible, so that a
+# packager can check a release against its source: names sorted, every
+# mtime the commit's time (or SOURCE_DATE_EPOCH), owner and group 0,
+# modes from the executable bit alone (not the umask), gzip without a
+# name or time; two runs give the same bytes (t0060).  It holds the
+# commit, never uncommitted changes, so its version is the commit's
+# (no -dirty).  DISTDIR= puts it elsewhere; TAR= names a GNU tar.
 DISTDIR ?= dist
-DIST_TMP = $(DISTDIR)/.tokbench-$(VERSION).tmp
+TAR ?= tar
+DIST_VERSION := $(shell test -e .git && git describe --tags --always 2>/dev/null)
+DIST_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell test -e .git && git log -1 --format=%ct 2>/dev/null))
+DIST_NAME = tokbench-$(DIST_VERSION)
+DIST_TMP = $(DISTDIR)/.$(DIST_NAME).tmp
+SHA256SUM = $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
 dist:
 	@test -e .git || { echo "make dist: needs the git checkout (a tarball has its VERSION)"; exit 2; }
 	@command -v git >/dev/null 2>&1 || { echo "make dist: needs git (it packs the tracked files)"; exit 2; }
-	@case '$(VERSION)' in *-dirty) \
-	  echo "make dist: warning: uncommitted changes are not in the tarball ($(VERSION))";; esac
-	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/tokbench-$(VERSION)
-	git archive --format=tar --prefix=tokbench-$(VERSION)/ HEAD | tar -x -C $(DIST_TMP)
-	echo '$(VERSION)' >$(DIST_TMP)/tokbench-$(VERSION)/VERSION
-	tar -C $(DIST_TMP) -cf - tokbench-$(VERSION) | gzip -n >$(DISTDIR)/tokbench-$(VERSION).tar.gz
+	@$(TAR) --version 2>/dev/null | grep -q 'GNU tar' || \
+	  { echo "make dist: needs GNU tar (macOS: brew install gnu-tar, then make dist TAR=gtar)"; exit 2; }
+	@git diff --quiet HEAD 2>/dev/null || \
+	  echo "make dist: warning: uncommitted changes are not in the tarball (it is $(DIST_VERSION))"
+	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/$(DIST_NAME)
+	git archive --format=tar HEAD | $(TAR) -x -C $(DIST_TMP)/$(DIST_NAME)
+	echo '$(DIST_VERSION)' >$(DIST_TMP)/$(DIST_NAME)/VERSION
+	$(TAR) -C $(DIST_TMP) --format=gnu --sort=name --mtime=@$(DIST_EPOCH) \
+	  --owner=0 --group=0 --numeric-owner --mode=a+rX,u+w,go-w -cf - $(DIST_NAME) | \
+	  gzip -n >$(DISTDIR)/$(DIST_NAME).tar.gz
+	cd $(DISTDIR) && $(SHA256SUM) $(DIST_NAME).tar.gz >$(DIST_NAME).tar.gz.sha256
 	rm -rf $(DIST_TMP)
-	@echo "$(DISTDIR)/tokbench-$(VERSION).tar.gz"
+	@echo "$(DISTDIR)/$(DIST_NAME).tar.gz"
 
 # ---- fuzzing (docs/reliability.md) -------------------------------------
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working
