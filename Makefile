@@ -18,6 +18,10 @@ ifeq ($(MANDATE),)
 endif
 PREFIX     ?= /usr/local
 DESTDIR    ?=
+# What installed tools read besides their options: llmsim's profiles and
+# the prompt sets.  llmsim has it compiled in (it looks beside its bin/
+# first, as in a checkout), so the build and the install take one PREFIX.
+DATADIR     = $(PREFIX)/share/tokbench
 # Installed names carry a prefix so that generic names such as "gen" or
 # "report" never clobber other commands on the user's PATH.
 INSTALL_PREFIX_NAME ?= tokbench-
@@ -129,6 +133,14 @@ $(VERSION_STAMP): FORCE
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
 FORCE:
 
+# llmsim alone is rebuilt when the data directory (the PREFIX) changes.
+DATADIR_STAMP = $(BUILD)/datadir
+$(DATADIR_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BINDIR)/llmsim: $(DATADIR_STAMP)
+DEFS_llmsim = -DTB_DATADIR='"$(DATADIR)"'
+
 $(BUILD)/obj/%.o: %.c $(HEADERS) $(VERSION_STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -156,7 +168,7 @@ $(MANDIR)/$(INSTALL_PREFIX_NAME)%.5: docs/%.md $(BUILD)/mkhelp $(VERSION_STAMP)
 
 .SECONDEXPANSION:
 $(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h $(VERSION_STAMP) | $(BINDIR)
-	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(DEFS_$*) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) $(EVENT_LIBS) $(CURL_LIBS) -lm
@@ -311,10 +323,13 @@ install: all
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tokbench/
 	install -m 644 $(MAN1) $(MANPREFIX)/man1/
 	install -m 644 $(MAN5) $(MANPREFIX)/man5/
+	mkdir -p $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/prompts
+	install -m 644 profiles/llmsim.json $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 prompts/*.json $(DESTDIR)$(DATADIR)/prompts/
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t; done
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench $(DESTDIR)$(DATADIR)
 	rm -f $(MAN1:$(MANDIR)/%=$(MANPREFIX)/man1/%) $(MAN5:$(MANDIR)/%=$(MANPREFIX)/man5/%)
 
 # A release tarball, tokbench-VERSION.tar.gz in dist/, and its SHA-256

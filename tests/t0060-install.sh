@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make install into a DESTDIR: the tools under their installed names, the
-# manual pages made from docs/*.md (mandoc -Tlint clean, every option of -h
+# data they read (llmsim's profiles, the prompt sets), the manual pages made
+# from docs/*.md (mandoc -Tlint clean, every option of -h
 # in its page), and make uninstall removing every file install wrote.
 . "$(dirname "$0")/lib.sh"
 
@@ -35,6 +36,8 @@ test_expect_success 'make install: the tools as tokbench-TOOL, their pages in ma
 	done &&
 	test -f dest/usr/share/man/man5/tokbench-events.5 &&
 	test -f dest/usr/share/man/man5/tokbench-run-json.5 &&
+	test -f dest/usr/share/tokbench/profiles/llmsim.json &&
+	test -f dest/usr/share/tokbench/prompts/std.json &&
 	dest/usr/bin/tokbench-gen --version | grep -q "^tokbench-gen " &&
 	head -n 3 dest/usr/share/man/man1/tokbench-gen.1 | grep -q "^\.TH \"TOKBENCH-GEN\" 1 " &&
 	grep -q "^tokbench-gen \\\\- " dest/usr/share/man/man1/tokbench-gen.1
@@ -125,10 +128,18 @@ test_expect_success 'make dist is reproducible: the same SHA-256 twice; sorted, 
 	echo 1970-01-02 >want && test_cmp want day
 '
 
-test_expect_success 'a build from the tarball alone (no .git) says the version' '
+# What a packager does (the Homebrew formula: make install PREFIX=...): a
+# build from the tarball alone, installed, with the source then gone; the
+# installed llmsim, started through PATH, finds its profiles in PREFIX.
+test_expect_success 'make install from the tarball alone: its version; llmsim finds the installed profiles' '
 	tb_dist d && tar -xzf "d/tokbench-$v.tar.gz" && test ! -e "tokbench-$v/.git" &&
-	make -s -C "tokbench-$v" -j2 CFLAGS=-O0 bin/gen >build.out 2>&1 || { cat build.out; exit 1; } &&
-	echo "gen $v" >want && "tokbench-$v/bin/gen" --version >got && test_cmp want got
+	make -s -C "tokbench-$v" -j2 CFLAGS=-O0 PREFIX="$PWD/inst" install >build.out 2>&1 ||
+		{ cat build.out; exit 1; } &&
+	rm -rf "tokbench-$v" &&
+	echo "tokbench-gen $v" >want && inst/bin/tokbench-gen --version >got && test_cmp want got &&
+	test -f inst/share/tokbench/prompts/std.json &&
+	PATH="$PWD/inst/bin:$PATH" tokbench-llmsim --list-profiles >listed &&
+	grep -q "\"id\":\"minimax-m2.1-mlx-4bit\"" listed
 '
 
 test_done
