@@ -11,10 +11,11 @@ ifeq ($(VERSION),)
   VERSION  := unknown
 endif
 # The manual pages' date: the commit's, so that a build does not change
-# them; a tarball's build has no commit and says the day it was built.
+# them (a package build is reproducible); a tarball's build has no commit,
+# and takes its VERSION file's time, which make dist set to the commit's.
 MANDATE    := $(shell test -e .git && git log -1 --format=%cs 2>/dev/null)
 ifeq ($(MANDATE),)
-  MANDATE  := $(shell date -u +%Y-%m-%d)
+  MANDATE  := $(shell date -u -r VERSION +%Y-%m-%d 2>/dev/null || date -u +%Y-%m-%d)
 endif
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -90,7 +91,7 @@ TOOL_BIN  = $(TOOLS:%=$(BINDIR)/%)
 TOOL_DIRS = $(TOOLS:%=src/%)
 HEADERS   = $(wildcard lib/*.h src/*/*.h)
 
-ALL_CFLAGS = $(STD) $(WARN) $(FEATURES) $(CFLAGS) $(SANFLAGS) \
+ALL_CFLAGS = $(STD) $(WARN) $(FEATURES) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) \
              -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS) -DTB_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
