@@ -67,7 +67,7 @@ endif
 # that reads them afresh.  A build whose dependencies are missing stops here
 # with one line saying what and how, before any compiler error.
 NODEPS_GOALS = deps deps-ensure demo check clean cross-macos format format-check help \
-               uninstall dist
+               uninstall dist deb
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   DEPS_MISSING := $(shell CC="$(CC)" .ci/deps.sh --build)
   ifneq ($(DEPS_MISSING),)
@@ -111,7 +111,7 @@ LIBS_srvcheck  = $(CSV_LIBS) $(CJSON_LIBS)
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit deps deps-ensure install uninstall clean demo dist FORCE \
+.PHONY: all check unit deps deps-ensure install uninstall clean demo dist deb FORCE \
         format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
@@ -366,6 +366,12 @@ dist:
 	cd $(DISTDIR) && $(SHA256SUM) $(DIST_NAME).tar.gz >$(DIST_NAME).tar.gz.sha256
 	rm -rf $(DIST_TMP)
 	@echo "$(DISTDIR)/$(DIST_NAME).tar.gz"
+
+# The Debian package (scripts/deb.sh): debian/ of the release tarball,
+# unpacked, built by dpkg-buildpackage, then lintian, which must report no
+# error; the .deb and the rest land in DISTDIR.
+deb:
+	DISTDIR="$(DISTDIR)" scripts/deb.sh
 
 # ---- fuzzing (docs/reliability.md) -------------------------------------
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working
