@@ -51,6 +51,9 @@ mirror=$(apt_mirror | grep -v -e security -e '^$' | head -n 1)
 [ -n "$mirror" ] || die "no Debian mirror in the apt sources"
 
 root=$(mktemp -d /var/tmp/tb-fresh.XXXXXX)
+# A system's / is 0755; mktemp's 0700 would keep every user but root out
+# (apt's _apt, man-db's man: "libmandb.so: Permission denied").
+chmod 755 "$root"
 pkgroot=$root-deb # the package's copy, made only with --deb
 mounted=()
 
@@ -114,9 +117,9 @@ in_root() { # in_root COMMAND [ROOT]
 		HOME=/root LANG=C.UTF-8 TERM=dumb chroot "${2:-$root}" /bin/bash -c "$1"
 }
 
-# The package in its own copy of the fresh root.  Every file dpkg lists
-# must be gone after the purge, but a directory another package owns or
-# that holds others' files (/usr/bin).
+# The package in its own copy of the fresh root.  Every path dpkg lists
+# must be gone after the purge, but a directory another package owns too
+# (/usr/bin).
 deb_check() {
 	local name v
 	name=${deb##*/}
@@ -133,6 +136,12 @@ deb_check() {
 		die "tokbench-gen --version does not say $v"
 	in_root 'MANPAGER=cat man tokbench-gen 2>/dev/null' "$pkgroot" | grep -q '^ *tokbench-gen - ' ||
 		die "man tokbench-gen shows no page"
+	# The tour starts llmsim in the background and gen at once; the first
+	# start of freshly installed programs, read from disk, was once slow
+	# enough for gen to probe before llmsim listened (gen then does not
+	# wait for the load).  The installed llmsim lists its profiles first.
+	in_root 'tokbench-llmsim --list-profiles' "$pkgroot" | grep -q '"id":"minimax-m2.1-mlx-4bit"' ||
+		die "the installed llmsim does not find its profiles"
 	in_root 'cd /root/tour && tests/tour.sh --installed' "$pkgroot" ||
 		die "the README's tour failed with the installed tools"
 	in_root 'dpkg -L tokbench >/root/tokbench.list' "$pkgroot"
@@ -140,9 +149,9 @@ deb_check() {
 		die "purging the package failed"
 	in_root '! dpkg -s tokbench >/dev/null 2>&1 && left="" &&
 		while read -r f; do
+			[ "$f" != /. ] || continue
 			[ -e "$f" ] || [ -L "$f" ] || continue
-			if [ -d "$f" ] && [ ! -L "$f" ] &&
-				{ dpkg -S "$f" >/dev/null 2>&1 || [ -n "$(ls -A "$f")" ]; }; then
+			if [ -d "$f" ] && [ ! -L "$f" ] && dpkg -S "$f" >/dev/null 2>&1; then
 				continue
 			fi
 			left="$left $f"
