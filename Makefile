@@ -67,7 +67,7 @@ endif
 # that reads them afresh.  A build whose dependencies are missing stops here
 # with one line saying what and how, before any compiler error.
 NODEPS_GOALS = deps deps-ensure demo check clean cross-macos format format-check help \
-               uninstall dist deb
+               uninstall dist deb formula
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   DEPS_MISSING := $(shell CC="$(CC)" .ci/deps.sh --build)
   ifneq ($(DEPS_MISSING),)
@@ -111,7 +111,7 @@ LIBS_srvcheck  = $(CSV_LIBS) $(CJSON_LIBS)
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit deps deps-ensure install uninstall clean demo dist deb FORCE \
+.PHONY: all check unit deps deps-ensure install uninstall clean demo dist deb formula FORCE \
         format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
@@ -366,6 +366,23 @@ dist:
 	cd $(DISTDIR) && $(SHA256SUM) $(DIST_NAME).tar.gz >$(DIST_NAME).tar.gz.sha256
 	rm -rf $(DIST_TMP)
 	@echo "$(DISTDIR)/$(DIST_NAME).tar.gz"
+
+# The Homebrew formula's release (Formula/tokbench.rb, a tap's form): its
+# url, version and sha256 made those of make dist's tarball as published
+# at RELEASE_URL, written to FORMULA (default: the formula itself).  At a
+# release: tag, make formula, publish the tarball there, commit the
+# formula (docs/development.md).  CI writes a copy and runs it
+# (.ci/formula-check.rb).
+RELEASE_URL ?= https://github.com/tokbench/tokbench/releases/download/$(DIST_VERSION)/$(DIST_NAME).tar.gz
+FORMULA ?= Formula/tokbench.rb
+formula: dist
+	@mkdir -p $(dir $(FORMULA))
+	sha=$$(cut -d ' ' -f 1 $(DISTDIR)/$(DIST_NAME).tar.gz.sha256) && \
+	sed -e 's|^  url ".*"$$|  url "$(RELEASE_URL)"|' \
+	    -e 's|^  version ".*"$$|  version "$(DIST_VERSION:v%=%)"|' \
+	    -e "s|^  sha256 \".*\"$$|  sha256 \"$$sha\"|" Formula/tokbench.rb >$(FORMULA).tmp && \
+	mv $(FORMULA).tmp $(FORMULA)
+	@grep -E '^  (url|version|sha256) ' $(FORMULA)
 
 # The Debian package (scripts/deb.sh): debian/ of the release tarball,
 # unpacked, built by dpkg-buildpackage, then lintian, which must report no
