@@ -128,6 +128,21 @@ test_expect_success 'make dist is reproducible: the same SHA-256 twice; sorted, 
 	echo 1970-01-02 >want && test_cmp want day
 '
 
+# make formula gives the Homebrew formula the tarball's url, version and
+# checksum, and changes nothing else of it.
+test_expect_success 'make formula: the tarball'"'"'s url, version and sha256, the rest as written' '
+	make -s -C "$top" DISTDIR="$PWD/d" FORMULA="$PWD/f.rb" RELEASE_URL=https://example.org/t.tar.gz \
+		formula >formula.out 2>&1 || { cat formula.out; exit 1; } &&
+	sha=$(cut -d " " -f 1 "d/tokbench-$v.tar.gz.sha256") &&
+	grep -x "  url \"https://example.org/t.tar.gz\"" f.rb &&
+	grep -x "  version \"${v#v}\"" f.rb &&
+	grep -x "  sha256 \"$sha\"" f.rb &&
+	diff "$top/Formula/tokbench.rb" f.rb | grep "^[<>]" | sed "s/ \".*//" | sort -u >changed &&
+	printf "%s\n" "<   sha256" "<   url" "<   version" ">   sha256" ">   url" ">   version" >want &&
+	test_cmp want changed &&
+	if command -v ruby >/dev/null 2>&1; then ruby -c f.rb; fi
+'
+
 # What a packager does (the Homebrew formula: make install PREFIX=...): a
 # build from the tarball alone, installed, with the source then gone; the
 # installed llmsim, started through PATH, finds its profiles in PREFIX.
