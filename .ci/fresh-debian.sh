@@ -121,7 +121,7 @@ in_root() { # in_root COMMAND [ROOT]
 # must be gone after the purge, but a directory another package owns too
 # (/usr/bin).
 deb_check() {
-	local name v
+	local name v page profiles
 	name=${deb##*/}
 	mount_root "$pkgroot"
 	cp "$deb" "$pkgroot/root/$name"
@@ -134,13 +134,16 @@ deb_check() {
 	v=$(git -C "$top" describe --tags --always)
 	[ "$(in_root 'tokbench-gen --version' "$pkgroot")" = "tokbench-gen $v" ] ||
 		die "tokbench-gen --version does not say $v"
-	in_root 'MANPAGER=cat man tokbench-gen 2>/dev/null' "$pkgroot" | grep -q '^ *tokbench-gen - ' ||
-		die "man tokbench-gen shows no page"
+	# whole outputs first: grep -q leaving a pipe early would SIGPIPE the
+	# writer, a failure under pipefail
+	page=$(in_root 'MANPAGER=cat man tokbench-gen 2>/dev/null' "$pkgroot") || true
+	grep -q '^ *tokbench-gen - ' <<<"$page" || die "man tokbench-gen shows no page"
 	# The tour starts llmsim in the background and gen at once; the first
 	# start of freshly installed programs, read from disk, was once slow
 	# enough for gen to probe before llmsim listened (gen then does not
 	# wait for the load).  The installed llmsim lists its profiles first.
-	in_root 'tokbench-llmsim --list-profiles' "$pkgroot" | grep -q '"id":"minimax-m2.1-mlx-4bit"' ||
+	profiles=$(in_root 'tokbench-llmsim --list-profiles' "$pkgroot") || true
+	grep -q '"id":"minimax-m2.1-mlx-4bit"' <<<"$profiles" ||
 		die "the installed llmsim does not find its profiles"
 	in_root 'cd /root/tour && tests/tour.sh --installed' "$pkgroot" ||
 		die "the README's tour failed with the installed tools"
