@@ -931,8 +931,11 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(base, NULL);
 }
 
-/* The profile file: --profiles, $TOKBENCH_PROFILES, or profiles/llmsim.json
- * beside the bin/ directory the program runs from. */
+/* The profile file: --profiles, $TOKBENCH_PROFILES, profiles/llmsim.json
+ * beside the bin/ directory the program was started from (a checkout),
+ * else the installed one under TB_DATADIR (make install's
+ * $(PREFIX)/share/tokbench, compiled in, since an installed llmsim started
+ * through PATH has no directory in its argv[0]). */
 static const char *profiles_path(const char *argv0, char *buf, size_t len)
 {
 	const char *env = getenv("TOKBENCH_PROFILES");
@@ -942,9 +945,13 @@ static const char *profiles_path(const char *argv0, char *buf, size_t len)
 		return opt.profiles_file;
 	if (env && *env)
 		return env;
-	snprintf(buf, len, "%.*s%s../profiles/llmsim.json",
-		 slash ? (int)(slash - argv0 + 1) : 0, argv0,
-		 slash ? "" : "./");
+	if (slash) {
+		snprintf(buf, len, "%.*s../profiles/llmsim.json",
+			 (int)(slash - argv0 + 1), argv0);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	snprintf(buf, len, "%s/profiles/llmsim.json", TB_DATADIR);
 	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
