@@ -465,7 +465,7 @@ static void write_power(int64_t now)
 	if (r.ntemp > 0)
 		write_figs("temp_c", r.temp, r.ntemp);
 	if (r.thermal >= 0)
-		jw_str(&ew, "thermal", powparse_thermal_name(r.thermal));
+		jw_str(&ew, "thermal", formats_thermal_name(r.thermal));
 	if (r.throttled >= 0)
 		jw_bool(&ew, "throttled", r.throttled);
 	if (r.throttled > 0)

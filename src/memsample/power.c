@@ -468,7 +468,7 @@ static void os_read(power *p, double dt, struct power_reading *r)
 	if (p->th.speed_limit >= 0)
 		set_throttle(r, p->th.speed_limit < 100,
 			     "pmset:CPU_Speed_Limit");
-	if (r->thermal >= POWPARSE_SERIOUS)
+	if (r->thermal >= THERMAL_SERIOUS)
 		set_throttle(r, 1, "thermal-state");
 }
 #else

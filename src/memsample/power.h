@@ -24,7 +24,7 @@ struct power_reading {
 	int nw;
 	struct power_fig temp[POWER_MAX]; /* degrees Celsius */
 	int ntemp;
-	int thermal;		       /* enum powparse_thermal, -1 unknown */
+	int thermal;		       /* enum formats_thermal, -1 unknown */
 	int throttled;		       /* 1, 0, -1 unknown */
 	char throttled_by[POWER_NAME]; /* the first source that says so */
 };

@@ -193,15 +193,6 @@ int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap)
 
 /* ---- macOS ------------------------------------------------------------ */
 
-static const char *const thermal_names[] = {"nominal", "fair", "serious",
-					    "critical"};
-
-const char *powparse_thermal_name(int state)
-{
-	return state >= 0 && state <= POWPARSE_CRITICAL ? thermal_names[state]
-							: NULL;
-}
-
 int powparse_thermal_of(const char *word, size_t len)
 {
 	/* powermetrics' pressure levels beside ProcessInfo's states. */
@@ -209,10 +200,10 @@ int powparse_thermal_of(const char *word, size_t len)
 		const char *w;
 		int state;
 	} words[] = {
-	    {"nominal", POWPARSE_NOMINAL},   {"fair", POWPARSE_FAIR},
-	    {"moderate", POWPARSE_FAIR},     {"serious", POWPARSE_SERIOUS},
-	    {"heavy", POWPARSE_SERIOUS},     {"critical", POWPARSE_CRITICAL},
-	    {"trapping", POWPARSE_CRITICAL}, {"sleeping", POWPARSE_CRITICAL}};
+	    {"nominal", THERMAL_NOMINAL},   {"fair", THERMAL_FAIR},
+	    {"moderate", THERMAL_FAIR},	    {"serious", THERMAL_SERIOUS},
+	    {"heavy", THERMAL_SERIOUS},	    {"critical", THERMAL_CRITICAL},
+	    {"trapping", THERMAL_CRITICAL}, {"sleeping", THERMAL_CRITICAL}};
 	size_t i;
 
 	for (i = 0; i < sizeof words / sizeof *words; i++)
@@ -267,7 +258,7 @@ int powparse_pmset_therm(const char *s, size_t n, struct powparse_therm *t)
 		t->speed_limit = 100;
 	t->state = -1;
 	if (line_with(s, n, "No thermal warning level has been recorded", &eol))
-		t->state = POWPARSE_NOMINAL;
+		t->state = THERMAL_NOMINAL;
 	else if ((p = line_with(s, n, "hermal warning level", &eol)) != NULL) {
 		int level = 0;
 		while (p < eol && !isdigit((unsigned char)*p))
@@ -275,7 +266,7 @@ int powparse_pmset_therm(const char *s, size_t n, struct powparse_therm *t)
 		for (; p < eol && isdigit((unsigned char)*p) && level < 1000;
 		     p++)
 			level = level * 10 + (*p - '0');
-		t->state = level >= 10 ? POWPARSE_CRITICAL : POWPARSE_SERIOUS;
+		t->state = level >= 10 ? THERMAL_CRITICAL : THERMAL_SERIOUS;
 	}
 	return t->speed_limit >= 0 || t->state >= 0 ? 0 : -1;
 }

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "formats.h"
+
 /* Every parser takes the whole text and its length, never reads files,
  * and returns 0 on success or -1 when the text is not of the expected
  * form.  A figure it cannot find is left at -1 (unknown), never 0. */
@@ -62,17 +64,10 @@ struct powparse_nvgpu {
  * malformed (parsed with libcsv). */
 int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap);
 
-/* Thermal states, as macOS names them (ProcessInfo.thermalState): the
- * index is the order, names from powparse_thermal_name. */
-enum powparse_thermal {
-	POWPARSE_NOMINAL,
-	POWPARSE_FAIR,
-	POWPARSE_SERIOUS,
-	POWPARSE_CRITICAL
-};
-const char *powparse_thermal_name(int state);
-/* A name back to its state ("nominal" …, and powermetrics' words
- * Nominal, Moderate, Heavy, Trapping, Sleeping); -1 when unknown. */
+/* A thermal state's word, as pmset, powermetrics and ProcessInfo write
+ * it ("nominal", "fair", "serious", "critical", and powermetrics'
+ * Nominal, Moderate, Heavy, Trapping, Sleeping), as an enum
+ * formats_thermal (case ignored); -1 when unknown. */
 int powparse_thermal_of(const char *word, size_t len);
 
 /* `pmset -g therm`: CPU_Speed_Limit (percent; 100 when pmset says no CPU

@@ -2,6 +2,7 @@
  * (tests/fixtures/power/README.md says where each form comes from). */
 #include "tap.h"
 #include "fileio.h"
+#include "formats.h"
 #include "powparse.h"
 
 #include <stdlib.h>
@@ -137,17 +138,17 @@ static void test_pmset(void)
 
 	CHECK_INT(powparse_pmset_therm(s, n, &t), 0);
 	CHECK_INT(t.speed_limit, 100);
-	CHECK_INT(t.state, POWPARSE_NOMINAL);
+	CHECK_INT(t.state, THERMAL_NOMINAL);
 	free(s);
 	s = fixture("pmset-therm-throttled.txt", &n);
 	CHECK_INT(powparse_pmset_therm(s, n, &t), 0);
 	CHECK_INT(t.speed_limit, 62);
-	CHECK_INT(t.state, POWPARSE_NOMINAL);
+	CHECK_INT(t.state, THERMAL_NOMINAL);
 	free(s);
 	s = fixture("pmset-therm-crisis.txt", &n);
 	CHECK_INT(powparse_pmset_therm(s, n, &t), 0);
 	CHECK_INT(t.speed_limit, 38);
-	CHECK_INT(t.state, POWPARSE_CRITICAL);
+	CHECK_INT(t.state, THERMAL_CRITICAL);
 	free(s);
 	CHECK_INT(powparse_pmset_therm("pmset: not here\n", 16, &t), -1);
 	CHECK_INT(t.speed_limit, -1);
@@ -165,7 +166,7 @@ static void test_powermetrics(void)
 	CHECK_NEAR(p.gpu_w, 38.912, 1e-9); /* the first GPU Power line */
 	CHECK_NEAR(p.ane_w, 0, 1e-9);	   /* a real 0 mW is a reading */
 	CHECK_NEAR(p.combined_w, 53.147, 1e-9);
-	CHECK_INT(p.state, POWPARSE_SERIOUS); /* "Heavy" */
+	CHECK_INT(p.state, THERMAL_SERIOUS); /* "Heavy" */
 	free(s);
 	const char *w = "CPU Power: 42.5 W\n";
 	CHECK_INT(powparse_powermetrics(w, strlen(w), &p), 0);
@@ -174,11 +175,11 @@ static void test_powermetrics(void)
 	CHECK_INT(p.state, -1);
 	const char *bad = "CPU Power: lots\nCurrent pressure level: Hot\n";
 	CHECK_INT(powparse_powermetrics(bad, strlen(bad), &p), -1);
-	CHECK_INT(powparse_thermal_of("Trapping", 8), POWPARSE_CRITICAL);
-	CHECK_INT(powparse_thermal_of("fair", 4), POWPARSE_FAIR);
+	CHECK_INT(powparse_thermal_of("Trapping", 8), THERMAL_CRITICAL);
+	CHECK_INT(powparse_thermal_of("fair", 4), THERMAL_FAIR);
 	CHECK_INT(powparse_thermal_of("fairly", 6), -1);
-	CHECK_STR(powparse_thermal_name(POWPARSE_SERIOUS), "serious");
-	CHECK(powparse_thermal_name(7) == NULL);
+	CHECK_STR(formats_thermal_name(THERMAL_SERIOUS), "serious");
+	CHECK(formats_thermal_name(7) == NULL);
 }
 
 int main(void)
