@@ -63,35 +63,6 @@ static void say(char *why, size_t len, const char *fmt, ...)
 	why[k + 1] = '\0';
 }
 
-/* Reads a small attribute file into buf; 0, or an errno. */
-static int attr(const char *path, char *buf, size_t len, size_t *n)
-{
-	int fd = open(path, O_RDONLY), e;
-	ssize_t got;
-
-	if (fd < 0)
-		return errno;
-	got = read(fd, buf, len - 1);
-	e = errno;
-	close(fd);
-	if (got < 0)
-		return e;
-	*n = (size_t)got;
-	buf[*n] = '\0';
-	return 0;
-}
-
-static int attr_int(const char *path, int64_t *v)
-{
-	char buf[64];
-	size_t n;
-	int e = attr(path, buf, sizeof buf, &n);
-
-	if (e != 0)
-		return e;
-	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
-}
-
 static void add_fig(struct power_fig *f, int *n, const char *name, double v,
 		    int counted)
 {
@@ -111,6 +82,7 @@ static void set_throttle(struct power_reading *r, int on, const char *by)
 		r->throttled = on;
 }
 
+#if !defined(__APPLE__) /* no NVIDIA GPU runs on a Mac that macOS supports */
 /* ---- nvidia-smi, a streaming child (Linux and elsewhere) --------------
  */
 
@@ -176,8 +148,39 @@ static void nv_read(power *p, struct power_reading *r)
 	}
 }
 
+#endif
+
 #if defined(__linux__)
 /* ---- Linux: powercap, hwmon, the throttle count ----------------------- */
+
+/* Reads a small attribute file into buf; 0, or an errno. */
+static int attr(const char *path, char *buf, size_t len, size_t *n)
+{
+	int fd = open(path, O_RDONLY), e;
+	ssize_t got;
+
+	if (fd < 0)
+		return errno;
+	got = read(fd, buf, len - 1);
+	e = errno;
+	close(fd);
+	if (got < 0)
+		return e;
+	*n = (size_t)got;
+	buf[*n] = '\0';
+	return 0;
+}
+
+static int attr_int(const char *path, int64_t *v)
+{
+	char buf[64];
+	size_t n;
+	int e = attr(path, buf, sizeof buf, &n);
+
+	if (e != 0)
+		return e;
+	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+}
 
 /* Why an attribute could not be read, in the user's terms. */
 static const char *read_why(int e)
