@@ -58,3 +58,21 @@ enum formats_leak formats_leak_of(const char *name)
 			return (enum formats_leak)i;
 	return LEAK_OTHER;
 }
+
+static const char *const thermal_names[THERMAL_COUNT] = {"nominal", "fair",
+							 "serious", "critical"};
+
+const char *formats_thermal_name(int v)
+{
+	return v >= 0 && v < THERMAL_COUNT ? thermal_names[v] : NULL;
+}
+
+int formats_thermal_of(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < THERMAL_COUNT; i++)
+		if (strcmp(name, thermal_names[i]) == 0)
+			return i;
+	return -1;
+}

@@ -53,6 +53,22 @@ enum formats_leak {
 	LEAK_COUNT
 };
 
+/* A machine's thermal state in memsample's power events and agg's power
+ * figures (docs/events.md, power), in rising order: macOS's
+ * ProcessInfo.thermalState names.  -1 is unknown. */
+enum formats_thermal {
+	THERMAL_NOMINAL,
+	THERMAL_FAIR,
+	THERMAL_SERIOUS,
+	THERMAL_CRITICAL,
+	THERMAL_COUNT
+};
+
+/* "nominal", "fair", "serious", "critical"; NULL for anything else. */
+const char *formats_thermal_name(int v);
+/* The state of a written name; -1 for NULL or an unknown name. */
+int formats_thermal_of(const char *name);
+
 /* The written name of a status or timeout ("ok", "http_error", ...;
  * "connect", "first", ...); a static string. */
 const char *formats_status_name(enum formats_status st);

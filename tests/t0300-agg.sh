@@ -373,4 +373,44 @@ test_expect_success 'decode TPS on natural stops with the EOS in usage (llama-se
 	near r.json .metrics.decode_tps.mean "$(cat truth)" "$(jq -n "$(cat truth) * 0.01")"
 '
 
+llmsim_start P --tps 200 --ttft 10ms
+
+test_expect_success 'power: energy, watts and J per token over the measured window, with their sources' '
+	"$TB_BIN/gen" --no-progress -u "$P_URL" --max-tokens 40 -n 4 -c 2 <"$TESTS/../prompts/std.json" >ev &&
+	# 50 W from a known source every 10 ms across the run, 60 degrees
+	# and throttled in its second half
+	jq -s -r "
+		(map(select(.ev == \"req\") | .t) | min - 0.05) as \$a |
+		(map(select(.ev == \"done\") | .t) | max + 0.05) as \$b |
+		[range(0; ((\$b - \$a) * 100 | floor) + 1)] | .[] | {
+			ev: \"power\", t: (\$a + . / 100), w_total: 50,
+			w_total_of: [\"rapl:package-0\", \"nvidia:0\"],
+			temp_c: {\"nvidia:0\": (if . % 7 == 0 then 61 else 60 end)},
+			throttled: ((\$a + . / 100) > ((\$a + \$b) / 2)),
+			throttled_by: \"nvidia:0\"
+		} | tojson" ev >power &&
+	"$TB_BIN/agg" --mem power ev >run.json &&
+	jq -e ".power as \$p | .tokens.output as \$tok |
+		(.requests.ok) as \$n |
+		(\$p.energy_j - 50 * \$p.window_s | fabs) < 0.01 and
+		(\$p.mean_w - 50 | fabs) < 1e-6 and \$p.p95_w == 50 and
+		(\$p.j_per_output_token - \$p.energy_j / \$tok | fabs) < 1e-5 and
+		(\$p.j_per_request - \$p.energy_j / \$n | fabs) < 1e-3 and
+		\$p.energy_source == \"rapl:package-0+nvidia:0\" and
+		\$p.peak_temp_c == 61 and \$p.peak_temp_source == \"nvidia:0\" and
+		\$p.thermal_max == null and \$p.throttled_by == \"nvidia:0\" and
+		\$p.throttled_share > 0.2 and \$p.throttled_share < 0.8" run.json
+'
+
+test_expect_success 'power: no source at all: every figure null, the reasons kept, nothing fails' '
+	mkdir empty &&
+	PATH=/usr/bin:/bin "$TB_BIN/memsample" --power --sys-root "$PWD/empty" -i 20ms -d 200ms >mem 2>err &&
+	"$TB_BIN/gen" --no-progress -u "$P_URL" --max-tokens 10 -n 2 <"$TESTS/../prompts/std.json" >ev &&
+	"$TB_BIN/agg" --mem mem ev >run.json &&
+	jq -e ".power | .energy_j == null and .mean_w == null and .j_per_output_token == null and
+		.peak_temp_c == null and .thermal_max == null and .throttled_share == null and
+		(.unknown.rapl | test(\"No such file\")) and (.unknown.nvidia | test(\"not found\"))" run.json &&
+	"$TB_BIN/agg" ev >run0.json && jq -e ".power == null" run0.json
+'
+
 test_done

@@ -1049,6 +1049,65 @@ static void write_incomplete(void)
 	jw_arr_close(&out);
 }
 
+/* A figure, or null when unknown (never a 0 for what was not measured). */
+static void num_or_null(const char *key, double v, int prec)
+{
+	if (v >= 0)
+		jw_num(&out, key, v, prec);
+	else
+		jw_null(&out, key);
+}
+
+/* Power and heat over the measured window, from memsample --power
+ * (docs/metrics.md, Power and heat): each figure with its source, and
+ * null with the reasons memsample gave when no source measured it. */
+static void write_power(void)
+{
+	struct powfig f;
+	double e;
+
+	if (A.n_pow == 0) {
+		jw_null(&out, "power");
+		return;
+	}
+	if (powfig_compute(A.pow, A.n_pow, first_send, last_done, &f) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	e = f.energy_j;
+	jw_obj_open(&out, "power");
+	jw_int(&out, "samples", (long long)f.n);
+	jw_num(&out, "window_s",
+	       last_done > first_send ? last_done - first_send : 0, 6);
+	jw_num(&out, "covered_s", f.covered_s, 6);
+	num_or_null("energy_j", e, 3);
+	num_or_null("mean_w", f.mean_w, 3);
+	num_or_null("p95_w", f.p95_w, 3);
+	num_or_null("j_per_output_token",
+		    e >= 0 && sum_out_ok > 0 ? e / sum_out_ok : -1, 6);
+	num_or_null("j_per_request", e >= 0 && n_ok > 0 ? e / (double)n_ok : -1,
+		    4);
+	if (e >= 0)
+		jw_str(&out, "energy_source", A.pow_total_of);
+	num_or_null("peak_temp_c", f.peak_temp, 2);
+	if (f.peak_temp_src >= 0)
+		jw_str(&out, "peak_temp_source", A.pow_names[f.peak_temp_src]);
+	if (f.thermal_max >= 0)
+		jw_str(&out, "thermal_max",
+		       formats_thermal_name(f.thermal_max));
+	else
+		jw_null(&out, "thermal_max");
+	num_or_null("throttled_share", f.throttled_share, 4);
+	if (A.pow_throttled_by[0])
+		jw_str(&out, "throttled_by", A.pow_throttled_by);
+	if (A.pow_unknown != NULL) {
+		char *u = cJSON_PrintUnformatted(A.pow_unknown);
+		if (u == NULL)
+			diag_die(EXIT_RUNTIME, "out of memory");
+		jw_raw(&out, "unknown", u);
+		free(u);
+	}
+	jw_obj_close(&out);
+}
+
 static void write_all(void)
 {
 	jw_init(&out);
@@ -1067,6 +1126,7 @@ static void write_all(void)
 	write_quality();
 	write_prompts();
 	write_memory();
+	write_power();
 	write_load();
 	benchfig_write(&out, &A); /* a bench run's figure (gen --bench) */
 	if (opt.per_request)
