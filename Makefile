@@ -202,7 +202,7 @@ deps-ensure:
 # ---- workflows (docs/workflows.md) ---------------------------------------
 MODEL     ?=
 BASE_URL  ?= $(or $(OPENAI_BASE_URL),http://localhost:1234/v1)
-C         ?= 1
+C         ?=
 CS        ?= 1 2 4 8 16
 PROMPTS   ?= prompts/std.json
 PLAN      ?= plans/mac512.conf
