@@ -211,7 +211,7 @@ deps-ensure:
 # ---- workflows (docs/workflows.md) ---------------------------------------
 MODEL     ?=
 BASE_URL  ?= $(or $(OPENAI_BASE_URL),http://localhost:1234/v1)
-C         ?= 1
+C         ?=
 CS        ?= 1 2 4 8 16
 PROMPTS   ?= prompts/std.json
 PLAN      ?= plans/mac512.conf
@@ -231,10 +231,12 @@ sweep: all
 	$(WF_ENV) scripts/sweep.sh
 
 # How many closed-loop users the server holds at the objectives SLO=
-# (default: interactive chat), doubling then bisecting up to MAX_USERS.
+# (default: interactive chat), doubling then bisecting up to MAX_USERS; with
+# RATE_STEP=R, the highest open-loop request rate on the grid R, 2R, ...
 capacity: all
 	@test -n "$(MODEL)" || { echo "make capacity: set MODEL=label"; exit 2; }
-	$(WF_ENV) SLO="$(SLO)" MAX_USERS="$(MAX_USERS)" PER_USER="$(PER_USER)" ONLY="$(ONLY)" scripts/capacity.sh
+	$(WF_ENV) SLO="$(SLO)" MAX_USERS="$(MAX_USERS)" PER_USER="$(PER_USER)" ONLY="$(ONLY)" \
+	  RATE_STEP="$(RATE_STEP)" MAX_RATE="$(MAX_RATE)" RATE_SECONDS="$(RATE_SECONDS)" scripts/capacity.sh
 
 # The mixed workload by class: at C users (4 unless C is given), the
 # classes side by side, then each alone at the same level.

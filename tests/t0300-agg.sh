@@ -134,6 +134,21 @@ test_expect_success 'goodput in tokens/s and its interval; thresholds give no ve
 		.ci95_lo < 0.4 and .ci95_hi > 0.4 and .objectives == []" r.json
 '
 
+test_expect_success 'an open loop: the objectives count from when a request was due, TTFT from its send' '
+	# request 1 sent 100 ms after it was due: its TTFT is 0.1 s from the
+	# send, 0.2 s from the schedule, which misses 150 ms; request 2 (0.2 s,
+	# 10 ms late) reads 0.21, the median of 0.1 0.2 0.21 and two failed; in
+	# a closed loop the same events keep the send
+	sed -e "s/\"config\":{\"concurrency\":2}/\"config\":{\"concurrency\":0,\"rate\":5}/" \
+		-e "s/\"id\":1,\(.*\)\"t_sched\":1000.000000/\"id\":1,\1\"t_sched\":999.900000/" \
+		"$B" >open.nd &&
+	grep -q "\"t_sched\":999.900000" open.nd &&
+	agg --slo "ttft=150ms ttft_p50<=150ms" open.nd >o.json &&
+	jq -e ".goodput.met == 1 and .goodput.objectives[0].value == 0.21
+		and .metrics.ttft_s.min == 0.1" o.json &&
+	agg --slo ttft=150ms "$B" >c.json && jq -e ".goodput.met == 2" c.json
+'
+
 test_expect_success 'objectives at a percentile: failed requests count as missed, too few is undecided' '
 	agg --slo "ttft_p50<=150ms per_user_tps_p5>=10" <"$B" >r.json &&
 	# TTFT 0.1 0.1 0.2 and two failed (worst): the median is 0.2, past 150 ms;

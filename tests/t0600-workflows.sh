@@ -224,6 +224,28 @@ test_expect_success 'the make targets pass the model id (MODEL_ID) to every work
 	done
 '
 
+# One slot, 0.2 s a request (10 tokens at 50/s), 20 arrivals a second: the
+# server falls behind at once.  With no cap every request is still sent
+# when it is due and waits in the server's queue (TTFT grows); a cap of 1,
+# as bench once passed with its default C, would hold each one back in
+# the client instead, where the latencies from the send do not see it.
+test_expect_success 'bench with RATE: an open loop, no cap on requests in flight unless C is given' '
+	llmsim_start O --slots 1 --tps 50 &&
+	MODEL=open BASE_URL=$O_URL RATE=20 REQUESTS=6 ONLY=short MAX_TOKENS=10 \
+		RESULTS=res "$SCRIPTS/bench.sh" >path 2>err &&
+	r=$(cat path) &&
+	case $r in res/open-r20-*.json) ;; *) echo "bad name $r"; exit 1 ;; esac &&
+	jq -e ".run.config | .concurrency == 0 and .rate == 20 and .arrival == \"poisson\"" "$r" &&
+	jq -s -e "[.[] | select(.ev == \"req\" and .warmup == false) | .t - .t_sched]
+		| length == 6 and max < 0.1" "${r%.json}.ndjson" &&
+	jq -e ".metrics.ttft_s.max > 0.5" "$r" &&
+	MODEL=open BASE_URL=$O_URL RATE=20 C=1 REQUESTS=6 ONLY=short MAX_TOKENS=10 \
+		RESULTS=res "$SCRIPTS/bench.sh" >path 2>err &&
+	r=$(cat path) &&
+	case $r in res/open-c1-*.json) ;; *) echo "bad name $r"; exit 1 ;; esac &&
+	jq -e ".run.config.concurrency == 1 and .metrics.queue_delay_s.max > 0.5" "$r"
+'
+
 test_expect_success 'bench without MODEL is a usage error' '
 	test_must_fail env -u MODEL "$SCRIPTS/bench.sh" 2>err &&
 	grep -q "set MODEL" err

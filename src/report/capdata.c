@@ -149,6 +149,13 @@ static int build(struct rd_capacity *c, struct rd_run **runs, int n)
 	return 0;
 }
 
+/* A level of a search of users: a rate search's levels (capacity
+ * --rate-step, open loops) are not shown here, nor anywhere else. */
+static int closed_level(const struct rd_run *r)
+{
+	return r->kind == RD_CAPACITY && jget_path(r->doc, RP_RATE) == NULL;
+}
+
 int rd_capacities(struct rd_group *g)
 {
 	struct rd_run **runs = calloc((size_t)g->n + 1, sizeof *runs);
@@ -159,7 +166,7 @@ int rd_capacities(struct rd_group *g)
 		return -1;
 	for (i = 0; i < g->n; i++) {
 		const char *id = g->runs[i]->rk.series;
-		if (g->runs[i]->kind != RD_CAPACITY)
+		if (!closed_level(g->runs[i]))
 			continue;
 		for (k = 0; k < g->ncap && strcmp(g->cap[k].id, id); k++)
 			;
@@ -173,7 +180,7 @@ int rd_capacities(struct rd_group *g)
 		g->cap[k].id = id;
 		g->ncap++;
 		for (n = 0, k = i; k < g->n; k++)
-			if (g->runs[k]->kind == RD_CAPACITY &&
+			if (closed_level(g->runs[k]) &&
 			    !strcmp(g->runs[k]->rk.series, id))
 				runs[n++] = g->runs[k];
 		if (build(&g->cap[g->ncap - 1], runs, n) != 0)

@@ -242,6 +242,43 @@ static void capacity_text(const struct rd_capacity *c)
 	}
 }
 
+/* One search's level in a tie: "held with attainment 100 % (84-100 %)". */
+static void tie_level(const struct rd_group *g, const char *slo, int u)
+{
+	const struct rd_caplv *l = decide_cap_level(rd_capacity_of(g, slo), u);
+
+	cell(g->key, 120);
+	out(" %s with attainment %.0f %% (%.0f-%.0f %%)",
+	    slo_state_name((enum slo_state)l->st), 100 * l->att,
+	    100 * l->att_lo, 100 * l->att_hi);
+}
+
+/* Why two capacities tie, and what picked between them. */
+static void say_tie(const struct decide_pick *p)
+{
+	const struct rd_capacity *a = rd_capacity_of(p->best, p->slo);
+	const struct rd_capacity *b = rd_capacity_of(p->next, p->slo);
+
+	if (p->tie_at) {
+		out(": at %d user%s ", p->tie_at, p->tie_at == 1 ? "" : "s");
+		tie_level(p->best, p->slo, p->tie_at);
+		out(" and ");
+		tie_level(p->next, p->slo, p->tie_at);
+		out(", intervals that overlap");
+	} else {
+		out(": the same users held");
+	}
+	if (p->tie_by) {
+		out("; picked by goodput at %d user%s, the most both held "
+		    "(%.1f against %.1f tokens/s)",
+		    p->tie_by, p->tie_by == 1 ? "" : "s",
+		    decide_cap_level(a, p->tie_by)->tps,
+		    decide_cap_level(b, p->tie_by)->tps);
+	} else {
+		out("; picked by the users held");
+	}
+}
+
 static void say_users_capacity(const struct decide_pick *p)
 {
 	out("- **Several users** (at ");
@@ -252,10 +289,12 @@ static void say_users_capacity(const struct decide_pick *p)
 	capacity_text(rd_capacity_of(p->best, p->slo));
 	if (p->next) {
 		out("; ");
-		out(p->tie ? "tied with " : "ahead of ");
+		out(p->tie ? "a **tie** with " : "ahead of ");
 		cell(p->next->key, 120);
 		out(", which ");
 		capacity_text(rd_capacity_of(p->next, p->slo));
+		if (p->tie)
+			say_tie(p);
 	}
 	pick_quality(p->best, p, "ahead in users");
 }

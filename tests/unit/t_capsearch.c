@@ -118,6 +118,33 @@ static void test_passes(void)
 	CHECK_INT(cap_max_requests(4, 20, 8, 1), 60 + 60 + 96 + 96);
 }
 
+/* The knee: the first level tried whose median passes 1.25 times the
+ * lowest level's; the levels come in the order the search ran them. */
+static void test_knee(void)
+{
+	struct cap_lat l[8] = {{1, 0.20}, {2, 0.21},  {4, 0.24},
+			       {8, 0.90}, {6, 0.245}, {7, 0.40}};
+	int below, at;
+
+	cap_knee(l, 6, &below, &at);
+	CHECK_INT(below, 6);
+	CHECK_INT(at, 7);
+	cap_knee(l, 3, &below, &at); /* never departed: the most tried */
+	CHECK_INT(below, 4);
+	CHECK_INT(at, 0);
+	l[6] = (struct cap_lat){4, 0.30}; /* a re-run of 4: the last counts */
+	cap_knee(l, 7, &below, &at);
+	CHECK_INT(below, 2);
+	CHECK_INT(at, 4);
+	l[0].p50 = 0.25; /* 0.30 is not past 1.25 x 0.25 */
+	cap_knee(l, 7, &below, &at);
+	CHECK_INT(below, 6);
+	CHECK_INT(at, 7);
+	cap_knee(l, 0, &below, &at);
+	CHECK_INT(below, 0);
+	CHECK_INT(at, 0);
+}
+
 int main(void)
 {
 	RUN(test_exact);
@@ -125,5 +152,6 @@ int main(void)
 	RUN(test_zero);
 	RUN(test_undecided);
 	RUN(test_passes);
+	RUN(test_knee);
 	return DONE();
 }

@@ -96,12 +96,42 @@ static void test_failures(void)
 	rd_free(&s);
 }
 
+/* The answer's several-users pick by capacity: a tie says why and what
+ * picked (decide_cap_tied: the searches of t_decide's first case). */
+static void test_capacity_tie(void)
+{
+	struct rd_set s;
+	const char *p;
+	char *t;
+
+	clear();
+	write_search("A", 20, 350);
+	write_search("B", 18, 360);
+	t = render(&s);
+	p = line_of(t, "- **Several users** (at ttft\\_p95&lt;=3s, make "
+		       "capacity): M · B holds **4 users**; at 5 users the "
+		       "TTFT p95 is 4 s (objective at most 3 s); a **tie** "
+		       "with M · A, which holds **5 users**; at 6 users the "
+		       "TTFT p95 is 4 s (objective at most 3 s): at 5 users "
+		       "M · B broke with attainment 90 % (70-97 %) and M · A "
+		       "held with attainment 100 % (84-100 %), intervals that "
+		       "overlap; picked by goodput at 4 users, the most both "
+		       "held (360.0 against 350.0 tokens/s).");
+	CHECK(p != NULL);
+	if (p == NULL)
+		printf("# %s\n", strstr(t, "- **Several users**"));
+	free(t);
+	decide_free(&dec);
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(test_sections);
 	RUN(test_failures);
+	RUN(test_capacity_tie);
 	clear();
 	rmdir(dir);
 	return DONE();
