@@ -577,9 +577,8 @@ static void write_leaks(void)
 /* The machine's memory in the Summary (rundata): wired at its peak,
  * compressed and swap by their growth. */
 #define NSYS 3
-static const char *const sys_head[NSYS] = {" wired GB (peak) |",
-					   " compressed GB (peak growth) |",
-					   " swap GB (peak growth) |"};
+static const char *const sys_head[NSYS] = {
+    "wired GB (peak)", "compressed GB (peak growth)", "swap GB (peak growth)"};
 
 static const struct rd_fig *sys_fig(const struct rd_summary *s, int k)
 {
@@ -639,15 +638,25 @@ static struct {
 	int files, srv, any_ttfo, nsys, show[NSYS];
 } SUM;
 
-static void c_runs(const struct rd_summary *s, int k)
+/* The summary of the group a row is. */
+static const struct rd_summary *sum_of(const struct md_at *at)
 {
-	(void)k;
-	out("%d", s->runs);
+	return &((const struct rd_group *)at->row)->sum;
 }
 
-static void c_load(const struct rd_summary *s, int k)
+static void c_group(const struct md_at *at)
 {
-	(void)k;
+	group_cell(at->row);
+}
+static void c_runs(const struct md_at *at)
+{
+	out("%d", sum_of(at)->runs);
+}
+
+static void c_load(const struct md_at *at)
+{
+	const struct rd_summary *s = sum_of(at);
+
 	if (s->load_failed)
 		out("failed");
 	else
@@ -659,34 +668,31 @@ static void c_load(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_file(const struct rd_summary *s, int k)
+static void c_file(const struct md_at *at)
 {
-	(void)k;
-	gb(s->model_gb.v);
+	gb(sum_of(at)->model_gb.v);
 }
-static void c_steady(const struct rd_summary *s, int k)
+static void c_steady(const struct md_at *at)
 {
-	(void)k;
-	gb(s->steady_gb.v);
+	gb(sum_of(at)->steady_gb.v);
 }
-static void c_peak(const struct rd_summary *s, int k)
+static void c_peak(const struct md_at *at)
 {
-	(void)k;
-	gb(s->peak_gb.v);
+	gb(sum_of(at)->peak_gb.v);
 }
-static void c_sys(const struct rd_summary *s, int k)
+static void c_sys(const struct md_at *at)
 {
-	gb(sys_fig(s, k)->v);
+	gb(sys_fig(sum_of(at), at->k)->v);
 }
-static void c_decode(const struct rd_summary *s, int k)
+static void c_decode(const struct md_at *at)
 {
-	(void)k;
-	md_mean(M, &s->decode, 2);
+	md_mean(M, &sum_of(at)->decode, 2);
 }
 
-static void c_srv_decode(const struct rd_summary *s, int k)
+static void c_srv_decode(const struct md_at *at)
 {
-	(void)k;
+	const struct rd_summary *s = sum_of(at);
+
 	numcell(s->srv_decode.v, 2);
 	if (isfinite(s->srv_decode.v) && s->srv_decode.v > 0) {
 		out(" (");
@@ -695,9 +701,10 @@ static void c_srv_decode(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_ttft(const struct rd_summary *s, int k)
+static void c_ttft(const struct md_at *at)
 {
-	(void)k;
+	const struct rd_summary *s = sum_of(at);
+
 	numcell(s->ttft.v * 1e3, 1);
 	if (s->ttft_prompt) {
 		out(" (");
@@ -706,96 +713,88 @@ static void c_ttft(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_ttfo(const struct rd_summary *s, int k)
+static void c_ttfo(const struct md_at *at)
 {
-	(void)k;
-	md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1);
+	md_pct_fig(M, &sum_of(at)->ttfo_p50, 50, 1e3, 1);
 }
 
-static void c_prefill(const struct rd_summary *s, int k)
+static void c_prefill(const struct md_at *at)
 {
-	(void)k;
+	const struct rd_summary *s = sum_of(at);
+
 	numcell(s->prefill.v, 1);
 	if (isfinite(s->prefill.v))
 		out(" (%.0f tok)", s->prefill_tokens);
 }
 
-static void c_tps_gb(const struct rd_summary *s, int k)
+static void c_tps_gb(const struct md_at *at)
 {
-	(void)k;
-	numcell(s->tps_per_gb.v, 3);
+	numcell(sum_of(at)->tps_per_gb.v, 3);
 }
-static void c_errors(const struct rd_summary *s, int k)
+static void c_errors(const struct md_at *at)
 {
-	(void)k;
-	md_pct(M, s->error_rate.v);
+	md_pct(M, sum_of(at)->error_rate.v);
 }
 
-static int when_files(int k)
+static int when_files(const struct md_at *at)
 {
-	(void)k;
+	(void)at;
 	return SUM.files;
 }
-static int when_sys(int k)
+static int when_sys(const struct md_at *at)
 {
-	return SUM.show[k];
+	return SUM.show[at->k];
 }
-static int when_srv(int k)
+static int when_srv(const struct md_at *at)
 {
-	(void)k;
+	(void)at;
 	return SUM.srv;
 }
-static int when_ttfo(int k)
+static int when_ttfo(const struct md_at *at)
 {
-	(void)k;
+	(void)at;
 	return SUM.any_ttfo;
 }
-
-/* A column: its title, when it is shown (NULL: always) and its cell; a
- * system column repeats once per figure (sys_head), k its index. */
-static const struct sum_col {
-	const char *title;
-	int repeat;
-	int (*shown)(int k);
-	void (*cell)(const struct rd_summary *s, int k);
-} sum_cols[] = {
-    {"runs", 1, NULL, c_runs},
-    {"load s", 1, NULL, c_load},
-    {"model file GB", 1, when_files, c_file},
-    {"memory GB", 1, NULL, c_steady},
-    {"largest peak GB", 1, NULL, c_peak},
-    {NULL, NSYS, when_sys, c_sys}, /* titles from sys_head */
-    {"decode TPS", 1, NULL, c_decode},
-    {"server's decode TPS (client / server)", 1, when_srv, c_srv_decode},
-    {"TTFT ms", 1, NULL, c_ttft},
-    {"TTFO p50 ms", 1, when_ttfo, c_ttfo},
-    {"prefill TPS", 1, NULL, c_prefill},
-    {"TPS/GB", 1, NULL, c_tps_gb},
-    {"errors", 1, NULL, c_errors},
-};
-#define NSUM_COLS (sizeof sum_cols / sizeof *sum_cols)
-
-/* The header, the alignment row, or (s) one group's row after its name:
- * every shown column, each cell after " | ". */
-static void sum_row(int what, const struct rd_summary *s)
+static int nsys(const void *ctx)
 {
-	for (size_t c = 0; c < NSUM_COLS; c++)
-		for (int k = 0; k < sum_cols[c].repeat; k++) {
-			if (sum_cols[c].shown && !sum_cols[c].shown(k))
-				continue;
-			if (what ==
-			    0) /* a system column's title carries its bars */
-				out("%s", sum_cols[c].title ? "" : sys_head[k]);
-			if (what == 0 && sum_cols[c].title)
-				out(" %s |", sum_cols[c].title);
-			else if (what == 1)
-				out("---:|");
-			else if (what == 2) {
-				out(" | ");
-				sum_cols[c].cell(s, k);
-			}
-		}
+	(void)ctx;
+	return NSYS;
 }
+static void sys_title(const struct md_at *at)
+{
+	out("%s", sys_head[at->k]);
+}
+
+/* The system columns repeat once per figure (sys_head), k its index. */
+static const struct md_col sum_cols[] = {
+    {.title = "group", .align = MD_LEFT, .cell = c_group},
+    {.title = "runs", .align = MD_RIGHT, .cell = c_runs},
+    {.title = "load s", .align = MD_RIGHT, .cell = c_load},
+    {.title = "model file GB",
+     .align = MD_RIGHT,
+     .cell = c_file,
+     .shown = when_files},
+    {.title = "memory GB", .align = MD_RIGHT, .cell = c_steady},
+    {.title = "largest peak GB", .align = MD_RIGHT, .cell = c_peak},
+    {.align = MD_RIGHT,
+     .cell = c_sys,
+     .shown = when_sys,
+     .repeat = nsys,
+     .head = sys_title},
+    {.title = "decode TPS", .align = MD_RIGHT, .cell = c_decode},
+    {.title = "server's decode TPS (client / server)",
+     .align = MD_RIGHT,
+     .cell = c_srv_decode,
+     .shown = when_srv},
+    {.title = "TTFT ms", .align = MD_RIGHT, .cell = c_ttft},
+    {.title = "TTFO p50 ms",
+     .align = MD_RIGHT,
+     .cell = c_ttfo,
+     .shown = when_ttfo},
+    {.title = "prefill TPS", .align = MD_RIGHT, .cell = c_prefill},
+    {.title = "TPS/GB", .align = MD_RIGHT, .cell = c_tps_gb},
+    {.title = "errors", .align = MD_RIGHT, .cell = c_errors},
+};
 
 static void summary_intro(void)
 {
@@ -854,6 +853,7 @@ static void summary_missing(void)
 
 static void write_summary(void)
 {
+	const struct md_table t = MD_TABLE(sum_cols, NULL);
 	int i;
 
 	memset(&SUM, 0, sizeof SUM);
@@ -864,19 +864,10 @@ static void write_summary(void)
 		SUM.srv |= S->g[i].sum.srv_decode.n > 0;
 	}
 	summary_intro();
-	out("| group |");
-	sum_row(0, NULL);
-	out("\n|---|");
-	sum_row(1, NULL);
-	out("\n");
-	for (i = 0; i < S->ng; i++) {
-		if (S->g[i].base == NULL)
-			continue; /* named below the table */
-		out("| ");
-		group_cell(&S->g[i]);
-		sum_row(2, &S->g[i].sum);
-		out(" |\n");
-	}
+	md_table_head(M, &t);
+	for (i = 0; i < S->ng; i++)
+		if (S->g[i].base) /* the others are named below the table */
+			md_table_row(M, &t, &S->g[i]);
 	out("\n");
 	summary_missing();
 	write_nofit();
