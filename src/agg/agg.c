@@ -28,6 +28,7 @@
 #include "statjson.h"
 #include "stats.h"
 #include "units.h"
+#include "verdict.h"
 #include "help.h" /* generated from docs/agg.md */
 
 #define MAX_PCT 16
@@ -650,7 +651,7 @@ static void write_leak(size_t nm)
 	jw_arr_close(&out);
 	jw_num(&out, "threshold_mb_per_request", leak_lim.mb_per_request, 3);
 	jw_num(&out, "threshold_mb_per_minute", leak_lim.mb_per_minute, 3);
-	jw_str(&out, "verdict", formats_leak_name(lk.verdict));
+	jw_str(&out, "verdict", verdict_leak_name(lk.verdict));
 	if (lk.error[0]) {
 		jw_str(&out, "error", lk.error);
 		diag_warn("memory: %s", lk.error);

@@ -15,6 +15,7 @@
 #include "formats.h"
 #include "md.h"
 #include "mdquality.h"
+#include "verdict.h"
 
 #define OUTPUT_CHARS 300
 #define QUALITY_MIN_CHECKED 10 /* outputs checked for a pass rate to count */
@@ -347,7 +348,7 @@ static void say_failures(void)
 		int nofit = rd_group_nofit(gr);
 		for (i = 0; i < gr->n; i++)
 			leak |= gr->runs[i]->leak.judged &&
-				gr->runs[i]->leak.verdict == LEAK_SUSPECTED;
+				gr->runs[i]->leak.verdict == VD_LEAK_SUSPECTED;
 		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak &&
 		    !nofit)
 			continue;
@@ -534,12 +535,12 @@ static void write_leaks(void)
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
 		const struct rd_leak *lk = &r->leak;
-		enum formats_leak v = lk->verdict;
+		enum verdict_leak v = lk->verdict;
 		if (!lk->judged)
 			continue;
-		if (v != LEAK_SUSPECTED && v != LEAK_ERROR &&
-		    v != LEAK_INCONCLUSIVE) {
-			judged += v == LEAK_NONE;
+		if (v != VD_LEAK_SUSPECTED && v != VD_LEAK_ERROR &&
+		    v != VD_LEAK_INCONCLUSIVE) {
+			judged += v == VD_LEAK_NONE;
 			continue;
 		}
 		if (named++ == 0)
@@ -550,20 +551,21 @@ static void write_leaks(void)
 			    "docs/metrics.md):\n\n");
 		out("- ");
 		run_name(r);
-		if (v == LEAK_ERROR) {
+		if (v == VD_LEAK_ERROR) {
 			out(": no verdict: ");
 			cell(lk->error, 200);
 			out("\n");
 			continue;
 		}
-		out(": **%s**, ", formats_leak_name(v));
+		out(": **%s**, ", verdict_leak_name(v));
 		slope_cell(&lk->per_request);
 		out(" MB per request, ");
 		slope_cell(&lk->per_minute);
 		out(" MB per minute (r² ");
 		numcell(lk->r2, 2);
-		out(")%s\n",
-		    v != LEAK_INCONCLUSIVE ? "" : ": more requests would tell");
+		out(")%s\n", v != VD_LEAK_INCONCLUSIVE
+				 ? ""
+				 : ": more requests would tell");
 	}
 	if (named > 0)
 		out("\n");
@@ -1699,7 +1701,7 @@ static void write_soaks(void)
 			out("memory was not sampled.\n");
 			continue;
 		}
-		out("**%s**", formats_leak_name(lk->verdict));
+		out("**%s**", verdict_leak_name(lk->verdict));
 		if (lk->error) {
 			out(": ");
 			cell(lk->error, 200);

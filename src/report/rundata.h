@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "formats.h"
+#include "verdict.h"
 #include "runkind.h"
 #include "stats.h"
 
@@ -70,8 +70,8 @@ struct rd_slope {
 /* agg's leak check of a run (docs/metrics.md). */
 struct rd_leak {
 	int judged; /* 0: no verdict (memory was not sampled) */
-	enum formats_leak
-	    verdict;	   /* LEAK_OTHER: a verdict this reader does not know */
+	enum verdict_leak
+	    verdict; /* VD_LEAK_OTHER: a verdict this reader does not know */
 	const char *error; /* why there is no verdict, or NULL */
 	struct rd_slope per_request, per_minute; /* MB */
 	double r2;

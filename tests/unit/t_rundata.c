@@ -550,7 +550,7 @@ static void test_run_figures(void)
 		CHECK_INT(r->failed[0].n, 2);
 	}
 	CHECK_INT(r->leak.judged, 1);
-	CHECK_INT(r->leak.verdict, LEAK_SUSPECTED);
+	CHECK_INT(r->leak.verdict, VD_LEAK_SUSPECTED);
 	CHECK_NEAR(r->leak.per_request.hi, 3, 0);
 	CHECK(isnan(r->leak.per_minute.lo)); /* no interval given */
 	CHECK_INT((int)r->ntimeline, 3);

@@ -1,0 +1,21 @@
+/* verdict: the verdicts' written names (verdict.h). */
+#include "verdict.h"
+
+#include <string.h>
+
+static const char *const leak_names[VD_LEAK_COUNT] = {
+    "insufficient data", "leak suspected", "no leak",
+    "inconclusive",	 "error",	   "other"};
+
+const char *verdict_leak_name(enum verdict_leak v)
+{
+	return v >= 0 && v < VD_LEAK_COUNT ? leak_names[v] : "other";
+}
+
+enum verdict_leak verdict_leak_of(const char *name)
+{
+	for (int i = 0; name != NULL && i < VD_LEAK_OTHER; i++)
+		if (strcmp(name, leak_names[i]) == 0)
+			return (enum verdict_leak)i;
+	return VD_LEAK_OTHER;
+}

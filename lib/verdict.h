@@ -1,0 +1,30 @@
+/* verdict: every verdict tokbench gives, as an enumeration, with the names
+ * it is written and read by: each name written once, here.  Tools and the
+ * report judge; this module only names (docs/metrics.md says how each
+ * verdict is reached, docs/run-json.md where it is written). */
+#ifndef TB_VERDICT_H
+#define TB_VERDICT_H
+
+/* agg's verdict on a run's memory over its requests (memory.leak.verdict,
+ * src/agg/memfig; docs/metrics.md): fewer than 8 points, a leak, none, an
+ * interval that holds the threshold, memory that fell (no verdict).
+ * VD_LEAK_OTHER is a reader's name for a verdict it does not know; agg
+ * never writes it. */
+enum verdict_leak {
+	VD_LEAK_FEW,
+	VD_LEAK_SUSPECTED,
+	VD_LEAK_NONE,
+	VD_LEAK_INCONCLUSIVE,
+	VD_LEAK_ERROR,
+	VD_LEAK_OTHER,
+	VD_LEAK_COUNT
+};
+
+/* The written name of a leak verdict ("insufficient data", "leak
+ * suspected", "no leak", "inconclusive", "error"); a static string. */
+const char *verdict_leak_name(enum verdict_leak v);
+/* The verdict of a written name; VD_LEAK_OTHER for NULL or an unknown
+ * name. */
+enum verdict_leak verdict_leak_of(const char *name);
+
+#endif
