@@ -7,6 +7,10 @@ static const char *const leak_names[VD_LEAK_COUNT] = {
     "insufficient data", "leak suspected", "no leak",
     "inconclusive",	 "error",	   "other"};
 
+static const char *const slo_names[] = {"held", "broke", "undecided"};
+
+#define NNAMES(a) (int)(sizeof(a) / sizeof *(a))
+
 const char *verdict_leak_name(enum verdict_leak v)
 {
 	return v >= 0 && v < VD_LEAK_COUNT ? leak_names[v] : "other";
@@ -18,4 +22,18 @@ enum verdict_leak verdict_leak_of(const char *name)
 		if (strcmp(name, leak_names[i]) == 0)
 			return (enum verdict_leak)i;
 	return VD_LEAK_OTHER;
+}
+
+const char *verdict_slo_name(enum verdict_slo v)
+{
+	return v >= 0 && v < NNAMES(slo_names) ? slo_names[v]
+					       : slo_names[VD_SLO_UNDECIDED];
+}
+
+enum verdict_slo verdict_slo_of(const char *name)
+{
+	for (int i = 0; name != NULL && i < NNAMES(slo_names); i++)
+		if (strcmp(name, slo_names[i]) == 0)
+			return (enum verdict_slo)i;
+	return VD_SLO_UNDECIDED;
 }

@@ -27,4 +27,16 @@ const char *verdict_leak_name(enum verdict_leak v);
  * name. */
 enum verdict_leak verdict_leak_of(const char *name);
 
+/* A service-level objective, or all of a run's, judged on a run (lib/slo;
+ * a run JSON's goodput.verdict and objectives' verdicts, a capacity
+ * level's): met, missed, or too few values to tell. */
+enum verdict_slo { VD_SLO_HELD, VD_SLO_BROKE, VD_SLO_UNDECIDED };
+
+/* The written name of an objective's verdict ("held", "broke",
+ * "undecided"); a static string. */
+const char *verdict_slo_name(enum verdict_slo v);
+/* The verdict of a written name; VD_SLO_UNDECIDED for NULL or a name it
+ * does not know. */
+enum verdict_slo verdict_slo_of(const char *name);
+
 #endif

@@ -496,7 +496,7 @@ static void write_objective(const struct slo_obj *o, const struct slo_result *r)
 		jw_num(&out, "value", r->value, 6);
 	else
 		jw_null(&out, "value"); /* none, or a failed request's */
-	jw_str(&out, "verdict", slo_state_name(r->st));
+	jw_str(&out, "verdict", verdict_slo_name(r->st));
 	jw_obj_close(&out);
 }
 
@@ -530,7 +530,7 @@ static void write_goodput(void)
 	for (i = 0; i < slo.n && slo.o[i].pct <= 0; i++)
 		;
 	if (i < slo.n)
-		jw_str(&out, "verdict", slo_state_name(lv.st));
+		jw_str(&out, "verdict", verdict_slo_name(lv.st));
 	else
 		jw_null(&out,
 			"verdict"); /* thresholds only: goodput, no verdict */

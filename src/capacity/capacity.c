@@ -17,6 +17,7 @@
 #include "jget.h"
 #include "runjson.h"
 #include "slo.h"
+#include "verdict.h"
 #include "help.h" /* generated from docs/capacity.md */
 
 #define MAX_LEVELS 64
@@ -33,7 +34,7 @@ static struct slo_set slo;
 struct level {
 	const char *path;
 	int users;
-	enum slo_state st;
+	enum verdict_slo st;
 	char why[256]; /* the worst objective described, or why undecided */
 	double att, att_lo, att_hi, rate, tps;
 	long met, n;
@@ -46,15 +47,6 @@ static void usage(int code)
 {
 	diag_usage(code, tool_synopsis,
 		   tool_help); /* both from docs/capacity.md */
-}
-
-static enum slo_state state_of(const char *s)
-{
-	if (s && strcmp(s, "held") == 0)
-		return SLO_HELD;
-	if (s && strcmp(s, "broke") == 0)
-		return SLO_BROKE;
-	return SLO_UNDECIDED;
 }
 
 /* Why the level broke or is undecided: its worst objective. */
@@ -72,7 +64,7 @@ static void explain(struct level *L, const cJSON *gp)
 		if (m < 0 || worst == NULL || name == NULL ||
 		    strcmp(name, worst) != 0)
 			continue;
-		if (L->st == SLO_UNDECIDED)
+		if (L->st == VD_SLO_UNDECIDED)
 			snprintf(L->why, sizeof L->why,
 				 "%s has %.0f of the %.0f values "
 				 "it needs",
@@ -127,7 +119,7 @@ static void read_level(const char *path, struct level *L)
 	check_objectives(path, gp);
 	L->path = path;
 	L->users = (int)jget_path_num(doc, "run.config.concurrency", 0);
-	L->st = state_of(jget_str(gp, "verdict"));
+	L->st = verdict_slo_of(jget_str(gp, "verdict"));
 	L->att = jget_num(gp, "fraction", 0);
 	L->att_lo = jget_num(gp, "ci95_lo", 0);
 	L->att_hi = jget_num(gp, "ci95_hi", 1);
@@ -148,7 +140,7 @@ static void say_level(const struct level *L)
 	diag_warn(
 	    "%d user%s: %s%s%s; attainment %.0f %% (%.0f-%.0f %%, %ld of %ld); "
 	    "goodput %.2f requests/s, %.1f tokens/s",
-	    L->users, L->users == 1 ? "" : "s", slo_state_name(L->st),
+	    L->users, L->users == 1 ? "" : "s", verdict_slo_name(L->st),
 	    L->why[0] ? ": " : "", L->why, 100 * L->att, 100 * L->att_lo,
 	    100 * L->att_hi, L->met, L->n, L->rate, L->tps);
 }

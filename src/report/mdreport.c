@@ -1485,13 +1485,13 @@ static void c_cl_users(const struct md_at *at)
 }
 static void c_cl_verdict(const struct md_at *at)
 {
-	out("%s", slo_state_name((enum slo_state)cl_of(at)->st));
+	out("%s", verdict_slo_name(cl_of(at)->st));
 }
 static void c_cl_worst(const struct md_at *at)
 {
 	const struct rd_caplv *l = cl_of(at);
 
-	cell(l->st != SLO_HELD && l->worst ? l->worst : "", 80);
+	cell(l->st != VD_SLO_HELD && l->worst ? l->worst : "", 80);
 }
 static void c_cl_att(const struct md_at *at)
 {

@@ -307,7 +307,7 @@ struct rd_loads {
 struct rd_caplv {
 	int users;
 	const struct rd_run *run;
-	int st;		   /* enum slo_state: held, broke, undecided */
+	enum verdict_slo st;
 	const char *worst; /* the objective that broke it (or undecided) */
 	double value, bound, pct;   /* that objective's percentile and bound */
 	int metric;		    /* its enum slo_metric; -1 unknown */

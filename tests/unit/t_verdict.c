@@ -21,8 +21,21 @@ static void test_leak(void)
 	CHECK_INT(verdict_leak_of(NULL), VD_LEAK_OTHER);
 }
 
+/* An objective's verdict names (a run JSON's), both ways. */
+static void test_slo(void)
+{
+	for (int v = VD_SLO_HELD; v <= VD_SLO_UNDECIDED; v++)
+		CHECK_INT(verdict_slo_of(verdict_slo_name((enum verdict_slo)v)),
+			  v);
+	CHECK_STR(verdict_slo_name(VD_SLO_BROKE), "broke");
+	CHECK_INT(verdict_slo_of("held"), VD_SLO_HELD);
+	CHECK_INT(verdict_slo_of(NULL), VD_SLO_UNDECIDED);
+	CHECK_INT(verdict_slo_of("melted"), VD_SLO_UNDECIDED);
+}
+
 int main(void)
 {
 	RUN(test_leak);
+	RUN(test_slo);
 	return DONE();
 }
