@@ -9,6 +9,8 @@ static const char *const leak_names[VD_LEAK_COUNT] = {
 
 static const char *const slo_names[] = {"held", "broke", "undecided"};
 
+static const char *const check_names[] = {"ok", "FAIL", "n/a"};
+
 #define NNAMES(a) (int)(sizeof(a) / sizeof *(a))
 
 const char *verdict_leak_name(enum verdict_leak v)
@@ -36,4 +38,10 @@ enum verdict_slo verdict_slo_of(const char *name)
 		if (strcmp(name, slo_names[i]) == 0)
 			return (enum verdict_slo)i;
 	return VD_SLO_UNDECIDED;
+}
+
+const char *verdict_check_name(enum verdict_check v)
+{
+	return v >= 0 && v < NNAMES(check_names) ? check_names[v]
+						 : check_names[VD_CHECK_NA];
 }

@@ -39,4 +39,12 @@ const char *verdict_slo_name(enum verdict_slo v);
  * does not know. */
 enum verdict_slo verdict_slo_of(const char *name);
 
+/* One check of check-server's battery (src/srvcheck; docs/srvcheck.md):
+ * tokbench's figure is right for the server, is not, or the server gives
+ * nothing to check it against. */
+enum verdict_check { VD_CHECK_OK, VD_CHECK_FAIL, VD_CHECK_NA };
+
+/* "ok", "FAIL", "n/a"; a static string. */
+const char *verdict_check_name(enum verdict_check v);
+
 #endif

@@ -33,9 +33,18 @@ static void test_slo(void)
 	CHECK_INT(verdict_slo_of("melted"), VD_SLO_UNDECIDED);
 }
 
+/* check-server's verdict of a check, as its lines print it. */
+static void test_check(void)
+{
+	CHECK_STR(verdict_check_name(VD_CHECK_OK), "ok");
+	CHECK_STR(verdict_check_name(VD_CHECK_FAIL), "FAIL");
+	CHECK_STR(verdict_check_name(VD_CHECK_NA), "n/a");
+}
+
 int main(void)
 {
 	RUN(test_leak);
 	RUN(test_slo);
+	RUN(test_check);
 	return DONE();
 }
