@@ -9,6 +9,9 @@ static const char *const leak_names[VD_LEAK_COUNT] = {
 
 static const char *const slo_names[] = {"held", "broke", "undecided"};
 
+static const char *const quality_names[] = {"not measured", "reference",
+					    "within budget", "exceeds budget"};
+
 static const char *const check_names[] = {"ok", "FAIL", "n/a"};
 
 #define NNAMES(a) (int)(sizeof(a) / sizeof *(a))
@@ -38,6 +41,13 @@ enum verdict_slo verdict_slo_of(const char *name)
 		if (strcmp(name, slo_names[i]) == 0)
 			return (enum verdict_slo)i;
 	return VD_SLO_UNDECIDED;
+}
+
+const char *verdict_quality_name(enum verdict_quality v)
+{
+	return v >= 0 && v < NNAMES(quality_names)
+		   ? quality_names[v]
+		   : quality_names[VD_Q_UNMEASURED];
 }
 
 const char *verdict_check_name(enum verdict_check v)

@@ -39,6 +39,19 @@ const char *verdict_slo_name(enum verdict_slo v);
  * does not know. */
 enum verdict_slo verdict_slo_of(const char *name);
 
+/* A quantization's graded accuracy against its model's reference
+ * (src/report/quality; docs/metrics.md, Quality budget). */
+enum verdict_quality {
+	VD_Q_UNMEASURED, /* not compared: rd_qcmp.why_not says why */
+	VD_Q_REFERENCE,	 /* it is the reference */
+	VD_Q_WITHIN,	 /* within the quality budget */
+	VD_Q_EXCEEDS	 /* beyond it: never picked (src/report/decide) */
+};
+
+/* "not measured", "reference", "within budget", "exceeds budget"; a
+ * static string. */
+const char *verdict_quality_name(enum verdict_quality v);
+
 /* One check of check-server's battery (src/srvcheck; docs/srvcheck.md):
  * tokbench's figure is right for the server, is not, or the server gives
  * nothing to check it against. */

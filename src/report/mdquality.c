@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "md.h"
+#include "verdict.h"
 
 int mdq_measured(const struct rd_set *s)
 {
@@ -29,20 +30,23 @@ static void p_text(jw *w, double p)
 		md_out(w, "%.3f", p);
 }
 
-static const char *verdict_word(const struct rd_qcmp *q)
+/* The verdict as the table words it: its name (bold beyond the budget),
+ * then what the test found: "within budget (no significant loss)". */
+static void verdict_text(jw *w, const struct rd_qcmp *q)
 {
-	switch (q->verdict) {
-	case RD_Q_REFERENCE: return "reference";
-	case RD_Q_WITHIN:
-		return q->diff > 0   ? "within budget (better)"
-		       : q->drop > 0 ? "within budget (no significant loss)"
-				     : "within budget (a tie)";
-	case RD_Q_EXCEEDS:
-		return q->diff < 0
-			   ? "**exceeds budget** (significantly worse)"
-			   : "**exceeds budget** (too many points below)";
-	default: return "not measured";
-	}
+	const char *name = verdict_quality_name(q->verdict);
+
+	if (q->verdict == VD_Q_WITHIN)
+		md_out(w, "%s (%s)", name,
+		       q->diff > 0   ? "better"
+		       : q->drop > 0 ? "no significant loss"
+				     : "a tie");
+	else if (q->verdict == VD_Q_EXCEEDS)
+		md_out(w, "**%s** (%s)", name,
+		       q->diff < 0 ? "significantly worse"
+				   : "too many points below");
+	else
+		md_out(w, "%s", name);
 }
 
 void mdq_beside(jw *w, const struct rd_group *g)
@@ -55,9 +59,9 @@ void mdq_beside(jw *w, const struct rd_group *g)
 	}
 	md_out(w, "; graded accuracy ");
 	accuracy(w, &g->graded);
-	if (q->verdict == RD_Q_REFERENCE) {
+	if (q->verdict == VD_Q_REFERENCE) {
 		md_out(w, ", the quality reference");
-	} else if (q->verdict == RD_Q_WITHIN) {
+	} else if (q->verdict == VD_Q_WITHIN) {
 		md_out(w, ", within the quality budget against ");
 		md_cell(w, q->ref->key, 120);
 		md_out(w, " (%.1f points %s, %d items)", fabs(q->drop),
@@ -166,8 +170,8 @@ static void c_verdict(const struct md_at *at)
 {
 	const struct rd_qcmp *q = q_of(at);
 
-	md_out(at->w, "%s", verdict_word(q));
-	if (q->verdict == RD_Q_UNMEASURED && q->why_not) {
+	verdict_text(at->w, q);
+	if (q->verdict == VD_Q_UNMEASURED && q->why_not) {
 		md_out(at->w, ": ");
 		md_cell(at->w, q->why_not, 200);
 	}
@@ -327,7 +331,7 @@ static void model_table(jw *w, const struct rd_set *s, const char *m)
 
 	for (int i = 0; i < s->ng; i++)
 		if (!strcmp(rd_model_of(s, &s->g[i]), m) &&
-		    s->g[i].qcmp.verdict == RD_Q_REFERENCE)
+		    s->g[i].qcmp.verdict == VD_Q_REFERENCE)
 			ref = &s->g[i];
 	md_out(w, "### ");
 	md_cell(w, m, 120);

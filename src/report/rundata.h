@@ -351,14 +351,6 @@ struct rd_graded {
 	double acc, lo, hi; /* correct / checked, its 95 % Wilson interval */
 };
 
-/* A candidate's quality against its model's reference. */
-enum rd_qverdict {
-	RD_Q_UNMEASURED, /* not compared: rd_qcmp.why_not says why */
-	RD_Q_REFERENCE,	 /* it is the reference */
-	RD_Q_WITHIN,	 /* within RD_QUALITY_BUDGET */
-	RD_Q_EXCEEDS	 /* beyond it: never picked (lib/decide) */
-};
-
 /* The quality budget (docs/metrics.md, Quality budget): a candidate is
  * within it when its graded accuracy is not significantly below its
  * reference's (exact McNemar, Holm-adjusted p >= 0.05, or the candidate
@@ -382,7 +374,7 @@ struct rd_qcmp {
 	double p, p_adj; /* McNemar's exact p; Holm's over the set's
 			  * quality tests; -1 untested */
 	int diff;	 /* +1 significantly better, -1 worse, 0 tie */
-	enum rd_qverdict verdict;
+	enum verdict_quality verdict;
 };
 
 struct rd_group {
@@ -580,7 +572,7 @@ int rd_quality(struct rd_set *s);
 void rd_agreement(struct rd_group *g);
 
 /* Whether a group may be picked as far as quality goes: its verdict is
- * not RD_Q_EXCEEDS (not measured may be picked, and is said so). */
+ * not VD_Q_EXCEEDS (not measured may be picked, and is said so). */
 int rd_quality_ok(const struct rd_group *g);
 
 /* Whether the machine's swap grew past RD_NOFIT_GB during a group's

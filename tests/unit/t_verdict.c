@@ -33,6 +33,15 @@ static void test_slo(void)
 	CHECK_INT(verdict_slo_of("melted"), VD_SLO_UNDECIDED);
 }
 
+/* A quantization's quality verdict, as the report's tables name it. */
+static void test_quality(void)
+{
+	CHECK_STR(verdict_quality_name(VD_Q_UNMEASURED), "not measured");
+	CHECK_STR(verdict_quality_name(VD_Q_REFERENCE), "reference");
+	CHECK_STR(verdict_quality_name(VD_Q_WITHIN), "within budget");
+	CHECK_STR(verdict_quality_name(VD_Q_EXCEEDS), "exceeds budget");
+}
+
 /* check-server's verdict of a check, as its lines print it. */
 static void test_check(void)
 {
@@ -45,6 +54,7 @@ int main(void)
 {
 	RUN(test_leak);
 	RUN(test_slo);
+	RUN(test_quality);
 	RUN(test_check);
 	return DONE();
 }
