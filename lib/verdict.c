@@ -43,6 +43,11 @@ enum verdict_slo verdict_slo_of(const char *name)
 	return VD_SLO_UNDECIDED;
 }
 
+const char *verdict_cmp_name(enum verdict_cmp v)
+{
+	return v == VD_BETTER ? "better" : v == VD_WORSE ? "worse" : "tie";
+}
+
 const char *verdict_quality_name(enum verdict_quality v)
 {
 	return v >= 0 && v < NNAMES(quality_names)

@@ -39,6 +39,15 @@ const char *verdict_slo_name(enum verdict_slo v);
  * does not know. */
 enum verdict_slo verdict_slo_of(const char *name);
 
+/* A paired comparison of a candidate with a baseline (the report's
+ * rd_cmp, after Holm's correction) or of a quantization's graded answers
+ * with its reference's (McNemar): significantly worse, no significant
+ * difference, significantly better. */
+enum verdict_cmp { VD_WORSE = -1, VD_TIE = 0, VD_BETTER = 1 };
+
+/* "worse", "tie", "better"; a static string. */
+const char *verdict_cmp_name(enum verdict_cmp v);
+
 /* A quantization's graded accuracy against its model's reference
  * (src/report/quality; docs/metrics.md, Quality budget). */
 enum verdict_quality {

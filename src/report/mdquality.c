@@ -38,13 +38,13 @@ static void verdict_text(jw *w, const struct rd_qcmp *q)
 
 	if (q->verdict == VD_Q_WITHIN)
 		md_out(w, "%s (%s)", name,
-		       q->diff > 0   ? "better"
-		       : q->drop > 0 ? "no significant loss"
-				     : "a tie");
+		       q->diff == VD_BETTER ? verdict_cmp_name(VD_BETTER)
+		       : q->drop > 0	    ? "no significant loss"
+					    : "a tie");
 	else if (q->verdict == VD_Q_EXCEEDS)
 		md_out(w, "**%s** (%s)", name,
-		       q->diff < 0 ? "significantly worse"
-				   : "too many points below");
+		       q->diff == VD_WORSE ? "significantly worse"
+					   : "too many points below");
 	else
 		md_out(w, "%s", name);
 }

@@ -153,7 +153,7 @@ static void say_interactive(const struct decide_pick *p)
 		    "below) has decode TPS on the common workload.\n");
 		return;
 	}
-	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == 0) {
+	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == VD_TIE) {
 		cell(p->best->key, 120);
 		out(" and ");
 		cell(p->next->key, 120);
@@ -1764,15 +1764,20 @@ static void c_br_ratio(const struct md_at *at)
 	numcell(r->c / r->b, 2);
 	out("%s", isfinite(r->c / r->b) ? "×" : "");
 }
+/* The comparison's verdict, better or worse in bold; "untested" when it
+ * has none (not compared, too few pairs, or one figure per run). */
 static void c_br_verdict(const struct md_at *at)
 {
 	const struct rd_cmp *x = br_of(at)->x;
 
-	out("%s", x == NULL		       ? "one figure per run: untested"
-		  : x->why_not || x->p_adj < 0 ? "untested"
-		  : x->verdict > 0	       ? "**better**"
-		  : x->verdict < 0	       ? "**worse**"
-					       : "tie");
+	if (x == NULL)
+		out("one figure per run: untested");
+	else if (x->why_not || x->p_adj < 0)
+		out("untested");
+	else if (x->verdict == VD_TIE)
+		out("%s", verdict_cmp_name(x->verdict));
+	else
+		out("**%s**", verdict_cmp_name(x->verdict));
 }
 
 static const struct md_col base_cols[] = {

@@ -225,8 +225,9 @@ static int verdicts(struct rd_set *s)
 			continue;
 		q->p_adj = adj[i];
 		if (q->p_adj < 0.05)
-			q->diff = q->cand_only > q->ref_only ? 1 : -1;
-		q->verdict = q->diff < 0 || q->drop > RD_QUALITY_BUDGET
+			q->diff =
+			    q->cand_only > q->ref_only ? VD_BETTER : VD_WORSE;
+		q->verdict = q->diff == VD_WORSE || q->drop > RD_QUALITY_BUDGET
 				 ? VD_Q_EXCEEDS
 				 : VD_Q_WITHIN;
 	}

@@ -19,6 +19,7 @@
 #include "quant.h"
 #include "runjson.h"
 #include "runpath.h"
+#include "verdict.h"
 
 static double num(const cJSON *o, const char *path)
 {
@@ -1101,12 +1102,13 @@ void rd_holm(struct rd_cmp *const *c, size_t n)
 	for (i = 0; i < n; i++) {
 		struct rd_cmp *x = c[i];
 		x->p_adj = p && adj ? adj[i] : (x->r.p >= 0 ? 1 : -1);
-		x->verdict = 0;
+		x->verdict = VD_TIE;
 		if (x->p_adj >= 0 && x->p_adj < 0.05 &&
 		    (x->r.lo > 1 || x->r.hi < 1) &&
 		    fabs(x->r.ratio - 1) >= RD_TIE_MARGIN)
-			x->verdict =
-			    (x->r.ratio > 1) == x->higher_better ? 1 : -1;
+			x->verdict = (x->r.ratio > 1) == x->higher_better
+					 ? VD_BETTER
+					 : VD_WORSE;
 	}
 	free(p);
 	free(adj);

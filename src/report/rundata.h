@@ -370,10 +370,10 @@ struct rd_qcmp {
 	int ref_only;		    /* right in the reference only */
 	int cand_only;		    /* right in the candidate only */
 	double ref_acc, cand_acc;   /* over the paired items (0..1) */
-	double drop;	 /* (ref_acc - cand_acc) in points; < 0: better */
-	double p, p_adj; /* McNemar's exact p; Holm's over the set's
-			  * quality tests; -1 untested */
-	int diff;	 /* +1 significantly better, -1 worse, 0 tie */
+	double drop;	       /* (ref_acc - cand_acc) in points; < 0: better */
+	double p, p_adj;       /* McNemar's exact p; Holm's over the set's
+				* quality tests; -1 untested */
+	enum verdict_cmp diff; /* McNemar after Holm: better, worse, tie */
 	enum verdict_quality verdict;
 };
 
@@ -528,8 +528,8 @@ struct rd_cmp {
 	int by_prompt;	      /* a run had no per_request: its prompts'
 			       * means were paired instead of requests */
 	int higher_better;
-	const char *why_not; /* non-NULL: not compared, and why */
-	int verdict;	     /* +1 better, -1 worse, 0 tie (after rd_holm) */
+	const char *why_not;	  /* non-NULL: not compared, and why */
+	enum verdict_cmp verdict; /* after rd_holm */
 };
 
 /* Compares groups a and b on their runs of workload wl at users c, paired

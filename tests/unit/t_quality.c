@@ -190,7 +190,7 @@ static void test_graded_and_pairs(void)
 	CHECK_INT(q8->qcmp.cand_only, 1);
 	CHECK_NEAR(q8->qcmp.drop, 0, 1e-12);
 	CHECK_NEAR(q8->qcmp.p, 1, 0);
-	CHECK_INT(q8->qcmp.diff, 0);
+	CHECK_INT(q8->qcmp.diff, VD_TIE);
 	CHECK_INT(q8->qcmp.verdict, VD_Q_WITHIN);
 	/* Q6_K: the split item left out; 18 vs 17 of 19 */
 	CHECK_INT(q6->qcmp.items, 19);
@@ -204,8 +204,8 @@ static void test_graded_and_pairs(void)
 	CHECK_NEAR(q4->qcmp.p, 2.0 / 64, 1e-12);
 	CHECK_NEAR(q4->qcmp.p_adj, 0.09375, 1e-12);
 	CHECK_NEAR(q8->qcmp.p_adj, 1, 0);
-	CHECK_INT(q2->qcmp.diff, -1); /* significantly worse */
-	CHECK_INT(q4->qcmp.diff, 0);  /* not significant after Holm ... */
+	CHECK_INT(q2->qcmp.diff, VD_WORSE);
+	CHECK_INT(q4->qcmp.diff, VD_TIE); /* not significant after Holm ... */
 	CHECK_NEAR(q4->qcmp.drop, 30, 1e-9);
 	CHECK_INT(q4->qcmp.verdict, VD_Q_EXCEEDS); /* ... but 30 points below */
 	CHECK_INT(q6->qcmp.verdict, VD_Q_EXCEEDS); /* 5.26 > 5 */

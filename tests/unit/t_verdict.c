@@ -33,6 +33,15 @@ static void test_slo(void)
 	CHECK_INT(verdict_slo_of("melted"), VD_SLO_UNDECIDED);
 }
 
+/* A paired comparison's verdict. */
+static void test_cmp(void)
+{
+	CHECK_STR(verdict_cmp_name(VD_BETTER), "better");
+	CHECK_STR(verdict_cmp_name(VD_WORSE), "worse");
+	CHECK_STR(verdict_cmp_name(VD_TIE), "tie");
+	CHECK_INT(VD_TIE, 0); /* a comparison zeroed is a tie until tested */
+}
+
 /* A quantization's quality verdict, as the report's tables name it. */
 static void test_quality(void)
 {
@@ -54,6 +63,7 @@ int main(void)
 {
 	RUN(test_leak);
 	RUN(test_slo);
+	RUN(test_cmp);
 	RUN(test_quality);
 	RUN(test_check);
 	return DONE();
