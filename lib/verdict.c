@@ -12,6 +12,8 @@ static const char *const slo_names[] = {"held", "broke", "undecided"};
 static const char *const quality_names[] = {"not measured", "reference",
 					    "within budget", "exceeds budget"};
 
+static const char *const outcome_names[] = {"ok", "failed", "skipped", "other"};
+
 static const char *const check_names[] = {"ok", "FAIL", "n/a"};
 
 #define NNAMES(a) (int)(sizeof(a) / sizeof *(a))
@@ -53,6 +55,21 @@ const char *verdict_quality_name(enum verdict_quality v)
 	return v >= 0 && v < NNAMES(quality_names)
 		   ? quality_names[v]
 		   : quality_names[VD_Q_UNMEASURED];
+}
+
+const char *verdict_outcome_name(enum verdict_outcome v)
+{
+	return v >= 0 && v < NNAMES(outcome_names)
+		   ? outcome_names[v]
+		   : outcome_names[VD_OUT_OTHER];
+}
+
+enum verdict_outcome verdict_outcome_of(const char *name)
+{
+	for (int i = 0; name != NULL && i < VD_OUT_OTHER; i++)
+		if (strcmp(name, outcome_names[i]) == 0)
+			return (enum verdict_outcome)i;
+	return VD_OUT_OTHER;
 }
 
 const char *verdict_check_name(enum verdict_check v)

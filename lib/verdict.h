@@ -61,6 +61,17 @@ enum verdict_quality {
  * static string. */
 const char *verdict_quality_name(enum verdict_quality v);
 
+/* How a workload of a plan's entry ended (make matrix: an outcomes
+ * file's "status", written by scripts/matrix.sh; docs/workflows.md).
+ * VD_OUT_OTHER is a reader's name for a status it does not know. */
+enum verdict_outcome { VD_OUT_OK, VD_OUT_FAILED, VD_OUT_SKIPPED, VD_OUT_OTHER };
+
+/* "ok", "failed", "skipped" ("other"); a static string. */
+const char *verdict_outcome_name(enum verdict_outcome v);
+/* The outcome of a written name; VD_OUT_OTHER for NULL or an unknown
+ * name. */
+enum verdict_outcome verdict_outcome_of(const char *name);
+
 /* One check of check-server's battery (src/srvcheck; docs/srvcheck.md):
  * tokbench's figure is right for the server, is not, or the server gives
  * nothing to check it against. */

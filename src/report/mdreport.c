@@ -1966,14 +1966,16 @@ static void c_oc_outcome(const struct md_at *at)
 {
 	const struct rd_outcome *o = oc_of(at);
 
-	if (!strcmp(o->status, "ok"))
-		out("ok");
-	else if (!strcmp(o->status, "failed"))
-		out("**failed** (exit %d)%s", o->exit, o->why[0] ? ": " : "");
-	else
-		out("%s%s", o->status, o->why[0] ? ": " : "");
-	if (strcmp(o->status, "ok") != 0)
-		cell(o->why, 320);
+	if (o->st == VD_OUT_OK) {
+		out("%s", verdict_outcome_name(o->st));
+		return;
+	}
+	if (o->st == VD_OUT_FAILED)
+		out("**%s** (exit %d)", verdict_outcome_name(o->st), o->exit);
+	else /* skipped, or a status this reader does not know: as written */
+		out("%s", o->status);
+	out("%s", o->why[0] ? ": " : "");
+	cell(o->why, 320);
 }
 
 static const struct md_col outcome_cols[] = {
@@ -1993,7 +1995,7 @@ static void write_plan_outcomes(void)
 	if (S->nout == 0)
 		return;
 	for (i = 0; i < S->nout; i++)
-		bad += strcmp(S->out[i].status, "ok") != 0;
+		bad += S->out[i].st != VD_OUT_OK;
 	out("## Plan outcomes\n\nEvery workload of every entry as `make "
 	    "matrix` ran it: a "
 	    "workload that failed marks its entry, and the ones after it ran "

@@ -305,6 +305,7 @@ static int add_outcome(struct rd_set *s, const char *line)
 	jget_copy(o->entry, sizeof o->entry, j, "entry");
 	jget_copy(o->workload, sizeof o->workload, j, "workload");
 	jget_copy(o->status, sizeof o->status, j, "status");
+	o->st = verdict_outcome_of(jget_str(j, "status"));
 	jget_copy(o->why, sizeof o->why, j, "why");
 	o->exit = (int)jget_num(j, "exit", 0);
 	cJSON_Delete(j);

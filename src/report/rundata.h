@@ -412,6 +412,7 @@ struct rd_group {
  * directory's *.outcomes.ndjson (docs/workflows.md). */
 struct rd_outcome {
 	char plan[64], entry[64], workload[48], status[16], why[320];
+	enum verdict_outcome st; /* status read; VD_OUT_OTHER: shown as is */
 	int exit;
 };
 

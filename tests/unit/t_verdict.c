@@ -51,6 +51,20 @@ static void test_quality(void)
 	CHECK_STR(verdict_quality_name(VD_Q_EXCEEDS), "exceeds budget");
 }
 
+/* A plan workload's outcome, as matrix.sh writes it and the report reads
+ * it. */
+static void test_outcome(void)
+{
+	for (int v = VD_OUT_OK; v < VD_OUT_OTHER; v++)
+		CHECK_INT(verdict_outcome_of(
+			      verdict_outcome_name((enum verdict_outcome)v)),
+			  v);
+	CHECK_STR(verdict_outcome_name(VD_OUT_FAILED), "failed");
+	CHECK_INT(verdict_outcome_of("skipped"), VD_OUT_SKIPPED);
+	CHECK_INT(verdict_outcome_of("OK"), VD_OUT_OTHER);
+	CHECK_INT(verdict_outcome_of(NULL), VD_OUT_OTHER);
+}
+
 /* check-server's verdict of a check, as its lines print it. */
 static void test_check(void)
 {
@@ -65,6 +79,7 @@ int main(void)
 	RUN(test_slo);
 	RUN(test_cmp);
 	RUN(test_quality);
+	RUN(test_outcome);
 	RUN(test_check);
 	return DONE();
 }
