@@ -15,6 +15,7 @@
 #include "formats.h"
 #include "md.h"
 #include "mdquality.h"
+#include "runkind.h"
 #include "verdict.h"
 
 #define OUTPUT_CHARS 300
@@ -1384,7 +1385,7 @@ static void c_load_rep(const struct md_at *at)
 }
 static void c_load_cache(const struct md_at *at)
 {
-	out("%s", load_of(at)->cache);
+	out("%s", runkind_cache_str(load_of(at)->cache));
 }
 static void c_load_resident(const struct md_at *at)
 {

@@ -285,13 +285,13 @@ struct rd_mix {
 
 /* One load of a series (make load). */
 struct rd_load {
-	int rep;	   /* 1, 2, ... */
-	double seconds;	   /* the client's; NAN when it failed */
-	double server_s;   /* the server's own; NAN when not told */
-	const char *cache; /* cold, warm, partial, unknown */
-	double resident;   /* the model file's share in the page cache
-			    * before it; NAN unknown */
-	const char *error; /* a failed load's message, else NULL */
+	int rep;	     /* 1, 2, ... */
+	double seconds;	     /* the client's; NAN when it failed */
+	double server_s;     /* the server's own; NAN when not told */
+	enum rk_cache cache; /* cold, warm, partial, unknown */
+	double resident;     /* the model file's share in the page cache
+			      * before it; NAN unknown */
+	const char *error;   /* a failed load's message, else NULL */
 };
 
 struct rd_loads {
