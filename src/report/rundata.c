@@ -301,6 +301,7 @@ static int add_outcome(struct rd_set *s, const char *line)
 	}
 	s->out = grown;
 	o = &s->out[s->nout++];
+	memset(o, 0, sizeof *o); /* a field the line lacks stays empty */
 	jget_copy(o->plan, sizeof o->plan, j, "plan");
 	jget_copy(o->entry, sizeof o->entry, j, "entry");
 	jget_copy(o->workload, sizeof o->workload, j, "workload");
