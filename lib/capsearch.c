@@ -12,9 +12,9 @@ static void bounds(const struct cap_level *lv, int n, int *lo, int *hi)
 	*lo = 0;
 	*hi = 0;
 	for (i = 0; i < n; i++) {
-		if (lv[i].st == SLO_HELD && lv[i].users > *lo)
+		if (lv[i].st == VD_SLO_HELD && lv[i].users > *lo)
 			*lo = lv[i].users;
-		if (lv[i].st == SLO_BROKE && (*hi == 0 || lv[i].users < *hi))
+		if (lv[i].st == VD_SLO_BROKE && (*hi == 0 || lv[i].users < *hi))
 			*hi = lv[i].users;
 	}
 }
@@ -35,7 +35,7 @@ void cap_next(const struct cap_level *lv, int n, int max_users,
 
 	memset(out, 0, sizeof *out);
 	bounds(lv, n, &lo, &hi);
-	if (n > 0 && lv[n - 1].st == SLO_UNDECIDED) {
+	if (n > 0 && lv[n - 1].st == VD_SLO_UNDECIDED) {
 		for (i = 0; i < n; i++)
 			last_tries += lv[i].users == lv[n - 1].users;
 		if (last_tries >= 2) {

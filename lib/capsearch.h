@@ -4,11 +4,12 @@
 #define TB_CAPSEARCH_H
 
 #include "slo.h"
+#include "verdict.h"
 
 /* A level tried: its users and what the objectives came to there. */
 struct cap_level {
 	int users;
-	enum slo_state st;
+	enum verdict_slo st;
 };
 
 enum cap_action {

@@ -28,6 +28,7 @@
 #include "statjson.h"
 #include "stats.h"
 #include "units.h"
+#include "verdict.h"
 #include "help.h" /* generated from docs/agg.md */
 
 #define MAX_PCT 16
@@ -502,7 +503,7 @@ static void write_objective(const struct slo_obj *o, const struct slo_result *r)
 		jw_num(&out, "value", r->value, 6);
 	else
 		jw_null(&out, "value"); /* none, or a failed request's */
-	jw_str(&out, "verdict", slo_state_name(r->st));
+	jw_str(&out, "verdict", verdict_slo_name(r->st));
 	jw_obj_close(&out);
 }
 
@@ -536,7 +537,7 @@ static void write_goodput(void)
 	for (i = 0; i < slo.n && slo.o[i].pct <= 0; i++)
 		;
 	if (i < slo.n)
-		jw_str(&out, "verdict", slo_state_name(lv.st));
+		jw_str(&out, "verdict", verdict_slo_name(lv.st));
 	else
 		jw_null(&out,
 			"verdict"); /* thresholds only: goodput, no verdict */
@@ -657,7 +658,7 @@ static void write_leak(size_t nm)
 	jw_arr_close(&out);
 	jw_num(&out, "threshold_mb_per_request", leak_lim.mb_per_request, 3);
 	jw_num(&out, "threshold_mb_per_minute", leak_lim.mb_per_minute, 3);
-	jw_str(&out, "verdict", formats_leak_name(lk.verdict));
+	jw_str(&out, "verdict", verdict_leak_name(lk.verdict));
 	if (lk.error[0]) {
 		jw_str(&out, "error", lk.error);
 		diag_warn("memory: %s", lk.error);

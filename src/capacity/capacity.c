@@ -18,6 +18,7 @@
 #include "jget.h"
 #include "runjson.h"
 #include "slo.h"
+#include "verdict.h"
 #include "help.h" /* generated from docs/capacity.md */
 
 #define MAX_LEVELS 64
@@ -40,7 +41,7 @@ static struct slo_set slo;
 struct level {
 	const char *path;
 	int users;
-	enum slo_state st;
+	enum verdict_slo st;
 	char why[256]; /* the worst objective described, or why undecided */
 	double att, att_lo, att_hi, rate, tps;
 	double e2e_p50; /* the knee's latency (a rate search) */
@@ -54,15 +55,6 @@ static void usage(int code)
 {
 	diag_usage(code, tool_synopsis,
 		   tool_help); /* both from docs/capacity.md */
-}
-
-static enum slo_state state_of(const char *s)
-{
-	if (s && strcmp(s, "held") == 0)
-		return SLO_HELD;
-	if (s && strcmp(s, "broke") == 0)
-		return SLO_BROKE;
-	return SLO_UNDECIDED;
 }
 
 /* A level in words: "3 users", "1 user", "0.3 requests/s". */
@@ -120,7 +112,7 @@ static void explain(struct level *L, const cJSON *gp)
 		if (m < 0 || worst == NULL || name == NULL ||
 		    strcmp(name, worst) != 0)
 			continue;
-		if (L->st == SLO_UNDECIDED)
+		if (L->st == VD_SLO_UNDECIDED)
 			snprintf(L->why, sizeof L->why,
 				 "%s has %.0f of the %.0f values "
 				 "it needs",
@@ -175,7 +167,7 @@ static void read_level(const char *path, struct level *L)
 	L->users = users_of(path, doc);
 	check_objectives(path, gp);
 	L->path = path;
-	L->st = state_of(jget_str(gp, "verdict"));
+	L->st = verdict_slo_of(jget_str(gp, "verdict"));
 	L->att = jget_num(gp, "fraction", 0);
 	L->att_lo = jget_num(gp, "ci95_lo", 0);
 	L->att_hi = jget_num(gp, "ci95_hi", 1);
@@ -198,7 +190,7 @@ static void say_level(const struct level *L)
 	diag_warn("%s: %s%s%s; attainment %.0f %% (%.0f-%.0f %%, %ld of %ld); "
 		  "goodput %.2f requests/s, %.1f tokens/s%s",
 		  level_name(L->users, name, sizeof name),
-		  slo_state_name(L->st), L->why[0] ? ": " : "", L->why,
+		  verdict_slo_name(L->st), L->why[0] ? ": " : "", L->why,
 		  100 * L->att, 100 * L->att_lo, 100 * L->att_hi, L->met, L->n,
 		  L->rate, L->tps, e2e);
 }

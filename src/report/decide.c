@@ -66,8 +66,8 @@ int decide_cap_tied(const struct rd_capacity *a, const struct rd_capacity *b,
 	for (i = 0; i < a->n; i++) {
 		const struct rd_caplv *x = &a->lv[i];
 		const struct rd_caplv *y = decide_cap_level(b, x->users);
-		if (y == NULL || x->st == SLO_UNDECIDED ||
-		    y->st == SLO_UNDECIDED || x->st == y->st)
+		if (y == NULL || x->st == VD_SLO_UNDECIDED ||
+		    y->st == VD_SLO_UNDECIDED || x->st == y->st)
 			continue;
 		if (!overlap(x, y))
 			return 0; /* a level the data does tell apart */
@@ -84,7 +84,7 @@ int decide_cap_both_held(const struct rd_capacity *a,
 
 	for (i = 0; i < a->n; i++) {
 		const struct rd_caplv *y = decide_cap_level(b, a->lv[i].users);
-		if (a->lv[i].st == SLO_HELD && y && y->st == SLO_HELD &&
+		if (a->lv[i].st == VD_SLO_HELD && y && y->st == VD_SLO_HELD &&
 		    a->lv[i].users > u)
 			u = a->lv[i].users;
 	}

@@ -7,67 +7,121 @@
 #include "md.h"
 #include "runkind.h"
 
-/* A size as llama-bench prints it: MiB below a GiB, else GiB. */
-static void size_cell(jw *md, double b)
+/* llama-bench's right-aligned column, in its own shape. */
+#define LB_RIGHT "--:"
+
+static const struct bd_row *row_of(const struct md_at *at)
 {
+	return at->row;
+}
+
+static void c_model(const struct md_at *at)
+{
+	md_cell(at->w, row_of(at)->model, 60);
+}
+
+/* A size as llama-bench prints it: MiB below a GiB, else GiB. */
+static void c_size(const struct md_at *at)
+{
+	double b = row_of(at)->size_bytes;
+
 	if (isnan(b))
-		md_out(md, " ? |");
+		md_out(at->w, "?");
 	else if (b < 1024.0 * 1024 * 1024)
-		md_out(md, " %.2f MiB |", b / (1024.0 * 1024));
+		md_out(at->w, "%.2f MiB", b / (1024.0 * 1024));
 	else
-		md_out(md, " %.2f GiB |", b / (1024.0 * 1024 * 1024));
+		md_out(at->w, "%.2f GiB", b / (1024.0 * 1024 * 1024));
 }
 
 /* Parameters as llama-bench prints them: M below a billion, else B. */
-static void params_cell(jw *md, double p)
+static void c_params(const struct md_at *at)
 {
+	double p = row_of(at)->params;
+
 	if (isnan(p))
-		md_out(md, " ? |");
+		md_out(at->w, "?");
 	else if (p < 1e9)
-		md_out(md, " %.2f M |", p / 1e6);
+		md_out(at->w, "%.2f M", p / 1e6);
 	else
-		md_out(md, " %.2f B |", p / 1e9);
+		md_out(at->w, "%.2f B", p / 1e9);
+}
+
+static void c_backend(const struct md_at *at)
+{
+	md_cell(at->w, row_of(at)->backend, 40);
+}
+
+static void c_threads(const struct md_at *at)
+{
+	if (row_of(at)->threads > 0)
+		md_out(at->w, "%ld", row_of(at)->threads);
+	else
+		md_out(at->w, "?");
+}
+
+static void c_test(const struct md_at *at)
+{
+	md_out(at->w, "%s%s", row_of(at)->test, row_of(at)->exact ? "" : " ⚠");
 }
 
 /* llama-bench's "t/s" cell: mean ± sd. */
 static void fig_cell(jw *md, const struct bd_fig *f)
 {
 	if (f->n > 0 && !isnan(f->mean))
-		md_out(md, " %.2f ± %.2f |", f->mean,
-		       isnan(f->sd) ? 0.0 : f->sd);
+		md_out(md, "%.2f ± %.2f", f->mean, isnan(f->sd) ? 0.0 : f->sd);
 	else
-		md_out(md, " – |");
+		md_out(md, "–");
 }
 
-static void row(jw *md, const struct bd_table *t, const struct bd_row *w)
+static void c_served(const struct md_at *at)
 {
-	md_out(md, "| ");
-	md_cell(md, w->model, 60);
-	md_out(md, " |");
-	size_cell(md, w->size_bytes);
-	params_cell(md, w->params);
-	md_out(md, " ");
-	md_cell(md, w->backend, 40);
-	md_out(md, " |");
-	if (w->threads > 0)
-		md_out(md, " %ld |", w->threads);
-	else
-		md_out(md, " ? |");
-	md_out(md, " %s%s |", w->test, w->exact ? "" : " ⚠");
-	fig_cell(md, &w->served);
-	fig_cell(md, &w->server);
-	if (t->has_lb) {
-		fig_cell(md, &w->inproc);
-		if (isnan(w->ratio))
-			md_out(md, " – |");
-		else
-			md_out(md, " %.2f |", w->ratio);
-	}
-	md_out(md, "\n");
+	fig_cell(at->w, &row_of(at)->served);
 }
+static void c_server(const struct md_at *at)
+{
+	fig_cell(at->w, &row_of(at)->server);
+}
+static void c_inproc(const struct md_at *at)
+{
+	fig_cell(at->w, &row_of(at)->inproc);
+}
+
+static void c_ratio(const struct md_at *at)
+{
+	if (isnan(row_of(at)->ratio))
+		md_out(at->w, "–");
+	else
+		md_out(at->w, "%.2f", row_of(at)->ratio);
+}
+
+/* llama-bench's own columns, when its JSON was given. */
+static int when_lb(const struct md_at *at)
+{
+	return ((const struct bd_table *)at->ctx)->has_lb;
+}
+
+static const struct md_col cols[] = {
+    {.title = "model", .align = MD_LEFT, .cell = c_model},
+    {.title = "size", .align = LB_RIGHT, .cell = c_size},
+    {.title = "params", .align = LB_RIGHT, .cell = c_params},
+    {.title = "backend", .align = MD_LEFT, .cell = c_backend},
+    {.title = "threads", .align = LB_RIGHT, .cell = c_threads},
+    {.title = "test", .align = LB_RIGHT, .cell = c_test},
+    {.title = "t/s", .align = LB_RIGHT, .cell = c_served},
+    {.title = "server t/s", .align = LB_RIGHT, .cell = c_server},
+    {.title = "llama-bench t/s",
+     .align = LB_RIGHT,
+     .cell = c_inproc,
+     .shown = when_lb},
+    {.title = "served / in-process",
+     .align = LB_RIGHT,
+     .cell = c_ratio,
+     .shown = when_lb},
+};
 
 void mdbench_write(jw *md, const struct bd_table *t)
 {
+	const struct md_table tab = MD_TABLE(cols, t);
 	int inexact = 0;
 
 	if (t->n == 0)
@@ -88,14 +142,9 @@ void mdbench_write(jw *md, const struct bd_table *t)
 		? " *llama-bench* is llama-bench's in-process figure of the "
 		  "same test, and *served / in-process* the ratio of the means."
 		: "");
-	md_out(md,
-	       "| model | size | params | backend | threads | test | t/s | "
-	       "server t/s |%s\n",
-	       t->has_lb ? " llama-bench t/s | served / in-process |" : "");
-	md_out(md, "|---|--:|--:|---|--:|--:|--:|--:|%s\n",
-	       t->has_lb ? "--:|--:|" : "");
+	md_table_head(md, &tab);
 	for (int i = 0; i < t->n; i++) {
-		row(md, t, &t->row[i]);
+		md_table_row(md, &tab, &t->row[i]);
 		inexact += !t->row[i].exact;
 	}
 	for (int i = 0; i < t->n && inexact; i++)

@@ -9,6 +9,7 @@
 #include "rundata.h"
 #include "slo.h"
 #include "stats.h"
+#include "verdict.h"
 
 /* One item's graded answers in a group's workload. */
 struct item {
@@ -198,7 +199,7 @@ static int compare(const struct rd_set *s, struct rd_group *g)
 	if ((q->ref = reference(s, g, &q->why_not)) == NULL)
 		return 0;
 	if (q->ref == g) {
-		q->verdict = RD_Q_REFERENCE;
+		q->verdict = VD_Q_REFERENCE;
 		return 0;
 	}
 	return pair_items(g, q);
@@ -224,10 +225,11 @@ static int verdicts(struct rd_set *s)
 			continue;
 		q->p_adj = adj[i];
 		if (q->p_adj < 0.05)
-			q->diff = q->cand_only > q->ref_only ? 1 : -1;
-		q->verdict = q->diff < 0 || q->drop > RD_QUALITY_BUDGET
-				 ? RD_Q_EXCEEDS
-				 : RD_Q_WITHIN;
+			q->diff =
+			    q->cand_only > q->ref_only ? VD_BETTER : VD_WORSE;
+		q->verdict = q->diff == VD_WORSE || q->drop > RD_QUALITY_BUDGET
+				 ? VD_Q_EXCEEDS
+				 : VD_Q_WITHIN;
 	}
 	free(p);
 	free(adj);
@@ -319,5 +321,5 @@ int rd_quality(struct rd_set *s)
 
 int rd_quality_ok(const struct rd_group *g)
 {
-	return g->qcmp.verdict != RD_Q_EXCEEDS;
+	return g->qcmp.verdict != VD_Q_EXCEEDS;
 }

@@ -19,6 +19,7 @@
 #include "quant.h"
 #include "runjson.h"
 #include "runpath.h"
+#include "verdict.h"
 
 static double num(const cJSON *o, const char *path)
 {
@@ -300,10 +301,12 @@ static int add_outcome(struct rd_set *s, const char *line)
 	}
 	s->out = grown;
 	o = &s->out[s->nout++];
+	memset(o, 0, sizeof *o); /* a field the line lacks stays empty */
 	jget_copy(o->plan, sizeof o->plan, j, "plan");
 	jget_copy(o->entry, sizeof o->entry, j, "entry");
 	jget_copy(o->workload, sizeof o->workload, j, "workload");
 	jget_copy(o->status, sizeof o->status, j, "status");
+	o->st = verdict_outcome_of(jget_str(j, "status"));
 	jget_copy(o->why, sizeof o->why, j, "why");
 	o->exit = (int)jget_num(j, "exit", 0);
 	cJSON_Delete(j);
@@ -1101,12 +1104,13 @@ void rd_holm(struct rd_cmp *const *c, size_t n)
 	for (i = 0; i < n; i++) {
 		struct rd_cmp *x = c[i];
 		x->p_adj = p && adj ? adj[i] : (x->r.p >= 0 ? 1 : -1);
-		x->verdict = 0;
+		x->verdict = VD_TIE;
 		if (x->p_adj >= 0 && x->p_adj < 0.05 &&
 		    (x->r.lo > 1 || x->r.hi < 1) &&
 		    fabs(x->r.ratio - 1) >= RD_TIE_MARGIN)
-			x->verdict =
-			    (x->r.ratio > 1) == x->higher_better ? 1 : -1;
+			x->verdict = (x->r.ratio > 1) == x->higher_better
+					 ? VD_BETTER
+					 : VD_WORSE;
 	}
 	free(p);
 	free(adj);

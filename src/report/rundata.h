@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "formats.h"
+#include "verdict.h"
 #include "runkind.h"
 #include "stats.h"
 
@@ -70,8 +70,8 @@ struct rd_slope {
 /* agg's leak check of a run (docs/metrics.md). */
 struct rd_leak {
 	int judged; /* 0: no verdict (memory was not sampled) */
-	enum formats_leak
-	    verdict;	   /* LEAK_OTHER: a verdict this reader does not know */
+	enum verdict_leak
+	    verdict; /* VD_LEAK_OTHER: a verdict this reader does not know */
 	const char *error; /* why there is no verdict, or NULL */
 	struct rd_slope per_request, per_minute; /* MB */
 	double r2;
@@ -285,13 +285,13 @@ struct rd_mix {
 
 /* One load of a series (make load). */
 struct rd_load {
-	int rep;	   /* 1, 2, ... */
-	double seconds;	   /* the client's; NAN when it failed */
-	double server_s;   /* the server's own; NAN when not told */
-	const char *cache; /* cold, warm, partial, unknown */
-	double resident;   /* the model file's share in the page cache
-			    * before it; NAN unknown */
-	const char *error; /* a failed load's message, else NULL */
+	int rep;	     /* 1, 2, ... */
+	double seconds;	     /* the client's; NAN when it failed */
+	double server_s;     /* the server's own; NAN when not told */
+	enum rk_cache cache; /* cold, warm, partial, unknown */
+	double resident;     /* the model file's share in the page cache
+			      * before it; NAN unknown */
+	const char *error;   /* a failed load's message, else NULL */
 };
 
 struct rd_loads {
@@ -307,7 +307,7 @@ struct rd_loads {
 struct rd_caplv {
 	int users;
 	const struct rd_run *run;
-	int st;		   /* enum slo_state: held, broke, undecided */
+	enum verdict_slo st;
 	const char *worst; /* the objective that broke it (or undecided) */
 	double value, bound, pct;   /* that objective's percentile and bound */
 	int metric;		    /* its enum slo_metric; -1 unknown */
@@ -351,14 +351,6 @@ struct rd_graded {
 	double acc, lo, hi; /* correct / checked, its 95 % Wilson interval */
 };
 
-/* A candidate's quality against its model's reference. */
-enum rd_qverdict {
-	RD_Q_UNMEASURED, /* not compared: rd_qcmp.why_not says why */
-	RD_Q_REFERENCE,	 /* it is the reference */
-	RD_Q_WITHIN,	 /* within RD_QUALITY_BUDGET */
-	RD_Q_EXCEEDS	 /* beyond it: never picked (lib/decide) */
-};
-
 /* The quality budget (docs/metrics.md, Quality budget): a candidate is
  * within it when its graded accuracy is not significantly below its
  * reference's (exact McNemar, Holm-adjusted p >= 0.05, or the candidate
@@ -378,11 +370,11 @@ struct rd_qcmp {
 	int ref_only;		    /* right in the reference only */
 	int cand_only;		    /* right in the candidate only */
 	double ref_acc, cand_acc;   /* over the paired items (0..1) */
-	double drop;	 /* (ref_acc - cand_acc) in points; < 0: better */
-	double p, p_adj; /* McNemar's exact p; Holm's over the set's
-			  * quality tests; -1 untested */
-	int diff;	 /* +1 significantly better, -1 worse, 0 tie */
-	enum rd_qverdict verdict;
+	double drop;	       /* (ref_acc - cand_acc) in points; < 0: better */
+	double p, p_adj;       /* McNemar's exact p; Holm's over the set's
+				* quality tests; -1 untested */
+	enum verdict_cmp diff; /* McNemar after Holm: better, worse, tie */
+	enum verdict_quality verdict;
 };
 
 struct rd_group {
@@ -420,6 +412,7 @@ struct rd_group {
  * directory's *.outcomes.ndjson (docs/workflows.md). */
 struct rd_outcome {
 	char plan[64], entry[64], workload[48], status[16], why[320];
+	enum verdict_outcome st; /* status read; VD_OUT_OTHER: shown as is */
 	int exit;
 };
 
@@ -536,8 +529,8 @@ struct rd_cmp {
 	int by_prompt;	      /* a run had no per_request: its prompts'
 			       * means were paired instead of requests */
 	int higher_better;
-	const char *why_not; /* non-NULL: not compared, and why */
-	int verdict;	     /* +1 better, -1 worse, 0 tie (after rd_holm) */
+	const char *why_not;	  /* non-NULL: not compared, and why */
+	enum verdict_cmp verdict; /* after rd_holm */
 };
 
 /* Compares groups a and b on their runs of workload wl at users c, paired
@@ -580,7 +573,7 @@ int rd_quality(struct rd_set *s);
 void rd_agreement(struct rd_group *g);
 
 /* Whether a group may be picked as far as quality goes: its verdict is
- * not RD_Q_EXCEEDS (not measured may be picked, and is said so). */
+ * not VD_Q_EXCEEDS (not measured may be picked, and is said so). */
 int rd_quality_ok(const struct rd_group *g);
 
 /* Whether the machine's swap grew past RD_NOFIT_GB during a group's

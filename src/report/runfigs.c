@@ -12,6 +12,7 @@
 #include "jget.h"
 #include "rundata.h"
 #include "runpath.h"
+#include "verdict.h"
 
 /* Room for the members of the object or array at path (at least one). */
 static void *room(const cJSON *d, const char *path, size_t size, size_t extra)
@@ -163,7 +164,7 @@ static void leak(struct rd_run *r)
 	struct rd_leak *l = &r->leak;
 
 	l->judged = jget_str(lk, RJ_VERDICT) != NULL;
-	l->verdict = formats_leak_of(jget_str(lk, RJ_VERDICT));
+	l->verdict = verdict_leak_of(jget_str(lk, RJ_VERDICT));
 	l->error = jget_str(lk, RJ_ERROR);
 	l->per_request = slope(lk, RJ_MB_PER_REQUEST);
 	l->per_minute = slope(lk, RJ_MB_PER_MINUTE);

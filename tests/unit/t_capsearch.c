@@ -16,7 +16,7 @@ static int search(int cap, int max, struct cap_step *st)
 		if (st->act == CAP_DONE || n == 64)
 			return n;
 		lv[n].users = st->users;
-		lv[n].st = st->users <= cap ? SLO_HELD : SLO_BROKE;
+		lv[n].st = st->users <= cap ? VD_SLO_HELD : VD_SLO_BROKE;
 		n++;
 	}
 }
@@ -35,7 +35,7 @@ static long search_requests(int cap, int max)
 			return sum;
 		sum += cap_passes(st.users, 20, 4, 7, 0) * 7;
 		lv[n].users = st.users;
-		lv[n].st = st.users <= cap ? SLO_HELD : SLO_BROKE;
+		lv[n].st = st.users <= cap ? VD_SLO_HELD : VD_SLO_BROKE;
 		n++;
 	}
 }
@@ -61,8 +61,10 @@ static void test_exact(void)
 static void test_order(void)
 {
 	struct cap_step st;
-	struct cap_level lv[8] = {
-	    {1, SLO_HELD}, {2, SLO_HELD}, {4, SLO_HELD}, {8, SLO_BROKE}};
+	struct cap_level lv[8] = {{1, VD_SLO_HELD},
+				  {2, VD_SLO_HELD},
+				  {4, VD_SLO_HELD},
+				  {8, VD_SLO_BROKE}};
 
 	cap_next(lv, 0, 64, &st);
 	CHECK_INT(st.act, CAP_RUN);
@@ -78,7 +80,7 @@ static void test_order(void)
 static void test_zero(void)
 {
 	struct cap_step st;
-	struct cap_level lv[1] = {{1, SLO_BROKE}};
+	struct cap_level lv[1] = {{1, VD_SLO_BROKE}};
 
 	cap_next(lv, 1, 64, &st);
 	CHECK_INT(st.act, CAP_DONE);
@@ -90,7 +92,7 @@ static void test_undecided(void)
 {
 	struct cap_step st;
 	struct cap_level lv[4] = {
-	    {1, SLO_HELD}, {2, SLO_UNDECIDED}, {2, SLO_UNDECIDED}};
+	    {1, VD_SLO_HELD}, {2, VD_SLO_UNDECIDED}, {2, VD_SLO_UNDECIDED}};
 
 	cap_next(lv, 2, 64, &st);
 	CHECK_INT(st.act, CAP_RERUN);
@@ -99,7 +101,7 @@ static void test_undecided(void)
 	CHECK_INT(st.act, CAP_DONE);
 	CHECK_INT(st.undecided, 2);
 	CHECK_INT(st.holds, 1);
-	lv[2].st = SLO_HELD; /* decided the second time: go on */
+	lv[2].st = VD_SLO_HELD; /* decided the second time: go on */
 	cap_next(lv, 3, 64, &st);
 	CHECK_INT(st.act, CAP_RUN);
 	CHECK_INT(st.users, 4);

@@ -37,7 +37,7 @@ static void test_per_model(void)
 	CHECK(p[USE_INTERACTIVE].has_cmp);
 	/* Q8 against Q4: every request 1.0 / 1.2 */
 	CHECK_NEAR(p[USE_INTERACTIVE].cmp.r.ratio, 1.2, 1e-9);
-	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, 1);
+	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, VD_BETTER);
 	CHECK_STR(p[USE_MEMORY].best->key, "M · Q4");
 	CHECK_INT(p[USE_MEMORY].tie, 0);
 	/* no level above 1: several users are not compared */
@@ -66,7 +66,7 @@ static void test_ties_and_failures(void)
 				 1.005, 100.5, 110, 80, 0});
 	s = decide_set();
 	p = dec.picks[0];
-	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, 0);
+	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, VD_TIE);
 	CHECK_INT(p[USE_MEMORY].tie, 1);
 	decide_free(&dec);
 	rd_free(&s);

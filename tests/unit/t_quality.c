@@ -179,10 +179,10 @@ static void test_graded_and_pairs(void)
 	CHECK_NEAR(q8->graded.lo, 0.862995, 1e-5);
 	CHECK_NEAR(q8->graded.hi, 0.982850, 1e-5);
 	CHECK(f16->graded.wl == NULL);
-	CHECK_INT(f16->qcmp.verdict, RD_Q_UNMEASURED);
+	CHECK_INT(f16->qcmp.verdict, VD_Q_UNMEASURED);
 	CHECK(f16->qcmp.why_not != NULL);
 	/* BF16 and F16 are 16 bits each: the graded one is the reference */
-	CHECK_INT(bf->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK_INT(bf->qcmp.verdict, VD_Q_REFERENCE);
 	CHECK(q8->qcmp.ref == bf && q2->qcmp.ref == bf);
 	/* Q8_0: the majority of three; one discordant each way: a tie */
 	CHECK_INT(q8->qcmp.items, 20);
@@ -190,8 +190,8 @@ static void test_graded_and_pairs(void)
 	CHECK_INT(q8->qcmp.cand_only, 1);
 	CHECK_NEAR(q8->qcmp.drop, 0, 1e-12);
 	CHECK_NEAR(q8->qcmp.p, 1, 0);
-	CHECK_INT(q8->qcmp.diff, 0);
-	CHECK_INT(q8->qcmp.verdict, RD_Q_WITHIN);
+	CHECK_INT(q8->qcmp.diff, VD_TIE);
+	CHECK_INT(q8->qcmp.verdict, VD_Q_WITHIN);
 	/* Q6_K: the split item left out; 18 vs 17 of 19 */
 	CHECK_INT(q6->qcmp.items, 19);
 	CHECK_INT(q6->qcmp.ref_only, 2);
@@ -204,14 +204,14 @@ static void test_graded_and_pairs(void)
 	CHECK_NEAR(q4->qcmp.p, 2.0 / 64, 1e-12);
 	CHECK_NEAR(q4->qcmp.p_adj, 0.09375, 1e-12);
 	CHECK_NEAR(q8->qcmp.p_adj, 1, 0);
-	CHECK_INT(q2->qcmp.diff, -1); /* significantly worse */
-	CHECK_INT(q4->qcmp.diff, 0);  /* not significant after Holm ... */
+	CHECK_INT(q2->qcmp.diff, VD_WORSE);
+	CHECK_INT(q4->qcmp.diff, VD_TIE); /* not significant after Holm ... */
 	CHECK_NEAR(q4->qcmp.drop, 30, 1e-9);
-	CHECK_INT(q4->qcmp.verdict, RD_Q_EXCEEDS); /* ... but 30 points below */
-	CHECK_INT(q6->qcmp.verdict, RD_Q_EXCEEDS); /* 5.26 > 5 */
-	CHECK_INT(q2->qcmp.verdict, RD_Q_EXCEEDS);
+	CHECK_INT(q4->qcmp.verdict, VD_Q_EXCEEDS); /* ... but 30 points below */
+	CHECK_INT(q6->qcmp.verdict, VD_Q_EXCEEDS); /* 5.26 > 5 */
+	CHECK_INT(q2->qcmp.verdict, VD_Q_EXCEEDS);
 	/* a model alone: its own reference, nothing else compared */
-	CHECK_INT(o8->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK_INT(o8->qcmp.verdict, VD_Q_REFERENCE);
 	rd_free(&s);
 }
 
@@ -224,11 +224,11 @@ static void test_named_reference_and_refusal(void)
 	load(&s, by2, 2, "q8_0"); /* case ignored */
 	bf = group(&s, "m", "BF16"), q8 = group(&s, "m", "Q8_0");
 	CHECK(bf && q8);
-	CHECK_INT(q8->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK_INT(q8->qcmp.verdict, VD_Q_REFERENCE);
 	CHECK(bf->qcmp.ref == q8);
 	CHECK_INT(bf->qcmp.ref_only, 1); /* the same pairs, seen from Q8_0 */
 	CHECK_INT(bf->qcmp.cand_only, 1);
-	CHECK_INT(bf->qcmp.verdict, RD_Q_WITHIN);
+	CHECK_INT(bf->qcmp.verdict, VD_Q_WITHIN);
 	rd_free(&s);
 	/* no model field: quantizations of different models are never compared
 	 */

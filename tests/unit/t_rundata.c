@@ -271,7 +271,8 @@ static void test_load_prefill_quality(void)
 }
 
 /* make matrix's outcomes beside the runs: every workload line kept in
- * order, anything else in the file skipped. */
+ * order, its status read as a verdict, a field it lacks empty (never what
+ * the heap held), anything else in the file skipped. */
 static void test_outcomes(void)
 {
 	char sub[100], path[160];
@@ -292,20 +293,27 @@ static void test_outcomes(void)
 	      "not json\n{\"ev\":\"run\"}\n"
 	      "{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\","
 	      "\"workload\":\"sweep\","
-	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n",
+	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n"
+	      "{\"ev\":\"workload\",\"entry\":\"q8\",\"workload\":\"ctx\"}\n",
 	      f);
 	fclose(f);
 	rd_init(&s, NULL, 0);
 	CHECK_INT(rd_add_path(&s, sub), 0);
 	CHECK_INT(s.nruns, 0);
-	CHECK_INT(s.nout, 2);
-	if (s.nout == 2) {
+	CHECK_INT(s.nout, 3);
+	if (s.nout == 3) {
 		CHECK_STR(s.out[0].workload, "std");
 		CHECK_STR(s.out[0].status, "failed");
 		CHECK_INT(s.out[0].exit, 1);
 		CHECK_STR(s.out[0].why, "gen: 3 of 5 requests failed");
 		CHECK_STR(s.out[1].workload, "sweep");
 		CHECK_STR(s.out[1].status, "ok");
+		CHECK_INT(s.out[0].st, VD_OUT_FAILED);
+		CHECK_INT(s.out[1].st, VD_OUT_OK);
+		CHECK_STR(s.out[2].plan, "");
+		CHECK_STR(s.out[2].status, "");
+		CHECK_STR(s.out[2].why, "");
+		CHECK_INT(s.out[2].st, VD_OUT_OTHER);
 	}
 	rd_free(&s);
 	unlink(path);
@@ -550,7 +558,7 @@ static void test_run_figures(void)
 		CHECK_INT(r->failed[0].n, 2);
 	}
 	CHECK_INT(r->leak.judged, 1);
-	CHECK_INT(r->leak.verdict, LEAK_SUSPECTED);
+	CHECK_INT(r->leak.verdict, VD_LEAK_SUSPECTED);
 	CHECK_NEAR(r->leak.per_request.hi, 3, 0);
 	CHECK(isnan(r->leak.per_minute.lo)); /* no interval given */
 	CHECK_INT((int)r->ntimeline, 3);
