@@ -963,7 +963,10 @@ static void write_tf_figures(const struct tfq_result *q)
 	jw_int(&out, "top_k", q->top_k);
 	jw_bool(&out, "exact", q->exact);
 	jw_bool(&out, "family_checked", q->family_checked);
-	write_stat("kl", q->kl, q->kl_lo, q->kl_hi);
+	jw_obj_open(&out, "kl"); /* a good quantization's is 1e-4 nats */
+	jw_num(&out, "mean", q->kl, 9);
+	jw_num(&out, "ci95_lo", q->kl_lo, 9);
+	jw_num(&out, "ci95_hi", q->kl_hi, 9);
 	jw_num(&out, "se", q->kl_se, 9);
 	jw_num(&out, "p99", q->kl_p99, 9);
 	jw_num(&out, "median", q->kl_median, 9);
