@@ -285,15 +285,31 @@ static void take_lpq(struct rd_group *g, const struct rd_run *r)
 	}
 }
 
+/* As take_agree, for teacher-forced quality (most positions). */
+static void take_tfq(struct rd_group *g, const struct rd_run *r)
+{
+	if (r->tfq.ev == RD_EV_TEACHER) {
+		g->tfq_runs++;
+		if (g->tfq_run == NULL || r->tfq.positions > g->tfq.positions) {
+			g->tfq = r->tfq;
+			g->tfq_run = r;
+		}
+	} else if (g->tfq_run == NULL && r->tfq.ev > g->tfq.ev) {
+		g->tfq = r->tfq;
+	}
+}
+
 void rd_agreement(struct rd_group *g)
 {
 	memset(&g->agree, 0, sizeof g->agree);
 	memset(&g->lpq, 0, sizeof g->lpq);
-	g->agree_run = g->lpq_run = NULL;
-	g->agree_runs = g->lpq_runs = 0;
+	memset(&g->tfq, 0, sizeof g->tfq);
+	g->agree_run = g->lpq_run = g->tfq_run = NULL;
+	g->agree_runs = g->lpq_runs = g->tfq_runs = 0;
 	for (int i = 0; i < g->n; i++) {
 		take_agree(g, g->runs[i]);
 		take_lpq(g, g->runs[i]);
+		take_tfq(g, g->runs[i]);
 	}
 }
 

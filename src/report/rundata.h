@@ -95,6 +95,8 @@ enum rd_evidence {
 	RD_EV_NONE,	/* agg found nothing to compare; why says why */
 	RD_EV_GREEDY,	/* greedy agreement from the output texts */
 	RD_EV_LOGPROBS, /* the server's token logprobs */
+	RD_EV_TEACHER,	/* teacher-forced: every position of the
+			 * reference's output (gen --teacher-force) */
 	RD_EV_OTHER	/* a level this reader does not know */
 };
 
@@ -117,6 +119,16 @@ struct rd_lpq {
 	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats): mean, interval, p99 */
 	double fd_median;		 /* first divergence, median */
 	int diverged;
+};
+
+/* quality.teacher_forced of a run; NAN where not given. */
+struct rd_tfq {
+	enum rd_evidence ev; /* RD_EV_TEACHER: the figures below are there */
+	const char *why;     /* RD_EV_NONE: agg's reason, or NULL */
+	int prompts, positions, exact, tie;
+	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats), 95 % interval */
+	double same, same_lo, same_hi;	 /* same top-1, Wilson */
+	double dppl, dppl_lo, dppl_hi;	 /* Δ perplexity; NAN: none */
 };
 
 /* One run file.  Its strings are owned by its document. */
@@ -159,6 +171,7 @@ struct rd_run {
 	struct rd_leak leak;
 	struct rd_agree agree; /* quality.agreement */
 	struct rd_lpq lpq;     /* quality.logprobs */
+	struct rd_tfq tfq;     /* quality.teacher_forced */
 };
 
 /* The prompt of run r named name, or NULL. */
@@ -414,6 +427,9 @@ struct rd_group {
 	struct rd_lpq lpq;
 	const struct rd_run *lpq_run;
 	int lpq_runs;
+	struct rd_tfq tfq; /* teacher-forced: the run with most positions */
+	const struct rd_run *tfq_run;
+	int tfq_runs;
 };
 
 /* One workload of a plan entry as make matrix ran it, from a results

@@ -299,7 +299,13 @@ static const struct qrun aruns[] = {
 	      "\"kl\": {\"mean\": 0.02, \"ci95_lo\": "
 	      "0.01, \"ci95_hi\": 0.03, \"p99\": 0.4}, "
 	      "\"first_divergence\": {\"median\": 6, "
-	      "\"diverged\": 12}}"},
+	      "\"diverged\": 12}}, \"teacher_forced\": {\"evidence\": "
+	      "\"teacher_forced\", \"prompts\": 5, \"positions\": 640, "
+	      "\"exact\": false, \"tie\": false, \"kl\": {\"mean\": 0.003, "
+	      "\"ci95_lo\": 0.0028, \"ci95_hi\": 0.0032, \"p99\": 0.0098}, "
+	      "\"same_top1\": {\"share\": 0.8375, \"ci95_lo\": 0.81, "
+	      "\"ci95_hi\": 0.86}, \"perplexity\": {\"delta\": {\"mean\": "
+	      "0.25, \"ci95_lo\": 0.15, \"ci95_hi\": 0.34}}}"},
     /* a level this reader does not know; logprobs absent */
     {"a3.json",
      "a",
@@ -361,6 +367,20 @@ static void test_agreement(void)
 	CHECK_NEAR(q4->lpq.kl_p99, 0.4, 0);
 	CHECK_NEAR(q4->lpq.fd_median, 6, 0);
 	CHECK_INT(q4->lpq.diverged, 12);
+	/* teacher-forced (level c): its run's figures, as agg wrote them */
+	CHECK(q4->tfq_run == &s.runs[1]);
+	CHECK_INT(q4->tfq_runs, 1);
+	CHECK_INT(q4->tfq.ev, RD_EV_TEACHER);
+	CHECK_INT(q4->tfq.positions, 640);
+	CHECK_INT(q4->tfq.exact, 0);
+	CHECK_NEAR(q4->tfq.kl, 0.003, 0);
+	CHECK_NEAR(q4->tfq.kl_p99, 0.0098, 0);
+	CHECK_NEAR(q4->tfq.same, 0.8375, 0);
+	CHECK_NEAR(q4->tfq.same_lo, 0.81, 0);
+	CHECK_NEAR(q4->tfq.dppl, 0.25, 0);
+	CHECK_NEAR(q4->tfq.dppl_hi, 0.34, 0);
+	CHECK_INT(s.runs[0].tfq.ev, RD_EV_ABSENT);
+	CHECK(bf->tfq_run == NULL);
 	/* no figures: the level seen, none at all */
 	CHECK(bf->agree_run == NULL && bf->lpq_run == NULL);
 	CHECK_INT(bf->agree.ev, RD_EV_OTHER);
