@@ -38,10 +38,26 @@ static const char *verdict_word(const struct rd_qcmp *q)
 		       : q->drop > 0 ? "within budget (no significant loss)"
 				     : "within budget (a tie)";
 	case RD_Q_EXCEEDS:
+		if (q->kl_over && q->diff >= 0 &&
+		    !(q->drop > RD_QUALITY_BUDGET))
+			return "**exceeds budget** (mean KL above the limit)";
 		return q->diff < 0
 			   ? "**exceeds budget** (significantly worse)"
 			   : "**exceeds budget** (too many points below)";
 	default: return "not measured";
+	}
+}
+
+/* The KL figure beside a pick: teacher-forced, else from logprobs. */
+static void kl_beside(jw *w, const struct rd_group *g)
+{
+	if (g->tfq_run) {
+		md_out(w,
+		       "; teacher-forced mean KL %.4f nats, same top-1 %.1f %%",
+		       g->tfq.kl, g->tfq.same * 100);
+	} else if (g->lpq_run) {
+		md_out(w, "; logprob mean KL %.4f nats (a lower bound)",
+		       g->lpq.kl);
 	}
 }
 
@@ -51,6 +67,7 @@ void mdq_beside(jw *w, const struct rd_group *g)
 
 	if (g->graded.wl == NULL) {
 		md_out(w, "; quality not measured (no graded answers)");
+		kl_beside(w, g);
 		return;
 	}
 	md_out(w, "; graded accuracy ");
@@ -66,6 +83,7 @@ void mdq_beside(jw *w, const struct rd_group *g)
 		md_out(w, ", not compared with a reference: ");
 		md_cell(w, q->why_not, 200);
 	}
+	kl_beside(w, g);
 }
 
 void mdq_over(jw *w, const struct rd_group *over, const char *better)
@@ -74,6 +92,16 @@ void mdq_over(jw *w, const struct rd_group *over, const char *better)
 
 	md_out(w, " ");
 	md_cell(w, over->key, 120);
+	if (q->kl_over && q->diff >= 0 && !(q->drop > RD_QUALITY_BUDGET)) {
+		md_out(
+		    w,
+		    " is %s but over the quality budget: its %s mean KL "
+		    "divergence is %.4f nats (95 %% CI from %.4f), above the "
+		    "%.2f-nat limit, so it is not picked.",
+		    better, q->kl_tf ? "teacher-forced" : "logprob", q->kl,
+		    q->kl_lo, RD_KL_BUDGET);
+		return;
+	}
 	md_out(w, " is %s but over the quality budget: %.1f points below ",
 	       better, q->drop);
 	md_cell(w, q->ref->key, 120);
@@ -339,7 +367,9 @@ static void intro(jw *w)
 	    "this section's "
 	    "tests. **Within budget**: not significantly below the "
 	    "reference (Holm p ≥ "
-	    "0.05) and at most %.0f points below it on the paired items "
+	    "0.05) and at most %.0f points below it on the paired items, "
+	    "and, where its KL divergence from a reference was measured, "
+	    "that KL not above %.2f nats with 95 %% confidence "
 	    "(docs/metrics.md, Quality budget); a quantization over it is "
 	    "never "
 	    "picked in The answer. Only quantizations of one model are "
@@ -360,7 +390,7 @@ static void intro(jw *w)
 	    "its 95 %% interval and its 99th percentile over every "
 	    "position, same top-1 (Wilson) and Δ perplexity (docs/metrics.md, "
 	    "Teacher-forced quality).\n\n",
-	    RD_QUALITY_BUDGET);
+	    RD_QUALITY_BUDGET, RD_KL_BUDGET);
 }
 
 void mdq_section(jw *w, const struct rd_set *s)

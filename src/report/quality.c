@@ -204,6 +204,25 @@ static int compare(const struct rd_set *s, struct rd_group *g)
 	return pair_items(g, q);
 }
 
+/* The budget's KL limit: a group whose mean KL from the run it was
+ * compared with is above RD_KL_BUDGET with 95 % confidence exceeds the
+ * budget.  Teacher-forced figures first; else the logprob estimate,
+ * which is at most the true KL, so over the limit is over it. */
+static void kl_verdict(struct rd_group *g)
+{
+	struct rd_qcmp *q = &g->qcmp;
+	const int tf = g->tfq_run != NULL;
+	double lo = tf ? g->tfq.kl_lo : g->lpq_run ? g->lpq.kl_lo : NAN;
+
+	if (q->verdict == RD_Q_REFERENCE || !(lo > RD_KL_BUDGET))
+		return;
+	q->kl_over = 1;
+	q->kl_tf = tf;
+	q->kl = tf ? g->tfq.kl : g->lpq.kl;
+	q->kl_lo = lo;
+	q->verdict = RD_Q_EXCEEDS;
+}
+
 /* Holm over every test of the set, then each verdict. */
 static int verdicts(struct rd_set *s)
 {
@@ -229,6 +248,8 @@ static int verdicts(struct rd_set *s)
 				 ? RD_Q_EXCEEDS
 				 : RD_Q_WITHIN;
 	}
+	for (int i = 0; i < s->ng; i++)
+		kl_verdict(&s->g[i]);
 	free(p);
 	free(adj);
 	return 0;

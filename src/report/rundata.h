@@ -381,6 +381,17 @@ enum rd_qverdict {
  * not less (what the graded set can resolve) and not more. */
 #define RD_QUALITY_BUDGET 5.0
 
+/* The quality budget's second limit (docs/metrics.md, Quality budget): a
+ * candidate whose mean KL divergence from the run it was compared with
+ * (teacher-forced, else the logprob estimate, a lower bound) is above
+ * this many nats with 95 % confidence exceeds the budget, whatever its
+ * graded answers.  Fixed from llama.cpp's published scoreboard
+ * (tools/perplexity/README.md, LLaMA 3 8B against F16) before any
+ * measurement here: Q4_K_M 0.031, Q3_K_M 0.102, Q2_K 0.445 nats; 0.05 lets
+ * the common Q4_K_M through and stops the Q3 level, where its same top-1
+ * falls below 90 %. */
+#define RD_KL_BUDGET 0.05
+
 /* A group's graded answers paired with its model's reference's, item by
  * item, on the reference's graded workload; an item's answer is its
  * majority over runs and repetitions (an item split evenly is left out). */
@@ -396,6 +407,9 @@ struct rd_qcmp {
 			  * quality tests; -1 untested */
 	int diff;	 /* +1 significantly better, -1 worse, 0 tie */
 	enum rd_qverdict verdict;
+	int kl_over;	  /* over RD_KL_BUDGET: the verdict is RD_Q_EXCEEDS */
+	int kl_tf;	  /* that KL is teacher-forced (else logprobs) */
+	double kl, kl_lo; /* that KL's mean and its interval's lower end */
 };
 
 struct rd_group {

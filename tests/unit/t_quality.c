@@ -393,6 +393,68 @@ static void test_agreement(void)
 	}
 }
 
+/* The budget's KL limit (RD_KL_BUDGET): every answer right in all three,
+ * but Q4_K_M's teacher-forced KL is above the limit with 95 % confidence
+ * and Q2_K's logprob estimate too: both exceed the budget, and the pick
+ * passes over them for Q8_0, whose KL is well within. */
+#define TF_KL(kl, lo)                                                          \
+	"\"teacher_forced\": {\"evidence\": \"teacher_forced\", "              \
+	"\"positions\": "                                                      \
+	"640, \"kl\": {\"mean\": " #kl ", \"ci95_lo\": " #lo                   \
+	", \"ci95_hi\": 1, "                                                   \
+	"\"p99\": 1}, \"same_top1\": {\"share\": 0.9, \"ci95_lo\": 0.8, "      \
+	"\"ci95_hi\": 0.95}}"
+static const struct qrun kruns[] = {
+    {"k1.json", "k", "BF16", 1, {ALL_RIGHT}, 1, 20, 90, NULL},
+    {"k2.json", "k", "Q8_0", 1, {ALL_RIGHT}, 1, 30, 50, TF_KL(0.002, 0.0018)},
+    {"k3.json", "k", "Q4_K_M", 1, {ALL_RIGHT}, 1, 50, 30, TF_KL(0.08, 0.07)},
+    {"k4.json",
+     "k",
+     "Q2_K",
+     1,
+     {ALL_RIGHT},
+     1,
+     60,
+     20,
+     "\"logprobs\": {\"evidence\": \"logprobs\", \"prompts\": 5, \"kl\": "
+     "{\"mean\": 0.3, \"ci95_lo\": 0.2, \"ci95_hi\": 0.4, \"p99\": 1}}"}};
+
+static void test_kl_budget(void)
+{
+	struct rd_set s;
+	struct decision d;
+	const struct rd_group *q8, *q4, *q2;
+	char path[256];
+
+	rd_init(&s, by2, 2);
+	for (size_t i = 0; i < sizeof kruns / sizeof kruns[0]; i++) {
+		write_qrun(&kruns[i]);
+		snprintf(path, sizeof path, "%s/%s", dir, kruns[i].file);
+		CHECK_INT(rd_add_file(&s, path), 0);
+	}
+	CHECK_INT(rd_build(&s), 0);
+	q8 = group(&s, "k", "Q8_0"), q4 = group(&s, "k", "Q4_K_M");
+	q2 = group(&s, "k", "Q2_K");
+	CHECK(q8 && q4 && q2);
+	CHECK_INT(q8->qcmp.verdict, RD_Q_WITHIN);
+	CHECK_INT(q8->qcmp.kl_over, 0);
+	CHECK_INT(q4->qcmp.verdict, RD_Q_EXCEEDS);
+	CHECK_INT(q4->qcmp.kl_over, 1);
+	CHECK_INT(q4->qcmp.kl_tf, 1);
+	CHECK_NEAR(q4->qcmp.kl, 0.08, 0);
+	CHECK_INT(q2->qcmp.verdict, RD_Q_EXCEEDS);
+	CHECK_INT(q2->qcmp.kl_tf, 0); /* from logprobs: a lower bound */
+	CHECK_INT(decide(&s, 0, &d), 0);
+	CHECK(d.picks[0][USE_INTERACTIVE].best == q8);
+	CHECK(d.picks[0][USE_INTERACTIVE].over == q2);
+	decide_free(&d);
+	rd_free(&s);
+	for (size_t i = 0; i < sizeof kruns / sizeof kruns[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, kruns[i].file);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	char path[256];
@@ -405,6 +467,7 @@ int main(void)
 	RUN(test_named_reference_and_refusal);
 	RUN(test_picks_within_budget);
 	RUN(test_agreement);
+	RUN(test_kl_budget);
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, runs[i].file);
 		unlink(path);
