@@ -141,6 +141,7 @@ teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
 	fi
 	echo "tf_date $(date -u +%Y-%m-%d)" >"$work/tf.facts"
 	echo "tf_reps $REPS" >>"$work/tf.facts"
+	echo "tf_load $(loadavg)" >>"$work/tf.facts"
 	echo "tf_server $("$tf_llama" --version 2>&1 | sed -n 's/^version: //p' | head -n 1)" >>"$work/tf.facts"
 	for m in $tf_models; do
 		log "teacher forcing on $(basename "$m") ($REPS runs)"
@@ -151,6 +152,7 @@ teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
 		lurl=$(sed -n 's|.*listening on \(http://127.0.0.1:[0-9]*\).*|\1/v1|p' "$work/llama.log")
 		[ -n "$lurl" ] || die "llama-server did not start on $m"
 		for r in $(seq 1 "$REPS"); do tf_one "$lurl"; done >"$work/t1"
+		sed "s/^/bench-self:     run: /" "$work/t1" >&2
 		kill "$lpid" && wait "$lpid" 2>/dev/null || true
 		unset 'pids[-1]' # stopped: the exit trap has nothing to kill
 		awk '$2 != 128 || $4 != 128 { exit 1 }' "$work/t1" || die "teacher forcing: not 128 tokens and positions"
@@ -162,7 +164,7 @@ teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
 if [ "${BENCH_ONLY:-}" = teacher ]; then
 	[ -f "$JSON" ] || die "BENCH_ONLY=teacher: no $JSON to add to (run make bench-self first)"
 	teacher
-	"$perfpage" merge "$JSON" "$work" >"$work/perf.json"
+	"$perfpage" merge "$JSON" "$work" | jq . >"$work/perf.json" # as committed: two spaces
 	"$perfpage" render "$work/perf.json" "$OUT" "$ASSETS" "$work"
 	cp "$work/perf.json" "$JSON.tmp"
 	mv "$JSON.tmp" "$JSON"

@@ -260,6 +260,7 @@ static cJSON *teacher(const char *dir)
 	cJSON_AddStringToObject(
 	    t, "server", fact(facts, "tf_server", buf, sizeof buf) ? buf : "?");
 	cJSON_AddNumberToObject(t, "reps", num_fact(facts, "tf_reps"));
+	cJSON_AddNumberToObject(t, "load_start", num_fact(facts, "tf_load"));
 	in = rows(dir, "tf");
 	s = names = slurp(dir, "tf.names");
 	runs = cJSON_AddArrayToObject(t, "runs");
@@ -689,13 +690,15 @@ static void teacher_section(FILE *o)
 	    "generation of those 128 tokens (`--ignore-eos`) on the same "
 	    "llama-server %s (`-np 1`), each from its request's send to its "
 	    "end, the median of %.0f runs (pass / generation: of each "
-	    "run's ratio); measured %s.\n\n"
+	    "run's ratio); measured %s, the load average (1 min) %.2f "
+	    "at its start on %.0f CPUs.\n\n"
 	    "| model | generation (s) | per token (ms) | pass (s) | per "
 	    "position (ms) | pass / generation |\n"
 	    "|---|---:|---:|---:|---:|---:|\n",
 	    jget_path_str(P, "teacher_forcing.server"),
 	    N(P, "teacher_forcing.reps"),
-	    jget_path_str(P, "teacher_forcing.date"));
+	    jget_path_str(P, "teacher_forcing.date"),
+	    N(P, "teacher_forcing.load_start"), N(P, "machine.cpus"));
 	cJSON_ArrayForEach(r, runs) fprintf(
 	    o, "| %s | %.3f | %.2f | %.3f | %.2f | %.2f |\n",
 	    jget_str(r, "model") ? jget_str(r, "model") : "?", N(r, "gen_s"),
