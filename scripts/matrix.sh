@@ -252,6 +252,12 @@ run_entry() {
 			wl "extra-$(basename "$x" .json)" env PROMPTS="$x" N="$(get "$n" reps)" \
 				WARMUP="$(get "$n" warmup)" TAG="extra-$(basename "$x" .json)" "$here/bench.sh"
 		done
+		# graded answers (make quality): the graded set greedy, one user,
+		# once; the report's Quality section pairs the entries of a model
+		if [ "$(get "$n" quality)" = yes ]; then
+			wl quality env PROMPTS="$top/prompts/graded.json" N=1 WARMUP=0 MAX_TOKENS= \
+				TAG=quality GEN_ARGS="--temperature 0 --seed 1 ${GEN_ARGS:-}" "$here/bench.sh"
+		fi
 		cs=
 		for c in $(get "$n" sweep); do [ "$c" -gt 1 ] && cs+=" $c"; done
 		if [ -n "$cs" ]; then # the standard run above was the single user

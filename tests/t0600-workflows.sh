@@ -289,7 +289,8 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	backend = gguf
 	base_url = http://127.0.0.1:$p1/v1
 	env = GGML_METAL_N_CB=2
-	start = $TB_BIN/llmsim --port $p1 --load-time 200ms --mem 16MiB
+	quality = yes
+	start = $TB_BIN/llmsim --port $p1 --load-time 200ms --mem 16MiB --tps 0
 
 	[broken]
 	model = Broken
@@ -310,7 +311,7 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 	# once its server had exited, the others ran
 	jq -r "[.entry, .workload, .status] | @tsv" res/plan-*.outcomes.ndjson >outcomes &&
 	cat outcomes &&
-	printf "alpha\tstd\tok\nalpha\tsweep\tok\nbroken\tstd\tfailed\nbroken\tsweep\tskipped\nbeta\tstd\tok\nbeta\tsweep\tok\nbeta\tcapacity\tok\n" >want &&
+	printf "alpha\tstd\tok\nalpha\tquality\tok\nalpha\tsweep\tok\nbroken\tstd\tfailed\nbroken\tsweep\tskipped\nbeta\tstd\tok\nbeta\tsweep\tok\nbeta\tcapacity\tok\n" >want &&
 	test_cmp want outcomes &&
 	grep -q "^## Plan outcomes" rep/report.md &&
 	grep -q "^| plan | broken | sweep | skipped: the entry.s server had exited |$" rep/report.md &&
@@ -320,6 +321,9 @@ test_expect_success 'matrix: two entries and one that fails; the failure is reco
 		and .run.env.GGML_METAL_N_CB == \"2\" and .memory.peak_bytes >= 16777216
 		and .run.config.ignore_eos == true" "$a" &&
 	ls res/Alpha-Q4_K_M-gguf-sweep-c2-*.json >/dev/null &&
+	# quality = yes: the graded set, greedy, each item once
+	jq -e ".quality.graded.items == 105 and .run.config.temperature == 0" \
+		res/Alpha-Q4_K_M-gguf-quality-c1-*.json &&
 	b=$(ls res/Broken-BF16-std-c1-*.json) &&
 	jq -e ".load.status == \"error\" and .requests.ok == 0" "$b" &&
 	# the server that died at once was noticed at once, with its status and words

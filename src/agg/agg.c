@@ -21,6 +21,7 @@
 #include "evacc.h"
 #include "agree.h"
 #include "lpq.h"
+#include "tfq.h"
 #include "memfig.h"
 #include "ndjson.h"
 #include "prompts.h"
@@ -47,6 +48,7 @@ static struct options {
 	const char *reference; /* --reference: the same model's reference run */
 } opt;
 static struct lpq_run lp_cand, lp_ref;
+static struct tfq_run tf_cand, tf_ref;	 /* teacher-forced runs (#25 c) */
 static struct agree_run ag_cand, ag_ref; /* output texts, with --reference */
 static struct memfig_limits leak_lim = {1.0,
 					10.0}; /* MB per request, per minute */
@@ -109,8 +111,10 @@ static void read_file(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	ndjson_on_invalid(r, on_invalid, NULL);
 	while ((rc = ndjson_next(r, &ev)) == ND_OK) {
-		if (cJSON_IsObject(ev))
+		if (cJSON_IsObject(ev)) {
 			lpq_event(&lp_cand, ev);
+			tfq_event(&tf_cand, ev);
+		}
 		if (opt.reference != NULL) /* its texts matter only then */
 			agree_event(&ag_cand, ev);
 		if (cJSON_IsObject(ev) &&
@@ -959,6 +963,91 @@ static void write_agreement(void)
 	jw_obj_close(&out);
 }
 
+/* The teacher-forced figures (docs/metrics.md): a KL, a share and a
+ * perplexity change, each with its 95 % interval. */
+static void write_tf_figures(const struct tfq_result *q)
+{
+	jw_int(&out, "prompts", q->prompts);
+	jw_int(&out, "positions", q->positions);
+	jw_int(&out, "top_k", q->top_k);
+	jw_bool(&out, "exact", q->exact);
+	jw_bool(&out, "family_checked", q->family_checked);
+	jw_obj_open(&out, "kl"); /* a good quantization's is 1e-4 nats */
+	jw_num(&out, "mean", q->kl, 9);
+	jw_num(&out, "ci95_lo", q->kl_lo, 9);
+	jw_num(&out, "ci95_hi", q->kl_hi, 9);
+	jw_num(&out, "se", q->kl_se, 9);
+	jw_num(&out, "p99", q->kl_p99, 9);
+	jw_num(&out, "median", q->kl_median, 9);
+	jw_str(&out, "estimator", q->exact ? "whole" : "top_k_and_rest");
+	jw_obj_close(&out);
+	jw_obj_open(&out, "same_top1");
+	jw_int(&out, "same", q->same);
+	jw_num(&out, "share", q->same_top, 6);
+	jw_num(&out, "ci95_lo", q->same_lo, 6);
+	jw_num(&out, "ci95_hi", q->same_hi, 6);
+	jw_obj_close(&out);
+	jw_obj_open(&out, "perplexity");
+	if (q->ppl_missing > 0) {
+		jw_int(&out, "missing", q->ppl_missing);
+		jw_str(&out, "why",
+		       "the forced token was not among a side's alternatives "
+		       "at some positions: ask more (--logprobs)");
+	} else {
+		jw_num(&out, "reference", q->ppl_ref, 6);
+		jw_num(&out, "candidate", q->ppl_cand, 6);
+		write_stat("delta", q->dppl, q->dppl_lo, q->dppl_hi);
+		jw_num(&out, "se", q->dppl_se, 6);
+		jw_obj_close(&out);
+		jw_num(&out, "ln_ratio", q->ln_ratio, 6);
+		jw_num(&out, "ln_ratio_se", q->ln_ratio_se, 6);
+	}
+	jw_obj_close(&out);
+	jw_bool(&out, "tie", q->tie);
+}
+
+/* Teacher-forced quality (level c): with --reference, the comparison; or
+ * why there is none (evidence "none", never a zero). */
+static void write_teacher_forced(void)
+{
+	struct tfq_result q;
+	char why[400];
+	int cmp = -1;
+
+	if (tf_cand.oom || tf_ref.oom)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	if (opt.reference == NULL)
+		snprintf(why, sizeof why, "no --reference to compare with");
+	else
+		cmp = tfq_compare(&tf_ref, &tf_cand, &q, why, sizeof why);
+	if (cmp != 0 && opt.reference != NULL &&
+	    (strstr(why, "vocabularies") || strstr(why, "family") ||
+	     strstr(why, "same tokens")))
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt.reference,
+			 why);
+	jw_obj_open(&out, "teacher_forced");
+	jw_str(&out, "evidence", cmp == 0 ? "teacher_forced" : "none");
+	jw_int(&out, "asked", tf_cand.asked);
+	jw_obj_open(&out, "given");
+	jw_int(&out, "all", tf_cand.given[0]);
+	jw_int(&out, "truncated", tf_cand.given[1]);
+	jw_int(&out, "none", tf_cand.given[2]);
+	jw_obj_close(&out);
+	jw_int(&out, "truncated_positions", tf_cand.truncated);
+	if (cmp != 0) {
+		jw_str(&out, "why", why);
+	} else {
+		jw_obj_open(&out, "reference");
+		jw_str(&out, "file", opt.reference);
+		jw_str(&out, "model", tf_ref.model);
+		jw_obj_close(&out);
+		write_tf_figures(&q);
+	}
+	jw_obj_close(&out);
+	if (cmp != 0)
+		diag_warn("no teacher-forced figures: %s", why);
+}
+
 static void write_quality(void)
 {
 	jw_obj_open(&out, "quality");
@@ -968,9 +1057,11 @@ static void write_quality(void)
 	       q_checked ? (double)q_passed / (double)q_checked : 0, 4);
 	if (g_checked > 0)
 		write_graded();
-	if (opt.reference != NULL)
+	if (tf_cand.tf) /* a pass has no text and no logprobs of its own */
+		write_teacher_forced();
+	else if (opt.reference != NULL)
 		write_agreement();
-	if (lp_cand.asked > 0 || opt.reference != NULL)
+	if (!tf_cand.tf && (lp_cand.asked > 0 || opt.reference != NULL))
 		write_logprobs();
 	jw_obj_close(&out);
 }
@@ -1194,6 +1285,8 @@ static void free_all(void)
 	evacc_free(&A);
 	lpq_free(&lp_cand);
 	lpq_free(&lp_ref);
+	tfq_free(&tf_cand);
+	tfq_free(&tf_ref);
 	agree_free(&ag_cand);
 	agree_free(&ag_ref);
 	free(sreq);
@@ -1280,10 +1373,11 @@ static void read_reference(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	while (ndjson_next(r, &ev) == ND_OK) {
 		lpq_event(&lp_ref, ev);
+		tfq_event(&tf_ref, ev);
 		agree_event(&ag_ref, ev);
 		cJSON_Delete(ev);
 	}
-	if (lp_ref.oom)
+	if (lp_ref.oom || tf_ref.oom)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	ndjson_close(r);
 	fclose(f);
@@ -1359,6 +1453,8 @@ int main(int argc, char **argv)
 	evacc_init(&A, opt.strict);
 	lpq_init(&lp_cand);
 	lpq_init(&lp_ref);
+	tfq_init(&tf_cand);
+	tfq_init(&tf_ref);
 	agree_init(&ag_cand);
 	agree_init(&ag_ref);
 	A.warn = on_skipped;

@@ -149,6 +149,8 @@ static void model_meta(const struct probe *p, struct srv_info *in)
 	meta = jget_obj(pick, "meta");
 	if (code == 200 && jget_num(meta, "size", 0) > 0)
 		in->model_bytes = jget_num(meta, "size", 0);
+	if (code == 200 && jget_num(meta, "n_vocab", 0) > 0)
+		in->n_vocab = (long)jget_num(meta, "n_vocab", 0);
 	if (code == 200 && jget_num(meta, "n_ctx_train", 0) > 0)
 		in->ctx_train = (long)jget_num(meta, "n_ctx_train", 0);
 	/* the whole context (-c), where /props tells a slot's, which is a
@@ -505,7 +507,7 @@ static void info_init(struct srv_info *in)
 {
 	memset(in, 0, sizeof *in);
 	in->kind = SRV_UNKNOWN;
-	in->ctx = in->ctx_train = -1;
+	in->ctx = in->ctx_train = in->n_vocab = -1;
 	in->mem_scale = -1;
 	in->n_loaded = -1;
 	in->parallel = -1;
@@ -689,6 +691,8 @@ void probe_write_server(jw *w, const struct srv_info *in)
 		jw_num(w, "mem_scale_mb_per_gb", in->mem_scale, 6);
 	if (in->model_bytes > 0)
 		jw_num(w, "model_bytes", in->model_bytes, 0);
+	if (in->n_vocab > 0)
+		jw_int(w, "n_vocab", in->n_vocab);
 	jw_obj_close(w);
 }
 

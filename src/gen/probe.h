@@ -47,6 +47,8 @@ struct srv_info {
 			       * llama-server meta.n_ctx_train, LM
 			       * Studio max_context_length; -1 */
 	double mem_scale;     /* llmsim: MB allocated per simulated GB */
+	long n_vocab;	      /* the model's vocabulary (llama-server
+			       * /v1/models meta.n_vocab); -1 */
 	double model_bytes;   /* the model file's size, 0 when not told
 			       * (llama-server /v1/models meta.size,
 			       * Ollama /api/tags size) */

@@ -31,6 +31,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "prompts.h"
+#include "simtf.h"
 #include "jw.h"
 #include "sim.h"
 #include "simlms.h"
@@ -485,6 +486,79 @@ static void handle_props(struct evhttp_request *req)
 	jw_free(&w);
 }
 
+/* ---- teacher forcing: llama-server's /completion and its helpers ------- */
+
+/* The ground truth of one teacher-forced position (src/llmsim/simtf). */
+static void log_tf(void *ctx, const struct simtf_truth *t)
+{
+	jw *lw = simsrv_log_begin("tf");
+
+	if (lw == NULL)
+		return;
+	jw_str(lw, "rid", ctx);
+	jw_int(lw, "index", t->index);
+	jw_int(lw, "pos", t->pos);
+	jw_num(lw, "kl", t->kl, 9);
+	jw_bool(lw, "same_top", t->same_top);
+	jw_num(lw, "nll_ref", t->nll_ref, 9);
+	jw_num(lw, "nll_cand", t->nll_cand, 9);
+	simsrv_log_end();
+}
+
+/* The fault of a teacher-forced request: its X-Sim-Fault header, else the
+ * run's --fault (no-probs and probs-cut are the ones that apply here). */
+static void tf_fault(struct evhttp_request *req, struct simtf_opts *o)
+{
+	const char *h = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Sim-Fault");
+	struct simwire_fault f = run_fault;
+
+	if (h != NULL && simwire_fault_parse(h, &f) != 0)
+		memset(&f, 0, sizeof f);
+	o->no_probs = f.kind == F_NO_PROBS;
+	o->cut = f.kind == F_PROBS_CUT ? f.at : 0;
+}
+
+/* POST /completion (a prompt of token ids, n_probs), /tokenize,
+ * /detokenize, /apply-template, answered at once from the loaded
+ * profile's logprob model. */
+static void handle_tf(struct evhttp_request *req, const char *path)
+{
+	cJSON *body = simsrv_read_body(req);
+	const char *rid = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Request-Id");
+	struct simtf_opts o = {current->family, current->logit_noise,
+			       simlp_noise_key(current->id), 0, 0};
+	const char *err;
+	jw w;
+
+	jw_init(&w);
+	tf_fault(req, &o);
+	if (body == NULL)
+		err = "the body is not a JSON object";
+	else if (strcmp(path, "/tokenize") == 0)
+		err = simtf_tokenize(body, &w);
+	else if (strcmp(path, "/detokenize") == 0)
+		err = simtf_detokenize(body, &w);
+	else if (strcmp(path, "/apply-template") == 0)
+		err = simtf_apply_template(body, &w);
+	else
+		err = simtf_completion(body, &o, &w, log_tf,
+				       (void *)(rid ? rid : "-"));
+	if (err != NULL)
+		simsrv_reply_error(req, 400, "invalid_request_error", err);
+	else
+		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
+	jw_free(&w);
+	cJSON_Delete(body);
+}
+
+static int tf_path(const char *path)
+{
+	return !strcmp(path, "/completion") || !strcmp(path, "/tokenize") ||
+	       !strcmp(path, "/detokenize") || !strcmp(path, "/apply-template");
+}
+
 /* POST /api/generate: only Ollama's load call (no prompt) is imitated. */
 static void ollama_generate(struct evhttp_request *req)
 {
@@ -906,6 +980,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		ollama_route(req, path, post, get);
 	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
+	else if (post && tf_path(path) && llama_like() && simsrv_loading())
+		simsrv_reply_error(req, 503, "unavailable_error",
+				   "Loading model");
+	else if (post && tf_path(path) && llama_like())
+		handle_tf(req, path);
 	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
 		simpersona_lms_list(req, &lms, LMS_V0, clock_mono_ns());
 	else if (get && strcmp(path, "/api/v1/models") == 0 &&

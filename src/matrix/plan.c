@@ -46,6 +46,7 @@ const char *const plan_keys[] = {"model",
 				 "skip",
 				 "ignore_eos",
 				 "gen_args",
+				 "quality",
 				 NULL};
 #define NKEYS (sizeof plan_keys / sizeof plan_keys[0] - 1)
 
@@ -404,6 +405,8 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 	    "reps",    "warmup",	  "per_user",	"leak",	    "loads",
 	    "est_tps", "est_prefill_tps", "est_load_s", "capacity", NULL};
 	static const char *const levels[] = {"sweep", "mixed", "ladder", NULL};
+	static const char *const flags[] = {"quality", "ignore_eos",
+					    "load_cold", "skip", NULL};
 	const char *const *k;
 	char at[300];
 
@@ -416,6 +419,15 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 			     plan_get(p, i, *k));
 			return -1;
 		}
+	for (k = flags; *k; k++) { /* a typo would silently mean "no" */
+		const char *v = plan_get(p, i, *k);
+		if (*v && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			fail(err, n, "%s: [%s] %s = %s: want yes or no",
+			     where(p, i, *k, at, sizeof at), p->e[i].name, *k,
+			     v);
+			return -1;
+		}
+	}
 	for (k = levels; *k; k++) {
 		const char *v = plan_get(p, i, *k);
 		if (!is_levels(v) &&

@@ -43,10 +43,26 @@ static void verdict_text(jw *w, const struct rd_qcmp *q)
 					    : "a tie");
 	else if (q->verdict == VD_Q_EXCEEDS)
 		md_out(w, "**%s** (%s)", name,
-		       q->diff == VD_WORSE ? "significantly worse"
-					   : "too many points below");
+		       q->kl_over && q->diff != VD_WORSE &&
+			       !(q->drop > RD_QUALITY_BUDGET)
+			   ? "mean KL above the limit"
+		       : q->diff == VD_WORSE ? "significantly worse"
+					     : "too many points below");
 	else
 		md_out(w, "%s", name);
+}
+
+/* The KL figure beside a pick: teacher-forced, else from logprobs. */
+static void kl_beside(jw *w, const struct rd_group *g)
+{
+	if (g->tfq_run) {
+		md_out(w,
+		       "; teacher-forced mean KL %.4f nats, same top-1 %.1f %%",
+		       g->tfq.kl, g->tfq.same * 100);
+	} else if (g->lpq_run) {
+		md_out(w, "; logprob mean KL %.4f nats (a lower bound)",
+		       g->lpq.kl);
+	}
 }
 
 void mdq_beside(jw *w, const struct rd_group *g)
@@ -55,6 +71,7 @@ void mdq_beside(jw *w, const struct rd_group *g)
 
 	if (g->graded.wl == NULL) {
 		md_out(w, "; quality not measured (no graded answers)");
+		kl_beside(w, g);
 		return;
 	}
 	md_out(w, "; graded accuracy ");
@@ -70,6 +87,7 @@ void mdq_beside(jw *w, const struct rd_group *g)
 		md_out(w, ", not compared with a reference: ");
 		md_cell(w, q->why_not, 200);
 	}
+	kl_beside(w, g);
 }
 
 void mdq_over(jw *w, const struct rd_group *over, const char *better)
@@ -78,6 +96,17 @@ void mdq_over(jw *w, const struct rd_group *over, const char *better)
 
 	md_out(w, " ");
 	md_cell(w, over->key, 120);
+	if (q->kl_over && q->diff != VD_WORSE &&
+	    !(q->drop > RD_QUALITY_BUDGET)) {
+		md_out(
+		    w,
+		    " is %s but over the quality budget: its %s mean KL "
+		    "divergence is %.4f nats (95 %% CI from %.4f), above the "
+		    "%.2f-nat limit, so it is not picked.",
+		    better, q->kl_tf ? "teacher-forced" : "logprob", q->kl,
+		    q->kl_lo, RD_KL_BUDGET);
+		return;
+	}
 	md_out(w, " is %s but over the quality budget: %.1f points below ",
 	       better, q->drop);
 	md_cell(w, q->ref->key, 120);
@@ -225,6 +254,9 @@ static void evidence(jw *w, const struct rd_group *g)
 			  "--reference");
 	else if (g->lpq.truncated)
 		md_out(w, " (top %d only)", g->lpq.top_k);
+	if (g->tfq_run == NULL)
+		md_out(w, "; teacher-forced not measured: gen --teacher-force "
+			  "on llama-server");
 }
 
 /* The agreement table: a row per group of a model (an rd_group), its
@@ -323,6 +355,71 @@ static void agree_table(jw *w, const struct rd_set *s, const char *m)
 	md_out(w, "\n");
 }
 
+/* A KL in nats: six decimals (a good quantization's is 1e-4), with its
+ * interval. */
+static void kl_text(jw *w, double kl, double lo, double hi)
+{
+	md_num(w, kl, 6);
+	if (isfinite(lo) && isfinite(hi))
+		md_out(w, " (95 %% CI %.6f–%.6f)", lo, hi);
+}
+
+/* One group's row of the teacher-forced table. */
+static void tf_row(jw *w, const struct rd_group *g)
+{
+	const struct rd_tfq *t = &g->tfq;
+
+	md_out(w, "| ");
+	md_cell(w, g->key, 120);
+	if (g->tfq_run == NULL) {
+		md_out(w, " | — | — | — | — | — | not measured");
+		if (t->why) {
+			md_out(w, ": ");
+			md_cell(w, t->why, 200);
+		}
+		md_out(w, " |\n");
+		return;
+	}
+	md_out(w, " | %d | ", t->positions);
+	kl_text(w, t->kl, t->kl_lo, t->kl_hi);
+	md_out(w, " | ");
+	md_num(w, t->kl_p99, 6);
+	md_out(w, " | ");
+	share(w, t->same, t->same_lo, t->same_hi);
+	md_out(w, " | ");
+	if (isfinite(t->dppl))
+		md_out(w, "%+.4g (95 %% CI %+.4g to %+.4g)", t->dppl,
+		       t->dppl_lo, t->dppl_hi);
+	else
+		md_out(w, "— (a forced token not among the alternatives)");
+	md_out(w, " | teacher-forced (%s)%s |\n",
+	       t->exact ? "whole distributions: KL exact"
+			: "top-K lists: KL a lower bound",
+	       t->tie ? "; a tie" : "");
+}
+
+/* Model m's teacher-forced figures (level c), when a group of it has them. */
+static void tf_table(jw *w, const struct rd_set *s, const char *m)
+{
+	int any = 0;
+
+	for (int i = 0; i < s->ng; i++)
+		any |= !strcmp(rd_model_of(s, &s->g[i]), m) &&
+		       s->g[i].tfq_run != NULL;
+	if (!any)
+		return;
+	md_out(w,
+	       "Teacher-forced against the reference (gen --teacher-force, "
+	       "agg --reference):\n\n"
+	       "| group | positions | mean KL (nats) | KL p99 | same top-1 | "
+	       "Δ perplexity | evidence |\n"
+	       "|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < s->ng; i++)
+		if (!strcmp(rd_model_of(s, &s->g[i]), m))
+			tf_row(w, &s->g[i]);
+	md_out(w, "\n");
+}
+
 /* The groups of model m: the reference named first, then the table. */
 static void model_table(jw *w, const struct rd_set *s, const char *m)
 {
@@ -355,43 +452,53 @@ static void model_table(jw *w, const struct rd_set *s, const char *m)
 			md_table_row(w, &t, &s->g[i]);
 	md_out(w, "\n");
 	agree_table(w, s, m);
+	tf_table(w, s, m);
 }
 
 static void intro(jw *w)
 {
-	md_out(w,
-	       "## Quality\n\nLevel of evidence: **graded answers, any "
-	       "server**: each "
-	       "item of a graded set (prompts/graded.json) has one exact "
-	       "answer, checked "
-	       "in the output the server sent (lib/grade); a failed request is "
-	       "not graded. "
-	       "Each quantization is "
-	       "paired with its "
-	       "model's reference item by item (an item's majority answer over "
-	       "runs and "
-	       "repetitions; an even split is left out); McNemar's exact test "
-	       "on the items "
-	       "only one of the two answered right, Holm's correction over "
-	       "this section's "
-	       "tests. **Within budget**: not significantly below the "
-	       "reference (Holm p ≥ "
-	       "0.05) and at most %.0f points below it on the paired items "
-	       "(docs/metrics.md, Quality budget); a quantization over it is "
-	       "never "
-	       "picked in The answer. Only quantizations of one model are "
-	       "compared. "
-	       "Agreement with a reference run, where `agg --reference` "
-	       "computed it, is in a second table per model, at its level of "
-	       "evidence: **greedy agreement, any server** (the share of "
-	       "prompts whose output is identical to the reference run's, "
-	       "Wilson interval, and the median tokens before the first "
-	       "difference) and **logprobs (server returned them)** (top-1 "
-	       "agreement and mean KL divergence in nats, Student's t "
-	       "intervals over prompts, KL's 99th percentile over positions); "
-	       "a group's figures are those of its run with the most prompts "
-	       "compared (docs/report.md).\n\n",
-	       RD_QUALITY_BUDGET);
+	md_out(
+	    w,
+	    "## Quality\n\nLevel of evidence: **graded answers, any "
+	    "server**: each "
+	    "item of a graded set (prompts/graded.json) has one exact "
+	    "answer, checked "
+	    "in the output the server sent (lib/grade); a failed request is "
+	    "not graded. "
+	    "Each quantization is "
+	    "paired with its "
+	    "model's reference item by item (an item's majority answer over "
+	    "runs and "
+	    "repetitions; an even split is left out); McNemar's exact test "
+	    "on the items "
+	    "only one of the two answered right, Holm's correction over "
+	    "this section's "
+	    "tests. **Within budget**: not significantly below the "
+	    "reference (Holm p ≥ "
+	    "0.05) and at most %.0f points below it on the paired items, "
+	    "and, where its KL divergence from a reference was measured, "
+	    "that KL not above %.2f nats with 95 %% confidence "
+	    "(docs/metrics.md, Quality budget); a quantization over it is "
+	    "never "
+	    "picked in The answer. Only quantizations of one model are "
+	    "compared. "
+	    "Agreement with a reference run, where `agg --reference` "
+	    "computed it, is in a second table per model, at its level of "
+	    "evidence: **greedy agreement, any server** (the share of "
+	    "prompts whose output is identical to the reference run's, "
+	    "Wilson interval, and the median tokens before the first "
+	    "difference) and **logprobs (server returned them)** (top-1 "
+	    "agreement and mean KL divergence in nats, Student's t "
+	    "intervals over prompts, KL's 99th percentile over positions); "
+	    "a group's figures are those of its run with the most prompts "
+	    "compared (docs/report.md). Where `gen --teacher-force` fed the "
+	    "reference's own tokens to a group's llama-server, a third "
+	    "table gives the **teacher-forced** figures (level c, "
+	    "llama-perplexity --kl-divergence's): mean KL divergence with "
+	    "its 95 %% interval and its 99th percentile over every "
+	    "position, same top-1 (Wilson) and Δ perplexity (docs/metrics.md, "
+	    "Teacher-forced quality).\n\n",
+	    RD_QUALITY_BUDGET, RD_KL_BUDGET);
 }
 
 void mdq_section(jw *w, const struct rd_set *s)

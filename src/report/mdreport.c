@@ -251,8 +251,8 @@ static void tie_level(const struct rd_group *g, const char *slo, int u)
 
 	cell(g->key, 120);
 	out(" %s with attainment %.0f %% (%.0f-%.0f %%)",
-	    verdict_slo_name(l->st), 100 * l->att,
-	    100 * l->att_lo, 100 * l->att_hi);
+	    verdict_slo_name(l->st), 100 * l->att, 100 * l->att_lo,
+	    100 * l->att_hi);
 }
 
 /* Why two capacities tie, and what picked between them. */

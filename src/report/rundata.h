@@ -95,6 +95,8 @@ enum rd_evidence {
 	RD_EV_NONE,	/* agg found nothing to compare; why says why */
 	RD_EV_GREEDY,	/* greedy agreement from the output texts */
 	RD_EV_LOGPROBS, /* the server's token logprobs */
+	RD_EV_TEACHER,	/* teacher-forced: every position of the
+			 * reference's output (gen --teacher-force) */
 	RD_EV_OTHER	/* a level this reader does not know */
 };
 
@@ -117,6 +119,16 @@ struct rd_lpq {
 	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats): mean, interval, p99 */
 	double fd_median;		 /* first divergence, median */
 	int diverged;
+};
+
+/* quality.teacher_forced of a run; NAN where not given. */
+struct rd_tfq {
+	enum rd_evidence ev; /* RD_EV_TEACHER: the figures below are there */
+	const char *why;     /* RD_EV_NONE: agg's reason, or NULL */
+	int prompts, positions, exact, tie;
+	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats), 95 % interval */
+	double same, same_lo, same_hi;	 /* same top-1, Wilson */
+	double dppl, dppl_lo, dppl_hi;	 /* Δ perplexity; NAN: none */
 };
 
 /* One run file.  Its strings are owned by its document. */
@@ -159,6 +171,7 @@ struct rd_run {
 	struct rd_leak leak;
 	struct rd_agree agree; /* quality.agreement */
 	struct rd_lpq lpq;     /* quality.logprobs */
+	struct rd_tfq tfq;     /* quality.teacher_forced */
 };
 
 /* The prompt of run r named name, or NULL. */
@@ -360,6 +373,17 @@ struct rd_graded {
  * not less (what the graded set can resolve) and not more. */
 #define RD_QUALITY_BUDGET 5.0
 
+/* The quality budget's second limit (docs/metrics.md, Quality budget): a
+ * candidate whose mean KL divergence from the run it was compared with
+ * (teacher-forced, else the logprob estimate, a lower bound) is above
+ * this many nats with 95 % confidence exceeds the budget, whatever its
+ * graded answers.  Fixed from llama.cpp's published scoreboard
+ * (tools/perplexity/README.md, LLaMA 3 8B against F16) before any
+ * measurement here: Q4_K_M 0.031, Q3_K_M 0.102, Q2_K 0.445 nats; 0.05 lets
+ * the common Q4_K_M through and stops the Q3 level, where its same top-1
+ * falls below 90 %. */
+#define RD_KL_BUDGET 0.05
+
 /* A group's graded answers paired with its model's reference's, item by
  * item, on the reference's graded workload; an item's answer is its
  * majority over runs and repetitions (an item split evenly is left out). */
@@ -375,6 +399,9 @@ struct rd_qcmp {
 				* quality tests; -1 untested */
 	enum verdict_cmp diff; /* McNemar after Holm: better, worse, tie */
 	enum verdict_quality verdict;
+	int kl_over;	  /* over RD_KL_BUDGET: the verdict is VD_Q_EXCEEDS */
+	int kl_tf;	  /* that KL is teacher-forced (else logprobs) */
+	double kl, kl_lo; /* that KL's mean and its interval's lower end */
 };
 
 struct rd_group {
@@ -406,6 +433,9 @@ struct rd_group {
 	struct rd_lpq lpq;
 	const struct rd_run *lpq_run;
 	int lpq_runs;
+	struct rd_tfq tfq; /* teacher-forced: the run with most positions */
+	const struct rd_run *tfq_run;
+	int tfq_runs;
 };
 
 /* One workload of a plan entry as make matrix ran it, from a results

@@ -233,6 +233,32 @@ static void logprobs(struct rd_run *r)
 	l->diverged = int_of(f, RJ_DIVERGED);
 }
 
+/* quality.teacher_forced (src/agg/tfq's figures). */
+static void teacher(struct rd_run *r)
+{
+	const cJSON *o = jget_path(r->doc, RP_TEACHER);
+	const cJSON *k = jget_obj(o, RJ_KL), *s = jget_obj(o, RJ_SAME_TOP1);
+	const cJSON *d = jget_obj(jget_obj(o, RJ_PERPLEXITY), RJ_DELTA);
+	struct rd_tfq *t = &r->tfq;
+
+	t->ev = evidence(o, RJ_EV_TEACHER, RD_EV_TEACHER);
+	t->why = jget_str(o, RJ_WHY);
+	t->prompts = int_of(o, RJ_PROMPTS);
+	t->positions = int_of(o, RJ_POSITIONS);
+	t->exact = cJSON_IsTrue(jget_path(o, RJ_EXACT));
+	t->tie = cJSON_IsTrue(jget_path(o, RJ_TIE));
+	t->kl = jget_num(k, RS_MEAN, NAN);
+	t->kl_lo = jget_num(k, RS_CI_LO, NAN);
+	t->kl_hi = jget_num(k, RS_CI_HI, NAN);
+	t->kl_p99 = jget_num(k, RJ_P99, NAN);
+	t->same = jget_num(s, RJ_SHARE, NAN);
+	t->same_lo = jget_num(s, RS_CI_LO, NAN);
+	t->same_hi = jget_num(s, RS_CI_HI, NAN);
+	t->dppl = jget_num(d, RS_MEAN, NAN);
+	t->dppl_lo = jget_num(d, RS_CI_LO, NAN);
+	t->dppl_hi = jget_num(d, RS_CI_HI, NAN);
+}
+
 int rd_run_figures(struct rd_run *r)
 {
 	const cJSON *d = r->doc;
@@ -246,6 +272,7 @@ int rd_run_figures(struct rd_run *r)
 	leak(r);
 	agreement(r);
 	logprobs(r);
+	teacher(r);
 	if (labels(r) || failed(r) || prompts(r) || timeline(r) || spans(r))
 		return -1;
 	return 0;

@@ -88,6 +88,16 @@
 #define RJ_FIRST_DIV "first_divergence"
 #define RJ_TOP_K "top_k"
 #define RJ_TRUNCATED "truncated"
+/* Teacher-forced quality (agg --reference on two gen --teacher-force
+ * passes): quality.teacher_forced, level (c). */
+#define RP_TEACHER "quality.teacher_forced"
+#define RJ_EV_TEACHER "teacher_forced" /* its figures are there */
+#define RJ_POSITIONS "positions"
+#define RJ_EXACT "exact"
+#define RJ_SAME_TOP1 "same_top1"
+#define RJ_PERPLEXITY "perplexity"
+#define RJ_DELTA "delta"
+#define RJ_TIE "tie"
 
 /* The statistics objects of the whole run (src/agg/statjson writes them). */
 #define RP_TTFT "metrics.ttft_s"
