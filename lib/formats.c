@@ -59,6 +59,24 @@ enum formats_leak formats_leak_of(const char *name)
 	return LEAK_OTHER;
 }
 
+static const char *const sustain_names[SUS_COUNT] = {
+    "unknown", "stable", "slowed", "sped up", "inconclusive", "other"};
+
+const char *formats_sustain_name(enum formats_sustain v)
+{
+	return v >= 0 && v < SUS_COUNT ? sustain_names[v] : "other";
+}
+
+enum formats_sustain formats_sustain_of(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < SUS_OTHER; i++)
+		if (strcmp(name, sustain_names[i]) == 0)
+			return (enum formats_sustain)i;
+	return SUS_OTHER;
+}
+
 static const char *const thermal_names[THERMAL_COUNT] = {"nominal", "fair",
 							 "serious", "critical"};
 

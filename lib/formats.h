@@ -53,6 +53,27 @@ enum formats_leak {
 	LEAK_COUNT
 };
 
+/* agg's verdict on a run's decode speed over time (sustained.verdict,
+ * src/agg/sustain; docs/metrics.md, Sustained speed): too few requests, the
+ * last third's speed within 5 % of the first's, below it, above it, an
+ * interval that crosses a threshold.  SUS_OTHER is a reader's name for a
+ * verdict it does not know; agg never writes it. */
+enum formats_sustain {
+	SUS_UNKNOWN,
+	SUS_STABLE,
+	SUS_SLOWED,
+	SUS_SPED_UP,
+	SUS_INCONCLUSIVE,
+	SUS_OTHER,
+	SUS_COUNT
+};
+
+/* "unknown", "stable", "slowed", "sped up", "inconclusive"; a static
+ * string ("other" for anything else). */
+const char *formats_sustain_name(enum formats_sustain v);
+/* SUS_OTHER for NULL or an unknown name. */
+enum formats_sustain formats_sustain_of(const char *name);
+
 /* A machine's thermal state in memsample's power events and agg's power
  * figures (docs/events.md, power), in rising order: macOS's
  * ProcessInfo.thermalState names.  -1 is unknown. */

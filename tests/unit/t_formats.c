@@ -47,10 +47,26 @@ static void test_leak(void)
 	CHECK_INT(formats_leak_of(NULL), LEAK_OTHER);
 }
 
+/* The sustained-speed verdicts as agg writes them and the report reads
+ * them. */
+static void test_sustain(void)
+{
+	int i;
+
+	for (i = 0; i < SUS_OTHER; i++)
+		CHECK_INT((int)formats_sustain_of(
+			      formats_sustain_name((enum formats_sustain)i)),
+			  i);
+	CHECK_STR(formats_sustain_name(SUS_SPED_UP), "sped up");
+	CHECK_INT(formats_sustain_of("slow"), SUS_OTHER);
+	CHECK_INT(formats_sustain_of(NULL), SUS_OTHER);
+}
+
 int main(void)
 {
 	RUN(test_status);
 	RUN(test_timeout);
 	RUN(test_leak);
+	RUN(test_sustain);
 	return DONE();
 }
