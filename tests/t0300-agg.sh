@@ -413,4 +413,33 @@ test_expect_success 'power: no source at all: every figure null, the reasons kep
 	"$TB_BIN/agg" ev >run0.json && jq -e ".power == null" run0.json
 '
 
+# The throttling profile: decode at 80 % of its rate from 4.5 s of
+# llmsim's life, the middle third of a 9 s run that starts right after it.
+test_expect_success 'sustained speed: a server that slows by a known factor is measured within 5 % and called slowed' '
+	llmsim_start T --tps 100 --ttft 10ms --slow-after 4.5s --slow-factor 0.8 --log "$TRASH_ROOT/t.log" &&
+	"$TB_BIN/gen" --no-progress -u "$T_URL" -c 2 --duration 9s --max-tokens 30 <"$TESTS/../prompts/std.json" >ev &&
+	"$TB_BIN/agg" ev >run.json &&
+	# the truth, from the log: when the slowdown began, and by how much
+	jq -s -e ".[0] | .what == \"start\" and .slow_factor == 0.8 and .slow_after_s == 4.5" "$TRASH_ROOT/t.log" &&
+	slow_at=$(jq -s ".[0].t + .[0].slow_after_s" "$TRASH_ROOT/t.log") &&
+	# the test holds only if the slowdown fell in the middle third (a
+	# machine too loaded to start gen within 1.2 s breaks that: said)
+	jq -s -e --argjson s "$slow_at" "
+		(map(select(.ev == \"req\" and .warmup == false) | .t) | min) as \$a |
+		(map(select(.ev == \"done\" and .status == \"ok\") | .t) | max) as \$b |
+		((\$b - \$a) / 3) as \$w |
+		if \$s > \$a + \$w + 0.3 and \$s < \$b - \$w - 0.3 then true
+		else error(\"slowdown at \(\$s - \$a) s of a \(\$b - \$a) s run: not in its middle third\") end" ev &&
+	jq -e ".sustained | .first_n >= 5 and .last_n >= 5 and .verdict == \"slowed\" and
+		.ratio_ci95[1] < 0.95 and .ratio_ci95[0] <= .ratio and .ratio <= .ratio_ci95[1]" run.json &&
+	near run.json .sustained.ratio 0.8 0.04 &&
+	jq -e ".memory == null or .memory.leak.verdict != \"leak suspected\"" run.json
+'
+
+test_expect_success 'sustained speed: a server at one speed is stable' '
+	"$TB_BIN/gen" --no-progress -u "$P_URL" -c 2 --duration 3s --max-tokens 30 <"$TESTS/../prompts/std.json" >ev &&
+	"$TB_BIN/agg" ev >run.json &&
+	jq -e ".sustained | .first_n >= 5 and .last_n >= 5 and .verdict == \"stable\" and .reason == null" run.json
+'
+
 test_done

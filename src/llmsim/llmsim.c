@@ -109,7 +109,9 @@ enum {
 	OV_LOAD = 512,
 	OV_CTX = 1024,
 	OV_GRADED = 2048,
-	OV_NOISE = 4096
+	OV_NOISE = 4096,
+	OV_SLOW_AFTER = 8192,
+	OV_SLOW_FACTOR = 16384
 };
 
 /* -h prints the synopsis to stdout and exits 0; a bad command line prints
@@ -158,7 +160,9 @@ enum {
 	O_LOADED,
 	O_GRADED,
 	O_GRADED_ERROR,
-	O_LOGIT_NOISE
+	O_LOGIT_NOISE,
+	O_SLOW_AFTER,
+	O_SLOW_FACTOR
 };
 
 /* An option that sets a field of every profile, or the load time.
@@ -220,6 +224,14 @@ static int set_override(int c, const char *v)
 		overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
 		override_mask |= OV_NOISE;
 		break;
+	case O_SLOW_AFTER:
+		overrides.slow_after_s = args_duration("--slow-after", v);
+		override_mask |= OV_SLOW_AFTER;
+		break;
+	case O_SLOW_FACTOR:
+		overrides.slow_factor = args_real("--slow-factor", v, 0, 1);
+		override_mask |= OV_SLOW_FACTOR;
+		break;
 	default: return 0;
 	}
 	return 1;
@@ -251,6 +263,10 @@ static void apply_overrides(struct sim_profile *p)
 		p->graded_error = overrides.graded_error;
 	if (override_mask & OV_NOISE)
 		p->logit_noise = overrides.logit_noise;
+	if (override_mask & OV_SLOW_AFTER)
+		p->slow_after_s = overrides.slow_after_s;
+	if (override_mask & OV_SLOW_FACTOR)
+		p->slow_factor = overrides.slow_factor;
 	if (opt.load_time >= 0)
 		p->load_s = opt.load_time;
 }
@@ -1036,6 +1052,8 @@ static const struct option longopts[] = {
     {"graded", 1, 0, O_GRADED},
     {"graded-error", 1, 0, O_GRADED_ERROR},
     {"logit-noise", 1, 0, O_LOGIT_NOISE},
+    {"slow-after", 1, 0, O_SLOW_AFTER},
+    {"slow-factor", 1, 0, O_SLOW_FACTOR},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -1286,6 +1304,10 @@ static void log_start(void)
 	jw_int(lw, "version", FMT_EVENTS_VERSION);
 	jw_str(lw, "model", current->id);
 	jw_int(lw, "seed", (long long)opt.seed);
+	if (current->slow_factor > 0) { /* the slowdown's truth */
+		jw_num(lw, "slow_after_s", current->slow_after_s, 6);
+		jw_num(lw, "slow_factor", current->slow_factor, 6);
+	}
 	simsrv_log_end();
 }
 

@@ -87,6 +87,7 @@ static struct simsrv_opts O;
 static struct event_base *base;
 static const struct sim_profile *current; /* the model served */
 static int64_t loaded_at;		  /* mono ns when loading ends */
+static int64_t born;			  /* mono ns when llmsim started */
 static FILE *logfile;
 static jw logw;
 static struct sim_cache *cache;
@@ -1093,10 +1094,11 @@ static void decode_step(struct stream *s)
 		}
 		if (paced) {
 			double u = sim_rng_sym(&s->rng);
+			double life = (double)(s->next_due - born) / 1e9;
 			int64_t gap =
 			    (int64_t)(sim_gap(s->prof, n_decoding,
-					      s->prof->chunk_tokens, u) *
-				      1e9);
+					      s->prof->chunk_tokens, u) /
+				      sim_slow(s->prof, life) * 1e9);
 			s->next_due += gap;
 			schedule(s, s->next_due);
 			return;
@@ -1633,6 +1635,7 @@ int simsrv_init(struct event_base *b, const struct simsrv_opts *o)
 {
 	O = *o;
 	base = b;
+	born = clock_mono_ns();
 	logfile = o->log;
 	jw_init(&logw);
 	sim_rng_seed(&fault_rng, o->seed);
