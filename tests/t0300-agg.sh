@@ -442,4 +442,32 @@ test_expect_success 'sustained speed: a server at one speed is stable' '
 	jq -e ".sustained | .first_n >= 5 and .last_n >= 5 and .verdict == \"stable\" and .reason == null" run.json
 '
 
+# llmsim's power model: 20 W idle, 10 W more per stream decoding, its
+# energy in a simulated powercap zone that memsample reads as it reads /sys.
+test_expect_success 'power: J per token from llmsim'"'"'s simulated RAPL zone is within 2 % of its truth' '
+	llmsim_start W --tps 100 --ttft 10ms --power-dir "$PWD/pw" --idle-w 20 --stream-w 10 --log "$TRASH_ROOT/w.log" &&
+	{ "$TB_BIN/memsample" --power --sys-root "$PWD/pw" -i 20ms >mem 2>mem.err & } &&
+	mpid=$! &&
+	test_at_exit "kill $mpid 2>/dev/null" &&
+	wait_for 10 eval "[ \$(grep -c \"w_total\" mem) -ge 2 ]" &&
+	"$TB_BIN/gen" --no-progress -u "$W_URL" -c 2 -n 4 --max-tokens 30 <"$TESTS/../prompts/std.json" >ev &&
+	# a sample after the last reply, so that the window'"'"'s end is covered
+	b=$(jq -s "map(select(.ev == \"done\") | .t) | max" ev) &&
+	wait_for 10 eval "tail -n 1 mem | jq -e \".t > $b\" >/dev/null" &&
+	kill $mpid && wait $mpid &&
+	"$TB_BIN/agg" --mem mem ev >run.json &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/w.log" ev &&
+	# the truth: the energy between the window'"'"'s edges, read off the log
+	truth=$(jq -n --slurpfile ev ev --slurpfile log "$TRASH_ROOT/w.log" --slurpfile run run.json "
+		(\$run[0].tokens.output) as \$tok |
+		(\$ev | map(select(.ev == \"req\" and .warmup == false) | .t) | min) as \$a |
+		(\$ev | map(select(.ev == \"done\" and .status == \"ok\") | .t) | max) as \$b |
+		([\$log[0] | {t, w: .idle_w, j: 0}] + (\$log | map(select(.what == \"power\")))) as \$p |
+		def e(\$t): (\$p | map(select(.t <= \$t)) | last) as \$q | \$q.j + \$q.w * (\$t - \$q.t);
+		(e(\$b) - e(\$a)) / \$tok") &&
+	echo "truth $truth J/token" &&
+	jq -e ".power.energy_source == \"rapl:package-0\" and .tokens.output > 0" run.json &&
+	near run.json .power.j_per_output_token "$truth" "$(jq -n "$truth * 0.02")"
+'
+
 test_done

@@ -73,9 +73,13 @@ static struct options {
 	const char *loaded;	/* --loaded: LM Studio's instances at start */
 	int list;
 	int no_usage;
+	const char *power_dir;	 /* --power-dir: the simulated powercap */
+	double idle_w, stream_w; /* its watts */
 } opt = {.host = "127.0.0.1",
 	 .port = 8080,
 	 .seed = 42,
+	 .idle_w = 20,
+	 .stream_w = 10,
 	 .mem_scale = 1.0,
 	 .fault_rate = 1.0,
 	 .load_time = -1};
@@ -162,7 +166,10 @@ enum {
 	O_GRADED_ERROR,
 	O_LOGIT_NOISE,
 	O_SLOW_AFTER,
-	O_SLOW_FACTOR
+	O_SLOW_FACTOR,
+	O_POWER_DIR,
+	O_IDLE_W,
+	O_STREAM_W
 };
 
 /* An option that sets a field of every profile, or the load time.
@@ -1054,6 +1061,9 @@ static const struct option longopts[] = {
     {"logit-noise", 1, 0, O_LOGIT_NOISE},
     {"slow-after", 1, 0, O_SLOW_AFTER},
     {"slow-factor", 1, 0, O_SLOW_FACTOR},
+    {"power-dir", 1, 0, O_POWER_DIR},
+    {"idle-w", 1, 0, O_IDLE_W},
+    {"stream-w", 1, 0, O_STREAM_W},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -1092,6 +1102,11 @@ static int set_server_opt(int c, char *v)
 				 strerror(errno));
 		return 1;
 	case O_GRADED: load_graded(v); return 1;
+	case O_POWER_DIR: opt.power_dir = v; return 1;
+	case O_IDLE_W: opt.idle_w = args_real("--idle-w", v, 0, 1e6); return 1;
+	case O_STREAM_W:
+		opt.stream_w = args_real("--stream-w", v, 0, 1e6);
+		return 1;
 	default: return 0;
 	}
 }
@@ -1304,6 +1319,10 @@ static void log_start(void)
 	jw_int(lw, "version", FMT_EVENTS_VERSION);
 	jw_str(lw, "model", current->id);
 	jw_int(lw, "seed", (long long)opt.seed);
+	if (opt.power_dir != NULL) { /* the power model's: energy 0 here */
+		jw_num(lw, "idle_w", opt.idle_w, 3);
+		jw_num(lw, "stream_w", opt.stream_w, 3);
+	}
 	if (current->slow_factor > 0) { /* the slowdown's truth */
 		jw_num(lw, "slow_after_s", current->slow_after_s, 6);
 		jw_num(lw, "slow_factor", current->slow_factor, 6);
@@ -1442,6 +1461,9 @@ int main(int argc, char **argv)
 		    .graded = graded.n ? &graded : NULL,
 		    .leak_bytes = (size_t)opt.leak,
 		    .log_path = opt.log,
+		    .power_dir = opt.power_dir,
+		    .idle_w = opt.idle_w,
+		    .stream_w = opt.stream_w,
 		    .find_profile = profile_of,
 		    .resolve = opt.as == SIM_LMSTUDIO ? lms_resolve : NULL,
 		    .fatal = fatal,

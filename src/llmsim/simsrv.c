@@ -22,6 +22,7 @@
 #include "formats.h"
 #include "grade.h"
 #include "simlp.h"
+#include "simpower.h"
 
 #define MAX_BODY (64 * 1024 * 1024)
 /* Unpaced streams write until this much is queued, then wait for the
@@ -88,6 +89,8 @@ static struct event_base *base;
 static const struct sim_profile *current; /* the model served */
 static int64_t loaded_at;		  /* mono ns when loading ends */
 static int64_t born;			  /* mono ns when llmsim started */
+static struct simpower power;		  /* --power-dir's zone */
+static struct event *power_timer;	  /* writes its counter */
 static FILE *logfile;
 static jw logw;
 static struct sim_cache *cache;
@@ -125,6 +128,31 @@ static void log_end(void)
 	jw_obj_close(&logw);
 	if (jw_emit(&logw, logfile, 1) != 0)
 		O.fatal("%s: write error: %s", O.log_path, strerror(errno));
+}
+
+/* The power model's truth: the watts from now on and the energy so far. */
+static void log_power(int64_t t)
+{
+	if (logfile == NULL)
+		return;
+	log_begin("power", NULL, t);
+	jw_num(&logw, "w", simpower_watts(&power), 3);
+	jw_num(&logw, "j", power.j, 6);
+	log_end();
+}
+
+/* A stream starts (d = 1) or stops (d = -1) decoding: the batch's rate
+ * and the simulated watts follow. */
+static void decoding_add(int d)
+{
+	int64_t now;
+
+	n_decoding += d;
+	if (power_timer == NULL)
+		return;
+	now = clock_mono_ns();
+	simpower_set(&power, n_decoding, now);
+	log_power(now);
 }
 
 static void log_simple(const char *what, const struct stream *s)
@@ -329,7 +357,7 @@ static void stream_release(struct stream *s)
 	} else {
 		n_running--;
 		if (s->decoding)
-			n_decoding--;
+			decoding_add(-1);
 	}
 	if (s->evcon)
 		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
@@ -884,7 +912,7 @@ static void stream_finish(struct stream *s)
 		leak_one();
 	if (s->decoding) {
 		s->decoding = 0;
-		n_decoding--;
+		decoding_add(-1);
 	}
 	s->state = STREAM_DONE;
 	if (!s->streaming) {
@@ -980,7 +1008,7 @@ static int fault_due(struct stream *s)
 			 "error", 0);
 		if (s->decoding) {
 			s->decoding = 0;
-			n_decoding--;
+			decoding_add(-1);
 		}
 		s->state = STREAM_DONE;
 		return 1;
@@ -1117,7 +1145,7 @@ static void first_token(struct stream *s)
 {
 	s->state = STREAM_DECODE;
 	s->decoding = 1;
-	n_decoding++;
+	decoding_add(1);
 	s->t_first = clock_mono_ns();
 	if (s->use_cache && s->prompt != NULL &&
 	    sim_cache_store(cache, s->prompt, s->prompt_len) != 0)
@@ -1629,6 +1657,31 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 		enqueue(req, s);
 }
 
+/* ---- the power model ----------------------------------------------- */
+
+/* Every 5 ms: the counter as a reader of sysfs would see it. */
+static void on_power_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	if (simpower_write(&power, clock_mono_ns()) != 0)
+		O.fatal("%s: %s", power.path, strerror(errno));
+}
+
+static int power_start(void)
+{
+	struct timeval every = {0, 5000};
+
+	if (simpower_open(&power, O.power_dir, O.idle_w, O.stream_w, born) !=
+	    0) {
+		O.warn("--power-dir %s: %s", O.power_dir, strerror(errno));
+		return -1;
+	}
+	power_timer = event_new(base, -1, EV_PERSIST, on_power_timer, NULL);
+	if (power_timer == NULL || evtimer_add(power_timer, &every) != 0)
+		return -1;
+	return 0; /* the log's start line says the watts at 0 streams */
+}
+
 /* ---- the engine's interface ------------------------------------------ */
 
 int simsrv_init(struct event_base *b, const struct simsrv_opts *o)
@@ -1636,6 +1689,8 @@ int simsrv_init(struct event_base *b, const struct simsrv_opts *o)
 	O = *o;
 	base = b;
 	born = clock_mono_ns();
+	if (o->power_dir != NULL && power_start() != 0)
+		return -1;
 	logfile = o->log;
 	jw_init(&logw);
 	sim_rng_seed(&fault_rng, o->seed);
@@ -1767,6 +1822,9 @@ void simsrv_free(void)
 		free(l);
 	}
 	jw_free(&logw);
+	if (power_timer)
+		event_free(power_timer);
+	power_timer = NULL;
 	if (load_timer)
 		event_free(load_timer);
 	load_timer = NULL;
