@@ -433,7 +433,13 @@ test_expect_success 'sustained speed: a server that slows by a known factor is m
 	jq -e ".sustained | .first_n >= 5 and .last_n >= 5 and .verdict == \"slowed\" and
 		.ratio_ci95[1] < 0.95 and .ratio_ci95[0] <= .ratio and .ratio <= .ratio_ci95[1]" run.json &&
 	near run.json .sustained.ratio 0.8 0.04 &&
-	jq -e ".memory == null or .memory.leak.verdict != \"leak suspected\"" run.json
+	jq -e ".memory == null or .memory.leak.verdict != \"leak suspected\"" run.json &&
+	# the report flags it in the Summary, and its pick says so
+	mkdir rep && cp run.json rep/ &&
+	"$TB_BIN/report" --charts none -o r.md rep 2>/dev/null &&
+	grep -q "^\*\*Slowed or throttled while it ran\*\*" r.md &&
+	grep -q "decode slowed, its last third at 0\.[78][0-9]× the first third.s speed" r.md &&
+	grep -q "note: its decode slowed while it ran (Summary), so these figures are not its sustained speed" r.md
 '
 
 test_expect_success 'sustained speed: a server at one speed is stable' '
