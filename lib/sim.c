@@ -62,6 +62,8 @@ static const struct field fields[] = {FS(id, id),
 				      FI(natural_len, natural_len),
 				      FD(graded_error, graded_error),
 				      FD(logit_noise, logit_noise),
+				      FD(slow_after_s, slow_after_s),
+				      FD(slow_factor, slow_factor),
 				      {NULL, 0, 0, 0}};
 
 static int set_field(struct sim_profile *p, const struct field *f,
@@ -150,6 +152,10 @@ int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen)
 		bad = "graded_error must be in [0, 1]";
 	else if (!(p->logit_noise >= 0 && p->logit_noise <= 100))
 		bad = "logit_noise must be in [0, 100]";
+	else if (!(p->slow_after_s >= 0) ||
+		 !(p->slow_factor >= 0 && p->slow_factor <= 1))
+		bad = "slow_after_s must not be negative and slow_factor must "
+		      "be in [0, 1]";
 	if (bad == NULL)
 		return 0;
 	snprintf(err, errlen, "profile \"%s\": %s", p->id, bad);
@@ -185,6 +191,13 @@ double sim_rate(const struct sim_profile *p, int n)
 	if (n < 1)
 		n = 1;
 	return p->decode_tps / (1 + p->batch_k * (n - 1));
+}
+
+double sim_slow(const struct sim_profile *p, double life_s)
+{
+	if (p->slow_factor > 0 && life_s >= p->slow_after_s)
+		return p->slow_factor;
+	return 1;
 }
 
 double sim_gap(const struct sim_profile *p, int n, int k, double u)

@@ -49,6 +49,10 @@ struct sim_profile {
 	double logit_noise;   /* logprob model (simlp.h): the size of the noise
 			       * added to the family's reference logits; 0: the
 			       * reference itself */
+	double slow_after_s;  /* sustained speed: after this many seconds of
+			       * llmsim's life, decode runs at slow_factor
+			       * times its rate, as a throttled machine does */
+	double slow_factor;   /* (0, 1]; 0 (the default) or 1: never slows */
 };
 
 /* The defaults: fast, unlimited, for tests (about 1,000 tokens/s per
@@ -74,6 +78,10 @@ double sim_ttft(const struct sim_profile *p, int uncached_tokens);
 
 /* Per-stream decode rate with n streams decoding at once. */
 double sim_rate(const struct sim_profile *p, int n);
+
+/* The decode rate's multiplier at life_s seconds of llmsim's life: the
+ * profile's slow_factor from slow_after_s on, else 1. */
+double sim_slow(const struct sim_profile *p, double life_s);
 
 /* Gap before the next chunk of k tokens, with jitter draw u in [-1, 1]. */
 double sim_gap(const struct sim_profile *p, int n, int k, double u);

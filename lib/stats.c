@@ -323,6 +323,52 @@ void stats_paired_ratio(const double *a, const double *b, size_t n,
 	out->p = 2 * (1 - stats_t_cdf(fabs(t), (double)(k - 1)));
 }
 
+/* The mean of v[0..n) and s^2 / (n mean^2), the variance of its log by
+ * the delta method. */
+static double mean_logvar(const double *v, size_t n, double *lv)
+{
+	double sum = 0, ss = 0, m;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	m = sum / (double)n;
+	for (i = 0; i < n; i++)
+		ss += (v[i] - m) * (v[i] - m);
+	*lv = n > 1 && m > 0 ? ss / (double)(n - 1) / (double)n / (m * m) : 0;
+	return m;
+}
+
+void stats_mean_ratio(const double *a, size_t na, const double *b, size_t nb,
+		      struct stats_ratio *out)
+{
+	double ma, mb, va = 0, vb = 0, v, df, half;
+
+	out->n = na < nb ? na : nb;
+	out->ratio = out->lo = out->hi = NAN;
+	out->p = -1;
+	if (na == 0 || nb == 0)
+		return;
+	ma = mean_logvar(a, na, &va);
+	mb = mean_logvar(b, nb, &vb);
+	if (!(ma > 0 && mb > 0))
+		return;
+	out->ratio = mb / ma;
+	if (na < 2 || nb < 2)
+		return;
+	v = va + vb;
+	if (v <= 0) {
+		out->lo = out->hi = out->ratio;
+		return;
+	}
+	/* Welch-Satterthwaite: how many degrees of freedom v is worth */
+	df = v * v /
+	     ((va * va) / (double)(na - 1) + (vb * vb) / (double)(nb - 1));
+	half = stats_t95(df < 1 ? 1 : (long)df) * sqrt(v);
+	out->lo = out->ratio * exp(-half);
+	out->hi = out->ratio * exp(half);
+}
+
 double stats_mcnemar(long b, long c)
 {
 	long n = b + c, k = b < c ? b : c, i;

@@ -75,6 +75,18 @@ struct stats_ratio {
 void stats_paired_ratio(const double *a, const double *b, size_t n,
 			struct stats_ratio *out);
 
+/* The ratio of two independent means, mean(b) / mean(a), with its 95 %
+ * confidence interval by the delta method on the log ratio: the variance
+ * of ln(mean) is s^2 / (n mean^2) for each sample, summed, with Welch-
+ * Satterthwaite's degrees of freedom (rounded down) for Student's t.  The
+ * values are used as given (no filtering); both means must be positive.
+ * out->n is the smaller sample's size and out->p is -1 (no test).  With
+ * fewer than 2 values in either sample, or a mean that is not positive,
+ * lo and hi are NAN (and ratio too for a mean that is not positive); two
+ * samples without spread give lo = hi = ratio. */
+void stats_mean_ratio(const double *a, size_t na, const double *b, size_t nb,
+		      struct stats_ratio *out);
+
 /* Holm's step-down correction of n p-values for multiple comparisons:
  * adj[i] is p[i] adjusted (at most 1).  A p below 0 (no test) is left out
  * of the count and copied as is. */

@@ -77,3 +77,21 @@ const char *verdict_check_name(enum verdict_check v)
 	return v >= 0 && v < NNAMES(check_names) ? check_names[v]
 						 : check_names[VD_CHECK_NA];
 }
+
+static const char *const sustain_names[VD_SUS_COUNT] = {
+    "unknown", "stable", "slowed", "sped up", "inconclusive", "other"};
+
+const char *verdict_sustain_name(enum verdict_sustain v)
+{
+	return v >= 0 && v < VD_SUS_COUNT ? sustain_names[v] : "other";
+}
+
+enum verdict_sustain verdict_sustain_of(const char *name)
+{
+	int i;
+
+	for (i = 0; name != NULL && i < VD_SUS_OTHER; i++)
+		if (strcmp(name, sustain_names[i]) == 0)
+			return (enum verdict_sustain)i;
+	return VD_SUS_OTHER;
+}

@@ -27,6 +27,27 @@ const char *verdict_leak_name(enum verdict_leak v);
  * name. */
 enum verdict_leak verdict_leak_of(const char *name);
 
+/* agg's verdict on a run's decode speed over time (sustained.verdict,
+ * src/agg/sustain; docs/metrics.md, Sustained speed): too few requests, the
+ * last third's speed within 5 % of the first's, below it, above it, an
+ * interval that crosses a threshold.  VD_SUS_OTHER is a reader's name for
+ * a verdict it does not know; agg never writes it. */
+enum verdict_sustain {
+	VD_SUS_UNKNOWN,
+	VD_SUS_STABLE,
+	VD_SUS_SLOWED,
+	VD_SUS_SPED_UP,
+	VD_SUS_INCONCLUSIVE,
+	VD_SUS_OTHER,
+	VD_SUS_COUNT
+};
+
+/* "unknown", "stable", "slowed", "sped up", "inconclusive"; a static
+ * string ("other" for anything else). */
+const char *verdict_sustain_name(enum verdict_sustain v);
+/* VD_SUS_OTHER for NULL or an unknown name. */
+enum verdict_sustain verdict_sustain_of(const char *name);
+
 /* A service-level objective, or all of a run's, judged on a run (lib/slo;
  * a run JSON's goodput.verdict and objectives' verdicts, a capacity
  * level's): met, missed, or too few values to tell. */

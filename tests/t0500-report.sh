@@ -250,6 +250,23 @@ test_expect_success 'agg'"'"'s leak verdict reaches the report' '
 	grep -q "^  - MiniMax-M2.1 · Q8\\\\_0 · gguf: its memory grew: a leak is suspected" r.md
 '
 
+test_expect_success 'a run that slowed or ran throttled is flagged in the Summary, and its pick says so' '
+	mkdir dr && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" dr/ &&
+	report --charts none -o before.md dr 2>/dev/null &&
+	! grep -q "Slowed or throttled\|note: its" before.md &&
+	jq ".sustained = {first_n: 10, last_n: 10, ratio: 0.8, ratio_ci95: [0.78, 0.82], verdict: \"slowed\"}
+		| .power = {throttled_share: 0.4, thermal_max: \"serious\"}" \
+		dr/minimax-mlx4-c1.json >t && mv t dr/minimax-mlx4-c1.json &&
+	report --charts none -o r.md dr 2>/dev/null &&
+	grep -q "^- MiniMax-M2.1 · 4bit · mlx (std.json, 2 prompts, max 100 tokens; 1 user; minimax-mlx4-c1.json): decode slowed, its last third at 0.80× the first third.s speed (95 % CI 0.78–0.82); the machine was throttled for 40 % of the run; the machine.s thermal state reached serious.$" r.md &&
+	# the answer still picks it (the fastest), never without saying so
+	grep -q "^- \*\*One interactive user:\*\* MiniMax-M2.1 · 4bit · mlx .*; note: its decode slowed and its machine was throttled while it ran (Summary), so these figures are not its sustained speed.$" r.md &&
+	# a stable run, or one whose verdict is unknown, is not flagged
+	jq ".sustained.verdict = \"stable\" | .power = null" dr/minimax-mlx4-c1.json >t && mv t dr/minimax-mlx4-c1.json &&
+	report --charts none -o s.md dr 2>/dev/null &&
+	! grep -q "Slowed or throttled\|note: its" s.md
+'
+
 test_expect_success 'the machine'"'"'s memory: columns only above 0, a line past 1 GB of swap, the CSV always' '
 	grep -v "\"mem\"" "$FIXTURES/agg/basic.ndjson" >gen.nd &&
 	# a Mac where the model did not fit (wired 393.2 GB, compressed +30.6

@@ -28,6 +28,7 @@
 #include "slo.h"
 #include "statjson.h"
 #include "stats.h"
+#include "sustain.h"
 #include "units.h"
 #include "verdict.h"
 #include "help.h" /* generated from docs/agg.md */
@@ -1207,6 +1208,52 @@ static void write_power(void)
 	jw_obj_close(&out);
 }
 
+/* Sustained speed (src/agg/sustain; docs/metrics.md, Sustained speed):
+ * each successful measured request's decode TPS at the middle of its
+ * decode, the first third of the measured window against the last. */
+static void write_sustained(void)
+{
+	struct sustain_req *rq =
+	    diag_xrealloc(NULL, (size_t)(A.n_reqs + 1) * sizeof *rq);
+	struct sustain su;
+	size_t n = 0;
+	long id;
+
+	for (id = 0; id < A.n_reqs; id++) {
+		const struct req *r = &A.reqs[id];
+		double nd = decoded_tokens(r),
+		       span = r->t_last_tok - r->t_first_tok;
+		if (r->warmup || r->status != FMT_ST_OK || r->bad != NULL ||
+		    r->tok_chunks == 0 || nd < 2 || !(span > 0))
+			continue;
+		rq[n].t = (r->t_first_tok + r->t_last_tok) / 2;
+		rq[n++].tps = (nd - 1) / span;
+	}
+	if (sustain_compute(rq, n, first_send, last_done, &su) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	free(rq);
+	jw_obj_open(&out, "sustained");
+	jw_int(&out, "first_n", (long long)su.n_first);
+	jw_int(&out, "last_n", (long long)su.n_last);
+	num_or_null("first_decode_tps", su.first_tps, 3);
+	num_or_null("last_decode_tps", su.last_tps, 3);
+	if (su.verdict == VD_SUS_UNKNOWN) {
+		jw_null(&out, "ratio");
+		jw_null(&out, "ratio_ci95");
+	} else {
+		jw_num(&out, "ratio", su.ratio, 4);
+		jw_arr_open(&out, "ratio_ci95");
+		jw_num(&out, NULL, su.lo, 4);
+		jw_num(&out, NULL, su.hi, 4);
+		jw_arr_close(&out);
+	}
+	jw_num(&out, "band", SUSTAIN_BAND, 3);
+	jw_str(&out, "verdict", verdict_sustain_name(su.verdict));
+	if (su.why[0])
+		jw_str(&out, "reason", su.why);
+	jw_obj_close(&out);
+}
+
 static void write_all(void)
 {
 	jw_init(&out);
@@ -1226,6 +1273,7 @@ static void write_all(void)
 	write_prompts();
 	write_memory();
 	write_power();
+	write_sustained();
 	write_load();
 	benchfig_write(&out, &A); /* a bench run's figure (gen --bench) */
 	if (opt.per_request)

@@ -74,9 +74,13 @@ static struct options {
 	const char *loaded;	/* --loaded: LM Studio's instances at start */
 	int list;
 	int no_usage;
+	const char *power_dir;	 /* --power-dir: the simulated powercap */
+	double idle_w, stream_w; /* its watts */
 } opt = {.host = "127.0.0.1",
 	 .port = 8080,
 	 .seed = 42,
+	 .idle_w = 20,
+	 .stream_w = 10,
 	 .mem_scale = 1.0,
 	 .fault_rate = 1.0,
 	 .load_time = -1};
@@ -110,7 +114,9 @@ enum {
 	OV_LOAD = 512,
 	OV_CTX = 1024,
 	OV_GRADED = 2048,
-	OV_NOISE = 4096
+	OV_NOISE = 4096,
+	OV_SLOW_AFTER = 8192,
+	OV_SLOW_FACTOR = 16384
 };
 
 /* -h prints the synopsis to stdout and exits 0; a bad command line prints
@@ -159,7 +165,12 @@ enum {
 	O_LOADED,
 	O_GRADED,
 	O_GRADED_ERROR,
-	O_LOGIT_NOISE
+	O_LOGIT_NOISE,
+	O_SLOW_AFTER,
+	O_SLOW_FACTOR,
+	O_POWER_DIR,
+	O_IDLE_W,
+	O_STREAM_W
 };
 
 /* An option that sets a field of every profile, or the load time.
@@ -221,6 +232,14 @@ static int set_override(int c, const char *v)
 		overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
 		override_mask |= OV_NOISE;
 		break;
+	case O_SLOW_AFTER:
+		overrides.slow_after_s = args_duration("--slow-after", v);
+		override_mask |= OV_SLOW_AFTER;
+		break;
+	case O_SLOW_FACTOR:
+		overrides.slow_factor = args_real("--slow-factor", v, 0, 1);
+		override_mask |= OV_SLOW_FACTOR;
+		break;
 	default: return 0;
 	}
 	return 1;
@@ -252,6 +271,10 @@ static void apply_overrides(struct sim_profile *p)
 		p->graded_error = overrides.graded_error;
 	if (override_mask & OV_NOISE)
 		p->logit_noise = overrides.logit_noise;
+	if (override_mask & OV_SLOW_AFTER)
+		p->slow_after_s = overrides.slow_after_s;
+	if (override_mask & OV_SLOW_FACTOR)
+		p->slow_factor = overrides.slow_factor;
 	if (opt.load_time >= 0)
 		p->load_s = opt.load_time;
 }
@@ -1115,6 +1138,11 @@ static const struct option longopts[] = {
     {"graded", 1, 0, O_GRADED},
     {"graded-error", 1, 0, O_GRADED_ERROR},
     {"logit-noise", 1, 0, O_LOGIT_NOISE},
+    {"slow-after", 1, 0, O_SLOW_AFTER},
+    {"slow-factor", 1, 0, O_SLOW_FACTOR},
+    {"power-dir", 1, 0, O_POWER_DIR},
+    {"idle-w", 1, 0, O_IDLE_W},
+    {"stream-w", 1, 0, O_STREAM_W},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -1153,6 +1181,11 @@ static int set_server_opt(int c, char *v)
 				 strerror(errno));
 		return 1;
 	case O_GRADED: load_graded(v); return 1;
+	case O_POWER_DIR: opt.power_dir = v; return 1;
+	case O_IDLE_W: opt.idle_w = args_real("--idle-w", v, 0, 1e6); return 1;
+	case O_STREAM_W:
+		opt.stream_w = args_real("--stream-w", v, 0, 1e6);
+		return 1;
 	default: return 0;
 	}
 }
@@ -1365,6 +1398,14 @@ static void log_start(void)
 	jw_int(lw, "version", FMT_EVENTS_VERSION);
 	jw_str(lw, "model", current->id);
 	jw_int(lw, "seed", (long long)opt.seed);
+	if (opt.power_dir != NULL) { /* the power model's: energy 0 here */
+		jw_num(lw, "idle_w", opt.idle_w, 3);
+		jw_num(lw, "stream_w", opt.stream_w, 3);
+	}
+	if (current->slow_factor > 0) { /* the slowdown's truth */
+		jw_num(lw, "slow_after_s", current->slow_after_s, 6);
+		jw_num(lw, "slow_factor", current->slow_factor, 6);
+	}
 	simsrv_log_end();
 }
 
@@ -1499,6 +1540,9 @@ int main(int argc, char **argv)
 		    .graded = graded.n ? &graded : NULL,
 		    .leak_bytes = (size_t)opt.leak,
 		    .log_path = opt.log,
+		    .power_dir = opt.power_dir,
+		    .idle_w = opt.idle_w,
+		    .stream_w = opt.stream_w,
 		    .find_profile = profile_of,
 		    .resolve = opt.as == SIM_LMSTUDIO ? lms_resolve : NULL,
 		    .fatal = fatal,

@@ -100,11 +100,27 @@ static void chart(const char *file, const char *alt)
 		    R->chart_fmt);
 }
 
+/* A pick whose runs slowed or ran throttled is still a pick, but its
+ * figures are not the machine's sustained speed: said beside it. */
+static void pick_drift(const struct rd_group *g)
+{
+	int f = g ? rd_group_drifted(g) : 0;
+
+	if (f == 0)
+		return;
+	out("; note: %s%s%s while it ran (Summary), so these figures are not "
+	    "its sustained speed",
+	    f & RD_SLOWED ? "its decode slowed" : "",
+	    f == (RD_SLOWED | RD_THROTTLED) ? " and " : "",
+	    f & RD_THROTTLED ? "its machine was throttled" : "");
+}
+
 /* The pick's quality after its figures, when any group was graded, and
  * the faster or smaller group passed over for it. */
 static void pick_quality(const struct rd_group *g, const struct decide_pick *p,
 			 const char *better)
 {
+	pick_drift(g);
 	if (g && mdq_measured(S))
 		mdq_beside(M, g);
 	if (p->over) {
@@ -673,6 +689,51 @@ static void write_nofit(void)
 		out("\n");
 }
 
+/* One run's sustained-speed and throttle flags, after its name. */
+static void drift_text(const struct rd_run *r, int f)
+{
+	const struct rd_drift *d = &r->drift;
+
+	if (f & RD_SLOWED) {
+		out(": decode slowed, its last third at %.2f× the first "
+		    "third's speed",
+		    d->ratio.v);
+		if (isfinite(d->ratio.lo))
+			out(" (95 %% CI %.2f–%.2f)", d->ratio.lo, d->ratio.hi);
+	}
+	if (d->throttled_share > 0)
+		out("%s the machine was throttled for %.0f %% of the run",
+		    f & RD_SLOWED ? ";" : ":", d->throttled_share * 100);
+	if (d->thermal_max >= THERMAL_SERIOUS)
+		out("%s the machine's thermal state reached %s",
+		    f & RD_SLOWED || d->throttled_share > 0 ? ";" : ":",
+		    formats_thermal_name(d->thermal_max));
+	out(".\n");
+}
+
+/* The runs that slowed as they ran or whose machine was throttled: their
+ * speed is not the machine's sustained speed (docs/metrics.md). */
+static void write_drift(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < S->nruns; i++) {
+		const struct rd_run *r = &S->runs[i];
+		int f = r->doc ? rd_drifted(r) : 0;
+		if (f == 0)
+			continue;
+		out("%s- ", n++ ? ""
+				: "**Slowed or throttled while it ran** "
+				  "(docs/metrics.md, Sustained speed; its "
+				  "figures are not the machine's sustained "
+				  "speed):\n\n");
+		run_name(r);
+		drift_text(r, f);
+	}
+	if (n > 0)
+		out("\n");
+}
+
 /* ---- the Summary table: a declared list of columns ---------------------- */
 
 /* What the Summary's optional columns depend on, found once per report. */
@@ -914,6 +975,7 @@ static void write_summary(void)
 	summary_missing();
 	write_nofit();
 	write_leaks();
+	write_drift();
 	chart("decode_tps", "Decode speed by quantization");
 	chart("ttft", "Time to first token by quantization");
 	chart("tps_vs_memory", "Decode speed against steady-state memory");

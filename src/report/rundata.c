@@ -437,6 +437,26 @@ int rd_group_nofit(const struct rd_group *g)
 	return nofit_gb(g->sum.swap_gb.v);
 }
 
+int rd_drifted(const struct rd_run *r)
+{
+	const struct rd_drift *d = &r->drift;
+	int f = d->verdict == VD_SUS_SLOWED ? RD_SLOWED : 0;
+
+	if (d->throttled_share > 0 || d->thermal_max >= THERMAL_SERIOUS)
+		f |= RD_THROTTLED;
+	return f;
+}
+
+int rd_group_drifted(const struct rd_group *g)
+{
+	int f = 0;
+
+	for (int i = 0; i < g->n; i++)
+		if (g->runs[i]->doc != NULL)
+			f |= rd_drifted(g->runs[i]);
+	return f;
+}
+
 /* The mean of a statistics object's means over runs, weighted by their n. */
 static struct rd_fig weighted(struct rd_run *const *r, int n, const char *path)
 {

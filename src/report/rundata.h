@@ -77,6 +77,16 @@ struct rd_leak {
 	double r2;
 };
 
+/* Whether a run kept its speed (docs/metrics.md, Sustained speed) and
+ * whether its machine ran throttled (Power and heat). */
+struct rd_drift {
+	enum verdict_sustain
+	    verdict;		/* VD_SUS_UNKNOWN also when the run has none */
+	struct rd_slope ratio;	/* last third over first; NAN unknown */
+	double throttled_share; /* NAN unknown */
+	int thermal_max;	/* enum formats_thermal, or -1 */
+};
+
 /* A sample of a run's memory timeline; NAN where not a number. */
 struct rd_point {
 	double s, mb;
@@ -169,6 +179,7 @@ struct rd_run {
 	struct rd_span *span; /* its requests in flight (per_request only) */
 	size_t nspan;
 	struct rd_leak leak;
+	struct rd_drift drift;
 	struct rd_agree agree; /* quality.agreement */
 	struct rd_lpq lpq;     /* quality.logprobs */
 	struct rd_tfq tfq;     /* quality.teacher_forced */
@@ -349,6 +360,14 @@ struct rd_capacity {
 
 /* Whether the machine's swap grew by more than RD_NOFIT_GB during run r. */
 int rd_nofit(const struct rd_run *r);
+
+/* How a run's speed may not be its machine's sustained speed: RD_SLOWED
+ * when agg found it slowed, RD_THROTTLED when its machine said it was
+ * throttled for part of it or reached a serious or critical thermal
+ * state (docs/metrics.md, Sustained speed); 0 when neither. */
+#define RD_SLOWED 1
+#define RD_THROTTLED 2
+int rd_drifted(const struct rd_run *r);
 
 /* A class whose TTFT or E2E in the mix is this many times its own alone
  * starves (docs/metrics.md). */
@@ -610,5 +629,9 @@ int rd_quality_ok(const struct rd_group *g);
  * Summary runs (their largest growth): such a group is never the report's
  * answer. */
 int rd_group_nofit(const struct rd_group *g);
+
+/* rd_drifted of a group's runs, or-ed together: such a group may still be
+ * picked, but never without saying so. */
+int rd_group_drifted(const struct rd_group *g);
 
 #endif

@@ -10,6 +10,7 @@
 #include <cJSON.h>
 
 #include "jget.h"
+#include "formats.h"
 #include "rundata.h"
 #include "runpath.h"
 #include "verdict.h"
@@ -171,6 +172,20 @@ static void leak(struct rd_run *r)
 	l->r2 = jget_num(lk, RJ_R2, NAN);
 }
 
+/* sustained and power's heat (a run without them: unknown, not throttled) */
+static void drift(struct rd_run *r)
+{
+	const cJSON *su = jget_path(r->doc, RP_SUSTAINED);
+	const char *v = jget_str(su, RJ_VERDICT);
+	struct rd_drift *d = &r->drift;
+
+	d->verdict = v ? verdict_sustain_of(v) : VD_SUS_UNKNOWN;
+	d->ratio = slope(su, RJ_RATIO);
+	d->throttled_share = jget_path_num(r->doc, RP_THROTTLED_SHARE, NAN);
+	d->thermal_max =
+	    formats_thermal_of(jget_path_str(r->doc, RP_THERMAL_MAX));
+}
+
 /* An evidence level's name as agg wrote it: a missing object is absent. */
 static enum rd_evidence evidence(const cJSON *o, const char *figures,
 				 enum rd_evidence level)
@@ -270,6 +285,7 @@ int rd_run_figures(struct rd_run *r)
 	r->req_ok = jget_path_num(d, RP_REQ_OK, NAN);
 	r->req_measured = jget_path_num(d, RP_REQ_MEASURED, NAN);
 	leak(r);
+	drift(r);
 	agreement(r);
 	logprobs(r);
 	teacher(r);

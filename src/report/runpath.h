@@ -134,6 +134,12 @@
 #define RJ_CI95_SUFFIX "_ci95" /* a slope's interval: KEY_ci95, [lo, hi] */
 #define RJ_R2 "r2"
 
+/* Sustained speed (src/agg/sustain) and heat (src/agg/powfig). */
+#define RP_SUSTAINED "sustained"
+#define RJ_RATIO "ratio"
+#define RP_THROTTLED_SHARE "power.throttled_share"
+#define RP_THERMAL_MAX "power.thermal_max"
+
 /* Each prompt's figures: per_prompt.NAME.* */
 #define RP_PER_PROMPT "per_prompt"
 #define RJ_N "n"

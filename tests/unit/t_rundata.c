@@ -3,6 +3,7 @@
  * run files written here with worked-out values. */
 #include <sys/stat.h>
 
+#include "formats.h"
 #include "runfix.h"
 
 /* The Summary's figures of one run and of two, and the workload split. */
@@ -584,6 +585,50 @@ static void test_run_figures(void)
 	rd_free(&s);
 }
 
+/* The flags of a run that slowed or ran throttled: a verdict other than
+ * slowed never flags, a throttled share above 0 or a serious thermal
+ * state does, unknown figures do not. */
+static void test_drift(void)
+{
+	struct rd_run r;
+	struct rd_group g;
+	struct rd_run *runs[2];
+	struct rd_run q;
+	cJSON *doc = cJSON_CreateObject(); /* a readable run's stand-in */
+
+	memset(&r, 0, sizeof r);
+	r.drift.verdict = VD_SUS_UNKNOWN;
+	r.drift.throttled_share = NAN;
+	r.drift.thermal_max = -1;
+	CHECK_INT(rd_drifted(&r), 0);
+	r.drift.verdict = VD_SUS_INCONCLUSIVE;
+	CHECK_INT(rd_drifted(&r), 0);
+	r.drift.verdict = VD_SUS_SLOWED;
+	CHECK_INT(rd_drifted(&r), RD_SLOWED);
+	r.drift.verdict = VD_SUS_STABLE;
+	r.drift.throttled_share = 0;
+	r.drift.thermal_max = THERMAL_FAIR;
+	CHECK_INT(rd_drifted(&r), 0);
+	r.drift.thermal_max = THERMAL_SERIOUS;
+	CHECK_INT(rd_drifted(&r), RD_THROTTLED);
+	r.drift.thermal_max = -1;
+	r.drift.throttled_share = 0.01;
+	CHECK_INT(rd_drifted(&r), RD_THROTTLED);
+	/* a group: its runs' flags or-ed, an unreadable run left out */
+	q = r;
+	q.drift.verdict = VD_SUS_SLOWED;
+	r.doc = doc;
+	runs[0] = &r;
+	runs[1] = &q;
+	memset(&g, 0, sizeof g);
+	g.runs = runs;
+	g.n = 2;
+	CHECK_INT(rd_group_drifted(&g), RD_THROTTLED);
+	q.doc = doc;
+	CHECK_INT(rd_group_drifted(&g), RD_SLOWED | RD_THROTTLED);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -596,6 +641,7 @@ int main(void)
 	RUN(test_load_prefill_quality);
 	RUN(test_outcomes);
 	RUN(test_system_memory);
+	RUN(test_drift);
 	RUN(test_field_order);
 	RUN(test_pareto);
 	RUN(test_run_figures);

@@ -179,6 +179,32 @@ static void test_paired_ratio(void)
 	CHECK(isnan(r.lo) && r.p < 0);
 }
 
+/* Two independent samples: {9, 10, 11} (mean 10, s^2 1) and {4, 5, 6}
+ * (mean 5, s^2 1).  Log-variances 1/3/100 and 1/3/25, summed 1/60;
+ * Welch's df 2.94 -> 2, t95 4.303: 0.5 x exp(-+4.303 sqrt(1/60)). */
+static void test_mean_ratio(void)
+{
+	double a[] = {9, 10, 11}, b[] = {4, 5, 6}, c[] = {5, 5}, z[] = {0, 0};
+	struct stats_ratio r;
+
+	stats_mean_ratio(a, 3, b, 3, &r);
+	CHECK_INT((int)r.n, 3);
+	CHECK_NEAR(r.ratio, 0.5, 1e-12);
+	CHECK_NEAR(r.lo, 0.286888, 1e-5);
+	CHECK_NEAR(r.hi, 0.871419, 1e-5);
+	CHECK_NEAR(r.p, -1, 0);
+	stats_mean_ratio(c, 2, c, 2, &r); /* no spread: a point */
+	CHECK_NEAR(r.lo, 1, 1e-12);
+	CHECK_NEAR(r.hi, 1, 1e-12);
+	stats_mean_ratio(a, 1, b, 3, &r); /* one value: no interval */
+	CHECK_NEAR(r.ratio, 0.5 * 10 / 9, 1e-12);
+	CHECK(isnan(r.lo) && isnan(r.hi));
+	stats_mean_ratio(z, 2, b, 3, &r); /* a mean of 0: no ratio */
+	CHECK(isnan(r.ratio) && isnan(r.lo));
+	stats_mean_ratio(a, 0, b, 3, &r);
+	CHECK(isnan(r.ratio) && r.n == 0);
+}
+
 /* Holm on a worked example: sorted 0.01, 0.02, 0.03, 0.04 times 4, 3, 2,
  * 1 = 0.04, 0.06, 0.06, 0.04 -> running max 0.04, 0.06, 0.06, 0.06. */
 static void test_holm(void)
@@ -219,6 +245,7 @@ int main(void)
 	RUN(test_mcnemar);
 	RUN(test_slope_ci);
 	RUN(test_paired_ratio);
+	RUN(test_mean_ratio);
 	RUN(test_holm);
 	RUN(test_t_cdf);
 	RUN(test_summary);

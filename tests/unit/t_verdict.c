@@ -5,6 +5,21 @@
 
 #include "verdict.h"
 
+/* The sustained-speed verdicts as agg writes them and the report reads
+ * them. */
+static void test_sustain(void)
+{
+	int i;
+
+	for (i = 0; i < VD_SUS_OTHER; i++)
+		CHECK_INT((int)verdict_sustain_of(
+			      verdict_sustain_name((enum verdict_sustain)i)),
+			  i);
+	CHECK_STR(verdict_sustain_name(VD_SUS_SPED_UP), "sped up");
+	CHECK_INT(verdict_sustain_of("slow"), VD_SUS_OTHER);
+	CHECK_INT(verdict_sustain_of(NULL), VD_SUS_OTHER);
+}
+
 /* The leak verdicts as agg writes them and the report reads them. */
 static void test_leak(void)
 {
@@ -76,6 +91,7 @@ static void test_check(void)
 int main(void)
 {
 	RUN(test_leak);
+	RUN(test_sustain);
 	RUN(test_slo);
 	RUN(test_cmp);
 	RUN(test_quality);
