@@ -11,13 +11,18 @@ ifeq ($(VERSION),)
   VERSION  := unknown
 endif
 # The manual pages' date: the commit's, so that a build does not change
-# them; a tarball's build has no commit and says the day it was built.
+# them (a package build is reproducible); a tarball's build has no commit,
+# and takes its VERSION file's time, which make dist set to the commit's.
 MANDATE    := $(shell test -e .git && git log -1 --format=%cs 2>/dev/null)
 ifeq ($(MANDATE),)
-  MANDATE  := $(shell date -u +%Y-%m-%d)
+  MANDATE  := $(shell date -u -r VERSION +%Y-%m-%d 2>/dev/null || date -u +%Y-%m-%d)
 endif
 PREFIX     ?= /usr/local
 DESTDIR    ?=
+# What installed tools read besides their options: llmsim's profiles and
+# the prompt sets.  llmsim has it compiled in (it looks beside its bin/
+# first, as in a checkout), so the build and the install take one PREFIX.
+DATADIR     = $(PREFIX)/share/tokbench
 # Installed names carry a prefix so that generic names such as "gen" or
 # "report" never clobber other commands on the user's PATH.
 INSTALL_PREFIX_NAME ?= tokbench-
@@ -62,7 +67,7 @@ endif
 # that reads them afresh.  A build whose dependencies are missing stops here
 # with one line saying what and how, before any compiler error.
 NODEPS_GOALS = deps deps-ensure demo check clean cross-macos format format-check help \
-               uninstall dist
+               uninstall dist deb formula
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
   DEPS_MISSING := $(shell CC="$(CC)" .ci/deps.sh --build)
   ifneq ($(DEPS_MISSING),)
@@ -86,7 +91,7 @@ TOOL_BIN  = $(TOOLS:%=$(BINDIR)/%)
 TOOL_DIRS = $(TOOLS:%=src/%)
 HEADERS   = $(wildcard lib/*.h src/*/*.h)
 
-ALL_CFLAGS = $(STD) $(WARN) $(FEATURES) $(CFLAGS) $(SANFLAGS) \
+ALL_CFLAGS = $(STD) $(WARN) $(FEATURES) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) \
              -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS) -DTB_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
@@ -106,8 +111,8 @@ LIBS_srvcheck  = $(CSV_LIBS) $(CJSON_LIBS)
 UNIT_SRC = $(wildcard tests/unit/t_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit deps deps-ensure install uninstall clean demo dist FORCE \
-        format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe reliability-doc valgrind soak bench-self \
+.PHONY: all check unit deps deps-ensure install uninstall clean demo dist deb formula FORCE \
+        format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe fuzz-maybe reliability-doc valgrind soak bench-self \
         check-server check-servers ctx load community quality
 .DELETE_ON_ERROR:
 
@@ -128,6 +133,14 @@ $(VERSION_STAMP): FORCE
 	@mkdir -p $(@D)
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
 FORCE:
+
+# llmsim alone is rebuilt when the data directory (the PREFIX) changes.
+DATADIR_STAMP = $(BUILD)/datadir
+$(DATADIR_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(DATADIR)' | cmp -s - $@ || echo '$(DATADIR)' >$@
+$(BINDIR)/llmsim: $(DATADIR_STAMP)
+DEFS_llmsim = -DTB_DATADIR='"$(DATADIR)"'
 
 $(BUILD)/obj/%.o: %.c $(HEADERS) $(VERSION_STAMP)
 	@mkdir -p $(@D)
@@ -156,7 +169,7 @@ $(MANDIR)/$(INSTALL_PREFIX_NAME)%.5: docs/%.md $(BUILD)/mkhelp $(VERSION_STAMP)
 
 .SECONDEXPANSION:
 $(BINDIR)/%: src/$$*/$$*.c $(LIB_A) $(HEADERS) $(BUILD)/help/%/help.h $(VERSION_STAMP) | $(BINDIR)
-	$(CC) $(ALL_CFLAGS) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
+	$(CC) $(ALL_CFLAGS) $(DEFS_$*) -I$(BUILD)/help/$* -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LIBS_$*) $(CJSON_LIBS) -lm
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/*.h $(LIB_A) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(CJSON_LIBS) $(CSV_LIBS) $(EVENT_LIBS) $(CURL_LIBS) -lm
@@ -185,11 +198,7 @@ unit: $(UNIT_BIN) $(HELPERS)
 check:
 	@.ci/deps.sh --if-missing
 	$(MAKE) SAN=1 all unit
-	@if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
-	   echo "check: no $(FUZZ_CC): the fuzz tests are skipped"; \
-	 elif ! $(MAKE) -s fuzz-probe >/dev/null 2>&1; then \
-	   echo "check: $(FUZZ_CC) links no libFuzzer runtime (Apple's clang ships none; Homebrew's llvm does): the fuzz tests are skipped"; \
-	 else $(MAKE) -s fuzz-build; fi
+	@$(MAKE) -s fuzz-maybe
 	TB_BIN=$(CURDIR)/build/san/bin TB_UNIT=$(CURDIR)/build/san/tests \
 	  tests/run
 
@@ -202,7 +211,7 @@ deps-ensure:
 # ---- workflows (docs/workflows.md) ---------------------------------------
 MODEL     ?=
 BASE_URL  ?= $(or $(OPENAI_BASE_URL),http://localhost:1234/v1)
-C         ?= 1
+C         ?=
 CS        ?= 1 2 4 8 16
 PROMPTS   ?= prompts/std.json
 PLAN      ?= plans/mac512.conf
@@ -222,10 +231,12 @@ sweep: all
 	$(WF_ENV) scripts/sweep.sh
 
 # How many closed-loop users the server holds at the objectives SLO=
-# (default: interactive chat), doubling then bisecting up to MAX_USERS.
+# (default: interactive chat), doubling then bisecting up to MAX_USERS; with
+# RATE_STEP=R, the highest open-loop request rate on the grid R, 2R, ...
 capacity: all
 	@test -n "$(MODEL)" || { echo "make capacity: set MODEL=label"; exit 2; }
-	$(WF_ENV) SLO="$(SLO)" MAX_USERS="$(MAX_USERS)" PER_USER="$(PER_USER)" ONLY="$(ONLY)" scripts/capacity.sh
+	$(WF_ENV) SLO="$(SLO)" MAX_USERS="$(MAX_USERS)" PER_USER="$(PER_USER)" ONLY="$(ONLY)" \
+	  RATE_STEP="$(RATE_STEP)" MAX_RATE="$(MAX_RATE)" RATE_SECONDS="$(RATE_SECONDS)" scripts/capacity.sh
 
 # The mixed workload by class: at C users (4 unless C is given), the
 # classes side by side, then each alone at the same level.
@@ -271,7 +282,7 @@ quality: all
 		GEN_ARGS="--temperature 0 --seed $(or $(SEED),1) $(GEN_ARGS)" scripts/bench.sh
 
 matrix: all
-	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate) "$(PLAN)"
+	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate,$(if $(PREFLIGHT),--preflight)) "$(PLAN)"
 
 # Are tokbench's numbers right for this server?  A battery of short
 # requests against a running server (docs/srvcheck.md); URL= its base URL,
@@ -311,29 +322,71 @@ install: all
 	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/tokbench/
 	install -m 644 $(MAN1) $(MANPREFIX)/man1/
 	install -m 644 $(MAN5) $(MANPREFIX)/man5/
+	mkdir -p $(DESTDIR)$(DATADIR)/profiles $(DESTDIR)$(DATADIR)/prompts
+	install -m 644 profiles/llmsim.json $(DESTDIR)$(DATADIR)/profiles/
+	install -m 644 prompts/*.json $(DESTDIR)$(DATADIR)/prompts/
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(PREFIX)/bin/$(INSTALL_PREFIX_NAME)$$t; done
-	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tokbench $(DESTDIR)$(DATADIR)
 	rm -f $(MAN1:$(MANDIR)/%=$(MANPREFIX)/man1/%) $(MAN5:$(MANDIR)/%=$(MANPREFIX)/man5/%)
 
-# A release tarball, tokbench-VERSION.tar.gz in dist/: the tracked files of
-# the commit checked out (git archive), plus a VERSION file, so that a build
-# from it without .git still knows its version.
-# DISTDIR= puts it elsewhere.
+# A release tarball, tokbench-VERSION.tar.gz in dist/, and its SHA-256
+# beside it (.sha256, as sha256sum -c reads it): the tracked files of the
+# commit checked out (git archive, so no build product), plus a VERSION
+# file that a build without .git reads.  It is reproducible, so that a
+# packager can check a release against its source: names sorted, every
+# mtime the commit's time (or SOURCE_DATE_EPOCH), owner and group 0,
+# modes from the executable bit alone (not the umask), gzip without a
+# name or time; two runs give the same bytes (t0060).  It holds the
+# commit, never uncommitted changes, so its version is the commit's
+# (no -dirty).  DISTDIR= puts it elsewhere; TAR= names a GNU tar.
 DISTDIR ?= dist
-DIST_TMP = $(DISTDIR)/.tokbench-$(VERSION).tmp
+TAR ?= tar
+DIST_VERSION := $(shell test -e .git && git describe --tags --always 2>/dev/null)
+DIST_EPOCH := $(or $(SOURCE_DATE_EPOCH),$(shell test -e .git && git log -1 --format=%ct 2>/dev/null))
+DIST_NAME = tokbench-$(DIST_VERSION)
+DIST_TMP = $(DISTDIR)/.$(DIST_NAME).tmp
+SHA256SUM = $(shell command -v sha256sum >/dev/null 2>&1 && echo sha256sum || echo shasum -a 256)
 dist:
 	@test -e .git || { echo "make dist: needs the git checkout (a tarball has its VERSION)"; exit 2; }
 	@command -v git >/dev/null 2>&1 || { echo "make dist: needs git (it packs the tracked files)"; exit 2; }
-	@case '$(VERSION)' in *-dirty) \
-	  echo "make dist: warning: uncommitted changes are not in the tarball ($(VERSION))";; esac
-	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/tokbench-$(VERSION)
-	git archive --format=tar --prefix=tokbench-$(VERSION)/ HEAD | tar -x -C $(DIST_TMP)
-	echo '$(VERSION)' >$(DIST_TMP)/tokbench-$(VERSION)/VERSION
-	tar -C $(DIST_TMP) -cf - tokbench-$(VERSION) | gzip -n >$(DISTDIR)/tokbench-$(VERSION).tar.gz
+	@$(TAR) --version 2>/dev/null | grep -q 'GNU tar' || \
+	  { echo "make dist: needs GNU tar (macOS: brew install gnu-tar, then make dist TAR=gtar)"; exit 2; }
+	@git diff --quiet HEAD 2>/dev/null || \
+	  echo "make dist: warning: uncommitted changes are not in the tarball (it is $(DIST_VERSION))"
+	rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/$(DIST_NAME)
+	git archive --format=tar HEAD | $(TAR) -x -C $(DIST_TMP)/$(DIST_NAME)
+	echo '$(DIST_VERSION)' >$(DIST_TMP)/$(DIST_NAME)/VERSION
+	$(TAR) -C $(DIST_TMP) --format=gnu --sort=name --mtime=@$(DIST_EPOCH) \
+	  --owner=0 --group=0 --numeric-owner --mode=a+rX,u+w,go-w -cf - $(DIST_NAME) | \
+	  gzip -n >$(DISTDIR)/$(DIST_NAME).tar.gz
+	cd $(DISTDIR) && $(SHA256SUM) $(DIST_NAME).tar.gz >$(DIST_NAME).tar.gz.sha256
 	rm -rf $(DIST_TMP)
-	@echo "$(DISTDIR)/tokbench-$(VERSION).tar.gz"
+	@echo "$(DISTDIR)/$(DIST_NAME).tar.gz"
+
+# The Homebrew formula's release (Formula/tokbench.rb, a tap's form): its
+# url, version and sha256 made those of make dist's tarball as published
+# at RELEASE_URL, written to FORMULA (default: the formula itself).  At a
+# release: tag, make formula, publish the tarball there, commit the
+# formula (docs/development.md).  CI writes a copy and runs it
+# (.ci/formula-check.rb).
+RELEASE_URL ?= https://github.com/tokbench/tokbench/releases/download/$(DIST_VERSION)/$(DIST_NAME).tar.gz
+FORMULA ?= Formula/tokbench.rb
+formula: dist
+	@mkdir -p $(dir $(FORMULA))
+	sha=$$(cut -d ' ' -f 1 $(DISTDIR)/$(DIST_NAME).tar.gz.sha256) && \
+	sed -e 's|^  url ".*"$$|  url "$(RELEASE_URL)"|' \
+	    -e 's|^  version ".*"$$|  version "$(DIST_VERSION:v%=%)"|' \
+	    -e "s|^  sha256 \".*\"$$|  sha256 \"$$sha\"|" Formula/tokbench.rb >$(FORMULA).tmp && \
+	mv $(FORMULA).tmp $(FORMULA)
+	@grep -E '^  (url|version|sha256) ' $(FORMULA)
+
+# The Debian package (scripts/deb.sh): debian/ of the release tarball,
+# unpacked, built by dpkg-buildpackage, then lintian, which must report no
+# error; the .deb and the rest land in DISTDIR.
+deb:
+	DISTDIR="$(DISTDIR)" scripts/deb.sh
 
 # ---- fuzzing (docs/reliability.md) -------------------------------------
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS on a working
@@ -343,7 +396,8 @@ FUZZ_TARGETS = sse ndjson prompts runjson osparse
 FUZZ_CC ?= clang
 FUZZ_FLAGS = $(STD) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS)
-FUZZ_LIB = src/gen/sse.c src/gen/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c
+FUZZ_LIB = src/gen/sse.c src/gen/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c \
+           src/memsample/powparse.c
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(HEADERS)
 	@mkdir -p build/fuzz
@@ -356,6 +410,15 @@ fuzz-probe:
 	$(FUZZ_CC) -fsanitize=fuzzer -o build/fuzz/probe build/fuzz/probe.c $(LDFLAGS)
 
 fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/%)
+
+# The fuzz targets where FUZZ_CC can build them; else why not, and on
+# (make check on a Mac: tests/t0800 skips the targets not built).
+fuzz-maybe:
+	@if ! command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+	   echo "check: no $(FUZZ_CC): the fuzz tests are skipped"; \
+	 elif ! $(MAKE) -s fuzz-probe >/dev/null 2>&1; then \
+	   echo "check: $(FUZZ_CC) links no libFuzzer runtime (Apple's clang ships none; Homebrew's llvm does): the fuzz tests are skipped"; \
+	 else $(MAKE) -s fuzz-build; fi
 
 fuzz: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \

@@ -1,6 +1,7 @@
 /* capsearch: the next level of a capacity search (docs/workflows.md). */
 #include "capsearch.h"
 
+#include <math.h>
 #include <string.h>
 
 /* The most users that held and the fewest that broke so far. */
@@ -11,9 +12,9 @@ static void bounds(const struct cap_level *lv, int n, int *lo, int *hi)
 	*lo = 0;
 	*hi = 0;
 	for (i = 0; i < n; i++) {
-		if (lv[i].st == SLO_HELD && lv[i].users > *lo)
+		if (lv[i].st == VD_SLO_HELD && lv[i].users > *lo)
 			*lo = lv[i].users;
-		if (lv[i].st == SLO_BROKE && (*hi == 0 || lv[i].users < *hi))
+		if (lv[i].st == VD_SLO_BROKE && (*hi == 0 || lv[i].users < *hi))
 			*hi = lv[i].users;
 	}
 }
@@ -34,7 +35,7 @@ void cap_next(const struct cap_level *lv, int n, int max_users,
 
 	memset(out, 0, sizeof *out);
 	bounds(lv, n, &lo, &hi);
-	if (n > 0 && lv[n - 1].st == SLO_UNDECIDED) {
+	if (n > 0 && lv[n - 1].st == VD_SLO_UNDECIDED) {
 		for (i = 0; i < n; i++)
 			last_tries += lv[i].users == lv[n - 1].users;
 		if (last_tries >= 2) {
@@ -108,4 +109,40 @@ long cap_max_requests(int max_users, long need, long per_user, long np)
 	       cap_passes(max_users, need, per_user, np, 1)) *
 	      np;
 	return sum + (long)(levels - dbl) * per;
+}
+
+/* The last p50 of level u among the n, or NAN. */
+static double p50_at(const struct cap_lat *l, int n, int u)
+{
+	double v = NAN;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].users == u)
+			v = l[i].p50;
+	return v;
+}
+
+void cap_knee(const struct cap_lat *l, int n, int *below, int *at)
+{
+	int lo = 0, i, u, next;
+	double base;
+
+	*below = *at = 0;
+	for (i = 0; i < n; i++)
+		if (lo == 0 || l[i].users < lo)
+			lo = l[i].users;
+	base = p50_at(l, n, lo);
+	/* the levels tried, from the fewest up */
+	for (u = lo; u > 0; u = next) {
+		next = 0;
+		for (i = 0; i < n; i++)
+			if (l[i].users > u && (next == 0 || l[i].users < next))
+				next = l[i].users;
+		if (p50_at(l, n, u) > CAP_KNEE * base) {
+			*at = u;
+			return;
+		}
+		*below = u;
+	}
 }

@@ -4,11 +4,12 @@
 #define TB_CAPSEARCH_H
 
 #include "slo.h"
+#include "verdict.h"
 
 /* A level tried: its users and what the objectives came to there. */
 struct cap_level {
 	int users;
-	enum slo_state st;
+	enum verdict_slo st;
 };
 
 enum cap_action {
@@ -47,5 +48,29 @@ long cap_passes(int users, long need, long per_user, long np, int rerun);
  * (every level at its largest, re-runs included), printed before it
  * starts. */
 long cap_max_requests(int max_users, long need, long per_user, long np);
+
+/*
+ * The open-loop search (capacity --rate-step) is this search over rates on
+ * a grid: level k runs k * step requests per second, and its requests
+ * are per_user = ceil(step * seconds) per step, so that every level spans
+ * at least that many seconds of arrivals.
+ */
+
+/* Latency departs where a level's typical latency passes the lowest
+ * level's by this factor (docs/metrics.md, Capacity at a rate). */
+#define CAP_KNEE 1.25
+
+/* One level's typical latency (the E2E median), for the knee. */
+struct cap_lat {
+	int users; /* the level: users, or rate steps */
+	double p50;
+};
+
+/* The knee of the n levels tried, in any order (a level tried twice: the
+ * last): latency departs at the fewest users whose p50 is more than
+ * CAP_KNEE times the p50 of the fewest tried.  *below is the most users
+ * tried under that level, *at that level; when no level departs, *below
+ * is the most users tried and *at 0 (n 0: both 0). */
+void cap_knee(const struct cap_lat *l, int n, int *below, int *at);
 
 #endif

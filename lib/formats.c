@@ -10,10 +10,6 @@ static const char *const status_names[FMT_ST_COUNT] = {
 static const char *const timeout_names[FMT_TO_COUNT] = {
     "connect", "first", "idle", "total", "other"};
 
-static const char *const leak_names[LEAK_COUNT] = {
-    "insufficient data", "leak suspected", "no leak",
-    "inconclusive",	 "error",	   "other"};
-
 const char *formats_status_name(enum formats_status st)
 {
 	return st >= 0 && st < FMT_ST_COUNT ? status_names[st] : "other";
@@ -22,11 +18,6 @@ const char *formats_status_name(enum formats_status st)
 const char *formats_timeout_name(enum formats_timeout to)
 {
 	return to >= 0 && to < FMT_TO_COUNT ? timeout_names[to] : "other";
-}
-
-const char *formats_leak_name(enum formats_leak v)
-{
-	return v >= 0 && v < LEAK_COUNT ? leak_names[v] : "other";
 }
 
 enum formats_status formats_status_of(const char *name)
@@ -49,12 +40,20 @@ enum formats_timeout formats_timeout_of(const char *name)
 	return FMT_TO_OTHER;
 }
 
-enum formats_leak formats_leak_of(const char *name)
+static const char *const thermal_names[THERMAL_COUNT] = {"nominal", "fair",
+							 "serious", "critical"};
+
+const char *formats_thermal_name(int v)
+{
+	return v >= 0 && v < THERMAL_COUNT ? thermal_names[v] : NULL;
+}
+
+int formats_thermal_of(const char *name)
 {
 	int i;
 
-	for (i = 0; name != NULL && i < LEAK_OTHER; i++)
-		if (strcmp(name, leak_names[i]) == 0)
-			return (enum formats_leak)i;
-	return LEAK_OTHER;
+	for (i = 0; name != NULL && i < THERMAL_COUNT; i++)
+		if (strcmp(name, thermal_names[i]) == 0)
+			return i;
+	return -1;
 }

@@ -38,35 +38,30 @@ enum formats_timeout {
 	FMT_TO_COUNT
 };
 
-/* agg's verdict on a run's memory over its requests (memory.leak.verdict,
- * src/agg/memfig; docs/metrics.md): fewer than 8 points, a leak, none, an
- * interval that holds the threshold, memory that fell (no verdict).
- * LEAK_OTHER is a reader's name for a verdict it does not know; agg never
- * writes it. */
-enum formats_leak {
-	LEAK_FEW,
-	LEAK_SUSPECTED,
-	LEAK_NONE,
-	LEAK_INCONCLUSIVE,
-	LEAK_ERROR,
-	LEAK_OTHER,
-	LEAK_COUNT
+/* A machine's thermal state in memsample's power events and agg's power
+ * figures (docs/events.md, power), in rising order: macOS's
+ * ProcessInfo.thermalState names.  -1 is unknown. */
+enum formats_thermal {
+	THERMAL_NOMINAL,
+	THERMAL_FAIR,
+	THERMAL_SERIOUS,
+	THERMAL_CRITICAL,
+	THERMAL_COUNT
 };
+
+/* "nominal", "fair", "serious", "critical"; NULL for anything else. */
+const char *formats_thermal_name(int v);
+/* The state of a written name; -1 for NULL or an unknown name. */
+int formats_thermal_of(const char *name);
 
 /* The written name of a status or timeout ("ok", "http_error", ...;
  * "connect", "first", ...); a static string. */
 const char *formats_status_name(enum formats_status st);
 const char *formats_timeout_name(enum formats_timeout to);
 
-/* The written name of a leak verdict ("insufficient data", "leak
- * suspected", "no leak", "inconclusive", "error"); a static string. */
-const char *formats_leak_name(enum formats_leak v);
-
 /* The enumeration of a written name; FMT_ST_OTHER / FMT_TO_OTHER for NULL or an
  * unknown name. */
 enum formats_status formats_status_of(const char *name);
 enum formats_timeout formats_timeout_of(const char *name);
-/* LEAK_OTHER for NULL or an unknown name. */
-enum formats_leak formats_leak_of(const char *name);
 
 #endif

@@ -31,6 +31,18 @@ static void set_alt(struct lp_alt *a, const char *tok, double lp)
 {
 	snprintf(a->tok, sizeof a->tok, "%s", tok ? tok : "");
 	a->lp = lp;
+	a->id = -1;
+}
+
+/* The item's token id (llama-server's "id"), else -1. */
+static int item_id(const cJSON *o)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+		       v->valuedouble < 2147483647.0
+		   ? (int)v->valuedouble
+		   : -1;
 }
 
 /* One {token, logprob, top_logprobs} item (or prob, top_probs). */
@@ -44,14 +56,17 @@ static int content_item(const cJSON *it, struct lp_pos *p)
 	if (!cJSON_IsObject(it) || !found)
 		return -1;
 	set_alt(&p->tok, jget_str(it, "token"), lp);
+	p->tok.id = item_id(it);
 	top = cJSON_GetObjectItemCaseSensitive(it, "top_logprobs");
 	if (!cJSON_IsArray(top))
 		top = cJSON_GetObjectItemCaseSensitive(it, "top_probs");
 	cJSON_ArrayForEach(t, top)
 	{
 		lp = item_lp(t, &found);
-		if (found && p->ntop < LP_TOPMAX)
-			set_alt(&p->top[p->ntop++], jget_str(t, "token"), lp);
+		if (found && p->ntop < LP_TOPMAX) {
+			set_alt(&p->top[p->ntop], jget_str(t, "token"), lp);
+			p->top[p->ntop++].id = item_id(t);
+		}
 	}
 	return 0;
 }
@@ -127,6 +142,8 @@ void lp_write(jw *w, const struct lp_pos *p)
 {
 	jw_obj_open(w, NULL);
 	jw_str(w, "t", p->tok.tok);
+	if (p->tok.id >= 0)
+		jw_int(w, "id", p->tok.id);
 	jw_num(w, "lp", p->tok.lp, 6);
 	jw_arr_open(w, "top");
 	for (int i = 0; i < p->ntop; i++) {
@@ -150,6 +167,7 @@ int lp_read(const cJSON *o, struct lp_pos *p)
 	    (top && !cJSON_IsArray(top)))
 		return -1;
 	set_alt(&p->tok, t->valuestring, lp->valuedouble);
+	p->tok.id = item_id(o);
 	cJSON_ArrayForEach(a, top)
 	{
 		const cJSON *at = cJSON_GetArrayItem(a, 0),

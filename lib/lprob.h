@@ -18,6 +18,8 @@
 struct lp_alt {
 	char tok[LP_TOKLEN];
 	double lp; /* natural log of its probability */
+	int id;	   /* the token's id in the vocabulary where the server
+		    * gives it (llama-server's "id"); -1 when not */
 };
 
 /* One output position: the token the server chose and the top
@@ -44,10 +46,12 @@ typedef void lp_pos_fn(void *ctx, const struct lp_pos *p);
 int lp_parse(const cJSON *choice, const cJSON *root, lp_pos_fn *fn, void *ctx);
 
 /* Writes p as one array element of the done event's logprobs.content:
- * {"t": token, "lp": logprob, "top": [[token, logprob], ...]}. */
+ * {"t": token, "id": its id (only when known), "lp": logprob,
+ * "top": [[token, logprob], ...]}. */
 void lp_write(jw *w, const struct lp_pos *p);
 
-/* Reads what lp_write wrote; returns 0, or -1 when o is not of that form. */
+/* Reads what lp_write wrote (p->tok.id -1 without "id"); returns 0, or -1
+ * when o is not of that form. */
 int lp_read(const cJSON *o, struct lp_pos *p);
 
 /* The index of p's most likely alternative (its own token when it has no

@@ -62,6 +62,8 @@ static const struct field fields[] = {FS(id, id),
 				      FI(natural_len, natural_len),
 				      FD(graded_error, graded_error),
 				      FD(logit_noise, logit_noise),
+				      FD(slow_after_s, slow_after_s),
+				      FD(slow_factor, slow_factor),
 				      {NULL, 0, 0, 0}};
 
 static int set_field(struct sim_profile *p, const struct field *f,
@@ -150,25 +152,40 @@ int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen)
 		bad = "graded_error must be in [0, 1]";
 	else if (!(p->logit_noise >= 0 && p->logit_noise <= 100))
 		bad = "logit_noise must be in [0, 100]";
+	else if (!(p->slow_after_s >= 0) ||
+		 !(p->slow_factor >= 0 && p->slow_factor <= 1))
+		bad = "slow_after_s must not be negative and slow_factor must "
+		      "be in [0, 1]";
 	if (bad == NULL)
 		return 0;
 	snprintf(err, errlen, "profile \"%s\": %s", p->id, bad);
 	return -1;
 }
 
+size_t sim_token_len(const char *text, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	size_t i = 1;
+
+	if (u[0] < 0x80) {
+		while (i < n && i < 4 && u[i] < 0x80)
+			i++;
+		return i;
+	}
+	while (i < n && i < 4 && (u[i] & 0xc0) == 0x80)
+		i++;
+	return i;
+}
+
 int sim_prompt_tokens(const char *text, size_t n)
 {
-	size_t ascii = 0, other = 0, i;
+	size_t t = 0, i = 0;
 
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)text[i];
-		if (c < 0x80)
-			ascii++;
-		else if ((c & 0xc0) != 0x80) /* a lead byte: one character */
-			other++;
+	while (i < n && t < 100000000) {
+		i += sim_token_len(text + i, n - i);
+		t++;
 	}
-	size_t t = (ascii + 3) / 4 + other;
-	return t < 1 ? 1 : t > 100000000 ? 100000000 : (int)t;
+	return t < 1 ? 1 : (int)t;
 }
 
 double sim_ttft(const struct sim_profile *p, int uncached_tokens)
@@ -185,6 +202,13 @@ double sim_rate(const struct sim_profile *p, int n)
 	if (n < 1)
 		n = 1;
 	return p->decode_tps / (1 + p->batch_k * (n - 1));
+}
+
+double sim_slow(const struct sim_profile *p, double life_s)
+{
+	if (p->slow_factor > 0 && life_s >= p->slow_after_s)
+		return p->slow_factor;
+	return 1;
 }
 
 double sim_gap(const struct sim_profile *p, int n, int k, double u)

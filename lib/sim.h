@@ -49,6 +49,10 @@ struct sim_profile {
 	double logit_noise;   /* logprob model (simlp.h): the size of the noise
 			       * added to the family's reference logits; 0: the
 			       * reference itself */
+	double slow_after_s;  /* sustained speed: after this many seconds of
+			       * llmsim's life, decode runs at slow_factor
+			       * times its rate, as a throttled machine does */
+	double slow_factor;   /* (0, 1]; 0 (the default) or 1: never slows */
 };
 
 /* The defaults: fast, unlimited, for tests (about 1,000 tokens/s per
@@ -64,9 +68,14 @@ int sim_profile_from_json(struct sim_profile *p, const cJSON *obj, char *err,
 /* Checks ranges; returns 0, or -1 with a reason in err. */
 int sim_profile_check(const struct sim_profile *p, char *err, size_t errlen);
 
-/* Estimated tokens in a prompt: one per 4 bytes of ASCII, one per
- * non-ASCII character (CJK text is about a token a character), at
- * least 1. */
+/* The simulated tokenizer's next token of text[0..n), n > 0: its length
+ * in bytes.  A token is up to 4 bytes of a run of ASCII, else one
+ * non-ASCII character (a byte of 0x80 or more and at most 3 continuation
+ * bytes after it): CJK text is about a token a character. */
+size_t sim_token_len(const char *text, size_t n);
+
+/* Tokens in a prompt by sim_token_len (llmsim's usage and its /tokenize
+ * agree), at least 1. */
 int sim_prompt_tokens(const char *text, size_t n);
 
 /* Time to first token in seconds for that many uncached prompt tokens. */
@@ -74,6 +83,10 @@ double sim_ttft(const struct sim_profile *p, int uncached_tokens);
 
 /* Per-stream decode rate with n streams decoding at once. */
 double sim_rate(const struct sim_profile *p, int n);
+
+/* The decode rate's multiplier at life_s seconds of llmsim's life: the
+ * profile's slow_factor from slow_after_s on, else 1. */
+double sim_slow(const struct sim_profile *p, double life_s);
 
 /* Gap before the next chunk of k tokens, with jitter draw u in [-1, 1]. */
 double sim_gap(const struct sim_profile *p, int n, int k, double u);

@@ -71,22 +71,6 @@ int slo_higher_better(enum slo_metric m)
 	return m == SLO_TPS;
 }
 
-const char *slo_state_name(enum slo_state st)
-{
-	return st == SLO_HELD	 ? "held"
-	       : st == SLO_BROKE ? "broke"
-				 : "undecided";
-}
-
-enum slo_state slo_state_of(const char *name)
-{
-	if (name && strcmp(name, slo_state_name(SLO_HELD)) == 0)
-		return SLO_HELD;
-	return name && strcmp(name, slo_state_name(SLO_BROKE)) == 0
-		   ? SLO_BROKE
-		   : SLO_UNDECIDED;
-}
-
 long slo_need(double pct)
 {
 	double tail = pct < 50 ? pct : 100 - pct;
@@ -277,7 +261,7 @@ static int judge_one(const struct slo_obj *o, const struct slo_req *req,
 	r->need = slo_need(o->pct);
 	r->value = NAN;
 	r->over = NAN;
-	r->st = SLO_UNDECIDED;
+	r->st = VD_SLO_UNDECIDED;
 	if (v.n > 0 && o->pct > 0) {
 		qsort(v.v, v.n, sizeof v.v[0], cmp_double);
 		r->value = stats_percentile(&v, o->pct);
@@ -285,9 +269,9 @@ static int judge_one(const struct slo_obj *o, const struct slo_req *req,
 			      ? (r->value > 0 ? o->bound / r->value : INFINITY)
 			      : r->value / o->bound;
 		if (r->n >= r->need)
-			r->st = meets(o, r->value) ? SLO_HELD : SLO_BROKE;
+			r->st = meets(o, r->value) ? VD_SLO_HELD : VD_SLO_BROKE;
 	} else if (o->pct <= 0) {
-		r->st = SLO_HELD; /* a goodput threshold, nothing to judge */
+		r->st = VD_SLO_HELD; /* a goodput threshold, nothing to judge */
 	}
 	stats_vec_free(&v);
 	return 0;
@@ -300,18 +284,20 @@ int slo_judge(const struct slo_set *s, const struct slo_req *req, size_t n,
 	size_t k;
 
 	memset(out, 0, sizeof *out);
-	out->st = SLO_HELD;
+	out->st = VD_SLO_HELD;
 	out->worst = -1;
 	for (i = 0; i < s->n; i++) {
 		struct slo_result *r = &out->r[i];
 		if (judge_one(&s->o[i], req, n, r) != 0)
 			return -1;
-		if (r->st == SLO_BROKE && (out->st != SLO_BROKE ||
-					   r->over > out->r[out->worst].over)) {
-			out->st = SLO_BROKE;
+		if (r->st == VD_SLO_BROKE &&
+		    (out->st != VD_SLO_BROKE ||
+		     r->over > out->r[out->worst].over)) {
+			out->st = VD_SLO_BROKE;
 			out->worst = i;
-		} else if (r->st == SLO_UNDECIDED && out->st == SLO_HELD) {
-			out->st = SLO_UNDECIDED;
+		} else if (r->st == VD_SLO_UNDECIDED &&
+			   out->st == VD_SLO_HELD) {
+			out->st = VD_SLO_UNDECIDED;
 			out->worst = i;
 		}
 	}

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "verdict.h"
+
 /* The metrics an objective may name (docs/metrics.md, Service levels). */
 enum slo_metric {
 	SLO_TTFT, /* ttft: seconds to the first token */
@@ -82,18 +84,11 @@ void slo_failed_values(struct slo_req *r);
  * fails that objective. */
 int slo_req_meets(const struct slo_set *s, const struct slo_req *r);
 
-enum slo_state { SLO_HELD, SLO_BROKE, SLO_UNDECIDED };
-/* The written name of a state ("held", "broke", "undecided": a run
- * JSON's verdicts), and the state of a name (SLO_UNDECIDED for NULL or a
- * name it does not know). */
-const char *slo_state_name(enum slo_state st);
-enum slo_state slo_state_of(const char *name);
-
 /* What one objective came to on a run. */
 struct slo_result {
 	long n, need; /* the values the percentile had and needs */
 	double value; /* the percentile (NAN if n is 0) */
-	enum slo_state st;
+	enum verdict_slo st;
 	double over; /* how far past its bound: value / bound (bound /
 			value for per_user_tps); > 1 broke it */
 };
@@ -101,10 +96,10 @@ struct slo_result {
 /* One run judged (a level of a capacity search). */
 struct slo_level {
 	struct slo_result r[SLO_MAX];
-	enum slo_state st; /* broke if any broke, else undecided if any is */
-	int worst;	   /* the broken objective furthest past its bound, or
-			      the first undecided one; -1 when all held */
-	long met, n;	   /* requests that met every objective, of n */
+	enum verdict_slo st; /* broke if any broke, else undecided if any is */
+	int worst;	     /* the broken objective furthest past its bound, or
+				the first undecided one; -1 when all held */
+	long met, n;	     /* requests that met every objective, of n */
 	double att_lo, att_hi; /* 95 % Wilson interval of met / n */
 	double met_tokens;     /* the output tokens of the requests that met */
 };

@@ -323,8 +323,8 @@ void stats_paired_ratio(const double *a, const double *b, size_t n,
 	out->p = 2 * (1 - stats_t_cdf(fabs(t), (double)(k - 1)));
 }
 
-void stats_ratio_means(double ma, double sa, long na, double mb, double sb,
-		       long nb, struct stats_ratio *out)
+void stats_mean_ratio(double ma, double sa, long na, double mb, double sb,
+		      long nb, struct stats_ratio *out)
 {
 	double va, vb, se, df, half, t;
 

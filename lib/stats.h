@@ -84,8 +84,8 @@ void stats_paired_ratio(const double *a, const double *b, size_t n,
  * positive and finite the ratio is NAN; with fewer than 2 on either side
  * lo, hi are NAN and p is -1; with both deviations 0, lo = hi = ratio and
  * p is 0 (1 when the ratio is 1). */
-void stats_ratio_means(double ma, double sa, long na, double mb, double sb,
-		       long nb, struct stats_ratio *out);
+void stats_mean_ratio(double ma, double sa, long na, double mb, double sb,
+		      long nb, struct stats_ratio *out);
 
 /* Holm's step-down correction of n p-values for multiple comparisons:
  * adj[i] is p[i] adjusted (at most 1).  A p below 0 (no test) is left out

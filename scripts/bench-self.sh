@@ -4,6 +4,9 @@
 # Each figure is the median of REPS runs (3).  BENCH_QUICK=1: small sizes.
 # BENCH_ONLY=fidelity: measure only the timestamp fidelity, print it, and
 # leave docs/perf.md alone (for before/after comparisons while profiling).
+# BENCH_ONLY=teacher: measure only the teacher-forced pass on a real
+# llama-server and put it into the existing perf.json and page (its own
+# date beside it), the other figures as they were.
 # The shell starts and stops processes; the analysis is tbperf's (C, on
 # lib/stats and lib/fidelity, shared with the tests): every figure is a
 # nearest-rank percentile, and any step that fails stops the script with
@@ -32,7 +35,7 @@ else
 	REPORT_FILES=200; MS_SECS=20
 fi
 pids=()
-trap 'kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null; rm -rf "$work"' EXIT
 trap 'echo "bench-self: failed at line $LINENO: $BASH_COMMAND; docs/perf.md unchanged" >&2' ERR
 mkdir -p "$ASSETS" || exit 1
 log() { echo "bench-self: $*" >&2; }
@@ -106,6 +109,68 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 	# and req + done; curl parses nothing, so this is the bytes' limit
 	awk -v c="$c" -v p="$per" -v w="$1" 'BEGIN { printf "%d %.4f\n", c * (p + 3), w }'
 }
+
+# ---- teacher forcing on a real llama-server ------------------------------------
+# gen --teacher-force over the 128 tokens one prompt generated, against one
+# generation of those 128 tokens on the same server (target: at most 3
+# times), on scripts/llama-models.sh's Q4_K_M llamas when llama.cpp's build
+# is there (scripts/llama-build.sh; big-llama when made with --big); else
+# said, not measured.  Per run:
+# the source (a generation with --logprobs 20, not timed), a plain
+# generation (timed: its request's send to its end), then the pass (timed
+# the same way; its context's prefill included, as the generation's is).
+tf_llama=${LLAMA_SERVER:-$("$here/llama-build.sh" --where 2>/dev/null || true)/llama-server}
+tf_models=$(LLAMA_BIN=$(dirname "$tf_llama") "$here/llama-models.sh" --where --big 2>/dev/null |
+	grep -E '/(tiny|big)-llama-Q4_K_M\.gguf$' || true)
+tf_one() { # tf_one URL: "gen_s tokens pass_s positions" of one run
+	local g=("$bin/gen" -u "$1" -m bench-tf -p "$top/prompts/std.json" --no-progress)
+	"${g[@]}" --only short --max-tokens 128 --ignore-eos --temperature 0 --logprobs 20 \
+		>"$work/tsrc" 2>/dev/null
+	"${g[@]}" --only short --max-tokens 128 --ignore-eos --temperature 0 >"$work/tgen" 2>/dev/null
+	"${g[@]}" --teacher-force "$work/tsrc" --logprobs 20 >"$work/tpass" 2>/dev/null
+	echo "$("$tbperf" span "$work/tgen") $("$tbperf" span "$work/tpass")"
+}
+teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
+	local m r lurl lpid
+	: >"$work/tf"
+	: >"$work/tf.names"
+	if [ ! -x "$tf_llama" ] || [ -z "$tf_models" ]; then
+		echo "tf_why no llama.cpp build and Q4_K_M test models (scripts/llama-build.sh, scripts/llama-models.sh)" >"$work/tf.facts"
+		log "teacher forcing: not measured (no llama.cpp build or test models)"
+		return 0
+	fi
+	echo "tf_date $(date -u +%Y-%m-%d)" >"$work/tf.facts"
+	echo "tf_reps $REPS" >>"$work/tf.facts"
+	echo "tf_load $(loadavg)" >>"$work/tf.facts"
+	echo "tf_server $("$tf_llama" --version 2>&1 | sed -n 's/^version: //p' | head -n 1)" >>"$work/tf.facts"
+	for m in $tf_models; do
+		log "teacher forcing on $(basename "$m") ($REPS runs)"
+		"$tf_llama" -m "$m" --host 127.0.0.1 --port 0 -c 4096 -np 1 >"$work/llama.log" 2>&1 &
+		lpid=$!
+		pids+=($lpid)
+		for _ in $(seq 1 1200); do grep -q "listening on http" "$work/llama.log" && break; sleep 0.1; done
+		lurl=$(sed -n 's|.*listening on \(http://127.0.0.1:[0-9]*\).*|\1/v1|p' "$work/llama.log")
+		[ -n "$lurl" ] || die "llama-server did not start on $m"
+		for r in $(seq 1 "$REPS"); do tf_one "$lurl"; done >"$work/t1"
+		sed "s/^/bench-self:     run: /" "$work/t1" >&2
+		kill "$lpid" && wait "$lpid" 2>/dev/null || true
+		unset 'pids[-1]' # stopped: the exit trap has nothing to kill
+		awk '$2 != 128 || $4 != 128 { exit 1 }' "$work/t1" || die "teacher forcing: not 128 tokens and positions"
+		echo "20 128 $(awk '{ print $1 }' "$work/t1" | median) $(awk '{ print $3 }' "$work/t1" | median) $(awk '{ print $3 / $1 }' "$work/t1" | median)" >>"$work/tf"
+		basename "$m" .gguf >>"$work/tf.names"
+		log "  $(tail -n 1 "$work/tf")"
+	done
+}
+if [ "${BENCH_ONLY:-}" = teacher ]; then
+	[ -f "$JSON" ] || die "BENCH_ONLY=teacher: no $JSON to add to (run make bench-self first)"
+	teacher
+	"$perfpage" merge "$JSON" "$work" | jq . >"$work/perf.json" # as committed: two spaces
+	"$perfpage" render "$work/perf.json" "$OUT" "$ASSETS" "$work"
+	cp "$work/perf.json" "$JSON.tmp"
+	mv "$JSON.tmp" "$JSON"
+	log "wrote the teacher-forcing figures into $OUT and $JSON"
+	exit 0
+fi
 
 if [ "${BENCH_ONLY:-}" = fidelity ]; then
 	FID_ONLY=1
@@ -215,6 +280,8 @@ ms_cpu() { # ms_cpu INTERVAL: percent of a core over MS_SECS
 }
 ms100=$(for r in $(seq 1 "$REPS"); do ms_cpu 100ms; done | median)
 ms10=$(for r in $(seq 1 "$REPS"); do ms_cpu 10ms; done | median)
+
+teacher
 
 # ---- perf.json, the charts and docs/perf.md -----------------------------------
 load_end=$(loadavg)

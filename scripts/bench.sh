@@ -4,7 +4,8 @@
 #
 # Configured by the environment (make bench passes its variables):
 #   MODEL        model label (required)          BASE_URL   server base URL
-#   C            concurrency (default 1)         PROMPTS    prompt set (prompts/std.json)
+#   C            concurrency (default 1; with RATE, a cap on requests in
+#                flight, none unless given)      PROMPTS    prompt set (prompts/std.json)
 #   N, WARMUP    repetitions, warm-up requests   REQUESTS   measured requests (optional)
 #   RATE         open-loop requests/s (optional) MAX_TOKENS output limit (optional)
 #   SERVER_PID | SERVER_NAME   the server process to sample memory from; by
@@ -22,7 +23,7 @@
 #                timed from the start, not from gen's
 #   LOAD_CMD     measure the load first: gen --load-cmd CMD (a shell command)
 #   SLO          service-level objectives agg judges the run at (agg --slo)
-# Writes RESULTS/<model>-<labels>-c<C>-<timestamp>.json with the raw
+# Writes RESULTS/<model>-<labels>-c<C>-<timestamp>.json (r<RATE> for an open loop) with the raw
 # events beside it (.ndjson, .mem.ndjson); never overwrites a result.
 # Exit status: gen's (0 all requests ok, 1 some failed, 130/143 stopped);
 # the result is written whatever gen's status, so nothing measured is lost.
@@ -31,7 +32,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin=${TB_BIN:-$here/../bin}
 : "${MODEL:?make bench: set MODEL=label}"
 BASE_URL=${BASE_URL:-${OPENAI_BASE_URL:-http://localhost:1234/v1}}
-C=${C:-1}
+# An open loop (RATE) has no cap on requests in flight unless C is given:
+# with one, an arrival due while the cap is full waits for an earlier
+# request to end, which is the coordinated omission an open loop exists to
+# avoid (docs/gen.md, LOAD SHAPES AND TIMES).  Its file is named r<RATE>.
+if [ -n "${RATE:-}" ] && [ -z "${C:-}" ]; then
+	conc=() level=r$RATE
+else
+	C=${C:-1}
+	conc=(-c "$C") level=c$C
+fi
 PROMPTS=${PROMPTS:-$here/../prompts/std.json}
 RESULTS=${RESULTS:-results}
 MEM_INTERVAL=${MEM_INTERVAL:-100ms}
@@ -61,14 +71,14 @@ fi
 [ -n "${TAG:-}" ] && tagname+="-$(safe "$TAG")"
 mkdir -p "$RESULTS" || exit 1
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-base="$RESULTS/$tagname-c$C-$stamp"
+base="$RESULTS/$tagname-$level-$stamp"
 i=2
 while [ -e "$base.json" ] || [ -e "$base.ndjson" ]; do
-	base="$RESULTS/$tagname-c$C-$stamp-$i"
+	base="$RESULTS/$tagname-$level-$stamp-$i"
 	i=$((i + 1))
 done
 
-gen_args=(-m "$MODEL" -u "$BASE_URL" -c "$C" -p "$PROMPTS" "${labels[@]}")
+gen_args=(-m "$MODEL" -u "$BASE_URL" "${conc[@]}" -p "$PROMPTS" "${labels[@]}")
 [ -n "${KIND:-}" ] && gen_args+=(--kind "$KIND")
 [ -n "${N:-}" ] && gen_args+=(-n "$N")
 [ -n "${WARMUP:-}" ] && gen_args+=(--warmup "$WARMUP")
@@ -123,10 +133,12 @@ if [ ${#mem_args[@]} -gt 0 ]; then
 	"$bin/memsample" "${mem_args[@]}" --system -i "$MEM_INTERVAL" >"$base.mem.ndjson" &
 	mem_pid=$!
 fi
+mem_rc=0
 stop_mem() {
 	[ -n "$mem_pid" ] || return 0
 	kill -TERM "$mem_pid" 2>/dev/null
 	wait "$mem_pid" 2>/dev/null
+	mem_rc=$?
 	mem_pid=
 }
 # A signal stops gen (which records its requests as aborted) and then us,
@@ -152,4 +164,11 @@ if [ ! -s "$base.json" ]; then
 fi
 echo "$base.json"
 [ "$rc" -ne 0 ] && exit "$rc"
+# memsample exits 1 when the process it was told to watch never appeared
+# (a SERVER_NAME no process has): the run is kept, but without the server's
+# memory it is not the run asked for, and a plan records it as failed
+if [ "$mem_rc" -eq 1 ]; then
+	echo "bench: memsample ${mem_args[*]}: no process ever matched: $base.json has no memory of the server" >&2
+	exit 1
+fi
 exit "$arc"

@@ -27,6 +27,7 @@ done
 flags=(-std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Wmissing-prototypes
 	-Wvla -Wwrite-strings -Wshadow -Werror -D_DARWIN_C_SOURCE -O2
 	-Ilib -Itests/cross-macos/include -DTB_VERSION='"cross"'
+	-DTB_DATADIR='"/usr/local/share/tokbench"'
 	-DFIXTURES='"tests/fixtures"')
 for t in "${tools[@]}"; do flags+=(-I "src/$t"); done
 files=(lib/*.c)

@@ -21,7 +21,8 @@
 # id as its series and its depth in tokens; the report draws them as one
 # ladder.
 # Exit status: 0 when the ladder ran (also when it stopped at a failing
-# depth: that is its finding), 1 when no depth could be run at all, 2 a
+# depth: that is its finding), 1 when no depth could be run at all or a
+# run failed with no request failing (no memory of the server, say), 2 a
 # usage error, 130/143 when stopped by a signal.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,7 +65,13 @@ for d in $DEPTHS; do
 	fi
 	if [ "$rc" -ne 0 ]; then
 		why=$(jq -r '.requests.first_error // .run.config.prompt_count.why // empty' "$result")
-		echo "ctx: $MODEL: stopped at $d tokens: ${why:-a request failed}" >&2
+		if [ -z "$why" ]; then
+			# every request answered: the run failed for another reason
+			# (bench said which), not the ladder's finding
+			echo "ctx: $MODEL: the run at $d tokens failed (exit $rc) with no request failing: the ladder stops" >&2
+			exit 1
+		fi
+		echo "ctx: $MODEL: stopped at $d tokens: $why" >&2
 		break
 	fi
 done

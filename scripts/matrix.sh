@@ -6,9 +6,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${TB_BIN:-$here/../bin}
-estimate_only=
-if [ "${1:-}" = --estimate ]; then estimate_only=1; shift; fi
-plan=${1:?usage: matrix.sh [--estimate] PLAN}
+estimate_only= preflight_only=
+case ${1:-} in
+--estimate) estimate_only=1; shift ;;
+--preflight) preflight_only=1; shift ;;
+esac
+plan=${1:?usage: matrix.sh [--estimate | --preflight] PLAN}
 [ -r "$plan" ] || { echo "matrix: $plan: cannot read the plan" >&2; exit 2; }
 export RESULTS=${RESULTS:-results}
 REPORT=${REPORT:-reports/report.md}
@@ -41,6 +44,43 @@ if [ -n "$estimate_only" ]; then
 	exit $?
 fi
 estimate >&2 || exit $?
+
+# ---- the preflight -----------------------------------------------------------
+# Every entry's `lms load` with --estimate-only (lms load.ts: "Does not load
+# the model"): its key must match exactly one downloaded model.  lms stops
+# with "Model not found" on a key that matches none (a grouped variant's
+# key@variant is one: lms #588, docs/howto-mac.md), and loads the first of
+# several with a warning; either would cost the entry, found out at night.
+preflight() {
+	local n c out rc bad=0 checked=0
+	for n in "${names[@]}"; do
+		[ "$(get "$n" skip)" = yes ] && continue
+		c=$(get "$n" load)
+		case $c in "lms load "*) ;; *) continue ;; esac
+		checked=$((checked + 1))
+		out=$(sh -c "$c --estimate-only" 2>&1 </dev/null)
+		rc=$?
+		case $rc in 130 | 143) exit $rc ;; esac
+		if [ $rc -ne 0 ]; then
+			echo "matrix: [$n] preflight: $c: exit $rc: $(printf '%s\n' "$out" | grep -v '^[[:space:]]*$' | head -n 3 | tr '\n' ' ')" >&2
+			bad=$((bad + 1))
+		elif printf '%s\n' "$out" | grep -q 'models\{0,1\} match the provided model key'; then
+			echo "matrix: [$n] preflight: $c: the key matches more than one model (lms would load the first): name one" >&2
+			bad=$((bad + 1))
+		fi
+	done
+	[ $checked -eq 0 ] && return 0
+	if [ $bad -gt 0 ]; then
+		echo "matrix: preflight: $bad of $checked lms loads would not load the entry's model; fix their keys (lms ls) or skip them: nothing run" >&2
+		return 1
+	fi
+	echo "matrix: preflight: each of $checked lms loads names one downloaded model" >&2
+}
+if [ -n "$preflight_only" ]; then
+	preflight
+	exit $?
+fi
+preflight || exit 1
 
 
 # ---- one entry -----------------------------------------------------------
@@ -203,7 +243,7 @@ run_entry() {
 		if [ -n "$start" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
 			wait "$SERVER_PID"
 			echo "matrix: [$n] the server exited with status $?; its last lines:" >&2
-			tail -n 12 "$RESULTS/$n.server.log" | sed 's/^/matrix:   /' >&2
+			tail -n 20 "$RESULTS/$n.server.log" | sed 's/^/matrix:   /' >&2
 		fi
 		# further prompt sets, one user, as the standard run: the same
 		# workloads for every entry (coder prompts for every family)
@@ -212,6 +252,12 @@ run_entry() {
 			wl "extra-$(basename "$x" .json)" env PROMPTS="$x" N="$(get "$n" reps)" \
 				WARMUP="$(get "$n" warmup)" TAG="extra-$(basename "$x" .json)" "$here/bench.sh"
 		done
+		# graded answers (make quality): the graded set greedy, one user,
+		# once; the report's Quality section pairs the entries of a model
+		if [ "$(get "$n" quality)" = yes ]; then
+			wl quality env PROMPTS="$top/prompts/graded.json" N=1 WARMUP=0 MAX_TOKENS= \
+				TAG=quality GEN_ARGS="--temperature 0 --seed 1 ${GEN_ARGS:-}" "$here/bench.sh"
+		fi
 		cs=
 		for c in $(get "$n" sweep); do [ "$c" -gt 1 ] && cs+=" $c"; done
 		if [ -n "$cs" ]; then # the standard run above was the single user
@@ -234,19 +280,13 @@ run_entry() {
 				PROMPTS="$top/prompts/mixed.json" ONLY= "$here/mixed.sh" >/dev/null
 		fi
 		# the context ladder: it stops at the first depth that fails,
-		# which is its finding, not the entry's failure
+		# which is its finding, not the entry's failure (ctx.sh exits 0);
+		# a ladder that could run no depth at all failed (exit 1)
 		if [ -n "$(get "$n" ladder)" ]; then
 			local depths
 			depths=$(get "$n" ladder)
 			[ "$depths" = default ] && depths=
-			if [ -n "$dead" ]; then
-				outcome "$n" ladder skipped 0 "$dead"
-			else
-				DEPTHS=$depths N="$(get "$n" reps)" "$here/ctx.sh" >/dev/null
-				rc=$?
-				case $rc in 130 | 143) exit $rc ;; esac
-				outcome "$n" ladder ok 0 ""
-			fi
+			wl ladder env DEPTHS="$depths" N="$(get "$n" reps)" "$here/ctx.sh" >/dev/null
 		fi
 		# llama-bench's tests at their depths (make community): the
 		# Community figures, in llama-bench's shapes with report --bench;

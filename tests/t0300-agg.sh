@@ -134,6 +134,21 @@ test_expect_success 'goodput in tokens/s and its interval; thresholds give no ve
 		.ci95_lo < 0.4 and .ci95_hi > 0.4 and .objectives == []" r.json
 '
 
+test_expect_success 'an open loop: the objectives count from when a request was due, TTFT from its send' '
+	# request 1 sent 100 ms after it was due: its TTFT is 0.1 s from the
+	# send, 0.2 s from the schedule, which misses 150 ms; request 2 (0.2 s,
+	# 10 ms late) reads 0.21, the median of 0.1 0.2 0.21 and two failed; in
+	# a closed loop the same events keep the send
+	sed -e "s/\"config\":{\"concurrency\":2}/\"config\":{\"concurrency\":0,\"rate\":5}/" \
+		-e "s/\"id\":1,\(.*\)\"t_sched\":1000.000000/\"id\":1,\1\"t_sched\":999.900000/" \
+		"$B" >open.nd &&
+	grep -q "\"t_sched\":999.900000" open.nd &&
+	agg --slo "ttft=150ms ttft_p50<=150ms" open.nd >o.json &&
+	jq -e ".goodput.met == 1 and .goodput.objectives[0].value == 0.21
+		and .metrics.ttft_s.min == 0.1" o.json &&
+	agg --slo ttft=150ms "$B" >c.json && jq -e ".goodput.met == 2" c.json
+'
+
 test_expect_success 'objectives at a percentile: failed requests count as missed, too few is undecided' '
 	agg --slo "ttft_p50<=150ms per_user_tps_p5>=10" <"$B" >r.json &&
 	# TTFT 0.1 0.1 0.2 and two failed (worst): the median is 0.2, past 150 ms;
@@ -371,6 +386,109 @@ test_expect_success 'decode TPS on natural stops with the EOS in usage (llama-se
 		| select(length > 1) | (length - 1) / (.[-1] - .[0])] | add / length" "$TRASH_ROOT/e.log" >truth &&
 	# within 1 %; counting the EOS as a token would be 12/11 - 1 = 9 % high
 	near r.json .metrics.decode_tps.mean "$(cat truth)" "$(jq -n "$(cat truth) * 0.01")"
+'
+
+llmsim_start P --tps 200 --ttft 10ms
+
+test_expect_success 'power: energy, watts and J per token over the measured window, with their sources' '
+	"$TB_BIN/gen" --no-progress -u "$P_URL" --max-tokens 40 -n 4 -c 2 <"$TESTS/../prompts/std.json" >ev &&
+	# 50 W from a known source every 10 ms across the run, 60 degrees
+	# and throttled in its second half
+	jq -s -r "
+		(map(select(.ev == \"req\") | .t) | min - 0.05) as \$a |
+		(map(select(.ev == \"done\") | .t) | max + 0.05) as \$b |
+		[range(0; ((\$b - \$a) * 100 | floor) + 1)] | .[] | {
+			ev: \"power\", t: (\$a + . / 100), w_total: 50,
+			w_total_of: [\"rapl:package-0\", \"nvidia:0\"],
+			temp_c: {\"nvidia:0\": (if . % 7 == 0 then 61 else 60 end)},
+			throttled: ((\$a + . / 100) > ((\$a + \$b) / 2)),
+			throttled_by: \"nvidia:0\"
+		} | tojson" ev >power &&
+	"$TB_BIN/agg" --mem power ev >run.json &&
+	jq -e ".power as \$p | .tokens.output as \$tok |
+		(.requests.ok) as \$n |
+		(\$p.energy_j - 50 * \$p.window_s | fabs) < 0.01 and
+		(\$p.mean_w - 50 | fabs) < 1e-6 and \$p.p95_w == 50 and
+		(\$p.j_per_output_token - \$p.energy_j / \$tok | fabs) < 1e-5 and
+		(\$p.j_per_request - \$p.energy_j / \$n | fabs) < 1e-3 and
+		\$p.energy_source == \"rapl:package-0+nvidia:0\" and
+		\$p.peak_temp_c == 61 and \$p.peak_temp_source == \"nvidia:0\" and
+		\$p.thermal_max == null and \$p.throttled_by == \"nvidia:0\" and
+		\$p.throttled_share > 0.2 and \$p.throttled_share < 0.8" run.json
+'
+
+test_expect_success 'power: no source at all: every figure null, the reasons kept, nothing fails' '
+	mkdir empty &&
+	PATH=/usr/bin:/bin "$TB_BIN/memsample" --power --sys-root "$PWD/empty" -i 20ms -d 200ms >mem 2>err &&
+	"$TB_BIN/gen" --no-progress -u "$P_URL" --max-tokens 10 -n 2 <"$TESTS/../prompts/std.json" >ev &&
+	"$TB_BIN/agg" --mem mem ev >run.json &&
+	jq -e ".power | .energy_j == null and .mean_w == null and .j_per_output_token == null and
+		.peak_temp_c == null and .thermal_max == null and .throttled_share == null and
+		(.unknown.rapl | test(\"No such file\")) and (.unknown.nvidia | test(\"not found\"))" run.json &&
+	"$TB_BIN/agg" ev >run0.json && jq -e ".power == null" run0.json
+'
+
+# The throttling profile: decode at 80 % of its rate from 4.5 s after the
+# first request, the middle third of a 9 s run.
+test_expect_success 'sustained speed: a server that slows by a known factor is measured within 5 % and called slowed' '
+	llmsim_start T --tps 100 --ttft 10ms --slow-after 4.5s --slow-factor 0.8 --log "$TRASH_ROOT/t.log" &&
+	"$TB_BIN/gen" --no-progress -u "$T_URL" -c 2 --duration 9s --max-tokens 30 <"$TESTS/../prompts/std.json" >ev &&
+	"$TB_BIN/agg" ev >run.json &&
+	# the truth, from the log: when the slowdown began, and by how much
+	jq -s -e ".[0] | .what == \"start\" and .slow_factor == 0.8 and .slow_after_s == 4.5" "$TRASH_ROOT/t.log" &&
+	slow_at=$(jq -s "map(select(.what == \"slowdown\"))[0].t_onset" "$TRASH_ROOT/t.log") &&
+	# the slowdown falls in the middle third (counted from the first
+	# request, so however late gen starts; asserted, not assumed)
+	jq -s -e --argjson s "$slow_at" "
+		(map(select(.ev == \"req\" and .warmup == false) | .t) | min) as \$a |
+		(map(select(.ev == \"done\" and .status == \"ok\") | .t) | max) as \$b |
+		((\$b - \$a) / 3) as \$w |
+		if \$s > \$a + \$w + 0.3 and \$s < \$b - \$w - 0.3 then true
+		else error(\"slowdown at \(\$s - \$a) s of a \(\$b - \$a) s run: not in its middle third\") end" ev &&
+	jq -e ".sustained | .first_n >= 5 and .last_n >= 5 and .verdict == \"slowed\" and
+		.ratio_ci95[1] < 0.95 and .ratio_ci95[0] <= .ratio and .ratio <= .ratio_ci95[1]" run.json &&
+	near run.json .sustained.ratio 0.8 0.04 &&
+	jq -e ".memory == null or .memory.leak.verdict != \"leak suspected\"" run.json &&
+	# the report flags it in the Summary, and its pick says so
+	mkdir rep && cp run.json rep/ &&
+	"$TB_BIN/report" --charts none -o r.md rep 2>/dev/null &&
+	grep -q "^\*\*Slowed or throttled while it ran\*\*" r.md &&
+	grep -q "decode slowed, its last third at 0\.[78][0-9]× the first third.s speed" r.md &&
+	grep -q "note: its decode slowed while it ran (Summary), so these figures are not its sustained speed" r.md
+'
+
+test_expect_success 'sustained speed: a server at one speed is stable' '
+	"$TB_BIN/gen" --no-progress -u "$P_URL" -c 2 --duration 3s --max-tokens 30 <"$TESTS/../prompts/std.json" >ev &&
+	"$TB_BIN/agg" ev >run.json &&
+	jq -e ".sustained | .first_n >= 5 and .last_n >= 5 and .verdict == \"stable\" and .reason == null" run.json
+'
+
+# llmsim's power model: 20 W idle, 10 W more per stream decoding, its
+# energy in a simulated powercap zone that memsample reads as it reads /sys.
+test_expect_success 'power: J per token from llmsim'"'"'s simulated RAPL zone is within 2 % of its truth' '
+	llmsim_start W --tps 100 --ttft 10ms --power-dir "$PWD/pw" --idle-w 20 --stream-w 10 --log "$TRASH_ROOT/w.log" &&
+	{ "$TB_BIN/memsample" --power --sys-root "$PWD/pw" -i 20ms >mem 2>mem.err & } &&
+	mpid=$! &&
+	test_at_exit "kill $mpid 2>/dev/null" &&
+	wait_for 10 eval "[ \$(grep -c \"w_total\" mem) -ge 2 ]" &&
+	"$TB_BIN/gen" --no-progress -u "$W_URL" -c 2 -n 4 --max-tokens 30 <"$TESTS/../prompts/std.json" >ev &&
+	# a sample after the last reply, so that the window'"'"'s end is covered
+	b=$(jq -s "map(select(.ev == \"done\") | .t) | max" ev) &&
+	wait_for 10 eval "tail -n 1 mem | jq -e \".t > $b\" >/dev/null" &&
+	kill $mpid && wait $mpid &&
+	"$TB_BIN/agg" --mem mem ev >run.json &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/w.log" ev &&
+	# the truth: the energy between the window'"'"'s edges, read off the log
+	truth=$(jq -n --slurpfile ev ev --slurpfile log "$TRASH_ROOT/w.log" --slurpfile run run.json "
+		(\$run[0].tokens.output) as \$tok |
+		(\$ev | map(select(.ev == \"req\" and .warmup == false) | .t) | min) as \$a |
+		(\$ev | map(select(.ev == \"done\" and .status == \"ok\") | .t) | max) as \$b |
+		([\$log[0] | {t, w: .idle_w, j: 0}] + (\$log | map(select(.what == \"power\")))) as \$p |
+		def e(\$t): (\$p | map(select(.t <= \$t)) | last) as \$q | \$q.j + \$q.w * (\$t - \$q.t);
+		(e(\$b) - e(\$a)) / \$tok") &&
+	echo "truth $truth J/token" &&
+	jq -e ".power.energy_source == \"rapl:package-0\" and .tokens.output > 0" run.json &&
+	near run.json .power.j_per_output_token "$truth" "$(jq -n "$truth * 0.02")"
 '
 
 test_done

@@ -168,6 +168,42 @@ test_expect_success '--gpu without nvidia-smi: a clear error, exit 1' '
 	grep -q "^memsample: --gpu: nvidia-smi not found on PATH" err
 '
 
+test_expect_success '--power with no source: every one unknown with its reason, said once, exit 0' '
+	mkdir empty &&
+	PATH=/usr/bin:/bin ms --power --sys-root "$PWD/empty" -i 20ms -d 100ms >ev 2>err &&
+	test "$(grep -c "rapl unknown: " err)" = 1 &&
+	test "$(grep -c "^memsample: --power: nvidia unknown: nvidia-smi not found on PATH" err)" = 1 &&
+	grep -q "^memsample: --power: hwmon unknown: .*/empty/class/hwmon: No such file or directory" err &&
+	jq -s -e "map(select(.ev == \"power\")) | length >= 4 and
+		(.[0].unknown | has(\"rapl\") and has(\"hwmon\") and has(\"cpu-throttle\") and has(\"nvidia\")) and
+		(.[1:] | all(has(\"unknown\") | not)) and
+		all(has(\"w\") or has(\"w_total\") or has(\"temp_c\") or has(\"throttled\") | not)" ev &&
+	# a mem event and a power event per sample, on the same clock
+	jq -s -e "(map(select(.ev == \"mem\")) | map(.t)) == (map(select(.ev == \"power\")) | map(.t))" ev
+'
+
+test_expect_success '--power: sysfs sensors and nvidia-smi in one event, a throttled GPU named' '
+	mkdir -p bin && cat >bin/nvidia-smi <<-\EOF &&
+	#!/bin/sh
+	case "$*" in *clocks_throttle_reasons.active*) ;; *) exit 9 ;; esac
+	while :; do
+		echo "0, NVIDIA A100-SXM4-80GB, 312.45, 71, 0x0000000000000000"
+		echo "1, NVIDIA A100-SXM4-80GB, 398.10, 84, 0x0000000000000060"
+		sleep 0.05
+	done
+	EOF
+	chmod +x bin/nvidia-smi &&
+	PATH=$PWD/bin:$PATH ms --power --sys-root "$FIXTURES/power/sys" -i 50ms -d 400ms >ev 2>err &&
+	! grep -q nvidia err &&
+	jq -s -e "map(select(.ev == \"power\"))[-1] |
+		.w[\"nvidia:1\"] == 398.1 and .w[\"hwmon:amdgpu/power1_average\"] == 187.25 and
+		.w[\"rapl:package-0\"] == 0 and
+		(.w_total - (312.45 + 398.1 + 187.25) | fabs) < 0.01 and
+		(.w_total_of | index(\"rapl:dram-0\") != null) and
+		.temp_c[\"hwmon:coretemp/Package id 0\"] == 67 and .temp_c[\"nvidia:1\"] == 84 and
+		.throttled == true and .throttled_by == \"nvidia:1\" and has(\"thermal\") == false" ev
+'
+
 test_expect_success 'memsample beside gen | agg: baseline, peak and TPS per GB' '
 	llmsim_start S --mem 96MiB &&
 	{ "$TB_BIN/memsample" -p $S_PID -i 20ms >mem & } && mpid=$! &&

@@ -172,7 +172,23 @@ test_expect_success '--by a recorded host setting: the wired-memory limit experi
 	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · 480000 | 1 | 26.50" wl.md &&
 	# without the field, the two runs are one group
 	report --charts none --by model,quant -o one.md wl 2>/dev/null &&
-	grep -qF "| MiniMax-M2.1 · Q4\_K\_M | 2 | 26.50" one.md
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M | 2 | 26.50" one.md &&
+	# a field no run records (misspelt) is said, not shown as one group
+	test_expect_code 1 report --charts none --by model,quant,wired_limit -o typo.md wl 2>err &&
+	grep -q "^report: --by wired_limit: no run records it" err && test ! -e typo.md
+'
+
+test_expect_success '--by a label, --baseline its default: the Metal experiment of the Mac plan' '
+	mkdir mt &&
+	jq ".run.labels.metal = \"default\"" "$R/minimax-q4_k_m-c1.json" >mt/a.json &&
+	jq ".run.labels.metal = \"fusion-off\" | .run.env.GGML_METAL_FUSION_DISABLE = \"1\"" \
+		"$R/minimax-q4_k_m-c1.json" >mt/b.json &&
+	report --charts none --by model,quant,metal --baseline metal=default -o mt.md mt 2>err &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · default | 1 |" mt.md &&
+	grep -qF "| MiniMax-M2.1 · Q4\_K\_M · fusion-off | 1 |" mt.md &&
+	grep -q "^## Baseline vs candidates" mt.md &&
+	sed -n "/^## Baseline vs candidates/,/^## [A-Z]/p" mt.md >base &&
+	grep -q "fusion-off" base
 '
 
 test_expect_success 'errors: bad options exit 2; a baseline that matches nothing, no runs exit 1' '
@@ -232,6 +248,23 @@ test_expect_success 'agg'"'"'s leak verdict reaches the report' '
 	grep -q "^The other 1 run with enough requests (8 or more) showed no leak." r.md &&
 	# and the answer names it among what failed
 	grep -q "^  - MiniMax-M2.1 · Q8\\\\_0 · gguf: its memory grew: a leak is suspected" r.md
+'
+
+test_expect_success 'a run that slowed or ran throttled is flagged in the Summary, and its pick says so' '
+	mkdir dr && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" dr/ &&
+	report --charts none -o before.md dr 2>/dev/null &&
+	! grep -q "Slowed or throttled\|note: its" before.md &&
+	jq ".sustained = {first_n: 10, last_n: 10, ratio: 0.8, ratio_ci95: [0.78, 0.82], verdict: \"slowed\"}
+		| .power = {throttled_share: 0.4, thermal_max: \"serious\"}" \
+		dr/minimax-mlx4-c1.json >t && mv t dr/minimax-mlx4-c1.json &&
+	report --charts none -o r.md dr 2>/dev/null &&
+	grep -q "^- MiniMax-M2.1 · 4bit · mlx (std.json, 2 prompts, max 100 tokens; 1 user; minimax-mlx4-c1.json): decode slowed, its last third at 0.80× the first third.s speed (95 % CI 0.78–0.82); the machine was throttled for 40 % of the run; the machine.s thermal state reached serious.$" r.md &&
+	# the answer still picks it (the fastest), never without saying so
+	grep -q "^- \*\*One interactive user:\*\* MiniMax-M2.1 · 4bit · mlx .*; note: its decode slowed and its machine was throttled while it ran (Summary), so these figures are not its sustained speed.$" r.md &&
+	# a stable run, or one whose verdict is unknown, is not flagged
+	jq ".sustained.verdict = \"stable\" | .power = null" dr/minimax-mlx4-c1.json >t && mv t dr/minimax-mlx4-c1.json &&
+	report --charts none -o s.md dr 2>/dev/null &&
+	! grep -q "Slowed or throttled\|note: its" s.md
 '
 
 test_expect_success 'the machine'"'"'s memory: columns only above 0, a line past 1 GB of swap, the CSV always' '

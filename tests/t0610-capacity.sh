@@ -94,6 +94,66 @@ test_expect_success 'a malformed objective is refused with the grammar, before a
 	grep -q "want METRIC_pP<=DURATION" err && test ! -e res
 '
 
+# The open loop: Poisson arrivals at k x 2 requests/s on llmsim with two
+# slots and 20 tokens at 100/s (T = 2 ms + 19 x 10 ms = 192 ms a request,
+# no batching slowdown).  Each level's waits follow from its own arrivals
+# (the t_sched of its events) by the queue's recursion: a request starts
+# when it arrives or when the earlier of the two slots frees, whichever
+# is later, and holds the slot T.  Its TTFT from the arrival is that wait
+# plus 2 ms, its E2E the wait plus T.  The same seed gives every level the
+# same arrivals scaled by its rate, so the answer is known: the TTFT p95 is
+# 106-270 ms up to 10/s and 792 ms at 12/s, past the server's throughput
+# of S / T = 10.4 requests/s, where the queue only grows; the E2E median
+# is T up to 8/s and 290 ms at 10/s, past 1.25 T: the knee.  Every margin
+# is 45 ms or more, several times the few ms a loaded machine adds.
+model() {
+	jq -s --argjson S 2 --argjson T 0.192 '
+		[.[] | select(.ev == "req" and .warmup == false) | .t_sched] | sort
+		| reduce .[] as $a ({free: [range(0; $S) | 0], w: []};
+			(.free | min) as $f | (if $f > $a then $f else $a end) as $st
+			| .free = (.free | sort | .[0] = $st + $T) | .w += [$st - $a])
+		| .w | sort | {ttft_p95: (.[(0.95 * length | ceil) - 1] + 0.002),
+			e2e_p50: (.[(0.5 * length | ceil) - 1] + $T)}' "$1"
+}
+
+test_expect_success 'an open-loop rate search: the sustained rate and the knee the queue predicts' '
+	llmsim_start R --slots 2 --tps 100 &&
+	MODEL=sim BASE_URL=$R_URL ONLY=short MAX_TOKENS=20 SLO="ttft_p95<=500ms" \
+		RATE_STEP=2 RATE_SECONDS=4 RESULTS=res "$SCRIPTS/capacity.sh" >answer 2>err &&
+	echo "done 10 12 0 8 10" >expect && test_cmp expect answer &&
+	grep -q "^capacity: sustains 10 requests/s at ttft_p95<=500ms; at 12 requests/s the TTFT p95 is .* (objective at most 500 ms)$" err &&
+	grep -q "^capacity: latency departs between 8 and 10 requests/s: E2E median " err &&
+	# below the server'"'"'s throughput, and the next step above it
+	awk "BEGIN { mu = 2 / 0.192; exit !(10 <= mu && mu < 12) }" &&
+	# every level: open, uncapped, and its figures what its arrivals predict
+	for j in res/*-capacity-r*.json; do
+		m=$(model "${j%.json}.ndjson") &&
+		jq -e --argjson m "$m" ".run.config.concurrency == 0 and
+			.run.config.arrival == \"poisson\" and
+			((.goodput.objectives[0].value - \$m.ttft_p95) | fabs) <= 0.02 + 0.1 * \$m.ttft_p95 and
+			((.metrics.e2e_s.p50 - \$m.e2e_p50) | fabs) <= 0.01 + 0.1 * \$m.e2e_p50" "$j" >/dev/null ||
+			{ echo "$j: not as the queue predicts: $m"; jq -c "[.goodput.objectives[0].value, .metrics.e2e_s.p50]" "$j"; exit 1; }
+	done &&
+	for j in res/*-capacity-r*.json; do jq -r .run.config.rate "$j"; done |
+		sort -n | tr "\n" " " >levels &&
+	printf "2 4 8 10 12 16 " >expect && test_cmp expect levels &&
+	cp res/*-capacity-r8-*.json "$TRASH_ROOT/r8.json" &&
+	cp res/*.json "$TRASH_ROOT/all/" # the report shows no users search of them
+'
+
+test_expect_success 'a rate search needs a latency objective and open-loop levels' '
+	test_expect_code 2 "$TB_BIN/capacity" --rate-step 1 --slo "per_user_tps_p5>=10" --plan 2>err &&
+	grep -q "a rate search needs a latency from the arrival (ttft, ttfo or e2e)" err &&
+	test_expect_code 2 "$TB_BIN/capacity" --rate-step 1 --per-user 3 --plan 2>err &&
+	j=$TRASH_ROOT/r8.json && c=$(ls "$TRASH_ROOT"/all/sim-T-*.json | head -n 1) &&
+	test_expect_code 1 "$TB_BIN/capacity" --rate-step 2 --slo "ttft_p95<=100ms" "$c" 2>err &&
+	grep -q "not an open loop without a cap" err &&
+	test_expect_code 1 "$TB_BIN/capacity" --rate-step 3 --slo "ttft_p95<=500ms" "$j" 2>err &&
+	grep -q "8 requests/s is not a step of --rate-step 3" err &&
+	test_expect_code 1 "$TB_BIN/capacity" --slo "ttft_p95<=500ms" "$j" 2>err &&
+	grep -q "not a closed loop" err
+'
+
 test_expect_success 'the report: a Capacity section with each search, its levels and chart' '
 	"$TB_BIN/report" -o r.md "$TRASH_ROOT/all" 2>err &&
 	sed -n "/^## Capacity/,/^## /p" r.md >cap &&

@@ -204,13 +204,44 @@ test_expect_success 'report: agreement with a reference run, each figure as the 
 	has q4 " | $(pct "$(g $a.share)") % (95 % CI $(pct "$(g $a.ci95_lo)")–$(pct "$(g $a.ci95_hi)")) | $(g $a.identical) of $(g $a.prompts) | $(dec "$(g $a.tokens_to_divergence.median)" 0) | " &&
 	j=$A/runs/Q4_K_M.lp.json &&
 	has q4 " | $(pct "$(g $l.top1_agreement.mean)") % (95 % CI $(pct "$(g $l.top1_agreement.ci95_lo)")–$(pct "$(g $l.top1_agreement.ci95_hi)")) | $(dec "$(g $l.kl.mean)" 4) (95 % CI $(dec "$(g $l.kl.ci95_lo)" 4)–$(dec "$(g $l.kl.ci95_hi)" 4)) | $(dec "$(g $l.kl.p99)" 4) | " &&
-	has q4 "| greedy agreement, any server; logprobs (server returned them) |" &&
+	has q4 "| greedy agreement, any server; logprobs (server returned them); teacher-forced not measured: gen --teacher-force on llama-server |" &&
 	test "$(g $a.identical)" -lt "$(g $a.prompts)" &&
 	j=$A/runs/Q8_0.json &&
 	grep -F "| tiny · Q8\\_0 · " table >q8 &&
-	has q8 " | 100.0 % (95 % CI $(pct "$(g $a.ci95_lo)")–100.0) | $(g $a.prompts) of $(g $a.prompts) | — | — | — | — | greedy agreement, any server; logprobs not measured: gen --logprobs, then agg --reference |" &&
+	has q8 " | 100.0 % (95 % CI $(pct "$(g $a.ci95_lo)")–100.0) | $(g $a.prompts) of $(g $a.prompts) | — | — | — | — | greedy agreement, any server; logprobs not measured: gen --logprobs, then agg --reference; teacher-forced not measured: gen --teacher-force on llama-server |" &&
 	grep -F "| tiny · BF16 · " table >bf &&
 	has bf "| — | — | — | — | — | — | not measured: run agg --reference REF.ndjson on its events (logprobs: gen --logprobs too) |"
+'
+
+# tf_run QUANT SOURCE [llmsim options]: a teacher-forced pass of SOURCE on a
+# llmsim imitating llama-server (the standard set's outputs, with ids)
+tf_run() {
+	local q=$1 src=$2
+	shift 2
+	llmsim_start A --tps 0 --as llamacpp "$@" &&
+	gen -u "$A_URL" -m tiny -l quant="$q" -p "$TESTS/../prompts/std.json" \
+		--teacher-force "$src" --no-progress >"$A/$q.tf.nd" &&
+	llmsim_stop A
+}
+
+test_expect_success 'report: teacher-forced figures (level c) as the run JSON has them' '
+	llmsim_start A --tps 0 --as llamacpp &&
+	gen -u "$A_URL" -m tiny -l quant=BF16 -p "$TESTS/../prompts/std.json" \
+		--max-tokens 48 --logprobs 12 --temperature 0 --no-progress >"$A/BF16.ids.nd" &&
+	llmsim_stop A &&
+	tf_run BF16 "$A/BF16.ids.nd" && tf_run Q4_K_M "$A/BF16.tf.nd" --logit-noise 0.4 &&
+	agg --reference "$A/BF16.tf.nd" "$A/Q4_K_M.tf.nd" >"$A/runs/Q4_K_M.tf.json" &&
+	"$TB_BIN/report" --charts none -o "$A/t.md" "$A/runs" 2>err &&
+	sed -n "/^Teacher-forced against the reference/,/^#/p" "$A/t.md" | grep "^|" >tft &&
+	has tft "| group | positions | mean KL (nats) | KL p99 | same top-1 | Δ perplexity | evidence |" &&
+	j=$A/runs/Q4_K_M.tf.json && t=.quality.teacher_forced &&
+	g() { jq -r "$1" "$j"; } &&
+	grep -F "| tiny · Q4\\_K\\_M · " tft >q4 &&
+	has q4 " | $(g $t.positions) | $(dec "$(g $t.kl.mean)" 6) (95 % CI $(dec "$(g $t.kl.ci95_lo)" 6)–$(dec "$(g $t.kl.ci95_hi)" 6)) | $(dec "$(g $t.kl.p99)" 6) | $(pct "$(g $t.same_top1.share)") % (95 % CI $(pct "$(g $t.same_top1.ci95_lo)")–$(pct "$(g $t.same_top1.ci95_hi)")) | " &&
+	has q4 "| teacher-forced (whole distributions: KL exact) |" &&
+	grep -F "| tiny · Q8\\_0 · " tft >q8 &&
+	has q8 "| — | — | — | — | — | not measured |" &&
+	grep -F "| tiny · Q8\\_0 · " "$A/t.md" | grep -F "teacher-forced not measured: gen --teacher-force on llama-server" >/dev/null
 '
 
 test_done

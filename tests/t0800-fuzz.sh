@@ -6,6 +6,17 @@
 FUZZ=$TESTS/../build/fuzz
 SECONDS_EACH=${TB_FUZZ_SECONDS:-5}
 
+# make check on a Mac: Apple's clang links no libFuzzer, and Homebrew's
+# libraries are found only through LDFLAGS
+test_expect_success 'make check skips fuzzing, saying why, where the compiler cannot build it' '
+	make -s -C "$TESTS/.." fuzz-maybe FUZZ_CC=no-such-cc >out 2>&1 &&
+	grep -q "^check: no no-such-cc: the fuzz tests are skipped$" out &&
+	make -s -C "$TESTS/.." fuzz-maybe FUZZ_CC=gcc >out 2>&1 &&
+	grep -q "^check: gcc links no libFuzzer runtime .*: the fuzz tests are skipped$" out &&
+	make -s -n -B -C "$TESTS/.." build/fuzz/sse FUZZ_CC=clang LDFLAGS=-L/opt/homebrew/lib >out 2>&1 &&
+	grep -q "^clang .*-o build/fuzz/sse .* -L/opt/homebrew/lib " out
+'
+
 for t in sse ndjson prompts runjson osparse; do
 	if [ ! -x "$FUZZ/$t" ]; then
 		test_count=$((test_count + 1))

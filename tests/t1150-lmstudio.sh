@@ -159,6 +159,13 @@ test_expect_success 'the load and unload errors, in LM Studio'"'"'s REST shape' 
 	rest LS /api/v1/models/load "{\"model\": \"nope\"}" >e && code_is LS 404 &&
 	jq -e ".error.type == \"model_not_found\" and .error.param == \"model\"" e &&
 	rest LS /api/v1/models/load "{\"model\": \"$KEY@q2_k\"}" >e && code_is LS 404 &&
+	# a variant of a model of two: LM Studio loads only the key (#1462)
+	rest LS /api/v1/models/load "{\"model\": \"$KEY@q8_0\"}" >e && code_is LS 404 &&
+	jq -e ".error.type == \"model_not_found\" and
+		.error.message == \"Model $KEY@q8_0 not found in downloaded models\"" e &&
+	test_expect_code 1 g LS --model-id "$KEY@q8_0" --load -l quant=Q8_0 >ev 2>err &&
+	cat err &&
+	grep -q "^gen: .*not found in downloaded models" err &&
 	rest LS /api/v1/models/load "{}" >e && code_is LS 400 &&
 	jq -e ".error.type == \"invalid_request\" and .error.param == \"model\"" e &&
 	rest LS /api/v1/models/load "{\"model\": \"$KEY\", \"context_length\": \"big\"}" >e &&

@@ -21,13 +21,16 @@
 #include "evacc.h"
 #include "agree.h"
 #include "lpq.h"
+#include "tfq.h"
 #include "memfig.h"
 #include "ndjson.h"
 #include "prompts.h"
 #include "slo.h"
 #include "statjson.h"
 #include "stats.h"
+#include "sustain.h"
 #include "units.h"
+#include "verdict.h"
 #include "help.h" /* generated from docs/agg.md */
 
 #define MAX_PCT 16
@@ -46,6 +49,7 @@ static struct options {
 	const char *reference; /* --reference: the same model's reference run */
 } opt;
 static struct lpq_run lp_cand, lp_ref;
+static struct tfq_run tf_cand, tf_ref;	 /* teacher-forced runs (#25 c) */
 static struct agree_run ag_cand, ag_ref; /* output texts, with --reference */
 static struct memfig_limits leak_lim = {1.0,
 					10.0}; /* MB per request, per minute */
@@ -108,8 +112,10 @@ static void read_file(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	ndjson_on_invalid(r, on_invalid, NULL);
 	while ((rc = ndjson_next(r, &ev)) == ND_OK) {
-		if (cJSON_IsObject(ev))
+		if (cJSON_IsObject(ev)) {
 			lpq_event(&lp_cand, ev);
+			tfq_event(&tf_cand, ev);
+		}
 		if (opt.reference != NULL) /* its texts matter only then */
 			agree_event(&ag_cand, ev);
 		if (cJSON_IsObject(ev) &&
@@ -157,6 +163,7 @@ static size_t n_sreq, cap_sreq;
 static double first_send = INFINITY, last_tok = -INFINITY,
 	      last_done = -INFINITY;
 static double first_any_send = INFINITY, sum_out_ok;
+static int open_loop; /* the run's arrivals were at a rate (gen --rate) */
 
 static void push(struct stats_vec *v, double x)
 {
@@ -216,6 +223,9 @@ static void measure_ok(const struct req *r)
 	    r->t_first_content > 0 ? r->t_first_content - r->t_send : -1;
 	double span = r->t_last_tok - r->t_first_tok, nd = decoded_tokens(r);
 	double tpot = n >= 2 && ttft >= 0 ? (e2e - ttft) / (n - 1) : -1;
+	/* an open loop's user waits from when the request was due: the
+	 * objectives count the client's delay too (docs/metrics.md) */
+	double late = open_loop ? r->t_send - r->t_sched : 0;
 
 	if (ttft >= 0)
 		push(&all.ttft, ttft);
@@ -241,10 +251,10 @@ static void measure_ok(const struct req *r)
 	if (r->srv_prefill > 0)
 		push(&all.srv_prefill, r->srv_prefill);
 	struct slo_req sr = {{NAN, NAN, NAN, NAN, NAN, NAN}, n};
-	sr.v[SLO_TTFT] = ttft >= 0 ? ttft : NAN;
-	sr.v[SLO_TTFO] = ttfo >= 0 ? ttfo : NAN;
+	sr.v[SLO_TTFT] = ttft >= 0 ? ttft + late : NAN;
+	sr.v[SLO_TTFO] = ttfo >= 0 ? ttfo + late : NAN;
 	sr.v[SLO_TPOT] = tpot >= 0 ? tpot : NAN;
-	sr.v[SLO_E2E] = e2e;
+	sr.v[SLO_E2E] = e2e + late;
 	if (nd >= 2 && span > 0) {
 		sr.v[SLO_TPS] = (nd - 1) / span;
 		sr.v[SLO_ITL] = span / (nd - 1);
@@ -329,7 +339,10 @@ static void measure_one(struct req *r)
 
 static void measure_all(void)
 {
+	const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(A.run_ev, "config");
 	long id;
+
+	open_loop = jget_num(cfg, "rate", 0) > 0;
 
 	/* request order is id order (the leak fit runs along it); the hash
 	 * is not used after reading */
@@ -495,7 +508,7 @@ static void write_objective(const struct slo_obj *o, const struct slo_result *r)
 		jw_num(&out, "value", r->value, 6);
 	else
 		jw_null(&out, "value"); /* none, or a failed request's */
-	jw_str(&out, "verdict", slo_state_name(r->st));
+	jw_str(&out, "verdict", verdict_slo_name(r->st));
 	jw_obj_close(&out);
 }
 
@@ -529,7 +542,7 @@ static void write_goodput(void)
 	for (i = 0; i < slo.n && slo.o[i].pct <= 0; i++)
 		;
 	if (i < slo.n)
-		jw_str(&out, "verdict", slo_state_name(lv.st));
+		jw_str(&out, "verdict", verdict_slo_name(lv.st));
 	else
 		jw_null(&out,
 			"verdict"); /* thresholds only: goodput, no verdict */
@@ -650,7 +663,7 @@ static void write_leak(size_t nm)
 	jw_arr_close(&out);
 	jw_num(&out, "threshold_mb_per_request", leak_lim.mb_per_request, 3);
 	jw_num(&out, "threshold_mb_per_minute", leak_lim.mb_per_minute, 3);
-	jw_str(&out, "verdict", formats_leak_name(lk.verdict));
+	jw_str(&out, "verdict", verdict_leak_name(lk.verdict));
 	if (lk.error[0]) {
 		jw_str(&out, "error", lk.error);
 		diag_warn("memory: %s", lk.error);
@@ -809,6 +822,7 @@ static void write_load(void)
 	}
 	jw_obj_open(&out, "load");
 	copy_item("method", A.load_ev);
+	copy_item("command", A.load_ev);
 	copy_item("seconds", A.load_ev);
 	copy_item("server_seconds", A.load_ev);
 	copy_item("status", A.load_ev);
@@ -950,6 +964,91 @@ static void write_agreement(void)
 	jw_obj_close(&out);
 }
 
+/* The teacher-forced figures (docs/metrics.md): a KL, a share and a
+ * perplexity change, each with its 95 % interval. */
+static void write_tf_figures(const struct tfq_result *q)
+{
+	jw_int(&out, "prompts", q->prompts);
+	jw_int(&out, "positions", q->positions);
+	jw_int(&out, "top_k", q->top_k);
+	jw_bool(&out, "exact", q->exact);
+	jw_bool(&out, "family_checked", q->family_checked);
+	jw_obj_open(&out, "kl"); /* a good quantization's is 1e-4 nats */
+	jw_num(&out, "mean", q->kl, 9);
+	jw_num(&out, "ci95_lo", q->kl_lo, 9);
+	jw_num(&out, "ci95_hi", q->kl_hi, 9);
+	jw_num(&out, "se", q->kl_se, 9);
+	jw_num(&out, "p99", q->kl_p99, 9);
+	jw_num(&out, "median", q->kl_median, 9);
+	jw_str(&out, "estimator", q->exact ? "whole" : "top_k_and_rest");
+	jw_obj_close(&out);
+	jw_obj_open(&out, "same_top1");
+	jw_int(&out, "same", q->same);
+	jw_num(&out, "share", q->same_top, 6);
+	jw_num(&out, "ci95_lo", q->same_lo, 6);
+	jw_num(&out, "ci95_hi", q->same_hi, 6);
+	jw_obj_close(&out);
+	jw_obj_open(&out, "perplexity");
+	if (q->ppl_missing > 0) {
+		jw_int(&out, "missing", q->ppl_missing);
+		jw_str(&out, "why",
+		       "the forced token was not among a side's alternatives "
+		       "at some positions: ask more (--logprobs)");
+	} else {
+		jw_num(&out, "reference", q->ppl_ref, 6);
+		jw_num(&out, "candidate", q->ppl_cand, 6);
+		write_stat("delta", q->dppl, q->dppl_lo, q->dppl_hi);
+		jw_num(&out, "se", q->dppl_se, 6);
+		jw_obj_close(&out);
+		jw_num(&out, "ln_ratio", q->ln_ratio, 6);
+		jw_num(&out, "ln_ratio_se", q->ln_ratio_se, 6);
+	}
+	jw_obj_close(&out);
+	jw_bool(&out, "tie", q->tie);
+}
+
+/* Teacher-forced quality (level c): with --reference, the comparison; or
+ * why there is none (evidence "none", never a zero). */
+static void write_teacher_forced(void)
+{
+	struct tfq_result q;
+	char why[400];
+	int cmp = -1;
+
+	if (tf_cand.oom || tf_ref.oom)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	if (opt.reference == NULL)
+		snprintf(why, sizeof why, "no --reference to compare with");
+	else
+		cmp = tfq_compare(&tf_ref, &tf_cand, &q, why, sizeof why);
+	if (cmp != 0 && opt.reference != NULL &&
+	    (strstr(why, "vocabularies") || strstr(why, "family") ||
+	     strstr(why, "same tokens")))
+		diag_die(EXIT_RUNTIME, "--reference %s: %s", opt.reference,
+			 why);
+	jw_obj_open(&out, "teacher_forced");
+	jw_str(&out, "evidence", cmp == 0 ? "teacher_forced" : "none");
+	jw_int(&out, "asked", tf_cand.asked);
+	jw_obj_open(&out, "given");
+	jw_int(&out, "all", tf_cand.given[0]);
+	jw_int(&out, "truncated", tf_cand.given[1]);
+	jw_int(&out, "none", tf_cand.given[2]);
+	jw_obj_close(&out);
+	jw_int(&out, "truncated_positions", tf_cand.truncated);
+	if (cmp != 0) {
+		jw_str(&out, "why", why);
+	} else {
+		jw_obj_open(&out, "reference");
+		jw_str(&out, "file", opt.reference);
+		jw_str(&out, "model", tf_ref.model);
+		jw_obj_close(&out);
+		write_tf_figures(&q);
+	}
+	jw_obj_close(&out);
+	if (cmp != 0)
+		diag_warn("no teacher-forced figures: %s", why);
+}
+
 static void write_quality(void)
 {
 	jw_obj_open(&out, "quality");
@@ -959,9 +1058,11 @@ static void write_quality(void)
 	       q_checked ? (double)q_passed / (double)q_checked : 0, 4);
 	if (g_checked > 0)
 		write_graded();
-	if (opt.reference != NULL)
+	if (tf_cand.tf) /* a pass has no text and no logprobs of its own */
+		write_teacher_forced();
+	else if (opt.reference != NULL)
 		write_agreement();
-	if (lp_cand.asked > 0 || opt.reference != NULL)
+	if (!tf_cand.tf && (lp_cand.asked > 0 || opt.reference != NULL))
 		write_logprobs();
 	jw_obj_close(&out);
 }
@@ -1057,6 +1158,111 @@ static void write_incomplete(void)
 	jw_arr_close(&out);
 }
 
+/* A figure, or null when unknown (never a 0 for what was not measured). */
+static void num_or_null(const char *key, double v, int prec)
+{
+	if (v >= 0)
+		jw_num(&out, key, v, prec);
+	else
+		jw_null(&out, key);
+}
+
+/* Power and heat over the measured window, from memsample --power
+ * (docs/metrics.md, Power and heat): each figure with its source, and
+ * null with the reasons memsample gave when no source measured it. */
+static void write_power(void)
+{
+	struct powfig f;
+	double e;
+
+	if (A.n_pow == 0) {
+		jw_null(&out, "power");
+		return;
+	}
+	if (powfig_compute(A.pow, A.n_pow, first_send, last_done, &f) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	e = f.energy_j;
+	jw_obj_open(&out, "power");
+	jw_int(&out, "samples", (long long)f.n);
+	jw_num(&out, "window_s",
+	       last_done > first_send ? last_done - first_send : 0, 6);
+	jw_num(&out, "covered_s", f.covered_s, 6);
+	num_or_null("energy_j", e, 3);
+	num_or_null("mean_w", f.mean_w, 3);
+	num_or_null("p95_w", f.p95_w, 3);
+	num_or_null("j_per_output_token",
+		    e >= 0 && sum_out_ok > 0 ? e / sum_out_ok : -1, 6);
+	num_or_null("j_per_request", e >= 0 && n_ok > 0 ? e / (double)n_ok : -1,
+		    4);
+	if (e >= 0)
+		jw_str(&out, "energy_source", A.pow_total_of);
+	num_or_null("peak_temp_c", f.peak_temp, 2);
+	if (f.peak_temp_src >= 0)
+		jw_str(&out, "peak_temp_source", A.pow_names[f.peak_temp_src]);
+	if (f.thermal_max >= 0)
+		jw_str(&out, "thermal_max",
+		       formats_thermal_name(f.thermal_max));
+	else
+		jw_null(&out, "thermal_max");
+	num_or_null("throttled_share", f.throttled_share, 4);
+	if (A.pow_throttled_by[0])
+		jw_str(&out, "throttled_by", A.pow_throttled_by);
+	if (A.pow_unknown != NULL) {
+		char *u = cJSON_PrintUnformatted(A.pow_unknown);
+		if (u == NULL)
+			diag_die(EXIT_RUNTIME, "out of memory");
+		jw_raw(&out, "unknown", u);
+		free(u);
+	}
+	jw_obj_close(&out);
+}
+
+/* Sustained speed (src/agg/sustain; docs/metrics.md, Sustained speed):
+ * each successful measured request's decode TPS at the middle of its
+ * decode, the first third of the measured window against the last. */
+static void write_sustained(void)
+{
+	struct sustain_req *rq =
+	    diag_xrealloc(NULL, (size_t)(A.n_reqs + 1) * sizeof *rq);
+	struct sustain su;
+	size_t n = 0;
+	long id;
+
+	for (id = 0; id < A.n_reqs; id++) {
+		const struct req *r = &A.reqs[id];
+		double nd = decoded_tokens(r),
+		       span = r->t_last_tok - r->t_first_tok;
+		if (r->warmup || r->status != FMT_ST_OK || r->bad != NULL ||
+		    r->tok_chunks == 0 || nd < 2 || !(span > 0))
+			continue;
+		rq[n].t = (r->t_first_tok + r->t_last_tok) / 2;
+		rq[n++].tps = (nd - 1) / span;
+	}
+	if (sustain_compute(rq, n, first_send, last_done, &su) != 0)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	free(rq);
+	jw_obj_open(&out, "sustained");
+	jw_int(&out, "first_n", (long long)su.n_first);
+	jw_int(&out, "last_n", (long long)su.n_last);
+	num_or_null("first_decode_tps", su.first_tps, 3);
+	num_or_null("last_decode_tps", su.last_tps, 3);
+	if (su.verdict == VD_SUS_UNKNOWN) {
+		jw_null(&out, "ratio");
+		jw_null(&out, "ratio_ci95");
+	} else {
+		jw_num(&out, "ratio", su.ratio, 4);
+		jw_arr_open(&out, "ratio_ci95");
+		jw_num(&out, NULL, su.lo, 4);
+		jw_num(&out, NULL, su.hi, 4);
+		jw_arr_close(&out);
+	}
+	jw_num(&out, "band", SUSTAIN_BAND, 3);
+	jw_str(&out, "verdict", verdict_sustain_name(su.verdict));
+	if (su.why[0])
+		jw_str(&out, "reason", su.why);
+	jw_obj_close(&out);
+}
+
 static void write_all(void)
 {
 	char bwhy[400];
@@ -1077,6 +1283,8 @@ static void write_all(void)
 	write_quality();
 	write_prompts();
 	write_memory();
+	write_power();
+	write_sustained();
 	write_load();
 	if (benchfig_write(&out, &A, bwhy, sizeof bwhy)) /* gen --bench */
 		diag_warn("%s", bwhy);
@@ -1137,6 +1345,8 @@ static void free_all(void)
 	evacc_free(&A);
 	lpq_free(&lp_cand);
 	lpq_free(&lp_ref);
+	tfq_free(&tf_cand);
+	tfq_free(&tf_ref);
 	agree_free(&ag_cand);
 	agree_free(&ag_ref);
 	free(sreq);
@@ -1223,10 +1433,11 @@ static void read_reference(const char *path)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	while (ndjson_next(r, &ev) == ND_OK) {
 		lpq_event(&lp_ref, ev);
+		tfq_event(&tf_ref, ev);
 		agree_event(&ag_ref, ev);
 		cJSON_Delete(ev);
 	}
-	if (lp_ref.oom)
+	if (lp_ref.oom || tf_ref.oom)
 		diag_die(EXIT_RUNTIME, "out of memory");
 	ndjson_close(r);
 	fclose(f);
@@ -1302,6 +1513,8 @@ int main(int argc, char **argv)
 	evacc_init(&A, opt.strict);
 	lpq_init(&lp_cand);
 	lpq_init(&lp_ref);
+	tfq_init(&tf_cand);
+	tfq_init(&tf_ref);
 	agree_init(&ag_cand);
 	agree_init(&ag_ref);
 	A.warn = on_skipped;

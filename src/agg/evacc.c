@@ -512,6 +512,85 @@ static void on_mem(struct evacc *a, const cJSON *ev, double t, const char *file,
 	}
 }
 
+/* A temperature source's index in a->pow_names (added when new), or -1
+ * past the table. */
+static int pow_name(struct evacc *a, const char *name)
+{
+	int i;
+
+	for (i = 0; i < a->n_pow_names; i++)
+		if (strcmp(a->pow_names[i], name) == 0)
+			return i;
+	if (i == (int)(sizeof a->pow_names / sizeof *a->pow_names))
+		return -1;
+	if ((a->pow_names[i] = strdup(name)) == NULL) {
+		oom(a);
+		return -1;
+	}
+	a->n_pow_names++;
+	return i;
+}
+
+/* The names of w_total_of joined with "+", kept from the first sample. */
+static void pow_sources(struct evacc *a, const cJSON *of)
+{
+	const cJSON *x;
+	size_t k = 0;
+
+	if (a->pow_total_of[0] || !cJSON_IsArray(of))
+		return;
+	cJSON_ArrayForEach(x, of) if (cJSON_IsString(x) &&
+				      k + 2 < sizeof a->pow_total_of) k +=
+	    (size_t)snprintf(a->pow_total_of + k, sizeof a->pow_total_of - k,
+			     "%s%s", k ? "+" : "", x->valuestring);
+}
+
+/* A figure of a power event: a finite non-negative number, else -1. */
+static double pow_num(const cJSON *o, const char *key)
+{
+	double v = jget_num(o, key, -1);
+
+	return isfinite(v) && v >= 0 ? v : -1;
+}
+
+static void on_power(struct evacc *a, const cJSON *ev, double t)
+{
+	const cJSON *temps = cJSON_GetObjectItemCaseSensitive(ev, "temp_c");
+	const cJSON *x,
+	    *thr = cJSON_GetObjectItemCaseSensitive(ev, "throttled");
+	const char *th = jget_str(ev, "thermal"), *by;
+	struct powfig_sample *s;
+
+	if (a->pow_unknown == NULL && jget_obj(ev, "unknown") != NULL &&
+	    (a->pow_unknown = cJSON_Duplicate(jget_obj(ev, "unknown"), 1)) ==
+		NULL)
+		oom(a);
+	if ((s = grow(a, a->pow, &a->cap_pow, a->n_pow, sizeof *s)) == NULL)
+		return;
+	a->pow = s;
+	s += a->n_pow++;
+	s->t = t;
+	s->w = pow_num(ev, "w_total");
+	s->temp = -1;
+	s->temp_src = -1;
+	cJSON_ArrayForEach(x, temps) if (cJSON_IsNumber(x) &&
+					 isfinite(x->valuedouble) &&
+					 x->valuedouble > s->temp)
+	{
+		s->temp = x->valuedouble;
+		s->temp_src = pow_name(a, x->string);
+	}
+	s->thermal = formats_thermal_of(th);
+	s->throttled = cJSON_IsBool(thr) ? cJSON_IsTrue(thr) : -1;
+	if (s->throttled == 1 && !a->pow_throttled_by[0] &&
+	    (by = jget_str(ev, "throttled_by")) != NULL)
+		snprintf(a->pow_throttled_by, sizeof a->pow_throttled_by, "%s",
+			 by);
+	if (s->w >= 0)
+		pow_sources(a,
+			    cJSON_GetObjectItemCaseSensitive(ev, "w_total_of"));
+}
+
 int evacc_event(struct evacc *a, cJSON *ev, const char *file, long line)
 {
 	const char *type = jget_str(ev, "ev");
@@ -548,6 +627,8 @@ int evacc_event(struct evacc *a, cJSON *ev, const char *file, long line)
 			on_done(a, ev, t, r);
 	} else if (strcmp(type, "mem") == 0) {
 		on_mem(a, ev, t, file, line);
+	} else if (strcmp(type, "power") == 0) {
+		on_power(a, ev, t);
 	} else if (strcmp(type, "run") == 0) {
 		on_run(a, ev, file, line);
 	} else if (strcmp(type, "end") == 0 && jget_str(ev, "tool") &&
@@ -563,7 +644,7 @@ int evacc_event(struct evacc *a, cJSON *ev, const char *file, long line)
 		a->n_unknown++;
 		return 0;
 	}
-	if (strcmp(type, "mem") != 0)
+	if (strcmp(type, "mem") != 0 && strcmp(type, "power") != 0)
 		see_time(a, t);
 	return a->err[0] ? -1 : 0;
 }
@@ -583,6 +664,10 @@ void evacc_free(struct evacc *a)
 		free(a->reqs[id].gaps);
 	free(a->reqs);
 	free(a->req_slots);
+	free(a->pow);
+	cJSON_Delete(a->pow_unknown);
+	for (i = 0; i < a->n_pow_names; i++)
+		free(a->pow_names[i]);
 	for (i = 0; i < a->n_prompts; i++) {
 		struct prompt_acc *p = &a->prompts[i];
 		free(p->name);

@@ -1,7 +1,7 @@
 /* evacc: the events of one run (gen's and memsample's NDJSON), accumulated
  * per request as they are read: its times, tokens, chunk gaps (folded
  * into ITL histograms when it ends) and verdicts, per prompt the values
- * its requests contribute, and the memory samples.  agg computes the
+ * its requests contribute, and the memory and power samples.  agg computes the
  * run's figures from it (docs/metrics.md).  Memory grows with the input,
  * never with a number inside it.  Library code: errors are returned, and
  * skipped lines reported through a callback. */
@@ -14,6 +14,7 @@
 #include <cJSON.h>
 
 #include "memfig.h"
+#include "powfig.h"
 #include "stats.h"
 
 /* One request, found by its id. */
@@ -74,7 +75,14 @@ struct evacc {
 	const char *mem_kind;	/* which process figure is "memory" */
 	struct memfig_sys *sys; /* the samples with a system figure */
 	size_t n_sys, cap_sys;
-	size_t n_samples; /* memory samples with any figure */
+	size_t n_samples;	   /* memory samples with any figure */
+	struct powfig_sample *pow; /* memsample --power's samples */
+	size_t n_pow, cap_pow;
+	cJSON *pow_unknown;	/* the sources that gave nothing, and why */
+	char pow_total_of[256]; /* the sources of w_total, "a+b" */
+	char *pow_names[16];	/* temperature sources, by index */
+	int n_pow_names;
+	char pow_throttled_by[80]; /* the first source that said so */
 	long n_events, n_invalid, n_unknown;
 	struct stats_hist itl_all;
 	double t_min, t_max;   /* the events' span (mem events aside) */

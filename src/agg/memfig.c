@@ -180,9 +180,9 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 	if (isnan(out->min_lo))
 		out->min_lo = out->min_hi = out->mb_per_minute;
 	if (x.n < 8) {
-		out->verdict = LEAK_FEW;
+		out->verdict = VD_LEAK_FEW;
 	} else if (out->req_hi < -lim->mb_per_request) {
-		out->verdict = LEAK_ERROR;
+		out->verdict = VD_LEAK_ERROR;
 		snprintf(out->error, sizeof out->error,
 			 "memory fell by %.1f MB "
 			 "per request (r2 %.2f): the sampled processes changed "
@@ -190,12 +190,12 @@ void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 			 -out->mb_per_request, out->r2);
 	} else if (out->req_lo > lim->mb_per_request ||
 		   (per_minute && out->min_lo > lim->mb_per_minute)) {
-		out->verdict = LEAK_SUSPECTED;
+		out->verdict = VD_LEAK_SUSPECTED;
 	} else if (out->req_hi < lim->mb_per_request &&
 		   (!per_minute || out->min_hi < lim->mb_per_minute)) {
-		out->verdict = LEAK_NONE;
+		out->verdict = VD_LEAK_NONE;
 	} else {
-		out->verdict = LEAK_INCONCLUSIVE;
+		out->verdict = VD_LEAK_INCONCLUSIVE;
 	}
 	stats_vec_free(&x);
 	stats_vec_free(&y);

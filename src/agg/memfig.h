@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "formats.h"
+#include "verdict.h"
 
 /* One memory sample: its time (shared clock, s), the watched processes'
  * bytes (-1 when the sample has no process figure: memsample found none
@@ -83,10 +83,11 @@ struct memfig_leak {
 	long points; /* requests with a sample after them */
 	double mb_per_request, req_lo, req_hi, r2;
 	double mb_per_minute, min_lo, min_hi;
-	enum formats_leak verdict; /* LEAK_FEW (< 8 points), LEAK_SUSPECTED,
-				    * LEAK_NONE, LEAK_INCONCLUSIVE or LEAK_ERROR
-				    * (lib/formats names them) */
-	char error[200]; /* with LEAK_ERROR: why there is no verdict */
+	enum verdict_leak
+	    verdict;	 /* VD_LEAK_FEW (< 8 points), VD_LEAK_SUSPECTED,
+			  * VD_LEAK_NONE, VD_LEAK_INCONCLUSIVE or VD_LEAK_ERROR
+			  * (lib/formats names them) */
+	char error[200]; /* with VD_LEAK_ERROR: why there is no verdict */
 };
 
 /* The thresholds of a leak: growth per request and per minute. */
@@ -102,7 +103,7 @@ struct memfig_limits {
  * lie wholly below theirs; inconclusive when an interval holds its
  * threshold (more requests narrow it).  Memory that falls as steadily
  * (the per-request interval wholly below -threshold) is no steady state:
- * the sampled processes changed under the run, LEAK_ERROR. */
+ * the sampled processes changed under the run, VD_LEAK_ERROR. */
 void memfig_leak(const struct memfig_sample *m, size_t n, const double *done,
 		 size_t ndone, double from, double to,
 		 const struct memfig_limits *lim, struct memfig_leak *out);

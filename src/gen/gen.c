@@ -30,6 +30,9 @@
 #include "runenv.h"
 #include "runkind.h"
 #include "sigstop.h"
+#include "ndjson.h"
+#include "tfpass.h"
+#include "tfsrc.h"
 #include "tokcal.h"
 #include "help.h" /* generated from docs/gen.md */
 
@@ -60,7 +63,9 @@ static struct options {
 	long warmup;
 	long max_tokens; /* 0: the prompt's or 256 */
 	int ignore_eos;
-	int logprobs; /* --logprobs K: alternatives asked per token; 0 */
+	int logprobs;	    /* --logprobs K: alternatives asked per token; 0 */
+	const char *tf_src; /* --teacher-force RUN: the run whose tokens a
+			     * teacher-forced pass feeds */
 	double temperature;
 	long seed;
 	double duration; /* 0: none */
@@ -143,6 +148,10 @@ static struct state {
 	evcurl *ec;		/* libcurl's sockets on the loop */
 	struct xfer_conf xconf; /* what every request shares */
 	struct event *tick, *wake, *sig_ev;
+	/* gen --teacher-force (#25 level c): the source's sequences, the pass
+	 */
+	struct tfsrc tfs;
+	struct tfpass tfp;
 } G = {
     .bench_latency = -1,
     .srv = {.kind = SRV_UNKNOWN, .ctx = -1},
@@ -256,7 +265,8 @@ enum {
 	O_KIND,
 	O_BENCH,
 	O_PROMPT_TOKENS,
-	O_LOGPROBS
+	O_LOGPROBS,
+	O_TEACHER_FORCE
 };
 
 static const struct option longopts[] = {
@@ -305,6 +315,7 @@ static const struct option longopts[] = {
     {"bench", 1, 0, O_BENCH},
     {"prompt-tokens", 1, 0, O_PROMPT_TOKENS},
     {"logprobs", 1, 0, O_LOGPROBS},
+    {"teacher-force", 1, 0, O_TEACHER_FORCE},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -408,9 +419,10 @@ static void parse_opt(int c, char *v)
 		opt.prompt_tokens =
 		    (long)args_int("--prompt-tokens", v, 1, 100000000);
 		break;
-	case O_LOGPROBS:
-		opt.logprobs = (int)args_int("--logprobs", v, 1, 20);
+	case O_LOGPROBS: /* 1-20 but with --teacher-force (parse_args) */
+		opt.logprobs = (int)args_int("--logprobs", v, 1, 1000000);
 		break;
+	case O_TEACHER_FORCE: opt.tf_src = v; break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -434,6 +446,22 @@ static void bench_defaults(void)
 		opt.warmup = 1;
 	opt.max_tokens = opt.kind.test == RK_PP ? 1 : opt.kind.n;
 	opt.ignore_eos = 1;
+}
+
+/* A teacher-forced pass feeds each sequence of its source once, one
+ * request at a time: no load shape applies. */
+static void tf_defaults(void)
+{
+	if (opt.conc > 1 || opt.rate > 0 || opt.requests || opt.duration > 0 ||
+	    opt.reps_set || opt.warmup || opt.kind.name != RK_STANDARD ||
+	    opt.api == API_OLLAMA || opt.load)
+		diag_die(EXIT_USAGE,
+			 "--teacher-force: each sequence of the run once, one "
+			 "request at a time; not with -c, --rate, --requests, "
+			 "--duration, -n, --warmup, --kind, --bench, --load or "
+			 "--api ollama");
+	if (opt.logprobs == 0)
+		opt.logprobs = 20;
 }
 
 static void parse_args(int argc, char **argv)
@@ -468,6 +496,13 @@ static void parse_args(int argc, char **argv)
 	if (opt.kind.name ==
 	    RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
 		bench_defaults();
+	if (opt.tf_src != NULL)
+		tf_defaults();
+	else if (opt.logprobs > 20)
+		diag_die(EXIT_USAGE,
+			 "--logprobs %d: at most 20 (OpenAI's top_logprobs "
+			 "limit), but with --teacher-force",
+			 opt.logprobs);
 }
 
 /* The API key: --api-key-file's first line, else $OPENAI_API_KEY.  It is
@@ -1185,6 +1220,14 @@ static void write_config(void)
 		jw_bool(&G.ew, "stream_options", 0);
 	if (opt.logprobs > 0)
 		jw_int(&G.ew, "logprobs", opt.logprobs);
+	if (opt.tf_src != NULL) {
+		jw_obj_open(&G.ew, "teacher_force");
+		jw_str(&G.ew, "source", opt.tf_src);
+		jw_str(&G.ew, "source_run", G.tfs.run_id);
+		jw_str(&G.ew, "source_model", G.tfs.model);
+		jw_int(&G.ew, "batch", TFPASS_BATCH);
+		jw_obj_close(&G.ew);
+	}
 	if (opt.duration > 0)
 		jw_num(&G.ew, "duration", opt.duration, 3);
 	if (opt.requests > 0)
@@ -1266,6 +1309,215 @@ static void emit_end(void)
 		jw_str(&G.ew, "error", G.count.why);
 	jw_obj_close(&G.ew);
 	emit();
+}
+
+/* ---- teacher forcing: #25 level (c) --------------------------------- */
+
+/* The source's sequences (--teacher-force RUN). */
+static void tf_read_source(void)
+{
+	FILE *f = fopen(opt.tf_src, "r");
+	ndjson_reader *r;
+	cJSON *ev;
+	char why[400];
+
+	if (f == NULL)
+		diag_die(EXIT_RUNTIME, "--teacher-force %s: %s", opt.tf_src,
+			 strerror(errno));
+	tfsrc_init(&G.tfs);
+	if ((r = ndjson_open(f, opt.tf_src, 0)) == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	while (ndjson_next(r, &ev) == ND_OK) {
+		tfsrc_event(&G.tfs, ev);
+		cJSON_Delete(ev);
+	}
+	ndjson_close(r);
+	fclose(f);
+	if (tfsrc_check(&G.tfs, why, sizeof why) != 0)
+		diag_die(EXIT_RUNTIME, "--teacher-force %s: %s", opt.tf_src,
+			 why);
+}
+
+/* What a pass needs of the server: llama-server's /completion, which takes
+ * token ids and gives n_probs (llmsim imitates it), and the source's
+ * model: its family label and its vocabulary. */
+static void tf_check_server(void)
+{
+	const char *fam = label_of("family");
+
+	if (G.srv.kind != SRV_LLAMACPP && G.srv.kind != SRV_LLMSIM)
+		diag_die(
+		    EXIT_RUNTIME,
+		    "--teacher-force: %s is %s; a teacher-forced pass "
+		    "needs llama-server's /completion, which takes a prompt "
+		    "of token ids and gives n_probs (docs/servers.md, "
+		    "Teacher forcing)",
+		    opt.base, probe_kind_name(G.srv.kind));
+	if (fam && G.tfs.family[0] && strcmp(fam, G.tfs.family) != 0)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force %s: a run of family %s, this one of "
+			 "%s: only quantizations of one model compare",
+			 opt.tf_src, G.tfs.family, fam);
+	if (G.tfs.n_vocab > 0 && G.srv.n_vocab > 0 &&
+	    G.tfs.n_vocab != G.srv.n_vocab)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force %s: different vocabularies: its "
+			 "server's model has %ld tokens, this one's %ld; only "
+			 "quantizations of one model compare",
+			 opt.tf_src, G.tfs.n_vocab, G.srv.n_vocab);
+}
+
+static const struct prompt *find_prompt(const char *name)
+{
+	for (int i = 0; i < G.prompts.n; i++)
+		if (strcmp(G.prompts.v[i].name, name) == 0)
+			return &G.prompts.v[i];
+	return NULL;
+}
+
+/* A generation run's prompt as its server read it: the prompt set's text
+ * after the nonce the run sent ("[RUN-ID-REQ] "), through this server's
+ * chat template and tokenizer; its count must be the run's own. */
+static void tf_tokenize(struct tfsrc_seq *q)
+{
+	char nonce[96], why[400], *body = NULL, *text = NULL;
+	const struct prompt *p = find_prompt(q->prompt);
+	struct reqbody_opts o = {.chat = strcmp(G.tfs.api, "completions") != 0,
+				 .model = G.send_id,
+				 .nonce = G.tfs.cache_bust ? nonce : NULL};
+	size_t n;
+
+	if (p == NULL)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force: prompt \"%s\" of the run is not in "
+			 "the prompt set (-p %s)",
+			 q->prompt, opt.prompts);
+	snprintf(nonce, sizeof nonce, "[%s-%ld] ", G.tfs.run_id, q->req);
+	n = strlen(nonce) + strlen(p->text) + 1;
+	if (o.chat ? (body = reqbody_build(p, &o)) == NULL
+		   : (text = malloc(n)) == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	if (text != NULL)
+		snprintf(text, n, "%s%s", o.nonce ? nonce : "", p->text);
+	if (tfpass_tokens(&G.tfp, body, text, &q->ctx, &q->nctx, why,
+			  sizeof why) != 0)
+		diag_die(EXIT_RUNTIME, "--teacher-force: prompt \"%s\": %s",
+			 q->prompt, why);
+	free(body);
+	free(text);
+	if (q->prompt_tokens > 0 && !G.tfs.simulated &&
+	    q->nctx != q->prompt_tokens)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force: prompt \"%s\": this server reads it "
+			 "as %d tokens, the run's counted %ld: not the context "
+			 "its output came from (another template or tokenizer: "
+			 "another model?); nothing is fed",
+			 q->prompt, q->nctx, q->prompt_tokens);
+}
+
+/* The sequence as this server reads it back; a teacher-forced source's
+ * must be the same text, else the ids mean other tokens here. */
+static void tf_text(struct tfsrc_seq *q)
+{
+	int *all = malloc(((size_t)q->nctx + (size_t)q->nforced) * sizeof *all);
+	char why[400], *text;
+
+	if (all == NULL)
+		diag_die(EXIT_RUNTIME, "out of memory");
+	memcpy(all, q->ctx, (size_t)q->nctx * sizeof *all);
+	memcpy(all + q->nctx, q->forced, (size_t)q->nforced * sizeof *all);
+	if (tfpass_text(&G.tfp, all, q->nctx + q->nforced, &text, why,
+			sizeof why) != 0)
+		diag_die(EXIT_RUNTIME, "--teacher-force: prompt \"%s\": %s",
+			 q->prompt, why);
+	free(all);
+	if (q->text != NULL && strcmp(q->text, text) != 0)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force %s: different vocabularies: the "
+			 "tokens of prompt \"%s\" read as other text here than "
+			 "on the run's server; only quantizations of one model "
+			 "compare",
+			 opt.tf_src, q->prompt);
+	free(q->text);
+	q->text = text;
+}
+
+/* Before the run event: the server checked, every sequence's context
+ * known (tokenized for a generation run), cut to --max-tokens positions,
+ * and read back as text. */
+static void tf_prepare(void)
+{
+	if (opt.tf_src == NULL || opt.load_only || G.load_failed ||
+	    G.wrong_model[0])
+		return;
+	tf_check_server();
+	if (tfpass_init(&G.tfp, G.prb.root, G.api_key, G.send_id, opt.logprobs,
+			G.srv.n_vocab, opt.t_first) != 0)
+		diag_die(EXIT_RUNTIME, "cannot set up libcurl");
+	if (!G.tfs.teacher_forced)
+		load_prompts();
+	for (int i = 0; i < G.tfs.nseq && !sigstop_caught(); i++) {
+		struct tfsrc_seq *q = &G.tfs.seq[i];
+		if (opt.max_tokens > 0 && q->nforced > opt.max_tokens) {
+			q->nforced = (int)opt.max_tokens;
+			free(q->text); /* the source's was of them all */
+			q->text = NULL;
+		}
+		if (q->ctx == NULL)
+			tf_tokenize(q);
+		tf_text(q);
+	}
+}
+
+/* One sequence: its req event, its positions fed, its done event. */
+static void tf_sequence(const struct tfsrc_seq *q, long id)
+{
+	struct tfpass_out o;
+	int64_t m0 = clock_mono_ns();
+
+	ev_open("req", m0);
+	jw_int(&G.ew, "id", id);
+	jw_str(&G.ew, "prompt", q->prompt);
+	jw_int(&G.ew, "rep", 0);
+	jw_bool(&G.ew, "warmup", 0);
+	jw_num(&G.ew, "t_sched", clock_to_shared(m0), 6);
+	jw_int(&G.ew, "max_tokens", q->nforced);
+	jw_obj_close(&G.ew);
+	emit();
+	tfpass_run(&G.tfp, q->ctx, q->nctx, q->forced, q->nforced,
+		   sigstop_flag(), &o);
+	ev_open("done", clock_mono_ns());
+	jw_int(&G.ew, "id", id);
+	jw_str(&G.ew, "status", formats_status_name(o.status));
+	jw_int(&G.ew, "http", o.http);
+	if (o.err[0])
+		jw_str(&G.ew, "error", o.err);
+	tfpass_write(&G.ew, G.tfs.run_id, q->req, q->ctx, q->nctx, q->forced,
+		     q->nforced, q->text, opt.logprobs, &o);
+	jw_obj_close(&G.ew);
+	emit();
+	G.finished++;
+	if (o.status != FMT_ST_OK || o.noprobs) {
+		G.failed++;
+		diag_warn("prompt \"%s\": %d of %d positions fed: %s",
+			  q->prompt, o.npos, q->nforced,
+			  o.noprobs ? "the server sent no probabilities (it "
+				      "ignores n_probs); no teacher-forced "
+				      "figure"
+				    : o.err);
+	} else if (o.truncated > 0) {
+		diag_warn("prompt \"%s\": %d positions came with fewer than "
+			  "%d alternatives (and not the whole mass): the KL "
+			  "there is a lower bound",
+			  q->prompt, o.truncated, opt.logprobs);
+	}
+	tfpass_out_free(&o);
+}
+
+static void tf_run(void)
+{
+	for (int i = 0; i < G.tfs.nseq && !sigstop_caught(); i++)
+		tf_sequence(&G.tfs.seq[i], i + 1);
 }
 
 /* ---- main ------------------------------------------------------------- */
@@ -1497,7 +1749,9 @@ int main(int argc, char **argv)
 	diag_init(argv[0]);
 	parse_args(argc, argv);
 	read_api_key();
-	if (opt.kind.name == RK_BENCH && !opt.load_only)
+	if (opt.tf_src != NULL && !opt.load_only)
+		tf_read_source(); /* its prompts are read if it needs them */
+	else if (opt.kind.name == RK_BENCH && !opt.load_only)
 		bench_make_prompt(); /* its filler counted once the server is
 				      * known */
 	else if (!opt.load_only)
@@ -1519,12 +1773,16 @@ int main(int argc, char **argv)
 		wait_ready();
 	check_model();
 	count_prepare();
+	tf_prepare();
 	emit_run();
 	emit_load();
 	/* After a failed load nothing would answer: the failure is the result;
 	 * nor is a model that is not the one claimed measured. */
 	if (!opt.load_only && !sigstop_caught() && !G.load_failed &&
-	    !G.wrong_model[0] && !G.count_failed)
+	    !G.wrong_model[0] && !G.count_failed && opt.tf_src != NULL)
+		tf_run();
+	else if (!opt.load_only && !sigstop_caught() && !G.load_failed &&
+		 !G.wrong_model[0] && !G.count_failed)
 		run_loop();
 	emit_end();
 	progress(clock_mono_ns(), 1);
@@ -1534,6 +1792,8 @@ int main(int argc, char **argv)
 	prompts_free(&G.prompts);
 	free(G.count_base);
 	pace_free(&G.pace);
+	tfsrc_free(&G.tfs);
+	tfpass_free(&G.tfp);
 	jw_free(&G.ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;

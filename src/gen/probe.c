@@ -151,6 +151,8 @@ static void model_meta(const struct probe *p, struct srv_info *in)
 		in->model_bytes = jget_num(meta, "size", 0);
 	if (code == 200 && jget_num(meta, "n_params", 0) > 0)
 		in->model_params = jget_num(meta, "n_params", 0);
+	if (code == 200 && jget_num(meta, "n_vocab", 0) > 0)
+		in->n_vocab = (long)jget_num(meta, "n_vocab", 0);
 	if (code == 200 && jget_num(meta, "n_ctx_train", 0) > 0)
 		in->ctx_train = (long)jget_num(meta, "n_ctx_train", 0);
 	/* the whole context (-c), where /props tells a slot's, which is a
@@ -507,7 +509,7 @@ static void info_init(struct srv_info *in)
 {
 	memset(in, 0, sizeof *in);
 	in->kind = SRV_UNKNOWN;
-	in->ctx = in->ctx_train = -1;
+	in->ctx = in->ctx_train = in->n_vocab = -1;
 	in->mem_scale = -1;
 	in->n_loaded = -1;
 	in->parallel = -1;
@@ -653,6 +655,7 @@ int probe_load_command(const char *cmd, struct load_result *r)
 	pid_t pid;
 	int st = 0;
 
+	r->cmd = cmd; /* recorded: its settings (lms load --gpu ...) */
 	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) != 0)
 		return done(r, "command", t0, -1, "cannot run /bin/sh");
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
@@ -692,6 +695,8 @@ void probe_write_server(jw *w, const struct srv_info *in)
 		jw_num(w, "model_bytes", in->model_bytes, 0);
 	if (in->model_params > 0)
 		jw_num(w, "model_params", in->model_params, 0);
+	if (in->n_vocab > 0)
+		jw_int(w, "n_vocab", in->n_vocab);
 	jw_obj_close(w);
 }
 
@@ -700,6 +705,8 @@ void probe_write_load(jw *w, const struct load_result *r, const char *model_id)
 	jw_num(w, "t_start", clock_to_shared(r->t0), 6);
 	jw_str(w, "model_id", model_id);
 	jw_str(w, "method", r->method);
+	if (r->cmd)
+		jw_str(w, "command", r->cmd);
 	jw_num(w, "seconds", (double)(r->t1 - r->t0) / 1e9, 6);
 	if (r->server_s >= 0)
 		jw_num(w, "server_seconds", r->server_s, 6);

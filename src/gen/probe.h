@@ -49,6 +49,8 @@ struct srv_info {
 	double mem_scale;     /* llmsim: MB allocated per simulated GB */
 	double model_params;  /* the model's parameters (llama-server's
 			       * meta.n_params), 0 when not told */
+	long n_vocab;	      /* the model's vocabulary (llama-server
+			       * /v1/models meta.n_vocab); -1 */
 	double model_bytes;   /* the model file's size, 0 when not told
 			       * (llama-server /v1/models meta.size,
 			       * Ollama /api/tags size) */
@@ -74,6 +76,7 @@ struct load_result {
 	int64_t t0, t1; /* monotonic ns: start and end */
 	double server_s; /* the server's own figure, or -1 */
 	char err[200];	 /* empty when the load succeeded */
+	const char *cmd; /* the load command (method "command"), or NULL */
 };
 
 /* Sets p up for base (trailing slashes already removed by the caller). */

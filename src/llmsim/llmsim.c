@@ -31,6 +31,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "prompts.h"
+#include "simtf.h"
 #include "jw.h"
 #include "sim.h"
 #include "simlms.h"
@@ -73,9 +74,13 @@ static struct options {
 	const char *loaded;	/* --loaded: LM Studio's instances at start */
 	int list;
 	int no_usage;
+	const char *power_dir;	 /* --power-dir: the simulated powercap */
+	double idle_w, stream_w; /* its watts */
 } opt = {.host = "127.0.0.1",
 	 .port = 8080,
 	 .seed = 42,
+	 .idle_w = 20,
+	 .stream_w = 10,
 	 .mem_scale = 1.0,
 	 .fault_rate = 1.0,
 	 .load_time = -1};
@@ -109,7 +114,9 @@ enum {
 	OV_LOAD = 512,
 	OV_CTX = 1024,
 	OV_GRADED = 2048,
-	OV_NOISE = 4096
+	OV_NOISE = 4096,
+	OV_SLOW_AFTER = 8192,
+	OV_SLOW_FACTOR = 16384
 };
 
 /* -h prints the synopsis to stdout and exits 0; a bad command line prints
@@ -158,7 +165,12 @@ enum {
 	O_LOADED,
 	O_GRADED,
 	O_GRADED_ERROR,
-	O_LOGIT_NOISE
+	O_LOGIT_NOISE,
+	O_SLOW_AFTER,
+	O_SLOW_FACTOR,
+	O_POWER_DIR,
+	O_IDLE_W,
+	O_STREAM_W
 };
 
 /* An option that sets a field of every profile, or the load time.
@@ -220,6 +232,14 @@ static int set_override(int c, const char *v)
 		overrides.logit_noise = args_real("--logit-noise", v, 0, 100);
 		override_mask |= OV_NOISE;
 		break;
+	case O_SLOW_AFTER:
+		overrides.slow_after_s = args_duration("--slow-after", v);
+		override_mask |= OV_SLOW_AFTER;
+		break;
+	case O_SLOW_FACTOR:
+		overrides.slow_factor = args_real("--slow-factor", v, 0, 1);
+		override_mask |= OV_SLOW_FACTOR;
+		break;
 	default: return 0;
 	}
 	return 1;
@@ -251,6 +271,10 @@ static void apply_overrides(struct sim_profile *p)
 		p->graded_error = overrides.graded_error;
 	if (override_mask & OV_NOISE)
 		p->logit_noise = overrides.logit_noise;
+	if (override_mask & OV_SLOW_AFTER)
+		p->slow_after_s = overrides.slow_after_s;
+	if (override_mask & OV_SLOW_FACTOR)
+		p->slow_factor = overrides.slow_factor;
 	if (opt.load_time >= 0)
 		p->load_s = opt.load_time;
 }
@@ -485,46 +509,77 @@ static void handle_props(struct evhttp_request *req)
 	jw_free(&w);
 }
 
-/* llama-server's POST /apply-template and /tokenize, which count a prompt
- * without running it (gen's exact counts): the "template" is the text
- * llmsim counts of a chat request (its messages' texts, a line each), and
- * a text is as many tokens as llmsim counts of it (lib/sim). */
-static void handle_count(struct evhttp_request *req, int tokenize)
+/* ---- teacher forcing: llama-server's /completion and its helpers ------- */
+
+/* The ground truth of one teacher-forced position (src/llmsim/simtf). */
+static void log_tf(void *ctx, const struct simtf_truth *t)
+{
+	jw *lw = simsrv_log_begin("tf");
+
+	if (lw == NULL)
+		return;
+	jw_str(lw, "rid", ctx);
+	jw_int(lw, "index", t->index);
+	jw_int(lw, "pos", t->pos);
+	jw_num(lw, "kl", t->kl, 9);
+	jw_bool(lw, "same_top", t->same_top);
+	jw_num(lw, "nll_ref", t->nll_ref, 9);
+	jw_num(lw, "nll_cand", t->nll_cand, 9);
+	simsrv_log_end();
+}
+
+/* The fault of a teacher-forced request: its X-Sim-Fault header, else the
+ * run's --fault (no-probs and probs-cut are the ones that apply here). */
+static void tf_fault(struct evhttp_request *req, struct simtf_opts *o)
+{
+	const char *h = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Sim-Fault");
+	struct simwire_fault f = run_fault;
+
+	if (h != NULL && simwire_fault_parse(h, &f) != 0)
+		memset(&f, 0, sizeof f);
+	o->no_probs = f.kind == F_NO_PROBS;
+	o->cut = f.kind == F_PROBS_CUT ? f.at : 0;
+}
+
+/* POST /completion (a prompt of token ids, n_probs), /tokenize,
+ * /detokenize, /apply-template, answered at once from the loaded
+ * profile's logprob model. */
+static void handle_tf(struct evhttp_request *req, const char *path)
 {
 	cJSON *body = simsrv_read_body(req);
-	const cJSON *c = cJSON_GetObjectItem(body, "content");
-	struct simwire_req q;
-	const char *bad, *text;
-	size_t len;
+	const char *rid = evhttp_find_header(
+	    evhttp_request_get_input_headers(req), "X-Request-Id");
+	struct simtf_opts o = {current->family, current->logit_noise,
+			       simlp_noise_key(current->id), 0, 0};
+	const char *err;
 	jw w;
 
-	memset(&q, 0, sizeof q);
-	bad = body == NULL	   ? "the body is not JSON"
-	      : !tokenize	   ? simwire_req_parse(body, 1, &q)
-	      : !cJSON_IsString(c) ? "\"content\" must be a string"
-				   : NULL;
 	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	if (bad == NULL && tokenize) {
-		int n =
-		    sim_prompt_tokens(c->valuestring, strlen(c->valuestring));
-		jw_arr_open(&w, "tokens");
-		for (int i = 0; i < n; i++)
-			jw_int(&w, NULL, i % 1000);
-		jw_arr_close(&w);
-	} else if (bad == NULL) {
-		text = jw_data(&q.prompt, &len);
-		jw_strn(&w, "prompt", text, len);
-	}
-	jw_obj_close(&w);
-	if (bad != NULL)
-		simsrv_reply_error(req, 400, "invalid_request_error", bad);
+	tf_fault(req, &o);
+	if (body == NULL)
+		err = "the body is not a JSON object";
+	else if (strcmp(path, "/tokenize") == 0)
+		err = simtf_tokenize(body, &w);
+	else if (strcmp(path, "/detokenize") == 0)
+		err = simtf_detokenize(body, &w);
+	else if (strcmp(path, "/apply-template") == 0)
+		err = simtf_apply_template(body, &w);
+	else
+		err = simtf_completion(body, &o, &w, log_tf,
+				       (void *)(rid ? rid : "-"));
+	if (err != NULL)
+		simsrv_reply_error(req, 400, "invalid_request_error", err);
 	else
 		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
-	if (body != NULL && !tokenize)
-		simwire_req_free(&q);
 	jw_free(&w);
 	cJSON_Delete(body);
+}
+
+static int tf_path(const char *path)
+{
+	return !strcmp(path, "/completion") || !strcmp(path, "/tokenize") ||
+	       !strcmp(path, "/detokenize") || !strcmp(path, "/apply-template");
 }
 
 /* POST /api/generate: only Ollama's load call (no prompt) is imitated. */
@@ -795,14 +850,19 @@ static void start_load(struct evhttp_request *req, const struct sim_profile *p,
 	pending_load = l;
 }
 
-/* POST /api/v1/models/load {"model": key or key@variant, "context_length",
- * ...}: a new instance, even of a model loaded already. */
+/* POST /api/v1/models/load {"model": key, "context_length", ...}: a new
+ * instance, even of a model loaded already.  The key@variant of a model
+ * of several variants is "not found in downloaded models", as LM Studio
+ * 0.4.1 answers it (lmstudio-bug-tracker #1462): the key loads its
+ * selected variant. */
 static void handle_load(struct evhttp_request *req)
 {
 	cJSON *body = simsrv_read_body(req);
 	const cJSON *m = cJSON_GetObjectItem(body, "model");
 	const struct sim_profile *p =
-	    cJSON_IsString(m) ? simlms_model(&lms, m->valuestring) : NULL;
+	    cJSON_IsString(m) && !simlms_grouped(&lms, m->valuestring)
+		? simlms_model(&lms, m->valuestring)
+		: NULL;
 	struct simlms_cfg c;
 	int echo, max;
 	const char *bad = load_fields(body, &c, &echo);
@@ -810,6 +870,10 @@ static void handle_load(struct evhttp_request *req)
 	if (!cJSON_IsString(m))
 		lms_error(req, 400, "invalid_request", "model",
 			  "\"model\" is required");
+	else if (p == NULL && simlms_grouped(&lms, m->valuestring))
+		lms_error(req, 404, "model_not_found", "model",
+			  "Model %s not found in downloaded models",
+			  m->valuestring);
 	else if (p == NULL)
 		lms_error(req, 404, "model_not_found", "model",
 			  "Model \"%s\" not found "
@@ -939,10 +1003,11 @@ static void on_request(struct evhttp_request *req, void *arg)
 		ollama_route(req, path, post, get);
 	else if (get && strcmp(path, "/props") == 0 && llama_like())
 		handle_props(req);
-	else if (post && strcmp(path, "/tokenize") == 0 && llama_like())
-		handle_count(req, 1);
-	else if (post && strcmp(path, "/apply-template") == 0 && llama_like())
-		handle_count(req, 0);
+	else if (post && tf_path(path) && llama_like() && simsrv_loading())
+		simsrv_reply_error(req, 503, "unavailable_error",
+				   "Loading model");
+	else if (post && tf_path(path) && llama_like())
+		handle_tf(req, path);
 	else if (get && strcmp(path, "/api/v0/models") == 0 && lms_like())
 		simpersona_lms_list(req, &lms, LMS_V0, clock_mono_ns());
 	else if (get && strcmp(path, "/api/v1/models") == 0 &&
@@ -968,8 +1033,11 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopexit(base, NULL);
 }
 
-/* The profile file: --profiles, $TOKBENCH_PROFILES, or profiles/llmsim.json
- * beside the bin/ directory the program runs from. */
+/* The profile file: --profiles, $TOKBENCH_PROFILES, profiles/llmsim.json
+ * beside the bin/ directory the program was started from (a checkout),
+ * else the installed one under TB_DATADIR (make install's
+ * $(PREFIX)/share/tokbench, compiled in, since an installed llmsim started
+ * through PATH has no directory in its argv[0]). */
 static const char *profiles_path(const char *argv0, char *buf, size_t len)
 {
 	const char *env = getenv("TOKBENCH_PROFILES");
@@ -979,9 +1047,13 @@ static const char *profiles_path(const char *argv0, char *buf, size_t len)
 		return opt.profiles_file;
 	if (env && *env)
 		return env;
-	snprintf(buf, len, "%.*s%s../profiles/llmsim.json",
-		 slash ? (int)(slash - argv0 + 1) : 0, argv0,
-		 slash ? "" : "./");
+	if (slash) {
+		snprintf(buf, len, "%.*s../profiles/llmsim.json",
+			 (int)(slash - argv0 + 1), argv0);
+		if (access(buf, R_OK) == 0)
+			return buf;
+	}
+	snprintf(buf, len, "%s/profiles/llmsim.json", TB_DATADIR);
 	return access(buf, R_OK) == 0 ? buf : NULL;
 }
 
@@ -1066,6 +1138,11 @@ static const struct option longopts[] = {
     {"graded", 1, 0, O_GRADED},
     {"graded-error", 1, 0, O_GRADED_ERROR},
     {"logit-noise", 1, 0, O_LOGIT_NOISE},
+    {"slow-after", 1, 0, O_SLOW_AFTER},
+    {"slow-factor", 1, 0, O_SLOW_FACTOR},
+    {"power-dir", 1, 0, O_POWER_DIR},
+    {"idle-w", 1, 0, O_IDLE_W},
+    {"stream-w", 1, 0, O_STREAM_W},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -1104,6 +1181,11 @@ static int set_server_opt(int c, char *v)
 				 strerror(errno));
 		return 1;
 	case O_GRADED: load_graded(v); return 1;
+	case O_POWER_DIR: opt.power_dir = v; return 1;
+	case O_IDLE_W: opt.idle_w = args_real("--idle-w", v, 0, 1e6); return 1;
+	case O_STREAM_W:
+		opt.stream_w = args_real("--stream-w", v, 0, 1e6);
+		return 1;
 	default: return 0;
 	}
 }
@@ -1316,6 +1398,14 @@ static void log_start(void)
 	jw_int(lw, "version", FMT_EVENTS_VERSION);
 	jw_str(lw, "model", current->id);
 	jw_int(lw, "seed", (long long)opt.seed);
+	if (opt.power_dir != NULL) { /* the power model's: energy 0 here */
+		jw_num(lw, "idle_w", opt.idle_w, 3);
+		jw_num(lw, "stream_w", opt.stream_w, 3);
+	}
+	if (current->slow_factor > 0) { /* the slowdown's truth */
+		jw_num(lw, "slow_after_s", current->slow_after_s, 6);
+		jw_num(lw, "slow_factor", current->slow_factor, 6);
+	}
 	simsrv_log_end();
 }
 
@@ -1450,6 +1540,9 @@ int main(int argc, char **argv)
 		    .graded = graded.n ? &graded : NULL,
 		    .leak_bytes = (size_t)opt.leak,
 		    .log_path = opt.log,
+		    .power_dir = opt.power_dir,
+		    .idle_w = opt.idle_w,
+		    .stream_w = opt.stream_w,
 		    .find_profile = profile_of,
 		    .resolve = opt.as == SIM_LMSTUDIO ? lms_resolve : NULL,
 		    .fatal = fatal,

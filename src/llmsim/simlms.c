@@ -83,6 +83,19 @@ const struct sim_profile *simlms_model(const struct simlms *m, const char *name)
 	return strchr(name, '@') ? NULL : simlms_selected(m, name);
 }
 
+int simlms_grouped(const struct simlms *m, const char *name)
+{
+	char key[256];
+	int n = 0;
+
+	if (name == NULL || strchr(name, '@') == NULL)
+		return 0;
+	simlms_key(name, key, sizeof key);
+	for (int k = 0; k < m->n; k++)
+		n += of_key(&m->v[k], key) && strchr(m->v[k].id, '@') != NULL;
+	return n > 1;
+}
+
 struct simlms_inst *simlms_by_id(struct simlms *m, const char *id)
 {
 	for (int k = 0; id && k < SIMLMS_MAX; k++)

@@ -61,6 +61,11 @@ const struct sim_profile *simlms_model(const struct simlms *m,
 
 /* The selected variant of a key's model: the variant of its first loaded
  * instance, else its first profile in the file.  NULL when no such key. */
+/* Is name a key@variant of a model of two or more variants (one LM Studio
+ * lists as one model with "variants")?  Its REST load refuses those
+ * (lmstudio-bug-tracker #1462; lms #588 for lms load). */
+int simlms_grouped(const struct simlms *m, const char *name);
+
 const struct sim_profile *simlms_selected(const struct simlms *m,
 					  const char *key);
 

@@ -1,5 +1,6 @@
 /* simpersona: llmsim's server-specific endpoints (simpersona.h). */
 #include "simpersona.h"
+#include "simtf.h"
 
 #include <string.h>
 #include <time.h>
@@ -117,6 +118,7 @@ static void model_entry(jw *w, enum sim_persona p, const struct sim_profile *m)
 		if (m->mem_gb > 0) /* the simulated file's size, as meta.size */
 			jw_num(w, "size", m->mem_gb * 1e9, 0);
 		jw_str(w, "ftype", m->quant);
+		jw_int(w, "n_vocab", SIMTF_VOCAB); /* simtf's tokens */
 		jw_bool(w, "simulated", 1);
 		jw_obj_close(w);
 	}

@@ -22,6 +22,7 @@
 #include "formats.h"
 #include "grade.h"
 #include "simlp.h"
+#include "simpower.h"
 
 #define MAX_BODY (64 * 1024 * 1024)
 /* Unpaced streams write until this much is queued, then wait for the
@@ -87,6 +88,10 @@ static struct simsrv_opts O;
 static struct event_base *base;
 static const struct sim_profile *current; /* the model served */
 static int64_t loaded_at;		  /* mono ns when loading ends */
+static int64_t born;			  /* mono ns when llmsim started */
+static int64_t served;	      /* mono ns the first request arrived, 0 before */
+static struct simpower power; /* --power-dir's zone */
+static struct event *power_timer; /* writes its counter */
 static FILE *logfile;
 static jw logw;
 static struct sim_cache *cache;
@@ -124,6 +129,31 @@ static void log_end(void)
 	jw_obj_close(&logw);
 	if (jw_emit(&logw, logfile, 1) != 0)
 		O.fatal("%s: write error: %s", O.log_path, strerror(errno));
+}
+
+/* The power model's truth: the watts from now on and the energy so far. */
+static void log_power(int64_t t)
+{
+	if (logfile == NULL)
+		return;
+	log_begin("power", NULL, t);
+	jw_num(&logw, "w", simpower_watts(&power), 3);
+	jw_num(&logw, "j", power.j, 6);
+	log_end();
+}
+
+/* A stream starts (d = 1) or stops (d = -1) decoding: the batch's rate
+ * and the simulated watts follow. */
+static void decoding_add(int d)
+{
+	int64_t now;
+
+	n_decoding += d;
+	if (power_timer == NULL)
+		return;
+	now = clock_mono_ns();
+	simpower_set(&power, n_decoding, now);
+	log_power(now);
 }
 
 static void log_simple(const char *what, const struct stream *s)
@@ -328,7 +358,7 @@ static void stream_release(struct stream *s)
 	} else {
 		n_running--;
 		if (s->decoding)
-			n_decoding--;
+			decoding_add(-1);
 	}
 	if (s->evcon)
 		evhttp_connection_set_closecb(s->evcon, NULL, NULL);
@@ -883,7 +913,7 @@ static void stream_finish(struct stream *s)
 		leak_one();
 	if (s->decoding) {
 		s->decoding = 0;
-		n_decoding--;
+		decoding_add(-1);
 	}
 	s->state = STREAM_DONE;
 	if (!s->streaming) {
@@ -979,7 +1009,7 @@ static int fault_due(struct stream *s)
 			 "error", 0);
 		if (s->decoding) {
 			s->decoding = 0;
-			n_decoding--;
+			decoding_add(-1);
 		}
 		s->state = STREAM_DONE;
 		return 1;
@@ -1093,10 +1123,13 @@ static void decode_step(struct stream *s)
 		}
 		if (paced) {
 			double u = sim_rng_sym(&s->rng);
+			double life =
+			    (double)(s->next_due - (served ? served : born)) /
+			    1e9;
 			int64_t gap =
 			    (int64_t)(sim_gap(s->prof, n_decoding,
-					      s->prof->chunk_tokens, u) *
-				      1e9);
+					      s->prof->chunk_tokens, u) /
+				      sim_slow(s->prof, life) * 1e9);
 			s->next_due += gap;
 			schedule(s, s->next_due);
 			return;
@@ -1115,7 +1148,7 @@ static void first_token(struct stream *s)
 {
 	s->state = STREAM_DECODE;
 	s->decoding = 1;
-	n_decoding++;
+	decoding_add(1);
 	s->t_first = clock_mono_ns();
 	if (s->use_cache && s->prompt != NULL &&
 	    sim_cache_store(cache, s->prompt, s->prompt_len) != 0)
@@ -1385,6 +1418,23 @@ static void log_request(const struct stream *s)
 	log_end();
 }
 
+/* The slowdown counts from the first request served (a machine heats
+ * up as it works, not as it idles): that moment, with the slowdown's
+ * onset, is logged once as the truth (docs/llmsim.md, LOG). */
+static void first_served(const struct stream *s)
+{
+	if (served != 0)
+		return;
+	served = s->t_arrive;
+	if (logfile == NULL || !(s->prof->slow_factor > 0))
+		return;
+	log_begin("slowdown", NULL, served);
+	jw_num(&logw, "t_onset",
+	       clock_to_shared(served) + s->prof->slow_after_s, 6);
+	jw_num(&logw, "slow_factor", s->prof->slow_factor, 6);
+	log_end();
+}
+
 static void reply_fault(struct evhttp_request *req,
 			const struct simwire_fault *f, const char *rid)
 {
@@ -1623,8 +1673,34 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 		O.load_on_demand();
 	plan_output(s);
 	log_request(s);
+	first_served(s);
 	if (!refused(req, s))
 		enqueue(req, s);
+}
+
+/* ---- the power model ----------------------------------------------- */
+
+/* Every 5 ms: the counter as a reader of sysfs would see it. */
+static void on_power_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what, (void)arg;
+	if (simpower_write(&power, clock_mono_ns()) != 0)
+		O.fatal("%s: %s", power.path, strerror(errno));
+}
+
+static int power_start(void)
+{
+	struct timeval every = {0, 5000};
+
+	if (simpower_open(&power, O.power_dir, O.idle_w, O.stream_w, born) !=
+	    0) {
+		O.warn("--power-dir %s: %s", O.power_dir, strerror(errno));
+		return -1;
+	}
+	power_timer = event_new(base, -1, EV_PERSIST, on_power_timer, NULL);
+	if (power_timer == NULL || evtimer_add(power_timer, &every) != 0)
+		return -1;
+	return 0; /* the log's start line says the watts at 0 streams */
 }
 
 /* ---- the engine's interface ------------------------------------------ */
@@ -1633,6 +1709,9 @@ int simsrv_init(struct event_base *b, const struct simsrv_opts *o)
 {
 	O = *o;
 	base = b;
+	born = clock_mono_ns();
+	if (o->power_dir != NULL && power_start() != 0)
+		return -1;
 	logfile = o->log;
 	jw_init(&logw);
 	sim_rng_seed(&fault_rng, o->seed);
@@ -1764,6 +1843,9 @@ void simsrv_free(void)
 		free(l);
 	}
 	jw_free(&logw);
+	if (power_timer)
+		event_free(power_timer);
+	power_timer = NULL;
 	if (load_timer)
 		event_free(load_timer);
 	load_timer = NULL;

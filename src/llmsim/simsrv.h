@@ -52,6 +52,10 @@ struct simsrv_opts {
 		      * the profile's graded_error; or NULL */
 	size_t replay_len;
 	FILE *log; /* the ground-truth log, or NULL */
+	/* --power-dir: the simulated powercap zone's sysfs root, or NULL;
+	 * its watts: idle_w + stream_w per stream decoding */
+	const char *power_dir;
+	double idle_w, stream_w;
 	const char *log_path;
 	/* the profile a request's model names, or NULL */
 	const struct sim_profile *(*find_profile)(const char *id);

@@ -54,7 +54,8 @@ static int parse_one(const char *spec, struct simwire_fault *f)
 	} bare[] = {
 	    {"endless", F_ENDLESS},	      {"wrong-ctype", F_WRONG_CTYPE},
 	    {"no-done", F_NO_DONE},	      {"early-token", F_EARLY_TOKEN},
-	    {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED}};
+	    {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED},
+	    {"no-probs", F_NO_PROBS}};
 	for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++)
 		if (strcmp(kind, bare[i].name) == 0) {
 			f->kind = bare[i].kind;
@@ -87,6 +88,8 @@ static int parse_one(const char *spec, struct simwire_fault *f)
 		f->kind = F_ERROR_IN_STREAM;
 	else if (strcmp(kind, "usage-extra") == 0)
 		f->kind = F_USAGE_EXTRA;
+	else if (strcmp(kind, "probs-cut") == 0 && k > 0)
+		f->kind = F_PROBS_CUT;
 	else
 		return -1;
 	return 0;

@@ -23,7 +23,11 @@ enum simwire_fault_kind {
 	F_USAGE_EXTRA,
 	F_EARLY_TOKEN,
 	F_STICKY_CACHE,
-	F_BUFFERED
+	F_BUFFERED,
+	/* teacher forcing (/completion with n_probs): a server that ignores
+	 * n_probs, or cuts the alternatives short */
+	F_NO_PROBS,
+	F_PROBS_CUT
 };
 
 struct simwire_fault {
@@ -36,7 +40,8 @@ struct simwire_fault {
 
 /* Parses "http500", "http429:2s", "reset:3", "malformed:2", "stall:2:1s",
  * "slow-headers:1s", "endless", "wrong-ctype", "error:2", "no-done",
- * "usage-extra:1", "early-token", "sticky-cache", "buffered".
+ * "usage-extra:1", "early-token", "sticky-cache", "buffered", "no-probs",
+ * "probs-cut:3".
  * Returns 0, or -1 (f is then cleared). */
 int simwire_fault_parse(const char *spec, struct simwire_fault *f);
 

@@ -48,6 +48,7 @@ const char *const plan_keys[] = {"model",
 				 "skip",
 				 "ignore_eos",
 				 "gen_args",
+				 "quality",
 				 NULL};
 #define NKEYS (sizeof plan_keys / sizeof plan_keys[0] - 1)
 
@@ -426,6 +427,8 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 	    "est_tps", "est_prefill_tps", "est_load_s", "capacity", NULL};
 	static const char *const levels[] = {"sweep", "mixed", "ladder",
 					     "bench_depths", NULL};
+	static const char *const flags[] = {"quality", "ignore_eos",
+					    "load_cold", "skip", NULL};
 	const char *const *k;
 	char at[300];
 
@@ -446,6 +449,15 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 			     plan_get(p, i, *k));
 			return -1;
 		}
+	for (k = flags; *k; k++) { /* a typo would silently mean "no" */
+		const char *v = plan_get(p, i, *k);
+		if (*v && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			fail(err, n, "%s: [%s] %s = %s: want yes or no",
+			     where(p, i, *k, at, sizeof at), p->e[i].name, *k,
+			     v);
+			return -1;
+		}
+	}
 	for (k = levels; *k; k++) {
 		const char *v = plan_get(p, i, *k);
 		if (!is_levels(v) &&

@@ -2,21 +2,16 @@
 #include "gpumem.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "childrd.h"
 #include "clock.h"
 #include "fileio.h"
 #include "osparse.h"
 #include "procmem.h"
-
-extern char **environ;
 
 struct gpumem {
 	pid_t pid;
@@ -81,33 +76,6 @@ static int gpu_read(gpumem *g, char *err, int errlen)
 	return 0;
 }
 #else
-/* Starts argv with its stdout on a non-blocking pipe; returns the pid. */
-static pid_t spawn_reader(char *const argv[], int *fd)
-{
-	posix_spawn_file_actions_t fa;
-	int p[2];
-	pid_t pid;
-
-	if (pipe(p) != 0)
-		return -1;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-	posix_spawn_file_actions_addclose(&fa, p[0]);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) != 0)
-		pid = -1;
-	posix_spawn_file_actions_destroy(&fa);
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
-		return -1;
-	}
-	fcntl(p[0], F_SETFL, O_NONBLOCK);
-	fcntl(p[0], F_SETFD, FD_CLOEXEC);
-	*fd = p[0];
-	return pid;
-}
-
 /* Takes every complete line read so far; keeps the latest per index. */
 static int drain_nvidia(gpumem *g, char *err, int errlen)
 {
@@ -161,7 +129,7 @@ static int gpu_start(gpumem *g, long interval_ms, char *err, int errlen)
 		return -1;
 	}
 	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
-	g->pid = spawn_reader(argv, &g->fd);
+	g->pid = childrd_spawn(argv, &g->fd);
 	if (g->pid < 0) {
 		snprintf(err, (size_t)errlen, "cannot start nvidia-smi: %s",
 			 strerror(errno));
@@ -207,11 +175,6 @@ void gpumem_close(gpumem *g)
 {
 	if (g == NULL)
 		return;
-	if (g->fd >= 0)
-		close(g->fd);
-	if (g->pid > 0) {
-		kill(g->pid, SIGTERM);
-		waitpid(g->pid, NULL, 0);
-	}
+	childrd_stop(g->pid, g->fd);
 	free(g);
 }

@@ -1,4 +1,5 @@
-/* memsample: samples the memory of a process tree, the system and the GPU. */
+/* memsample: samples the memory of a process tree, the system and the GPU,
+ * and with --power the machine's power and heat. */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -16,6 +17,8 @@
 #include "gpumem.h"
 #include "jw.h"
 #include "pagecache.h"
+#include "power.h"
+#include "powparse.h"
 #include "procmem.h"
 #include "sigstop.h"
 #include "units.h"
@@ -30,9 +33,10 @@
 static struct options {
 	double interval;
 	double duration;
-	int system, gpu, pss;
-	int port; /* --port: the server listening there */
-} opt = {.interval = 0.1};
+	int system, gpu, pss, power;
+	int port;	     /* --port: the server listening there */
+	const char *sysroot; /* --sys-root: where sysfs is */
+} opt = {.interval = 0.1, .sysroot = "/sys"};
 static pid_t roots[MAX_ROOTS];
 static int n_roots;
 static const char *names[MAX_ROOTS];
@@ -41,12 +45,16 @@ static int n_names;
 /* State. */
 static jw ew;
 static gpumem *gpu;
+static power *pw;
+static char pw_why[1024]; /* the power sources that give nothing, and why */
+static long pw_samples;
 static long samples, missed;
 static int64_t peak_rss = -1;
 static int resolved[MAX_ROOTS + 1]; /* per -n name (and --port, last): found */
 static int n_pending;		    /* -n names and --port not found yet */
 static int told_missing;	    /* said once that they are not there */
 static const char *missing(char *buf, size_t len);
+static void emit(void);
 static int pss_warned;
 static int64_t last_scan;
 static pid_t denied[MAX_ROOTS]; /* warned about once each */
@@ -72,7 +80,16 @@ static _Noreturn void page_cache(const char *path)
 }
 
 /* Long-only options: one enumeration from 256, as in every tool. */
-enum { O_SYSTEM = 256, O_GPU, O_PSS, O_PORT, O_PAGE_CACHE, O_DROP_PAGE_CACHE };
+enum {
+	O_SYSTEM = 256,
+	O_GPU,
+	O_PSS,
+	O_PORT,
+	O_PAGE_CACHE,
+	O_DROP_PAGE_CACHE,
+	O_POWER,
+	O_SYS_ROOT
+};
 
 static void parse_args(int argc, char **argv)
 {
@@ -89,6 +106,8 @@ static void parse_args(int argc, char **argv)
 	    {"version", 0, 0, 'V'},
 	    {"page-cache", 1, 0, O_PAGE_CACHE},
 	    {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
+	    {"power", 0, 0, O_POWER},
+	    {"sys-root", 1, 0, O_SYS_ROOT},
 	    {0, 0, 0, 0}};
 	int c;
 
@@ -120,6 +139,8 @@ static void parse_args(int argc, char **argv)
 		case O_SYSTEM: opt.system = 1; break;
 		case O_GPU: opt.gpu = 1; break;
 		case O_PSS: opt.pss = 1; break;
+		case O_POWER: opt.power = 1; break;
+		case O_SYS_ROOT: opt.sysroot = optarg; break;
 		case O_PAGE_CACHE: page_cache(optarg); break;
 		case O_DROP_PAGE_CACHE:
 			if (pagecache_drop(optarg) != 0)
@@ -139,7 +160,7 @@ static void parse_args(int argc, char **argv)
 	if (optind != argc)
 		usage(EXIT_USAGE);
 	n_pending = n_names + (opt.port > 0);
-	if (n_roots == 0 && n_pending == 0 && !opt.gpu)
+	if (n_roots == 0 && n_pending == 0 && !opt.gpu && !opt.power)
 		opt.system = 1; /* nothing asked: the system at least */
 }
 
@@ -385,6 +406,74 @@ static void write_gpu(void)
 	jw_arr_close(&ew);
 }
 
+/* The sources that gave nothing, as "source": "reason" (first event). */
+static void write_unknown(void)
+{
+	char *line = pw_why, *nl, *sep;
+
+	jw_obj_open(&ew, "unknown");
+	for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		*nl = '\0';
+		if ((sep = strstr(line, ": ")) != NULL) {
+			*sep = '\0';
+			jw_str(&ew, line, sep + 2);
+			*sep = ':';
+		}
+		*nl = '\n';
+	}
+	jw_obj_close(&ew);
+}
+
+static void write_figs(const char *key, const struct power_fig *f, int n)
+{
+	int i;
+
+	jw_obj_open(&ew, key);
+	for (i = 0; i < n; i++)
+		jw_num(&ew, f[i].name, f[i].v, 3);
+	jw_obj_close(&ew);
+}
+
+/* One power event: only what is known, never a 0 for what is not. */
+static void write_power(int64_t now)
+{
+	struct power_reading r;
+	double total = 0;
+	int i, counted = 0;
+
+	power_read(pw, now, &r);
+	jw_obj_open(&ew, NULL);
+	jw_str(&ew, "ev", "power");
+	jw_num(&ew, "t", clock_to_shared(now), 6);
+	if (pw_samples++ == 0 && pw_why[0])
+		write_unknown();
+	if (r.nw > 0)
+		write_figs("w", r.w, r.nw);
+	for (i = 0; i < r.nw; i++)
+		if (r.w[i].counted) {
+			total += r.w[i].v;
+			counted++;
+		}
+	if (counted > 0) {
+		jw_num(&ew, "w_total", total, 3);
+		jw_arr_open(&ew, "w_total_of");
+		for (i = 0; i < r.nw; i++)
+			if (r.w[i].counted)
+				jw_str(&ew, NULL, r.w[i].name);
+		jw_arr_close(&ew);
+	}
+	if (r.ntemp > 0)
+		write_figs("temp_c", r.temp, r.ntemp);
+	if (r.thermal >= 0)
+		jw_str(&ew, "thermal", formats_thermal_name(r.thermal));
+	if (r.throttled >= 0)
+		jw_bool(&ew, "throttled", r.throttled);
+	if (r.throttled > 0)
+		jw_str(&ew, "throttled_by", r.throttled_by);
+	jw_obj_close(&ew);
+	emit();
+}
+
 static void emit(void)
 {
 	if (jw_emit(&ew, stdout, 1) != 0)
@@ -419,6 +508,8 @@ static int sample(int64_t now)
 		write_gpu();
 	jw_obj_close(&ew);
 	emit();
+	if (pw != NULL)
+		write_power(now);
 	samples++;
 	return alive;
 }
@@ -436,6 +527,24 @@ static void emit_end(const char *reason)
 		jw_int(&ew, "peak_rss_bytes", peak_rss);
 	jw_obj_close(&ew);
 	emit();
+}
+
+/* --power: every source this OS offers; those that give nothing are
+ * said once here, and named in the first power event. */
+static void open_power(void)
+{
+	char *line, *nl;
+
+	if ((pw = power_open(opt.sysroot, (long)(opt.interval * 1000), pw_why,
+			     sizeof pw_why)) == NULL)
+		diag_die(EXIT_RUNTIME, "--power: out of memory");
+	for (line = pw_why; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
+		const char *sep = strstr(line, ": ");
+		if (sep != NULL && sep < nl)
+			diag_warn("--power: %.*s unknown: %.*s",
+				  (int)(sep - line), line, (int)(nl - sep - 2),
+				  sep + 2);
+	}
 }
 
 /* Every -p must exist when sampling starts. */
@@ -503,9 +612,12 @@ int main(int argc, char **argv)
 	if (opt.gpu && (gpu = gpumem_open((long)(opt.interval * 1000), err,
 					  sizeof err)) == NULL)
 		diag_die(EXIT_RUNTIME, "--gpu: %s", err);
+	if (opt.power)
+		open_power();
 	reason = run();
 	emit_end(reason);
 	gpumem_close(gpu);
+	power_close(pw);
 	jw_free(&ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;

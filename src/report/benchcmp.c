@@ -279,8 +279,8 @@ static void match(const struct bc_file *a, const struct bc_file *b,
 		w->b = *y;
 		snprintf(w->model, sizeof w->model, "%s", a->r[i].model);
 		bc_test_name(&a->r[i], w->test, sizeof w->test);
-		stats_ratio_means(w->a.avg, w->a.sd, w->a.n, w->b.avg, w->b.sd,
-				  w->b.n, &w->s);
+		stats_mean_ratio(w->a.avg, w->a.sd, w->a.n, w->b.avg, w->b.sd,
+				 w->b.n, &w->s);
 		t->no_reps += isnan(w->s.lo);
 	}
 	for (int i = 0; i < b->n; i++) {

@@ -1,7 +1,7 @@
 /* benchcmp: two result files in llama-bench's shapes compared test by
  * test, as llama.cpp's scripts/compare-llama-bench.py compares two builds,
  * with what that script leaves out: each test's speedup B / A with its 95 %
- * interval (lib/stats' stats_ratio_means: from each side's avg_ts,
+ * interval (lib/stats' stats_mean_ratio: from each side's avg_ts,
  * stddev_ts and repetitions).  Reads llama-bench's -o json, jsonl and csv
  * and report --bench's json and csv (docs/report.md, --compare-bench).
  * Part of the report's data layer; mdbench formats the table. */

@@ -10,6 +10,7 @@
 #include "rundata.h"
 #include "runpath.h"
 #include "slo.h"
+#include "verdict.h"
 
 static double t_of(const struct rd_run *r)
 {
@@ -23,7 +24,7 @@ static void level_of(struct rd_caplv *l, const struct rd_run *r)
 	memset(l, 0, sizeof *l);
 	l->users = (int)r->conc;
 	l->run = r;
-	l->st = slo_state_of(jget_str(gp, RJ_VERDICT));
+	l->st = verdict_slo_of(jget_str(gp, RJ_VERDICT));
 	l->worst = jget_str(gp, RJ_WORST);
 	l->value = l->bound = l->pct = NAN;
 	l->metric = -1;
@@ -91,13 +92,13 @@ static int by_users(const void *a, const void *b)
 /* Replays the search over the runs in the order they ran. */
 static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 {
-	struct cap_level cl[64] = {{0, SLO_UNDECIDED}};
+	struct cap_level cl[64] = {{0, VD_SLO_UNDECIDED}};
 	struct cap_step st;
 	int i, max = 1;
 
 	for (i = 0; i < n && i < 64; i++) {
 		cl[i].users = (int)runs[i]->conc;
-		cl[i].st = slo_state_of(
+		cl[i].st = verdict_slo_of(
 		    jget_path_str(runs[i]->doc, RP_GOODPUT_VERDICT));
 		if (cl[i].users > max)
 			max = cl[i].users;
@@ -109,9 +110,9 @@ static void answer(struct rd_capacity *c, struct rd_run **runs, int n)
 	c->undecided = st.undecided;
 	if (!c->finished) { /* what held and broke so far */
 		for (i = 0, c->holds = 0, c->breaks = 0; i < n && i < 64; i++) {
-			if (cl[i].st == SLO_HELD && cl[i].users > c->holds)
+			if (cl[i].st == VD_SLO_HELD && cl[i].users > c->holds)
 				c->holds = cl[i].users;
-			if (cl[i].st == SLO_BROKE &&
+			if (cl[i].st == VD_SLO_BROKE &&
 			    (!c->breaks || cl[i].users < c->breaks))
 				c->breaks = cl[i].users;
 		}
@@ -149,6 +150,13 @@ static int build(struct rd_capacity *c, struct rd_run **runs, int n)
 	return 0;
 }
 
+/* A level of a search of users: a rate search's levels (capacity
+ * --rate-step, open loops) are not shown here, nor anywhere else. */
+static int closed_level(const struct rd_run *r)
+{
+	return r->kind == RD_CAPACITY && jget_path(r->doc, RP_RATE) == NULL;
+}
+
 int rd_capacities(struct rd_group *g)
 {
 	struct rd_run **runs = calloc((size_t)g->n + 1, sizeof *runs);
@@ -159,7 +167,7 @@ int rd_capacities(struct rd_group *g)
 		return -1;
 	for (i = 0; i < g->n; i++) {
 		const char *id = g->runs[i]->rk.series;
-		if (g->runs[i]->kind != RD_CAPACITY)
+		if (!closed_level(g->runs[i]))
 			continue;
 		for (k = 0; k < g->ncap && strcmp(g->cap[k].id, id); k++)
 			;
@@ -173,7 +181,7 @@ int rd_capacities(struct rd_group *g)
 		g->cap[k].id = id;
 		g->ncap++;
 		for (n = 0, k = i; k < g->n; k++)
-			if (g->runs[k]->kind == RD_CAPACITY &&
+			if (closed_level(g->runs[k]) &&
 			    !strcmp(g->runs[k]->rk.series, id))
 				runs[n++] = g->runs[k];
 		if (build(&g->cap[g->ncap - 1], runs, n) != 0)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "slo.h"
+
 int decide_eligible(const struct rd_group *g)
 {
 	/* a group whose swap grew past RD_NOFIT_GB measured a machine
@@ -37,6 +39,56 @@ static const char *common_slo(const struct rd_group *const *c, int n)
 	for (k = 1; first && k < n && rd_capacity_of(c[k], first->slo); k++)
 		;
 	return first && k == n ? first->slo : NULL;
+}
+
+const struct rd_caplv *decide_cap_level(const struct rd_capacity *c, int u)
+{
+	for (int i = 0; c && i < c->n; i++)
+		if (c->lv[i].users == u)
+			return &c->lv[i];
+	return NULL;
+}
+
+/* Whether two levels' attainment intervals overlap. */
+static int overlap(const struct rd_caplv *x, const struct rd_caplv *y)
+{
+	return !(x->att_hi < y->att_lo || y->att_hi < x->att_lo);
+}
+
+int decide_cap_tied(const struct rd_capacity *a, const struct rd_capacity *b,
+		    int *at)
+{
+	int i, parted = 0;
+
+	*at = 0;
+	if (a->holds == b->holds)
+		return 1;
+	for (i = 0; i < a->n; i++) {
+		const struct rd_caplv *x = &a->lv[i];
+		const struct rd_caplv *y = decide_cap_level(b, x->users);
+		if (y == NULL || x->st == VD_SLO_UNDECIDED ||
+		    y->st == VD_SLO_UNDECIDED || x->st == y->st)
+			continue;
+		if (!overlap(x, y))
+			return 0; /* a level the data does tell apart */
+		if (!parted++)
+			*at = x->users; /* levels come by users, fewest first */
+	}
+	return parted > 0;
+}
+
+int decide_cap_both_held(const struct rd_capacity *a,
+			 const struct rd_capacity *b)
+{
+	int i, u = 0;
+
+	for (i = 0; i < a->n; i++) {
+		const struct rd_caplv *y = decide_cap_level(b, a->lv[i].users);
+		if (a->lv[i].st == VD_SLO_HELD && y && y->st == VD_SLO_HELD &&
+		    a->lv[i].users > u)
+			u = a->lv[i].users;
+	}
+	return u;
 }
 
 /* Users held, then the goodput in tokens/s at that level to order equals
@@ -121,6 +173,32 @@ static void rank(struct decide_pick *p, enum decide_use u,
 		p->over = NULL;
 }
 
+/* Several users by capacity: whether the best and the next are tied, and
+ * then the goodput in tokens/s at the most users both held picks, like for
+ * like (docs/report.md). */
+static void users_tie(struct decide_pick *p)
+{
+	const struct rd_capacity *a = rd_capacity_of(p->best, p->slo);
+	const struct rd_capacity *b = rd_capacity_of(p->next, p->slo);
+	const struct rd_caplv *x, *y;
+	const struct rd_group *t;
+	int u;
+
+	p->tie = decide_cap_tied(a, b, &p->tie_at);
+	u = p->tie ? decide_cap_both_held(a, b) : 0;
+	x = decide_cap_level(a, u);
+	y = decide_cap_level(b, u);
+	if (x == NULL || y == NULL || !isfinite(x->tps) || !isfinite(y->tps) ||
+	    x->tps == y->tps)
+		return; /* the users held, as ranked, decide */
+	p->tie_by = u;
+	if (y->tps > x->tps) {
+		t = p->best;
+		p->best = p->next;
+		p->next = t;
+	}
+}
+
 /* Picks among candidates (the groups of one model, or all). */
 static void choose(const struct rd_set *s, const struct rd_group *const *c,
 		   int n, struct decide_pick *p)
@@ -139,10 +217,7 @@ static void choose(const struct rd_set *s, const struct rd_group *const *c,
 		p[USE_INTERACTIVE].has_cmp = 1;
 	}
 	if (p[USE_USERS].slo && p[USE_USERS].next)
-		p[USE_USERS].tie =
-		    rd_capacity_of(p[USE_USERS].best, p[USE_USERS].slo)
-			->holds ==
-		    rd_capacity_of(p[USE_USERS].next, p[USE_USERS].slo)->holds;
+		users_tie(&p[USE_USERS]);
 	if (p[USE_MEMORY].next)
 		p[USE_MEMORY].tie = p[USE_MEMORY].next->sum.steady_gb.v <=
 				    p[USE_MEMORY].best->sum.steady_gb.v *

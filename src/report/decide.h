@@ -16,7 +16,8 @@ enum decide_use {
 	USE_MEMORY,	 /* memory-bound: the smallest steady-state memory */
 	USE_USERS,	 /* several users: the most users held at the service
 			  * level when every candidate has a capacity search
-			  * at the same objectives (make capacity); else the
+			  * at the same objectives (make capacity), ties broken
+			  * by goodput (decide_cap_tied); else the
 			  * highest aggregate TPS at the highest level every
 			  * candidate ran, one workload */
 	DECIDE_USES
@@ -29,7 +30,12 @@ struct decide_pick {
 	double level;	 /* several users: the users compared at */
 	const char *wl;	 /* several users: the workload compared on */
 	int tie;	 /* memory: within DECIDE_MEMORY_TIE; several
-			  * users by capacity: the same users held */
+			  * users by capacity: decide_cap_tied */
+	int tie_at;	 /* several users, tied: the level that parted
+			  * them (0: they hold as many) */
+	int tie_by;	 /* several users, tied: the most users both held,
+			  * whose goodput picked best (0: none, so the users
+			  * held did) */
 	const char *slo; /* several users by capacity: the objectives
 			  * (NULL: by aggregate TPS) */
 	const struct rd_group *over; /* the group that would have been the
@@ -60,6 +66,21 @@ int decide(const struct rd_set *s, int model_field, struct decision *d);
  * on for group g, or NULL. */
 const struct rd_capacity *decide_capacity(const struct rd_group *g,
 					  const char *slo);
+
+/* Whether two finished capacity searches at the same objectives are tied
+ * (docs/report.md): they hold as many users, or at every level both ran
+ * where one held and the other broke, the two attainments' 95 % intervals
+ * overlap, so the requests cannot tell them apart there.  Sets *at to the
+ * fewest users of such a level (0 when they hold as many). */
+int decide_cap_tied(const struct rd_capacity *a, const struct rd_capacity *b,
+		    int *at);
+
+/* The most users at which both searches ran a level that held, or 0. */
+int decide_cap_both_held(const struct rd_capacity *a,
+			 const struct rd_capacity *b);
+
+/* A search's level at users u, or NULL. */
+const struct rd_caplv *decide_cap_level(const struct rd_capacity *c, int u);
 
 /* The aggregate TPS of a group at users c of workload wl, or NAN. */
 double decide_agg_at(const struct rd_group *g, const char *wl, double c);

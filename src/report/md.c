@@ -127,3 +127,46 @@ void md_pct_fig(jw *w, const struct rd_fig *f, double p, double scale, int prec)
 	else
 		md_num(w, f->v * scale, prec);
 }
+
+/* Every column of t and each of its repetitions that is shown, in order:
+ * what to write for the header (0), the alignment row (1) or a row (2). */
+static void table_line(jw *w, const struct md_table *t, const void *row,
+		       int what)
+{
+	struct md_at at = {w, t->ctx, row, 0};
+
+	md_out(w, "|");
+	for (size_t c = 0; c < t->ncol; c++) {
+		const struct md_col *col = &t->col[c];
+		int n = col->repeat ? col->repeat(t->ctx) : 1;
+		for (at.k = 0; at.k < n; at.k++) {
+			struct md_at when = {w, t->ctx, NULL, at.k};
+			if (col->shown && !col->shown(&when))
+				continue;
+			if (what == 1) {
+				md_out(w, "%s|", col->align);
+				continue;
+			}
+			md_out(w, " ");
+			if (what == 2)
+				col->cell(&at);
+			else if (col->title)
+				md_out(w, "%s", col->title);
+			else
+				col->head(&when);
+			md_out(w, " |");
+		}
+	}
+	md_out(w, "\n");
+}
+
+void md_table_head(jw *w, const struct md_table *t)
+{
+	table_line(w, t, NULL, 0);
+	table_line(w, t, NULL, 1);
+}
+
+void md_table_row(jw *w, const struct md_table *t, const void *row)
+{
+	table_line(w, t, row, 2);
+}

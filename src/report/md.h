@@ -46,4 +46,51 @@ void md_mean(jw *w, const struct rd_mean *m, int prec);
 void md_pct_fig(jw *w, const struct rd_fig *f, double p, double scale,
 		int prec);
 
+/* ---- tables: a declared list of columns, written by one loop ---------- */
+
+/* What a cell is written from: the report, what every row of the table
+ * shares (its context), the row, and which repetition of its column it is
+ * (k, 0 unless the column repeats). */
+struct md_at {
+	jw *w;
+	const void *ctx;
+	const void *row; /* NULL when a title or shown() is asked */
+	int k;
+};
+
+/* A column of a table.  title: its header cell as written (NULL: head
+ * writes it); align: its cell of the alignment row ("---" left, "---:"
+ * right, llama-bench's "--:"); cell: writes a row's cell (the text
+ * between the bars); shown: whether it is in the table (NULL: always);
+ * repeat: how many columns it is (NULL: one), k from 0. */
+struct md_col {
+	const char *title;
+	const char *align;
+	void (*cell)(const struct md_at *at);
+	int (*shown)(const struct md_at *at);
+	int (*repeat)(const void *ctx);
+	void (*head)(const struct md_at *at);
+};
+
+/* The alignment rows' cells of a left- and a right-aligned column. */
+#define MD_LEFT "---"
+#define MD_RIGHT "---:"
+
+/* A table: its columns in order and the context its rows share. */
+struct md_table {
+	const struct md_col *col;
+	size_t ncol;
+	const void *ctx;
+};
+
+/* The table of an array of columns. */
+#define MD_TABLE(cols, context)                                                \
+	((struct md_table){(cols), sizeof(cols) / sizeof *(cols), (context)})
+
+/* Appends t's header and alignment rows: "| a | b |\n|---|---:|\n". */
+void md_table_head(jw *w, const struct md_table *t);
+
+/* Appends one row of t: "| cell | cell |\n". */
+void md_table_row(jw *w, const struct md_table *t, const void *row);
+
 #endif

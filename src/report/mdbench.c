@@ -28,61 +28,111 @@ void mdbench_params_text(char *b, size_t n, double p)
 		snprintf(b, n, "%.2f B", p / 1e9);
 }
 
-static void size_cell(jw *md, double bytes)
-{
-	char b[64];
+/* llama-bench's right-aligned column, in its own shape. */
+#define LB_RIGHT "--:"
 
-	mdbench_size_text(b, sizeof b, bytes);
-	md_out(md, " %s |", b);
+static const struct bd_row *row_of(const struct md_at *at)
+{
+	return at->row;
 }
 
-static void params_cell(jw *md, double p)
+static void c_model(const struct md_at *at)
+{
+	md_cell(at->w, row_of(at)->model, 60);
+}
+
+static void c_size(const struct md_at *at)
 {
 	char b[64];
 
-	mdbench_params_text(b, sizeof b, p);
-	md_out(md, " %s |", b);
+	mdbench_size_text(b, sizeof b, row_of(at)->size_bytes);
+	md_out(at->w, "%s", b);
+}
+
+static void c_params(const struct md_at *at)
+{
+	char b[64];
+
+	mdbench_params_text(b, sizeof b, row_of(at)->params);
+	md_out(at->w, "%s", b);
+}
+
+static void c_backend(const struct md_at *at)
+{
+	md_cell(at->w, row_of(at)->backend, 40);
+}
+
+static void c_threads(const struct md_at *at)
+{
+	if (row_of(at)->threads > 0)
+		md_out(at->w, "%ld", row_of(at)->threads);
+	else
+		md_out(at->w, "?");
+}
+
+static void c_test(const struct md_at *at)
+{
+	md_out(at->w, "%s%s", row_of(at)->test, row_of(at)->exact ? "" : " ⚠");
 }
 
 /* llama-bench's "t/s" cell: mean ± sd. */
 static void fig_cell(jw *md, const struct bd_fig *f)
 {
 	if (f->n > 0 && !isnan(f->mean))
-		md_out(md, " %.2f ± %.2f |", f->mean,
-		       isnan(f->sd) ? 0.0 : f->sd);
+		md_out(md, "%.2f ± %.2f", f->mean, isnan(f->sd) ? 0.0 : f->sd);
 	else
-		md_out(md, " – |");
+		md_out(md, "–");
 }
 
-static void row(jw *md, const struct bd_table *t, const struct bd_row *w)
+static void c_served(const struct md_at *at)
 {
-	md_out(md, "| ");
-	md_cell(md, w->model, 60);
-	md_out(md, " |");
-	size_cell(md, w->size_bytes);
-	params_cell(md, w->params);
-	md_out(md, " ");
-	md_cell(md, w->backend, 40);
-	md_out(md, " |");
-	if (w->threads > 0)
-		md_out(md, " %ld |", w->threads);
-	else
-		md_out(md, " ? |");
-	md_out(md, " %s%s |", w->test, w->exact ? "" : " ⚠");
-	fig_cell(md, &w->served);
-	fig_cell(md, &w->server);
-	if (t->has_lb) {
-		fig_cell(md, &w->inproc);
-		if (isnan(w->ratio))
-			md_out(md, " – |");
-		else
-			md_out(md, " %.2f |", w->ratio);
-	}
-	md_out(md, "\n");
+	fig_cell(at->w, &row_of(at)->served);
 }
+static void c_server(const struct md_at *at)
+{
+	fig_cell(at->w, &row_of(at)->server);
+}
+static void c_inproc(const struct md_at *at)
+{
+	fig_cell(at->w, &row_of(at)->inproc);
+}
+
+static void c_ratio(const struct md_at *at)
+{
+	if (isnan(row_of(at)->ratio))
+		md_out(at->w, "–");
+	else
+		md_out(at->w, "%.2f", row_of(at)->ratio);
+}
+
+/* llama-bench's own columns, when its JSON was given. */
+static int when_lb(const struct md_at *at)
+{
+	return ((const struct bd_table *)at->ctx)->has_lb;
+}
+
+static const struct md_col cols[] = {
+    {.title = "model", .align = MD_LEFT, .cell = c_model},
+    {.title = "size", .align = LB_RIGHT, .cell = c_size},
+    {.title = "params", .align = LB_RIGHT, .cell = c_params},
+    {.title = "backend", .align = MD_LEFT, .cell = c_backend},
+    {.title = "threads", .align = LB_RIGHT, .cell = c_threads},
+    {.title = "test", .align = LB_RIGHT, .cell = c_test},
+    {.title = "t/s", .align = LB_RIGHT, .cell = c_served},
+    {.title = "server t/s", .align = LB_RIGHT, .cell = c_server},
+    {.title = "llama-bench t/s",
+     .align = LB_RIGHT,
+     .cell = c_inproc,
+     .shown = when_lb},
+    {.title = "served / in-process",
+     .align = LB_RIGHT,
+     .cell = c_ratio,
+     .shown = when_lb},
+};
 
 void mdbench_write(jw *md, const struct bd_table *t, const char *chart)
 {
+	const struct md_table tab = MD_TABLE(cols, t);
 	int inexact = 0;
 
 	if (t->n == 0)
@@ -103,14 +153,9 @@ void mdbench_write(jw *md, const struct bd_table *t, const char *chart)
 		? " *llama-bench* is llama-bench's in-process figure of the "
 		  "same test, and *served / in-process* the ratio of the means."
 		: "");
-	md_out(md,
-	       "| model | size | params | backend | threads | test | t/s | "
-	       "server t/s |%s\n",
-	       t->has_lb ? " llama-bench t/s | served / in-process |" : "");
-	md_out(md, "|---|--:|--:|---|--:|--:|--:|--:|%s\n",
-	       t->has_lb ? "--:|--:|" : "");
+	md_table_head(md, &tab);
 	for (int i = 0; i < t->n; i++) {
-		row(md, t, &t->row[i]);
+		md_table_row(md, &tab, &t->row[i]);
 		inexact += !t->row[i].exact;
 	}
 	for (int i = 0; i < t->n && inexact; i++)
@@ -129,14 +174,77 @@ void mdbench_write(jw *md, const struct bd_table *t, const char *chart)
 		       t->has_lb ? " and in-process" : "", chart);
 }
 
+/* The --compare-bench table: a row per test in both files (a bc_row);
+ * its context names the two files. */
+struct cmp_ctx {
+	const char *a, *b;
+};
+
+static const struct bc_row *cmp_of(const struct md_at *at)
+{
+	return at->row;
+}
+
 /* A side's "mean ± sd" (sd "?" unknown). */
 static void ts_cell(jw *md, const struct bc_rec *r)
 {
 	if (isfinite(r->sd))
-		md_out(md, " %.2f ± %.2f |", r->avg, r->sd);
+		md_out(md, "%.2f ± %.2f", r->avg, r->sd);
 	else
-		md_out(md, " %.2f |", r->avg);
+		md_out(md, "%.2f", r->avg);
 }
+
+static void h_cmp_a(const struct md_at *at)
+{
+	md_out(at->w, "t/s ");
+	md_cell(at->w, ((const struct cmp_ctx *)at->ctx)->a, 80);
+}
+static void h_cmp_b(const struct md_at *at)
+{
+	md_out(at->w, "t/s ");
+	md_cell(at->w, ((const struct cmp_ctx *)at->ctx)->b, 80);
+}
+static void c_cmp_model(const struct md_at *at)
+{
+	md_cell(at->w, cmp_of(at)->model, 60);
+}
+static void c_cmp_test(const struct md_at *at)
+{
+	md_out(at->w, "%s", cmp_of(at)->test);
+}
+static void c_cmp_a(const struct md_at *at)
+{
+	ts_cell(at->w, &cmp_of(at)->a);
+}
+static void c_cmp_b(const struct md_at *at)
+{
+	ts_cell(at->w, &cmp_of(at)->b);
+}
+static void c_cmp_ratio(const struct md_at *at)
+{
+	if (isfinite(cmp_of(at)->s.ratio))
+		md_out(at->w, "%.2f", cmp_of(at)->s.ratio);
+	else
+		md_out(at->w, "–");
+}
+static void c_cmp_interval(const struct md_at *at)
+{
+	const struct stats_ratio *s = &cmp_of(at)->s;
+
+	if (isnan(s->lo))
+		md_out(at->w, "–");
+	else
+		md_out(at->w, "%.2f–%.2f", s->lo, s->hi);
+}
+
+static const struct md_col cmp_cols[] = {
+    {.title = "Model", .align = MD_LEFT, .cell = c_cmp_model},
+    {.title = "Test", .align = LB_RIGHT, .cell = c_cmp_test},
+    {.align = LB_RIGHT, .cell = c_cmp_a, .head = h_cmp_a},
+    {.align = LB_RIGHT, .cell = c_cmp_b, .head = h_cmp_b},
+    {.title = "Speedup", .align = LB_RIGHT, .cell = c_cmp_ratio},
+    {.title = "95 % interval", .align = LB_RIGHT, .cell = c_cmp_interval},
+};
 
 static void compare_notes(jw *md, const struct bc_table *t, const char *a,
 			  const char *b)
@@ -166,27 +274,11 @@ static void compare_notes(jw *md, const struct bc_table *t, const char *a,
 void mdbench_compare(jw *md, const struct bc_table *t, const char *a,
 		     const char *b)
 {
-	md_out(md, "| Model | Test | t/s ");
-	md_cell(md, a, 80);
-	md_out(md, " | t/s ");
-	md_cell(md, b, 80);
-	md_out(md, " | Speedup | 95 %% interval |\n"
-		   "|---|--:|--:|--:|--:|--:|\n");
-	for (int i = 0; i < t->n; i++) {
-		const struct bc_row *w = &t->row[i];
-		md_out(md, "| ");
-		md_cell(md, w->model, 60);
-		md_out(md, " | %s |", w->test);
-		ts_cell(md, &w->a);
-		ts_cell(md, &w->b);
-		if (isfinite(w->s.ratio))
-			md_out(md, " %.2f |", w->s.ratio);
-		else
-			md_out(md, " – |");
-		if (isnan(w->s.lo))
-			md_out(md, " – |\n");
-		else
-			md_out(md, " %.2f–%.2f |\n", w->s.lo, w->s.hi);
-	}
+	const struct cmp_ctx c = {a, b};
+	const struct md_table tab = MD_TABLE(cmp_cols, &c);
+
+	md_table_head(md, &tab);
+	for (int i = 0; i < t->n; i++)
+		md_table_row(md, &tab, &t->row[i]);
 	compare_notes(md, t, a, b);
 }

@@ -15,6 +15,8 @@
 #include "formats.h"
 #include "md.h"
 #include "mdquality.h"
+#include "runkind.h"
+#include "verdict.h"
 
 #define OUTPUT_CHARS 300
 #define QUALITY_MIN_CHECKED 10 /* outputs checked for a pass rate to count */
@@ -98,11 +100,27 @@ static void chart(const char *file, const char *alt)
 		    R->chart_fmt);
 }
 
+/* A pick whose runs slowed or ran throttled is still a pick, but its
+ * figures are not the machine's sustained speed: said beside it. */
+static void pick_drift(const struct rd_group *g)
+{
+	int f = g ? rd_group_drifted(g) : 0;
+
+	if (f == 0)
+		return;
+	out("; note: %s%s%s while it ran (Summary), so these figures are not "
+	    "its sustained speed",
+	    f & RD_SLOWED ? "its decode slowed" : "",
+	    f == (RD_SLOWED | RD_THROTTLED) ? " and " : "",
+	    f & RD_THROTTLED ? "its machine was throttled" : "");
+}
+
 /* The pick's quality after its figures, when any group was graded, and
  * the faster or smaller group passed over for it. */
 static void pick_quality(const struct rd_group *g, const struct decide_pick *p,
 			 const char *better)
 {
+	pick_drift(g);
 	if (g && mdq_measured(S))
 		mdq_beside(M, g);
 	if (p->over) {
@@ -152,7 +170,7 @@ static void say_interactive(const struct decide_pick *p)
 		    "below) has decode TPS on the common workload.\n");
 		return;
 	}
-	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == 0) {
+	if (p->has_cmp && !p->cmp.why_not && p->cmp.verdict == VD_TIE) {
 		cell(p->best->key, 120);
 		out(" and ");
 		cell(p->next->key, 120);
@@ -242,6 +260,43 @@ static void capacity_text(const struct rd_capacity *c)
 	}
 }
 
+/* One search's level in a tie: "held with attainment 100 % (84-100 %)". */
+static void tie_level(const struct rd_group *g, const char *slo, int u)
+{
+	const struct rd_caplv *l = decide_cap_level(rd_capacity_of(g, slo), u);
+
+	cell(g->key, 120);
+	out(" %s with attainment %.0f %% (%.0f-%.0f %%)",
+	    verdict_slo_name(l->st), 100 * l->att, 100 * l->att_lo,
+	    100 * l->att_hi);
+}
+
+/* Why two capacities tie, and what picked between them. */
+static void say_tie(const struct decide_pick *p)
+{
+	const struct rd_capacity *a = rd_capacity_of(p->best, p->slo);
+	const struct rd_capacity *b = rd_capacity_of(p->next, p->slo);
+
+	if (p->tie_at) {
+		out(": at %d user%s ", p->tie_at, p->tie_at == 1 ? "" : "s");
+		tie_level(p->best, p->slo, p->tie_at);
+		out(" and ");
+		tie_level(p->next, p->slo, p->tie_at);
+		out(", intervals that overlap");
+	} else {
+		out(": the same users held");
+	}
+	if (p->tie_by) {
+		out("; picked by goodput at %d user%s, the most both held "
+		    "(%.1f against %.1f tokens/s)",
+		    p->tie_by, p->tie_by == 1 ? "" : "s",
+		    decide_cap_level(a, p->tie_by)->tps,
+		    decide_cap_level(b, p->tie_by)->tps);
+	} else {
+		out("; picked by the users held");
+	}
+}
+
 static void say_users_capacity(const struct decide_pick *p)
 {
 	out("- **Several users** (at ");
@@ -252,10 +307,12 @@ static void say_users_capacity(const struct decide_pick *p)
 	capacity_text(rd_capacity_of(p->best, p->slo));
 	if (p->next) {
 		out("; ");
-		out(p->tie ? "tied with " : "ahead of ");
+		out(p->tie ? "a **tie** with " : "ahead of ");
 		cell(p->next->key, 120);
 		out(", which ");
 		capacity_text(rd_capacity_of(p->next, p->slo));
+		if (p->tie)
+			say_tie(p);
 	}
 	pick_quality(p->best, p, "ahead in users");
 }
@@ -347,7 +404,7 @@ static void say_failures(void)
 		int nofit = rd_group_nofit(gr);
 		for (i = 0; i < gr->n; i++)
 			leak |= gr->runs[i]->leak.judged &&
-				gr->runs[i]->leak.verdict == LEAK_SUSPECTED;
+				gr->runs[i]->leak.verdict == VD_LEAK_SUSPECTED;
 		if (!(er > 0) && !inc && !gr->sum.load_failed && !leak &&
 		    !nofit)
 			continue;
@@ -534,12 +591,12 @@ static void write_leaks(void)
 	for (i = 0; i < S->nruns; i++) {
 		const struct rd_run *r = &S->runs[i];
 		const struct rd_leak *lk = &r->leak;
-		enum formats_leak v = lk->verdict;
+		enum verdict_leak v = lk->verdict;
 		if (!lk->judged)
 			continue;
-		if (v != LEAK_SUSPECTED && v != LEAK_ERROR &&
-		    v != LEAK_INCONCLUSIVE) {
-			judged += v == LEAK_NONE;
+		if (v != VD_LEAK_SUSPECTED && v != VD_LEAK_ERROR &&
+		    v != VD_LEAK_INCONCLUSIVE) {
+			judged += v == VD_LEAK_NONE;
 			continue;
 		}
 		if (named++ == 0)
@@ -550,20 +607,21 @@ static void write_leaks(void)
 			    "docs/metrics.md):\n\n");
 		out("- ");
 		run_name(r);
-		if (v == LEAK_ERROR) {
+		if (v == VD_LEAK_ERROR) {
 			out(": no verdict: ");
 			cell(lk->error, 200);
 			out("\n");
 			continue;
 		}
-		out(": **%s**, ", formats_leak_name(v));
+		out(": **%s**, ", verdict_leak_name(v));
 		slope_cell(&lk->per_request);
 		out(" MB per request, ");
 		slope_cell(&lk->per_minute);
 		out(" MB per minute (r² ");
 		numcell(lk->r2, 2);
-		out(")%s\n",
-		    v != LEAK_INCONCLUSIVE ? "" : ": more requests would tell");
+		out(")%s\n", v != VD_LEAK_INCONCLUSIVE
+				 ? ""
+				 : ": more requests would tell");
 	}
 	if (named > 0)
 		out("\n");
@@ -577,9 +635,8 @@ static void write_leaks(void)
 /* The machine's memory in the Summary (rundata): wired at its peak,
  * compressed and swap by their growth. */
 #define NSYS 3
-static const char *const sys_head[NSYS] = {" wired GB (peak) |",
-					   " compressed GB (peak growth) |",
-					   " swap GB (peak growth) |"};
+static const char *const sys_head[NSYS] = {
+    "wired GB (peak)", "compressed GB (peak growth)", "swap GB (peak growth)"};
 
 static const struct rd_fig *sys_fig(const struct rd_summary *s, int k)
 {
@@ -632,6 +689,51 @@ static void write_nofit(void)
 		out("\n");
 }
 
+/* One run's sustained-speed and throttle flags, after its name. */
+static void drift_text(const struct rd_run *r, int f)
+{
+	const struct rd_drift *d = &r->drift;
+
+	if (f & RD_SLOWED) {
+		out(": decode slowed, its last third at %.2f× the first "
+		    "third's speed",
+		    d->ratio.v);
+		if (isfinite(d->ratio.lo))
+			out(" (95 %% CI %.2f–%.2f)", d->ratio.lo, d->ratio.hi);
+	}
+	if (d->throttled_share > 0)
+		out("%s the machine was throttled for %.0f %% of the run",
+		    f & RD_SLOWED ? ";" : ":", d->throttled_share * 100);
+	if (d->thermal_max >= THERMAL_SERIOUS)
+		out("%s the machine's thermal state reached %s",
+		    f & RD_SLOWED || d->throttled_share > 0 ? ";" : ":",
+		    formats_thermal_name(d->thermal_max));
+	out(".\n");
+}
+
+/* The runs that slowed as they ran or whose machine was throttled: their
+ * speed is not the machine's sustained speed (docs/metrics.md). */
+static void write_drift(void)
+{
+	int i, n = 0;
+
+	for (i = 0; i < S->nruns; i++) {
+		const struct rd_run *r = &S->runs[i];
+		int f = r->doc ? rd_drifted(r) : 0;
+		if (f == 0)
+			continue;
+		out("%s- ", n++ ? ""
+				: "**Slowed or throttled while it ran** "
+				  "(docs/metrics.md, Sustained speed; its "
+				  "figures are not the machine's sustained "
+				  "speed):\n\n");
+		run_name(r);
+		drift_text(r, f);
+	}
+	if (n > 0)
+		out("\n");
+}
+
 /* ---- the Summary table: a declared list of columns ---------------------- */
 
 /* What the Summary's optional columns depend on, found once per report. */
@@ -639,15 +741,25 @@ static struct {
 	int files, srv, any_ttfo, nsys, show[NSYS];
 } SUM;
 
-static void c_runs(const struct rd_summary *s, int k)
+/* The summary of the group a row is. */
+static const struct rd_summary *sum_of(const struct md_at *at)
 {
-	(void)k;
-	out("%d", s->runs);
+	return &((const struct rd_group *)at->row)->sum;
 }
 
-static void c_load(const struct rd_summary *s, int k)
+static void c_group(const struct md_at *at)
 {
-	(void)k;
+	group_cell(at->row);
+}
+static void c_runs(const struct md_at *at)
+{
+	out("%d", sum_of(at)->runs);
+}
+
+static void c_load(const struct md_at *at)
+{
+	const struct rd_summary *s = sum_of(at);
+
 	if (s->load_failed)
 		out("failed");
 	else
@@ -659,34 +771,31 @@ static void c_load(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_file(const struct rd_summary *s, int k)
+static void c_file(const struct md_at *at)
 {
-	(void)k;
-	gb(s->model_gb.v);
+	gb(sum_of(at)->model_gb.v);
 }
-static void c_steady(const struct rd_summary *s, int k)
+static void c_steady(const struct md_at *at)
 {
-	(void)k;
-	gb(s->steady_gb.v);
+	gb(sum_of(at)->steady_gb.v);
 }
-static void c_peak(const struct rd_summary *s, int k)
+static void c_peak(const struct md_at *at)
 {
-	(void)k;
-	gb(s->peak_gb.v);
+	gb(sum_of(at)->peak_gb.v);
 }
-static void c_sys(const struct rd_summary *s, int k)
+static void c_sys(const struct md_at *at)
 {
-	gb(sys_fig(s, k)->v);
+	gb(sys_fig(sum_of(at), at->k)->v);
 }
-static void c_decode(const struct rd_summary *s, int k)
+static void c_decode(const struct md_at *at)
 {
-	(void)k;
-	md_mean(M, &s->decode, 2);
+	md_mean(M, &sum_of(at)->decode, 2);
 }
 
-static void c_srv_decode(const struct rd_summary *s, int k)
+static void c_srv_decode(const struct md_at *at)
 {
-	(void)k;
+	const struct rd_summary *s = sum_of(at);
+
 	numcell(s->srv_decode.v, 2);
 	if (isfinite(s->srv_decode.v) && s->srv_decode.v > 0) {
 		out(" (");
@@ -695,9 +804,10 @@ static void c_srv_decode(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_ttft(const struct rd_summary *s, int k)
+static void c_ttft(const struct md_at *at)
 {
-	(void)k;
+	const struct rd_summary *s = sum_of(at);
+
 	numcell(s->ttft.v * 1e3, 1);
 	if (s->ttft_prompt) {
 		out(" (");
@@ -706,96 +816,88 @@ static void c_ttft(const struct rd_summary *s, int k)
 	}
 }
 
-static void c_ttfo(const struct rd_summary *s, int k)
+static void c_ttfo(const struct md_at *at)
 {
-	(void)k;
-	md_pct_fig(M, &s->ttfo_p50, 50, 1e3, 1);
+	md_pct_fig(M, &sum_of(at)->ttfo_p50, 50, 1e3, 1);
 }
 
-static void c_prefill(const struct rd_summary *s, int k)
+static void c_prefill(const struct md_at *at)
 {
-	(void)k;
+	const struct rd_summary *s = sum_of(at);
+
 	numcell(s->prefill.v, 1);
 	if (isfinite(s->prefill.v))
 		out(" (%.0f tok)", s->prefill_tokens);
 }
 
-static void c_tps_gb(const struct rd_summary *s, int k)
+static void c_tps_gb(const struct md_at *at)
 {
-	(void)k;
-	numcell(s->tps_per_gb.v, 3);
+	numcell(sum_of(at)->tps_per_gb.v, 3);
 }
-static void c_errors(const struct rd_summary *s, int k)
+static void c_errors(const struct md_at *at)
 {
-	(void)k;
-	md_pct(M, s->error_rate.v);
+	md_pct(M, sum_of(at)->error_rate.v);
 }
 
-static int when_files(int k)
+static int when_files(const struct md_at *at)
 {
-	(void)k;
+	(void)at;
 	return SUM.files;
 }
-static int when_sys(int k)
+static int when_sys(const struct md_at *at)
 {
-	return SUM.show[k];
+	return SUM.show[at->k];
 }
-static int when_srv(int k)
+static int when_srv(const struct md_at *at)
 {
-	(void)k;
+	(void)at;
 	return SUM.srv;
 }
-static int when_ttfo(int k)
+static int when_ttfo(const struct md_at *at)
 {
-	(void)k;
+	(void)at;
 	return SUM.any_ttfo;
 }
-
-/* A column: its title, when it is shown (NULL: always) and its cell; a
- * system column repeats once per figure (sys_head), k its index. */
-static const struct sum_col {
-	const char *title;
-	int repeat;
-	int (*shown)(int k);
-	void (*cell)(const struct rd_summary *s, int k);
-} sum_cols[] = {
-    {"runs", 1, NULL, c_runs},
-    {"load s", 1, NULL, c_load},
-    {"model file GB", 1, when_files, c_file},
-    {"memory GB", 1, NULL, c_steady},
-    {"largest peak GB", 1, NULL, c_peak},
-    {NULL, NSYS, when_sys, c_sys}, /* titles from sys_head */
-    {"decode TPS", 1, NULL, c_decode},
-    {"server's decode TPS (client / server)", 1, when_srv, c_srv_decode},
-    {"TTFT ms", 1, NULL, c_ttft},
-    {"TTFO p50 ms", 1, when_ttfo, c_ttfo},
-    {"prefill TPS", 1, NULL, c_prefill},
-    {"TPS/GB", 1, NULL, c_tps_gb},
-    {"errors", 1, NULL, c_errors},
-};
-#define NSUM_COLS (sizeof sum_cols / sizeof *sum_cols)
-
-/* The header, the alignment row, or (s) one group's row after its name:
- * every shown column, each cell after " | ". */
-static void sum_row(int what, const struct rd_summary *s)
+static int nsys(const void *ctx)
 {
-	for (size_t c = 0; c < NSUM_COLS; c++)
-		for (int k = 0; k < sum_cols[c].repeat; k++) {
-			if (sum_cols[c].shown && !sum_cols[c].shown(k))
-				continue;
-			if (what ==
-			    0) /* a system column's title carries its bars */
-				out("%s", sum_cols[c].title ? "" : sys_head[k]);
-			if (what == 0 && sum_cols[c].title)
-				out(" %s |", sum_cols[c].title);
-			else if (what == 1)
-				out("---:|");
-			else if (what == 2) {
-				out(" | ");
-				sum_cols[c].cell(s, k);
-			}
-		}
+	(void)ctx;
+	return NSYS;
 }
+static void sys_title(const struct md_at *at)
+{
+	out("%s", sys_head[at->k]);
+}
+
+/* The system columns repeat once per figure (sys_head), k its index. */
+static const struct md_col sum_cols[] = {
+    {.title = "group", .align = MD_LEFT, .cell = c_group},
+    {.title = "runs", .align = MD_RIGHT, .cell = c_runs},
+    {.title = "load s", .align = MD_RIGHT, .cell = c_load},
+    {.title = "model file GB",
+     .align = MD_RIGHT,
+     .cell = c_file,
+     .shown = when_files},
+    {.title = "memory GB", .align = MD_RIGHT, .cell = c_steady},
+    {.title = "largest peak GB", .align = MD_RIGHT, .cell = c_peak},
+    {.align = MD_RIGHT,
+     .cell = c_sys,
+     .shown = when_sys,
+     .repeat = nsys,
+     .head = sys_title},
+    {.title = "decode TPS", .align = MD_RIGHT, .cell = c_decode},
+    {.title = "server's decode TPS (client / server)",
+     .align = MD_RIGHT,
+     .cell = c_srv_decode,
+     .shown = when_srv},
+    {.title = "TTFT ms", .align = MD_RIGHT, .cell = c_ttft},
+    {.title = "TTFO p50 ms",
+     .align = MD_RIGHT,
+     .cell = c_ttfo,
+     .shown = when_ttfo},
+    {.title = "prefill TPS", .align = MD_RIGHT, .cell = c_prefill},
+    {.title = "TPS/GB", .align = MD_RIGHT, .cell = c_tps_gb},
+    {.title = "errors", .align = MD_RIGHT, .cell = c_errors},
+};
 
 static void summary_intro(void)
 {
@@ -854,6 +956,7 @@ static void summary_missing(void)
 
 static void write_summary(void)
 {
+	const struct md_table t = MD_TABLE(sum_cols, NULL);
 	int i;
 
 	memset(&SUM, 0, sizeof SUM);
@@ -864,23 +967,15 @@ static void write_summary(void)
 		SUM.srv |= S->g[i].sum.srv_decode.n > 0;
 	}
 	summary_intro();
-	out("| group |");
-	sum_row(0, NULL);
-	out("\n|---|");
-	sum_row(1, NULL);
-	out("\n");
-	for (i = 0; i < S->ng; i++) {
-		if (S->g[i].base == NULL)
-			continue; /* named below the table */
-		out("| ");
-		group_cell(&S->g[i]);
-		sum_row(2, &S->g[i].sum);
-		out(" |\n");
-	}
+	md_table_head(M, &t);
+	for (i = 0; i < S->ng; i++)
+		if (S->g[i].base) /* the others are named below the table */
+			md_table_row(M, &t, &S->g[i]);
 	out("\n");
 	summary_missing();
 	write_nofit();
 	write_leaks();
+	write_drift();
 	chart("decode_tps", "Decode speed by quantization");
 	chart("ttft", "Time to first token by quantization");
 	chart("tps_vs_memory", "Decode speed against steady-state memory");
@@ -893,72 +988,173 @@ static void write_summary(void)
 	}
 }
 
+/* ---- the tables of levels: Other workloads, Concurrency ----------------- */
+
+/* A row about a group: the group and what of it the row is. */
+struct grow {
+	const struct rd_group *g;
+	const struct rd_level *lv;  /* a level's row */
+	const struct rd_prompt *pp; /* a prompt's row */
+};
+
+static const struct rd_level *lv_of(const struct md_at *at)
+{
+	return ((const struct grow *)at->row)->lv;
+}
+
+static void c_grow_group(const struct md_at *at)
+{
+	group_cell(((const struct grow *)at->row)->g);
+}
+static void c_users(const struct md_at *at)
+{
+	if (lv_of(at)->conc > 0)
+		out("%.0f", lv_of(at)->conc);
+	else
+		out("open loop");
+}
+static void c_lv_runs(const struct md_at *at)
+{
+	out("%d", lv_of(at)->n);
+}
+static void c_lv_requests(const struct md_at *at)
+{
+	out("%zu", lv_of(at)->nreq);
+}
+static void c_lv_decode(const struct md_at *at)
+{
+	md_mean(M, &lv_of(at)->decode, 2);
+}
+static void c_lv_agg(const struct md_at *at)
+{
+	numcell(lv_of(at)->agg_tps.v, 2);
+}
+static void c_lv_per_request(const struct md_at *at)
+{
+	numcell(lv_of(at)->decode.mean, 2);
+}
+static void c_lv_scaling(const struct md_at *at)
+{
+	numcell(lv_of(at)->scaling, 2);
+}
+static void c_lv_efficiency(const struct md_at *at)
+{
+	numcell(lv_of(at)->efficiency, 2);
+}
+static void c_lv_ttft50(const struct md_at *at)
+{
+	md_pct_fig(M, &lv_of(at)->ttft_p50, 50, 1e3, 1);
+}
+static void c_lv_ttft95(const struct md_at *at)
+{
+	md_pct_fig(M, &lv_of(at)->ttft_p95, 95, 1e3, 1);
+}
+static void c_lv_e2e50(const struct md_at *at)
+{
+	md_pct_fig(M, &lv_of(at)->e2e_p50, 50, 1, 3);
+}
+static void c_lv_e2e95(const struct md_at *at)
+{
+	md_pct_fig(M, &lv_of(at)->e2e_p95, 95, 1, 3);
+}
+static void c_lv_e2e99(const struct md_at *at)
+{
+	md_pct_fig(M, &lv_of(at)->e2e_p99, 99, 1, 3);
+}
+static void c_lv_fairness(const struct md_at *at)
+{
+	numcell(lv_of(at)->fairness.v, 3);
+}
+static void c_lv_queue95(const struct md_at *at)
+{
+	md_pct_fig(M, &lv_of(at)->queue_p95, 95, 1e3, 1);
+}
+static void c_lv_errors(const struct md_at *at)
+{
+	md_pct(M, lv_of(at)->error_rate.v);
+}
+
+static const struct md_col other_cols[] = {
+    {.title = "group", .align = MD_LEFT, .cell = c_grow_group},
+    {.title = "users", .align = MD_RIGHT, .cell = c_users},
+    {.title = "runs", .align = MD_RIGHT, .cell = c_lv_runs},
+    {.title = "decode TPS", .align = MD_RIGHT, .cell = c_lv_decode},
+    {.title = "TTFT p50 ms", .align = MD_RIGHT, .cell = c_lv_ttft50},
+    {.title = "E2E p50 s", .align = MD_RIGHT, .cell = c_lv_e2e50},
+    {.title = "E2E p95 s", .align = MD_RIGHT, .cell = c_lv_e2e95},
+    {.title = "errors", .align = MD_RIGHT, .cell = c_lv_errors},
+};
+
+static const struct md_col conc_cols[] = {
+    {.title = "users", .align = MD_RIGHT, .cell = c_users},
+    {.title = "runs", .align = MD_RIGHT, .cell = c_lv_runs},
+    {.title = "requests", .align = MD_RIGHT, .cell = c_lv_requests},
+    {.title = "aggregate TPS", .align = MD_RIGHT, .cell = c_lv_agg},
+    {.title = "per-request TPS", .align = MD_RIGHT, .cell = c_lv_per_request},
+    {.title = "scaling", .align = MD_RIGHT, .cell = c_lv_scaling},
+    {.title = "efficiency", .align = MD_RIGHT, .cell = c_lv_efficiency},
+    {.title = "E2E p50 s", .align = MD_RIGHT, .cell = c_lv_e2e50},
+    {.title = "E2E p95 s", .align = MD_RIGHT, .cell = c_lv_e2e95},
+    {.title = "E2E p99 s", .align = MD_RIGHT, .cell = c_lv_e2e99},
+    {.title = "TTFT p95 ms", .align = MD_RIGHT, .cell = c_lv_ttft95},
+    {.title = "fairness", .align = MD_RIGHT, .cell = c_lv_fairness},
+    {.title = "queue p95 ms", .align = MD_RIGHT, .cell = c_lv_queue95},
+    {.title = "errors", .align = MD_RIGHT, .cell = c_lv_errors},
+};
+
+/* Whether workload wl of group g is the first of its key in the report:
+ * each other workload has one table, headed where it first appears. */
+static int first_of_key(int g, int w)
+{
+	const char *key = S->g[g].wl[w].key;
+
+	for (int k = 0; k <= g; k++)
+		for (int w2 = 0; w2 < (k == g ? w : S->g[k].nwl); w2++)
+			if (!strcmp(S->g[k].wl[w2].key, key))
+				return 0;
+	return 1;
+}
+
+/* One other workload's table: every group's levels of it. */
+static void other_table(const struct rd_wl *wl)
+{
+	const struct md_table t = MD_TABLE(other_cols, NULL);
+
+	out("### ");
+	cell(wl->name, 200);
+	out("\n\n");
+	md_table_head(M, &t);
+	for (int k = 0; k < S->ng; k++)
+		for (int w = 0; w < S->g[k].nwl; w++) {
+			const struct rd_wl *x = &S->g[k].wl[w];
+			if (strcmp(x->key, wl->key))
+				continue;
+			for (int l = 0; l < x->nlv; l++) {
+				struct grow row = {&S->g[k], &x->lv[l], NULL};
+				md_table_row(M, &t, &row);
+			}
+		}
+	out("\n");
+}
+
 /* The other closed-loop workloads at one user (coder prompts, mixed
  * lengths): a table each, never mixed into the Summary. */
 static void write_other_workloads(void)
 {
-	int g, w, k, done = 0;
+	int g, w, done = 0;
 
 	for (g = 0; g < S->ng; g++)
 		for (w = 0; w < S->g[g].nwl; w++) {
 			const struct rd_wl *wl = &S->g[g].wl[w];
-			int seen = 0;
 			if (wl->kind == RD_CONTEXT || wl->prompts == 0 ||
-			    !strcmp(wl->key, S->primary))
-				continue;
-			for (k = 0; k < g && !seen;
-			     k++) /* a table per workload, once */
-				for (int w2 = 0; w2 < S->g[k].nwl; w2++)
-					seen |= !strcmp(S->g[k].wl[w2].key,
-							wl->key);
-			for (int w2 = 0; w2 < w; w2++)
-				seen |= !strcmp(S->g[g].wl[w2].key, wl->key);
-			if (seen)
+			    !strcmp(wl->key, S->primary) || !first_of_key(g, w))
 				continue;
 			if (!done++)
 				out("## Other workloads\n\nEach compared only "
 				    "within itself: "
 				    "groups on the same prompts, output limit "
 				    "and settings.\n\n");
-			out("### ");
-			cell(wl->name, 200);
-			out("\n\n| group | users | runs | decode TPS | TTFT "
-			    "p50 ms | E2E p50 s "
-			    "| E2E p95 s | errors "
-			    "|\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
-			for (k = 0; k < S->ng; k++)
-				for (int w2 = 0; w2 < S->g[k].nwl; w2++) {
-					const struct rd_wl *x = &S->g[k].wl[w2];
-					if (strcmp(x->key, wl->key))
-						continue;
-					for (int l = 0; l < x->nlv; l++) {
-						const struct rd_level *lv =
-						    &x->lv[l];
-						out("| ");
-						group_cell(&S->g[k]);
-						if (lv->conc > 0)
-							out(" | %.0f | %d | ",
-							    lv->conc, lv->n);
-						else
-							out(" | open loop | %d "
-							    "| ",
-							    lv->n);
-						md_mean(M, &lv->decode, 2);
-						out(" | ");
-						md_pct_fig(M, &lv->ttft_p50, 50,
-							   1e3, 1);
-						out(" | ");
-						md_pct_fig(M, &lv->e2e_p50, 50,
-							   1, 3);
-						out(" | ");
-						md_pct_fig(M, &lv->e2e_p95, 95,
-							   1, 3);
-						out(" | ");
-						md_pct(M, lv->error_rate.v);
-						out(" |\n");
-					}
-				}
-			out("\n");
+			other_table(wl);
 		}
 }
 
@@ -989,86 +1185,69 @@ static struct rd_fig base_prompt(const struct rd_group *g, const char *prompt,
 	return rd_prompt_mean(g->base->runs, g->base->n, prompt, metric);
 }
 
+/* The Per prompt table: a row per prompt (the row is its name), a column
+ * per group. */
+static void c_prompt(const struct md_at *at)
+{
+	cell(at->row, 60);
+}
+static void c_prompt_group(const struct md_at *at)
+{
+	const struct rd_group *g = &S->g[at->k];
+
+	numcell(base_prompt(g, at->row, RD_DECODE).v, 1);
+	out(" / ");
+	numcell(base_prompt(g, at->row, RD_TTFT).v * 1e3, 0);
+}
+static int ngroups(const void *ctx)
+{
+	(void)ctx;
+	return S->ng;
+}
+static void group_title(const struct md_at *at)
+{
+	group_cell(&S->g[at->k]);
+}
+
+static const struct md_col prompt_cols[] = {
+    {.title = "prompt", .align = MD_LEFT, .cell = c_prompt},
+    {.align = MD_RIGHT,
+     .cell = c_prompt_group,
+     .repeat = ngroups,
+     .head = group_title},
+};
+
 static void write_per_prompt(void)
 {
+	const struct md_table t = MD_TABLE(prompt_cols, NULL);
 	const char *names[256];
-	int n = prompt_names(names, 256), i, g;
+	int n = prompt_names(names, 256), i;
 
 	if (n == 0)
 		return;
 	out("## Per prompt\n\nDecode TPS (mean) / TTFT (mean, ms) of each "
 	    "prompt of the "
-	    "Summary's workload, at the lowest concurrency.\n\n| prompt |");
-	for (g = 0; g < S->ng; g++) {
-		out(" ");
-		group_cell(&S->g[g]);
-		out(" |");
-	}
-	out("\n|---|");
-	for (g = 0; g < S->ng; g++)
-		out("---:|");
-	out("\n");
-	for (i = 0; i < n; i++) {
-		out("| ");
-		cell(names[i], 60);
-		out(" |");
-		for (g = 0; g < S->ng; g++) {
-			out(" ");
-			numcell(base_prompt(&S->g[g], names[i], RD_DECODE).v,
-				1);
-			out(" / ");
-			numcell(base_prompt(&S->g[g], names[i], RD_TTFT).v *
-				    1e3,
-				0);
-			out(" |");
-		}
-		out("\n");
-	}
+	    "Summary's workload, at the lowest concurrency.\n\n");
+	md_table_head(M, &t);
+	for (i = 0; i < n; i++)
+		md_table_row(M, &t, names[i]);
 	out("\n");
 }
 
 static void write_concurrency_wl(const struct rd_group *g,
 				 const struct rd_wl *w)
 {
+	const struct md_table t = MD_TABLE(conc_cols, NULL);
+
 	out("### ");
 	cell(g->key, 120);
 	out(" — ");
 	cell(w->name, 200);
-	out("\n\n| users | runs | requests | aggregate TPS | per-request TPS | "
-	    "scaling "
-	    "| efficiency | E2E p50 s | E2E p95 s | E2E p99 s | TTFT p95 ms | "
-	    "fairness "
-	    "| queue p95 ms | errors |\n"
-	    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-	    "---:|\n");
+	out("\n\n");
+	md_table_head(M, &t);
 	for (int i = 0; i < w->nlv; i++) {
-		const struct rd_level *l = &w->lv[i];
-		if (l->conc > 0)
-			out("| %.0f | %d | %zu | ", l->conc, l->n, l->nreq);
-		else
-			out("| open loop | %d | %zu | ", l->n, l->nreq);
-		numcell(l->agg_tps.v, 2);
-		out(" | ");
-		numcell(l->decode.mean, 2);
-		out(" | ");
-		numcell(l->scaling, 2);
-		out(" | ");
-		numcell(l->efficiency, 2);
-		out(" | ");
-		md_pct_fig(M, &l->e2e_p50, 50, 1, 3);
-		out(" | ");
-		md_pct_fig(M, &l->e2e_p95, 95, 1, 3);
-		out(" | ");
-		md_pct_fig(M, &l->e2e_p99, 99, 1, 3);
-		out(" | ");
-		md_pct_fig(M, &l->ttft_p95, 95, 1e3, 1);
-		out(" | ");
-		numcell(l->fairness.v, 3);
-		out(" | ");
-		md_pct_fig(M, &l->queue_p95, 95, 1e3, 1);
-		out(" | ");
-		md_pct(M, l->error_rate.v);
-		out(" |\n");
+		struct grow row = {g, &w->lv[i], NULL};
+		md_table_row(M, &t, &row);
 	}
 	out("\n");
 }
@@ -1111,8 +1290,46 @@ static void write_concurrency(void)
 		      "Aggregate and per-request throughput against users");
 }
 
+static const struct rd_prompt *pp_of(const struct md_at *at)
+{
+	return ((const struct grow *)at->row)->pp;
+}
+
+/* The Context length table: a row per prompt of a group's context run. */
+static void c_pp_name(const struct md_at *at)
+{
+	cell(pp_of(at)->name, 60);
+}
+static void c_pp_tokens(const struct md_at *at)
+{
+	numcell(pp_of(at)->prompt_tokens, 0);
+}
+static void c_pp_ttft(const struct md_at *at)
+{
+	numcell(rd_prompt_mean(lv_of(at)->runs, lv_of(at)->n, pp_of(at)->name,
+			       RD_TTFT)
+		    .v,
+		3);
+}
+static void c_pp_prefill(const struct md_at *at)
+{
+	numcell(rd_prompt_mean(lv_of(at)->runs, lv_of(at)->n, pp_of(at)->name,
+			       RD_PREFILL)
+		    .v,
+		1);
+}
+
+static const struct md_col context_cols[] = {
+    {.title = "group", .align = MD_LEFT, .cell = c_grow_group},
+    {.title = "prompt", .align = MD_LEFT, .cell = c_pp_name},
+    {.title = "prompt tokens", .align = MD_RIGHT, .cell = c_pp_tokens},
+    {.title = "TTFT mean s", .align = MD_RIGHT, .cell = c_pp_ttft},
+    {.title = "prefill TPS", .align = MD_RIGHT, .cell = c_pp_prefill},
+};
+
 static void write_context(void)
 {
+	const struct md_table t = MD_TABLE(context_cols, NULL);
 	int g, w, i, any = 0;
 
 	for (g = 0; g < S->ng; g++)
@@ -1121,35 +1338,18 @@ static void write_context(void)
 			const struct rd_level *l = &wl->lv[0];
 			if (wl->kind != RD_CONTEXT)
 				continue;
-			if (!any++)
+			if (!any++) {
 				out("## Context length\n\nTTFT and prefill "
 				    "speed against the "
 				    "prompt's length (prompt tokens as the "
 				    "server counted "
-				    "them), one user.\n\n| group | prompt | "
-				    "prompt tokens | "
-				    "TTFT mean s | prefill TPS "
-				    "|\n|---|---|---:|---:|---:|\n");
+				    "them), one user.\n\n");
+				md_table_head(M, &t);
+			}
 			for (i = 0; l->n > 0 && i < l->runs[0]->nprompt; i++) {
-				const struct rd_prompt *pp =
-				    &l->runs[0]->prompt[i];
-				out("| ");
-				group_cell(&S->g[g]);
-				out(" | ");
-				cell(pp->name, 60);
-				out(" | ");
-				numcell(pp->prompt_tokens, 0);
-				out(" | ");
-				numcell(rd_prompt_mean(l->runs, l->n, pp->name,
-						       RD_TTFT)
-					    .v,
-					3);
-				out(" | ");
-				numcell(rd_prompt_mean(l->runs, l->n, pp->name,
-						       RD_PREFILL)
-					    .v,
-					1);
-				out(" |\n");
+				struct grow row = {&S->g[g], l,
+						   &l->runs[0]->prompt[i]};
+				md_table_row(M, &t, &row);
 			}
 		}
 	if (any) {
@@ -1166,17 +1366,97 @@ static void ratio_cell(double r)
 		out("—");
 }
 
+/* The Mixed workload's table: a row per class (an rd_mixclass), each
+ * figure in the mix ([0]) beside alone ([1]). */
+static const struct rd_mixclass *mc_of(const struct md_at *at)
+{
+	return at->row;
+}
+static void c_mc_name(const struct md_at *at)
+{
+	cell(mc_of(at)->name, 60);
+}
+static void c_mc_tokens(const struct md_at *at)
+{
+	numcell(mc_of(at)->out_tokens, 0);
+}
+static void c_mc_ttft_mix(const struct md_at *at)
+{
+	numcell(mc_of(at)->ttft[0].v, 3);
+}
+static void c_mc_ttft_alone(const struct md_at *at)
+{
+	numcell(mc_of(at)->ttft[1].v, 3);
+}
+static void c_mc_ttft_ratio(const struct md_at *at)
+{
+	ratio_cell(mc_of(at)->ttft[0].v / mc_of(at)->ttft[1].v);
+}
+static void c_mc_e2e_mix(const struct md_at *at)
+{
+	numcell(mc_of(at)->e2e[0].v, 2);
+}
+static void c_mc_e2e_alone(const struct md_at *at)
+{
+	numcell(mc_of(at)->e2e[1].v, 2);
+}
+static void c_mc_e2e_ratio(const struct md_at *at)
+{
+	ratio_cell(mc_of(at)->e2e[0].v / mc_of(at)->e2e[1].v);
+}
+static void c_mc_tps_mix(const struct md_at *at)
+{
+	numcell(mc_of(at)->tps[0].v, 1);
+}
+static void c_mc_tps_alone(const struct md_at *at)
+{
+	numcell(mc_of(at)->tps[1].v, 1);
+}
+
+static const struct md_col mix_cols[] = {
+    {.title = "class", .align = MD_LEFT, .cell = c_mc_name},
+    {.title = "output tokens", .align = MD_RIGHT, .cell = c_mc_tokens},
+    {.title = "TTFT mix s", .align = MD_RIGHT, .cell = c_mc_ttft_mix},
+    {.title = "alone s", .align = MD_RIGHT, .cell = c_mc_ttft_alone},
+    {.title = "×", .align = MD_RIGHT, .cell = c_mc_ttft_ratio},
+    {.title = "E2E mix s", .align = MD_RIGHT, .cell = c_mc_e2e_mix},
+    {.title = "alone s", .align = MD_RIGHT, .cell = c_mc_e2e_alone},
+    {.title = "×", .align = MD_RIGHT, .cell = c_mc_e2e_ratio},
+    {.title = "per-request TPS mix", .align = MD_RIGHT, .cell = c_mc_tps_mix},
+    {.title = "alone", .align = MD_RIGHT, .cell = c_mc_tps_alone},
+};
+
+/* One mix of a group: whether its shortest class starves, then the table. */
+static void mix_table(const struct rd_group *g, const struct rd_mix *m)
+{
+	const struct md_table t = MD_TABLE(mix_cols, NULL);
+
+	out("### ");
+	cell(g->key, 120);
+	out(" · %.0f user%s\n\n", m->conc, m->conc == 1 ? "" : "s");
+	out("**The shortest class (");
+	cell(m->c[0].name, 60);
+	out(")%s** in the mix: TTFT ",
+	    m->starved ? " starves" : " does not starve");
+	ratio_cell(m->ttft_ratio);
+	out(", E2E ");
+	ratio_cell(m->e2e_ratio);
+	out(" its own alone.\n\n");
+	md_table_head(M, &t);
+	for (int i = 0; i < m->n; i++)
+		md_table_row(M, &t, &m->c[i]);
+	out("\n");
+}
+
 /* The mixed workload (make mixed): each class in the mix beside the same
  * class alone at the same users, and whether the shortest starves. */
 static void write_mixes(void)
 {
-	int g, k, i, any = 0;
+	int g, k, any = 0;
 
 	for (g = 0; g < S->ng; g++)
 		for (k = 0; k < S->g[g].nmix; k++) {
-			const struct rd_mix *m = &S->g[g].mix[k];
-			const struct rd_mixclass *s = &m->c[0];
-			if (m->n == 0)
+			if (S->g[g].mix[k].n == 0)
 				continue;
 			if (!any++)
 				out("## Mixed workload\n\nRequests of "
@@ -1191,60 +1471,80 @@ static void write_mixes(void)
 				    "class's requests; × is mix "
 				    "over alone.\n\n",
 				    RD_STARVED);
-			out("### ");
-			cell(S->g[g].key, 120);
-			out(" · %.0f user%s\n\n", m->conc,
-			    m->conc == 1 ? "" : "s");
-			out("**The shortest class (");
-			cell(s->name, 60);
-			out(")%s** in the mix: TTFT ",
-			    m->starved ? " starves" : " does not starve");
-			ratio_cell(m->ttft_ratio);
-			out(", E2E ");
-			ratio_cell(m->e2e_ratio);
-			out(" its own alone.\n\n| class | output tokens | TTFT "
-			    "mix s | alone s | × | "
-			    "E2E mix s | alone s | × | per-request TPS mix | "
-			    "alone |\n"
-			    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-			    "\n");
-			for (i = 0; i < m->n; i++) {
-				const struct rd_mixclass *c = &m->c[i];
-				out("| ");
-				cell(c->name, 60);
-				out(" | ");
-				numcell(c->out_tokens, 0);
-				out(" | ");
-				numcell(c->ttft[0].v, 3);
-				out(" | ");
-				numcell(c->ttft[1].v, 3);
-				out(" | ");
-				ratio_cell(c->ttft[0].v / c->ttft[1].v);
-				out(" | ");
-				numcell(c->e2e[0].v, 2);
-				out(" | ");
-				numcell(c->e2e[1].v, 2);
-				out(" | ");
-				ratio_cell(c->e2e[0].v / c->e2e[1].v);
-				out(" | ");
-				numcell(c->tps[0].v, 1);
-				out(" | ");
-				numcell(c->tps[1].v, 1);
-				out(" |\n");
-			}
-			out("\n");
+			mix_table(&S->g[g], &S->g[g].mix[k]);
 		}
+}
+
+/* The Load times table: a row per load (an rd_load). */
+static const struct rd_load *load_of(const struct md_at *at)
+{
+	return at->row;
+}
+static void c_load_rep(const struct md_at *at)
+{
+	out("%d", load_of(at)->rep);
+}
+static void c_load_cache(const struct md_at *at)
+{
+	out("%s", runkind_cache_str(load_of(at)->cache));
+}
+static void c_load_resident(const struct md_at *at)
+{
+	if (isfinite(load_of(at)->resident))
+		out("%.0f %%", load_of(at)->resident * 100);
+	else
+		out("—");
+}
+static void c_load_seconds(const struct md_at *at)
+{
+	if (load_of(at)->error) {
+		out("failed: ");
+		cell(load_of(at)->error, 120);
+	} else {
+		numcell(load_of(at)->seconds, 2);
+	}
+}
+static void c_load_server(const struct md_at *at)
+{
+	numcell(load_of(at)->server_s, 2);
+}
+
+static const struct md_col load_cols[] = {
+    {.title = "load", .align = MD_RIGHT, .cell = c_load_rep},
+    {.title = "page cache", .align = MD_LEFT, .cell = c_load_cache},
+    {.title = "file cached", .align = MD_RIGHT, .cell = c_load_resident},
+    {.title = "seconds", .align = MD_RIGHT, .cell = c_load_seconds},
+    {.title = "server's own s", .align = MD_RIGHT, .cell = c_load_server},
+};
+
+/* One series of a group: cold against warm, then every load. */
+static void load_table(const struct rd_group *g, const struct rd_loads *s)
+{
+	const struct md_table t = MD_TABLE(load_cols, NULL);
+
+	out("### ");
+	cell(g->key, 120);
+	out("\n\n");
+	if (isfinite(s->cold) && s->warm.n > 0)
+		out("Cold **%.2f s**, warm **%.2f s** (median "
+		    "of %zu): the page cache "
+		    "saves %.0f %% of a load.\n\n",
+		    s->cold, s->warm.v, s->warm.n,
+		    (1 - s->warm.v / s->cold) * 100);
+	md_table_head(M, &t);
+	for (int i = 0; i < s->n; i++)
+		md_table_row(M, &t, &s->l[i]);
+	out("\n");
 }
 
 /* Each series of loads (make load): every load's seconds, the server's
  * own figure, and the page cache's hold on the model file before it. */
 static void write_load_series(void)
 {
-	int g, k, i, any = 0;
+	int g, k, any = 0;
 
 	for (g = 0; g < S->ng; g++)
 		for (k = 0; k < S->g[g].nloads; k++) {
-			const struct rd_loads *s = &S->g[g].loads[k];
 			if (!any++)
 				out("## Load times\n\nThe model loaded again "
 				    "and again (make load): "
@@ -1259,37 +1559,7 @@ static void write_load_series(void)
 				    "before; unknown where the file was not "
 				    "named or the OS does not "
 				    "tell; docs/metrics.md).\n\n");
-			out("### ");
-			cell(S->g[g].key, 120);
-			out("\n\n");
-			if (isfinite(s->cold) && s->warm.n > 0)
-				out("Cold **%.2f s**, warm **%.2f s** (median "
-				    "of %zu): the page cache "
-				    "saves %.0f %% of a load.\n\n",
-				    s->cold, s->warm.v, s->warm.n,
-				    (1 - s->warm.v / s->cold) * 100);
-			out("| load | page cache | file cached | seconds | "
-			    "server's own s |\n"
-			    "|---:|---|---:|---:|---:|\n");
-			for (i = 0; i < s->n; i++) {
-				const struct rd_load *l = &s->l[i];
-				out("| %d | %s | ", l->rep, l->cache);
-				if (isfinite(l->resident))
-					out("%.0f %%", l->resident * 100);
-				else
-					out("—");
-				out(" | ");
-				if (l->error) {
-					out("failed: ");
-					cell(l->error, 120);
-				} else {
-					numcell(l->seconds, 2);
-				}
-				out(" | ");
-				numcell(l->server_s, 2);
-				out(" |\n");
-			}
-			out("\n");
+			load_table(&S->g[g], &S->g[g].loads[k]);
 		}
 }
 
@@ -1306,14 +1576,84 @@ static void depth_text(double d)
 		out("%.0f", d);
 }
 
+/* The Capacity table: a row per level searched (an rd_caplv). */
+static const struct rd_caplv *cl_of(const struct md_at *at)
+{
+	return at->row;
+}
+static void c_cl_users(const struct md_at *at)
+{
+	out("%d", cl_of(at)->users);
+}
+static void c_cl_verdict(const struct md_at *at)
+{
+	out("%s", verdict_slo_name(cl_of(at)->st));
+}
+static void c_cl_worst(const struct md_at *at)
+{
+	const struct rd_caplv *l = cl_of(at);
+
+	cell(l->st != VD_SLO_HELD && l->worst ? l->worst : "", 80);
+}
+static void c_cl_att(const struct md_at *at)
+{
+	out("%.0f %%", 100 * cl_of(at)->att);
+}
+static void c_cl_interval(const struct md_at *at)
+{
+	out("%.0f–%.0f %%", 100 * cl_of(at)->att_lo, 100 * cl_of(at)->att_hi);
+}
+static void c_cl_rate(const struct md_at *at)
+{
+	numcell(cl_of(at)->rate, 2);
+}
+static void c_cl_tps(const struct md_at *at)
+{
+	numcell(cl_of(at)->tps, 1);
+}
+static void c_cl_requests(const struct md_at *at)
+{
+	out("%ld", cl_of(at)->n);
+}
+
+static const struct md_col cap_cols[] = {
+    {.title = "users", .align = MD_RIGHT, .cell = c_cl_users},
+    {.title = "verdict", .align = MD_LEFT, .cell = c_cl_verdict},
+    {.title = "the objective that broke", .align = MD_LEFT, .cell = c_cl_worst},
+    {.title = "attainment", .align = MD_RIGHT, .cell = c_cl_att},
+    {.title = "95 % interval", .align = MD_RIGHT, .cell = c_cl_interval},
+    {.title = "goodput req/s", .align = MD_RIGHT, .cell = c_cl_rate},
+    {.title = "goodput tok/s", .align = MD_RIGHT, .cell = c_cl_tps},
+    {.title = "requests", .align = MD_RIGHT, .cell = c_cl_requests},
+};
+
+/* One capacity search of a group: its answer, then every level. */
+static void capacity_table(const struct rd_group *g,
+			   const struct rd_capacity *c)
+{
+	const struct md_table t = MD_TABLE(cap_cols, NULL);
+
+	out("### ");
+	cell(g->key, 120);
+	out("\n\nAt ");
+	cell(c->slo, 200);
+	out(": ");
+	capacity_text(c);
+	out("%s\n\n",
+	    c->finished ? "." : " (the search stopped before its answer).");
+	md_table_head(M, &t);
+	for (int i = 0; i < c->n; i++)
+		md_table_row(M, &t, &c->lv[i]);
+	out("\n");
+}
+
 /* Each capacity search (make capacity): the answer, then every level. */
 static void write_capacity(void)
 {
-	int g, k, i, any = 0;
+	int g, k, any = 0;
 
 	for (g = 0; g < S->ng; g++)
 		for (k = 0; k < S->g[g].ncap; k++) {
-			const struct rd_capacity *c = &S->g[g].cap[k];
 			if (!any++) {
 				out("## Capacity\n\nHow many concurrent users "
 				    "(closed loop) each "
@@ -1329,36 +1669,7 @@ static void write_capacity(void)
 				chart("capacity",
 				      "Attainment and goodput against users");
 			}
-			out("### ");
-			cell(S->g[g].key, 120);
-			out("\n\nAt ");
-			cell(c->slo, 200);
-			out(": ");
-			capacity_text(c);
-			out("%s\n\n",
-			    c->finished
-				? "."
-				: " (the search stopped before its answer).");
-			out("| users | verdict | the objective that broke | "
-			    "attainment | 95 %% interval "
-			    "| goodput req/s | goodput tok/s | requests |\n"
-			    "|---:|---|---|---:|---:|---:|---:|---:|\n");
-			for (i = 0; i < c->n; i++) {
-				const struct rd_caplv *l = &c->lv[i];
-				out("| %d | %s | ", l->users,
-				    slo_state_name((enum slo_state)l->st));
-				cell(l->st != SLO_HELD && l->worst ? l->worst
-								   : "",
-				     80);
-				out(" | %.0f %% | %.0f–%.0f %% | ",
-				    100 * l->att, 100 * l->att_lo,
-				    100 * l->att_hi);
-				numcell(l->rate, 2);
-				out(" | ");
-				numcell(l->tps, 1);
-				out(" | %ld |\n", l->n);
-			}
-			out("\n");
+			capacity_table(&S->g[g], &S->g[g].cap[k]);
 		}
 }
 
@@ -1397,28 +1708,82 @@ static void ladder_count_text(const struct rd_ladder *l)
 	out("\n\n");
 }
 
-static void ladder_rungs(const struct rd_ladder *l)
+/* The Context ladder's table: a row per rung (an rd_rung). */
+static const struct rd_rung *rung_of(const struct md_at *at)
 {
-	out("| depth | prompt tokens | requests ok | TTFT mean s | prefill TPS "
-	    "| decode TPS | peak memory GB |\n"
-	    "|---:|---:|---:|---:|---:|---:|---:|\n");
-	for (int i = 0; i < l->n; i++) {
-		const struct rd_rung *r = &l->r[i];
-		out("| ");
-		depth_text(r->depth);
-		out(" | ");
-		numcell(r->prompt_tokens.v, 0);
-		out("%s | %.0f of %.0f | ", r->exact == 0 ? " ⚠" : "",
-		    r->requests_ok, r->requests);
-		numcell(r->ttft.v, 3);
-		out(" | ");
-		numcell(r->prefill.v, 1);
-		out(" | ");
-		numcell(r->decode.v, 2);
-		out(" | ");
-		numcell(r->mem_gb, 2);
-		out(" |\n");
+	return at->row;
+}
+static void c_rung_depth(const struct md_at *at)
+{
+	depth_text(rung_of(at)->depth);
+}
+static void c_rung_tokens(const struct md_at *at)
+{
+	numcell(rung_of(at)->prompt_tokens.v, 0);
+	if (rung_of(at)->exact == 0)
+		out(" ⚠");
+}
+static void c_rung_ok(const struct md_at *at)
+{
+	out("%.0f of %.0f", rung_of(at)->requests_ok, rung_of(at)->requests);
+}
+static void c_rung_ttft(const struct md_at *at)
+{
+	numcell(rung_of(at)->ttft.v, 3);
+}
+static void c_rung_prefill(const struct md_at *at)
+{
+	numcell(rung_of(at)->prefill.v, 1);
+}
+static void c_rung_decode(const struct md_at *at)
+{
+	numcell(rung_of(at)->decode.v, 2);
+}
+static void c_rung_mem(const struct md_at *at)
+{
+	numcell(rung_of(at)->mem_gb, 2);
+}
+
+static const struct md_col rung_cols[] = {
+    {.title = "depth", .align = MD_RIGHT, .cell = c_rung_depth},
+    {.title = "prompt tokens", .align = MD_RIGHT, .cell = c_rung_tokens},
+    {.title = "requests ok", .align = MD_RIGHT, .cell = c_rung_ok},
+    {.title = "TTFT mean s", .align = MD_RIGHT, .cell = c_rung_ttft},
+    {.title = "prefill TPS", .align = MD_RIGHT, .cell = c_rung_prefill},
+    {.title = "decode TPS", .align = MD_RIGHT, .cell = c_rung_decode},
+    {.title = "peak memory GB", .align = MD_RIGHT, .cell = c_rung_mem},
+};
+
+/* One ladder of a group: the largest depth that worked and where it
+ * stopped, then every rung. */
+static void ladder_table(const struct rd_group *g, const struct rd_ladder *l)
+{
+	const struct md_table t = MD_TABLE(rung_cols, NULL);
+
+	out("### ");
+	cell(g->key, 120);
+	out("\n\n**Largest depth that worked: ");
+	depth_text(l->best);
+	out("** tokens of the model's advertised ");
+	depth_text(l->advertised);
+	if (isfinite(l->loaded) && l->loaded != l->advertised) {
+		out(" (loaded with ");
+		depth_text(l->loaded);
+		out(")");
 	}
+	if (l->stop) {
+		out(". Stopped at ");
+		depth_text(l->stop->depth);
+		out(": ");
+		cell(l->stop->why, 240);
+		out(".\n\n");
+	} else {
+		out("; every depth asked worked.\n\n");
+	}
+	ladder_count_text(l);
+	md_table_head(M, &t);
+	for (int i = 0; i < l->n; i++)
+		md_table_row(M, &t, &l->r[i]);
 	out("\n");
 }
 
@@ -1431,7 +1796,6 @@ static void write_ladders(void)
 
 	for (g = 0; g < S->ng; g++)
 		for (k = 0; k < S->g[g].nlad; k++) {
-			const struct rd_ladder *l = &S->g[g].lad[k];
 			if (!any++)
 				out("## Context ladder\n\nOne question after "
 				    "more and more tokens "
@@ -1443,28 +1807,7 @@ static void write_ladders(void)
 				    "tokens as the server "
 				    "counted them; memory is the peak while "
 				    "that depth ran.\n\n");
-			out("### ");
-			cell(S->g[g].key, 120);
-			out("\n\n**Largest depth that worked: ");
-			depth_text(l->best);
-			out("** tokens of the model's advertised ");
-			depth_text(l->advertised);
-			if (isfinite(l->loaded) && l->loaded != l->advertised) {
-				out(" (loaded with ");
-				depth_text(l->loaded);
-				out(")");
-			}
-			if (l->stop) {
-				out(". Stopped at ");
-				depth_text(l->stop->depth);
-				out(": ");
-				cell(l->stop->why, 240);
-				out(".\n\n");
-			} else {
-				out("; every depth asked worked.\n\n");
-			}
-			ladder_count_text(l);
-			ladder_rungs(l);
+			ladder_table(&S->g[g], &S->g[g].lad[k]);
 		}
 	if (any)
 		chart(
@@ -1498,7 +1841,7 @@ static void write_soaks(void)
 			out("memory was not sampled.\n");
 			continue;
 		}
-		out("**%s**", formats_leak_name(lk->verdict));
+		out("**%s**", verdict_leak_name(lk->verdict));
 		if (lk->error) {
 			out(": ");
 			cell(lk->error, 200);
@@ -1517,29 +1860,107 @@ static void write_soaks(void)
 	}
 }
 
-static void compare_row(const char *name, double b, double c, double scale,
-			int prec, const struct rd_cmp *x)
+/* A row of a Baseline table: a metric of the baseline (b) and of the
+ * candidate (c), scaled, and their paired comparison; x NULL for the
+ * steady-state memory, one figure per run (in GB, with no test). */
+struct base_row {
+	const char *name;
+	double b, c, scale;
+	int prec;
+	const struct rd_cmp *x;
+};
+
+static const struct base_row *br_of(const struct md_at *at)
 {
-	out("| %s | ", name);
-	numcell(b * scale, prec);
-	out(" | ");
-	numcell(c * scale, prec);
-	out(" | ");
-	ratio_text(x);
-	out(" | %s |\n", x->why_not || x->p_adj < 0 ? "untested"
-			 : x->verdict > 0	    ? "**better**"
-			 : x->verdict < 0	    ? "**worse**"
-						    : "tie");
+	return at->row;
+}
+static void c_br_name(const struct md_at *at)
+{
+	out("%s", br_of(at)->name);
+}
+static void br_fig(const struct base_row *r, double v)
+{
+	if (r->x)
+		numcell(v * r->scale, r->prec);
+	else
+		gb(v);
+}
+static void c_br_base(const struct md_at *at)
+{
+	br_fig(br_of(at), br_of(at)->b);
+}
+static void c_br_cand(const struct md_at *at)
+{
+	br_fig(br_of(at), br_of(at)->c);
+}
+static void c_br_ratio(const struct md_at *at)
+{
+	const struct base_row *r = br_of(at);
+
+	if (r->x) {
+		ratio_text(r->x);
+		return;
+	}
+	numcell(r->c / r->b, 2);
+	out("%s", isfinite(r->c / r->b) ? "×" : "");
+}
+/* The comparison's verdict, better or worse in bold; "untested" when it
+ * has none (not compared, too few pairs, or one figure per run). */
+static void c_br_verdict(const struct md_at *at)
+{
+	const struct rd_cmp *x = br_of(at)->x;
+
+	if (x == NULL)
+		out("one figure per run: untested");
+	else if (x->why_not || x->p_adj < 0)
+		out("untested");
+	else if (x->verdict == VD_TIE)
+		out("%s", verdict_cmp_name(x->verdict));
+	else
+		out("**%s**", verdict_cmp_name(x->verdict));
+}
+
+static const struct md_col base_cols[] = {
+    {.title = "metric", .align = MD_LEFT, .cell = c_br_name},
+    {.title = "baseline", .align = MD_RIGHT, .cell = c_br_base},
+    {.title = "candidate", .align = MD_RIGHT, .cell = c_br_cand},
+    {.title = "ratio (paired, geometric mean)",
+     .align = MD_LEFT,
+     .cell = c_br_ratio},
+    {.title = "verdict", .align = MD_LEFT, .cell = c_br_verdict},
+};
+
+/* Candidate c (the g-th group) against the baseline b. */
+static void baseline_table(int g, const struct rd_summary *b)
+{
+	const struct md_table t = MD_TABLE(base_cols, NULL);
+	const struct rd_summary *c = &S->g[g].sum;
+	const struct base_row rows[] = {
+	    {"decode TPS (mean)", b->decode.mean, c->decode.mean, 1, 2,
+	     &R->base_cmp[g][0]},
+	    {"TTFT ms (mean)", b->ttft_all.v, c->ttft_all.v, 1e3, 1,
+	     &R->base_cmp[g][1]},
+	    {"E2E s (mean)", b->e2e_all.v, c->e2e_all.v, 1, 3,
+	     &R->base_cmp[g][2]},
+	    {"memory GB (steady state)", b->steady_gb.v, c->steady_gb.v, 1, 2,
+	     NULL},
+	};
+
+	out("### ");
+	cell(S->g[g].key, 120);
+	out("\n\n");
+	md_table_head(M, &t);
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+		md_table_row(M, &t, &rows[i]);
+	out("\n");
 }
 
 static void write_baseline(void)
 {
-	const struct rd_summary *b;
 	int g;
 
 	if (R->baseline == NULL)
 		return;
-	b = &R->baseline->sum;
 	out("## Baseline vs candidates\n\nBaseline: **");
 	cell(R->baseline->key, 120);
 	out("**, on the Summary's workload. Ratio: candidate over baseline, "
@@ -1554,38 +1975,68 @@ static void write_baseline(void)
 	    "requests, "
 	    "where the slowest prompt weighs most; the ratio weighs every pair "
 	    "alike.\n\n");
-	for (g = 0; g < S->ng; g++) {
-		const struct rd_group *c = &S->g[g];
-		if (c == R->baseline)
-			continue;
-		out("### ");
-		cell(c->key, 120);
-		out("\n\n| metric | baseline | candidate | ratio (paired, "
-		    "geometric mean) | verdict |\n|---|---:|---:|---|---|\n");
-		compare_row("decode TPS (mean)", b->decode.mean,
-			    c->sum.decode.mean, 1, 2, &R->base_cmp[g][0]);
-		compare_row("TTFT ms (mean)", b->ttft_all.v, c->sum.ttft_all.v,
-			    1e3, 1, &R->base_cmp[g][1]);
-		compare_row("E2E s (mean)", b->e2e_all.v, c->sum.e2e_all.v, 1,
-			    3, &R->base_cmp[g][2]);
-		out("| memory GB (steady state) | ");
-		gb(b->steady_gb.v);
-		out(" | ");
-		gb(c->sum.steady_gb.v);
-		out(" | ");
-		numcell(c->sum.steady_gb.v / b->steady_gb.v, 2);
-		out("%s | one figure per run: untested |\n\n",
-		    isfinite(c->sum.steady_gb.v / b->steady_gb.v) ? "×" : "");
-	}
+	for (g = 0; g < S->ng; g++)
+		if (&S->g[g] != R->baseline)
+			baseline_table(g, &R->baseline->sum);
 }
 
 /* ---- outputs and runs ------------------------------------------------------
  */
 
+/* The Outputs table of a prompt: a row per group that has an output of it
+ * (a grow with its prompt). */
+static void c_out_tokens(const struct md_at *at)
+{
+	numcell(pp_of(at)->out_tokens, 0);
+}
+static void c_out_chars(const struct md_at *at)
+{
+	numcell(pp_of(at)->out_chars, 0);
+}
+static void c_out_expect(const struct md_at *at)
+{
+	if (pp_of(at)->has_quality)
+		out("%.0f / %.0f", pp_of(at)->passed, pp_of(at)->checked);
+	else
+		out("—");
+}
+static void c_out_text(const struct md_at *at)
+{
+	cell(pp_of(at)->out_text, OUTPUT_CHARS);
+}
+
+static const struct md_col output_cols[] = {
+    {.title = "group", .align = MD_LEFT, .cell = c_grow_group},
+    {.title = "tokens", .align = MD_RIGHT, .cell = c_out_tokens},
+    {.title = "chars", .align = MD_RIGHT, .cell = c_out_chars},
+    {.title = "expect", .align = MD_LEFT, .cell = c_out_expect},
+    {.title = "output", .align = MD_LEFT, .cell = c_out_text},
+};
+
+/* Prompt name's table: each group's first successful output of it. */
+static void output_table(const char *name)
+{
+	const struct md_table t = MD_TABLE(output_cols, NULL);
+
+	out("### ");
+	cell(name, 80);
+	out("\n\n");
+	md_table_head(M, &t);
+	for (int g = 0; g < S->ng; g++) {
+		struct grow row = {&S->g[g], NULL, NULL};
+		for (int r = 0;
+		     r < S->g[g].n && !(row.pp && row.pp->has_output); r++)
+			row.pp = rd_prompt_of(S->g[g].runs[r], name);
+		if (row.pp && row.pp->has_output)
+			md_table_row(M, &t, &row);
+	}
+	out("\n");
+}
+
 static void write_outputs(void)
 {
 	const char *names[256];
-	int n = prompt_names(names, 256), i, g, r;
+	int n = prompt_names(names, 256), i;
 
 	if (n == 0)
 		return;
@@ -1593,47 +2044,8 @@ static void write_outputs(void)
 	    "side "
 	    "(cut at %d bytes), to compare quality by eye.\n\n",
 	    OUTPUT_CHARS);
-	for (i = 0; i < n; i++) {
-		out("### ");
-		cell(names[i], 80);
-		out("\n\n| group | tokens | chars | expect | output "
-		    "|\n|---|---:|---:|---|---|\n");
-		for (g = 0; g < S->ng; g++) {
-			const struct rd_prompt *pp = NULL;
-			for (r = 0; r < S->g[g].n && !(pp && pp->has_output);
-			     r++)
-				pp = rd_prompt_of(S->g[g].runs[r], names[i]);
-			if (!(pp && pp->has_output))
-				continue;
-			out("| ");
-			group_cell(&S->g[g]);
-			out(" | ");
-			numcell(pp->out_tokens, 0);
-			out(" | ");
-			numcell(pp->out_chars, 0);
-			out(" | ");
-			if (pp->has_quality)
-				out("%.0f / %.0f", pp->passed, pp->checked);
-			else
-				out("—");
-			out(" | ");
-			cell(pp->out_text, OUTPUT_CHARS);
-			out(" |\n");
-		}
-		out("\n");
-	}
-}
-
-static void labels_cell(const struct rd_run *r)
-{
-	for (int k = 0; k < r->nlabel; k++) {
-		out("%s", k ? ", " : "");
-		cell(r->label[k].key, 40);
-		out("=");
-		cell(r->label[k].value, 60);
-	}
-	if (r->nlabel == 0)
-		out("—");
+	for (i = 0; i < n; i++)
+		output_table(names[i]);
 }
 
 /* A run file's path as the report's reader needs it: relative to the
@@ -1672,91 +2084,184 @@ static const char *shown_path(const char *path, char *buf, size_t n)
 	return buf;
 }
 
+/* The Plan outcomes table: a row per workload of an entry (an
+ * rd_outcome). */
+static const struct rd_outcome *oc_of(const struct md_at *at)
+{
+	return at->row;
+}
+static void c_oc_plan(const struct md_at *at)
+{
+	cell(oc_of(at)->plan, 64);
+}
+static void c_oc_entry(const struct md_at *at)
+{
+	cell(oc_of(at)->entry, 64);
+}
+static void c_oc_workload(const struct md_at *at)
+{
+	cell(oc_of(at)->workload, 48);
+}
+static void c_oc_outcome(const struct md_at *at)
+{
+	const struct rd_outcome *o = oc_of(at);
+
+	if (o->st == VD_OUT_OK) {
+		out("%s", verdict_outcome_name(o->st));
+		return;
+	}
+	if (o->st == VD_OUT_FAILED)
+		out("**%s** (exit %d)", verdict_outcome_name(o->st), o->exit);
+	else /* skipped, or a status this reader does not know: as written */
+		out("%s", o->status);
+	out("%s", o->why[0] ? ": " : "");
+	cell(o->why, 320);
+}
+
+static const struct md_col outcome_cols[] = {
+    {.title = "plan", .align = MD_LEFT, .cell = c_oc_plan},
+    {.title = "entry", .align = MD_LEFT, .cell = c_oc_entry},
+    {.title = "workload", .align = MD_LEFT, .cell = c_oc_workload},
+    {.title = "outcome", .align = MD_LEFT, .cell = c_oc_outcome},
+};
+
 /* make matrix's plans: every workload of every entry, what ran, what
  * failed and why (the outcomes files beside the runs). */
 static void write_plan_outcomes(void)
 {
+	const struct md_table t = MD_TABLE(outcome_cols, NULL);
 	int i, bad = 0;
 
 	if (S->nout == 0)
 		return;
 	for (i = 0; i < S->nout; i++)
-		bad += strcmp(S->out[i].status, "ok") != 0;
+		bad += S->out[i].st != VD_OUT_OK;
 	out("## Plan outcomes\n\nEvery workload of every entry as `make "
 	    "matrix` ran it: a "
 	    "workload that failed marks its entry, and the ones after it ran "
 	    "all the same "
 	    "(skipped only once the entry's own server had exited). %d of %d "
 	    "did not "
-	    "end well.\n\n| plan | entry | workload | outcome "
-	    "|\n|---|---|---|---|\n",
+	    "end well.\n\n",
 	    bad, S->nout);
-	for (i = 0; i < S->nout; i++) {
-		const struct rd_outcome *o = &S->out[i];
-		out("| ");
-		cell(o->plan, 64);
-		out(" | ");
-		cell(o->entry, 64);
-		out(" | ");
-		cell(o->workload, 48);
-		out(" | ");
-		if (!strcmp(o->status, "ok"))
-			out("ok");
-		else if (!strcmp(o->status, "failed"))
-			out("**failed** (exit %d)%s", o->exit,
-			    o->why[0] ? ": " : "");
-		else
-			out("%s%s", o->status, o->why[0] ? ": " : "");
-		if (strcmp(o->status, "ok") != 0)
-			cell(o->why, 320);
-		out(" |\n");
-	}
+	md_table_head(M, &t);
+	for (i = 0; i < S->nout; i++)
+		md_table_row(M, &t, &S->out[i]);
 	out("\n");
 }
 
-static void write_runs(void)
+/* The Runs table: a row per run file (an rd_run); a file that could not
+ * be read has its path and why, and "—" elsewhere. */
+static const struct rd_run *run_of(const struct md_at *at)
+{
+	return at->row;
+}
+/* Whether a run's row has figures; writes "—" when it has none. */
+static int run_read(const struct md_at *at)
+{
+	if (run_of(at)->doc == NULL)
+		out("—");
+	return run_of(at)->doc != NULL;
+}
+static void c_run_file(const struct md_at *at)
 {
 	char rel[PATH_MAX];
-	int i;
 
-	out("## Runs\n\n| file | group | workload | users | server | host | "
-	    "settings "
-	    "| requests | state | tokbench |\n"
-	    "|---|---|---|---:|---|---|---|---:|---|---|\n");
-	for (i = 0; i < S->nruns; i++) {
-		const struct rd_run *r = &S->runs[i];
-		out("| ");
-		cell(shown_path(r->path, rel, sizeof rel), 120);
-		out(" | ");
-		if (r->doc == NULL) {
-			out("— | — | — | — | — | — | — | skipped: ");
-			cell(r->why, 120);
-			out(" | — |\n");
-			continue;
-		}
-		cell(r->key, 120);
-		out(" | ");
-		cell(r->wl_name, 120);
-		out(" | %.0f | ", r->conc);
-		cell(r->server_kind, 30);
-		if (r->simulated)
-			out(" (simulated)");
-		out(" | ");
-		cell(r->host_os, 20);
-		out(" ");
-		cell(r->host_cpu, 60);
-		out(" | ");
-		labels_cell(r);
-		out(" | ");
-		numcell(r->req_ok, 0);
-		out("/");
-		numcell(r->req_measured, 0);
-		out(" | %s%s | ", r->incomplete ? "incomplete †" : "complete",
-		    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡"
-						      : "");
-		cell(r->tool_version, 60); /* the build that measured it */
-		out(" |\n");
+	cell(shown_path(run_of(at)->path, rel, sizeof rel), 120);
+}
+static void c_run_group(const struct md_at *at)
+{
+	if (run_read(at))
+		cell(run_of(at)->key, 120);
+}
+static void c_run_workload(const struct md_at *at)
+{
+	if (run_read(at))
+		cell(run_of(at)->wl_name, 120);
+}
+static void c_run_users(const struct md_at *at)
+{
+	if (run_read(at))
+		out("%.0f", run_of(at)->conc);
+}
+static void c_run_server(const struct md_at *at)
+{
+	if (!run_read(at))
+		return;
+	cell(run_of(at)->server_kind, 30);
+	if (run_of(at)->simulated)
+		out(" (simulated)");
+}
+static void c_run_host(const struct md_at *at)
+{
+	if (!run_read(at))
+		return;
+	cell(run_of(at)->host_os, 20);
+	out(" ");
+	cell(run_of(at)->host_cpu, 60);
+}
+static void c_run_labels(const struct md_at *at)
+{
+	const struct rd_run *r = run_of(at);
+
+	if (!run_read(at))
+		return;
+	for (int k = 0; k < r->nlabel; k++) {
+		out("%s", k ? ", " : "");
+		cell(r->label[k].key, 40);
+		out("=");
+		cell(r->label[k].value, 60);
 	}
+	if (r->nlabel == 0)
+		out("—");
+}
+static void c_run_requests(const struct md_at *at)
+{
+	if (!run_read(at))
+		return;
+	numcell(run_of(at)->req_ok, 0);
+	out("/");
+	numcell(run_of(at)->req_measured, 0);
+}
+static void c_run_state(const struct md_at *at)
+{
+	const struct rd_run *r = run_of(at);
+
+	if (r->doc == NULL) {
+		out("skipped: ");
+		cell(r->why, 120);
+		return;
+	}
+	out("%s%s", r->incomplete ? "incomplete †" : "complete",
+	    r->version < FMT_RUN_VERSION_FULL ? ", older format ‡" : "");
+}
+static void c_run_version(const struct md_at *at)
+{
+	if (run_read(at)) /* the build that measured it */
+		cell(run_of(at)->tool_version, 60);
+}
+
+static const struct md_col run_cols[] = {
+    {.title = "file", .align = MD_LEFT, .cell = c_run_file},
+    {.title = "group", .align = MD_LEFT, .cell = c_run_group},
+    {.title = "workload", .align = MD_LEFT, .cell = c_run_workload},
+    {.title = "users", .align = MD_RIGHT, .cell = c_run_users},
+    {.title = "server", .align = MD_LEFT, .cell = c_run_server},
+    {.title = "host", .align = MD_LEFT, .cell = c_run_host},
+    {.title = "settings", .align = MD_LEFT, .cell = c_run_labels},
+    {.title = "requests", .align = MD_RIGHT, .cell = c_run_requests},
+    {.title = "state", .align = MD_LEFT, .cell = c_run_state},
+    {.title = "tokbench", .align = MD_LEFT, .cell = c_run_version},
+};
+
+static void write_runs(void)
+{
+	const struct md_table t = MD_TABLE(run_cols, NULL);
+
+	out("## Runs\n\n");
+	md_table_head(M, &t);
+	for (int i = 0; i < S->nruns; i++)
+		md_table_row(M, &t, &S->runs[i]);
 	out("\n");
 }
 

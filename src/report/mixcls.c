@@ -9,6 +9,7 @@
 
 #include "jget.h"
 #include "mixcls.h"
+#include "runkind.h"
 #include "runpath.h"
 
 static struct rd_fig mean_of(const cJSON *pp, const char *metric)
@@ -109,10 +110,10 @@ static void cold_warm(struct rd_loads *s)
 
 	s->cold = NAN;
 	for (int i = 0; i < s->n; i++) {
-		if (!strcmp(s->l[i].cache, "warm") &&
+		if (s->l[i].cache == RK_CACHE_WARM &&
 		    isfinite(s->l[i].seconds) && nw < 100)
 			warm[nw++] = s->l[i].seconds;
-		if (!strcmp(s->l[i].cache, "cold") && isnan(s->cold))
+		if (s->l[i].cache == RK_CACHE_COLD && isnan(s->cold))
 			s->cold = s->l[i].seconds;
 	}
 	s->warm =
@@ -162,7 +163,7 @@ int rd_load_series(struct rd_group *g)
 				 ? jget_path_num(r->doc, RP_LOAD_SECONDS, NAN)
 				 : NAN;
 		l->server_s = jget_path_num(r->doc, RP_LOAD_SERVER_S, NAN);
-		l->cache = runkind_cache_str(r->rk.cache);
+		l->cache = r->rk.cache;
 		l->resident = r->rk.resident;
 	}
 	for (k = 0; k < g->nloads; k++) {

@@ -15,6 +15,7 @@
 
 #include "rundata.h"
 #include "runkind.h"
+#include "verdict.h"
 
 extern char **environ;
 
@@ -1085,7 +1086,7 @@ static void quality_csv(struct plot *p, const struct rd_set *s,
 		pt[k].py = (q[k].y - r[2]) / (r[3] - r[2]) * PA_H;
 		pt[k].len =
 		    columns(lab) +
-		    (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS ? 14 : 0);
+		    (s->g[q[k].g].qcmp.verdict == VD_Q_EXCEEDS ? 14 : 0);
 	}
 	place_labels(pt, n);
 	for (int m = 1; m <= nm; m++) {
@@ -1100,7 +1101,7 @@ static void quality_csv(struct plot *p, const struct rd_set *s,
 			if (q[k].model != m)
 				continue;
 			name_without(s, &s->g[q[k].g], fm, lab, sizeof lab);
-			if (s->g[q[k].g].qcmp.verdict == RD_Q_EXCEEDS)
+			if (s->g[q[k].g].qcmp.verdict == VD_Q_EXCEEDS)
 				strncat(lab, " (over budget)",
 					sizeof lab - strlen(lab) - 1);
 			fprintf(d, "%.6g,%.6g,", q[k].x, q[k].y);

@@ -9,6 +9,7 @@
 #include "rundata.h"
 #include "slo.h"
 #include "stats.h"
+#include "verdict.h"
 
 /* One item's graded answers in a group's workload. */
 struct item {
@@ -198,10 +199,29 @@ static int compare(const struct rd_set *s, struct rd_group *g)
 	if ((q->ref = reference(s, g, &q->why_not)) == NULL)
 		return 0;
 	if (q->ref == g) {
-		q->verdict = RD_Q_REFERENCE;
+		q->verdict = VD_Q_REFERENCE;
 		return 0;
 	}
 	return pair_items(g, q);
+}
+
+/* The budget's KL limit: a group whose mean KL from the run it was
+ * compared with is above RD_KL_BUDGET with 95 % confidence exceeds the
+ * budget.  Teacher-forced figures first; else the logprob estimate,
+ * which is at most the true KL, so over the limit is over it. */
+static void kl_verdict(struct rd_group *g)
+{
+	struct rd_qcmp *q = &g->qcmp;
+	const int tf = g->tfq_run != NULL;
+	double lo = tf ? g->tfq.kl_lo : g->lpq_run ? g->lpq.kl_lo : NAN;
+
+	if (q->verdict == VD_Q_REFERENCE || !(lo > RD_KL_BUDGET))
+		return;
+	q->kl_over = 1;
+	q->kl_tf = tf;
+	q->kl = tf ? g->tfq.kl : g->lpq.kl;
+	q->kl_lo = lo;
+	q->verdict = VD_Q_EXCEEDS;
 }
 
 /* Holm over every test of the set, then each verdict. */
@@ -224,11 +244,14 @@ static int verdicts(struct rd_set *s)
 			continue;
 		q->p_adj = adj[i];
 		if (q->p_adj < 0.05)
-			q->diff = q->cand_only > q->ref_only ? 1 : -1;
-		q->verdict = q->diff < 0 || q->drop > RD_QUALITY_BUDGET
-				 ? RD_Q_EXCEEDS
-				 : RD_Q_WITHIN;
+			q->diff =
+			    q->cand_only > q->ref_only ? VD_BETTER : VD_WORSE;
+		q->verdict = q->diff == VD_WORSE || q->drop > RD_QUALITY_BUDGET
+				 ? VD_Q_EXCEEDS
+				 : VD_Q_WITHIN;
 	}
+	for (int i = 0; i < s->ng; i++)
+		kl_verdict(&s->g[i]);
 	free(p);
 	free(adj);
 	return 0;
@@ -285,15 +308,31 @@ static void take_lpq(struct rd_group *g, const struct rd_run *r)
 	}
 }
 
+/* As take_agree, for teacher-forced quality (most positions). */
+static void take_tfq(struct rd_group *g, const struct rd_run *r)
+{
+	if (r->tfq.ev == RD_EV_TEACHER) {
+		g->tfq_runs++;
+		if (g->tfq_run == NULL || r->tfq.positions > g->tfq.positions) {
+			g->tfq = r->tfq;
+			g->tfq_run = r;
+		}
+	} else if (g->tfq_run == NULL && r->tfq.ev > g->tfq.ev) {
+		g->tfq = r->tfq;
+	}
+}
+
 void rd_agreement(struct rd_group *g)
 {
 	memset(&g->agree, 0, sizeof g->agree);
 	memset(&g->lpq, 0, sizeof g->lpq);
-	g->agree_run = g->lpq_run = NULL;
-	g->agree_runs = g->lpq_runs = 0;
+	memset(&g->tfq, 0, sizeof g->tfq);
+	g->agree_run = g->lpq_run = g->tfq_run = NULL;
+	g->agree_runs = g->lpq_runs = g->tfq_runs = 0;
 	for (int i = 0; i < g->n; i++) {
 		take_agree(g, g->runs[i]);
 		take_lpq(g, g->runs[i]);
+		take_tfq(g, g->runs[i]);
 	}
 }
 
@@ -319,5 +358,5 @@ int rd_quality(struct rd_set *s)
 
 int rd_quality_ok(const struct rd_group *g)
 {
-	return g->qcmp.verdict != RD_Q_EXCEEDS;
+	return g->qcmp.verdict != VD_Q_EXCEEDS;
 }

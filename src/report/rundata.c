@@ -19,6 +19,7 @@
 #include "quant.h"
 #include "runjson.h"
 #include "runpath.h"
+#include "verdict.h"
 
 static double num(const cJSON *o, const char *path)
 {
@@ -302,10 +303,12 @@ static int add_outcome(struct rd_set *s, const char *line)
 	}
 	s->out = grown;
 	o = &s->out[s->nout++];
+	memset(o, 0, sizeof *o); /* a field the line lacks stays empty */
 	jget_copy(o->plan, sizeof o->plan, j, "plan");
 	jget_copy(o->entry, sizeof o->entry, j, "entry");
 	jget_copy(o->workload, sizeof o->workload, j, "workload");
 	jget_copy(o->status, sizeof o->status, j, "status");
+	o->st = verdict_outcome_of(jget_str(j, "status"));
 	jget_copy(o->why, sizeof o->why, j, "why");
 	o->exit = (int)jget_num(j, "exit", 0);
 	cJSON_Delete(j);
@@ -434,6 +437,26 @@ int rd_nofit(const struct rd_run *r)
 int rd_group_nofit(const struct rd_group *g)
 {
 	return nofit_gb(g->sum.swap_gb.v);
+}
+
+int rd_drifted(const struct rd_run *r)
+{
+	const struct rd_drift *d = &r->drift;
+	int f = d->verdict == VD_SUS_SLOWED ? RD_SLOWED : 0;
+
+	if (d->throttled_share > 0 || d->thermal_max >= THERMAL_SERIOUS)
+		f |= RD_THROTTLED;
+	return f;
+}
+
+int rd_group_drifted(const struct rd_group *g)
+{
+	int f = 0;
+
+	for (int i = 0; i < g->n; i++)
+		if (g->runs[i]->doc != NULL)
+			f |= rd_drifted(g->runs[i]);
+	return f;
 }
 
 /* The mean of a statistics object's means over runs, weighted by their n. */
@@ -1105,12 +1128,13 @@ void rd_holm(struct rd_cmp *const *c, size_t n)
 	for (i = 0; i < n; i++) {
 		struct rd_cmp *x = c[i];
 		x->p_adj = p && adj ? adj[i] : (x->r.p >= 0 ? 1 : -1);
-		x->verdict = 0;
+		x->verdict = VD_TIE;
 		if (x->p_adj >= 0 && x->p_adj < 0.05 &&
 		    (x->r.lo > 1 || x->r.hi < 1) &&
 		    fabs(x->r.ratio - 1) >= RD_TIE_MARGIN)
-			x->verdict =
-			    (x->r.ratio > 1) == x->higher_better ? 1 : -1;
+			x->verdict = (x->r.ratio > 1) == x->higher_better
+					 ? VD_BETTER
+					 : VD_WORSE;
 	}
 	free(p);
 	free(adj);

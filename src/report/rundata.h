@@ -8,7 +8,7 @@
 
 #include <stddef.h>
 
-#include "formats.h"
+#include "verdict.h"
 #include "runkind.h"
 #include "stats.h"
 
@@ -72,11 +72,21 @@ struct rd_slope {
 /* agg's leak check of a run (docs/metrics.md). */
 struct rd_leak {
 	int judged; /* 0: no verdict (memory was not sampled) */
-	enum formats_leak
-	    verdict;	   /* LEAK_OTHER: a verdict this reader does not know */
+	enum verdict_leak
+	    verdict; /* VD_LEAK_OTHER: a verdict this reader does not know */
 	const char *error; /* why there is no verdict, or NULL */
 	struct rd_slope per_request, per_minute; /* MB */
 	double r2;
+};
+
+/* Whether a run kept its speed (docs/metrics.md, Sustained speed) and
+ * whether its machine ran throttled (Power and heat). */
+struct rd_drift {
+	enum verdict_sustain
+	    verdict;		/* VD_SUS_UNKNOWN also when the run has none */
+	struct rd_slope ratio;	/* last third over first; NAN unknown */
+	double throttled_share; /* NAN unknown */
+	int thermal_max;	/* enum formats_thermal, or -1 */
 };
 
 /* A sample of a run's memory timeline; NAN where not a number. */
@@ -97,6 +107,8 @@ enum rd_evidence {
 	RD_EV_NONE,	/* agg found nothing to compare; why says why */
 	RD_EV_GREEDY,	/* greedy agreement from the output texts */
 	RD_EV_LOGPROBS, /* the server's token logprobs */
+	RD_EV_TEACHER,	/* teacher-forced: every position of the
+			 * reference's output (gen --teacher-force) */
 	RD_EV_OTHER	/* a level this reader does not know */
 };
 
@@ -119,6 +131,16 @@ struct rd_lpq {
 	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats): mean, interval, p99 */
 	double fd_median;		 /* first divergence, median */
 	int diverged;
+};
+
+/* quality.teacher_forced of a run; NAN where not given. */
+struct rd_tfq {
+	enum rd_evidence ev; /* RD_EV_TEACHER: the figures below are there */
+	const char *why;     /* RD_EV_NONE: agg's reason, or NULL */
+	int prompts, positions, exact, tie;
+	double kl, kl_lo, kl_hi, kl_p99; /* KL (nats), 95 % interval */
+	double same, same_lo, same_hi;	 /* same top-1, Wilson */
+	double dppl, dppl_lo, dppl_hi;	 /* Δ perplexity; NAN: none */
 };
 
 /* One run file.  Its strings are owned by its document. */
@@ -159,8 +181,10 @@ struct rd_run {
 	struct rd_span *span; /* its requests in flight (per_request only) */
 	size_t nspan;
 	struct rd_leak leak;
+	struct rd_drift drift;
 	struct rd_agree agree; /* quality.agreement */
 	struct rd_lpq lpq;     /* quality.logprobs */
+	struct rd_tfq tfq;     /* quality.teacher_forced */
 };
 
 /* The prompt of run r named name, or NULL. */
@@ -294,13 +318,13 @@ struct rd_mix {
 
 /* One load of a series (make load). */
 struct rd_load {
-	int rep;	   /* 1, 2, ... */
-	double seconds;	   /* the client's; NAN when it failed */
-	double server_s;   /* the server's own; NAN when not told */
-	const char *cache; /* cold, warm, partial, unknown */
-	double resident;   /* the model file's share in the page cache
-			    * before it; NAN unknown */
-	const char *error; /* a failed load's message, else NULL */
+	int rep;	     /* 1, 2, ... */
+	double seconds;	     /* the client's; NAN when it failed */
+	double server_s;     /* the server's own; NAN when not told */
+	enum rk_cache cache; /* cold, warm, partial, unknown */
+	double resident;     /* the model file's share in the page cache
+			      * before it; NAN unknown */
+	const char *error;   /* a failed load's message, else NULL */
 };
 
 struct rd_loads {
@@ -316,7 +340,7 @@ struct rd_loads {
 struct rd_caplv {
 	int users;
 	const struct rd_run *run;
-	int st;		   /* enum slo_state: held, broke, undecided */
+	enum verdict_slo st;
 	const char *worst; /* the objective that broke it (or undecided) */
 	double value, bound, pct;   /* that objective's percentile and bound */
 	int metric;		    /* its enum slo_metric; -1 unknown */
@@ -346,6 +370,14 @@ struct rd_capacity {
 /* Whether the machine's swap grew by more than RD_NOFIT_GB during run r. */
 int rd_nofit(const struct rd_run *r);
 
+/* How a run's speed may not be its machine's sustained speed: RD_SLOWED
+ * when agg found it slowed, RD_THROTTLED when its machine said it was
+ * throttled for part of it or reached a serious or critical thermal
+ * state (docs/metrics.md, Sustained speed); 0 when neither. */
+#define RD_SLOWED 1
+#define RD_THROTTLED 2
+int rd_drifted(const struct rd_run *r);
+
 /* A class whose TTFT or E2E in the mix is this many times its own alone
  * starves (docs/metrics.md). */
 #define RD_STARVED 1.5
@@ -360,14 +392,6 @@ struct rd_graded {
 	double acc, lo, hi; /* correct / checked, its 95 % Wilson interval */
 };
 
-/* A candidate's quality against its model's reference. */
-enum rd_qverdict {
-	RD_Q_UNMEASURED, /* not compared: rd_qcmp.why_not says why */
-	RD_Q_REFERENCE,	 /* it is the reference */
-	RD_Q_WITHIN,	 /* within RD_QUALITY_BUDGET */
-	RD_Q_EXCEEDS	 /* beyond it: never picked (lib/decide) */
-};
-
 /* The quality budget (docs/metrics.md, Quality budget): a candidate is
  * within it when its graded accuracy is not significantly below its
  * reference's (exact McNemar, Holm-adjusted p >= 0.05, or the candidate
@@ -376,6 +400,17 @@ enum rd_qverdict {
  * user of the model meets within a day's use; docs/metrics.md says why
  * not less (what the graded set can resolve) and not more. */
 #define RD_QUALITY_BUDGET 5.0
+
+/* The quality budget's second limit (docs/metrics.md, Quality budget): a
+ * candidate whose mean KL divergence from the run it was compared with
+ * (teacher-forced, else the logprob estimate, a lower bound) is above
+ * this many nats with 95 % confidence exceeds the budget, whatever its
+ * graded answers.  Fixed from llama.cpp's published scoreboard
+ * (tools/perplexity/README.md, LLaMA 3 8B against F16) before any
+ * measurement here: Q4_K_M 0.031, Q3_K_M 0.102, Q2_K 0.445 nats; 0.05 lets
+ * the common Q4_K_M through and stops the Q3 level, where its same top-1
+ * falls below 90 %. */
+#define RD_KL_BUDGET 0.05
 
 /* A group's graded answers paired with its model's reference's, item by
  * item, on the reference's graded workload; an item's answer is its
@@ -387,11 +422,14 @@ struct rd_qcmp {
 	int ref_only;		    /* right in the reference only */
 	int cand_only;		    /* right in the candidate only */
 	double ref_acc, cand_acc;   /* over the paired items (0..1) */
-	double drop;	 /* (ref_acc - cand_acc) in points; < 0: better */
-	double p, p_adj; /* McNemar's exact p; Holm's over the set's
-			  * quality tests; -1 untested */
-	int diff;	 /* +1 significantly better, -1 worse, 0 tie */
-	enum rd_qverdict verdict;
+	double drop;	       /* (ref_acc - cand_acc) in points; < 0: better */
+	double p, p_adj;       /* McNemar's exact p; Holm's over the set's
+				* quality tests; -1 untested */
+	enum verdict_cmp diff; /* McNemar after Holm: better, worse, tie */
+	enum verdict_quality verdict;
+	int kl_over;	  /* over RD_KL_BUDGET: the verdict is VD_Q_EXCEEDS */
+	int kl_tf;	  /* that KL is teacher-forced (else logprobs) */
+	double kl, kl_lo; /* that KL's mean and its interval's lower end */
 };
 
 struct rd_group {
@@ -423,12 +461,16 @@ struct rd_group {
 	struct rd_lpq lpq;
 	const struct rd_run *lpq_run;
 	int lpq_runs;
+	struct rd_tfq tfq; /* teacher-forced: the run with most positions */
+	const struct rd_run *tfq_run;
+	int tfq_runs;
 };
 
 /* One workload of a plan entry as make matrix ran it, from a results
  * directory's *.outcomes.ndjson (docs/workflows.md). */
 struct rd_outcome {
 	char plan[64], entry[64], workload[48], status[16], why[320];
+	enum verdict_outcome st; /* status read; VD_OUT_OTHER: shown as is */
 	int exit;
 };
 
@@ -545,8 +587,8 @@ struct rd_cmp {
 	int by_prompt;	      /* a run had no per_request: its prompts'
 			       * means were paired instead of requests */
 	int higher_better;
-	const char *why_not; /* non-NULL: not compared, and why */
-	int verdict;	     /* +1 better, -1 worse, 0 tie (after rd_holm) */
+	const char *why_not;	  /* non-NULL: not compared, and why */
+	enum verdict_cmp verdict; /* after rd_holm */
 };
 
 /* Compares groups a and b on their runs of workload wl at users c, paired
@@ -589,12 +631,16 @@ int rd_quality(struct rd_set *s);
 void rd_agreement(struct rd_group *g);
 
 /* Whether a group may be picked as far as quality goes: its verdict is
- * not RD_Q_EXCEEDS (not measured may be picked, and is said so). */
+ * not VD_Q_EXCEEDS (not measured may be picked, and is said so). */
 int rd_quality_ok(const struct rd_group *g);
 
 /* Whether the machine's swap grew past RD_NOFIT_GB during a group's
  * Summary runs (their largest growth): such a group is never the report's
  * answer. */
 int rd_group_nofit(const struct rd_group *g);
+
+/* rd_drifted of a group's runs, or-ed together: such a group may still be
+ * picked, but never without saying so. */
+int rd_group_drifted(const struct rd_group *g);
 
 #endif

@@ -10,8 +10,10 @@
 #include <cJSON.h>
 
 #include "jget.h"
+#include "formats.h"
 #include "rundata.h"
 #include "runpath.h"
+#include "verdict.h"
 
 /* Room for the members of the object or array at path (at least one). */
 static void *room(const cJSON *d, const char *path, size_t size, size_t extra)
@@ -163,11 +165,25 @@ static void leak(struct rd_run *r)
 	struct rd_leak *l = &r->leak;
 
 	l->judged = jget_str(lk, RJ_VERDICT) != NULL;
-	l->verdict = formats_leak_of(jget_str(lk, RJ_VERDICT));
+	l->verdict = verdict_leak_of(jget_str(lk, RJ_VERDICT));
 	l->error = jget_str(lk, RJ_ERROR);
 	l->per_request = slope(lk, RJ_MB_PER_REQUEST);
 	l->per_minute = slope(lk, RJ_MB_PER_MINUTE);
 	l->r2 = jget_num(lk, RJ_R2, NAN);
+}
+
+/* sustained and power's heat (a run without them: unknown, not throttled) */
+static void drift(struct rd_run *r)
+{
+	const cJSON *su = jget_path(r->doc, RP_SUSTAINED);
+	const char *v = jget_str(su, RJ_VERDICT);
+	struct rd_drift *d = &r->drift;
+
+	d->verdict = v ? verdict_sustain_of(v) : VD_SUS_UNKNOWN;
+	d->ratio = slope(su, RJ_RATIO);
+	d->throttled_share = jget_path_num(r->doc, RP_THROTTLED_SHARE, NAN);
+	d->thermal_max =
+	    formats_thermal_of(jget_path_str(r->doc, RP_THERMAL_MAX));
 }
 
 /* An evidence level's name as agg wrote it: a missing object is absent. */
@@ -232,6 +248,32 @@ static void logprobs(struct rd_run *r)
 	l->diverged = int_of(f, RJ_DIVERGED);
 }
 
+/* quality.teacher_forced (src/agg/tfq's figures). */
+static void teacher(struct rd_run *r)
+{
+	const cJSON *o = jget_path(r->doc, RP_TEACHER);
+	const cJSON *k = jget_obj(o, RJ_KL), *s = jget_obj(o, RJ_SAME_TOP1);
+	const cJSON *d = jget_obj(jget_obj(o, RJ_PERPLEXITY), RJ_DELTA);
+	struct rd_tfq *t = &r->tfq;
+
+	t->ev = evidence(o, RJ_EV_TEACHER, RD_EV_TEACHER);
+	t->why = jget_str(o, RJ_WHY);
+	t->prompts = int_of(o, RJ_PROMPTS);
+	t->positions = int_of(o, RJ_POSITIONS);
+	t->exact = cJSON_IsTrue(jget_path(o, RJ_EXACT));
+	t->tie = cJSON_IsTrue(jget_path(o, RJ_TIE));
+	t->kl = jget_num(k, RS_MEAN, NAN);
+	t->kl_lo = jget_num(k, RS_CI_LO, NAN);
+	t->kl_hi = jget_num(k, RS_CI_HI, NAN);
+	t->kl_p99 = jget_num(k, RJ_P99, NAN);
+	t->same = jget_num(s, RJ_SHARE, NAN);
+	t->same_lo = jget_num(s, RS_CI_LO, NAN);
+	t->same_hi = jget_num(s, RS_CI_HI, NAN);
+	t->dppl = jget_num(d, RS_MEAN, NAN);
+	t->dppl_lo = jget_num(d, RS_CI_LO, NAN);
+	t->dppl_hi = jget_num(d, RS_CI_HI, NAN);
+}
+
 int rd_run_figures(struct rd_run *r)
 {
 	const cJSON *d = r->doc;
@@ -243,8 +285,10 @@ int rd_run_figures(struct rd_run *r)
 	r->req_ok = jget_path_num(d, RP_REQ_OK, NAN);
 	r->req_measured = jget_path_num(d, RP_REQ_MEASURED, NAN);
 	leak(r);
+	drift(r);
 	agreement(r);
 	logprobs(r);
+	teacher(r);
 	if (labels(r) || failed(r) || prompts(r) || timeline(r) || spans(r))
 		return -1;
 	return 0;

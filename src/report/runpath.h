@@ -96,6 +96,16 @@
 #define RJ_FIRST_DIV "first_divergence"
 #define RJ_TOP_K "top_k"
 #define RJ_TRUNCATED "truncated"
+/* Teacher-forced quality (agg --reference on two gen --teacher-force
+ * passes): quality.teacher_forced, level (c). */
+#define RP_TEACHER "quality.teacher_forced"
+#define RJ_EV_TEACHER "teacher_forced" /* its figures are there */
+#define RJ_POSITIONS "positions"
+#define RJ_EXACT "exact"
+#define RJ_SAME_TOP1 "same_top1"
+#define RJ_PERPLEXITY "perplexity"
+#define RJ_DELTA "delta"
+#define RJ_TIE "tie"
 
 /* The statistics objects of the whole run (src/agg/statjson writes them). */
 #define RP_TTFT "metrics.ttft_s"
@@ -133,6 +143,12 @@
 #define RJ_MB_PER_MINUTE "mb_per_minute"
 #define RJ_CI95_SUFFIX "_ci95" /* a slope's interval: KEY_ci95, [lo, hi] */
 #define RJ_R2 "r2"
+
+/* Sustained speed (src/agg/sustain) and heat (src/agg/powfig). */
+#define RP_SUSTAINED "sustained"
+#define RJ_RATIO "ratio"
+#define RP_THROTTLED_SHARE "power.throttled_share"
+#define RP_THERMAL_MAX "power.thermal_max"
 
 /* Each prompt's figures: per_prompt.NAME.* */
 #define RP_PER_PROMPT "per_prompt"

@@ -31,15 +31,10 @@ struct step {
 	const cJSON *run_ev; /* gen's run event */
 };
 
-const char *battery_verdict_name(enum battery_verdict v)
-{
-	return v == BATTERY_OK ? "ok" : v == BATTERY_FAIL ? "FAIL" : "n/a";
-}
-
-static void say(struct battery_result *res, enum battery_verdict v,
+static void say(struct battery_result *res, enum verdict_check v,
 		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void say(struct battery_result *res, enum battery_verdict v,
+static void say(struct battery_result *res, enum verdict_check v,
 		const char *fmt, ...)
 {
 	va_list ap;
@@ -74,13 +69,13 @@ static int load(const struct battery_input *in, enum battery_step k,
 
 	memset(s, 0, sizeof *s);
 	if (d->events == NULL) {
-		say(res, BATTERY_FAIL, "the %s step has no events: %s",
+		say(res, VD_CHECK_FAIL, "the %s step has no events: %s",
 		    battery_step_names[k], d->why[0] ? d->why : "not run");
 		return -1;
 	}
 	s->r = calloc((size_t)cJSON_GetArraySize(d->events) + 1, sizeof *s->r);
 	if (s->r == NULL) {
-		say(res, BATTERY_FAIL, "out of memory");
+		say(res, VD_CHECK_FAIL, "out of memory");
 		return -1;
 	}
 	cJSON_ArrayForEach(ev, d->events)
@@ -273,7 +268,7 @@ static void check_tokens(const struct battery_input *in,
 		return;
 	length_stops(&b, &n, &nouse, why, sizeof why, note, sizeof note);
 	if (why[0] || n == 0) {
-		say(res, BATTERY_FAIL, "%s",
+		say(res, VD_CHECK_FAIL, "%s",
 		    n ? why : "no request of the basic step succeeded");
 		free(b.r);
 		return;
@@ -284,9 +279,9 @@ static void check_tokens(const struct battery_input *in,
 	}
 	natural_stops(&nat, why, sizeof why, &told);
 	if (why[0])
-		say(res, BATTERY_FAIL, "%s", why);
+		say(res, VD_CHECK_FAIL, "%s", why);
 	else
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "%d requests: usage = max_tokens on length stops, "
 		    "agg's output tokens = usage%s%s; end-of-sequence token: "
 		    "%s",
@@ -338,7 +333,7 @@ static void check_decode(const struct battery_input *in,
 		n++;
 	}
 	if (burst > 0) {
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "in %d request%s every token reached the client "
 		    "at once, while the server reports %.1f tok/s (%s): the "
 		    "stream is buffered on the way, so no speed the client "
@@ -347,7 +342,7 @@ static void check_decode(const struct battery_input *in,
 		    server_decode(b.r[0].done, &how), how);
 	} else if (n == 0) {
 		const char *k = jget_path_str(b.run_ev, "server.kind");
-		say(res, BATTERY_NA,
+		say(res, VD_CHECK_NA,
 		    "the server reports no decode speed of its own%s",
 		    k && !strcmp(k, "lmstudio")
 			? ": LM Studio sends none in /v1 streams "
@@ -361,7 +356,7 @@ static void check_decode(const struct battery_input *in,
 		 * milliseconds (a tiny model at thousands of tok/s) moves by
 		 * scheduling alone; a buffered stream shrinks it to nothing */
 		tol = 0.02 + 0.001 / fmax(median(span, n), 1e-6);
-		say(res, fabs(m - 1) <= tol ? BATTERY_OK : BATTERY_FAIL,
+		say(res, fabs(m - 1) <= tol ? VD_CHECK_OK : VD_CHECK_FAIL,
 		    "client %.1f tok/s, server %.1f (%s), client/server %.4f "
 		    "(median of %d; the farthest %.4f; within %.1f %%)%s",
 		    mc, ms, how, m, n, worst, tol * 100,
@@ -448,11 +443,11 @@ static void check_ttft(const struct battery_input *in,
 			 "; the server's own: median %.1f ms",
 			 median(srv, nsrv) * 1e3);
 	if (why[0])
-		say(res, BATTERY_FAIL, "%s", why);
+		say(res, VD_CHECK_FAIL, "%s", why);
 	else if (n == 0)
-		say(res, BATTERY_FAIL, "no request with a token to time");
+		say(res, VD_CHECK_FAIL, "no request with a token to time");
 	else
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "%d requests: agg's TTFT is the first token's "
 		    "arrival (median %.1f ms); headers at %.1f ms, role-only "
 		    "chunk "
@@ -483,7 +478,7 @@ static void check_reasoning(const struct battery_input *in,
 		if (ok_req(&s.r[i]) && r == NULL)
 			r = &s.r[i];
 	if (r == NULL) {
-		say(res, BATTERY_FAIL, "the reasoning request failed: %s",
+		say(res, VD_CHECK_FAIL, "the reasoning request failed: %s",
 		    s.n && s.r[0].done && jget_str(s.r[0].done, "error")
 			? jget_str(s.r[0].done, "error")
 			: "no answer");
@@ -498,7 +493,7 @@ static void check_reasoning(const struct battery_input *in,
 			     "metrics.ttfo_s.p50", -1);
 	if (r->reasoning > 0 &&
 	    (r->content > 0 || strcmp(finish(r), "length") == 0))
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "%ld reasoning and %ld answer chunks in separate "
 		    "fields; TTFT %.1f ms, TTFO %s",
 		    r->reasoning, r->content, (r->t_first - r->t_send) * 1e3,
@@ -506,28 +501,28 @@ static void check_reasoning(const struct battery_input *in,
 		    : r->content ? "missing"
 				 : "none (no answer yet)");
 	else if (text && (strstr(text, "<think>") || strstr(text, "</think>")))
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "the reasoning came inside the answer between "
 		    "<think> tags: answer tokens and TTFO include it (turn the "
 		    "server's reasoning parser on)");
 	else if (r->reasoning == 0 && ru > 0)
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "usage counts %ld reasoning tokens, none came in "
 		    "reasoning_content or reasoning: a field tokbench does not "
 		    "read",
 		    ru);
 	else if (r->reasoning == 0 && strcmp(finish(r), "length") == 0 &&
 		 r->chunks < r->max_tokens && u > r->chunks)
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "the answer stopped at max_tokens %ld with %ld "
 		    "token chunks in content (usage %ld): the rest came in a "
 		    "field "
 		    "tokbench does not read",
 		    r->max_tokens, r->chunks, u);
 	else if (r->reasoning > 0 && ttfo >= 0 && r->content > 0)
-		say(res, BATTERY_OK, "reasoning and answer separate");
+		say(res, VD_CHECK_OK, "reasoning and answer separate");
 	else
-		say(res, BATTERY_NA,
+		say(res, VD_CHECK_NA,
 		    "no reasoning from this model (%ld answer chunks): "
 		    "not a reasoning model, or its reasoning is off",
 		    r->content);
@@ -601,7 +596,7 @@ static void check_cache(const struct battery_input *in,
 	}
 	if (cache_step(&on, &f1, &l1, &s1, &c1, &p1) == 0 ||
 	    cache_step(&off, &f2, &l2, &s2, &c2, &p2) == 0) {
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "the repeated prompt did not get a first token "
 		    "twice with busting on and off (see bust.ndjson, "
 		    "nobust.ndjson)");
@@ -624,7 +619,7 @@ static void check_cache(const struct battery_input *in,
 			 "(later TTFT %.2fx the first)",
 			 l2);
 	if (s1 > 0.1 || (s1 < 0 && l1 < 0.5))
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "with cache busting on a repeated prompt came "
 		    "%.0f %% faster to its first token%s: the server serves it "
 		    "from "
@@ -632,7 +627,7 @@ static void check_cache(const struct battery_input *in,
 		    "inflated",
 		    (1 - l1) * 100, told);
 	else
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "busting on: later TTFT %.2fx the first%s; %s", l1, told,
 		    saved);
 out:
@@ -675,19 +670,19 @@ static void check_usage(const struct battery_input *in,
 			uwith += usage_out(&nu.r[i]) >= 0;
 		}
 	if (asked == 0 || unasked == 0)
-		say(res, BATTERY_FAIL, "no successful request %s",
+		say(res, VD_CHECK_FAIL, "no successful request %s",
 		    asked ? "without "
 			    "stream_options"
 			  : "with stream_options.include_usage");
 	else if (with < asked)
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "asked for with stream_options.include_usage, "
 		    "usage came in %d of %d streams: token counts rest on "
 		    "counting "
 		    "chunks",
 		    with, asked);
 	else
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "with include_usage: in %d of %d streams; without: "
 		    "%s",
 		    with, asked,
@@ -744,7 +739,7 @@ static void check_overflow(const struct battery_input *in,
 	if (load(in, BATTERY_OVERFLOW, &s, res) != 0)
 		return;
 	if (s.n == 0 || (r = &s.r[0])->done == NULL) {
-		say(res, BATTERY_FAIL, "the over-long request has no outcome");
+		say(res, VD_CHECK_FAIL, "the over-long request has no outcome");
 		free(s.r);
 		return;
 	}
@@ -754,24 +749,24 @@ static void check_overflow(const struct battery_input *in,
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "a prompt over the context%s was answered (%ld "
 		    "tokens, finish %s): the server cuts prompts silently, so "
 		    "a "
 		    "long-context figure measures a shorter prompt",
 		    ctx > 0 ? "" : " (not told)", usage_out(r), finish(r));
 	else if (wrong)
-		say(res, BATTERY_FAIL, "%s: %s", wrong, err ? err : st);
+		say(res, VD_CHECK_FAIL, "%s: %s", wrong, err ? err : st);
 	else if (strcmp(st, "http_error") != 0 &&
 		 strcmp(st, "stream_error") != 0)
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "classified %s, not as the server's refusal: %s", st,
 		    err ? err : "");
 	else if (!says_context(err))
-		say(res, BATTERY_FAIL, "%s whose message does not say why: %s",
+		say(res, VD_CHECK_FAIL, "%s whose message does not say why: %s",
 		    st, err ? err : "(none)");
 	else
-		say(res, BATTERY_OK, "%s %d: %.200s", st,
+		say(res, VD_CHECK_OK, "%s %d: %.200s", st,
 		    (int)jget_num(r->done, "http", 0), err);
 	free(s.r);
 }
@@ -787,7 +782,7 @@ static void check_unknown(const struct battery_input *in,
 	if (load(in, BATTERY_UNKNOWN, &s, res) != 0)
 		return;
 	if (s.n == 0 || (r = &s.r[0])->done == NULL) {
-		say(res, BATTERY_FAIL, "the request has no outcome");
+		say(res, VD_CHECK_FAIL, "the request has no outcome");
 		free(s.r);
 		return;
 	}
@@ -795,18 +790,19 @@ static void check_unknown(const struct battery_input *in,
 	err = jget_str(r->done, "error");
 	wrong = class_wrong(r);
 	if (strcmp(st, "ok") == 0)
-		say(res, BATTERY_NA,
+		say(res, VD_CHECK_NA,
 		    "answered by the loaded model whatever the name, as "
 		    "llama-server does: results are labelled by gen -m, not by "
 		    "the server");
 	else if (wrong)
-		say(res, BATTERY_FAIL, "%s: %s", wrong, err ? err : st);
+		say(res, VD_CHECK_FAIL, "%s: %s", wrong, err ? err : st);
 	else if (strcmp(st, "http_error") == 0 ||
 		 strcmp(st, "stream_error") == 0)
-		say(res, BATTERY_OK, "%s %d: %.200s", st,
+		say(res, VD_CHECK_OK, "%s %d: %.200s", st,
 		    (int)jget_num(r->done, "http", 0), err ? err : "");
 	else
-		say(res, BATTERY_FAIL, "classified %s: %s", st, err ? err : "");
+		say(res, VD_CHECK_FAIL, "classified %s: %s", st,
+		    err ? err : "");
 	free(s.r);
 }
 
@@ -820,11 +816,11 @@ static void check_memory(const struct battery_input *in,
 
 	res->check = "memory peak";
 	if (in->server_pid <= 0) {
-		say(res, BATTERY_NA, "no SERVER_PID given");
+		say(res, VD_CHECK_NA, "no SERVER_PID given");
 		return;
 	}
 	if (in->step[BATTERY_MEM].events == NULL) {
-		say(res, BATTERY_FAIL, "memsample gave no samples: %s",
+		say(res, VD_CHECK_FAIL, "memsample gave no samples: %s",
 		    in->step[BATTERY_MEM].why);
 		return;
 	}
@@ -835,17 +831,17 @@ static void check_memory(const struct battery_input *in,
 			peak = p;
 	}
 	if (peak <= 0)
-		say(res, BATTERY_FAIL, "memsample saw no memory of process %d",
+		say(res, VD_CHECK_FAIL, "memsample saw no memory of process %d",
 		    in->server_pid);
 	else if (in->hwm < 0)
-		say(res, BATTERY_NA,
+		say(res, VD_CHECK_NA,
 		    "memsample's peak %.3f GB; the kernel's high-water "
 		    "mark is not told on this OS",
 		    peak / 1e9);
 	else
 		say(res,
-		    fabs(peak / (double)in->hwm - 1) <= 0.05 ? BATTERY_OK
-							     : BATTERY_FAIL,
+		    fabs(peak / (double)in->hwm - 1) <= 0.05 ? VD_CHECK_OK
+							     : VD_CHECK_FAIL,
 		    "memsample's peak %.3f GB, the kernel's VmHWM %.3f GB over "
 		    "%d "
 		    "process%s (%+.1f %%)%s",
@@ -872,30 +868,30 @@ static void check_load(const struct battery_input *in, const char *kind,
 							    "load") == 0) load =
 	    ev;
 	if (!strcmp(kind, "mlx"))
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "mlx_lm.server answers /health 200 while its model "
 		    "still loads (mlx-lm 0.32 server.py): a health poll times "
 		    "nothing; "
 		    "time loads with gen --load-cmd");
 	else if (load && jget_str(load, "status") &&
 		 !strcmp(jget_str(load, "status"), "ok"))
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "/health answers 200: a load is timed from the "
 		    "server's start to /health 200 (gen --load-health)");
 	else if (!strcmp(kind, "lmstudio"))
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "LM Studio's REST API (/api/v0/models answers): a "
 		    "load is timed by POST /api/v1/models/load (gen --load; "
 		    "not "
 		    "called here, it would load a model)");
 	else if (!strcmp(kind, "ollama"))
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "Ollama (/api/tags answers): a load is timed by the "
 		    "client over its load call, a generate without a prompt "
 		    "(gen "
 		    "--load; not called here)");
 	else
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "no /health, no load API: time loads with gen "
 		    "--load-cmd");
 }
@@ -951,15 +947,15 @@ static void check_identity(const struct battery_input *in, const char *kind,
 
 	res->check = "server identity";
 	if (!strcmp(kind, "unknown"))
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "the server was not recognised: runs will not "
 		    "name it (gen --server KIND)");
 	else if (rk == NULL || strcmp(rk, kind) != 0)
-		say(res, BATTERY_FAIL,
+		say(res, VD_CHECK_FAIL,
 		    "gen detected %s but agg's run JSON records %s", kind,
 		    rk ? rk : "none");
 	else
-		say(res, BATTERY_OK,
+		say(res, VD_CHECK_OK,
 		    "%s, version %s, model %s%s recorded in the run",
 		    display(kind), ver ? ver : "not told by this server",
 		    jget_str(rs, "model_id") ? jget_str(rs, "model_id") : "?",

@@ -12,6 +12,8 @@
 
 #include <cJSON.h>
 
+#include "verdict.h"
+
 /* The battery's steps, each one gen run (events) and agg's run JSON. */
 enum battery_step {
 	BATTERY_BASIC,	   /* ignore_eos, max_tokens M, include_usage */
@@ -44,11 +46,9 @@ struct battery_input {
 	int hwm_procs; /* how many processes it sums */
 };
 
-enum battery_verdict { BATTERY_OK, BATTERY_FAIL, BATTERY_NA };
-
 struct battery_result {
 	const char *check;
-	enum battery_verdict verdict;
+	enum verdict_check verdict;
 	char text[480];
 };
 
@@ -61,7 +61,5 @@ void battery_run(const struct battery_input *in, struct battery_result *out);
  * them ("llama-server", "b10587-3f545be"). */
 void battery_server(const struct battery_input *in, char *name, size_t nn,
 		    char *version, size_t vn);
-
-const char *battery_verdict_name(enum battery_verdict v);
 
 #endif

@@ -17,6 +17,7 @@
 #include "ndjson.h"
 #include "procmem.h"
 #include "battery.h"
+#include "verdict.h"
 #include "help.h" /* generated from docs/srvcheck.md */
 
 /* Options: one struct. */
@@ -154,11 +155,11 @@ int main(int argc, char **argv)
 	battery_server(&in, name, sizeof name, version, sizeof version);
 	for (i = 0; i < BATTERY_NCHECKS; i++) {
 		printf("check-server: %s %s: %s: %s (%s)\n", name, version,
-		       res[i].check, battery_verdict_name(res[i].verdict),
+		       res[i].check, verdict_check_name(res[i].verdict),
 		       res[i].text);
-		pass += res[i].verdict == BATTERY_OK;
-		fail += res[i].verdict == BATTERY_FAIL;
-		na += res[i].verdict == BATTERY_NA;
+		pass += res[i].verdict == VD_CHECK_OK;
+		fail += res[i].verdict == VD_CHECK_FAIL;
+		na += res[i].verdict == VD_CHECK_NA;
 	}
 	printf("%d passed, %d failed, %d n/a\n", pass, fail, na);
 	for (i = 0; i < BATTERY_NSTEPS; i++) {

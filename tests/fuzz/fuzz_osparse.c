@@ -1,9 +1,30 @@
-/* libFuzzer target: every parser of operating-system output. */
+/* libFuzzer target: every parser of operating-system output (osparse,
+ * powparse). */
 #include <stdint.h>
 
 #include "osparse.h"
+#include "powparse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The power and heat parsers (src/memsample/powparse). */
+static void fuzz_power(const char *s, size_t size)
+{
+	struct powparse_nvgpu nv[4];
+	struct powparse_therm th;
+	struct powparse_pm pm;
+	char label[32];
+	int64_t v;
+	double d;
+
+	powparse_sysfs_int(s, size, &v);
+	powparse_label(s, size, label, sizeof label);
+	powparse_hwmon_value(s, size, POWPARSE_HW_TEMP, &d);
+	powparse_nvidia(s, size, nv, 4);
+	powparse_pmset_therm(s, size, &th);
+	powparse_powermetrics(s, size, &pm);
+	powparse_thermal_of(s, size);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -30,5 +51,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (osparse_vm_stat(s, size, &vc) == 0)
 		osparse_darwin_mem(&vc, INT64_C(1) << 39, &dm);
+	fuzz_power(s, size);
 	return 0;
 }

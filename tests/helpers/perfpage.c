@@ -3,6 +3,9 @@
  *   perfpage json DIR          perf.json on stdout from DIR/facts ("key
  *                              value" lines) and the rows DIR/thr, fid,
  *                              agg, rate (numbers separated by spaces)
+ *   perfpage merge JSON DIR    JSON on stdout with its teacher_forcing
+ *                              figures replaced by DIR's (tf, tf.names,
+ *                              tf.facts: bench-self BENCH_ONLY=teacher)
  *   perfpage render JSON PAGE ASSETS GPDIR
  *                              the part of PAGE between the markers
  *                              <!-- bench-self:begin --> and :end rewritten
@@ -240,6 +243,66 @@ static cJSON *aggs(const char *dir)
 	return out;
 }
 
+/* The teacher-forcing figures of DIR: tf.facts (tf_date, tf_server, or
+ * tf_why), tf rows "k positions gen_s pass_s ratio", tf.names. */
+static cJSON *teacher(const char *dir)
+{
+	char *facts = slurp(dir, "tf.facts"), *names, *s, buf[256];
+	cJSON *t = cJSON_CreateObject(), *in, *runs, *r;
+
+	if (fact(facts, "tf_why", buf, sizeof buf) != NULL) {
+		cJSON_AddStringToObject(t, "why", buf);
+		free(facts);
+		return t;
+	}
+	cJSON_AddStringToObject(
+	    t, "date", fact(facts, "tf_date", buf, sizeof buf) ? buf : "?");
+	cJSON_AddStringToObject(
+	    t, "server", fact(facts, "tf_server", buf, sizeof buf) ? buf : "?");
+	cJSON_AddNumberToObject(t, "reps", num_fact(facts, "tf_reps"));
+	cJSON_AddNumberToObject(t, "load_start", num_fact(facts, "tf_load"));
+	in = rows(dir, "tf");
+	s = names = slurp(dir, "tf.names");
+	runs = cJSON_AddArrayToObject(t, "runs");
+	cJSON_ArrayForEach(r, in)
+	{
+		cJSON *o = cJSON_CreateObject();
+		size_t len = strcspn(s, "\n");
+		snprintf(buf, sizeof buf, "%.*s", (int)len, s);
+		cJSON_AddStringToObject(o, "model", buf);
+		s += len + (s[len] == '\n');
+		cJSON_AddNumberToObject(o, "k", at(r, 0));
+		cJSON_AddNumberToObject(o, "positions", at(r, 1));
+		cJSON_AddNumberToObject(o, "gen_s", at(r, 2));
+		cJSON_AddNumberToObject(o, "pass_s", at(r, 3));
+		cJSON_AddNumberToObject(o, "ratio", at(r, 4));
+		cJSON_AddItemToArray(runs, o);
+	}
+	cJSON_Delete(in);
+	free(names);
+	free(facts);
+	return t;
+}
+
+/* JSON with DIR's teacher-forcing figures in place of its own. */
+static int merge(const char *json, const char *dir)
+{
+	size_t len;
+	char *text = fileio_slurp(json, 16u << 20, &len), *out;
+	cJSON *doc = text ? cJSON_Parse(text) : NULL;
+
+	if (doc == NULL)
+		die("%s: not JSON%s", json, "");
+	cJSON_DeleteItemFromObject(doc, "teacher_forcing");
+	cJSON_AddItemToObject(doc, "teacher_forcing", teacher(dir));
+	out = cJSON_Print(doc);
+	puts(out);
+	free(out);
+	free(text);
+	cJSON_Delete(doc);
+	return fflush(stdout) != 0 || ferror(stdout);
+}
+
 static int perf_json(const char *dir)
 {
 	char *facts = slurp(dir, "facts"), buf[64], *text;
@@ -261,6 +324,7 @@ static int perf_json(const char *dir)
 	cJSON_AddNumberToObject(o, "seconds", num_fact(facts, "mssecs"));
 	cJSON_AddNumberToObject(o, "cpu_pct_100ms", num_fact(facts, "ms100"));
 	cJSON_AddNumberToObject(o, "cpu_pct_10ms", num_fact(facts, "ms10"));
+	cJSON_AddItemToObject(p, "teacher_forcing", teacher(dir));
 	text = cJSON_Print(p);
 	puts(text);
 	free(text);
@@ -379,6 +443,29 @@ static void fid_target(FILE *o, double streams, double bound, const char *why)
 			mark(v, bound, 0));
 }
 
+/* The worst ratio of a teacher-forced pass to a generation; NAN. */
+static double tf_worst(void)
+{
+	const cJSON *r;
+	double worst = NAN;
+
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs")) worst =
+	    isnan(worst) ? N(r, "ratio") : fmax(worst, N(r, "ratio"));
+	return worst;
+}
+
+static void tf_target(FILE *o)
+{
+	double w = tf_worst();
+
+	fprintf(o, "| gen --teacher-force: 128 positions ≤ 3 × a generation of "
+		   "128 tokens (llama-server) | ");
+	if (isnan(w))
+		fprintf(o, " | not measured (Teacher forcing) |\n\n");
+	else
+		fprintf(o, "%.2f × | %s |\n\n", w, mark(w, 3, 0));
+}
+
 static void targets(FILE *o)
 {
 	double eps = best_eps(), inflight = N(P, "gen.scale.in_flight");
@@ -398,9 +485,10 @@ static void targets(FILE *o)
 	fid_target(o, 256, 2, "not measured (BENCH_QUICK)");
 	fprintf(o, "| agg: ≥ 1,000,000 events/s | %.0f | %s |\n", aeps,
 		mark(aeps, 1000000, 1));
-	fprintf(
-	    o, "| memsample: < 0.5 %% of a core at 100 ms | %.2f %% | %s |\n\n",
-	    ms100, mark(ms100, 0.5, 0));
+	fprintf(o,
+		"| memsample: < 0.5 %% of a core at 100 ms | %.2f %% | %s |\n",
+		ms100, mark(ms100, 0.5, 0));
+	tf_target(o);
 }
 
 /* Where gen used a full core: from there on it, not llmsim, was the limit. */
@@ -582,6 +670,49 @@ static void rest(FILE *o)
 	    N(P, "memsample.cpu_pct_10ms"));
 }
 
+static void teacher_section(FILE *o)
+{
+	const cJSON *r, *why = jget_path(P, "teacher_forcing.why");
+	const cJSON *runs = jget_path(P, "teacher_forcing.runs");
+
+	fprintf(o, "\n## Teacher forcing\n\n");
+	if (cJSON_GetArraySize(runs) == 0) {
+		fprintf(o, "Not measured: %s.\n",
+			cJSON_IsString(why) ? why->valuestring
+					    : "not in this perf.json");
+		return;
+	}
+	fprintf(
+	    o,
+	    "`gen --teacher-force` over the 128 tokens one prompt "
+	    "generated (`--logprobs 20`: 64 positions to a request, "
+	    "each a one-token prefill after the cache), against one "
+	    "generation of those 128 tokens (`--ignore-eos`) on the same "
+	    "llama-server %s (`-np 1`), each from its request's send to its "
+	    "end, the median of %.0f runs (pass / generation: of each "
+	    "run's ratio); measured %s, the load average (1 min) %.2f "
+	    "at its start on %.0f CPUs.\n\n"
+	    "| model | generation (s) | per token (ms) | pass (s) | per "
+	    "position (ms) | pass / generation |\n"
+	    "|---|---:|---:|---:|---:|---:|\n",
+	    jget_path_str(P, "teacher_forcing.server"),
+	    N(P, "teacher_forcing.reps"),
+	    jget_path_str(P, "teacher_forcing.date"),
+	    N(P, "teacher_forcing.load_start"), N(P, "machine.cpus"));
+	cJSON_ArrayForEach(r, runs) fprintf(
+	    o, "| %s | %.3f | %.2f | %.3f | %.2f | %.2f |\n",
+	    jget_str(r, "model") ? jget_str(r, "model") : "?", N(r, "gen_s"),
+	    N(r, "gen_s") / N(r, "positions") * 1e3, N(r, "pass_s"),
+	    N(r, "pass_s") / N(r, "positions") * 1e3, N(r, "ratio"));
+	fprintf(o, "\nTarget: the pass costs at most 3 times the "
+		   "generation (issue #25). A position costs a one-token "
+		   "prefill and the server's fixed cost of a task (its launch, "
+		   "a sampler, a result with its alternatives); a generated "
+		   "token only a decode step. Where a step is cheap (a small "
+		   "model) that fixed cost sets the ratio; where it is not, "
+		   "the two are alike.\n");
+}
+
 /* ---- charts and files --------------------------------------------------- */
 
 static FILE *create(const char *dir, const char *name)
@@ -672,6 +803,7 @@ static char *block(size_t *len)
 	throughput_section(o);
 	fidelity_section(o);
 	rest(o);
+	teacher_section(o);
 	fprintf(o, "%s\n", END);
 	if (fclose(o) != 0)
 		die("out of memory%s%s", "", "");
@@ -734,9 +866,12 @@ int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "json") == 0)
 		return perf_json(argv[2]);
+	if (argc == 4 && strcmp(argv[1], "merge") == 0)
+		return merge(argv[2], argv[3]);
 	if (argc == 6 && strcmp(argv[1], "render") == 0)
 		return render(argv[2], argv[3], argv[4], argv[5]);
 	fprintf(stderr,
-		"usage: perfpage json DIR | render JSON PAGE ASSETS GPDIR\n");
+		"usage: perfpage json DIR | merge JSON DIR | render JSON PAGE "
+		"ASSETS GPDIR\n");
 	return 2;
 }

@@ -15,6 +15,10 @@
  *                                  memsample file's RSS (MB) after SKIP
  *                                  minutes, and its least-squares slope
  *                                  (MB per minute; make soak's table)
+ *   tbperf span EVENTS             "seconds positions": the time from each
+ *                                  measured ok request's req to its done,
+ *                                  summed, and its output tokens (or a
+ *                                  teacher-forced pass's positions)
  *   tbperf run FILE CMD [ARG]...   runs CMD (its stdio as tbperf's) and
  *                                  writes "wall user sys peak_kb" (s, s,
  *                                  s, kB of peak resident memory, from
@@ -354,6 +358,57 @@ static int slope(double skip, const char *path)
 	return 0;
 }
 
+/* One event of span's: a req's send time by id, a done's span added. */
+static void span_event(const cJSON *ev, double *t_req, long nreq, double *secs,
+		       double *positions)
+{
+	const char *kind = jget_str(ev, "ev"), *st = jget_str(ev, "status");
+	long id = (long)jget_num(ev, "id", -1);
+
+	if (kind == NULL || id < 0 || id >= nreq)
+		return;
+	if (strcmp(kind, "req") == 0 &&
+	    !cJSON_IsTrue(cJSON_GetObjectItem(ev, "warmup")))
+		t_req[id] = jget_num(ev, "t", 0);
+	else if (strcmp(kind, "done") == 0 && st && !strcmp(st, "ok") &&
+		 t_req[id] > 0) {
+		*secs += jget_num(ev, "t", 0) - t_req[id];
+		*positions +=
+		    jget_obj(ev, "tf")
+			? jget_num(jget_obj(ev, "tf"), "positions", 0)
+			: jget_num(jget_obj(ev, "tokens"), "content", 0);
+	}
+}
+
+/* gen's events at path: the seconds its measured, successful requests
+ * took from send to end, summed, and their tokens or positions. */
+static int span(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	static double t_req[4096];
+	double secs = 0, positions = 0;
+	size_t sz = 0;
+	char *line = NULL;
+
+	if (f == NULL) {
+		fprintf(stderr, "tbperf: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (getline(&line, &sz, f) > 0) {
+		cJSON *ev = cJSON_Parse(line);
+		span_event(ev, t_req, 4096, &secs, &positions);
+		cJSON_Delete(ev);
+	}
+	free(line);
+	fclose(f);
+	if (positions <= 0) {
+		fprintf(stderr, "tbperf: %s: no successful request\n", path);
+		return 1;
+	}
+	printf("%.6f %.0f\n", secs, positions);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "slope") == 0)
@@ -372,9 +427,11 @@ int main(int argc, char **argv)
 		return pcts();
 	if (argc >= 4 && strcmp(argv[1], "run") == 0)
 		return run(argv[2], argv + 3);
+	if (argc == 3 && strcmp(argv[1], "span") == 0)
+		return span(argv[2]);
 	fprintf(stderr, "usage: tbperf fidelity EVENTS SIMLOG | median | pcts "
 			"| synth EVENTS REQUESTS\n"
 			"       | scale EVENTS | lateness | slope SKIP MEMFILE "
-			"| run FILE CMD...\n");
+			"| run FILE CMD... | span EVENTS\n");
 	return 2;
 }

@@ -1,5 +1,6 @@
 /* runfix.h: run JSON files written as agg would, with worked-out values,
- * for the unit tests of the report's layers (t_rundata, t_decide).  Each
+ * for the unit tests of the report's layers (t_rundata, t_decide,
+ * t_mdreport), capacity searches among them.  Each
  * test program includes it once. */
 #ifndef TB_RUNFIX_H
 #define TB_RUNFIX_H
@@ -12,6 +13,7 @@
 #include "tap.h"
 
 #include "rundata.h"
+#include "slo.h"
 #include "stats.h"
 
 static char dir[] = "/tmp/t_runfix.XXXXXX";
@@ -215,6 +217,82 @@ static void write_run(const struct spec *s)
 	cJSON_Delete(d);
 	stats_vec_free(&dv);
 	stats_vec_free(&tv);
+}
+
+/* One level of a capacity search at ttft_p95<=3s, as agg and
+ * scripts/capacity.sh write it: users, met of 20 requests (the verdict
+ * held when 19 or more met, as a p95 of 20 says), goodput tps; t orders
+ * the runs of the search. */
+static inline void write_level(const char *quant, int users, int met,
+			       double tps, double t)
+{
+	cJSON *d = cJSON_CreateObject(), *run, *o, *gp, *obj;
+	const char *v = met >= 19 ? "held" : "broke";
+	double lo, hi;
+	char path[256], *text;
+	FILE *f;
+
+	cJSON_AddStringToObject(d, "format", "tokbench-run");
+	cJSON_AddNumberToObject(d, "version", 2);
+	run = cJSON_AddObjectToObject(d, "run");
+	cJSON_AddStringToObject(run, "model", "M");
+	cJSON_AddNumberToObject(run, "t_start", t);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(run, "labels"), "quant",
+				quant);
+	cJSON_AddNumberToObject(cJSON_AddObjectToObject(run, "config"),
+				"concurrency", users);
+	o = cJSON_AddObjectToObject(run, "kind");
+	cJSON_AddStringToObject(o, "name", "capacity");
+	cJSON_AddStringToObject(o, "series", quant);
+	o = cJSON_AddObjectToObject(d, "requests");
+	cJSON_AddNumberToObject(o, "measured", 20);
+	cJSON_AddNumberToObject(o, "ok", 20);
+	gp = cJSON_AddObjectToObject(d, "goodput");
+	obj = cJSON_CreateObject();
+	cJSON_AddStringToObject(obj, "objective", "ttft_p95<=3s");
+	cJSON_AddStringToObject(obj, "metric", "ttft");
+	cJSON_AddNumberToObject(obj, "pct", 95);
+	cJSON_AddNumberToObject(obj, "bound", 3);
+	cJSON_AddNumberToObject(obj, "value", met >= 19 ? 2 : 4);
+	cJSON_AddStringToObject(obj, "verdict", v);
+	cJSON_AddItemToArray(cJSON_AddArrayToObject(gp, "objectives"), obj);
+	cJSON_AddStringToObject(gp, "verdict", v);
+	if (met < 19)
+		cJSON_AddStringToObject(gp, "worst", "ttft_p95<=3s");
+	slo_wilson(met, 20, &lo, &hi);
+	cJSON_AddNumberToObject(gp, "met", met);
+	cJSON_AddNumberToObject(gp, "fraction", met / 20.0);
+	cJSON_AddNumberToObject(gp, "ci95_lo", lo);
+	cJSON_AddNumberToObject(gp, "ci95_hi", hi);
+	cJSON_AddNumberToObject(gp, "rate", met / 10.0);
+	cJSON_AddNumberToObject(gp, "tokens_per_s", tps);
+	snprintf(path, sizeof path, "%s/cap-%s-%d.json", dir, quant, users);
+	text = cJSON_Print(d);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	free(text);
+	cJSON_Delete(d);
+}
+
+/* A search doubling to 8 users, then 6 and 5, every level all met or
+ * none but level 5 (met5 of 20) and 4 (goodput tps4); the group's own
+ * run beside it, so that it may be picked. */
+static inline void write_search(const char *quant, int met5, double tps4)
+{
+	static const int users[] = {1, 2, 4, 8, 6, 5};
+	char file[64];
+	int i;
+
+	snprintf(file, sizeof file, "%s.json", quant);
+	write_run(&(struct spec){file, "M", quant, "std.json", 1, 32, 2, 1, 1,
+				 100, 110, 40, 0});
+	for (i = 0; i < 6; i++)
+		write_level(quant, users[i],
+			    users[i] == 5   ? met5
+			    : users[i] <= 4 ? 20
+					    : 0,
+			    users[i] == 4 ? tps4 : 100.0 * users[i], 1000 + i);
 }
 
 static const char *by[] = {"model", "quant"};

@@ -16,7 +16,7 @@ static int search(int cap, int max, struct cap_step *st)
 		if (st->act == CAP_DONE || n == 64)
 			return n;
 		lv[n].users = st->users;
-		lv[n].st = st->users <= cap ? SLO_HELD : SLO_BROKE;
+		lv[n].st = st->users <= cap ? VD_SLO_HELD : VD_SLO_BROKE;
 		n++;
 	}
 }
@@ -35,7 +35,7 @@ static long search_requests(int cap, int max)
 			return sum;
 		sum += cap_passes(st.users, 20, 4, 7, 0) * 7;
 		lv[n].users = st.users;
-		lv[n].st = st.users <= cap ? SLO_HELD : SLO_BROKE;
+		lv[n].st = st.users <= cap ? VD_SLO_HELD : VD_SLO_BROKE;
 		n++;
 	}
 }
@@ -61,8 +61,10 @@ static void test_exact(void)
 static void test_order(void)
 {
 	struct cap_step st;
-	struct cap_level lv[8] = {
-	    {1, SLO_HELD}, {2, SLO_HELD}, {4, SLO_HELD}, {8, SLO_BROKE}};
+	struct cap_level lv[8] = {{1, VD_SLO_HELD},
+				  {2, VD_SLO_HELD},
+				  {4, VD_SLO_HELD},
+				  {8, VD_SLO_BROKE}};
 
 	cap_next(lv, 0, 64, &st);
 	CHECK_INT(st.act, CAP_RUN);
@@ -78,7 +80,7 @@ static void test_order(void)
 static void test_zero(void)
 {
 	struct cap_step st;
-	struct cap_level lv[1] = {{1, SLO_BROKE}};
+	struct cap_level lv[1] = {{1, VD_SLO_BROKE}};
 
 	cap_next(lv, 1, 64, &st);
 	CHECK_INT(st.act, CAP_DONE);
@@ -90,7 +92,7 @@ static void test_undecided(void)
 {
 	struct cap_step st;
 	struct cap_level lv[4] = {
-	    {1, SLO_HELD}, {2, SLO_UNDECIDED}, {2, SLO_UNDECIDED}};
+	    {1, VD_SLO_HELD}, {2, VD_SLO_UNDECIDED}, {2, VD_SLO_UNDECIDED}};
 
 	cap_next(lv, 2, 64, &st);
 	CHECK_INT(st.act, CAP_RERUN);
@@ -99,7 +101,7 @@ static void test_undecided(void)
 	CHECK_INT(st.act, CAP_DONE);
 	CHECK_INT(st.undecided, 2);
 	CHECK_INT(st.holds, 1);
-	lv[2].st = SLO_HELD; /* decided the second time: go on */
+	lv[2].st = VD_SLO_HELD; /* decided the second time: go on */
 	cap_next(lv, 3, 64, &st);
 	CHECK_INT(st.act, CAP_RUN);
 	CHECK_INT(st.users, 4);
@@ -118,6 +120,33 @@ static void test_passes(void)
 	CHECK_INT(cap_max_requests(4, 20, 8, 1), 60 + 60 + 96 + 96);
 }
 
+/* The knee: the first level tried whose median passes 1.25 times the
+ * lowest level's; the levels come in the order the search ran them. */
+static void test_knee(void)
+{
+	struct cap_lat l[8] = {{1, 0.20}, {2, 0.21},  {4, 0.24},
+			       {8, 0.90}, {6, 0.245}, {7, 0.40}};
+	int below, at;
+
+	cap_knee(l, 6, &below, &at);
+	CHECK_INT(below, 6);
+	CHECK_INT(at, 7);
+	cap_knee(l, 3, &below, &at); /* never departed: the most tried */
+	CHECK_INT(below, 4);
+	CHECK_INT(at, 0);
+	l[6] = (struct cap_lat){4, 0.30}; /* a re-run of 4: the last counts */
+	cap_knee(l, 7, &below, &at);
+	CHECK_INT(below, 2);
+	CHECK_INT(at, 4);
+	l[0].p50 = 0.25; /* 0.30 is not past 1.25 x 0.25 */
+	cap_knee(l, 7, &below, &at);
+	CHECK_INT(below, 6);
+	CHECK_INT(at, 7);
+	cap_knee(l, 0, &below, &at);
+	CHECK_INT(below, 0);
+	CHECK_INT(at, 0);
+}
+
 int main(void)
 {
 	RUN(test_exact);
@@ -125,5 +154,6 @@ int main(void)
 	RUN(test_zero);
 	RUN(test_undecided);
 	RUN(test_passes);
+	RUN(test_knee);
 	return DONE();
 }

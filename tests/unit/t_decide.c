@@ -37,7 +37,7 @@ static void test_per_model(void)
 	CHECK(p[USE_INTERACTIVE].has_cmp);
 	/* Q8 against Q4: every request 1.0 / 1.2 */
 	CHECK_NEAR(p[USE_INTERACTIVE].cmp.r.ratio, 1.2, 1e-9);
-	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, 1);
+	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, VD_BETTER);
 	CHECK_STR(p[USE_MEMORY].best->key, "M · Q4");
 	CHECK_INT(p[USE_MEMORY].tie, 0);
 	/* no level above 1: several users are not compared */
@@ -66,7 +66,7 @@ static void test_ties_and_failures(void)
 				 1.005, 100.5, 110, 80, 0});
 	s = decide_set();
 	p = dec.picks[0];
-	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, 0);
+	CHECK_INT(p[USE_INTERACTIVE].cmp.verdict, VD_TIE);
 	CHECK_INT(p[USE_MEMORY].tie, 1);
 	decide_free(&dec);
 	rd_free(&s);
@@ -114,6 +114,59 @@ static void test_users(void)
 	rd_free(&s);
 }
 
+/* Several users by capacity: capacities within each other's intervals
+ * tie, and the goodput at the most users both held picks between them. */
+static void test_users_capacity_tie(void)
+{
+	struct rd_set s;
+	const struct decide_pick *p;
+
+	/* A holds 5 (20 of 20 at 5: 84-100 %); B breaks at 5 with 18 of
+	 * 20 (70-97 %): the intervals overlap, a tie; B's goodput at 4
+	 * users, the most both held, is the higher: B is picked */
+	clear();
+	write_search("A", 20, 350);
+	write_search("B", 18, 360);
+	s = decide_set();
+	p = dec.picks[0];
+	CHECK_STR(p[USE_USERS].slo, "ttft_p95<=3s");
+	CHECK_INT(rd_capacity_of(group(&s, "M · A"), NULL)->holds, 5);
+	CHECK_INT(rd_capacity_of(group(&s, "M · B"), NULL)->holds, 4);
+	CHECK_INT(p[USE_USERS].tie, 1);
+	CHECK_INT(p[USE_USERS].tie_at, 5);
+	CHECK_INT(p[USE_USERS].tie_by, 4);
+	CHECK_STR(p[USE_USERS].best->key, "M · B");
+	CHECK_STR(p[USE_USERS].next->key, "M · A");
+	decide_free(&dec);
+	rd_free(&s);
+
+	/* B breaks at 5 with 12 of 20 (39-78 %): apart, A is ahead */
+	clear();
+	write_search("A", 20, 350);
+	write_search("B", 12, 360);
+	s = decide_set();
+	p = dec.picks[0];
+	CHECK_INT(p[USE_USERS].tie, 0);
+	CHECK_INT(p[USE_USERS].tie_by, 0);
+	CHECK_STR(p[USE_USERS].best->key, "M · A");
+	decide_free(&dec);
+	rd_free(&s);
+
+	/* both hold 5: tied by the users themselves; A's goodput at 5
+	 * (500) against B's (500): the users held, as ranked, decide */
+	clear();
+	write_search("A", 20, 350);
+	write_search("B", 19, 340);
+	s = decide_set();
+	p = dec.picks[0];
+	CHECK_INT(p[USE_USERS].tie, 1);
+	CHECK_INT(p[USE_USERS].tie_at, 0);
+	CHECK_INT(p[USE_USERS].tie_by, 0);
+	CHECK_STR(p[USE_USERS].best->key, "M · A");
+	decide_free(&dec);
+	rd_free(&s);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -121,6 +174,7 @@ int main(void)
 	RUN(test_per_model);
 	RUN(test_ties_and_failures);
 	RUN(test_users);
+	RUN(test_users_capacity_tie);
 	clear();
 	rmdir(dir);
 	return DONE();

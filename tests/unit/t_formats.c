@@ -31,26 +31,9 @@ static void test_timeout(void)
 	CHECK_INT(formats_timeout_of("later"), FMT_TO_OTHER);
 }
 
-/* The leak verdicts as agg writes them and the report reads them. */
-static void test_leak(void)
-{
-	int i;
-
-	for (i = 0; i < LEAK_OTHER; i++)
-		CHECK_INT(
-		    formats_leak_of(formats_leak_name((enum formats_leak)i)),
-		    i);
-	CHECK_STR(formats_leak_name(LEAK_SUSPECTED), "leak suspected");
-	CHECK_STR(formats_leak_name(LEAK_FEW), "insufficient data");
-	CHECK_INT(formats_leak_of("no leak"), LEAK_NONE);
-	CHECK_INT(formats_leak_of("leak"), LEAK_OTHER);
-	CHECK_INT(formats_leak_of(NULL), LEAK_OTHER);
-}
-
 int main(void)
 {
 	RUN(test_status);
 	RUN(test_timeout);
-	RUN(test_leak);
 	return DONE();
 }

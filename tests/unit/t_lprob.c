@@ -78,6 +78,8 @@ static void test_llama_server(void)
 		  0),
 	    1);
 	CHECK_STR(got[0].top[0].tok, " a");
+	CHECK_INT(got[0].tok.id, 7); /* the token's id, for teacher forcing */
+	CHECK_INT(got[0].top[0].id, 7);
 	/* /completion's own stream: read from the root, probabilities as logs
 	 */
 	struct oai_chunk c;
@@ -93,6 +95,7 @@ static void test_llama_server(void)
 	oai_clear(&c);
 	CHECK_NEAR(got[0].tok.lp, log(0.25), 1e-12);
 	CHECK_INT(lp_argmax(&got[0]), 1);
+	CHECK_INT(got[0].tok.id, -1); /* no "id": not known */
 }
 
 /* OpenAI's completions shape, a stream captured in simonw/llm#284
@@ -147,6 +150,7 @@ static struct lp_pos mk(const char *tok, int n, const char *const *t,
 	struct lp_pos x;
 
 	memset(&x, 0, sizeof x);
+	x.tok.id = -1;
 	snprintf(x.tok.tok, sizeof x.tok.tok, "%s", tok);
 	for (int i = 0; i < n; i++) {
 		snprintf(x.top[i].tok, sizeof x.top[i].tok, "%s", t[i]);
@@ -189,6 +193,17 @@ static void test_kl(void)
 	CHECK_INT(lp_read(o, &back), 0);
 	CHECK_STR(back.top[1].tok, "c");
 	CHECK_NEAR(back.top[1].lp, log(0.4), 1e-6);
+	CHECK_INT(back.tok.id, -1);
+	CHECK(cJSON_GetObjectItem(o, "id") == NULL); /* unknown: not written */
+	cJSON_Delete(o);
+	jw_free(&w);
+	/* a known id goes through */
+	d.tok.id = 4711;
+	jw_init(&w);
+	lp_write(&w, &d);
+	o = cJSON_Parse(jw_cstr(&w));
+	CHECK_INT(lp_read(o, &back), 0);
+	CHECK_INT(back.tok.id, 4711);
 	cJSON_Delete(o);
 	jw_free(&w);
 }

@@ -147,9 +147,9 @@ static void test_leak_verdicts(void)
 	struct memfig_leak lk;
 
 	leak(5, 0, 7, &lk);
-	CHECK_INT(lk.verdict, LEAK_FEW); /* 7 < 8 points */
+	CHECK_INT(lk.verdict, VD_LEAK_FEW); /* 7 < 8 points */
 	leak(5, 0, 20, &lk);
-	CHECK_INT(lk.verdict, LEAK_SUSPECTED);
+	CHECK_INT(lk.verdict, VD_LEAK_SUSPECTED);
 	CHECK_NEAR(lk.mb_per_request, 5, 1e-9);
 	CHECK_NEAR(lk.req_lo, 5, 1e-9); /* a straight line: no spread */
 	CHECK_NEAR(lk.r2, 1, 1e-9);
@@ -157,26 +157,26 @@ static void test_leak_verdicts(void)
 	/* 0.5 MB per request is under its threshold, but 30 MB a minute over
 	 * more than a minute: a leak */
 	leak(0.5, 0, 64, &lk);
-	CHECK_INT(lk.verdict, LEAK_SUSPECTED);
+	CHECK_INT(lk.verdict, VD_LEAK_SUSPECTED);
 	/* the same over 21 s: too short a window to judge a minute */
 	leak(0.5, 0, 20, &lk);
-	CHECK_INT(lk.verdict, LEAK_NONE);
+	CHECK_INT(lk.verdict, VD_LEAK_NONE);
 	/* 0.5 MB a request every 10 s, 3 MB a minute over 201 s: no leak */
 	leak_dt(0.5, 0, 20, 10, &lk);
-	CHECK_INT(lk.verdict, LEAK_NONE);
+	CHECK_INT(lk.verdict, VD_LEAK_NONE);
 	/* 0.05 MB per request, 3 MB a minute: certainly small */
 	leak(0.05, 0, 20, &lk);
-	CHECK_INT(lk.verdict, LEAK_NONE);
+	CHECK_INT(lk.verdict, VD_LEAK_NONE);
 	/* 2 MB per request lost in 400 MB of noise: the interval holds the
 	 * threshold, so no verdict either way */
 	leak(2, 400, 20, &lk);
-	CHECK_INT(lk.verdict, LEAK_INCONCLUSIVE);
+	CHECK_INT(lk.verdict, VD_LEAK_INCONCLUSIVE);
 	CHECK(lk.req_lo < 1 && lk.req_hi > 1 && lk.r2 < 0.5);
 	/* a flat 1 GB with noise: small, whatever the fit */
 	leak(0, 2, 20, &lk);
-	CHECK_INT(lk.verdict, LEAK_NONE);
+	CHECK_INT(lk.verdict, VD_LEAK_NONE);
 	leak(-50, 0, 20, &lk);
-	CHECK_INT(lk.verdict, LEAK_ERROR);
+	CHECK_INT(lk.verdict, VD_LEAK_ERROR);
 	CHECK(strstr(lk.error, "memory fell by 50.0 MB per request") != NULL);
 }
 

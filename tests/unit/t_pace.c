@@ -105,6 +105,32 @@ static void test_open_constant(void)
 	CHECK(!pace_more(&s, t0 + 250 * MS));
 }
 
+/* An open loop without a cap keeps its schedule whatever the server does:
+ * no request ever ends here, and every arrival still starts when it is due
+ * (no coordinated omission); a cap (-c with --rate) holds them back, each
+ * keeping its due time for the queue delay. */
+static void test_open_no_waiting(void)
+{
+	struct pace s, c;
+	struct pace_launch l;
+	int64_t t0 = 1000 * MS, due = t0;
+	int i;
+
+	pace_init(&s, 0, 200, 0, 1, 0, 50, 1, 0, 7, 1); /* Poisson, 50/s */
+	for (i = 0; i < 200; i++) {
+		CHECK_INT(burst(&s, due, &l), 1);
+		CHECK_INT(l.m_sched, due);
+		due = pace_wake_at(&s, due);
+	}
+	CHECK_INT(s.in_flight, 200);
+	pace_init(&c, 0, 3, 0, 1, 1, 50, 1, 1, 7, 1); /* a cap of 1 */
+	CHECK_INT(burst(&c, t0, &l), 1);
+	CHECK_INT(burst(&c, t0 + 100 * MS, &l), 0); /* due at 20 ms, held */
+	pace_end(&c, 0, 0, 1, t0 + 100 * MS);
+	CHECK_INT(burst(&c, t0 + 100 * MS, &l), 1);
+	CHECK_INT(l.m_sched, t0 + 20 * MS);
+}
+
 static void test_duration(void)
 {
 	struct pace s;
@@ -178,6 +204,7 @@ int main(void)
 	RUN(test_shuffle);
 	RUN(test_warmup_first_and_alone);
 	RUN(test_open_constant);
+	RUN(test_open_no_waiting);
 	RUN(test_duration);
 	RUN(test_backoff);
 	RUN(test_gives_up);

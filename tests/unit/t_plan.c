@@ -74,6 +74,8 @@ static void test_refused(void)
 	refused("[a]\n[b]\n[a]\n", "b.conf:3: [a] again (first at line 1)");
 	refused("[a]\nreps = three\n",
 		"b.conf:2: [a] reps = three: want a number");
+	refused("[a]\nquality = yes please\n",
+		"b.conf:2: [a] quality = yes please: want yes or no");
 	refused("[defaults]\nest_tps = .5\n[a]\n",
 		"b.conf:2: [a] est_tps = .5: want a number");
 	refused("[a]\nleak = 1.2.3\n",

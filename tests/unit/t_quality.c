@@ -179,10 +179,10 @@ static void test_graded_and_pairs(void)
 	CHECK_NEAR(q8->graded.lo, 0.862995, 1e-5);
 	CHECK_NEAR(q8->graded.hi, 0.982850, 1e-5);
 	CHECK(f16->graded.wl == NULL);
-	CHECK_INT(f16->qcmp.verdict, RD_Q_UNMEASURED);
+	CHECK_INT(f16->qcmp.verdict, VD_Q_UNMEASURED);
 	CHECK(f16->qcmp.why_not != NULL);
 	/* BF16 and F16 are 16 bits each: the graded one is the reference */
-	CHECK_INT(bf->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK_INT(bf->qcmp.verdict, VD_Q_REFERENCE);
 	CHECK(q8->qcmp.ref == bf && q2->qcmp.ref == bf);
 	/* Q8_0: the majority of three; one discordant each way: a tie */
 	CHECK_INT(q8->qcmp.items, 20);
@@ -190,8 +190,8 @@ static void test_graded_and_pairs(void)
 	CHECK_INT(q8->qcmp.cand_only, 1);
 	CHECK_NEAR(q8->qcmp.drop, 0, 1e-12);
 	CHECK_NEAR(q8->qcmp.p, 1, 0);
-	CHECK_INT(q8->qcmp.diff, 0);
-	CHECK_INT(q8->qcmp.verdict, RD_Q_WITHIN);
+	CHECK_INT(q8->qcmp.diff, VD_TIE);
+	CHECK_INT(q8->qcmp.verdict, VD_Q_WITHIN);
 	/* Q6_K: the split item left out; 18 vs 17 of 19 */
 	CHECK_INT(q6->qcmp.items, 19);
 	CHECK_INT(q6->qcmp.ref_only, 2);
@@ -204,14 +204,14 @@ static void test_graded_and_pairs(void)
 	CHECK_NEAR(q4->qcmp.p, 2.0 / 64, 1e-12);
 	CHECK_NEAR(q4->qcmp.p_adj, 0.09375, 1e-12);
 	CHECK_NEAR(q8->qcmp.p_adj, 1, 0);
-	CHECK_INT(q2->qcmp.diff, -1); /* significantly worse */
-	CHECK_INT(q4->qcmp.diff, 0);  /* not significant after Holm ... */
+	CHECK_INT(q2->qcmp.diff, VD_WORSE);
+	CHECK_INT(q4->qcmp.diff, VD_TIE); /* not significant after Holm ... */
 	CHECK_NEAR(q4->qcmp.drop, 30, 1e-9);
-	CHECK_INT(q4->qcmp.verdict, RD_Q_EXCEEDS); /* ... but 30 points below */
-	CHECK_INT(q6->qcmp.verdict, RD_Q_EXCEEDS); /* 5.26 > 5 */
-	CHECK_INT(q2->qcmp.verdict, RD_Q_EXCEEDS);
+	CHECK_INT(q4->qcmp.verdict, VD_Q_EXCEEDS); /* ... but 30 points below */
+	CHECK_INT(q6->qcmp.verdict, VD_Q_EXCEEDS); /* 5.26 > 5 */
+	CHECK_INT(q2->qcmp.verdict, VD_Q_EXCEEDS);
 	/* a model alone: its own reference, nothing else compared */
-	CHECK_INT(o8->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK_INT(o8->qcmp.verdict, VD_Q_REFERENCE);
 	rd_free(&s);
 }
 
@@ -224,11 +224,11 @@ static void test_named_reference_and_refusal(void)
 	load(&s, by2, 2, "q8_0"); /* case ignored */
 	bf = group(&s, "m", "BF16"), q8 = group(&s, "m", "Q8_0");
 	CHECK(bf && q8);
-	CHECK_INT(q8->qcmp.verdict, RD_Q_REFERENCE);
+	CHECK_INT(q8->qcmp.verdict, VD_Q_REFERENCE);
 	CHECK(bf->qcmp.ref == q8);
 	CHECK_INT(bf->qcmp.ref_only, 1); /* the same pairs, seen from Q8_0 */
 	CHECK_INT(bf->qcmp.cand_only, 1);
-	CHECK_INT(bf->qcmp.verdict, RD_Q_WITHIN);
+	CHECK_INT(bf->qcmp.verdict, VD_Q_WITHIN);
 	rd_free(&s);
 	/* no model field: quantizations of different models are never compared
 	 */
@@ -299,7 +299,13 @@ static const struct qrun aruns[] = {
 	      "\"kl\": {\"mean\": 0.02, \"ci95_lo\": "
 	      "0.01, \"ci95_hi\": 0.03, \"p99\": 0.4}, "
 	      "\"first_divergence\": {\"median\": 6, "
-	      "\"diverged\": 12}}"},
+	      "\"diverged\": 12}}, \"teacher_forced\": {\"evidence\": "
+	      "\"teacher_forced\", \"prompts\": 5, \"positions\": 640, "
+	      "\"exact\": false, \"tie\": false, \"kl\": {\"mean\": 0.003, "
+	      "\"ci95_lo\": 0.0028, \"ci95_hi\": 0.0032, \"p99\": 0.0098}, "
+	      "\"same_top1\": {\"share\": 0.8375, \"ci95_lo\": 0.81, "
+	      "\"ci95_hi\": 0.86}, \"perplexity\": {\"delta\": {\"mean\": "
+	      "0.25, \"ci95_lo\": 0.15, \"ci95_hi\": 0.34}}}"},
     /* a level this reader does not know; logprobs absent */
     {"a3.json",
      "a",
@@ -361,6 +367,20 @@ static void test_agreement(void)
 	CHECK_NEAR(q4->lpq.kl_p99, 0.4, 0);
 	CHECK_NEAR(q4->lpq.fd_median, 6, 0);
 	CHECK_INT(q4->lpq.diverged, 12);
+	/* teacher-forced (level c): its run's figures, as agg wrote them */
+	CHECK(q4->tfq_run == &s.runs[1]);
+	CHECK_INT(q4->tfq_runs, 1);
+	CHECK_INT(q4->tfq.ev, RD_EV_TEACHER);
+	CHECK_INT(q4->tfq.positions, 640);
+	CHECK_INT(q4->tfq.exact, 0);
+	CHECK_NEAR(q4->tfq.kl, 0.003, 0);
+	CHECK_NEAR(q4->tfq.kl_p99, 0.0098, 0);
+	CHECK_NEAR(q4->tfq.same, 0.8375, 0);
+	CHECK_NEAR(q4->tfq.same_lo, 0.81, 0);
+	CHECK_NEAR(q4->tfq.dppl, 0.25, 0);
+	CHECK_NEAR(q4->tfq.dppl_hi, 0.34, 0);
+	CHECK_INT(s.runs[0].tfq.ev, RD_EV_ABSENT);
+	CHECK(bf->tfq_run == NULL);
 	/* no figures: the level seen, none at all */
 	CHECK(bf->agree_run == NULL && bf->lpq_run == NULL);
 	CHECK_INT(bf->agree.ev, RD_EV_OTHER);
@@ -369,6 +389,68 @@ static void test_agreement(void)
 	rd_free(&s);
 	for (size_t i = 0; i < sizeof aruns / sizeof aruns[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, aruns[i].file);
+		unlink(path);
+	}
+}
+
+/* The budget's KL limit (RD_KL_BUDGET): every answer right in all three,
+ * but Q4_K_M's teacher-forced KL is above the limit with 95 % confidence
+ * and Q2_K's logprob estimate too: both exceed the budget, and the pick
+ * passes over them for Q8_0, whose KL is well within. */
+#define TF_KL(kl, lo)                                                          \
+	"\"teacher_forced\": {\"evidence\": \"teacher_forced\", "              \
+	"\"positions\": "                                                      \
+	"640, \"kl\": {\"mean\": " #kl ", \"ci95_lo\": " #lo                   \
+	", \"ci95_hi\": 1, "                                                   \
+	"\"p99\": 1}, \"same_top1\": {\"share\": 0.9, \"ci95_lo\": 0.8, "      \
+	"\"ci95_hi\": 0.95}}"
+static const struct qrun kruns[] = {
+    {"k1.json", "k", "BF16", 1, {ALL_RIGHT}, 1, 20, 90, NULL},
+    {"k2.json", "k", "Q8_0", 1, {ALL_RIGHT}, 1, 30, 50, TF_KL(0.002, 0.0018)},
+    {"k3.json", "k", "Q4_K_M", 1, {ALL_RIGHT}, 1, 50, 30, TF_KL(0.08, 0.07)},
+    {"k4.json",
+     "k",
+     "Q2_K",
+     1,
+     {ALL_RIGHT},
+     1,
+     60,
+     20,
+     "\"logprobs\": {\"evidence\": \"logprobs\", \"prompts\": 5, \"kl\": "
+     "{\"mean\": 0.3, \"ci95_lo\": 0.2, \"ci95_hi\": 0.4, \"p99\": 1}}"}};
+
+static void test_kl_budget(void)
+{
+	struct rd_set s;
+	struct decision d;
+	const struct rd_group *q8, *q4, *q2;
+	char path[256];
+
+	rd_init(&s, by2, 2);
+	for (size_t i = 0; i < sizeof kruns / sizeof kruns[0]; i++) {
+		write_qrun(&kruns[i]);
+		snprintf(path, sizeof path, "%s/%s", dir, kruns[i].file);
+		CHECK_INT(rd_add_file(&s, path), 0);
+	}
+	CHECK_INT(rd_build(&s), 0);
+	q8 = group(&s, "k", "Q8_0"), q4 = group(&s, "k", "Q4_K_M");
+	q2 = group(&s, "k", "Q2_K");
+	CHECK(q8 && q4 && q2);
+	CHECK_INT(q8->qcmp.verdict, VD_Q_WITHIN);
+	CHECK_INT(q8->qcmp.kl_over, 0);
+	CHECK_INT(q4->qcmp.verdict, VD_Q_EXCEEDS);
+	CHECK_INT(q4->qcmp.kl_over, 1);
+	CHECK_INT(q4->qcmp.kl_tf, 1);
+	CHECK_NEAR(q4->qcmp.kl, 0.08, 0);
+	CHECK_INT(q2->qcmp.verdict, VD_Q_EXCEEDS);
+	CHECK_INT(q2->qcmp.kl_tf, 0); /* from logprobs: a lower bound */
+	CHECK_INT(decide(&s, 0, &d), 0);
+	CHECK(d.picks[0][USE_INTERACTIVE].best == q8);
+	CHECK(d.picks[0][USE_INTERACTIVE].over == q2);
+	decide_free(&d);
+	rd_free(&s);
+	for (size_t i = 0; i < sizeof kruns / sizeof kruns[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, kruns[i].file);
 		unlink(path);
 	}
 }
@@ -385,6 +467,7 @@ int main(void)
 	RUN(test_named_reference_and_refusal);
 	RUN(test_picks_within_budget);
 	RUN(test_agreement);
+	RUN(test_kl_budget);
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, runs[i].file);
 		unlink(path);

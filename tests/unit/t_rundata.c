@@ -3,6 +3,7 @@
  * run files written here with worked-out values. */
 #include <sys/stat.h>
 
+#include "formats.h"
 #include "runfix.h"
 
 /* The Summary's figures of one run and of two, and the workload split. */
@@ -271,7 +272,8 @@ static void test_load_prefill_quality(void)
 }
 
 /* make matrix's outcomes beside the runs: every workload line kept in
- * order, anything else in the file skipped. */
+ * order, its status read as a verdict, a field it lacks empty (never what
+ * the heap held), anything else in the file skipped. */
 static void test_outcomes(void)
 {
 	char sub[100], path[160];
@@ -292,20 +294,27 @@ static void test_outcomes(void)
 	      "not json\n{\"ev\":\"run\"}\n"
 	      "{\"ev\":\"workload\",\"plan\":\"mac512\",\"entry\":\"q4\","
 	      "\"workload\":\"sweep\","
-	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n",
+	      "\"status\":\"ok\",\"exit\":0,\"why\":\"\"}\n"
+	      "{\"ev\":\"workload\",\"entry\":\"q8\",\"workload\":\"ctx\"}\n",
 	      f);
 	fclose(f);
 	rd_init(&s, NULL, 0);
 	CHECK_INT(rd_add_path(&s, sub), 0);
 	CHECK_INT(s.nruns, 0);
-	CHECK_INT(s.nout, 2);
-	if (s.nout == 2) {
+	CHECK_INT(s.nout, 3);
+	if (s.nout == 3) {
 		CHECK_STR(s.out[0].workload, "std");
 		CHECK_STR(s.out[0].status, "failed");
 		CHECK_INT(s.out[0].exit, 1);
 		CHECK_STR(s.out[0].why, "gen: 3 of 5 requests failed");
 		CHECK_STR(s.out[1].workload, "sweep");
 		CHECK_STR(s.out[1].status, "ok");
+		CHECK_INT(s.out[0].st, VD_OUT_FAILED);
+		CHECK_INT(s.out[1].st, VD_OUT_OK);
+		CHECK_STR(s.out[2].plan, "");
+		CHECK_STR(s.out[2].status, "");
+		CHECK_STR(s.out[2].why, "");
+		CHECK_INT(s.out[2].st, VD_OUT_OTHER);
 	}
 	rd_free(&s);
 	unlink(path);
@@ -550,7 +559,7 @@ static void test_run_figures(void)
 		CHECK_INT(r->failed[0].n, 2);
 	}
 	CHECK_INT(r->leak.judged, 1);
-	CHECK_INT(r->leak.verdict, LEAK_SUSPECTED);
+	CHECK_INT(r->leak.verdict, VD_LEAK_SUSPECTED);
 	CHECK_NEAR(r->leak.per_request.hi, 3, 0);
 	CHECK(isnan(r->leak.per_minute.lo)); /* no interval given */
 	CHECK_INT((int)r->ntimeline, 3);
@@ -576,6 +585,50 @@ static void test_run_figures(void)
 	rd_free(&s);
 }
 
+/* The flags of a run that slowed or ran throttled: a verdict other than
+ * slowed never flags, a throttled share above 0 or a serious thermal
+ * state does, unknown figures do not. */
+static void test_drift(void)
+{
+	struct rd_run r;
+	struct rd_group g;
+	struct rd_run *runs[2];
+	struct rd_run q;
+	cJSON *doc = cJSON_CreateObject(); /* a readable run's stand-in */
+
+	memset(&r, 0, sizeof r);
+	r.drift.verdict = VD_SUS_UNKNOWN;
+	r.drift.throttled_share = NAN;
+	r.drift.thermal_max = -1;
+	CHECK_INT(rd_drifted(&r), 0);
+	r.drift.verdict = VD_SUS_INCONCLUSIVE;
+	CHECK_INT(rd_drifted(&r), 0);
+	r.drift.verdict = VD_SUS_SLOWED;
+	CHECK_INT(rd_drifted(&r), RD_SLOWED);
+	r.drift.verdict = VD_SUS_STABLE;
+	r.drift.throttled_share = 0;
+	r.drift.thermal_max = THERMAL_FAIR;
+	CHECK_INT(rd_drifted(&r), 0);
+	r.drift.thermal_max = THERMAL_SERIOUS;
+	CHECK_INT(rd_drifted(&r), RD_THROTTLED);
+	r.drift.thermal_max = -1;
+	r.drift.throttled_share = 0.01;
+	CHECK_INT(rd_drifted(&r), RD_THROTTLED);
+	/* a group: its runs' flags or-ed, an unreadable run left out */
+	q = r;
+	q.drift.verdict = VD_SUS_SLOWED;
+	r.doc = doc;
+	runs[0] = &r;
+	runs[1] = &q;
+	memset(&g, 0, sizeof g);
+	g.runs = runs;
+	g.n = 2;
+	CHECK_INT(rd_group_drifted(&g), RD_THROTTLED);
+	q.doc = doc;
+	CHECK_INT(rd_group_drifted(&g), RD_SLOWED | RD_THROTTLED);
+	cJSON_Delete(doc);
+}
+
 int main(void)
 {
 	if (mkdtemp(dir) == NULL)
@@ -588,6 +641,7 @@ int main(void)
 	RUN(test_load_prefill_quality);
 	RUN(test_outcomes);
 	RUN(test_system_memory);
+	RUN(test_drift);
 	RUN(test_field_order);
 	RUN(test_pareto);
 	RUN(test_run_figures);

@@ -27,6 +27,29 @@ static void test_timing_model(void)
 	CHECK_NEAR(sim_gap(&p, 1, 1, 0.5), 0, 0);
 }
 
+/* The throttling profile: its factor from slow_after_s on, never before,
+ * and never with a factor of 0 (the default); out-of-range values are
+ * refused. */
+static void test_slow(void)
+{
+	struct sim_profile p;
+	char err[200];
+
+	sim_profile_default(&p);
+	CHECK_NEAR(sim_slow(&p, 1e6), 1, 0);
+	p.slow_after_s = 30;
+	p.slow_factor = 0.8;
+	CHECK_NEAR(sim_slow(&p, 29.999), 1, 0);
+	CHECK_NEAR(sim_slow(&p, 30), 0.8, 0);
+	CHECK_NEAR(sim_slow(&p, 1000), 0.8, 0);
+	CHECK_INT(sim_profile_check(&p, err, sizeof err), 0);
+	p.slow_factor = 1.5;
+	CHECK_INT(sim_profile_check(&p, err, sizeof err), -1);
+	p.slow_factor = 0.5;
+	p.slow_after_s = -1;
+	CHECK_INT(sim_profile_check(&p, err, sizeof err), -1);
+}
+
 static void test_prompt_tokens(void)
 {
 	CHECK_INT(sim_prompt_tokens("", 0), 1);
@@ -106,6 +129,7 @@ static void test_profile_json(void)
 int main(void)
 {
 	RUN(test_timing_model);
+	RUN(test_slow);
 	RUN(test_prompt_tokens);
 	RUN(test_rng_deterministic);
 	RUN(test_cache);

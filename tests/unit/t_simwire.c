@@ -19,6 +19,12 @@ static void test_faults(void)
 	CHECK_NEAR(f.secs, 0.25, 1e-12);
 	CHECK_INT(simwire_fault_parse("reset:2", &f), 0);
 	CHECK_INT(f.kind, F_RESET);
+	CHECK_INT(simwire_fault_parse("no-probs", &f), 0);
+	CHECK_INT(f.kind, F_NO_PROBS);
+	CHECK_INT(simwire_fault_parse("probs-cut:3", &f), 0);
+	CHECK_INT(f.kind, F_PROBS_CUT);
+	CHECK_INT(f.at, 3);
+	CHECK_INT(simwire_fault_parse("probs-cut:0", &f), -1);
 	CHECK_INT(simwire_fault_parse("no-done", &f), 0);
 	CHECK_INT(f.kind, F_NO_DONE);
 	CHECK_STR(f.text, "no-done");

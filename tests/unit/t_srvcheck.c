@@ -70,8 +70,8 @@ static const struct battery_result *check(const struct battery_result *r,
 }
 
 /* The decode TPS verdict for client speed c over a span of s seconds. */
-static enum battery_verdict decode(int k, double span, double srv, char *text,
-				   size_t n)
+static enum verdict_check decode(int k, double span, double srv, char *text,
+				 size_t n)
 {
 	struct battery_input in;
 	struct battery_result r[BATTERY_NCHECKS];
@@ -83,7 +83,7 @@ static enum battery_verdict decode(int k, double span, double srv, char *text,
 	snprintf(text, n, "%s", d ? d->text : "");
 	cJSON_Delete(in.step[BATTERY_BASIC].events);
 	cJSON_Delete(in.step[BATTERY_BASIC].run);
-	return d ? d->verdict : BATTERY_NA;
+	return d ? d->verdict : VD_CHECK_NA;
 }
 
 static void test_decode(void)
@@ -91,23 +91,23 @@ static void test_decode(void)
 	char t[480];
 
 	/* 16 tokens over 5 ms: 3000 tok/s, as the server says */
-	CHECK_INT(decode(16, 0.005, 3000, t, sizeof t), BATTERY_OK);
+	CHECK_INT(decode(16, 0.005, 3000, t, sizeof t), VD_CHECK_OK);
 	CHECK(strstr(t, "client/server 1.0000") != NULL);
 	/* 2.8 % faster over 5 ms (0.14 ms): scheduling, within 2 % + 1 ms
 	 * (the CI failure this tolerance answers) */
-	CHECK_INT(decode(16, 0.005, 3000 / 1.028, t, sizeof t), BATTERY_OK);
+	CHECK_INT(decode(16, 0.005, 3000 / 1.028, t, sizeof t), VD_CHECK_OK);
 	CHECK(strstr(t, "within 22.0 %") != NULL);
 	/* 5 % faster over a whole second: a stream that is not the server's */
-	CHECK_INT(decode(101, 1.0, 100 / 1.05, t, sizeof t), BATTERY_FAIL);
+	CHECK_INT(decode(101, 1.0, 100 / 1.05, t, sizeof t), VD_CHECK_FAIL);
 	CHECK(strstr(t, "buffered on the way") != NULL);
 	/* 5 % slower over a second */
-	CHECK_INT(decode(101, 1.0, 100 * 1.05, t, sizeof t), BATTERY_FAIL);
+	CHECK_INT(decode(101, 1.0, 100 * 1.05, t, sizeof t), VD_CHECK_FAIL);
 	CHECK(strstr(t, "slower stream than the server reports") != NULL);
 	/* every token in one read */
-	CHECK_INT(decode(16, 0, 3000, t, sizeof t), BATTERY_FAIL);
+	CHECK_INT(decode(16, 0, 3000, t, sizeof t), VD_CHECK_FAIL);
 	CHECK(strstr(t, "every token reached the client at once") != NULL);
 	/* no figure of the server's own */
-	CHECK_INT(decode(16, 0.005, 0, t, sizeof t), BATTERY_NA);
+	CHECK_INT(decode(16, 0.005, 0, t, sizeof t), VD_CHECK_NA);
 }
 
 static void test_missing(void)
@@ -121,10 +121,10 @@ static void test_missing(void)
 		 "gen failed");
 	battery_run(&in, r);
 	d = check(r, "decode TPS");
-	CHECK(d != NULL && d->verdict == BATTERY_FAIL);
+	CHECK(d != NULL && d->verdict == VD_CHECK_FAIL);
 	CHECK(d != NULL &&
 	      strcmp(d->text, "the basic step has no events: gen failed") == 0);
-	CHECK_STR(battery_verdict_name(BATTERY_NA), "n/a");
+	CHECK_STR(verdict_check_name(VD_CHECK_NA), "n/a");
 }
 
 int main(void)

@@ -150,24 +150,24 @@ static void test_ratio_means(void)
 	/* worked by hand: 100 ± 10 (n 5) against 110 ± 11 (n 5): the same
 	 * relative spread, var of each log 0.1^2 / 5 = 0.002, se 0.063246,
 	 * Welch df 8 (t 2.306); 1.1 * exp(±0.145845) */
-	stats_ratio_means(100, 10, 5, 110, 11, 5, &r);
+	stats_mean_ratio(100, 10, 5, 110, 11, 5, &r);
 	CHECK_NEAR(r.ratio, 1.1, 1e-12);
 	CHECK_NEAR(r.lo, 1.1 * exp(-2.306004 * 0.0632456), 1e-4);
 	CHECK_NEAR(r.hi, 1.1 * exp(2.306004 * 0.0632456), 1e-4);
 	CHECK_INT((long)r.n, 10);
 	CHECK(r.p > 0.1 && r.p < 0.2); /* t = log 1.1 / se = 1.507 */
 	/* no spread at all: the interval is the ratio */
-	stats_ratio_means(100, 0, 3, 50, 0, 3, &r);
+	stats_mean_ratio(100, 0, 3, 50, 0, 3, &r);
 	CHECK_NEAR(r.lo, 0.5, 1e-12);
 	CHECK_NEAR(r.hi, 0.5, 1e-12);
 	CHECK_NEAR(r.p, 0, 1e-12);
 	/* one repetition: a ratio without an interval */
-	stats_ratio_means(100, 0, 1, 110, 5, 5, &r);
+	stats_mean_ratio(100, 0, 1, 110, 5, 5, &r);
 	CHECK_NEAR(r.ratio, 1.1, 1e-12);
 	CHECK(isnan(r.lo) && isnan(r.hi));
 	CHECK_NEAR(r.p, -1, 0);
 	/* a mean that is no speed */
-	stats_ratio_means(0, 1, 5, 110, 5, 5, &r);
+	stats_mean_ratio(0, 1, 5, 110, 5, 5, &r);
 	CHECK(isnan(r.ratio));
 }
 
@@ -205,6 +205,32 @@ static void test_paired_ratio(void)
 	stats_paired_ratio(e, f, 1, &r);
 	CHECK_INT((int)r.n, 1);
 	CHECK(isnan(r.lo) && r.p < 0);
+}
+
+/* Two independent samples: {9, 10, 11} (mean 10, s 1) and {4, 5, 6}
+ * (mean 5, s 1).  Log-variances 1/3/100 and 1/3/25, summed 1/60;
+ * Welch's df 2.94 -> 2, t95 4.303: 0.5 x exp(-+4.303 sqrt(1/60)). */
+static void test_mean_ratio(void)
+{
+	struct stats_ratio r;
+
+	stats_mean_ratio(10, 1, 3, 5, 1, 3, &r);
+	CHECK_INT((int)r.n, 6);
+	CHECK_NEAR(r.ratio, 0.5, 1e-12);
+	CHECK_NEAR(r.lo, 0.286888, 1e-5);
+	CHECK_NEAR(r.hi, 0.871419, 1e-5);
+	CHECK(r.p >= 0 && r.p < 0.05);
+	stats_mean_ratio(5, 0, 2, 5, 0, 2, &r); /* no spread: a point */
+	CHECK_NEAR(r.lo, 1, 1e-12);
+	CHECK_NEAR(r.hi, 1, 1e-12);
+	CHECK_NEAR(r.p, 1, 0);
+	stats_mean_ratio(9, 0, 1, 5, 1, 3, &r); /* one value: no interval */
+	CHECK_NEAR(r.ratio, 0.5 * 10 / 9, 1e-12);
+	CHECK(isnan(r.lo) && isnan(r.hi));
+	stats_mean_ratio(0, 0, 2, 5, 1, 3, &r); /* a mean of 0: no ratio */
+	CHECK(isnan(r.ratio) && isnan(r.lo));
+	stats_mean_ratio(-1, 0, 0, 5, 1, 3, &r); /* no values: no ratio */
+	CHECK(isnan(r.ratio));
 }
 
 /* Holm on a worked example: sorted 0.01, 0.02, 0.03, 0.04 times 4, 3, 2,
@@ -248,6 +274,7 @@ int main(void)
 	RUN(test_slope_ci);
 	RUN(test_paired_ratio);
 	RUN(test_ratio_means);
+	RUN(test_mean_ratio);
 	RUN(test_holm);
 	RUN(test_t_cdf);
 	RUN(test_summary);

@@ -227,11 +227,11 @@ static void test_loads(void)
 	ls = &g->loads[0];
 	CHECK_INT(ls->n, 3);
 	CHECK_INT(ls->l[0].rep, 1);
-	CHECK_STR(ls->l[0].cache, "cold");
+	CHECK_INT(ls->l[0].cache, RK_CACHE_COLD);
 	CHECK_NEAR(ls->l[0].seconds, 6.0, 1e-12);
 	CHECK_NEAR(ls->l[0].server_s, 5.8, 1e-12);
 	CHECK_NEAR(ls->l[1].resident, 0.5, 1e-12);
-	CHECK_STR(ls->l[2].cache, "warm");
+	CHECK_INT(ls->l[2].cache, RK_CACHE_WARM);
 	CHECK(ls->l[2].error == NULL);
 	CHECK_INT(g->nwl, 0);
 	rd_free(&s);

@@ -1,0 +1,97 @@
+/* simpower: a simulated powercap zone with a known wattage. */
+#include "simpower.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* mkdir that accepts a directory already there. */
+static int mkdir_ok(const char *path)
+{
+	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
+}
+
+/* Writes text to path through path.tmp and a rename. */
+static int put(const char *path, const char *text)
+{
+	char tmp[1100];
+	FILE *f;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		int e = errno;
+		remove(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int simpower_open(struct simpower *p, const char *dir, double idle_w,
+		  double stream_w, int64_t now_ns)
+{
+	const char *sub[] = {"/class", "/class/powercap",
+			     "/class/powercap/intel-rapl:0"};
+	char path[1024], zone[1024], text[32];
+	size_t i;
+
+	memset(p, 0, sizeof *p);
+	p->idle_w = idle_w;
+	p->stream_w = stream_w;
+	p->t_ns = now_ns;
+	if (strlen(dir) > 900) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdir_ok(dir) != 0)
+		return -1;
+	for (i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", dir, sub[i]);
+		if (mkdir_ok(path) != 0)
+			return -1;
+	}
+	snprintf(zone, sizeof zone, "%s", path);
+	snprintf(path, sizeof path, "%.900s/name", zone);
+	if (put(path, "package-0\n") != 0)
+		return -1;
+	snprintf(path, sizeof path, "%.900s/max_energy_range_uj", zone);
+	snprintf(text, sizeof text, "%llu\n", SIMPOWER_RANGE_UJ);
+	if (put(path, text) != 0)
+		return -1;
+	snprintf(p->path, sizeof p->path, "%.900s/energy_uj", zone);
+	return simpower_write(p, now_ns);
+}
+
+double simpower_watts(const struct simpower *p)
+{
+	return p->idle_w + p->stream_w * p->n;
+}
+
+static void advance(struct simpower *p, int64_t now_ns)
+{
+	if (now_ns > p->t_ns) {
+		p->j += simpower_watts(p) * (double)(now_ns - p->t_ns) / 1e9;
+		p->t_ns = now_ns;
+	}
+}
+
+void simpower_set(struct simpower *p, int n, int64_t now_ns)
+{
+	advance(p, now_ns);
+	p->n = n;
+}
+
+int simpower_write(struct simpower *p, int64_t now_ns)
+{
+	char text[32];
+	unsigned long long uj;
+
+	advance(p, now_ns);
+	uj = (unsigned long long)(p->j * 1e6) % SIMPOWER_RANGE_UJ;
+	snprintf(text, sizeof text, "%llu\n", uj);
+	return put(p->path, text);
+}

@@ -1,0 +1,37 @@
+/* simpower: llmsim's power model: a simulated powercap zone whose energy
+ * counter rises at idle_w + stream_w x (the streams decoding), written
+ * where memsample --power --sys-root reads it (docs/llmsim.md, POWER). */
+#ifndef TB_SIMPOWER_H
+#define TB_SIMPOWER_H
+
+#include <stdint.h>
+
+/* The counter's wrap, as a real RAPL package zone has (262 kJ). */
+#define SIMPOWER_RANGE_UJ 262143328850ULL
+
+struct simpower {
+	char path[1024]; /* DIR/class/powercap/intel-rapl:0/energy_uj */
+	double idle_w, stream_w;
+	int n;	      /* streams decoding */
+	int64_t t_ns; /* when j was last brought up to date (monotonic) */
+	double j;     /* energy since the start, joules */
+};
+
+/* Makes DIR/class/powercap/intel-rapl:0 (name package-0, the range, the
+ * counter at 0) and starts the energy at now.  Returns 0, or -1 with
+ * errno set. */
+int simpower_open(struct simpower *p, const char *dir, double idle_w,
+		  double stream_w, int64_t now_ns);
+
+/* The watts drawn right now. */
+double simpower_watts(const struct simpower *p);
+
+/* Brings the energy up to now, then sets the streams decoding to n. */
+void simpower_set(struct simpower *p, int n, int64_t now_ns);
+
+/* Brings the energy up to now and writes the counter (through a
+ * temporary file renamed over it, so a reader never sees half a number).
+ * Returns 0, or -1 with errno set. */
+int simpower_write(struct simpower *p, int64_t now_ns);
+
+#endif

@@ -1,0 +1,524 @@
+/* power: power and heat from the OS's sources (see power.h). */
+#include "power.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "childrd.h"
+#include "fileio.h"
+#include "powparse.h"
+
+#define NV_MAX 16
+
+struct counter { /* a powercap zone's energy counter */
+	char name[POWER_NAME], path[1024];
+	uint64_t prev, range;
+};
+
+struct sensor { /* an hwmon reading */
+	char name[POWER_NAME], path[1024];
+	int kind, counted;
+};
+
+struct power {
+	struct counter rapl[16];
+	int nrapl;
+	struct sensor hw[POWER_MAX];
+	int nhw;
+	char thr_path[1024]; /* cpu0's package_throttle_count, or "" */
+	int64_t thr_prev;
+	long long prev_ns;
+	pid_t pid; /* nvidia-smi or powermetrics */
+	int fd;
+	char buf[16384];
+	size_t len;
+	struct powparse_nvgpu nv[NV_MAX];
+	int nnv;
+	struct powparse_pm pm;
+	int have_pm;
+	struct powparse_therm th;
+	long long th_ns;
+};
+
+/* Appends one "source: reason" line to why. */
+static void say(char *why, size_t len, const char *fmt, ...)
+{
+	size_t k = strlen(why);
+	va_list ap;
+
+	if (k + 2 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why + k, len - k - 1, fmt, ap);
+	va_end(ap);
+	k = strlen(why);
+	why[k] = '\n';
+	why[k + 1] = '\0';
+}
+
+static void add_fig(struct power_fig *f, int *n, const char *name, double v,
+		    int counted)
+{
+	if (*n >= POWER_MAX)
+		return;
+	snprintf(f[*n].name, sizeof f[*n].name, "%s", name);
+	f[*n].v = v;
+	f[*n].counted = counted;
+	(*n)++;
+}
+
+static void set_throttle(struct power_reading *r, int on, const char *by)
+{
+	if (on > 0 && r->throttled != 1)
+		snprintf(r->throttled_by, sizeof r->throttled_by, "%s", by);
+	if (on > r->throttled)
+		r->throttled = on;
+}
+
+#if !defined(__APPLE__) /* no NVIDIA GPU runs on a Mac that macOS supports */
+/* ---- nvidia-smi, a streaming child (Linux and elsewhere) --------------
+ */
+
+static void nv_open(power *p, long interval_ms, char *why, size_t wl)
+{
+	static char a0[] = "nvidia-smi";
+	static char a1[] = "--query-gpu=index,name,power.draw,"
+			   "temperature.gpu,clocks_throttle_reasons.active";
+	static char a2[] = "--format=csv,noheader,nounits";
+	static char a3[] = "-lms";
+	char ms[32];
+	char *argv[] = {a0, a1, a2, a3, ms, NULL};
+
+	if (!fileio_in_path("nvidia-smi")) {
+		say(why, wl, "nvidia: nvidia-smi not found on PATH");
+		return;
+	}
+	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
+	if ((p->pid = childrd_spawn(argv, &p->fd)) < 0)
+		say(why, wl, "nvidia: cannot start nvidia-smi: %s",
+		    strerror(errno));
+}
+
+/* Takes the complete lines read so far; keeps the latest per GPU. */
+static void nv_drain(power *p)
+{
+	struct powparse_nvgpu one;
+	ssize_t n;
+	char *nl;
+
+	while (p->fd >= 0 && (n = read(p->fd, p->buf + p->len,
+				       sizeof p->buf - 1 - p->len)) > 0)
+		p->len += (size_t)n;
+	while ((nl = memchr(p->buf, '\n', p->len)) != NULL) {
+		size_t line = (size_t)(nl - p->buf) + 1;
+		if (powparse_nvidia(p->buf, line, &one, 1) == 1 &&
+		    one.index >= 0 && one.index < NV_MAX) {
+			p->nv[one.index] = one;
+			if (one.index >= p->nnv)
+				p->nnv = one.index + 1;
+		}
+		memmove(p->buf, p->buf + line, p->len - line);
+		p->len -= line;
+	}
+	if (p->len == sizeof p->buf - 1)
+		p->len = 0; /* a line longer than the buffer: dropped */
+}
+
+static void nv_read(power *p, struct power_reading *r)
+{
+	char name[POWER_NAME];
+	int i;
+
+	nv_drain(p);
+	for (i = 0; i < p->nnv; i++) {
+		const struct powparse_nvgpu *g = &p->nv[i];
+		snprintf(name, sizeof name, "nvidia:%d", g->index);
+		if (g->power_w >= 0)
+			add_fig(r->w, &r->nw, name, g->power_w, 1);
+		if (g->temp_c >= 0)
+			add_fig(r->temp, &r->ntemp, name, g->temp_c, 0);
+		set_throttle(r, g->throttled, name);
+	}
+}
+
+#endif
+
+#if defined(__linux__)
+/* ---- Linux: powercap, hwmon, the throttle count ----------------------- */
+
+/* Reads a small attribute file into buf; 0, or an errno. */
+static int attr(const char *path, char *buf, size_t len, size_t *n)
+{
+	int fd = open(path, O_RDONLY), e;
+	ssize_t got;
+
+	if (fd < 0)
+		return errno;
+	got = read(fd, buf, len - 1);
+	e = errno;
+	close(fd);
+	if (got < 0)
+		return e;
+	*n = (size_t)got;
+	buf[*n] = '\0';
+	return 0;
+}
+
+static int attr_int(const char *path, int64_t *v)
+{
+	char buf[64];
+	size_t n;
+	int e = attr(path, buf, sizeof buf, &n);
+
+	if (e != 0)
+		return e;
+	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+}
+
+/* Why an attribute could not be read, in the user's terms. */
+static const char *read_why(int e)
+{
+	if (e == EACCES || e == EPERM)
+		return "permission denied (root only since Linux 5.10, "
+		       "CVE-2020-8694: run memsample as root)";
+	return strerror(e);
+}
+
+/* One powercap zone directory: a counter when its name adds to the
+ * total and its energy can be read; else the first reason in why. */
+static void rapl_zone(power *p, const char *dir, const char *zone, char *why,
+		      size_t wl, int *said)
+{
+	char path[1024], name[64], buf[64];
+	size_t n;
+	int64_t range = 0, e0;
+	int e;
+
+	snprintf(path, sizeof path, "%.400s/%.200s/name", dir, zone);
+	if (attr(path, buf, sizeof buf, &n) != 0 ||
+	    powparse_label(buf, n, name, sizeof name) != 0 ||
+	    !powparse_rapl_counts(name) || p->nrapl >= 16)
+		return;
+	struct counter *c = &p->rapl[p->nrapl];
+	snprintf(path, sizeof path, "%.400s/%.200s/max_energy_range_uj", dir,
+		 zone);
+	if (attr_int(path, &range) != 0 || range < 0)
+		range = 0;
+	snprintf(c->path, sizeof c->path, "%.400s/%.200s/energy_uj", dir, zone);
+	if ((e = attr_int(c->path, &e0)) != 0 || e0 < 0) {
+		if (!(*said)++)
+			say(why, wl, "rapl: %s: %s", c->path, read_why(e));
+		return;
+	}
+	if (strcmp(name, "dram") == 0) /* "intel-rapl:P:K": package P */
+		snprintf(c->name, sizeof c->name, "rapl:dram-%d",
+			 atoi(zone + 11));
+	else
+		snprintf(c->name, sizeof c->name, "rapl:%s", name);
+	c->range = (uint64_t)range;
+	c->prev = (uint64_t)e0;
+	p->nrapl++;
+}
+
+static void rapl_open(power *p, const char *root, char *why, size_t wl)
+{
+	char dir[512];
+	struct dirent *d;
+	DIR *dp;
+	int said = 0;
+
+	snprintf(dir, sizeof dir, "%.400s/class/powercap", root);
+	if ((dp = opendir(dir)) == NULL) {
+		say(why, wl, "rapl: %s: %s", dir, strerror(errno));
+		return;
+	}
+	/* intel-rapl-mmio zones repeat the package's: left out */
+	while ((d = readdir(dp)) != NULL)
+		if (strncmp(d->d_name, "intel-rapl:", 11) == 0)
+			rapl_zone(p, dir, d->d_name, why, wl, &said);
+	closedir(dp);
+	if (p->nrapl == 0 && !said)
+		say(why, wl, "rapl: no package or dram zone in %s", dir);
+}
+
+/* One hwmon attribute: a sensor when it reads as a figure now. */
+static void hw_attr(power *p, const char *dir, const char *chip,
+		    const char *fname)
+{
+	char path[1024], buf[96], label[64];
+	size_t n;
+	int idx, kind = powparse_hwmon_attr(fname, &idx);
+	double v;
+
+	if (kind == 0 || p->nhw >= POWER_MAX)
+		return;
+	struct sensor *s = &p->hw[p->nhw];
+	snprintf(s->path, sizeof s->path, "%.600s/%.200s", dir, fname);
+	if (attr(s->path, buf, sizeof buf, &n) != 0 ||
+	    powparse_hwmon_value(buf, n, kind, &v) != 0)
+		return; /* a sensor that reads nothing is no sensor */
+	snprintf(path, sizeof path, "%.600s/%s%d_label", dir,
+		 kind == POWPARSE_HW_TEMP ? "temp" : "power", idx);
+	if (attr(path, buf, sizeof buf, &n) != 0 ||
+	    powparse_label(buf, n, label, sizeof label) != 0)
+		snprintf(label, sizeof label, "%.48s",
+			 fname); /* no label: the file */
+	snprintf(s->name, sizeof s->name, "hwmon:%.24s/%.48s", chip, label);
+	s->kind = kind;
+	/* a GPU's own power adds to the total; other hwmon power sensors
+	 * may measure what RAPL or the whole machine does */
+	s->counted = kind == POWPARSE_HW_POWER && strcmp(chip, "amdgpu") == 0;
+	p->nhw++;
+}
+
+static void hw_chip(power *p, const char *dir)
+{
+	char path[1024], buf[64], chip[48];
+	struct dirent *d;
+	size_t n;
+	DIR *dp;
+
+	snprintf(path, sizeof path, "%.600s/name", dir);
+	if (attr(path, buf, sizeof buf, &n) != 0 ||
+	    powparse_label(buf, n, chip, sizeof chip) != 0)
+		snprintf(chip, sizeof chip, "?");
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((d = readdir(dp)) != NULL)
+		hw_attr(p, dir, chip, d->d_name);
+	closedir(dp);
+}
+
+static void hw_open(power *p, const char *root, char *why, size_t wl)
+{
+	char dir[512], sub[800];
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(dir, sizeof dir, "%.400s/class/hwmon", root);
+	if ((dp = opendir(dir)) == NULL) {
+		say(why, wl, "hwmon: %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((d = readdir(dp)) != NULL)
+		if (strncmp(d->d_name, "hwmon", 5) == 0) {
+			snprintf(sub, sizeof sub, "%.500s/%.200s", dir,
+				 d->d_name);
+			hw_chip(p, sub);
+		}
+	closedir(dp);
+	if (p->nhw == 0)
+		say(why, wl, "hwmon: no power or temperature sensor in %s",
+		    dir);
+}
+
+static void os_open(power *p, const char *root, long interval_ms, char *why,
+		    size_t wl)
+{
+	int e;
+
+	rapl_open(p, root, why, wl);
+	hw_open(p, root, why, wl);
+	snprintf(p->thr_path, sizeof p->thr_path,
+		 "%.600s/devices/system/cpu/cpu0/thermal_throttle/"
+		 "package_throttle_count",
+		 root);
+	if ((e = attr_int(p->thr_path, &p->thr_prev)) != 0) {
+		say(why, wl, "cpu-throttle: %s: %s", p->thr_path, read_why(e));
+		p->thr_path[0] = '\0';
+	}
+	nv_open(p, interval_ms, why, wl);
+}
+
+static void rapl_read(power *p, double dt, struct power_reading *r)
+{
+	int64_t now;
+	uint64_t d;
+	int i;
+
+	for (i = 0; i < p->nrapl; i++) {
+		struct counter *c = &p->rapl[i];
+		if (attr_int(c->path, &now) != 0 || now < 0)
+			continue;
+		if (dt > 1e-3 && powparse_energy_delta(c->prev, (uint64_t)now,
+						       c->range, &d) == 0)
+			add_fig(r->w, &r->nw, c->name, (double)d / 1e6 / dt, 1);
+		c->prev = (uint64_t)now;
+	}
+}
+
+static void os_read(power *p, double dt, struct power_reading *r)
+{
+	char buf[96];
+	size_t n;
+	double v;
+	int64_t count;
+	int i;
+
+	rapl_read(p, dt, r);
+	for (i = 0; i < p->nhw; i++) {
+		struct sensor *s = &p->hw[i];
+		if (attr(s->path, buf, sizeof buf, &n) != 0 ||
+		    powparse_hwmon_value(buf, n, s->kind, &v) != 0)
+			continue;
+		if (s->kind == POWPARSE_HW_POWER)
+			add_fig(r->w, &r->nw, s->name, v, s->counted);
+		else
+			add_fig(r->temp, &r->ntemp, s->name, v, 0);
+	}
+	if (p->thr_path[0] && attr_int(p->thr_path, &count) == 0) {
+		set_throttle(r, count > p->thr_prev, "cpu:package-0");
+		p->thr_prev = count;
+	}
+	nv_read(p, r);
+}
+#elif defined(__APPLE__)
+/* ---- macOS: pmset -g therm, powermetrics when root --------------------
+ */
+
+static void os_open(power *p, const char *root, long interval_ms, char *why,
+		    size_t wl)
+{
+	static char a0[] = "powermetrics";
+	static char a1[] = "--samplers";
+	static char a2[] = "cpu_power,gpu_power,thermal";
+	static char a3[] = "-i";
+	char ms[32];
+	char *argv[] = {a0, a1, a2, a3, ms, NULL};
+
+	(void)root;
+	say(why, wl,
+	    "ioreport: the IOReport energy counters are not read "
+	    "yet (docs/memsample.md)");
+	if (geteuid() != 0) {
+		say(why, wl, "powermetrics: needs root (sudo memsample)");
+		return;
+	}
+	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
+	if ((p->pid = childrd_spawn(argv, &p->fd)) < 0)
+		say(why, wl, "powermetrics: cannot start it: %s",
+		    strerror(errno));
+}
+
+/* The latest complete powermetrics sample (each opens with "*** Sampled
+ * system activity"); the text before the last such mark is complete. */
+static void pm_drain(power *p)
+{
+	static const char mark[] = "*** Sampled system activity";
+	ssize_t n;
+	size_t i, last = 0, prev = 0;
+
+	while (p->fd >= 0 && (n = read(p->fd, p->buf + p->len,
+				       sizeof p->buf - 1 - p->len)) > 0)
+		p->len += (size_t)n;
+	for (i = 0; i + sizeof mark - 1 <= p->len; i++)
+		if (memcmp(p->buf + i, mark, sizeof mark - 1) == 0) {
+			prev = last;
+			last = i;
+		}
+	if (last > prev &&
+	    powparse_powermetrics(p->buf + prev, last - prev, &p->pm) == 0)
+		p->have_pm = 1;
+	if (last > 0) {
+		memmove(p->buf, p->buf + last, p->len - last);
+		p->len -= last;
+	}
+	if (p->len == sizeof p->buf - 1)
+		p->len = 0;
+}
+
+/* pmset at most every 2 s (a process start costs milliseconds). */
+static void therm_read(power *p, long long now_ns)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	if (p->th_ns && now_ns - p->th_ns < 2000000000LL)
+		return;
+	p->th_ns = now_ns;
+	if ((f = popen("pmset -g therm 2>/dev/null", "r")) == NULL)
+		return;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	pclose(f);
+	if (powparse_pmset_therm(buf, n, &p->th) != 0)
+		p->th.speed_limit = p->th.state = -1;
+}
+
+static void os_read(power *p, double dt, struct power_reading *r)
+{
+	(void)dt;
+	therm_read(p, p->prev_ns);
+	pm_drain(p);
+	if (p->have_pm) {
+		if (p->pm.cpu_w >= 0)
+			add_fig(r->w, &r->nw, "apple:cpu", p->pm.cpu_w, 1);
+		if (p->pm.gpu_w >= 0)
+			add_fig(r->w, &r->nw, "apple:gpu", p->pm.gpu_w, 1);
+		if (p->pm.ane_w >= 0)
+			add_fig(r->w, &r->nw, "apple:ane", p->pm.ane_w, 1);
+		r->thermal = p->pm.state;
+	}
+	if (r->thermal < 0)
+		r->thermal = p->th.state;
+	if (p->th.speed_limit >= 0)
+		set_throttle(r, p->th.speed_limit < 100,
+			     "pmset:CPU_Speed_Limit");
+	if (r->thermal >= THERMAL_SERIOUS)
+		set_throttle(r, 1, "thermal-state");
+}
+#else
+static void os_open(power *p, const char *root, long interval_ms, char *why,
+		    size_t wl)
+{
+	(void)root;
+	say(why, wl, "power: no source is read on this OS");
+	nv_open(p, interval_ms, why, wl);
+}
+
+static void os_read(power *p, double dt, struct power_reading *r)
+{
+	(void)dt;
+	nv_read(p, r);
+}
+#endif
+
+power *power_open(const char *sysroot, long interval_ms, char *why,
+		  size_t whylen)
+{
+	power *p = calloc(1, sizeof *p);
+
+	if (p == NULL)
+		return NULL;
+	why[0] = '\0';
+	p->fd = -1;
+	p->pid = -1;
+	os_open(p, sysroot, interval_ms, why, whylen);
+	return p;
+}
+
+void power_read(power *p, long long mono_ns, struct power_reading *r)
+{
+	double dt = p->prev_ns ? (double)(mono_ns - p->prev_ns) / 1e9 : 0;
+
+	memset(r, 0, sizeof *r);
+	r->thermal = -1;
+	r->throttled = -1;
+	p->prev_ns = mono_ns;
+	os_read(p, dt, r);
+}
+
+void power_close(power *p)
+{
+	if (p == NULL)
+		return;
+	childrd_stop(p->pid, p->fd);
+	free(p);
+}

@@ -1,0 +1,317 @@
+/* powparse: pure parsers of power and heat text (see powparse.h). */
+#include "powparse.h"
+
+#include <ctype.h>
+#include <csv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* The text s[0..n) copied into buf with a NUL (cut at len - 1). */
+static void cstr(const char *s, size_t n, char *buf, size_t len)
+{
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+}
+
+int powparse_sysfs_int(const char *s, size_t n, int64_t *v)
+{
+	char buf[32], *end;
+	long long x;
+
+	*v = -1;
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0 || n >= sizeof buf)
+		return -1;
+	cstr(s, n, buf, sizeof buf);
+	if (!isdigit((unsigned char)buf[0]) && buf[0] != '-')
+		return -1;
+	x = strtoll(buf, &end, 10);
+	if (*end != '\0' || end == buf)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+int powparse_label(const char *s, size_t n, char *buf, size_t len)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t a = 0, b = nl ? (size_t)(nl - s) : n;
+
+	buf[0] = '\0';
+	while (a < b && isspace((unsigned char)s[a]))
+		a++;
+	while (b > a && isspace((unsigned char)s[b - 1]))
+		b--;
+	if (b == a)
+		return -1;
+	cstr(s + a, b - a, buf, len);
+	return 0;
+}
+
+int powparse_energy_delta(uint64_t prev, uint64_t now, uint64_t range,
+			  uint64_t *delta)
+{
+	if (range > 0 && (prev > range || now > range))
+		return -1;
+	if (now >= prev) {
+		*delta = now - prev;
+		return 0;
+	}
+	if (range == 0)
+		return -1;
+	*delta = (range - prev) + now;
+	return 0;
+}
+
+int powparse_rapl_counts(const char *zone_name)
+{
+	return strncmp(zone_name, "package-", 8) == 0 ||
+	       strcmp(zone_name, "dram") == 0;
+}
+
+int powparse_hwmon_attr(const char *fname, int *index)
+{
+	static const struct {
+		const char *pre, *post;
+		int kind;
+	} pat[] = {{"power", "_input", POWPARSE_HW_POWER},
+		   {"power", "_average", POWPARSE_HW_POWER},
+		   {"temp", "_input", POWPARSE_HW_TEMP}};
+	size_t i;
+
+	for (i = 0; i < sizeof pat / sizeof *pat; i++) {
+		size_t pl = strlen(pat[i].pre);
+		const char *p = fname + pl;
+		char *end;
+		if (strncmp(fname, pat[i].pre, pl) != 0 ||
+		    !isdigit((unsigned char)*p))
+			continue;
+		long k = strtol(p, &end, 10);
+		if (strcmp(end, pat[i].post) == 0 && k >= 0 && k < 1000) {
+			*index = (int)k;
+			return pat[i].kind;
+		}
+	}
+	return 0;
+}
+
+int powparse_hwmon_value(const char *s, size_t n, int kind, double *v)
+{
+	int64_t x;
+
+	*v = -1;
+	if (powparse_sysfs_int(s, n, &x) != 0)
+		return -1;
+	if (kind == POWPARSE_HW_POWER && x >= 0)
+		*v = (double)x / 1e6;
+	else if (kind == POWPARSE_HW_TEMP && x > -273150)
+		*v = (double)x / 1e3;
+	else
+		return -1;
+	return 0;
+}
+
+/* ---- nvidia-smi ----------------------------------------------------------
+ */
+
+struct nv_ctx {
+	char field[6][128];
+	int nfield, ngpu, cap, bad;
+	struct powparse_nvgpu *g;
+};
+
+static void nv_field(void *data, size_t len, void *arg)
+{
+	struct nv_ctx *c = arg;
+
+	if (c->nfield < 6)
+		cstr(data, len, c->field[c->nfield], sizeof c->field[0]);
+	c->nfield++;
+}
+
+/* A number, or -1 for "[N/A]", "[Not Supported]" and other words. */
+static double num_or_unknown(const char *f)
+{
+	char *end;
+	double v = strtod(f, &end);
+
+	return end == f || *end != '\0' || !(v >= 0) || v > 1e9 ? -1 : v;
+}
+
+static void nv_row(int term, void *arg)
+{
+	struct nv_ctx *c = arg;
+	struct powparse_nvgpu *g;
+	char *end;
+
+	(void)term;
+	if (c->nfield != 5 || c->ngpu >= c->cap) {
+		c->bad |= c->nfield != 5;
+		c->nfield = 0;
+		return;
+	}
+	g = &c->g[c->ngpu++];
+	g->index = (int)strtol(c->field[0], &end, 10);
+	if (end == c->field[0] || *end != '\0')
+		c->bad = 1;
+	snprintf(g->name, sizeof g->name, "%.95s", c->field[1]);
+	g->power_w = num_or_unknown(c->field[2]);
+	g->temp_c = num_or_unknown(c->field[3]);
+	g->reasons = -1;
+	g->throttled = -1;
+	if (strncmp(c->field[4], "0x", 2) == 0) {
+		unsigned long long m = strtoull(c->field[4] + 2, &end, 16);
+		if (*end == '\0' && end != c->field[4] + 2) {
+			g->reasons = (int64_t)(m & 0x7fffffffffffffffULL);
+			g->throttled = (m & POWPARSE_NV_THROTTLE) != 0;
+		}
+	}
+	c->nfield = 0;
+}
+
+int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap)
+{
+	struct csv_parser p;
+	struct nv_ctx c;
+
+	memset(&c, 0, sizeof c);
+	c.g = g;
+	c.cap = cap;
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return -1;
+	if (csv_parse(&p, s, n, nv_field, nv_row, &c) != n)
+		c.bad = 1;
+	csv_fini(&p, nv_field, nv_row, &c);
+	csv_free(&p);
+	return c.bad ? -1 : c.ngpu;
+}
+
+/* ---- macOS ------------------------------------------------------------ */
+
+int powparse_thermal_of(const char *word, size_t len)
+{
+	/* powermetrics' pressure levels beside ProcessInfo's states. */
+	static const struct {
+		const char *w;
+		int state;
+	} words[] = {
+	    {"nominal", THERMAL_NOMINAL},   {"fair", THERMAL_FAIR},
+	    {"moderate", THERMAL_FAIR},	    {"serious", THERMAL_SERIOUS},
+	    {"heavy", THERMAL_SERIOUS},	    {"critical", THERMAL_CRITICAL},
+	    {"trapping", THERMAL_CRITICAL}, {"sleeping", THERMAL_CRITICAL}};
+	size_t i;
+
+	for (i = 0; i < sizeof words / sizeof *words; i++)
+		if (strlen(words[i].w) == len &&
+		    strncasecmp(word, words[i].w, len) == 0)
+			return words[i].state;
+	return -1;
+}
+
+/* The line of s[0..n) holding needle (anywhere in it): its start and the
+ * end of the line, or NULL. */
+static const char *line_with(const char *s, size_t n, const char *needle,
+			     const char **eol)
+{
+	size_t nl = strlen(needle), i = 0;
+
+	while (i < n) {
+		const char *e = memchr(s + i, '\n', n - i);
+		size_t end = e ? (size_t)(e - s) : n, j;
+		for (j = i; j + nl <= end; j++)
+			if (memcmp(s + j, needle, nl) == 0) {
+				*eol = s + end;
+				return s + j + nl;
+			}
+		i = end + 1;
+	}
+	return NULL;
+}
+
+/* The integer after '=' on the line of key; -1 when absent. */
+static int eq_int(const char *s, size_t n, const char *key)
+{
+	const char *eol, *p = line_with(s, n, key, &eol);
+	int v = 0, digits = 0;
+
+	if (p == NULL)
+		return -1;
+	while (p < eol && (*p == ' ' || *p == '\t' || *p == '='))
+		p++;
+	for (; p < eol && isdigit((unsigned char)*p) && v < 100000; p++)
+		v = v * 10 + (*p - '0'), digits++;
+	return digits > 0 ? v : -1;
+}
+
+int powparse_pmset_therm(const char *s, size_t n, struct powparse_therm *t)
+{
+	const char *eol, *p;
+
+	t->speed_limit = eq_int(s, n, "CPU_Speed_Limit");
+	if (t->speed_limit < 0 &&
+	    line_with(s, n, "No CPU power status has been recorded", &eol))
+		t->speed_limit = 100;
+	t->state = -1;
+	if (line_with(s, n, "No thermal warning level has been recorded", &eol))
+		t->state = THERMAL_NOMINAL;
+	else if ((p = line_with(s, n, "hermal warning level", &eol)) != NULL) {
+		int level = 0;
+		while (p < eol && !isdigit((unsigned char)*p))
+			p++;
+		for (; p < eol && isdigit((unsigned char)*p) && level < 1000;
+		     p++)
+			level = level * 10 + (*p - '0');
+		t->state = level >= 10 ? THERMAL_CRITICAL : THERMAL_SERIOUS;
+	}
+	return t->speed_limit >= 0 || t->state >= 0 ? 0 : -1;
+}
+
+/* The figure after "key:" as watts ("1234 mW" or "1.2 W"); -1 absent. */
+static double pm_watts(const char *s, size_t n, const char *key)
+{
+	const char *eol, *p = line_with(s, n, key, &eol);
+	char buf[48], *end;
+	double v;
+
+	if (p == NULL)
+		return -1;
+	while (p < eol && (*p == ' ' || *p == '\t'))
+		p++;
+	cstr(p, (size_t)(eol - p), buf, sizeof buf);
+	v = strtod(buf, &end);
+	if (end == buf || !(v >= 0) || v > 1e9)
+		return -1;
+	while (*end == ' ')
+		end++;
+	if (strncmp(end, "mW", 2) == 0)
+		return v / 1000;
+	return *end == 'W' ? v : -1;
+}
+
+int powparse_powermetrics(const char *s, size_t n, struct powparse_pm *p)
+{
+	const char *eol, *w;
+
+	p->cpu_w = pm_watts(s, n, "CPU Power:");
+	p->gpu_w = pm_watts(s, n, "GPU Power:");
+	p->ane_w = pm_watts(s, n, "ANE Power:");
+	p->combined_w = pm_watts(s, n, "Combined Power (CPU + GPU + ANE):");
+	p->state = -1;
+	if ((w = line_with(s, n, "Current pressure level:", &eol)) != NULL) {
+		while (w < eol && *w == ' ')
+			w++;
+		size_t k = 0;
+		while (w + k < eol && isalpha((unsigned char)w[k]))
+			k++;
+		p->state = powparse_thermal_of(w, k);
+	}
+	return p->cpu_w >= 0 || p->gpu_w >= 0 || p->ane_w >= 0 ||
+		       p->combined_w >= 0 || p->state >= 0
+		   ? 0
+		   : -1;
+}

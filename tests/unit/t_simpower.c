@@ -1,0 +1,68 @@
+/* Unit tests of simpower: the energy at a known wattage, its changes, and
+ * the zone's files as memsample reads them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "fileio.h"
+#include "simpower.h"
+
+static char dir[] = "/tmp/t_simpower.XXXXXX";
+
+static char *read_attr(const char *name)
+{
+	char path[600];
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/class/powercap/intel-rapl:0/%s", dir,
+		 name);
+	return fileio_slurp(path, 1 << 10, &n);
+}
+
+/* 20 W idle for 1 s, 40 W (two streams at 10 W) for 0.5 s, 30 W for 2 s:
+ * 20 + 20 + 60 = 100 J. */
+static void test_energy(void)
+{
+	struct simpower p;
+	char *t;
+	const int64_t s = 1000000000;
+
+	CHECK_INT(simpower_open(&p, dir, 20, 10, 5 * s), 0);
+	t = read_attr("name");
+	CHECK_STR(t ? t : "", "package-0\n");
+	free(t);
+	t = read_attr("max_energy_range_uj");
+	CHECK_STR(t ? t : "", "262143328850\n");
+	free(t);
+	t = read_attr("energy_uj");
+	CHECK_STR(t ? t : "", "0\n");
+	free(t);
+	CHECK_NEAR(simpower_watts(&p), 20, 0);
+	simpower_set(&p, 2, 6 * s);
+	CHECK_NEAR(simpower_watts(&p), 40, 0);
+	simpower_set(&p, 1, 6 * s + s / 2);
+	CHECK_INT(simpower_write(&p, 8 * s + s / 2), 0);
+	CHECK_NEAR(p.j, 100, 1e-9);
+	t = read_attr("energy_uj");
+	CHECK_STR(t ? t : "", "100000000\n");
+	free(t);
+	/* a time before the last does not take energy back */
+	simpower_set(&p, 0, 8 * s);
+	CHECK_NEAR(p.j, 100, 1e-9);
+	/* a directory that cannot be made */
+	CHECK_INT(simpower_open(&p, "/proc/no/such", 20, 10, 0), -1);
+}
+
+int main(void)
+{
+	char cmd[80];
+
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	RUN(test_energy);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return DONE();
+}
