@@ -8,6 +8,7 @@
 
 #include "jget.h"
 #include "stats.h"
+#include "vec.h"
 
 void lpq_init(struct lpq_run *r)
 {
@@ -28,21 +29,6 @@ void lpq_free(struct lpq_run *r)
 	lpq_init(r);
 }
 
-/* Grows *v (of *cap elements of size sz) to hold one more; -1 on ENOMEM. */
-static int grow(void **v, long n, long *cap, size_t sz)
-{
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	p = realloc(*v, (size_t)(*cap ? *cap * 2 : 16) * sz);
-	if (p == NULL)
-		return -1;
-	*v = p;
-	*cap = *cap ? *cap * 2 : 16;
-	return 0;
-}
-
 static void take_run(struct lpq_run *r, const cJSON *ev)
 {
 	jget_copy(r->model, sizeof r->model, ev, "model");
@@ -57,8 +43,8 @@ static void take_req(struct lpq_run *r, const cJSON *ev)
 	const char *p = jget_str(ev, "prompt");
 
 	if (p == NULL ||
-	    grow((void **)&r->reqs, r->nreqs, &r->capreqs, sizeof *r->reqs) !=
-		0 ||
+	    vec_grow((void **)&r->reqs, r->nreqs, &r->capreqs,
+		     sizeof *r->reqs) != 0 ||
 	    (p = strdup(p)) == NULL) {
 		r->oom |= p != NULL;
 		return;
@@ -111,7 +97,7 @@ static void keep_seq(struct lpq_run *r, const char *prompt,
 	s.pos = calloc((size_t)cJSON_GetArraySize(content) + 1, sizeof *s.pos);
 	s.prompt = strdup(prompt);
 	if (s.pos == NULL || s.prompt == NULL ||
-	    grow((void **)&r->seq, r->nseq, &cap, sizeof *r->seq) != 0) {
+	    vec_grow((void **)&r->seq, r->nseq, &cap, sizeof *r->seq) != 0) {
 		free(s.pos);
 		free(s.prompt);
 		r->oom = 1;

@@ -9,6 +9,7 @@
 #include "jget.h"
 #include "slo.h"
 #include "stats.h"
+#include "vec.h"
 
 /* The normal 97.5 % quantile: llama-perplexity gives one standard error;
  * tokbench's intervals are 95 %. */
@@ -43,21 +44,6 @@ void tfq_free(struct tfq_run *r)
 	tfq_init(r);
 }
 
-/* Grows *v (of *cap elements of size sz) to hold one more; -1 on ENOMEM. */
-static int grow(void **v, long n, long *cap, size_t sz)
-{
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	p = realloc(*v, (size_t)(*cap ? *cap * 2 : 16) * sz);
-	if (p == NULL)
-		return -1;
-	*v = p;
-	*cap = *cap ? *cap * 2 : 16;
-	return 0;
-}
-
 static void take_run(struct tfq_run *r, const cJSON *ev)
 {
 	const cJSON *cfg = jget_obj(ev, "config");
@@ -77,7 +63,8 @@ static void take_req(struct tfq_run *r, const cJSON *ev)
 
 	if (p == NULL)
 		return;
-	if (grow((void **)&r->reqs, r->nreqs, &r->capreqs, sizeof *r->reqs) ||
+	if (vec_grow((void **)&r->reqs, r->nreqs, &r->capreqs,
+		     sizeof *r->reqs) ||
 	    (copy = strdup(p)) == NULL) {
 		r->oom = 1;
 		return;
@@ -154,7 +141,7 @@ static void take_done(struct tfq_run *r, const cJSON *ev)
 	count_given(r, tf, ev);
 	memset(&q, 0, sizeof q);
 	if ((q.prompt = strdup(p)) == NULL || read_seq(tf, &q) != 0 ||
-	    grow((void **)&r->seq, r->nseq, &r->capseq, sizeof *r->seq)) {
+	    vec_grow((void **)&r->seq, r->nseq, &r->capseq, sizeof *r->seq)) {
 		seq_free(&q);
 		r->oom = 1;
 		return;

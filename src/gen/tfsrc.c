@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jget.h"
+#include "vec.h"
 
 void tfsrc_init(struct tfsrc *s)
 {
@@ -26,21 +27,6 @@ void tfsrc_free(struct tfsrc *s)
 	free(s->reqs);
 	free(s->seq);
 	tfsrc_init(s);
-}
-
-/* Grows *v (of *cap elements of size sz) to hold one more; -1 on ENOMEM. */
-static int grow(void **v, long n, long *cap, size_t sz)
-{
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	p = realloc(*v, (size_t)(*cap ? *cap * 2 : 16) * sz);
-	if (p == NULL)
-		return -1;
-	*v = p;
-	*cap = *cap ? *cap * 2 : 16;
-	return 0;
 }
 
 static void take_run(struct tfsrc *s, const cJSON *ev)
@@ -66,8 +52,8 @@ static void take_req(struct tfsrc *s, const cJSON *ev)
 
 	if (p == NULL)
 		return;
-	if (grow((void **)&s->reqs, s->nreqs, &s->capreqs, sizeof *s->reqs) !=
-		0 ||
+	if (vec_grow((void **)&s->reqs, s->nreqs, &s->capreqs,
+		     sizeof *s->reqs) != 0 ||
 	    (copy = strdup(p)) == NULL) {
 		s->oom = 1;
 		return;
@@ -160,7 +146,7 @@ static void take_done(struct tfsrc *s, const cJSON *ev)
 	}
 	q.req = r->id;
 	if ((q.prompt = strdup(r->prompt)) == NULL ||
-	    grow((void **)&s->seq, s->nseq, &cap, sizeof *s->seq) != 0) {
+	    vec_grow((void **)&s->seq, s->nseq, &cap, sizeof *s->seq) != 0) {
 		free(q.prompt);
 		free(q.ctx);
 		free(q.forced);
