@@ -174,7 +174,7 @@ static int attr(const char *path, char *buf, size_t len, size_t *n)
 static int attr_int(const char *path, int64_t *v)
 {
 	char buf[64];
-	size_t n;
+	size_t n = 0;
 	int e = attr(path, buf, sizeof buf, &n);
 
 	if (e != 0)

@@ -18,7 +18,9 @@ struct bd_fig {
 };
 
 struct bd_row {
-	char model[96], backend[64], test[64];
+	char
+	    model[2 * 96 + 2]; /* a run's model and quant fields, and a blank */
+	char backend[64], test[64];
 	int type; /* RK_PP or RK_TG */
 	long n, depth;
 	double size_bytes; /* the model file; NAN unknown */

@@ -1216,7 +1216,7 @@ static int bench_series_end(const struct bd_table *t, int i)
 static int bench_csv(struct plot *p, const struct bd_table *t, int i, int j,
 		     const char *name)
 {
-	char head[200];
+	char head[sizeof t->row[i].model + 128];
 	int lb = 0;
 	FILE *d = asset(p, name);
 
