@@ -74,6 +74,8 @@ cJSON *cJSON_CreateString(const char *string);
 cJSON *cJSON_CreateRaw(const char *raw);
 cJSON_bool cJSON_AddItemToObject(cJSON *object, const char *string, cJSON *item);
 cJSON_bool cJSON_AddItemToObjectCS(cJSON *object, const char *string, cJSON *item);
+cJSON_bool cJSON_AddItemReferenceToArray(cJSON *array, cJSON *item);
+cJSON_bool cJSON_AddItemReferenceToObject(cJSON *object, const char *string, cJSON *item);
 cJSON *cJSON_AddNullToObject(cJSON *const object, const char *const name);
 cJSON *cJSON_AddFalseToObject(cJSON *const object, const char *const name);
 cJSON *cJSON_AddRawToObject(cJSON *const object, const char *const name, const char *const raw);
