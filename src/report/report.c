@@ -332,28 +332,17 @@ static void check_quality_ref(void)
 		 opt.quality_ref);
 }
 
-/* A --by field beyond the standard ones (a label, an environment
- * variable, a recorded setting) that no run records would group every run
- * as "—": a misspelt field, said rather than shown as one group. */
+/* A --by field no run records (a misspelt label, say) would group every
+ * run as "—": said instead (rundata knows which fields are recorded). */
 static void check_by_fields(void)
 {
-	static const char *const std[] = {"model", "quant", "backend", "server",
-					  "concurrency"};
-	int f, g, k;
-
-	for (f = 0; f < set.nby; f++) {
-		for (k = 0; k < 5 && strcmp(std[k], set.by[f]); k++)
-			;
-		for (g = 0; k == 5 && g < set.ng; g++)
-			if (strcmp(set.g[g].field[f], "—") != 0)
-				break;
-		if (k == 5 && set.ng > 0 && g == set.ng)
+	for (int f = 0; f < set.nby; f++)
+		if (set.ng > 0 && !set.by_seen[f])
 			diag_die(EXIT_RUNTIME,
 				 "--by %s: no run records it (as a label, an "
 				 "environment variable, or a host, server or "
 				 "configuration setting)",
 				 set.by[f]);
-	}
 }
 
 static struct plot plot;

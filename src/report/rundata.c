@@ -31,8 +31,10 @@ static const struct rd_fig UNKNOWN = {NAN, 0};
 /* ---- one run ------------------------------------------------------------ */
 
 /* The value of a --by field for a run: model, quant, backend, server,
- * concurrency, or any label or environment variable of the run. */
-static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
+ * concurrency, or any label or environment variable of the run.  Returns
+ * whether the run records the field: always for the standard ones, whose
+ * "—" is a value; for the others, only when it was found. */
+static int field_value(const cJSON *d, const char *f, char *buf, size_t n)
 {
 	const char *v = NULL;
 	double c;
@@ -52,7 +54,7 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 	else if (strcmp(f, "concurrency") == 0) {
 		c = num(d, RP_CONCURRENCY);
 		snprintf(buf, n, isfinite(c) ? "c=%.0f" : "—", c);
-		return;
+		return 1;
 	} else {
 		/* a label, an environment variable, else a recorded setting of
 		 * the host (wired_limit_mb), the server (parallel, ctx_size) or
@@ -66,14 +68,17 @@ static void field_value(const cJSON *d, const char *f, char *buf, size_t n)
 			    jget_path(d, where[i]), f);
 		if (cJSON_IsNumber(l)) {
 			snprintf(buf, n, "%.15g", l->valuedouble);
-			return;
+			return 1;
 		}
 		if (cJSON_IsBool(l))
 			v = cJSON_IsTrue(l) ? "true" : "false";
 		else
 			v = cJSON_IsString(l) ? l->valuestring : NULL;
+		snprintf(buf, n, "%s", v && *v ? v : "—");
+		return v != NULL;
 	}
 	snprintf(buf, n, "%s", v && *v ? v : "—");
+	return 1;
 }
 
 static void app(char *dst, size_t n, const char *fmt, ...)
@@ -227,7 +232,8 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->conc = 0;
 	r->key[0] = '\0';
 	for (i = 0; i < s->nby; i++) {
-		field_value(d, s->by[i], r->field[i], sizeof r->field[i]);
+		s->by_seen[i] |=
+		    field_value(d, s->by[i], r->field[i], sizeof r->field[i]);
 		if (i > 0)
 			strncat(r->key, " · ",
 				sizeof r->key - strlen(r->key) - 1);

@@ -496,6 +496,8 @@ struct rd_pareto {
 struct rd_set {
 	const char *by[RD_FIELDS];
 	int nby;
+	int by_seen[RD_FIELDS]; /* some run records by[i] (a standard field
+				 * always counts as recorded) */
 	struct rd_outcome *out; /* every workload outcome, in file order */
 	int nout;
 	struct rd_run *runs;
