@@ -18,13 +18,11 @@ void lpq_init(struct lpq_run *r)
 
 void lpq_free(struct lpq_run *r)
 {
-	for (long i = 0; i < r->nreqs; i++)
-		free(r->reqs[i].prompt);
 	for (int i = 0; i < r->nseq; i++) {
 		free(r->seq[i].prompt);
 		free(r->seq[i].pos);
 	}
-	free(r->reqs);
+	reqtab_free(&r->reqs);
 	free(r->seq);
 	lpq_init(r);
 }
@@ -40,27 +38,8 @@ static void take_run(struct lpq_run *r, const cJSON *ev)
 
 static void take_req(struct lpq_run *r, const cJSON *ev)
 {
-	const char *p = jget_str(ev, "prompt");
-
-	if (p == NULL ||
-	    vec_grow((void **)&r->reqs, r->nreqs, &r->capreqs,
-		     sizeof *r->reqs) != 0 ||
-	    (p = strdup(p)) == NULL) {
-		r->oom |= p != NULL;
-		return;
-	}
-	r->reqs[r->nreqs].id = (long)jget_num(ev, "id", -1);
-	r->reqs[r->nreqs].prompt = (char *)p;
-	r->reqs[r->nreqs++].warmup =
-	    cJSON_IsTrue(cJSON_GetObjectItem(ev, "warmup"));
-}
-
-static int find_req(const struct lpq_run *r, long id)
-{
-	for (long i = r->nreqs - 1; i >= 0; i--)
-		if (r->reqs[i].id == id)
-			return (int)i;
-	return -1;
+	if (reqtab_add(&r->reqs, ev) < 0)
+		r->oom = 1;
 }
 
 static int find_seq(const struct lpq_run *r, const char *prompt)
@@ -118,12 +97,13 @@ static void keep_seq(struct lpq_run *r, const char *prompt,
 
 static void take_done(struct lpq_run *r, const cJSON *ev)
 {
-	int i = find_req(r, (long)jget_num(ev, "id", -1));
+	const struct reqtab_req *q =
+	    reqtab_find(&r->reqs, (long)jget_num(ev, "id", -1));
 	const cJSON *lp = jget_obj(ev, "logprobs");
 	const char *given = jget_str(lp, "given");
 	const cJSON *content = cJSON_GetObjectItem(lp, "content");
 
-	if (i < 0 || r->reqs[i].warmup || lp == NULL || given == NULL ||
+	if (q == NULL || q->warmup || lp == NULL || given == NULL ||
 	    strcmp(jget_str(ev, "status") ? jget_str(ev, "status") : "",
 		   "ok") != 0)
 		return;
@@ -131,7 +111,7 @@ static void take_done(struct lpq_run *r, const cJSON *ev)
 		 : !strcmp(given, "partial") ? 1
 					     : 2]++;
 	if (cJSON_GetArraySize(content) > 0)
-		keep_seq(r, r->reqs[i].prompt, content);
+		keep_seq(r, q->prompt, content);
 }
 
 void lpq_event(struct lpq_run *r, const cJSON *ev)

@@ -8,6 +8,7 @@
 #include <cJSON.h>
 
 #include "lprob.h"
+#include "reqtab.h"
 
 /* One prompt's output: the first measured, successful request's logprobs. */
 struct lpq_seq {
@@ -19,15 +20,10 @@ struct lpq_seq {
 /* What one run's events say of logprobs. */
 struct lpq_run {
 	char model[128], model_id[128], family[128];
-	int asked;     /* the run's config.logprobs; 0: not asked */
-	long given[3]; /* measured ok requests: all, partial, none */
-	int top_min;   /* the shortest top list given; -1: none */
-	struct {
-		long id;
-		char *prompt;
-		int warmup;
-	} * reqs;
-	long nreqs, capreqs;
+	int asked;	    /* the run's config.logprobs; 0: not asked */
+	long given[3];	    /* measured ok requests: all, partial, none */
+	int top_min;	    /* the shortest top list given; -1: none */
+	struct reqtab reqs; /* the run's requests by id */
 	struct lpq_seq *seq;
 	int nseq, capseq;
 	int oom;

@@ -35,11 +35,9 @@ static void seq_free(struct tfq_seq *q)
 
 void tfq_free(struct tfq_run *r)
 {
-	for (long i = 0; i < r->nreqs; i++)
-		free(r->reqs[i].prompt);
 	for (long i = 0; i < r->nseq; i++)
 		seq_free(&r->seq[i]);
-	free(r->reqs);
+	reqtab_free(&r->reqs);
 	free(r->seq);
 	tfq_init(r);
 }
@@ -58,27 +56,15 @@ static void take_run(struct tfq_run *r, const cJSON *ev)
 
 static void take_req(struct tfq_run *r, const cJSON *ev)
 {
-	const char *p = jget_str(ev, "prompt");
-	char *copy;
-
-	if (p == NULL)
-		return;
-	if (vec_grow((void **)&r->reqs, r->nreqs, &r->capreqs,
-		     sizeof *r->reqs) ||
-	    (copy = strdup(p)) == NULL) {
+	if (reqtab_add(&r->reqs, ev) < 0)
 		r->oom = 1;
-		return;
-	}
-	r->reqs[r->nreqs].id = (long)jget_num(ev, "id", -1);
-	r->reqs[r->nreqs++].prompt = copy;
 }
 
 static const char *prompt_of(const struct tfq_run *r, long id)
 {
-	for (long i = r->nreqs - 1; i >= 0; i--)
-		if (r->reqs[i].id == id)
-			return r->reqs[i].prompt;
-	return NULL;
+	const struct reqtab_req *q = reqtab_find(&r->reqs, id);
+
+	return q ? q->prompt : NULL;
 }
 
 static int *ids_of(const cJSON *arr, int *n)

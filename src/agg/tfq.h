@@ -12,6 +12,7 @@
 #include <cJSON.h>
 
 #include "tfpos.h"
+#include "reqtab.h"
 
 /* One prompt's sequence as a run fed it, and the positions read. */
 struct tfq_seq {
@@ -25,17 +26,13 @@ struct tfq_seq {
 /* What a run's events say of teacher forcing. */
 struct tfq_run {
 	char model[128], family[128];
-	int tf;		/* a teacher-forced run (config.teacher_force) */
-	int asked;	/* n_probs asked (config.logprobs) */
-	long n_vocab;	/* the server's vocabulary; -1 */
-	long given[3];	/* sequences given all, truncated, none */
-	long truncated; /* positions cut short */
-	int top_min;	/* the shortest list; -1 */
-	struct tfq_req {
-		long id;
-		char *prompt;
-	} * reqs;
-	long nreqs, capreqs;
+	int tf;		    /* a teacher-forced run (config.teacher_force) */
+	int asked;	    /* n_probs asked (config.logprobs) */
+	long n_vocab;	    /* the server's vocabulary; -1 */
+	long given[3];	    /* sequences given all, truncated, none */
+	long truncated;	    /* positions cut short */
+	int top_min;	    /* the shortest list; -1 */
+	struct reqtab reqs; /* the run's requests by id */
 	struct tfq_seq *seq;
 	long nseq, capseq;
 	int oom;

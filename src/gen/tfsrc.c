@@ -16,15 +16,13 @@ void tfsrc_init(struct tfsrc *s)
 
 void tfsrc_free(struct tfsrc *s)
 {
-	for (long i = 0; i < s->nreqs; i++)
-		free(s->reqs[i].prompt);
 	for (int i = 0; i < s->nseq; i++) {
 		free(s->seq[i].prompt);
 		free(s->seq[i].ctx);
 		free(s->seq[i].forced);
 		free(s->seq[i].text);
 	}
-	free(s->reqs);
+	reqtab_free(&s->reqs);
 	free(s->seq);
 	tfsrc_init(s);
 }
@@ -47,29 +45,8 @@ static void take_run(struct tfsrc *s, const cJSON *ev)
 
 static void take_req(struct tfsrc *s, const cJSON *ev)
 {
-	const char *p = jget_str(ev, "prompt");
-	char *copy;
-
-	if (p == NULL)
-		return;
-	if (vec_grow((void **)&s->reqs, s->nreqs, &s->capreqs,
-		     sizeof *s->reqs) != 0 ||
-	    (copy = strdup(p)) == NULL) {
+	if (reqtab_add(&s->reqs, ev) < 0)
 		s->oom = 1;
-		return;
-	}
-	s->reqs[s->nreqs].id = (long)jget_num(ev, "id", -1);
-	s->reqs[s->nreqs].prompt = copy;
-	s->reqs[s->nreqs++].warmup =
-	    cJSON_IsTrue(cJSON_GetObjectItem(ev, "warmup"));
-}
-
-static const struct tfsrc_req *find_req(const struct tfsrc *s, long id)
-{
-	for (long i = s->nreqs - 1; i >= 0; i--)
-		if (s->reqs[i].id == id)
-			return &s->reqs[i];
-	return NULL;
 }
 
 static int has_seq(const struct tfsrc *s, const char *prompt)
@@ -129,7 +106,8 @@ static int seq_of(const cJSON *ev, struct tfsrc_seq *q)
 
 static void take_done(struct tfsrc *s, const cJSON *ev)
 {
-	const struct tfsrc_req *r = find_req(s, (long)jget_num(ev, "id", -1));
+	const struct reqtab_req *r =
+	    reqtab_find(&s->reqs, (long)jget_num(ev, "id", -1));
 	const char *st = jget_str(ev, "status");
 	struct tfsrc_seq q = {NULL, 0, NULL, 0, NULL, 0, -1, NULL};
 	long cap = s->capseq;

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include <cJSON.h>
+#include "reqtab.h"
 
 /* One prompt's sequence. */
 struct tfsrc_seq {
@@ -34,14 +35,9 @@ struct tfsrc {
 	int teacher_forced; /* it is itself a teacher-forced run */
 	struct tfsrc_seq *seq;
 	int nseq, capseq;
-	struct tfsrc_req {
-		long id;
-		char *prompt;
-		int warmup;
-	} * reqs;
-	long nreqs, capreqs;
-	long no_ids; /* measured, successful requests whose output came
-		      * without every token's id */
+	struct reqtab reqs; /* the run's requests by id */
+	long no_ids;	    /* measured, successful requests whose output came
+			     * without every token's id */
 	int oom;
 };
 
