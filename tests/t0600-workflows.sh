@@ -603,6 +603,9 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# the ladder: Qwen3-Coder-Next, loaded with 1,500 tokens, stops at 2k
 	# and says why; MiniMax-M2.1 holds both depths, its memory growing
 	sed -n "/^## Context ladder/,/^## [A-Z]/p" rep/demo.md >ladder &&
+	# a ladder that stopped where its prompt could not be counted sent
+	# nothing there: its finding, not a run of the group cut short
+	! grep -q "a run was cut short" rep/demo.md &&
 	test "$(grep -c "^\*\*Largest depth that worked: 1k\*\* tokens of the model.s advertised 262,144 (loaded with 1,500)\. Stopped at 2k: 2000 tokens of prompt and [0-9]* of output are beyond the context the server has loaded (1500)\.$" ladder)" -eq 3 &&
 	test "$(grep -c "^\*\*Largest depth that worked: 2k\*\* tokens of the model.s advertised 196,608 (loaded with 131,072); every depth asked worked\.$" ladder)" -eq 5 &&
 	# the leak soaks: one line and a verdict for each of the 8 servers.

@@ -223,6 +223,13 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_BENCH;
 	r->version = (int)jget_path_num(d, RP_VERSION, 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, RP_INCOMPLETE));
+	/* a ladder depth whose prompt could not be brought to its count
+	 * sent nothing: that is where the ladder stopped, its finding (the
+	 * Context ladder section says why), not a run of the group cut
+	 * short */
+	if (r->kind == RD_LADDER && num(d, RP_REQ_MEASURED) == 0 &&
+	    jget_str(jget_path(d, RP_PROMPT_COUNT), RJ_WHY))
+		r->incomplete = 0;
 	r->simulated = cJSON_IsTrue(jget_path(d, RP_SIMULATED));
 	r->swap_gb = num(d, RP_SWAP_GROWTH) / 1e9;
 	r->conc = num(d, RP_CONCURRENCY);
