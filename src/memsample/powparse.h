@@ -91,4 +91,57 @@ struct powparse_pm {
 };
 int powparse_powermetrics(const char *s, size_t n, struct powparse_pm *p);
 
+/* A notify(3) thermal pressure level (macOS: the state posted under
+ * kOSThermalNotificationPressureLevelName, <libkern/OSThermalNotification.h>:
+ * Nominal 0, Moderate 1, Heavy 2, Trapping 3, Sleeping 4) as an enum
+ * formats_thermal, on the same words as powparse_thermal_of; -1 for any
+ * other value. */
+int powparse_thermal_pressure(uint64_t level);
+
+/* ---- IOReport's "Energy Model" channels (macOS, Apple silicon) ----------
+ * The energy counters macmon reads without privileges (docs/memsample.md,
+ * Power): each channel of the group "Energy Model" has a name, a unit
+ * label ("mJ", "uJ", "nJ") and, in a delta of two samples, the energy used
+ * between them.  A part's watts are the sum of its channels' energy over
+ * the time between the samples. */
+enum powparse_ior_part {
+	POWPARSE_IOR_CPU,  /* "CPU Energy", "DIE_<n>_CPU Energy" (Ultra) */
+	POWPARSE_IOR_GPU,  /* "GPU Energy" */
+	POWPARSE_IOR_ANE,  /* "ANE", "ANE0", "ANE0_<n>" */
+	POWPARSE_IOR_DRAM, /* "DRAM", "DRAM0", ... */
+	POWPARSE_IOR_N
+};
+
+/* Which part a channel measures, or -1 for every other channel (per-core
+ * figures, "GPU SRAM", other groups), which must not be added twice. */
+int powparse_ior_part(const char *group, const char *channel);
+
+/* An energy value in a unit label (blanks around it ignored) as joules;
+ * -1 for a unit that is not energy or a value below 0. */
+int powparse_ior_joules(int64_t value, const char *unit, double *joules);
+
+/* The energy of one delta, summed per part; seen[k] when any channel of
+ * part k gave a value. */
+struct powparse_ior {
+	double j[POWPARSE_IOR_N];
+	int seen[POWPARSE_IOR_N];
+};
+void powparse_ior_init(struct powparse_ior *a);
+
+/* Adds one channel of a delta: 0 when added, 1 when the channel is not a
+ * part's, -1 when it is but its unit or value cannot be read (left out). */
+int powparse_ior_add(struct powparse_ior *a, const char *group,
+		     const char *channel, const char *unit, int64_t value);
+
+/* Each part's watts over dt seconds into w (-1 for a part no channel
+ * gave); returns how many parts are known, or -1 when dt is not > 0. */
+int powparse_ior_watts(const struct powparse_ior *a, double dt,
+		       double w[POWPARSE_IOR_N]);
+
+/* A delta written as text, one channel a line, "group<TAB>channel<TAB>
+ * unit<TAB>value" ('#' lines are comments): the form of the fixture
+ * tests/fixtures/power/ioreport-*.tsv, fed through powparse_ior_add.
+ * Returns how many channels were added, or -1 on a malformed line. */
+int powparse_ior_text(const char *s, size_t n, struct powparse_ior *a);
+
 #endif

@@ -24,6 +24,13 @@ static void fuzz_power(const char *s, size_t size)
 	powparse_pmset_therm(s, size, &th);
 	powparse_powermetrics(s, size, &pm);
 	powparse_thermal_of(s, size);
+	{
+		struct powparse_ior ior;
+		double w[POWPARSE_IOR_N];
+		powparse_ior_init(&ior);
+		if (powparse_ior_text(s, size, &ior) >= 0)
+			powparse_ior_watts(&ior, 0.1, w);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
