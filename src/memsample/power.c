@@ -13,7 +13,18 @@
 
 #include "childrd.h"
 #include "fileio.h"
+#include "ioreport.h"
 #include "powparse.h"
+
+#if defined(__APPLE__)
+#include <libkern/OSThermalNotification.h>
+
+/* notify(3), whose <notify.h> zig's macOS headers lack: the prototypes as
+ * Apple's notify.h and the manual declare them (0 is NOTIFY_STATUS_OK). */
+uint32_t notify_register_check(const char *name, int *out_token);
+uint32_t notify_get_state(int token, uint64_t *state64);
+uint32_t notify_cancel(int token);
+#endif
 
 #define NV_MAX 16
 
@@ -45,6 +56,8 @@ struct power {
 	int have_pm;
 	struct powparse_therm th;
 	long long th_ns;
+	ioreport *ior;	/* macOS: IOReport's energy counters, or NULL */
+	int notify_tok; /* macOS: the thermal pressure level's token, or -1 */
 };
 
 /* Appends one "source: reason" line to why. */
@@ -383,8 +396,9 @@ static void os_read(power *p, double dt, struct power_reading *r)
 /* ---- macOS: pmset -g therm, powermetrics when root --------------------
  */
 
-static void os_open(power *p, const char *root, long interval_ms, char *why,
-		    size_t wl)
+/* powermetrics, when root and IOReport gave nothing: the same counters
+ * through a child that needs sudo. */
+static void pm_open(power *p, long interval_ms, char *why, size_t wl)
 {
 	static char a0[] = "powermetrics";
 	static char a1[] = "--samplers";
@@ -393,10 +407,6 @@ static void os_open(power *p, const char *root, long interval_ms, char *why,
 	char ms[32];
 	char *argv[] = {a0, a1, a2, a3, ms, NULL};
 
-	(void)root;
-	say(why, wl,
-	    "ioreport: the IOReport energy counters are not read "
-	    "yet (docs/memsample.md)");
 	if (geteuid() != 0) {
 		say(why, wl, "powermetrics: needs root (sudo memsample)");
 		return;
@@ -405,6 +415,29 @@ static void os_open(power *p, const char *root, long interval_ms, char *why,
 	if ((p->pid = childrd_spawn(argv, &p->fd)) < 0)
 		say(why, wl, "powermetrics: cannot start it: %s",
 		    strerror(errno));
+}
+
+/* IOReport for power (no privilege), powermetrics only without it; the
+ * thermal pressure level through notify(3), the documented C interface
+ * (OSThermalNotification.h), and pmset -g therm only without that. */
+static void os_open(power *p, const char *root, long interval_ms, char *why,
+		    size_t wl)
+{
+	char w[160];
+
+	(void)root;
+	p->notify_tok = -1;
+	if ((p->ior = ioreport_open(w, sizeof w)) == NULL) {
+		say(why, wl, "ioreport: %s", w);
+		pm_open(p, interval_ms, why, wl);
+	}
+	if (notify_register_check(kOSThermalNotificationPressureLevelName,
+				  &p->notify_tok) != 0) {
+		p->notify_tok = -1;
+		say(why, wl,
+		    "thermal-pressure: notify_register_check failed; "
+		    "pmset -g therm instead");
+	}
 }
 
 /* The latest complete powermetrics sample (each opens with "*** Sampled
@@ -452,27 +485,62 @@ static void therm_read(power *p, long long now_ns)
 		p->th.speed_limit = p->th.state = -1;
 }
 
+/* IOReport's parts as figures (each in the total, as RAPL's are). */
+static void ior_read(power *p, double dt, struct power_reading *r)
+{
+	static const char *const names[POWPARSE_IOR_N] = {
+	    "ioreport:cpu", "ioreport:gpu", "ioreport:ane", "ioreport:dram"};
+	double w[POWPARSE_IOR_N];
+	int k;
+
+	if (ioreport_read(p->ior, dt, w) < 0)
+		return;
+	for (k = 0; k < POWPARSE_IOR_N; k++)
+		if (w[k] >= 0)
+			add_fig(r->w, &r->nw, names[k], w[k], 1);
+}
+
+static void pm_read(power *p, struct power_reading *r)
+{
+	pm_drain(p);
+	if (!p->have_pm)
+		return;
+	if (p->pm.cpu_w >= 0)
+		add_fig(r->w, &r->nw, "apple:cpu", p->pm.cpu_w, 1);
+	if (p->pm.gpu_w >= 0)
+		add_fig(r->w, &r->nw, "apple:gpu", p->pm.gpu_w, 1);
+	if (p->pm.ane_w >= 0)
+		add_fig(r->w, &r->nw, "apple:ane", p->pm.ane_w, 1);
+	r->thermal = p->pm.state;
+}
+
 static void os_read(power *p, double dt, struct power_reading *r)
 {
-	(void)dt;
-	therm_read(p, p->prev_ns);
-	pm_drain(p);
-	if (p->have_pm) {
-		if (p->pm.cpu_w >= 0)
-			add_fig(r->w, &r->nw, "apple:cpu", p->pm.cpu_w, 1);
-		if (p->pm.gpu_w >= 0)
-			add_fig(r->w, &r->nw, "apple:gpu", p->pm.gpu_w, 1);
-		if (p->pm.ane_w >= 0)
-			add_fig(r->w, &r->nw, "apple:ane", p->pm.ane_w, 1);
-		r->thermal = p->pm.state;
+	uint64_t level;
+
+	if (p->ior != NULL)
+		ior_read(p, dt, r);
+	else
+		pm_read(p, r);
+	if (p->notify_tok >= 0 && notify_get_state(p->notify_tok, &level) == 0)
+		r->thermal = powparse_thermal_pressure(level);
+	else {
+		therm_read(p, p->prev_ns);
+		if (r->thermal < 0)
+			r->thermal = p->th.state;
+		if (p->th.speed_limit >= 0)
+			set_throttle(r, p->th.speed_limit < 100,
+				     "pmset:CPU_Speed_Limit");
 	}
-	if (r->thermal < 0)
-		r->thermal = p->th.state;
-	if (p->th.speed_limit >= 0)
-		set_throttle(r, p->th.speed_limit < 100,
-			     "pmset:CPU_Speed_Limit");
 	if (r->thermal >= THERMAL_SERIOUS)
 		set_throttle(r, 1, "thermal-state");
+}
+
+static void os_close(power *p)
+{
+	ioreport_close(p->ior);
+	if (p->notify_tok >= 0)
+		notify_cancel(p->notify_tok);
 }
 #else
 static void os_open(power *p, const char *root, long interval_ms, char *why,
@@ -487,6 +555,13 @@ static void os_read(power *p, double dt, struct power_reading *r)
 {
 	(void)dt;
 	nv_read(p, r);
+}
+#endif
+
+#if !defined(__APPLE__)
+static void os_close(power *p)
+{
+	(void)p;
 }
 #endif
 
@@ -519,6 +594,7 @@ void power_close(power *p)
 {
 	if (p == NULL)
 		return;
+	os_close(p);
 	childrd_stop(p->pid, p->fd);
 	free(p);
 }
