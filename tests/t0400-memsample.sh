@@ -175,7 +175,7 @@ test_expect_success '--power with no source: every one unknown with its reason, 
 	test "$(grep -c "^memsample: --power: nvidia unknown: nvidia-smi not found on PATH" err)" = 1 &&
 	grep -q "^memsample: --power: hwmon unknown: .*/empty/class/hwmon: No such file or directory" err &&
 	jq -s -e "map(select(.ev == \"power\")) | length >= 4 and
-		(.[0].unknown | has(\"rapl\") and has(\"hwmon\") and has(\"cpu-throttle\") and has(\"nvidia\")) and
+		(.[0].unknown | has(\"rapl\") and has(\"hwmon\") and has(\"cpu-throttle\") and has(\"thermal\") and has(\"nvidia\")) and
 		(.[1:] | all(has(\"unknown\") | not)) and
 		all(has(\"w\") or has(\"w_total\") or has(\"temp_c\") or has(\"throttled\") | not)" ev &&
 	# a mem event and a power event per sample, on the same clock
@@ -201,6 +201,7 @@ test_expect_success '--power: sysfs sensors and nvidia-smi in one event, a throt
 		(.w_total - (312.45 + 398.1 + 187.25) | fabs) < 0.01 and
 		(.w_total_of | index(\"rapl:dram-0\") != null) and
 		.temp_c[\"hwmon:coretemp/Package id 0\"] == 67 and .temp_c[\"nvidia:1\"] == 84 and
+		.temp_c[\"thermal:zone0/x86_pkg_temp\"] == 67 and (.temp_c | has(\"thermal:zone2/iwlwifi_1\") | not) and
 		.throttled == true and .throttled_by == \"nvidia:1\" and has(\"thermal\") == false" ev
 '
 

@@ -38,13 +38,24 @@ struct sensor { /* an hwmon reading */
 	int kind, counted;
 };
 
+#define THR_MAX 64
+#define ZONE_MAX 32
+
+struct zone { /* a Linux thermal zone */
+	char name[POWER_NAME], path[1024];
+	double
+	    passive; /* °C where passive cooling (throttling) starts, or -1 */
+};
+
 struct power {
 	struct counter rapl[16];
 	int nrapl;
 	struct sensor hw[POWER_MAX];
 	int nhw;
-	char thr_path[1024]; /* cpu0's package_throttle_count, or "" */
-	int64_t thr_prev;
+	struct counter thr[THR_MAX]; /* throttle counts: prev, no range */
+	int nthr;
+	struct zone zone[ZONE_MAX];
+	int nzone;
 	long long prev_ns;
 	pid_t pid; /* nvidia-smi or powermetrics */
 	int fd;
@@ -332,21 +343,178 @@ static void hw_open(power *p, const char *root, char *why, size_t wl)
 		    dir);
 }
 
+/* A CPU's topology figure (physical_package_id, core_id), or -1. */
+static int64_t topo(const char *cpu, const char *what)
+{
+	char path[1024];
+	int64_t v;
+
+	snprintf(path, sizeof path, "%.900s/topology/%s", cpu, what);
+	return attr_int(path, &v) == 0 ? v : -1;
+}
+
+/* Whether a counter of that name is kept already (a package's count is
+ * the same file's figure on each of its CPUs, a core's on each thread). */
+static int have_thr(const power *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->nthr; i++)
+		if (strcmp(p->thr[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* One CPU's throttle counts (thermal_throttle's core_throttle_count and
+ * package_throttle_count);
+ * the first errno in *err when none can be read. */
+static void thr_cpu(power *p, const char *cpu, int n, int *err)
+{
+	static const char *const kinds[] = {"package", "core"};
+	int64_t pkg = topo(cpu, "physical_package_id"),
+		core = topo(cpu, "core_id"), v;
+	int k, e;
+
+	for (k = 0; k < 2 && p->nthr < THR_MAX; k++) {
+		struct counter *c = &p->thr[p->nthr];
+		if (k == 0)
+			snprintf(c->name, sizeof c->name, "cpu:package-%lld",
+				 (long long)(pkg >= 0 ? pkg : n));
+		else if (pkg >= 0 && core >= 0)
+			snprintf(c->name, sizeof c->name, "cpu:core-%lld.%lld",
+				 (long long)pkg, (long long)core);
+		else
+			snprintf(c->name, sizeof c->name, "cpu:cpu%d", n);
+		snprintf(c->path, sizeof c->path,
+			 "%.900s/thermal_throttle/%s_throttle_count", cpu,
+			 kinds[k]);
+		if (have_thr(p, c->name))
+			continue;
+		if ((e = attr_int(c->path, &v)) != 0 || v < 0) {
+			if (*err == 0)
+				*err = e ? e : EINVAL;
+			continue;
+		}
+		c->prev = (uint64_t)v;
+		p->nthr++;
+	}
+}
+
+static int by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every CPU's throttle counts (Intel's therm_throt driver), from the
+ * lowest CPU number, so a package's and a core's count are its first
+ * CPU's; said with the reason when there is none. */
+static void thr_open(power *p, const char *root, char *why, size_t wl)
+{
+	char dir[512], cpu[800];
+	struct dirent *d;
+	DIR *dp;
+	int err = 0, num[1024], n = 0, i;
+
+	snprintf(dir, sizeof dir, "%.400s/devices/system/cpu", root);
+	if ((dp = opendir(dir)) == NULL) {
+		say(why, wl, "cpu-throttle: %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((d = readdir(dp)) != NULL && n < 1024)
+		if (strncmp(d->d_name, "cpu", 3) == 0 && d->d_name[3] >= '0' &&
+		    d->d_name[3] <= '9')
+			num[n++] = atoi(d->d_name + 3);
+	closedir(dp);
+	qsort(num, (size_t)n, sizeof *num, by_int);
+	for (i = 0; i < n; i++) {
+		snprintf(cpu, sizeof cpu, "%.500s/cpu%d", dir, num[i]);
+		thr_cpu(p, cpu, num[i], &err);
+	}
+	if (p->nthr == 0)
+		say(why, wl, "cpu-throttle: %s/cpu*/thermal_throttle: %s", dir,
+		    err ? read_why(err)
+			: "no CPU (the counts are Intel's therm_throt)");
+}
+
+/* The lowest passive trip point of a zone in °C, or -1 (none). */
+static double zone_passive(const char *dir)
+{
+	char path[1024], buf[64];
+	size_t n;
+	double v, low = -1;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof path, "%.900s/trip_point_%d_type", dir,
+			 i);
+		if (attr(path, buf, sizeof buf, &n) != 0)
+			break;
+		if (powparse_trip_type(buf, n) != POWPARSE_TRIP_PASSIVE)
+			continue;
+		snprintf(path, sizeof path, "%.900s/trip_point_%d_temp", dir,
+			 i);
+		if (attr(path, buf, sizeof buf, &n) == 0 &&
+		    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) == 0 &&
+		    (low < 0 || v < low))
+			low = v;
+	}
+	return low;
+}
+
+/* One thermal zone: a temperature when it reads now, and where it
+ * starts to throttle. */
+static void zone_one(power *p, const char *dir, const char *zname)
+{
+	char buf[96], type[48], path[1024];
+	size_t n;
+	double v;
+	struct zone *z = &p->zone[p->nzone];
+
+	snprintf(z->path, sizeof z->path, "%.900s/temp", dir);
+	if (attr(z->path, buf, sizeof buf, &n) != 0 ||
+	    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) != 0)
+		return; /* a zone that reads nothing is no sensor */
+	snprintf(path, sizeof path, "%.900s/type", dir);
+	if (attr(path, buf, sizeof buf, &n) != 0 ||
+	    powparse_label(buf, n, type, sizeof type) != 0)
+		snprintf(type, sizeof type, "?");
+	snprintf(z->name, sizeof z->name, "thermal:%.24s/%.40s", zname + 8,
+		 type); /* "thermal_zone3": "zone3" */
+	z->passive = zone_passive(dir);
+	p->nzone++;
+}
+
+static void zone_open(power *p, const char *root, char *why, size_t wl)
+{
+	char dir[512], sub[800];
+	struct dirent *d;
+	DIR *dp;
+
+	snprintf(dir, sizeof dir, "%.400s/class/thermal", root);
+	if ((dp = opendir(dir)) == NULL) {
+		say(why, wl, "thermal: %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((d = readdir(dp)) != NULL && p->nzone < ZONE_MAX)
+		if (strncmp(d->d_name, "thermal_zone", 12) == 0) {
+			snprintf(sub, sizeof sub, "%.500s/%.200s", dir,
+				 d->d_name);
+			zone_one(p, sub, d->d_name);
+		}
+	closedir(dp);
+	if (p->nzone == 0)
+		say(why, wl, "thermal: no thermal zone that reads in %s", dir);
+}
+
 static void os_open(power *p, const char *root, long interval_ms, char *why,
 		    size_t wl)
 {
-	int e;
-
 	rapl_open(p, root, why, wl);
 	hw_open(p, root, why, wl);
-	snprintf(p->thr_path, sizeof p->thr_path,
-		 "%.600s/devices/system/cpu/cpu0/thermal_throttle/"
-		 "package_throttle_count",
-		 root);
-	if ((e = attr_int(p->thr_path, &p->thr_prev)) != 0) {
-		say(why, wl, "cpu-throttle: %s: %s", p->thr_path, read_why(e));
-		p->thr_path[0] = '\0';
-	}
+	thr_open(p, root, why, wl);
+	zone_open(p, root, why, wl);
 	nv_open(p, interval_ms, why, wl);
 }
 
@@ -367,12 +535,46 @@ static void rapl_read(power *p, double dt, struct power_reading *r)
 	}
 }
 
+/* Throttled in the interval when any count rose since the last read. */
+static void thr_read(power *p, struct power_reading *r)
+{
+	int64_t now;
+	int i;
+
+	for (i = 0; i < p->nthr; i++) {
+		struct counter *c = &p->thr[i];
+		if (attr_int(c->path, &now) != 0 || now < 0)
+			continue; /* unknown this time: no figure */
+		set_throttle(r, powparse_count_rose((int64_t)c->prev, now),
+			     c->name);
+		c->prev = (uint64_t)now;
+	}
+}
+
+/* Each zone's temperature; throttled at or above its passive trip. */
+static void zone_read(power *p, struct power_reading *r)
+{
+	char buf[96];
+	size_t n;
+	double v;
+	int i;
+
+	for (i = 0; i < p->nzone; i++) {
+		struct zone *z = &p->zone[i];
+		if (attr(z->path, buf, sizeof buf, &n) != 0 ||
+		    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) != 0)
+			continue;
+		add_fig(r->temp, &r->ntemp, z->name, v, 0);
+		if (z->passive >= 0)
+			set_throttle(r, v >= z->passive, z->name);
+	}
+}
+
 static void os_read(power *p, double dt, struct power_reading *r)
 {
 	char buf[96];
 	size_t n;
 	double v;
-	int64_t count;
 	int i;
 
 	rapl_read(p, dt, r);
@@ -386,10 +588,8 @@ static void os_read(power *p, double dt, struct power_reading *r)
 		else
 			add_fig(r->temp, &r->ntemp, s->name, v, 0);
 	}
-	if (p->thr_path[0] && attr_int(p->thr_path, &count) == 0) {
-		set_throttle(r, count > p->thr_prev, "cpu:package-0");
-		p->thr_prev = count;
-	}
+	thr_read(p, r);
+	zone_read(p, r);
 	nv_read(p, r);
 }
 #elif defined(__APPLE__)

@@ -458,3 +458,28 @@ int powparse_ior_text(const char *s, size_t n, struct powparse_ior *a)
 	}
 	return added;
 }
+
+/* ---- Linux thermal zones and throttle counts ----------------------------
+ */
+
+int powparse_trip_type(const char *s, size_t n)
+{
+	static const char *const types[] = {"active", "passive", "hot",
+					    "critical"};
+	char buf[16];
+	size_t i;
+
+	if (powparse_label(s, n, buf, sizeof buf) != 0)
+		return -1;
+	for (i = 0; i < sizeof types / sizeof *types; i++)
+		if (strcmp(buf, types[i]) == 0)
+			return POWPARSE_TRIP_ACTIVE + (int)i;
+	return -1;
+}
+
+int powparse_count_rose(int64_t prev, int64_t now)
+{
+	if (prev < 0 || now < 0)
+		return -1;
+	return now > prev;
+}

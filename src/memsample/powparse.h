@@ -91,6 +91,21 @@ struct powparse_pm {
 };
 int powparse_powermetrics(const char *s, size_t n, struct powparse_pm *p);
 
+/* A Linux thermal zone's trip_point_<N>_type ("active", "passive", "hot",
+ * "critical"; kernel Documentation/driver-api/thermal/sysfs-api.rst):
+ * POWPARSE_TRIP_*, or -1 for anything else. */
+enum {
+	POWPARSE_TRIP_ACTIVE = 1,
+	POWPARSE_TRIP_PASSIVE,
+	POWPARSE_TRIP_HOT,
+	POWPARSE_TRIP_CRITICAL
+};
+int powparse_trip_type(const char *s, size_t n);
+
+/* Whether a throttle count rose between two readings: 1, 0, or -1 when
+ * either reading is unknown (< 0). */
+int powparse_count_rose(int64_t prev, int64_t now);
+
 /* A notify(3) thermal pressure level (macOS: the state posted under
  * kOSThermalNotificationPressureLevelName, <libkern/OSThermalNotification.h>:
  * Nominal 0, Moderate 1, Heavy 2, Trapping 3, Sleeping 4) as an enum
