@@ -14,6 +14,7 @@
 #include "childrd.h"
 #include "fileio.h"
 #include "ioreport.h"
+#include "nvsmi.h"
 #include "powparse.h"
 
 #if defined(__APPLE__)
@@ -25,8 +26,6 @@ uint32_t notify_register_check(const char *name, int *out_token);
 uint32_t notify_get_state(int token, uint64_t *state64);
 uint32_t notify_cancel(int token);
 #endif
-
-#define NV_MAX 16
 
 struct counter { /* a powercap zone's energy counter */
 	char name[POWER_NAME], path[1024];
@@ -57,12 +56,11 @@ struct power {
 	struct zone zone[ZONE_MAX];
 	int nzone;
 	long long prev_ns;
-	pid_t pid; /* nvidia-smi or powermetrics */
+	nvsmi *nv; /* the run's nvidia-smi (not owned), or NULL */
+	pid_t pid; /* powermetrics */
 	int fd;
 	char buf[16384];
 	size_t len;
-	struct powparse_nvgpu nv[NV_MAX];
-	int nnv;
 	struct powparse_pm pm;
 	int have_pm;
 	struct powparse_therm th;
@@ -106,73 +104,28 @@ static void set_throttle(struct power_reading *r, int on, const char *by)
 		r->throttled = on;
 }
 
-#if !defined(__APPLE__) /* no NVIDIA GPU runs on a Mac that macOS supports */
-/* ---- nvidia-smi, a streaming child (Linux and elsewhere) --------------
+/* ---- nvidia-smi: the run's one child (nvsmi), if any ------------------
  */
-
-static void nv_open(power *p, long interval_ms, char *why, size_t wl)
-{
-	static char a0[] = "nvidia-smi";
-	static char a1[] = "--query-gpu=index,name,power.draw,"
-			   "temperature.gpu,clocks_throttle_reasons.active";
-	static char a2[] = "--format=csv,noheader,nounits";
-	static char a3[] = "-lms";
-	char ms[32];
-	char *argv[] = {a0, a1, a2, a3, ms, NULL};
-
-	if (!fileio_in_path("nvidia-smi")) {
-		say(why, wl, "nvidia: nvidia-smi not found on PATH");
-		return;
-	}
-	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
-	if ((p->pid = childrd_spawn(argv, &p->fd)) < 0)
-		say(why, wl, "nvidia: cannot start nvidia-smi: %s",
-		    strerror(errno));
-}
-
-/* Takes the complete lines read so far; keeps the latest per GPU. */
-static void nv_drain(power *p)
-{
-	struct powparse_nvgpu one;
-	ssize_t n;
-	char *nl;
-
-	while (p->fd >= 0 && (n = read(p->fd, p->buf + p->len,
-				       sizeof p->buf - 1 - p->len)) > 0)
-		p->len += (size_t)n;
-	while ((nl = memchr(p->buf, '\n', p->len)) != NULL) {
-		size_t line = (size_t)(nl - p->buf) + 1;
-		if (powparse_nvidia(p->buf, line, &one, 1) == 1 &&
-		    one.index >= 0 && one.index < NV_MAX) {
-			p->nv[one.index] = one;
-			if (one.index >= p->nnv)
-				p->nnv = one.index + 1;
-		}
-		memmove(p->buf, p->buf + line, p->len - line);
-		p->len -= line;
-	}
-	if (p->len == sizeof p->buf - 1)
-		p->len = 0; /* a line longer than the buffer: dropped */
-}
 
 static void nv_read(power *p, struct power_reading *r)
 {
-	char name[POWER_NAME];
-	int i;
+	struct osparse_gpu g[NVSMI_MAX];
+	char name[POWER_NAME], err[64];
+	int i, n;
 
-	nv_drain(p);
-	for (i = 0; i < p->nnv; i++) {
-		const struct powparse_nvgpu *g = &p->nv[i];
-		snprintf(name, sizeof name, "nvidia:%d", g->index);
-		if (g->power_w >= 0)
-			add_fig(r->w, &r->nw, name, g->power_w, 1);
-		if (g->temp_c >= 0)
-			add_fig(r->temp, &r->ntemp, name, g->temp_c, 0);
-		set_throttle(r, g->throttled, name);
+	if (p->nv == NULL)
+		return;
+	nvsmi_poll(p->nv, err, sizeof err); /* what it gave stays */
+	n = nvsmi_gpus(p->nv, g, NVSMI_MAX);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "nvidia:%d", g[i].index);
+		if (g[i].power_w >= 0)
+			add_fig(r->w, &r->nw, name, g[i].power_w, 1);
+		if (g[i].temp_c >= 0)
+			add_fig(r->temp, &r->ntemp, name, g[i].temp_c, 0);
+		set_throttle(r, g[i].throttled, name);
 	}
 }
-
-#endif
 
 #if defined(__linux__)
 /* ---- Linux: powercap, hwmon, the throttle count ----------------------- */
@@ -515,7 +468,7 @@ static void os_open(power *p, const char *root, long interval_ms, char *why,
 	hw_open(p, root, why, wl);
 	thr_open(p, root, why, wl);
 	zone_open(p, root, why, wl);
-	nv_open(p, interval_ms, why, wl);
+	(void)interval_ms;
 }
 
 static void rapl_read(power *p, double dt, struct power_reading *r)
@@ -722,6 +675,7 @@ static void os_read(power *p, double dt, struct power_reading *r)
 		ior_read(p, dt, r);
 	else
 		pm_read(p, r);
+	nv_read(p, r); /* NULL on a Mac: no NVIDIA GPU runs there */
 	if (p->notify_tok >= 0 && notify_get_state(p->notify_tok, &level) == 0)
 		r->thermal = powparse_thermal_pressure(level);
 	else {
@@ -747,8 +701,8 @@ static void os_open(power *p, const char *root, long interval_ms, char *why,
 		    size_t wl)
 {
 	(void)root;
-	say(why, wl, "power: no source is read on this OS");
-	nv_open(p, interval_ms, why, wl);
+	(void)interval_ms;
+	say(why, wl, "power: no source but nvidia-smi is read on this OS");
 }
 
 static void os_read(power *p, double dt, struct power_reading *r)
@@ -765,13 +719,14 @@ static void os_close(power *p)
 }
 #endif
 
-power *power_open(const char *sysroot, long interval_ms, char *why,
+power *power_open(const char *sysroot, nvsmi *nv, long interval_ms, char *why,
 		  size_t whylen)
 {
 	power *p = calloc(1, sizeof *p);
 
 	if (p == NULL)
 		return NULL;
+	p->nv = nv;
 	why[0] = '\0';
 	p->fd = -1;
 	p->pid = -1;

@@ -2,7 +2,6 @@
 #include "powparse.h"
 
 #include <ctype.h>
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,81 +113,6 @@ int powparse_hwmon_value(const char *s, size_t n, int kind, double *v)
 	else
 		return -1;
 	return 0;
-}
-
-/* ---- nvidia-smi ----------------------------------------------------------
- */
-
-struct nv_ctx {
-	char field[6][128];
-	int nfield, ngpu, cap, bad;
-	struct powparse_nvgpu *g;
-};
-
-static void nv_field(void *data, size_t len, void *arg)
-{
-	struct nv_ctx *c = arg;
-
-	if (c->nfield < 6)
-		cstr(data, len, c->field[c->nfield], sizeof c->field[0]);
-	c->nfield++;
-}
-
-/* A number, or -1 for "[N/A]", "[Not Supported]" and other words. */
-static double num_or_unknown(const char *f)
-{
-	char *end;
-	double v = strtod(f, &end);
-
-	return end == f || *end != '\0' || !(v >= 0) || v > 1e9 ? -1 : v;
-}
-
-static void nv_row(int term, void *arg)
-{
-	struct nv_ctx *c = arg;
-	struct powparse_nvgpu *g;
-	char *end;
-
-	(void)term;
-	if (c->nfield != 5 || c->ngpu >= c->cap) {
-		c->bad |= c->nfield != 5;
-		c->nfield = 0;
-		return;
-	}
-	g = &c->g[c->ngpu++];
-	g->index = (int)strtol(c->field[0], &end, 10);
-	if (end == c->field[0] || *end != '\0')
-		c->bad = 1;
-	snprintf(g->name, sizeof g->name, "%.95s", c->field[1]);
-	g->power_w = num_or_unknown(c->field[2]);
-	g->temp_c = num_or_unknown(c->field[3]);
-	g->reasons = -1;
-	g->throttled = -1;
-	if (strncmp(c->field[4], "0x", 2) == 0) {
-		unsigned long long m = strtoull(c->field[4] + 2, &end, 16);
-		if (*end == '\0' && end != c->field[4] + 2) {
-			g->reasons = (int64_t)(m & 0x7fffffffffffffffULL);
-			g->throttled = (m & POWPARSE_NV_THROTTLE) != 0;
-		}
-	}
-	c->nfield = 0;
-}
-
-int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap)
-{
-	struct csv_parser p;
-	struct nv_ctx c;
-
-	memset(&c, 0, sizeof c);
-	c.g = g;
-	c.cap = cap;
-	if (csv_init(&p, CSV_APPEND_NULL) != 0)
-		return -1;
-	if (csv_parse(&p, s, n, nv_field, nv_row, &c) != n)
-		c.bad = 1;
-	csv_fini(&p, nv_field, nv_row, &c);
-	csv_free(&p);
-	return c.bad ? -1 : c.ngpu;
 }
 
 /* ---- macOS ------------------------------------------------------------ */

@@ -1,6 +1,8 @@
-/* powparse: pure parsers of power and heat text (Linux powercap and hwmon
- * attributes, nvidia-smi, macOS pmset and powermetrics) and the arithmetic
- * on energy counters.  Sources are cited in docs/memsample.md, Power. */
+/* powparse: pure parsers of power and heat text (Linux powercap, hwmon,
+ * thermal zone attributes, macOS pmset, powermetrics and IOReport channels;
+ * nvidia-smi's is osparse_nvidia_smi, shared with the GPU's memory) and the
+ * arithmetic on energy counters.  Sources are cited in docs/memsample.md,
+ * Power. */
 #ifndef TB_POWPARSE_H
 #define TB_POWPARSE_H
 
@@ -41,28 +43,6 @@ int powparse_hwmon_attr(const char *fname, int *index);
 
 /* An hwmon reading in its unit (µW or m°C) as watts or degrees Celsius. */
 int powparse_hwmon_value(const char *s, size_t n, int kind, double *v);
-
-/* NVIDIA's clock-limiting reasons that mean the GPU is held back by heat
- * or power (NVML's nvmlClocksThrottleReason SwPowerCap 0x4, HwSlowdown
- * 0x8, SwThermalSlowdown 0x20, HwThermalSlowdown 0x40, HwPowerBrake 0x80);
- * idle, application clocks, sync boost and display clocks are not. */
-#define POWPARSE_NV_THROTTLE 0xECULL
-
-/* One GPU from `nvidia-smi --query-gpu=index,name,power.draw,
- * temperature.gpu,clocks_throttle_reasons.active --format=csv,noheader,
- * nounits`: watts, °C, the reasons' bit mask; each -1 when "[N/A]"
- * (throttled -1 too). */
-struct powparse_nvgpu {
-	int index;
-	char name[96];
-	double power_w, temp_c;
-	int64_t reasons;
-	int throttled;
-};
-
-/* Fills up to cap GPUs and returns how many, or -1 when a line is
- * malformed (parsed with libcsv). */
-int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap);
 
 /* A thermal state's word, as pmset, powermetrics and ProcessInfo write
  * it ("nominal", "fair", "serious", "critical", and powermetrics'

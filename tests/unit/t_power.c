@@ -65,7 +65,7 @@ static void test_counters_and_sensors(void)
 	power *p;
 
 	copy_tree();
-	p = power_open(root, 100, why, sizeof why);
+	p = power_open(root, NULL, 100, why, sizeof why);
 	CHECK(p != NULL);
 	CHECK(strstr(why, "rapl") == NULL);
 	CHECK(strstr(why, "hwmon") == NULL);
@@ -116,7 +116,7 @@ static void test_thermal(void)
 	power *p;
 
 	copy_tree();
-	p = power_open(root, 100, why, sizeof why);
+	p = power_open(root, NULL, 100, why, sizeof why);
 	CHECK(strstr(why, "cpu-throttle") == NULL);
 	CHECK(strstr(why, "thermal") == NULL);
 	power_read(p, 10 * SEC, &r);
@@ -144,7 +144,7 @@ static void test_nothing_there(void)
 {
 	char why[1024];
 	struct power_reading r;
-	power *p = power_open("/nonexistent-sysfs", 100, why, sizeof why);
+	power *p = power_open("/nonexistent-sysfs", NULL, 100, why, sizeof why);
 
 	CHECK(strstr(why, "rapl: /nonexistent-sysfs/class/powercap: No such "
 			  "file") != NULL);
@@ -176,7 +176,7 @@ static void test_permission(void)
 	if ((pid = fork()) == 0) {
 		if (geteuid() == 0 && setuid(65534) != 0)
 			_exit(3);
-		power *p = power_open(root, 100, why, sizeof why);
+		power *p = power_open(root, NULL, 100, why, sizeof why);
 		int ok = strstr(why, "rapl: ") != NULL &&
 			 strstr(why, "permission denied (root only") != NULL &&
 			 strstr(why, "hwmon") == NULL;

@@ -104,32 +104,6 @@ static void test_hwmon(void)
 	CHECK_NEAR(v, -5.0, 1e-9);
 }
 
-static void test_nvidia(void)
-{
-	size_t n;
-	char *s = fixture("nvidia-smi-power.csv", &n);
-	struct powparse_nvgpu g[8];
-
-	CHECK_INT(powparse_nvidia(s, n, g, 8), 4);
-	CHECK_INT(g[0].index, 0);
-	CHECK_STR(g[0].name, "NVIDIA A100-SXM4-80GB");
-	CHECK_NEAR(g[0].power_w, 312.45, 1e-9);
-	CHECK_NEAR(g[0].temp_c, 71, 1e-9);
-	CHECK_INT(g[0].throttled, 0);
-	CHECK_INT(g[1].reasons, 0x60);
-	CHECK_INT(g[1].throttled, 1);
-	CHECK_INT(g[2].throttled, 0); /* idle is not a throttle */
-	/* a GPU that reports nothing: each figure unknown, never 0 */
-	CHECK_NEAR(g[3].power_w, -1, 0);
-	CHECK_NEAR(g[3].temp_c, -1, 0);
-	CHECK_INT(g[3].throttled, -1);
-	CHECK_INT(g[3].reasons, -1);
-	free(s);
-	CHECK_INT(powparse_nvidia("0, x, 1\n", 8, g, 8), -1);
-	CHECK_INT(powparse_nvidia("z, x, 1, 2, 0x0\n", 16, g, 8), -1);
-	CHECK_INT(powparse_nvidia("", 0, g, 8), 0);
-}
-
 static void test_pmset(void)
 {
 	size_t n;
@@ -252,7 +226,6 @@ int main(void)
 	RUN(test_sysfs_and_labels);
 	RUN(test_energy_wrap);
 	RUN(test_hwmon);
-	RUN(test_nvidia);
 	RUN(test_pmset);
 	RUN(test_powermetrics);
 	RUN(test_ioreport);
