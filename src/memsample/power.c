@@ -27,14 +27,19 @@ uint32_t notify_get_state(int token, uint64_t *state64);
 uint32_t notify_cancel(int token);
 #endif
 
-struct counter { /* a powercap zone's energy counter */
+/* Each source's attribute is opened once and read again from offset 0 at
+ * every sample (sysfs makes its text afresh on such a read): an open and
+ * a close per file and sample cost more than the reading itself, which
+ * matters on a machine with a hundred CPUs' throttle counts at 10 Hz. */
+struct counter { /* a powercap zone's energy counter, or a throttle count */
 	char name[POWER_NAME], path[1024];
 	uint64_t prev, range;
+	int fd;
 };
 
 struct sensor { /* an hwmon reading */
 	char name[POWER_NAME], path[1024];
-	int kind, counted;
+	int kind, counted, fd;
 };
 
 #define THR_MAX 64
@@ -42,6 +47,7 @@ struct sensor { /* an hwmon reading */
 
 struct zone { /* a Linux thermal zone */
 	char name[POWER_NAME], path[1024];
+	int fd;
 	double
 	    passive; /* °C where passive cooling (throttling) starts, or -1 */
 };
@@ -159,6 +165,36 @@ static int attr_int(const char *path, int64_t *v)
 	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
 }
 
+/* An attribute held open, read again from its start; 0, or an errno. */
+static int again(int fd, char *buf, size_t len, size_t *n)
+{
+	ssize_t got = pread(fd, buf, len - 1, 0);
+
+	*n = 0;
+	if (got < 0)
+		return errno;
+	*n = (size_t)got;
+	buf[*n] = '\0';
+	return 0;
+}
+
+static int again_int(int fd, int64_t *v)
+{
+	char buf[64];
+	size_t n = 0;
+	int e = again(fd, buf, sizeof buf, &n);
+
+	if (e != 0)
+		return e;
+	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+}
+
+/* Opens a source's attribute for the run; -1 when it cannot be. */
+static int hold(const char *path)
+{
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 /* Why an attribute could not be read, in the user's terms. */
 static const char *read_why(int e)
 {
@@ -201,6 +237,7 @@ static void rapl_zone(power *p, const char *dir, const char *zone, char *why,
 		snprintf(c->name, sizeof c->name, "rapl:%s", name);
 	c->range = (uint64_t)range;
 	c->prev = (uint64_t)e0;
+	c->fd = hold(c->path);
 	p->nrapl++;
 }
 
@@ -252,6 +289,7 @@ static void hw_attr(power *p, const char *dir, const char *chip,
 	/* a GPU's own power adds to the total; other hwmon power sensors
 	 * may measure what RAPL or the whole machine does */
 	s->counted = kind == POWPARSE_HW_POWER && strcmp(chip, "amdgpu") == 0;
+	s->fd = hold(s->path);
 	p->nhw++;
 }
 
@@ -349,6 +387,7 @@ static void thr_cpu(power *p, const char *cpu, int n, int *err)
 			continue;
 		}
 		c->prev = (uint64_t)v;
+		c->fd = hold(c->path);
 		p->nthr++;
 	}
 }
@@ -436,6 +475,7 @@ static void zone_one(power *p, const char *dir, const char *zname)
 	snprintf(z->name, sizeof z->name, "thermal:%.24s/%.40s", zname + 8,
 		 type); /* "thermal_zone3": "zone3" */
 	z->passive = zone_passive(dir);
+	z->fd = hold(z->path);
 	p->nzone++;
 }
 
@@ -479,7 +519,7 @@ static void rapl_read(power *p, double dt, struct power_reading *r)
 
 	for (i = 0; i < p->nrapl; i++) {
 		struct counter *c = &p->rapl[i];
-		if (attr_int(c->path, &now) != 0 || now < 0)
+		if (again_int(c->fd, &now) != 0 || now < 0)
 			continue;
 		if (dt > 1e-3 && powparse_energy_delta(c->prev, (uint64_t)now,
 						       c->range, &d) == 0)
@@ -496,7 +536,7 @@ static void thr_read(power *p, struct power_reading *r)
 
 	for (i = 0; i < p->nthr; i++) {
 		struct counter *c = &p->thr[i];
-		if (attr_int(c->path, &now) != 0 || now < 0)
+		if (again_int(c->fd, &now) != 0 || now < 0)
 			continue; /* unknown this time: no figure */
 		set_throttle(r, powparse_count_rose((int64_t)c->prev, now),
 			     c->name);
@@ -514,7 +554,7 @@ static void zone_read(power *p, struct power_reading *r)
 
 	for (i = 0; i < p->nzone; i++) {
 		struct zone *z = &p->zone[i];
-		if (attr(z->path, buf, sizeof buf, &n) != 0 ||
+		if (again(z->fd, buf, sizeof buf, &n) != 0 ||
 		    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) != 0)
 			continue;
 		add_fig(r->temp, &r->ntemp, z->name, v, 0);
@@ -533,7 +573,7 @@ static void os_read(power *p, double dt, struct power_reading *r)
 	rapl_read(p, dt, r);
 	for (i = 0; i < p->nhw; i++) {
 		struct sensor *s = &p->hw[i];
-		if (attr(s->path, buf, sizeof buf, &n) != 0 ||
+		if (again(s->fd, buf, sizeof buf, &n) != 0 ||
 		    powparse_hwmon_value(buf, n, s->kind, &v) != 0)
 			continue;
 		if (s->kind == POWPARSE_HW_POWER)
@@ -712,7 +752,28 @@ static void os_read(power *p, double dt, struct power_reading *r)
 }
 #endif
 
-#if !defined(__APPLE__)
+#if defined(__linux__)
+static void shut(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Closes every attribute held open. */
+static void os_close(power *p)
+{
+	int i;
+
+	for (i = 0; i < p->nrapl; i++)
+		shut(p->rapl[i].fd);
+	for (i = 0; i < p->nhw; i++)
+		shut(p->hw[i].fd);
+	for (i = 0; i < p->nthr; i++)
+		shut(p->thr[i].fd);
+	for (i = 0; i < p->nzone; i++)
+		shut(p->zone[i].fd);
+}
+#elif !defined(__APPLE__)
 static void os_close(power *p)
 {
 	(void)p;
