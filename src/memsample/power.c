@@ -195,12 +195,16 @@ static int hold(const char *path)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
-/* Why an attribute could not be read, in the user's terms. */
-static const char *read_why(int e)
+/* Why an attribute could not be read, in the user's terms: RAPL's energy
+ * is root's alone on purpose (rapl set), anything else's by local policy. */
+static const char *read_why(int e, int rapl)
 {
-	if (e == EACCES || e == EPERM)
+	if ((e == EACCES || e == EPERM) && rapl)
 		return "permission denied (root only since Linux 5.10, "
 		       "CVE-2020-8694: run memsample as root)";
+	if (e == EACCES || e == EPERM)
+		return "permission denied (world-readable by default: "
+		       "this machine restricts it; run memsample as root)";
 	return strerror(e);
 }
 
@@ -227,7 +231,7 @@ static void rapl_zone(power *p, const char *dir, const char *zone, char *why,
 	snprintf(c->path, sizeof c->path, "%.400s/%.200s/energy_uj", dir, zone);
 	if ((e = attr_int(c->path, &e0)) != 0 || e0 < 0) {
 		if (!(*said)++)
-			say(why, wl, "rapl: %s: %s", c->path, read_why(e));
+			say(why, wl, "rapl: %s: %s", c->path, read_why(e, 1));
 		return;
 	}
 	if (strcmp(name, "dram") == 0) /* "intel-rapl:P:K": package P */
@@ -426,7 +430,7 @@ static void thr_open(power *p, const char *root, char *why, size_t wl)
 	}
 	if (p->nthr == 0)
 		say(why, wl, "cpu-throttle: %s/cpu*/thermal_throttle: %s", dir,
-		    err ? read_why(err)
+		    err ? read_why(err, 0)
 			: "no CPU (the counts are Intel's therm_throt)");
 }
 

@@ -173,13 +173,36 @@ static void test_permission(void)
 	chmod(path, 0400);
 	snprintf(path, sizeof path, "%s/%s", root, DRAM);
 	chmod(path, 0400);
+	/* a machine that keeps its throttle counts and a zone to root */
+	for (int i = 0; i < 3; i++) {
+		static const char *const kind[] = {"core", "package"};
+		for (int k = 0; k < 2; k++) {
+			snprintf(path, sizeof path,
+				 "%s/" CPU
+				 "cpu%d/thermal_throttle/%s_throttle_count",
+				 root, i, kind[k]);
+			chmod(path, 0400);
+		}
+	}
+	snprintf(path, sizeof path, "%s/class/thermal/thermal_zone0/temp",
+		 root);
+	chmod(path, 0400);
 	if ((pid = fork()) == 0) {
 		if (geteuid() == 0 && setuid(65534) != 0)
 			_exit(3);
 		power *p = power_open(root, NULL, 100, why, sizeof why);
+		struct power_reading r;
 		int ok = strstr(why, "rapl: ") != NULL &&
 			 strstr(why, "permission denied (root only") != NULL &&
-			 strstr(why, "hwmon") == NULL;
+			 strstr(why, "hwmon") == NULL &&
+			 strstr(why, "cpu-throttle: ") != NULL &&
+			 strstr(why, "permission denied (world-readable by "
+				     "default") != NULL;
+		power_read(p, SEC, &r);
+		/* a zone it may not read is no sensor: left out, never 0 */
+		ok = ok && r.ntemp > 0;
+		for (int i = 0; i < r.ntemp; i++)
+			ok = ok && strncmp(r.temp[i].name, "thermal:zone0", 13);
 		power_close(p);
 		_exit(ok ? 0 : 1);
 	}

@@ -189,7 +189,7 @@ static void test_ioreport(void)
 	CHECK_INT(powparse_ior_watts(&a, 0.5, w), 2);
 	CHECK_NEAR(w[POWPARSE_IOR_CPU], 1.6, 1e-9); /* " mJ " trimmed */
 	CHECK_NEAR(w[POWPARSE_IOR_GPU], -1, 0);	    /* 24Mticks: no energy */
-	CHECK_NEAR(w[POWPARSE_IOR_DRAM], -1, 0);    /* no channel */
+	CHECK_NEAR(w[POWPARSE_IOR_DRAM], -1, 0);    /* went backwards */
 	CHECK_NEAR(w[POWPARSE_IOR_ANE], 0.08, 1e-9);
 	free(s);
 	/* no interval: no watts */
