@@ -483,24 +483,31 @@ static void zone_one(power *p, const char *dir, const char *zname)
 	p->nzone++;
 }
 
+/* Every thermal zone, by number (thermal_zone0, 1, …, 10: readdir's order
+ * is the directory's, not the numbers'). */
 static void zone_open(power *p, const char *root, char *why, size_t wl)
 {
-	char dir[512], sub[800];
+	char dir[512], sub[800], zname[32];
 	struct dirent *d;
 	DIR *dp;
+	int num[256], n = 0, i;
 
 	snprintf(dir, sizeof dir, "%.400s/class/thermal", root);
 	if ((dp = opendir(dir)) == NULL) {
 		say(why, wl, "thermal: %s: %s", dir, strerror(errno));
 		return;
 	}
-	while ((d = readdir(dp)) != NULL && p->nzone < ZONE_MAX)
-		if (strncmp(d->d_name, "thermal_zone", 12) == 0) {
-			snprintf(sub, sizeof sub, "%.500s/%.200s", dir,
-				 d->d_name);
-			zone_one(p, sub, d->d_name);
-		}
+	while ((d = readdir(dp)) != NULL && n < 256)
+		if (strncmp(d->d_name, "thermal_zone", 12) == 0 &&
+		    d->d_name[12] >= '0' && d->d_name[12] <= '9')
+			num[n++] = atoi(d->d_name + 12);
 	closedir(dp);
+	qsort(num, (size_t)n, sizeof *num, by_int);
+	for (i = 0; i < n && p->nzone < ZONE_MAX; i++) {
+		snprintf(zname, sizeof zname, "thermal_zone%d", num[i]);
+		snprintf(sub, sizeof sub, "%.500s/%s", dir, zname);
+		zone_one(p, sub, zname);
+	}
 	if (p->nzone == 0)
 		say(why, wl, "thermal: no thermal zone that reads in %s", dir);
 }

@@ -22,6 +22,7 @@ static void fuzz_power(const char *s, size_t size)
 	powparse_pmset_therm(s, size, &th);
 	powparse_powermetrics(s, size, &pm);
 	powparse_thermal_of(s, size);
+	powparse_trip_type(s, size);
 	{
 		struct powparse_ior ior;
 		double w[POWPARSE_IOR_N];
