@@ -4,6 +4,8 @@
 # Each figure is the median of REPS runs (3).  BENCH_QUICK=1: small sizes.
 # BENCH_ONLY=fidelity: measure only the timestamp fidelity, print it, and
 # leave docs/perf.md alone (for before/after comparisons while profiling).
+# BENCH_ONLY=power: measure only memsample --power's cost at 10 Hz and put
+# it into the existing perf.json and page, the other figures as they were.
 # BENCH_ONLY=teacher: measure only the teacher-forced pass on a real
 # llama-server and put it into the existing perf.json and page (its own
 # date beside it), the other figures as they were.
@@ -161,6 +163,42 @@ teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
 		log "  $(tail -n 1 "$work/tf")"
 	done
 }
+# ---- memsample --power CPU at 10 Hz (issue #29: under 0.5 % of a core) ----------
+# memsample --power alone, every source this OS offers: on Linux this
+# machine's sysfs when it has a powercap or hwmon source, else the fixture
+# tree (tests/fixtures/power/sys: RAPL with its wrap, hwmon, throttle counts,
+# thermal zones), read the same way; on macOS IOReport and notify.
+pw_cost() { # pw_cost: writes power.facts
+	local root=/sys src="this machine's sysfs" r
+	if [ "$(uname -s)" = Darwin ]; then
+		src="IOReport and the thermal pressure level"
+	elif [ ! -d /sys/class/powercap ] && [ ! -d /sys/class/hwmon ]; then
+		root=$top/tests/fixtures/power/sys
+		src="the fixture sysfs tree (no power sensor on this machine)"
+	fi
+	log "memsample --power at 10 Hz on $src ($REPS runs of ${MS_SECS} s)"
+	for r in $(seq 1 "$REPS"); do
+		measure "$work/fig" "$bin/memsample" --power --sys-root "$root" -i 100ms \
+			-d "${MS_SECS}s" >/dev/null 2>&1
+		set -- $(cat "$work/fig")
+		awk -v u="$2" -v s="$3" -v d="$MS_SECS" 'BEGIN { printf "%.3f\n", (u + s) / d * 100 }'
+	done >"$work/pw"
+	{
+		echo "mspow $(median <"$work/pw")"
+		echo "mspow_secs $MS_SECS"
+		echo "mspow_src $src"
+	} >"$work/power.facts"
+}
+if [ "${BENCH_ONLY:-}" = power ]; then
+	[ -f "$JSON" ] || die "BENCH_ONLY=power: no $JSON to add to (run make bench-self first)"
+	pw_cost
+	"$perfpage" merge "$JSON" "$work" | jq . >"$work/perf.json" # as committed: two spaces
+	"$perfpage" render "$work/perf.json" "$OUT" "$ASSETS" "$work"
+	cp "$work/perf.json" "$JSON.tmp"
+	mv "$JSON.tmp" "$JSON"
+	log "wrote memsample --power's cost into $OUT and $JSON: $(sed -n 's/^mspow //p' "$work/power.facts") % of a core"
+	exit 0
+fi
 if [ "${BENCH_ONLY:-}" = teacher ]; then
 	[ -f "$JSON" ] || die "BENCH_ONLY=teacher: no $JSON to add to (run make bench-self first)"
 	teacher
@@ -280,6 +318,7 @@ ms_cpu() { # ms_cpu INTERVAL: percent of a core over MS_SECS
 }
 ms100=$(for r in $(seq 1 "$REPS"); do ms_cpu 100ms; done | median)
 ms10=$(for r in $(seq 1 "$REPS"); do ms_cpu 10ms; done | median)
+pw_cost
 
 teacher
 
@@ -308,6 +347,7 @@ rpng $rep_png
 mssecs $MS_SECS
 ms100 $ms100
 ms10 $ms10
+$(cat "$work/power.facts")
 EOF
 echo "$rate" >"$work/rate"
 "$perfpage" json "$work" >"$work/perf.json"

@@ -16,6 +16,7 @@
 #include "formats.h"
 #include "gpumem.h"
 #include "jw.h"
+#include "nvsmi.h"
 #include "pagecache.h"
 #include "power.h"
 #include "powparse.h"
@@ -45,6 +46,8 @@ static int n_names;
 /* State. */
 static jw ew;
 static gpumem *gpu;
+static nvsmi *nv;	 /* one nvidia-smi for --gpu and --power */
+static char nv_why[128]; /* why there is none */
 static power *pw;
 static char pw_why[1024]; /* the power sources that give nothing, and why */
 static long pw_samples;
@@ -534,10 +537,14 @@ static void emit_end(const char *reason)
 static void open_power(void)
 {
 	char *line, *nl;
+	size_t k;
 
-	if ((pw = power_open(opt.sysroot, (long)(opt.interval * 1000), pw_why,
-			     sizeof pw_why)) == NULL)
+	if ((pw = power_open(opt.sysroot, nv, (long)(opt.interval * 1000),
+			     pw_why, sizeof pw_why)) == NULL)
 		diag_die(EXIT_RUNTIME, "--power: out of memory");
+	k = strlen(pw_why);
+	if (nv == NULL && k + 1 < sizeof pw_why)
+		snprintf(pw_why + k, sizeof pw_why - k, "nvidia: %s\n", nv_why);
 	for (line = pw_why; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		const char *sep = strstr(line, ": ");
 		if (sep != NULL && sep < nl)
@@ -609,15 +616,20 @@ int main(int argc, char **argv)
 	if (sigstop_init() != 0) /* SIGINT, SIGTERM, SIGHUP end it in order */
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
-	if (opt.gpu && (gpu = gpumem_open((long)(opt.interval * 1000), err,
+	/* one nvidia-smi, asked for every field, serves both */
+	if (opt.gpu || opt.power)
+		nv = nvsmi_open((long)(opt.interval * 1000), nv_why,
+				sizeof nv_why);
+	if (opt.gpu && (gpu = gpumem_open((long)(opt.interval * 1000), nv, err,
 					  sizeof err)) == NULL)
-		diag_die(EXIT_RUNTIME, "--gpu: %s", err);
+		diag_die(EXIT_RUNTIME, "--gpu: %s", nv == NULL ? nv_why : err);
 	if (opt.power)
 		open_power();
 	reason = run();
 	emit_end(reason);
 	gpumem_close(gpu);
 	power_close(pw);
+	nvsmi_close(nv);
 	jw_free(&ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;

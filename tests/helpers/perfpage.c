@@ -4,8 +4,11 @@
  *                              value" lines) and the rows DIR/thr, fid,
  *                              agg, rate (numbers separated by spaces)
  *   perfpage merge JSON DIR    JSON on stdout with its teacher_forcing
- *                              figures replaced by DIR's (tf, tf.names,
- *                              tf.facts: bench-self BENCH_ONLY=teacher)
+ *                              figures replaced by DIR's when it has them
+ *                              (tf, tf.names, tf.facts: bench-self
+ *                              BENCH_ONLY=teacher), and its memsample
+ *                              power figures by DIR/power.facts' (mspow,
+ *                              mspow_secs, mspow_src: BENCH_ONLY=power)
  *   perfpage render JSON PAGE ASSETS GPDIR
  *                              the part of PAGE between the markers
  *                              <!-- bench-self:begin --> and :end rewritten
@@ -284,7 +287,33 @@ static cJSON *teacher(const char *dir)
 	return t;
 }
 
-/* JSON with DIR's teacher-forcing figures in place of its own. */
+/* memsample --power's cost (mspow, mspow_secs, mspow_src) into o. */
+static void power_cost(cJSON *o, const char *facts)
+{
+	char buf[256];
+
+	cJSON_DeleteItemFromObject(o, "power");
+	o = cJSON_AddObjectToObject(o, "power");
+	cJSON_AddNumberToObject(o, "seconds", num_fact(facts, "mspow_secs"));
+	cJSON_AddNumberToObject(o, "cpu_pct_100ms", num_fact(facts, "mspow"));
+	cJSON_AddStringToObject(
+	    o, "sources",
+	    fact(facts, "mspow_src", buf, sizeof buf) ? buf : "unknown");
+}
+
+static int has_file(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+/* JSON with DIR's teacher-forcing or power figures in place of its own. */
 static int merge(const char *json, const char *dir)
 {
 	size_t len;
@@ -293,8 +322,18 @@ static int merge(const char *json, const char *dir)
 
 	if (doc == NULL)
 		die("%s: not JSON%s", json, "");
-	cJSON_DeleteItemFromObject(doc, "teacher_forcing");
-	cJSON_AddItemToObject(doc, "teacher_forcing", teacher(dir));
+	if (has_file(dir, "tf.facts")) {
+		cJSON_DeleteItemFromObject(doc, "teacher_forcing");
+		cJSON_AddItemToObject(doc, "teacher_forcing", teacher(dir));
+	}
+	if (has_file(dir, "power.facts")) {
+		char *pf = slurp(dir, "power.facts");
+		cJSON *ms = cJSON_GetObjectItemCaseSensitive(doc, "memsample");
+		if (!cJSON_IsObject(ms))
+			die("%s: no memsample object%s", json, "");
+		power_cost(ms, pf);
+		free(pf);
+	}
 	out = cJSON_Print(doc);
 	puts(out);
 	free(out);
@@ -324,6 +363,7 @@ static int perf_json(const char *dir)
 	cJSON_AddNumberToObject(o, "seconds", num_fact(facts, "mssecs"));
 	cJSON_AddNumberToObject(o, "cpu_pct_100ms", num_fact(facts, "ms100"));
 	cJSON_AddNumberToObject(o, "cpu_pct_10ms", num_fact(facts, "ms10"));
+	power_cost(o, facts);
 	cJSON_AddItemToObject(p, "teacher_forcing", teacher(dir));
 	text = cJSON_Print(p);
 	puts(text);
@@ -344,6 +384,15 @@ static double N(const cJSON *o, const char *path)
 	if (!cJSON_IsNumber(x))
 		die("perf.json: no number at %s%s", path, "");
 	return x->valuedouble;
+}
+
+/* A number, or NAN when the figure is not there (a perf.json older than
+ * the figure). */
+static double N_or_nan(const cJSON *o, const char *path)
+{
+	const cJSON *x = jget_path(o, path);
+
+	return cJSON_IsNumber(x) ? x->valuedouble : NAN;
 }
 
 /* met or missed, from the figure itself: at least (ge) or at most t. */
@@ -469,7 +518,7 @@ static void tf_target(FILE *o)
 static void targets(FILE *o)
 {
 	double eps = best_eps(), inflight = N(P, "gen.scale.in_flight");
-	double aeps = agg_eps(), ms100 = N(P, "memsample.cpu_pct_100ms");
+	double aeps = agg_eps(), ms100 = N(P, "memsample.cpu_pct_100ms"), pw;
 
 	fprintf(o, "## Targets\n\nEach target is marked from this run's own "
 		   "figures.\n\n"
@@ -488,6 +537,12 @@ static void targets(FILE *o)
 	fprintf(o,
 		"| memsample: < 0.5 %% of a core at 100 ms | %.2f %% | %s |\n",
 		ms100, mark(ms100, 0.5, 0));
+	pw = N_or_nan(P, "memsample.power.cpu_pct_100ms");
+	fprintf(o, "| memsample --power: < 0.5 %% of a core at 10 Hz | ");
+	if (isnan(pw))
+		fprintf(o, " | not measured |\n");
+	else
+		fprintf(o, "%.2f %% | %s |\n", pw, mark(pw, 0.5, 0));
 	tf_target(o);
 }
 
@@ -634,6 +689,24 @@ static void fidelity_section(FILE *o)
 		N(P, "gen.rate_lateness_ms.max"));
 }
 
+/* memsample --power alone at 10 Hz: the cost of power sampling. */
+static void power_section(FILE *o)
+{
+	const cJSON *src = jget_path(P, "memsample.power.sources");
+	double pw = N_or_nan(P, "memsample.power.cpu_pct_100ms");
+
+	if (isnan(pw)) {
+		fprintf(o, "\n`--power`: not measured yet (`BENCH_ONLY=power "
+			   "make bench-self`).\n");
+		return;
+	}
+	fprintf(o,
+		"\n`--power` alone at 10 Hz (`-i 100ms`), every source of %s, "
+		"over %.0f s: **%.2f %%** of one core (target < 0.5 %%).\n",
+		cJSON_IsString(src) ? src->valuestring : "?",
+		N(P, "memsample.power.seconds"), pw);
+}
+
 static void rest(FILE *o)
 {
 	const cJSON *r;
@@ -668,6 +741,7 @@ static void rest(FILE *o)
 	    "(target < 0.5 %% at 100 ms).\n",
 	    N(P, "memsample.seconds"), N(P, "memsample.cpu_pct_100ms"),
 	    N(P, "memsample.cpu_pct_10ms"));
+	power_section(o);
 }
 
 static void teacher_section(FILE *o)
