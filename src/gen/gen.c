@@ -800,7 +800,7 @@ static void ev_open(const char *type, int64_t mono)
 {
 	jw_obj_open(&G.ew, NULL);
 	jw_str(&G.ew, "ev", type);
-	jw_num(&G.ew, "t", clock_to_shared(mono), 6);
+	jw_time(&G.ew, "t", clock_to_shared_ns(mono));
 }
 
 /* src/gen/resp's callback: a token-bearing chunk was decoded. */
@@ -1480,7 +1480,7 @@ static void tf_sequence(const struct tfsrc_seq *q, long id)
 	jw_str(&G.ew, "prompt", q->prompt);
 	jw_int(&G.ew, "rep", 0);
 	jw_bool(&G.ew, "warmup", 0);
-	jw_num(&G.ew, "t_sched", clock_to_shared(m0), 6);
+	jw_time(&G.ew, "t_sched", clock_to_shared_ns(m0));
 	jw_int(&G.ew, "max_tokens", q->nforced);
 	jw_obj_close(&G.ew);
 	emit();
