@@ -4,6 +4,7 @@
 # Each figure is the median of REPS runs (3).  BENCH_QUICK=1: small sizes.
 # BENCH_ONLY=fidelity: measure only the timestamp fidelity, print it, and
 # leave docs/perf.md alone (for before/after comparisons while profiling).
+# FID_CS and PEER_CS: the stream counts of those two parts (BENCH_ONLY).
 # BENCH_ONLY=peer: measure only gen's CPU per chunk against the Python
 # client's (scripts/peer-client.py), print it, and leave the page alone.
 # BENCH_ONLY=teacher: measure only the teacher-forced pass on a real
@@ -31,9 +32,9 @@ JSON=${OUT%.md}.json
 ASSETS=${OUT%.md}-assets
 work=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX")
 if [ -n "${BENCH_QUICK:-}" ]; then
-	CS="1 16 64"; FID_CS="1 16"; PEER_CS="1 16"; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
+	CS="1 16 64"; FID_CS=${FID_CS:-"1 16"}; PEER_CS=${PEER_CS:-"1 16"}; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
 else
-	CS="1 16 64 256 1024"; FID_CS="1 64 256 1000"; PEER_CS="1 64 256"; TOKENS=400000; AGG_SIZES="1000000 10000000"
+	CS="1 16 64 256 1024"; FID_CS=${FID_CS:-"1 64 256 1000"}; PEER_CS=${PEER_CS:-"1 64 256"}; TOKENS=400000; AGG_SIZES="1000000 10000000"
 	REPORT_FILES=200; MS_SECS=20
 fi
 pids=()
@@ -123,14 +124,16 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 # both choices favour the peer.
 PY=${PEER_PYTHON:-/usr/bin/python3}
 peer_ok() { [ -x "$PY" ] && "$PY" -c 'import aiohttp' 2>/dev/null; }
-peer_row() { # peer_row C: "gen py lean curl", CPU seconds per 1000 chunks
+peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, and
+	# the peer's chunks per read (a client that falls behind reads several
+	# at once, stamps them alike, and so spends less per chunk)
 	local c=$1 n g p l k e i args=()
 	n=$((c * 3 > 30 ? c * 3 : 30))
 	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$n" \
 		--max-tokens 100 <"$top/prompts/std.json" >"$work/pev" 2>/dev/null
 	e=$(grep -c '"ev":"tok"' "$work/pev")
 	g=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
-	p=$("$PY" "$here/peer-client.py" "$URL" "$c" "$n" 100 | awk '{ printf "%.6f", $3 / $1 * 1000 }')
+	p=$("$PY" "$here/peer-client.py" "$URL" "$c" "$n" 100 | awk '{ printf "%.6f %.3f", $3 / $1 * 1000, $1 / $5 }')
 	l=$("$PY" "$here/peer-client.py" --lean "$URL" "$c" "$n" 100 | awk '{ printf "%.6f", $3 / $1 * 1000 }')
 	# the floor: curl moving the same streams' bytes, parsing nothing
 	body 100 >"$work/body"
@@ -138,7 +141,8 @@ peer_row() { # peer_row C: "gen py lean curl", CPU seconds per 1000 chunks
 	measure "$work/fig" curl -s -N -Z --parallel-immediate --parallel-max "$c" \
 		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
 	k=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
-	echo "$g $p $l $k"
+	set -- $p
+	echo "$g $1 $l $k $2"
 }
 peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its runs')
 	: >"$work/peer"
@@ -153,7 +157,7 @@ peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its r
 		echo "$c $(awk '{ print $1 }' "$work/p.$c" | median) $(awk '{ print $2 }' "$work/p.$c" | median)" \
 			"$(awk '{ print $3 }' "$work/p.$c" | median) $(awk '{ print $1 / $2 }' "$work/p.$c" | median)" \
 			"$(awk '{ print $1 / $3 }' "$work/p.$c" | median) $(awk '{ print $4 }' "$work/p.$c" | median)" \
-			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median)" >>"$work/peer"
+			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median) $(awk '{ print $5 }' "$work/p.$c" | median)" >>"$work/peer"
 		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5)"
 	done
 	stop_sim

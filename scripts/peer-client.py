@@ -20,7 +20,10 @@ a Python client of this shape can do per chunk.
 URL is the API base (http://host:port/v1).  CONCURRENCY workers send
 REQUESTS requests between them.  Prints one line to stdout:
 
-    chunks requests_ok cpu_seconds wall_seconds
+    chunks requests_ok cpu_seconds wall_seconds reads
+
+reads: the body reads (iter_any's), each one or more chunks: a client that
+falls behind reads several chunks at once, and stamps them alike.
 
 cpu_seconds is time.process_time() over the requests only: the
 interpreter's start and its imports are not counted, which favours the
@@ -96,6 +99,7 @@ async def one(session, url, max_tokens, out):
             return
         handler = StreamedResponseHandler()
         async for chunk_bytes in resp.content.iter_any():
+            out["reads"] += 1
             chunk_bytes = chunk_bytes.strip()
             if not chunk_bytes:
                 continue
@@ -134,7 +138,7 @@ async def main():
         sys.stderr.write("usage: peer-client.py [--lean] URL CONCURRENCY REQUESTS MAX_TOKENS\n")
         sys.exit(2)
     url, conc, nreq, maxtok = args[0], int(args[1]), int(args[2]), int(args[3])
-    out = {"chunks": 0, "ok": 0, "usage_tokens": 0}
+    out = {"chunks": 0, "ok": 0, "usage_tokens": 0, "reads": 0}
     left = [nreq]
     timeout = aiohttp.ClientTimeout(total=6 * 60 * 60)
     conn = aiohttp.TCPConnector(limit=conc)
@@ -148,7 +152,7 @@ async def main():
         c0, w0 = time.process_time(), time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(conc)))
         c1, w1 = time.process_time(), time.perf_counter()
-    print("%d %d %.4f %.4f" % (out["chunks"], out["ok"], c1 - c0, w1 - w0))
+    print("%d %d %.4f %.4f %d" % (out["chunks"], out["ok"], c1 - c0, w1 - w0, out["reads"]))
     sys.exit(0 if out["ok"] == nreq else 1)
 
 

@@ -10,8 +10,9 @@
 # shared object and symbol a sample fell in:
 #   kernel   the kernel: socket reads, the ACKs they send, epoll, writes
 #   curl     libcurl (HTTP, its transfer loop)
-#   json     cJSON and gen's chunk decoding (oai_*, sse_*)
-#   format   writing events: snprintf and the number formatting under it, jw_*
+#   json     reading chunks: the SSE lines, cJSON or the one-pass scanner,
+#            and the libc string calls under them (strcmp, strtod, memchr)
+#   format   writing events: jw_* (and snprintf under it, where used)
 #   alloc    malloc and free
 #   event    libevent
 #   other    the rest of gen and libc (string functions, the clock's vDSO)
@@ -20,7 +21,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-bin=${TB_BIN:-$top/bin}
+bin=${TB_BIN:-$top/bin}      # TB_BIN=dir: profile another build's gen
 command -v perf >/dev/null || { echo "profile-gen: perf not found (Debian: apt install linux-perf)" >&2; exit 1; }
 work=$(mktemp -d) || exit 1
 SIM=
@@ -34,8 +35,8 @@ row() { # row LABEL STREAMS TPS TOKENS_PER_REQUEST REQUESTS
 	[ -s "$work/url" ] || { echo "profile-gen: llmsim did not start" >&2; exit 1; }
 	perf record -q -e cpu-clock -F 2999 -o "$work/perf.data" \
 		"$bin/gen" --no-progress --no-text -u "$(head -n 1 "$work/url")" -c "$2" \
-		--requests "$5" --max-tokens "$4" <"$top/prompts/std.json" >"$work/ev" 2>/dev/null ||
-		{ echo "profile-gen: gen failed at $2 streams" >&2; exit 1; }
+		--requests "$5" --max-tokens "$4" <"$top/prompts/std.json" >"$work/ev" 2>"$work/err" ||
+		{ echo "profile-gen: gen failed at $2 streams: $(tail -n 1 "$work/err")" >&2; exit 1; }
 	kill "$SIM"; wait "$SIM" 2>/dev/null; SIM=
 	perf report -i "$work/perf.data" --no-children --sort dso,sym -g none --stdio 2>/dev/null |
 		awk -v label="$1" -v c="$2" -v ev="$(wc -l <"$work/ev")" '
@@ -44,8 +45,8 @@ row() { # row LABEL STREAMS TPS TOKENS_PER_REQUEST REQUESTS
 			pct = $1; sub(/%/, "", pct); dso = $2; sym = $NF
 			if (dso ~ /kernel/) part = "kernel"
 			else if (dso ~ /libcurl/) part = "curl"
-			else if (dso ~ /cjson/ || sym ~ /^(oai_|sse_|on_sse|str_of|choice_fault|decode_choice|open_root|jget_)/) part = "json"
-			else if (sym ~ /printf|mpn_|hack_digit|__strchrnul|_IO_|^jw_|^ev_|outstring/) part = "format"
+			else if (dso ~ /cjson/ || sym ~ /^(oai_|sse_|on_sse|str_of|choice_fault|decode_choice|open_root|jget_|str_raw|str_value|str_decode|each_member|skip_|root_member|choice_member|delta_member|choices_value|process_line|end_line|dispatch|add_data)/ || sym ~ /strcmp|strncmp|strtod|round_and_return|__memchr/) part = "json"
+			else if (sym ~ /printf|mpn_|hack_digit|__strchrnul|_IO_|^jw_|^ev_|outstring|^reserve$|^member$|^put$|^digits$/) part = "format"
 			else if (sym ~ /malloc|free|^_int_|realloc|calloc|tcache/) part = "alloc"
 			else if (dso ~ /libevent/) part = "event"
 			else part = "other"

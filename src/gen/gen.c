@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "endpoint.h"
 #include "evcurl.h"
+#include "evline.h"
 #include "xfer.h"
 #include "fileio.h"
 #include "formats.h"
@@ -808,13 +809,17 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	const struct xfer *x = ctx;
 
+	char line[EVLINE_TOK_MAX];
+	size_t n;
+
 	G.out_tokens += ch == RESP_CONTENT;
-	ev_open("tok", x->r.m_now);
-	jw_int(&G.ew, "id", x->id);
-	jw_str(&G.ew, "ch", resp_ch_name(ch));
-	jw_int(&G.ew, "bytes", (long long)bytes);
-	jw_obj_close(&G.ew);
-	emit();
+	/* the line ev_open, jw_int, jw_str and jw_int would build (evline.h) */
+	n = evline_tok(line, clock_to_shared_ns(x->r.m_now), x->id,
+		       resp_ch_name(ch), (long long)bytes);
+	if (fwrite(line, 1, n, stdout) != n) {
+		int e = errno;
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
+	}
 }
 
 static void emit_req(const struct xfer *x)
