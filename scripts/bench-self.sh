@@ -6,6 +6,9 @@
 # leave docs/perf.md alone (for before/after comparisons while profiling).
 # BENCH_ONLY=power: measure only memsample --power's cost at 10 Hz and put
 # it into the existing perf.json and page, the other figures as they were.
+# FID_CS and PEER_CS: the stream counts of those two parts (BENCH_ONLY).
+# BENCH_ONLY=peer: measure only gen's CPU per chunk against the Python
+# client's (scripts/peer-client.py), print it, and leave the page alone.
 # BENCH_ONLY=teacher: measure only the teacher-forced pass on a real
 # llama-server and put it into the existing perf.json and page (its own
 # date beside it), the other figures as they were.
@@ -31,9 +34,9 @@ JSON=${OUT%.md}.json
 ASSETS=${OUT%.md}-assets
 work=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX")
 if [ -n "${BENCH_QUICK:-}" ]; then
-	CS="1 16 64"; FID_CS="1 16"; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
+	CS="1 16 64"; FID_CS=${FID_CS:-"1 16"}; PEER_CS=${PEER_CS:-"1 16"}; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
 else
-	CS="1 16 64 256 1024"; FID_CS="1 64 256"; TOKENS=400000; AGG_SIZES="1000000 10000000"
+	CS="1 16 64 256 1024"; FID_CS=${FID_CS:-"1 64 256 1000"}; PEER_CS=${PEER_CS:-"1 64 256"}; TOKENS=400000; AGG_SIZES="1000000 10000000"
 	REPORT_FILES=200; MS_SECS=20
 fi
 pids=()
@@ -109,7 +112,57 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 	set -- $(cat "$work/fig")
 	# events gen would have written: per request one tok per token, role,
 	# and req + done; curl parses nothing, so this is the bytes' limit
-	awk -v c="$c" -v p="$per" -v w="$1" 'BEGIN { printf "%d %.4f\n", c * (p + 3), w }'
+	awk -v c="$c" -v p="$per" -v w="$1" -v u="$2" -v s="$3" \
+		'BEGIN { printf "%d %.4f %.4f\n", c * (p + 3), w, u + s }'
+}
+
+# ---- gen against a Python client of vLLM's benchmark's shape -------------
+# scripts/peer-client.py (asyncio + aiohttp) and gen read the same paced
+# streams (llmsim at 500 tokens/s per stream, 100-token answers); CPU per
+# 1000 chunks received with choices (gen: its tok events, the role's
+# included; the peer: the same chunks).  gen's CPU is its whole process
+# (wait4), start and server detection included; the peer's is
+# process_time() over its requests only, its interpreter's start left out:
+# both choices favour the peer.
+PY=${PEER_PYTHON:-/usr/bin/python3}
+peer_ok() { [ -x "$PY" ] && "$PY" -c 'import aiohttp' 2>/dev/null; }
+peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, and
+	# the peer's chunks per read (a client that falls behind reads several
+	# at once, stamps them alike, and so spends less per chunk)
+	local c=$1 n g p l k e i args=()
+	n=$((c * 3 > 30 ? c * 3 : 30))
+	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$n" \
+		--max-tokens 100 <"$top/prompts/std.json" >"$work/pev" 2>/dev/null
+	e=$(grep -c '"ev":"tok"' "$work/pev")
+	g=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
+	p=$("$PY" "$here/peer-client.py" "$URL" "$c" "$n" 100 | awk '{ printf "%.6f %.3f", $3 / $1 * 1000, $1 / $5 }')
+	l=$("$PY" "$here/peer-client.py" --lean "$URL" "$c" "$n" 100 | awk '{ printf "%.6f", $3 / $1 * 1000 }')
+	# the floor: curl moving the same streams' bytes, parsing nothing
+	body 100 >"$work/body"
+	for i in $(seq 1 "$n"); do args+=(-o /dev/null "$URL/chat/completions"); done
+	measure "$work/fig" curl -s -N -Z --parallel-immediate --parallel-max "$c" \
+		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
+	k=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
+	set -- $p
+	echo "$g $1 $l $k $2"
+}
+peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its runs')
+	: >"$work/peer"
+	if ! peer_ok; then
+		echo "not measured: $PY with aiohttp not found (Debian: apt install python3-aiohttp)" >"$work/peer.why"
+		log "peer client: $(cat "$work/peer.why")"
+		return 0
+	fi
+	start_sim --tps 500
+	for c in $PEER_CS; do
+		for r in $(seq 1 "$REPS"); do peer_row "$c"; done >"$work/p.$c"
+		echo "$c $(awk '{ print $1 }' "$work/p.$c" | median) $(awk '{ print $2 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $3 }' "$work/p.$c" | median) $(awk '{ print $1 / $2 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $1 / $3 }' "$work/p.$c" | median) $(awk '{ print $4 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median) $(awk '{ print $5 }' "$work/p.$c" | median)" >>"$work/peer"
+		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5)"
+	done
+	stop_sim
 }
 
 # ---- teacher forcing on a real llama-server ------------------------------------
@@ -210,6 +263,12 @@ if [ "${BENCH_ONLY:-}" = teacher ]; then
 	exit 0
 fi
 
+if [ "${BENCH_ONLY:-}" = peer ]; then # gen against the Python client only, printed
+	peer
+	cat "$work/peer"
+	[ ! -f "$work/peer.why" ] || cat "$work/peer.why"
+	exit 0
+fi
 if [ "${BENCH_ONLY:-}" = fidelity ]; then
 	FID_ONLY=1
 fi
@@ -226,7 +285,8 @@ for c in $CS; do
 	gu=$(awk '{ print $4 }' "$work/g.$c" | median)
 	su=$(awk '{ print $5 }' "$work/g.$c" | median)
 	cl=$(awk '{ print $1 / $2 }' "$work/c.$c" | median)
-	echo "$c $ev_s $cpu100k $per_cpu $gu $su $cl" >>"$work/thr"
+	clc=$(awk '{ print $1 / $3 }' "$work/c.$c" | median)
+	echo "$c $ev_s $cpu100k $per_cpu $gu $su $cl $clc" >>"$work/thr"
 	log "  c=$c: $(printf '%.0f' "$ev_s") events/s, gen CPU $(printf '%.2f' "$gu"), llmsim CPU $(printf '%.2f' "$su")"
 done
 # Scale: one llmsim, 2,000 streams at once; gen holds them all in flight.
@@ -267,6 +327,8 @@ if [ -n "${FID_ONLY:-}" ]; then
 	cat "$work/fid"
 	exit 0
 fi
+log "gen against a Python client at c = $PEER_CS (500 tokens/s per stream)"
+peer
 log "rate mode: scheduled vs actual send"
 start_sim --tps 1000
 for r in $(seq 1 "$REPS"); do

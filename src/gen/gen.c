@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "endpoint.h"
 #include "evcurl.h"
+#include "evline.h"
 #include "xfer.h"
 #include "fileio.h"
 #include "formats.h"
@@ -800,7 +801,7 @@ static void ev_open(const char *type, int64_t mono)
 {
 	jw_obj_open(&G.ew, NULL);
 	jw_str(&G.ew, "ev", type);
-	jw_num(&G.ew, "t", clock_to_shared(mono), 6);
+	jw_time(&G.ew, "t", clock_to_shared_ns(mono));
 }
 
 /* src/gen/resp's callback: a token-bearing chunk was decoded. */
@@ -808,13 +809,17 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	const struct xfer *x = ctx;
 
+	char line[EVLINE_TOK_MAX];
+	size_t n;
+
 	G.out_tokens += ch == RESP_CONTENT;
-	ev_open("tok", x->r.m_now);
-	jw_int(&G.ew, "id", x->id);
-	jw_str(&G.ew, "ch", resp_ch_name(ch));
-	jw_int(&G.ew, "bytes", (long long)bytes);
-	jw_obj_close(&G.ew);
-	emit();
+	/* the line ev_open, jw_int, jw_str and jw_int would build (evline.h) */
+	n = evline_tok(line, clock_to_shared_ns(x->r.m_now), x->id,
+		       resp_ch_name(ch), (long long)bytes);
+	if (fwrite(line, 1, n, stdout) != n) {
+		int e = errno;
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
+	}
 }
 
 static void emit_req(const struct xfer *x)
@@ -1024,9 +1029,16 @@ static void loop_setup(void)
 	struct event_config *cfg = event_config_new();
 	struct timeval ten_ms = {0, 10000};
 
-	/* Precise timers: libevent otherwise reads a coarse clock (4 ms
-	 * steps) and sleeps in whole milliseconds. */
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	/* Precise timers in an open loop, whose arrivals are due at exact
+	 * times: libevent otherwise reads a coarse clock (4 ms steps) and
+	 * sleeps in whole milliseconds.  A closed loop starts requests as
+	 * others end, and its timers (libcurl's timeouts, the 10 ms tick)
+	 * need no better; there the precise timer would cost a
+	 * timerfd_settime call on every wake-up (libevent 2.1's epoll.c),
+	 * one syscall in five per event at one stream.  Arrival times are
+	 * read from clock_mono_ns either way, never from libevent's clock. */
+	if (opt.rate > 0)
+		event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
 	G.evbase = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	if (G.evbase == NULL)
@@ -1065,6 +1077,26 @@ static void arm_wake(int64_t now)
 	evtimer_add(G.wake, &tv);
 }
 
+/* Events reach stdout at most this long after they were measured: a
+ * write per wake-up was one syscall in five per event at one stream
+ * (docs/perf.md).  A signal that stops gen ends the loop, which flushes;
+ * only a kill that cannot be caught loses what is buffered. */
+#define FLUSH_NS (50 * 1000000LL)
+
+/* Flushes stdout when FLUSH_NS have passed since the last flush, or now
+ * when now is 0. */
+static void flush_some(int64_t now)
+{
+	static int64_t last;
+
+	if (now != 0 && now - last < FLUSH_NS)
+		return;
+	last = now;
+	if (fflush(stdout) != 0)
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s",
+			 strerror(errno));
+}
+
 static void run_loop(void)
 {
 	loop_setup();
@@ -1076,15 +1108,15 @@ static void run_loop(void)
 		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
 		arm_wake(now);
-		/* One batch of ready events, then the output is flushed. */
+		/* One batch of ready events; the output is flushed at most
+		 * every FLUSH_NS, and when the loop ends. */
 		evcurl_batch_end(G.ec);
 		event_base_loop(G.evbase, EVLOOP_ONCE);
 		evcurl_batch_end(G.ec);
 		evcurl_drain(G.ec);
-		if (fflush(stdout) != 0)
-			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
-				 strerror(errno));
+		flush_some(now);
 	}
+	flush_some(0);
 	if (sigstop_caught())
 		scan_in_flight(0, 1);
 	loop_teardown();
@@ -1480,7 +1512,7 @@ static void tf_sequence(const struct tfsrc_seq *q, long id)
 	jw_str(&G.ew, "prompt", q->prompt);
 	jw_int(&G.ew, "rep", 0);
 	jw_bool(&G.ew, "warmup", 0);
-	jw_num(&G.ew, "t_sched", clock_to_shared(m0), 6);
+	jw_time(&G.ew, "t_sched", clock_to_shared_ns(m0));
 	jw_int(&G.ew, "max_tokens", q->nforced);
 	jw_obj_close(&G.ew);
 	emit();
@@ -1747,6 +1779,10 @@ int main(int argc, char **argv)
 {
 	clock_init();
 	diag_init(argv[0]);
+	/* Events are written in 64 KiB blocks (flushed at most every
+	 * FLUSH_NS), not stdio's 4 KiB. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	parse_args(argc, argv);
 	read_api_key();
 	if (opt.tf_src != NULL && !opt.load_only)

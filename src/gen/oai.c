@@ -2,6 +2,7 @@
 #include "oai.h"
 #include "jget.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,7 +114,7 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 {
 	const cJSON *choices;
 
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
 	c->kind = OAI_BAD;
 	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
 		c->kind = OAI_DONE;
@@ -140,11 +141,23 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 	c->metrics = jget_obj(c->root, "metrics");
 }
 
+void oai_decode_lean(const char *data, size_t len, struct oai_chunk *c)
+{
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
+	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+		c->kind = OAI_DONE;
+		return;
+	}
+	if (oai_decode_fast(data, len, c) == 0)
+		return;
+	oai_decode(data, len, c);
+}
+
 void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 {
 	const cJSON *msg, *v;
 
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
 	c->kind = OAI_BAD;
 	if (open_root(data, len, c) != 0)
 		return;
@@ -170,7 +183,7 @@ void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 void oai_clear(struct oai_chunk *c)
 {
 	cJSON_Delete(c->root);
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
 }
 
 const char *oai_error_of(const cJSON *root)

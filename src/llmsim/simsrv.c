@@ -116,7 +116,7 @@ static void log_begin(const char *what, const struct stream *s, int64_t t)
 {
 	jw_obj_open(&logw, NULL);
 	jw_str(&logw, "ev", "sim");
-	jw_num(&logw, "t", clock_to_shared(t), 6);
+	jw_time(&logw, "t", clock_to_shared_ns(t));
 	jw_str(&logw, "what", what);
 	if (s != NULL) {
 		jw_str(&logw, "rid", s->rid);

@@ -447,7 +447,7 @@ static void write_power(int64_t now)
 	power_read(pw, now, &r);
 	jw_obj_open(&ew, NULL);
 	jw_str(&ew, "ev", "power");
-	jw_num(&ew, "t", clock_to_shared(now), 6);
+	jw_time(&ew, "t", clock_to_shared_ns(now));
 	if (pw_samples++ == 0 && pw_why[0])
 		write_unknown();
 	if (r.nw > 0)
@@ -493,7 +493,7 @@ static int sample(int64_t now)
 	rescan_targets(now);
 	jw_obj_open(&ew, NULL);
 	jw_str(&ew, "ev", "mem");
-	jw_num(&ew, "t", clock_to_shared(now), 6);
+	jw_time(&ew, "t", clock_to_shared_ns(now));
 	if (samples == 0) {
 		jw_str(&ew, "format", FMT_EVENTS);
 		jw_int(&ew, "version", FMT_EVENTS_VERSION);

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -170,15 +171,17 @@ static cJSON *machine(const char *facts)
 static cJSON *throughput(const char *dir)
 {
 	static const char *const key[] = {
-	    "streams",	 "events_s",  "cpu_s_per_100k", "events_per_cpu_s",
-	    "gen_cores", "sim_cores", "curl_events_s"};
+	    "streams",	      "events_s",
+	    "cpu_s_per_100k", "events_per_cpu_s",
+	    "gen_cores",      "sim_cores",
+	    "curl_events_s",  "curl_events_per_cpu_s"};
 	cJSON *in = rows(dir, "thr"), *out = cJSON_CreateArray(), *r;
 	int i;
 
 	cJSON_ArrayForEach(r, in)
 	{
 		cJSON *o = cJSON_CreateObject();
-		for (i = 0; i < 7; i++)
+		for (i = 0; i < 8; i++)
 			cJSON_AddNumberToObject(o, key[i], at(r, i));
 		cJSON_AddItemToArray(out, o);
 	}
@@ -207,6 +210,42 @@ static cJSON *fidelity(const char *dir)
 	return out;
 }
 
+/* gen against the Python client (bench-self's peer): rows "streams gen
+ * py lean ratio ratio_lean", CPU seconds per 1000 chunks; or why not. */
+static cJSON *peer(const char *dir)
+{
+	static const char *const key[] = {"streams",
+					  "gen_cpu_s_per_1000",
+					  "py_cpu_s_per_1000",
+					  "lean_cpu_s_per_1000",
+					  "ratio",
+					  "ratio_lean",
+					  "curl_cpu_s_per_1000",
+					  "curl_ratio",
+					  "py_chunks_per_read"};
+	cJSON *p = cJSON_CreateObject(), *in, *out, *r;
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/peer.why", dir);
+	if (access(path, R_OK) == 0) {
+		char *why = slurp(dir, "peer.why");
+		why[strcspn(why, "\n")] = '\0';
+		cJSON_AddStringToObject(p, "why", why);
+		free(why);
+	}
+	in = rows(dir, "peer");
+	out = cJSON_AddArrayToObject(p, "rows");
+	cJSON_ArrayForEach(r, in)
+	{
+		cJSON *o = cJSON_CreateObject();
+		for (int i = 0; i < 9; i++)
+			cJSON_AddNumberToObject(o, key[i], at(r, i));
+		cJSON_AddItemToArray(out, o);
+	}
+	cJSON_Delete(in);
+	return p;
+}
+
 static cJSON *gen(const char *dir, const char *facts)
 {
 	cJSON *g = cJSON_CreateObject(), *o, *rate = rows(dir, "rate");
@@ -223,6 +262,7 @@ static cJSON *gen(const char *dir, const char *facts)
 	cJSON_AddNumberToObject(o, "ok", num_fact(facts, "scale_ok"));
 	cJSON_AddNumberToObject(o, "in_flight", num_fact(facts, "inflight"));
 	cJSON_AddItemToObject(g, "fidelity", fidelity(dir));
+	cJSON_AddItemToObject(g, "peer", peer(dir));
 	cJSON_AddItemToObject(g, "rate_lateness_ms",
 			      pct(at(r, 0), at(r, 1), at(r, 2)));
 	cJSON_Delete(rate);
@@ -515,6 +555,55 @@ static void tf_target(FILE *o)
 		fprintf(o, "%.2f × | %s |\n\n", w, mark(w, 3, 0));
 }
 
+/* gen's events per CPU-second against curl's on the same streams: the
+ * worst ratio over the stream counts, NAN when curl's CPU was not kept. */
+static void curl_target(FILE *o)
+{
+	const cJSON *r;
+	double worst = NAN, at_c = 0;
+
+	cJSON_ArrayForEach(r, arr("gen.throughput"))
+	{
+		double v = N(r, "events_per_cpu_s") /
+			   N_or_nan(r, "curl_events_per_cpu_s");
+		if (!isnan(v) && (isnan(worst) || v < worst))
+			worst = v, at_c = N(r, "streams");
+	}
+	fprintf(o, "| gen: ≥ 0.9 of curl's events per CPU-second, at every "
+		   "stream count | ");
+	if (isnan(worst))
+		fprintf(o, " | not measured |\n");
+	else
+		fprintf(o, "%.2f (worst, at %.0f) | %s |\n", worst, at_c,
+			mark(worst, 0.9, 1));
+}
+
+/* The row of the peer table at s streams, or NULL. */
+static const cJSON *peer_at(double s)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r,
+			   jget_path(P, "gen.peer.rows")) if (N(r, "streams") ==
+							      s) return r;
+	return NULL;
+}
+
+static void peer_target(FILE *o, double s, double bound)
+{
+	const cJSON *r = peer_at(s);
+
+	fprintf(o,
+		"| gen: CPU per chunk ≤ %.2f of a Python client's (vLLM's "
+		"shape) at %.0f stream%s | ",
+		bound, s, s == 1 ? "" : "s");
+	if (r == NULL)
+		fprintf(o, " | not measured |\n");
+	else
+		fprintf(o, "%.2f | %s |\n", N(r, "ratio"),
+			mark(N(r, "ratio"), bound, 0));
+}
+
 static void targets(FILE *o)
 {
 	double eps = best_eps(), inflight = N(P, "gen.scale.in_flight");
@@ -543,6 +632,11 @@ static void targets(FILE *o)
 		fprintf(o, " | not measured |\n");
 	else
 		fprintf(o, "%.2f %% | %s |\n", pw, mark(pw, 0.5, 0));
+	curl_target(o);
+	peer_target(o, 1, 0.15);
+	peer_target(o, 64, 0.25);
+	peer_target(o, 256, 0.25);
+	fid_target(o, 1000, 2, "not measured (BENCH_QUICK)");
 	tf_target(o);
 }
 
@@ -617,15 +711,19 @@ static void throughput_section(FILE *o)
 		"shows what moving the bytes costs.\n\n",
 		N(P, "gen.tokens_per_run"));
 	fprintf(o, "| streams | events/s | CPU per 100k events | events per "
-		   "CPU-second "
-		   "| gen CPU (cores) | llmsim CPU (cores) | curl limit "
-		   "(events/s) | gen / "
-		   "limit |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		   "CPU-second | gen CPU (cores) | llmsim CPU (cores) | curl "
+		   "(events/s) | gen / curl | curl events per CPU-second | gen "
+		   "/ curl per CPU-second |\n"
+		   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	cJSON_ArrayForEach(r, arr("gen.throughput")) fprintf(
-	    o, "| %.0f | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n",
+	    o,
+	    "| %.0f | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f | %.0f "
+	    "| %.2f |\n",
 	    N(r, "streams"), N(r, "events_s"), N(r, "cpu_s_per_100k"),
 	    N(r, "events_per_cpu_s"), N(r, "gen_cores"), N(r, "sim_cores"),
-	    N(r, "curl_events_s"), N(r, "events_s") / N(r, "curl_events_s"));
+	    N(r, "curl_events_s"), N(r, "events_s") / N(r, "curl_events_s"),
+	    N_or_nan(r, "curl_events_per_cpu_s"),
+	    N(r, "events_per_cpu_s") / N_or_nan(r, "curl_events_per_cpu_s"));
 	fprintf(
 	    o,
 	    "\n![throughput](perf-assets/throughput.png)\n\nTarget: ≥ 200,000 "
@@ -705,6 +803,54 @@ static void power_section(FILE *o)
 		"over %.0f s: **%.2f %%** of one core (target < 0.5 %%).\n",
 		cJSON_IsString(src) ? src->valuestring : "?",
 		N(P, "memsample.power.seconds"), pw);
+}
+
+static void peer_section(FILE *o)
+{
+	const cJSON *r, *why = jget_path(P, "gen.peer.why");
+
+	fprintf(
+	    o,
+	    "## gen against a Python client\n\n`scripts/peer-client.py` "
+	    "(asyncio + aiohttp, in the shape of vLLM's benchmark request "
+	    "function) and gen\nread the same streams from llmsim paced at 500 "
+	    "tokens/s per stream, 100-token answers. CPU seconds\nper 1000 "
+	    "chunks received: gen's whole process (its start and server "
+	    "detection included), the\npeer's requests only (its interpreter's "
+	    "start left out). *lean*: the peer without vLLM's\nsecond parse of "
+	    "each payload (its handler's completeness check). Each ratio is "
+	    "the median of\nits runs' ratios.\n\n");
+	if (cJSON_IsString(why) ||
+	    cJSON_GetArraySize(jget_path(P, "gen.peer.rows")) == 0) {
+		fprintf(o, "Not measured: %s.\n\n",
+			cJSON_IsString(why) ? why->valuestring
+					    : "no rows (an older perf.json)");
+		return;
+	}
+	fprintf(o,
+		"| streams | gen | Python (vLLM's shape) | Python, lean | "
+		"curl | gen / Python | gen / lean | curl / Python | Python's "
+		"chunks per read |\n"
+		"|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	cJSON_ArrayForEach(r, jget_path(P, "gen.peer.rows")) fprintf(
+	    o,
+	    "| %.0f | %.4f s | %.4f s | %.4f s | %.4f s | %.2f | %.2f "
+	    "| %.2f | %.1f |\n",
+	    N(r, "streams"), N(r, "gen_cpu_s_per_1000"),
+	    N(r, "py_cpu_s_per_1000"), N(r, "lean_cpu_s_per_1000"),
+	    N(r, "curl_cpu_s_per_1000"), N(r, "ratio"), N(r, "ratio_lean"),
+	    N(r, "curl_ratio"), N(r, "py_chunks_per_read"));
+	fprintf(
+	    o, "\n*curl*: the same streams read by one `curl` process into "
+	       "/dev/null (`-Z`, as many in parallel as the streams), which "
+	       "parses nothing: what libcurl and the kernel cost to move these "
+	       "bytes, a floor for any client built on them. Where *curl / "
+	       "Python* is above a target for *gen / Python*, the target is "
+	       "below that floor on this machine. *Python's chunks per read*: "
+	       "a client that falls behind its streams reads several chunks "
+	       "at once and stamps them alike, which makes each chunk cheaper "
+	       "and its times wrong; gen reads each chunk as it arrives (see "
+	       "the fidelity above).\n\n");
 }
 
 static void rest(FILE *o)
@@ -876,6 +1022,7 @@ static char *block(size_t *len)
 	targets(o);
 	throughput_section(o);
 	fidelity_section(o);
+	peer_section(o);
 	rest(o);
 	teacher_section(o);
 	fprintf(o, "%s\n", END);
