@@ -95,19 +95,20 @@ for kv in ${LABELS:-}; do labels+=(-l "$kv"); done
 extra=()
 [ -n "${MODEL_ID:-}" ] && extra+=(--model-id "$MODEL_ID")
 [ -n "${MAX_TOKENS:-}" ] && extra+=(--max-tokens "$MAX_TOKENS")
+# the file's share now, as an event beside the domain's run
+pc() { "$bin/memsample" --page-cache-event "$MODEL_FILE" ${who[@]+"${who[@]}"} >>"$out.pc.ndjson"; }
 rc=0
 for pass in $(seq 1 "$PASSES"); do
 	for d in $DOMAINS; do
 		only=$(printf '%s\n' "$names" | grep "^$d-" | paste -sd, -)
 		[ -n "$only" ] || { echo "moe: no prompt of domain $d in $PROMPTS" >&2; rc=2; break 2; }
 		out="$base-p$pass-$(safe "$d")"
-		pc() { "$bin/memsample" --page-cache-event "$MODEL_FILE" "${who[@]}" >>"$out.pc.ndjson"; }
 		pc || { rc=1; break 2; }
 		# greedy and without gen's nonce: the warm pass sends what the
 		# cold one did, token for token (a nonce's tokens go to experts too)
 		# shellcheck disable=SC2086
 		"$bin/gen" -m "$MODEL" -u "$BASE_URL" -p "$PROMPTS" --only "$only" --no-progress \
-			--warmup 0 --temperature 0 --seed 1 --no-cache-bust "${labels[@]}" "${extra[@]}" \
+			--warmup 0 --temperature 0 --seed 1 --no-cache-bust ${labels[@]+"${labels[@]}"} ${extra[@]+"${extra[@]}"} \
 			--kind "moe,series=$series,pass=$pass,domain=$d" ${GEN_ARGS:-} \
 			</dev/null >"$out.ndjson" 2>>"$out.err"
 		r=$?

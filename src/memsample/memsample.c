@@ -122,6 +122,7 @@ static _Noreturn void page_cache_event(const char *path)
  * page cache, then exit (docs/memsample.md). */
 static _Noreturn void evict(const char *path)
 {
+	int64_t bytes, in;
 	int n;
 
 	if (n_roots != 1 || n_names || opt.port)
@@ -134,6 +135,14 @@ static _Noreturn void evict(const char *path)
 	if (n == 0)
 		diag_die(EXIT_RUNTIME, "%s: pid %ld does not map it", path,
 			 (long)roots[0]);
+	/* the kernel skips, without an error, pages it will not page out */
+	if (pagecache_resident(path, &bytes, &in) == 0 && in > 0)
+		diag_die(
+		    EXIT_RUNTIME,
+		    "%s: %lld bytes still in the page cache after evicting "
+		    "it from pid %ld (it takes CAP_SYS_NICE and the right "
+		    "to write the file)",
+		    path, (long long)in, (long)roots[0]);
 	exit(EXIT_OK);
 }
 
