@@ -81,7 +81,8 @@ test_expect_success 'paged out after the load: the cold pass grows what the serv
 	done &&
 	"$TB_BIN/report" --charts none -o rep.md ev/*.json &&
 	grep -q "^After the first pass the server'"'"'s mappings held .* nothing new was touched\.$" rep.md &&
-	test "$(grep -c "^| 2 | [a-z]* | [0-9.]* % | +0.0 | [0-9.]* % | +0.0 | [0-9.]* (n 3) |$" rep.md)" -eq 4
+	# (a request whose reply is one token has no decode speed: n may be under 3)
+	test "$(grep -c "^| 2 | [a-z]* | [0-9.]* % | +0.0 | [0-9.]* % | +0.0 | [0-9.—]* (n [0-9]) |$" rep.md)" -eq 4
 '
 
 test_done
