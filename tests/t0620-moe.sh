@@ -111,6 +111,20 @@ test_expect_success 'make moe on llmsim: every domain'"'"'s share is the experts
 	! curl -sf "http://127.0.0.1:$SIM_PORT/health" >/dev/null
 '
 
+test_expect_success 'make moe with LOAD_CMD into a running server: SERVER_PID names it, EVICT=1 pages it out' '
+	llmsim_start LC --moe w.moe --log sim.log &&
+	curl -sf "$LC_URL/chat/completions" -d "{\"messages\":[{\"role\":\"user\",\"content\":\"warm words\"}],\"max_tokens\":2}" >/dev/null &&
+	MODEL=sim MODEL_FILE=$PWD/w.moe BASE_URL=$LC_URL RESULTS=$PWD/res LOAD_CMD=true UNLOAD="touch unloaded" \
+		SERVER_PID=$LC_PID EVICT=1 PASSES=1 DOMAINS=math "$SCRIPTS/moe.sh" >made &&
+	test "$(wc -l <made)" -eq 1 &&
+	f=$(cat made) &&
+	test "$(jq -c "[.run.kind.pass, .run.kind.domain, .page_cache.start, .page_cache.mapped_start]" "$f")" = "[1,\"math\",0,0]" &&
+	seen=$(truth "$f" "[]") &&
+	near "$(num .page_cache.mapped_end "$f")" "$(jq -n --argjson s "$seen" "\$s | length / 64")" &&
+	test -f unloaded &&
+	llmsim_stop LC
+'
+
 test_expect_success 'make moe: usage errors exit 2 and say what is missing' '
 	test_expect_code 2 env -u START -u LOAD_CMD MODEL=m MODEL_FILE=/dev/null "$SCRIPTS/moe.sh" 2>err &&
 	grep -q "^moe: say how to load: START=<server command> or LOAD_CMD=<command>$" err &&
