@@ -6,6 +6,8 @@
 # prefetches its mapping: docs/servers.md), so the study pages it out
 # after the load (EVICT=1); then the cold pass over the domains grows the
 # share of the file the server has mapped, and the warm pass adds nothing.
+# The eviction takes CAP_SYS_NICE and the right to write the model file
+# (root); without them memsample fails, and so does this test.
 #
 # Without the build the file says it did not run (a "# SKIP" line); with
 # TB_REQUIRE_LLAMA=1, as .ci/run sets, that is a failure saying why.
