@@ -113,7 +113,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo dist deb formula FORCE \
         format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe fuzz-maybe reliability-doc valgrind soak bench-self \
-        check-server check-servers ctx load community quality
+        check-server check-servers ctx load community quality moe
 .DELETE_ON_ERROR:
 
 # Manual pages, made by src/mkhelp from the same docs/*.md as -h: each tool
@@ -266,6 +266,15 @@ load: all
 	$(WF_ENV) LOADS="$(LOADS)" START="$(START)" LOAD="$(LOAD)" LOAD_CMD="$(LOAD_CMD)" \
 	  UNLOAD="$(UNLOAD)" MODEL_FILE="$(MODEL_FILE)" LOAD_COLD="$(LOAD_COLD)" \
 	  scripts/load.sh
+
+# The MoE study: MODEL_FILE dropped from the page cache, START= the server
+# (or LOAD_CMD=), the domains of prompts/moe.json in order, PASSES (2) times;
+# EVICT=1 for a server that reads the whole file at load (docs/workflows.md).
+moe: all
+	@test -n "$(MODEL)" || { echo "make moe: set MODEL=label"; exit 2; }
+	$(WF_ENV) PROMPTS=$(if $(filter prompts/std.json,$(PROMPTS)),prompts/moe.json,$(PROMPTS)) \
+	  MODEL_FILE="$(MODEL_FILE)" START="$(START)" LOAD_CMD="$(LOAD_CMD)" UNLOAD="$(UNLOAD)" \
+	  EVICT="$(EVICT)" PASSES="$(PASSES)" DOMAINS="$(DOMAINS)" scripts/moe.sh
 
 # A leak soak: N requests (200) in a new random order each pass through the
 # set, memory sampled; agg's leak check judges it (docs/workflows.md).

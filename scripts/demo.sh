@@ -82,6 +82,21 @@ load_series() {
 	return $rc
 }
 
+# moe_study ID: the MoE study (make moe) on llmsim's stand-in for the
+# model's weights (llmsim --moe): which share of them each domain touched.
+moe_study() {
+	local id=$1 port w=$out/$1.moe
+	port=$(free_port "$id.moe")
+	"$bin/llmsim" --moe "$w" --list-profiles >/dev/null || return 1 # writes it
+	MODEL=$family LABELS="quant=$quant backend=$backend" BASE_URL=http://127.0.0.1:$port/v1 \
+		MODEL_ID=$id RESULTS=$out MODEL_FILE=$w \
+		START="$bin/llmsim --profiles $top/profiles/llmsim.json -P $id --port $port ${load[*]} --moe $w" \
+		"$here/moe.sh" >/dev/null
+	local rc=$?
+	rm -f "$w"
+	return $rc
+}
+
 # run_model ID: one simulated model from start to finish.
 run_model() {
 	local id=$1 url= sim i family quant backend
@@ -91,6 +106,7 @@ run_model() {
 	case $id in
 	minimax-m2.1-mlx-4bit | qwen3-coder-next-q4_k_m) load_series "$id" || return 1 ;;
 	esac
+	[ "$id" != qwen3-coder-next-q4_k_m ] || moe_study "$id" || return 1
 	local since
 	since=$("$bin/gen" --print-clock) || return 1 # the load is timed from here
 	local leak=() ctx=()

@@ -569,11 +569,13 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# depths (the 3 Qwen servers'"'"' second depth fails: 16 runs), and the
 	# mixed workload with its 3 classes alone (32 runs); two models load
 	# three times more (6); a capacity search of 1 and 2 users each (16);
-	# the graded set (8); llama-bench'"'"'s pp and tg at two depths (32)
-	test "$(ls demo/*.json | wc -l)" -eq 134 &&
+	# the graded set (8); llama-bench'"'"'s pp and tg at two depths (32); one
+	# model'"'"'s MoE study, 4 domains twice (8)
+	test "$(ls demo/*.json | wc -l)" -eq 142 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
 		 "## Per prompt" "## Concurrency" "## Capacity" "## Mixed workload" "## Context ladder" "## Load times" \
-		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs" "## Community figures"; do
+		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs" "## Community figures" \
+		 "## MoE: weights touched by domain"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
 	# each model gets its own pick for one user; a p99 needs 100 requests
@@ -582,7 +584,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*Several users\*\* (at ttft.*, make capacity): .* holds .* users\?" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 134 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 142 runs measured llmsim" rep/demo.md &&
 	# the community figures: each model and quantization, pp and tg at
 	# both depths, exactly their tokens, and the chart against depth
 	sed -n "/^## Community figures/,\$p" rep/demo.md >community &&

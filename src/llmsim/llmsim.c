@@ -35,6 +35,7 @@
 #include "jw.h"
 #include "sim.h"
 #include "simlms.h"
+#include "simmoe.h"
 #include "simpersona.h"
 #include "simsrv.h"
 #include "simwire.h"
@@ -169,6 +170,7 @@ enum {
 	O_SLOW_AFTER,
 	O_SLOW_FACTOR,
 	O_POWER_DIR,
+	O_MOE,
 	O_IDLE_W,
 	O_STREAM_W
 };
@@ -1141,11 +1143,22 @@ static const struct option longopts[] = {
     {"slow-after", 1, 0, O_SLOW_AFTER},
     {"slow-factor", 1, 0, O_SLOW_FACTOR},
     {"power-dir", 1, 0, O_POWER_DIR},
+    {"moe", 1, 0, O_MOE},
     {"idle-w", 1, 0, O_IDLE_W},
     {"stream-w", 1, 0, O_STREAM_W},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
+
+/* --moe FILE: the mixture-of-experts weights each request touches
+ * (simmoe.h), mapped before the first request. */
+static void moe_open(const char *path)
+{
+	char err[300];
+
+	if (simmoe_open(path, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "--moe %s", err);
+}
 
 /* The options of the server: where it listens, what it serves, as which server,
  * its log.  Returns 1 when c is one, else 0. */
@@ -1182,6 +1195,7 @@ static int set_server_opt(int c, char *v)
 		return 1;
 	case O_GRADED: load_graded(v); return 1;
 	case O_POWER_DIR: opt.power_dir = v; return 1;
+	case O_MOE: moe_open(v); return 1;
 	case O_IDLE_W: opt.idle_w = args_real("--idle-w", v, 0, 1e6); return 1;
 	case O_STREAM_W:
 		opt.stream_w = args_real("--stream-w", v, 0, 1e6);

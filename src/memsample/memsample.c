@@ -35,8 +35,10 @@ static struct options {
 	double interval;
 	double duration;
 	int system, gpu, pss, power;
-	int port;	     /* --port: the server listening there */
-	const char *sysroot; /* --sys-root: where sysfs is */
+	int port;	      /* --port: the server listening there */
+	const char *sysroot;  /* --sys-root: where sysfs is */
+	const char *pc_event; /* --page-cache-event FILE */
+	const char *evict;    /* --evict-page-cache FILE (with one -p) */
 } opt = {.interval = 0.1, .sysroot = "/sys"};
 static pid_t roots[MAX_ROOTS];
 static int n_roots;
@@ -82,6 +84,71 @@ static _Noreturn void page_cache(const char *path)
 	exit(diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK);
 }
 
+/* --page-cache-event: the same figure as one pagecache event on the shared
+ * clock, which agg keeps (first and last) as the run's page_cache; with -p
+ * also the bytes of it that process has resident in its mappings. */
+static _Noreturn void page_cache_event(const char *path)
+{
+	int64_t bytes, in, mapped = -1;
+	int64_t now = clock_mono_ns();
+
+	if (n_roots > 1 || n_names || opt.port)
+		diag_die(EXIT_USAGE, "--page-cache-event takes at most one -p");
+	if (pagecache_resident(path, &bytes, &in) != 0)
+		diag_die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
+	if (n_roots == 1 &&
+	    pagecache_mapped((long)roots[0], path, &mapped) != 0)
+		diag_die(EXIT_RUNTIME, "%s: pid %ld's mappings of it: %s", path,
+			 (long)roots[0],
+			 errno == ENOSYS ? "this OS offers no way"
+					 : strerror(errno));
+	jw_init(&ew);
+	jw_obj_open(&ew, NULL);
+	jw_str(&ew, "ev", "pagecache");
+	jw_num(&ew, "t", clock_to_shared(now), 6);
+	jw_str(&ew, "tool", "memsample");
+	jw_str(&ew, "file", path);
+	jw_int(&ew, "bytes", bytes);
+	jw_int(&ew, "resident_bytes", in);
+	if (mapped >= 0) {
+		jw_int(&ew, "pid", (long long)roots[0]);
+		jw_int(&ew, "mapped_bytes", mapped);
+	}
+	jw_obj_close(&ew);
+	if (jw_emit(&ew, stdout, 1) != 0)
+		diag_die(EXIT_RUNTIME, "stdout: %s", strerror(errno));
+	jw_free(&ew);
+	exit(diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK);
+}
+
+/* --evict-page-cache: the file out of the -p process's mappings and the
+ * page cache, then exit (docs/memsample.md). */
+static _Noreturn void evict(const char *path)
+{
+	int64_t bytes, in;
+	int n;
+
+	if (n_roots != 1 || n_names || opt.port)
+		diag_die(EXIT_USAGE, "--evict-page-cache needs one -p PID");
+	if ((n = pagecache_evict((long)roots[0], path)) < 0)
+		diag_die(EXIT_RUNTIME, "%s: cannot evict it from pid %ld: %s",
+			 path, (long)roots[0],
+			 errno == ENOSYS ? "this OS offers no way"
+					 : strerror(errno));
+	if (n == 0)
+		diag_die(EXIT_RUNTIME, "%s: pid %ld does not map it", path,
+			 (long)roots[0]);
+	/* the kernel skips, without an error, pages it will not page out */
+	if (pagecache_resident(path, &bytes, &in) == 0 && in > 0)
+		diag_die(
+		    EXIT_RUNTIME,
+		    "%s: %lld bytes still in the page cache after evicting "
+		    "it from pid %ld (it takes CAP_SYS_NICE and the right "
+		    "to write the file)",
+		    path, (long long)in, (long)roots[0]);
+	exit(EXIT_OK);
+}
+
 /* Long-only options: one enumeration from 256, as in every tool. */
 enum {
 	O_SYSTEM = 256,
@@ -90,6 +157,8 @@ enum {
 	O_PORT,
 	O_PAGE_CACHE,
 	O_DROP_PAGE_CACHE,
+	O_PC_EVENT,
+	O_EVICT,
 	O_POWER,
 	O_SYS_ROOT
 };
@@ -109,6 +178,8 @@ static void parse_args(int argc, char **argv)
 	    {"version", 0, 0, 'V'},
 	    {"page-cache", 1, 0, O_PAGE_CACHE},
 	    {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
+	    {"page-cache-event", 1, 0, O_PC_EVENT},
+	    {"evict-page-cache", 1, 0, O_EVICT},
 	    {"power", 0, 0, O_POWER},
 	    {"sys-root", 1, 0, O_SYS_ROOT},
 	    {0, 0, 0, 0}};
@@ -145,6 +216,8 @@ static void parse_args(int argc, char **argv)
 		case O_POWER: opt.power = 1; break;
 		case O_SYS_ROOT: opt.sysroot = optarg; break;
 		case O_PAGE_CACHE: page_cache(optarg); break;
+		case O_PC_EVENT: opt.pc_event = optarg; break;
+		case O_EVICT: opt.evict = optarg; break;
 		case O_DROP_PAGE_CACHE:
 			if (pagecache_drop(optarg) != 0)
 				diag_die(EXIT_RUNTIME,
@@ -162,6 +235,10 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);
+	if (opt.pc_event)
+		page_cache_event(opt.pc_event);
+	if (opt.evict)
+		evict(opt.evict);
 	n_pending = n_names + (opt.port > 0);
 	if (n_roots == 0 && n_pending == 0 && !opt.gpu && !opt.power)
 		opt.system = 1; /* nothing asked: the system at least */

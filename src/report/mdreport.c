@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "md.h"
+#include "mdmoe.h"
 #include "mdquality.h"
 #include "runkind.h"
 #include "verdict.h"
@@ -2297,6 +2298,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_context();
 	write_ladders();
 	write_load_series();
+	mdmoe_section(M, S);
 	write_soaks();
 	write_baseline();
 	write_outputs();

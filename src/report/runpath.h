@@ -68,6 +68,14 @@
 #define RP_LOAD_SERVER_S "load.server_seconds"
 #define RP_LOAD_ERROR "load.error"
 
+/* The model file's share in the page cache (memsample --page-cache-event),
+ * before and after the run; and in the server's mappings (make moe). */
+#define RP_PC_BYTES "page_cache.bytes"
+#define RP_PC_START "page_cache.start"
+#define RP_PC_END "page_cache.end"
+#define RP_PC_MAPPED_START "page_cache.mapped_start"
+#define RP_PC_MAPPED_END "page_cache.mapped_end"
+
 /* The requests. */
 #define RP_REQ_MEASURED "requests.measured"
 #define RP_REQ_OK "requests.ok"
