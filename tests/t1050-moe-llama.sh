@@ -12,8 +12,8 @@
 # Without the build the file says it did not run (a "# SKIP" line); with
 # TB_REQUIRE_LLAMA=1, as .ci/run sets, that is a failure saying why.
 #   LLAMA_SERVER     the server (default: the cached build); llama-quantize beside it
-#   TB_LLAMA_MODELS  the models (default: llama-models.sh --moe): its
-#                    moe-study F16 is used
+#   TB_LLAMA_MODELS  the models: its moe-study F16 is used, else
+#                    llama-models.sh --moe makes one
 . "$(dirname "$0")/lib.sh"
 
 SCRIPTS=$TESTS/../scripts
@@ -30,11 +30,16 @@ fi
 # the model: from TB_LLAMA_MODELS, else made beside the build (F16: the
 # CPU backend repacks Q4_0 and Q4_K into memory of its own at load, and
 # those weights are then never read from the file)
-models=${TB_LLAMA_MODELS:-$(LLAMA_BIN=$(dirname "$llama") "$SCRIPTS/llama-models.sh" --moe 2>"$TRASH_ROOT/models.err")}
-F16=
-for m in $models; do
-	case $m in */moe-study-F16.gguf | moe-study-F16.gguf) F16=$(cd "$(dirname "$m")" && pwd)/$(basename "$m") ;; esac
-done
+# (.ci/run's TB_LLAMA_MODELS names the dense test models only: then it is
+# made here too)
+: >"$TRASH_ROOT/models.err"
+moe_f16() {
+	for m in "$@"; do
+		case $m in */moe-study-F16.gguf | moe-study-F16.gguf) echo "$(cd "$(dirname "$m")" && pwd)/$(basename "$m")" ;; esac
+	done
+}
+F16=$(moe_f16 ${TB_LLAMA_MODELS:-})
+[ -n "$F16" ] || F16=$(moe_f16 $(LLAMA_BIN=$(dirname "$llama") "$SCRIPTS/llama-models.sh" --moe 2>"$TRASH_ROOT/models.err"))
 
 test_expect_success 'the moe-study model is there' '
 	test -n "$F16" && test -r "$F16" || { cat "$TRASH_ROOT/models.err" >&2; exit 1; }
@@ -82,9 +87,13 @@ test_expect_success 'paged out after the load: the cold pass grows what the serv
 		done
 	done &&
 	"$TB_BIN/report" --charts none -o rep.md ev/*.json &&
+	{ grep "^| [12] |" rep.md || true; } &&
 	grep -q "^After the first pass the server'"'"'s mappings held .* nothing new was touched\.$" rep.md &&
-	# (a request whose reply is one token has no decode speed: n may be under 3)
-	test "$(grep -c "^| 2 | [a-z]* | [0-9.]* % | +0.0 | [0-9.]* % | +0.0 | [0-9.—]* (n [0-9]) |$" rep.md)" -eq 4
+	# (a request whose reply is one token has no decode speed: n may be
+	# under 3; the page cache itself may still grow on the warm pass, by
+	# the cold pass'"'"'s asynchronous readahead completing, which is the
+	# kernel'"'"'s, not the server'"'"'s: only the mappings must not)
+	test "$(grep -c "^| 2 | [a-z]* | [0-9.]* % | [-+][0-9.]* | [0-9.]* % | +0.0 | [0-9.—]* (n [0-9]) |$" rep.md)" -eq 4
 '
 
 test_done
