@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Teacher forcing through vLLM's prompt_logprobs (#25 level c): llmsim --as
+# vllm answers /v1/completions with a prompt of token ids and
+# prompt_logprobs as vLLM's source says (docs/servers.md, Teacher forcing),
+# the whole sequence in one request.  The figures of the vLLM path must
+# equal those of the llama-server path on the same truth, and llmsim's
+# truth itself.
+. "$(dirname "$0")/lib.sh"
+
+SET=$TESTS/../prompts/std.json
+gen() { "$TB_BIN/gen" "$@"; }
+agg() { "$TB_BIN/agg" "$@"; }
+
+# pass NAME SOURCE AS [llmsim options]: a pass of SOURCE on a llmsim
+# imitating AS (llamacpp or vllm), its truth in NAME.log
+pass() {
+	local name=$1 src=$2 as=$3
+	shift 3
+	llmsim_start S --tps 0 --as "$as" --log "$name.log" "$@" &&
+	gen -u "$S_URL" -m "$name" -l family=sim --teacher-force "$src" \
+		--logprobs 12 --no-progress ${GEN_OPTS:-} >"$name.nd" 2>"$name.err"
+	local rc=$?
+	llmsim_stop S
+	return $rc
+}
+
+# truth LOG: llmsim's mean true KL, top-1 agreements and positions
+truth() {
+	jq -s '[.[] | select(.what == "tf")] as $t | ($t | length) as $n |
+		{n: $n, kl: (([$t[].kl] | add) / $n),
+		 same: ([$t[] | select(.same_top)] | length)}' "$1"
+}
+
+near() { jq -n -e "($1 - $2) | fabs <= $3" >/dev/null; }
+
+test_expect_success 'the reference on llama-server, then its pass both ways' '
+	cd $TRASH_ROOT &&
+	llmsim_start S --tps 0 --as llamacpp &&
+	gen -u "$S_URL" -m ref -l family=sim -p "$SET" --max-tokens 48 \
+		--logprobs 12 --temperature 0 --no-progress >gen.nd &&
+	llmsim_stop S &&
+	GEN_OPTS="-p $SET" pass ref gen.nd llamacpp &&
+	GEN_OPTS="-p $SET" pass refv gen.nd vllm &&
+	jq -s -e ".[0].config.teacher_force | .shape == \"vllm\" and .batch == 0" refv.nd &&
+	jq -s -e ".[0].config.teacher_force | .shape == \"llamacpp\" and .batch == 64" ref.nd &&
+	jq -s -e "map(select(.ev == \"done\")) | length == 5 and all(.status == \"ok\"
+		and .tf.given == \"all\" and .tf.positions == 48 and .tf.requests == 1)" refv.nd &&
+	test "$(jq -s "map(select(.what == \"tf\")) | length" refv.log)" = 240
+'
+
+test_expect_success 'vLLM tokenizes the prompts and reads every position as llama-server does' '
+	cd $TRASH_ROOT &&
+	jq -c "select(.ev == \"done\") | .tf | [.ctx, .forced, .text]" ref.nd >a &&
+	jq -c "select(.ev == \"done\") | .tf | [.ctx, .forced, .text]" refv.nd >b &&
+	test_cmp a b &&
+	jq -c "select(.ev == \"done\") | .tf.content" ref.nd >a &&
+	jq -c "select(.ev == \"done\") | .tf.content" refv.nd >b &&
+	test_cmp a b
+'
+
+test_expect_success 'a perturbed candidate: the vLLM path equals the llama-server path and the truth' '
+	cd $TRASH_ROOT &&
+	pass q4 ref.nd llamacpp --logit-noise 0.4 &&
+	pass q4v ref.nd vllm --logit-noise 0.4 &&
+	agg --reference ref.nd q4.nd >q4.json &&
+	agg --reference refv.nd q4v.nd >q4v.json &&
+	agg --reference ref.nd q4v.nd >mixed.json &&
+	tf=".quality.teacher_forced" &&
+	jq -e "$tf | .evidence == \"teacher_forced\" and .positions == 240 and .exact
+		and .tie == false" q4v.json &&
+	for f in kl.mean kl.p99 same_top1.share perplexity.reference \
+		perplexity.candidate perplexity.delta.mean; do
+		near "$(jq $tf.$f q4.json)" "$(jq $tf.$f q4v.json)" 1e-9 &&
+		near "$(jq $tf.$f q4.json)" "$(jq $tf.$f mixed.json)" 1e-9 || return 1
+	done &&
+	truth q4v.log >want.json && cat want.json &&
+	near "$(jq .kl want.json)" "$(jq $tf.kl.mean q4v.json)" 1e-6 &&
+	test "$(jq .same want.json)" = "$(jq $tf.same_top1.same q4v.json)" &&
+	test "$(jq .n want.json)" = 240
+'
+
+test_expect_success 'a vLLM that ignores prompt_logprobs, or cuts the lists: said, never a zero' '
+	cd $TRASH_ROOT &&
+	test_expect_code 1 pass none ref.nd vllm --fault no-probs &&
+	test_contains none.err "ignores prompt_logprobs" &&
+	agg --reference ref.nd none.nd >none.json 2>/dev/null &&
+	jq -e ".quality.teacher_forced | .evidence == \"none\" and has(\"kl\") == false" none.json &&
+	pass cut ref.nd vllm --logit-noise 0.4 --fault probs-cut:3 &&
+	test_contains cut.err "fewer than 12 alternatives" &&
+	agg --reference ref.nd cut.nd >cut.json &&
+	jq -e ".quality.teacher_forced | .exact == false and .kl.estimator == \"top_k_and_rest\"" cut.json
+'
+
+test_expect_success 'vLLM refuses prompt_logprobs on a stream, as its source does' '
+	cd $TRASH_ROOT &&
+	llmsim_start S --tps 0 --as vllm &&
+	curl -s -X POST -H "Content-Type: application/json" "${S_URL}/completions" \
+		-d "{\"model\":\"x\",\"prompt\":[1,2],\"prompt_logprobs\":2,\"stream\":true}" >stream.json &&
+	llmsim_stop S &&
+	jq -e ".error.message | test(\"not available when\")" stream.json
+'
+
+test_done
