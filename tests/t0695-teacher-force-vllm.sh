@@ -100,4 +100,39 @@ test_expect_success 'vLLM refuses prompt_logprobs on a stream, as its source doe
 	jq -e ".error.message | test(\"not available when\")" stream.json
 '
 
+test_expect_success 'make quality'"'"'s teacher-forced level: reference, vLLM candidate, Ollama said missing' '
+	cd $TRASH_ROOT && mkdir -p mq &&
+	T="$TESTS/../scripts/teacher.sh" &&
+	llmsim_start S --tps 0 --as llamacpp &&
+	MODEL=tiny LABELS="quant=BF16" BASE_URL=$S_URL RESULTS=mq TF_TOKENS=16 TF_K=12 \
+		"$T" >ref.path 2>ref.err &&
+	llmsim_stop S && test_contains ref.err "give it to each candidate" &&
+	llmsim_start S --tps 0 --as vllm --logit-noise 0.4 &&
+	MODEL=tiny LABELS="quant=Q4_K_M" BASE_URL=$S_URL RESULTS=mq TF_TOKENS=16 TF_K=12 \
+		REFERENCE=$(cat ref.path) "$T" >cand.path &&
+	llmsim_stop S &&
+	jq -e ".quality.teacher_forced | .evidence == \"teacher_forced\" and .positions == 80
+		and .kl.mean > 0" "$(cat cand.path)" &&
+	llmsim_start S --tps 0 --as ollama &&
+	MODEL=llmsim LABELS="quant=Q8_0" BASE_URL=$S_URL RESULTS=mq REFERENCE=$(cat ref.path) \
+		"$T" >oll.path 2>oll.err &&
+	llmsim_stop S && cat oll.err &&
+	test "$(wc -l <oll.err)" = 1 && test_contains oll.err "level c) is missing there" &&
+	! test -s oll.path
+'
+
+test_expect_success 'the report labels the level missing on a server without it' '
+	cd $TRASH_ROOT && mkdir -p lab &&
+	llmsim_start S --as ollama --graded "$TESTS/../prompts/graded.json" &&
+	"$TB_BIN/gen" -u "$S_URL" -m llmsim -l quant=Q8_0 -p "$SET" --max-tokens 16 \
+		--no-progress >lab/o.nd &&
+	"$TB_BIN/gen" -u "$S_URL" -m llmsim -l quant=Q8_0 -p "$TESTS/../prompts/graded.json" \
+		--only arith-mod-01,arith-mod-02 --temperature 0 --no-progress >lab/g.nd &&
+	llmsim_stop S &&
+	"$TB_BIN/agg" --per-request lab/o.nd >lab/o.json &&
+	"$TB_BIN/agg" --per-request lab/g.nd >lab/g.json &&
+	"$TB_BIN/report" --charts none -o lab.md lab 2>/dev/null &&
+	grep -F "teacher-forced level missing (ollama has none)" lab.md
+'
+
 test_done

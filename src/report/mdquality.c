@@ -52,7 +52,23 @@ static void verdict_text(jw *w, const struct rd_qcmp *q)
 		md_out(w, "%s", name);
 }
 
-/* The KL figure beside a pick: teacher-forced, else from logprobs. */
+/* The server of group g that cannot give teacher-forced figures (no
+ * endpoint takes token ids with their logprobs: docs/servers.md, Teacher
+ * forcing), as its runs name it; NULL when none of its runs is on one. */
+static const char *tf_lacking(const struct rd_group *g)
+{
+	static const char *const lack[] = {"ollama", "lmstudio", "mlx"};
+
+	for (int i = 0; i < g->n; i++)
+		for (size_t j = 0; j < sizeof lack / sizeof *lack; j++)
+			if (g->runs[i]->server_kind &&
+			    strcmp(g->runs[i]->server_kind, lack[j]) == 0)
+				return lack[j];
+	return NULL;
+}
+
+/* The KL figure beside a pick: teacher-forced, else from logprobs; and
+ * the teacher-forced level named missing where the server lacks it. */
 static void kl_beside(jw *w, const struct rd_group *g)
 {
 	if (g->tfq_run) {
@@ -63,6 +79,9 @@ static void kl_beside(jw *w, const struct rd_group *g)
 		md_out(w, "; logprob mean KL %.4f nats (a lower bound)",
 		       g->lpq.kl);
 	}
+	if (g->tfq_run == NULL && tf_lacking(g))
+		md_out(w, "; teacher-forced level missing (%s has none)",
+		       tf_lacking(g));
 }
 
 void mdq_beside(jw *w, const struct rd_group *g)
@@ -243,6 +262,11 @@ static void evidence(jw *w, const struct rd_group *g)
 	if (!a && !l) {
 		md_out(w, "not measured: run agg --reference REF.ndjson on its "
 			  "events (logprobs: gen --logprobs too)");
+		if (tf_lacking(g))
+			md_out(w,
+			       "; teacher-forced missing: %s takes no prompt "
+			       "of token ids with their logprobs",
+			       tf_lacking(g));
 		return;
 	}
 	md_out(w, "%s%s%s", a ? "greedy agreement, any server" : "",
@@ -254,9 +278,14 @@ static void evidence(jw *w, const struct rd_group *g)
 			  "--reference");
 	else if (g->lpq.truncated)
 		md_out(w, " (top %d only)", g->lpq.top_k);
-	if (g->tfq_run == NULL)
+	if (g->tfq_run == NULL && tf_lacking(g))
+		md_out(w,
+		       "; teacher-forced missing: %s takes no prompt of token "
+		       "ids with their logprobs",
+		       tf_lacking(g));
+	else if (g->tfq_run == NULL)
 		md_out(w, "; teacher-forced not measured: gen --teacher-force "
-			  "on llama-server");
+			  "on llama-server or vLLM (make quality)");
 }
 
 /* The agreement table: a row per group of a model (an rd_group), its
@@ -492,7 +521,8 @@ static void intro(jw *w)
 	    "intervals over prompts, KL's 99th percentile over positions); "
 	    "a group's figures are those of its run with the most prompts "
 	    "compared (docs/report.md). Where `gen --teacher-force` fed the "
-	    "reference's own tokens to a group's llama-server, a third "
+	    "reference's own tokens to a group's server (llama-server, vLLM), "
+	    "a third "
 	    "table gives the **teacher-forced** figures (level c, "
 	    "llama-perplexity --kl-divergence's): mean KL divergence with "
 	    "its 95 %% interval and its 99th percentile over every "
