@@ -584,9 +584,9 @@ static int handle_vllm_tf(struct evhttp_request *req, const char *path)
 	cJSON *body = simsrv_read_body(req);
 	struct simtf_opts o = {current->family, current->logit_noise,
 			       simlp_noise_key(current->id), 0, 0};
-	const char *err,
-	    *rid = evhttp_find_header(evhttp_request_get_input_headers(req),
-				      "X-Request-Id");
+	const char *err = NULL,
+		   *rid = evhttp_find_header(
+		       evhttp_request_get_input_headers(req), "X-Request-Id");
 	int done = 1;
 	jw w;
 
