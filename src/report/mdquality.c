@@ -15,6 +15,26 @@ int mdq_measured(const struct rd_set *s)
 	return 0;
 }
 
+const char *mdq_unmeasured(const struct rd_set *s)
+{
+	int lack = 0;
+
+	if (!mdq_measured(s))
+		return "output quality by any measure but the prompts' own "
+		       "checks (graded answers: make quality).\n\n";
+	for (int i = 0; i < s->ng; i++)
+		lack += s->g[i].graded.wl &&
+			s->g[i].qcmp.verdict != VD_Q_REFERENCE &&
+			s->g[i].tfq_run == NULL && s->g[i].lpq_run == NULL;
+	return lack ? "quality beyond graded answers for some quantizations "
+		      "(token log-probabilities against the reference; "
+		      "teacher-forced: make quality on llama-server or "
+		      "vLLM).\n\n"
+		    : "quality on other texts than the graded set and the "
+		      "reference's outputs its teacher-forced figures "
+		      "were measured on.\n\n";
+}
+
 /* "91.4 % (95 % CI 84.9–95.3)" */
 static void accuracy(jw *w, const struct rd_graded *q)
 {
