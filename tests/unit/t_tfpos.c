@@ -219,19 +219,21 @@ static void test_vllm(void)
 			  "\"temperature\":0,\"stream\":false}");
 	cJSON_Delete(o);
 	free(b);
-	r = parse("{\"choices\":[{\"index\":0,\"text\":\"x\",\"prompt_logprobs\":"
-		  "[null,{\"8\":{\"logprob\":-1,\"rank\":2}},"
-		  "{\"3\":{\"logprob\":-0.5,\"rank\":1,\"decoded_token\":\"a\"},"
-		  "\"4\":{\"logprob\":-1.5,\"rank\":2}},"
-		  "{\"5\":{\"logprob\":-4,\"rank\":7},\"1\":{\"logprob\":-0.1,"
-		  "\"rank\":1},\"2\":{\"logprob\":-2.5,\"rank\":2}}]}]}");
+	r = parse(
+	    "{\"choices\":[{\"index\":0,\"text\":\"x\",\"prompt_logprobs\":"
+	    "[null,{\"8\":{\"logprob\":-1,\"rank\":2}},"
+	    "{\"3\":{\"logprob\":-0.5,\"rank\":1,\"decoded_token\":\"a\"},"
+	    "\"4\":{\"logprob\":-1.5,\"rank\":2}},"
+	    "{\"5\":{\"logprob\":-4,\"rank\":7},\"1\":{\"logprob\":-0.1,"
+	    "\"rank\":1},\"2\":{\"logprob\":-2.5,\"rank\":2}}]}]}");
 	CHECK_INT(tf_vllm_reply(r, 2, forced, 2, 2, pos, why, sizeof why),
 		  TF_OK);
 	CHECK_INT(pos[0].n, 2);
 	CHECK_INT(pos[0].top[0].id, 3);
 	CHECK_INT(pos[0].top[1].id, 4);
 	CHECK(pos[0].has_lp && pos[0].lp == -0.5);
-	/* the forced token outside the top 2: its logprob, not an alternative */
+	/* the forced token outside the top 2: its logprob, not an alternative
+	 */
 	CHECK_INT(pos[1].n, 2);
 	CHECK_INT(pos[1].top[0].id, 1);
 	CHECK_INT(pos[1].top[1].id, 2);
