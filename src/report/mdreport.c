@@ -513,7 +513,7 @@ static void write_answer(void)
 		out("the model files' size (no server told it; memory is the "
 		    "server's, "
 		    "sampled); ");
-	out(mdq_unmeasured(S));
+	out("%s", mdq_unmeasured(S));
 }
 
 /* ---- the evidence
