@@ -155,7 +155,14 @@ void mdq_over(jw *w, const struct rd_group *over, const char *better)
 	       "McNemar, Holm p ",
 	       q->items, q->ref_only, q->cand_only);
 	p_text(w, q->p_adj);
-	md_out(w, "), so it is not picked.");
+	md_out(w, ")");
+	if (q->kl_over)
+		md_out(w,
+		       ", and its %s mean KL divergence, %.4f nats (95 %% CI "
+		       "from %.4f), is above the %.2f-nat limit too",
+		       q->kl_tf ? "teacher-forced" : "logprob", q->kl, q->kl_lo,
+		       RD_KL_BUDGET);
+	md_out(w, ", so it is not picked.");
 }
 
 /* The quality table: a row per group of a model (an rd_group). */
@@ -420,6 +427,11 @@ static void tf_row(jw *w, const struct rd_group *g)
 
 	md_out(w, "| ");
 	md_cell(w, g->key, 120);
+	if (g->tfq_run == NULL && g->qcmp.verdict == VD_Q_REFERENCE) {
+		md_out(w, " | — | — | — | — | — | reference: the others are "
+			  "fed its tokens |\n");
+		return;
+	}
 	if (g->tfq_run == NULL) {
 		md_out(w, " | — | — | — | — | — | not measured");
 		if (t->why) {
