@@ -28,8 +28,11 @@ enum rd_kind {
 	RD_LOADREP,  /* one of a series of loads (make load: run kind load) */
 	RD_CAPACITY, /* one level of a capacity search (make capacity: run kind
 		      * capacity, judged against objectives) */
-	RD_BENCH     /* one of llama-bench's tests through the server (make
+	RD_BENCH,    /* one of llama-bench's tests through the server (make
 		      * community: run kind bench), the Community figures' */
+	RD_TEACHER   /* a teacher-forced pass (gen --teacher-force): its
+		      * figures are the Quality section's, its times no
+		      * workload's */
 };
 
 /* One measured request, successful and not a warm-up. */
