@@ -284,11 +284,15 @@ leak: all
 
 # Graded answers (prompts/graded.json) greedy and seeded, so that two
 # quantizations answer the same question the same way each time: the
-# report's Quality section and the budget its answer respects.
+# report's Quality section and the budget its answer respects.  Then the
+# teacher-forced level where the server has it (scripts/teacher.sh: on the
+# reference without REFERENCE=, on a candidate with the reference's pass;
+# said and skipped where the server lacks it; TEACHER=no skips it).
 quality: all
 	@test -n "$(MODEL)" || { echo "make quality: set MODEL=label"; exit 2; }
 	$(WF_ENV) PROMPTS=prompts/graded.json N="$(or $(N),1)" WARMUP=0 MAX_TOKENS= TAG=quality \
 		GEN_ARGS="--temperature 0 --seed $(or $(SEED),1) $(GEN_ARGS)" scripts/bench.sh
+	$(if $(filter no,$(TEACHER)),,$(WF_ENV) REFERENCE="$(REFERENCE)" scripts/teacher.sh)
 
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate,$(if $(PREFLIGHT),--preflight)) "$(PLAN)"

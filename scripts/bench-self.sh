@@ -168,39 +168,52 @@ peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its r
 # ---- teacher forcing on a real llama-server ------------------------------------
 # gen --teacher-force over the 128 tokens one prompt generated, against one
 # generation of those 128 tokens on the same server (target: at most 3
-# times), on scripts/llama-models.sh's Q4_K_M llamas when llama.cpp's build
+# times), on scripts/llama-models.sh's Q8_0 llamas when llama.cpp's build
 # is there (scripts/llama-build.sh; big-llama when made with --big); else
 # said, not measured.  Per run:
 # the source (a generation with --logprobs 20, not timed), a plain
-# generation (timed: its request's send to its end), then the pass (timed
-# the same way; its context's prefill included, as the generation's is).
+# generation (timed: its request's send to its end), then the pass at each
+# of TF_BATCHES positions to a request (timed the same way; its context's
+# prefill included, as the generation's is).  Each row: the medians over
+# the runs, and the least and greatest of the runs' ratios (the spread a
+# busy machine leaves).  The server runs TF_THREADS threads (1): on a
+# machine shared with other jobs, llama.cpp's threads wait for each other at
+# every step, and one descheduled thread stalls the rest for a time slice
+# (seconds of noise in a run of one); the generation and the pass run alike.
+TF_BATCHES=${TF_BATCHES:-16 64 128}
+TF_THREADS=${TF_THREADS:-1}
 tf_llama=${LLAMA_SERVER:-$("$here/llama-build.sh" --where 2>/dev/null || true)/llama-server}
 tf_models=$(LLAMA_BIN=$(dirname "$tf_llama") "$here/llama-models.sh" --where --big 2>/dev/null |
-	grep -E '/(tiny|big)-llama-Q4_K_M\.gguf$' || true)
-tf_one() { # tf_one URL: "gen_s tokens pass_s positions" of one run
-	local g=("$bin/gen" -u "$1" -m bench-tf -p "$top/prompts/std.json" --no-progress)
+	grep -E '/(tiny|big)-llama-Q8_0\.gguf$' || true)
+tf_one() { # tf_one URL: "gen_s tokens" then "pass_s positions" per batch
+	local g=("$bin/gen" -u "$1" -m bench-tf -p "$top/prompts/std.json" --no-progress) b line
 	"${g[@]}" --only short --max-tokens 128 --ignore-eos --temperature 0 --logprobs 20 \
 		>"$work/tsrc" 2>/dev/null
 	"${g[@]}" --only short --max-tokens 128 --ignore-eos --temperature 0 >"$work/tgen" 2>/dev/null
-	"${g[@]}" --teacher-force "$work/tsrc" --logprobs 20 >"$work/tpass" 2>/dev/null
-	echo "$("$tbperf" span "$work/tgen") $("$tbperf" span "$work/tpass")"
+	line=$("$tbperf" span "$work/tgen")
+	for b in $TF_BATCHES; do
+		"${g[@]}" --teacher-force "$work/tsrc" --logprobs 20 --tf-batch "$b" >"$work/tpass" 2>/dev/null
+		line="$line $("$tbperf" span "$work/tpass")"
+	done
+	echo "$line"
 }
-teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
-	local m r lurl lpid
+teacher() { # rows "k positions gen_s pass_s ratio batch lo hi" in tf, names in tf.names
+	local m r lurl lpid b col
 	: >"$work/tf"
 	: >"$work/tf.names"
 	if [ ! -x "$tf_llama" ] || [ -z "$tf_models" ]; then
-		echo "tf_why no llama.cpp build and Q4_K_M test models (scripts/llama-build.sh, scripts/llama-models.sh)" >"$work/tf.facts"
+		echo "tf_why no llama.cpp build and Q8_0 test models (scripts/llama-build.sh, scripts/llama-models.sh)" >"$work/tf.facts"
 		log "teacher forcing: not measured (no llama.cpp build or test models)"
 		return 0
 	fi
 	echo "tf_date $(date -u +%Y-%m-%d)" >"$work/tf.facts"
 	echo "tf_reps $REPS" >>"$work/tf.facts"
 	echo "tf_load $(loadavg)" >>"$work/tf.facts"
+	echo "tf_threads $TF_THREADS" >>"$work/tf.facts"
 	echo "tf_server $("$tf_llama" --version 2>&1 | sed -n 's/^version: //p' | head -n 1)" >>"$work/tf.facts"
 	for m in $tf_models; do
-		log "teacher forcing on $(basename "$m") ($REPS runs)"
-		"$tf_llama" -m "$m" --host 127.0.0.1 --port 0 -c 4096 -np 1 >"$work/llama.log" 2>&1 &
+		log "teacher forcing on $(basename "$m") ($REPS runs, $TF_BATCHES positions a request)"
+		"$tf_llama" -m "$m" --host 127.0.0.1 --port 0 -c 4096 -np 1 -t "$TF_THREADS" >"$work/llama.log" 2>&1 &
 		lpid=$!
 		pids+=($lpid)
 		for _ in $(seq 1 1200); do grep -q "listening on http" "$work/llama.log" && break; sleep 0.1; done
@@ -210,10 +223,17 @@ teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
 		sed "s/^/bench-self:     run: /" "$work/t1" >&2
 		kill "$lpid" && wait "$lpid" 2>/dev/null || true
 		unset 'pids[-1]' # stopped: the exit trap has nothing to kill
-		awk '$2 != 128 || $4 != 128 { exit 1 }' "$work/t1" || die "teacher forcing: not 128 tokens and positions"
-		echo "20 128 $(awk '{ print $1 }' "$work/t1" | median) $(awk '{ print $3 }' "$work/t1" | median) $(awk '{ print $3 / $1 }' "$work/t1" | median)" >>"$work/tf"
-		basename "$m" .gguf >>"$work/tf.names"
-		log "  $(tail -n 1 "$work/tf")"
+		col=3
+		for b in $TF_BATCHES; do
+			awk -v c=$col '$2 != 128 || $(c + 1) != 128 { exit 1 }' "$work/t1" ||
+				die "teacher forcing: not 128 tokens and positions"
+			echo "20 128 $(awk '{ print $1 }' "$work/t1" | median) $(awk -v c=$col '{ print $c }' "$work/t1" | median)" \
+				"$(awk -v c=$col '{ print $c / $1 }' "$work/t1" | median) $b" \
+				"$(awk -v c=$col '{ print $c / $1 }' "$work/t1" | sort -g | sed -n '1p;$p' | tr '\n' ' ')" >>"$work/tf"
+			basename "$m" .gguf >>"$work/tf.names"
+			log "  $(tail -n 1 "$work/tf")"
+			col=$((col + 2))
+		done
 	done
 }
 # ---- memsample --power CPU at 10 Hz (issue #29: under 0.5 % of a core) ----------

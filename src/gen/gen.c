@@ -67,6 +67,8 @@ static struct options {
 	int logprobs;	    /* --logprobs K: alternatives asked per token; 0 */
 	const char *tf_src; /* --teacher-force RUN: the run whose tokens a
 			     * teacher-forced pass feeds */
+	int tf_batch;	    /* --tf-batch N: llama-server positions a request;
+			     * 0: TFPASS_BATCH */
 	double temperature;
 	long seed;
 	double duration; /* 0: none */
@@ -267,7 +269,8 @@ enum {
 	O_BENCH,
 	O_PROMPT_TOKENS,
 	O_LOGPROBS,
-	O_TEACHER_FORCE
+	O_TEACHER_FORCE,
+	O_TF_BATCH
 };
 
 static const struct option longopts[] = {
@@ -317,6 +320,7 @@ static const struct option longopts[] = {
     {"prompt-tokens", 1, 0, O_PROMPT_TOKENS},
     {"logprobs", 1, 0, O_LOGPROBS},
     {"teacher-force", 1, 0, O_TEACHER_FORCE},
+    {"tf-batch", 1, 0, O_TF_BATCH},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -424,6 +428,9 @@ static void parse_opt(int c, char *v)
 		opt.logprobs = (int)args_int("--logprobs", v, 1, 1000000);
 		break;
 	case O_TEACHER_FORCE: opt.tf_src = v; break;
+	case O_TF_BATCH:
+		opt.tf_batch = (int)args_int("--tf-batch", v, 1, 100000);
+		break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -497,6 +504,8 @@ static void parse_args(int argc, char **argv)
 	if (opt.kind.name ==
 	    RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
 		bench_defaults();
+	if (opt.tf_src == NULL && opt.tf_batch > 0)
+		diag_die(EXIT_USAGE, "--tf-batch: only with --teacher-force");
 	if (opt.tf_src != NULL)
 		tf_defaults();
 	else if (opt.logprobs > 20)
@@ -1257,7 +1266,8 @@ static void write_config(void)
 		jw_str(&G.ew, "source", opt.tf_src);
 		jw_str(&G.ew, "source_run", G.tfs.run_id);
 		jw_str(&G.ew, "source_model", G.tfs.model);
-		jw_int(&G.ew, "batch", TFPASS_BATCH);
+		jw_str(&G.ew, "shape", G.tfp.vllm ? "vllm" : "llamacpp");
+		jw_int(&G.ew, "batch", G.tfp.vllm ? 0 : G.tfp.batch);
 		jw_obj_close(&G.ew);
 	}
 	if (opt.duration > 0)
@@ -1371,20 +1381,24 @@ static void tf_read_source(void)
 }
 
 /* What a pass needs of the server: llama-server's /completion, which takes
- * token ids and gives n_probs (llmsim imitates it), and the source's
- * model: its family label and its vocabulary. */
+ * token ids and gives n_probs, or vLLM's /v1/completions, which takes
+ * token ids and gives prompt_logprobs (llmsim imitates both, by its --as);
+ * and the source's model: its family label and its vocabulary.  Any other
+ * server (Ollama, LM Studio, mlx_lm.server) has neither: one line says
+ * that level (c) is missing there (docs/servers.md, Teacher forcing). */
 static void tf_check_server(void)
 {
 	const char *fam = label_of("family");
 
-	if (G.srv.kind != SRV_LLAMACPP && G.srv.kind != SRV_LLMSIM)
-		diag_die(
-		    EXIT_RUNTIME,
-		    "--teacher-force: %s is %s; a teacher-forced pass "
-		    "needs llama-server's /completion, which takes a prompt "
-		    "of token ids and gives n_probs (docs/servers.md, "
-		    "Teacher forcing)",
-		    opt.base, probe_kind_name(G.srv.kind));
+	if (G.srv.kind != SRV_LLAMACPP && G.srv.kind != SRV_LLMSIM &&
+	    G.srv.kind != SRV_VLLM)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force: %s is %s, which takes no prompt "
+			 "of token ids with its tokens' logprobs: "
+			 "teacher-forced quality (level c) is missing there "
+			 "(llama-server and vLLM have it; docs/servers.md, "
+			 "Teacher forcing)",
+			 opt.base, probe_kind_name(G.srv.kind));
 	if (fam && G.tfs.family[0] && strcmp(fam, G.tfs.family) != 0)
 		diag_die(EXIT_RUNTIME,
 			 "--teacher-force %s: a run of family %s, this one of "
@@ -1486,6 +1500,9 @@ static void tf_prepare(void)
 	if (tfpass_init(&G.tfp, G.prb.root, G.api_key, G.send_id, opt.logprobs,
 			G.srv.n_vocab, opt.t_first) != 0)
 		diag_die(EXIT_RUNTIME, "cannot set up libcurl");
+	G.tfp.vllm = G.srv.kind == SRV_VLLM;
+	if (opt.tf_batch > 0)
+		G.tfp.batch = opt.tf_batch;
 	if (!G.tfs.teacher_forced)
 		load_prompts();
 	for (int i = 0; i < G.tfs.nseq && !sigstop_caught(); i++) {
@@ -1531,12 +1548,15 @@ static void tf_sequence(const struct tfsrc_seq *q, long id)
 	G.finished++;
 	if (o.status != FMT_ST_OK || o.noprobs) {
 		G.failed++;
-		diag_warn("prompt \"%s\": %d of %d positions fed: %s",
+		diag_warn("prompt \"%s\": %d of %d positions fed: %s%s%s",
 			  q->prompt, o.npos, q->nforced,
 			  o.noprobs ? "the server sent no probabilities (it "
-				      "ignores n_probs); no teacher-forced "
-				      "figure"
-				    : o.err);
+				      "ignores "
+				    : o.err,
+			  !o.noprobs   ? ""
+			  : G.tfp.vllm ? "prompt_logprobs"
+				       : "n_probs",
+			  o.noprobs ? "); no teacher-forced figure" : "");
 	} else if (o.truncated > 0) {
 		diag_warn("prompt \"%s\": %d positions came with fewer than "
 			  "%d alternatives (and not the whole mass): the KL "

@@ -578,6 +578,42 @@ static void handle_tf(struct evhttp_request *req, const char *path)
 	cJSON_Delete(body);
 }
 
+/* vLLM's teacher-forcing shapes (--as vllm): /tokenize, /detokenize, and
+ * a /v1/completions that asks for prompt_logprobs; 0 when path and body
+ * are none of them (a plain completion streams as before). */
+static int handle_vllm_tf(struct evhttp_request *req, const char *path)
+{
+	cJSON *body = simsrv_read_body(req);
+	struct simtf_opts o = {current->family, current->logit_noise,
+			       simlp_noise_key(current->id), 0, 0};
+	const char *err = NULL,
+		   *rid = evhttp_find_header(
+		       evhttp_request_get_input_headers(req), "X-Request-Id");
+	int done = 1;
+	jw w;
+
+	jw_init(&w);
+	tf_fault(req, &o);
+	if (strcmp(path, "/tokenize") == 0)
+		err = body ? simtf_vllm_tokenize(body, current->ctx_size, &w)
+			   : "the body is not a JSON object";
+	else if (strcmp(path, "/detokenize") == 0)
+		err = body ? simtf_vllm_detokenize(body, &w)
+			   : "the body is not a JSON object";
+	else if (strcmp(path, "/v1/completions") == 0 && simtf_vllm_asks(body))
+		err = simtf_vllm_completion(body, current->id, &o, &w, log_tf,
+					    (void *)(rid ? rid : "-"));
+	else
+		done = 0;
+	if (done && err != NULL)
+		simsrv_reply_error(req, 400, "BadRequestError", err);
+	else if (done)
+		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
+	jw_free(&w);
+	cJSON_Delete(body);
+	return done;
+}
+
 static int tf_path(const char *path)
 {
 	return !strcmp(path, "/completion") || !strcmp(path, "/tokenize") ||
@@ -989,7 +1025,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 				   "Invalid API Key");
 		return;
 	}
-	if (post && strcmp(path, "/v1/chat/completions") == 0)
+	if (post && opt.as == SIM_VLLM && !simsrv_loading() &&
+	    handle_vllm_tf(req, path))
+		; /* vLLM's teacher-forcing shapes */
+	else if (post && strcmp(path, "/v1/chat/completions") == 0)
 		simsrv_completion(req, SIM_CHAT);
 	else if (post && strcmp(path, "/v1/completions") == 0)
 		simsrv_completion(req, SIM_COMPLETIONS);

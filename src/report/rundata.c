@@ -224,6 +224,8 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_BENCH;
 	if (r->rk.name == RK_MOE) /* its own section (moedata) */
 		r->kind = RD_MOE;
+	if (jget_path(d, RP_TEACHER_FORCE)) /* quality only (rd_agreement) */
+		r->kind = RD_TEACHER;
 	r->version = (int)jget_path_num(d, RP_VERSION, 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, RP_INCOMPLETE));
 	/* a ladder depth whose prompt could not be brought to its count
@@ -691,6 +693,7 @@ static void summary_all(struct rd_group *g, struct rd_summary *s)
 		    g->runs[i]->kind == RD_LOADREP ||
 		    g->runs[i]->kind == RD_BENCH ||
 		    g->runs[i]->kind == RD_MOE ||
+		    g->runs[i]->kind == RD_TEACHER ||
 		    g->runs[i]->kind ==
 			RD_CAPACITY) /* a search pushes past the limit */
 			continue;
@@ -855,7 +858,8 @@ static int split(struct rd_group *g)
 		struct rd_level *l;
 		if (r->kind == RD_LADDER || r->kind == RD_MIX ||
 		    r->kind == RD_LOADREP || r->kind == RD_CAPACITY ||
-		    r->kind == RD_BENCH || r->kind == RD_MOE)
+		    r->kind == RD_BENCH || r->kind == RD_MOE ||
+		    r->kind == RD_TEACHER)
 			continue; /* their own sections */
 		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload);
 		     w++)

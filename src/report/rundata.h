@@ -30,7 +30,10 @@ enum rd_kind {
 		      * capacity, judged against objectives) */
 	RD_BENCH,    /* one of llama-bench's tests through the server (make
 		      * community: run kind bench), the Community figures' */
-	RD_MOE	     /* one domain of the MoE study (make moe: run kind moe) */
+	RD_MOE,	     /* one domain of the MoE study (make moe: run kind moe) */
+	RD_TEACHER   /* a teacher-forced pass (gen --teacher-force): its
+		      * figures are the Quality section's, its times no
+		      * workload's */
 };
 
 /* One measured request, successful and not a warm-up. */

@@ -32,6 +32,7 @@
 #define RP_CONCURRENCY "run.config.concurrency"
 #define RP_RATE "run.config.rate"
 #define RP_SHUFFLE "run.config.shuffle"
+#define RP_TEACHER_FORCE "run.config.teacher_force"
 /* how gen brought the prompt to its token count (--prompt-tokens, --bench) */
 #define RP_PROMPT_COUNT "run.config.prompt_count"
 #define RJ_TARGET "target"

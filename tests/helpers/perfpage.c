@@ -304,6 +304,8 @@ static cJSON *teacher(const char *dir)
 	    t, "server", fact(facts, "tf_server", buf, sizeof buf) ? buf : "?");
 	cJSON_AddNumberToObject(t, "reps", num_fact(facts, "tf_reps"));
 	cJSON_AddNumberToObject(t, "load_start", num_fact(facts, "tf_load"));
+	if (fact(facts, "tf_threads", buf, sizeof buf) != NULL)
+		cJSON_AddNumberToObject(t, "threads", atof(buf));
 	in = rows(dir, "tf");
 	s = names = slurp(dir, "tf.names");
 	runs = cJSON_AddArrayToObject(t, "runs");
@@ -319,6 +321,12 @@ static cJSON *teacher(const char *dir)
 		cJSON_AddNumberToObject(o, "gen_s", at(r, 2));
 		cJSON_AddNumberToObject(o, "pass_s", at(r, 3));
 		cJSON_AddNumberToObject(o, "ratio", at(r, 4));
+		if (cJSON_GetArraySize(r) >= 8) { /* positions a request, and
+						   * the runs' spread */
+			cJSON_AddNumberToObject(o, "batch", at(r, 5));
+			cJSON_AddNumberToObject(o, "ratio_min", at(r, 6));
+			cJSON_AddNumberToObject(o, "ratio_max", at(r, 7));
+		}
 		cJSON_AddItemToArray(runs, o);
 	}
 	cJSON_Delete(in);
@@ -532,23 +540,53 @@ static void fid_target(FILE *o, double streams, double bound, const char *why)
 			mark(v, bound, 0));
 }
 
-/* The worst ratio of a teacher-forced pass to a generation; NAN. */
+/* The worst ratio of a teacher-forced pass to a generation, at gen's
+ * default of 64 positions a request (rows without a batch are of it), on
+ * the largest model measured (the longest generation): the target's
+ * model; a 1 MB test model's decode step is cheaper than the server's
+ * fixed cost of a task, which then sets its ratio (docs/perf.md); NAN. */
 static double tf_worst(void)
 {
-	const cJSON *r;
-	double worst = NAN;
+	const cJSON *r, *b;
+	double worst = NAN, gen = 0;
 
-	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs")) worst =
-	    isnan(worst) ? N(r, "ratio") : fmax(worst, N(r, "ratio"));
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs")) gen =
+	    fmax(gen, N(r, "gen_s"));
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs"))
+	{
+		b = cJSON_GetObjectItem(r, "batch");
+		if ((cJSON_IsNumber(b) && b->valuedouble != 64) ||
+		    N(r, "gen_s") < gen)
+			continue;
+		worst =
+		    isnan(worst) ? N(r, "ratio") : fmax(worst, N(r, "ratio"));
+	}
 	return worst;
+}
+
+/* The model of the target's rows (see tf_worst); "?". */
+static const char *tf_model(void)
+{
+	const cJSON *r;
+	const char *m = "?";
+	double gen = -1;
+
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs"))
+	{
+		if (N(r, "gen_s") > gen && jget_str(r, "model"))
+			gen = N(r, "gen_s"), m = jget_str(r, "model");
+	}
+	return m;
 }
 
 static void tf_target(FILE *o)
 {
 	double w = tf_worst();
 
-	fprintf(o, "| gen --teacher-force: 128 positions ≤ 3 × a generation of "
-		   "128 tokens (llama-server) | ");
+	fprintf(o,
+		"| gen --teacher-force: 128 positions ≤ 3 × a generation of "
+		"128 tokens (llama-server, %s) | ",
+		isnan(w) ? "?" : tf_model());
 	if (isnan(w))
 		fprintf(o, " | not measured (Teacher forcing) |\n\n");
 	else
@@ -895,6 +933,11 @@ static void teacher_section(FILE *o)
 	const cJSON *r, *why = jget_path(P, "teacher_forcing.why");
 	const cJSON *runs = jget_path(P, "teacher_forcing.runs");
 
+	char threads[32] = "";
+
+	if (jget_path(P, "teacher_forcing.threads"))
+		snprintf(threads, sizeof threads, " `-t %.0f`",
+			 N(P, "teacher_forcing.threads"));
 	fprintf(o, "\n## Teacher forcing\n\n");
 	if (cJSON_GetArraySize(runs) == 0) {
 		fprintf(o, "Not measured: %s.\n",
@@ -905,25 +948,37 @@ static void teacher_section(FILE *o)
 	fprintf(
 	    o,
 	    "`gen --teacher-force` over the 128 tokens one prompt "
-	    "generated (`--logprobs 20`: 64 positions to a request, "
-	    "each a one-token prefill after the cache), against one "
+	    "generated (`--logprobs 20`; `--tf-batch` positions to a "
+	    "request, 64 by default, each a one-token prefill after the "
+	    "cache), against one "
 	    "generation of those 128 tokens (`--ignore-eos`) on the same "
-	    "llama-server %s (`-np 1`), each from its request's send to its "
+	    "llama-server %s (`-np 1`%s), each from its request's send to its "
 	    "end, the median of %.0f runs (pass / generation: of each "
 	    "run's ratio); measured %s, the load average (1 min) %.2f "
 	    "at its start on %.0f CPUs.\n\n"
-	    "| model | generation (s) | per token (ms) | pass (s) | per "
-	    "position (ms) | pass / generation |\n"
-	    "|---|---:|---:|---:|---:|---:|\n",
-	    jget_path_str(P, "teacher_forcing.server"),
+	    "| model | positions a request | generation (s) | per token "
+	    "(ms) | pass (s) | per position (ms) | pass / generation | "
+	    "least–greatest of the runs |\n"
+	    "|---|---:|---:|---:|---:|---:|---:|---:|\n",
+	    jget_path_str(P, "teacher_forcing.server"), threads,
 	    N(P, "teacher_forcing.reps"),
 	    jget_path_str(P, "teacher_forcing.date"),
 	    N(P, "teacher_forcing.load_start"), N(P, "machine.cpus"));
-	cJSON_ArrayForEach(r, runs) fprintf(
-	    o, "| %s | %.3f | %.2f | %.3f | %.2f | %.2f |\n",
-	    jget_str(r, "model") ? jget_str(r, "model") : "?", N(r, "gen_s"),
-	    N(r, "gen_s") / N(r, "positions") * 1e3, N(r, "pass_s"),
-	    N(r, "pass_s") / N(r, "positions") * 1e3, N(r, "ratio"));
+	cJSON_ArrayForEach(r, runs)
+	{
+		int spread = cJSON_IsNumber(cJSON_GetObjectItem(r, "batch"));
+		fprintf(o, "| %s | %.0f | %.3f | %.2f | %.3f | %.2f | %.2f | ",
+			jget_str(r, "model") ? jget_str(r, "model") : "?",
+			spread ? N(r, "batch") : 64, N(r, "gen_s"),
+			N(r, "gen_s") / N(r, "positions") * 1e3, N(r, "pass_s"),
+			N(r, "pass_s") / N(r, "positions") * 1e3,
+			N(r, "ratio"));
+		if (spread)
+			fprintf(o, "%.2f–%.2f |\n", N(r, "ratio_min"),
+				N(r, "ratio_max"));
+		else
+			fprintf(o, "— |\n");
+	}
 	fprintf(o, "\nTarget: the pass costs at most 3 times the "
 		   "generation (issue #25). A position costs a one-token "
 		   "prefill and the server's fixed cost of a task (its launch, "
