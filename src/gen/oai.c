@@ -180,6 +180,32 @@ void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 	}
 }
 
+static int same_text(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (a == NULL || b == NULL)
+		return a == b && an == bn;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int oai_same(const struct oai_chunk *a, const struct oai_chunk *b)
+{
+	return a->kind == b->kind && a->role_only == b->role_only &&
+	       same_text(a->content, a->content_len, b->content,
+			 b->content_len) &&
+	       same_text(a->reasoning, a->reasoning_len, b->reasoning,
+			 b->reasoning_len) &&
+	       a->tool_len == b->tool_len && a->has_tool == b->has_tool &&
+	       same_str(a->finish, b->finish) && same_str(a->error, b->error) &&
+	       same_str(a->bad, b->bad) && !a->usage == !b->usage &&
+	       !a->timings == !b->timings && !a->stats == !b->stats &&
+	       !a->metrics == !b->metrics && !a->ollama == !b->ollama;
+}
+
 void oai_clear(struct oai_chunk *c)
 {
 	cJSON_Delete(c->root);

@@ -75,6 +75,11 @@ int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c);
 void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c);
 void oai_clear(struct oai_chunk *c);
 
+/* 1 when a and b are the same chunk in every field gen reads (texts by
+ * their bytes, the kept objects by their presence): how the tests and the
+ * fuzz target hold oai_decode_lean to oai_decode. */
+int oai_same(const struct oai_chunk *a, const struct oai_chunk *b);
+
 /* The message of an error body such as {"error":{"message":"..."}} or
  * {"error":"..."} or {"message":"..."}, copied into buf (truncated);
  * returns buf, or NULL when the body has none. */

@@ -264,11 +264,18 @@ static int skip_word(struct scan *s, const char *w, size_t n)
 	return 0;
 }
 
-/* The members of an object or the elements of an array at s->p (at its
- * opening bracket), each value skipped.  */
-static int skip_container(struct scan *s, char close)
+/* A member's key (NULL for an array's element) with its length and
+ * whether it has escapes, handed to a reader of its value: 0, or -1 to
+ * decline. */
+typedef int each_fn(struct scan *s, const char *k, size_t kn, int esc,
+		    void *ctx);
+
+/* The members (close '}') or elements (close ']') of the container at
+ * s->p, at its opening bracket, each value handed to fn. */
+static int each_in(struct scan *s, char close, each_fn *fn, void *ctx)
 {
-	if (++s->depth > MAX_DEPTH)
+	if (s->p >= s->end || *s->p != (close == '}' ? '{' : '[') ||
+	    ++s->depth > MAX_DEPTH)
 		return -1;
 	s->p++;
 	ws(s);
@@ -277,10 +284,10 @@ static int skip_container(struct scan *s, char close)
 		return 0;
 	}
 	for (;;) {
+		const char *k = NULL;
+		size_t kn = 0;
+		int esc = 0;
 		if (close == '}') {
-			const char *k;
-			size_t kn;
-			int esc;
 			if (s->p >= s->end || *s->p != '"' ||
 			    str_raw(s, &k, &kn, &esc))
 				return -1;
@@ -289,7 +296,7 @@ static int skip_container(struct scan *s, char close)
 				return -1;
 			ws(s);
 		}
-		if (skip_value(s) != 0)
+		if (fn(s, k, kn, esc, ctx) != 0)
 			return -1;
 		ws(s);
 		if (s->p < s->end && *s->p == ',') {
@@ -305,6 +312,13 @@ static int skip_container(struct scan *s, char close)
 	}
 }
 
+static int skip_member(struct scan *s, const char *k, size_t kn, int esc,
+		       void *ctx)
+{
+	(void)k, (void)kn, (void)esc, (void)ctx;
+	return skip_value(s);
+}
+
 static int skip_value(struct scan *s)
 {
 	const char *raw;
@@ -315,8 +329,8 @@ static int skip_value(struct scan *s)
 		return -1;
 	switch (*s->p) {
 	case '"': return str_raw(s, &raw, &n, &esc);
-	case '{': return skip_container(s, '}');
-	case '[': return skip_container(s, ']');
+	case '{': return each_in(s, '}', skip_member, NULL);
+	case '[': return each_in(s, ']', skip_member, NULL);
 	case 't': return skip_word(s, "true", 4);
 	case 'f': return skip_word(s, "false", 5);
 	case 'n': return skip_word(s, "null", 4);
@@ -324,49 +338,14 @@ static int skip_value(struct scan *s)
 	}
 }
 
-/* The members of the object at s->p, each key handed to member(), which
- * reads its value or declines (-1).  Keys with escapes decline. */
-static int each_member(struct scan *s,
-		       int (*member)(struct scan *, const char *, size_t,
-				     void *),
-		       void *ctx)
-{
-	if (s->p >= s->end || *s->p != '{' || ++s->depth > MAX_DEPTH)
-		return -1;
-	s->p++;
-	ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++, s->depth--;
-		return 0;
-	}
-	for (;;) {
-		const char *k;
-		size_t kn;
-		int esc;
-		if (s->p >= s->end || *s->p != '"' ||
-		    str_raw(s, &k, &kn, &esc) || esc)
-			return -1;
-		ws(s);
-		if (s->p >= s->end || *s->p++ != ':')
-			return -1;
-		ws(s);
-		if (member(s, k, kn, ctx) != 0)
-			return -1;
-		ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			ws(s);
-			continue;
-		}
-		if (s->p < s->end && *s->p == '}') {
-			s->p++, s->depth--;
-			return 0;
-		}
-		return -1;
-	}
-}
-
+/* The members of an object: keys with escapes decline (cJSON matches
+ * them decoded; this scanner compares them as they are). */
 #define KEY(k, lit) (kn == sizeof lit - 1 && memcmp(k, lit, kn) == 0)
+#define PLAIN_KEY()                                                            \
+	do {                                                                   \
+		if (esc)                                                       \
+			return -1;                                             \
+	} while (0)
 
 /* A key read once: a second of the same name declines (cJSON reads the
  * first; this scanner does not keep both). */
@@ -384,10 +363,12 @@ struct delta {
 	size_t content_n, rc_n, r_n, role_n;
 };
 
-static int delta_member(struct scan *s, const char *k, size_t kn, void *ctx)
+static int delta_member(struct scan *s, const char *k, size_t kn, int esc,
+			void *ctx)
 {
 	struct delta *d = ctx;
 
+	PLAIN_KEY();
 	if (KEY(k, "content"))
 		return once(&d->seen, 1) ||
 		       str_value(s, &d->content, &d->content_n, 0);
@@ -411,17 +392,19 @@ struct choice {
 	size_t finish_n, text_n;
 };
 
-static int choice_member(struct scan *s, const char *k, size_t kn, void *ctx)
+static int choice_member(struct scan *s, const char *k, size_t kn, int esc,
+			 void *ctx)
 {
 	struct choice *ch = ctx;
 
+	PLAIN_KEY();
 	if (KEY(k, "delta")) {
 		if (once(&ch->seen, 1))
 			return -1;
 		if (s->p < s->end && *s->p == 'n')
 			return skip_word(s, "null", 4);
 		ch->delta = 1;
-		return each_member(s, delta_member, &ch->d);
+		return each_in(s, '}', delta_member, &ch->d);
 	}
 	if (KEY(k, "finish_reason"))
 		return once(&ch->seen, 2) ||
@@ -438,45 +421,27 @@ struct root {
 	struct choice ch;
 };
 
-/* choices: the first element read, the rest skipped as cJSON's reader
- * ignores them. */
-static int choices_value(struct scan *s, struct root *r)
-{
-	if (s->p >= s->end || *s->p != '[' || ++s->depth > MAX_DEPTH)
-		return -1;
-	s->p++;
-	ws(s);
-	if (s->p < s->end && *s->p == ']') {
-		s->p++, s->depth--;
-		return 0;
-	}
-	for (;;) {
-		if (r->nchoices++ == 0) {
-			if (each_member(s, choice_member, &r->ch) != 0)
-				return -1;
-		} else if (skip_value(s) != 0) {
-			return -1;
-		}
-		ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			ws(s);
-			continue;
-		}
-		if (s->p < s->end && *s->p == ']') {
-			s->p++, s->depth--;
-			return 0;
-		}
-		return -1;
-	}
-}
-
-static int root_member(struct scan *s, const char *k, size_t kn, void *ctx)
+/* An element of choices: the first read, the rest skipped as cJSON's
+ * reader ignores them. */
+static int choice_elem(struct scan *s, const char *k, size_t kn, int esc,
+		       void *ctx)
 {
 	struct root *r = ctx;
 
+	(void)k, (void)kn, (void)esc;
+	if (r->nchoices++ == 0)
+		return each_in(s, '}', choice_member, &r->ch);
+	return skip_value(s);
+}
+
+static int root_member(struct scan *s, const char *k, size_t kn, int esc,
+		       void *ctx)
+{
+	struct root *r = ctx;
+
+	PLAIN_KEY();
 	if (KEY(k, "choices"))
-		return once(&r->seen, 1) || choices_value(s, r);
+		return once(&r->seen, 1) || each_in(s, ']', choice_elem, r);
 	/* an error, and the objects oai_decode keeps as parsed: only null
 	 * here (a value of another type reads as absent there too, but a
 	 * decline costs nothing on the rare chunk that has one) */
@@ -493,7 +458,7 @@ int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c)
 
 	memset(&r, 0, sizeof r);
 	ws(&s);
-	if (each_member(&s, root_member, &r) != 0)
+	if (each_in(&s, '}', root_member, &r) != 0)
 		return -1;
 	ws(&s);
 	if (s.p != s.end || !(r.seen & 1))

@@ -5,24 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "oai.h"
 #include "sse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int same_text(const char *a, size_t an, const char *b, size_t bn)
-{
-	if (a == NULL || b == NULL)
-		return a == b && an == bn;
-	return an == bn && memcmp(a, b, an) == 0;
-}
-
-static int same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
 
 static int on_event(void *ctx, const struct sse_event *ev)
 {
@@ -31,15 +18,7 @@ static int on_event(void *ctx, const struct sse_event *ev)
 	(void)ctx;
 	oai_decode(ev->data, ev->len, &a);
 	oai_decode_lean(ev->data, ev->len, &b);
-	if (a.kind != b.kind || a.role_only != b.role_only ||
-	    !same_text(a.content, a.content_len, b.content, b.content_len) ||
-	    !same_text(a.reasoning, a.reasoning_len, b.reasoning,
-		       b.reasoning_len) ||
-	    a.tool_len != b.tool_len || a.has_tool != b.has_tool ||
-	    !same_str(a.finish, b.finish) || !same_str(a.error, b.error) ||
-	    !same_str(a.bad, b.bad) || !a.usage != !b.usage ||
-	    !a.timings != !b.timings || !a.stats != !b.stats ||
-	    !a.metrics != !b.metrics)
+	if (!oai_same(&a, &b))
 		abort();
 	oai_clear(&a);
 	oai_clear(&b);

@@ -148,15 +148,16 @@ static void test_roundtrip_all_bytes(void)
 	jw_free(&w);
 }
 
-/* One value written alone (at the top level, so without a key). */
-static const char *one_int(long long v)
+/* One value written alone by fn (jw_int or jw_time) at the top level,
+ * so without a key, in out. */
+static const char *one(void (*fn)(jw *, const char *, long long), long long v)
 {
 	jw w;
 	size_t len;
 	const char *d;
 
 	jw_init(&w);
-	jw_int(&w, NULL, v);
+	fn(&w, NULL, v);
 	d = jw_data(&w, &len);
 	memcpy(out, d, len);
 	out[len] = '\0';
@@ -164,20 +165,8 @@ static const char *one_int(long long v)
 	return out;
 }
 
-static const char *one_time(long long ns)
-{
-	jw w;
-	size_t len;
-	const char *d;
-
-	jw_init(&w);
-	jw_time(&w, NULL, ns);
-	d = jw_data(&w, &len);
-	memcpy(out, d, len);
-	out[len] = '\0';
-	jw_free(&w);
-	return out;
-}
+#define one_int(v) one(jw_int, v)
+#define one_time(v) one(jw_time, v)
 
 /* jw_int's own digits, against printf's, at the edges. */
 static void test_int_digits(void)

@@ -105,18 +105,6 @@ static void test_error_message(void)
 
 /* ---- oai_decode_lean against oai_decode ------------------------------- */
 
-static int same_text(const char *a, size_t an, const char *b, size_t bn)
-{
-	if (a == NULL || b == NULL)
-		return a == b && an == bn;
-	return an == bn && memcmp(a, b, an) == 0;
-}
-
-static int same_str(const char *a, const char *b)
-{
-	return a == b || (a && b && strcmp(a, b) == 0);
-}
-
 static int lean_took; /* payloads the one-pass scanner read itself */
 
 /* Both decoders give the same chunk: every field gen reads from it. */
@@ -127,15 +115,7 @@ static int same_chunk(const char *s, size_t n)
 
 	oai_decode(s, n, &a);
 	oai_decode_lean(s, n, &b);
-	ok = a.kind == b.kind && a.role_only == b.role_only &&
-	     same_text(a.content, a.content_len, b.content, b.content_len) &&
-	     same_text(a.reasoning, a.reasoning_len, b.reasoning,
-		       b.reasoning_len) &&
-	     a.tool_len == b.tool_len && a.has_tool == b.has_tool &&
-	     same_str(a.finish, b.finish) && same_str(a.error, b.error) &&
-	     same_str(a.bad, b.bad) && !a.usage == !b.usage &&
-	     !a.timings == !b.timings && !a.stats == !b.stats &&
-	     !a.metrics == !b.metrics && !a.ollama == !b.ollama;
+	ok = oai_same(&a, &b);
 	lean_took += b.root == NULL && b.kind == OAI_CHUNK;
 	if (getenv("T_OAI_SHOW"))
 		fprintf(stderr, "# %s %.*s\n",
