@@ -52,7 +52,7 @@ test_expect_success '--token-ids: only with --logprobs, not with --teacher-force
 	test_contains err "not with --teacher-force"
 '
 
-test_expect_success 'vLLM names its tokens ids when asked, the ids llama-server gives' '
+test_expect_success 'vLLM names its tokens ids when asked (chat and completions), the ids llama-server gives' '
 	cd $TRASH_ROOT &&
 	ref genv vllm --token-ids &&
 	ref plain vllm &&
@@ -64,7 +64,10 @@ test_expect_success 'vLLM names its tokens ids when asked, the ids llama-server 
 		and all(has(\"id\") | not)" plain.nd &&
 	ref idl llamacpp --no-cache-bust &&
 	ref idv vllm --no-cache-bust --token-ids &&
-	ids idl.nd >a && ids idv.nd >b && test_cmp a b
+	ids idl.nd >a && ids idv.nd >b && test_cmp a b &&
+	ref cmpl vllm --api completions --token-ids &&
+	jq -s -e "[.[] | select(.ev == \"done\") | .logprobs.content[]] | length == 240
+		and all(.id >= 0 and (.top | length) == 12)" cmpl.nd
 '
 
 test_expect_success 'the pass of a vLLM reference run: vLLM'"'"'s equals llama-server'"'"'s' '
