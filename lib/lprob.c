@@ -27,14 +27,36 @@ static double item_lp(const cJSON *o, int *found)
 	return 0;
 }
 
+/* The id a token of vLLM's return_tokens_as_token_ids names: "token_id:N"
+ * exactly (N decimal, below 2^31); -1 for any other text. */
+static int placeholder_id(const char *tok)
+{
+	static const char pre[] = "token_id:";
+	long v = 0;
+	const char *d;
+
+	if (tok == NULL || strncmp(tok, pre, sizeof pre - 1) != 0)
+		return -1;
+	d = tok + sizeof pre - 1;
+	if (*d == '\0')
+		return -1;
+	for (; *d; d++) {
+		if (*d < '0' || *d > '9' || v > 214748364L)
+			return -1;
+		v = v * 10 + (*d - '0');
+	}
+	return v < 2147483647L ? (int)v : -1;
+}
+
 static void set_alt(struct lp_alt *a, const char *tok, double lp)
 {
 	snprintf(a->tok, sizeof a->tok, "%s", tok ? tok : "");
 	a->lp = lp;
-	a->id = -1;
+	a->id = placeholder_id(tok);
 }
 
-/* The item's token id (llama-server's "id"), else -1. */
+/* The item's token id: llama-server's "id", else the one its token
+ * names (vLLM's "token_id:N"), else -1. */
 static int item_id(const cJSON *o)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "id");
@@ -42,7 +64,7 @@ static int item_id(const cJSON *o)
 	return cJSON_IsNumber(v) && v->valuedouble >= 0 &&
 		       v->valuedouble < 2147483647.0
 		   ? (int)v->valuedouble
-		   : -1;
+		   : placeholder_id(jget_str(o, "token"));
 }
 
 /* One {token, logprob, top_logprobs} item (or prob, top_probs). */

@@ -11,13 +11,16 @@
 #   TF_PROMPTS  the prompts whose outputs are fed (prompts/std.json)
 #   TF_TOKENS   tokens of each output fed (128)
 #   TF_K        alternatives per position (20)
-# On the reference: its greedy outputs with token ids (-ids.ndjson), then
+# On the reference: its greedy outputs with token ids (-ids.ndjson: gen
+# --token-ids, which vLLM needs to name them; llama-server always does), then
 # its own pass (-tf.ndjson), named for the candidates' REFERENCE=.  On a
 # candidate: its pass of REFERENCE, and agg --reference's run JSON
 # (-tf.json), whose quality.teacher_forced the report reads.  A server that
-# takes no token ids with their logprobs (Ollama, LM Studio, mlx_lm.server)
-# is said to lack the level, in gen's one line, and the script exits 0:
-# the graded answers still stand.  Any other failure exits 1.
+# takes no token ids with their logprobs (Ollama, LM Studio, mlx_lm.server),
+# or a vLLM reference that ignores return_tokens_as_token_ids (its outputs
+# then come without ids), is said to lack the level, in gen's one line, and
+# the script exits 0: the graded answers still stand.  Any other failure
+# exits 1.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${TB_BIN:-$here/../bin}
@@ -64,7 +67,7 @@ pass() {
 
 if [ -z "${REFERENCE:-}" ]; then
 	"${g[@]}" -p "$TF_PROMPTS" --max-tokens "$TF_TOKENS" --temperature 0 --seed 1 \
-		--logprobs "$(( TF_K > 20 ? 20 : TF_K ))" >"$base-ids.ndjson" || {
+		--logprobs "$(( TF_K > 20 ? 20 : TF_K ))" --token-ids >"$base-ids.ndjson" || {
 		echo "teacher: the reference's greedy outputs failed: $base-ids.ndjson" >&2
 		exit 1
 	}

@@ -65,6 +65,7 @@ static struct options {
 	long max_tokens; /* 0: the prompt's or 256 */
 	int ignore_eos;
 	int logprobs;	    /* --logprobs K: alternatives asked per token; 0 */
+	int token_ids;	    /* --token-ids: each token's id with its logprobs */
 	const char *tf_src; /* --teacher-force RUN: the run whose tokens a
 			     * teacher-forced pass feeds */
 	int tf_batch;	    /* --tf-batch N: llama-server positions a request;
@@ -269,6 +270,7 @@ enum {
 	O_BENCH,
 	O_PROMPT_TOKENS,
 	O_LOGPROBS,
+	O_TOKEN_IDS,
 	O_TEACHER_FORCE,
 	O_TF_BATCH
 };
@@ -319,6 +321,7 @@ static const struct option longopts[] = {
     {"bench", 1, 0, O_BENCH},
     {"prompt-tokens", 1, 0, O_PROMPT_TOKENS},
     {"logprobs", 1, 0, O_LOGPROBS},
+    {"token-ids", 0, 0, O_TOKEN_IDS},
     {"teacher-force", 1, 0, O_TEACHER_FORCE},
     {"tf-batch", 1, 0, O_TF_BATCH},
     {"help", 0, 0, 'h'},
@@ -427,6 +430,7 @@ static void parse_opt(int c, char *v)
 	case O_LOGPROBS: /* 1-20 but with --teacher-force (parse_args) */
 		opt.logprobs = (int)args_int("--logprobs", v, 1, 1000000);
 		break;
+	case O_TOKEN_IDS: opt.token_ids = 1; break;
 	case O_TEACHER_FORCE: opt.tf_src = v; break;
 	case O_TF_BATCH:
 		opt.tf_batch = (int)args_int("--tf-batch", v, 1, 100000);
@@ -506,6 +510,9 @@ static void parse_args(int argc, char **argv)
 		bench_defaults();
 	if (opt.tf_src == NULL && opt.tf_batch > 0)
 		diag_die(EXIT_USAGE, "--tf-batch: only with --teacher-force");
+	if (opt.token_ids && (opt.logprobs == 0 || opt.tf_src != NULL))
+		diag_die(EXIT_USAGE, "--token-ids: only with --logprobs, "
+				     "not with --teacher-force");
 	if (opt.tf_src != NULL)
 		tf_defaults();
 	else if (opt.logprobs > 20)
@@ -609,7 +616,8 @@ static char *build_body_max(const struct prompt *p, long id, long max_tokens)
 						  G.srv.kind == SRV_LLMSIM),
 	    .nonce = opt.cache_bust ? nonce : NULL,
 	    .no_stream_options = opt.no_sopts,
-	    .logprobs = opt.logprobs};
+	    .logprobs = opt.logprobs,
+	    .token_ids = opt.token_ids && G.srv.kind == SRV_VLLM};
 
 	/* a counted run's nonce is of one width, so that every request's
 	 * prompt is as many tokens as the one counted */
@@ -1261,6 +1269,8 @@ static void write_config(void)
 		jw_bool(&G.ew, "stream_options", 0);
 	if (opt.logprobs > 0)
 		jw_int(&G.ew, "logprobs", opt.logprobs);
+	if (opt.token_ids)
+		jw_bool(&G.ew, "token_ids", 1);
 	if (opt.tf_src != NULL) {
 		jw_obj_open(&G.ew, "teacher_force");
 		jw_str(&G.ew, "source", opt.tf_src);

@@ -72,6 +72,8 @@ static void logprobs(jw *w, const struct reqbody_opts *o)
 	} else {
 		jw_int(w, "logprobs", o->logprobs);
 	}
+	if (o->token_ids) /* vLLM's: its tokens then name their ids */
+		jw_bool(w, "return_tokens_as_token_ids", 1);
 }
 
 /* The OpenAI body of /chat/completions or /completions. */

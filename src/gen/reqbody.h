@@ -17,10 +17,12 @@ struct reqbody_opts {
 	const char *nonce;   /* put before the first message's text (cache
 				busting); NULL: none */
 	int no_stream_options; /* leave stream_options (include_usage) out */
-	int ollama;   /* Ollama's native /api/chat: options.num_predict ... */
-	int logprobs; /* > 0: ask for logprobs with this many alternatives
-		       * (chat and Ollama: logprobs true, top_logprobs;
-		       * completions: logprobs K); 0: not asked */
+	int ollama;    /* Ollama's native /api/chat: options.num_predict ... */
+	int logprobs;  /* > 0: ask for logprobs with this many alternatives
+			* (chat and Ollama: logprobs true, top_logprobs;
+			* completions: logprobs K); 0: not asked */
+	int token_ids; /* with logprobs: "return_tokens_as_token_ids": true,
+			* each token as "token_id:N" (vLLM) */
 };
 
 /* The max_tokens a request for p asks for: the override, else the

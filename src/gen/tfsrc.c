@@ -39,6 +39,8 @@ static void take_run(struct tfsrc *s, const cJSON *ev)
 	jget_copy(s->api, sizeof s->api, ev, "api");
 	s->cache_bust = cJSON_IsTrue(cJSON_GetObjectItem(cfg, "cache_bust"));
 	s->teacher_forced = jget_obj(cfg, "teacher_force") != NULL;
+	s->ids_asked = cJSON_IsTrue(cJSON_GetObjectItem(cfg, "token_ids"));
+	jget_copy(s->kind, sizeof s->kind, srv, "kind");
 	s->simulated = cJSON_IsTrue(cJSON_GetObjectItem(srv, "simulated"));
 	s->n_vocab = (long)jget_num(srv, "n_vocab", -1);
 }
@@ -156,12 +158,20 @@ int tfsrc_check(const struct tfsrc *s, char *why, size_t whylen)
 		snprintf(why, whylen, "out of memory");
 	else if (s->run_id[0] == '\0')
 		snprintf(why, whylen, "no run event: not gen's events");
+	else if (s->nseq == 0 && s->ids_asked && s->no_ids > 0)
+		snprintf(why, whylen,
+			 "its server (%s) gave no token ids with its logprobs "
+			 "(%ld successful requests; asked by gen --token-ids, "
+			 "vLLM's return_tokens_as_token_ids): teacher-forced "
+			 "quality (level c) is missing there",
+			 s->kind[0] ? s->kind : "unknown", s->no_ids);
 	else if (s->nseq == 0)
 		snprintf(why, whylen,
 			 "no prompt has its output's token ids (%ld "
 			 "successful requests without): make the run with gen "
 			 "--logprobs K on llama-server, whose logprobs carry "
-			 "each token's id, or give a teacher-forced run",
+			 "each token's id, or with --logprobs K --token-ids "
+			 "on vLLM, or give a teacher-forced run",
 			 s->no_ids);
 	else
 		return 0;

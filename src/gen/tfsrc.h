@@ -33,6 +33,8 @@ struct tfsrc {
 	int simulated;	    /* its server was llmsim */
 	long n_vocab;	    /* its server's vocabulary; -1 when not told */
 	int teacher_forced; /* it is itself a teacher-forced run */
+	int ids_asked;	    /* made with gen --token-ids */
+	char kind[16];	    /* its server's kind ("vllm", ...); "" */
 	struct tfsrc_seq *seq;
 	int nseq, capseq;
 	struct reqtab reqs; /* the run's requests by id */

@@ -2,6 +2,7 @@
 #include "simlp.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sim.h"
@@ -123,12 +124,24 @@ int simlp_token(const struct simlp_req *q, int pos)
 	return simlp_argmax(lp);
 }
 
-/* One alternative's fields: id (llama-server), token, logprob, bytes. */
-static void alt_fields(jw *w, int j, double lp, int with_id)
+/* Token j as a shape writes it: its word, or vLLM's "token_id:N" (its
+ * return_tokens_as_token_ids) into buf. */
+static const char *tok_text(enum simlp_shape shape, int j, char *buf,
+			    size_t len)
 {
-	const char *t = simlp_word(j);
+	if (shape != SIMLP_VLLM_IDS && shape != SIMLP_LEGACY_IDS)
+		return simlp_word(j);
+	snprintf(buf, len, "token_id:%d", j);
+	return buf;
+}
 
-	if (with_id)
+/* One alternative's fields: id (llama-server), token, logprob, bytes. */
+static void alt_fields(jw *w, int j, double lp, enum simlp_shape shape)
+{
+	char buf[32];
+	const char *t = tok_text(shape, j, buf, sizeof buf);
+
+	if (shape == SIMLP_LLAMA)
 		jw_int(w, "id", j);
 	jw_str(w, "token", t);
 	jw_num(w, "logprob", lp, 6);
@@ -139,7 +152,7 @@ static void alt_fields(jw *w, int j, double lp, int with_id)
 }
 
 static void write_content(jw *w, const struct simlp_req *q, int pos, int n,
-			  int with_id)
+			  enum simlp_shape shape)
 {
 	double lp[SIMLP_V];
 	int idx[SIMLP_V];
@@ -150,11 +163,11 @@ static void write_content(jw *w, const struct simlp_req *q, int pos, int n,
 		simlp_dist(q->key, pos + i, q->noise, q->noise_key, lp);
 		simlp_top(lp, q->top, idx);
 		jw_obj_open(w, NULL);
-		alt_fields(w, simlp_argmax(lp), lp[simlp_argmax(lp)], with_id);
+		alt_fields(w, simlp_argmax(lp), lp[simlp_argmax(lp)], shape);
 		jw_arr_open(w, "top_logprobs");
 		for (int k = 0; k < q->top && k < SIMLP_V; k++) {
 			jw_obj_open(w, NULL);
-			alt_fields(w, idx[k], lp[idx[k]], with_id);
+			alt_fields(w, idx[k], lp[idx[k]], shape);
 			jw_obj_close(w);
 		}
 		jw_arr_close(w);
@@ -164,15 +177,19 @@ static void write_content(jw *w, const struct simlp_req *q, int pos, int n,
 	jw_obj_close(w);
 }
 
-static void write_legacy(jw *w, const struct simlp_req *q, int pos, int n)
+static void write_legacy(jw *w, const struct simlp_req *q, int pos, int n,
+			 enum simlp_shape shape)
 {
 	double lp[SIMLP_V];
 	int idx[SIMLP_V], i;
+	char buf[32];
 
 	jw_obj_open(w, "logprobs");
 	jw_arr_open(w, "tokens");
 	for (i = 0; i < n; i++)
-		jw_str(w, NULL, simlp_word(simlp_token(q, pos + i)));
+		jw_str(
+		    w, NULL,
+		    tok_text(shape, simlp_token(q, pos + i), buf, sizeof buf));
 	jw_arr_close(w);
 	jw_arr_open(w, "token_logprobs");
 	for (i = 0; i < n; i++) {
@@ -186,7 +203,8 @@ static void write_legacy(jw *w, const struct simlp_req *q, int pos, int n)
 		simlp_top(lp, q->top, idx);
 		jw_obj_open(w, NULL);
 		for (int k = 0; k < q->top && k < SIMLP_V; k++)
-			jw_num(w, simlp_word(idx[k]), lp[idx[k]], 6);
+			jw_num(w, tok_text(shape, idx[k], buf, sizeof buf),
+			       lp[idx[k]], 6);
 		jw_obj_close(w);
 	}
 	jw_arr_close(w);
@@ -196,10 +214,10 @@ static void write_legacy(jw *w, const struct simlp_req *q, int pos, int n)
 void simlp_write(jw *w, enum simlp_shape shape, const struct simlp_req *q,
 		 int pos, int n)
 {
-	if (shape == SIMLP_LEGACY)
-		write_legacy(w, q, pos, n);
+	if (shape == SIMLP_LEGACY || shape == SIMLP_LEGACY_IDS)
+		write_legacy(w, q, pos, n, shape);
 	else if (shape != SIMLP_NONE)
-		write_content(w, q, pos, n, shape == SIMLP_LLAMA);
+		write_content(w, q, pos, n, shape);
 }
 
 void simlp_truth(jw *w, const struct simlp_req *q, int n)

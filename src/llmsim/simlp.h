@@ -55,10 +55,13 @@ int simlp_token(const struct simlp_req *q, int pos);
 
 /* The shapes a chunk carries logprobs in (docs/servers.md, Logprobs). */
 enum simlp_shape {
-	SIMLP_NONE,    /* none sent (LM Studio; mlx_lm.server's streams) */
-	SIMLP_CONTENT, /* choices[0].logprobs.content[] (OpenAI chat) */
-	SIMLP_LLAMA,   /* the same with each token's "id" (llama-server) */
-	SIMLP_LEGACY   /* tokens, token_logprobs, top_logprobs (completions) */
+	SIMLP_NONE,	/* none sent (LM Studio; mlx_lm.server's streams) */
+	SIMLP_CONTENT,	/* choices[0].logprobs.content[] (OpenAI chat) */
+	SIMLP_LLAMA,	/* the same with each token's "id" (llama-server) */
+	SIMLP_LEGACY,	/* tokens, token_logprobs, top_logprobs (completions) */
+	SIMLP_VLLM_IDS, /* SIMLP_CONTENT, every token "token_id:N" (vLLM's
+			 * return_tokens_as_token_ids) */
+	SIMLP_LEGACY_IDS /* SIMLP_LEGACY, likewise */
 };
 
 /* Writes "logprobs" into w's open choice for positions pos .. pos+n-1. */

@@ -77,7 +77,8 @@ struct stream {
 	char answer[600];
 	short piece_at[320];
 	int n_pieces;
-	int lp_on; /* logprobs asked: text and logprobs from simlp */
+	int lp_on;  /* logprobs asked: text and logprobs from simlp */
+	int lp_ids; /* and return_tokens_as_token_ids (vLLM) */
 	struct simlp_req lp;
 	struct evbuffer *hold; /* fault "buffered": chunks not yet sent */
 	char *kv;	       /* its KV cache, while it runs (mmapped) */
@@ -640,6 +641,11 @@ static enum simlp_shape lp_shape(const struct stream *s)
 	case SIM_LLAMACPP: return SIMLP_LLAMA;
 	case SIM_OLLAMA:
 		return s->api == SIM_COMPLETIONS ? SIMLP_NONE : SIMLP_CONTENT;
+	case SIM_VLLM: /* its tokens name their ids when asked */
+		if (s->lp_ids && s->fault.kind != F_NO_TOKEN_IDS)
+			return s->api == SIM_COMPLETIONS ? SIMLP_LEGACY_IDS
+							 : SIMLP_VLLM_IDS;
+		return s->api == SIM_COMPLETIONS ? SIMLP_LEGACY : SIMLP_CONTENT;
 	default:
 		return s->api == SIM_COMPLETIONS ? SIMLP_LEGACY : SIMLP_CONTENT;
 	}
@@ -1327,6 +1333,7 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	if (q.lp_asked &&
 	    s->item == NULL) { /* a graded item keeps its answer */
 		s->lp_on = 1;
+		s->lp_ids = q.lp_ids;
 		s->lp = (struct simlp_req){
 		    simlp_key(s->prof->family, text, len),
 		    simlp_noise_key(s->prof->id), s->prof->logit_noise,

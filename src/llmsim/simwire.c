@@ -55,7 +55,7 @@ static int parse_one(const char *spec, struct simwire_fault *f)
 	    {"endless", F_ENDLESS},	      {"wrong-ctype", F_WRONG_CTYPE},
 	    {"no-done", F_NO_DONE},	      {"early-token", F_EARLY_TOKEN},
 	    {"sticky-cache", F_STICKY_CACHE}, {"buffered", F_BUFFERED},
-	    {"no-probs", F_NO_PROBS}};
+	    {"no-probs", F_NO_PROBS},	      {"no-token-ids", F_NO_TOKEN_IDS}};
 	for (size_t i = 0; i < sizeof bare / sizeof bare[0]; i++)
 		if (strcmp(kind, bare[i].name) == 0) {
 			f->kind = bare[i].kind;
@@ -180,6 +180,8 @@ static void read_logprobs(const cJSON *body, int chat, struct simwire_req *q)
 		q->lp_asked = 1;
 		q->lp_top = (int)lp->valuedouble;
 	}
+	q->lp_ids = cJSON_IsTrue(
+	    cJSON_GetObjectItem(body, "return_tokens_as_token_ids"));
 	if (cJSON_IsNumber(n) && n->valuedouble > 0) { /* llama-server's own */
 		q->lp_asked = 1;
 		q->lp_top = (int)n->valuedouble;

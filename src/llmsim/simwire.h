@@ -27,7 +27,9 @@ enum simwire_fault_kind {
 	/* teacher forcing (/completion with n_probs): a server that ignores
 	 * n_probs, or cuts the alternatives short */
 	F_NO_PROBS,
-	F_PROBS_CUT
+	F_PROBS_CUT,
+	/* a vLLM that ignores return_tokens_as_token_ids */
+	F_NO_TOKEN_IDS
 };
 
 struct simwire_fault {
@@ -41,7 +43,7 @@ struct simwire_fault {
 /* Parses "http500", "http429:2s", "reset:3", "malformed:2", "stall:2:1s",
  * "slow-headers:1s", "endless", "wrong-ctype", "error:2", "no-done",
  * "usage-extra:1", "early-token", "sticky-cache", "buffered", "no-probs",
- * "probs-cut:3".
+ * "probs-cut:3", "no-token-ids".
  * Returns 0, or -1 (f is then cleared). */
 int simwire_fault_parse(const char *spec, struct simwire_fault *f);
 
@@ -57,6 +59,7 @@ struct simwire_req {
 			    * completions "logprobs": K, or "n_probs" > 0 */
 	int lp_top;	   /* alternatives asked per position (top_logprobs,
 			    * the completions' K, n_probs) */
+	int lp_ids;	   /* vLLM's "return_tokens_as_token_ids": true */
 	jw prompt;	   /* the text of every message, or the prompt */
 };
 

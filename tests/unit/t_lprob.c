@@ -284,11 +284,45 @@ static void test_simlp(void)
 	CHECK(simlp_key("other", "hello", 5) != k);
 }
 
+/* vLLM's return_tokens_as_token_ids (chat_completion/serving.py,
+ * _create_chat_logprobs; completion's _decode_token): every token, chosen
+ * and alternative, reads "token_id:N", the id llama-server gives as "id".
+ * Only that exact form is an id: other text keeps -1. */
+static void test_vllm_token_ids(void)
+{
+	CHECK_INT(
+	    parse("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},"
+		  "\"logprobs\":{\"content\":[{\"token\":\"token_id:9906\","
+		  "\"logprob\":-0.1,\"bytes\":[116],\"top_logprobs\":[{"
+		  "\"token\":\"token_id:9906\",\"logprob\":-0.1},{\"token\":"
+		  "\"token_id:0\",\"logprob\":-2.5}]},{\"token\":"
+		  "\"token_id:12x\",\"logprob\":-0.2},{\"token\":"
+		  "\"token_id:99999999999\",\"logprob\":-0.3},{\"token\":"
+		  "\"token_id:\",\"logprob\":-0.4}]},\"finish_reason\":null}]}",
+		  0),
+	    4);
+	CHECK_INT(got[0].tok.id, 9906);
+	CHECK_INT(got[0].top[0].id, 9906);
+	CHECK_INT(got[0].top[1].id, 0);
+	CHECK_INT(got[1].tok.id, -1);
+	CHECK_INT(got[2].tok.id, -1);
+	CHECK_INT(got[3].tok.id, -1);
+	CHECK_INT(
+	    parse("{\"choices\":[{\"text\":\"a\",\"logprobs\":{\"tokens\":["
+		  "\"token_id:42\"],\"token_logprobs\":[-0.5],\"top_logprobs\":"
+		  "[{\"token_id:42\":-0.5,\"token_id:7\":-1.5}]}}]}",
+		  0),
+	    1);
+	CHECK_INT(got[0].tok.id, 42);
+	CHECK_INT(got[0].top[1].id, 7);
+}
+
 int main(void)
 {
 	RUN(test_openai_chat);
 	RUN(test_llama_server);
 	RUN(test_legacy);
+	RUN(test_vllm_token_ids);
 	RUN(test_ollama_native);
 	RUN(test_kl);
 	RUN(test_compare);

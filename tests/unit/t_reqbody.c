@@ -120,7 +120,9 @@ static void test_ollama(void)
 
 /* --logprobs K: chat and Ollama's native API ask with logprobs true and
  * top_logprobs, completions with logprobs K (docs/servers.md, Logprobs);
- * off, the body has neither. */
+ * off, the body has neither.  --token-ids on vLLM adds
+ * return_tokens_as_token_ids, only with logprobs (docs/servers.md,
+ * Teacher forcing). */
 static void test_logprobs(void)
 {
 	static const char one[] = "{\"q\": {\"prompt\": \"2+2=\"}}";
@@ -139,12 +141,22 @@ static void test_logprobs(void)
 	j = cJSON_Parse(b);
 	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "logprobs")));
 	CHECK_INT(cJSON_GetObjectItem(j, "top_logprobs")->valueint, 5);
+	CHECK(cJSON_GetObjectItem(j, "return_tokens_as_token_ids") == NULL);
+	cJSON_Delete(j);
+	free(b);
+	o.token_ids = 1;
+	b = reqbody_build(&ps.v[0], &o);
+	j = cJSON_Parse(b);
+	CHECK(
+	    cJSON_IsTrue(cJSON_GetObjectItem(j, "return_tokens_as_token_ids")));
 	cJSON_Delete(j);
 	free(b);
 	o.logprobs = 0;
 	b = reqbody_build(&ps.v[0], &o);
 	CHECK(strstr(b, "logprobs") == NULL);
+	CHECK(strstr(b, "return_tokens") == NULL);
 	free(b);
+	o.token_ids = 0;
 	prompts_free(&ps);
 	CHECK_INT(prompts_parse(one, sizeof one - 1, &ps, why, sizeof why), 0);
 	o.chat = 0, o.logprobs = 3;
