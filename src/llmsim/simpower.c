@@ -2,6 +2,7 @@
 #include "simpower.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -28,6 +29,29 @@ static int put(const char *path, const char *text)
 		errno = e;
 		return -1;
 	}
+	return 0;
+}
+
+/* DIR/class/hwmon/hwmon0: one temperature sensor, at ambient. */
+static int heat_open(struct simpower *p, const char *dir)
+{
+	char path[1024];
+
+	snprintf(path, sizeof path, "%s/class/hwmon", dir);
+	if (mkdir_ok(path) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/class/hwmon/hwmon0", dir);
+	if (mkdir_ok(path) != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/class/hwmon/hwmon0/name", dir);
+	if (put(path, "llmsim\n") != 0)
+		return -1;
+	snprintf(path, sizeof path, "%s/class/hwmon/hwmon0/temp1_label", dir);
+	if (put(path, "package\n") != 0)
+		return -1;
+	snprintf(p->temp_path, sizeof p->temp_path,
+		 "%s/class/hwmon/hwmon0/temp1_input", dir);
+	p->temp_c = SIMPOWER_AMBIENT_C;
 	return 0;
 }
 
@@ -63,6 +87,8 @@ int simpower_open(struct simpower *p, const char *dir, double idle_w,
 	if (put(path, text) != 0)
 		return -1;
 	snprintf(p->path, sizeof p->path, "%.900s/energy_uj", zone);
+	if (heat_open(p, dir) != 0)
+		return -1;
 	return simpower_write(p, now_ns);
 }
 
@@ -74,7 +100,12 @@ double simpower_watts(const struct simpower *p)
 static void advance(struct simpower *p, int64_t now_ns)
 {
 	if (now_ns > p->t_ns) {
-		p->j += simpower_watts(p) * (double)(now_ns - p->t_ns) / 1e9;
+		double dt = (double)(now_ns - p->t_ns) / 1e9,
+		       eq = SIMPOWER_AMBIENT_C +
+			    SIMPOWER_C_PER_W * simpower_watts(p);
+		p->j += simpower_watts(p) * dt;
+		/* exact for watts constant over dt */
+		p->temp_c = eq + (p->temp_c - eq) * exp(-dt / SIMPOWER_TAU_S);
 		p->t_ns = now_ns;
 	}
 }
@@ -93,5 +124,8 @@ int simpower_write(struct simpower *p, int64_t now_ns)
 	advance(p, now_ns);
 	uj = (unsigned long long)(p->j * 1e6) % SIMPOWER_RANGE_UJ;
 	snprintf(text, sizeof text, "%llu\n", uj);
-	return put(p->path, text);
+	if (put(p->path, text) != 0)
+		return -1;
+	snprintf(text, sizeof text, "%.0f\n", p->temp_c * 1000);
+	return put(p->temp_path, text);
 }

@@ -1,5 +1,6 @@
 /* Unit tests of simpower: the energy at a known wattage, its changes, and
  * the zone's files as memsample reads them. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,32 @@ static void test_energy(void)
 	CHECK_INT(simpower_open(&p, "/proc/no/such", 20, 10, 0), -1);
 }
 
+/* The heat model: at ambient (30 °C) first; 40 W for 8 s (one time
+ * constant) moves it 1 - 1/e of the way to 30 + 0.5 x 40 = 50 °C; the
+ * sensor's file says so in m°C. */
+static void test_heat(void)
+{
+	struct simpower p;
+	char path[600], *t;
+	size_t n;
+	const int64_t s = 1000000000;
+	double want = 50 + (30 - 50) * exp(-1);
+
+	CHECK_INT(simpower_open(&p, dir, 20, 10, 0), 0);
+	CHECK_NEAR(p.temp_c, 30, 0);
+	simpower_set(&p, 2, 0);
+	CHECK_INT(simpower_write(&p, 8 * s), 0);
+	CHECK_NEAR(p.temp_c, want, 1e-9);
+	snprintf(path, sizeof path, "%s/class/hwmon/hwmon0/temp1_input", dir);
+	t = fileio_slurp(path, 1 << 10, &n);
+	CHECK(t != NULL && fabs(atof(t) - want * 1000) <= 0.5);
+	free(t);
+	snprintf(path, sizeof path, "%s/class/hwmon/hwmon0/temp1_label", dir);
+	t = fileio_slurp(path, 1 << 10, &n);
+	CHECK_STR(t ? t : "", "package\n");
+	free(t);
+}
+
 int main(void)
 {
 	char cmd[80];
@@ -62,6 +89,7 @@ int main(void)
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(test_energy);
+	RUN(test_heat);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
