@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "md.h"
+#include "powsec.h"
 #include "mdquality.h"
 #include "runkind.h"
 #include "verdict.h"
@@ -896,6 +897,14 @@ static const struct md_col sum_cols[] = {
      .shown = when_ttfo},
     {.title = "prefill TPS", .align = MD_RIGHT, .cell = c_prefill},
     {.title = "TPS/GB", .align = MD_RIGHT, .cell = c_tps_gb},
+    {.title = "J/token",
+     .align = MD_RIGHT,
+     .cell = powsec_cell_jpt,
+     .shown = powsec_shown},
+    {.title = "mean W",
+     .align = MD_RIGHT,
+     .cell = powsec_cell_w,
+     .shown = powsec_shown},
     {.title = "errors", .align = MD_RIGHT, .cell = c_errors},
 };
 
@@ -2272,6 +2281,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	S = r->set;
 	D = r->dec;
 	have_dir = -1;
+	powsec_set(S);
 	write_header();
 	if (S->primary != NULL) {
 		write_answer();
@@ -2301,6 +2311,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_baseline();
 	write_outputs();
 	chart("memory", "Server memory during the runs");
+	powsec_write(M, S, R->assets_dir, R->assets_rel, R->chart_fmt);
 	write_plan_outcomes();
 	write_runs();
 }
