@@ -48,8 +48,11 @@ static void fig_cell(const struct md_at *at, int watts, int prec)
 		md_num(at->w, v, prec);
 		return;
 	}
-	md_out(at->w, "unknown: ");
-	md_cell(at->w, why, 80);
+	md_out(at->w, "unknown");
+	if (!watts) { /* the reason once, in the first column */
+		md_out(at->w, ": ");
+		md_cell(at->w, why, 80);
+	}
 }
 
 void powsec_cell_jpt(const struct md_at *at)
