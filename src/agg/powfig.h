@@ -44,8 +44,10 @@ struct powfig_point {
 };
 
 /* The timeline of samples s[0..n) (in time order, n >= 1): their span cut
- * into at most cap equal slots, each the largest watts and the hottest
- * temperature of its samples, at seconds from ref.  Slots with no sample
+ * into at most cap equal slots, each the time-weighted mean watts of its
+ * samples (each over its interval since the sample before, so that two
+ * samples close together weigh little) and the hottest temperature, at
+ * seconds from ref.  Slots with no sample
  * are left out.  Writes out[0..cap) and returns the points written. */
 int powfig_timeline(const struct powfig_sample *s, size_t n, double ref,
 		    struct powfig_point *out, int cap);

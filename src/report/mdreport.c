@@ -116,6 +116,22 @@ static void pick_drift(const struct rd_group *g)
 	    f & RD_THROTTLED ? "its machine was throttled" : "");
 }
 
+/* The group a pick ties with is picked as much: its drift said too. */
+static void tie_drift(const struct rd_group *g)
+{
+	int f = rd_group_drifted(g);
+
+	if (f == 0)
+		return;
+	out("; note: ");
+	cell(g->key, 120);
+	out("%s%s%s while it ran (Summary), so its figures are not its "
+	    "sustained speed",
+	    f & RD_SLOWED ? " slowed" : "",
+	    f == (RD_SLOWED | RD_THROTTLED) ? " and" : "",
+	    f & RD_THROTTLED ? " ran throttled" : "");
+}
+
 /* The pick's quality after its figures, when any group was graded, and
  * the faster or smaller group passed over for it. */
 static void pick_quality(const struct rd_group *g, const struct decide_pick *p,
@@ -179,6 +195,7 @@ static void say_interactive(const struct decide_pick *p)
 		    p->next->sum.decode.mean);
 		ratio_text(&p->cmp);
 		out(")");
+		tie_drift(p->next);
 		pick_quality(p->best, p, "faster");
 		return;
 	}

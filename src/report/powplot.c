@@ -65,7 +65,10 @@ void powplot_chart(struct plot *p, const struct rd_set *s)
 			 "seconds from the first request", "watts")) == NULL)
 			return;
 		if (k == 0)
-			fprintf(gp, "set yrange [0:*]\nset y2label '°C'\n"
+			/* from the first request: before it the server was
+			 * loading, which is no part of the runs compared */
+			fprintf(gp, "set xrange [0:*]\nset yrange [0:*]\n"
+				    "set y2label '°C'\n"
 				    "set y2tics\nset ytics nomirror\n"
 				    "set key below left horizontal\nplot ");
 		snprintf(name, sizeof name, "power-%d.csv", ++k);
