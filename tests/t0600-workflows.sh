@@ -587,7 +587,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# power: every Summary run measured it from llmsim'"'"'s model; the
 	# throttling run (0.8 after 4.5 s) is flagged, its slowdown within 5 %
 	# of 0.8, and an answer that picks its group says so
-	test "$(grep -c "^| [^|]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | rapl:package-0 |" rep/demo.md)" -ge 8 &&
+	test "$(grep -c "^| [^|]* | [^|]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | rapl:package-0 |" rep/demo.md)" -ge 8 &&
 	grep "^| group " rep/demo.md | head -n 1 | grep -qF "| J/token | mean W |" &&
 	grep "^- Qwen3-Coder-Next · Q6\\\\_K · gguf (.*-hot-c1-.*): decode slowed, its last third at 0\.[0-9]*× " rep/demo.md >hot &&
 	r=$(sed "s/.*its last third at \(0\.[0-9]*\)× .*/\1/" hot) &&
