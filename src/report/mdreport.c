@@ -14,6 +14,7 @@
 #include "fileio.h"
 #include "formats.h"
 #include "md.h"
+#include "orderfx.h"
 #include "powsec.h"
 #include "mdquality.h"
 #include "runkind.h"
@@ -2329,6 +2330,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_outputs();
 	chart("memory", "Server memory during the runs");
 	powsec_write(M, S, R->assets_dir, R->assets_rel, R->chart_fmt);
+	orderfx_write(M, S);
 	write_plan_outcomes();
 	write_runs();
 }

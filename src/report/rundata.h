@@ -493,6 +493,14 @@ struct rd_outcome {
 	char plan[64], entry[64], workload[48], status[16], why[320];
 	enum verdict_outcome st; /* status read; VD_OUT_OTHER: shown as is */
 	int exit;
+	/* the entry's pass of the plan (1 when the line has none), its place
+	 * in that pass's order (from 1; 0 unknown), its start on the shared
+	 * clock and the machine's state then (NAN, -1: unknown), and the run
+	 * file the workload wrote (its name; "" when none) */
+	int pass, order;
+	double t_start, temp_c;
+	int thermal, throttled;
+	char run[200];
 };
 
 /* One model's Pareto frontier of decode speed against steady-state memory
