@@ -55,6 +55,27 @@ static int heat_open(struct simpower *p, const char *dir)
 	return 0;
 }
 
+/* DIR/devices/system/cpu/cpu0/thermal_throttle: the count at 0. */
+static int throttle_open(struct simpower *p, const char *dir)
+{
+	static const char *const sub[] = {
+	    "/devices", "/devices/system", "/devices/system/cpu",
+	    "/devices/system/cpu/cpu0",
+	    "/devices/system/cpu/cpu0/thermal_throttle"};
+	char path[1024];
+
+	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+		snprintf(path, sizeof path, "%s%s", dir, sub[i]);
+		if (mkdir_ok(path) != 0)
+			return -1;
+	}
+	snprintf(p->thr_path, sizeof p->thr_path,
+		 "%s/devices/system/cpu/cpu0/thermal_throttle/"
+		 "package_throttle_count",
+		 dir);
+	return put(p->thr_path, "0\n");
+}
+
 int simpower_open(struct simpower *p, const char *dir, double idle_w,
 		  double stream_w, int64_t now_ns)
 {
@@ -87,7 +108,7 @@ int simpower_open(struct simpower *p, const char *dir, double idle_w,
 	if (put(path, text) != 0)
 		return -1;
 	snprintf(p->path, sizeof p->path, "%.900s/energy_uj", zone);
-	if (heat_open(p, dir) != 0)
+	if (heat_open(p, dir) != 0 || throttle_open(p, dir) != 0)
 		return -1;
 	return simpower_write(p, now_ns);
 }
@@ -127,5 +148,10 @@ int simpower_write(struct simpower *p, int64_t now_ns)
 	if (put(p->path, text) != 0)
 		return -1;
 	snprintf(text, sizeof text, "%.0f\n", p->temp_c * 1000);
-	return put(p->temp_path, text);
+	if (put(p->temp_path, text) != 0)
+		return -1;
+	if (!p->throttled)
+		return 0;
+	snprintf(text, sizeof text, "%lld\n", ++p->thr_count);
+	return put(p->thr_path, text);
 }

@@ -24,12 +24,17 @@ struct simpower {
 	double j;     /* energy since the start, joules */
 	char temp_path[1024]; /* DIR/class/hwmon/hwmon0/temp1_input */
 	double temp_c;	      /* the sensor's temperature at t_ns */
+	char thr_path[1024];  /* DIR/devices/system/cpu/cpu0/thermal_throttle/
+			       * package_throttle_count */
+	int throttled;	      /* 1: each write counts one throttle event */
+	long long thr_count;
 };
 
 /* Makes DIR/class/powercap/intel-rapl:0 (name package-0, the range, the
  * counter at 0) and DIR/class/hwmon/hwmon0 (name llmsim, temp1 labelled
- * package at ambient), and starts the energy at now.  Returns 0, or -1 with
- * errno set. */
+ * package at ambient) and DIR/devices/system/cpu/cpu0/thermal_throttle
+ * (package_throttle_count 0), and starts the energy at now.  Returns 0, or -1
+ * with errno set. */
 int simpower_open(struct simpower *p, const char *dir, double idle_w,
 		  double stream_w, int64_t now_ns);
 
@@ -39,8 +44,8 @@ double simpower_watts(const struct simpower *p);
 /* Brings the energy up to now, then sets the streams decoding to n. */
 void simpower_set(struct simpower *p, int n, int64_t now_ns);
 
-/* Brings the energy and the temperature up to now and writes the counter
- * and the sensor (through a
+/* Brings the energy and the temperature up to now and writes the counter,
+ * the sensor and the throttle count (one more while p->throttled) (through a
  * temporary file renamed over it, so a reader never sees half a number).
  * Returns 0, or -1 with errno set. */
 int simpower_write(struct simpower *p, int64_t now_ns);

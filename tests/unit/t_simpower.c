@@ -80,6 +80,20 @@ static void test_heat(void)
 	t = fileio_slurp(path, 1 << 10, &n);
 	CHECK_STR(t ? t : "", "package\n");
 	free(t);
+	/* the throttle count: 0, then one more a write while throttled */
+	snprintf(path, sizeof path,
+		 "%s/devices/system/cpu/cpu0/thermal_throttle/"
+		 "package_throttle_count",
+		 dir);
+	t = fileio_slurp(path, 1 << 10, &n);
+	CHECK_STR(t ? t : "", "0\n");
+	free(t);
+	p.throttled = 1;
+	CHECK_INT(simpower_write(&p, 9 * s), 0);
+	CHECK_INT(simpower_write(&p, 10 * s), 0);
+	t = fileio_slurp(path, 1 << 10, &n);
+	CHECK_STR(t ? t : "", "2\n");
+	free(t);
 }
 
 int main(void)
