@@ -152,7 +152,6 @@ run_model() {
 	# The server started "loading" just now: gen measures the load like
 	# llama-server's, by polling /health until it answers 200.
 	LOAD=health LOAD_SINCE=$since N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
-	{ [ "$id" != "$hot" ] || hot_run "$id"; } &&
 	# the soak right after the standard set, whose prompts it shuffles
 	REQUESTS=$soak GEN_ARGS=--shuffle TAG=leak "$here/bench.sh" >/dev/null &&
 	# graded answers, greedy (make quality), for the report's Quality
@@ -165,7 +164,10 @@ run_model() {
 	TESTS=$tests DEPTHS=$bdepths N=$breps WARMUP=$warmup "$here/community.sh" >/dev/null 2>&1 &&
 	# how many users it holds at the default objectives for chat (make
 	# capacity), on the short prompt
-	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1
+	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1 &&
+	# last, so that no workload of the model's own server waits for it
+	# (a leak soak after an idle spell reads its memory settling as a fall)
+	{ [ "$id" != "$hot" ] || hot_run "$id"; }
 	local rc=$?
 	kill "$sim" 2>/dev/null
 	wait "$sim" 2>/dev/null

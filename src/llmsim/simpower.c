@@ -5,7 +5,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* mkdir that accepts a directory already there. */
 static int mkdir_ok(const char *path)
@@ -13,18 +15,28 @@ static int mkdir_ok(const char *path)
 	return mkdir(path, 0755) == 0 || errno == EEXIST ? 0 : -1;
 }
 
-/* Writes text to path through path.tmp and a rename. */
+/* Writes text to path through path.tmp and a rename, with no stdio:
+ * a FILE's buffer is allocated and freed at each of the hundreds of
+ * writes a second, which a sanitizer's allocator shows as the server's
+ * memory moving, and the demo's leak checks read it. */
 static int put(const char *path, const char *text)
 {
 	char tmp[1100];
-	FILE *f;
+	size_t n = strlen(text);
+	int fd, e;
 
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
 		return -1;
-	fputs(text, f);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
+	if (write(fd, text, n) != (ssize_t)n) {
+		e = errno;
+		close(fd);
+		remove(tmp);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		e = errno;
 		remove(tmp);
 		errno = e;
 		return -1;
