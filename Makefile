@@ -113,7 +113,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check unit deps deps-ensure install uninstall clean demo dist deb formula FORCE \
         format format-check tidy cross-macos bench sweep capacity mixed leak matrix report fuzz fuzz-build fuzz-probe fuzz-maybe reliability-doc valgrind soak bench-self \
-        check-server check-servers ctx load community quality
+        check-server check-servers ctx load community quality moe
 .DELETE_ON_ERROR:
 
 # Manual pages, made by src/mkhelp from the same docs/*.md as -h: each tool
@@ -267,6 +267,15 @@ load: all
 	  UNLOAD="$(UNLOAD)" MODEL_FILE="$(MODEL_FILE)" LOAD_COLD="$(LOAD_COLD)" \
 	  scripts/load.sh
 
+# The MoE study: MODEL_FILE dropped from the page cache, START= the server
+# (or LOAD_CMD=), the domains of prompts/moe.json in order, PASSES (2) times;
+# EVICT=1 for a server that reads the whole file at load (docs/workflows.md).
+moe: all
+	@test -n "$(MODEL)" || { echo "make moe: set MODEL=label"; exit 2; }
+	$(WF_ENV) PROMPTS=$(if $(filter prompts/std.json,$(PROMPTS)),prompts/moe.json,$(PROMPTS)) \
+	  MODEL_FILE="$(MODEL_FILE)" START="$(START)" LOAD_CMD="$(LOAD_CMD)" UNLOAD="$(UNLOAD)" \
+	  EVICT="$(EVICT)" PASSES="$(PASSES)" DOMAINS="$(DOMAINS)" scripts/moe.sh
+
 # A leak soak: N requests (200) in a new random order each pass through the
 # set, memory sampled; agg's leak check judges it (docs/workflows.md).
 leak: all
@@ -275,11 +284,15 @@ leak: all
 
 # Graded answers (prompts/graded.json) greedy and seeded, so that two
 # quantizations answer the same question the same way each time: the
-# report's Quality section and the budget its answer respects.
+# report's Quality section and the budget its answer respects.  Then the
+# teacher-forced level where the server has it (scripts/teacher.sh: on the
+# reference without REFERENCE=, on a candidate with the reference's pass;
+# said and skipped where the server lacks it; TEACHER=no skips it).
 quality: all
 	@test -n "$(MODEL)" || { echo "make quality: set MODEL=label"; exit 2; }
 	$(WF_ENV) PROMPTS=prompts/graded.json N="$(or $(N),1)" WARMUP=0 MAX_TOKENS= TAG=quality \
 		GEN_ARGS="--temperature 0 --seed $(or $(SEED),1) $(GEN_ARGS)" scripts/bench.sh
+	$(if $(filter no,$(TEACHER)),,$(WF_ENV) REFERENCE="$(REFERENCE)" scripts/teacher.sh)
 
 matrix: all
 	RESULTS="$(RESULTS)" scripts/matrix.sh $(if $(ESTIMATE),--estimate,$(if $(PREFLIGHT),--preflight)) "$(PLAN)"
@@ -396,7 +409,7 @@ FUZZ_TARGETS = sse ndjson prompts runjson osparse
 FUZZ_CC ?= clang
 FUZZ_FLAGS = $(STD) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS)
-FUZZ_LIB = src/gen/sse.c src/gen/oai.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c \
+FUZZ_LIB = src/gen/sse.c src/gen/oai.c src/gen/oaifast.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c \
            src/memsample/powparse.c
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(HEADERS)

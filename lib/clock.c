@@ -55,6 +55,12 @@ double clock_to_shared(int64_t mono_ns)
 	return (double)(base_wall_ns + (mono_ns - base_mono_ns)) / 1e9;
 }
 
+int64_t clock_to_shared_ns(int64_t mono_ns)
+{
+	clock_init();
+	return base_wall_ns + (mono_ns - base_mono_ns);
+}
+
 int64_t clock_from_shared(double t)
 {
 	clock_init();

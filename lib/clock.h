@@ -33,6 +33,8 @@ double clock_now(void);
 
 /* Converts a monotonic reading (from clock_mono_ns) to the shared base. */
 double clock_to_shared(int64_t mono_ns);
+/* The same in nanoseconds since the epoch: exact, for jw_time. */
+int64_t clock_to_shared_ns(int64_t mono_ns);
 
 /* Converts a shared-base time back to a monotonic reading in ns. */
 int64_t clock_from_shared(double t);

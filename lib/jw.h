@@ -41,6 +41,10 @@ void jw_arr_close(jw *w);
 void jw_str(jw *w, const char *key, const char *s);
 void jw_strn(jw *w, const char *key, const char *s, size_t n);
 void jw_int(jw *w, const char *key, long long v);
+/* A time in seconds from integer nanoseconds, with 6 digits after the
+ * point: the nanoseconds rounded to the nearest microsecond (exact, where
+ * jw_num of the same time as a double can be a microsecond off). */
+void jw_time(jw *w, const char *key, long long ns);
 /* Fixed-point with prec digits after the point (0..17). */
 void jw_num(jw *w, const char *key, double v, int prec);
 void jw_bool(jw *w, const char *key, int v);

@@ -152,10 +152,24 @@ int osparse_pid_list(const char *s, size_t n, long *pids, int cap)
 	return k;
 }
 
+/* The columns osparse_nvidia_smi knows, by their --query-gpu names. */
+enum nv_col {
+	NV_SKIP,
+	NV_INDEX,
+	NV_NAME,
+	NV_USED,
+	NV_TOTAL,
+	NV_POWER,
+	NV_TEMP,
+	NV_REASONS
+};
+#define NV_COLS 12
+
 /* libcsv callbacks: collect the fields of a line, then a GPU per line. */
 struct csv_ctx {
-	char field[8][128];
-	int nfield, ngpu, cap, bad;
+	char field[NV_COLS][128];
+	enum nv_col col[NV_COLS];
+	int ncol, nfield, ngpu, cap, bad;
 	struct osparse_gpu *g;
 };
 
@@ -163,50 +177,127 @@ static void on_field(void *data, size_t len, void *arg)
 {
 	struct csv_ctx *c = arg;
 
-	if (c->nfield < 8)
+	if (c->nfield < NV_COLS)
 		snprintf(c->field[c->nfield], sizeof c->field[0], "%.*s",
 			 (int)len, (const char *)data);
 	c->nfield++;
 }
 
-/* MiB as bytes; -1 when not a number or not a size any GPU has. */
-static int64_t mib(const char *f)
+/* A figure of at most max: 0 with *v; 1 for a word (unknown, *v = -1);
+ * -1 for a number that is not one or out of [0, max]. */
+static int figure(const char *f, double max, double *v)
 {
 	char *end;
-	double v = strtod(f, &end);
 
-	if (end == f || !(v >= 0) || v > 1e12)
+	*v = -1;
+	if (!isdigit((unsigned char)*f) && *f != '-' && *f != '+' && *f != '.')
+		return 1;
+	double x = strtod(f, &end);
+	if (end == f || *end != '\0' || !(x >= 0) || x > max)
 		return -1;
-	return (int64_t)(v * 1048576.0);
+	*v = x;
+	return 0;
+}
+
+/* clocks_throttle_reasons.active, "0x0000000000000060": the mask and
+ * whether it holds a power or heat reason; a word leaves both -1. */
+static int reasons(const char *f, struct osparse_gpu *g)
+{
+	char *end;
+
+	if (strncmp(f, "0x", 2) != 0)
+		return isdigit((unsigned char)*f) ? -1 : 1;
+	unsigned long long m = strtoull(f + 2, &end, 16);
+	if (*end != '\0' || end == f + 2)
+		return -1;
+	g->reasons = (int64_t)(m & 0x7fffffffffffffffULL);
+	g->throttled = (m & OSPARSE_NV_THROTTLE) != 0;
+	return 0;
+}
+
+/* One column's field into g; -1 when it is malformed. */
+static int nv_set(enum nv_col col, const char *f, struct osparse_gpu *g)
+{
+	double v;
+	char *end;
+	int r = 0;
+
+	switch (col) {
+	case NV_INDEX:
+		g->index = (int)strtol(f, &end, 10);
+		return end == f || *end != '\0' || g->index < 0 ? -1 : 0;
+	case NV_NAME: snprintf(g->name, sizeof g->name, "%.95s", f); break;
+	case NV_USED:
+	case NV_TOTAL: /* MiB, at most a TiB-sized GPU many times over */
+		r = figure(f, 1e12, &v);
+		*(col == NV_USED ? &g->used : &g->total) =
+		    r == 0 ? (int64_t)(v * 1048576.0) : -1;
+		break;
+	case NV_POWER: r = figure(f, 1e9, &g->power_w); break;
+	case NV_TEMP: r = figure(f, 1e4, &g->temp_c); break;
+	case NV_REASONS: r = reasons(f, g); break;
+	case NV_SKIP: break;
+	}
+	return r < 0 ? -1 : 0;
 }
 
 static void on_row(int term, void *arg)
 {
 	struct csv_ctx *c = arg;
 	struct osparse_gpu *g;
-	char *end;
+	int k;
 
 	(void)term;
-	if (c->nfield != 5 || c->ngpu >= c->cap) {
-		c->bad |= c->nfield != 5;
+	if (c->nfield != c->ncol || c->ngpu >= c->cap) {
+		c->bad |= c->nfield != c->ncol;
 		c->nfield = 0;
 		return;
 	}
-	g = &c->g[c->ngpu];
-	g->index = (int)strtol(c->field[0], &end, 10);
-	snprintf(g->name, sizeof g->name, "%.95s", c->field[1]);
-	g->used = mib(c->field[2]);
-	g->total = mib(c->field[3]);
-	g->power_w = strtod(c->field[4], &end);
-	if (end == c->field[4])
-		g->power_w = -1; /* "[N/A]", "[Not Supported]" */
-	if (g->used < 0 || g->total < 0)
-		c->bad = 1;
-	c->ngpu++;
+	g = &c->g[c->ngpu++];
+	memset(g, 0, sizeof *g);
+	g->index = -1;
+	g->used = g->total = g->reasons = -1;
+	g->power_w = g->temp_c = -1;
+	g->throttled = -1;
+	for (k = 0; k < c->ncol; k++)
+		if (nv_set(c->col[k], c->field[k], g) != 0)
+			c->bad = 1;
 	c->nfield = 0;
 }
 
-int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap)
+/* The query's field names as columns; -1 when there are too many. */
+static int nv_columns(const char *fields, struct csv_ctx *c)
+{
+	static const struct {
+		const char *name;
+		enum nv_col col;
+	} known[] = {{"index", NV_INDEX},
+		     {"name", NV_NAME},
+		     {"memory.used", NV_USED},
+		     {"memory.total", NV_TOTAL},
+		     {"power.draw", NV_POWER},
+		     {"temperature.gpu", NV_TEMP},
+		     {"clocks_throttle_reasons.active", NV_REASONS},
+		     {"clocks_event_reasons.active", NV_REASONS}};
+	const char *p = fields;
+	size_t i, len;
+
+	for (c->ncol = 0; *p; c->ncol++) {
+		if (c->ncol == NV_COLS)
+			return -1;
+		len = strcspn(p, ",");
+		c->col[c->ncol] = NV_SKIP;
+		for (i = 0; i < sizeof known / sizeof *known; i++)
+			if (strlen(known[i].name) == len &&
+			    strncmp(p, known[i].name, len) == 0)
+				c->col[c->ncol] = known[i].col;
+		p += len + (p[len] == ',');
+	}
+	return c->ncol > 0 ? 0 : -1;
+}
+
+int osparse_nvidia_smi(const char *fields, const char *s, size_t n,
+		       struct osparse_gpu *g, int cap)
 {
 	struct csv_parser p;
 	struct csv_ctx c;
@@ -214,6 +305,8 @@ int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap)
 	memset(&c, 0, sizeof c);
 	c.g = g;
 	c.cap = cap;
+	if (nv_columns(fields, &c) != 0)
+		return -1;
 	/* libcsv trims the blank after each ", " separator by default. */
 	if (csv_init(&p, CSV_APPEND_NULL) != 0)
 		return -1;

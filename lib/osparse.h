@@ -45,19 +45,40 @@ int osparse_tcp_listeners(const char *s, size_t n, int port,
 /* The inode of a /proc/PID/fd link's target "socket:[12345]", or 0. */
 unsigned long osparse_socket_inode(const char *link);
 
-/* One GPU from nvidia-smi. */
+/* The fields memsample asks nvidia-smi for, once for --gpu and --power
+ * both (`nvidia-smi --help-query-gpu` defines each). */
+#define OSPARSE_NV_FIELDS                                                      \
+	"index,name,memory.used,memory.total,power.draw,temperature.gpu,"      \
+	"clocks_throttle_reasons.active"
+
+/* NVIDIA's clock-limiting reasons that mean the GPU is held back by heat
+ * or power (NVML's nvmlClocksThrottleReason SwPowerCap 0x4, HwSlowdown
+ * 0x8, SwThermalSlowdown 0x20, HwThermalSlowdown 0x40, HwPowerBrake 0x80);
+ * idle, application clocks, sync boost and display clocks are not. */
+#define OSPARSE_NV_THROTTLE 0xECULL
+
+/* One GPU from nvidia-smi; a figure its query did not ask for, or that
+ * the GPU reports as a word ("[N/A]", "[Not Supported]"), is -1. */
 struct osparse_gpu {
 	int index;
 	char name[96];
-	int64_t used, total; /* bytes */
-	double power_w;	     /* -1 when "[N/A]" */
+	int64_t used, total; /* bytes (nvidia-smi gives MiB) */
+	double power_w;	     /* power.draw */
+	double temp_c;	     /* temperature.gpu */
+	int64_t reasons;     /* clocks_throttle_reasons.active, a bit mask */
+	int throttled;	     /* 1 when a reason above is on, 0, -1 unknown */
 };
 
-/* Lines of `nvidia-smi --query-gpu=index,name,memory.used,memory.total,
- * power.draw --format=csv,noheader,nounits` (MiB, watts), parsed with
- * libcsv.  Fills up to cap GPUs and returns how many, or -1 when a line
- * is malformed. */
-int osparse_nvidia_smi(const char *s, size_t n, struct osparse_gpu *g, int cap);
+/* Lines of `nvidia-smi --query-gpu=FIELDS --format=csv,noheader,nounits`,
+ * parsed with libcsv: each column is the field named at its place in the
+ * comma-separated FIELDS (index and name, memory.used, memory.total,
+ * power.draw, temperature.gpu, clocks_throttle_reasons.active or its newer
+ * name clocks_event_reasons.active; others are skipped).  Fills up to cap
+ * GPUs and returns how many, or -1 when a line is malformed: another
+ * number of columns, an index that is not a number, or a number out of
+ * its range (a word is unknown, not malformed). */
+int osparse_nvidia_smi(const char *fields, const char *s, size_t n,
+		       struct osparse_gpu *g, int cap);
 
 /* Apple's GPU from `ioreg -r -d 1 -w 0 -c IOAccelerator`: the
  * PerformanceStatistics "In use system memory" (bytes) and the model. */

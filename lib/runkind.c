@@ -9,8 +9,9 @@
 
 #include "jget.h"
 
-static const char *const kind_names[RK_COUNT] = {
-    "standard", "sweep", "soak", "ladder", "mix", "load", "capacity", "bench"};
+static const char *const kind_names[RK_COUNT] = {"standard", "sweep", "soak",
+						 "ladder",   "mix",   "load",
+						 "capacity", "bench", "moe"};
 static const char *const cache_names[] = {"unknown", "cold", "partial", "warm"};
 
 const char *runkind_str(enum rk_name k)
@@ -94,6 +95,21 @@ static double share(const char *s)
 	return end == s || *end || !(v >= 0 && v <= 1) ? -1 : v;
 }
 
+/* An MoE run's own keys (pass, domain); as set_bench. */
+static int set_moe(struct runkind *k, const char *key, const char *val)
+{
+	if (strcmp(key, "pass") == 0)
+		return (k->pass = positive(val)) > 0 ? 1 : -1;
+	if (strcmp(key, "domain") != 0)
+		return 0;
+	if (!*val || strlen(val) >= sizeof k->domain ||
+	    strspn(val, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789-_") != strlen(val))
+		return -1;
+	snprintf(k->domain, sizeof k->domain, "%s", val);
+	return 1;
+}
+
 /* One KEY=VALUE of the spec into k; 0, or -1 with err. */
 static int set_param(struct runkind *k, const char *key, const char *val,
 		     char *err, size_t n)
@@ -106,6 +122,8 @@ static int set_param(struct runkind *k, const char *key, const char *val,
 		return 0;
 	}
 	if (k->name == RK_BENCH && set_bench(k, key, val) > 0)
+		return 0;
+	if (k->name == RK_MOE && set_moe(k, key, val) > 0)
 		return 0;
 	if (k->name == RK_LADDER && strcmp(key, "depth") == 0 &&
 	    (k->depth = positive(val)) > 0)
@@ -150,6 +168,10 @@ static const char *missing(const struct runkind *k, int have_mix, int have_test)
 		return "class=mixed|alone";
 	if (k->name == RK_LOAD && k->rep <= 0)
 		return "rep=N";
+	if (k->name == RK_MOE)
+		return k->pass <= 0    ? "pass=N"
+		       : !k->domain[0] ? "domain=NAME"
+				       : NULL;
 	return NULL;
 }
 
@@ -167,10 +189,11 @@ int runkind_parse(const char *spec, struct runkind *k, char *err, size_t errlen)
 	snprintf(buf, sizeof buf, "%s", spec);
 	item = strtok_r(buf, ",", &save);
 	if (item == NULL || (name = runkind_of(item)) < 0) {
-		snprintf(err, errlen,
-			 "'%s': want standard, sweep, soak, ladder, "
-			 "mix, load, capacity or bench, then ,KEY=VALUE...",
-			 item ? item : "");
+		snprintf(
+		    err, errlen,
+		    "'%s': want standard, sweep, soak, ladder, "
+		    "mix, load, capacity, bench or moe, then ,KEY=VALUE...",
+		    item ? item : "");
 		return -1;
 	}
 	k->name = (enum rk_name)name;
@@ -231,6 +254,10 @@ void runkind_write(jw *w, const struct runkind *k)
 		else
 			jw_null(w, "resident");
 	}
+	if (k->name == RK_MOE) {
+		jw_int(w, "pass", k->pass);
+		jw_str(w, "domain", k->domain);
+	}
 	jw_obj_close(w);
 }
 
@@ -280,9 +307,9 @@ void runkind_from_labels(const cJSON *labels, struct runkind *k)
 static int from_object(const cJSON *o, struct runkind *k, char *err, size_t n)
 {
 	/* the members runkind_write writes, in its order */
-	static const char *const keys[] = {"series", "depth",	"test",
-					   "n",	     "class",	"rep",
-					   "cache",  "resident"};
+	static const char *const keys[] = {
+	    "series", "depth", "test",	   "n",	   "class",
+	    "rep",    "cache", "resident", "pass", "domain"};
 	const char *name = jget_str(o, "name");
 	char spec[400];
 	size_t w = (size_t)snprintf(spec, sizeof spec, "%s", name ? name : "");

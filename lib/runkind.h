@@ -25,6 +25,8 @@ enum rk_name {
 	RK_CAPACITY, /* one level of a capacity search (make capacity) */
 	RK_BENCH,    /* one of llama-bench's tests through the server (make
 		      * community, gen --bench): pp N or tg N at a depth */
+	RK_MOE,	     /* one domain of the MoE study (make moe): a pass over
+		      * the prompt set's domains, in order */
 	RK_COUNT
 };
 
@@ -54,6 +56,8 @@ struct runkind {
 	enum rk_cache cache; /* RK_LOAD */
 	double resident;     /* RK_LOAD: the file's share in the page cache,
 			      * 0..1; NAN unknown */
+	long pass;	     /* RK_MOE: 1 (cold), 2 (warm), ... */
+	char domain[32];     /* RK_MOE: the prompts' domain ("code") */
 };
 
 /* The written name of a kind ("ladder"), and the kind of a name (-1). */
@@ -65,7 +69,8 @@ const char *runkind_cache_str(enum rk_cache c);
  * standard and soak needs series=ID; ladder needs depth=N, mix
  * class=mixed|alone, load rep=N and takes cache=cold|partial|warm|unknown and
  * resident=F|-; bench needs test=pp|tg and n=N, takes depth=D (default 0) and
- * series. Returns 0, or -1 with the reason in err. */
+ * series; moe needs pass=N and domain=NAME (letters, digits, - and _). Returns
+ * 0, or -1 with the reason in err. */
 int runkind_parse(const char *spec, struct runkind *k, char *err,
 		  size_t errlen);
 

@@ -165,6 +165,110 @@ int tf_reply(const cJSON *reply, const int *forced, int count,
 	return TF_OK;
 }
 
+char *tf_vllm_body(const char *model, const int *ctx, int nctx,
+		   const int *forced, int nforced, int k)
+{
+	char *out;
+	jw w;
+
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	if (model != NULL)
+		jw_str(&w, "model", model);
+	jw_arr_open(&w, "prompt");
+	ids(&w, ctx, nctx);
+	ids(&w, forced, nforced);
+	jw_arr_close(&w);
+	jw_int(&w, "max_tokens", 1);
+	jw_int(&w, "prompt_logprobs", k);
+	jw_num(&w, "temperature", 0, 1);
+	jw_bool(&w, "stream", 0);
+	jw_obj_close(&w);
+	out = w.oom ? NULL : strdup(jw_cstr(&w));
+	jw_free(&w);
+	return out;
+}
+
+/* One entry of prompt_logprobs into p: its ranks 1 .. k in rank order
+ * (where the forced token ties with an alternative at a rank, the
+ * alternative, which vLLM writes after it), and the forced token's own
+ * log-probability. */
+static int vllm_entry(const cJSON *e, int forced, int k, struct tf_pos *p,
+		      char *why, size_t whylen)
+{
+	const cJSON *a;
+	int n = cJSON_GetArraySize(e), m = k < n ? k : n;
+
+	if (!cJSON_IsObject(e) ||
+	    (p->top = calloc((size_t)m + 1, sizeof *p->top)) == NULL) {
+		snprintf(why, whylen, "%s",
+			 cJSON_IsObject(e) ? "out of memory"
+					   : "an entry of prompt_logprobs is "
+					     "not an object of token ids");
+		return TF_BAD;
+	}
+	for (int i = 0; i < m; i++)
+		p->top[i].id = -1;
+	cJSON_ArrayForEach(a, e)
+	{
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(a, "rank");
+		char *end;
+		long id = strtol(a->string, &end, 10);
+		double lp;
+		if (*end != '\0' || end == a->string || id < 0 ||
+		    item_lp(a, &lp) != 0 || !cJSON_IsNumber(r)) {
+			snprintf(why, whylen,
+				 "a prompt_logprobs entry without a token id, "
+				 "logprob and rank");
+			return TF_BAD;
+		}
+		if (id == forced)
+			p->has_lp = 1, p->lp = lp;
+		if (r->valuedouble >= 1 && r->valuedouble <= m)
+			p->top[(int)r->valuedouble - 1] =
+			    (struct tf_alt){(int)id, lp};
+	}
+	while (p->n < m && p->top[p->n].id >= 0)
+		p->n++;
+	return TF_OK;
+}
+
+int tf_vllm_reply(const cJSON *reply, int nctx, const int *forced, int nforced,
+		  int k, struct tf_pos *pos, char *why, size_t whylen)
+{
+	const cJSON *ch = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(reply, "choices"), 0);
+	const cJSON *pl =
+	    cJSON_GetObjectItemCaseSensitive(ch, "prompt_logprobs");
+	int rc;
+
+	memset(pos, 0, (size_t)nforced * sizeof *pos);
+	if (ch == NULL) {
+		snprintf(why, whylen, "the reply has no choices[0]");
+		return TF_BAD;
+	}
+	if (!cJSON_IsArray(pl)) {
+		snprintf(why, whylen,
+			 "the reply has no prompt_logprobs: the "
+			 "server ignored them");
+		return TF_NOPROBS;
+	}
+	if (cJSON_GetArraySize(pl) != nctx + nforced || nctx < 1) {
+		snprintf(why, whylen,
+			 "prompt_logprobs has %d entries for a prompt of %d "
+			 "tokens",
+			 cJSON_GetArraySize(pl), nctx + nforced);
+		return TF_BAD;
+	}
+	for (int i = 0; i < nforced; i++) {
+		rc = vllm_entry(cJSON_GetArrayItem(pl, nctx + i), forced[i], k,
+				&pos[i], why, whylen);
+		if (rc != TF_OK)
+			return rc;
+	}
+	return TF_OK;
+}
+
 void tf_pos_write(jw *w, const struct tf_pos *p)
 {
 	jw_obj_open(w, NULL);

@@ -66,6 +66,33 @@ enum tf_reply_status {
 int tf_reply(const cJSON *reply, const int *forced, int count,
 	     struct tf_pos *pos, char *why, size_t whylen);
 
+/*
+ * The body of vLLM's teacher-forced request for a whole sequence (its
+ * OpenAI-compatible /v1/completions, docs/servers.md, Teacher forcing):
+ * the prompt the token ids ctx[0 .. nctx) then forced[0 .. nforced), one
+ * token generated ("max_tokens" 1: vLLM generates at least one),
+ * "prompt_logprobs" k (the log-probability of every prompt token given its
+ * prefix, with the k most likely alternatives), temperature 0, not
+ * streamed (vLLM gives prompt_logprobs only to a reply that is not).  The
+ * caller frees the string; NULL when out of memory.
+ */
+char *tf_vllm_body(const char *model, const int *ctx, int nctx,
+		   const int *forced, int nforced, int k);
+
+/*
+ * Reads the reply to a tf_vllm_body into pos[0 .. nforced), which the
+ * caller frees with tf_pos_free: choices[0].prompt_logprobs[nctx + i], an
+ * object of token ids (as strings) to {"logprob", "rank", ...}, for the
+ * distribution of position i (the entry of prompt token forced[i] given
+ * what precedes it; the first prompt token's entry is null).  The
+ * alternatives are the entries of rank 1 .. k, in rank order; the forced
+ * token's log-probability is its own entry, which vLLM gives whatever its
+ * rank.  Returns a tf_reply_status (TF_NOPROBS: no prompt_logprobs, the
+ * server ignored it); why says what is wrong.
+ */
+int tf_vllm_reply(const cJSON *reply, int nctx, const int *forced, int nforced,
+		  int k, struct tf_pos *pos, char *why, size_t whylen);
+
 /* Writes p as one element of the done event's tf.content:
  * {"lp": the forced token's logprob or null, "top": [[id, logprob], ...]}. */
 void tf_pos_write(jw *w, const struct tf_pos *p);

@@ -4,6 +4,11 @@
 # Each figure is the median of REPS runs (3).  BENCH_QUICK=1: small sizes.
 # BENCH_ONLY=fidelity: measure only the timestamp fidelity, print it, and
 # leave docs/perf.md alone (for before/after comparisons while profiling).
+# BENCH_ONLY=power: measure only memsample --power's cost at 10 Hz and put
+# it into the existing perf.json and page, the other figures as they were.
+# FID_CS and PEER_CS: the stream counts of those two parts (BENCH_ONLY).
+# BENCH_ONLY=peer: measure only gen's CPU per chunk against the Python
+# client's (scripts/peer-client.py), print it, and leave the page alone.
 # BENCH_ONLY=teacher: measure only the teacher-forced pass on a real
 # llama-server and put it into the existing perf.json and page (its own
 # date beside it), the other figures as they were.
@@ -29,9 +34,9 @@ JSON=${OUT%.md}.json
 ASSETS=${OUT%.md}-assets
 work=$(mktemp -d "${TMPDIR:-/tmp}/tb-bench.XXXXXX")
 if [ -n "${BENCH_QUICK:-}" ]; then
-	CS="1 16 64"; FID_CS="1 16"; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
+	CS="1 16 64"; FID_CS=${FID_CS:-"1 16"}; PEER_CS=${PEER_CS:-"1 16"}; TOKENS=20000; AGG_SIZES="100000"; REPORT_FILES=20; MS_SECS=3
 else
-	CS="1 16 64 256 1024"; FID_CS="1 64 256"; TOKENS=400000; AGG_SIZES="1000000 10000000"
+	CS="1 16 64 256 1024"; FID_CS=${FID_CS:-"1 64 256 1000"}; PEER_CS=${PEER_CS:-"1 64 256"}; TOKENS=400000; AGG_SIZES="1000000 10000000"
 	REPORT_FILES=200; MS_SECS=20
 fi
 pids=()
@@ -107,45 +112,108 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 	set -- $(cat "$work/fig")
 	# events gen would have written: per request one tok per token, role,
 	# and req + done; curl parses nothing, so this is the bytes' limit
-	awk -v c="$c" -v p="$per" -v w="$1" 'BEGIN { printf "%d %.4f\n", c * (p + 3), w }'
+	awk -v c="$c" -v p="$per" -v w="$1" -v u="$2" -v s="$3" \
+		'BEGIN { printf "%d %.4f %.4f\n", c * (p + 3), w, u + s }'
+}
+
+# ---- gen against a Python client of vLLM's benchmark's shape -------------
+# scripts/peer-client.py (asyncio + aiohttp) and gen read the same paced
+# streams (llmsim at 500 tokens/s per stream, 100-token answers); CPU per
+# 1000 chunks received with choices (gen: its tok events, the role's
+# included; the peer: the same chunks).  gen's CPU is its whole process
+# (wait4), start and server detection included; the peer's is
+# process_time() over its requests only, its interpreter's start left out:
+# both choices favour the peer.
+PY=${PEER_PYTHON:-/usr/bin/python3}
+peer_ok() { [ -x "$PY" ] && "$PY" -c 'import aiohttp' 2>/dev/null; }
+peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, and
+	# the peer's chunks per read (a client that falls behind reads several
+	# at once, stamps them alike, and so spends less per chunk)
+	local c=$1 n g p l k e i args=()
+	n=$((c * 3 > 30 ? c * 3 : 30))
+	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$n" \
+		--max-tokens 100 <"$top/prompts/std.json" >"$work/pev" 2>/dev/null
+	e=$(grep -c '"ev":"tok"' "$work/pev")
+	g=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
+	p=$("$PY" "$here/peer-client.py" "$URL" "$c" "$n" 100 | awk '{ printf "%.6f %.3f", $3 / $1 * 1000, $1 / $5 }')
+	l=$("$PY" "$here/peer-client.py" --lean "$URL" "$c" "$n" 100 | awk '{ printf "%.6f", $3 / $1 * 1000 }')
+	# the floor: curl moving the same streams' bytes, parsing nothing
+	body 100 >"$work/body"
+	for i in $(seq 1 "$n"); do args+=(-o /dev/null "$URL/chat/completions"); done
+	measure "$work/fig" curl -s -N -Z --parallel-immediate --parallel-max "$c" \
+		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
+	k=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
+	set -- $p
+	echo "$g $1 $l $k $2"
+}
+peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its runs')
+	: >"$work/peer"
+	if ! peer_ok; then
+		echo "not measured: $PY with aiohttp not found (Debian: apt install python3-aiohttp)" >"$work/peer.why"
+		log "peer client: $(cat "$work/peer.why")"
+		return 0
+	fi
+	start_sim --tps 500
+	for c in $PEER_CS; do
+		for r in $(seq 1 "$REPS"); do peer_row "$c"; done >"$work/p.$c"
+		echo "$c $(awk '{ print $1 }' "$work/p.$c" | median) $(awk '{ print $2 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $3 }' "$work/p.$c" | median) $(awk '{ print $1 / $2 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $1 / $3 }' "$work/p.$c" | median) $(awk '{ print $4 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median) $(awk '{ print $5 }' "$work/p.$c" | median)" >>"$work/peer"
+		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5)"
+	done
+	stop_sim
 }
 
 # ---- teacher forcing on a real llama-server ------------------------------------
 # gen --teacher-force over the 128 tokens one prompt generated, against one
 # generation of those 128 tokens on the same server (target: at most 3
-# times), on scripts/llama-models.sh's Q4_K_M llamas when llama.cpp's build
+# times), on scripts/llama-models.sh's Q8_0 llamas when llama.cpp's build
 # is there (scripts/llama-build.sh; big-llama when made with --big); else
 # said, not measured.  Per run:
 # the source (a generation with --logprobs 20, not timed), a plain
-# generation (timed: its request's send to its end), then the pass (timed
-# the same way; its context's prefill included, as the generation's is).
+# generation (timed: its request's send to its end), then the pass at each
+# of TF_BATCHES positions to a request (timed the same way; its context's
+# prefill included, as the generation's is).  Each row: the medians over
+# the runs, and the least and greatest of the runs' ratios (the spread a
+# busy machine leaves).  The server runs TF_THREADS threads (1): on a
+# machine shared with other jobs, llama.cpp's threads wait for each other at
+# every step, and one descheduled thread stalls the rest for a time slice
+# (seconds of noise in a run of one); the generation and the pass run alike.
+TF_BATCHES=${TF_BATCHES:-16 64 128}
+TF_THREADS=${TF_THREADS:-1}
 tf_llama=${LLAMA_SERVER:-$("$here/llama-build.sh" --where 2>/dev/null || true)/llama-server}
 tf_models=$(LLAMA_BIN=$(dirname "$tf_llama") "$here/llama-models.sh" --where --big 2>/dev/null |
-	grep -E '/(tiny|big)-llama-Q4_K_M\.gguf$' || true)
-tf_one() { # tf_one URL: "gen_s tokens pass_s positions" of one run
-	local g=("$bin/gen" -u "$1" -m bench-tf -p "$top/prompts/std.json" --no-progress)
+	grep -E '/(tiny|big)-llama-Q8_0\.gguf$' || true)
+tf_one() { # tf_one URL: "gen_s tokens" then "pass_s positions" per batch
+	local g=("$bin/gen" -u "$1" -m bench-tf -p "$top/prompts/std.json" --no-progress) b line
 	"${g[@]}" --only short --max-tokens 128 --ignore-eos --temperature 0 --logprobs 20 \
 		>"$work/tsrc" 2>/dev/null
 	"${g[@]}" --only short --max-tokens 128 --ignore-eos --temperature 0 >"$work/tgen" 2>/dev/null
-	"${g[@]}" --teacher-force "$work/tsrc" --logprobs 20 >"$work/tpass" 2>/dev/null
-	echo "$("$tbperf" span "$work/tgen") $("$tbperf" span "$work/tpass")"
+	line=$("$tbperf" span "$work/tgen")
+	for b in $TF_BATCHES; do
+		"${g[@]}" --teacher-force "$work/tsrc" --logprobs 20 --tf-batch "$b" >"$work/tpass" 2>/dev/null
+		line="$line $("$tbperf" span "$work/tpass")"
+	done
+	echo "$line"
 }
-teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
-	local m r lurl lpid
+teacher() { # rows "k positions gen_s pass_s ratio batch lo hi" in tf, names in tf.names
+	local m r lurl lpid b col
 	: >"$work/tf"
 	: >"$work/tf.names"
 	if [ ! -x "$tf_llama" ] || [ -z "$tf_models" ]; then
-		echo "tf_why no llama.cpp build and Q4_K_M test models (scripts/llama-build.sh, scripts/llama-models.sh)" >"$work/tf.facts"
+		echo "tf_why no llama.cpp build and Q8_0 test models (scripts/llama-build.sh, scripts/llama-models.sh)" >"$work/tf.facts"
 		log "teacher forcing: not measured (no llama.cpp build or test models)"
 		return 0
 	fi
 	echo "tf_date $(date -u +%Y-%m-%d)" >"$work/tf.facts"
 	echo "tf_reps $REPS" >>"$work/tf.facts"
 	echo "tf_load $(loadavg)" >>"$work/tf.facts"
+	echo "tf_threads $TF_THREADS" >>"$work/tf.facts"
 	echo "tf_server $("$tf_llama" --version 2>&1 | sed -n 's/^version: //p' | head -n 1)" >>"$work/tf.facts"
 	for m in $tf_models; do
-		log "teacher forcing on $(basename "$m") ($REPS runs)"
-		"$tf_llama" -m "$m" --host 127.0.0.1 --port 0 -c 4096 -np 1 >"$work/llama.log" 2>&1 &
+		log "teacher forcing on $(basename "$m") ($REPS runs, $TF_BATCHES positions a request)"
+		"$tf_llama" -m "$m" --host 127.0.0.1 --port 0 -c 4096 -np 1 -t "$TF_THREADS" >"$work/llama.log" 2>&1 &
 		lpid=$!
 		pids+=($lpid)
 		for _ in $(seq 1 1200); do grep -q "listening on http" "$work/llama.log" && break; sleep 0.1; done
@@ -155,12 +223,55 @@ teacher() { # rows "k positions gen_s pass_s ratio" in tf, names in tf.names
 		sed "s/^/bench-self:     run: /" "$work/t1" >&2
 		kill "$lpid" && wait "$lpid" 2>/dev/null || true
 		unset 'pids[-1]' # stopped: the exit trap has nothing to kill
-		awk '$2 != 128 || $4 != 128 { exit 1 }' "$work/t1" || die "teacher forcing: not 128 tokens and positions"
-		echo "20 128 $(awk '{ print $1 }' "$work/t1" | median) $(awk '{ print $3 }' "$work/t1" | median) $(awk '{ print $3 / $1 }' "$work/t1" | median)" >>"$work/tf"
-		basename "$m" .gguf >>"$work/tf.names"
-		log "  $(tail -n 1 "$work/tf")"
+		col=3
+		for b in $TF_BATCHES; do
+			awk -v c=$col '$2 != 128 || $(c + 1) != 128 { exit 1 }' "$work/t1" ||
+				die "teacher forcing: not 128 tokens and positions"
+			echo "20 128 $(awk '{ print $1 }' "$work/t1" | median) $(awk -v c=$col '{ print $c }' "$work/t1" | median)" \
+				"$(awk -v c=$col '{ print $c / $1 }' "$work/t1" | median) $b" \
+				"$(awk -v c=$col '{ print $c / $1 }' "$work/t1" | sort -g | sed -n '1p;$p' | tr '\n' ' ')" >>"$work/tf"
+			basename "$m" .gguf >>"$work/tf.names"
+			log "  $(tail -n 1 "$work/tf")"
+			col=$((col + 2))
+		done
 	done
 }
+# ---- memsample --power CPU at 10 Hz (issue #29: under 0.5 % of a core) ----------
+# memsample --power alone, every source this OS offers: on Linux this
+# machine's sysfs when it has a powercap or hwmon source, else the fixture
+# tree (tests/fixtures/power/sys: RAPL with its wrap, hwmon, throttle counts,
+# thermal zones), read the same way; on macOS IOReport and notify.
+pw_cost() { # pw_cost: writes power.facts
+	local root=/sys src="this machine's sysfs" r
+	if [ "$(uname -s)" = Darwin ]; then
+		src="IOReport and the thermal pressure level"
+	elif [ ! -d /sys/class/powercap ] && [ ! -d /sys/class/hwmon ]; then
+		root=$top/tests/fixtures/power/sys
+		src="the fixture sysfs tree (no power sensor on this machine)"
+	fi
+	log "memsample --power at 10 Hz on $src ($REPS runs of ${MS_SECS} s)"
+	for r in $(seq 1 "$REPS"); do
+		measure "$work/fig" "$bin/memsample" --power --sys-root "$root" -i 100ms \
+			-d "${MS_SECS}s" >/dev/null 2>&1
+		set -- $(cat "$work/fig")
+		awk -v u="$2" -v s="$3" -v d="$MS_SECS" 'BEGIN { printf "%.3f\n", (u + s) / d * 100 }'
+	done >"$work/pw"
+	{
+		echo "mspow $(median <"$work/pw")"
+		echo "mspow_secs $MS_SECS"
+		echo "mspow_src $src"
+	} >"$work/power.facts"
+}
+if [ "${BENCH_ONLY:-}" = power ]; then
+	[ -f "$JSON" ] || die "BENCH_ONLY=power: no $JSON to add to (run make bench-self first)"
+	pw_cost
+	"$perfpage" merge "$JSON" "$work" | jq . >"$work/perf.json" # as committed: two spaces
+	"$perfpage" render "$work/perf.json" "$OUT" "$ASSETS" "$work"
+	cp "$work/perf.json" "$JSON.tmp"
+	mv "$JSON.tmp" "$JSON"
+	log "wrote memsample --power's cost into $OUT and $JSON: $(sed -n 's/^mspow //p' "$work/power.facts") % of a core"
+	exit 0
+fi
 if [ "${BENCH_ONLY:-}" = teacher ]; then
 	[ -f "$JSON" ] || die "BENCH_ONLY=teacher: no $JSON to add to (run make bench-self first)"
 	teacher
@@ -172,6 +283,12 @@ if [ "${BENCH_ONLY:-}" = teacher ]; then
 	exit 0
 fi
 
+if [ "${BENCH_ONLY:-}" = peer ]; then # gen against the Python client only, printed
+	peer
+	cat "$work/peer"
+	[ ! -f "$work/peer.why" ] || cat "$work/peer.why"
+	exit 0
+fi
 if [ "${BENCH_ONLY:-}" = fidelity ]; then
 	FID_ONLY=1
 fi
@@ -188,7 +305,8 @@ for c in $CS; do
 	gu=$(awk '{ print $4 }' "$work/g.$c" | median)
 	su=$(awk '{ print $5 }' "$work/g.$c" | median)
 	cl=$(awk '{ print $1 / $2 }' "$work/c.$c" | median)
-	echo "$c $ev_s $cpu100k $per_cpu $gu $su $cl" >>"$work/thr"
+	clc=$(awk '{ print $1 / $3 }' "$work/c.$c" | median)
+	echo "$c $ev_s $cpu100k $per_cpu $gu $su $cl $clc" >>"$work/thr"
 	log "  c=$c: $(printf '%.0f' "$ev_s") events/s, gen CPU $(printf '%.2f' "$gu"), llmsim CPU $(printf '%.2f' "$su")"
 done
 # Scale: one llmsim, 2,000 streams at once; gen holds them all in flight.
@@ -229,6 +347,8 @@ if [ -n "${FID_ONLY:-}" ]; then
 	cat "$work/fid"
 	exit 0
 fi
+log "gen against a Python client at c = $PEER_CS (500 tokens/s per stream)"
+peer
 log "rate mode: scheduled vs actual send"
 start_sim --tps 1000
 for r in $(seq 1 "$REPS"); do
@@ -280,6 +400,7 @@ ms_cpu() { # ms_cpu INTERVAL: percent of a core over MS_SECS
 }
 ms100=$(for r in $(seq 1 "$REPS"); do ms_cpu 100ms; done | median)
 ms10=$(for r in $(seq 1 "$REPS"); do ms_cpu 10ms; done | median)
+pw_cost
 
 teacher
 
@@ -308,6 +429,7 @@ rpng $rep_png
 mssecs $MS_SECS
 ms100 $ms100
 ms10 $ms10
+$(cat "$work/power.facts")
 EOF
 echo "$rate" >"$work/rate"
 "$perfpage" json "$work" >"$work/perf.json"

@@ -122,6 +122,21 @@ hot_run() {
 	return $rc
 }
 
+# moe_study ID: the MoE study (make moe) on llmsim's stand-in for the
+# model's weights (llmsim --moe): which share of them each domain touched.
+moe_study() {
+	local id=$1 port w=$out/$1.moe
+	port=$(free_port "$id.moe")
+	"$bin/llmsim" --moe "$w" --list-profiles >/dev/null || return 1 # writes it
+	MODEL=$family LABELS="quant=$quant backend=$backend" BASE_URL=http://127.0.0.1:$port/v1 \
+		MODEL_ID=$id RESULTS=$out MODEL_FILE=$w \
+		START="$bin/llmsim --profiles $top/profiles/llmsim.json -P $id --port $port ${load[*]} --moe $w" \
+		"$here/moe.sh" >/dev/null
+	local rc=$?
+	rm -f "$w"
+	return $rc
+}
+
 # run_model ID: one simulated model from start to finish.
 run_model() {
 	local id=$1 url= sim i family quant backend
@@ -131,6 +146,7 @@ run_model() {
 	case $id in
 	minimax-m2.1-mlx-4bit | qwen3-coder-next-q4_k_m) load_series "$id" || return 1 ;;
 	esac
+	[ "$id" != qwen3-coder-next-q4_k_m ] || moe_study "$id" || return 1
 	local since
 	since=$("$bin/gen" --print-clock) || return 1 # the load is timed from here
 	local leak=() ctx=()
@@ -175,6 +191,43 @@ run_model() {
 	return $rc
 }
 
+# Teacher-forced quality (level c, as make quality runs it: scripts/teacher.sh)
+# after the rest: per model, its Q8_0 the reference (the report's too: the
+# most bits), then every other quantization fed the reference's outputs,
+# each on a llmsim of its profile imitating llama-server (/completion with
+# token ids), undelayed (--tps 0): the figures, not the time, are shown.
+tf_one() { # tf_one ID [REFERENCE]: prints the reference's pass, or nothing
+	local id=$1 f q b u= p i
+	read -r f q b < <("$bin/llmsim" --profiles "$top/profiles/llmsim.json" --list-profiles |
+		sed -n "s/.*\"id\":\"$id\",\"name\":\"\([^ ]*\) [^\"]*\",\"backend\":\"\([^\"]*\)\",\"quant\":\"\([^\"]*\)\".*/\1 \3 \2/p")
+	"$bin/llmsim" --profiles "$top/profiles/llmsim.json" -P "$id" --as llamacpp --tps 0 \
+		--load-time 0 --port 0 >"$out/tf-$id.url" 2>/dev/null &
+	p=$!
+	pids+=($p)
+	for i in $(seq 1 100); do
+		u=$(head -n 1 "$out/tf-$id.url" 2>/dev/null)
+		[ -n "$u" ] && break
+		sleep 0.05
+	done
+	MODEL=$f LABELS="quant=$q backend=$b" MODEL_ID=$id BASE_URL=$u RESULTS=$out \
+		TF_TOKENS=$tokens TF_K=12 REFERENCE=${2:-} "$here/teacher.sh" 2>>"$out/tf.log" |
+		{ [ -z "${2:-}" ] && cat || cat >/dev/null; }
+	kill "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	rm -f "$out/tf-$id.url"
+}
+teacher_forced() {
+	local fam ref id
+	for fam in minimax-m2.1 qwen3-coder-next; do
+		ref=$(tf_one "$fam-q8_0")
+		[ -s "$ref" ] || { echo "demo: no reference pass for $fam (see $out/tf.log)" >&2; return 1; }
+		for id in $models; do
+			case $id in "$fam"-*) ;; *) continue ;; esac
+			[ "$id" = "$fam-q8_0" ] || tf_one "$id" "$ref" || return 1
+		done
+	done
+}
+
 echo "demo: measuring $(echo $models | wc -w) simulated models in parallel into $out" >&2
 for id in $models; do
 	run_model "$id" &
@@ -183,6 +236,8 @@ done
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
 pids=()
+teacher_forced || rc=1
+echo "demo: teacher-forced quality (level c) measured" >&2
 "$bin/report" -o "$report" --title "tokbench demo: simulated MiniMax-M2.1 and Qwen3-Coder-Next" \
 	--baseline quant=Q4_K_M,model=MiniMax-M2.1,backend=gguf "$out" || exit 1
 echo "demo: the report is $report (every number in it comes from the simulator)"

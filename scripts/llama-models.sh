@@ -8,6 +8,12 @@
 #   big-llama      llama, 12 layers, 1,024 wide, 32,768-token vocabulary
 #                  (~400 MB f16): prefill, decode and memory large enough
 #                  to measure; only with --big
+#   moe-study      qwen3moe, 2 layers, 128 wide, 128 experts of which 2 used
+#                  (~51 MB f16, 96 % of it experts, each expert's matrix
+#                  64 KiB): make moe's model, where a token touches 2 of 128
+#                  experts per layer, so that domains of prompts touch
+#                  different shares of the file; only with --moe, which
+#                  makes and prints it alone (t1050)
 #
 # The models go beside the binaries they were quantized with,
 # $TB_LLAMA_CACHE/llama-<version>/models (see llama-build.sh).  The f16
@@ -15,7 +21,7 @@
 # it shows as a new checksum); the quantizations are remade only when the
 # f16 file changed.  Prints the models' paths, one a line, smallest first.
 #
-#   scripts/llama-models.sh [--big]          make what is missing, print
+#   scripts/llama-models.sh [--big | --moe]  make what is missing, print
 #   scripts/llama-models.sh --where [--big]  print what is there, make
 #                                            nothing (exit 1 if any is missing)
 #   LLAMA_BIN   the folder with llama-quantize (default: llama-build.sh's)
@@ -25,12 +31,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 where=0
 big=0
+moe=0
 for a in "$@"; do
 	case $a in
 	--where) where=1 ;;
 	--big) big=1 ;;
+	--moe) moe=1 ;;
 	*)
-		echo "usage: scripts/llama-models.sh [--where] [--big]" >&2
+		echo "usage: scripts/llama-models.sh [--where] [--big | --moe]" >&2
 		exit 2
 		;;
 	esac
@@ -47,6 +55,7 @@ models=("tiny-llama -a llama -l 2 -e 256 -f 512 -H 4 -k 2 -v 1024"
 # the end of turn's bias for a vocabulary 32 times larger: stops after
 # about 60 tokens, as the tiny ones' 3 gives about 30
 [ $big -eq 1 ] && models+=("big-llama -a llama -l 12 -e 1024 -f 2816 -H 16 -k 4 -v 32768 -b 5")
+[ $moe -eq 1 ] && models=("moe-study -a qwen3moe -l 2 -e 128 -f 256 -H 4 -k 2 -v 1024 -x 128 -u 2")
 
 bin=${LLAMA_BIN:-$("$here/llama-build.sh" --where 2>/dev/null || true)}
 [ -n "$bin" ] || die "no llama.cpp build: run scripts/llama-build.sh (or set LLAMA_BIN)"

@@ -151,9 +151,11 @@ test_expect_success 'SIGTERM, SIGINT and SIGHUP end it with complete lines and e
 test_expect_success '--gpu with nvidia-smi: every GPU parsed from its CSV' '
 	mkdir bin && cat >bin/nvidia-smi <<-\EOF &&
 	#!/bin/sh
+	echo "$*" >>nv.starts
+	case "$*" in *=index,name,memory.used,memory.total,power.draw,temperature.gpu,clocks_throttle_reasons.active\ *) ;; *) exit 9 ;; esac
 	while :; do
-		echo "0, NVIDIA Test GPU, 1024, 81920, 65.43"
-		echo "1, NVIDIA Test GPU, 2048, 81920, [N/A]"
+		echo "0, NVIDIA Test GPU, 1024, 81920, 65.43, 50, 0x0000000000000000"
+		echo "1, NVIDIA Test GPU, 2048, 81920, [N/A], [N/A], [N/A]"
 		sleep 0.05
 	done
 	EOF
@@ -175,32 +177,36 @@ test_expect_success '--power with no source: every one unknown with its reason, 
 	test "$(grep -c "^memsample: --power: nvidia unknown: nvidia-smi not found on PATH" err)" = 1 &&
 	grep -q "^memsample: --power: hwmon unknown: .*/empty/class/hwmon: No such file or directory" err &&
 	jq -s -e "map(select(.ev == \"power\")) | length >= 4 and
-		(.[0].unknown | has(\"rapl\") and has(\"hwmon\") and has(\"cpu-throttle\") and has(\"nvidia\")) and
+		(.[0].unknown | has(\"rapl\") and has(\"hwmon\") and has(\"cpu-throttle\") and has(\"thermal\") and has(\"nvidia\")) and
 		(.[1:] | all(has(\"unknown\") | not)) and
 		all(has(\"w\") or has(\"w_total\") or has(\"temp_c\") or has(\"throttled\") | not)" ev &&
 	# a mem event and a power event per sample, on the same clock
 	jq -s -e "(map(select(.ev == \"mem\")) | map(.t)) == (map(select(.ev == \"power\")) | map(.t))" ev
 '
 
-test_expect_success '--power: sysfs sensors and nvidia-smi in one event, a throttled GPU named' '
+test_expect_success '--gpu --power: one nvidia-smi serves both; sysfs sensors and GPUs in one event, a throttled GPU named' '
 	mkdir -p bin && cat >bin/nvidia-smi <<-\EOF &&
 	#!/bin/sh
-	case "$*" in *clocks_throttle_reasons.active*) ;; *) exit 9 ;; esac
+	echo "$*" >>nv.starts
+	case "$*" in *=index,name,memory.used,memory.total,power.draw,temperature.gpu,clocks_throttle_reasons.active\ *) ;; *) exit 9 ;; esac
 	while :; do
-		echo "0, NVIDIA A100-SXM4-80GB, 312.45, 71, 0x0000000000000000"
-		echo "1, NVIDIA A100-SXM4-80GB, 398.10, 84, 0x0000000000000060"
+		echo "0, NVIDIA A100-SXM4-80GB, 20480, 81920, 312.45, 71, 0x0000000000000000"
+		echo "1, NVIDIA A100-SXM4-80GB, 79012, 81920, 398.10, 84, 0x0000000000000060"
 		sleep 0.05
 	done
 	EOF
-	chmod +x bin/nvidia-smi &&
-	PATH=$PWD/bin:$PATH ms --power --sys-root "$FIXTURES/power/sys" -i 50ms -d 400ms >ev 2>err &&
+	chmod +x bin/nvidia-smi && rm -f nv.starts &&
+	PATH=$PWD/bin:$PATH ms --gpu --power --sys-root "$FIXTURES/power/sys" -i 50ms -d 400ms >ev 2>err &&
 	! grep -q nvidia err &&
+	test "$(wc -l <nv.starts)" = 1 &&
+	jq -s -e "map(select(.ev == \"mem\"))[-1].gpu | length == 2 and .[1].used_bytes == 79012 * 1048576 and .[1].power_w == 398.1" ev &&
 	jq -s -e "map(select(.ev == \"power\"))[-1] |
 		.w[\"nvidia:1\"] == 398.1 and .w[\"hwmon:amdgpu/power1_average\"] == 187.25 and
 		.w[\"rapl:package-0\"] == 0 and
 		(.w_total - (312.45 + 398.1 + 187.25) | fabs) < 0.01 and
 		(.w_total_of | index(\"rapl:dram-0\") != null) and
 		.temp_c[\"hwmon:coretemp/Package id 0\"] == 67 and .temp_c[\"nvidia:1\"] == 84 and
+		.temp_c[\"thermal:zone0/x86_pkg_temp\"] == 67 and (.temp_c | has(\"thermal:zone2/iwlwifi_1\") | not) and
 		.throttled == true and .throttled_by == \"nvidia:1\" and has(\"thermal\") == false" ev
 '
 

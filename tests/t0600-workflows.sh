@@ -569,12 +569,15 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# depths (the 3 Qwen servers'"'"' second depth fails: 16 runs), and the
 	# mixed workload with its 3 classes alone (32 runs); two models load
 	# three times more (6); a capacity search of 1 and 2 users each (16);
-	# the graded set (8); llama-bench'"'"'s pp and tg at two depths (32);
-	# the throttling machine'"'"'s run (1)
-	test "$(ls demo/*.json | wc -l)" -eq 135 &&
+	# the graded set (8); llama-bench'"'"'s pp and tg at two depths (32); one
+	# model'"'"'s MoE study, 4 domains twice (8); the teacher-forced pass of
+	# each quantization but the references (6); the throttling machine'"'"'s
+	# run (1)
+	test "$(ls demo/*.json | wc -l)" -eq 149 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
 		 "## Per prompt" "## Concurrency" "## Capacity" "## Mixed workload" "## Context ladder" "## Load times" \
-		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs" "## Community figures"; do
+		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs" "## Community figures" \
+		 "## MoE: weights touched by domain"; do
 		grep -q "^$s" rep/demo.md || { echo "missing $s"; exit 1; }
 	done &&
 	# each model gets its own pick for one user; a p99 needs 100 requests
@@ -583,7 +586,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*Several users\*\* (at ttft.*, make capacity): .* holds .* users\?" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 135 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 149 runs measured llmsim" rep/demo.md &&
 	# power: every Summary run measured it from llmsim'"'"'s model; the
 	# throttling run (0.8 after 4.5 s) is flagged, its slowdown within 5 %
 	# of 0.8, and an answer that picks its group says so
@@ -605,6 +608,12 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*One interactive user:\*\*.* is faster but over the quality budget" rep/demo.md)" -eq 3 &&
 	grep -q "^- \*\*Memory-bound.*\*\* MiniMax-M2.1 · Q4\\\\_K\\\\_M · gguf .* MiniMax-M2.1 · 4bit · mlx is smaller but over the quality budget" rep/demo.md &&
 	grep -q "^| MiniMax-M2.1 · 8bit · mlx | 100.0 % .* within budget (a tie) |$" rep/demo.md &&
+	# level (c) (profiles logit_noise): a teacher-forced figure beside
+	# every pick that is not a reference, a table per model
+	test "$(grep -c "^- \*\*\(One interactive user\|Memory-bound\|Several users\).* teacher-forced mean KL [0-9.]* nats, same top-1 [0-9.]* %" rep/demo.md)" -ge 6 &&
+	test "$(grep -c "^Teacher-forced against the reference" rep/demo.md)" -eq 2 &&
+	grep "^| Qwen3-Coder-Next · Q4\\\\_K\\\\_M · gguf | [0-9]* | 0\.[0-9]* (95 % CI" rep/demo.md |
+		awk -F"|" "\$4 + 0 > 0.05 { ok = 1 } END { exit !ok }" &&
 	test "$(grep -c "^\*\*The shortest class (short-4) \(starves\|does not starve\)\*\* in the mix: TTFT [0-9.]*×, E2E [0-9.]*× its own alone\.$" rep/demo.md)" -eq 8 &&
 	# the repeated loads: each series cold first (its file dropped from the
 	# page cache), then more of the file cached than that: warm, or partial

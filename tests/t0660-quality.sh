@@ -204,11 +204,11 @@ test_expect_success 'report: agreement with a reference run, each figure as the 
 	has q4 " | $(pct "$(g $a.share)") % (95 % CI $(pct "$(g $a.ci95_lo)")–$(pct "$(g $a.ci95_hi)")) | $(g $a.identical) of $(g $a.prompts) | $(dec "$(g $a.tokens_to_divergence.median)" 0) | " &&
 	j=$A/runs/Q4_K_M.lp.json &&
 	has q4 " | $(pct "$(g $l.top1_agreement.mean)") % (95 % CI $(pct "$(g $l.top1_agreement.ci95_lo)")–$(pct "$(g $l.top1_agreement.ci95_hi)")) | $(dec "$(g $l.kl.mean)" 4) (95 % CI $(dec "$(g $l.kl.ci95_lo)" 4)–$(dec "$(g $l.kl.ci95_hi)" 4)) | $(dec "$(g $l.kl.p99)" 4) | " &&
-	has q4 "| greedy agreement, any server; logprobs (server returned them); teacher-forced not measured: gen --teacher-force on llama-server |" &&
+	has q4 "| greedy agreement, any server; logprobs (server returned them); teacher-forced not measured: gen --teacher-force on llama-server or vLLM (make quality) |" &&
 	test "$(g $a.identical)" -lt "$(g $a.prompts)" &&
 	j=$A/runs/Q8_0.json &&
 	grep -F "| tiny · Q8\\_0 · " table >q8 &&
-	has q8 " | 100.0 % (95 % CI $(pct "$(g $a.ci95_lo)")–100.0) | $(g $a.prompts) of $(g $a.prompts) | — | — | — | — | greedy agreement, any server; logprobs not measured: gen --logprobs, then agg --reference; teacher-forced not measured: gen --teacher-force on llama-server |" &&
+	has q8 " | 100.0 % (95 % CI $(pct "$(g $a.ci95_lo)")–100.0) | $(g $a.prompts) of $(g $a.prompts) | — | — | — | — | greedy agreement, any server; logprobs not measured: gen --logprobs, then agg --reference; teacher-forced not measured: gen --teacher-force on llama-server or vLLM (make quality) |" &&
 	grep -F "| tiny · BF16 · " table >bf &&
 	has bf "| — | — | — | — | — | — | not measured: run agg --reference REF.ndjson on its events (logprobs: gen --logprobs too) |"
 '
@@ -241,7 +241,7 @@ test_expect_success 'report: teacher-forced figures (level c) as the run JSON ha
 	has q4 "| teacher-forced (whole distributions: KL exact) |" &&
 	grep -F "| tiny · Q8\\_0 · " tft >q8 &&
 	has q8 "| — | — | — | — | — | not measured |" &&
-	grep -F "| tiny · Q8\\_0 · " "$A/t.md" | grep -F "teacher-forced not measured: gen --teacher-force on llama-server" >/dev/null
+	grep -F "| tiny · Q8\\_0 · " "$A/t.md" | grep -F "teacher-forced not measured: gen --teacher-force on llama-server or vLLM (make quality)" >/dev/null
 '
 
 test_done

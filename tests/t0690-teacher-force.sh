@@ -148,17 +148,19 @@ test_expect_success 'another vocabulary, family or sequence: refused with the re
 	test_contains agg2.err "not fed the same tokens"
 '
 
-test_expect_success 'no token ids, no llama-server, no pass to compare with: each said' '
+test_expect_success 'no token ids, a server without teacher forcing, no pass to compare with: each said' '
 	cd $TRASH_ROOT &&
 	llmsim_start S --tps 0 &&
 	gen -u "$S_URL" -m plain -p "$SET" --max-tokens 8 --logprobs 3 --no-progress >plain.nd &&
 	test_expect_code 1 gen -u "$S_URL" -m x --teacher-force plain.nd -p "$SET" \
 		--no-progress >/dev/null 2>ids.err &&
 	llmsim_stop S && test_contains ids.err "token ids" &&
-	llmsim_start S --tps 0 --as vllm &&
+	llmsim_start S --tps 0 --as ollama &&
 	test_expect_code 1 gen -u "$S_URL" -m llmsim --teacher-force ref.nd \
 		--no-progress >/dev/null 2>srv.err &&
-	llmsim_stop S && test_contains srv.err "needs llama-server" &&
+	llmsim_stop S && cat srv.err && test "$(wc -l <srv.err)" = 1 &&
+	test_contains srv.err "is ollama, which takes no prompt of token ids" &&
+	test_contains srv.err "level c) is missing there" &&
 	agg --reference gen.nd q4.nd >mixed.json 2>/dev/null &&
 	jq -e ".quality.teacher_forced | .evidence == \"none\" and
 		(.why | test(\"not a teacher-forced run\"))" mixed.json &&

@@ -814,6 +814,8 @@ static void write_memory(void)
 	jw_obj_close(&out);
 }
 
+static void num_or_null(const char *key, double v, int prec);
+
 static void write_load(void)
 {
 	if (A.load_ev == NULL) {
@@ -827,6 +829,34 @@ static void write_load(void)
 	copy_item("server_seconds", A.load_ev);
 	copy_item("status", A.load_ev);
 	copy_item("error", A.load_ev);
+	jw_obj_close(&out);
+}
+
+/* The model file's share in the page cache at the run's first and last
+ * memsample --page-cache-event, and in the server's mappings where the
+ * events name it (docs/metrics.md, MoE: weights touched by domain). */
+static void write_page_cache(void)
+{
+	const cJSON *f = A.pc_first, *l = A.pc_last;
+	double b0, b1;
+
+	if (f == NULL) {
+		jw_null(&out, "page_cache");
+		return;
+	}
+	b0 = jget_num(f, "bytes", 0);
+	b1 = jget_num(l, "bytes", 0);
+	jw_obj_open(&out, "page_cache");
+	copy_item("file", f);
+	copy_item("bytes", l);
+	num_or_null("start",
+		    b0 > 0 ? jget_num(f, "resident_bytes", NAN) / b0 : NAN, 4);
+	num_or_null("end",
+		    b1 > 0 ? jget_num(l, "resident_bytes", NAN) / b1 : NAN, 4);
+	num_or_null("mapped_start",
+		    b0 > 0 ? jget_num(f, "mapped_bytes", NAN) / b0 : NAN, 4);
+	num_or_null("mapped_end",
+		    b1 > 0 ? jget_num(l, "mapped_bytes", NAN) / b1 : NAN, 4);
 	jw_obj_close(&out);
 }
 
@@ -1308,6 +1338,7 @@ static void write_all(void)
 	write_power();
 	write_sustained();
 	write_load();
+	write_page_cache();
 	if (benchfig_write(&out, &A, bwhy, sizeof bwhy)) /* gen --bench */
 		diag_warn("%s", bwhy);
 	if (opt.per_request)

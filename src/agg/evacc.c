@@ -553,6 +553,23 @@ static double pow_num(const cJSON *o, const char *key)
 	return isfinite(v) && v >= 0 ? v : -1;
 }
 
+/* memsample --page-cache-event: the earliest and the latest are kept, the
+ * model file's share in the page cache before and after the run. */
+static void on_pagecache(struct evacc *a, const cJSON *ev, double t)
+{
+	cJSON **slot[2] = {&a->pc_first, &a->pc_last};
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		double u = *slot[i] ? jget_num(*slot[i], "t", NAN) : NAN;
+		if (*slot[i] && (i == 0 ? u <= t : u > t))
+			continue;
+		cJSON_Delete(*slot[i]);
+		if ((*slot[i] = cJSON_Duplicate(ev, 1)) == NULL)
+			oom(a);
+	}
+}
+
 static void on_power(struct evacc *a, const cJSON *ev, double t)
 {
 	const cJSON *temps = cJSON_GetObjectItemCaseSensitive(ev, "temp_c");
@@ -640,6 +657,8 @@ int evacc_event(struct evacc *a, cJSON *ev, const char *file, long line)
 		cJSON_Delete(a->load_ev);
 		if ((a->load_ev = cJSON_Duplicate(ev, 1)) == NULL)
 			oom(a);
+	} else if (strcmp(type, "pagecache") == 0) {
+		on_pagecache(a, ev, t);
 	} else if (strcmp(type, "end") != 0) {
 		a->n_unknown++;
 		return 0;
@@ -691,5 +710,7 @@ void evacc_free(struct evacc *a)
 	cJSON_Delete(a->run_ev);
 	cJSON_Delete(a->end_ev);
 	cJSON_Delete(a->load_ev);
+	cJSON_Delete(a->pc_first);
+	cJSON_Delete(a->pc_last);
 	memset(a, 0, sizeof *a);
 }

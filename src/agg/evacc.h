@@ -68,6 +68,9 @@ struct evacc {
 	struct prompt_acc *prompts;
 	int n_prompts;
 	cJSON *run_ev, *end_ev, *load_ev; /* copies; NULL when absent */
+	/* memsample --page-cache-event: the earliest and latest by time
+	 * (copies; NULL when absent; the same one when there is one) */
+	cJSON *pc_first, *pc_last;
 	char run_id[128];
 	struct memfig_sample
 	    *mem; /* the samples with a process or GPU figure */

@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "endpoint.h"
 #include "evcurl.h"
+#include "evline.h"
 #include "xfer.h"
 #include "fileio.h"
 #include "formats.h"
@@ -66,6 +67,8 @@ static struct options {
 	int logprobs;	    /* --logprobs K: alternatives asked per token; 0 */
 	const char *tf_src; /* --teacher-force RUN: the run whose tokens a
 			     * teacher-forced pass feeds */
+	int tf_batch;	    /* --tf-batch N: llama-server positions a request;
+			     * 0: TFPASS_BATCH */
 	double temperature;
 	long seed;
 	double duration; /* 0: none */
@@ -266,7 +269,8 @@ enum {
 	O_BENCH,
 	O_PROMPT_TOKENS,
 	O_LOGPROBS,
-	O_TEACHER_FORCE
+	O_TEACHER_FORCE,
+	O_TF_BATCH
 };
 
 static const struct option longopts[] = {
@@ -316,6 +320,7 @@ static const struct option longopts[] = {
     {"prompt-tokens", 1, 0, O_PROMPT_TOKENS},
     {"logprobs", 1, 0, O_LOGPROBS},
     {"teacher-force", 1, 0, O_TEACHER_FORCE},
+    {"tf-batch", 1, 0, O_TF_BATCH},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
@@ -423,6 +428,9 @@ static void parse_opt(int c, char *v)
 		opt.logprobs = (int)args_int("--logprobs", v, 1, 1000000);
 		break;
 	case O_TEACHER_FORCE: opt.tf_src = v; break;
+	case O_TF_BATCH:
+		opt.tf_batch = (int)args_int("--tf-batch", v, 1, 100000);
+		break;
 	case O_PRINT_CLOCK: /* for scripts: the shared base's now, then exit */
 		printf("%.6f\n", clock_now());
 		exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME);
@@ -496,6 +504,8 @@ static void parse_args(int argc, char **argv)
 	if (opt.kind.name ==
 	    RK_BENCH) /* llama-bench's defaults: 5 after a warm-up */
 		bench_defaults();
+	if (opt.tf_src == NULL && opt.tf_batch > 0)
+		diag_die(EXIT_USAGE, "--tf-batch: only with --teacher-force");
 	if (opt.tf_src != NULL)
 		tf_defaults();
 	else if (opt.logprobs > 20)
@@ -800,7 +810,7 @@ static void ev_open(const char *type, int64_t mono)
 {
 	jw_obj_open(&G.ew, NULL);
 	jw_str(&G.ew, "ev", type);
-	jw_num(&G.ew, "t", clock_to_shared(mono), 6);
+	jw_time(&G.ew, "t", clock_to_shared_ns(mono));
 }
 
 /* src/gen/resp's callback: a token-bearing chunk was decoded. */
@@ -808,13 +818,17 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
 	const struct xfer *x = ctx;
 
+	char line[EVLINE_TOK_MAX];
+	size_t n;
+
 	G.out_tokens += ch == RESP_CONTENT;
-	ev_open("tok", x->r.m_now);
-	jw_int(&G.ew, "id", x->id);
-	jw_str(&G.ew, "ch", resp_ch_name(ch));
-	jw_int(&G.ew, "bytes", (long long)bytes);
-	jw_obj_close(&G.ew);
-	emit();
+	/* the line ev_open, jw_int, jw_str and jw_int would build (evline.h) */
+	n = evline_tok(line, clock_to_shared_ns(x->r.m_now), x->id,
+		       resp_ch_name(ch), (long long)bytes);
+	if (fwrite(line, 1, n, stdout) != n) {
+		int e = errno;
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
+	}
 }
 
 static void emit_req(const struct xfer *x)
@@ -1024,9 +1038,16 @@ static void loop_setup(void)
 	struct event_config *cfg = event_config_new();
 	struct timeval ten_ms = {0, 10000};
 
-	/* Precise timers: libevent otherwise reads a coarse clock (4 ms
-	 * steps) and sleeps in whole milliseconds. */
-	event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+	/* Precise timers in an open loop, whose arrivals are due at exact
+	 * times: libevent otherwise reads a coarse clock (4 ms steps) and
+	 * sleeps in whole milliseconds.  A closed loop starts requests as
+	 * others end, and its timers (libcurl's timeouts, the 10 ms tick)
+	 * need no better; there the precise timer would cost a
+	 * timerfd_settime call on every wake-up (libevent 2.1's epoll.c),
+	 * one syscall in five per event at one stream.  Arrival times are
+	 * read from clock_mono_ns either way, never from libevent's clock. */
+	if (opt.rate > 0)
+		event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
 	G.evbase = event_base_new_with_config(cfg);
 	event_config_free(cfg);
 	if (G.evbase == NULL)
@@ -1065,6 +1086,26 @@ static void arm_wake(int64_t now)
 	evtimer_add(G.wake, &tv);
 }
 
+/* Events reach stdout at most this long after they were measured: a
+ * write per wake-up was one syscall in five per event at one stream
+ * (docs/perf.md).  A signal that stops gen ends the loop, which flushes;
+ * only a kill that cannot be caught loses what is buffered. */
+#define FLUSH_NS (50 * 1000000LL)
+
+/* Flushes stdout when FLUSH_NS have passed since the last flush, or now
+ * when now is 0. */
+static void flush_some(int64_t now)
+{
+	static int64_t last;
+
+	if (now != 0 && now - last < FLUSH_NS)
+		return;
+	last = now;
+	if (fflush(stdout) != 0)
+		diag_die(EXIT_RUNTIME, "stdout: write error: %s",
+			 strerror(errno));
+}
+
 static void run_loop(void)
 {
 	loop_setup();
@@ -1076,15 +1117,15 @@ static void run_loop(void)
 		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
 		arm_wake(now);
-		/* One batch of ready events, then the output is flushed. */
+		/* One batch of ready events; the output is flushed at most
+		 * every FLUSH_NS, and when the loop ends. */
 		evcurl_batch_end(G.ec);
 		event_base_loop(G.evbase, EVLOOP_ONCE);
 		evcurl_batch_end(G.ec);
 		evcurl_drain(G.ec);
-		if (fflush(stdout) != 0)
-			diag_die(EXIT_RUNTIME, "stdout: write error: %s",
-				 strerror(errno));
+		flush_some(now);
 	}
+	flush_some(0);
 	if (sigstop_caught())
 		scan_in_flight(0, 1);
 	loop_teardown();
@@ -1225,7 +1266,8 @@ static void write_config(void)
 		jw_str(&G.ew, "source", opt.tf_src);
 		jw_str(&G.ew, "source_run", G.tfs.run_id);
 		jw_str(&G.ew, "source_model", G.tfs.model);
-		jw_int(&G.ew, "batch", TFPASS_BATCH);
+		jw_str(&G.ew, "shape", G.tfp.vllm ? "vllm" : "llamacpp");
+		jw_int(&G.ew, "batch", G.tfp.vllm ? 0 : G.tfp.batch);
 		jw_obj_close(&G.ew);
 	}
 	if (opt.duration > 0)
@@ -1339,20 +1381,24 @@ static void tf_read_source(void)
 }
 
 /* What a pass needs of the server: llama-server's /completion, which takes
- * token ids and gives n_probs (llmsim imitates it), and the source's
- * model: its family label and its vocabulary. */
+ * token ids and gives n_probs, or vLLM's /v1/completions, which takes
+ * token ids and gives prompt_logprobs (llmsim imitates both, by its --as);
+ * and the source's model: its family label and its vocabulary.  Any other
+ * server (Ollama, LM Studio, mlx_lm.server) has neither: one line says
+ * that level (c) is missing there (docs/servers.md, Teacher forcing). */
 static void tf_check_server(void)
 {
 	const char *fam = label_of("family");
 
-	if (G.srv.kind != SRV_LLAMACPP && G.srv.kind != SRV_LLMSIM)
-		diag_die(
-		    EXIT_RUNTIME,
-		    "--teacher-force: %s is %s; a teacher-forced pass "
-		    "needs llama-server's /completion, which takes a prompt "
-		    "of token ids and gives n_probs (docs/servers.md, "
-		    "Teacher forcing)",
-		    opt.base, probe_kind_name(G.srv.kind));
+	if (G.srv.kind != SRV_LLAMACPP && G.srv.kind != SRV_LLMSIM &&
+	    G.srv.kind != SRV_VLLM)
+		diag_die(EXIT_RUNTIME,
+			 "--teacher-force: %s is %s, which takes no prompt "
+			 "of token ids with its tokens' logprobs: "
+			 "teacher-forced quality (level c) is missing there "
+			 "(llama-server and vLLM have it; docs/servers.md, "
+			 "Teacher forcing)",
+			 opt.base, probe_kind_name(G.srv.kind));
 	if (fam && G.tfs.family[0] && strcmp(fam, G.tfs.family) != 0)
 		diag_die(EXIT_RUNTIME,
 			 "--teacher-force %s: a run of family %s, this one of "
@@ -1454,6 +1500,9 @@ static void tf_prepare(void)
 	if (tfpass_init(&G.tfp, G.prb.root, G.api_key, G.send_id, opt.logprobs,
 			G.srv.n_vocab, opt.t_first) != 0)
 		diag_die(EXIT_RUNTIME, "cannot set up libcurl");
+	G.tfp.vllm = G.srv.kind == SRV_VLLM;
+	if (opt.tf_batch > 0)
+		G.tfp.batch = opt.tf_batch;
 	if (!G.tfs.teacher_forced)
 		load_prompts();
 	for (int i = 0; i < G.tfs.nseq && !sigstop_caught(); i++) {
@@ -1480,7 +1529,7 @@ static void tf_sequence(const struct tfsrc_seq *q, long id)
 	jw_str(&G.ew, "prompt", q->prompt);
 	jw_int(&G.ew, "rep", 0);
 	jw_bool(&G.ew, "warmup", 0);
-	jw_num(&G.ew, "t_sched", clock_to_shared(m0), 6);
+	jw_time(&G.ew, "t_sched", clock_to_shared_ns(m0));
 	jw_int(&G.ew, "max_tokens", q->nforced);
 	jw_obj_close(&G.ew);
 	emit();
@@ -1499,12 +1548,15 @@ static void tf_sequence(const struct tfsrc_seq *q, long id)
 	G.finished++;
 	if (o.status != FMT_ST_OK || o.noprobs) {
 		G.failed++;
-		diag_warn("prompt \"%s\": %d of %d positions fed: %s",
+		diag_warn("prompt \"%s\": %d of %d positions fed: %s%s%s",
 			  q->prompt, o.npos, q->nforced,
 			  o.noprobs ? "the server sent no probabilities (it "
-				      "ignores n_probs); no teacher-forced "
-				      "figure"
-				    : o.err);
+				      "ignores "
+				    : o.err,
+			  !o.noprobs   ? ""
+			  : G.tfp.vllm ? "prompt_logprobs"
+				       : "n_probs",
+			  o.noprobs ? "); no teacher-forced figure" : "");
 	} else if (o.truncated > 0) {
 		diag_warn("prompt \"%s\": %d positions came with fewer than "
 			  "%d alternatives (and not the whole mass): the KL "
@@ -1747,6 +1799,10 @@ int main(int argc, char **argv)
 {
 	clock_init();
 	diag_init(argv[0]);
+	/* Events are written in 64 KiB blocks (flushed at most every
+	 * FLUSH_NS), not stdio's 4 KiB. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	parse_args(argc, argv);
 	read_api_key();
 	if (opt.tf_src != NULL && !opt.load_only)

@@ -2,6 +2,7 @@
 #include "oai.h"
 #include "jget.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,7 +114,7 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 {
 	const cJSON *choices;
 
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
 	c->kind = OAI_BAD;
 	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
 		c->kind = OAI_DONE;
@@ -140,11 +141,23 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 	c->metrics = jget_obj(c->root, "metrics");
 }
 
+void oai_decode_lean(const char *data, size_t len, struct oai_chunk *c)
+{
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
+	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+		c->kind = OAI_DONE;
+		return;
+	}
+	if (oai_decode_fast(data, len, c) == 0)
+		return;
+	oai_decode(data, len, c);
+}
+
 void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 {
 	const cJSON *msg, *v;
 
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
 	c->kind = OAI_BAD;
 	if (open_root(data, len, c) != 0)
 		return;
@@ -167,10 +180,36 @@ void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)
 	}
 }
 
+static int same_text(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (a == NULL || b == NULL)
+		return a == b && an == bn;
+	return an == bn && memcmp(a, b, an) == 0;
+}
+
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int oai_same(const struct oai_chunk *a, const struct oai_chunk *b)
+{
+	return a->kind == b->kind && a->role_only == b->role_only &&
+	       same_text(a->content, a->content_len, b->content,
+			 b->content_len) &&
+	       same_text(a->reasoning, a->reasoning_len, b->reasoning,
+			 b->reasoning_len) &&
+	       a->tool_len == b->tool_len && a->has_tool == b->has_tool &&
+	       same_str(a->finish, b->finish) && same_str(a->error, b->error) &&
+	       same_str(a->bad, b->bad) && !a->usage == !b->usage &&
+	       !a->timings == !b->timings && !a->stats == !b->stats &&
+	       !a->metrics == !b->metrics && !a->ollama == !b->ollama;
+}
+
 void oai_clear(struct oai_chunk *c)
 {
 	cJSON_Delete(c->root);
-	memset(c, 0, sizeof *c);
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
 }
 
 const char *oai_error_of(const cJSON *root)

@@ -16,7 +16,10 @@ enum oai_kind {
 
 /*
  * The parts of a chunk that tokbench measures.  Text pointers point into
- * the parsed tree and stay valid until oai_clear.  Chat chunks carry text
+ * the parsed tree, or for oai_decode_lean into the payload or the chunk's
+ * sbuf, and stay valid until oai_clear and while the payload is; content
+ * and reasoning are counted by their lengths (oai_decode_lean's may not
+ * end in a NUL), finish and the rest are C strings.  Chat chunks carry text
  * in choices[0].delta.content, reasoning in delta.reasoning_content
  * (llama-server, LM Studio, DeepSeek) or delta.reasoning (vLLM, Ollama,
  * mlx_lm), tool-call arguments in delta.tool_calls[].function.arguments;
@@ -44,11 +47,24 @@ struct oai_chunk {
 	const cJSON
 	    *choice; /* choices[0], where logprobs are (lprob.h); NULL */
 	cJSON *root;
+	/* oai_decode_lean's strings that had escapes, decoded; last, so
+	 * that clearing a chunk need not clear it */
+	char sbuf[512];
 };
 
 /* Decodes data[0..len).  Always fills *c (kind OAI_BAD on garbage); release
  * with oai_clear. */
 void oai_decode(const char *data, size_t len, struct oai_chunk *c);
+
+/* The same chunk as oai_decode gives, except that choice and root are
+ * NULL (no logprobs can be read from it): the common chunk decoded in one
+ * pass without a tree (oaifast.c), anything else by oai_decode. */
+void oai_decode_lean(const char *data, size_t len, struct oai_chunk *c);
+
+/* oaifast.c: 0 and the chunk in *c (kind OAI_CHUNK), or -1 when the
+ * payload is not one it reads for certain as oai_decode would; *c's
+ * fields must be clear on entry. */
+int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c);
 
 /* Decodes one line of Ollama's native /api/chat stream (NDJSON, v0.33
  * server/routes.go): message.content is content, message.thinking
@@ -58,6 +74,11 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c);
  * with oai_clear. */
 void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c);
 void oai_clear(struct oai_chunk *c);
+
+/* 1 when a and b are the same chunk in every field gen reads (texts by
+ * their bytes, the kept objects by their presence): how the tests and the
+ * fuzz target hold oai_decode_lean to oai_decode. */
+int oai_same(const struct oai_chunk *a, const struct oai_chunk *b);
 
 /* The message of an error body such as {"error":{"message":"..."}} or
  * {"error":"..."} or {"message":"..."}, copied into buf (truncated);

@@ -702,7 +702,7 @@ void probe_write_server(jw *w, const struct srv_info *in)
 
 void probe_write_load(jw *w, const struct load_result *r, const char *model_id)
 {
-	jw_num(w, "t_start", clock_to_shared(r->t0), 6);
+	jw_time(w, "t_start", clock_to_shared_ns(r->t0));
 	jw_str(w, "model_id", model_id);
 	jw_str(w, "method", r->method);
 	if (r->cmd)

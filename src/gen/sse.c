@@ -153,10 +153,21 @@ int sse_feed(sse_parser *p, const char *buf, size_t n)
 		i = 1;
 	p->last_cr = 0;
 	start = i;
-	for (; i < n; i++) {
-		char c = buf[i];
-		if (c != '\n' && c != '\r')
-			continue;
+	/* Each line's end found with memchr (a line is a chunk's hundred
+	 * bytes or more; a byte-at-a-time loop was a tenth of gen's CPU per
+	 * event unpaced): the next LF, and the first CR before it. */
+	while (i < n) {
+		const char *nl = memchr(buf + i, '\n', n - i);
+		size_t lim = nl ? (size_t)(nl - buf) : n;
+		const char *cr = memchr(buf + i, '\r', lim - i);
+		char c;
+		if (cr != NULL)
+			i = (size_t)(cr - buf);
+		else if (nl != NULL)
+			i = lim;
+		else
+			break;
+		c = buf[i];
 		if ((rc = end_line(p, buf + start, i - start)) != 0)
 			return rc;
 		if (c == '\r') {
@@ -165,7 +176,7 @@ int sse_feed(sse_parser *p, const char *buf, size_t n)
 			else if (i + 1 == n)
 				p->last_cr = 1;
 		}
-		start = i + 1;
+		start = ++i;
 	}
 	if (start < n) {
 		size_t rest = n - start;

@@ -1,4 +1,5 @@
-/* tfpass: a teacher-forced pass over llama-server (see tfpass.h). */
+/* tfpass: a teacher-forced pass over llama-server or vLLM (see
+ * tfpass.h). */
 #include "tfpass.h"
 
 #include <stdio.h>
@@ -28,6 +29,7 @@ int tfpass_init(struct tfpass *p, const char *root, const char *api_key,
 	p->k = k;
 	p->n_vocab = n_vocab;
 	p->timeout = timeout;
+	p->batch = TFPASS_BATCH;
 	if ((p->easy = curl_easy_init()) == NULL)
 		return -1;
 	p->hdrs = curl_slist_append(NULL, "Content-Type: application/json");
@@ -126,6 +128,41 @@ static int read_ids(const cJSON *reply, int **ids, int *n)
 	return 0;
 }
 
+/* The body of vLLM's /tokenize (protocol.py, TokenizeChatRequest and
+ * TokenizeCompletionRequest): the chat's messages with the generation
+ * prompt, as its chat completions render them, or the completions' prompt
+ * with BOS, as they tokenize it. */
+static char *vllm_tokenize_body(const char *model, const char *chat_body,
+				const char *text)
+{
+	cJSON *chat = chat_body ? cJSON_Parse(chat_body) : NULL;
+	char *out = NULL;
+	jw w;
+
+	if (chat_body != NULL && chat == NULL)
+		return NULL;
+	jw_init(&w);
+	jw_obj_open(&w, NULL);
+	jw_str(&w, "model", model);
+	if (chat != NULL) {
+		char *m = cJSON_PrintUnformatted(
+		    cJSON_GetObjectItemCaseSensitive(chat, "messages"));
+		if (m != NULL)
+			jw_raw(&w, "messages", m);
+		free(m);
+		jw_bool(&w, "add_generation_prompt", 1);
+	} else {
+		jw_str(&w, "prompt", text);
+		jw_bool(&w, "add_special_tokens", 1);
+	}
+	jw_obj_close(&w);
+	if (!w.oom)
+		out = strdup(jw_cstr(&w));
+	jw_free(&w);
+	cJSON_Delete(chat);
+	return out;
+}
+
 int tfpass_tokens(struct tfpass *p, const char *chat_body, const char *text,
 		  int **ids, int *n, char *why, size_t whylen)
 {
@@ -136,6 +173,15 @@ int tfpass_tokens(struct tfpass *p, const char *chat_body, const char *text,
 	int rc = -1;
 
 	*ids = NULL;
+	if (p->vllm) {
+		body = vllm_tokenize_body(p->model, chat_body, text);
+		if (body == NULL)
+			snprintf(why, whylen, "out of memory");
+		else if (post(p, "/tokenize", body, &http, &r, why, whylen) ==
+			 FMT_ST_OK)
+			goto ids;
+		goto done;
+	}
 	if (chat_body != NULL) { /* the template, as the chat applies it */
 		if (post(p, "/apply-template", chat_body, &http, &r, why,
 			 whylen) != FMT_ST_OK)
@@ -152,6 +198,7 @@ int tfpass_tokens(struct tfpass *p, const char *chat_body, const char *text,
 	cJSON_Delete(r);
 	if (post(p, "/tokenize", body, &http, &r, why, whylen) != FMT_ST_OK)
 		goto done;
+ids:
 	if ((rc = read_ids(r, ids, n)) != 0)
 		snprintf(why, whylen, "/tokenize: no \"tokens\" of ids");
 done:
@@ -175,6 +222,8 @@ int tfpass_text(struct tfpass *p, const int *ids, int n, char **text, char *why,
 	*text = NULL;
 	jw_init(&w);
 	jw_obj_open(&w, NULL);
+	if (p->vllm) /* vLLM's DetokenizeRequest names the model */
+		jw_str(&w, "model", p->model);
 	jw_arr_open(&w, "tokens");
 	for (int i = 0; i < n; i++)
 		jw_int(&w, NULL, ids[i]);
@@ -182,7 +231,9 @@ int tfpass_text(struct tfpass *p, const int *ids, int n, char **text, char *why,
 	jw_obj_close(&w);
 	if (post(p, "/detokenize", jw_cstr(&w), &http, &r, why, whylen) ==
 	    FMT_ST_OK) {
-		const char *c = jget_str(r, "content");
+		/* vLLM's DetokenizeResponse: "prompt"; llama-server's:
+		 * "content" */
+		const char *c = jget_str(r, p->vllm ? "prompt" : "content");
 		if (c != NULL && (*text = strdup(c)) != NULL)
 			rc = 0;
 		else
@@ -193,6 +244,27 @@ int tfpass_text(struct tfpass *p, const int *ids, int n, char **text, char *why,
 	return rc;
 }
 
+/* A batch's positions from..from+count-1 dropped after reply status rc. */
+static void drop_batch(int rc, int from, int count, struct tfpass_out *o)
+{
+	for (int i = from; i < from + count; i++)
+		tf_pos_free(&o->pos[i]);
+	o->noprobs = rc == TF_NOPROBS;
+	o->status = rc == TF_NOPROBS ? FMT_ST_OK : FMT_ST_PROTOCOL;
+}
+
+/* A batch's positions read: counted, their lists' lengths noted. */
+static void note_batch(struct tfpass *p, int from, int count,
+		       struct tfpass_out *o)
+{
+	for (int i = from; i < from + count; i++) {
+		o->truncated += tf_truncated(&o->pos[i], p->k, p->n_vocab);
+		if (o->top_min < 0 || o->pos[i].n < o->top_min)
+			o->top_min = o->pos[i].n;
+	}
+	o->npos = from + count;
+}
+
 /* Reads one batch's reply into o's positions from..from+count-1. */
 static void take_batch(struct tfpass *p, const cJSON *r, const int *forced,
 		       int from, int count, struct tfpass_out *o)
@@ -200,19 +272,34 @@ static void take_batch(struct tfpass *p, const cJSON *r, const int *forced,
 	int rc = tf_reply(r, forced + from, count, o->pos + from, o->err,
 			  sizeof o->err);
 
-	if (rc != TF_OK) {
-		for (int i = from; i < from + count; i++)
-			tf_pos_free(&o->pos[i]);
-		o->noprobs = rc == TF_NOPROBS;
-		o->status = rc == TF_NOPROBS ? FMT_ST_OK : FMT_ST_PROTOCOL;
-		return;
+	if (rc != TF_OK)
+		drop_batch(rc, from, count, o);
+	else
+		note_batch(p, from, count, o);
+}
+
+/* vLLM: the whole sequence in one /v1/completions request. */
+static void run_vllm(struct tfpass *p, const int *ctx, int nctx,
+		     const int *forced, int nforced, struct tfpass_out *o)
+{
+	char *body = tf_vllm_body(p->model, ctx, nctx, forced, nforced, p->k);
+	cJSON *r = NULL;
+	int rc;
+
+	o->requests++;
+	o->status = body ? post(p, "/v1/completions", body, &o->http, &r,
+				o->err, sizeof o->err)
+			 : FMT_ST_OTHER;
+	free(body);
+	if (o->status == FMT_ST_OK) {
+		rc = tf_vllm_reply(r, nctx, forced, nforced, p->k, o->pos,
+				   o->err, sizeof o->err);
+		if (rc == TF_OK)
+			note_batch(p, 0, nforced, o);
+		else
+			drop_batch(rc, 0, nforced, o);
 	}
-	for (int i = from; i < from + count; i++) {
-		o->truncated += tf_truncated(&o->pos[i], p->k, p->n_vocab);
-		if (o->top_min < 0 || o->pos[i].n < o->top_min)
-			o->top_min = o->pos[i].n;
-	}
-	o->npos = from + count;
+	cJSON_Delete(r);
 }
 
 void tfpass_run(struct tfpass *p, const int *ctx, int nctx, const int *forced,
@@ -226,10 +313,17 @@ void tfpass_run(struct tfpass *p, const int *ctx, int nctx, const int *forced,
 		snprintf(o->err, sizeof o->err, "out of memory");
 		return;
 	}
+	if (p->vllm) {
+		if (!(stop && *stop))
+			run_vllm(p, ctx, nctx, forced, nforced, o);
+		else
+			o->status = FMT_ST_ABORTED;
+		return;
+	}
 	for (int from = 0; from < nforced && o->npos == from;
-	     from += TFPASS_BATCH) {
-		int count = nforced - from < TFPASS_BATCH ? nforced - from
-							  : TFPASS_BATCH;
+	     from += p->batch) {
+		int count =
+		    nforced - from < p->batch ? nforced - from : p->batch;
 		char *body =
 		    tf_body(p->model, ctx, nctx, forced, from, count, p->k, 0);
 		cJSON *r = NULL;

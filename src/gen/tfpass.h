@@ -1,10 +1,12 @@
-/* tfpass: a teacher-forced pass over llama-server (gen --teacher-force,
- * issue #25 level c).  A prompt tokenized as a generation run's server
- * read it (its chat template by /apply-template, then /tokenize), a
- * sequence's positions fed to /completion TFPASS_BATCH at a time on one
- * slot (lib/tfpos), the sequence read back as text (/detokenize) for the
- * vocabulary check, and the done event's tf object (docs/events.md).
- * One request at a time on one kept-alive connection. */
+/* tfpass: a teacher-forced pass (gen --teacher-force, issue #25 level c)
+ * over llama-server or vLLM.  A prompt tokenized as a generation run's
+ * server read it (llama-server: its chat template by /apply-template, then
+ * /tokenize; vLLM: /tokenize with the messages), a sequence's positions
+ * fed (llama-server: to /completion, the batch's positions at a time on
+ * one slot; vLLM: the whole sequence as one /v1/completions prompt with
+ * prompt_logprobs; lib/tfpos), the sequence read back as text
+ * (/detokenize) for the vocabulary check, and the done event's tf object
+ * (docs/events.md).  One request at a time on one kept-alive connection. */
 #ifndef TB_TFPASS_H
 #define TB_TFPASS_H
 
@@ -16,9 +18,10 @@
 #include "jw.h"
 #include "tfpos.h"
 
-/* Positions per /completion request: the prompts of one request share a
- * slot and its prefix cache; more per request spare round trips, fewer
- * keep a long context's body small (docs/perf.md, Teacher forcing). */
+/* Positions per llama-server /completion request, unless gen --tf-batch
+ * says otherwise: the prompts of one request share a slot and its prefix
+ * cache; more per request spare round trips, fewer keep a long context's
+ * body small (docs/perf.md, Teacher forcing). */
 #define TFPASS_BATCH 64
 
 struct tfpass {
@@ -29,11 +32,15 @@ struct tfpass {
 	int k;		/* n_probs asked */
 	long n_vocab;	/* the server's; -1 when not told */
 	double timeout; /* each request's, s */
+	int vllm;	/* vLLM's shapes, not llama-server's */
+	int batch;	/* llama-server: positions per request */
 	jw reply;
 };
 
 /* Sets p up for the server at root (no trailing slash), asking k
- * alternatives; the API key (may be empty) goes only into a header.
+ * alternatives, in llama-server's shapes, TFPASS_BATCH positions a request
+ * (set vllm and batch after it to change them); the API key (may be
+ * empty) goes only into a header.
  * Returns 0, or -1 when libcurl cannot be set up. Release with
  * tfpass_free. */
 int tfpass_init(struct tfpass *p, const char *root, const char *api_key,

@@ -193,7 +193,7 @@ void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p,
 		jw_raw(w, "answer", p->answer_json);
 	jw_int(w, "rep", x->rep);
 	jw_bool(w, "warmup", x->warmup);
-	jw_num(w, "t_sched", clock_to_shared(x->m_sched), 6);
+	jw_time(w, "t_sched", clock_to_shared_ns(x->m_sched));
 	jw_int(w, "max_tokens", max_tokens);
 	jw_int(w, "prompt_bytes", (long long)strlen(p->text));
 	if (p->synthetic_tokens > 0)
@@ -205,9 +205,9 @@ void xfer_write_done(jw *w, const struct xfer *x)
 	jw_int(w, "id", x->id);
 	resp_write_outcome(&x->r, w);
 	if (x->m_headers > 0)
-		jw_num(w, "t_headers", clock_to_shared(x->m_headers), 6);
+		jw_time(w, "t_headers", clock_to_shared_ns(x->m_headers));
 	if (x->r.m_first_event > 0)
-		jw_num(w, "t_first_event", clock_to_shared(x->r.m_first_event),
-		       6);
+		jw_time(w, "t_first_event",
+			clock_to_shared_ns(x->r.m_first_event));
 	resp_write_content(&x->r, w);
 }

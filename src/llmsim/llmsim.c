@@ -35,6 +35,7 @@
 #include "jw.h"
 #include "sim.h"
 #include "simlms.h"
+#include "simmoe.h"
 #include "simpersona.h"
 #include "simsrv.h"
 #include "simwire.h"
@@ -169,6 +170,7 @@ enum {
 	O_SLOW_AFTER,
 	O_SLOW_FACTOR,
 	O_POWER_DIR,
+	O_MOE,
 	O_IDLE_W,
 	O_STREAM_W
 };
@@ -574,6 +576,42 @@ static void handle_tf(struct evhttp_request *req, const char *path)
 		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
 	jw_free(&w);
 	cJSON_Delete(body);
+}
+
+/* vLLM's teacher-forcing shapes (--as vllm): /tokenize, /detokenize, and
+ * a /v1/completions that asks for prompt_logprobs; 0 when path and body
+ * are none of them (a plain completion streams as before). */
+static int handle_vllm_tf(struct evhttp_request *req, const char *path)
+{
+	cJSON *body = simsrv_read_body(req);
+	struct simtf_opts o = {current->family, current->logit_noise,
+			       simlp_noise_key(current->id), 0, 0};
+	const char *err = NULL,
+		   *rid = evhttp_find_header(
+		       evhttp_request_get_input_headers(req), "X-Request-Id");
+	int done = 1;
+	jw w;
+
+	jw_init(&w);
+	tf_fault(req, &o);
+	if (strcmp(path, "/tokenize") == 0)
+		err = body ? simtf_vllm_tokenize(body, current->ctx_size, &w)
+			   : "the body is not a JSON object";
+	else if (strcmp(path, "/detokenize") == 0)
+		err = body ? simtf_vllm_detokenize(body, &w)
+			   : "the body is not a JSON object";
+	else if (strcmp(path, "/v1/completions") == 0 && simtf_vllm_asks(body))
+		err = simtf_vllm_completion(body, current->id, &o, &w, log_tf,
+					    (void *)(rid ? rid : "-"));
+	else
+		done = 0;
+	if (done && err != NULL)
+		simsrv_reply_error(req, 400, "BadRequestError", err);
+	else if (done)
+		simsrv_reply_json(req, 200, "OK", jw_cstr(&w));
+	jw_free(&w);
+	cJSON_Delete(body);
+	return done;
 }
 
 static int tf_path(const char *path)
@@ -987,7 +1025,10 @@ static void on_request(struct evhttp_request *req, void *arg)
 				   "Invalid API Key");
 		return;
 	}
-	if (post && strcmp(path, "/v1/chat/completions") == 0)
+	if (post && opt.as == SIM_VLLM && !simsrv_loading() &&
+	    handle_vllm_tf(req, path))
+		; /* vLLM's teacher-forcing shapes */
+	else if (post && strcmp(path, "/v1/chat/completions") == 0)
 		simsrv_completion(req, SIM_CHAT);
 	else if (post && strcmp(path, "/v1/completions") == 0)
 		simsrv_completion(req, SIM_COMPLETIONS);
@@ -1141,11 +1182,22 @@ static const struct option longopts[] = {
     {"slow-after", 1, 0, O_SLOW_AFTER},
     {"slow-factor", 1, 0, O_SLOW_FACTOR},
     {"power-dir", 1, 0, O_POWER_DIR},
+    {"moe", 1, 0, O_MOE},
     {"idle-w", 1, 0, O_IDLE_W},
     {"stream-w", 1, 0, O_STREAM_W},
     {"help", 0, 0, 'h'},
     {"version", 0, 0, 'V'},
     {0, 0, 0, 0}};
+
+/* --moe FILE: the mixture-of-experts weights each request touches
+ * (simmoe.h), mapped before the first request. */
+static void moe_open(const char *path)
+{
+	char err[300];
+
+	if (simmoe_open(path, err, sizeof err) != 0)
+		diag_die(EXIT_RUNTIME, "--moe %s", err);
+}
 
 /* The options of the server: where it listens, what it serves, as which server,
  * its log.  Returns 1 when c is one, else 0. */
@@ -1182,6 +1234,7 @@ static int set_server_opt(int c, char *v)
 		return 1;
 	case O_GRADED: load_graded(v); return 1;
 	case O_POWER_DIR: opt.power_dir = v; return 1;
+	case O_MOE: moe_open(v); return 1;
 	case O_IDLE_W: opt.idle_w = args_real("--idle-w", v, 0, 1e6); return 1;
 	case O_STREAM_W:
 		opt.stream_w = args_real("--stream-w", v, 0, 1e6);

@@ -22,6 +22,7 @@
 #include "formats.h"
 #include "grade.h"
 #include "simlp.h"
+#include "simmoe.h"
 #include "simpower.h"
 
 #define MAX_BODY (64 * 1024 * 1024)
@@ -81,6 +82,7 @@ struct stream {
 	struct evbuffer *hold; /* fault "buffered": chunks not yet sent */
 	char *kv;	       /* its KV cache, while it runs (mmapped) */
 	size_t kv_len;
+	uint64_t experts; /* --moe: the experts its prompt went to */
 };
 
 /* The engine's state: one per process. */
@@ -116,7 +118,7 @@ static void log_begin(const char *what, const struct stream *s, int64_t t)
 {
 	jw_obj_open(&logw, NULL);
 	jw_str(&logw, "ev", "sim");
-	jw_num(&logw, "t", clock_to_shared(t), 6);
+	jw_time(&logw, "t", clock_to_shared_ns(t));
 	jw_str(&logw, "what", what);
 	if (s != NULL) {
 		jw_str(&logw, "rid", s->rid);
@@ -1319,6 +1321,8 @@ static const char *parse_request(struct stream *s, const cJSON *body)
 	s->use_cache = q.cache_prompt || s->fault.kind == F_STICKY_CACHE;
 	text = jw_data(&q.prompt, &len);
 	s->prompt_tokens = sim_prompt_tokens(text, len);
+	if (simmoe_on()) /* the weights its prompt touches (simmoe.h) */
+		(void)simmoe_touch(s->experts = simmoe_route(text, len));
 	match_graded(s, text, len);
 	if (q.lp_asked &&
 	    s->item == NULL) { /* a graded item keeps its answer */
@@ -1408,6 +1412,13 @@ static void log_request(const struct stream *s)
 	jw_int(&logw, "prompt_tokens", s->prompt_tokens);
 	jw_int(&logw, "cached_tokens", s->cached_tokens);
 	jw_str(&logw, "fault", s->fault.kind ? s->fault.text : NULL);
+	if (simmoe_on()) {
+		jw_arr_open(&logw, "experts");
+		for (int e = 0; e < SIMMOE_EXPERTS; e++)
+			if (s->experts >> e & 1)
+				jw_int(&logw, NULL, e);
+		jw_arr_close(&logw);
+	}
 	if (s->item != NULL) {
 		jw_str(&logw, "item", s->item);
 		jw_bool(&logw, "answer_right", !s->item_wrong);

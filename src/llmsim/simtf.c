@@ -284,3 +284,204 @@ const char *simtf_completion(const cJSON *body, const struct simtf_opts *o,
 	jw_arr_close(out);
 	return NULL;
 }
+
+/* ---- vLLM's shapes ------------------------------------------------------ */
+
+const char *simtf_vllm_tokenize(const cJSON *body, long max_len, jw *out)
+{
+	const cJSON *pr = cJSON_GetObjectItem(body, "prompt");
+	struct simwire_req q;
+	const char *err = NULL, *s, *data = NULL;
+	size_t n, k, len = 0;
+	long count = 0;
+	jw ids;
+
+	memset(&q, 0, sizeof q);
+	jw_init(&q.prompt);
+	if (cJSON_GetObjectItem(body, "messages") != NULL) {
+		jw_free(&q.prompt);
+		if ((err = simwire_req_parse(body, 1, &q)) == NULL)
+			data = jw_data(&q.prompt, &len);
+	} else if (cJSON_IsString(pr)) {
+		data = pr->valuestring, len = strlen(data);
+	} else {
+		err = "\"prompt\" must be a string, or \"messages\" given";
+	}
+	if (err != NULL) {
+		simwire_req_free(&q);
+		return err;
+	}
+	jw_init(&ids);
+	jw_arr_open(&ids, NULL);
+	for (s = data, n = len; n > 0; s += k, n -= k, count++) {
+		k = sim_token_len(s, n);
+		jw_int(&ids, NULL, text_id((const unsigned char *)s, k));
+	}
+	jw_arr_close(&ids);
+	jw_obj_open(out, NULL);
+	jw_int(out, "count", count);
+	jw_int(out, "max_model_len", max_len);
+	jw_raw(out, "tokens", jw_cstr(&ids));
+	jw_obj_close(out);
+	jw_free(&ids);
+	simwire_req_free(&q);
+	return NULL;
+}
+
+const char *simtf_vllm_detokenize(const cJSON *body, jw *out)
+{
+	jw llama;
+	const char *err;
+	cJSON *r;
+
+	jw_init(&llama);
+	if ((err = simtf_detokenize(body, &llama)) == NULL) {
+		r = cJSON_Parse(jw_cstr(&llama));
+		jw_obj_open(out, NULL);
+		jw_str(out, "prompt",
+		       cJSON_GetStringValue(cJSON_GetObjectItem(r, "content")));
+		jw_obj_close(out);
+		cJSON_Delete(r);
+	}
+	jw_free(&llama);
+	return err;
+}
+
+int simtf_vllm_asks(const cJSON *body)
+{
+	const cJSON *k = cJSON_GetObjectItem(body, "prompt_logprobs");
+
+	return k != NULL && !cJSON_IsNull(k);
+}
+
+/* One entry of prompt_logprobs: the id's own first, then the k most
+ * likely other words, each with its rank in lp (vllm/logprobs.py). */
+static void vllm_entry(jw *w, int id, const double lp[SIMLP_V], int k)
+{
+	int idx[SIMLP_V], rank = 1;
+	char key[16];
+
+	for (int i = 0; i < SIMLP_V; i++)
+		rank += lp[i] > lp[id];
+	simlp_top(lp, k, idx);
+	jw_obj_open(w, NULL);
+	for (int i = -1; i < k && i < SIMLP_V; i++) {
+		int t = i < 0 ? id : idx[i];
+		if (i >= 0 && t == id)
+			continue;
+		snprintf(key, sizeof key, "%d", t);
+		jw_obj_open(w, key);
+		jw_num(w, "logprob", lp[t], 9);
+		jw_int(w, "rank", i < 0 ? rank : i + 1);
+		jw_str(w, "decoded_token", simlp_word(t));
+		jw_obj_close(w);
+	}
+	jw_obj_close(w);
+}
+
+/* A text token's entry: llmsim models no text, so it is sure of it. */
+static void vllm_text_entry(jw *w, long id)
+{
+	char key[24], buf[64];
+
+	snprintf(key, sizeof key, "%ld", id);
+	piece(id, buf);
+	jw_obj_open(w, NULL);
+	jw_obj_open(w, key);
+	jw_num(w, "logprob", 0, 1);
+	jw_int(w, "rank", 1);
+	jw_str(w, "decoded_token", buf);
+	jw_obj_close(w);
+	jw_obj_close(w);
+}
+
+/* The prompt_logprobs array of prompt p, its text keyed by key. */
+static void vllm_prompt_lps(jw *w, const cJSON *p, uint64_t key, int k,
+			    const struct simtf_opts *o, simtf_truth_fn *fn,
+			    void *ctx)
+{
+	const cJSON *t;
+	double lp[SIMLP_V];
+	struct simtf_truth tr;
+	int i = 0, pos = 0;
+
+	jw_arr_open(w, "prompt_logprobs");
+	cJSON_ArrayForEach(t, p)
+	{
+		long id = token_id(t);
+		if (i++ == 0) {
+			jw_null(w, NULL); /* the first prompt token's */
+		} else if (id >= SIMLP_V) {
+			vllm_text_entry(w, id);
+		} else {
+			simlp_dist(key, pos, o->noise, o->noise_key, lp);
+			truth(key, pos, lp, &tr);
+			tr.index = 0;
+			if (fn)
+				fn(ctx, &tr);
+			vllm_entry(w, (int)id, lp, k);
+		}
+		pos += id < SIMLP_V;
+	}
+	jw_arr_close(w);
+}
+
+const char *simtf_vllm_completion(const cJSON *body, const char *model,
+				  const struct simtf_opts *o, jw *out,
+				  simtf_truth_fn *fn, void *ctx)
+{
+	const cJSON *p = cJSON_GetObjectItem(body, "prompt");
+	const cJSON *np = cJSON_GetObjectItem(body, "prompt_logprobs");
+	double lp[SIMLP_V];
+	int pos, n, k;
+	size_t len;
+	const char *err, *data;
+	uint64_t key;
+	jw text;
+
+	if (!cJSON_IsNumber(np) || np->valuedouble < 0)
+		return "`prompt_logprobs` must be a positive value.";
+	if (cJSON_IsTrue(cJSON_GetObjectItem(body, "stream")))
+		return "`prompt_logprobs` are not available when "
+		       "`stream=True`.";
+	if (!cJSON_IsArray(p) || cJSON_IsArray(cJSON_GetArrayItem(p, 0)))
+		return "llmsim: vLLM's prompt_logprobs are imitated for one "
+		       "prompt of token ids";
+	jw_init(&text);
+	if ((err = split(p, &text, &pos, &n)) != NULL) {
+		jw_free(&text);
+		return err;
+	}
+	k = (int)fmin(np->valuedouble, 1e6);
+	if (o->cut > 0 && o->cut < k)
+		k = o->cut;
+	data = jw_data(&text, &len);
+	key = simlp_key(o->family, data, len);
+	jw_free(&text);
+	simlp_dist(key, pos, o->noise, o->noise_key, lp);
+	jw_obj_open(out, NULL);
+	jw_str(out, "id", "cmpl-llmsim");
+	jw_str(out, "object", "text_completion");
+	jw_int(out, "created", 0);
+	jw_str(out, "model", model);
+	jw_arr_open(out, "choices");
+	jw_obj_open(out, NULL);
+	jw_int(out, "index", 0);
+	jw_str(out, "text", simlp_word(simlp_argmax(lp)));
+	jw_null(out, "logprobs");
+	jw_str(out, "finish_reason", "length");
+	jw_null(out, "stop_reason");
+	if (o->no_probs)
+		jw_null(out, "prompt_logprobs");
+	else
+		vllm_prompt_lps(out, p, key, k, o, fn, ctx);
+	jw_obj_close(out);
+	jw_arr_close(out);
+	jw_obj_open(out, "usage");
+	jw_int(out, "prompt_tokens", n);
+	jw_int(out, "completion_tokens", 1);
+	jw_int(out, "total_tokens", n + 1);
+	jw_obj_close(out);
+	jw_obj_close(out);
+	return NULL;
+}

@@ -71,4 +71,32 @@ typedef void simtf_truth_fn(void *ctx, const struct simtf_truth *t);
 const char *simtf_completion(const cJSON *body, const struct simtf_opts *o,
 			     jw *out, simtf_truth_fn *fn, void *ctx);
 
+/*
+ * vLLM's shapes of the same (llmsim --as vllm; docs/servers.md, Teacher
+ * forcing).  POST /tokenize {"messages": [...]} (the chat's prompt as
+ * simtf_apply_template renders it) or {"prompt": text}: {"count",
+ * "max_model_len" (max_len), "tokens"}.  POST /detokenize {"tokens"}:
+ * {"prompt"}.  NULL, or why the body is refused (400).
+ */
+const char *simtf_vllm_tokenize(const cJSON *body, long max_len, jw *out);
+const char *simtf_vllm_detokenize(const cJSON *body, jw *out);
+
+/* Whether a /v1/completions body asks for prompt_logprobs (vLLM's
+ * teacher-forcing request), which simtf_vllm_completion answers. */
+int simtf_vllm_asks(const cJSON *body);
+
+/*
+ * POST /v1/completions with "prompt" token ids (a byte prompt then output
+ * words) and "prompt_logprobs" K, not streamed: vLLM's reply, one choice
+ * whose "prompt_logprobs" has an entry per prompt token (null for the
+ * first): an object of token ids to {"logprob", "rank",
+ * "decoded_token"}, the prompt token's own first, then the K most likely
+ * (vllm/logprobs.py); a text token's entry is its id at logprob 0 (llmsim
+ * models no text), an output word's is the profile's distribution at its
+ * position.  fn gets each output word's truth.  NULL, or why refused.
+ */
+const char *simtf_vllm_completion(const cJSON *body, const char *model,
+				  const struct simtf_opts *o, jw *out,
+				  simtf_truth_fn *fn, void *ctx);
+
 #endif

@@ -7,17 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "childrd.h"
 #include "clock.h"
-#include "fileio.h"
+#include "nvsmi.h"
 #include "osparse.h"
 #include "procmem.h"
 
 struct gpumem {
-	pid_t pid;
-	int fd;
-	char buf[8192];
-	size_t len;
+	nvsmi *nv; /* not owned */
 	struct gpumem_dev dev[GPUMEM_MAX];
 	int ndev;
 	int apple;
@@ -76,75 +72,40 @@ static int gpu_read(gpumem *g, char *err, int errlen)
 	return 0;
 }
 #else
-/* Takes every complete line read so far; keeps the latest per index. */
-static int drain_nvidia(gpumem *g, char *err, int errlen)
-{
-	ssize_t n;
-	struct osparse_gpu one[GPUMEM_MAX];
-
-	while ((n = read(g->fd, g->buf + g->len, sizeof g->buf - 1 - g->len)) >
-	       0)
-		g->len += (size_t)n;
-	if (n == 0) {
-		snprintf(err, (size_t)errlen, "nvidia-smi exited");
-		return -1;
-	}
-	char *nl;
-	while ((nl = memchr(g->buf, '\n', g->len)) != NULL) {
-		size_t line = (size_t)(nl - g->buf) + 1;
-		int k = osparse_nvidia_smi(g->buf, line, one, 1);
-		if (k == 1 && one[0].index >= 0 && one[0].index < GPUMEM_MAX) {
-			struct gpumem_dev *d = &g->dev[one[0].index];
-			d->index = one[0].index;
-			snprintf(d->name, sizeof d->name, "%s", one[0].name);
-			d->used = one[0].used;
-			d->total = one[0].total;
-			d->power_w = one[0].power_w;
-			d->wired_limit = -1;
-			if (one[0].index >= g->ndev)
-				g->ndev = one[0].index + 1;
-		}
-		memmove(g->buf, g->buf + line, g->len - line);
-		g->len -= line;
-	}
-	if (g->len == sizeof g->buf - 1)
-		g->len = 0; /* a line longer than the buffer: drop it */
-	return 0;
-}
-
 static int gpu_start(gpumem *g, long interval_ms, char *err, int errlen)
 {
-	/* posix_spawn wants char *const argv[]: writable copies of the
-	 * words, since string literals are const here (-Wwrite-strings). */
-	static char a0[] = "nvidia-smi";
-	static char a1[] = "--query-gpu=index,name,memory.used,memory.total,"
-			   "power.draw";
-	static char a2[] = "--format=csv,noheader,nounits";
-	static char a3[] = "-lms";
-	char ms[32];
-	char *argv[] = {a0, a1, a2, a3, ms, NULL};
-
-	if (!fileio_in_path("nvidia-smi")) {
-		snprintf(err, (size_t)errlen, "nvidia-smi not found on PATH");
-		return -1;
-	}
-	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
-	g->pid = childrd_spawn(argv, &g->fd);
-	if (g->pid < 0) {
-		snprintf(err, (size_t)errlen, "cannot start nvidia-smi: %s",
-			 strerror(errno));
+	(void)interval_ms;
+	if (g->nv == NULL) {
+		snprintf(err, (size_t)errlen, "nvidia-smi is not running");
 		return -1;
 	}
 	return 0;
 }
 
+/* nvidia-smi's latest line per GPU, as memory figures. */
 static int gpu_read(gpumem *g, char *err, int errlen)
 {
-	return drain_nvidia(g, err, errlen);
+	struct osparse_gpu one[GPUMEM_MAX];
+	int i, n;
+
+	if (nvsmi_poll(g->nv, err, (size_t)errlen) != 0)
+		return -1;
+	n = nvsmi_gpus(g->nv, one, GPUMEM_MAX);
+	for (i = 0; i < n; i++) {
+		struct gpumem_dev *d = &g->dev[i];
+		d->index = one[i].index;
+		snprintf(d->name, sizeof d->name, "%s", one[i].name);
+		d->used = one[i].used;
+		d->total = one[i].total;
+		d->power_w = one[i].power_w;
+		d->wired_limit = -1;
+	}
+	g->ndev = n;
+	return 0;
 }
 #endif
 
-gpumem *gpumem_open(long interval_ms, char *err, int errlen)
+gpumem *gpumem_open(long interval_ms, nvsmi *nv, char *err, int errlen)
 {
 	gpumem *g = calloc(1, sizeof *g);
 
@@ -152,7 +113,7 @@ gpumem *gpumem_open(long interval_ms, char *err, int errlen)
 		snprintf(err, (size_t)errlen, "out of memory");
 		return NULL;
 	}
-	g->fd = -1;
+	g->nv = nv;
 	if (gpu_start(g, interval_ms, err, errlen) != 0) {
 		free(g);
 		return NULL;
@@ -173,8 +134,5 @@ int gpumem_read(gpumem *g, struct gpumem_dev *out, char *err, int errlen)
 
 void gpumem_close(gpumem *g)
 {
-	if (g == NULL)
-		return;
-	childrd_stop(g->pid, g->fd);
 	free(g);
 }

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "nvsmi.h"
+
 #define GPUMEM_MAX 16
 
 struct gpumem_dev {
@@ -18,17 +20,19 @@ struct gpumem_dev {
 
 typedef struct gpumem gpumem;
 
-/* Starts sampling every interval_ms.  NVIDIA: one `nvidia-smi ... -lms`
- * child for the whole run, read without blocking.  Apple: `ioreg` at most
- * every 2 s (it costs milliseconds of CPU).  Returns NULL with a reason
- * in err when no GPU tool is available.  Release with gpumem_close. */
-gpumem *gpumem_open(long interval_ms, char *err, int errlen);
+/* Starts sampling every interval_ms.  NVIDIA: the figures of nv, the run's
+ * one nvidia-smi child (nvsmi.h), which the caller owns and --power reads
+ * too.  Apple: `ioreg` at most every 2 s (it costs milliseconds of CPU);
+ * nv is not used.  Returns NULL with a reason in err when no GPU tool is
+ * available (nv NULL off a Mac).  Release with gpumem_close. */
+gpumem *gpumem_open(long interval_ms, nvsmi *nv, char *err, int errlen);
 
 /* The latest reading of every device into out (at most GPUMEM_MAX);
  * returns how many, 0 when none has arrived yet, -1 when the tool died
  * (err says why). */
 int gpumem_read(gpumem *g, struct gpumem_dev *out, char *err, int errlen);
 
+/* Frees g (NULL is fine); nv is left running. */
 void gpumem_close(gpumem *g);
 
 #endif

@@ -16,6 +16,7 @@
 #include "formats.h"
 #include "gpumem.h"
 #include "jw.h"
+#include "nvsmi.h"
 #include "pagecache.h"
 #include "power.h"
 #include "powparse.h"
@@ -34,8 +35,10 @@ static struct options {
 	double interval;
 	double duration;
 	int system, gpu, pss, power;
-	int port;	     /* --port: the server listening there */
-	const char *sysroot; /* --sys-root: where sysfs is */
+	int port;	      /* --port: the server listening there */
+	const char *sysroot;  /* --sys-root: where sysfs is */
+	const char *pc_event; /* --page-cache-event FILE */
+	const char *evict;    /* --evict-page-cache FILE (with one -p) */
 } opt = {.interval = 0.1, .sysroot = "/sys"};
 static pid_t roots[MAX_ROOTS];
 static int n_roots;
@@ -45,6 +48,8 @@ static int n_names;
 /* State. */
 static jw ew;
 static gpumem *gpu;
+static nvsmi *nv;	 /* one nvidia-smi for --gpu and --power */
+static char nv_why[128]; /* why there is none */
 static power *pw;
 static char pw_why[1024]; /* the power sources that give nothing, and why */
 static long pw_samples;
@@ -79,6 +84,71 @@ static _Noreturn void page_cache(const char *path)
 	exit(diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK);
 }
 
+/* --page-cache-event: the same figure as one pagecache event on the shared
+ * clock, which agg keeps (first and last) as the run's page_cache; with -p
+ * also the bytes of it that process has resident in its mappings. */
+static _Noreturn void page_cache_event(const char *path)
+{
+	int64_t bytes, in, mapped = -1;
+	int64_t now = clock_mono_ns();
+
+	if (n_roots > 1 || n_names || opt.port)
+		diag_die(EXIT_USAGE, "--page-cache-event takes at most one -p");
+	if (pagecache_resident(path, &bytes, &in) != 0)
+		diag_die(EXIT_RUNTIME, "%s: %s", path, strerror(errno));
+	if (n_roots == 1 &&
+	    pagecache_mapped((long)roots[0], path, &mapped) != 0)
+		diag_die(EXIT_RUNTIME, "%s: pid %ld's mappings of it: %s", path,
+			 (long)roots[0],
+			 errno == ENOSYS ? "this OS offers no way"
+					 : strerror(errno));
+	jw_init(&ew);
+	jw_obj_open(&ew, NULL);
+	jw_str(&ew, "ev", "pagecache");
+	jw_num(&ew, "t", clock_to_shared(now), 6);
+	jw_str(&ew, "tool", "memsample");
+	jw_str(&ew, "file", path);
+	jw_int(&ew, "bytes", bytes);
+	jw_int(&ew, "resident_bytes", in);
+	if (mapped >= 0) {
+		jw_int(&ew, "pid", (long long)roots[0]);
+		jw_int(&ew, "mapped_bytes", mapped);
+	}
+	jw_obj_close(&ew);
+	if (jw_emit(&ew, stdout, 1) != 0)
+		diag_die(EXIT_RUNTIME, "stdout: %s", strerror(errno));
+	jw_free(&ew);
+	exit(diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK);
+}
+
+/* --evict-page-cache: the file out of the -p process's mappings and the
+ * page cache, then exit (docs/memsample.md). */
+static _Noreturn void evict(const char *path)
+{
+	int64_t bytes, in;
+	int n;
+
+	if (n_roots != 1 || n_names || opt.port)
+		diag_die(EXIT_USAGE, "--evict-page-cache needs one -p PID");
+	if ((n = pagecache_evict((long)roots[0], path)) < 0)
+		diag_die(EXIT_RUNTIME, "%s: cannot evict it from pid %ld: %s",
+			 path, (long)roots[0],
+			 errno == ENOSYS ? "this OS offers no way"
+					 : strerror(errno));
+	if (n == 0)
+		diag_die(EXIT_RUNTIME, "%s: pid %ld does not map it", path,
+			 (long)roots[0]);
+	/* the kernel skips, without an error, pages it will not page out */
+	if (pagecache_resident(path, &bytes, &in) == 0 && in > 0)
+		diag_die(
+		    EXIT_RUNTIME,
+		    "%s: %lld bytes still in the page cache after evicting "
+		    "it from pid %ld (it takes CAP_SYS_NICE and the right "
+		    "to write the file)",
+		    path, (long long)in, (long)roots[0]);
+	exit(EXIT_OK);
+}
+
 /* Long-only options: one enumeration from 256, as in every tool. */
 enum {
 	O_SYSTEM = 256,
@@ -87,6 +157,8 @@ enum {
 	O_PORT,
 	O_PAGE_CACHE,
 	O_DROP_PAGE_CACHE,
+	O_PC_EVENT,
+	O_EVICT,
 	O_POWER,
 	O_SYS_ROOT
 };
@@ -106,6 +178,8 @@ static void parse_args(int argc, char **argv)
 	    {"version", 0, 0, 'V'},
 	    {"page-cache", 1, 0, O_PAGE_CACHE},
 	    {"drop-page-cache", 1, 0, O_DROP_PAGE_CACHE},
+	    {"page-cache-event", 1, 0, O_PC_EVENT},
+	    {"evict-page-cache", 1, 0, O_EVICT},
 	    {"power", 0, 0, O_POWER},
 	    {"sys-root", 1, 0, O_SYS_ROOT},
 	    {0, 0, 0, 0}};
@@ -142,6 +216,8 @@ static void parse_args(int argc, char **argv)
 		case O_POWER: opt.power = 1; break;
 		case O_SYS_ROOT: opt.sysroot = optarg; break;
 		case O_PAGE_CACHE: page_cache(optarg); break;
+		case O_PC_EVENT: opt.pc_event = optarg; break;
+		case O_EVICT: opt.evict = optarg; break;
 		case O_DROP_PAGE_CACHE:
 			if (pagecache_drop(optarg) != 0)
 				diag_die(EXIT_RUNTIME,
@@ -159,6 +235,10 @@ static void parse_args(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage(EXIT_USAGE);
+	if (opt.pc_event)
+		page_cache_event(opt.pc_event);
+	if (opt.evict)
+		evict(opt.evict);
 	n_pending = n_names + (opt.port > 0);
 	if (n_roots == 0 && n_pending == 0 && !opt.gpu && !opt.power)
 		opt.system = 1; /* nothing asked: the system at least */
@@ -444,7 +524,7 @@ static void write_power(int64_t now)
 	power_read(pw, now, &r);
 	jw_obj_open(&ew, NULL);
 	jw_str(&ew, "ev", "power");
-	jw_num(&ew, "t", clock_to_shared(now), 6);
+	jw_time(&ew, "t", clock_to_shared_ns(now));
 	if (pw_samples++ == 0 && pw_why[0])
 		write_unknown();
 	if (r.nw > 0)
@@ -490,7 +570,7 @@ static int sample(int64_t now)
 	rescan_targets(now);
 	jw_obj_open(&ew, NULL);
 	jw_str(&ew, "ev", "mem");
-	jw_num(&ew, "t", clock_to_shared(now), 6);
+	jw_time(&ew, "t", clock_to_shared_ns(now));
 	if (samples == 0) {
 		jw_str(&ew, "format", FMT_EVENTS);
 		jw_int(&ew, "version", FMT_EVENTS_VERSION);
@@ -534,10 +614,14 @@ static void emit_end(const char *reason)
 static void open_power(void)
 {
 	char *line, *nl;
+	size_t k;
 
-	if ((pw = power_open(opt.sysroot, (long)(opt.interval * 1000), pw_why,
-			     sizeof pw_why)) == NULL)
+	if ((pw = power_open(opt.sysroot, nv, (long)(opt.interval * 1000),
+			     pw_why, sizeof pw_why)) == NULL)
 		diag_die(EXIT_RUNTIME, "--power: out of memory");
+	k = strlen(pw_why);
+	if (nv == NULL && k + 1 < sizeof pw_why)
+		snprintf(pw_why + k, sizeof pw_why - k, "nvidia: %s\n", nv_why);
 	for (line = pw_why; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
 		const char *sep = strstr(line, ": ");
 		if (sep != NULL && sep < nl)
@@ -609,15 +693,20 @@ int main(int argc, char **argv)
 	if (sigstop_init() != 0) /* SIGINT, SIGTERM, SIGHUP end it in order */
 		diag_die(EXIT_RUNTIME, "pipe: %s", strerror(errno));
 	jw_init(&ew);
-	if (opt.gpu && (gpu = gpumem_open((long)(opt.interval * 1000), err,
+	/* one nvidia-smi, asked for every field, serves both */
+	if (opt.gpu || opt.power)
+		nv = nvsmi_open((long)(opt.interval * 1000), nv_why,
+				sizeof nv_why);
+	if (opt.gpu && (gpu = gpumem_open((long)(opt.interval * 1000), nv, err,
 					  sizeof err)) == NULL)
-		diag_die(EXIT_RUNTIME, "--gpu: %s", err);
+		diag_die(EXIT_RUNTIME, "--gpu: %s", nv == NULL ? nv_why : err);
 	if (opt.power)
 		open_power();
 	reason = run();
 	emit_end(reason);
 	gpumem_close(gpu);
 	power_close(pw);
+	nvsmi_close(nv);
 	jw_free(&ew);
 	if (diag_fshut(stdout, "stdout") != 0)
 		return EXIT_RUNTIME;

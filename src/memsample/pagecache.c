@@ -3,10 +3,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/uio.h>
+#endif
 
 #if defined(__APPLE__)
 typedef char mincore_vec;
@@ -93,3 +101,106 @@ int pagecache_drop(const char *path)
 	return -1;
 #endif
 }
+
+#if defined(__linux__) && defined(SYS_process_madvise) &&                      \
+    defined(SYS_pidfd_open)
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT 21 /* Linux 5.4; older libc headers lack it */
+#endif
+
+/* Whether one line of /proc/PID/maps maps the file of device and inode
+ * dev:ino, and where. */
+static int maps_line(const char *line, const struct stat *st,
+		     unsigned long *beg, unsigned long *end)
+{
+	unsigned int maj, min;
+	unsigned long ino;
+
+	if (sscanf(line, "%lx-%lx %*s %*s %x:%x %lu", beg, end, &maj, &min,
+		   &ino) != 5)
+		return 0;
+	return ino == (unsigned long)st->st_ino &&
+	       makedev(maj, min) == st->st_dev;
+}
+
+int pagecache_evict(long pid, const char *path)
+{
+	char maps[64], line[PATH_MAX + 256];
+	struct stat st;
+	unsigned long beg, end;
+	struct iovec v;
+	int pfd, n = 0, e = 0;
+	FILE *f;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	snprintf(maps, sizeof maps, "/proc/%ld/maps", pid);
+	if ((f = fopen(maps, "r")) == NULL)
+		return -1;
+	if ((pfd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0)) < 0) {
+		e = errno;
+		fclose(f);
+		errno = e;
+		return -1;
+	}
+	while (e == 0 && fgets(line, sizeof line, f) != NULL) {
+		if (!maps_line(line, &st, &beg, &end))
+			continue;
+		v.iov_base = (void *)beg;
+		v.iov_len = end - beg;
+		if (syscall(SYS_process_madvise, pfd, &v, 1, MADV_PAGEOUT, 0) <
+		    0)
+			e = errno;
+		else
+			n++;
+	}
+	fclose(f);
+	close(pfd);
+	if (e == 0 && pagecache_drop(path) != 0)
+		e = errno;
+	errno = e;
+	return e ? -1 : n;
+}
+int pagecache_mapped(long pid, const char *path, int64_t *bytes)
+{
+	char smaps[64], line[PATH_MAX + 256];
+	struct stat st;
+	unsigned long beg, end;
+	long long kb;
+	int in = 0;
+	FILE *f;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	snprintf(smaps, sizeof smaps, "/proc/%ld/smaps", pid);
+	if ((f = fopen(smaps, "r")) == NULL)
+		return -1;
+	*bytes = 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "%lx-%lx ", &beg, &end) == 2 &&
+		    strchr(line, ':') > strchr(line, ' '))
+			in = maps_line(line, &st, &beg, &end);
+		else if (in && sscanf(line, "Rss: %lld kB", &kb) == 1)
+			*bytes += (int64_t)kb * 1024;
+	}
+	fclose(f);
+	return 0;
+}
+#else
+int pagecache_mapped(long pid, const char *path, int64_t *bytes)
+{
+	(void)pid;
+	(void)path;
+	(void)bytes;
+	errno = ENOSYS;
+	return -1;
+}
+
+int pagecache_evict(long pid, const char *path)
+{
+	(void)pid;
+	(void)path;
+	errno = ENOSYS;
+	return -1;
+}
+#endif

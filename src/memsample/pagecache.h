@@ -16,4 +16,22 @@ int pagecache_resident(const char *path, int64_t *bytes, int64_t *resident);
  * Returns 0, or -1 with errno (ENOSYS where the OS offers no way). */
 int pagecache_drop(const char *path);
 
+/* Pages the file's pages out of process pid's mappings of it
+ * (process_madvise MADV_PAGEOUT over each mapping in /proc/PID/maps), then
+ * drops them from the page cache: a server that read the whole file at
+ * load (llama.cpp's MAP_POPULATE) holds none of it afterwards, so what it
+ * touches next shows.  Linux 5.10 and later; the kernel asks for
+ * CAP_SYS_NICE, the right to read pid's memory and to open the file for
+ * writing (root has them).  Returns the
+ * number of mappings paged out (0: pid maps none of it), or -1 with errno
+ * (ENOSYS where the OS offers no way). */
+int pagecache_evict(long pid, const char *path);
+
+/* The bytes of the file that process pid has resident in its mappings of
+ * it (the Rss of each mapping in /proc/PID/smaps): the pages it touched
+ * since they were last paged out, give or take the kernel's fault-around
+ * (64 KiB), where the page cache's share also counts the readahead around
+ * each fault.  Linux; returns 0, or -1 with errno (ENOSYS elsewhere). */
+int pagecache_mapped(long pid, const char *path, int64_t *bytes);
+
 #endif

@@ -13,18 +13,43 @@
 
 #include "childrd.h"
 #include "fileio.h"
+#include "ioreport.h"
+#include "nvsmi.h"
 #include "powparse.h"
 
-#define NV_MAX 16
+#if defined(__APPLE__)
+#include <libkern/OSThermalNotification.h>
 
-struct counter { /* a powercap zone's energy counter */
+/* notify(3), whose <notify.h> zig's macOS headers lack: the prototypes as
+ * Apple's notify.h and the manual declare them (0 is NOTIFY_STATUS_OK). */
+uint32_t notify_register_check(const char *name, int *out_token);
+uint32_t notify_get_state(int token, uint64_t *state64);
+uint32_t notify_cancel(int token);
+#endif
+
+/* Each source's attribute is opened once and read again from offset 0 at
+ * every sample (sysfs makes its text afresh on such a read): an open and
+ * a close per file and sample cost more than the reading itself, which
+ * matters on a machine with a hundred CPUs' throttle counts at 10 Hz. */
+struct counter { /* a powercap zone's energy counter, or a throttle count */
 	char name[POWER_NAME], path[1024];
 	uint64_t prev, range;
+	int fd;
 };
 
 struct sensor { /* an hwmon reading */
 	char name[POWER_NAME], path[1024];
-	int kind, counted;
+	int kind, counted, fd;
+};
+
+#define THR_MAX 64
+#define ZONE_MAX 32
+
+struct zone { /* a Linux thermal zone */
+	char name[POWER_NAME], path[1024];
+	int fd;
+	double
+	    passive; /* °C where passive cooling (throttling) starts, or -1 */
 };
 
 struct power {
@@ -32,19 +57,22 @@ struct power {
 	int nrapl;
 	struct sensor hw[POWER_MAX];
 	int nhw;
-	char thr_path[1024]; /* cpu0's package_throttle_count, or "" */
-	int64_t thr_prev;
+	struct counter thr[THR_MAX]; /* throttle counts: prev, no range */
+	int nthr;
+	struct zone zone[ZONE_MAX];
+	int nzone;
 	long long prev_ns;
-	pid_t pid; /* nvidia-smi or powermetrics */
+	nvsmi *nv; /* the run's nvidia-smi (not owned), or NULL */
+	pid_t pid; /* powermetrics */
 	int fd;
 	char buf[16384];
 	size_t len;
-	struct powparse_nvgpu nv[NV_MAX];
-	int nnv;
 	struct powparse_pm pm;
 	int have_pm;
 	struct powparse_therm th;
 	long long th_ns;
+	ioreport *ior;	/* macOS: IOReport's energy counters, or NULL */
+	int notify_tok; /* macOS: the thermal pressure level's token, or -1 */
 };
 
 /* Appends one "source: reason" line to why. */
@@ -82,73 +110,28 @@ static void set_throttle(struct power_reading *r, int on, const char *by)
 		r->throttled = on;
 }
 
-#if !defined(__APPLE__) /* no NVIDIA GPU runs on a Mac that macOS supports */
-/* ---- nvidia-smi, a streaming child (Linux and elsewhere) --------------
+/* ---- nvidia-smi: the run's one child (nvsmi), if any ------------------
  */
-
-static void nv_open(power *p, long interval_ms, char *why, size_t wl)
-{
-	static char a0[] = "nvidia-smi";
-	static char a1[] = "--query-gpu=index,name,power.draw,"
-			   "temperature.gpu,clocks_throttle_reasons.active";
-	static char a2[] = "--format=csv,noheader,nounits";
-	static char a3[] = "-lms";
-	char ms[32];
-	char *argv[] = {a0, a1, a2, a3, ms, NULL};
-
-	if (!fileio_in_path("nvidia-smi")) {
-		say(why, wl, "nvidia: nvidia-smi not found on PATH");
-		return;
-	}
-	snprintf(ms, sizeof ms, "%ld", interval_ms < 100 ? 100 : interval_ms);
-	if ((p->pid = childrd_spawn(argv, &p->fd)) < 0)
-		say(why, wl, "nvidia: cannot start nvidia-smi: %s",
-		    strerror(errno));
-}
-
-/* Takes the complete lines read so far; keeps the latest per GPU. */
-static void nv_drain(power *p)
-{
-	struct powparse_nvgpu one;
-	ssize_t n;
-	char *nl;
-
-	while (p->fd >= 0 && (n = read(p->fd, p->buf + p->len,
-				       sizeof p->buf - 1 - p->len)) > 0)
-		p->len += (size_t)n;
-	while ((nl = memchr(p->buf, '\n', p->len)) != NULL) {
-		size_t line = (size_t)(nl - p->buf) + 1;
-		if (powparse_nvidia(p->buf, line, &one, 1) == 1 &&
-		    one.index >= 0 && one.index < NV_MAX) {
-			p->nv[one.index] = one;
-			if (one.index >= p->nnv)
-				p->nnv = one.index + 1;
-		}
-		memmove(p->buf, p->buf + line, p->len - line);
-		p->len -= line;
-	}
-	if (p->len == sizeof p->buf - 1)
-		p->len = 0; /* a line longer than the buffer: dropped */
-}
 
 static void nv_read(power *p, struct power_reading *r)
 {
-	char name[POWER_NAME];
-	int i;
+	struct osparse_gpu g[NVSMI_MAX];
+	char name[POWER_NAME], err[64];
+	int i, n;
 
-	nv_drain(p);
-	for (i = 0; i < p->nnv; i++) {
-		const struct powparse_nvgpu *g = &p->nv[i];
-		snprintf(name, sizeof name, "nvidia:%d", g->index);
-		if (g->power_w >= 0)
-			add_fig(r->w, &r->nw, name, g->power_w, 1);
-		if (g->temp_c >= 0)
-			add_fig(r->temp, &r->ntemp, name, g->temp_c, 0);
-		set_throttle(r, g->throttled, name);
+	if (p->nv == NULL)
+		return;
+	nvsmi_poll(p->nv, err, sizeof err); /* what it gave stays */
+	n = nvsmi_gpus(p->nv, g, NVSMI_MAX);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "nvidia:%d", g[i].index);
+		if (g[i].power_w >= 0)
+			add_fig(r->w, &r->nw, name, g[i].power_w, 1);
+		if (g[i].temp_c >= 0)
+			add_fig(r->temp, &r->ntemp, name, g[i].temp_c, 0);
+		set_throttle(r, g[i].throttled, name);
 	}
 }
-
-#endif
 
 #if defined(__linux__)
 /* ---- Linux: powercap, hwmon, the throttle count ----------------------- */
@@ -182,12 +165,46 @@ static int attr_int(const char *path, int64_t *v)
 	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
 }
 
-/* Why an attribute could not be read, in the user's terms. */
-static const char *read_why(int e)
+/* An attribute held open, read again from its start; 0, or an errno. */
+static int again(int fd, char *buf, size_t len, size_t *n)
 {
-	if (e == EACCES || e == EPERM)
+	ssize_t got = pread(fd, buf, len - 1, 0);
+
+	*n = 0;
+	if (got < 0)
+		return errno;
+	*n = (size_t)got;
+	buf[*n] = '\0';
+	return 0;
+}
+
+static int again_int(int fd, int64_t *v)
+{
+	char buf[64];
+	size_t n = 0;
+	int e = again(fd, buf, sizeof buf, &n);
+
+	if (e != 0)
+		return e;
+	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+}
+
+/* Opens a source's attribute for the run; -1 when it cannot be. */
+static int hold(const char *path)
+{
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+/* Why an attribute could not be read, in the user's terms: RAPL's energy
+ * is root's alone on purpose (rapl set), anything else's by local policy. */
+static const char *read_why(int e, int rapl)
+{
+	if ((e == EACCES || e == EPERM) && rapl)
 		return "permission denied (root only since Linux 5.10, "
 		       "CVE-2020-8694: run memsample as root)";
+	if (e == EACCES || e == EPERM)
+		return "permission denied (world-readable by default: "
+		       "this machine restricts it; run memsample as root)";
 	return strerror(e);
 }
 
@@ -214,7 +231,7 @@ static void rapl_zone(power *p, const char *dir, const char *zone, char *why,
 	snprintf(c->path, sizeof c->path, "%.400s/%.200s/energy_uj", dir, zone);
 	if ((e = attr_int(c->path, &e0)) != 0 || e0 < 0) {
 		if (!(*said)++)
-			say(why, wl, "rapl: %s: %s", c->path, read_why(e));
+			say(why, wl, "rapl: %s: %s", c->path, read_why(e, 1));
 		return;
 	}
 	if (strcmp(name, "dram") == 0) /* "intel-rapl:P:K": package P */
@@ -224,6 +241,7 @@ static void rapl_zone(power *p, const char *dir, const char *zone, char *why,
 		snprintf(c->name, sizeof c->name, "rapl:%s", name);
 	c->range = (uint64_t)range;
 	c->prev = (uint64_t)e0;
+	c->fd = hold(c->path);
 	p->nrapl++;
 }
 
@@ -275,6 +293,7 @@ static void hw_attr(power *p, const char *dir, const char *chip,
 	/* a GPU's own power adds to the total; other hwmon power sensors
 	 * may measure what RAPL or the whole machine does */
 	s->counted = kind == POWPARSE_HW_POWER && strcmp(chip, "amdgpu") == 0;
+	s->fd = hold(s->path);
 	p->nhw++;
 }
 
@@ -319,22 +338,188 @@ static void hw_open(power *p, const char *root, char *why, size_t wl)
 		    dir);
 }
 
+/* A CPU's topology figure (physical_package_id, core_id), or -1. */
+static int64_t topo(const char *cpu, const char *what)
+{
+	char path[1024];
+	int64_t v;
+
+	snprintf(path, sizeof path, "%.900s/topology/%s", cpu, what);
+	return attr_int(path, &v) == 0 ? v : -1;
+}
+
+/* Whether a counter of that name is kept already (a package's count is
+ * the same file's figure on each of its CPUs, a core's on each thread). */
+static int have_thr(const power *p, const char *name)
+{
+	int i;
+
+	for (i = 0; i < p->nthr; i++)
+		if (strcmp(p->thr[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* One CPU's throttle counts (thermal_throttle's core_throttle_count and
+ * package_throttle_count);
+ * the first errno in *err when none can be read. */
+static void thr_cpu(power *p, const char *cpu, int n, int *err)
+{
+	static const char *const kinds[] = {"package", "core"};
+	int64_t pkg = topo(cpu, "physical_package_id"),
+		core = topo(cpu, "core_id"), v;
+	int k, e;
+
+	for (k = 0; k < 2 && p->nthr < THR_MAX; k++) {
+		struct counter *c = &p->thr[p->nthr];
+		if (k == 0)
+			snprintf(c->name, sizeof c->name, "cpu:package-%lld",
+				 (long long)(pkg >= 0 ? pkg : n));
+		else if (pkg >= 0 && core >= 0)
+			snprintf(c->name, sizeof c->name, "cpu:core-%lld.%lld",
+				 (long long)pkg, (long long)core);
+		else
+			snprintf(c->name, sizeof c->name, "cpu:cpu%d", n);
+		snprintf(c->path, sizeof c->path,
+			 "%.900s/thermal_throttle/%s_throttle_count", cpu,
+			 kinds[k]);
+		if (have_thr(p, c->name))
+			continue;
+		if ((e = attr_int(c->path, &v)) != 0 || v < 0) {
+			if (*err == 0)
+				*err = e ? e : EINVAL;
+			continue;
+		}
+		c->prev = (uint64_t)v;
+		c->fd = hold(c->path);
+		p->nthr++;
+	}
+}
+
+static int by_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Every CPU's throttle counts (Intel's therm_throt driver), from the
+ * lowest CPU number, so a package's and a core's count are its first
+ * CPU's; said with the reason when there is none. */
+static void thr_open(power *p, const char *root, char *why, size_t wl)
+{
+	char dir[512], cpu[800];
+	struct dirent *d;
+	DIR *dp;
+	int err = 0, num[1024], n = 0, i;
+
+	snprintf(dir, sizeof dir, "%.400s/devices/system/cpu", root);
+	if ((dp = opendir(dir)) == NULL) {
+		say(why, wl, "cpu-throttle: %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((d = readdir(dp)) != NULL && n < 1024)
+		if (strncmp(d->d_name, "cpu", 3) == 0 && d->d_name[3] >= '0' &&
+		    d->d_name[3] <= '9')
+			num[n++] = atoi(d->d_name + 3);
+	closedir(dp);
+	qsort(num, (size_t)n, sizeof *num, by_int);
+	for (i = 0; i < n; i++) {
+		snprintf(cpu, sizeof cpu, "%.500s/cpu%d", dir, num[i]);
+		thr_cpu(p, cpu, num[i], &err);
+	}
+	if (p->nthr == 0)
+		say(why, wl, "cpu-throttle: %s/cpu*/thermal_throttle: %s", dir,
+		    err ? read_why(err, 0)
+			: "no CPU (the counts are Intel's therm_throt)");
+}
+
+/* The lowest passive trip point of a zone in °C, or -1 (none). */
+static double zone_passive(const char *dir)
+{
+	char path[1024], buf[64];
+	size_t n;
+	double v, low = -1;
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		snprintf(path, sizeof path, "%.900s/trip_point_%d_type", dir,
+			 i);
+		if (attr(path, buf, sizeof buf, &n) != 0)
+			break;
+		if (powparse_trip_type(buf, n) != POWPARSE_TRIP_PASSIVE)
+			continue;
+		snprintf(path, sizeof path, "%.900s/trip_point_%d_temp", dir,
+			 i);
+		if (attr(path, buf, sizeof buf, &n) == 0 &&
+		    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) == 0 &&
+		    (low < 0 || v < low))
+			low = v;
+	}
+	return low;
+}
+
+/* One thermal zone: a temperature when it reads now, and where it
+ * starts to throttle. */
+static void zone_one(power *p, const char *dir, const char *zname)
+{
+	char buf[96], type[48], path[1024];
+	size_t n;
+	double v;
+	struct zone *z = &p->zone[p->nzone];
+
+	snprintf(z->path, sizeof z->path, "%.900s/temp", dir);
+	if (attr(z->path, buf, sizeof buf, &n) != 0 ||
+	    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) != 0)
+		return; /* a zone that reads nothing is no sensor */
+	snprintf(path, sizeof path, "%.900s/type", dir);
+	if (attr(path, buf, sizeof buf, &n) != 0 ||
+	    powparse_label(buf, n, type, sizeof type) != 0)
+		snprintf(type, sizeof type, "?");
+	snprintf(z->name, sizeof z->name, "thermal:%.24s/%.40s", zname + 8,
+		 type); /* "thermal_zone3": "zone3" */
+	z->passive = zone_passive(dir);
+	z->fd = hold(z->path);
+	p->nzone++;
+}
+
+/* Every thermal zone, by number (thermal_zone0, 1, …, 10: readdir's order
+ * is the directory's, not the numbers'). */
+static void zone_open(power *p, const char *root, char *why, size_t wl)
+{
+	char dir[512], sub[800], zname[32];
+	struct dirent *d;
+	DIR *dp;
+	int num[256], n = 0, i;
+
+	snprintf(dir, sizeof dir, "%.400s/class/thermal", root);
+	if ((dp = opendir(dir)) == NULL) {
+		say(why, wl, "thermal: %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((d = readdir(dp)) != NULL && n < 256)
+		if (strncmp(d->d_name, "thermal_zone", 12) == 0 &&
+		    d->d_name[12] >= '0' && d->d_name[12] <= '9')
+			num[n++] = atoi(d->d_name + 12);
+	closedir(dp);
+	qsort(num, (size_t)n, sizeof *num, by_int);
+	for (i = 0; i < n && p->nzone < ZONE_MAX; i++) {
+		snprintf(zname, sizeof zname, "thermal_zone%d", num[i]);
+		snprintf(sub, sizeof sub, "%.500s/%s", dir, zname);
+		zone_one(p, sub, zname);
+	}
+	if (p->nzone == 0)
+		say(why, wl, "thermal: no thermal zone that reads in %s", dir);
+}
+
 static void os_open(power *p, const char *root, long interval_ms, char *why,
 		    size_t wl)
 {
-	int e;
-
 	rapl_open(p, root, why, wl);
 	hw_open(p, root, why, wl);
-	snprintf(p->thr_path, sizeof p->thr_path,
-		 "%.600s/devices/system/cpu/cpu0/thermal_throttle/"
-		 "package_throttle_count",
-		 root);
-	if ((e = attr_int(p->thr_path, &p->thr_prev)) != 0) {
-		say(why, wl, "cpu-throttle: %s: %s", p->thr_path, read_why(e));
-		p->thr_path[0] = '\0';
-	}
-	nv_open(p, interval_ms, why, wl);
+	thr_open(p, root, why, wl);
+	zone_open(p, root, why, wl);
+	(void)interval_ms;
 }
 
 static void rapl_read(power *p, double dt, struct power_reading *r)
@@ -345,7 +530,7 @@ static void rapl_read(power *p, double dt, struct power_reading *r)
 
 	for (i = 0; i < p->nrapl; i++) {
 		struct counter *c = &p->rapl[i];
-		if (attr_int(c->path, &now) != 0 || now < 0)
+		if (again_int(c->fd, &now) != 0 || now < 0)
 			continue;
 		if (dt > 1e-3 && powparse_energy_delta(c->prev, (uint64_t)now,
 						       c->range, &d) == 0)
@@ -354,18 +539,52 @@ static void rapl_read(power *p, double dt, struct power_reading *r)
 	}
 }
 
+/* Throttled in the interval when any count rose since the last read. */
+static void thr_read(power *p, struct power_reading *r)
+{
+	int64_t now;
+	int i;
+
+	for (i = 0; i < p->nthr; i++) {
+		struct counter *c = &p->thr[i];
+		if (again_int(c->fd, &now) != 0 || now < 0)
+			continue; /* unknown this time: no figure */
+		set_throttle(r, powparse_count_rose((int64_t)c->prev, now),
+			     c->name);
+		c->prev = (uint64_t)now;
+	}
+}
+
+/* Each zone's temperature; throttled at or above its passive trip. */
+static void zone_read(power *p, struct power_reading *r)
+{
+	char buf[96];
+	size_t n;
+	double v;
+	int i;
+
+	for (i = 0; i < p->nzone; i++) {
+		struct zone *z = &p->zone[i];
+		if (again(z->fd, buf, sizeof buf, &n) != 0 ||
+		    powparse_hwmon_value(buf, n, POWPARSE_HW_TEMP, &v) != 0)
+			continue;
+		add_fig(r->temp, &r->ntemp, z->name, v, 0);
+		if (z->passive >= 0)
+			set_throttle(r, v >= z->passive, z->name);
+	}
+}
+
 static void os_read(power *p, double dt, struct power_reading *r)
 {
 	char buf[96];
 	size_t n;
 	double v;
-	int64_t count;
 	int i;
 
 	rapl_read(p, dt, r);
 	for (i = 0; i < p->nhw; i++) {
 		struct sensor *s = &p->hw[i];
-		if (attr(s->path, buf, sizeof buf, &n) != 0 ||
+		if (again(s->fd, buf, sizeof buf, &n) != 0 ||
 		    powparse_hwmon_value(buf, n, s->kind, &v) != 0)
 			continue;
 		if (s->kind == POWPARSE_HW_POWER)
@@ -373,18 +592,17 @@ static void os_read(power *p, double dt, struct power_reading *r)
 		else
 			add_fig(r->temp, &r->ntemp, s->name, v, 0);
 	}
-	if (p->thr_path[0] && attr_int(p->thr_path, &count) == 0) {
-		set_throttle(r, count > p->thr_prev, "cpu:package-0");
-		p->thr_prev = count;
-	}
+	thr_read(p, r);
+	zone_read(p, r);
 	nv_read(p, r);
 }
 #elif defined(__APPLE__)
 /* ---- macOS: pmset -g therm, powermetrics when root --------------------
  */
 
-static void os_open(power *p, const char *root, long interval_ms, char *why,
-		    size_t wl)
+/* powermetrics, when root and IOReport gave nothing: the same counters
+ * through a child that needs sudo. */
+static void pm_open(power *p, long interval_ms, char *why, size_t wl)
 {
 	static char a0[] = "powermetrics";
 	static char a1[] = "--samplers";
@@ -393,10 +611,6 @@ static void os_open(power *p, const char *root, long interval_ms, char *why,
 	char ms[32];
 	char *argv[] = {a0, a1, a2, a3, ms, NULL};
 
-	(void)root;
-	say(why, wl,
-	    "ioreport: the IOReport energy counters are not read "
-	    "yet (docs/memsample.md)");
 	if (geteuid() != 0) {
 		say(why, wl, "powermetrics: needs root (sudo memsample)");
 		return;
@@ -405,6 +619,29 @@ static void os_open(power *p, const char *root, long interval_ms, char *why,
 	if ((p->pid = childrd_spawn(argv, &p->fd)) < 0)
 		say(why, wl, "powermetrics: cannot start it: %s",
 		    strerror(errno));
+}
+
+/* IOReport for power (no privilege), powermetrics only without it; the
+ * thermal pressure level through notify(3), the documented C interface
+ * (OSThermalNotification.h), and pmset -g therm only without that. */
+static void os_open(power *p, const char *root, long interval_ms, char *why,
+		    size_t wl)
+{
+	char w[160];
+
+	(void)root;
+	p->notify_tok = -1;
+	if ((p->ior = ioreport_open(w, sizeof w)) == NULL) {
+		say(why, wl, "ioreport: %s", w);
+		pm_open(p, interval_ms, why, wl);
+	}
+	if (notify_register_check(kOSThermalNotificationPressureLevelName,
+				  &p->notify_tok) != 0) {
+		p->notify_tok = -1;
+		say(why, wl,
+		    "thermal-pressure: notify_register_check failed; "
+		    "pmset -g therm instead");
+	}
 }
 
 /* The latest complete powermetrics sample (each opens with "*** Sampled
@@ -452,35 +689,71 @@ static void therm_read(power *p, long long now_ns)
 		p->th.speed_limit = p->th.state = -1;
 }
 
+/* IOReport's parts as figures (each in the total, as RAPL's are). */
+static void ior_read(power *p, double dt, struct power_reading *r)
+{
+	static const char *const names[POWPARSE_IOR_N] = {
+	    "ioreport:cpu", "ioreport:gpu", "ioreport:ane", "ioreport:dram"};
+	double w[POWPARSE_IOR_N];
+	int k;
+
+	if (ioreport_read(p->ior, dt, w) < 0)
+		return;
+	for (k = 0; k < POWPARSE_IOR_N; k++)
+		if (w[k] >= 0)
+			add_fig(r->w, &r->nw, names[k], w[k], 1);
+}
+
+static void pm_read(power *p, struct power_reading *r)
+{
+	pm_drain(p);
+	if (!p->have_pm)
+		return;
+	if (p->pm.cpu_w >= 0)
+		add_fig(r->w, &r->nw, "apple:cpu", p->pm.cpu_w, 1);
+	if (p->pm.gpu_w >= 0)
+		add_fig(r->w, &r->nw, "apple:gpu", p->pm.gpu_w, 1);
+	if (p->pm.ane_w >= 0)
+		add_fig(r->w, &r->nw, "apple:ane", p->pm.ane_w, 1);
+	r->thermal = p->pm.state;
+}
+
 static void os_read(power *p, double dt, struct power_reading *r)
 {
-	(void)dt;
-	therm_read(p, p->prev_ns);
-	pm_drain(p);
-	if (p->have_pm) {
-		if (p->pm.cpu_w >= 0)
-			add_fig(r->w, &r->nw, "apple:cpu", p->pm.cpu_w, 1);
-		if (p->pm.gpu_w >= 0)
-			add_fig(r->w, &r->nw, "apple:gpu", p->pm.gpu_w, 1);
-		if (p->pm.ane_w >= 0)
-			add_fig(r->w, &r->nw, "apple:ane", p->pm.ane_w, 1);
-		r->thermal = p->pm.state;
+	uint64_t level;
+
+	if (p->ior != NULL)
+		ior_read(p, dt, r);
+	else
+		pm_read(p, r);
+	nv_read(p, r); /* NULL on a Mac: no NVIDIA GPU runs there */
+	if (p->notify_tok >= 0 && notify_get_state(p->notify_tok, &level) == 0)
+		r->thermal = powparse_thermal_pressure(level);
+	else {
+		therm_read(p, p->prev_ns);
+		if (r->thermal < 0)
+			r->thermal = p->th.state;
+		if (p->th.speed_limit >= 0)
+			set_throttle(r, p->th.speed_limit < 100,
+				     "pmset:CPU_Speed_Limit");
 	}
-	if (r->thermal < 0)
-		r->thermal = p->th.state;
-	if (p->th.speed_limit >= 0)
-		set_throttle(r, p->th.speed_limit < 100,
-			     "pmset:CPU_Speed_Limit");
 	if (r->thermal >= THERMAL_SERIOUS)
 		set_throttle(r, 1, "thermal-state");
+}
+
+static void os_close(power *p)
+{
+	ioreport_close(p->ior);
+	if (p->notify_tok >= 0)
+		notify_cancel(p->notify_tok);
 }
 #else
 static void os_open(power *p, const char *root, long interval_ms, char *why,
 		    size_t wl)
 {
 	(void)root;
-	say(why, wl, "power: no source is read on this OS");
-	nv_open(p, interval_ms, why, wl);
+	(void)interval_ms;
+	say(why, wl, "power: no source but nvidia-smi is read on this OS");
 }
 
 static void os_read(power *p, double dt, struct power_reading *r)
@@ -490,13 +763,42 @@ static void os_read(power *p, double dt, struct power_reading *r)
 }
 #endif
 
-power *power_open(const char *sysroot, long interval_ms, char *why,
+#if defined(__linux__)
+static void shut(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Closes every attribute held open. */
+static void os_close(power *p)
+{
+	int i;
+
+	for (i = 0; i < p->nrapl; i++)
+		shut(p->rapl[i].fd);
+	for (i = 0; i < p->nhw; i++)
+		shut(p->hw[i].fd);
+	for (i = 0; i < p->nthr; i++)
+		shut(p->thr[i].fd);
+	for (i = 0; i < p->nzone; i++)
+		shut(p->zone[i].fd);
+}
+#elif !defined(__APPLE__)
+static void os_close(power *p)
+{
+	(void)p;
+}
+#endif
+
+power *power_open(const char *sysroot, nvsmi *nv, long interval_ms, char *why,
 		  size_t whylen)
 {
 	power *p = calloc(1, sizeof *p);
 
 	if (p == NULL)
 		return NULL;
+	p->nv = nv;
 	why[0] = '\0';
 	p->fd = -1;
 	p->pid = -1;
@@ -519,6 +821,7 @@ void power_close(power *p)
 {
 	if (p == NULL)
 		return;
+	os_close(p);
 	childrd_stop(p->pid, p->fd);
 	free(p);
 }

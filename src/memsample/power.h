@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "nvsmi.h"
+
 #define POWER_MAX 32
 #define POWER_NAME 80
 
@@ -32,18 +34,20 @@ struct power_reading {
 typedef struct power power;
 
 /* Finds the sources under sysroot ("/sys"; a test gives a tree of its
- * own) and starts those that stream (nvidia-smi every interval_ms).
- * Each source that gives nothing is named in why, one "source: reason"
- * line each (at most whylen bytes).  Returns NULL only when out of
- * memory.  Release with power_close. */
-power *power_open(const char *sysroot, long interval_ms, char *why,
+ * own) and starts those that stream (powermetrics every interval_ms).
+ * NVIDIA GPUs are read from nv, the run's one nvidia-smi child, which the
+ * caller owns and says the reason for when it is NULL.  Each other source
+ * that gives nothing is named in why, one "source: reason" line each (at
+ * most whylen bytes).  Returns NULL only when out of memory.  Release
+ * with power_close. */
+power *power_open(const char *sysroot, nvsmi *nv, long interval_ms, char *why,
 		  size_t whylen);
 
 /* Reads every source at mono_ns (clock_mono_ns) into r; a counter's
  * watts are its energy since the last read over the time between. */
 void power_read(power *p, long long mono_ns, struct power_reading *r);
 
-/* Stops the children and frees p (NULL is fine). */
+/* Stops powermetrics and frees p (NULL is fine); nv is left running. */
 void power_close(power *p);
 
 #endif

@@ -2,7 +2,6 @@
 #include "powparse.h"
 
 #include <ctype.h>
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,81 +113,6 @@ int powparse_hwmon_value(const char *s, size_t n, int kind, double *v)
 	else
 		return -1;
 	return 0;
-}
-
-/* ---- nvidia-smi ----------------------------------------------------------
- */
-
-struct nv_ctx {
-	char field[6][128];
-	int nfield, ngpu, cap, bad;
-	struct powparse_nvgpu *g;
-};
-
-static void nv_field(void *data, size_t len, void *arg)
-{
-	struct nv_ctx *c = arg;
-
-	if (c->nfield < 6)
-		cstr(data, len, c->field[c->nfield], sizeof c->field[0]);
-	c->nfield++;
-}
-
-/* A number, or -1 for "[N/A]", "[Not Supported]" and other words. */
-static double num_or_unknown(const char *f)
-{
-	char *end;
-	double v = strtod(f, &end);
-
-	return end == f || *end != '\0' || !(v >= 0) || v > 1e9 ? -1 : v;
-}
-
-static void nv_row(int term, void *arg)
-{
-	struct nv_ctx *c = arg;
-	struct powparse_nvgpu *g;
-	char *end;
-
-	(void)term;
-	if (c->nfield != 5 || c->ngpu >= c->cap) {
-		c->bad |= c->nfield != 5;
-		c->nfield = 0;
-		return;
-	}
-	g = &c->g[c->ngpu++];
-	g->index = (int)strtol(c->field[0], &end, 10);
-	if (end == c->field[0] || *end != '\0')
-		c->bad = 1;
-	snprintf(g->name, sizeof g->name, "%.95s", c->field[1]);
-	g->power_w = num_or_unknown(c->field[2]);
-	g->temp_c = num_or_unknown(c->field[3]);
-	g->reasons = -1;
-	g->throttled = -1;
-	if (strncmp(c->field[4], "0x", 2) == 0) {
-		unsigned long long m = strtoull(c->field[4] + 2, &end, 16);
-		if (*end == '\0' && end != c->field[4] + 2) {
-			g->reasons = (int64_t)(m & 0x7fffffffffffffffULL);
-			g->throttled = (m & POWPARSE_NV_THROTTLE) != 0;
-		}
-	}
-	c->nfield = 0;
-}
-
-int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap)
-{
-	struct csv_parser p;
-	struct nv_ctx c;
-
-	memset(&c, 0, sizeof c);
-	c.g = g;
-	c.cap = cap;
-	if (csv_init(&p, CSV_APPEND_NULL) != 0)
-		return -1;
-	if (csv_parse(&p, s, n, nv_field, nv_row, &c) != n)
-		c.bad = 1;
-	csv_fini(&p, nv_field, nv_row, &c);
-	csv_free(&p);
-	return c.bad ? -1 : c.ngpu;
 }
 
 /* ---- macOS ------------------------------------------------------------ */
@@ -314,4 +238,172 @@ int powparse_powermetrics(const char *s, size_t n, struct powparse_pm *p)
 		       p->combined_w >= 0 || p->state >= 0
 		   ? 0
 		   : -1;
+}
+
+int powparse_thermal_pressure(uint64_t level)
+{
+	static const char *const words[] = {"nominal", "moderate", "heavy",
+					    "trapping", "sleeping"};
+
+	if (level >= sizeof words / sizeof *words)
+		return -1;
+	return powparse_thermal_of(words[level], strlen(words[level]));
+}
+
+/* ---- IOReport ------------------------------------------------------------
+ * Channel names and units as macmon reads them (tests/fixtures/power/
+ * README.md cites the source). */
+
+static int starts(const char *s, const char *pre)
+{
+	return strncmp(s, pre, strlen(pre)) == 0;
+}
+
+static int ends(const char *s, const char *post)
+{
+	size_t a = strlen(s), b = strlen(post);
+
+	return a >= b && strcmp(s + a - b, post) == 0;
+}
+
+int powparse_ior_part(const char *group, const char *channel)
+{
+	if (strcmp(group, "Energy Model") != 0)
+		return -1;
+	if (strcmp(channel, "GPU Energy") == 0)
+		return POWPARSE_IOR_GPU;
+	if (ends(channel, "CPU Energy"))
+		return POWPARSE_IOR_CPU;
+	if (starts(channel, "ANE"))
+		return POWPARSE_IOR_ANE;
+	if (starts(channel, "DRAM"))
+		return POWPARSE_IOR_DRAM;
+	return -1;
+}
+
+int powparse_ior_joules(int64_t value, const char *unit, double *joules)
+{
+	static const struct {
+		const char *u;
+		double scale;
+	} units[] = {{"mJ", 1e-3}, {"uJ", 1e-6}, {"nJ", 1e-9}};
+	size_t i, a = 0, b = strlen(unit);
+
+	*joules = -1;
+	while (a < b && isspace((unsigned char)unit[a]))
+		a++;
+	while (b > a && isspace((unsigned char)unit[b - 1]))
+		b--;
+	if (value < 0)
+		return -1;
+	for (i = 0; i < sizeof units / sizeof *units; i++)
+		if (b - a == 2 && memcmp(unit + a, units[i].u, 2) == 0) {
+			*joules = (double)value * units[i].scale;
+			return 0;
+		}
+	return -1;
+}
+
+void powparse_ior_init(struct powparse_ior *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+int powparse_ior_add(struct powparse_ior *a, const char *group,
+		     const char *channel, const char *unit, int64_t value)
+{
+	int k = powparse_ior_part(group, channel);
+	double j;
+
+	if (k < 0)
+		return 1;
+	if (powparse_ior_joules(value, unit, &j) != 0)
+		return -1;
+	a->j[k] += j;
+	a->seen[k] = 1;
+	return 0;
+}
+
+int powparse_ior_watts(const struct powparse_ior *a, double dt,
+		       double w[POWPARSE_IOR_N])
+{
+	int k, known = 0;
+
+	for (k = 0; k < POWPARSE_IOR_N; k++)
+		w[k] = -1;
+	if (!(dt > 0))
+		return -1;
+	for (k = 0; k < POWPARSE_IOR_N; k++)
+		if (a->seen[k]) {
+			w[k] = a->j[k] / dt;
+			known++;
+		}
+	return known;
+}
+
+/* One "group\tchannel\tunit\tvalue" line into a; 0, 1 or -1 as
+ * powparse_ior_add, -1 too when the line is not of that form. */
+static int ior_line(const char *s, size_t n, struct powparse_ior *a)
+{
+	char f[4][96];
+	const char *p = s, *tab;
+	int k;
+	int64_t v;
+
+	for (k = 0; k < 4; k++) {
+		tab = k < 3 ? memchr(p, '\t', (size_t)(s + n - p)) : s + n;
+		if (tab == NULL)
+			return -1;
+		cstr(p, (size_t)(tab - p), f[k], sizeof f[k]);
+		p = tab + (k < 3);
+	}
+	if (powparse_sysfs_int(f[3], strlen(f[3]), &v) != 0)
+		return -1;
+	/* a part's channel in a unit that is not energy is left out: the
+	 * part stays unknown unless another channel gives it */
+	return powparse_ior_add(a, f[0], f[1], f[2], v) == 0 ? 0 : 1;
+}
+
+int powparse_ior_text(const char *s, size_t n, struct powparse_ior *a)
+{
+	size_t i = 0;
+	int added = 0;
+
+	while (i < n) {
+		const char *e = memchr(s + i, '\n', n - i);
+		size_t end = e ? (size_t)(e - s) : n;
+		if (end > i && s[i] != '#') {
+			int r = ior_line(s + i, end - i, a);
+			if (r < 0)
+				return -1;
+			added += r == 0;
+		}
+		i = end + 1;
+	}
+	return added;
+}
+
+/* ---- Linux thermal zones and throttle counts ----------------------------
+ */
+
+int powparse_trip_type(const char *s, size_t n)
+{
+	static const char *const types[] = {"active", "passive", "hot",
+					    "critical"};
+	char buf[16];
+	size_t i;
+
+	if (powparse_label(s, n, buf, sizeof buf) != 0)
+		return -1;
+	for (i = 0; i < sizeof types / sizeof *types; i++)
+		if (strcmp(buf, types[i]) == 0)
+			return POWPARSE_TRIP_ACTIVE + (int)i;
+	return -1;
+}
+
+int powparse_count_rose(int64_t prev, int64_t now)
+{
+	if (prev < 0 || now < 0)
+		return -1;
+	return now > prev;
 }

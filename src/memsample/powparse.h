@@ -1,6 +1,8 @@
-/* powparse: pure parsers of power and heat text (Linux powercap and hwmon
- * attributes, nvidia-smi, macOS pmset and powermetrics) and the arithmetic
- * on energy counters.  Sources are cited in docs/memsample.md, Power. */
+/* powparse: pure parsers of power and heat text (Linux powercap, hwmon,
+ * thermal zone attributes, macOS pmset, powermetrics and IOReport channels;
+ * nvidia-smi's is osparse_nvidia_smi, shared with the GPU's memory) and the
+ * arithmetic on energy counters.  Sources are cited in docs/memsample.md,
+ * Power. */
 #ifndef TB_POWPARSE_H
 #define TB_POWPARSE_H
 
@@ -42,28 +44,6 @@ int powparse_hwmon_attr(const char *fname, int *index);
 /* An hwmon reading in its unit (µW or m°C) as watts or degrees Celsius. */
 int powparse_hwmon_value(const char *s, size_t n, int kind, double *v);
 
-/* NVIDIA's clock-limiting reasons that mean the GPU is held back by heat
- * or power (NVML's nvmlClocksThrottleReason SwPowerCap 0x4, HwSlowdown
- * 0x8, SwThermalSlowdown 0x20, HwThermalSlowdown 0x40, HwPowerBrake 0x80);
- * idle, application clocks, sync boost and display clocks are not. */
-#define POWPARSE_NV_THROTTLE 0xECULL
-
-/* One GPU from `nvidia-smi --query-gpu=index,name,power.draw,
- * temperature.gpu,clocks_throttle_reasons.active --format=csv,noheader,
- * nounits`: watts, °C, the reasons' bit mask; each -1 when "[N/A]"
- * (throttled -1 too). */
-struct powparse_nvgpu {
-	int index;
-	char name[96];
-	double power_w, temp_c;
-	int64_t reasons;
-	int throttled;
-};
-
-/* Fills up to cap GPUs and returns how many, or -1 when a line is
- * malformed (parsed with libcsv). */
-int powparse_nvidia(const char *s, size_t n, struct powparse_nvgpu *g, int cap);
-
 /* A thermal state's word, as pmset, powermetrics and ProcessInfo write
  * it ("nominal", "fair", "serious", "critical", and powermetrics'
  * Nominal, Moderate, Heavy, Trapping, Sleeping), as an enum
@@ -90,5 +70,73 @@ struct powparse_pm {
 	int state;
 };
 int powparse_powermetrics(const char *s, size_t n, struct powparse_pm *p);
+
+/* A Linux thermal zone's trip_point_<N>_type ("active", "passive", "hot",
+ * "critical"; kernel Documentation/driver-api/thermal/sysfs-api.rst):
+ * POWPARSE_TRIP_*, or -1 for anything else. */
+enum {
+	POWPARSE_TRIP_ACTIVE = 1,
+	POWPARSE_TRIP_PASSIVE,
+	POWPARSE_TRIP_HOT,
+	POWPARSE_TRIP_CRITICAL
+};
+int powparse_trip_type(const char *s, size_t n);
+
+/* Whether a throttle count rose between two readings: 1, 0, or -1 when
+ * either reading is unknown (< 0). */
+int powparse_count_rose(int64_t prev, int64_t now);
+
+/* A notify(3) thermal pressure level (macOS: the state posted under
+ * kOSThermalNotificationPressureLevelName, <libkern/OSThermalNotification.h>:
+ * Nominal 0, Moderate 1, Heavy 2, Trapping 3, Sleeping 4) as an enum
+ * formats_thermal, on the same words as powparse_thermal_of; -1 for any
+ * other value. */
+int powparse_thermal_pressure(uint64_t level);
+
+/* ---- IOReport's "Energy Model" channels (macOS, Apple silicon) ----------
+ * The energy counters macmon reads without privileges (docs/memsample.md,
+ * Power): each channel of the group "Energy Model" has a name, a unit
+ * label ("mJ", "uJ", "nJ") and, in a delta of two samples, the energy used
+ * between them.  A part's watts are the sum of its channels' energy over
+ * the time between the samples. */
+enum powparse_ior_part {
+	POWPARSE_IOR_CPU,  /* "CPU Energy", "DIE_<n>_CPU Energy" (Ultra) */
+	POWPARSE_IOR_GPU,  /* "GPU Energy" */
+	POWPARSE_IOR_ANE,  /* "ANE", "ANE0", "ANE0_<n>" */
+	POWPARSE_IOR_DRAM, /* "DRAM", "DRAM0", ... */
+	POWPARSE_IOR_N
+};
+
+/* Which part a channel measures, or -1 for every other channel (per-core
+ * figures, "GPU SRAM", other groups), which must not be added twice. */
+int powparse_ior_part(const char *group, const char *channel);
+
+/* An energy value in a unit label (blanks around it ignored) as joules;
+ * -1 for a unit that is not energy or a value below 0. */
+int powparse_ior_joules(int64_t value, const char *unit, double *joules);
+
+/* The energy of one delta, summed per part; seen[k] when any channel of
+ * part k gave a value. */
+struct powparse_ior {
+	double j[POWPARSE_IOR_N];
+	int seen[POWPARSE_IOR_N];
+};
+void powparse_ior_init(struct powparse_ior *a);
+
+/* Adds one channel of a delta: 0 when added, 1 when the channel is not a
+ * part's, -1 when it is but its unit or value cannot be read (left out). */
+int powparse_ior_add(struct powparse_ior *a, const char *group,
+		     const char *channel, const char *unit, int64_t value);
+
+/* Each part's watts over dt seconds into w (-1 for a part no channel
+ * gave); returns how many parts are known, or -1 when dt is not > 0. */
+int powparse_ior_watts(const struct powparse_ior *a, double dt,
+		       double w[POWPARSE_IOR_N]);
+
+/* A delta written as text, one channel a line, "group<TAB>channel<TAB>
+ * unit<TAB>value" ('#' lines are comments): the form of the fixture
+ * tests/fixtures/power/ioreport-*.tsv, fed through powparse_ior_add.
+ * Returns how many channels were added, or -1 on a malformed line. */
+int powparse_ior_text(const char *s, size_t n, struct powparse_ior *a);
 
 #endif

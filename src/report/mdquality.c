@@ -15,6 +15,26 @@ int mdq_measured(const struct rd_set *s)
 	return 0;
 }
 
+const char *mdq_unmeasured(const struct rd_set *s)
+{
+	int lack = 0;
+
+	if (!mdq_measured(s))
+		return "output quality by any measure but the prompts' own "
+		       "checks (graded answers: make quality).\n\n";
+	for (int i = 0; i < s->ng; i++)
+		lack += s->g[i].graded.wl &&
+			s->g[i].qcmp.verdict != VD_Q_REFERENCE &&
+			s->g[i].tfq_run == NULL && s->g[i].lpq_run == NULL;
+	return lack ? "quality beyond graded answers for some quantizations "
+		      "(token log-probabilities against the reference; "
+		      "teacher-forced: make quality on llama-server or "
+		      "vLLM).\n\n"
+		    : "quality on other texts than the graded set and the "
+		      "reference's outputs its teacher-forced figures "
+		      "were measured on.\n\n";
+}
+
 /* "91.4 % (95 % CI 84.9–95.3)" */
 static void accuracy(jw *w, const struct rd_graded *q)
 {
@@ -52,7 +72,23 @@ static void verdict_text(jw *w, const struct rd_qcmp *q)
 		md_out(w, "%s", name);
 }
 
-/* The KL figure beside a pick: teacher-forced, else from logprobs. */
+/* The server of group g that cannot give teacher-forced figures (no
+ * endpoint takes token ids with their logprobs: docs/servers.md, Teacher
+ * forcing), as its runs name it; NULL when none of its runs is on one. */
+static const char *tf_lacking(const struct rd_group *g)
+{
+	static const char *const lack[] = {"ollama", "lmstudio", "mlx"};
+
+	for (int i = 0; i < g->n; i++)
+		for (size_t j = 0; j < sizeof lack / sizeof *lack; j++)
+			if (g->runs[i]->server_kind &&
+			    strcmp(g->runs[i]->server_kind, lack[j]) == 0)
+				return lack[j];
+	return NULL;
+}
+
+/* The KL figure beside a pick: teacher-forced, else from logprobs; and
+ * the teacher-forced level named missing where the server lacks it. */
 static void kl_beside(jw *w, const struct rd_group *g)
 {
 	if (g->tfq_run) {
@@ -63,6 +99,9 @@ static void kl_beside(jw *w, const struct rd_group *g)
 		md_out(w, "; logprob mean KL %.4f nats (a lower bound)",
 		       g->lpq.kl);
 	}
+	if (g->tfq_run == NULL && tf_lacking(g))
+		md_out(w, "; teacher-forced level missing (%s has none)",
+		       tf_lacking(g));
 }
 
 void mdq_beside(jw *w, const struct rd_group *g)
@@ -116,7 +155,14 @@ void mdq_over(jw *w, const struct rd_group *over, const char *better)
 	       "McNemar, Holm p ",
 	       q->items, q->ref_only, q->cand_only);
 	p_text(w, q->p_adj);
-	md_out(w, "), so it is not picked.");
+	md_out(w, ")");
+	if (q->kl_over)
+		md_out(w,
+		       ", and its %s mean KL divergence, %.4f nats (95 %% CI "
+		       "from %.4f), is above the %.2f-nat limit too",
+		       q->kl_tf ? "teacher-forced" : "logprob", q->kl, q->kl_lo,
+		       RD_KL_BUDGET);
+	md_out(w, ", so it is not picked.");
 }
 
 /* The quality table: a row per group of a model (an rd_group). */
@@ -243,6 +289,11 @@ static void evidence(jw *w, const struct rd_group *g)
 	if (!a && !l) {
 		md_out(w, "not measured: run agg --reference REF.ndjson on its "
 			  "events (logprobs: gen --logprobs too)");
+		if (tf_lacking(g))
+			md_out(w,
+			       "; teacher-forced missing: %s takes no prompt "
+			       "of token ids with their logprobs",
+			       tf_lacking(g));
 		return;
 	}
 	md_out(w, "%s%s%s", a ? "greedy agreement, any server" : "",
@@ -254,9 +305,14 @@ static void evidence(jw *w, const struct rd_group *g)
 			  "--reference");
 	else if (g->lpq.truncated)
 		md_out(w, " (top %d only)", g->lpq.top_k);
-	if (g->tfq_run == NULL)
+	if (g->tfq_run == NULL && tf_lacking(g))
+		md_out(w,
+		       "; teacher-forced missing: %s takes no prompt of token "
+		       "ids with their logprobs",
+		       tf_lacking(g));
+	else if (g->tfq_run == NULL)
 		md_out(w, "; teacher-forced not measured: gen --teacher-force "
-			  "on llama-server");
+			  "on llama-server or vLLM (make quality)");
 }
 
 /* The agreement table: a row per group of a model (an rd_group), its
@@ -371,6 +427,11 @@ static void tf_row(jw *w, const struct rd_group *g)
 
 	md_out(w, "| ");
 	md_cell(w, g->key, 120);
+	if (g->tfq_run == NULL && g->qcmp.verdict == VD_Q_REFERENCE) {
+		md_out(w, " | — | — | — | — | — | reference: the others are "
+			  "fed its tokens |\n");
+		return;
+	}
 	if (g->tfq_run == NULL) {
 		md_out(w, " | — | — | — | — | — | not measured");
 		if (t->why) {
@@ -492,7 +553,8 @@ static void intro(jw *w)
 	    "intervals over prompts, KL's 99th percentile over positions); "
 	    "a group's figures are those of its run with the most prompts "
 	    "compared (docs/report.md). Where `gen --teacher-force` fed the "
-	    "reference's own tokens to a group's llama-server, a third "
+	    "reference's own tokens to a group's server (llama-server, vLLM), "
+	    "a third "
 	    "table gives the **teacher-forced** figures (level c, "
 	    "llama-perplexity --kl-divergence's): mean KL divergence with "
 	    "its 95 %% interval and its 99th percentile over every "

@@ -10,6 +10,10 @@
 /* Whether any group of s has graded answers. */
 int mdq_measured(const struct rd_set *s);
 
+/* What of quality the report lacks, for The answer's "Not measured here":
+ * a sentence's end (a static string). */
+const char *mdq_unmeasured(const struct rd_set *s);
+
 /* Appends the Quality section (nothing when no group has graded answers);
  * the chart, when drawn, is embedded by the caller after it. */
 void mdq_section(jw *md, const struct rd_set *s);

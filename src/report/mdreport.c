@@ -14,9 +14,10 @@
 #include "fileio.h"
 #include "formats.h"
 #include "md.h"
+#include "mdmoe.h"
+#include "mdquality.h"
 #include "orderfx.h"
 #include "powsec.h"
-#include "mdquality.h"
 #include "runkind.h"
 #include "verdict.h"
 
@@ -497,7 +498,9 @@ static void write_answer(void)
 		out("A quantization over its model's quality budget (Quality, "
 		    "below) is "
 		    "never picked; each pick's graded accuracy is beside "
-		    "it.\n\n");
+		    "it, and its mean KL divergence from the reference "
+		    "where it was measured (teacher-forced, else from "
+		    "logprobs).\n\n");
 	else
 		out("Quality was not measured (no run has graded answers: make "
 		    "quality), so "
@@ -530,11 +533,7 @@ static void write_answer(void)
 		out("the model files' size (no server told it; memory is the "
 		    "server's, "
 		    "sampled); ");
-	out(mdq_measured(S)
-		? "quality beyond graded answers (token log-probabilities "
-		  "against the reference).\n\n"
-		: "output quality by any measure but the "
-		  "prompts' own checks (graded answers: make quality).\n\n");
+	out("%s", mdq_unmeasured(S));
 }
 
 /* ---- the evidence
@@ -2325,6 +2324,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_context();
 	write_ladders();
 	write_load_series();
+	mdmoe_section(M, S);
 	write_soaks();
 	write_baseline();
 	write_outputs();

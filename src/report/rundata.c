@@ -2,6 +2,7 @@
 #include "rundata.h"
 #include "ladder.h"
 #include "mixcls.h"
+#include "moedata.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -222,6 +223,10 @@ static int describe(struct rd_set *s, struct rd_run *r)
 		r->kind = RD_CAPACITY;
 	if (r->rk.name == RK_BENCH) /* its own section (benchdata) */
 		r->kind = RD_BENCH;
+	if (r->rk.name == RK_MOE) /* its own section (moedata) */
+		r->kind = RD_MOE;
+	if (jget_path(d, RP_TEACHER_FORCE)) /* quality only (rd_agreement) */
+		r->kind = RD_TEACHER;
 	r->version = (int)jget_path_num(d, RP_VERSION, 0);
 	r->incomplete = cJSON_IsTrue(jget_path(d, RP_INCOMPLETE));
 	/* a ladder depth whose prompt could not be brought to its count
@@ -698,6 +703,8 @@ static void summary_all(struct rd_group *g, struct rd_summary *s)
 		if (g->runs[i]->kind == RD_LADDER ||
 		    g->runs[i]->kind == RD_LOADREP ||
 		    g->runs[i]->kind == RD_BENCH ||
+		    g->runs[i]->kind == RD_MOE ||
+		    g->runs[i]->kind == RD_TEACHER ||
 		    g->runs[i]->kind ==
 			RD_CAPACITY) /* a search pushes past the limit */
 			continue;
@@ -862,7 +869,8 @@ static int split(struct rd_group *g)
 		struct rd_level *l;
 		if (r->kind == RD_LADDER || r->kind == RD_MIX ||
 		    r->kind == RD_LOADREP || r->kind == RD_CAPACITY ||
-		    r->kind == RD_BENCH)
+		    r->kind == RD_BENCH || r->kind == RD_MOE ||
+		    r->kind == RD_TEACHER)
 			continue; /* their own sections */
 		for (w = 0; w < g->nwl && strcmp(g->wl[w].key, r->workload);
 		     w++)
@@ -981,6 +989,7 @@ int rd_build(struct rd_set *s)
 		if (split(&s->g[gi]) != 0 || rd_ladders(&s->g[gi]) != 0 ||
 		    rd_mixes(&s->g[gi]) != 0 ||
 		    rd_load_series(&s->g[gi]) != 0 ||
+		    rd_moe_series(&s->g[gi]) != 0 ||
 		    rd_capacities(&s->g[gi]) != 0)
 			return -1;
 	}
@@ -1022,6 +1031,9 @@ void rd_free(struct rd_set *s)
 		for (w = 0; w < s->g[i].nloads; w++)
 			free(s->g[i].loads[w].l);
 		free(s->g[i].loads);
+		for (w = 0; w < s->g[i].nmoe; w++)
+			free(s->g[i].moe[w].s);
+		free(s->g[i].moe);
 	}
 	free(s->g);
 	for (i = 0; i < s->pareto.nf; i++)

@@ -28,8 +28,12 @@ enum rd_kind {
 	RD_LOADREP,  /* one of a series of loads (make load: run kind load) */
 	RD_CAPACITY, /* one level of a capacity search (make capacity: run kind
 		      * capacity, judged against objectives) */
-	RD_BENCH     /* one of llama-bench's tests through the server (make
+	RD_BENCH,    /* one of llama-bench's tests through the server (make
 		      * community: run kind bench), the Community figures' */
+	RD_MOE,	     /* one domain of the MoE study (make moe: run kind moe) */
+	RD_TEACHER   /* a teacher-forced pass (gen --teacher-force): its
+		      * figures are the Quality section's, its times no
+		      * workload's */
 };
 
 /* One measured request, successful and not a warm-up. */
@@ -357,6 +361,33 @@ struct rd_loads {
 			     * (the first 100), n = those loads */
 };
 
+/* One domain of one pass of the MoE study (make moe): the model file's
+ * share in the page cache and in the server's mappings before and after
+ * it, 0..1 (NAN: not measured), and its decode speed. */
+struct rd_moe_step {
+	int pass;		      /* 1 (cold), 2 (warm), ... */
+	const char *domain;	      /* owned by the run's document */
+	double t_start;		      /* its order within the pass */
+	double pc0, pc1;	      /* page cache before, after */
+	double map0, map1;	      /* the server's mappings before, after */
+	double pc_growth, map_growth; /* after less before; NAN unknown */
+	struct rd_fig decode;	      /* mean decode tokens/s, n requests */
+	double bytes;		      /* the model file's size; NAN unknown */
+};
+
+/* A group's MoE study: one series (make moe's invocation), its steps by
+ * pass, then in the order they ran. */
+struct rd_moe {
+	const char *id; /* the series */
+	struct rd_moe_step *s;
+	int n;
+	int mapped;   /* 1: every step has the mappings' figures, which
+		       * the summary then uses; 0: the page cache's */
+	double first; /* that share after the first pass; NAN unknown */
+	double later; /* the largest growth of a step of a later pass;
+		       * NAN when there is none */
+};
+
 /* One level of a capacity search: its last run at those users. */
 struct rd_caplv {
 	int users;
@@ -466,6 +497,8 @@ struct rd_group {
 	int nmix;
 	struct rd_loads *loads; /* its load series */
 	int nloads;
+	struct rd_moe *moe; /* its MoE studies (moedata) */
+	int nmoe;
 	struct rd_capacity *cap; /* its capacity searches, oldest first */
 	int ncap;
 	const struct rd_level *base; /* primary workload, lowest closed level */

@@ -32,6 +32,7 @@
 #define RP_CONCURRENCY "run.config.concurrency"
 #define RP_RATE "run.config.rate"
 #define RP_SHUFFLE "run.config.shuffle"
+#define RP_TEACHER_FORCE "run.config.teacher_force"
 /* how gen brought the prompt to its token count (--prompt-tokens, --bench) */
 #define RP_PROMPT_COUNT "run.config.prompt_count"
 #define RJ_TARGET "target"
@@ -67,6 +68,14 @@
 #define RP_LOAD_SECONDS "load.seconds"
 #define RP_LOAD_SERVER_S "load.server_seconds"
 #define RP_LOAD_ERROR "load.error"
+
+/* The model file's share in the page cache (memsample --page-cache-event),
+ * before and after the run; and in the server's mappings (make moe). */
+#define RP_PC_BYTES "page_cache.bytes"
+#define RP_PC_START "page_cache.start"
+#define RP_PC_END "page_cache.end"
+#define RP_PC_MAPPED_START "page_cache.mapped_start"
+#define RP_PC_MAPPED_END "page_cache.mapped_end"
 
 /* The requests. */
 #define RP_REQ_MEASURED "requests.measured"

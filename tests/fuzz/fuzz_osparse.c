@@ -10,7 +10,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* The power and heat parsers (src/memsample/powparse). */
 static void fuzz_power(const char *s, size_t size)
 {
-	struct powparse_nvgpu nv[4];
 	struct powparse_therm th;
 	struct powparse_pm pm;
 	char label[32];
@@ -20,10 +19,17 @@ static void fuzz_power(const char *s, size_t size)
 	powparse_sysfs_int(s, size, &v);
 	powparse_label(s, size, label, sizeof label);
 	powparse_hwmon_value(s, size, POWPARSE_HW_TEMP, &d);
-	powparse_nvidia(s, size, nv, 4);
 	powparse_pmset_therm(s, size, &th);
 	powparse_powermetrics(s, size, &pm);
 	powparse_thermal_of(s, size);
+	powparse_trip_type(s, size);
+	{
+		struct powparse_ior ior;
+		double w[POWPARSE_IOR_N];
+		powparse_ior_init(&ior);
+		if (powparse_ior_text(s, size, &ior) >= 0)
+			powparse_ior_watts(&ior, 0.1, w);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -43,7 +49,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	osparse_smaps_pss(s, size, &v);
 	osparse_meminfo(s, size, &m);
 	osparse_pid_list(s, size, pids, 16);
-	osparse_nvidia_smi(s, size, g, 4);
+	osparse_nvidia_smi(OSPARSE_NV_FIELDS, s, size, g, 4);
+	osparse_nvidia_smi("index,name,memory.used,memory.total,power.draw", s,
+			   size, g, 4);
 	osparse_ioreg_gpu(s, size, &v, model, sizeof model);
 	{
 		unsigned long ino[4];

@@ -1,7 +1,10 @@
 /* libFuzzer target: the SSE parser and the OpenAI delta decoder, on input
- * split into pieces at offsets the input itself chooses. */
+ * split into pieces at offsets the input itself chooses; and the one-pass
+ * decoder (oai_decode_lean) against the tree's, which must agree on every
+ * field gen reads: a difference aborts. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "oai.h"
 #include "sse.h"
@@ -10,11 +13,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int on_event(void *ctx, const struct sse_event *ev)
 {
-	struct oai_chunk c;
+	struct oai_chunk a, b;
 
 	(void)ctx;
-	oai_decode(ev->data, ev->len, &c);
-	oai_clear(&c);
+	oai_decode(ev->data, ev->len, &a);
+	oai_decode_lean(ev->data, ev->len, &b);
+	if (!oai_same(&a, &b))
+		abort();
+	oai_clear(&a);
+	oai_clear(&b);
 	return 0;
 }
 

@@ -4,8 +4,11 @@
  *                              value" lines) and the rows DIR/thr, fid,
  *                              agg, rate (numbers separated by spaces)
  *   perfpage merge JSON DIR    JSON on stdout with its teacher_forcing
- *                              figures replaced by DIR's (tf, tf.names,
- *                              tf.facts: bench-self BENCH_ONLY=teacher)
+ *                              figures replaced by DIR's when it has them
+ *                              (tf, tf.names, tf.facts: bench-self
+ *                              BENCH_ONLY=teacher), and its memsample
+ *                              power figures by DIR/power.facts' (mspow,
+ *                              mspow_secs, mspow_src: BENCH_ONLY=power)
  *   perfpage render JSON PAGE ASSETS GPDIR
  *                              the part of PAGE between the markers
  *                              <!-- bench-self:begin --> and :end rewritten
@@ -21,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cJSON.h>
 
@@ -167,15 +171,17 @@ static cJSON *machine(const char *facts)
 static cJSON *throughput(const char *dir)
 {
 	static const char *const key[] = {
-	    "streams",	 "events_s",  "cpu_s_per_100k", "events_per_cpu_s",
-	    "gen_cores", "sim_cores", "curl_events_s"};
+	    "streams",	      "events_s",
+	    "cpu_s_per_100k", "events_per_cpu_s",
+	    "gen_cores",      "sim_cores",
+	    "curl_events_s",  "curl_events_per_cpu_s"};
 	cJSON *in = rows(dir, "thr"), *out = cJSON_CreateArray(), *r;
 	int i;
 
 	cJSON_ArrayForEach(r, in)
 	{
 		cJSON *o = cJSON_CreateObject();
-		for (i = 0; i < 7; i++)
+		for (i = 0; i < 8; i++)
 			cJSON_AddNumberToObject(o, key[i], at(r, i));
 		cJSON_AddItemToArray(out, o);
 	}
@@ -204,6 +210,42 @@ static cJSON *fidelity(const char *dir)
 	return out;
 }
 
+/* gen against the Python client (bench-self's peer): rows "streams gen
+ * py lean ratio ratio_lean", CPU seconds per 1000 chunks; or why not. */
+static cJSON *peer(const char *dir)
+{
+	static const char *const key[] = {"streams",
+					  "gen_cpu_s_per_1000",
+					  "py_cpu_s_per_1000",
+					  "lean_cpu_s_per_1000",
+					  "ratio",
+					  "ratio_lean",
+					  "curl_cpu_s_per_1000",
+					  "curl_ratio",
+					  "py_chunks_per_read"};
+	cJSON *p = cJSON_CreateObject(), *in, *out, *r;
+	char path[4096];
+
+	snprintf(path, sizeof path, "%s/peer.why", dir);
+	if (access(path, R_OK) == 0) {
+		char *why = slurp(dir, "peer.why");
+		why[strcspn(why, "\n")] = '\0';
+		cJSON_AddStringToObject(p, "why", why);
+		free(why);
+	}
+	in = rows(dir, "peer");
+	out = cJSON_AddArrayToObject(p, "rows");
+	cJSON_ArrayForEach(r, in)
+	{
+		cJSON *o = cJSON_CreateObject();
+		for (int i = 0; i < 9; i++)
+			cJSON_AddNumberToObject(o, key[i], at(r, i));
+		cJSON_AddItemToArray(out, o);
+	}
+	cJSON_Delete(in);
+	return p;
+}
+
 static cJSON *gen(const char *dir, const char *facts)
 {
 	cJSON *g = cJSON_CreateObject(), *o, *rate = rows(dir, "rate");
@@ -220,6 +262,7 @@ static cJSON *gen(const char *dir, const char *facts)
 	cJSON_AddNumberToObject(o, "ok", num_fact(facts, "scale_ok"));
 	cJSON_AddNumberToObject(o, "in_flight", num_fact(facts, "inflight"));
 	cJSON_AddItemToObject(g, "fidelity", fidelity(dir));
+	cJSON_AddItemToObject(g, "peer", peer(dir));
 	cJSON_AddItemToObject(g, "rate_lateness_ms",
 			      pct(at(r, 0), at(r, 1), at(r, 2)));
 	cJSON_Delete(rate);
@@ -261,6 +304,8 @@ static cJSON *teacher(const char *dir)
 	    t, "server", fact(facts, "tf_server", buf, sizeof buf) ? buf : "?");
 	cJSON_AddNumberToObject(t, "reps", num_fact(facts, "tf_reps"));
 	cJSON_AddNumberToObject(t, "load_start", num_fact(facts, "tf_load"));
+	if (fact(facts, "tf_threads", buf, sizeof buf) != NULL)
+		cJSON_AddNumberToObject(t, "threads", atof(buf));
 	in = rows(dir, "tf");
 	s = names = slurp(dir, "tf.names");
 	runs = cJSON_AddArrayToObject(t, "runs");
@@ -276,6 +321,12 @@ static cJSON *teacher(const char *dir)
 		cJSON_AddNumberToObject(o, "gen_s", at(r, 2));
 		cJSON_AddNumberToObject(o, "pass_s", at(r, 3));
 		cJSON_AddNumberToObject(o, "ratio", at(r, 4));
+		if (cJSON_GetArraySize(r) >= 8) { /* positions a request, and
+						   * the runs' spread */
+			cJSON_AddNumberToObject(o, "batch", at(r, 5));
+			cJSON_AddNumberToObject(o, "ratio_min", at(r, 6));
+			cJSON_AddNumberToObject(o, "ratio_max", at(r, 7));
+		}
 		cJSON_AddItemToArray(runs, o);
 	}
 	cJSON_Delete(in);
@@ -284,7 +335,33 @@ static cJSON *teacher(const char *dir)
 	return t;
 }
 
-/* JSON with DIR's teacher-forcing figures in place of its own. */
+/* memsample --power's cost (mspow, mspow_secs, mspow_src) into o. */
+static void power_cost(cJSON *o, const char *facts)
+{
+	char buf[256];
+
+	cJSON_DeleteItemFromObject(o, "power");
+	o = cJSON_AddObjectToObject(o, "power");
+	cJSON_AddNumberToObject(o, "seconds", num_fact(facts, "mspow_secs"));
+	cJSON_AddNumberToObject(o, "cpu_pct_100ms", num_fact(facts, "mspow"));
+	cJSON_AddStringToObject(
+	    o, "sources",
+	    fact(facts, "mspow_src", buf, sizeof buf) ? buf : "unknown");
+}
+
+static int has_file(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	fclose(f);
+	return 1;
+}
+
+/* JSON with DIR's teacher-forcing or power figures in place of its own. */
 static int merge(const char *json, const char *dir)
 {
 	size_t len;
@@ -293,8 +370,18 @@ static int merge(const char *json, const char *dir)
 
 	if (doc == NULL)
 		die("%s: not JSON%s", json, "");
-	cJSON_DeleteItemFromObject(doc, "teacher_forcing");
-	cJSON_AddItemToObject(doc, "teacher_forcing", teacher(dir));
+	if (has_file(dir, "tf.facts")) {
+		cJSON_DeleteItemFromObject(doc, "teacher_forcing");
+		cJSON_AddItemToObject(doc, "teacher_forcing", teacher(dir));
+	}
+	if (has_file(dir, "power.facts")) {
+		char *pf = slurp(dir, "power.facts");
+		cJSON *ms = cJSON_GetObjectItemCaseSensitive(doc, "memsample");
+		if (!cJSON_IsObject(ms))
+			die("%s: no memsample object%s", json, "");
+		power_cost(ms, pf);
+		free(pf);
+	}
 	out = cJSON_Print(doc);
 	puts(out);
 	free(out);
@@ -324,6 +411,7 @@ static int perf_json(const char *dir)
 	cJSON_AddNumberToObject(o, "seconds", num_fact(facts, "mssecs"));
 	cJSON_AddNumberToObject(o, "cpu_pct_100ms", num_fact(facts, "ms100"));
 	cJSON_AddNumberToObject(o, "cpu_pct_10ms", num_fact(facts, "ms10"));
+	power_cost(o, facts);
 	cJSON_AddItemToObject(p, "teacher_forcing", teacher(dir));
 	text = cJSON_Print(p);
 	puts(text);
@@ -344,6 +432,15 @@ static double N(const cJSON *o, const char *path)
 	if (!cJSON_IsNumber(x))
 		die("perf.json: no number at %s%s", path, "");
 	return x->valuedouble;
+}
+
+/* A number, or NAN when the figure is not there (a perf.json older than
+ * the figure). */
+static double N_or_nan(const cJSON *o, const char *path)
+{
+	const cJSON *x = jget_path(o, path);
+
+	return cJSON_IsNumber(x) ? x->valuedouble : NAN;
 }
 
 /* met or missed, from the figure itself: at least (ge) or at most t. */
@@ -443,33 +540,112 @@ static void fid_target(FILE *o, double streams, double bound, const char *why)
 			mark(v, bound, 0));
 }
 
-/* The worst ratio of a teacher-forced pass to a generation; NAN. */
+/* The worst ratio of a teacher-forced pass to a generation, at gen's
+ * default of 64 positions a request (rows without a batch are of it), on
+ * the largest model measured (the longest generation): the target's
+ * model; a 1 MB test model's decode step is cheaper than the server's
+ * fixed cost of a task, which then sets its ratio (docs/perf.md); NAN. */
 static double tf_worst(void)
 {
-	const cJSON *r;
-	double worst = NAN;
+	const cJSON *r, *b;
+	double worst = NAN, gen = 0;
 
-	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs")) worst =
-	    isnan(worst) ? N(r, "ratio") : fmax(worst, N(r, "ratio"));
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs")) gen =
+	    fmax(gen, N(r, "gen_s"));
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs"))
+	{
+		b = cJSON_GetObjectItem(r, "batch");
+		if ((cJSON_IsNumber(b) && b->valuedouble != 64) ||
+		    N(r, "gen_s") < gen)
+			continue;
+		worst =
+		    isnan(worst) ? N(r, "ratio") : fmax(worst, N(r, "ratio"));
+	}
 	return worst;
+}
+
+/* The model of the target's rows (see tf_worst); "?". */
+static const char *tf_model(void)
+{
+	const cJSON *r;
+	const char *m = "?";
+	double gen = -1;
+
+	cJSON_ArrayForEach(r, jget_path(P, "teacher_forcing.runs"))
+	{
+		if (N(r, "gen_s") > gen && jget_str(r, "model"))
+			gen = N(r, "gen_s"), m = jget_str(r, "model");
+	}
+	return m;
 }
 
 static void tf_target(FILE *o)
 {
 	double w = tf_worst();
 
-	fprintf(o, "| gen --teacher-force: 128 positions ≤ 3 × a generation of "
-		   "128 tokens (llama-server) | ");
+	fprintf(o,
+		"| gen --teacher-force: 128 positions ≤ 3 × a generation of "
+		"128 tokens (llama-server, %s) | ",
+		isnan(w) ? "?" : tf_model());
 	if (isnan(w))
 		fprintf(o, " | not measured (Teacher forcing) |\n\n");
 	else
 		fprintf(o, "%.2f × | %s |\n\n", w, mark(w, 3, 0));
 }
 
+/* gen's events per CPU-second against curl's on the same streams: the
+ * worst ratio over the stream counts, NAN when curl's CPU was not kept. */
+static void curl_target(FILE *o)
+{
+	const cJSON *r;
+	double worst = NAN, at_c = 0;
+
+	cJSON_ArrayForEach(r, arr("gen.throughput"))
+	{
+		double v = N(r, "events_per_cpu_s") /
+			   N_or_nan(r, "curl_events_per_cpu_s");
+		if (!isnan(v) && (isnan(worst) || v < worst))
+			worst = v, at_c = N(r, "streams");
+	}
+	fprintf(o, "| gen: ≥ 0.9 of curl's events per CPU-second, at every "
+		   "stream count | ");
+	if (isnan(worst))
+		fprintf(o, " | not measured |\n");
+	else
+		fprintf(o, "%.2f (worst, at %.0f) | %s |\n", worst, at_c,
+			mark(worst, 0.9, 1));
+}
+
+/* The row of the peer table at s streams, or NULL. */
+static const cJSON *peer_at(double s)
+{
+	const cJSON *r;
+
+	cJSON_ArrayForEach(r,
+			   jget_path(P, "gen.peer.rows")) if (N(r, "streams") ==
+							      s) return r;
+	return NULL;
+}
+
+static void peer_target(FILE *o, double s, double bound)
+{
+	const cJSON *r = peer_at(s);
+
+	fprintf(o,
+		"| gen: CPU per chunk ≤ %.2f of a Python client's (vLLM's "
+		"shape) at %.0f stream%s | ",
+		bound, s, s == 1 ? "" : "s");
+	if (r == NULL)
+		fprintf(o, " | not measured |\n");
+	else
+		fprintf(o, "%.2f | %s |\n", N(r, "ratio"),
+			mark(N(r, "ratio"), bound, 0));
+}
+
 static void targets(FILE *o)
 {
 	double eps = best_eps(), inflight = N(P, "gen.scale.in_flight");
-	double aeps = agg_eps(), ms100 = N(P, "memsample.cpu_pct_100ms");
+	double aeps = agg_eps(), ms100 = N(P, "memsample.cpu_pct_100ms"), pw;
 
 	fprintf(o, "## Targets\n\nEach target is marked from this run's own "
 		   "figures.\n\n"
@@ -488,6 +664,17 @@ static void targets(FILE *o)
 	fprintf(o,
 		"| memsample: < 0.5 %% of a core at 100 ms | %.2f %% | %s |\n",
 		ms100, mark(ms100, 0.5, 0));
+	pw = N_or_nan(P, "memsample.power.cpu_pct_100ms");
+	fprintf(o, "| memsample --power: < 0.5 %% of a core at 10 Hz | ");
+	if (isnan(pw))
+		fprintf(o, " | not measured |\n");
+	else
+		fprintf(o, "%.2f %% | %s |\n", pw, mark(pw, 0.5, 0));
+	curl_target(o);
+	peer_target(o, 1, 0.15);
+	peer_target(o, 64, 0.25);
+	peer_target(o, 256, 0.25);
+	fid_target(o, 1000, 2, "not measured (BENCH_QUICK)");
 	tf_target(o);
 }
 
@@ -562,15 +749,19 @@ static void throughput_section(FILE *o)
 		"shows what moving the bytes costs.\n\n",
 		N(P, "gen.tokens_per_run"));
 	fprintf(o, "| streams | events/s | CPU per 100k events | events per "
-		   "CPU-second "
-		   "| gen CPU (cores) | llmsim CPU (cores) | curl limit "
-		   "(events/s) | gen / "
-		   "limit |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+		   "CPU-second | gen CPU (cores) | llmsim CPU (cores) | curl "
+		   "(events/s) | gen / curl | curl events per CPU-second | gen "
+		   "/ curl per CPU-second |\n"
+		   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
 	cJSON_ArrayForEach(r, arr("gen.throughput")) fprintf(
-	    o, "| %.0f | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f |\n",
+	    o,
+	    "| %.0f | %.0f | %.3f s | %.0f | %.2f | %.2f | %.0f | %.2f | %.0f "
+	    "| %.2f |\n",
 	    N(r, "streams"), N(r, "events_s"), N(r, "cpu_s_per_100k"),
 	    N(r, "events_per_cpu_s"), N(r, "gen_cores"), N(r, "sim_cores"),
-	    N(r, "curl_events_s"), N(r, "events_s") / N(r, "curl_events_s"));
+	    N(r, "curl_events_s"), N(r, "events_s") / N(r, "curl_events_s"),
+	    N_or_nan(r, "curl_events_per_cpu_s"),
+	    N(r, "events_per_cpu_s") / N_or_nan(r, "curl_events_per_cpu_s"));
 	fprintf(
 	    o,
 	    "\n![throughput](perf-assets/throughput.png)\n\nTarget: ≥ 200,000 "
@@ -634,6 +825,72 @@ static void fidelity_section(FILE *o)
 		N(P, "gen.rate_lateness_ms.max"));
 }
 
+/* memsample --power alone at 10 Hz: the cost of power sampling. */
+static void power_section(FILE *o)
+{
+	const cJSON *src = jget_path(P, "memsample.power.sources");
+	double pw = N_or_nan(P, "memsample.power.cpu_pct_100ms");
+
+	if (isnan(pw)) {
+		fprintf(o, "\n`--power`: not measured yet (`BENCH_ONLY=power "
+			   "make bench-self`).\n");
+		return;
+	}
+	fprintf(o,
+		"\n`--power` alone at 10 Hz (`-i 100ms`), every source of %s, "
+		"over %.0f s: **%.2f %%** of one core (target < 0.5 %%).\n",
+		cJSON_IsString(src) ? src->valuestring : "?",
+		N(P, "memsample.power.seconds"), pw);
+}
+
+static void peer_section(FILE *o)
+{
+	const cJSON *r, *why = jget_path(P, "gen.peer.why");
+
+	fprintf(
+	    o,
+	    "## gen against a Python client\n\n`scripts/peer-client.py` "
+	    "(asyncio + aiohttp, in the shape of vLLM's benchmark request "
+	    "function) and gen\nread the same streams from llmsim paced at 500 "
+	    "tokens/s per stream, 100-token answers. CPU seconds\nper 1000 "
+	    "chunks received: gen's whole process (its start and server "
+	    "detection included), the\npeer's requests only (its interpreter's "
+	    "start left out). *lean*: the peer without vLLM's\nsecond parse of "
+	    "each payload (its handler's completeness check). Each ratio is "
+	    "the median of\nits runs' ratios.\n\n");
+	if (cJSON_IsString(why) ||
+	    cJSON_GetArraySize(jget_path(P, "gen.peer.rows")) == 0) {
+		fprintf(o, "Not measured: %s.\n\n",
+			cJSON_IsString(why) ? why->valuestring
+					    : "no rows (an older perf.json)");
+		return;
+	}
+	fprintf(o,
+		"| streams | gen | Python (vLLM's shape) | Python, lean | "
+		"curl | gen / Python | gen / lean | curl / Python | Python's "
+		"chunks per read |\n"
+		"|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+	cJSON_ArrayForEach(r, jget_path(P, "gen.peer.rows")) fprintf(
+	    o,
+	    "| %.0f | %.4f s | %.4f s | %.4f s | %.4f s | %.2f | %.2f "
+	    "| %.2f | %.1f |\n",
+	    N(r, "streams"), N(r, "gen_cpu_s_per_1000"),
+	    N(r, "py_cpu_s_per_1000"), N(r, "lean_cpu_s_per_1000"),
+	    N(r, "curl_cpu_s_per_1000"), N(r, "ratio"), N(r, "ratio_lean"),
+	    N(r, "curl_ratio"), N(r, "py_chunks_per_read"));
+	fprintf(
+	    o, "\n*curl*: the same streams read by one `curl` process into "
+	       "/dev/null (`-Z`, as many in parallel as the streams), which "
+	       "parses nothing: what libcurl and the kernel cost to move these "
+	       "bytes, a floor for any client built on them. Where *curl / "
+	       "Python* is above a target for *gen / Python*, the target is "
+	       "below that floor on this machine. *Python's chunks per read*: "
+	       "a client that falls behind its streams reads several chunks "
+	       "at once and stamps them alike, which makes each chunk cheaper "
+	       "and its times wrong; gen reads each chunk as it arrives (see "
+	       "the fidelity above).\n\n");
+}
+
 static void rest(FILE *o)
 {
 	const cJSON *r;
@@ -668,6 +925,7 @@ static void rest(FILE *o)
 	    "(target < 0.5 %% at 100 ms).\n",
 	    N(P, "memsample.seconds"), N(P, "memsample.cpu_pct_100ms"),
 	    N(P, "memsample.cpu_pct_10ms"));
+	power_section(o);
 }
 
 static void teacher_section(FILE *o)
@@ -675,6 +933,11 @@ static void teacher_section(FILE *o)
 	const cJSON *r, *why = jget_path(P, "teacher_forcing.why");
 	const cJSON *runs = jget_path(P, "teacher_forcing.runs");
 
+	char threads[32] = "";
+
+	if (jget_path(P, "teacher_forcing.threads"))
+		snprintf(threads, sizeof threads, " `-t %.0f`",
+			 N(P, "teacher_forcing.threads"));
 	fprintf(o, "\n## Teacher forcing\n\n");
 	if (cJSON_GetArraySize(runs) == 0) {
 		fprintf(o, "Not measured: %s.\n",
@@ -685,25 +948,37 @@ static void teacher_section(FILE *o)
 	fprintf(
 	    o,
 	    "`gen --teacher-force` over the 128 tokens one prompt "
-	    "generated (`--logprobs 20`: 64 positions to a request, "
-	    "each a one-token prefill after the cache), against one "
+	    "generated (`--logprobs 20`; `--tf-batch` positions to a "
+	    "request, 64 by default, each a one-token prefill after the "
+	    "cache), against one "
 	    "generation of those 128 tokens (`--ignore-eos`) on the same "
-	    "llama-server %s (`-np 1`), each from its request's send to its "
+	    "llama-server %s (`-np 1`%s), each from its request's send to its "
 	    "end, the median of %.0f runs (pass / generation: of each "
 	    "run's ratio); measured %s, the load average (1 min) %.2f "
 	    "at its start on %.0f CPUs.\n\n"
-	    "| model | generation (s) | per token (ms) | pass (s) | per "
-	    "position (ms) | pass / generation |\n"
-	    "|---|---:|---:|---:|---:|---:|\n",
-	    jget_path_str(P, "teacher_forcing.server"),
+	    "| model | positions a request | generation (s) | per token "
+	    "(ms) | pass (s) | per position (ms) | pass / generation | "
+	    "least–greatest of the runs |\n"
+	    "|---|---:|---:|---:|---:|---:|---:|---:|\n",
+	    jget_path_str(P, "teacher_forcing.server"), threads,
 	    N(P, "teacher_forcing.reps"),
 	    jget_path_str(P, "teacher_forcing.date"),
 	    N(P, "teacher_forcing.load_start"), N(P, "machine.cpus"));
-	cJSON_ArrayForEach(r, runs) fprintf(
-	    o, "| %s | %.3f | %.2f | %.3f | %.2f | %.2f |\n",
-	    jget_str(r, "model") ? jget_str(r, "model") : "?", N(r, "gen_s"),
-	    N(r, "gen_s") / N(r, "positions") * 1e3, N(r, "pass_s"),
-	    N(r, "pass_s") / N(r, "positions") * 1e3, N(r, "ratio"));
+	cJSON_ArrayForEach(r, runs)
+	{
+		int spread = cJSON_IsNumber(cJSON_GetObjectItem(r, "batch"));
+		fprintf(o, "| %s | %.0f | %.3f | %.2f | %.3f | %.2f | %.2f | ",
+			jget_str(r, "model") ? jget_str(r, "model") : "?",
+			spread ? N(r, "batch") : 64, N(r, "gen_s"),
+			N(r, "gen_s") / N(r, "positions") * 1e3, N(r, "pass_s"),
+			N(r, "pass_s") / N(r, "positions") * 1e3,
+			N(r, "ratio"));
+		if (spread)
+			fprintf(o, "%.2f–%.2f |\n", N(r, "ratio_min"),
+				N(r, "ratio_max"));
+		else
+			fprintf(o, "— |\n");
+	}
 	fprintf(o, "\nTarget: the pass costs at most 3 times the "
 		   "generation (issue #25). A position costs a one-token "
 		   "prefill and the server's fixed cost of a task (its launch, "
@@ -802,6 +1077,7 @@ static char *block(size_t *len)
 	targets(o);
 	throughput_section(o);
 	fidelity_section(o);
+	peer_section(o);
 	rest(o);
 	teacher_section(o);
 	fprintf(o, "%s\n", END);

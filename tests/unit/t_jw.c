@@ -3,6 +3,7 @@
 #include "jw.h"
 
 #include <cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 
 static char out[4096];
@@ -147,6 +148,54 @@ static void test_roundtrip_all_bytes(void)
 	jw_free(&w);
 }
 
+/* One value written alone by fn (jw_int or jw_time) at the top level,
+ * so without a key, in out. */
+static const char *one(void (*fn)(jw *, const char *, long long), long long v)
+{
+	jw w;
+	size_t len;
+	const char *d;
+
+	jw_init(&w);
+	fn(&w, NULL, v);
+	d = jw_data(&w, &len);
+	memcpy(out, d, len);
+	out[len] = '\0';
+	jw_free(&w);
+	return out;
+}
+
+#define one_int(v) one(jw_int, v)
+#define one_time(v) one(jw_time, v)
+
+/* jw_int's own digits, against printf's, at the edges. */
+static void test_int_digits(void)
+{
+	static const long long v[] = {
+	    0,	       1,	  -1,		9,	   10,	     -10,
+	    123456789, 1LL << 53, -(1LL << 53), LLONG_MAX, LLONG_MIN};
+	char want[32];
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		snprintf(want, sizeof want, "%lld", v[i]);
+		CHECK_STR(one_int(v[i]), want);
+	}
+}
+
+/* jw_time: integer nanoseconds to the nearest microsecond, exactly. */
+static void test_time(void)
+{
+	CHECK_STR(one_time(0), "0.000000");
+	CHECK_STR(one_time(499), "0.000000");
+	CHECK_STR(one_time(500), "0.000001"); /* half up */
+	CHECK_STR(one_time(1796563586938498000LL), "1796563586.938498");
+	CHECK_STR(one_time(1796563586938498499LL), "1796563586.938498");
+	CHECK_STR(one_time(1796563586938498500LL), "1796563586.938499");
+	CHECK_STR(one_time(1796563586999999600LL), "1796563587.000000");
+	CHECK_STR(one_time(12LL * 1000000000 + 5000), "12.000005");
+	CHECK_STR(one_time(-1500000000LL), "-1.500000");
+}
+
 int main(void)
 {
 	RUN(test_plain_and_specials);
@@ -154,5 +203,7 @@ int main(void)
 	RUN(test_utf8);
 	RUN(test_object_line);
 	RUN(test_roundtrip_all_bytes);
+	RUN(test_int_digits);
+	RUN(test_time);
 	return DONE();
 }

@@ -2,6 +2,10 @@
 #include "tap.h"
 #include "oai.h"
 
+#include <stdlib.h>
+
+#include "fileio.h"
+
 static struct oai_chunk c;
 
 static void dec(const char *s)
@@ -99,6 +103,172 @@ static void test_error_message(void)
 	CHECK(oai_error_message(b3, strlen(b3), buf, sizeof buf) == NULL);
 }
 
+/* ---- oai_decode_lean against oai_decode ------------------------------- */
+
+static int lean_took; /* payloads the one-pass scanner read itself */
+
+/* Both decoders give the same chunk: every field gen reads from it. */
+static int same_chunk(const char *s, size_t n)
+{
+	struct oai_chunk a, b;
+	int ok;
+
+	oai_decode(s, n, &a);
+	oai_decode_lean(s, n, &b);
+	ok = oai_same(&a, &b);
+	lean_took += b.root == NULL && b.kind == OAI_CHUNK;
+	if (getenv("T_OAI_SHOW"))
+		fprintf(stderr, "# %s %.*s\n",
+			b.root == NULL && b.kind == OAI_CHUNK ? "lean" : "tree",
+			(int)n, s);
+	oai_clear(&a);
+	oai_clear(&b);
+	if (!ok)
+		fprintf(stderr, "# differ: %.*s\n", (int)n, s);
+	return ok;
+}
+
+/* The data payloads of a captured SSE stream, each checked, then each
+ * cut short at every length and with each byte changed in turn to a few
+ * others that matter to JSON: both decoders must still agree. */
+static void check_stream(const char *path)
+{
+	size_t n, bad = 0, payloads = 0;
+	char *s = fileio_slurp(path, 1 << 22, &n);
+	char *line, *save = NULL;
+
+	if (s == NULL) {
+		CHECK(!"fixture readable");
+		return;
+	}
+	for (line = strtok_r(s, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		static const char subst[] = "\"\\{}[],: 0n\x01\xc3";
+		char m[4096];
+		size_t len;
+		if (strncmp(line, "data: ", 6) != 0)
+			continue;
+		line += 6;
+		len = strcspn(line, "\r");
+		if (len >= sizeof m)
+			continue;
+		payloads++;
+		bad += !same_chunk(line, len);
+		for (size_t cut = 0; cut < len; cut++)
+			bad += !same_chunk(line, cut);
+		for (size_t i = 0; i < len; i++) {
+			for (size_t k = 0; k < sizeof subst - 1; k++) {
+				memcpy(m, line, len);
+				m[i] = subst[k];
+				bad += !same_chunk(m, len);
+			}
+		}
+	}
+	CHECK(payloads > 0);
+	CHECK_INT(bad, 0);
+	free(s);
+}
+
+static void test_lean_same_as_tree(void)
+{
+	static const char *const cases[] = {
+	    "{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\","
+	    "\"content\":null},\"finish_reason\":null}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"a\\nb\\t\\\"c\\\\d\\/"
+	    "\"}}]}",
+	    /* \u escapes: BMP, a surrogate pair, a lone or reversed
+	     * surrogate, \u0000 and bad hex (cJSON reads it as NUL) */
+	    "{\"choices\":[{\"delta\":{\"content\":\"\\u91cf\\u5b50\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"\\ud83d\\ude00!\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"\\ud83d!\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"\\ude00\\ud83d\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"a\\u0000b\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"a\\uZZZZb\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"a\\qb\"}}]}",
+	    /* faults a client's schema would reject */
+	    "{\"choices\":[{\"delta\":{\"content\":5}}]}",
+	    "{\"choices\":[{\"delta\":[]}]}",
+	    "{\"choices\":[{\"delta\":{},\"finish_reason\":1}]}",
+	    "{\"choices\":[{\"text\":true}]}",
+	    "{\"choices\":[7]}",
+	    "{\"choices\":{}}",
+	    "{\"id\":\"x\"}",
+	    /* duplicates: cJSON reads the first */
+	    "{\"choices\":[{\"delta\":{\"content\":\"a\",\"content\":\"b\"}}]}",
+	    "{\"choices\":[],\"choices\":[{\"delta\":{\"content\":\"b\"}}]}",
+	    "{\"usage\":null,\"usage\":{\"completion_tokens\":3},"
+	    "\"choices\":[]}",
+	    /* an escaped key cJSON matches */
+	    "{\"choices\":[{\"delta\":{\"con\\u0074ent\":\"x\"}}]}",
+	    /* the rest of a chunk: skipped, its syntax checked */
+	    "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":"
+	    "1700000000,\"model\":\"m\",\"system_fingerprint\":\"b1\","
+	    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\" x\","
+	    "\"refusal\":null,\"tool_calls\":null},\"logprobs\":null,"
+	    "\"finish_reason\":null,\"x\":[1,-2.5e+3,0.0,true,false,{}]}],"
+	    "\"usage\":null,\"error\":null}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"x\"}},{\"delta\":{}}]}",
+	    "{\"choices\":[{\"delta\":null,\"text\":\"t\"}]}",
+	    "{\"choices\":[{\"delta\":{\"reasoning\":\"r\","
+	    "\"reasoning_content\":null}}]}",
+	    "{\"choices\":[{\"delta\":{\"reasoning_content\":\"r1\","
+	    "\"reasoning\":\"r2\"}}]}",
+	    "{\"choices\":[{\"delta\":{},\"finish_reason\":\"st\\u006fp\"}]}",
+	    /* numbers: strict JSON, and what cJSON reads otherwise */
+	    "{\"n\":01,\"choices\":[]}",
+	    "{\"n\":1.,\"choices\":[]}",
+	    "{\"n\":-,\"choices\":[]}",
+	    "{\"n\":1e,\"choices\":[]}",
+	    "{\"n\":"
+	    "123456789012345678901234567890123456789012345678901234567890123456"
+	    "7"
+	    "890,\"choices\":[]}",
+	    /* whitespace, trailing bytes, depth */
+	    " \t{ \"choices\" : [ ] } \r\n",
+	    "{\"choices\":[]}x",
+	    "{\"choices\":[]}\x01",
+	    "\x0b{\"choices\":[]}",
+	    "{\"choices\":[],\"d\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"
+	    "]]]]]"
+	    "]]]]]]]]]]]]]]]]]]]]]]]]]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"raw\x01ctl\"}}]}",
+	    "{\"choices\":[{\"delta\":{\"content\":\"\xff\xfe bytes\"}}]}",
+	    "[DONE]",
+	    "",
+	};
+	int bad = 0;
+
+	lean_took = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		bad += !same_chunk(cases[i], strlen(cases[i]));
+	CHECK_INT(bad, 0);
+	/* the scanner did read the common shapes itself (T_OAI_SHOW=1
+	 * lists which) */
+	CHECK_INT(lean_took, 12);
+}
+
+static void test_lean_on_captured_streams(void)
+{
+	static const char *const files[] = {
+	    "llama-server/chat-stream-usage.sse",
+	    "llama-server/chat-stream-no-usage.sse",
+	    "servers/lmstudio-chat.sse",
+	    "servers/mlx-chat.sse",
+	    "servers/vllm-chat.sse",
+	    "servers/ollama-v1-chat.sse",
+	};
+	char path[512];
+
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		lean_took = 0;
+		snprintf(path, sizeof path, "%s/%s", FIXTURES, files[i]);
+		check_stream(path);
+		CHECK(lean_took > 0);
+	}
+}
+
 int main(void)
 {
 	RUN(test_role_and_content);
@@ -106,5 +276,7 @@ int main(void)
 	RUN(test_tools_finish_usage);
 	RUN(test_done_error_bad);
 	RUN(test_error_message);
+	RUN(test_lean_same_as_tree);
+	RUN(test_lean_on_captured_streams);
 	return DONE();
 }

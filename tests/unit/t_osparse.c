@@ -87,13 +87,26 @@ static void test_pid_list(void)
 	CHECK_INT(osparse_pid_list("99999999999999999999999", 23, p, 4), -1);
 }
 
+#define NV_MEM "index,name,memory.used,memory.total,power.draw"
+#define NV_POW                                                                 \
+	"index,name,power.draw,temperature.gpu,clocks_throttle_reasons.active"
+
+static char *power_fixture(const char *name, size_t *n)
+{
+	char path[256];
+
+	snprintf(path, sizeof path, "%s/power/%s", FIXTURES, name);
+	return fileio_slurp(path, 1 << 20, n);
+}
+
+/* The memory query's lines (--gpu as it was asked alone). */
 static void test_nvidia_smi(void)
 {
 	size_t n;
 	char *s = fixture("nvidia-smi.csv", &n);
 	struct osparse_gpu g[4];
 
-	CHECK_INT(osparse_nvidia_smi(s, n, g, 4), 2);
+	CHECK_INT(osparse_nvidia_smi(NV_MEM, s, n, g, 4), 2);
 	CHECK_INT(g[0].index, 0);
 	CHECK_STR(g[0].name, "NVIDIA A100-SXM4-80GB");
 	CHECK_INT(g[0].used, 1024 * 1048576LL);
@@ -101,14 +114,83 @@ static void test_nvidia_smi(void)
 	CHECK_NEAR(g[0].power_w, 65.43, 1e-9);
 	CHECK_INT(g[1].used, 70000 * 1048576LL);
 	CHECK_NEAR(g[1].power_w, -1, 0); /* [N/A] */
+	CHECK_NEAR(g[1].temp_c, -1, 0);	 /* not asked */
+	CHECK_INT(g[1].throttled, -1);
 	free(s);
-	CHECK_INT(osparse_nvidia_smi("0, x, 1\n", 8, g, 4), -1);
-	CHECK_INT(osparse_nvidia_smi("0, \"A, B\", 1, 2, 3\n", 19, g, 4), 1);
+	CHECK_INT(osparse_nvidia_smi(NV_MEM, "0, x, 1\n", 8, g, 4), -1);
+	CHECK_INT(
+	    osparse_nvidia_smi(NV_MEM, "0, \"A, B\", 1, 2, 3\n", 19, g, 4), 1);
 	CHECK_STR(g[0].name, "A, B");
-	CHECK_INT(osparse_nvidia_smi("", 0, g, 4), 0);
+	CHECK_INT(osparse_nvidia_smi(NV_MEM, "", 0, g, 4), 0);
 	/* Found by fuzzing: 1e93 MiB overflowed the conversion to bytes. */
-	CHECK_INT(osparse_nvidia_smi("0, x, 1e93, 2, 3\n", 17, g, 4), -1);
-	CHECK_INT(osparse_nvidia_smi("0, x, -5, 2, 3\n", 15, g, 4), -1);
+	CHECK_INT(osparse_nvidia_smi(NV_MEM, "0, x, 1e93, 2, 3\n", 17, g, 4),
+		  -1);
+	CHECK_INT(osparse_nvidia_smi(NV_MEM, "0, x, -5, 2, 3\n", 15, g, 4), -1);
+	CHECK_INT(osparse_nvidia_smi("", "0\n", 2, g, 4), -1);
+}
+
+/* The power query's lines (--power as it was asked alone). */
+static void test_nvidia_power(void)
+{
+	size_t n;
+	char *s = power_fixture("nvidia-smi-power.csv", &n);
+	struct osparse_gpu g[8];
+
+	CHECK_INT(osparse_nvidia_smi(NV_POW, s, n, g, 8), 4);
+	CHECK_INT(g[0].index, 0);
+	CHECK_STR(g[0].name, "NVIDIA A100-SXM4-80GB");
+	CHECK_NEAR(g[0].power_w, 312.45, 1e-9);
+	CHECK_NEAR(g[0].temp_c, 71, 1e-9);
+	CHECK_INT(g[0].throttled, 0);
+	CHECK_INT(g[0].used, -1); /* not asked */
+	CHECK_INT(g[1].reasons, 0x60);
+	CHECK_INT(g[1].throttled, 1);
+	CHECK_INT(g[2].throttled, 0); /* idle is not a throttle */
+	/* a GPU that reports nothing: each figure unknown, never 0 */
+	CHECK_NEAR(g[3].power_w, -1, 0);
+	CHECK_NEAR(g[3].temp_c, -1, 0);
+	CHECK_INT(g[3].throttled, -1);
+	CHECK_INT(g[3].reasons, -1);
+	free(s);
+	CHECK_INT(osparse_nvidia_smi(NV_POW, "z, x, 1, 2, 0x0\n", 16, g, 8),
+		  -1);
+	CHECK_INT(osparse_nvidia_smi(NV_POW, "0, x, 1, 2, 0xzz\n", 17, g, 8),
+		  -1);
+}
+
+/* The one query memsample makes, every field: memory and power from one
+ * line, parsed once. */
+static void test_nvidia_all(void)
+{
+	size_t n;
+	char *s = fixture("nvidia-smi-all.csv", &n);
+	struct osparse_gpu g[8];
+
+	CHECK_INT(osparse_nvidia_smi(OSPARSE_NV_FIELDS, s, n, g, 8), 3);
+	CHECK_INT(g[0].used, 20480 * 1048576LL);
+	CHECK_INT(g[0].total, 81920 * 1048576LL);
+	CHECK_NEAR(g[0].power_w, 312.45, 1e-9);
+	CHECK_NEAR(g[0].temp_c, 71, 1e-9);
+	CHECK_INT(g[0].throttled, 0);
+	CHECK_INT(g[1].reasons, 0x4); /* SW power cap */
+	CHECK_INT(g[1].throttled, 1);
+	/* memory reported as a word: unknown, the rest still read */
+	CHECK_INT(g[2].used, -1);
+	CHECK_INT(g[2].total, 81559 * 1048576LL);
+	CHECK_NEAR(g[2].power_w, 88.1, 1e-9);
+	CHECK_INT(g[2].throttled, 0);
+	free(s);
+	/* the newer name of the reasons field reads the same */
+	CHECK_INT(osparse_nvidia_smi("index,clocks_event_reasons.active",
+				     "3, 0x0000000000000008\n", 22, g, 8),
+		  1);
+	CHECK_INT(g[0].index, 3);
+	CHECK_INT(g[0].throttled, 1);
+	/* a field it does not know is skipped, not misread */
+	CHECK_INT(osparse_nvidia_smi("index,fan.speed,power.draw",
+				     "1, 40, 9.5\n", 11, g, 8),
+		  1);
+	CHECK_NEAR(g[0].power_w, 9.5, 1e-9);
 }
 
 static void test_ioreg(void)
@@ -205,6 +287,8 @@ int main(void)
 	RUN(test_status_meminfo_smaps);
 	RUN(test_pid_list);
 	RUN(test_nvidia_smi);
+	RUN(test_nvidia_power);
+	RUN(test_nvidia_all);
 	RUN(test_ioreg);
 	RUN(test_vm_stat);
 	RUN(test_tcp_listeners);

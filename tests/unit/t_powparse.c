@@ -104,32 +104,6 @@ static void test_hwmon(void)
 	CHECK_NEAR(v, -5.0, 1e-9);
 }
 
-static void test_nvidia(void)
-{
-	size_t n;
-	char *s = fixture("nvidia-smi-power.csv", &n);
-	struct powparse_nvgpu g[8];
-
-	CHECK_INT(powparse_nvidia(s, n, g, 8), 4);
-	CHECK_INT(g[0].index, 0);
-	CHECK_STR(g[0].name, "NVIDIA A100-SXM4-80GB");
-	CHECK_NEAR(g[0].power_w, 312.45, 1e-9);
-	CHECK_NEAR(g[0].temp_c, 71, 1e-9);
-	CHECK_INT(g[0].throttled, 0);
-	CHECK_INT(g[1].reasons, 0x60);
-	CHECK_INT(g[1].throttled, 1);
-	CHECK_INT(g[2].throttled, 0); /* idle is not a throttle */
-	/* a GPU that reports nothing: each figure unknown, never 0 */
-	CHECK_NEAR(g[3].power_w, -1, 0);
-	CHECK_NEAR(g[3].temp_c, -1, 0);
-	CHECK_INT(g[3].throttled, -1);
-	CHECK_INT(g[3].reasons, -1);
-	free(s);
-	CHECK_INT(powparse_nvidia("0, x, 1\n", 8, g, 8), -1);
-	CHECK_INT(powparse_nvidia("z, x, 1, 2, 0x0\n", 16, g, 8), -1);
-	CHECK_INT(powparse_nvidia("", 0, g, 8), 0);
-}
-
 static void test_pmset(void)
 {
 	size_t n;
@@ -182,13 +156,79 @@ static void test_powermetrics(void)
 	CHECK(formats_thermal_name(7) == NULL);
 }
 
+/* IOReport deltas (written from macmon's source, README.md): each part's
+ * channels summed, per-core and per-cluster channels never added twice,
+ * units converted, and a part with no channel unknown, never 0. */
+static void test_ioreport(void)
+{
+	struct powparse_ior a;
+	double w[POWPARSE_IOR_N], j;
+	size_t n;
+	char *s = fixture("ioreport-max.tsv", &n);
+
+	powparse_ior_init(&a);
+	CHECK_INT(powparse_ior_text(s, n, &a), 4);
+	CHECK_INT(powparse_ior_watts(&a, 0.5, w), 4);
+	CHECK_NEAR(w[POWPARSE_IOR_CPU], 4.82, 1e-9);
+	CHECK_NEAR(w[POWPARSE_IOR_GPU], 8.4, 1e-9); /* nJ */
+	CHECK_NEAR(w[POWPARSE_IOR_ANE], 0, 1e-12);  /* a real 0 is a reading */
+	CHECK_NEAR(w[POWPARSE_IOR_DRAM], 1.625, 1e-9); /* uJ */
+	free(s);
+	s = fixture("ioreport-ultra.tsv", &n);
+	powparse_ior_init(&a);
+	CHECK_INT(powparse_ior_text(s, n, &a), 7);
+	CHECK_INT(powparse_ior_watts(&a, 0.25, w), 4);
+	CHECK_NEAR(w[POWPARSE_IOR_CPU], 11, 1e-9); /* both dies */
+	CHECK_NEAR(w[POWPARSE_IOR_GPU], 60, 1e-9);
+	CHECK_NEAR(w[POWPARSE_IOR_ANE], 1, 1e-9);
+	CHECK_NEAR(w[POWPARSE_IOR_DRAM], 3, 1e-9);
+	free(s);
+	s = fixture("ioreport-missing.tsv", &n);
+	powparse_ior_init(&a);
+	CHECK_INT(powparse_ior_text(s, n, &a), 2);
+	CHECK_INT(powparse_ior_watts(&a, 0.5, w), 2);
+	CHECK_NEAR(w[POWPARSE_IOR_CPU], 1.6, 1e-9); /* " mJ " trimmed */
+	CHECK_NEAR(w[POWPARSE_IOR_GPU], -1, 0);	    /* 24Mticks: no energy */
+	CHECK_NEAR(w[POWPARSE_IOR_DRAM], -1, 0);    /* went backwards */
+	CHECK_NEAR(w[POWPARSE_IOR_ANE], 0.08, 1e-9);
+	free(s);
+	/* no interval: no watts */
+	CHECK_INT(powparse_ior_watts(&a, 0, w), -1);
+	CHECK_NEAR(w[POWPARSE_IOR_CPU], -1, 0);
+	CHECK_INT(powparse_ior_part("Energy Model", "GPU SRAM0"), -1);
+	CHECK_INT(powparse_ior_part("Energy Model", "DIE_3_CPU Energy"),
+		  POWPARSE_IOR_CPU);
+	CHECK_INT(powparse_ior_part("GPU Stats", "GPU Energy"), -1);
+	CHECK_INT(powparse_ior_joules(-5, "mJ", &j), -1);
+	CHECK_INT(powparse_ior_joules(5, "J", &j), -1);
+	CHECK_NEAR(j, -1, 0);
+	const char *bad = "Energy Model\tCPU Energy\tmJ\n";
+	CHECK_INT(powparse_ior_text(bad, strlen(bad), &a), -1);
+	bad = "Energy Model\tCPU Energy\tmJ\tlots\n";
+	CHECK_INT(powparse_ior_text(bad, strlen(bad), &a), -1);
+	CHECK_INT(powparse_ior_text("", 0, &a), 0);
+}
+
+/* notify(3)'s thermal pressure levels, OSThermalNotification.h's order. */
+static void test_thermal_pressure(void)
+{
+	CHECK_INT(powparse_thermal_pressure(0), THERMAL_NOMINAL);
+	CHECK_INT(powparse_thermal_pressure(1), THERMAL_FAIR);
+	CHECK_INT(powparse_thermal_pressure(2), THERMAL_SERIOUS);
+	CHECK_INT(powparse_thermal_pressure(3), THERMAL_CRITICAL);
+	CHECK_INT(powparse_thermal_pressure(4), THERMAL_CRITICAL);
+	CHECK_INT(powparse_thermal_pressure(5), -1);
+	CHECK_INT(powparse_thermal_pressure(UINT64_MAX), -1);
+}
+
 int main(void)
 {
 	RUN(test_sysfs_and_labels);
 	RUN(test_energy_wrap);
 	RUN(test_hwmon);
-	RUN(test_nvidia);
 	RUN(test_pmset);
 	RUN(test_powermetrics);
+	RUN(test_ioreport);
+	RUN(test_thermal_pressure);
 	return DONE();
 }

@@ -86,7 +86,7 @@ static void test_refused(void)
 	    {"capacity,series=C,depth=3", "depth=3: not a parameter a capacity "
 					  "run takes (docs/gen.md, --kind)"},
 	    {"ladders", "'ladders': want standard, sweep, soak, ladder, mix, "
-			"load, capacity or bench, then ,KEY=VALUE..."},
+			"load, capacity, bench or moe, then ,KEY=VALUE..."},
 	    {"bench,n=512", "a bench run needs test=pp|tg"},
 	    {"bench,test=pp", "a bench run needs n=TOKENS"},
 	    {"bench,test=pp,n=0",
@@ -98,8 +98,13 @@ static void test_refused(void)
 	    {"bench,test=tg,n=5,rep=1",
 	     "rep=1: not a parameter a bench run takes (docs/gen.md, --kind)"},
 	    {"capacity,series", "'series': want KEY=VALUE"},
-	    {"", "'': want standard, sweep, soak, ladder, mix, load, capacity "
-		 "or bench, then ,KEY=VALUE..."},
+	    {"", "'': want standard, sweep, soak, ladder, mix, load, capacity, "
+		 "bench or moe, then ,KEY=VALUE..."},
+	    {"moe,series=E,domain=code", "a moe run needs pass=N"},
+	    {"moe,series=E,pass=1", "a moe run needs domain=NAME"},
+	    {"moe,series=E,pass=1,domain=a b",
+	     "domain=a b: not a parameter a moe run takes (docs/gen.md, "
+	     "--kind)"},
 	};
 	struct runkind k;
 	char err[300];
@@ -139,6 +144,8 @@ static void roundtrip(const char *spec, const char *want_json)
 	CHECK_INT(back.cache, k.cache);
 	CHECK(isnan(k.resident) ? isnan(back.resident)
 				: back.resident == k.resident);
+	CHECK_INT(back.pass, k.pass);
+	CHECK_STR(back.domain, k.domain);
 	cJSON_Delete(run);
 }
 
@@ -160,6 +167,9 @@ static void test_roundtrip(void)
 		  "\"test\":\"pp\",\"n\":512}");
 	roundtrip("capacity,series=C",
 		  "\"name\":\"capacity\",\"series\":\"C\"");
+	roundtrip("moe,series=E,pass=2,domain=multi_lingual",
+		  "\"kind\":{\"name\":\"moe\",\"series\":\"E\",\"pass\":2,"
+		  "\"domain\":\"multi_lingual\"}");
 }
 
 static void read_json(const char *json, int want_rc, enum rk_name want,

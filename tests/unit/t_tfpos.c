@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static cJSON *parse(const char *s)
 {
@@ -202,6 +203,57 @@ static void test_event(void)
 	tf_pos_free(&r);
 }
 
+/* vLLM's request and reply (protocol.py CompletionRequest and
+ * CompletionResponseChoice.prompt_logprobs; logprobs.py: the first entry
+ * null, the prompt token's own first, then ranks 1..k). */
+static void test_vllm(void)
+{
+	int ctx[] = {7, 8}, forced[] = {3, 5};
+	char *b = tf_vllm_body("m", ctx, 2, forced, 2, 2);
+	cJSON *r, *o = parse(b);
+	struct tf_pos pos[2];
+	char why[200] = "";
+
+	CHECK_STR(str(o), "{\"model\":\"m\",\"prompt\":[7,8,3,5],"
+			  "\"max_tokens\":1,\"prompt_logprobs\":2,"
+			  "\"temperature\":0,\"stream\":false}");
+	cJSON_Delete(o);
+	free(b);
+	r = parse(
+	    "{\"choices\":[{\"index\":0,\"text\":\"x\",\"prompt_logprobs\":"
+	    "[null,{\"8\":{\"logprob\":-1,\"rank\":2}},"
+	    "{\"3\":{\"logprob\":-0.5,\"rank\":1,\"decoded_token\":\"a\"},"
+	    "\"4\":{\"logprob\":-1.5,\"rank\":2}},"
+	    "{\"5\":{\"logprob\":-4,\"rank\":7},\"1\":{\"logprob\":-0.1,"
+	    "\"rank\":1},\"2\":{\"logprob\":-2.5,\"rank\":2}}]}]}");
+	CHECK_INT(tf_vllm_reply(r, 2, forced, 2, 2, pos, why, sizeof why),
+		  TF_OK);
+	CHECK_INT(pos[0].n, 2);
+	CHECK_INT(pos[0].top[0].id, 3);
+	CHECK_INT(pos[0].top[1].id, 4);
+	CHECK(pos[0].has_lp && pos[0].lp == -0.5);
+	/* the forced token outside the top 2: its logprob, not an alternative
+	 */
+	CHECK_INT(pos[1].n, 2);
+	CHECK_INT(pos[1].top[0].id, 1);
+	CHECK_INT(pos[1].top[1].id, 2);
+	CHECK(pos[1].has_lp && pos[1].lp == -4);
+	tf_pos_free(&pos[0]);
+	tf_pos_free(&pos[1]);
+	/* the wrong length, and a server that ignored prompt_logprobs */
+	CHECK_INT(tf_vllm_reply(r, 1, forced, 2, 2, pos, why, sizeof why),
+		  TF_BAD);
+	CHECK(strstr(why, "4 entries for a prompt of 3") != NULL);
+	for (int i = 0; i < 2; i++)
+		tf_pos_free(&pos[i]);
+	cJSON_Delete(r);
+	r = parse("{\"choices\":[{\"index\":0,\"text\":\"x\","
+		  "\"prompt_logprobs\":null}]}");
+	CHECK_INT(tf_vllm_reply(r, 2, forced, 2, 2, pos, why, sizeof why),
+		  TF_NOPROBS);
+	cJSON_Delete(r);
+}
+
 int main(void)
 {
 	RUN(test_body);
@@ -209,5 +261,6 @@ int main(void)
 	RUN(test_reply_bad);
 	RUN(test_kl);
 	RUN(test_event);
+	RUN(test_vllm);
 	return DONE();
 }
