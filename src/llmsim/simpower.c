@@ -44,6 +44,29 @@ static int put(const char *path, const char *text)
 	return 0;
 }
 
+/* Writes a number over path's bytes in place, as a sysfs attribute
+ * changes: a reader that keeps the file open (memsample reads its
+ * counters with pread on a descriptor it holds) sees the new value, where
+ * a file renamed over it would leave that reader on the old one.  Always
+ * SIMPOWER_WIDTH bytes, padded with spaces before the newline (a reader
+ * trims them), so no truncation is needed and no old digit survives. */
+static int put_num(const char *path, long long v)
+{
+	char text[SIMPOWER_WIDTH + 1];
+	int fd, e;
+
+	snprintf(text, sizeof text, "%-*lld\n", SIMPOWER_WIDTH - 1, v);
+	if ((fd = open(path, O_WRONLY | O_CREAT, 0644)) < 0)
+		return -1;
+	if (pwrite(fd, text, SIMPOWER_WIDTH, 0) != SIMPOWER_WIDTH) {
+		e = errno;
+		close(fd);
+		errno = e ? e : EIO;
+		return -1;
+	}
+	return close(fd);
+}
+
 /* DIR/class/hwmon/hwmon0: one temperature sensor, at ambient. */
 static int heat_open(struct simpower *p, const char *dir)
 {
@@ -85,7 +108,7 @@ static int throttle_open(struct simpower *p, const char *dir)
 		 "%s/devices/system/cpu/cpu0/thermal_throttle/"
 		 "package_throttle_count",
 		 dir);
-	return put(p->thr_path, "0\n");
+	return put_num(p->thr_path, 0);
 }
 
 int simpower_open(struct simpower *p, const char *dir, double idle_w,
@@ -151,19 +174,10 @@ void simpower_set(struct simpower *p, int n, int64_t now_ns)
 
 int simpower_write(struct simpower *p, int64_t now_ns)
 {
-	char text[32];
-	unsigned long long uj;
-
 	advance(p, now_ns);
-	uj = (unsigned long long)(p->j * 1e6) % SIMPOWER_RANGE_UJ;
-	snprintf(text, sizeof text, "%llu\n", uj);
-	if (put(p->path, text) != 0)
+	if (put_num(p->path, (long long)((unsigned long long)(p->j * 1e6) %
+					 SIMPOWER_RANGE_UJ)) != 0 ||
+	    put_num(p->temp_path, (long long)(p->temp_c * 1000 + 0.5)) != 0)
 		return -1;
-	snprintf(text, sizeof text, "%.0f\n", p->temp_c * 1000);
-	if (put(p->temp_path, text) != 0)
-		return -1;
-	if (!p->throttled)
-		return 0;
-	snprintf(text, sizeof text, "%lld\n", ++p->thr_count);
-	return put(p->thr_path, text);
+	return p->throttled ? put_num(p->thr_path, ++p->thr_count) : 0;
 }

@@ -13,6 +13,10 @@
 #define SIMPOWER_C_PER_W 0.5
 #define SIMPOWER_TAU_S 8.0
 
+/* The bytes of each changing file: a number padded with spaces, then a
+ * newline (written in place: simpower.c, put_num). */
+#define SIMPOWER_WIDTH 24
+
 /* The counter's wrap, as a real RAPL package zone has (262 kJ). */
 #define SIMPOWER_RANGE_UJ 262143328850ULL
 
@@ -45,9 +49,9 @@ double simpower_watts(const struct simpower *p);
 void simpower_set(struct simpower *p, int n, int64_t now_ns);
 
 /* Brings the energy and the temperature up to now and writes the counter,
- * the sensor and the throttle count (one more while p->throttled) (through a
- * temporary file renamed over it, so a reader never sees half a number).
- * Returns 0, or -1 with errno set. */
+ * the sensor and the throttle count (one more while p->throttled), each in
+ * place, as sysfs changes them (a reader holding the file open sees the
+ * new number).  Returns 0, or -1 with errno set. */
 int simpower_write(struct simpower *p, int64_t now_ns);
 
 #endif

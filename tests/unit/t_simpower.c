@@ -38,7 +38,7 @@ static void test_energy(void)
 	CHECK_STR(t ? t : "", "262143328850\n");
 	free(t);
 	t = read_attr("energy_uj");
-	CHECK_STR(t ? t : "", "0\n");
+	CHECK_INT(t ? atoll(t) : -1, 0);
 	free(t);
 	CHECK_NEAR(simpower_watts(&p), 20, 0);
 	simpower_set(&p, 2, 6 * s);
@@ -47,7 +47,8 @@ static void test_energy(void)
 	CHECK_INT(simpower_write(&p, 8 * s + s / 2), 0);
 	CHECK_NEAR(p.j, 100, 1e-9);
 	t = read_attr("energy_uj");
-	CHECK_STR(t ? t : "", "100000000\n");
+	CHECK_INT(t ? atoll(t) : -1, 100000000);
+	CHECK_INT(t ? (int)strlen(t) : 0, SIMPOWER_WIDTH);
 	free(t);
 	/* a time before the last does not take energy back */
 	simpower_set(&p, 0, 8 * s);
@@ -86,13 +87,13 @@ static void test_heat(void)
 		 "package_throttle_count",
 		 dir);
 	t = fileio_slurp(path, 1 << 10, &n);
-	CHECK_STR(t ? t : "", "0\n");
+	CHECK_INT(t ? atoll(t) : -1, 0);
 	free(t);
 	p.throttled = 1;
 	CHECK_INT(simpower_write(&p, 9 * s), 0);
 	CHECK_INT(simpower_write(&p, 10 * s), 0);
 	t = fileio_slurp(path, 1 << 10, &n);
-	CHECK_STR(t ? t : "", "2\n");
+	CHECK_INT(t ? atoll(t) : -1, 2);
 	free(t);
 }
 
