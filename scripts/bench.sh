@@ -23,6 +23,9 @@
 #                timed from the start, not from gen's
 #   LOAD_CMD     measure the load first: gen --load-cmd CMD (a shell command)
 #   SLO          service-level objectives agg judges the run at (agg --slo)
+#   POWER        1: the machine's power and heat too (memsample --power);
+#                POWER_ROOT reads sysfs there instead (--sys-root: llmsim
+#                --power-dir's simulated sensors)
 # Writes RESULTS/<model>-<labels>-c<C>-<timestamp>.json (r<RATE> for an open loop) with the raw
 # events beside it (.ndjson, .mem.ndjson); never overwrites a result.
 # Exit status: gen's (0 all requests ok, 1 some failed, 130/143 stopped);
@@ -128,6 +131,9 @@ if [ ${#mem_args[@]} -gt 0 ] && [ "$(uname -s)" = Darwin ]; then
 	else
 		echo "bench: memsample --gpu reads no GPU memory on this Mac; the GPU is not sampled" >&2
 	fi
+fi
+if [ ${#mem_args[@]} -gt 0 ] && [ -n "${POWER:-}" ]; then
+	mem_args+=(--power ${POWER_ROOT:+--sys-root "$POWER_ROOT"})
 fi
 if [ ${#mem_args[@]} -gt 0 ]; then
 	"$bin/memsample" "${mem_args[@]}" --system -i "$MEM_INTERVAL" >"$base.mem.ndjson" &

@@ -19,10 +19,12 @@ minimax-m2.1-q4_k_m minimax-m2.1-q8_0 qwen3-coder-next-q4_k_m
 qwen3-coder-next-q6_k qwen3-coder-next-q8_0"
 if [ -n "${DEMO_QUICK:-}" ]; then
 	load=(--load-time 300ms) tokens=12 reps=1 warmup=0 sweep="2" soak=10
+	hot_n=18 hot_after=4.5s
 	depths="1000 2000" qwen_ctx=1500 classes="4 12 48" capusers=2
 	tests="pp64 tg8" bdepths="0 1000" breps=2
 else
 	load=() tokens=32 reps=2 warmup=1 sweep="2 4" soak=40
+	hot_n=30 hot_after=8s
 	depths="1000 2000 4000 8000" qwen_ctx=6000 classes="8 32 128" capusers=8
 	tests="pp512 tg128" bdepths="0 2048" breps=3
 fi
@@ -36,6 +38,15 @@ fi
 # One simulated server leaks (16 KB per request, 16 MB in the model's
 # scaled bytes): the report's leak section must flag it and clear the rest.
 leaky=minimax-m2.1-q8_0
+# Every server draws power and heats up by llmsim's model (--power-dir:
+# a simulated RAPL zone and sensor that memsample --power reads), and one
+# machine throttles: a run of hot_n requests at one user on a server that
+# slows to hot_factor of its decode speed hot_after seconds after its
+# first request, about half-way through the run (a request takes about
+# 0.53 s: 31 tokens at 62.8 tokens/s after a TTFT of 36 ms), so agg's sustained
+# speed sees the whole slowdown between the run's first and last thirds
+# and the report flags the run (docs/metrics.md, Sustained speed).
+hot=qwen3-coder-next-q6_k hot_factor=0.8
 out=${DEMO_RESULTS:-$top/results/demo-$(date -u +%Y%m%dT%H%M%SZ)}
 report=${DEMO_REPORT:-$top/reports/demo.md}
 mkdir -p "$out" "$(dirname "$report")" || exit 1
@@ -82,6 +93,35 @@ load_series() {
 	return $rc
 }
 
+# hot_run ID: the throttling machine's run, on a server of its own that
+# slows hot_after seconds after its first request (SERVER_PID, BASE_URL
+# and POWER_ROOT its own for the run).
+hot_run() {
+	local id=$1 hurl= hsim i rc
+	"$bin/llmsim" --profiles "$top/profiles/llmsim.json" -P "$id" --port 0 --mem-scale 1 \
+		--load-time 0 --slow-after "$hot_after" --slow-factor "$hot_factor" \
+		--power-dir "$out/$id.hot.sys" >"$out/$id.hot.url" 2>"$out/$id.hot.log" &
+	hsim=$!
+	for i in $(seq 1 100); do
+		hurl=$(head -n 1 "$out/$id.hot.url" 2>/dev/null)
+		[ -n "$hurl" ] && break
+		sleep 0.05
+	done
+	if [ -z "$hurl" ]; then
+		echo "demo: llmsim for $id's throttling run did not start" >&2
+		kill "$hsim" 2>/dev/null
+		return 1
+	fi
+	# 32 tokens a request even in the quick demo: a request's decode TPS
+	# over fewer gaps moves too much on a busy machine
+	BASE_URL=$hurl SERVER_PID=$hsim POWER_ROOT=$out/$id.hot.sys REQUESTS=$hot_n N= WARMUP=0 \
+		MAX_TOKENS=32 TAG=hot "$here/bench.sh" >/dev/null
+	rc=$?
+	kill "$hsim" 2>/dev/null
+	wait "$hsim" 2>/dev/null
+	return $rc
+}
+
 # moe_study ID: the MoE study (make moe) on llmsim's stand-in for the
 # model's weights (llmsim --moe): which share of them each domain touched.
 moe_study() {
@@ -113,7 +153,8 @@ run_model() {
 	[ "$id" = "$leaky" ] && leak=(--leak 16KiB)
 	case $id in qwen*) ctx=(--ctx "$qwen_ctx") ;; esac
 	"$bin/llmsim" --profiles "$top/profiles/llmsim.json" -P "$id" --port 0 --timings \
-		--graded "$top/prompts/graded.json" --mem-scale 1 "${load[@]}" "${leak[@]}" "${ctx[@]}" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
+		--graded "$top/prompts/graded.json" --mem-scale 1 "${load[@]}" "${leak[@]}" "${ctx[@]}" \
+		--power-dir "$out/$id.sys" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
 	sim=$!
 	for i in $(seq 1 100); do
 		url=$(head -n 1 "$out/$id.url" 2>/dev/null)
@@ -123,6 +164,7 @@ run_model() {
 	[ -n "$url" ] || { echo "demo: llmsim for $id did not start" >&2; return 1; }
 	export MODEL=$family BASE_URL=$url MODEL_ID=$id SERVER_PID=$sim RESULTS=$out
 	export LABELS="quant=$quant backend=$backend" MAX_TOKENS=$tokens MEM_INTERVAL=50ms
+	export POWER=1 POWER_ROOT=$out/$id.sys
 	# The server started "loading" just now: gen measures the load like
 	# llama-server's, by polling /health until it answers 200.
 	LOAD=health LOAD_SINCE=$since N=$reps WARMUP=$warmup TAG=std "$here/bench.sh" >/dev/null &&
@@ -138,7 +180,10 @@ run_model() {
 	TESTS=$tests DEPTHS=$bdepths N=$breps WARMUP=$warmup "$here/community.sh" >/dev/null 2>&1 &&
 	# how many users it holds at the default objectives for chat (make
 	# capacity), on the short prompt
-	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1
+	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1 &&
+	# last, so that no workload of the model's own server waits for it
+	# (a leak soak after an idle spell reads its memory settling as a fall)
+	{ [ "$id" != "$hot" ] || hot_run "$id"; }
 	local rc=$?
 	kill "$sim" 2>/dev/null
 	wait "$sim" 2>/dev/null

@@ -95,19 +95,34 @@ plan_name=$(basename "$plan" .conf)
 # backslashes, control characters), 300 bytes at most.
 json_safe() { printf '%s' "$1" | tr -d '"\\' | tr -c '[:print:]' ' ' | cut -c1-300; }
 
-# outcome ENTRY WORKLOAD STATUS EXIT WHY: one line of the outcomes file.
+# outcome ENTRY WORKLOAD STATUS EXIT WHY [RUN]: one line of the outcomes
+# file, with the entry's pass, place, start and the machine's state then
+# (entry_at, set when the entry starts; docs/workflows.md, Passes).
 outcome() {
-	printf '{"ev":"workload","plan":"%s","entry":"%s","workload":"%s","status":"%s","exit":%d,"why":"%s"}\n' \
+	printf '{"ev":"workload","plan":"%s","entry":"%s","workload":"%s","status":"%s","exit":%d,"why":"%s",%s%s}\n' \
 		"$(json_safe "$plan_name")" "$(json_safe "$1")" "$(json_safe "$2")" "$3" "$4" \
-		"$(json_safe "$5")" >>"$outcomes"
+		"$(json_safe "$5")" "$entry_at" "${6:+,\"run\":\"$(json_safe "$6")\"}" >>"$outcomes"
 }
+
+# entry_start PASS ORDER: entry_at for the entry starting now: its pass,
+# its place in the pass, the shared clock, and memsample --power's state
+# of the machine (bin/matrix --state reads it; null where no source says).
+entry_start() {
+	local t st
+	t=$("$bin/gen" --print-clock) || t=null
+	st=$("$bin/memsample" --power --system ${POWER_ROOT:+--sys-root "$POWER_ROOT"} -i 100ms -d 250ms \
+		2>/dev/null | "$bin/matrix" --state) ||
+		st='"thermal":null,"temp_c":null,"throttled":null'
+	entry_at="\"pass\":$1,\"order\":$2,\"t_start\":$t,$st"
+}
+entry_at='"pass":1,"order":0,"t_start":null,"thermal":null,"temp_c":null,"throttled":null'
 
 # wl WORKLOAD CMD...: one workload of entry $n, run whatever the ones
 # before it did; its outcome (ok, or failed with its exit status and the
 # last line it said on stderr) is recorded.  Once the entry's own server
 # has exited, the rest are recorded as skipped.  A signal stops all.
 wl() {
-	local w=$1 rc why err
+	local w=$1 rc why err run
 	err=$RESULTS/.$n.$w.err
 	shift
 	if [ -n "$dead" ]; then
@@ -118,8 +133,12 @@ wl() {
 	# ends when every writer of that stderr has closed it, which a daemon a
 	# load command started may never do: waited for a few seconds at most
 	rm -f "$err.done"
-	"$@" 2> >(tee "$err" >&2; : >"$err.done")
+	# stdout kept, then shown: a run the workload wrote (bench.sh says its
+	# file) is named in the outcome (a file, not a pipe, which a daemon
+	# holding it open would keep from ending)
+	"$@" >"$err.out" 2> >(tee "$err" >&2; : >"$err.done")
 	rc=$?
+	cat "$err.out"
 	for _ in $(seq 1 50); do [ -e "$err.done" ] && break; sleep 0.1; done
 	rm -f "$err.done"
 	case $rc in 130 | 143) exit $rc ;; esac
@@ -127,10 +146,12 @@ wl() {
 	why=$(grep '^gen: .*fail' "$err" | tail -n 1)
 	[ -n "$why" ] || why=$(grep -v '^[[:space:]]*$' "$err" | tail -n 1)
 	rm -f "$err"
+	run=$(grep '\.json$' "$err.out" | tail -n 1)
+	rm -f "$err.out"
 	if [ $rc -eq 0 ]; then
-		outcome "$n" "$w" ok 0 ""
+		outcome "$n" "$w" ok 0 "" "${run##*/}"
 	else
-		outcome "$n" "$w" failed "$rc" "${why% }"
+		outcome "$n" "$w" failed "$rc" "${why% }" "${run##*/}"
 		entry_rc=1
 	fi
 	if [ -n "${SERVER_PID:-}" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -316,18 +337,33 @@ run_entry() {
 }
 
 mkdir -p "$RESULTS" "$(dirname "$REPORT")" || exit 1
-for n in "${names[@]}"; do
-	if [ "$(get "$n" skip)" = yes ]; then
-		echo "matrix: [$n] skipped (skip = yes)" >&2
-		continue
+# passes (the plan's): the entries again, every second pass in reverse
+# order, so that a machine that drifts shows as a difference between
+# passes (docs/workflows.md, Passes)
+passes=$(get "${names[0]}" passes)
+for ((pass = 1; pass <= ${passes:-1}; pass++)); do
+	order=("${names[@]}")
+	if [ $((pass % 2)) -eq 0 ]; then
+		order=()
+		for ((i = ${#names[@]} - 1; i >= 0; i--)); do order+=("${names[i]}"); done
 	fi
-	run_entry "$n"
-	rc=$?
-	if [ $rc -ge 128 ]; then
-		echo "matrix: stopped by a signal during [$n]" >&2
-		exit $rc
-	fi
-	[ $rc -ne 0 ] && failed+=("$n")
+	[ "${passes:-1}" -gt 1 ] && echo "matrix: pass $pass of $passes" >&2
+	k=0
+	for n in "${order[@]}"; do
+		if [ "$(get "$n" skip)" = yes ]; then
+			echo "matrix: [$n] skipped (skip = yes)" >&2
+			continue
+		fi
+		k=$((k + 1))
+		entry_start "$pass" "$k"
+		run_entry "$n"
+		rc=$?
+		if [ $rc -ge 128 ]; then
+			echo "matrix: stopped by a signal during [$n]" >&2
+			exit $rc
+		fi
+		case " ${failed[*]} " in *" $n "*) ;; *) [ $rc -ne 0 ] && failed+=("$n") ;; esac
+	done
 done
 [ ${#failed[@]} -gt 0 ] && echo "matrix: entries with failures (recorded in their results and in $outcomes): ${failed[*]}" >&2
 "$bin/report" -o "$REPORT" "$RESULTS" || exit 1

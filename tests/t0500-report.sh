@@ -267,6 +267,37 @@ test_expect_success 'a run that slowed or ran throttled is flagged in the Summar
 	! grep -q "Slowed or throttled\|note: its" s.md
 '
 
+test_expect_success 'power: J/token and watts where measured, unknown with the reason where not, and the chart' '
+	mkdir pw && cp "$FIXTURES/report/minimax-mlx4-c1.json" "$FIXTURES/report/minimax-q8_0-c1.json" pw/ &&
+	report --charts none -o none.md pw 2>/dev/null &&
+	! grep -q "J/token\|Power, heat" none.md &&
+	jq ".power = {samples: 40, window_s: 4, covered_s: 4, energy_j: 120, mean_w: 30, p95_w: 38.5,
+		j_per_output_token: 0.25, energy_source: \"rapl:package-0\", peak_temp_c: 61.5,
+		timeline: [[0, 20, 40], [1, 35, 50], [2, null, 55], [3, 30, null]]}" \
+		pw/minimax-mlx4-c1.json >t && mv t pw/minimax-mlx4-c1.json &&
+	jq ".power = {samples: 40, window_s: 4, covered_s: 0, energy_j: null, mean_w: null, j_per_output_token: null,
+		unknown: {rapl: \"/sys/class/powercap: No such file or directory\"}}" \
+		pw/minimax-q8_0-c1.json >t && mv t pw/minimax-q8_0-c1.json &&
+	report -o p.md pw 2>/dev/null &&
+	grep "^| group " p.md | grep -qF "| J/token | mean W |" &&
+	grep "^| MiniMax-M2.1 · 4bit · mlx |" p.md | grep -qF "| 0.250 | 30.0 |" &&
+	grep -F "| MiniMax-M2.1 · Q8\_0 · gguf |" p.md | grep -qF "| unknown: rapl: /sys/class/powercap: No such file or directory | unknown |" &&
+	grep -q "^## Power, heat and sustained speed" p.md &&
+	grep -qF "| minimax-mlx4-c1.json | MiniMax-M2.1 · 4bit · mlx | 0.250 | 30.0 | 38.5 | 61.5 | rapl:package-0 |" p.md &&
+	grep -qF "| minimax-q8\_0-c1.json | MiniMax-M2.1 · Q8\_0 · gguf | unknown: rapl: /sys/class/powercap: No such file or directory | unknown | unknown | unknown |" p.md &&
+	! grep "^| minimax-" p.md | grep -q "| 0 |\|| 0.0 |" &&
+	# the chart: the timeline as written, null as unknown
+	test_cmp - p-assets/power-1.csv <<-\EOF &&
+	seconds,"MiniMax-M2.1 · 4bit · mlx","°C"
+	0,20,40
+	1,35,50
+	2,?,55
+	3,30,?
+	EOF
+	test -s p-assets/power.png &&
+	grep -q "^!\[Power and temperature during each group.s Summary run\](p-assets/power.png)" p.md
+'
+
 test_expect_success 'the machine'"'"'s memory: columns only above 0, a line past 1 GB of swap, the CSV always' '
 	grep -v "\"mem\"" "$FIXTURES/agg/basic.ndjson" >gen.nd &&
 	# a Mac where the model did not fit (wired 393.2 GB, compressed +30.6

@@ -571,8 +571,9 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	# three times more (6); a capacity search of 1 and 2 users each (16);
 	# the graded set (8); llama-bench'"'"'s pp and tg at two depths (32); one
 	# model'"'"'s MoE study, 4 domains twice (8); the teacher-forced pass of
-	# each quantization but the references (6)
-	test "$(ls demo/*.json | wc -l)" -eq 148 &&
+	# each quantization but the references (6); the throttling machine'"'"'s
+	# run (1)
+	test "$(ls demo/*.json | wc -l)" -eq 149 &&
 	for s in "## The answer" "### MiniMax-M2.1" "### Qwen3-Coder-Next" "## Summary" \
 		 "## Per prompt" "## Concurrency" "## Capacity" "## Mixed workload" "## Context ladder" "## Load times" \
 		 "## Baseline vs candidates" "## Outputs" "## Quality" "## Runs" "## Community figures" \
@@ -585,7 +586,17 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	test "$(grep -c "^- \*\*Several users\*\* (at ttft.*, make capacity): .* holds .* users\?" rep/demo.md)" -eq 3 &&
 	sed -n "/^## Concurrency/,/^## Capacity/p" rep/demo.md | grep "^| [0-9]" >rows &&
 	test -s rows && ! cut -d"|" -f11 rows | grep -v "^ — (n [0-9]*) $" &&
-	grep -q "^> \*\*Simulated.\*\* All 148 runs measured llmsim" rep/demo.md &&
+	grep -q "^> \*\*Simulated.\*\* All 149 runs measured llmsim" rep/demo.md &&
+	# power: every Summary run measured it from llmsim'"'"'s model; the
+	# throttling run (0.8 after 4.5 s) is flagged, its slowdown within 5 %
+	# of 0.8, and an answer that picks its group says so
+	test "$(grep -c "^| [^|]* | [^|]* | [0-9.]* | [0-9.]* | [0-9.]* | [0-9.]* | rapl:package-0 |" rep/demo.md)" -ge 8 &&
+	grep "^| group " rep/demo.md | head -n 1 | grep -qF "| J/token | mean W |" &&
+	grep "^- Qwen3-Coder-Next · Q6\\\\_K · gguf (.*-hot-c1-.*): decode slowed, its last third at 0\.[0-9]*× " rep/demo.md >hot &&
+	r=$(sed "s/.*its last third at \(0\.[0-9]*\)× .*/\1/" hot) &&
+	echo "throttled run: $r of its first third'"'"'s speed, truly 0.8" &&
+	awk -v r="$r" "BEGIN { exit !(r >= 0.76 && r <= 0.84) }" &&
+	! grep "^- \*\*One interactive user:\*\*.*Q6\\\\_K" rep/demo.md | grep -v "Q6\\\\_K · gguf slowed\|its decode slowed" &&
 	# the community figures: each model and quantization, pp and tg at
 	# both depths, exactly their tokens, and the chart against depth
 	sed -n "/^## Community figures/,\$p" rep/demo.md >community &&
@@ -628,7 +639,7 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 	sed -n "/^## Leak soaks/,/^## /p" rep/demo.md >soaks &&
 	test "$(grep -c "^- " soaks)" -eq 8 &&
 	test "$(grep -c "^- .*, 10 requests: \*\*\(leak suspected\|no leak\|inconclusive\)\*\*" soaks)" -eq 8 &&
-	for c in decode_tps ttft tps_vs_memory concurrency memory ladder quality_vs_speed bench_depth; do
+	for c in decode_tps ttft tps_vs_memory concurrency memory power ladder quality_vs_speed bench_depth; do
 		test $(wc -c <rep/demo-assets/$c.png) -gt 8000 || { echo "chart $c"; exit 1; }
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
 	done &&

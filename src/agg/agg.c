@@ -1197,6 +1197,27 @@ static void num_or_null(const char *key, double v, int prec)
 		jw_null(&out, key);
 }
 
+/* power.timeline: [seconds, W, °C] from the first request sent, as the
+ * memory timeline; null where a slot had no such figure. */
+static void write_power_timeline(void)
+{
+	static struct powfig_point pts[TIMELINE_POINTS];
+	int k, n = powfig_timeline(A.pow, A.n_pow,
+				   isfinite(first_any_send) ? first_any_send
+							    : A.pow[0].t,
+				   pts, TIMELINE_POINTS);
+
+	jw_arr_open(&out, "timeline");
+	for (k = 0; k < n; k++) {
+		jw_arr_open(&out, NULL);
+		jw_num(&out, NULL, pts[k].s, 3);
+		num_or_null(NULL, pts[k].w, 3);
+		num_or_null(NULL, pts[k].temp, 2);
+		jw_arr_close(&out);
+	}
+	jw_arr_close(&out);
+}
+
 /* Power and heat over the measured window, from memsample --power
  * (docs/metrics.md, Power and heat): each figure with its source, and
  * null with the reasons memsample gave when no source measured it. */
@@ -1244,6 +1265,7 @@ static void write_power(void)
 		jw_raw(&out, "unknown", u);
 		free(u);
 	}
+	write_power_timeline();
 	jw_obj_close(&out);
 }
 

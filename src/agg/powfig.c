@@ -1,6 +1,8 @@
 /* powfig: power and heat figures over a window (see powfig.h). */
 #include "powfig.h"
 
+#include <stdlib.h>
+
 #include "stats.h"
 
 /* The part of (a, b] inside (t0, t1], in seconds. */
@@ -75,4 +77,45 @@ int powfig_compute(const struct powfig_sample *s, size_t n, double t0,
 	}
 	stats_vec_free(&w);
 	return rc;
+}
+
+int powfig_timeline(const struct powfig_sample *s, size_t n, double ref,
+		    struct powfig_point *out, int cap)
+{
+	double t0 = s[0].t, span = s[n - 1].t - t0;
+	double *wt = calloc((size_t)cap, sizeof *wt); /* seconds with watts */
+	char *used = calloc((size_t)cap, 1);
+	int k, w = 0;
+
+	if (used == NULL || wt == NULL) {
+		free(used);
+		free(wt);
+		return 0;
+	}
+	for (k = 0; k < cap; k++)
+		out[k].w = out[k].temp = -1;
+	for (size_t i = 0; i < n; i++) {
+		double dt = i > 0 ? s[i].t - s[i - 1].t : 0;
+		k = span > 0 && cap > 1
+			? (int)((s[i].t - t0) / span * (cap - 1))
+			: 0;
+		used[k] = 1;
+		if (s[i].w >= 0 && dt > 0) { /* its mean over its interval */
+			out[k].w = (out[k].w < 0 ? 0 : out[k].w) + s[i].w * dt;
+			wt[k] += dt;
+		}
+		if (s[i].temp > out[k].temp)
+			out[k].temp = s[i].temp;
+	}
+	for (k = 0; k < cap; k++) /* pack the used slots, in order */
+		if (used[k]) {
+			out[w].s =
+			    t0 - ref + (cap > 1 ? span * k / (cap - 1) : 0);
+			out[w].w = wt[k] > 0 ? out[k].w / wt[k] : -1;
+			out[w].temp = out[k].temp;
+			w++;
+		}
+	free(used);
+	free(wt);
+	return w;
 }

@@ -38,4 +38,18 @@ struct powfig {
 int powfig_compute(const struct powfig_sample *s, size_t n, double t0,
 		   double t1, struct powfig *f);
 
+/* A point of the power timeline; -1 where the slot had no figure. */
+struct powfig_point {
+	double s, w, temp;
+};
+
+/* The timeline of samples s[0..n) (in time order, n >= 1): their span cut
+ * into at most cap equal slots, each the time-weighted mean watts of its
+ * samples (each over its interval since the sample before, so that two
+ * samples close together weigh little) and the hottest temperature, at
+ * seconds from ref.  Slots with no sample
+ * are left out.  Writes out[0..cap) and returns the points written. */
+int powfig_timeline(const struct powfig_sample *s, size_t n, double ref,
+		    struct powfig_point *out, int cap);
+
 #endif

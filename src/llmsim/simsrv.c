@@ -1701,8 +1701,13 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 /* Every 5 ms: the counter as a reader of sysfs would see it. */
 static void on_power_timer(evutil_socket_t fd, short what, void *arg)
 {
+	int64_t now = clock_mono_ns();
+
 	(void)fd, (void)what, (void)arg;
-	if (simpower_write(&power, clock_mono_ns()) != 0)
+	/* a machine that has slowed says so, as a throttle count that rises */
+	power.throttled = served && current &&
+			  sim_slow(current, (double)(now - served) / 1e9) < 1;
+	if (simpower_write(&power, now) != 0)
 		O.fatal("%s: %s", power.path, strerror(errno));
 }
 

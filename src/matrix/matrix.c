@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "estate.h"
 #include "fileio.h"
 #include "plan.h"
 #include "planest.h"
@@ -18,7 +19,7 @@
 /* Options: one struct. */
 static struct options {
 	const char *results, *root;
-	int list, estimate;
+	int list, estimate, state;
 } opt = {.results = "results", .root = "."};
 
 /* The totals of the estimate, over the entries not skipped. */
@@ -89,8 +90,10 @@ static void estimate_entry(const struct plan *p, int i)
 			 plan_entry(p, i));
 		return;
 	}
+	/* the loads too: every pass loads the entry again */
 	h = planest_hours(&w, s.decode_tps, s.prefill_tps, s.load_s,
-			  atoll(plan_get(p, i, "loads")) + 1);
+			  (atoll(plan_get(p, i, "loads")) + 1) *
+			      planest_passes(p, i));
 	printf("  %-34s %6lld requests %9lld tokens out (at most) %10lld in   "
 	       "%8s at %s tok/s (%s)\n",
 	       name, w.requests, w.out, w.in,
@@ -106,7 +109,11 @@ static void estimate(const struct plan *p)
 
 	printf(
 	    "matrix: the estimate, one request at a time (docs/workflows.md, "
-	    "\"Estimate\"):\n");
+	    "\"Estimate\")");
+	if (plan_entries(p) > 0 && planest_passes(p, 0) > 1)
+		printf(", each entry run %d times (passes)",
+		       planest_passes(p, 0));
+	printf(":\n");
 	for (i = 0; i < plan_entries(p); i++)
 		if (strcmp(plan_get(p, i, "skip"), "yes") != 0)
 			estimate_entry(p, i);
@@ -117,24 +124,38 @@ static void estimate(const struct plan *p)
 	       unknown);
 }
 
+/* The machine's state at an entry's start from memsample --power's
+ * events on stdin, as an outcome line's members (src/matrix/estate). */
+static void state(void)
+{
+	struct estate s;
+	char *line = NULL, buf[200];
+	size_t cap = 0;
+
+	estate_init(&s);
+	while (getline(&line, &cap, stdin) != -1)
+		estate_line(&s, line);
+	free(line);
+	printf("%s\n", estate_json(&s, buf, sizeof buf));
+}
+
 /* Long-only options: one enumeration from 256, as in every tool. */
-enum { O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT };
+enum { O_LIST = 256, O_ESTIMATE, O_RESULTS, O_ROOT, O_STATE };
 
 static void parse_args(int argc, char **argv)
 {
-	static const struct option longopts[] = {{"list", 0, 0, O_LIST},
-						 {"estimate", 0, 0, O_ESTIMATE},
-						 {"results", 1, 0, O_RESULTS},
-						 {"root", 1, 0, O_ROOT},
-						 {"help", 0, 0, 'h'},
-						 {"version", 0, 0, 'V'},
-						 {0, 0, 0, 0}};
+	static const struct option longopts[] = {
+	    {"list", 0, 0, O_LIST},   {"estimate", 0, 0, O_ESTIMATE},
+	    {"state", 0, 0, O_STATE}, {"results", 1, 0, O_RESULTS},
+	    {"root", 1, 0, O_ROOT},   {"help", 0, 0, 'h'},
+	    {"version", 0, 0, 'V'},   {0, 0, 0, 0}};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_LIST: opt.list = 1; break;
 		case O_ESTIMATE: opt.estimate = 1; break;
+		case O_STATE: opt.state = 1; break;
 		case O_RESULTS: opt.results = optarg; break;
 		case O_ROOT: opt.root = optarg; break;
 		case 'h': usage(EXIT_OK); break;
@@ -142,7 +163,8 @@ static void parse_args(int argc, char **argv)
 		default: usage(EXIT_USAGE);
 		}
 	}
-	if (opt.list + opt.estimate != 1 || argc - optind != 1)
+	if (opt.list + opt.estimate + opt.state != 1 ||
+	    argc - optind != (opt.state ? 0 : 1))
 		usage(EXIT_USAGE);
 }
 
@@ -155,6 +177,10 @@ int main(int argc, char **argv)
 
 	diag_init(argv[0]);
 	parse_args(argc, argv);
+	if (opt.state) {
+		state();
+		return diag_fshut(stdout, "stdout") ? EXIT_RUNTIME : EXIT_OK;
+	}
 	if ((text = fileio_slurp(argv[optind], 16u << 20, &len)) == NULL)
 		diag_die(EXIT_RUNTIME, "%s: cannot read the plan: %s",
 			 argv[optind], strerror(errno));

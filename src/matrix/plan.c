@@ -49,6 +49,7 @@ const char *const plan_keys[] = {"model",
 				 "ignore_eos",
 				 "gen_args",
 				 "quality",
+				 "passes",
 				 NULL};
 #define NKEYS (sizeof plan_keys / sizeof plan_keys[0] - 1)
 
@@ -64,6 +65,7 @@ static const struct {
     {"per_user", "4"},
     {"mem_interval", "100ms"},
     {"capacity_only", "short"},
+    {"passes", "1"},
 };
 
 struct entry {
@@ -471,12 +473,35 @@ static int check_entry(const struct plan *p, int i, char *err, size_t n)
 	return 0;
 }
 
+/* passes: the whole plan's, so one value for every entry: 1 to 9. */
+static int check_passes(const struct plan *p, int i, char *err, size_t n)
+{
+	const char *v = plan_get(p, i, "passes");
+	char at[300];
+
+	if (!(strlen(v) == 1 && v[0] >= '1' && v[0] <= '9')) {
+		fail(err, n, "%s: [%s] passes = %s: want 1 to 9",
+		     where(p, i, "passes", at, sizeof at), p->e[i].name, v);
+		return -1;
+	}
+	if (i > 0 && strcmp(v, plan_get(p, 0, "passes")) != 0) {
+		fail(err, n,
+		     "%s: [%s] passes = %s: the plan runs its entries %s "
+		     "times (set by [%s]); passes belongs in [defaults]",
+		     where(p, i, "passes", at, sizeof at), p->e[i].name, v,
+		     plan_get(p, 0, "passes"), p->e[0].name);
+		return -1;
+	}
+	return 0;
+}
+
 int plan_check(const struct plan *p, char *err, size_t n)
 {
 	int i;
 
 	for (i = 0; i < p->n; i++)
-		if (check_entry(p, i, err, n) != 0)
+		if (check_entry(p, i, err, n) != 0 ||
+		    check_passes(p, i, err, n) != 0)
 			return -1;
 	return 0;
 }

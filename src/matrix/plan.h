@@ -29,7 +29,8 @@ struct plan *plan_parse(const char *text, const char *name, char *err,
  * env without a start (no engine the plan starts would read it), a count
  * or speed that is not a number, a list of levels (sweep, mixed, ladder,
  * bench_depths) that holds something other than whole numbers, bench
- * tests that are not llama-bench's (ppN, tgN).  Returns 0, or -1 with
+ * tests that are not llama-bench's (ppN, tgN), passes that is not 1 to 9
+ * or not the same for every entry (it is the plan's).  Returns 0, or -1 with
  * "name:line: [entry] why" in err. */
 int plan_check(const struct plan *p, char *err, size_t n);
 

@@ -346,6 +346,7 @@ int planest_entry(const struct plan *p, int i, const char *root,
 		  struct planest_work *w, char *err, size_t n)
 {
 	struct planest_work std;
+	int passes;
 
 	memset(w, 0, sizeof *w);
 	if (add_sets(p, i, root, w, &std, err, n) != 0)
@@ -356,7 +357,19 @@ int planest_entry(const struct plan *p, int i, const char *root,
 	    add_mixed(p, i, root, w, err, n) != 0 ||
 	    add_capacity(p, i, root, w, err, n) != 0)
 		return -1;
+	/* passes = 2 runs every entry again (in reverse order), whole */
+	passes = planest_passes(p, i);
+	w->requests *= passes;
+	w->out *= passes;
+	w->in *= passes;
 	return 0;
+}
+
+int planest_passes(const struct plan *p, int i)
+{
+	int v = atoi(plan_get(p, i, "passes"));
+
+	return v >= 1 ? v : 1;
 }
 
 static int cmp_num(const void *a, const void *b)

@@ -29,11 +29,14 @@ int planest_set(const char *text, const char *only, const char *max_tokens,
  * (reps passes after warmup requests), the sweep's levels, the leak soak,
  * llama-bench's tests at their depths (with the requests that count their
  * prompts), ctx, mixed, the capacity search's bound and the context
- * ladder.
+ * ladder, times the plan's passes (each runs the entry whole).
  * Relative prompt paths are found as given or under root.  Returns 0, or
  * -1 with "plan: [entry] why" in err when a prompt set cannot be read. */
 int planest_entry(const struct plan *p, int i, const char *root,
 		  struct planest_work *w, char *err, size_t n);
+
+/* How many times the plan runs entry i: its passes, at least 1. */
+int planest_passes(const struct plan *p, int i);
 
 /* Measured speeds: medians (the lower middle value) of the single-user
  * runs of model (and quant, unless NULL or "") among runs, the decode and

@@ -16,6 +16,8 @@
 #include "md.h"
 #include "mdmoe.h"
 #include "mdquality.h"
+#include "orderfx.h"
+#include "powsec.h"
 #include "runkind.h"
 #include "verdict.h"
 
@@ -116,6 +118,22 @@ static void pick_drift(const struct rd_group *g)
 	    f & RD_THROTTLED ? "its machine was throttled" : "");
 }
 
+/* The group a pick ties with is picked as much: its drift said too. */
+static void tie_drift(const struct rd_group *g)
+{
+	int f = rd_group_drifted(g);
+
+	if (f == 0)
+		return;
+	out("; note: ");
+	cell(g->key, 120);
+	out("%s%s%s while it ran (Summary), so its figures are not its "
+	    "sustained speed",
+	    f & RD_SLOWED ? " slowed" : "",
+	    f == (RD_SLOWED | RD_THROTTLED) ? " and" : "",
+	    f & RD_THROTTLED ? " ran throttled" : "");
+}
+
 /* The pick's quality after its figures, when any group was graded, and
  * the faster or smaller group passed over for it. */
 static void pick_quality(const struct rd_group *g, const struct decide_pick *p,
@@ -179,6 +197,7 @@ static void say_interactive(const struct decide_pick *p)
 		    p->next->sum.decode.mean);
 		ratio_text(&p->cmp);
 		out(")");
+		tie_drift(p->next);
 		pick_quality(p->best, p, "faster");
 		return;
 	}
@@ -895,6 +914,14 @@ static const struct md_col sum_cols[] = {
      .shown = when_ttfo},
     {.title = "prefill TPS", .align = MD_RIGHT, .cell = c_prefill},
     {.title = "TPS/GB", .align = MD_RIGHT, .cell = c_tps_gb},
+    {.title = "J/token",
+     .align = MD_RIGHT,
+     .cell = powsec_cell_jpt,
+     .shown = powsec_shown},
+    {.title = "mean W",
+     .align = MD_RIGHT,
+     .cell = powsec_cell_w,
+     .shown = powsec_shown},
     {.title = "errors", .align = MD_RIGHT, .cell = c_errors},
 };
 
@@ -2271,6 +2298,7 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	S = r->set;
 	D = r->dec;
 	have_dir = -1;
+	powsec_set(S);
 	write_header();
 	if (S->primary != NULL) {
 		write_answer();
@@ -2301,6 +2329,8 @@ void mdreport_write(jw *md, const struct mdreport *r)
 	write_baseline();
 	write_outputs();
 	chart("memory", "Server memory during the runs");
+	powsec_write(M, S, R->assets_dir, R->assets_rel, R->chart_fmt);
+	orderfx_write(M, S);
 	write_plan_outcomes();
 	write_runs();
 }

@@ -1339,10 +1339,49 @@ int plot_all(struct plot *p, const struct rd_set *s)
 	chart_pareto(p, s);
 	chart_concurrency(p, s);
 	chart_memory(p, s);
+	powplot_chart(p, s);
 	chart_context(p, s);
 	chart_soak(p, s);
 	chart_ladder(p, s);
 	chart_capacity(p, s);
 	chart_quality(p, s);
 	return p->made;
+}
+
+/* ---- the helpers, for charts drawn in other modules (powplot) ---------- */
+
+FILE *plot_asset(struct plot *p, const char *name)
+{
+	return asset(p, name);
+}
+
+FILE *plot_gp_begin(struct plot *p, const char *file, int height,
+		    const char *title, const char *xl, const char *yl)
+{
+	return gp_begin(p, file, height, title, xl, yl);
+}
+
+void plot_gp_path(FILE *f, const struct plot *p, const char *name)
+{
+	gp_path(f, p, name);
+}
+
+void plot_gp_run(struct plot *p, const char *file, FILE *f)
+{
+	gp_run(p, file, f);
+}
+
+void plot_csv_num(FILE *f, double v)
+{
+	csv_num(f, v);
+}
+
+void plot_csv_label(FILE *f, const char *s)
+{
+	csv_label(f, s);
+}
+
+void plot_spans(struct plot *p, FILE *gp, const struct rd_run *r, double ymax)
+{
+	memory_spans(p, gp, r, ymax);
 }

@@ -16,6 +16,7 @@
 #include <cJSON.h>
 
 #include "fileio.h"
+#include "formats.h"
 #include "jget.h"
 #include "quant.h"
 #include "runjson.h"
@@ -329,6 +330,16 @@ static int add_outcome(struct rd_set *s, const char *line)
 	o->st = verdict_outcome_of(jget_str(j, "status"));
 	jget_copy(o->why, sizeof o->why, j, "why");
 	o->exit = (int)jget_num(j, "exit", 0);
+	o->pass = (int)jget_num(j, "pass", 1);
+	o->order = (int)jget_num(j, "order", 0);
+	o->t_start = jget_num(j, "t_start", NAN);
+	o->temp_c = jget_num(j, "temp_c", NAN);
+	o->thermal = formats_thermal_of(jget_str(j, "thermal"));
+	o->throttled =
+	    cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(j, "throttled"))
+		? cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "throttled"))
+		: -1;
+	jget_copy(o->run, sizeof o->run, j, "run");
 	cJSON_Delete(j);
 	return 0;
 }

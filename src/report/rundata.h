@@ -93,6 +93,21 @@ struct rd_drift {
 	int thermal_max;	/* enum formats_thermal, or -1 */
 };
 
+/* A run's power and heat (docs/metrics.md, Power and heat), read by
+ * src/report/rdpower: each figure NAN when unknown, never 0. */
+struct rd_powpt {
+	double s, w, temp; /* seconds from the first request; NAN unknown */
+};
+struct rd_power {
+	int sampled;			 /* the run has a power object */
+	double j_per_tok, mean_w, p95_w; /* NAN unknown */
+	double peak_temp;		 /* °C, NAN unknown */
+	const char *energy_source;	 /* NULL unknown */
+	char why[240];	     /* why the energy is unknown ("" when known) */
+	struct rd_powpt *pt; /* power.timeline */
+	size_t npt;
+};
+
 /* A sample of a run's memory timeline; NAN where not a number. */
 struct rd_point {
 	double s, mb;
@@ -186,10 +201,16 @@ struct rd_run {
 	size_t nspan;
 	struct rd_leak leak;
 	struct rd_drift drift;
+	struct rd_power power;
 	struct rd_agree agree; /* quality.agreement */
 	struct rd_lpq lpq;     /* quality.logprobs */
 	struct rd_tfq tfq;     /* quality.teacher_forced */
 };
+
+/* Reads run r's power object into r->power (src/report/rdpower).
+ * Returns 0, or -1 when out of memory; rd_power_free releases it. */
+int rd_power_read(struct rd_run *r);
+void rd_power_free(struct rd_run *r);
 
 /* The prompt of run r named name, or NULL. */
 const struct rd_prompt *rd_prompt_of(const struct rd_run *r, const char *name);
@@ -505,6 +526,14 @@ struct rd_outcome {
 	char plan[64], entry[64], workload[48], status[16], why[320];
 	enum verdict_outcome st; /* status read; VD_OUT_OTHER: shown as is */
 	int exit;
+	/* the entry's pass of the plan (1 when the line has none), its place
+	 * in that pass's order (from 1; 0 unknown), its start on the shared
+	 * clock and the machine's state then (NAN, -1: unknown), and the run
+	 * file the workload wrote (its name; "" when none) */
+	int pass, order;
+	double t_start, temp_c;
+	int thermal, throttled;
+	char run[200];
 };
 
 /* One model's Pareto frontier of decode speed against steady-state memory

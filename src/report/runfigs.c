@@ -289,7 +289,8 @@ int rd_run_figures(struct rd_run *r)
 	agreement(r);
 	logprobs(r);
 	teacher(r);
-	if (labels(r) || failed(r) || prompts(r) || timeline(r) || spans(r))
+	if (labels(r) || failed(r) || prompts(r) || timeline(r) || spans(r) ||
+	    rd_power_read(r))
 		return -1;
 	return 0;
 }
@@ -301,6 +302,7 @@ void rd_run_figures_free(struct rd_run *r)
 	free(r->prompt);
 	free(r->timeline);
 	free(r->span);
+	rd_power_free(r);
 }
 
 const struct rd_prompt *rd_prompt_of(const struct rd_run *r, const char *name)

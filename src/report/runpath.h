@@ -158,6 +158,16 @@
 #define RJ_RATIO "ratio"
 #define RP_THROTTLED_SHARE "power.throttled_share"
 #define RP_THERMAL_MAX "power.thermal_max"
+#define RP_POWER "power"
+#define RJ_J_PER_TOKEN "j_per_output_token"
+#define RJ_MEAN_W "mean_w"
+#define RJ_P95_W "p95_w"
+#define RJ_PEAK_TEMP "peak_temp_c"
+#define RJ_ENERGY_SOURCE "energy_source"
+#define RJ_COVERED_S "covered_s"
+#define RJ_WINDOW_S "window_s"
+#define RJ_UNKNOWN "unknown"
+#define RJ_TIMELINE "timeline"
 
 /* Each prompt's figures: per_prompt.NAME.* */
 #define RP_PER_PROMPT "per_prompt"

@@ -90,6 +90,10 @@ static void test_refused(void)
 	refused("[a]\nbench = pp0\n",
 		"b.conf:2: [a] bench = pp0: want llama-bench's tests, ppN or "
 		"tgN (pp512 tg128)");
+	refused("[a]\npasses = 0\n", "b.conf:2: [a] passes = 0: want 1 to 9");
+	refused("[defaults]\npasses = 2\n[a]\n[b]\npasses = 1\n",
+		"b.conf:5: [b] passes = 1: the plan runs its entries 2 times "
+		"(set by [a]); passes belongs in [defaults]");
 	refused("[a]\nbench_depths = 0 4k\n",
 		"b.conf:2: [a] bench_depths = 0 4k: want whole numbers");
 	refused(
@@ -173,6 +177,21 @@ static void test_bench(void)
 		CHECK_INT(w.requests, llama ? 4 + 16 : 4 + 19);
 		CHECK_INT(w.out, llama ? 40 + 1032 : 40 + 908);
 		CHECK_INT(w.in, 4 + 36868);
+		plan_free(p);
+	}
+	/* passes = 2: every entry twice, so its work twice */
+	snprintf(text, sizeof text,
+		 "[defaults]\npasses = 2\n[a]\nprompts = %s\nreps = 3\n"
+		 "sweep = 1\n",
+		 set);
+	p = plan_parse(text, "b.conf", err, sizeof err);
+	CHECK(p != NULL && plan_check(p, err, sizeof err) == 0);
+	if (p != NULL) {
+		CHECK_INT(planest_passes(p, 0), 2);
+		CHECK_INT(planest_entry(p, 0, ".", &w, err, sizeof err), 0);
+		CHECK_INT(w.requests, 2 * 4);
+		CHECK_INT(w.out, 2 * 40);
+		CHECK_INT(w.in, 2 * 4);
 		plan_free(p);
 	}
 	remove(set);

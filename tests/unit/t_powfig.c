@@ -53,9 +53,44 @@ static void test_unknown(void)
 	CHECK_INT((int)f.n, 0);
 }
 
+/* The timeline: 7 samples over 4 s in 5 slots (one a second), each the
+ * time-weighted mean watts and the hottest sensor of its samples, from
+ * ref = -1 s; a figure no sample of a slot has is -1 there. */
+static void test_timeline(void)
+{
+	static const struct powfig_sample spike[] = {
+	    {0, -1, -1, -1, -1, -1},
+	    {1.0, 10, -1, -1, -1, -1},
+	    {1.001, 500, -1, -1, -1, -1},
+	    {3, 5, -1, -1, -1, -1}};
+	struct powfig_point pt[5];
+
+	CHECK_INT(powfig_timeline(base, 7, -1, pt, 5), 5);
+	CHECK_NEAR(pt[0].s, 1, 1e-9);
+	CHECK_NEAR(pt[0].w, 10, 1e-9); /* 0.0 has none; 10 over 0.5 s */
+	CHECK_NEAR(pt[0].temp, 41, 1e-9);
+	CHECK_NEAR(pt[1].s, 2, 1e-9);
+	CHECK_NEAR(pt[1].w, 20, 1e-9); /* 10 and 30, 0.5 s each */
+	CHECK_NEAR(pt[1].temp, 60, 1e-9);
+	CHECK_NEAR(pt[2].w, 30, 1e-9);
+	CHECK_NEAR(pt[4].s, 5, 1e-9);
+	CHECK_NEAR(pt[4].w, 20, 1e-9);
+	CHECK_NEAR(pt[4].temp, 49, 1e-9);
+	/* a sample 1 ms after the one before weighs 1 ms: 500 W there is no
+	 * 500 W slot; a slot without watts or a sensor is -1 for both */
+	CHECK_INT(powfig_timeline(spike, 4, 0, pt, 4), 3);
+	CHECK_NEAR(pt[0].w, -1, 1e-9);
+	CHECK_NEAR(pt[0].temp, -1, 1e-9);
+	CHECK_NEAR(pt[1].s, 1, 1e-9);
+	CHECK_NEAR(pt[1].w, (10 * 1.0 + 500 * 0.001) / 1.001, 1e-9);
+	CHECK_NEAR(pt[2].s, 3, 1e-9);
+	CHECK_NEAR(pt[2].w, 5, 1e-9);
+}
+
 int main(void)
 {
 	RUN(test_energy);
 	RUN(test_unknown);
+	RUN(test_timeline);
 	return DONE();
 }
