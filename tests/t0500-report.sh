@@ -276,7 +276,9 @@ test_expect_success 'power: J/token and watts where measured, unknown with the r
 		timeline: [[0, 20, 40], [1, 35, 50], [2, null, 55], [3, 30, null]]}" \
 		pw/minimax-mlx4-c1.json >t && mv t pw/minimax-mlx4-c1.json &&
 	jq ".power = {samples: 40, window_s: 4, covered_s: 0, energy_j: null, mean_w: null, j_per_output_token: null,
-		unknown: {rapl: \"/sys/class/powercap: No such file or directory\"}}" \
+		unknown: {rapl: \"/sys/class/powercap: No such file or directory\"}}
+		| .sustained = {first_n: 2, last_n: 2, ratio: null, ratio_ci95: null, band: 0.05,
+		verdict: \"unknown\", reason: \"2 and 2 requests with a decode speed in the first and last thirds; a verdict needs 5 in each\"}" \
 		pw/minimax-q8_0-c1.json >t && mv t pw/minimax-q8_0-c1.json &&
 	report -o p.md pw 2>/dev/null &&
 	grep "^| group " p.md | grep -qF "| J/token | mean W |" &&
@@ -285,6 +287,8 @@ test_expect_success 'power: J/token and watts where measured, unknown with the r
 	grep -q "^## Power, heat and sustained speed" p.md &&
 	grep -qF "| minimax-mlx4-c1.json | MiniMax-M2.1 · 4bit · mlx | 0.250 | 30.0 | 38.5 | 61.5 | rapl:package-0 |" p.md &&
 	grep -qF "| minimax-q8\_0-c1.json | MiniMax-M2.1 · Q8\_0 · gguf | unknown: rapl: /sys/class/powercap: No such file or directory | unknown | unknown | unknown |" p.md &&
+	# a sustained verdict that is unknown says why (agg'"'"'s reason)
+	grep -F "| minimax-q8\_0-c1.json |" p.md | grep -qF "| unknown: 2 and 2 requests with a decode speed in the first and last thirds; a verdict needs 5 in each |" &&
 	! grep "^| minimax-" p.md | grep -q "| 0 |\|| 0.0 |" &&
 	# the chart: the timeline as written, null as unknown
 	test_cmp - p-assets/power-1.csv <<-\EOF &&

@@ -143,6 +143,10 @@ static void c_sustained(const struct md_at *at)
 	const struct rd_drift *d = &row_of(at)->drift;
 
 	md_cell(at->w, verdict_sustain_name(d->verdict), 30);
+	if (d->verdict == VD_SUS_UNKNOWN && d->why != NULL) {
+		md_out(at->w, ": ");
+		md_cell(at->w, d->why, 120);
+	}
 	if (isnan(d->ratio.v))
 		return;
 	md_out(at->w, ": %.2f×", d->ratio.v);

@@ -91,6 +91,7 @@ struct rd_drift {
 	struct rd_slope ratio;	/* last third over first; NAN unknown */
 	double throttled_share; /* NAN unknown */
 	int thermal_max;	/* enum formats_thermal, or -1 */
+	const char *why;	/* with VD_SUS_UNKNOWN: agg's reason, or NULL */
 };
 
 /* A run's power and heat (docs/metrics.md, Power and heat), read by

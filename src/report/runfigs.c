@@ -181,6 +181,7 @@ static void drift(struct rd_run *r)
 
 	d->verdict = v ? verdict_sustain_of(v) : VD_SUS_UNKNOWN;
 	d->ratio = slope(su, RJ_RATIO);
+	d->why = jget_str(su, RJ_REASON);
 	d->throttled_share = jget_path_num(r->doc, RP_THROTTLED_SHARE, NAN);
 	d->thermal_max =
 	    formats_thermal_of(jget_path_str(r->doc, RP_THERMAL_MAX));

@@ -147,6 +147,7 @@
 #define RP_SWAP_GROWTH "memory.system.swap_used.growth_bytes"
 #define RP_LEAK "memory.leak"
 #define RJ_VERDICT "verdict"
+#define RJ_REASON "reason" /* sustained: why its verdict is unknown */
 #define RJ_ERROR "error"
 #define RJ_MB_PER_REQUEST "mb_per_request"
 #define RJ_MB_PER_MINUTE "mb_per_minute"
