@@ -1,6 +1,6 @@
 /* Unit tests of moedata: a group's MoE study from its runs' documents,
  * ordered by pass and time, with each step's growth and the summary. */
-#include <cjson/cJSON.h>
+#include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
