@@ -242,6 +242,21 @@ llmsim_stop() {
 	fi
 }
 
+# tf_pass NAME SOURCE AS K [llmsim options]: a teacher-forced pass of the
+# run SOURCE (gen --teacher-force, K alternatives) on a llmsim of its own
+# imitating AS (llamacpp or vllm): events in NAME.nd, gen's stderr in
+# NAME.err, llmsim's truth in NAME.log; GEN_OPTS adds to gen's options.
+tf_pass() {
+	local name=$1 src=$2 as=$3 k=$4
+	shift 4
+	llmsim_start S --tps 0 --as "$as" --log "$name.log" "$@" &&
+	"$TB_BIN/gen" -u "$S_URL" -m "$name" -l family=sim --teacher-force "$src" \
+		--logprobs "$k" --no-progress ${GEN_OPTS:-} >"$name.nd" 2>"$name.err"
+	local rc=$?
+	llmsim_stop S
+	return $rc
+}
+
 # log_has FILE FILTER: some line of an NDJSON file matches the jq filter
 # (a line still being written makes jq fail: wait_for tries again).
 log_has() {

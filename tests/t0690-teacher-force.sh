@@ -18,12 +18,7 @@ agg() { "$TB_BIN/agg" "$@"; }
 pass() {
 	local name=$1 src=$2 k=$3
 	shift 3
-	llmsim_start S --tps 0 --as llamacpp --log "$name.log" "$@" &&
-	gen -u "$S_URL" -m "$name" -l family=sim --teacher-force "$src" \
-		--logprobs "$k" --no-progress ${GEN_OPTS:-} >"$name.nd" 2>"$name.err"
-	local rc=$?
-	llmsim_stop S
-	return $rc
+	tf_pass "$name" "$src" llamacpp "$k" "$@"
 }
 
 # truth LOG: llmsim's figures over the positions of a pass: mean and

@@ -31,12 +31,7 @@ ref() {
 pass() {
 	local name=$1 src=$2 as=$3
 	shift 3
-	llmsim_start S --tps 0 --as "$as" --log "$name.log" "$@" &&
-	gen -u "$S_URL" -m "$name" -l family=sim --teacher-force "$src" \
-		--logprobs 12 --no-progress ${GEN_OPTS:-} >"$name.nd" 2>"$name.err"
-	local rc=$?
-	llmsim_stop S
-	return $rc
+	tf_pass "$name" "$src" "$as" 12 "$@"
 }
 
 # ids FILE: each done event's output ids, one line a request
