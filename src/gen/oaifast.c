@@ -97,9 +97,23 @@ static int str_raw(struct scan *s, const char **raw, size_t *n, int *esc)
 		if (p + 1 >= s->end)
 			return -1;
 		if (p[1] == 'u') {
-			if (p + 6 > s->end || hex4(p + 2) < 0)
+			long u;
+			if (p + 6 > s->end || (u = hex4(p + 2)) < 0)
 				return -1;
 			p += 6;
+			/* a UTF-16 surrogate must pair, high then low, or
+			 * cJSON fails the whole payload, even where the
+			 * string is one this scanner skips */
+			if (u >= 0xdc00 && u <= 0xdfff)
+				return -1;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				long lo;
+				if (p + 6 > s->end || p[0] != '\\' ||
+				    p[1] != 'u' ||
+				    (lo = hex4(p + 2)) < 0xdc00 || lo > 0xdfff)
+					return -1;
+				p += 6;
+			}
 		} else if (strchr("\"\\/bfnrt", p[1]) != NULL && p[1]) {
 			p += 2;
 		} else {
