@@ -25,17 +25,34 @@ static void ids(jw *w, const int *v, int n)
 		jw_int(w, NULL, v[i]);
 }
 
+/* A request body's start: the object, the model where named, and the
+ * prompt's array opened. */
+static void body_open(jw *w, const char *model)
+{
+	jw_init(w);
+	jw_obj_open(w, NULL);
+	if (model != NULL)
+		jw_str(w, "model", model);
+	jw_arr_open(w, "prompt");
+}
+
+/* The body closed and copied out (NULL when out of memory). */
+static char *body_done(jw *w)
+{
+	char *out;
+
+	jw_obj_close(w);
+	out = w->oom ? NULL : strdup(jw_cstr(w));
+	jw_free(w);
+	return out;
+}
+
 char *tf_body(const char *model, const int *ctx, int nctx, const int *forced,
 	      int from, int count, int k, int slot)
 {
-	char *out;
 	jw w;
 
-	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	if (model != NULL)
-		jw_str(&w, "model", model);
-	jw_arr_open(&w, "prompt");
+	body_open(&w, model);
 	for (int j = from; j < from + count; j++) {
 		jw_arr_open(&w, NULL);
 		ids(&w, ctx, nctx);
@@ -55,10 +72,7 @@ char *tf_body(const char *model, const int *ctx, int nctx, const int *forced,
 	jw_str(&w, NULL, "completion_probabilities");
 	jw_str(&w, NULL, "timings");
 	jw_arr_close(&w);
-	jw_obj_close(&w);
-	out = w.oom ? NULL : strdup(jw_cstr(&w));
-	jw_free(&w);
-	return out;
+	return body_done(&w);
 }
 
 /* The log-probability of an item: "logprob", or the log of "prob"; 0 and
@@ -168,14 +182,9 @@ int tf_reply(const cJSON *reply, const int *forced, int count,
 char *tf_vllm_body(const char *model, const int *ctx, int nctx,
 		   const int *forced, int nforced, int k)
 {
-	char *out;
 	jw w;
 
-	jw_init(&w);
-	jw_obj_open(&w, NULL);
-	if (model != NULL)
-		jw_str(&w, "model", model);
-	jw_arr_open(&w, "prompt");
+	body_open(&w, model);
 	ids(&w, ctx, nctx);
 	ids(&w, forced, nforced);
 	jw_arr_close(&w);
@@ -183,10 +192,7 @@ char *tf_vllm_body(const char *model, const int *ctx, int nctx,
 	jw_int(&w, "prompt_logprobs", k);
 	jw_num(&w, "temperature", 0, 1);
 	jw_bool(&w, "stream", 0);
-	jw_obj_close(&w);
-	out = w.oom ? NULL : strdup(jw_cstr(&w));
-	jw_free(&w);
-	return out;
+	return body_done(&w);
 }
 
 /* One entry of prompt_logprobs into p: its ranks 1 .. k in rank order

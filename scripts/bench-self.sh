@@ -262,23 +262,23 @@ pw_cost() { # pw_cost: writes power.facts
 		echo "mspow_src $src"
 	} >"$work/power.facts"
 }
-if [ "${BENCH_ONLY:-}" = power ]; then
-	[ -f "$JSON" ] || die "BENCH_ONLY=power: no $JSON to add to (run make bench-self first)"
-	pw_cost
+# merge_only PART: only PART (a function) measured, merged into the
+# existing perf.json and page, the other figures as they were
+merge_only() {
+	[ -f "$JSON" ] || die "BENCH_ONLY=$BENCH_ONLY: no $JSON to add to (run make bench-self first)"
+	"$1"
 	"$perfpage" merge "$JSON" "$work" | jq . >"$work/perf.json" # as committed: two spaces
 	"$perfpage" render "$work/perf.json" "$OUT" "$ASSETS" "$work"
 	cp "$work/perf.json" "$JSON.tmp"
 	mv "$JSON.tmp" "$JSON"
+}
+if [ "${BENCH_ONLY:-}" = power ]; then
+	merge_only pw_cost
 	log "wrote memsample --power's cost into $OUT and $JSON: $(sed -n 's/^mspow //p' "$work/power.facts") % of a core"
 	exit 0
 fi
 if [ "${BENCH_ONLY:-}" = teacher ]; then
-	[ -f "$JSON" ] || die "BENCH_ONLY=teacher: no $JSON to add to (run make bench-self first)"
-	teacher
-	"$perfpage" merge "$JSON" "$work" | jq . >"$work/perf.json" # as committed: two spaces
-	"$perfpage" render "$work/perf.json" "$OUT" "$ASSETS" "$work"
-	cp "$work/perf.json" "$JSON.tmp"
-	mv "$JSON.tmp" "$JSON"
+	merge_only teacher
 	log "wrote the teacher-forcing figures into $OUT and $JSON"
 	exit 0
 fi

@@ -66,12 +66,24 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# url_of FILE: the URL a llmsim started with --port 0 prints first into
+# FILE, once it is there (at most 5 s); nothing when it never came.
+url_of() {
+	local i u=
+	for i in $(seq 1 100); do
+		u=$(head -n 1 "$1" 2>/dev/null)
+		[ -n "$u" ] && break
+		sleep 0.05
+	done
+	printf '%s' "$u"
+}
+
 # A free loopback port: the kernel's pick for a server that is gone.
 free_port() {
-	local f=$out/.port.$1 p i
+	local f=$out/.port.$1 p
 	"$bin/llmsim" --port 0 >"$f" 2>/dev/null &
 	p=$!
-	for i in $(seq 1 100); do [ -s "$f" ] && break; sleep 0.05; done
+	url_of "$f" >/dev/null
 	kill "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 	sed 's|.*:\([0-9]*\)/v1$|\1|' "$f"
@@ -102,11 +114,7 @@ hot_run() {
 		--load-time 0 --slow-after "$hot_after" --slow-factor "$hot_factor" \
 		--power-dir "$out/$id.hot.sys" >"$out/$id.hot.url" 2>"$out/$id.hot.log" &
 	hsim=$!
-	for i in $(seq 1 100); do
-		hurl=$(head -n 1 "$out/$id.hot.url" 2>/dev/null)
-		[ -n "$hurl" ] && break
-		sleep 0.05
-	done
+	hurl=$(url_of "$out/$id.hot.url")
 	if [ -z "$hurl" ]; then
 		echo "demo: llmsim for $id's throttling run did not start" >&2
 		kill "$hsim" 2>/dev/null
@@ -156,11 +164,7 @@ run_model() {
 		--graded "$top/prompts/graded.json" --mem-scale 1 "${load[@]}" "${leak[@]}" "${ctx[@]}" \
 		--power-dir "$out/$id.sys" >"$out/$id.url" 2>"$out/$id.llmsim.log" &
 	sim=$!
-	for i in $(seq 1 100); do
-		url=$(head -n 1 "$out/$id.url" 2>/dev/null)
-		[ -n "$url" ] && break
-		sleep 0.05
-	done
+	url=$(url_of "$out/$id.url")
 	[ -n "$url" ] || { echo "demo: llmsim for $id did not start" >&2; return 1; }
 	export MODEL=$family BASE_URL=$url MODEL_ID=$id SERVER_PID=$sim RESULTS=$out
 	export LABELS="quant=$quant backend=$backend" MAX_TOKENS=$tokens MEM_INTERVAL=50ms
@@ -204,11 +208,7 @@ tf_one() { # tf_one ID [REFERENCE]: prints the reference's pass, or nothing
 		--load-time 0 --port 0 >"$out/tf-$id.url" 2>/dev/null &
 	p=$!
 	pids+=($p)
-	for i in $(seq 1 100); do
-		u=$(head -n 1 "$out/tf-$id.url" 2>/dev/null)
-		[ -n "$u" ] && break
-		sleep 0.05
-	done
+	u=$(url_of "$out/tf-$id.url")
 	MODEL=$f LABELS="quant=$q backend=$b" MODEL_ID=$id BASE_URL=$u RESULTS=$out \
 		TF_TOKENS=$tokens TF_K=12 REFERENCE=${2:-} "$here/teacher.sh" 2>>"$out/tf.log" |
 		{ [ -z "${2:-}" ] && cat || cat >/dev/null; }

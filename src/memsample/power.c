@@ -154,15 +154,21 @@ static int attr(const char *path, char *buf, size_t len, size_t *n)
 	return 0;
 }
 
+/* A read's errno e, else the integer its text holds (EINVAL: none). */
+static int read_int(int e, const char *buf, size_t n, int64_t *v)
+{
+	if (e != 0)
+		return e;
+	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+}
+
 static int attr_int(const char *path, int64_t *v)
 {
 	char buf[64];
 	size_t n = 0;
 	int e = attr(path, buf, sizeof buf, &n);
 
-	if (e != 0)
-		return e;
-	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+	return read_int(e, buf, n, v);
 }
 
 /* An attribute held open, read again from its start; 0, or an errno. */
@@ -184,9 +190,7 @@ static int again_int(int fd, int64_t *v)
 	size_t n = 0;
 	int e = again(fd, buf, sizeof buf, &n);
 
-	if (e != 0)
-		return e;
-	return powparse_sysfs_int(buf, n, v) == 0 ? 0 : EINVAL;
+	return read_int(e, buf, n, v);
 }
 
 /* Opens a source's attribute for the run; -1 when it cannot be. */
