@@ -305,7 +305,8 @@ enum h1p_rc h1p_feed(struct h1p *p, const char *buf, size_t n, size_t *used,
 				 "the response headers are larger than an HTTP "
 				 "client accepts (a line over %zu KB)",
 				 H1P_LINE_MAX / 1024);
-			return H1P_ERROR;
+			rc = H1P_ERROR;
+			break;
 		}
 		i += k;
 		if (lf) {

@@ -57,7 +57,7 @@ void h1p_free(struct h1p *p);
 
 /* Takes n bytes.  On H1P_DONE *used is the count of bytes the response
  * took (the rest belongs to none: gen sends one request at a time on a
- * connection); on H1P_MORE it is n. */
+ * connection); on H1P_MORE it is n; else the count read before stopping. */
 enum h1p_rc h1p_feed(struct h1p *p, const char *buf, size_t n, size_t *used,
 		     const h1p_cb *cb, void *ud);
 

@@ -42,6 +42,7 @@ struct got {
 	int stop; /* the body callback asks to stop on its first call */
 	enum h1p_rc rc;
 	size_t used; /* bytes the response took, over every feed */
+	int unset;   /* a feed left *used as it was */
 	int reusable;
 	char err[160];
 };
@@ -96,6 +97,7 @@ static void parse(const char *s, size_t n, const size_t *cuts, size_t ncut,
 		g->rc = h1p_feed(&p, s + at, end - at, &used, &cbs, g);
 		if (g->rc == H1P_MORE && used != end - at)
 			g->rc = H1P_ERROR;
+		g->unset |= used == (size_t)-1;
 		g->used = at + used;
 		at = end;
 	}
@@ -382,7 +384,7 @@ static const char *refused(const char *s, size_t n, int eof)
 	int bad = parse_all(s, n, eof, &g);
 
 	err[0] = '\0';
-	if (g.rc == H1P_ERROR && bad == 0 && err_ok(g.err))
+	if (g.rc == H1P_ERROR && bad == 0 && !g.unset && err_ok(g.err))
 		snprintf(err, sizeof err, "%s", g.err);
 	got_free(&g);
 	return err;
