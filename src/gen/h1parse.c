@@ -185,7 +185,7 @@ static enum h1p_rc head_end(struct h1p *p, const h1p_cb *cb, void *ud)
 static enum h1p_rc size_line(struct h1p *p, const char *l, size_t n)
 {
 	int64_t sz = 0;
-	size_t i = 0;
+	size_t i = 0, digits;
 
 	for (; i < n && isxdigit((unsigned char)l[i]); i++) {
 		if (sz > (INT64_MAX >> 4))
@@ -198,9 +198,10 @@ static enum h1p_rc size_line(struct h1p *p, const char *l, size_t n)
 				   ? l[i] - '0'
 				   : (tolower((unsigned char)l[i]) - 'a' + 10));
 	}
+	digits = i; /* a line of blanks is no size (and no last chunk) */
 	while (i < n && (l[i] == ' ' || l[i] == '\t'))
 		i++;
-	if (i == 0 || (i < n && l[i] != ';'))
+	if (digits == 0 || (i < n && l[i] != ';'))
 		return fail(p,
 			    "a malformed chunk size line in the response: "
 			    "\"%s\"",

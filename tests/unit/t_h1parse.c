@@ -440,6 +440,10 @@ static void test_bad_chunks(void)
 	REFUSED_FOR(CHUNKED_HEAD "zz\r\n", 0, "malformed chunk size");
 	REFUSED_FOR(CHUNKED_HEAD "\r\n", 0, "malformed chunk size");
 	REFUSED_FOR(CHUNKED_HEAD ";ext\r\n", 0, "malformed chunk size");
+	/* blanks are no size: not a last chunk, the body cut short */
+	REFUSED_FOR(CHUNKED_HEAD "5\r\nhello\r\n \r\n\r\n", 0,
+		    "malformed chunk");
+	REFUSED_FOR(CHUNKED_HEAD "5\r\nhello\r\n\t;x\r\n\r\n", 0, "malformed");
 	REFUSED_FOR(CHUNKED_HEAD "5 5\r\nhello\r\n", 0, "malformed chunk");
 	REFUSED_FOR(CHUNKED_HEAD "0x5\r\nhello\r\n", 0, "malformed chunk");
 	REFUSED_FOR(CHUNKED_HEAD "-5\r\nhello\r\n", 0, "malformed chunk");
