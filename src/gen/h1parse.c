@@ -58,14 +58,11 @@ static enum h1p_rc fail(struct h1p *p, const char *fmt, const char *arg,
 	return H1P_ERROR;
 }
 
-/* A value's comma-separated tokens: whether tok is among them, and
- * whether it is the last. */
-static int has_token(const char *v, size_t n, const char *tok, int *last)
+/* Whether tok is among a value's comma-separated tokens. */
+static int has_token(const char *v, size_t n, const char *tok)
 {
 	size_t tl = strlen(tok), i = 0;
-	int found = 0;
 
-	*last = 0;
 	while (i < n) {
 		size_t s, e;
 		while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
@@ -76,12 +73,10 @@ static int has_token(const char *v, size_t n, const char *tok, int *last)
 		e = i;
 		while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
 			e--;
-		if (e == s)
-			continue;
-		*last = e - s == tl && strncasecmp(v + s, tok, tl) == 0;
-		found |= *last;
+		if (e - s == tl && strncasecmp(v + s, tok, tl) == 0)
+			return 1;
 	}
-	return found;
+	return 0;
 }
 
 static enum h1p_rc status_line(struct h1p *p, const char *l, size_t n)
@@ -116,7 +111,6 @@ static enum h1p_rc header_line(struct h1p *p, const char *l, size_t n)
 {
 	const char *colon = memchr(l, ':', n), *v;
 	size_t name, vn;
-	int last;
 
 	if (colon == NULL || colon == l)
 		return fail(p,
@@ -131,9 +125,11 @@ static enum h1p_rc header_line(struct h1p *p, const char *l, size_t n)
 	while (vn && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
 		vn--;
 	if (name == 17 && strncasecmp(l, "transfer-encoding", 17) == 0) {
-		if (has_token(v, vn, "chunked", &last) && last)
+		/* one coding alone: in "gzip, chunked" the body, its chunks
+		 * taken off, is still gzip's */
+		if (vn == 7 && strncasecmp(v, "chunked", 7) == 0)
 			p->chunked = 1;
-		else if (!(has_token(v, vn, "identity", &last) && last))
+		else if (!(vn == 8 && strncasecmp(v, "identity", 8) == 0))
 			return fail(p,
 				    "a transfer coding this client does not "
 				    "read: \"%s\"",
@@ -153,10 +149,9 @@ static enum h1p_rc header_line(struct h1p *p, const char *l, size_t n)
 				    v, vn);
 		p->len = len;
 	} else if (name == 10 && strncasecmp(l, "connection", 10) == 0) {
-		if (has_token(v, vn, "close", &last))
+		if (has_token(v, vn, "close"))
 			p->close = 1;
-		else if (p->version == 10 &&
-			 has_token(v, vn, "keep-alive", &last))
+		else if (p->version == 10 && has_token(v, vn, "keep-alive"))
 			p->close = 0;
 	}
 	return H1P_MORE;

@@ -308,6 +308,24 @@ static void test_interim(void)
 	got_free(&g);
 }
 
+static void test_codings(void)
+{
+	struct got g;
+
+	PARSE("HTTP/1.1 200 OK\r\nTRANSFER-ENCODING:  Chunked \r\n\r\n"
+	      "2\r\nok\r\n0\r\n\r\n",
+	      0, &g);
+	CHECK_INT(g.rc, H1P_DONE);
+	BODY_IS(&g, "ok");
+	got_free(&g);
+	PARSE("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity\r\n"
+	      "Content-Length: 2\r\n\r\nok",
+	      0, &g);
+	CHECK_INT(g.rc, H1P_DONE);
+	BODY_IS(&g, "ok");
+	got_free(&g);
+}
+
 static void test_bare_lf(void)
 {
 	struct got g;
@@ -431,6 +449,11 @@ static void test_bad_head(void)
 		    0, "Content-Length");
 	REFUSED_FOR("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0,
 		    "transfer coding this client does not read: \"gzip\"");
+	/* chunked last, but the body still gzip's */
+	REFUSED_FOR(
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+	    "2\r\n\x1f\x8b\r\n0\r\n\r\n",
+	    0, "does not read: \"gzip, chunked\"");
 }
 
 #define CHUNKED_HEAD "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -520,6 +543,7 @@ int main(void)
 	RUN(test_to_eof);
 	RUN(test_no_body);
 	RUN(test_interim);
+	RUN(test_codings);
 	RUN(test_bare_lf);
 	RUN(test_reuse);
 	RUN(test_stop);
