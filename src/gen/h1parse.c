@@ -102,7 +102,8 @@ static enum h1p_rc status_line(struct h1p *p, const char *l, size_t n)
 	p->status = st;
 	p->chunked = 0;
 	p->len = -1;
-	p->close = p->version == 10; /* unless it says keep-alive */
+	p->close = 0;
+	p->keep_alive = 0;
 	p->state = S_HEADER;
 	return H1P_MORE;
 }
@@ -151,8 +152,8 @@ static enum h1p_rc header_line(struct h1p *p, const char *l, size_t n)
 	} else if (name == 10 && strncasecmp(l, "connection", 10) == 0) {
 		if (has_token(v, vn, "close"))
 			p->close = 1;
-		else if (p->version == 10 && has_token(v, vn, "keep-alive"))
-			p->close = 0;
+		if (has_token(v, vn, "keep-alive"))
+			p->keep_alive = 1;
 	}
 	return H1P_MORE;
 }
@@ -166,6 +167,9 @@ static enum h1p_rc head_end(struct h1p *p, const h1p_cb *cb, void *ud)
 	}
 	if (cb->headers_done)
 		cb->headers_done(ud, p->status);
+	/* HTTP/1.0 closes unless it said keep-alive; a close said wins */
+	if (p->version == 10 && !p->keep_alive)
+		p->close = 1;
 	if (p->status == 204 || p->status == 304)
 		p->state = S_DONE;
 	else if (p->chunked)

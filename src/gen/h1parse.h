@@ -41,13 +41,14 @@ typedef struct {
 
 struct h1p {
 	int state;
-	int version;  /* 10 or 11: the final status line's HTTP/1.x */
-	long status;  /* the final status, once its head is complete */
-	int chunked;  /* Transfer-Encoding: chunked */
-	int close;    /* the server closes after this response */
-	int64_t len;  /* Content-Length, or -1 */
-	int64_t left; /* bytes left in this chunk or length-delimited body */
-	char *line;   /* a line not yet complete */
+	int version;	/* 10 or 11: the final status line's HTTP/1.x */
+	long status;	/* the final status, once its head is complete */
+	int chunked;	/* Transfer-Encoding: chunked */
+	int close;	/* the server closes after this response */
+	int keep_alive; /* Connection: keep-alive, which HTTP/1.0 needs */
+	int64_t len;	/* Content-Length, or -1 */
+	int64_t left;	/* bytes left in this chunk or length-delimited body */
+	char *line;	/* a line not yet complete */
 	size_t n, cap;
 	char err[160];
 };

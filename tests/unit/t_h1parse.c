@@ -361,6 +361,12 @@ static void test_reuse(void)
 		       "Content-Length: 1\r\n\r\nx"));
 	CHECK(!reusable("HTTP/1.0 200 OK\r\nConnection: keep-alive, close\r\n"
 			"Content-Length: 1\r\n\r\nx"));
+	/* close wins, in whichever order the two come */
+	CHECK(
+	    !reusable("HTTP/1.0 200 OK\r\nConnection: close\r\n"
+		      "Connection: keep-alive\r\nContent-Length: 1\r\n\r\nx"));
+	CHECK(!reusable("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\n"
+			"Connection: close\r\nContent-Length: 1\r\n\r\nx"));
 	CHECK(reusable("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"));
 	CHECK(reusable("HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n"
 		       "Content-Length: 1\r\n\r\nx"));
