@@ -279,6 +279,7 @@ static void test_no_body(void)
 	"HTTP/1.1 103 Early Hints\r\n"                                         \
 	"Link: </a.css>; rel=preload\r\n"                                      \
 	"Content-Length: 3\r\n"                                                \
+	"Transfer-Encoding: chunked\r\n"                                       \
 	"Connection: close\r\n"                                                \
 	"\r\n"
 
@@ -286,13 +287,13 @@ static void test_interim(void)
 {
 	struct got g;
 
-	/* an interim head's length and close are not the final one's */
+	/* an interim head's length, coding and close are not the final's */
 	PARSE(INTERIM "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello", 1,
 	      &g);
 	CHECK_INT(g.rc, H1P_DONE);
 	CHECK_INT(g.status, 200);
 	CHECK_INT(g.dones, 1);
-	CHECK_INT(g.lines, 2 + 5 + 3);
+	CHECK_INT(g.lines, 2 + 6 + 3);
 	HEAD_IS(&g, INTERIM "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
 	BODY_IS(&g, "hello");
 	CHECK(g.reusable);
