@@ -17,7 +17,7 @@ test_expect_success 'make check skips fuzzing, saying why, where the compiler ca
 	grep -q "^clang .*-o build/fuzz/sse .* -L/opt/homebrew/lib " out
 '
 
-for t in sse ndjson prompts runjson osparse; do
+for t in sse ndjson prompts runjson osparse h1parse; do
 	if [ ! -x "$FUZZ/$t" ]; then
 		test_count=$((test_count + 1))
 		echo "ok $test_count - fuzz $t # SKIP not built (clang with libFuzzer needed)"
