@@ -167,8 +167,10 @@ static enum h1p_rc head_end(struct h1p *p, const h1p_cb *cb, void *ud)
 	}
 	if (cb->headers_done)
 		cb->headers_done(ud, p->status);
-	/* HTTP/1.0 closes unless it said keep-alive; a close said wins */
-	if (p->version == 10 && !p->keep_alive)
+	/* HTTP/1.0 closes unless it said keep-alive; a close said wins; a
+	 * length beside chunks is a message framed two ways, whose
+	 * connection is not trusted with another (RFC 9112 6.3) */
+	if ((p->version == 10 && !p->keep_alive) || (p->chunked && p->len >= 0))
 		p->close = 1;
 	if (p->status == 204 || p->status == 304)
 		p->state = S_DONE;
@@ -303,7 +305,7 @@ enum h1p_rc h1p_feed(struct h1p *p, const char *buf, size_t n, size_t *used,
 		if (keep(p, buf + i, k) != 0) {
 			snprintf(p->err, sizeof p->err,
 				 "the response headers are larger than an HTTP "
-				 "client accepts (a line over %zu KB)",
+				 "client accepts (a header line over %zu KB)",
 				 H1P_LINE_MAX / 1024);
 			rc = H1P_ERROR;
 			break;

@@ -377,6 +377,9 @@ static void test_reuse(void)
 			"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
 	CHECK(
 	    !reusable("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n"));
+	/* framed two ways: the chunks are read, the connection not kept */
+	CHECK(!reusable("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n"
+			"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
 }
 
 static void test_stop(void)
@@ -516,7 +519,7 @@ static void test_line_max(void)
 		free(s);
 	}
 	s = long_line(H1P_LINE_MAX + 1, &n);
-	CHECK(strstr(refused(s, n, 1), "a line over 100 KB"));
+	CHECK(strstr(refused(s, n, 1), "a header line over 100 KB"));
 	free(s);
 }
 
