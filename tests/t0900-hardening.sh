@@ -179,16 +179,7 @@ test_expect_success 'an SSE line past 4 MiB is a protocol error (memory is bound
 		.error == \"an SSE line longer than 4194304 bytes\"" ev
 '
 
-# raw_answer FILE: starts rawhttp answering every request with FILE's
-# bytes; RAW_URL, RAW_PID.  Stopped when the test file ends.
-raw_answer() {
-	rm -f "$1.url" # never the URL of the one before
-	"$TB_UNIT/rawhttp" "$1" >"$1.url" 2>/dev/null &
-	RAW_PID=$!
-	echo "$RAW_PID" >>"$TRASH_ROOT/servers.pids"
-	wait_for 5 test -s "$1.url" && RAW_URL=$(cat "$1.url")
-}
-
+# raw_answer (lib.sh) serves each answer; stopped when the test file ends.
 # streamed NAME BYTES: gen's done event for one request answered with
 # BYTES (printf format): "status|error".
 streamed() {

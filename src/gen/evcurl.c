@@ -12,7 +12,7 @@ struct evcurl {
 	evcurl_done_fn *done;
 	void *ctx;
 	int running;
-	int64_t wake;
+	int64_t *wake;
 };
 
 void evcurl_drain(evcurl *ec)
@@ -31,8 +31,8 @@ static void on_sock_ready(evutil_socket_t fd, short what, void *arg)
 	int flags = (what & EV_READ ? CURL_CSELECT_IN : 0) |
 		    (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
 
-	if (ec->wake == 0)
-		ec->wake = clock_mono_ns();
+	if (*ec->wake == 0)
+		*ec->wake = clock_mono_ns();
 	curl_multi_socket_action(ec->multi, fd, flags, &ec->running);
 	evcurl_drain(ec);
 }
@@ -92,8 +92,8 @@ static int on_curl_timer(CURLM *m, long timeout_ms, void *userp)
 	return evtimer_add(ec->timer, &tv);
 }
 
-evcurl *evcurl_new(struct event_base *base, CURLM *multi, evcurl_done_fn *done,
-		   void *ctx)
+evcurl *evcurl_new(struct event_base *base, CURLM *multi, int64_t *wake,
+		   evcurl_done_fn *done, void *ctx)
 {
 	evcurl *ec = calloc(1, sizeof *ec);
 
@@ -101,6 +101,7 @@ evcurl *evcurl_new(struct event_base *base, CURLM *multi, evcurl_done_fn *done,
 		return NULL;
 	ec->base = base;
 	ec->multi = multi;
+	ec->wake = wake;
 	ec->done = done;
 	ec->ctx = ctx;
 	ec->timer = evtimer_new(base, on_timeout, ec);
@@ -125,14 +126,4 @@ void evcurl_free(evcurl *ec)
 	curl_multi_setopt(ec->multi, CURLMOPT_TIMERFUNCTION, NULL);
 	event_free(ec->timer);
 	free(ec);
-}
-
-int64_t evcurl_wake(const evcurl *ec)
-{
-	return ec->wake;
-}
-
-void evcurl_batch_end(evcurl *ec)
-{
-	ec->wake = 0;
 }

@@ -20,23 +20,21 @@ typedef struct evcurl evcurl;
 /* Called for each finished transfer, with libcurl's result. */
 typedef void evcurl_done_fn(void *ctx, CURL *easy, CURLcode result);
 
-/* Attaches to multi (its socket and timer functions) on base.  NULL when
- * out of memory.  Release with evcurl_free, which detaches from multi and
- * frees the events libcurl still held; base and multi stay the caller's. */
-evcurl *evcurl_new(struct event_base *base, CURLM *multi, evcurl_done_fn *done,
-		   void *ctx);
+/* Attaches to multi (its socket and timer functions) on base.  wake: where
+ * the loop keeps the monotonic time it woke for the current batch of ready
+ * sockets (0 outside one), set at the batch's first ready socket.  Every
+ * socket of a batch was readable when the loop woke: that moment is the
+ * best observable arrival time for all of them, where the moment each is
+ * reached would make the last of a burst of hundreds look milliseconds
+ * late.  NULL when out of memory.  Release with evcurl_free, which detaches
+ * from multi and frees the events libcurl still held; base and multi stay the
+ * caller's. */
+evcurl *evcurl_new(struct event_base *base, CURLM *multi, int64_t *wake,
+		   evcurl_done_fn *done, void *ctx);
 void evcurl_free(evcurl *ec);
 
 /* Reports every finished transfer through done (call after anything that
  * may have finished one, such as removing a handle). */
 void evcurl_drain(evcurl *ec);
-
-/* The monotonic time the loop woke for the current batch of ready sockets,
- * or 0 outside one.  Every socket of a batch was readable when the loop
- * woke: that moment is the best observable arrival time for all of them,
- * where the moment each is reached would make the last of a burst of
- * hundreds look milliseconds late.  evcurl_batch_end starts a new batch. */
-int64_t evcurl_wake(const evcurl *ec);
-void evcurl_batch_end(evcurl *ec);
 
 #endif

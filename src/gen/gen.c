@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cJSON.h>
@@ -17,6 +19,7 @@
 #include "endpoint.h"
 #include "evcurl.h"
 #include "evline.h"
+#include "h1.h"
 #include "xfer.h"
 #include "fileio.h"
 #include "formats.h"
@@ -95,6 +98,7 @@ static struct options {
 	int reps_set, warmup_set;
 	long prompt_tokens; /* --prompt-tokens: each prompt exactly this many
 			     * tokens by the server's count; 0 */
+	enum { TR_AUTO, TR_BUILTIN, TR_CURL } transport; /* --transport */
 } opt = {.label = "model",
 	 .base = "http://localhost:1234/v1",
 	 .api = API_CHAT,
@@ -150,14 +154,21 @@ static struct state {
 	/* the event loop (run_loop): libevent drives libcurl's sockets */
 	struct event_base *evbase;
 	evcurl *ec;		/* libcurl's sockets on the loop */
+	h1 *h1;			/* the built-in transport, or NULL */
+	int64_t m_wake;		/* when the loop woke for this batch; 0 */
+	int use_h1;		/* requests go on h1 (--transport) */
 	struct xfer_conf xconf; /* what every request shares */
 	struct event *tick, *wake, *sig_ev;
+	int64_t tick_at; /* when the tick is armed for; 0: not armed */
+	double loop_cpu; /* gen's CPU seconds in run_loop; -1: it did not run */
+	int unflushed;	 /* events written since the last flush */
 	/* gen --teacher-force (#25 level c): the source's sequences, the pass
 	 */
 	struct tfsrc tfs;
 	struct tfpass tfp;
 } G = {
     .bench_latency = -1,
+    .loop_cpu = -1,
     .srv = {.kind = SRV_UNKNOWN, .ctx = -1},
 };
 
@@ -272,7 +283,8 @@ enum {
 	O_LOGPROBS,
 	O_TOKEN_IDS,
 	O_TEACHER_FORCE,
-	O_TF_BATCH
+	O_TF_BATCH,
+	O_TRANSPORT
 };
 
 static const struct option longopts[] = {
@@ -293,6 +305,7 @@ static const struct option longopts[] = {
     {"duration", 1, 0, O_DURATION},
     {"requests", 1, 0, O_REQUESTS},
     {"timeout-connect", 1, 0, O_TCONN},
+    {"transport", 1, 0, O_TRANSPORT},
     {"timeout-first", 1, 0, O_TFIRST},
     {"timeout-idle", 1, 0, O_TIDLE},
     {"timeout-total", 1, 0, O_TTOTAL},
@@ -384,6 +397,19 @@ static int parse_request_opt(int c, char *v)
 	case O_TFIRST: opt.t_first = args_duration("--timeout-first", v); break;
 	case O_TIDLE: opt.t_idle = args_duration("--timeout-idle", v); break;
 	case O_TTOTAL: opt.t_total = args_duration("--timeout-total", v); break;
+	case O_TRANSPORT:
+		if (strcmp(v, "auto") == 0)
+			opt.transport = TR_AUTO;
+		else if (strcmp(v, "builtin") == 0)
+			opt.transport = TR_BUILTIN;
+		else if (strcmp(v, "curl") == 0)
+			opt.transport = TR_CURL;
+		else
+			diag_die(EXIT_USAGE,
+				 "--transport: %s is not auto, builtin or "
+				 "curl",
+				 v);
+		break;
 	default: return 0;
 	}
 	return 1;
@@ -808,6 +834,7 @@ static void count_write_config(void)
  * disk) ends the run: measuring on without recording would lose data. */
 static void emit(void)
 {
+	G.unflushed = 1;
 	if (jw_emit(&G.ew, stdout, 0) != 0) {
 		int e = errno;
 		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
@@ -833,6 +860,7 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 	/* the line ev_open, jw_int, jw_str and jw_int would build (evline.h) */
 	n = evline_tok(line, clock_to_shared_ns(x->r.m_now), x->id,
 		       resp_ch_name(ch), (long long)bytes);
+	G.unflushed = 1;
 	if (fwrite(line, 1, n, stdout) != n) {
 		int e = errno;
 		diag_die(EXIT_RUNTIME, "stdout: write error: %s", strerror(e));
@@ -880,8 +908,7 @@ static void xfer_release(struct xfer *x)
 		G.flight_head = x->next;
 	if (x->next)
 		x->next->prev = x->prev;
-	if (x->easy)
-		curl_multi_remove_handle(G.multi, x->easy);
+	xfer_stop(x, G.multi);
 	xfer_free(x);
 }
 
@@ -905,10 +932,9 @@ static void count_end(const struct xfer *x, int64_t m_end)
 	}
 }
 
-/* The transfer is over: flush its parser, record, release. */
-static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
+/* The transfer is over, its parser flushed: record, release. */
+static void xfer_over(struct xfer *x, int64_t m_end)
 {
-	xfer_classify(x, rc, m_end);
 	emit_done(x, m_end);
 	count_end(x, m_end);
 	xfer_release(x);
@@ -918,14 +944,18 @@ static void xfer_end(struct xfer *x, CURLcode rc, int64_t m_end)
 static void xfer_cut(struct xfer *x, enum formats_status st,
 		     enum formats_timeout kind, const char *msg)
 {
+	int64_t now = clock_mono_ns();
+
 	x->r.timeout_kind = kind;
 	resp_fail(&x->r, st, "%s", msg);
-	xfer_end(x, CURLE_OK, clock_mono_ns());
+	xfer_stop(x, G.multi);
+	xfer_finish(x, RT_OK, "", 0, now);
+	xfer_over(x, now);
 }
 
 /* Cuts a transfer past one of its timeouts (src/gen/resp decides which);
- * returns 1 when it was cut. */
-static int check_timeouts(struct xfer *x, int64_t now)
+ * else returns when it could next be past one (INT64_MAX: never). */
+static int64_t check_timeouts(struct xfer *x, int64_t now)
 {
 	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
 	char msg[96];
@@ -933,29 +963,51 @@ static int check_timeouts(struct xfer *x, int64_t now)
 	    &x->r, &lim, x->m_send, x->m_last_byte, now, msg, sizeof msg);
 
 	if (to == FMT_TO_OTHER)
-		return 0;
+		return resp_due(&x->r, &lim, x->m_send, x->m_last_byte, now);
 	xfer_cut(x, FMT_ST_TIMEOUT, to, msg);
-	return 1;
+	return INT64_MAX;
 }
 
-static void scan_in_flight(int64_t now, int abort_all)
+/* Cuts what is past a timeout (or everything: abort_all); returns when
+ * the next of the rest could be. */
+static int64_t scan_in_flight(int64_t now, int abort_all)
 {
 	struct xfer *x = G.flight_head, *next;
+	int64_t due = INT64_MAX, d;
 
 	for (; x != NULL; x = next) {
 		next = x->next; /* x may be freed below */
 		if (abort_all)
 			xfer_cut(x, FMT_ST_ABORTED, FMT_TO_OTHER,
 				 "aborted by a signal");
-		else
-			check_timeouts(x, now);
+		else if ((d = check_timeouts(x, now)) < due)
+			due = d;
 	}
+	return due;
+}
+
+/* The tick: one timer for the timeouts, the progress line and the
+ * flush, armed for the earliest of them (a scan of every request in
+ * flight every 10 ms cost a wake-up per 10 ms at one stream and 100,000
+ * checks a second at 1,000).  Armed later than at, it is moved to at. */
+static void tick_at(int64_t at, int64_t now)
+{
+	struct timeval tv;
+	int64_t d = at > now ? at - now : 0;
+
+	if (at == INT64_MAX || (G.tick_at != 0 && G.tick_at <= at))
+		return;
+	G.tick_at = at;
+	tv.tv_sec = (time_t)(d / 1000000000);
+	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
+	evtimer_add(G.tick, &tv);
 }
 
 /* ---- launching ------------------------------------------------------- */
 
 static void launch(int prompt, long rep, int warmup, int64_t sched)
 {
+	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
 	struct xfer *x;
 
 	++G.next_id;
@@ -967,8 +1019,11 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	x->warmup = warmup;
 	x->m_sched = sched;
 	x->m_send = clock_mono_ns();
-	if (curl_multi_add_handle(G.multi, x->easy) != CURLM_OK)
-		diag_die(EXIT_RUNTIME, "cannot add a transfer to libcurl");
+	if (xfer_start(x, G.multi) != 0)
+		diag_die(EXIT_RUNTIME,
+			 "cannot start a request (out of memory)");
+	/* its first possible timeout (resp_due, before any byte) */
+	tick_at(resp_due(&x->r, &lim, x->m_send, 0, x->m_send), x->m_send);
 	x->next = G.flight_head;
 	if (G.flight_head)
 		G.flight_head->prev = x;
@@ -993,35 +1048,46 @@ static void on_done(void *ctx, CURL *easy, CURLcode result)
 	struct xfer *x;
 
 	(void)ctx;
+	int64_t now = clock_mono_ns();
+
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x);
-	xfer_end(x, result, clock_mono_ns());
+	xfer_classify(x, result, now);
+	xfer_over(x, now);
 }
 
-static void progress(int64_t now, int final)
+/* The progress line, at most every 500 ms; returns when the next is due
+ * (INT64_MAX: never). */
+static int64_t progress(int64_t now, int final)
 {
 	static int64_t last;
 	double el = (double)(now - G.m_start) / 1e9;
 
-	if (!opt.progress || (!final && now - last < 500000000))
-		return;
+	if (!opt.progress)
+		return INT64_MAX;
+	if (!final && now - last < 500000000)
+		return last + 500000000;
 	last = now;
 	fprintf(stderr,
 		"\rgen: %ld done, %ld in flight, %ld failed, "
 		"%.1f content chunks/s   %s",
 		G.finished, G.pace.in_flight, G.failed + G.aborted_n,
 		el > 0 ? G.out_tokens / el : 0.0, final ? "\n" : "");
+	return now + 500000000;
 }
 
-/* Every 10 ms: the first-token, idle and total timeouts, and progress. */
+/* The tick (tick_at): the first-token, idle and total timeouts, and
+ * progress; the loop flushes when it regains control. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
-	int64_t now = clock_mono_ns();
+	int64_t now = clock_mono_ns(), a, b;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	scan_in_flight(now, 0);
-	progress(now, 0);
+	G.tick_at = 0;
+	a = scan_in_flight(now, 0);
+	b = progress(now, 0);
+	tick_at(a < b ? a : b, now);
 }
 
 /* A stop signal arrived (lib/sigstop's pipe): leave the loop. */
@@ -1044,7 +1110,6 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 static void loop_setup(void)
 {
 	struct event_config *cfg = event_config_new();
-	struct timeval ten_ms = {0, 10000};
 
 	/* Precise timers in an open loop, whose arrivals are due at exact
 	 * times: libevent otherwise reads a coarse clock (4 ms steps) and
@@ -1060,21 +1125,29 @@ static void loop_setup(void)
 	event_config_free(cfg);
 	if (G.evbase == NULL)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
-	G.ec = evcurl_new(G.evbase, G.multi, on_done, NULL);
-	G.xconf.ec = G.ec;
-	G.tick = event_new(G.evbase, -1, EV_PERSIST, on_tick, NULL);
+	G.ec = evcurl_new(G.evbase, G.multi, &G.m_wake, on_done, NULL);
+	G.xconf.wake = &G.m_wake;
+	if (G.use_h1 && (G.h1 = h1_new(G.evbase, G.endpoint, opt.t_connect,
+				       opt.conc + 16, &G.m_wake)) == NULL)
+		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
+	G.xconf.h1 = G.h1;
+	G.xconf.on_end = xfer_over;
+	G.tick = evtimer_new(G.evbase, on_tick, NULL);
 	G.wake = evtimer_new(G.evbase, on_wake, NULL);
 	G.sig_ev = event_new(G.evbase, sigstop_fd(), EV_READ | EV_PERSIST,
 			     on_sig_pipe, NULL);
 	if (!G.ec || !G.tick || !G.wake || !G.sig_ev)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
-	event_add(G.tick, &ten_ms);
+	G.tick_at = 0;
+	tick_at(progress(clock_mono_ns(), 0), clock_mono_ns());
 	event_add(G.sig_ev, NULL);
 }
 
 static void loop_teardown(void)
 {
 	evcurl_free(G.ec);
+	h1_free(G.h1);
+	G.h1 = G.xconf.h1 = NULL;
 	event_free(G.tick);
 	event_free(G.wake);
 	event_free(G.sig_ev);
@@ -1101,21 +1174,39 @@ static void arm_wake(int64_t now)
 #define FLUSH_NS (50 * 1000000LL)
 
 /* Flushes stdout when FLUSH_NS have passed since the last flush, or now
- * when now is 0. */
+ * when now is 0; else has the tick come back for it. */
 static void flush_some(int64_t now)
 {
 	static int64_t last;
 
-	if (now != 0 && now - last < FLUSH_NS)
+	if (!G.unflushed)
 		return;
+	if (now != 0 && now - last < FLUSH_NS) {
+		tick_at(last + FLUSH_NS, now);
+		return;
+	}
 	last = now;
+	G.unflushed = 0;
 	if (fflush(stdout) != 0)
 		diag_die(EXIT_RUNTIME, "stdout: write error: %s",
 			 strerror(errno));
 }
 
+/* The CPU seconds (user and system) this process has used. */
+static double cpu_seconds(void)
+{
+	struct rusage u;
+
+	if (getrusage(RUSAGE_SELF, &u) != 0)
+		return 0;
+	return (double)u.ru_utime.tv_sec + (double)u.ru_utime.tv_usec / 1e6 +
+	       (double)u.ru_stime.tv_sec + (double)u.ru_stime.tv_usec / 1e6;
+}
+
 static void run_loop(void)
 {
+	double cpu0 = cpu_seconds();
+
 	loop_setup();
 	for (;;) {
 		int64_t now = clock_mono_ns();
@@ -1127,16 +1218,18 @@ static void run_loop(void)
 		arm_wake(now);
 		/* One batch of ready events; the output is flushed at most
 		 * every FLUSH_NS, and when the loop ends. */
-		evcurl_batch_end(G.ec);
+		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);
-		evcurl_batch_end(G.ec);
+		G.m_wake = 0;
 		evcurl_drain(G.ec);
-		flush_some(now);
+		flush_some(clock_mono_ns());
 	}
+	G.unflushed = 1;
 	flush_some(0);
 	if (sigstop_caught())
 		scan_in_flight(0, 1);
 	loop_teardown();
+	G.loop_cpu = cpu_seconds() - cpu0;
 }
 
 /* ---- server detection and load ------------------------------------ */
@@ -1285,6 +1378,7 @@ static void write_config(void)
 	if (opt.requests > 0)
 		jw_int(&G.ew, "requests", opt.requests);
 	jw_num(&G.ew, "timeout_connect", opt.t_connect, 3);
+	jw_str(&G.ew, "transport", G.use_h1 ? "builtin" : "curl");
 	jw_num(&G.ew, "timeout_first", opt.t_first, 3);
 	jw_num(&G.ew, "timeout_idle", opt.t_idle, 3);
 	jw_num(&G.ew, "timeout_total", opt.t_total, 3);
@@ -1355,6 +1449,8 @@ static void emit_end(void)
 	jw_int(&G.ew, "failed", G.failed);
 	jw_int(&G.ew, "aborted", G.aborted_n);
 	jw_int(&G.ew, "warmup", G.pace.warm_launched);
+	if (G.loop_cpu >= 0)
+		jw_num(&G.ew, "client_cpu_s", G.loop_cpu, 6);
 	if (G.wrong_model[0])
 		jw_str(&G.ew, "error", G.wrong_model);
 	else if (G.count_failed)
@@ -1653,6 +1749,16 @@ static void init(void)
 			 opt.api == API_CHAT ? "chat/completions"
 					     : "completions");
 	G.xconf.ollama = opt.api == API_OLLAMA;
+	/* plain http:// on the built-in transport, the rest on libcurl */
+	if (opt.transport == TR_BUILTIN &&
+	    strncasecmp(G.endpoint, "http://", 7))
+		diag_die(EXIT_USAGE,
+			 "--transport builtin: %s is not an http:// URL (the "
+			 "built-in transport speaks plain HTTP/1.1; auto "
+			 "takes libcurl for the rest)",
+			 G.endpoint);
+	G.use_h1 = opt.transport == TR_BUILTIN ||
+		   (opt.transport == TR_AUTO && h1_url_ok(G.endpoint));
 	/* measured requests: --requests, else each prompt -n times, else
 	 * (--duration) until the time is up */
 	pace_init(&G.pace, opt.warmup,

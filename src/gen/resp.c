@@ -526,3 +526,28 @@ enum formats_timeout resp_overdue(const struct resp *r,
 	}
 	return FMT_TO_OTHER;
 }
+
+/* t + s seconds, a microsecond past (resp_overdue's test is strict) */
+static int64_t after(int64_t t, double s)
+{
+	return t + (int64_t)(s * 1e9) + 1000;
+}
+
+int64_t resp_due(const struct resp *r, const struct resp_limits *l,
+		 int64_t send, int64_t last, int64_t now)
+{
+	int64_t due = INT64_MAX, d;
+
+	if (l->total > 0 && (d = after(send, l->total)) < due)
+		due = d;
+	if (r->m_first_event == 0) {
+		if (l->first > 0 && (d = after(send, l->first)) < due)
+			due = d;
+		if (l->idle > 0 && (d = after(now, l->idle)) < due)
+			due = d;
+	} else if (l->idle > 0 &&
+		   (d = after(last > send ? last : send, l->idle)) < due) {
+		due = d;
+	}
+	return due;
+}

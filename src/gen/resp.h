@@ -124,6 +124,13 @@ enum formats_timeout resp_overdue(const struct resp *r,
 				  int64_t last, int64_t now, char *msg,
 				  size_t msglen);
 
+/* The earliest monotonic time at which resp_overdue could report a limit
+ * passed (INT64_MAX: never), as known at now: a request without its first
+ * event yet may get it any moment, and its idle limit is then counted from
+ * then, so now + idle bounds it.  A later byte only moves it later. */
+int64_t resp_due(const struct resp *r, const struct resp_limits *l,
+		 int64_t send, int64_t last, int64_t now);
+
 /* The token counts a done event reports: the server's usage when it sent
  * one (an EOS it counted stays in it), else the chunks. */
 struct resp_tokens {

@@ -1,4 +1,4 @@
-/* xfer: one streamed request on libcurl (see xfer.h). */
+/* xfer: one streamed request on h1 or libcurl (see xfer.h). */
 #include "xfer.h"
 
 #include <errno.h>
@@ -27,18 +27,58 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
+/* When bytes read now arrived: the loop's batch wake-up, else now
+ * (outside the loop's batches). */
+static int64_t arrival(struct xfer *x)
+{
+	x->m_last_byte = x->conf->wake != NULL ? *x->conf->wake : 0;
+	if (x->m_last_byte == 0)
+		x->m_last_byte = clock_mono_ns();
+	return x->m_last_byte;
+}
+
 static size_t on_data(char *p, size_t size, size_t n, void *ud)
 {
 	struct xfer *x = ud;
 	size_t len = size * n;
 
-	/* the batch's wake-up time, else now (outside the loop's batches) */
-	x->m_last_byte = x->conf->ec != NULL ? evcurl_wake(x->conf->ec) : 0;
-	if (x->m_last_byte == 0)
-		x->m_last_byte = clock_mono_ns();
 	/* 0 makes curl abort the transfer (an SSE line over the limit) */
-	return resp_body(&x->r, p, len, x->m_last_byte) == 0 ? len : 0;
+	return resp_body(&x->r, p, len, arrival(x)) == 0 ? len : 0;
 }
+
+/* ---- on h1 ---------------------------------------------------------- */
+
+static void h1_header(void *ud, const char *line, size_t len)
+{
+	struct xfer *x = ud;
+	resp_header(&x->r, line, len);
+}
+
+static void h1_headers_done(void *ud, long status)
+{
+	struct xfer *x = ud;
+	x->m_headers = clock_mono_ns();
+	resp_headers_done(&x->r, status, x->m_headers);
+}
+
+static int h1_body(void *ud, const char *p, size_t len)
+{
+	struct xfer *x = ud;
+	return resp_body(&x->r, p, len, arrival(x));
+}
+
+static void h1_done(void *ud, enum resp_transport how, const char *why,
+		    int sock_errno)
+{
+	struct xfer *x = ud;
+	int64_t now = clock_mono_ns();
+
+	x->hr = NULL; /* h1 has let it go */
+	xfer_finish(x, how, why, sock_errno, now);
+	x->conf->on_end(x, now);
+}
+
+static const h1_cb on_h1 = {h1_header, h1_headers_done, h1_body, h1_done};
 
 /* Opens a request's socket as libcurl would, keeping socket()'s errno:
  * out of descriptors is this machine's limit, not a server that is down,
@@ -86,31 +126,34 @@ oom:
 	return NULL;
 }
 
-struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
+/* The same header lines as one string, for h1 (which adds Host and
+ * Content-Length; no Expect is sent, so none is named). */
+static char *h1_lines(const struct xfer_conf *c, long id)
 {
-	struct xfer *x = calloc(1, sizeof *x);
+	size_t n = strlen(c->run_id) + strlen(c->api_key) + 160;
+	char *s = malloc(n);
+
+	if (s == NULL)
+		return NULL;
+	snprintf(s, n,
+		 "Content-Type: application/json\r\n"
+		 "Accept: text/event-stream\r\n"
+		 "X-Request-Id: %s-%ld\r\n%s%s%s",
+		 c->run_id, id, c->api_key[0] ? "Authorization: Bearer " : "",
+		 c->api_key, c->api_key[0] ? "\r\n" : "");
+	return s;
+}
+
+/* On libcurl: the easy handle; -1 when out of memory. */
+static int curl_setup(struct xfer *x)
+{
+	const struct xfer_conf *c = x->conf;
 	CURL *e;
 
-	if (x == NULL || body == NULL) {
-		free(body);
-		free(x);
-		return NULL;
-	}
-	x->conf = c;
-	x->id = id;
-	x->body = body;
-	x->hdrs = request_headers(c, id);
+	x->hdrs = request_headers(c, x->id);
 	x->easy = e = curl_easy_init();
-	if (resp_init(&x->r, c->keep_text, XFER_SSE_LINE_MAX, c->on_tok, x) !=
-		0 ||
-	    e == NULL || x->hdrs == NULL) {
-		xfer_free(x);
-		return NULL;
-	}
-	if (c->ollama)
-		resp_set_ollama(&x->r, c->runner);
-	if (c->logprobs > 0)
-		resp_set_logprobs(&x->r, c->logprobs);
+	if (e == NULL || x->hdrs == NULL)
+		return -1;
 	curl_easy_setopt(e, CURLOPT_URL, c->url);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
@@ -129,7 +172,52 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
+	return 0;
+}
+
+struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
+{
+	struct xfer *x = calloc(1, sizeof *x);
+
+	if (x == NULL || body == NULL) {
+		free(body);
+		free(x);
+		return NULL;
+	}
+	x->conf = c;
+	x->id = id;
+	x->body = body;
+	if (resp_init(&x->r, c->keep_text, XFER_SSE_LINE_MAX, c->on_tok, x) !=
+		0 ||
+	    (c->h1 ? (x->hdr_lines = h1_lines(c, id)) == NULL
+		   : curl_setup(x) != 0)) {
+		xfer_free(x);
+		return NULL;
+	}
+	if (c->ollama)
+		resp_set_ollama(&x->r, c->runner);
+	if (c->logprobs > 0)
+		resp_set_logprobs(&x->r, c->logprobs);
 	return x;
+}
+
+int xfer_start(struct xfer *x, CURLM *multi)
+{
+	if (x->easy)
+		return curl_multi_add_handle(multi, x->easy) == CURLM_OK ? 0
+									 : -1;
+	x->hr = h1_start(x->conf->h1, x->hdr_lines, x->body, strlen(x->body),
+			 &on_h1, x);
+	return x->hr ? 0 : -1;
+}
+
+void xfer_stop(struct xfer *x, CURLM *multi)
+{
+	if (x->easy)
+		curl_multi_remove_handle(multi, x->easy);
+	if (x->hr)
+		h1_cancel(x->hr);
+	x->hr = NULL;
 }
 
 void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
@@ -143,13 +231,6 @@ void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
 	curl_easy_getinfo(x->easy, CURLINFO_PRIMARY_PORT, &connected);
 	if (rc == CURLE_OK)
 		how = RT_OK;
-	else if (x->sock_errno == EMFILE || x->sock_errno == ENFILE)
-		/* the client's limit, not the server: said so, counted as
-		 * no connection */
-		how = RT_CONNECT, why =
-				      "out of file descriptors on this machine "
-				      "(too many open files): raise ulimit -n, "
-				      "or lower -c or --rate";
 	else if (rc == CURLE_COULDNT_CONNECT ||
 		 rc == CURLE_COULDNT_RESOLVE_HOST)
 		how = RT_CONNECT;
@@ -165,6 +246,18 @@ void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end)
 			? "the response headers are larger than an HTTP client "
 			  "accepts (a header line over 100 KB)"
 			: why;
+	xfer_finish(x, how, why, x->sock_errno, m_end);
+}
+
+void xfer_finish(struct xfer *x, enum resp_transport how, const char *why,
+		 int sock_errno, int64_t m_end)
+{
+	if (how != RT_OK && (sock_errno == EMFILE || sock_errno == ENFILE))
+		/* the client's limit, not the server: said so, counted as
+		 * no connection */
+		how = RT_CONNECT, why = "out of file descriptors on this "
+					"machine (too many open files): raise "
+					"ulimit -n, or lower -c or --rate";
 	resp_end(&x->r, how, why, m_end);
 }
 
@@ -174,7 +267,10 @@ void xfer_free(struct xfer *x)
 		return;
 	if (x->easy)
 		curl_easy_cleanup(x->easy);
+	if (x->hr)
+		h1_cancel(x->hr);
 	curl_slist_free_all(x->hdrs);
+	free(x->hdr_lines);
 	resp_free(&x->r);
 	free(x->body);
 	free(x);

@@ -1,8 +1,9 @@
-/* xfer: one streamed completion request on a libcurl easy handle, its
- * bytes fed to src/gen/resp as they come, and libcurl's result sorted into
- * resp's transport terms (what the user is told: a connection that never
- * was, a machine out of file descriptors, headers no client accepts).
- * The caller adds the handle to its multi and keeps the list. */
+/* xfer: one streamed completion request, on gen's built-in HTTP/1.1
+ * transport (src/gen/h1) or on a libcurl easy handle, its bytes fed to
+ * src/gen/resp as they come, and the transport's result sorted into resp's
+ * terms (what the user is told: a connection that never was, a machine out
+ * of file descriptors, headers no client accepts).  The caller keeps the
+ * list, and the multi handle of the libcurl ones. */
 #ifndef TB_XFER_H
 #define TB_XFER_H
 
@@ -10,7 +11,7 @@
 
 #include <curl/curl.h>
 
-#include "evcurl.h"
+#include "h1.h"
 #include "jw.h"
 #include "prompts.h"
 #include "resp.h"
@@ -20,6 +21,8 @@
  * (64 MiB lines cost 140 MB of RSS each). */
 #define XFER_SSE_LINE_MAX ((size_t)4 << 20)
 
+struct xfer;
+
 /* What every request of a run shares. */
 struct xfer_conf {
 	const char *url;     /* the completions endpoint */
@@ -28,16 +31,23 @@ struct xfer_conf {
 	double t_connect;    /* seconds */
 	int keep_text;
 	resp_tok_fn *on_tok; /* called with the transfer */
-	const evcurl *ec;    /* the loop's batch time, or NULL */
-	int ollama;	     /* Ollama's native stream (resp_set_ollama) ... */
-	const char *runner;  /* ... and the runner of its durations */
-	int logprobs;	     /* alternatives asked for (resp_set_logprobs); 0 */
+	const int64_t
+	    *wake; /* the loop's batch time (0 outside one), or NULL */
+	h1 *h1;	   /* the built-in transport, or NULL: libcurl */
+	/* a transfer on h1 ended (resp_end done): the caller records it and
+	 * releases it */
+	void (*on_end)(struct xfer *x, int64_t m_end);
+	int ollama;	    /* Ollama's native stream (resp_set_ollama) ... */
+	const char *runner; /* ... and the runner of its durations */
+	int logprobs;	    /* alternatives asked for (resp_set_logprobs); 0 */
 };
 
 struct xfer {
 	struct xfer *prev, *next; /* the caller's list */
-	CURL *easy;
+	CURL *easy;		  /* on libcurl, else NULL */
+	h1_req *hr;		  /* on h1 while in flight, else NULL */
 	struct curl_slist *hdrs;
+	char *hdr_lines; /* on h1: the request's own header lines */
 	char *body;
 	long id;
 	int prompt, rep, warmup;
@@ -48,13 +58,24 @@ struct xfer {
 	const struct xfer_conf *conf;
 };
 
-/* A request with id and body (taken over), set up and ready to add to a
- * multi handle; NULL when out of memory (the body is freed). */
+/* A request with id and body (taken over), set up and ready to start;
+ * NULL when out of memory (the body is freed). */
 struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body);
+
+/* Sends it: on h1, or added to multi; -1 when that failed. */
+int xfer_start(struct xfer *x, CURLM *multi);
+
+/* Takes it off its transport (off multi, or its connection closed). */
+void xfer_stop(struct xfer *x, CURLM *multi);
 
 /* Ends the response from libcurl's result (unless a timeout, an abort or
  * the stream itself already decided it). */
 void xfer_classify(struct xfer *x, CURLcode rc, int64_t m_end);
+
+/* Ends the response (unless already decided): how the transport ended,
+ * why in its words, socket()'s errno where no socket opened. */
+void xfer_finish(struct xfer *x, enum resp_transport how, const char *why,
+		 int sock_errno, int64_t m_end);
 
 /* The fields of its events (docs/events.md) after "ev" and "t": a req
  * event's (the prompt sent and its limit) and a done event's (outcome,
@@ -63,7 +84,7 @@ void xfer_write_req(jw *w, const struct xfer *x, const struct prompt *p,
 		    int max_tokens);
 void xfer_write_done(jw *w, const struct xfer *x);
 
-/* Releases the handle (already removed from any multi), body and response. */
+/* Releases the transfer (already stopped), its body and response. */
 void xfer_free(struct xfer *x);
 
 #endif

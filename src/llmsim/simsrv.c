@@ -1406,8 +1406,10 @@ static int pick_fault(struct evhttp_request *req, struct simwire_fault *f)
 	return 0;
 }
 
-static void log_request(const struct stream *s)
+static void log_request(const struct stream *s, struct evhttp_request *req)
 {
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+
 	if (logfile == NULL)
 		return;
 	log_begin("req", s, s->t_arrive);
@@ -1419,6 +1421,12 @@ static void log_request(const struct stream *s)
 	jw_int(&logw, "prompt_tokens", s->prompt_tokens);
 	jw_int(&logw, "cached_tokens", s->cached_tokens);
 	jw_str(&logw, "fault", s->fault.kind ? s->fault.text : NULL);
+	if (evcon) { /* which connection: a client's reuse is visible */
+		char *addr = NULL;
+		ev_uint16_t port = 0;
+		evhttp_connection_get_peer(evcon, &addr, &port);
+		jw_int(&logw, "peer_port", port);
+	}
 	if (simmoe_on()) {
 		jw_arr_open(&logw, "experts");
 		for (int e = 0; e < SIMMOE_EXPERTS; e++)
@@ -1690,7 +1698,7 @@ static void handle_completion(struct evhttp_request *req, enum sim_api api)
 	    O.load_on_demand) /* Ollama: the first request loads */
 		O.load_on_demand();
 	plan_output(s);
-	log_request(s);
+	log_request(s, req);
 	first_served(s);
 	if (!refused(req, s))
 		enqueue(req, s);

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# gen's two transports (docs/gen.md, TRANSPORT): its own HTTP/1.1 client
+# and libcurl give the same events for the same stream; the built-in one
+# reuses connections, takes every framing a server may send, and refuses
+# what no client takes in one line.
+. "$(dirname "$0")/lib.sh"
+
+P=$TESTS/../prompts/std.json
+gen() { "$TB_BIN/gen" --no-progress "$@"; }
+
+# same_run T: one fresh llmsim (the same seed each time), six requests
+# one after another on transport T; the events but their times in T.ev,
+# llmsim's log in T.log
+same_run() {
+	llmsim_start "X$1" --seed 7 --tps 3000 --reasoning 2 --log "$TRASH_ROOT/$1.log" &&
+	url=$(cat "$TRASH_ROOT/X$1.url") &&
+	gen --transport "$1" --no-cache-bust -u "$url" -c 1 --requests 6 -p "$P" >"$1.raw" &&
+	llmsim_stop "X$1" &&
+	jq -c 'select(.ev == "req" or .ev == "tok" or .ev == "done")
+		| del(.t, .t_sched, .t_headers, .t_first_event)' "$1.raw" >"$1.ev"
+}
+
+test_expect_success 'the same stream on both transports: the same events, but their times' '
+	same_run builtin && same_run curl &&
+	test "$(jq -s "map(select(.ev == \"tok\")) | length" builtin.ev)" -gt 3000 &&
+	test_cmp builtin.ev curl.ev &&
+	jq -s -e ".[0].config.transport == \"builtin\"" builtin.raw &&
+	jq -s -e ".[0].config.transport == \"curl\"" curl.raw &&
+	# one kept-alive connection carried the six, on each
+	for t in builtin curl; do
+		jq -r "select(.what == \"req\") | .peer_port" "$TRASH_ROOT/$t.log" | sort -u | wc -l | grep -qx 1 || exit 1
+	done
+'
+
+llmsim_start S --tps 500 --log "$TRASH_ROOT/s.log"
+
+test_expect_success 'connections: one per request in flight, kept and reused' '
+	gen -u "$S_URL" -c 3 --requests 12 --max-tokens 5 -p "$P" >c3.ev &&
+	jq -s -e "map(select(.ev == \"done\")) | length == 12 and all(.status == \"ok\")" c3.ev &&
+	run=$(jq -r -s ".[0].run_id" c3.ev) &&
+	jq -r --arg run "$run" "select(.what == \"req\" and (.rid | startswith(\$run))) | .peer_port" \
+		"$TRASH_ROOT/s.log" | sort -u | wc -l >n && test "$(cat n)" -eq 3
+'
+
+test_expect_success 'chunk times match the ground truth on libcurl as on the built-in client' '
+	for t in builtin curl; do
+		gen --transport "$t" -u "$S_URL" -c 2 --requests 4 --max-tokens 20 -p "$P" >f.$t.ev &&
+		wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" f.$t.ev &&
+		"$TB_UNIT/tbperf" fidelity f.$t.ev "$TRASH_ROOT/s.log" >fid.$t &&
+		jq -e ".chunks == 80 and .offset_ms.p50 >= -0.5 and .offset_ms.p50 < 3
+			and .arrival_ms.max < 25" fid.$t || exit 1
+	done
+'
+
+test_expect_success 'which transport: auto, a proxy, https, and usage errors' '
+	gen -u "$S_URL" --requests 1 --max-tokens 1 -p "$P" >a.ev &&
+	jq -s -e ".[0].config.transport == \"builtin\"" a.ev &&
+	# a proxy in the environment goes through libcurl, which honours it
+	http_proxy=http://127.0.0.1:1 no_proxy=127.0.0.1 gen -u "$S_URL" --requests 1 --max-tokens 1 -p "$P" >np.ev &&
+	jq -s -e ".[0].config.transport == \"builtin\"" np.ev &&
+	{ http_proxy=http://127.0.0.1:1 gen -u "$S_URL" --server llmsim --requests 1 --max-tokens 1 -p "$P" >px.ev 2>/dev/null || :; } &&
+	jq -s -e ".[0].config.transport == \"curl\"" px.ev &&
+	test_expect_code 2 gen --transport builtin -u https://127.0.0.1:1/v1 -p "$P" 2>err &&
+	grep -q "^gen: --transport builtin: https://127.0.0.1:1/v1/chat/completions is not an http:// URL" err &&
+	test_expect_code 2 gen --transport h2 -u "$S_URL" -p "$P" 2>err &&
+	grep -qx "gen: --transport: h2 is not auto, builtin or curl" err
+'
+
+# answered NAME BYTES [gen options]: gen's done events ("status|error"),
+# a request or more each answered with BYTES (printf format) by rawhttp,
+# which then closes the connection
+answered() {
+	local name=$1 bytes=$2
+	shift 2
+	printf "$bytes" >"$name.http" && raw_answer "$name.http" &&
+	gen -u "$RAW_URL" --server openai --max-tokens 3 -p "$P" --only short "$@" >"$name.ev" 2>/dev/null
+	kill "$RAW_PID"
+	jq -r "select(.ev == \"done\") | .status + \"|\" + (.error // \"\")" "$name.ev"
+}
+
+SSE_BODY='data: {"choices":[{"delta":{"content":"a"}}]}\n\ndata: {"choices":[{"delta":{"content":"b"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n'
+CT='Content-Type: text/event-stream\r\n'
+
+test_expect_success 'framings: chunked, Content-Length, to the close, 1xx first, HTTP/1.0' '
+	n=$(printf "$SSE_BODY" | wc -c) &&
+	hex=$(printf "%x" "$n") &&
+	answered chunked "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: chunked\r\n\r\n$hex;ext=1\r\n${SSE_BODY}\r\n0\r\nX-Trailer: 1\r\n\r\n" >got &&
+	test "$(cat got)" = "ok|" &&
+	answered length "HTTP/1.1 200 OK\r\n${CT}Content-Length: $n\r\n\r\n${SSE_BODY}" >got &&
+	test "$(cat got)" = "ok|" &&
+	answered eof "HTTP/1.1 200 OK\r\n${CT}\r\n${SSE_BODY}" >got &&
+	test "$(cat got)" = "ok|" &&
+	answered interim "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.1 200 OK\r\n${CT}\r\n${SSE_BODY}" >got &&
+	test "$(cat got)" = "ok|" &&
+	answered http10 "HTTP/1.0 200 OK\n${CT}\n${SSE_BODY}" >got &&
+	test "$(cat got)" = "ok|" &&
+	jq -s -e "map(select(.ev == \"tok\")) | length == 2" http10.ev
+'
+
+test_expect_success 'a kept connection the server closed: the request is sent again on a new one' '
+	n=$(printf "$SSE_BODY" | wc -c) &&
+	# rawhttp closes after each answer, which said nothing of closing
+	answered ka "HTTP/1.1 200 OK\r\n${CT}Content-Length: $n\r\n\r\n${SSE_BODY}" --requests 5 >got &&
+	test "$(sort -u got)" = "ok|" && test "$(wc -l <got)" -eq 5
+'
+
+test_expect_success 'what no client takes: one line each, sorted as libcurl'"'"'s were' '
+	answered trunc "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: chunked\r\n\r\n40\r\ndata: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n" >got &&
+	test "$(cat got)" = "stream_error|the server closed the connection before the chunked body'"'"'s end" &&
+	answered short "HTTP/1.1 200 OK\r\n${CT}Content-Length: 999\r\n\r\n${SSE_BODY}" >got &&
+	grep -qx "stream_error|the server closed the connection [0-9]* bytes short of the body'"'"'s Content-Length" got &&
+	answered empty "" >got &&
+	test "$(cat got)" = "protocol_error|the server closed the connection without a response (an empty reply)" &&
+	answered ssh "SSH-2.0-OpenSSH_9.2\r\n" >got &&
+	test "$(cat got)" = "protocol_error|not an HTTP/1.x response: its first line reads \"SSH-2.0-OpenSSH_9.2\"" &&
+	answered gzip "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: gzip, chunked\r\n\r\n" >got &&
+	grep -q "^protocol_error|a transfer coding this client does not read" got &&
+	answered badchunk "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: chunked\r\n\r\nzz\r\n" >got &&
+	grep -q "^protocol_error|a malformed chunk size line" got &&
+	answered twolen "HTTP/1.1 200 OK\r\n${CT}Content-Length: 5\r\nContent-Length: 6\r\n\r\n" >got &&
+	grep -q "^protocol_error|a malformed or repeated Content-Length" got
+'
+
+test_expect_success 'a dead port: connect_error naming the address' '
+	test_expect_code 1 gen -u http://127.0.0.1:1/v1 --server openai --requests 1 -p "$P" >d.ev 2>/dev/null &&
+	jq -r -s "map(select(.ev == \"done\"))[0] | .status + \"|\" + .error" d.ev >got &&
+	grep -qx "connect_error|Failed to connect to 127.0.0.1:1: Connection refused" got &&
+	# localhost: every address tried (::1, then 127.0.0.1), the same end
+	test_expect_code 1 gen -u http://localhost:1/v1 --server openai --requests 1 -p "$P" >d6.ev 2>/dev/null &&
+	jq -s -e "map(select(.ev == \"done\"))[0].status == \"connect_error\"" d6.ev
+'
+
+test_expect_success 'the servers exit cleanly' '
+	llmsim_stop S
+'
+
+test_done
