@@ -42,6 +42,11 @@ int64_t clock_mono_ns(void)
 	return read_ns(CLOCK_MONOTONIC);
 }
 
+int64_t clock_real_ns(void)
+{
+	return read_ns(CLOCK_REALTIME);
+}
+
 double clock_mono(void)
 {
 	return (double)clock_mono_ns() / 1e9;

@@ -25,6 +25,11 @@ void clock_init(void);
 /* Monotonic time in nanoseconds from an arbitrary origin. */
 int64_t clock_mono_ns(void);
 
+/* CLOCK_REALTIME in nanoseconds since the epoch: only to convert a time
+ * the kernel gave on that clock (a socket's receive time) to a monotonic
+ * reading, by a pair read together. */
+int64_t clock_real_ns(void);
+
 /* Monotonic time in seconds from an arbitrary origin. */
 double clock_mono(void);
 

@@ -25,6 +25,15 @@
 #define SEND_FLAGS 0
 #endif
 
+/* The kernel's receive time of a read (Linux): enabled per socket, given
+ * with recvmsg as a CLOCK_REALTIME timespec; elsewhere none (the loop's
+ * wake-up stands for it). */
+#if defined(SO_TIMESTAMPNS) && defined(SCM_TIMESTAMPNS)
+#define RX_STAMP 1
+#else
+#define RX_STAMP 0
+#endif
+
 enum phase { PH_CONNECT, PH_SEND, PH_RECV };
 
 struct conn {
@@ -66,6 +75,9 @@ struct h1 {
 	int n_ai, good; /* the address that last connected */
 	struct timeval t_connect;
 	int64_t *wake;
+	int64_t real_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
+	int64_t off_at;	  /* ... read in the batch that woke at off_at */
+	int64_t rx_at;	  /* when the bytes of the current read arrived */
 	struct conn *idle;
 	int n_idle, max_idle;
 	char buf[65536];
@@ -242,6 +254,9 @@ static struct conn *conn_open(struct h1 *c, const struct addrinfo *a)
 #ifdef SO_NOSIGPIPE
 	setsockopt(k->fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
+#if RX_STAMP
+	setsockopt(k->fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+#endif
 	k->ev = event_new(c->base, k->fd, 0, on_conn, k);
 	if (k->ev == NULL) {
 		close(k->fd);
@@ -401,7 +416,49 @@ static void on_hdone(void *ud, long status)
 static int on_body(void *ud, const char *p, size_t n)
 {
 	h1_req *r = ud;
-	return r->cb.body(r->ud, p, n);
+	return r->cb.body(r->ud, p, n, r->c->rx_at);
+}
+
+/* One read into c->buf, and when its bytes arrived into c->rx_at: the
+ * kernel's receive time where it gives one that is sane (within a second
+ * of the wake-up), else the wake-up. */
+static ssize_t read_stamped(struct h1 *c, int fd)
+{
+	ssize_t n;
+#if RX_STAMP
+	union {
+		char b[CMSG_SPACE(sizeof(struct timespec))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = {c->buf, sizeof c->buf};
+	struct msghdr m;
+	struct cmsghdr *cm;
+
+	memset(&m, 0, sizeof m);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = ctl.b;
+	m.msg_controllen = sizeof ctl.b;
+	n = recvmsg(fd, &m, 0);
+	c->rx_at = *c->wake;
+	for (cm = n > 0 ? CMSG_FIRSTHDR(&m) : NULL; cm;
+	     cm = CMSG_NXTHDR(&m, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+			int64_t at;
+			memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+			at = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
+			     c->real_off;
+			if (ts.tv_sec > 0 && at > *c->wake - 1000000000 &&
+			    at < *c->wake + 1000000000)
+				c->rx_at = at;
+		}
+#else
+	n = recv(fd, c->buf, sizeof c->buf, 0);
+	c->rx_at = *c->wake;
+#endif
+	return n;
 }
 
 static const h1p_cb parse_cb = {on_hdr, on_hdone, on_body};
@@ -413,7 +470,7 @@ static int recv_some(h1_req *r)
 	struct h1 *c = r->c;
 
 	for (;;) {
-		ssize_t n = recv(r->k->fd, c->buf, sizeof c->buf, 0);
+		ssize_t n = read_stamped(c, r->k->fd);
 		size_t used;
 		enum h1p_rc rc;
 
@@ -502,6 +559,12 @@ static void on_conn(evutil_socket_t fd, short what, void *arg)
 
 	if (*k->c->wake == 0)
 		*k->c->wake = clock_mono_ns();
+#if RX_STAMP
+	if (k->c->off_at != *k->c->wake) { /* once a batch */
+		k->c->off_at = *k->c->wake;
+		k->c->real_off = clock_real_ns() - clock_mono_ns();
+	}
+#endif
 	if (r == NULL) { /* idle: the server closed it, or sent stray bytes */
 		idle_remove(k);
 		conn_close(k);

@@ -33,8 +33,9 @@ typedef struct {
 	void (*header)(void *ud, const char *line, size_t len);
 	/* the final head is complete */
 	void (*headers_done)(void *ud, long status);
-	/* body bytes; non-zero ends the request (as RT_BROKEN) */
-	int (*body)(void *ud, const char *p, size_t n);
+	/* body bytes that arrived at monotonic time at (h1_new says when);
+	 * non-zero ends the request (as RT_BROKEN) */
+	int (*body)(void *ud, const char *p, size_t n, int64_t at);
 	/* the request is over; sock_errno: socket()'s errno when no socket
 	 * could be opened, else 0.  Never called from h1_start itself. */
 	void (*done)(void *ud, enum resp_transport how, const char *why,
@@ -48,7 +49,10 @@ int h1_url_ok(const char *url);
 
 /* A client for url's host on base.  wake: where the loop keeps the time it
  * woke for the current batch of ready sockets (0 outside one), set at the
- * first read of a batch and used as the arrival of every chunk in it.
+ * first ready socket of a batch.  A read's bytes arrived when the kernel
+ * received the last of them, where it says (Linux: SO_TIMESTAMPNS, the
+ * receive time of the read's last segment), else at the batch's wake-up:
+ * every socket of a batch was readable then.
  * max_idle: connections kept open between requests.  NULL when url is
  * not one h1_url_ok takes, or out of memory. */
 h1 *h1_new(struct event_base *base, const char *url, double t_connect,

@@ -61,10 +61,18 @@ static void h1_headers_done(void *ud, long status)
 	resp_headers_done(&x->r, status, x->m_headers);
 }
 
-static int h1_body(void *ud, const char *p, size_t len)
+static int h1_body(void *ud, const char *p, size_t len, int64_t at)
 {
 	struct xfer *x = ud;
-	return resp_body(&x->r, p, len, arrival(x));
+
+	/* never before the stream's last bytes (a clock step between two
+	 * of the kernel's stamps) */
+	if (at <= 0)
+		at = clock_mono_ns();
+	if (at < x->m_last_byte)
+		at = x->m_last_byte;
+	x->m_last_byte = at;
+	return resp_body(&x->r, p, len, at);
 }
 
 static void h1_done(void *ud, enum resp_transport how, const char *why,
