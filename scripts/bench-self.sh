@@ -120,21 +120,24 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 # scripts/peer-client.py (asyncio + aiohttp) and gen read the same paced
 # streams (llmsim at 500 tokens/s per stream, 100-token answers); CPU per
 # 1000 chunks received with choices (gen: its tok events, the role's
-# included; the peer: the same chunks).  gen's CPU is its whole process
-# (wait4), start and server detection included; the peer's is
-# process_time() over its requests only, its interpreter's start left out:
-# both choices favour the peer.
+# included; the peer: the same chunks).  gen's CPU twice: its whole
+# process (wait4), start and server detection included, and its requests
+# only (the end event's client_cpu_s: getrusage around its loop), as the
+# peer's is process_time() over its requests only, its interpreter's start
+# left out.  The targets are judged like for like, on the second.
 PY=${PEER_PYTHON:-/usr/bin/python3}
 peer_ok() { [ -x "$PY" ] && "$PY" -c 'import aiohttp' 2>/dev/null; }
-peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, and
-	# the peer's chunks per read (a client that falls behind reads several
-	# at once, stamps them alike, and so spends less per chunk)
-	local c=$1 n g p l k e i args=()
+peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, the
+	# peer's chunks per read (a client that falls behind reads several
+	# at once, stamps them alike, and so spends less per chunk), and gen's
+	# over its requests only
+	local c=$1 n g p l k e i r args=()
 	n=$((c * 3 > 30 ? c * 3 : 30))
 	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$n" \
 		--max-tokens 100 <"$top/prompts/std.json" >"$work/pev" 2>/dev/null
 	e=$(grep -c '"ev":"tok"' "$work/pev")
 	g=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
+	r=$(jq -r -s --argjson e "$e" 'map(select(.ev == "end"))[0].client_cpu_s / $e * 1000' "$work/pev")
 	p=$("$PY" "$here/peer-client.py" "$URL" "$c" "$n" 100 | awk '{ printf "%.6f %.3f", $3 / $1 * 1000, $1 / $5 }')
 	l=$("$PY" "$here/peer-client.py" --lean "$URL" "$c" "$n" 100 | awk '{ printf "%.6f", $3 / $1 * 1000 }')
 	# the floor: curl moving the same streams' bytes, parsing nothing
@@ -144,7 +147,7 @@ peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, and
 		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
 	k=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
 	set -- $p
-	echo "$g $1 $l $k $2"
+	echo "$g $1 $l $k $2 $r"
 }
 peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its runs')
 	: >"$work/peer"
@@ -159,8 +162,9 @@ peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its r
 		echo "$c $(awk '{ print $1 }' "$work/p.$c" | median) $(awk '{ print $2 }' "$work/p.$c" | median)" \
 			"$(awk '{ print $3 }' "$work/p.$c" | median) $(awk '{ print $1 / $2 }' "$work/p.$c" | median)" \
 			"$(awk '{ print $1 / $3 }' "$work/p.$c" | median) $(awk '{ print $4 }' "$work/p.$c" | median)" \
-			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median) $(awk '{ print $5 }' "$work/p.$c" | median)" >>"$work/peer"
-		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5)"
+			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median) $(awk '{ print $5 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $6 }' "$work/p.$c" | median) $(awk '{ print $6 / $2 }' "$work/p.$c" | median)" >>"$work/peer"
+		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5), its requests only $(tail -n 1 "$work/peer" | cut -d' ' -f11)"
 	done
 	stop_sim
 }
