@@ -130,6 +130,21 @@ test_expect_success 'a dead port: connect_error naming the address' '
 	jq -s -e "map(select(.ev == \"done\"))[0].status == \"connect_error\"" d6.ev
 '
 
+# tok_count FILE N: FILE holds at least N tok events
+tok_count() { test "$(grep -c '"ev":"tok"' "$1")" -ge "$2"; }
+
+test_expect_success 'events reach the output within 50 ms, also while the stream stalls' '
+	llmsim_start ST --fault stall:3:6s &&
+	{ gen -u "$ST_URL" --server llmsim --requests 1 --max-tokens 5 -p "$P" --only short >st.ev 2>/dev/null & } &&
+	pid=$! &&
+	# the role and three tokens come at once, then nothing for 6 s: the
+	# buffered events must not wait for the next byte (or the end)
+	wait_for 3 tok_count st.ev 4 &&
+	! grep -q "\"ev\":\"done\"" st.ev &&
+	wait $pid && tok_count st.ev 6 &&
+	llmsim_stop ST
+'
+
 test_expect_success 'the servers exit cleanly' '
 	llmsim_stop S
 '

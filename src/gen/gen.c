@@ -160,6 +160,9 @@ static struct state {
 	struct xfer_conf xconf; /* what every request shares */
 	struct event *tick, *wake, *sig_ev;
 	int64_t tick_at; /* when the tick is armed for; 0: not armed */
+	/* what it is armed for (INT64_MAX: nothing): the next possible
+	 * timeout, progress line and flush */
+	int64_t due_timeout, due_progress, due_flush;
 	double loop_cpu; /* gen's CPU seconds in run_loop; -1: it did not run */
 	int unflushed;	 /* events written since the last flush */
 	/* gen --teacher-force (#25 level c): the source's sequences, the pass
@@ -989,14 +992,26 @@ static int64_t scan_in_flight(int64_t now, int abort_all)
 /* The tick: one timer for the timeouts, the progress line and the
  * flush, armed for the earliest of them (a scan of every request in
  * flight every 10 ms cost a wake-up per 10 ms at one stream and 100,000
- * checks a second at 1,000).  Armed later than at, it is moved to at. */
-static void tick_at(int64_t at, int64_t now)
+ * checks a second at 1,000), and moved as they change: a flush done
+ * before it was due takes its time away, so a stream that flows never
+ * wakes the loop for one. */
+static void tick_rearm(int64_t now)
 {
 	struct timeval tv;
-	int64_t d = at > now ? at - now : 0;
+	int64_t at = G.due_timeout, d;
 
-	if (at == INT64_MAX || (G.tick_at != 0 && G.tick_at <= at))
+	if (G.due_progress < at)
+		at = G.due_progress;
+	if (G.due_flush < at)
+		at = G.due_flush;
+	if (at == G.tick_at || (at == INT64_MAX && G.tick_at == 0))
 		return;
+	if (at == INT64_MAX) {
+		evtimer_del(G.tick);
+		G.tick_at = 0;
+		return;
+	}
+	d = at > now ? at - now : 0;
 	G.tick_at = at;
 	tv.tv_sec = (time_t)(d / 1000000000);
 	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
@@ -1009,6 +1024,7 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 {
 	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
 	struct xfer *x;
+	int64_t due;
 
 	++G.next_id;
 	if ((x = xfer_new(&G.xconf, G.next_id,
@@ -1023,7 +1039,11 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 		diag_die(EXIT_RUNTIME,
 			 "cannot start a request (out of memory)");
 	/* its first possible timeout (resp_due, before any byte) */
-	tick_at(resp_due(&x->r, &lim, x->m_send, 0, x->m_send), x->m_send);
+	due = resp_due(&x->r, &lim, x->m_send, 0, x->m_send);
+	if (due < G.due_timeout) {
+		G.due_timeout = due;
+		tick_rearm(x->m_send);
+	}
 	x->next = G.flight_head;
 	if (G.flight_head)
 		G.flight_head->prev = x;
@@ -1075,19 +1095,19 @@ static int64_t progress(int64_t now, int final)
 	return now + 500000000;
 }
 
-/* The tick (tick_at): the first-token, idle and total timeouts, and
+/* The tick (tick_rearm): the first-token, idle and total timeouts, and
  * progress; the loop flushes when it regains control. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
-	int64_t now = clock_mono_ns(), a, b;
+	int64_t now = clock_mono_ns();
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	G.tick_at = 0;
-	a = scan_in_flight(now, 0);
-	b = progress(now, 0);
-	tick_at(a < b ? a : b, now);
+	G.due_timeout = scan_in_flight(now, 0);
+	G.due_progress = progress(now, 0);
+	tick_rearm(now);
 }
 
 /* A stop signal arrived (lib/sigstop's pipe): leave the loop. */
@@ -1139,7 +1159,9 @@ static void loop_setup(void)
 	if (!G.ec || !G.tick || !G.wake || !G.sig_ev)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	G.tick_at = 0;
-	tick_at(progress(clock_mono_ns(), 0), clock_mono_ns());
+	G.due_timeout = G.due_flush = INT64_MAX;
+	G.due_progress = progress(clock_mono_ns(), 0);
+	tick_rearm(clock_mono_ns());
 	event_add(G.sig_ev, NULL);
 }
 
@@ -1182,11 +1204,16 @@ static void flush_some(int64_t now)
 	if (!G.unflushed)
 		return;
 	if (now != 0 && now - last < FLUSH_NS) {
-		tick_at(last + FLUSH_NS, now);
+		G.due_flush = last + FLUSH_NS;
+		tick_rearm(now);
 		return;
 	}
 	last = now;
 	G.unflushed = 0;
+	if (G.due_flush != INT64_MAX && now != 0) {
+		G.due_flush = INT64_MAX;
+		tick_rearm(now);
+	}
 	if (fflush(stdout) != 0)
 		diag_die(EXIT_RUNTIME, "stdout: write error: %s",
 			 strerror(errno));
@@ -1221,7 +1248,8 @@ static void run_loop(void)
 		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);
 		G.m_wake = 0;
-		evcurl_drain(G.ec);
+		if (!G.use_h1) /* only libcurl's transfers end here */
+			evcurl_drain(G.ec);
 		flush_some(clock_mono_ns());
 	}
 	G.unflushed = 1;
