@@ -52,6 +52,20 @@ test_expect_success 'chunk times match the ground truth on libcurl as on the bui
 	done
 '
 
+# A request sent at once on a kept connection wakes nothing until the server
+# answers (here its headers come after 1 s): its req event must still reach
+# stdout within gen's 50 ms flush bound, not with the answer.
+test_expect_success 'a req event on a kept connection reaches stdout before the answer' '
+	llmsim_start H --fault slow-headers:1s &&
+	gen --transport builtin -u "$H_URL" --rate 0.5 --constant --requests 2 \
+		--max-tokens 1 -p "$P" --only short |
+	while IFS= read -r l; do
+		jq -c --argjson a "$(date +%s.%N)" ". + {arrived: \$a}" <<<"$l" || exit 1
+	done >lag.ev &&
+	llmsim_stop H &&
+	jq -s -e "map(select(.ev == \"req\") | .arrived - .t) | length == 2 and max < 0.5" lag.ev
+'
+
 test_expect_success 'which transport: auto, a proxy, https, and usage errors' '
 	gen -u "$S_URL" --requests 1 --max-tokens 1 -p "$P" >a.ev &&
 	jq -s -e ".[0].config.transport == \"builtin\"" a.ev &&

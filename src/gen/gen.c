@@ -1216,13 +1216,15 @@ static void run_loop(void)
 		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
 		arm_wake(now);
-		/* One batch of ready events; the output is flushed at most
-		 * every FLUSH_NS, and when the loop ends. */
+		/* Before the loop waits: what launch_due wrote too (a request
+		 * sent at once on a kept connection may wake nothing for
+		 * seconds), at most FLUSH_NS late, and when the loop ends. */
+		flush_some(clock_mono_ns());
+		/* One batch of ready events */
 		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);
 		G.m_wake = 0;
 		evcurl_drain(G.ec);
-		flush_some(clock_mono_ns());
 	}
 	G.unflushed = 1;
 	flush_some(0);
