@@ -135,6 +135,18 @@ test_expect_success 'what no client takes: one line each, sorted as libcurl'"'"'
 	grep -q "^protocol_error|a malformed or repeated Content-Length" got
 '
 
+test_expect_success 'an answer before the body was read, then a reset: the answer, as libcurl reads it' '
+	printf "HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}" >early.http &&
+	raw_answer -r early.http &&
+	# a body the socket buffers cannot hold: gen is still sending
+	head -c 16000000 /dev/zero | tr "\0" x | jq -R -s "{big: {prompt: ., max_tokens: 5}}" >big.json &&
+	# (libcurl reads it too, but not always: its send may fail first)
+	test_expect_code 1 gen --transport builtin -u "$RAW_URL" --server openai --requests 3 -p big.json >early.ev 2>/dev/null
+	kill "$RAW_PID"
+	jq -r "select(.ev == \"done\") | .status + \"|\" + .error" early.ev >got &&
+	test "$(sort -u got)" = "http_error|HTTP 413" && test "$(wc -l <got)" -eq 3
+'
+
 test_expect_success 'a dead port: connect_error naming the address' '
 	test_expect_code 1 gen -u http://127.0.0.1:1/v1 --server openai --requests 1 -p "$P" >d.ev 2>/dev/null &&
 	jq -r -s "map(select(.ev == \"done\"))[0] | .status + \"|\" + .error" d.ev >got &&
