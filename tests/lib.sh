@@ -302,11 +302,14 @@ sse_json() {
 	sse_data "$1" | grep -v -x '\[DONE\]'
 }
 
-# raw_answer FILE: rawhttp (tests/helpers) answering every connection with
-# FILE's bytes, then closing it; its URL in RAW_URL, its pid in RAW_PID
+# raw_answer [-r] FILE: rawhttp (tests/helpers) answering every connection
+# with FILE's bytes, then closing it (-r: resetting it, the request's body
+# unread); its URL in RAW_URL, its pid in RAW_PID
 raw_answer() {
+	local flag=
+	[ "$1" = -r ] && flag=-r && shift
 	rm -f "$1.url" # never the URL of the one before
-	"$TB_UNIT/rawhttp" "$1" >"$1.url" 2>/dev/null &
+	"$TB_UNIT/rawhttp" $flag "$1" >"$1.url" 2>/dev/null &
 	RAW_PID=$!
 	echo "$RAW_PID" >>"$TRASH_ROOT/servers.pids"
 	wait_for 5 test -s "$1.url" && RAW_URL=$(cat "$1.url")

@@ -52,6 +52,20 @@ test_expect_success 'chunk times match the ground truth on libcurl as on the bui
 	done
 '
 
+# A request sent at once on a kept connection wakes nothing until the server
+# answers (here its headers come after 1 s): its req event must still reach
+# stdout within gen's 50 ms flush bound, not with the answer.
+test_expect_success 'a req event on a kept connection reaches stdout before the answer' '
+	llmsim_start H --fault slow-headers:1s &&
+	gen --transport builtin -u "$H_URL" --rate 0.5 --constant --requests 2 \
+		--max-tokens 1 -p "$P" --only short |
+	while IFS= read -r l; do
+		jq -c --argjson a "$(date +%s.%N)" ". + {arrived: \$a}" <<<"$l" || exit 1
+	done >lag.ev &&
+	llmsim_stop H &&
+	jq -s -e "map(select(.ev == \"req\") | .arrived - .t) | length == 2 and max < 0.5" lag.ev
+'
+
 test_expect_success 'which transport: auto, a proxy, https, and usage errors' '
 	gen -u "$S_URL" --requests 1 --max-tokens 1 -p "$P" >a.ev &&
 	jq -s -e ".[0].config.transport == \"builtin\"" a.ev &&
@@ -104,7 +118,7 @@ test_expect_success 'a kept connection the server closed: the request is sent ag
 	test "$(sort -u got)" = "ok|" && test "$(wc -l <got)" -eq 5
 '
 
-test_expect_success 'what no client takes: one line each, sorted as libcurl'"'"'s were' '
+test_expect_success 'what no client takes: one line each; in the head a protocol error, in the body a stream error' '
 	answered trunc "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: chunked\r\n\r\n40\r\ndata: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n" >got &&
 	test "$(cat got)" = "stream_error|the server closed the connection before the chunked body'"'"'s end" &&
 	answered short "HTTP/1.1 200 OK\r\n${CT}Content-Length: 999\r\n\r\n${SSE_BODY}" >got &&
@@ -116,9 +130,21 @@ test_expect_success 'what no client takes: one line each, sorted as libcurl'"'"'
 	answered gzip "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: gzip, chunked\r\n\r\n" >got &&
 	grep -q "^protocol_error|a transfer coding this client does not read" got &&
 	answered badchunk "HTTP/1.1 200 OK\r\n${CT}Transfer-Encoding: chunked\r\n\r\nzz\r\n" >got &&
-	grep -q "^protocol_error|a malformed chunk size line" got &&
+	grep -q "^stream_error|a malformed chunk size line" got &&
 	answered twolen "HTTP/1.1 200 OK\r\n${CT}Content-Length: 5\r\nContent-Length: 6\r\n\r\n" >got &&
 	grep -q "^protocol_error|a malformed or repeated Content-Length" got
+'
+
+test_expect_success 'an answer before the body was read, then a reset: the answer, as libcurl reads it' '
+	printf "HTTP/1.1 413 Payload Too Large\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}" >early.http &&
+	raw_answer -r early.http &&
+	# a body the socket buffers cannot hold: gen is still sending
+	head -c 16000000 /dev/zero | tr "\0" x | jq -R -s "{big: {prompt: ., max_tokens: 5}}" >big.json &&
+	# (libcurl reads it too, but not always: its send may fail first)
+	test_expect_code 1 gen --transport builtin -u "$RAW_URL" --server openai --requests 3 -p big.json >early.ev 2>/dev/null
+	kill "$RAW_PID"
+	jq -r "select(.ev == \"done\") | .status + \"|\" + .error" early.ev >got &&
+	test "$(sort -u got)" = "http_error|HTTP 413" && test "$(wc -l <got)" -eq 3
 '
 
 test_expect_success 'a dead port: connect_error naming the address' '

@@ -1134,8 +1134,8 @@ static void loop_setup(void)
 	/* Precise timers in an open loop, whose arrivals are due at exact
 	 * times: libevent otherwise reads a coarse clock (4 ms steps) and
 	 * sleeps in whole milliseconds.  A closed loop starts requests as
-	 * others end, and its timers (libcurl's timeouts, the 10 ms tick)
-	 * need no better; there the precise timer would cost a
+	 * others end, and its timers (the connect and request timeouts, the
+	 * flush) need no better; there the precise timer would cost a
 	 * timerfd_settime call on every wake-up (libevent 2.1's epoll.c),
 	 * one syscall in five per event at one stream.  Arrival times are
 	 * read from clock_mono_ns either way, never from libevent's clock. */
@@ -1243,14 +1243,16 @@ static void run_loop(void)
 		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
 		arm_wake(now);
-		/* One batch of ready events; the output is flushed at most
-		 * every FLUSH_NS, and when the loop ends. */
+		/* Before the loop waits: what launch_due wrote too (a request
+		 * sent at once on a kept connection may wake nothing for
+		 * seconds), at most FLUSH_NS late, and when the loop ends. */
+		flush_some(now);
+		/* One batch of ready events */
 		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);
 		G.m_wake = 0;
 		if (!G.use_h1) /* only libcurl's transfers end here */
 			evcurl_drain(G.ec);
-		flush_some(clock_mono_ns());
 	}
 	G.unflushed = 1;
 	flush_some(0);

@@ -60,6 +60,7 @@ struct h1_req {
 	int ai;		     /* addresses tried */
 	int cur;	     /* the address being tried (its index) */
 	int reused, resent, got, hdone;
+	int starting;		 /* inside h1_start, which never reports */
 	enum resp_transport how; /* a failure the timer reports */
 	int sock_errno;
 	char why[200];
@@ -501,8 +502,10 @@ static int recv_some(h1_req *r)
 				   r->phase == PH_RECV);
 			return 1;
 		}
-		if (rc != H1P_MORE) {
-			finish(r, rc == H1P_STOP ? RT_BROKEN : RT_PROTOCOL,
+		if (rc != H1P_MORE) { /* past the head: the stream broke */
+			finish(r,
+			       rc == H1P_STOP || r->hdone ? RT_BROKEN
+							  : RT_PROTOCOL,
 			       rc == H1P_STOP ? "the client stopped reading"
 					      : r->p.err,
 			       0);
@@ -540,7 +543,17 @@ static void send_some(h1_req *r)
 			return;
 		}
 		if (w < 0) {
-			broke(r, "Send", errno);
+			int e = errno;
+			char c1;
+			/* a server that answered before it read the whole body
+			 * (a 413, then a close that resets): its answer is
+			 * there to read, as libcurl reads it (not in h1_start:
+			 * bytes on a kept connection then answer no request) */
+			if (!r->starting &&
+			    recv(r->k->fd, &c1, 1, MSG_PEEK) > 0 &&
+			    recv_some(r))
+				return;
+			broke(r, "Send", e);
 			return;
 		}
 		r->sent += (size_t)w;
@@ -571,8 +584,6 @@ static void on_conn(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (r->phase == PH_CONNECT) {
-		if (!(what & EV_WRITE)) /* a closed socket's stale readiness */
-			return;
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
 			e = errno;
 		if (e != 0) {
@@ -664,7 +675,9 @@ h1_req *h1_start(h1 *c, const char *headers, const char *body, size_t body_len,
 		r->k->req = r;
 		r->reused = 1;
 		r->phase = PH_SEND;
+		r->starting = 1;
 		send_some(r);
+		r->starting = 0;
 		return r; /* a failure here resends: nothing reported yet */
 	}
 	if (c->ai == NULL && (rc = resolve(c)) != 0) {

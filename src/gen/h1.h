@@ -64,7 +64,9 @@ h1 *h1_new(struct event_base *base, const char *url, double t_connect,
 h1_req *h1_start(h1 *c, const char *headers, const char *body, size_t body_len,
 		 const h1_cb *cb, void *ud);
 
-/* Ends a request without its done callback: its connection is closed. */
+/* Ends a request without its done callback: its connection is closed.
+ * Not from inside one of that request's own callbacks (its parser is
+ * still reading then). */
 void h1_cancel(h1_req *r);
 
 /* Closes the idle connections; every request must have ended. */

@@ -2,10 +2,12 @@
  * bytes, exactly, headers included: for the responses no real server
  * library would send (a 200 KB header, a malformed status line, a body
  * that contradicts its headers).
- *   rawhttp FILE
+ *   rawhttp [-r] FILE
  * listens on a free loopback port, prints "http://127.0.0.1:PORT/v1",
  * then for each connection reads the request's headers, writes FILE and
- * closes; until SIGTERM. */
+ * closes; until SIGTERM.  -r: closes at once, the request's body unread,
+ * which resets the connection (a server that refuses a large body before
+ * reading it). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -22,10 +24,10 @@ int main(int argc, char **argv)
 	socklen_t len = sizeof a;
 	char *data, buf[8192];
 	long n;
-	int s, c, one = 1;
+	int s, c, one = 1, reset = argc == 3 && strcmp(argv[1], "-r") == 0;
 	FILE *f;
 
-	if (argc != 2 || (f = fopen(argv[1], "rb")) == NULL)
+	if (argc != 2 + reset || (f = fopen(argv[1 + reset], "rb")) == NULL)
 		return 2;
 	fseek(f, 0, SEEK_END);
 	n = ftell(f);
@@ -62,6 +64,10 @@ int main(int argc, char **argv)
 			if (r <= 0)
 				break;
 			off += r;
+		}
+		if (reset) {
+			close(c);
+			continue;
 		}
 		/* the end of the answer, then what is left of the request (its
 		 * body): closing with unread bytes would reset the connection
