@@ -717,9 +717,9 @@ static void memory(FILE *o)
 	fprintf(
 	    o,
 	    "gen's peak resident memory: %.1f MB at 1 stream, %.1f MB at %.0f "
-	    "streams,\nso about %lld kB per stream in flight (libcurl's "
-	    "buffers "
-	    "and the SSE parser).\n\n",
+	    "streams,\nso about %lld kB per stream in flight (its connection "
+	    "and "
+	    "the response's parsers).\n\n",
 	    one / 1024, many / 1024, cmax,
 	    cmax > 1
 		? ((long long)many - (long long)one) / ((long long)cmax - 1)
