@@ -192,6 +192,43 @@ static void test_overdue(void)
 	resp_free(&r);
 }
 
+/* resp_due: never later than the moment resp_overdue first says a limit
+ * passed, the tick's only guide to when to look. */
+static void test_due(void)
+{
+	const int64_t S = 1000000000LL;
+	struct resp_limits lim = {2, 1, 10}, none = {0, 0, 0};
+	struct resp r;
+	char msg[96];
+	int64_t d;
+
+	resp_init(&r, 0, 0, NULL, NULL);
+	/* before any event: the first-token limit, or the idle one counted
+	 * from a first event that may come now, whichever is sooner */
+	d = resp_due(&r, &lim, 0, 0, 0);
+	CHECK(d > S && d <= S + 1000000);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, d, msg, sizeof msg),
+		  FMT_TO_OTHER);
+	d = resp_due(&r, &lim, 0, 0, 3 * S / 2); /* now + idle is later */
+	CHECK(d > 2 * S && d <= 2 * S + 1000000);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 0, d, msg, sizeof msg),
+		  FMT_TO_FIRST);
+	CHECK(resp_due(&r, &none, 0, 0, 0) == INT64_MAX);
+	/* events flow: the idle limit from the last byte, the total one */
+	r.m_first_event = S;
+	d = resp_due(&r, &lim, 0, 5 * S, 5 * S);
+	CHECK(d > 6 * S && d <= 6 * S + 1000000);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 5 * S, d, msg, sizeof msg),
+		  FMT_TO_IDLE);
+	d = resp_due(&r, &lim, 0, 9 * S + S / 2, 9 * S + S / 2);
+	CHECK(d > 10 * S && d <= 10 * S + 1000000);
+	CHECK_INT(resp_overdue(&r, &lim, 0, 9 * S + S / 2, d, msg, sizeof msg),
+		  FMT_TO_TOTAL);
+	lim.idle = 0;
+	CHECK(resp_due(&r, &lim, 0, 5 * S, 5 * S) > 10 * S);
+	resp_free(&r);
+}
+
 static void test_encoding_and_redirect(void)
 {
 	static const char chunk[] =
@@ -391,6 +428,7 @@ int main(void)
 	RUN(test_failures);
 	RUN(test_line_limit);
 	RUN(test_overdue);
+	RUN(test_due);
 	RUN(test_encoding_and_redirect);
 	return DONE();
 }
