@@ -51,6 +51,16 @@ lp() {
 		tail -n 5 "$name.log" >&2
 		return 1
 	}
+	# llama-perplexity exits 0 when its KL part stops early (a base file
+	# it cannot read, a failed decode: perplexity.cpp, kl_divergence):
+	# without its statistics, say what it said
+	case " $* " in *" --kl-divergence "*)
+		grep -q "^Mean    KLD:" "$name.log" || {
+			echo "llama-perplexity ($name) gave no KL statistics; its log ends:" >&2
+			grep -v "^llama_\|^load\|^print_info" "$name.log" | tail -n 15 >&2
+			return 1
+		} ;;
+	esac
 }
 
 # figures LOG: llama-perplexity's KL statistics as JSON (its own labels)
