@@ -62,6 +62,8 @@ int evhttp_add_header(struct evkeyvalq *headers, const char *key,
 
 void evhttp_connection_free(struct evhttp_connection *evcon);
 struct bufferevent *evhttp_connection_get_bufferevent(struct evhttp_connection *evcon);
+void evhttp_connection_get_peer(struct evhttp_connection *evcon,
+				char **address, ev_uint16_t *port);
 void evhttp_connection_set_closecb(struct evhttp_connection *evcon,
 				   void (*)(struct evhttp_connection *, void *),
 				   void *);

@@ -3,11 +3,13 @@
 #ifndef TB_STANDIN_EVENT2_UTIL_H
 #define TB_STANDIN_EVENT2_UTIL_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <netdb.h>
 
 typedef int evutil_socket_t;
+#define ev_uint16_t uint16_t
 #define ev_ssize_t ssize_t
 /* libevent uses the system's addrinfo where there is one, as on macOS. */
 #define evutil_addrinfo addrinfo
