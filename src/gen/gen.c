@@ -951,16 +951,21 @@ static void xfer_cut(struct xfer *x, enum formats_status st,
 
 	x->r.timeout_kind = kind;
 	resp_fail(&x->r, st, "%s", msg);
-	xfer_stop(x, G.multi);
-	xfer_finish(x, RT_OK, "", 0, now);
+	xfer_finish(x, RT_OK, "", 0, now); /* xfer_over stops its transport */
 	xfer_over(x, now);
+}
+
+/* A request's own timeouts (--timeout-first, -idle, -total). */
+static struct resp_limits limits(void)
+{
+	return (struct resp_limits){opt.t_first, opt.t_idle, opt.t_total};
 }
 
 /* Cuts a transfer past one of its timeouts (src/gen/resp decides which);
  * else returns when it could next be past one (INT64_MAX: never). */
 static int64_t check_timeouts(struct xfer *x, int64_t now)
 {
-	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
+	struct resp_limits lim = limits();
 	char msg[96];
 	enum formats_timeout to = resp_overdue(
 	    &x->r, &lim, x->m_send, x->m_last_byte, now, msg, sizeof msg);
@@ -1022,7 +1027,7 @@ static void tick_rearm(int64_t now)
 
 static void launch(int prompt, long rep, int warmup, int64_t sched)
 {
-	struct resp_limits lim = {opt.t_first, opt.t_idle, opt.t_total};
+	struct resp_limits lim = limits();
 	struct xfer *x;
 	int64_t due;
 

@@ -164,19 +164,18 @@ int h1_url_ok(const char *url)
 {
 	static const char *const proxy[] = {"http_proxy", "all_proxy",
 					    "ALL_PROXY"};
-	struct h1 c;
-	int ok;
+	/* on the heap: a client holds its 64 KiB read buffer */
+	struct h1 *c = calloc(1, sizeof *c);
+	int ok = c != NULL && parse_url(c, url) == 0;
 
-	memset(&c, 0, sizeof c);
-	if (parse_url(&c, url) != 0)
-		return 0;
-	free(c.path);
-	ok = 1;
-	for (size_t i = 0; i < sizeof proxy / sizeof *proxy; i++) {
+	for (size_t i = 0; ok && i < sizeof proxy / sizeof *proxy; i++) {
 		const char *v = getenv(proxy[i]);
-		if (v && *v && !no_proxy_for(c.host))
+		if (v && *v && !no_proxy_for(c->host))
 			ok = 0;
 	}
+	if (c)
+		free(c->path);
+	free(c);
 	return ok;
 }
 
