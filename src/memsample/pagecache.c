@@ -123,17 +123,16 @@ static int maps_line(const char *line, const struct stat *st,
 	       makedev(maj, min) == st->st_dev;
 }
 
-int pagecache_evict(long pid, const char *path)
+/* One round: each of pid's mappings of the file paged out, then the file
+ * dropped from the page cache.  Returns the mappings or -1 with errno. */
+static int evict_round(long pid, const char *path, const struct stat *st)
 {
 	char maps[64], line[PATH_MAX + 256];
-	struct stat st;
 	unsigned long beg, end;
 	struct iovec v;
 	int pfd, n = 0, e = 0;
 	FILE *f;
 
-	if (stat(path, &st) != 0)
-		return -1;
 	snprintf(maps, sizeof maps, "/proc/%ld/maps", pid);
 	if ((f = fopen(maps, "r")) == NULL)
 		return -1;
@@ -144,7 +143,7 @@ int pagecache_evict(long pid, const char *path)
 		return -1;
 	}
 	while (e == 0 && fgets(line, sizeof line, f) != NULL) {
-		if (!maps_line(line, &st, &beg, &end))
+		if (!maps_line(line, st, &beg, &end))
 			continue;
 		v.iov_base = (void *)beg;
 		v.iov_len = end - beg;
@@ -161,6 +160,33 @@ int pagecache_evict(long pid, const char *path)
 	errno = e;
 	return e ? -1 : n;
 }
+
+/* MADV_PAGEOUT drains only its own CPU's batch of pages on their way to
+ * the LRU lists (mm/madvise.c, lru_add_drain) and skips, without an error,
+ * a page still in another CPU's batch: that page stays mapped, and
+ * POSIX_FADV_DONTNEED, which drains every CPU's batch (mm/fadvise.c,
+ * lru_add_drain_all), cannot drop a mapped page.  The round after it finds
+ * the page on the LRU and pages it out.  A few rounds, then the caller
+ * sees what stayed. */
+enum { EVICT_ROUNDS = 4 };
+
+int pagecache_evict(long pid, const char *path)
+{
+	struct stat st;
+	int64_t bytes, in;
+	int n = 0, r;
+
+	if (stat(path, &st) != 0)
+		return -1;
+	for (r = 0; r < EVICT_ROUNDS; r++) {
+		if ((n = evict_round(pid, path, &st)) <= 0)
+			return n;
+		if (pagecache_resident(path, &bytes, &in) != 0 || in == 0)
+			break;
+	}
+	return n;
+}
+
 int pagecache_mapped(long pid, const char *path, int64_t *bytes)
 {
 	char smaps[64], line[PATH_MAX + 256];

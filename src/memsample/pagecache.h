@@ -20,9 +20,9 @@ int pagecache_drop(const char *path);
  * (process_madvise MADV_PAGEOUT over each mapping in /proc/PID/maps), then
  * drops them from the page cache: a server that read the whole file at
  * load (llama.cpp's MAP_POPULATE) holds none of it afterwards, so what it
- * touches next shows.  Linux 5.10 and later; the kernel asks for
- * CAP_SYS_NICE, the right to read pid's memory and to open the file for
- * writing (root has them).  Returns the
+ * touches next shows; in up to four rounds, while pages stay (pagecache.c).
+ * Linux 5.10 and later; the kernel asks for CAP_SYS_NICE, the right to read
+ * pid's memory and to open the file for writing (root has them).  Returns the
  * number of mappings paged out (0: pid maps none of it), or -1 with errno
  * (ENOSYS where the OS offers no way). */
 int pagecache_evict(long pid, const char *path);
