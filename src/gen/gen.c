@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -27,6 +28,7 @@
 #include "ident.h"
 #include "jw.h"
 #include "pace.h"
+#include "rdwin.h"
 #include "probe.h"
 #include "prompts.h"
 #include "reqbody.h"
@@ -99,6 +101,7 @@ static struct options {
 	long prompt_tokens; /* --prompt-tokens: each prompt exactly this many
 			     * tokens by the server's count; 0 */
 	enum { TR_AUTO, TR_BUILTIN, TR_CURL } transport; /* --transport */
+	double read_window; /* --read-window: the widest, s (rdwin.h) */
 } opt = {.label = "model",
 	 .base = "http://localhost:1234/v1",
 	 .api = API_CHAT,
@@ -110,6 +113,7 @@ static struct options {
 	 .t_connect = 10,
 	 .t_first = 600,
 	 .t_idle = 120,
+	 .read_window = 0.0005,
 	 .cache_bust = 1,
 	 .server = SRV_AUTO,
 	 .keep_text = 1,
@@ -156,6 +160,7 @@ static struct state {
 	evcurl *ec;		/* libcurl's sockets on the loop */
 	h1 *h1;			/* the built-in transport, or NULL */
 	int64_t m_wake;		/* when the loop woke for this batch; 0 */
+	struct rdwin rw;	/* the read window (rdwin.h) */
 	int use_h1;		/* requests go on h1 (--transport) */
 	struct xfer_conf xconf; /* what every request shares */
 	struct event *tick, *wake, *sig_ev;
@@ -287,7 +292,8 @@ enum {
 	O_TOKEN_IDS,
 	O_TEACHER_FORCE,
 	O_TF_BATCH,
-	O_TRANSPORT
+	O_TRANSPORT,
+	O_READ_WINDOW
 };
 
 static const struct option longopts[] = {
@@ -309,6 +315,7 @@ static const struct option longopts[] = {
     {"requests", 1, 0, O_REQUESTS},
     {"timeout-connect", 1, 0, O_TCONN},
     {"transport", 1, 0, O_TRANSPORT},
+    {"read-window", 1, 0, O_READ_WINDOW},
     {"timeout-first", 1, 0, O_TFIRST},
     {"timeout-idle", 1, 0, O_TIDLE},
     {"timeout-total", 1, 0, O_TTOTAL},
@@ -411,6 +418,15 @@ static int parse_request_opt(int c, char *v)
 			diag_die(EXIT_USAGE,
 				 "--transport: %s is not auto, builtin or "
 				 "curl",
+				 v);
+		break;
+	case O_READ_WINDOW:
+		opt.read_window = args_duration("--read-window", v);
+		if (opt.read_window > 0.01)
+			diag_die(EXIT_USAGE,
+				 "--read-window: %s is over 10ms (a window "
+				 "is at most a quarter of the gaps between "
+				 "a stream's chunks)",
 				 v);
 		break;
 	default: return 0;
@@ -854,12 +870,14 @@ static void ev_open(const char *type, int64_t mono)
 /* src/gen/resp's callback: a token-bearing chunk was decoded. */
 static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 {
-	const struct xfer *x = ctx;
+	struct xfer *x = ctx;
 
 	char line[EVLINE_TOK_MAX];
 	size_t n;
 
 	G.out_tokens += ch == RESP_CONTENT;
+	if (ch == RESP_CONTENT || ch == RESP_REASONING)
+		rdwin_chunk(&G.rw, &x->rws, x->r.m_now);
 	/* the line ev_open, jw_int, jw_str and jw_int would build (evline.h) */
 	n = evline_tok(line, clock_to_shared_ns(x->r.m_now), x->id,
 		       resp_ch_name(ch), (long long)bytes);
@@ -1224,6 +1242,29 @@ static void flush_some(int64_t now)
 			 strerror(errno));
 }
 
+/* The read window (rdwin.h): lets the streams' chunks gather before the
+ * loop waits for them, never past a timer (a timeout, the progress line,
+ * the flush, a start that is due).  Their times are the kernel's, which a
+ * window does not change. */
+static void read_wait(int64_t now)
+{
+	int64_t w = rdwin_due(&G.rw, now, G.h1 ? h1_unstamped(G.h1) : 0), at;
+	struct timespec ts;
+
+	if (w <= 0)
+		return;
+	if (G.tick_at != 0 && G.tick_at - now < w)
+		w = G.tick_at - now;
+	if ((at = pace_wake_at(&G.pace, now)) != 0 && at - now < w)
+		w = at - now;
+	if (w <= 0)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)w;
+	G.rw.waits++;
+	(void)nanosleep(&ts, NULL); /* a signal ends it early: the loop sees */
+}
+
 /* The CPU seconds (user and system) this process has used. */
 static double cpu_seconds(void)
 {
@@ -1240,8 +1281,11 @@ static void run_loop(void)
 	double cpu0 = cpu_seconds();
 
 	loop_setup();
+	rdwin_init(&G.rw, G.use_h1 ? (int64_t)(opt.read_window * 1e9) : 0,
+		   clock_mono_ns());
 	for (;;) {
 		int64_t now = clock_mono_ns();
+		long sent = G.next_id;
 		if (sigstop_caught() || G.pace.unreachable)
 			break;
 		launch_due(now);
@@ -1252,6 +1296,10 @@ static void run_loop(void)
 		 * sent at once on a kept connection may wake nothing for
 		 * seconds), at most FLUSH_NS late, and when the loop ends. */
 		flush_some(now);
+		/* a request just started connects and sends in the loop: no
+		 * window delays it */
+		if (G.next_id == sent)
+			read_wait(now);
 		/* One batch of ready events */
 		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);
@@ -1414,6 +1462,7 @@ static void write_config(void)
 		jw_int(&G.ew, "requests", opt.requests);
 	jw_num(&G.ew, "timeout_connect", opt.t_connect, 3);
 	jw_str(&G.ew, "transport", G.use_h1 ? "builtin" : "curl");
+	jw_num(&G.ew, "read_window", G.use_h1 ? opt.read_window : 0, 6);
 	jw_num(&G.ew, "timeout_first", opt.t_first, 3);
 	jw_num(&G.ew, "timeout_idle", opt.t_idle, 3);
 	jw_num(&G.ew, "timeout_total", opt.t_total, 3);
@@ -1486,6 +1535,10 @@ static void emit_end(void)
 	jw_int(&G.ew, "warmup", G.pace.warm_launched);
 	if (G.loop_cpu >= 0)
 		jw_num(&G.ew, "client_cpu_s", G.loop_cpu, 6);
+	if (G.use_h1) { /* the read window's (rdwin.h) */
+		jw_int(&G.ew, "read_waits", G.rw.waits);
+		jw_int(&G.ew, "multi_chunk_reads", G.rw.merged_total);
+	}
 	if (G.wrong_model[0])
 		jw_str(&G.ew, "error", G.wrong_model);
 	else if (G.count_failed)

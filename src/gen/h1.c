@@ -79,6 +79,7 @@ struct h1 {
 	int64_t real_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
 	int64_t off_at;	  /* ... read in the batch that woke at off_at */
 	int64_t rx_at;	  /* when the bytes of the current read arrived */
+	long unstamped;	  /* reads with bytes timed by the wake-up */
 	struct conn *idle;
 	int n_idle, max_idle;
 	char buf[65536];
@@ -440,7 +441,7 @@ static ssize_t read_stamped(struct h1 *c, int fd)
 	m.msg_control = ctl.b;
 	m.msg_controllen = sizeof ctl.b;
 	n = recvmsg(fd, &m, 0);
-	c->rx_at = *c->wake;
+	c->rx_at = 0;
 	for (cm = n > 0 ? CMSG_FIRSTHDR(&m) : NULL; cm;
 	     cm = CMSG_NXTHDR(&m, cm))
 		if (cm->cmsg_level == SOL_SOCKET &&
@@ -456,8 +457,12 @@ static ssize_t read_stamped(struct h1 *c, int fd)
 		}
 #else
 	n = recv(fd, c->buf, sizeof c->buf, 0);
-	c->rx_at = *c->wake;
+	c->rx_at = 0;
 #endif
+	if (c->rx_at == 0) {
+		c->rx_at = *c->wake;
+		c->unstamped += n > 0;
+	}
 	return n;
 }
 
@@ -714,6 +719,11 @@ h1 *h1_new(struct event_base *base, const char *url, double t_connect,
 	c->t_connect.tv_usec =
 	    (suseconds_t)((t_connect - (double)(time_t)t_connect) * 1e6);
 	return c;
+}
+
+long h1_unstamped(const h1 *c)
+{
+	return c->unstamped;
 }
 
 void h1_free(h1 *c)

@@ -69,6 +69,10 @@ h1_req *h1_start(h1 *c, const char *headers, const char *body, size_t body_len,
  * still reading then). */
 void h1_cancel(h1_req *r);
 
+/* How many reads with bytes so far were timed by the batch's wake-up, not
+ * by the kernel (every one where it gives no time: macOS). */
+long h1_unstamped(const h1 *c);
+
 /* Closes the idle connections; every request must have ended. */
 void h1_free(h1 *c);
 

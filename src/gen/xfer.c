@@ -81,6 +81,10 @@ static void h1_done(void *ud, enum resp_transport how, const char *why,
 	struct xfer *x = ud;
 	int64_t now = clock_mono_ns();
 
+	/* a whole response ended when its last bytes arrived (the kernel's
+	 * time, h1.h), not when the loop came to them */
+	if (how == RT_OK && x->m_last_byte > 0 && x->m_last_byte < now)
+		now = x->m_last_byte;
 	x->hr = NULL; /* h1 has let it go */
 	xfer_finish(x, how, why, sock_errno, now);
 	x->conf->on_end(x, now);

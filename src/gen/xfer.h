@@ -14,6 +14,7 @@
 #include "h1.h"
 #include "jw.h"
 #include "prompts.h"
+#include "rdwin.h"
 #include "resp.h"
 
 /* The longest SSE line a stream may send: a chunk is a few hundred bytes,
@@ -52,6 +53,7 @@ struct xfer {
 	long id;
 	int prompt, rep, warmup;
 	int64_t m_sched, m_send, m_headers, m_last_byte;
+	struct rdwin_stream rws; /* the read window's (rdwin.h) */
 	struct resp r;
 	char curl_err[CURL_ERROR_SIZE];
 	int sock_errno; /* socket() failed: its errno (libcurl keeps none) */

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# gen's read window (docs/gen.md, READ WINDOW; src/gen/rdwin.h): with many
+# streams the loop lets chunks gather before it reads them, and each chunk
+# keeps the kernel's receive time all the same; one stream, --read-window
+# 0 and libcurl never wait.
+. "$(dirname "$0")/lib.sh"
+
+P=$TESTS/../prompts/std.json
+gen() { "$TB_BIN/gen" --no-progress "$@"; }
+# ends FILE: the end event's "read_waits multi_chunk_reads"
+ends() { jq -r 'select(.ev == "end") | "\(.read_waits) \(.multi_chunk_reads)"' "$1"; }
+
+llmsim_start S --tps 500 --log "$TRASH_ROOT/s.log"
+
+# The window opens only after a period (100 ms) with no read that carried
+# two chunks of one stream: 16 streams for 1.2 s give it a dozen periods.
+# Each chunk's time against llmsim's log: read up to 0.5 ms late, it must
+# still be the kernel's receive time (a wake-up's time would put the
+# median error near a quarter of a millisecond).
+test_expect_success 'sixteen steady streams: the window opens, each chunk keeps its kernel time' '
+	gen -u "$S_URL" -c 16 --requests 64 --max-tokens 150 -p "$P" >"$TRASH_ROOT/w16.ev" &&
+	wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" "$TRASH_ROOT/w16.ev" &&
+	jq -s -e ".[0].config.read_window == 0.0005" "$TRASH_ROOT/w16.ev" &&
+	read waits merged <<<"$(ends "$TRASH_ROOT/w16.ev")" &&
+	test "$waits" -gt 0 &&
+	"$TB_UNIT/tbperf" fidelity "$TRASH_ROOT/w16.ev" "$TRASH_ROOT/s.log" >fid &&
+	jq -e ".chunks == 9600 and .arrival_ms.p50 < 0.1 and .arrival_ms.max < 25" fid
+'
+
+# A whole response ends when its last bytes arrived, not when the loop came
+# to them: each done event against llmsim writing its [DONE]
+test_expect_success 'done.t: when the [DONE] arrived, the window open' '
+	run=$(jq -r -s ".[0].run_id" "$TRASH_ROOT/w16.ev") &&
+	jq -s -r --arg run "$run" "
+		(map(select(.ev == \"sim\" and .what == \"chunk\" and .ch == \"done\"
+			and (.rid | startswith(\$run + \"-\"))) | {key: (.rid | ltrimstr(\$run + \"-\")), value: .t})
+			| from_entries) as \$sim
+		| map(select(.ev == \"done\")) | map((.t - \$sim[.id | tostring]) | fabs * 1000) | sort
+		| \"\(length) \(.[length / 2 | floor])\"" "$TRASH_ROOT/w16.ev" "$TRASH_ROOT/s.log" >dd &&
+	read n med <dd &&
+	test "$n" = 64 &&
+	awk -v m="$med" "BEGIN { exit !(m < 0.1) }"
+'
+
+test_expect_success 'no window: one stream, --read-window 0, libcurl' '
+	gen -u "$S_URL" -c 1 --requests 2 --max-tokens 100 -p "$P" >w1.ev &&
+	read waits merged <<<"$(ends w1.ev)" && test "$waits" = 0 &&
+	gen --read-window 0 -u "$S_URL" -c 16 --requests 32 --max-tokens 100 -p "$P" >w0.ev &&
+	jq -s -e ".[0].config.read_window == 0" w0.ev &&
+	read waits merged <<<"$(ends w0.ev)" && test "$waits" = 0 &&
+	gen --transport curl -u "$S_URL" -c 16 --requests 16 --max-tokens 20 -p "$P" >wc.ev &&
+	jq -s -e ".[0].config.read_window == 0 and (.[-1] | has(\"read_waits\") | not)" wc.ev
+'
+
+test_expect_success '--read-window: usage errors' '
+	test_expect_code 2 gen --read-window 20ms -u "$S_URL" -p "$P" 2>err &&
+	grep -qx "gen: --read-window: 20ms is over 10ms (a window is at most a quarter of the gaps between a stream.s chunks)" err &&
+	test_expect_code 2 gen --read-window soon -u "$S_URL" -p "$P" 2>err &&
+	grep -q "^gen: --read-window" err
+'
+
+llmsim_stop S
+test_done
