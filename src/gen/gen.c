@@ -1246,23 +1246,24 @@ static void flush_some(int64_t now)
  * loop waits for them, never past a timer (a timeout, the progress line,
  * the flush, a start that is due).  Their times are the kernel's, which a
  * window does not change. */
-static void read_wait(int64_t now)
+static int read_wait(int64_t now)
 {
 	int64_t w = rdwin_due(&G.rw, now, G.h1 ? h1_unstamped(G.h1) : 0), at;
 	struct timespec ts;
 
 	if (w <= 0)
-		return;
+		return 0;
 	if (G.tick_at != 0 && G.tick_at - now < w)
 		w = G.tick_at - now;
 	if ((at = pace_wake_at(&G.pace, now)) != 0 && at - now < w)
 		w = at - now;
 	if (w <= 0)
-		return;
+		return 0;
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)w;
 	G.rw.waits++;
 	(void)nanosleep(&ts, NULL); /* a signal ends it early: the loop sees */
+	return 1;
 }
 
 /* The CPU seconds (user and system) this process has used. */
@@ -1279,6 +1280,7 @@ static double cpu_seconds(void)
 static void run_loop(void)
 {
 	double cpu0 = cpu_seconds();
+	int waited = 0; /* the batch just read followed a window */
 
 	loop_setup();
 	rdwin_init(&G.rw, G.use_h1 ? (int64_t)(opt.read_window * 1e9) : 0,
@@ -1296,10 +1298,13 @@ static void run_loop(void)
 		 * sent at once on a kept connection may wake nothing for
 		 * seconds), at most FLUSH_NS late, and when the loop ends. */
 		flush_some(now);
-		/* a request just started connects and sends in the loop: no
-		 * window delays it */
-		if (G.next_id == sent)
-			read_wait(now);
+		/* A window follows a batch the loop woke for, not one it
+		 * waited a window for: where the streams' chunks come in
+		 * clumps (a server's batch step) that waits for the clump's
+		 * rest, and no second time for nothing until the next.  A
+		 * request just started connects and sends in the loop: no
+		 * window delays it. */
+		waited = !waited && G.next_id == sent && read_wait(now);
 		/* One batch of ready events */
 		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);
