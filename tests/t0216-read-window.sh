@@ -12,8 +12,8 @@ ends() { jq -r 'select(.ev == "end") | "\(.read_waits) \(.multi_chunk_reads)"' "
 
 llmsim_start S --tps 500 --log "$TRASH_ROOT/s.log"
 
-# The window opens only after a period (100 ms) with no read that carried
-# two chunks of one stream: 16 streams for 1.2 s give it a dozen periods.
+# The window opens only after a period (25 ms) with no read that carried
+# two chunks of one stream: 16 streams for 1.2 s give it some forty.
 # Each chunk's time against llmsim's log: read up to 0.5 ms late, it must
 # still be the kernel's receive time (a wake-up's time would put the
 # median error near a quarter of a millisecond).

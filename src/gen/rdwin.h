@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#define RDWIN_PERIOD_NS 100000000LL /* 100 ms */
+#define RDWIN_PERIOD_NS 25000000LL /* 25 ms */
 
 /* One stream's part: zero it when the stream starts. */
 struct rdwin_stream {

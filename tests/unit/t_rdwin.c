@@ -10,13 +10,16 @@
 static struct rdwin_stream st[64];
 
 /* One period from t0: n streams, each read every gap ns, their reads
- * spread evenly over the gap; returns the period's end. */
+ * spread evenly over the gap; returns the time the next round of reads
+ * is due, the period's end (a period and more after t0). */
 static int64_t period(struct rdwin *w, int n, int64_t t0, int64_t gap)
 {
-	for (int64_t t = t0; t < t0 + RDWIN_PERIOD_NS; t += gap)
+	int64_t t;
+
+	for (t = t0; t < t0 + RDWIN_PERIOD_NS; t += gap)
 		for (int i = 0; i < n; i++)
 			rdwin_chunk(w, &st[i], t + i * (gap / n));
-	return t0 + RDWIN_PERIOD_NS;
+	return t;
 }
 
 static void fresh(struct rdwin *w, int64_t max)
@@ -35,7 +38,7 @@ static void test_opens(void)
 	fresh(&w, 1 * MS);
 	CHECK_INT(rdwin_due(&w, 0, 0), 0);
 	t = period(&w, 64, 0, 2 * MS);
-	CHECK_INT(rdwin_due(&w, t - 1, 0), 0); /* the period not yet over */
+	CHECK_INT(rdwin_due(&w, RDWIN_PERIOD_NS - 1, 0), 0); /* not yet over */
 	CHECK_INT(rdwin_due(&w, t, 0), 500 * US);
 	CHECK_INT(rdwin_due(&w, t + 10, 0), 500 * US); /* for the period */
 	fresh(&w, 200 * US);
