@@ -2,7 +2,7 @@
 # gen's read window (docs/gen.md, READ WINDOW; src/gen/rdwin.h): with many
 # streams the loop lets chunks gather before it reads them, and each chunk
 # keeps the kernel's receive time all the same; one stream, --read-window
-# 0 and libcurl never wait.
+# 0 (the default) and libcurl never wait.
 . "$(dirname "$0")/lib.sh"
 
 P=$TESTS/../prompts/std.json
@@ -18,7 +18,7 @@ llmsim_start S --tps 500 --log "$TRASH_ROOT/s.log"
 # still be the kernel's receive time (a wake-up's time would put the
 # median error near a quarter of a millisecond).
 test_expect_success 'sixteen steady streams: the window opens, each chunk keeps its kernel time' '
-	gen -u "$S_URL" -c 16 --requests 64 --max-tokens 150 -p "$P" >"$TRASH_ROOT/w16.ev" &&
+	gen --read-window 0.5ms -u "$S_URL" -c 16 --requests 64 --max-tokens 150 -p "$P" >"$TRASH_ROOT/w16.ev" &&
 	wait_for 10 sim_caught_up "$TRASH_ROOT/s.log" "$TRASH_ROOT/w16.ev" &&
 	jq -s -e ".[0].config.read_window == 0.0005" "$TRASH_ROOT/w16.ev" &&
 	read waits merged <<<"$(ends "$TRASH_ROOT/w16.ev")" &&
@@ -39,13 +39,13 @@ test_expect_success 'done.t: when the last bytes arrived, the window open' '
 	test "$n" = 64 && test "$min" -ge 0 && test "$med" = 0 && test "$max" -lt 25000
 '
 
-test_expect_success 'no window: one stream, --read-window 0, libcurl' '
-	gen -u "$S_URL" -c 1 --requests 2 --max-tokens 100 -p "$P" >w1.ev &&
+test_expect_success 'no window: one stream, by default, libcurl' '
+	gen --read-window 0.5ms -u "$S_URL" -c 1 --requests 2 --max-tokens 100 -p "$P" >w1.ev &&
 	read waits merged <<<"$(ends w1.ev)" && test "$waits" = 0 &&
-	gen --read-window 0 -u "$S_URL" -c 16 --requests 32 --max-tokens 100 -p "$P" >w0.ev &&
+	gen -u "$S_URL" -c 16 --requests 32 --max-tokens 100 -p "$P" >w0.ev &&
 	jq -s -e ".[0].config.read_window == 0" w0.ev &&
 	read waits merged <<<"$(ends w0.ev)" && test "$waits" = 0 &&
-	gen --transport curl -u "$S_URL" -c 16 --requests 16 --max-tokens 20 -p "$P" >wc.ev &&
+	gen --read-window 0.5ms --transport curl -u "$S_URL" -c 16 --requests 16 --max-tokens 20 -p "$P" >wc.ev &&
 	jq -s -e ".[0].config.read_window == 0 and (.[-1] | has(\"read_waits\") | not)" wc.ev
 '
 

@@ -113,7 +113,6 @@ static struct options {
 	 .t_connect = 10,
 	 .t_first = 600,
 	 .t_idle = 120,
-	 .read_window = 0.0005,
 	 .cache_bust = 1,
 	 .server = SRV_AUTO,
 	 .keep_text = 1,

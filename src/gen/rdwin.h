@@ -7,8 +7,7 @@
  * more the wake-up per chunk is a quarter of gen's CPU (docs/perf.md).
  * What it may cost: two chunks of one stream that both arrive within a
  * window are read together and take the later one's time.  So a window
- * is opened only where that cannot happen on the evidence of the last
- * period:
+ * is opened only where the last period gives no sign of that:
  *   - every read of the period had the kernel's time (not the wake-up's);
  *   - no read carried two chunks (content or reasoning) of one stream,
  *     which is a server sending in bursts, or a window too wide;
@@ -17,7 +16,8 @@
  *   - and at least two reads are expected in it, else it saves nothing.
  * A period is PERIOD_NS; the window is judged afresh at the end of each.
  * Pure logic: the loop gives it each chunk's read time and asks it when it
- * may wait (t_rdwin). */
+ * may wait (t_rdwin).  Off unless asked (gen --read-window): measured, it
+ * still doubled the arrival error's p99 (docs/perf.md). */
 #ifndef TB_RDWIN_H
 #define TB_RDWIN_H
 
