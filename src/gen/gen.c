@@ -875,8 +875,8 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 	size_t n;
 
 	G.out_tokens += ch == RESP_CONTENT;
-	if (ch == RESP_CONTENT || ch == RESP_REASONING)
-		rdwin_chunk(&G.rw, &x->rws, x->r.m_now);
+	if (G.use_h1 && (ch == RESP_CONTENT || ch == RESP_REASONING))
+		rdwin_chunk(&G.rw, &x->rws, x->r.m_now); /* its counts: h1's */
 	/* the line ev_open, jw_int, jw_str and jw_int would build (evline.h) */
 	n = evline_tok(line, clock_to_shared_ns(x->r.m_now), x->id,
 		       resp_ch_name(ch), (long long)bytes);
@@ -1198,17 +1198,19 @@ static void loop_teardown(void)
 	event_base_free(G.evbase);
 }
 
-/* Wakes the loop when the next start is due (an arrival, a back-off's end). */
-static void arm_wake(int64_t now)
+/* Wakes the loop when the next start is due (an arrival, a back-off's end);
+ * returns when (0: none). */
+static int64_t arm_wake(int64_t now)
 {
 	int64_t at = pace_wake_at(&G.pace, now), d = at - now;
 	struct timeval tv;
 
 	if (at == 0)
-		return;
+		return 0;
 	tv.tv_sec = (time_t)(d / 1000000000);
 	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
 	evtimer_add(G.wake, &tv);
+	return at;
 }
 
 /* Events reach stdout at most this long after they were measured: a
@@ -1243,19 +1245,19 @@ static void flush_some(int64_t now)
 
 /* The read window (rdwin.h): lets the streams' chunks gather before the
  * loop waits for them, never past a timer (a timeout, the progress line,
- * the flush, a start that is due).  Their times are the kernel's, which a
- * window does not change. */
-static int read_wait(int64_t now)
+ * the flush, the next start, due at start_at; 0: none).  Their times are the
+ * kernel's, which a window does not change. */
+static int read_wait(int64_t now, int64_t start_at)
 {
-	int64_t w = rdwin_due(&G.rw, now, G.h1 ? h1_unstamped(G.h1) : 0), at;
+	int64_t w = rdwin_due(&G.rw, now, G.h1 ? h1_unstamped(G.h1) : 0);
 	struct timespec ts;
 
 	if (w <= 0)
 		return 0;
 	if (G.tick_at != 0 && G.tick_at - now < w)
 		w = G.tick_at - now;
-	if ((at = pace_wake_at(&G.pace, now)) != 0 && at - now < w)
-		w = at - now;
+	if (start_at != 0 && start_at - now < w)
+		w = start_at - now;
 	if (w <= 0)
 		return 0;
 	ts.tv_sec = 0;
@@ -1287,12 +1289,13 @@ static void run_loop(void)
 	for (;;) {
 		int64_t now = clock_mono_ns();
 		long sent = G.next_id;
+		int64_t start_at;
 		if (sigstop_caught() || G.pace.unreachable)
 			break;
 		launch_due(now);
 		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
-		arm_wake(now);
+		start_at = arm_wake(now);
 		/* Before the loop waits: what launch_due wrote too (a request
 		 * sent at once on a kept connection may wake nothing for
 		 * seconds), at most FLUSH_NS late, and when the loop ends. */
@@ -1303,7 +1306,8 @@ static void run_loop(void)
 		 * rest, and no second time for nothing until the next.  A
 		 * request just started connects and sends in the loop: no
 		 * window delays it. */
-		waited = !waited && G.next_id == sent && read_wait(now);
+		waited =
+		    !waited && G.next_id == sent && read_wait(now, start_at);
 		/* One batch of ready events */
 		G.m_wake = 0;
 		event_base_loop(G.evbase, EVLOOP_ONCE);

@@ -125,12 +125,12 @@ static _Noreturn void page_cache_event(const char *path)
  * page cache, then exit (docs/memsample.md). */
 static _Noreturn void evict(const char *path)
 {
-	int64_t bytes, in;
+	int64_t in;
 	int n;
 
 	if (n_roots != 1 || n_names || opt.port)
 		diag_die(EXIT_USAGE, "--evict-page-cache needs one -p PID");
-	if ((n = pagecache_evict((long)roots[0], path)) < 0)
+	if ((n = pagecache_evict((long)roots[0], path, &in)) < 0)
 		diag_die(EXIT_RUNTIME, "%s: cannot evict it from pid %ld: %s",
 			 path, (long)roots[0],
 			 errno == ENOSYS ? "this OS offers no way"
@@ -139,7 +139,7 @@ static _Noreturn void evict(const char *path)
 		diag_die(EXIT_RUNTIME, "%s: pid %ld does not map it", path,
 			 (long)roots[0]);
 	/* the kernel skips, without an error, pages it will not page out */
-	if (pagecache_resident(path, &bytes, &in) == 0 && in > 0)
+	if (in > 0)
 		diag_die(
 		    EXIT_RUNTIME,
 		    "%s: %lld bytes still in the page cache after evicting "

@@ -170,18 +170,23 @@ static int evict_round(long pid, const char *path, const struct stat *st)
  * sees what stayed. */
 enum { EVICT_ROUNDS = 4 };
 
-int pagecache_evict(long pid, const char *path)
+int pagecache_evict(long pid, const char *path, int64_t *left)
 {
 	struct stat st;
-	int64_t bytes, in;
+	int64_t bytes;
 	int n = 0, r;
 
+	*left = -1;
 	if (stat(path, &st) != 0)
 		return -1;
 	for (r = 0; r < EVICT_ROUNDS; r++) {
 		if ((n = evict_round(pid, path, &st)) <= 0)
 			return n;
-		if (pagecache_resident(path, &bytes, &in) != 0 || in == 0)
+		if (pagecache_resident(path, &bytes, left) != 0) {
+			*left = -1;
+			break;
+		}
+		if (*left == 0)
 			break;
 	}
 	return n;
@@ -222,10 +227,11 @@ int pagecache_mapped(long pid, const char *path, int64_t *bytes)
 	return -1;
 }
 
-int pagecache_evict(long pid, const char *path)
+int pagecache_evict(long pid, const char *path, int64_t *left)
 {
 	(void)pid;
 	(void)path;
+	*left = -1;
 	errno = ENOSYS;
 	return -1;
 }

@@ -24,8 +24,9 @@ int pagecache_drop(const char *path);
  * Linux 5.10 and later; the kernel asks for CAP_SYS_NICE, the right to read
  * pid's memory and to open the file for writing (root has them).  Returns the
  * number of mappings paged out (0: pid maps none of it), or -1 with errno
- * (ENOSYS where the OS offers no way). */
-int pagecache_evict(long pid, const char *path);
+ * (ENOSYS where the OS offers no way); *left: the bytes of the file still
+ * in the page cache after the last round, -1 when not known. */
+int pagecache_evict(long pid, const char *path, int64_t *left);
 
 /* The bytes of the file that process pid has resident in its mappings of
  * it (the Rss of each mapping in /proc/PID/smaps): the pages it touched
