@@ -46,4 +46,17 @@ test_expect_success 'test_skip says in TAP that a test did not run, and why' '
 	test_cmp want out
 '
 
+test_expect_success 'tbperf (make bench-self): lateness and pcts are nearest-rank percentiles of the values in any order' '
+	# t - t_sched of five requests, in ms: 4, 1, 5, 2, 3 (unsorted)
+	for d in 4 1 5 2 3; do
+		printf "{\"ev\":\"req\",\"t\":%s,\"t_sched\":100}\n" "100.00$d"
+	done >late.ev &&
+	"$TB_UNIT/tbperf" lateness <late.ev >got &&
+	awk "{ exit !(\$1 > 2.99 && \$1 < 3.01 && \$2 > 4.99 && \$2 < 5.01 && \$3 > 4.99 && \$3 < 5.01) }" got &&
+	printf "4\n1\n5\n2\n3\n" | "$TB_UNIT/tbperf" pcts >got &&
+	test "$(cat got)" = "3 5 5" &&
+	printf "4\n1\n5\n" | "$TB_UNIT/tbperf" median >got &&
+	test "$(cat got)" = "4"
+'
+
 test_done

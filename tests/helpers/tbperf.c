@@ -278,6 +278,7 @@ static int scale(const char *path)
 static int lateness(void)
 {
 	struct stats_vec v = {0};
+	struct stats_sum s;
 	size_t sz = 0;
 	char *line = NULL;
 
@@ -296,6 +297,7 @@ static int lateness(void)
 		fprintf(stderr, "tbperf: lateness: no req event\n");
 		return 1;
 	}
+	stats_summarise(&v, &s); /* sorts: the percentiles need it */
 	printf("%.6g %.6g %.6g\n", stats_percentile(&v, 50),
 	       stats_percentile(&v, 99), stats_percentile(&v, 100));
 	stats_vec_free(&v);
