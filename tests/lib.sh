@@ -302,12 +302,16 @@ sse_json() {
 	sse_data "$1" | grep -v -x '\[DONE\]'
 }
 
-# raw_answer [-r] FILE: rawhttp (tests/helpers) answering every connection
-# with FILE's bytes, then closing it (-r: resetting it, the request's body
-# unread); its URL in RAW_URL, its pid in RAW_PID
+# raw_answer [-r|-q N] FILE: rawhttp (tests/helpers) answering every
+# connection with FILE's bytes, then closing it (-r: resetting it, the
+# request's body unread; -q N: its accept queue full after N connections,
+# until SIGUSR1); its URL in RAW_URL, its pid in RAW_PID
 raw_answer() {
 	local flag=
-	[ "$1" = -r ] && flag=-r && shift
+	case $1 in
+	-r) flag=$1 && shift ;;
+	-q) flag="-q $2" && shift 2 ;;
+	esac
 	rm -f "$1.url" # never the URL of the one before
 	"$TB_UNIT/rawhttp" $flag "$1" >"$1.url" 2>/dev/null &
 	RAW_PID=$!

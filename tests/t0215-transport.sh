@@ -147,6 +147,37 @@ test_expect_success 'an answer before the body was read, then a reset: the answe
 	test "$(sort -u got)" = "http_error|HTTP 413" && test "$(wc -l <got)" -eq 3
 '
 
+# TcpExt ListenOverflows: SYNs a full accept queue dropped (Linux)
+overflows() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "ListenOverflows") c = i; h = 1 } else print $c }' /proc/net/netstat; }
+overflowed() { test "$(overflows)" -gt "$1"; }
+
+if test -r /proc/net/netstat && test -n "$(overflows)"; then
+test_expect_success 'a request is timed from its send, after its connect: a slow connect is no TTFT' '
+	# the accept queue of the server full after the three probes of gen (libcurl,
+	# --server openai): the SYN of the request is dropped and sent again a
+	# second later (its first retransmission), when there is room
+	printf "HTTP/1.1 200 OK\r\n${CT}\r\n${SSE_BODY}" >q.http &&
+	raw_answer -q 3 q.http &&
+	before=$(overflows) &&
+	for t in builtin curl; do
+		{ gen --transport $t -u "$RAW_URL" --server openai --max-tokens 3 -p "$P" --only short >q.$t.ev 2>/dev/null & } &&
+		gp=$! &&
+		wait_for 10 overflowed "$before" &&
+		before=$(overflows) &&
+		kill -USR1 "$RAW_PID" &&
+		wait "$gp" || exit 1
+		# the wait is in t - t_sched (the queue delay), not in the TTFT
+		jq -s -e "(map(select(.ev == \"req\"))[0] as \$q | \$q.t - \$q.t_sched > 0.5) and
+			(map(select(.ev == \"done\"))[0].status == \"ok\") and
+			(map(select(.ev == \"tok\"))[0].t - map(select(.ev == \"req\"))[0].t < 0.5)" q.$t.ev || exit 1
+		kill "$RAW_PID" && raw_answer -q 3 q.http || exit 1
+	done
+	kill "$RAW_PID"
+'
+else
+	test_skip 'a request is timed from its send, after its connect' 'no /proc/net/netstat with ListenOverflows (not Linux)'
+fi
+
 test_expect_success 'a dead port: connect_error naming the address' '
 	test_expect_code 1 gen -u http://127.0.0.1:1/v1 --server openai --requests 1 -p "$P" >d.ev 2>/dev/null &&
 	jq -r -s "map(select(.ev == \"done\"))[0] | .status + \"|\" + .error" d.ev >got &&

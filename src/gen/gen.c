@@ -887,9 +887,14 @@ static void on_tok(void *ctx, enum resp_ch ch, size_t bytes)
 	}
 }
 
-static void emit_req(const struct xfer *x)
+/* A request's req event, when its first bytes went (xfer's on_sent), or
+ * at its end if they never did (the time it started). */
+static void emit_req(struct xfer *x)
 {
-	ev_open("req", x->m_send);
+	if (x->req_out)
+		return;
+	x->req_out = 1;
+	ev_open("req", x->m_send != 0 ? x->m_send : x->m_start);
 	xfer_write_req(
 	    &G.ew, x, &G.prompts.v[x->prompt],
 	    reqbody_max_tokens(&G.prompts.v[x->prompt], opt.max_tokens));
@@ -955,6 +960,7 @@ static void count_end(const struct xfer *x, int64_t m_end)
 /* The transfer is over, its parser flushed: record, release. */
 static void xfer_over(struct xfer *x, int64_t m_end)
 {
+	emit_req(x); /* if nothing was ever sent */
 	emit_done(x, m_end);
 	count_end(x, m_end);
 	xfer_release(x);
@@ -985,10 +991,10 @@ static int64_t check_timeouts(struct xfer *x, int64_t now)
 	struct resp_limits lim = limits();
 	char msg[96];
 	enum formats_timeout to = resp_overdue(
-	    &x->r, &lim, x->m_send, x->m_last_byte, now, msg, sizeof msg);
+	    &x->r, &lim, x->m_start, x->m_last_byte, now, msg, sizeof msg);
 
 	if (to == FMT_TO_OTHER)
-		return resp_due(&x->r, &lim, x->m_send, x->m_last_byte, now);
+		return resp_due(&x->r, &lim, x->m_start, x->m_last_byte, now);
 	xfer_cut(x, FMT_ST_TIMEOUT, to, msg);
 	return INT64_MAX;
 }
@@ -1056,30 +1062,43 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	x->rep = (int)rep;
 	x->warmup = warmup;
 	x->m_sched = sched;
-	x->m_send = clock_mono_ns();
+	x->m_start = clock_mono_ns();
+	/* its req event is written when its first bytes go (xfer's on_sent),
+	 * here at once on a kept connection or a loopback one */
 	if (xfer_start(x, G.multi) != 0)
 		diag_die(EXIT_RUNTIME,
 			 "cannot start a request (out of memory)");
 	/* its first possible timeout (resp_due, before any byte) */
-	due = resp_due(&x->r, &lim, x->m_send, 0, x->m_send);
+	due = resp_due(&x->r, &lim, x->m_start, 0, x->m_start);
 	if (due < G.due_timeout) {
 		G.due_timeout = due;
-		tick_rearm(x->m_send);
+		tick_rearm(x->m_start);
 	}
 	x->next = G.flight_head;
 	if (G.flight_head)
 		G.flight_head->prev = x;
 	G.flight_head = x;
-	emit_req(x);
 }
 
-/* Starts what the load shape says is due now. */
-static void launch_due(int64_t now)
+/* The loop's time for starts in one turn: the rest wait for the next,
+ * after the reads that are ready.  Many starts at once (64 streams of a
+ * closed loop, a burst) otherwise held every answer already there unread
+ * until the last was sent: a stream's first chunk then came in one read
+ * with its second and took its time (docs/perf.md). */
+#define LAUNCH_NS (500 * 1000LL)
+
+/* Starts what the load shape says is due now, for LAUNCH_NS at most;
+ * returns 1 when it stopped there (more may be due). */
+static int launch_due(int64_t now)
 {
 	struct pace_launch l;
 
-	while (pace_next(&G.pace, now, &l))
+	while (pace_next(&G.pace, now, &l)) {
 		launch(l.prompt, l.rep, l.warmup, l.m_sched);
+		if (clock_mono_ns() - now >= LAUNCH_NS)
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- the loop ------------------------------------------------------- */
@@ -1174,6 +1193,7 @@ static void loop_setup(void)
 		diag_die(EXIT_RUNTIME, "cannot set up the event loop");
 	G.xconf.h1 = G.h1;
 	G.xconf.on_end = xfer_over;
+	G.xconf.on_sent = emit_req;
 	G.tick = evtimer_new(G.evbase, on_tick, NULL);
 	G.wake = evtimer_new(G.evbase, on_wake, NULL);
 	G.sig_ev = event_new(G.evbase, sigstop_fd(), EV_READ | EV_PERSIST,
@@ -1290,12 +1310,18 @@ static void run_loop(void)
 		int64_t now = clock_mono_ns();
 		long sent = G.next_id;
 		int64_t start_at;
+		int more;
 		if (sigstop_caught() || G.pace.unreachable)
 			break;
-		launch_due(now);
+		more = launch_due(now);
 		if (G.pace.in_flight == 0 && !pace_more(&G.pace, now))
 			break;
 		start_at = arm_wake(now);
+		if (more) { /* the rest of the starts after this turn's reads */
+			static const struct timeval zero = {0, 0};
+			evtimer_add(G.wake, &zero);
+			start_at = now;
+		}
 		/* Before the loop waits: what launch_due wrote too (a request
 		 * sent at once on a kept connection may wake nothing for
 		 * seconds), at most FLUSH_NS late, and when the loop ends. */

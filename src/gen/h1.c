@@ -338,6 +338,8 @@ static const struct addrinfo *nth_addr(const struct h1 *c, int idx)
 }
 
 static void send_some(h1_req *r);
+static void connect_failed(h1_req *r, int e);
+static void connected(h1_req *r);
 
 /* Connects to the next address not yet tried; a failure of the last is
  * reported. */
@@ -363,7 +365,11 @@ static void try_connect(h1_req *r)
 			k->req = r;
 			r->k = k;
 			r->phase = PH_CONNECT;
-			watch(k, EV_WRITE);
+			/* on loopback the handshake is over when connect()
+			 * returns: the request goes now, not a wake-up later
+			 * (a loop that connects many first sends them all
+			 * after, while their first answers wait to be read) */
+			send_some(r);
 			return;
 		}
 		snprintf(err, sizeof err, "%s", strerror(errno));
@@ -520,6 +526,31 @@ static int recv_some(h1_req *r)
 	}
 }
 
+/* The connect failed with e: the next address, else the failure. */
+static void connect_failed(h1_req *r, int e)
+{
+	conn_close(r->k);
+	r->k = NULL;
+	errno = e;
+	if (r->ai < r->c->n_ai) {
+		try_connect(r);
+		return;
+	}
+	fail_later(r, RT_CONNECT, "Failed to connect to %s: %s",
+		   r->c->authority, strerror(e));
+}
+
+static void connected(h1_req *r)
+{
+	evtimer_del(r->timer);
+	r->c->good = r->cur;
+	r->phase = PH_SEND;
+}
+
+/* Writes what the socket takes of the request; r->cb.sent is told when
+ * its first bytes went.  Tried at once after connect(): a socket still
+ * connecting takes nothing (Linux EAGAIN, macOS ENOTCONN) and is waited
+ * for; one whose connect failed says why. */
 static void send_some(h1_req *r)
 {
 	while (r->sent < r->head_len + r->body_len) {
@@ -528,6 +559,7 @@ static void send_some(h1_req *r)
 		size_t bo = r->sent > r->head_len ? r->sent - r->head_len : 0;
 		int n = 0;
 		ssize_t w;
+		int64_t at = r->sent == 0 ? clock_mono_ns() : 0;
 
 		if (r->sent < r->head_len)
 			iov[n].iov_base = r->head + r->sent,
@@ -541,8 +573,27 @@ static void send_some(h1_req *r)
 		w = sendmsg(r->k->fd, &m, SEND_FLAGS);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (r->phase == PH_CONNECT) {
+			if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+				      errno == ENOTCONN)) {
+				watch(r->k, EV_WRITE);
+				return;
+			}
+			if (w < 0) {
+				connect_failed(r, errno);
+				return;
+			}
+			connected(r);
+		}
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* an early answer (an error) may come first */
+			watch(r->k, EV_READ | EV_WRITE);
+			return;
+		}
+		if (w < 0 && r->starting && !r->reused) {
+			/* h1_start never reports: on a new connection the
+			 * loop finds what it was (an early answer, a reset);
+			 * a kept one is resent below (broke) */
 			watch(r->k, EV_READ | EV_WRITE);
 			return;
 		}
@@ -560,6 +611,8 @@ static void send_some(h1_req *r)
 			broke(r, "Send", e);
 			return;
 		}
+		if (at != 0 && w > 0)
+			r->cb.sent(r->ud, at);
 		r->sent += (size_t)w;
 	}
 	r->phase = PH_RECV;
@@ -591,20 +644,10 @@ static void on_conn(evutil_socket_t fd, short what, void *arg)
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
 			e = errno;
 		if (e != 0) {
-			conn_close(k);
-			r->k = NULL;
-			errno = e;
-			if (r->ai < r->c->n_ai) {
-				try_connect(r);
-				return;
-			}
-			fail_later(r, RT_CONNECT, "Failed to connect to %s: %s",
-				   r->c->authority, strerror(e));
+			connect_failed(r, e);
 			return;
 		}
-		evtimer_del(r->timer);
-		r->c->good = r->cur;
-		r->phase = PH_SEND;
+		connected(r);
 	}
 	if ((what & EV_READ) && recv_some(r))
 		return; /* r ended or left k: neither is there to touch */
@@ -690,7 +733,9 @@ h1_req *h1_start(h1 *c, const char *headers, const char *body, size_t body_len,
 		return r;
 	}
 	evtimer_add(r->timer, &c->t_connect);
+	r->starting = 1;
 	try_connect(r);
+	r->starting = 0;
 	return r;
 }
 

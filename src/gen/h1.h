@@ -31,6 +31,10 @@ typedef struct h1_req h1_req;
 typedef struct {
 	/* each response head line, its line end included (h1parse's) */
 	void (*header)(void *ud, const char *line, size_t len);
+	/* the request's first bytes were handed to the kernel, on a
+	 * connection that is up; at: the monotonic time just before that
+	 * write (again if it is resent on a new connection) */
+	void (*sent)(void *ud, int64_t at);
 	/* the final head is complete */
 	void (*headers_done)(void *ud, long status);
 	/* body bytes that arrived at monotonic time at (h1_new says when);

@@ -90,7 +90,27 @@ static void h1_done(void *ud, enum resp_transport how, const char *why,
 	x->conf->on_end(x, now);
 }
 
-static const h1_cb on_h1 = {h1_header, h1_headers_done, h1_body, h1_done};
+/* The request's first bytes went at `at`; the first time counts (a
+ * request resent on a new connection keeps it: its req event is out). */
+static void sent_at(struct xfer *x, int64_t at)
+{
+	if (x->m_send != 0)
+		return;
+	x->m_send = at;
+	if (x->conf->on_sent)
+		x->conf->on_sent(x);
+}
+
+static void h1_sent(void *ud, int64_t at)
+{
+	sent_at(ud, at);
+}
+
+static const h1_cb on_h1 = {.header = h1_header,
+			    .sent = h1_sent,
+			    .headers_done = h1_headers_done,
+			    .body = h1_body,
+			    .done = h1_done};
 
 /* Opens a request's socket as libcurl would, keeping socket()'s errno:
  * out of descriptors is this machine's limit, not a server that is down,
@@ -156,6 +176,21 @@ static char *h1_lines(const struct xfer_conf *c, long id)
 	return s;
 }
 
+#if LIBCURL_VERSION_NUM >= 0x075000 /* CURLOPT_PREREQFUNCTION: 7.80.0 */
+/* libcurl: connected (or a connection reused), the request about to be
+ * sent. */
+static int on_prereq(void *ud, char *ip, char *local_ip, int port,
+		     int local_port)
+{
+	(void)ip;
+	(void)local_ip;
+	(void)port;
+	(void)local_port;
+	sent_at(ud, clock_mono_ns());
+	return CURL_PREREQFUNC_OK;
+}
+#endif
+
 /* On libcurl: the easy handle; -1 when out of memory. */
 static int curl_setup(struct xfer *x)
 {
@@ -176,6 +211,10 @@ static int curl_setup(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+#if LIBCURL_VERSION_NUM >= 0x075000
+	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
+#endif
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->curl_err);
@@ -215,9 +254,13 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 
 int xfer_start(struct xfer *x, CURLM *multi)
 {
-	if (x->easy)
+	if (x->easy) {
+#if LIBCURL_VERSION_NUM < 0x075000 /* no word of the send: the start */
+		sent_at(x, x->m_start);
+#endif
 		return curl_multi_add_handle(multi, x->easy) == CURLM_OK ? 0
 									 : -1;
+	}
 	x->hr = h1_start(x->conf->h1, x->hdr_lines, x->body, strlen(x->body),
 			 &on_h1, x);
 	return x->hr ? 0 : -1;

@@ -38,6 +38,9 @@ struct xfer_conf {
 	/* a transfer on h1 ended (resp_end done): the caller records it and
 	 * releases it */
 	void (*on_end)(struct xfer *x, int64_t m_end);
+	/* its first bytes went (m_send set): once a request, before any
+	 * byte of an answer, maybe inside xfer_start */
+	void (*on_sent)(struct xfer *x);
 	int ollama;	    /* Ollama's native stream (resp_set_ollama) ... */
 	const char *runner; /* ... and the runner of its durations */
 	int logprobs;	    /* alternatives asked for (resp_set_logprobs); 0 */
@@ -52,7 +55,12 @@ struct xfer {
 	char *body;
 	long id;
 	int prompt, rep, warmup;
-	int64_t m_sched, m_send, m_headers, m_last_byte;
+	/* monotonic ns: due (the load shape's), started (the timeouts count
+	 * from it), its first bytes handed to the kernel on a connection
+	 * that is up (0 until then: the req event's time), the head, the
+	 * last body bytes */
+	int64_t m_sched, m_start, m_send, m_headers, m_last_byte;
+	int req_out;		 /* the caller has written its req event */
 	struct rdwin_stream rws; /* the read window's (rdwin.h) */
 	struct resp r;
 	char curl_err[CURL_ERROR_SIZE];
