@@ -313,15 +313,21 @@ for c in $CS; do
 	echo "$c $ev_s $cpu100k $per_cpu $gu $su $cl $clc" >>"$work/thr"
 	log "  c=$c: $(printf '%.0f' "$ev_s") events/s, gen CPU $(printf '%.2f' "$gu"), llmsim CPU $(printf '%.2f' "$su")"
 done
+rss1=$(peak_rss 1)
+rssN=$(peak_rss "$(echo $CS | awk '{ print $NF }')")
+stop_sim
 # Scale: one llmsim, 2,000 streams at once; gen holds them all in flight.
+# Paced (20 tokens at 10 per second: 2 s a stream), so that the streams
+# are in flight at the server together: unpaced, each is answered whole in
+# a millisecond, and only a client that leaves the answers unread while it
+# starts the rest would count them all in flight.
 scale_n=${SCALE_N:-2000}
 [ -n "${BENCH_QUICK:-}" ] && scale_n=200
-log "scale: $scale_n concurrent streams"
+log "scale: $scale_n concurrent streams (10 tokens/s, 20 tokens each)"
+start_sim --tps 10
 "$bin/gen" --no-progress --no-text -u "$URL" -c "$scale_n" --requests "$scale_n" --max-tokens 20 \
 	--timeout-first 60s <"$top/prompts/std.json" >"$work/scale" 2>/dev/null
 read -r scale_ok scale_inflight < <("$tbperf" scale "$work/scale")
-rss1=$(peak_rss 1)
-rssN=$(peak_rss "$(echo $CS | awk '{ print $NF }')")
 stop_sim
 } # the throughput section
 

@@ -727,7 +727,8 @@ static void memory(FILE *o)
 	fprintf(
 	    o,
 	    "Scale: one llmsim served %.0f of %.0f streams opened at once (20 "
-	    "tokens each), and gen\nheld up to %.0f of them in flight together "
+	    "tokens each at 10 tokens/s: 2 s a stream), and gen\nheld up to "
+	    "%.0f of them in flight together "
 	    "(target: ≥ 1,000 concurrent streams;\nllmsim ≥ 2,000 "
 	    "connections).\n\n",
 	    N(P, "gen.scale.ok"), N(P, "gen.scale.opened"),
