@@ -147,35 +147,37 @@ test_expect_success 'an answer before the body was read, then a reset: the answe
 	test "$(sort -u got)" = "http_error|HTTP 413" && test "$(wc -l <got)" -eq 3
 '
 
-# TcpExt ListenOverflows: SYNs a full accept queue dropped (Linux)
-overflows() { awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) if ($i == "ListenOverflows") c = i; h = 1 } else print $c }' /proc/net/netstat; }
-overflowed() { test "$(overflows)" -gt "$1"; }
+# syn_sent PORT: a socket here waits for the answer to its SYN to PORT
+# (/proc/net/tcp, state 02: SYN_SENT)
+syn_sent() { awk -v p="$(printf ':%04X' "$1")" '$3 ~ p"$" && $4 == "02" { f = 1 } END { exit !f }' /proc/net/tcp; }
+# plugged_for FILE: rawhttp -q has filled its queue, and a SYN waits on it
+plugged_for() { grep -q '^plugged$' "$1.url" && syn_sent "$(sed -n '1s|.*:\([0-9]*\)/.*|\1|p' "$1.url")"; }
 
-if test -r /proc/net/netstat && test -n "$(overflows)"; then
+if test -r /proc/net/tcp; then
 test_expect_success 'a request is timed from its send, after its connect: a slow connect is no TTFT' '
-	# the accept queue of the server full after the three probes of gen (libcurl,
-	# --server openai): the SYN of the request is dropped and sent again a
-	# second later (its first retransmission), when there is room
+	# the accept queue of the server full after the three probes of gen
+	# (libcurl, --server openai): the SYN of the request is dropped and
+	# sent again a second later (its first retransmission), when there is
+	# room. libcurl says when it sends from 7.80 on (PREREQFUNCTION).
 	printf "HTTP/1.1 200 OK\r\n${CT}\r\n${SSE_BODY}" >q.http &&
-	raw_answer -q 3 q.http &&
-	before=$(overflows) &&
-	for t in builtin curl; do
+	ts=builtin &&
+	if pkg-config --atleast-version=7.80.0 libcurl; then ts="$ts curl"; else echo "libcurl < 7.80: builtin only"; fi &&
+	for t in $ts; do
+		raw_answer -q 3 q.http &&
 		{ gen --transport $t -u "$RAW_URL" --server openai --max-tokens 3 -p "$P" --only short >q.$t.ev 2>/dev/null & } &&
 		gp=$! &&
-		wait_for 10 overflowed "$before" &&
-		before=$(overflows) &&
+		{ wait_for 10 plugged_for q.http || { kill "$gp"; exit 1; }; } &&
 		kill -USR1 "$RAW_PID" &&
-		wait "$gp" || exit 1
+		wait "$gp" &&
+		kill "$RAW_PID" || exit 1
 		# the wait is in t - t_sched (the queue delay), not in the TTFT
 		jq -s -e "(map(select(.ev == \"req\"))[0] as \$q | \$q.t - \$q.t_sched > 0.5) and
 			(map(select(.ev == \"done\"))[0].status == \"ok\") and
 			(map(select(.ev == \"tok\"))[0].t - map(select(.ev == \"req\"))[0].t < 0.5)" q.$t.ev || exit 1
-		kill "$RAW_PID" && raw_answer -q 3 q.http || exit 1
 	done
-	kill "$RAW_PID"
 '
 else
-	test_skip 'a request is timed from its send, after its connect' 'no /proc/net/netstat with ListenOverflows (not Linux)'
+	test_skip 'a request is timed from its send, after its connect' 'no /proc/net/tcp (not Linux)'
 fi
 
 test_expect_success 'a dead port: connect_error naming the address' '

@@ -579,8 +579,15 @@ static void send_some(h1_req *r)
 				watch(r->k, EV_WRITE);
 				return;
 			}
-			if (w < 0) {
-				connect_failed(r, errno);
+			if (w < 0) { /* the connect's own error, where the
+				      * write's is another (macOS: EPIPE) */
+				int e = errno, se = 0;
+				socklen_t sl = sizeof se;
+				if (getsockopt(r->k->fd, SOL_SOCKET, SO_ERROR,
+					       &se, &sl) == 0 &&
+				    se != 0)
+					e = se;
+				connect_failed(r, e);
 				return;
 			}
 			connected(r);

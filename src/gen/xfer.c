@@ -212,8 +212,10 @@ static int curl_setup(struct xfer *x)
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 #if LIBCURL_VERSION_NUM >= 0x075000
-	curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
-	curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
+	/* a library older than the headers refuses it: the start stands */
+	x->prereq = curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq) ==
+			CURLE_OK &&
+		    curl_easy_setopt(e, CURLOPT_PREREQDATA, x) == CURLE_OK;
 #endif
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, x);
@@ -255,9 +257,8 @@ struct xfer *xfer_new(const struct xfer_conf *c, long id, char *body)
 int xfer_start(struct xfer *x, CURLM *multi)
 {
 	if (x->easy) {
-#if LIBCURL_VERSION_NUM < 0x075000 /* no word of the send: the start */
-		sent_at(x, x->m_start);
-#endif
+		if (!x->prereq) /* no word of the send: the start */
+			sent_at(x, x->m_start);
 		return curl_multi_add_handle(multi, x->easy) == CURLM_OK ? 0
 									 : -1;
 	}

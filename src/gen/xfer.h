@@ -60,7 +60,8 @@ struct xfer {
 	 * that is up (0 until then: the req event's time), the head, the
 	 * last body bytes */
 	int64_t m_sched, m_start, m_send, m_headers, m_last_byte;
-	int req_out;		 /* the caller has written its req event */
+	int req_out; /* the caller has written its req event */
+	int prereq;  /* libcurl tells when it sends (CURLOPT_PREREQFUNCTION) */
 	struct rdwin_stream rws; /* the read window's (rdwin.h) */
 	struct resp r;
 	char curl_err[CURL_ERROR_SIZE];

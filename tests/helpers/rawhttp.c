@@ -11,7 +11,8 @@
  * queue until SIGUSR1 (a backlog of 0, filled by a connection of its own
  * before the N-th is answered): the next client's SYN is dropped (Linux's
  * ListenOverflows) and sent again a second later, so its connect takes a
- * second; then it is served. */
+ * second; then it is served.  "plugged" is printed (a second line) once
+ * the queue is full. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -72,10 +73,13 @@ int main(int argc, char **argv)
 				break;
 		}
 		/* the queue's one place taken before the N-th is answered */
-		if (full && ++served == until &&
-		    ((plug = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-		     connect(plug, (struct sockaddr *)&a, sizeof a) != 0))
-			return 1;
+		if (full && ++served == until) {
+			if ((plug = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+			    connect(plug, (struct sockaddr *)&a, sizeof a) != 0)
+				return 1;
+			printf("plugged\n");
+			fflush(stdout);
+		}
 		for (long off = 0; off < n;) {
 			r = write(c, data + off, (size_t)(n - off));
 			if (r <= 0)
