@@ -28,12 +28,15 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 }
 
 /* When bytes read now arrived: the loop's batch wake-up, else now
- * (outside the loop's batches). */
+ * (outside the loop's batches); never before the request went (libcurl
+ * may send and read its answer in one call, after one wake-up). */
 static int64_t arrival(struct xfer *x)
 {
 	x->m_last_byte = x->conf->wake != NULL ? *x->conf->wake : 0;
 	if (x->m_last_byte == 0)
 		x->m_last_byte = clock_mono_ns();
+	if (x->m_last_byte < x->m_send)
+		x->m_last_byte = x->m_send;
 	return x->m_last_byte;
 }
 
