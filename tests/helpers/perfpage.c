@@ -815,7 +815,10 @@ static void fidelity_section(FILE *o)
 	    "of two processes (each reads the wall clock once at start) and "
 	    "the "
 	    "loopback hop;\nTTFT errors add the time the request spends in the "
-	    "kernel and in llmsim's HTTP parser.\n\n");
+	    "kernel and in llmsim's HTTP parser, and at hundreds of\nstreams "
+	    "the time llmsim takes to come to a new connection (its own queue, "
+	    "which gen's TTFT\nrightly counts: a real server's is the user's "
+	    "wait too).\n\n");
 	fprintf(o,
 		"Rate mode (`--rate 50`, 100 requests): actual − scheduled "
 		"send, ms: "
