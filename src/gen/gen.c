@@ -1080,22 +1080,25 @@ static void launch(int prompt, long rep, int warmup, int64_t sched)
 	G.flight_head = x;
 }
 
-/* The loop's time for starts in one turn: the rest wait for the next,
- * after the reads that are ready.  Many starts at once (64 streams of a
- * closed loop, a burst) otherwise held every answer already there unread
- * until the last was sent: a stream's first chunk then came in one read
- * with its second and took its time (docs/perf.md). */
-#define LAUNCH_NS (500 * 1000LL)
+/* Starts in one turn of the loop: the rest wait for the next, after the
+ * reads that are ready.  Many starts at once (64 streams of a closed loop,
+ * a burst) otherwise held every answer already there unread until the
+ * last was sent: a stream's first chunk then came in one read with its
+ * second and took its time (docs/perf.md).  A count, not a time: which
+ * requests go in one turn must not depend on the machine's load (a first
+ * start that resolves the host can take milliseconds). */
+#define LAUNCH_MAX 8
 
-/* Starts what the load shape says is due now, for LAUNCH_NS at most;
+/* Starts what the load shape says is due now, LAUNCH_MAX at most;
  * returns 1 when it stopped there (more may be due). */
 static int launch_due(int64_t now)
 {
 	struct pace_launch l;
+	int n = 0;
 
 	while (pace_next(&G.pace, now, &l)) {
 		launch(l.prompt, l.rep, l.warmup, l.m_sched);
-		if (clock_mono_ns() - now >= LAUNCH_NS)
+		if (++n == LAUNCH_MAX)
 			return 1;
 	}
 	return 0;
