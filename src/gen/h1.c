@@ -295,7 +295,9 @@ static void fail_later(h1_req *r, enum resp_transport how, const char *fmt,
 	struct timeval now = {0, 0};
 
 	r->how = how;
-	snprintf(r->why, sizeof r->why, fmt, a1, a2);
+	/* a host name too long for why is cut: the message stays one line */
+	if (snprintf(r->why, sizeof r->why, fmt, a1, a2) < 0)
+		r->why[0] = '\0';
 	if (r->k) {
 		conn_close(r->k);
 		r->k = NULL;
