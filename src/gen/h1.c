@@ -528,6 +528,18 @@ static int recv_some(h1_req *r)
 	}
 }
 
+/* The socket's pending error (SO_ERROR), else fallback: a connect's own
+ * error, where a write's may be another (macOS: EPIPE). */
+static int sock_error(int fd, int fallback)
+{
+	int e = 0;
+	socklen_t el = sizeof e;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
+		return errno;
+	return e != 0 ? e : fallback;
+}
+
 /* The connect failed with e: the next address, else the failure. */
 static void connect_failed(h1_req *r, int e)
 {
@@ -581,15 +593,8 @@ static void send_some(h1_req *r)
 				watch(r->k, EV_WRITE);
 				return;
 			}
-			if (w < 0) { /* the connect's own error, where the
-				      * write's is another (macOS: EPIPE) */
-				int e = errno, se = 0;
-				socklen_t sl = sizeof se;
-				if (getsockopt(r->k->fd, SOL_SOCKET, SO_ERROR,
-					       &se, &sl) == 0 &&
-				    se != 0)
-					e = se;
-				connect_failed(r, e);
+			if (w < 0) {
+				connect_failed(r, sock_error(r->k->fd, errno));
 				return;
 			}
 			connected(r);
@@ -633,8 +638,7 @@ static void on_conn(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *k = arg;
 	h1_req *r = k->req;
-	int e = 0;
-	socklen_t el = sizeof e;
+	int e;
 
 	if (*k->c->wake == 0)
 		*k->c->wake = clock_mono_ns();
@@ -650,9 +654,7 @@ static void on_conn(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	if (r->phase == PH_CONNECT) {
-		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) != 0)
-			e = errno;
-		if (e != 0) {
+		if ((e = sock_error(fd, 0)) != 0) {
 			connect_failed(r, e);
 			return;
 		}
