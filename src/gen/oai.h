@@ -60,6 +60,21 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c);
  * NULL (no logprobs can be read from it): the common chunk decoded in one
  * pass without a tree (oaifast.c), anything else by oai_decode. */
 void oai_decode_lean(const char *data, size_t len, struct oai_chunk *c);
+/* A stream's last chunk that had one text and nothing else a reader of it
+ * sees but a role (oaifast.c): the chunks of a stream mostly differ in
+ * their text alone, so the next is read by comparing its bytes to this
+ * one's around the text and scanning the text only.  Zero it to start. */
+struct oai_memo {
+	size_t len;	    /* bytes kept; 0: none */
+	size_t qa, qb;	    /* the text's string token, [qa, qb) */
+	unsigned char slot; /* the text is 1: content, 2: reasoning */
+	unsigned char role; /* the delta has a role */
+	char p[512];	    /* the payload */
+};
+/* oai_decode_lean's chunk, the same in every field, by way of *m, which it
+ * updates; 1 when *m's kept chunk served, else 0. */
+int oai_decode_memo(struct oai_memo *m, const char *data, size_t len,
+		    struct oai_chunk *c);
 
 /* oaifast.c: 0 and the chunk in *c (kind OAI_CHUNK), or -1 when the
  * payload is not one it reads for certain as oai_decode would; *c's

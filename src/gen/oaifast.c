@@ -11,7 +11,13 @@
  * client's schema would reject, syntax it does not accept) makes it
  * decline, and the caller decodes the payload with cJSON as before.  The
  * unit test t_oai checks both decoders give the same chunk on every
- * payload of its corpus, and fuzz_oai on random ones. */
+ * payload of its corpus, and fuzz_sse on random ones.
+ *
+ * A stream's chunks mostly differ in their text alone (the id, model and
+ * the rest repeat), so oai_decode_memo keeps the last one and reads the
+ * next by comparing its bytes around the text and scanning the text only:
+ * unpaced, a quarter of gen's CPU per event (docs/perf.md).  t_oai and
+ * fuzz_sse hold it to the tree's chunk as they do the scanner. */
 #include "oai.h"
 
 #include <string.h>
@@ -371,10 +377,30 @@ static int once(unsigned *seen, unsigned bit)
 	return 0;
 }
 
+/* Where a text's value was in the payload: its token [a, b), and the
+ * bytes of c->sbuf taken before and after it (oai_decode_memo). */
+struct tpos {
+	const char *a, *b;
+	size_t used0, used1;
+};
+
+/* A string value that may be the chunk's text, its place kept. */
+static int text_value(struct scan *s, const char **v, size_t *n, struct tpos *t)
+{
+	t->a = s->p;
+	t->used0 = s->used;
+	if (str_value(s, v, n, 0) != 0)
+		return -1;
+	t->b = s->p;
+	t->used1 = s->used;
+	return 0;
+}
+
 struct delta {
 	unsigned seen;
 	const char *content, *rc, *r, *role;
 	size_t content_n, rc_n, r_n, role_n;
+	struct tpos content_at, rc_at, r_at;
 };
 
 static int delta_member(struct scan *s, const char *k, size_t kn, int esc,
@@ -385,11 +411,14 @@ static int delta_member(struct scan *s, const char *k, size_t kn, int esc,
 	PLAIN_KEY();
 	if (KEY(k, "content"))
 		return once(&d->seen, 1) ||
-		       str_value(s, &d->content, &d->content_n, 0);
+		       text_value(s, &d->content, &d->content_n,
+				  &d->content_at);
 	if (KEY(k, "reasoning_content"))
-		return once(&d->seen, 2) || str_value(s, &d->rc, &d->rc_n, 0);
+		return once(&d->seen, 2) ||
+		       text_value(s, &d->rc, &d->rc_n, &d->rc_at);
 	if (KEY(k, "reasoning"))
-		return once(&d->seen, 4) || str_value(s, &d->r, &d->r_n, 0);
+		return once(&d->seen, 4) ||
+		       text_value(s, &d->r, &d->r_n, &d->r_at);
 	if (KEY(k, "role"))
 		return once(&d->seen, 8) ||
 		       str_value(s, &d->role, &d->role_n, 0);
@@ -404,6 +433,7 @@ struct choice {
 	struct delta d;
 	const char *finish, *text;
 	size_t finish_n, text_n;
+	struct tpos text_at;
 };
 
 static int choice_member(struct scan *s, const char *k, size_t kn, int esc,
@@ -425,7 +455,7 @@ static int choice_member(struct scan *s, const char *k, size_t kn, int esc,
 		       str_value(s, &ch->finish, &ch->finish_n, 1);
 	if (KEY(k, "text"))
 		return once(&ch->seen, 4) ||
-		       str_value(s, &ch->text, &ch->text_n, 0);
+		       text_value(s, &ch->text, &ch->text_n, &ch->text_at);
 	return skip_value(s);
 }
 
@@ -465,10 +495,31 @@ static int root_member(struct scan *s, const char *k, size_t kn, int esc,
 	return skip_value(s);
 }
 
-int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c)
+/* The chunk's one text, when it has exactly one and nothing else a
+ * chunk's reader sees but the role: what oai_decode_memo can keep. */
+static const struct tpos *sole_text(const struct root *r,
+				    const struct oai_chunk *c, int *slot)
+{
+	if (r->nchoices == 0 || c->finish != NULL)
+		return NULL;
+	if (!r->ch.delta)
+		return c->content ? (*slot = 1, &r->ch.text_at) : NULL;
+	if (c->content != NULL && c->reasoning == NULL)
+		return *slot = 1, &r->ch.d.content_at;
+	if (c->content == NULL && r->ch.d.rc != NULL)
+		return *slot = 2, &r->ch.d.rc_at;
+	if (c->content == NULL && r->ch.d.r != NULL)
+		return *slot = 2, &r->ch.d.r_at;
+	return NULL;
+}
+
+static int decode_fast(const char *data, size_t len, struct oai_chunk *c,
+		       struct oai_memo *m)
 {
 	struct scan s = {.p = data, .end = data + len, .c = c};
 	struct root r;
+	const struct tpos *t;
+	int slot = 0;
 
 	memset(&r, 0, sizeof r);
 	ws(&s);
@@ -479,12 +530,12 @@ int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c)
 		return -1;
 	c->kind = OAI_CHUNK;
 	if (r.nchoices == 0)
-		return 0;
+		goto keep;
 	c->finish = r.ch.finish;
 	if (!r.ch.delta) {
 		c->content = r.ch.text;
 		c->content_len = r.ch.text_n;
-		return 0;
+		goto keep;
 	}
 	c->content = r.ch.d.content;
 	c->content_len = r.ch.d.content_n;
@@ -492,5 +543,78 @@ int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c)
 	c->reasoning_len = r.ch.d.rc ? r.ch.d.rc_n : r.ch.d.r_n;
 	c->role_only =
 	    r.ch.d.role != NULL && c->content_len == 0 && c->reasoning_len == 0;
+keep:
+	/* Kept only where the text's escapes are the only bytes of sbuf
+	 * taken, so that its decode in the next payload starts where it
+	 * did here, and a payload that fits. */
+	if (m == NULL)
+		return 0;
+	m->len = 0;
+	if (len <= sizeof m->p && (t = sole_text(&r, c, &slot)) != NULL &&
+	    t->used0 == 0 && t->used1 == s.used && *t->a == '"') {
+		memcpy(m->p, data, len);
+		m->len = len;
+		m->qa = (size_t)(t->a - data);
+		m->qb = (size_t)(t->b - data);
+		m->slot = (unsigned char)slot;
+		m->role = r.ch.delta && r.ch.d.role != NULL;
+	}
+	return 0;
+}
+
+int oai_decode_fast(const char *data, size_t len, struct oai_chunk *c)
+{
+	return decode_fast(data, len, c, NULL);
+}
+
+/* The payload as the kept one with another string in the text's place.
+ * JSON's tokens are the same up to that string (the kept bytes before it
+ * end at a token's end) and after it (a string ends at its closing
+ * quote), so the payload parses to the same values but that string: the
+ * chunk is the kept one's with the new text, decoded as decode_fast
+ * decodes it there, its declines included.  0, or -1: read it whole. */
+static int memo_hit(const struct oai_memo *m, const char *data, size_t len,
+		    struct oai_chunk *c)
+{
+	size_t tail = m->len - m->qb;
+	struct scan s;
+	const char *v;
+	size_t n;
+
+	if (m->len == 0 || len < m->qa + 2 + tail ||
+	    memcmp(data, m->p, m->qa) != 0 ||
+	    memcmp(data + len - tail, m->p + m->qb, tail) != 0 ||
+	    data[m->qa] != '"')
+		return -1;
+	s.p = data + m->qa;
+	s.end = data + len - tail;
+	s.depth = 0;
+	s.c = c;
+	s.used = 0;
+	if (str_value(&s, &v, &n, 0) != 0 || s.p != s.end)
+		return -1;
+	c->kind = OAI_CHUNK;
+	if (m->slot == 1)
+		c->content = v, c->content_len = n;
+	else
+		c->reasoning = v, c->reasoning_len = n;
+	c->role_only = m->role && n == 0;
+	return 0;
+}
+
+int oai_decode_memo(struct oai_memo *m, const char *data, size_t len,
+		    struct oai_chunk *c)
+{
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
+	if (memo_hit(m, data, len, c) == 0)
+		return 1;
+	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
+		c->kind = OAI_DONE;
+		return 0;
+	}
+	if (decode_fast(data, len, c, m) == 0)
+		return 0;
+	memset(c, 0, offsetof(struct oai_chunk, sbuf));
+	oai_decode(data, len, c);
 	return 0;
 }

@@ -258,7 +258,7 @@ static void take_payload(struct resp *r, const char *data, size_t len)
 	else if (r->lp_asked > 0) /* logprobs are read from the tree */
 		oai_decode(data, len, &c);
 	else
-		oai_decode_lean(data, len, &c);
+		oai_decode_memo(&r->memo, data, len, &c);
 	switch (c.kind) {
 	case OAI_DONE: r->saw_done = 1; break;
 	case OAI_ERROR:

@@ -9,6 +9,7 @@
 
 #include "formats.h"
 #include "jw.h"
+#include "oai.h"
 #include "sse.h"
 
 /* How the transport ended, in terms that do not depend on libcurl. */
@@ -55,6 +56,7 @@ struct resp {
 	int saw_done; /* the [DONE] marker arrived */
 	int keep_text;
 	int lp_asked;	       /* top alternatives asked for; 0: none */
+	struct oai_memo memo;  /* the stream's last chunk (oai_decode_memo) */
 	long lp_n, lp_missing; /* positions given; text chunks without */
 	int lp_top_min;	       /* the shortest top list given; -1 */
 	jw lp;		       /* the positions, written (lprob.h) */

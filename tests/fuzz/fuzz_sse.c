@@ -1,10 +1,12 @@
 /* libFuzzer target: the SSE parser and the OpenAI delta decoder, on input
  * split into pieces at offsets the input itself chooses; and the one-pass
  * decoder (oai_decode_lean) against the tree's, which must agree on every
- * field gen reads: a difference aborts. */
+ * field gen reads, and so must oai_decode_memo with the input's previous
+ * event kept: a difference aborts. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "oai.h"
 #include "sse.h"
@@ -13,11 +15,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int on_event(void *ctx, const struct sse_event *ev)
 {
+	struct oai_memo *m = ctx;
 	struct oai_chunk a, b;
 
-	(void)ctx;
 	oai_decode(ev->data, ev->len, &a);
 	oai_decode_lean(ev->data, ev->len, &b);
+	if (!oai_same(&a, &b))
+		abort();
+	oai_clear(&b);
+	oai_decode_memo(m, ev->data, ev->len, &b);
 	if (!oai_same(&a, &b))
 		abort();
 	oai_clear(&a);
@@ -27,9 +33,12 @@ static int on_event(void *ctx, const struct sse_event *ev)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	sse_parser *p = sse_new(on_event, NULL, 1 << 20);
+	static struct oai_memo m;
+	sse_parser *p;
 	size_t step, i;
 
+	memset(&m, 0, sizeof m);
+	p = sse_new(on_event, &m, 1 << 20);
 	if (p == NULL || size == 0) {
 		sse_free(p);
 		return 0;

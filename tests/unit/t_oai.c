@@ -128,6 +128,32 @@ static int same_chunk(const char *s, size_t n)
 	return ok;
 }
 
+/* ---- oai_decode_memo against oai_decode -------------------------------- */
+
+static int memo_hits; /* payloads the kept chunk served */
+
+/* With the chunk of prev kept, s reads as the tree reads it. */
+static int same_memo(const char *prev, size_t pn, const char *s, size_t n)
+{
+	struct oai_memo m;
+	struct oai_chunk a, b;
+	int ok, hit;
+
+	memset(&m, 0, sizeof m);
+	oai_decode_memo(&m, prev, pn, &a);
+	oai_clear(&a);
+	oai_decode(s, n, &a);
+	hit = oai_decode_memo(&m, s, n, &b);
+	memo_hits += hit;
+	ok = oai_same(&a, &b);
+	oai_clear(&a);
+	oai_clear(&b);
+	if (!ok)
+		fprintf(stderr, "# differ (%s): %.*s\n#   after %.*s\n",
+			hit ? "kept" : "read", (int)n, s, (int)pn, prev);
+	return ok;
+}
+
 /* The data payloads of a captured SSE stream, each checked, then each
  * cut short at every length and with each byte changed in turn to a few
  * others that matter to JSON: both decoders must still agree. */
@@ -135,7 +161,8 @@ static void check_stream(const char *path)
 {
 	size_t n, bad = 0, payloads = 0;
 	char *s = fileio_slurp(path, 1 << 22, &n);
-	char *line, *save = NULL;
+	char *line, *save = NULL, prev[4096];
+	size_t prev_n = 0;
 
 	if (s == NULL) {
 		CHECK(!"fixture readable");
@@ -154,13 +181,20 @@ static void check_stream(const char *path)
 			continue;
 		payloads++;
 		bad += !same_chunk(line, len);
+		/* in the stream's order, the one before kept; then every
+		 * change below with this one kept */
+		bad += !same_memo(prev, prev_n, line, len);
+		memcpy(prev, line, len);
+		prev_n = len;
 		for (size_t cut = 0; cut < len; cut++)
-			bad += !same_chunk(line, cut);
+			bad += !same_chunk(line, cut) +
+			       !same_memo(line, len, line, cut);
 		for (size_t i = 0; i < len; i++) {
 			for (size_t k = 0; k < sizeof subst - 1; k++) {
 				memcpy(m, line, len);
 				m[i] = subst[k];
-				bad += !same_chunk(m, len);
+				bad += !same_chunk(m, len) +
+				       !same_memo(line, len, m, len);
 			}
 		}
 	}
@@ -268,11 +302,128 @@ static void test_lean_on_captured_streams(void)
 	char path[512];
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		lean_took = 0;
+		lean_took = memo_hits = 0;
 		snprintf(path, sizeof path, "%s/%s", FIXTURES, files[i]);
 		check_stream(path);
 		CHECK(lean_took > 0);
+		CHECK(memo_hits > 0);
 	}
+}
+
+/* A kept chunk serves a payload that differs from it in its text alone,
+ * and no other: each case is the payload after the kept one, and whether
+ * the kept one serves it. */
+static void test_memo_cases(void)
+{
+#define PRE "{\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+#define SUF "},\"finish_reason\":null}]}"
+	static const char kept[] = PRE "\"ab\"" SUF;
+	static const struct {
+		const char *s;
+		int hit;
+	} cases[] = {
+	    {PRE "\"xyz\"" SUF, 1},
+	    {PRE "\"\"" SUF, 1},
+	    {PRE "\"a\\\"b\\\\\"" SUF, 1},	      /* escapes */
+	    {PRE "\"\\u00e9\\ud83d\\ude00\"" SUF, 1}, /* \u, a pair */
+	    {PRE "\"\\ud83d\"" SUF, 0},		      /* lone: cJSON's */
+	    {PRE "\"a\\u0000\"" SUF, 0},
+	    {PRE "\"a\x01\"" SUF, 0}, /* a control byte: malformed */
+	    {PRE "\"a\\q\"" SUF, 0},
+	    {PRE "null" SUF, 0},
+	    {PRE "5" SUF, 0},
+	    /* two strings where one was: the first ends before the kept
+	     * bytes after it begin */
+	    {PRE "\"x\",\"content\":\"y\"" SUF, 0},
+	    {PRE "\"x\"},\"finish_reason\":\"stop\",\"q\":{\"k\":\"y\"" SUF, 0},
+	    {PRE "\"x\"},\"finish_reason\":\"stop\"}],\"z\":[{\"a\":\"y\"" SUF,
+	     0},
+	    {PRE "\"unterminated" SUF, 0},
+	    {PRE "\"x\"" SUF " ", 0},
+	    {PRE "\"x\"" SUF "}", 0},
+	    {"{\"id\":\"d\",\"choices\":[{\"index\":0,\"delta\":{\"content\":"
+	     "\"x\"" SUF,
+	     0},
+	    {PRE "\"x\"},\"finish_reason\":\"stop\"}]}", 0},
+	    {"[DONE]", 0},
+	};
+	static const struct {
+		const char *kept, *s;
+		int hit;
+	} pairs[] = {
+	    /* the role's chunk: the next with text is no longer role only */
+	    {"{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":"
+	     "\"\"}}]}",
+	     "{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":"
+	     "\"hi\"}}]}",
+	     1},
+	    {"{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":"
+	     "\"hi\"}}]}",
+	     "{\"choices\":[{\"delta\":{\"role\":\"assistant\",\"content\":"
+	     "\"\"}}]}",
+	     1},
+	    /* reasoning either way, and which of the two wins */
+	    {"{\"choices\":[{\"delta\":{\"reasoning_content\":\"a\"}}]}",
+	     "{\"choices\":[{\"delta\":{\"reasoning_content\":\"bc\"}}]}", 1},
+	    {"{\"choices\":[{\"delta\":{\"content\":null,\"reasoning\":\"a\"}}]"
+	     "}",
+	     "{\"choices\":[{\"delta\":{\"content\":null,\"reasoning\":\"\"}}]"
+	     "}",
+	     1},
+	    {"{\"choices\":[{\"delta\":{\"reasoning_content\":\"a\","
+	     "\"reasoning\":\"b\"}}]}",
+	     "{\"choices\":[{\"delta\":{\"reasoning_content\":\"z\","
+	     "\"reasoning\":\"b\"}}]}",
+	     1},
+	    /* completions' text */
+	    {"{\"choices\":[{\"text\":\"a\",\"index\":0}]}",
+	     "{\"choices\":[{\"text\":\" b\\n\",\"index\":0}]}", 1},
+	    /* not kept: two texts, a finish, an escaped id before the
+	     * text (its decode took sbuf), no text */
+	    {"{\"choices\":[{\"delta\":{\"content\":\"a\",\"reasoning\":"
+	     "\"b\"}}]}",
+	     "{\"choices\":[{\"delta\":{\"content\":\"z\",\"reasoning\":"
+	     "\"b\"}}]}",
+	     0},
+	    {"{\"choices\":[{\"delta\":{\"content\":\"a\"},\"finish_reason\":"
+	     "\"stop\"}]}",
+	     "{\"choices\":[{\"delta\":{\"content\":\"z\"},\"finish_reason\":"
+	     "\"stop\"}]}",
+	     0},
+	    {"{\"choices\":[{\"delta\":{\"role\":\"a\\u0073\",\"content\":"
+	     "\"a\"}}]}",
+	     "{\"choices\":[{\"delta\":{\"role\":\"a\\u0073\",\"content\":"
+	     "\"z\"}}]}",
+	     0},
+	    {"{\"choices\":[]}", "{\"choices\":[]}", 0},
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memo_hits = 0;
+		bad += !same_memo(kept, strlen(kept), cases[i].s,
+				  strlen(cases[i].s));
+		if (memo_hits != cases[i].hit) {
+			fprintf(stderr, "# kept %s: %s\n",
+				memo_hits ? "served" : "did not serve",
+				cases[i].s);
+			bad++;
+		}
+	}
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		memo_hits = 0;
+		bad += !same_memo(pairs[i].kept, strlen(pairs[i].kept),
+				  pairs[i].s, strlen(pairs[i].s));
+		if (memo_hits != pairs[i].hit) {
+			fprintf(stderr, "# kept %s: %s\n",
+				memo_hits ? "served" : "did not serve",
+				pairs[i].s);
+			bad++;
+		}
+	}
+	CHECK_INT(bad, 0);
+#undef PRE
+#undef SUF
 }
 
 int main(void)
@@ -284,5 +435,6 @@ int main(void)
 	RUN(test_error_message);
 	RUN(test_lean_same_as_tree);
 	RUN(test_lean_on_captured_streams);
+	RUN(test_memo_cases);
 	return DONE();
 }
