@@ -17,6 +17,7 @@
 #include "args.h"
 #include "clock.h"
 #include "diag.h"
+#include "dtimer.h"
 #include "endpoint.h"
 #include "evcurl.h"
 #include "evline.h"
@@ -162,7 +163,8 @@ static struct state {
 	struct rdwin rw;	/* the read window (rdwin.h) */
 	int use_h1;		/* requests go on h1 (--transport) */
 	struct xfer_conf xconf; /* what every request shares */
-	struct event *tick, *wake, *sig_ev;
+	dtimer *tick;
+	struct event *wake, *sig_ev;
 	int64_t tick_at; /* when the tick is armed for; 0: not armed */
 	/* what it is armed for (INT64_MAX: nothing): the next possible
 	 * timeout, progress line and flush */
@@ -1025,8 +1027,7 @@ static int64_t scan_in_flight(int64_t now, int abort_all)
  * wakes the loop for one. */
 static void tick_rearm(int64_t now)
 {
-	struct timeval tv;
-	int64_t at = G.due_timeout, d;
+	int64_t at = G.due_timeout;
 
 	if (G.due_progress < at)
 		at = G.due_progress;
@@ -1034,16 +1035,8 @@ static void tick_rearm(int64_t now)
 		at = G.due_flush;
 	if (at == G.tick_at || (at == INT64_MAX && G.tick_at == 0))
 		return;
-	if (at == INT64_MAX) {
-		evtimer_del(G.tick);
-		G.tick_at = 0;
-		return;
-	}
-	d = at > now ? at - now : 0;
-	G.tick_at = at;
-	tv.tv_sec = (time_t)(d / 1000000000);
-	tv.tv_usec = (suseconds_t)(d % 1000000000 / 1000);
-	evtimer_add(G.tick, &tv);
+	G.tick_at = at == INT64_MAX ? 0 : at;
+	(void)dtimer_at(G.tick, G.tick_at, now);
 }
 
 /* ---- launching ------------------------------------------------------- */
@@ -1141,12 +1134,10 @@ static int64_t progress(int64_t now, int final)
 
 /* The tick (tick_rearm): the first-token, idle and total timeouts, and
  * progress; the loop flushes when it regains control. */
-static void on_tick(evutil_socket_t fd, short what, void *arg)
+static void on_tick(void *arg)
 {
 	int64_t now = clock_mono_ns();
 
-	(void)fd;
-	(void)what;
 	(void)arg;
 	G.tick_at = 0;
 	G.due_timeout = scan_in_flight(now, 0);
@@ -1197,7 +1188,7 @@ static void loop_setup(void)
 	G.xconf.h1 = G.h1;
 	G.xconf.on_end = xfer_over;
 	G.xconf.on_sent = emit_req;
-	G.tick = evtimer_new(G.evbase, on_tick, NULL);
+	G.tick = dtimer_new(G.evbase, on_tick, NULL);
 	G.wake = evtimer_new(G.evbase, on_wake, NULL);
 	G.sig_ev = event_new(G.evbase, sigstop_fd(), EV_READ | EV_PERSIST,
 			     on_sig_pipe, NULL);
@@ -1215,7 +1206,7 @@ static void loop_teardown(void)
 	evcurl_free(G.ec);
 	h1_free(G.h1);
 	G.h1 = G.xconf.h1 = NULL;
-	event_free(G.tick);
+	dtimer_free(G.tick);
 	event_free(G.wake);
 	event_free(G.sig_ev);
 	event_base_free(G.evbase);
