@@ -106,8 +106,11 @@ curl_run() { # curl_run C: the same streams read by one curl process into /dev/n
 	[ $per -lt 200 ] && per=200
 	body "$per" >"$work/body"
 	for i in $(seq 1 "$c"); do args+=(-o /dev/null "$URL/chat/completions"); done
-	# one process, every stream in parallel (curl allows at most 300 at once)
-	measure "$work/fig" curl -s -N -Z --parallel-immediate --parallel-max $((c > 300 ? 300 : c)) \
+	# one process, every stream in parallel (curl allows at most 300 at
+	# once); its output buffered: -N (no buffering) made a write(2) per
+	# read, a third of curl's CPU on a machine where a syscall is dear,
+	# which is no part of moving the bytes
+	measure "$work/fig" curl -s -Z --parallel-immediate --parallel-max $((c > 300 ? 300 : c)) \
 		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
 	set -- $(cat "$work/fig")
 	# events gen would have written: per request one tok per token, role,
@@ -143,7 +146,7 @@ peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, the
 	# the floor: curl moving the same streams' bytes, parsing nothing
 	body 100 >"$work/body"
 	for i in $(seq 1 "$n"); do args+=(-o /dev/null "$URL/chat/completions"); done
-	measure "$work/fig" curl -s -N -Z --parallel-immediate --parallel-max "$c" \
+	measure "$work/fig" curl -s -Z --parallel-immediate --parallel-max "$c" \
 		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
 	k=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
 	set -- $p

@@ -747,7 +747,8 @@ static void throughput_section(FILE *o)
 		"line. The limit is the same SSE streams read by one `curl` "
 		"process\n"
 		"into /dev/null (`-Z`, all streams in parallel, at most 300 at "
-		"once), "
+		"once; its output\nbuffered, not `-N`, which made a write per "
+		"read), "
 		"events counted as gen\nwould write them: curl parses nothing, "
 		"so it "
 		"shows what moving the bytes costs.\n\n",
@@ -893,7 +894,8 @@ static void peer_section(FILE *o)
 	fprintf(
 	    o,
 	    "\n*curl*: the same streams read by one `curl` process into "
-	    "/dev/null (`-Z`, as many in parallel as the streams), its whole "
+	    "/dev/null (`-Z`, as many in parallel as the streams, its output "
+	    "buffered), its whole "
 	    "process, which parses nothing: what libcurl and the kernel cost "
 	    "to move these bytes. gen no longer reads its streams through "
 	    "libcurl (gen(1), TRANSPORT). *Python's chunks per read*: "
