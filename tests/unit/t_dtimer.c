@@ -44,54 +44,64 @@ static void run_until_fired(int64_t limit)
 	event_free(guard);
 }
 
-static void test_fires_at_its_time(void)
+/* A loop with a timer on it, none fired yet. */
+static dtimer *setup(void)
 {
 	dtimer *t;
-	int64_t now, at;
 
 	base = event_base_new();
 	t = dtimer_new(base, on_fire, NULL);
 	CHECK(t != NULL);
 	fired = 0;
-	now = clock_mono_ns();
-	at = now + 20 * 1000000LL;
-	CHECK_INT(dtimer_at(t, at, now), 0);
-	run_until_fired(5 * 1000000000LL);
-	CHECK_INT(fired, 1);
-	CHECK(fired_at >= at);
-	/* set again: fires again; a time already past, at once */
-	now = clock_mono_ns();
-	CHECK_INT(dtimer_at(t, now - 1000000, now), 0);
-	run_until_fired(5 * 1000000000LL);
-	CHECK_INT(fired, 2);
+	return t;
+}
+
+static void teardown(dtimer *t)
+{
 	dtimer_free(t);
 	event_base_free(base);
 }
 
+/* Sets t for d ns from now and runs the loop until it fires (at most 5 s);
+ * returns the time it was set for. */
+static int64_t fire_in(dtimer *t, int64_t d)
+{
+	int64_t now = clock_mono_ns();
+
+	CHECK_INT(dtimer_at(t, now + d, now), 0);
+	run_until_fired(5 * 1000000000LL);
+	return now + d;
+}
+
+static void test_fires_at_its_time(void)
+{
+	dtimer *t = setup();
+	int64_t at = fire_in(t, 20 * 1000000LL);
+
+	CHECK_INT(fired, 1);
+	CHECK(fired_at >= at);
+	fire_in(t, -1000000); /* set again, a time already past: at once */
+	CHECK_INT(fired, 2);
+	teardown(t);
+}
+
 static void test_moved_and_disarmed(void)
 {
-	dtimer *t;
-	int64_t now, late;
+	dtimer *t = setup();
+	int64_t now = clock_mono_ns(), late;
 
-	base = event_base_new();
-	t = dtimer_new(base, on_fire, NULL);
-	fired = 0;
-	now = clock_mono_ns();
-	late = now + 60 * 1000000LL;
 	/* moved later before it fires: fires once, at the later time */
 	CHECK_INT(dtimer_at(t, now + 10 * 1000000LL, now), 0);
-	CHECK_INT(dtimer_at(t, late, now), 0);
-	run_until_fired(5 * 1000000000LL);
+	late = fire_in(t, 60 * 1000000LL);
 	CHECK_INT(fired, 1);
 	CHECK(fired_at >= late);
-	/* disarmed: the loop's guard ends it, the timer never fires */
+	/* disarmed: the loop's guard ends the wait, the timer never fires */
 	now = clock_mono_ns();
 	CHECK_INT(dtimer_at(t, now + 10 * 1000000LL, now), 0);
 	CHECK_INT(dtimer_at(t, 0, now), 0);
 	run_until_fired(100 * 1000000LL);
 	CHECK_INT(fired, 1);
-	dtimer_free(t);
-	event_base_free(base);
+	teardown(t);
 }
 
 int main(void)
