@@ -143,14 +143,7 @@ void oai_decode(const char *data, size_t len, struct oai_chunk *c)
 
 void oai_decode_lean(const char *data, size_t len, struct oai_chunk *c)
 {
-	memset(c, 0, offsetof(struct oai_chunk, sbuf));
-	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
-		c->kind = OAI_DONE;
-		return;
-	}
-	if (oai_decode_fast(data, len, c) == 0)
-		return;
-	oai_decode(data, len, c);
+	(void)oai_decode_memo(NULL, data, len, c);
 }
 
 void oai_decode_ollama(const char *data, size_t len, struct oai_chunk *c)

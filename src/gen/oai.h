@@ -72,7 +72,8 @@ struct oai_memo {
 	char p[512];	    /* the payload */
 };
 /* oai_decode_lean's chunk, the same in every field, by way of *m, which it
- * updates; 1 when *m's kept chunk served, else 0. */
+ * updates (m NULL: none; oai_decode_lean); 1 when *m's kept chunk served,
+ * else 0. */
 int oai_decode_memo(struct oai_memo *m, const char *data, size_t len,
 		    struct oai_chunk *c);
 

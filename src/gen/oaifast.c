@@ -606,15 +606,14 @@ int oai_decode_memo(struct oai_memo *m, const char *data, size_t len,
 		    struct oai_chunk *c)
 {
 	memset(c, 0, offsetof(struct oai_chunk, sbuf));
-	if (memo_hit(m, data, len, c) == 0)
+	if (m != NULL && memo_hit(m, data, len, c) == 0)
 		return 1;
 	if (len == 6 && memcmp(data, "[DONE]", 6) == 0) {
 		c->kind = OAI_DONE;
 		return 0;
 	}
-	if (decode_fast(data, len, c, m) == 0)
-		return 0;
-	memset(c, 0, offsetof(struct oai_chunk, sbuf));
-	oai_decode(data, len, c);
+	if (decode_fast(data, len, c, m) !=
+	    0) /* it sets c only when it reads */
+		oai_decode(data, len, c);
 	return 0;
 }
