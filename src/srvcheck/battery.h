@@ -49,7 +49,7 @@ struct battery_input {
 struct battery_result {
 	const char *check;
 	enum verdict_check verdict;
-	char text[480];
+	char text[640];
 };
 
 #define BATTERY_NCHECKS 11
