@@ -612,8 +612,8 @@ int oai_decode_memo(struct oai_memo *m, const char *data, size_t len,
 		c->kind = OAI_DONE;
 		return 0;
 	}
-	if (decode_fast(data, len, c, m) !=
-	    0) /* it sets c only when it reads */
+	/* the scanner sets c only when it reads it */
+	if (decode_fast(data, len, c, m) != 0)
 		oai_decode(data, len, c);
 	return 0;
 }

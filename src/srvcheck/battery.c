@@ -339,7 +339,7 @@ static void check_decode(const struct battery_input *in,
 	double ratio[256], cli[256], srv[256], span[256], tol;
 	const char *how = NULL;
 	double worst = 1;
-	int n = 0, i, burst = 0;
+	int n = 0, i, at_once = 0;
 
 	res->check = "decode TPS";
 	if (load(in, BATTERY_BASIC, &b, res) != 0)
@@ -349,8 +349,8 @@ static void check_decode(const struct battery_input *in,
 		double c = r->agg ? jget_num(r->agg, "decode_tps", -1) : -1;
 		double s = ok_req(r) ? server_decode(r->done, &how) : -1;
 		/* Every token in one read: no span for the client to time. */
-		burst += s > 0 && c <= 0 && r->chunks >= 2 &&
-			 r->t_last <= r->t_first;
+		at_once += s > 0 && c <= 0 && r->chunks >= 2 &&
+			   r->t_last <= r->t_first;
 		if (c <= 0 || s <= 0)
 			continue;
 		cli[n] = c;
@@ -361,13 +361,13 @@ static void check_decode(const struct battery_input *in,
 			worst = ratio[n];
 		n++;
 	}
-	if (burst > 0) {
+	if (at_once > 0) {
 		say(res, VD_CHECK_FAIL,
 		    "in %d request%s every token reached the client "
 		    "at once, while the server reports %.1f tok/s (%s): the "
 		    "stream is buffered on the way, so no speed the client "
 		    "measures is the server's",
-		    burst, burst == 1 ? "" : "s",
+		    at_once, at_once == 1 ? "" : "s",
 		    server_decode(b.r[0].done, &how), how);
 	} else if (n == 0) {
 		const char *k = jget_path_str(b.run_ev, "server.kind");

@@ -1,6 +1,6 @@
 /* Unit tests for src/srvcheck/battery's verdicts on hand-made steps: decode TPS
- * against the server's own figure, within 2 % + 1 ms of the span, and a
- * buffered stream; a step without events. */
+ * against the server's own figure, within 2 % + 1 ms of the span, a buffered
+ * stream, and tokens that arrived at one instant; a step without events. */
 #include "tap.h"
 
 #include <math.h>
@@ -74,7 +74,8 @@ static const struct battery_result *check(const struct battery_result *r,
 	return NULL;
 }
 
-/* The decode TPS verdict for client speed c over a span of s seconds. */
+/* The decode TPS verdict on basic()'s step of five requests, its text into
+ * text. */
 static enum verdict_check decode(int k, double span, double srv, int late,
 				 char *text, size_t n)
 {
