@@ -409,7 +409,7 @@ FUZZ_TARGETS = sse ndjson prompts runjson osparse h1parse
 FUZZ_CC ?= clang
 FUZZ_FLAGS = $(STD) $(FEATURES) -g -O1 -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=undefined -Ilib $(TOOL_DIRS:%=-I%) $(PC_CFLAGS)
-FUZZ_LIB = src/gen/sse.c src/gen/oai.c src/gen/oaifast.c src/gen/h1parse.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c \
+FUZZ_LIB = src/gen/sse.c src/gen/oai.c src/gen/oaifast.c src/gen/h1parse.c lib/diag.c lib/jget.c lib/ndjson.c lib/prompts.c lib/grade.c lib/runjson.c lib/osparse.c \
            src/memsample/powparse.c
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(HEADERS)

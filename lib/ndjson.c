@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
+
 struct ndjson_reader {
 	FILE *f;
 	char *name;
@@ -50,6 +52,13 @@ void ndjson_on_invalid(ndjson_reader *r, ndjson_invalid_fn *fn, void *ctx)
 {
 	r->on_invalid = fn;
 	r->ctx = ctx;
+}
+
+void ndjson_warn_skipped(void *ctx, const char *name, long line,
+			 const char *reason)
+{
+	(void)ctx;
+	diag_warn("%s:%ld: skipped: %s", name, line, reason);
 }
 
 /* Reads more input after the unread bytes; grows the buffer when a single

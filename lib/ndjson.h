@@ -41,6 +41,11 @@ void ndjson_close(ndjson_reader *r);
 /* Sets the callback for skipped invalid lines (lenient mode). */
 void ndjson_on_invalid(ndjson_reader *r, ndjson_invalid_fn *fn, void *ctx);
 
+/* An ndjson_invalid_fn that says so on stderr, the tool's name first:
+ * "agg: run.ndjson:12: skipped: invalid JSON at byte 40" (ctx unused). */
+void ndjson_warn_skipped(void *ctx, const char *name, long line,
+			 const char *reason);
+
 /* Next raw line, without its terminator, in *line (valid until the next
  * call; NUL-terminated) and *len.  Returns ND_OK, ND_EOF or ND_IOERR. */
 int ndjson_getline(ndjson_reader *r, const char **line, size_t *len);

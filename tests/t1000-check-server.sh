@@ -149,6 +149,16 @@ test_expect_success 'identity, unknown model and load mechanism fail on what the
 	grep -q ": context overflow: FAIL (an HTTP error status not classified http_error" alt2.out
 '
 
+test_expect_success 'a battery file cut mid-line: srvcheck names the line it skipped' '
+	cp -r "$TRASH_ROOT/LS" cut &&
+	n=$(wc -l <cut/basic.ndjson) &&
+	head -c -20 "$TRASH_ROOT/LS/basic.ndjson" >cut/basic.ndjson &&
+	"$TB_BIN/srvcheck" cut >cut.out 2>cut.err;
+	grep -q "^srvcheck: cut/basic.ndjson:$n: skipped: invalid JSON at byte " cut.err &&
+	test "$(grep -c . cut.err)" = 1 &&
+	grep -q ": decode TPS: " cut.out
+'
+
 test_expect_success 'a real llama-server'"'"'s captured stream, replayed' '
 	# usage, chunks and max_tokens (16) agree; replayed at once, the
 	# stream is what a buffering proxy sends: decode TPS fails, as it must

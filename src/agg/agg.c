@@ -84,17 +84,11 @@ static void parse_slo(const char *s)
 		diag_die(EXIT_USAGE, "--slo %s", err);
 }
 
-static void on_skipped(void *ctx, const char *name, long line, const char *why)
-{
-	(void)ctx;
-	diag_warn("%s:%ld: skipped: %s", name, line, why);
-}
-
 /* A line that is not JSON (the reader's), counted with the invalid events. */
 static void on_invalid(void *ctx, const char *name, long line, const char *why)
 {
 	A.n_invalid++;
-	on_skipped(ctx, name, line, why);
+	ndjson_warn_skipped(ctx, name, line, why);
 }
 
 static void read_file(const char *path)
@@ -1570,7 +1564,7 @@ int main(int argc, char **argv)
 	tfq_init(&tf_ref);
 	agree_init(&ag_cand);
 	agree_init(&ag_ref);
-	A.warn = on_skipped;
+	A.warn = ndjson_warn_skipped;
 	read_inputs(argc, argv);
 	if (A.n_events == 0)
 		diag_die(EXIT_RUNTIME, "no events in the input");

@@ -48,6 +48,7 @@ static cJSON *read_events(const char *path, const char *step, char *why,
 	if ((r = ndjson_open(f, path, 0)) == NULL ||
 	    (arr = cJSON_CreateArray()) == NULL)
 		diag_die(EXIT_RUNTIME, "out of memory");
+	ndjson_on_invalid(r, ndjson_warn_skipped, NULL);
 	while ((rc = ndjson_next(r, &ev)) == ND_OK)
 		cJSON_AddItemToArray(arr, ev);
 	if (rc == ND_IOERR)
