@@ -179,7 +179,7 @@ $(BUILD)/tests $(BINDIR):
 
 HELPERS = $(BUILD)/tests/memhog $(BUILD)/tests/rawhttp $(BUILD)/tests/tbperf \
           $(BUILD)/tests/perfpage \
-          $(BUILD)/tests/mkgguf
+          $(BUILD)/tests/mkgguf $(BUILD)/tests/bareread
 
 # Helpers are measurement targets, not code under test: never instrumented
 # (ASan's shadow memory would change the very RSS the tests measure).
@@ -450,9 +450,9 @@ valgrind: all
 	tests/valgrind.sh
 
 # The instrument's own speed and fidelity, written to docs/perf.md.
-bench-self: all $(BUILD)/tests/tbperf $(BUILD)/tests/perfpage
+bench-self: all $(BUILD)/tests/tbperf $(BUILD)/tests/perfpage $(BUILD)/tests/bareread
 	TBPERF=$(CURDIR)/$(BUILD)/tests/tbperf PERFPAGE=$(CURDIR)/$(BUILD)/tests/perfpage \
-	  scripts/bench-self.sh
+	  BAREREAD=$(CURDIR)/$(BUILD)/tests/bareread scripts/bench-self.sh
 
 # A long run with the memory of every tool sampled (docs/reliability.md).
 SOAK_SECONDS ?= 1800

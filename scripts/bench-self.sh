@@ -24,7 +24,8 @@ top=$(cd "$here/.." && pwd)
 bin=${TB_BIN:-$top/bin}
 tbperf=${TBPERF:-$top/build/release/tests/tbperf}
 perfpage=${PERFPAGE:-$top/build/release/tests/perfpage}
-for h in "$tbperf" "$perfpage"; do
+bareread=${BAREREAD:-$top/build/release/tests/bareread}
+for h in "$tbperf" "$perfpage" "$bareread"; do
 	[ -x "$h" ] || { echo "bench-self: no $h (make unit builds it)" >&2; exit 2; }
 done
 command -v jq >/dev/null || { echo "bench-self: jq is needed (make deps)" >&2; exit 2; }
@@ -132,9 +133,9 @@ PY=${PEER_PYTHON:-/usr/bin/python3}
 peer_ok() { [ -x "$PY" ] && "$PY" -c 'import aiohttp' 2>/dev/null; }
 peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, the
 	# peer's chunks per read (a client that falls behind reads several
-	# at once, stamps them alike, and so spends less per chunk), and gen's
-	# over its requests only
-	local c=$1 n g p l k e i r args=()
+	# at once, stamps them alike, and so spends less per chunk), gen's
+	# over its requests only, and the bare reader's (tests/helpers/bareread.c)
+	local c=$1 n g p l k e i r b args=()
 	n=$((c * 3 > 30 ? c * 3 : 30))
 	measure "$work/fig" "$bin/gen" --no-progress --no-text -u "$URL" -c "$c" --requests "$n" \
 		--max-tokens 100 <"$top/prompts/std.json" >"$work/pev" 2>/dev/null
@@ -149,8 +150,12 @@ peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, the
 	measure "$work/fig" curl -s -Z --parallel-immediate --parallel-max "$c" \
 		-H 'Content-Type: application/json' --data-binary @"$work/body" "${args[@]}" 2>/dev/null
 	k=$(awk -v e="$e" '{ printf "%.6f", ($2 + $3) / e * 1000 }' "$work/fig")
+	# the floor of reading each chunk as it arrives: a bare loop (one
+	# wait and one read per ready socket, nothing parsed or written)
+	"$bareread" "$URL" "$c" "$n" 100 >"$work/bare" || die "bareread failed at $c streams"
+	b=$(awk '{ printf "%.6f", $3 / $1 * 1000 }' "$work/bare")
 	set -- $p
-	echo "$g $1 $l $k $2 $r"
+	echo "$g $1 $l $k $2 $r $b"
 }
 peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its runs')
 	: >"$work/peer"
@@ -166,8 +171,9 @@ peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its r
 			"$(awk '{ print $3 }' "$work/p.$c" | median) $(awk '{ print $1 / $2 }' "$work/p.$c" | median)" \
 			"$(awk '{ print $1 / $3 }' "$work/p.$c" | median) $(awk '{ print $4 }' "$work/p.$c" | median)" \
 			"$(awk '{ print $4 / $2 }' "$work/p.$c" | median) $(awk '{ print $5 }' "$work/p.$c" | median)" \
-			"$(awk '{ print $6 }' "$work/p.$c" | median) $(awk '{ print $6 / $2 }' "$work/p.$c" | median)" >>"$work/peer"
-		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5), its requests only $(tail -n 1 "$work/peer" | cut -d' ' -f11)"
+			"$(awk '{ print $6 }' "$work/p.$c" | median) $(awk '{ print $6 / $2 }' "$work/p.$c" | median)" \
+			"$(awk '{ print $7 }' "$work/p.$c" | median) $(awk '{ print $7 / $2 }' "$work/p.$c" | median)" >>"$work/peer"
+		log "  c=$c: gen / python CPU per chunk $(tail -n 1 "$work/peer" | cut -d' ' -f5), its requests only $(tail -n 1 "$work/peer" | cut -d' ' -f11), a bare reader's $(tail -n 1 "$work/peer" | cut -d' ' -f13)"
 	done
 	stop_sim
 }

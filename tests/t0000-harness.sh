@@ -59,4 +59,21 @@ test_expect_success 'tbperf (make bench-self): lateness and pcts are nearest-ran
 	test "$(cat got)" = "4"
 '
 
+test_expect_success 'bareread (make bench-self): counts each chunk with a choice over kept-alive connections; fails on a dead port' '
+	llmsim_start S --tps 0 --log sim.log &&
+	"$TB_UNIT/bareread" "$S_URL" 2 5 10 >got &&
+	llmsim_stop S &&
+	read -r chunks reads cpu <got &&
+	# five answers of 10 tokens, each chunk with a choice: the role, the
+	# 10 tokens, the finish (not the usage chunk, not [DONE])
+	test "$chunks" = 60 && test "$reads" -ge 5 &&
+	awk -v c="$cpu" "BEGIN { exit !(c > 0 && c < 10) }" &&
+	test "$(jq -s "map(select(.what == \"done\")) | length" sim.log)" = 5 &&
+	test_expect_code 2 "$TB_UNIT/bareread" "$S_URL" 0 1 1 2>err &&
+	grep -q "^usage: bareread" err &&
+	free_port D &&
+	test_expect_code 1 "$TB_UNIT/bareread" "http://127.0.0.1:$D_PORT/v1" 1 1 1 2>err &&
+	grep -q "^bareread: connect: Connection refused" err
+'
+
 test_done
