@@ -60,20 +60,31 @@ test_expect_success 'tbperf (make bench-self): lateness and pcts are nearest-ran
 '
 
 test_expect_success 'bareread (make bench-self): counts each chunk with a choice over kept-alive connections; fails on a dead port' '
-	llmsim_start S --tps 0 --log sim.log &&
+	# paced (5 ms a token), so that each answer comes in many reads
+	llmsim_start S --tps 200 --log sim.log &&
 	"$TB_UNIT/bareread" "$S_URL" 2 5 10 >got &&
 	llmsim_stop S &&
 	read -r chunks reads cpu <got &&
 	# five answers of 10 tokens, each chunk with a choice: the role, the
 	# 10 tokens, the finish (not the usage chunk, not [DONE])
-	test "$chunks" = 60 && test "$reads" -ge 5 &&
+	test "$chunks" = 60 && test "$reads" -gt 10 &&
 	awk -v c="$cpu" "BEGIN { exit !(c > 0 && c < 10) }" &&
+	# five requests on two connections, each kept alive
 	test "$(jq -s "map(select(.what == \"done\")) | length" sim.log)" = 5 &&
+	test "$(jq -s "map(select(.what == \"req\") | .peer_port) | unique | length" sim.log)" = 2 &&
 	test_expect_code 2 "$TB_UNIT/bareread" "$S_URL" 0 1 1 2>err &&
 	grep -q "^usage: bareread" err &&
 	free_port D &&
 	test_expect_code 1 "$TB_UNIT/bareread" "http://127.0.0.1:$D_PORT/v1" 1 1 1 2>err &&
 	grep -q "^bareread: connect: Connection refused" err
+'
+
+test_expect_success 'bareread: an answer that is not 200 fails it (exit 1), never counted as none' '
+	printf "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy" >503.http &&
+	raw_answer 503.http &&
+	test_expect_code 1 "$TB_UNIT/bareread" "$RAW_URL" 1 1 10 2>err &&
+	grep -q "^bareread: an answer whose status is not 200" err &&
+	kill "$RAW_PID"
 '
 
 test_done

@@ -14,10 +14,12 @@
  * takes the next request.
  * Prints "chunks reads cpu_s": the chunks counted, the reads that
  * returned data, and the process's CPU (user + system) over the loop.
- * Exit 0, 1 on a failed connect, send or read or a connection closed
- * mid-answer, 2 on bad arguments. */
+ * Exit 0; 1 on a failed connect, send or read, a connection closed
+ * mid-answer, an answer whose status is not 200, no data for 30 s, or no
+ * chunk counted at all; 2 on bad arguments. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,8 @@
 /* An answer of 100 tokens is about 20 KB; one that does not fit is an
  * error, not a truncation. */
 #define ANSWER_MAX (1 << 20)
+/* A wait with no data this long ends the run (a server that stopped). */
+#define WAIT_MS 30000
 
 struct conn {
 	int fd;
@@ -49,6 +53,12 @@ static long chunks, reads;
 static void die(const char *what)
 {
 	fprintf(stderr, "bareread: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void fail(const char *why)
+{
+	fprintf(stderr, "bareread: %s\n", why);
 	exit(1);
 }
 
@@ -110,23 +120,21 @@ static int read_some(struct conn *k)
 			   .msg_controllen = sizeof cbuf};
 	ssize_t r;
 
-	if (v.iov_len == 0) {
-		fprintf(stderr, "bareread: an answer above %d bytes\n",
-			ANSWER_MAX);
-		exit(1);
-	}
+	if (v.iov_len == 0)
+		fail("an answer above 1 MiB");
 	r = recvmsg(k->fd, &m, 0);
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return 1;
 	if (r < 0)
 		die("recv");
-	if (r == 0) {
-		fprintf(stderr, "bareread: the server closed a connection "
-				"mid-answer\n");
-		exit(1);
-	}
+	if (r == 0)
+		fail("the server closed a connection mid-answer");
 	k->len += (size_t)r;
 	reads++;
+	/* the status line, once its first bytes are in */
+	if (k->len >= 13 && k->len - (size_t)r < 13 &&
+	    strncmp(k->buf, "HTTP/1.1 200 ", 13) != 0)
+		fail("an answer whose status is not 200");
 	if (k->len < sizeof last - 1 ||
 	    memcmp(k->buf + k->len - (sizeof last - 1), last,
 		   sizeof last - 1) != 0)
@@ -175,6 +183,9 @@ int main(int argc, char **argv)
 				   "Content-Type: application/json\r\n"
 				   "Content-Length: %d\r\n\r\n%s",
 				   port, bl, body);
+	/* a server that closes a kept-alive connection fails the next send
+	 * (EPIPE: exit 1), not the process */
+	signal(SIGPIPE, SIG_IGN);
 	k = calloc((size_t)c, sizeof *k);
 	if (k == NULL)
 		die("calloc");
@@ -196,10 +207,12 @@ int main(int argc, char **argv)
 			die("epoll_ctl");
 	}
 	while (open_n > 0) {
-		int r = epoll_wait(ep, evs, 256, -1);
+		int r = epoll_wait(ep, evs, 256, WAIT_MS);
 
 		if (r < 0 && errno != EINTR)
 			die("epoll_wait");
+		if (r == 0)
+			fail("no data for 30 s");
 		for (int i = 0; i < r; i++) {
 			struct conn *q = evs[i].data.ptr;
 
@@ -225,10 +238,17 @@ int main(int argc, char **argv)
 		p[i] = (struct pollfd){.fd = k[i].fd, .events = POLLIN};
 	}
 	while (open_n > 0) {
-		if (poll(p, (nfds_t)c, -1) < 0 && errno != EINTR)
+		int r = poll(p, (nfds_t)c, WAIT_MS);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
 			die("poll");
+		if (r == 0)
+			fail("no data for 30 s");
 		for (int i = 0; i < c; i++) {
-			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP)))
+			if (p[i].fd < 0 ||
+			    !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			if (read_some(&k[i]))
 				continue;
@@ -243,7 +263,10 @@ int main(int argc, char **argv)
 	}
 	free(p);
 #endif
-	printf("%ld %ld %.6f\n", chunks, reads, cpu_now() - cpu0);
+	cpu0 = cpu_now() - cpu0;
+	if (chunks == 0)
+		fail("no chunk with a choice in any answer");
+	printf("%ld %ld %.6f\n", chunks, reads, cpu0);
 	for (int i = 0; i < c; i++)
 		free(k[i].buf);
 	free(k);
