@@ -157,7 +157,7 @@ peer_row() { # peer_row C: "gen py lean curl" CPU seconds per 1000 chunks, the
 	set -- $p
 	echo "$g $1 $l $k $2 $r $b"
 }
-peer() { # rows "c gen py lean" in $work/peer (medians of REPS, each ratio its runs')
+peer() { # rows in $work/peer, perfpage's peer() order (medians of REPS, each ratio its runs')
 	: >"$work/peer"
 	if ! peer_ok; then
 		echo "not measured: $PY with aiohttp not found (Debian: apt install python3-aiohttp)" >"$work/peer.why"

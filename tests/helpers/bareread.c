@@ -49,6 +49,7 @@ static struct sockaddr_in addr;
 static char req[1024];
 static size_t req_len;
 static long chunks, reads;
+static int started, total; /* requests sent, and to send */
 
 static void die(const char *what)
 {
@@ -143,6 +144,19 @@ static int read_some(struct conn *k)
 	return 0;
 }
 
+/* An answer has ended: the connection takes the next request (1), or is
+ * closed when none is left (0). */
+static int next_answer(struct conn *k)
+{
+	if (started < total) {
+		send_req(k);
+		started++;
+		return 1;
+	}
+	close(k->fd);
+	return 0;
+}
+
 static double cpu_now(void)
 {
 	struct rusage u;
@@ -155,20 +169,20 @@ static double cpu_now(void)
 int main(int argc, char **argv)
 {
 	char body[512];
-	int port, c, n, tokens, started = 0, open_n = 0, bl;
+	int port, c, tokens, open_n = 0, bl;
 	struct conn *k;
-	double cpu0;
+	double cpu0, cpu;
 
 	if (argc != 5 ||
 	    sscanf(argv[1], "http://127.0.0.1:%d/v1", &port) != 1 ||
-	    (c = atoi(argv[2])) < 1 || (n = atoi(argv[3])) < 1 ||
+	    (c = atoi(argv[2])) < 1 || (total = atoi(argv[3])) < 1 ||
 	    (tokens = atoi(argv[4])) < 1) {
 		fprintf(stderr, "usage: bareread http://127.0.0.1:PORT/v1 C N "
 				"TOKENS\n");
 		return 2;
 	}
-	if (c > n)
-		c = n;
+	if (c > total)
+		c = total;
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((unsigned short)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -216,15 +230,8 @@ int main(int argc, char **argv)
 		for (int i = 0; i < r; i++) {
 			struct conn *q = evs[i].data.ptr;
 
-			if (read_some(q))
-				continue;
-			if (started < n) {
-				send_req(q);
-				started++;
-				continue;
-			}
-			close(q->fd);
-			open_n--;
+			if (!read_some(q) && !next_answer(q))
+				open_n--;
 		}
 	}
 	close(ep);
@@ -250,23 +257,16 @@ int main(int argc, char **argv)
 			if (p[i].fd < 0 ||
 			    !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
-			if (read_some(&k[i]))
-				continue;
-			if (started < n) {
-				send_req(&k[i]);
-				started++;
-				continue;
-			}
-			close(k[i].fd);
-			open_n--, p[i].fd = -1;
+			if (!read_some(&k[i]) && !next_answer(&k[i]))
+				open_n--, p[i].fd = -1;
 		}
 	}
 	free(p);
 #endif
-	cpu0 = cpu_now() - cpu0;
+	cpu = cpu_now() - cpu0;
 	if (chunks == 0)
 		fail("no chunk with a choice in any answer");
-	printf("%ld %ld %.6f\n", chunks, reads, cpu0);
+	printf("%ld %ld %.6f\n", chunks, reads, cpu);
 	for (int i = 0; i < c; i++)
 		free(k[i].buf);
 	free(k);
