@@ -183,6 +183,14 @@ test_expect_success 'a truncated run is summarised and flagged incomplete' '
 	grep -q "^agg: incomplete run: no end event" err
 '
 
+test_expect_success 'a run cut before any request ended: named unfinished, not as a failure kind' '
+	grep -v "\"ev\":\"done\"" "$B" | grep -v "\"ev\":\"end\"" >nodone.nd &&
+	test_expect_code 1 agg nodone.nd >r.json 2>err &&
+	jq -e ".requests.unfinished == .requests.measured and .requests.failed == 0" r.json &&
+	grep -q "^agg: no request succeeded: [0-9]* of [0-9]* unfinished (no done event)" err &&
+	! grep -q "most with" err
+'
+
 test_expect_success 'invalid lines: counted and named file:line, or fatal with --strict' '
 	{ head -n 3 "$B"; echo "{broken"; echo "[1]"; tail -n +4 "$B"; } >bad.nd &&
 	agg bad.nd >r.json 2>err &&

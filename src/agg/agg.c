@@ -1540,10 +1540,19 @@ static int no_success(void)
 		if (i != FMT_ST_OK &&
 		    (top < 0 || by_status[i] > by_status[top]))
 			top = i;
-	diag_warn("no request succeeded: %ld of %ld failed, most with %s; the "
-		  "summary has no speed figures",
-		  n_measured - n_ok, n_measured,
-		  formats_status_name((enum formats_status)top));
+	/* a request with no done event (a cut run) has no status: it is
+	 * named as unfinished, never as the first failure kind */
+	if (by_status[top] == 0)
+		diag_warn("no request succeeded: %ld of %ld unfinished (no "
+			  "done event); the summary has no speed figures",
+			  n_unfinished, n_measured);
+	else
+		diag_warn("no request succeeded: %ld of %ld failed, most with "
+			  "%s%s; the summary has no speed figures",
+			  n_measured - n_ok - n_unfinished, n_measured,
+			  formats_status_name((enum formats_status)top),
+			  n_unfinished ? ", the rest unfinished (no done event)"
+				       : "");
 	return 1;
 }
 
