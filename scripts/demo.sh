@@ -9,8 +9,11 @@
 # graded_error answers a known share wrongly); two of them also load three
 # times, cold then warm.  The models run
 # in parallel (they mostly wait), then report writes reports/demo.md.
-# DEMO_QUICK=1 shortens everything (for CI).
+# DEMO_QUICK=1 shortens everything (for CI).  The terminal gets the
+# progress, one line a model; everything a model's tools say goes to its
+# log in the results ($out/ID.log), whose last lines are shown when it fails.
 set -u
+exec 3>&2 # the terminal's stderr, for progress while a model's goes to its log
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 bin=${TB_BIN:-$top/bin}
@@ -178,21 +181,33 @@ run_model() {
 	# section and the budget its answer respects
 	PROMPTS=$top/prompts/graded.json C=4 N=1 WARMUP=0 MAX_TOKENS= TAG=quality \
 		GEN_ARGS="--temperature 0 --seed 1" "$here/bench.sh" >/dev/null &&
-	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null 2>&1 &&
-	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null 2>&1 &&
-	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null 2>&1 &&
-	TESTS=$tests DEPTHS=$bdepths N=$breps WARMUP=$warmup "$here/community.sh" >/dev/null 2>&1 &&
+	CS="$sweep" PER_USER=2 TAG=sweep "$here/sweep.sh" >/dev/null &&
+	MAX_TOKENS= PROMPTS="$out/mixed-demo.prompts" CS=2 PER_USER=2 "$here/mixed.sh" >/dev/null &&
+	DEPTHS=$depths N=1 "$here/ctx.sh" >/dev/null &&
+	TESTS=$tests DEPTHS=$bdepths N=$breps WARMUP=$warmup "$here/community.sh" >/dev/null &&
 	# how many users it holds at the default objectives for chat (make
 	# capacity), on the short prompt
-	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null 2>&1 &&
+	MAX_USERS=$capusers PER_USER=2 ONLY=short "$here/capacity.sh" >/dev/null &&
 	# last, so that no workload of the model's own server waits for it
 	# (a leak soak after an idle spell reads its memory settling as a fall)
 	{ [ "$id" != "$hot" ] || hot_run "$id"; }
 	local rc=$?
 	kill "$sim" 2>/dev/null
 	wait "$sim" 2>/dev/null
-	echo "demo: $family $quant ($backend) done" >&2
 	return $rc
+}
+
+# model ID: run_model with its output in its log, and one line on the
+# terminal when it ends: done, or failed with the log's last lines.
+model() {
+	local id=$1
+	if run_model "$id" 2>"$out/$id.log"; then
+		echo "demo: $id done" >&3
+		return 0
+	fi
+	echo "demo: $id failed; its log, $out/$id.log, ends:" >&3
+	tail -n 5 "$out/$id.log" | sed 's/^/demo:   /' >&3
+	return 1
 }
 
 # Teacher-forced quality (level c, as make quality runs it: scripts/teacher.sh)
@@ -230,7 +245,7 @@ teacher_forced() {
 
 echo "demo: measuring $(echo $models | wc -w) simulated models in parallel into $out" >&2
 for id in $models; do
-	run_model "$id" &
+	model "$id" &
 	pids+=($!)
 done
 rc=0

@@ -644,7 +644,24 @@ test_expect_success 'demo (quick): every section and chart, said to be simulated
 		grep -q "demo-assets/$c.png" rep/demo.md || exit 1
 	done &&
 	test "$(grep -c "^| MiniMax-M2.1 · \|^| Qwen3-Coder-Next · " rep/demo.md)" -ge 8 &&
-	grep -q "| MiniMax-M2.1 · 4bit · mlx | 1 | " rep/demo.md
+	grep -q "| MiniMax-M2.1 · 4bit · mlx | 1 | " rep/demo.md &&
+	# the terminal: a line when it starts, one when each model is done,
+	# and the report; each model'"'"'s tools spoke into its own log
+	test "$(grep -c "^demo: [a-z0-9._-]* done$" err)" -eq 8 &&
+	! grep -v "^demo: \|^report: wrote " err &&
+	grep -q "^memsample: --power: " demo/minimax-m2.1-q8_0.log
+'
+
+test_expect_success 'demo: a model that fails is named with the end of its log, and the demo fails' '
+	# every tool the real one but gen, which fails at once
+	mkdir -p fakebin && for t in "$TB_BIN"/*; do ln -sf "$t" fakebin/; done &&
+	rm fakebin/gen && printf "#!/bin/sh\necho \"gen: the test stand-in fails\" >&2\nexit 1\n" >fakebin/gen &&
+	chmod +x fakebin/gen &&
+	test_expect_code 1 env TB_BIN=$PWD/fakebin DEMO_QUICK=1 DEMO_RESULTS=$PWD/dfail \
+		DEMO_REPORT=$PWD/rep/dfail.md "$SCRIPTS/demo.sh" >out 2>err &&
+	test "$(grep -c "^demo: [a-z0-9._-]* failed; its log, $PWD/dfail/[a-z0-9._-]*\.log, ends:$" err)" -eq 8 &&
+	test "$(grep -c "^demo:   gen: the test stand-in fails$" err)" -ge 8 &&
+	! grep -q " done$" err
 '
 
 test_done
