@@ -61,8 +61,15 @@ printf '{"short-%s": {"prompt": "Explain quantum computing in one sentence.", "m
  "long-%s": {"prompt": "Explain backpropagation in detail, with the mathematics.", "max_tokens": %s}}\n' \
 	"$1" "$1" "$2" "$2" "$3" "$3" >"$out/mixed-demo.prompts" || exit 1
 pids=()
+# A model's job is a process group of its own (below): one kill stops its
+# server, gen and memsample too, not only the shell that started them
+# (a SIGTERM to this script alone, as make sends it when make is killed,
+# would otherwise leave the servers running).  Ctrl-C reaches this script
+# through the terminal; it stops them the same way.
 cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${pids[@]}"; do
+		kill -TERM -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null
+	done
 	wait 2>/dev/null
 }
 trap cleanup EXIT
@@ -244,10 +251,12 @@ teacher_forced() {
 }
 
 echo "demo: measuring $(echo $models | wc -w) simulated models in parallel into $out" >&2
+set -m # each job started now gets a process group of its own
 for id in $models; do
-	model "$id" &
+	model "$id" </dev/null &
 	pids+=($!)
 done
+set +m
 rc=0
 for p in "${pids[@]}"; do wait "$p" || rc=1; done
 pids=()

@@ -664,4 +664,32 @@ test_expect_success 'demo: a model that fails is named with the end of its log, 
 	! grep -q " done$" err
 '
 
+# procs_naming TEXT: "pid command" of each live process whose command line
+# holds TEXT (Linux's /proc; nothing where there is none).
+procs_naming() {
+	local p c
+	for p in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+		case $c in *"$1"*) pid_alive "${p#/proc/}" && echo "${p#/proc/} $c" ;; esac
+	done
+	return 0
+}
+no_procs_naming() { test -z "$(procs_naming "$1")"; }
+not_serving() { ! curl -s -m 2 -o /dev/null "$1/models"; }
+servers_up() { test "$(cat "$1"/*.url 2>/dev/null | grep -c "^http")" -ge "$2"; }
+
+test_expect_success 'demo: a SIGTERM to it alone (as make sends when it is killed) stops every model'"'"'s server, gen and memsample' '
+	DEMO_QUICK=1 DEMO_RESULTS=$PWD/dterm DEMO_REPORT=$PWD/rep/dterm.md "$SCRIPTS/demo.sh" >out 2>err &
+	d=$! &&
+	# each model'"'"'s own server up (the two that load first start theirs later)
+	{ wait_for 60 servers_up dterm 6 || { kill $d; wait $d; exit 1; }; } &&
+	cat dterm/*.url | grep "^http" >urls &&
+	kill -TERM $d &&
+	wait_for 30 eval "! pid_alive $d" &&
+	while read -r u; do
+		wait_for 10 not_serving "$u" || { echo "still serving: $u"; exit 1; }
+	done <urls &&
+	wait_for 10 no_procs_naming "$PWD/dterm" || { procs_naming "$PWD/dterm"; exit 1; }
+'
+
 test_done
