@@ -148,13 +148,26 @@ stop_mem() {
 	mem_pid=
 }
 # A signal stops gen (which records its requests as aborted) and then us,
-# after the result is written.
+# after the result is written.  Ctrl-C and a terminal's hangup reach gen
+# themselves; a signal sent to this script alone (make passes SIGTERM to
+# its recipe when make is killed) is passed on to it.  gen runs in the
+# background so that the trap runs while we wait (bash runs none until a
+# command in the foreground ends), its standard input still ours.
 trap 'stop_mem' EXIT
-trap '' INT TERM
-
+gen_pid=
+trap 'sig=1; [ -z "$gen_pid" ] || kill -TERM "$gen_pid" 2>/dev/null' INT TERM HUP
 # shellcheck disable=SC2086
-( trap - INT TERM; exec "$bin/gen" "${gen_args[@]}" ${GEN_ARGS:-} ) >"$base.ndjson"
-rc=$?
+( trap - INT TERM HUP; exec "$bin/gen" "${gen_args[@]}" ${GEN_ARGS:-} ) <&0 >"$base.ndjson" &
+gen_pid=$!
+rc=1
+while :; do
+	sig=0
+	wait "$gen_pid"
+	w=$? # gen's status; or 128 + the signal that interrupted the wait
+	[ "$w" -eq 127 ] || rc=$w # 127: its status was had already
+	[ "$sig" = 1 ] && [ "$w" -gt 128 ] || break
+done
+trap '' INT TERM HUP # the result is written whatever comes now
 stop_mem
 
 agg_args=(-o "$base.json" --per-request) # per request: the report's spans

@@ -15,6 +15,32 @@ test_expect_success 'bench: gen, memsample and agg into a result, raw events kep
 	jq -e ".requests.ok == 5 and .memory.peak_bytes >= 33554432 and .run.labels.quant == \"Q4_K_M\"" "$r"
 '
 
+# bench_signalled SIG: a bench run of 5 long answers (10 s each) sent SIG
+# alone once its first token is in: gen stops at once, and the run is still
+# summarised, its requests aborted, bench's exit gen's.
+has_token() { cat "$1"/*[0-9]Z.ndjson 2>/dev/null | grep -q "\"ev\":\"tok\""; }
+bench_signalled() {
+	llmsim_start B$1 --tps 20 || return 1
+	MODEL=sig BASE_URL=$(eval echo \$B$1_URL) MAX_TOKENS=200 RESULTS=res$1 \
+		"$SCRIPTS/bench.sh" >path 2>err &
+	b=$!
+	{ wait_for 20 has_token res$1 || { kill -TERM $b; wait $b; exit 1; }; } &&
+	kill -$1 $b &&
+	{ wait $b; rc=$?; } || { rc=$?; true; } &&
+	echo "bench exited $rc" &&
+	test "$rc" -eq 143 &&
+	r=$(cat path) && test -s "$r" &&
+	jq -e ".requests.ok == 0 and .requests.by_status.aborted >= 1" "$r"
+}
+
+test_expect_success 'bench: a SIGTERM to bench.sh alone (as make passes on) stops gen; the run is summarised' '
+	bench_signalled TERM
+'
+
+test_expect_success 'bench: a hangup stops gen; the run is summarised, not lost with the shell' '
+	bench_signalled HUP
+'
+
 test_expect_success 'bench with no SERVER_PID samples the process listening on the URL'"'"'s port' '
 	llmsim_start P --mem 40MiB &&
 	MODEL=byport BASE_URL=$P_URL MAX_TOKENS=4 RESULTS=res "$SCRIPTS/bench.sh" >path 2>err &&
