@@ -21,8 +21,12 @@ test_expect_success 'bench: gen, memsample and agg into a result, raw events kep
 has_token() { cat "$1"/*[0-9]Z.ndjson 2>/dev/null | grep -q "\"ev\":\"tok\""; }
 bench_signalled() {
 	llmsim_start B$1 --tps 20 || return 1
+	# bench started with SIG at its default, as a terminal leaves it: a
+	# shell cannot trap a signal ignored when it started, and a suite run
+	# under nohup ignores SIGHUP (then so does bench, as nohup asks)
 	MODEL=sig BASE_URL=$(eval echo \$B$1_URL) MAX_TOKENS=200 RESULTS=res$1 \
-		"$SCRIPTS/bench.sh" >path 2>err &
+		perl -e '$SIG{$ARGV[0]} = "DEFAULT"; shift; exec @ARGV or die "exec: $!\n"' \
+		$1 "$SCRIPTS/bench.sh" >path 2>err &
 	b=$!
 	{ wait_for 20 has_token res$1 || { kill -TERM $b; wait $b; exit 1; }; } &&
 	kill -$1 $b &&
