@@ -159,12 +159,11 @@ trap 'sig=1; [ -z "$gen_pid" ] || kill -TERM "$gen_pid" 2>/dev/null' INT TERM HU
 # shellcheck disable=SC2086
 ( trap - INT TERM HUP; exec "$bin/gen" "${gen_args[@]}" ${GEN_ARGS:-} ) <&0 >"$base.ndjson" &
 gen_pid=$!
-rc=1
 while :; do
 	sig=0
 	wait "$gen_pid"
 	w=$? # gen's status; or 128 + the signal that interrupted the wait
-	[ "$w" -eq 127 ] || rc=$w # 127: its status was had already
+	[ "$w" -eq 127 ] || rc=$w # 127 (a later turn only): its status was had already
 	[ "$sig" = 1 ] && [ "$w" -gt 128 ] || break
 done
 trap '' INT TERM HUP # the result is written whatever comes now

@@ -705,7 +705,6 @@ procs_naming() {
 	return 0
 }
 no_procs_naming() { test -z "$(procs_naming "$1")"; }
-not_serving() { ! curl -s -m 2 -o /dev/null "$1/models"; }
 servers_up() { test "$(cat "$1"/*.url 2>/dev/null | grep -c "^http")" -ge "$2"; }
 
 test_expect_success 'demo: a SIGTERM to it alone (as make sends when it is killed) stops every model'"'"'s server, gen and memsample' '
@@ -717,7 +716,7 @@ test_expect_success 'demo: a SIGTERM to it alone (as make sends when it is kille
 	kill -TERM $d &&
 	wait_for 30 eval "! pid_alive $d" &&
 	while read -r u; do
-		wait_for 10 not_serving "$u" || { echo "still serving: $u"; exit 1; }
+		wait_for 10 http_code_is 000 "$u/models" || { echo "still serving: $u"; exit 1; }
 	done <urls &&
 	wait_for 10 no_procs_naming "$PWD/dterm" || { procs_naming "$PWD/dterm"; exit 1; }
 '
